@@ -1,0 +1,3 @@
+from legpress_diag.cli.main import main
+
+main()

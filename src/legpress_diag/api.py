@@ -1,0 +1,93 @@
+"""The public Python API: load a rule base, diagnose one record or many.
+
+    from legpress_diag import api
+    rb = api.load_rulebase()                       # the bundled rule base
+    result = api.diagnose({"answers": {"butt_lifts_off_seat": "yes"}}, rb)
+    for result in api.diagnose_many(records, rb):  # lazily, in order
+        ...
+
+Results are plain dicts in the contract's shape (see docs/reference.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from typing import IO, Any
+
+from .diagnosis import diagnose_answers, error_result
+from .loader import load_rulebase as _load
+from .records import RawRecord, check_record, read_records
+from .rulebase import RuleBase
+
+__all__ = ["bundled_rulebase", "diagnose", "diagnose_many", "diagnose_stream", "load_rulebase"]
+
+
+def load_rulebase(
+    paths: Sequence[str | os.PathLike[str]] = (), *, include_bundled: bool = True
+) -> RuleBase:
+    """The bundled rule base overlaid with ``paths``, or only ``paths``. Raises RuleBaseError."""
+    if include_bundled and not paths:
+        return bundled_rulebase()
+    return _load(paths, include_bundled=include_bundled)
+
+
+@lru_cache(maxsize=1)
+def bundled_rulebase() -> RuleBase:
+    return _load()
+
+
+def _diagnose_raw(
+    raw: RawRecord, rb: RuleBase, strict: bool, threshold: float | None
+) -> dict[str, Any]:
+    checked = check_record(raw, strict=strict)
+    if checked.errors:
+        result = error_result(rb, checked.record_id, checked.errors, checked.warnings)
+    else:
+        result = diagnose_answers(
+            rb, checked.answers, record_id=checked.record_id, strict=strict, threshold=threshold
+        )
+        result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
+    if raw.line is not None:
+        result["line"] = raw.line
+    return result
+
+
+def diagnose(
+    record: Mapping[str, Any],
+    rulebase: RuleBase | None = None,
+    *,
+    strict: bool = False,
+    threshold: float | None = None,
+    position: int = 0,
+) -> dict[str, Any]:
+    """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status 'error'."""
+    rb = rulebase or bundled_rulebase()
+    return _diagnose_raw(RawRecord(position, None, data=record), rb, strict, threshold)
+
+
+def diagnose_many(
+    records: Iterable[Mapping[str, Any]],
+    rulebase: RuleBase | None = None,
+    *,
+    strict: bool = False,
+    threshold: float | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Diagnose records lazily, in order; ids default to the 0-based index."""
+    rb = rulebase or bundled_rulebase()
+    for index, record in enumerate(records):
+        yield _diagnose_raw(RawRecord(index, None, data=record), rb, strict, threshold)
+
+
+def diagnose_stream(
+    stream: IO[bytes],
+    rulebase: RuleBase | None = None,
+    *,
+    strict: bool = False,
+    threshold: float | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Diagnose a JSON, JSON-array or JSON Lines byte stream: one result per record, in order."""
+    rb = rulebase or bundled_rulebase()
+    for raw in read_records(stream):
+        yield _diagnose_raw(raw, rb, strict, threshold)

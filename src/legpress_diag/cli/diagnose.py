@@ -1,0 +1,168 @@
+"""`legpress-diag diagnose`: batch diagnosis of answer records."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from .. import exitcodes
+from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .output import atomic_output, silence_stdout
+
+HELP = """Diagnose answer records from a file or standard input.
+
+FILE is one JSON record, a JSON array of records, or JSON Lines (one record per
+line); '-' reads standard input. Each record looks like
+{"id": "client-042", "answers": {"butt_lifts_off_seat": "yes"}}.
+
+One result per record, in input order. Invalid records get status "error" and do
+not stop the others; the exit status is then 1.
+
+Examples:
+
+  legpress-diag diagnose clients.jsonl
+
+  legpress-diag diagnose clients.jsonl --format csv --output results.csv
+
+  cat clients.jsonl | legpress-diag diagnose - --format jsonl | jq .status
+"""
+
+_SUFFIX_FORMATS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".md": "markdown",
+}
+
+
+def _choose_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is not None:
+        return fmt
+    if output is not None:
+        return _SUFFIX_FORMATS.get(output.suffix.lower(), "jsonl")
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _open_input(file: str) -> IO[bytes]:
+    if file == "-":
+        return sys.stdin.buffer
+    path = Path(file)
+    if path.is_dir():
+        fail(f"{file}: is a directory; give a JSON or JSON Lines file")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+
+
+def _describe(result: dict[str, Any]) -> str:
+    where = f"line {result['line']}" if "line" in result else f"record {result['id']}"
+    first = result["errors"][0]
+    expected = f" (expected {first['expected']})" if first.get("expected") else ""
+    more = len(result["errors"]) - 1
+    return f"{where}: {first['message']}{expected}" + (f" (+{more} more)" if more > 0 else "")
+
+
+def diagnose(
+    file: Annotated[
+        str, typer.Argument(help="Answer records: a .json or .jsonl file, or '-' for stdin.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, jsonl, csv or markdown. Default: table on a terminal, else jsonl "
+            "(or from the --output suffix).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write results here (atomically) instead of stdout."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Unknown answer keys are errors, not warnings.")
+    ] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Report causes at or above this certainty (default 0.2).",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No per-record messages on stderr.")
+    ] = False,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    from ..api import diagnose_stream
+    from ..records import InputError
+    from ..render import formats
+
+    chosen = _choose_format(fmt, output)
+    if chosen not in formats.FORMATS:
+        fail(f"unknown format '{chosen}' (choose from {', '.join(formats.FORMATS)})")
+    rb = load_rules(rules, no_default_rules)
+    stream = _open_input(file)
+    counts: dict[str, int] = {}
+
+    def results() -> Iterator[dict[str, Any]]:
+        for result in diagnose_stream(stream, rb, strict=strict, threshold=threshold):
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+            if not quiet:
+                if result["status"] == "error":
+                    typer.echo(f"error: {_describe(result)}", err=True)
+                for warning in result["warnings"]:
+                    where = (
+                        f"line {result['line']}" if "line" in result else f"record {result['id']}"
+                    )
+                    typer.echo(
+                        f"warning: {where}: {warning['key']}: {warning['message']}", err=True
+                    )
+            yield result
+
+    try:
+        with atomic_output(output) as out:
+            if chosen == "table":
+                from ..ui.console import make_console
+                from ..ui.diagnosis_view import render_results
+
+                render_results(make_console(out), results())
+            else:
+                render = {
+                    "json": formats.json_array,
+                    "jsonl": formats.jsonl,
+                    "csv": formats.csv_rows,
+                    "markdown": formats.markdown,
+                }[chosen]
+                for chunk in render(results()):
+                    out.write(chunk)
+                    if output is None and chosen == "jsonl":
+                        out.flush()  # a pipeline sees each result as soon as it is ready
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(exitcodes.OK) from None
+    except InputError as exc:
+        fail(f"{file}: {exc}")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    total = sum(counts.values())
+    if not quiet:
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        typer.echo(
+            f"{total} record{'s' if total != 1 else ''}"
+            + (f": {summary}" if summary else " (the input held none)"),
+            err=True,
+        )
+    if counts.get("error"):
+        raise typer.Exit(exitcodes.FINDINGS)

@@ -1,0 +1,244 @@
+"""From answers to the contract's diagnosis: status, ranked causes, fixes,
+alternatives and red flags, each cause with the reasoning that led to it.
+
+The result is plain JSON-ready data; renderers (JSON, table, Markdown, the
+questionnaire) all read the same structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .answers import AnswerProblem, denormalize, normalize_answers
+from .certainty import combination_steps
+from .conditions.ast import FactRef, leaves
+from .engine import Reasoning, infer
+from .rulebase import Cause, FlagLevel, RuleBase, SafetyFlag
+
+STATUSES = ("ok", "refer", "no_fault_found", "error")
+REFERRAL_NOTE = (
+    "This tool screens for warning signs; it does not diagnose disease. A warning sign "
+    "on its own is often harmless, but it is a reason to have a clinician look."
+)
+
+
+def raised_flags(rb: RuleBase, answers: Mapping[str, Any]) -> list[SafetyFlag]:
+    """Safety flags set by the answers, emergencies first, then declared order."""
+    threshold = rb.settings.premise_threshold
+    raised = [flag for flag in rb.safety_flags.values() if flag.evaluate(answers, {}) > threshold]
+    return sorted(raised, key=lambda f: f.level is not FlagLevel.EMERGENCY)
+
+
+def ranked_causes(
+    rb: RuleBase, reasoning: Reasoning, threshold: float
+) -> list[tuple[Cause, float]]:
+    """Causes at or above the threshold, most certain first; ties by cause id."""
+    found = [
+        (cause, reasoning.beliefs[cause_id])
+        for cause_id, cause in rb.causes.items()
+        if reasoning.beliefs.get(cause_id, 0.0) >= threshold
+    ]
+    return sorted(found, key=lambda pair: (-round(pair[1], 12), pair[0].id))
+
+
+def _answer_words(rb: RuleBase, question_id: str, value: Any) -> dict[str, Any]:
+    question = rb.questions[question_id]
+    shown = denormalize(question, value)
+    if question.type.value in ("choice", "multi"):
+        words = (
+            ", ".join(question.label(v) for v in ([shown] if isinstance(shown, str) else shown))
+            or "none"
+        )
+    elif question.type.value == "number":
+        words = f"{shown} {question.unit}".strip()
+    else:
+        words = shown
+    return {"question": question_id, "asked": question.text, "answer": shown, "in_words": words}
+
+
+def _support_chain(rb: RuleBase, reasoning: Reasoning, target: str) -> list[str]:
+    """Every derived id that supports ``target``, target first, then depth first."""
+    order: list[str] = []
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        if current in order:
+            continue
+        order.append(current)
+        for rule_id in sorted(reasoning.support.get(current, {}), reverse=True):
+            rule = next(r for r in rb.rules_by_conclusion[current] if r.id == rule_id)
+            stack.extend(sorted(rule.facts, reverse=True))
+    return order
+
+
+def explain(rb: RuleBase, reasoning: Reasoning, target: str) -> dict[str, Any]:
+    """Which answers and rules led to ``target``, with the certainty arithmetic."""
+    steps: list[dict[str, Any]] = []
+    used_answers: dict[str, dict[str, Any]] = {}
+    for derived in _support_chain(rb, reasoning, target):
+        standing = reasoning.support.get(derived, {})
+        rules = []
+        for rule in rb.rules_by_conclusion.get(derived, ()):
+            if rule.id not in standing:
+                continue
+            answers = {}
+            for leaf in leaves(rule.condition):
+                if isinstance(leaf, FactRef):
+                    continue
+                qid = leaf.ref.name
+                if qid in reasoning.answers:
+                    answers[qid] = denormalize(rb.questions[qid], reasoning.answers[qid])
+                    used_answers.setdefault(qid, _answer_words(rb, qid, reasoning.answers[qid]))
+            rules.append(
+                {
+                    "rule": rule.id,
+                    "defined_at": f"{rule.span.path}:{rule.span.line}" if rule.span else None,
+                    "if": rule.condition_text,
+                    "rule_certainty": rule.cf,
+                    "premise_certainty": round(reasoning.premises[rule.id], 6),
+                    "contribution": round(standing[rule.id], 6),
+                    "answers": answers,
+                    "facts": {
+                        f: round(reasoning.beliefs.get(f, 0.0), 6) for f in sorted(rule.facts)
+                    },
+                    "note": rule.note,
+                    "source": rule.source,
+                }
+            )
+        steps.append(
+            {
+                "concludes": derived,
+                "certainty": round(reasoning.beliefs.get(derived, 0.0), 6),
+                "rules": rules,
+                "arithmetic": combination_steps(standing.values()),
+            }
+        )
+    return {"because": list(used_answers.values()), "chain": steps}
+
+
+def _alternatives(
+    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    equipment_q = rb.settings.equipment_question
+    have = answers.get(equipment_q) if equipment_q else None
+    chosen: dict[str, list[str]] = {}
+    for cause, _ in causes:
+        for alt_id in cause.alternatives:
+            chosen.setdefault(alt_id, []).append(cause.id)
+    result = []
+    for alt_id, for_causes in chosen.items():
+        alt = rb.alternatives[alt_id]
+        if have is not None and not set(alt.needs) <= have:
+            continue  # they told us what they have, and this needs something else
+        result.append(
+            {
+                "id": alt.id,
+                "title": alt.title,
+                "why": alt.why,
+                "how": alt.how,
+                "variations": list(alt.variations),
+                "needs": list(alt.needs),
+                "avoid_if": alt.avoid_if,
+                "for_causes": for_causes,
+                "source": alt.source,
+            }
+        )
+    return result
+
+
+def _flag_dict(flag: SafetyFlag) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "level": flag.level.value,
+        "title": flag.title,
+        "advice": flag.advice,
+        "source": flag.source,
+    }
+
+
+def _cause_dict(
+    rb: RuleBase, reasoning: Reasoning, rank: int, cause: Cause, belief: float
+) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "id": cause.id,
+        "title": cause.title,
+        "certainty": round(belief, 6),
+        "explanation": cause.explanation,
+        "fixes": [
+            {
+                "id": f,
+                "title": rb.fixes[f].title,
+                "how": rb.fixes[f].how,
+                "source": rb.fixes[f].source,
+            }
+            for f in cause.fixes
+        ],
+        "reasoning": explain(rb, reasoning, cause.id),
+        "source": cause.source,
+    }
+
+
+def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
+    return {
+        "id": record_id,
+        "status": "error",
+        "causes": [],
+        "alternatives": [],
+        "red_flags": [],
+        "errors": [],
+        "warnings": [],
+        "notes": [],
+        "rulebase": rb.identity,
+    }
+
+
+def error_result(
+    rb: RuleBase,
+    record_id: Any,
+    errors: Sequence[AnswerProblem],
+    warnings: Sequence[AnswerProblem] = (),
+) -> dict[str, Any]:
+    result = base_result(rb, record_id)
+    result["errors"] = [e.to_dict() for e in errors]
+    result["warnings"] = [w.to_dict() for w in warnings]
+    return result
+
+
+def diagnose_answers(
+    rb: RuleBase,
+    raw_answers: Mapping[str, Any],
+    *,
+    record_id: Any = None,
+    strict: bool = False,
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """Diagnose one record's answers. Never raises for bad answers: they become errors."""
+    answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
+    if errors:
+        return error_result(rb, record_id, errors, warnings)
+    result = base_result(rb, record_id)
+    result["warnings"] = [w.to_dict() for w in warnings]
+    flags = raised_flags(rb, answers)
+    result["red_flags"] = [_flag_dict(flag) for flag in flags]
+    if flags:
+        result["status"] = "refer"
+        result["notes"].append(REFERRAL_NOTE)
+        if flags[0].level is FlagLevel.EMERGENCY:
+            return result  # an emergency gets no exercise advice at all
+    reasoning = infer(rb, answers)
+    cutoff = rb.settings.report_threshold if threshold is None else threshold
+    causes = ranked_causes(rb, reasoning, cutoff)
+    result["causes"] = [_cause_dict(rb, reasoning, i, c, b) for i, (c, b) in enumerate(causes, 1)]
+    result["alternatives"] = _alternatives(rb, causes, answers)
+    if not flags:
+        result["status"] = "ok" if causes else "no_fault_found"
+    else:
+        result["notes"].append("See a clinician before you train through this pain again.")
+    if not causes and not flags:
+        result["notes"].append(
+            "Nothing you said points to a known form fault. Film a set from the side, "
+            "or ask a coach to watch your hips and lower back at the bottom of the rep."
+        )
+    return result

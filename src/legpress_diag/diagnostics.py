@@ -1,0 +1,93 @@
+"""Diagnostics as data: what went wrong, where, and what would be right.
+
+Every problem the project reports about a user's input (a YAML syntax error, a schema
+error, an unknown name in a condition, a lint finding) becomes a :class:`Diagnostic`.
+Renderers decide how to show them; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class SourceSpan:
+    """A 1-based region of a source file (lines and columns both count from 1)."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int | None = None
+    end_col: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding. ``code`` is stable (``LP203``); ``hint`` says what would be right."""
+
+    code: str
+    severity: Severity
+    message: str
+    span: SourceSpan | None = None
+    hint: str | None = None
+    key_path: tuple[str | int, ...] = field(default=())
+
+    def format(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        text = f"{where}{self.severity.value}: {self.code} {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        span = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "path": span.path if span else None,
+            "line": span.line if span else None,
+            "col": span.col if span else None,
+            "key_path": ".".join(str(part) for part in self.key_path) or None,
+        }
+
+
+class LegpressError(Exception):
+    """Base of the errors a user can cause. The CLI turns them into exit status 2."""
+
+
+class RuleBaseError(LegpressError):
+    """The rule base could not be loaded. Carries every diagnostic found, not just the first."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        first = self.diagnostics[0].format() if self.diagnostics else "unknown problem"
+        more = len(self.diagnostics) - 1
+        super().__init__(first + (f" (and {more} more)" if more > 0 else ""))
+
+
+class EngineLoopError(LegpressError):
+    """The rules kept changing each other's conclusions past the firing bound."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest valid spelling, or None when nothing is close."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)

@@ -1,0 +1,124 @@
+"""Plain-text renderings of diagnoses: JSON Lines, JSON, CSV and Markdown.
+
+These are pure functions from result dicts to text, so they work the same in a
+pipe, a file or a test. The rich table for terminals lives in ``legpress_diag.ui``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+CSV_COLUMNS = (
+    "id",
+    "line",
+    "status",
+    "top_cause",
+    "top_certainty",
+    "causes",
+    "red_flags",
+    "alternatives",
+    "errors",
+)
+BAR_WIDTH = 10
+
+
+def jsonl(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for result in results:
+        yield json.dumps(result, ensure_ascii=False) + "\n"
+
+
+def json_array(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+    yield "["
+    for index, result in enumerate(results):
+        yield ("," if index else "") + "\n  " + json.dumps(result, ensure_ascii=False)
+    yield "\n]\n"
+
+
+def csv_rows(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for r in results:
+        causes = r["causes"]
+        writer.writerow(
+            [
+                r["id"],
+                r.get("line", ""),
+                r["status"],
+                causes[0]["id"] if causes else "",
+                causes[0]["certainty"] if causes else "",
+                ";".join(f"{c['id']}:{c['certainty']:.2f}" for c in causes),
+                ";".join(f"{f['id']}:{f['level']}" for f in r["red_flags"]),
+                ";".join(a["id"] for a in r["alternatives"]),
+                "; ".join(e["message"] for e in r["errors"]),
+            ]
+        )
+        yield flush()
+
+
+def certainty_word(certainty: float) -> str:
+    if certainty >= 0.7:
+        return "likely"
+    if certainty >= 0.4:
+        return "possible"
+    return "unlikely but worth a look"
+
+
+def bar(certainty: float, width: int = BAR_WIDTH) -> str:
+    filled = round(max(0.0, min(1.0, certainty)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def markdown(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for r in results:
+        yield markdown_one(r)
+
+
+def markdown_one(r: dict[str, Any]) -> str:
+    lines = [f"## Record {r['id']}: {r['status']}", ""]
+    for flag in r["red_flags"]:
+        lines.append(f"- **{flag['level'].upper()}: {flag['title']}.** {flag['advice']}")
+    if r["red_flags"]:
+        lines.append("")
+    for cause in r["causes"]:
+        c = cause["certainty"]
+        lines.append(f"### {cause['rank']}. {cause['title']} ({certainty_word(c)}, {c:.0%})")
+        lines.append("")
+        lines.append(cause["explanation"])
+        lines.append("")
+        because = cause["reasoning"]["because"]
+        if because:
+            said = "; ".join(f"{b['asked']} *{b['in_words']}*" for b in because)
+            lines.append(f"Because you said: {said}")
+            lines.append("")
+        for fix in cause["fixes"]:
+            lines.append(f"- [ ] **{fix['title']}.** {fix['how']}")
+        lines.append("")
+    if r["alternatives"]:
+        lines.append("### Alternatives")
+        lines.append("")
+        for alt in r["alternatives"]:
+            lines.append(f"- **{alt['title']}**: {alt['why']}")
+        lines.append("")
+    for e in r["errors"]:
+        lines.append(
+            f"- error: {e['message']}"
+            + (f" (expected {e['expected']})" if e.get("expected") else "")
+        )
+    for note in r.get("notes", []):
+        lines.append(f"> {note}")
+    lines.append("")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,156 @@
+"""The shape of a rule file, as pydantic models.
+
+These models validate what YAML gives us (strictly: no string-to-number guessing)
+and are the source of the JSON Schema that editors use to complete rule files.
+Cross-references (does this fix exist? is this a choice of that question?) are
+checked afterwards by the loader, where positions and suggestions are at hand.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .conditions.parser import KEYWORDS
+
+# Names usable inside conditions must look like identifiers.
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=80)]
+# Rule ids are only ever referred to in explanations, so hyphens are fine.
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$", max_length=120)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+Source = Annotated[str, Field(max_length=500, description="Where the knowledge comes from.")]
+Replaces = Annotated[
+    bool,
+    Field(description="Set to true to replace an earlier definition with the same id."),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class _Named(_Strict):
+    id: Name
+    replaces: Replaces = False
+
+    @model_validator(mode="after")
+    def _not_a_keyword(self) -> _Named:
+        if self.id in KEYWORDS:
+            raise ValueError(f"'{self.id}' is a word of the condition language; pick another id")
+        return self
+
+
+class RuleBaseMeta(_Strict):
+    name: Text
+    version: Text
+    description: str = ""
+
+
+class SettingsModel(_Strict):
+    report_threshold: Annotated[float, Field(ge=0, le=1)] = 0.2
+    premise_threshold: Annotated[float, Field(ge=0, lt=1)] = 0.2
+    equipment_question: Name | None = None
+    max_firings_per_rule: Annotated[int, Field(ge=1, le=10_000)] = 50
+
+
+class QuestionModel(_Named):
+    type: Literal["yes_no", "choice", "multi", "number"]
+    text: Text
+    help: str = ""
+    choices: dict[Name, Text] | None = Field(
+        default=None, description="For choice and multi questions: value -> label."
+    )
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    group: Name = "general"
+    source: Source = ""
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> QuestionModel:
+        has_choices = self.type in ("choice", "multi")
+        if has_choices and not self.choices:
+            raise ValueError(f"a {self.type} question needs 'choices'")
+        if not has_choices and self.choices is not None:
+            raise ValueError(f"a {self.type} question takes no 'choices'")
+        if self.type == "number":
+            if self.min is None or self.max is None:
+                raise ValueError("a number question needs 'min' and 'max'")
+            if self.min >= self.max:
+                raise ValueError(f"'min' ({self.min:g}) must be below 'max' ({self.max:g})")
+        elif self.min is not None or self.max is not None:
+            raise ValueError(f"only number questions take 'min' and 'max', not {self.type}")
+        return self
+
+
+class FactModel(_Named):
+    title: Text
+    description: str = ""
+    source: Source = ""
+
+
+class RuleModel(_Strict):
+    id: RuleId
+    when: Text = Field(alias="if", description="The condition, e.g. 'knee_angle_at_bottom < 90'.")
+    then: Name = Field(description="The derived fact or cause this rule concludes.")
+    cf: Annotated[float, Field(ge=-1, le=1, description="Certainty factor of the conclusion.")]
+    salience: Annotated[int, Field(ge=-1000, le=1000)] = 0
+    note: str = Field(default="", description="Plain words: why this rule holds.")
+    source: Source = ""
+    replaces: Replaces = False
+
+
+class CauseModel(_Named):
+    title: Text
+    explanation: Text
+    fixes: list[Name] = Field(default_factory=list)
+    alternatives: list[Name] = Field(default_factory=list)
+    source: Source = ""
+
+
+class FixModel(_Named):
+    title: Text
+    how: Text
+    source: Source = ""
+
+
+class AlternativeModel(_Named):
+    title: Text
+    how: Text
+    why: Text
+    variations: list[Text] = Field(default_factory=list)
+    needs: list[Name] = Field(
+        default_factory=list, description="Equipment choices that must all be available."
+    )
+    avoid_if: str = ""
+    source: Source = ""
+
+
+class SafetyFlagModel(_Named):
+    when: Text = Field(description="The condition that raises the flag.")
+    level: Literal["emergency", "clinician"]
+    title: Text
+    advice: Text
+    source: Source = ""
+
+
+class FaqModel(_Named):
+    question: Text
+    answer: Text
+    source: Source = ""
+
+
+class RuleFileModel(_Strict):
+    """One rule file. Every section is optional; several files make one rule base."""
+
+    rulebase: RuleBaseMeta | None = None
+    settings: SettingsModel | None = None
+    questions: list[QuestionModel] = Field(default_factory=list)
+    facts: list[FactModel] = Field(default_factory=list)
+    rules: list[RuleModel] = Field(default_factory=list)
+    causes: list[CauseModel] = Field(default_factory=list)
+    fixes: list[FixModel] = Field(default_factory=list)
+    alternatives: list[AlternativeModel] = Field(default_factory=list)
+    safety_flags: list[SafetyFlagModel] = Field(default_factory=list)
+    faq: list[FaqModel] = Field(default_factory=list)

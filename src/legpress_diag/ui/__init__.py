@@ -1,0 +1,1 @@
+"""Everything that draws on a terminal. The only package that imports rich."""

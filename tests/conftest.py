@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from legpress_diag.api import bundled_rulebase
+from legpress_diag.rulebase import RuleBase
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def rb() -> RuleBase:
+    return bundled_rulebase()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a dedented file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+MINI_RULES = """
+rulebase: {name: mini, version: "1"}
+questions:
+  - id: a
+    type: yes_no
+    text: A?
+  - id: b
+    type: yes_no
+    text: B?
+  - id: angle
+    type: number
+    text: Angle?
+    min: 0
+    max: 180
+  - id: tempo
+    type: choice
+    text: Tempo?
+    choices: {slow: Slow, fast: Fast}
+  - id: where
+    type: multi
+    text: Where?
+    choices: {back: Back, knee: Knee}
+facts:
+  - id: f
+    title: F
+causes:
+  - id: c1
+    title: C1
+    explanation: c1
+    fixes: [fx]
+  - id: c2
+    title: C2
+    explanation: c2
+    fixes: [fx]
+fixes:
+  - id: fx
+    title: Fix
+    how: do it
+"""

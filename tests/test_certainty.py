@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from legpress_diag.certainty import combination_steps, combine, join
+
+cfs = st.floats(min_value=-1, max_value=1, allow_nan=False)
+
+
+def test_positive_evidence_combines_mycin_style() -> None:
+    assert combine([0.6, 0.5]) == 0.6 + 0.5 * (1 - 0.6) == 0.8
+
+
+def test_negative_evidence_combines_symmetrically() -> None:
+    assert math.isclose(combine([-0.6, -0.5]), -0.8)
+
+
+def test_mixed_evidence_uses_emycin_formula() -> None:
+    # (0.8 + -0.6) / (1 - min(0.8, 0.6)) = 0.2 / 0.4 = 0.5
+    assert math.isclose(combine([0.8, -0.6]), 0.5)
+
+
+def test_full_certainty_for_and_against_cancels() -> None:
+    assert join(1.0, -1.0) == 0.0
+
+
+def test_no_evidence_is_zero() -> None:
+    assert combine([]) == 0.0
+
+
+@given(st.lists(cfs, max_size=8), st.randoms())
+def test_combination_is_order_independent_and_bounded(values: list[float], rnd) -> None:  # type: ignore[no-untyped-def]
+    shuffled = values[:]
+    rnd.shuffle(shuffled)
+    result = combine(values)
+    assert result == combine(shuffled)
+    assert -1.0 <= result <= 1.0
+
+
+def test_steps_show_the_arithmetic() -> None:
+    steps = combination_steps([0.5, 0.8])
+    assert steps == ["start at 0.8", "0.8 + (0.5) × (1 - 0.8) = 0.9"]

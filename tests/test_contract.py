@@ -1,0 +1,122 @@
+"""Everything ../shared/contract.md promises exists under exactly its name."""
+
+from __future__ import annotations
+
+import pytest
+
+from legpress_diag.api import diagnose
+from legpress_diag.rulebase import FlagLevel, QuestionType, RuleBase
+
+SAFETY = {
+    "saddle_numbness": "emergency",
+    "bladder_bowel_change": "emergency",
+    "progressive_leg_weakness": "emergency",
+    "both_legs_symptoms": "emergency",
+    "leg_pain_below_knee": "clinician",
+    "constant_or_night_pain": "clinician",
+    "after_trauma": "clinician",
+    "systemic_symptoms": "clinician",
+}
+QUESTIONS = {
+    "pain_location": ("multi", ["lower_back", "knees", "hips", "other"]),
+    "pain_timing": ("choice", ["bottom_of_rep", "lowering", "pushing", "lockout", "after_session"]),
+    "butt_lifts_off_seat": ("yes_no", []),
+    "lower_back_rounds": ("yes_no", []),
+    "pelvis_tucks_under": ("yes_no", []),
+    "knee_angle_at_bottom": ("number", []),
+    "core_braced": ("choice", ["always", "sometimes", "never"]),
+    "can_touch_toes": ("yes_no", []),
+    "rep_tempo": ("choice", ["slow", "moderate", "fast"]),
+    "pain_worse_with_heavier_load": ("yes_no", []),
+    "heels_lift": ("yes_no", []),
+    "knees_lock_out": ("yes_no", []),
+    "knees_cave_in": ("yes_no", []),
+    "limb_length": ("choice", ["short", "average", "long"]),
+    "injury_history": ("multi", ["back", "knee"]),
+    "machine_type": ("choice", ["incline_45", "horizontal_seated", "vertical", "supine", "other"]),
+    "equipment_available": (
+        "multi",
+        ["hack_squat", "supine_leg_press", "swiss_ball", "dumbbells", "kettlebell"],
+    ),
+}
+CAUSES = [
+    "posterior_pelvic_tilt",
+    "butt_off_seat",
+    "no_core_bracing",
+    "excess_depth",
+    "tight_hamstrings",
+    "too_much_weight",
+    "fast_reps",
+    "knee_lockout",
+    "knees_caving",
+    "heels_lifting",
+    "long_limbs",
+    "injury_history",
+]
+ALTERNATIVES = ["supine_leg_press", "hack_squat", "swiss_ball_wall_squat"]
+
+
+@pytest.mark.parametrize(("qid", "level"), SAFETY.items())
+def test_safety_question_and_flag(rb: RuleBase, qid: str, level: str) -> None:
+    assert rb.questions[qid].type is QuestionType.YES_NO
+    flags = [f for f in rb.safety_flags.values() if qid in f.questions]
+    assert flags and all(f.level is FlagLevel(level) for f in flags)
+    result = diagnose({"answers": {qid: "yes", "butt_lifts_off_seat": "yes"}}, rb)
+    assert result["status"] == "refer"
+    assert {f["level"] for f in result["red_flags"]} == {level}
+    if level == "emergency":
+        assert result["causes"] == [] and result["alternatives"] == []
+
+
+@pytest.mark.parametrize(("qid", "spec"), QUESTIONS.items())
+def test_question_types_and_choices(rb: RuleBase, qid: str, spec: tuple[str, list[str]]) -> None:
+    question = rb.questions[qid]
+    assert question.type.value == spec[0]
+    assert list(question.choice_values) == spec[1]
+
+
+def test_knee_angle_range(rb: RuleBase) -> None:
+    q = rb.questions["knee_angle_at_bottom"]
+    assert (q.minimum, q.maximum, q.unit) == (20, 180, "degrees")
+
+
+@pytest.mark.parametrize("cause", CAUSES)
+def test_every_contract_cause_exists_and_has_fixes(rb: RuleBase, cause: str) -> None:
+    assert rb.causes[cause].fixes and rb.rules_by_conclusion[cause]
+
+
+@pytest.mark.parametrize("alt", ALTERNATIVES)
+def test_every_contract_alternative_exists(rb: RuleBase, alt: str) -> None:
+    assert rb.alternatives[alt].title
+
+
+def test_result_shape_and_statuses(rb: RuleBase) -> None:
+    ok = diagnose({"id": "c-1", "answers": {"butt_lifts_off_seat": True}}, rb)
+    assert ok["id"] == "c-1" and ok["status"] == "ok"
+    cause = ok["causes"][0]
+    assert {"id", "title", "certainty", "fixes", "reasoning"} <= set(cause)
+    assert 0 <= cause["certainty"] <= 1 and cause["fixes"][0]["title"]
+    assert cause["reasoning"]["chain"][0]["rules"][0]["answers"] == {"butt_lifts_off_seat": "yes"}
+    assert set(ok["rulebase"]) == {"name", "version", "hash"}
+    assert diagnose({"id": 7, "answers": {}}, rb)["status"] == "no_fault_found"
+    bad = diagnose({"answers": {"knee_angle_at_bottom": 10}}, rb)
+    assert bad["status"] == "error" and bad["errors"][0]["key"] == "knee_angle_at_bottom"
+    assert "20 to 180" in bad["errors"][0]["expected"]
+
+
+def test_unknown_keys_warn_by_default_and_fail_when_strict(rb: RuleBase) -> None:
+    lenient = diagnose({"answers": {"butt_lift": "yes"}}, rb)
+    assert lenient["status"] == "no_fault_found"
+    assert (
+        lenient["warnings"][0]["key"] == "butt_lift"
+        and "butt_lifts_off_seat" in lenient["warnings"][0]["message"]
+    )
+    strict = diagnose({"answers": {"butt_lift": "yes"}}, rb, strict=True)
+    assert strict["status"] == "error"
+
+
+def test_alternatives_follow_equipment(rb: RuleBase) -> None:
+    answers = {"pelvis_tucks_under": "yes", "equipment_available": []}
+    assert diagnose({"answers": answers}, rb)["alternatives"] == []
+    answers["equipment_available"] = ["hack_squat"]
+    assert [a["id"] for a in diagnose({"answers": answers}, rb)["alternatives"]] == ["hack_squat"]

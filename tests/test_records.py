@@ -1,0 +1,84 @@
+"""Reading batches: every input line gives exactly one result, in order."""
+
+from __future__ import annotations
+
+import io
+
+from legpress_diag.api import diagnose_stream
+from legpress_diag.records import read_records
+
+
+def results(data: bytes) -> list[dict]:  # type: ignore[type-arg]
+    return list(diagnose_stream(io.BytesIO(data)))
+
+
+def test_json_lines_with_bad_lines_keep_order_and_count() -> None:
+    data = b"\n".join(
+        [
+            b'{"id": "a", "answers": {"butt_lifts_off_seat": "yes"}}',
+            b"{not json",
+            b'{"answers": {"heels_lift": "yes"}} ',
+            b"\xff\xfe bad utf8",
+            b'{"answers": {"knee_angle_at_bottom": NaN}}',
+            b'{"answers": {"heels_lift": "yes", "heels_lift": "no"}}',
+            b"[1, 2]",
+            b'{"answers": "yes"}',
+            b"9" * 5000,
+            b"[" * 100000,
+            b"",
+            b'{"id": "last", "answers": {}}',
+        ]
+    )
+    out = results(data)
+    assert [r["status"] for r in out] == [
+        "ok",
+        "error",
+        "ok",
+        "error",
+        "error",
+        "error",
+        "error",
+        "error",
+        "error",
+        "error",
+        "no_fault_found",
+    ]
+    assert out[0]["id"] == "a" and out[2]["id"] == 3 and out[-1]["id"] == "last"
+    assert [r["line"] for r in out] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]
+    messages = [r["errors"][0]["message"] for r in out if r["status"] == "error"]
+    assert "invalid JSON" in messages[0]
+    assert "UTF-8" in messages[1]
+    assert "NaN" in messages[2]
+    assert "duplicate key" in messages[3]
+    assert "must be a JSON object, not array" in messages[4]
+    assert "'answers' must be an object" in messages[5]
+    assert all(len(m) < 300 for m in messages)
+
+
+def test_a_json_array_uses_indexes() -> None:
+    out = results(b'[{"answers": {}}, {"id": "x", "answers": {"rep_tempo": "fast"}}, 3]')
+    assert [(r["id"], r["status"]) for r in out] == [
+        (0, "no_fault_found"),
+        ("x", "ok"),
+        (2, "error"),
+    ]
+
+
+def test_one_pretty_printed_object() -> None:
+    out = results(b'{\n  "id": "solo",\n  "answers": {"heels_lift": "yes"}\n}\n')
+    assert len(out) == 1 and out[0]["id"] == "solo" and out[0]["status"] == "ok"
+
+
+def test_broken_first_line_falls_back_to_json_lines() -> None:
+    out = results(b'{"id": 1, "answers": {\n{"id": 2, "answers": {}}\n')
+    assert [r["status"] for r in out] == ["error", "no_fault_found"]
+
+
+def test_huge_string_is_not_echoed() -> None:
+    big = "x" * 1_000_000
+    out = results(('{"answers": {"core_braced": "' + big + '"}}').encode())
+    assert out[0]["status"] == "error" and len(out[0]["errors"][0]["value"]) <= 60
+
+
+def test_empty_input_gives_no_records() -> None:
+    assert list(read_records(io.BytesIO(b"\n\n"))) == []
