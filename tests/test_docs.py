@@ -23,7 +23,7 @@ def test_every_article_section_is_encoded(rb: RuleBase, section: str) -> None:
 
 
 def test_article_sections_match_the_article_headings() -> None:
-    article = (REPO.parent / "shared" / "knowledge" / "article.txt")
+    article = REPO.parent / "shared" / "knowledge" / "article.txt"
     if not article.exists():
         pytest.skip("the shared knowledge folder is not beside this checkout")
     text = article.read_text(encoding="utf-8").replace("\u2019", "'")

@@ -176,6 +176,8 @@ class RuleBase:
     rules_by_fact: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     rules_by_conclusion: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     strata: dict[str, int] = field(default_factory=dict)
+    # Memo for work derived from the rule base on demand (e.g. by the questionnaire).
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def identity(self) -> dict[str, str]:

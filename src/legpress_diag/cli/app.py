@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import diagnose
+from . import ask, diagnose
 
 app = typer.Typer(
     name="legpress-diag",
@@ -45,4 +45,5 @@ def root(
     """Leg press lower-back pain: causes, fixes and alternatives."""
 
 
+app.command("ask", help=ask.HELP)(ask.ask)
 app.command("diagnose", help=diagnose.HELP)(diagnose.diagnose)

@@ -20,7 +20,8 @@ def make_console(
         color_system=None if no_color else "auto",
         highlight=False,
         width=width,
-        soft_wrap=False,
+        # In a pipe or file, leave line breaking to whatever displays the text.
+        soft_wrap=width is None and not target.isatty(),
     )
 
 

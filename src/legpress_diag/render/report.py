@@ -1,0 +1,98 @@
+"""Shareable reports of one diagnosis: Markdown, or a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from .formats import bar, certainty_word, markdown_one
+
+
+def how_lines(cause: dict[str, Any]) -> list[str]:
+    """The full reasoning behind a cause as plain lines (shared by terminal and reports)."""
+    lines = []
+    for step in cause["reasoning"]["chain"]:
+        lines.append(f"{step['concludes']}: certainty {step['certainty']:.3f}")
+        for rule in step["rules"]:
+            lines.append(
+                f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  "
+                f"→ premise {rule['premise_certainty']:.3f} × cf {rule['rule_certainty']:+g} "
+                f"= {rule['contribution']:+.3f}"
+            )
+            if rule["note"]:
+                lines.append(f"    why: {rule['note']}")
+            if rule["source"]:
+                lines.append(f"    source: {rule['source']}")
+        for arithmetic in step["arithmetic"][1:]:
+            lines.append(f"  combine: {arithmetic}")
+    return lines
+
+
+def markdown_report(result: dict[str, Any]) -> str:
+    parts = [
+        "# Leg press diagnosis",
+        "",
+        f"Rule base: {result['rulebase']['name']} {result['rulebase']['version']} "
+        f"({result['rulebase']['hash']})",
+        "",
+        markdown_one(result).replace(f"## Record {result['id']}: ", "## Result: ", 1),
+    ]
+    for cause in result["causes"]:
+        parts += [f"### How: {cause['title']}", "", "```text", *how_lines(cause), "```", ""]
+    return "\n".join(parts)
+
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
+line-height:1.5;color:#222}
+.flag{border-left:4px solid #c00;padding:.5rem 1rem;background:#fff4f4;margin:1rem 0}
+.cause{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+.bar{font-family:monospace;color:#2a6}
+pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}
+.note{color:#555;font-style:italic}
+"""
+
+
+def html_report(result: dict[str, Any]) -> str:
+    e = html.escape
+    body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
+    for flag in result["red_flags"]:
+        body.append(
+            f'<div class="flag"><strong>{e(flag["level"].upper())}: {e(flag["title"])}</strong>'
+            f"<p>{e(flag['advice'])}</p></div>"
+        )
+    for cause in result["causes"]:
+        c = cause["certainty"]
+        reasoning = "\n".join(how_lines(cause))
+        because = "; ".join(
+            f"{e(b['asked'])} <em>{e(str(b['in_words']))}</em>"
+            for b in cause["reasoning"]["because"]
+        )
+        fixes = "".join(
+            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(f['how'])}</li>"
+            for f in cause["fixes"]
+        )
+        body.append(
+            f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>'
+            f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
+            f"<p>{e(cause['explanation'])}</p><p>Because you said: {because}</p><ul>{fixes}</ul>"
+            f"<details><summary>How this was concluded</summary><pre>{e(reasoning)}</pre>"
+            "</details></div>"
+        )
+    if result["alternatives"]:
+        items = "".join(
+            f"<li><strong>{e(a['title'])}</strong>: {e(a['why'])} {e(a['how'])}</li>"
+            for a in result["alternatives"]
+        )
+        body.append(f"<h2>Alternatives</h2><ul>{items}</ul>")
+    for note in result.get("notes", []):
+        body.append(f'<p class="note">{e(note)}</p>')
+    identity = result["rulebase"]
+    version = f"{identity['name']} {identity['version']} ({identity['hash']})"
+    body.append(f'<p class="note">Rule base {e(version)}</p>')
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Leg press diagnosis</title><style>{_STYLE}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )

@@ -1,0 +1,146 @@
+"""How the questionnaire looks in a terminal. Pure presentation: no decisions here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from ..questionnaire import Ask, Stop
+from ..render.formats import bar, certainty_word
+from ..render.report import how_lines
+from ..rulebase import QuestionType
+
+COMMAND_HINT = "why · back · help · quit"
+
+
+class QuestionnaireView:
+    def __init__(self, prompts: Console, results: Console) -> None:
+        self.prompts = prompts  # stderr: questions and messages
+        self.results = results  # stdout: the diagnosis
+
+    def intro(self, safety_count: int) -> None:
+        self.prompts.print(
+            Text.assemble(
+                ("Leg press back-pain check\n", "bold"),
+                f"First {safety_count} quick safety questions, then only what matters for your "
+                "answers. Type ? to skip any question, or why, back, help, quit.",
+            )
+        )
+
+    def question(self, step: Ask) -> None:
+        q = step.question
+        group = q.group.replace("_", " ")
+        lines = [Text(q.text, style="bold")]
+        if q.help:
+            lines.append(Text(q.help, style="dim"))
+        if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
+            for i, (value, label) in enumerate(q.choices, 1):
+                lines.append(Text(f"  {i}. {label}  ({value})"))
+        self.prompts.print()
+        self.prompts.print(Text(f"Question {step.number} · {group}", style="cyan"))
+        for line in lines:
+            self.prompts.print(line)
+        self.prompts.print(Text(f"  [{answer_hint(q)}; {COMMAND_HINT}]", style="dim"))
+
+    def prompt(self) -> None:
+        self.prompts.print("> ", end="")
+
+    def invalid(self, message: str) -> None:
+        self.prompts.print(Text(f"  {message}", style="yellow"))
+
+    def note(self, message: str) -> None:
+        self.prompts.print(Text(message, style="dim"))
+
+    def lines(self, title: str, lines: list[str]) -> None:
+        self.prompts.print(Text(title, style="bold"))
+        for line in lines:
+            self.prompts.print(Text(f"  {line}"))
+
+    def stopped(self, stop: Stop) -> None:
+        if stop.kind != "referral":
+            self.prompts.print()
+            self.prompts.print(Text(f"That's enough: {stop.reason}.", style="green"))
+
+    def result(self, result: dict[str, Any]) -> None:
+        out = self.results
+        out.print()
+        for flag in result["red_flags"]:
+            style = "bold red" if flag["level"] == "emergency" else "red"
+            out.print(
+                Panel(
+                    Text(flag["advice"]),
+                    title=Text(f"{flag['level'].upper()}: {flag['title']}", style=style),
+                    title_align="left",
+                )
+            )
+        if result["red_flags"] and not result["causes"]:
+            for note in result["notes"]:
+                out.print(Text(note, style="dim"))
+            return
+        if not result["causes"]:
+            out.print(Text("No form fault stands out from your answers.", style="bold"))
+            for note in result["notes"]:
+                out.print(Text(note))
+            return
+        out.print(Text("What is most likely behind the pain", style="bold underline"))
+        for cause in result["causes"]:
+            self._cause(cause)
+        if result["alternatives"]:
+            out.print()
+            out.print(Text("Exercises to use instead while your back settles", style="bold"))
+            for alt in result["alternatives"]:
+                out.print(Text.assemble(("  • ", ""), (alt["title"], "bold"), f": {alt['why']}"))
+                for variation in alt["variations"]:
+                    out.print(Text(f"      - {variation}"))
+        for note in result["notes"]:
+            out.print(Text(note, style="dim"))
+
+    def how_hint(self, result: dict[str, Any]) -> None:
+        ids = ", ".join(c["id"] for c in result["causes"])
+        self.prompts.print(
+            Text(
+                f"Type 'how CAUSE' for the full reasoning ({ids}), or press Enter to finish.",
+                style="dim",
+            )
+        )
+
+    def _cause(self, cause: dict[str, Any]) -> None:
+        out = self.results
+        c = cause["certainty"]
+        out.print()
+        out.print(
+            Text.assemble(
+                f"{cause['rank']}. ",
+                (cause["title"], "bold"),
+                "  ",
+                (bar(c), "green"),
+                f" {certainty_word(c)} ({c:.2f})",
+            )
+        )
+        said = "; ".join(
+            f"{b['asked'].rstrip('?')}: {b['in_words']}" for b in cause["reasoning"]["because"]
+        )
+        if said:
+            out.print(Text(f"   Because you said: {said}", style="italic"))
+        for fix in cause["fixes"]:
+            out.print(Text.assemble("   [ ] ", (fix["title"], "bold"), f": {fix['how']}"))
+
+    def how(self, cause: dict[str, Any]) -> None:
+        self.results.print(Text(f"How '{cause['id']}' was concluded", style="bold"))
+        for line in how_lines(cause):
+            self.results.print(Text(line))
+
+
+def answer_hint(question: Any) -> str:
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        return "y / n / ?"
+    if kind is QuestionType.NUMBER:
+        unit = f" {question.unit}" if question.unit else ""
+        return f"a number {question.minimum:g}-{question.maximum:g}{unit}"
+    if kind is QuestionType.MULTI:
+        return "numbers or names, comma-separated; Enter for none"
+    return "a number or a name"

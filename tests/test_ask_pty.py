@@ -1,0 +1,185 @@
+"""`legpress-diag ask` end to end in a real pseudo-terminal (pexpect)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from legpress_diag.api import bundled_rulebase, diagnose
+
+QUESTION = re.compile(r"Question (\d+) · [^\r\n]*\r?\n([^\r\n]+)")
+TIMEOUT = 20
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "LINES": "40"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "legpress_diag", "ask", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )
+    return child
+
+
+def question_by_text(text: str) -> str:
+    rb = bundled_rulebase()
+    for question in rb.questions.values():
+        if question.text.startswith(text.strip()[:40]):
+            return question.id
+    raise AssertionError(f"unknown question on screen: {text!r}")
+
+
+def answer_all(
+    child: pexpect.spawn, answers: dict[str, str], default_yes_no: str = "n"
+) -> list[str]:
+    """Answer every question from ``answers`` (default: 'n' / skip) until the result."""
+    asked = []
+    while True:
+        index = child.expect([QUESTION, "That's enough", "What is most likely", "No form fault"])
+        if index != 0:
+            return asked
+        qid = question_by_text(child.match.group(2))
+        asked.append(qid)
+        child.expect("> ")
+        kind = bundled_rulebase().questions[qid].type.value
+        child.sendline(answers.get(qid, default_yes_no if kind == "yes_no" else "?"))
+
+
+def test_red_flag_session_refers_with_no_exercise_advice() -> None:
+    child = spawn()
+    child.expect("Question 1")
+    child.expect("> ")
+    child.sendline("y")
+    child.expect("EMERGENCY: Numbness or tingling")
+    child.expect("does not diagnose")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Exercises to use instead" not in child.before
+
+
+def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) -> None:
+    saved, report = tmp_path / "me.json", tmp_path / "me.html"
+    child = spawn("--save", str(saved), "--report", str(report))
+    asked = answer_all(
+        child,
+        {
+            "pelvis_tucks_under": "y",
+            "lower_back_rounds": "y",
+            "knee_angle_at_bottom": "70",
+            "can_touch_toes": "n",
+            "pain_location": "1",
+            "equipment_available": "hack_squat, 4",
+        },
+    )
+    child.expect("Type 'how CAUSE'")
+    child.sendline("how posterior_pelvic_tilt")
+    child.expect("combine: ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert asked[:9] == [
+        q for q in bundled_rulebase().questions if q in bundled_rulebase().safety_questions()
+    ]
+    assert "machine_type" not in asked
+    record = json.loads(saved.read_text())
+    assert record["answers"]["knee_angle_at_bottom"] == 70
+    replay = diagnose(record)
+    assert next(c["id"] for c in replay["causes"]) == "posterior_pelvic_tilt"
+    assert [a["id"] for a in replay["alternatives"]] == ["hack_squat"]
+    page = report.read_text()
+    assert page.startswith("<!doctype html>") and "Pelvis tucking under" in page
+
+
+def test_why_back_and_a_wrong_answer() -> None:
+    child = spawn()
+    child.expect("> ")
+    child.sendline("why")
+    child.expect("warning sign")
+    child.sendline("maybe")
+    child.expect("answer y \\(yes\\), n \\(no\\) or \\? \\(not sure\\)")
+    child.sendline("n")
+    child.expect("Question 2")
+    child.expect("> ")
+    child.sendline("back")
+    child.expect("Question 1 · safety")
+    child.sendline("n")
+    child.expect("Question 2")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 or child.signalstatus is not None
+
+
+def test_ctrl_c_exits_130_and_keeps_answers(tmp_path: Path) -> None:
+    saved = tmp_path / "partial.json"
+    child = spawn("--save", str(saved))
+    child.expect("> ")
+    child.sendline("n")
+    child.expect("Question 2")
+    child.expect("> ")
+    child.sendintr()
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert json.loads(saved.read_text())["answers"] == {"saddle_numbness": "no"}
+
+
+def test_end_of_input_suggests_resuming(tmp_path: Path) -> None:
+    saved = tmp_path / "partial.json"
+    child = spawn("--save", str(saved))
+    child.expect("> ")
+    child.sendline("n")
+    child.expect("> ")
+    child.sendeof()
+    child.expect("--answers")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    # Resume: the saved answer is not asked again.
+    resumed = spawn("--answers", str(saved))
+    resumed.expect(QUESTION)
+    assert question_by_text(resumed.match.group(2)) == "bladder_bowel_change"
+    resumed.sendintr()
+    resumed.expect(pexpect.EOF)
+
+
+def test_bad_prefilled_answers_are_reported_and_asked_again(tmp_path: Path) -> None:
+    prefill = tmp_path / "pre.json"
+    prefill.write_text(
+        json.dumps({"answers": {"saddle_numbness": "maybe", "bladder_bowel_change": "no"}})
+    )
+    child = spawn("--answers", str(prefill))
+    child.expect("is not a yes/no answer")
+    child.expect(QUESTION)
+    assert question_by_text(child.match.group(2)) == "saddle_numbness"
+    child.sendintr()
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.parametrize("stdin_text", ["y\n"])
+def test_piped_input_works_line_by_line_without_colour(stdin_text: str) -> None:
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "ask"],
+        input=stdin_text,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    assert run.returncode == 0
+    assert "EMERGENCY" in run.stdout and "\x1b[" not in run.stdout + run.stderr
+    assert "Question 1" in run.stderr and "Question 1" not in run.stdout

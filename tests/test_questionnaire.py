@@ -1,0 +1,142 @@
+"""The questionnaire's pure logic: what to ask next, when to stop, undo, replies."""
+
+from __future__ import annotations
+
+from legpress_diag.questionnaire import (
+    Ask,
+    SessionState,
+    Stop,
+    next_step,
+    relevant_questions,
+    why_asked,
+)
+from legpress_diag.replies import parse_reply
+from legpress_diag.rulebase import RuleBase
+
+
+def past_safety(rb: RuleBase) -> SessionState:
+    state = SessionState()
+    for question in rb.safety_questions():
+        state = state.answer(question, False)
+    return state
+
+
+def test_safety_questions_come_first_in_declared_order(rb: RuleBase) -> None:
+    state = SessionState()
+    asked = []
+    for _ in range(len(rb.safety_questions())):
+        step = next_step(rb, state)
+        assert isinstance(step, Ask) and step.question.group == "safety"
+        asked.append(step.question.id)
+        state = state.answer(step.question.id, False)
+    assert asked[0] == "saddle_numbness" and len(set(asked)) == len(asked)
+    step = next_step(rb, state)
+    assert isinstance(step, Ask) and step.question.group != "safety"
+
+
+def test_an_emergency_stops_at_once(rb: RuleBase) -> None:
+    step = next_step(rb, SessionState().answer("saddle_numbness", True))
+    assert isinstance(step, Stop) and step.kind == "referral"
+
+
+def test_a_clinician_flag_finishes_the_screen_then_stops(rb: RuleBase) -> None:
+    state = SessionState().answer("after_trauma", True)
+    step = next_step(rb, state)
+    assert (
+        isinstance(step, Ask) and step.question.id == "saddle_numbness"
+    )  # emergencies still screened
+    for question in rb.safety_questions() - {"after_trauma"}:
+        state = state.answer(question, False)
+    assert next_step(rb, state) == Stop(
+        "referral", "an answer is a warning sign for a clinician to check"
+    )
+
+
+def test_questions_no_rule_uses_are_never_asked(rb: RuleBase) -> None:
+    weights = relevant_questions(rb, past_safety(rb), frozenset(rb.questions))
+    assert "machine_type" not in weights  # no rule reads it
+    assert "pelvis_tucks_under" in weights
+
+
+def test_a_question_that_cannot_change_anything_is_skipped(rb: RuleBase) -> None:
+    # With the knee angle known to be 120, the depth rules on it are settled, and
+    # limb_length still matters; once everything that feeds long_limbs is known it is not.
+    state = past_safety(rb).answer("knee_angle_at_bottom", 120.0)
+    for question in ("lower_back_rounds", "pelvis_tucks_under", "butt_lifts_off_seat"):
+        state = state.answer(question, False)
+    free = frozenset(rb.questions) - state.asked
+    weights = relevant_questions(rb, state, free)
+    assert "limb_length" in weights  # long legs alone can still be reported
+    assert "heels_lift" in weights
+
+
+def test_stops_when_nothing_could_change_the_result(rb: RuleBase) -> None:
+    # Answer everything 'no' / unknown: nothing can be reported and the loop must end.
+    state = SessionState()
+    for _ in range(60):
+        step = next_step(rb, state)
+        if isinstance(step, Stop):
+            break
+        state = state.answer(
+            step.question.id, False if step.question.type.value == "yes_no" else None
+        )
+    assert isinstance(step, Stop) and step.kind in ("settled", "exhausted")
+    assert len(state.history) <= len(rb.questions)
+
+
+def test_stops_early_once_the_ranking_is_fixed(rb: RuleBase) -> None:
+    state = past_safety(rb)
+    for question in rb.questions:
+        if question not in state.asked and question not in ("heels_lift",):
+            kind = rb.questions[question].type.value
+            state = state.answer(question, False if kind == "yes_no" else None)
+    # Only heels_lift is left, and it alone could add a cause: it must be asked.
+    step = next_step(rb, state)
+    assert isinstance(step, Ask) and step.question.id == "heels_lift"
+    final = next_step(rb, state.answer("heels_lift", False))
+    assert final == Stop("exhausted", "every question that matters has been asked")
+
+
+def test_related_questions_stay_together(rb: RuleBase) -> None:
+    state = past_safety(rb).answer("pain_location", frozenset({"lower_back"}))
+    step = next_step(rb, state)
+    assert isinstance(step, Ask) and step.question.id == "pain_timing"  # same group first
+
+
+def test_undo_forgets_the_last_answer_but_not_prefilled_ones(rb: RuleBase) -> None:
+    state = SessionState().answer("heels_lift", True)
+    state = SessionState(state.answers, state.skipped, state.history, frozenset({"heels_lift"}))
+    state = state.answer("rep_tempo", "fast").answer("core_braced", None)
+    state, undone = state.undo()
+    assert undone == "core_braced" and "core_braced" not in state.asked
+    state, undone = state.undo()
+    assert undone == "rep_tempo" and "rep_tempo" not in state.answers
+    assert state.undo() == (state, None)  # the pre-filled answer stays
+
+
+def test_why_names_rules_and_causes(rb: RuleBase) -> None:
+    lines = why_asked(rb, "can_touch_toes")
+    assert any("tight hamstrings" in line and "hamstrings-with-rounding" in line for line in lines)
+    assert "warning sign" in why_asked(rb, "saddle_numbness")[0]
+
+
+def test_reply_parsing(rb: RuleBase) -> None:
+    q = rb.questions
+    assert parse_reply(q["heels_lift"], " Y ").value is True
+    assert parse_reply(q["heels_lift"], "n").value is False
+    assert parse_reply(q["heels_lift"], "?").kind == "skip"
+    assert parse_reply(q["heels_lift"], "maybe").kind == "invalid"
+    assert parse_reply(q["core_braced"], "3").value == "never"
+    assert parse_reply(q["core_braced"], "Every rep").value == "always"
+    assert parse_reply(q["core_braced"], "some").value == "sometimes"
+    assert "1 always" in parse_reply(q["core_braced"], "9").message
+    assert parse_reply(q["pain_location"], "1, knees").value == frozenset({"lower_back", "knees"})
+    assert parse_reply(q["pain_location"], "").value == frozenset()
+    assert parse_reply(q["pain_location"], "lower back").value == frozenset({"lower_back"})
+    assert parse_reply(q["pain_location"], "1 3").value == frozenset({"lower_back", "hips"})
+    assert parse_reply(q["pain_location"], "knees, elbows").kind == "invalid"
+    assert parse_reply(q["pain_timing"], "bottom").value == "bottom_of_rep"
+    assert parse_reply(q["knee_angle_at_bottom"], "85 degrees").value == 85.0
+    assert parse_reply(q["knee_angle_at_bottom"], "85°").value == 85.0
+    assert "out of range" in parse_reply(q["knee_angle_at_bottom"], "200").message
+    assert parse_reply(q["knee_angle_at_bottom"], "back").value == "back"
