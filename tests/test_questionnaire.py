@@ -54,7 +54,7 @@ def test_a_clinician_flag_finishes_the_screen_then_stops(rb: RuleBase) -> None:
 
 def test_questions_no_rule_uses_are_never_asked(rb: RuleBase) -> None:
     weights = relevant_questions(rb, past_safety(rb), frozenset(rb.questions))
-    assert "machine_type" not in weights  # no rule reads it
+    assert "machine_type" not in weights  # it only filters alternatives: asked at the end
     assert "pelvis_tucks_under" in weights
 
 

@@ -131,6 +131,8 @@ def _alternatives(
         alt = rb.alternatives[alt_id]
         if have is not None and not set(alt.needs) <= have:
             continue  # they told us what they have, and this needs something else
+        if alt.unless is not None and alt.unless(answers, {}) > rb.settings.premise_threshold:
+            continue
         result.append(
             {
                 "id": alt.id,

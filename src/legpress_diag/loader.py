@@ -313,6 +313,9 @@ def _alternative(
     equipment = questions.get(settings.equipment_question or "")
     if equipment is not None:
         _check_refs(e, "needs", dict(equipment.choices), f"choice of '{equipment.id}'", merged)
+    unless = None
+    if a.unless is not None:
+        unless = _compile(e, "unless", "unless", questions, set(), merged)
     return Alternative(
         a.id,
         a.title,
@@ -323,6 +326,9 @@ def _alternative(
         a.avoid_if,
         a.source,
         e.span,
+        unless=unless.evaluate if unless else None,
+        unless_text=a.unless or "",
+        unless_questions=unless.questions if unless else frozenset(),
     )
 
 

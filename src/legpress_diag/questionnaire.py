@@ -90,26 +90,35 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     free = _free_questions(rb, state)
     candidates = relevant_questions(rb, state, free)
     if not candidates:
-        equipment = _equipment_question(rb, state)
-        if equipment is not None:
-            return Ask(equipment, len(state.history) + 1)
+        filtering = _alternative_question(rb, state)
+        if filtering is not None:
+            return Ask(filtering, len(state.history) + 1)
         if free and state.history:
             return Stop("settled", "nothing else you could tell me would change this")
         return Stop("exhausted", "every question that matters has been asked")
     return Ask(rb.questions[_pick(rb, state, candidates)], len(state.history) + 1)
 
 
-def _equipment_question(rb: RuleBase, state: SessionState) -> Question | None:
-    """Ask what the gym has only when the result will suggest alternatives."""
-    qid = rb.settings.equipment_question
-    if qid is None or qid in state.asked or qid not in rb.questions:
-        return None
+def _alternative_question(rb: RuleBase, state: SessionState) -> Question | None:
+    """Questions that only filter alternatives (equipment, 'unless' conditions) are asked
+    last, and only when the result will suggest alternatives."""
     beliefs = infer(rb, state.answers, trace=False).beliefs
     threshold = rb.settings.report_threshold
-    suggests = any(
-        rb.causes[c].alternatives for c, b in beliefs.items() if c in rb.causes and b >= threshold
-    )
-    return rb.questions[qid] if suggests else None
+    suggested = {
+        alt
+        for cause, belief in beliefs.items()
+        if cause in rb.causes and belief >= threshold
+        for alt in rb.causes[cause].alternatives
+    }
+    if not suggested:
+        return None
+    wanted = [rb.settings.equipment_question] if rb.settings.equipment_question else []
+    for alt in sorted(suggested):
+        wanted += sorted(rb.alternatives[alt].unless_questions)
+    for qid in wanted:
+        if qid is not None and qid in rb.questions and qid not in state.asked:
+            return rb.questions[qid]
+    return None
 
 
 def relevant_questions(rb: RuleBase, state: SessionState, free: frozenset[str]) -> dict[str, float]:

@@ -112,6 +112,9 @@ class Alternative:
     avoid_if: str = ""
     source: str = ""
     span: SourceSpan | None = None
+    unless: Evaluator | None = field(default=None, repr=False, compare=False)
+    unless_text: str = ""
+    unless_questions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,10 @@ class AlternativeModel(_Named):
         default_factory=list, description="Equipment choices that must all be available."
     )
     avoid_if: str = ""
+    unless: str | None = Field(
+        default=None,
+        description="A condition over answers; when it holds the alternative is left out.",
+    )
     source: Source = ""
 
 
