@@ -58,7 +58,7 @@ def test_broken_rule_file_exits_2_with_position(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diagnose", str(EXAMPLES), "--rules", str(bad)])
     assert result.exit_code == 2 and result.stdout == ""
     assert (
-        "bad.yaml:2:17: error: LP203 in condition of 'x': unknown question or fact 'heels_lifts'"
+        "bad.yaml:2:17: LP203 in condition of 'x': unknown question or fact 'heels_lifts'"
         in result.stderr
     )
     assert "did you mean 'heels_lift'?" in result.stderr

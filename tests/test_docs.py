@@ -10,7 +10,16 @@ from legpress_diag.rulebase import RuleBase
 from .conftest import REPO
 
 
-@pytest.mark.parametrize("name", ["knowledge.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "knowledge.md",
+        "lint-codes.md",
+        "schema/rules.schema.json",
+        "schema/answers.schema.json",
+        "schema/diagnosis.schema.json",
+    ],
+)
 def test_generated_doc_is_up_to_date(rb: RuleBase, name: str) -> None:
     fresh = generated_files(rb)[name]()
     committed = (REPO / "docs" / name).read_text(encoding="utf-8")
@@ -34,3 +43,75 @@ def test_article_sections_match_the_article_headings() -> None:
 def test_every_source_cites_a_known_document(rb: RuleBase) -> None:
     for source in _items_by_source(rb):
         assert source.startswith(("article: ", "other-sources: ")), source
+
+
+def test_results_match_the_documented_output_model(rb: RuleBase) -> None:
+    from legpress_diag.api import diagnose
+    from legpress_diag.output_model import DiagnosisOut
+
+    records = [
+        {
+            "id": 1,
+            "answers": {
+                "pelvis_tucks_under": "yes",
+                "knee_angle_at_bottom": 70,
+                "equipment_available": [],
+            },
+        },
+        {"id": "x", "answers": {"saddle_numbness": "yes"}},
+        {"answers": {"knee_angle_at_bottom": 999, "mystery": 1}},
+        {
+            "answers": {
+                "leg_pain_below_knee": "yes",
+                "injury_history": ["back"],
+                "pain_location": ["lower_back"],
+            }
+        },
+    ]
+    for record in records:
+        DiagnosisOut.model_validate(diagnose(record, rb))
+
+
+def test_bundled_rule_files_point_editors_at_the_schema() -> None:
+    for path in sorted((REPO / "rules").glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../docs/schema/rules.schema.json", path
+        assert (path.parent / "../docs/schema/rules.schema.json").resolve().exists()
+
+
+def test_the_authoring_tutorial_examples_lint_clean_and_pass() -> None:
+    from legpress_diag.api import load_rulebase
+    from legpress_diag.authoring.lint import lint
+    from legpress_diag.authoring.testing import run_cases
+
+    rules = REPO / "docs" / "examples" / "seat.yaml"
+    report = lint([rules])
+    assert not report.failed(strict=True), [d.format() for d in report.diagnostics]
+    run = run_cases(load_rulebase([rules]), [REPO / "docs" / "examples" / "seat-cases.yaml"])
+    assert len(run.outcomes) == 2 and not run.failed
+    tutorial = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert "seat_position == too_far_forward and lumbar_flexion" in tutorial
+    assert "rules/cases" in tutorial
+
+
+def test_the_tutorials_yaml_is_clean_and_its_error_sample_is_exact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import re
+
+    from legpress_diag.authoring.lint import lint
+
+    tutorial = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    snippet = re.search(r"## 2\..*?```yaml\n(.*?)```", tutorial, re.S).group(1)  # type: ignore[union-attr]
+    (tmp_path / "seat.yaml").write_text(snippet, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert not lint(["seat.yaml"]).failed(strict=True)
+        broken = snippet.replace(
+            "if: seat_position == too_far_forward\n", "if: seat_position == too_far_foward\n"
+        )
+        (tmp_path / "seat.yaml").write_text(broken, encoding="utf-8")
+        [finding] = lint(["seat.yaml"]).diagnostics
+    finally:
+        os.chdir(cwd)
+    assert f"  {finding.format()}\n" in tutorial

@@ -45,8 +45,10 @@ class Diagnostic:
     key_path: tuple[str | int, ...] = field(default=())
 
     def format(self) -> str:
+        """``file:line:col: CODE message (hint)``; non-errors name their severity."""
         where = f"{self.span}: " if self.span else ""
-        text = f"{where}{self.severity.value}: {self.code} {self.message}"
+        level = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
+        text = f"{where}{self.code} {level}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -84,9 +86,22 @@ class EngineLoopError(LegpressError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A hint naming the closest valid spelling, or None when nothing is close."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    """A hint naming the closest valid spelling, or None when nothing is close.
+
+    Names are often typed short ('knee_angel' for 'knee_angle_at_bottom'), so each
+    candidate is also compared by its first len(name) characters.
+    """
+
+    def score(candidate: str) -> float:
+        whole = difflib.SequenceMatcher(None, name, candidate).ratio()
+        start = difflib.SequenceMatcher(None, name, candidate[: len(name)]).ratio()
+        return max(whole, 0.95 * start)
+
+    scored = [(score(c), c) for c in candidates]
+    if not scored:
+        return None
+    best, match = max(scored, key=lambda pair: (pair[0], -len(pair[1])))
+    return f"did you mean '{match}'?" if best >= 0.6 else None
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -72,11 +72,26 @@ class Merged:
         self.problems.append(Diagnostic(code, Severity.ERROR, message, span, hint))
 
 
+SINGULAR = {
+    "questions": "question",
+    "facts": "fact",
+    "causes": "cause",
+    "fixes": "fix",
+    "alternatives": "alternative",
+    "safety_flags": "safety flag",
+    "rules": "rule",
+    "faq": "faq entry",
+}
+
+
 def rule_files(
     paths: Sequence[str | os.PathLike[str]] = (), include_bundled: bool = True
 ) -> list[Path]:
     roots: list[str | os.PathLike[str]] = [bundled_rules_dir()] if include_bundled else []
-    return expand_paths([*roots, *paths])
+    unique: dict[Path, Path] = {}  # a file named twice (say as PATH and --rules) loads once
+    for path in expand_paths([*roots, *paths]):
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def read_all(files: Iterable[Path]) -> tuple[list[ParsedFile], list[Diagnostic]]:
@@ -84,13 +99,13 @@ def read_all(files: Iterable[Path]) -> tuple[list[ParsedFile], list[Diagnostic]]
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            parsed.append(read_rule_file(path, _shown_name(path)))
+            parsed.append(read_rule_file(path, shown_name(path)))
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
     return parsed, problems
 
 
-def _shown_name(path: Path) -> str:
+def shown_name(path: Path) -> str:
     bundled = bundled_rules_dir()
     if path.resolve().parent == bundled.resolve():
         return f"<bundled>/{path.name}"
@@ -128,7 +143,7 @@ def _add(
     table = merged.sections[section]
     ident = entry.model.id
     earlier = table.get(ident)
-    kind = section.rstrip("s").replace("_", " ")
+    kind = SINGULAR[section]
     if earlier is not None:
         if entry.model.replaces:
             table[ident] = entry  # keeps the earlier position in declared order
@@ -155,7 +170,7 @@ def _add(
         if other is not None:
             merged.error(
                 "LP201",
-                f"'{ident}' is already a {other[0].rstrip('s')} (at {other[1].span}); facts "
+                f"'{ident}' is already a {SINGULAR[other[0]]} (at {other[1].span}); facts "
                 "and causes share one set of names",
                 entry.field_span("id"),
             )
@@ -417,6 +432,7 @@ def _rules(
                 span=e.span,
                 questions=compiled.questions,
                 facts=compiled.facts,
+                key_path=e.key_path,
             )
         )
     return tuple(rules)

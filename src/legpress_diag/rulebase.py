@@ -90,6 +90,7 @@ class Rule:
     span: SourceSpan | None = None
     questions: frozenset[str] = frozenset()
     facts: frozenset[str] = frozenset()
+    key_path: tuple[str | int, ...] = ()  # where the rule sits in its file, for lint
 
 
 @dataclass(frozen=True)

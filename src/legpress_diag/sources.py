@@ -153,6 +153,8 @@ def schema_diagnostics(exc: ValidationError, document: Document) -> list[Diagnos
             msg = str(error["msg"]).removeprefix("Value error, ")
             message = f"{dotted}: {msg}"
             code, hint = "LP102", _type_hint(document, path, kind)
+            if path and path[-1] == "cf" and kind in ("greater_than_equal", "less_than_equal"):
+                code, hint = "LP304", "a certainty factor is between -1 and 1"
         diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint, path))
     return sorted(diagnostics, key=lambda d: d.span or SourceSpan("", 0, 0))
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import ask, diagnose
+from . import ask, diagnose, rules
 
 app = typer.Typer(
     name="legpress-diag",
@@ -47,3 +47,4 @@ def root(
 
 app.command("ask", help=ask.HELP)(ask.ask)
 app.command("diagnose", help=diagnose.HELP)(diagnose.diagnose)
+app.add_typer(rules.app, name="rules")

@@ -1,0 +1,87 @@
+"""`rules explain` and `rules show`: the rule base described in plain lines."""
+
+from __future__ import annotations
+
+from ..diagnostics import did_you_mean
+from ..rulebase import RuleBase
+
+
+def _where(span: object) -> str:
+    return f"{span.path}:{span.line}" if span is not None else "?"  # type: ignore[attr-defined]
+
+
+def explain_lines(rb: RuleBase, target: str) -> list[str]:
+    """How ``target`` (a cause or fact) can be reached, traced back to questions."""
+    if target not in rb.causes and target not in rb.facts:
+        hint = did_you_mean(target, [*rb.causes, *rb.facts])
+        raise KeyError(f"no cause or fact '{target}'" + (f" ({hint})" if hint else ""))
+    lines: list[str] = []
+    if target in rb.causes:
+        cause = rb.causes[target]
+        lines += [f"cause {cause.id}: {cause.title}  ({_where(cause.span)})", ""]
+    seen: set[str] = set()
+    questions: set[str] = set()
+
+    def trace(derived: str, depth: int) -> None:
+        pad = "  " * depth
+        rules = rb.rules_by_conclusion.get(derived, ())
+        if not rules:
+            lines.append(f"{pad}{derived} is concluded by no rule: it can never be believed")
+            return
+        lines.append(f"{pad}{derived} is concluded by:")
+        for rule in rules:
+            sign = "for" if rule.cf > 0 else "against"
+            lines.append(f"{pad}  rule {rule.id} (cf {rule.cf:+g}, {sign}; {_where(rule.span)})")
+            lines.append(f"{pad}    if {rule.condition_text}")
+            questions.update(rule.questions)
+            for fact in sorted(rule.facts):
+                if fact not in seen:
+                    seen.add(fact)
+                    trace(fact, depth + 2)
+
+    trace(target, 0)
+    lines += ["", "questions involved: " + ", ".join(q for q in rb.questions if q in questions)]
+    if target in rb.causes:
+        cause = rb.causes[target]
+        lines.append("fixes: " + (", ".join(cause.fixes) or "none"))
+        lines.append("alternatives: " + (", ".join(cause.alternatives) or "none"))
+    return lines
+
+
+def show_lines(rb: RuleBase) -> list[str]:
+    lines = [
+        f"rule base {rb.name} {rb.version} ({rb.content_hash})",
+        f"files: {', '.join(rb.files)}",
+        "",
+    ]
+    lines.append(f"questions ({len(rb.questions)}):")
+    for q in rb.questions.values():
+        detail = (
+            ", ".join(q.choice_values)
+            if q.choices
+            else (
+                f"{q.minimum:g}-{q.maximum:g} {q.unit}".strip()
+                if q.type.value == "number"
+                else "yes/no"
+            )
+        )
+        lines.append(f"  {q.id:30} {q.type.value:7} {detail}")
+    lines += ["", f"safety flags ({len(rb.safety_flags)}):"]
+    lines += [f"  {f.id:30} {f.level.value:9} {f.title}" for f in rb.safety_flags.values()]
+    lines += ["", f"derived facts ({len(rb.facts)}):"]
+    lines += [f"  {f.id:30} {f.title}" for f in rb.facts.values()]
+    lines += ["", f"causes ({len(rb.causes)}):"]
+    lines += [f"  {c.id:30} {c.title}" for c in rb.causes.values()]
+    lines += ["", f"fixes ({len(rb.fixes)}):"]
+    lines += [f"  {f.id:30} {f.title}" for f in rb.fixes.values()]
+    lines += ["", f"alternatives ({len(rb.alternatives)}):"]
+    lines += [
+        f"  {a.id:30} {a.title}" + (f" (needs {', '.join(a.needs)})" if a.needs else "")
+        for a in rb.alternatives.values()
+    ]
+    lines += ["", f"rules: {len(rb.rules)}"]
+    if rb.faq:
+        lines += ["", "questions people ask:"]
+        for entry in rb.faq.values():
+            lines += [f"  {entry.question}", f"    {entry.answer}"]
+    return lines

@@ -1,0 +1,155 @@
+"""`rules draw`: the rule network as Mermaid or Graphviz DOT.
+
+Questions → derived facts → causes → fixes and alternatives, with the safety
+screen drawn apart. Unused questions and causes that can never be reported are
+marked, so gaps show up in the picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..rulebase import RuleBase
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (label, kind)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, label)
+    flagged: set[str] = field(default_factory=set)  # unused / unreachable
+
+
+def build_graph(
+    rb: RuleBase, focus: str | None = None, unreachable: set[str] | None = None
+) -> Graph:
+    graph = Graph()
+    keep = upstream(rb, focus) if focus else None
+
+    def node(ident: str, label: str, kind: str) -> str:
+        key = f"{kind}_{ident}"
+        graph.nodes[key] = (label, kind)
+        return key
+
+    for rule in rb.rules:
+        if keep is not None and rule.concludes not in keep:
+            continue
+        kind = "cause" if rule.concludes in rb.causes else "fact"
+        target = node(rule.concludes, rule.concludes, kind)
+        for question in sorted(rule.questions):
+            graph.edges.append((node(question, question, "question"), target, f"{rule.cf:+g}"))
+        for fact in sorted(rule.facts):
+            source_kind = "cause" if fact in rb.causes else "fact"
+            graph.edges.append((node(fact, fact, source_kind), target, f"{rule.cf:+g}"))
+    for cause in rb.causes.values():
+        if keep is not None and cause.id != focus:
+            continue
+        key = node(cause.id, cause.id, "cause")
+        for fix in cause.fixes:
+            graph.edges.append((key, node(fix, rb.fixes[fix].title, "fix"), ""))
+        for alt in cause.alternatives:
+            graph.edges.append((key, node(alt, rb.alternatives[alt].title, "alternative"), ""))
+    if keep is None:
+        for flag in rb.safety_flags.values():
+            target = node(flag.id, f"{flag.title} ({flag.level.value})", "flag")
+            for question in sorted(flag.questions):
+                graph.edges.append((node(question, question, "safety_question"), target, ""))
+        used = set(rb.rules_by_question) | rb.safety_questions()
+        used |= {q for alt in rb.alternatives.values() for q in alt.unless_questions}
+        for question in rb.questions:
+            if question not in used and question != rb.settings.equipment_question:
+                graph.flagged.add(node(question, question, "question"))
+    for cause_id in unreachable or set():
+        if f"cause_{cause_id}" in graph.nodes or keep is None:
+            graph.flagged.add(node(cause_id, cause_id, "cause"))
+    return graph
+
+
+def upstream(rb: RuleBase, target: str) -> set[str]:
+    """``target`` and every derived fact that can influence it."""
+    seen, stack = {target}, [target]
+    while stack:
+        for rule in rb.rules_by_conclusion.get(stack.pop(), ()):
+            for fact in rule.facts - seen:
+                seen.add(fact)
+                stack.append(fact)
+    return seen
+
+
+_MERMAID_SHAPES = {
+    "question": ('["', '"]'),
+    "safety_question": ('["', '"]'),
+    "fact": ('("', '")'),
+    "cause": ('{{"', '"}}'),
+    "fix": ('[/"', '"/]'),
+    "alternative": ('[\\"', '"\\]'),
+    "flag": ('>"', '"]'),
+}
+
+
+def _mermaid_label(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def mermaid(graph: Graph) -> str:
+    lines = ["flowchart LR"]
+    safety = [k for k, (_, kind) in graph.nodes.items() if kind in ("flag", "safety_question")]
+    for key, (label, kind) in graph.nodes.items():
+        if key in safety:
+            continue
+        left, right = _MERMAID_SHAPES[kind]
+        lines.append(f"  {key}{left}{_mermaid_label(label)}{right}")
+    if safety:
+        lines.append("  subgraph safety [Safety screen: checked first]")
+        for key in safety:
+            label, kind = graph.nodes[key]
+            left, right = _MERMAID_SHAPES[kind]
+            lines.append(f"    {key}{left}{_mermaid_label(label)}{right}")
+        lines.append("  end")
+    for source, target, label in graph.edges:
+        arrow = f" -->|{label}| " if label else " --> "
+        lines.append(f"  {source}{arrow}{target}")
+    for kind, style in (("cause", "fill:#fde"), ("fact", "fill:#eef"), ("flag", "fill:#fcc")):
+        members = [k for k, (_, nk) in graph.nodes.items() if nk == kind]
+        if members:
+            lines.append(f"  classDef {kind} {style}")
+            lines.append(f"  class {','.join(members)} {kind}")
+    if graph.flagged:
+        lines.append("  classDef flagged stroke:#c00,stroke-width:3px,stroke-dasharray:5 5")
+        lines.append(f"  class {','.join(sorted(graph.flagged))} flagged")
+    return "\n".join(lines) + "\n"
+
+
+_DOT_SHAPES = {
+    "question": "box",
+    "safety_question": "box",
+    "fact": "ellipse",
+    "cause": "hexagon",
+    "fix": "note",
+    "alternative": "component",
+    "flag": "octagon",
+}
+
+
+def dot(graph: Graph) -> str:
+    lines = ["digraph rules {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    safety = [k for k, (_, kind) in graph.nodes.items() if kind in ("flag", "safety_question")]
+    for key, (label, kind) in graph.nodes.items():
+        if key in safety:
+            continue
+        extra = ', style="dashed,bold", color=red' if key in graph.flagged else ""
+        lines.append(f'  {key} [label="{_escape(label)}", shape={_DOT_SHAPES[kind]}{extra}];')
+    if safety:
+        lines.append('  subgraph cluster_safety { label="Safety screen: checked first"; color=red;')
+        for key in safety:
+            label, kind = graph.nodes[key]
+            lines.append(f'    {key} [label="{_escape(label)}", shape={_DOT_SHAPES[kind]}];')
+        lines.append("  }")
+    for source, target, label in graph.edges:
+        attr = f' [label="{label}"]' if label else ""
+        lines.append(f"  {source} -> {target}{attr};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,143 @@
+"""Walk the finite answer space of each cause, to prove it reachable and find gaps.
+
+Once number ranges are cut at the thresholds the rules compare against, every
+question has finitely many answers that behave differently: unknown, each choice,
+each subset of the multi-choice values rules mention, one number per interval.
+For each cause we walk only the questions it depends on (through derived facts),
+so the space stays small: hundreds to a few thousand combinations per cause.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..conditions.ast import Compare, Includes, leaves
+from ..engine import infer
+from ..rulebase import Question, QuestionType, RuleBase
+
+MAX_COMBINATIONS = 200_000
+
+
+def thresholds(rb: RuleBase, question_id: str) -> list[float]:
+    found = set()
+    for rule in rb.rules_by_question.get(question_id, ()):
+        for leaf in leaves(rule.condition):
+            if (
+                isinstance(leaf, Compare)
+                and leaf.ref.name == question_id
+                and isinstance(leaf.value.value, float)
+            ):
+                found.add(leaf.value.value)
+    return sorted(found)
+
+
+def value_classes(rb: RuleBase, question: Question) -> list[Any]:
+    """One representative answer per behaviour, None (unknown) first."""
+    if question.type is QuestionType.YES_NO:
+        return [None, True, False]
+    if question.type is QuestionType.CHOICE:
+        return [None, *question.choice_values]
+    if question.type is QuestionType.MULTI:
+        mentioned = sorted(
+            {
+                str(v.value)
+                for rule in rb.rules_by_question.get(question.id, ())
+                for leaf in leaves(rule.condition)
+                if isinstance(leaf, Includes) and leaf.ref.name == question.id
+                for v in leaf.values
+            }
+        )
+        subsets = [
+            frozenset(c)
+            for r in range(len(mentioned) + 1)
+            for c in itertools.combinations(mentioned, r)
+        ]
+        return [None, *subsets]
+    assert question.minimum is not None and question.maximum is not None
+    cuts = [t for t in thresholds(rb, question.id) if question.minimum <= t <= question.maximum]
+    points = sorted({question.minimum, question.maximum, *cuts})
+    middles = [(a + b) / 2 for a, b in itertools.pairwise(points)]
+    return [None, *sorted({*points, *middles})]
+
+
+def cause_questions(rb: RuleBase, cause: str) -> list[str]:
+    """Questions that can influence ``cause``, in declared order."""
+    seen_derived = {cause}
+    stack = [cause]
+    questions: set[str] = set()
+    while stack:
+        for rule in rb.rules_by_conclusion.get(stack.pop(), ()):
+            questions |= rule.questions
+            for fact in rule.facts - seen_derived:
+                seen_derived.add(fact)
+                stack.append(fact)
+    return [q for q in rb.questions if q in questions]
+
+
+def direct_evidence(rb: RuleBase, cause: str) -> list[str]:
+    """Yes/no questions that, answered yes with nothing else known, report the cause."""
+    threshold = rb.settings.report_threshold
+    return [
+        q
+        for q in cause_questions(rb, cause)
+        if rb.questions[q].type is QuestionType.YES_NO
+        and infer(rb, {q: True}, trace=False).beliefs.get(cause, 0.0) >= threshold
+    ]
+
+
+@dataclass
+class CauseWalk:
+    cause: str
+    questions: list[str]
+    total: int
+    walked: int = 0
+    max_certainty: float = 0.0
+    best: dict[str, Any] = field(default_factory=dict)
+    gaps: int = 0
+    gap_example: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.walked == self.total
+
+
+def _combinations(rb: RuleBase, questions: list[str]) -> tuple[int, Iterator[dict[str, Any]]]:
+    classes = [value_classes(rb, rb.questions[q]) for q in questions]
+    total = 1
+    for options in classes:
+        total *= len(options)
+
+    def generate() -> Iterator[dict[str, Any]]:
+        for combo in itertools.product(*classes):
+            yield {q: v for q, v in zip(questions, combo, strict=True) if v is not None}
+
+    return total, generate()
+
+
+def walk_cause(rb: RuleBase, cause: str, limit: int = MAX_COMBINATIONS) -> CauseWalk:
+    start = time.perf_counter()
+    questions = cause_questions(rb, cause)
+    total, combos = _combinations(rb, questions)
+    walk = CauseWalk(cause, questions, total)
+    threshold = rb.settings.report_threshold
+    evidence = direct_evidence(rb, cause)
+    for answers in itertools.islice(combos, limit):
+        walk.walked += 1
+        belief = infer(rb, answers, trace=False).beliefs.get(cause, 0.0)
+        if belief > walk.max_certainty:
+            walk.max_certainty, walk.best = belief, answers
+        if belief < threshold and any(answers.get(q) is True for q in evidence):
+            walk.gaps += 1
+            if not walk.gap_example:
+                walk.gap_example = answers
+    walk.seconds = time.perf_counter() - start
+    return walk
+
+
+def walk_all(rb: RuleBase, limit: int = MAX_COMBINATIONS) -> list[CauseWalk]:
+    return [walk_cause(rb, cause, limit) for cause in rb.causes]

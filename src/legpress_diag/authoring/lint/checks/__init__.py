@@ -1,0 +1,1 @@
+"""One module per lint check; see ``registry`` for the list."""

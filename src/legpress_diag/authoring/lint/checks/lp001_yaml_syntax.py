@@ -1,0 +1,27 @@
+"""LP001 yaml-syntax: the file is not valid YAML.
+
+Unclosed brackets or quotes, tabs used for indentation, a second document after
+`---`: the parser's complaint, with the line and column where it gave up.
+
+Bad:
+    fixes:
+      - id: slow_down
+        title: [Slow down
+        how: Lower the sled for three seconds.
+
+Good:
+    fixes:
+      - id: slow_down
+        title: Slow down
+        how: Lower the sled for three seconds.
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP001"
+NAME = "yaml-syntax"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

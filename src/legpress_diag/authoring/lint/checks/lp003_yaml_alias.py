@@ -1,0 +1,24 @@
+"""LP003 yaml-alias: anchors and aliases are not allowed.
+
+Aliases (`*name`) are how "billion laughs" files expand to gigabytes, so rule files
+may not use them. Write the value out in full.
+
+Bad:
+    fixes:
+      - &slow {id: slow_down, title: Slow down, how: Lower the sled slowly.}
+      - *slow
+
+Good:
+    fixes:
+      - {id: slow_down, title: Slow down, how: Lower the sled slowly.}
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP003"
+NAME = "yaml-alias"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -1,0 +1,21 @@
+"""LP006 too-large: nesting, a value or the number of nodes is past the limits.
+
+Limits: 64 levels of nesting, 100,000 characters in one value, 200,000 nodes.
+They keep a hostile file from exhausting memory or the stack.
+
+Bad:
+    fixes: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+
+Good:
+    fixes: []
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP006"
+NAME = "too-large"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

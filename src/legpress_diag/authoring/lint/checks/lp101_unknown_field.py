@@ -1,0 +1,26 @@
+"""LP101 unknown-field: a field the format does not have (often a typo).
+
+The closest valid field name is suggested.
+
+Bad:
+    fixes:
+      - id: slow_down
+        title: Slow down
+        hwo: Lower the sled slowly.
+
+Good:
+    fixes:
+      - id: slow_down
+        title: Slow down
+        how: Lower the sled slowly.
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP101"
+NAME = "unknown-field"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -1,0 +1,22 @@
+"""LP201 duplicate-id: two definitions share an id.
+
+To change a definition from another file on purpose, say `replaces: true`.
+
+Bad:
+    fixes:
+      - {id: reduce_the_load, title: Lighter, how: Take a plate off.}
+
+Good:
+    fixes:
+      - {id: reduce_the_load, title: Lighter, how: Take a plate off., replaces: true}
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP201"
+NAME = "duplicate-id"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -1,0 +1,22 @@
+"""LP204 not-a-choice: a condition compares a question with a value it cannot take.
+
+Choice values are checked against the question's `choices`.
+
+Bad:
+    rules:
+      - {id: quick, if: rep_tempo == quick, then: fast_reps, cf: 0.5, source: coach}
+
+Good:
+    rules:
+      - {id: quick, if: rep_tempo == fast, then: fast_reps, cf: 0.5, source: coach}
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP204"
+NAME = "not-a-choice"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

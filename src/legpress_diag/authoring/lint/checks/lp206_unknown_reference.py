@@ -1,0 +1,23 @@
+"""LP206 unknown-reference: an id that refers to nothing.
+
+A rule's `then`, a cause's `fixes` and `alternatives`, an alternative's `needs`,
+or `replaces: true` with nothing to replace.
+
+Bad:
+    causes:
+      - {id: seat_too_low, title: Seat too low, explanation: The seat sits too low., fixes: [raise_seat]}
+
+Good:
+    causes:
+      - {id: seat_too_low, title: Seat too low, explanation: The seat sits too low., fixes: [stop_at_90_degrees]}
+
+"""
+
+from __future__ import annotations
+
+from ....diagnostics import Severity
+
+CODE = "LP206"
+NAME = "unknown-reference"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

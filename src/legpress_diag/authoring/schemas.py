@@ -1,0 +1,82 @@
+"""`rules schema`: JSON Schemas for rule files, answer records and diagnoses.
+
+Written with draft-07 keywords (``definitions``, not ``$defs``), which every editor
+and validator understands. The answers schema is built from the loaded rule base,
+so it lists the real questions, choices and ranges.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..rulebase import QuestionType, RuleBase
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+KINDS = ("rules", "answers", "diagnosis")
+
+
+def _draft07(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    text = json.dumps(schema).replace('"#/$defs/', '"#/definitions/')
+    converted: dict[str, Any] = json.loads(text)
+    if "$defs" in converted:
+        converted["definitions"] = converted.pop("$defs")
+    return {"$schema": DRAFT_07, "title": title, **converted}
+
+
+def rules_schema() -> dict[str, Any]:
+    from ..schema_models import RuleFileModel
+
+    return _draft07(RuleFileModel.model_json_schema(by_alias=True), "legpress-diag rule file")
+
+
+def diagnosis_schema() -> dict[str, Any]:
+    from ..output_model import DiagnosisOut
+
+    return _draft07(DiagnosisOut.model_json_schema(by_alias=True), "legpress-diag diagnosis")
+
+
+def answers_schema(rb: RuleBase) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for question in rb.questions.values():
+        spec: dict[str, Any] = {"description": question.text}
+        if question.type is QuestionType.YES_NO:
+            spec["enum"] = ["yes", "no", "unsure", True, False, None]
+        elif question.type is QuestionType.CHOICE:
+            spec["enum"] = [*question.choice_values, None]
+        elif question.type is QuestionType.MULTI:
+            spec["type"] = ["array", "null"]
+            spec["items"] = {"enum": list(question.choice_values)}
+        else:
+            spec["type"] = ["number", "null"]
+            spec["minimum"], spec["maximum"] = question.minimum, question.maximum
+            if question.unit:
+                spec["description"] += f" ({question.unit})"
+        properties[question.id] = spec
+    return {
+        "$schema": DRAFT_07,
+        "title": f"legpress-diag answer record ({rb.name} {rb.version})",
+        "type": "object",
+        "properties": {
+            "id": {"type": ["string", "integer"], "description": "echoed back in the result"},
+            "answers": {
+                "type": "object",
+                "properties": properties,
+                "description": "question id -> answer; unknown ids warn (fail with --strict)",
+            },
+        },
+        "required": ["answers"],
+        "additionalProperties": False,
+    }
+
+
+def schema(kind: str, rb: RuleBase) -> dict[str, Any]:
+    if kind == "rules":
+        return rules_schema()
+    if kind == "answers":
+        return answers_schema(rb)
+    return diagnosis_schema()
+
+
+def schema_text(kind: str, rb: RuleBase) -> str:
+    return json.dumps(schema(kind, rb), indent=2, ensure_ascii=False) + "\n"

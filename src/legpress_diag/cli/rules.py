@@ -1,0 +1,322 @@
+"""`legpress-diag rules …`: tools for coaches who write rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import exitcodes
+from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, print_diagnostics
+from .output import atomic_output
+
+app = typer.Typer(
+    help="Write, check, test, draw and explain rule bases.\n\n"
+    "Examples:\n\n"
+    "  legpress-diag rules lint my-rules.yaml\n\n"
+    "  legpress-diag rules test my-cases/ --rules my-rules.yaml --coverage\n\n"
+    "  legpress-diag rules impact --rules new.yaml --against old.yaml\n\n"
+    "  legpress-diag rules draw --cause tight_hamstrings",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Rule files or folders (default: the whole rule base).", show_default=False
+    ),
+]
+
+
+def _emit(text: str, output: Path | None) -> None:
+    with atomic_output(output) as out:
+        out.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command("lint")
+def lint_command(
+    paths: PathsArgument = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json or github (annotations for CI).")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Also show notes (LP312 and other hints).")
+    ] = False,
+    exhaustive: Annotated[
+        bool, typer.Option("--exhaustive/--no-exhaustive", help="Walk every cause's answer space.")
+    ] = True,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """Check rule files: syntax, schema, names, and analysis of the whole rule base.
+
+    Prints file:line:col: CODE message (hint). Exit 1 on errors (and on warnings
+    with --strict). Codes are listed in docs/lint-codes.md.
+    """
+    from ..authoring import lint_output
+    from ..authoring.lint import lint
+    from ..diagnostics import RuleBaseError, Severity
+
+    if fmt not in lint_output.FORMATS:
+        fail(f"unknown format '{fmt}' (choose from {', '.join(lint_output.FORMATS)})")
+    try:
+        report = lint(
+            paths or (),
+            rules=rules or (),
+            include_bundled=not no_default_rules,
+            exhaustive=exhaustive,
+        )
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
+    if not notes and fmt != "json":
+        report.diagnostics = [d for d in report.diagnostics if d.severity is not Severity.INFO]
+    if fmt == "json":
+        typer.echo(lint_output.json_text(report))
+    else:
+        lines = (
+            lint_output.github_lines(report) if fmt == "github" else lint_output.text_lines(report)
+        )
+        for line in lines:
+            typer.echo(line)
+    if report.failed(strict):
+        raise typer.Exit(exitcodes.FINDINGS)
+
+
+app.command("check", hidden=True, help="Same as 'lint'.")(lint_command)
+
+
+@app.command("test")
+def test_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Case files or folders (default: the bundled cases).", show_default=False
+        ),
+    ] = None,
+    coverage: Annotated[
+        bool,
+        typer.Option("--coverage", help="Report rules, causes and questions no case exercises."),
+    ] = False,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """Run case files (answers and expected diagnoses) against the rule base.
+
+    Exit 1 when a case fails. The case format is described in docs/authoring.md.
+    """
+    from ..authoring.testing import default_case_dir, run_cases
+    from ..diagnostics import RuleBaseError
+
+    rb = load_rules(rules, no_default_rules)
+    targets = list(paths) if paths else [default_case_dir()]
+    for target in targets:
+        if not target.exists():
+            fail(f"{target}: no such file or directory")
+    try:
+        run = run_cases(rb, targets)
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
+    for outcome in run.failed:
+        typer.echo(f"FAILED {outcome.case.span}: {outcome.case.name}")
+        for problem in outcome.problems:
+            typer.echo(f"    {problem}")
+    passed = len(run.outcomes) - len(run.failed)
+    typer.echo(f"{passed} passed, {len(run.failed)} failed in {run.seconds:.2f}s")
+    if coverage:
+        missing = run.coverage.missing(rb)
+        for kind, (covered, total) in run.coverage.ratios(rb).items():
+            percent = 100.0 * covered / total if total else 100.0
+            line = f"coverage: {kind} {covered}/{total} ({percent:.0f}%)"
+            if missing[kind]:
+                line += " - not exercised: " + ", ".join(missing[kind])
+            typer.echo(line)
+    if run.failed:
+        raise typer.Exit(exitcodes.FINDINGS)
+
+
+@app.command("impact")
+def impact_command(
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against", help="Old rule files to compare with (repeatable; default: none)."
+        ),
+    ] = None,
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option("--cases", help="Case files or folders (default: the bundled cases)."),
+    ] = None,
+    records: Annotated[
+        Path | None,
+        typer.Option("--records", help="A JSON Lines file of real answer records to compare too."),
+    ] = None,
+    min_move: Annotated[
+        float, typer.Option("--min-move", help="Report certainty moves at least this big.")
+    ] = 0.05,
+    fail_on_change: Annotated[
+        bool, typer.Option("--fail-on-change", help="Exit 1 when anything changed.")
+    ] = False,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """Show every diagnosis an edit changes: old rules (--against) versus new (--rules).
+
+    Both sides include the bundled rule base unless --no-default-rules. Without
+    --against, the old side is the bundled base alone: what does my overlay change?
+    """
+    from ..authoring.cases import case_files, load_cases
+    from ..authoring.impact import impact
+    from ..authoring.testing import default_case_dir
+    from ..diagnostics import RuleBaseError
+    from ..records import read_records
+
+    new = load_rules(rules, no_default_rules)
+    if no_default_rules and not against:
+        fail("with --no-default-rules, give the old rules with --against")
+    old = load_rules(against, no_default_rules)
+    inputs: list[tuple[str, dict[str, Any]]] = []
+    try:
+        for path in case_files(list(cases) if cases else [default_case_dir()]):
+            inputs += [(f"case '{c.name}'", {"answers": c.answers}) for c in load_cases(path)]
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
+    if records is not None:
+        try:
+            with records.open("rb") as stream:
+                for raw in read_records(stream):
+                    if isinstance(raw.data, dict):
+                        label = raw.data.get("id", raw.position)
+                        inputs.append((f"record {label}", raw.data))
+        except OSError as exc:
+            fail(f"{records}: cannot read: {exc.strerror}")
+    changes = list(impact(old, new, inputs, min_move))
+    for change in changes:
+        typer.echo(f"{change.label}:")
+        for what in change.what:
+            typer.echo(f"    {what}")
+    typer.echo(
+        f"{len(changes)} of {len(inputs)} diagnoses changed "
+        f"({old.content_hash} → {new.content_hash})"
+    )
+    if changes and fail_on_change:
+        raise typer.Exit(exitcodes.FINDINGS)
+
+
+@app.command("draw")
+def draw_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid or dot.")] = "mermaid",
+    cause: Annotated[
+        str | None, typer.Option("--cause", help="Draw only what leads to this cause.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """Draw the rule network: questions → facts → causes → fixes and alternatives.
+
+    Unused questions and causes that can never be reported are outlined in red.
+    """
+    from ..authoring.draw import build_graph, dot, mermaid
+    from ..authoring.exhaustive import walk_all
+
+    if fmt not in ("mermaid", "dot"):
+        fail(f"unknown format '{fmt}' (choose mermaid or dot)")
+    rb = load_rules(rules, no_default_rules)
+    if cause is not None and cause not in rb.causes:
+        from ..diagnostics import did_you_mean
+
+        hint = did_you_mean(cause, rb.causes)
+        fail(f"no cause '{cause}'" + (f" ({hint})" if hint else ""))
+    threshold = rb.settings.report_threshold
+    unreachable = {w.cause for w in walk_all(rb) if w.complete and w.max_certainty < threshold}
+    graph = build_graph(rb, cause, unreachable)
+    _emit(mermaid(graph) if fmt == "mermaid" else dot(graph), output)
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[str, typer.Argument(help="rules, answers or diagnosis.")] = "rules",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """Print a JSON Schema (draft-07): of rule files, answer records or diagnoses."""
+    from ..authoring.schemas import KINDS, schema_text
+
+    if kind not in KINDS:
+        fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
+    _emit(schema_text(kind, load_rules(rules, no_default_rules)), output)
+
+
+@app.command("explain")
+def explain_command(
+    target: Annotated[str, typer.Argument(help="A cause or derived fact id.")],
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """How can this cause be reached? Its rules, traced back to the questions."""
+    from ..authoring.describe import explain_lines
+
+    rb = load_rules(rules, no_default_rules)
+    try:
+        lines = explain_lines(rb, target)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command("show")
+def show_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultRulesOption = False,
+) -> None:
+    """List the questions, safety flags, facts, causes, fixes and alternatives."""
+    from ..authoring.describe import show_lines
+
+    rb = load_rules(rules, no_default_rules)
+    if fmt == "json":
+        payload = {
+            "rulebase": rb.identity,
+            "questions": [
+                {
+                    "id": q.id,
+                    "type": q.type.value,
+                    "text": q.text,
+                    "choices": list(q.choice_values),
+                    "min": q.minimum,
+                    "max": q.maximum,
+                    "unit": q.unit,
+                }
+                for q in rb.questions.values()
+            ],
+            "safety_flags": [
+                {"id": f.id, "level": f.level.value, "title": f.title}
+                for f in rb.safety_flags.values()
+            ],
+            "causes": [
+                {"id": c.id, "title": c.title, "fixes": list(c.fixes)} for c in rb.causes.values()
+            ],
+            "alternatives": [
+                {"id": a.id, "title": a.title, "needs": list(a.needs)}
+                for a in rb.alternatives.values()
+            ],
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    if fmt != "text":
+        fail(f"unknown format '{fmt}' (choose text or json)")
+    for line in show_lines(rb):
+        typer.echo(line)

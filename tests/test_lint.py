@@ -1,0 +1,86 @@
+"""Lint: the registry's meta-tests, and each check run on its own documented examples."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from legpress_diag.authoring.lint import lint
+from legpress_diag.authoring.lint.registry import CHECKS, RETIRED
+from legpress_diag.diagnostics import Severity
+
+
+def examples(module: ModuleType) -> tuple[str, str]:
+    doc = module.__doc__ or ""
+    match = re.search(r"\nBad:\n(.*?)\nGood:\n(.*)$", doc, re.S)
+    assert match, f"{module.CODE} needs 'Bad:' and 'Good:' examples in its docstring"
+    return textwrap.dedent(match.group(1)), textwrap.dedent(match.group(2))
+
+
+def test_codes_are_unique_well_formed_and_match_modules() -> None:
+    assert len(CHECKS) == len({m.NAME for m in CHECKS.values()})
+    for code, module in CHECKS.items():
+        assert re.fullmatch(r"LP\d{3}", code) and code not in RETIRED
+        assert module.__name__.rsplit(".", 1)[1].startswith(code.lower())
+        assert module.__doc__.startswith(f"{code} {module.NAME}: ")
+        assert isinstance(module.SEVERITY, Severity)
+        assert module.PHASE in ("load", "analysis", "exhaustive")
+        assert (module.PHASE == "load") == (not hasattr(module, "check"))
+
+
+@pytest.mark.parametrize("code", sorted(CHECKS))
+def test_bad_example_is_caught_and_good_example_passes(code: str, tmp_path: Path) -> None:
+    bad, good = examples(CHECKS[code])
+    bad_file = tmp_path / "bad.yaml"
+    bad_file.write_text(bad, encoding="utf-8")
+    found = lint([bad_file])
+    assert code in {d.code for d in found.diagnostics}, [d.format() for d in found.diagnostics]
+    assert all(
+        d.span and d.span.path.endswith("bad.yaml") for d in found.diagnostics if d.code == code
+    )
+    good_file = tmp_path / "good.yaml"
+    good_file.write_text(good, encoding="utf-8")
+    passed = lint([good_file])
+    assert code not in {d.code for d in passed.diagnostics}, [
+        d.format() for d in passed.diagnostics
+    ]
+
+
+def test_bundled_rule_base_has_no_errors_or_warnings() -> None:
+    report = lint()
+    assert not report.failed(strict=True), [d.format() for d in report.diagnostics]
+    assert all(w.complete and w.max_certainty >= 0.2 for w in report.walks)
+    assert len(report.walks) == 12
+
+
+def test_findings_point_inside_the_condition(tmp_path: Path) -> None:
+    path = tmp_path / "coach.yaml"
+    path.write_text(
+        "rules:\n  - id: deep\n    if: heels_lift and knee_angle_at_bottom < 250\n"
+        "    then: excess_depth\n    cf: 0.3\n    source: coach\n"
+    )
+    [finding] = [d for d in lint([path]).diagnostics if d.code == "LP302"]
+    assert finding.span and (finding.span.line, finding.span.col) == (3, 47)
+    assert "always true" in finding.message
+
+
+def test_only_findings_in_the_given_files_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "coach.yaml"
+    path.write_text("fixes:\n  - {id: spare, title: Spare, how: Nothing uses this., source: x}\n")
+    report = lint([path])
+    assert [d.code for d in report.diagnostics] == ["LP307"]
+    assert report.files == [str(path.resolve())] or report.files[0].endswith("coach.yaml")
+
+
+def test_every_error_of_a_broken_file_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "rules:\n  - {id: a, if: heel_lift, then: heels_lifting, cf: 0.5, source: x}\n"
+        "  - {id: b, if: rep_tempo == quick, then: fast_reps, cf: 0.5, source: x}\n"
+    )
+    codes = [d.code for d in lint([path]).diagnostics]
+    assert codes == ["LP203", "LP204"]
