@@ -277,6 +277,12 @@ def parse_yaml(text: str, path: str) -> Document | None:
         mark = exc.problem_mark or exc.context_mark
         span = _span(path, mark) if mark is not None else SourceSpan(path, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        started = exc.context_mark
+        if exc.context and started is not None and mark is not None and started.line != mark.line:
+            # e.g. an unterminated string: say where it began, not only where the file ended
+            problem = (
+                f"{exc.context} (started at {started.line + 1}:{started.column + 1}): {problem}"
+            )
         hint = "indent with spaces, not tabs" if "\t" in problem or "tab" in problem else None
         raise _error("LP001", f"YAML syntax: {problem}", span, hint) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark

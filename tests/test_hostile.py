@@ -1,0 +1,197 @@
+"""Hostile and malformed input: refused cleanly, with positions, in bounded memory.
+
+Each case runs the real command in a subprocess with an address-space limit and a
+timeout. Those are resource bounds that turn a hang or a blow-up into a failure;
+they are generous and never measure speed (benchmarks/ does that).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+HOSTILE = REPO / "tests" / "hostile"
+MEMORY_LIMIT = 1024 * 1024 * 1024  # 1 GiB of address space
+TIMEOUT = 60
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def run(
+    *args: str, stdin: bytes = b"", cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "legpress_diag", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=TIMEOUT,
+        preexec_fn=_limit_memory,
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+# file -> (code, line, col, fragment of the message)
+RULE_CASES = {
+    "alias_bomb.yaml": ("LP003", 2, 8, "alias '*a' is not allowed"),
+    "cyclic_alias.yaml": ("LP003", 1, 8, "alias '*a'"),
+    "python_apply.yaml": ("LP004", 1, 1, "python/object/apply"),
+    "python_name.yaml": ("LP004", 1, 12, "python/name"),
+    "tabs.yaml": ("LP001", 2, 1, "YAML syntax"),
+    "duplicate_key.yaml": ("LP005", 4, 5, "duplicate key 'title' (first defined at line 3)"),
+    "empty.yaml": ("LP002", 1, 1, "empty"),
+    "top_scalar.yaml": ("LP102", 1, 1, "not a single value"),
+    "top_list.yaml": ("LP102", 1, 1, "not a list"),
+    "unterminated.yaml": ("LP001", 3, 1, "started at 2:20"),
+    "second_document.yaml": ("LP001", 2, 1, "second one"),
+    "complex_key.yaml": ("LP001", 1, 3, "a key must be a plain value"),
+    "invalid_utf8.yaml": ("LP002", 2, 13, "invalid UTF-8 (byte 0xe9)"),
+    "nul_byte.yaml": ("LP002", 1, 10, "NUL byte"),
+}
+
+
+def generated_cases(tmp: Path) -> dict[str, tuple[str, int, int, str]]:
+    """Large hostile files are made on the fly rather than committed."""
+    (tmp / "deep_flow.yaml").write_text("rules: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    (tmp / "deep_block.yaml").write_text(
+        "".join(" " * i + f"k{i}:\n" for i in range(1500)) + " " * 1500 + "x: 1\n"
+    )
+    (tmp / "big_scalar.yaml").write_text("fixes:\n  - id: x\n    title: " + "x" * 3_000_000 + "\n")
+    with (tmp / "huge.yaml").open("wb") as f:  # sparse: 300 MB on paper, nothing on disk
+        f.truncate(300 * 1024 * 1024)
+    return {
+        "deep_flow.yaml": ("LP006", 1, 71, "nesting deeper than 64"),
+        "deep_block.yaml": ("LP006", 65, 65, "nesting deeper than 64"),
+        "big_scalar.yaml": ("LP006", 3, 12, "3,000,000 characters"),
+        "huge.yaml": ("LP002", 1, 1, "314,572,800 bytes"),
+    }
+
+
+def all_rule_cases(tmp: Path) -> list[tuple[Path, tuple[str, int, int, str]]]:
+    cases = [(HOSTILE / "rules" / name, spec) for name, spec in RULE_CASES.items()]
+    cases += [(tmp / name, spec) for name, spec in generated_cases(tmp).items()]
+    return cases
+
+
+def test_every_hostile_rule_file_is_linted_with_its_position(tmp_path: Path) -> None:
+    for path, (code, line, col, fragment) in all_rule_cases(tmp_path):
+        result = run(
+            "rules", "lint", "--no-default-rules", "--format", "json", str(path), cwd=tmp_path
+        )
+        assert result.returncode == 1, (path.name, result.stderr[-500:])
+        first = json.loads(result.stdout)["diagnostics"][0]
+        assert (first["code"], first["line"], first["col"]) == (code, line, col), (path.name, first)
+        assert fragment in first["message"], (path.name, first["message"])
+        assert len(first["message"]) < 500
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_every_hostile_rule_file_stops_other_commands_with_exit_2(tmp_path: Path) -> None:
+    for path, (code, line, col, _) in all_rule_cases(tmp_path):
+        result = run(
+            "diagnose", "--rules", str(path), "-", stdin=b'{"answers": {}}\n', cwd=tmp_path
+        )
+        assert result.returncode == 2, (path.name, result.stderr[-500:])
+        assert result.stdout == b"", path.name
+        assert f":{line}:{col}: {code} ".encode() in result.stderr, (path.name, result.stderr[:300])
+        assert b"Traceback" not in result.stderr
+
+
+def test_hostile_answer_lines_each_get_one_result() -> None:
+    data = (HOSTILE / "answers.jsonl").read_bytes()
+    data += b'{"answers": {"note": "' + b"x" * 1_000_000 + b'"}}\n'
+    data += b'{"answers": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n"
+    data += b'{"answers": {"knee_angle_at_bottom": ' + b"9" * 100_000 + b"}}\n"
+    result = run("diagnose", "-", "--format", "jsonl", stdin=data)
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    results = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(results) == len([line for line in data.split(b"\n") if line.strip()]) == 19
+    assert [r["line"] for r in results] == list(range(1, 20))
+    statuses = [r["status"] for r in results]
+    assert statuses[0] == "ok" and statuses[14] == "ok" and results[14]["id"] == "last"
+    assert statuses[13] == "ok" and results[13]["warnings"][0]["key"] == "extra"
+    assert all(s == "error" for i, s in enumerate(statuses) if i not in (0, 13, 14, 16))
+    assert statuses[16] == "no_fault_found"  # an unknown key of a megabyte is only a warning
+    messages = {r["line"]: r["errors"][0]["message"] for r in results if r["errors"]}
+    assert "invalid JSON" in messages[2] and "NaN" in messages[3] and "Infinity" in messages[4]
+    assert "not a finite number" in messages[5] and "duplicate key" in messages[6]
+    assert "not string" in messages[7] and "'answers' must be an object" in messages[8]
+    assert "id must be a string or an integer" in messages[9] and "id must be" in messages[10]
+    assert "not one of the choices" in messages[11] and "not a list" in messages[12]
+    assert "is not a number" in messages[13] and "invalid UTF-8" in messages[16]
+    assert "nested too deeply" in messages[18]
+    assert "digits" in messages[19] or "too large" in messages[19] or "invalid" in messages[19]
+    assert max(len(line) for line in result.stdout.splitlines()) < 20_000  # nothing echoed in full
+    assert b"line 2: invalid JSON" in result.stderr
+
+
+def test_ctrl_c_leaves_no_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    out.write_text("the previous results\n")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdin is not None
+    child.stdin.write(b'{"answers": {"heels_lift": "yes"}}\n' * 100)
+    child.stdin.flush()
+    time.sleep(2)  # let it start reading; stdin stays open so it is mid-run
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=TIMEOUT)
+    assert child.returncode == 130, stderr
+    assert out.read_text() == "the previous results\n"  # untouched: written whole or not at all
+    assert [p.name for p in tmp_path.iterdir()] == ["results.jsonl"]
+    assert b"Traceback" not in stderr
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    big = tmp_path / "many.jsonl"
+    big.write_bytes(b'{"answers": {"heels_lift": "yes"}}\n' * 5000)
+    shell = f'{sys.executable} -m legpress_diag diagnose {big} -f jsonl | head -n 1; echo "status=${{PIPESTATUS[0]}}"'
+    result = subprocess.run(["bash", "-c", shell], capture_output=True, timeout=TIMEOUT, text=True)
+    assert result.stdout.count("\n") == 2 and result.stdout.endswith("status=0\n")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["diagnose", "/nonexistent.jsonl"], ["diagnose", "."], ["rules", "test", "/nope"]]
+)
+def test_unusable_inputs_exit_2(args: list[str], tmp_path: Path) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert (
+        result.returncode == 2 and b"Traceback" not in result.stderr and b"error" in result.stderr
+    )
+
+
+def test_an_internal_error_is_a_short_report_with_exit_3(tmp_path: Path) -> None:
+    # Force a bug: a sitecustomize that breaks the engine, loaded only in this process.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import legpress_diag.engine as e\n"
+        "def boom(*a, **k):\n    raise ZeroDivisionError('simulated bug')\n"
+        "e.infer = boom\nimport legpress_diag.diagnosis as d\nd.infer = boom\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-"],
+        input=b'{"answers": {"heels_lift": "yes"}}\n',
+        capture_output=True,
+        timeout=TIMEOUT,
+        env=env,
+    )
+    assert result.returncode == 3
+    assert b"internal error: ZeroDivisionError: simulated bug" in result.stderr
+    assert b"This is a bug" in result.stderr and b"Traceback" not in result.stderr

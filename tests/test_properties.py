@@ -1,0 +1,162 @@
+"""Properties that must hold for any input (hypothesis)."""
+
+from __future__ import annotations
+
+import io
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from legpress_diag.api import bundled_rulebase, diagnose, diagnose_stream
+from legpress_diag.cli.ask import _session_record
+from legpress_diag.diagnostics import RuleBaseError
+from legpress_diag.loader import build_rulebase, index_rulebase
+from legpress_diag.questionnaire import SessionState
+from legpress_diag.rulebase import QuestionType, RuleBase
+from legpress_diag.sources import parse_rule_text
+
+RB = bundled_rulebase()
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+yaml_fragments = st.sampled_from(
+    [
+        "questions:",
+        "rules:",
+        "- id: a",
+        "  if: a and b",
+        "cf: 0.5",
+        "&x",
+        "*x",
+        "!!python/name:x",
+        "\t",
+        "{",
+        "}",
+        "[",
+        "]",
+        '"',
+        "'",
+        ": ",
+        "\n",
+        "  ",
+        "yes",
+        "no",
+        "010",
+        "~",
+        "---",
+        "\x00",
+        "é",
+    ]
+)
+
+
+@FAST
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(yaml_fragments, max_size=40).map(lambda p: " ".join(p).encode()),
+    )
+)
+def test_any_bytes_as_a_rule_file_load_or_fail_cleanly(data: bytes) -> None:
+    try:
+        build_rulebase([parse_rule_text(data, "f.yaml")])
+    except RuleBaseError as exc:
+        assert exc.diagnostics and all(d.span is None or d.span.line >= 1 for d in exc.diagnostics)
+
+
+json_lines = st.one_of(
+    st.binary(max_size=80).filter(lambda b: b"\n" not in b and b"\r" not in b),
+    st.sampled_from(
+        [b'{"answers": {"heels_lift": "yes"}}', b"[1]", b"{", b'{"answers": {}}', b"NaN", b"null"]
+    ),
+)
+
+
+@FAST
+@given(st.lists(json_lines, min_size=1, max_size=12))
+def test_n_json_lines_give_n_results_in_order(lines: list[bytes]) -> None:
+    first = b'{"id": "first", "answers": {}}'  # starts the stream as JSON Lines
+    data = b"\n".join([first, *lines]) + b"\n"
+    results = list(diagnose_stream(io.BytesIO(data), RB))
+    expected = 1 + sum(1 for line in lines if line.strip())
+    assert len(results) == expected
+    assert results[0]["id"] == "first"
+    lines_seen = [r["line"] for r in results]
+    assert lines_seen == sorted(lines_seen)
+
+
+def answer_strategy(rb: RuleBase) -> st.SearchStrategy[dict[str, Any]]:
+    options: dict[str, st.SearchStrategy[Any]] = {}
+    for q in rb.questions.values():
+        if q.group == "safety":
+            continue
+        if q.type is QuestionType.YES_NO:
+            options[q.id] = st.sampled_from(["yes", "no", "unsure"])
+        elif q.type is QuestionType.CHOICE:
+            options[q.id] = st.sampled_from(q.choice_values)
+        elif q.type is QuestionType.MULTI:
+            options[q.id] = st.lists(st.sampled_from(q.choice_values), unique=True)
+        else:
+            assert q.minimum is not None and q.maximum is not None
+            options[q.id] = st.integers(int(q.minimum), int(q.maximum))
+    return st.fixed_dictionaries({}, optional=options)
+
+
+def _shuffled(rb: RuleBase, seed: int) -> RuleBase:
+    rules = list(rb.rules)
+    random.Random(seed).shuffle(rules)
+    fields = {
+        **rb.__dict__,
+        "rules": tuple(rules),
+        "rules_by_question": {},
+        "rules_by_fact": {},
+        "rules_by_conclusion": {},
+        "strata": {},
+        "cache": {},
+    }
+    return index_rulebase(RuleBase(**fields))
+
+
+def _essence(result: dict[str, Any]) -> Any:
+    return (
+        result["status"],
+        [(c["id"], c["certainty"]) for c in result["causes"]],
+        [a["id"] for a in result["alternatives"]],
+        [f["id"] for f in result["red_flags"]],
+    )
+
+
+@FAST
+@given(answer_strategy(RB), st.integers(0, 10_000))
+def test_diagnosis_ignores_answer_and_rule_order(answers: dict[str, Any], seed: int) -> None:
+    expected = diagnose({"answers": answers}, RB)
+    items = list(answers.items())
+    random.Random(seed).shuffle(items)
+    assert _essence(diagnose({"answers": dict(items)}, RB)) == _essence(expected)
+    assert _essence(diagnose({"answers": answers}, _shuffled(RB, seed))) == _essence(expected)
+    assert all(0 <= c["certainty"] <= 1 for c in expected["causes"])
+    assert expected["status"] in ("ok", "no_fault_found")
+
+
+@FAST
+@given(answer_strategy(RB), st.sets(st.sampled_from(sorted(RB.questions))))
+def test_a_saved_session_replays_to_the_same_diagnosis(
+    answers: dict[str, Any], skipped: set[str]
+) -> None:
+    from legpress_diag.answers import normalize_answers
+
+    normalized, errors, _ = normalize_answers(RB, answers)
+    assert not errors
+    state = SessionState()
+    for qid, value in normalized.items():
+        state = state.answer(qid, value)
+    for qid in skipped - set(normalized):
+        state = state.answer(qid, None)
+    record = _session_record(RB, state, "s")
+    import json
+
+    replayed = diagnose(
+        json.loads(json.dumps(record)), RB
+    )  # through JSON, as a saved file would be
+    assert _essence(replayed) == _essence(diagnose({"answers": answers}, RB))
