@@ -161,7 +161,8 @@ def test_ctrl_c_leaves_no_output_file(tmp_path: Path) -> None:
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     big = tmp_path / "many.jsonl"
     big.write_bytes(b'{"answers": {"heels_lift": "yes"}}\n' * 5000)
-    shell = f'{sys.executable} -m legpress_diag diagnose {big} -f jsonl | head -n 1; echo "status=${{PIPESTATUS[0]}}"'
+    command = f"{sys.executable} -m legpress_diag diagnose {big} -f jsonl"
+    shell = f'{command} | head -n 1; echo "status=${{PIPESTATUS[0]}}"'
     result = subprocess.run(["bash", "-c", shell], capture_output=True, timeout=TIMEOUT, text=True)
     assert result.stdout.count("\n") == 2 and result.stdout.endswith("status=0\n")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
