@@ -160,3 +160,17 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
         json.loads(json.dumps(record)), RB
     )  # through JSON, as a saved file would be
     assert _essence(replayed) == _essence(diagnose({"answers": answers}, RB))
+
+
+@FAST
+@given(answer_strategy(RB))
+def test_the_one_pass_plan_equals_the_general_agenda(answers: dict[str, Any]) -> None:
+    from legpress_diag.answers import normalize_answers
+    from legpress_diag.engine import _infer_agenda, infer
+
+    normalized, _, _ = normalize_answers(RB, answers)
+    fast = infer(RB, normalized, trace=False)
+    general = _infer_agenda(RB, normalized, trace=True)
+    assert fast.beliefs == general.beliefs
+    assert fast.support == general.support
+    assert fast.premises == general.premises

@@ -1,14 +1,20 @@
 """Forward chaining with certainty factors, to a fixpoint.
 
 Working memory holds the normalized answers and a belief (certainty in [-1, 1]) for
-each derived fact and cause. The agenda is ordered by an explicit strategy:
-salience (higher first), then the stratum of the rule's conclusion (facts closer to
-the answers first), then declared order. Each rule keeps at most one contribution
-to its conclusion: when the belief a rule read changes, the rule is put back on the
-agenda and its contribution is recomputed (refraction: the same match never fires
-twice). Because beliefs are combined order-independently, the fixpoint does not
-depend on the agenda order; the strategy only keeps the work small (one firing per
-rule on an acyclic rule base).
+each derived fact and cause. The agenda is ordered by an explicit strategy: the
+stratum of the rule's conclusion first (facts nearer the answers fire before the
+rules that read them, an automatic salience), then the rule's own salience (higher
+first), then declared order. Each rule keeps at most one contribution to its
+conclusion; when a belief a rule read changes, the rule goes back on the agenda and
+its contribution is recomputed (refraction: the same match never fires twice).
+Beliefs are combined order-independently, so the fixpoint does not depend on the
+agenda order; the strategy only keeps the work small.
+
+On an acyclic rule base that strategy fires every rule at most once, after all the
+beliefs it reads are final, so the agenda reduces to one pass over a precomputed
+order (``_infer_stratified``). Rule bases with loops among facts use the general
+agenda (``_infer_agenda``), bounded by ``max_firings_per_rule``. Both give the same
+beliefs; a property test holds them to it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from .certainty import combine
 from .diagnostics import EngineLoopError
 from .rulebase import Rule, RuleBase
+from .strata import cycles
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,91 @@ class Reasoning:
 
 
 def agenda_key(rb: RuleBase, rule: Rule) -> tuple[int, int, int]:
-    return (-rule.salience, rb.strata.get(rule.concludes, 1), rule.order)
+    return (rb.strata.get(rule.concludes, 1), -rule.salience, rule.order)
+
+
+@dataclass(frozen=True)
+class _Step:
+    rule: Rule
+    question_mask: int  # bits of the questions the rule tests
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An acyclic rule base's rules in agenda order, grouped by stratum."""
+
+    question_bits: dict[str, int]
+    stages: tuple[tuple[_Step, ...], ...]
+
+
+def plan_for(rb: RuleBase) -> Plan | None:
+    """The one-pass plan, or None when facts conclude each other in a loop."""
+    if "plan" not in rb.cache:
+        if cycles(rb.rules):
+            rb.cache["plan"] = None
+        else:
+            bits = {q: 1 << i for i, q in enumerate(rb.questions)}
+            ordered = sorted(rb.rules, key=lambda r: agenda_key(rb, r))
+            stages: dict[int, list[_Step]] = {}
+            for rule in ordered:
+                mask = 0
+                for question in rule.questions:
+                    mask |= bits[question]
+                step = _Step(rule, mask, tuple(sorted(rule.facts)))
+                stages.setdefault(rb.strata.get(rule.concludes, 1), []).append(step)
+            rb.cache["plan"] = Plan(bits, tuple(tuple(stages[s]) for s in sorted(stages)))
+    plan: Plan | None = rb.cache["plan"]
+    return plan
 
 
 def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Reasoning:
     """Run every rule that the answers can activate until nothing changes."""
+    plan = plan_for(rb)
+    if plan is None:
+        return _infer_agenda(rb, answers, trace)
+    return _infer_stratified(rb, plan, answers, trace)
+
+
+def _infer_stratified(
+    rb: RuleBase, plan: Plan, answers: Mapping[str, Any], trace: bool
+) -> Reasoning:
+    threshold = rb.settings.premise_threshold
+    reasoning = Reasoning(answers)
+    beliefs, support, premises = reasoning.beliefs, reasoning.support, reasoning.premises
+    bits = plan.question_bits
+    known = 0
+    for question in answers:
+        known |= bits.get(question, 0)
+    for stage in plan.stages:
+        touched: list[str] = []
+        for step in stage:
+            # With every leaf unknown a premise is 0 and cannot pass the threshold.
+            if not step.question_mask & known and not any(f in beliefs for f in step.facts):
+                continue
+            rule = step.rule
+            premise = rule.evaluate(answers, beliefs)
+            if premise <= threshold:
+                continue
+            conclusion = rule.concludes
+            standing = support.get(conclusion)
+            if standing is None:
+                standing = support[conclusion] = {}
+                touched.append(conclusion)
+            standing[rule.id] = rule.cf * premise
+            premises[rule.id] = premise
+            if trace:
+                before = beliefs.get(conclusion, 0.0)
+                after = combine(standing.values())
+                reasoning.firings.append(Firing(rule, premise, rule.cf * premise, before, after))
+        for conclusion in touched:  # final once its stratum is done; later stages read it
+            belief = combine(support[conclusion].values())
+            if belief != 0.0:
+                beliefs[conclusion] = belief
+    return reasoning
+
+
+def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reasoning:
     settings = rb.settings
     threshold = settings.premise_threshold
     reasoning = Reasoning(answers)
@@ -64,11 +151,8 @@ def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Re
                 queued.add(rule.id)
                 heapq.heappush(agenda, (agenda_key(rb, rule), rule))
 
-    # Only rules that test an answered question can start; with every leaf unknown a
-    # premise is 0 and cannot pass the threshold.
-    by_question = rb.rules_by_question
     for question in answers:
-        candidates = by_question.get(question)
+        candidates = rb.rules_by_question.get(question)
         if candidates:
             schedule(candidates)
 
@@ -102,8 +186,25 @@ def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Re
         if trace:
             reasoning.firings.append(Firing(rule, premise, new, before, after))
         if after != before:
-            beliefs[conclusion] = after
+            if after == 0.0:
+                beliefs.pop(conclusion, None)
+            else:
+                beliefs[conclusion] = after
             readers = rb.rules_by_fact.get(conclusion)
             if readers:
                 schedule(readers)
+    for conclusion in [c for c, standing in support.items() if not standing]:
+        del support[conclusion]
     return reasoning
+
+
+def ranked(
+    rb: RuleBase, answers: Mapping[str, Any], threshold: float | None = None
+) -> list[tuple[str, float]]:
+    """Reported causes as (id, certainty), most certain first, ties by id: the engine alone."""
+    cutoff = rb.settings.report_threshold if threshold is None else threshold
+    beliefs = infer(rb, answers, trace=False).beliefs
+    causes = rb.causes
+    found = [(c, b) for c, b in beliefs.items() if b >= cutoff and c in causes]
+    found.sort(key=lambda pair: (-round(pair[1], 12), pair[0]))
+    return found

@@ -105,8 +105,8 @@ class _Checker:
             parts = [self.compile(op) for op in node.operands]
             evs = tuple(ev for _, ev in parts)
             if isinstance(node, And):
-                return And(tuple(c for c, _ in parts)), lambda a, f: min(e(a, f) for e in evs)
-            return Or(tuple(c for c, _ in parts)), lambda a, f: max(e(a, f) for e in evs)
+                return And(tuple(c for c, _ in parts)), _all_of(evs)
+            return Or(tuple(c for c, _ in parts)), _any_of(evs)
         if isinstance(node, Truth):
             return self.truth(node)
         if isinstance(node, Compare):
@@ -233,6 +233,38 @@ class _Checker:
             return 1.0 if held else -1.0
 
         return ev
+
+
+def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
+    """``and``: the minimum. It stops at -1, the lowest possible, so the value is exact."""
+
+    def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        lowest = 1.0
+        for e in evs:
+            value = e(a, f)
+            if value < lowest:
+                if value == -1.0:
+                    return -1.0
+                lowest = value
+        return lowest
+
+    return ev
+
+
+def _any_of(evs: tuple[Evaluator, ...]) -> Evaluator:
+    """``or``: the maximum. It stops at 1, the highest possible, so the value is exact."""
+
+    def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        highest = -1.0
+        for e in evs:
+            value = e(a, f)
+            if value > highest:
+                if value == 1.0:
+                    return 1.0
+                highest = value
+        return highest
+
+    return ev
 
 
 def _show(value: Value) -> str:
