@@ -96,7 +96,10 @@ def test_result_shape_and_statuses(rb: RuleBase) -> None:
     cause = ok["causes"][0]
     assert {"id", "title", "certainty", "fixes", "reasoning"} <= set(cause)
     assert 0 <= cause["certainty"] <= 1 and cause["fixes"][0]["title"]
-    assert cause["reasoning"]["chain"][0]["rules"][0]["answers"] == {"butt_lifts_off_seat": "yes"}
+    assert cause["reasoning"]["rules"][0]["answers"] == {"butt_lifts_off_seat": "yes"}
+    assert cause["reasoning"]["because"] == [
+        {"question": "butt_lifts_off_seat", "answer": "yes", "in_words": "yes"}
+    ]
     assert set(ok["rulebase"]) == {"name", "version", "hash"}
     assert diagnose({"id": 7, "answers": {}}, rb)["status"] == "no_fault_found"
     bad = diagnose({"answers": {"knee_angle_at_bottom": 10}}, rb)
@@ -120,3 +123,21 @@ def test_alternatives_follow_equipment(rb: RuleBase) -> None:
     assert diagnose({"answers": answers}, rb)["alternatives"] == []
     answers["equipment_available"] = ["hack_squat"]
     assert [a["id"] for a in diagnose({"answers": answers}, rb)["alternatives"]] == ["hack_squat"]
+
+
+def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
+    result = diagnose({"answers": {"lower_back_rounds": "yes", "can_touch_toes": "no"}}, rb)
+    causes = {c["id"]: c for c in result["causes"]}
+    tilt = causes["posterior_pelvic_tilt"]["reasoning"]
+    assert tilt["facts"] == ["lumbar_flexion"]
+    assert [r["rule"] for r in tilt["rules"]] == ["tilt-with-flexion"]
+    assert tilt["rules"][0]["facts"] == {"lumbar_flexion": 0.9}
+    assert [b["question"] for b in tilt["because"]] == [
+        "lower_back_rounds"
+    ]  # found through the fact
+    assert list(result["facts"]) == ["lumbar_flexion"]  # shared by both causes, given once
+    flexion = result["facts"]["lumbar_flexion"]
+    assert flexion["rules"][0]["rule"] == "flexion-from-rounding"
+    assert flexion["rules"][0]["defined_at"].startswith("<bundled>/back.yaml:")
+    hamstrings = causes["tight_hamstrings"]["reasoning"]
+    assert hamstrings["arithmetic"] == ["start at 0.63", "0.63 + (0.5) × (1 - 0.63) = 0.815"]

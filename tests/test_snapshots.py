@@ -11,7 +11,7 @@ import os
 import pytest
 from rich.console import Console
 
-from legpress_diag.api import diagnose
+from legpress_diag.api import bundled_rulebase, diagnose
 from legpress_diag.ui.questionnaire_view import QuestionnaireView
 
 from .conftest import REPO
@@ -32,7 +32,7 @@ RECORDS = {
 def test_result_screen_snapshot(name: str) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=80, no_color=True, color_system=None, highlight=False)
-    view = QuestionnaireView(console, console)
+    view = QuestionnaireView(console, console, bundled_rulebase())
     view.result(diagnose({"answers": RECORDS[name]}))
     screen = buffer.getvalue()
     path = SNAPSHOTS / f"{name}.txt"

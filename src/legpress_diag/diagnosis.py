@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .answers import AnswerProblem, denormalize, normalize_answers
-from .certainty import combination_steps
-from .conditions.ast import FactRef, leaves
+from .answers import AnswerProblem, normalize_answers
 from .engine import Reasoning, infer
+from .explanation import explain_result
 from .rulebase import Cause, FlagLevel, RuleBase, SafetyFlag
 
 STATUSES = ("ok", "refer", "no_fault_found", "error")
@@ -42,81 +41,6 @@ def ranked_causes(
     return sorted(found, key=lambda pair: (-round(pair[1], 12), pair[0].id))
 
 
-def _answer_words(rb: RuleBase, question_id: str, value: Any) -> dict[str, Any]:
-    question = rb.questions[question_id]
-    shown = denormalize(question, value)
-    if question.type.value in ("choice", "multi"):
-        words = (
-            ", ".join(question.label(v) for v in ([shown] if isinstance(shown, str) else shown))
-            or "none"
-        )
-    elif question.type.value == "number":
-        words = f"{shown} {question.unit}".strip()
-    else:
-        words = shown
-    return {"question": question_id, "asked": question.text, "answer": shown, "in_words": words}
-
-
-def _support_chain(rb: RuleBase, reasoning: Reasoning, target: str) -> list[str]:
-    """Every derived id that supports ``target``, target first, then depth first."""
-    order: list[str] = []
-    stack = [target]
-    while stack:
-        current = stack.pop()
-        if current in order:
-            continue
-        order.append(current)
-        for rule_id in sorted(reasoning.support.get(current, {}), reverse=True):
-            rule = next(r for r in rb.rules_by_conclusion[current] if r.id == rule_id)
-            stack.extend(sorted(rule.facts, reverse=True))
-    return order
-
-
-def explain(rb: RuleBase, reasoning: Reasoning, target: str) -> dict[str, Any]:
-    """Which answers and rules led to ``target``, with the certainty arithmetic."""
-    steps: list[dict[str, Any]] = []
-    used_answers: dict[str, dict[str, Any]] = {}
-    for derived in _support_chain(rb, reasoning, target):
-        standing = reasoning.support.get(derived, {})
-        rules = []
-        for rule in rb.rules_by_conclusion.get(derived, ()):
-            if rule.id not in standing:
-                continue
-            answers = {}
-            for leaf in leaves(rule.condition):
-                if isinstance(leaf, FactRef):
-                    continue
-                qid = leaf.ref.name
-                if qid in reasoning.answers:
-                    answers[qid] = denormalize(rb.questions[qid], reasoning.answers[qid])
-                    used_answers.setdefault(qid, _answer_words(rb, qid, reasoning.answers[qid]))
-            rules.append(
-                {
-                    "rule": rule.id,
-                    "defined_at": f"{rule.span.path}:{rule.span.line}" if rule.span else None,
-                    "if": rule.condition_text,
-                    "rule_certainty": rule.cf,
-                    "premise_certainty": round(reasoning.premises[rule.id], 6),
-                    "contribution": round(standing[rule.id], 6),
-                    "answers": answers,
-                    "facts": {
-                        f: round(reasoning.beliefs.get(f, 0.0), 6) for f in sorted(rule.facts)
-                    },
-                    "note": rule.note,
-                    "source": rule.source,
-                }
-            )
-        steps.append(
-            {
-                "concludes": derived,
-                "certainty": round(reasoning.beliefs.get(derived, 0.0), 6),
-                "rules": rules,
-                "arithmetic": combination_steps(standing.values()),
-            }
-        )
-    return {"because": list(used_answers.values()), "chain": steps}
-
-
 def _alternatives(
     rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
@@ -143,7 +67,6 @@ def _alternatives(
                 "needs": list(alt.needs),
                 "avoid_if": alt.avoid_if,
                 "for_causes": for_causes,
-                "source": alt.source,
             }
         )
     return result
@@ -155,12 +78,11 @@ def _flag_dict(flag: SafetyFlag) -> dict[str, Any]:
         "level": flag.level.value,
         "title": flag.title,
         "advice": flag.advice,
-        "source": flag.source,
     }
 
 
 def _cause_dict(
-    rb: RuleBase, reasoning: Reasoning, rank: int, cause: Cause, belief: float
+    rank: int, cause: Cause, belief: float, reasoning: dict[str, Any], rb: RuleBase
 ) -> dict[str, Any]:
     return {
         "rank": rank,
@@ -168,17 +90,8 @@ def _cause_dict(
         "title": cause.title,
         "certainty": round(belief, 6),
         "explanation": cause.explanation,
-        "fixes": [
-            {
-                "id": f,
-                "title": rb.fixes[f].title,
-                "how": rb.fixes[f].how,
-                "source": rb.fixes[f].source,
-            }
-            for f in cause.fixes
-        ],
-        "reasoning": explain(rb, reasoning, cause.id),
-        "source": cause.source,
+        "fixes": [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
+        "reasoning": reasoning,
     }
 
 
@@ -187,6 +100,8 @@ def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
         "id": record_id,
         "status": "error",
         "causes": [],
+        "facts": {},
+        "fixes": {},
         "alternatives": [],
         "red_flags": [],
         "errors": [],
@@ -232,7 +147,18 @@ def diagnose_answers(
     reasoning = infer(rb, answers)
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
-    result["causes"] = [_cause_dict(rb, reasoning, i, c, b) for i, (c, b) in enumerate(causes, 1)]
+    explained, facts = explain_result(rb, reasoning, [cause.id for cause, _ in causes])
+    result["causes"] = [
+        _cause_dict(i, cause, belief, explained[cause.id], rb)
+        for i, (cause, belief) in enumerate(causes, 1)
+    ]
+    result["facts"] = facts
+    # What to do, once per result, however many causes share a fix.
+    result["fixes"] = {
+        f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
+        for cause, _ in causes
+        for f in cause.fixes
+    }
     result["alternatives"] = _alternatives(rb, causes, answers)
     if not flags:
         result["status"] = "ok" if causes else "no_fault_found"

@@ -16,16 +16,18 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FixOut(_Out):
+class FixRefOut(_Out):
     id: str
     title: str
+
+
+class FixOut(_Out):
+    title: str
     how: str
-    source: str
 
 
 class BecauseOut(_Out):
     question: str
-    asked: str
     answer: str | int | float | list[str]
     in_words: str | int | float
 
@@ -34,25 +36,24 @@ class RuleStepOut(_Out):
     rule: str
     defined_at: str | None = Field(description="file:line of the rule")
     if_: str = Field(alias="if")
-    rule_certainty: float
-    premise_certainty: float
-    contribution: float
+    cf: float = Field(description="the rule's certainty factor")
+    premise: float = Field(description="certainty of the condition when the rule fired")
+    contribution: float = Field(description="cf x premise")
     answers: dict[str, str | int | float | list[str]]
     facts: dict[str, float]
-    note: str
-    source: str
 
 
-class ChainStepOut(_Out):
-    concludes: str
+class StepOut(_Out):
     certainty: float
     rules: list[RuleStepOut]
-    arithmetic: list[str]
+    arithmetic: list[str] = Field(description="the EMYCIN combination, step by step")
 
 
-class ReasoningOut(_Out):
+class CauseReasoningOut(StepOut):
+    facts: list[str] = Field(
+        description="derived facts this cause rests on; see the result's 'facts'"
+    )
     because: list[BecauseOut]
-    chain: list[ChainStepOut]
 
 
 class CauseOut(_Out):
@@ -61,9 +62,8 @@ class CauseOut(_Out):
     title: str
     certainty: float = Field(ge=0, le=1)
     explanation: str
-    fixes: list[FixOut]
-    reasoning: ReasoningOut
-    source: str
+    fixes: list[FixRefOut] = Field(description="in order; the result's 'fixes' says how to do each")
+    reasoning: CauseReasoningOut
 
 
 class AlternativeOut(_Out):
@@ -75,7 +75,6 @@ class AlternativeOut(_Out):
     needs: list[str]
     avoid_if: str
     for_causes: list[str]
-    source: str
 
 
 class RedFlagOut(_Out):
@@ -83,7 +82,6 @@ class RedFlagOut(_Out):
     level: Literal["emergency", "clinician"]
     title: str
     advice: str
-    source: str
 
 
 class ProblemOut(_Out):
@@ -106,6 +104,10 @@ class DiagnosisOut(_Out):
     line: int | None = Field(default=None, description="input line, for line-based input")
     status: Literal["ok", "refer", "no_fault_found", "error"]
     causes: list[CauseOut]
+    facts: dict[str, StepOut] = Field(
+        description="reasoning behind each derived fact the causes use"
+    )
+    fixes: dict[str, FixOut] = Field(description="how to do each fix the causes list, once")
     alternatives: list[AlternativeOut]
     red_flags: list[RedFlagOut]
     errors: list[ProblemOut]

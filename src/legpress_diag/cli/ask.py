@@ -160,21 +160,21 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
         if not words or words[0] in ("quit", "q", "exit"):
             return
         if words[0] == "how" and len(words) == 2 and words[1] in causes:
-            view.how(causes[words[1]])
+            view.how(result, causes[words[1]])
         elif (
             words[0] == "how"
             and len(words) == 2
             and words[1].isdigit()
             and 1 <= int(words[1]) <= len(causes)
         ):
-            view.how(result["causes"][int(words[1]) - 1])
+            view.how(result, result["causes"][int(words[1]) - 1])
         else:
             view.invalid(
                 f"type 'how CAUSE' with one of: {', '.join(causes)}; or press Enter to finish"
             )
 
 
-def _write_report(path: Path, result: dict[str, Any]) -> None:
+def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
     from ..render.report import html_report, markdown_report
 
     text = (
@@ -208,7 +208,7 @@ def ask(
     from ..ui.questionnaire_view import QuestionnaireView
 
     rb = load_rules(rules, no_default_rules)
-    view = QuestionnaireView(make_console(stderr=True), make_console())
+    view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]
     view.intro(len(rb.safety_questions() - state.asked))
@@ -235,7 +235,7 @@ def ask(
     result = diagnose(record, rb)
     view.result(result)
     if report is not None:
-        _write_report(report, result)
+        _write_report(report, result, rb)
         view.note(f"Report written to {report}.")
     if save is not None:
         view.note(f"Answers saved to {save}; replay with: legpress-diag diagnose {save}")

@@ -142,7 +142,7 @@ def diagnose(
                     "json": formats.json_array,
                     "jsonl": formats.jsonl,
                     "csv": formats.csv_rows,
-                    "markdown": formats.markdown,
+                    "markdown": lambda results: formats.markdown(results, rb),
                 }[chosen]
                 for chunk in render(results()):
                     out.write(chunk)

@@ -10,7 +10,10 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..rulebase import RuleBase
 
 FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 CSV_COLUMNS = (
@@ -82,12 +85,19 @@ def bar(certainty: float, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def markdown(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+def question_text(question_id: str, rb: RuleBase | None) -> str:
+    """The question as asked, when the rule base is at hand; else its id."""
+    if rb is not None and question_id in rb.questions:
+        return rb.questions[question_id].text.rstrip("?")
+    return question_id
+
+
+def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> Iterator[str]:
     for r in results:
-        yield markdown_one(r)
+        yield markdown_one(r, rb)
 
 
-def markdown_one(r: dict[str, Any]) -> str:
+def markdown_one(r: dict[str, Any], rb: RuleBase | None = None) -> str:
     lines = [f"## Record {r['id']}: {r['status']}", ""]
     for flag in r["red_flags"]:
         lines.append(f"- **{flag['level'].upper()}: {flag['title']}.** {flag['advice']}")
@@ -101,11 +111,13 @@ def markdown_one(r: dict[str, Any]) -> str:
         lines.append("")
         because = cause["reasoning"]["because"]
         if because:
-            said = "; ".join(f"{b['asked']} *{b['in_words']}*" for b in because)
+            said = "; ".join(
+                f"{question_text(b['question'], rb)}: *{b['in_words']}*" for b in because
+            )
             lines.append(f"Because you said: {said}")
             lines.append("")
         for fix in cause["fixes"]:
-            lines.append(f"- [ ] **{fix['title']}.** {fix['how']}")
+            lines.append(f"- [ ] **{fix['title']}.** {r['fixes'][fix['id']]['how']}")
         lines.append("")
     if r["alternatives"]:
         lines.append("### Alternatives")

@@ -5,40 +5,61 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .formats import bar, certainty_word, markdown_one
+from ..explanation import rule_by_id
+from ..rulebase import RuleBase
+from .formats import bar, certainty_word, markdown_one, question_text
 
 
-def how_lines(cause: dict[str, Any]) -> list[str]:
-    """The full reasoning behind a cause as plain lines (shared by terminal and reports)."""
+def _rule_lines(step: dict[str, Any], rb: RuleBase | None) -> list[str]:
     lines = []
-    for step in cause["reasoning"]["chain"]:
-        lines.append(f"{step['concludes']}: certainty {step['certainty']:.3f}")
-        for rule in step["rules"]:
-            lines.append(
-                f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  "
-                f"→ premise {rule['premise_certainty']:.3f} × cf {rule['rule_certainty']:+g} "
-                f"= {rule['contribution']:+.3f}"
-            )
-            if rule["note"]:
-                lines.append(f"    why: {rule['note']}")
-            if rule["source"]:
-                lines.append(f"    source: {rule['source']}")
-        for arithmetic in step["arithmetic"][1:]:
-            lines.append(f"  combine: {arithmetic}")
+    rules = rule_by_id(rb) if rb is not None else {}
+    for rule in step["rules"]:
+        lines.append(
+            f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  "
+            f"→ premise {rule['premise']:.3f} × cf {rule['cf']:+g} = {rule['contribution']:+.3f}"
+        )
+        known = rules.get(rule["rule"])
+        if known is not None and known.note:
+            lines.append(f"    why: {known.note}")
+        if known is not None and known.source:
+            lines.append(f"    source: {known.source}")
+    lines += [f"  combine: {arithmetic}" for arithmetic in step["arithmetic"][1:]]
     return lines
 
 
-def markdown_report(result: dict[str, Any]) -> str:
+def how_lines(
+    result: dict[str, Any], cause: dict[str, Any], rb: RuleBase | None = None
+) -> list[str]:
+    """The full reasoning behind a cause as plain lines (shared by terminal and reports).
+
+    With the rule base at hand, each rule's note and source are added.
+    """
+    reasoning = cause["reasoning"]
+    lines = [f"{cause['id']}: certainty {reasoning['certainty']:.3f}", *_rule_lines(reasoning, rb)]
+    for fact in reasoning["facts"]:
+        step = result["facts"][fact]
+        lines += [f"{fact}: certainty {step['certainty']:.3f}", *_rule_lines(step, rb)]
+    return lines
+
+
+def markdown_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
     parts = [
         "# Leg press diagnosis",
         "",
         f"Rule base: {result['rulebase']['name']} {result['rulebase']['version']} "
         f"({result['rulebase']['hash']})",
         "",
-        markdown_one(result).replace(f"## Record {result['id']}: ", "## Result: ", 1),
+        markdown_one(result, rb).replace(f"## Record {result['id']}: ", "## Result: ", 1),
     ]
     for cause in result["causes"]:
-        parts += [f"### How: {cause['title']}", "", "```text", *how_lines(cause), "```", ""]
+        parts += [
+            f"### How: {cause['title']}",
+            "",
+            "```text",
+            *how_lines(result, cause, rb),
+            "```",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -53,7 +74,7 @@ pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}
 """
 
 
-def html_report(result: dict[str, Any]) -> str:
+def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
     e = html.escape
     body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
     for flag in result["red_flags"]:
@@ -63,13 +84,13 @@ def html_report(result: dict[str, Any]) -> str:
         )
     for cause in result["causes"]:
         c = cause["certainty"]
-        reasoning = "\n".join(how_lines(cause))
+        reasoning = "\n".join(how_lines(result, cause, rb))
         because = "; ".join(
-            f"{e(b['asked'])} <em>{e(str(b['in_words']))}</em>"
+            f"{e(question_text(b['question'], rb))} <em>{e(str(b['in_words']))}</em>"
             for b in cause["reasoning"]["because"]
         )
         fixes = "".join(
-            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(f['how'])}</li>"
+            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(result['fixes'][f['id']]['how'])}</li>"
             for f in cause["fixes"]
         )
         body.append(

@@ -39,7 +39,10 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
         parts.append(table)
         if detailed:
             for cause in result["causes"]:
-                fixes = "\n".join(f"  [ ] {fix['title']}: {fix['how']}" for fix in cause["fixes"])
+                fixes = "\n".join(
+                    f"  [ ] {fix['title']}: {result['fixes'][fix['id']]['how']}"
+                    for fix in cause["fixes"]
+                )
                 parts.append(Text(f"{cause['title']}\n{fixes}"))
     if result["alternatives"]:
         alts = ", ".join(a["title"] for a in result["alternatives"])

@@ -9,17 +9,18 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..questionnaire import Ask, Stop
-from ..render.formats import bar, certainty_word
+from ..render.formats import bar, certainty_word, question_text
 from ..render.report import how_lines
-from ..rulebase import QuestionType
+from ..rulebase import QuestionType, RuleBase
 
 COMMAND_HINT = "why · back · help · quit"
 
 
 class QuestionnaireView:
-    def __init__(self, prompts: Console, results: Console) -> None:
+    def __init__(self, prompts: Console, results: Console, rb: RuleBase | None = None) -> None:
         self.prompts = prompts  # stderr: questions and messages
         self.results = results  # stdout: the diagnosis
+        self.rb = rb  # for question wording and rule notes in explanations
 
     def intro(self, safety_count: int) -> None:
         self.prompts.print(
@@ -87,7 +88,8 @@ class QuestionnaireView:
             return
         out.print(Text("What is most likely behind the pain", style="bold underline"))
         for cause in result["causes"]:
-            self._cause(cause)
+            self._cause(cause, result["fixes"])
+        self.last_result = result
         if result["alternatives"]:
             out.print()
             out.print(Text("Exercises to use instead while your back settles", style="bold"))
@@ -107,7 +109,7 @@ class QuestionnaireView:
             )
         )
 
-    def _cause(self, cause: dict[str, Any]) -> None:
+    def _cause(self, cause: dict[str, Any], fixes: dict[str, Any]) -> None:
         out = self.results
         c = cause["certainty"]
         out.print()
@@ -121,16 +123,19 @@ class QuestionnaireView:
             )
         )
         said = "; ".join(
-            f"{b['asked'].rstrip('?')}: {b['in_words']}" for b in cause["reasoning"]["because"]
+            f"{question_text(b['question'], self.rb)}: {b['in_words']}"
+            for b in cause["reasoning"]["because"]
         )
         if said:
             out.print(Text(f"   Because you said: {said}", style="italic"))
         for fix in cause["fixes"]:
-            out.print(Text.assemble("   [ ] ", (fix["title"], "bold"), f": {fix['how']}"))
+            out.print(
+                Text.assemble("   [ ] ", (fix["title"], "bold"), f": {fixes[fix['id']]['how']}")
+            )
 
-    def how(self, cause: dict[str, Any]) -> None:
+    def how(self, result: dict[str, Any], cause: dict[str, Any]) -> None:
         self.results.print(Text(f"How '{cause['id']}' was concluded", style="bold"))
-        for line in how_lines(cause):
+        for line in how_lines(result, cause, self.rb):
             self.results.print(Text(line))
 
 

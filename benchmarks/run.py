@@ -1,0 +1,371 @@
+"""legpress-diag benchmarks: one command, everything measured side by side.
+
+    pip install -e '.[bench]' && pip install --no-deps experta==1.9.4
+    python benchmarks/run.py                # full run (several minutes)
+    python benchmarks/run.py --quick        # smaller N, no million-record run
+
+Prints a table of medians and ratios and writes the raw figures to
+benchmarks/results/latest.json. Nothing here asserts a timing; the figures are
+read by people (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from workload import bundled_records, synthetic_records, synthetic_rulebase_yaml, write_jsonl  # noqa: E402
+
+from legpress_diag.answers import normalize_answers  # noqa: E402
+from legpress_diag.api import bundled_rulebase, diagnose  # noqa: E402
+from legpress_diag.engine import ranked  # noqa: E402
+from legpress_diag.loader import load_rulebase  # noqa: E402
+from legpress_diag.rulebase import RuleBase  # noqa: E402
+
+RESULTS: dict[str, Any] = {}
+
+
+def median_rate(fn: Callable[[], int], repeats: int) -> tuple[float, list[float]]:
+    """Median records/s over ``repeats`` runs of ``fn`` (which returns how many it did)."""
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        count = fn()
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates), rates
+
+
+def rank_all(
+    engine: Callable[[dict[str, Any]], list[tuple[str, float]]], records: list[dict[str, Any]]
+) -> int:
+    for answers in records:
+        engine(answers)
+    return len(records)
+
+
+def check_identical(
+    name: str, engine: Callable[[dict[str, Any]], Any], rb: RuleBase, records: list[dict[str, Any]]
+) -> int:
+    mismatches = sum(1 for r in records if engine(r) != ranked(rb, r))
+    RESULTS.setdefault("identical", {})[name] = {"records": len(records), "mismatches": mismatches}
+    return mismatches
+
+
+def engines(args: argparse.Namespace) -> None:
+    rb = bundled_rulebase()
+    raw = list(bundled_records(rb, args.n))
+    records = [normalize_answers(rb, r["answers"])[0] for r in raw]
+    rows: dict[str, float] = {}
+    rows["ours: engine via API (ranked)"], _ = median_rate(
+        lambda: rank_all(lambda a: ranked(rb, a), records), args.repeats
+    )
+    rows["ours: full diagnosis via API (with explanations)"], _ = median_rate(
+        lambda: sum(1 for r in raw if diagnose(r, rb)), args.repeats
+    )
+    try:
+        from clips_engine import ClipsEngine
+
+        shipped = ClipsEngine(rb, release_fix=False)
+        rows["CLIPS 6.4 / clipspy as shipped"], _ = median_rate(
+            lambda: rank_all(shipped.rank, records), 1
+        )
+        fixed = ClipsEngine(rb, release_fix=True)
+        check_identical("clips", fixed.rank, rb, records[:1000])
+        rows["CLIPS 6.4 / clipspy with the ReleaseFact fix"], _ = median_rate(
+            lambda: rank_all(fixed.rank, records), args.repeats
+        )
+    except ImportError:
+        print("clipspy not installed: skipping CLIPS (pip install -e '.[bench]')")
+    try:
+        from experta_engine import ExpertaEngine
+
+        experta = ExpertaEngine(rb)
+        sample = records[: args.n_experta]
+        check_identical("experta", experta.rank, rb, sample)
+        rows["experta 1.9.4"], _ = median_rate(lambda: rank_all(experta.rank, sample), 1)
+    except ImportError:
+        print("experta not installed: skipping it (pip install --no-deps experta==1.9.4)")
+    RESULTS["engines"] = rows
+
+
+def floor_and_cli(args: argparse.Namespace, tmp: Path) -> None:
+    rb = bundled_rulebase()
+    source = write_jsonl(iter(bundled_records(rb, args.n_cli)), tmp / "in.jsonl")
+    sample = [json.dumps(diagnose(r, rb)) for r in bundled_records(rb, 200)]
+    sizes = [json.loads(s) for s in sample]
+
+    def floor() -> int:
+        count = 0
+        with source.open("rb") as f, (tmp / "floor.jsonl").open("w") as out:
+            for count, line in enumerate(f, 1):
+                json.loads(line)
+                out.write(json.dumps(sizes[count % len(sizes)]) + "\n")
+        return count
+
+    rows: dict[str, float] = {}
+    rows["JSON floor (read, loads, dumps a same-size result)"], _ = median_rate(floor, args.repeats)
+    for jobs in args.jobs:
+
+        def cli(jobs: int = jobs) -> int:
+            command = [
+                sys.executable,
+                "-m",
+                "legpress_diag",
+                "diagnose",
+                str(source),
+                "-o",
+                str(tmp / "out.jsonl"),
+                "-q",
+            ]
+            if jobs > 1:
+                command += ["--jobs", str(jobs)]
+            subprocess.run(command, check=False)
+            return args.n_cli
+
+        rows[f"CLI end to end, jsonl with explanations, --jobs {jobs}"], _ = median_rate(
+            cli, args.repeats
+        )
+    out_lines = (tmp / "out.jsonl").read_text().count("\n")
+    RESULTS["cli"] = rows
+    RESULTS["cli_output_lines"] = out_lines
+    RESULTS["cli_mean_result_bytes"] = sum(len(s) for s in sample) / len(sample)
+
+
+def scaling(args: argparse.Namespace, tmp: Path) -> None:
+    rows: dict[str, dict[str, float]] = {}
+    for size in args.scaling:
+        path = tmp / f"synthetic-{size}.yaml"
+        path.write_text(synthetic_rulebase_yaml(size))
+        started = time.perf_counter()
+        rb = load_rulebase([path], include_bundled=False)
+        load_seconds = time.perf_counter() - started
+        n = max(30, min(2000, 200_000 // size))
+        records = synthetic_records(n)
+        ours, _ = median_rate(lambda: rank_all(lambda a: ranked(rb, a), records), args.repeats)
+        row = {"rules": size, "load_s": load_seconds, "records": n, "ours_ms": 1000 / ours}
+        fired = sum(len(ranked_support(rb, r)) for r in records) / n
+        row["rules_firing_per_record"] = fired
+        try:
+            from clips_engine import ClipsEngine
+
+            clips_engine = ClipsEngine(rb, release_fix=True)
+            sample = records[: min(n, 100)]
+            row["mismatches"] = sum(1 for r in sample if clips_engine.rank(r) != ranked(rb, r))
+            rate, _ = median_rate(lambda: rank_all(clips_engine.rank, sample), 1)
+            row["clips_ms"] = 1000 / rate
+        except ImportError:
+            pass
+        rows[str(size)] = row
+    RESULTS["scaling"] = rows
+
+
+def ranked_support(rb: RuleBase, answers: dict[str, Any]) -> dict[str, float]:
+    from legpress_diag.engine import infer
+
+    return infer(rb, answers, trace=False).premises
+
+
+def timed_runs(command: Sequence[str], runs: int, stdin: bytes = b"") -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, input=stdin, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def startup(args: argparse.Namespace) -> None:
+    py = sys.executable
+    script = str(Path(sys.executable).with_name("legpress-diag"))
+    one = b'{"answers": {"butt_lifts_off_seat": "yes"}}\n'
+    rows = {
+        "python -c pass": timed_runs([py, "-c", "pass"], args.startup_runs),
+        "python -c 'import typer, rich, pydantic, yaml'": timed_runs(
+            [py, "-c", "import typer, rich, pydantic, yaml"], args.startup_runs
+        ),
+        "bare typer app --help": timed_runs(
+            [py, str(HERE / "bare_typer.py"), "--help"], args.startup_runs
+        ),
+        "legpress-diag --version": timed_runs([script, "--version"], args.startup_runs),
+        "legpress-diag --help": timed_runs([script, "--help"], args.startup_runs),
+        "legpress-diag diagnose (one record)": timed_runs(
+            [script, "diagnose", "-"], args.startup_runs, one
+        ),
+    }
+    RESULTS["startup_ms"] = rows
+
+
+def peak_rss_kb(command: Sequence[str], stdout: Path) -> int:
+    with stdout.open("wb") as out:
+        result = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", *command], stdout=out, stderr=subprocess.PIPE, check=False
+        )
+    return int(result.stderr.decode().strip().splitlines()[-1])
+
+
+def memory(args: argparse.Namespace, tmp: Path) -> None:
+    rb = bundled_rulebase()
+    rows = {}
+    for n in args.memory:
+        source = write_jsonl(iter(bundled_records(rb, n)), tmp / f"mem-{n}.jsonl")
+        command = [
+            sys.executable,
+            "-m",
+            "legpress_diag",
+            "diagnose",
+            str(source),
+            "-f",
+            "jsonl",
+            "-q",
+        ]
+        rows[str(n)] = peak_rss_kb(command, Path(os.devnull))
+        source.unlink()
+    RESULTS["peak_rss_kb"] = rows
+
+
+def questionnaire_and_lint() -> None:
+    from legpress_diag.authoring.lint import lint
+    from legpress_diag.questionnaire import SessionState, next_step
+
+    rb = bundled_rulebase()
+    durations = []
+    state = SessionState()
+    for _ in range(40):
+        started = time.perf_counter()
+        step = next_step(rb, state)
+        durations.append(time.perf_counter() - started)
+        if not hasattr(step, "question"):
+            break
+        question = step.question
+        value = False if question.type.value == "yes_no" and question.group == "safety" else None
+        if question.id in ("pelvis_tucks_under", "lower_back_rounds"):
+            value = True
+        state = state.answer(question.id, value)
+    started = time.perf_counter()
+    report = lint()
+    RESULTS["questionnaire_next_step_ms"] = {
+        "median": statistics.median(durations) * 1000,
+        "max": max(durations) * 1000,
+        "steps": len(durations),
+    }
+    RESULTS["lint_exhaustive_s"] = {
+        "total": time.perf_counter() - started,
+        "walk": report.exhaustive_seconds,
+    }
+
+
+def report() -> None:
+    engines_rows = RESULTS.get("engines", {})
+    clips = engines_rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
+    experta = engines_rows.get("experta 1.9.4")
+    print("\nEngine only, bundled rule base (records/s, median)")
+    for name, rate in {**engines_rows, **RESULTS.get("cli", {})}.items():
+        ratios = []
+        if clips:
+            ratios.append(f"{rate / clips:6.2f}x CLIPS")
+        if experta:
+            ratios.append(f"{rate / experta:8.1f}x experta")
+        print(f"  {name:58} {rate:12,.0f}  {'  '.join(ratios)}")
+    floor = RESULTS.get("cli", {}).get("JSON floor (read, loads, dumps a same-size result)")
+    if floor:
+        for name, rate in RESULTS["cli"].items():
+            if name.startswith("CLI"):
+                print(f"  {name:58} {floor / rate:6.2f}x slower than the JSON floor")
+    if "identical" in RESULTS:
+        print("\nSame ranked causes as our engine:", RESULTS["identical"])
+    if "scaling" in RESULTS:
+        print("\nScaling (ms per record)")
+        for size, row in RESULTS["scaling"].items():
+            clips_ms = row.get("clips_ms")
+            ratio = f"  ours/CLIPS {row['ours_ms'] / clips_ms:.3f}" if clips_ms else ""
+            print(
+                f"  {size:>6} rules: ours {row['ours_ms']:.3f}  CLIPS {clips_ms or float('nan'):.3f}{ratio}"
+                f"  (load {row['load_s']:.2f}s, {row['rules_firing_per_record']:.0f} rules firing/record,"
+                f" mismatches {row.get('mismatches', '-')})"
+            )
+    if "startup_ms" in RESULTS:
+        rows = RESULTS["startup_ms"]
+        base = rows["bare typer app --help"]
+        imports = rows["python -c 'import typer, rich, pydantic, yaml'"]
+        print("\nStart-up (ms, median)")
+        for name, ms in rows.items():
+            print(
+                f"  {name:48} {ms:7.1f}   {ms / base:5.2f}x bare typer --help   {ms / imports:5.2f}x imports"
+            )
+    if "peak_rss_kb" in RESULTS:
+        rows = RESULTS["peak_rss_kb"]
+        print("\nPeak RSS of diagnose, streaming (MB)")
+        first = next(iter(rows.values()))
+        for n, kb in rows.items():
+            print(f"  {int(n):>9,} records: {kb / 1024:7.1f}   {kb / first:5.2f}x")
+    if "questionnaire_next_step_ms" in RESULTS:
+        q = RESULTS["questionnaire_next_step_ms"]
+        print(
+            f"\nQuestionnaire next question: median {q['median']:.2f} ms, max {q['max']:.2f} ms over {q['steps']} steps"
+        )
+        lint_s = RESULTS["lint_exhaustive_s"]
+        print(f"Lint with exhaustive walk: {lint_s['total']:.2f} s (walk {lint_s['walk']:.2f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small N and no million-record memory run"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="engines cli scaling startup memory questionnaire"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    args.n = 2_000 if args.quick else 10_000
+    args.n_experta = 200 if args.quick else 1_000
+    args.n_cli = 10_000 if args.quick else 100_000
+    args.repeats = 3 if args.quick else 5
+    args.jobs = [1, 2]
+    args.scaling = [100, 1_000] if args.quick else [100, 1_000, 10_000]
+    args.startup_runs = 5 if args.quick else 15
+    args.memory = [10_000, 100_000] if args.quick else [10_000, 1_000_000]
+    wanted = set(args.only) or {"engines", "cli", "scaling", "startup", "memory", "questionnaire"}
+    RESULTS["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        steps = [
+            ("engines", lambda: engines(args)),
+            ("cli", lambda: floor_and_cli(args, tmp)),
+            ("scaling", lambda: scaling(args, tmp)),
+            ("startup", lambda: startup(args)),
+            ("memory", lambda: memory(args, tmp)),
+            ("questionnaire", questionnaire_and_lint),
+        ]
+        for name, step in steps:
+            if name in wanted:
+                print(f"... {name}", file=sys.stderr, flush=True)
+                step()
+    report()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(RESULTS, indent=2))
+    print(f"\nraw figures: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
