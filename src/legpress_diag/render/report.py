@@ -89,8 +89,9 @@ def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
             f"{e(question_text(b['question'], rb))} <em>{e(str(b['in_words']))}</em>"
             for b in cause["reasoning"]["because"]
         )
+        how = result["fixes"]
         fixes = "".join(
-            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(result['fixes'][f['id']]['how'])}</li>"
+            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(how[f['id']]['how'])}</li>"
             for f in cause["fixes"]
         )
         body.append(
