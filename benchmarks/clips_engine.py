@@ -14,6 +14,7 @@ answer.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -171,10 +172,8 @@ class _Translator:
 
 def _fixed_release(self: Any) -> None:
     """clipspy 1.0.6 calls ReleaseFact(env, fact); CLIPS 6.4 takes only the fact."""
-    try:
+    with contextlib.suppress(AttributeError, TypeError):
         clips.facts.lib.ReleaseFact(self._fact)
-    except (AttributeError, TypeError):
-        pass
 
 
 class ClipsEngine:
@@ -214,7 +213,7 @@ class ClipsEngine:
                 cf = float(fact["cf"])
                 if name in self.causes and cf >= self.threshold:
                     found.append((name, cf))
-        found.sort(key=lambda pair: (-round(pair[1], 12), pair[0]))
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
         return found
 
 

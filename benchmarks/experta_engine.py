@@ -11,13 +11,12 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from clips_engine import _dnf
 from experta import AS, EXISTS, NOT, Fact, KnowledgeEngine, P, Rule
 
 from legpress_diag.certainty import combine
 from legpress_diag.conditions.ast import Compare, Condition, FactRef, Includes, Member, Not, Truth
 from legpress_diag.rulebase import QuestionType, RuleBase
-
-from clips_engine import _dnf
 
 
 class Answer(Fact):
@@ -178,5 +177,5 @@ class ExpertaEngine:
             for f in engine.facts.values()
             if isinstance(f, Belief) and f["name"] in self.causes and f["cf"] >= self.threshold
         ]
-        found.sort(key=lambda pair: (-round(pair[1], 12), pair[0]))
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
         return found

@@ -154,7 +154,9 @@ def scaling(args: argparse.Namespace, tmp: Path) -> None:
         load_seconds = time.perf_counter() - started
         n = max(30, min(2000, 200_000 // size))
         records = synthetic_records(n)
-        ours, _ = median_rate(lambda: rank_all(lambda a: ranked(rb, a), records), args.repeats)
+        ours, _ = median_rate(
+            lambda rb=rb, records=records: rank_all(lambda a: ranked(rb, a), records), args.repeats
+        )
         row = {"rules": size, "load_s": load_seconds, "records": n, "ours_ms": 1000 / ours}
         fired = sum(len(ranked_support(rb, r)) for r in records) / n
         row["rules_firing_per_record"] = fired
@@ -164,7 +166,7 @@ def scaling(args: argparse.Namespace, tmp: Path) -> None:
             clips_engine = ClipsEngine(rb, release_fix=True)
             sample = records[: min(n, 100)]
             row["mismatches"] = sum(1 for r in sample if clips_engine.rank(r) != ranked(rb, r))
-            rate, _ = median_rate(lambda: rank_all(clips_engine.rank, sample), 1)
+            rate, _ = median_rate(lambda e=clips_engine, s=sample: rank_all(e.rank, s), 1)
             row["clips_ms"] = 1000 / rate
         except ImportError:
             pass

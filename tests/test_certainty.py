@@ -43,3 +43,17 @@ def test_combination_is_order_independent_and_bounded(values: list[float], rnd) 
 def test_steps_show_the_arithmetic() -> None:
     steps = combination_steps([0.5, 0.8])
     assert steps == ["start at 0.8", "0.8 + (0.5) × (1 - 0.8) = 0.9"]
+
+
+@given(st.lists(cfs, min_size=1, max_size=3))
+def test_fast_paths_equal_the_general_fold_bit_for_bit(values: list[float]) -> None:
+    from legpress_diag.certainty import _fold_negative, _fold_positive
+
+    positives = sorted((v for v in values if v > 0.0), reverse=True)
+    negatives = sorted(v for v in values if v < 0.0)
+    general = (
+        _fold_positive(positives)
+        if not negatives
+        else join(_fold_positive(positives), _fold_negative(negatives))
+    )
+    assert combine(values) == general

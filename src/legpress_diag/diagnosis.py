@@ -38,7 +38,9 @@ def ranked_causes(
         for cause_id, cause in rb.causes.items()
         if reasoning.beliefs.get(cause_id, 0.0) >= threshold
     ]
-    return sorted(found, key=lambda pair: (-round(pair[1], 12), pair[0].id))
+    # Beliefs are exact and deterministic (see certainty.py), so equal certainties
+    # compare equal and the id decides, the same way every time.
+    return sorted(found, key=lambda pair: (-pair[1], pair[0].id))
 
 
 def _alternatives(
@@ -144,7 +146,7 @@ def diagnose_answers(
         result["notes"].append(REFERRAL_NOTE)
         if flags[0].level is FlagLevel.EMERGENCY:
             return result  # an emergency gets no exercise advice at all
-    reasoning = infer(rb, answers)
+    reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
     explained, facts = explain_result(rb, reasoning, [cause.id for cause, _ in causes])

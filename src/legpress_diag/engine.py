@@ -26,7 +26,7 @@ from typing import Any
 
 from .certainty import combine
 from .diagnostics import EngineLoopError
-from .rulebase import Rule, RuleBase
+from .rulebase import Evaluator, Rule, RuleBase
 from .strata import cycles
 
 
@@ -55,11 +55,10 @@ def agenda_key(rb: RuleBase, rule: Rule) -> tuple[int, int, int]:
     return (rb.strata.get(rule.concludes, 1), -rule.salience, rule.order)
 
 
-@dataclass(frozen=True)
-class _Step:
-    rule: Rule
-    question_mask: int  # bits of the questions the rule tests
-    facts: tuple[str, ...]
+# One step of the plan: (question bits, facts read, evaluate, conclusion, rule id, cf,
+# rule). A flat tuple, not the Rule's attributes, because this is the innermost loop
+# of every diagnosis.
+_Step = tuple[int, tuple[str, ...], Evaluator, str, str, float, Rule]
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,8 @@ def plan_for(rb: RuleBase) -> Plan | None:
                 mask = 0
                 for question in rule.questions:
                     mask |= bits[question]
-                step = _Step(rule, mask, tuple(sorted(rule.facts)))
+                facts = tuple(sorted(rule.facts))
+                step = (mask, facts, rule.evaluate, rule.concludes, rule.id, rule.cf, rule)
                 stages.setdefault(rb.strata.get(rule.concludes, 1), []).append(step)
             rb.cache["plan"] = Plan(bits, tuple(tuple(stages[s]) for s in sorted(stages)))
     plan: Plan | None = rb.cache["plan"]
@@ -110,27 +110,25 @@ def _infer_stratified(
         known |= bits.get(question, 0)
     for stage in plan.stages:
         touched: list[str] = []
-        for step in stage:
+        for mask, facts, evaluate, conclusion, rule_id, cf, rule in stage:
             # With every leaf unknown a premise is 0 and cannot pass the threshold.
-            if not step.question_mask & known and not any(f in beliefs for f in step.facts):
+            if not mask & known and (not facts or not any(f in beliefs for f in facts)):
                 continue
-            rule = step.rule
-            premise = rule.evaluate(answers, beliefs)
+            premise = evaluate(answers, beliefs)
             if premise <= threshold:
                 continue
-            conclusion = rule.concludes
             standing = support.get(conclusion)
             if standing is None:
                 standing = support[conclusion] = {}
                 touched.append(conclusion)
-            standing[rule.id] = rule.cf * premise
-            premises[rule.id] = premise
+            standing[rule_id] = cf * premise
+            premises[rule_id] = premise
             if trace:
                 before = beliefs.get(conclusion, 0.0)
-                after = combine(standing.values())
-                reasoning.firings.append(Firing(rule, premise, rule.cf * premise, before, after))
+                after = combine(list(standing.values()))
+                reasoning.firings.append(Firing(rule, premise, cf * premise, before, after))
         for conclusion in touched:  # final once its stratum is done; later stages read it
-            belief = combine(support[conclusion].values())
+            belief = combine(list(support[conclusion].values()))
             if belief != 0.0:
                 beliefs[conclusion] = belief
     return reasoning
@@ -206,5 +204,5 @@ def ranked(
     beliefs = infer(rb, answers, trace=False).beliefs
     causes = rb.causes
     found = [(c, b) for c, b in beliefs.items() if b >= cutoff and c in causes]
-    found.sort(key=lambda pair: (-round(pair[1], 12), pair[0]))
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
     return found

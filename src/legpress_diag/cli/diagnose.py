@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ Examples:
   legpress-diag diagnose clients.jsonl
 
   legpress-diag diagnose clients.jsonl --format csv --output results.csv
+
+  legpress-diag diagnose big.jsonl -o results.jsonl --jobs 4
 
   cat clients.jsonl | legpress-diag diagnose - --format jsonl | jq .status
 """
@@ -60,12 +63,9 @@ def _open_input(file: str) -> IO[bytes]:
         fail(f"{file}: cannot read: {exc.strerror}")
 
 
-def _describe(result: dict[str, Any]) -> str:
-    where = f"line {result['line']}" if "line" in result else f"record {result['id']}"
-    first = result["errors"][0]
-    expected = f" (expected {first['expected']})" if first.get("expected") else ""
-    more = len(result["errors"]) - 1
-    return f"{where}: {first['message']}{expected}" + (f" (+{more} more)" if more > 0 else "")
+def _message(where: str, problem: dict[str, Any]) -> str:
+    expected = f" (expected {problem['expected']})" if problem.get("expected") else ""
+    return f"{where}: {problem['message']}{expected}"
 
 
 def diagnose(
@@ -98,13 +98,19 @@ def diagnose(
             help="Report causes at or above this certainty (default 0.2).",
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU. Order is kept."
+        ),
+    ] = 1,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No per-record messages on stderr.")
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..api import diagnose_stream
+    from ..batch import Options, Outcome, run_batch
     from ..records import InputError
     from ..render import formats
 
@@ -114,40 +120,59 @@ def diagnose(
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
     counts: dict[str, int] = {}
+    options = Options(strict=strict, threshold=threshold, encode=chosen == "jsonl")
+    workers = jobs or os.cpu_count() or 1
+
+    def outcomes() -> Iterator[Outcome]:
+        for outcome in run_batch(
+            stream,
+            rb,
+            options,
+            jobs=workers,
+            rule_paths=[str(p) for p in rules or ()],
+            include_bundled=not no_default_rules,
+        ):
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if not quiet:
+                if outcome.errors:
+                    more = len(outcome.errors) - 1
+                    extra = f" (+{more} more)" if more > 0 else ""
+                    typer.echo(
+                        f"error: {_message(outcome.where, outcome.errors[0])}{extra}", err=True
+                    )
+                for warning in outcome.warnings:
+                    typer.echo(
+                        f"warning: {outcome.where}: {warning['key']}: {warning['message']}",
+                        err=True,
+                    )
+            yield outcome
 
     def results() -> Iterator[dict[str, Any]]:
-        for result in diagnose_stream(stream, rb, strict=strict, threshold=threshold):
-            counts[result["status"]] = counts.get(result["status"], 0) + 1
-            if not quiet:
-                if result["status"] == "error":
-                    typer.echo(f"error: {_describe(result)}", err=True)
-                for warning in result["warnings"]:
-                    where = (
-                        f"line {result['line']}" if "line" in result else f"record {result['id']}"
-                    )
-                    typer.echo(
-                        f"warning: {where}: {warning['key']}: {warning['message']}", err=True
-                    )
-            yield result
+        for outcome in outcomes():
+            assert outcome.result is not None
+            yield outcome.result
 
     try:
         with atomic_output(output) as out:
-            if chosen == "table":
+            if chosen == "jsonl":
+                for outcome in outcomes():
+                    out.write(f"{outcome.text}\n")
+                    if output is None:
+                        out.flush()  # a pipeline sees each result as soon as it is ready
+            elif chosen == "table":
                 from ..ui.console import make_console
                 from ..ui.diagnosis_view import render_results
 
                 render_results(make_console(out), results())
             else:
-                render = {
-                    "json": formats.json_array,
-                    "jsonl": formats.jsonl,
-                    "csv": formats.csv_rows,
-                    "markdown": lambda results: formats.markdown(results, rb),
-                }[chosen]
-                for chunk in render(results()):
+                if chosen == "json":
+                    chunks = formats.json_array(results())
+                elif chosen == "csv":
+                    chunks = formats.csv_rows(results())
+                else:
+                    chunks = formats.markdown(results(), rb)
+                for chunk in chunks:
                     out.write(chunk)
-                    if output is None and chosen == "jsonl":
-                        out.flush()  # a pipeline sees each result as soon as it is ready
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(exitcodes.OK) from None
@@ -159,10 +184,9 @@ def diagnose(
     total = sum(counts.values())
     if not quiet:
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        noun = "record" if total == 1 else "records"
         typer.echo(
-            f"{total} record{'s' if total != 1 else ''}"
-            + (f": {summary}" if summary else " (the input held none)"),
-            err=True,
+            f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"), err=True
         )
     if counts.get("error"):
         raise typer.Exit(exitcodes.FINDINGS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..diagnostics import did_you_mean
 from ..rulebase import Evaluator, Question, QuestionType
@@ -36,6 +37,40 @@ _NUMBER_OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+
+
+def _number_test(name: str, op: str, limit: float) -> Evaluator:
+    """A number comparison. The common operators get closures of their own, so the
+    test is inline rather than a call through ``operator``: this runs for every record."""
+
+    def below(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+        value = a.get(name)
+        return 0.0 if value is None else (1.0 if value < limit else -1.0)
+
+    def above(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+        value = a.get(name)
+        return 0.0 if value is None else (1.0 if value > limit else -1.0)
+
+    def at_least(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+        value = a.get(name)
+        return 0.0 if value is None else (1.0 if value >= limit else -1.0)
+
+    def at_most(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+        value = a.get(name)
+        return 0.0 if value is None else (1.0 if value <= limit else -1.0)
+
+    special = {"<": below, ">": above, ">=": at_least, "<=": at_most}
+    if op in special:
+        return special[op]
+    test = _NUMBER_OPS[op]
+
+    def other(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+        value = a.get(name)
+        return 0.0 if value is None else (1.0 if test(value, limit) else -1.0)
+
+    return other
+
+
 _YES_NO_VALUES = {"yes": True, "no": False}
 
 
@@ -147,15 +182,7 @@ class _Checker:
                     f"'{name}' is a number: compare it with a number, not '{node.value.value}'",
                     node.value.start,
                 )
-            test, limit = _NUMBER_OPS[op], node.value.value
-
-            def ev_number(a: Mapping[str, object], f: Mapping[str, float]) -> float:
-                value = a.get(name)
-                if value is None:
-                    return 0.0
-                return 1.0 if test(value, limit) else -1.0  # type: ignore[arg-type]
-
-            return ev_number
+            return _number_test(name, op, node.value.value)
         if question.type is QuestionType.MULTI:
             raise ConditionTypeError(
                 "LP205",
@@ -237,6 +264,17 @@ class _Checker:
 
 def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
     """``and``: the minimum. It stops at -1, the lowest possible, so the value is exact."""
+    if len(evs) == 2:  # by far the most common shape; worth its own closure
+        first, second = evs
+
+        def both(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+            x = first(a, f)
+            if x == -1.0:
+                return -1.0
+            y = second(a, f)
+            return x if x < y else y
+
+        return both
 
     def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
         lowest = 1.0
@@ -253,6 +291,17 @@ def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
 
 def _any_of(evs: tuple[Evaluator, ...]) -> Evaluator:
     """``or``: the maximum. It stops at 1, the highest possible, so the value is exact."""
+    if len(evs) == 2:
+        first, second = evs
+
+        def either(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+            x = first(a, f)
+            if x == 1.0:
+                return 1.0
+            y = second(a, f)
+            return x if x > y else y
+
+        return either
 
     def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
         highest = -1.0
