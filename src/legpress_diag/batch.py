@@ -8,7 +8,6 @@ the encoding (a large part of the work) runs in parallel too.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from collections import deque
@@ -19,6 +18,7 @@ from typing import IO, Any
 from .api import _diagnose_raw
 from .loader import load_rulebase
 from .records import RawRecord, read_records
+from .render.formats import encode
 from .rulebase import RuleBase
 
 CHUNK = 256
@@ -47,7 +47,7 @@ class Options:
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     result = _diagnose_raw(raw, rb, options.strict, options.threshold)
     where = f"line {result['line']}" if "line" in result else f"record {result['id']}"
-    text = json.dumps(result, ensure_ascii=False) if options.encode else None
+    text = encode(result) if options.encode else None
     return Outcome(
         result["status"],
         where,

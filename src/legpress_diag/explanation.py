@@ -18,10 +18,12 @@ from .conditions.ast import FactRef, leaves
 from .engine import Reasoning
 from .rulebase import QuestionType, Rule, RuleBase
 
+_Static = tuple[str | None, tuple[str, ...], tuple[str, ...]]
 
-def _static(rb: RuleBase) -> dict[str, tuple[str | None, tuple[str, ...]]]:
-    """Per rule: where it is defined, and the questions its condition tests, in order."""
-    memo: dict[str, tuple[str | None, tuple[str, ...]]] | None = rb.cache.get("rule_static")
+
+def _static(rb: RuleBase) -> dict[str, _Static]:
+    """Per rule: where it is defined, the questions it tests (in order), its facts (sorted)."""
+    memo: dict[str, _Static] | None = rb.cache.get("rule_static")
     if memo is None:
         memo = {}
         for rule in rb.rules:
@@ -29,9 +31,21 @@ def _static(rb: RuleBase) -> dict[str, tuple[str | None, tuple[str, ...]]]:
             names = [
                 leaf.ref.name for leaf in leaves(rule.condition) if not isinstance(leaf, FactRef)
             ]
-            memo[rule.id] = (where, tuple(dict.fromkeys(names)))
+            memo[rule.id] = (where, tuple(dict.fromkeys(names)), tuple(sorted(rule.facts)))
         rb.cache["rule_static"] = memo
     return memo
+
+
+def _arithmetic(rb: RuleBase, contributions: list[float]) -> list[str]:
+    """combination_steps, remembered: the same few contributions recur across records."""
+    memo: dict[tuple[float, ...], list[str]] = rb.cache.setdefault("arithmetic", {})
+    key = tuple(contributions)
+    steps = memo.get(key)
+    if steps is None:
+        steps = combination_steps(key)
+        if len(memo) < 50_000:  # bounded: a pathological rule base cannot grow it forever
+            memo[key] = steps
+    return list(steps)
 
 
 def rule_by_id(rb: RuleBase) -> dict[str, Rule]:
@@ -52,8 +66,14 @@ def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
     return shown
 
 
-def _step(rb: RuleBase, reasoning: Reasoning, derived: str, used: dict[str, Any]) -> dict[str, Any]:
-    """The rules standing behind one conclusion, and how their contributions combine."""
+def _step(
+    rb: RuleBase, reasoning: Reasoning, derived: str, used: dict[str, Any], shown: dict[str, Any]
+) -> dict[str, Any]:
+    """The rules standing behind one conclusion, and how their contributions combine.
+
+    ``used`` collects the answers that mattered; ``shown`` caches answers in their
+    JSON form for the whole record.
+    """
     static = _static(rb)
     standing = reasoning.support.get(derived, {})
     answers = reasoning.answers
@@ -63,11 +83,13 @@ def _step(rb: RuleBase, reasoning: Reasoning, derived: str, used: dict[str, Any]
         contribution = standing.get(rule.id)
         if contribution is None:
             continue
-        where, questions = static[rule.id]
+        where, questions, facts = static[rule.id]
         tested = {}
         for qid in questions:
             if qid in answers:
-                tested[qid] = denormalize(rb.questions[qid], answers[qid])
+                if qid not in shown:
+                    shown[qid] = denormalize(rb.questions[qid], answers[qid])
+                tested[qid] = shown[qid]
                 used.setdefault(qid, answers[qid])
         entries.append(
             {
@@ -78,13 +100,13 @@ def _step(rb: RuleBase, reasoning: Reasoning, derived: str, used: dict[str, Any]
                 "premise": round(reasoning.premises[rule.id], 6),
                 "contribution": round(contribution, 6),
                 "answers": tested,
-                "facts": {f: round(beliefs.get(f, 0.0), 6) for f in sorted(rule.facts)},
+                "facts": {f: round(beliefs.get(f, 0.0), 6) for f in facts},
             }
         )
     return {
         "certainty": round(beliefs.get(derived, 0.0), 6),
         "rules": entries,
-        "arithmetic": combination_steps(standing.values()),
+        "arithmetic": _arithmetic(rb, list(standing.values())),
     }
 
 
@@ -110,24 +132,21 @@ def explain_result(
     per_cause: dict[str, dict[str, Any]] = {}
     facts: dict[str, dict[str, Any]] = {}
     fact_answers: dict[str, dict[str, Any]] = {}
+    shown: dict[str, Any] = {}
     for cause in causes:
         used: dict[str, Any] = {}
-        step = _step(rb, reasoning, cause, used)
+        step = _step(rb, reasoning, cause, used, shown)
         behind = _facts_behind(rb, reasoning, cause)
         for fact in behind:
             if fact not in facts:
                 fact_used: dict[str, Any] = {}
-                facts[fact] = _step(rb, reasoning, fact, fact_used)
+                facts[fact] = _step(rb, reasoning, fact, fact_used, shown)
                 fact_answers[fact] = fact_used
             for qid, value in fact_answers[fact].items():
                 used.setdefault(qid, value)
         step["facts"] = behind
         step["because"] = [
-            {
-                "question": qid,
-                "answer": denormalize(rb.questions[qid], value),
-                "in_words": in_words(rb, qid, value),
-            }
+            {"question": qid, "answer": shown[qid], "in_words": in_words(rb, qid, value)}
             for qid, value in used.items()
         ]
         per_cause[cause] = step

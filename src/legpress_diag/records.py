@@ -27,6 +27,17 @@ class RawRecord:
     line: int | None
     data: Any = None
     problem: str | None = None
+    # A JSON line not parsed yet: parsing is left to whoever diagnoses the record, so
+    # with --jobs it happens in the worker processes, not in the one reading input.
+    text: bytes | None = None
+
+    def parsed(self) -> RawRecord:
+        if self.text is None:
+            return self
+        try:
+            return RawRecord(self.position, self.line, data=parse_json(self.text))
+        except ValueError as exc:
+            return RawRecord(self.position, self.line, problem=str(exc))
 
 
 @dataclass
@@ -93,10 +104,7 @@ def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:
 def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     if too_long:
         return RawRecord(number, number, problem=f"line longer than {MAX_LINE_BYTES:,} bytes")
-    try:
-        return RawRecord(number, number, data=parse_json(line))
-    except ValueError as exc:
-        return RawRecord(number, number, problem=str(exc))
+    return RawRecord(number, number, text=line)
 
 
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
@@ -165,6 +173,7 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     """The record's id and answers, or errors naming what is wrong with its shape."""
+    raw = raw.parsed()
     data = raw.data
     fallback_id: Any = raw.position
     if raw.problem is not None:

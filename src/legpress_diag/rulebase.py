@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from .conditions.ast import Condition
@@ -47,12 +48,17 @@ class Question:
     source: str = ""
     span: SourceSpan | None = None
 
-    @property
+    # Computed once: these are read for every answer of every record.
+    @cached_property
     def choice_values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.choices)
 
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return dict(self.choices)
+
     def label(self, value: str) -> str:
-        return dict(self.choices).get(value, value)
+        return self.labels.get(value, value)
 
     def expected(self) -> str:
         """Plain words for what a valid answer looks like (used in error messages)."""

@@ -191,9 +191,10 @@ def impact_command(
         try:
             with records.open("rb") as stream:
                 for raw in read_records(stream):
-                    if isinstance(raw.data, dict):
-                        label = raw.data.get("id", raw.position)
-                        inputs.append((f"record {label}", raw.data))
+                    record = raw.parsed().data
+                    if isinstance(record, dict):
+                        label = record.get("id", raw.position)
+                        inputs.append((f"record {label}", record))
         except OSError as exc:
             fail(f"{records}: cannot read: {exc.strerror}")
     changes = list(impact(old, new, inputs, min_move))
