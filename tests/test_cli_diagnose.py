@@ -85,3 +85,16 @@ def test_strict_turns_unknown_keys_into_errors() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("legpress-diag ")
+
+
+def test_jobs_keep_order_and_give_identical_output(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": i, "answers": {"knee_angle_at_bottom": 40 + i % 100, "heels_lift": "yes"}}) for i in range(700)]
+    lines[350] = "{broken"
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    one = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl", "-q"])
+    two = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl", "-q", "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    ids = [json.loads(line)["id"] for line in two.stdout.splitlines()]
+    assert ids[:350] == list(range(350)) and ids[350] == 351 and ids[351:] == list(range(351, 700))

@@ -7,7 +7,6 @@ Renderers decide how to show them; nothing here prints.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -91,6 +90,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     Names are often typed short ('knee_angel' for 'knee_angle_at_bottom'), so each
     candidate is also compared by its first len(name) characters.
     """
+    import difflib  # only needed when something is misspelt
 
     def score(candidate: str) -> float:
         whole = difflib.SequenceMatcher(None, name, candidate).ratio()

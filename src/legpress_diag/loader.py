@@ -13,9 +13,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import schema_models as m
 from .conditions.compile import ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
@@ -35,7 +34,10 @@ from .rulebase import (
 )
 from .sources import ParsedFile, display_path, expand_paths, read_rule_file
 from .strata import compute_strata
-from .yamlsafe import Document
+
+if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
+    from . import schema_models as m
+    from .yamlsafe import Document
 
 SECTIONS = ("questions", "facts", "causes", "fixes", "alternatives", "safety_flags", "rules", "faq")
 
@@ -120,10 +122,29 @@ def load_rulebase(
         raise RuleBaseError(
             [Diagnostic("LP002", Severity.ERROR, "no rule files given (use --rules PATH)")]
         )
-    parsed, problems = read_all(rule_files(paths, include_bundled))
+    files = rule_files(paths, include_bundled)
+    bundled = [f for f in files if f.resolve().parent == bundled_rules_dir().resolve()]
+    cached = _cached_bundle(bundled) if bundled else None
+    rest = files[len(bundled) :] if cached is not None else files
+    parsed, problems = read_all(rest)
     if problems:
         raise RuleBaseError(problems)
-    return build_rulebase(parsed)
+    rulebase = build_rulebase([*(cached or []), *parsed])
+    if bundled and cached is None:
+        from . import bundle_cache
+
+        bundle_cache.store(parsed[: len(bundled)])
+    return rulebase
+
+
+def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:
+    from . import bundle_cache
+
+    try:
+        raws = [(shown_name(path), path.read_bytes()) for path in bundled]
+    except OSError:
+        return None
+    return bundle_cache.load(raws)
 
 
 def merge(files: Sequence[ParsedFile]) -> Merged:

@@ -11,13 +11,15 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from .schema_models import RuleFileModel
+    from .yamlsafe import Document
 
 from .diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan
-from .schema_models import RuleFileModel
-from .yamlsafe import MAX_FILE_BYTES, Document, decode_source, parse_yaml
 
 RULE_SUFFIXES = (".yaml", ".yml")
 
@@ -28,7 +30,7 @@ class ParsedFile:
     raw: bytes
     text: str
     document: Document
-    model: RuleFileModel
+    model: RuleFileModel  # or a bundle_cache.Lite with the same attributes
 
 
 def display_path(path: Path) -> str:
@@ -66,6 +68,8 @@ def _file_error(path: str, message: str, code: str = "LP002") -> Diagnostic:
 
 def read_rule_file(path: Path, shown: str | None = None) -> ParsedFile:
     """Read, parse and validate one file. Raises RuleBaseError with every problem found."""
+    from .yamlsafe import MAX_FILE_BYTES  # YAML is imported only when a file is read
+
     name = shown or display_path(path)
     try:
         size = path.stat().st_size
@@ -84,6 +88,8 @@ def read_rule_file(path: Path, shown: str | None = None) -> ParsedFile:
 
 
 def parse_rule_text(raw: bytes, name: str) -> ParsedFile:
+    from .yamlsafe import decode_source, parse_yaml
+
     text = decode_source(raw, name)
     document = parse_yaml(text, name)
     if document is None:
@@ -103,6 +109,10 @@ def parse_rule_text(raw: bytes, name: str) -> ParsedFile:
                 )
             ]
         )
+    from pydantic import ValidationError  # imported here: cached bundled rules skip it
+
+    from .schema_models import RuleFileModel
+
     try:
         model = RuleFileModel.model_validate(document.data)
     except ValidationError as exc:
