@@ -47,7 +47,9 @@ class LiteDocument:
         for cut in range(len(key_path), -1, -1):
             found = self.spans.get("/".join(map(str, key_path[:cut])))
             if found is not None:
-                return SourceSpan(self.path, *found)
+                line, col, end_line, end_col = found
+                assert line is not None and col is not None
+                return SourceSpan(self.path, line, col, end_line, end_col)
         return SourceSpan(self.path, 1, 1)
 
 
