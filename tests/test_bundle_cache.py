@@ -10,7 +10,9 @@ from legpress_diag import bundle_cache
 from legpress_diag.api import diagnose
 from legpress_diag.loader import load_rulebase
 
-RECORD = {"answers": {"lower_back_rounds": "yes", "knee_angle_at_bottom": 70, "can_touch_toes": "no"}}
+RECORD = {
+    "answers": {"lower_back_rounds": "yes", "knee_angle_at_bottom": 70, "can_touch_toes": "no"}
+}
 
 
 @pytest.fixture
@@ -20,7 +22,9 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_first_load_writes_the_cache_and_the_second_uses_it(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_load_writes_the_cache_and_the_second_uses_it(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh = load_rulebase()
     assert len(list(cache.glob("bundled-*.json"))) == 1
     used = []
@@ -45,7 +49,9 @@ def test_a_damaged_cache_is_ignored(cache: Path) -> None:
 def test_an_overlay_still_loads_on_top_of_the_cached_base(cache: Path, tmp_path: Path) -> None:
     load_rulebase()
     extra = tmp_path / "extra.yaml"
-    extra.write_text("rules:\n  - {id: more-heels, if: heels_lift, then: heels_lifting, cf: 0.5, source: x}\n")
+    extra.write_text(
+        "rules:\n  - {id: more-heels, if: heels_lift, then: heels_lifting, cf: 0.5, source: x}\n"
+    )
     rb = load_rulebase([extra])
     assert "more-heels" in {r.id for r in rb.rules}
     assert rb.rules[-1].span is not None and rb.rules[-1].span.path.endswith("extra.yaml")

@@ -88,7 +88,12 @@ def test_version() -> None:
 
 
 def test_jobs_keep_order_and_give_identical_output(tmp_path: Path) -> None:
-    lines = [json.dumps({"id": i, "answers": {"knee_angle_at_bottom": 40 + i % 100, "heels_lift": "yes"}}) for i in range(700)]
+    lines = [
+        json.dumps(
+            {"id": i, "answers": {"knee_angle_at_bottom": 40 + i % 100, "heels_lift": "yes"}}
+        )
+        for i in range(700)
+    ]
     lines[350] = "{broken"
     source = tmp_path / "many.jsonl"
     source.write_text("\n".join(lines) + "\n")

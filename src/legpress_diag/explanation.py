@@ -66,88 +66,103 @@ def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
     return shown
 
 
-def _step(
-    rb: RuleBase, reasoning: Reasoning, derived: str, used: dict[str, Any], shown: dict[str, Any]
-) -> dict[str, Any]:
-    """The rules standing behind one conclusion, and how their contributions combine.
+class _Explainer:
+    """Builds one result's explanations. Everything a record's causes share (answers
+    in JSON form and in words, rounded beliefs, the reasoning behind facts) is worked
+    out once per record, however many causes use it."""
 
-    ``used`` collects the answers that mattered; ``shown`` caches answers in their
-    JSON form for the whole record.
-    """
-    static = _static(rb)
-    standing = reasoning.support.get(derived, {})
-    answers = reasoning.answers
-    beliefs = reasoning.beliefs
-    entries = []
-    for rule in rb.rules_by_conclusion.get(derived, ()):
-        contribution = standing.get(rule.id)
-        if contribution is None:
-            continue
-        where, questions, facts = static[rule.id]
-        tested = {}
-        for qid in questions:
-            if qid in answers:
-                if qid not in shown:
-                    shown[qid] = denormalize(rb.questions[qid], answers[qid])
-                tested[qid] = shown[qid]
-                used.setdefault(qid, answers[qid])
-        entries.append(
-            {
-                "rule": rule.id,
-                "defined_at": where,
-                "if": rule.condition_text,
-                "cf": rule.cf,
-                "premise": round(reasoning.premises[rule.id], 6),
-                "contribution": round(contribution, 6),
-                "answers": tested,
-                "facts": {f: round(beliefs.get(f, 0.0), 6) for f in facts},
-            }
-        )
-    return {
-        "certainty": round(beliefs.get(derived, 0.0), 6),
-        "rules": entries,
-        "arithmetic": _arithmetic(rb, list(standing.values())),
-    }
+    def __init__(self, rb: RuleBase, reasoning: Reasoning) -> None:
+        self.rb = rb
+        self.reasoning = reasoning
+        self.static = _static(rb)
+        self.shown: dict[str, Any] = {}
+        self.words: dict[str, Any] = {}
+        self.rounded = {name: round(value, 6) for name, value in reasoning.beliefs.items()}
+        self.facts: dict[str, dict[str, Any]] = {}
+        self.fact_answers: dict[str, list[str]] = {}
 
+    def answer(self, qid: str) -> Any:
+        if qid not in self.shown:
+            self.shown[qid] = denormalize(self.rb.questions[qid], self.reasoning.answers[qid])
+        return self.shown[qid]
 
-def _facts_behind(rb: RuleBase, reasoning: Reasoning, target: str) -> list[str]:
-    """Derived facts that stand behind ``target``, nearest first."""
-    order: list[str] = []
-    frontier = [target]
-    by_id = rule_by_id(rb)
-    while frontier:
-        current = frontier.pop(0)
-        for rule_id in reasoning.support.get(current, {}):
-            for fact in sorted(by_id[rule_id].facts):
-                if fact not in order and fact != target:
-                    order.append(fact)
-                    frontier.append(fact)
-    return order
+    def step(self, derived: str, used: dict[str, None]) -> dict[str, Any]:
+        """The rules standing behind one conclusion, and how their contributions combine."""
+        reasoning = self.reasoning
+        standing = reasoning.support.get(derived, {})
+        answers = reasoning.answers
+        rounded = self.rounded
+        entries = []
+        for rule in self.rb.rules_by_conclusion.get(derived, ()):
+            contribution = standing.get(rule.id)
+            if contribution is None:
+                continue
+            where, questions, facts = self.static[rule.id]
+            tested = {}
+            for qid in questions:
+                if qid in answers:
+                    tested[qid] = self.answer(qid)
+                    used[qid] = None
+            entries.append(
+                {
+                    "rule": rule.id,
+                    "defined_at": where,
+                    "if": rule.condition_text,
+                    "cf": rule.cf,
+                    "premise": round(reasoning.premises[rule.id], 6),
+                    "contribution": round(contribution, 6),
+                    "answers": tested,
+                    "facts": {f: rounded.get(f, 0.0) for f in facts},
+                }
+            )
+        return {
+            "certainty": rounded.get(derived, 0.0),
+            "rules": entries,
+            "arithmetic": _arithmetic(self.rb, list(standing.values())),
+        }
+
+    def facts_behind(self, target: str) -> list[str]:
+        """Derived facts that stand behind ``target``, nearest first."""
+        order: list[str] = []
+        frontier = [target]
+        support = self.reasoning.support
+        while frontier:
+            current = frontier.pop(0)
+            for rule_id in support.get(current, {}):
+                for fact in self.static[rule_id][2]:
+                    if fact not in order and fact != target:
+                        order.append(fact)
+                        frontier.append(fact)
+        return order
+
+    def cause(self, cause: str) -> dict[str, Any]:
+        used: dict[str, None] = {}  # an ordered set of the questions that mattered
+        step = self.step(cause, used)
+        behind = self.facts_behind(cause)
+        for fact in behind:
+            if fact not in self.facts:
+                fact_used: dict[str, None] = {}
+                self.facts[fact] = self.step(fact, fact_used)
+                self.fact_answers[fact] = list(fact_used)
+            for qid in self.fact_answers[fact]:
+                used[qid] = None
+        step["facts"] = behind
+        step["because"] = [
+            {"question": qid, "answer": self.answer(qid), "in_words": self.in_words(qid)}
+            for qid in used
+        ]
+        return step
+
+    def in_words(self, qid: str) -> Any:
+        if qid not in self.words:
+            self.words[qid] = in_words(self.rb, qid, self.reasoning.answers[qid])
+        return self.words[qid]
 
 
 def explain_result(
     rb: RuleBase, reasoning: Reasoning, causes: list[str]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(per cause: its reasoning; per derived fact behind them: its reasoning)."""
-    per_cause: dict[str, dict[str, Any]] = {}
-    facts: dict[str, dict[str, Any]] = {}
-    fact_answers: dict[str, dict[str, Any]] = {}
-    shown: dict[str, Any] = {}
-    for cause in causes:
-        used: dict[str, Any] = {}
-        step = _step(rb, reasoning, cause, used, shown)
-        behind = _facts_behind(rb, reasoning, cause)
-        for fact in behind:
-            if fact not in facts:
-                fact_used: dict[str, Any] = {}
-                facts[fact] = _step(rb, reasoning, fact, fact_used, shown)
-                fact_answers[fact] = fact_used
-            for qid, value in fact_answers[fact].items():
-                used.setdefault(qid, value)
-        step["facts"] = behind
-        step["because"] = [
-            {"question": qid, "answer": shown[qid], "in_words": in_words(rb, qid, value)}
-            for qid, value in used.items()
-        ]
-        per_cause[cause] = step
-    return per_cause, facts
+    explainer = _Explainer(rb, reasoning)
+    per_cause = {cause: explainer.cause(cause) for cause in causes}
+    return per_cause, explainer.facts
