@@ -174,3 +174,51 @@ def test_the_one_pass_plan_equals_the_general_agenda(answers: dict[str, Any]) ->
     assert fast.beliefs == general.beliefs
     assert fast.support == general.support
     assert fast.premises == general.premises
+
+
+literal = st.sampled_from(
+    ["a", "not a", "b", "not b", "c", "not c", "tempo == fast", "tempo == slow", "tempo in [slow]",
+     "tempo in [slow, fast]", "angle < 90", "angle >= 45", "where includes knee", "(a or b)", "not (a and c)"]
+)
+
+
+@st.composite
+def random_rulebase(draw: st.DrawFn) -> RuleBase:
+    """Random rules over a few questions, chained through facts f1 -> f2 -> causes."""
+    from tests.conftest import MINI_RULES
+
+    lines = ["facts:", "  - {id: f1, title: F1}", "  - {id: f2, title: F2}", "rules:"]
+    for i in range(draw(st.integers(1, 12))):
+        target = draw(st.sampled_from(["f1", "f2", "c1", "c2"]))
+        parts = draw(st.lists(literal, min_size=1, max_size=3))
+        if target in ("f2", "c1", "c2") and draw(st.booleans()):
+            parts.append("f1")
+        if target in ("c1", "c2") and draw(st.booleans()):
+            parts.append("f2")
+        cf = draw(st.sampled_from(["0.25", "0.5", "0.75", "1.0", "-0.5"]))
+        lines.append(f"  - {{id: r{i}, if: '{' and '.join(parts)}', then: {target}, cf: {cf}}}")
+    base = MINI_RULES.replace("facts:\n  - id: f\n    title: F\n", "")
+    base = base.replace("  - id: angle\n", "  - id: c\n    type: yes_no\n    text: C?\n  - id: angle\n")
+    text = base + "\n".join(lines) + "\n"
+    return build_rulebase([parse_rule_text(text.encode(), "random.yaml")])
+
+
+mini_answers = st.fixed_dictionaries(
+    {},
+    optional={
+        "a": st.booleans(), "b": st.booleans(), "c": st.booleans(),
+        "tempo": st.sampled_from(["slow", "fast"]), "angle": st.integers(0, 180).map(float),
+        "where": st.frozensets(st.sampled_from(["back", "knee"])),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_rulebase(), mini_answers)
+def test_the_answer_index_never_skips_a_rule_that_could_fire(rb: RuleBase, answers: dict[str, Any]) -> None:
+    from legpress_diag.engine import _infer_agenda, infer
+
+    fast = infer(rb, answers, trace=False)
+    general = _infer_agenda(rb, answers, trace=False)
+    assert fast.beliefs == general.beliefs
+    assert fast.support == general.support

@@ -20,13 +20,14 @@ beliefs; a property test holds them to it.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .certainty import combine
+from .conditions.ast import And, Compare, FactRef, Member, Not, Truth
 from .diagnostics import EngineLoopError
-from .rulebase import Evaluator, Rule, RuleBase
+from .rulebase import Evaluator, QuestionType, Rule, RuleBase
 from .strata import cycles
 
 
@@ -58,36 +59,100 @@ def agenda_key(rb: RuleBase, rule: Rule) -> tuple[int, int, int]:
 # One step of the plan: (question bits, facts read, evaluate, conclusion, rule id, cf,
 # rule). A flat tuple, not the Rule's attributes, because this is the innermost loop
 # of every diagnosis.
-_Step = tuple[int, tuple[str, ...], Evaluator, str, str, float, Rule]
+_Step = tuple[int, tuple[str, ...], tuple[str, ...], Evaluator, str, str, float, Rule]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """An acyclic rule base's rules in agenda order, grouped by stratum."""
+    """An acyclic rule base's rules in agenda order, with an index of required answers.
+
+    Most rules are conjunctions that need certain exact answers (``q``, ``not q``,
+    ``choice == v``). For each such question the plan holds, as bit sets over the
+    rules, which rules each possible answer rules out (``ruled_out``) and which an
+    unknown answer rules out (``ruled_out_unknown``). A record costs one OR per
+    question, and only the rules left are looked at: the work follows the rules a
+    record can activate, not the size of the rule base. Rules with no exact
+    requirement (``or``, number ranges, facts only) are never ruled out this way.
+    """
 
     question_bits: dict[str, int]
-    stages: tuple[tuple[_Step, ...], ...]
+    steps: tuple[_Step, ...]
+    stage_of: tuple[int, ...]
+    all_steps: int  # a bit per step
+    ruled_out: dict[str, dict[Any, int]]
+    ruled_out_unknown: dict[str, int]
+
+
+def required_answers(rb: RuleBase, rule: Rule) -> set[tuple[str, Any]]:
+    """Exact answers the rule's condition cannot fire without (empty: none known)."""
+    condition = rule.condition
+    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
+    required: set[tuple[str, Any]] = set()
+    for part in conjuncts:
+        negated = isinstance(part, Not)
+        leaf = part.operand if isinstance(part, Not) else part
+        question = (
+            rb.questions.get(leaf.ref.name) if isinstance(leaf, Truth | Compare | Member) else None
+        )
+        if question is None:
+            continue
+        if isinstance(leaf, Truth) and question.type is QuestionType.YES_NO:
+            required.add((question.id, not negated))
+        elif isinstance(leaf, Compare) and not negated and leaf.op == "==":
+            value = leaf.value.value
+            if question.type is QuestionType.YES_NO:
+                required.add((question.id, value == "yes"))
+            elif question.type is QuestionType.CHOICE:
+                required.add((question.id, value))
+        elif (
+            isinstance(leaf, Member) and not negated and not leaf.negated and len(leaf.values) == 1
+        ):
+            required.add((question.id, leaf.values[0].value))
+    return required
+
+
+def required_facts(rule: Rule) -> tuple[str, ...]:
+    """Derived facts that a conjunction needs believed (bare fact names among its parts)."""
+    condition = rule.condition
+    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
+    return tuple(sorted({part.ref.name for part in conjuncts if isinstance(part, FactRef)}))
 
 
 def plan_for(rb: RuleBase) -> Plan | None:
     """The one-pass plan, or None when facts conclude each other in a loop."""
     if "plan" not in rb.cache:
-        if cycles(rb.rules):
-            rb.cache["plan"] = None
-        else:
-            bits = {q: 1 << i for i, q in enumerate(rb.questions)}
-            ordered = sorted(rb.rules, key=lambda r: agenda_key(rb, r))
-            stages: dict[int, list[_Step]] = {}
-            for rule in ordered:
-                mask = 0
-                for question in rule.questions:
-                    mask |= bits[question]
-                facts = tuple(sorted(rule.facts))
-                step = (mask, facts, rule.evaluate, rule.concludes, rule.id, rule.cf, rule)
-                stages.setdefault(rb.strata.get(rule.concludes, 1), []).append(step)
-            rb.cache["plan"] = Plan(bits, tuple(tuple(stages[s]) for s in sorted(stages)))
+        rb.cache["plan"] = None if cycles(rb.rules) else _build_plan(rb)
     plan: Plan | None = rb.cache["plan"]
     return plan
+
+
+def _build_plan(rb: RuleBase) -> Plan:
+    bits = {q: 1 << i for i, q in enumerate(rb.questions)}
+    steps: list[_Step] = []
+    stage_of: list[int] = []
+    needing: dict[str, dict[Any, int]] = {}  # question -> answer -> rules that need it
+    for index, rule in enumerate(sorted(rb.rules, key=lambda r: agenda_key(rb, r))):
+        mask = 0
+        for question in rule.questions:
+            mask |= bits[question]
+        facts = tuple(sorted(rule.facts))
+        needs = required_facts(rule)
+        steps.append((mask, facts, needs, rule.evaluate, rule.concludes, rule.id, rule.cf, rule))
+        stage_of.append(rb.strata.get(rule.concludes, 1))
+        for question, answer in required_answers(rb, rule):
+            by_answer = needing.setdefault(question, {})
+            by_answer[answer] = by_answer.get(answer, 0) | (1 << index)
+    ruled_out: dict[str, dict[Any, int]] = {}
+    ruled_out_unknown: dict[str, int] = {}
+    for question, by_answer in needing.items():
+        anything = 0
+        for rules in by_answer.values():
+            anything |= rules
+        ruled_out_unknown[question] = anything  # a rule needing any answer to q
+        ruled_out[question] = {answer: anything & ~rules for answer, rules in by_answer.items()}
+    return Plan(
+        bits, tuple(steps), tuple(stage_of), (1 << len(steps)) - 1, ruled_out, ruled_out_unknown
+    )
 
 
 def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Reasoning:
@@ -96,6 +161,24 @@ def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Re
     if plan is None:
         return _infer_agenda(rb, answers, trace)
     return _infer_stratified(rb, plan, answers, trace)
+
+
+def _candidates(plan: Plan, answers: Mapping[str, Any]) -> Iterator[int]:
+    """Steps that might fire, in agenda order: every rule whose required exact
+    answers are all present, and every rule without such requirements."""
+    excluded = 0
+    unknown = plan.ruled_out_unknown
+    for question, by_answer in plan.ruled_out.items():
+        answer = answers.get(question)
+        if answer is None:
+            excluded |= unknown[question]
+        else:  # an answer no rule needs rules out every rule needing some answer
+            excluded |= by_answer.get(answer, unknown[question])
+    remaining = plan.all_steps & ~excluded
+    while remaining:
+        lowest = remaining & -remaining
+        yield lowest.bit_length() - 1
+        remaining ^= lowest
 
 
 def _infer_stratified(
@@ -108,30 +191,45 @@ def _infer_stratified(
     known = 0
     for question in answers:
         known |= bits.get(question, 0)
-    for stage in plan.stages:
-        touched: list[str] = []
-        for mask, facts, evaluate, conclusion, rule_id, cf, rule in stage:
-            # With every leaf unknown a premise is 0 and cannot pass the threshold.
-            if not mask & known and (not facts or not any(f in beliefs for f in facts)):
-                continue
-            premise = evaluate(answers, beliefs)
-            if premise <= threshold:
-                continue
-            standing = support.get(conclusion)
-            if standing is None:
-                standing = support[conclusion] = {}
-                touched.append(conclusion)
-            standing[rule_id] = cf * premise
-            premises[rule_id] = premise
-            if trace:
-                before = beliefs.get(conclusion, 0.0)
-                after = combine(list(standing.values()))
-                reasoning.firings.append(Firing(rule, premise, cf * premise, before, after))
-        for conclusion in touched:  # final once its stratum is done; later stages read it
-            belief = combine(list(support[conclusion].values()))
-            if belief != 0.0:
-                beliefs[conclusion] = belief
+    steps, stage_of = plan.steps, plan.stage_of
+    touched: list[str] = []
+    stage = 0
+    for index in _candidates(plan, answers):
+        if stage_of[index] != stage:
+            _settle(touched, support, beliefs)  # a stratum is done: its beliefs are final
+            stage = stage_of[index]
+        mask, facts, needs, evaluate, conclusion, rule_id, cf, rule = steps[index]
+        # With every leaf unknown a premise is 0 and cannot pass the threshold.
+        if not mask & known and (not facts or not any(f in beliefs for f in facts)):
+            continue
+        # A conjunction cannot pass the threshold while a fact it needs is below it.
+        if needs and any(beliefs.get(f, 0.0) <= threshold for f in needs):
+            continue
+        premise = evaluate(answers, beliefs)
+        if premise <= threshold:
+            continue
+        standing = support.get(conclusion)
+        if standing is None:
+            standing = support[conclusion] = {}
+            touched.append(conclusion)
+        standing[rule_id] = cf * premise
+        premises[rule_id] = premise
+        if trace:
+            before = beliefs.get(conclusion, 0.0)
+            after = combine(list(standing.values()))
+            reasoning.firings.append(Firing(rule, premise, cf * premise, before, after))
+    _settle(touched, support, beliefs)
     return reasoning
+
+
+def _settle(
+    touched: list[str], support: dict[str, dict[str, float]], beliefs: dict[str, float]
+) -> None:
+    for conclusion in touched:
+        belief = combine(list(support[conclusion].values()))
+        if belief != 0.0:
+            beliefs[conclusion] = belief
+    touched.clear()
 
 
 def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reasoning:
