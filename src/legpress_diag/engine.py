@@ -20,7 +20,7 @@ beliefs; a property test holds them to it.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,7 +163,12 @@ def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Re
     return _infer_stratified(rb, plan, answers, trace)
 
 
-def _candidates(plan: Plan, answers: Mapping[str, Any]) -> Iterator[int]:
+# Below this many rules, testing each rule's bit in order is cheaper than
+# extracting the set bits one by one (measured on the bundled base: 43 rules).
+_SCAN_LIMIT = 256
+
+
+def _candidates(plan: Plan, answers: Mapping[str, Any]) -> list[int]:
     """Steps that might fire, in agenda order: every rule whose required exact
     answers are all present, and every rule without such requirements."""
     excluded = 0
@@ -175,10 +180,14 @@ def _candidates(plan: Plan, answers: Mapping[str, Any]) -> Iterator[int]:
         else:  # an answer no rule needs rules out every rule needing some answer
             excluded |= by_answer.get(answer, unknown[question])
     remaining = plan.all_steps & ~excluded
+    if len(plan.steps) <= _SCAN_LIMIT:
+        return [i for i in range(len(plan.steps)) if remaining >> i & 1]
+    found = []
     while remaining:
         lowest = remaining & -remaining
-        yield lowest.bit_length() - 1
+        found.append(lowest.bit_length() - 1)
         remaining ^= lowest
+    return found
 
 
 def _infer_stratified(
@@ -203,7 +212,13 @@ def _infer_stratified(
         if not mask & known and (not facts or not any(f in beliefs for f in facts)):
             continue
         # A conjunction cannot pass the threshold while a fact it needs is below it.
-        if needs and any(beliefs.get(f, 0.0) <= threshold for f in needs):
+        # (A plain loop: this runs for every candidate, and a generator costs more.)
+        missing = False
+        for fact in needs:
+            if beliefs.get(fact, 0.0) <= threshold:
+                missing = True
+                break
+        if missing:
             continue
         premise = evaluate(answers, beliefs)
         if premise <= threshold:
