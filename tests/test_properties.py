@@ -177,8 +177,23 @@ def test_the_one_pass_plan_equals_the_general_agenda(answers: dict[str, Any]) ->
 
 
 literal = st.sampled_from(
-    ["a", "not a", "b", "not b", "c", "not c", "tempo == fast", "tempo == slow", "tempo in [slow]",
-     "tempo in [slow, fast]", "angle < 90", "angle >= 45", "where includes knee", "(a or b)", "not (a and c)"]
+    [
+        "a",
+        "not a",
+        "b",
+        "not b",
+        "c",
+        "not c",
+        "tempo == fast",
+        "tempo == slow",
+        "tempo in [slow]",
+        "tempo in [slow, fast]",
+        "angle < 90",
+        "angle >= 45",
+        "where includes knee",
+        "(a or b)",
+        "not (a and c)",
+    ]
 )
 
 
@@ -198,7 +213,9 @@ def random_rulebase(draw: st.DrawFn) -> RuleBase:
         cf = draw(st.sampled_from(["0.25", "0.5", "0.75", "1.0", "-0.5"]))
         lines.append(f"  - {{id: r{i}, if: '{' and '.join(parts)}', then: {target}, cf: {cf}}}")
     base = MINI_RULES.replace("facts:\n  - id: f\n    title: F\n", "")
-    base = base.replace("  - id: angle\n", "  - id: c\n    type: yes_no\n    text: C?\n  - id: angle\n")
+    base = base.replace(
+        "  - id: angle\n", "  - id: c\n    type: yes_no\n    text: C?\n  - id: angle\n"
+    )
     text = base + "\n".join(lines) + "\n"
     return build_rulebase([parse_rule_text(text.encode(), "random.yaml")])
 
@@ -206,8 +223,11 @@ def random_rulebase(draw: st.DrawFn) -> RuleBase:
 mini_answers = st.fixed_dictionaries(
     {},
     optional={
-        "a": st.booleans(), "b": st.booleans(), "c": st.booleans(),
-        "tempo": st.sampled_from(["slow", "fast"]), "angle": st.integers(0, 180).map(float),
+        "a": st.booleans(),
+        "b": st.booleans(),
+        "c": st.booleans(),
+        "tempo": st.sampled_from(["slow", "fast"]),
+        "angle": st.integers(0, 180).map(float),
         "where": st.frozensets(st.sampled_from(["back", "knee"])),
     },
 )
@@ -215,7 +235,9 @@ mini_answers = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_rulebase(), mini_answers)
-def test_the_answer_index_never_skips_a_rule_that_could_fire(rb: RuleBase, answers: dict[str, Any]) -> None:
+def test_the_answer_index_never_skips_a_rule_that_could_fire(
+    rb: RuleBase, answers: dict[str, Any]
+) -> None:
     from legpress_diag.engine import _infer_agenda, infer
 
     fast = infer(rb, answers, trace=False)
