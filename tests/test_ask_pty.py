@@ -100,6 +100,8 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
     assert [a["id"] for a in replay["alternatives"]] == ["hack_squat"]
     page = report.read_text()
     assert page.startswith("<!doctype html>") and "Pelvis tucking under" in page
+    assert "do your hips tuck under" in page  # question wording, looked up in the rule base
+    assert "why: Seeing the hips tuck under is direct evidence" in page  # a rule's note
 
 
 def test_why_back_and_a_wrong_answer() -> None:

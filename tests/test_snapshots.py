@@ -40,3 +40,16 @@ def test_result_screen_snapshot(name: str) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(screen, encoding="utf-8")
     assert screen == path.read_text(encoding="utf-8")
+
+
+def test_markdown_report_uses_the_rule_base_for_words_and_notes() -> None:
+    from legpress_diag.render.report import markdown_report
+
+    rb = bundled_rulebase()
+    report = markdown_report(diagnose({"answers": RECORDS["result_ok"]}, rb), rb)
+    assert (
+        "As the sled comes down, do your hips tuck under (the pelvis rolls back): *yes*" in report
+    )
+    assert "why: Seeing the hips tuck under is direct evidence of posterior pelvic tilt." in report
+    assert "source: article: Introduction" in report
+    assert "- [ ] **Stop at a right angle at the knee.** Lower the sled" in report

@@ -178,7 +178,9 @@ def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
     from ..render.report import html_report, markdown_report
 
     text = (
-        html_report(result) if path.suffix.lower() in (".html", ".htm") else markdown_report(result)
+        html_report(result, rb)
+        if path.suffix.lower() in (".html", ".htm")
+        else markdown_report(result, rb)
     )
     with atomic_output(path) as out:
         out.write(text)
