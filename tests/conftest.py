@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -9,6 +11,9 @@ from legpress_diag.api import bundled_rulebase
 from legpress_diag.rulebase import RuleBase
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Tests never write into the real cache folder; child processes inherit this too.
+os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))
 
 
 @pytest.fixture(scope="session")
