@@ -102,7 +102,3 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
         return None
     best, match = max(scored, key=lambda pair: (pair[0], -len(pair[1])))
     return f"did you mean '{match}'?" if best >= 0.6 else None
-
-
-def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
-    return any(d.severity is Severity.ERROR for d in diagnostics)

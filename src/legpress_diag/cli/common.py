@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -58,7 +57,3 @@ def load_rules(rules: list[Path] | None, no_default_rules: bool) -> RuleBase:
             err=True,
         )
         raise typer.Exit(exitcodes.CANNOT_RUN) from None
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

@@ -70,7 +70,10 @@ def _message(where: str, problem: dict[str, Any]) -> str:
 
 def diagnose(
     file: Annotated[
-        str, typer.Argument(help="Answer records: a .json or .jsonl file, or '-' for stdin.")
+        str,
+        typer.Argument(
+            help="Answer records: a .json or .jsonl file, or '-' for stdin.", metavar="FILE|-"
+        ),
     ],
     fmt: Annotated[
         str | None,

@@ -23,7 +23,3 @@ def make_console(
         # In a pipe or file, leave line breaking to whatever displays the text.
         soft_wrap=width is None and not target.isatty(),
     )
-
-
-def err_console() -> Console:
-    return make_console(stderr=True)
