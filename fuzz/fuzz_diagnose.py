@@ -16,6 +16,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["legpress_diag"]):
+    from legpress_diag import batch, explanation, render  # noqa: F401  (instrument them too)
     from legpress_diag.api import bundled_rulebase, diagnose_stream
 
 RULEBASE = bundled_rulebase()
