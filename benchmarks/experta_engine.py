@@ -7,15 +7,14 @@ per conclusion, with the same EMYCIN arithmetic in the same order.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from typing import Any
 
-from clips_engine import _dnf
+from clips_engine import _NEGATED, _dnf
 from experta import AS, EXISTS, NOT, Fact, KnowledgeEngine, P, Rule
 
 from legpress_diag.certainty import combine
 from legpress_diag.conditions.ast import Compare, Condition, FactRef, Includes, Member, Not, Truth
+from legpress_diag.conditions.compile import _NUMBER_OPS as _OPS
 from legpress_diag.rulebase import QuestionType, RuleBase
 
 
@@ -37,17 +36,6 @@ class Contrib(Fact):
 
 class Belief(Fact):
     pass
-
-
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
 def _patterns(rb: RuleBase, conjunction: list[Condition]) -> tuple[list[Any], list[str]]:
