@@ -8,7 +8,6 @@ the encoding (a large part of the work) runs in parallel too.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -99,6 +98,8 @@ def run_batch(
         for raw in records:
             yield _outcome(raw, rb, options)
         return
+    import multiprocessing  # only here: importing it costs every run a few milliseconds
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":

@@ -6,8 +6,6 @@ pipe, a file or a test. The rich table for terminals lives in ``legpress_diag.ui
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -49,6 +47,9 @@ def json_array(results: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def csv_rows(results: Iterable[dict[str, Any]]) -> Iterator[str]:
+    import csv  # only for CSV output
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
 
