@@ -141,3 +141,11 @@ def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
     assert flexion["rules"][0]["defined_at"].startswith("<bundled>/back.yaml:")
     hamstrings = causes["tight_hamstrings"]["reasoning"]
     assert hamstrings["arithmetic"] == ["start at 0.63", "0.63 + (0.5) × (1 - 0.63) = 0.815"]
+
+
+def test_a_fact_that_added_nothing_is_not_listed(rb: RuleBase) -> None:
+    # long-legs-with-flexion reads 'lumbar_flexion or deep_bottom_position'; only one holds.
+    result = diagnose({"answers": {"limb_length": "long", "pelvis_tucks_under": "yes"}}, rb)
+    long_limbs = next(c for c in result["causes"] if c["id"] == "long_limbs")
+    assert long_limbs["reasoning"]["facts"] == ["lumbar_flexion"]
+    assert "deep_bottom_position" not in result["facts"]

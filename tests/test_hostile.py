@@ -137,11 +137,12 @@ def test_hostile_answer_lines_each_get_one_result() -> None:
     assert b"line 2: invalid JSON" in result.stderr
 
 
-def test_ctrl_c_leaves_no_output_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "results.jsonl"
     out.write_text("the previous results\n")
     child = subprocess.Popen(
-        [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-o", str(out)],
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-o", str(out), "--jobs", jobs],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -130,7 +130,9 @@ class _Explainer:
             current = frontier.pop(0)
             for rule_id in support.get(current, {}):
                 for fact in self.static[rule_id][2]:
-                    if fact not in order and fact != target:
+                    # A fact with no standing support added nothing (say, the other
+                    # side of an 'or'): it is not something the cause rests on.
+                    if fact not in order and fact != target and fact in support:
                         order.append(fact)
                         frontier.append(fact)
         return order
