@@ -88,21 +88,23 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     if flags:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
-    candidates = relevant_questions(rb, state, free)
+    beliefs = infer(rb, state.answers, trace=False).beliefs  # once per step, shared below
+    candidates = relevant_questions(rb, state, free, beliefs)
     if not candidates:
-        filtering = _alternative_question(rb, state)
+        filtering = _alternative_question(rb, state, beliefs)
         if filtering is not None:
             return Ask(filtering, len(state.history) + 1)
         if free and state.history:
             return Stop("settled", "nothing else you could tell me would change this")
         return Stop("exhausted", "every question that matters has been asked")
-    return Ask(rb.questions[_pick(rb, state, candidates)], len(state.history) + 1)
+    return Ask(rb.questions[_pick(rb, state, candidates, beliefs)], len(state.history) + 1)
 
 
-def _alternative_question(rb: RuleBase, state: SessionState) -> Question | None:
+def _alternative_question(
+    rb: RuleBase, state: SessionState, beliefs: Mapping[str, float]
+) -> Question | None:
     """Questions that only filter alternatives (equipment, 'unless' conditions) are asked
     last, and only when the result will suggest alternatives."""
-    beliefs = infer(rb, state.answers, trace=False).beliefs
     threshold = rb.settings.report_threshold
     suggested = {
         alt
@@ -121,15 +123,22 @@ def _alternative_question(rb: RuleBase, state: SessionState) -> Question | None:
     return None
 
 
-def relevant_questions(rb: RuleBase, state: SessionState, free: frozenset[str]) -> dict[str, float]:
-    """Unasked questions that could still change the result, with a weight each."""
+def relevant_questions(
+    rb: RuleBase,
+    state: SessionState,
+    free: frozenset[str],
+    beliefs: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Unasked questions that could still change the result, with a weight each.
+
+    ``beliefs`` are the current beliefs, when the caller has them already."""
     threshold = rb.settings.report_threshold
     bounds = belief_bounds(rb, state.answers, free)
     open_causes = undecided_causes(rb, bounds, threshold)
     if not open_causes:
         return {}
     feeding = _feeding(rb, open_causes)
-    current = infer(rb, state.answers, trace=False).beliefs
+    current = beliefs if beliefs is not None else infer(rb, state.answers, trace=False).beliefs
     premise_threshold = rb.settings.premise_threshold
     weights: dict[str, float] = {}
     for rule in rb.rules:
@@ -173,18 +182,15 @@ def _downstream(rb: RuleBase, derived: str) -> set[str]:
     return memo[derived]
 
 
-def _in_play(rb: RuleBase, state: SessionState) -> bool:
-    beliefs = infer(rb, state.answers, trace=False).beliefs
-    return any(beliefs.get(cause, 0.0) > 0.0 for cause in rb.causes)
-
-
-def _pick(rb: RuleBase, state: SessionState, weights: dict[str, float]) -> str:
+def _pick(
+    rb: RuleBase, state: SessionState, weights: dict[str, float], beliefs: Mapping[str, float]
+) -> str:
     order = {q: i for i, q in enumerate(rb.questions)}
     last_group = rb.questions[state.history[-1]].group if state.history else None
     same_group = [q for q in weights if rb.questions[q].group == last_group]
     if same_group:
         return min(same_group, key=lambda q: order[q])  # finish the topic at hand, in order
-    if not _in_play(rb, state):
+    if not any(beliefs.get(cause, 0.0) > 0.0 for cause in rb.causes):
         return min(weights, key=lambda q: order[q])  # nothing in play yet: the coach's order
     # The group holding the most telling question goes next (ties: declared order);
     # within it, questions come in declared order so the talk flows like a coach's.
