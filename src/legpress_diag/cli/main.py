@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("\ninterrupted\n")
         sys.exit(exitcodes.INTERRUPTED)
     except BrokenPipeError:
-        _quiet_broken_pipe()
+        # The reader went away (`| head`): stop quietly.
+        from .output import silence_stdout
+
+        silence_stdout()
+        sys.exit(exitcodes.OK)
     except Exception as exc:  # a bug: say so briefly, with enough to report it
         from ..diagnostics import LegpressError
 
@@ -38,14 +42,3 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("LEGPRESS_DIAG_DEBUG"):
             traceback.print_exc()
         sys.exit(exitcodes.INTERNAL)
-
-
-def _quiet_broken_pipe() -> None:
-    # The reader went away (`| head`): stop quietly, and keep Python from complaining
-    # when it flushes stdout at exit.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
-        pass
-    sys.exit(exitcodes.OK)
