@@ -82,3 +82,21 @@ def test_huge_string_is_not_echoed() -> None:
 
 def test_empty_input_gives_no_records() -> None:
     assert list(read_records(io.BytesIO(b"\n\n"))) == []
+
+
+def test_an_unreadable_input_is_a_user_error_in_every_command(
+    tmp_path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from legpress_diag import records
+    from legpress_diag.cli.main import main
+
+    monkeypatch.setattr(records, "MAX_DOCUMENT_BYTES", 10)
+    big = tmp_path / "big.json"
+    big.write_text('[{"answers": {}}, {"answers": {"heels_lift": "yes"}}]')
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ask", "--answers", str(big)])
+    assert exit_info.value.code == 2  # not 3: the input is at fault, not the program
+    err = capsys.readouterr().err
+    assert "larger than 10 bytes; use JSON Lines" in err and "internal error" not in err

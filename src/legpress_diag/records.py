@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .answers import AnswerProblem, show_value
+from .diagnostics import LegpressError
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -48,8 +49,10 @@ class CheckedRecord:
     warnings: list[AnswerProblem] = field(default_factory=list)
 
 
-class InputError(ValueError):
-    """The input as a whole cannot be read (not one bad record: those become results)."""
+class InputError(LegpressError):
+    """The input as a whole cannot be read (not one bad record: those become results).
+
+    A user's error, so every command reports it as one (exit 2), not as a bug."""
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -146,8 +149,9 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
 
 def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Iterator[RawRecord]:
     """A JSON array, or one object spread over several lines."""
-    rest = stream.read(MAX_DOCUMENT_BYTES)
-    if stream.read(1):
+    # The cap counts the whole document, first line included (an array is often one line).
+    rest = stream.read(max(0, MAX_DOCUMENT_BYTES - len(first)))
+    if len(first) > MAX_DOCUMENT_BYTES or stream.read(1):
         raise InputError(
             f"a single JSON document larger than {MAX_DOCUMENT_BYTES:,} bytes; use JSON Lines"
         )
