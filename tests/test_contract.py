@@ -16,6 +16,17 @@ SAFETY = {
     "constant_or_night_pain": "clinician",
     "after_trauma": "clinician",
     "systemic_symptoms": "clinician",
+    # v2: the IFOMPT-based keys. Risk factors raise a flag of their own at clinician
+    # level; their combinations are tested in test_safety.py.
+    "sexual_function_change": "emergency",
+    "fever_or_unwell": "urgent",
+    "weakened_immunity_or_iv_drugs": "clinician",
+    "cancer_history": "clinician",
+    "unexplained_weight_loss": "clinician",
+    "steroids_or_osteoporosis": "clinician",
+    "sudden_sharp_onset": "clinician",
+    "upper_back_or_chest_pain": "clinician",
+    "not_improving": "clinician",
 }
 QUESTIONS = {
     "pain_location": ("multi", ["lower_back", "knees", "hips", "other"]),
@@ -59,13 +70,23 @@ ALTERNATIVES = ["supine_leg_press", "hack_squat", "swiss_ball_wall_squat"]
 @pytest.mark.parametrize(("qid", "level"), SAFETY.items())
 def test_safety_question_and_flag(rb: RuleBase, qid: str, level: str) -> None:
     assert rb.questions[qid].type is QuestionType.YES_NO
-    flags = [f for f in rb.safety_flags.values() if qid in f.questions]
-    assert flags and all(f.level is FlagLevel(level) for f in flags)
+    assert rb.safety_flags[qid].level is FlagLevel(level)
     result = diagnose({"answers": {qid: "yes", "butt_lifts_off_seat": "yes"}}, rb)
     assert result["status"] == "refer"
-    assert {f["level"] for f in result["red_flags"]} == {level}
+    assert [(f["id"], f["level"]) for f in result["red_flags"]] == [(qid, level)]
+    assert result["red_flags"][0]["because"] == [{"key": qid, "answer": "yes"}]
+    # v2: no exercise advice with any flag; form causes only as information.
+    assert result["fixes"] == {} and result["alternatives"] == []
+    assert all(c["fixes"] == [] and c["information_only"] for c in result["causes"])
     if level == "emergency":
-        assert result["causes"] == [] and result["alternatives"] == []
+        assert result["causes"] == []
+
+
+def test_age_is_a_number_question_of_the_screen(rb: RuleBase) -> None:
+    question = rb.questions["age_years"]
+    assert question.type is QuestionType.NUMBER
+    assert (question.minimum, question.maximum) == (12, 100)
+    assert "age_years" in rb.safety_questions()
 
 
 @pytest.mark.parametrize(("qid", "spec"), QUESTIONS.items())
@@ -110,10 +131,8 @@ def test_result_shape_and_statuses(rb: RuleBase) -> None:
 def test_unknown_keys_warn_by_default_and_fail_when_strict(rb: RuleBase) -> None:
     lenient = diagnose({"answers": {"butt_lift": "yes"}}, rb)
     assert lenient["status"] == "no_fault_found"
-    assert (
-        lenient["warnings"][0]["key"] == "butt_lift"
-        and "butt_lifts_off_seat" in lenient["warnings"][0]["message"]
-    )
+    unknown = [w for w in lenient["warnings"] if w["key"] == "butt_lift"]
+    assert len(unknown) == 1 and "butt_lifts_off_seat" in unknown[0]["message"]
     strict = diagnose({"answers": {"butt_lift": "yes"}}, rb, strict=True)
     assert strict["status"] == "error"
 

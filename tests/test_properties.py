@@ -151,7 +151,8 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
     state = SessionState()
     for qid, value in normalized.items():
         state = state.answer(qid, value)
-    for qid in skipped - set(normalized):
+    said_unsure = {q for q, v in answers.items() if v == "unsure"}
+    for qid in (skipped | said_unsure) - set(normalized):
         state = state.answer(qid, None)
     record = _session_record(RB, state, "s")
     import json
@@ -159,7 +160,15 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
     replayed = diagnose(
         json.loads(json.dumps(record)), RB
     )  # through JSON, as a saved file would be
-    assert _essence(replayed) == _essence(diagnose({"answers": answers}, RB))
+    # A skipped yes/no question is saved as "unsure": unknown for form questions, and
+    # never a "no" on the safety screen; the replay must reason the same way.
+    unsure = {
+        q: "unsure" for q in skipped - set(normalized) if RB.questions[q].type.value == "yes_no"
+    }
+    expected = diagnose({"answers": {**answers, **unsure}}, RB)
+    assert _essence(replayed) == _essence(expected)
+    if unsure.keys() & RB.safety_questions():
+        assert replayed["status"] == "refer" and replayed["fixes"] == {}
 
 
 @FAST

@@ -23,8 +23,7 @@ from . import __version__
 from .diagnostics import SourceSpan
 from .sources import ParsedFile
 
-FORMAT = 2
-SECTIONS = ("questions", "facts", "causes", "fixes", "alternatives", "safety_flags", "rules", "faq")
+FORMAT = 3  # bump whenever the shape of a rule file changes
 
 
 class Lite:
@@ -84,6 +83,8 @@ def load(raws: Sequence[tuple[str, bytes]]) -> list[ParsedFile] | None:
 
 
 def _model(entry: dict[str, Any]) -> Lite:
+    from .loader import SECTIONS  # the loader is imported by whoever reads the cache
+
     data = entry["data"]
     model: dict[str, Any] = {s: [Lite(item) for item in data.get(s, [])] for s in SECTIONS}
     meta = data.get("rulebase")
@@ -97,6 +98,8 @@ def store(files: Sequence[ParsedFile]) -> None:
     """Remember freshly validated bundled files. Failing to write is not an error."""
     if os.environ.get("LEGPRESS_DIAG_NO_CACHE"):
         return
+    from .loader import SECTIONS
+
     entries = []
     for parsed in files:
         model: Any = parsed.model

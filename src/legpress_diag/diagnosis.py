@@ -13,20 +13,13 @@ from typing import Any
 from .answers import AnswerProblem, normalize_answers
 from .engine import Reasoning, infer
 from .explanation import explain_result
-from .rulebase import Cause, FlagLevel, RuleBase, SafetyFlag
+from .rulebase import Cause, FlagLevel, RuleBase
+from .safety import INCOMPLETE_WARNING, REFERRAL_NOTES, incomplete_message, screen, unsure_answers
 
-STATUSES = ("ok", "refer", "no_fault_found", "error")
-REFERRAL_NOTE = (
-    "This tool screens for warning signs; it does not diagnose disease. A warning sign "
-    "on its own is often harmless, but it is a reason to have a clinician look."
+INFORMATION_ONLY_NOTE = (
+    "The form faults below are listed for the clinician's information only: no exercise "
+    "advice is given while a warning sign is open."
 )
-
-
-def raised_flags(rb: RuleBase, answers: Mapping[str, Any]) -> list[SafetyFlag]:
-    """Safety flags set by the answers, emergencies first, then declared order."""
-    threshold = rb.settings.premise_threshold
-    raised = [flag for flag in rb.safety_flags.values() if flag.evaluate(answers, {}) > threshold]
-    return sorted(raised, key=lambda f: f.level is not FlagLevel.EMERGENCY)
 
 
 def ranked_causes(
@@ -74,17 +67,13 @@ def _alternatives(
     return result
 
 
-def _flag_dict(flag: SafetyFlag) -> dict[str, Any]:
-    return {
-        "id": flag.id,
-        "level": flag.level.value,
-        "title": flag.title,
-        "advice": flag.advice,
-    }
-
-
 def _cause_dict(
-    rank: int, cause: Cause, belief: float, reasoning: dict[str, Any], rb: RuleBase
+    rank: int,
+    cause: Cause,
+    belief: float,
+    reasoning: dict[str, Any],
+    rb: RuleBase,
+    information_only: bool,
 ) -> dict[str, Any]:
     return {
         "rank": rank,
@@ -92,7 +81,10 @@ def _cause_dict(
         "title": cause.title,
         "certainty": round(belief, 6),
         "explanation": cause.explanation,
-        "fixes": [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
+        "fixes": []
+        if information_only
+        else [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
+        "information_only": information_only,
         "reasoning": reasoning,
     }
 
@@ -138,23 +130,40 @@ def diagnose_answers(
     if errors:
         return error_result(rb, record_id, errors, warnings)
     result = base_result(rb, record_id)
-    result["warnings"] = [w.to_dict() for w in warnings]
-    flags = raised_flags(rb, answers)
-    result["red_flags"] = [_flag_dict(flag) for flag in flags]
-    if flags:
+    outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
+    screen_warnings = (
+        [
+            AnswerProblem(
+                key=INCOMPLETE_WARNING,
+                message=incomplete_message(outcome.unanswered),
+                expected="yes, no or unsure for every safety question",
+            )
+        ]
+        if outcome.unanswered
+        else []
+    )
+    result["warnings"] = [w.to_dict() for w in [*screen_warnings, *warnings]]
+    result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
+    referral = outcome.level is not None
+    if outcome.level is not None:
         result["status"] = "refer"
-        result["notes"].append(REFERRAL_NOTE)
-        if flags[0].level is FlagLevel.EMERGENCY:
-            return result  # an emergency gets no exercise advice at all
+        result["notes"].append(REFERRAL_NOTES[outcome.level])
+        if outcome.level is FlagLevel.EMERGENCY:
+            return result  # nothing may distract from "go now"
     reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
     explained, facts = explain_result(rb, reasoning, [cause.id for cause, _ in causes])
     result["causes"] = [
-        _cause_dict(i, cause, belief, explained[cause.id], rb)
+        _cause_dict(i, cause, belief, explained[cause.id], rb, referral)
         for i, (cause, belief) in enumerate(causes, 1)
     ]
     result["facts"] = facts
+    if referral:
+        # The contract's rule: a referral carries no exercise advice, at any level.
+        if causes:
+            result["notes"].append(INFORMATION_ONLY_NOTE)
+        return result
     # What to do, once per result, however many causes share a fix.
     result["fixes"] = {
         f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
@@ -162,11 +171,8 @@ def diagnose_answers(
         for f in cause.fixes
     }
     result["alternatives"] = _alternatives(rb, causes, answers)
-    if not flags:
-        result["status"] = "ok" if causes else "no_fault_found"
-    else:
-        result["notes"].append("See a clinician before you train through this pain again.")
-    if not causes and not flags:
+    result["status"] = "ok" if causes else "no_fault_found"
+    if not causes:
         result["notes"].append(
             "Nothing you said points to a known form fault. Film a set from the side, "
             "or ask a coach to watch your hips and lower back at the bottom of the rep."

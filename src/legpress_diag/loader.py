@@ -30,6 +30,7 @@ from .rulebase import (
     Rule,
     RuleBase,
     SafetyFlag,
+    Screen,
     Settings,
 )
 from .sources import ParsedFile, display_path, expand_paths, read_rule_file
@@ -39,7 +40,17 @@ if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need 
     from . import schema_models as m
     from .yamlsafe import Document
 
-SECTIONS = ("questions", "facts", "causes", "fixes", "alternatives", "safety_flags", "rules", "faq")
+SECTIONS = (
+    "questions",
+    "facts",
+    "causes",
+    "fixes",
+    "alternatives",
+    "safety_flags",
+    "screens",
+    "rules",
+    "faq",
+)
 
 
 def bundled_rules_dir() -> Path:
@@ -81,6 +92,7 @@ SINGULAR = {
     "fixes": "fix",
     "alternatives": "alternative",
     "safety_flags": "safety flag",
+    "screens": "screen",
     "rules": "rule",
     "faq": "faq entry",
 }
@@ -217,6 +229,8 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     derived = set(facts) | set(causes)
     rules = _rules(s["rules"], questions, derived, merged)
     flags = _flags(s["safety_flags"], questions, derived, merged)
+    _check_replacements(s["questions"], questions, merged)
+    screens = _screens(s["screens"], questions, flags, merged)
     if merged.problems:
         raise RuleBaseError(sorted(merged.problems, key=_problem_order(files)))
     name, version = _identity(files)
@@ -238,6 +252,7 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
                 i: FaqEntry(i, e.model.question, e.model.answer, e.model.source, e.span)
                 for i, e in s["faq"].items()
             },
+            screens=screens,
         )
     )
 
@@ -321,6 +336,7 @@ def _question(e: Entry) -> Question:
         group=q.group,
         source=q.source,
         span=e.span,
+        replaced_by=tuple(q.replaced_by),
     )
 
 
@@ -480,5 +496,63 @@ def _flags(
             source=f.source,
             span=e.span,
             questions=compiled.questions,
+            if_unsure=f.if_unsure,
         )
     return flags
+
+
+def _check_replacements(
+    entries: dict[str, Entry], questions: dict[str, Question], merged: Merged
+) -> None:
+    for ident, e in entries.items():
+        for index, other in enumerate(questions[ident].replaced_by):
+            if other not in questions or other == ident:
+                merged.error(
+                    "LP206",
+                    f"question '{ident}' is replaced_by unknown question '{other}'",
+                    e.file.document.span_for((*e.key_path, "replaced_by", index)),
+                    did_you_mean(other, questions),
+                )
+
+
+def _screens(
+    entries: dict[str, Entry],
+    questions: dict[str, Question],
+    flags: dict[str, SafetyFlag],
+    merged: Merged,
+) -> dict[str, Screen]:
+    """Screens group safety questions; each must be a yes/no question some flag reads."""
+    flagged = {q for flag in flags.values() for q in flag.questions}
+    screens: dict[str, Screen] = {}
+    taken: dict[str, str] = {}
+    for ident, e in entries.items():
+        sc: m.ScreenModel = e.model
+        for qid in sc.items:
+            span = e.file.document.span_for((*e.key_path, "items", qid))
+            question = questions.get(qid)
+            if question is None:
+                merged.error(
+                    "LP206",
+                    f"screen '{ident}' lists unknown question '{qid}'",
+                    span,
+                    did_you_mean(qid, questions),
+                )
+            elif question.type is not QuestionType.YES_NO or qid not in flagged:
+                merged.error(
+                    "LP206",
+                    f"screen '{ident}' lists '{qid}', which is not a yes/no question of a "
+                    "safety flag",
+                    span,
+                    "a screen answers 'no' for every item at once, so it may hold only "
+                    "yes/no questions that safety flags read",
+                )
+            elif qid in taken:
+                merged.error(
+                    "LP201",
+                    f"question '{qid}' is in two screens ('{taken[qid]}' and '{ident}')",
+                    span,
+                )
+            else:
+                taken[qid] = ident
+        screens[ident] = Screen(ident, sc.text, tuple(sc.items.items()), sc.help, e.span)
+    return screens

@@ -62,7 +62,12 @@ class CauseOut(_Out):
     title: str
     certainty: float = Field(ge=0, le=1)
     explanation: str
-    fixes: list[FixRefOut] = Field(description="in order; the result's 'fixes' says how to do each")
+    fixes: list[FixRefOut] = Field(
+        description="in order; the result's 'fixes' says how to do each; empty in a referral"
+    )
+    information_only: bool = Field(
+        description="true in a referral: listed for the clinician, with no exercise advice"
+    )
     reasoning: CauseReasoningOut
 
 
@@ -77,11 +82,21 @@ class AlternativeOut(_Out):
     for_causes: list[str]
 
 
+class FlagAnswerOut(_Out):
+    key: str = Field(description="a safety question")
+    answer: str | int | float | list[str] = Field(description="the answer given, 'unsure' too")
+
+
 class RedFlagOut(_Out):
     id: str
-    level: Literal["emergency", "clinician"]
+    level: Literal["emergency", "urgent", "clinician"] = Field(
+        description="emergency: an emergency department now; urgent: a doctor today; "
+        "clinician: a physiotherapist or doctor before training again"
+    )
     title: str
     advice: str
+    unsure: bool = Field(description="raised because a safety answer was 'unsure'")
+    because: list[FlagAnswerOut] = Field(description="the answers that raised the flag")
 
 
 class ProblemOut(_Out):

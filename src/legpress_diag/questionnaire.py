@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .bounds import belief_bounds, undecided_causes
-from .diagnosis import raised_flags
 from .engine import infer
-from .rulebase import FlagLevel, Question, RuleBase
+from .rulebase import FlagLevel, Question, QuestionType, RuleBase, Screen
+from .safety import ScreenOutcome, screen
 
-SAFETY_GROUP = "safety"
+SCREEN_PREFIX = "screen:"  # not an identifier, so never a question id
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,15 @@ class SessionState:
     skipped: frozenset[str] = frozenset()
     history: tuple[str, ...] = ()  # question ids, in the order they were settled
     prefilled: frozenset[str] = frozenset()  # from --answers: not undone by 'back'
+    # Screens answered "yes" or "not sure": their signs are asked one at a time.
+    opened: frozenset[str] = frozenset()
 
     @property
     def asked(self) -> frozenset[str]:
         return frozenset(self.answers) | self.skipped
 
     def answer(self, question_id: str, value: Any | None) -> SessionState:
-        """Record an answer; None means skipped (unknown)."""
+        """Record an answer; None means skipped (unknown; on the safety screen, unsure)."""
         answers = {k: v for k, v in self.answers.items() if k != question_id}
         skipped = self.skipped - {question_id}
         if value is None:
@@ -45,14 +47,31 @@ class SessionState:
         history = (*tuple(q for q in self.history if q != question_id), question_id)
         return replace(self, answers=answers, skipped=skipped, history=history)
 
+    def answer_screen(self, screen: Screen, none_apply: bool) -> SessionState:
+        """'None of these' answers each sign the screen still lists 'no'; anything else
+        (yes, not sure) opens the screen, so its signs are asked one at a time."""
+        key = SCREEN_PREFIX + screen.id
+        history = (*tuple(q for q in self.history if q != key), key)
+        if none_apply:
+            fresh = {q: False for q in screen.question_ids if q not in self.asked}
+            return replace(self, answers={**self.answers, **fresh}, history=history)
+        return replace(self, opened=self.opened | {screen.id}, history=history)
+
     def undo(self) -> tuple[SessionState, str | None]:
         """Forget the last answer given in this session; returns its question id."""
         undoable = [q for q in self.history if q not in self.prefilled]
         if not undoable:
             return self, None
         last = undoable[-1]
-        answers = {k: v for k, v in self.answers.items() if k != last}
         history = tuple(q for q in self.history if q != last)
+        if last.startswith(SCREEN_PREFIX):
+            screen_id = last.removeprefix(SCREEN_PREFIX)
+            if screen_id in self.opened:
+                return replace(self, opened=self.opened - {screen_id}, history=history), last
+            settled = set(history)
+            answers = {k: v for k, v in self.answers.items() if k in settled or k in self.prefilled}
+            return replace(self, answers=answers, history=history), last
+        answers = {k: v for k, v in self.answers.items() if k != last}
         return replace(self, answers=answers, skipped=self.skipped - {last}, history=history), last
 
 
@@ -72,20 +91,77 @@ def _free_questions(rb: RuleBase, state: SessionState) -> frozenset[str]:
     return frozenset(rb.questions) - state.asked
 
 
-def _safety_order(rb: RuleBase) -> list[str]:
-    wanted = rb.safety_questions()
-    return [q for q in rb.questions if q in wanted]
+def unsure_of(rb: RuleBase, state: SessionState) -> frozenset[str]:
+    """Safety yes/no questions skipped with "not sure": on the screen that is no "no"."""
+    safety = rb.safety_questions()
+    return frozenset(
+        q for q in state.skipped if q in safety and rb.questions[q].type is QuestionType.YES_NO
+    )
+
+
+def screen_state(rb: RuleBase, state: SessionState) -> ScreenOutcome:
+    """The safety screen on the answers so far, "not sure" included."""
+    return screen(rb, state.answers, unsure_of(rb, state))
+
+
+def screen_question(screen_: Screen, state: SessionState) -> Question:
+    """A screen as one yes/no question listing the signs not yet answered."""
+    items = [label for q, label in screen_.items if q not in state.asked]
+    return Question(
+        id=SCREEN_PREFIX + screen_.id,
+        type=QuestionType.YES_NO,
+        text=screen_.text + "".join(f"\n  - {label}" for label in items),
+        help=screen_.help
+        or "n: none of these. y: one or more (I will ask about each). ?: not sure "
+        "(I will ask about each).",
+        group="safety",
+    )
+
+
+def _screen_steps(rb: RuleBase, state: SessionState) -> list[Question]:
+    """What the safety screen still has to ask, in order: a screen whose signs are all
+    open is asked as one question; an opened screen's signs, and questions in no
+    screen, are asked one by one. Replaced version-1 questions are not asked."""
+    safety = rb.safety_questions()
+    home = {q: sc for sc in rb.screens.values() for q in sc.question_ids}
+    steps: list[Question] = []
+    seen_screens: set[str] = set()
+    for qid, question in rb.questions.items():
+        if qid not in safety or qid in state.asked or question.replaced_by:
+            continue
+        sc = home.get(qid)
+        if sc is None or sc.id in state.opened:
+            steps.append(question)
+        elif sc.id not in seen_screens:
+            seen_screens.add(sc.id)
+            steps.append(screen_question(sc, state))
+    return steps
+
+
+def screen_prompts_left(rb: RuleBase, state: SessionState) -> int:
+    """How many prompts the safety screen has left for someone with no warning signs."""
+    return len(_screen_steps(rb, state))
+
+
+def record_answer(
+    rb: RuleBase, state: SessionState, question_id: str, value: Any | None
+) -> SessionState:
+    """Record the reply to whatever ``next_step`` asked, screens included."""
+    if question_id.startswith(SCREEN_PREFIX):
+        screen_ = rb.screens[question_id.removeprefix(SCREEN_PREFIX)]
+        return state.answer_screen(screen_, none_apply=value is False)
+    return state.answer(question_id, value)
 
 
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     """The next question to ask, or why the questionnaire is over."""
-    flags = raised_flags(rb, state.answers)
-    if any(flag.level is FlagLevel.EMERGENCY for flag in flags):
+    outcome = screen_state(rb, state)
+    if outcome.level is FlagLevel.EMERGENCY:
         return Stop("referral", "an answer is an emergency warning sign")
-    for question_id in _safety_order(rb):
-        if question_id not in state.asked:
-            return Ask(rb.questions[question_id], len(state.history) + 1)
-    if flags:
+    remaining = _screen_steps(rb, state)
+    if remaining:
+        return Ask(remaining[0], len(state.history) + 1)
+    if outcome.flags:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
     beliefs = infer(rb, state.answers, trace=False).beliefs  # once per step, shared below
@@ -186,7 +262,8 @@ def _pick(
     rb: RuleBase, state: SessionState, weights: dict[str, float], beliefs: Mapping[str, float]
 ) -> str:
     order = {q: i for i, q in enumerate(rb.questions)}
-    last_group = rb.questions[state.history[-1]].group if state.history else None
+    last = rb.questions.get(state.history[-1]) if state.history else None
+    last_group = last.group if last is not None else None
     same_group = [q for q in weights if rb.questions[q].group == last_group]
     if same_group:
         return min(same_group, key=lambda q: order[q])  # finish the topic at hand, in order
@@ -202,6 +279,12 @@ def _pick(
 def why_asked(rb: RuleBase, question_id: str) -> list[str]:
     """Plain sentences: which rules use this answer and which causes they lead to."""
     lines = []
+    if question_id.startswith(SCREEN_PREFIX):
+        return [
+            "These are warning signs that need a doctor rather than a change of form. "
+            "Most people have none of them; if you have any, or are not sure, I ask about "
+            "each one."
+        ]
     flags = [f for f in rb.safety_flags.values() if question_id in f.questions]
     for flag in flags:
         lines.append(

@@ -30,8 +30,21 @@ class QuestionType(StrEnum):
 
 
 class FlagLevel(StrEnum):
-    EMERGENCY = "emergency"
-    CLINICIAN = "clinician"
+    EMERGENCY = "emergency"  # an emergency department now
+    URGENT = "urgent"  # a doctor today
+    CLINICIAN = "clinician"  # a physiotherapist or doctor before training again
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent level; sorts flags most urgent first."""
+        return _LEVEL_ORDER.index(self)
+
+    def lowered(self) -> FlagLevel:
+        """One level less urgent, never below clinician (for an 'unsure' answer)."""
+        return _LEVEL_ORDER[min(self.rank + 1, len(_LEVEL_ORDER) - 1)]
+
+
+_LEVEL_ORDER = (FlagLevel.EMERGENCY, FlagLevel.URGENT, FlagLevel.CLINICIAN)
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class Question:
     group: str = "general"
     source: str = ""
     span: SourceSpan | None = None
+    replaced_by: tuple[str, ...] = ()
 
     # Computed once: these are read for every answer of every record.
     @cached_property
@@ -147,6 +161,22 @@ class SafetyFlag:
     source: str = ""
     span: SourceSpan | None = None
     questions: frozenset[str] = frozenset()
+    if_unsure: str = ""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Safety questions asked together: 'none of these' answers them all 'no'."""
+
+    id: str
+    text: str
+    items: tuple[tuple[str, str], ...]  # (question id, short wording), in order
+    help: str = ""
+    span: SourceSpan | None = None
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(q for q, _ in self.items)
 
 
 @dataclass(frozen=True)
@@ -181,6 +211,7 @@ class RuleBase:
     safety_flags: dict[str, SafetyFlag]
     rules: tuple[Rule, ...]
     faq: dict[str, FaqEntry] = field(default_factory=dict)
+    screens: dict[str, Screen] = field(default_factory=dict)
     # Derived indexes, so the engine touches only rules a record can activate.
     rules_by_question: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     rules_by_fact: dict[str, tuple[Rule, ...]] = field(default_factory=dict)

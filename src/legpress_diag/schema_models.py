@@ -65,6 +65,11 @@ class QuestionModel(_Named):
     max: float | None = None
     unit: str = ""
     group: Name = "general"
+    replaced_by: list[Name] = Field(
+        default_factory=list,
+        description="Questions that ask the same thing in parts; the questionnaire asks "
+        "those instead, and records that answer this one still work.",
+    )
     source: Source = ""
 
     @model_validator(mode="after")
@@ -133,10 +138,28 @@ class AlternativeModel(_Named):
 
 class SafetyFlagModel(_Named):
     when: Text = Field(description="The condition that raises the flag.")
-    level: Literal["emergency", "clinician"]
+    level: Literal["emergency", "urgent", "clinician"] = Field(
+        description="emergency: an emergency department now; urgent: a doctor today; "
+        "clinician: a physiotherapist or doctor before training again."
+    )
     title: Text
     advice: Text
+    if_unsure: str = Field(
+        default="",
+        description="What to say when the flag is raised by an 'unsure' answer: how to "
+        "check, and what to do either way.",
+    )
     source: Source = ""
+
+
+class ScreenModel(_Named):
+    """Safety questions asked as one prompt with an explicit 'none of these'."""
+
+    text: Text
+    help: str = ""
+    items: dict[Name, Text] = Field(
+        description="Question id -> the short wording shown in the list, in order."
+    )
 
 
 class FaqModel(_Named):
@@ -157,4 +180,5 @@ class RuleFileModel(_Strict):
     fixes: list[FixModel] = Field(default_factory=list)
     alternatives: list[AlternativeModel] = Field(default_factory=list)
     safety_flags: list[SafetyFlagModel] = Field(default_factory=list)
+    screens: list[ScreenModel] = Field(default_factory=list)
     faq: list[FaqModel] = Field(default_factory=list)

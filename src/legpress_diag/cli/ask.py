@@ -97,16 +97,16 @@ def _save(path: Path | None, record: dict[str, Any]) -> None:
 def _run(
     rb: RuleBase, view: QuestionnaireView, state: SessionState, holder: list[SessionState]
 ) -> SessionState:
-    from ..questionnaire import Ask, next_step, why_asked
+    from ..questionnaire import Ask, next_step, record_answer, why_asked
     from ..replies import parse_reply
 
     pending: str | None = None  # after 'back', ask the undone question again
     while True:
         holder[0] = state
         step = next_step(rb, state)
-        if pending is not None:
+        if pending is not None and pending in rb.questions:
             step = Ask(rb.questions[pending], len(state.history) + 1)
-            pending = None
+        pending = None
         if not isinstance(step, Ask):
             view.stopped(step)
             return state
@@ -123,7 +123,7 @@ def _run(
                     view.lines("Why I ask this:", why_asked(rb, question.id))
                     continue
                 if reply.value == "help":
-                    view.lines("How to answer:", _help_lines(question))
+                    view.lines("How to answer:", _help_lines(question, rb))
                     continue
                 if reply.value == "quit":
                     raise _Quit
@@ -133,16 +133,37 @@ def _run(
                     continue
                 pending = undone
                 break
-            state = state.answer(question.id, reply.value if reply.kind == "answer" else None)
+            if reply.kind == "skip" and _on_screen(rb, question.id):
+                view.note(_UNSURE_NOTE)
+            state = record_answer(
+                rb, state, question.id, reply.value if reply.kind == "answer" else None
+            )
             break
 
 
-def _help_lines(question: Any) -> list[str]:
+_UNSURE_NOTE = (
+    "Noted as 'not sure'. On the safety screen that is not a 'no': an uncertain warning "
+    "sign is treated as one to have checked, and the result will say how."
+)
+
+
+def _on_screen(rb: RuleBase, question_id: str) -> bool:
+    from ..questionnaire import SCREEN_PREFIX
+
+    return question_id.startswith(SCREEN_PREFIX) or question_id in rb.safety_questions()
+
+
+def _help_lines(question: Any, rb: RuleBase) -> list[str]:
     from ..ui.questionnaire_view import answer_hint
 
+    unsure = (
+        "Not sure? Type ?: on the safety screen that counts as 'not sure', never as 'no'."
+        if _on_screen(rb, question.id)
+        else "Not sure? Type ? (or skip): the question counts as unknown, which is fine."
+    )
     return [
         f"Answer with {answer_hint(question)}.",
-        "Not sure? Type ? (or skip): the question counts as unknown, which is fine.",
+        unsure,
         "why: what this question tests · back: change the previous answer · quit: stop",
     ]
 
@@ -205,7 +226,7 @@ def ask(
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
     from ..api import diagnose
-    from ..questionnaire import SessionState
+    from ..questionnaire import SessionState, screen_prompts_left
     from ..ui.console import make_console
     from ..ui.questionnaire_view import QuestionnaireView
 
@@ -213,7 +234,7 @@ def ask(
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]
-    view.intro(len(rb.safety_questions() - state.asked))
+    view.intro(screen_prompts_left(rb, state))
     try:
         state = _run(rb, view, state, holder)
     except _Quit:

@@ -10,18 +10,39 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..render.formats import bar, certainty_word
+from ..render.formats import bar, certainty_word, question_text
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
+
+
+LEVEL_HEADINGS = {
+    "emergency": "EMERGENCY: go to an emergency department now",
+    "urgent": "URGENT: see a doctor today",
+    "clinician": "SEE A CLINICIAN before you train again",
+}
+
+
+def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:
+    """One red flag, whole: its level, title, advice and the answers behind it."""
+    style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
+    lines = [Text(flag["title"], style="bold"), Text(flag["advice"])]
+    said = "; ".join(
+        f"{question_text(b['key'], rb)}: {b['answer']}" for b in flag.get("because", [])
+    )
+    if said:
+        lines.append(Text(f"Because you said: {said}", style="italic"))
+    heading = LEVEL_HEADINGS.get(flag["level"], flag["level"].upper())
+    if flag.get("unsure"):
+        heading += " (you were not sure)"
+    return Panel(
+        Group(*lines), title=Text(heading, style=style), title_align="left", border_style=style
+    )
 
 
 def render_result(console: Console, result: dict[str, Any], *, detailed: bool = False) -> None:
     parts: list[Any] = []
     for flag in result["red_flags"]:
-        style = "bold red" if flag["level"] == "emergency" else "red"
-        parts.append(
-            Text.assemble((f"{flag['level'].upper()}: {flag['title']}\n", style), flag["advice"])
-        )
+        parts.append(flag_panel(flag, None))
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
         table.add_column("#", justify="right")
@@ -59,7 +80,8 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
             Group(*parts) if parts else Text("no answers to reason with"),
             title=title,
             title_align="left",
-        )
+        ),
+        soft_wrap=False,  # wrap inside the box rather than cut: safety text is never lost
     )
 
 

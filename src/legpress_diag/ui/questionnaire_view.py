@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.panel import Panel
 from rich.text import Text
 
 from ..questionnaire import Ask, Stop
 from ..render.formats import bar, certainty_word, question_text
 from ..render.report import how_lines
 from ..rulebase import QuestionType, RuleBase
+from .diagnosis_view import flag_panel
 
 COMMAND_HINT = "why · back · help · quit"
 
@@ -69,17 +69,17 @@ class QuestionnaireView:
         out = self.results
         out.print()
         for flag in result["red_flags"]:
-            style = "bold red" if flag["level"] == "emergency" else "red"
-            out.print(
-                Panel(
-                    Text(flag["advice"]),
-                    title=Text(f"{flag['level'].upper()}: {flag['title']}", style=style),
-                    title_align="left",
-                )
-            )
-        if result["red_flags"] and not result["causes"]:
+            out.print(flag_panel(flag, self.rb), soft_wrap=False)  # never cut safety text
+        if result["red_flags"]:
             for note in result["notes"]:
-                out.print(Text(note, style="dim"))
+                out.print(Text(note, style="bold"), soft_wrap=False)
+            if result["causes"]:
+                out.print()
+                out.print(
+                    Text("For the clinician: form faults your answers point to", style="bold")
+                )
+                for cause in result["causes"]:
+                    self._cause(cause, result["fixes"])
             return
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
