@@ -64,6 +64,8 @@ RULE_CASES = {
     "complex_key.yaml": ("LP001", 1, 3, "a key must be a plain value"),
     "invalid_utf8.yaml": ("LP002", 2, 13, "invalid UTF-8 (byte 0xe9)"),
     "nul_byte.yaml": ("LP002", 1, 10, "NUL byte"),
+    "deep_parentheses.yaml": ("LP202", 6, 41, "nested too deeply (limit 32"),
+    "deep_nots.yaml": ("LP202", 6, 137, "nested too deeply (limit 32"),
 }
 
 
