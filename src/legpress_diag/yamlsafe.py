@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -308,7 +308,8 @@ def parse_yaml(text: str, path: str) -> Document | None:
     try:
         root = _compose(text, path, _Loader)
     except yaml.MarkedYAMLError as exc:
-        ours = _own_problem_first(text, path) if _Loader is not yaml.SafeLoader else None
+        pure_python = cast(Any, _Loader) is yaml.SafeLoader  # then a re-read would say the same
+        ours = None if pure_python else _own_problem_first(text, path)
         raise (ours or _syntax_error(exc, path)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         raise _error("LP001", f"YAML syntax: {exc}", SourceSpan(path, 1, 1)) from None
