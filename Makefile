@@ -1,5 +1,5 @@
 # The checks a contributor runs; .ci/run runs the same test command after a fresh install.
-.PHONY: check lint typecheck test docs bench
+.PHONY: check check-latest lint typecheck test docs bench
 
 check: lint typecheck test
 
@@ -12,6 +12,10 @@ typecheck:
 
 test:
 	python -m pytest -q
+
+# The tests against the newest versions pyproject.toml allows (CI uses constraints.txt).
+check-latest:
+	bash .ci/latest
 
 docs:
 	python -m legpress_diag.authoring.docgen

@@ -10,13 +10,18 @@ from __future__ import annotations
 import json
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import IO
 
 import pytest
+import yaml
+
+from legpress_diag import batch, yamlsafe
+from legpress_diag.diagnostics import RuleBaseError
 
 from .conftest import REPO
 
@@ -59,6 +64,8 @@ RULE_CASES = {
     "complex_key.yaml": ("LP001", 1, 3, "a key must be a plain value"),
     "invalid_utf8.yaml": ("LP002", 2, 13, "invalid UTF-8 (byte 0xe9)"),
     "nul_byte.yaml": ("LP002", 1, 10, "NUL byte"),
+    "deep_parentheses.yaml": ("LP202", 6, 41, "nested too deeply (limit 32"),
+    "deep_nots.yaml": ("LP202", 6, 137, "nested too deeply (limit 32"),
 }
 
 
@@ -137,6 +144,13 @@ def test_hostile_answer_lines_each_get_one_result() -> None:
     assert b"line 2: invalid JSON" in result.stderr
 
 
+def _first_line(stream: IO[bytes], timeout: float) -> bytes:
+    """One line from a child's pipe, or a failure once ``timeout`` has passed."""
+    ready, _, _ = select.select([stream], [], [], timeout)
+    assert ready, "the child printed nothing"
+    return stream.readline()
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "results.jsonl"
@@ -147,10 +161,15 @@ def test_ctrl_c_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert child.stdin is not None
-    child.stdin.write(b'{"answers": {"heels_lift": "yes"}}\n' * 100)
+    assert child.stdin is not None and child.stderr is not None
+    # The first record's warning on stderr says results are being written; stdin stays
+    # open, so the run is certainly not over. Workers hand results back only once a few
+    # chunks are in flight, so send enough records for the first to come back.
+    records = batch.CHUNK * (batch.IN_FLIGHT_PER_WORKER * int(jobs) + 1)
+    child.stdin.write(b'{"answers": {"heels_lift": "yes", "extra": 1}}\n')
+    child.stdin.write(b'{"answers": {"heels_lift": "yes"}}\n' * records)
     child.stdin.flush()
-    time.sleep(2)  # let it start reading; stdin stays open so it is mid-run
+    assert _first_line(child.stderr, TIMEOUT).startswith(b"warning: line 1: extra")
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=TIMEOUT)
     assert child.returncode == 130, stderr
@@ -197,3 +216,38 @@ def test_an_internal_error_is_a_short_report_with_exit_3(tmp_path: Path) -> None
     assert result.returncode == 3
     assert b"internal error: ZeroDivisionError: simulated bug" in result.stderr
     assert b"This is a bug" in result.stderr and b"Traceback" not in result.stderr
+
+
+class _LoaderWithALowLimit(yaml.SafeLoader):
+    """Stands for any YAML library that gives up on nesting before our cap can act."""
+
+    def get_event(self) -> yaml.Event:
+        event = super().get_event()
+        if isinstance(event, yaml.SequenceStartEvent) and event.start_mark.column > 20:
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level",
+                None,
+                "exceeded maximum nesting depth",
+                event.start_mark,
+            )
+        return event
+
+
+def test_our_depth_cap_wins_over_a_library_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsafe, "_Loader", _LoaderWithALowLimit)
+    with pytest.raises(RuleBaseError) as caught:
+        yamlsafe.parse_yaml("rules: " + "[" * 100 + "]" * 100 + "\n", "deep.yaml")
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.span.line, found.span.col) == ("LP006", 1, 71)
+    assert "nesting deeper than 64" in found.message
+
+
+def test_a_library_error_stands_when_our_checks_find_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamlsafe, "_Loader", _LoaderWithALowLimit)
+    with pytest.raises(RuleBaseError) as caught:
+        yamlsafe.parse_yaml("rules: " + "[" * 30 + "]" * 30 + "\n", "deep.yaml")
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.span.line, found.span.col) == ("LP001", 1, 22)
+    assert "exceeded maximum nesting depth" in found.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 from .conftest import REPO
 
@@ -19,10 +20,24 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    test_command = readme_commands()[1].split("&&")[-1].strip()
+    *_, install, test_command = (part.strip() for part in readme_commands()[1].split("&&"))
     ci = (REPO / ".ci" / "run").read_text()
-    assert test_command in ci
-    assert "pip install --quiet -e '.[test]'" in ci
+    assert install == "pip install -e '.[test]' -c constraints.txt"
+    assert install in ci and test_command in ci
+
+
+def test_constraints_pin_every_direct_test_dependency_exactly() -> None:
+    pins = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert name and version and re.fullmatch(r"[\w.]+", version), line
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    direct = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    for requirement in direct:
+        name = re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pins, requirement
 
 
 def test_readme_example_output_is_true() -> None:

@@ -110,6 +110,9 @@ def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     return RawRecord(number, number, text=line)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
     number = 0
@@ -119,6 +122,10 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
         if first is None:
             return
         number += 1
+        if number == 1 and first[0].startswith(UTF8_BOM):
+            # Editors on Windows start files with a byte-order mark; without this an
+            # array or a pretty-printed object behind one would not be recognised.
+            first = (first[0][len(UTF8_BOM) :], first[1])
         if first[0].strip():
             break
     head = first[0].lstrip()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -268,23 +268,49 @@ def _to_data(doc: Document, node: Node, key_path: tuple[str | int, ...]) -> Any:
     return result
 
 
+def _compose(text: str, path: str, loader: Any) -> Node | None:
+    return _Composer(path, yaml.parse(text, Loader=loader)).compose_document()
+
+
+def _own_problem_first(text: str, path: str) -> RuleBaseError | None:
+    """Our diagnostic, if our checks object before the parser would.
+
+    libyaml reads ahead of the events it hands out (up to about 1,024 characters while
+    a key may still follow) and has limits of its own: in PyYAML 6.0.4 it stops at
+    1,000 levels of nesting, so ``[[[[...`` fails inside libyaml before our composer
+    sees level 65. The pure-Python parser has no such limit and is just as lazy, so
+    re-reading with it finds the problem a reader without the library's limits meets
+    first. This runs only when libyaml has already failed.
+    """
+    try:
+        _compose(text, path, yaml.SafeLoader)
+    except RuleBaseError as exc:
+        return exc
+    except yaml.YAMLError:
+        pass  # the same syntax error, or another: libyaml's message stands
+    return None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> RuleBaseError:
+    mark = exc.problem_mark or exc.context_mark
+    span = _span(path, mark) if mark is not None else SourceSpan(path, 1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    started = exc.context_mark
+    if exc.context and started is not None and mark is not None and started.line != mark.line:
+        # e.g. an unterminated string: say where it began, not only where the file ended
+        problem = f"{exc.context} (started at {started.line + 1}:{started.column + 1}): {problem}"
+    hint = "indent with spaces, not tabs" if "\t" in problem or "tab" in problem else None
+    return _error("LP001", f"YAML syntax: {problem}", span, hint)
+
+
 def parse_yaml(text: str, path: str) -> Document | None:
     """Parse one YAML document; None for an empty file. Raises RuleBaseError."""
-    composer = _Composer(path, yaml.parse(text, Loader=_Loader))
     try:
-        root = composer.compose_document()
+        root = _compose(text, path, _Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = _span(path, mark) if mark is not None else SourceSpan(path, 1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        started = exc.context_mark
-        if exc.context and started is not None and mark is not None and started.line != mark.line:
-            # e.g. an unterminated string: say where it began, not only where the file ended
-            problem = (
-                f"{exc.context} (started at {started.line + 1}:{started.column + 1}): {problem}"
-            )
-        hint = "indent with spaces, not tabs" if "\t" in problem or "tab" in problem else None
-        raise _error("LP001", f"YAML syntax: {problem}", span, hint) from None
+        pure_python = cast(Any, _Loader) is yaml.SafeLoader  # then a re-read would say the same
+        ours = None if pure_python else _own_problem_first(text, path)
+        raise (ours or _syntax_error(exc, path)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         raise _error("LP001", f"YAML syntax: {exc}", SourceSpan(path, 1, 1)) from None
     if root is None:

@@ -4,7 +4,7 @@ Grammar (lowest precedence first)::
 
     expr     := and_expr ("or" and_expr)*
     and_expr := unary ("and" unary)*
-    unary    := "not" unary | "(" expr ")" | test
+    unary    := "not" unary | "(" expr ")" | test      (at most MAX_NESTING deep)
     test     := NAME [ OP value | ["not"] "in" list | "includes" (value | ("any"|"all") list) ]
     list     := "[" value ("," value)* "]"
     value    := NAME | NUMBER | 'quoted text' | "quoted text"
@@ -29,6 +29,10 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 KEYWORDS = frozenset({"and", "or", "not", "in", "includes", "any", "all"})
+# How many 'not's and parentheses may sit inside each other. Real conditions use a
+# handful; the cap keeps this parser and every later walk over the tree (the checker,
+# the compiled closures, lint, rendering) far from Python's recursion limit.
+MAX_NESTING = 32
 
 
 class ConditionSyntaxError(ValueError):
@@ -75,6 +79,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -123,14 +128,29 @@ class _Parser:
 
     def parse_unary(self) -> Condition:
         if self.at("keyword", "not"):
+            self.enter()
             self.take()
-            return Not(self.parse_unary())
+            operand = self.parse_unary()
+            self.depth -= 1
+            return Not(operand)
         if self.at("punct", "("):
+            self.enter()
             self.take()
             inner = self.parse_or()
             self.expect("punct", ")", "')'")
+            self.depth -= 1
             return inner
         return self.parse_test()
+
+    def enter(self) -> None:
+        """One level deeper, refused past MAX_NESTING at the token that goes too far."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionSyntaxError(
+                f"nested too deeply (limit {MAX_NESTING} 'not's and parentheses inside each other)",
+                self.current.start,
+                "split the condition: conclude a derived fact in one rule and use it in another",
+            )
 
     def parse_test(self) -> Condition:
         if not self.at("name"):
