@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
+from legpress_diag.rulebase import RuleBase
 
 runner = CliRunner()
 
@@ -33,10 +34,12 @@ rules:
 """
 
 
-def test_lint_clean_bundled_base_exits_zero() -> None:
+def test_lint_clean_bundled_base_exits_zero(rb: RuleBase) -> None:
     result = runner.invoke(app, ["rules", "lint", "--strict"])
     assert result.exit_code == 0, result.stdout
-    assert "0 errors, 0 warnings" in result.stdout and "12/12 causes reachable" in result.stdout
+    causes = len(rb.causes)
+    assert "0 errors, 0 warnings" in result.stdout
+    assert f"{causes}/{causes} causes reachable" in result.stdout
 
 
 def test_lint_reports_compiler_style_and_exits_one(tmp_path: Path) -> None:
@@ -60,12 +63,12 @@ def test_lint_warnings_fail_only_when_strict(tmp_path: Path) -> None:
     assert runner.invoke(app, ["rules", "lint", "--strict", str(path)]).exit_code == 1
 
 
-def test_lint_json_and_github_formats(tmp_path: Path) -> None:
+def test_lint_json_and_github_formats(rb: RuleBase, tmp_path: Path) -> None:
     path = tmp_path / "w.yaml"
     path.write_text("fixes:\n  - {id: spare, title: Spare, how: Nothing uses this., source: x}\n")
     payload = json.loads(runner.invoke(app, ["rules", "lint", "-f", "json", str(path)]).stdout)
     assert payload["diagnostics"][0]["code"] == "LP307" and payload["diagnostics"][0]["line"] == 2
-    assert len(payload["exhaustive"]["causes"]) == 12
+    assert len(payload["exhaustive"]["causes"]) == len(rb.causes)
     github = runner.invoke(app, ["rules", "lint", "-f", "github", str(path)]).stdout
     assert github.startswith("::warning file=") and "line=2,col=5,title=LP307::" in github
 
@@ -75,11 +78,11 @@ def test_lint_missing_path_cannot_run() -> None:
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
-def test_test_command_passes_bundled_cases_with_full_coverage() -> None:
+def test_test_command_passes_bundled_cases_with_full_coverage(rb: RuleBase) -> None:
     result = runner.invoke(app, ["rules", "test", "--coverage"])
     assert result.exit_code == 0, result.stdout
     assert " passed, 0 failed" in result.stdout
-    assert "coverage: rules 43/43 (100%)" in result.stdout
+    assert f"coverage: rules {len(rb.rules)}/{len(rb.rules)} (100%)" in result.stdout
 
 
 def test_test_command_reports_failures(tmp_path: Path) -> None:
@@ -97,7 +100,7 @@ def test_test_command_reports_failures(tmp_path: Path) -> None:
     assert "0 passed, 1 failed" in result.stdout
 
 
-def test_test_command_with_a_coach_overlay(tmp_path: Path) -> None:
+def test_test_command_with_a_coach_overlay(rb: RuleBase, tmp_path: Path) -> None:
     rules = tmp_path / "seat.yaml"
     rules.write_text(SEAT)
     cases = tmp_path / "seat-cases.yaml"
@@ -107,7 +110,7 @@ def test_test_command_with_a_coach_overlay(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["rules", "test", str(cases), "--rules", str(rules), "--coverage"])
     assert result.exit_code == 0, result.stdout
-    assert "coverage: rules 1/44" in result.stdout
+    assert f"coverage: rules 1/{len(rb.rules) + 1}" in result.stdout  # the bundled ones and SEAT's
 
 
 def test_impact_shows_what_an_edit_changes(tmp_path: Path) -> None:

@@ -42,7 +42,10 @@ def test_article_sections_match_the_article_headings() -> None:
 
 def test_every_source_cites_a_known_document(rb: RuleBase) -> None:
     for source in _items_by_source(rb):
-        assert source.startswith(("article: ", "other-sources: ")), source
+        assert source.startswith(("article: ", "other-sources: ", "web: ")), source
+        if source.startswith("web: "):  # a page beyond the knowledge folder: its address
+            address = source.removeprefix("web: ")
+            assert " " not in address and "." in address.split("/")[0], source
 
 
 def test_results_match_the_documented_output_model(rb: RuleBase) -> None:

@@ -9,6 +9,7 @@ from types import ModuleType
 
 import pytest
 
+from legpress_diag.api import bundled_rulebase
 from legpress_diag.authoring.lint import lint
 from legpress_diag.authoring.lint.registry import CHECKS, RETIRED
 from legpress_diag.diagnostics import Severity
@@ -54,7 +55,7 @@ def test_bundled_rule_base_has_no_errors_or_warnings() -> None:
     report = lint()
     assert not report.failed(strict=True), [d.format() for d in report.diagnostics]
     assert all(w.complete and w.max_certainty >= 0.2 for w in report.walks)
-    assert len(report.walks) == 12
+    assert len(report.walks) == len(bundled_rulebase().causes)
 
 
 def test_findings_point_inside_the_condition(tmp_path: Path) -> None:
@@ -84,3 +85,12 @@ def test_every_error_of_a_broken_file_at_once(tmp_path: Path) -> None:
     )
     codes = [d.code for d in lint([path]).diagnostics]
     assert codes == ["LP203", "LP204"]
+
+
+def test_every_bundled_pain_location_but_other_feeds_a_rule() -> None:
+    """Issue 13: 'hips' fed no rule. LP316 notes choices no condition tests."""
+    from legpress_diag.authoring.lint.checks.lp316_unused_choice import tested_values
+
+    named = tested_values(bundled_rulebase())
+    assert {"lower_back", "knees", "hips"} <= named["pain_location"]
+    assert {"low", "middle", "high"} <= named["foot_position"]

@@ -49,3 +49,20 @@ def test_a_wrong_expectation_is_reported(rb: RuleBase, tmp_path: Path) -> None:
     [case] = load_cases(path)
     _, problems = check_case(rb, case)
     assert problems == ["top cause: expected fast_reps, got heels_lifting"]
+
+
+def test_cramped_tall_lifter_ranks_build_and_seat_above_hamstrings(rb: RuleBase) -> None:
+    """Issue 13: a long-legged lifter who feels cramped had tight hamstrings ranked
+    ahead of the build and the seat. The case format checks only the top cause."""
+    from legpress_diag.api import diagnose
+
+    answers = {
+        "limb_length": "long",
+        "cramped_at_bottom": "yes",
+        "lower_back_rounds": "yes",
+        "can_touch_toes": "no",
+        "pain_location": ["lower_back"],
+    }
+    ranked = [c["id"] for c in diagnose({"answers": answers}, rb)["causes"]]
+    assert ranked.index("long_limbs") < ranked.index("tight_hamstrings")
+    assert ranked.index("seat_setup") < ranked.index("tight_hamstrings")
