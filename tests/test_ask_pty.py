@@ -32,6 +32,9 @@ def spawn(*args: str) -> pexpect.spawn:
 
 def question_by_text(text: str) -> str:
     rb = bundled_rulebase()
+    for screen in rb.screens.values():  # the safety screen's "any of these?" prompts
+        if screen.text.startswith(text.strip()[:40]):
+            return f"screen:{screen.id}"
     for question in rb.questions.values():
         if question.text.startswith(text.strip()[:40]):
             return question.id
@@ -50,7 +53,8 @@ def answer_all(
         qid = question_by_text(child.match.group(2))
         asked.append(qid)
         child.expect("> ")
-        kind = bundled_rulebase().questions[qid].type.value
+        question = bundled_rulebase().questions.get(qid)
+        kind = question.type.value if question is not None else "yes_no"
         child.sendline(answers.get(qid, default_yes_no if kind == "yes_no" else "?"))
 
 
@@ -58,9 +62,17 @@ def test_red_flag_session_refers_with_no_exercise_advice() -> None:
     child = spawn()
     child.expect("Question 1")
     child.expect("> ")
+    child.sendline("40")
+    child.expect("Question 2")
+    child.expect("none of these")
+    child.expect("> ")
+    child.sendline("y")  # one of these: each sign is then asked alone
+    child.expect("Question 3")
+    child.expect("> ")
     child.sendline("y")
-    child.expect("EMERGENCY: Numbness or tingling")
-    child.expect("does not diagnose")
+    child.expect("EMERGENCY: go to an emergency department now")
+    child.expect("Numbness or tingling in the saddle area")
+    child.expect(r"does\s+not\s+diagnose")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -79,6 +91,7 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
             "can_touch_toes": "n",
             "pain_location": "1",
             "equipment_available": "hack_squat, 4",
+            "age_years": "35",
         },
     )
     child.expect("Type 'how CAUSE'")
@@ -88,8 +101,12 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert asked[:9] == [
-        q for q in bundled_rulebase().questions if q in bundled_rulebase().safety_questions()
+    # The whole safety screen in four prompts for someone with no warning sign.
+    assert asked[:4] == [
+        "age_years",
+        "screen:nerve_signs",
+        "screen:general_health",
+        "screen:pain_pattern",
     ]
     # Questions that only filter alternatives come last, once alternatives are certain.
     assert asked[-2:] == ["equipment_available", "machine_type"]
@@ -107,17 +124,20 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
 def test_why_back_and_a_wrong_answer() -> None:
     child = spawn()
     child.expect("> ")
+    child.sendline("35")
+    child.expect("Question 2")
+    child.expect("> ")
     child.sendline("why")
-    child.expect("warning sign")
+    child.expect("warning signs")
     child.sendline("maybe")
     child.expect("answer y \\(yes\\), n \\(no\\) or \\? \\(not sure\\)")
     child.sendline("n")
-    child.expect("Question 2")
+    child.expect("Question 3")
     child.expect("> ")
     child.sendline("back")
-    child.expect("Question 1 · safety")
+    child.expect("Question 2 · safety")
     child.sendline("n")
-    child.expect("Question 2")
+    child.expect("Question 3")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
@@ -128,7 +148,7 @@ def test_ctrl_c_exits_130_and_keeps_answers(tmp_path: Path) -> None:
     saved = tmp_path / "partial.json"
     child = spawn("--save", str(saved))
     child.expect("> ")
-    child.sendline("n")
+    child.sendline("35")
     child.expect("Question 2")
     child.expect("> ")
     child.sendintr()
@@ -136,14 +156,14 @@ def test_ctrl_c_exits_130_and_keeps_answers(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert json.loads(saved.read_text())["answers"] == {"saddle_numbness": "no"}
+    assert json.loads(saved.read_text())["answers"] == {"age_years": 35}
 
 
 def test_end_of_input_suggests_resuming(tmp_path: Path) -> None:
     saved = tmp_path / "partial.json"
     child = spawn("--save", str(saved))
     child.expect("> ")
-    child.sendline("n")
+    child.sendline("35")
     child.expect("> ")
     child.sendeof()
     child.expect("--answers")
@@ -153,7 +173,7 @@ def test_end_of_input_suggests_resuming(tmp_path: Path) -> None:
     # Resume: the saved answer is not asked again.
     resumed = spawn("--answers", str(saved))
     resumed.expect(QUESTION)
-    assert question_by_text(resumed.match.group(2)) == "bladder_bowel_change"
+    assert question_by_text(resumed.match.group(2)) == "screen:nerve_signs"
     resumed.sendintr()
     resumed.expect(pexpect.EOF)
 
@@ -168,12 +188,19 @@ def test_bad_prefilled_answers_are_reported_and_asked_again(tmp_path: Path) -> N
     # width wherever the path happens to end: match the words across any line breaks.
     child.expect(r'saddle_numbness:\s+"maybe"\s+is\s+not\s+a\s+yes/no\s+answer')
     child.expect(QUESTION)
-    assert question_by_text(child.match.group(2)) == "saddle_numbness"
+    assert question_by_text(child.match.group(2)) == "age_years"
+    child.sendline("35")
+    # The screen asks again about the rejected sign, and not about the one answered.
+    child.expect(QUESTION)
+    assert question_by_text(child.match.group(2)) == "screen:nerve_signs"
+    child.expect("> ")
+    assert "numbness or tingling in the groin" in child.before
+    assert "bladder" not in child.before
     child.sendintr()
     child.expect(pexpect.EOF)
 
 
-@pytest.mark.parametrize("stdin_text", ["y\n"])
+@pytest.mark.parametrize("stdin_text", ["40\ny\ny\n"])
 def test_piped_input_works_line_by_line_without_colour(stdin_text: str) -> None:
     import subprocess
 
