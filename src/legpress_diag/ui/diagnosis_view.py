@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..render.formats import bar, certainty_word
+from .console import plain, safe
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
 
@@ -20,7 +21,10 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
     for flag in result["red_flags"]:
         style = "bold red" if flag["level"] == "emergency" else "red"
         parts.append(
-            Text.assemble((f"{flag['level'].upper()}: {flag['title']}\n", style), flag["advice"])
+            Text.assemble(
+                (plain(f"{flag['level'].upper()}: {flag['title']}") + "\n", style),
+                plain(flag["advice"], newlines=True),
+            )
         )
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
@@ -33,8 +37,12 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
             said = "; ".join(
                 f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
             )
+            # Cells as Text, not str: a str cell would be read as rich markup.
             table.add_row(
-                str(cause["rank"]), cause["title"], f"{bar(c)} {c:.2f} {certainty_word(c)}", said
+                str(cause["rank"]),
+                safe(cause["title"]),
+                f"{bar(c)} {c:.2f} {certainty_word(c)}",
+                safe(said),
             )
         parts.append(table)
         if detailed:
@@ -43,17 +51,17 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
                     f"  [ ] {fix['title']}: {result['fixes'][fix['id']]['how']}"
                     for fix in cause["fixes"]
                 )
-                parts.append(Text(f"{cause['title']}\n{fixes}"))
+                parts.append(safe(f"{cause['title']}\n{fixes}", newlines=True))
     if result["alternatives"]:
         alts = ", ".join(a["title"] for a in result["alternatives"])
-        parts.append(Text.assemble(("Alternatives: ", "bold"), alts))
+        parts.append(Text.assemble(("Alternatives: ", "bold"), plain(alts)))
     for error in result["errors"]:
         expected = f" (expected {error['expected']})" if error.get("expected") else ""
-        parts.append(Text(f"error: {error['message']}{expected}", style="red"))
+        parts.append(safe(f"error: {error['message']}{expected}", "red"))
     for note in result.get("notes", []):
-        parts.append(Text(note, style="dim"))
+        parts.append(safe(note, "dim", newlines=True))
     status = result["status"]
-    title = Text.assemble(f"{result['id']} ", (status, _STATUS_STYLE.get(status, "")))
+    title = Text.assemble(plain(f"{result['id']} "), (status, _STATUS_STYLE.get(status, "")))
     console.print(
         Panel(
             Group(*parts) if parts else Text("no answers to reason with"),
