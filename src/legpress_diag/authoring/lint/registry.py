@@ -41,6 +41,7 @@ MODULES = (
     "lp313_unreachable_cause",
     "lp314_coverage_gap",
     "lp315_unused_fact",
+    "lp316_control_character",
 )
 
 CHECKS: dict[str, ModuleType] = {
