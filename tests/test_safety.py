@@ -19,7 +19,7 @@ from legpress_diag.api import bundled_rulebase, diagnose
 from legpress_diag.cli.app import app
 from legpress_diag.render import formats
 from legpress_diag.render.report import html_report, markdown_report
-from legpress_diag.rulebase import FlagLevel, QuestionType, RuleBase
+from legpress_diag.rulebase import FlagLevel, QuestionType
 from legpress_diag.safety import INCOMPLETE_WARNING
 from legpress_diag.ui.console import make_console
 from legpress_diag.ui.diagnosis_view import render_result

@@ -17,6 +17,10 @@ from .rulebase import Question, QuestionType, RuleBase
 
 _YES_NO = {"yes": True, "no": False, "unsure": None}
 _SHOWN_CHARS = 60
+# Unknown names listed per record (unknown answer keys here, unknown record fields
+# in records.py); past this many, one summary line counts the rest. Keeps a record
+# with 20,000 junk keys from costing 20,000 suggestions and 20,000 warning lines.
+MAX_UNKNOWN_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,13 @@ def normalize_answers(
     answers: dict[str, Any] = {}
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
+    unknown = 0
     for key, value in raw.items():
         question = rb.questions.get(key)
         if question is None:
+            unknown += 1
+            if unknown > MAX_UNKNOWN_LISTED:
+                continue
             hint = did_you_mean(key, rb.questions)
             problem = AnswerProblem(
                 key=show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key,
@@ -123,7 +131,19 @@ def normalize_answers(
             continue
         if normalized is not None:
             answers[key] = normalized
+    if unknown > MAX_UNKNOWN_LISTED:
+        (errors if strict else warnings).append(
+            unlisted("answers", unknown - MAX_UNKNOWN_LISTED, "unknown question ids")
+        )
     return answers, errors, warnings
+
+
+def unlisted(key: str, count: int, what: str) -> AnswerProblem:
+    """The one problem that stands for ``count`` more of the same kind, not listed."""
+    return AnswerProblem(
+        key=key,
+        message=f"and {count} more {what} (only the first {MAX_UNKNOWN_LISTED} are listed)",
+    )
 
 
 def denormalize(question: Question, value: Any) -> Any:

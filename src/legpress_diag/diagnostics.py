@@ -89,8 +89,17 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
     Names are often typed short ('knee_angel' for 'knee_angle_at_bottom'), so each
     candidate is also compared by its first len(name) characters.
+
+    A name more than twice as long as the longest candidate gets no suggestion: it
+    is no typo of any of them, and comparing it would cost time in proportion to its
+    length times the candidates' (a megabyte key took over a minute).
     """
     import difflib  # only needed when something is misspelt
+
+    candidates = list(candidates)
+    longest = max((len(c) for c in candidates), default=0)
+    if len(name) > 2 * longest:
+        return None
 
     def score(candidate: str) -> float:
         whole = difflib.SequenceMatcher(None, name, candidate).ratio()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .answers import AnswerProblem, show_value
+from .answers import MAX_UNKNOWN_LISTED, AnswerProblem, show_value, unlisted
 from .diagnostics import LegpressError
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -235,12 +235,16 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             )
         )
         record_id = fallback_id
-    for key in data:
-        if key not in RECORD_FIELDS:
-            problem = AnswerProblem(
-                show_value(key)[1:-1], "unknown record field", expected="'id' and 'answers'"
-            )
-            (errors if strict else warnings).append(problem)
+    unknown = [key for key in data if key not in RECORD_FIELDS]
+    for key in unknown[:MAX_UNKNOWN_LISTED]:
+        problem = AnswerProblem(
+            show_value(key)[1:-1], "unknown record field", expected="'id' and 'answers'"
+        )
+        (errors if strict else warnings).append(problem)
+    if len(unknown) > MAX_UNKNOWN_LISTED:
+        (errors if strict else warnings).append(
+            unlisted("record", len(unknown) - MAX_UNKNOWN_LISTED, "unknown record fields")
+        )
     answers = data.get("answers")
     if answers is None:
         errors.append(

@@ -11,6 +11,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from .. import exitcodes
+from ..textsafe import terminal
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import atomic_output, silence_stdout
 
@@ -140,12 +141,16 @@ def diagnose(
                 if outcome.errors:
                     more = len(outcome.errors) - 1
                     extra = f" (+{more} more)" if more > 0 else ""
+                    # Ids, keys and values are the record's text: escape what a terminal obeys.
                     typer.echo(
-                        f"error: {_message(outcome.where, outcome.errors[0])}{extra}", err=True
+                        terminal(f"error: {_message(outcome.where, outcome.errors[0])}{extra}"),
+                        err=True,
                     )
                 for warning in outcome.warnings:
                     typer.echo(
-                        f"warning: {outcome.where}: {warning['key']}: {warning['message']}",
+                        terminal(
+                            f"warning: {outcome.where}: {warning['key']}: {warning['message']}"
+                        ),
                         err=True,
                     )
             yield outcome

@@ -2,6 +2,10 @@
 
 These are pure functions from result dicts to text, so they work the same in a
 pipe, a file or a test. The rich table for terminals lives in ``legpress_diag.ui``.
+
+Text from records and rule files passes through :mod:`legpress_diag.textsafe` on
+the way out: JSON escapes characters a terminal would act on, CSV cells cannot
+start a formula, and Markdown fields cannot add structure (see docs/robustness.md).
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from .. import textsafe
 
 if TYPE_CHECKING:
     from ..rulebase import RuleBase
@@ -31,7 +37,8 @@ BAR_WIDTH = 10
 def encode(result: dict[str, Any]) -> str:
     """One result as compact JSON. Results are trees we build, never cyclic, so the
     encoder's circular-reference check (15% of its time) is skipped."""
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    return textsafe.json_line(text)
 
 
 def jsonl(results: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -64,7 +71,8 @@ def csv_rows(results: Iterable[dict[str, Any]]) -> Iterator[str]:
     for r in results:
         causes = r["causes"]
         writer.writerow(
-            [
+            textsafe.csv_cell(cell)
+            for cell in (
                 r["id"],
                 r.get("line", ""),
                 r["status"],
@@ -74,7 +82,7 @@ def csv_rows(results: Iterable[dict[str, Any]]) -> Iterator[str]:
                 ";".join(f"{f['id']}:{f['level']}" for f in r["red_flags"]),
                 ";".join(a["id"] for a in r["alternatives"]),
                 "; ".join(e["message"] for e in r["errors"]),
-            ]
+            )
         )
         yield flush()
 
@@ -104,40 +112,47 @@ def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> I
         yield markdown_one(r, rb)
 
 
-def markdown_one(r: dict[str, Any], rb: RuleBase | None = None) -> str:
-    lines = [f"## Record {r['id']}: {r['status']}", ""]
+def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
+    """One result as Markdown; ``heading`` replaces the default "Record ID: status".
+
+    Every field is escaped as one line of inline text (:func:`textsafe.markdown`), so
+    an id or a rule's title can add no heading, list, link or HTML of its own.
+    """
+    md = textsafe.markdown
+    title = heading if heading is not None else f"Record {md(r['id'])}: {md(r['status'])}"
+    lines = [f"## {title}", ""]
     for flag in r["red_flags"]:
-        lines.append(f"- **{flag['level'].upper()}: {flag['title']}.** {flag['advice']}")
+        lines.append(
+            f"- **{md(flag['level'].upper())}: {md(flag['title'])}.** {md(flag['advice'])}"
+        )
     if r["red_flags"]:
         lines.append("")
     for cause in r["causes"]:
         c = cause["certainty"]
-        lines.append(f"### {cause['rank']}. {cause['title']} ({certainty_word(c)}, {c:.0%})")
+        lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
         lines.append("")
-        lines.append(cause["explanation"])
+        lines.append(md(cause["explanation"], line_start=True))
         lines.append("")
         because = cause["reasoning"]["because"]
         if because:
             said = "; ".join(
-                f"{question_text(b['question'], rb)}: *{b['in_words']}*" for b in because
+                f"{md(question_text(b['question'], rb))}: *{md(b['in_words'])}*" for b in because
             )
             lines.append(f"Because you said: {said}")
             lines.append("")
         for fix in cause["fixes"]:
-            lines.append(f"- [ ] **{fix['title']}.** {r['fixes'][fix['id']]['how']}")
+            lines.append(f"- [ ] **{md(fix['title'])}.** {md(r['fixes'][fix['id']]['how'])}")
         lines.append("")
     if r["alternatives"]:
         lines.append("### Alternatives")
         lines.append("")
         for alt in r["alternatives"]:
-            lines.append(f"- **{alt['title']}**: {alt['why']}")
+            lines.append(f"- **{md(alt['title'])}**: {md(alt['why'])}")
         lines.append("")
     for e in r["errors"]:
-        lines.append(
-            f"- error: {e['message']}"
-            + (f" (expected {e['expected']})" if e.get("expected") else "")
-        )
+        expected = f" (expected {md(e['expected'])})" if e.get("expected") else ""
+        lines.append(f"- error: {md(e['message'])}{expected}")
     for note in r.get("notes", []):
-        lines.append(f"> {note}")
+        lines.append(f"> {md(note)}")
     lines.append("")
     return "\n".join(lines) + "\n"

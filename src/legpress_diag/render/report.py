@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from .. import textsafe
 from ..explanation import rule_by_id
 from ..rulebase import RuleBase
 from .formats import bar, certainty_word, markdown_one, question_text
@@ -43,21 +44,22 @@ def how_lines(
 
 
 def markdown_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
+    md = textsafe.markdown
+    identity = result["rulebase"]
     parts = [
         "# Leg press diagnosis",
         "",
-        f"Rule base: {result['rulebase']['name']} {result['rulebase']['version']} "
-        f"({result['rulebase']['hash']})",
+        f"Rule base: {md(identity['name'])} {md(identity['version'])} ({md(identity['hash'])})",
         "",
-        markdown_one(result, rb).replace(f"## Record {result['id']}: ", "## Result: ", 1),
+        markdown_one(result, rb, heading=f"Result: {md(result['status'])}"),
     ]
     for cause in result["causes"]:
+        # The fence is longer than any backtick run in the reasoning (rule notes are
+        # free text), so no line of it can close the block early.
         parts += [
-            f"### How: {cause['title']}",
+            f"### How: {md(cause['title'])}",
             "",
-            "```text",
-            *how_lines(result, cause, rb),
-            "```",
+            *textsafe.fenced("\n".join(how_lines(result, cause, rb)), "text"),
             "",
         ]
     return "\n".join(parts)
@@ -74,8 +76,13 @@ pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}
 """
 
 
+def _e(text: str) -> str:
+    """HTML-escaped, with control and bidi characters shown escaped as well."""
+    return html.escape(textsafe.terminal(text, newlines=True))
+
+
 def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
-    e = html.escape
+    e = _e
     body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
     for flag in result["red_flags"]:
         body.append(

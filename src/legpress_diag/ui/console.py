@@ -7,6 +7,10 @@ import sys
 from typing import IO
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from ..textsafe import terminal
 
 
 def make_console(
@@ -23,3 +27,22 @@ def make_console(
         # In a pipe or file, leave line breaking to whatever displays the text.
         soft_wrap=width is None and not target.isatty(),
     )
+
+
+def plain(value: object, *, newlines: bool = False) -> str:
+    """Untrusted text for a rich ``Text``: control and bidi characters shown escaped.
+
+    Pass the result to ``Text`` (which never reads markup), not to ``console.print``
+    as a string; where a string is unavoidable, use :func:`markup_literal`.
+    """
+    return terminal(value, newlines=newlines)
+
+
+def markup_literal(value: object, *, newlines: bool = False) -> str:
+    """Untrusted text for an API that reads rich markup: ``[bold]`` shown as typed."""
+    return escape(terminal(value, newlines=newlines))
+
+
+def safe(value: object, style: str = "", *, newlines: bool = False) -> Text:
+    """Untrusted text as a rich ``Text``: no markup read, control characters escaped."""
+    return Text(terminal(value, newlines=newlines), style=style)

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..render.formats import bar, certainty_word, question_text
+from .console import plain, safe
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
 
@@ -25,12 +26,12 @@ LEVEL_HEADINGS = {
 def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:
     """One red flag, whole: its level, title, advice and the answers behind it."""
     style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
-    lines = [Text(flag["title"], style="bold"), Text(flag["advice"])]
+    lines = [safe(flag["title"], "bold"), safe(flag["advice"], newlines=True)]
     said = "; ".join(
         f"{question_text(b['key'], rb)}: {b['answer']}" for b in flag.get("because", [])
     )
     if said:
-        lines.append(Text(f"Because you said: {said}", style="italic"))
+        lines.append(safe(f"Because you said: {said}", "italic"))
     heading = LEVEL_HEADINGS.get(flag["level"], flag["level"].upper())
     if flag.get("unsure"):
         heading += " (you were not sure)"
@@ -54,8 +55,12 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
             said = "; ".join(
                 f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
             )
+            # Cells as Text, not str: a str cell would be read as rich markup.
             table.add_row(
-                str(cause["rank"]), cause["title"], f"{bar(c)} {c:.2f} {certainty_word(c)}", said
+                str(cause["rank"]),
+                safe(cause["title"]),
+                f"{bar(c)} {c:.2f} {certainty_word(c)}",
+                safe(said),
             )
         parts.append(table)
         if detailed:
@@ -64,17 +69,17 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
                     f"  [ ] {fix['title']}: {result['fixes'][fix['id']]['how']}"
                     for fix in cause["fixes"]
                 )
-                parts.append(Text(f"{cause['title']}\n{fixes}"))
+                parts.append(safe(f"{cause['title']}\n{fixes}", newlines=True))
     if result["alternatives"]:
         alts = ", ".join(a["title"] for a in result["alternatives"])
-        parts.append(Text.assemble(("Alternatives: ", "bold"), alts))
+        parts.append(Text.assemble(("Alternatives: ", "bold"), plain(alts)))
     for error in result["errors"]:
         expected = f" (expected {error['expected']})" if error.get("expected") else ""
-        parts.append(Text(f"error: {error['message']}{expected}", style="red"))
+        parts.append(safe(f"error: {error['message']}{expected}", "red"))
     for note in result.get("notes", []):
-        parts.append(Text(note, style="dim"))
+        parts.append(safe(note, "dim", newlines=True))
     status = result["status"]
-    title = Text.assemble(f"{result['id']} ", (status, _STATUS_STYLE.get(status, "")))
+    title = Text.assemble(plain(f"{result['id']} "), (status, _STATUS_STYLE.get(status, "")))
     console.print(
         Panel(
             Group(*parts) if parts else Text("no answers to reason with"),

@@ -11,6 +11,7 @@ from ..questionnaire import Ask, Stop
 from ..render.formats import bar, certainty_word, question_text
 from ..render.report import how_lines
 from ..rulebase import QuestionType, RuleBase
+from .console import plain, safe
 from .diagnosis_view import flag_panel
 
 COMMAND_HINT = "why · back · help · quit"
@@ -34,36 +35,36 @@ class QuestionnaireView:
     def question(self, step: Ask) -> None:
         q = step.question
         group = q.group.replace("_", " ")
-        lines = [Text(q.text, style="bold")]
+        lines = [safe(q.text, "bold", newlines=True)]
         if q.help:
-            lines.append(Text(q.help, style="dim"))
+            lines.append(safe(q.help, "dim", newlines=True))
         if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
             for i, (value, label) in enumerate(q.choices, 1):
-                lines.append(Text(f"  {i}. {label}  ({value})"))
+                lines.append(safe(f"  {i}. {label}  ({value})"))
         self.prompts.print()
-        self.prompts.print(Text(f"Question {step.number} · {group}", style="cyan"))
+        self.prompts.print(safe(f"Question {step.number} · {group}", "cyan"))
         for line in lines:
             self.prompts.print(line)
-        self.prompts.print(Text(f"  [{answer_hint(q)}; {COMMAND_HINT}]", style="dim"))
+        self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
 
     def prompt(self) -> None:
         self.prompts.print("> ", end="")
 
     def invalid(self, message: str) -> None:
-        self.prompts.print(Text(f"  {message}", style="yellow"))
+        self.prompts.print(safe(f"  {message}", "yellow"))
 
     def note(self, message: str) -> None:
-        self.prompts.print(Text(message, style="dim"))
+        self.prompts.print(safe(message, "dim", newlines=True))
 
     def lines(self, title: str, lines: list[str]) -> None:
-        self.prompts.print(Text(title, style="bold"))
+        self.prompts.print(safe(title, "bold"))
         for line in lines:
-            self.prompts.print(Text(f"  {line}"))
+            self.prompts.print(safe(f"  {line}", newlines=True))
 
     def stopped(self, stop: Stop) -> None:
         if stop.kind != "referral":
             self.prompts.print()
-            self.prompts.print(Text(f"That's enough: {stop.reason}.", style="green"))
+            self.prompts.print(safe(f"That's enough: {stop.reason}.", "green"))
 
     def result(self, result: dict[str, Any]) -> None:
         out = self.results
@@ -72,7 +73,7 @@ class QuestionnaireView:
             out.print(flag_panel(flag, self.rb), soft_wrap=False)  # never cut safety text
         if result["red_flags"]:
             for note in result["notes"]:
-                out.print(Text(note, style="bold"), soft_wrap=False)
+                out.print(safe(note, "bold", newlines=True), soft_wrap=False)
             if result["causes"]:
                 out.print()
                 out.print(
@@ -84,7 +85,7 @@ class QuestionnaireView:
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
             for note in result["notes"]:
-                out.print(Text(note))
+                out.print(safe(note, newlines=True))
             return
         out.print(Text("What is most likely behind the pain", style="bold underline"))
         for cause in result["causes"]:
@@ -94,18 +95,23 @@ class QuestionnaireView:
             out.print()
             out.print(Text("Exercises to use instead while your back settles", style="bold"))
             for alt in result["alternatives"]:
-                out.print(Text.assemble(("  • ", ""), (alt["title"], "bold"), f": {alt['why']}"))
+                out.print(
+                    Text.assemble(
+                        ("  • ", ""),
+                        (plain(alt["title"]), "bold"),
+                        plain(f": {alt['why']}", newlines=True),
+                    )
+                )
                 for variation in alt["variations"]:
-                    out.print(Text(f"      - {variation}"))
+                    out.print(safe(f"      - {variation}", newlines=True))
         for note in result["notes"]:
-            out.print(Text(note, style="dim"))
+            out.print(safe(note, "dim", newlines=True))
 
     def how_hint(self, result: dict[str, Any]) -> None:
         ids = ", ".join(c["id"] for c in result["causes"])
         self.prompts.print(
-            Text(
-                f"Type 'how CAUSE' for the full reasoning ({ids}), or press Enter to finish.",
-                style="dim",
+            safe(
+                f"Type 'how CAUSE' for the full reasoning ({ids}), or press Enter to finish.", "dim"
             )
         )
 
@@ -116,7 +122,7 @@ class QuestionnaireView:
         out.print(
             Text.assemble(
                 f"{cause['rank']}. ",
-                (cause["title"], "bold"),
+                (plain(cause["title"]), "bold"),
                 "  ",
                 (bar(c), "green"),
                 f" {certainty_word(c)} ({c:.2f})",
@@ -127,16 +133,20 @@ class QuestionnaireView:
             for b in cause["reasoning"]["because"]
         )
         if said:
-            out.print(Text(f"   Because you said: {said}", style="italic"))
+            out.print(safe(f"   Because you said: {said}", "italic"))
         for fix in cause["fixes"]:
             out.print(
-                Text.assemble("   [ ] ", (fix["title"], "bold"), f": {fixes[fix['id']]['how']}")
+                Text.assemble(
+                    "   [ ] ",
+                    (plain(fix["title"]), "bold"),
+                    plain(f": {fixes[fix['id']]['how']}", newlines=True),
+                )
             )
 
     def how(self, result: dict[str, Any], cause: dict[str, Any]) -> None:
-        self.results.print(Text(f"How '{cause['id']}' was concluded", style="bold"))
+        self.results.print(safe(f"How '{cause['id']}' was concluded", "bold"))
         for line in how_lines(result, cause, self.rb):
-            self.results.print(Text(line))
+            self.results.print(safe(line, newlines=True))
 
 
 def answer_hint(question: Any) -> str:

@@ -42,6 +42,7 @@ MODULES = (
     "lp314_coverage_gap",
     "lp315_unused_fact",
     "lp316_unused_choice",
+    "lp317_control_character",
 )
 
 CHECKS: dict[str, ModuleType] = {

@@ -1,0 +1,161 @@
+"""Make untrusted text safe for where it is shown: a terminal, a CSV cell, Markdown.
+
+Text from an answer record (ids, unknown keys) and from a rule file (titles, advice,
+notes, question wording) is data, never instructions for whatever displays it. Each
+function here takes such text and returns text that shows the same characters to a
+reader but cannot drive the display:
+
+- :func:`terminal` escapes control characters (C0, DEL, C1) and the bidi controls
+  that reorder what a reader sees, as ``\\x1b`` or ``\\u202e``, so a window-title
+  or screen-clearing sequence is printed as harmless letters.
+- :func:`csv_cell` keeps a spreadsheet from reading a cell as a formula.
+- :func:`markdown` escapes HTML and Markdown structure in one-line fields, and
+  :func:`code_fence` picks a fence that the content cannot close.
+- :func:`json_line` escapes, inside an already encoded JSON text, the characters
+  that JSON allows raw but a terminal or a JavaScript parser treats specially.
+
+Everything is linear in the length of the text. Pure: no terminal library here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bidi embedding, override and isolate controls (Trojan Source, CVE-2021-42574).
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+# Line and paragraph separators end a line for some displays and for JavaScript.
+_SEPARATORS = (0x2028, 0x2029)
+_CONTROL = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_TERMINAL: dict[int, str] = {c: _escape(c) for c in (*_CONTROL, *_BIDI, *_SEPARATORS)}
+_TERMINAL_LINES: dict[int, str] = {c: s for c, s in _TERMINAL.items() if c != 0x0A}
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def has_unsafe(text: str) -> bool:
+    """True when ``text`` holds a character that :func:`terminal` would escape."""
+    return _UNSAFE.search(text) is not None
+
+
+def unsafe_chars(text: str) -> list[tuple[int, str]]:
+    """(0-based index, escaped form) of each character :func:`terminal` would escape."""
+    return [(m.start(), _escape(ord(m.group()))) for m in _UNSAFE.finditer(text)]
+
+
+def terminal(text: object, *, newlines: bool = False) -> str:
+    """``text`` with every control and bidi character shown escaped (``\\x1b``).
+
+    With ``newlines`` a line feed is kept, for fields that are meant to span lines;
+    a carriage return is always escaped, since it lets a line overwrite itself.
+    """
+    value = str(text)
+    if _UNSAFE.search(value) is None:  # the common case: nothing to copy
+        return value
+    return value.translate(_TERMINAL_LINES if newlines else _TERMINAL)
+
+
+# OWASP "CSV injection": a cell starting with one of these is a formula to Excel,
+# LibreOffice or Google Sheets (tab and carriage return are stripped before the check).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value safe to write as one CSV cell.
+
+    Strings get their control characters escaped (line feeds kept: the CSV writer
+    quotes them) and, when they start like a formula, a leading ``'`` as OWASP
+    advises, so ``=HYPERLINK(...)`` is shown as text. Numbers (int and float, not
+    bool) are returned unchanged: a spreadsheet reads ``-0.4`` as the number it is,
+    never as a formula, and prefixing it would turn a numeric column into text.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    return terminal(text, newlines=True)
+
+
+# Characters with meaning in inline Markdown (CommonMark's escapable punctuation that
+# can start emphasis, code, links, images, tables, HTML or an entity).
+_MD_INLINE = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "~": "\\~",
+        "#": "\\#",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
+_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
+# At the start of a line these open a list, a heading underline or a block quote.
+_BLOCK_START = re.compile(r"([-+=])|(\d{1,9})([.)])")
+
+
+def markdown(text: object, *, line_start: bool = False) -> str:
+    """``text`` as one line of literal Markdown inline text.
+
+    HTML is escaped (``<script>`` shows as text), Markdown punctuation is
+    backslash-escaped, and line breaks become spaces, so a field can never start a
+    heading, a list or a block of its own. With ``line_start`` (the field begins a
+    line) a leading list marker or ``=``/``-`` underline is escaped too. Control
+    characters are escaped as for a terminal.
+    """
+    one_line = _LINE_BREAKS.sub(" ", str(text))
+    escaped = terminal(one_line.translate(_MD_INLINE))
+    if line_start:
+        match = _BLOCK_START.match(escaped)
+        if match is not None and match.group(1):
+            escaped = "\\" + escaped
+        elif match is not None:
+            escaped = match.group(2) + "\\" + escaped[match.end(2) :]
+    return escaped
+
+
+_BACKTICK_RUNS = re.compile("`+")
+
+
+def code_fence(content: str) -> str:
+    """A backtick fence longer than any run of backticks in ``content`` (at least 3).
+
+    CommonMark closes a fence only with a run of backticks at least as long as the
+    opening one, so no line of ``content`` can end the block early.
+    """
+    longest = max((len(m.group()) for m in _BACKTICK_RUNS.finditer(content)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def fenced(content: str, info: str = "") -> list[str]:
+    """``content`` as the lines of a fenced code block, control characters escaped."""
+    body = terminal(content, newlines=True)
+    fence = code_fence(body)
+    return [fence + info, *body.split("\n"), fence]
+
+
+# JSON lets every character from U+007F up stand raw inside a string; of those, C1
+# controls act as escape sequences on some terminals, bidi controls reorder what is
+# read, and U+2028/2029 end lines in JavaScript. \\uXXXX decodes to the same string.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_BIDI, *_SEPARATORS)}
+
+
+def json_line(encoded: str) -> str:
+    """An encoded JSON text with the characters above written as ``\\uXXXX`` escapes.
+
+    Outside strings JSON is ASCII, so this never changes what the text decodes to.
+    """
+    if _JSON_UNSAFE.search(encoded) is None:
+        return encoded
+    return encoded.translate(_JSON_ESCAPES)
