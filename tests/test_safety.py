@@ -326,3 +326,9 @@ def test_the_table_through_a_pipe_keeps_every_flag_whole() -> None:
     shown = words(result.stdout)
     for flag in RB.safety_flags.values():
         assert " ".join(flag.advice.split()) in shown, flag.id
+
+
+def test_the_safety_page_lists_every_flag_at_its_level() -> None:
+    page = (Path(__file__).parents[1] / "docs" / "safety.md").read_text()
+    for flag in RB.safety_flags.values():
+        assert f"| `{flag.id}` | {flag.level.value} |" in page, flag.id
