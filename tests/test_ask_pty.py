@@ -215,3 +215,35 @@ def test_piped_input_works_line_by_line_without_colour(stdin_text: str) -> None:
     assert run.returncode == 0
     assert "EMERGENCY" in run.stdout and "\x1b[" not in run.stdout + run.stderr
     assert "Question 1" in run.stderr and "Question 1" not in run.stdout
+
+
+def test_a_referral_in_ask_matches_diagnose_and_gives_no_advice(tmp_path: Path) -> None:
+    """58, long-term steroids, a sudden sharp onset: the same flags as diagnose, no advice."""
+    saved = tmp_path / "me.json"
+    child = spawn("--save", str(saved))
+    answers = {
+        "age_years": "58",
+        "screen:nerve_signs": "n",
+        "screen:general_health": "y",
+        "steroids_or_osteoporosis": "y",
+        "screen:pain_pattern": "y",
+        "sudden_sharp_onset": "y",
+        "butt_lifts_off_seat": "y",
+    }
+    while True:
+        index = child.expect([QUESTION, "URGENT"])
+        if index == 1:
+            break
+        qid = question_by_text(child.match.group(2))
+        child.expect("> ")
+        child.sendline(answers.get(qid, "n"))
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.before
+    assert child.exitstatus == 0
+    replay = diagnose(json.loads(saved.read_text()))
+    assert replay["status"] == "refer" and replay["fixes"] == {} and replay["alternatives"] == []
+    assert [f["level"] for f in replay["red_flags"]][0] == "urgent"
+    for flag in replay["red_flags"][1:]:  # the first title was read with "URGENT"
+        assert " ".join(flag["title"].split()) in " ".join(screen.split())
+    assert "Exercises to use instead" not in screen and "[ ]" not in screen
