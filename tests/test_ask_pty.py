@@ -243,7 +243,7 @@ def test_a_referral_in_ask_matches_diagnose_and_gives_no_advice(tmp_path: Path) 
     assert child.exitstatus == 0
     replay = diagnose(json.loads(saved.read_text()))
     assert replay["status"] == "refer" and replay["fixes"] == {} and replay["alternatives"] == []
-    assert [f["level"] for f in replay["red_flags"]][0] == "urgent"
+    assert replay["red_flags"][0]["level"] == "urgent"
     for flag in replay["red_flags"][1:]:  # the first title was read with "URGENT"
         assert " ".join(flag["title"].split()) in " ".join(screen.split())
     assert "Exercises to use instead" not in screen and "[ ]" not in screen

@@ -163,11 +163,13 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
     # A skipped yes/no question is saved as "unsure": unknown for form questions, and
     # never a "no" on the safety screen; the replay must reason the same way.
     unsure = {
-        q: "unsure" for q in skipped - set(normalized) if RB.questions[q].type.value == "yes_no"
+        q: "unsure"
+        for q in state.skipped
+        if RB.questions[q].type.value == "yes_no" or q in RB.safety_questions()
     }
     expected = diagnose({"answers": {**answers, **unsure}}, RB)
     assert _essence(replayed) == _essence(expected)
-    if unsure.keys() & RB.safety_questions():
+    if {q for q in unsure if RB.questions[q].type.value == "yes_no"} & RB.safety_questions():
         assert replayed["status"] == "refer" and replayed["fixes"] == {}
 
 

@@ -148,3 +148,29 @@ def test_reply_parsing(rb: RuleBase) -> None:
     assert parse_reply(q["knee_angle_at_bottom"], "85°").value == 85.0
     assert "out of range" in parse_reply(q["knee_angle_at_bottom"], "200").message
     assert parse_reply(q["knee_angle_at_bottom"], "back").value == "back"
+
+
+def test_back_after_a_screen_undoes_only_that_screen(rb: RuleBase) -> None:
+    state = SessionState()
+    for reply in (35.0, False, False):  # age, then "none of these" twice
+        step = next_step(rb, state)
+        assert isinstance(step, Ask)
+        state = record_answer(rb, state, step.question.id, reply)
+    first = rb.screens["nerve_signs"].question_ids
+    second = rb.screens["general_health"].question_ids
+    assert all(state.answers[q] is False for q in (*first, *second))
+    state, undone = state.undo()
+    assert undone == "screen:general_health"
+    assert all(state.answers[q] is False for q in first)  # the earlier screen stays
+    assert not set(second) & set(state.answers)
+    step = next_step(rb, state)
+    assert isinstance(step, Ask) and step.question.id == "screen:general_health"
+    assert step.number == 3
+
+
+def test_an_unsure_age_is_read_at_both_ends_of_its_range(rb: RuleBase) -> None:
+    state = SessionState().answer("age_years", None).answer("after_trauma", True)
+    flags = {f.flag.id: f for f in screen_state(rb, state).flags}
+    assert flags["fracture_risk_after_trauma"].unsure
+    assert flags["fracture_risk_after_trauma"].level.value == "clinician"
+    assert ("age_years", "unsure") in flags["fracture_risk_after_trauma"].because

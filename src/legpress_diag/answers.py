@@ -83,6 +83,8 @@ def normalize_value(question: Question, value: Any) -> Any:
         if bad:
             raise _Invalid(f"{show_value(bad[0])} is not one of the choices")
         return frozenset(value)
+    if isinstance(value, str) and value.strip().lower() == "unsure":
+        return None  # unknown; on the safety screen (age) the screen reads it as unsure
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _Invalid("not a number")
     number = float(value)

@@ -16,6 +16,10 @@ from .explanation import explain_result
 from .rulebase import Cause, FlagLevel, RuleBase
 from .safety import INCOMPLETE_WARNING, REFERRAL_NOTES, incomplete_message, screen, unsure_answers
 
+INVALID_WITH_FLAGS_NOTE = (
+    "Some answers were invalid (see the errors); the warning signs above come from the "
+    "valid ones, and nothing else was concluded."
+)
 INFORMATION_ONLY_NOTE = (
     "The form faults below are listed for the clinician's information only: no exercise "
     "advice is given while a warning sign is open."
@@ -127,10 +131,17 @@ def diagnose_answers(
 ) -> dict[str, Any]:
     """Diagnose one record's answers. Never raises for bad answers: they become errors."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
-    if errors:
-        return error_result(rb, record_id, errors, warnings)
-    result = base_result(rb, record_id)
     outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
+    if errors:
+        result = error_result(rb, record_id, errors, warnings)
+        if outcome.level is not None:
+            # A warning sign is never lost to a typo elsewhere in the record: the valid
+            # answers still refer, and the errors stay listed beside the flags.
+            result["status"] = "refer"
+            result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
+            result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
+        return result
+    result = base_result(rb, record_id)
     screen_warnings = (
         [
             AnswerProblem(

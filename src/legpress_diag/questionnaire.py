@@ -31,6 +31,8 @@ class SessionState:
     prefilled: frozenset[str] = frozenset()  # from --answers: not undone by 'back'
     # Screens answered "yes" or "not sure": their signs are asked one at a time.
     opened: frozenset[str] = frozenset()
+    # Screens answered "none of these", with the signs each answered "no", for 'back'.
+    cleared: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def asked(self) -> frozenset[str]:
@@ -54,7 +56,10 @@ class SessionState:
         history = (*tuple(q for q in self.history if q != key), key)
         if none_apply:
             fresh = {q: False for q in screen.question_ids if q not in self.asked}
-            return replace(self, answers={**self.answers, **fresh}, history=history)
+            cleared = (*self.cleared, (key, tuple(fresh)))
+            return replace(
+                self, answers={**self.answers, **fresh}, history=history, cleared=cleared
+            )
         return replace(self, opened=self.opened | {screen.id}, history=history)
 
     def undo(self) -> tuple[SessionState, str | None]:
@@ -68,9 +73,10 @@ class SessionState:
             screen_id = last.removeprefix(SCREEN_PREFIX)
             if screen_id in self.opened:
                 return replace(self, opened=self.opened - {screen_id}, history=history), last
-            settled = set(history)
-            answers = {k: v for k, v in self.answers.items() if k in settled or k in self.prefilled}
-            return replace(self, answers=answers, history=history), last
+            undone = {q for key, items in self.cleared if key == last for q in items}
+            answers = {k: v for k, v in self.answers.items() if k not in undone}
+            cleared = tuple(entry for entry in self.cleared if entry[0] != last)
+            return replace(self, answers=answers, history=history, cleared=cleared), last
         answers = {k: v for k, v in self.answers.items() if k != last}
         return replace(self, answers=answers, skipped=self.skipped - {last}, history=history), last
 
@@ -92,11 +98,9 @@ def _free_questions(rb: RuleBase, state: SessionState) -> frozenset[str]:
 
 
 def unsure_of(rb: RuleBase, state: SessionState) -> frozenset[str]:
-    """Safety yes/no questions skipped with "not sure": on the screen that is no "no"."""
+    """Safety questions skipped with "not sure": on the screen that is never a "no"."""
     safety = rb.safety_questions()
-    return frozenset(
-        q for q in state.skipped if q in safety and rb.questions[q].type is QuestionType.YES_NO
-    )
+    return frozenset(q for q in state.skipped if q in safety)
 
 
 def screen_state(rb: RuleBase, state: SessionState) -> ScreenOutcome:

@@ -98,8 +98,24 @@ def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
         if key in safety
         and isinstance(value, str)
         and value.strip().lower() == "unsure"
-        and rb.questions[key].type is QuestionType.YES_NO
+        and rb.questions[key].type in (QuestionType.YES_NO, QuestionType.NUMBER)
     )
+
+
+def _possible_answers(
+    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The readings of the answers that an unsure reply could stand for: a yes/no as
+    "yes", a number (age) at either end of its range, so that a condition such as
+    ``age_years >= 65`` and one such as ``age_years < 20`` can both come true."""
+    yes = {k: True for k in unsure if rb.questions[k].type is QuestionType.YES_NO}
+    numbers = [k for k in unsure if rb.questions[k].type is QuestionType.NUMBER]
+    low = {k: rb.questions[k].minimum for k in numbers}
+    high = {k: rb.questions[k].maximum for k in numbers}
+    readings = [{**answers, **yes, **high}]
+    if numbers:
+        readings.append({**answers, **yes, **low})
+    return readings
 
 
 def screen(
@@ -109,15 +125,17 @@ def screen(
 
     A flag holds for certain when its condition is true on the answers as given. It
     holds possibly when it becomes true once the ``unsure`` questions are read as
-    "yes": the conservative reading, since a warning sign nobody could rule out is
-    treated as present until someone checks."""
+    "yes" (an unsure age as either end of its range): the conservative reading, since
+    a warning sign nobody could rule out is treated as present until someone checks."""
     threshold = rb.settings.premise_threshold
-    maybe = {**answers, **{key: True for key in unsure}} if unsure else answers
+    readings = _possible_answers(rb, answers, unsure) if unsure else []
     raised: list[RaisedFlag] = []
     for flag in rb.safety_flags.values():
         if flag.evaluate(answers, {}) > threshold:
             level, uncertain = flag.level, False
-        elif unsure & flag.questions and flag.evaluate(maybe, {}) > threshold:
+        elif unsure & flag.questions and any(
+            flag.evaluate(reading, {}) > threshold for reading in readings
+        ):
             level, uncertain = flag.level.lowered(), True
         else:
             continue

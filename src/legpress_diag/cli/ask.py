@@ -83,8 +83,12 @@ def _session_record(rb: RuleBase, state: SessionState, record_id: str) -> dict[s
     for qid in rb.questions:  # question order reads better than answer order
         if qid in state.answers:
             answers[qid] = denormalize(rb.questions[qid], state.answers[qid])
-        elif qid in state.skipped and rb.questions[qid].type.value == "yes_no":
-            answers[qid] = "unsure"  # other skipped questions are simply absent (unknown)
+        elif qid in state.skipped and (
+            rb.questions[qid].type.value == "yes_no" or qid in rb.safety_questions()
+        ):
+            # A skipped yes/no, or a skipped safety number (age), is saved as "unsure" so
+            # that a replay screens it the same way; other skips are simply absent.
+            answers[qid] = "unsure"
     return {"id": record_id, "answers": answers}
 
 

@@ -112,6 +112,9 @@ def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> I
         yield markdown_one(r, rb)
 
 
+SCREEN_WARNING = "safety_screen_incomplete"  # shown in every human-readable format
+
+
 def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
     """One result as Markdown; ``heading`` replaces the default "Record ID: status".
 
@@ -127,6 +130,9 @@ def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | N
         )
     if r["red_flags"]:
         lines.append("")
+        # The referral's own words come before anything about form.
+        lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
+    lines += [f"- warning: {md(w['message'])}" for w in r["warnings"] if w["key"] == SCREEN_WARNING]
     for cause in r["causes"]:
         c = cause["certainty"]
         lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
@@ -152,7 +158,7 @@ def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | N
     for e in r["errors"]:
         expected = f" (expected {md(e['expected'])})" if e.get("expected") else ""
         lines.append(f"- error: {md(e['message'])}{expected}")
-    for note in r.get("notes", []):
-        lines.append(f"> {md(note)}")
+    if not r["red_flags"]:
+        lines += [f"> {md(note)}" for note in r.get("notes", [])]
     lines.append("")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..render.formats import bar, certainty_word, question_text
+from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
 from .console import plain, safe
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
@@ -44,6 +44,14 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
     parts: list[Any] = []
     for flag in result["red_flags"]:
         parts.append(flag_panel(flag, None))
+    if result["red_flags"]:
+        # The referral's own words come first, before anything about form.
+        parts += [safe(note, "bold", newlines=True) for note in result.get("notes", [])]
+    parts += [
+        safe(f"warning: {w['message']}", "yellow")
+        for w in result["warnings"]
+        if w["key"] == SCREEN_WARNING
+    ]
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
         table.add_column("#", justify="right")
@@ -76,8 +84,8 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
     for error in result["errors"]:
         expected = f" (expected {error['expected']})" if error.get("expected") else ""
         parts.append(safe(f"error: {error['message']}{expected}", "red"))
-    for note in result.get("notes", []):
-        parts.append(safe(note, "dim", newlines=True))
+    if not result["red_flags"]:
+        parts += [safe(note, "dim", newlines=True) for note in result.get("notes", [])]
     status = result["status"]
     title = Text.assemble(plain(f"{result['id']} "), (status, _STATUS_STYLE.get(status, "")))
     console.print(
