@@ -12,7 +12,7 @@ import typer
 
 from .. import exitcodes
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
-from .output import atomic_output, silence_stdout
+from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 HELP = """Diagnose answer records from a file or standard input.
 
@@ -53,6 +53,8 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
 
 def _open_input(file: str) -> IO[bytes]:
     if file == "-":
+        if "stdin" in CLOSED_STREAMS:
+            fail("standard input is closed; give a FILE instead of '-'")
         return sys.stdin.buffer
     path = Path(file)
     if path.is_dir():
@@ -113,13 +115,17 @@ def diagnose(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..batch import Options, Outcome, run_batch
+    from ..batch import Options, Outcome, WorkerDied, run_batch
     from ..records import InputError
     from ..render import formats
 
     chosen = _choose_format(fmt, output)
     if chosen not in formats.FORMATS:
         fail(f"unknown format '{chosen}' (choose from {', '.join(formats.FORMATS)})")
+    try:
+        check_output(output)  # before any work: a wrong folder must not cost a whole run
+    except OutputError as exc:
+        fail(str(exc))
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
     counts: dict[str, int] = {}
@@ -181,6 +187,18 @@ def diagnose(
         raise typer.Exit(exitcodes.OK) from None
     except InputError as exc:
         fail(f"{file}: {exc}")
+    except OutputError as exc:
+        fail(str(exc))
+    except WorkerDied as exc:
+        done = sum(counts.values())
+        where = (
+            f"{output} was left as it was"
+            if output is not None
+            else f"the first {done} results were written"
+            if chosen == "jsonl"
+            else "no results were written"
+        )
+        fail(f"{exc} after {done} records were diagnosed ({where}); run again, with fewer --jobs")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
