@@ -81,7 +81,7 @@ def check_output(path: Path | None, what: str = "results") -> None:
     if path is None:
         if "stdout" in CLOSED_STREAMS:
             raise OutputError(
-                f"standard output is closed, so the {what} have nowhere to go; "
+                f"standard output is closed, so there is nowhere to put the {what}; "
                 "give --output FILE or run without '>&-'"
             )
         return
