@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Tests never write into the real cache folder; child processes inherit this too.
 os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))
+# An interrupted `ask` keeps its answers in the state folder: never the real one in tests.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="legpress-diag-test-state-")
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .api import _diagnose_raw
+from .diagnostics import LegpressError
 from .loader import load_rulebase
 from .records import RawRecord, read_records
 from .render.formats import encode
@@ -62,6 +63,16 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(paths: Sequence[str], include_bundled: bool, options: Options) -> None:
+    import signal
+
+    # The parent owns interruption: Ctrl-C reaches the whole process group, and a
+    # worker must not print its own traceback; the parent stops the workers itself.
+    # TERM and HUP get their default action back in case the parent's handlers were
+    # inherited through fork.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     if "rulebase" not in _WORKER:
         _WORKER["rulebase"] = load_rulebase(paths, include_bundled=include_bundled)
     _WORKER["options"] = options
@@ -98,18 +109,46 @@ def run_batch(
         for raw in records:
             yield _outcome(raw, rb, options)
         return
-    import multiprocessing  # only here: importing it costs every run a few milliseconds
+    yield from _parallel(records, rb, options, jobs, rule_paths, include_bundled)
+
+
+class WorkerDied(LegpressError):
+    """A worker process ended without being asked to (killed, say by the OOM killer)."""
+
+
+def _parallel(
+    records: Iterator[RawRecord],
+    rb: RuleBase,
+    options: Options,
+    jobs: int,
+    rule_paths: Sequence[str],
+    include_bundled: bool,
+) -> Iterator[Outcome]:
+    # Imported only here: they cost every run a few milliseconds.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":
         _WORKER["rulebase"] = rb  # the children inherit the compiled rule base
     args = (tuple(os.fspath(p) for p in rule_paths), include_bundled, options)
-    with context.Pool(jobs, initializer=_init_worker, initargs=args) as pool:
+    # ProcessPoolExecutor, not multiprocessing.Pool: when a worker dies, Pool quietly
+    # starts another and the dead one's chunk never comes back (the batch hangs),
+    # whereas the executor fails every pending chunk with BrokenProcessPool.
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=args)
+    try:
         pending: deque[Any] = deque()
         for chunk in _chunks(records):
-            pending.append(pool.apply_async(_work, (chunk,)))
+            pending.append(pool.submit(_work, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process died (killed from outside, perhaps by the out-of-memory killer)"
+        ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -53,7 +53,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             if not found:
                 problems.append(_file_error(display_path(path), "directory holds no .yaml files"))
             files.extend(found)
-        elif path.is_file():
+        elif path.exists():
+            # A FIFO or device (`--rules <(curl ...)`) is read like a file, within
+            # the same size bound; only a path that is really absent is "not found".
             files.append(path)
         else:
             problems.append(_file_error(str(path), "no such file or directory"))
@@ -71,19 +73,18 @@ def read_rule_file(path: Path, shown: str | None = None) -> ParsedFile:
     from .yamlsafe import MAX_FILE_BYTES  # YAML is imported only when a file is read
 
     name = shown or display_path(path)
+    too_big = f"more than the {MAX_FILE_BYTES:,} bytes allowed"
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
-            raise RuleBaseError(
-                [
-                    _file_error(
-                        name, f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed"
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
+                raise RuleBaseError([_file_error(name, f"file is {size:,} bytes, {too_big}")])
+            # A FIFO or device reports no size: the read itself is bounded.
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RuleBaseError([_file_error(name, f"the input is {too_big}")])
     return parse_rule_text(raw, name)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -11,7 +13,15 @@ import typer
 
 from .. import exitcodes
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
-from .output import atomic_output
+from .output import (
+    CLOSED_STREAMS,
+    OutputError,
+    atomic_output,
+    check_output,
+    is_environment_error,
+    save_fallback,
+    silence_stdout,
+)
 
 if TYPE_CHECKING:
     from ..questionnaire import SessionState
@@ -34,6 +44,12 @@ Examples:
 """
 
 
+# A saved session is a few kilobytes; the bound keeps `--answers /dev/zero` (or any
+# endless or huge input) from running until it is killed.
+MAX_ANSWERS_BYTES = 1024 * 1024
+FALLBACK_STEM = "legpress-diag-answers"
+
+
 class _Quit(Exception):
     pass
 
@@ -52,9 +68,15 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
 
     try:
         with path.open("rb") as stream:
-            raw = next(iter(read_records(stream)), None)
+            data = stream.read(MAX_ANSWERS_BYTES + 1)
     except OSError as exc:
         fail(f"{path}: cannot read: {exc.strerror}")
+    if len(data) > MAX_ANSWERS_BYTES:
+        fail(
+            f"{path}: more than {MAX_ANSWERS_BYTES:,} bytes; --answers takes one saved "
+            "record (a file written by --save)"
+        )
+    raw = next(iter(read_records(io.BytesIO(data))), None)
     if raw is None:
         fail(f"{path}: holds no answer record")
     checked = check_record(raw)
@@ -92,10 +114,57 @@ def _session_record(rb: RuleBase, state: SessionState, record_id: str) -> dict[s
     return {"id": record_id, "answers": answers}
 
 
-def _save(path: Path | None, record: dict[str, Any]) -> None:
-    if path is not None:
-        with atomic_output(path) as out:
-            out.write(json.dumps(record, indent=2) + "\n")
+def _keep(
+    save: Path | None, record: dict[str, Any], *, fallback: bool
+) -> tuple[Path | None, str | None]:
+    """Save the answers to ``save``, or where that fails, to a fallback file.
+
+    Without ``save``, the fallback is used only when ``fallback`` is true (the run is
+    ending on a signal with answers given). Returns where they went and what failed.
+    """
+    text = json.dumps(record, indent=2) + "\n"
+    problem: str | None = None
+    if save is not None:
+        try:
+            with atomic_output(save) as out:
+                out.write(text)
+            return save, None
+        except (OutputError, OSError) as exc:
+            problem = str(exc) if isinstance(exc, OutputError) else f"{save}: {exc.strerror}"
+    elif not fallback:
+        return None, None
+    try:
+        return save_fallback(text, FALLBACK_STEM, ".json"), problem
+    except OSError as exc:
+        return None, problem or f"cannot save the answers anywhere: {exc.strerror}"
+
+
+def _tell(view: QuestionnaireView, message: str, *, invalid: bool = False) -> None:
+    # After SIGHUP the terminal is gone; a message that cannot be shown must not stop
+    # the answers from being saved or the run from ending with the right status.
+    with contextlib.suppress(OSError):
+        (view.invalid if invalid else view.note)(message)
+
+
+def _stop(
+    view: QuestionnaireView,
+    save: Path | None,
+    record: dict[str, Any],
+    lead: str,
+    code: int,
+    *,
+    fallback: bool = False,
+) -> typer.Exit:
+    """Save what was answered and say where; the caller raises the returned Exit."""
+    where, problem = _keep(save, record, fallback=fallback and bool(record["answers"]))
+    if problem:
+        _tell(view, problem, invalid=True)
+    if where is not None:
+        lead += f" Answers so far saved to {where}; resume with --answers {where}."
+    elif save is None and code != exitcodes.OK:
+        lead += " To resume later, use --save FILE, then --answers FILE."
+    _tell(view, lead)
+    return typer.Exit(code)
 
 
 def _run(
@@ -211,6 +280,69 @@ def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
         out.write(text)
 
 
+def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
+    """Refuse to start, before the first question, what could only fail at the end."""
+    if "stdin" in CLOSED_STREAMS:
+        fail("standard input is closed; run ask on a terminal, or pipe the answers in")
+    try:
+        check_output(None, "result")
+        check_output(save, "answers.json")
+        check_output(report, "report.md")
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def _finish(
+    view: QuestionnaireView,
+    rb: RuleBase,
+    record: dict[str, Any],
+    save: Path | None,
+    report: Path | None,
+) -> tuple[bool, dict[str, Any]]:
+    """Show the result, then save the answers and the report.
+
+    Returns whether every write succeeded, and the result. The result is shown
+    first and the answers are saved whatever happens to the display or the report,
+    so a full disk or a vanished folder never costs the session: what cannot go
+    where asked goes to a fallback file that is named.
+    """
+    from ..api import diagnose
+
+    result = diagnose(record, rb)
+    report_problem: str | None = None
+    shown_problem: str | None = None
+    try:
+        try:
+            view.result(result)
+        except OSError as exc:  # stdout on a full disk: the answers still get saved
+            if not is_environment_error(exc):
+                raise
+            silence_stdout()
+            shown_problem = f"cannot show the result on standard output: {exc.strerror}"
+        if report is not None:
+            try:
+                _write_report(report, result, rb)
+                view.note(f"Report written to {report}.")
+            except (OutputError, OSError) as exc:
+                report_problem = str(exc)
+    finally:
+        unseen = report_problem is not None or shown_problem is not None
+        where, problem = _keep(save, record, fallback=unseen)
+    for message in (shown_problem, report_problem, problem):
+        if message:
+            _tell(view, message, invalid=True)
+    if where is not None and where != save:
+        _tell(
+            view,
+            f"Your answers were saved to {where} instead; replay with: "
+            f"legpress-diag ask --answers {where}"
+            + (f" --report {report}" if report_problem and report else ""),
+        )
+    elif where is not None:
+        _tell(view, f"Answers saved to {where}; replay with: legpress-diag diagnose {where}")
+    return (shown_problem or report_problem or problem) is None, result
+
+
 def ask(
     save: Annotated[
         Path | None, typer.Option("--save", help="Save the answers as a batch record (JSON).")
@@ -229,44 +361,35 @@ def ask(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..api import diagnose
     from ..questionnaire import SessionState, screen_prompts_left
     from ..ui.console import make_console
     from ..ui.questionnaire_view import QuestionnaireView
+    from .main import interrupted_status
 
+    _check_streams_and_outputs(save, report)
     rb = load_rules(rules, no_default_rules)
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]
-    view.intro(screen_prompts_left(rb, state))
     try:
+        view.intro(screen_prompts_left(rb, state))
         state = _run(rb, view, state, holder)
     except _Quit:
-        _save(save, _session_record(rb, holder[0], record_id))
-        view.note(
-            "Stopped."
-            + (f" Answers so far saved to {save}; resume with --answers {save}." if save else "")
-        )
-        raise typer.Exit(exitcodes.OK) from None
+        record = _session_record(rb, holder[0], record_id)
+        raise _stop(view, save, record, "Stopped.", exitcodes.OK) from None
     except EOFError:
-        _save(save, _session_record(rb, holder[0], record_id))
-        resume = f"--answers {save}" if save else "--save FILE, then --answers FILE"
-        view.note(f"\nInput ended before the questions did. To resume later, use {resume}.")
-        raise typer.Exit(exitcodes.FINDINGS) from None
-    except KeyboardInterrupt:
-        _save(save, _session_record(rb, holder[0], record_id))
-        view.note("\nInterrupted." + (f" Answers so far saved to {save}." if save else ""))
-        raise typer.Exit(exitcodes.INTERRUPTED) from None
+        record = _session_record(rb, holder[0], record_id)
+        lead = "\nInput ended before the questions did."
+        raise _stop(view, save, record, lead, exitcodes.FINDINGS) from None
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (see cli.main)
+        record = _session_record(rb, holder[0], record_id)
+        code = interrupted_status()
+        raise _stop(view, save, record, "\nInterrupted.", code, fallback=True) from None
     record = _session_record(rb, state, record_id)
-    _save(save, record)
-    result = diagnose(record, rb)
-    view.result(result)
-    if report is not None:
-        _write_report(report, result, rb)
-        view.note(f"Report written to {report}.")
-    if save is not None:
-        view.note(f"Answers saved to {save}; replay with: legpress-diag diagnose {save}")
+    written, result = _finish(view, rb, record, save, report)
+    if not written:
+        raise typer.Exit(exitcodes.FINDINGS)
     try:
         _after_result(view, result)
     except KeyboardInterrupt:
-        raise typer.Exit(exitcodes.INTERRUPTED) from None
+        raise typer.Exit(interrupted_status()) from None

@@ -13,7 +13,7 @@ import typer
 from .. import exitcodes
 from ..textsafe import terminal
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
-from .output import atomic_output, silence_stdout
+from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 HELP = """Diagnose answer records from a file or standard input.
 
@@ -54,6 +54,8 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
 
 def _open_input(file: str) -> IO[bytes]:
     if file == "-":
+        if "stdin" in CLOSED_STREAMS:
+            fail("standard input is closed; give a FILE instead of '-'")
         return sys.stdin.buffer
     path = Path(file)
     if path.is_dir():
@@ -114,16 +116,23 @@ def diagnose(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..batch import Options, Outcome, run_batch
+    from ..batch import Options, Outcome, WorkerDied, run_batch
     from ..records import InputError
     from ..render import formats
 
     chosen = _choose_format(fmt, output)
     if chosen not in formats.FORMATS:
         fail(f"unknown format '{chosen}' (choose from {', '.join(formats.FORMATS)})")
+    try:
+        check_output(output)  # before any work: a wrong folder must not cost a whole run
+    except OutputError as exc:
+        fail(str(exc))
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
     counts: dict[str, int] = {}
+    from ..safety import INCOMPLETE_WARNING as SCREEN_WARNING
+
+    with_errors, unscreened = [0], [0]  # records with errors; with an incomplete screen
     options = Options(strict=strict, threshold=threshold, encode=chosen == "jsonl")
     workers = jobs or os.cpu_count() or 1
 
@@ -137,6 +146,7 @@ def diagnose(
             include_bundled=not no_default_rules,
         ):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            with_errors[0] += bool(outcome.errors)  # a referral may carry errors too
             if not quiet:
                 if outcome.errors:
                     more = len(outcome.errors) - 1
@@ -147,6 +157,9 @@ def diagnose(
                         err=True,
                     )
                 for warning in outcome.warnings:
+                    if warning["key"] == SCREEN_WARNING:
+                        unscreened[0] += 1  # one line for the whole batch, at the end
+                        continue
                     typer.echo(
                         terminal(
                             f"warning: {outcome.where}: {warning['key']}: {warning['message']}"
@@ -186,6 +199,18 @@ def diagnose(
         raise typer.Exit(exitcodes.OK) from None
     except InputError as exc:
         fail(f"{file}: {exc}")
+    except OutputError as exc:
+        fail(str(exc))
+    except WorkerDied as exc:
+        done = sum(counts.values())
+        where = (
+            f"{output} was left as it was"
+            if output is not None
+            else f"the first {done} results were written"
+            if chosen == "jsonl"
+            else "no results were written"
+        )
+        fail(f"{exc} after {done} records were diagnosed ({where}); run again, with fewer --jobs")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -196,5 +221,13 @@ def diagnose(
         typer.echo(
             f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"), err=True
         )
-    if counts.get("error"):
+        if unscreened[0]:
+            which = "record leaves" if unscreened[0] == 1 else "records leave"
+            typer.echo(
+                f"warning: {unscreened[0]} {which} safety questions unanswered, so a warning "
+                "sign may have been missed; each result's safety_screen_incomplete warning "
+                "names them",
+                err=True,
+            )
+    if with_errors[0]:
         raise typer.Exit(exitcodes.FINDINGS)

@@ -1,44 +1,140 @@
-"""The console-script entry point: turns every way a run can end into an exit status."""
+"""The console-script entry point: turns every way a run can end into an exit status.
+
+Signal handling lives here and only here: TERM and HUP are turned into an
+interruption (a ``KeyboardInterrupt`` subclass), so the same unwinding that Ctrl-C
+gets removes temp files and saves a questionnaire's answers; the exit status is then
+128 + the signal number, as a shell reports a process ended by that signal.
+"""
 
 from __future__ import annotations
 
+import codecs
 import os
+import signal
 import sys
 import traceback
+from types import FrameType
+from typing import NoReturn
 
 from .. import exitcodes
 
 ISSUES_HINT = "please report it with the command you ran"
+ESCAPE_ERRORS = "legpress-diag-escape"
+
+_MAIN_PID = os.getpid()
+_received: list[int] = []  # the signal that ended the run, if one did
+
+
+class Terminated(KeyboardInterrupt):
+    """The run was ended by SIGTERM or SIGHUP; unwinds like Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if os.getpid() != _MAIN_PID:
+        # A forked worker inherited this handler: die as the signal intends, at once.
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    if _received:
+        return  # already unwinding: let the cleanup (saving answers) finish
+    _received.append(signum)
+    raise Terminated(signum)
+
+
+def install_signal_handlers() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, _on_signal)
+
+
+def interrupted_status() -> int:
+    """130 for Ctrl-C; 128 + N when signal N (TERM, HUP) ended the run."""
+    return 128 + _received[0] if _received else exitcodes.INTERRUPTED
+
+
+def _escape(exc: UnicodeError) -> tuple[str, int]:
+    """Write a character the output encoding lacks as a JSON-style \\uXXXX escape.
+
+    JSON output stays valid and lossless (a JSON reader decodes the escape back);
+    other text stays readable instead of the program failing on a display setting.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    parts = []
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            parts.append(f"\\u{code:04x}")
+    return "".join(parts), exc.end
+
+
+def tolerate_narrow_encodings() -> None:
+    """Never fail because stdout or stderr cannot encode a character (LANG, PYTHONIOENCODING)."""
+    codecs.register_error(ESCAPE_ERRORS, _escape)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not name.startswith("utf") and reconfigure is not None:
+            reconfigure(errors=ESCAPE_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .output import is_environment_error, reopen_closed_std_streams
+
+    reopen_closed_std_streams()
+    tolerate_narrow_encodings()
+    install_signal_handlers()
     try:
         from .app import app
 
         app(args=argv, prog_name="legpress-diag")
-    except SystemExit:
+    except SystemExit as exc:
+        if _received and exc.code == exitcodes.INTERRUPTED:
+            sys.exit(interrupted_status())  # typer reports every interruption as 130
         raise
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
-        sys.exit(exitcodes.INTERRUPTED)
+        sys.exit(interrupted_status())
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly.
         from .output import silence_stdout
 
         silence_stdout()
         sys.exit(exitcodes.OK)
+    except OSError as exc:
+        if not is_environment_error(exc):
+            _report_bug(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"legpress-diag: error: {where}{exc.strerror or exc}\n")
+        sys.exit(exitcodes.CANNOT_RUN)
     except Exception as exc:  # a bug: say so briefly, with enough to report it
         from ..diagnostics import LegpressError
 
         if isinstance(exc, LegpressError):
             sys.stderr.write(f"legpress-diag: error: {exc}\n")
             sys.exit(exitcodes.CANNOT_RUN)
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        sys.stderr.write(
-            f"legpress-diag: internal error: {type(exc).__name__}: {exc}\n"
-            f"  at {os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}\n"
-            f"  This is a bug in legpress-diag; {ISSUES_HINT}.\n"
-        )
-        if os.environ.get("LEGPRESS_DIAG_DEBUG"):
-            traceback.print_exc()
-        sys.exit(exitcodes.INTERNAL)
+        _report_bug(exc)
+
+
+def _report_bug(exc: BaseException) -> NoReturn:
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    sys.stderr.write(
+        f"legpress-diag: internal error: {type(exc).__name__}: {exc}\n"
+        f"  at {os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}\n"
+        f"  This is a bug in legpress-diag; {ISSUES_HINT}.\n"
+    )
+    if os.environ.get("LEGPRESS_DIAG_DEBUG"):
+        traceback.print_exception(exc)
+    sys.exit(exitcodes.INTERNAL)

@@ -1,44 +1,262 @@
-"""Where results go: standard output, or a file written whole or not at all."""
+"""Where results go: standard output, a device or FIFO written in place, or a regular
+file replaced whole or not at all.
+
+Every output path is checked before any work starts (``check_output``), so a typo in
+a folder name costs the user nothing. Writing never changes anything but the named
+output: a symlink's target is written (the link stays), a device or FIFO is written in
+place (never replaced by a regular file), and a replaced file keeps its mode.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from ..diagnostics import LegpressError
+
+# Temp files are named ".NAME.legpress-diag.PID.tmp" beside their target, so a later run
+# can recognise one left by a process that was killed outright (SIGKILL) and remove it.
+_TEMP_MARK = ".legpress-diag."
+_TEMP_SUFFIX = ".tmp"
+
+# Errors of the place being written to, not of the program: reported as the user's
+# environment (exit 2), never as a bug.
+_ENVIRONMENT_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EFBIG,
+        errno.EIO,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENXIO,
+        errno.EBADF,
+        errno.EISDIR,
+        errno.ENOENT,
+        errno.ENOTDIR,
+    }
+)
+
+# The standard streams that were closed when the program started (`<&-`, `>&-`).
+CLOSED_STREAMS: set[str] = set()
+
+
+class OutputError(LegpressError):
+    """An output cannot be written: a missing folder, a full disk, a closed stdout."""
+
+
+def is_environment_error(exc: OSError) -> bool:
+    return exc.errno in _ENVIRONMENT_ERRNOS
+
+
+def reopen_closed_std_streams() -> None:
+    """Put /dev/null on any standard descriptor that was closed at start.
+
+    Otherwise the first file opened takes descriptor 0, 1 or 2, and whatever is later
+    written to "stdout" would land in it. The streams are remembered as closed so a
+    command that needs one refuses to start with a clear message.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:  # the lowest free descriptor is normally the closed one
+                os.dup2(null, fd)
+                os.close(null)
+            CLOSED_STREAMS.add(name)
+            mode = "r" if fd == 0 else "w"
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def check_output(path: Path | None, what: str = "results") -> None:
+    """Refuse, before any work, an output that cannot be written. Raises OutputError."""
+    if path is None:
+        if "stdout" in CLOSED_STREAMS:
+            raise OutputError(
+                f"standard output is closed, so there is nowhere to put the {what}; "
+                "give --output FILE or run without '>&-'"
+            )
+        return
+    real = Path(os.path.realpath(path))
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{path}: is a directory; give a file name, e.g. {path}/{what}.out")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if not os.access(real, os.W_OK):
+            raise OutputError(f"{path}: cannot write: permission denied")
+        return  # a device or FIFO is written in place; its folder does not matter
+    folder = real.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist; create it first")
+    # A regular file is replaced through a temp file beside it, so the folder itself
+    # must be writable (access() also reports a read-only file system, EROFS).
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"{path}: cannot write in the folder {folder} (read-only or permission denied); "
+            "choose another place"
+        )
+
+
+def _temp_name(real: Path) -> Path:
+    return real.with_name(f".{real.name}{_TEMP_MARK}{os.getpid()}{_TEMP_SUFFIX}")
+
+
+def remove_stale_temps(real: Path) -> None:
+    """Remove temp files of ``real`` left by runs that no longer exist (killed with -9)."""
+    prefix = f".{real.name}{_TEMP_MARK}"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(real.parent):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
+                continue
+            pid = name[len(prefix) : -len(_TEMP_SUFFIX)]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, owned by someone else
+    return True
+
+
+def _write_error(shown: str, exc: OSError) -> OutputError:
+    return OutputError(f"{shown}: cannot write: {exc.strerror or exc}")
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path | None) -> Iterator[IO[str]]:
-    """Yield a text stream; for a path, a temp file renamed into place only on success.
+    """Yield a text stream for ``path`` (stdout when None).
 
-    A failed or interrupted run therefore never leaves a half-written output file,
-    and never clobbers the previous one.
+    A regular file (or a symlink's resolved target) is written to a temp file beside
+    it and renamed into place on success, so a failed or interrupted run never leaves
+    a half-written output and never clobbers the previous one. Devices and FIFOs are
+    written in place. A write that fails for a reason of the environment (disk full,
+    read-only) raises OutputError naming the output.
     """
     if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if not is_environment_error(exc):
+                raise
+            silence_stdout()  # or the interpreter's final flush fails a second time
+            raise _write_error("standard output", exc) from None
         return
-    import tempfile  # only when writing a file: it costs every start a few milliseconds
-
-    directory = path.resolve().parent
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    real = Path(os.path.realpath(path))
     try:
+        info: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        yield from _in_place(path, real)
+        return
+    remove_stale_temps(real)
+    temp = _temp_name(real)
+    try:
+        # 0o666 lets the umask decide a new file's mode, as for any other program.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise _write_error(str(path), exc) from None
+    try:
+        if info is not None:  # a replaced file keeps its mode (and owner, when allowed)
+            os.fchmod(fd, stat.S_IMODE(info.st_mode))
+            with contextlib.suppress(OSError):
+                os.fchown(fd, info.st_uid, info.st_gid)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
+        os.replace(temp, real)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+            os.unlink(temp)
+        if isinstance(exc, OSError) and is_environment_error(exc):
+            raise _write_error(str(path), exc) from None
         raise
 
 
+def _in_place(path: Path, real: Path) -> Iterator[IO[str]]:
+    try:
+        stream = open(real, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise _write_error(str(path), exc) from None
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+    except OSError as exc:
+        if not is_environment_error(exc):
+            raise
+        raise _write_error(str(path), exc) from None
+
+
+def save_fallback(text: str, stem: str, suffix: str) -> Path:
+    """Write ``text`` to a new file in the user's state folder (else the temp folder).
+
+    Used when the place the user asked for cannot be written, or when a session ends
+    on a signal without --save, so their answers are never lost. The folder is
+    ``$XDG_STATE_HOME/legpress-diag`` (default ``~/.local/state/legpress-diag``).
+    Returns the file; raises OSError if no place is writable.
+    """
+    import tempfile
+    import time
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    last: OSError | None = None
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
+    for folder in (Path(state) / "legpress-diag", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            last = exc
+            continue
+        for n in range(100):
+            candidate = folder / f"{stem}-{stamp}{f'-{n}' if n else ''}{suffix}"
+            try:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                last = exc
+                break
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+            except OSError as exc:
+                last = exc
+                with contextlib.suppress(OSError):
+                    os.unlink(candidate)
+                break
+            return candidate
+    raise last or OSError(errno.EEXIST, "no free file name")
+
+
 def silence_stdout() -> None:
-    """After a broken pipe: point stdout at /dev/null so the exit flush is quiet."""
+    """After a broken pipe or a failed write: point stdout at /dev/null so the exit
+    flush is quiet."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -10,7 +10,7 @@ import typer
 
 from .. import exitcodes
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, print_diagnostics
-from .output import atomic_output
+from .output import OutputError, atomic_output, check_output
 
 app = typer.Typer(
     help="Write, check, test, draw and explain rule bases.\n\n"
@@ -31,9 +31,20 @@ PathsArgument = Annotated[
 ]
 
 
+def _check(output: Path | None) -> None:
+    """Refuse an output that cannot be written before loading or drawing anything."""
+    try:
+        check_output(output)
+    except OutputError as exc:
+        fail(str(exc))
+
+
 def _emit(text: str, output: Path | None) -> None:
-    with atomic_output(output) as out:
-        out.write(text if text.endswith("\n") else text + "\n")
+    try:
+        with atomic_output(output) as out:
+            out.write(text if text.endswith("\n") else text + "\n")
+    except OutputError as exc:
+        fail(str(exc))
 
 
 @app.command("lint")
@@ -231,6 +242,7 @@ def draw_command(
 
     if fmt not in ("mermaid", "dot"):
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
+    _check(output)
     rb = load_rules(rules, no_default_rules)
     if cause is not None and cause not in rb.causes:
         from ..diagnostics import did_you_mean
@@ -257,6 +269,7 @@ def schema_command(
 
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
+    _check(output)
     _emit(schema_text(kind, load_rules(rules, no_default_rules)), output)
 
 

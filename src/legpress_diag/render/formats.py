@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import textsafe
+from ..safety import INCOMPLETE_WARNING
 
 if TYPE_CHECKING:
     from ..rulebase import RuleBase
@@ -112,7 +113,7 @@ def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> I
         yield markdown_one(r, rb)
 
 
-SCREEN_WARNING = "safety_screen_incomplete"  # shown in every human-readable format
+SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format
 
 
 def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
