@@ -19,9 +19,9 @@ import pytest
 
 TIMEOUT = 60
 RECORD = b'{"id": "c1", "answers": {"heels_lift": "yes"}}\n'
-# Enough answers for any path through the questionnaire; the first says yes to the
-# emergency question (saddle numbness), the rest no or skip.
-EMERGENCY_SESSION = b"y\n" + b"n\n" * 80
+# Enough answers for any path through the questionnaire: age, "one of these" on the
+# first screen, then yes to saddle numbness (an emergency), the rest no.
+EMERGENCY_SESSION = b"40\ny\ny\n" + b"n\n" * 80
 
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
 

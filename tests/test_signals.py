@@ -94,21 +94,21 @@ def test_ask_saves_the_answers_on_term_and_hup(tmp_path: Path, signum: int) -> N
     saved = tmp_path / "partial.json"
     child = spawn_ask("--save", str(saved), state=tmp_path / "state")
     child.expect("> ")
-    child.sendline("n")
+    child.sendline("35")
     child.expect("Question 2")
     child.expect("> ")
     child.kill(signum)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 128 + signum, child.before
-    assert json.loads(saved.read_text())["answers"] == {"saddle_numbness": "no"}
+    assert json.loads(saved.read_text())["answers"] == {"age_years": 35}
 
 
 def test_ask_without_save_keeps_the_answers_in_a_named_fallback(tmp_path: Path) -> None:
     state = tmp_path / "state"
     child = spawn_ask(state=state)
     child.expect("> ")
-    child.sendline("n")
+    child.sendline("35")
     child.expect("Question 2")
     child.expect("> ")
     child.kill(signal.SIGTERM)
@@ -117,7 +117,7 @@ def test_ask_without_save_keeps_the_answers_in_a_named_fallback(tmp_path: Path) 
     assert child.exitstatus == 128 + signal.SIGTERM
     (kept,) = (state / "legpress-diag").iterdir()
     assert kept.name in "".join(child.before.split())  # named on screen (maybe wrapped)
-    assert json.loads(kept.read_text())["answers"] == {"saddle_numbness": "no"}
+    assert json.loads(kept.read_text())["answers"] == {"age_years": 35}
 
 
 def _workers(parent: int) -> list[int]:
