@@ -162,7 +162,7 @@ def reference_problems(rb: RuleBase, case: Case) -> list[Diagnostic]:
         unknown("safety flag", flag, rb.safety_flags, "expect", "red_flags", i)
     for i, key in enumerate(e.errors or ()):
         unknown("answer key (no such question)", key, rb.questions, "expect", "errors", i)
-    return found
+    return sorted(found, key=lambda d: d.span or case.span)
 
 
 def rejected_answers(case: Case, result: dict[str, Any]) -> list[str]:
@@ -195,8 +195,8 @@ def cause_lines(rb: RuleBase, case: Case, result: dict[str, Any]) -> list[str]:
     lines = []
     for cause in [*expected, *(c for c in reported if c not in expected)]:
         wanted = expected.get(cause)
-        if wanted is None:
-            wanted = "not to be reported" if e.only_causes is not None else "(not named)"
+        if wanted is None and e.only_causes is not None:
+            wanted = "not to be reported"
         if cause in reported:
             rank, certainty = reported[cause]
             got = f"{certainty:.2f}, reported (rank {rank})"
@@ -204,7 +204,8 @@ def cause_lines(rb: RuleBase, case: Case, result: dict[str, Any]) -> list[str]:
             got = "no diagnosis (an answer was rejected)"
         else:
             got = f"{beliefs.get(cause, 0.0):.2f}, not reported"
-        lines.append(f"cause {cause}: expected {wanted}; got {got}")
+        said = f"expected {wanted}" if wanted else "not named in the case"
+        lines.append(f"cause {cause}: {said}; got {got}")
     return lines
 
 
@@ -240,14 +241,15 @@ def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
             f"top cause: expected {expect.top_cause}, got {causes[0] if causes else 'none'}"
         )
     problems += [
-        f"cause {c} expected but not reported (got {causes or 'none'})"
+        f"cause {c} expected but not reported (got {_listed(causes)})"
         for c in expect.causes
         if c not in causes
     ]
     problems += [f"cause {c} reported but should not be" for c in expect.not_causes if c in causes]
     if expect.only_causes is not None and sorted(causes) != sorted(expect.only_causes):
         problems.append(
-            f"causes: expected exactly {sorted(expect.only_causes)}, got {sorted(causes)}"
+            f"causes: expected exactly {_listed(sorted(expect.only_causes))}, "
+            f"got {_listed(sorted(causes))}"
         )
     problems += [
         f"alternative {a} expected but not offered"
@@ -260,13 +262,21 @@ def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
         if a in alternatives
     ]
     if expect.red_flags is not None and flags != sorted(expect.red_flags):
-        problems.append(f"red flags: expected {sorted(expect.red_flags)}, got {flags}")
+        problems.append(
+            f"red flags: expected {_listed(sorted(expect.red_flags))}, got {_listed(flags)}"
+        )
     if expect.errors is not None and error_keys != sorted(expect.errors):
-        problems.append(f"errors on keys: expected {sorted(expect.errors)}, got {error_keys}")
+        problems.append(
+            f"errors on keys: expected {_listed(sorted(expect.errors))}, got {_listed(error_keys)}"
+        )
     for cause, minimum in expect.min_certainty.items():
         if certainty.get(cause, 0.0) < minimum:
             problems.append(
-                f"certainty of {cause}: expected at least {minimum}, "
-                f"got {certainty.get(cause, 0.0)}"
+                f"certainty of {cause}: expected at least {minimum:g}, "
+                f"got {certainty.get(cause, 0.0):.2f}"
             )
     return problems
+
+
+def _listed(ids: list[str]) -> str:
+    return ", ".join(ids) or "none"
