@@ -29,8 +29,9 @@ def test_codes_are_unique_well_formed_and_match_modules() -> None:
         assert module.__name__.rsplit(".", 1)[1].startswith(code.lower())
         assert module.__doc__.startswith(f"{code} {module.NAME}: ")
         assert isinstance(module.SEVERITY, Severity)
-        assert module.PHASE in ("load", "analysis", "exhaustive")
-        assert (module.PHASE == "load") == (not hasattr(module, "check"))
+        assert module.PHASE in ("load", "analysis", "exhaustive", "suppression")
+        assert (module.PHASE in ("load", "suppression")) == (not hasattr(module, "check"))
+        assert (module.PHASE == "suppression") == hasattr(module, "check_suppressions")
 
 
 @pytest.mark.parametrize("code", sorted(CHECKS))

@@ -108,14 +108,24 @@ def rule_files(
     return list(unique.values())
 
 
-def read_all(files: Iterable[Path]) -> tuple[list[ParsedFile], list[Diagnostic]]:
+def read_all(
+    files: Iterable[Path], *, partial: bool = False
+) -> tuple[list[ParsedFile], list[Diagnostic]]:
+    """Read every file; return what parsed and every problem of every file.
+
+    With ``partial``, a file with schema problems is still returned, holding the
+    items that validate (its problems are in the second list too).
+    """
     parsed: list[ParsedFile] = []
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            parsed.append(read_rule_file(path, shown_name(path)))
+            one = read_rule_file(path, shown_name(path), partial=partial)
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
+        else:
+            parsed.append(one)
+            problems.extend(one.problems)
     return parsed, problems
 
 
@@ -165,7 +175,7 @@ def merge(files: Sequence[ParsedFile]) -> Merged:
     for parsed in files:
         for section in SECTIONS:
             for index, model in enumerate(getattr(parsed.model, section)):
-                entry = Entry(model, parsed, (section, index))
+                entry = Entry(model, parsed, (section, parsed.index_in_file(section, index)))
                 _add(merged, section, entry, names_seen)
     return merged
 

@@ -17,16 +17,16 @@ The same files drive the project's own tests and `legpress-diag rules test`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ..diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from ..rulebase import RuleBase
 from ..sources import display_path, schema_diagnostics
-from ..yamlsafe import decode_source, parse_yaml
+from ..yamlsafe import Document, decode_source, parse_yaml
 
 
 class Expectation(BaseModel):
@@ -61,41 +61,152 @@ class Case:
     answers: dict[str, Any]
     expect: Expectation
     span: SourceSpan
+    # Where the case is written, for positions inside it (None for cases built in code).
+    document: Document | None = field(default=None, compare=False, repr=False)
+    index: int = 0
+
+    def where(self, *parts: str | int, key: bool = False) -> SourceSpan:
+        """The position of a value (or, with ``key``, of its key) inside this case."""
+        if self.document is None:
+            return self.span
+        path = ("cases", self.index, *parts)
+        return (self.document.key_spans.get(path) if key else None) or self.document.span_for(path)
 
 
 def load_cases(path: Path) -> list[Case]:
     """Read one case file. Raises RuleBaseError with positions for malformed files."""
+    cases, problems = read_case_file(path)
+    if problems:
+        raise RuleBaseError(problems)
+    return cases
+
+
+def read_case_file(path: Path) -> tuple[list[Case], list[Diagnostic]]:
+    """Every well-formed case of a file, and every problem of the others.
+
+    Cases are validated one by one: a case with a schema problem is left out and
+    reported, and the rest still run.
+    """
     shown = display_path(path)
     try:
         raw = path.read_bytes()
+        document = parse_yaml(decode_source(raw, shown), shown)
     except OSError as exc:
-        raise RuleBaseError(
-            [
-                Diagnostic(
-                    "LP002", Severity.ERROR, f"cannot read: {exc.strerror}", SourceSpan(shown, 1, 1)
-                )
-            ]
-        ) from None
-    document = parse_yaml(decode_source(raw, shown), shown)
+        return [], [
+            Diagnostic(
+                "LP002", Severity.ERROR, f"cannot read: {exc.strerror}", SourceSpan(shown, 1, 1)
+            )
+        ]
+    except RuleBaseError as exc:
+        return [], list(exc.diagnostics)
     if document is None or not isinstance(document.data, dict):
-        raise RuleBaseError(
-            [
-                Diagnostic(
-                    "LP102",
-                    Severity.ERROR,
-                    "a case file is a mapping with a 'cases' list",
-                    SourceSpan(shown, 1, 1),
-                )
-            ]
-        )
+        return [], [
+            Diagnostic(
+                "LP102",
+                Severity.ERROR,
+                "a case file is a mapping with a 'cases' list",
+                SourceSpan(shown, 1, 1),
+                "start the file with 'cases:'",
+            )
+        ]
     try:
-        model = CaseFileModel.model_validate(document.data)
+        CaseFileModel.model_validate(document.data)
+        problems: list[Diagnostic] = []
     except ValidationError as exc:
-        raise RuleBaseError(schema_diagnostics(exc, document)) from None
+        problems = schema_diagnostics(exc, document, CaseFileModel)
+    items = document.data.get("cases")
+    cases = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            model = CaseModel.model_validate(item)
+        except ValidationError:
+            continue  # reported above, with its position
+        span = document.span_for(("cases", index))
+        cases.append(Case(model.name, model.answers, model.expect, span, document, index))
+    return cases, problems
+
+
+def reference_problems(rb: RuleBase, case: Case) -> list[Diagnostic]:
+    """Ids in the case that the rule base does not have, each with a suggestion."""
+    found: list[Diagnostic] = []
+
+    def unknown(kind: str, name: str, known: Any, *parts: str | int, key: bool = False) -> None:
+        if name not in known:
+            what = f"unknown {kind} '{name}'".replace(" (no such question)", "")
+            if "(no such question)" in kind:
+                what += ": no question has that id"
+            found.append(
+                Diagnostic(
+                    "LP206",
+                    Severity.ERROR,
+                    what,
+                    case.where(*parts, key=key),
+                    did_you_mean(name, known),
+                )
+            )
+
+    for key in case.answers:
+        unknown("answer key (no such question)", key, rb.questions, "answers", key, key=True)
+    e = case.expect
+    if e.top_cause is not None:
+        unknown("cause", e.top_cause, rb.causes, "expect", "top_cause")
+    for field_name in ("causes", "not_causes", "only_causes"):
+        for i, cause in enumerate(getattr(e, field_name) or ()):
+            unknown("cause", cause, rb.causes, "expect", field_name, i)
+    for cause in e.min_certainty:
+        unknown("cause", cause, rb.causes, "expect", "min_certainty", cause, key=True)
+    for field_name in ("alternatives", "not_alternatives"):
+        for i, alt in enumerate(getattr(e, field_name)):
+            unknown("alternative", alt, rb.alternatives, "expect", field_name, i)
+    for i, flag in enumerate(e.red_flags or ()):
+        unknown("safety flag", flag, rb.safety_flags, "expect", "red_flags", i)
+    for i, key in enumerate(e.errors or ()):
+        unknown("answer key (no such question)", key, rb.questions, "expect", "errors", i)
+    return sorted(found, key=lambda d: d.span or case.span)
+
+
+def rejected_answers(case: Case, result: dict[str, Any]) -> list[str]:
+    """Each answer the diagnosis rejected: where it is, why, and what was expected."""
     return [
-        Case(c.name, c.answers, c.expect, document.span_for(("cases", i)))
-        for i, c in enumerate(model.cases)
+        f"{case.where('answers', error['key'])}: answer rejected: {error['message']}"
+        + (f" (expected {error['expected']})" if error.get("expected") else "")
+        for error in result["errors"]
     ]
+
+
+def cause_lines(rb: RuleBase, case: Case, result: dict[str, Any]) -> list[str]:
+    """For each cause the case names or the diagnosis reports: what was expected, what came."""
+    from ..answers import normalize_answers
+    from ..engine import infer
+
+    e = case.expect
+    expected: dict[str, str] = {}
+    if e.top_cause:
+        expected[e.top_cause] = "top cause"
+    for cause in [*e.causes, *(e.only_causes or ())]:
+        expected.setdefault(cause, "reported")
+    for cause, least in e.min_certainty.items():
+        expected[cause] = expected.get(cause, "reported") + f", at least {least:g}"
+    for cause in e.not_causes:
+        expected.setdefault(cause, "not reported")
+    reported = {c["id"]: (rank, c["certainty"]) for rank, c in enumerate(result["causes"], 1)}
+    answers, errors, _ = normalize_answers(rb, case.answers)
+    beliefs = {} if errors else infer(rb, answers, trace=False).beliefs
+    lines = []
+    for cause in [*expected, *(c for c in reported if c not in expected)]:
+        wanted = expected.get(cause)
+        if wanted is None and e.only_causes is not None:
+            wanted = "not to be reported"
+        if cause in reported:
+            rank, certainty = reported[cause]
+            got = f"{certainty:.2f}, reported (rank {rank})"
+        elif errors:
+            got = "no diagnosis (an answer was rejected)"
+        else:
+            got = f"{beliefs.get(cause, 0.0):.2f}, not reported"
+        said = f"expected {wanted}" if wanted else "not named in the case"
+        lines.append(f"cause {cause}: {said}; got {got}")
+    return lines
 
 
 def case_files(paths: list[Path]) -> list[Path]:
@@ -130,14 +241,15 @@ def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
             f"top cause: expected {expect.top_cause}, got {causes[0] if causes else 'none'}"
         )
     problems += [
-        f"cause {c} expected but not reported (got {causes or 'none'})"
+        f"cause {c} expected but not reported (got {_listed(causes)})"
         for c in expect.causes
         if c not in causes
     ]
     problems += [f"cause {c} reported but should not be" for c in expect.not_causes if c in causes]
     if expect.only_causes is not None and sorted(causes) != sorted(expect.only_causes):
         problems.append(
-            f"causes: expected exactly {sorted(expect.only_causes)}, got {sorted(causes)}"
+            f"causes: expected exactly {_listed(sorted(expect.only_causes))}, "
+            f"got {_listed(sorted(causes))}"
         )
     problems += [
         f"alternative {a} expected but not offered"
@@ -150,13 +262,21 @@ def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
         if a in alternatives
     ]
     if expect.red_flags is not None and flags != sorted(expect.red_flags):
-        problems.append(f"red flags: expected {sorted(expect.red_flags)}, got {flags}")
+        problems.append(
+            f"red flags: expected {_listed(sorted(expect.red_flags))}, got {_listed(flags)}"
+        )
     if expect.errors is not None and error_keys != sorted(expect.errors):
-        problems.append(f"errors on keys: expected {sorted(expect.errors)}, got {error_keys}")
+        problems.append(
+            f"errors on keys: expected {_listed(sorted(expect.errors))}, got {_listed(error_keys)}"
+        )
     for cause, minimum in expect.min_certainty.items():
         if certainty.get(cause, 0.0) < minimum:
             problems.append(
-                f"certainty of {cause}: expected at least {minimum}, "
-                f"got {certainty.get(cause, 0.0)}"
+                f"certainty of {cause}: expected at least {minimum:g}, "
+                f"got {certainty.get(cause, 0.0):.2f}"
             )
     return problems
+
+
+def _listed(ids: list[str]) -> str:
+    return ", ".join(ids) or "none"

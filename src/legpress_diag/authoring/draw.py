@@ -1,15 +1,21 @@
 """`rules draw`: the rule network as Mermaid or Graphviz DOT.
 
 Questions → derived facts → causes → fixes and alternatives, with the safety
-screen drawn apart. Unused questions and causes that can never be reported are
+screen drawn apart. A condition that combines tests is drawn as AND / OR / NOT
+nodes, one set per rule, so ``foot_position == low and heels_lift`` reads as both
+tests feeding one AND that feeds the cause; the edge into an operator names the
+test (``== low``). Unused questions and causes that can never be reported are
 marked, so gaps show up in the picture.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..rulebase import RuleBase
+from ..conditions.ast import And, Condition, Not, Or, render
+from ..rulebase import Rule, RuleBase
 
 
 @dataclass
@@ -35,11 +41,7 @@ def build_graph(
             continue
         kind = "cause" if rule.concludes in rb.causes else "fact"
         target = node(rule.concludes, rule.concludes, kind)
-        for question in sorted(rule.questions):
-            graph.edges.append((node(question, question, "question"), target, f"{rule.cf:+g}"))
-        for fact in sorted(rule.facts):
-            source_kind = "cause" if fact in rb.causes else "fact"
-            graph.edges.append((node(fact, fact, source_kind), target, f"{rule.cf:+g}"))
+        _draw_condition(graph, rb, rule, node, target)
     for cause in rb.causes.values():
         if keep is not None and cause.id != focus:
             continue
@@ -64,6 +66,35 @@ def build_graph(
     return graph
 
 
+_OPERATORS = {And: "AND", Or: "OR", Not: "NOT"}
+
+
+def _draw_condition(
+    graph: Graph, rb: RuleBase, rule: Rule, node: Callable[[str, str, str], str], target: str
+) -> None:
+    """Edges from the rule's tests to ``target``, through one node per and / or / not."""
+    prefix = f"op{rule.order}_" + re.sub(r"\W", "_", rule.id)
+
+    def walk(condition: Condition, where: str) -> tuple[str, str]:
+        """(node key, label of the edge out of it) for a part of the condition."""
+        operator = _OPERATORS.get(type(condition))
+        if operator is None:  # a single test of a question or a derived fact
+            name = condition.ref.name  # type: ignore[union-attr]
+            kind = "question" if name in rb.questions else "cause" if name in rb.causes else "fact"
+            return node(name, name, kind), render(condition).removeprefix(name).strip()
+        key = f"{prefix}_{where}" if where else prefix
+        graph.nodes[key] = (operator, "operator")
+        parts = condition.operands if isinstance(condition, And | Or) else (condition.operand,)  # type: ignore[union-attr]
+        for index, part in enumerate(parts):
+            source, label = walk(part, f"{where}{index}")
+            graph.edges.append((source, key, label))
+        return key, ""
+
+    source, test = walk(rule.condition, "")
+    cf = f"{rule.cf:+g}"
+    graph.edges.append((source, target, f"{test}, {cf}" if test else cf))
+
+
 def upstream(rb: RuleBase, target: str) -> set[str]:
     """``target`` and every derived fact that can influence it."""
     seen, stack = {target}, [target]
@@ -83,6 +114,7 @@ _MERMAID_SHAPES = {
     "fix": ('[/"', '"/]'),
     "alternative": ('[\\"', '"\\]'),
     "flag": ('>"', '"]'),
+    "operator": ('(("', '"))'),
 }
 
 
@@ -106,6 +138,8 @@ def mermaid(graph: Graph) -> str:
             lines.append(f"    {key}{left}{_mermaid_label(label)}{right}")
         lines.append("  end")
     for source, target, label in graph.edges:
+        if re.fullmatch(r"[\w.+-]*", label) is None:
+            label = f'"{_mermaid_label(label)}"'
         arrow = f" -->|{label}| " if label else " --> "
         lines.append(f"  {source}{arrow}{target}")
     for kind, style in (("cause", "fill:#fde"), ("fact", "fill:#eef"), ("flag", "fill:#fcc")):
@@ -127,6 +161,7 @@ _DOT_SHAPES = {
     "fix": "note",
     "alternative": "component",
     "flag": "octagon",
+    "operator": "circle",
 }
 
 
@@ -145,7 +180,7 @@ def dot(graph: Graph) -> str:
             lines.append(f'    {key} [label="{_escape(label)}", shape={_DOT_SHAPES[kind]}];')
         lines.append("  }")
     for source, target, label in graph.edges:
-        attr = f' [label="{label}"]' if label else ""
+        attr = f' [label="{_escape(label)}"]' if label else ""
         lines.append(f"  {source} -> {target}{attr};")
     lines.append("}")
     return "\n".join(lines) + "\n"

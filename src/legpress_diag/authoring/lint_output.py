@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import groupby
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Severity, source_excerpt
 from .lint import LintReport
 
 FORMATS = ("text", "json", "github")
 
 
 def summary(report: LintReport) -> str:
-    errors, warnings, infos = (
-        report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-    )
-    files = len({d.span.path for d in report.diagnostics if d.span})
-    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-    if infos:
-        parts.append(f"{infos} note{'s' * (infos != 1)}")
-    text = (
-        ", ".join(parts)
-        + f" in {files} of {len(report.files)} file{'s' * (len(report.files) != 1)}"
-    )
+    """``no problems in 3 files`` or ``2 errors, 1 warning in 1 of 3 files``, then the walk."""
+    counts = [
+        (report.count(Severity.ERROR), "error"),
+        (report.count(Severity.WARNING), "warning"),
+        (report.count(Severity.INFO), "note"),
+    ]
+    parts = [f"{n} {word}{'s' * (n != 1)}" for n, word in counts if n]
+    total = len(report.files)
+    files = f"{total} file{'s' * (total != 1)}"
+    if not parts:
+        text = f"no problems in {files}"
+    else:
+        with_findings = len({d.span.path for d in report.diagnostics if d.span})
+        where = files if total == 1 else f"{with_findings} of {files}"
+        text = ", ".join(parts) + f" in {where}"
+    if report.suppressed:
+        text += f" ({report.suppressed} silenced by '# lint: disable')"
     if report.walks:
         combos = sum(w.walked for w in report.walks)
-        total = sum(w.total for w in report.walks)
+        total_combos = sum(w.total for w in report.walks)
         reachable = sum(1 for w in report.walks if w.max_certainty >= _threshold(report))
-        coverage = 100.0 * combos / total if total else 100.0
+        coverage = 100.0 * combos / total_combos if total_combos else 100.0
         text += (
             f"; exhaustive: {reachable}/{len(report.walks)} causes reachable, {combos:,} answer "
             f"combinations ({coverage:.0f}% of the space) in {report.exhaustive_seconds:.2f}s"
@@ -41,14 +46,11 @@ def _threshold(report: LintReport) -> float:
 
 
 def text_lines(report: LintReport) -> Iterator[str]:
-    def path_of(d: Diagnostic) -> str:
-        return d.span.path if d.span else ""
-
-    for path, group in groupby(report.diagnostics, key=path_of):
-        if path:
-            yield f"{path}"
-        for diagnostic in group:
-            yield f"  {diagnostic.format()}"
+    """Each finding as ruff shows one: position, code and message; the line; a hint."""
+    for diagnostic in report.diagnostics:
+        source = report.sources.get(diagnostic.span.path) if diagnostic.span else None
+        yield from source_excerpt(diagnostic, source)
+        yield ""
     yield summary(report)
 
 
@@ -82,6 +84,7 @@ def json_text(report: LintReport) -> str:
             "warnings": report.count(Severity.WARNING),
             "notes": report.count(Severity.INFO),
             "files": report.files,
+            "suppressed": report.suppressed,
             "text": summary(report),
         },
         "exhaustive": {"seconds": round(report.exhaustive_seconds, 4), "causes": walks},

@@ -8,16 +8,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..answers import normalize_answers
+from ..diagnostics import Diagnostic
 from ..engine import infer
 from ..rulebase import RuleBase
-from .cases import Case, case_files, check_case, load_cases
+from .cases import (
+    Case,
+    case_files,
+    cause_lines,
+    check_case,
+    read_case_file,
+    reference_problems,
+    rejected_answers,
+)
 
 
 @dataclass
 class CaseOutcome:
+    """One case run: ``problems`` says how it failed (empty when it passed).
+
+    For a failed case, ``details`` says why: each rejected answer and each unknown id,
+    with its file:line:col; ``causes`` says, for each cause, what was expected and what
+    came, with its certainty.
+    """
+
     file: Path
     case: Case
     problems: list[str]
+    details: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +69,8 @@ class TestRun:
     outcomes: list[CaseOutcome]
     coverage: Coverage
     seconds: float
+    # Problems of case files themselves (YAML, schema): those cases did not run.
+    file_problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def failed(self) -> list[CaseOutcome]:
@@ -64,16 +84,35 @@ def default_case_dir() -> Path:
 
 
 def run_cases(rb: RuleBase, paths: list[Path]) -> TestRun:
-    """Run every case in ``paths`` (files or folders). Raises RuleBaseError for bad files."""
+    """Run every case in ``paths`` (files or folders), all in one go.
+
+    A case file's own problems (a case missing 'answers', ``status: okay``) are
+    collected in ``file_problems``; every other case still runs.
+    """
     started = time.perf_counter()
     coverage = Coverage()
     outcomes = []
+    file_problems: list[Diagnostic] = []
     for path in case_files(paths):
-        for case in load_cases(path):
-            result, problems = check_case(rb, case)
-            outcomes.append(CaseOutcome(path, case, problems))
+        cases, problems = read_case_file(path)
+        file_problems += problems
+        for case in cases:
+            result, failed = check_case(rb, case)
+            unknown = [_line(d) for d in reference_problems(rb, case)]
+            if unknown:
+                failed.append(f"{len(unknown)} unknown id{'s' * (len(unknown) != 1)} in the case")
+            outcome = CaseOutcome(path, case, failed)
+            if failed:
+                outcome.details = [*rejected_answers(case, result), *unknown]
+                if any(not p.startswith(("alternative", "red flags", "errors")) for p in failed):
+                    outcome.causes = cause_lines(rb, case, result)
+            outcomes.append(outcome)
             _cover(rb, case, result, coverage)
-    return TestRun(outcomes, coverage, time.perf_counter() - started)
+    return TestRun(outcomes, coverage, time.perf_counter() - started, file_problems)
+
+
+def _line(d: Diagnostic) -> str:
+    return f"{d.span}: {d.message}" + (f" ({d.hint})" if d.hint else "")
 
 
 def _cover(rb: RuleBase, case: Case, result: dict[str, object], coverage: Coverage) -> None:

@@ -65,8 +65,18 @@ def lint_command(
 ) -> None:
     """Check rule files: syntax, schema, names, and analysis of the whole rule base.
 
-    Prints file:line:col: CODE message (hint). Exit 1 on errors (and on warnings
-    with --strict). Codes are listed in docs/lint-codes.md.
+    Prints file:line:col: CODE message, the source line with a caret under the
+    mistake, and a hint. Exit 1 on errors (and on warnings with --strict). Codes are
+    listed in docs/lint-codes.md; end a line with '# lint: disable=LP307' to silence
+    one finding on it.
+
+    Examples:
+
+      legpress-diag rules lint my-rules.yaml
+
+      legpress-diag rules lint --strict --notes my-rules/
+
+      legpress-diag rules lint -f json my-rules.yaml > findings.json
     """
     from ..authoring import lint_output
     from ..authoring.lint import lint
@@ -98,7 +108,11 @@ def lint_command(
         raise typer.Exit(exitcodes.FINDINGS)
 
 
-app.command("check", hidden=True, help="Same as 'lint'.")(lint_command)
+app.command(
+    "check",
+    hidden=True,
+    help="Same as 'lint'.\n\nExample:\n\n  legpress-diag rules check my-rules.yaml",
+)(lint_command)
 
 
 @app.command("test")
@@ -119,26 +133,34 @@ def test_command(
     """Run case files (answers and expected diagnoses) against the rule base.
 
     Exit 1 when a case fails. The case format is described in docs/authoring.md.
+
+    Examples:
+
+      legpress-diag rules test
+
+      legpress-diag rules test my-cases.yaml --rules my-rules.yaml --coverage
     """
     from ..authoring.testing import default_case_dir, run_cases
-    from ..diagnostics import RuleBaseError
 
     rb = load_rules(rules, no_default_rules)
     targets = list(paths) if paths else [default_case_dir()]
     for target in targets:
         if not target.exists():
             fail(f"{target}: no such file or directory")
-    try:
-        run = run_cases(rb, targets)
-    except RuleBaseError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise typer.Exit(exitcodes.CANNOT_RUN) from None
+    run = run_cases(rb, targets)
+    for problem in run.file_problems:
+        typer.echo(f"ERROR {problem.format()}")
     for outcome in run.failed:
         typer.echo(f"FAILED {outcome.case.span}: {outcome.case.name}")
-        for problem in outcome.problems:
-            typer.echo(f"    {problem}")
+        for line in [*outcome.details, *outcome.problems, *outcome.causes]:
+            typer.echo(f"    {line}")
     passed = len(run.outcomes) - len(run.failed)
-    typer.echo(f"{passed} passed, {len(run.failed)} failed in {run.seconds:.2f}s")
+    broken = len(run.file_problems)
+    typer.echo(
+        f"{passed} passed, {len(run.failed)} failed"
+        + (f", {broken} problem{'s' * (broken != 1)} in case files" if broken else "")
+        + f" in {run.seconds:.2f}s"
+    )
     if coverage:
         missing = run.coverage.missing(rb)
         for kind, (covered, total) in run.coverage.ratios(rb).items():
@@ -147,7 +169,7 @@ def test_command(
             if missing[kind]:
                 line += " - not exercised: " + ", ".join(missing[kind])
             typer.echo(line)
-    if run.failed:
+    if run.failed or run.file_problems:
         raise typer.Exit(exitcodes.FINDINGS)
 
 
@@ -161,7 +183,11 @@ def impact_command(
     ] = None,
     cases: Annotated[
         list[Path] | None,
-        typer.Option("--cases", help="Case files or folders (default: the bundled cases)."),
+        typer.Option(
+            "--cases",
+            help="More case files or folders (the bundled cases and the --rules files' own "
+            "case files are always compared).",
+        ),
     ] = None,
     records: Annotated[
         Path | None,
@@ -180,21 +206,36 @@ def impact_command(
 
     Both sides include the bundled rule base unless --no-default-rules. Without
     --against, the old side is the bundled base alone: what does my overlay change?
+
+    Examples:
+
+      legpress-diag rules impact --rules my-rules.yaml
+
+      legpress-diag rules impact --rules new.yaml --against old.yaml --records clients.jsonl
     """
     from ..authoring.cases import case_files, load_cases
-    from ..authoring.impact import impact
+    from ..authoring.impact import cases_beside, impact
     from ..authoring.testing import default_case_dir
     from ..diagnostics import RuleBaseError
     from ..records import read_records
+    from ..sources import display_path
 
     new = load_rules(rules, no_default_rules)
     if no_default_rules and not against:
         fail("with --no-default-rules, give the old rules with --against")
     old = load_rules(against, no_default_rules)
+    sources = [] if no_default_rules else [("bundled", default_case_dir())]
+    sources += [(str(path), path) for path in cases_beside(rules or [])]
+    sources += [(str(path), path) for path in cases or []]
     inputs: list[tuple[str, dict[str, Any]]] = []
+    counts: dict[str, int] = {}
     try:
-        for path in case_files(list(cases) if cases else [default_case_dir()]):
-            inputs += [(f"case '{c.name}'", {"answers": c.answers}) for c in load_cases(path)]
+        for origin, where in sources:
+            for path in case_files([where]):
+                found = load_cases(path)
+                suffix = "" if origin == "bundled" else f" ({display_path(path)})"
+                inputs += [(f"case '{c.name}'{suffix}", {"answers": c.answers}) for c in found]
+                counts[origin] = counts.get(origin, 0) + len(found)
     except RuleBaseError as exc:
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(exitcodes.CANNOT_RUN) from None
@@ -208,6 +249,15 @@ def impact_command(
                         inputs.append((f"record {label}", record))
         except OSError as exc:
             fail(f"{records}: cannot read: {exc.strerror}")
+    record_count = len(inputs) - sum(counts.values())
+    compared = [
+        f"{n} bundled case{'s' * (n != 1)}"
+        if origin == "bundled"
+        else f"{n} case{'s' * (n != 1)} from {display_path(Path(origin))}"
+        for origin, n in counts.items()
+    ]
+    compared += [f"{record_count} record{'s' * (record_count != 1)}"] if records else []
+    typer.echo("compared: " + (", ".join(compared) or "nothing (no cases found)"))
     changes = list(impact(old, new, inputs, min_move))
     for change in changes:
         typer.echo(f"{change.label}:")
@@ -235,7 +285,15 @@ def draw_command(
 ) -> None:
     """Draw the rule network: questions → facts → causes → fixes and alternatives.
 
+    Conditions that combine tests are drawn as AND / OR / NOT nodes.
+
     Unused questions and causes that can never be reported are outlined in red.
+
+    Examples:
+
+      legpress-diag rules draw --cause tight_hamstrings
+
+      legpress-diag rules draw --rules my-rules.yaml -f dot -o rules.dot
     """
     from ..authoring.draw import build_graph, dot, mermaid
     from ..authoring.exhaustive import walk_all
@@ -264,7 +322,13 @@ def schema_command(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    """Print a JSON Schema (draft-07): of rule files, answer records or diagnoses."""
+    """Print a JSON Schema (draft-07): of rule files, answer records or diagnoses.
+
+    Examples:
+
+      legpress-diag rules schema rules -o rules.schema.json
+
+      legpress-diag rules schema answers --rules my-rules.yaml"""
     from ..authoring.schemas import KINDS, schema_text
 
     if kind not in KINDS:
@@ -279,7 +343,13 @@ def explain_command(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    """How can this cause be reached? Its rules, traced back to the questions."""
+    """How can this cause be reached? Its rules, traced back to the questions.
+
+    Examples:
+
+      legpress-diag rules explain posterior_pelvic_tilt
+
+      legpress-diag rules explain my_cause --rules my-rules.yaml"""
     from ..authoring.describe import explain_lines
 
     rb = load_rules(rules, no_default_rules)
@@ -297,7 +367,13 @@ def show_command(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    """List the questions, safety flags, facts, causes, fixes and alternatives."""
+    """List the questions, safety flags, facts, causes, fixes and alternatives.
+
+    Examples:
+
+      legpress-diag rules show
+
+      legpress-diag rules show -f json --rules my-rules.yaml"""
     from ..authoring.describe import show_lines
 
     rb = load_rules(rules, no_default_rules)

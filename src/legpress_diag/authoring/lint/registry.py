@@ -1,7 +1,8 @@
 """Every lint check, by its stable code. Retired codes are never reused.
 
 Codes: LP0xx reading YAML, LP1xx the file schema, LP2xx names and references
-(found while loading), LP3xx analysis of a rule base that loads. Adding a check
+(found while loading), LP3xx analysis of a rule base that loads (LP318 and LP319
+check the `# lint: disable=` comments themselves). Adding a check
 means adding its module to ``checks/`` and its name here; the meta-tests then
 require its docstring examples and run them.
 """
@@ -43,6 +44,8 @@ MODULES = (
     "lp315_unused_fact",
     "lp316_unused_choice",
     "lp317_control_character",
+    "lp318_unknown_suppression",
+    "lp319_unused_suppression",
 )
 
 CHECKS: dict[str, ModuleType] = {

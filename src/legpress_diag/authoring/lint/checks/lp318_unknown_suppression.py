@@ -1,0 +1,60 @@
+"""LP318 unknown-suppression: a ``# lint: disable=`` comment names a code that does not exist or cannot be disabled.
+
+A misspelt code silences nothing, so the finding it was meant for comes back. Codes
+of the load phase (LP0xx, LP1xx, LP2xx and LP304) cannot be disabled: a file with
+such an error does not load, whatever lint says.
+
+Bad:
+    fixes:
+      - {id: raise_the_seat, title: Raise the seat, how: Move the seat up one notch.}  # lint: disable=LP37
+
+Good:
+    fixes:
+      - {id: raise_the_seat, title: Raise the seat, how: Move the seat up one notch.}  # lint: disable=LP307
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ....diagnostics import Diagnostic, Severity, did_you_mean
+
+if TYPE_CHECKING:
+    from ..suppression import Suppression
+
+CODE = "LP318"
+NAME = "unknown-suppression"
+SEVERITY = Severity.WARNING
+PHASE = "suppression"
+
+
+def can_disable(code: str) -> bool:
+    from ..registry import CHECKS
+
+    module = CHECKS.get(code)
+    return module is not None and module.PHASE not in ("load", "suppression")
+
+
+def check_suppressions(directives: Iterable[Suppression]) -> Iterator[Diagnostic]:
+    from ..registry import CHECKS
+
+    for directive in directives:
+        module = CHECKS.get(directive.code)
+        if module is None:
+            yield Diagnostic(
+                CODE,
+                SEVERITY,
+                f"'# lint: disable' names unknown code '{directive.code}'",
+                directive.span,
+                did_you_mean(directive.code, CHECKS) or "codes are listed in docs/lint-codes.md",
+            )
+        elif not can_disable(directive.code):
+            yield Diagnostic(
+                CODE,
+                SEVERITY,
+                f"{directive.code} ({module.NAME}) cannot be disabled: the file does not load "
+                "with it",
+                directive.span,
+                "fix the problem instead",
+            )
