@@ -265,3 +265,16 @@ def rule_sentence(rb: RuleBase, rule: Rule, question_id: str) -> str:
     sentence = f"{answer[:1].upper()}{answer[1:]} here{together} {verb} "
     sentence += f"{conclusion_title(rb, rule.concludes)}."
     return f"{sentence} {rule.note.strip()}" if rule.note else sentence
+
+
+_HARM_WORDS = ("disc", "stress", "strain", "load", "injur", "unstable", "pressure", "rounds")
+
+
+def why_it_hurts(explanation: str) -> str:
+    """One sentence of a cause's explanation that says why it hurts: the first that
+    speaks of discs, stress, strain, load or injury; else the first sentence."""
+    sentences = [s.strip() for s in explanation.replace("\n", " ").split(". ") if s.strip()]
+    if not sentences:
+        return ""
+    chosen = next((s for s in sentences if any(w in s.lower() for w in _HARM_WORDS)), sentences[0])
+    return chosen if chosen.endswith(".") else chosen + "."
