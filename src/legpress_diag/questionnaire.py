@@ -186,8 +186,8 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
 def prompts_left(rb: RuleBase, state: SessionState) -> int:
     """About how many prompts are left, this one included: the safety screen's own
     (for someone with no warning sign), then the questions that could still change
-    the main causes, of which about half are usually needed, plus one for the gym's
-    equipment when alternatives will be suggested."""
+    the main causes (most of them usually are), plus one for the gym's equipment when
+    alternatives will be suggested."""
     steps = _screen_steps(rb, state)
     if steps:
         return len(steps) + _FIRST_ESTIMATE
@@ -195,12 +195,12 @@ def prompts_left(rb: RuleBase, state: SessionState) -> int:
     beliefs = infer(rb, state.answers, trace=False).beliefs
     open_questions = len(relevant_questions(rb, state, free, beliefs))
     filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
-    return max(1, (open_questions + 1) // 2 + filtering)
+    return max(1, open_questions + filtering)
 
 
 # Questions after the screen for a lifter who has said nothing yet: the median of the
 # lifter vignettes (tests/vignettes/lifters.yaml), checked by a test.
-_FIRST_ESTIMATE = 9
+_FIRST_ESTIMATE = 18
 
 
 def _alternative_question(
