@@ -13,19 +13,19 @@ import pytest
 
 from legpress_diag.api import bundled_rulebase, diagnose
 
-QUESTION = re.compile(r"Question (\d+) · [^\r\n]*\r?\n([^\r\n]+)")
+QUESTION = re.compile(r"Question (\d+)(?: of about \d+)? · [^\r\n]*\r?\n([^\r\n]+)")
 TIMEOUT = 20
 
 
-def spawn(*args: str) -> pexpect.spawn:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "LINES": "40"}
+def spawn(*args: str, columns: int = 100) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": str(columns), "LINES": "40"}
     child = pexpect.spawn(
         sys.executable,
         ["-m", "legpress_diag", "ask", *args],
         env=env,
         encoding="utf-8",
         timeout=TIMEOUT,
-        dimensions=(40, 100),
+        dimensions=(40, columns),
     )
     return child
 
@@ -47,7 +47,7 @@ def answer_all(
     """Answer every question from ``answers`` (default: 'n' / skip) until the result."""
     asked = []
     while True:
-        index = child.expect([QUESTION, "That's enough", "What is most likely", "No form fault"])
+        index = child.expect([QUESTION, "That's enough", "Your plan", "No form fault"])
         if index != 0:
             return asked
         qid = question_by_text(child.match.group(2))
@@ -94,8 +94,10 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
             "age_years": "35",
         },
     )
-    child.expect("Type 'how CAUSE'")
+    child.expect("Type 'how N'")
     child.sendline("how posterior_pelvic_tilt")
+    child.expect("All together: likely")
+    child.sendline("how --detail 1")
     child.expect("combine: ")
     child.sendline("")
     child.expect(pexpect.EOF)
@@ -108,8 +110,9 @@ def test_full_session_saves_and_replays_to_the_same_diagnosis(tmp_path: Path) ->
         "screen:general_health",
         "screen:pain_pattern",
     ]
-    # Questions that only filter alternatives come last, once alternatives are certain.
-    assert asked[-2:] == ["equipment_available", "machine_type"]
+    # Questions that only filter alternatives come last, once alternatives are certain;
+    # without a supine leg press in the gym, the machine type is not asked.
+    assert asked[-1] == "equipment_available" and "machine_type" not in asked
     record = json.loads(saved.read_text())
     assert record["answers"]["knee_angle_at_bottom"] == 70
     replay = diagnose(record)
@@ -135,7 +138,7 @@ def test_why_back_and_a_wrong_answer() -> None:
     child.expect("Question 3")
     child.expect("> ")
     child.sendline("back")
-    child.expect("Question 2 · safety")
+    child.expect(r"Question 2 of about \d+ · safety")
     child.sendline("n")
     child.expect("Question 3")
     child.sendintr()
@@ -247,3 +250,36 @@ def test_a_referral_in_ask_matches_diagnose_and_gives_no_advice(tmp_path: Path) 
     for flag in replay["red_flags"][1:]:  # the first title was read with "URGENT"
         assert " ".join(flag["title"].split()) in " ".join(screen.split())
     assert "Exercises to use instead" not in screen and "[ ]" not in screen
+
+
+def test_the_plan_at_80_columns_names_each_fix_once(tmp_path: Path) -> None:
+    saved = tmp_path / "me.json"
+    child = spawn("--save", str(saved), columns=80)
+    answer_all(
+        child,
+        {
+            "age_years": "35",
+            "pain_location": "1",
+            "pain_timing": "bottom",
+            "pelvis_tucks_under": "y",
+            "lower_back_rounds": "y",
+            "knee_angle_at_bottom": "70",
+            "can_touch_toes": "n",
+            "equipment_available": "hack_squat",
+        },
+    )
+    child.expect("Type 'how N'")
+    shown = child.before
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = " ".join(shown.split())
+    result = diagnose(json.loads(saved.read_text()))
+    assert len(result["plan"]) >= 4
+    for step in result["plan"]:
+        assert shown.count(step["title"]) == 1, step["title"]  # each fix once
+    assert shown.index("Your plan") < shown.index("Why it hurts")
+    for cause in result["causes"]:
+        assert cause["title"] in shown
+    assert "cf " not in shown and "premise" not in shown

@@ -219,7 +219,8 @@ def test_markdown_rule_text_is_inert(hostile: Path) -> None:
     assert_inert(out)
     assert "<script>" not in out
     starts = [line.split(" ")[0] for line in out.splitlines() if line.startswith(("#", "`"))]
-    assert starts == ["##", "###"]  # the record heading and the cause; none from the rules
+    # The record heading, the plan and the cause; none from the rules.
+    assert starts == ["##", "###", "###"]
 
 
 # --- ask and its report ----------------------------------------------------------------
@@ -230,13 +231,13 @@ def test_ask_questions_why_how_and_report_are_inert(hostile: Path, tmp_path: Pat
     result = runner.invoke(
         app,
         ["ask", "--no-default-rules", "--rules", str(hostile), "--report", str(report)],
-        input="why\nhelp\ny\nhow hostile_cause\n\n",
+        input="why\nhelp\ny\nhow hostile_cause\nhow --detail hostile_cause\n\n",
         env=ENV,
     )
     assert result.exit_code == 0, result.stderr
     assert_inert(result.stdout, result.stderr)
     assert "Does it hurt\\x1b]0;TITLE\\x07?\\x1b[2J [bold red]loud[/]" in result.stderr
-    assert "why: Note\\x1b[2J with a fence" in result.stdout  # the 'how' answer
+    assert "why: Note\\x1b[2J with a fence" in result.stdout  # the 'how --detail' answer
     text = report.read_text(encoding="utf-8")
     assert_inert(text)
     assert "<script>" not in text
@@ -248,7 +249,15 @@ def test_ask_questions_why_how_and_report_are_inert(hostile: Path, tmp_path: Pat
     assert not any(line.startswith(fence) for line in lines[opening + 1 : closing])
     outside = lines[:opening] + lines[closing + 1 :]
     headings = [line for line in outside if line.startswith("#")]
-    assert [h.split(":")[0].split(" ")[0] for h in headings] == ["#", "##", "###", "###"]
+    # Title, result, plan, the cause, its plain reasoning, the coach's (fenced) one.
+    assert [h.split(":")[0].split(" ")[0] for h in headings] == [
+        "#",
+        "##",
+        "###",
+        "###",
+        "###",
+        "###",
+    ]
 
 
 def test_html_report_escapes_control_characters(rb: object) -> None:

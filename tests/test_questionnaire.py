@@ -122,9 +122,16 @@ def test_undo_forgets_the_last_answer_but_not_prefilled_ones(rb: RuleBase) -> No
     assert state.undo() == (state, None)  # the pre-filled answer stays
 
 
-def test_why_names_rules_and_causes(rb: RuleBase) -> None:
+def test_why_speaks_of_answers_and_causes_not_rules(rb: RuleBase) -> None:
     lines = why_asked(rb, "can_touch_toes")
-    assert any("tight hamstrings" in line and "hamstrings-with-rounding" in line for line in lines)
+    assert "A no here, together with signs that the lower back flexes" in " ".join(lines)
+    assert any("points strongly to tight hamstrings" in line for line in lines)
+    angle = " ".join(why_asked(rb, "knee_angle_at_bottom"))
+    assert "An answer under 90 degrees here points strongly to lowering the sled too far" in angle
+    for question in rb.questions:
+        text = " ".join(why_asked(rb, question))
+        for engine_word in ("cf ", "rule ", "premise", "×", "deep-from-angle", "_"):
+            assert engine_word not in text, (question, engine_word)
     assert "warning sign" in why_asked(rb, "saddle_numbness")[0]
 
 

@@ -52,4 +52,5 @@ def test_markdown_report_uses_the_rule_base_for_words_and_notes() -> None:
     )
     assert "why: Seeing the hips tuck under is direct evidence of posterior pelvic tilt." in report
     assert "source: article: Introduction" in report
-    assert "- [ ] **Stop at a right angle at the knee.** Lower the sled" in report
+    assert "- [ ] **Stop at a right angle at the knee** (for 1, 2). Lower the sled" in report
+    assert report.count("Stop at a right angle at the knee") == 1  # each fix once

@@ -6,13 +6,15 @@ either way, [-1, 1]. ``and``/``or``/``not`` are monotone (min, max, negation), a
 rule's contribution is monotone in its premise, and the EMYCIN combination is
 monotone in each contribution, so combining lower bounds gives a lower bound and
 upper bounds an upper bound. If, within these bounds, no unanswered question can
-change which causes are reported or their order, the questionnaire may stop.
+change the top causes (``top_causes``: the first three at "possible" or above, in
+order), the questionnaire may stop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from .certainty import combine
@@ -22,6 +24,12 @@ from .rulebase import Evaluator, Rule, RuleBase
 from .strata import cycles
 
 Interval = tuple[float, float]
+
+# The top causes: the first TOP_COUNT causes whose certainty reaches TOP_FLOOR, in
+# rank order. The questionnaire stops once no answer left can change them; weaker
+# causes are still reported from the answers given, but not chased.
+TOP_COUNT = 3
+TOP_FLOOR = 0.4  # "possible" in every result view
 UNKNOWN: Interval = (0.0, 0.0)
 OPEN: Interval = (-1.0, 1.0)
 
@@ -121,4 +129,54 @@ def undecided_causes(rb: RuleBase, bounds: Bounds, threshold: float) -> set[str]
                 continue  # a tie that stays a tie is broken by id, the same way every time
             if not (alo > bhi or blo > ahi):
                 open_causes.update((a, b))
+    return open_causes
+
+
+def top_causes(
+    rb: RuleBase, beliefs: Mapping[str, float], count: int = TOP_COUNT, floor: float = TOP_FLOOR
+) -> list[str]:
+    """The first ``count`` causes at or above ``floor``, most certain first, ties by id
+    (the order every result uses)."""
+    found = [(c, beliefs.get(c, 0.0)) for c in rb.causes if beliefs.get(c, 0.0) >= floor]
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    return [cause for cause, _ in found[:count]]
+
+
+def unsettled_top(
+    rb: RuleBase,
+    bounds: Bounds,
+    top: list[str],
+    count: int = TOP_COUNT,
+    floor: float = TOP_FLOOR,
+) -> set[str]:
+    """Causes that could still change ``top`` (the current top causes) within
+    ``bounds``: two neighbours that could swap, a top cause that could fall below the
+    floor, and any other cause that could climb into the list. Empty: ``top`` is final.
+    """
+    beliefs = bounds.beliefs
+    open_causes: set[str] = set()
+
+    def at(cause: str) -> Interval:
+        return beliefs.get(cause, UNKNOWN)
+
+    for above, below in pairwise(top):
+        (alo, ahi), (blo, bhi) = at(above), at(below)
+        if alo == ahi == blo == bhi:
+            continue  # a tie that stays a tie is broken by id, the same way every time
+        if not alo > bhi:
+            open_causes.update((above, below))
+    if top and at(top[-1])[0] < floor:
+        open_causes.add(top[-1])
+    full = len(top) >= count
+    gate = at(top[-1])[0] if full else floor
+    for cause in rb.causes:
+        if cause in top:
+            continue
+        lo, hi = at(cause)
+        if full:
+            last = top[-1]
+            if hi > gate or (hi == gate and not (lo == hi == at(last)[1] and cause > last)):
+                open_causes.update((cause, last))
+        elif hi >= floor:
+            open_causes.add(cause)
     return open_causes

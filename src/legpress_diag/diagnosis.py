@@ -93,6 +93,46 @@ def _cause_dict(
     }
 
 
+# The article's advice for pain that keeps coming back: a break from the leg press
+# with the alternatives, then a return with the fixes. It closes the plan instead of
+# competing with the form fixes, since it is what to do if they are not enough.
+CLOSING_FIX = "rest_the_back_then_return"
+
+
+def build_plan(rb: RuleBase, causes: Sequence[tuple[Cause, float]]) -> list[dict[str, Any]]:
+    """One checklist of fixes for the reported causes, each fix once.
+
+    A fix's weight is the summed certainty of the causes that list it, so the fix
+    addressing most of the likely cause comes first; ties go to the order the causes
+    declare them in, most certain cause first. ``CLOSING_FIX``, when a cause lists
+    it, comes last.
+    """
+    declared: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for_causes: dict[str, list[str]] = {}
+    for cause, belief in causes:
+        for fix_id in cause.fixes:
+            declared.setdefault(fix_id, len(declared))
+            weight[fix_id] = weight.get(fix_id, 0.0) + belief
+            for_causes.setdefault(fix_id, []).append(cause.id)
+    ranked = sorted(
+        (f for f in weight if f != CLOSING_FIX), key=lambda f: (-round(weight[f], 9), declared[f])
+    )
+    if CLOSING_FIX in weight:
+        ranked.append(CLOSING_FIX)
+    return [
+        {
+            "fix": fix_id,
+            "title": rb.fixes[fix_id].title,
+            "how": rb.fixes[fix_id].how,
+            "for_causes": for_causes[fix_id],
+            "weight": round(weight[fix_id], 6),
+            "closing": fix_id == CLOSING_FIX,
+        }
+        for fix_id in ranked
+    ]
+
+
 def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
     return {
         "id": record_id,
@@ -100,6 +140,7 @@ def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
         "causes": [],
         "facts": {},
         "fixes": {},
+        "plan": [],
         "alternatives": [],
         "red_flags": [],
         "errors": [],
@@ -181,6 +222,7 @@ def diagnose_answers(
         for cause, _ in causes
         for f in cause.fixes
     }
+    result["plan"] = build_plan(rb, causes)
     result["alternatives"] = _alternatives(rb, causes, answers)
     result["status"] = "ok" if causes else "no_fault_found"
     if not causes:

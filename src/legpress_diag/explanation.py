@@ -14,7 +14,18 @@ from typing import Any
 
 from .answers import denormalize
 from .certainty import combination_steps
-from .conditions.ast import FactRef, leaves
+from .conditions.ast import (
+    And,
+    Compare,
+    Condition,
+    FactRef,
+    Includes,
+    Member,
+    Not,
+    Or,
+    Truth,
+    leaves,
+)
 from .engine import Reasoning
 from .rulebase import QuestionType, Rule, RuleBase
 
@@ -168,3 +179,102 @@ def explain_result(
     explainer = _Explainer(rb, reasoning)
     per_cause = {cause: explainer.cause(cause) for cause in causes}
     return per_cause, explainer.facts
+
+
+# --- Plain words for lifters: no rule ids, certainty factors or arithmetic.
+
+
+def strength(cf: float) -> str:
+    """How a rule's certainty factor reads in words."""
+    if cf >= 0.7:
+        return "points strongly to"
+    if cf >= 0.4:
+        return "points to"
+    if cf > 0:
+        return "hints at"
+    return "speaks strongly against" if cf <= -0.5 else "speaks against"
+
+
+def fact_strength(cf: float) -> str:
+    """How a rule that concludes a derived fact (a statement) reads in words."""
+    if cf >= 0.7:
+        return "means that"
+    if cf >= 0.4:
+        return "suggests that"
+    return "hints that" if cf > 0 else "speaks against the idea that"
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def conclusion_title(rb: RuleBase, derived: str) -> str:
+    """A cause's or fact's title, to stand in the middle of a sentence."""
+    known = rb.causes.get(derived) or rb.facts.get(derived)
+    return lower_first(known.title) if known is not None else derived.replace("_", " ")
+
+
+def topic(rb: RuleBase, question_id: str) -> str:
+    """A question's topic in a few words: its group ('hips_back' is 'hips and back')."""
+    question = rb.questions.get(question_id)
+    return question.group.replace("_", " and ") if question is not None else question_id
+
+
+def _leaf_phrase(rb: RuleBase, leaf: Any, negated: bool) -> str:
+    question = rb.questions[leaf.ref.name]
+    if isinstance(leaf, Truth):
+        return "a no" if negated else "a yes"
+    if isinstance(leaf, Compare) and question.type is QuestionType.NUMBER:
+        value, unit = float(leaf.value.value), f" {question.unit}" if question.unit else ""
+        words = {"<": "under", "<=": "of at most", ">": "over", ">=": "of at least"}
+        phrase = f"an answer {words.get(leaf.op, leaf.op)} {value:g}{unit}"
+        return f"not {phrase}" if negated else phrase
+    if isinstance(leaf, Compare):
+        label = f"'{question.label(str(leaf.value.value))}'"
+        return label if (leaf.op == "==") != negated else f"anything but {label}"
+    values = " or ".join(f"'{question.label(str(v.value))}'" for v in leaf.values)
+    if isinstance(leaf, Member):
+        negated = negated != leaf.negated
+    elif isinstance(leaf, Includes):
+        values = values.replace(" or ", " and ") if leaf.mode == "all" else values
+        return f"not {values}" if negated else values
+    return f"anything but {values}" if negated else values
+
+
+def _tests_of(
+    condition: Condition, question_id: str, negated: bool = False
+) -> list[tuple[Any, bool]]:
+    """Where a condition tests ``question_id``: (leaf, negated) pairs, left to right."""
+    if isinstance(condition, Not):
+        return _tests_of(condition.operand, question_id, not negated)
+    if isinstance(condition, And | Or):
+        return [t for op in condition.operands for t in _tests_of(op, question_id, negated)]
+    if isinstance(condition, FactRef) or condition.ref.name != question_id:
+        return []
+    return [(condition, negated)]
+
+
+def rule_sentence(rb: RuleBase, rule: Rule, question_id: str) -> str:
+    """One plain sentence: what an answer to ``question_id`` does through ``rule``."""
+    tests = _tests_of(rule.condition, question_id)
+    answer = " and ".join(dict.fromkeys(_leaf_phrase(rb, leaf, neg) for leaf, neg in tests))
+    others = [f"signs that {conclusion_title(rb, f)}" for f in sorted(rule.facts)]
+    others += [f"what you say about {topic(rb, q)}" for q in sorted(rule.questions - {question_id})]
+    together = f", together with {' and '.join(dict.fromkeys(others))}," if others else ""
+    verb = fact_strength(rule.cf) if rule.concludes in rb.facts else strength(rule.cf)
+    sentence = f"{answer[:1].upper()}{answer[1:]} here{together} {verb} "
+    sentence += f"{conclusion_title(rb, rule.concludes)}."
+    return f"{sentence} {rule.note.strip()}" if rule.note else sentence
+
+
+_HARM_WORDS = ("disc", "stress", "strain", "load", "injur", "unstable", "pressure", "rounds")
+
+
+def why_it_hurts(explanation: str) -> str:
+    """One sentence of a cause's explanation that says why it hurts: the first that
+    speaks of discs, stress, strain, load or injury; else the first sentence."""
+    sentences = [s.strip() for s in explanation.replace("\n", " ").split(". ") if s.strip()]
+    if not sentences:
+        return ""
+    chosen = next((s for s in sentences if any(w in s.lower() for w in _HARM_WORDS)), sentences[0])
+    return chosen if chosen.endswith(".") else chosen + "."

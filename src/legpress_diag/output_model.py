@@ -26,6 +26,23 @@ class FixOut(_Out):
     how: str
 
 
+class PlanStepOut(_Out):
+    """One step of the plan: a fix, once, however many causes list it."""
+
+    fix: str = Field(description="the fix's id")
+    title: str
+    how: str
+    for_causes: list[str] = Field(description="the reported causes this fix addresses, by rank")
+    weight: float = Field(
+        description="the summed certainty of those causes: how much of the likely cause "
+        "this fix addresses; the plan is ordered by it (ties: the rule base's order)"
+    )
+    closing: bool = Field(
+        description="true for the closing step: if it keeps hurting, a break from the leg "
+        "press with the alternatives, then a return with the fixes"
+    )
+
+
 class BecauseOut(_Out):
     question: str
     answer: str | int | float | list[str]
@@ -123,6 +140,11 @@ class DiagnosisOut(_Out):
         description="reasoning behind each derived fact the causes use"
     )
     fixes: dict[str, FixOut] = Field(description="how to do each fix the causes list, once")
+    plan: list[PlanStepOut] = Field(
+        default_factory=list,
+        description="what to do first: every fix once, the one addressing most of the likely "
+        "cause first, the break-and-return step last; empty unless the status is 'ok'",
+    )
     alternatives: list[AlternativeOut]
     red_flags: list[RedFlagOut]
     errors: list[ProblemOut]

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
-from .bounds import belief_bounds, undecided_causes
+from .bounds import belief_bounds, top_causes, unsettled_top
+from .conditions.ast import Compare, leaves
 from .engine import infer
+from .explanation import conclusion_title, rule_sentence
 from .rulebase import FlagLevel, Question, QuestionType, RuleBase, Screen
 from .safety import ScreenOutcome, screen
 
@@ -175,16 +178,37 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         if filtering is not None:
             return Ask(filtering, len(state.history) + 1)
         if free and state.history:
-            return Stop("settled", "nothing else you could tell me would change this")
+            return Stop("settled", "nothing else you could tell me would change the main causes")
         return Stop("exhausted", "every question that matters has been asked")
-    return Ask(rb.questions[_pick(rb, state, candidates, beliefs)], len(state.history) + 1)
+    return Ask(rb.questions[_pick(rb, state, candidates, free)], len(state.history) + 1)
+
+
+def prompts_left(rb: RuleBase, state: SessionState) -> int:
+    """About how many prompts are left, this one included: the safety screen's own
+    (for someone with no warning sign), then the questions that could still change
+    the main causes (most of them usually are), plus one for the gym's equipment when
+    alternatives will be suggested."""
+    steps = _screen_steps(rb, state)
+    if steps:
+        return len(steps) + _FIRST_ESTIMATE
+    free = _free_questions(rb, state)
+    beliefs = infer(rb, state.answers, trace=False).beliefs
+    open_questions = len(relevant_questions(rb, state, free, beliefs))
+    filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
+    return max(1, open_questions + filtering)
+
+
+# Questions after the screen for a lifter who has said nothing yet: the median of the
+# lifter vignettes (tests/vignettes/lifters.yaml), checked by a test.
+_FIRST_ESTIMATE = 18
 
 
 def _alternative_question(
     rb: RuleBase, state: SessionState, beliefs: Mapping[str, float]
 ) -> Question | None:
     """Questions that only filter alternatives (equipment, 'unless' conditions) are asked
-    last, and only when the result will suggest alternatives."""
+    last, and only when the result will suggest alternatives; an 'unless' question is
+    not asked for an alternative the gym's equipment already rules out."""
     threshold = rb.settings.report_threshold
     suggested = {
         alt
@@ -194,8 +218,12 @@ def _alternative_question(
     }
     if not suggested:
         return None
-    wanted = [rb.settings.equipment_question] if rb.settings.equipment_question else []
+    equipment = rb.settings.equipment_question
+    wanted = [equipment] if equipment else []
+    have = state.answers.get(equipment) if equipment else None
     for alt in sorted(suggested):
+        if have is not None and not set(rb.alternatives[alt].needs) <= have:
+            continue
         wanted += sorted(rb.alternatives[alt].unless_questions)
     for qid in wanted:
         if qid is not None and qid in rb.questions and qid not in state.asked:
@@ -209,30 +237,26 @@ def relevant_questions(
     free: frozenset[str],
     beliefs: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """Unasked questions that could still change the result, with a weight each.
+    """Unasked questions that could still change the main causes (``bounds.top_causes``),
+    with a weight each: the summed certainty factors of the rules they could still move.
 
     ``beliefs`` are the current beliefs, when the caller has them already."""
-    threshold = rb.settings.report_threshold
+    current = beliefs if beliefs is not None else infer(rb, state.answers, trace=False).beliefs
     bounds = belief_bounds(rb, state.answers, free)
-    open_causes = undecided_causes(rb, bounds, threshold)
+    open_causes = unsettled_top(rb, bounds, top_causes(rb, current))
     if not open_causes:
         return {}
     feeding = _feeding(rb, open_causes)
-    current = beliefs if beliefs is not None else infer(rb, state.answers, trace=False).beliefs
     premise_threshold = rb.settings.premise_threshold
     weights: dict[str, float] = {}
     for rule in rb.rules:
         if rule.concludes not in feeding:
             continue
         low, high = bounds.premises.get(rule.id, (0.0, 0.0))
-        if low == high or (high <= premise_threshold and rule.cf > 0 and low <= premise_threshold):
-            continue  # this rule cannot change any more, whatever is answered
-        # Causes that already have evidence count triple: they are what is in play.
-        in_play = 1.0 + 2.0 * max(
-            0.0, *(current.get(c, 0.0) for c in _downstream(rb, rule.concludes))
-        )
+        if low == high or high <= premise_threshold:
+            continue  # this rule cannot change any more, or never fire, whatever is answered
         for question in rule.questions & free:
-            weights[question] = weights.get(question, 0.0) + abs(rule.cf) * in_play
+            weights[question] = weights.get(question, 0.0) + abs(rule.cf)
     return weights
 
 
@@ -248,40 +272,70 @@ def _feeding(rb: RuleBase, targets: set[str]) -> set[str]:
     return seen
 
 
-def _downstream(rb: RuleBase, derived: str) -> set[str]:
-    """``derived`` and every cause it can influence through the rules."""
-    memo: dict[str, set[str]] = rb.cache.setdefault("downstream", {})
-    if derived not in memo:
-        seen, stack = {derived}, [derived]
-        while stack:
-            for rule in rb.rules_by_fact.get(stack.pop(), ()):
-                if rule.concludes not in seen:
-                    seen.add(rule.concludes)
-                    stack.append(rule.concludes)
-        memo[derived] = {d for d in seen if d in rb.causes} | {derived}
-    return memo[derived]
+def _openness(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> float:
+    """How far the main causes are from settled: the summed width of the belief
+    intervals of the causes that could still change them (0: settled)."""
+    bounds = belief_bounds(rb, answers, free)
+    top = top_causes(rb, infer(rb, answers, trace=False).beliefs)
+    return sum(
+        high - low
+        for cause in unsettled_top(rb, bounds, top)
+        for low, high in (bounds.beliefs.get(cause, (0.0, 0.0)),)
+    )
+
+
+def sample_answers(rb: RuleBase, question: Question) -> list[Any]:
+    """One answer of each kind the rules tell apart, to look ahead with: yes and no,
+    each choice, none or each one of a multi-choice, and a number on each side of
+    every threshold the rules compare it with."""
+    if question.type is QuestionType.YES_NO:
+        return [True, False]
+    if question.type is QuestionType.CHOICE:
+        return list(question.choice_values)
+    if question.type is QuestionType.MULTI:
+        return [frozenset(), *(frozenset({v}) for v in question.choice_values)]
+    cuts = sorted(
+        {
+            float(leaf.value.value)
+            for rule in rb.rules_by_question.get(question.id, ())
+            for leaf in leaves(rule.condition)
+            if isinstance(leaf, Compare) and leaf.ref.name == question.id
+        }
+    )
+    low = question.minimum if question.minimum is not None else min(cuts, default=0.0) - 1
+    high = question.maximum if question.maximum is not None else max(cuts, default=0.0) + 1
+    points = [low, *cuts, high]
+    # The middle of each stretch between thresholds, and each threshold itself.
+    return sorted({*cuts, *((a + b) / 2 for a, b in pairwise(points))})
 
 
 def _pick(
-    rb: RuleBase, state: SessionState, weights: dict[str, float], beliefs: Mapping[str, float]
+    rb: RuleBase, state: SessionState, weights: dict[str, float], free: frozenset[str]
 ) -> str:
+    """Until something points somewhere, questions follow the coach's (declared)
+    order. Then the question whose answer, on average over its possible answers,
+    leaves the main causes closest to settled goes next; ties go to the topic at hand,
+    then to the declared order."""
     order = {q: i for i, q in enumerate(rb.questions)}
     last = rb.questions.get(state.history[-1]) if state.history else None
     last_group = last.group if last is not None else None
-    same_group = [q for q in weights if rb.questions[q].group == last_group]
-    if same_group:
-        return min(same_group, key=lambda q: order[q])  # finish the topic at hand, in order
+    beliefs = infer(rb, state.answers, trace=False).beliefs
     if not any(beliefs.get(cause, 0.0) > 0.0 for cause in rb.causes):
-        return min(weights, key=lambda q: order[q])  # nothing in play yet: the coach's order
-    # The group holding the most telling question goes next (ties: declared order);
-    # within it, questions come in declared order so the talk flows like a coach's.
-    best = max(weights, key=lambda q: (weights[q], -order[q]))
-    group = rb.questions[best].group
-    return min((q for q in weights if rb.questions[q].group == group), key=lambda q: order[q])
+        return min(weights, key=lambda q: order[q])
+
+    def score(qid: str) -> tuple[float, bool, int]:
+        rest = free - {qid}
+        values = sample_answers(rb, rb.questions[qid])
+        mean = sum(_openness(rb, {**state.answers, qid: v}, rest) for v in values) / len(values)
+        return (round(mean, 6), rb.questions[qid].group != last_group, order[qid])
+
+    return min(weights, key=score)
 
 
 def why_asked(rb: RuleBase, question_id: str) -> list[str]:
-    """Plain sentences: which rules use this answer and which causes they lead to."""
+    """Plain sentences, one per rule that reads this answer: what an answer points to,
+    in the question's and the cause's own words. No rule ids or numbers: those are in
+    ``legpress-diag rules explain`` and the JSON."""
     lines = []
     if question_id.startswith(SCREEN_PREFIX):
         return [
@@ -295,21 +349,22 @@ def why_asked(rb: RuleBase, question_id: str) -> list[str]:
             f"It screens for a warning sign: {flag.title.lower()} ({flag.level.value} level)."
         )
     for rule in rb.rules_by_question.get(question_id, ()):
-        target = rule.concludes
-        title = rb.causes[target].title if target in rb.causes else rb.facts[target].title
-        direction = "points to" if rule.cf > 0 else "speaks against"
-        lines.append(
-            f"'{rule.condition_text}' {direction} {title.lower()} "
-            f"(rule {rule.id}, cf {rule.cf:+g})."
-        )
-        if target in rb.facts:
+        lines.append(rule_sentence(rb, rule, question_id))
+        if rule.concludes in rb.facts:
             downstream = sorted(
                 {
-                    rb.causes[r.concludes].title.lower()
-                    for r in rb.rules_by_fact.get(target, ())
+                    conclusion_title(rb, r.concludes)
+                    for r in rb.rules_by_fact.get(rule.concludes, ())
                     if r.concludes in rb.causes
                 }
             )
             if downstream:
                 lines.append(f"  That in turn bears on: {', '.join(downstream)}.")
-    return lines or ["No rule uses this answer; it is kept for your records."]
+    filters = question_id == rb.settings.equipment_question or any(
+        question_id in alt.unless_questions for alt in rb.alternatives.values()
+    )
+    if filters and not lines:
+        return ["It picks the exercises to suggest instead: only ones you can do where you train."]
+    return lines or [
+        "Nothing in the diagnosis depends on this answer; it is kept for your records."
+    ]

@@ -170,7 +170,7 @@ def _stop(
 def _run(
     rb: RuleBase, view: QuestionnaireView, state: SessionState, holder: list[SessionState]
 ) -> SessionState:
-    from ..questionnaire import Ask, next_step, record_answer, why_asked
+    from ..questionnaire import Ask, next_step, prompts_left, record_answer, why_asked
     from ..replies import parse_reply
 
     pending: str | None = None  # after 'back', ask the undone question again
@@ -184,7 +184,7 @@ def _run(
             view.stopped(step)
             return state
         question = step.question
-        view.question(step)
+        view.question(step, step.number - 1 + prompts_left(rb, state))
         while True:
             view.prompt()
             reply = parse_reply(question, _read_line())
@@ -253,18 +253,22 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
             return
         if not words or words[0] in ("quit", "q", "exit"):
             return
+        detail = "--detail" in words[1:]
+        if words[0] == "how" and detail:
+            words = [w for w in words if w != "--detail"]
         if words[0] == "how" and len(words) == 2 and words[1] in causes:
-            view.how(result, causes[words[1]])
+            view.how(result, causes[words[1]], detail)
         elif (
             words[0] == "how"
             and len(words) == 2
             and words[1].isdigit()
             and 1 <= int(words[1]) <= len(causes)
         ):
-            view.how(result, result["causes"][int(words[1]) - 1])
+            view.how(result, result["causes"][int(words[1]) - 1], detail)
         else:
             view.invalid(
-                f"type 'how CAUSE' with one of: {', '.join(causes)}; or press Enter to finish"
+                f"type 'how N' (1 to {len(causes)}), 'how --detail N' for the rules, "
+                "or press Enter to finish"
             )
 
 

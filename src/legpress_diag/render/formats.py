@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import textsafe
+from ..explanation import why_it_hurts
 from ..safety import INCOMPLETE_WARNING
 
 if TYPE_CHECKING:
@@ -116,6 +117,20 @@ def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> I
 SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format
 
 
+def markdown_plan(r: dict[str, Any]) -> list[str]:
+    """The plan as a Markdown checklist: each fix once, the break-and-return step last."""
+    md = textsafe.markdown
+    if not r.get("plan"):
+        return []
+    ranks = {c["id"]: str(c["rank"]) for c in r["causes"]}
+    lines = ["### Your plan, first things first", ""]
+    for step in r["plan"]:
+        causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
+        lead = "Then, if it keeps hurting: " if step["closing"] else ""
+        lines.append(f"- [ ] {lead}**{md(step['title'])}** (for {causes}). {md(step['how'])}")
+    return [*lines, ""]
+
+
 def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
     """One result as Markdown; ``heading`` replaces the default "Record ID: status".
 
@@ -134,11 +149,12 @@ def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | N
         # The referral's own words come before anything about form.
         lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
     lines += [f"- warning: {md(w['message'])}" for w in r["warnings"] if w["key"] == SCREEN_WARNING]
+    lines += markdown_plan(r)
     for cause in r["causes"]:
         c = cause["certainty"]
         lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
         lines.append("")
-        lines.append(md(cause["explanation"], line_start=True))
+        lines.append(md(why_it_hurts(cause["explanation"]), line_start=True))
         lines.append("")
         because = cause["reasoning"]["because"]
         if because:
@@ -147,8 +163,6 @@ def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | N
             )
             lines.append(f"Because you said: {said}")
             lines.append("")
-        for fix in cause["fixes"]:
-            lines.append(f"- [ ] **{md(fix['title'])}.** {md(r['fixes'][fix['id']]['how'])}")
         lines.append("")
     if r["alternatives"]:
         lines.append("### Alternatives")

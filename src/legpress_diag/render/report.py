@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from .. import textsafe
-from ..explanation import rule_by_id
+from ..explanation import conclusion_title, lower_first, rule_by_id, strength, why_it_hurts
 from ..rulebase import RuleBase
 from .formats import bar, certainty_word, markdown_one, question_text
 
@@ -43,6 +43,44 @@ def how_lines(
     return lines
 
 
+def plain_how_lines(
+    result: dict[str, Any], cause: dict[str, Any], rb: RuleBase | None = None
+) -> list[str]:
+    """Which answers led to a cause, in words a lifter reads: no rule ids, certainty
+    factors or arithmetic (those are in ``how_lines``, for coaches)."""
+    reasoning = cause["reasoning"]
+    words = {b["question"]: b["in_words"] for b in reasoning["because"]}
+    rules = rule_by_id(rb) if rb is not None else {}
+
+    def said(step: dict[str, Any]) -> str:
+        answers = [
+            f"{lower_first(question_text(q, rb))}: {words.get(q, a)}"
+            for q, a in step["answers"].items()
+        ]
+        facts = [f"that {_title(rb, f)}" for f in step["facts"]]
+        return "; ".join(answers + facts)
+
+    lines = []
+    for step in reasoning["rules"]:
+        known = rules.get(step["rule"])
+        verb = strength(step["cf"]) + " this" if known is None or rb is None else ""
+        if known is not None and rb is not None:
+            verb = strength(known.cf) + " this"
+        lines.append(f"- You said {said(step)}. That {verb}.")
+    for fact in reasoning["facts"]:
+        for step in result["facts"][fact]["rules"]:
+            lines.append(
+                f"- {_title(rb, fact)[:1].upper()}{_title(rb, fact)[1:]}, "
+                f"because you said {said(step)}."
+            )
+    lines.append(f"All together: {certainty_word(cause['certainty'])}.")
+    return lines
+
+
+def _title(rb: RuleBase | None, derived: str) -> str:
+    return conclusion_title(rb, derived) if rb is not None else derived.replace("_", " ")
+
+
 def markdown_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
     md = textsafe.markdown
     identity = result["rulebase"]
@@ -54,10 +92,15 @@ def markdown_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
         markdown_one(result, rb, heading=f"Result: {md(result['status'])}"),
     ]
     for cause in result["causes"]:
+        parts += [f"### In plain words: {md(cause['title'])}", ""]
+        parts += [
+            f"- {md(line[2:])}" if line.startswith("- ") else md(line, line_start=True)
+            for line in plain_how_lines(result, cause, rb)
+        ] + [""]
         # The fence is longer than any backtick run in the reasoning (rule notes are
         # free text), so no line of it can close the block early.
         parts += [
-            f"### How: {md(cause['title'])}",
+            f"### For a coach, the rules behind: {md(cause['title'])}",
             "",
             *textsafe.fenced("\n".join(how_lines(result, cause, rb)), "text"),
             "",
@@ -89,6 +132,16 @@ def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
             f'<div class="flag"><strong>{e(flag["level"].upper())}: {e(flag["title"])}</strong>'
             f"<p>{e(flag['advice'])}</p></div>"
         )
+    if result.get("plan"):
+        ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+        steps = "".join(
+            f"<li>&#9744; {'Then, if it keeps hurting: ' if s['closing'] else ''}"
+            f"<strong>{e(s['title'])}</strong>"
+            f" (for {e(', '.join(ranks[c] for c in s['for_causes']))})."
+            f" {e(s['how'])}</li>"
+            for s in result["plan"]
+        )
+        body.append(f"<h2>Your plan, first things first</h2><ol>{steps}</ol>")
     for cause in result["causes"]:
         c = cause["certainty"]
         reasoning = "\n".join(how_lines(result, cause, rb))
@@ -96,15 +149,10 @@ def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
             f"{e(question_text(b['question'], rb))} <em>{e(str(b['in_words']))}</em>"
             for b in cause["reasoning"]["because"]
         )
-        how = result["fixes"]
-        fixes = "".join(
-            f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(how[f['id']]['how'])}</li>"
-            for f in cause["fixes"]
-        )
         body.append(
             f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>'
             f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
-            f"<p>{e(cause['explanation'])}</p><p>Because you said: {because}</p><ul>{fixes}</ul>"
+            f"<p>{e(why_it_hurts(cause['explanation']))}</p><p>Because you said: {because}</p>"
             f"<details><summary>How this was concluded</summary><pre>{e(reasoning)}</pre>"
             "</details></div>"
         )

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..explanation import why_it_hurts
 from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
 from .console import plain, safe
 
@@ -64,20 +65,17 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
                 f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
             )
             # Cells as Text, not str: a str cell would be read as rich markup.
+            title = Text.assemble(
+                plain(cause["title"]), "\n", (plain(why_it_hurts(cause["explanation"])), "dim")
+            )
             table.add_row(
                 str(cause["rank"]),
-                safe(cause["title"]),
+                title,
                 f"{bar(c)} {c:.2f} {certainty_word(c)}",
                 safe(said),
             )
         parts.append(table)
-        if detailed:
-            for cause in result["causes"]:
-                fixes = "\n".join(
-                    f"  [ ] {fix['title']}: {result['fixes'][fix['id']]['how']}"
-                    for fix in cause["fixes"]
-                )
-                parts.append(safe(f"{cause['title']}\n{fixes}", newlines=True))
+        parts += plan_lines(result, detailed)
     if result["alternatives"]:
         alts = ", ".join(a["title"] for a in result["alternatives"])
         parts.append(Text.assemble(("Alternatives: ", "bold"), plain(alts)))
@@ -96,6 +94,23 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
         ),
         soft_wrap=False,  # wrap inside the box rather than cut: safety text is never lost
     )
+
+
+def plan_lines(result: dict[str, Any], detailed: bool = False) -> list[Text]:
+    """The plan as numbered lines, each fix once; ``detailed`` adds how to do each."""
+    if not result.get("plan"):
+        return []
+    ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+    lines = [Text("Plan, first things first:", style="bold")]
+    for number, step in enumerate(result["plan"], 1):
+        causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
+        lead = "then, if it keeps hurting: " if step["closing"] else ""
+        lines.append(
+            Text.assemble(f"{number}. {lead}", (plain(step["title"]), "bold"), f" (for {causes})")
+        )
+        if detailed:
+            lines.append(safe(f"   {step['how']}", newlines=True))
+    return lines
 
 
 def render_results(console: Console, results: Iterable[dict[str, Any]]) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
+from ..explanation import why_it_hurts
 from ..questionnaire import Ask, Stop
-from ..render.formats import bar, certainty_word, question_text
-from ..render.report import how_lines
+from ..render.formats import certainty_word
+from ..render.report import how_lines, plain_how_lines
 from ..rulebase import QuestionType, RuleBase
 from .console import plain, safe
 from .diagnosis_view import flag_panel
@@ -32,7 +34,8 @@ class QuestionnaireView:
             )
         )
 
-    def question(self, step: Ask) -> None:
+    def question(self, step: Ask, about: int | None = None) -> None:
+        """``about``: the estimated number of prompts in all, shown as "of about M"."""
         q = step.question
         group = q.group.replace("_", " ")
         lines = [safe(q.text, "bold", newlines=True)]
@@ -42,7 +45,8 @@ class QuestionnaireView:
             for i, (value, label) in enumerate(q.choices, 1):
                 lines.append(safe(f"  {i}. {label}  ({value})"))
         self.prompts.print()
-        self.prompts.print(safe(f"Question {step.number} · {group}", "cyan"))
+        total = f" of about {max(about, step.number)}" if about is not None else ""
+        self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))
         for line in lines:
             self.prompts.print(line)
         self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
@@ -80,73 +84,98 @@ class QuestionnaireView:
                     Text("For the clinician: form faults your answers point to", style="bold")
                 )
                 for cause in result["causes"]:
-                    self._cause(cause, result["fixes"])
+                    self._cause_line(cause)
             return
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
             for note in result["notes"]:
                 out.print(safe(note, newlines=True))
             return
-        out.print(Text("What is most likely behind the pain", style="bold underline"))
-        for cause in result["causes"]:
-            self._cause(cause, result["fixes"])
         self.last_result = result
-        if result["alternatives"]:
-            out.print()
-            out.print(Text("Exercises to use instead while your back settles", style="bold"))
-            for alt in result["alternatives"]:
-                out.print(
-                    Text.assemble(
-                        ("  • ", ""),
-                        (plain(alt["title"]), "bold"),
-                        plain(f": {alt['why']}", newlines=True),
-                    )
-                )
-                for variation in alt["variations"]:
-                    out.print(safe(f"      - {variation}", newlines=True))
+        self._plan(result)
+        out.print()
+        out.print(Text("Why it hurts, most likely first", style="bold underline"))
+        for cause in result["causes"]:
+            self._cause_line(cause)
         for note in result["notes"]:
             out.print(safe(note, "dim", newlines=True))
 
-    def how_hint(self, result: dict[str, Any]) -> None:
-        ids = ", ".join(c["id"] for c in result["causes"])
-        self.prompts.print(
-            safe(
-                f"Type 'how CAUSE' for the full reasoning ({ids}), or press Enter to finish.", "dim"
-            )
-        )
-
-    def _cause(self, cause: dict[str, Any], fixes: dict[str, Any]) -> None:
+    def _plan(self, result: dict[str, Any]) -> None:
+        """The plan: each fix once, most of the likely cause first; the break last."""
         out = self.results
+        ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+        out.print(Text("Your plan: what to do first", style="bold underline"))
+        steps = [s for s in result["plan"] if not s["closing"]]
+        for number, step in enumerate(steps, 1):
+            out.print()
+            causes = ", ".join(ranks[c] for c in step["for_causes"])
+            label = "cause" if len(step["for_causes"]) == 1 else "causes"
+            out.print(
+                Text.assemble(
+                    f"{number}. ", (plain(step["title"]), "bold"), (f"  ({label} {causes})", "dim")
+                )
+            )
+            out.print(_indent(safe(step["how"], newlines=True), 3))
+        closing = [s for s in result["plan"] if s["closing"]]
+        if closing or result["alternatives"]:
+            out.print()
+            title = closing[0]["title"] if closing else "If it keeps hurting"
+            out.print(Text.assemble(("Then: ", "bold"), (plain(title), "bold")))
+            if closing:
+                out.print(_indent(safe(closing[0]["how"], newlines=True), 3))
+        if result["alternatives"]:
+            out.print(_indent(Text("Instead of the leg press, meanwhile:"), 3))
+            for alt in result["alternatives"]:
+                out.print(
+                    _indent(
+                        Text.assemble(
+                            ("• ", ""), (plain(alt["title"]), "bold"), plain(f": {alt['why']}")
+                        ),
+                        5,
+                    )
+                )
+                for variation in alt["variations"]:
+                    out.print(_indent(safe(f"- {variation}", newlines=True), 7))
+
+    def _cause_line(self, cause: dict[str, Any]) -> None:
         c = cause["certainty"]
-        out.print()
-        out.print(
+        self.results.print(
             Text.assemble(
                 f"{cause['rank']}. ",
                 (plain(cause["title"]), "bold"),
-                "  ",
-                (bar(c), "green"),
-                f" {certainty_word(c)} ({c:.2f})",
+                (f" ({certainty_word(c)})", "green"),
             )
         )
-        said = "; ".join(
-            f"{question_text(b['question'], self.rb)}: {b['in_words']}"
-            for b in cause["reasoning"]["because"]
-        )
-        if said:
-            out.print(safe(f"   Because you said: {said}", "italic"))
-        for fix in cause["fixes"]:
-            out.print(
-                Text.assemble(
-                    "   [ ] ",
-                    (plain(fix["title"]), "bold"),
-                    plain(f": {fixes[fix['id']]['how']}", newlines=True),
-                )
-            )
+        why = why_it_hurts(cause["explanation"])
+        if why:
+            self.results.print(_indent(safe(why, "italic", newlines=True), 3))
 
-    def how(self, result: dict[str, Any], cause: dict[str, Any]) -> None:
-        self.results.print(safe(f"How '{cause['id']}' was concluded", "bold"))
-        for line in how_lines(result, cause, self.rb):
+    def how_hint(self, result: dict[str, Any]) -> None:
+        count = len(result["causes"])
+        self.prompts.print(
+            safe(
+                f"Type 'how N' (1 to {count}) to see which of your answers led to a cause, "
+                "'how --detail N' for the rules and numbers behind it, or press Enter to finish.",
+                "dim",
+            )
+        )
+
+    def how(self, result: dict[str, Any], cause: dict[str, Any], detail: bool = False) -> None:
+        """Which answers led to a cause, in plain words; with ``detail``, the rules,
+        premises and certainty arithmetic, for a coach."""
+        if detail:
+            self.results.print(safe(f"How '{cause['id']}' was concluded", "bold"))
+            for line in how_lines(result, cause, self.rb):
+                self.results.print(safe(line, newlines=True))
+            return
+        self.results.print(safe(f"Why I think: {cause['title']}", "bold"))
+        for line in plain_how_lines(result, cause, self.rb):
             self.results.print(safe(line, newlines=True))
+
+
+def _indent(renderable: Any, left: int) -> Padding:
+    """Indented text that wraps under itself, with no padding spaces at line ends."""
+    return Padding(renderable, (0, 0, 0, left), expand=False)
 
 
 def answer_hint(question: Any) -> str:
