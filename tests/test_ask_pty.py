@@ -53,7 +53,14 @@ def answer_all(
         qid = question_by_text(child.match.group(2))
         asked.append(qid)
         child.expect("> ")
-        question = bundled_rulebase().questions.get(qid)
+        rb = bundled_rulebase()
+        question = rb.questions.get(qid)
+        screen = rb.screens.get(qid.removeprefix("screen:"))
+        if screen is not None and screen.style == "pick":
+            # A checklist: tick the items answered 'y' (by name), the rest are 'no'.
+            ticked = [q for q in screen.question_ids if answers.get(q) == "y"]
+            child.sendline(answers.get(qid, ", ".join(ticked)))
+            continue
         kind = question.type.value if question is not None else "yes_no"
         child.sendline(answers.get(qid, default_yes_no if kind == "yes_no" else "?"))
 

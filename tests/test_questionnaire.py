@@ -181,3 +181,55 @@ def test_an_unsure_age_is_read_at_both_ends_of_its_range(rb: RuleBase) -> None:
     assert flags["fracture_risk_after_trauma"].unsure
     assert flags["fracture_risk_after_trauma"].level.value == "clinician"
     assert ("age_years", "unsure") in flags["fracture_risk_after_trauma"].because
+
+
+def _to_checklist(rb: RuleBase) -> tuple[SessionState, Ask]:
+    """Past the screen, answering pain questions until the form checklist comes up."""
+    state = past_safety(rb)
+    for _ in range(10):
+        step = next_step(rb, state)
+        assert isinstance(step, Ask)
+        if step.question.id == "screen:what_happens_in_a_set":
+            return state, step
+        value = frozenset({"lower_back"}) if step.question.id == "pain_location" else None
+        state = record_answer(rb, state, step.question.id, value)
+    raise AssertionError("the checklist never came up")
+
+
+def test_the_form_checklist_ticks_yes_marks_unsure_and_leaves_no(rb: RuleBase) -> None:
+    state, step = _to_checklist(rb)
+    items = rb.screens["what_happens_in_a_set"].question_ids
+    assert [q for q, _ in step.question.choices] == list(items)
+    reply = parse_reply(step.question, "1, ?6, butt")
+    assert reply.kind == "answer"
+    state = record_answer(rb, state, step.question.id, reply.value)
+    assert state.answers["pelvis_tucks_under"] is True
+    assert state.answers["butt_lifts_off_seat"] is True
+    assert "heels_lift" not in state.answers and "heels_lift" in state.skipped  # ?6
+    assert state.answers["knees_cave_in"] is False  # not ticked: no
+    # The checklist is asked once; its items are never asked one by one afterwards.
+    for _ in range(30):
+        step = next_step(rb, state)
+        if not isinstance(step, Ask):
+            break
+        assert step.question.id not in items and not step.question.id.startswith("screen:")
+        state = record_answer(rb, state, step.question.id, None)
+    undone_state, undone = state.undo()
+    while undone is not None and undone != "screen:what_happens_in_a_set":
+        undone_state, undone = undone_state.undo()
+    assert undone == "screen:what_happens_in_a_set"
+    assert not set(items) & (set(undone_state.answers) | undone_state.skipped)
+
+
+def test_a_question_mark_on_the_checklist_asks_each_item(rb: RuleBase) -> None:
+    state, step = _to_checklist(rb)
+    assert parse_reply(step.question, "?").kind == "skip"
+    state = record_answer(rb, state, step.question.id, None)
+    step = next_step(rb, state)
+    assert isinstance(step, Ask)
+    assert step.question.id in rb.screens["what_happens_in_a_set"].question_ids
+
+
+def test_unsure_marks_are_only_for_checklists(rb: RuleBase) -> None:
+    reply = parse_reply(rb.questions["pain_location"], "?1")
+    assert reply.kind in ("invalid", "skip")  # never an answer holding a "?" value

@@ -531,12 +531,15 @@ def _screens(
     flags: dict[str, SafetyFlag],
     merged: Merged,
 ) -> dict[str, Screen]:
-    """Screens group safety questions; each must be a yes/no question some flag reads."""
+    """Screens group yes/no questions: an any_of screen holds safety questions (some
+    flag reads each), a pick screen holds form questions (no flag reads any: a warning
+    sign is never inferred from an item left unpicked)."""
     flagged = {q for flag in flags.values() for q in flag.questions}
     screens: dict[str, Screen] = {}
     taken: dict[str, str] = {}
     for ident, e in entries.items():
         sc: m.ScreenModel = e.model
+        safety_screen = sc.style == "any_of"
         for qid in sc.items:
             span = e.file.document.span_for((*e.key_path, "items", qid))
             question = questions.get(qid)
@@ -547,14 +550,15 @@ def _screens(
                     span,
                     did_you_mean(qid, questions),
                 )
-            elif question.type is not QuestionType.YES_NO or qid not in flagged:
+            elif question.type is not QuestionType.YES_NO or (qid in flagged) != safety_screen:
+                kind = "of a safety flag" if safety_screen else "that no safety flag reads"
                 merged.error(
                     "LP206",
-                    f"screen '{ident}' lists '{qid}', which is not a yes/no question of a "
-                    "safety flag",
+                    f"screen '{ident}' ({sc.style}) lists '{qid}', which is not a yes/no "
+                    f"question {kind}",
                     span,
-                    "a screen answers 'no' for every item at once, so it may hold only "
-                    "yes/no questions that safety flags read",
+                    "an any_of screen holds the safety screen's yes/no questions; a pick "
+                    "screen holds yes/no form questions",
                 )
             elif qid in taken:
                 merged.error(
@@ -564,5 +568,7 @@ def _screens(
                 )
             else:
                 taken[qid] = ident
-        screens[ident] = Screen(ident, sc.text, tuple(sc.items.items()), sc.help, e.span)
+        screens[ident] = Screen(
+            ident, sc.text, tuple(sc.items.items()), sc.help, e.span, style=sc.style
+        )
     return screens

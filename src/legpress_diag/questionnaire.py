@@ -65,6 +65,25 @@ class SessionState:
             )
         return replace(self, opened=self.opened | {screen.id}, history=history)
 
+    def pick(
+        self, screen: Screen, picked: frozenset[str], unsure: frozenset[str] = frozenset()
+    ) -> SessionState:
+        """A checklist answered: the picked items "yes", the ``unsure`` ones unknown
+        (skipped), the others it still lists "no"."""
+        key = SCREEN_PREFIX + screen.id
+        history = (*tuple(q for q in self.history if q != key), key)
+        items = [q for q in screen.question_ids if q not in self.asked]
+        fresh = {q: q in picked for q in items if q not in unsure}
+        skipped = self.skipped | (unsure & set(items))
+        cleared = (*self.cleared, (key, tuple(items)))
+        return replace(
+            self,
+            answers={**self.answers, **fresh},
+            skipped=skipped,
+            history=history,
+            cleared=cleared,
+        )
+
     def undo(self) -> tuple[SessionState, str | None]:
         """Forget the last answer given in this session; returns its question id."""
         undoable = [q for q in self.history if q not in self.prefilled]
@@ -79,7 +98,10 @@ class SessionState:
             undone = {q for key, items in self.cleared if key == last for q in items}
             answers = {k: v for k, v in self.answers.items() if k not in undone}
             cleared = tuple(entry for entry in self.cleared if entry[0] != last)
-            return replace(self, answers=answers, history=history, cleared=cleared), last
+            skipped = self.skipped - undone
+            return replace(
+                self, answers=answers, skipped=skipped, history=history, cleared=cleared
+            ), last
         answers = {k: v for k, v in self.answers.items() if k != last}
         return replace(self, answers=answers, skipped=self.skipped - {last}, history=history), last
 
@@ -125,12 +147,38 @@ def screen_question(screen_: Screen, state: SessionState) -> Question:
     )
 
 
+def checklist_question(screen_: Screen, state: SessionState, rb: RuleBase) -> Question:
+    """A pick screen as one multiple-choice question over the items not yet answered."""
+    items = tuple((q, label) for q, label in screen_.items if q not in state.asked)
+    return Question(
+        id=SCREEN_PREFIX + screen_.id,
+        type=QuestionType.MULTI,
+        text=screen_.text,
+        help=screen_.help,
+        choices=items,
+        group=rb.questions[items[0][0]].group if items else "general",
+    )
+
+
+def _checklist_for(rb: RuleBase, state: SessionState, question_id: str) -> Question | None:
+    """The checklist to show instead of ``question_id``: when the question is an item of
+    a pick screen not yet asked or opened, and the screen still lists two or more."""
+    for sc in rb.screens.values():
+        key = SCREEN_PREFIX + sc.id
+        if sc.style != "pick" or sc.id in state.opened or key in state.history:
+            continue
+        if question_id in sc.question_ids:
+            question = checklist_question(sc, state, rb)
+            return question if len(question.choices) >= 2 else None
+    return None
+
+
 def _screen_steps(rb: RuleBase, state: SessionState) -> list[Question]:
     """What the safety screen still has to ask, in order: a screen whose signs are all
     open is asked as one question; an opened screen's signs, and questions in no
     screen, are asked one by one. Replaced version-1 questions are not asked."""
     safety = rb.safety_questions()
-    home = {q: sc for sc in rb.screens.values() for q in sc.question_ids}
+    home = {q: sc for sc in rb.screens.values() if sc.style == "any_of" for q in sc.question_ids}
     steps: list[Question] = []
     seen_screens: set[str] = set()
     for qid, question in rb.questions.items():
@@ -156,6 +204,11 @@ def record_answer(
     """Record the reply to whatever ``next_step`` asked, screens included."""
     if question_id.startswith(SCREEN_PREFIX):
         screen_ = rb.screens[question_id.removeprefix(SCREEN_PREFIX)]
+        if screen_.style == "pick":
+            if value is None:  # "?": go through the items one by one
+                return state.answer_screen(screen_, none_apply=False)
+            unsure = frozenset(v[1:] for v in value if v.startswith("?"))
+            return state.pick(screen_, frozenset(value) - {"?" + v for v in unsure}, unsure)
         return state.answer_screen(screen_, none_apply=value is False)
     return state.answer(question_id, value)
 
@@ -180,7 +233,11 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         if free and state.history:
             return Stop("settled", "nothing else you could tell me would change the main causes")
         return Stop("exhausted", "every question that matters has been asked")
-    return Ask(rb.questions[_pick(rb, state, candidates, free)], len(state.history) + 1)
+    chosen = _pick(rb, state, candidates, free)
+    # A question that sits in a checklist brings the whole checklist: one prompt for
+    # what would otherwise be several yes/no questions.
+    question = _checklist_for(rb, state, chosen) or rb.questions[chosen]
+    return Ask(question, len(state.history) + 1)
 
 
 def prompts_left(rb: RuleBase, state: SessionState) -> int:
@@ -193,14 +250,20 @@ def prompts_left(rb: RuleBase, state: SessionState) -> int:
         return len(steps) + _FIRST_ESTIMATE
     free = _free_questions(rb, state)
     beliefs = infer(rb, state.answers, trace=False).beliefs
-    open_questions = len(relevant_questions(rb, state, free, beliefs))
+    relevant = set(relevant_questions(rb, state, free, beliefs))
+    # An unasked checklist takes one prompt for all of its relevant items.
+    for question_id in sorted(relevant):
+        checklist = _checklist_for(rb, state, question_id)
+        if checklist is not None and question_id in relevant:
+            items = {q for q, _ in checklist.choices}
+            relevant = (relevant - items) | {checklist.id}
     filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
-    return max(1, open_questions + filtering)
+    return max(1, len(relevant) + filtering)
 
 
 # Questions after the screen for a lifter who has said nothing yet: the median of the
 # lifter vignettes (tests/vignettes/lifters.yaml), checked by a test.
-_FIRST_ESTIMATE = 18
+_FIRST_ESTIMATE = 9
 
 
 def _alternative_question(
@@ -338,6 +401,17 @@ def why_asked(rb: RuleBase, question_id: str) -> list[str]:
     ``legpress-diag rules explain`` and the JSON."""
     lines = []
     if question_id.startswith(SCREEN_PREFIX):
+        screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
+        if screen_ is not None and screen_.style == "pick":
+            lines = [
+                "Each of these is a form fault that can load the lower back or the knees; "
+                "ticking the ones that happen lets me skip a question for each."
+            ]
+            for item, label in screen_.items:
+                said = why_asked(rb, item)
+                if said:
+                    lines.append(f"{label[0].upper()}{label[1:]}: {said[0]}")
+            return lines
         return [
             "These are warning signs that need a doctor rather than a change of form. "
             "Most people have none of them; if you have any, or are not sure, I ask about "

@@ -12,6 +12,10 @@ from typing import Any
 
 from .rulebase import Question, QuestionType
 
+# Checklists (the questionnaire's "screen:" pseudo-questions) take "?N" for an item the
+# person cannot tell; the value carries it as "?" + the item's id.
+UNSURE_ITEMS_IN = "screen:"
+UNSURE_MARK = "?"
 COMMANDS = ("why", "back", "help", "quit")
 SKIP_WORDS = {"?", "skip", "unsure", "not sure", "don't know", "dont know", "idk"}
 _YES = {"y", "yes"}
@@ -55,6 +59,14 @@ def parse_reply(question: Question, text: str) -> Reply:
     values: list[str] = []
     for part in (p.strip() for p in word.split(",")):
         if not part:
+            continue
+        if part.startswith("?") and question.id.startswith(UNSURE_ITEMS_IN):
+            # In a checklist, "?3" marks one item as "cannot tell" (left unknown).
+            value = _choice(question, part[1:].strip())
+            if value is None:
+                hint = _choices_hint(question, f"'{part[1:]}' is not one of the choices")
+                return Reply("invalid", message=hint)
+            values.append(UNSURE_MARK + value)
             continue
         value = _choice(question, part)
         if value is not None:

@@ -166,13 +166,14 @@ class SafetyFlag:
 
 @dataclass(frozen=True)
 class Screen:
-    """Safety questions asked together: 'none of these' answers them all 'no'."""
+    """Yes/no questions asked together in one prompt (see schema_models.ScreenModel)."""
 
     id: str
     text: str
     items: tuple[tuple[str, str], ...]  # (question id, short wording), in order
     help: str = ""
     span: SourceSpan | None = None
+    style: str = "any_of"  # or "pick": see schema_models.ScreenModel
 
     @property
     def question_ids(self) -> tuple[str, ...]:

@@ -153,10 +153,19 @@ class SafetyFlagModel(_Named):
 
 
 class ScreenModel(_Named):
-    """Safety questions asked as one prompt with an explicit 'none of these'."""
+    """Yes/no questions asked as one prompt.
+
+    ``any_of`` (the safety screen): "any of these?", where "none" answers every item
+    "no" and anything else asks each item alone. ``pick`` (form observations): "which
+    of these?", where the picked items are "yes" and the rest "no"."""
 
     text: Text
     help: str = ""
+    style: Literal["any_of", "pick"] = Field(
+        default="any_of",
+        description="any_of: safety questions, asked as 'any of these?'; pick: form "
+        "questions, asked as 'which of these happen?' (picked yes, others no).",
+    )
     items: dict[Name, Text] = Field(
         description="Question id -> the short wording shown in the list, in order."
     )
