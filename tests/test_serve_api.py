@@ -90,7 +90,7 @@ def test_diagnose_one_record_is_the_cli_jsonl_line(
 ) -> None:
     response = client.post("/v1/diagnose", content=line)
     assert response.text == cli_output(tmp_path, line + b"\n", "jsonl")
-    assert response.status_code == (422 if response.json()["status"] == "error" else 200)
+    assert response.status_code == (422 if response.json()["errors"] else 200)
     assert response.headers["content-type"] == "application/json"
 
 

@@ -208,7 +208,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             422: {
                 "model": ErrorOut | list[DiagnosisOut] | DiagnosisOut,
                 "description": _ERRORS[422]["description"] + "; or "
-                "the results, when a record is invalid (status 'error')",
+                "the results, when a record lists errors",
             },
         },
         openapi_extra=_body(RecordIn, rb, many=True),
@@ -217,8 +217,9 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
     async def diagnose(request: Request) -> Response:
         """One record gives one result, a JSON array of records an array of results,
         byte for byte what `legpress-diag diagnose --format jsonl` / `--format json`
-        writes. When a record is invalid its result has status 'error' and the
-        answer is 422 (the CLI's exit status 1), with every result still in it."""
+        writes. When a record holds an invalid answer its result lists it under
+        'errors' (status 'error', or 'refer' when a safety flag stands anyway) and the
+        answer is 422, with every result still in it."""
         body = await _read(request, limits)
         batch = await _bounded(limits, lambda: diagnose_body(body, rb, limits.max_records))
         return _json(batch.text, 422 if batch.errors else 200)

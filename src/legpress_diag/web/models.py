@@ -8,9 +8,10 @@ never used to parse it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from ..output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
 from ..rulebase import Question
@@ -36,17 +37,21 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Optional, but never null: a record either has an id or leaves it out.
+RecordId = Annotated[str, Field(max_length=200)] | int | SkipJsonSchema[None]
+
+
 class RecordIn(BaseModel):
     """One answer record, the contract's input format."""
 
-    id: str | int | None = Field(default=None, max_length=200, description="echoed back")
+    id: RecordId = Field(default=None, description="echoed back; default: the position")
     answers: dict[str, Any] = Field(description="question id -> answer")
 
 
 class InterviewIn(BaseModel):
     """The answers so far, in the order they were given."""
 
-    id: str | int | None = Field(default=None, max_length=200, description="the result's id")
+    id: RecordId = Field(default=None, description="the result's id; default 'interview'")
     answers: dict[str, Any] = Field(
         description="question id -> answer, in the order given; 'unsure' for not sure; "
         "'screen:ID' -> 'no' answers every sign of that safety screen 'no', "

@@ -56,7 +56,7 @@ class Batch:
 
     text: str
     count: int
-    errors: int  # results with status "error"
+    errors: int  # results that list errors
 
 
 def diagnose_body(body: bytes, rb: RuleBase, max_records: int) -> Batch:
@@ -80,7 +80,8 @@ def diagnose_body(body: bytes, rb: RuleBase, max_records: int) -> Batch:
                 )
     except InputError as exc:
         raise RequestProblem(413, str(exc)) from None
-    errors = sum(r["status"] == "error" for r in results)
+    # Any result with errors (status "error", or a referral that still lists bad answers).
+    errors = sum(bool(r["errors"]) for r in results)
     if head == b"[":
         return Batch("".join(json_array(results)), len(results), errors)
     return Batch(encode(results[0]) + "\n", 1, errors)
