@@ -8,13 +8,6 @@ schema. The number of examples is bounded so the test takes seconds.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,53 +17,11 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
+from . import serve_live  # noqa: E402
+
+live_server = serve_live.live_server  # the fixture, shared
+
 MAX_EXAMPLES = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"serve exited early with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"serve did not answer /healthz within {seconds} s")
-
-
-@pytest.fixture(scope="module")
-def live_server() -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "legpress_diag", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        wait_until_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            _, stderr = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
-        # Nothing a client sent is logged: no access log, no tracebacks.
-        assert b"Traceback" not in stderr
-        assert b"POST /v1" not in stderr
 
 
 @pytest.fixture(scope="module")

@@ -203,11 +203,12 @@ def _cause(cause: dict[str, Any], fixes: Mapping[str, Any], rb: RuleBase) -> str
 def _result_body(rb: RuleBase, result: dict[str, Any]) -> list[str]:
     """The result as ``ask`` shows it: flags whole and first; with a flag no advice."""
     parts = [_flag(flag, rb) for flag in result["red_flags"]]
-    parts += [
-        f'<p class="error">warning: {esc(w["message"])}</p>'
-        for w in result["warnings"]
-        if w["key"] == SCREEN_WARNING
-    ]
+    if not result["red_flags"]:  # an emergency ends the screen early, on purpose
+        parts += [
+            f'<p class="error">warning: {esc(w["message"])}</p>'
+            for w in result["warnings"]
+            if w["key"] == SCREEN_WARNING
+        ]
     if result["red_flags"]:
         parts += [f'<p class="referral">{esc(note)}</p>' for note in result["notes"]]
         if result["causes"]:
@@ -235,9 +236,11 @@ def _result_body(rb: RuleBase, result: dict[str, Any]) -> list[str]:
 def result_page(rb: RuleBase, step: Step, answers: Mapping[str, Any]) -> str:
     assert step.result is not None and step.stop is not None
     result = step.result
-    heading = "Your result" if result["red_flags"] else f"That's enough: {step.stop.reason}."
     fields = hidden_fields(answers)
-    parts = [f'<h1 id="result">{esc(heading)}</h1>', *_result_body(rb, result)]
+    parts = ['<h1 id="result">Your result</h1>']
+    if not result["red_flags"]:
+        parts.append(f'<p class="note">That\'s enough: {esc(step.stop.reason)}.</p>')
+    parts += _result_body(rb, result)
     parts.append(
         '<h2>Keep it</h2><div class="buttons">'
         f'<form method="post" action="/answers.json">{fields}'
