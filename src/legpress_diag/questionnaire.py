@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from .answers import AnswerProblem, denormalize, normalize_answers, show_value
 from .bounds import belief_bounds, top_causes, unsettled_top
 from .conditions.ast import Compare, leaves
+from .diagnostics import did_you_mean
 from .engine import infer
 from .explanation import conclusion_title, rule_sentence
 from .rulebase import FlagLevel, Question, QuestionType, RuleBase, Screen
@@ -211,6 +213,119 @@ def record_answer(
             return state.pick(screen_, frozenset(value) - {"?" + v for v in unsure}, unsure)
         return state.answer_screen(screen_, none_apply=value is False)
     return state.answer(question_id, value)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A session rebuilt from its answers, or what is wrong with them (per key)."""
+
+    state: SessionState
+    errors: tuple[AnswerProblem, ...] = ()
+    warnings: tuple[AnswerProblem, ...] = ()
+
+
+_SCREEN_REPLIES = {"yes": True, "no": False, "unsure": None}
+
+
+def _screen_reply(rb: RuleBase, key: str, value: Any) -> tuple[Screen | None, Any, str]:
+    """(screen, True/False/None, problem): a screen's reply, or why it is not one."""
+    screen_ = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
+    if screen_ is None:
+        ids = [SCREEN_PREFIX + s for s in rb.screens]
+        hint = did_you_mean(key, ids)
+        return None, None, "unknown safety screen" + (f"; {hint}" if hint else "")
+    if screen_.style == "pick":
+        return _checklist_reply(screen_, key, value)
+    if isinstance(value, bool):
+        return screen_, value, ""
+    if isinstance(value, str) and value.strip().lower() in _SCREEN_REPLIES:
+        return screen_, _SCREEN_REPLIES[value.strip().lower()], ""
+    return screen_, None, f"{key}: {show_value(value)} is not a yes/no answer"
+
+
+def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any, str]:
+    """A checklist's reply: a list of the item ids that happen ("?ID" for one that
+    cannot be told), or "unsure" to go through the items one by one."""
+    if isinstance(value, str) and value.strip().lower() == "unsure":
+        return screen_, None, ""
+    items = set(screen_.question_ids)
+    if isinstance(value, list) and all(
+        isinstance(v, str) and v.removeprefix("?") in items for v in value
+    ):
+        return screen_, frozenset(value), ""
+    expected = ", ".join(screen_.question_ids)
+    return (
+        screen_,
+        None,
+        (
+            f"{key}: {show_value(value)} is not a list of its items ({expected}; '?ID' for "
+            'one you cannot tell) or "unsure"'
+        ),
+    )
+
+
+def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
+    """The session that answering ``answers`` in their order would have built.
+
+    This is how a stateless client (the HTTP interview, the web page) carries a
+    session: the answers so far, in the contract's record format, in the order given.
+    ``"unsure"`` is "not sure" for any question (for a choice or a list too: asked,
+    unknown). A screen's pseudo-question ``"screen:ID"`` takes yes/no/unsure: ``"no"``
+    answers every sign it still lists "no", like "none of these" in ``ask``; ``"yes"``
+    or ``"unsure"`` opens it, so its signs are asked one at a time. A checklist's
+    (``style: pick``) takes the list of its items that happen, ``"?ID"`` for one that
+    cannot be told (the rest are "no"), or ``"unsure"`` to ask them one by one. Values are checked
+    as in batch records, with the same per-key messages; unknown keys are warnings.
+    """
+    plain: dict[str, Any] = {}
+    unsure: set[str] = set()
+    errors: list[AnswerProblem] = []
+    for key, value in answers.items():
+        question = rb.questions.get(key)
+        if key.startswith(SCREEN_PREFIX):
+            _, _, problem = _screen_reply(rb, key, value)
+            if problem:
+                expected = (
+                    "a list of its items, or unsure" if "list" in problem else ("yes, no or unsure")
+                )
+                errors.append(AnswerProblem(key, problem, show_value(value), expected))
+        elif (
+            question is not None
+            and value == "unsure"
+            and question.type in (QuestionType.CHOICE, QuestionType.MULTI)
+            and value not in question.choice_values
+        ):
+            unsure.add(key)
+        else:
+            plain[key] = value
+    normalized, problems, warnings = normalize_answers(rb, plain)
+    errors += problems
+    if errors:
+        return Replay(SessionState(), tuple(errors), tuple(warnings))
+    state = SessionState()
+    for key, value in answers.items():
+        if key.startswith(SCREEN_PREFIX):
+            screen_, reply, _ = _screen_reply(rb, key, value)
+            assert screen_ is not None
+            state = record_answer(rb, state, key, reply)
+        elif key in rb.questions:
+            state = state.answer(key, None if key in unsure else normalized.get(key))
+    return Replay(state, (), tuple(warnings))
+
+
+def session_record(rb: RuleBase, state: SessionState, record_id: Any) -> dict[str, Any]:
+    """The session as the contract's answer record, which replays to the same result.
+
+    A skipped yes/no, or a skipped safety number (age), is saved as "unsure" so that a
+    replay screens it the same way; other skips are simply absent."""
+    answers: dict[str, Any] = {}
+    safety = rb.safety_questions()
+    for qid, question in rb.questions.items():  # question order reads better
+        if qid in state.answers:
+            answers[qid] = denormalize(question, state.answers[qid])
+        elif qid in state.skipped and (question.type is QuestionType.YES_NO or qid in safety):
+            answers[qid] = "unsure"
+    return {"id": record_id, "answers": answers}
 
 
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import ask, diagnose, rules
+from . import ask, diagnose, rules, serve
 
 app = typer.Typer(
     name="legpress-diag",
@@ -48,3 +48,4 @@ def root(
 app.command("ask", help=ask.HELP)(ask.ask)
 app.command("diagnose", help=diagnose.HELP)(diagnose.diagnose)
 app.add_typer(rules.app, name="rules")
+app.command("serve", help=serve.HELP)(serve.serve)

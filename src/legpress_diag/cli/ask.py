@@ -99,19 +99,9 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
 
 
 def _session_record(rb: RuleBase, state: SessionState, record_id: str) -> dict[str, Any]:
-    from ..answers import denormalize
+    from ..questionnaire import session_record
 
-    answers: dict[str, Any] = {}
-    for qid in rb.questions:  # question order reads better than answer order
-        if qid in state.answers:
-            answers[qid] = denormalize(rb.questions[qid], state.answers[qid])
-        elif qid in state.skipped and (
-            rb.questions[qid].type.value == "yes_no" or qid in rb.safety_questions()
-        ):
-            # A skipped yes/no, or a skipped safety number (age), is saved as "unsure" so
-            # that a replay screens it the same way; other skips are simply absent.
-            answers[qid] = "unsure"
-    return {"id": record_id, "answers": answers}
+    return session_record(rb, state, record_id)
 
 
 def _keep(

@@ -1,0 +1,342 @@
+"""The HTTP API and the web page through FastAPI's TestClient: every endpoint and error."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag.cli.app import app as cli_app
+from legpress_diag.rulebase import RuleBase
+
+from .conftest import REPO
+
+pytest.importorskip("fastapi", reason="the serve extra is not installed")
+pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
+
+with warnings.catch_warnings():  # Starlette's note that it would rather have httpx2
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from legpress_diag.web.app import Limits, create_app
+
+EXAMPLES = REPO / "examples" / "clients.jsonl"
+runner = CliRunner()
+CLEAR_SCREENS = {
+    "age_years": 30,
+    "screen:nerve_signs": "no",
+    "screen:general_health": "no",
+    "screen:pain_pattern": "no",
+}
+
+
+@pytest.fixture(scope="module")
+def client(rb: RuleBase) -> TestClient:
+    return TestClient(create_app(rb, Limits(max_body_bytes=64 * 1024, max_records=50)))
+
+
+def cli_output(tmp_path: Path, body: bytes, fmt: str) -> str:
+    path = tmp_path / "in.json"
+    path.write_bytes(body)
+    return runner.invoke(cli_app, ["diagnose", str(path), "--format", fmt, "-q"]).stdout
+
+
+# --- service endpoints ---------------------------------------------------------------
+
+
+def test_healthz_and_rulebase(client: TestClient, rb: RuleBase) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/v1/rulebase").json() == rb.identity
+
+
+def test_questions_lists_every_question_and_the_screens(client: TestClient, rb: RuleBase) -> None:
+    body = client.get("/v1/questions").json()
+    ids = [q["id"] for q in body["questions"]]
+    assert set(ids) == {q for q, question in rb.questions.items() if not question.replaced_by}
+    assert [s["id"] for s in body["screens"]] == [f"screen:{s}" for s in rb.screens]
+    nerve = body["screens"][0]
+    assert [s["value"] for s in nerve["signs"]] == list(rb.screens["nerve_signs"].question_ids)
+    timing = next(q for q in body["questions"] if q["id"] == "pain_timing")
+    assert timing["type"] == "choice" and timing["choices"][0]["value"] == "bottom_of_rep"
+
+
+def test_openapi_schema_is_generated_and_lists_the_api(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/healthz",
+        "/v1/rulebase",
+        "/v1/questions",
+        "/v1/diagnose",
+        "/v1/interview",
+    }
+    assert "DiagnosisOut" in schema["components"]["schemas"]
+    body = schema["paths"]["/v1/interview"]["post"]["requestBody"]["content"]["application/json"]
+    assert "screen:nerve_signs" in body["schema"]["properties"]["answers"]["properties"]
+    assert client.get("/docs").status_code == 404  # Swagger UI would need outside script
+
+
+# --- /v1/diagnose: the same bytes as the CLI ---------------------------------------------
+
+
+@pytest.mark.parametrize("line", EXAMPLES.read_bytes().splitlines()[:6])
+def test_diagnose_one_record_is_the_cli_jsonl_line(
+    client: TestClient, tmp_path: Path, line: bytes
+) -> None:
+    response = client.post("/v1/diagnose", content=line)
+    assert response.text == cli_output(tmp_path, line + b"\n", "jsonl")
+    assert response.status_code == (422 if response.json()["errors"] else 200)
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_diagnose_an_array_is_the_cli_json_array(client: TestClient, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in EXAMPLES.read_text().splitlines() if line.strip()]
+    body = json.dumps(records).encode()
+    response = client.post("/v1/diagnose", content=body)
+    assert response.status_code == 422  # the examples hold an invalid record, on purpose
+    assert response.text == cli_output(tmp_path, body, "json")
+    assert [r["id"] for r in response.json()] == [r["id"] for r in records]
+
+
+def test_an_invalid_record_is_422_with_the_cli_messages(client: TestClient, tmp_path: Path) -> None:
+    body = b'[{"id": "a", "answers": {"knee_angle_at_bottom": 500}}, {"answers": {}}]'
+    response = client.post("/v1/diagnose", content=body)
+    assert response.status_code == 422
+    assert response.text == cli_output(tmp_path, body, "json")
+    bad, good = response.json()
+    assert bad["status"] == "error" and good["status"] != "error"
+    assert bad["errors"][0]["key"] == "knee_angle_at_bottom"
+    assert "500 is out of range" in bad["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        (b"", 422, "empty"),
+        (b'{"answers": {}}\n{"answers": {}}\n', 422, "JSON Lines"),
+        (b"[" + b",".join([b'{"answers": {}}'] * 51) + b"]", 413, "more than 50 records"),
+        (b'{"answers": {"x": "' + b"a" * 70_000 + b'"}}', 413, "larger than"),
+    ],
+)
+def test_diagnose_refuses_unusable_bodies_with_a_json_error(
+    client: TestClient, body: bytes, status: int, words: str
+) -> None:
+    response = client.post("/v1/diagnose", content=body)
+    assert response.status_code == status
+    assert words in response.json()["error"]
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read(client: TestClient) -> None:
+    response = client.post("/v1/diagnose", content=b"{}", headers={"content-length": str(10**9)})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body", [b"{", b"NaN", b'{"answers": 5}', b'{"answers": {"a": 1, "a": 2}}', b"\xff\xfe"]
+)
+def test_broken_json_is_an_error_result_never_a_500(client: TestClient, body: bytes) -> None:
+    response = client.post("/v1/diagnose", content=body)
+    assert response.status_code == 422
+    assert response.json()["status"] == "error"
+    assert "Traceback" not in response.text
+
+
+# --- /v1/interview ------------------------------------------------------------------------
+
+
+def interview(client: TestClient, answers: dict[str, Any], **extra: Any) -> Any:
+    response = client.post("/v1/interview", json={"answers": answers, **extra})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_interview_starts_with_the_safety_screen(client: TestClient) -> None:
+    first = interview(client, {})
+    assert first["should_stop"] is False and first["question"]["id"] == "age_years"
+    second = interview(client, {"age_years": 40})["question"]
+    assert second["id"] == "screen:nerve_signs" and second["type"] == "yes_no"
+    assert second["signs"][0]["value"] == "saddle_numbness"
+    assert second["why"]
+
+
+def test_a_screen_answered_yes_or_unsure_is_opened(client: TestClient) -> None:
+    for reply in ("yes", "unsure"):
+        step = interview(client, {"age_years": 40, "screen:nerve_signs": reply})
+        assert step["question"]["id"] == "saddle_numbness"
+
+
+def test_an_emergency_stops_with_a_referral_and_no_advice(client: TestClient) -> None:
+    answers = {"age_years": 40, "screen:nerve_signs": "yes", "saddle_numbness": "yes"}
+    step = interview(client, answers)
+    assert step["should_stop"] is True
+    result = step["result"]
+    assert result["status"] == "refer" and result["red_flags"][0]["level"] == "emergency"
+    assert result["alternatives"] == [] and all(c["fixes"] == [] for c in result["causes"])
+
+
+def test_a_finished_interview_is_the_diagnosis_of_its_record(
+    client: TestClient, tmp_path: Path
+) -> None:
+    answers: dict[str, Any] = dict(CLEAR_SCREENS)
+    answers |= {"pain_location": ["lower_back"], "pelvis_tucks_under": "yes"}
+    step = interview(client, answers, id="me")
+    while not step["should_stop"]:
+        question = step["question"]
+        answers[question["id"]] = "unsure" if question["type"] != "yes_no" else "no"
+        step = interview(client, answers, id="me")
+    assert step["record"]["id"] == "me"
+    assert step["record"]["answers"]["saddle_numbness"] == "no"  # from "screen:...": "no"
+    line = json.dumps(step["record"]).encode()
+    assert json.loads(cli_output(tmp_path, line, "jsonl")) | {"line": None} == step["result"] | {
+        "line": None
+    }
+    encoded = client.post("/v1/diagnose", content=line).text.rstrip("\n")
+    assert (
+        encoded.replace(',"line":1', "")
+        in client.post("/v1/interview", json={"id": "me", "answers": answers}).text
+    )
+
+
+def test_interview_errors_name_the_key_like_the_cli(client: TestClient) -> None:
+    response = client.post(
+        "/v1/interview",
+        json={"answers": {"age_years": 500, "screen:nerve": "no", "pain_timing": "sometimes"}},
+    )
+    assert response.status_code == 422
+    problems = {p["key"]: p for p in response.json()["problems"]}
+    assert problems["age_years"]["message"] == "age_years: 500 is out of range"
+    assert problems["age_years"]["expected"] == "a number from 12 to 100 (years)"
+    assert "unknown safety screen" in problems["screen:nerve"]["message"]
+    assert problems["pain_timing"]["message"].startswith('pain_timing: "sometimes" is not one')
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(b"[]", 422), (b'{"answers": []}', 422), (b"{", 400), (b'{"id": true, "answers": {}}', 422)],
+)
+def test_interview_refuses_bad_bodies(client: TestClient, body: bytes, status: int) -> None:
+    response = client.post("/v1/interview", content=body)
+    assert response.status_code == status
+    assert set(response.json()) == {"error", "problems"}
+
+
+def test_unknown_keys_are_warnings(client: TestClient) -> None:
+    step = interview(client, {"knee_angel": 90})
+    assert step["warnings"][0]["key"] == "knee_angel"
+    assert "knee_angle_at_bottom" in step["warnings"][0]["message"]
+
+
+# --- the web page -----------------------------------------------------------------------
+
+
+def form(client: TestClient, answers: dict[str, Any], **fields: Any) -> Any:
+    data: list[tuple[str, str]] = [(f"a.{k}", json.dumps(v)) for k, v in answers.items()]
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            data.append((name, str(item)))
+    return client.post("/", content=_urlencode(data), headers=FORM)
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _urlencode(data: list[tuple[str, str]]) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(data).encode()
+
+
+def hidden(page: str) -> dict[str, Any]:
+    import html
+
+    return {
+        html.unescape(name)[2:]: json.loads(html.unescape(value))
+        for name, value in re.findall(r'type="hidden" name="(a\.[^"]+)" value="([^"]*)"', page)
+    }
+
+
+def test_the_page_has_no_script_and_strict_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200 and "<script" not in response.text
+    csp = response.headers["content-security-policy"]
+    assert "script-src" not in csp and "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "How old are you?" in response.text
+
+
+def test_the_page_walks_the_interview_with_back_and_not_sure(client: TestClient) -> None:
+    page = form(client, {}, q="age_years", do="answer", v="35").text
+    assert "Since the pain began" in page and hidden(page) == {"age_years": 35}
+    page = form(client, hidden(page), q="screen:nerve_signs", do="unsure").text
+    assert hidden(page) == {"age_years": 35, "screen:nerve_signs": "unsure"}
+    assert "saddle" in page.lower()
+    back = form(client, hidden(page), q="saddle_numbness", do="back").text
+    assert hidden(back) == {"age_years": 35} and "Since the pain began" in back
+
+
+def test_the_page_repeats_a_question_with_the_cli_message(client: TestClient) -> None:
+    response = form(client, {}, q="age_years", do="answer", v="7")
+    assert response.status_code == 422
+    assert "7 is out of range: type a number from 12 to 100 years" in response.text
+    assert hidden(response.text) == {}
+
+
+def test_the_page_shows_a_result_with_downloads(client: TestClient, rb: RuleBase) -> None:
+    answers = {**CLEAR_SCREENS, "pain_location": ["lower_back"], "butt_lifts_off_seat": "yes"}
+    page = form(client, answers, q="pain_timing", do="answer", v="bottom_of_rep").text
+    while 'id="result"' not in page:
+        question = re.search(r'name="q" value="([^"]+)"', page)
+        assert question is not None
+        page = form(client, hidden(page), q=question.group(1), do="unsure").text
+    assert "What is most likely behind the pain" in page
+    assert "Butt or lower back coming off the seat" in page
+    fields = [(f"a.{k}", json.dumps(v)) for k, v in hidden(page).items()]
+    saved = client.post("/answers.json", content=_urlencode(fields), headers=FORM)
+    assert saved.headers["content-disposition"].startswith("attachment")
+    record = saved.json()
+    assert record["answers"]["butt_lifts_off_seat"] == "yes"
+    report = client.post("/report.html", content=_urlencode(fields), headers=FORM)
+    assert (
+        "Butt or lower back" in report.text
+        and "style-src 'sha256-" in report.headers["content-security-policy"]
+    )
+
+
+def test_the_page_escapes_what_the_form_carries(client: TestClient) -> None:
+    page = form(client, {"<script>alert(1)</script>": "x"}, q="age_years", do="answer", v="30")
+    assert "<script>" not in page.text
+    bad = form(client, {"age_years": "<b>old</b>"}, q="", do="")
+    assert bad.status_code == 422 and "<b>" not in bad.text and "&lt;b&gt;" in bad.text
+    broken = client.post("/", content=b"a.age_years=%7B", headers=FORM)
+    assert broken.status_code == 400 and "Traceback" not in broken.text
+
+
+def test_level_headings_match_the_terminal(rb: RuleBase) -> None:
+    from legpress_diag.ui.diagnosis_view import LEVEL_HEADINGS
+    from legpress_diag.web.pages import LEVEL_HEADINGS as WEB
+
+    assert WEB == LEVEL_HEADINGS
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def test_serve_without_the_extra_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    result = runner.invoke(cli_app, ["serve"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "pip install 'legpress-diag[serve]'" in result.stderr
+
+
+def test_serve_help_names_the_defaults() -> None:
+    result = runner.invoke(cli_app, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "127.0.0.1" in result.stdout and "--log-requests" in result.stdout
