@@ -60,8 +60,13 @@ def test_questions_lists_every_question_and_the_screens(client: TestClient, rb: 
     ids = [q["id"] for q in body["questions"]]
     assert set(ids) == {q for q, question in rb.questions.items() if not question.replaced_by}
     assert [s["id"] for s in body["screens"]] == [f"screen:{s}" for s in rb.screens]
-    nerve = body["screens"][0]
+    nerve = next(s for s in body["screens"] if s["id"] == "screen:nerve_signs")
     assert [s["value"] for s in nerve["signs"]] == list(rb.screens["nerve_signs"].question_ids)
+    checklist = next(s for s in body["screens"] if s["id"] == "screen:what_happens_in_a_set")
+    assert checklist["type"] == "multi"  # a checklist: tick what happens
+    assert [c["value"] for c in checklist["choices"]] == list(
+        rb.screens["what_happens_in_a_set"].question_ids
+    )
     timing = next(q for q in body["questions"] if q["id"] == "pain_timing")
     assert timing["type"] == "choice" and timing["choices"][0]["value"] == "bottom_of_rep"
 
@@ -295,7 +300,7 @@ def test_the_page_shows_a_result_with_downloads(client: TestClient, rb: RuleBase
         question = re.search(r'name="q" value="([^"]+)"', page)
         assert question is not None
         page = form(client, hidden(page), q=question.group(1), do="unsure").text
-    assert "What is most likely behind the pain" in page
+    assert "Your plan: what to do first" in page
     assert "Butt or lower back coming off the seat" in page
     fields = [(f"a.{k}", json.dumps(v)) for k, v in hidden(page).items()]
     saved = client.post("/answers.json", content=_urlencode(fields), headers=FORM)

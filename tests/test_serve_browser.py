@@ -142,7 +142,7 @@ def test_a_lifter_with_form_faults(browser: Any, live_server: str, tmp_path: Pat
             click(browser, "I'm not sure")
     page = browser.page_source
     assert browser.find_element(By.ID, "result")
-    assert "What is most likely behind the pain" in page
+    assert "Your plan: what to do first" in page
     assert "Butt or lower back coming off the seat" in page
     assert "EMERGENCY" not in page
     assert browser.find_elements(By.XPATH, "//button[contains(., 'Download my answers')]")

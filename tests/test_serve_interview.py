@@ -45,6 +45,8 @@ def as_answer(question: Question, value: Any) -> Any:
     """The same reply in the contract's record format, as a stateless client sends it."""
     if value is None:
         return "unsure"
+    if question.id.startswith(SCREEN_PREFIX) and question.type is QuestionType.MULTI:
+        return sorted(value)  # a checklist: the items that happen
     if question.id.startswith(SCREEN_PREFIX):
         return "yes" if value else "no"
     return denormalize(question, value)

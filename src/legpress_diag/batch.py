@@ -138,6 +138,7 @@ def _parallel(
     # starts another and the dead one's chunk never comes back (the batch hangs),
     # whereas the executor fails every pending chunk with BrokenProcessPool.
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=args)
+    broken = False
     try:
         pending: deque[Any] = deque()
         for chunk in _chunks(records):
@@ -147,8 +148,15 @@ def _parallel(
         while pending:
             yield from pending.popleft().result()
     except BrokenProcessPool:
+        broken = True
         raise WorkerDied(
             "a worker process died (killed from outside, perhaps by the out-of-memory killer)"
         ) from None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if broken:
+            # A worker killed while it held the task queue's lock leaves the others
+            # waiting on that lock for ever, and Python 3.11's executor does not stop
+            # them: end them here, and do not wait for them.
+            for process in context.active_children():
+                process.kill()
+        pool.shutdown(wait=not broken, cancel_futures=True)

@@ -162,6 +162,14 @@ def checklist_question(screen_: Screen, state: SessionState, rb: RuleBase) -> Qu
     )
 
 
+def screen_as_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Question:
+    """The question a screen is asked as: "any of these?" for the safety screen, a
+    checklist for a pick screen."""
+    if screen_.style == "pick":
+        return checklist_question(screen_, state, rb)
+    return screen_question(screen_, state)
+
+
 def _checklist_for(rb: RuleBase, state: SessionState, question_id: str) -> Question | None:
     """The checklist to show instead of ``question_id``: when the question is an item of
     a pick screen not yet asked or opened, and the screen still lists two or more."""

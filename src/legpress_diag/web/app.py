@@ -25,7 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from .. import __version__
-from ..questionnaire import SCREEN_PREFIX, SessionState, screen_question, why_asked
+from ..questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..records import parse_json
 from ..rulebase import QuestionType, RuleBase
 from . import pages
@@ -86,6 +86,17 @@ def _answers_schema(rb: RuleBase, interview_: bool) -> dict[str, Any]:
             if question.type in (QuestionType.CHOICE, QuestionType.MULTI):
                 properties[qid] = {"anyOf": [properties[qid], {"const": "unsure"}]}
         for screen_id, screen_ in rb.screens.items():
+            if screen_.style == "pick":  # a checklist: the items that happen
+                items = list(screen_.question_ids)
+                item = {"enum": items + ["?" + q for q in items]}
+                properties[SCREEN_PREFIX + screen_id] = {
+                    "description": screen_.text,
+                    "anyOf": [
+                        {"type": "array", "items": item, "uniqueItems": True},
+                        {"const": "unsure"},
+                    ],
+                }
+                continue
             properties[SCREEN_PREFIX + screen_id] = {
                 "description": screen_.text,
                 "enum": ["yes", "no", "unsure", True, False],
@@ -186,7 +197,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             ],
             "screens": [
                 question_out(
-                    screen_question(s, SessionState()),
+                    screen_as_question(rb, s, SessionState()),
                     why_asked(rb, SCREEN_PREFIX + s.id),
                     signs=s.items,
                 )

@@ -15,8 +15,9 @@ from typing import Any
 
 from .. import textsafe
 from ..answers import denormalize
+from ..explanation import why_it_hurts
 from ..questionnaire import SCREEN_PREFIX, why_asked
-from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
+from ..render.formats import SCREEN_WARNING, certainty_word, question_text
 from ..replies import parse_reply
 from ..rulebase import Question, QuestionType, RuleBase
 from .service import Step, problem_text
@@ -136,8 +137,9 @@ def question_page(
     parts.append(f'<p class="progress">Question {step.ask.number} · {esc(group)}</p>')
     parts.append('<form method="post" action="/">' + hidden_fields(answers))
     parts.append(f'<input type="hidden" name="q" value="{esc(question.id)}">')
-    if step.signs:
-        screen_ = rb.screens[question.id.removeprefix(SCREEN_PREFIX)]
+    checklist = rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
+    if step.signs and checklist is not None and checklist.style == "any_of":
+        screen_ = checklist
         items = "".join(f"<li>{esc(label)}</li>" for _, label in step.signs)
         parts.append(f'<h1>{esc(screen_.text)}</h1><ul class="signs">{items}</ul>')
         if screen_.help:
@@ -181,23 +183,48 @@ def _flag(flag: dict[str, Any], rb: RuleBase) -> str:
     )
 
 
-def _cause(cause: dict[str, Any], fixes: Mapping[str, Any], rb: RuleBase) -> str:
+def _cause(cause: dict[str, Any]) -> str:
+    """One cause on one line, with why it hurts: the plan says what to do about it."""
     c = cause["certainty"]
-    said = "; ".join(
-        f"{question_text(b['question'], rb)}: {b['in_words']}"
-        for b in cause["reasoning"]["because"]
-    )
-    items = "".join(
-        f"<li>&#9744; <strong>{esc(fix['title'])}</strong>: {esc(fixes[fix['id']]['how'])}</li>"
-        for fix in cause["fixes"]
-    )
+    why = why_it_hurts(cause["explanation"])
     return (
-        f'<div class="cause"><h3>{cause["rank"]}. {esc(cause["title"])}</h3>'
-        f'<p><span class="bar">{bar(c)}</span> {esc(certainty_word(c))} ({c:.2f})</p>'
-        + (f"<p><em>Because you said: {esc(said)}</em></p>" if said else "")
-        + (f"<ul>{items}</ul>" if items else "")
+        f'<div class="cause"><h3>{cause["rank"]}. {esc(cause["title"])} '
+        f'<span class="note">({esc(certainty_word(c))})</span></h3>'
+        + (f"<p><em>{esc(why)}</em></p>" if why else "")
         + "</div>"
     )
+
+
+def _plan(result: dict[str, Any]) -> list[str]:
+    """The plan as ``ask`` shows it: each fix once, most of the likely cause first, then
+    the break from the leg press (with the alternatives) and how to come back."""
+    ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+    parts = ["<h2>Your plan: what to do first</h2><ol>"]
+    for step in (s for s in result["plan"] if not s["closing"]):
+        causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
+        label = "cause" if len(step["for_causes"]) == 1 else "causes"
+        parts.append(
+            f"<li><strong>{esc(step['title'])}</strong> "
+            f'<span class="note">({label} {esc(causes)})</span><br>{esc(step["how"])}</li>'
+        )
+    parts.append("</ol>")
+    closing = [s for s in result["plan"] if s["closing"]]
+    if closing or result["alternatives"]:
+        title = closing[0]["title"] if closing else "If it keeps hurting"
+        parts.append(f"<h3>Then: {esc(title)}</h3>")
+        if closing:
+            parts.append(f"<p>{esc(closing[0]['how'])}</p>")
+    if result["alternatives"]:
+        parts.append("<p>Instead of the leg press, meanwhile:</p><ul>")
+        for alt in result["alternatives"]:
+            variations = "".join(f"<li>{esc(v)}</li>" for v in alt["variations"])
+            parts.append(
+                f"<li><strong>{esc(alt['title'])}</strong>: {esc(alt['why'])}"
+                + (f"<ul>{variations}</ul>" if variations else "")
+                + "</li>"
+            )
+        parts.append("</ul>")
+    return parts
 
 
 def _result_body(rb: RuleBase, result: dict[str, Any]) -> list[str]:
@@ -213,23 +240,14 @@ def _result_body(rb: RuleBase, result: dict[str, Any]) -> list[str]:
         parts += [f'<p class="referral">{esc(note)}</p>' for note in result["notes"]]
         if result["causes"]:
             parts.append("<h2>For the clinician: form faults your answers point to</h2>")
-            parts += [_cause(c, result["fixes"], rb) for c in result["causes"]]
+            parts += [_cause(c) for c in result["causes"]]
         return parts
     if not result["causes"]:
         parts.append("<h2>No form fault stands out from your answers.</h2>")
         return parts + [f"<p>{esc(note)}</p>" for note in result["notes"]]
-    parts.append("<h2>What is most likely behind the pain</h2>")
-    parts += [_cause(c, result["fixes"], rb) for c in result["causes"]]
-    if result["alternatives"]:
-        parts.append("<h2>Exercises to use instead while your back settles</h2><ul>")
-        for alt in result["alternatives"]:
-            variations = "".join(f"<li>{esc(v)}</li>" for v in alt["variations"])
-            parts.append(
-                f"<li><strong>{esc(alt['title'])}</strong>: {esc(alt['why'])}"
-                + (f"<ul>{variations}</ul>" if variations else "")
-                + "</li>"
-            )
-        parts.append("</ul>")
+    parts += _plan(result)
+    parts.append("<h2>Why it hurts, most likely first</h2>")
+    parts += [_cause(c) for c in result["causes"]]
     return parts + [f'<p class="note">{esc(note)}</p>' for note in result["notes"]]
 
 
@@ -278,7 +296,15 @@ def apply_form(
         return dict(list(answers.items())[:-1]), None
     rest = {k: v for k, v in answers.items() if k != question_id}
     if question_id.startswith(SCREEN_PREFIX):
-        if question_id.removeprefix(SCREEN_PREFIX) in rb.screens and do in ("yes", "no", "unsure"):
+        screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
+        if screen_ is not None and screen_.style == "pick":
+            # A checklist: the ticked items happen, the rest do not; "not sure" asks
+            # them one by one.
+            if do == "unsure":
+                return {**rest, question_id: "unsure"}, None
+            ticked = [v for v in values if v in screen_.question_ids]
+            return {**rest, question_id: ticked}, None
+        if screen_ is not None and do in ("yes", "no", "unsure"):
             return {**rest, question_id: do}, None
         return answers, None
     question = rb.questions.get(question_id)
