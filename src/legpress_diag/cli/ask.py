@@ -269,26 +269,26 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
 
 
 def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
-    from ..render.report import html_report, markdown_report
+    from ..render.writers import report_writer
 
-    text = (
-        html_report(result, rb)
-        if path.suffix.lower() in (".html", ".htm")
-        else markdown_report(result, rb)
-    )
+    text = report_writer(path).report(result, rb)  # the suffix was checked at the start
     with atomic_output(path) as out:
         out.write(text)
 
 
 def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
     """Refuse to start, before the first question, what could only fail at the end."""
+    from ..render.writers import FormatError, report_writer
+
     if "stdin" in CLOSED_STREAMS:
         fail("standard input is closed; run ask on a terminal, or pipe the answers in")
     try:
+        if report is not None:
+            report_writer(report)  # a report format is known from the name, or refused
         check_output(None, "result")
         check_output(save, "answers.json")
         check_output(report, "report.md")
-    except OutputError as exc:
+    except (OutputError, FormatError) as exc:
         fail(str(exc))
 
 
@@ -353,7 +353,10 @@ def ask(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write a report: Markdown (.md) or HTML (.html)."),
+        typer.Option(
+            "--report",
+            help="Write a report; its suffix chooses Markdown (.md) or HTML (.html).",
+        ),
     ] = None,
     record_id: Annotated[
         str, typer.Option("--id", help="The id to store in the saved record.")
