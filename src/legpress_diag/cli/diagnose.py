@@ -144,6 +144,14 @@ def _format_help() -> str:
     )
 
 
+def _complete_format(incomplete: str) -> list[str]:
+    """Shell completion for --format: names and aliases that start as typed."""
+    from ..render import writers
+
+    spellings = [s for w in writers.writers().values() for s in (w.name, *w.aliases)]
+    return [s for s in spellings if s.startswith(incomplete.lower())]
+
+
 def diagnose(
     file: Annotated[
         str,
@@ -153,7 +161,13 @@ def diagnose(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help=_format_help(), show_default=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help=_format_help(),
+            show_default=False,
+            autocompletion=_complete_format,
+        ),
     ] = None,
     output: Annotated[
         Path | None,
