@@ -242,30 +242,23 @@ def _help_lines(question: Any, rb: RuleBase) -> list[str]:
 
 
 def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
+    from ..replies import parse_how
+
     causes = {c["id"]: c for c in result["causes"]}
     if causes:
         view.how_hint(result)
     while causes:
         view.prompt()
         try:
-            words = _read_line().strip().split()
+            reply = parse_how(_read_line(), list(causes))
         except EOFError:
             return
-        if not words or words[0] in ("quit", "q", "exit"):
+        if reply.kind == "command":
             return
-        if words[0] == "how" and len(words) == 2 and words[1] in causes:
-            view.how(result, causes[words[1]])
-        elif (
-            words[0] == "how"
-            and len(words) == 2
-            and words[1].isdigit()
-            and 1 <= int(words[1]) <= len(causes)
-        ):
-            view.how(result, result["causes"][int(words[1]) - 1])
+        if reply.kind == "answer":
+            view.how(result, causes[reply.value])
         else:
-            view.invalid(
-                f"type 'how CAUSE' with one of: {', '.join(causes)}; or press Enter to finish"
-            )
+            view.invalid(reply.message)
 
 
 def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
