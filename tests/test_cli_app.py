@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,3 +128,78 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diagnose", str(_records(tmp_path)), "-f", "jsonl"])
     assert result.exit_code == 0 and "Diagnosing" not in result.stderr
     assert result.stderr.startswith("300 records: 300 ok")
+
+
+# --- ask: resuming with --answers -----------------------------------------------------
+
+
+def _saved_session(tmp_path: Path) -> Path:
+    """A session saved after the whole screen and two pain questions, plus a typo."""
+    from legpress_diag.api import bundled_rulebase
+
+    rb = bundled_rulebase()
+    answers: dict[str, object] = {
+        q: "no"
+        for q in rb.safety_questions()
+        if rb.questions[q].type.value == "yes_no" and not rb.questions[q].replaced_by
+    }
+    answers |= {"age_years": 30, "pain_location": ["lower_back"]}
+    answers |= {"pain_timing": "bottom_of_rep", "knee_angel": 3}
+    path = tmp_path / "me.json"
+    path.write_text(json.dumps({"id": "me", "answers": answers}))
+    return path
+
+
+def _ask(*args: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "legpress_diag", "ask", *args],
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "LINES": "40"},
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 200),
+    )
+
+
+def test_resuming_counts_this_sessions_questions_and_names_the_typo(tmp_path: Path) -> None:
+    child = _ask("--answers", str(_saved_session(tmp_path)))
+    child.expect("Question ")
+    intro = child.before
+    child.expect("> ")
+    first = child.before
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    assert "knee_angel: unknown question id; did you mean 'knee_angle_at_bottom'?" in intro
+    assert "First 0" not in intro and "safety question" not in intro
+    assert "earlier answers" in intro
+    assert first.startswith("1 · hips and back")  # numbered from 1, topic in words
+
+
+def test_back_reaches_the_prefilled_answers(tmp_path: Path) -> None:
+    child = _ask("--answers", str(_saved_session(tmp_path)))
+    child.expect("> ")
+    child.sendline("back")
+    child.expect(r"Question 1 · pain\s+When in the rep does it hurt most\?")
+    child.expect("> ")
+    child.sendline("undo")
+    child.expect(r"Question 1 · pain\s+Where does it hurt")
+    child.expect("> ")
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
+    saved = tmp_path / "me.json"
+    child = _ask("--save", str(saved))
+    child.expect("Question 1")
+    child.expect("> ")
+    child.sendline("forty")  # the age, in words
+    child.expect("Question 2")
+    child.expect("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    said = " ".join(child.before.split())  # the terminal may have wrapped the line
+    assert f"legpress-diag ask --answers {saved} --save {saved}" in said
+    assert json.loads(saved.read_text())["answers"] == {"age_years": 40}

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -84,8 +85,10 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
         fail(f"{path}: {problem.message}")
     answers, errors, warnings = normalize_answers(rb, checked.answers)
     for problem in [*errors, *warnings]:
+        # Value errors start with their key; an unknown key is named here, as diagnose does.
+        named = problem.message.startswith(f"{problem.key}:")
         view.invalid(
-            f"{path}: {problem.message}"
+            f"{path}: {'' if named else f'{problem.key}: '}{problem.message}"
             + (f" (expected {problem.expected})" if problem.expected else "")
         )
     if errors:
@@ -160,7 +163,11 @@ def _stop(
     if problem:
         _tell(view, problem, invalid=True)
     if where is not None:
-        lead += f" Answers so far saved to {where}; resume with --answers {where}."
+        again = f" --save {where}" if save is not None else ""
+        lead += (
+            f" Answers so far saved to {where}; to carry on where you stopped, run: "
+            f"legpress-diag ask --answers {where}{again}"
+        )
     elif save is None and code != exitcodes.OK:
         lead += " To resume later, use --save FILE, then --answers FILE."
     _tell(view, lead)
@@ -178,13 +185,14 @@ def _run(
         holder[0] = state
         step = next_step(rb, state)
         if pending is not None and pending in rb.questions:
-            step = Ask(rb.questions[pending], len(state.history) + 1)
+            step = Ask(rb.questions[pending], 0)
         pending = None
         if not isinstance(step, Ask):
             view.stopped(step)
             return state
         question = step.question
-        view.question(step)
+        # Numbered by this session's questions: answers brought by --answers are not.
+        view.question(replace(step, number=_asked_here(state) + 1))
         while True:
             view.prompt()
             reply = parse_reply(question, _read_line())
@@ -200,7 +208,7 @@ def _run(
                     continue
                 if reply.value == "quit":
                     raise _Quit
-                state, undone = state.undo()
+                state, undone = _undo(state)
                 if undone is None:
                     view.note("Nothing to undo yet.")
                     continue
@@ -212,6 +220,21 @@ def _run(
                 rb, state, question.id, reply.value if reply.kind == "answer" else None
             )
             break
+
+
+def _asked_here(state: SessionState) -> int:
+    """How many questions this session has settled (pre-filled answers not counted)."""
+    return sum(1 for q in state.history if q not in state.prefilled)
+
+
+def _undo(state: SessionState) -> tuple[SessionState, str | None]:
+    """Undo the last answer; once this session's are all undone, 'back' reaches the
+    pre-filled ones too, latest first (each is then asked like any other)."""
+    undone_state, undone = state.undo()
+    if undone is None and state.prefilled:
+        last = next(q for q in reversed(state.history) if q in state.prefilled)
+        undone_state, undone = replace(state, prefilled=state.prefilled - {last}).undo()
+    return undone_state, undone
 
 
 _UNSURE_NOTE = (
@@ -368,7 +391,7 @@ def ask(
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]
     try:
-        view.intro(screen_prompts_left(rb, state))
+        view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))
         state = _run(rb, view, state, holder)
     except _Quit:
         record = _session_record(rb, holder[0], record_id)
