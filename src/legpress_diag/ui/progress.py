@@ -47,6 +47,7 @@ class BatchProgress:
             *columns, console=console, redirect_stdout=False, redirect_stderr=False
         )
         self._task: TaskID | None = None
+        self._done = 0
 
     def __enter__(self) -> BatchProgress:
         self._progress.start()
@@ -55,6 +56,7 @@ class BatchProgress:
 
     def update(self, done: int, bytes_read: int | None) -> None:
         assert self._task is not None
+        self._done = done
         if self.total is not None and bytes_read is not None:
             self._progress.update(self._task, completed=bytes_read, records=done)
         else:
@@ -70,6 +72,8 @@ class BatchProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if kind is None and self._task is not None and self.total is not None:
-            self._progress.update(self._task, completed=self.total)
+        if kind is None and self._task is not None:
+            # A finished run shows a full bar, also when the input's size was unknown.
+            end = self.total if self.total is not None else max(self._done, 1)
+            self._progress.update(self._task, total=end, completed=end)
         self._progress.stop()
