@@ -139,7 +139,7 @@ def test_why_back_and_a_wrong_answer() -> None:
     child.expect("> ")
     child.sendline("why")
     child.expect("warning signs")
-    child.sendline("maybe")
+    child.sendline("sometimes")  # "maybe" means not sure since issue 14
     child.expect("answer y \\(yes\\), n \\(no\\) or \\? \\(not sure\\)")
     child.sendline("n")
     child.expect("Question 3")

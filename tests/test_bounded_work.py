@@ -96,11 +96,11 @@ def test_diagnose_prints_a_bounded_number_of_warning_lines() -> None:
     warning_lines = [
         line
         for line in result.stderr.splitlines()
-        if line.startswith("warning:") and "safety_screen_incomplete" not in line
+        if ": warning:" in line and "safety_screen_incomplete" not in line
     ]
     assert len(warning_lines) == MAX_UNKNOWN_LISTED + 1
     assert warning_lines[-1].startswith(
-        f"warning: line 1: answers: and {MANY - MAX_UNKNOWN_LISTED} more unknown question ids"
+        f"<stdin>:1: warning: answers: and {MANY - MAX_UNKNOWN_LISTED} more unknown question ids"
     )
     [line] = result.stdout.splitlines()
     unknown = [w for w in json.loads(line)["warnings"] if w["key"] != "safety_screen_incomplete"]
@@ -116,7 +116,7 @@ def test_diagnose_a_megabyte_key_with_one_short_warning(matcher: list[int]) -> N
     [warning] = [
         line
         for line in result.stderr.splitlines()
-        if line.startswith("warning:") and "safety_screen_incomplete" not in line
+        if ": warning:" in line and "safety_screen_incomplete" not in line
     ]
     assert len(warning) < 200 and "did you mean" not in warning
     assert all(length < 1000 for length in matcher)  # never compared whole (--jobs 1: here)

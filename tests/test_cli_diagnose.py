@@ -23,7 +23,7 @@ def test_jsonl_results_on_stdout_messages_on_stderr() -> None:
     parsed = [json.loads(line) for line in lines]
     assert [p["id"] for p in parsed] == [f"client-00{i}" for i in range(1, 7)]
     assert parsed[4]["status"] == "error"
-    assert "line 5: knee_angle_at_bottom: 500 is out of range" in result.stderr
+    assert f"{EXAMPLES}:5: error: knee_angle_at_bottom: 500 is out of range" in result.stderr
     assert "6 records" in result.stderr
 
 

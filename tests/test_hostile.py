@@ -141,7 +141,7 @@ def test_hostile_answer_lines_each_get_one_result() -> None:
     assert "nested too deeply" in messages[18]
     assert "digits" in messages[19] or "too large" in messages[19] or "invalid" in messages[19]
     assert max(len(line) for line in result.stdout.splitlines()) < 20_000  # nothing echoed in full
-    assert b"line 2: invalid JSON" in result.stderr
+    assert b"<stdin>:2: error: invalid JSON" in result.stderr
 
 
 def _first_line(stream: IO[bytes], timeout: float) -> bytes:
@@ -169,7 +169,7 @@ def test_ctrl_c_leaves_no_output_file(tmp_path: Path, jobs: str) -> None:
     child.stdin.write(b'{"answers": {"heels_lift": "yes", "extra": 1}}\n')
     child.stdin.write(b'{"answers": {"heels_lift": "yes"}}\n' * records)
     child.stdin.flush()
-    assert _first_line(child.stderr, TIMEOUT).startswith(b"warning: line 1: ")
+    assert _first_line(child.stderr, TIMEOUT).startswith(b"<stdin>:1: warning: ")
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=TIMEOUT)
     assert child.returncode == 130, stderr

@@ -162,8 +162,8 @@ def test_diagnose_warnings_escape_ids_and_unknown_keys() -> None:
     assert result.exit_code == 1  # the second record is invalid
     out, err = result.stdout, result.stderr
     assert_inert(out, err)
-    assert "record client\\x1b]0;pwned\\x07: knee\\x1b[2J: unknown question id" in err
-    assert "\\u202eevil" in err and "error: record c1\\x9b2J: heels_lift" in err
+    assert "record client\\x1b]0;pwned\\x07: warning: knee\\x1b[2J: unknown question id" in err
+    assert "\\u202eevil" in err and "record c1\\x9b2J: error: heels_lift" in err
     ids = [json.loads(line)["id"] for line in out.splitlines()]
     assert ids == [f"client{OSC_TITLE}", "c1\x9b2J"]  # the data itself is kept exactly
 

@@ -140,7 +140,8 @@ def test_reply_parsing(rb: RuleBase) -> None:
     assert parse_reply(q["heels_lift"], " Y ").value is True
     assert parse_reply(q["heels_lift"], "n").value is False
     assert parse_reply(q["heels_lift"], "?").kind == "skip"
-    assert parse_reply(q["heels_lift"], "maybe").kind == "invalid"
+    assert parse_reply(q["heels_lift"], "maybe").kind == "skip"  # issue 14: "not sure"
+    assert parse_reply(q["heels_lift"], "perhaps not").kind == "invalid"
     assert parse_reply(q["core_braced"], "3").value == "never"
     assert parse_reply(q["core_braced"], "Every rep").value == "always"
     assert parse_reply(q["core_braced"], "some").value == "sometimes"

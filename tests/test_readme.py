@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import tomllib
 
@@ -42,11 +43,14 @@ def test_constraints_pin_every_direct_test_dependency_exactly() -> None:
 
 def test_readme_example_output_is_true() -> None:
     from legpress_diag.api import diagnose
-    from legpress_diag.render.formats import csv_rows
+    from legpress_diag.render.writers import WriteContext, by_name
 
     result = diagnose(
         {"id": "me", "answers": {"butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70}}
     )
     result["line"] = 1
-    expected = "".join(csv_rows([result]))
+    csv = by_name("csv")
+    out = io.StringIO()
+    csv.write([csv.prepare(result, None)], out, WriteContext())
+    expected = out.getvalue()
     assert expected in (REPO / "README.md").read_text()

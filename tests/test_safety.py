@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from legpress_diag.api import bundled_rulebase, diagnose
 from legpress_diag.cli.app import app
-from legpress_diag.render import formats
+from legpress_diag.render import writers
 from legpress_diag.render.report import html_report, markdown_report
 from legpress_diag.rulebase import FlagLevel, QuestionType
 from legpress_diag.safety import INCOMPLETE_WARNING
@@ -256,13 +256,18 @@ FORM_ANSWERS = {
 }
 
 
+def write_one(name: str, result: dict[str, Any]) -> str:
+    writer = writers.by_name(name)
+    out = io.StringIO()
+    writer.write([writer.prepare(result, RB)], out, writers.WriteContext(rulebase=RB))
+    return out.getvalue()
+
+
 def every_format(result: dict[str, Any]) -> dict[str, str]:
     table = io.StringIO()
     render_result(make_console(table, width=80), result, detailed=True)
     return {
-        "json": "".join(formats.json_array([result])),
-        "csv": "".join(formats.csv_rows([result])),
-        "markdown": "".join(formats.markdown([result], RB)),
+        **{name: write_one(name, result) for name in writers.names() if name != "table"},
         "table": table.getvalue(),
         "report.md": markdown_report(result, RB),
         "report.html": html_report(result, RB),

@@ -35,7 +35,7 @@ def start_batch(out: Path, jobs: str, first: bytes) -> subprocess.Popen[bytes]:
     child.stdin.write(first)
     child.stdin.flush()
     line = child.stderr.readline()  # the first record has been diagnosed: mid-run
-    assert line.startswith(b"error: line 1"), line
+    assert line.startswith(b"<stdin>:1: error: "), line
     return child
 
 

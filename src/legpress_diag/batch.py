@@ -2,15 +2,17 @@
 
 Records are read in the calling process and handed to workers in chunks; at most a
 few chunks per worker are in flight, so memory stays flat however long the input.
-Workers send back results already encoded as JSON when JSON Lines are wanted, so
-the encoding (a large part of the work) runs in parallel too.
+The caller may pass a ``prepare`` function (an output writer's per-record step, such
+as JSON encoding): it runs in the workers, so that part of the work is parallel too.
+This module knows nothing of output formats and never prints; progress is reported
+through an optional ``progress`` callback.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -18,43 +20,51 @@ from .api import _diagnose_raw
 from .diagnostics import LegpressError
 from .loader import load_rulebase
 from .records import RawRecord, read_records
-from .render.formats import encode
 from .rulebase import RuleBase
 
 CHUNK = 256
 IN_FLIGHT_PER_WORKER = 3
 
 
+Prepare = Callable[[dict[str, Any], RuleBase], Any]
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """One record's result; ``text`` is its JSON line when encoding was asked for."""
+    """One record's result, as ``prepare`` made it (the result dict without one)."""
 
     status: str
-    where: str  # "line 7" or "record 3", for messages
+    line: int | None  # the 1-based line, for line-based input
+    record_id: Any  # the record's id, or its position
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
-    result: dict[str, Any] | None
-    text: str | None
+    payload: Any
+
+    @property
+    def where(self) -> str:
+        """Where the record is, for messages: "7" (a line) or "record 3"."""
+        return str(self.line) if self.line is not None else f"record {self.record_id}"
 
 
 @dataclass(frozen=True)
 class Options:
     strict: bool = False
     threshold: float | None = None
-    encode: bool = False  # return JSON text instead of result dicts
+    # Run on each result where it is made (in a worker with --jobs); must be picklable,
+    # such as a method of a module-level object.
+    prepare: Prepare | None = None
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     result = _diagnose_raw(raw, rb, options.strict, options.threshold)
-    where = f"line {result['line']}" if "line" in result else f"record {result['id']}"
-    text = encode(result) if options.encode else None
+    payload = options.prepare(result, rb) if options.prepare is not None else result
     return Outcome(
         result["status"],
-        where,
+        result.get("line"),
+        result["id"],
         result["errors"],
         result["warnings"],
-        None if options.encode else result,
-        text,
+        payload,
     )
 
 
@@ -102,14 +112,46 @@ def run_batch(
     jobs: int = 1,
     rule_paths: Sequence[str] = (),
     include_bundled: bool = True,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Diagnose every record of ``stream`` in order, with ``jobs`` processes."""
+    """Diagnose every record of ``stream`` in order, with ``jobs`` processes.
+
+    ``progress(done, bytes_read)`` is called after each record is handed back: how
+    many records are done and how far the input has been read (None when the
+    stream cannot tell, as for a pipe). With several jobs the input is read a few
+    chunks ahead of the results.
+    """
     records = read_records(stream)
-    if jobs <= 1:
-        for raw in records:
-            yield _outcome(raw, rb, options)
+    outcomes = (
+        (_outcome(raw, rb, options) for raw in records)
+        if jobs <= 1
+        else _parallel(records, rb, options, jobs, rule_paths, include_bundled)
+    )
+    if progress is None:
+        yield from outcomes
         return
-    yield from _parallel(records, rb, options, jobs, rule_paths, include_bundled)
+    position = _position_of(stream)
+    for done, outcome in enumerate(outcomes, 1):
+        yield outcome
+        progress(done, position())
+
+
+def _position_of(stream: IO[bytes]) -> Callable[[], int | None]:
+    """How far ``stream`` has been read, if it can say (a file can, a pipe cannot)."""
+    try:
+        seekable = stream.seekable()
+    except (OSError, ValueError):
+        seekable = False
+    if not seekable:
+        return lambda: None
+
+    def position() -> int | None:
+        try:
+            return stream.tell()
+        except (OSError, ValueError):
+            return None
+
+    return position
 
 
 class WorkerDied(LegpressError):

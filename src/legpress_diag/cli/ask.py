@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -84,8 +85,10 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
         fail(f"{path}: {problem.message}")
     answers, errors, warnings = normalize_answers(rb, checked.answers)
     for problem in [*errors, *warnings]:
+        # Value errors start with their key; an unknown key is named here, as diagnose does.
+        named = problem.message.startswith(f"{problem.key}:")
         view.invalid(
-            f"{path}: {problem.message}"
+            f"{path}: {'' if named else f'{problem.key}: '}{problem.message}"
             + (f" (expected {problem.expected})" if problem.expected else "")
         )
     if errors:
@@ -150,7 +153,11 @@ def _stop(
     if problem:
         _tell(view, problem, invalid=True)
     if where is not None:
-        lead += f" Answers so far saved to {where}; resume with --answers {where}."
+        again = f" --save {where}" if save is not None else ""
+        lead += (
+            f" Answers so far saved to {where}; to carry on where you stopped, run: "
+            f"legpress-diag ask --answers {where}{again}"
+        )
     elif save is None and code != exitcodes.OK:
         lead += " To resume later, use --save FILE, then --answers FILE."
     _tell(view, lead)
@@ -168,13 +175,15 @@ def _run(
         holder[0] = state
         step = next_step(rb, state)
         if pending is not None and pending in rb.questions:
-            step = Ask(rb.questions[pending], len(state.history) + 1)
+            step = Ask(rb.questions[pending], 0)
         pending = None
         if not isinstance(step, Ask):
             view.stopped(step)
             return state
         question = step.question
-        view.question(step, step.number - 1 + prompts_left(rb, state))
+        # Numbered by this session's questions: answers brought by --answers are not.
+        asked_here = _asked_here(state)
+        view.question(replace(step, number=asked_here + 1), asked_here + prompts_left(rb, state))
         while True:
             view.prompt()
             reply = parse_reply(question, _read_line())
@@ -190,7 +199,7 @@ def _run(
                     continue
                 if reply.value == "quit":
                     raise _Quit
-                state, undone = state.undo()
+                state, undone = _undo(state)
                 if undone is None:
                     view.note("Nothing to undo yet.")
                     continue
@@ -202,6 +211,21 @@ def _run(
                 rb, state, question.id, reply.value if reply.kind == "answer" else None
             )
             break
+
+
+def _asked_here(state: SessionState) -> int:
+    """How many questions this session has settled (pre-filled answers not counted)."""
+    return sum(1 for q in state.history if q not in state.prefilled)
+
+
+def _undo(state: SessionState) -> tuple[SessionState, str | None]:
+    """Undo the last answer; once this session's are all undone, 'back' reaches the
+    pre-filled ones too, latest first (each is then asked like any other)."""
+    undone_state, undone = state.undo()
+    if undone is None and state.prefilled:
+        last = next(q for q in reversed(state.history) if q in state.prefilled)
+        undone_state, undone = replace(state, prefilled=state.prefilled - {last}).undo()
+    return undone_state, undone
 
 
 _UNSURE_NOTE = (
@@ -232,57 +256,48 @@ def _help_lines(question: Any, rb: RuleBase) -> list[str]:
 
 
 def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
+    from ..replies import parse_how
+
     causes = {c["id"]: c for c in result["causes"]}
     if causes:
         view.how_hint(result)
     while causes:
         view.prompt()
         try:
-            words = _read_line().strip().split()
+            line = _read_line()
+            detail = "--detail" in line.split()  # the coach's view: rules and arithmetic
+            reply = parse_how(line.replace("--detail", " "), list(causes))
         except EOFError:
             return
-        if not words or words[0] in ("quit", "q", "exit"):
+        if reply.kind == "command":
             return
-        detail = "--detail" in words[1:]
-        if words[0] == "how" and detail:
-            words = [w for w in words if w != "--detail"]
-        if words[0] == "how" and len(words) == 2 and words[1] in causes:
-            view.how(result, causes[words[1]], detail)
-        elif (
-            words[0] == "how"
-            and len(words) == 2
-            and words[1].isdigit()
-            and 1 <= int(words[1]) <= len(causes)
-        ):
-            view.how(result, result["causes"][int(words[1]) - 1], detail)
+        if reply.kind == "answer":
+            view.how(result, causes[reply.value], detail)
         else:
-            view.invalid(
-                f"type 'how N' (1 to {len(causes)}), 'how --detail N' for the rules, "
-                "or press Enter to finish"
-            )
+            view.invalid(reply.message + "; 'how --detail N' shows the rules and numbers")
 
 
 def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
-    from ..render.report import html_report, markdown_report
+    from ..render.writers import report_writer
 
-    text = (
-        html_report(result, rb)
-        if path.suffix.lower() in (".html", ".htm")
-        else markdown_report(result, rb)
-    )
+    text = report_writer(path).report(result, rb)  # the suffix was checked at the start
     with atomic_output(path) as out:
         out.write(text)
 
 
 def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
     """Refuse to start, before the first question, what could only fail at the end."""
+    from ..render.writers import FormatError, report_writer
+
     if "stdin" in CLOSED_STREAMS:
         fail("standard input is closed; run ask on a terminal, or pipe the answers in")
     try:
+        if report is not None:
+            report_writer(report)  # a report format is known from the name, or refused
         check_output(None, "result")
         check_output(save, "answers.json")
         check_output(report, "report.md")
-    except OutputError as exc:
+    except (OutputError, FormatError) as exc:
         fail(str(exc))
 
 
@@ -347,7 +362,10 @@ def ask(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write a report: Markdown (.md) or HTML (.html)."),
+        typer.Option(
+            "--report",
+            help="Write a report; its suffix chooses Markdown (.md) or HTML (.html).",
+        ),
     ] = None,
     record_id: Annotated[
         str, typer.Option("--id", help="The id to store in the saved record.")
@@ -366,7 +384,7 @@ def ask(
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]
     try:
-        view.intro(screen_prompts_left(rb, state))
+        view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))
         state = _run(rb, view, state, holder)
     except _Quit:
         record = _session_record(rb, holder[0], record_id)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +17,14 @@ from .. import exitcodes
 from ..textsafe import terminal
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
+
+if TYPE_CHECKING:
+    from ..batch import Outcome
+    from ..render.writers import Writer
+
+# The key of the warning that a record left safety questions unanswered (safety.py);
+# summed up in one line for the whole batch rather than repeated per record.
+SCREEN_WARNING = "safety_screen_incomplete"
 
 HELP = """Diagnose answer records from a file or standard input.
 
@@ -35,21 +46,31 @@ Examples:
   cat clients.jsonl | legpress-diag diagnose - --format jsonl | jq .status
 """
 
-_SUFFIX_FORMATS = {
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".md": "markdown",
-}
+
+def _choose_writer(fmt: str | None, output: Path | None) -> Writer:
+    """--format, else the --output suffix (which must name a format), else the
+    default: a table on a terminal, JSON Lines otherwise. Exits 2 when unknown."""
+    from ..render import writers
+
+    default = "table" if output is None and sys.stdout.isatty() else "jsonl"
+    if output is not None and not output.suffix and _is_device_or_fifo(output):
+        output = None  # a FIFO or device has no suffix to go by: as for a pipe
+    try:
+        return writers.choose(fmt, output, default)
+    except writers.FormatError as exc:
+        fail(str(exc))
 
 
-def _choose_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is not None:
-        return fmt
-    if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), "jsonl")
-    return "table" if sys.stdout.isatty() else "jsonl"
+def _is_device_or_fifo(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _source_name(file: str) -> str:
+    return "<stdin>" if file == "-" else file
 
 
 def _open_input(file: str) -> IO[bytes]:
@@ -66,9 +87,69 @@ def _open_input(file: str) -> IO[bytes]:
         fail(f"{file}: cannot read: {exc.strerror}")
 
 
-def _message(where: str, problem: dict[str, Any]) -> str:
-    expected = f" (expected {problem['expected']})" if problem.get("expected") else ""
-    return f"{where}: {problem['message']}{expected}"
+def _location(source: str, outcome: Outcome) -> str:
+    """``clients.jsonl:7`` for a line, ``clients.json: record 3`` in an array."""
+    if outcome.line is not None:
+        return f"{source}:{outcome.line}"
+    return f"{source}: record {outcome.record_id}"
+
+
+def _messages(source: str, outcome: Outcome) -> Iterator[str]:
+    """The stderr lines for one outcome (the incomplete-screen warning is summed up
+    once for the whole batch instead)."""
+    where = _location(source, outcome)
+    if outcome.errors:
+        first = outcome.errors[0]
+        expected = f" (expected {first['expected']})" if first.get("expected") else ""
+        more = len(outcome.errors) - 1
+        extra = f" (+{more} more)" if more > 0 else ""
+        yield f"{where}: error: {first['message']}{expected}{extra}"
+    for warning in outcome.warnings:
+        if warning["key"] != SCREEN_WARNING:
+            yield f"{where}: warning: {warning['key']}: {warning['message']}"
+
+
+def _show_progress(output: Path | None, quiet: bool) -> bool:
+    """A bar only for a person watching stderr, and never over results on the same
+    terminal (a table or JSON Lines on stdout show their own progress)."""
+    if quiet or not _isatty(sys.stderr):
+        return False
+    return output is not None or not _isatty(sys.stdout)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _input_size(stream: IO[bytes]) -> int | None:
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _format_help() -> str:
+    from ..render import writers
+
+    listed = "; ".join(
+        f"{w.name}" + (f" ({', '.join(w.aliases)})" if w.aliases else "") + f": {w.summary}"
+        for w in writers.writers().values()
+    )
+    return (
+        f"{listed}. Default: from the --output suffix; else table on a terminal, jsonl in a pipe."
+    )
+
+
+def _complete_format(incomplete: str) -> list[str]:
+    """Shell completion for --format: names and aliases that start as typed."""
+    from ..render import writers
+
+    spellings = [s for w in writers.writers().values() for s in (w.name, *w.aliases)]
+    return [s for s in spellings if s.startswith(incomplete.lower())]
 
 
 def diagnose(
@@ -83,14 +164,19 @@ def diagnose(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, jsonl, csv or markdown. Default: table on a terminal, else jsonl "
-            "(or from the --output suffix).",
+            help=_format_help(),
             show_default=False,
+            autocompletion=_complete_format,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write results here (atomically) instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write results here (atomically) instead of stdout. Its suffix (.json, "
+            ".jsonl, .ndjson, .csv, .md, .html, .txt) chooses the format unless --format does.",
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Unknown answer keys are errors, not warnings.")
@@ -111,32 +197,31 @@ def diagnose(
         ),
     ] = 1,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No per-record messages on stderr.")
+        bool,
+        typer.Option("--quiet", "-q", help="No progress bar and no per-record messages on stderr."),
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..batch import Options, Outcome, WorkerDied, run_batch
+    from ..batch import Options, WorkerDied, run_batch
     from ..records import InputError
-    from ..render import formats
+    from ..render.writers import WriteContext
 
-    chosen = _choose_format(fmt, output)
-    if chosen not in formats.FORMATS:
-        fail(f"unknown format '{chosen}' (choose from {', '.join(formats.FORMATS)})")
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
     except OutputError as exc:
         fail(str(exc))
+    writer = _choose_writer(fmt, output)  # before any work too
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
+    source = _source_name(file)
     counts: dict[str, int] = {}
-    from ..safety import INCOMPLETE_WARNING as SCREEN_WARNING
-
     with_errors, unscreened = [0], [0]  # records with errors; with an incomplete screen
-    options = Options(strict=strict, threshold=threshold, encode=chosen == "jsonl")
+    options = Options(strict=strict, threshold=threshold, prepare=writer.prepare)
     workers = jobs or os.cpu_count() or 1
+    context = WriteContext(rulebase=rb, live=output is None)
 
-    def outcomes() -> Iterator[Outcome]:
+    def payloads(say: Callable[[str], None], progress: Any) -> Iterator[Any]:
         for outcome in run_batch(
             stream,
             rb,
@@ -144,61 +229,24 @@ def diagnose(
             jobs=workers,
             rule_paths=[str(p) for p in rules or ()],
             include_bundled=not no_default_rules,
+            progress=progress,
         ):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             with_errors[0] += bool(outcome.errors)  # a referral may carry errors too
+            unscreened[0] += any(w["key"] == SCREEN_WARNING for w in outcome.warnings)
             if not quiet:
-                if outcome.errors:
-                    more = len(outcome.errors) - 1
-                    extra = f" (+{more} more)" if more > 0 else ""
-                    # Ids, keys and values are the record's text: escape what a terminal obeys.
-                    typer.echo(
-                        terminal(f"error: {_message(outcome.where, outcome.errors[0])}{extra}"),
-                        err=True,
-                    )
-                for warning in outcome.warnings:
-                    if warning["key"] == SCREEN_WARNING:
-                        unscreened[0] += 1  # one line for the whole batch, at the end
-                        continue
-                    typer.echo(
-                        terminal(
-                            f"warning: {outcome.where}: {warning['key']}: {warning['message']}"
-                        ),
-                        err=True,
-                    )
-            yield outcome
-
-    def results() -> Iterator[dict[str, Any]]:
-        for outcome in outcomes():
-            assert outcome.result is not None
-            yield outcome.result
+                for line in _messages(source, outcome):
+                    say(line)  # ids, keys and values are the record's text: escaped
+            yield outcome.payload
 
     try:
-        with atomic_output(output) as out:
-            if chosen == "jsonl":
-                for outcome in outcomes():
-                    out.write(f"{outcome.text}\n")
-                    if output is None:
-                        out.flush()  # a pipeline sees each result as soon as it is ready
-            elif chosen == "table":
-                from ..ui.console import make_console
-                from ..ui.diagnosis_view import render_results
-
-                render_results(make_console(out), results())
-            else:
-                if chosen == "json":
-                    chunks = formats.json_array(results())
-                elif chosen == "csv":
-                    chunks = formats.csv_rows(results())
-                else:
-                    chunks = formats.markdown(results(), rb)
-                for chunk in chunks:
-                    out.write(chunk)
+        with _reporter(stream, output, quiet) as (say, progress), atomic_output(output) as out:
+            writer.write(payloads(say, progress), out, context)
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(exitcodes.OK) from None
     except InputError as exc:
-        fail(f"{file}: {exc}")
+        fail(f"{source}: {exc}")
     except OutputError as exc:
         fail(str(exc))
     except WorkerDied as exc:
@@ -207,27 +255,49 @@ def diagnose(
             f"{output} was left as it was"
             if output is not None
             else f"the first {done} results were written"
-            if chosen == "jsonl"
+            if writer.name == "jsonl"
             else "no results were written"
         )
         fail(f"{exc} after {done} records were diagnosed ({where}); run again, with fewer --jobs")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    total = sum(counts.values())
     if not quiet:
-        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        noun = "record" if total == 1 else "records"
-        typer.echo(
-            f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"), err=True
-        )
-        if unscreened[0]:
-            which = "record leaves" if unscreened[0] == 1 else "records leave"
-            typer.echo(
-                f"warning: {unscreened[0]} {which} safety questions unanswered, so a warning "
-                "sign may have been missed; each result's safety_screen_incomplete warning "
-                "names them",
-                err=True,
-            )
+        _summary(counts, unscreened[0])
     if with_errors[0]:
         raise typer.Exit(exitcodes.FINDINGS)
+
+
+Say = Callable[[str], None]
+Progress = Callable[[int, "int | None"], None]
+
+
+@contextlib.contextmanager
+def _reporter(
+    stream: IO[bytes], output: Path | None, quiet: bool
+) -> Iterator[tuple[Say, Progress | None]]:
+    """Where per-record messages go, and the progress callback (None: no bar)."""
+    if not _show_progress(output, quiet):
+        yield (lambda line: typer.echo(terminal(line), err=True)), None
+        return
+    from ..ui.progress import BatchProgress
+
+    with BatchProgress(_input_size(stream)) as bar:
+        yield bar.say, bar.update
+
+
+def _summary(counts: dict[str, int], unscreened: int) -> None:
+    total = sum(counts.values())
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    noun = "record" if total == 1 else "records"
+    typer.echo(
+        f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"), err=True
+    )
+    if unscreened:
+        which = "record leaves" if unscreened == 1 else "records leave"
+        typer.echo(
+            f"warning: {unscreened} {which} safety questions unanswered, so a warning "
+            "sign may have been missed; each result's safety_screen_incomplete warning "
+            "names them",
+            err=True,
+        )

@@ -90,9 +90,31 @@ def tolerate_narrow_encodings() -> None:
             reconfigure(errors=ESCAPE_ERRORS)
 
 
+COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def accept_completion_shell_names(args: list[str]) -> None:
+    """Let ``--show-completion zsh`` name the shell instead of detecting it.
+
+    Typer detects the shell from the process tree, which a script, a container or a
+    CI job may not show; its options take a shell name only when this variable is
+    set (the switch its own tests use), so it is set when a name follows.
+    """
+    for index, arg in enumerate(args):
+        option, _, value = arg.partition("=")
+        if option not in COMPLETION_OPTIONS:
+            continue
+        if not value and index + 1 < len(args):
+            value = args[index + 1]
+        if value in COMPLETION_SHELLS:
+            os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
+
+
 def main(argv: list[str] | None = None) -> None:
     from .output import is_environment_error, reopen_closed_std_streams
 
+    accept_completion_shell_names(sys.argv[1:] if argv is None else argv)
     reopen_closed_std_streams()
     tolerate_narrow_encodings()
     install_signal_handlers()

@@ -1,7 +1,8 @@
-"""Plain-text renderings of diagnoses: JSON Lines, JSON, CSV and Markdown.
+"""Pieces shared by the renderings of diagnoses: the JSON encoding of a result, the
+certainty bar and words, question wording, and one result as Markdown.
 
-These are pure functions from result dicts to text, so they work the same in a
-pipe, a file or a test. The rich table for terminals lives in ``legpress_diag.ui``.
+The output formats themselves are the writers in :mod:`legpress_diag.render.writers`;
+the rich table for terminals lives in ``legpress_diag.ui``.
 
 Text from records and rule files passes through :mod:`legpress_diag.textsafe` on
 the way out: JSON escapes characters a terminal would act on, CSV cells cannot
@@ -11,7 +12,6 @@ start a formula, and Markdown fields cannot add structure (see docs/robustness.m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import textsafe
@@ -21,18 +21,6 @@ from ..safety import INCOMPLETE_WARNING
 if TYPE_CHECKING:
     from ..rulebase import RuleBase
 
-FORMATS = ("table", "json", "jsonl", "csv", "markdown")
-CSV_COLUMNS = (
-    "id",
-    "line",
-    "status",
-    "top_cause",
-    "top_certainty",
-    "causes",
-    "red_flags",
-    "alternatives",
-    "errors",
-)
 BAR_WIDTH = 10
 
 
@@ -41,52 +29,6 @@ def encode(result: dict[str, Any]) -> str:
     encoder's circular-reference check (15% of its time) is skipped."""
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     return textsafe.json_line(text)
-
-
-def jsonl(results: Iterable[dict[str, Any]]) -> Iterator[str]:
-    for result in results:
-        yield encode(result) + "\n"
-
-
-def json_array(results: Iterable[dict[str, Any]]) -> Iterator[str]:
-    yield "["
-    for index, result in enumerate(results):
-        yield ("," if index else "") + "\n  " + encode(result)
-    yield "\n]\n"
-
-
-def csv_rows(results: Iterable[dict[str, Any]]) -> Iterator[str]:
-    import csv  # only for CSV output
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(CSV_COLUMNS)
-    yield flush()
-    for r in results:
-        causes = r["causes"]
-        writer.writerow(
-            textsafe.csv_cell(cell)
-            for cell in (
-                r["id"],
-                r.get("line", ""),
-                r["status"],
-                causes[0]["id"] if causes else "",
-                causes[0]["certainty"] if causes else "",
-                ";".join(f"{c['id']}:{c['certainty']:.2f}" for c in causes),
-                ";".join(f"{f['id']}:{f['level']}" for f in r["red_flags"]),
-                ";".join(a["id"] for a in r["alternatives"]),
-                "; ".join(e["message"] for e in r["errors"]),
-            )
-        )
-        yield flush()
 
 
 def certainty_word(certainty: float) -> str:
@@ -107,11 +49,6 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
     if rb is not None and question_id in rb.questions:
         return rb.questions[question_id].text.rstrip("?")
     return question_id
-
-
-def markdown(results: Iterable[dict[str, Any]], rb: RuleBase | None = None) -> Iterator[str]:
-    for r in results:
-        yield markdown_one(r, rb)
 
 
 SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format

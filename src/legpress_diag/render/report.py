@@ -119,13 +119,14 @@ pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}
 """
 
 
-def _e(text: str) -> str:
-    """HTML-escaped, with control and bidi characters shown escaped as well."""
-    return html.escape(textsafe.terminal(text, newlines=True))
+def escape_html(text: object) -> str:
+    """Untrusted text as HTML text or an attribute value: ``<``, ``&`` and quotes
+    escaped, and control and bidi characters shown escaped as well."""
+    return html.escape(textsafe.terminal(text, newlines=True), quote=True)
 
 
 def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
-    e = _e
+    e = escape_html
     body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
     for flag in result["red_flags"]:
         body.append(

@@ -12,16 +12,13 @@ from rich.text import Text
 
 from ..explanation import why_it_hurts
 from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
+from ..render.labels import LEVEL_HEADINGS
 from .console import plain, safe
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
 
 
-LEVEL_HEADINGS = {
-    "emergency": "EMERGENCY: go to an emergency department now",
-    "urgent": "URGENT: see a doctor today",
-    "clinician": "SEE A CLINICIAN before you train again",
-}
+# The words for each level are shared with the reports (render/labels.py).
 
 
 def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:

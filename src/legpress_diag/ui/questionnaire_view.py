@@ -11,6 +11,7 @@ from rich.text import Text
 from ..explanation import why_it_hurts
 from ..questionnaire import Ask, Stop
 from ..render.formats import certainty_word
+from ..render.labels import topic_label
 from ..render.report import how_lines, plain_how_lines
 from ..rulebase import QuestionType, RuleBase
 from .console import plain, safe
@@ -25,19 +26,31 @@ class QuestionnaireView:
         self.results = results  # stdout: the diagnosis
         self.rb = rb  # for question wording and rule notes in explanations
 
-    def intro(self, safety_count: int) -> None:
+    def intro(self, safety_count: int, resumed: int = 0) -> None:
+        """``safety_count``: screen prompts left (0: the screen is done, so not
+        mentioned); ``resumed``: answers brought by --answers."""
+        lead = (
+            f"Carrying on with your {resumed} earlier answer{'s' if resumed != 1 else ''}. "
+            if resumed
+            else ""
+        )
+        plan = (
+            f"First {safety_count} quick safety question{'s' if safety_count != 1 else ''}, "
+            "then only what matters for your answers."
+            if safety_count
+            else "Only what matters for your answers is asked."
+        )
         self.prompts.print(
             Text.assemble(
                 ("Leg press back-pain check\n", "bold"),
-                f"First {safety_count} quick safety questions, then only what matters for your "
-                "answers. Type ? to skip any question, or why, back, help, quit.",
+                f"{lead}{plan} Type ? to skip any question, or why, back, help, quit.",
             )
         )
 
     def question(self, step: Ask, about: int | None = None) -> None:
         """``about``: the estimated number of prompts in all, shown as "of about M"."""
         q = step.question
-        group = q.group.replace("_", " ")
+        group = topic_label(q.group)
         lines = [safe(q.text, "bold", newlines=True)]
         if q.help:
             lines.append(safe(q.help, "dim", newlines=True))

@@ -25,7 +25,9 @@ from ..questionnaire import (
     state_from_answers,
 )
 from ..records import InputError, RawRecord, check_record, parse_json
-from ..render.formats import encode, json_array
+from ..render.formats import encode
+from ..render.writers import by_name
+from ..render.writers.interface import WriteContext
 from ..rulebase import RuleBase
 
 INTERVIEW_ID = "interview"
@@ -83,7 +85,10 @@ def diagnose_body(body: bytes, rb: RuleBase, max_records: int) -> Batch:
     # Any result with errors (status "error", or a referral that still lists bad answers).
     errors = sum(bool(r["errors"]) for r in results)
     if head == b"[":
-        return Batch("".join(json_array(results)), len(results), errors)
+        # The CLI's own JSON writer, so the bytes are those of `diagnose --format json`.
+        writer, out = by_name("json"), io.StringIO()
+        writer.write((writer.prepare(r, None) for r in results), out, WriteContext())
+        return Batch(out.getvalue(), len(results), errors)
     return Batch(encode(results[0]) + "\n", 1, errors)
 
 
