@@ -172,17 +172,18 @@ def test_resuming_counts_this_sessions_questions_and_names_the_typo(tmp_path: Pa
     assert "knee_angel: unknown question id; did you mean 'knee_angle_at_bottom'?" in intro
     assert "First 0" not in intro and "safety question" not in intro
     assert "earlier answers" in intro
-    assert first.startswith("1 · hips and back")  # numbered from 1, topic in words
+    assert first.startswith("1 of about ")  # numbered from 1 for this session
+    assert "· hips and back" in first.splitlines()[0]  # the topic in words
 
 
 def test_back_reaches_the_prefilled_answers(tmp_path: Path) -> None:
     child = _ask("--answers", str(_saved_session(tmp_path)))
     child.expect("> ")
     child.sendline("back")
-    child.expect(r"Question 1 · pain\s+When in the rep does it hurt most\?")
+    child.expect(r"Question 1 of about \d+ · pain\s+When in the rep does it hurt most\?")
     child.expect("> ")
     child.sendline("undo")
-    child.expect(r"Question 1 · pain\s+Where does it hurt")
+    child.expect(r"Question 1 of about \d+ · pain\s+Where does it hurt")
     child.expect("> ")
     child.sendline("quit")
     child.expect(pexpect.EOF)
