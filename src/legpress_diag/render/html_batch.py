@@ -109,10 +109,6 @@ def _cause(cause: Result, result: Result, rb: RuleBase | None) -> str:
         f"{e(question_text(b['question'], rb))}: <em>{e(b['in_words'])}</em>"
         for b in cause["reasoning"]["because"]
     )
-    fixes = "".join(
-        f"<li>&#9744; <strong>{e(f['title'])}.</strong> {e(result['fixes'][f['id']]['how'])}</li>"
-        for f in cause["fixes"]
-    )
     info = (
         '<p class="info">Information for the clinician, not advice to train.</p>'
         if cause.get("information_only")
@@ -123,9 +119,21 @@ def _cause(cause: Result, result: Result, rb: RuleBase | None) -> str:
         f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.2f})</p>'
         f"<p>{e(cause['explanation'])}</p>"
         + (f"<p>Because: {because}</p>" if because else "")
-        + (f"<ul>{fixes}</ul>" if fixes else "")
         + "</div>"
     )
+
+
+def _plan(result: Result) -> str:
+    """The plan, as ``ask`` shows it: each fix once, most of the likely cause first, the
+    break from the leg press last (empty for a referral: no advice with a flag)."""
+    ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+    steps = "".join(
+        f"<li>&#9744; <strong>{e(s['title'])}.</strong> {e(s['how'])} "
+        f'<span class="note">(for {e(", ".join(ranks.get(c, c) for c in s["for_causes"]))})'
+        "</span></li>"
+        for s in result.get("plan", [])
+    )
+    return f"<h3>Plan: what to do first</h3><ol>{steps}</ol>" if steps else ""
 
 
 def _section_body(result: Result, rb: RuleBase | None) -> str:
@@ -142,6 +150,7 @@ def _section_body(result: Result, rb: RuleBase | None) -> str:
         for w in result["warnings"]
         if w["key"] == SCREEN_WARNING
     ]
+    parts.append(_plan(result))
     parts += [_cause(cause, result, rb) for cause in result["causes"]]
     if result["alternatives"]:
         items = "".join(
