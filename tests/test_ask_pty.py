@@ -290,3 +290,38 @@ def test_the_plan_at_80_columns_names_each_fix_once(tmp_path: Path) -> None:
     for cause in result["causes"]:
         assert cause["title"] in shown
     assert "cf " not in shown and "premise" not in shown
+
+
+def test_a_piped_result_keeps_every_word_of_the_plan(tmp_path: Path) -> None:
+    """Through a pipe (no terminal, no COLUMNS) the plan wraps; it is never cut."""
+    import subprocess
+
+    saved = tmp_path / "me.json"
+    record = {
+        "answers": {
+            "age_years": 30,
+            **{
+                q: "no"
+                for q in bundled_rulebase().safety_questions()
+                if q not in ("age_years", "systemic_symptoms")
+            },
+            "butt_lifts_off_seat": "yes",
+            "knee_angle_at_bottom": 70,
+            "pain_location": ["lower_back"],
+        }
+    }
+    saved.write_text(json.dumps(record))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    run = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "ask", "--answers", str(saved)],
+        input="?\n" * 60,  # "not sure" to whatever else it asks
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=env,
+    )
+    shown = " ".join(run.stdout.split())
+    plan = diagnose(record)["plan"]
+    assert plan
+    for step in plan:
+        assert " ".join(step["how"].split()) in shown, step["fix"]

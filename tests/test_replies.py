@@ -113,3 +113,9 @@ def test_how_explains_what_it_cannot_take() -> None:
     assert "did you mean 'tight_hamstrings'" in parse_how("how tigth", CAUSES).message
     assert parse_how("", CAUSES).kind == parse_how("quit", CAUSES).kind == "command"
     assert "how CAUSE" in parse_how("what now", CAUSES).message
+
+
+def test_the_start_of_a_shown_label_picks_that_choice() -> None:
+    # "every" starts the label "Every rep" (value always): never the near miss "never".
+    assert parse_reply(Q["core_braced"], "every").value == "always"
+    assert parse_reply(Q["pain_timing"], "at the b").value == "bottom_of_rep"

@@ -345,3 +345,12 @@ def test_serve_help_names_the_defaults() -> None:
     result = runner.invoke(cli_app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "127.0.0.1" in result.stdout and "--log-requests" in result.stdout
+
+
+def test_unknown_paths_and_methods_answer_in_the_api_error_shape(client: TestClient) -> None:
+    missing = client.get("/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "not found", "problems": []}
+    wrong = client.get("/v1/diagnose")
+    assert wrong.status_code == 405 and wrong.json()["problems"] == []
+    assert "allow" in {k.lower() for k in wrong.headers}

@@ -19,8 +19,8 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from . import serve_live  # noqa: E402
@@ -68,9 +68,15 @@ def browser() -> Iterator[Any]:
 
 def click(driver: Any, label: str) -> None:
     """Press a button and wait for the page it posts to (every button submits a form)."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    # Mark this document: a new page load gives a fresh window without the mark. (A
+    # staleness check on an element races with the navigation and can raise.)
+    driver.execute_script("window.__legpressOld = true;")
     driver.find_element(By.XPATH, f"//button[normalize-space()={label!r}]").click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return window.__legpressOld === undefined && document.readyState === 'complete';"
+        )
+    )
 
 
 def question_id(driver: Any) -> str | None:

@@ -125,7 +125,12 @@ def _choice(question: Question, word: str) -> str | None:
     for value, label in question.choices:
         if spaced in (value.lower().replace("_", " "), label.lower()):
             return value
-    return unique_prefix(spaced, values)
+    by_value = unique_prefix(spaced, values)
+    if by_value is not None:
+        return by_value
+    # The start of a label as shown ("every" for "Every rep"), when only one fits.
+    fits = {value for value, label in question.choices if label.lower().startswith(spaced)}
+    return fits.pop() if len(fits) == 1 and len(spaced) >= 2 else None
 
 
 def unique_prefix(typed: str, names: Iterable[str]) -> str | None:

@@ -24,6 +24,9 @@ class QuestionnaireView:
     def __init__(self, prompts: Console, results: Console, rb: RuleBase | None = None) -> None:
         self.prompts = prompts  # stderr: questions and messages
         self.results = results  # stdout: the diagnosis
+        # The result is laid out (indents, boxes): wrap it at the console's width even
+        # in a pipe or a file, since a soft-wrapping console crops what does not fit.
+        self.results.soft_wrap = False
         self.rb = rb  # for question wording and rule notes in explanations
 
     def intro(self, safety_count: int, resumed: int = 0) -> None:
@@ -199,5 +202,10 @@ def answer_hint(question: Any) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return f"a number {question.minimum:g}-{question.maximum:g}{unit}"
     if kind is QuestionType.MULTI:
+        if question.id.startswith("screen:"):  # a checklist
+            return (
+                "numbers or names, comma-separated; ?N for one you cannot tell; "
+                "Enter for none; ? alone: one by one"
+            )
         return "numbers or names, comma-separated; Enter for none"
     return "a number or a name"

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
@@ -169,6 +170,15 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             return _problem(exc)
         return HTMLResponse(
             pages.error_page(exc.message, [problem_text(p) for p in exc.problems]), exc.status
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_problem(request: Request, exc: StarletteHTTPException) -> Response:
+        # 404, 405 and the like in the API's own shape, like every other error.
+        return JSONResponse(
+            {"error": str(exc.detail).lower(), "problems": []},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(Exception)

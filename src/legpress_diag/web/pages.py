@@ -18,6 +18,7 @@ from ..answers import denormalize
 from ..explanation import why_it_hurts
 from ..questionnaire import SCREEN_PREFIX, why_asked
 from ..render.formats import SCREEN_WARNING, certainty_word, question_text
+from ..render.labels import topic_label
 from ..replies import parse_reply
 from ..rulebase import Question, QuestionType, RuleBase
 from .service import Step, problem_text
@@ -125,7 +126,11 @@ def question_page(
 ) -> str:
     assert step.ask is not None
     question = step.ask.question
-    on_screen = question.id.startswith(SCREEN_PREFIX) or question.id in rb.safety_questions()
+    checklist = rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
+    is_checklist = checklist is not None and checklist.style == "pick"
+    on_screen = (
+        question.id.startswith(SCREEN_PREFIX) and not is_checklist
+    ) or question.id in rb.safety_questions()
     parts = []
     if not answers:
         parts.append(
@@ -133,12 +138,11 @@ def question_page(
             "only what matters for your answers. Nothing is stored on the server: your "
             "answers travel with this page.</p>"
         )
-    group = "safety check" if on_screen else question.group.replace("_", " ")
+    group = "safety check" if on_screen else topic_label(question.group)
     parts.append(f'<p class="progress">Question {step.ask.number} · {esc(group)}</p>')
     parts.append('<form method="post" action="/">' + hidden_fields(answers))
     parts.append(f'<input type="hidden" name="q" value="{esc(question.id)}">')
-    checklist = rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
-    if step.signs and checklist is not None and checklist.style == "any_of":
+    if step.signs and checklist is not None and not is_checklist:
         screen_ = checklist
         items = "".join(f"<li>{esc(label)}</li>" for _, label in step.signs)
         parts.append(f'<h1>{esc(screen_.text)}</h1><ul class="signs">{items}</ul>')
