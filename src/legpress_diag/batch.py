@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .api import _diagnose_raw
 from .diagnostics import LegpressError
 from .loader import load_rulebase
-from .records import RawRecord, read_records
+from .records import RawRecord, diagnose_record, read_records
 from .rulebase import RuleBase
 
 CHUNK = 256
@@ -56,7 +55,7 @@ class Options:
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
-    result = _diagnose_raw(raw, rb, options.strict, options.threshold)
+    result = diagnose_record(raw, rb, options.strict, options.threshold)
     payload = options.prepare(result, rb) if options.prepare is not None else result
     return Outcome(
         result["status"],

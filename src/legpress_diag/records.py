@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .answers import MAX_UNKNOWN_LISTED, AnswerProblem, show_value, unlisted
+from .diagnosis import diagnose_answers, error_result
 from .diagnostics import LegpressError
+from .rulebase import RuleBase
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -264,3 +266,20 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         )
         answers = {}
     return CheckedRecord(record_id, answers, errors, warnings)
+
+
+def diagnose_record(
+    raw: RawRecord, rb: RuleBase, strict: bool, threshold: float | None
+) -> dict[str, Any]:
+    """One raw record's result dict: checked, then diagnosed (or an error result)."""
+    checked = check_record(raw, strict=strict)
+    if checked.errors:
+        result = error_result(rb, checked.record_id, checked.errors, checked.warnings)
+    else:
+        result = diagnose_answers(
+            rb, checked.answers, record_id=checked.record_id, strict=strict, threshold=threshold
+        )
+        result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
+    if raw.line is not None:
+        result["line"] = raw.line
+    return result
