@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from legpress_diag import bundle_cache
 from legpress_diag.api import diagnose
-from legpress_diag.loader import load_rulebase
+from legpress_diag.knowledge import bundle_cache
+from legpress_diag.knowledge.loader import load_rulebase
 
 RECORD = {
     "answers": {"lower_back_rounds": "yes", "knee_angle_at_bottom": 70, "can_touch_toes": "no"}

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import IO, Any
 
-from .loader import load_rulebase as _load
-from .records import RawRecord, diagnose_record, read_records
-from .rulebase import RuleBase
+from .intake.records import RawRecord, diagnose_record, read_records
+from .knowledge.loader import load_rulebase as _load
+from .knowledge.rulebase import RuleBase
 
 __all__ = ["bundled_rulebase", "diagnose", "diagnose_many", "diagnose_stream", "load_rulebase"]
 

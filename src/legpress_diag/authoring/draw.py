@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..conditions.ast import And, Condition, Not, Or, render
-from ..rulebase import Rule, RuleBase
+from ..knowledge.conditions.ast import And, Condition, Not, Or, render
+from ..knowledge.rulebase import Rule, RuleBase
 
 
 @dataclass

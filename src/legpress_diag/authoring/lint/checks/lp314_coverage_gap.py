@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ....answers import denormalize
-from ....diagnostics import Diagnostic, Severity
-from ....engine import infer
+from ....knowledge.problems import Diagnostic, Severity
+from ....reasoning.answers import denormalize
+from ....reasoning.engine import infer
 from ...draw import upstream
 from ..context import LintContext
 
