@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from legpress_diag.api import bundled_rulebase, diagnose
 from legpress_diag.cli.app import app
 from legpress_diag.knowledge.rulebase import FlagLevel, QuestionType
-from legpress_diag.presentation.render import writers
+from legpress_diag.presentation import writers
 from legpress_diag.presentation.render.report import html_report, markdown_report
 from legpress_diag.presentation.ui.console import make_console
 from legpress_diag.presentation.ui.diagnosis_view import render_result

@@ -278,7 +278,7 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
 
 
 def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
-    from ..presentation.render.writers import report_writer
+    from ..presentation.writers import report_writer
 
     text = report_writer(path).report(result, rb)  # the suffix was checked at the start
     with atomic_output(path) as out:
@@ -287,7 +287,7 @@ def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
 
 def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
     """Refuse to start, before the first question, what could only fail at the end."""
-    from ..presentation.render.writers import FormatError, report_writer
+    from ..presentation.writers import FormatError, report_writer
 
     if "stdin" in CLOSED_STREAMS:
         fail("standard input is closed; run ask on a terminal, or pipe the answers in")

@@ -20,7 +20,7 @@ from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, si
 
 if TYPE_CHECKING:
     from ..intake.batch import Outcome
-    from ..presentation.render.writers import Writer
+    from ..presentation.writers import Writer
 
 # The key of the warning that a record left safety questions unanswered (safety.py);
 # summed up in one line for the whole batch rather than repeated per record.
@@ -50,7 +50,7 @@ Examples:
 def _choose_writer(fmt: str | None, output: Path | None) -> Writer:
     """--format, else the --output suffix (which must name a format), else the
     default: a table on a terminal, JSON Lines otherwise. Exits 2 when unknown."""
-    from ..presentation.render import writers
+    from ..presentation import writers
 
     default = "table" if output is None and sys.stdout.isatty() else "jsonl"
     if output is not None and not output.suffix and _is_device_or_fifo(output):
@@ -133,7 +133,7 @@ def _input_size(stream: IO[bytes]) -> int | None:
 
 
 def _format_help() -> str:
-    from ..presentation.render import writers
+    from ..presentation import writers
 
     listed = "; ".join(
         f"{w.name}" + (f" ({', '.join(w.aliases)})" if w.aliases else "") + f": {w.summary}"
@@ -146,7 +146,7 @@ def _format_help() -> str:
 
 def _complete_format(incomplete: str) -> list[str]:
     """Shell completion for --format: names and aliases that start as typed."""
-    from ..presentation.render import writers
+    from ..presentation import writers
 
     spellings = [s for w in writers.writers().values() for s in (w.name, *w.aliases)]
     return [s for s in spellings if s.startswith(incomplete.lower())]
@@ -205,7 +205,7 @@ def diagnose(
 ) -> None:
     from ..intake.batch import Options, WorkerDied, run_batch
     from ..intake.records import InputError
-    from ..presentation.render.writers import WriteContext
+    from ..presentation.writers import WriteContext
 
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run

@@ -26,8 +26,8 @@ from ..intake.records import InputError, RawRecord, check_record, parse_json
 from ..knowledge import textsafe
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.formats import encode
-from ..presentation.render.writers import by_name
-from ..presentation.render.writers.interface import WriteContext
+from ..presentation.writers import by_name
+from ..presentation.writers.interface import WriteContext
 from ..reasoning.answers import AnswerProblem, show_value
 
 INTERVIEW_ID = "interview"

@@ -1,7 +1,7 @@
 """Pieces shared by the renderings of diagnoses: the JSON encoding of a result, the
 certainty bar and words, question wording, and one result as Markdown.
 
-The output formats themselves are the writers in :mod:`legpress_diag.presentation.render.writers`;
+The output formats themselves are the writers in :mod:`legpress_diag.presentation.writers`;
 the rich table for terminals lives in ``legpress_diag.presentation.ui``.
 
 Text from records and rule files passes through :mod:`legpress_diag.knowledge.textsafe` on

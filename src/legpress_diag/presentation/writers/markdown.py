@@ -8,7 +8,7 @@ from typing import IO, TYPE_CHECKING
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 
 class MarkdownWriter:
@@ -18,7 +18,7 @@ class MarkdownWriter:
     summary = "a Markdown section per record"
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
-        from ..formats import markdown_one  # imported when used: --help stays quick
+        from ..render.formats import markdown_one  # imported when used: --help stays quick
 
         return markdown_one(result, rb)
 
@@ -27,7 +27,7 @@ class MarkdownWriter:
             out.write(section)
 
     def report(self, result: Result, rb: RuleBase | None) -> str:
-        from ..report import markdown_report
+        from ..render.report import markdown_report
 
         return markdown_report(result, rb)
 

@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 # The rendering modules are imported when used, so --help does not pay for them.
 
@@ -21,17 +21,17 @@ class HtmlWriter:
     summary = "one self-contained page: a summary table, then each record"
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Any:
-        from ..html_batch import prepare
+        from ..render.html_batch import prepare
 
         return prepare(result, rb)
 
     def write(self, prepared: Iterable[Any], out: IO[str], context: WriteContext) -> None:
-        from ..html_batch import batch_page
+        from ..render.html_batch import batch_page
 
         out.write(batch_page(prepared))
 
     def report(self, result: Result, rb: RuleBase | None) -> str:
-        from ..report import html_report
+        from ..render.report import html_report
 
         return html_report(result, rb)
 

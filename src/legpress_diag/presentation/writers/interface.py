@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 Result = dict[str, Any]
 

@@ -8,7 +8,7 @@ from typing import IO, TYPE_CHECKING
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 
 class JsonLinesWriter:
@@ -18,7 +18,7 @@ class JsonLinesWriter:
     summary = "one JSON object per line"
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
-        from ..formats import encode  # imported when used: --help stays quick
+        from ..render.formats import encode  # imported when used: --help stays quick
 
         return encode(result) + "\n"
 

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 
 class TableWriter:
@@ -25,8 +25,8 @@ class TableWriter:
 
     def write(self, prepared: Iterable[Result], out: IO[str], context: WriteContext) -> None:
         # The panels are drawn with rich, which only legpress_diag.presentation.ui may import.
-        from ...ui.console import make_console
-        from ...ui.diagnosis_view import render_results
+        from ..ui.console import make_console
+        from ..ui.diagnosis_view import render_results
 
         render_results(make_console(out), prepared)
 

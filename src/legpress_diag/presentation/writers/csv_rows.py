@@ -13,11 +13,11 @@ import io
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
-from ....knowledge import textsafe
+from ...knowledge import textsafe
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
-    from ....knowledge.rulebase import RuleBase
+    from ...knowledge.rulebase import RuleBase
 
 COLUMNS = (
     "id",
