@@ -60,3 +60,11 @@ def test_an_overlay_still_loads_on_top_of_the_cached_base(cache: Path, tmp_path:
 def test_an_unwritable_cache_folder_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEGPRESS_DIAG_CACHE", "/proc/no-such-place")
     assert load_rulebase().name == "legpress-bundled"
+
+
+def test_the_key_covers_the_package_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    raws = [("rules/a.yaml", b"questions: []\n")]
+    before = bundle_cache._key(raws)
+    assert bundle_cache._key(raws) == before  # stable within one version of the code
+    monkeypatch.setattr(bundle_cache, "code_fingerprint", lambda: "an edited module")
+    assert bundle_cache._key(raws) != before

@@ -3,10 +3,12 @@
 Loading the bundled rules takes a few milliseconds; importing pydantic and building
 the rule-file models takes ten times that. After the bundled files have loaded once,
 their validated data (with the source positions explanations cite) is written as
-JSON under the user's cache folder, keyed by a hash of the files' bytes and the
-package version. A later run that finds a matching entry builds the rule base from
-it directly. Any mismatch, damage or unwritable folder means a normal load: the
-cache can make a run faster, never different.
+JSON under the user's cache folder, keyed by a hash of the files' bytes, the
+package version and the package's code (the size and mtime of each of its .py
+files, so an editable install never serves data an older loader made). A later run
+that finds a matching entry builds the rule base from it directly. Any mismatch,
+damage or unwritable folder means a normal load: the cache can make a run faster,
+never different.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +60,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("LEGPRESS_DIAG_CACHE", os.path.join(base, "legpress-diag")))
 
 
+@cache
+def code_fingerprint() -> str:
+    """A hash of the name, size and mtime of every .py file in the package.
+
+    Cheap (a stat per module, once per process): an edited module in an editable
+    install changes it, so the cache never outlives the code that wrote it.
+    """
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
 def _key(raws: Sequence[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}:{code_fingerprint()}".encode())
     for name, raw in raws:
         digest.update(name.encode() + b"\0" + len(raw).to_bytes(8, "big") + raw)
     return digest.hexdigest()[:32]
