@@ -38,8 +38,6 @@ class Firing:
     rule: Rule
     premise: float
     contribution: float | None  # None: the premise fell to the threshold, evidence withdrawn
-    belief_before: float
-    belief_after: float
 
 
 @dataclass
@@ -230,9 +228,7 @@ def _infer_stratified(
         standing[rule_id] = cf * premise
         premises[rule_id] = premise
         if trace:
-            before = beliefs.get(conclusion, 0.0)
-            after = combine(list(standing.values()))
-            reasoning.firings.append(Firing(rule, premise, cf * premise, before, after))
+            reasoning.firings.append(Firing(rule, premise, cf * premise))
     _settle(touched, support, beliefs)
     return reasoning
 
@@ -295,7 +291,7 @@ def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reas
         before = beliefs.get(conclusion, 0.0)
         after = combine(standing.values())
         if trace:
-            reasoning.firings.append(Firing(rule, premise, new, before, after))
+            reasoning.firings.append(Firing(rule, premise, new))
         if after != before:
             if after == 0.0:
                 beliefs.pop(conclusion, None)

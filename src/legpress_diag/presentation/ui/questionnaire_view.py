@@ -104,7 +104,6 @@ class QuestionnaireView:
             for note in result["notes"]:
                 out.print(safe(note, newlines=True))
             return
-        self.last_result = result
         self._plan(result)
         out.print()
         out.print(Text("Why it hurts, most likely first", style="bold underline"))
