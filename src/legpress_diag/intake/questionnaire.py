@@ -17,6 +17,7 @@ from typing import Any
 from ..knowledge.conditions.ast import Compare, leaves
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import FlagLevel, Question, QuestionType, RuleBase, Screen
+from ..knowledge.strata import upstream
 from ..reasoning.answers import AnswerProblem, denormalize, normalize_answers, show_value
 from ..reasoning.bounds import belief_bounds, top_causes, unsettled_top
 from ..reasoning.engine import infer
@@ -432,7 +433,7 @@ def relevant_questions(
     open_causes = unsettled_top(rb, bounds, top_causes(rb, current))
     if not open_causes:
         return {}
-    feeding = _feeding(rb, open_causes)
+    feeding = upstream(rb, open_causes)
     premise_threshold = rb.settings.premise_threshold
     weights: dict[str, float] = {}
     for rule in rb.rules:
@@ -444,18 +445,6 @@ def relevant_questions(
         for question in rule.questions & free:
             weights[question] = weights.get(question, 0.0) + abs(rule.cf)
     return weights
-
-
-def _feeding(rb: RuleBase, targets: set[str]) -> set[str]:
-    """The targets and every derived fact that can influence them."""
-    seen = set(targets)
-    stack = list(targets)
-    while stack:
-        for rule in rb.rules_by_conclusion.get(stack.pop(), ()):
-            for fact in rule.facts - seen:
-                seen.add(fact)
-                stack.append(fact)
-    return seen
 
 
 def _openness(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .rulebase import Rule
+from .rulebase import Rule, RuleBase
 
 
 def fact_graph(rules: Iterable[Rule]) -> dict[str, set[str]]:
@@ -106,3 +106,23 @@ def compute_strata(rules: Iterable[Rule]) -> dict[str, int]:
         for member in component:
             strata[member] = level
     return strata
+
+
+def upstream(rb: RuleBase, targets: Iterable[str]) -> set[str]:
+    """The targets and every derived fact that can influence them."""
+    seen = set(targets)
+    stack = list(seen)
+    while stack:
+        for rule in rb.rules_by_conclusion.get(stack.pop(), ()):
+            for fact in rule.facts - seen:
+                seen.add(fact)
+                stack.append(fact)
+    return seen
+
+
+def has_cycles(rb: RuleBase) -> bool:
+    """Whether facts conclude each other in a loop: found once per rule base, for the
+    engine's one-pass plan and the belief bounds alike."""
+    if "has_cycles" not in rb.cache:
+        rb.cache["has_cycles"] = bool(cycles(rb.rules))
+    return bool(rb.cache["has_cycles"])

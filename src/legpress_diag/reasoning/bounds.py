@@ -20,7 +20,7 @@ from typing import Any
 from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or
 from ..knowledge.conditions.compile import compile_condition
 from ..knowledge.rulebase import Evaluator, Rule, RuleBase
-from ..knowledge.strata import cycles
+from ..knowledge.strata import has_cycles
 from .certainty import combine
 
 Interval = tuple[float, float]
@@ -40,12 +40,6 @@ def _leaf_evaluator(rb: RuleBase, leaf: Leaf) -> Evaluator:
     if evaluator is None:
         evaluator = memo[leaf] = compile_condition(leaf, rb.questions, rb.derived_ids()).evaluate
     return evaluator
-
-
-def has_cycles(rb: RuleBase) -> bool:
-    if "has_cycles" not in rb.cache:
-        rb.cache["has_cycles"] = bool(cycles(rb.rules))
-    return bool(rb.cache["has_cycles"])
 
 
 def _leaf_question(leaf: Leaf) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 from ..knowledge.conditions.ast import And, Compare, FactRef, Member, Not, Truth
 from ..knowledge.problems import EngineLoopError
 from ..knowledge.rulebase import Evaluator, QuestionType, Rule, RuleBase
-from ..knowledge.strata import cycles
+from ..knowledge.strata import has_cycles
 from .certainty import combine
 
 
@@ -119,7 +119,7 @@ def required_facts(rule: Rule) -> tuple[str, ...]:
 def plan_for(rb: RuleBase) -> Plan | None:
     """The one-pass plan, or None when facts conclude each other in a loop."""
     if "plan" not in rb.cache:
-        rb.cache["plan"] = None if cycles(rb.rules) else _build_plan(rb)
+        rb.cache["plan"] = None if has_cycles(rb) else _build_plan(rb)
     plan: Plan | None = rb.cache["plan"]
     return plan
 
