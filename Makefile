@@ -1,7 +1,7 @@
 # The checks a contributor runs; .ci/run runs the same test command after a fresh install.
-.PHONY: check check-latest lint typecheck test docs bench
+.PHONY: check check-latest lint typecheck test layers docs bench
 
-check: lint typecheck test
+check: lint typecheck test layers
 
 lint:
 	ruff check src tests benchmarks
@@ -12,6 +12,10 @@ typecheck:
 
 test:
 	python -m pytest -q
+
+# The import contracts in pyproject.toml: the layers of the pipeline, a pure core.
+layers:
+	lint-imports
 
 # The tests against the newest versions pyproject.toml allows (CI uses constraints.txt).
 check-latest:

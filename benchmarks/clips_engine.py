@@ -20,7 +20,7 @@ from typing import Any
 
 import clips
 
-from legpress_diag.conditions.ast import (
+from legpress_diag.knowledge.conditions.ast import (
     And,
     Compare,
     Condition,
@@ -31,7 +31,7 @@ from legpress_diag.conditions.ast import (
     Or,
     Truth,
 )
-from legpress_diag.rulebase import QuestionType, RuleBase
+from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
 
 PRELUDE = """
 (deftemplate answer (slot q) (slot v))

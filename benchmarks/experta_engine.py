@@ -12,10 +12,18 @@ from typing import Any
 from clips_engine import _NEGATED, _dnf
 from experta import AS, EXISTS, NOT, Fact, KnowledgeEngine, P, Rule
 
-from legpress_diag.certainty import combine
-from legpress_diag.conditions.ast import Compare, Condition, FactRef, Includes, Member, Not, Truth
-from legpress_diag.conditions.compile import _NUMBER_OPS as _OPS
-from legpress_diag.rulebase import QuestionType, RuleBase
+from legpress_diag.knowledge.conditions.ast import (
+    Compare,
+    Condition,
+    FactRef,
+    Includes,
+    Member,
+    Not,
+    Truth,
+)
+from legpress_diag.knowledge.conditions.compile import _NUMBER_OPS as _OPS
+from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
+from legpress_diag.reasoning.certainty import combine
 
 
 class Answer(Fact):

@@ -29,11 +29,11 @@ sys.path.insert(0, str(HERE))
 
 from workload import bundled_records, synthetic_records, synthetic_rulebase_yaml, write_jsonl  # noqa: E402
 
-from legpress_diag.answers import normalize_answers  # noqa: E402
 from legpress_diag.api import bundled_rulebase, diagnose  # noqa: E402
-from legpress_diag.engine import ranked  # noqa: E402
-from legpress_diag.loader import load_rulebase  # noqa: E402
-from legpress_diag.rulebase import RuleBase  # noqa: E402
+from legpress_diag.knowledge.loader import load_rulebase  # noqa: E402
+from legpress_diag.knowledge.rulebase import RuleBase  # noqa: E402
+from legpress_diag.reasoning.answers import normalize_answers  # noqa: E402
+from legpress_diag.reasoning.engine import ranked  # noqa: E402
 
 RESULTS: dict[str, Any] = {}
 
@@ -175,7 +175,7 @@ def scaling(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def ranked_support(rb: RuleBase, answers: dict[str, Any]) -> dict[str, float]:
-    from legpress_diag.engine import infer
+    from legpress_diag.reasoning.engine import infer
 
     return infer(rb, answers, trace=False).premises
 
@@ -247,7 +247,7 @@ def memory(args: argparse.Namespace, tmp: Path) -> None:
 
 def questionnaire_and_lint() -> None:
     from legpress_diag.authoring.lint import lint
-    from legpress_diag.questionnaire import SessionState, next_step
+    from legpress_diag.intake.questionnaire import SessionState, next_step
 
     rb = bundled_rulebase()
     durations = []

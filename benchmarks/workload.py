@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from legpress_diag.rulebase import QuestionType, RuleBase
+from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
 
 SEED = 12345
 

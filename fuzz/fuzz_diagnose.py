@@ -16,8 +16,10 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["legpress_diag"]):
-    from legpress_diag import batch, explanation, render  # noqa: F401  (instrument them too)
     from legpress_diag.api import bundled_rulebase, diagnose_stream
+    from legpress_diag.intake import batch  # noqa: F401  (instrument them too)
+    from legpress_diag.presentation import render  # noqa: F401  (instrument them too)
+    from legpress_diag.reasoning import explanation  # noqa: F401  (instrument them too)
 
 RULEBASE = bundled_rulebase()
 STATUSES = {"ok", "refer", "no_fault_found", "error"}

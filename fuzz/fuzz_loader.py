@@ -16,10 +16,10 @@ import atheris
 with atheris.instrument_imports(include=["legpress_diag"]):
     # The YAML layer and the schema are imported lazily by the package (start-up time);
     # import them here so they are instrumented and the fuzzer sees their coverage.
-    from legpress_diag import schema_models, yamlsafe  # noqa: F401
-    from legpress_diag.diagnostics import RuleBaseError
-    from legpress_diag.loader import build_rulebase
-    from legpress_diag.sources import parse_rule_text
+    from legpress_diag.knowledge import schema_models, yamlsafe  # noqa: F401
+    from legpress_diag.knowledge.loader import build_rulebase
+    from legpress_diag.knowledge.problems import RuleBaseError
+    from legpress_diag.knowledge.sources import parse_rule_text
 
 
 def test_one_input(data: bytes) -> None:

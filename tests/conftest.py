@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from legpress_diag.api import bundled_rulebase
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import RuleBase
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from legpress_diag import bundle_cache
 from legpress_diag.api import diagnose
-from legpress_diag.loader import load_rulebase
+from legpress_diag.knowledge import bundle_cache
+from legpress_diag.knowledge.loader import load_rulebase
 
 RECORD = {
     "answers": {"lower_back_rounds": "yes", "knee_angle_at_bottom": 70, "can_touch_toes": "no"}
@@ -60,3 +60,11 @@ def test_an_overlay_still_loads_on_top_of_the_cached_base(cache: Path, tmp_path:
 def test_an_unwritable_cache_folder_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEGPRESS_DIAG_CACHE", "/proc/no-such-place")
     assert load_rulebase().name == "legpress-bundled"
+
+
+def test_the_key_covers_the_package_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    raws = [("rules/a.yaml", b"questions: []\n")]
+    before = bundle_cache._key(raws)
+    assert bundle_cache._key(raws) == before  # stable within one version of the code
+    monkeypatch.setattr(bundle_cache, "code_fingerprint", lambda: "an edited module")
+    assert bundle_cache._key(raws) != before

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from legpress_diag.certainty import combination_steps, combine, join
+from legpress_diag.reasoning.certainty import combination_steps, combine, join
 
 cfs = st.floats(min_value=-1, max_value=1, allow_nan=False)
 
@@ -47,7 +47,7 @@ def test_steps_show_the_arithmetic() -> None:
 
 @given(st.lists(cfs, min_size=1, max_size=3))
 def test_fast_paths_equal_the_general_fold_bit_for_bit(values: list[float]) -> None:
-    from legpress_diag.certainty import _fold_negative, _fold_positive
+    from legpress_diag.reasoning.certainty import _fold_negative, _fold_positive
 
     positives = sorted((v for v in values if v > 0.0), reverse=True)
     negatives = sorted(v for v in values if v < 0.0)

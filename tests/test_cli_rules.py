@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import RuleBase
 
 runner = CliRunner()
 

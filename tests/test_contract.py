@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from legpress_diag.api import diagnose
-from legpress_diag.rulebase import FlagLevel, QuestionType, RuleBase
+from legpress_diag.knowledge.rulebase import FlagLevel, QuestionType, RuleBase
 
 SAFETY = {
     "saddle_numbness": "emergency",

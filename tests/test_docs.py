@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from legpress_diag.authoring.docgen import ARTICLE_SECTIONS, _items_by_source, generated_files
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import REPO
 
@@ -50,7 +50,7 @@ def test_every_source_cites_a_known_document(rb: RuleBase) -> None:
 
 def test_results_match_the_documented_output_model(rb: RuleBase) -> None:
     from legpress_diag.api import diagnose
-    from legpress_diag.output_model import DiagnosisOut
+    from legpress_diag.presentation.output_model import DiagnosisOut
 
     records = [
         {

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legpress_diag.diagnostics import EngineLoopError
-from legpress_diag.engine import infer
-from legpress_diag.loader import build_rulebase, index_rulebase
-from legpress_diag.rulebase import RuleBase
-from legpress_diag.sources import parse_rule_text
+from legpress_diag.knowledge.loader import build_rulebase, index_rulebase
+from legpress_diag.knowledge.problems import EngineLoopError
+from legpress_diag.knowledge.rulebase import RuleBase
+from legpress_diag.knowledge.sources import parse_rule_text
+from legpress_diag.reasoning.engine import infer
 
 from .conftest import MINI_RULES
 

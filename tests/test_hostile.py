@@ -20,8 +20,9 @@ from typing import IO
 import pytest
 import yaml
 
-from legpress_diag import batch, yamlsafe
-from legpress_diag.diagnostics import RuleBaseError
+from legpress_diag.intake import batch
+from legpress_diag.knowledge import yamlsafe
+from legpress_diag.knowledge.problems import RuleBaseError
 
 from .conftest import REPO
 
@@ -201,9 +202,9 @@ def test_unusable_inputs_exit_2(args: list[str], tmp_path: Path) -> None:
 def test_an_internal_error_is_a_short_report_with_exit_3(tmp_path: Path) -> None:
     # Force a bug: a sitecustomize that breaks the engine, loaded only in this process.
     (tmp_path / "sitecustomize.py").write_text(
-        "import legpress_diag.engine as e\n"
+        "import legpress_diag.reasoning.engine as e\n"
         "def boom(*a, **k):\n    raise ZeroDivisionError('simulated bug')\n"
-        "e.infer = boom\nimport legpress_diag.diagnosis as d\nd.infer = boom\n"
+        "e.infer = boom\nimport legpress_diag.reasoning.diagnosis as d\nd.infer = boom\n"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run(

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from legpress_diag import textsafe
 from legpress_diag.cli.app import app
+from legpress_diag.knowledge import textsafe
 
 runner = CliRunner()
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
@@ -140,7 +140,7 @@ def test_no_line_of_the_content_can_close_its_fence(content: str) -> None:
 
 @given(st.text())
 def test_json_lines_decode_to_the_same_text_without_raw_c1_or_bidi(text: str) -> None:
-    from legpress_diag.render.formats import encode
+    from legpress_diag.presentation.render.formats import encode
 
     encoded = encode({"id": text})
     assert_inert(encoded)
@@ -262,7 +262,7 @@ def test_ask_questions_why_how_and_report_are_inert(hostile: Path, tmp_path: Pat
 
 def test_html_report_escapes_control_characters(rb: object) -> None:
     from legpress_diag.api import diagnose as run
-    from legpress_diag.render.report import html_report
+    from legpress_diag.presentation.render.report import html_report
 
     result = run({"id": "x", "answers": {"heels_lift": "yes"}})
     result["causes"][0]["title"] = f"<b>{OSC_TITLE}</b>"

@@ -16,10 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from legpress_diag.answers import denormalize, normalize_answers
 from legpress_diag.api import bundled_rulebase, diagnose
-from legpress_diag.bounds import TOP_COUNT, TOP_FLOOR
-from legpress_diag.questionnaire import (
+from legpress_diag.intake.questionnaire import (
     SCREEN_PREFIX,
     Ask,
     SessionState,
@@ -27,7 +25,9 @@ from legpress_diag.questionnaire import (
     prompts_left,
     record_answer,
 )
-from legpress_diag.rulebase import QuestionType
+from legpress_diag.knowledge.rulebase import QuestionType
+from legpress_diag.reasoning.answers import denormalize, normalize_answers
+from legpress_diag.reasoning.bounds import TOP_COUNT, TOP_FLOOR
 
 RB = bundled_rulebase()
 VIGNETTES = yaml.safe_load((Path(__file__).parent / "vignettes" / "lifters.yaml").read_text())[

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legpress_diag.diagnostics import Diagnostic, RuleBaseError
-from legpress_diag.loader import load_rulebase
+from legpress_diag.knowledge.loader import load_rulebase
+from legpress_diag.knowledge.problems import Diagnostic, RuleBaseError
 
 from .conftest import MINI_RULES
 

@@ -20,12 +20,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from legpress_diag.authoring.lint.checks.lp311_duplicate_rule import canonical
-from legpress_diag.bounds import condition_interval
 from legpress_diag.cli.app import app
-from legpress_diag.conditions.ast import leaves, render
-from legpress_diag.conditions.compile import compile_condition
-from legpress_diag.conditions.parser import MAX_NESTING, ConditionSyntaxError, parse_condition
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.knowledge.conditions.ast import leaves, render
+from legpress_diag.knowledge.conditions.compile import compile_condition
+from legpress_diag.knowledge.conditions.parser import (
+    MAX_NESTING,
+    ConditionSyntaxError,
+    parse_condition,
+)
+from legpress_diag.knowledge.rulebase import RuleBase
+from legpress_diag.reasoning.bounds import condition_interval
 
 runner = CliRunner()
 CONDITION_CAP = 5000  # the schema's longest text, and so the longest condition

@@ -4,8 +4,8 @@ break-and-return step last, and nothing at all with a red flag."""
 from __future__ import annotations
 
 from legpress_diag.api import bundled_rulebase, diagnose
-from legpress_diag.diagnosis import CLOSING_FIX
-from legpress_diag.output_model import DiagnosisOut
+from legpress_diag.presentation.output_model import DiagnosisOut
+from legpress_diag.reasoning.diagnosis import CLOSING_FIX
 
 RB = bundled_rulebase()
 FORM = {"pelvis_tucks_under": "yes", "knee_angle_at_bottom": 70, "can_touch_toes": "no"}

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from legpress_diag.api import bundled_rulebase, diagnose, diagnose_stream
 from legpress_diag.cli.ask import _session_record
-from legpress_diag.diagnostics import RuleBaseError
-from legpress_diag.loader import build_rulebase, index_rulebase
-from legpress_diag.questionnaire import SessionState
-from legpress_diag.rulebase import QuestionType, RuleBase
-from legpress_diag.sources import parse_rule_text
+from legpress_diag.intake.questionnaire import SessionState
+from legpress_diag.knowledge.loader import build_rulebase, index_rulebase
+from legpress_diag.knowledge.problems import RuleBaseError
+from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
+from legpress_diag.knowledge.sources import parse_rule_text
 
 RB = bundled_rulebase()
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,7 +144,7 @@ def test_diagnosis_ignores_answer_and_rule_order(answers: dict[str, Any], seed: 
 def test_a_saved_session_replays_to_the_same_diagnosis(
     answers: dict[str, Any], skipped: set[str]
 ) -> None:
-    from legpress_diag.answers import normalize_answers
+    from legpress_diag.reasoning.answers import normalize_answers
 
     normalized, errors, _ = normalize_answers(RB, answers)
     assert not errors
@@ -176,8 +176,8 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
 @FAST
 @given(answer_strategy(RB))
 def test_the_one_pass_plan_equals_the_general_agenda(answers: dict[str, Any]) -> None:
-    from legpress_diag.answers import normalize_answers
-    from legpress_diag.engine import _infer_agenda, infer
+    from legpress_diag.reasoning.answers import normalize_answers
+    from legpress_diag.reasoning.engine import _infer_agenda, infer
 
     normalized, _, _ = normalize_answers(RB, answers)
     fast = infer(RB, normalized, trace=False)
@@ -249,7 +249,7 @@ mini_answers = st.fixed_dictionaries(
 def test_the_answer_index_never_skips_a_rule_that_could_fire(
     rb: RuleBase, answers: dict[str, Any]
 ) -> None:
-    from legpress_diag.engine import _infer_agenda, infer
+    from legpress_diag.reasoning.engine import _infer_agenda, infer
 
     fast = infer(rb, answers, trace=False)
     general = _infer_agenda(rb, answers, trace=False)

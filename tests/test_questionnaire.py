@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legpress_diag.questionnaire import (
+from legpress_diag.intake.questionnaire import (
     Ask,
     SessionState,
     Stop,
@@ -12,8 +12,8 @@ from legpress_diag.questionnaire import (
     screen_state,
     why_asked,
 )
-from legpress_diag.replies import parse_reply
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.intake.replies import parse_reply
+from legpress_diag.knowledge.rulebase import RuleBase
 
 
 def past_safety(rb: RuleBase) -> SessionState:

@@ -43,7 +43,7 @@ def test_constraints_pin_every_direct_test_dependency_exactly() -> None:
 
 def test_readme_example_output_is_true() -> None:
     from legpress_diag.api import diagnose
-    from legpress_diag.render.writers import WriteContext, by_name
+    from legpress_diag.presentation.writers import WriteContext, by_name
 
     result = diagnose(
         {"id": "me", "answers": {"butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from legpress_diag.api import diagnose_stream
-from legpress_diag.records import read_records
+from legpress_diag.intake.records import read_records
 
 
 def results(data: bytes) -> list[dict]:  # type: ignore[type-arg]
@@ -89,8 +89,8 @@ def test_an_unreadable_input_is_a_user_error_in_every_command(
 ) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from legpress_diag import records
     from legpress_diag.cli.main import main
+    from legpress_diag.intake import records
 
     monkeypatch.setattr(records, "MAX_DOCUMENT_BYTES", 10)
     big = tmp_path / "big.json"

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
-from legpress_diag.records import UTF8_BOM, check_record, read_records
+from legpress_diag.intake.records import UTF8_BOM, check_record, read_records
 
 runner = CliRunner()
 

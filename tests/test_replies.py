@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from legpress_diag.api import bundled_rulebase
-from legpress_diag.replies import Reply, number_in_words, parse_how, parse_reply
+from legpress_diag.intake.replies import Reply, number_in_words, parse_how, parse_reply
 
 Q = bundled_rulebase().questions
 ANGLE = Q["knee_angle_at_bottom"]

@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 
 from legpress_diag.api import bundled_rulebase, diagnose
 from legpress_diag.cli.app import app
-from legpress_diag.render import writers
-from legpress_diag.render.report import html_report, markdown_report
-from legpress_diag.rulebase import FlagLevel, QuestionType
-from legpress_diag.safety import INCOMPLETE_WARNING
-from legpress_diag.ui.console import make_console
-from legpress_diag.ui.diagnosis_view import render_result
+from legpress_diag.knowledge.rulebase import FlagLevel, QuestionType
+from legpress_diag.presentation import writers
+from legpress_diag.presentation.render.report import html_report, markdown_report
+from legpress_diag.presentation.ui.console import make_console
+from legpress_diag.presentation.ui.diagnosis_view import render_result
+from legpress_diag.reasoning.safety import INCOMPLETE_WARNING
 
 RB = bundled_rulebase()
 VIGNETTES = yaml.safe_load((Path(__file__).parent / "vignettes" / "safety.yaml").read_text())

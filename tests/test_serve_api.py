@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app as cli_app
-from legpress_diag.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import REPO
 
@@ -324,7 +324,7 @@ def test_the_page_escapes_what_the_form_carries(client: TestClient) -> None:
 
 
 def test_level_headings_match_the_terminal(rb: RuleBase) -> None:
-    from legpress_diag.ui.diagnosis_view import LEVEL_HEADINGS
+    from legpress_diag.presentation.ui.diagnosis_view import LEVEL_HEADINGS
     from legpress_diag.web.pages import LEVEL_HEADINGS as WEB
 
     assert WEB == LEVEL_HEADINGS

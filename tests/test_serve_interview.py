@@ -12,8 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from legpress_diag.answers import denormalize
-from legpress_diag.questionnaire import (
+from legpress_diag.intake.questionnaire import (
     SCREEN_PREFIX,
     Ask,
     SessionState,
@@ -22,7 +21,8 @@ from legpress_diag.questionnaire import (
     session_record,
     state_from_answers,
 )
-from legpress_diag.rulebase import Question, QuestionType, RuleBase
+from legpress_diag.knowledge.rulebase import Question, QuestionType, RuleBase
+from legpress_diag.reasoning.answers import denormalize
 
 
 def reply(draw: Any, question: Question) -> Any:

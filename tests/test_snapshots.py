@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from legpress_diag.api import bundled_rulebase, diagnose
-from legpress_diag.ui.questionnaire_view import QuestionnaireView
+from legpress_diag.presentation.ui.questionnaire_view import QuestionnaireView
 
 from .conftest import REPO
 
@@ -43,7 +43,7 @@ def test_result_screen_snapshot(name: str) -> None:
 
 
 def test_markdown_report_uses_the_rule_base_for_words_and_notes() -> None:
-    from legpress_diag.render.report import markdown_report
+    from legpress_diag.presentation.render.report import markdown_report
 
     rb = bundled_rulebase()
     report = markdown_report(diagnose({"answers": RECORDS["result_ok"]}, rb), rb)

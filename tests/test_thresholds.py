@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from legpress_diag.diagnosis import diagnose_answers
-from legpress_diag.engine import infer, plan_for, ranked
-from legpress_diag.loader import build_rulebase
-from legpress_diag.rulebase import RuleBase
-from legpress_diag.sources import parse_rule_text
+from legpress_diag.knowledge.loader import build_rulebase
+from legpress_diag.knowledge.rulebase import RuleBase
+from legpress_diag.knowledge.sources import parse_rule_text
+from legpress_diag.reasoning.diagnosis import diagnose_answers
+from legpress_diag.reasoning.engine import infer, plan_for, ranked
 
 BASE = """
 rulebase: {name: thresholds, version: "1"}

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from legpress_diag import batch
 from legpress_diag.api import diagnose
 from legpress_diag.cli.app import app
-from legpress_diag.render import writers
+from legpress_diag.intake import batch
+from legpress_diag.presentation import writers
 
 from .conftest import REPO
 
@@ -128,8 +128,8 @@ def test_every_per_record_message_names_the_file(tmp_path: Path) -> None:
 
 def test_batch_does_not_import_the_renderers() -> None:
     code = (
-        "import sys, legpress_diag.batch\n"
-        "print([m for m in sys.modules if m.startswith('legpress_diag.render')])"
+        "import sys, legpress_diag.intake.batch\n"
+        "print([m for m in sys.modules if m.startswith('legpress_diag.presentation')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -16,10 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import IO, Any
 
-from .diagnosis import diagnose_answers, error_result
-from .loader import load_rulebase as _load
-from .records import RawRecord, check_record, read_records
-from .rulebase import RuleBase
+from .intake.records import RawRecord, diagnose_record, read_records
+from .knowledge.loader import load_rulebase as _load
+from .knowledge.rulebase import RuleBase
 
 __all__ = ["bundled_rulebase", "diagnose", "diagnose_many", "diagnose_stream", "load_rulebase"]
 
@@ -38,22 +37,6 @@ def bundled_rulebase() -> RuleBase:
     return _load()
 
 
-def _diagnose_raw(
-    raw: RawRecord, rb: RuleBase, strict: bool, threshold: float | None
-) -> dict[str, Any]:
-    checked = check_record(raw, strict=strict)
-    if checked.errors:
-        result = error_result(rb, checked.record_id, checked.errors, checked.warnings)
-    else:
-        result = diagnose_answers(
-            rb, checked.answers, record_id=checked.record_id, strict=strict, threshold=threshold
-        )
-        result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
-    if raw.line is not None:
-        result["line"] = raw.line
-    return result
-
-
 def diagnose(
     record: Mapping[str, Any],
     rulebase: RuleBase | None = None,
@@ -64,7 +47,7 @@ def diagnose(
 ) -> dict[str, Any]:
     """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status 'error'."""
     rb = rulebase or bundled_rulebase()
-    return _diagnose_raw(RawRecord(position, None, data=record), rb, strict, threshold)
+    return diagnose_record(RawRecord(position, None, data=record), rb, strict, threshold)
 
 
 def diagnose_many(
@@ -77,7 +60,7 @@ def diagnose_many(
     """Diagnose records lazily, in order; ids default to the 0-based index."""
     rb = rulebase or bundled_rulebase()
     for index, record in enumerate(records):
-        yield _diagnose_raw(RawRecord(index, None, data=record), rb, strict, threshold)
+        yield diagnose_record(RawRecord(index, None, data=record), rb, strict, threshold)
 
 
 def diagnose_stream(
@@ -90,4 +73,4 @@ def diagnose_stream(
     """Diagnose a JSON, JSON-array or JSON Lines byte stream: one result per record, in order."""
     rb = rulebase or bundled_rulebase()
     for raw in read_records(stream):
-        yield _diagnose_raw(raw, rb, strict, threshold)
+        yield diagnose_record(raw, rb, strict, threshold)

@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
-from ..rulebase import RuleBase
-from ..sources import display_path, schema_diagnostics
-from ..yamlsafe import Document, decode_source, parse_yaml
+from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from ..knowledge.rulebase import RuleBase
+from ..knowledge.sources import display_path, schema_diagnostics
+from ..knowledge.yamlsafe import Document, decode_source, parse_yaml
 
 
 class Expectation(BaseModel):
@@ -176,8 +176,8 @@ def rejected_answers(case: Case, result: dict[str, Any]) -> list[str]:
 
 def cause_lines(rb: RuleBase, case: Case, result: dict[str, Any]) -> list[str]:
     """For each cause the case names or the diagnosis reports: what was expected, what came."""
-    from ..answers import normalize_answers
-    from ..engine import infer
+    from ..reasoning.answers import normalize_answers
+    from ..reasoning.engine import infer
 
     e = case.expect
     expected: dict[str, str] = {}

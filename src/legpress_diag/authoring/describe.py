@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..diagnostics import did_you_mean
-from ..rulebase import RuleBase
+from ..knowledge.problems import did_you_mean
+from ..knowledge.rulebase import RuleBase
 
 
 def _where(span: object) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from ..rulebase import RuleBase
+from ..knowledge.rulebase import RuleBase
 
 ARTICLE_SECTIONS = (
     "Introduction",
@@ -143,7 +143,7 @@ def generated_files(rb: RuleBase) -> dict[str, Callable[[], str]]:
 
 def main(argv: list[str] | None = None) -> int:
     from ..api import bundled_rulebase
-    from ..loader import bundled_rules_dir
+    from ..knowledge.loader import bundled_rules_dir
 
     args = sys.argv[1:] if argv is None else argv
     docs = bundled_rules_dir().parent / "docs"

@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..conditions.ast import And, Condition, Not, Or, render
-from ..rulebase import Rule, RuleBase
+from ..knowledge.conditions.ast import And, Condition, Not, Or, render
+from ..knowledge.rulebase import Rule, RuleBase
+from ..knowledge.strata import upstream
 
 
 @dataclass
@@ -29,7 +30,7 @@ def build_graph(
     rb: RuleBase, focus: str | None = None, unreachable: set[str] | None = None
 ) -> Graph:
     graph = Graph()
-    keep = upstream(rb, focus) if focus else None
+    keep = upstream(rb, [focus]) if focus else None
 
     def node(ident: str, label: str, kind: str) -> str:
         key = f"{kind}_{ident}"
@@ -93,17 +94,6 @@ def _draw_condition(
     source, test = walk(rule.condition, "")
     cf = f"{rule.cf:+g}"
     graph.edges.append((source, target, f"{test}, {cf}" if test else cf))
-
-
-def upstream(rb: RuleBase, target: str) -> set[str]:
-    """``target`` and every derived fact that can influence it."""
-    seen, stack = {target}, [target]
-    while stack:
-        for rule in rb.rules_by_conclusion.get(stack.pop(), ()):
-            for fact in rule.facts - seen:
-                seen.add(fact)
-                stack.append(fact)
-    return seen
 
 
 _MERMAID_SHAPES = {

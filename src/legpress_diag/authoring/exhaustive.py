@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..conditions.ast import Compare, Includes, leaves
-from ..engine import infer
-from ..rulebase import Question, QuestionType, RuleBase
+from ..knowledge.conditions.ast import Compare, Includes, leaves
+from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from ..reasoning.engine import infer
 
 MAX_COMBINATIONS = 200_000
 

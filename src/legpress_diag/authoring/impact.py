@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import diagnose
-from ..rulebase import RuleBase
+from ..knowledge.rulebase import RuleBase
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..rulebase import QuestionType, RuleBase
+from ..knowledge.rulebase import QuestionType, RuleBase
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 KINDS = ("rules", "answers", "diagnosis")
@@ -25,13 +25,13 @@ def _draft07(schema: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def rules_schema() -> dict[str, Any]:
-    from ..schema_models import RuleFileModel
+    from ..knowledge.schema_models import RuleFileModel
 
     return _draft07(RuleFileModel.model_json_schema(by_alias=True), "legpress-diag rule file")
 
 
 def diagnosis_schema() -> dict[str, Any]:
-    from ..output_model import DiagnosisOut
+    from ..presentation.output_model import DiagnosisOut
 
     return _draft07(DiagnosisOut.model_json_schema(by_alias=True), "legpress-diag diagnosis")
 

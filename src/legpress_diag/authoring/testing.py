@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..answers import normalize_answers
-from ..diagnostics import Diagnostic
-from ..engine import infer
-from ..rulebase import RuleBase
+from ..knowledge.problems import Diagnostic
+from ..knowledge.rulebase import RuleBase
+from ..reasoning.answers import normalize_answers
+from ..reasoning.engine import infer
 from .cases import (
     Case,
     case_files,
@@ -78,7 +78,7 @@ class TestRun:
 
 
 def default_case_dir() -> Path:
-    from ..loader import bundled_rules_dir
+    from ..knowledge.loader import bundled_rules_dir
 
     return bundled_rules_dir() / "cases"
 

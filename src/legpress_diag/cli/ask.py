@@ -25,9 +25,9 @@ from .output import (
 )
 
 if TYPE_CHECKING:
-    from ..questionnaire import SessionState
-    from ..rulebase import RuleBase
-    from ..ui.questionnaire_view import QuestionnaireView
+    from ..intake.questionnaire import SessionState
+    from ..knowledge.rulebase import RuleBase
+    from ..presentation.ui.questionnaire_view import QuestionnaireView
 
 HELP = """Answer questions about your leg press and get likely causes, fixes and alternatives.
 
@@ -63,9 +63,9 @@ def _read_line() -> str:
 
 
 def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
-    from ..answers import normalize_answers
-    from ..questionnaire import SessionState
-    from ..records import check_record, read_records
+    from ..intake.questionnaire import SessionState
+    from ..intake.records import check_record, read_records
+    from ..reasoning.answers import normalize_answers
 
     try:
         with path.open("rb") as stream:
@@ -102,7 +102,7 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
 
 
 def _session_record(rb: RuleBase, state: SessionState, record_id: str) -> dict[str, Any]:
-    from ..questionnaire import session_record
+    from ..intake.questionnaire import session_record
 
     return session_record(rb, state, record_id)
 
@@ -167,8 +167,8 @@ def _stop(
 def _run(
     rb: RuleBase, view: QuestionnaireView, state: SessionState, holder: list[SessionState]
 ) -> SessionState:
-    from ..questionnaire import Ask, next_step, prompts_left, record_answer, why_asked
-    from ..replies import parse_reply
+    from ..intake.questionnaire import Ask, next_step, prompts_left, record_answer, why_asked
+    from ..intake.replies import parse_reply
 
     pending: str | None = None  # after 'back', ask the undone question again
     while True:
@@ -235,13 +235,13 @@ _UNSURE_NOTE = (
 
 
 def _on_screen(rb: RuleBase, question_id: str) -> bool:
-    from ..questionnaire import SCREEN_PREFIX
+    from ..intake.questionnaire import SCREEN_PREFIX
 
     return question_id.startswith(SCREEN_PREFIX) or question_id in rb.safety_questions()
 
 
 def _help_lines(question: Any, rb: RuleBase) -> list[str]:
-    from ..ui.questionnaire_view import answer_hint
+    from ..presentation.ui.questionnaire_view import answer_hint
 
     unsure = (
         "Not sure? Type ?: on the safety screen that counts as 'not sure', never as 'no'."
@@ -256,7 +256,7 @@ def _help_lines(question: Any, rb: RuleBase) -> list[str]:
 
 
 def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
-    from ..replies import parse_how
+    from ..intake.replies import parse_how
 
     causes = {c["id"]: c for c in result["causes"]}
     if causes:
@@ -278,7 +278,7 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
 
 
 def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
-    from ..render.writers import report_writer
+    from ..presentation.writers import report_writer
 
     text = report_writer(path).report(result, rb)  # the suffix was checked at the start
     with atomic_output(path) as out:
@@ -287,7 +287,7 @@ def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
 
 def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
     """Refuse to start, before the first question, what could only fail at the end."""
-    from ..render.writers import FormatError, report_writer
+    from ..presentation.writers import FormatError, report_writer
 
     if "stdin" in CLOSED_STREAMS:
         fail("standard input is closed; run ask on a terminal, or pipe the answers in")
@@ -373,9 +373,9 @@ def ask(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..questionnaire import SessionState, screen_prompts_left
-    from ..ui.console import make_console
-    from ..ui.questionnaire_view import QuestionnaireView
+    from ..intake.questionnaire import SessionState, screen_prompts_left
+    from ..presentation.ui.console import make_console
+    from ..presentation.ui.questionnaire_view import QuestionnaireView
     from .main import interrupted_status
 
     _check_streams_and_outputs(save, report)

@@ -10,8 +10,8 @@ import typer
 from .. import exitcodes
 
 if TYPE_CHECKING:
-    from ..diagnostics import Diagnostic
-    from ..rulebase import RuleBase
+    from ..knowledge.problems import Diagnostic
+    from ..knowledge.rulebase import RuleBase
 
 RulesOption = Annotated[
     list[Path] | None,
@@ -43,7 +43,7 @@ def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) ->
 def load_rules(rules: list[Path] | None, no_default_rules: bool) -> RuleBase:
     """Load the rule base, or print every problem with its position and exit 2."""
     from ..api import load_rulebase
-    from ..diagnostics import RuleBaseError
+    from ..knowledge.problems import RuleBaseError
 
     try:
         return load_rulebase(rules or (), include_bundled=not no_default_rules)

@@ -14,13 +14,13 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import exitcodes
-from ..textsafe import terminal
+from ..knowledge.textsafe import terminal
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
-    from ..batch import Outcome
-    from ..render.writers import Writer
+    from ..intake.batch import Outcome
+    from ..presentation.writers import Writer
 
 # The key of the warning that a record left safety questions unanswered (safety.py);
 # summed up in one line for the whole batch rather than repeated per record.
@@ -50,7 +50,7 @@ Examples:
 def _choose_writer(fmt: str | None, output: Path | None) -> Writer:
     """--format, else the --output suffix (which must name a format), else the
     default: a table on a terminal, JSON Lines otherwise. Exits 2 when unknown."""
-    from ..render import writers
+    from ..presentation import writers
 
     default = "table" if output is None and sys.stdout.isatty() else "jsonl"
     if output is not None and not output.suffix and _is_device_or_fifo(output):
@@ -133,7 +133,7 @@ def _input_size(stream: IO[bytes]) -> int | None:
 
 
 def _format_help() -> str:
-    from ..render import writers
+    from ..presentation import writers
 
     listed = "; ".join(
         f"{w.name}" + (f" ({', '.join(w.aliases)})" if w.aliases else "") + f": {w.summary}"
@@ -146,7 +146,7 @@ def _format_help() -> str:
 
 def _complete_format(incomplete: str) -> list[str]:
     """Shell completion for --format: names and aliases that start as typed."""
-    from ..render import writers
+    from ..presentation import writers
 
     spellings = [s for w in writers.writers().values() for s in (w.name, *w.aliases)]
     return [s for s in spellings if s.startswith(incomplete.lower())]
@@ -203,9 +203,9 @@ def diagnose(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..batch import Options, WorkerDied, run_batch
-    from ..records import InputError
-    from ..render.writers import WriteContext
+    from ..intake.batch import Options, WorkerDied, run_batch
+    from ..intake.records import InputError
+    from ..presentation.writers import WriteContext
 
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
@@ -280,7 +280,7 @@ def _reporter(
     if not _show_progress(output, quiet):
         yield (lambda line: typer.echo(terminal(line), err=True)), None
         return
-    from ..ui.progress import BatchProgress
+    from ..presentation.ui.progress import BatchProgress
 
     with BatchProgress(_input_size(stream)) as bar:
         yield bar.say, bar.update

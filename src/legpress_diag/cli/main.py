@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"legpress-diag: error: {where}{exc.strerror or exc}\n")
         sys.exit(exitcodes.CANNOT_RUN)
     except Exception as exc:  # a bug: say so briefly, with enough to report it
-        from ..diagnostics import LegpressError
+        from ..knowledge.problems import LegpressError
 
         if isinstance(exc, LegpressError):
             sys.stderr.write(f"legpress-diag: error: {exc}\n")

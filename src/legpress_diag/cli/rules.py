@@ -78,9 +78,9 @@ def lint_command(
 
       legpress-diag rules lint -f json my-rules.yaml > findings.json
     """
-    from ..authoring import lint_output
     from ..authoring.lint import lint
-    from ..diagnostics import RuleBaseError, Severity
+    from ..authoring.lint import output as lint_output
+    from ..knowledge.problems import RuleBaseError, Severity
 
     if fmt not in lint_output.FORMATS:
         fail(f"unknown format '{fmt}' (choose from {', '.join(lint_output.FORMATS)})")
@@ -216,9 +216,9 @@ def impact_command(
     from ..authoring.cases import case_files, load_cases
     from ..authoring.impact import cases_beside, impact
     from ..authoring.testing import default_case_dir
-    from ..diagnostics import RuleBaseError
-    from ..records import read_records
-    from ..sources import display_path
+    from ..intake.records import read_records
+    from ..knowledge.problems import RuleBaseError
+    from ..knowledge.sources import display_path
 
     new = load_rules(rules, no_default_rules)
     if no_default_rules and not against:
@@ -303,7 +303,7 @@ def draw_command(
     _check(output)
     rb = load_rules(rules, no_default_rules)
     if cause is not None and cause not in rb.causes:
-        from ..diagnostics import did_you_mean
+        from ..knowledge.problems import did_you_mean
 
         hint = did_you_mean(cause, rb.causes)
         fail(f"no cause '{cause}'" + (f" ({hint})" if hint else ""))

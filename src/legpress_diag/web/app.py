@@ -26,9 +26,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
-from ..records import parse_json
-from ..rulebase import QuestionType, RuleBase
+from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
+from ..intake.records import parse_json
+from ..knowledge.rulebase import QuestionType, RuleBase
 from . import pages
 from .models import (
     DiagnosisOut,
@@ -298,7 +298,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
 
     @app.post("/report.html", include_in_schema=False)
     async def download_report(request: Request) -> Response:
-        from ..render.report import html_report
+        from ..presentation.render.report import html_report
 
         answers = (await _form(request, limits))[0]
         current = await _bounded(limits, lambda: interview(rb, answers, "web"))

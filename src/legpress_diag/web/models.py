@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ..output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
-from ..rulebase import Question
+from ..knowledge.rulebase import Question
+from ..presentation.output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
 
 __all__ = [
     "ChoiceOut",

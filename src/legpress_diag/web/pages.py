@@ -13,14 +13,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .. import textsafe
-from ..answers import denormalize
-from ..explanation import why_it_hurts
-from ..questionnaire import SCREEN_PREFIX, why_asked
-from ..render.formats import SCREEN_WARNING, certainty_word, question_text
-from ..render.labels import topic_label
-from ..replies import parse_reply
-from ..rulebase import Question, QuestionType, RuleBase
+from ..intake.questionnaire import SCREEN_PREFIX, why_asked
+from ..intake.replies import parse_reply
+from ..knowledge import textsafe
+from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from ..presentation.render.formats import SCREEN_WARNING, certainty_word, question_text
+from ..presentation.render.labels import topic_label
+from ..reasoning.answers import denormalize
+from ..reasoning.explanation import why_it_hurts
 from .service import Step, problem_text
 
 FIELD_PREFIX = "a."  # hidden fields: a.QUESTION_ID = the answer as JSON

@@ -13,10 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import textsafe
-from ..answers import AnswerProblem, show_value
 from ..api import diagnose, diagnose_stream
-from ..questionnaire import (
+from ..intake.questionnaire import (
     SCREEN_PREFIX,
     Ask,
     Stop,
@@ -24,11 +22,13 @@ from ..questionnaire import (
     session_record,
     state_from_answers,
 )
-from ..records import InputError, RawRecord, check_record, parse_json
-from ..render.formats import encode
-from ..render.writers import by_name
-from ..render.writers.interface import WriteContext
-from ..rulebase import RuleBase
+from ..intake.records import InputError, RawRecord, check_record, parse_json
+from ..knowledge import textsafe
+from ..knowledge.rulebase import RuleBase
+from ..presentation.render.formats import encode
+from ..presentation.writers import by_name
+from ..presentation.writers.interface import WriteContext
+from ..reasoning.answers import AnswerProblem, show_value
 
 INTERVIEW_ID = "interview"
 

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...diagnostics import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ...loader import build_rulebase, read_all, rule_files, shown_name
-from ...rulebase import RuleBase
-from ...sources import ParsedFile, expand_paths
+from ...knowledge.loader import build_rulebase, read_all, rule_files, shown_name
+from ...knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ...knowledge.rulebase import RuleBase
+from ...knowledge.sources import ParsedFile, expand_paths
 from ..exhaustive import CauseWalk, walk_all
 from . import suppression
 from .context import LintContext
@@ -120,7 +120,7 @@ def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def _sources(files: Sequence[Path]) -> dict[str, str]:
     """Each file's text, to show source lines and read suppression comments."""
-    from ...yamlsafe import MAX_FILE_BYTES
+    from ...knowledge.yamlsafe import MAX_FILE_BYTES
 
     texts = {}
     for path in files:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...diagnostics import SourceSpan
-from ...loader import condition_span
-from ...rulebase import Rule, RuleBase
-from ...sources import ParsedFile
+from ...knowledge.loader import condition_span
+from ...knowledge.problems import SourceSpan
+from ...knowledge.rulebase import Rule, RuleBase
+from ...knowledge.sources import ParsedFile
 from ..exhaustive import CauseWalk
 
 

@@ -19,7 +19,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP001"
 NAME = "yaml-syntax"

@@ -13,7 +13,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP002"
 NAME = "unreadable-file"

@@ -16,7 +16,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP003"
 NAME = "yaml-alias"

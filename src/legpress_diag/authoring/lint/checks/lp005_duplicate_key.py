@@ -20,7 +20,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP005"
 NAME = "duplicate-key"

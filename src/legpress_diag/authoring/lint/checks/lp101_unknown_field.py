@@ -18,7 +18,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP101"
 NAME = "unknown-field"

@@ -22,7 +22,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP102"
 NAME = "invalid-value"

@@ -14,7 +14,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP201"
 NAME = "duplicate-id"

@@ -15,7 +15,7 @@ Good:
 
 from __future__ import annotations
 
-from ....diagnostics import Severity
+from ....knowledge.problems import Severity
 
 CODE = "LP206"
 NAME = "unknown-reference"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....diagnostics import Diagnostic, Severity
-from ....yamlsafe import YAML11_BOOLEAN_WORDS
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.yamlsafe import YAML11_BOOLEAN_WORDS
 from ..context import LintContext
 
 CODE = "LP301"

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....conditions.ast import Compare, leaves
-from ....diagnostics import Diagnostic, Severity
-from ....rulebase import QuestionType
+from ....knowledge.conditions.ast import Compare, leaves
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import QuestionType
 from ..context import LintContext
 
 CODE = "LP302"

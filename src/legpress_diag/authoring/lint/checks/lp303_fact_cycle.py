@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....diagnostics import Diagnostic, Severity
-from ....strata import cycles
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.strata import cycles
 from ..context import LintContext
 
 CODE = "LP303"

@@ -19,9 +19,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ....bounds import belief_bounds
-from ....diagnostics import Diagnostic, Severity
-from ....rulebase import Rule, RuleBase
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import Rule, RuleBase
+from ....reasoning.bounds import belief_bounds
 from ...exhaustive import value_classes
 from ..context import LintContext
 

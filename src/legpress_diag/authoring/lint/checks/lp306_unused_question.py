@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....diagnostics import Diagnostic, Severity
+from ....knowledge.problems import Diagnostic, Severity
 from ..context import LintContext
 
 CODE = "LP306"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....diagnostics import Diagnostic, Severity
-from ....rulebase import Alternative, Cause, Fix, Rule
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import Alternative, Cause, Fix, Rule
 from ..context import LintContext
 
 CODE = "LP310"

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....conditions.ast import And, Condition, Not, Or, render
-from ....diagnostics import Diagnostic, Severity
+from ....knowledge.conditions.ast import And, Condition, Not, Or, render
+from ....knowledge.problems import Diagnostic, Severity
 from ..context import LintContext
 
 CODE = "LP311"

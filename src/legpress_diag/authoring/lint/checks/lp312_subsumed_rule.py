@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....conditions.ast import And, Condition
-from ....diagnostics import Diagnostic, Severity
+from ....knowledge.conditions.ast import And, Condition
+from ....knowledge.problems import Diagnostic, Severity
 from ..context import LintContext
 from .lp311_duplicate_rule import canonical
 

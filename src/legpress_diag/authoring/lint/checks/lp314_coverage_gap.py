@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ....answers import denormalize
-from ....diagnostics import Diagnostic, Severity
-from ....engine import infer
-from ...draw import upstream
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.strata import upstream
+from ....reasoning.answers import denormalize
+from ....reasoning.engine import infer
 from ..context import LintContext
 
 CODE = "LP314"
@@ -42,7 +42,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         # Point at the rule that speaks against the cause in the example: that is
         # usually the edit to look at.
         reasoning = infer(rb, walk.gap_example, trace=False)
-        chain = upstream(rb, walk.cause)
+        chain = upstream(rb, [walk.cause])
         against = [
             rule
             for rule in rb.rules

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....conditions.ast import Compare, Condition, Includes, Member, Value, leaves
-from ....conditions.parser import parse_condition
-from ....diagnostics import Diagnostic, Severity
-from ....rulebase import QuestionType, RuleBase
+from ....knowledge.conditions.ast import Compare, Condition, Includes, Member, Value, leaves
+from ....knowledge.conditions.parser import parse_condition
+from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import QuestionType, RuleBase
 from ..context import LintContext
 
 CODE = "LP316"

@@ -22,9 +22,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from ....diagnostics import Diagnostic, Severity, SourceSpan
-from ....sources import ParsedFile
-from ....textsafe import unsafe_chars
+from ....knowledge.problems import Diagnostic, Severity, SourceSpan
+from ....knowledge.sources import ParsedFile
+from ....knowledge.textsafe import unsafe_chars
 from ..context import LintContext
 
 CODE = "LP317"

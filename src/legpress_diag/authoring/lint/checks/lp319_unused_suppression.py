@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ....diagnostics import Diagnostic, Severity
+from ....knowledge.problems import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from ..suppression import Suppression

@@ -1,0 +1,1 @@
+"""What comes in from a client: records, replies, the questionnaire's state, batches."""

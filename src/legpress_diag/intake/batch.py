@@ -1,0 +1,203 @@
+"""Batch diagnosis of a record stream, in one process or several, in input order.
+
+Records are read in the calling process and handed to workers in chunks; at most a
+few chunks per worker are in flight, so memory stays flat however long the input.
+The caller may pass a ``prepare`` function (an output writer's per-record step, such
+as JSON encoding): it runs in the workers, so that part of the work is parallel too.
+This module knows nothing of output formats and never prints; progress is reported
+through an optional ``progress`` callback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ..knowledge.loader import load_rulebase
+from ..knowledge.problems import LegpressError
+from ..knowledge.rulebase import RuleBase
+from .records import RawRecord, diagnose_record, read_records
+
+CHUNK = 256
+IN_FLIGHT_PER_WORKER = 3
+
+
+Prepare = Callable[[dict[str, Any], RuleBase], Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One record's result, as ``prepare`` made it (the result dict without one)."""
+
+    status: str
+    line: int | None  # the 1-based line, for line-based input
+    record_id: Any  # the record's id, or its position
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    payload: Any
+
+    @property
+    def where(self) -> str:
+        """Where the record is, for messages: "7" (a line) or "record 3"."""
+        return str(self.line) if self.line is not None else f"record {self.record_id}"
+
+
+@dataclass(frozen=True)
+class Options:
+    strict: bool = False
+    threshold: float | None = None
+    # Run on each result where it is made (in a worker with --jobs); must be picklable,
+    # such as a method of a module-level object.
+    prepare: Prepare | None = None
+
+
+def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
+    result = diagnose_record(raw, rb, options.strict, options.threshold)
+    payload = options.prepare(result, rb) if options.prepare is not None else result
+    return Outcome(
+        result["status"],
+        result.get("line"),
+        result["id"],
+        result["errors"],
+        result["warnings"],
+        payload,
+    )
+
+
+# Worker state: set before forking (inherited), or loaded by the initializer (spawn).
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(paths: Sequence[str], include_bundled: bool, options: Options) -> None:
+    import signal
+
+    # The parent owns interruption: Ctrl-C reaches the whole process group, and a
+    # worker must not print its own traceback; the parent stops the workers itself.
+    # TERM and HUP get their default action back in case the parent's handlers were
+    # inherited through fork.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if "rulebase" not in _WORKER:
+        _WORKER["rulebase"] = load_rulebase(paths, include_bundled=include_bundled)
+    _WORKER["options"] = options
+
+
+def _work(chunk: list[RawRecord]) -> list[Outcome]:
+    rb, options = _WORKER["rulebase"], _WORKER["options"]
+    return [_outcome(raw, rb, options) for raw in chunk]
+
+
+def _chunks(records: Iterator[RawRecord]) -> Iterator[list[RawRecord]]:
+    chunk: list[RawRecord] = []
+    for raw in records:
+        chunk.append(raw)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(
+    stream: IO[bytes],
+    rb: RuleBase,
+    options: Options,
+    *,
+    jobs: int = 1,
+    rule_paths: Sequence[str] = (),
+    include_bundled: bool = True,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Iterator[Outcome]:
+    """Diagnose every record of ``stream`` in order, with ``jobs`` processes.
+
+    ``progress(done, bytes_read)`` is called after each record is handed back: how
+    many records are done and how far the input has been read (None when the
+    stream cannot tell, as for a pipe). With several jobs the input is read a few
+    chunks ahead of the results.
+    """
+    records = read_records(stream)
+    outcomes = (
+        (_outcome(raw, rb, options) for raw in records)
+        if jobs <= 1
+        else _parallel(records, rb, options, jobs, rule_paths, include_bundled)
+    )
+    if progress is None:
+        yield from outcomes
+        return
+    position = _position_of(stream)
+    for done, outcome in enumerate(outcomes, 1):
+        yield outcome
+        progress(done, position())
+
+
+def _position_of(stream: IO[bytes]) -> Callable[[], int | None]:
+    """How far ``stream`` has been read, if it can say (a file can, a pipe cannot)."""
+    try:
+        seekable = stream.seekable()
+    except (OSError, ValueError):
+        seekable = False
+    if not seekable:
+        return lambda: None
+
+    def position() -> int | None:
+        try:
+            return stream.tell()
+        except (OSError, ValueError):
+            return None
+
+    return position
+
+
+class WorkerDied(LegpressError):
+    """A worker process ended without being asked to (killed, say by the OOM killer)."""
+
+
+def _parallel(
+    records: Iterator[RawRecord],
+    rb: RuleBase,
+    options: Options,
+    jobs: int,
+    rule_paths: Sequence[str],
+    include_bundled: bool,
+) -> Iterator[Outcome]:
+    # Imported only here: they cost every run a few milliseconds.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":
+        _WORKER["rulebase"] = rb  # the children inherit the compiled rule base
+    args = (tuple(os.fspath(p) for p in rule_paths), include_bundled, options)
+    # ProcessPoolExecutor, not multiprocessing.Pool: when a worker dies, Pool quietly
+    # starts another and the dead one's chunk never comes back (the batch hangs),
+    # whereas the executor fails every pending chunk with BrokenProcessPool.
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=args)
+    broken = False
+    try:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(records):
+            pending.append(pool.submit(_work, chunk))
+            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BrokenProcessPool:
+        broken = True
+        raise WorkerDied(
+            "a worker process died (killed from outside, perhaps by the out-of-memory killer)"
+        ) from None
+    finally:
+        if broken:
+            # A worker killed while it held the task queue's lock leaves the others
+            # waiting on that lock for ever, and Python 3.11's executor does not stop
+            # them: end them here, and do not wait for them.
+            for process in context.active_children():
+                process.kill()
+        pool.shutdown(wait=not broken, cancel_futures=True)

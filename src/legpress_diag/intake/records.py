@@ -1,0 +1,285 @@
+"""Answer records in: one JSON object, a JSON array, or JSON Lines.
+
+JSON Lines are streamed and decoded line by line from bytes, so an invalid line
+(bad JSON, bad UTF-8, NaN, duplicate keys, absurd nesting) becomes one error result
+and the lines after it are still read. Nothing in a record is ever executed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from ..knowledge.problems import LegpressError
+from ..knowledge.rulebase import RuleBase
+from ..reasoning.answers import MAX_UNKNOWN_LISTED, AnswerProblem, show_value, unlisted
+from ..reasoning.diagnosis import diagnose_answers, error_result
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+RECORD_FIELDS = ("id", "answers")
+
+
+@dataclass
+class RawRecord:
+    """One record as read: where it was, and either its data or why it is unreadable."""
+
+    position: int  # 1-based line for JSON Lines and single objects, 0-based index in an array
+    line: int | None
+    data: Any = None
+    problem: str | None = None
+    # A JSON line not parsed yet: parsing is left to whoever diagnoses the record, so
+    # with --jobs it happens in the worker processes, not in the one reading input.
+    text: bytes | None = None
+
+    def parsed(self) -> RawRecord:
+        if self.text is None:
+            return self
+        try:
+            return RawRecord(self.position, self.line, data=parse_json(self.text))
+        except ValueError as exc:
+            return RawRecord(self.position, self.line, problem=str(exc))
+
+
+@dataclass
+class CheckedRecord:
+    record_id: Any
+    answers: dict[str, Any]
+    errors: list[AnswerProblem] = field(default_factory=list)
+    warnings: list[AnswerProblem] = field(default_factory=list)
+
+
+class InputError(LegpressError):
+    """The input as a whole cannot be read (not one bad record: those become results).
+
+    A user's error, so every command reports it as one (exit 2), not as a bug."""
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {show_value(key)} in an object")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start]
+            raise ValueError(
+                f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
+            ) from None
+    try:
+        return json.loads(
+            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # duplicate keys, NaN, integers too long to convert
+        raise ValueError(str(exc).split("; use sys.set_int_max_str_digits")[0]) from None
+
+
+def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:
+    """The next line (without reading more than the limit into memory), and whether it was cut."""
+    line = stream.readline(MAX_LINE_BYTES + 1)
+    if not line:
+        return None
+    if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+        while True:  # skip the rest of an over-long line in bounded chunks
+            rest = stream.readline(MAX_LINE_BYTES)
+            if not rest or rest.endswith(b"\n"):
+                break
+        return line, True
+    return line, False
+
+
+def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
+    if too_long:
+        return RawRecord(number, number, problem=f"line longer than {MAX_LINE_BYTES:,} bytes")
+    return RawRecord(number, number, text=line)
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
+    """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
+    number = 0
+    first: tuple[bytes, bool] | None = None
+    while True:
+        first = _read_line(stream)
+        if first is None:
+            return
+        number += 1
+        if number == 1 and first[0].startswith(UTF8_BOM):
+            # Editors on Windows start files with a byte-order mark; without this an
+            # array or a pretty-printed object behind one would not be recognised.
+            first = (first[0][len(UTF8_BOM) :], first[1])
+        if first[0].strip():
+            break
+    head = first[0].lstrip()
+    if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
+        yield from _whole_document(stream, number, first[0])
+        return
+    yield _line_record(number, *first)
+    yield from _json_lines(stream, number)
+
+
+def _complete(line: tuple[bytes, bool]) -> bool:
+    if line[1]:
+        return True
+    try:
+        parse_json(line[0])
+    except ValueError as exc:
+        # A line that ends mid-object is the start of a pretty-printed document.
+        return "Expecting" not in str(exc) and "Unterminated" not in str(exc)
+    return True
+
+
+def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
+    while (item := _read_line(stream)) is not None:
+        number += 1
+        if item[0].strip():
+            yield _line_record(number, *item)
+
+
+def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Iterator[RawRecord]:
+    """A JSON array, or one object spread over several lines."""
+    # The cap counts the whole document, first line included (an array is often one line).
+    rest = stream.read(max(0, MAX_DOCUMENT_BYTES - len(first)))
+    if len(first) > MAX_DOCUMENT_BYTES or stream.read(1):
+        raise InputError(
+            f"a single JSON document larger than {MAX_DOCUMENT_BYTES:,} bytes; use JSON Lines"
+        )
+    blob = first + rest
+    try:
+        data = parse_json(blob)
+    except ValueError as exc:
+        if first.lstrip().startswith(b"{"):
+            # Not one pretty-printed object after all: read it as JSON Lines.
+            lines = blob.split(b"\n")
+            for offset, line in enumerate(lines):
+                if line.strip():
+                    yield _line_record(first_number + offset, line, len(line) > MAX_LINE_BYTES)
+            return
+        yield RawRecord(first_number, first_number, problem=f"the JSON array cannot be read: {exc}")
+        return
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield RawRecord(index, None, data=item)
+    else:
+        yield RawRecord(first_number, first_number, data=data)
+
+
+def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
+    """The record's id and answers, or errors naming what is wrong with its shape."""
+    raw = raw.parsed()
+    data = raw.data
+    fallback_id: Any = raw.position
+    if raw.problem is not None:
+        return CheckedRecord(
+            fallback_id, {}, [AnswerProblem("", raw.problem, expected="one JSON object per line")]
+        )
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        kind = {
+            "list": "array",
+            "str": "string",
+            "int": "number",
+            "float": "number",
+            "bool": "boolean",
+        }.get(kind, kind)
+        return CheckedRecord(
+            fallback_id,
+            {},
+            [
+                AnswerProblem(
+                    "",
+                    f"a record must be a JSON object, not {kind}",
+                    show_value(data),
+                    '{"id": ..., "answers": {...}}',
+                )
+            ],
+        )
+    errors: list[AnswerProblem] = []
+    warnings: list[AnswerProblem] = []
+    record_id = data.get("id", fallback_id)
+    if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
+        errors.append(
+            AnswerProblem(
+                "id",
+                "the id must be a string or an integer",
+                show_value(record_id),
+                "a string or an integer",
+            )
+        )
+        record_id = fallback_id
+    elif isinstance(record_id, str) and len(record_id) > 200:
+        errors.append(
+            AnswerProblem(
+                "id",
+                "the id is longer than 200 characters",
+                show_value(record_id),
+                "a short string",
+            )
+        )
+        record_id = fallback_id
+    unknown = [key for key in data if key not in RECORD_FIELDS]
+    for key in unknown[:MAX_UNKNOWN_LISTED]:
+        problem = AnswerProblem(
+            show_value(key)[1:-1], "unknown record field", expected="'id' and 'answers'"
+        )
+        (errors if strict else warnings).append(problem)
+    if len(unknown) > MAX_UNKNOWN_LISTED:
+        (errors if strict else warnings).append(
+            unlisted("record", len(unknown) - MAX_UNKNOWN_LISTED, "unknown record fields")
+        )
+    answers = data.get("answers")
+    if answers is None:
+        errors.append(
+            AnswerProblem(
+                "answers", "missing 'answers'", expected="an object of question id -> answer"
+            )
+        )
+        answers = {}
+    elif not isinstance(answers, dict):
+        errors.append(
+            AnswerProblem(
+                "answers",
+                "'answers' must be an object",
+                show_value(answers),
+                "an object of question id -> answer",
+            )
+        )
+        answers = {}
+    return CheckedRecord(record_id, answers, errors, warnings)
+
+
+def diagnose_record(
+    raw: RawRecord, rb: RuleBase, strict: bool, threshold: float | None
+) -> dict[str, Any]:
+    """One raw record's result dict: checked, then diagnosed (or an error result)."""
+    checked = check_record(raw, strict=strict)
+    if checked.errors:
+        result = error_result(rb, checked.record_id, checked.errors, checked.warnings)
+    else:
+        result = diagnose_answers(
+            rb, checked.answers, record_id=checked.record_id, strict=strict, threshold=threshold
+        )
+        result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
+    if raw.line is not None:
+        result["line"] = raw.line
+    return result

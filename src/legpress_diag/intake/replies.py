@@ -1,0 +1,290 @@
+"""Reading what a person types at a questionnaire prompt.
+
+Pure parsing, shared by every front end: a reply is an answer (normalized the same
+way as batch answers), a skip, a command, or invalid with a message saying what
+would be valid. People type the way they talk, so besides the exact forms this
+accepts:
+
+- yes and no in everyday words (``yep``, ``yeah``, ``nope``, ``nah``);
+- "not sure" in several ways (``?``, ``maybe``, ``dunno``, ``not sure``), which
+  skips a question, and on the safety screen counts as not sure, never as no;
+- ``undo`` for ``back``;
+- numbers with their unit, abbreviated or as a sign (``85 deg``, ``85°``) or in
+  words (``ninety``, ``eighty-five``, ``one hundred and ten``);
+- the unique start of a choice (``some`` for ``sometimes``), and for a near miss
+  (``knes``) a "did you mean" rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..knowledge.problems import did_you_mean
+from ..knowledge.rulebase import Question, QuestionType
+
+# Checklists (the questionnaire's "screen:" pseudo-questions) take "?N" for an item the
+# person cannot tell; the value carries it as "?" + the item's id.
+UNSURE_ITEMS_IN = "screen:"
+UNSURE_MARK = "?"
+COMMANDS = ("why", "back", "help", "quit")
+COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
+SKIP_WORDS = {
+    "?",
+    "skip",
+    "unsure",
+    "not sure",
+    "notsure",
+    "don't know",
+    "dont know",
+    "do not know",
+    "idk",
+    "dunno",
+    "maybe",
+    "perhaps",
+    "no idea",
+}
+_YES = {"y", "yes", "yep", "yeah", "yup", "yea"}
+_NO = {"n", "no", "nope", "nah", "none", "not really"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str  # "answer", "skip", "command" or "invalid"
+    value: Any = None
+    message: str = ""
+
+
+def _words(text: str) -> str:
+    """Lower case, inner spaces collapsed, trailing full stops and '!' dropped."""
+    return " ".join(text.strip().lower().rstrip(".!").split())
+
+
+def parse_reply(question: Question, text: str) -> Reply:
+    cleaned = text.strip()
+    word = _words(cleaned)
+    if word in COMMANDS:
+        return Reply("command", word)
+    if word in COMMAND_ALIASES:
+        return Reply("command", COMMAND_ALIASES[word])
+    if word in SKIP_WORDS or word.replace("’", "'") in SKIP_WORDS:
+        return Reply("skip")
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        if word in _YES:
+            return Reply("answer", True)
+        if word in _NO:
+            return Reply("answer", False)
+        return Reply("invalid", message="answer y (yes), n (no) or ? (not sure)")
+    if kind is QuestionType.NUMBER:
+        return _number(question, word)
+    if kind is QuestionType.CHOICE:
+        if not word:
+            return Reply("invalid", message=_choices_hint(question, "pick one"))
+        value = _choice(question, word)
+        if value is None:
+            return Reply("invalid", message=_not_a_choice(question, cleaned))
+        return Reply("answer", value)
+    return _multi(question, word)
+
+
+def _multi(question: Question, word: str) -> Reply:
+    if not word or word in {"none", "-", "0", "nothing", "no", "n"}:
+        return Reply("answer", frozenset())
+    values: list[str] = []
+    for part in (p.strip() for p in re.split(r",|;| and ", word)):
+        if not part:
+            continue
+        if part.startswith("?") and question.id.startswith(UNSURE_ITEMS_IN):
+            # In a checklist, "?3" marks one item as "cannot tell" (left unknown).
+            value = _choice(question, part[1:].strip())
+            if value is None:
+                hint = _choices_hint(question, f"'{part[1:]}' is not one of the choices")
+                return Reply("invalid", message=hint)
+            values.append(UNSURE_MARK + value)
+            continue
+        value = _choice(question, part)
+        if value is not None:
+            values.append(value)
+            continue
+        # "1 3" or "knees hips": spaces separate answers when every word is a choice.
+        words = [_choice(question, w) for w in part.split()]
+        if len(words) < 2 or None in words:
+            return Reply("invalid", message=_not_a_choice(question, part, several=True))
+        values.extend(w for w in words if w is not None)
+    return Reply("answer", frozenset(values))
+
+
+def _choice(question: Question, word: str) -> str | None:
+    values = question.choice_values
+    if word.isdigit() and 1 <= int(word) <= len(values):
+        return values[int(word) - 1]
+    spaced = word.replace("_", " ").replace("-", " ")
+    for value, label in question.choices:
+        if spaced in (value.lower().replace("_", " "), label.lower()):
+            return value
+    by_value = unique_prefix(spaced, values)
+    if by_value is not None:
+        return by_value
+    # The start of a label as shown ("every" for "Every rep"), when only one fits.
+    fits = {value for value, label in question.choices if label.lower().startswith(spaced)}
+    return fits.pop() if len(fits) == 1 and len(spaced) >= 2 else None
+
+
+def unique_prefix(typed: str, names: Iterable[str]) -> str | None:
+    """The one name that ``typed`` starts (``_`` and spaces alike), or None."""
+    spaced = typed.lower().replace("_", " ")
+    found = [n for n in names if n.lower().replace("_", " ").startswith(spaced)]
+    return found[0] if len(found) == 1 and spaced else None
+
+
+def near_miss(typed: str, names: Iterable[str]) -> str:
+    """The hint `` (did you mean 'x'?)`` for a near miss of one of ``names``, or ""."""
+    names = list(names)
+    candidates: dict[str, str] = {}
+    for name in names:
+        candidates[name] = name
+        # 'bottm' is a typo of the first word of 'bottom_of_rep', not of all of it.
+        for piece in name.split("_"):
+            candidates.setdefault(piece, name)
+    hint = did_you_mean(typed.replace(" ", "_"), candidates)
+    if hint is None:
+        return ""
+    match = hint.removeprefix("did you mean '").removesuffix("'?")
+    return f" (did you mean '{candidates.get(match, match)}'?)"
+
+
+def _not_a_choice(question: Question, typed: str, *, several: bool = False) -> str:
+    hint = near_miss(_words(typed), question.choice_values)
+    return _choices_hint(question, f"'{typed}' is not one of the choices{hint}")
+
+
+def _choices_hint(question: Question, lead: str) -> str:
+    numbered = ", ".join(f"{i} {v}" for i, v in enumerate(question.choice_values, 1))
+    extra = (
+        " (several: separate with commas; Enter for none)"
+        if question.type is QuestionType.MULTI
+        else ""
+    )
+    return f"{lead}: type a number or a name: {numbered}{extra}"
+
+
+def parse_how(text: str, cause_ids: list[str]) -> Reply:
+    """The prompt after a result: ``how CAUSE`` (an id, its unique start, or its rank).
+
+    An answer's value is the cause id; Enter, ``quit`` or ``q`` is the command
+    ``quit``; anything else is invalid with what to type (and a near miss named).
+    """
+    word = _words(text)
+    if not word or word in ("quit", "q", "exit", "done"):
+        return Reply("command", "quit")
+    lead, _, rest = word.partition(" ")
+    asked = rest.strip().replace(" ", "_") if lead == "how" else ""
+    hint = f"type 'how CAUSE' with one of: {', '.join(cause_ids)}; or press Enter to finish"
+    if not asked:
+        return Reply("invalid", message=hint)
+    if asked.isdigit() and 1 <= int(asked) <= len(cause_ids):
+        return Reply("answer", cause_ids[int(asked) - 1])
+    if asked in cause_ids:
+        return Reply("answer", asked)
+    found = unique_prefix(asked, cause_ids)
+    if found is not None:
+        return Reply("answer", found)
+    several = [c for c in cause_ids if c.startswith(asked)]
+    if several:
+        return Reply("invalid", message=f"'{asked}' starts {' and '.join(several)}: type more")
+    return Reply("invalid", message=f"no cause '{asked}' here{near_miss(asked, cause_ids)}: {hint}")
+
+
+# --- numbers --------------------------------------------------------------------------
+
+_UNITS = {
+    0: "zero",
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    13: "thirteen",
+    14: "fourteen",
+    15: "fifteen",
+    16: "sixteen",
+    17: "seventeen",
+    18: "eighteen",
+    19: "nineteen",
+}
+_TENS = {
+    20: "twenty",
+    30: "thirty",
+    40: "forty",
+    50: "fifty",
+    60: "sixty",
+    70: "seventy",
+    80: "eighty",
+    90: "ninety",
+}
+_WORD_VALUES = {w: n for n, w in (*_UNITS.items(), *_TENS.items())} | {"fourty": 40}
+# Unit spellings beyond the unit's own name and its starts ("deg" for "degrees").
+_UNIT_SIGNS = {"degrees": ("°", "º", "deg", "degs", "degree"), "years": ("yrs", "yr", "y/o")}
+
+
+def number_in_words(text: str) -> int | None:
+    """``ninety`` → 90, ``eighty-five`` → 85, ``a hundred and ten`` → 110; else None."""
+    words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
+    if not words:
+        return None
+    total = 0
+    current = 0
+    for word in words:
+        if word in _WORD_VALUES:
+            current += _WORD_VALUES[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "a" and total == current == 0:
+            continue  # "a hundred"
+        else:
+            return None
+    total += current
+    return total
+
+
+def _strip_unit(word: str, unit: str) -> str:
+    """``85 deg`` → ``85``: a sign, the unit, or a start of it after the number."""
+    signs = (*_UNIT_SIGNS.get(unit, ()), unit) if unit else ()
+    text = word
+    for sign in ("°", "º"):
+        text = text.replace(sign, " ")
+    match = re.fullmatch(r"(.*?)\s*([a-z/]+)", text.strip())
+    if unit and match is not None and match.group(1):
+        tail = match.group(2)
+        if tail in signs or (len(tail) >= 1 and unit.startswith(tail)):
+            return match.group(1).strip()
+    return text.strip()
+
+
+def _number(question: Question, word: str) -> Reply:
+    unit = question.unit.lower()
+    assert question.minimum is not None and question.maximum is not None
+    expected = f"a number from {question.minimum:g} to {question.maximum:g}" + (
+        f" {question.unit}" if unit else ""
+    )
+    stripped = _strip_unit(word, unit)
+    try:
+        number = float(stripped.replace(",", "."))
+    except ValueError:
+        spelled = number_in_words(stripped)
+        if spelled is None:
+            return Reply("invalid", message=f"type {expected}")
+        number = float(spelled)
+    if number != number or not question.minimum <= number <= question.maximum:
+        return Reply("invalid", message=f"{number:g} is out of range: type {expected}")
+    return Reply("answer", number)

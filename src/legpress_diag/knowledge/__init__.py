@@ -1,0 +1,1 @@
+"""Rule files in, a compiled rule base out: sources, YAML, schema, loader, conditions."""

@@ -1,0 +1,574 @@
+"""Validated rule files to one compiled, cross-checked RuleBase.
+
+Files are merged in the order given: the bundled base first, then each ``--rules``
+path. An id defined twice is an error unless the later definition says
+``replaces: true``. Every condition is parsed and type-checked here, so a rule base
+that loads cannot hold a rule that fails at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .conditions.compile import ConditionTypeError, compile_condition
+from .conditions.parser import ConditionSyntaxError, parse_condition
+from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from .rulebase import (
+    Alternative,
+    Cause,
+    Fact,
+    FaqEntry,
+    Fix,
+    FlagLevel,
+    Question,
+    QuestionType,
+    Rule,
+    RuleBase,
+    SafetyFlag,
+    Screen,
+    Settings,
+)
+from .sources import ParsedFile, display_path, expand_paths, read_rule_file
+from .strata import compute_strata
+
+if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
+    from . import schema_models as m
+    from .yamlsafe import Document
+
+SECTIONS = (
+    "questions",
+    "facts",
+    "causes",
+    "fixes",
+    "alternatives",
+    "safety_flags",
+    "screens",
+    "rules",
+    "faq",
+)
+
+
+def bundled_rules_dir() -> Path:
+    """The rule base shipped with the package (inside a wheel, or the source checkout)."""
+    package = Path(__file__).resolve().parents[1]  # legpress_diag/, above knowledge/
+    packaged = package / "_bundled_rules"
+    return packaged if packaged.is_dir() else package.parents[1] / "rules"
+
+
+@dataclass
+class Entry:
+    """One definition with the file it came from and its place in that file."""
+
+    model: Any
+    file: ParsedFile
+    key_path: tuple[str | int, ...]
+
+    @property
+    def span(self) -> SourceSpan:
+        return self.file.document.span_for(self.key_path)
+
+    def field_span(self, name: str) -> SourceSpan:
+        return self.file.document.span_for((*self.key_path, name))
+
+
+@dataclass
+class Merged:
+    sections: dict[str, dict[str, Entry]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, span: SourceSpan, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic(code, Severity.ERROR, message, span, hint))
+
+
+SINGULAR = {
+    "questions": "question",
+    "facts": "fact",
+    "causes": "cause",
+    "fixes": "fix",
+    "alternatives": "alternative",
+    "safety_flags": "safety flag",
+    "screens": "screen",
+    "rules": "rule",
+    "faq": "faq entry",
+}
+
+
+def rule_files(
+    paths: Sequence[str | os.PathLike[str]] = (), include_bundled: bool = True
+) -> list[Path]:
+    roots: list[str | os.PathLike[str]] = [bundled_rules_dir()] if include_bundled else []
+    unique: dict[Path, Path] = {}  # a file named twice (say as PATH and --rules) loads once
+    for path in expand_paths([*roots, *paths]):
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def read_all(
+    files: Iterable[Path], *, partial: bool = False
+) -> tuple[list[ParsedFile], list[Diagnostic]]:
+    """Read every file; return what parsed and every problem of every file.
+
+    With ``partial``, a file with schema problems is still returned, holding the
+    items that validate (its problems are in the second list too).
+    """
+    parsed: list[ParsedFile] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        try:
+            one = read_rule_file(path, shown_name(path), partial=partial)
+        except RuleBaseError as exc:
+            problems.extend(exc.diagnostics)
+        else:
+            parsed.append(one)
+            problems.extend(one.problems)
+    return parsed, problems
+
+
+def shown_name(path: Path) -> str:
+    bundled = bundled_rules_dir()
+    if path.resolve().parent == bundled.resolve():
+        return f"<bundled>/{path.name}"
+    return display_path(path)
+
+
+def load_rulebase(
+    paths: Sequence[str | os.PathLike[str]] = (), *, include_bundled: bool = True
+) -> RuleBase:
+    """Load the bundled rule base plus ``paths`` (or only ``paths``). Raises RuleBaseError."""
+    if not include_bundled and not paths:
+        raise RuleBaseError(
+            [Diagnostic("LP002", Severity.ERROR, "no rule files given (use --rules PATH)")]
+        )
+    files = rule_files(paths, include_bundled)
+    bundled = [f for f in files if f.resolve().parent == bundled_rules_dir().resolve()]
+    cached = _cached_bundle(bundled) if bundled else None
+    rest = files[len(bundled) :] if cached is not None else files
+    parsed, problems = read_all(rest)
+    if problems:
+        raise RuleBaseError(problems)
+    rulebase = build_rulebase([*(cached or []), *parsed])
+    if bundled and cached is None:
+        from . import bundle_cache
+
+        bundle_cache.store(parsed[: len(bundled)])
+    return rulebase
+
+
+def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:
+    from . import bundle_cache
+
+    try:
+        raws = [(shown_name(path), path.read_bytes()) for path in bundled]
+    except OSError:
+        return None
+    return bundle_cache.load(raws)
+
+
+def merge(files: Sequence[ParsedFile]) -> Merged:
+    merged = Merged()
+    names_seen: dict[str, tuple[str, Entry]] = {}
+    for parsed in files:
+        for section in SECTIONS:
+            for index, model in enumerate(getattr(parsed.model, section)):
+                entry = Entry(model, parsed, (section, parsed.index_in_file(section, index)))
+                _add(merged, section, entry, names_seen)
+    return merged
+
+
+def _add(
+    merged: Merged, section: str, entry: Entry, names_seen: dict[str, tuple[str, Entry]]
+) -> None:
+    table = merged.sections[section]
+    ident = entry.model.id
+    earlier = table.get(ident)
+    kind = SINGULAR[section]
+    if earlier is not None:
+        if entry.model.replaces:
+            table[ident] = entry  # keeps the earlier position in declared order
+        else:
+            merged.error(
+                "LP201",
+                f"duplicate {kind} id '{ident}' (first defined at {earlier.span})",
+                entry.field_span("id"),
+                "rename it, or add 'replaces: true' to replace the earlier one",
+            )
+        return
+    if entry.model.replaces:
+        merged.error(
+            "LP206",
+            f"{kind} '{ident}' says 'replaces: true' but nothing earlier has that id",
+            entry.field_span("replaces"),
+            did_you_mean(ident, table),
+        )
+    # Facts and causes are both conclusions, so they share one set of names. A
+    # question may share a name with a cause (the contract's 'injury_history' is
+    # both); inside a condition such a name means the question.
+    if section in ("facts", "causes"):
+        other = names_seen.get(ident)
+        if other is not None:
+            merged.error(
+                "LP201",
+                f"'{ident}' is already a {SINGULAR[other[0]]} (at {other[1].span}); facts "
+                "and causes share one set of names",
+                entry.field_span("id"),
+            )
+            return
+        names_seen[ident] = (section, entry)
+    table[ident] = entry
+
+
+def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
+    """Merge parsed files and compile them. Raises RuleBaseError listing every problem."""
+    merged = merge(files)
+    s = merged.sections
+    questions = {i: _question(e) for i, e in s["questions"].items()}
+    facts = {i: _fact(e) for i, e in s["facts"].items()}
+    fixes = {
+        i: Fix(i, e.model.title, e.model.how, e.model.source, e.span) for i, e in s["fixes"].items()
+    }
+    settings = _settings(files, questions, merged)
+    alternatives = {
+        i: _alternative(e, questions, settings, merged) for i, e in s["alternatives"].items()
+    }
+    causes = {i: _cause(e, fixes, alternatives, merged) for i, e in s["causes"].items()}
+    derived = set(facts) | set(causes)
+    rules = _rules(s["rules"], questions, derived, merged)
+    flags = _flags(s["safety_flags"], questions, derived, merged)
+    _check_replacements(s["questions"], questions, merged)
+    screens = _screens(s["screens"], questions, flags, merged)
+    if merged.problems:
+        raise RuleBaseError(sorted(merged.problems, key=_problem_order(files)))
+    name, version = _identity(files)
+    return index_rulebase(
+        RuleBase(
+            name=name,
+            version=version,
+            content_hash=_content_hash(files),
+            files=tuple(f.path for f in files),
+            settings=settings,
+            questions=questions,
+            facts=facts,
+            causes=causes,
+            fixes=fixes,
+            alternatives=alternatives,
+            safety_flags=flags,
+            rules=rules,
+            faq={
+                i: FaqEntry(i, e.model.question, e.model.answer, e.model.source, e.span)
+                for i, e in s["faq"].items()
+            },
+            screens=screens,
+        )
+    )
+
+
+def index_rulebase(rb: RuleBase) -> RuleBase:
+    by_question: dict[str, list[Rule]] = {}
+    by_fact: dict[str, list[Rule]] = {}
+    by_conclusion: dict[str, list[Rule]] = {}
+    for rule in rb.rules:
+        for q in rule.questions:
+            by_question.setdefault(q, []).append(rule)
+        for f in rule.facts:
+            by_fact.setdefault(f, []).append(rule)
+        by_conclusion.setdefault(rule.concludes, []).append(rule)
+    rb.rules_by_question.update({k: tuple(v) for k, v in by_question.items()})
+    rb.rules_by_fact.update({k: tuple(v) for k, v in by_fact.items()})
+    rb.rules_by_conclusion.update({k: tuple(v) for k, v in by_conclusion.items()})
+    rb.strata.update(compute_strata(rb.rules))
+    return rb
+
+
+def _problem_order(files: Sequence[ParsedFile]) -> Any:
+    rank = {f.path: i for i, f in enumerate(files)}
+
+    def key(d: Diagnostic) -> tuple[int, int, int]:
+        span = d.span
+        return (rank.get(span.path, -1), span.line, span.col) if span else (-1, 0, 0)
+
+    return key
+
+
+def _identity(files: Sequence[ParsedFile]) -> tuple[str, str]:
+    metas = [f.model.rulebase for f in files if f.model.rulebase is not None]
+    if not metas:
+        return ("unnamed", "0")
+    return (" + ".join(meta.name for meta in metas), " + ".join(meta.version for meta in metas))
+
+
+def _content_hash(files: Sequence[ParsedFile]) -> str:
+    digest = hashlib.sha256()
+    for parsed in files:
+        digest.update(len(parsed.raw).to_bytes(8, "big"))
+        digest.update(parsed.raw)
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def _settings(
+    files: Sequence[ParsedFile], questions: dict[str, Question], merged: Merged
+) -> Settings:
+    values: dict[str, Any] = {}
+    for parsed in files:  # later files override only the settings they name
+        if parsed.model.settings is not None:
+            chosen = parsed.model.settings
+            values.update({k: getattr(chosen, k) for k in chosen.model_fields_set})
+            equipment = values.get("equipment_question")
+            if (
+                equipment is not None
+                and equipment not in questions
+                and "equipment_question" in chosen.model_fields_set
+            ):
+                merged.error(
+                    "LP206",
+                    f"settings.equipment_question names unknown question '{equipment}'",
+                    parsed.document.span_for(("settings", "equipment_question")),
+                    did_you_mean(equipment, questions),
+                )
+    return Settings(**values)
+
+
+def _question(e: Entry) -> Question:
+    q: m.QuestionModel = e.model
+    return Question(
+        id=q.id,
+        type=QuestionType(q.type),
+        text=q.text,
+        help=q.help,
+        choices=tuple((q.choices or {}).items()),
+        minimum=q.min,
+        maximum=q.max,
+        unit=q.unit,
+        group=q.group,
+        source=q.source,
+        span=e.span,
+        replaced_by=tuple(q.replaced_by),
+    )
+
+
+def _fact(e: Entry) -> Fact:
+    return Fact(e.model.id, e.model.title, e.model.description, e.model.source, e.span)
+
+
+def _check_refs(
+    e: Entry, field_name: str, known: dict[str, Any], kind: str, merged: Merged
+) -> tuple[str, ...]:
+    for index, ref in enumerate(getattr(e.model, field_name)):
+        if ref not in known:
+            merged.error(
+                "LP206",
+                f"unknown {kind} '{ref}' in {e.model.id}.{field_name}",
+                e.file.document.span_for((*e.key_path, field_name, index)),
+                did_you_mean(ref, known),
+            )
+    return tuple(getattr(e.model, field_name))
+
+
+def _alternative(
+    e: Entry, questions: dict[str, Question], settings: Settings, merged: Merged
+) -> Alternative:
+    a: m.AlternativeModel = e.model
+    equipment = questions.get(settings.equipment_question or "")
+    if equipment is not None:
+        _check_refs(e, "needs", dict(equipment.choices), f"choice of '{equipment.id}'", merged)
+    unless = None
+    if a.unless is not None:
+        unless = _compile(e, "unless", "unless", questions, set(), merged)
+    return Alternative(
+        a.id,
+        a.title,
+        a.how,
+        a.why,
+        tuple(a.variations),
+        tuple(a.needs),
+        a.avoid_if,
+        a.source,
+        e.span,
+        unless=unless.evaluate if unless else None,
+        unless_text=a.unless or "",
+        unless_questions=unless.questions if unless else frozenset(),
+    )
+
+
+def _cause(
+    e: Entry, fixes: dict[str, Fix], alternatives: dict[str, Alternative], merged: Merged
+) -> Cause:
+    c: m.CauseModel = e.model
+    fix_ids = _check_refs(e, "fixes", fixes, "fix", merged)
+    alt_ids = _check_refs(e, "alternatives", alternatives, "alternative", merged)
+    return Cause(c.id, c.title, c.explanation, fix_ids, alt_ids, c.source, e.span)
+
+
+def condition_span(
+    document: Document, key_path: tuple[str | int, ...], offset: int, text: str
+) -> SourceSpan:
+    """Map an offset inside a condition string back to file:line:col."""
+    scalar = document.scalars.get(key_path)
+    if scalar is None:
+        return document.span_for(key_path)
+    start = scalar.span
+    if scalar.style in (None, "'", '"') and start.end_line == start.line:
+        quote = 0 if scalar.style is None else 1
+        return SourceSpan(start.path, start.line, start.col + quote + offset)
+    if scalar.style in ("|", ">"):
+        line_index = scalar.value.count("\n", 0, offset)
+        col_in_line = offset - (scalar.value.rfind("\n", 0, offset) + 1)
+        line_no = start.line + 1 + line_index
+        lines = text.splitlines()
+        if line_no - 1 < len(lines):
+            physical = lines[line_no - 1]
+            indent = len(physical) - len(physical.lstrip(" "))
+            return SourceSpan(start.path, line_no, indent + col_in_line + 1)
+    return start
+
+
+def _compile(
+    e: Entry,
+    field_name: str,
+    key: str,
+    questions: dict[str, Question],
+    derived: set[str],
+    merged: Merged,
+) -> Any:
+    text: str = getattr(e.model, field_name)
+    path = (*e.key_path, key)
+    try:
+        return compile_condition(parse_condition(text), questions, derived)
+    except (ConditionSyntaxError, ConditionTypeError) as exc:
+        code = getattr(exc, "code", "LP202")
+        span = condition_span(e.file.document, path, exc.offset, e.file.text)
+        merged.error(code, f"in condition of '{e.model.id}': {exc.message}", span, exc.hint)
+        return None
+
+
+def _rules(
+    entries: dict[str, Entry], questions: dict[str, Question], derived: set[str], merged: Merged
+) -> tuple[Rule, ...]:
+    rules = []
+    for order, (ident, e) in enumerate(entries.items()):
+        r: m.RuleModel = e.model
+        compiled = _compile(e, "when", "if", questions, derived, merged)
+        if r.then not in derived:
+            kind = "a question" if r.then in questions else "unknown"
+            merged.error(
+                "LP206",
+                f"rule '{ident}' concludes '{r.then}', which is {kind}: "
+                "'then' names a fact or cause",
+                e.field_span("then"),
+                did_you_mean(r.then, derived),
+            )
+            continue
+        if compiled is None:
+            continue
+        rules.append(
+            Rule(
+                id=ident,
+                condition=compiled.condition,
+                condition_text=r.when,
+                evaluate=compiled.evaluate,
+                concludes=r.then,
+                cf=r.cf,
+                order=order,
+                salience=r.salience,
+                note=r.note,
+                source=r.source,
+                span=e.span,
+                questions=compiled.questions,
+                facts=compiled.facts,
+                key_path=e.key_path,
+            )
+        )
+    return tuple(rules)
+
+
+def _flags(
+    entries: dict[str, Entry], questions: dict[str, Question], derived: set[str], merged: Merged
+) -> dict[str, SafetyFlag]:
+    flags = {}
+    for ident, e in entries.items():
+        f: m.SafetyFlagModel = e.model
+        # Flags are checked before any reasoning, so they may test answers only.
+        compiled = _compile(e, "when", "when", questions, set(), merged)
+        if compiled is None:
+            continue
+        flags[ident] = SafetyFlag(
+            id=ident,
+            condition=compiled.condition,
+            condition_text=f.when,
+            evaluate=compiled.evaluate,
+            level=FlagLevel(f.level),
+            title=f.title,
+            advice=f.advice,
+            source=f.source,
+            span=e.span,
+            questions=compiled.questions,
+            if_unsure=f.if_unsure,
+        )
+    return flags
+
+
+def _check_replacements(
+    entries: dict[str, Entry], questions: dict[str, Question], merged: Merged
+) -> None:
+    for ident, e in entries.items():
+        for index, other in enumerate(questions[ident].replaced_by):
+            if other not in questions or other == ident:
+                merged.error(
+                    "LP206",
+                    f"question '{ident}' is replaced_by unknown question '{other}'",
+                    e.file.document.span_for((*e.key_path, "replaced_by", index)),
+                    did_you_mean(other, questions),
+                )
+
+
+def _screens(
+    entries: dict[str, Entry],
+    questions: dict[str, Question],
+    flags: dict[str, SafetyFlag],
+    merged: Merged,
+) -> dict[str, Screen]:
+    """Screens group yes/no questions: an any_of screen holds safety questions (some
+    flag reads each), a pick screen holds form questions (no flag reads any: a warning
+    sign is never inferred from an item left unpicked)."""
+    flagged = {q for flag in flags.values() for q in flag.questions}
+    screens: dict[str, Screen] = {}
+    taken: dict[str, str] = {}
+    for ident, e in entries.items():
+        sc: m.ScreenModel = e.model
+        safety_screen = sc.style == "any_of"
+        for qid in sc.items:
+            span = e.file.document.span_for((*e.key_path, "items", qid))
+            question = questions.get(qid)
+            if question is None:
+                merged.error(
+                    "LP206",
+                    f"screen '{ident}' lists unknown question '{qid}'",
+                    span,
+                    did_you_mean(qid, questions),
+                )
+            elif question.type is not QuestionType.YES_NO or (qid in flagged) != safety_screen:
+                kind = "of a safety flag" if safety_screen else "that no safety flag reads"
+                merged.error(
+                    "LP206",
+                    f"screen '{ident}' ({sc.style}) lists '{qid}', which is not a yes/no "
+                    f"question {kind}",
+                    span,
+                    "an any_of screen holds the safety screen's yes/no questions; a pick "
+                    "screen holds yes/no form questions",
+                )
+            elif qid in taken:
+                merged.error(
+                    "LP201",
+                    f"question '{qid}' is in two screens ('{taken[qid]}' and '{ident}')",
+                    span,
+                )
+            else:
+                taken[qid] = ident
+        screens[ident] = Screen(
+            ident, sc.text, tuple(sc.items.items()), sc.help, e.span, style=sc.style
+        )
+    return screens

@@ -1,0 +1,232 @@
+"""The compiled rule base: what the loader produces and the engine reads.
+
+Everything here is immutable and already checked: every name a condition uses
+exists, every id a cause lists resolves. Nothing here knows about YAML or files
+beyond the source spans kept for explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from .conditions.ast import Condition
+from .problems import SourceSpan
+
+# Working memory seen by compiled conditions: normalized answers and fact certainties.
+Answers = Mapping[str, Any]
+Beliefs = Mapping[str, float]
+Evaluator = Callable[[Answers, Beliefs], float]
+
+
+class QuestionType(StrEnum):
+    YES_NO = "yes_no"
+    CHOICE = "choice"
+    MULTI = "multi"
+    NUMBER = "number"
+
+
+class FlagLevel(StrEnum):
+    EMERGENCY = "emergency"  # an emergency department now
+    URGENT = "urgent"  # a doctor today
+    CLINICIAN = "clinician"  # a physiotherapist or doctor before training again
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent level; sorts flags most urgent first."""
+        return _LEVEL_ORDER.index(self)
+
+    def lowered(self) -> FlagLevel:
+        """One level less urgent, never below clinician (for an 'unsure' answer)."""
+        return _LEVEL_ORDER[min(self.rank + 1, len(_LEVEL_ORDER) - 1)]
+
+
+_LEVEL_ORDER = (FlagLevel.EMERGENCY, FlagLevel.URGENT, FlagLevel.CLINICIAN)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QuestionType
+    text: str
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label), in declared order
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str = ""
+    group: str = "general"
+    source: str = ""
+    span: SourceSpan | None = None
+    replaced_by: tuple[str, ...] = ()
+
+    # Computed once: these are read for every answer of every record.
+    @cached_property
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(value for value, _ in self.choices)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return dict(self.choices)
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+    def expected(self) -> str:
+        """Plain words for what a valid answer looks like (used in error messages)."""
+        if self.type is QuestionType.YES_NO:
+            return "yes, no or unsure"
+        if self.type is QuestionType.CHOICE:
+            return "one of " + ", ".join(self.choice_values)
+        if self.type is QuestionType.MULTI:
+            return "a list of any of " + ", ".join(self.choice_values) + " ([] for none)"
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"a number from {self.minimum:g} to {self.maximum:g}{unit}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    title: str
+    description: str = ""
+    source: str = ""
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    condition: Condition
+    condition_text: str
+    evaluate: Evaluator = field(repr=False, compare=False)
+    concludes: str
+    cf: float
+    order: int
+    salience: int = 0
+    note: str = ""
+    source: str = ""
+    span: SourceSpan | None = None
+    questions: frozenset[str] = frozenset()
+    facts: frozenset[str] = frozenset()
+    key_path: tuple[str | int, ...] = ()  # where the rule sits in its file, for lint
+
+
+@dataclass(frozen=True)
+class Fix:
+    id: str
+    title: str
+    how: str
+    source: str = ""
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    id: str
+    title: str
+    how: str
+    why: str
+    variations: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    avoid_if: str = ""
+    source: str = ""
+    span: SourceSpan | None = None
+    unless: Evaluator | None = field(default=None, repr=False, compare=False)
+    unless_text: str = ""
+    unless_questions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    title: str
+    explanation: str
+    fixes: tuple[str, ...]
+    alternatives: tuple[str, ...] = ()
+    source: str = ""
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class SafetyFlag:
+    id: str
+    condition: Condition
+    condition_text: str
+    evaluate: Evaluator = field(repr=False, compare=False)
+    level: FlagLevel
+    title: str
+    advice: str
+    source: str = ""
+    span: SourceSpan | None = None
+    questions: frozenset[str] = frozenset()
+    if_unsure: str = ""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Yes/no questions asked together in one prompt (see schema_models.ScreenModel)."""
+
+    id: str
+    text: str
+    items: tuple[tuple[str, str], ...]  # (question id, short wording), in order
+    help: str = ""
+    span: SourceSpan | None = None
+    style: str = "any_of"  # or "pick": see schema_models.ScreenModel
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(q for q, _ in self.items)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    question: str
+    answer: str
+    source: str = ""
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    report_threshold: float = 0.2
+    premise_threshold: float = 0.2
+    equipment_question: str | None = None
+    max_firings_per_rule: int = 50
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    name: str
+    version: str
+    content_hash: str
+    files: tuple[str, ...]
+    settings: Settings
+    questions: dict[str, Question]
+    facts: dict[str, Fact]
+    causes: dict[str, Cause]
+    fixes: dict[str, Fix]
+    alternatives: dict[str, Alternative]
+    safety_flags: dict[str, SafetyFlag]
+    rules: tuple[Rule, ...]
+    faq: dict[str, FaqEntry] = field(default_factory=dict)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    # Derived indexes, so the engine touches only rules a record can activate.
+    rules_by_question: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    rules_by_fact: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    rules_by_conclusion: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    strata: dict[str, int] = field(default_factory=dict)
+    # Memo for work derived from the rule base on demand (e.g. by the questionnaire).
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version, "hash": self.content_hash}
+
+    def derived_ids(self) -> set[str]:
+        return set(self.facts) | set(self.causes)
+
+    def safety_questions(self) -> set[str]:
+        return {q for flag in self.safety_flags.values() for q in flag.questions}

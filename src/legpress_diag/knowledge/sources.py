@@ -1,0 +1,405 @@
+"""Rule files on disk to validated models, keeping every position.
+
+This stage knows about files, YAML and the schema. Each file is read, parsed and
+validated independently, and every problem becomes a Diagnostic with file:line:col,
+so a coach sees all the mistakes of a run at once rather than one at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from .schema_models import RuleFileModel
+    from .yamlsafe import Document
+
+from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+
+RULE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: str
+    raw: bytes
+    text: str
+    document: Document
+    model: RuleFileModel  # or a bundle_cache.Lite with the same attributes
+    # With partial validation: the schema problems of the items left out of ``model``,
+    # where each kept item sits in the file (section -> original indexes), and the ids
+    # of the items left out (so a reference to one is not reported as unknown too).
+    problems: tuple[Diagnostic, ...] = ()
+    kept: dict[str, tuple[int, ...]] | None = None
+    skipped: frozenset[str] = frozenset()
+
+    def index_in_file(self, section: str, index: int) -> int:
+        """Where the ``index``-th item of ``section`` in the model is in the file."""
+        return self.kept[section][index] if self.kept and section in self.kept else index
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # a different drive on Windows
+        return str(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files in the order given; a directory contributes its rule files sorted by name."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in RULE_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(_file_error(display_path(path), "directory holds no .yaml files"))
+            files.extend(found)
+        elif path.exists():
+            # A FIFO or device (`--rules <(curl ...)`) is read like a file, within
+            # the same size bound; only a path that is really absent is "not found".
+            files.append(path)
+        else:
+            problems.append(_file_error(str(path), "no such file or directory"))
+    if problems:
+        raise RuleBaseError(problems)
+    return files
+
+
+def _file_error(path: str, message: str, code: str = "LP002") -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, SourceSpan(path, 1, 1))
+
+
+def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = False) -> ParsedFile:
+    """Read, parse and validate one file. Raises RuleBaseError with every problem found.
+
+    With ``partial``, schema problems do not raise: the items that validate are kept,
+    and the problems are in ``ParsedFile.problems`` (see :func:`parse_rule_text`).
+    """
+    from .yamlsafe import MAX_FILE_BYTES  # YAML is imported only when a file is read
+
+    name = shown or display_path(path)
+    too_big = f"more than the {MAX_FILE_BYTES:,} bytes allowed"
+    try:
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
+                raise RuleBaseError([_file_error(name, f"file is {size:,} bytes, {too_big}")])
+            # A FIFO or device reports no size: the read itself is bounded.
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RuleBaseError([_file_error(name, f"the input is {too_big}")])
+    return parse_rule_text(raw, name, partial=partial)
+
+
+def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFile:
+    """Parse and validate one rule file's bytes. Raises RuleBaseError.
+
+    The file is validated item by item: every schema problem of every item is
+    reported. With ``partial``, a file that parses keeps the items that validate, so
+    the loader can still check names and references in them in the same run.
+    """
+    from .yamlsafe import decode_source, parse_yaml
+
+    text = decode_source(raw, name)
+    document = parse_yaml(text, name)
+    if document is None:
+        raise RuleBaseError(
+            [_file_error(name, "the file is empty; expected a mapping of sections")]
+        )
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else "a single value"
+        raise RuleBaseError(
+            [
+                Diagnostic(
+                    "LP102",
+                    Severity.ERROR,
+                    f"the top of a rule file must be a mapping of sections, not {kind}",
+                    document.root.span,
+                    "start with a section such as 'questions:' or 'rules:'",
+                )
+            ]
+        )
+    from pydantic import ValidationError  # imported here: cached bundled rules skip it
+
+    from .schema_models import RuleFileModel
+
+    try:
+        model = RuleFileModel.model_validate(document.data)
+    except ValidationError as exc:
+        problems = schema_diagnostics(exc, document)
+        kept = _valid_part(exc, document.data, RuleFileModel) if partial else None
+        if kept is None:
+            raise RuleBaseError(problems) from None
+        model, indexes, skipped = kept
+        return ParsedFile(name, raw, text, document, model, tuple(problems), indexes, skipped)
+    return ParsedFile(name, raw, text, document, model)
+
+
+def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> Any:
+    """The file without its broken items: (model, kept indexes, skipped ids), or None.
+
+    A broken item of a list section is left out; a broken mapping section (settings,
+    rulebase) or unknown section is left out whole. Returns None when what is left
+    still does not validate.
+    """
+    from pydantic import ValidationError
+
+    broken: dict[str, set[int]] = {}
+    whole: set[str] = set()
+    for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(str(loc[0])), list):
+            broken.setdefault(str(loc[0]), set()).add(loc[1])
+        elif loc:
+            whole.add(str(loc[0]))
+    cleaned: dict[str, Any] = {}
+    indexes: dict[str, tuple[int, ...]] = {}
+    skipped: set[str] = set()
+    for key, value in data.items():
+        if key in whole:
+            continue
+        if key in broken:
+            keep = tuple(i for i in range(len(value)) if i not in broken[key])
+            cleaned[key] = [value[i] for i in keep]
+            indexes[key] = keep
+            skipped |= {_ident(value[i]) for i in broken[key]} - {""}
+        else:
+            cleaned[key] = value
+    try:
+        model = model_type.model_validate(cleaned)
+    except ValidationError:
+        return None
+    return model, indexes, frozenset(skipped)
+
+
+def _ident(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("id", "name"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+    return ""
+
+
+def _data_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
+    """Keep only the parts of a pydantic error location that index the data.
+
+    Pydantic adds union-member and validator names (``dict[str,str]``,
+    ``function-after[...]``) to locations; they are not identifiers, so they are
+    skipped. A missing or unknown key ends the path, for the message to name it.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and isinstance(part, str)
+        if in_dict and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif in_dict and str(part).isidentifier():
+            path.append(part)
+            break
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+# One way to name an item everywhere: its section's singular, its 1-based number in
+# the file, and its id (or a case's name): "rule #2 'deep-from-angle'".
+SINGULAR = {
+    "questions": "question",
+    "facts": "fact",
+    "causes": "cause",
+    "fixes": "fix",
+    "alternatives": "alternative",
+    "safety_flags": "safety flag",
+    "screens": "screen",
+    "rules": "rule",
+    "faq": "faq entry",
+    "cases": "case",
+}
+
+
+def item_name(section: str, index: int, item: Any = None) -> str:
+    """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
+    ident = _ident(item)
+    kind = SINGULAR.get(section, section)
+    return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
+
+
+def describe_path(path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
+    """(the item, the field inside it) for a key path, both in a coach's words."""
+    if not path:
+        return "the file", ""
+    owner = str(path[0])
+    rest = path[1:]
+    section = data.get(path[0]) if isinstance(data, dict) else None
+    if rest and isinstance(rest[0], int) and isinstance(section, list):
+        item = section[rest[0]] if rest[0] < len(section) else None
+        owner, rest = item_name(str(path[0]), rest[0], item), rest[1:]
+    inner = ""
+    for part in rest:
+        inner += f"[{part + 1}]" if isinstance(part, int) else ("." if inner else "") + part
+    return owner, inner
+
+
+def schema_diagnostics(
+    exc: ValidationError, document: Document, top: Any = None
+) -> list[Diagnostic]:
+    """Pydantic's errors as plain-English diagnostics with the YAML position of each.
+
+    ``top`` is the model the whole document was validated against (a rule file's by
+    default); it gives the field names a misspelt field is compared with.
+    """
+    diagnostics = []
+    for error in exc.errors(include_url=False):
+        path = _data_path(error["loc"], document.data)
+        kind = error["type"]
+        owner, inner = describe_path(path, document.data)
+        if kind == "extra_forbidden":
+            span = document.key_spans.get(path) or document.span_for(path)
+            owner, _ = describe_path(path[:-1], document.data)
+            what = "section" if len(path) == 1 else "field"
+            message = f"unknown {what} '{path[-1]}'" + (f" in {owner}" if len(path) > 1 else "")
+            code, hint = "LP101", _field_hint(path, document, top)
+        elif kind == "missing":
+            span = document.span_for(path)
+            owner, _ = describe_path(path[:-1], document.data)
+            message = f"{owner}: missing field '{path[-1]}'"
+            code, hint = "LP102", _missing_hint(path)
+        else:
+            span = document.span_for(path)
+            problem = plain_problem(error)
+            message = f"{owner}: {inner} {problem}" if inner else f"{owner} {problem}"
+            code, hint = "LP102", _type_hint(document, path, kind)
+            if kind == "literal_error":
+                hint = _choice_hint(error)
+            if path and path[-1] == "cf" and kind in ("greater_than_equal", "less_than_equal"):
+                code, hint = "LP304", "a certainty factor is between -1 and 1"
+        diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint, path))
+    return sorted(diagnostics, key=lambda d: d.span or SourceSpan("", 0, 0))
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "less_than_equal": ("le", "at most"),
+    "greater_than": ("gt", "more than"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def plain_problem(error: Any) -> str:
+    """What is wrong with one value, in a coach's words: 'must be at most 1 (got 1.5)'."""
+    kind, ctx, got = error["type"], error.get("ctx") or {}, _shown(error.get("input"))
+    if kind in _TYPE_WORDS:
+        return f"must be {_TYPE_WORDS[kind]} (got {got})"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {ctx.get(key):g} (got {got})"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"must be one of {expected} (got {got})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length'):,} characters long"
+    if kind == "string_pattern_mismatch":
+        extra = ", '.' or '-'" if "." in str(ctx.get("pattern", "")) else ""
+        return (
+            f"must be a name of letters, digits, '_'{extra}, not starting with a digit (got {got})"
+        )
+    if kind in ("too_short", "too_long"):
+        return str(error["msg"]).replace("List", "the list").lower()
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value[:60] + ("..." if len(value) > 60 else ""))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    if value is None:
+        return "nothing"
+    return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def _choice_hint(error: Any) -> str | None:
+    from .problems import did_you_mean
+
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    options = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",")]
+    got = error.get("input")
+    return did_you_mean(got, options) if isinstance(got, str) else None
+
+
+def _missing_hint(path: tuple[str | int, ...]) -> str | None:
+    return f"add a line '{path[-1]}: ...' to it" if isinstance(path[-1], str) else None
+
+
+def _field_hint(path: tuple[str | int, ...], document: Document, top: Any) -> str | None:
+    from .problems import did_you_mean
+
+    fields = _fields_at(path[:-1], top)
+    return did_you_mean(str(path[-1]), fields) if fields else None
+
+
+def _fields_at(path: tuple[str | int, ...], top: Any) -> list[str]:
+    """The field names allowed in the mapping at ``path`` of a document of ``top``."""
+    if top is None:
+        from .schema_models import RuleFileModel
+
+        top = RuleFileModel
+    model: Any = top
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``list[M]``, ``M | None`` and the like, or None."""
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _type_hint(document: Document, path: tuple[str | int, ...], kind: str) -> str | None:
+    scalar = document.scalars.get(path)
+    if scalar is not None and kind == "string_type" and scalar.style is None:
+        return f"put the value in quotes: '{scalar.text}'"
+    return None

@@ -1,0 +1,1 @@
+"""Results out: the output model, the writers (render) and the terminal views (ui)."""

@@ -1,0 +1,116 @@
+"""Pieces shared by the renderings of diagnoses: the JSON encoding of a result, the
+certainty bar and words, question wording, and one result as Markdown.
+
+The output formats themselves are the writers in :mod:`legpress_diag.presentation.writers`;
+the rich table for terminals lives in ``legpress_diag.presentation.ui``.
+
+Text from records and rule files passes through :mod:`legpress_diag.knowledge.textsafe` on
+the way out: JSON escapes characters a terminal would act on, CSV cells cannot
+start a formula, and Markdown fields cannot add structure (see docs/robustness.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ...knowledge import textsafe
+from ...reasoning.explanation import why_it_hurts
+from ...reasoning.safety import INCOMPLETE_WARNING
+
+if TYPE_CHECKING:
+    from ...knowledge.rulebase import RuleBase
+
+BAR_WIDTH = 10
+
+
+def encode(result: dict[str, Any]) -> str:
+    """One result as compact JSON. Results are trees we build, never cyclic, so the
+    encoder's circular-reference check (15% of its time) is skipped."""
+    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    return textsafe.json_line(text)
+
+
+def certainty_word(certainty: float) -> str:
+    if certainty >= 0.7:
+        return "likely"
+    if certainty >= 0.4:
+        return "possible"
+    return "unlikely but worth a look"
+
+
+def bar(certainty: float, width: int = BAR_WIDTH) -> str:
+    filled = round(max(0.0, min(1.0, certainty)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def question_text(question_id: str, rb: RuleBase | None) -> str:
+    """The question as asked, when the rule base is at hand; else its id."""
+    if rb is not None and question_id in rb.questions:
+        return rb.questions[question_id].text.rstrip("?")
+    return question_id
+
+
+SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format
+
+
+def markdown_plan(r: dict[str, Any]) -> list[str]:
+    """The plan as a Markdown checklist: each fix once, the break-and-return step last."""
+    md = textsafe.markdown
+    if not r.get("plan"):
+        return []
+    ranks = {c["id"]: str(c["rank"]) for c in r["causes"]}
+    lines = ["### Your plan, first things first", ""]
+    for step in r["plan"]:
+        causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
+        lead = "Then, if it keeps hurting: " if step["closing"] else ""
+        lines.append(f"- [ ] {lead}**{md(step['title'])}** (for {causes}). {md(step['how'])}")
+    return [*lines, ""]
+
+
+def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
+    """One result as Markdown; ``heading`` replaces the default "Record ID: status".
+
+    Every field is escaped as one line of inline text (:func:`textsafe.markdown`), so
+    an id or a rule's title can add no heading, list, link or HTML of its own.
+    """
+    md = textsafe.markdown
+    title = heading if heading is not None else f"Record {md(r['id'])}: {md(r['status'])}"
+    lines = [f"## {title}", ""]
+    for flag in r["red_flags"]:
+        lines.append(
+            f"- **{md(flag['level'].upper())}: {md(flag['title'])}.** {md(flag['advice'])}"
+        )
+    if r["red_flags"]:
+        lines.append("")
+        # The referral's own words come before anything about form.
+        lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
+    lines += [f"- warning: {md(w['message'])}" for w in r["warnings"] if w["key"] == SCREEN_WARNING]
+    lines += markdown_plan(r)
+    for cause in r["causes"]:
+        c = cause["certainty"]
+        lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
+        lines.append("")
+        lines.append(md(why_it_hurts(cause["explanation"]), line_start=True))
+        lines.append("")
+        because = cause["reasoning"]["because"]
+        if because:
+            said = "; ".join(
+                f"{md(question_text(b['question'], rb))}: *{md(b['in_words'])}*" for b in because
+            )
+            lines.append(f"Because you said: {said}")
+            lines.append("")
+        lines.append("")
+    if r["alternatives"]:
+        lines.append("### Alternatives")
+        lines.append("")
+        for alt in r["alternatives"]:
+            lines.append(f"- **{md(alt['title'])}**: {md(alt['why'])}")
+        lines.append("")
+    for e in r["errors"]:
+        expected = f" (expected {md(e['expected'])})" if e.get("expected") else ""
+        lines.append(f"- error: {md(e['message'])}{expected}")
+    if not r["red_flags"]:
+        lines += [f"> {md(note)}" for note in r.get("notes", [])]
+    lines.append("")
+    return "\n".join(lines) + "\n"

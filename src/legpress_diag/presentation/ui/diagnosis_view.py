@@ -1,0 +1,115 @@
+"""A readable terminal view of diagnoses: one panel per record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ...reasoning.explanation import why_it_hurts
+from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
+from ..render.labels import LEVEL_HEADINGS
+from .console import plain, safe
+
+_STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
+
+
+# The words for each level are shared with the reports (render/labels.py).
+
+
+def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:
+    """One red flag, whole: its level, title, advice and the answers behind it."""
+    style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
+    lines = [safe(flag["title"], "bold"), safe(flag["advice"], newlines=True)]
+    said = "; ".join(
+        f"{question_text(b['key'], rb)}: {b['answer']}" for b in flag.get("because", [])
+    )
+    if said:
+        lines.append(safe(f"Because you said: {said}", "italic"))
+    heading = LEVEL_HEADINGS.get(flag["level"], flag["level"].upper())
+    if flag.get("unsure"):
+        heading += " (you were not sure)"
+    return Panel(
+        Group(*lines), title=Text(heading, style=style), title_align="left", border_style=style
+    )
+
+
+def render_result(console: Console, result: dict[str, Any], *, detailed: bool = False) -> None:
+    parts: list[Any] = []
+    for flag in result["red_flags"]:
+        parts.append(flag_panel(flag, None))
+    if result["red_flags"]:
+        # The referral's own words come first, before anything about form.
+        parts += [safe(note, "bold", newlines=True) for note in result.get("notes", [])]
+    parts += [
+        safe(f"warning: {w['message']}", "yellow")
+        for w in result["warnings"]
+        if w["key"] == SCREEN_WARNING
+    ]
+    if result["causes"]:
+        table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
+        table.add_column("#", justify="right")
+        table.add_column("cause")
+        table.add_column("certainty")
+        table.add_column("because you said", overflow="fold")
+        for cause in result["causes"]:
+            c = cause["certainty"]
+            said = "; ".join(
+                f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
+            )
+            # Cells as Text, not str: a str cell would be read as rich markup.
+            title = Text.assemble(
+                plain(cause["title"]), "\n", (plain(why_it_hurts(cause["explanation"])), "dim")
+            )
+            table.add_row(
+                str(cause["rank"]),
+                title,
+                f"{bar(c)} {c:.2f} {certainty_word(c)}",
+                safe(said),
+            )
+        parts.append(table)
+        parts += plan_lines(result, detailed)
+    if result["alternatives"]:
+        alts = ", ".join(a["title"] for a in result["alternatives"])
+        parts.append(Text.assemble(("Alternatives: ", "bold"), plain(alts)))
+    for error in result["errors"]:
+        expected = f" (expected {error['expected']})" if error.get("expected") else ""
+        parts.append(safe(f"error: {error['message']}{expected}", "red"))
+    if not result["red_flags"]:
+        parts += [safe(note, "dim", newlines=True) for note in result.get("notes", [])]
+    status = result["status"]
+    title = Text.assemble(plain(f"{result['id']} "), (status, _STATUS_STYLE.get(status, "")))
+    console.print(
+        Panel(
+            Group(*parts) if parts else Text("no answers to reason with"),
+            title=title,
+            title_align="left",
+        ),
+        soft_wrap=False,  # wrap inside the box rather than cut: safety text is never lost
+    )
+
+
+def plan_lines(result: dict[str, Any], detailed: bool = False) -> list[Text]:
+    """The plan as numbered lines, each fix once; ``detailed`` adds how to do each."""
+    if not result.get("plan"):
+        return []
+    ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+    lines = [Text("Plan, first things first:", style="bold")]
+    for number, step in enumerate(result["plan"], 1):
+        causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
+        lead = "then, if it keeps hurting: " if step["closing"] else ""
+        lines.append(
+            Text.assemble(f"{number}. {lead}", (plain(step["title"]), "bold"), f" (for {causes})")
+        )
+        if detailed:
+            lines.append(safe(f"   {step['how']}", newlines=True))
+    return lines
+
+
+def render_results(console: Console, results: Iterable[dict[str, Any]]) -> None:
+    for result in results:
+        render_result(console, result)

@@ -1,0 +1,210 @@
+"""How the questionnaire looks in a terminal. Pure presentation: no decisions here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.text import Text
+
+from ...intake.questionnaire import Ask, Stop
+from ...knowledge.rulebase import QuestionType, RuleBase
+from ...reasoning.explanation import why_it_hurts
+from ..render.formats import certainty_word
+from ..render.labels import topic_label
+from ..render.report import how_lines, plain_how_lines
+from .console import plain, safe
+from .diagnosis_view import flag_panel
+
+COMMAND_HINT = "why · back · help · quit"
+
+
+class QuestionnaireView:
+    def __init__(self, prompts: Console, results: Console, rb: RuleBase | None = None) -> None:
+        self.prompts = prompts  # stderr: questions and messages
+        self.results = results  # stdout: the diagnosis
+        # The result is laid out (indents, boxes): wrap it at the console's width even
+        # in a pipe or a file, since a soft-wrapping console crops what does not fit.
+        self.results.soft_wrap = False
+        self.rb = rb  # for question wording and rule notes in explanations
+
+    def intro(self, safety_count: int, resumed: int = 0) -> None:
+        """``safety_count``: screen prompts left (0: the screen is done, so not
+        mentioned); ``resumed``: answers brought by --answers."""
+        lead = (
+            f"Carrying on with your {resumed} earlier answer{'s' if resumed != 1 else ''}. "
+            if resumed
+            else ""
+        )
+        plan = (
+            f"First {safety_count} quick safety question{'s' if safety_count != 1 else ''}, "
+            "then only what matters for your answers."
+            if safety_count
+            else "Only what matters for your answers is asked."
+        )
+        self.prompts.print(
+            Text.assemble(
+                ("Leg press back-pain check\n", "bold"),
+                f"{lead}{plan} Type ? to skip any question, or why, back, help, quit.",
+            )
+        )
+
+    def question(self, step: Ask, about: int | None = None) -> None:
+        """``about``: the estimated number of prompts in all, shown as "of about M"."""
+        q = step.question
+        group = topic_label(q.group)
+        lines = [safe(q.text, "bold", newlines=True)]
+        if q.help:
+            lines.append(safe(q.help, "dim", newlines=True))
+        if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
+            for i, (value, label) in enumerate(q.choices, 1):
+                lines.append(safe(f"  {i}. {label}  ({value})"))
+        self.prompts.print()
+        total = f" of about {max(about, step.number)}" if about is not None else ""
+        self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))
+        for line in lines:
+            self.prompts.print(line)
+        self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
+
+    def prompt(self) -> None:
+        self.prompts.print("> ", end="")
+
+    def invalid(self, message: str) -> None:
+        self.prompts.print(safe(f"  {message}", "yellow"))
+
+    def note(self, message: str) -> None:
+        self.prompts.print(safe(message, "dim", newlines=True))
+
+    def lines(self, title: str, lines: list[str]) -> None:
+        self.prompts.print(safe(title, "bold"))
+        for line in lines:
+            self.prompts.print(safe(f"  {line}", newlines=True))
+
+    def stopped(self, stop: Stop) -> None:
+        if stop.kind != "referral":
+            self.prompts.print()
+            self.prompts.print(safe(f"That's enough: {stop.reason}.", "green"))
+
+    def result(self, result: dict[str, Any]) -> None:
+        out = self.results
+        out.print()
+        for flag in result["red_flags"]:
+            out.print(flag_panel(flag, self.rb), soft_wrap=False)  # never cut safety text
+        if result["red_flags"]:
+            for note in result["notes"]:
+                out.print(safe(note, "bold", newlines=True), soft_wrap=False)
+            if result["causes"]:
+                out.print()
+                out.print(
+                    Text("For the clinician: form faults your answers point to", style="bold")
+                )
+                for cause in result["causes"]:
+                    self._cause_line(cause)
+            return
+        if not result["causes"]:
+            out.print(Text("No form fault stands out from your answers.", style="bold"))
+            for note in result["notes"]:
+                out.print(safe(note, newlines=True))
+            return
+        self._plan(result)
+        out.print()
+        out.print(Text("Why it hurts, most likely first", style="bold underline"))
+        for cause in result["causes"]:
+            self._cause_line(cause)
+        for note in result["notes"]:
+            out.print(safe(note, "dim", newlines=True))
+
+    def _plan(self, result: dict[str, Any]) -> None:
+        """The plan: each fix once, most of the likely cause first; the break last."""
+        out = self.results
+        ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
+        out.print(Text("Your plan: what to do first", style="bold underline"))
+        steps = [s for s in result["plan"] if not s["closing"]]
+        for number, step in enumerate(steps, 1):
+            out.print()
+            causes = ", ".join(ranks[c] for c in step["for_causes"])
+            label = "cause" if len(step["for_causes"]) == 1 else "causes"
+            out.print(
+                Text.assemble(
+                    f"{number}. ", (plain(step["title"]), "bold"), (f"  ({label} {causes})", "dim")
+                )
+            )
+            out.print(_indent(safe(step["how"], newlines=True), 3))
+        closing = [s for s in result["plan"] if s["closing"]]
+        if closing or result["alternatives"]:
+            out.print()
+            title = closing[0]["title"] if closing else "If it keeps hurting"
+            out.print(Text.assemble(("Then: ", "bold"), (plain(title), "bold")))
+            if closing:
+                out.print(_indent(safe(closing[0]["how"], newlines=True), 3))
+        if result["alternatives"]:
+            out.print(_indent(Text("Instead of the leg press, meanwhile:"), 3))
+            for alt in result["alternatives"]:
+                out.print(
+                    _indent(
+                        Text.assemble(
+                            ("• ", ""), (plain(alt["title"]), "bold"), plain(f": {alt['why']}")
+                        ),
+                        5,
+                    )
+                )
+                for variation in alt["variations"]:
+                    out.print(_indent(safe(f"- {variation}", newlines=True), 7))
+
+    def _cause_line(self, cause: dict[str, Any]) -> None:
+        c = cause["certainty"]
+        self.results.print(
+            Text.assemble(
+                f"{cause['rank']}. ",
+                (plain(cause["title"]), "bold"),
+                (f" ({certainty_word(c)})", "green"),
+            )
+        )
+        why = why_it_hurts(cause["explanation"])
+        if why:
+            self.results.print(_indent(safe(why, "italic", newlines=True), 3))
+
+    def how_hint(self, result: dict[str, Any]) -> None:
+        count = len(result["causes"])
+        self.prompts.print(
+            safe(
+                f"Type 'how N' (1 to {count}) to see which of your answers led to a cause, "
+                "'how --detail N' for the rules and numbers behind it, or press Enter to finish.",
+                "dim",
+            )
+        )
+
+    def how(self, result: dict[str, Any], cause: dict[str, Any], detail: bool = False) -> None:
+        """Which answers led to a cause, in plain words; with ``detail``, the rules,
+        premises and certainty arithmetic, for a coach."""
+        if detail:
+            self.results.print(safe(f"How '{cause['id']}' was concluded", "bold"))
+            for line in how_lines(result, cause, self.rb):
+                self.results.print(safe(line, newlines=True))
+            return
+        self.results.print(safe(f"Why I think: {cause['title']}", "bold"))
+        for line in plain_how_lines(result, cause, self.rb):
+            self.results.print(safe(line, newlines=True))
+
+
+def _indent(renderable: Any, left: int) -> Padding:
+    """Indented text that wraps under itself, with no padding spaces at line ends."""
+    return Padding(renderable, (0, 0, 0, left), expand=False)
+
+
+def answer_hint(question: Any) -> str:
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        return "y / n / ?"
+    if kind is QuestionType.NUMBER:
+        unit = f" {question.unit}" if question.unit else ""
+        return f"a number {question.minimum:g}-{question.maximum:g}{unit}"
+    if kind is QuestionType.MULTI:
+        if question.id.startswith("screen:"):  # a checklist
+            return (
+                "numbers or names, comma-separated; ?N for one you cannot tell; "
+                "Enter for none; ? alone: one by one"
+            )
+        return "numbers or names, comma-separated; Enter for none"
+    return "a number or a name"

@@ -1,0 +1,72 @@
+"""CSV: one row per record, for spreadsheets.
+
+Certainties are rounded to 2 decimals in every column (``top_certainty`` and the
+``causes`` list alike), as they are shown everywhere else; the JSON formats keep
+full precision. Cells pass through :func:`textsafe.csv_cell`, so none can start a
+formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
+
+from ...knowledge import textsafe
+from .interface import Result, WriteContext
+
+if TYPE_CHECKING:
+    from ...knowledge.rulebase import RuleBase
+
+COLUMNS = (
+    "id",
+    "line",
+    "status",
+    "top_cause",
+    "top_certainty",
+    "causes",
+    "red_flags",
+    "alternatives",
+    "errors",
+)
+DECIMALS = 2
+
+
+def _row(cells: Iterable[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+class CsvWriter:
+    name = "csv"
+    aliases = ()
+    suffixes = (".csv",)
+    summary = "one spreadsheet row per record"
+
+    def prepare(self, result: Result, rb: RuleBase | None) -> str:
+        r = result
+        causes = r["causes"]
+        return _row(
+            textsafe.csv_cell(cell)
+            for cell in (
+                r["id"],
+                r.get("line", ""),
+                r["status"],
+                causes[0]["id"] if causes else "",
+                round(causes[0]["certainty"], DECIMALS) if causes else "",
+                ";".join(f"{c['id']}:{c['certainty']:.{DECIMALS}f}" for c in causes),
+                ";".join(f"{f['id']}:{f['level']}" for f in r["red_flags"]),
+                ";".join(a["id"] for a in r["alternatives"]),
+                "; ".join(e["message"] for e in r["errors"]),
+            )
+        )
+
+    def write(self, prepared: Iterable[str], out: IO[str], context: WriteContext) -> None:
+        out.write(_row(COLUMNS))
+        for row in prepared:
+            out.write(row)
+
+
+WRITER = CsvWriter()

@@ -1,0 +1,1 @@
+"""The rule base applied to answers: certainty, engine, bounds, explanation, diagnosis."""

@@ -1,0 +1,160 @@
+"""Check one record's answers against the questions and normalize them.
+
+Normalized values are what compiled conditions read: yes/no as bool, a choice as
+its string, a multi-choice as a frozenset, a number as float. ``unsure`` and
+``null`` mean the same as a missing answer: unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..knowledge.problems import did_you_mean
+from ..knowledge.rulebase import Question, QuestionType, RuleBase
+
+_YES_NO = {"yes": True, "no": False, "unsure": None}
+_SHOWN_CHARS = 60
+# Unknown names listed per record (unknown answer keys here, unknown record fields
+# in records.py); past this many, one summary line counts the rest. Keeps a record
+# with 20,000 junk keys from costing 20,000 suggestions and 20,000 warning lines.
+MAX_UNKNOWN_LISTED = 20
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """What is wrong with one answer: the key, the value (shortened) and what was expected."""
+
+    key: str
+    message: str
+    value: str | None = None
+    expected: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "message": self.message,
+            "expected": self.expected,
+        }
+
+
+def show_value(value: Any) -> str:
+    """A short, safe rendering of any JSON value for messages (never a megabyte)."""
+    import json
+
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+class _Invalid(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def normalize_value(question: Question, value: Any) -> Any:
+    """The normalized value, None for unknown; raises _Invalid with a reason."""
+    if value is None:
+        return None
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _YES_NO:
+            return _YES_NO[value.strip().lower()]
+        raise _Invalid("not a yes/no answer")
+    if kind is QuestionType.CHOICE:
+        if isinstance(value, str) and value in question.choice_values:
+            return value
+        hint = did_you_mean(value, question.choice_values) if isinstance(value, str) else None
+        raise _Invalid("not one of the choices" + (f"; {hint}" if hint else ""))
+    if kind is QuestionType.MULTI:
+        if not isinstance(value, list):
+            hint = f'; write ["{value}"]' if isinstance(value, str) and len(value) < 40 else ""
+            raise _Invalid("not a list" + hint)
+        bad = [
+            item for item in value if not (isinstance(item, str) and item in question.choice_values)
+        ]
+        if bad:
+            raise _Invalid(f"{show_value(bad[0])} is not one of the choices")
+        return frozenset(value)
+    if isinstance(value, str) and value.strip().lower() == "unsure":
+        return None  # unknown; on the safety screen (age) the screen reads it as unsure
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid("not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _Invalid("not a finite number")
+    assert question.minimum is not None and question.maximum is not None
+    if not question.minimum <= number <= question.maximum:
+        raise _Invalid("out of range")
+    return number
+
+
+def normalize_answers(
+    rb: RuleBase, raw: Mapping[str, Any], *, strict: bool = False
+) -> tuple[dict[str, Any], list[AnswerProblem], list[AnswerProblem]]:
+    """(answers, errors, warnings). Unknown keys warn, or are errors when ``strict``."""
+    answers: dict[str, Any] = {}
+    errors: list[AnswerProblem] = []
+    warnings: list[AnswerProblem] = []
+    unknown = 0
+    for key, value in raw.items():
+        question = rb.questions.get(key)
+        if question is None:
+            unknown += 1
+            if unknown > MAX_UNKNOWN_LISTED:
+                continue
+            hint = did_you_mean(key, rb.questions)
+            problem = AnswerProblem(
+                key=show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key,
+                message="unknown question id" + (f"; {hint}" if hint else ""),
+                value=show_value(value),
+                expected="a question id of the rule base (see 'legpress-diag rules show')",
+            )
+            (errors if strict else warnings).append(problem)
+            continue
+        try:
+            normalized = normalize_value(question, value)
+        except _Invalid as exc:
+            errors.append(
+                AnswerProblem(
+                    key=key,
+                    message=f"{key}: {show_value(value)} is {exc.message}",
+                    value=show_value(value),
+                    expected=question.expected(),
+                )
+            )
+            continue
+        if normalized is not None:
+            answers[key] = normalized
+    if unknown > MAX_UNKNOWN_LISTED:
+        (errors if strict else warnings).append(
+            unlisted("answers", unknown - MAX_UNKNOWN_LISTED, "unknown question ids")
+        )
+    return answers, errors, warnings
+
+
+def unlisted(key: str, count: int, what: str) -> AnswerProblem:
+    """The one problem that stands for ``count`` more of the same kind, not listed."""
+    return AnswerProblem(
+        key=key,
+        message=f"and {count} more {what} (only the first {MAX_UNKNOWN_LISTED} are listed)",
+    )
+
+
+def denormalize(question: Question, value: Any) -> Any:
+    """Back to the contract's JSON form (for saved sessions and explanations)."""
+    if question.type is QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if question.type is QuestionType.MULTI:
+        order = question.choice_values
+        return sorted(value, key=order.index)
+    if question.type is QuestionType.NUMBER and float(value).is_integer():
+        return int(value)
+    return value

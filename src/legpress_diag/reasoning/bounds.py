@@ -1,0 +1,176 @@
+"""How far each belief could still move, given the questions not answered yet.
+
+Every condition is scored over intervals: an answered test is a point, a question
+that was skipped is the point 0 (unknown), and a question not asked yet could go
+either way, [-1, 1]. ``and``/``or``/``not`` are monotone (min, max, negation), a
+rule's contribution is monotone in its premise, and the EMYCIN combination is
+monotone in each contribution, so combining lower bounds gives a lower bound and
+upper bounds an upper bound. If, within these bounds, no unanswered question can
+change the top causes (``top_causes``: the first three at "possible" or above, in
+order), the questionnaire may stop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or
+from ..knowledge.conditions.compile import compile_condition
+from ..knowledge.rulebase import Evaluator, Rule, RuleBase
+from ..knowledge.strata import has_cycles
+from .certainty import combine
+
+Interval = tuple[float, float]
+
+# The top causes: the first TOP_COUNT causes whose certainty reaches TOP_FLOOR, in
+# rank order. The questionnaire stops once no answer left can change them; weaker
+# causes are still reported from the answers given, but not chased.
+TOP_COUNT = 3
+TOP_FLOOR = 0.4  # "possible" in every result view
+UNKNOWN: Interval = (0.0, 0.0)
+OPEN: Interval = (-1.0, 1.0)
+
+
+def _leaf_evaluator(rb: RuleBase, leaf: Leaf) -> Evaluator:
+    memo: dict[Leaf, Evaluator] = rb.cache.setdefault("leaf_evaluators", {})
+    evaluator = memo.get(leaf)
+    if evaluator is None:
+        evaluator = memo[leaf] = compile_condition(leaf, rb.questions, rb.derived_ids()).evaluate
+    return evaluator
+
+
+def _leaf_question(leaf: Leaf) -> str:
+    return leaf.ref.name
+
+
+def condition_interval(
+    rb: RuleBase,
+    condition: Condition,
+    answers: Mapping[str, Any],
+    free: frozenset[str],
+    beliefs: Mapping[str, Interval],
+) -> Interval:
+    if isinstance(condition, Not):
+        lo, hi = condition_interval(rb, condition.operand, answers, free, beliefs)
+        return (-hi, -lo)
+    if isinstance(condition, And | Or):
+        parts = [condition_interval(rb, op, answers, free, beliefs) for op in condition.operands]
+        pick = min if isinstance(condition, And) else max
+        return (pick(p[0] for p in parts), pick(p[1] for p in parts))
+    if isinstance(condition, FactRef):
+        return beliefs.get(condition.ref.name, UNKNOWN)
+    question = _leaf_question(condition)
+    if question in free:
+        return OPEN
+    if question not in answers:
+        return UNKNOWN
+    value = _leaf_evaluator(rb, condition)(answers, {})
+    return (value, value)
+
+
+def contribution_interval(rule: Rule, premise: Interval, threshold: float) -> Interval:
+    def at(p: float) -> float:
+        return rule.cf * p if p > threshold else 0.0
+
+    low, high = at(premise[0]), at(premise[1])
+    return (min(low, high), max(low, high))
+
+
+@dataclass(frozen=True)
+class Bounds:
+    beliefs: dict[str, Interval]
+    premises: dict[str, Interval]  # rule id -> premise interval
+
+
+def belief_bounds(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> Bounds:
+    """Interval of every derived belief, processing conclusions stratum by stratum."""
+    threshold = rb.settings.premise_threshold
+    beliefs: dict[str, Interval] = {}
+    premises: dict[str, Interval] = {}
+    order = sorted(rb.rules_by_conclusion, key=lambda d: (rb.strata.get(d, 1), d))
+    # Facts in a cycle share a stratum; a few passes settle their bounds well enough.
+    passes = 3 if has_cycles(rb) else 1
+    for _ in range(passes):
+        for derived in order:
+            lows, highs = [], []
+            for rule in rb.rules_by_conclusion[derived]:
+                premise = condition_interval(rb, rule.condition, answers, free, beliefs)
+                premises[rule.id] = premise
+                low, high = contribution_interval(rule, premise, threshold)
+                lows.append(low)
+                highs.append(high)
+            beliefs[derived] = (combine(lows), combine(highs))
+    return Bounds(beliefs, premises)
+
+
+def undecided_causes(rb: RuleBase, bounds: Bounds, threshold: float) -> set[str]:
+    """Causes whose reporting or rank could still change."""
+    open_causes: set[str] = set()
+    reported: list[tuple[str, Interval]] = []
+    for cause in rb.causes:
+        lo, hi = bounds.beliefs.get(cause, UNKNOWN)
+        if lo >= threshold:
+            reported.append((cause, (lo, hi)))
+        elif hi >= threshold:
+            open_causes.add(cause)
+    # Among causes surely reported, the order is settled only if no two can swap.
+    for i, (a, (alo, ahi)) in enumerate(reported):
+        for b, (blo, bhi) in reported[i + 1 :]:
+            if alo == ahi == blo == bhi:
+                continue  # a tie that stays a tie is broken by id, the same way every time
+            if not (alo > bhi or blo > ahi):
+                open_causes.update((a, b))
+    return open_causes
+
+
+def top_causes(
+    rb: RuleBase, beliefs: Mapping[str, float], count: int = TOP_COUNT, floor: float = TOP_FLOOR
+) -> list[str]:
+    """The first ``count`` causes at or above ``floor``, most certain first, ties by id
+    (the order every result uses)."""
+    found = [(c, beliefs.get(c, 0.0)) for c in rb.causes if beliefs.get(c, 0.0) >= floor]
+    found.sort(key=lambda pair: (-pair[1], pair[0]))
+    return [cause for cause, _ in found[:count]]
+
+
+def unsettled_top(
+    rb: RuleBase,
+    bounds: Bounds,
+    top: list[str],
+    count: int = TOP_COUNT,
+    floor: float = TOP_FLOOR,
+) -> set[str]:
+    """Causes that could still change ``top`` (the current top causes) within
+    ``bounds``: two neighbours that could swap, a top cause that could fall below the
+    floor, and any other cause that could climb into the list. Empty: ``top`` is final.
+    """
+    beliefs = bounds.beliefs
+    open_causes: set[str] = set()
+
+    def at(cause: str) -> Interval:
+        return beliefs.get(cause, UNKNOWN)
+
+    for above, below in pairwise(top):
+        (alo, ahi), (blo, bhi) = at(above), at(below)
+        if alo == ahi == blo == bhi:
+            continue  # a tie that stays a tie is broken by id, the same way every time
+        if not alo > bhi:
+            open_causes.update((above, below))
+    if top and at(top[-1])[0] < floor:
+        open_causes.add(top[-1])
+    full = len(top) >= count
+    gate = at(top[-1])[0] if full else floor
+    for cause in rb.causes:
+        if cause in top:
+            continue
+        lo, hi = at(cause)
+        if full:
+            last = top[-1]
+            if hi > gate or (hi == gate and not (lo == hi == at(last)[1] and cause > last)):
+                open_causes.update((cause, last))
+        elif hi >= floor:
+            open_causes.add(cause)
+    return open_causes

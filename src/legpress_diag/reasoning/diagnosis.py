@@ -1,0 +1,233 @@
+"""From answers to the contract's diagnosis: status, ranked causes, fixes,
+alternatives and red flags, each cause with the reasoning that led to it.
+
+The result is plain JSON-ready data; renderers (JSON, table, Markdown, the
+questionnaire) all read the same structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..knowledge.rulebase import Cause, FlagLevel, RuleBase
+from .answers import AnswerProblem, normalize_answers
+from .engine import Reasoning, infer
+from .explanation import explain_result
+from .safety import INCOMPLETE_WARNING, REFERRAL_NOTES, incomplete_message, screen, unsure_answers
+
+INVALID_WITH_FLAGS_NOTE = (
+    "Some answers were invalid (see the errors); the warning signs above come from the "
+    "valid ones, and nothing else was concluded."
+)
+INFORMATION_ONLY_NOTE = (
+    "The form faults below are listed for the clinician's information only: no exercise "
+    "advice is given while a warning sign is open."
+)
+
+
+def ranked_causes(
+    rb: RuleBase, reasoning: Reasoning, threshold: float
+) -> list[tuple[Cause, float]]:
+    """Causes at or above the threshold, most certain first; ties by cause id."""
+    found = [
+        (cause, reasoning.beliefs[cause_id])
+        for cause_id, cause in rb.causes.items()
+        if reasoning.beliefs.get(cause_id, 0.0) >= threshold
+    ]
+    # Beliefs are exact and deterministic (see certainty.py), so equal certainties
+    # compare equal and the id decides, the same way every time.
+    return sorted(found, key=lambda pair: (-pair[1], pair[0].id))
+
+
+def _alternatives(
+    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    equipment_q = rb.settings.equipment_question
+    have = answers.get(equipment_q) if equipment_q else None
+    chosen: dict[str, list[str]] = {}
+    for cause, _ in causes:
+        for alt_id in cause.alternatives:
+            chosen.setdefault(alt_id, []).append(cause.id)
+    result = []
+    for alt_id, for_causes in chosen.items():
+        alt = rb.alternatives[alt_id]
+        if have is not None and not set(alt.needs) <= have:
+            continue  # they told us what they have, and this needs something else
+        if alt.unless is not None and alt.unless(answers, {}) > rb.settings.premise_threshold:
+            continue
+        result.append(
+            {
+                "id": alt.id,
+                "title": alt.title,
+                "why": alt.why,
+                "how": alt.how,
+                "variations": list(alt.variations),
+                "needs": list(alt.needs),
+                "avoid_if": alt.avoid_if,
+                "for_causes": for_causes,
+            }
+        )
+    return result
+
+
+def _cause_dict(
+    rank: int,
+    cause: Cause,
+    belief: float,
+    reasoning: dict[str, Any],
+    rb: RuleBase,
+    information_only: bool,
+) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "id": cause.id,
+        "title": cause.title,
+        "certainty": round(belief, 6),
+        "explanation": cause.explanation,
+        "fixes": []
+        if information_only
+        else [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
+        "information_only": information_only,
+        "reasoning": reasoning,
+    }
+
+
+# The article's advice for pain that keeps coming back: a break from the leg press
+# with the alternatives, then a return with the fixes. It closes the plan instead of
+# competing with the form fixes, since it is what to do if they are not enough.
+CLOSING_FIX = "rest_the_back_then_return"
+
+
+def build_plan(rb: RuleBase, causes: Sequence[tuple[Cause, float]]) -> list[dict[str, Any]]:
+    """One checklist of fixes for the reported causes, each fix once.
+
+    A fix's weight is the summed certainty of the causes that list it, so the fix
+    addressing most of the likely cause comes first; ties go to the order the causes
+    declare them in, most certain cause first. ``CLOSING_FIX``, when a cause lists
+    it, comes last.
+    """
+    declared: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for_causes: dict[str, list[str]] = {}
+    for cause, belief in causes:
+        for fix_id in cause.fixes:
+            declared.setdefault(fix_id, len(declared))
+            weight[fix_id] = weight.get(fix_id, 0.0) + belief
+            for_causes.setdefault(fix_id, []).append(cause.id)
+    ranked = sorted(
+        (f for f in weight if f != CLOSING_FIX), key=lambda f: (-round(weight[f], 9), declared[f])
+    )
+    if CLOSING_FIX in weight:
+        ranked.append(CLOSING_FIX)
+    return [
+        {
+            "fix": fix_id,
+            "title": rb.fixes[fix_id].title,
+            "how": rb.fixes[fix_id].how,
+            "for_causes": for_causes[fix_id],
+            "weight": round(weight[fix_id], 6),
+            "closing": fix_id == CLOSING_FIX,
+        }
+        for fix_id in ranked
+    ]
+
+
+def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
+    return {
+        "id": record_id,
+        "status": "error",
+        "causes": [],
+        "facts": {},
+        "fixes": {},
+        "plan": [],
+        "alternatives": [],
+        "red_flags": [],
+        "errors": [],
+        "warnings": [],
+        "notes": [],
+        "rulebase": rb.identity,
+    }
+
+
+def error_result(
+    rb: RuleBase,
+    record_id: Any,
+    errors: Sequence[AnswerProblem],
+    warnings: Sequence[AnswerProblem] = (),
+) -> dict[str, Any]:
+    result = base_result(rb, record_id)
+    result["errors"] = [e.to_dict() for e in errors]
+    result["warnings"] = [w.to_dict() for w in warnings]
+    return result
+
+
+def diagnose_answers(
+    rb: RuleBase,
+    raw_answers: Mapping[str, Any],
+    *,
+    record_id: Any = None,
+    strict: bool = False,
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """Diagnose one record's answers. Never raises for bad answers: they become errors."""
+    answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
+    outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
+    if errors:
+        result = error_result(rb, record_id, errors, warnings)
+        if outcome.level is not None:
+            # A warning sign is never lost to a typo elsewhere in the record: the valid
+            # answers still refer, and the errors stay listed beside the flags.
+            result["status"] = "refer"
+            result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
+            result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
+        return result
+    result = base_result(rb, record_id)
+    screen_warnings = (
+        [
+            AnswerProblem(
+                key=INCOMPLETE_WARNING,
+                message=incomplete_message(outcome.unanswered),
+                expected="yes, no or unsure for every safety question",
+            )
+        ]
+        if outcome.unanswered
+        else []
+    )
+    result["warnings"] = [w.to_dict() for w in [*screen_warnings, *warnings]]
+    result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
+    referral = outcome.level is not None
+    if outcome.level is not None:
+        result["status"] = "refer"
+        result["notes"].append(REFERRAL_NOTES[outcome.level])
+        if outcome.level is FlagLevel.EMERGENCY:
+            return result  # nothing may distract from "go now"
+    reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
+    cutoff = rb.settings.report_threshold if threshold is None else threshold
+    causes = ranked_causes(rb, reasoning, cutoff)
+    explained, facts = explain_result(rb, reasoning, [cause.id for cause, _ in causes])
+    result["causes"] = [
+        _cause_dict(i, cause, belief, explained[cause.id], rb, referral)
+        for i, (cause, belief) in enumerate(causes, 1)
+    ]
+    result["facts"] = facts
+    if referral:
+        # The contract's rule: a referral carries no exercise advice, at any level.
+        if causes:
+            result["notes"].append(INFORMATION_ONLY_NOTE)
+        return result
+    # What to do, once per result, however many causes share a fix.
+    result["fixes"] = {
+        f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
+        for cause, _ in causes
+        for f in cause.fixes
+    }
+    result["plan"] = build_plan(rb, causes)
+    result["alternatives"] = _alternatives(rb, causes, answers)
+    result["status"] = "ok" if causes else "no_fault_found"
+    if not causes:
+        result["notes"].append(
+            "Nothing you said points to a known form fault. Film a set from the side, "
+            "or ask a coach to watch your hips and lower back at the bottom of the rep."
+        )
+    return result

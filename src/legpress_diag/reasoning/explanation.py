@@ -1,0 +1,280 @@
+"""Reasoning as data: which answers and rules led to each cause, and the arithmetic.
+
+A result explains each reported cause with its own rules and the answers that
+mattered, and lists the derived facts it rests on; the reasoning behind each such
+fact is given once per result (under ``facts``), not repeated under every cause
+that uses it. Static texts (rule notes and sources, question wording) stay in the
+rule base, where renderers look them up: a result names every rule by id and by
+file:line, so nothing is lost and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..knowledge.conditions.ast import (
+    And,
+    Compare,
+    Condition,
+    FactRef,
+    Includes,
+    Member,
+    Not,
+    Or,
+    Truth,
+    leaves,
+)
+from ..knowledge.rulebase import QuestionType, Rule, RuleBase
+from .answers import denormalize
+from .certainty import combination_steps
+from .engine import Reasoning
+
+_Static = tuple[str | None, tuple[str, ...], tuple[str, ...]]
+
+
+def _static(rb: RuleBase) -> dict[str, _Static]:
+    """Per rule: where it is defined, the questions it tests (in order), its facts (sorted)."""
+    memo: dict[str, _Static] | None = rb.cache.get("rule_static")
+    if memo is None:
+        memo = {}
+        for rule in rb.rules:
+            where = f"{rule.span.path}:{rule.span.line}" if rule.span else None
+            names = [
+                leaf.ref.name for leaf in leaves(rule.condition) if not isinstance(leaf, FactRef)
+            ]
+            memo[rule.id] = (where, tuple(dict.fromkeys(names)), tuple(sorted(rule.facts)))
+        rb.cache["rule_static"] = memo
+    return memo
+
+
+def _arithmetic(rb: RuleBase, contributions: list[float]) -> list[str]:
+    """combination_steps, remembered: the same few contributions recur across records."""
+    memo: dict[tuple[float, ...], list[str]] = rb.cache.setdefault("arithmetic", {})
+    key = tuple(contributions)
+    steps = memo.get(key)
+    if steps is None:
+        steps = combination_steps(key)
+        if len(memo) < 50_000:  # bounded: a pathological rule base cannot grow it forever
+            memo[key] = steps
+    return list(steps)
+
+
+def rule_by_id(rb: RuleBase) -> dict[str, Rule]:
+    memo: dict[str, Rule] | None = rb.cache.get("rule_by_id")
+    if memo is None:
+        memo = rb.cache["rule_by_id"] = {rule.id: rule for rule in rb.rules}
+    return memo
+
+
+def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
+    question = rb.questions[question_id]
+    shown = denormalize(question, value)
+    if question.type in (QuestionType.CHOICE, QuestionType.MULTI):
+        values = [shown] if isinstance(shown, str) else shown
+        return ", ".join(question.label(v) for v in values) or "none"
+    if question.type is QuestionType.NUMBER:
+        return f"{shown} {question.unit}".strip()
+    return shown
+
+
+class _Explainer:
+    """Builds one result's explanations. Everything a record's causes share (answers
+    in JSON form and in words, rounded beliefs, the reasoning behind facts) is worked
+    out once per record, however many causes use it."""
+
+    def __init__(self, rb: RuleBase, reasoning: Reasoning) -> None:
+        self.rb = rb
+        self.reasoning = reasoning
+        self.static = _static(rb)
+        self.shown: dict[str, Any] = {}
+        self.words: dict[str, Any] = {}
+        self.rounded = {name: round(value, 6) for name, value in reasoning.beliefs.items()}
+        self.facts: dict[str, dict[str, Any]] = {}
+        self.fact_answers: dict[str, list[str]] = {}
+
+    def answer(self, qid: str) -> Any:
+        if qid not in self.shown:
+            self.shown[qid] = denormalize(self.rb.questions[qid], self.reasoning.answers[qid])
+        return self.shown[qid]
+
+    def step(self, derived: str, used: dict[str, None]) -> dict[str, Any]:
+        """The rules standing behind one conclusion, and how their contributions combine."""
+        reasoning = self.reasoning
+        standing = reasoning.support.get(derived, {})
+        answers = reasoning.answers
+        rounded = self.rounded
+        entries = []
+        for rule in self.rb.rules_by_conclusion.get(derived, ()):
+            contribution = standing.get(rule.id)
+            if contribution is None:
+                continue
+            where, questions, facts = self.static[rule.id]
+            tested = {}
+            for qid in questions:
+                if qid in answers:
+                    tested[qid] = self.answer(qid)
+                    used[qid] = None
+            entries.append(
+                {
+                    "rule": rule.id,
+                    "defined_at": where,
+                    "if": rule.condition_text,
+                    "cf": rule.cf,
+                    "premise": round(reasoning.premises[rule.id], 6),
+                    "contribution": round(contribution, 6),
+                    "answers": tested,
+                    "facts": {f: rounded.get(f, 0.0) for f in facts},
+                }
+            )
+        return {
+            "certainty": rounded.get(derived, 0.0),
+            "rules": entries,
+            "arithmetic": _arithmetic(self.rb, list(standing.values())),
+        }
+
+    def facts_behind(self, target: str) -> list[str]:
+        """Derived facts that stand behind ``target``, nearest first."""
+        order: list[str] = []
+        frontier = [target]
+        support = self.reasoning.support
+        while frontier:
+            current = frontier.pop(0)
+            for rule_id in support.get(current, {}):
+                for fact in self.static[rule_id][2]:
+                    # A fact with no standing support added nothing (say, the other
+                    # side of an 'or'): it is not something the cause rests on.
+                    if fact not in order and fact != target and fact in support:
+                        order.append(fact)
+                        frontier.append(fact)
+        return order
+
+    def cause(self, cause: str) -> dict[str, Any]:
+        used: dict[str, None] = {}  # an ordered set of the questions that mattered
+        step = self.step(cause, used)
+        behind = self.facts_behind(cause)
+        for fact in behind:
+            if fact not in self.facts:
+                fact_used: dict[str, None] = {}
+                self.facts[fact] = self.step(fact, fact_used)
+                self.fact_answers[fact] = list(fact_used)
+            for qid in self.fact_answers[fact]:
+                used[qid] = None
+        step["facts"] = behind
+        step["because"] = [
+            {"question": qid, "answer": self.answer(qid), "in_words": self.in_words(qid)}
+            for qid in used
+        ]
+        return step
+
+    def in_words(self, qid: str) -> Any:
+        if qid not in self.words:
+            self.words[qid] = in_words(self.rb, qid, self.reasoning.answers[qid])
+        return self.words[qid]
+
+
+def explain_result(
+    rb: RuleBase, reasoning: Reasoning, causes: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(per cause: its reasoning; per derived fact behind them: its reasoning)."""
+    explainer = _Explainer(rb, reasoning)
+    per_cause = {cause: explainer.cause(cause) for cause in causes}
+    return per_cause, explainer.facts
+
+
+# --- Plain words for lifters: no rule ids, certainty factors or arithmetic.
+
+
+def strength(cf: float) -> str:
+    """How a rule's certainty factor reads in words."""
+    if cf >= 0.7:
+        return "points strongly to"
+    if cf >= 0.4:
+        return "points to"
+    if cf > 0:
+        return "hints at"
+    return "speaks strongly against" if cf <= -0.5 else "speaks against"
+
+
+def fact_strength(cf: float) -> str:
+    """How a rule that concludes a derived fact (a statement) reads in words."""
+    if cf >= 0.7:
+        return "means that"
+    if cf >= 0.4:
+        return "suggests that"
+    return "hints that" if cf > 0 else "speaks against the idea that"
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def conclusion_title(rb: RuleBase, derived: str) -> str:
+    """A cause's or fact's title, to stand in the middle of a sentence."""
+    known = rb.causes.get(derived) or rb.facts.get(derived)
+    return lower_first(known.title) if known is not None else derived.replace("_", " ")
+
+
+def topic(rb: RuleBase, question_id: str) -> str:
+    """A question's topic in a few words: its group ('hips_back' is 'hips and back')."""
+    question = rb.questions.get(question_id)
+    return question.group.replace("_", " and ") if question is not None else question_id
+
+
+def _leaf_phrase(rb: RuleBase, leaf: Any, negated: bool) -> str:
+    question = rb.questions[leaf.ref.name]
+    if isinstance(leaf, Truth):
+        return "a no" if negated else "a yes"
+    if isinstance(leaf, Compare) and question.type is QuestionType.NUMBER:
+        value, unit = float(leaf.value.value), f" {question.unit}" if question.unit else ""
+        words = {"<": "under", "<=": "of at most", ">": "over", ">=": "of at least"}
+        phrase = f"an answer {words.get(leaf.op, leaf.op)} {value:g}{unit}"
+        return f"not {phrase}" if negated else phrase
+    if isinstance(leaf, Compare):
+        label = f"'{question.label(str(leaf.value.value))}'"
+        return label if (leaf.op == "==") != negated else f"anything but {label}"
+    values = " or ".join(f"'{question.label(str(v.value))}'" for v in leaf.values)
+    if isinstance(leaf, Member):
+        negated = negated != leaf.negated
+    elif isinstance(leaf, Includes):
+        values = values.replace(" or ", " and ") if leaf.mode == "all" else values
+        return f"not {values}" if negated else values
+    return f"anything but {values}" if negated else values
+
+
+def _tests_of(
+    condition: Condition, question_id: str, negated: bool = False
+) -> list[tuple[Any, bool]]:
+    """Where a condition tests ``question_id``: (leaf, negated) pairs, left to right."""
+    if isinstance(condition, Not):
+        return _tests_of(condition.operand, question_id, not negated)
+    if isinstance(condition, And | Or):
+        return [t for op in condition.operands for t in _tests_of(op, question_id, negated)]
+    if isinstance(condition, FactRef) or condition.ref.name != question_id:
+        return []
+    return [(condition, negated)]
+
+
+def rule_sentence(rb: RuleBase, rule: Rule, question_id: str) -> str:
+    """One plain sentence: what an answer to ``question_id`` does through ``rule``."""
+    tests = _tests_of(rule.condition, question_id)
+    answer = " and ".join(dict.fromkeys(_leaf_phrase(rb, leaf, neg) for leaf, neg in tests))
+    others = [f"signs that {conclusion_title(rb, f)}" for f in sorted(rule.facts)]
+    others += [f"what you say about {topic(rb, q)}" for q in sorted(rule.questions - {question_id})]
+    together = f", together with {' and '.join(dict.fromkeys(others))}," if others else ""
+    verb = fact_strength(rule.cf) if rule.concludes in rb.facts else strength(rule.cf)
+    sentence = f"{answer[:1].upper()}{answer[1:]} here{together} {verb} "
+    sentence += f"{conclusion_title(rb, rule.concludes)}."
+    return f"{sentence} {rule.note.strip()}" if rule.note else sentence
+
+
+_HARM_WORDS = ("disc", "stress", "strain", "load", "injur", "unstable", "pressure", "rounds")
+
+
+def why_it_hurts(explanation: str) -> str:
+    """One sentence of a cause's explanation that says why it hurts: the first that
+    speaks of discs, stress, strain, load or injury; else the first sentence."""
+    sentences = [s.strip() for s in explanation.replace("\n", " ").split(". ") if s.strip()]
+    if not sentences:
+        return ""
+    chosen = next((s for s in sentences if any(w in s.lower() for w in _HARM_WORDS)), sentences[0])
+    return chosen if chosen.endswith(".") else chosen + "."

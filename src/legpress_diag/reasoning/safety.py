@@ -1,0 +1,185 @@
+"""The safety screen: which red flags the answers raise, at what level, and why.
+
+The screen runs before any reasoning about form, the same way for every front end
+(`ask`, `diagnose`, the Python API, reports), so they can never disagree. Three rules
+shape it (the contract, section 3):
+
+- An ``"unsure"`` answer to a safety question is never a ``"no"``. A flag that an
+  unsure answer could raise is raised one level lower than a certain answer would
+  raise it, never below ``clinician``, with the flag's advice on how to check.
+- Any flag makes the result a referral without exercise advice (see ``diagnosis``).
+- Safety questions left unanswered are named, so a client knows the screen is
+  incomplete rather than clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
+
+INCOMPLETE_WARNING = "safety_screen_incomplete"
+
+# What each level asks a person to do, for flags raised by an uncertain answer that
+# have no wording of their own.
+LEVEL_ACTION = {
+    FlagLevel.EMERGENCY: "go to an emergency department now.",
+    FlagLevel.URGENT: "see a doctor today.",
+    FlagLevel.CLINICIAN: "see a physiotherapist or doctor before you train again.",
+}
+
+# The note a referral carries, by its most urgent level. The emergency note holds no
+# reassurance: nothing may soften "go now".
+REFERRAL_NOTES = {
+    FlagLevel.EMERGENCY: (
+        "Go to an emergency department now, and do not train. This tool screens for "
+        "warning signs; it does not diagnose. Show the staff the signs listed here."
+    ),
+    FlagLevel.URGENT: (
+        "See a doctor today, and do not train until you have been seen. This tool "
+        "screens for warning signs; it does not diagnose disease: a doctor decides what "
+        "the signs mean."
+    ),
+    FlagLevel.CLINICIAN: (
+        "See a physiotherapist or doctor before you train again. This tool screens for "
+        "warning signs; it does not diagnose disease. A single sign often turns out to "
+        "be harmless, but it is a reason to have a professional look first."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RaisedFlag:
+    """One red flag the answers raise, with the level and advice that apply to them."""
+
+    flag: SafetyFlag
+    level: FlagLevel
+    unsure: bool  # raised only because an answer was "unsure"
+    because: tuple[tuple[str, Any], ...]  # (question id, answer as given)
+
+    @property
+    def advice(self) -> str:
+        if not self.unsure:
+            return self.flag.advice
+        return self.flag.if_unsure or (
+            "You were not sure about this, so treat it as a warning sign: "
+            + LEVEL_ACTION[self.level]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.flag.id,
+            "level": self.level.value,
+            "title": self.flag.title,
+            "advice": self.advice,
+            "unsure": self.unsure,
+            "because": [{"key": key, "answer": answer} for key, answer in self.because],
+        }
+
+
+@dataclass(frozen=True)
+class ScreenOutcome:
+    flags: tuple[RaisedFlag, ...]  # most urgent first, then declared order
+    unanswered: tuple[str, ...]  # safety questions with no answer, in declared order
+
+    @property
+    def level(self) -> FlagLevel | None:
+        return self.flags[0].level if self.flags else None
+
+
+def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
+    """Safety questions answered ``"unsure"`` (which normalize to unknown)."""
+    safety = rb.safety_questions()
+    return frozenset(
+        key
+        for key, value in raw.items()
+        if key in safety
+        and isinstance(value, str)
+        and value.strip().lower() == "unsure"
+        and rb.questions[key].type in (QuestionType.YES_NO, QuestionType.NUMBER)
+    )
+
+
+def _possible_answers(
+    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The readings of the answers that an unsure reply could stand for: a yes/no as
+    "yes", a number (age) at either end of its range, so that a condition such as
+    ``age_years >= 65`` and one such as ``age_years < 20`` can both come true."""
+    yes = {k: True for k in unsure if rb.questions[k].type is QuestionType.YES_NO}
+    numbers = [k for k in unsure if rb.questions[k].type is QuestionType.NUMBER]
+    low = {k: rb.questions[k].minimum for k in numbers}
+    high = {k: rb.questions[k].maximum for k in numbers}
+    readings = [{**answers, **yes, **high}]
+    if numbers:
+        readings.append({**answers, **yes, **low})
+    return readings
+
+
+def screen(
+    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str] = frozenset()
+) -> ScreenOutcome:
+    """Evaluate every safety flag on normalized ``answers``.
+
+    A flag holds for certain when its condition is true on the answers as given. It
+    holds possibly when it becomes true once the ``unsure`` questions are read as
+    "yes" (an unsure age as either end of its range): the conservative reading, since
+    a warning sign nobody could rule out is treated as present until someone checks."""
+    threshold = rb.settings.premise_threshold
+    readings = _possible_answers(rb, answers, unsure) if unsure else []
+    raised: list[RaisedFlag] = []
+    for flag in rb.safety_flags.values():
+        if flag.evaluate(answers, {}) > threshold:
+            level, uncertain = flag.level, False
+        elif unsure & flag.questions and any(
+            flag.evaluate(reading, {}) > threshold for reading in readings
+        ):
+            level, uncertain = flag.level.lowered(), True
+        else:
+            continue
+        raised.append(RaisedFlag(flag, level, uncertain, _because(rb, flag, answers, unsure)))
+    raised.sort(key=lambda r: r.level.rank)  # stable: declared order within a level
+    return ScreenOutcome(tuple(raised), _unanswered(rb, answers, unsure))
+
+
+def _because(
+    rb: RuleBase, flag: SafetyFlag, answers: Mapping[str, Any], unsure: frozenset[str]
+) -> tuple[tuple[str, Any], ...]:
+    """The answers that speak for the flag: yes, unsure and numbers (never a 'no')."""
+    from .answers import denormalize
+
+    found: list[tuple[str, Any]] = []
+    for key in rb.questions:  # declared order reads like the screen
+        if key not in flag.questions:
+            continue
+        if key in unsure:
+            found.append((key, "unsure"))
+        elif key in answers and answers[key] is not False:
+            found.append((key, denormalize(rb.questions[key], answers[key])))
+    return tuple(found)
+
+
+def _unanswered(
+    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
+) -> tuple[str, ...]:
+    answered = set(answers) | unsure
+    # A version-1 question answered covers the questions that replaced it, and is
+    # itself never asked for: its parts are.
+    covered = answered | {
+        r for q in answered if q in rb.questions for r in rb.questions[q].replaced_by
+    }
+    safety = rb.safety_questions()
+    return tuple(
+        q
+        for q, question in rb.questions.items()
+        if q in safety and q not in covered and not question.replaced_by
+    )
+
+
+def incomplete_message(unanswered: tuple[str, ...]) -> str:
+    return (
+        "the safety screen is incomplete, so a warning sign may have been missed; "
+        f"not answered: {', '.join(unanswered)}"
+    )
