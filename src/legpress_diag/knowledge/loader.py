@@ -33,7 +33,7 @@ from .rulebase import (
     Screen,
     Settings,
 )
-from .sources import ParsedFile, display_path, expand_paths, read_rule_file
+from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
 from .strata import compute_strata
 
 if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
@@ -83,19 +83,6 @@ class Merged:
 
     def error(self, code: str, message: str, span: SourceSpan, hint: str | None = None) -> None:
         self.problems.append(Diagnostic(code, Severity.ERROR, message, span, hint))
-
-
-SINGULAR = {
-    "questions": "question",
-    "facts": "fact",
-    "causes": "cause",
-    "fixes": "fix",
-    "alternatives": "alternative",
-    "safety_flags": "safety flag",
-    "screens": "screen",
-    "rules": "rule",
-    "faq": "faq entry",
-}
 
 
 def rule_files(
