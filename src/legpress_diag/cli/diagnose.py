@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +20,8 @@ from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
-    from ..intake.batch import Outcome
+    from ..intake.batch import Options, Outcome
+    from ..knowledge.rulebase import RuleBase
     from ..presentation.writers import Writer
 
 # The key of the warning that a record left safety questions unanswered (safety.py);
@@ -203,10 +205,6 @@ def diagnose(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..intake.batch import Options, WorkerDied, run_batch
-    from ..intake.records import InputError
-    from ..presentation.writers import WriteContext
-
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
     except OutputError as exc:
@@ -214,58 +212,106 @@ def diagnose(
     writer = _choose_writer(fmt, output)  # before any work too
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
-    source = _source_name(file)
-    counts: dict[str, int] = {}
-    with_errors, unscreened = [0], [0]  # records with errors; with an incomplete screen
-    options = Options(strict=strict, threshold=threshold, prepare=writer.prepare)
-    workers = jobs or os.cpu_count() or 1
-    context = WriteContext(rulebase=rb, live=output is None)
-
-    def payloads(say: Callable[[str], None], progress: Any) -> Iterator[Any]:
-        for outcome in run_batch(
-            stream,
-            rb,
-            options,
-            jobs=workers,
-            rule_paths=[str(p) for p in rules or ()],
-            include_bundled=not no_default_rules,
-            progress=progress,
-        ):
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-            with_errors[0] += bool(outcome.errors)  # a referral may carry errors too
-            unscreened[0] += any(w["key"] == SCREEN_WARNING for w in outcome.warnings)
-            if not quiet:
-                for line in _messages(source, outcome):
-                    say(line)  # ids, keys and values are the record's text: escaped
-            yield outcome.payload
-
+    job = _Job(stream, _source_name(file), output, writer, rb, quiet, jobs or os.cpu_count() or 1)
     try:
-        with _reporter(stream, output, quiet) as (say, progress), atomic_output(output) as out:
-            writer.write(payloads(say, progress), out, context)
-    except BrokenPipeError:
-        silence_stdout()
-        raise typer.Exit(exitcodes.OK) from None
-    except InputError as exc:
-        fail(f"{source}: {exc}")
-    except OutputError as exc:
-        fail(str(exc))
-    except WorkerDied as exc:
-        done = sum(counts.values())
-        where = (
-            f"{output} was left as it was"
-            if output is not None
-            else f"the first {done} results were written"
-            if writer.name == "jsonl"
-            else "no results were written"
-        )
-        fail(f"{exc} after {done} records were diagnosed ({where}); run again, with fewer --jobs")
+        tally = job.run(strict, threshold, [str(p) for p in rules or ()], not no_default_rules)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
     if not quiet:
-        _summary(counts, unscreened[0])
-    if with_errors[0]:
+        _summary(tally.counts, tally.unscreened)
+    if tally.with_errors:
         raise typer.Exit(exitcodes.FINDINGS)
+
+
+@dataclass
+class _Tally:
+    """What the summary line and the exit status need, counted as results go by."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # by status
+    with_errors: int = 0  # records with errors (a referral may carry errors too)
+    unscreened: int = 0  # records with an incomplete safety screen
+
+
+@dataclass
+class _Job:
+    """One batch: read, diagnose, write, with messages and progress on stderr."""
+
+    stream: IO[bytes]
+    source: str  # the input's name in messages
+    output: Path | None
+    writer: Writer
+    rb: RuleBase
+    quiet: bool
+    workers: int
+    tally: _Tally = field(default_factory=_Tally)
+
+    def run(
+        self, strict: bool, threshold: float | None, rule_paths: list[str], bundled: bool
+    ) -> _Tally:
+        from ..intake.batch import Options, WorkerDied
+        from ..intake.records import InputError
+        from ..presentation.writers import WriteContext
+
+        options = Options(strict=strict, threshold=threshold, prepare=self.writer.prepare)
+        context = WriteContext(rulebase=self.rb, live=self.output is None)
+        try:
+            with (
+                _reporter(self.stream, self.output, self.quiet) as (say, progress),
+                atomic_output(self.output) as out,
+            ):
+                payloads = self._payloads(options, rule_paths, bundled, say, progress)
+                self.writer.write(payloads, out, context)
+        except BrokenPipeError:
+            silence_stdout()
+            raise typer.Exit(exitcodes.OK) from None
+        except InputError as exc:
+            fail(f"{self.source}: {exc}")
+        except OutputError as exc:
+            fail(str(exc))
+        except WorkerDied as exc:
+            fail(f"{exc} after {self._done()}; run again, with fewer --jobs")
+        return self.tally
+
+    def _payloads(
+        self,
+        options: Options,
+        rule_paths: list[str],
+        bundled: bool,
+        say: Say,
+        progress: Progress | None,
+    ) -> Iterator[Any]:
+        from ..intake.batch import run_batch
+
+        tally = self.tally
+        for outcome in run_batch(
+            self.stream,
+            self.rb,
+            options,
+            jobs=self.workers,
+            rule_paths=rule_paths,
+            include_bundled=bundled,
+            progress=progress,
+        ):
+            tally.counts[outcome.status] = tally.counts.get(outcome.status, 0) + 1
+            tally.with_errors += bool(outcome.errors)
+            tally.unscreened += any(w["key"] == SCREEN_WARNING for w in outcome.warnings)
+            if not self.quiet:
+                for line in _messages(self.source, outcome):
+                    say(line)  # ids, keys and values are the record's text: escaped
+            yield outcome.payload
+
+    def _done(self) -> str:
+        """How far a batch got when a worker died, and what became of the output."""
+        done = sum(self.tally.counts.values())
+        where = (
+            f"{self.output} was left as it was"
+            if self.output is not None
+            else f"the first {done} results were written"
+            if self.writer.name == "jsonl"
+            else "no results were written"
+        )
+        return f"{done} records were diagnosed ({where})"
 
 
 Say = Callable[[str], None]
