@@ -337,3 +337,10 @@ def test_the_safety_page_lists_every_flag_at_its_level() -> None:
     page = (Path(__file__).parents[1] / "docs" / "safety.md").read_text()
     for flag in RB.safety_flags.values():
         assert f"| `{flag.id}` | {flag.level.value} |" in page, flag.id
+
+
+def test_the_cli_sums_up_the_same_warning_the_screen_gives() -> None:
+    # cli/diagnose names the key as a literal to keep `--help` from importing the core.
+    from legpress_diag.cli.diagnose import SCREEN_WARNING
+
+    assert SCREEN_WARNING == INCOMPLETE_WARNING
