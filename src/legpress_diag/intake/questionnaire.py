@@ -16,15 +16,23 @@ from typing import Any
 
 from ..knowledge.conditions.ast import Compare, leaves
 from ..knowledge.problems import did_you_mean
-from ..knowledge.rulebase import FlagLevel, Question, QuestionType, RuleBase, Screen
+from ..knowledge.rulebase import (
+    SCREEN_PREFIX as SCREEN_PREFIX,  # re-exported: front ends name screens through it
+)
+from ..knowledge.rulebase import (
+    UNSURE_MARK,
+    FlagLevel,
+    Question,
+    QuestionType,
+    RuleBase,
+    Screen,
+)
 from ..knowledge.strata import upstream
 from ..reasoning.answers import AnswerProblem, denormalize, normalize_answers, show_value
 from ..reasoning.bounds import belief_bounds, top_causes, unsettled_top
 from ..reasoning.engine import infer
 from ..reasoning.explanation import conclusion_title, rule_sentence
 from ..reasoning.safety import ScreenOutcome, screen
-
-SCREEN_PREFIX = "screen:"  # not an identifier, so never a question id
 
 
 @dataclass(frozen=True)
@@ -218,8 +226,9 @@ def record_answer(
         if screen_.style == "pick":
             if value is None:  # "?": go through the items one by one
                 return state.answer_screen(screen_, none_apply=False)
-            unsure = frozenset(v[1:] for v in value if v.startswith("?"))
-            return state.pick(screen_, frozenset(value) - {"?" + v for v in unsure}, unsure)
+            marked = {v for v in value if v.startswith(UNSURE_MARK)}
+            unsure = frozenset(v.removeprefix(UNSURE_MARK) for v in marked)
+            return state.pick(screen_, frozenset(value) - marked, unsure)
         return state.answer_screen(screen_, none_apply=value is False)
     return state.answer(question_id, value)
 
@@ -259,7 +268,7 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
         return screen_, None, ""
     items = set(screen_.question_ids)
     if isinstance(value, list) and all(
-        isinstance(v, str) and v.removeprefix("?") in items for v in value
+        isinstance(v, str) and v.removeprefix(UNSURE_MARK) in items for v in value
     ):
         return screen_, frozenset(value), ""
     expected = ", ".join(screen_.question_ids)
@@ -378,9 +387,8 @@ def prompts_left(rb: RuleBase, state: SessionState) -> int:
     # An unasked checklist takes one prompt for all of its relevant items.
     for question_id in sorted(relevant):
         checklist = _checklist_for(rb, state, question_id)
-        if checklist is not None and question_id in relevant:
-            items = {q for q, _ in checklist.choices}
-            relevant = (relevant - items) | {checklist.id}
+        if checklist is not None:
+            relevant = (relevant - {q for q, _ in checklist.choices}) | {checklist.id}
     filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
     return max(1, len(relevant) + filtering)
 

@@ -23,12 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..knowledge.problems import did_you_mean
-from ..knowledge.rulebase import Question, QuestionType
+from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, Question, QuestionType
 
-# Checklists (the questionnaire's "screen:" pseudo-questions) take "?N" for an item the
-# person cannot tell; the value carries it as "?" + the item's id.
-UNSURE_ITEMS_IN = "screen:"
-UNSURE_MARK = "?"
 COMMANDS = ("why", "back", "help", "quit")
 COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
 SKIP_WORDS = {
@@ -97,8 +93,9 @@ def _multi(question: Question, word: str) -> Reply:
     for part in (p.strip() for p in re.split(r",|;| and ", word)):
         if not part:
             continue
-        if part.startswith("?") and question.id.startswith(UNSURE_ITEMS_IN):
-            # In a checklist, "?3" marks one item as "cannot tell" (left unknown).
+        if part.startswith(UNSURE_MARK) and question.id.startswith(SCREEN_PREFIX):
+            # In a checklist, "?3" marks one item as "cannot tell" (left unknown); the
+            # value carries it as the mark plus the item's id.
             value = _choice(question, part[1:].strip())
             if value is None:
                 hint = _choices_hint(question, f"'{part[1:]}' is not one of the choices")

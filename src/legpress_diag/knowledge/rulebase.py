@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from .conditions.ast import Condition
 from .problems import SourceSpan
@@ -164,6 +164,13 @@ class SafetyFlag:
     if_unsure: str = ""
 
 
+# A screen is asked as a pseudo-question "screen:ID" (not an identifier, so never a
+# question id). In a checklist's reply, "?ID" marks an item the person cannot tell.
+SCREEN_PREFIX = "screen:"
+UNSURE_MARK = "?"
+ScreenStyle = Literal["any_of", "pick"]
+
+
 @dataclass(frozen=True)
 class Screen:
     """Yes/no questions asked together in one prompt (see schema_models.ScreenModel)."""
@@ -173,7 +180,7 @@ class Screen:
     items: tuple[tuple[str, str], ...]  # (question id, short wording), in order
     help: str = ""
     span: SourceSpan | None = None
-    style: str = "any_of"  # or "pick": see schema_models.ScreenModel
+    style: ScreenStyle = "any_of"  # see schema_models.ScreenModel
 
     @property
     def question_ids(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
+from .answers import denormalize
 
 INCOMPLETE_WARNING = "safety_screen_incomplete"
 
@@ -148,8 +149,6 @@ def _because(
     rb: RuleBase, flag: SafetyFlag, answers: Mapping[str, Any], unsure: frozenset[str]
 ) -> tuple[tuple[str, Any], ...]:
     """The answers that speak for the flag: yes, unsure and numbers (never a 'no')."""
-    from .answers import denormalize
-
     found: list[tuple[str, Any]] = []
     for key in rb.questions:  # declared order reads like the screen
         if key not in flag.questions:

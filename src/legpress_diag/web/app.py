@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.records import parse_json
-from ..knowledge.rulebase import QuestionType, RuleBase
+from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
 from . import pages
 from .models import (
     DiagnosisOut,
@@ -89,7 +89,7 @@ def _answers_schema(rb: RuleBase, interview_: bool) -> dict[str, Any]:
         for screen_id, screen_ in rb.screens.items():
             if screen_.style == "pick":  # a checklist: the items that happen
                 items = list(screen_.question_ids)
-                item = {"enum": items + ["?" + q for q in items]}
+                item = {"enum": items + [UNSURE_MARK + q for q in items]}
                 properties[SCREEN_PREFIX + screen_id] = {
                     "description": screen_.text,
                     "anyOf": [

@@ -9,7 +9,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ...intake.questionnaire import Ask, Stop
-from ...knowledge.rulebase import QuestionType, RuleBase
+from ...knowledge.rulebase import SCREEN_PREFIX, QuestionType, RuleBase
 from ...reasoning.explanation import why_it_hurts
 from ..render.formats import certainty_word
 from ..render.labels import topic_label
@@ -201,7 +201,7 @@ def answer_hint(question: Any) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return f"a number {question.minimum:g}-{question.maximum:g}{unit}"
     if kind is QuestionType.MULTI:
-        if question.id.startswith("screen:"):  # a checklist
+        if question.id.startswith(SCREEN_PREFIX):  # a checklist
             return (
                 "numbers or names, comma-separated; ?N for one you cannot tell; "
                 "Enter for none; ? alone: one by one"
