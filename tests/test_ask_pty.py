@@ -282,7 +282,7 @@ def test_the_plan_at_80_columns_names_each_fix_once(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     shown = " ".join(shown.split())
-    result = diagnose(json.loads(saved.read_text()))
+    result = diagnose(json.loads(saved.read_text()), explain=True)
     assert len(result["plan"]) >= 4
     for step in result["plan"]:
         assert shown.count(step["title"]) == 1, step["title"]  # each fix once
@@ -321,7 +321,7 @@ def test_a_piped_result_keeps_every_word_of_the_plan(tmp_path: Path) -> None:
         env=env,
     )
     shown = " ".join(run.stdout.split())
-    plan = diagnose(record)["plan"]
+    plan = diagnose(record, explain=True)["plan"]
     assert plan
     for step in plan:
         assert " ".join(step["how"].split()) in shown, step["fix"]

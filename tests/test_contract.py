@@ -115,8 +115,18 @@ def test_result_shape_and_statuses(rb: RuleBase) -> None:
     ok = diagnose({"id": "c-1", "answers": {"butt_lifts_off_seat": True}}, rb)
     assert ok["id"] == "c-1" and ok["status"] == "ok"
     cause = ok["causes"][0]
-    assert {"id", "title", "certainty", "fixes", "reasoning"} <= set(cause)
+    # The default explains each cause by the answers and rules behind it (issue 12);
+    # the rule-level reasoning comes with explain=True.
+    assert {"id", "title", "certainty", "fixes", "because"} <= set(cause)
+    assert "reasoning" not in cause and "facts" not in ok
     assert 0 <= cause["certainty"] <= 1 and cause["fixes"][0]["title"]
+    assert cause["because"] == {
+        "answers": {"butt_lifts_off_seat": "yes"},
+        "rules": ["butt-lift-seen"],
+    }
+    ok = diagnose({"id": "c-1", "answers": {"butt_lifts_off_seat": True}}, rb, explain=True)
+    cause = ok["causes"][0]
+    assert {"id", "title", "certainty", "fixes", "because", "reasoning"} <= set(cause)
     assert cause["reasoning"]["rules"][0]["answers"] == {"butt_lifts_off_seat": "yes"}
     assert cause["reasoning"]["because"] == [
         {"question": "butt_lifts_off_seat", "answer": "yes", "in_words": "yes"}
@@ -145,7 +155,9 @@ def test_alternatives_follow_equipment(rb: RuleBase) -> None:
 
 
 def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
-    result = diagnose({"answers": {"lower_back_rounds": "yes", "can_touch_toes": "no"}}, rb)
+    result = diagnose(
+        {"answers": {"lower_back_rounds": "yes", "can_touch_toes": "no"}}, rb, explain=True
+    )
     causes = {c["id"]: c for c in result["causes"]}
     tilt = causes["posterior_pelvic_tilt"]["reasoning"]
     assert tilt["facts"] == ["lumbar_flexion"]
@@ -167,7 +179,7 @@ def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
         "can_touch_toes": "no",
         "pain_location": ["lower_back"],
     }
-    causes = {c["id"]: c for c in diagnose({"answers": with_pain}, rb)["causes"]}
+    causes = {c["id"]: c for c in diagnose({"answers": with_pain}, rb, explain=True)["causes"]}
     assert causes["tight_hamstrings"]["reasoning"]["arithmetic"] == [
         "start at 0.63",
         "0.63 + (0.3) × (1 - 0.63) = 0.741",
@@ -176,7 +188,8 @@ def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
 
 def test_a_fact_that_added_nothing_is_not_listed(rb: RuleBase) -> None:
     # long-legs-with-flexion reads 'lumbar_flexion or deep_bottom_position'; only one holds.
-    result = diagnose({"answers": {"limb_length": "long", "pelvis_tucks_under": "yes"}}, rb)
+    answers = {"limb_length": "long", "pelvis_tucks_under": "yes"}
+    result = diagnose({"answers": answers}, rb, explain=True)
     long_limbs = next(c for c in result["causes"] if c["id"] == "long_limbs")
     assert long_limbs["reasoning"]["facts"] == ["lumbar_flexion"]
     assert "deep_bottom_position" not in result["facts"]

@@ -50,7 +50,7 @@ def test_every_source_cites_a_known_document(rb: RuleBase) -> None:
 
 def test_results_match_the_documented_output_model(rb: RuleBase) -> None:
     from legpress_diag.api import diagnose
-    from legpress_diag.presentation.output_model import DiagnosisOut
+    from legpress_diag.presentation.output_model import validate
 
     records = [
         {
@@ -72,7 +72,8 @@ def test_results_match_the_documented_output_model(rb: RuleBase) -> None:
         },
     ]
     for record in records:
-        DiagnosisOut.model_validate(diagnose(record, rb))
+        for explain in (False, True):
+            validate(diagnose(record, rb, explain=explain))
 
 
 def test_bundled_rule_files_point_editors_at_the_schema() -> None:

@@ -264,7 +264,7 @@ def test_html_report_escapes_control_characters(rb: object) -> None:
     from legpress_diag.api import diagnose as run
     from legpress_diag.presentation.render.report import html_report
 
-    result = run({"id": "x", "answers": {"heels_lift": "yes"}})
+    result = run({"id": "x", "answers": {"heels_lift": "yes"}}, explain=True)
     result["causes"][0]["title"] = f"<b>{OSC_TITLE}</b>"
     page = html_report(result)
     assert_inert(page)

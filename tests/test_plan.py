@@ -4,7 +4,7 @@ break-and-return step last, and nothing at all with a red flag."""
 from __future__ import annotations
 
 from legpress_diag.api import bundled_rulebase, diagnose
-from legpress_diag.presentation.output_model import DiagnosisOut
+from legpress_diag.presentation.output_model import validate
 from legpress_diag.reasoning.diagnosis import CLOSING_FIX
 
 RB = bundled_rulebase()
@@ -13,7 +13,7 @@ FORM = {"pelvis_tucks_under": "yes", "knee_angle_at_bottom": 70, "can_touch_toes
 
 def test_each_fix_once_ordered_by_summed_certainty() -> None:
     result = diagnose({"answers": {**FORM, "lower_back_rounds": "yes"}}, RB)
-    DiagnosisOut.model_validate(result)
+    validate(result)
     plan = result["plan"]
     fixes = [step["fix"] for step in plan]
     assert len(fixes) == len(set(fixes)) and set(fixes) == set(result["fixes"])

@@ -275,7 +275,7 @@ def every_format(result: dict[str, Any]) -> dict[str, str]:
 
 
 def test_the_form_answers_do_produce_advice_without_a_flag() -> None:
-    result = diagnose({"answers": screen_all_no(**FORM_ANSWERS)}, RB)
+    result = diagnose({"answers": screen_all_no(**FORM_ANSWERS)}, RB, explain=True)
     shown = every_format(result)
     assert result["alternatives"] and any(title in shown["markdown"] for title in ADVICE)
 
@@ -294,7 +294,8 @@ def test_the_form_answers_do_produce_advice_without_a_flag() -> None:
 def test_no_format_holds_a_fix_or_an_alternative_when_a_flag_is_raised(
     flags: dict[str, str],
 ) -> None:
-    result = diagnose({"answers": screen_all_no(**FORM_ANSWERS, **flags)}, RB)
+    # explain=True: the fullest result, as the human formats get it.
+    result = diagnose({"answers": screen_all_no(**FORM_ANSWERS, **flags)}, RB, explain=True)
     assert result["status"] == "refer" and result["plan"] == []
     for name, text in every_format(result).items():
         for title in ADVICE:

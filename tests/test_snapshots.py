@@ -33,7 +33,7 @@ def test_result_screen_snapshot(name: str) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=80, no_color=True, color_system=None, highlight=False)
     view = QuestionnaireView(console, console, bundled_rulebase())
-    view.result(diagnose({"answers": RECORDS[name]}))
+    view.result(diagnose({"answers": RECORDS[name]}, explain=True))
     screen = buffer.getvalue()
     path = SNAPSHOTS / f"{name}.txt"
     if os.environ.get("UPDATE_SNAPSHOTS"):
@@ -46,7 +46,7 @@ def test_markdown_report_uses_the_rule_base_for_words_and_notes() -> None:
     from legpress_diag.presentation.render.report import markdown_report
 
     rb = bundled_rulebase()
-    report = markdown_report(diagnose({"answers": RECORDS["result_ok"]}, rb), rb)
+    report = markdown_report(diagnose({"answers": RECORDS["result_ok"]}, rb, explain=True), rb)
     assert (
         "As the sled comes down, do your hips tuck under (the pelvis rolls back): *yes*" in report
     )

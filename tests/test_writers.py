@@ -161,7 +161,7 @@ def test_batch_runs_the_given_prepare_step_and_reports_progress(jobs: int) -> No
 
 
 def test_each_writer_round_trips_one_result() -> None:
-    result = diagnose({"id": "me", "answers": {"heels_lift": "yes"}})
+    result = diagnose({"id": "me", "answers": {"heels_lift": "yes"}}, explain=True)
     texts = {}
     for name, writer in writers.writers().items():
         out = io.StringIO()

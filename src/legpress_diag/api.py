@@ -6,7 +6,10 @@
     for result in api.diagnose_many(records, rb):  # lazily, in order
         ...
 
-Results are plain dicts in the contract's shape (see docs/reference.md).
+Results are plain dicts in the contract's shape, typed as ``DiagnosisOut`` (see
+docs/reference.md). ``explain=True`` adds the rule-level reasoning and the long texts
+(each cause's ``reasoning`` and ``explanation``, the result's ``facts``, each fix's
+``how`` and the alternatives' details).
 """
 
 from __future__ import annotations
@@ -19,8 +22,16 @@ from typing import IO, Any
 from .intake.records import RawRecord, diagnose_record, read_records
 from .knowledge.loader import load_rulebase as _load
 from .knowledge.rulebase import RuleBase
+from .reasoning.result import DiagnosisOut
 
-__all__ = ["bundled_rulebase", "diagnose", "diagnose_many", "diagnose_stream", "load_rulebase"]
+__all__ = [
+    "DiagnosisOut",
+    "bundled_rulebase",
+    "diagnose",
+    "diagnose_many",
+    "diagnose_stream",
+    "load_rulebase",
+]
 
 
 def load_rulebase(
@@ -44,10 +55,12 @@ def diagnose(
     strict: bool = False,
     threshold: float | None = None,
     position: int = 0,
-) -> dict[str, Any]:
+    explain: bool = False,
+) -> DiagnosisOut:
     """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status 'error'."""
     rb = rulebase or bundled_rulebase()
-    return diagnose_record(RawRecord(position, None, data=record), rb, strict, threshold)
+    raw = RawRecord(position, None, data=record)
+    return diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 
 def diagnose_many(
@@ -56,11 +69,13 @@ def diagnose_many(
     *,
     strict: bool = False,
     threshold: float | None = None,
-) -> Iterator[dict[str, Any]]:
+    explain: bool = False,
+) -> Iterator[DiagnosisOut]:
     """Diagnose records lazily, in order; ids default to the 0-based index."""
     rb = rulebase or bundled_rulebase()
     for index, record in enumerate(records):
-        yield diagnose_record(RawRecord(index, None, data=record), rb, strict, threshold)
+        raw = RawRecord(index, None, data=record)
+        yield diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 
 def diagnose_stream(
@@ -69,8 +84,9 @@ def diagnose_stream(
     *,
     strict: bool = False,
     threshold: float | None = None,
-) -> Iterator[dict[str, Any]]:
+    explain: bool = False,
+) -> Iterator[DiagnosisOut]:
     """Diagnose a JSON, JSON-array or JSON Lines byte stream: one result per record, in order."""
     rb = rulebase or bundled_rulebase()
     for raw in read_records(stream):
-        yield diagnose_record(raw, rb, strict, threshold)
+        yield diagnose_record(raw, rb, strict, threshold, explain=explain)

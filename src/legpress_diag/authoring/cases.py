@@ -27,6 +27,7 @@ from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path, schema_diagnostics
 from ..knowledge.yamlsafe import Document, decode_source, parse_yaml
+from ..reasoning.result import DiagnosisOut
 
 
 class Expectation(BaseModel):
@@ -165,7 +166,7 @@ def reference_problems(rb: RuleBase, case: Case) -> list[Diagnostic]:
     return sorted(found, key=lambda d: d.span or case.span)
 
 
-def rejected_answers(case: Case, result: dict[str, Any]) -> list[str]:
+def rejected_answers(case: Case, result: DiagnosisOut) -> list[str]:
     """Each answer the diagnosis rejected: where it is, why, and what was expected."""
     return [
         f"{case.where('answers', error['key'])}: answer rejected: {error['message']}"
@@ -174,7 +175,7 @@ def rejected_answers(case: Case, result: dict[str, Any]) -> list[str]:
     ]
 
 
-def cause_lines(rb: RuleBase, case: Case, result: dict[str, Any]) -> list[str]:
+def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
     """For each cause the case names or the diagnosis reports: what was expected, what came."""
     from ..reasoning.answers import normalize_answers
     from ..reasoning.engine import infer
@@ -219,7 +220,7 @@ def case_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def check_case(rb: RuleBase, case: Case) -> tuple[dict[str, Any], list[str]]:
+def check_case(rb: RuleBase, case: Case) -> tuple[DiagnosisOut, list[str]]:
     """Diagnose the case's answers; return the result and every way it missed expectations."""
     from ..api import diagnose
 
@@ -227,7 +228,7 @@ def check_case(rb: RuleBase, case: Case) -> tuple[dict[str, Any], list[str]]:
     return result, compare(result, case.expect)
 
 
-def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
+def compare(result: DiagnosisOut, expect: Expectation) -> list[str]:
     problems: list[str] = []
     causes = [c["id"] for c in result["causes"]]
     certainty = {c["id"]: c["certainty"] for c in result["causes"]}
@@ -236,7 +237,7 @@ def compare(result: dict[str, Any], expect: Expectation) -> list[str]:
     error_keys = sorted({e["key"] for e in result["errors"]})
     if expect.status is not None and result["status"] != expect.status:
         problems.append(f"status: expected {expect.status}, got {result['status']}")
-    if expect.top_cause is not None and (causes[:1] or [None])[0] != expect.top_cause:
+    if expect.top_cause is not None and causes[:1] != [expect.top_cause]:
         problems.append(
             f"top cause: expected {expect.top_cause}, got {causes[0] if causes else 'none'}"
         )

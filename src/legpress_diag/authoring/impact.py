@@ -9,6 +9,7 @@ from typing import Any
 
 from ..api import diagnose
 from ..knowledge.rulebase import RuleBase
+from ..reasoning.result import DiagnosisOut
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _listed(ids: list[str]) -> str:
     return ", ".join(ids) or "none"
 
 
-def compare_results(old: dict[str, Any], new: dict[str, Any], min_move: float) -> list[str]:
+def compare_results(old: DiagnosisOut, new: DiagnosisOut, min_move: float) -> list[str]:
     """What changed between two diagnoses of one record, one readable line per change."""
     changes = []
     if old["status"] != new["status"]:

@@ -31,9 +31,9 @@ def rules_schema() -> dict[str, Any]:
 
 
 def diagnosis_schema() -> dict[str, Any]:
-    from ..presentation.output_model import DiagnosisOut
+    from ..presentation.output_model import json_schema
 
-    return _draft07(DiagnosisOut.model_json_schema(by_alias=True), "legpress-diag diagnosis")
+    return _draft07(json_schema(), "legpress-diag diagnosis")
 
 
 def answers_schema(rb: RuleBase) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from ..knowledge.problems import Diagnostic
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import normalize_answers
 from ..reasoning.engine import infer
+from ..reasoning.result import DiagnosisOut
 from .cases import (
     Case,
     case_files,
@@ -115,10 +116,10 @@ def _line(d: Diagnostic) -> str:
     return f"{d.span}: {d.message}" + (f" ({d.hint})" if d.hint else "")
 
 
-def _cover(rb: RuleBase, case: Case, result: dict[str, object], coverage: Coverage) -> None:
+def _cover(rb: RuleBase, case: Case, result: DiagnosisOut, coverage: Coverage) -> None:
     answers, errors, _ = normalize_answers(rb, case.answers)
     coverage.questions |= set(case.answers) & set(rb.questions)
-    coverage.flags |= {f["id"] for f in result["red_flags"]}  # type: ignore[attr-defined]
-    coverage.causes |= {c["id"] for c in result["causes"]}  # type: ignore[attr-defined]
+    coverage.flags |= {f["id"] for f in result["red_flags"]}
+    coverage.causes |= {c["id"] for c in result["causes"]}
     if not errors:
         coverage.rules |= {f.rule.id for f in infer(rb, answers).firings}

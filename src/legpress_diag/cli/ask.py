@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import exitcodes
+from ..reasoning.result import DiagnosisOut
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import (
     CLOSED_STREAMS,
@@ -255,7 +256,7 @@ def _help_lines(question: Any, rb: RuleBase) -> list[str]:
     ]
 
 
-def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
+def _after_result(view: QuestionnaireView, result: DiagnosisOut) -> None:
     from ..intake.replies import parse_how
 
     causes = {c["id"]: c for c in result["causes"]}
@@ -277,7 +278,7 @@ def _after_result(view: QuestionnaireView, result: dict[str, Any]) -> None:
             view.invalid(reply.message + "; 'how --detail N' shows the rules and numbers")
 
 
-def _write_report(path: Path, result: dict[str, Any], rb: RuleBase) -> None:
+def _write_report(path: Path, result: DiagnosisOut, rb: RuleBase) -> None:
     from ..presentation.writers import report_writer
 
     text = report_writer(path).report(result, rb)  # the suffix was checked at the start
@@ -307,7 +308,7 @@ def _finish(
     record: dict[str, Any],
     save: Path | None,
     report: Path | None,
-) -> tuple[bool, dict[str, Any]]:
+) -> tuple[bool, DiagnosisOut]:
     """Show the result, then save the answers and the report.
 
     Returns whether every write succeeded, and the result. The result is shown
@@ -317,7 +318,7 @@ def _finish(
     """
     from ..api import diagnose
 
-    result = diagnose(record, rb)
+    result = diagnose(record, rb, explain=True)  # `how` and the reports show the reasoning
     report_problem: str | None = None
     shown_problem: str | None = None
     try:

@@ -35,7 +35,8 @@ line); '-' reads standard input. Each record looks like
 {"id": "client-042", "answers": {"butt_lifts_off_seat": "yes"}}.
 
 One result per record, in input order. Invalid records get status "error" and do
-not stop the others; the exit status is then 1.
+not stop the others; the exit status is then 1. Each cause lists the answers and
+rules that led to it; --explain adds the rule-level arithmetic and the long texts.
 
 Examples:
 
@@ -44,6 +45,8 @@ Examples:
   legpress-diag diagnose clients.jsonl --format csv --output results.csv
 
   legpress-diag diagnose big.jsonl -o results.jsonl --jobs 4
+
+  legpress-diag diagnose client.json --format json --explain
 
   cat clients.jsonl | legpress-diag diagnose - --format jsonl | jq .status
 """
@@ -183,6 +186,16 @@ def diagnose(
     strict: Annotated[
         bool, typer.Option("--strict", help="Unknown answer keys are errors, not warnings.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add the rule-level reasoning to JSON, JSON Lines and CSV results: each "
+            "cause's rules, premises and arithmetic, the facts behind it and the long texts "
+            "(how to do each fix, the alternatives' details). Table, Markdown and HTML always "
+            "show it.",
+        ),
+    ] = False,
     threshold: Annotated[
         float | None,
         typer.Option(
@@ -214,7 +227,9 @@ def diagnose(
     stream = _open_input(file)
     job = _Job(stream, _source_name(file), output, writer, rb, quiet, jobs or os.cpu_count() or 1)
     try:
-        tally = job.run(strict, threshold, [str(p) for p in rules or ()], not no_default_rules)
+        tally = job.run(
+            strict, threshold, explain, [str(p) for p in rules or ()], not no_default_rules
+        )
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -247,13 +262,23 @@ class _Job:
     tally: _Tally = field(default_factory=_Tally)
 
     def run(
-        self, strict: bool, threshold: float | None, rule_paths: list[str], bundled: bool
+        self,
+        strict: bool,
+        threshold: float | None,
+        explain: bool,
+        rule_paths: list[str],
+        bundled: bool,
     ) -> _Tally:
         from ..intake.batch import Options, WorkerDied
         from ..intake.records import InputError
         from ..presentation.writers import WriteContext
 
-        options = Options(strict=strict, threshold=threshold, prepare=self.writer.prepare)
+        options = Options(
+            strict=strict,
+            threshold=threshold,
+            explain=explain or self.writer.explained,
+            prepare=self.writer.prepare,
+        )
         context = WriteContext(rulebase=self.rb, live=self.output is None)
         try:
             with (

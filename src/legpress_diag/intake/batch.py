@@ -19,13 +19,14 @@ from typing import IO, Any
 from ..knowledge.loader import load_rulebase
 from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
+from ..reasoning.result import DiagnosisOut, ProblemOut
 from .records import RawRecord, diagnose_record, read_records
 
 CHUNK = 256
 IN_FLIGHT_PER_WORKER = 3
 
 
-Prepare = Callable[[dict[str, Any], RuleBase], Any]
+Prepare = Callable[[DiagnosisOut, RuleBase], Any]
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Outcome:
     status: str
     line: int | None  # the 1-based line, for line-based input
     record_id: Any  # the record's id, or its position
-    errors: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
+    errors: list[ProblemOut]
+    warnings: list[ProblemOut]
     payload: Any
 
     @property
@@ -49,13 +50,14 @@ class Outcome:
 class Options:
     strict: bool = False
     threshold: float | None = None
+    explain: bool = False  # the rule-level reasoning too (see reasoning/result.py)
     # Run on each result where it is made (in a worker with --jobs); must be picklable,
     # such as a method of a module-level object.
     prepare: Prepare | None = None
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
-    result = diagnose_record(raw, rb, options.strict, options.threshold)
+    result = diagnose_record(raw, rb, options.strict, options.threshold, explain=options.explain)
     payload = options.prepare(result, rb) if options.prepare is not None else result
     return Outcome(
         result["status"],

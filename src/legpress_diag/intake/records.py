@@ -16,6 +16,7 @@ from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import MAX_UNKNOWN_LISTED, AnswerProblem, show_value, unlisted
 from ..reasoning.diagnosis import diagnose_answers, error_result
+from ..reasoning.result import DiagnosisOut
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -269,15 +270,27 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
 
 
 def diagnose_record(
-    raw: RawRecord, rb: RuleBase, strict: bool, threshold: float | None
-) -> dict[str, Any]:
-    """One raw record's result dict: checked, then diagnosed (or an error result)."""
+    raw: RawRecord,
+    rb: RuleBase,
+    strict: bool,
+    threshold: float | None,
+    *,
+    explain: bool = False,
+) -> DiagnosisOut:
+    """One raw record's result: checked, then diagnosed (or an error result)."""
     checked = check_record(raw, strict=strict)
     if checked.errors:
-        result = error_result(rb, checked.record_id, checked.errors, checked.warnings)
+        result = error_result(
+            rb, checked.record_id, checked.errors, checked.warnings, explain=explain
+        )
     else:
         result = diagnose_answers(
-            rb, checked.answers, record_id=checked.record_id, strict=strict, threshold=threshold
+            rb,
+            checked.answers,
+            record_id=checked.record_id,
+            strict=strict,
+            threshold=threshold,
+            explain=explain,
         )
         result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
     if raw.line is not None:

@@ -1,153 +1,89 @@
-"""The shape of a diagnosis result, as pydantic models.
+"""The published JSON Schema of a diagnosis, generated from the result's own types.
 
-The engine builds plain dicts for speed; these models document that shape, are the
-source of ``docs/schema/diagnosis.schema.json``, and tests validate real results
-against them so the two cannot drift apart.
+``reasoning/result.py`` declares the result as TypedDicts; the core builds exactly
+that shape. This module hands those types to pydantic, which turns them into
+``docs/schema/diagnosis.schema.json`` (and the HTTP API's OpenAPI components) and can
+check a real result against them; a test keeps the committed schema from drifting.
+Pydantic is imported here, never by the core, so diagnosing does not pay for it.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, TypeAdapter
 
+from ..reasoning.result import (
+    AlternativeOut,
+    BecauseOut,
+    CauseBecauseOut,
+    CauseOut,
+    CauseReasoningOut,
+    DiagnosisOut,
+    FixOut,
+    FixRefOut,
+    FlagAnswerOut,
+    PlanStepOut,
+    ProblemOut,
+    RedFlagOut,
+    RuleBaseIdentity,
+    RuleStepOut,
+    StepOut,
+)
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+__all__ = ["DiagnosisOut", "ProblemOut", "RuleBaseIdentity", "json_schema", "validate"]
 
-
-class FixRefOut(_Out):
-    id: str
-    title: str
-
-
-class FixOut(_Out):
-    title: str
-    how: str
-
-
-class PlanStepOut(_Out):
-    """One step of the plan: a fix, once, however many causes list it."""
-
-    fix: str = Field(description="the fix's id")
-    title: str
-    how: str
-    for_causes: list[str] = Field(description="the reported causes this fix addresses, by rank")
-    weight: float = Field(
-        description="the summed certainty of those causes: how much of the likely cause "
-        "this fix addresses; the plan is ordered by it (ties: the rule base's order)"
+SHAPES = (
+    AlternativeOut,
+    BecauseOut,
+    CauseBecauseOut,
+    CauseOut,
+    CauseReasoningOut,
+    DiagnosisOut,
+    FixOut,
+    FixRefOut,
+    FlagAnswerOut,
+    PlanStepOut,
+    ProblemOut,
+    RedFlagOut,
+    RuleBaseIdentity,
+    RuleStepOut,
+    StepOut,
+)
+# Every field's docstring is its description, and no key outside the declared ones is
+# allowed: a field the code adds without declaring it fails validation.
+for _shape in SHAPES:
+    _shape.__pydantic_config__ = ConfigDict(  # type: ignore[union-attr]
+        extra="forbid", use_attribute_docstrings=True
     )
-    closing: bool = Field(
-        description="true for the closing step: if it keeps hurting, a break from the leg "
-        "press with the alternatives, then a return with the fixes"
-    )
 
 
-class BecauseOut(_Out):
-    question: str
-    answer: str | int | float | list[str]
-    in_words: str | int | float
+@cache
+def _adapter() -> TypeAdapter[DiagnosisOut]:
+    return TypeAdapter(DiagnosisOut)
 
 
-class RuleStepOut(_Out):
-    rule: str
-    defined_at: str | None = Field(description="file:line of the rule")
-    if_: str = Field(alias="if")
-    cf: float = Field(description="the rule's certainty factor")
-    premise: float = Field(description="certainty of the condition when the rule fired")
-    contribution: float = Field(description="cf x premise")
-    answers: dict[str, str | int | float | list[str]]
-    facts: dict[str, float]
+def validate(result: Any) -> DiagnosisOut:
+    """``result`` checked against the declared shape; raises pydantic's ValidationError."""
+    return _adapter().validate_python(result, strict=True)
 
 
-class StepOut(_Out):
-    certainty: float
-    rules: list[RuleStepOut]
-    arithmetic: list[str] = Field(description="the EMYCIN combination, step by step")
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of one result (pydantic's 2020-12 dialect)."""
+    schema: dict[str, Any] = _one_line_descriptions(_adapter().json_schema())
+    return schema
 
 
-class CauseReasoningOut(StepOut):
-    facts: list[str] = Field(
-        description="derived facts this cause rests on; see the result's 'facts'"
-    )
-    because: list[BecauseOut]
-
-
-class CauseOut(_Out):
-    rank: int
-    id: str
-    title: str
-    certainty: float = Field(ge=0, le=1)
-    explanation: str
-    fixes: list[FixRefOut] = Field(
-        description="in order; the result's 'fixes' says how to do each; empty in a referral"
-    )
-    information_only: bool = Field(
-        description="true in a referral: listed for the clinician, with no exercise advice"
-    )
-    reasoning: CauseReasoningOut
-
-
-class AlternativeOut(_Out):
-    id: str
-    title: str
-    why: str
-    how: str
-    variations: list[str]
-    needs: list[str]
-    avoid_if: str
-    for_causes: list[str]
-
-
-class FlagAnswerOut(_Out):
-    key: str = Field(description="a safety question")
-    answer: str | int | float | list[str] = Field(description="the answer given, 'unsure' too")
-
-
-class RedFlagOut(_Out):
-    id: str
-    level: Literal["emergency", "urgent", "clinician"] = Field(
-        description="emergency: an emergency department now; urgent: a doctor today; "
-        "clinician: a physiotherapist or doctor before training again"
-    )
-    title: str
-    advice: str
-    unsure: bool = Field(description="raised because a safety answer was 'unsure'")
-    because: list[FlagAnswerOut] = Field(description="the answers that raised the flag")
-
-
-class ProblemOut(_Out):
-    key: str
-    value: str | None
-    message: str
-    expected: str | None
-
-
-class RuleBaseIdentity(_Out):
-    name: str
-    version: str
-    hash: str
-
-
-class DiagnosisOut(_Out):
-    """One result of `legpress-diag diagnose` (one JSON Lines row)."""
-
-    id: str | int
-    line: int | None = Field(default=None, description="input line, for line-based input")
-    status: Literal["ok", "refer", "no_fault_found", "error"]
-    causes: list[CauseOut]
-    facts: dict[str, StepOut] = Field(
-        description="reasoning behind each derived fact the causes use"
-    )
-    fixes: dict[str, FixOut] = Field(description="how to do each fix the causes list, once")
-    plan: list[PlanStepOut] = Field(
-        default_factory=list,
-        description="what to do first: every fix once, the one addressing most of the likely "
-        "cause first, the break-and-return step last; empty unless the status is 'ok'",
-    )
-    alternatives: list[AlternativeOut]
-    red_flags: list[RedFlagOut]
-    errors: list[ProblemOut]
-    warnings: list[ProblemOut]
-    notes: list[str]
-    rulebase: RuleBaseIdentity
+def _one_line_descriptions(node: Any) -> Any:
+    """Docstrings wrap at the code's width; a schema's descriptions read as one line."""
+    if isinstance(node, dict):
+        return {
+            key: " ".join(value.split())
+            if key == "description" and isinstance(value, str)
+            else _one_line_descriptions(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_one_line_descriptions(item) for item in node]
+    return node

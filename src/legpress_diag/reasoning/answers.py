@@ -14,6 +14,7 @@ from typing import Any
 
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from .result import ProblemOut
 
 _YES_NO = {"yes": True, "no": False, "unsure": None}
 _SHOWN_CHARS = 60
@@ -32,7 +33,7 @@ class AnswerProblem:
     value: str | None = None
     expected: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ProblemOut:
         return {
             "key": self.key,
             "value": self.value,

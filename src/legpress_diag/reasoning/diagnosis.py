@@ -1,8 +1,8 @@
 """From answers to the contract's diagnosis: status, ranked causes, fixes,
 alternatives and red flags, each cause with the reasoning that led to it.
 
-The result is plain JSON-ready data; renderers (JSON, table, Markdown, the
-questionnaire) all read the same structure.
+The result is plain JSON-ready data typed by result.py; renderers (JSON, table,
+Markdown, the questionnaire) all read the same structure.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from ..knowledge.rulebase import Cause, FlagLevel, RuleBase
 from .answers import AnswerProblem, normalize_answers
 from .engine import Reasoning, infer
-from .explanation import explain_result
+from .explanation import Explained, explain_result
+from .result import AlternativeOut, CauseOut, DiagnosisOut, PlanStepOut
 from .safety import INCOMPLETE_WARNING, REFERRAL_NOTES, incomplete_message, screen, unsure_answers
 
 INVALID_WITH_FLAGS_NOTE = (
@@ -41,56 +42,59 @@ def ranked_causes(
 
 
 def _alternatives(
-    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
-) -> list[dict[str, Any]]:
+    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any], explain: bool
+) -> list[AlternativeOut]:
     equipment_q = rb.settings.equipment_question
     have = answers.get(equipment_q) if equipment_q else None
     chosen: dict[str, list[str]] = {}
     for cause, _ in causes:
         for alt_id in cause.alternatives:
             chosen.setdefault(alt_id, []).append(cause.id)
-    result = []
+    result: list[AlternativeOut] = []
     for alt_id, for_causes in chosen.items():
         alt = rb.alternatives[alt_id]
         if have is not None and not set(alt.needs) <= have:
             continue  # they told us what they have, and this needs something else
         if alt.unless is not None and alt.unless(answers, {}) > rb.settings.premise_threshold:
             continue
-        result.append(
-            {
-                "id": alt.id,
-                "title": alt.title,
-                "why": alt.why,
-                "how": alt.how,
-                "variations": list(alt.variations),
-                "needs": list(alt.needs),
-                "avoid_if": alt.avoid_if,
-                "for_causes": for_causes,
-            }
-        )
+        out: AlternativeOut = {
+            "id": alt.id,
+            "title": alt.title,
+            "why": alt.why,
+            "for_causes": for_causes,
+        }
+        if explain:
+            out["how"] = alt.how
+            out["variations"] = list(alt.variations)
+            out["needs"] = list(alt.needs)
+            out["avoid_if"] = alt.avoid_if
+        result.append(out)
     return result
 
 
-def _cause_dict(
+def _cause_out(
     rank: int,
     cause: Cause,
     belief: float,
-    reasoning: dict[str, Any],
+    explained: Explained,
     rb: RuleBase,
     information_only: bool,
-) -> dict[str, Any]:
-    return {
+) -> CauseOut:
+    out: CauseOut = {
         "rank": rank,
         "id": cause.id,
         "title": cause.title,
         "certainty": round(belief, 6),
-        "explanation": cause.explanation,
         "fixes": []
         if information_only
         else [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
         "information_only": information_only,
-        "reasoning": reasoning,
+        "because": explained.because[cause.id],
     }
+    if cause.id in explained.reasoning:
+        out["explanation"] = cause.explanation
+        out["reasoning"] = explained.reasoning[cause.id]
+    return out
 
 
 # The article's advice for pain that keeps coming back: a break from the leg press
@@ -99,7 +103,9 @@ def _cause_dict(
 CLOSING_FIX = "rest_the_back_then_return"
 
 
-def build_plan(rb: RuleBase, causes: Sequence[tuple[Cause, float]]) -> list[dict[str, Any]]:
+def build_plan(
+    rb: RuleBase, causes: Sequence[tuple[Cause, float]], *, explain: bool = True
+) -> list[PlanStepOut]:
     """One checklist of fixes for the reported causes, each fix once.
 
     A fix's weight is the summed certainty of the causes that list it, so the fix
@@ -120,25 +126,26 @@ def build_plan(rb: RuleBase, causes: Sequence[tuple[Cause, float]]) -> list[dict
     )
     if CLOSING_FIX in weight:
         ranked.append(CLOSING_FIX)
-    return [
-        {
+    plan: list[PlanStepOut] = []
+    for fix_id in ranked:
+        step: PlanStepOut = {
             "fix": fix_id,
-            "title": rb.fixes[fix_id].title,
-            "how": rb.fixes[fix_id].how,
             "for_causes": for_causes[fix_id],
             "weight": round(weight[fix_id], 6),
             "closing": fix_id == CLOSING_FIX,
         }
-        for fix_id in ranked
-    ]
+        if explain:  # the texts; by default they are in the result's 'fixes', once
+            step["title"] = rb.fixes[fix_id].title
+            step["how"] = rb.fixes[fix_id].how
+        plan.append(step)
+    return plan
 
 
-def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
-    return {
+def base_result(rb: RuleBase, record_id: Any, *, explain: bool = False) -> DiagnosisOut:
+    result: DiagnosisOut = {
         "id": record_id,
         "status": "error",
         "causes": [],
-        "facts": {},
         "fixes": {},
         "plan": [],
         "alternatives": [],
@@ -146,8 +153,11 @@ def base_result(rb: RuleBase, record_id: Any) -> dict[str, Any]:
         "errors": [],
         "warnings": [],
         "notes": [],
-        "rulebase": rb.identity,
+        "rulebase": {"name": rb.name, "version": rb.version, "hash": rb.content_hash},
     }
+    if explain:
+        result["facts"] = {}
+    return result
 
 
 def error_result(
@@ -155,8 +165,10 @@ def error_result(
     record_id: Any,
     errors: Sequence[AnswerProblem],
     warnings: Sequence[AnswerProblem] = (),
-) -> dict[str, Any]:
-    result = base_result(rb, record_id)
+    *,
+    explain: bool = False,
+) -> DiagnosisOut:
+    result = base_result(rb, record_id, explain=explain)
     result["errors"] = [e.to_dict() for e in errors]
     result["warnings"] = [w.to_dict() for w in warnings]
     return result
@@ -169,12 +181,15 @@ def diagnose_answers(
     record_id: Any = None,
     strict: bool = False,
     threshold: float | None = None,
-) -> dict[str, Any]:
-    """Diagnose one record's answers. Never raises for bad answers: they become errors."""
+    explain: bool = False,
+) -> DiagnosisOut:
+    """Diagnose one record's answers. Never raises for bad answers: they become errors.
+
+    ``explain`` adds the rule-level reasoning and the long texts (see result.py)."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
     if errors:
-        result = error_result(rb, record_id, errors, warnings)
+        result = error_result(rb, record_id, errors, warnings, explain=explain)
         if outcome.level is not None:
             # A warning sign is never lost to a typo elsewhere in the record: the valid
             # answers still refer, and the errors stay listed beside the flags.
@@ -182,7 +197,7 @@ def diagnose_answers(
             result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
             result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
         return result
-    result = base_result(rb, record_id)
+    result = base_result(rb, record_id, explain=explain)
     screen_warnings = (
         [
             AnswerProblem(
@@ -205,12 +220,13 @@ def diagnose_answers(
     reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
-    explained, facts = explain_result(rb, reasoning, [cause.id for cause, _ in causes])
+    explained = explain_result(rb, reasoning, [cause.id for cause, _ in causes], explain=explain)
     result["causes"] = [
-        _cause_dict(i, cause, belief, explained[cause.id], rb, referral)
+        _cause_out(i, cause, belief, explained, rb, referral)
         for i, (cause, belief) in enumerate(causes, 1)
     ]
-    result["facts"] = facts
+    if explain:
+        result["facts"] = explained.facts
     if referral:
         # The contract's rule: a referral carries no exercise advice, at any level.
         if causes:
@@ -219,11 +235,13 @@ def diagnose_answers(
     # What to do, once per result, however many causes share a fix.
     result["fixes"] = {
         f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
+        if explain
+        else {"title": rb.fixes[f].title}
         for cause, _ in causes
         for f in cause.fixes
     }
-    result["plan"] = build_plan(rb, causes)
-    result["alternatives"] = _alternatives(rb, causes, answers)
+    result["plan"] = build_plan(rb, causes, explain=explain)
+    result["alternatives"] = _alternatives(rb, causes, answers, explain)
     result["status"] = "ok" if causes else "no_fault_found"
     if not causes:
         result["notes"].append(

@@ -10,6 +10,7 @@ file:line, so nothing is lost and nothing is sent twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..knowledge.conditions.ast import (
@@ -28,6 +29,13 @@ from ..knowledge.rulebase import QuestionType, Rule, RuleBase
 from .answers import denormalize
 from .certainty import combination_steps
 from .engine import Reasoning
+from .result import (
+    AnswerValue,
+    CauseBecauseOut,
+    CauseReasoningOut,
+    RuleStepOut,
+    StepOut,
+)
 
 _Static = tuple[str | None, tuple[str, ...], tuple[str, ...]]
 
@@ -80,40 +88,55 @@ def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
 class _Explainer:
     """Builds one result's explanations. Everything a record's causes share (answers
     in JSON form and in words, rounded beliefs, the reasoning behind facts) is worked
-    out once per record, however many causes use it."""
+    out once per record, however many causes use it.
 
-    def __init__(self, rb: RuleBase, reasoning: Reasoning) -> None:
+    The brief form (``because``: the answers and rules behind a cause) walks only the
+    standing support; the full form (``explain``) also writes out each rule's
+    premise, contribution and arithmetic, which costs several times more."""
+
+    def __init__(self, rb: RuleBase, reasoning: Reasoning, explain: bool) -> None:
         self.rb = rb
         self.reasoning = reasoning
+        self.explain = explain
         self.static = _static(rb)
-        self.shown: dict[str, Any] = {}
+        self.shown: dict[str, AnswerValue] = {}
         self.words: dict[str, Any] = {}
-        self.rounded = {name: round(value, 6) for name, value in reasoning.beliefs.items()}
-        self.facts: dict[str, dict[str, Any]] = {}
+        self.rounded = (
+            {name: round(value, 6) for name, value in reasoning.beliefs.items()} if explain else {}
+        )
+        self.facts: dict[str, StepOut] = {}
+        # Per derived fact: the questions and rules behind it (the same for every cause).
         self.fact_answers: dict[str, list[str]] = {}
+        self.fact_rules: dict[str, list[str]] = {}
 
-    def answer(self, qid: str) -> Any:
+    def answer(self, qid: str) -> AnswerValue:
         if qid not in self.shown:
             self.shown[qid] = denormalize(self.rb.questions[qid], self.reasoning.answers[qid])
         return self.shown[qid]
 
-    def step(self, derived: str, used: dict[str, None]) -> dict[str, Any]:
-        """The rules standing behind one conclusion, and how their contributions combine."""
+    def standing_rules(self, derived: str, used: dict[str, None]) -> list[Rule]:
+        """The rules standing behind one conclusion, in declared order; records the
+        answered questions they test in ``used`` (an ordered set)."""
+        standing = self.reasoning.support.get(derived, {})
+        answers = self.reasoning.answers
+        rules = []
+        for rule in self.rb.rules_by_conclusion.get(derived, ()):
+            if rule.id in standing:
+                rules.append(rule)
+                for qid in self.static[rule.id][1]:
+                    if qid in answers:
+                        used[qid] = None
+        return rules
+
+    def step(self, derived: str, rules: list[Rule]) -> StepOut:
+        """Those rules written out, and how their contributions combine."""
         reasoning = self.reasoning
         standing = reasoning.support.get(derived, {})
         answers = reasoning.answers
         rounded = self.rounded
-        entries = []
-        for rule in self.rb.rules_by_conclusion.get(derived, ()):
-            contribution = standing.get(rule.id)
-            if contribution is None:
-                continue
+        entries: list[RuleStepOut] = []
+        for rule in rules:
             where, questions, facts = self.static[rule.id]
-            tested = {}
-            for qid in questions:
-                if qid in answers:
-                    tested[qid] = self.answer(qid)
-                    used[qid] = None
             entries.append(
                 {
                     "rule": rule.id,
@@ -121,8 +144,8 @@ class _Explainer:
                     "if": rule.condition_text,
                     "cf": rule.cf,
                     "premise": round(reasoning.premises[rule.id], 6),
-                    "contribution": round(contribution, 6),
-                    "answers": tested,
+                    "contribution": round(standing[rule.id], 6),
+                    "answers": {qid: self.answer(qid) for qid in questions if qid in answers},
                     "facts": {f: rounded.get(f, 0.0) for f in facts},
                 }
             )
@@ -148,23 +171,45 @@ class _Explainer:
                         frontier.append(fact)
         return order
 
-    def cause(self, cause: str) -> dict[str, Any]:
+    def _fact(self, fact: str) -> None:
+        if fact in self.fact_rules:
+            return
+        used: dict[str, None] = {}
+        rules = self.standing_rules(fact, used)
+        self.fact_answers[fact] = list(used)
+        self.fact_rules[fact] = [rule.id for rule in rules]
+        if self.explain:
+            self.facts[fact] = self.step(fact, rules)
+
+    def cause(self, cause: str) -> tuple[CauseBecauseOut, CauseReasoningOut | None]:
+        """The brief ``because`` of a cause, and with ``explain`` its full reasoning."""
         used: dict[str, None] = {}  # an ordered set of the questions that mattered
-        step = self.step(cause, used)
+        rules = self.standing_rules(cause, used)
+        rule_ids = [rule.id for rule in rules]
         behind = self.facts_behind(cause)
         for fact in behind:
-            if fact not in self.facts:
-                fact_used: dict[str, None] = {}
-                self.facts[fact] = self.step(fact, fact_used)
-                self.fact_answers[fact] = list(fact_used)
+            self._fact(fact)
             for qid in self.fact_answers[fact]:
                 used[qid] = None
-        step["facts"] = behind
-        step["because"] = [
-            {"question": qid, "answer": self.answer(qid), "in_words": self.in_words(qid)}
-            for qid in used
-        ]
-        return step
+            rule_ids += [r for r in self.fact_rules[fact] if r not in rule_ids]
+        because: CauseBecauseOut = {
+            "answers": {qid: self.answer(qid) for qid in used},
+            "rules": rule_ids,
+        }
+        if not self.explain:
+            return because, None
+        step = self.step(cause, rules)
+        full: CauseReasoningOut = {
+            "certainty": step["certainty"],
+            "rules": step["rules"],
+            "arithmetic": step["arithmetic"],
+            "facts": behind,
+            "because": [
+                {"question": qid, "answer": self.answer(qid), "in_words": self.in_words(qid)}
+                for qid in used
+            ],
+        }
+        return because, full
 
     def in_words(self, qid: str) -> Any:
         if qid not in self.words:
@@ -172,13 +217,27 @@ class _Explainer:
         return self.words[qid]
 
 
+@dataclass(frozen=True)
+class Explained:
+    """One result's explanations: per cause its ``because`` (and with ``explain`` its
+    reasoning), and with ``explain`` the reasoning behind each derived fact."""
+
+    because: dict[str, CauseBecauseOut]
+    reasoning: dict[str, CauseReasoningOut]
+    facts: dict[str, StepOut]
+
+
 def explain_result(
-    rb: RuleBase, reasoning: Reasoning, causes: list[str]
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """(per cause: its reasoning; per derived fact behind them: its reasoning)."""
-    explainer = _Explainer(rb, reasoning)
-    per_cause = {cause: explainer.cause(cause) for cause in causes}
-    return per_cause, explainer.facts
+    rb: RuleBase, reasoning: Reasoning, causes: list[str], *, explain: bool = True
+) -> Explained:
+    explainer = _Explainer(rb, reasoning, explain)
+    because: dict[str, CauseBecauseOut] = {}
+    full: dict[str, CauseReasoningOut] = {}
+    for cause in causes:
+        because[cause], detail = explainer.cause(cause)
+        if detail is not None:
+            full[cause] = detail
+    return Explained(because, full, explainer.facts)
 
 
 # --- Plain words for lifters: no rule ids, certainty factors or arithmetic.

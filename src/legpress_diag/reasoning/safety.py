@@ -20,6 +20,14 @@ from typing import Any
 
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
 from .answers import denormalize
+from .result import Level, RedFlagOut
+
+# The result's spelling of each level (a Literal, so the result type stays exact).
+_LEVEL_OUT: dict[FlagLevel, Level] = {
+    FlagLevel.EMERGENCY: "emergency",
+    FlagLevel.URGENT: "urgent",
+    FlagLevel.CLINICIAN: "clinician",
+}
 
 INCOMPLETE_WARNING = "safety_screen_incomplete"
 
@@ -69,10 +77,10 @@ class RaisedFlag:
             + LEVEL_ACTION[self.level]
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RedFlagOut:
         return {
             "id": self.flag.id,
-            "level": self.level.value,
+            "level": _LEVEL_OUT[self.level],
             "title": self.flag.title,
             "advice": self.advice,
             "unsure": self.unsure,

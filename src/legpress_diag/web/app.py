@@ -17,11 +17,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -29,6 +30,7 @@ from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.records import parse_json
 from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
+from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
 from .models import (
     DiagnosisOut,
@@ -50,6 +52,12 @@ from .service import (
     read_interview_body,
     to_json,
 )
+
+# `?explain=true`: the rule-level reasoning too, as `diagnose --explain` gives it.
+ExplainQuery = Annotated[
+    bool,
+    Query(description="add the rule-level reasoning and the long texts to each result"),
+]
 
 log = logging.getLogger("legpress_diag.web")
 T = TypeVar("T")
@@ -181,6 +189,21 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        # A query parameter FastAPI could not read (``?explain=maybe``): the bodies are
+        # read by our own code, so this is only ever about the URL.
+        problems = [
+            AnswerProblem(
+                key=".".join(str(part) for part in error.get("loc", ())[1:]) or "query",
+                message=str(error.get("msg", "invalid")),
+                value=show_value(error.get("input")),
+                expected="true or false" if error.get("type") == "bool_parsing" else None,
+            )
+            for error in exc.errors()
+        ]
+        return _problem(RequestProblem(422, "invalid query parameter", tuple(problems)))
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
         # A bug. Log where, never the request: it may hold what a person typed.
@@ -235,14 +258,15 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
         openapi_extra=_body(RecordIn, rb, many=True),
         tags=["v1"],
     )
-    async def diagnose(request: Request) -> Response:
+    async def diagnose(request: Request, explain: ExplainQuery = False) -> Response:
         """One record gives one result, a JSON array of records an array of results,
         byte for byte what `legpress-diag diagnose --format jsonl` / `--format json`
         writes. When a record holds an invalid answer its result lists it under
         'errors' (status 'error', or 'refer' when a safety flag stands anyway) and the
-        answer is 422, with every result still in it."""
+        answer is 422, with every result still in it. `?explain=true` adds the
+        rule-level reasoning, as `diagnose --explain` does."""
         body = await _read(request, limits)
-        batch = await _bounded(limits, lambda: diagnose_body(body, rb, limits.max_records))
+        batch = await _bounded(limits, lambda: diagnose_body(body, rb, limits.max_records, explain))
         return _json(batch.text, 422 if batch.errors else 200)
 
     @app.post(
@@ -252,13 +276,14 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
         openapi_extra=_body(InterviewIn, rb, many=False),
         tags=["v1"],
     )
-    async def interview_api(request: Request) -> Response:
-        """The next question `ask` would ask after these answers, or the result."""
+    async def interview_api(request: Request, explain: ExplainQuery = False) -> Response:
+        """The next question `ask` would ask after these answers, or the result
+        (with the rule-level reasoning when `?explain=true`)."""
         body = await _read(request, limits)
 
         def work() -> str:
             record_id, answers = read_interview_body(body)
-            return to_json(_step_out(rb, interview(rb, answers, record_id)))
+            return to_json(_step_out(rb, interview(rb, answers, record_id, explain=explain)))
 
         return _json(await _bounded(limits, work))
 
@@ -277,7 +302,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
 
         def work() -> Response:
             after, error = pages.apply_form(rb, answers, question_id, do, values)
-            current = interview(rb, after)
+            current = interview(rb, after, explain=True)  # the page shows the reasoning
             if current.ask is None:
                 return HTMLResponse(pages.result_page(rb, current, after))
             status = 422 if error else 200
@@ -301,7 +326,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
         from ..presentation.render.report import html_report
 
         answers = (await _form(request, limits))[0]
-        current = await _bounded(limits, lambda: interview(rb, answers, "web"))
+        current = await _bounded(limits, lambda: interview(rb, answers, "web", explain=True))
         if current.result is None:
             raise RequestProblem(422, "the questions are not finished yet")
         document = html_report(current.result, rb)

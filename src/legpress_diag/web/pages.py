@@ -21,6 +21,7 @@ from ..presentation.render.formats import SCREEN_WARNING, certainty_word, questi
 from ..presentation.render.labels import topic_label
 from ..reasoning.answers import denormalize
 from ..reasoning.explanation import why_it_hurts
+from ..reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
 from .service import Step, problem_text
 
 FIELD_PREFIX = "a."  # hidden fields: a.QUESTION_ID = the answer as JSON
@@ -172,7 +173,7 @@ def question_page(
     return page("Leg press check", "".join(parts))
 
 
-def _flag(flag: dict[str, Any], rb: RuleBase) -> str:
+def _flag(flag: RedFlagOut, rb: RuleBase) -> str:
     heading = LEVEL_HEADINGS.get(flag["level"], str(flag["level"]).upper())
     if flag.get("unsure"):
         heading += " (you were not sure)"
@@ -187,7 +188,7 @@ def _flag(flag: dict[str, Any], rb: RuleBase) -> str:
     )
 
 
-def _cause(cause: dict[str, Any]) -> str:
+def _cause(cause: CauseOut) -> str:
     """One cause on one line, with why it hurts: the plan says what to do about it."""
     c = cause["certainty"]
     why = why_it_hurts(cause["explanation"])
@@ -199,7 +200,7 @@ def _cause(cause: dict[str, Any]) -> str:
     )
 
 
-def _plan(result: dict[str, Any]) -> list[str]:
+def _plan(result: DiagnosisOut) -> list[str]:
     """The plan as ``ask`` shows it: each fix once, most of the likely cause first, then
     the break from the leg press (with the alternatives) and how to come back."""
     ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
@@ -231,7 +232,7 @@ def _plan(result: dict[str, Any]) -> list[str]:
     return parts
 
 
-def _result_body(rb: RuleBase, result: dict[str, Any]) -> list[str]:
+def _result_body(rb: RuleBase, result: DiagnosisOut) -> list[str]:
     """The result as ``ask`` shows it: flags whole and first; with a flag no advice."""
     parts = [_flag(flag, rb) for flag in result["red_flags"]]
     if not result["red_flags"]:  # an emergency ends the screen early, on purpose

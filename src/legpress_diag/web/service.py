@@ -29,6 +29,7 @@ from ..presentation.render.formats import encode
 from ..presentation.writers import by_name
 from ..presentation.writers.interface import WriteContext
 from ..reasoning.answers import AnswerProblem, show_value
+from ..reasoning.result import DiagnosisOut
 
 INTERVIEW_ID = "interview"
 
@@ -61,16 +62,18 @@ class Batch:
     errors: int  # results that list errors
 
 
-def diagnose_body(body: bytes, rb: RuleBase, max_records: int) -> Batch:
+def diagnose_body(body: bytes, rb: RuleBase, max_records: int, explain: bool = False) -> Batch:
     """A request body read exactly as `diagnose FILE` reads a file: one record object
     gives one JSON object (the `--format jsonl` line), an array gives the `--format json`
     array. JSON Lines with several records are refused: the answer would not be JSON."""
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not head:
         raise RequestProblem(422, "the body is empty; send one record object or an array")
-    results: list[dict[str, Any]] = []
+    results: list[DiagnosisOut] = []
     try:
-        for result in diagnose_stream(io.BytesIO(body), rb):  # the CLI's reader and steps
+        for result in diagnose_stream(
+            io.BytesIO(body), rb, explain=explain
+        ):  # the CLI's reader and steps
             results.append(result)
             if len(results) > max_records:
                 raise RequestProblem(
@@ -112,12 +115,18 @@ class Step:
     ask: Ask | None
     stop: Stop | None
     record: dict[str, Any] | None  # the contract's record of the session, at the end
-    result: dict[str, Any] | None  # diagnose(record), at the end
+    result: DiagnosisOut | None  # diagnose(record), at the end
     warnings: tuple[AnswerProblem, ...]
     signs: tuple[tuple[str, str], ...] = ()  # a screen's signs still listed: (id, wording)
 
 
-def interview(rb: RuleBase, answers: Mapping[str, Any], record_id: Any = INTERVIEW_ID) -> Step:
+def interview(
+    rb: RuleBase,
+    answers: Mapping[str, Any],
+    record_id: Any = INTERVIEW_ID,
+    *,
+    explain: bool = False,
+) -> Step:
     """The next step of ``ask`` for these answers so far. Raises RequestProblem (422,
     with the same per-key messages as ``diagnose``) when an answer is invalid."""
     replay = state_from_answers(rb, answers)
@@ -133,7 +142,7 @@ def interview(rb: RuleBase, answers: Mapping[str, Any], record_id: Any = INTERVI
         )
         return Step(step, None, None, None, replay.warnings, signs)
     record = session_record(rb, replay.state, record_id)
-    return Step(None, step, record, diagnose(record, rb), replay.warnings)
+    return Step(None, step, record, diagnose(record, rb, explain=explain), replay.warnings)
 
 
 def problem_text(problem: AnswerProblem) -> str:

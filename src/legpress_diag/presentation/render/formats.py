@@ -12,10 +12,11 @@ start a formula, and Markdown fields cannot add structure (see docs/robustness.m
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...knowledge import textsafe
 from ...reasoning.explanation import why_it_hurts
+from ...reasoning.result import DiagnosisOut
 from ...reasoning.safety import INCOMPLETE_WARNING
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 BAR_WIDTH = 10
 
 
-def encode(result: dict[str, Any]) -> str:
+def encode(result: DiagnosisOut) -> str:
     """One result as compact JSON. Results are trees we build, never cyclic, so the
     encoder's circular-reference check (15% of its time) is skipped."""
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -54,7 +55,7 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
 SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format
 
 
-def markdown_plan(r: dict[str, Any]) -> list[str]:
+def markdown_plan(r: DiagnosisOut) -> list[str]:
     """The plan as a Markdown checklist: each fix once, the break-and-return step last."""
     md = textsafe.markdown
     if not r.get("plan"):
@@ -68,7 +69,7 @@ def markdown_plan(r: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def markdown_one(r: dict[str, Any], rb: RuleBase | None = None, heading: str | None = None) -> str:
+def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | None = None) -> str:
     """One result as Markdown; ``heading`` replaces the default "Record ID: status".
 
     Every field is escaped as one line of inline text (:func:`textsafe.markdown`), so

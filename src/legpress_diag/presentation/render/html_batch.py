@@ -14,8 +14,9 @@ none).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from ...reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
 from .formats import SCREEN_WARNING, bar, certainty_word, question_text
 from .labels import level_heading
 from .report import escape_html as e
@@ -23,7 +24,7 @@ from .report import escape_html as e
 if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
 
-Result = dict[str, Any]
+Result = DiagnosisOut
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -88,7 +89,7 @@ def _summary_cells(result: Result) -> str:
     )
 
 
-def _flag(flag: Result, rb: RuleBase | None) -> str:
+def _flag(flag: RedFlagOut, rb: RuleBase | None) -> str:
     heading = level_heading(flag["level"])
     if flag.get("unsure"):
         heading += " (the answer was 'not sure')"
@@ -103,7 +104,7 @@ def _flag(flag: Result, rb: RuleBase | None) -> str:
     )
 
 
-def _cause(cause: Result, result: Result, rb: RuleBase | None) -> str:
+def _cause(cause: CauseOut, result: Result, rb: RuleBase | None) -> str:
     c = cause["certainty"]
     because = "; ".join(
         f"{e(question_text(b['question'], rb))}: <em>{e(b['in_words'])}</em>"

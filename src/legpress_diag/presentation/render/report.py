@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from ...knowledge import textsafe
 from ...knowledge.rulebase import RuleBase
@@ -14,10 +13,11 @@ from ...reasoning.explanation import (
     strength,
     why_it_hurts,
 )
+from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
 from .formats import bar, certainty_word, markdown_one, question_text
 
 
-def _rule_lines(step: dict[str, Any], rb: RuleBase | None) -> list[str]:
+def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
     lines = []
     rules = rule_by_id(rb) if rb is not None else {}
     for rule in step["rules"]:
@@ -34,9 +34,7 @@ def _rule_lines(step: dict[str, Any], rb: RuleBase | None) -> list[str]:
     return lines
 
 
-def how_lines(
-    result: dict[str, Any], cause: dict[str, Any], rb: RuleBase | None = None
-) -> list[str]:
+def how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None = None) -> list[str]:
     """The full reasoning behind a cause as plain lines (shared by terminal and reports).
 
     With the rule base at hand, each rule's note and source are added.
@@ -49,16 +47,14 @@ def how_lines(
     return lines
 
 
-def plain_how_lines(
-    result: dict[str, Any], cause: dict[str, Any], rb: RuleBase | None = None
-) -> list[str]:
+def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None = None) -> list[str]:
     """Which answers led to a cause, in words a lifter reads: no rule ids, certainty
     factors or arithmetic (those are in ``how_lines``, for coaches)."""
     reasoning = cause["reasoning"]
     words = {b["question"]: b["in_words"] for b in reasoning["because"]}
     rules = rule_by_id(rb) if rb is not None else {}
 
-    def said(step: dict[str, Any]) -> str:
+    def said(step: RuleStepOut) -> str:
         answers = [
             f"{lower_first(question_text(q, rb))}: {words.get(q, a)}"
             for q, a in step["answers"].items()
@@ -87,7 +83,7 @@ def _title(rb: RuleBase | None, derived: str) -> str:
     return conclusion_title(rb, derived) if rb is not None else derived.replace("_", " ")
 
 
-def markdown_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
+def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     md = textsafe.markdown
     identity = result["rulebase"]
     parts = [
@@ -131,7 +127,7 @@ def escape_html(text: object) -> str:
     return html.escape(textsafe.terminal(text, newlines=True), quote=True)
 
 
-def html_report(result: dict[str, Any], rb: RuleBase | None = None) -> str:
+def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     e = escape_html
     body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
     for flag in result["red_flags"]:

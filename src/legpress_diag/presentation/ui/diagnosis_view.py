@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ...reasoning.explanation import why_it_hurts
+from ...reasoning.result import DiagnosisOut, RedFlagOut
 from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
 from ..render.labels import LEVEL_HEADINGS
 from .console import plain, safe
@@ -21,7 +22,7 @@ _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow",
 # The words for each level are shared with the reports (render/labels.py).
 
 
-def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:
+def flag_panel(flag: RedFlagOut, rb: Any) -> Panel:
     """One red flag, whole: its level, title, advice and the answers behind it."""
     style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
     lines = [safe(flag["title"], "bold"), safe(flag["advice"], newlines=True)]
@@ -38,7 +39,7 @@ def flag_panel(flag: dict[str, Any], rb: Any) -> Panel:
     )
 
 
-def render_result(console: Console, result: dict[str, Any], *, detailed: bool = False) -> None:
+def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = False) -> None:
     parts: list[Any] = []
     for flag in result["red_flags"]:
         parts.append(flag_panel(flag, None))
@@ -93,7 +94,7 @@ def render_result(console: Console, result: dict[str, Any], *, detailed: bool = 
     )
 
 
-def plan_lines(result: dict[str, Any], detailed: bool = False) -> list[Text]:
+def plan_lines(result: DiagnosisOut, detailed: bool = False) -> list[Text]:
     """The plan as numbered lines, each fix once; ``detailed`` adds how to do each."""
     if not result.get("plan"):
         return []
@@ -110,6 +111,6 @@ def plan_lines(result: dict[str, Any], detailed: bool = False) -> list[Text]:
     return lines
 
 
-def render_results(console: Console, results: Iterable[dict[str, Any]]) -> None:
+def render_results(console: Console, results: Iterable[DiagnosisOut]) -> None:
     for result in results:
         render_result(console, result)

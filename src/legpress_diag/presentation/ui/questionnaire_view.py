@@ -11,6 +11,7 @@ from rich.text import Text
 from ...intake.questionnaire import Ask, Stop
 from ...knowledge.rulebase import SCREEN_PREFIX, QuestionType, RuleBase
 from ...reasoning.explanation import why_it_hurts
+from ...reasoning.result import CauseOut, DiagnosisOut
 from ..render.formats import certainty_word
 from ..render.labels import topic_label
 from ..render.report import how_lines, plain_how_lines
@@ -86,7 +87,7 @@ class QuestionnaireView:
             self.prompts.print()
             self.prompts.print(safe(f"That's enough: {stop.reason}.", "green"))
 
-    def result(self, result: dict[str, Any]) -> None:
+    def result(self, result: DiagnosisOut) -> None:
         out = self.results
         out.print()
         for flag in result["red_flags"]:
@@ -115,7 +116,7 @@ class QuestionnaireView:
         for note in result["notes"]:
             out.print(safe(note, "dim", newlines=True))
 
-    def _plan(self, result: dict[str, Any]) -> None:
+    def _plan(self, result: DiagnosisOut) -> None:
         """The plan: each fix once, most of the likely cause first; the break last."""
         out = self.results
         ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
@@ -152,7 +153,7 @@ class QuestionnaireView:
                 for variation in alt["variations"]:
                     out.print(_indent(safe(f"- {variation}", newlines=True), 7))
 
-    def _cause_line(self, cause: dict[str, Any]) -> None:
+    def _cause_line(self, cause: CauseOut) -> None:
         c = cause["certainty"]
         self.results.print(
             Text.assemble(
@@ -165,7 +166,7 @@ class QuestionnaireView:
         if why:
             self.results.print(_indent(safe(why, "italic", newlines=True), 3))
 
-    def how_hint(self, result: dict[str, Any]) -> None:
+    def how_hint(self, result: DiagnosisOut) -> None:
         count = len(result["causes"])
         self.prompts.print(
             safe(
@@ -175,7 +176,7 @@ class QuestionnaireView:
             )
         )
 
-    def how(self, result: dict[str, Any], cause: dict[str, Any], detail: bool = False) -> None:
+    def how(self, result: DiagnosisOut, cause: CauseOut, detail: bool = False) -> None:
         """Which answers led to a cause, in plain words; with ``detail``, the rules,
         premises and certainty arithmetic, for a coach."""
         if detail:

@@ -44,6 +44,7 @@ class CsvWriter:
     aliases = ()
     suffixes = (".csv",)
     summary = "one spreadsheet row per record"
+    explained = False  # the result as built: compact unless --explain
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         r = result

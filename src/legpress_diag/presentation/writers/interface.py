@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ...reasoning.result import DiagnosisOut
+
 if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
 
-Result = dict[str, Any]
+Result = DiagnosisOut
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Writer(Protocol):
     aliases: tuple[str, ...]  # other names --format accepts (md, ndjson, ...)
     suffixes: tuple[str, ...]  # output file suffixes that choose this format
     summary: str  # a few words for --help and error messages
+    # True when the format shows the rule-level reasoning and the long texts, so its
+    # results must be built with them (``explain``); the JSON formats and CSV show
+    # what the result carries and get them only with ``--explain``.
+    explained: bool
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Any:
         """One result made ready for ``write``; pure, may run in another process."""

@@ -16,6 +16,7 @@ class JsonArrayWriter:
     aliases = ("json-array",)
     suffixes = (".json",)
     summary = "a JSON array"
+    explained = False  # the result as built: compact unless --explain
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         from ..render.formats import encode  # imported when used: --help stays quick

@@ -16,6 +16,7 @@ class JsonLinesWriter:
     aliases = ("ndjson", "jsonlines", "json-lines")
     suffixes = (".jsonl", ".ndjson")
     summary = "one JSON object per line"
+    explained = False  # the result as built: compact unless --explain
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         from ..render.formats import encode  # imported when used: --help stays quick

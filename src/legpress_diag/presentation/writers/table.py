@@ -19,6 +19,7 @@ class TableWriter:
     aliases = ("text",)
     suffixes = (".txt",)
     summary = "a readable panel per record"
+    explained = True  # shows each cause's reasoning and the long texts
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Result:
         return result

@@ -1,0 +1,187 @@
+"""The one shape of a diagnosis result, as typed dictionaries.
+
+A result is built once, here in the core, as plain dicts (fast to build and to
+encode), and every writer reads the same value. These TypedDicts give that value a
+type mypy checks end to end, and ``presentation/output_model.py`` generates the
+published JSON Schema (``docs/schema/diagnosis.schema.json``) from them, so the
+schema cannot drift from what the code builds.
+
+Two levels of detail share the one shape. The default carries what clients use:
+the causes with their certainty, fixes and ``because`` (the answers and rules that
+led to each), the plan, the alternatives and the flags. ``explain=True`` adds the
+rule-level reasoning (``reasoning`` on each cause, ``facts``), the long texts
+(``explanation``, each fix's ``how``, the alternatives' details): the fields marked
+``NotRequired`` below. Static texts also live in the rule base, by the same ids.
+
+The field docstrings become the schema's descriptions. ``typing_extensions`` rather
+than ``typing``: pydantic reads TypedDicts only from there on Python 3.11. Both it and
+``annotated_types`` (for the certainty's range) are tiny and come with pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, NotRequired
+
+from annotated_types import Interval
+from typing_extensions import TypedDict
+
+AnswerValue = str | int | float | list[str]
+Status = Literal["ok", "refer", "no_fault_found", "error"]
+Level = Literal["emergency", "urgent", "clinician"]
+
+
+class FixRefOut(TypedDict):
+    id: str
+    title: str
+
+
+class FixOut(TypedDict):
+    title: str
+    how: NotRequired[str]
+    """how to do it (with --explain; the rule base has it by the fix's id)"""
+
+
+class PlanStepOut(TypedDict):
+    """One step of the plan: a fix, once, however many causes list it."""
+
+    fix: str
+    """the fix's id; its title is in the result's 'fixes'"""
+    for_causes: list[str]
+    """the reported causes this fix addresses, by rank"""
+    weight: float
+    """the summed certainty of those causes: how much of the likely cause this fix
+    addresses; the plan is ordered by it (ties: the rule base's order)"""
+    closing: bool
+    """true for the closing step: if it keeps hurting, a break from the leg press with
+    the alternatives, then a return with the fixes"""
+    title: NotRequired[str]
+    """the fix's title (with --explain)"""
+    how: NotRequired[str]
+    """how to do it (with --explain)"""
+
+
+class CauseBecauseOut(TypedDict):
+    """Which answers and which rules led to a cause, in brief."""
+
+    answers: dict[str, AnswerValue]
+    """the answers that mattered, as given, nearest rule first"""
+    rules: list[str]
+    """the rules that concluded the cause, then those behind the facts it rests on"""
+
+
+class BecauseOut(TypedDict):
+    question: str
+    answer: AnswerValue
+    in_words: str | int | float
+
+
+RuleStepOut = TypedDict(
+    "RuleStepOut",
+    {
+        "rule": str,
+        "defined_at": str | None,  # file:line of the rule
+        "if": str,
+        "cf": float,  # the rule's certainty factor
+        "premise": float,  # certainty of the condition when the rule fired
+        "contribution": float,  # cf x premise
+        "answers": dict[str, AnswerValue],
+        "facts": dict[str, float],
+    },
+)
+
+
+class StepOut(TypedDict):
+    certainty: float
+    rules: list[RuleStepOut]
+    arithmetic: list[str]
+    """the EMYCIN combination, step by step"""
+
+
+class CauseReasoningOut(StepOut):
+    facts: list[str]
+    """derived facts this cause rests on; see the result's 'facts'"""
+    because: list[BecauseOut]
+
+
+class CauseOut(TypedDict):
+    rank: int
+    id: str
+    title: str
+    certainty: Annotated[float, Interval(ge=0, le=1)]
+    """0 to 1"""
+    fixes: list[FixRefOut]
+    """in order; the result's 'plan' and 'fixes' say more; empty in a referral"""
+    information_only: bool
+    """true in a referral: listed for the clinician, with no exercise advice"""
+    because: CauseBecauseOut
+    explanation: NotRequired[str]
+    """what the fault is and why it hurts (with --explain)"""
+    reasoning: NotRequired[CauseReasoningOut]
+    """the rule-level reasoning (with --explain)"""
+
+
+class AlternativeOut(TypedDict):
+    id: str
+    title: str
+    why: str
+    for_causes: list[str]
+    how: NotRequired[str]
+    variations: NotRequired[list[str]]
+    needs: NotRequired[list[str]]
+    avoid_if: NotRequired[str]
+
+
+class FlagAnswerOut(TypedDict):
+    key: str
+    """a safety question"""
+    answer: AnswerValue
+    """the answer given, 'unsure' too"""
+
+
+class RedFlagOut(TypedDict):
+    id: str
+    level: Level
+    """emergency: an emergency department now; urgent: a doctor today; clinician: a
+    physiotherapist or doctor before training again"""
+    title: str
+    advice: str
+    unsure: bool
+    """raised because a safety answer was 'unsure'"""
+    because: list[FlagAnswerOut]
+    """the answers that raised the flag"""
+
+
+class ProblemOut(TypedDict):
+    key: str
+    value: str | None
+    message: str
+    expected: str | None
+
+
+class RuleBaseIdentity(TypedDict):
+    name: str
+    version: str
+    hash: str
+
+
+class DiagnosisOut(TypedDict):
+    """One result of `legpress-diag diagnose` (one JSON Lines row)."""
+
+    id: str | int
+    line: NotRequired[int | None]
+    """input line, for line-based input"""
+    status: Status
+    causes: list[CauseOut]
+    fixes: dict[str, FixOut]
+    """each fix the causes list, once; empty in a referral"""
+    plan: list[PlanStepOut]
+    """what to do first: every fix once, the one addressing most of the likely cause
+    first, the break-and-return step last; empty unless the status is 'ok'"""
+    alternatives: list[AlternativeOut]
+    red_flags: list[RedFlagOut]
+    errors: list[ProblemOut]
+    warnings: list[ProblemOut]
+    notes: list[str]
+    rulebase: RuleBaseIdentity
+    facts: NotRequired[dict[str, StepOut]]
+    """reasoning behind each derived fact the causes use (with --explain)"""
