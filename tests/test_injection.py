@@ -140,7 +140,7 @@ def test_no_line_of_the_content_can_close_its_fence(content: str) -> None:
 
 @given(st.text())
 def test_json_lines_decode_to_the_same_text_without_raw_c1_or_bidi(text: str) -> None:
-    from legpress_diag.presentation.render.formats import encode
+    from legpress_diag.presentation.render.json_codec import encode
 
     encoded = encode({"id": text})
     assert_inert(encoded)

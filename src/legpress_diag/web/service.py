@@ -25,7 +25,7 @@ from ..intake.questionnaire import (
 from ..intake.records import InputError, RawRecord, check_record, parse_json
 from ..knowledge import textsafe
 from ..knowledge.rulebase import RuleBase
-from ..presentation.render.formats import encode
+from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
 from ..presentation.writers.interface import WriteContext
 from ..reasoning.answers import AnswerProblem, show_value

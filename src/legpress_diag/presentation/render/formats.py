@@ -1,5 +1,5 @@
-"""Pieces shared by the renderings of diagnoses: the JSON encoding of a result, the
-certainty bar and words, question wording, and one result as Markdown.
+"""Pieces shared by the renderings of diagnoses: the JSON encoding of a result (from
+json_codec), the certainty bar and words, question wording, and one result as Markdown.
 
 The output formats themselves are the writers in :mod:`legpress_diag.presentation.writers`;
 the rich table for terminals lives in ``legpress_diag.presentation.ui``.
@@ -11,7 +11,6 @@ start a formula, and Markdown fields cannot add structure (see docs/robustness.m
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from ...knowledge import textsafe
@@ -23,13 +22,6 @@ if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
 
 BAR_WIDTH = 10
-
-
-def encode(result: DiagnosisOut) -> str:
-    """One result as compact JSON. Results are trees we build, never cyclic, so the
-    encoder's circular-reference check (15% of its time) is skipped."""
-    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    return textsafe.json_line(text)
 
 
 def certainty_word(certainty: float) -> str:

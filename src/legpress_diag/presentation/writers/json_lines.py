@@ -19,7 +19,7 @@ class JsonLinesWriter:
     explained = False  # the result as built: compact unless --explain
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
-        from ..render.formats import encode  # imported when used: --help stays quick
+        from ..render.json_codec import encode  # imported when used: --help stays quick
 
         return encode(result) + "\n"
 
