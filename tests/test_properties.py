@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 from typing import Any
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from legpress_diag.api import bundled_rulebase, diagnose, diagnose_stream
 from legpress_diag.cli.ask import _session_record
 from legpress_diag.intake.questionnaire import SessionState
-from legpress_diag.knowledge.loader import build_rulebase, index_rulebase
+from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.problems import RuleBaseError
 from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
@@ -106,16 +107,7 @@ def answer_strategy(rb: RuleBase) -> st.SearchStrategy[dict[str, Any]]:
 def _shuffled(rb: RuleBase, seed: int) -> RuleBase:
     rules = list(rb.rules)
     random.Random(seed).shuffle(rules)
-    fields = {
-        **rb.__dict__,
-        "rules": tuple(rules),
-        "rules_by_question": {},
-        "rules_by_fact": {},
-        "rules_by_conclusion": {},
-        "strata": {},
-        "cache": {},
-    }
-    return index_rulebase(RuleBase(**fields))
+    return dataclasses.replace(rb, rules=tuple(rules))  # a fresh index for the new order
 
 
 def _essence(result: dict[str, Any]) -> Any:

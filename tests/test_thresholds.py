@@ -16,7 +16,7 @@ from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
 from legpress_diag.reasoning.diagnosis import diagnose_answers
-from legpress_diag.reasoning.engine import infer, plan_for, ranked
+from legpress_diag.reasoning.engine import infer, ranked
 
 BASE = """
 rulebase: {name: thresholds, version: "1"}
@@ -81,7 +81,7 @@ PREMISE = """
 )
 def test_a_premise_exactly_at_the_threshold_does_not_fire(cf: float, fires: bool) -> None:
     rb = rulebase(PREMISE.format(cf=cf))
-    assert plan_for(rb) is not None  # acyclic: the one-pass stratified engine runs
+    assert rb.index.plan is not None  # acyclic: the one-pass stratified engine runs
     reasoning = infer(rb, {"a": True})
     assert reasoning.beliefs["f"] == cf
     assert ("r2" in reasoning.premises) is fires
@@ -92,7 +92,7 @@ def test_the_agenda_engine_agrees_at_the_premise_threshold() -> None:
     # g and f conclude each other, so there is no one-pass plan and the agenda runs.
     loop = "  - {id: r3, if: f, then: g, cf: 0.5}\n  - {id: r4, if: g, then: f, cf: 0.5}\n"
     rb = rulebase(PREMISE.format(cf=0.2) + loop)
-    assert plan_for(rb) is None
+    assert rb.index.plan is None
     reasoning = infer(rb, {"a": True})
     assert reasoning.beliefs["f"] == 0.2
     assert "r2" not in reasoning.premises and "c1" not in reasoning.beliefs

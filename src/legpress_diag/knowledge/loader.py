@@ -34,7 +34,6 @@ from .rulebase import (
     Settings,
 )
 from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
-from .strata import compute_strata
 
 if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
     from . import schema_models as m
@@ -231,44 +230,25 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     if merged.problems:
         raise RuleBaseError(sorted(merged.problems, key=_problem_order(files)))
     name, version = _identity(files)
-    return index_rulebase(
-        RuleBase(
-            name=name,
-            version=version,
-            content_hash=_content_hash(files),
-            files=tuple(f.path for f in files),
-            settings=settings,
-            questions=questions,
-            facts=facts,
-            causes=causes,
-            fixes=fixes,
-            alternatives=alternatives,
-            safety_flags=flags,
-            rules=rules,
-            faq={
-                i: FaqEntry(i, e.model.question, e.model.answer, e.model.source, e.span)
-                for i, e in s["faq"].items()
-            },
-            screens=screens,
-        )
+    return RuleBase(
+        name=name,
+        version=version,
+        content_hash=_content_hash(files),
+        files=tuple(f.path for f in files),
+        settings=settings,
+        questions=questions,
+        facts=facts,
+        causes=causes,
+        fixes=fixes,
+        alternatives=alternatives,
+        safety_flags=flags,
+        rules=rules,
+        faq={
+            i: FaqEntry(i, e.model.question, e.model.answer, e.model.source, e.span)
+            for i, e in s["faq"].items()
+        },
+        screens=screens,
     )
-
-
-def index_rulebase(rb: RuleBase) -> RuleBase:
-    by_question: dict[str, list[Rule]] = {}
-    by_fact: dict[str, list[Rule]] = {}
-    by_conclusion: dict[str, list[Rule]] = {}
-    for rule in rb.rules:
-        for q in rule.questions:
-            by_question.setdefault(q, []).append(rule)
-        for f in rule.facts:
-            by_fact.setdefault(f, []).append(rule)
-        by_conclusion.setdefault(rule.concludes, []).append(rule)
-    rb.rules_by_question.update({k: tuple(v) for k, v in by_question.items()})
-    rb.rules_by_fact.update({k: tuple(v) for k, v in by_fact.items()})
-    rb.rules_by_conclusion.update({k: tuple(v) for k, v in by_conclusion.items()})
-    rb.strata.update(compute_strata(rb.rules))
-    return rb
 
 
 def _problem_order(files: Sequence[ParsedFile]) -> Any:

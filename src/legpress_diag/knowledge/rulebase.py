@@ -11,10 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .conditions.ast import Condition
 from .problems import SourceSpan
+
+if TYPE_CHECKING:
+    from .index import RuleIndex
 
 # Working memory seen by compiled conditions: normalized answers and fact certainties.
 Answers = Mapping[str, Any]
@@ -220,20 +223,37 @@ class RuleBase:
     rules: tuple[Rule, ...]
     faq: dict[str, FaqEntry] = field(default_factory=dict)
     screens: dict[str, Screen] = field(default_factory=dict)
-    # Derived indexes, so the engine touches only rules a record can activate.
-    rules_by_question: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    rules_by_fact: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    rules_by_conclusion: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    strata: dict[str, int] = field(default_factory=dict)
-    # Memo for work derived from the rule base on demand (e.g. by the questionnaire).
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Lookups, strata and the engine's plan, derived from the rules when the rule base
+    # is made (knowledge/index.py); dataclasses.replace() makes a fresh one.
+    index: RuleIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from .index import build_index
+
+        object.__setattr__(self, "index", build_index(self))
+
+    @property
+    def rules_by_question(self) -> Mapping[str, tuple[Rule, ...]]:
+        return self.index.by_question
+
+    @property
+    def rules_by_fact(self) -> Mapping[str, tuple[Rule, ...]]:
+        return self.index.by_fact
+
+    @property
+    def rules_by_conclusion(self) -> Mapping[str, tuple[Rule, ...]]:
+        return self.index.by_conclusion
+
+    @property
+    def strata(self) -> Mapping[str, int]:
+        return self.index.strata
 
     @property
     def identity(self) -> dict[str, str]:
         return {"name": self.name, "version": self.version, "hash": self.content_hash}
 
-    def derived_ids(self) -> set[str]:
-        return set(self.facts) | set(self.causes)
+    def derived_ids(self) -> frozenset[str]:
+        return self.index.derived_ids
 
-    def safety_questions(self) -> set[str]:
-        return {q for flag in self.safety_flags.values() for q in flag.questions}
+    def safety_questions(self) -> frozenset[str]:
+        return self.index.safety_questions

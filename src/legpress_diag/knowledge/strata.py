@@ -123,6 +123,4 @@ def upstream(rb: RuleBase, targets: Iterable[str]) -> set[str]:
 def has_cycles(rb: RuleBase) -> bool:
     """Whether facts conclude each other in a loop: found once per rule base, for the
     engine's one-pass plan and the belief bounds alike."""
-    if "has_cycles" not in rb.cache:
-        rb.cache["has_cycles"] = bool(cycles(rb.rules))
-    return bool(rb.cache["has_cycles"])
+    return rb.index.has_cycles

@@ -18,7 +18,6 @@ from itertools import pairwise
 from typing import Any
 
 from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or
-from ..knowledge.conditions.compile import compile_condition
 from ..knowledge.rulebase import Evaluator, Rule, RuleBase
 from ..knowledge.strata import has_cycles
 from .certainty import combine
@@ -35,11 +34,9 @@ OPEN: Interval = (-1.0, 1.0)
 
 
 def _leaf_evaluator(rb: RuleBase, leaf: Leaf) -> Evaluator:
-    memo: dict[Leaf, Evaluator] = rb.cache.setdefault("leaf_evaluators", {})
-    evaluator = memo.get(leaf)
-    if evaluator is None:
-        evaluator = memo[leaf] = compile_condition(leaf, rb.questions, rb.derived_ids()).evaluate
-    return evaluator
+    evaluator = rb.index.leaf_evaluators.get(leaf)
+    # A condition from outside the rule base (a test, a draft rule) is compiled here.
+    return evaluator if evaluator is not None else rb.index.compile_leaf(leaf)
 
 
 def _leaf_question(leaf: Leaf) -> str:

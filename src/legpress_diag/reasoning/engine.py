@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..knowledge.conditions.ast import And, Compare, FactRef, Member, Not, Truth
+from ..knowledge.index import Plan
+from ..knowledge.index import agenda_key as index_agenda_key
 from ..knowledge.problems import EngineLoopError
-from ..knowledge.rulebase import Evaluator, QuestionType, Rule, RuleBase
-from ..knowledge.strata import has_cycles
+from ..knowledge.rulebase import Rule, RuleBase
 from .certainty import combine
 
 
@@ -51,111 +51,12 @@ class Reasoning:
 
 
 def agenda_key(rb: RuleBase, rule: Rule) -> tuple[int, int, int]:
-    return (rb.strata.get(rule.concludes, 1), -rule.salience, rule.order)
-
-
-# One step of the plan: (question bits, facts read, evaluate, conclusion, rule id, cf,
-# rule). A flat tuple, not the Rule's attributes, because this is the innermost loop
-# of every diagnosis.
-_Step = tuple[int, tuple[str, ...], tuple[str, ...], Evaluator, str, str, float, Rule]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """An acyclic rule base's rules in agenda order, with an index of required answers.
-
-    Most rules are conjunctions that need certain exact answers (``q``, ``not q``,
-    ``choice == v``). For each such question the plan holds, as bit sets over the
-    rules, which rules each possible answer rules out (``ruled_out``) and which an
-    unknown answer rules out (``ruled_out_unknown``). A record costs one OR per
-    question, and only the rules left are looked at: the work follows the rules a
-    record can activate, not the size of the rule base. Rules with no exact
-    requirement (``or``, number ranges, facts only) are never ruled out this way.
-    """
-
-    question_bits: dict[str, int]
-    steps: tuple[_Step, ...]
-    stage_of: tuple[int, ...]
-    all_steps: int  # a bit per step
-    ruled_out: dict[str, dict[Any, int]]
-    ruled_out_unknown: dict[str, int]
-
-
-def required_answers(rb: RuleBase, rule: Rule) -> set[tuple[str, Any]]:
-    """Exact answers the rule's condition cannot fire without (empty: none known)."""
-    condition = rule.condition
-    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
-    required: set[tuple[str, Any]] = set()
-    for part in conjuncts:
-        negated = isinstance(part, Not)
-        leaf = part.operand if isinstance(part, Not) else part
-        question = (
-            rb.questions.get(leaf.ref.name) if isinstance(leaf, Truth | Compare | Member) else None
-        )
-        if question is None:
-            continue
-        if isinstance(leaf, Truth) and question.type is QuestionType.YES_NO:
-            required.add((question.id, not negated))
-        elif isinstance(leaf, Compare) and not negated and leaf.op == "==":
-            value = leaf.value.value
-            if question.type is QuestionType.YES_NO:
-                required.add((question.id, value == "yes"))
-            elif question.type is QuestionType.CHOICE:
-                required.add((question.id, value))
-        elif (
-            isinstance(leaf, Member) and not negated and not leaf.negated and len(leaf.values) == 1
-        ):
-            required.add((question.id, leaf.values[0].value))
-    return required
-
-
-def required_facts(rule: Rule) -> tuple[str, ...]:
-    """Derived facts that a conjunction needs believed (bare fact names among its parts)."""
-    condition = rule.condition
-    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
-    return tuple(sorted({part.ref.name for part in conjuncts if isinstance(part, FactRef)}))
-
-
-def plan_for(rb: RuleBase) -> Plan | None:
-    """The one-pass plan, or None when facts conclude each other in a loop."""
-    if "plan" not in rb.cache:
-        rb.cache["plan"] = None if has_cycles(rb) else _build_plan(rb)
-    plan: Plan | None = rb.cache["plan"]
-    return plan
-
-
-def _build_plan(rb: RuleBase) -> Plan:
-    bits = {q: 1 << i for i, q in enumerate(rb.questions)}
-    steps: list[_Step] = []
-    stage_of: list[int] = []
-    needing: dict[str, dict[Any, int]] = {}  # question -> answer -> rules that need it
-    for index, rule in enumerate(sorted(rb.rules, key=lambda r: agenda_key(rb, r))):
-        mask = 0
-        for question in rule.questions:
-            mask |= bits[question]
-        facts = tuple(sorted(rule.facts))
-        needs = required_facts(rule)
-        steps.append((mask, facts, needs, rule.evaluate, rule.concludes, rule.id, rule.cf, rule))
-        stage_of.append(rb.strata.get(rule.concludes, 1))
-        for question, answer in required_answers(rb, rule):
-            by_answer = needing.setdefault(question, {})
-            by_answer[answer] = by_answer.get(answer, 0) | (1 << index)
-    ruled_out: dict[str, dict[Any, int]] = {}
-    ruled_out_unknown: dict[str, int] = {}
-    for question, by_answer in needing.items():
-        anything = 0
-        for rules in by_answer.values():
-            anything |= rules
-        ruled_out_unknown[question] = anything  # a rule needing any answer to q
-        ruled_out[question] = {answer: anything & ~rules for answer, rules in by_answer.items()}
-    return Plan(
-        bits, tuple(steps), tuple(stage_of), (1 << len(steps)) - 1, ruled_out, ruled_out_unknown
-    )
+    return index_agenda_key(rb.strata, rule)
 
 
 def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Reasoning:
     """Run every rule that the answers can activate until nothing changes."""
-    plan = plan_for(rb)
+    plan = rb.index.plan
     if plan is None:
         return _infer_agenda(rb, answers, trace)
     return _infer_stratified(rb, plan, answers, trace)

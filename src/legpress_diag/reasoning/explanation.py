@@ -10,7 +10,9 @@ file:line, so nothing is lost and nothing is sent twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..knowledge.conditions.ast import (
@@ -23,7 +25,6 @@ from ..knowledge.conditions.ast import (
     Not,
     Or,
     Truth,
-    leaves,
 )
 from ..knowledge.rulebase import QuestionType, Rule, RuleBase
 from .answers import denormalize
@@ -37,41 +38,19 @@ from .result import (
     StepOut,
 )
 
-_Static = tuple[str | None, tuple[str, ...], tuple[str, ...]]
 
-
-def _static(rb: RuleBase) -> dict[str, _Static]:
-    """Per rule: where it is defined, the questions it tests (in order), its facts (sorted)."""
-    memo: dict[str, _Static] | None = rb.cache.get("rule_static")
-    if memo is None:
-        memo = {}
-        for rule in rb.rules:
-            where = f"{rule.span.path}:{rule.span.line}" if rule.span else None
-            names = [
-                leaf.ref.name for leaf in leaves(rule.condition) if not isinstance(leaf, FactRef)
-            ]
-            memo[rule.id] = (where, tuple(dict.fromkeys(names)), tuple(sorted(rule.facts)))
-        rb.cache["rule_static"] = memo
-    return memo
-
-
-def _arithmetic(rb: RuleBase, contributions: list[float]) -> list[str]:
+@lru_cache(maxsize=50_000)  # bounded: a pathological rule base cannot grow it forever
+def _combination_steps(contributions: tuple[float, ...]) -> tuple[str, ...]:
     """combination_steps, remembered: the same few contributions recur across records."""
-    memo: dict[tuple[float, ...], list[str]] = rb.cache.setdefault("arithmetic", {})
-    key = tuple(contributions)
-    steps = memo.get(key)
-    if steps is None:
-        steps = combination_steps(key)
-        if len(memo) < 50_000:  # bounded: a pathological rule base cannot grow it forever
-            memo[key] = steps
-    return list(steps)
+    return tuple(combination_steps(contributions))
 
 
-def rule_by_id(rb: RuleBase) -> dict[str, Rule]:
-    memo: dict[str, Rule] | None = rb.cache.get("rule_by_id")
-    if memo is None:
-        memo = rb.cache["rule_by_id"] = {rule.id: rule for rule in rb.rules}
-    return memo
+def _arithmetic(contributions: list[float]) -> list[str]:
+    return list(_combination_steps(tuple(contributions)))
+
+
+def rule_by_id(rb: RuleBase) -> Mapping[str, Rule]:
+    return rb.index.by_id
 
 
 def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
@@ -98,7 +77,7 @@ class _Explainer:
         self.rb = rb
         self.reasoning = reasoning
         self.explain = explain
-        self.static = _static(rb)
+        self.static = rb.index.static
         self.shown: dict[str, AnswerValue] = {}
         self.words: dict[str, Any] = {}
         self.rounded = (
@@ -123,7 +102,7 @@ class _Explainer:
         for rule in self.rb.rules_by_conclusion.get(derived, ()):
             if rule.id in standing:
                 rules.append(rule)
-                for qid in self.static[rule.id][1]:
+                for qid in self.static[rule.id].questions:
                     if qid in answers:
                         used[qid] = None
         return rules
@@ -136,7 +115,8 @@ class _Explainer:
         rounded = self.rounded
         entries: list[RuleStepOut] = []
         for rule in rules:
-            where, questions, facts = self.static[rule.id]
+            static = self.static[rule.id]
+            where, questions, facts = static.defined_at, static.questions, static.facts
             entries.append(
                 {
                     "rule": rule.id,
@@ -152,7 +132,7 @@ class _Explainer:
         return {
             "certainty": rounded.get(derived, 0.0),
             "rules": entries,
-            "arithmetic": _arithmetic(self.rb, list(standing.values())),
+            "arithmetic": _arithmetic(list(standing.values())),
         }
 
     def facts_behind(self, target: str) -> list[str]:
@@ -163,7 +143,7 @@ class _Explainer:
         while frontier:
             current = frontier.pop(0)
             for rule_id in support.get(current, {}):
-                for fact in self.static[rule_id][2]:
+                for fact in self.static[rule_id].facts:
                     # A fact with no standing support added nothing (say, the other
                     # side of an 'or'): it is not something the cause rests on.
                     if fact not in order and fact != target and fact in support:

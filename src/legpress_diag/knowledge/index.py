@@ -1,0 +1,197 @@
+"""What a rule base derives from its rules, built once when the rule base is made.
+
+Everything here is a pure function of the rules and questions: lookups by question,
+fact and conclusion, the strata, whether facts conclude each other in a loop, each
+rule's static data (where it is defined, what it tests) and the engine's one-pass
+plan. Building it with the rule base, as one frozen value, means no module fills a
+memo later and two rule bases can never share or disagree about one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
+from .strata import compute_strata, cycles
+
+if TYPE_CHECKING:
+    from .rulebase import Evaluator, Question, Rule, RuleBase
+
+
+def agenda_key(strata: Mapping[str, int], rule: Rule) -> tuple[int, int, int]:
+    """The order rules fire in: by stratum, then salience, then as declared."""
+    return (strata.get(rule.concludes, 1), -rule.salience, rule.order)
+
+
+def required_answers(questions: Mapping[str, Question], rule: Rule) -> set[tuple[str, Any]]:
+    """Exact answers the rule's condition cannot fire without (empty: none known)."""
+    from .rulebase import QuestionType
+
+    condition = rule.condition
+    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
+    required: set[tuple[str, Any]] = set()
+    for part in conjuncts:
+        negated = isinstance(part, Not)
+        leaf = part.operand if isinstance(part, Not) else part
+        question = (
+            questions.get(leaf.ref.name) if isinstance(leaf, Truth | Compare | Member) else None
+        )
+        if question is None:
+            continue
+        if isinstance(leaf, Truth) and question.type is QuestionType.YES_NO:
+            required.add((question.id, not negated))
+        elif isinstance(leaf, Compare) and not negated and leaf.op == "==":
+            value = leaf.value.value
+            if question.type is QuestionType.YES_NO:
+                required.add((question.id, value == "yes"))
+            elif question.type is QuestionType.CHOICE:
+                required.add((question.id, value))
+        elif (
+            isinstance(leaf, Member) and not negated and not leaf.negated and len(leaf.values) == 1
+        ):
+            required.add((question.id, leaf.values[0].value))
+    return required
+
+
+def required_facts(rule: Rule) -> tuple[str, ...]:
+    """Derived facts that a conjunction needs believed (bare fact names among its parts)."""
+    condition = rule.condition
+    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
+    return tuple(sorted({part.ref.name for part in conjuncts if isinstance(part, FactRef)}))
+
+
+# One step of the plan: (question bits, facts read, facts required, evaluate,
+# conclusion, rule id, cf, rule). A flat tuple, not the Rule's attributes, because
+# this is the innermost loop of every diagnosis.
+Step = tuple[int, tuple[str, ...], tuple[str, ...], "Evaluator", str, str, float, "Rule"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An acyclic rule base's rules in agenda order, with an index of required answers.
+
+    Most rules are conjunctions that need certain exact answers (``q``, ``not q``,
+    ``choice == v``). For each such question the plan holds, as bit sets over the
+    rules, which rules each possible answer rules out (``ruled_out``) and which an
+    unknown answer rules out (``ruled_out_unknown``). A record costs one OR per
+    question, and only the rules left are looked at: the work follows the rules a
+    record can activate, not the size of the rule base. Rules with no exact
+    requirement (``or``, number ranges, facts only) are never ruled out this way.
+    """
+
+    question_bits: Mapping[str, int]
+    steps: tuple[Step, ...]
+    stage_of: tuple[int, ...]
+    all_steps: int  # a bit per step
+    ruled_out: Mapping[str, Mapping[Any, int]]
+    ruled_out_unknown: Mapping[str, int]
+
+
+def build_plan(
+    rules: tuple[Rule, ...], questions: Mapping[str, Question], strata: Mapping[str, int]
+) -> Plan:
+    bits = {q: 1 << i for i, q in enumerate(questions)}
+    steps: list[Step] = []
+    stage_of: list[int] = []
+    needing: dict[str, dict[Any, int]] = {}  # question -> answer -> rules that need it
+    for index, rule in enumerate(sorted(rules, key=lambda r: agenda_key(strata, r))):
+        mask = 0
+        for question in rule.questions:
+            mask |= bits[question]
+        facts = tuple(sorted(rule.facts))
+        needs = required_facts(rule)
+        steps.append((mask, facts, needs, rule.evaluate, rule.concludes, rule.id, rule.cf, rule))
+        stage_of.append(strata.get(rule.concludes, 1))
+        for question, answer in required_answers(questions, rule):
+            by_answer = needing.setdefault(question, {})
+            by_answer[answer] = by_answer.get(answer, 0) | (1 << index)
+    ruled_out: dict[str, dict[Any, int]] = {}
+    ruled_out_unknown: dict[str, int] = {}
+    for question, by_answer in needing.items():
+        anything = 0
+        for rule_bits in by_answer.values():
+            anything |= rule_bits
+        ruled_out_unknown[question] = anything  # a rule needing any answer to q
+        ruled_out[question] = {answer: anything & ~bits_ for answer, bits_ in by_answer.items()}
+    return Plan(
+        bits, tuple(steps), tuple(stage_of), (1 << len(steps)) - 1, ruled_out, ruled_out_unknown
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleStatic:
+    """What explanations cite of a rule, worked out once."""
+
+    defined_at: str | None  # file:line
+    questions: tuple[str, ...]  # the questions it tests, in the order it tests them
+    facts: tuple[str, ...]  # the derived facts it reads, sorted
+
+
+def _rule_static(rule: Rule) -> RuleStatic:
+    where = f"{rule.span.path}:{rule.span.line}" if rule.span else None
+    names = [leaf.ref.name for leaf in leaves(rule.condition) if not isinstance(leaf, FactRef)]
+    return RuleStatic(where, tuple(dict.fromkeys(names)), tuple(sorted(rule.facts)))
+
+
+def _grouped(pairs: list[tuple[str, Rule]]) -> dict[str, tuple[Rule, ...]]:
+    grouped: dict[str, list[Rule]] = {}
+    for key, rule in pairs:
+        grouped.setdefault(key, []).append(rule)
+    return {key: tuple(rules) for key, rules in grouped.items()}
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """The lookups, strata and plan of one rule base (see the module's docstring)."""
+
+    by_question: Mapping[str, tuple[Rule, ...]]  # rules testing a question, declared order
+    by_fact: Mapping[str, tuple[Rule, ...]]  # rules reading a derived fact
+    by_conclusion: Mapping[str, tuple[Rule, ...]]  # rules concluding a fact or cause
+    by_id: Mapping[str, Rule]
+    static: Mapping[str, RuleStatic]  # by rule id
+    strata: Mapping[str, int]
+    has_cycles: bool  # facts conclude each other in a loop
+    plan: Plan | None  # the engine's one-pass plan; None when there are cycles
+    derived_ids: frozenset[str]  # facts and causes
+    safety_questions: frozenset[str]  # every question a safety flag reads
+    conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
+    compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
+
+    @cached_property
+    def leaf_evaluators(self) -> Mapping[Leaf, Evaluator]:
+        """Every answer test of every rule and flag, compiled alone (for the belief
+        bounds the questionnaire uses); made on first use: batch diagnosis never needs it."""
+        found: dict[Leaf, Evaluator] = {}
+        for condition in self.conditions:
+            for leaf in leaves(condition):
+                if not isinstance(leaf, FactRef) and leaf not in found:
+                    found[leaf] = self.compile_leaf(leaf)
+        return found
+
+
+def build_index(rb: RuleBase) -> RuleIndex:
+    from .conditions.compile import compile_condition
+
+    rules = rb.rules
+    strata = compute_strata(rules)
+    looped = bool(cycles(rules))
+    derived = frozenset(rb.facts) | frozenset(rb.causes)
+    questions = rb.questions
+    return RuleIndex(
+        by_question=_grouped([(q, rule) for rule in rules for q in sorted(rule.questions)]),
+        by_fact=_grouped([(f, rule) for rule in rules for f in sorted(rule.facts)]),
+        by_conclusion=_grouped([(rule.concludes, rule) for rule in rules]),
+        by_id={rule.id: rule for rule in rules},
+        static={rule.id: _rule_static(rule) for rule in rules},
+        strata=strata,
+        has_cycles=looped,
+        plan=None if looped else build_plan(rules, questions, strata),
+        derived_ids=derived,
+        safety_questions=frozenset(q for flag in rb.safety_flags.values() for q in flag.questions),
+        conditions=tuple(rule.condition for rule in rules)
+        + tuple(flag.condition for flag in rb.safety_flags.values()),
+        compile_leaf=lambda leaf: compile_condition(leaf, questions, set(derived)).evaluate,
+    )
