@@ -157,6 +157,10 @@ class RuleIndex:
     plan: Plan | None  # the engine's one-pass plan; None when there are cycles
     derived_ids: frozenset[str]  # facts and causes
     safety_questions: frozenset[str]  # every question a safety flag reads
+    # The safety questions a complete screen answers, in declared order (a version-1
+    # question that others replaced is not one of them), and the replaced questions.
+    screen_questions: tuple[str, ...]
+    replaced: tuple[str, ...]
     conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
     compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
 
@@ -180,6 +184,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
     looped = bool(cycles(rules))
     derived = frozenset(rb.facts) | frozenset(rb.causes)
     questions = rb.questions
+    safety = frozenset(q for flag in rb.safety_flags.values() for q in flag.questions)
     return RuleIndex(
         by_question=_grouped([(q, rule) for rule in rules for q in sorted(rule.questions)]),
         by_fact=_grouped([(f, rule) for rule in rules for f in sorted(rule.facts)]),
@@ -190,7 +195,11 @@ def build_index(rb: RuleBase) -> RuleIndex:
         has_cycles=looped,
         plan=None if looped else build_plan(rules, questions, strata),
         derived_ids=derived,
-        safety_questions=frozenset(q for flag in rb.safety_flags.values() for q in flag.questions),
+        safety_questions=safety,
+        screen_questions=tuple(
+            q for q, question in questions.items() if q in safety and not question.replaced_by
+        ),
+        replaced=tuple(q for q, question in questions.items() if question.replaced_by),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
         compile_leaf=lambda leaf: compile_condition(leaf, questions, set(derived)).evaluate,

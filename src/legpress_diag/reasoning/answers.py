@@ -120,6 +120,24 @@ def normalize_answers(
             )
             (errors if strict else warnings).append(problem)
             continue
+        # The common, already-clean answers skip normalize_value (same results; the
+        # exact type checks keep True apart from 1 and "yes" apart from " Yes").
+        kind, cls = question.type, value.__class__
+        if cls is str:
+            if kind is QuestionType.YES_NO and (value == "yes" or value == "no"):
+                answers[key] = value == "yes"
+                continue
+            if kind is QuestionType.CHOICE and value in question.labels:
+                answers[key] = value
+                continue
+        elif cls is bool and kind is QuestionType.YES_NO:
+            answers[key] = value
+            continue
+        elif cls is int and kind is QuestionType.NUMBER:
+            low, high = question.minimum, question.maximum
+            if low is not None and high is not None and low <= value <= high:
+                answers[key] = float(value)
+                continue
         try:
             normalized = normalize_value(question, value)
         except _Invalid as exc:

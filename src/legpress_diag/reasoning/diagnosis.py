@@ -113,19 +113,25 @@ def build_plan(
     declare them in, most certain cause first. ``CLOSING_FIX``, when a cause lists
     it, comes last.
     """
-    declared: dict[str, int] = {}
-    weight: dict[str, float] = {}
+    weight: dict[str, float] = {}  # in the order the causes declare the fixes
     for_causes: dict[str, list[str]] = {}
     for cause, belief in causes:
+        cause_id = cause.id
         for fix_id in cause.fixes:
-            declared.setdefault(fix_id, len(declared))
-            weight[fix_id] = weight.get(fix_id, 0.0) + belief
-            for_causes.setdefault(fix_id, []).append(cause.id)
-    ranked = sorted(
-        (f for f in weight if f != CLOSING_FIX), key=lambda f: (-round(weight[f], 9), declared[f])
-    )
-    if CLOSING_FIX in weight:
+            served = for_causes.get(fix_id)
+            if served is None:
+                for_causes[fix_id] = [cause_id]
+                weight[fix_id] = belief
+            else:
+                served.append(cause_id)
+                weight[fix_id] += belief
+    closing = weight.pop(CLOSING_FIX, None)
+    # sorted() is stable, so equal weights keep the declared order.
+    ranked = sorted(weight, key=lambda f: -round(weight[f], 9))
+    if closing is not None:
+        weight[CLOSING_FIX] = closing
         ranked.append(CLOSING_FIX)
+    fixes = rb.fixes
     plan: list[PlanStepOut] = []
     for fix_id in ranked:
         step: PlanStepOut = {
@@ -135,8 +141,8 @@ def build_plan(
             "closing": fix_id == CLOSING_FIX,
         }
         if explain:  # the texts; by default they are in the result's 'fixes', once
-            step["title"] = rb.fixes[fix_id].title
-            step["how"] = rb.fixes[fix_id].how
+            step["title"] = fixes[fix_id].title
+            step["how"] = fixes[fix_id].how
         plan.append(step)
     return plan
 

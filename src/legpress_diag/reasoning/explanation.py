@@ -89,22 +89,26 @@ class _Explainer:
         self.fact_rules: dict[str, list[str]] = {}
 
     def answer(self, qid: str) -> AnswerValue:
-        if qid not in self.shown:
-            self.shown[qid] = denormalize(self.rb.questions[qid], self.reasoning.answers[qid])
-        return self.shown[qid]
+        shown = self.shown.get(qid)
+        if shown is None:
+            shown = self.shown[qid] = denormalize(
+                self.rb.questions[qid], self.reasoning.answers[qid]
+            )
+        return shown
 
     def standing_rules(self, derived: str, used: dict[str, None]) -> list[Rule]:
         """The rules standing behind one conclusion, in declared order; records the
         answered questions they test in ``used`` (an ordered set)."""
         standing = self.reasoning.support.get(derived, {})
         answers = self.reasoning.answers
-        rules = []
-        for rule in self.rb.rules_by_conclusion.get(derived, ()):
-            if rule.id in standing:
-                rules.append(rule)
-                for qid in self.static[rule.id].questions:
-                    if qid in answers:
-                        used[qid] = None
+        static = self.static
+        rules = [
+            rule for rule in self.rb.rules_by_conclusion.get(derived, ()) if rule.id in standing
+        ]
+        for rule in rules:
+            for qid in static[rule.id].questions:
+                if qid in answers:
+                    used[qid] = None
         return rules
 
     def step(self, derived: str, rules: list[Rule]) -> StepOut:
@@ -138,18 +142,20 @@ class _Explainer:
     def facts_behind(self, target: str) -> list[str]:
         """Derived facts that stand behind ``target``, nearest first."""
         order: list[str] = []
-        frontier = [target]
         support = self.reasoning.support
-        while frontier:
-            current = frontier.pop(0)
-            for rule_id in support.get(current, {}):
-                for fact in self.static[rule_id].facts:
+        static = self.static
+        # Breadth first: ``order`` is the queue too, read from ``position`` on.
+        current, position = target, 0
+        while True:
+            for rule_id in support.get(current, ()):
+                for fact in static[rule_id].facts:
                     # A fact with no standing support added nothing (say, the other
                     # side of an 'or'): it is not something the cause rests on.
-                    if fact not in order and fact != target and fact in support:
+                    if fact in support and fact != target and fact not in order:
                         order.append(fact)
-                        frontier.append(fact)
-        return order
+            if position == len(order):
+                return order
+            current, position = order[position], position + 1
 
     def _fact(self, fact: str) -> None:
         if fact in self.fact_rules:
@@ -169,11 +175,12 @@ class _Explainer:
         behind = self.facts_behind(cause)
         for fact in behind:
             self._fact(fact)
-            for qid in self.fact_answers[fact]:
-                used[qid] = None
-            rule_ids += [r for r in self.fact_rules[fact] if r not in rule_ids]
+            used.update(dict.fromkeys(self.fact_answers[fact]))
+            # A rule concludes one thing, so no rule is listed twice.
+            rule_ids += self.fact_rules[fact]
+        answer = self.answer
         because: CauseBecauseOut = {
-            "answers": {qid: self.answer(qid) for qid in used},
+            "answers": {qid: answer(qid) for qid in used},
             "rules": rule_ids,
         }
         if not self.explain:
@@ -185,7 +192,7 @@ class _Explainer:
             "arithmetic": step["arithmetic"],
             "facts": behind,
             "because": [
-                {"question": qid, "answer": self.answer(qid), "in_words": self.in_words(qid)}
+                {"question": qid, "answer": answer(qid), "in_words": self.in_words(qid)}
                 for qid in used
             ],
         }

@@ -139,7 +139,12 @@ def screen(
     threshold = rb.settings.premise_threshold
     readings = _possible_answers(rb, answers, unsure) if unsure else []
     raised: list[RaisedFlag] = []
-    for flag in rb.safety_flags.values():
+    # With none of its questions answered or unsure, every test of a flag is unknown,
+    # its certainty 0: it cannot hold (the engine skips rules alike).
+    present = rb.index.safety_questions.intersection(answers) | unsure
+    for flag in rb.safety_flags.values() if present else ():
+        if flag.questions.isdisjoint(present):
+            continue
         if flag.evaluate(answers, {}) > threshold:
             level, uncertain = flag.level, False
         elif unsure & flag.questions and any(
@@ -171,18 +176,19 @@ def _because(
 def _unanswered(
     rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
 ) -> tuple[str, ...]:
-    answered = set(answers) | unsure
-    # A version-1 question answered covers the questions that replaced it, and is
-    # itself never asked for: its parts are.
-    covered = answered | {
-        r for q in answered if q in rb.questions for r in rb.questions[q].replaced_by
+    screen_questions = rb.index.screen_questions
+    missing = [q for q in screen_questions if q not in answers and q not in unsure]
+    if not missing:
+        return ()
+    # A version-1 question answered covers the questions that replaced it (and is
+    # itself never asked for: its parts are, so it is not in screen_questions).
+    covered = {
+        r
+        for q in rb.index.replaced
+        if q in answers or q in unsure
+        for r in rb.questions[q].replaced_by
     }
-    safety = rb.safety_questions()
-    return tuple(
-        q
-        for q, question in rb.questions.items()
-        if q in safety and q not in covered and not question.replaced_by
-    )
+    return tuple(q for q in missing if q not in covered)
 
 
 def incomplete_message(unanswered: tuple[str, ...]) -> str:
