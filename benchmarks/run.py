@@ -27,7 +27,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from workload import bundled_records, synthetic_records, synthetic_rulebase_yaml, write_jsonl  # noqa: E402
+from workload import (  # noqa: E402
+    bundled_records,
+    complete_records,
+    synthetic_records,
+    synthetic_rulebase_yaml,
+    write_jsonl,
+)
 
 from legpress_diag.api import bundled_rulebase, diagnose  # noqa: E402
 from legpress_diag.knowledge.loader import load_rulebase  # noqa: E402
@@ -72,8 +78,11 @@ def engines(args: argparse.Namespace) -> None:
     rows["ours: engine via API (ranked)"], _ = median_rate(
         lambda: rank_all(lambda a: ranked(rb, a), records), args.repeats
     )
-    rows["ours: full diagnosis via API (with explanations)"], _ = median_rate(
+    rows["ours: full diagnosis via API, default result"], _ = median_rate(
         lambda: sum(1 for r in raw if diagnose(r, rb)), args.repeats
+    )
+    rows["ours: full diagnosis via API, explain=True"], _ = median_rate(
+        lambda: sum(1 for r in raw if diagnose(r, rb, explain=True)), args.repeats
     )
     try:
         from clips_engine import ClipsEngine
@@ -101,47 +110,87 @@ def engines(args: argparse.Namespace) -> None:
     RESULTS["engines"] = rows
 
 
+WORKLOADS = {
+    # Every form question answered at random (one in six left out), no safety answers:
+    # the records the engines are compared on.
+    "benchmark": bundled_records,
+    # Every question answered, the safety screen all "no": the issue's second case.
+    "complete": complete_records,
+}
+
+
+def _cli(source: Path, out: Path, jobs: int, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "legpress_diag", "diagnose", str(source), "-o", str(out), "-q"]
+    return command + (["--jobs", str(jobs)] if jobs > 1 else []) + list(extra)
+
+
 def floor_and_cli(args: argparse.Namespace, tmp: Path) -> None:
+    """The command line end to end (start-up included) on each workload, beside the
+    JSON floor for results of the same size: read the file, json.loads each line,
+    json.dumps a result of the mean size, write it."""
+    from legpress_diag.presentation.render.json_codec import encode
+
     rb = bundled_rulebase()
-    source = write_jsonl(iter(bundled_records(rb, args.n_cli)), tmp / "in.jsonl")
-    sample = [json.dumps(diagnose(r, rb)) for r in bundled_records(rb, 200)]
-    sizes = [json.loads(s) for s in sample]
-
-    def floor() -> int:
-        count = 0
-        with source.open("rb") as f, (tmp / "floor.jsonl").open("w") as out:
-            for count, line in enumerate(f, 1):
-                json.loads(line)
-                out.write(json.dumps(sizes[count % len(sizes)]) + "\n")
-        return count
-
     rows: dict[str, float] = {}
-    rows["JSON floor (read, loads, dumps a same-size result)"], _ = median_rate(floor, args.repeats)
-    for jobs in args.jobs:
+    sizes: dict[str, float] = {}
+    for workload, make in WORKLOADS.items():
+        source = write_jsonl(iter(make(rb, args.n_cli)), tmp / f"{workload}.jsonl")
+        sample = list(make(rb, 200))
+        for explain in (False, True):
+            texts = [encode(diagnose(r, rb, explain=explain)) for r in sample]
+            sizes[f"{workload}, {'--explain' if explain else 'default'}"] = statistics.mean(
+                len(t.encode()) for t in texts
+            )
+        results = [json.loads(t) for t in (encode(diagnose(r, rb)) for r in sample)]
 
-        def cli(jobs: int = jobs) -> int:
-            command = [
-                sys.executable,
-                "-m",
-                "legpress_diag",
-                "diagnose",
-                str(source),
-                "-o",
-                str(tmp / "out.jsonl"),
-                "-q",
-            ]
-            if jobs > 1:
-                command += ["--jobs", str(jobs)]
-            subprocess.run(command, check=False)
-            return args.n_cli
+        def floor(source: Path = source, results: list[Any] = results) -> int:
+            count = 0
+            with source.open("rb") as f, (tmp / "floor.jsonl").open("w") as out:
+                for count, line in enumerate(f, 1):
+                    json.loads(line)
+                    out.write(json.dumps(results[count % len(results)]) + "\n")
+            return count
 
-        rows[f"CLI end to end, jsonl with explanations, --jobs {jobs}"], _ = median_rate(
-            cli, args.repeats
-        )
-    out_lines = (tmp / "out.jsonl").read_text().count("\n")
+        rows[f"JSON floor, {workload}"], _ = median_rate(floor, args.repeats)
+        runs = [(jobs, ()) for jobs in args.jobs]
+        runs += [(1, ("--explain",))] if workload == "benchmark" else []
+        for jobs, extra in runs:
+            command = _cli(source, tmp / "out.jsonl", jobs, *extra)
+
+            def cli(command: list[str] = command) -> int:
+                subprocess.run(command, check=False)
+                return args.n_cli
+
+            label = " ".join(["diagnose", *extra, f"--jobs {jobs}"])
+            rows[f"CLI {label}, {workload}"], _ = median_rate(cli, args.repeats)
     RESULTS["cli"] = rows
-    RESULTS["cli_output_lines"] = out_lines
-    RESULTS["cli_mean_result_bytes"] = sum(len(s) for s in sample) / len(sample)
+    RESULTS["cli_records"] = args.n_cli
+    RESULTS["result_bytes"] = {**sizes, **vignette_sizes(rb)}
+
+
+def vignette_sizes(rb: RuleBase) -> dict[str, float]:
+    """Mean result size on the 44 lifter vignettes (tests/vignettes/lifters.yaml):
+    real lifters' stories, the screen answered "no" as in the vignette tests."""
+    import yaml
+
+    from legpress_diag.presentation.render.json_codec import encode
+
+    path = HERE.parent / "tests" / "vignettes" / "lifters.yaml"
+    if not path.exists():
+        return {}
+    safety = [q for q in rb.safety_questions() if rb.questions[q].type.value == "yes_no"]
+    records = []
+    for vignette in yaml.safe_load(path.read_text())["vignettes"]:
+        answers = {k: v for k, v in vignette["answers"].items() if v != "?"}
+        answers.update({q: "no" for q in safety if not rb.questions[q].replaced_by})
+        answers["age_years"] = vignette["age"]
+        records.append({"id": vignette["id"], "answers": answers})
+    return {
+        f"lifter vignettes, {'--explain' if explain else 'default'}": statistics.mean(
+            len(encode(diagnose(r, rb, explain=explain)).encode()) for r in records
+        )
+        for explain in (False, True)
+    }
 
 
 def scaling(args: argparse.Namespace, tmp: Path) -> None:
@@ -280,7 +329,7 @@ def report() -> None:
     engines_rows = RESULTS.get("engines", {})
     clips = engines_rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
     experta = engines_rows.get("experta 1.9.4")
-    print("\nEngine only, bundled rule base (records/s, median)")
+    print("\nRecords/s, median (engines: engine only; CLI: end to end, start-up included)")
     for name, rate in {**engines_rows, **RESULTS.get("cli", {})}.items():
         ratios = []
         if clips:
@@ -288,11 +337,17 @@ def report() -> None:
         if experta:
             ratios.append(f"{rate / experta:8.1f}x experta")
         print(f"  {name:58} {rate:12,.0f}  {'  '.join(ratios)}")
-    floor = RESULTS.get("cli", {}).get("JSON floor (read, loads, dumps a same-size result)")
-    if floor:
-        for name, rate in RESULTS["cli"].items():
-            if name.startswith("CLI"):
-                print(f"  {name:58} {floor / rate:6.2f}x slower than the JSON floor")
+    cli = RESULTS.get("cli", {})
+    for name, rate in cli.items():
+        workload = name.rsplit(", ", 1)[-1]
+        floor = cli.get(f"JSON floor, {workload}")
+        if name.startswith("CLI") and floor:
+            print(f"  {name:58} {floor / rate:6.2f}x the JSON floor's time")
+    if "result_bytes" in RESULTS:
+        print("\nMean result size (compact JSON, bytes)")
+        for name, size in RESULTS["result_bytes"].items():
+            print(f"  {name:58} {size:8,.0f}")
+    targets()
     if "identical" in RESULTS:
         print("\nSame ranked causes as our engine:", RESULTS["identical"])
     if "scaling" in RESULTS:
@@ -329,6 +384,68 @@ def report() -> None:
         print(f"Lint with exhaustive walk: {lint_s['total']:.2f} s (walk {lint_s['walk']:.2f} s)")
 
 
+def targets() -> None:
+    """Issue 12's targets, each with its ratio from this run."""
+    engines_rows, cli = RESULTS.get("engines", {}), RESULTS.get("cli", {})
+    clips = engines_rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
+    rows: list[tuple[str, float, str, bool]] = []
+    if clips:
+        for workload in WORKLOADS:
+            for jobs, goal in ((1, 2.0), (2, 3.0)):
+                rate = cli.get(f"CLI diagnose --jobs {jobs}, {workload}")
+                if rate:
+                    ratio = rate / clips
+                    rows.append(
+                        (
+                            f"diagnose --jobs {jobs} vs CLIPS, {workload}",
+                            ratio,
+                            f">= {goal}x",
+                            ratio >= goal,
+                        )
+                    )
+    for workload in WORKLOADS:
+        rate, floor = (
+            cli.get(f"CLI diagnose --jobs 1, {workload}"),
+            cli.get(f"JSON floor, {workload}"),
+        )
+        if rate and floor:
+            ratio = floor / rate
+            rows.append((f"time vs the JSON floor, {workload}", ratio, "<= 2x", ratio <= 2.0))
+    for name, size in RESULTS.get("result_bytes", {}).items():
+        if name.endswith("default"):
+            rows.append(
+                (
+                    f"default result size, {name.rsplit(',', 1)[0]}",
+                    size / 1024,
+                    "<= 3 KB",
+                    size <= 3072,
+                )
+            )
+    experta = engines_rows.get("experta 1.9.4")
+    ours = engines_rows.get("ours: engine via API (ranked)")
+    if experta and ours:
+        rows.append(("engine vs experta", ours / experta, ">= 300x", ours / experta >= 300))
+    big = RESULTS.get("scaling", {}).get("10000", {})
+    if big.get("clips_ms"):
+        ratio = big["ours_ms"] / big["clips_ms"]
+        rows.append(("10,000 rules, time vs CLIPS", ratio, "<= 0.1x", ratio <= 0.1))
+    start = RESULTS.get("startup_ms", {})
+    if start:
+        ratio = (
+            start["legpress-diag diagnose (one record)"]
+            / start["python -c 'import typer, rich, pydantic, yaml'"]
+        )
+        rows.append(("one-record start vs import time", ratio, "<= 1.5x", ratio <= 1.5))
+    if rows:
+        print("\nIssue 12 targets")
+        for name, ratio, goal, met in rows:
+            print(f"  {name:48} {ratio:8.2f}   target {goal:9}  {'met' if met else 'MISSED'}")
+    RESULTS["targets"] = [
+        {"target": name, "value": ratio, "goal": goal, "met": met}
+        for name, ratio, goal, met in rows
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -343,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.n = 2_000 if args.quick else 10_000
     args.n_experta = 200 if args.quick else 1_000
-    args.n_cli = 10_000 if args.quick else 100_000
+    args.n_cli = 10_000 if args.quick else 50_000
     args.repeats = 3 if args.quick else 5
     args.jobs = [1, 2]
     args.scaling = [100, 1_000] if args.quick else [100, 1_000, 10_000]

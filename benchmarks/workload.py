@@ -36,6 +36,31 @@ def bundled_records(rb: RuleBase, n: int, seed: int = SEED) -> Iterator[dict[str
         yield {"id": f"r{index}", "answers": answers}
 
 
+def complete_records(rb: RuleBase, n: int, seed: int = SEED) -> Iterator[dict[str, Any]]:
+    """Records that answer every question: the safety screen all "no" with an age of
+    18 to 60 (so nothing refers), every form question at random."""
+    rnd = random.Random(seed + 1)
+    safety = rb.safety_questions()
+    for index, record in enumerate(bundled_records(rb, n, seed)):
+        answers: dict[str, Any] = {}
+        for q in rb.questions.values():
+            if q.replaced_by:
+                continue  # a version-1 question its parts replace
+            if q.id in record["answers"]:
+                answers[q.id] = record["answers"][q.id]
+            elif q.id in safety:
+                answers[q.id] = rnd.randint(18, 60) if q.type is QuestionType.NUMBER else "no"
+            elif q.type is QuestionType.YES_NO:
+                answers[q.id] = rnd.choice(("yes", "no"))
+            elif q.type is QuestionType.CHOICE:
+                answers[q.id] = rnd.choice(q.choice_values)
+            elif q.type is QuestionType.MULTI:
+                answers[q.id] = sorted(rnd.sample(q.choice_values, rnd.randint(0, 2)))
+            else:
+                answers[q.id] = rnd.randint(40, 120)
+        yield {"id": f"c{index}", "answers": answers}
+
+
 def write_jsonl(records: Iterator[dict[str, Any]], path: Path) -> Path:
     with path.open("w", encoding="utf-8") as out:
         for record in records:

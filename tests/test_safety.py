@@ -340,8 +340,15 @@ def test_the_safety_page_lists_every_flag_at_its_level() -> None:
         assert f"| `{flag.id}` | {flag.level.value} |" in page, flag.id
 
 
-def test_the_cli_sums_up_the_same_warning_the_screen_gives() -> None:
-    # cli/diagnose names the key as a literal to keep `--help` from importing the core.
-    from legpress_diag.cli.diagnose import SCREEN_WARNING
+def test_a_batch_flags_the_incomplete_screen_instead_of_repeating_its_warning() -> None:
+    from legpress_diag.intake.batch import Options, run_batch
 
-    assert SCREEN_WARNING == INCOMPLETE_WARNING
+    lines = [
+        {"id": "none", "answers": {"butt_lifts_off_seat": "yes", "mystery": 1}},
+        {"id": "all", "answers": screen_all_no(butt_lifts_off_seat="yes")},
+    ]
+    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    partial, complete = run_batch(io.BytesIO(data), RB, Options())
+    assert partial.screen_incomplete and not complete.screen_incomplete
+    assert [w["key"] for w in partial.warnings] == ["mystery"]  # the others stay
+    assert INCOMPLETE_WARNING in [w["key"] for w in partial.payload["warnings"]]

@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from ..knowledge.rulebase import RuleBase
     from ..presentation.writers import Writer
 
-# The key of the warning that a record left safety questions unanswered (safety.py);
-# summed up in one line for the whole batch rather than repeated per record.
-SCREEN_WARNING = "safety_screen_incomplete"
-
 HELP = """Diagnose answer records from a file or standard input.
 
 FILE is one JSON record, a JSON array of records, or JSON Lines (one record per
@@ -100,8 +96,8 @@ def _location(source: str, outcome: Outcome) -> str:
 
 
 def _messages(source: str, outcome: Outcome) -> Iterator[str]:
-    """The stderr lines for one outcome (the incomplete-screen warning is summed up
-    once for the whole batch instead)."""
+    """The stderr lines for one outcome (the incomplete-screen warning is not among
+    its warnings: the batch flags it, and the summary counts it once)."""
     where = _location(source, outcome)
     if outcome.errors:
         first = outcome.errors[0]
@@ -110,8 +106,7 @@ def _messages(source: str, outcome: Outcome) -> Iterator[str]:
         extra = f" (+{more} more)" if more > 0 else ""
         yield f"{where}: error: {first['message']}{expected}{extra}"
     for warning in outcome.warnings:
-        if warning["key"] != SCREEN_WARNING:
-            yield f"{where}: warning: {warning['key']}: {warning['message']}"
+        yield f"{where}: warning: {warning['key']}: {warning['message']}"
 
 
 def _show_progress(output: Path | None, quiet: bool) -> bool:
@@ -320,7 +315,7 @@ class _Job:
         ):
             tally.counts[outcome.status] = tally.counts.get(outcome.status, 0) + 1
             tally.with_errors += bool(outcome.errors)
-            tally.unscreened += any(w["key"] == SCREEN_WARNING for w in outcome.warnings)
+            tally.unscreened += outcome.screen_incomplete
             if not self.quiet:
                 for line in _messages(self.source, outcome):
                     say(line)  # ids, keys and values are the record's text: escaped

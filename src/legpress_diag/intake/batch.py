@@ -20,6 +20,7 @@ from ..knowledge.loader import load_rulebase
 from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
+from ..reasoning.safety import INCOMPLETE_WARNING
 from .records import RawRecord, diagnose_record, read_records
 
 CHUNK = 256
@@ -37,7 +38,11 @@ class Outcome:
     line: int | None  # the 1-based line, for line-based input
     record_id: Any  # the record's id, or its position
     errors: list[ProblemOut]
+    # The warnings, but for the incomplete safety screen, which is a flag of its own:
+    # a batch sums it up in one line, and sending its long message back from every
+    # worker for every record cost more than the rest of the outcome.
     warnings: list[ProblemOut]
+    screen_incomplete: bool
     payload: Any
 
     @property
@@ -59,12 +64,15 @@ class Options:
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     result = diagnose_record(raw, rb, options.strict, options.threshold, explain=options.explain)
     payload = options.prepare(result, rb) if options.prepare is not None else result
+    warnings = result["warnings"]
+    others = [w for w in warnings if w["key"] != INCOMPLETE_WARNING]
     return Outcome(
         result["status"],
         result.get("line"),
         result["id"],
         result["errors"],
-        result["warnings"],
+        others,
+        len(others) != len(warnings),
         payload,
     )
 

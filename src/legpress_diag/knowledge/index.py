@@ -56,6 +56,19 @@ def required_answers(questions: Mapping[str, Question], rule: Rule) -> set[tuple
     return required
 
 
+def decided_by_answers(questions: Mapping[str, Question], rule: Rule) -> bool:
+    """Whether the rule is a conjunction of exact answer tests on distinct questions
+    (``q``, ``not q``, ``choice == v``, ``choice in [v]``) and nothing else: then a
+    record holding all of its required answers gives it a premise of exactly 1, and
+    the engine need not evaluate it."""
+    condition = rule.condition
+    conjuncts = condition.operands if isinstance(condition, And) else (condition,)
+    tested = {leaf.ref.name for leaf in leaves(condition)}
+    return not any(isinstance(leaf, FactRef) for leaf in leaves(condition)) and len(
+        conjuncts
+    ) == len(tested) == len(required_answers(questions, rule))
+
+
 def required_facts(rule: Rule) -> tuple[str, ...]:
     """Derived facts that a conjunction needs believed (bare fact names among its parts)."""
     condition = rule.condition
@@ -88,6 +101,16 @@ class Plan:
     all_steps: int  # a bit per step
     ruled_out: Mapping[str, Mapping[Any, int]]
     ruled_out_unknown: Mapping[str, int]
+    # For large rule bases, rules that need derived facts are found by counting
+    # (TREAT-style) rather than by looking at each: a rule becomes a candidate once
+    # every fact it needs is believed, and a believed fact names the rules needing it.
+    free_steps: int  # bits of the steps that need no derived fact
+    needing_only: Mapping[str, int]  # fact -> bits of the steps needing it and no other
+    needing: Mapping[str, tuple[int, ...]]  # fact -> steps needing it and others too
+    stages: tuple[tuple[int, int, int], ...]  # (stage, first step, end), in order
+    # 1 for a step whose premise is exactly 1 whenever it is a candidate (see
+    # decided_by_answers): the engine skips evaluating it.
+    decided: bytes
 
 
 def build_plan(
@@ -116,8 +139,36 @@ def build_plan(
             anything |= rule_bits
         ruled_out_unknown[question] = anything  # a rule needing any answer to q
         ruled_out[question] = {answer: anything & ~bits_ for answer, bits_ in by_answer.items()}
+    free = 0
+    needing_only: dict[str, int] = {}
+    needing_fact: dict[str, list[int]] = {}
+    for index, step in enumerate(steps):
+        needs = step[2]
+        if not needs:
+            free |= 1 << index
+        elif len(needs) == 1:
+            needing_only[needs[0]] = needing_only.get(needs[0], 0) | 1 << index
+        else:
+            for fact in needs:
+                needing_fact.setdefault(fact, []).append(index)
+    stages: list[tuple[int, int, int]] = []
+    for index, stage in enumerate(stage_of):
+        if stages and stages[-1][0] == stage:
+            stages[-1] = (stage, stages[-1][1], index + 1)
+        else:
+            stages.append((stage, index, index + 1))
     return Plan(
-        bits, tuple(steps), tuple(stage_of), (1 << len(steps)) - 1, ruled_out, ruled_out_unknown
+        bits,
+        tuple(steps),
+        tuple(stage_of),
+        (1 << len(steps)) - 1,
+        ruled_out,
+        ruled_out_unknown,
+        free,
+        needing_only,
+        {fact: tuple(indices) for fact, indices in needing_fact.items()},
+        tuple(stages),
+        bytes(decided_by_answers(questions, step[7]) for step in steps),
     )
 
 
