@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,10 @@ SECTIONS = (
 )
 
 
+@cache
 def bundled_rules_dir() -> Path:
-    """The rule base shipped with the package (inside a wheel, or the source checkout)."""
+    """The rule base shipped with the package (inside a wheel, or the source checkout);
+    found once per process (it was resolved 25 times a load)."""
     package = Path(__file__).resolve().parents[1]  # legpress_diag/, above knowledge/
     packaged = package / "_bundled_rules"
     return packaged if packaged.is_dir() else package.parents[1] / "rules"
