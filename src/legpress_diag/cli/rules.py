@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .. import exitcodes
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, print_diagnostics
+from .common import (
+    NoDefaultRulesOption,
+    RulesOption,
+    echo_lines,
+    fail,
+    load_rules,
+    print_diagnostics,
+    rule_problems_exit,
+)
 from .output import OutputError, atomic_output, check_output
 
 app = typer.Typer(
@@ -213,61 +221,27 @@ def impact_command(
 
       legpress-diag rules impact --rules new.yaml --against old.yaml --records clients.jsonl
     """
-    from ..authoring.cases import case_files, load_cases
-    from ..authoring.impact import cases_beside, impact
-    from ..authoring.testing import default_case_dir
-    from ..intake.records import read_records
-    from ..knowledge.problems import RuleBaseError
-    from ..knowledge.sources import display_path
+    from ..authoring.impact import RecordsError, impact_lines, run_impact
 
     new = load_rules(rules, no_default_rules)
     if no_default_rules and not against:
         fail("with --no-default-rules, give the old rules with --against")
     old = load_rules(against, no_default_rules)
-    sources = [] if no_default_rules else [("bundled", default_case_dir())]
-    sources += [(str(path), path) for path in cases_beside(rules or [])]
-    sources += [(str(path), path) for path in cases or []]
-    inputs: list[tuple[str, dict[str, Any]]] = []
-    counts: dict[str, int] = {}
     try:
-        for origin, where in sources:
-            for path in case_files([where]):
-                found = load_cases(path)
-                suffix = "" if origin == "bundled" else f" ({display_path(path)})"
-                inputs += [(f"case '{c.name}'{suffix}", {"answers": c.answers}) for c in found]
-                counts[origin] = counts.get(origin, 0) + len(found)
-    except RuleBaseError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise typer.Exit(exitcodes.CANNOT_RUN) from None
-    if records is not None:
-        try:
-            with records.open("rb") as stream:
-                for raw in read_records(stream):
-                    record = raw.parsed().data
-                    if isinstance(record, dict):
-                        label = record.get("id", raw.position)
-                        inputs.append((f"record {label}", record))
-        except OSError as exc:
-            fail(f"{records}: cannot read: {exc.strerror}")
-    record_count = len(inputs) - sum(counts.values())
-    compared = [
-        f"{n} bundled case{'s' * (n != 1)}"
-        if origin == "bundled"
-        else f"{n} case{'s' * (n != 1)} from {display_path(Path(origin))}"
-        for origin, n in counts.items()
-    ]
-    compared += [f"{record_count} record{'s' * (record_count != 1)}"] if records else []
-    typer.echo("compared: " + (", ".join(compared) or "nothing (no cases found)"))
-    changes = list(impact(old, new, inputs, min_move))
-    for change in changes:
-        typer.echo(f"{change.label}:")
-        for what in change.what:
-            typer.echo(f"    {what}")
-    typer.echo(
-        f"{len(changes)} of {len(inputs)} diagnoses changed "
-        f"({old.content_hash} → {new.content_hash})"
-    )
-    if changes and fail_on_change:
+        with rule_problems_exit():
+            report = run_impact(
+                old,
+                new,
+                rule_paths=rules or [],
+                cases=cases or [],
+                records=records,
+                bundled=not no_default_rules,
+                min_move=min_move,
+            )
+    except RecordsError as exc:
+        fail(str(exc))
+    echo_lines(impact_lines(report))
+    if report.changes and fail_on_change:
         raise typer.Exit(exitcodes.FINDINGS)
 
 

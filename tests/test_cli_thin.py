@@ -1,0 +1,74 @@
+"""Issue 12, a thin CLI: commands parse, call one core function, hand its value to a
+printer. The core functions are tested here on their typed values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legpress_diag.api import load_rulebase
+from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_lines, run_impact
+from legpress_diag.knowledge.rulebase import RuleBase
+
+from .conftest import MINI_RULES
+
+CASES = """\
+cases:
+  - {name: a only, answers: {a: "yes"}, expect: {status: ok}}
+  - {name: b only, answers: {b: "yes"}, expect: {status: ok}}
+  - {name: neither, answers: {a: "no"}, expect: {status: no_fault_found}}
+"""
+
+
+def _rulebase(path: Path, rules: str) -> RuleBase:
+    path.write_text(MINI_RULES + "rules:\n" + rules)
+    return load_rulebase([path], include_bundled=False)
+
+
+@pytest.fixture
+def old_and_new(tmp_path: Path) -> tuple[RuleBase, RuleBase]:
+    old = _rulebase(tmp_path / "old.yaml", "  - {id: r1, if: a, then: c1, cf: 0.5}\n")
+    new = _rulebase(
+        tmp_path / "new.yaml",
+        "  - {id: r1, if: a, then: c1, cf: 0.8}\n  - {id: r2, if: b, then: c2, cf: 0.6}\n",
+    )
+    return old, new
+
+
+def test_run_impact_lists_the_changed_cases_and_records(
+    tmp_path: Path, old_and_new: tuple[RuleBase, RuleBase]
+) -> None:
+    old, new = old_and_new
+    (tmp_path / "new-cases.yaml").write_text(CASES)  # the new file's own cases
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"id": "x", "answers": {"a": "yes", "b": "yes"}}\n[1]\n')
+    report = run_impact(
+        old, new, rule_paths=[tmp_path / "new.yaml"], records=records, bundled=False
+    )
+    assert report.sources == (CaseSource(tmp_path / "new-cases.yaml", 3),)
+    assert (report.records, report.compared) == (1, 4)
+    assert [(c.label.split(" (")[0], c.what) for c in report.changes] == [
+        ("case 'a only'", ["~ c1 0.50 → 0.80 (+0.30)"]),
+        ("case 'b only'", ["status: no_fault_found → ok", "top cause: none → c2", "+ c2 (0.60)"]),
+        ("record x", ["+ c2 (0.60)", "~ c1 0.50 → 0.80 (+0.30)"]),
+    ]
+    assert (report.old_hash, report.new_hash) == (old.content_hash, new.content_hash)
+    lines = list(impact_lines(report))
+    assert lines[0].endswith("new-cases.yaml, 1 record")
+    assert lines[-1] == f"3 of 4 diagnoses changed ({old.content_hash} → {new.content_hash})"
+
+
+def test_run_impact_min_move_and_unreadable_records(
+    tmp_path: Path, old_and_new: tuple[RuleBase, RuleBase]
+) -> None:
+    old, new = old_and_new
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "c.yaml").write_text(CASES)
+    report = run_impact(old, new, cases=[tmp_path / "cases"], bundled=False, min_move=0.5)
+    assert report.records is None and report.compared == 3
+    assert [c.what for c in report.changes] == [
+        ["status: no_fault_found → ok", "top cause: none → c2", "+ c2 (0.60)"]
+    ]
+    with pytest.raises(RecordsError, match="cannot read"):
+        run_impact(old, new, records=tmp_path / "missing.jsonl", bundled=False)
