@@ -9,6 +9,7 @@ import pytest
 
 from legpress_diag.api import load_rulebase
 from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_lines, run_impact
+from legpress_diag.authoring.testing import CoverageRow, run_cases, run_lines
 from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import MINI_RULES
@@ -72,3 +73,24 @@ def test_run_impact_min_move_and_unreadable_records(
     ]
     with pytest.raises(RecordsError, match="cannot read"):
         run_impact(old, new, records=tmp_path / "missing.jsonl", bundled=False)
+
+
+def test_run_cases_and_its_coverage_rows(
+    tmp_path: Path, old_and_new: tuple[RuleBase, RuleBase]
+) -> None:
+    old, _ = old_and_new
+    (tmp_path / "c.yaml").write_text(CASES)
+    run = run_cases(old, [tmp_path / "c.yaml"])
+    assert [o.case.name for o in run.failed] == ["b only"]  # no rule for b in the old base
+    assert not run.ok
+    rows = run.coverage.rows(old)
+    assert rows == (
+        CoverageRow("rules", 1, 1, ()),
+        CoverageRow("causes", 1, 2, ("c2",)),
+        CoverageRow("questions", 2, 5, ("angle", "tempo", "where")),
+        CoverageRow("safety_flags", 0, 0, ()),
+    )
+    assert rows[2].percent == 40.0 and rows[3].percent == 100.0
+    lines = list(run_lines(run, rows))
+    assert lines[0].endswith(": b only") and lines[0].startswith("FAILED ")
+    assert lines[-2] == "coverage: questions 2/5 (40%) - not exercised: angle, tempo, where"

@@ -148,7 +148,7 @@ def test_command(
 
       legpress-diag rules test my-cases.yaml --rules my-rules.yaml --coverage
     """
-    from ..authoring.testing import default_case_dir, run_cases
+    from ..authoring.testing import default_case_dir, run_cases, run_lines
 
     rb = load_rules(rules, no_default_rules)
     targets = list(paths) if paths else [default_case_dir()]
@@ -156,28 +156,8 @@ def test_command(
         if not target.exists():
             fail(f"{target}: no such file or directory")
     run = run_cases(rb, targets)
-    for problem in run.file_problems:
-        typer.echo(f"ERROR {problem.format()}")
-    for outcome in run.failed:
-        typer.echo(f"FAILED {outcome.case.span}: {outcome.case.name}")
-        for line in [*outcome.details, *outcome.problems, *outcome.causes]:
-            typer.echo(f"    {line}")
-    passed = len(run.outcomes) - len(run.failed)
-    broken = len(run.file_problems)
-    typer.echo(
-        f"{passed} passed, {len(run.failed)} failed"
-        + (f", {broken} problem{'s' * (broken != 1)} in case files" if broken else "")
-        + f" in {run.seconds:.2f}s"
-    )
-    if coverage:
-        missing = run.coverage.missing(rb)
-        for kind, (covered, total) in run.coverage.ratios(rb).items():
-            percent = 100.0 * covered / total if total else 100.0
-            line = f"coverage: {kind} {covered}/{total} ({percent:.0f}%)"
-            if missing[kind]:
-                line += " - not exercised: " + ", ".join(missing[kind])
-            typer.echo(line)
-    if run.failed or run.file_problems:
+    echo_lines(run_lines(run, run.coverage.rows(rb) if coverage else ()))
+    if not run.ok:
         raise typer.Exit(exitcodes.FINDINGS)
 
 
