@@ -3,13 +3,17 @@ printer. The core functions are tested here on their typed values."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from legpress_diag.api import load_rulebase
 from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_lines, run_impact
+from legpress_diag.authoring.lint import LintReport
+from legpress_diag.authoring.lint.output import report_lines
 from legpress_diag.authoring.testing import CoverageRow, run_cases, run_lines
+from legpress_diag.knowledge.problems import Diagnostic, Severity, SourceSpan
 from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import MINI_RULES
@@ -94,3 +98,28 @@ def test_run_cases_and_its_coverage_rows(
     lines = list(run_lines(run, rows))
     assert lines[0].endswith(": b only") and lines[0].startswith("FAILED ")
     assert lines[-2] == "coverage: questions 2/5 (40%) - not exercised: angle, tempo, where"
+
+
+def test_lint_report_lines_show_notes_only_when_asked() -> None:
+    span = SourceSpan("a.yaml", 2, 5)
+    report = LintReport(
+        [
+            Diagnostic("LP307", Severity.WARNING, "unused fix 'spare'", span),
+            Diagnostic("LP312", Severity.INFO, "a note", span),
+        ],
+        ["a.yaml"],
+        None,
+    )
+    text = list(report_lines(report, "text"))
+    assert text[0] == "a.yaml:2:5: LP307 warning: unused fix 'spare'"
+    assert "LP312" not in "".join(text)
+    assert text[-1] == "1 warning in 1 file"
+    assert list(report_lines(report, "text", notes=True))[-1] == "1 warning, 1 note in 1 file"
+    github = list(report_lines(report, "github"))
+    assert github == [
+        "::warning file=a.yaml,line=2,col=5,title=LP307::unused fix 'spare'",
+        "1 warning in 1 file",
+    ]
+    [as_json] = report_lines(report, "json")  # JSON always holds the notes
+    assert [d["code"] for d in json.loads(as_json)["diagnostics"]] == ["LP307", "LP312"]
+    assert len(report.diagnostics) == 2  # the report itself is left as it was

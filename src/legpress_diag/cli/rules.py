@@ -15,7 +15,6 @@ from .common import (
     echo_lines,
     fail,
     load_rules,
-    print_diagnostics,
     rule_problems_exit,
 )
 from .output import OutputError, atomic_output, check_output
@@ -87,31 +86,18 @@ def lint_command(
       legpress-diag rules lint -f json my-rules.yaml > findings.json
     """
     from ..authoring.lint import lint
-    from ..authoring.lint import output as lint_output
-    from ..knowledge.problems import RuleBaseError, Severity
+    from ..authoring.lint.output import FORMATS, report_lines
 
-    if fmt not in lint_output.FORMATS:
-        fail(f"unknown format '{fmt}' (choose from {', '.join(lint_output.FORMATS)})")
-    try:
+    if fmt not in FORMATS:
+        fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    with rule_problems_exit():
         report = lint(
             paths or (),
             rules=rules or (),
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
         )
-    except RuleBaseError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise typer.Exit(exitcodes.CANNOT_RUN) from None
-    if not notes and fmt != "json":
-        report.diagnostics = [d for d in report.diagnostics if d.severity is not Severity.INFO]
-    if fmt == "json":
-        typer.echo(lint_output.json_text(report))
-    else:
-        lines = (
-            lint_output.github_lines(report) if fmt == "github" else lint_output.text_lines(report)
-        )
-        for line in lines:
-            typer.echo(line)
+    echo_lines(report_lines(report, fmt, notes))
     if report.failed(strict):
         raise typer.Exit(exitcodes.FINDINGS)
 
