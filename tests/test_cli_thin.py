@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from legpress_diag.api import load_rulebase
+from legpress_diag.authoring.draw import UnknownCause, draw
 from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_lines, run_impact
 from legpress_diag.authoring.lint import LintReport
 from legpress_diag.authoring.lint.output import report_lines
@@ -123,3 +124,15 @@ def test_lint_report_lines_show_notes_only_when_asked() -> None:
     [as_json] = report_lines(report, "json")  # JSON always holds the notes
     assert [d["code"] for d in json.loads(as_json)["diagnostics"]] == ["LP307", "LP312"]
     assert len(report.diagnostics) == 2  # the report itself is left as it was
+
+
+def test_draw_marks_what_can_never_be_reported(old_and_new: tuple[RuleBase, RuleBase]) -> None:
+    old, _ = old_and_new
+    mermaid = draw(old)
+    assert mermaid.startswith("flowchart LR")
+    assert "question_a -->|+0.5| cause_c1" in mermaid
+    assert "class cause_c2" in mermaid and "flagged" in mermaid  # no rule concludes c2
+    dot = draw(old, "dot", "c1")
+    assert dot.startswith("digraph rules {") and "question_b" not in dot
+    with pytest.raises(UnknownCause, match="no cause 'c3'"):
+        draw(old, cause="c3")

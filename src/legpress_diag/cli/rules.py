@@ -235,22 +235,17 @@ def draw_command(
 
       legpress-diag rules draw --rules my-rules.yaml -f dot -o rules.dot
     """
-    from ..authoring.draw import build_graph, dot, mermaid
-    from ..authoring.exhaustive import walk_all
+    from ..authoring.draw import FORMATS, UnknownCause, draw
 
-    if fmt not in ("mermaid", "dot"):
+    if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
     _check(output)
     rb = load_rules(rules, no_default_rules)
-    if cause is not None and cause not in rb.causes:
-        from ..knowledge.problems import did_you_mean
-
-        hint = did_you_mean(cause, rb.causes)
-        fail(f"no cause '{cause}'" + (f" ({hint})" if hint else ""))
-    threshold = rb.settings.report_threshold
-    unreachable = {w.cause for w in walk_all(rb) if w.complete and w.max_certainty < threshold}
-    graph = build_graph(rb, cause, unreachable)
-    _emit(mermaid(graph) if fmt == "mermaid" else dot(graph), output)
+    try:
+        drawing = draw(rb, fmt, cause)
+    except UnknownCause as exc:
+        fail(str(exc))
+    _emit(drawing, output)
 
 
 @app.command("schema")
