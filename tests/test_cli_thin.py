@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from legpress_diag.api import load_rulebase
+from legpress_diag.authoring.describe import CauseEntry, QuestionEntry, listing
 from legpress_diag.authoring.draw import UnknownCause, draw
 from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_lines, run_impact
 from legpress_diag.authoring.lint import LintReport
@@ -136,3 +137,24 @@ def test_draw_marks_what_can_never_be_reported(old_and_new: tuple[RuleBase, Rule
     assert dot.startswith("digraph rules {") and "question_b" not in dot
     with pytest.raises(UnknownCause, match="no cause 'c3'"):
         draw(old, cause="c3")
+
+
+def test_listing_of_a_rule_base(old_and_new: tuple[RuleBase, RuleBase]) -> None:
+    old, _ = old_and_new
+    listed = listing(old)
+    assert listed.rulebase == {"name": "mini", "version": "1", "hash": old.content_hash}
+    assert listed.questions[2] == QuestionEntry("angle", "number", "Angle?", (), 0, 180, "")
+    assert listed.questions[3].choices == ("slow", "fast")
+    assert listed.causes == (CauseEntry("c1", "C1", ("fx",)), CauseEntry("c2", "C2", ("fx",)))
+    assert listed.safety_flags == () and listed.alternatives == ()
+    as_json = json.loads(listed.to_json())
+    assert list(as_json) == ["rulebase", "questions", "safety_flags", "causes", "alternatives"]
+    assert as_json["questions"][0] == {
+        "id": "a",
+        "type": "yes_no",
+        "text": "A?",
+        "choices": [],
+        "min": None,
+        "max": None,
+        "unit": "",
+    }

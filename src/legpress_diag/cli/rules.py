@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -292,8 +291,7 @@ def explain_command(
         lines = explain_lines(rb, target)
     except KeyError as exc:
         fail(str(exc.args[0]))
-    for line in lines:
-        typer.echo(line)
+    echo_lines(lines)
 
 
 @app.command("show")
@@ -309,39 +307,12 @@ def show_command(
       legpress-diag rules show
 
       legpress-diag rules show -f json --rules my-rules.yaml"""
-    from ..authoring.describe import show_lines
+    from ..authoring.describe import listing, show_lines
 
     rb = load_rules(rules, no_default_rules)
     if fmt == "json":
-        payload = {
-            "rulebase": rb.identity,
-            "questions": [
-                {
-                    "id": q.id,
-                    "type": q.type.value,
-                    "text": q.text,
-                    "choices": list(q.choice_values),
-                    "min": q.minimum,
-                    "max": q.maximum,
-                    "unit": q.unit,
-                }
-                for q in rb.questions.values()
-            ],
-            "safety_flags": [
-                {"id": f.id, "level": f.level.value, "title": f.title}
-                for f in rb.safety_flags.values()
-            ],
-            "causes": [
-                {"id": c.id, "title": c.title, "fixes": list(c.fixes)} for c in rb.causes.values()
-            ],
-            "alternatives": [
-                {"id": a.id, "title": a.title, "needs": list(a.needs)}
-                for a in rb.alternatives.values()
-            ],
-        }
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    if fmt != "text":
+        typer.echo(listing(rb).to_json())
+    elif fmt == "text":
+        echo_lines(show_lines(rb))
+    else:
         fail(f"unknown format '{fmt}' (choose text or json)")
-    for line in show_lines(rb):
-        typer.echo(line)
