@@ -15,6 +15,15 @@ from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_line
 from legpress_diag.authoring.lint import LintReport
 from legpress_diag.authoring.lint.output import report_lines
 from legpress_diag.authoring.testing import CoverageRow, run_cases, run_lines
+from legpress_diag.intake.questionnaire import SessionState, why_asked
+from legpress_diag.intake.session import (
+    MAX_SAVED_BYTES,
+    ResumeError,
+    Turn,
+    next_turn,
+    react,
+    resume,
+)
 from legpress_diag.knowledge.problems import Diagnostic, Severity, SourceSpan
 from legpress_diag.knowledge.rulebase import RuleBase
 
@@ -158,3 +167,81 @@ def test_listing_of_a_rule_base(old_and_new: tuple[RuleBase, RuleBase]) -> None:
         "max": None,
         "unit": "",
     }
+
+
+def test_resume_takes_the_good_answers_and_names_the_bad(rb: RuleBase, tmp_path: Path) -> None:
+    saved = tmp_path / "me.json"
+    saved.write_text(
+        '{"id": "me", "answers": {"age_years": 500, "knee_angel": 3, "butt_lifts_off_seat": "yes"}}'
+    )
+    resumed = resume(rb, saved)
+    assert resumed.state.answers == {"butt_lifts_off_seat": True}
+    assert resumed.state.prefilled == {"butt_lifts_off_seat"} and resumed.state.asked_here == 0
+    assert resumed.problems == (
+        f"{saved}: age_years: 500 is out of range (expected a number from 12 to 100 (years))",
+        f"{saved}: knee_angel: unknown question id; did you mean 'knee_angle_at_bottom'? "
+        "(expected a question id of the rule base (see 'legpress-diag rules show'))",
+    )
+    assert resumed.asked_again
+    saved.write_text('{"answers": {"age_years": 40}}')
+    assert resume(rb, saved).problems == () and not resume(rb, saved).asked_again
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "cannot read"),
+        ("", "holds no answer record"),
+        (" " * (MAX_SAVED_BYTES + 1), "more than 1,048,576 bytes"),
+        ('{"answers": 3}', "'answers' must be an object"),
+    ],
+)
+def test_resume_refuses_what_holds_no_session(
+    rb: RuleBase, tmp_path: Path, text: str | None, message: str
+) -> None:
+    saved = tmp_path / "me.json"
+    if text is not None:
+        saved.write_text(text)
+    with pytest.raises(ResumeError, match=message):
+        resume(rb, saved)
+
+
+def test_a_session_turn_by_turn(rb: RuleBase) -> None:
+    state = SessionState()
+    turn = next_turn(rb, state)
+    assert isinstance(turn, Turn)
+    age = turn.step.question
+    assert (age.id, turn.step.number) == ("age_years", 1) and turn.about > 1
+    assert react(rb, state, age, "back").kind == "nothing_to_undo"
+    invalid = react(rb, state, age, "old")
+    assert (invalid.kind, invalid.message) == ("invalid", "type a number from 12 to 100 years")
+    assert not invalid.moves_on and invalid.state is state
+    why = react(rb, state, age, "why")
+    assert why.kind == "why" and why.lines == tuple(why_asked(rb, "age_years"))
+    assert [react(rb, state, age, c).kind for c in ("help", "quit")] == ["help", "quit"]
+    answered = react(rb, state, age, "35")
+    assert answered.kind == "answered" and answered.moves_on and not answered.unsure_on_screen
+    assert answered.state.answers == {"age_years": 35}
+    unsure = react(rb, state, age, "?")  # on the safety screen: never a "no"
+    assert unsure.unsure_on_screen and unsure.state.skipped == {"age_years"}
+    second = next_turn(rb, answered.state)
+    assert isinstance(second, Turn) and second.step.number == 2
+    undone = react(rb, answered.state, second.step.question, "back")
+    assert (undone.kind, undone.again, undone.state.answers) == ("undone", "age_years", {})
+    again = next_turn(rb, undone.state, undone.again)
+    assert isinstance(again, Turn) and (again.step.question.id, again.step.number) == (
+        "age_years",
+        1,
+    )
+
+
+def test_back_reaches_the_prefilled_answers_last(rb: RuleBase) -> None:
+    state = SessionState().answer("age_years", 40)
+    state = SessionState(state.answers, history=state.history, prefilled=frozenset(state.history))
+    state = state.answer("heels_lift", True)
+    assert state.asked_here == 1
+    state, undone = state.back()
+    assert undone == "heels_lift" and state.prefilled == {"age_years"}
+    state, undone = state.back()
+    assert undone == "age_years" and state.answers == {} and state.prefilled == frozenset()
+    assert state.back() == (state, None)
