@@ -3,10 +3,14 @@ printer. The core functions are tested here on their typed values."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from legpress_diag.api import load_rulebase
 from legpress_diag.authoring.describe import CauseEntry, QuestionEntry, listing
@@ -27,7 +31,10 @@ from legpress_diag.intake.session import (
 from legpress_diag.knowledge.problems import Diagnostic, Severity, SourceSpan
 from legpress_diag.knowledge.rulebase import RuleBase
 
-from .conftest import MINI_RULES
+from .conftest import MINI_RULES, REPO
+
+CLI = REPO / "src" / "legpress_diag" / "cli"
+MAX_BODY_LINES = 40
 
 CASES = """\
 cases:
@@ -50,6 +57,52 @@ def old_and_new(tmp_path: Path) -> tuple[RuleBase, RuleBase]:
         "  - {id: r1, if: a, then: c1, cf: 0.8}\n  - {id: r2, if: b, then: c2, cf: 0.6}\n",
     )
     return old, new
+
+
+def _body_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """From the first statement after the docstring to the end of the last one."""
+    body = function.body
+    if (
+        len(body) > 1
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        body = body[1:]
+    return (body[-1].end_lineno or body[-1].lineno) - body[0].lineno + 1
+
+
+def _functions() -> dict[tuple[str, str], int]:
+    """Every function and method in cli/*.py, nested ones too: (file, name) -> body lines."""
+    found = {}
+    for path in sorted(CLI.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found[(path.name, node.name)] = _body_lines(node)
+    return found
+
+
+def test_no_cli_function_has_a_body_over_40_lines() -> None:
+    long = {f"{file}:{name}": n for (file, name), n in _functions().items() if n > MAX_BODY_LINES}
+    assert not long, f"parse, call one core function, print: {long}"
+
+
+def _registered(app: typer.Typer) -> list[Any]:
+    callbacks = [info.callback for info in app.registered_commands]
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        callbacks += _registered(group.typer_instance)
+    return callbacks
+
+
+def test_every_registered_command_is_among_the_functions_measured() -> None:
+    from legpress_diag.cli.app import app
+
+    measured = _functions()
+    commands = _registered(app)
+    assert len(commands) >= 9  # ask, diagnose, serve and the rules subcommands
+    for command in commands:
+        assert (Path(inspect.getfile(command)).name, command.__name__) in measured
 
 
 def test_run_impact_lists_the_changed_cases_and_records(
