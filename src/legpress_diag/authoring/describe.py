@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass
+
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import RuleBase
 
@@ -85,3 +88,63 @@ def show_lines(rb: RuleBase) -> list[str]:
         for entry in rb.faq.values():
             lines += [f"  {entry.question}", f"    {entry.answer}"]
     return lines
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    id: str
+    type: str
+    text: str
+    choices: tuple[str, ...]
+    min: float | None
+    max: float | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class FlagEntry:
+    id: str
+    level: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CauseEntry:
+    id: str
+    title: str
+    fixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlternativeEntry:
+    id: str
+    title: str
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `rules show -f json` lists: the questions, safety flags, causes and
+    alternatives, with the rule base's name, version and hash."""
+
+    rulebase: dict[str, str]
+    questions: tuple[QuestionEntry, ...]
+    safety_flags: tuple[FlagEntry, ...]
+    causes: tuple[CauseEntry, ...]
+    alternatives: tuple[AlternativeEntry, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+def listing(rb: RuleBase) -> Listing:
+    return Listing(
+        rb.identity,
+        tuple(
+            QuestionEntry(q.id, q.type.value, q.text, q.choice_values, q.minimum, q.maximum, q.unit)
+            for q in rb.questions.values()
+        ),
+        tuple(FlagEntry(f.id, f.level.value, f.title) for f in rb.safety_flags.values()),
+        tuple(CauseEntry(c.id, c.title, tuple(c.fixes)) for c in rb.causes.values()),
+        tuple(AlternativeEntry(a.id, a.title, tuple(a.needs)) for a in rb.alternatives.values()),
+    )

@@ -15,8 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..knowledge.conditions.ast import And, Condition, Not, Or, render
+from ..knowledge.problems import LegpressError, did_you_mean
 from ..knowledge.rulebase import Rule, RuleBase
 from ..knowledge.strata import upstream
+from .exhaustive import walk_all
+
+FORMATS = ("mermaid", "dot")
+
+
+class UnknownCause(LegpressError):
+    """``--cause`` names no cause of the rule base."""
 
 
 @dataclass
@@ -178,3 +186,16 @@ def dot(graph: Graph) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def draw(rb: RuleBase, fmt: str = "mermaid", cause: str | None = None) -> str:
+    """The rule network in ``fmt`` (one of FORMATS), or only what leads to ``cause``;
+    causes that no answers can report are marked. Raises UnknownCause, with a
+    suggestion, for a cause the rule base does not have."""
+    if cause is not None and cause not in rb.causes:
+        hint = did_you_mean(cause, rb.causes)
+        raise UnknownCause(f"no cause '{cause}'" + (f" ({hint})" if hint else ""))
+    threshold = rb.settings.report_threshold
+    unreachable = {w.cause for w in walk_all(rb) if w.complete and w.max_certainty < threshold}
+    graph = build_graph(rb, cause, unreachable)
+    return mermaid(graph) if fmt == "mermaid" else dot(graph)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..api import diagnose
+from ..intake.records import read_records
+from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
+from ..knowledge.sources import display_path
 from ..reasoning.result import DiagnosisOut
+from .cases import case_files, load_cases
+from .testing import default_case_dir
 
 
 @dataclass(frozen=True)
@@ -77,3 +82,104 @@ def impact(
         changes = compare_results(diagnose(record, old), diagnose(record, new), min_move)
         if changes:
             yield Change(label, changes)
+
+
+Labelled = list[tuple[str, dict[str, Any]]]  # (label, record) for each diagnosis compared
+
+
+class RecordsError(LegpressError):
+    """The --records file cannot be read."""
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """Case files compared: the bundled ones (``path`` None), or a file or folder."""
+
+    path: Path | None
+    cases: int
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    """What ``run_impact`` compared, and every diagnosis the edit changes."""
+
+    sources: tuple[CaseSource, ...]
+    records: int | None  # records compared; None without a records file
+    changes: tuple[Change, ...]
+    compared: int  # cases and records, each diagnosed with both rule bases
+    old_hash: str
+    new_hash: str
+
+
+def run_impact(
+    old: RuleBase,
+    new: RuleBase,
+    *,
+    rule_paths: Sequence[Path] = (),
+    cases: Sequence[Path] = (),
+    records: Path | None = None,
+    bundled: bool = True,
+    min_move: float = 0.05,
+) -> ImpactReport:
+    """Diagnose every case (bundled unless not ``bundled``, those beside ``rule_paths``,
+    and ``cases``) and every record in ``records`` with both rule bases.
+
+    Raises RuleBaseError for a malformed case file, RecordsError for unreadable records.
+    """
+    wanted: list[Path | None] = [None] if bundled else []
+    wanted += [*cases_beside(rule_paths), *cases]
+    inputs, counts = _case_inputs(wanted)
+    sources = tuple(CaseSource(path, n) for path, n in counts.items())
+    read = _record_inputs(records) if records is not None else None
+    inputs += read or []
+    changes = tuple(impact(old, new, inputs, min_move))
+    count = None if read is None else len(read)
+    return ImpactReport(sources, count, changes, len(inputs), old.content_hash, new.content_hash)
+
+
+def _case_inputs(wanted: list[Path | None]) -> tuple[Labelled, dict[Path | None, int]]:
+    inputs: Labelled = []
+    counts: dict[Path | None, int] = {}
+    for where in wanted:
+        for path in case_files([where or default_case_dir()]):
+            found = load_cases(path)
+            suffix = "" if where is None else f" ({display_path(path)})"
+            inputs += [(f"case '{c.name}'{suffix}", {"answers": c.answers}) for c in found]
+            counts[where] = counts.get(where, 0) + len(found)
+    return inputs, counts
+
+
+def _record_inputs(records: Path) -> Labelled:
+    inputs: Labelled = []
+    try:
+        with records.open("rb") as stream:
+            for raw in read_records(stream):
+                record = raw.parsed().data
+                if isinstance(record, dict):
+                    inputs.append((f"record {record.get('id', raw.position)}", record))
+    except OSError as exc:
+        raise RecordsError(f"{records}: cannot read: {exc.strerror}") from None
+    return inputs
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def impact_lines(report: ImpactReport) -> Iterator[str]:
+    """The report as `rules impact` prints it: what was compared, each change, a total."""
+    compared = [
+        _plural(s.cases, "bundled case")
+        if s.path is None
+        else f"{_plural(s.cases, 'case')} from {display_path(s.path)}"
+        for s in report.sources
+    ]
+    compared += [_plural(report.records, "record")] if report.records is not None else []
+    yield "compared: " + (", ".join(compared) or "nothing (no cases found)")
+    for change in report.changes:
+        yield f"{change.label}:"
+        yield from (f"    {what}" for what in change.what)
+    yield (
+        f"{len(report.changes)} of {report.compared} diagnoses changed "
+        f"({report.old_hash} → {report.new_hash})"
+    )

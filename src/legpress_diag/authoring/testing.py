@@ -4,6 +4,7 @@ causes and questions."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +55,9 @@ class Coverage:
             "safety_flags": [f for f in rb.safety_flags if f not in self.flags],
         }
 
-    def ratios(self, rb: RuleBase) -> dict[str, tuple[int, int]]:
+    def rows(self, rb: RuleBase) -> tuple[CoverageRow, ...]:
+        """For rules, causes, questions and safety flags: how many cases exercise, of how
+        many, and which none does."""
         missing = self.missing(rb)
         totals = {
             "rules": len(rb.rules),
@@ -62,10 +65,25 @@ class Coverage:
             "questions": len(rb.questions),
             "safety_flags": len(rb.safety_flags),
         }
-        return {k: (totals[k] - len(missing[k]), totals[k]) for k in totals}
+        return tuple(
+            CoverageRow(kind, total - len(missing[kind]), total, tuple(missing[kind]))
+            for kind, total in totals.items()
+        )
 
 
-@dataclass
+@dataclass(frozen=True)
+class CoverageRow:
+    kind: str  # rules, causes, questions or safety_flags
+    covered: int
+    total: int
+    missing: tuple[str, ...]  # the ids no case exercises
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.total if self.total else 100.0
+
+
+@dataclass(frozen=True)
 class TestRun:
     outcomes: list[CaseOutcome]
     coverage: Coverage
@@ -76,6 +94,10 @@ class TestRun:
     @property
     def failed(self) -> list[CaseOutcome]:
         return [o for o in self.outcomes if o.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.file_problems)
 
 
 def default_case_dir() -> Path:
@@ -110,6 +132,27 @@ def run_cases(rb: RuleBase, paths: list[Path]) -> TestRun:
             outcomes.append(outcome)
             _cover(rb, case, result, coverage)
     return TestRun(outcomes, coverage, time.perf_counter() - started, file_problems)
+
+
+def run_lines(run: TestRun, coverage: tuple[CoverageRow, ...] = ()) -> Iterator[str]:
+    """The run as `rules test` prints it: each broken file and failed case, a summary,
+    then the ``coverage`` rows."""
+    for problem in run.file_problems:
+        yield f"ERROR {problem.format()}"
+    for outcome in run.failed:
+        yield f"FAILED {outcome.case.span}: {outcome.case.name}"
+        for line in [*outcome.details, *outcome.problems, *outcome.causes]:
+            yield f"    {line}"
+    passed = len(run.outcomes) - len(run.failed)
+    broken = len(run.file_problems)
+    yield (
+        f"{passed} passed, {len(run.failed)} failed"
+        + (f", {broken} problem{'s' * (broken != 1)} in case files" if broken else "")
+        + f" in {run.seconds:.2f}s"
+    )
+    for row in coverage:
+        line = f"coverage: {row.kind} {row.covered}/{row.total} ({row.percent:.0f}%)"
+        yield line + (" - not exercised: " + ", ".join(row.missing) if row.missing else "")
 
 
 def _line(d: Diagnostic) -> str:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,7 +25,8 @@ from .output import (
 
 if TYPE_CHECKING:
     from ..intake.questionnaire import SessionState
-    from ..knowledge.rulebase import RuleBase
+    from ..intake.session import Reaction
+    from ..knowledge.rulebase import Question, RuleBase
     from ..presentation.ui.questionnaire_view import QuestionnaireView
 
 HELP = """Answer questions about your leg press and get likely causes, fixes and alternatives.
@@ -45,10 +44,6 @@ Examples:
   legpress-diag ask --answers me.json          (resume: asks only what is missing)
 """
 
-
-# A saved session is a few kilobytes; the bound keeps `--answers /dev/zero` (or any
-# endless or huge input) from running until it is killed.
-MAX_ANSWERS_BYTES = 1024 * 1024
 FALLBACK_STEM = "legpress-diag-answers"
 
 
@@ -64,48 +59,17 @@ def _read_line() -> str:
 
 
 def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
-    from ..intake.questionnaire import SessionState
-    from ..intake.records import check_record, read_records
-    from ..reasoning.answers import normalize_answers
+    from ..intake.session import ResumeError, resume
 
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_ANSWERS_BYTES + 1)
-    except OSError as exc:
-        fail(f"{path}: cannot read: {exc.strerror}")
-    if len(data) > MAX_ANSWERS_BYTES:
-        fail(
-            f"{path}: more than {MAX_ANSWERS_BYTES:,} bytes; --answers takes one saved "
-            "record (a file written by --save)"
-        )
-    raw = next(iter(read_records(io.BytesIO(data))), None)
-    if raw is None:
-        fail(f"{path}: holds no answer record")
-    checked = check_record(raw)
-    for problem in checked.errors:
-        fail(f"{path}: {problem.message}")
-    answers, errors, warnings = normalize_answers(rb, checked.answers)
-    for problem in [*errors, *warnings]:
-        # Value errors start with their key; an unknown key is named here, as diagnose does.
-        named = problem.message.startswith(f"{problem.key}:")
-        view.invalid(
-            f"{path}: {'' if named else f'{problem.key}: '}{problem.message}"
-            + (f" (expected {problem.expected})" if problem.expected else "")
-        )
-    if errors:
+        resumed = resume(rb, path)
+    except ResumeError as exc:
+        fail(str(exc))
+    for problem in resumed.problems:
+        view.invalid(problem)
+    if resumed.asked_again:
         view.note("Those questions will be asked again.")
-    state = SessionState()
-    bad = {p.key for p in errors}
-    for key, _value in checked.answers.items():
-        if key in rb.questions and key not in bad:
-            state = state.answer(key, answers.get(key))
-    return SessionState(state.answers, state.skipped, state.history, frozenset(state.history))
-
-
-def _session_record(rb: RuleBase, state: SessionState, record_id: str) -> dict[str, Any]:
-    from ..intake.questionnaire import session_record
-
-    return session_record(rb, state, record_id)
+    return resumed.state
 
 
 def _keep(
@@ -141,16 +105,18 @@ def _tell(view: QuestionnaireView, message: str, *, invalid: bool = False) -> No
 
 
 def _stop(
-    view: QuestionnaireView,
-    save: Path | None,
-    record: dict[str, Any],
-    lead: str,
-    code: int,
-    *,
-    fallback: bool = False,
+    view: QuestionnaireView, save: Path | None, record: dict[str, Any], ending: BaseException
 ) -> typer.Exit:
     """Save what was answered and say where; the caller raises the returned Exit."""
-    where, problem = _keep(save, record, fallback=fallback and bool(record["answers"]))
+    from .main import interrupted_status
+
+    if isinstance(ending, KeyboardInterrupt):  # Ctrl-C, or SIGTERM / SIGHUP (see cli.main)
+        lead, code, fallback = "\nInterrupted.", interrupted_status(), bool(record["answers"])
+    elif isinstance(ending, EOFError):
+        lead, code, fallback = "\nInput ended before the questions did.", exitcodes.FINDINGS, False
+    else:
+        lead, code, fallback = "Stopped.", exitcodes.OK, False
+    where, problem = _keep(save, record, fallback=fallback)
     if problem:
         _tell(view, problem, invalid=True)
     if where is not None:
@@ -168,65 +134,43 @@ def _stop(
 def _run(
     rb: RuleBase, view: QuestionnaireView, state: SessionState, holder: list[SessionState]
 ) -> SessionState:
-    from ..intake.questionnaire import Ask, next_step, prompts_left, record_answer, why_asked
-    from ..intake.replies import parse_reply
+    from ..intake.session import Turn, next_turn
 
-    pending: str | None = None  # after 'back', ask the undone question again
+    again: str | None = None  # after 'back', ask the undone question again
     while True:
         holder[0] = state
-        step = next_step(rb, state)
-        if pending is not None and pending in rb.questions:
-            step = Ask(rb.questions[pending], 0)
-        pending = None
-        if not isinstance(step, Ask):
-            view.stopped(step)
+        turn = next_turn(rb, state, again)
+        if not isinstance(turn, Turn):
+            view.stopped(turn)
             return state
-        question = step.question
-        # Numbered by this session's questions: answers brought by --answers are not.
-        asked_here = _asked_here(state)
-        view.question(replace(step, number=asked_here + 1), asked_here + prompts_left(rb, state))
-        while True:
-            view.prompt()
-            reply = parse_reply(question, _read_line())
-            if reply.kind == "invalid":
-                view.invalid(reply.message)
-                continue
-            if reply.kind == "command":
-                if reply.value == "why":
-                    view.lines("Why I ask this:", why_asked(rb, question.id))
-                    continue
-                if reply.value == "help":
-                    view.lines("How to answer:", _help_lines(question, rb))
-                    continue
-                if reply.value == "quit":
-                    raise _Quit
-                state, undone = _undo(state)
-                if undone is None:
-                    view.note("Nothing to undo yet.")
-                    continue
-                pending = undone
-                break
-            if reply.kind == "skip" and _on_screen(rb, question.id):
-                view.note(_UNSURE_NOTE)
-            state = record_answer(
-                rb, state, question.id, reply.value if reply.kind == "answer" else None
-            )
-            break
+        view.question(turn.step, turn.about)
+        reaction = _reply(rb, view, state, turn.step.question)
+        state, again = reaction.state, reaction.again
 
 
-def _asked_here(state: SessionState) -> int:
-    """How many questions this session has settled (pre-filled answers not counted)."""
-    return sum(1 for q in state.history if q not in state.prefilled)
+def _reply(
+    rb: RuleBase, view: QuestionnaireView, state: SessionState, question: Question
+) -> Reaction:
+    """Prompt until a reply answers the question or undoes the last answer."""
+    from ..intake.session import react
 
-
-def _undo(state: SessionState) -> tuple[SessionState, str | None]:
-    """Undo the last answer; once this session's are all undone, 'back' reaches the
-    pre-filled ones too, latest first (each is then asked like any other)."""
-    undone_state, undone = state.undo()
-    if undone is None and state.prefilled:
-        last = next(q for q in reversed(state.history) if q in state.prefilled)
-        undone_state, undone = replace(state, prefilled=state.prefilled - {last}).undo()
-    return undone_state, undone
+    while True:
+        view.prompt()
+        reaction = react(rb, state, question, _read_line())
+        if reaction.kind == "quit":
+            raise _Quit
+        if reaction.kind == "invalid":
+            view.invalid(reaction.message)
+        elif reaction.kind == "why":
+            view.lines("Why I ask this:", list(reaction.lines))
+        elif reaction.kind == "help":
+            view.lines("How to answer:", _help_lines(question, rb))
+        elif reaction.kind == "nothing_to_undo":
+            view.note("Nothing to undo yet.")
+        elif reaction.unsure_on_screen:
+            view.note(_UNSURE_NOTE)
+        if reaction.moves_on:
+            return reaction
 
 
 _UNSURE_NOTE = (
@@ -235,18 +179,13 @@ _UNSURE_NOTE = (
 )
 
 
-def _on_screen(rb: RuleBase, question_id: str) -> bool:
-    from ..intake.questionnaire import SCREEN_PREFIX
-
-    return question_id.startswith(SCREEN_PREFIX) or question_id in rb.safety_questions()
-
-
-def _help_lines(question: Any, rb: RuleBase) -> list[str]:
+def _help_lines(question: Question, rb: RuleBase) -> list[str]:
+    from ..intake.questionnaire import on_screen
     from ..presentation.ui.questionnaire_view import answer_hint
 
     unsure = (
         "Not sure? Type ?: on the safety screen that counts as 'not sure', never as 'no'."
-        if _on_screen(rb, question.id)
+        if on_screen(rb, question.id)
         else "Not sure? Type ? (or skip): the question counts as unknown, which is fine."
     )
     return [
@@ -278,12 +217,22 @@ def _after_result(view: QuestionnaireView, result: DiagnosisOut) -> None:
             view.invalid(reply.message + "; 'how --detail N' shows the rules and numbers")
 
 
-def _write_report(path: Path, result: DiagnosisOut, rb: RuleBase) -> None:
+def _write_report(
+    view: QuestionnaireView, path: Path | None, result: DiagnosisOut, rb: RuleBase
+) -> str | None:
+    """Write the report, if one is asked for; what went wrong when it cannot be."""
     from ..presentation.writers import report_writer
 
-    text = report_writer(path).report(result, rb)  # the suffix was checked at the start
-    with atomic_output(path) as out:
-        out.write(text)
+    if path is None:
+        return None
+    try:
+        text = report_writer(path).report(result, rb)  # the suffix was checked at the start
+        with atomic_output(path) as out:
+            out.write(text)
+        view.note(f"Report written to {path}.")
+    except (OutputError, OSError) as exc:
+        return str(exc)
+    return None
 
 
 def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
@@ -322,35 +271,43 @@ def _finish(
     report_problem: str | None = None
     shown_problem: str | None = None
     try:
-        try:
-            view.result(result)
-        except OSError as exc:  # stdout on a full disk: the answers still get saved
-            if not is_environment_error(exc):
-                raise
-            silence_stdout()
-            shown_problem = f"cannot show the result on standard output: {exc.strerror}"
-        if report is not None:
-            try:
-                _write_report(report, result, rb)
-                view.note(f"Report written to {report}.")
-            except (OutputError, OSError) as exc:
-                report_problem = str(exc)
+        shown_problem = _show_result(view, result)
+        report_problem = _write_report(view, report, result, rb)
     finally:
         unseen = report_problem is not None or shown_problem is not None
         where, problem = _keep(save, record, fallback=unseen)
     for message in (shown_problem, report_problem, problem):
         if message:
             _tell(view, message, invalid=True)
+    _say_where(view, where, save, report if report_problem else None)
+    return (shown_problem or report_problem or problem) is None, result
+
+
+def _show_result(view: QuestionnaireView, result: DiagnosisOut) -> str | None:
+    """Show the result; what went wrong when standard output cannot take it."""
+    try:
+        view.result(result)
+    except OSError as exc:  # stdout on a full disk: the answers still get saved
+        if not is_environment_error(exc):
+            raise
+        silence_stdout()
+        return f"cannot show the result on standard output: {exc.strerror}"
+    return None
+
+
+def _say_where(
+    view: QuestionnaireView, where: Path | None, save: Path | None, report_again: Path | None
+) -> None:
+    """Where the answers went and how to replay them (with the report still to write)."""
     if where is not None and where != save:
         _tell(
             view,
             f"Your answers were saved to {where} instead; replay with: "
             f"legpress-diag ask --answers {where}"
-            + (f" --report {report}" if report_problem and report else ""),
+            + (f" --report {report_again}" if report_again else ""),
         )
     elif where is not None:
         _tell(view, f"Answers saved to {where}; replay with: legpress-diag diagnose {where}")
-    return (shown_problem or report_problem or problem) is None, result
 
 
 def ask(
@@ -374,7 +331,7 @@ def ask(
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
 ) -> None:
-    from ..intake.questionnaire import SessionState, screen_prompts_left
+    from ..intake.questionnaire import SessionState, screen_prompts_left, session_record
     from ..presentation.ui.console import make_console
     from ..presentation.ui.questionnaire_view import QuestionnaireView
     from .main import interrupted_status
@@ -383,23 +340,14 @@ def ask(
     rb = load_rules(rules, no_default_rules)
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
-    holder = [state]
+    holder = [state]  # the latest state, for what an interruption saves
     try:
         view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))
         state = _run(rb, view, state, holder)
-    except _Quit:
-        record = _session_record(rb, holder[0], record_id)
-        raise _stop(view, save, record, "Stopped.", exitcodes.OK) from None
-    except EOFError:
-        record = _session_record(rb, holder[0], record_id)
-        lead = "\nInput ended before the questions did."
-        raise _stop(view, save, record, lead, exitcodes.FINDINGS) from None
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (see cli.main)
-        record = _session_record(rb, holder[0], record_id)
-        code = interrupted_status()
-        raise _stop(view, save, record, "\nInterrupted.", code, fallback=True) from None
-    record = _session_record(rb, state, record_id)
-    written, result = _finish(view, rb, record, save, report)
+    except (_Quit, EOFError, KeyboardInterrupt) as ending:
+        record = session_record(rb, holder[0], record_id)
+        raise _stop(view, save, record, ending) from None
+    written, result = _finish(view, rb, session_record(rb, state, record_id), save, report)
     if not written:
         raise typer.Exit(exitcodes.FINDINGS)
     try:

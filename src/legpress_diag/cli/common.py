@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -38,6 +40,23 @@ def fail(message: str, code: int = exitcodes.CANNOT_RUN) -> NoReturn:
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         typer.echo(diagnostic.format(), err=True)
+
+
+def echo_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
+
+@contextlib.contextmanager
+def rule_problems_exit() -> Iterator[None]:
+    """A RuleBaseError inside: print every problem with its position, and exit 2."""
+    from ..knowledge.problems import RuleBaseError
+
+    try:
+        yield
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
 
 
 def load_rules(rules: list[Path] | None, no_default_rules: bool) -> RuleBase:

@@ -154,16 +154,7 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
     read-only) raises OutputError naming the output.
     """
     if path is None:
-        try:
-            yield sys.stdout
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            if not is_environment_error(exc):
-                raise
-            silence_stdout()  # or the interpreter's final flush fails a second time
-            raise _write_error("standard output", exc) from None
+        yield from _stdout()
         return
     real = Path(os.path.realpath(path))
     try:
@@ -172,7 +163,25 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode):
         yield from _in_place(path, real)
-        return
+    else:
+        yield from _replaced(path, real, info)
+
+
+def _stdout() -> Iterator[IO[str]]:
+    try:
+        yield sys.stdout
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if not is_environment_error(exc):
+            raise
+        silence_stdout()  # or the interpreter's final flush fails a second time
+        raise _write_error("standard output", exc) from None
+
+
+def _replaced(path: Path, real: Path, info: os.stat_result | None) -> Iterator[IO[str]]:
+    """A regular file, new or replaced whole through a temp file beside it."""
     remove_stale_temps(real)
     temp = _temp_name(real)
     try:
@@ -224,34 +233,41 @@ def save_fallback(text: str, stem: str, suffix: str) -> Path:
     import tempfile
     import time
 
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    name = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     last: OSError | None = None
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
     for folder in (Path(state) / "legpress-diag", Path(tempfile.gettempdir())):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            saved = _save_new(folder, name, suffix, text)
         except OSError as exc:
             last = exc
             continue
-        for n in range(100):
-            candidate = folder / f"{stem}-{stamp}{f'-{n}' if n else ''}{suffix}"
-            try:
-                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                last = exc
-                break
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-            except OSError as exc:
-                last = exc
-                with contextlib.suppress(OSError):
-                    os.unlink(candidate)
-                break
-            return candidate
+        if saved is not None:
+            return saved
     raise last or OSError(errno.EEXIST, "no free file name")
+
+
+def _save_new(folder: Path, name: str, suffix: str, text: str) -> Path | None:
+    """Write ``text`` to a new file NAME[-N]SUFFIX in ``folder`` (made if missing).
+
+    Returns None when the first hundred names are taken; raises OSError when the
+    folder cannot be made or written in (a file begun is removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(100):
+        candidate = folder / f"{name}{f'-{n}' if n else ''}{suffix}"
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(candidate)
+            raise
+        return candidate
+    return None
 
 
 def silence_stdout() -> None:

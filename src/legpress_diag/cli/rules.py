@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .. import exitcodes
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, print_diagnostics
+from .common import (
+    NoDefaultRulesOption,
+    RulesOption,
+    echo_lines,
+    fail,
+    load_rules,
+    rule_problems_exit,
+)
 from .output import OutputError, atomic_output, check_output
 
 app = typer.Typer(
@@ -79,31 +85,18 @@ def lint_command(
       legpress-diag rules lint -f json my-rules.yaml > findings.json
     """
     from ..authoring.lint import lint
-    from ..authoring.lint import output as lint_output
-    from ..knowledge.problems import RuleBaseError, Severity
+    from ..authoring.lint.output import FORMATS, report_lines
 
-    if fmt not in lint_output.FORMATS:
-        fail(f"unknown format '{fmt}' (choose from {', '.join(lint_output.FORMATS)})")
-    try:
+    if fmt not in FORMATS:
+        fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    with rule_problems_exit():
         report = lint(
             paths or (),
             rules=rules or (),
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
         )
-    except RuleBaseError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise typer.Exit(exitcodes.CANNOT_RUN) from None
-    if not notes and fmt != "json":
-        report.diagnostics = [d for d in report.diagnostics if d.severity is not Severity.INFO]
-    if fmt == "json":
-        typer.echo(lint_output.json_text(report))
-    else:
-        lines = (
-            lint_output.github_lines(report) if fmt == "github" else lint_output.text_lines(report)
-        )
-        for line in lines:
-            typer.echo(line)
+    echo_lines(report_lines(report, fmt, notes))
     if report.failed(strict):
         raise typer.Exit(exitcodes.FINDINGS)
 
@@ -140,7 +133,7 @@ def test_command(
 
       legpress-diag rules test my-cases.yaml --rules my-rules.yaml --coverage
     """
-    from ..authoring.testing import default_case_dir, run_cases
+    from ..authoring.testing import default_case_dir, run_cases, run_lines
 
     rb = load_rules(rules, no_default_rules)
     targets = list(paths) if paths else [default_case_dir()]
@@ -148,28 +141,8 @@ def test_command(
         if not target.exists():
             fail(f"{target}: no such file or directory")
     run = run_cases(rb, targets)
-    for problem in run.file_problems:
-        typer.echo(f"ERROR {problem.format()}")
-    for outcome in run.failed:
-        typer.echo(f"FAILED {outcome.case.span}: {outcome.case.name}")
-        for line in [*outcome.details, *outcome.problems, *outcome.causes]:
-            typer.echo(f"    {line}")
-    passed = len(run.outcomes) - len(run.failed)
-    broken = len(run.file_problems)
-    typer.echo(
-        f"{passed} passed, {len(run.failed)} failed"
-        + (f", {broken} problem{'s' * (broken != 1)} in case files" if broken else "")
-        + f" in {run.seconds:.2f}s"
-    )
-    if coverage:
-        missing = run.coverage.missing(rb)
-        for kind, (covered, total) in run.coverage.ratios(rb).items():
-            percent = 100.0 * covered / total if total else 100.0
-            line = f"coverage: {kind} {covered}/{total} ({percent:.0f}%)"
-            if missing[kind]:
-                line += " - not exercised: " + ", ".join(missing[kind])
-            typer.echo(line)
-    if run.failed or run.file_problems:
+    echo_lines(run_lines(run, run.coverage.rows(rb) if coverage else ()))
+    if not run.ok:
         raise typer.Exit(exitcodes.FINDINGS)
 
 
@@ -213,61 +186,27 @@ def impact_command(
 
       legpress-diag rules impact --rules new.yaml --against old.yaml --records clients.jsonl
     """
-    from ..authoring.cases import case_files, load_cases
-    from ..authoring.impact import cases_beside, impact
-    from ..authoring.testing import default_case_dir
-    from ..intake.records import read_records
-    from ..knowledge.problems import RuleBaseError
-    from ..knowledge.sources import display_path
+    from ..authoring.impact import RecordsError, impact_lines, run_impact
 
     new = load_rules(rules, no_default_rules)
     if no_default_rules and not against:
         fail("with --no-default-rules, give the old rules with --against")
     old = load_rules(against, no_default_rules)
-    sources = [] if no_default_rules else [("bundled", default_case_dir())]
-    sources += [(str(path), path) for path in cases_beside(rules or [])]
-    sources += [(str(path), path) for path in cases or []]
-    inputs: list[tuple[str, dict[str, Any]]] = []
-    counts: dict[str, int] = {}
     try:
-        for origin, where in sources:
-            for path in case_files([where]):
-                found = load_cases(path)
-                suffix = "" if origin == "bundled" else f" ({display_path(path)})"
-                inputs += [(f"case '{c.name}'{suffix}", {"answers": c.answers}) for c in found]
-                counts[origin] = counts.get(origin, 0) + len(found)
-    except RuleBaseError as exc:
-        print_diagnostics(exc.diagnostics)
-        raise typer.Exit(exitcodes.CANNOT_RUN) from None
-    if records is not None:
-        try:
-            with records.open("rb") as stream:
-                for raw in read_records(stream):
-                    record = raw.parsed().data
-                    if isinstance(record, dict):
-                        label = record.get("id", raw.position)
-                        inputs.append((f"record {label}", record))
-        except OSError as exc:
-            fail(f"{records}: cannot read: {exc.strerror}")
-    record_count = len(inputs) - sum(counts.values())
-    compared = [
-        f"{n} bundled case{'s' * (n != 1)}"
-        if origin == "bundled"
-        else f"{n} case{'s' * (n != 1)} from {display_path(Path(origin))}"
-        for origin, n in counts.items()
-    ]
-    compared += [f"{record_count} record{'s' * (record_count != 1)}"] if records else []
-    typer.echo("compared: " + (", ".join(compared) or "nothing (no cases found)"))
-    changes = list(impact(old, new, inputs, min_move))
-    for change in changes:
-        typer.echo(f"{change.label}:")
-        for what in change.what:
-            typer.echo(f"    {what}")
-    typer.echo(
-        f"{len(changes)} of {len(inputs)} diagnoses changed "
-        f"({old.content_hash} → {new.content_hash})"
-    )
-    if changes and fail_on_change:
+        with rule_problems_exit():
+            report = run_impact(
+                old,
+                new,
+                rule_paths=rules or [],
+                cases=cases or [],
+                records=records,
+                bundled=not no_default_rules,
+                min_move=min_move,
+            )
+    except RecordsError as exc:
+        fail(str(exc))
+    echo_lines(impact_lines(report))
+    if report.changes and fail_on_change:
         raise typer.Exit(exitcodes.FINDINGS)
 
 
@@ -295,22 +234,17 @@ def draw_command(
 
       legpress-diag rules draw --rules my-rules.yaml -f dot -o rules.dot
     """
-    from ..authoring.draw import build_graph, dot, mermaid
-    from ..authoring.exhaustive import walk_all
+    from ..authoring.draw import FORMATS, UnknownCause, draw
 
-    if fmt not in ("mermaid", "dot"):
+    if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
     _check(output)
     rb = load_rules(rules, no_default_rules)
-    if cause is not None and cause not in rb.causes:
-        from ..knowledge.problems import did_you_mean
-
-        hint = did_you_mean(cause, rb.causes)
-        fail(f"no cause '{cause}'" + (f" ({hint})" if hint else ""))
-    threshold = rb.settings.report_threshold
-    unreachable = {w.cause for w in walk_all(rb) if w.complete and w.max_certainty < threshold}
-    graph = build_graph(rb, cause, unreachable)
-    _emit(mermaid(graph) if fmt == "mermaid" else dot(graph), output)
+    try:
+        drawing = draw(rb, fmt, cause)
+    except UnknownCause as exc:
+        fail(str(exc))
+    _emit(drawing, output)
 
 
 @app.command("schema")
@@ -357,8 +291,7 @@ def explain_command(
         lines = explain_lines(rb, target)
     except KeyError as exc:
         fail(str(exc.args[0]))
-    for line in lines:
-        typer.echo(line)
+    echo_lines(lines)
 
 
 @app.command("show")
@@ -374,39 +307,12 @@ def show_command(
       legpress-diag rules show
 
       legpress-diag rules show -f json --rules my-rules.yaml"""
-    from ..authoring.describe import show_lines
+    from ..authoring.describe import listing, show_lines
 
     rb = load_rules(rules, no_default_rules)
     if fmt == "json":
-        payload = {
-            "rulebase": rb.identity,
-            "questions": [
-                {
-                    "id": q.id,
-                    "type": q.type.value,
-                    "text": q.text,
-                    "choices": list(q.choice_values),
-                    "min": q.minimum,
-                    "max": q.maximum,
-                    "unit": q.unit,
-                }
-                for q in rb.questions.values()
-            ],
-            "safety_flags": [
-                {"id": f.id, "level": f.level.value, "title": f.title}
-                for f in rb.safety_flags.values()
-            ],
-            "causes": [
-                {"id": c.id, "title": c.title, "fixes": list(c.fixes)} for c in rb.causes.values()
-            ],
-            "alternatives": [
-                {"id": a.id, "title": a.title, "needs": list(a.needs)}
-                for a in rb.alternatives.values()
-            ],
-        }
-        typer.echo(json.dumps(payload, indent=2))
-        return
-    if fmt != "text":
+        typer.echo(listing(rb).to_json())
+    elif fmt == "text":
+        echo_lines(show_lines(rb))
+    else:
         fail(f"unknown format '{fmt}' (choose text or json)")
-    for line in show_lines(rb):
-        typer.echo(line)

@@ -116,6 +116,20 @@ class SessionState:
         answers = {k: v for k, v in self.answers.items() if k != last}
         return replace(self, answers=answers, skipped=self.skipped - {last}, history=history), last
 
+    def back(self) -> tuple[SessionState, str | None]:
+        """'back': undo the last answer; once this session's are all undone, the
+        pre-filled ones too, latest first (each is then asked like any other)."""
+        undone_state, undone = self.undo()
+        if undone is None and self.prefilled:
+            last = next(q for q in reversed(self.history) if q in self.prefilled)
+            undone_state, undone = replace(self, prefilled=self.prefilled - {last}).undo()
+        return undone_state, undone
+
+    @property
+    def asked_here(self) -> int:
+        """How many questions this session has settled (pre-filled answers not counted)."""
+        return sum(1 for q in self.history if q not in self.prefilled)
+
 
 @dataclass(frozen=True)
 class Ask:
@@ -131,6 +145,11 @@ class Stop:
 
 def _free_questions(rb: RuleBase, state: SessionState) -> frozenset[str]:
     return frozenset(rb.questions) - state.asked
+
+
+def on_screen(rb: RuleBase, question_id: str) -> bool:
+    """Whether a question is part of the safety screen, where "not sure" is never "no"."""
+    return question_id.startswith(SCREEN_PREFIX) or question_id in rb.safety_questions()
 
 
 def unsure_of(rb: RuleBase, state: SessionState) -> frozenset[str]:

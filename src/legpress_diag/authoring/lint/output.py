@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ...knowledge.problems import Severity, source_excerpt
 from . import LintReport
@@ -90,3 +91,15 @@ def json_text(report: LintReport) -> str:
         "exhaustive": {"seconds": round(report.exhaustive_seconds, 4), "causes": walks},
     }
     return json.dumps(payload, indent=2)
+
+
+def report_lines(report: LintReport, fmt: str, notes: bool = False) -> Iterator[str]:
+    """The report in ``fmt`` (one of FORMATS). JSON holds every finding; text and
+    github annotations leave notes (INFO) out, and out of the summary, unless ``notes``."""
+    if fmt == "json":
+        yield json_text(report)
+        return
+    if not notes:
+        shown = [d for d in report.diagnostics if d.severity is not Severity.INFO]
+        report = replace(report, diagnostics=shown)
+    yield from github_lines(report) if fmt == "github" else text_lines(report)

@@ -1,0 +1,155 @@
+"""A questionnaire session turn by turn, for a front end that asks one question at a
+time (``legpress-diag ask``): resuming from a saved record, what to ask now, and what
+a typed reply does. Pure, like the state machine it drives; the terminal is the
+caller's."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from ..knowledge.problems import LegpressError
+from ..knowledge.rulebase import Question, RuleBase
+from ..reasoning.answers import AnswerProblem, normalize_answers
+from .questionnaire import (
+    Ask,
+    SessionState,
+    Stop,
+    next_step,
+    on_screen,
+    prompts_left,
+    record_answer,
+    why_asked,
+)
+from .records import check_record, read_records
+from .replies import parse_reply
+
+# A saved session is a few kilobytes; the bound keeps `--answers /dev/zero` (or any
+# endless or huge input) from running until it is killed.
+MAX_SAVED_BYTES = 1024 * 1024
+
+
+class ResumeError(LegpressError):
+    """A saved session cannot be resumed: unreadable, too big, empty or malformed."""
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """A session pre-filled from a saved record."""
+
+    state: SessionState  # the answers taken, marked pre-filled
+    problems: tuple[str, ...]  # each rejected or unknown answer, naming the file and key
+    asked_again: bool  # answers were rejected: their questions will be asked again
+
+
+def resume(rb: RuleBase, path: Path) -> Resumed:
+    """The session a saved record (a file written by ``ask --save``) pre-fills.
+
+    Raises ResumeError when the file cannot be read or holds no usable record."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_SAVED_BYTES + 1)
+    except OSError as exc:
+        raise ResumeError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_SAVED_BYTES:
+        raise ResumeError(
+            f"{path}: more than {MAX_SAVED_BYTES:,} bytes; --answers takes one saved "
+            "record (a file written by --save)"
+        )
+    raw = next(iter(read_records(io.BytesIO(data))), None)
+    if raw is None:
+        raise ResumeError(f"{path}: holds no answer record")
+    checked = check_record(raw)
+    if checked.errors:
+        raise ResumeError(f"{path}: {checked.errors[0].message}")
+    answers, errors, warnings = normalize_answers(rb, checked.answers)
+    state = SessionState()
+    bad = {p.key for p in errors}
+    for key in checked.answers:
+        if key in rb.questions and key not in bad:
+            state = state.answer(key, answers.get(key))
+    problems = tuple(_problem(path, p) for p in [*errors, *warnings])
+    return Resumed(replace(state, prefilled=frozenset(state.history)), problems, bool(errors))
+
+
+def _problem(path: Path, problem: AnswerProblem) -> str:
+    # Value errors start with their key; an unknown key is named here, as diagnose does.
+    named = problem.message.startswith(f"{problem.key}:")
+    return f"{path}: {'' if named else f'{problem.key}: '}{problem.message}" + (
+        f" (expected {problem.expected})" if problem.expected else ""
+    )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The question to put now, numbered by this session's questions (answers brought
+    from a saved record are not counted), and about how many prompts there are in all."""
+
+    step: Ask
+    about: int
+
+
+def next_turn(rb: RuleBase, state: SessionState, again: str | None = None) -> Turn | Stop:
+    """What to ask now: the question ``again`` ('back' undid it), or the state
+    machine's next; or why the questionnaire is over."""
+    if again is not None and again in rb.questions:
+        step: Ask | Stop = Ask(rb.questions[again], 0)
+    else:
+        step = next_step(rb, state)
+    if isinstance(step, Stop):
+        return step
+    asked_here = state.asked_here
+    return Turn(replace(step, number=asked_here + 1), asked_here + prompts_left(rb, state))
+
+
+ReactionKind = Literal["answered", "undone", "invalid", "why", "help", "quit", "nothing_to_undo"]
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """What one reply to a question does.
+
+    "answered" (``state`` holds the answer) and "undone" (``state`` has forgotten the
+    last answer; ``again`` is its question, to be asked again) move on; the others
+    leave the question waiting: "invalid" (``message`` says what would do), "why"
+    (``lines`` say what the question tests), "help", "nothing_to_undo", "quit".
+    """
+
+    kind: ReactionKind
+    state: SessionState
+    message: str = ""
+    lines: tuple[str, ...] = ()
+    again: str | None = None
+    unsure_on_screen: bool = False  # "not sure" on the safety screen: never a "no"
+
+    @property
+    def moves_on(self) -> bool:
+        return self.kind in ("answered", "undone")
+
+
+def react(rb: RuleBase, state: SessionState, question: Question, text: str) -> Reaction:
+    """What the reply ``text`` to ``question`` does to the session."""
+    reply = parse_reply(question, text)
+    if reply.kind == "invalid":
+        return Reaction("invalid", state, message=reply.message)
+    if reply.kind == "command":
+        return _command(rb, state, question, reply.value)
+    value = reply.value if reply.kind == "answer" else None
+    skipped_on_screen = reply.kind == "skip" and on_screen(rb, question.id)
+    answered = record_answer(rb, state, question.id, value)
+    return Reaction("answered", answered, unsure_on_screen=skipped_on_screen)
+
+
+def _command(rb: RuleBase, state: SessionState, question: Question, command: str) -> Reaction:
+    if command == "why":
+        return Reaction("why", state, lines=tuple(why_asked(rb, question.id)))
+    if command == "help":
+        return Reaction("help", state)
+    if command == "quit":
+        return Reaction("quit", state)
+    undone_state, undone = state.back()
+    if undone is None:
+        return Reaction("nothing_to_undo", state)
+    return Reaction("undone", undone_state, again=undone)
