@@ -32,7 +32,7 @@ EXPLAIN_ONLY = {
     "cause": {"explanation", "reasoning"},
     "fix": {"how"},
     "plan": {"title", "how"},
-    "alternative": {"how", "variations", "needs", "avoid_if"},
+    "alternative": {"how", "variations", "needs"},
 }
 
 

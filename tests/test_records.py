@@ -100,3 +100,13 @@ def test_an_unreadable_input_is_a_user_error_in_every_command(
     assert exit_info.value.code == 2  # not 3: the input is at fault, not the program
     err = capsys.readouterr().err
     assert "larger than 10 bytes; use JSON Lines" in err and "internal error" not in err
+
+
+def test_null_answers_and_missing_answers_are_told_apart() -> None:
+    from legpress_diag.api import diagnose
+
+    null = diagnose({"answers": None})
+    missing = diagnose({"id": 3})
+    assert null["errors"][0]["message"] == "'answers' is null"
+    assert missing["errors"][0]["message"] == "missing 'answers'"
+    assert null["status"] == missing["status"] == "error"

@@ -246,6 +246,18 @@ def test_the_vignette_set_is_large_enough_and_balanced() -> None:
 # --- No format carries exercise advice for a referral.
 
 ADVICE = [fix.title for fix in RB.fixes.values()] + [a.title for a in RB.alternatives.values()]
+# Advice in running text: how to do each fix, each alternative, and the sentences of
+# the causes' explanations (which say what helps as well as why it hurts).
+ADVICE_TEXT = sorted(
+    {" ".join(text.split())[:60] for text in [f.how for f in RB.fixes.values()]}
+    | {" ".join(a.how.split())[:60] for a in RB.alternatives.values()}
+    | {
+        sentence.strip()[:60]
+        for cause in RB.causes.values()
+        for sentence in " ".join(cause.explanation.split()).split(". ")
+        if len(sentence.strip()) >= 30
+    }
+)
 FORM_ANSWERS = {
     "butt_lifts_off_seat": "yes",
     "pelvis_tucks_under": "yes",
@@ -300,6 +312,9 @@ def test_no_format_holds_a_fix_or_an_alternative_when_a_flag_is_raised(
     for name, text in every_format(result).items():
         for title in ADVICE:
             assert title not in text, (name, title)
+        flat = " ".join(text.split())
+        for advice in ADVICE_TEXT:
+            assert advice not in flat, (name, advice)
 
 
 # --- Safety text is whole at any width, on a terminal or not.
@@ -352,3 +367,15 @@ def test_a_batch_flags_the_incomplete_screen_instead_of_repeating_its_warning() 
     assert partial.screen_incomplete and not complete.screen_incomplete
     assert [w["key"] for w in partial.warnings] == ["mystery"]  # the others stay
     assert INCOMPLETE_WARNING in [w["key"] for w in partial.payload["warnings"]]
+
+
+def test_a_referral_beside_an_invalid_answer_still_warns_of_the_unanswered_screen() -> None:
+    result = diagnose({"answers": {"fever_or_unwell": "unsure", "knee_angle_at_bottom": 500}}, RB)
+    assert result["status"] == "refer" and result["errors"][0]["key"] == "knee_angle_at_bottom"
+    warning = next(w for w in result["warnings"] if w["key"] == INCOMPLETE_WARNING)
+    assert "saddle_numbness" in warning["message"]
+    # An invalid safety answer is one not given: it is named as unanswered.
+    invalid = diagnose({"answers": screen_all_no(saddle_numbness="maybe")}, RB)
+    assert invalid["status"] == "error"
+    named = next(w for w in invalid["warnings"] if w["key"] == INCOMPLETE_WARNING)
+    assert named["message"].endswith("not answered: saddle_numbness")

@@ -185,10 +185,10 @@ def diagnose(
         bool,
         typer.Option(
             "--explain",
-            help="Add the rule-level reasoning to JSON, JSON Lines and CSV results: each "
-            "cause's rules, premises and arithmetic, the facts behind it and the long texts "
-            "(how to do each fix, the alternatives' details). Table, Markdown and HTML always "
-            "show it.",
+            help="Add the rule-level reasoning to JSON and JSON Lines results: each cause's "
+            "rules, premises and arithmetic, the facts behind it and the long texts (how to do "
+            "each fix, the alternatives' details). Table, Markdown and HTML always show it; "
+            "CSV does not change.",
         ),
     ] = False,
     threshold: Annotated[

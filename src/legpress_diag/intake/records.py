@@ -250,10 +250,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         )
     answers = data.get("answers")
     if answers is None:
+        message = "'answers' is null" if "answers" in data else "missing 'answers'"
         errors.append(
-            AnswerProblem(
-                "answers", "missing 'answers'", expected="an object of question id -> answer"
-            )
+            AnswerProblem("answers", message, expected="an object of question id -> answer")
         )
         answers = {}
     elif not isinstance(answers, dict):

@@ -61,13 +61,13 @@ def _alternatives(
             "id": alt.id,
             "title": alt.title,
             "why": alt.why,
+            "avoid_if": alt.avoid_if,  # a caution: never left out
             "for_causes": for_causes,
         }
         if explain:
             out["how"] = alt.how
             out["variations"] = list(alt.variations)
             out["needs"] = list(alt.needs)
-            out["avoid_if"] = alt.avoid_if
         result.append(out)
     return result
 
@@ -92,7 +92,10 @@ def _cause_out(
         "because": explained.because[cause.id],
     }
     if cause.id in explained.reasoning:
-        out["explanation"] = cause.explanation
+        if not information_only:
+            # A cause's explanation says what to do about it too; in a referral the
+            # cause is listed for the clinician only, with no exercise advice at all.
+            out["explanation"] = cause.explanation
         out["reasoning"] = explained.reasoning[cause.id]
     return out
 
@@ -180,6 +183,14 @@ def error_result(
     return result
 
 
+def _incomplete_screen(unanswered: tuple[str, ...]) -> AnswerProblem:
+    return AnswerProblem(
+        key=INCOMPLETE_WARNING,
+        message=incomplete_message(unanswered),
+        expected="yes, no or unsure for every safety question",
+    )
+
+
 def diagnose_answers(
     rb: RuleBase,
     raw_answers: Mapping[str, Any],
@@ -194,6 +205,9 @@ def diagnose_answers(
     ``explain`` adds the rule-level reasoning and the long texts (see result.py)."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
+    if outcome.unanswered:
+        # Also beside errors: a safety answer that was invalid is one not given.
+        warnings = [_incomplete_screen(outcome.unanswered), *warnings]
     if errors:
         result = error_result(rb, record_id, errors, warnings, explain=explain)
         if outcome.level is not None:
@@ -204,18 +218,7 @@ def diagnose_answers(
             result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
         return result
     result = base_result(rb, record_id, explain=explain)
-    screen_warnings = (
-        [
-            AnswerProblem(
-                key=INCOMPLETE_WARNING,
-                message=incomplete_message(outcome.unanswered),
-                expected="yes, no or unsure for every safety question",
-            )
-        ]
-        if outcome.unanswered
-        else []
-    )
-    result["warnings"] = [w.to_dict() for w in [*screen_warnings, *warnings]]
+    result["warnings"] = [w.to_dict() for w in warnings]
     result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
     referral = outcome.level is not None
     if outcome.level is not None:

@@ -115,7 +115,8 @@ class CauseOut(TypedDict):
     """true in a referral: listed for the clinician, with no exercise advice"""
     because: CauseBecauseOut
     explanation: NotRequired[str]
-    """what the fault is and why it hurts (with --explain)"""
+    """what the fault is, why it hurts and what helps (with --explain; never in a
+    referral, which carries no exercise advice)"""
     reasoning: NotRequired[CauseReasoningOut]
     """the rule-level reasoning (with --explain)"""
 
@@ -124,11 +125,12 @@ class AlternativeOut(TypedDict):
     id: str
     title: str
     why: str
+    avoid_if: str
+    """when not to use it (a caution, so it is in every result)"""
     for_causes: list[str]
     how: NotRequired[str]
     variations: NotRequired[list[str]]
     needs: NotRequired[list[str]]
-    avoid_if: NotRequired[str]
 
 
 class FlagAnswerOut(TypedDict):

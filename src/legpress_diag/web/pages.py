@@ -191,7 +191,7 @@ def _flag(flag: RedFlagOut, rb: RuleBase) -> str:
 def _cause(cause: CauseOut) -> str:
     """One cause on one line, with why it hurts: the plan says what to do about it."""
     c = cause["certainty"]
-    why = why_it_hurts(cause["explanation"])
+    why = why_it_hurts(cause.get("explanation", ""))
     return (
         f'<div class="cause"><h3>{cause["rank"]}. {esc(cause["title"])} '
         f'<span class="note">({esc(certainty_word(c))})</span></h3>'

@@ -84,8 +84,9 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         c = cause["certainty"]
         lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
         lines.append("")
-        lines.append(md(why_it_hurts(cause["explanation"]), line_start=True))
-        lines.append("")
+        why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
+        if why:
+            lines += [md(why, line_start=True), ""]
         because = cause["reasoning"]["because"]
         if because:
             said = "; ".join(

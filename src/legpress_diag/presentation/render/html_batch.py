@@ -118,7 +118,7 @@ def _cause(cause: CauseOut, result: Result, rb: RuleBase | None) -> str:
     return (
         f'<div class="cause"><h3>{cause["rank"]}. {e(cause["title"])}</h3>{info}'
         f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.2f})</p>'
-        f"<p>{e(cause['explanation'])}</p>"
+        + (f"<p>{e(cause['explanation'])}</p>" if cause.get("explanation") else "")
         + (f"<p>Because: {because}</p>" if because else "")
         + "</div>"
     )

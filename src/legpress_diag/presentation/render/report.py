@@ -152,10 +152,12 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
             f"{e(question_text(b['question'], rb))} <em>{e(str(b['in_words']))}</em>"
             for b in cause["reasoning"]["because"]
         )
+        why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
         body.append(
             f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>'
             f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
-            f"<p>{e(why_it_hurts(cause['explanation']))}</p><p>Because you said: {because}</p>"
+            + (f"<p>{e(why)}</p>" if why else "")
+            + f"<p>Because you said: {because}</p>"
             f"<details><summary>How this was concluded</summary><pre>{e(reasoning)}</pre>"
             "</details></div>"
         )

@@ -63,8 +63,9 @@ def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = Fa
                 f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
             )
             # Cells as Text, not str: a str cell would be read as rich markup.
+            why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
             title = Text.assemble(
-                plain(cause["title"]), "\n", (plain(why_it_hurts(cause["explanation"])), "dim")
+                plain(cause["title"]), *(("\n", (plain(why), "dim")) if why else ())
             )
             table.add_row(
                 str(cause["rank"]),

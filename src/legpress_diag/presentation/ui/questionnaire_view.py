@@ -162,7 +162,7 @@ class QuestionnaireView:
                 (f" ({certainty_word(c)})", "green"),
             )
         )
-        why = why_it_hurts(cause["explanation"])
+        why = why_it_hurts(cause.get("explanation", ""))
         if why:
             self.results.print(_indent(safe(why, "italic", newlines=True), 3))
 
