@@ -121,22 +121,27 @@ def _infer_stratified(
         if stage_of[index] != stage:
             _settle(touched, support, beliefs)  # a stratum is done: its beliefs are final
             stage = stage_of[index]
-        mask, facts, needs, evaluate, conclusion, rule_id, cf, rule = steps[index]
-        # With every leaf unknown a premise is 0 and cannot pass the threshold.
-        if not mask & known and (not facts or not any(f in beliefs for f in facts)):
-            continue
-        # A conjunction cannot pass the threshold while a fact it needs is below it.
-        # (A plain loop: this runs for every candidate, and a generator costs more.)
-        missing = False
-        for fact in needs:
-            if beliefs.get(fact, 0.0) <= threshold:
-                missing = True
-                break
-        if missing:
-            continue
-        premise = 1.0 if decided[index] else evaluate(answers, beliefs)
-        if premise <= threshold:
-            continue
+        step = steps[index]
+        if decided[index]:
+            premise = 1.0  # its required answers are all there (see Plan.decided)
+        else:
+            mask, facts, needs, evaluate = step[0], step[1], step[2], step[3]
+            # With every leaf unknown a premise is 0 and cannot pass the threshold.
+            if not mask & known and (not facts or not any(f in beliefs for f in facts)):
+                continue
+            # A conjunction cannot pass the threshold while a fact it needs is below
+            # it. (A plain loop: this runs for every candidate; a generator costs more.)
+            missing = False
+            for fact in needs:
+                if beliefs.get(fact, 0.0) <= threshold:
+                    missing = True
+                    break
+            if missing:
+                continue
+            premise = evaluate(answers, beliefs)
+            if premise <= threshold:
+                continue
+        conclusion, rule_id, cf = step[4], step[5], step[6]
         standing = support.get(conclusion)
         if standing is None:
             standing = support[conclusion] = {}
@@ -144,7 +149,7 @@ def _infer_stratified(
         standing[rule_id] = cf * premise
         premises[rule_id] = premise
         if trace:
-            reasoning.firings.append(Firing(rule, premise, cf * premise))
+            reasoning.firings.append(Firing(step[7], premise, cf * premise))
     _settle(touched, support, beliefs)
     return reasoning
 
