@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import codes
 from .conditions.compile import ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
@@ -131,7 +132,11 @@ def load_rulebase(
     """Load the bundled rule base plus ``paths`` (or only ``paths``). Raises RuleBaseError."""
     if not include_bundled and not paths:
         raise RuleBaseError(
-            [Diagnostic("LP002", Severity.ERROR, "no rule files given (use --rules PATH)")]
+            [
+                Diagnostic(
+                    codes.UNREADABLE_FILE, Severity.ERROR, "no rule files given (use --rules PATH)"
+                )
+            ]
         )
     files = rule_files(paths, include_bundled)
     bundled = [f for f in files if f.resolve().parent == bundled_rules_dir().resolve()]
@@ -181,7 +186,7 @@ def _add(
             table[ident] = entry  # keeps the earlier position in declared order
         else:
             merged.error(
-                "LP201",
+                codes.DUPLICATE_ID,
                 f"duplicate {kind} id '{ident}' (first defined at {earlier.span})",
                 entry.field_span("id"),
                 "rename it, or add 'replaces: true' to replace the earlier one",
@@ -189,7 +194,7 @@ def _add(
         return
     if entry.model.replaces:
         merged.error(
-            "LP206",
+            codes.UNKNOWN_REFERENCE,
             f"{kind} '{ident}' says 'replaces: true' but nothing earlier has that id",
             entry.field_span("replaces"),
             did_you_mean(ident, table),
@@ -201,7 +206,7 @@ def _add(
         other = names_seen.get(ident)
         if other is not None:
             merged.error(
-                "LP201",
+                codes.DUPLICATE_ID,
                 f"'{ident}' is already a {SINGULAR[other[0]]} (at {other[1].span}); facts "
                 "and causes share one set of names",
                 entry.field_span("id"),
@@ -294,7 +299,7 @@ def _settings(
                 and "equipment_question" in chosen.model_fields_set
             ):
                 merged.error(
-                    "LP206",
+                    codes.UNKNOWN_REFERENCE,
                     f"settings.equipment_question names unknown question '{equipment}'",
                     parsed.document.span_for(("settings", "equipment_question")),
                     did_you_mean(equipment, questions),
@@ -330,7 +335,7 @@ def _check_refs(
     for index, ref in enumerate(getattr(e.model, field_name)):
         if ref not in known:
             merged.error(
-                "LP206",
+                codes.UNKNOWN_REFERENCE,
                 f"unknown {kind} '{ref}' in {e.model.id}.{field_name}",
                 e.file.document.span_for((*e.key_path, field_name, index)),
                 did_you_mean(ref, known),
@@ -409,7 +414,7 @@ def _compile(
     try:
         return compile_condition(parse_condition(text), questions, derived)
     except (ConditionSyntaxError, ConditionTypeError) as exc:
-        code = getattr(exc, "code", "LP202")
+        code = getattr(exc, "code", codes.CONDITION_SYNTAX)
         span = condition_span(e.file.document, path, exc.offset, e.file.text)
         merged.error(code, f"in condition of '{e.model.id}': {exc.message}", span, exc.hint)
         return None
@@ -425,7 +430,7 @@ def _rules(
         if r.then not in derived:
             kind = "a question" if r.then in questions else "unknown"
             merged.error(
-                "LP206",
+                codes.UNKNOWN_REFERENCE,
                 f"rule '{ident}' concludes '{r.then}', which is {kind}: "
                 "'then' names a fact or cause",
                 e.field_span("then"),
@@ -488,7 +493,7 @@ def _check_replacements(
         for index, other in enumerate(questions[ident].replaced_by):
             if other not in questions or other == ident:
                 merged.error(
-                    "LP206",
+                    codes.UNKNOWN_REFERENCE,
                     f"question '{ident}' is replaced_by unknown question '{other}'",
                     e.file.document.span_for((*e.key_path, "replaced_by", index)),
                     did_you_mean(other, questions),
@@ -515,7 +520,7 @@ def _screens(
             question = questions.get(qid)
             if question is None:
                 merged.error(
-                    "LP206",
+                    codes.UNKNOWN_REFERENCE,
                     f"screen '{ident}' lists unknown question '{qid}'",
                     span,
                     did_you_mean(qid, questions),
@@ -523,7 +528,7 @@ def _screens(
             elif question.type is not QuestionType.YES_NO or (qid in flagged) != safety_screen:
                 kind = "of a safety flag" if safety_screen else "that no safety flag reads"
                 merged.error(
-                    "LP206",
+                    codes.UNKNOWN_REFERENCE,
                     f"screen '{ident}' ({sc.style}) lists '{qid}', which is not a yes/no "
                     f"question {kind}",
                     span,
@@ -532,7 +537,7 @@ def _screens(
                 )
             elif qid in taken:
                 merged.error(
-                    "LP201",
+                    codes.DUPLICATE_ID,
                     f"question '{qid}' is in two screens ('{taken[qid]}' and '{ident}')",
                     span,
                 )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
+from . import codes
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -74,7 +75,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def _file_error(path: str, message: str, code: str = "LP002") -> Diagnostic:
+def _file_error(path: str, message: str, code: str = codes.UNREADABLE_FILE) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, SourceSpan(path, 1, 1))
 
 
@@ -122,7 +123,7 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
         raise RuleBaseError(
             [
                 Diagnostic(
-                    "LP102",
+                    codes.INVALID_VALUE,
                     Severity.ERROR,
                     f"the top of a rule file must be a mapping of sections, not {kind}",
                     document.root.span,
@@ -272,21 +273,21 @@ def schema_diagnostics(
             owner, _ = describe_path(path[:-1], document.data)
             what = "section" if len(path) == 1 else "field"
             message = f"unknown {what} '{path[-1]}'" + (f" in {owner}" if len(path) > 1 else "")
-            code, hint = "LP101", _field_hint(path, document, top)
+            code, hint = codes.UNKNOWN_FIELD, _field_hint(path, document, top)
         elif kind == "missing":
             span = document.span_for(path)
             owner, _ = describe_path(path[:-1], document.data)
             message = f"{owner}: missing field '{path[-1]}'"
-            code, hint = "LP102", _missing_hint(path)
+            code, hint = codes.INVALID_VALUE, _missing_hint(path)
         else:
             span = document.span_for(path)
             problem = plain_problem(error)
             message = f"{owner}: {inner} {problem}" if inner else f"{owner} {problem}"
-            code, hint = "LP102", _type_hint(document, path, kind)
+            code, hint = codes.INVALID_VALUE, _type_hint(document, path, kind)
             if kind == "literal_error":
                 hint = _choice_hint(error)
             if path and path[-1] == "cf" and kind in ("greater_than_equal", "less_than_equal"):
-                code, hint = "LP304", "a certainty factor is between -1 and 1"
+                code, hint = codes.CERTAINTY_RANGE, "a certainty factor is between -1 and 1"
         diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint, path))
     return sorted(diagnostics, key=lambda d: d.span or SourceSpan("", 0, 0))
 

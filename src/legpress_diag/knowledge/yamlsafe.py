@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import yaml
 
+from . import codes
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 
 try:  # libyaml's C parser is much faster; the pure-Python one is a fallback.
@@ -104,7 +105,7 @@ def decode_source(raw: bytes, path: str) -> str:
     """Bytes to text, refusing what YAML cannot hold, with the position of the problem."""
     if len(raw) > MAX_FILE_BYTES:
         raise _error(
-            "LP002",
+            codes.UNREADABLE_FILE,
             f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} a rule file may have",
             SourceSpan(path, 1, 1),
         )
@@ -114,7 +115,7 @@ def decode_source(raw: bytes, path: str) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise _error(
-            "LP002",
+            codes.UNREADABLE_FILE,
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})",
             SourceSpan(path, line, col),
             "save the file as UTF-8",
@@ -123,7 +124,7 @@ def decode_source(raw: bytes, path: str) -> str:
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise _error("LP002", "NUL byte in a text file", SourceSpan(path, line, col))
+        raise _error(codes.UNREADABLE_FILE, "NUL byte in a text file", SourceSpan(path, line, col))
     return text
 
 
@@ -162,7 +163,7 @@ class _Composer:
         event = self.next()
         if not isinstance(event, yaml.StreamEndEvent):
             raise _error(
-                "LP001",
+                codes.YAML_SYNTAX,
                 "a rule file holds one YAML document; found a second one",
                 _span(self.path, event.start_mark),
                 "remove the '---' line or split the file",
@@ -173,11 +174,13 @@ class _Composer:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _error(
-                "LP006", f"more than {MAX_NODES:,} YAML nodes", _span(self.path, event.start_mark)
+                codes.TOO_LARGE,
+                f"more than {MAX_NODES:,} YAML nodes",
+                _span(self.path, event.start_mark),
             )
         if isinstance(event, yaml.AliasEvent):
             raise _error(
-                "LP003",
+                codes.YAML_ALIAS,
                 f"YAML alias '*{event.anchor}' is not allowed in rule files",
                 _span(self.path, event.start_mark),
                 "write the value out in full",
@@ -185,7 +188,7 @@ class _Composer:
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in _ALLOWED_TAGS:
             raise _error(
-                "LP004",
+                codes.YAML_TAG,
                 f"YAML tag '{tag}' is not allowed in rule files",
                 _span(self.path, event.start_mark),
                 "remove the tag; only plain data is read",
@@ -195,7 +198,7 @@ class _Composer:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _error(
-                "LP006",
+                codes.TOO_LARGE,
                 f"nesting deeper than {MAX_DEPTH} levels",
                 _span(self.path, event.start_mark),
             )
@@ -210,7 +213,7 @@ class _Composer:
     def compose_scalar(self, event: Any) -> Scalar:
         if len(event.value) > MAX_SCALAR_CHARS:
             raise _error(
-                "LP006",
+                codes.TOO_LARGE,
                 f"a value of {len(event.value):,} characters (at most {MAX_SCALAR_CHARS:,})",
                 _span(self.path, event.start_mark),
             )
@@ -236,13 +239,15 @@ class _Composer:
             key = self.compose_node(event)
             if not isinstance(key, Scalar):
                 raise _error(
-                    "LP001", "a key must be a plain value, not a list or mapping", key.span
+                    codes.YAML_SYNTAX,
+                    "a key must be a plain value, not a list or mapping",
+                    key.span,
                 )
             hashable = key.value if not isinstance(key.value, float) else repr(key.value)
             if hashable in seen:
                 first = seen[hashable].span
                 raise _error(
-                    "LP005",
+                    codes.DUPLICATE_KEY,
                     f"duplicate key '{key.text}' (first defined at line {first.line})",
                     key.span,
                     "each key may appear once in a mapping",
@@ -300,7 +305,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> RuleBaseError:
         # e.g. an unterminated string: say where it began, not only where the file ended
         problem = f"{exc.context} (started at {started.line + 1}:{started.column + 1}): {problem}"
     hint = "indent with spaces, not tabs" if "\t" in problem or "tab" in problem else None
-    return _error("LP001", f"YAML syntax: {problem}", span, hint)
+    return _error(codes.YAML_SYNTAX, f"YAML syntax: {problem}", span, hint)
 
 
 def parse_yaml(text: str, path: str) -> Document | None:
@@ -312,7 +317,7 @@ def parse_yaml(text: str, path: str) -> Document | None:
         ours = None if pure_python else _own_problem_first(text, path)
         raise (ours or _syntax_error(exc, path)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
-        raise _error("LP001", f"YAML syntax: {exc}", SourceSpan(path, 1, 1)) from None
+        raise _error(codes.YAML_SYNTAX, f"YAML syntax: {exc}", SourceSpan(path, 1, 1)) from None
     if root is None:
         return None
     doc = Document(path=path, root=root, data=None)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import codes
 from ..problems import did_you_mean
 from ..rulebase import Evaluator, Question, QuestionType
 from .ast import And, Compare, Condition, FactRef, Includes, Member, Not, Or, Ref, Truth, Value
@@ -91,7 +92,7 @@ class _Checker:
     def unknown(self, ref: Ref) -> ConditionTypeError:
         hint = did_you_mean(ref.name, [*self.questions, *self.derived])
         return ConditionTypeError(
-            "LP203", f"unknown question or fact '{ref.name}'", ref.start, hint
+            codes.UNKNOWN_NAME, f"unknown question or fact '{ref.name}'", ref.start, hint
         )
 
     def question(self, ref: Ref) -> Question:
@@ -99,7 +100,7 @@ class _Checker:
         if question is None:
             if ref.name in self.derived:
                 raise ConditionTypeError(
-                    "LP205",
+                    codes.WRONG_TYPE,
                     f"'{ref.name}' is a derived fact: use it on its own, not with a comparison",
                     ref.start,
                     f"write '{ref.name}' or 'not {ref.name}'",
@@ -113,7 +114,7 @@ class _Checker:
             hint = did_you_mean(str(value.value), question.choice_values)
             choices = ", ".join(question.choice_values)
             raise ConditionTypeError(
-                "LP204",
+                codes.NOT_A_CHOICE,
                 f"'{_show(value)}' is not a choice of '{question.id}' (choices: {choices})",
                 value.start,
                 hint,
@@ -148,7 +149,7 @@ class _Checker:
         question = self.question(node.ref)
         if question.type is not QuestionType.YES_NO:
             raise ConditionTypeError(
-                "LP205",
+                codes.WRONG_TYPE,
                 f"'{name}' is a {question.type.value} question: a bare name needs a yes/no one",
                 node.ref.start,
                 _usage_hint(question),
@@ -166,21 +167,21 @@ class _Checker:
         if question.type is QuestionType.NUMBER:
             if not isinstance(node.value.value, float):
                 raise ConditionTypeError(
-                    "LP205",
+                    codes.WRONG_TYPE,
                     f"'{name}' is a number: compare it with a number, not '{node.value.value}'",
                     node.value.start,
                 )
             return _number_test(name, op, node.value.value)
         if question.type is QuestionType.MULTI:
             raise ConditionTypeError(
-                "LP205",
+                codes.WRONG_TYPE,
                 f"'{name}' takes several answers: test it with 'includes'",
                 node.ref.start,
                 _usage_hint(question),
             )
         if op not in ("==", "!="):
             raise ConditionTypeError(
-                "LP205",
+                codes.WRONG_TYPE,
                 f"'{op}' compares numbers, but '{name}' is a {question.type.value} question",
                 node.ref.end,
                 "use '==', '!=' or 'in'",
@@ -189,7 +190,7 @@ class _Checker:
         if question.type is QuestionType.YES_NO:
             if node.value.value not in _YES_NO_VALUES:
                 raise ConditionTypeError(
-                    "LP204",
+                    codes.NOT_A_CHOICE,
                     f"'{name}' is answered yes or no, not '{_show(node.value)}'",
                     node.value.start,
                 )
@@ -210,7 +211,7 @@ class _Checker:
         question = self.question(node.ref)
         if question.type is not QuestionType.CHOICE:
             raise ConditionTypeError(
-                "LP205",
+                codes.WRONG_TYPE,
                 f"'in' needs a choice question, but '{question.id}' is {question.type.value}",
                 node.ref.start,
                 _usage_hint(question),
@@ -231,7 +232,7 @@ class _Checker:
         question = self.question(node.ref)
         if question.type is not QuestionType.MULTI:
             raise ConditionTypeError(
-                "LP205",
+                codes.WRONG_TYPE,
                 f"'includes' needs a multi-choice question, but '{question.id}' is "
                 f"{question.type.value}",
                 node.ref.start,

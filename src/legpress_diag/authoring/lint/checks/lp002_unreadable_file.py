@@ -13,9 +13,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP002"
+CODE = codes.UNREADABLE_FILE
 NAME = "unreadable-file"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # reported by the loader while reading the files; nothing to run here

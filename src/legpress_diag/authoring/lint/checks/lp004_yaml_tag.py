@@ -15,9 +15,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP004"
+CODE = codes.YAML_TAG
 NAME = "yaml-tag"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -20,9 +20,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP005"
+CODE = codes.DUPLICATE_KEY
 NAME = "duplicate-key"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -13,9 +13,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP006"
+CODE = codes.TOO_LARGE
 NAME = "too-large"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # reported by the loader while reading the files; nothing to run here

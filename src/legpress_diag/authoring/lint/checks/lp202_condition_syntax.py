@@ -14,9 +14,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP202"
+CODE = codes.CONDITION_SYNTAX
 NAME = "condition-syntax"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # reported by the loader while reading the files; nothing to run here

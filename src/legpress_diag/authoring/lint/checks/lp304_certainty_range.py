@@ -14,9 +14,10 @@ Good:
 
 from __future__ import annotations
 
+from ....knowledge import codes
 from ....knowledge.problems import Severity
 
-CODE = "LP304"
+CODE = codes.CERTAINTY_RANGE
 NAME = "certainty-range"
 SEVERITY = Severity.ERROR
 PHASE = "load"  # the schema reports it while validating the file
