@@ -13,50 +13,20 @@ from functools import cache
 from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter
+from typing_extensions import is_typeddict
 
-from ..reasoning.result import (
-    AlternativeOut,
-    BecauseOut,
-    CauseBecauseOut,
-    CauseOut,
-    CauseReasoningOut,
-    DiagnosisOut,
-    FixOut,
-    FixRefOut,
-    FlagAnswerOut,
-    PlanStepOut,
-    ProblemOut,
-    RedFlagOut,
-    RuleBaseIdentity,
-    RuleStepOut,
-    StepOut,
-)
+from ..reasoning import result as shapes
+from ..reasoning.result import DiagnosisOut, ProblemOut, RuleBaseIdentity
 
 __all__ = ["DiagnosisOut", "ProblemOut", "RuleBaseIdentity", "json_schema", "validate"]
 
-SHAPES = (
-    AlternativeOut,
-    BecauseOut,
-    CauseBecauseOut,
-    CauseOut,
-    CauseReasoningOut,
-    DiagnosisOut,
-    FixOut,
-    FixRefOut,
-    FlagAnswerOut,
-    PlanStepOut,
-    ProblemOut,
-    RedFlagOut,
-    RuleBaseIdentity,
-    RuleStepOut,
-    StepOut,
-)
+# Every shape the result module declares (nested ones included).
+SHAPES = tuple(value for value in vars(shapes).values() if is_typeddict(value))
+
 # Every field's docstring is its description, and no key outside the declared ones is
 # allowed: a field the code adds without declaring it fails validation.
 for _shape in SHAPES:
-    _shape.__pydantic_config__ = ConfigDict(  # type: ignore[union-attr]
-        extra="forbid", use_attribute_docstrings=True
-    )
+    _shape.__pydantic_config__ = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 @cache
