@@ -16,7 +16,7 @@ def test_every_load_code_has_its_check_module_and_name() -> None:
     assert named  # the loader's own codes
     for name, code in named.items():
         module = CHECKS[code]
-        assert module.CODE == code
+        assert code == module.CODE
         # The module file is named after the constant: LP304 certainty_range.
         assert module.__name__.endswith(f"{code.lower()}_{name.lower()}"), module.__name__
 

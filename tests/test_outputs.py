@@ -279,3 +279,28 @@ def test_rules_from_a_fifo_are_read(tmp_path: Path) -> None:
         writer.join(TIMEOUT)
     assert result.returncode == 0, result.stderr
     assert b"piped" in result.stdout
+
+
+def test_dev_stdout_as_the_output_writes_into_the_pipe() -> None:
+    # /dev/stdout resolves to /proc/PID/fd/pipe:[N], a name that exists nowhere: the
+    # path itself must be opened, in place, with the pipe's default format.
+    examples = Path(__file__).parents[1] / "examples" / "clients.jsonl"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "legpress_diag",
+            "diagnose",
+            str(examples),
+            "-o",
+            "/dev/stdout",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == sum(1 for line in examples.read_text().splitlines() if line.strip())
+    assert all(line.startswith("{") for line in lines)

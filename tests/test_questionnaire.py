@@ -234,3 +234,17 @@ def test_a_question_mark_on_the_checklist_asks_each_item(rb: RuleBase) -> None:
 def test_unsure_marks_are_only_for_checklists(rb: RuleBase) -> None:
     reply = parse_reply(rb.questions["pain_location"], "?1")
     assert reply.kind in ("invalid", "skip")  # never an answer holding a "?" value
+
+
+def test_only_safety_screens_count_not_sure_as_a_warning_sign() -> None:
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.intake.questionnaire import on_screen
+    from legpress_diag.knowledge.rulebase import SCREEN_PREFIX
+
+    rb = bundled_rulebase()
+    safety = rb.safety_questions()
+    kinds = {screen.id: on_screen(rb, SCREEN_PREFIX + screen.id) for screen in rb.screens.values()}
+    assert any(kinds.values()) and not all(kinds.values())  # the checklist is not one
+    for screen in rb.screens.values():
+        assert kinds[screen.id] == any(q in safety for q in screen.question_ids)
+    assert on_screen(rb, "age_years") and not on_screen(rb, "heels_lift")

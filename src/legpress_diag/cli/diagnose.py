@@ -104,7 +104,10 @@ def _messages(source: str, outcome: Outcome) -> Iterator[str]:
         expected = f" (expected {first['expected']})" if first.get("expected") else ""
         more = len(outcome.errors) - 1
         extra = f" (+{more} more)" if more > 0 else ""
-        yield f"{where}: error: {first['message']}{expected}{extra}"
+        key, message = first["key"], first["message"]
+        # Most messages start with their key; one that does not (an unknown key) gets it.
+        named = message if not key or message.startswith(key) else f"{key}: {message}"
+        yield f"{where}: error: {named}{expected}{extra}"
     for warning in outcome.warnings:
         yield f"{where}: warning: {warning['key']}: {warning['message']}"
 
@@ -187,8 +190,8 @@ def diagnose(
             "--explain",
             help="Add the rule-level reasoning to JSON and JSON Lines results: each cause's "
             "rules, premises and arithmetic, the facts behind it and the long texts (how to do "
-            "each fix, the alternatives' details). Table, Markdown and HTML always show it; "
-            "CSV does not change.",
+            "each fix, the alternatives' details). Table, Markdown, HTML and CSV do not change "
+            "with it.",
         ),
     ] = False,
     threshold: Annotated[

@@ -87,15 +87,13 @@ def check_output(path: Path | None, what: str = "results") -> None:
         return
     real = Path(os.path.realpath(path))
     try:
-        info = os.stat(real)
-    except FileNotFoundError:
-        info = None
+        info = _stat(path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{path}: is a directory; give a file name, e.g. {path}/{what}.out")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        if not os.access(real, os.W_OK):
+        if not os.access(path, os.W_OK):
             raise OutputError(f"{path}: cannot write: permission denied")
         return  # a device or FIFO is written in place; its folder does not matter
     folder = real.parent
@@ -157,14 +155,22 @@ def atomic_output(path: Path | None) -> Iterator[IO[str]]:
         yield from _stdout()
         return
     real = Path(os.path.realpath(path))
-    try:
-        info: os.stat_result | None = os.stat(real)
-    except FileNotFoundError:
-        info = None
+    info = _stat(path)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        yield from _in_place(path, real)
+        yield from _in_place(path)
     else:
         yield from _replaced(path, real, info)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """What ``path`` leads to, following links, or None when nothing is there yet.
+
+    The path itself, not its realpath: /dev/stdout resolves to a name such as
+    /proc/PID/fd/pipe:[N] that exists nowhere, while the path opens the pipe."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
 
 
 def _stdout() -> Iterator[IO[str]]:
@@ -207,9 +213,9 @@ def _replaced(path: Path, real: Path, info: os.stat_result | None) -> Iterator[I
         raise
 
 
-def _in_place(path: Path, real: Path) -> Iterator[IO[str]]:
+def _in_place(path: Path) -> Iterator[IO[str]]:
     try:
-        stream = open(real, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         raise _write_error(str(path), exc) from None
     try:

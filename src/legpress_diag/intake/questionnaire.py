@@ -148,8 +148,13 @@ def _free_questions(rb: RuleBase, state: SessionState) -> frozenset[str]:
 
 
 def on_screen(rb: RuleBase, question_id: str) -> bool:
-    """Whether a question is part of the safety screen, where "not sure" is never "no"."""
-    return question_id.startswith(SCREEN_PREFIX) or question_id in rb.safety_questions()
+    """Whether a question is part of the safety screen, where "not sure" is never "no":
+    a safety question, or a screen of them (a checklist of form observations is not)."""
+    safety = rb.safety_questions()
+    if question_id.startswith(SCREEN_PREFIX):
+        screen = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
+        return screen is not None and any(q in safety for q in screen.question_ids)
+    return question_id in safety
 
 
 def unsure_of(rb: RuleBase, state: SessionState) -> frozenset[str]:

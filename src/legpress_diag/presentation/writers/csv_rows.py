@@ -44,7 +44,7 @@ class CsvWriter:
     aliases = ()
     suffixes = (".csv",)
     summary = "one spreadsheet row per record"
-    explained = False  # the result as built: compact unless --explain
+    explained = False  # reads only the summary fields, which every result has
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         r = result

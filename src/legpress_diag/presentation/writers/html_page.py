@@ -19,7 +19,7 @@ class HtmlWriter:
     aliases = ("htm",)
     suffixes = (".html", ".htm")
     summary = "one self-contained page: a summary table, then each record"
-    explained = True  # shows each cause's reasoning and the long texts
+    explained = True  # shows why each cause hurts and the answers behind it in words
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Any:
         from ..render.html_batch import prepare

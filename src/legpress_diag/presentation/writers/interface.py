@@ -41,9 +41,10 @@ class Writer(Protocol):
     aliases: tuple[str, ...]  # other names --format accepts (md, ndjson, ...)
     suffixes: tuple[str, ...]  # output file suffixes that choose this format
     summary: str  # a few words for --help and error messages
-    # True when the format shows the rule-level reasoning and the long texts, so its
-    # results must be built with them (``explain``); the JSON formats and CSV show
-    # what the result carries and get them only with ``--explain``.
+    # True when the format reads what only an explained result holds (each cause's
+    # explanation, the answers behind it in words, the long texts), so its results
+    # are always built with ``explain``; the JSON formats write the result as built
+    # (full only with ``--explain``) and CSV reads neither.
     explained: bool
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Any:

@@ -16,7 +16,7 @@ class MarkdownWriter:
     aliases = ("md",)
     suffixes = (".md", ".markdown")
     summary = "a Markdown section per record"
-    explained = True  # shows each cause's reasoning and the long texts
+    explained = True  # shows why each cause hurts and the answers behind it in words
 
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         from ..render.formats import markdown_one  # imported when used: --help stays quick

@@ -19,7 +19,7 @@ class TableWriter:
     aliases = ("text",)
     suffixes = (".txt",)
     summary = "a readable panel per record"
-    explained = True  # shows each cause's reasoning and the long texts
+    explained = True  # shows why each cause hurts and the answers behind it in words
 
     def prepare(self, result: Result, rb: RuleBase | None) -> Result:
         return result
