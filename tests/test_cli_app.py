@@ -204,3 +204,19 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     said = " ".join(child.before.split())  # the terminal may have wrapped the line
     assert f"legpress-diag ask --answers {saved} --save {saved}" in said
     assert json.loads(saved.read_text())["answers"] == {"age_years": 40}
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"), [("30\nquit\n", True), ("quit\n", False), ("30\n", True)]
+)
+def test_quitting_or_ending_input_says_the_answers_were_not_saved(typed: str, hint: bool) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "ask"],
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    shown = " ".join((run.stdout + run.stderr).split())
+    assert ("The answers were not saved" in shown) is hint, shown[-300:]
+    assert run.returncode == (0 if "quit" in typed else 1)

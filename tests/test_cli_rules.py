@@ -220,3 +220,15 @@ def test_explain_and_show() -> None:
     )
     as_json = json.loads(runner.invoke(app, ["rules", "show", "-f", "json"]).stdout)
     assert {c["id"] for c in as_json["causes"]} >= {"fast_reps", "knee_lockout"}
+
+
+def test_draw_takes_its_format_from_the_output_suffix(tmp_path: Path) -> None:
+    dot = tmp_path / "rules.dot"
+    assert runner.invoke(app, ["rules", "draw", "-o", str(dot)]).exit_code == 0
+    assert dot.read_text().startswith("digraph")
+    mermaid = tmp_path / "rules.mmd"
+    assert runner.invoke(app, ["rules", "draw", "-o", str(mermaid)]).exit_code == 0
+    assert mermaid.read_text().startswith("flowchart")
+    unknown = runner.invoke(app, ["rules", "draw", "-o", str(tmp_path / "rules.png")])
+    assert unknown.exit_code == 2 and "cannot tell the drawing format" in unknown.output
+    assert not (tmp_path / "rules.png").exists()

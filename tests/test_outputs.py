@@ -304,3 +304,29 @@ def test_dev_stdout_as_the_output_writes_into_the_pipe() -> None:
     lines = run.stdout.splitlines()
     assert len(lines) == sum(1 for line in examples.read_text().splitlines() if line.strip())
     assert all(line.startswith("{") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "offered"),
+    [
+        (["diagnose", "EXAMPLES", "-o", "FOLDER"], "results.jsonl"),
+        (["rules", "draw", "-o", "FOLDER"], "rules.mmd"),
+        (["rules", "schema", "-o", "FOLDER"], "schema.json"),
+    ],
+)
+def test_a_folder_as_output_is_offered_a_name_the_command_accepts(
+    tmp_path: Path, args: list[str], offered: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from legpress_diag.cli.app import app
+
+    examples = Path(__file__).parents[1] / "examples" / "clients.jsonl"
+    argv = [
+        str(examples) if a == "EXAMPLES" else str(tmp_path) if a == "FOLDER" else a for a in args
+    ]
+    refused = CliRunner().invoke(app, argv)
+    assert refused.exit_code == 2 and f"e.g. {tmp_path / offered}" in refused.output
+    argv[-1] = str(tmp_path / offered)  # the name offered works
+    assert CliRunner().invoke(app, argv).exit_code in (0, 1)
+    assert (tmp_path / offered).stat().st_size > 0

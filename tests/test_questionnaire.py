@@ -248,3 +248,13 @@ def test_only_safety_screens_count_not_sure_as_a_warning_sign() -> None:
     for screen in rb.screens.values():
         assert kinds[screen.id] == any(q in safety for q in screen.question_ids)
     assert on_screen(rb, "age_years") and not on_screen(rb, "heels_lift")
+
+
+def test_the_screen_s_own_words_none_of_these_answer_no(rb: RuleBase) -> None:
+    from legpress_diag.intake.questionnaire import screen_as_question
+
+    screen = next(s for s in rb.screens.values() if s.style == "any_of")
+    question = screen_as_question(rb, screen, SessionState())
+    for words in ("none of these", "None of these.", "none of them", "nothing"):
+        reply = parse_reply(question, words)
+        assert (reply.kind, reply.value) == ("answer", False), words

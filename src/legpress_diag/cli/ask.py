@@ -125,8 +125,13 @@ def _stop(
             f" Answers so far saved to {where}; to carry on where you stopped, run: "
             f"legpress-diag ask --answers {where}{again}"
         )
-    elif save is None and code != exitcodes.OK:
-        lead += " To resume later, use --save FILE, then --answers FILE."
+    elif save is None and record["answers"]:
+        # 'quit' and the end of input keep nothing without --save (only a signal, which
+        # gives no chance to choose, saves to the state folder): say so, and how.
+        lead += (
+            " The answers were not saved; to keep them and resume later, use --save FILE,"
+            " then --answers FILE."
+        )
     _tell(view, lead)
     return typer.Exit(code)
 

@@ -77,7 +77,11 @@ def reopen_closed_std_streams() -> None:
 
 
 def check_output(path: Path | None, what: str = "results") -> None:
-    """Refuse, before any work, an output that cannot be written. Raises OutputError."""
+    """Refuse, before any work, an output that cannot be written. Raises OutputError.
+
+    ``what`` names the output in messages: a word ("results", taken as results.jsonl)
+    or a file name with a suffix the command accepts ("answers.json"), which is what
+    a folder given by mistake is offered."""
     if path is None:
         if "stdout" in CLOSED_STREAMS:
             raise OutputError(
@@ -91,7 +95,8 @@ def check_output(path: Path | None, what: str = "results") -> None:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise OutputError(f"{path}: is a directory; give a file name, e.g. {path}/{what}.out")
+        example = what if "." in what else f"{what}.jsonl"
+        raise OutputError(f"{path}: is a directory; give a file name, e.g. {path / example}")
     if info is not None and not stat.S_ISREG(info.st_mode):
         if not os.access(path, os.W_OK):
             raise OutputError(f"{path}: cannot write: permission denied")

@@ -37,10 +37,10 @@ PathsArgument = Annotated[
 ]
 
 
-def _check(output: Path | None) -> None:
+def _check(output: Path | None, example: str) -> None:
     """Refuse an output that cannot be written before loading or drawing anything."""
     try:
-        check_output(output)
+        check_output(output, example)
     except OutputError as exc:
         fail(str(exc))
 
@@ -212,7 +212,16 @@ def impact_command(
 
 @app.command("draw")
 def draw_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid or dot.")] = "mermaid",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="mermaid or dot. Default: from the --output suffix (.dot, .gv, .mmd, "
+            ".mermaid), else mermaid.",
+            show_default=False,
+        ),
+    ] = None,
     cause: Annotated[
         str | None, typer.Option("--cause", help="Draw only what leads to this cause.")
     ] = None,
@@ -236,15 +245,32 @@ def draw_command(
     """
     from ..authoring.draw import FORMATS, UnknownCause, draw
 
+    _check(output, "rules.mmd")
+    fmt = fmt or _draw_format(output)
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
-    _check(output)
     rb = load_rules(rules, no_default_rules)
     try:
         drawing = draw(rb, fmt, cause)
     except UnknownCause as exc:
         fail(str(exc))
     _emit(drawing, output)
+
+
+# Output suffixes that name a drawing format; any other suffix needs --format.
+_DRAW_SUFFIXES = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+
+
+def _draw_format(output: Path | None) -> str:
+    if output is None:
+        return "mermaid"
+    found = _DRAW_SUFFIXES.get(output.suffix.lower())
+    if found is None:
+        fail(
+            f"cannot tell the drawing format from '{output.name}': use a .dot, .gv, .mmd or "
+            ".mermaid name, or give --format mermaid|dot"
+        )
+    return found
 
 
 @app.command("schema")
@@ -267,7 +293,7 @@ def schema_command(
 
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
-    _check(output)
+    _check(output, "schema.json")
     _emit(schema_text(kind, load_rules(rules, no_default_rules)), output)
 
 

@@ -43,7 +43,8 @@ SKIP_WORDS = {
     "no idea",
 }
 _YES = {"y", "yes", "yep", "yeah", "yup", "yea"}
-_NO = {"n", "no", "nope", "nah", "none", "not really"}
+# "none of these" is how the safety screen's lists offer "no" (questionnaire.py).
+_NO = {"n", "no", "nope", "nah", "none", "not really", "none of these", "none of them", "nothing"}
 
 
 @dataclass(frozen=True)
