@@ -181,6 +181,8 @@ def _infer_counting(rb: RuleBase, plan: Plan, answers: Mapping[str, Any], trace:
         cut = bisect.bisect_left(pending, end)
         current, pending = pending[:cut], pending[cut:]
         for index in current:
+            # Written out, not shared with _infer_stratified through a function: a call
+            # per firing made 10,000 rules ~15% slower (0.70-0.77 -> 0.86-0.90 ms).
             _, _, _, evaluate, conclusion, rule_id, cf, rule = steps[index]
             premise = 1.0 if decided[index] else evaluate(answers, beliefs)
             if premise <= threshold:
