@@ -58,6 +58,8 @@ def test_term_and_hup_remove_the_temp_file(tmp_path: Path, signum: int, jobs: st
     assert out.read_text() == "the previous results\n"
     assert temp_files(tmp_path) == []
     assert b"Traceback" not in stderr
+    # The person is told how far it got and that the output is as it was.
+    assert b"interrupted: " in stderr and f"{out} was left as it was".encode() in stderr
 
 
 def test_the_temp_file_of_a_kill_9_is_removed_by_the_next_run(tmp_path: Path) -> None:

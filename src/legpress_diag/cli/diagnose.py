@@ -294,6 +294,10 @@ class _Job:
             fail(str(exc))
         except WorkerDied as exc:
             fail(f"{exc} after {self._done()}; run again, with fewer --jobs")
+        except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: say what became of the output
+            with contextlib.suppress(OSError):
+                typer.echo(f"\ninterrupted: {self._done()}", err=True)
+            raise
         return self.tally
 
     def _payloads(
@@ -325,7 +329,8 @@ class _Job:
             yield outcome.payload
 
     def _done(self) -> str:
-        """How far a batch got when a worker died, and what became of the output."""
+        """How far a batch got (a worker died, or it was interrupted), and what became
+        of the output."""
         done = sum(self.tally.counts.values())
         where = (
             f"{self.output} was left as it was"
