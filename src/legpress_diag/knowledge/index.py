@@ -236,6 +236,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
     derived = frozenset(rb.facts) | frozenset(rb.causes)
     questions = rb.questions
     safety = frozenset(q for flag in rb.safety_flags.values() for q in flag.questions)
+    derived_set = set(derived)  # what the condition compiler takes
     return RuleIndex(
         by_question=_grouped([(q, rule) for rule in rules for q in sorted(rule.questions)]),
         by_fact=_grouped([(f, rule) for rule in rules for f in sorted(rule.facts)]),
@@ -253,5 +254,5 @@ def build_index(rb: RuleBase) -> RuleIndex:
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
-        compile_leaf=lambda leaf: compile_condition(leaf, questions, set(derived)).evaluate,
+        compile_leaf=lambda leaf: compile_condition(leaf, questions, derived_set).evaluate,
     )

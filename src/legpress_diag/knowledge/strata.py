@@ -118,9 +118,3 @@ def upstream(rb: RuleBase, targets: Iterable[str]) -> set[str]:
                 seen.add(fact)
                 stack.append(fact)
     return seen
-
-
-def has_cycles(rb: RuleBase) -> bool:
-    """Whether facts conclude each other in a loop: found once per rule base, for the
-    engine's one-pass plan and the belief bounds alike."""
-    return rb.index.has_cycles

@@ -19,7 +19,6 @@ from typing import Any
 
 from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or
 from ..knowledge.rulebase import Evaluator, Rule, RuleBase
-from ..knowledge.strata import has_cycles
 from .certainty import combine
 
 Interval = tuple[float, float]
@@ -89,7 +88,7 @@ def belief_bounds(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]
     premises: dict[str, Interval] = {}
     order = sorted(rb.rules_by_conclusion, key=lambda d: (rb.strata.get(d, 1), d))
     # Facts in a cycle share a stratum; a few passes settle their bounds well enough.
-    passes = 3 if has_cycles(rb) else 1
+    passes = 3 if rb.index.has_cycles else 1
     for _ in range(passes):
         for derived in order:
             lows, highs = [], []

@@ -25,8 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..knowledge.index import Plan
-from ..knowledge.index import agenda_key as index_agenda_key
+from ..knowledge.index import Plan, agenda_key
 from ..knowledge.problems import EngineLoopError
 from ..knowledge.rulebase import Rule, RuleBase
 from .certainty import combine
@@ -49,10 +48,6 @@ class Reasoning:
     support: dict[str, dict[str, float]] = field(default_factory=dict)
     premises: dict[str, float] = field(default_factory=dict)  # rule id -> premise at firing
     firings: list[Firing] = field(default_factory=list)
-
-
-def agenda_key(rb: RuleBase, rule: Rule) -> tuple[int, int, int]:
-    return index_agenda_key(rb.strata, rule)
 
 
 def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Reasoning:
@@ -237,7 +232,7 @@ def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reas
         for rule in rules:
             if rule.id not in queued:
                 queued.add(rule.id)
-                heapq.heappush(agenda, (agenda_key(rb, rule), rule))
+                heapq.heappush(agenda, (agenda_key(rb.strata, rule), rule))
 
     for question in answers:
         candidates = rb.rules_by_question.get(question)

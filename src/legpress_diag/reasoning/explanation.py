@@ -10,7 +10,6 @@ file:line, so nothing is lost and nothing is sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -47,10 +46,6 @@ def _combination_steps(contributions: tuple[float, ...]) -> tuple[str, ...]:
 
 def _arithmetic(contributions: list[float]) -> list[str]:
     return list(_combination_steps(tuple(contributions)))
-
-
-def rule_by_id(rb: RuleBase) -> Mapping[str, Rule]:
-    return rb.index.by_id
 
 
 def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:

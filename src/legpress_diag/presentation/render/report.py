@@ -9,7 +9,6 @@ from ...knowledge.rulebase import RuleBase
 from ...reasoning.explanation import (
     conclusion_title,
     lower_first,
-    rule_by_id,
     strength,
     why_it_hurts,
 )
@@ -19,7 +18,7 @@ from .formats import bar, certainty_word, markdown_one, question_text
 
 def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
     lines = []
-    rules = rule_by_id(rb) if rb is not None else {}
+    rules = rb.index.by_id if rb is not None else {}
     for rule in step["rules"]:
         lines.append(
             f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  "
@@ -52,7 +51,7 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
     factors or arithmetic (those are in ``how_lines``, for coaches)."""
     reasoning = cause["reasoning"]
     words = {b["question"]: b["in_words"] for b in reasoning["because"]}
-    rules = rule_by_id(rb) if rb is not None else {}
+    rules = rb.index.by_id if rb is not None else {}
 
     def said(step: RuleStepOut) -> str:
         answers = [
