@@ -147,7 +147,8 @@ def _dead(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stream:
             return stream.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
+        # Gone before the open, or reaped between the open and the read (ESRCH).
         return True
 
 
