@@ -141,6 +141,9 @@ def floor_and_cli(args: argparse.Namespace, tmp: Path) -> None:
             sizes[f"{workload}, {'--explain' if explain else 'default'}"] = statistics.mean(
                 len(t.encode()) for t in texts
             )
+        sizes[f"{workload}, contract minimum"] = statistics.mean(
+            len(encode(contract_minimum(diagnose(r, rb))).encode()) for r in sample
+        )
         results = [json.loads(t) for t in (encode(diagnose(r, rb)) for r in sample)]
 
         def floor(source: Path = source, results: list[Any] = results) -> int:
@@ -168,6 +171,36 @@ def floor_and_cli(args: argparse.Namespace, tmp: Path) -> None:
     RESULTS["result_bytes"] = {**sizes, **vignette_sizes(rb)}
 
 
+def contract_minimum(result: Any) -> dict[str, Any]:
+    """The least of a result that contract.md section 3 requires: each cause's id,
+    title, certainty, the ids of its fixes and the answers and rules behind it; each
+    alternative's id, title and why; the flags, errors, warnings (the incomplete
+    screen's names the unanswered keys) and the rule base. No fix titles, no plan,
+    no ranks: the smallest result a client could be given at all."""
+    return {
+        "id": result["id"],
+        "status": result["status"],
+        "causes": [
+            {
+                "id": cause["id"],
+                "title": cause["title"],
+                "certainty": cause["certainty"],
+                "fixes": [fix["id"] for fix in cause["fixes"]],
+                "because": cause["because"],
+            }
+            for cause in result["causes"]
+        ],
+        "alternatives": [
+            {"id": alt["id"], "title": alt["title"], "why": alt["why"]}
+            for alt in result["alternatives"]
+        ],
+        "red_flags": result["red_flags"],
+        "errors": result["errors"],
+        "warnings": result["warnings"],
+        "rulebase": result["rulebase"],
+    }
+
+
 def vignette_sizes(rb: RuleBase) -> dict[str, float]:
     """Mean result size on the 44 lifter vignettes (tests/vignettes/lifters.yaml):
     real lifters' stories, the screen answered "no" as in the vignette tests."""
@@ -185,12 +218,16 @@ def vignette_sizes(rb: RuleBase) -> dict[str, float]:
         answers.update({q: "no" for q in safety if not rb.questions[q].replaced_by})
         answers["age_years"] = vignette["age"]
         records.append({"id": vignette["id"], "answers": answers})
-    return {
+    sizes = {
         f"lifter vignettes, {'--explain' if explain else 'default'}": statistics.mean(
             len(encode(diagnose(r, rb, explain=explain)).encode()) for r in records
         )
         for explain in (False, True)
     }
+    sizes["lifter vignettes, contract minimum"] = statistics.mean(
+        len(encode(contract_minimum(diagnose(r, rb))).encode()) for r in records
+    )
+    return sizes
 
 
 def scaling(args: argparse.Namespace, tmp: Path) -> None:
@@ -262,6 +299,10 @@ def startup(args: argparse.Namespace) -> None:
         ),
         "bare typer app --help": timed_runs(
             [py, str(HERE / "bare_typer.py"), "--help"], args.startup_runs
+        ),
+        # The floor for the one-record run: diagnose's own parameters, no work.
+        "typer app with diagnose's parameters, one record": timed_runs(
+            [py, str(HERE / "typer_floor.py"), "diagnose", "-"], args.startup_runs, one
         ),
         "legpress-diag --version": timed_runs([script, "--version"], args.startup_runs),
         "legpress-diag --help": timed_runs([script, "--help"], args.startup_runs),
@@ -395,6 +436,7 @@ def targets() -> None:
     engines_rows, cli = RESULTS.get("engines", {}), RESULTS.get("cli", {})
     clips = engines_rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
     rows: list[tuple[str, float, str, bool]] = []
+    bounds: list[tuple[str, float]] = []  # what limits a target from outside our code
     if clips:
         for workload in WORKLOADS:
             for jobs, goal in ((1, 2.0), (2, 3.0)):
@@ -417,16 +459,16 @@ def targets() -> None:
         if rate and floor:
             ratio = floor / rate
             rows.append((f"time vs the JSON floor, {workload}", ratio, "<= 2x", ratio <= 2.0))
-    for name, size in RESULTS.get("result_bytes", {}).items():
+    sizes = RESULTS.get("result_bytes", {})
+    for name, size in sizes.items():
         if name.endswith("default"):
+            workload = name.rsplit(",", 1)[0]
             rows.append(
-                (
-                    f"default result size, {name.rsplit(',', 1)[0]}",
-                    size / 1024,
-                    "<= 3 KB",
-                    size <= 3072,
-                )
+                (f"default result size (KB), {workload}", size / 1024, "<= 3 KB", size <= 3072)
             )
+            least = sizes.get(f"{workload}, contract minimum")
+            if least:  # a bound, not a target: what no result can go below
+                bounds.append((f"the contract's minimum (KB), {workload}", least / 1024))
     experta = engines_rows.get("experta 1.9.4")
     ours = engines_rows.get("ours: engine via API (ranked)")
     if experta and ours:
@@ -446,14 +488,23 @@ def targets() -> None:
             rows.append(
                 ("one-record start vs those + typer's adapters", ratio, "<= 1.5x", ratio <= 1.5)
             )
+        floor = start.get("typer app with diagnose's parameters, one record")
+        if floor:
+            imports = start["python -c 'import typer, rich, pydantic, yaml'"]
+            bounds.append(("typer app with diagnose's parameters vs imports", floor / imports))
     if rows:
         print("\nIssue 12 targets")
         for name, ratio, goal, met in rows:
             print(f"  {name:48} {ratio:8.2f}   target {goal:9}  {'met' if met else 'MISSED'}")
+    if bounds:
+        print("Bounds on those targets (no code of ours can go below them)")
+        for name, value in bounds:
+            print(f"  {name:48} {value:8.2f}")
     RESULTS["targets"] = [
         {"target": name, "value": ratio, "goal": goal, "met": met}
         for name, ratio, goal, met in rows
     ]
+    RESULTS["bounds"] = [{"bound": name, "value": value} for name, value in bounds]
 
 
 def main(argv: list[str] | None = None) -> int:
