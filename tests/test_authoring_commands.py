@@ -170,3 +170,23 @@ def test_every_command_and_subcommand_help_has_an_example() -> None:
         result = runner.invoke(app, [*path, "--help"], terminal_width=100)
         assert result.exit_code == 0, path
         assert "Example" in result.stdout, f"'{' '.join(path)} --help' shows no example"
+
+
+def test_impact_does_not_report_the_same_alternatives_in_another_order() -> None:
+    from legpress_diag.authoring.impact import compare_results
+
+    def result(causes: list[tuple[str, float]], alternatives: list[str]) -> Any:
+        return {
+            "status": "ok",
+            "causes": [{"id": c, "certainty": cf} for c, cf in causes],
+            "alternatives": [{"id": a} for a in alternatives],
+        }
+
+    old = result([("a", 0.8), ("b", 0.7)], ["hack_squat", "supine_leg_press"])
+    reordered = result([("b", 0.9), ("a", 0.8)], ["supine_leg_press", "hack_squat"])
+    changes = compare_results(old, reordered, 0.05)
+    assert changes == ["top cause: a → b", "~ b 0.70 → 0.90 (+0.20)"]
+    fewer = result([("a", 0.8), ("b", 0.7)], ["hack_squat"])
+    assert compare_results(old, fewer, 0.05) == [
+        "alternatives: hack_squat, supine_leg_press → hack_squat"
+    ]

@@ -66,7 +66,9 @@ def compare_results(old: DiagnosisOut, new: DiagnosisOut, min_move: float) -> li
             )
     old_alts = [a["id"] for a in old["alternatives"]]
     new_alts = [a["id"] for a in new["alternatives"]]
-    if old_alts != new_alts:
+    # Alternatives follow the causes' order, so a reordering is the causes' moves
+    # (reported above); only a different set of exercises is a change of its own.
+    if set(old_alts) != set(new_alts):
         changes.append(f"alternatives: {_listed(old_alts)} → {_listed(new_alts)}")
     return changes
 
