@@ -206,3 +206,34 @@ def test_bundled_rule_base_loads_with_identity(rb) -> None:  # type: ignore[no-u
     assert all(rule.source for rule in rb.rules)
     assert all(c.source for c in rb.causes.values()) and all(f.source for f in rb.fixes.values())
     assert all(a.source for a in rb.alternatives.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words", "hint"),
+    [
+        ("fixes:\n  - id: a\n    how: Stop: at 90\n", (3, 14), "a ': ' where no new key", "quote"),
+        ("rules:\n\t- id: a\n", (2, 1), "a tab where YAML needs spaces", "spaces, not tabs"),
+        ("a: @x\n", (1, 4), "an '@' cannot start a value", "put the value in quotes"),
+        ("rules:\n  - id: 'a\n    when: x\n", (4, 1), "ends inside an open quote", "close"),
+        ("a: [b, c\nd: 1\n", (2, 2), "a list opened with '[' is not closed", "']'"),
+        ("rules:\n  id: a\n  - b\n", (3, 3), "a 'key: value' was expected here", "indentation"),
+        ("rules:\n  - id: a\n  when: x\n   cf: 1\n", (3, 3), "list items above it", "'- '"),
+    ],
+)
+def test_yaml_syntax_errors_are_said_in_plain_words(
+    tmp_path: Path, text: str, where: tuple[int, int], words: str, hint: str
+) -> None:
+    (tmp_path / "bad.yaml").write_text(text)
+    with pytest.raises(RuleBaseError) as info:
+        load_rulebase([tmp_path / "bad.yaml"], include_bundled=False)
+    [d] = info.value.diagnostics
+    assert d.code == "LP001" and (d.span.line, d.span.col) == where  # type: ignore[union-attr]
+    assert words in d.message and d.hint is not None and hint in d.hint
+    for parsers_phrase in ("did not find", "in this context", "any token", "end of stream"):
+        assert parsers_phrase not in d.message
+
+
+def test_a_yaml_complaint_not_known_keeps_the_parsers_words() -> None:
+    from legpress_diag.knowledge.yaml_words import plain_words
+
+    assert plain_words("something new went wrong", None).problem == "something new went wrong"

@@ -26,6 +26,7 @@ import yaml
 
 from . import codes
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from .yaml_words import plain_words
 
 try:  # libyaml's C parser is much faster; the pure-Python one is a fallback.
     from yaml import CSafeLoader as _Loader
@@ -296,16 +297,26 @@ def _own_problem_first(text: str, path: str) -> RuleBaseError | None:
     return None
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> RuleBaseError:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> RuleBaseError:
     mark = exc.problem_mark or exc.context_mark
     span = _span(path, mark) if mark is not None else SourceSpan(path, 1, 1)
-    problem = exc.problem or exc.context or "invalid YAML"
+    plain = plain_words(exc.problem or exc.context or "invalid YAML", _char_at(text, mark))
+    problem = plain.problem
     started = exc.context_mark
     if exc.context and started is not None and mark is not None and started.line != mark.line:
         # e.g. an unterminated string: say where it began, not only where the file ended
-        problem = f"{exc.context} (started at {started.line + 1}:{started.column + 1}): {problem}"
-    hint = "indent with spaces, not tabs" if "\t" in problem or "tab" in problem else None
-    return _error(codes.YAML_SYNTAX, f"YAML syntax: {problem}", span, hint)
+        problem = f"{problem} (started at {started.line + 1}:{started.column + 1})"
+    return _error(codes.YAML_SYNTAX, f"YAML syntax: {problem}", span, plain.hint)
+
+
+def _char_at(text: str, mark: Any) -> str | None:
+    """The character where the parser stopped, if there is one."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return None
+    return lines[mark.line][mark.column]
 
 
 def parse_yaml(text: str, path: str) -> Document | None:
@@ -315,7 +326,7 @@ def parse_yaml(text: str, path: str) -> Document | None:
     except yaml.MarkedYAMLError as exc:
         pure_python = cast(Any, _Loader) is yaml.SafeLoader  # then a re-read would say the same
         ours = None if pure_python else _own_problem_first(text, path)
-        raise (ours or _syntax_error(exc, path)) from None
+        raise (ours or _syntax_error(exc, text, path)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         raise _error(codes.YAML_SYNTAX, f"YAML syntax: {exc}", SourceSpan(path, 1, 1)) from None
     if root is None:

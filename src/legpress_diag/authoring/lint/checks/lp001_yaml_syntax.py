@@ -1,7 +1,8 @@
 """LP001 yaml-syntax: the file is not valid YAML.
 
 Unclosed brackets or quotes, tabs used for indentation, a second document after
-`---`: the parser's complaint, with the line and column where it gave up.
+`---`: what is wrong, in plain words, at the line and column where the parser
+gave up, and how to write it instead.
 
 Bad:
     fixes:
