@@ -313,10 +313,11 @@ def _char_at(text: str, mark: Any) -> str | None:
     """The character where the parser stopped, if there is one."""
     if mark is None:
         return None
+    line, column = int(mark.line), int(mark.column)
     lines = text.split("\n")
-    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+    if line >= len(lines) or column >= len(lines[line]):
         return None
-    return lines[mark.line][mark.column]
+    return lines[line][column]
 
 
 def parse_yaml(text: str, path: str) -> Document | None:
