@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -32,19 +33,31 @@ NoDefaultRulesOption = Annotated[
 ]
 
 
+def tell(message: str) -> None:
+    """A message on stderr, fitted to the terminal if stderr is one (see ui/fit.py)."""
+    from ..presentation.ui.fit import fit_to
+
+    typer.echo(fit_to(sys.stderr, message), err=True)
+
+
 def fail(message: str, code: int = exitcodes.CANNOT_RUN) -> NoReturn:
-    typer.echo(f"legpress-diag: error: {message}", err=True)
+    tell(f"legpress-diag: error: {message}")
     raise typer.Exit(code)
 
 
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        typer.echo(diagnostic.format(), err=True)
+        tell(diagnostic.format())
 
 
-def echo_lines(lines: Iterable[str]) -> None:
+def echo_lines(lines: Iterable[str], *, fitted: bool = True) -> None:
+    """Lines of a report on stdout, fitted to the terminal if stdout is one (``fitted``
+    False for a machine format, which must stay as written)."""
+    from ..presentation.ui.fit import fit, terminal_width
+
+    width = terminal_width(sys.stdout) if fitted else None
     for line in lines:
-        typer.echo(line)
+        typer.echo(fit(line, width))
 
 
 @contextlib.contextmanager
@@ -69,10 +82,9 @@ def load_rules(rules: list[Path] | None, no_default_rules: bool) -> RuleBase:
     except RuleBaseError as exc:
         print_diagnostics(exc.diagnostics)
         count = len(exc.diagnostics)
-        typer.echo(
+        tell(
             f"legpress-diag: the rule base does not load "
             f"({count} problem{'s' if count != 1 else ''}); "
-            "run 'legpress-diag rules lint' for details",
-            err=True,
+            "run 'legpress-diag rules lint' for details"
         )
         raise typer.Exit(exitcodes.CANNOT_RUN) from None

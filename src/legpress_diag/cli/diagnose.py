@@ -16,7 +16,7 @@ import typer
 
 from .. import exitcodes
 from ..knowledge.textsafe import terminal
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
@@ -352,7 +352,7 @@ def _reporter(
 ) -> Iterator[tuple[Say, Progress | None]]:
     """Where per-record messages go, and the progress callback (None: no bar)."""
     if not _show_progress(output, quiet):
-        yield (lambda line: typer.echo(terminal(line), err=True)), None
+        yield (lambda line: tell(terminal(line))), None
         return
     from ..presentation.ui.progress import BatchProgress
 
@@ -364,14 +364,11 @@ def _summary(counts: dict[str, int], unscreened: int) -> None:
     total = sum(counts.values())
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     noun = "record" if total == 1 else "records"
-    typer.echo(
-        f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"), err=True
-    )
+    tell(f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"))
     if unscreened:
         which = "record leaves" if unscreened == 1 else "records leave"
-        typer.echo(
+        tell(
             f"warning: {unscreened} {which} safety questions unanswered, so a warning "
             "sign may have been missed; each result's safety_screen_incomplete warning "
-            "names them",
-            err=True,
+            "names them"
         )

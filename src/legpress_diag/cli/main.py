@@ -139,15 +139,21 @@ def main(argv: list[str] | None = None) -> None:
         if not is_environment_error(exc):
             _report_bug(exc)
         where = f"{exc.filename}: " if exc.filename else ""
-        sys.stderr.write(f"legpress-diag: error: {where}{exc.strerror or exc}\n")
+        _tell(f"legpress-diag: error: {where}{exc.strerror or exc}")
         sys.exit(exitcodes.CANNOT_RUN)
     except Exception as exc:  # a bug: say so briefly, with enough to report it
         from ..knowledge.problems import LegpressError
 
         if isinstance(exc, LegpressError):
-            sys.stderr.write(f"legpress-diag: error: {exc}\n")
+            _tell(f"legpress-diag: error: {exc}")
             sys.exit(exitcodes.CANNOT_RUN)
         _report_bug(exc)
+
+
+def _tell(message: str) -> None:
+    from ..presentation.ui.fit import fit_to
+
+    sys.stderr.write(fit_to(sys.stderr, message) + "\n")
 
 
 def _report_bug(exc: BaseException) -> NoReturn:

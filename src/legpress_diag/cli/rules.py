@@ -96,7 +96,7 @@ def lint_command(
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
         )
-    echo_lines(report_lines(report, fmt, notes))
+    echo_lines(report_lines(report, fmt, notes), fitted=fmt == "text")
     if report.failed(strict):
         raise typer.Exit(exitcodes.FINDINGS)
 
