@@ -191,12 +191,12 @@ def test_end_of_input_suggests_resuming(tmp_path: Path) -> None:
 def test_bad_prefilled_answers_are_reported_and_asked_again(tmp_path: Path) -> None:
     prefill = tmp_path / "pre.json"
     prefill.write_text(
-        json.dumps({"answers": {"saddle_numbness": "maybe", "bladder_bowel_change": "no"}})
+        json.dumps({"answers": {"saddle_numbness": "sometimes", "bladder_bowel_change": "no"}})
     )
     child = spawn("--answers", str(prefill))
     # The message starts with the file's path, and rich wraps it to the terminal's
     # width wherever the path happens to end: match the words across any line breaks.
-    child.expect(r'saddle_numbness:\s+"maybe"\s+is\s+not\s+a\s+yes/no\s+answer')
+    child.expect(r'saddle_numbness:\s+"sometimes"\s+is\s+not\s+a\s+yes/no\s+answer')
     child.expect(QUESTION)
     assert question_by_text(child.match.group(2)) == "age_years"
     child.sendline("35")

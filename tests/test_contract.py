@@ -15,7 +15,8 @@ SAFETY = {
     "leg_pain_below_knee": "clinician",
     "constant_or_night_pain": "clinician",
     "after_trauma": "clinician",
-    "systemic_symptoms": "clinician",
+    # v1's combined question: "clinician or higher"; it may stand for a fever (urgent).
+    "systemic_symptoms": "urgent",
     # v2: the IFOMPT-based keys. Risk factors raise a flag of their own at clinician
     # level; their combinations are tested in test_safety.py.
     "sexual_function_change": "emergency",

@@ -374,8 +374,14 @@ def test_a_referral_beside_an_invalid_answer_still_warns_of_the_unanswered_scree
     assert result["status"] == "refer" and result["errors"][0]["key"] == "knee_angle_at_bottom"
     warning = next(w for w in result["warnings"] if w["key"] == INCOMPLETE_WARNING)
     assert "saddle_numbness" in warning["message"]
-    # An invalid safety answer is one not given: it is named as unanswered.
-    invalid = diagnose({"answers": screen_all_no(saddle_numbness="maybe")}, RB)
-    assert invalid["status"] == "error"
+    # An invalid safety answer is one not given: it is named as unanswered, and it is
+    # not a "no" either: the screen reads it as "not sure", so the record refers.
+    invalid = diagnose({"answers": screen_all_no(saddle_numbness="sometimes")}, RB)
+    assert invalid["status"] == "refer" and invalid["errors"][0]["key"] == "saddle_numbness"
+    assert [(f["id"], f["level"], f["unsure"]) for f in invalid["red_flags"]] == [
+        ("saddle_numbness", "urgent", True)
+    ]
+    assert invalid["fixes"] == {} and invalid["alternatives"] == []
+    assert any("could not be read" in note for note in invalid["notes"])
     named = next(w for w in invalid["warnings"] if w["key"] == INCOMPLETE_WARNING)
     assert named["message"].endswith("not answered: saddle_numbness")

@@ -323,11 +323,20 @@ def test_the_page_escapes_what_the_form_carries(client: TestClient) -> None:
     assert broken.status_code == 400 and "Traceback" not in broken.text
 
 
-def test_level_headings_match_the_terminal(rb: RuleBase) -> None:
-    from legpress_diag.presentation.ui.diagnosis_view import LEVEL_HEADINGS
-    from legpress_diag.web.pages import LEVEL_HEADINGS as WEB
+def test_a_flag_reads_the_same_on_the_web_as_in_every_other_format(rb: RuleBase) -> None:
+    from legpress_diag.api import diagnose
+    from legpress_diag.presentation.render.formats import markdown_one
+    from legpress_diag.presentation.render.html_batch import batch_page, prepare
+    from legpress_diag.presentation.render.report import html_report
+    from legpress_diag.web.pages import _flag
 
-    assert WEB == LEVEL_HEADINGS
+    result = diagnose({"answers": {"saddle_numbness": "unsure"}}, rb, explain=True)
+    [flag] = result["red_flags"]
+    heading = "URGENT: see a doctor today (answered 'not sure')"
+    assert heading.replace("'", "&#x27;") in _flag(flag, rb)
+    assert heading in markdown_one(result, rb)
+    assert heading.replace("'", "&#x27;") in html_report(result, rb)
+    assert heading.replace("'", "&#x27;") in batch_page([prepare(result, rb)])
 
 
 # --- the command --------------------------------------------------------------------------

@@ -104,11 +104,36 @@ def _tell(view: QuestionnaireView, message: str, *, invalid: bool = False) -> No
         (view.invalid if invalid else view.note)(message)
 
 
+def _referral_so_far(
+    view: QuestionnaireView, rb: RuleBase, record: dict[str, Any], report: Path | None
+) -> None:
+    """A session stopped early whose answers already raise a warning sign still ends
+    with the referral (and its report, if one was asked for): someone who told us of
+    a red flag must not leave with nothing but "Stopped"."""
+    from ..api import diagnose
+
+    result = diagnose(record, rb, explain=True)
+    if not result["red_flags"]:
+        return
+    _tell(view, "You stopped before the end, but your answers so far show a warning sign:")
+    problem = _show_result(view, result) or _write_report(view, report, result, rb)
+    if problem:
+        _tell(view, problem, invalid=True)
+
+
 def _stop(
-    view: QuestionnaireView, save: Path | None, record: dict[str, Any], ending: BaseException
+    view: QuestionnaireView,
+    rb: RuleBase,
+    outputs: tuple[Path | None, Path | None],
+    record: dict[str, Any],
+    ending: BaseException,
 ) -> typer.Exit:
-    """Save what was answered and say where; the caller raises the returned Exit."""
+    """Show any referral the answers already make, save what was answered and say
+    where; the caller raises the returned Exit. ``outputs`` is (--save, --report)."""
     from .main import interrupted_status
+
+    save, report = outputs
+    _referral_so_far(view, rb, record, report)
 
     if isinstance(ending, KeyboardInterrupt):  # Ctrl-C, or SIGTERM / SIGHUP (see cli.main)
         lead, code, fallback = "\nInterrupted.", interrupted_status(), bool(record["answers"])
@@ -351,7 +376,7 @@ def ask(
         state = _run(rb, view, state, holder)
     except (_Quit, EOFError, KeyboardInterrupt) as ending:
         record = session_record(rb, holder[0], record_id)
-        raise _stop(view, save, record, ending) from None
+        raise _stop(view, rb, (save, report), record, ending) from None
     written, result = _finish(view, rb, session_record(rb, state, record_id), save, report)
     if not written:
         raise typer.Exit(exitcodes.FINDINGS)

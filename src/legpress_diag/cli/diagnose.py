@@ -232,7 +232,7 @@ def diagnose(
         if stream is not sys.stdin.buffer:
             stream.close()
     if not quiet:
-        _summary(tally.counts, tally.unscreened)
+        _summary(tally.counts, tally.unscreened, has_screen=bool(rb.safety_flags))
     if tally.with_errors:
         raise typer.Exit(exitcodes.FINDINGS)
 
@@ -360,12 +360,17 @@ def _reporter(
         yield bar.say, bar.update
 
 
-def _summary(counts: dict[str, int], unscreened: int) -> None:
+def _summary(counts: dict[str, int], unscreened: int, *, has_screen: bool = True) -> None:
     total = sum(counts.values())
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     noun = "record" if total == 1 else "records"
     tell(f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"))
-    if unscreened:
+    if unscreened and not has_screen:
+        tell(
+            "warning: this rule base has no safety screen, so no result can recognise a "
+            "warning sign; each result carries the safety_screen_missing warning"
+        )
+    elif unscreened:
         which = "record leaves" if unscreened == 1 else "records leave"
         tell(
             f"warning: {unscreened} {which} safety questions unanswered, so a warning "

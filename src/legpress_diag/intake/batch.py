@@ -20,10 +20,12 @@ from ..knowledge.loader import load_rulebase
 from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
-from ..reasoning.safety import INCOMPLETE_WARNING
+from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
 
 CHUNK = 256
+# Summed up in one line by the caller instead of repeated for every record.
+_SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
 IN_FLIGHT_PER_WORKER = 3
 
 
@@ -65,7 +67,7 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     result = diagnose_record(raw, rb, options.strict, options.threshold, explain=options.explain)
     payload = options.prepare(result, rb) if options.prepare is not None else result
     warnings = result["warnings"]
-    others = [w for w in warnings if w["key"] != INCOMPLETE_WARNING]
+    others = [w for w in warnings if w["key"] not in _SCREEN_WARNINGS]
     return Outcome(
         result["status"],
         result.get("line"),

@@ -24,27 +24,15 @@ from typing import Any
 
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, Question, QuestionType
+from ..reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 
 COMMANDS = ("why", "back", "help", "quit")
 COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
-SKIP_WORDS = {
-    "?",
-    "skip",
-    "unsure",
-    "not sure",
-    "notsure",
-    "don't know",
-    "dont know",
-    "do not know",
-    "idk",
-    "dunno",
-    "maybe",
-    "perhaps",
-    "no idea",
-}
-_YES = {"y", "yes", "yep", "yeah", "yup", "yea"}
-# "none of these" is how the safety screen's lists offer "no" (questionnaire.py).
-_NO = {"n", "no", "nope", "nah", "none", "not really", "none of these", "none of them", "nothing"}
+# The same words as a batch record's (reasoning/answers.py), so a reply typed here and
+# the same word sent in a record are read alike.
+SKIP_WORDS = UNSURE_WORDS
+_YES = YES_WORDS
+_NO = NO_WORDS
 
 
 @dataclass(frozen=True)
@@ -54,9 +42,7 @@ class Reply:
     message: str = ""
 
 
-def _words(text: str) -> str:
-    """Lower case, inner spaces collapsed, trailing full stops and '!' dropped."""
-    return " ".join(text.strip().lower().rstrip(".!").split())
+_words = words  # lower case, spaces collapsed, trailing '.' and '!' dropped
 
 
 def parse_reply(question: Question, text: str) -> Reply:
@@ -66,7 +52,7 @@ def parse_reply(question: Question, text: str) -> Reply:
         return Reply("command", word)
     if word in COMMAND_ALIASES:
         return Reply("command", COMMAND_ALIASES[word])
-    if word in SKIP_WORDS or word.replace("’", "'") in SKIP_WORDS:
+    if word in SKIP_WORDS:
         return Reply("skip")
     kind = question.type
     if kind is QuestionType.YES_NO:

@@ -212,6 +212,9 @@ class RuleIndex:
     # question that others replaced is not one of them), and the replaced questions.
     screen_questions: tuple[str, ...]
     replaced: tuple[str, ...]
+    # Question ids by their folded form (fold_key): a key written 'Saddle_Numbness' or
+    # ' saddle-numbness' is still that question.
+    folded_ids: Mapping[str, str]
     conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
     compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
 
@@ -225,6 +228,19 @@ class RuleIndex:
                 if not isinstance(leaf, FactRef) and leaf not in found:
                     found[leaf] = self.compile_leaf(leaf)
         return found
+
+
+def fold_key(key: str) -> str:
+    """An answer key as a person may have meant it: case, surrounding spaces, and
+    '-' or inner spaces for '_' do not matter."""
+    return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for qid in questions:
+        found.setdefault(fold_key(qid), qid)  # two ids folding alike: the first keeps it
+    return found
 
 
 def build_index(rb: RuleBase) -> RuleIndex:
@@ -252,6 +268,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
             q for q, question in questions.items() if q in safety and not question.replaced_by
         ),
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
+        folded_ids=_folded(questions),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
         compile_leaf=lambda leaf: compile_condition(leaf, questions, derived_set).evaluate,

@@ -174,6 +174,15 @@ def merge(files: Sequence[ParsedFile]) -> Merged:
     return merged
 
 
+def _on_the_screen(section: str, earlier: Entry) -> bool:
+    """A safety flag, a screen, or a question of the safety group: what a referral
+    rests on. A replacement could make a flag fire less often, at a lower level, or
+    with exercise advice in it, so none may be replaced; new ones may be added."""
+    if section in ("safety_flags", "screens"):
+        return True
+    return section == "questions" and getattr(earlier.model, "group", None) == "safety"
+
+
 def _add(
     merged: Merged, section: str, entry: Entry, names_seen: dict[str, tuple[str, Entry]]
 ) -> None:
@@ -182,6 +191,15 @@ def _add(
     earlier = table.get(ident)
     kind = SINGULAR[section]
     if earlier is not None:
+        if entry.model.replaces and _on_the_screen(section, earlier):
+            merged.error(
+                codes.SCREEN_REPLACED,
+                f"{kind} '{ident}' is part of the safety screen (at {earlier.span}) and "
+                "cannot be replaced: rule files may add to the screen, never lower it",
+                entry.field_span("replaces"),
+                "add one of your own with a new id (a new flag may read the same questions)",
+            )
+            return
         if entry.model.replaces:
             table[ident] = entry  # keeps the earlier position in declared order
         else:

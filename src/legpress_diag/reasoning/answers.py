@@ -12,11 +12,48 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..knowledge.index import fold_key
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from .result import ProblemOut
 
-_YES_NO = {"yes": True, "no": False, "unsure": None}
+# How people write yes, no and "not sure". A batch record and a reply at the
+# questionnaire's prompt (intake/replies.py) read them alike, so the same words give
+# the same diagnosis in both. "none of these" is how the safety screen offers "no".
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"})
+NO_WORDS = frozenset(
+    {"no", "n", "nope", "nah", "none", "not really", "none of these", "none of them", "nothing"}
+)
+UNSURE_WORDS = frozenset(
+    {
+        "unsure",
+        "?",
+        "skip",
+        "not sure",
+        "notsure",
+        "don't know",
+        "dont know",
+        "do not know",
+        "idk",
+        "dunno",
+        "maybe",
+        "perhaps",
+        "no idea",
+    }
+)
+
+
+def words(text: str) -> str:
+    """A reply as compared with the words above: lower case, inner spaces collapsed,
+    trailing full stops and '!' dropped, a typographic apostrophe made plain."""
+    return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
+
+
+def is_unsure(value: Any) -> bool:
+    """A "not sure" in any of its forms (never a "no")."""
+    return isinstance(value, str) and words(value) in UNSURE_WORDS
+
+
 _SHOWN_CHARS = 60
 # Unknown names listed per record (unknown answer keys here, unknown record fields
 # in records.py); past this many, one summary line counts the rest. Keeps a record
@@ -53,47 +90,55 @@ def show_value(value: Any) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
-class _Invalid(Exception):
+class InvalidAnswer(Exception):
+    """A value its question cannot take; ``message`` says why."""
+
     def __init__(self, message: str) -> None:
         self.message = message
 
 
 def normalize_value(question: Question, value: Any) -> Any:
-    """The normalized value, None for unknown; raises _Invalid with a reason."""
+    """The normalized value, None for unknown; raises InvalidAnswer with a reason."""
     if value is None:
         return None
     kind = question.type
     if kind is QuestionType.YES_NO:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lower() in _YES_NO:
-            return _YES_NO[value.strip().lower()]
-        raise _Invalid("not a yes/no answer")
+        if isinstance(value, str):
+            said = words(value)
+            if said in YES_WORDS:
+                return True
+            if said in NO_WORDS:
+                return False
+            if said in UNSURE_WORDS:
+                return None
+        raise InvalidAnswer("not a yes/no answer")
     if kind is QuestionType.CHOICE:
         if isinstance(value, str) and value in question.choice_values:
             return value
         hint = did_you_mean(value, question.choice_values) if isinstance(value, str) else None
-        raise _Invalid("not one of the choices" + (f"; {hint}" if hint else ""))
+        raise InvalidAnswer("not one of the choices" + (f"; {hint}" if hint else ""))
     if kind is QuestionType.MULTI:
         if not isinstance(value, list):
             hint = f'; write ["{value}"]' if isinstance(value, str) and len(value) < 40 else ""
-            raise _Invalid("not a list" + hint)
+            raise InvalidAnswer("not a list" + hint)
         bad = [
             item for item in value if not (isinstance(item, str) and item in question.choice_values)
         ]
         if bad:
-            raise _Invalid(f"{show_value(bad[0])} is not one of the choices")
+            raise InvalidAnswer(f"{show_value(bad[0])} is not one of the choices")
         return frozenset(value)
-    if isinstance(value, str) and value.strip().lower() == "unsure":
+    if is_unsure(value):
         return None  # unknown; on the safety screen (age) the screen reads it as unsure
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Invalid("not a number")
+        raise InvalidAnswer("not a number")
     number = float(value)
     if not math.isfinite(number):
-        raise _Invalid("not a finite number")
+        raise InvalidAnswer("not a finite number")
     assert question.minimum is not None and question.maximum is not None
     if not question.minimum <= number <= question.maximum:
-        raise _Invalid("out of range")
+        raise InvalidAnswer("out of range")
     return number
 
 
@@ -105,8 +150,24 @@ def normalize_answers(
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
     unknown = 0
+    folded: set[str] = set()
     for key, value in raw.items():
         question = rb.questions.get(key)
+        if question is None and isinstance(key, str):
+            meant = _meant(rb, key, raw)
+            if meant is not None and meant not in folded:
+                folded.add(meant)  # a second spelling of the same key stays unknown
+                # 'Saddle_Numbness' is saddle_numbness: read, never dropped (a safety
+                # answer lost to a capital letter would be a warning sign missed).
+                (errors if strict else warnings).append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"answer key {show_value(key)} read as '{meant}'",
+                        value=show_value(value),
+                        expected=f"the key written exactly: '{meant}'",
+                    )
+                )
+                key, question = meant, rb.questions[meant]
         if question is None:
             unknown += 1
             if unknown > MAX_UNKNOWN_LISTED:
@@ -140,7 +201,7 @@ def normalize_answers(
                 continue
         try:
             normalized = normalize_value(question, value)
-        except _Invalid as exc:
+        except InvalidAnswer as exc:
             errors.append(
                 AnswerProblem(
                     key=key,
@@ -157,6 +218,15 @@ def normalize_answers(
             unlisted("answers", unknown - MAX_UNKNOWN_LISTED, "unknown question ids")
         )
     return answers, errors, warnings
+
+
+def _meant(rb: RuleBase, key: str, raw: Mapping[str, Any]) -> str | None:
+    """The question an unknown key stands for when it differs from the id only in
+    case, spaces or '-' (see fold_key); None when the exact key is also there."""
+    if len(key) > 2 * _SHOWN_CHARS:
+        return None
+    meant = rb.index.folded_ids.get(fold_key(key))
+    return meant if meant is not None and meant not in raw else None
 
 
 def unlisted(key: str, count: int, what: str) -> AnswerProblem:

@@ -15,11 +15,24 @@ from .answers import AnswerProblem, normalize_answers
 from .engine import Reasoning, infer
 from .explanation import Explained, explain_result
 from .result import AlternativeOut, CauseOut, DiagnosisOut, PlanStepOut
-from .safety import INCOMPLETE_WARNING, REFERRAL_NOTES, incomplete_message, screen, unsure_answers
+from .safety import (
+    INCOMPLETE_WARNING,
+    MISSING_MESSAGE,
+    MISSING_WARNING,
+    REFERRAL_NOTES,
+    incomplete_message,
+    screen,
+    unsure_answers,
+)
 
 INVALID_WITH_FLAGS_NOTE = (
     "Some answers were invalid (see the errors); the warning signs above come from the "
     "valid ones, and nothing else was concluded."
+)
+UNREADABLE_SAFETY_NOTE = (
+    "An answer to a safety question could not be read (see the errors), so it counts "
+    "as 'not sure', never as 'no': answer it again, or have the sign checked as the "
+    "flag above says."
 )
 INFORMATION_ONLY_NOTE = (
     "The form faults below are listed for the clinician's information only: no exercise "
@@ -183,6 +196,11 @@ def error_result(
     return result
 
 
+_NO_SCREEN = AnswerProblem(
+    key=MISSING_WARNING, message=MISSING_MESSAGE, expected="a rule base with a safety screen"
+)
+
+
 def _incomplete_screen(unanswered: tuple[str, ...]) -> AnswerProblem:
     return AnswerProblem(
         key=INCOMPLETE_WARNING,
@@ -204,10 +222,14 @@ def diagnose_answers(
 
     ``explain`` adds the rule-level reasoning and the long texts (see result.py)."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
-    outcome = screen(rb, answers, unsure_answers(rb, raw_answers))
+    # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
+    unreadable = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
+    outcome = screen(rb, answers, unsure_answers(rb, raw_answers), unreadable)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.
         warnings = [_incomplete_screen(outcome.unanswered), *warnings]
+    elif not rb.safety_flags:
+        warnings = [_NO_SCREEN, *warnings]
     if errors:
         result = error_result(rb, record_id, errors, warnings, explain=explain)
         if outcome.level is not None:
@@ -216,6 +238,8 @@ def diagnose_answers(
             result["status"] = "refer"
             result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
             result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
+            if unreadable:
+                result["notes"].append(UNREADABLE_SAFETY_NOTE)
         return result
     result = base_result(rb, record_id, explain=explain)
     result["warnings"] = [w.to_dict() for w in warnings]

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..knowledge.index import fold_key
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
-from .answers import denormalize
+from .answers import InvalidAnswer, denormalize, is_unsure, normalize_value
 from .result import Level, RedFlagOut
 
 # The result's spelling of each level (a Literal, so the result type stays exact).
@@ -30,6 +31,13 @@ _LEVEL_OUT: dict[FlagLevel, Level] = {
 }
 
 INCOMPLETE_WARNING = "safety_screen_incomplete"
+# A rule base with no safety screen at all (a coach's own rules with
+# --no-default-rules): its results must not look screened.
+MISSING_WARNING = "safety_screen_missing"
+MISSING_MESSAGE = (
+    "this rule base has no safety screen, so no warning sign can be recognised; "
+    "use the bundled rules (without --no-default-rules) for a screened result"
+)
 
 # What each level asks a person to do, for flags raised by an uncertain answer that
 # have no wording of their own.
@@ -52,9 +60,9 @@ REFERRAL_NOTES = {
         "the signs mean."
     ),
     FlagLevel.CLINICIAN: (
-        "See a physiotherapist or doctor before you train again. This tool screens for "
-        "warning signs; it does not diagnose disease. A single sign often turns out to "
-        "be harmless, but it is a reason to have a professional look first."
+        "See a physiotherapist or doctor before you train again, or the doctor where a "
+        "sign above says so. This tool screens for warning signs; it does not diagnose "
+        "disease: a professional decides what the signs mean."
     ),
 }
 
@@ -99,16 +107,33 @@ class ScreenOutcome:
 
 
 def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
-    """Safety questions answered ``"unsure"`` (which normalize to unknown)."""
+    """Safety questions answered "not sure" in any of its forms (which normalize to
+    unknown), under their own key or one that folds to it (see answers.fold_key)."""
     safety = rb.safety_questions()
-    return frozenset(
-        key
-        for key, value in raw.items()
-        if key in safety
-        and isinstance(value, str)
-        and value.strip().lower() == "unsure"
-        and rb.questions[key].type in (QuestionType.YES_NO, QuestionType.NUMBER)
-    )
+    found = set()
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            continue
+        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+        if qid not in safety:
+            continue
+        if is_unsure(value) and rb.questions[qid].type in (
+            QuestionType.YES_NO,
+            QuestionType.NUMBER,
+        ):
+            found.add(qid)
+        elif qid != key and qid in raw and _read(rb, qid, value) != _read(rb, qid, raw[qid]):
+            # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
+            # different answers: nobody can tell which holds, so it is not sure.
+            found.add(qid)
+    return frozenset(found)
+
+
+def _read(rb: RuleBase, qid: str, value: Any) -> Any:
+    try:
+        return normalize_value(rb.questions[qid], value)
+    except InvalidAnswer:  # an unreadable value differs from any readable one
+        return value
 
 
 def _possible_answers(
@@ -128,14 +153,21 @@ def _possible_answers(
 
 
 def screen(
-    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str] = frozenset()
+    rb: RuleBase,
+    answers: Mapping[str, Any],
+    unsure: frozenset[str] = frozenset(),
+    unreadable: frozenset[str] = frozenset(),
 ) -> ScreenOutcome:
     """Evaluate every safety flag on normalized ``answers``.
 
     A flag holds for certain when its condition is true on the answers as given. It
     holds possibly when it becomes true once the ``unsure`` questions are read as
     "yes" (an unsure age as either end of its range): the conservative reading, since
-    a warning sign nobody could rule out is treated as present until someone checks."""
+    a warning sign nobody could rule out is treated as present until someone checks.
+    ``unreadable`` safety answers (invalid values) count as unsure for the flags and
+    stay listed as unanswered: what could not be read is neither a "no" nor an answer."""
+    listed_unsure = unsure
+    unsure = unsure | unreadable
     threshold = rb.settings.premise_threshold
     readings = _possible_answers(rb, answers, unsure) if unsure else []
     raised: list[RaisedFlag] = []
@@ -155,7 +187,7 @@ def screen(
             continue
         raised.append(RaisedFlag(flag, level, uncertain, _because(rb, flag, answers, unsure)))
     raised.sort(key=lambda r: r.level.rank)  # stable: declared order within a level
-    return ScreenOutcome(tuple(raised), _unanswered(rb, answers, unsure))
+    return ScreenOutcome(tuple(raised), _unanswered(rb, answers, listed_unsure))
 
 
 def _because(

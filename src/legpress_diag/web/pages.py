@@ -18,7 +18,7 @@ from ..intake.replies import parse_reply
 from ..knowledge import textsafe
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..presentation.render.formats import SCREEN_WARNING, certainty_word, question_text
-from ..presentation.render.labels import topic_label
+from ..presentation.render.labels import flag_heading, topic_label
 from ..reasoning.answers import denormalize
 from ..reasoning.explanation import why_it_hurts
 from ..reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
@@ -26,12 +26,6 @@ from .service import Step, problem_text
 
 FIELD_PREFIX = "a."  # hidden fields: a.QUESTION_ID = the answer as JSON
 
-# The same headings as `ask` (ui.diagnosis_view.LEVEL_HEADINGS; tests keep them equal).
-LEVEL_HEADINGS = {
-    "emergency": "EMERGENCY: go to an emergency department now",
-    "urgent": "URGENT: see a doctor today",
-    "clinician": "SEE A CLINICIAN before you train again",
-}
 UNSURE_NOTE = (
     "On the safety questions, “I'm not sure” is never taken as a “no”: an uncertain "
     "warning sign is treated as one to have checked, and the result says how."
@@ -174,9 +168,7 @@ def question_page(
 
 
 def _flag(flag: RedFlagOut, rb: RuleBase) -> str:
-    heading = LEVEL_HEADINGS.get(flag["level"], str(flag["level"]).upper())
-    if flag.get("unsure"):
-        heading += " (you were not sure)"
+    heading = flag_heading(flag["level"], bool(flag.get("unsure")))  # as in every format
     said = "; ".join(
         f"{question_text(b['key'], rb)}: {b['answer']}" for b in flag.get("because", [])
     )

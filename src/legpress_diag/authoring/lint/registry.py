@@ -27,6 +27,7 @@ from .checks import (
     lp204_not_a_choice,
     lp205_wrong_type,
     lp206_unknown_reference,
+    lp207_screen_replaced,
     lp301_yaml11_trap,
     lp302_threshold_out_of_range,
     lp303_fact_cycle,
@@ -46,6 +47,7 @@ from .checks import (
     lp317_control_character,
     lp318_unknown_suppression,
     lp319_unused_suppression,
+    lp320_advice_in_referral,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -63,6 +65,7 @@ MODULES: tuple[ModuleType, ...] = (
     lp204_not_a_choice,
     lp205_wrong_type,
     lp206_unknown_reference,
+    lp207_screen_replaced,
     lp301_yaml11_trap,
     lp302_threshold_out_of_range,
     lp303_fact_cycle,
@@ -82,6 +85,7 @@ MODULES: tuple[ModuleType, ...] = (
     lp317_control_character,
     lp318_unknown_suppression,
     lp319_unused_suppression,
+    lp320_advice_in_referral,
 )
 
 CHECKS: dict[str, ModuleType] = {module.CODE: module for module in MODULES}

@@ -17,6 +17,7 @@ from ...knowledge import textsafe
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut
 from ...reasoning.safety import INCOMPLETE_WARNING
+from .labels import flag_heading
 
 if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
@@ -71,8 +72,13 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
     title = heading if heading is not None else f"Record {md(r['id'])}: {md(r['status'])}"
     lines = [f"## {title}", ""]
     for flag in r["red_flags"]:
+        heading = flag_heading(flag["level"], bool(flag.get("unsure")))
+        said = "; ".join(
+            f"{md(question_text(b['key'], rb))}: *{md(b['answer'])}*" for b in flag["because"]
+        )
         lines.append(
-            f"- **{md(flag['level'].upper())}: {md(flag['title'])}.** {md(flag['advice'])}"
+            f"- **{md(heading)}: {md(flag['title'])}.** {md(flag['advice'])}"
+            + (f" Because you said: {said}" if said else "")
         )
     if r["red_flags"]:
         lines.append("")

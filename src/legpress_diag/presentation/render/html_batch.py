@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ...reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
 from .formats import SCREEN_WARNING, bar, certainty_word, question_text
-from .labels import level_heading
+from .labels import FOR_THE_CLINICIAN, flag_heading
 from .report import escape_html as e
 
 if TYPE_CHECKING:
@@ -90,9 +90,7 @@ def _summary_cells(result: Result) -> str:
 
 
 def _flag(flag: RedFlagOut, rb: RuleBase | None) -> str:
-    heading = level_heading(flag["level"])
-    if flag.get("unsure"):
-        heading += " (the answer was 'not sure')"
+    heading = flag_heading(flag["level"], bool(flag.get("unsure")))
     said = "; ".join(
         f"{e(question_text(b['key'], rb))}: {e(b['answer'])}" for b in flag.get("because", [])
     )
@@ -110,11 +108,7 @@ def _cause(cause: CauseOut, result: Result, rb: RuleBase | None) -> str:
         f"{e(question_text(b['question'], rb))}: <em>{e(b['in_words'])}</em>"
         for b in cause["reasoning"]["because"]
     )
-    info = (
-        '<p class="info">Information for the clinician, not advice to train.</p>'
-        if cause.get("information_only")
-        else ""
-    )
+    info = f'<p class="info">{FOR_THE_CLINICIAN}</p>' if cause.get("information_only") else ""
     return (
         f'<div class="cause"><h3>{cause["rank"]}. {e(cause["title"])}</h3>{info}'
         f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.2f})</p>'

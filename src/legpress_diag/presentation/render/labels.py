@@ -27,3 +27,18 @@ def topic_label(group: str) -> str:
 def level_heading(level: str) -> str:
     """What a red flag's level tells the lifter to do, in capitals first."""
     return LEVEL_HEADINGS.get(level, level.upper())
+
+
+# Said beside a flag raised by a "not sure": the contract asks every interface to say
+# that the answer was uncertain (the flag's advice then says how to check it).
+UNSURE_MARK = "answered 'not sure'"
+
+
+def flag_heading(level: str, unsure: bool) -> str:
+    """A red flag's heading: what to do, and whether the answer behind it was unsure."""
+    heading = level_heading(level)
+    return f"{heading} ({UNSURE_MARK})" if unsure else heading
+
+
+# Beside each form fault listed in a referral: the contract allows it only as that.
+FOR_THE_CLINICIAN = "Information for the clinician, not advice to train."

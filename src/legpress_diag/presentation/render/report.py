@@ -14,6 +14,7 @@ from ...reasoning.explanation import (
 )
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
 from .formats import bar, certainty_word, markdown_one, question_text
+from .labels import FOR_THE_CLINICIAN, flag_heading
 
 
 def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
@@ -130,10 +131,19 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     e = escape_html
     body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
     for flag in result["red_flags"]:
-        body.append(
-            f'<div class="flag"><strong>{e(flag["level"].upper())}: {e(flag["title"])}</strong>'
-            f"<p>{e(flag['advice'])}</p></div>"
+        heading = flag_heading(flag["level"], bool(flag.get("unsure")))
+        said = "; ".join(
+            f"{e(question_text(b['key'], rb))}: <em>{e(b['answer'])}</em>" for b in flag["because"]
         )
+        body.append(
+            f'<div class="flag" role="alert"><strong>{e(heading)}: {e(flag["title"])}</strong>'
+            f"<p>{e(flag['advice'])}</p>"
+            + (f"<p>Because you said: {said}</p>" if said else "")
+            + "</div>"
+        )
+    if result["red_flags"]:
+        # The referral's own words come before anything about form, as in every format.
+        body += [f'<p class="note"><strong>{e(note)}</strong></p>' for note in result["notes"]]
     if result.get("plan"):
         ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
         steps = "".join(
@@ -152,8 +162,9 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
             for b in cause["reasoning"]["because"]
         )
         why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
+        info = f'<p class="note">{FOR_THE_CLINICIAN}</p>' if cause["information_only"] else ""
         body.append(
-            f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>'
+            f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>{info}'
             f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
             + (f"<p>{e(why)}</p>" if why else "")
             + f"<p>Because you said: {because}</p>"
@@ -166,8 +177,8 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
             for a in result["alternatives"]
         )
         body.append(f"<h2>Alternatives</h2><ul>{items}</ul>")
-    for note in result.get("notes", []):
-        body.append(f'<p class="note">{e(note)}</p>')
+    if not result["red_flags"]:
+        body += [f'<p class="note">{e(note)}</p>' for note in result["notes"]]
     identity = result["rulebase"]
     version = f"{identity['name']} {identity['version']} ({identity['hash']})"
     body.append(f'<p class="note">Rule base {e(version)}</p>')

@@ -13,7 +13,7 @@ from rich.text import Text
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
 from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
-from ..render.labels import LEVEL_HEADINGS
+from ..render.labels import flag_heading
 from .console import plain, safe
 
 _STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
@@ -31,9 +31,7 @@ def flag_panel(flag: RedFlagOut, rb: Any) -> Panel:
     )
     if said:
         lines.append(safe(f"Because you said: {said}", "italic"))
-    heading = LEVEL_HEADINGS.get(flag["level"], flag["level"].upper())
-    if flag.get("unsure"):
-        heading += " (you were not sure)"
+    heading = flag_heading(flag["level"], bool(flag.get("unsure")))
     return Panel(
         Group(*lines), title=Text(heading, style=style), title_align="left", border_style=style
     )

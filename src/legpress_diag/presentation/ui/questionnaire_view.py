@@ -44,10 +44,16 @@ class QuestionnaireView:
             if safety_count
             else "Only what matters for your answers is asked."
         )
+        unsure = (
+            "Type ? if you are not sure (on a safety question that is a sign to have "
+            "checked, never a no),"
+            if safety_count
+            else "Type ? to skip a question,"
+        )
         self.prompts.print(
             Text.assemble(
                 ("Leg press back-pain check\n", "bold"),
-                f"{lead}{plan} Type ? to skip any question, or why, back, help, quit.",
+                f"{lead}{plan} {unsure} or why, back, help, quit.",
             )
         )
 

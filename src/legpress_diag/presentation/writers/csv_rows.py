@@ -29,6 +29,7 @@ COLUMNS = (
     "red_flags",
     "alternatives",
     "errors",
+    "warnings",  # last: added after the others, so readers by position keep working
 )
 DECIMALS = 2
 
@@ -49,18 +50,29 @@ class CsvWriter:
     def prepare(self, result: Result, rb: RuleBase | None) -> str:
         r = result
         causes = r["causes"]
+        # In a referral the form faults are for the clinician only: listed under
+        # 'causes', never offered as the row's headline.
+        top = causes[0] if causes and r["status"] != "refer" else None
         return _row(
             textsafe.csv_cell(cell)
             for cell in (
                 r["id"],
                 r.get("line", ""),
                 r["status"],
-                causes[0]["id"] if causes else "",
-                round(causes[0]["certainty"], DECIMALS) if causes else "",
+                top["id"] if top else "",
+                round(top["certainty"], DECIMALS) if top else "",
                 ";".join(f"{c['id']}:{c['certainty']:.{DECIMALS}f}" for c in causes),
-                ";".join(f"{f['id']}:{f['level']}" for f in r["red_flags"]),
+                # ':unsure' when the flag rests on a "not sure" (the contract asks every
+                # interface to say so).
+                ";".join(
+                    f"{f['id']}:{f['level']}" + (":unsure" if f.get("unsure") else "")
+                    for f in r["red_flags"]
+                ),
                 ";".join(a["id"] for a in r["alternatives"]),
                 "; ".join(e["message"] for e in r["errors"]),
+                # The incomplete screen above all: without it an unscreened row would
+                # look like a screened one.
+                "; ".join(w["message"] for w in r["warnings"]),
             )
         )
 

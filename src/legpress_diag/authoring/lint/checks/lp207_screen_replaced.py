@@ -1,0 +1,37 @@
+"""LP207 screen-replaced: a rule file replaces part of the safety screen.
+
+A safety flag, a screen, or a question of the safety group cannot be replaced with
+`replaces: true`: a replacement could make a warning sign fire less often, at a
+lower level, or with exercise advice in it. The screen is a floor that rule files
+add to: write a flag of your own, with a new id, reading the same questions.
+
+Bad:
+    safety_flags:
+      - id: saddle_numbness
+        replaces: true
+        when: saddle_numbness and bladder_bowel_change
+        level: clinician
+        title: Numbness with bladder trouble
+        advice: See a physiotherapist.
+        source: "coach"
+
+Good:
+    safety_flags:
+      - id: saddle_numbness_in_my_gym
+        when: saddle_numbness
+        level: emergency
+        title: Numbness in the saddle area
+        advice: Go to an emergency department now and tell the front desk.
+        source: "coach"
+
+"""
+
+from __future__ import annotations
+
+from ....knowledge import codes
+from ....knowledge.problems import Severity
+
+CODE = codes.SCREEN_REPLACED
+NAME = "screen-replaced"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here

@@ -1,0 +1,235 @@
+"""The safety screen at its edges, from a clinician's review: a warning sign given in
+any spelling, under a mistyped key, in an unreadable answer or before the lifter
+stops is never lost, and never comes with exercise advice."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.intake.replies import parse_reply
+from legpress_diag.presentation.render.report import html_report
+from legpress_diag.presentation.writers import WriteContext, by_name
+from legpress_diag.reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS
+
+from .test_safety import screen_all_no
+
+RB = bundled_rulebase()
+FORM = {"butt_lifts_off_seat": "yes", "lower_back_rounds": "yes", "rep_tempo": "fast"}
+
+
+def _flags(result: Any) -> list[tuple[str, str, bool]]:
+    return [(f["id"], f["level"], f["unsure"]) for f in result["red_flags"]]
+
+
+def _no_advice(result: Any) -> bool:
+    return (
+        result["fixes"] == {}
+        and result["alternatives"] == []
+        and result["plan"] == []
+        and all(c["fixes"] == [] for c in result["causes"])
+    )
+
+
+@pytest.mark.parametrize("key", ["Saddle_Numbness", " saddle_numbness", "SADDLE-NUMBNESS"])
+def test_a_safety_key_in_another_case_or_spacing_still_refers(key: str) -> None:
+    answers = screen_all_no(**FORM)
+    del answers["saddle_numbness"]
+    answers[key] = "yes"
+    result = diagnose({"answers": answers}, RB)
+    assert result["status"] == "refer" and _no_advice(result)
+    assert _flags(result) == [("saddle_numbness", "emergency", False)]
+    [warning] = result["warnings"]  # the screen is complete: the key was read
+    assert warning["key"] == key and "read as 'saddle_numbness'" in warning["message"]
+
+
+def test_a_folded_key_is_an_error_when_strict_and_still_refers() -> None:
+    answers = {**screen_all_no(**FORM), "Cancer_History": "yes"}
+    del answers["cancer_history"]
+    result = diagnose({"answers": answers}, RB, strict=True)
+    assert result["status"] == "refer" and _no_advice(result)
+    assert [e["key"] for e in result["errors"]] == ["Cancer_History"]
+    assert ("cancer_history", "clinician", False) in _flags(result)
+
+
+def test_the_same_safety_question_twice_with_different_answers_is_not_sure() -> None:
+    answers = {**screen_all_no(**FORM), "Saddle_Numbness": "yes"}  # and saddle_numbness: no
+    result = diagnose({"answers": answers}, RB)
+    assert result["status"] == "refer" and _no_advice(result)
+    assert _flags(result) == [("saddle_numbness", "urgent", True)]
+    same = diagnose({"answers": {**screen_all_no(**FORM), "Saddle_Numbness": "no"}}, RB)
+    assert same["status"] == "ok"  # two spellings of the same "no" are a "no"
+
+
+def test_a_form_key_in_another_case_is_read_too() -> None:
+    result = diagnose({"answers": {**screen_all_no(), "Butt_Lifts_Off_Seat": "yes"}}, RB)
+    assert result["causes"][0]["id"] == "butt_off_seat"
+
+
+@pytest.mark.parametrize("said", sorted(YES_WORDS | NO_WORDS | UNSURE_WORDS))
+def test_batch_and_the_questionnaire_read_every_word_alike(said: str) -> None:
+    question = RB.questions["saddle_numbness"]
+    reply = parse_reply(question, said)
+    result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
+    assert result["errors"] == []
+    if reply.kind == "skip":
+        assert _flags(result) == [("saddle_numbness", "urgent", True)]
+    elif reply.value is True:
+        assert _flags(result) == [("saddle_numbness", "emergency", False)]
+    else:
+        assert reply.value is False and result["status"] == "ok"
+    assert (said in UNSURE_WORDS) == (reply.kind == "skip")
+
+
+@pytest.mark.parametrize("said", ["sometimes", "", "1", "yes please", "true"])
+def test_an_unreadable_safety_answer_is_not_sure_not_no(said: str) -> None:
+    result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
+    assert result["status"] == "refer" and _no_advice(result)
+    assert _flags(result) == [("saddle_numbness", "urgent", True)]
+    assert [e["key"] for e in result["errors"]] == ["saddle_numbness"]
+    assert any("could not be read" in note for note in result["notes"])
+
+
+def test_an_unreadable_form_answer_stays_an_error_without_a_referral() -> None:
+    result = diagnose({"answers": screen_all_no(rep_tempo="sometimes")}, RB)
+    assert result["status"] == "error" and result["red_flags"] == []
+
+
+def test_version_1s_combined_question_takes_its_highest_part() -> None:
+    result = diagnose({"answers": {"systemic_symptoms": "yes", **FORM}}, RB)
+    assert ("systemic_symptoms", "urgent", False) in _flags(result)
+    assert "today" in result["red_flags"][0]["advice"]
+
+
+def _csv_row(result: Any) -> dict[str, str]:
+    writer = by_name("csv")
+    out = io.StringIO()
+    writer.write([writer.prepare(result, None)], out, WriteContext())
+    return next(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_csv_marks_unsure_flags_hides_the_top_cause_of_a_referral_and_lists_warnings() -> None:
+    unsure = _csv_row(diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB))
+    assert unsure["red_flags"] == "saddle_numbness:urgent:unsure"
+    assert unsure["status"] == "refer" and unsure["top_cause"] == "" == unsure["top_certainty"]
+    assert "butt_off_seat" in unsure["causes"]  # for the clinician, not as the headline
+    assert "not answered: age_years" in unsure["warnings"]
+    screened = _csv_row(diagnose({"answers": screen_all_no(**FORM)}, RB))
+    assert screened["warnings"] == "" and screened["top_cause"] == "butt_off_seat"
+
+
+def test_the_report_puts_the_referral_before_the_form_faults_and_says_not_sure() -> None:
+    result = diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB, explain=True)
+    page = html_report(result, RB)
+    assert "(answered &#x27;not sure&#x27;)" in page and "Because you said" in page
+    assert page.index("See a doctor today") < page.index(result["causes"][0]["title"])
+    assert "Information for the clinician, not advice to train." in page
+
+
+def _ask(stdin: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "ask", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+@pytest.mark.parametrize("ending", ["quit\n", ""])  # 'quit', and the end of input
+def test_stopping_the_questionnaire_after_a_warning_sign_still_refers(
+    tmp_path: Path, ending: str
+) -> None:
+    # Age 30, 'none' of the nerve signs, then 'one or more' of the general signs:
+    # no fever, no weight loss, cancer yes; then the lifter stops.
+    done = _ask("30\nn\ny\nn\nn\ny\n" + ending, "--report", "r.md", cwd=tmp_path)
+    shown = done.stdout + done.stderr
+    assert "your answers so far show a warning sign" in shown
+    assert "A history of cancer" in done.stdout and "See your doctor" in done.stdout
+    report = (tmp_path / "r.md").read_text()
+    assert "A history of cancer" in report and "Alternatives" not in report
+
+
+def test_stopping_before_any_warning_sign_shows_no_referral(tmp_path: Path) -> None:
+    done = _ask("30\nn\nquit\n", cwd=tmp_path)
+    assert "warning sign:" not in done.stderr and done.returncode == 0
+    assert not (tmp_path / "r.md").exists()
+
+
+WEAKER_FLAG = """safety_flags:
+  - id: saddle_numbness
+    replaces: true
+    when: saddle_numbness and bladder_bowel_change
+    level: clinician
+    title: Numbness with bladder trouble
+    advice: See a physiotherapist.
+    source: "coach"
+"""
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "text"),
+    [
+        ("safety flag", 3, WEAKER_FLAG),
+        (
+            "question",
+            2,
+            "questions:\n  - {id: saddle_numbness, replaces: true, type: yes_no, group: safety,"
+            " text: Any tingling at all?}\n",
+        ),
+    ],
+)
+def test_a_rule_file_cannot_replace_part_of_the_screen(
+    tmp_path: Path, section: str, line: int, text: str
+) -> None:
+    from legpress_diag.api import load_rulebase
+    from legpress_diag.knowledge.problems import RuleBaseError
+
+    (tmp_path / "coach.yaml").write_text(text)
+    with pytest.raises(RuleBaseError) as info:
+        load_rulebase([tmp_path / "coach.yaml"])
+    [problem] = info.value.diagnostics
+    assert problem.code == "LP207" and f"{section} 'saddle_numbness'" in problem.message
+    assert problem.span is not None and problem.span.line == line  # at 'replaces'
+
+
+def test_a_flag_naming_an_exercise_fails_lint(tmp_path: Path) -> None:
+    from legpress_diag.authoring.lint import lint
+
+    (tmp_path / "coach.yaml").write_text(
+        "safety_flags:\n  - id: numb_feet\n    when: leg_pain_below_knee\n    level: clinician\n"
+        "    title: Numb feet\n    advice: See a physio; meanwhile use the Hack Squat.\n"
+        '    source: "coach"\n'
+    )
+    report = lint([tmp_path / "coach.yaml"])
+    found = [d for d in report.diagnostics if d.code == "LP320"]
+    assert len(found) == 1 and "alternative 'hack_squat'" in found[0].message
+    assert report.failed(strict=False)
+
+
+def test_a_rule_base_without_a_screen_says_so_in_every_result(tmp_path: Path) -> None:
+    from legpress_diag.api import load_rulebase
+
+    (tmp_path / "feet.yaml").write_text(
+        "questions:\n  - {id: feet_low, type: yes_no, group: knees_feet, text: Feet low?}\n"
+        "causes:\n  - {id: feet_too_low, title: Feet too low, explanation: Low feet.,"
+        " fixes: [raise_feet], source: coach}\n"
+        "fixes:\n  - {id: raise_feet, title: Raise your feet, how: Higher., source: coach}\n"
+        "rules:\n  - {id: low, if: feet_low, then: feet_too_low, cf: 0.8, source: coach}\n"
+    )
+    rb = load_rulebase([tmp_path / "feet.yaml"], include_bundled=False)
+    result = diagnose({"answers": {"feet_low": "yes"}}, rb)
+    assert result["warnings"][0]["key"] == "safety_screen_missing"
+    assert "no safety screen" in result["warnings"][0]["message"]
+    assert diagnose({"answers": {"feet_low": "yes"}}, RB)["warnings"][0]["key"] != (
+        "safety_screen_missing"
+    )
