@@ -223,7 +223,7 @@ def diagnose(
     writer = _choose_writer(fmt, output)  # before any work too
     rb = load_rules(rules, no_default_rules)
     stream = _open_input(file)
-    job = _Job(stream, _source_name(file), output, writer, rb, quiet, jobs or os.cpu_count() or 1)
+    job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
     try:
         tally = job.run(
             strict, threshold, explain, [str(p) for p in rules or ()], not no_default_rules
@@ -235,6 +235,18 @@ def diagnose(
         _summary(tally.counts, tally.unscreened, has_screen=bool(rb.safety_flags))
     if tally.with_errors:
         raise typer.Exit(exitcodes.FINDINGS)
+
+
+def _workers(jobs: int, quiet: bool) -> int:
+    """Worker processes for --jobs: 0 means one per CPU, and more than one per CPU
+    only costs memory (each holds the rule base; --jobs 10000 once filled the
+    machine's memory), so the count stops there, though never below 2, so that
+    --jobs 2 runs the same way on any machine."""
+    cpus = os.cpu_count() or 1
+    most = max(cpus, 2)
+    if jobs > most and not quiet:
+        tell(f"--jobs {jobs}: using {most} worker processes ({cpus} CPUs; more only cost memory)")
+    return min(jobs or cpus, most)
 
 
 @dataclass

@@ -26,15 +26,18 @@ _BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 # Line and paragraph separators end a line for some displays and for JavaScript.
 _SEPARATORS = (0x2028, 0x2029)
 _CONTROL = (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))
+# A lone UTF-16 surrogate ("\ud800" is valid JSON) is no character at all: it cannot
+# be written as UTF-8, so it would stop the output; it is shown escaped instead.
+_SURROGATES = tuple(range(0xD800, 0xE000))
 
 
 def _escape(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_TERMINAL: dict[int, str] = {c: _escape(c) for c in (*_CONTROL, *_BIDI, *_SEPARATORS)}
+_TERMINAL: dict[int, str] = {c: _escape(c) for c in (*_CONTROL, *_BIDI, *_SEPARATORS, *_SURROGATES)}
 _TERMINAL_LINES: dict[int, str] = {c: s for c, s in _TERMINAL.items() if c != 0x0A}
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def has_unsafe(text: str) -> bool:
@@ -147,8 +150,10 @@ def fenced(content: str, info: str = "") -> list[str]:
 # JSON lets every character from U+007F up stand raw inside a string; of those, C1
 # controls act as escape sequences on some terminals, bidi controls reorder what is
 # read, and U+2028/2029 end lines in JavaScript. \\uXXXX decodes to the same string.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_BIDI, *_SEPARATORS)}
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_JSON_ESCAPES = {
+    c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_BIDI, *_SEPARATORS, *_SURROGATES)
+}
 
 
 def json_line(encoded: str) -> str:
