@@ -289,3 +289,19 @@ def test_lint_reports_control_characters_with_their_position(hostile: Path) -> N
         ("25", "16"),
     ]
     assert "(\\x1b, \\x07)" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_rules_draw_shows_control_characters_escaped(tmp_path: Path, fmt: str) -> None:
+    from legpress_diag.api import load_rulebase
+    from legpress_diag.authoring.draw import draw
+
+    (tmp_path / "esc.yaml").write_text(
+        'fixes:\n  - {id: sit_back, title: "Sit \\e[31mRED back \\u202eevil \\a", how: x,'
+        " source: coach}\n"
+        "causes:\n  - {id: seat_x, title: Seat, explanation: x, fixes: [sit_back], source: c}\n"
+        "rules:\n  - {id: sx, if: heels_lift, then: seat_x, cf: 0.5, source: coach}\n"
+    )
+    drawn = draw(load_rulebase([tmp_path / "esc.yaml"]), fmt, cause="seat_x")
+    assert "\x1b" not in drawn and "\u202e" not in drawn and "\x07" not in drawn
+    assert "x1b[31mRED" in drawn and "u202eevil" in drawn

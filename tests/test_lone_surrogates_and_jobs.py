@@ -49,3 +49,51 @@ def test_jobs_beyond_the_cpus_are_capped_and_said(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "--jobs 10000: using " in result.stderr and "worker processes" in result.stderr
     assert result.stdout.count("\n") == 4  # the header and three rows
+
+
+def test_the_output_may_not_be_the_input_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"answers": {}}\n' * 2)
+    (tmp_path / "link.jsonl").symlink_to(source)
+    for target in (source, tmp_path / "link.jsonl"):
+        result = runner.invoke(app, ["diagnose", str(source), "-o", str(target)])
+        assert result.exit_code == 2 and "is the input file" in result.stderr
+        assert source.read_text() == '{"answers": {}}\n' * 2  # untouched
+    with source.open("a") as appended:  # `>> in.jsonl`: stdout is the input file
+        done = subprocess.run(
+            [sys.executable, "-m", "legpress_diag", "diagnose", str(source)],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2 and "standard output is the input file" in done.stderr
+    assert source.read_text() == '{"answers": {}}\n' * 2
+
+
+def test_an_endless_line_is_reported_before_its_end_is_reached() -> None:
+    import subprocess
+    import sys
+    import threading
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-f", "csv"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stderr is not None
+    guard = threading.Timer(60, child.kill)  # a regression fails instead of hanging
+    guard.start()
+    try:
+        child.stdin.write(b"x" * (9 * 1024 * 1024))  # longer than the cap, and no end yet
+        child.stdin.flush()
+        line = child.stderr.readline()  # while the input is still open
+        assert line.startswith(b"<stdin>:1: error: line longer than 8,388,608 bytes"), line
+    finally:
+        guard.cancel()
+        child.kill()
+        child.wait()

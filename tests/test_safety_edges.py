@@ -233,3 +233,18 @@ def test_a_rule_base_without_a_screen_says_so_in_every_result(tmp_path: Path) ->
     assert diagnose({"answers": {"feet_low": "yes"}}, RB)["warnings"][0]["key"] != (
         "safety_screen_missing"
     )
+
+
+@pytest.mark.parametrize("width", [30, 40, 60])
+def test_a_flags_heading_is_never_cut_in_a_narrow_terminal(width: int) -> None:
+    from rich.console import Console
+
+    from legpress_diag.presentation.ui.diagnosis_view import render_result
+
+    result = diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB, explain=True)
+    buffer = io.StringIO()
+    render_result(Console(file=buffer, width=width, no_color=True), result)
+    words = " ".join(
+        line.strip("│╭╮╰╯─ ") for line in buffer.getvalue().splitlines() if line.strip()
+    )
+    assert "URGENT: see a doctor today (answered 'not sure')" in " ".join(words.split())

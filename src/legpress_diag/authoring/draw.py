@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..knowledge import textsafe
 from ..knowledge.conditions.ast import And, Condition, Not, Or, render
 from ..knowledge.problems import LegpressError, did_you_mean
 from ..knowledge.rulebase import Rule, RuleBase
@@ -117,7 +118,9 @@ _MERMAID_SHAPES = {
 
 
 def _mermaid_label(text: str) -> str:
-    return text.replace('"', "#quot;")
+    # Control and bidi characters from a rule file shown escaped, as in every other
+    # output: the drawing is printed to a terminal as often as it is rendered.
+    return textsafe.terminal(text).replace('"', "#quot;")
 
 
 def mermaid(graph: Graph) -> str:
@@ -185,7 +188,7 @@ def dot(graph: Graph) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return textsafe.terminal(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def draw(rb: RuleBase, fmt: str = "mermaid", cause: str | None = None) -> str:

@@ -74,7 +74,7 @@ def _source_name(file: str) -> str:
     return "<stdin>" if file == "-" else file
 
 
-def _open_input(file: str) -> IO[bytes]:
+def _open_input(file: str, output: Path | None = None) -> IO[bytes]:
     if file == "-":
         if "stdin" in CLOSED_STREAMS:
             fail("standard input is closed; give a FILE instead of '-'")
@@ -83,9 +83,32 @@ def _open_input(file: str) -> IO[bytes]:
     if path.is_dir():
         fail(f"{file}: is a directory; give a JSON or JSON Lines file")
     try:
-        return path.open("rb")
+        stream = path.open("rb")
     except OSError as exc:
         fail(f"{file}: cannot read: {exc.strerror}")
+    _refuse_writing_over(stream, file, output)
+    return stream
+
+
+def _refuse_writing_over(stream: IO[bytes], file: str, output: Path | None) -> None:
+    """The results must not replace the records they come from (-o the input file,
+    through a link too), nor go to the input file through a shell's '>', which has
+    already emptied it by the time we run."""
+    read = os.fstat(stream.fileno())
+    targets: list[tuple[str, os.stat_result]] = []
+    if output is not None:
+        with contextlib.suppress(OSError):
+            targets.append((f"--output {output}", os.stat(output)))
+    else:
+        with contextlib.suppress(OSError, ValueError):
+            targets.append(("standard output", os.fstat(sys.stdout.fileno())))
+    for name, written in targets:
+        if stat.S_ISREG(read.st_mode) and (read.st_dev, read.st_ino) == (
+            written.st_dev,
+            written.st_ino,
+        ):
+            stream.close()
+            fail(f"{name} is the input file {file}; write the results to another file")
 
 
 def _location(source: str, outcome: Outcome) -> str:
@@ -222,7 +245,7 @@ def diagnose(
         fail(str(exc))
     writer = _choose_writer(fmt, output)  # before any work too
     rb = load_rules(rules, no_default_rules)
-    stream = _open_input(file)
+    stream = _open_input(file, output)
     job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
     try:
         tally = job.run(
@@ -308,7 +331,7 @@ class _Job:
             fail(f"{exc} after {self._done()}; run again, with fewer --jobs")
         except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: say what became of the output
             with contextlib.suppress(OSError):
-                typer.echo(f"\ninterrupted: {self._done()}", err=True)
+                tell(f"\ninterrupted: {self._done()}")
             raise
         return self.tally
 
@@ -351,7 +374,8 @@ class _Job:
             if self.writer.name == "jsonl"
             else "no results were written"
         )
-        return f"{done} records were diagnosed ({where})"
+        counted = "1 record was" if done == 1 else f"{done} records were"
+        return f"{counted} diagnosed ({where})"
 
 
 Say = Callable[[str], None]

@@ -94,17 +94,22 @@ def parse_json(text: str | bytes) -> Any:
 
 
 def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:
-    """The next line (without reading more than the limit into memory), and whether it was cut."""
+    """The next line (without reading more than the limit into memory), and whether it
+    was cut; the rest of a cut line is left for :func:`_skip_rest`, so that the line's
+    error is reported before the skipping (an endless stream, such as /dev/zero, has
+    no rest to skip to)."""
     line = stream.readline(MAX_LINE_BYTES + 1)
     if not line:
         return None
-    if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-        while True:  # skip the rest of an over-long line in bounded chunks
-            rest = stream.readline(MAX_LINE_BYTES)
-            if not rest or rest.endswith(b"\n"):
-                break
-        return line, True
-    return line, False
+    return line, len(line) > MAX_LINE_BYTES and not line.endswith(b"\n")
+
+
+def _skip_rest(stream: IO[bytes]) -> None:
+    """Skip the rest of an over-long line in bounded chunks."""
+    while True:
+        rest = stream.readline(MAX_LINE_BYTES)
+        if not rest or rest.endswith(b"\n"):
+            return
 
 
 def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
@@ -136,6 +141,8 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
         yield from _whole_document(stream, number, first[0])
         return
     yield _line_record(number, *first)
+    if first[1]:
+        _skip_rest(stream)
     yield from _json_lines(stream, number)
 
 
@@ -155,6 +162,8 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
         number += 1
         if item[0].strip():
             yield _line_record(number, *item)
+        if item[1]:
+            _skip_rest(stream)
 
 
 def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Iterator[RawRecord]:

@@ -32,9 +32,9 @@ def flag_panel(flag: RedFlagOut, rb: Any) -> Panel:
     if said:
         lines.append(safe(f"Because you said: {said}", "italic"))
     heading = flag_heading(flag["level"], bool(flag.get("unsure")))
-    return Panel(
-        Group(*lines), title=Text(heading, style=style), title_align="left", border_style=style
-    )
+    # The heading opens the body, not the border: a panel title is cut to the width
+    # ("EMERGENCY: go to an emergency depar─" at 40 columns), body text wraps whole.
+    return Panel(Group(Text(heading, style=f"{style} bold"), *lines), border_style=style)
 
 
 def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = False) -> None:
