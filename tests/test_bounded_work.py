@@ -57,7 +57,7 @@ def test_a_megabyte_key_gets_a_warning_without_a_suggestion(
     _, errors, warnings = normalize_answers(rb, {"k" * 1_000_000: "yes"})
     assert errors == []
     [warning] = warnings
-    assert warning.message == "unknown question id"
+    assert warning.message == f"{warning.key}: unknown question id"
     assert len(warning.key) <= 60  # shown shortened
     assert matcher == []
 

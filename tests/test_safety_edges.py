@@ -47,7 +47,7 @@ def test_a_safety_key_in_another_case_or_spacing_still_refers(key: str) -> None:
     assert result["status"] == "refer" and _no_advice(result)
     assert _flags(result) == [("saddle_numbness", "emergency", False)]
     [warning] = result["warnings"]  # the screen is complete: the key was read
-    assert warning["key"] == key and "read as 'saddle_numbness'" in warning["message"]
+    assert warning["key"] == key and warning["message"].startswith(f"{key}: read as 'saddle")
 
 
 def test_a_folded_key_is_an_error_when_strict_and_still_refers() -> None:

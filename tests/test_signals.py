@@ -120,6 +120,9 @@ def test_ask_without_save_keeps_the_answers_in_a_named_fallback(tmp_path: Path) 
     (kept,) = (state / "legpress-diag").iterdir()
     assert kept.name in "".join(child.before.split())  # named on screen (maybe wrapped)
     assert json.loads(kept.read_text())["answers"] == {"age_years": 35}
+    # Health details: the owner's alone, in a folder of the owner's alone.
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert (state / "legpress-diag").stat().st_mode & 0o777 == 0o700
 
 
 def _workers(parent: int) -> list[int]:

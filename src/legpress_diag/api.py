@@ -14,6 +14,7 @@ docs/reference.md). ``explain=True`` adds the rule-level reasoning and the long 
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -35,9 +36,14 @@ __all__ = [
 
 
 def load_rulebase(
-    paths: Sequence[str | os.PathLike[str]] = (), *, include_bundled: bool = True
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str] = (),
+    *,
+    include_bundled: bool = True,
 ) -> RuleBase:
-    """The bundled rule base overlaid with ``paths``, or only ``paths``. Raises RuleBaseError."""
+    """The bundled rule base overlaid with ``paths`` (one path, or several), or only
+    ``paths``. Raises RuleBaseError."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]  # one folder or file, not a sequence of one-letter paths
     if include_bundled and not paths:
         return bundled_rulebase()
     return _load(paths, include_bundled=include_bundled)
@@ -87,6 +93,8 @@ def diagnose_stream(
     explain: bool = False,
 ) -> Iterator[DiagnosisOut]:
     """Diagnose a JSON, JSON-array or JSON Lines byte stream: one result per record, in order."""
+    if isinstance(stream, io.TextIOBase):
+        raise TypeError("diagnose_stream reads bytes: open the file with 'rb' (or use .buffer)")
     rb = rulebase or bundled_rulebase()
     for raw in read_records(stream):
         yield diagnose_record(raw, rb, strict, threshold, explain=explain)

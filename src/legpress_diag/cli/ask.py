@@ -144,12 +144,11 @@ def _stop(
     where, problem = _keep(save, record, fallback=fallback)
     if problem:
         _tell(view, problem, invalid=True)
+    resume = None
     if where is not None:
         again = f" --save {where}" if save is not None else ""
-        lead += (
-            f" Answers so far saved to {where}; to carry on where you stopped, run: "
-            f"legpress-diag ask --answers {where}{again}"
-        )
+        lead += f" Answers so far saved to {where}; to carry on where you stopped, run:"
+        resume = f"legpress-diag ask --answers {where}{again}"
     elif save is None and record["answers"]:
         # 'quit' and the end of input keep nothing without --save (only a signal, which
         # gives no chance to choose, saves to the state folder): say so, and how.
@@ -158,6 +157,9 @@ def _stop(
             " then --answers FILE."
         )
     _tell(view, lead)
+    if resume is not None:
+        with contextlib.suppress(OSError):  # after SIGHUP there may be no terminal
+            view.command(resume)
     return typer.Exit(code)
 
 

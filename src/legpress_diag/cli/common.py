@@ -23,6 +23,7 @@ RulesOption = Annotated[
         "-r",
         help="A rule file or folder to add to the bundled rule base (repeatable).",
         show_default=False,
+        metavar="<path>",
     ),
 ]
 NoDefaultRulesOption = Annotated[

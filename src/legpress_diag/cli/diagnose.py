@@ -132,7 +132,9 @@ def _messages(source: str, outcome: Outcome) -> Iterator[str]:
         named = message if not key or message.startswith(key) else f"{key}: {message}"
         yield f"{where}: error: {named}{expected}{extra}"
     for warning in outcome.warnings:
-        yield f"{where}: warning: {warning['key']}: {warning['message']}"
+        key, message = warning["key"], warning["message"]
+        named = message if not key or message.startswith(key) else f"{key}: {message}"
+        yield f"{where}: warning: {named}"
 
 
 def _show_progress(output: Path | None, quiet: bool) -> bool:

@@ -262,12 +262,14 @@ def _save_new(folder: Path, name: str, suffix: str, text: str) -> Path | None:
     """Write ``text`` to a new file NAME[-N]SUFFIX in ``folder`` (made if missing).
 
     Returns None when the first hundred names are taken; raises OSError when the
-    folder cannot be made or written in (a file begun is removed)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder cannot be made or written in (a file begun is removed). The answers are
+    health details, and the fallback may be the shared temp folder: the file is
+    readable by its owner only, and a folder made here too."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for n in range(100):
         candidate = folder / f"{name}{f'-{n}' if n else ''}{suffix}"
         try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
         try:

@@ -8,6 +8,7 @@ and the lines after it are still read. Nothing in a record is ever executed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -86,11 +87,21 @@ def parse_json(text: str | bytes) -> Any:
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        # The standard library says "Invalid control character at" (its own "at").
+        problem = exc.msg.removesuffix(" at")
+        raise ValueError(f"invalid JSON: {problem} at column {exc.colno}") from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
     except ValueError as exc:  # duplicate keys, NaN, integers too long to convert
-        raise ValueError(str(exc).split("; use sys.set_int_max_str_digits")[0]) from None
+        digits = _TOO_MANY_DIGITS.search(str(exc))
+        if digits:
+            raise ValueError(
+                f"a number with {digits.group(1)} digits is too long to read"
+            ) from None
+        raise ValueError(str(exc)) from None
+
+
+_TOO_MANY_DIGITS = re.compile(r"integer string conversion: value has (\d+) digits")
 
 
 def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:

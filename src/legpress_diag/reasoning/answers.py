@@ -162,7 +162,7 @@ def normalize_answers(
                 (errors if strict else warnings).append(
                     AnswerProblem(
                         key=key,
-                        message=f"answer key {show_value(key)} read as '{meant}'",
+                        message=f"{key}: read as '{meant}' (the key differs in case or spacing)",
                         value=show_value(value),
                         expected=f"the key written exactly: '{meant}'",
                     )
@@ -172,10 +172,23 @@ def normalize_answers(
             unknown += 1
             if unknown > MAX_UNKNOWN_LISTED:
                 continue
+            if not isinstance(key, str):  # only from the Python API: JSON keys are text
+                errors.append(
+                    AnswerProblem(
+                        key=show_value(key),
+                        message=f"{show_value(key)}: an answer key must be a string",
+                        value=show_value(value),
+                        expected="a question id (a string)",
+                    )
+                )
+                continue
             hint = did_you_mean(key, rb.questions)
+            shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
             problem = AnswerProblem(
-                key=show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key,
-                message="unknown question id" + (f"; {hint}" if hint else ""),
+                key=shown,
+                # Named in the message too, as every other problem is, so a CSV cell or
+                # a log line that carries only messages still says which key it was.
+                message=f"{shown}: unknown question id" + (f"; {hint}" if hint else ""),
                 value=show_value(value),
                 expected="a question id of the rule base (see 'legpress-diag rules show')",
             )

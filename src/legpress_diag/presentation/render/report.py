@@ -8,7 +8,6 @@ from ...knowledge import textsafe
 from ...knowledge.rulebase import RuleBase
 from ...reasoning.explanation import (
     conclusion_title,
-    lower_first,
     strength,
     why_it_hurts,
 )
@@ -55,12 +54,16 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
     rules = rb.index.by_id if rb is not None else {}
 
     def said(step: RuleStepOut) -> str:
+        # What the lifter answered, quoted, apart from what the tool worked out from
+        # it: a derived fact is never put in the lifter's mouth.
         answers = [
-            f"{lower_first(question_text(q, rb))}: {words.get(q, a)}"
-            for q, a in step["answers"].items()
+            f"“{question_text(q, rb)}?” {words.get(q, a)}" for q, a in step["answers"].items()
         ]
-        facts = [f"that {_title(rb, f)}" for f in step["facts"]]
-        return "; ".join(answers + facts)
+        facts = [_title(rb, f) for f in step["facts"]]
+        parts = ["you answered " + "; ".join(answers)] if answers else []
+        if facts:
+            parts.append("your answers suggest that " + " and that ".join(facts))
+        return ", and ".join(parts)
 
     lines = []
     for step in reasoning["rules"]:
@@ -68,12 +71,12 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
         verb = strength(step["cf"]) + " this" if known is None or rb is None else ""
         if known is not None and rb is not None:
             verb = strength(known.cf) + " this"
-        lines.append(f"- You said {said(step)}. That {verb}.")
+        reason = said(step)
+        lines.append(f"- {reason[:1].upper()}{reason[1:]}. That {verb}.")
     for fact in reasoning["facts"]:
         for step in result["facts"][fact]["rules"]:
             lines.append(
-                f"- {_title(rb, fact)[:1].upper()}{_title(rb, fact)[1:]}, "
-                f"because you said {said(step)}."
+                f"- {_title(rb, fact)[:1].upper()}{_title(rb, fact)[1:]}, because {said(step)}."
             )
     lines.append(f"All together: {certainty_word(cause['certainty'])}.")
     return lines

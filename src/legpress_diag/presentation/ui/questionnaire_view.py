@@ -83,6 +83,11 @@ class QuestionnaireView:
     def note(self, message: str) -> None:
         self.prompts.print(safe(message, "dim", newlines=True))
 
+    def command(self, command: str) -> None:
+        """A command to copy and run, on a line of its own and never broken by us (the
+        terminal may fold it on screen; a copy of the line is still the whole command)."""
+        self.prompts.print(safe(f"  {command}", "bold"), soft_wrap=True)
+
     def lines(self, title: str, lines: list[str]) -> None:
         self.prompts.print(safe(title, "bold"))
         for line in lines:

@@ -1,5 +1,6 @@
-"""From an attacker's trial: a lone surrogate ("\\ud800", valid JSON, not valid text)
-in a record, and an absurd --jobs, each used to cost a whole batch."""
+"""From an attacker's and a new user's trial: inputs that used to cost a whole batch
+(a lone surrogate, an absurd --jobs, an endless line), an output over its own input,
+and the Python API's edges."""
 
 from __future__ import annotations
 
@@ -97,3 +98,26 @@ def test_an_endless_line_is_reported_before_its_end_is_reached() -> None:
         guard.cancel()
         child.kill()
         child.wait()
+
+
+def test_the_api_names_a_key_that_is_not_a_string_instead_of_raising() -> None:
+    from legpress_diag.api import diagnose
+
+    result = diagnose({"answers": {1: "yes", "knee_anlge": 3}})
+    assert result["status"] == "error"
+    assert result["errors"][0]["message"] == "1: an answer key must be a string"
+    [typo] = [w for w in result["warnings"] if w["key"] == "knee_anlge"]
+    assert typo["message"].startswith("knee_anlge: unknown question id; did you mean")
+
+
+def test_the_api_takes_one_path_and_says_what_a_stream_must_be(tmp_path: Path) -> None:
+    import io
+
+    from legpress_diag.api import diagnose_stream, load_rulebase
+
+    rules = Path(__file__).parents[1] / "rules"
+    assert load_rulebase(rules, include_bundled=False).content_hash == (
+        load_rulebase([rules], include_bundled=False).content_hash
+    )
+    with pytest.raises(TypeError, match="open the file with 'rb'"):
+        list(diagnose_stream(io.StringIO('{"answers": {}}')))  # type: ignore[arg-type]
