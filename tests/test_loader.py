@@ -237,3 +237,15 @@ def test_a_yaml_complaint_not_known_keeps_the_parsers_words() -> None:
     from legpress_diag.knowledge.yaml_words import plain_words
 
     assert plain_words("something new went wrong", None).problem == "something new went wrong"
+
+
+def test_an_excerpt_of_a_very_long_line_is_a_window_around_the_column() -> None:
+    from legpress_diag.knowledge.problems import Severity, SourceSpan, source_excerpt
+
+    source = "k: " + "y" * 300 + " bad and then " + "z" * 200_000
+    found = Diagnostic("LP204", Severity.ERROR, "bad", SourceSpan("f.yaml", 1, 305, 1, 308))
+    lines = source_excerpt(found, source)
+    assert all(len(line) < 200 for line in lines)
+    shown, carets = lines[2], lines[3]
+    assert shown.startswith("1 | …") and shown.endswith("…")
+    assert shown[carets.index("^") : carets.index("^") + 3] == "bad"  # still under it

@@ -95,8 +95,14 @@ def source_excerpt(diagnostic: Diagnostic, source: str | None) -> list[str]:
         text = source_lines[span.line - 1]
         start = min(max(span.col, 1), len(text) + 1) - 1
         width = _caret_width(text, start, span)
-        shown = terminal(text).replace("\t", " ")
-        pad = len(terminal(text[:start]).replace("\t", " "))
+        # A line of 200,000 characters is shown as a window around the column, not
+        # whole (with as many carets).
+        low = max(0, start - EXCERPT_BEFORE) if len(text) > EXCERPT_CHARS else 0
+        high = min(len(text), low + EXCERPT_CHARS) if len(text) > EXCERPT_CHARS else len(text)
+        before, after = ("…" if low else ""), ("…" if high < len(text) else "")
+        text, start, width = text[low:high], start - low, min(width, high - start)
+        shown = before + terminal(text).replace("\t", " ") + after
+        pad = len(before) + len(terminal(text[:start]).replace("\t", " "))
         carets = len(terminal(text[start : start + width]).replace("\t", " ")) or 1
         gutter = " " * len(str(span.line))
         lines += [
@@ -107,6 +113,10 @@ def source_excerpt(diagnostic: Diagnostic, source: str | None) -> list[str]:
     if diagnostic.hint:
         lines.append(f"{' ' * len(str(span.line)) if span else ''} = hint: {diagnostic.hint}")
     return lines
+
+
+EXCERPT_CHARS = 120  # the most of a source line an excerpt shows
+EXCERPT_BEFORE = 40  # of which before the column, when the line is longer
 
 
 def _caret_width(text: str, start: int, span: SourceSpan) -> int:
