@@ -121,3 +121,14 @@ def test_the_api_takes_one_path_and_says_what_a_stream_must_be(tmp_path: Path) -
     )
     with pytest.raises(TypeError, match="open the file with 'rb'"):
         list(diagnose_stream(io.StringIO('{"answers": {}}')))  # type: ignore[arg-type]
+
+
+def test_a_json_array_cut_short_is_reported_where_it_ends(tmp_path: Path) -> None:
+    source = tmp_path / "cut.json"
+    source.write_text('[{"id": "x", "answers": {"heels_lift": "yes"}},\n')
+    result = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl"])
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["message"].endswith("Expecting value at line 2 column 1")
+    assert error["expected"] == "a JSON array of records, closed with ']'"
+    assert f"{source}:2: error: the JSON array cannot be read" in result.stderr

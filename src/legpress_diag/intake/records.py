@@ -32,6 +32,7 @@ class RawRecord:
     line: int | None
     data: Any = None
     problem: str | None = None
+    expected: str = "one JSON object per line"  # what a record here should have been
     # A JSON line not parsed yet: parsing is left to whoever diagnoses the record, so
     # with --jobs it happens in the worker processes, not in the one reading input.
     text: bytes | None = None
@@ -57,6 +58,14 @@ class InputError(LegpressError):
     """The input as a whole cannot be read (not one bad record: those become results).
 
     A user's error, so every command reports it as one (exit 2), not as a bug."""
+
+
+class JsonProblem(ValueError):
+    """Text that is not JSON, and on which line of it (1 for a single line)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -89,7 +98,8 @@ def parse_json(text: str | bytes) -> Any:
     except json.JSONDecodeError as exc:
         # The standard library says "Invalid control character at" (its own "at").
         problem = exc.msg.removesuffix(" at")
-        raise ValueError(f"invalid JSON: {problem} at column {exc.colno}") from None
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        raise JsonProblem(f"invalid JSON: {problem} at {where}", exc.lineno) from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
     except ValueError as exc:  # duplicate keys, NaN, integers too long to convert
@@ -196,7 +206,14 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
                 if line.strip():
                     yield _line_record(first_number + offset, line, len(line) > MAX_LINE_BYTES)
             return
-        yield RawRecord(first_number, first_number, problem=f"the JSON array cannot be read: {exc}")
+        # Where the reading stopped (an array cut short ends at its last line).
+        line = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
+        yield RawRecord(
+            first_number,
+            line,
+            problem=f"the JSON array cannot be read: {exc}",
+            expected="a JSON array of records, closed with ']'",
+        )
         return
     if isinstance(data, list):
         for index, item in enumerate(data):
@@ -212,7 +229,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     fallback_id: Any = raw.position
     if raw.problem is not None:
         return CheckedRecord(
-            fallback_id, {}, [AnswerProblem("", raw.problem, expected="one JSON object per line")]
+            fallback_id, {}, [AnswerProblem("", raw.problem, expected=raw.expected)]
         )
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
