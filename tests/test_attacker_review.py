@@ -132,3 +132,14 @@ def test_a_json_array_cut_short_is_reported_where_it_ends(tmp_path: Path) -> Non
     assert error["message"].endswith("Expecting value at line 2 column 1")
     assert error["expected"] == "a JSON array of records, closed with ']'"
     assert f"{source}:2: error: the JSON array cannot be read" in result.stderr
+
+
+def test_every_wrong_item_of_a_list_answer_is_named_with_its_suggestion() -> None:
+    from legpress_diag.api import diagnose
+
+    result = diagnose({"answers": {"pain_location": ["lower bak", "knes", "hips"]}})
+    [error] = result["errors"]
+    assert error["message"] == (
+        "pain_location: \"lower bak\" (did you mean 'lower_back'?), "
+        "\"knes\" (did you mean 'knees'?) are not among the choices"
+    )

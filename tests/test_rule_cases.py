@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from legpress_diag.authoring.cases import Case, case_files, check_case, load_cases
+from legpress_diag.knowledge.problems import RuleBaseError
 from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import REPO
@@ -66,3 +67,18 @@ def test_cramped_tall_lifter_ranks_build_and_seat_above_hamstrings(rb: RuleBase)
     ranked = [c["id"] for c in diagnose({"answers": answers}, rb)["causes"]]
     assert ranked.index("long_limbs") < ranked.index("tight_hamstrings")
     assert ranked.index("seat_setup") < ranked.index("tight_hamstrings")
+
+
+def test_a_minimum_certainty_above_1_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    from legpress_diag.authoring.cases import load_cases
+
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "cases:\n  - name: heels\n    answers: {heels_lift: 'yes'}\n"
+        "    expect: {min_certainty: {heels_lifting: 2}}\n"
+    )
+    with pytest.raises(RuleBaseError) as info:
+        load_cases(path)
+    [problem] = info.value.diagnostics
+    assert problem.span is not None and (problem.span.line, problem.span.col) == (4, 45)
+    assert "must be at most 1 (got 2)" in problem.message

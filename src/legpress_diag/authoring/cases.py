@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -41,7 +41,8 @@ class Expectation(BaseModel):
     not_alternatives: list[str] = Field(default_factory=list)
     red_flags: list[str] | None = None
     errors: list[str] | None = None
-    min_certainty: dict[str, float] = Field(default_factory=dict)
+    # A certainty is 0 to 1: a case expecting 2 could never pass, and says so at load.
+    min_certainty: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
 
 
 class CaseModel(BaseModel):

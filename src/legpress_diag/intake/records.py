@@ -207,10 +207,10 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
                     yield _line_record(first_number + offset, line, len(line) > MAX_LINE_BYTES)
             return
         # Where the reading stopped (an array cut short ends at its last line).
-        line = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
+        stopped = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
         yield RawRecord(
             first_number,
-            line,
+            stopped,
             problem=f"the JSON array cannot be read: {exc}",
             expected="a JSON array of records, closed with ']'",
         )

@@ -91,10 +91,19 @@ def show_value(value: Any) -> str:
 
 
 class InvalidAnswer(Exception):
-    """A value its question cannot take; ``message`` says why."""
+    """A value its question cannot take; ``message`` says why: what the value "is"
+    ("out of range"), or with ``about_items`` a sentence about the items of a list."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, about_items: bool = False) -> None:
         self.message = message
+        self.about_items = about_items
+
+
+MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
+
+
+def _near(item: str, question: Question) -> str | None:
+    return did_you_mean(item, question.choice_values) if len(item) < 100 else None
 
 
 def normalize_value(question: Question, value: Any) -> Any:
@@ -127,7 +136,23 @@ def normalize_value(question: Question, value: Any) -> Any:
             item for item in value if not (isinstance(item, str) and item in question.choice_values)
         ]
         if bad:
-            raise InvalidAnswer(f"{show_value(bad[0])} is not one of the choices")
+            # Every wrong item, each with its suggestion: fixing one typo at a time
+            # would take as many runs as there are typos.
+            named = [
+                show_value(item)
+                + (
+                    f" ({hint})"
+                    if isinstance(item, str) and (hint := _near(item, question))
+                    else ""
+                )
+                for item in bad[:MAX_BAD_ITEMS]
+            ]
+            more = f" and {len(bad) - MAX_BAD_ITEMS} more" if len(bad) > MAX_BAD_ITEMS else ""
+            if len(bad) == 1:
+                raise InvalidAnswer(f"{named[0]} is not one of the choices", about_items=True)
+            raise InvalidAnswer(
+                f"{', '.join(named)}{more} are not among the choices", about_items=True
+            )
         return frozenset(value)
     if is_unsure(value):
         return None  # unknown; on the safety screen (age) the screen reads it as unsure
@@ -218,7 +243,9 @@ def normalize_answers(
             errors.append(
                 AnswerProblem(
                     key=key,
-                    message=f"{key}: {show_value(value)} is {exc.message}",
+                    message=f"{key}: {exc.message}"
+                    if exc.about_items
+                    else f"{key}: {show_value(value)} is {exc.message}",
                     value=show_value(value),
                     expected=question.expected(),
                 )
