@@ -112,6 +112,8 @@ def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
     safety = rb.safety_questions()
     found = set()
     for key, value in raw.items():
+        if (value.__class__ is bool or value == "no" or value == "yes") and key in rb.questions:
+            continue  # the common, plain answer: neither unsure nor a second spelling
         if not isinstance(key, str):
             continue
         qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
