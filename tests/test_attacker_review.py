@@ -61,7 +61,7 @@ def test_the_output_may_not_be_the_input_file(tmp_path: Path) -> None:
     (tmp_path / "link.jsonl").symlink_to(source)
     for target in (source, tmp_path / "link.jsonl"):
         result = runner.invoke(app, ["diagnose", str(source), "-o", str(target)])
-        assert result.exit_code == 2 and "is the input file" in result.stderr
+        assert result.exit_code == 2 and "is the same file as the input" in result.stderr
         assert source.read_text() == '{"answers": {}}\n' * 2  # untouched
     with source.open("a") as appended:  # `>> in.jsonl`: stdout is the input file
         done = subprocess.run(
@@ -71,7 +71,7 @@ def test_the_output_may_not_be_the_input_file(tmp_path: Path) -> None:
             text=True,
             timeout=60,
         )
-    assert done.returncode == 2 and "standard output is the input file" in done.stderr
+    assert done.returncode == 2 and "standard output is the same file as the input" in done.stderr
     assert source.read_text() == '{"answers": {}}\n' * 2
 
 
@@ -143,3 +143,23 @@ def test_every_wrong_item_of_a_list_answer_is_named_with_its_suggestion() -> Non
         "pain_location: \"lower bak\" (did you mean 'lower_back'?), "
         "\"knes\" (did you mean 'knees'?) are not among the choices"
     )
+
+
+def test_reading_the_input_from_stdin_does_not_let_the_output_replace_it(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"answers": {}}\n' * 2)
+    with source.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-o", str(source)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2 and "is the same file as the input" in done.stderr
+    assert source.read_text() == '{"answers": {}}\n' * 2

@@ -248,3 +248,36 @@ def test_a_flags_heading_is_never_cut_in_a_narrow_terminal(width: int) -> None:
         line.strip("│╭╮╰╯─ ") for line in buffer.getvalue().splitlines() if line.strip()
     )
     assert "URGENT: see a doctor today (answered 'not sure')" in " ".join(words.split())
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "flagged"),
+    [
+        ("saddle_numbnes", "yes", True),
+        ("sadle_numbness", "unsure", True),
+        ("bladder_bowel_chnage", "yes", True),
+        ("saddle_numbnes", "no", False),  # a plain no behind a typo stays a no
+        ("saddle_setup", "yes", False),  # not a misspelling of any safety question
+    ],
+)
+def test_a_safety_question_misspelt_with_a_yes_is_not_sure(
+    key: str, said: str, flagged: bool
+) -> None:
+    result = diagnose({"answers": {key: said, **FORM}}, RB)
+    assert (result["status"] == "refer") is flagged
+    if flagged:
+        [flag] = result["red_flags"]
+        assert flag["unsure"] and flag["level"] == "urgent" and _no_advice(result)
+    assert any(w["key"] == key for w in result["warnings"])  # still an unknown key
+
+
+def test_resuming_a_session_reads_a_safety_key_in_another_case(tmp_path: Path) -> None:
+    saved = tmp_path / "saved.json"
+    saved.write_text('{"answers": {"age_years": 30, "Saddle_Numbness": "yes"}}')
+    done = _ask("quit\n", "--answers", str(saved), cwd=tmp_path)
+    assert "EMERGENCY: go to an emergency department now" in done.stdout
+
+
+def test_not_really_is_not_a_clear_no_on_the_screen() -> None:
+    result = diagnose({"answers": screen_all_no(saddle_numbness="not really", **FORM)}, RB)
+    assert _flags(result) == [("saddle_numbness", "urgent", True)]

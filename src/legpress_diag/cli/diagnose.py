@@ -78,6 +78,8 @@ def _open_input(file: str, output: Path | None = None) -> IO[bytes]:
     if file == "-":
         if "stdin" in CLOSED_STREAMS:
             fail("standard input is closed; give a FILE instead of '-'")
+        with contextlib.suppress(OSError, ValueError):  # `- < in.jsonl -o in.jsonl` too
+            _refuse_writing_over(sys.stdin.buffer, "standard input", output)
         return sys.stdin.buffer
     path = Path(file)
     if path.is_dir():
@@ -107,8 +109,9 @@ def _refuse_writing_over(stream: IO[bytes], file: str, output: Path | None) -> N
             written.st_dev,
             written.st_ino,
         ):
-            stream.close()
-            fail(f"{name} is the input file {file}; write the results to another file")
+            if stream is not sys.stdin.buffer:
+                stream.close()
+            fail(f"{name} is the same file as the input ({file}); write the results elsewhere")
 
 
 def _location(source: str, outcome: Outcome) -> str:

@@ -21,9 +21,7 @@ from .result import ProblemOut
 # questionnaire's prompt (intake/replies.py) read them alike, so the same words give
 # the same diagnosis in both. "none of these" is how the safety screen offers "no".
 YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"})
-NO_WORDS = frozenset(
-    {"no", "n", "nope", "nah", "none", "not really", "none of these", "none of them", "nothing"}
-)
+NO_WORDS = frozenset({"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"})
 UNSURE_WORDS = frozenset(
     {
         "unsure",
@@ -39,6 +37,8 @@ UNSURE_WORDS = frozenset(
         "maybe",
         "perhaps",
         "no idea",
+        # Hedged: to "numbness in the saddle area?" it is not a clear no.
+        "not really",
     }
 )
 

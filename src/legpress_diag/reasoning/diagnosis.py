@@ -21,6 +21,7 @@ from .safety import (
     MISSING_WARNING,
     REFERRAL_NOTES,
     incomplete_message,
+    misspelt_safety,
     screen,
     unsure_answers,
 )
@@ -224,6 +225,8 @@ def diagnose_answers(
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
     unreadable = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
+    if warnings:  # unknown keys among them: one may be a safety question misspelt
+        unreadable |= misspelt_safety(rb, raw_answers)
     outcome = screen(rb, answers, unsure_answers(rb, raw_answers), unreadable)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..knowledge.index import fold_key
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
-from .answers import InvalidAnswer, denormalize, is_unsure, normalize_value
+from .answers import NO_WORDS, InvalidAnswer, denormalize, is_unsure, normalize_value, words
 from .result import Level, RedFlagOut
 
 # The result's spelling of each level (a Literal, so the result type stays exact).
@@ -129,6 +129,39 @@ def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
             # different answers: nobody can tell which holds, so it is not sure.
             found.add(qid)
     return frozenset(found)
+
+
+def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
+    """Unanswered safety questions that an unknown key is very likely a misspelling of
+    ('saddle_numbnes'), when its answer is not a plain "no": the screen reads them as
+    unsure. The key stays an unknown-key warning (the contract's rule), but a "yes" to
+    a warning sign behind a typo is never taken for a clear screen."""
+    import difflib
+
+    safety = rb.index.screen_questions
+    longest = max((len(q) for q in safety), default=0)
+    found = set()
+    for key, value in raw.items():
+        if (
+            not isinstance(key, str)
+            or key in rb.questions
+            or len(key) > 2 * longest
+            or (isinstance(value, str) and words(value) in NO_WORDS)
+            or value is False
+        ):
+            continue
+        if rb.index.folded_ids.get(fold_key(key)) is not None:
+            continue  # read as that question already (answers.normalize_answers)
+        close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
+        if close and close[0] not in raw:
+            found.add(close[0])
+    return frozenset(found)
+
+
+# difflib's ratio above which an unknown key is taken for a safety question misspelt
+# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
+# 'saddle_numbness' is about 0.6).
+_TYPO_CUTOFF = 0.85
 
 
 def _read(rb: RuleBase, qid: str, value: Any) -> Any:
