@@ -163,3 +163,9 @@ def test_reading_the_input_from_stdin_does_not_let_the_output_replace_it(
         )
     assert done.returncode == 2 and "is the same file as the input" in done.stderr
     assert source.read_text() == '{"answers": {}}\n' * 2
+
+
+def test_a_csv_file_given_as_records_is_named_as_csv() -> None:
+    result = runner.invoke(app, ["diagnose", "-", "-f", "jsonl"], input="id,age_years\nc1,30\n")
+    assert result.exit_code == 1
+    assert "this line looks like CSV, and records are JSON" in result.stderr

@@ -43,7 +43,11 @@ class RawRecord:
         try:
             return RawRecord(self.position, self.line, data=parse_json(self.text))
         except ValueError as exc:
-            return RawRecord(self.position, self.line, problem=str(exc))
+            expected = self.expected
+            if b"{" not in self.text and b"," in self.text:
+                # A spreadsheet's export is the common mistake: say so, not only where.
+                expected += "; this line looks like CSV, and records are JSON"
+            return RawRecord(self.position, self.line, problem=str(exc), expected=expected)
 
 
 @dataclass

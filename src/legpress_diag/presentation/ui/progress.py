@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.text import Text
 
 from ...knowledge.textsafe import terminal
+from .fit import fit
 
 
 class BatchProgress:
@@ -64,7 +65,10 @@ class BatchProgress:
 
     def say(self, line: str) -> None:
         """Print one message line above the bar; the text is shown, never obeyed."""
-        self._progress.console.print(Text(terminal(line)), soft_wrap=True)
+        console = self._progress.console
+        # Broken at spaces like every other message on a terminal (ui/fit.py), not
+        # wherever the width runs out.
+        console.print(Text(fit(terminal(line), console.width)), soft_wrap=True)
 
     def __exit__(
         self,
