@@ -281,3 +281,15 @@ def test_resuming_a_session_reads_a_safety_key_in_another_case(tmp_path: Path) -
 def test_not_really_is_not_a_clear_no_on_the_screen() -> None:
     result = diagnose({"answers": screen_all_no(saddle_numbness="not really", **FORM)}, RB)
     assert _flags(result) == [("saddle_numbness", "urgent", True)]
+
+
+def test_a_flag_giving_training_advice_in_its_own_words_fails_lint(tmp_path: Path) -> None:
+    from legpress_diag.authoring.lint import lint
+
+    (tmp_path / "coach.yaml").write_text(
+        "safety_flags:\n  - id: coach_note\n    when: leg_pain_below_knee\n"
+        "    level: clinician\n    title: Leg pain\n"
+        "    advice: Keep training through it, with lighter sets.\n    source: coach\n"
+    )
+    [found] = [d for d in lint([tmp_path / "coach.yaml"]).diagnostics if d.code == "LP320"]
+    assert "'sets'" in found.message and "'keep training'" in found.message

@@ -3,7 +3,8 @@
 A referral carries no exercise advice at all (the contract, version 2): what a
 flag says is where to go and how soon, and how to check an uncertain sign. A flag
 whose title, advice or if_unsure text names a fix or an alternative, by id or by
-title, would slip advice into the one result that must hold none.
+title, or uses words of training advice (sets, reps, stretch, lighter, keep
+training), would slip advice into the one result that must hold none.
 
 Bad:
     safety_flags:
@@ -44,6 +45,27 @@ def _words(text: str) -> str:
     return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "
 
 
+# Words of training advice that have no place in a referral's text (where to go and
+# how soon); "train" and "press" alone do ("do not train", "before you leg press again").
+_TRAINING_WORDS = (
+    "sets",
+    "reps",
+    "stretch",
+    "stretches",
+    "stretching",
+    "lighter",
+    "warm up",
+    "hamstring",
+    "hamstrings",
+    "brace",
+    "keep training",
+    "continue training",
+    "carry on training",
+    "keep pressing",
+    "keep lifting",
+)
+
+
 def check(ctx: LintContext) -> Iterator[Diagnostic]:
     rb = ctx.rulebase
     if rb is None:
@@ -54,6 +76,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     for flag in rb.safety_flags.values():
         said = _words(" ".join((flag.title, flag.advice, flag.if_unsure)))
         named = sorted({what for what, name in names if len(name) > 4 and name in said})
+        named += [f"'{w}'" for w in _TRAINING_WORDS if f" {w} " in said]
         if named:
             yield Diagnostic(
                 CODE,
