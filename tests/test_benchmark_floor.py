@@ -1,4 +1,7 @@
-"""benchmarks/typer_floor.py must stay shaped like the real ``diagnose`` command:
+"""benchmarks/ stays in step with what it describes: the typer floor with the real
+``diagnose`` command, the performance page with the last run.
+
+benchmarks/typer_floor.py must stay shaped like the real ``diagnose`` command:
 the start-up figure it gives is the floor for that command only if typer builds
 the same parameters for both."""
 
@@ -38,3 +41,18 @@ def test_the_floor_has_diagnose_parameters() -> None:
     real = typer.main.get_command(app).commands["diagnose"]  # type: ignore[attr-defined]
     bare = typer.main.get_command(floor.app).commands["diagnose"]  # type: ignore[attr-defined]
     assert _shape(bare) == _shape(real)
+
+
+def test_the_performance_page_shows_the_last_runs_targets() -> None:
+    import json
+    import sys
+
+    sys.path.insert(0, str(FLOOR.parent))
+    import targets_table
+
+    results = json.loads(targets_table.RESULTS.read_text())
+    page = targets_table.PAGE.read_text()
+    assert targets_table.in_page(page) == targets_table.block(results), (
+        "run: python benchmarks/targets_table.py --write"
+    )
+    assert results["targets"] and results["bounds"]  # the run measured them all
