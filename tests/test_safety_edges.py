@@ -168,11 +168,11 @@ def test_stopping_before_any_warning_sign_shows_no_referral(tmp_path: Path) -> N
 WEAKER_FLAG = """safety_flags:
   - id: saddle_numbness
     replaces: true
-    when: saddle_numbness and bladder_bowel_change
-    level: clinician
-    title: Numbness with bladder trouble
-    advice: See a physiotherapist.
-    source: "coach"
+    when: saddle_numbness and progressive_leg_weakness
+    level: urgent
+    title: Numbness with weak legs
+    advice: See a doctor.
+    source: "the gym's own screen"
 """
 
 
