@@ -293,3 +293,24 @@ def test_a_flag_giving_training_advice_in_its_own_words_fails_lint(tmp_path: Pat
     )
     [found] = [d for d in lint([tmp_path / "coach.yaml"]).diagnostics if d.code == "LP320"]
     assert "'sets'" in found.message and "'keep training'" in found.message
+
+
+def test_every_report_says_when_the_screen_is_incomplete_or_missing(tmp_path: Path) -> None:
+    from legpress_diag.presentation.render.formats import markdown_one
+
+    partial = diagnose({"answers": {"cancer_history": "yes", **FORM}}, RB, explain=True)
+    assert "the safety screen is incomplete" in html_report(partial, RB)
+    assert "the safety screen is incomplete" in markdown_one(partial, RB)
+    missing = dict(
+        partial,
+        warnings=[
+            {
+                "key": "safety_screen_missing",
+                "value": None,
+                "message": "this rule base has no safety screen",
+                "expected": None,
+            }
+        ],
+    )
+    assert "no safety screen" in html_report(missing, RB)  # type: ignore[arg-type]
+    assert "no safety screen" in markdown_one(missing, RB)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from ..intake.questionnaire import SCREEN_PREFIX, why_asked
 from ..intake.replies import parse_reply
 from ..knowledge import textsafe
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
-from ..presentation.render.formats import SCREEN_WARNING, certainty_word, question_text
+from ..presentation.render.formats import SCREEN_WARNINGS, certainty_word, question_text
 from ..presentation.render.labels import flag_heading, topic_label
 from ..reasoning.answers import denormalize
 from ..reasoning.explanation import why_it_hurts
@@ -231,7 +231,7 @@ def _result_body(rb: RuleBase, result: DiagnosisOut) -> list[str]:
         parts += [
             f'<p class="error">warning: {esc(w["message"])}</p>'
             for w in result["warnings"]
-            if w["key"] == SCREEN_WARNING
+            if w["key"] in SCREEN_WARNINGS
         ]
     if result["red_flags"]:
         parts += [f'<p class="referral">{esc(note)}</p>' for note in result["notes"]]

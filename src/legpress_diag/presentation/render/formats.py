@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ...knowledge import textsafe
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut
-from ...reasoning.safety import INCOMPLETE_WARNING
+from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .labels import flag_heading
 
 if TYPE_CHECKING:
@@ -45,7 +45,15 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
     return question_id
 
 
-SCREEN_WARNING = INCOMPLETE_WARNING  # shown in every human-readable format
+# Shown in every human-readable format: a screen that is incomplete, or missing from
+# the rule base altogether, must never read as a clear one.
+SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
+SCREEN_WARNING = INCOMPLETE_WARNING
+
+
+def screen_warnings(result: DiagnosisOut) -> list[str]:
+    """The messages of the result's warnings about its safety screen."""
+    return [w["message"] for w in result["warnings"] if w["key"] in SCREEN_WARNINGS]
 
 
 def markdown_plan(r: DiagnosisOut) -> list[str]:
@@ -84,7 +92,7 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         lines.append("")
         # The referral's own words come before anything about form.
         lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
-    lines += [f"- warning: {md(w['message'])}" for w in r["warnings"] if w["key"] == SCREEN_WARNING]
+    lines += [f"- warning: {md(message)}" for message in screen_warnings(r)]
     lines += markdown_plan(r)
     for cause in r["causes"]:
         c = cause["certainty"]

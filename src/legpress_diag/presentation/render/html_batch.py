@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from ...reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
-from .formats import SCREEN_WARNING, bar, certainty_word, question_text
+from .formats import SCREEN_WARNINGS, bar, certainty_word, question_text
 from .labels import FOR_THE_CLINICIAN, flag_heading
 from .report import escape_html as e
 
@@ -143,7 +143,7 @@ def _section_body(result: Result, rb: RuleBase | None) -> str:
     parts += [
         f'<p class="warning">warning: {e(w["message"])}</p>'
         for w in result["warnings"]
-        if w["key"] == SCREEN_WARNING
+        if w["key"] in SCREEN_WARNINGS
     ]
     parts.append(_plan(result))
     parts += [_cause(cause, result, rb) for cause in result["causes"]]

@@ -12,7 +12,7 @@ from ...reasoning.explanation import (
     why_it_hurts,
 )
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
-from .formats import bar, certainty_word, markdown_one, question_text
+from .formats import bar, certainty_word, markdown_one, question_text, screen_warnings
 from .labels import FOR_THE_CLINICIAN, flag_heading
 
 
@@ -147,6 +147,9 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     if result["red_flags"]:
         # The referral's own words come before anything about form, as in every format.
         body += [f'<p class="note"><strong>{e(note)}</strong></p>' for note in result["notes"]]
+    # An incomplete (or missing) screen is said before anything else too: without it a
+    # report of a session stopped early would read as a clear screen.
+    body += [f'<p class="flag">Warning: {e(message)}</p>' for message in screen_warnings(result)]
     if result.get("plan"):
         ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
         steps = "".join(

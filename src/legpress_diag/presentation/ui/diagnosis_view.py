@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
-from ..render.formats import SCREEN_WARNING, bar, certainty_word, question_text
+from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text
 from ..render.labels import flag_heading
 from .console import plain, safe
 
@@ -47,7 +47,7 @@ def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = Fa
     parts += [
         safe(f"warning: {w['message']}", "yellow")
         for w in result["warnings"]
-        if w["key"] == SCREEN_WARNING
+        if w["key"] in SCREEN_WARNINGS
     ]
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
