@@ -80,3 +80,27 @@ def test_lint_problems_in_a_narrow_terminal_keep_their_position_whole(tmp_path: 
 def test_a_source_excerpt_keeps_its_columns() -> None:
     excerpt = "12 |     how: " + "word " * 20 + "\n   |          ^"
     assert fit(excerpt, 40) == excerpt
+
+
+def test_a_wrapped_list_item_continues_under_its_own_text_on_a_terminal() -> None:
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.intake.questionnaire import Ask
+    from legpress_diag.presentation.ui.console import make_console
+    from legpress_diag.presentation.ui.questionnaire_view import QuestionnaireView
+
+    rb = bundled_rulebase()
+    shown = io.StringIO()
+    console = make_console(shown, width=40)  # a 40-column terminal: wraps
+    view = QuestionnaireView(console, console, rb)
+    view.question(Ask(rb.questions["pain_timing"], 1))
+    lines = shown.getvalue().splitlines()
+    items = [i for i, line in enumerate(lines) if line.lstrip().startswith("1. ")]
+    assert items, lines
+    first = lines[items[0]]
+    follow = lines[items[0] + 1]
+    # The item's second line starts under its text ("  1. At the ..."), not at column 0.
+    assert follow.startswith(" " * first.index("At")) and not follow.lstrip()[:2] == "2."
+    piped = io.StringIO()
+    quiet = make_console(piped)  # not a terminal: nothing wrapped, each line whole
+    QuestionnaireView(quiet, quiet, rb).question(Ask(rb.questions["pain_timing"], 1))
+    assert "\n  1. At the bottom, when the sled is closest  (bottom_of_rep)\n" in piped.getvalue()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import IO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 
 from ...knowledge.textsafe import terminal
@@ -46,3 +48,25 @@ def markup_literal(value: object, *, newlines: bool = False) -> str:
 def safe(value: object, style: str = "", *, newlines: bool = False) -> Text:
     """Untrusted text as a rich ``Text``: no markup read, control characters escaped."""
     return Text(terminal(value, newlines=newlines), style=style)
+
+
+# A list item: its indent and marker ("  - ", "  3. "), then its text.
+_ITEM = re.compile(r"^( *(?:[-•*]|\d+\.) +)(\S.*)$")
+
+
+def hanging(value: object, style: str = "") -> RenderableType:
+    """Untrusted text whose list items wrap under their own text, not at column 0:
+    on a narrow terminal a wrapped item stays readable as one. Each line is escaped
+    as :func:`safe` does; lines that are not list items are plain ``Text``."""
+    parts: list[RenderableType] = []
+    for line in terminal(value, newlines=True).split("\n"):
+        item = _ITEM.match(line)
+        if item is None:
+            parts.append(Text(line, style=style))
+            continue
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text(item.group(1), style=style), Text(item.group(2), style=style))
+        parts.append(grid)
+    return Group(*parts)

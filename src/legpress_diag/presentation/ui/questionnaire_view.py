@@ -15,7 +15,7 @@ from ...reasoning.result import CauseOut, DiagnosisOut
 from ..render.formats import certainty_word
 from ..render.labels import topic_label
 from ..render.report import how_lines, plain_how_lines
-from .console import plain, safe
+from .console import hanging, plain, safe
 from .diagnosis_view import flag_panel
 
 COMMAND_HINT = "why · back · help · quit"
@@ -61,18 +61,25 @@ class QuestionnaireView:
         """``about``: the estimated number of prompts in all, shown as "of about M"."""
         q = step.question
         group = topic_label(q.group)
-        lines = [safe(q.text, "bold", newlines=True)]
+        lines = [self._block(q.text, "bold")]
         if q.help:
-            lines.append(safe(q.help, "dim", newlines=True))
+            lines.append(self._block(q.help, "dim"))
         if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
             for i, (value, label) in enumerate(q.choices, 1):
-                lines.append(safe(f"  {i}. {label}  ({value})"))
+                lines.append(self._block(f"  {i}. {label}  ({value})"))
         self.prompts.print()
         total = f" of about {max(about, step.number)}" if about is not None else ""
         self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))
         for line in lines:
             self.prompts.print(line)
         self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
+
+    def _block(self, text: str, style: str = "") -> Any:
+        """Text for the prompts console: list items wrap under their own text on a
+        terminal; in a pipe, where nothing is wrapped, each line is left whole."""
+        if self.prompts.soft_wrap:
+            return safe(text, style, newlines=True)
+        return hanging(text, style)
 
     def prompt(self) -> None:
         self.prompts.print("> ", end="")
