@@ -99,7 +99,7 @@ def test_a_wrapped_list_item_continues_under_its_own_text_on_a_terminal() -> Non
     first = lines[items[0]]
     follow = lines[items[0] + 1]
     # The item's second line starts under its text ("  1. At the ..."), not at column 0.
-    assert follow.startswith(" " * first.index("At")) and not follow.lstrip()[:2] == "2."
+    assert follow.startswith(" " * first.index("At")) and follow.lstrip()[:2] != "2."
     piped = io.StringIO()
     quiet = make_console(piped)  # not a terminal: nothing wrapped, each line whole
     QuestionnaireView(quiet, quiet, rb).question(Ask(rb.questions["pain_timing"], 1))
