@@ -28,11 +28,6 @@ from ..reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 
 COMMANDS = ("why", "back", "help", "quit")
 COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
-# The same words as a batch record's (reasoning/answers.py), so a reply typed here and
-# the same word sent in a record are read alike.
-SKIP_WORDS = UNSURE_WORDS
-_YES = YES_WORDS
-_NO = NO_WORDS
 
 
 @dataclass(frozen=True)
@@ -42,23 +37,20 @@ class Reply:
     message: str = ""
 
 
-_words = words  # lower case, spaces collapsed, trailing '.' and '!' dropped
-
-
 def parse_reply(question: Question, text: str) -> Reply:
     cleaned = text.strip()
-    word = _words(cleaned)
+    word = words(cleaned)
     if word in COMMANDS:
         return Reply("command", word)
     if word in COMMAND_ALIASES:
         return Reply("command", COMMAND_ALIASES[word])
-    if word in SKIP_WORDS:
+    if word in UNSURE_WORDS:  # the same words a batch record uses
         return Reply("skip")
     kind = question.type
     if kind is QuestionType.YES_NO:
-        if word in _YES:
+        if word in YES_WORDS:
             return Reply("answer", True)
-        if word in _NO:
+        if word in NO_WORDS:
             return Reply("answer", False)
         return Reply("invalid", message="answer y (yes), n (no) or ? (not sure)")
     if kind is QuestionType.NUMBER:
@@ -141,7 +133,7 @@ def near_miss(typed: str, names: Iterable[str]) -> str:
 
 
 def _not_a_choice(question: Question, typed: str, *, several: bool = False) -> str:
-    hint = near_miss(_words(typed), question.choice_values)
+    hint = near_miss(words(typed), question.choice_values)
     return _choices_hint(question, f"'{typed}' is not one of the choices{hint}")
 
 
@@ -161,7 +153,7 @@ def parse_how(text: str, cause_ids: list[str]) -> Reply:
     An answer's value is the cause id; Enter, ``quit`` or ``q`` is the command
     ``quit``; anything else is invalid with what to type (and a near miss named).
     """
-    word = _words(text)
+    word = words(text)
     if not word or word in ("quit", "q", "exit", "done"):
         return Reply("command", "quit")
     lead, _, rest = word.partition(" ")

@@ -8,12 +8,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from ..knowledge.index import fold_key
 from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase
-from ..reasoning.answers import AnswerProblem, normalize_answers
+from ..reasoning.answers import AnswerProblem, normalize_answers, read_as
 from .questionnaire import (
     Ask,
     SessionState,
@@ -71,19 +70,11 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     for key in checked.answers:
         # A key in another case or spacing is the question diagnose reads it as: a
         # safety answer given as 'Saddle_Numbness' must not be asked again as unknown.
-        qid = key if key in rb.questions else _folded(rb, key, checked.answers)
+        qid = key if key in rb.questions else read_as(rb, key, checked.answers)
         if qid is not None and qid not in bad:
             state = state.answer(qid, answers.get(qid))
     problems = tuple(_problem(path, p) for p in [*errors, *warnings])
     return Resumed(replace(state, prefilled=frozenset(state.history)), problems, bool(errors))
-
-
-def _folded(rb: RuleBase, key: Any, raw: dict[str, Any]) -> str | None:
-    """The question a key stands for by case or spacing, as normalize_answers reads it."""
-    if not isinstance(key, str):
-        return None
-    qid = rb.index.folded_ids.get(fold_key(key))
-    return qid if qid is not None and qid not in raw else None
 
 
 def _problem(path: Path, problem: AnswerProblem) -> str:

@@ -102,10 +102,6 @@ class InvalidAnswer(Exception):
 MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
 
 
-def _near(item: str, question: Question) -> str | None:
-    return did_you_mean(item, question.choice_values) if len(item) < 100 else None
-
-
 def normalize_value(question: Question, value: Any) -> Any:
     """The normalized value, None for unknown; raises InvalidAnswer with a reason."""
     if value is None:
@@ -138,15 +134,11 @@ def normalize_value(question: Question, value: Any) -> Any:
         if bad:
             # Every wrong item, each with its suggestion: fixing one typo at a time
             # would take as many runs as there are typos.
-            named = [
-                show_value(item)
-                + (
-                    f" ({hint})"
-                    if isinstance(item, str) and (hint := _near(item, question))
-                    else ""
-                )
-                for item in bad[:MAX_BAD_ITEMS]
-            ]
+            named = []
+            for item in bad[:MAX_BAD_ITEMS]:
+                # did_you_mean skips a name far longer than any choice: no cost to bound.
+                hint = did_you_mean(item, question.choice_values) if isinstance(item, str) else None
+                named.append(show_value(item) + (f" ({hint})" if hint else ""))
             more = f" and {len(bad) - MAX_BAD_ITEMS} more" if len(bad) > MAX_BAD_ITEMS else ""
             if len(bad) == 1:
                 raise InvalidAnswer(f"{named[0]} is not one of the choices", about_items=True)
@@ -179,7 +171,7 @@ def normalize_answers(
     for key, value in raw.items():
         question = rb.questions.get(key)
         if question is None and isinstance(key, str):
-            meant = _meant(rb, key, raw)
+            meant = read_as(rb, key, raw)
             if meant is not None and meant not in folded:
                 folded.add(meant)  # a second spelling of the same key stays unknown
                 # 'Saddle_Numbness' is saddle_numbness: read, never dropped (a safety
@@ -260,10 +252,11 @@ def normalize_answers(
     return answers, errors, warnings
 
 
-def _meant(rb: RuleBase, key: str, raw: Mapping[str, Any]) -> str | None:
-    """The question an unknown key stands for when it differs from the id only in
-    case, spaces or '-' (see fold_key); None when the exact key is also there."""
-    if len(key) > 2 * _SHOWN_CHARS:
+def read_as(rb: RuleBase, key: Any, raw: Mapping[str, Any]) -> str | None:
+    """The question an unknown key is read as when it differs from the id only in
+    case, spaces or '-' (see fold_key); None when the exact key is also there. Batch,
+    the API and a resumed questionnaire all read keys through this."""
+    if not isinstance(key, str) or len(key) > 2 * _SHOWN_CHARS:
         return None
     meant = rb.index.folded_ids.get(fold_key(key))
     return meant if meant is not None and meant not in raw else None

@@ -224,10 +224,10 @@ def diagnose_answers(
     ``explain`` adds the rule-level reasoning and the long texts (see result.py)."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
-    unreadable = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
-    if warnings:  # unknown keys among them: one may be a safety question misspelt
-        unreadable |= misspelt_safety(rb, raw_answers)
-    outcome = screen(rb, answers, unsure_answers(rb, raw_answers), unreadable)
+    invalid = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
+    # Unknown keys are among the warnings: one may be a safety question misspelt.
+    misspelt = misspelt_safety(rb, raw_answers) if warnings else frozenset()
+    outcome = screen(rb, answers, unsure_answers(rb, raw_answers), invalid | misspelt)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.
         warnings = [_incomplete_screen(outcome.unanswered), *warnings]
@@ -241,7 +241,7 @@ def diagnose_answers(
             result["status"] = "refer"
             result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
             result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
-            if unreadable:
+            if invalid:  # the note points at the errors, where these are listed
                 result["notes"].append(UNREADABLE_SAFETY_NOTE)
         return result
     result = base_result(rb, record_id, explain=explain)

@@ -48,7 +48,6 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
 # Shown in every human-readable format: a screen that is incomplete, or missing from
 # the rule base altogether, must never read as a clear one.
 SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
-SCREEN_WARNING = INCOMPLETE_WARNING
 
 
 def screen_warnings(result: DiagnosisOut) -> list[str]:
