@@ -6,11 +6,25 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from legpress_diag.api import bundled_rulebase
 from legpress_diag.knowledge.rulebase import RuleBase
 
 REPO = Path(__file__).resolve().parents[1]
+
+# CI must never go red by luck: there hypothesis draws the same examples every run
+# (derandomize) and no deadline depends on how loaded the machine is. Local runs stay
+# random, so they keep finding new examples; set HYPOTHESIS_PROFILE=ci to replay CI's.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # Tests never write into the real cache folder; child processes inherit this too.
 os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))

@@ -89,7 +89,9 @@ def test_terminal_text_never_holds_a_control_or_bidi_character(text: str) -> Non
     assert kept.count("\n") == text.count("\n")
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp"))))
+# Ordinary text is what the contract leaves alone: no controls, no format characters, no
+# line separators, and no lone surrogates (Cs), which the escaper shows as letters on purpose.
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp", "Cs"))))
 def test_terminal_text_leaves_ordinary_text_alone(text: str) -> None:
     assert textsafe.terminal(text) == text
 
