@@ -43,6 +43,12 @@ class Expectation(BaseModel):
     errors: list[str] | None = None
     # A certainty is 0 to 1: a case expecting 2 could never pass, and says so at load.
     min_certainty: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
+    # The ranking: these causes reported, in this relative order (others may sit between).
+    order: list[str] = Field(default_factory=list)
+    # A sign -> the reported root shown above it (the cause's 'explained_by').
+    explained_by: dict[str, str] = Field(default_factory=dict)
+    plan_first: str | None = None
+    not_fixes: list[str] = Field(default_factory=list)
 
 
 class CaseModel(BaseModel):
@@ -157,6 +163,15 @@ def reference_problems(rb: RuleBase, case: Case) -> list[Diagnostic]:
             unknown("cause", cause, rb.causes, "expect", field_name, i)
     for cause in e.min_certainty:
         unknown("cause", cause, rb.causes, "expect", "min_certainty", cause, key=True)
+    for i, cause in enumerate(e.order):
+        unknown("cause", cause, rb.causes, "expect", "order", i)
+    for sign, root in e.explained_by.items():
+        unknown("cause", sign, rb.causes, "expect", "explained_by", sign, key=True)
+        unknown("cause", root, rb.causes, "expect", "explained_by", sign)
+    if e.plan_first is not None:
+        unknown("fix", e.plan_first, rb.fixes, "expect", "plan_first")
+    for i, fix in enumerate(e.not_fixes):
+        unknown("fix", fix, rb.fixes, "expect", "not_fixes", i)
     for field_name in ("alternatives", "not_alternatives"):
         for i, alt in enumerate(getattr(e, field_name)):
             unknown("alternative", alt, rb.alternatives, "expect", field_name, i)
@@ -277,6 +292,25 @@ def compare(result: DiagnosisOut, expect: Expectation) -> list[str]:
                 f"certainty of {cause}: expected at least {minimum:g}, "
                 f"got {certainty.get(cause, 0.0):.2f}"
             )
+    return problems + _compare_ranking(result, expect)
+
+
+def _compare_ranking(result: DiagnosisOut, expect: Expectation) -> list[str]:
+    """The order of the causes, which root each sign is shown under, and the plan."""
+    problems: list[str] = []
+    causes = [c["id"] for c in result["causes"]]
+    if expect.order and [c for c in causes if c in expect.order] != expect.order:
+        problems.append(f"order: expected {_listed(expect.order)}, got {_listed(causes)}")
+    roots = {c["id"]: c.get("explained_by", []) for c in result["causes"]}
+    problems += [
+        f"explained_by: expected {sign} under {root}, got {_listed(roots.get(sign, []))}"
+        for sign, root in expect.explained_by.items()
+        if root not in roots.get(sign, [])
+    ]
+    plan = [step["fix"] for step in result["plan"]]
+    if expect.plan_first is not None and plan[:1] != [expect.plan_first]:
+        problems.append(f"plan first: expected {expect.plan_first}, got {_listed(plan[:1])}")
+    problems += [f"fix {f} in the plan but should not be" for f in expect.not_fixes if f in plan]
     return problems
 
 

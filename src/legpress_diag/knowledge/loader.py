@@ -36,6 +36,7 @@ from .rulebase import (
     Settings,
 )
 from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
+from .strata import strongly_connected
 
 if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
     from . import schema_models as m
@@ -240,14 +241,13 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     s = merged.sections
     questions = {i: _question(e) for i, e in s["questions"].items()}
     facts = {i: _fact(e) for i, e in s["facts"].items()}
-    fixes = {
-        i: Fix(i, e.model.title, e.model.how, e.model.source, e.span) for i, e in s["fixes"].items()
-    }
+    fixes = {i: _fix(e, questions, merged) for i, e in s["fixes"].items()}
     settings = _settings(files, questions, merged)
     alternatives = {
         i: _alternative(e, questions, settings, merged) for i, e in s["alternatives"].items()
     }
     causes = {i: _cause(e, fixes, alternatives, merged) for i, e in s["causes"].items()}
+    _check_explains(s["causes"], causes, merged)
     derived = set(facts) | set(causes)
     rules = _rules(s["rules"], questions, derived, merged)
     flags = _flags(s["safety_flags"], questions, derived, merged)
@@ -367,10 +367,8 @@ def _alternative(
     a: m.AlternativeModel = e.model
     equipment = questions.get(settings.equipment_question or "")
     if equipment is not None:
-        _check_refs(e, "needs", dict(equipment.choices), f"choice of '{equipment.id}'", merged)
-    unless = None
-    if a.unless is not None:
-        unless = _compile(e, "unless", "unless", questions, set(), merged)
+        for needs in ("needs", "needs_any"):
+            _check_refs(e, needs, dict(equipment.choices), f"choice of '{equipment.id}'", merged)
     return Alternative(
         a.id,
         a.title,
@@ -381,10 +379,26 @@ def _alternative(
         a.avoid_if,
         a.source,
         e.span,
-        unless=unless.evaluate if unless else None,
-        unless_text=a.unless or "",
-        unless_questions=unless.questions if unless else frozenset(),
+        needs_any=tuple(a.needs_any),
+        **_unless(e, questions, merged),
     )
+
+
+def _fix(e: Entry, questions: dict[str, Question], merged: Merged) -> Fix:
+    f: m.FixModel = e.model
+    return Fix(f.id, f.title, f.how, f.source, e.span, **_unless(e, questions, merged))
+
+
+def _unless(e: Entry, questions: dict[str, Question], merged: Merged) -> dict[str, Any]:
+    """An item's ``unless`` (a condition over answers only), compiled: the fields an
+    Alternative and a Fix share for it."""
+    text: str | None = e.model.unless
+    compiled = None if text is None else _compile(e, "unless", "unless", questions, set(), merged)
+    return {
+        "unless": compiled.evaluate if compiled else None,
+        "unless_text": text or "",
+        "unless_questions": compiled.questions if compiled else frozenset(),
+    }
 
 
 def _cause(
@@ -393,7 +407,44 @@ def _cause(
     c: m.CauseModel = e.model
     fix_ids = _check_refs(e, "fixes", fixes, "fix", merged)
     alt_ids = _check_refs(e, "alternatives", alternatives, "alternative", merged)
-    return Cause(c.id, c.title, c.explanation, fix_ids, alt_ids, c.source, e.span)
+    return Cause(
+        c.id, c.title, c.explanation, fix_ids, alt_ids, c.source, e.span, tuple(c.explains)
+    )
+
+
+def _check_explains(entries: dict[str, Entry], causes: dict[str, Cause], merged: Merged) -> None:
+    """Every id a cause ``explains`` is another cause, and no cause explains itself,
+    directly or through others: the ranking puts a root above what it explains, which
+    a loop would make impossible."""
+    for ident, e in entries.items():
+        for index, ref in enumerate(causes[ident].explains):
+            span = e.file.document.span_for((*e.key_path, "explains", index))
+            if ref not in causes:
+                merged.error(
+                    codes.UNKNOWN_REFERENCE,
+                    f"unknown cause '{ref}' in {ident}.explains",
+                    span,
+                    did_you_mean(ref, causes),
+                )
+            elif ref == ident:
+                merged.error(
+                    codes.EXPLAINS_CYCLE,
+                    f"cause '{ident}' explains itself",
+                    span,
+                    "list the causes this one is a root of, not itself",
+                )
+    graph = {ident: {r for r in c.explains if r in causes} for ident, c in causes.items()}
+    for loop in strongly_connected(graph):
+        if len(loop) < 2:
+            continue  # a cause explaining itself is reported above
+        first = entries[loop[0]]
+        index = next(i for i, r in enumerate(causes[loop[0]].explains) if r in loop)
+        merged.error(
+            codes.EXPLAINS_CYCLE,
+            "causes explain each other in a loop: " + ", ".join(loop),
+            first.file.document.span_for((*first.key_path, "explains", index)),
+            "a root explains its signs, never the other way round: remove one link",
+        )
 
 
 def condition_span(

@@ -123,6 +123,9 @@ class Fix:
     how: str
     source: str = ""
     span: SourceSpan | None = None
+    unless: Evaluator | None = field(default=None, repr=False, compare=False)
+    unless_text: str = ""
+    unless_questions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,13 @@ class Alternative:
     unless: Evaluator | None = field(default=None, repr=False, compare=False)
     unless_text: str = ""
     unless_questions: frozenset[str] = frozenset()
+    needs_any: tuple[str, ...] = ()
+
+    def available(self, have: frozenset[str] | set[str] | None) -> bool:
+        """Whether the equipment allows it; ``None`` (not asked) allows everything."""
+        if have is None:
+            return True
+        return set(self.needs) <= have and (not self.needs_any or bool(have & set(self.needs_any)))
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ class Cause:
     alternatives: tuple[str, ...] = ()
     source: str = ""
     span: SourceSpan | None = None
+    explains: tuple[str, ...] = ()  # causes this one is a root of (checked acyclic)
 
 
 @dataclass(frozen=True)

@@ -111,12 +111,23 @@ class CauseModel(_Named):
     explanation: Text
     fixes: list[Name] = Field(default_factory=list)
     alternatives: list[Name] = Field(default_factory=list)
+    explains: list[Name] = Field(
+        default_factory=list,
+        description="Other causes this one is a root of (feet set low explain heels "
+        "lifting). When both are reported, this cause ranks first, the others show "
+        "under it, and its fixes lead the plan.",
+    )
     source: Source = ""
 
 
 class FixModel(_Named):
     title: Text
     how: Text
+    unless: str | None = Field(
+        default=None,
+        description="A condition over answers; when it holds the fix is left out (the "
+        "answers already rule it out, e.g. 'stop at a right angle' for someone who does).",
+    )
     source: Source = ""
 
 
@@ -127,6 +138,10 @@ class AlternativeModel(_Named):
     variations: list[Text] = Field(default_factory=list)
     needs: list[Name] = Field(
         default_factory=list, description="Equipment choices that must all be available."
+    )
+    needs_any: list[Name] = Field(
+        default_factory=list,
+        description="Equipment choices of which at least one must be available.",
     )
     avoid_if: str = ""
     unless: str | None = Field(

@@ -44,7 +44,8 @@ INFORMATION_ONLY_NOTE = (
 def ranked_causes(
     rb: RuleBase, reasoning: Reasoning, threshold: float
 ) -> list[tuple[Cause, float]]:
-    """Causes at or above the threshold, most certain first; ties by cause id."""
+    """Causes at or above the threshold, most certain first, each root before the
+    causes it ``explains``; ties by cause id."""
     found = [
         (cause, reasoning.beliefs[cause_id])
         for cause_id, cause in rb.causes.items()
@@ -52,7 +53,54 @@ def ranked_causes(
     ]
     # Beliefs are exact and deterministic (see certainty.py), so equal certainties
     # compare equal and the id decides, the same way every time.
-    return sorted(found, key=lambda pair: (-pair[1], pair[0].id))
+    return roots_first(sorted(found, key=lambda pair: (-pair[1], pair[0].id)))
+
+
+def roots_first(ranked: Sequence[tuple[Cause, float]]) -> list[tuple[Cause, float]]:
+    """``ranked`` (most certain first) with every reported root moved just above the
+    first cause it explains: a lifter whose feet sit low is told about the feet before
+    the heels they lift. A root comes first only on its own evidence (it is reported);
+    the loader guarantees the ``explains`` links form no loop."""
+    reported = {cause.id: (cause, belief) for cause, belief in ranked}
+    explainers: dict[str, list[str]] = {cause_id: [] for cause_id in reported}
+    for cause, _ in ranked:  # most certain root first
+        for sign in cause.explains:
+            if sign in reported:
+                explainers[sign].append(cause.id)
+    ordered: list[tuple[Cause, float]] = []
+    placed: set[str] = set()
+
+    def place(cause_id: str) -> None:
+        if cause_id in placed:
+            return
+        placed.add(cause_id)
+        for root in explainers[cause_id]:
+            place(root)
+        ordered.append(reported[cause_id])
+
+    for cause, _ in ranked:
+        place(cause.id)
+    return ordered
+
+
+def explained_links(causes: Sequence[tuple[Cause, float]]) -> dict[str, list[str]]:
+    """For each reported cause, the reported causes it explains, in rank order."""
+    rank = {cause.id: i for i, (cause, _) in enumerate(causes)}
+    return {
+        cause.id: sorted((s for s in cause.explains if s in rank), key=rank.__getitem__)
+        for cause, _ in causes
+    }
+
+
+def usable_fixes(rb: RuleBase, cause: Cause, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """The cause's fixes less those the answers rule out (a fix's ``unless``): nobody
+    who stops at 100 degrees is told to stop at a right angle."""
+    threshold = rb.settings.premise_threshold
+    return tuple(
+        f
+        for f in cause.fixes
+        if (check := rb.fixes[f].unless) is None or check(answers, {}) <= threshold
+    )
 
 
 def _alternatives(
@@ -67,7 +115,7 @@ def _alternatives(
     result: list[AlternativeOut] = []
     for alt_id, for_causes in chosen.items():
         alt = rb.alternatives[alt_id]
-        if have is not None and not set(alt.needs) <= have:
+        if not alt.available(have):
             continue  # they told us what they have, and this needs something else
         if alt.unless is not None and alt.unless(answers, {}) > rb.settings.premise_threshold:
             continue
@@ -93,18 +141,23 @@ def _cause_out(
     explained: Explained,
     rb: RuleBase,
     information_only: bool,
+    fixes: Sequence[str],
+    links: Mapping[str, list[str]],
 ) -> CauseOut:
     out: CauseOut = {
         "rank": rank,
         "id": cause.id,
         "title": cause.title,
         "certainty": round(belief, 6),
-        "fixes": []
-        if information_only
-        else [{"id": f, "title": rb.fixes[f].title} for f in cause.fixes],
+        "fixes": [] if information_only else [{"id": f, "title": rb.fixes[f].title} for f in fixes],
         "information_only": information_only,
         "because": explained.because[cause.id],
     }
+    if links[cause.id]:
+        out["explains"] = links[cause.id]
+    roots = [root for root, signs in links.items() if cause.id in signs]
+    if roots:
+        out["explained_by"] = roots
     if cause.id in explained.reasoning:
         if not information_only:
             # A cause's explanation says what to do about it too; in a referral the
@@ -121,30 +174,41 @@ CLOSING_FIX = "rest_the_back_then_return"
 
 
 def build_plan(
-    rb: RuleBase, causes: Sequence[tuple[Cause, float]], *, explain: bool = True
+    rb: RuleBase,
+    causes: Sequence[tuple[Cause, float]],
+    *,
+    explain: bool = True,
+    fixes_of: Mapping[str, Sequence[str]] | None = None,
 ) -> list[PlanStepOut]:
     """One checklist of fixes for the reported causes, each fix once.
 
-    A fix's weight is the summed certainty of the causes that list it, so the fix
-    addressing most of the likely cause comes first; ties go to the order the causes
-    declare them in, most certain cause first. ``CLOSING_FIX``, when a cause lists
-    it, comes last.
+    A fix addresses the causes that list it and the causes those explain (moving the
+    feet up also stops the heels lifting); its weight is the summed certainty of the
+    causes it addresses. The fixes of a reported root (a cause that explains another
+    reported one) come first, since fixing the root removes its signs; then the rest,
+    each group by weight, so the fix addressing most of the likely cause comes first.
+    Ties go to the order the causes declare them in, in rank order. ``CLOSING_FIX``,
+    when a cause lists it, comes last. ``fixes_of`` gives each cause's fixes when some
+    are ruled out by the answers (default: all of them).
     """
-    weight: dict[str, float] = {}  # in the order the causes declare the fixes
-    for_causes: dict[str, list[str]] = {}
-    for cause, belief in causes:
-        cause_id = cause.id
-        for fix_id in cause.fixes:
-            served = for_causes.get(fix_id)
-            if served is None:
-                for_causes[fix_id] = [cause_id]
-                weight[fix_id] = belief
-            else:
-                served.append(cause_id)
-                weight[fix_id] += belief
+    belief = {cause.id: b for cause, b in causes}
+    links = explained_links(causes)
+    rank = {cause.id: i for i, (cause, _) in enumerate(causes)}
+    served: dict[str, set[str]] = {}  # in the order the causes declare the fixes
+    for cause, _ in causes:
+        reached = {cause.id, *_signs_of(cause.id, links)}
+        for fix_id in cause.fixes if fixes_of is None else fixes_of[cause.id]:
+            served.setdefault(fix_id, set()).update(reached)
+    weight = {f: sum(belief[c] for c in ids) for f, ids in served.items()}
+    lead = {
+        f
+        for cause, _ in causes
+        if links[cause.id]
+        for f in (cause.fixes if fixes_of is None else fixes_of[cause.id])
+    }
     closing = weight.pop(CLOSING_FIX, None)
     # sorted() is stable, so equal weights keep the declared order.
-    ranked = sorted(weight, key=lambda f: -round(weight[f], 9))
+    ranked = sorted(weight, key=lambda f: (f not in lead, -round(weight[f], 9)))
     if closing is not None:
         weight[CLOSING_FIX] = closing
         ranked.append(CLOSING_FIX)
@@ -153,7 +217,7 @@ def build_plan(
     for fix_id in ranked:
         step: PlanStepOut = {
             "fix": fix_id,
-            "for_causes": for_causes[fix_id],
+            "for_causes": sorted(served[fix_id], key=rank.__getitem__),
             "weight": round(weight[fix_id], 6),
             "closing": fix_id == CLOSING_FIX,
         }
@@ -162,6 +226,18 @@ def build_plan(
             step["how"] = fixes[fix_id].how
         plan.append(step)
     return plan
+
+
+def _signs_of(cause_id: str, links: Mapping[str, list[str]]) -> set[str]:
+    """Every reported cause ``cause_id`` explains, directly or through another."""
+    found: set[str] = set()
+    stack = list(links[cause_id])
+    while stack:
+        sign = stack.pop()
+        if sign not in found:
+            found.add(sign)
+            stack.extend(links[sign])
+    return found
 
 
 def base_result(rb: RuleBase, record_id: Any, *, explain: bool = False) -> DiagnosisOut:
@@ -257,8 +333,10 @@ def diagnose_answers(
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
     explained = explain_result(rb, reasoning, [cause.id for cause, _ in causes], explain=explain)
+    fixes_of = {cause.id: usable_fixes(rb, cause, answers) for cause, _ in causes}
+    links = explained_links(causes)
     result["causes"] = [
-        _cause_out(i, cause, belief, explained, rb, referral)
+        _cause_out(i, cause, belief, explained, rb, referral, fixes_of[cause.id], links)
         for i, (cause, belief) in enumerate(causes, 1)
     ]
     if explain:
@@ -274,9 +352,9 @@ def diagnose_answers(
         if explain
         else {"title": rb.fixes[f].title}
         for cause, _ in causes
-        for f in cause.fixes
+        for f in fixes_of[cause.id]
     }
-    result["plan"] = build_plan(rb, causes, explain=explain)
+    result["plan"] = build_plan(rb, causes, explain=explain, fixes_of=fixes_of)
     result["alternatives"] = _alternatives(rb, causes, answers, explain)
     result["status"] = "ok" if causes else "no_fault_found"
     if not causes:

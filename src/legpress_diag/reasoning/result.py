@@ -47,10 +47,12 @@ class PlanStepOut(TypedDict):
     fix: str
     """the fix's id; its title is in the result's 'fixes'"""
     for_causes: list[str]
-    """the reported causes this fix addresses, by rank"""
+    """the reported causes this fix addresses, by rank: those that list it and those
+    they explain"""
     weight: float
     """the summed certainty of those causes: how much of the likely cause this fix
-    addresses; the plan is ordered by it (ties: the rule base's order)"""
+    addresses; the plan is ordered by it (ties: the rule base's order), after the
+    fixes of a root cause that explains another reported cause, which lead"""
     closing: bool
     """true for the closing step: if it keeps hurting, a break from the leg press with
     the alternatives, then a return with the fixes"""
@@ -114,6 +116,12 @@ class CauseOut(TypedDict):
     information_only: bool
     """true in a referral: listed for the clinician, with no exercise advice"""
     because: CauseBecauseOut
+    explains: NotRequired[list[str]]
+    """reported causes this one is a root of, by rank (feet set low explain heels that
+    lift): this cause ranks above them and its fixes lead the plan; absent when none"""
+    explained_by: NotRequired[list[str]]
+    """reported causes that are a root of this one, by rank: this cause is a sign of
+    them (heels lifting, because the feet sit low); absent when none"""
     explanation: NotRequired[str]
     """what the fault is, why it hurts and what helps (with --explain; never in a
     referral, which carries no exercise advice)"""

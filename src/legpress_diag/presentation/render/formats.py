@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ...knowledge import textsafe
 from ...reasoning.explanation import why_it_hurts
-from ...reasoning.result import DiagnosisOut
+from ...reasoning.result import CauseOut, DiagnosisOut
 from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .labels import flag_heading
 
@@ -48,6 +48,17 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
 # Shown in every human-readable format: a screen that is incomplete, or missing from
 # the rule base altogether, must never read as a clear one.
 SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
+
+
+def root_of(result: DiagnosisOut, cause: CauseOut) -> str | None:
+    """For a sign explained by a reported root, the words shown under it ("because of
+    1. Foot height on the plate"); None for a cause that is nobody's sign."""
+    roots = cause.get("explained_by", [])
+    if not roots:
+        return None
+    by_id = {c["id"]: c for c in result["causes"]}
+    named = [f"{by_id[r]['rank']}. {by_id[r]['title']}" for r in roots if r in by_id]
+    return "because of " + " and ".join(named) if named else None
 
 
 def screen_warnings(result: DiagnosisOut) -> list[str]:
@@ -97,6 +108,9 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         c = cause["certainty"]
         lines.append(f"### {cause['rank']}. {md(cause['title'])} ({certainty_word(c)}, {c:.0%})")
         lines.append("")
+        root = root_of(r, cause)
+        if root:
+            lines += [f"*{md(root[:1].upper() + root[1:])}.*", ""]
         why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
         if why:
             lines += [md(why, line_start=True), ""]

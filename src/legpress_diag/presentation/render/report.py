@@ -53,14 +53,20 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
     words = {b["question"]: b["in_words"] for b in reasoning["because"]}
     rules = rb.index.by_id if rb is not None else {}
 
-    def said(step: RuleStepOut) -> str:
+    quoted: set[str] = set()  # each answer is quoted once; later lines refer back
+
+    def said(step: RuleStepOut, *, after_because: bool = False) -> str:
         # What the lifter answered, quoted, apart from what the tool worked out from
         # it: a derived fact is never put in the lifter's mouth.
-        answers = [
-            f"“{question_text(q, rb)}?” {words.get(q, a)}" for q, a in step["answers"].items()
-        ]
+        fresh = [q for q in step["answers"] if q not in quoted]
+        again = len(step["answers"]) - len(fresh)
+        quoted.update(fresh)
+        answers = [f"“{question_text(q, rb)}?” {words.get(q, step['answers'][q])}" for q in fresh]
         facts = [_title(rb, f) for f in step["facts"]]
         parts = ["you answered " + "; ".join(answers)] if answers else []
+        if again:
+            same = "the same answers as above" if again > 1 else "the same answer as above"
+            parts.append(f"of {same}" if after_because and not parts else same)
         if facts:
             parts.append("your answers suggest that " + " and that ".join(facts))
         return ", and ".join(parts)
@@ -75,9 +81,9 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
         lines.append(f"- {reason[:1].upper()}{reason[1:]}. That {verb}.")
     for fact in reasoning["facts"]:
         for step in result["facts"][fact]["rules"]:
-            lines.append(
-                f"- {_title(rb, fact)[:1].upper()}{_title(rb, fact)[1:]}, because {said(step)}."
-            )
+            title = _title(rb, fact)
+            reason = said(step, after_because=True)
+            lines.append(f"- {title[:1].upper()}{title[1:]}, because {reason}.")
     lines.append(f"All together: {certainty_word(cause['certainty'])}.")
     return lines
 

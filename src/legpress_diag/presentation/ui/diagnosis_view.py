@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
-from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text
+from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text, root_of
 from ..render.labels import flag_heading
 from .console import plain, safe
 
@@ -62,8 +62,11 @@ def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = Fa
             )
             # Cells as Text, not str: a str cell would be read as rich markup.
             why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
+            root = root_of(result, cause)
             title = Text.assemble(
-                plain(cause["title"]), *(("\n", (plain(why), "dim")) if why else ())
+                plain(cause["title"]),
+                *((f" — {root}",) if root else ()),
+                *(("\n", (plain(why), "dim")) if why else ()),
             )
             table.add_row(
                 str(cause["rank"]),

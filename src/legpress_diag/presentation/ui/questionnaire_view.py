@@ -12,7 +12,7 @@ from ...intake.questionnaire import Ask, Stop
 from ...knowledge.rulebase import SCREEN_PREFIX, QuestionType, RuleBase
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
-from ..render.formats import certainty_word
+from ..render.formats import certainty_word, root_of
 from ..render.labels import topic_label
 from ..render.report import how_lines, plain_how_lines
 from .console import hanging, plain, safe
@@ -119,7 +119,7 @@ class QuestionnaireView:
                     Text("For the clinician: form faults your answers point to", style="bold")
                 )
                 for cause in result["causes"]:
-                    self._cause_line(cause)
+                    self._cause_line(cause, result)
             return
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
@@ -130,7 +130,7 @@ class QuestionnaireView:
         out.print()
         out.print(Text("Why it hurts, most likely first", style="bold underline"))
         for cause in result["causes"]:
-            self._cause_line(cause)
+            self._cause_line(cause, result)
         for note in result["notes"]:
             out.print(safe(note, "dim", newlines=True))
 
@@ -171,12 +171,14 @@ class QuestionnaireView:
                 for variation in alt["variations"]:
                     out.print(_indent(safe(f"- {variation}", newlines=True), 7))
 
-    def _cause_line(self, cause: CauseOut) -> None:
+    def _cause_line(self, cause: CauseOut, result: DiagnosisOut) -> None:
         c = cause["certainty"]
+        root = root_of(result, cause)  # a sign names its root: heels lifting, because ...
         self.results.print(
             Text.assemble(
                 f"{cause['rank']}. ",
                 (plain(cause["title"]), "bold"),
+                *((f" — {root}", ""),) if root else (),
                 (f" ({certainty_word(c)})", "green"),
             )
         )

@@ -1,7 +1,7 @@
 """LP206 unknown-reference: an id that refers to nothing.
 
-A rule's `then`, a cause's `fixes` and `alternatives`, an alternative's `needs`,
-or `replaces: true` with nothing to replace.
+A rule's `then`, a cause's `fixes`, `alternatives` and `explains`, an alternative's
+`needs` and `needs_any`, or `replaces: true` with nothing to replace.
 
 Bad:
     causes:

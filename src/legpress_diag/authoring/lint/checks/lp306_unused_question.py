@@ -32,6 +32,7 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
         return
     used = set(rb.rules_by_question) | rb.safety_questions()
     used |= {q for alt in rb.alternatives.values() for q in alt.unless_questions}
+    used |= {q for fix in rb.fixes.values() for q in fix.unless_questions}
     if rb.settings.equipment_question:
         used.add(rb.settings.equipment_question)
     for question in rb.questions.values():

@@ -2,17 +2,17 @@
 
 Bad:
     alternatives:
-      - {id: belt_squat, title: Belt squat, how: Squat with the load hung from a hip belt., why: It loads the legs without loading the spine.}
+      - {id: sissy_squat, title: Sissy squat, how: Squat on your toes while leaning back., why: It loads the quads with no weight on the spine.}
 
 Good:
     alternatives:
-      - {id: belt_squat, title: Belt squat, how: Squat with the load hung from a hip belt., why: It loads the legs without loading the spine.}
+      - {id: sissy_squat, title: Sissy squat, how: Squat on your toes while leaning back., why: It loads the quads with no weight on the spine.}
     causes:
       - id: seat_too_low
         title: Seat set too low
         explanation: A low seat folds the hips past a right angle.
         fixes: [stop_at_90_degrees]
-        alternatives: [belt_squat]
+        alternatives: [sissy_squat]
 """
 
 from __future__ import annotations

@@ -47,10 +47,11 @@ def _conditions(rb: RuleBase) -> Iterator[Condition]:
     yield from (flag.condition for flag in rb.safety_flags.values())
     # Alternatives keep only the text of `unless`; it parsed once already while loading.
     yield from (parse_condition(a.unless_text) for a in rb.alternatives.values() if a.unless_text)
+    yield from (parse_condition(f.unless_text) for f in rb.fixes.values() if f.unless_text)
 
 
 def tested_values(rb: RuleBase) -> dict[str, set[str]]:
-    """question id -> the values of it that some condition (or `needs`) names."""
+    """question id -> the values of it that some condition (or `needs`, `needs_any`) names."""
     named: dict[str, set[str]] = {}
     for condition in _conditions(rb):
         for leaf in leaves(condition):
@@ -63,7 +64,7 @@ def tested_values(rb: RuleBase) -> dict[str, set[str]]:
                 continue
             named.setdefault(leaf.ref.name, set()).update(str(v.value) for v in values)
     if rb.settings.equipment_question:
-        needs = {need for alt in rb.alternatives.values() for need in alt.needs}
+        needs = {need for alt in rb.alternatives.values() for need in (*alt.needs, *alt.needs_any)}
         named.setdefault(rb.settings.equipment_question, set()).update(needs)
     return named
 

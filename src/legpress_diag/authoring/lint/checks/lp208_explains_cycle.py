@@ -1,0 +1,28 @@
+"""LP208 explains-cycle: causes that explain each other in a loop.
+
+A cause's `explains` names the causes it is a root of: feet set low on the plate
+explain heels that lift. The root then ranks above its signs, so the links must
+run one way. A cause that explains itself, or two causes that explain each other
+(directly or through others), cannot be ranked.
+
+Bad:
+    causes:
+      - {id: feet_low, title: Feet low on the plate, explanation: Low feet lift the heels., explains: [heels_up]}
+      - {id: heels_up, title: Heels lift, explanation: The heels come up., explains: [feet_low]}
+
+Good:
+    causes:
+      - {id: feet_low, title: Feet low on the plate, explanation: Low feet lift the heels., explains: [heels_up]}
+      - {id: heels_up, title: Heels lift, explanation: The heels come up.}
+
+"""
+
+from __future__ import annotations
+
+from ....knowledge import codes
+from ....knowledge.problems import Severity
+
+CODE = codes.EXPLAINS_CYCLE
+NAME = "explains-cycle"
+SEVERITY = Severity.ERROR
+PHASE = "load"  # reported by the loader while reading the files; nothing to run here
