@@ -13,7 +13,7 @@ from legpress_diag.intake.questionnaire import (
     why_asked,
 )
 from legpress_diag.intake.replies import parse_reply
-from legpress_diag.knowledge.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import UNSURE_REST, RuleBase
 
 
 def past_safety(rb: RuleBase) -> SessionState:
@@ -200,7 +200,8 @@ def _to_checklist(rb: RuleBase) -> tuple[SessionState, Ask]:
 def test_the_form_checklist_ticks_yes_marks_unsure_and_leaves_no(rb: RuleBase) -> None:
     state, step = _to_checklist(rb)
     items = rb.screens["what_happens_in_a_set"].question_ids
-    assert [q for q, _ in step.question.choices] == list(items)
+    # The items, then "not sure about the rest" (tested below).
+    assert [q for q, _ in step.question.choices] == [*items, UNSURE_REST]
     reply = parse_reply(step.question, "1, ?6, butt")
     assert reply.kind == "answer"
     state = record_answer(rb, state, step.question.id, reply.value)

@@ -78,7 +78,8 @@ def _keep(
     """Save the answers to ``save``, or where that fails, to a fallback file.
 
     Without ``save``, the fallback is used only when ``fallback`` is true (the run is
-    ending on a signal with answers given). Returns where they went and what failed.
+    ending early with answers given, or the result could not be shown). Returns where
+    they went and what failed.
     """
     text = json.dumps(record, indent=2) + "\n"
     problem: str | None = None
@@ -136,12 +137,14 @@ def _stop(
     _referral_so_far(view, rb, record, report)
 
     if isinstance(ending, KeyboardInterrupt):  # Ctrl-C, or SIGTERM / SIGHUP (see cli.main)
-        lead, code, fallback = "\nInterrupted.", interrupted_status(), bool(record["answers"])
+        lead, code = "\nInterrupted.", interrupted_status()
     elif isinstance(ending, EOFError):
-        lead, code, fallback = "\nInput ended before the questions did.", exitcodes.FINDINGS, False
+        lead, code = "\nInput ended before the questions did.", exitcodes.FINDINGS
     else:
-        lead, code, fallback = "Stopped.", exitcodes.OK, False
-    where, problem = _keep(save, record, fallback=fallback)
+        lead, code = "Stopped.", exitcodes.OK
+    # Every way out keeps what was answered: 'quit', Ctrl-D and a signal alike, in
+    # --save or else the same private fallback file, with the command to carry on.
+    where, problem = _keep(save, record, fallback=bool(record["answers"]))
     if problem:
         _tell(view, problem, invalid=True)
     resume = None
@@ -149,13 +152,6 @@ def _stop(
         again = f" --save {where}" if save is not None else ""
         lead += f" Answers so far saved to {where}; to carry on where you stopped, run:"
         resume = f"legpress-diag ask --answers {where}{again}"
-    elif save is None and record["answers"]:
-        # 'quit' and the end of input keep nothing without --save (only a signal, which
-        # gives no chance to choose, saves to the state folder): say so, and how.
-        lead += (
-            " The answers were not saved; to keep them and resume later, use --save FILE,"
-            " then --answers FILE."
-        )
     _tell(view, lead)
     if resume is not None:
         with contextlib.suppress(OSError):  # after SIGHUP there may be no terminal

@@ -21,6 +21,8 @@ from ..knowledge.rulebase import (
 )
 from ..knowledge.rulebase import (
     UNSURE_MARK,
+    UNSURE_REST,
+    UNSURE_REST_LABEL,
     FlagLevel,
     Question,
     QuestionType,
@@ -183,16 +185,23 @@ def screen_question(screen_: Screen, state: SessionState) -> Question:
 
 
 def checklist_question(screen_: Screen, state: SessionState, rb: RuleBase) -> Question:
-    """A pick screen as one multiple-choice question over the items not yet answered."""
+    """A pick screen as one multiple-choice question over the items not yet answered,
+    and a last choice, ``UNSURE_REST``: the items left unticked are unknown, not "no"
+    (a lifter who knows only that her heels lift need not deny the rest)."""
     items = tuple((q, label) for q, label in screen_.items if q not in state.asked)
     return Question(
         id=SCREEN_PREFIX + screen_.id,
         type=QuestionType.MULTI,
         text=screen_.text,
         help=screen_.help,
-        choices=items,
+        choices=(*items, (UNSURE_REST, UNSURE_REST_LABEL)) if items else (),
         group=rb.questions[items[0][0]].group if items else "general",
     )
+
+
+def checklist_items(question: Question) -> list[str]:
+    """The items of a checklist question, without its "not sure about the rest" choice."""
+    return [q for q, _ in question.choices if q != UNSURE_REST]
 
 
 def screen_as_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Question:
@@ -212,7 +221,7 @@ def _checklist_for(rb: RuleBase, state: SessionState, question_id: str) -> Quest
             continue
         if question_id in sc.question_ids:
             question = checklist_question(sc, state, rb)
-            return question if len(question.choices) >= 2 else None
+            return question if len(checklist_items(question)) >= 2 else None
     return None
 
 
@@ -252,7 +261,10 @@ def record_answer(
                 return state.answer_screen(screen_, none_apply=False)
             marked = {v for v in value if v.startswith(UNSURE_MARK)}
             unsure = frozenset(v.removeprefix(UNSURE_MARK) for v in marked)
-            return state.pick(screen_, frozenset(value) - marked, unsure)
+            picked = frozenset(value) - marked
+            if UNSURE_REST in value:  # "not sure about the rest": unticked are unknown
+                unsure = frozenset(screen_.question_ids) - picked
+            return state.pick(screen_, picked, unsure)
         return state.answer_screen(screen_, none_apply=value is False)
     return state.answer(question_id, value)
 
@@ -292,7 +304,8 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
         return screen_, None, ""
     items = set(screen_.question_ids)
     if isinstance(value, list) and all(
-        isinstance(v, str) and v.removeprefix(UNSURE_MARK) in items for v in value
+        isinstance(v, str) and (v.removeprefix(UNSURE_MARK) in items or v == UNSURE_REST)
+        for v in value
     ):
         return screen_, frozenset(value), ""
     expected = ", ".join(screen_.question_ids)
@@ -301,7 +314,7 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
         None,
         (
             f"{key}: {show_value(value)} is not a list of its items ({expected}; '?ID' for "
-            'one you cannot tell) or "unsure"'
+            f"one you cannot tell; '{UNSURE_REST}' for 'not sure about the rest') or \"unsure\""
         ),
     )
 
@@ -441,7 +454,7 @@ def _alternative_question(
     wanted = [equipment] if equipment else []
     have = state.answers.get(equipment) if equipment else None
     for alt in sorted(suggested):
-        if have is not None and not set(rb.alternatives[alt].needs) <= have:
+        if not rb.alternatives[alt].available(have):
             continue
         wanted += sorted(rb.alternatives[alt].unless_questions)
     for qid in wanted:
@@ -529,6 +542,9 @@ def _pick(
     beliefs = infer(rb, state.answers, trace=False).beliefs
     if not any(beliefs.get(cause, 0.0) > 0.0 for cause in rb.causes):
         return min(weights, key=lambda q: order[q])
+    root = _root_question(rb, weights, beliefs, order)
+    if root is not None:
+        return root
 
     def score(qid: str) -> tuple[float, bool, int]:
         rest = free - {qid}
@@ -537,6 +553,30 @@ def _pick(
         return (round(mean, 6), rb.questions[qid].group != last_group, order[qid])
 
     return min(weights, key=score)
+
+
+def _root_question(
+    rb: RuleBase, weights: Mapping[str, float], beliefs: Mapping[str, float], order: dict[str, int]
+) -> str | None:
+    """A question that bears on a root cause whose sign is already reported: heels that
+    lift make "where do your feet sit?" the next question, since the root ranks first
+    and its fix leads the plan when its evidence is there. None when no root is open."""
+    threshold = rb.settings.report_threshold
+    for cause in rb.causes.values():  # declared order
+        if not cause.explains or beliefs.get(cause.id, 0.0) >= threshold:
+            continue  # not a root, or its evidence is already in
+        if not any(beliefs.get(sign, 0.0) >= threshold for sign in cause.explains):
+            continue
+        asks = {
+            q
+            for rule in rb.rules_by_conclusion.get(cause.id, ())
+            if rule.cf > 0
+            for q in rule.questions
+            if q in weights
+        }
+        if asks:
+            return min(asks, key=order.__getitem__)
+    return None
 
 
 def why_asked(rb: RuleBase, question_id: str) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..knowledge.problems import did_you_mean
-from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, Question, QuestionType
+from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, UNSURE_REST, Question, QuestionType
 from ..reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 
 COMMANDS = ("why", "back", "help", "quit")
@@ -65,12 +65,32 @@ def parse_reply(question: Question, text: str) -> Reply:
     return _multi(question, word)
 
 
+# What "not sure about the others" may be typed as in a checklist, besides its number.
+REST_WORDS = frozenset(
+    {
+        UNSURE_REST,
+        "?rest",
+        "? rest",
+        "rest?",
+        "rest ?",
+        "not sure about the rest",
+        "not sure about the others",
+        "unsure about the rest",
+        "not sure rest",
+        "the rest not sure",
+    }
+)
+
+
 def _multi(question: Question, word: str) -> Reply:
     if not word or word in {"none", "-", "0", "nothing", "no", "n"}:
         return Reply("answer", frozenset())
     values: list[str] = []
     for part in (p.strip() for p in re.split(r",|;| and ", word)):
         if not part:
+            continue
+        if part in REST_WORDS and UNSURE_REST in question.choice_values:
+            values.append(UNSURE_REST)  # a checklist's "not sure about the rest"
             continue
         if part.startswith(UNSURE_MARK) and question.id.startswith(SCREEN_PREFIX):
             # In a checklist, "?3" marks one item as "cannot tell" (left unknown); the

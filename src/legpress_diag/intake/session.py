@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..knowledge.problems import LegpressError
-from ..knowledge.rulebase import Question, RuleBase
+from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, normalize_answers, read_as
 from .questionnaire import (
     Ask,
@@ -87,8 +87,9 @@ def _problem(path: Path, problem: AnswerProblem) -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """The question to put now, numbered by this session's questions (answers brought
-    from a saved record are not counted), and about how many prompts there are in all."""
+    """The question to put now, numbered on from the prompts that gave the answers
+    brought from a saved record (a resumed session goes on where it stopped), and
+    about how many prompts there are in all."""
 
     step: Ask
     about: int
@@ -103,8 +104,36 @@ def next_turn(rb: RuleBase, state: SessionState, again: str | None = None) -> Tu
         step = next_step(rb, state)
     if isinstance(step, Stop):
         return step
-    asked_here = state.asked_here
-    return Turn(replace(step, number=asked_here + 1), asked_here + prompts_left(rb, state))
+    asked = earlier_prompts(rb, state) + state.asked_here
+    return Turn(replace(step, number=asked + 1), asked + prompts_left(rb, state))
+
+
+def earlier_prompts(rb: RuleBase, state: SessionState) -> int:
+    """How many prompts gave the answers brought from a saved record: one for each
+    question outside a screen, one for a checklist, and for a safety screen one, plus
+    one per sign when a sign was not "no" (the screen then asks each one alone)."""
+    on_a_screen: dict[str, str] = {
+        q: sid for sid, sc in rb.screens.items() for q in sc.question_ids
+    }
+    screens_seen: set[str] = set()
+    count = 0
+    for qid in state.prefilled:
+        sid = on_a_screen.get(qid)
+        if sid is None:
+            count += 1
+        elif sid not in screens_seen:
+            screens_seen.add(sid)
+            count += 1 + _asked_one_by_one(rb.screens[sid], state)
+    return count
+
+
+def _asked_one_by_one(screen: Screen, state: SessionState) -> int:
+    if screen.style != "any_of":
+        return 0  # a checklist is one prompt, ticked and "not sure" items alike
+    items = [q for q in screen.question_ids if q in state.prefilled]
+    if all(state.answers.get(q) is False for q in items):
+        return 0  # "none of these"
+    return len(items)
 
 
 ReactionKind = Literal["answered", "undone", "invalid", "why", "help", "quit", "nothing_to_undo"]

@@ -182,6 +182,9 @@ class SafetyFlag:
 # question id). In a checklist's reply, "?ID" marks an item the person cannot tell.
 SCREEN_PREFIX = "screen:"
 UNSURE_MARK = "?"
+# A checklist's extra choice: the items not ticked are "cannot tell" (unknown), not "no".
+UNSURE_REST = UNSURE_MARK + "*"
+UNSURE_REST_LABEL = "I am not sure about the ones I did not tick"
 ScreenStyle = Literal["any_of", "pick"]
 
 

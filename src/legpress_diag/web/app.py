@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.records import parse_json
-from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
+from ..knowledge.rulebase import UNSURE_MARK, UNSURE_REST, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
 from .models import (
@@ -97,7 +97,7 @@ def _answers_schema(rb: RuleBase, interview_: bool) -> dict[str, Any]:
         for screen_id, screen_ in rb.screens.items():
             if screen_.style == "pick":  # a checklist: the items that happen
                 items = list(screen_.question_ids)
-                item = {"enum": items + [UNSURE_MARK + q for q in items]}
+                item = {"enum": items + [UNSURE_MARK + q for q in items] + [UNSURE_REST]}
                 properties[SCREEN_PREFIX + screen_id] = {
                     "description": screen_.text,
                     "anyOf": [
