@@ -473,3 +473,33 @@ def test_the_default_result_carries_the_texts(rb: RuleBase) -> None:
     assert all(alt["how"] and alt["why"] for alt in result["alternatives"])
     explained = api.diagnose({"answers": {**CLEAR, **FORM}}, rb, explain=True)
     assert "reasoning" in explained["causes"][0] and "facts" in explained
+
+
+# --- A clinician's blind stories (tests/vignettes/clinician-v3.yaml) -------------------
+
+BLIND = __import__("yaml").safe_load(
+    (__import__("pathlib").Path(__file__).parent / "vignettes" / "clinician-v3.yaml").read_text()
+)["stories"]
+RANKED = {"emergency": 0, "urgent": 1, "clinician": 2, "none": 3}
+
+
+@pytest.mark.parametrize("story", BLIND, ids=lambda s: s["id"])
+def test_a_blind_story_is_referred_at_the_level_a_clinician_expects(
+    rb: RuleBase, story: dict[str, Any]
+) -> None:
+    result = api.diagnose({"id": story["id"], "answers": story["answers"]}, rb)
+    levels = [flag["level"] for flag in result["red_flags"]]
+    reached = min(levels, key=RANKED.__getitem__, default="none")
+    assert reached == story["expect"], (story["story"], result["red_flags"])
+    if reached == "none":
+        assert result["status"] == "ok" and result["fixes"], "a clear screen gets the advice"
+    else:
+        assert result["fixes"] == {} and result["alternatives"] == [] and result["plan"] == []
+    if reached == "emergency":
+        assert result["causes"] == []
+
+
+def test_the_blind_stories_cover_every_group_and_the_benign_ones() -> None:
+    groups = {story["group"] for story in BLIND}
+    assert {"cauda_equina", "fracture", "malignancy", "infection", "vascular"} <= groups
+    assert sum(story["expect"] == "none" for story in BLIND) >= 12
