@@ -1,4 +1,4 @@
-"""The problem codes the loader reports itself, by name (LP0xx-LP2xx, LP304).
+"""The problem codes the loader reports itself, by name (LP0xx-LP2xx, LP304, LP320).
 
 Each has a lint check module in authoring/lint/checks that documents it and takes its
 CODE from here, so the code a load error carries and the one `rules lint --explain`
@@ -27,3 +27,4 @@ UNKNOWN_REFERENCE: Final = "LP206"
 SCREEN_REPLACED: Final = "LP207"
 EXPLAINS_CYCLE: Final = "LP208"
 CERTAINTY_RANGE: Final = "LP304"
+ADVICE_IN_REFERRAL: Final = "LP320"
