@@ -172,12 +172,16 @@ def test_resuming_numbers_on_and_names_the_typo(tmp_path: Path) -> None:
     assert "knee_angel: unknown question id; did you mean 'knee_angle_at_bottom'?" in intro
     assert "First 0" not in intro and "safety question" not in intro
     assert "earlier answers" in intro
-    # Numbered on from the earlier session: one prompt per safety screen, the age and
-    # the two pain questions (the typo was never asked).
+    # Numbered on from the earlier session: one prompt per safety screen ("none of
+    # these"), one per other answer it loaded (the typo was never asked).
     from legpress_diag.api import bundled_rulebase
 
-    screens = sum(1 for s in bundled_rulebase().screens.values() if s.style == "any_of")
-    assert first.startswith(f"{screens + 3 + 1} of about "), first[:40]
+    rb = bundled_rulebase()
+    on_screens = {q for s in rb.screens.values() for q in s.question_ids}
+    saved = json.loads((tmp_path / "me.json").read_text())["answers"]
+    screens = sum(1 for s in rb.screens.values() if s.style == "any_of")
+    singles = sum(1 for q in saved if q in rb.questions and q not in on_screens)
+    assert first.startswith(f"{screens + singles + 1} of about "), first[:40]
     assert "· hips and back" in first.splitlines()[0]  # the topic in words
 
 

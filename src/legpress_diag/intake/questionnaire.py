@@ -329,12 +329,13 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
     This is how a stateless client (the HTTP interview, the web page) carries a
     session: the answers so far, in the contract's record format, in the order given.
     ``"unsure"`` is "not sure" for any question (for a choice or a list too: asked,
-    unknown). A screen's pseudo-question ``"screen:ID"`` takes yes/no/unsure: ``"no"``
-    answers every sign it still lists "no", like "none of these" in ``ask``; ``"yes"``
-    or ``"unsure"`` opens it, so its signs are asked one at a time. A checklist's
-    (``style: pick``) takes the list of its items that happen, ``"?ID"`` for one that
-    cannot be told (the rest are "no"), or ``"unsure"`` to ask them one by one. Values are checked
-    as in batch records, with the same per-key messages; unknown keys are warnings.
+    unknown). A number question with ``words`` also takes one of them (its label). A
+    screen's pseudo-question ``"screen:ID"`` takes yes/no/unsure: ``"no"`` answers every
+    sign it still lists "no", like "none of these" in ``ask``; ``"yes"`` or ``"unsure"``
+    opens it, so its signs are asked one at a time. A checklist's (``style: pick``)
+    takes the list of its items that happen, ``"?ID"`` for one that cannot be told (the
+    rest are "no"), or ``"unsure"`` to ask them one by one. Values are checked as in
+    batch records, with the same per-key messages; unknown keys are warnings.
     """
     plain: dict[str, Any] = {}
     unsure: set[str] = set()
@@ -355,6 +356,10 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
             and value not in question.choice_values
         ):
             unsure.add(key)
+        elif question is not None and isinstance(value, str) and question.words:
+            # A number a person cannot measure may come in the rule base's words.
+            number = question.number_for(value)
+            plain[key] = value if number is None else number
         else:
             plain[key] = value
     normalized, problems, warnings = normalize_answers(rb, plain)

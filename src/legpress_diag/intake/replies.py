@@ -273,6 +273,12 @@ def _number(question: Question, word: str) -> Reply:
     expected = f"a number from {question.minimum:g} to {question.maximum:g}" + (
         f" {question.unit}" if unit else ""
     )
+    said = question.number_for(word)  # "about a right angle", "much deeper", "b"
+    if said is not None:
+        return Reply("answer", said)
+    if question.words:
+        letters = [chr(ord("a") + i) for i in range(len(question.words))]
+        expected += f", or {', '.join(letters[:-1])} or {letters[-1]} for the words"
     stripped = _strip_unit(word, unit)
     try:
         number = float(stripped.replace(",", "."))

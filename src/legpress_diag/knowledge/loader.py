@@ -344,6 +344,7 @@ def _question(e: Entry) -> Question:
         span=e.span,
         replaced_by=tuple(q.replaced_by),
         follow_up_of=q.follow_up_of,
+        words=tuple((q.words or {}).items()),
     )
 
 

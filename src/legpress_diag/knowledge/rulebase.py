@@ -64,6 +64,23 @@ class Question:
     source: str = ""
     span: SourceSpan | None = None
     replaced_by: tuple[str, ...] = ()
+    # A number question's answers in words, (label, number), in display order.
+    words: tuple[tuple[str, float], ...] = ()
+
+    def number_for(self, text: str) -> float | None:
+        """The number a word answer stands for: its letter (a, b, ...), its label, or
+        the unique start of one ("much" for "much deeper ..."); None if none fits."""
+        said = " ".join(text.lower().split())
+        if not said or not self.words:
+            return None
+        letters = {chr(ord("a") + i): number for i, (_, number) in enumerate(self.words)}
+        if said in letters:
+            return letters[said]
+        exact = [n for label, n in self.words if label.lower() == said]
+        starts = [n for label, n in self.words if label.lower().startswith(said)]
+        found = exact or starts
+        return found[0] if len(found) == 1 and len(said) >= 3 else None
+
     # Asked (and missing from a complete screen) only once this question is yes or unsure.
     follow_up_of: str | None = None
 

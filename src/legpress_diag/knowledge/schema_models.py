@@ -64,6 +64,11 @@ class QuestionModel(_Named):
     min: float | None = None
     max: float | None = None
     unit: str = ""
+    words: dict[Text, float] | None = Field(
+        default=None,
+        description="For number questions a person may not be able to measure: answers "
+        "in words, each with the number it stands for (inside min..max), in display order.",
+    )
     group: Name = "general"
     replaced_by: list[Name] = Field(
         default_factory=list,
@@ -89,6 +94,14 @@ class QuestionModel(_Named):
                 raise ValueError("a number question needs 'min' and 'max'")
             if self.min >= self.max:
                 raise ValueError(f"'min' ({self.min:g}) must be below 'max' ({self.max:g})")
+            for label, number in (self.words or {}).items():
+                if not self.min <= number <= self.max:
+                    raise ValueError(
+                        f"words: '{label}' stands for {number:g}, outside min..max "
+                        f"({self.min:g} to {self.max:g})"
+                    )
+        elif self.words is not None:
+            raise ValueError(f"only number questions take 'words', not {self.type}")
         elif self.min is not None or self.max is not None:
             raise ValueError(f"only number questions take 'min' and 'max', not {self.type}")
         return self

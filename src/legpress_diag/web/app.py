@@ -94,6 +94,9 @@ def _answers_schema(rb: RuleBase, interview_: bool) -> dict[str, Any]:
         for qid, question in rb.questions.items():
             if question.type in (QuestionType.CHOICE, QuestionType.MULTI):
                 properties[qid] = {"anyOf": [properties[qid], {"const": "unsure"}]}
+            elif question.words:  # a number a person cannot measure, in words
+                words = {"enum": [label for label, _ in question.words]}
+                properties[qid] = {"anyOf": [properties[qid], words]}
         for screen_id, screen_ in rb.screens.items():
             if screen_.style == "pick":  # a checklist: the items that happen
                 items = list(screen_.question_ids)

@@ -64,6 +64,8 @@ class QuestionnaireView:
         lines = [self._block(q.text, "bold")]
         if q.help:
             lines.append(self._block(q.help, "dim"))
+        for letter, (label, _) in zip("abcdefghij", q.words, strict=False):
+            lines.append(self._block(f"  {letter}. {label}"))  # a number in words
         if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
             for i, (value, label) in enumerate(q.choices, 1):
                 lines.append(self._block(f"  {i}. {label}  ({value})"))
@@ -220,7 +222,9 @@ def answer_hint(question: Any) -> str:
         return "y / n / ?"
     if kind is QuestionType.NUMBER:
         unit = f" {question.unit}" if question.unit else ""
-        return f"a number {question.minimum:g}-{question.maximum:g}{unit}"
+        last = chr(ord("a") + len(question.words) - 1)
+        letters = f", or a letter a-{last}" if question.words else ""
+        return f"a number {question.minimum:g}-{question.maximum:g}{unit}{letters}"
     if kind is QuestionType.MULTI:
         if question.id.startswith(SCREEN_PREFIX):  # a checklist
             return (
