@@ -17,7 +17,7 @@ from legpress_diag.knowledge.loader import load_rulebase
 from legpress_diag.knowledge.problems import Diagnostic, RuleBaseError
 from legpress_diag.presentation.output_model import validate
 from legpress_diag.presentation.render.formats import markdown_one, root_of
-from legpress_diag.presentation.render.report import plain_how_lines
+from legpress_diag.presentation.render.report import html_report, plain_how_lines
 
 RB = bundled_rulebase()
 # The whole safety screen answered "no", so a result means what it says.
@@ -85,6 +85,7 @@ def test_the_root_ranks_first_with_its_sign_under_it(
     line = root_of(result, causes[sign])
     assert line == f"because of 1. {RB.causes[root].title}"
     assert line[1:] in markdown_one(result, RB)
+    assert f"<p class=\"note\">B{line[1:]}.</p>" in html_report(result, RB)
 
 
 def test_the_plan_weight_counts_the_signs_a_root_fix_addresses() -> None:

@@ -12,7 +12,14 @@ from ...reasoning.explanation import (
     why_it_hurts,
 )
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
-from .formats import bar, certainty_word, markdown_one, question_text, screen_warnings
+from .formats import (
+    bar,
+    certainty_word,
+    markdown_one,
+    question_text,
+    root_of,
+    screen_warnings,
+)
 from .labels import FOR_THE_CLINICIAN, flag_heading
 
 
@@ -175,6 +182,8 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         )
         why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
         info = f'<p class="note">{FOR_THE_CLINICIAN}</p>' if cause["information_only"] else ""
+        root = root_of(result, cause)  # a sign says which root it comes from
+        info += f'<p class="note">{e(root[:1].upper() + root[1:])}.</p>' if root else ""
         body.append(
             f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>{info}'
             f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
