@@ -442,14 +442,17 @@ def _check_explains(entries: dict[str, Entry], causes: dict[str, Cause], merged:
     for loop in strongly_connected(graph):
         if len(loop) < 2:
             continue  # a cause explaining itself is reported above
-        first = entries[loop[0]]
-        index = next(i for i, r in enumerate(causes[loop[0]].explains) if r in loop)
-        merged.error(
-            codes.EXPLAINS_CYCLE,
-            "causes explain each other in a loop: " + ", ".join(loop),
-            first.file.document.span_for((*first.key_path, "explains", index)),
-            "a root explains its signs, never the other way round: remove one link",
-        )
+        # At every link of the loop: the one to remove may be in any file.
+        for member in loop:
+            e = entries[member]
+            index = next(i for i, r in enumerate(causes[member].explains) if r in loop)
+            merged.error(
+                codes.EXPLAINS_CYCLE,
+                f"'{member}' explains '{causes[member].explains[index]}', and so causes "
+                "explain each other in a loop: " + ", ".join(loop),
+                e.file.document.span_for((*e.key_path, "explains", index)),
+                "a root explains its signs, never the other way round: remove one link",
+            )
 
 
 def condition_span(
