@@ -567,19 +567,21 @@ def _pick(
 def _root_question(
     rb: RuleBase, weights: Mapping[str, float], beliefs: Mapping[str, float], order: dict[str, int]
 ) -> str | None:
-    """A question that bears on a root cause whose sign is already reported: heels that
-    lift make "where do your feet sit?" the next question, since the root ranks first
-    and its fix leads the plan when its evidence is there. None when no root is open."""
+    """The question a root cause waits on once its sign is reported: heels that lift
+    make "where do your feet sit?" the next question, since the root ranks first and
+    its fix leads the plan when its evidence is there. Only a rule of the root that
+    reads the sign's own answer counts (feet low *and* heels lifting), so a sign does
+    not pull forward every question a root could use. None when no root is open."""
     threshold = rb.settings.report_threshold
     for cause in rb.causes.values():  # declared order
         if not cause.explains or beliefs.get(cause.id, 0.0) >= threshold:
             continue  # not a root, or its evidence is already in
-        if not any(beliefs.get(sign, 0.0) >= threshold for sign in cause.explains):
-            continue
+        signs = [s for s in cause.explains if beliefs.get(s, 0.0) >= threshold]
+        seen = {q for s in signs for r in rb.rules_by_conclusion.get(s, ()) for q in r.questions}
         asks = {
             q
             for rule in rb.rules_by_conclusion.get(cause.id, ())
-            if rule.cf > 0
+            if rule.cf > 0 and rule.questions & seen
             for q in rule.questions
             if q in weights
         }
