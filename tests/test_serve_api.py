@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app as cli_app
-from legpress_diag.knowledge.rulebase import RuleBase
+from legpress_diag.knowledge.rulebase import UNSURE_REST, RuleBase
 
 from .conftest import REPO
 
@@ -64,9 +64,11 @@ def test_questions_lists_every_question_and_the_screens(client: TestClient, rb: 
     assert [s["value"] for s in nerve["signs"]] == list(rb.screens["nerve_signs"].question_ids)
     checklist = next(s for s in body["screens"] if s["id"] == "screen:what_happens_in_a_set")
     assert checklist["type"] == "multi"  # a checklist: tick what happens
-    assert [c["value"] for c in checklist["choices"]] == list(
-        rb.screens["what_happens_in_a_set"].question_ids
-    )
+    # Its items, then "not sure about the rest" (the unticked ones stay unknown).
+    assert [c["value"] for c in checklist["choices"]] == [
+        *rb.screens["what_happens_in_a_set"].question_ids,
+        UNSURE_REST,
+    ]
     timing = next(q for q in body["questions"] if q["id"] == "pain_timing")
     assert timing["type"] == "choice" and timing["choices"][0]["value"] == "bottom_of_rep"
 
