@@ -86,3 +86,12 @@ def test_without_the_sign_the_foot_question_is_not_pulled_forward(rb: RuleBase) 
     assert isinstance(nxt, Ask) and nxt.question.id != "foot_position"
     fresh = next_step(rb, SessionState())
     assert isinstance(fresh, Ask) and fresh.question.id != "foot_position"
+
+
+def test_the_web_page_keeps_the_rest_unknown_when_ticked(rb: RuleBase) -> None:
+    from legpress_diag.web.pages import apply_form
+
+    answers, problem = apply_form(rb, {}, CHECKLIST, "answer", ["heels_lift", UNSURE_REST])
+    assert problem is None and answers == {CHECKLIST: ["heels_lift", UNSURE_REST]}
+    replay = state_from_answers(rb, answers)
+    assert replay.state.answers == {"heels_lift": True}

@@ -16,7 +16,7 @@ from typing import Any
 from ..intake.questionnaire import SCREEN_PREFIX, why_asked
 from ..intake.replies import parse_reply
 from ..knowledge import textsafe
-from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from ..knowledge.rulebase import UNSURE_REST, Question, QuestionType, RuleBase
 from ..presentation.render.formats import SCREEN_WARNINGS, certainty_word, question_text
 from ..presentation.render.labels import flag_heading, topic_label
 from ..reasoning.answers import denormalize
@@ -299,7 +299,8 @@ def apply_form(
             # them one by one.
             if do == "unsure":
                 return {**rest, question_id: "unsure"}, None
-            ticked = [v for v in values if v in screen_.question_ids]
+            # "Not sure about the rest" (UNSURE_REST) leaves the unticked ones unknown.
+            ticked = [v for v in values if v in screen_.question_ids or v == UNSURE_REST]
             return {**rest, question_id: ticked}, None
         if screen_ is not None and do in ("yes", "no", "unsure"):
             return {**rest, question_id: do}, None
