@@ -30,6 +30,8 @@ settings.load_profile(
 
 # Tests never write into the real cache folder; child processes inherit this too.
 os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))
+# A developer's own packs must not change what the tests load (docs/authoring.md, packs).
+os.environ.pop("LEGPRESS_DIAG_RULES", None)
 # An interrupted `ask` keeps its answers in the state folder: never the real one in tests.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="legpress-diag-test-state-")
 

@@ -16,7 +16,15 @@ import typer
 
 from .. import exitcodes
 from ..knowledge.textsafe import terminal
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, tell
+from .common import (
+    IsolatedOption,
+    NoDefaultRulesOption,
+    RulesOption,
+    fail,
+    load_rules,
+    rule_paths,
+    tell,
+)
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
@@ -243,18 +251,24 @@ def diagnose(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
     except OutputError as exc:
         fail(str(exc))
     writer = _choose_writer(fmt, output)  # before any work too
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     stream = _open_input(file, output)
     job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
     try:
         tally = job.run(
-            strict, threshold, explain, [str(p) for p in rules or ()], not no_default_rules
+            # Workers load the same layers from the same paths (no config lookup there).
+            strict,
+            threshold,
+            explain,
+            [str(p) for p in rule_paths(rules, isolated)],
+            not no_default_rules,
         )
     finally:
         if stream is not sys.stdin.buffer:

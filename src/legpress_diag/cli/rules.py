@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import exitcodes
 from .common import (
+    IsolatedOption,
     NoDefaultRulesOption,
     RulesOption,
     echo_lines,
     fail,
     load_rules,
+    rule_paths,
     rule_problems_exit,
+    rule_sources,
 )
 from .output import OutputError, atomic_output, check_output
+
+if TYPE_CHECKING:
+    from ..knowledge.packs import RuleSources
 
 app = typer.Typer(
     help="Write, check, test, draw and explain rule bases.\n\n"
@@ -68,6 +74,7 @@ def lint_command(
     ] = True,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Check rule files: syntax, schema, names, and analysis of the whole rule base.
 
@@ -92,7 +99,7 @@ def lint_command(
     with rule_problems_exit():
         report = lint(
             paths or (),
-            rules=rules or (),
+            rules=rule_paths(rules, isolated),
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
         )
@@ -122,6 +129,7 @@ def test_command(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Run case files (answers and expected diagnoses) against the rule base.
 
@@ -135,7 +143,7 @@ def test_command(
     """
     from ..authoring.testing import default_case_dir, run_cases, run_lines
 
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     targets = list(paths) if paths else [default_case_dir()]
     for target in targets:
         if not target.exists():
@@ -174,6 +182,7 @@ def impact_command(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Show every diagnosis an edit changes: old rules (--against) versus new (--rules).
 
@@ -188,10 +197,10 @@ def impact_command(
     """
     from ..authoring.impact import RecordsError, impact_lines, run_impact
 
-    new = load_rules(rules, no_default_rules)
+    new = load_rules(rules, no_default_rules, isolated)
     if no_default_rules and not against:
         fail("with --no-default-rules, give the old rules with --against")
-    old = load_rules(against, no_default_rules)
+    old = load_rules(against, no_default_rules, isolated)
     try:
         with rule_problems_exit():
             report = run_impact(
@@ -230,6 +239,7 @@ def draw_command(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Draw the rule network: questions → facts → causes → fixes and alternatives.
 
@@ -249,7 +259,7 @@ def draw_command(
     fmt = fmt or _draw_format(output)
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     try:
         drawing = draw(rb, fmt, cause)
     except UnknownCause as exc:
@@ -281,6 +291,7 @@ def schema_command(
     ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Print a JSON Schema (draft-07): of rule files, answer records or diagnoses.
 
@@ -294,7 +305,7 @@ def schema_command(
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
     _check(output, "schema.json")
-    _emit(schema_text(kind, load_rules(rules, no_default_rules)), output)
+    _emit(schema_text(kind, load_rules(rules, no_default_rules, isolated)), output)
 
 
 @app.command("explain")
@@ -302,6 +313,7 @@ def explain_command(
     target: Annotated[str, typer.Argument(help="A cause or derived fact id.")],
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """How can this cause be reached? Its rules, traced back to the questions.
 
@@ -312,7 +324,7 @@ def explain_command(
       legpress-diag rules explain my_cause --rules my-rules.yaml"""
     from ..authoring.describe import explain_lines
 
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     try:
         lines = explain_lines(rb, target)
     except KeyError as exc:
@@ -323,8 +335,18 @@ def explain_command(
 @app.command("show")
 def show_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--origin",
+            help="Which file's definition of this id won, from which layer, and what it replaced.",
+            metavar="ID",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """List the questions, safety flags, facts, causes, fixes and alternatives.
 
@@ -332,13 +354,29 @@ def show_command(
 
       legpress-diag rules show
 
-      legpress-diag rules show -f json --rules my-rules.yaml"""
+      legpress-diag rules show -f json --rules my-rules.yaml
+
+      legpress-diag rules show --origin stop_at_90_degrees"""
     from ..authoring.describe import listing, show_lines
 
-    rb = load_rules(rules, no_default_rules)
+    if origin is not None:
+        _show_origin(origin, rule_sources(rules, isolated), not no_default_rules)
+        return
+    rb = load_rules(rules, no_default_rules, isolated)
     if fmt == "json":
         typer.echo(listing(rb).to_json())
     elif fmt == "text":
         echo_lines(show_lines(rb))
     else:
         fail(f"unknown format '{fmt}' (choose text or json)")
+
+
+def _show_origin(ident: str, sources: RuleSources, bundled: bool) -> None:
+    from ..authoring.origin import find_origins, origin_lines
+
+    try:
+        with rule_problems_exit():
+            origins = find_origins(ident, sources, include_bundled=bundled)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    echo_lines(origin_lines(origins))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, rule_paths
 
 HELP = """Serve the web questionnaire at / and the JSON API at /v1/ (schema: /openapi.json).
 
@@ -37,13 +37,16 @@ def serve(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     try:
         import fastapi  # noqa: F401
         import uvicorn
     except ImportError:
         fail(MISSING_EXTRA)
-    rb = load_rules(rules, no_default_rules)  # fail here, not in a worker, if it does not load
+    rb = load_rules(
+        rules, no_default_rules, isolated
+    )  # fail here, not in a worker, if it does not load
     options = {
         "host": host,
         "port": port,
@@ -57,7 +60,8 @@ def serve(
         uvicorn.run(create_app(rb), **options)  # type: ignore[arg-type]
         return
     # Each worker process loads the rule base itself, from the same paths.
-    os.environ["LEGPRESS_DIAG_SERVE_RULES"] = json.dumps([str(p) for p in rules or ()])
+    paths = rule_paths(rules, isolated)  # every layer, resolved here, once
+    os.environ["LEGPRESS_DIAG_SERVE_RULES"] = json.dumps([str(p) for p in paths])
     os.environ["LEGPRESS_DIAG_SERVE_NO_DEFAULT_RULES"] = "1" if no_default_rules else ""
     uvicorn.run(
         "legpress_diag.web.app:app_from_env",
