@@ -100,10 +100,14 @@ def load_rules(
 ) -> RuleBase:
     """Load the rule base of every layer, or print every problem with its position and
     exit 2."""
+    return load_paths(rule_paths(rules, isolated), no_default_rules)
+
+
+def load_paths(paths: list[Path], no_default_rules: bool) -> RuleBase:
+    """Load the bundled base (unless ``no_default_rules``) and these resolved paths."""
     from ..api import load_rulebase
     from ..knowledge.problems import RuleBaseError
 
-    paths = rule_paths(rules, isolated)
     try:
         return load_rulebase(paths, include_bundled=not no_default_rules)
     except RuleBaseError as exc:

@@ -14,6 +14,7 @@ from .common import (
     RulesOption,
     echo_lines,
     fail,
+    load_paths,
     load_rules,
     rule_paths,
     rule_problems_exit,
@@ -120,36 +121,68 @@ def test_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Case files or folders (default: the bundled cases).", show_default=False
+            help="Case files or folders, or pack folders (default: the cases of the packs and "
+            "--rules files in use, else the bundled cases).",
+            show_default=False,
         ),
     ] = None,
     coverage: Annotated[
         bool,
-        typer.Option("--coverage", help="Report rules, causes and questions no case exercises."),
+        typer.Option(
+            "--coverage",
+            help="Report the rules, causes and questions no case exercises (of the packs' "
+            "and --rules files' own, when there are any).",
+        ),
     ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json or junit (JUnit XML for CI).")
+    ] = "text",
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
 ) -> None:
     """Run case files (answers and expected diagnoses) against the rule base.
 
-    Exit 1 when a case fails. The case format is described in docs/authoring.md.
+    A rule file's own cases are found beside it (seat-cases.yaml beside seat.yaml) and
+    in a pack folder's cases/ folder. Exit 1 when a case fails. The case format is
+    described in docs/authoring.md.
 
     Examples:
 
       legpress-diag rules test
 
-      legpress-diag rules test my-cases.yaml --rules my-rules.yaml --coverage
-    """
-    from ..authoring.testing import default_case_dir, run_cases, run_lines
+      legpress-diag rules test --rules seat.yaml --coverage
 
-    rb = load_rules(rules, no_default_rules, isolated)
-    targets = list(paths) if paths else [default_case_dir()]
-    for target in targets:
+      legpress-diag rules test team/ -f junit > rules-tests.xml
+    """
+    from ..authoring.case_discovery import own_files, plan_test, scoped_rows
+    from ..authoring.test_report import FORMATS, report_text
+    from ..authoring.testing import CoverageRow, default_case_dir, run_cases
+
+    if fmt not in FORMATS:
+        fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    for target in paths or ():
         if not target.exists():
             fail(f"{target}: no such file or directory")
-    run = run_cases(rb, targets)
-    echo_lines(run_lines(run, run.coverage.rows(rb) if coverage else ()))
+    layers = rule_paths(rules, isolated)
+    bundled_cases = None if no_default_rules else default_case_dir()
+    plan = plan_test(list(paths or ()), layers, bundled_cases)
+    if not plan.targets:
+        fail(
+            "no case files found: give case files or folders, or put seat-cases.yaml beside "
+            "seat.yaml or a cases/ folder in the pack (--isolated runs the bundled cases)"
+        )
+    rb = load_paths([*layers, *plan.packs], no_default_rules)
+    run = run_cases(rb, plan.targets)
+    rows: tuple[CoverageRow, ...] = ()
+    if coverage:
+        mine = own_files(rb, plan.own)
+        rows = scoped_rows(run.coverage, rb, mine) if mine else run.coverage.rows(rb)
+    text = report_text(run, fmt, rows)
+    if fmt == "text":
+        echo_lines(text.splitlines())
+    else:
+        typer.echo(text)
     if not run.ok:
         raise typer.Exit(exitcodes.FINDINGS)
 
