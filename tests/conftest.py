@@ -92,3 +92,25 @@ fixes:
     title: Fix
     how: do it
 """
+
+
+# A coach's own small rule file (a question, a cause, a rule): the pack tests' example.
+HIPS_RULES = """\
+questions:
+  - id: hips_shift
+    type: yes_no
+    text: Do your hips shift to one side?
+    source: "other-sources: Causes the article does not name"
+causes:
+  - id: hips_shifting
+    title: Hips shift sideways
+    explanation: One hip takes more of the load.
+    fixes: [stop_at_90_degrees]
+    source: "other-sources: Causes the article does not name"
+rules:
+  - id: hips-shift
+    if: hips_shift
+    then: hips_shifting
+    cf: 0.6
+    source: "other-sources: Causes the article does not name"
+"""

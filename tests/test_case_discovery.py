@@ -14,32 +14,17 @@ from typer.testing import CliRunner
 from legpress_diag.authoring.case_discovery import cases_beside, is_pack
 from legpress_diag.cli.app import app
 
+from .conftest import HIPS_RULES
+
 runner = CliRunner()
 
-HIPS = """\
-questions:
-  - id: hips_shift
-    type: yes_no
-    text: Do your hips shift to one side?
-    source: "other-sources: Causes the article does not name"
-causes:
-  - id: hips_shifting
-    title: Hips shift sideways
-    explanation: One hip takes more of the load.
-    fixes: [stop_at_90_degrees]
-    source: "other-sources: Causes the article does not name"
-rules:
-  - id: hips-shift
-    if: hips_shift
-    then: hips_shifting
-    cf: 0.6
-    source: "other-sources: Causes the article does not name"
-  - id: hips-shift-unsure
-    if: hips_shift and knee_angle_at_bottom < 80
-    then: hips_shifting
-    cf: 0.3
-    source: "other-sources: Causes the article does not name"
-"""
+HIPS = HIPS_RULES + (
+    "  - id: hips-shift-deep\n"
+    "    if: hips_shift and knee_angle_at_bottom < 80\n"
+    "    then: hips_shifting\n"
+    "    cf: 0.3\n"
+    '    source: "other-sources: Causes the article does not name"\n'
+)
 
 CASES = """\
 cases:
@@ -66,7 +51,7 @@ def test_rules_test_finds_the_cases_beside_the_rules(folder: Path) -> None:
 
 def test_coverage_counts_the_packs_own_rules(folder: Path) -> None:
     result = runner.invoke(app, ["rules", "test", "--rules", "hips.yaml", "--coverage"])
-    assert "coverage: rules 1/2 (50%) - not exercised: hips-shift-unsure" in result.stdout
+    assert "coverage: rules 1/2 (50%) - not exercised: hips-shift-deep" in result.stdout
     assert "coverage: causes 1/1 (100%)" in result.stdout
     assert "coverage: questions 1/1 (100%)" in result.stdout
 
@@ -152,7 +137,7 @@ def test_rules_test_as_json(folder: Path) -> None:
     assert (first["path"], first["line"], first["passed"]) == ("hips-cases.yaml", 2, False)
     assert any("hips_shifting" in p for p in first["problems"])
     assert data["cases"][1]["passed"] is True and data["cases"][1]["problems"] == []
-    assert {"kind": "rules", "covered": 1, "total": 2, "missing": ["hips-shift-unsure"]} in data[
+    assert {"kind": "rules", "covered": 1, "total": 2, "missing": ["hips-shift-deep"]} in data[
         "coverage"
     ]
 

@@ -41,6 +41,11 @@ IsolatedOption = Annotated[
 ]
 
 
+def dash_is_stdout(value: Path | None) -> Path | None:
+    """``-o -`` means standard output, as ``-`` does for an input (never a file named -)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 def tell(message: str) -> None:
     """A message on stderr, fitted to the terminal if stderr is one (see ui/fit.py)."""
     from ..presentation.ui.fit import fit_to

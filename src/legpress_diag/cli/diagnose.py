@@ -20,6 +20,7 @@ from .common import (
     IsolatedOption,
     NoDefaultRulesOption,
     RulesOption,
+    dash_is_stdout,
     fail,
     load_rules,
     rule_paths,
@@ -213,8 +214,10 @@ def diagnose(
         typer.Option(
             "--output",
             "-o",
-            help="Write results here (atomically) instead of stdout. Its suffix (.json, "
-            ".jsonl, .ndjson, .csv, .md, .html, .txt) chooses the format unless --format does.",
+            help="Write results here (atomically) instead of stdout ('-': stdout). Its suffix "
+            "(.json, .jsonl, .ndjson, .csv, .md, .html, .txt) chooses the format unless --format "
+            "does.",
+            callback=dash_is_stdout,
         ),
     ] = None,
     strict: Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +13,7 @@ from .common import (
     IsolatedOption,
     NoDefaultRulesOption,
     RulesOption,
+    dash_is_stdout,
     echo_lines,
     fail,
     load_paths,
@@ -36,6 +38,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file ('-': standard output).", callback=dash_is_stdout
+    ),
+]
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
@@ -64,7 +72,12 @@ def _emit(text: str, output: Path | None) -> None:
 def lint_command(
     paths: PathsArgument = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, json or github (annotations for CI).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, github (annotations for CI) or sarif (GitHub code scanning).",
+        ),
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     notes: Annotated[
@@ -73,6 +86,15 @@ def lint_command(
     exhaustive: Annotated[
         bool, typer.Option("--exhaustive/--no-exhaustive", help="Walk every cause's answer space.")
     ] = True,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Explain one code (what it finds, a bad and a good example) and exit.",
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -91,15 +113,24 @@ def lint_command(
       legpress-diag rules lint --strict --notes my-rules/
 
       legpress-diag rules lint -f json my-rules.yaml > findings.json
+
+      cat my-rules.yaml | legpress-diag rules lint -
+
+      legpress-diag rules lint --explain LP204
     """
-    from ..authoring.lint import lint
     from ..authoring.lint.output import FORMATS, report_lines
+    from ..authoring.lint_input import lint_with_stdin
+
+    if explain is not None:
+        _explain_code(explain)
+        return
 
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     with rule_problems_exit():
-        report = lint(
+        report = lint_with_stdin(
             paths or (),
+            sys.stdin.buffer,
             rules=rule_paths(rules, isolated),
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
@@ -107,6 +138,15 @@ def lint_command(
     echo_lines(report_lines(report, fmt, notes), fitted=fmt == "text")
     if report.failed(strict):
         raise typer.Exit(exitcodes.FINDINGS)
+
+
+def _explain_code(code: str) -> None:
+    from ..authoring.lint.explain import explain_lines
+
+    try:
+        echo_lines(explain_lines(code))
+    except KeyError as exc:
+        fail(str(exc.args[0]))
 
 
 app.command(
@@ -267,9 +307,7 @@ def draw_command(
     cause: Annotated[
         str | None, typer.Option("--cause", help="Draw only what leads to this cause.")
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -319,9 +357,7 @@ def _draw_format(output: Path | None) -> str:
 @app.command("schema")
 def schema_command(
     kind: Annotated[str, typer.Argument(help="rules, answers or diagnosis.")] = "rules",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -367,6 +403,14 @@ def explain_command(
 
 @app.command("show")
 def show_command(
+    section: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this section: questions, safety_flags, facts, causes, fixes, "
+            "alternatives or rules.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     origin: Annotated[
         str | None,
@@ -389,14 +433,23 @@ def show_command(
 
       legpress-diag rules show -f json --rules my-rules.yaml
 
+      legpress-diag rules show fixes
+
       legpress-diag rules show --origin stop_at_90_degrees"""
-    from ..authoring.describe import listing, show_lines
+    from ..authoring.describe import listing, section_lines, show_lines
 
     if origin is not None:
         _show_origin(origin, rule_sources(rules, isolated), not no_default_rules)
         return
+    if section is not None and fmt != "text":
+        fail("a section is shown as text; --format json lists every section")
     rb = load_rules(rules, no_default_rules, isolated)
-    if fmt == "json":
+    if section is not None:
+        try:
+            echo_lines(section_lines(rb, section))
+        except KeyError as exc:
+            fail(str(exc.args[0]))
+    elif fmt == "json":
         typer.echo(listing(rb).to_json())
     elif fmt == "text":
         echo_lines(show_lines(rb))

@@ -399,6 +399,13 @@ def _fact(e: Entry) -> Fact:
     return Fact(e.model.id, e.model.title, e.model.description, e.model.source, e.span)
 
 
+def _define_hint(section: str) -> str | None:
+    """For an id with no look-alike: where to define it, or how to list what exists."""
+    if section not in ("fixes", "alternatives"):
+        return None
+    return f"define it under `{section}:`, or see `rules show {section}`"
+
+
 def _check_refs(
     e: Entry, field_name: str, known: dict[str, Any], kind: str, merged: Merged
 ) -> tuple[str, ...]:
@@ -408,7 +415,7 @@ def _check_refs(
                 codes.UNKNOWN_REFERENCE,
                 f"unknown {kind} '{ref}' in {e.model.id}.{field_name}",
                 e.file.document.span_for((*e.key_path, field_name, index)),
-                did_you_mean(ref, known),
+                did_you_mean(ref, known) or _define_hint(field_name),
             )
     return tuple(getattr(e.model, field_name))
 

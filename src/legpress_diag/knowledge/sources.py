@@ -144,6 +144,7 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
                 )
             ]
         )
+    _refuse_case_file(document, name)
     from pydantic import ValidationError  # imported here: cached bundled rules skip it
 
     from .schema_models import RuleFileModel
@@ -158,6 +159,26 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
         model, indexes, skipped = kept
         return ParsedFile(name, raw, text, document, model, tuple(problems), indexes, skipped)
     return ParsedFile(name, raw, text, document, model)
+
+
+def _refuse_case_file(document: Document, name: str) -> None:
+    """A case file given as a rule file would only get "unknown section 'cases' (did
+    you mean 'causes'?)": say what it is and what runs it."""
+    data = document.data
+    if "cases" not in data or set(data) & set(_fields_at((), None)):
+        return
+    raise RuleBaseError(
+        [
+            Diagnostic(
+                codes.UNKNOWN_FIELD,
+                Severity.ERROR,
+                "this is a case file (it starts with 'cases:'), not a rule file",
+                document.key_spans.get(("cases",)) or document.span_for(("cases",)),
+                f"run `legpress-diag rules test {name}` (with --rules for the rules it tests)",
+                ("cases",),
+            )
+        ]
+    )
 
 
 def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> Any:
