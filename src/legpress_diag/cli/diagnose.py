@@ -16,6 +16,7 @@ import typer
 
 from .. import exitcodes
 from ..knowledge.textsafe import terminal
+from .batch_messages import hidden_messages, is_terminal, message_limit
 from .common import (
     IsolatedOption,
     NoDefaultRulesOption,
@@ -152,16 +153,9 @@ def _messages(source: str, outcome: Outcome) -> Iterator[str]:
 def _show_progress(output: Path | None, quiet: bool) -> bool:
     """A bar only for a person watching stderr, and never over results on the same
     terminal (a table or JSON Lines on stdout show their own progress)."""
-    if quiet or not _isatty(sys.stderr):
+    if quiet or not is_terminal(sys.stderr):
         return False
-    return output is not None or not _isatty(sys.stdout)
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (OSError, ValueError):
-        return False
+    return output is not None or not is_terminal(sys.stdout)
 
 
 def _input_size(stream: IO[bytes]) -> int | None:
@@ -276,6 +270,8 @@ def diagnose(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    if tally.hidden:
+        tell(hidden_messages(tally.hidden))
     if not quiet:
         _summary(tally.counts, tally.unscreened, has_screen=bool(rb.safety_flags))
     if tally.with_errors:
@@ -301,6 +297,8 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=dict)  # by status
     with_errors: int = 0  # records with errors (a referral may carry errors too)
     unscreened: int = 0  # records with an incomplete safety screen
+    shown: int = 0  # per-record messages said on stderr
+    hidden: int = 0  # and left out past the terminal's limit
 
 
 @dataclass
@@ -315,6 +313,7 @@ class _Job:
     quiet: bool
     workers: int
     tally: _Tally = field(default_factory=_Tally)
+    limit: float = field(default_factory=message_limit)
 
     def run(
         self,
@@ -382,7 +381,11 @@ class _Job:
             tally.unscreened += outcome.screen_incomplete
             if not self.quiet:
                 for line in _messages(self.source, outcome):
-                    say(line)  # ids, keys and values are the record's text: escaped
+                    if tally.shown < self.limit:
+                        say(line)  # ids, keys and values are the record's text: escaped
+                        tally.shown += 1
+                    else:
+                        tally.hidden += 1
             yield outcome.payload
 
     def _done(self) -> str:
