@@ -312,3 +312,11 @@ def test_an_installed_pack_is_found_through_its_entry_point(tmp_path: Path) -> N
     assert wrong.returncode == 2
     assert "'team-hip', which is not an installed pack" in wrong.stderr
     assert "did you mean 'team-hips'?" in wrong.stderr
+
+
+def test_an_environment_path_that_does_not_exist_names_the_variable(tmp_path: Path) -> None:
+    pack(tmp_path / "team")
+    with pytest.raises(RuleBaseError) as exc:
+        resolve(cwd=tmp_path, environ={ENV_RULES: os.pathsep.join(["team", "nope"])})
+    assert f"{ENV_RULES} names 'nope', which does not exist" in messages(exc)
+    assert len(exc.value.diagnostics) == 1  # 'team' exists

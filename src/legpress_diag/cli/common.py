@@ -94,10 +94,13 @@ def rule_paths(rules: list[Path] | None, isolated: bool = False) -> list[Path]:
 
 def rule_sources(rules: list[Path] | None, isolated: bool = False) -> RuleSources:
     from ..knowledge.packs import resolve
+    from ..knowledge.problems import RuleBaseError
 
-    with rule_problems_exit():
+    try:
         return resolve(rules or (), isolated=isolated)
-    raise AssertionError("unreachable")  # for mypy: the context manager exits
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
 
 
 def load_rules(

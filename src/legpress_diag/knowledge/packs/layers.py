@@ -141,7 +141,23 @@ def resolve(
     if config is not None and config.rules:
         _check_exist(config)
         layers.append(Layer(f"project config {config.shown}", config.rules))
-    env = [Path(cwd, p) for p in environ.get(ENV_RULES, "").split(os.pathsep) if p.strip()]
+    given = [p for p in environ.get(ENV_RULES, "").split(os.pathsep) if p.strip()]
+    env = [Path(cwd, p) for p in given]
+    missing = [p for p, path in zip(given, env, strict=True) if not path.exists()]
+    if missing:
+        raise RuleBaseError(
+            [
+                Diagnostic(
+                    codes.UNREADABLE_FILE,
+                    Severity.ERROR,
+                    f"{ENV_RULES} names '{p}', which does not exist",
+                    None,
+                    f"its paths are separated by '{os.pathsep}' and relative to the working "
+                    "directory; unset it, or run with --isolated, to leave it out",
+                )
+                for p in missing
+            ]
+        )
     if env:
         layers.append(Layer(ENV_RULES, tuple(env)))
     if cli.paths:
