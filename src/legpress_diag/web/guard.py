@@ -1,0 +1,75 @@
+"""The outermost guard of every request: a cap on requests in flight, and one log line
+(never a traceback, never the request) for whatever escapes the routes.
+
+Starlette's own last-resort handler re-raises after answering, so the server logs a
+traceback for every bug and for every client that hangs up mid-upload; this answers
+and logs here instead, and lets nothing through.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .api import ClientGone
+from .problems import TYPES, RequestProblem
+from .service import to_json
+
+log = logging.getLogger("legpress_diag.web")
+EXEMPT = frozenset({"/healthz"})  # the readiness check answers even when busy
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight and scope["path"] not in EXEMPT:
+            busy = RequestProblem(
+                "busy",
+                f"{self.in_flight} requests are being handled, the most at once",
+                headers={"Retry-After": "1"},
+            )
+            await _answer(send, busy)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, watched)
+        except ClientGone:
+            log.info("client disconnected before its request arrived: %s", _where(scope))
+        except Exception as exc:
+            # A bug. Its type and where, never the request: it may hold what a person typed.
+            log.error("internal error: %s on %s", type(exc).__name__, _where(scope))
+            if not started:
+                await _answer(send, RequestProblem("internal-error", "an internal error"))
+        finally:
+            self.in_flight -= 1
+
+
+def _where(scope: Scope) -> str:
+    return f"{scope.get('method', '?')} {scope.get('path', '?')}"
+
+
+async def _answer(send: Send, problem: RequestProblem) -> None:
+    body = to_json(problem.to_dict()).encode()
+    headers = [(b"content-type", b"application/problem+json")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["EXEMPT", "TYPES", "Guard"]
