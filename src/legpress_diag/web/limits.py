@@ -104,6 +104,13 @@ class WorkPool:
         """The server is shutting down: every request's work stops at its next check."""
         self.stopping.set()
 
+    def close(self) -> None:
+        """Stop taking work and wait for the threads to end (each stops at its next
+        check once its request was answered)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
     def deadline(self) -> Deadline:
         return Deadline(self.limits.seconds, self.stopping)
 

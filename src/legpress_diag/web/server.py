@@ -133,7 +133,7 @@ class GuardedServer(uvicorn.Server):
 
 def _quiet_logs(config: uvicorn.Config) -> None:
     """Our log lines through uvicorn's handler, at its level."""
-    ours, theirs = logging.getLogger("legpress_diag.web"), logging.getLogger("uvicorn.error")
+    ours, theirs = logging.getLogger("legpress_diag.web"), logging.getLogger("uvicorn")
     ours.handlers = list(theirs.handlers)
     ours.setLevel(logging.INFO)
     ours.propagate = False
