@@ -49,6 +49,9 @@ REQUESTS: dict[str, tuple[str, dict[str, Any]]] = {
         "/v1/diagnose",
         {"id": "load", "answers": {"butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70}},
     ),
+    # The first step (the age question) and one mid-way, where the questionnaire
+    # weighs which question to ask next.
+    "interview start": ("/v1/interview", {"answers": {}}),
     "interview step": (
         "/v1/interview",
         {"answers": {**SCREENS_CLEAR, "pain_location": ["lower_back"], "heels_lift": "yes"}},
@@ -123,7 +126,7 @@ def _ms(text: str) -> float:
 
 def parse_wrk(out: str) -> dict[str, Any]:
     latency = {
-        int(q): _ms(value) for q, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", out, re.M)
+        int(q): _ms(value) for q, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M)
     }
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
@@ -160,9 +163,9 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
             answers = {}
             for label, (path, record) in REQUESTS.items():
                 body = json.dumps(record).encode()
-                status, headers, payload = fetch(ours_port, path, body)
+                status, headers, payload = fetch(ours_port, _url(label, path), body)
                 assert status == 200, (label, status)
-                answers[path] = {"headers": headers, "body": payload.decode()}
+                answers[label] = {"headers": headers, "body": payload.decode()}
             (tmp / "answers.json").write_text(json.dumps(answers))
             floor = subprocess.Popen(
                 [
@@ -176,14 +179,15 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
             wait_healthy(floor_port, floor, "/ready")
             for label, (path, record) in REQUESTS.items():
                 body = json.dumps(record).encode()
+                url = _url(label, path)
                 for port in (floor_port, ours_port):  # warm both up
-                    wrk(port, path, body, connections, 2, tmp)
+                    wrk(port, url, body, connections, 2, tmp)
                 runs: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
                 for _ in range(rounds):
-                    runs["floor"].append(wrk(floor_port, path, body, connections, seconds, tmp))
-                    runs["ours"].append(wrk(ours_port, path, body, connections, seconds, tmp))
+                    runs["floor"].append(wrk(floor_port, url, body, connections, seconds, tmp))
+                    runs["ours"].append(wrk(ours_port, url, body, connections, seconds, tmp))
                 results[label] = {who: _median(rows) for who, rows in runs.items()}
-                results[label]["response_bytes"] = len(answers[path]["body"])
+                results[label]["response_bytes"] = len(answers[label]["body"])
         finally:
             stop(ours)
             if floor is not None:
@@ -192,6 +196,11 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
         row["rate_vs_floor"] = row["ours"]["requests_per_s"] / row["floor"]["requests_per_s"]
         row["p99_vs_floor"] = row["ours"]["p99_ms"] / row["floor"]["p99_ms"]
     return {"connections": connections, "seconds": seconds, "rounds": rounds, **results}
+
+
+def _url(label: str, path: str) -> str:
+    """The path with the case named in the query (ours ignores it; the floor answers by it)."""
+    return f"{path}?case={label.replace(' ', '-')}"
 
 
 def _median(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
     python benchmarks/serve_floor_app.py ANSWERS.json PORT
 
-ANSWERS.json maps a path to the headers and body the real server answered for the
-benchmark's request there (benchmarks/serve_floor.py fetches them). Each request is
+ANSWERS.json maps each case of the benchmark to the headers and body the real server
+answered for its request (benchmarks/serve_floor.py fetches them); a request names its
+case in the query, ``?case=diagnose``. Each request is
 read and parsed as JSON, as any JSON endpoint must, and answered with those bytes:
 what is left between this and the real server is the work and our own request path.
 uvicorn runs with its defaults, so it picks the same HTTP parser and event loop the
@@ -14,36 +15,35 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 
-def floor_app(answers: dict[str, dict[str, object]]) -> FastAPI:
+def floor_app(answers: dict[str, dict[str, Any]]) -> FastAPI:
     app = FastAPI()
+    replies = {case.replace(" ", "-"): _reply(answer) for case, answer in answers.items()}
 
     @app.get("/ready")
     async def ready() -> Response:
         return Response(b"", status_code=204)
 
-    for path, answer in answers.items():
-        app.post(path)(_replying(answer))
+    @app.post("/v1/{name}")
+    async def reply(request: Request, name: str) -> Response:
+        json.loads(await request.body())
+        body, media_type, headers = replies[request.query_params["case"]]
+        return Response(body, media_type=media_type, headers=headers)
+
     return app
 
 
-def _replying(answer: dict[str, object]) -> Callable[[Request], Awaitable[Response]]:
-    headers = {str(k).lower(): str(v) for k, v in answer["headers"]}  # type: ignore[attr-defined]
+def _reply(answer: dict[str, Any]) -> tuple[bytes, str | None, dict[str, str]]:
+    headers = {str(k).lower(): str(v) for k, v in answer["headers"]}
     media_type = headers.pop("content-type", None)
-    body = str(answer["body"]).encode()
-
-    async def reply(request: Request) -> Response:
-        json.loads(await request.body())
-        return Response(body, media_type=media_type, headers=headers)
-
-    return reply
+    return str(answer["body"]).encode(), media_type, headers
 
 
 if __name__ == "__main__":

@@ -9,14 +9,15 @@ a deadline when not), and answers compact JSON, or RFC 9457 problem details
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.requests import ClientDisconnect
 
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..knowledge.rulebase import RuleBase
+from ..reasoning.answers import AnswerProblem, show_value
 from .limits import Deadline, Limits, TooSlow, WorkPool
 from .models import (
     DiagnosisOut,
@@ -34,11 +35,40 @@ from .service import Step, diagnose_body, interview, invalid_records, read_inter
 
 T = TypeVar("T")
 
-# `?explain=true`: the rule-level reasoning too, as `diagnose --explain` gives it.
-ExplainQuery = Annotated[
-    bool,
-    Query(description="add the rule-level reasoning to each result"),
-]
+# `?explain=true`: the rule-level reasoning too, as `diagnose --explain` gives it. Read
+# by hand rather than as a FastAPI dependency: solving dependencies is a good part of
+# the framework's cost per request, for one optional flag (benchmarks/serve_floor.py).
+EXPLAIN = {
+    "name": "explain",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "add the rule-level reasoning to each result",
+}
+_FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False}
+_FLAGS |= {"no": False, "off": False}
+
+
+def explain_flag(request: Request) -> bool:
+    """``?explain=``'s value; a value that is not a yes or no is a 422 problem."""
+    value = request.query_params.get("explain")
+    if value is None:
+        return False
+    flag = _FLAGS.get(value.strip().lower())
+    if flag is None:
+        raise RequestProblem(
+            "invalid-parameter",
+            "invalid query parameter",
+            [
+                AnswerProblem(
+                    "explain",
+                    "Input should be a valid boolean, unable to interpret input",
+                    show_value(value),
+                    "true or false",
+                )
+            ],
+        )
+    return flag
 
 
 class ClientGone(Exception):
@@ -104,6 +134,51 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
     router = APIRouter()
     limits = pool.limits
 
+    # The two busy routes first: a request is matched against the routes in order.
+    @router.post(
+        "/v1/diagnose",
+        response_model=DiagnosisOut | list[DiagnosisOut],
+        responses=responses(400, 413, 415, 422, 503),
+        openapi_extra={**request_body(RecordIn, rb, many=True), "parameters": [EXPLAIN]},
+        tags=["v1"],
+    )
+    async def diagnose(request: Request) -> Response:
+        """One record gives one result, a JSON array of records an array of results,
+        byte for byte what `legpress-diag diagnose --format jsonl` / `--format json`
+        writes. When a record holds an invalid answer the answer is a 422 problem that
+        lists each bad answer under 'problems' and still carries every record's result
+        under 'results'. `?explain=true` adds the rule-level reasoning, as
+        `diagnose --explain` does."""
+        explain = explain_flag(request)
+        body = await read_json_body(request, limits)
+        batch = await bounded(
+            pool, len(body), lambda deadline: diagnose_body(body, rb, limits, deadline, explain)
+        )
+        if batch.errors:
+            results = batch.text if batch.text.startswith("[") else f"[{batch.text.rstrip()}]"
+            return problem_response(invalid_records(batch), {"results": results})
+        return Response(batch.text, media_type=JSON)
+
+    @router.post(
+        "/v1/interview",
+        response_model=InterviewOut,
+        responses=responses(400, 413, 415, 422, 503),
+        openapi_extra={**request_body(InterviewIn, rb, many=False), "parameters": [EXPLAIN]},
+        tags=["v1"],
+    )
+    async def interview_api(request: Request) -> Response:
+        """The next question `ask` would ask after these answers, or the result
+        (with the rule-level reasoning when `?explain=true`)."""
+        explain = explain_flag(request)
+        body = await read_json_body(request, limits)
+
+        def work(deadline: Deadline) -> str:
+            record_id, answers = read_interview_body(body)
+            deadline.check()
+            return to_json(step_out(rb, interview(rb, answers, record_id, explain=explain)))
+
+        return Response(await bounded(pool, len(body), work), media_type=JSON)
+
     @router.get("/healthz", response_model=HealthOut, tags=["service"])
     async def healthz() -> Response:
         return Response(b'{"status":"ok"}', media_type=JSON)
@@ -139,48 +214,6 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
     async def questions() -> Response:
         """Every question of the rule base, and the safety screens' grouped questions."""
         return Response(questions_text, media_type=JSON)
-
-    @router.post(
-        "/v1/diagnose",
-        response_model=DiagnosisOut | list[DiagnosisOut],
-        responses=responses(400, 413, 415, 422, 503),
-        openapi_extra=request_body(RecordIn, rb, many=True),
-        tags=["v1"],
-    )
-    async def diagnose(request: Request, explain: ExplainQuery = False) -> Response:
-        """One record gives one result, a JSON array of records an array of results,
-        byte for byte what `legpress-diag diagnose --format jsonl` / `--format json`
-        writes. When a record holds an invalid answer the answer is a 422 problem that
-        lists each bad answer under 'problems' and still carries every record's result
-        under 'results'. `?explain=true` adds the rule-level reasoning, as
-        `diagnose --explain` does."""
-        body = await read_json_body(request, limits)
-        batch = await bounded(
-            pool, len(body), lambda deadline: diagnose_body(body, rb, limits, deadline, explain)
-        )
-        if batch.errors:
-            results = batch.text if batch.text.startswith("[") else f"[{batch.text.rstrip()}]"
-            return problem_response(invalid_records(batch), {"results": results})
-        return Response(batch.text, media_type=JSON)
-
-    @router.post(
-        "/v1/interview",
-        response_model=InterviewOut,
-        responses=responses(400, 413, 415, 422, 503),
-        openapi_extra=request_body(InterviewIn, rb, many=False),
-        tags=["v1"],
-    )
-    async def interview_api(request: Request, explain: ExplainQuery = False) -> Response:
-        """The next question `ask` would ask after these answers, or the result
-        (with the rule-level reasoning when `?explain=true`)."""
-        body = await read_json_body(request, limits)
-
-        def work(deadline: Deadline) -> str:
-            record_id, answers = read_interview_body(body)
-            deadline.check()
-            return to_json(step_out(rb, interview(rb, answers, record_id, explain=explain)))
-
-        return Response(await bounded(pool, len(body), work), media_type=JSON)
 
     @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     async def reference(request: Request) -> HTMLResponse:
