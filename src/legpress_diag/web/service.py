@@ -65,7 +65,12 @@ def read_body(body: bytes) -> tuple[Any, int]:
             "not-json", "the body is empty: send one answer record, or a JSON array of them"
         )
     try:
-        data = parse_json(text)
+        # The C codec; parse_json's own ("utf-8-sig", in Python) words a bad byte.
+        decoded: str | bytes = text.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = text
+    try:
+        data = parse_json(decoded)
     except ValueError as exc:
         hint = ""
         if "Extra data" in str(exc):
