@@ -44,10 +44,26 @@ SCREENS_CLEAR = {
     "screen:general_health": "no",
     "screen:pain_pattern": "no",
 }
+
+
+def _screened(**answers: Any) -> dict[str, Any]:
+    """A record whose safety screen is answered (all clear), so its result is 'ok'."""
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.knowledge.rulebase import QuestionType
+
+    rb = bundled_rulebase()
+    full: dict[str, Any] = {
+        q: "no"
+        for q in sorted(rb.safety_questions())
+        if rb.questions[q].type is QuestionType.YES_NO and not rb.questions[q].replaced_by
+    }
+    return {**full, "age_years": 34, **answers}
+
+
 REQUESTS: dict[str, tuple[str, dict[str, Any]]] = {
     "diagnose": (
         "/v1/diagnose",
-        {"id": "load", "answers": {"butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70}},
+        {"id": "load", "answers": _screened(butt_lifts_off_seat="yes", knee_angle_at_bottom=70)},
     ),
     # The first step (the age question) and one mid-way, where the questionnaire
     # weighs which question to ask next.

@@ -27,7 +27,8 @@ from legpress_diag.web import service
 from legpress_diag.web.app import create_app
 from legpress_diag.web.limits import Deadline, Limits, TooSlow
 
-from .test_serve_api import CLEAR_SCREENS, JSON_BODY, problem
+from .test_safety import screen_all_no
+from .test_serve_api import JSON_BODY, problem
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,7 @@ def test_answers_are_compressed_when_the_client_accepts_gzip(client: TestClient)
     assert packed.headers["content-encoding"] == "gzip"
     assert packed.headers["vary"] == "Accept-Encoding"
     assert int(packed.headers["content-length"]) < len(plain.content) / 3
-    record = {"answers": {**CLEAR_SCREENS, "butt_lifts_off_seat": "yes"}}
+    record = {"answers": screen_all_no(butt_lifts_off_seat="yes")}
     result = client.post("/v1/diagnose", json=record, headers={"accept-encoding": "gzip"})
     assert result.headers["content-encoding"] == "gzip"  # httpx has already unpacked it
     assert json.loads(result.content)["id"] == 1
@@ -212,19 +213,19 @@ def test_every_error_of_the_schema_is_problem_json(client: TestClient) -> None:
 
 def test_an_answer_over_the_budget_is_a_413_problem(rb: RuleBase) -> None:
     client = TestClient(create_app(rb, Limits(max_response_bytes=30_000)), headers=JSON_BODY)
-    record = {"answers": {**CLEAR_SCREENS, "butt_lifts_off_seat": "yes"}}
+    record = {"answers": screen_all_no(butt_lifts_off_seat="yes")}
     one = client.post("/v1/diagnose", json=[record])
     assert one.status_code == 200
     size = len(one.content)
     many = client.post("/v1/diagnose", json=[record] * (30_000 // size + 1))
     detail = problem(many, 413, "answer-too-large")["detail"]
     assert "larger than 30,000 bytes" in detail
-    explained = client.post("/v1/diagnose?explain=true", json=[record] * (30_000 // size))
+    explained = client.post("/v1/diagnose?explain=true", json=[record] * (30_000 // size + 1))
     assert "leave out explain=true" in problem(explained, 413, "answer-too-large")["detail"]
 
 
 def test_the_answer_just_under_the_budget_is_given(rb: RuleBase) -> None:
-    record = {"answers": {**CLEAR_SCREENS, "butt_lifts_off_seat": "yes"}}
+    record = {"answers": screen_all_no(butt_lifts_off_seat="yes")}
     probe = TestClient(create_app(rb), headers=JSON_BODY)
     size = len(probe.post("/v1/diagnose", json=[record] * 3).content)
     # Each result counts with its separator; the array's brackets are not counted.
