@@ -71,9 +71,13 @@ from legpress_diag.api import bundled_rulebase
 from legpress_diag.web import service
 from legpress_diag.web.app import create_app
 from legpress_diag.web.limits import Limits
+from legpress_diag.web import server
 from legpress_diag.web.server import Options, run
 
 limits, port, slow = Limits(**json.loads(sys.argv[1])), int(sys.argv[2]), float(sys.argv[3])
+if sys.argv[4] == "h11":  # the pure-Python parser, as without the httptools package
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+    server._protocol_base = lambda: H11Protocol
 if slow:  # each record costs `slow` seconds of CPU, to stand for expensive work
     real = service.diagnose_record
     def costly(*args, **kwargs):
@@ -106,8 +110,13 @@ class Server:
         wait_until_healthy(self.base, self.process)
 
     @classmethod
-    def with_limits(cls, slow: float = 0.0, preexec: Any = None, **limits: Any) -> Server:
-        return cls([sys.executable, "-c", LAUNCH, json.dumps(limits), "{port}", str(slow)], preexec)
+    def with_limits(
+        cls, slow: float = 0.0, preexec: Any = None, http: str = "auto", **limits: Any
+    ) -> Server:
+        return cls(
+            [sys.executable, "-c", LAUNCH, json.dumps(limits), "{port}", str(slow), http],
+            preexec,
+        )
 
     def _read(self) -> None:
         assert self.process.stderr is not None

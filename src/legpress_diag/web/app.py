@@ -12,7 +12,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,7 +21,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 
 from .. import __version__
 from ..intake.records import parse_json
@@ -31,11 +29,10 @@ from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
 from .api import api_router, bounded, problem_response
 from .api import read_body as _read
-from .guard import Guard
+from .guard import Compress, Guard
 from .limits import Limits, WorkPool
 from .openapi import problem_content
 from .problems import RequestProblem
-from .security import SecurityHeaders
 from .service import interview, problem_text
 
 log = logging.getLogger("legpress_diag.web")
@@ -68,10 +65,9 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.work_pool = pool
-    # Outermost last: headers on every answer, then the guard, then compression.
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
+    # Outermost last: the guard (headers on every answer), then compression.
+    app.add_middleware(Compress, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
     app.add_middleware(Guard, max_in_flight=limits.max_in_flight)
-    app.add_middleware(SecurityHeaders)
     app.include_router(api_router(rb, pool))
     _openapi = app.openapi
     app.openapi = lambda: problem_content(_openapi())  # type: ignore[method-assign]
@@ -200,13 +196,3 @@ async def _form(request: Request, limits: Limits) -> tuple[dict[str, Any], str, 
         elif name == "v":
             values.append(value)
     return answers, question_id, do, values
-
-
-def app_from_env() -> FastAPI:
-    """For `uvicorn --factory` with several workers: the rule base named in the
-    environment by `legpress-diag serve --workers N`."""
-    from ..api import load_rulebase
-
-    paths = json.loads(os.environ.get("LEGPRESS_DIAG_SERVE_RULES", "[]"))
-    bundled = os.environ.get("LEGPRESS_DIAG_SERVE_NO_DEFAULT_RULES", "") != "1"
-    return create_app(load_rulebase(paths, include_bundled=bundled))

@@ -1,19 +1,23 @@
-"""The outermost guard of every request: a cap on requests in flight, and one log line
-(never a traceback, never the request) for whatever escapes the routes.
+"""The outermost guard of every request: the security headers on every answer, a cap
+on requests in flight, and one log line (never a traceback, never the request) for
+whatever escapes the routes; and compression for clients that ask for it.
 
 Starlette's own last-resort handler re-raises after answering, so the server logs a
 traceback for every bug and for every client that hangs up mid-upload; this answers
-and logs here instead, and lets nothing through.
+and logs here instead, and lets nothing through. One wrapper does all of it because
+each ASGI layer costs every request a little (benchmarks/serve_floor.py).
 """
 
 from __future__ import annotations
 
 import logging
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api import ClientGone
-from .problems import TYPES, RequestProblem
+from .problems import RequestProblem
+from .security import HEADERS
 from .service import to_json
 
 log = logging.getLogger("legpress_diag.web")
@@ -36,13 +40,18 @@ class Guard:
                 f"{self.in_flight} requests are being handled, the most at once",
                 headers={"Retry-After": "1"},
             )
-            await _answer(send, busy)
+            await _answer(send, busy)  # no route ran: the headers are added here
             return
         started = False
 
         async def watched(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in HEADERS if n not in present]
+                message["headers"] = headers
             await send(message)
 
         self.in_flight += 1
@@ -65,11 +74,25 @@ def _where(scope: Scope) -> str:
 
 async def _answer(send: Send, problem: RequestProblem) -> None:
     body = to_json(problem.to_dict()).encode()
-    headers = [(b"content-type", b"application/problem+json")]
+    headers = [*HEADERS, (b"content-type", b"application/problem+json")]
     headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["EXEMPT", "TYPES", "Guard"]
+class Compress(GZipMiddleware):
+    """gzip for the clients that accept it. Starlette's middleware also wraps every
+    answer to a client that does not, to add ``Vary``; every answer here is
+    ``no-store``, so no cache can mix the two up, and those answers pass untouched."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(
+            name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]
+        ):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+__all__ = ["EXEMPT", "Compress", "Guard"]

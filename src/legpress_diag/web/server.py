@@ -152,7 +152,8 @@ def serve_socket(app: Any, sock: socket.socket, limits: Limits, options: Options
         log_level="info",
         timeout_keep_alive=limits.keep_alive_seconds,
         timeout_graceful_shutdown=limits.shutdown_seconds,
-        h11_max_incomplete_event_size=limits.max_head_bytes,
+        # A backstop: the guard answers 431 past max_head_bytes, before h11's own 400.
+        h11_max_incomplete_event_size=2 * limits.max_head_bytes,
     )
     _quiet_logs(config)
     pool: WorkPool = app.state.work_pool
