@@ -14,7 +14,9 @@ so this drives both servers with `wrk` (Debian's package) on 127.0.0.1:
 Two requests: one record to `POST /v1/diagnose`, and one `POST /v1/interview` step in
 the middle of the questions. The floor and ours run one after the other in the same
 run and the printed figures are ratios (requests/s vs the floor, p99 vs the floor):
-the machine's speed and load cancel out of them to first order. Nothing here asserts
+the machine's speed and load cancel out of them to first order. Each run also reads
+the server's CPU time per request from /proc, which other load on a shared machine
+disturbs far less than requests/s or p99. Nothing here asserts
 a timing; benchmarks/run.py keeps the figures in results/latest.json.
 """
 
@@ -27,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,8 +123,23 @@ def fetch(port: int, path: str, body: bytes) -> tuple[int, list[tuple[str, str]]
         return response.status, headers, response.read()
 
 
-def wrk(port: int, path: str, body: bytes, connections: int, seconds: float, tmp: Path) -> Any:
-    """One wrk run: requests/s, latency percentiles (ms) and errors."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    server: subprocess.Popen[bytes],
+    port: int,
+    path: str,
+    body: bytes,
+    connections: int,
+    seconds: float,
+    tmp: Path,
+) -> Any:
+    """One wrk run: requests/s, latency percentiles (ms), errors, and the server's CPU
+    time per request (a figure the machine's other load disturbs far less)."""
     script = tmp / "post.lua"
     script.write_text(
         'wrk.method = "POST"\n'
@@ -131,8 +149,12 @@ def wrk(port: int, path: str, body: bytes, connections: int, seconds: float, tmp
     threads = max(1, min(2, connections))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
     command += ["-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    cpu = cpu_seconds(server.pid)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return parse_wrk(out)
+    cpu = cpu_seconds(server.pid) - cpu
+    figures = parse_wrk(out)
+    figures["cpu_us_per_request"] = cpu / max(1, figures["requests"]) * 1e6
+    return figures
 
 
 def _ms(text: str) -> float:
@@ -196,12 +218,13 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
             for label, (path, record) in REQUESTS.items():
                 body = json.dumps(record).encode()
                 url = _url(label, path)
-                for port in (floor_port, ours_port):  # warm both up
-                    wrk(port, url, body, connections, 2, tmp)
+                servers = {"floor": (floor, floor_port), "ours": (ours, ours_port)}
+                for process, port in servers.values():  # warm both up
+                    wrk(process, port, url, body, connections, 2, tmp)
                 runs: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
                 for _ in range(rounds):
-                    runs["floor"].append(wrk(floor_port, url, body, connections, seconds, tmp))
-                    runs["ours"].append(wrk(ours_port, url, body, connections, seconds, tmp))
+                    for who, (process, port) in servers.items():
+                        runs[who].append(wrk(process, port, url, body, connections, seconds, tmp))
                 results[label] = {who: _median(rows) for who, rows in runs.items()}
                 results[label]["response_bytes"] = len(answers[label]["body"])
         finally:
@@ -211,6 +234,7 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
     for row in results.values():
         row["rate_vs_floor"] = row["ours"]["requests_per_s"] / row["floor"]["requests_per_s"]
         row["p99_vs_floor"] = row["ours"]["p99_ms"] / row["floor"]["p99_ms"]
+        row["cpu_vs_floor"] = row["ours"]["cpu_us_per_request"] / row["floor"]["cpu_us_per_request"]
     return {"connections": connections, "seconds": seconds, "rounds": rounds, **results}
 
 
@@ -224,6 +248,7 @@ def _median(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ordered = sorted(rows, key=lambda row: row["requests_per_s"])
     middle = dict(ordered[(len(ordered) - 1) // 2])
     middle["errors"] = sum(row["errors"] for row in rows)
+    middle["cpu_us_per_request"] = statistics.median(row["cpu_us_per_request"] for row in rows)
     return middle
 
 
@@ -241,11 +266,12 @@ def report(figures: dict[str, Any]) -> None:
             print(
                 f"  {label:15} {who:5} {run['requests_per_s']:8,.0f} requests/s   "
                 f"p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_ms']:6.2f} ms   "
-                f"errors {run['errors']}"
+                f"errors {run['errors']}   CPU {run['cpu_us_per_request']:5.0f} us/request"
             )
         print(
             f"  {label:15} ours/floor: {row['rate_vs_floor']:.2f}x requests/s, "
-            f"{row['p99_vs_floor']:.2f}x p99  ({row['response_bytes']:,} response bytes)"
+            f"{row['p99_vs_floor']:.2f}x p99, {row['cpu_vs_floor']:.2f}x CPU per request  "
+            f"({row['response_bytes']:,} response bytes)"
         )
 
 
