@@ -231,11 +231,45 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
             stop(ours)
             if floor is not None:
                 stop(floor)
-    for row in results.values():
+    for label, row in results.items():
+        row["work_us"] = work_us(*REQUESTS[label])
+        floor_cpu = row["floor"]["cpu_us_per_request"]
+        # The best ours could do with a request path as cheap as the floor's: the
+        # floor's CPU per request plus the work itself.
+        row["best_rate_vs_floor"] = floor_cpu / (floor_cpu + row["work_us"])
         row["rate_vs_floor"] = row["ours"]["requests_per_s"] / row["floor"]["requests_per_s"]
         row["p99_vs_floor"] = row["ours"]["p99_ms"] / row["floor"]["p99_ms"]
         row["cpu_vs_floor"] = row["ours"]["cpu_us_per_request"] / row["floor"]["cpu_us_per_request"]
     return {"connections": connections, "seconds": seconds, "rounds": rounds, **results}
+
+
+def work_us(path: str, record: dict[str, Any], repeats: int = 300) -> float:
+    """CPU time (us) of the work alone for one request, in this process: what the
+    service computes for the body, with no HTTP around it."""
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.web.api import step_out
+    from legpress_diag.web.limits import Deadline, Limits
+    from legpress_diag.web.service import (
+        diagnose_body,
+        interview,
+        read_interview_body,
+        to_json,
+    )
+
+    rb, body, limits = bundled_rulebase(), json.dumps(record).encode(), Limits()
+
+    def once() -> None:
+        if path == "/v1/diagnose":
+            diagnose_body(body, rb, limits, Deadline(60))
+        else:
+            record_id, answers = read_interview_body(body)
+            to_json(step_out(rb, interview(rb, answers, record_id)))
+
+    once()
+    started = time.process_time()
+    for _ in range(repeats):
+        once()
+    return (time.process_time() - started) / repeats * 1e6
 
 
 def _url(label: str, path: str) -> str:
@@ -272,6 +306,10 @@ def report(figures: dict[str, Any]) -> None:
             f"  {label:15} ours/floor: {row['rate_vs_floor']:.2f}x requests/s, "
             f"{row['p99_vs_floor']:.2f}x p99, {row['cpu_vs_floor']:.2f}x CPU per request  "
             f"({row['response_bytes']:,} response bytes)"
+        )
+        print(
+            f"  {label:15} the work alone: {row['work_us']:,.0f} us of CPU; with a request "
+            f"path as cheap as the floor's, at best {row['best_rate_vs_floor']:.2f}x requests/s"
         )
 
 

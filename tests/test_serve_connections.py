@@ -300,3 +300,29 @@ def test_running_out_of_descriptors_is_logged_a_few_times_a_minute(
     assert len(lines) == 3 and all("out of file descriptors (EMFILE)" in x for x in lines)
     assert "Traceback" not in caplog.text
     assert [c["message"] for c in seen] == ["something else"]  # the rest as before
+
+
+def test_a_client_that_does_not_read_its_answer_is_dropped() -> None:
+    """An answer of megabytes to a client that never reads: the server drops the
+    connection after write_seconds instead of holding it and its buffers for ever."""
+    server = Server.with_limits(write_seconds=1, max_response_bytes=64 * 1024 * 1024)
+    try:
+        body = json.dumps([{"answers": {"butt_lifts_off_seat": "yes"}}] * 1000).encode()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a tiny window
+        sock.settimeout(WAIT)
+        sock.connect(("127.0.0.1", server.port))
+        with sock:
+            sock.sendall(
+                b"POST /v1/diagnose?explain=true HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+                + body
+            )
+            server.wait_for("did not read its answer within 1 s")
+            answer = read_all(sock)
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        assert len(rest) < length  # cut off, not delivered whole
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log

@@ -11,21 +11,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..intake.records import parse_json
 from ..knowledge.rulebase import RuleBase
-from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
 from .api import api_router, bounded, problem_response
 from .api import read_body as _read
@@ -35,7 +32,6 @@ from .openapi import problem_content
 from .problems import RequestProblem
 from .service import interview, problem_text
 
-log = logging.getLogger("legpress_diag.web")
 T = TypeVar("T")
 # Answers smaller than this go uncompressed: gzip would save less than it costs.
 GZIP_MINIMUM_BYTES = 1024
@@ -90,23 +86,6 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             detail = f"{request.url.path} does not take {request.method}"
         problem = RequestProblem(exc.status_code, detail, headers=getattr(exc, "headers", None))
         return problem_response(problem)
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_parameter(request: Request, exc: RequestValidationError) -> Response:
-        # A query parameter FastAPI could not read (``?explain=maybe``): the bodies are
-        # read by our own code, so this is only ever about the URL.
-        problems = [
-            AnswerProblem(
-                key=".".join(str(part) for part in error.get("loc", ())[1:]) or "query",
-                message=str(error.get("msg", "invalid")),
-                value=show_value(error.get("input")),
-                expected="true or false" if error.get("type") == "bool_parsing" else None,
-            )
-            for error in exc.errors()
-        ]
-        return problem_response(
-            RequestProblem("invalid-parameter", "invalid query parameter", problems)
-        )
 
     async def _bounded(_: Limits, work: Callable[[], T]) -> T:
         # A page's step is an interview step: in the work pool, with the time limit.

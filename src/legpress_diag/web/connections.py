@@ -11,8 +11,10 @@ class so that every connection is in one phase, each with a deadline
 - **head**: from the connection opening (or the previous answer) until the request
   line and headers are in: ``head_seconds``, at most ``max_head_bytes``;
 - **body**: ``body_idle_seconds`` between bytes, ``body_seconds`` in all;
-- **busy**: the server is answering; a client that stops reading its answer is
-  dropped after ``write_seconds``.
+- **busy**: the server is answering.
+
+In any phase, an answer left unread in the send buffer for ``write_seconds`` drops
+the connection.
 
 A sweep once a second closes what is past its deadline. At ``max_connections``, a new
 connection first closes the one that has waited longest for its request head, so a
@@ -66,10 +68,10 @@ class Throttled:
             if count > self.per_interval:
                 log.log(
                     level,
-                    "(%d more like it in %.0f s) %s",
+                    "(and %d more in the last %.0f s) " + message,
                     count - self.per_interval,
                     now - started,
-                    kind,
+                    *args,
                 )
             started, count = now, 0
         count += 1
@@ -133,45 +135,54 @@ class Watch:
     def close(self, protocol: Any, answer: bytes = b"") -> None:
         self.open.discard(protocol)
         transport = protocol.transport
-        if transport is not None and not transport.is_closing():
-            if answer:
-                transport.write(answer)
-            transport.close()
+        if transport is None or transport.is_closing():
+            return
+        if transport.get_write_buffer_size():
+            transport.abort()  # close() would wait for a reader that does not read
+            return
+        if answer:
+            transport.write(answer)
+        transport.close()
 
     def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
         now = time.monotonic()
-        limits = self.limits
         for protocol in list(self.open):
-            phase = _phase(protocol)
-            if phase != protocol.watch_phase:
-                protocol.watch_phase, protocol.watch_since = phase, now
-            since = protocol.watch_since
-            if phase == HEAD and now - since > limits.head_seconds:
-                partial = protocol.watch_head_bytes > 0
-                if partial:
-                    THROTTLED.note(
-                        "head",
-                        "closed a connection whose request head did not arrive within %g s",
-                        limits.head_seconds,
-                    )
-                self.close(protocol, _TIMED_OUT if partial else b"")
-            elif phase == BODY and (
-                now - protocol.watch_data_at > limits.body_idle_seconds
-                or now - since > limits.body_seconds
-            ):
-                # The app sees the disconnect and logs the request as cut short.
-                self.close(protocol)
-            elif phase == BUSY and protocol.flow.write_paused:
-                if now - protocol.watch_paused_since > limits.write_seconds:
-                    THROTTLED.note(
-                        "write",
-                        "closed a connection that did not read its answer within %g s",
-                        limits.write_seconds,
-                    )
-                    self.close(protocol)
-            else:
-                protocol.watch_paused_since = now
+            self._check(protocol, now)
         self._sweeping = loop.call_later(SWEEP_SECONDS, self._sweep, loop)
+
+    def _check(self, protocol: Any, now: float) -> None:
+        limits = self.limits
+        transport = protocol.transport
+        # An answer the client is not reading: uvicorn hands the whole body to the
+        # transport and calls the response complete, so this is about the buffer.
+        if transport is not None and transport.get_write_buffer_size():
+            if now - protocol.watch_unread_since > limits.write_seconds:
+                THROTTLED.note(
+                    "write",
+                    "closed a connection that did not read its answer within %g s",
+                    limits.write_seconds,
+                )
+                self.close(protocol)
+            return
+        protocol.watch_unread_since = now
+        phase = _phase(protocol)
+        if phase != protocol.watch_phase:
+            protocol.watch_phase, protocol.watch_since = phase, now
+        if phase == HEAD and now - protocol.watch_since > limits.head_seconds:
+            partial = protocol.watch_head_bytes > 0
+            if partial:
+                THROTTLED.note(
+                    "head",
+                    "closed a connection whose request head did not arrive within %g s",
+                    limits.head_seconds,
+                )
+            self.close(protocol, _TIMED_OUT if partial else b"")
+        elif phase == BODY and (
+            now - protocol.watch_data_at > limits.body_idle_seconds
+            or now - protocol.watch_since > limits.body_seconds
+        ):
+            # The app sees the disconnect and logs the request as cut short.
+            self.close(protocol)
 
 
 def guarded(base: type[Any], watch: Watch) -> type[asyncio.Protocol]:
@@ -182,12 +193,12 @@ def guarded(base: type[Any], watch: Watch) -> type[asyncio.Protocol]:
         watch_phase = HEAD
         watch_since = 0.0
         watch_data_at = 0.0
-        watch_paused_since = 0.0
+        watch_unread_since = 0.0
         watch_head_bytes = 0
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
-            self.watch_since = self.watch_data_at = self.watch_paused_since = time.monotonic()
+            self.watch_since = self.watch_data_at = self.watch_unread_since = time.monotonic()
             if not watch.opened(self):
                 watch.close(self)
 

@@ -16,11 +16,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api import ClientGone
+from .connections import THROTTLED
 from .problems import RequestProblem
 from .security import HEADERS
 from .service import to_json
 
-log = logging.getLogger("legpress_diag.web")
 EXEMPT = frozenset({"/healthz"})  # the readiness check answers even when busy
 
 
@@ -58,10 +58,18 @@ class Guard:
         try:
             await self.app(scope, receive, watched)
         except ClientGone:
-            log.info("client disconnected before its request arrived: %s", _where(scope))
+            THROTTLED.note(
+                "gone", "client disconnected before its request arrived: %s", _where(scope)
+            )
         except Exception as exc:
             # A bug. Its type and where, never the request: it may hold what a person typed.
-            log.error("internal error: %s on %s", type(exc).__name__, _where(scope))
+            THROTTLED.note(
+                "bug",
+                "internal error: %s on %s",
+                type(exc).__name__,
+                _where(scope),
+                level=logging.ERROR,
+            )
             if not started:
                 await _answer(send, RequestProblem("internal-error", "an internal error"))
         finally:
