@@ -33,7 +33,7 @@ def test_json_lines_with_bad_lines_keep_order_and_count() -> None:
     assert [r["status"] for r in out] == [
         "unscreened",
         "error",
-        "ok",
+        "unscreened",
         "error",
         "error",
         "error",

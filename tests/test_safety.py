@@ -162,10 +162,14 @@ def test_combinations_at_their_thresholds(
         q
         for q in RB.safety_questions()
         # A follow-up is asked only after its question is yes or unsure (tested apart).
-        if RB.questions[q].type is QuestionType.YES_NO and not RB.questions[q].follow_up_of
+        if RB.questions[q].type is QuestionType.YES_NO
+        and not RB.questions[q].follow_up_of
+        # A risk factor raises no flag of its own (the contract): tested apart.
+        and any(flag.condition_text == q for flag in RB.safety_flags.values())
     ),
 )
 def test_unsure_on_any_safety_question_refers(question: str) -> None:
+    # Every sign with a flag of its own; risk factors: test_a_risk_factor_alone_...
     result = diagnose({"answers": screen_all_no(**{question: "unsure"})}, RB)
     assert result["status"] == "refer" and result["fixes"] == {}
     own = [f for f in result["red_flags"] if {"key": question, "answer": "unsure"} in f["because"]]
@@ -183,6 +187,26 @@ def test_an_unsure_emergency_sign_says_it_was_uncertain_and_how_to_check() -> No
     assert flag["because"] == [{"key": "saddle_numbness", "answer": "unsure"}]
 
 
+@pytest.mark.parametrize(
+    "risk", ["weakened_immunity_or_iv_drugs", "steroids_or_osteoporosis", "recent_spinal_procedure"]
+)
+@pytest.mark.parametrize("answer", ["yes", "unsure"])
+def test_a_risk_factor_alone_is_no_referral_but_counts_in_its_combinations(
+    risk: str, answer: str
+) -> None:
+    alone = diagnose({"answers": screen_all_no(**{risk: answer}, **FORM_ANSWERS)}, RB)
+    assert alone["status"] == "ok" and alone["red_flags"] == []
+    trigger = {
+        "weakened_immunity_or_iv_drugs": "fever_or_unwell",
+        "steroids_or_osteoporosis": "sudden_sharp_onset",
+        "recent_spinal_procedure": "not_improving",
+    }[risk]
+    combined = diagnose({"answers": screen_all_no(**{risk: answer, trigger: "yes"})}, RB)
+    levels = {f["level"] for f in combined["red_flags"] if risk in str(f["because"])}
+    # A certain risk factor makes the combination urgent; an unsure one, one lower.
+    assert levels == {"urgent" if answer == "yes" else "clinician"}
+
+
 # --- An incomplete screen is named, not passed as clear.
 
 
@@ -195,9 +219,10 @@ def test_a_record_without_the_screen_is_warned_with_every_key() -> None:
     assert result["status"] == "unscreened"  # contract v3: advice, but never "ok"
     (warning,) = incomplete(result)
     # Every screen question but a follow-up whose question was not answered yes.
-    for key in RB.safety_questions() - {"systemic_symptoms", "onset_settling"}:
+    follow_ups = {q for q in RB.safety_questions() if RB.questions[q].follow_up_of}
+    for key in RB.safety_questions() - {"systemic_symptoms"} - follow_ups:
         assert key in warning["message"]
-    assert "onset_settling" not in warning["message"]
+    assert not any(key in warning["message"] for key in follow_ups)
     assert "systemic_symptoms" not in warning["message"]  # replaced by its parts
 
 
@@ -316,8 +341,10 @@ def test_the_form_answers_do_produce_advice_without_a_flag() -> None:
             sorted(
                 q
                 for q in RB.safety_questions()
-                # A follow-up's "yes" clears a sign: it raises nothing of its own.
-                if RB.questions[q].type is QuestionType.YES_NO and not RB.questions[q].follow_up_of
+                # Signs with a flag of their own (a follow-up's "yes" may clear a sign,
+                # and a risk factor alone raises nothing).
+                if RB.questions[q].type is QuestionType.YES_NO
+                and any(flag.condition_text == q for flag in RB.safety_flags.values())
             )
         ),
         st.sampled_from(["yes", "unsure"]),
@@ -362,8 +389,9 @@ def test_the_longest_advice_survives_narrow_terminals(width: int) -> None:
 def test_the_table_through_a_pipe_keeps_every_flag_whole() -> None:
     # Every sign "yes" (a follow-up that would clear one, "no"), at 80 and at 30: the
     # flags of the old and of the young between them.
+    clears = {"onset_settling"}  # a follow-up whose "yes" clears a sign
     every_yes = {
-        q: "no" if RB.questions[q].follow_up_of else "yes"
+        q: "no" if q in clears else "yes"
         for q in RB.safety_questions()
         if RB.questions[q].type is QuestionType.YES_NO
     }

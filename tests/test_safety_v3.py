@@ -109,17 +109,53 @@ def test_a_certain_risk_factor_keeps_its_level_when_only_the_trigger_is_unsure(
 
 def test_an_unsure_risk_factor_still_lowers_the_combination(rb: RuleBase) -> None:
     # The trigger is certain, the risk factor is not: one level lower, as in v2.
-    result = run(rb, weakened_immunity_or_iv_drugs="unsure", fever_or_unwell="no")
-    assert level_of(result) == "clinician"
+    result = run(rb, weakened_immunity_or_iv_drugs="unsure", constant_or_night_pain="yes")
+    combo = next(f for f in result["red_flags"] if f["id"] == "infection_risk_with_persistent_pain")
+    assert combo["level"] == "clinician" and combo["unsure"] is True
     result = run(rb, cancer_history="unsure", constant_or_night_pain="yes")
     combo = next(f for f in result["red_flags"] if f["id"] == "cancer_with_warning_signs")
     assert combo["level"] == "clinician"
 
 
-def test_a_spinal_procedure_alone_is_a_clinician_referral(rb: RuleBase) -> None:
+def test_a_spinal_procedure_alone_is_a_risk_factor_not_a_referral(rb: RuleBase) -> None:
+    # An epidural in childbirth two months ago, no fever, pain easing: form advice.
     result = run(rb, recent_spinal_procedure="yes")
-    assert level_of(result) == "clinician"
-    assert flag_ids(result) == {"recent_spinal_procedure"}
+    assert result["status"] == "ok" and not result["red_flags"]
+
+
+def test_an_unsure_saddle_sign_with_sciatica_stays_an_emergency(rb: RuleBase) -> None:
+    result = run(rb, saddle_numbness="unsure", leg_pain_below_knee="yes")
+    assert level_of(result) == "emergency" and result["causes"] == []
+    assert "nerve_signs_with_sciatica" in flag_ids(result)
+    # Unsure alone is one level lower, as always.
+    assert level_of(run(rb, saddle_numbness="unsure")) == "urgent"
+
+
+@pytest.mark.parametrize(("age", "expected"), [(59, "urgent"), (60, "emergency")])
+def test_an_unsure_pulsing_belly_from_60_is_an_emergency(
+    rb: RuleBase, age: int, expected: str
+) -> None:
+    assert level_of(run(rb, age_years=age, pulsating_belly_or_tearing_pain="unsure")) == expected
+
+
+def test_chest_pain_with_effort_is_urgent_and_its_follow_up_is_part_of_the_screen(
+    rb: RuleBase,
+) -> None:
+    result = run(rb, upper_back_or_chest_pain="yes", chest_pain_with_exertion="yes")
+    assert level_of(result) == "urgent"
+    missing = run(rb, upper_back_or_chest_pain="yes")
+    assert "chest_pain_with_exertion" in missing["warnings"][0]["message"]
+
+
+def test_the_v1_question_yields_to_v2_parts_that_explain_it_without_a_fever(
+    rb: RuleBase,
+) -> None:
+    # 60, a skin cancer long ago: the v1 "yes" is the cancer, and the v2 parts say so.
+    explained = run(rb, age_years=60, systemic_symptoms="yes", cancer_history="yes")
+    assert flag_ids(explained) == {"cancer_history"} and level_of(explained) == "clinician"
+    # Every part "no" contradicts the "yes": nobody can tell, so the flag stays.
+    contradicted = run(rb, systemic_symptoms="yes")
+    assert "systemic_symptoms" in flag_ids(contradicted) and level_of(contradicted) == "urgent"
 
 
 def test_a_new_weakness_that_is_not_getting_worse_is_urgent(rb: RuleBase) -> None:
@@ -437,3 +473,33 @@ def test_the_default_result_carries_the_texts(rb: RuleBase) -> None:
     assert all(alt["how"] and alt["why"] for alt in result["alternatives"])
     explained = api.diagnose({"answers": {**CLEAR, **FORM}}, rb, explain=True)
     assert "reasoning" in explained["causes"][0] and "facts" in explained
+
+
+# --- A clinician's blind stories (tests/vignettes/clinician-v3.yaml) -------------------
+
+BLIND = __import__("yaml").safe_load(
+    (__import__("pathlib").Path(__file__).parent / "vignettes" / "clinician-v3.yaml").read_text()
+)["stories"]
+RANKED = {"emergency": 0, "urgent": 1, "clinician": 2, "none": 3}
+
+
+@pytest.mark.parametrize("story", BLIND, ids=lambda s: s["id"])
+def test_a_blind_story_is_referred_at_the_level_a_clinician_expects(
+    rb: RuleBase, story: dict[str, Any]
+) -> None:
+    result = api.diagnose({"id": story["id"], "answers": story["answers"]}, rb)
+    levels = [flag["level"] for flag in result["red_flags"]]
+    reached = min(levels, key=RANKED.__getitem__, default="none")
+    assert reached == story["expect"], (story["story"], result["red_flags"])
+    if reached == "none":
+        assert result["status"] == "ok" and result["fixes"], "a clear screen gets the advice"
+    else:
+        assert result["fixes"] == {} and result["alternatives"] == [] and result["plan"] == []
+    if reached == "emergency":
+        assert result["causes"] == []
+
+
+def test_the_blind_stories_cover_every_group_and_the_benign_ones() -> None:
+    groups = {story["group"] for story in BLIND}
+    assert {"cauda_equina", "fracture", "malignancy", "infection", "vascular"} <= groups
+    assert sum(story["expect"] == "none" for story in BLIND) >= 12
