@@ -269,3 +269,62 @@ def test_a_deadline_stops_work_when_the_server_stops() -> None:
     cancelled.cancel()
     assert cancelled.expired()
     assert Deadline(0).expired()
+
+
+def test_past_the_requests_in_flight_the_answer_is_503_busy(rb: RuleBase) -> None:
+    """With max_in_flight requests being handled, the next is a 503 at once (never a
+    queue that grows); /healthz still answers."""
+    app = create_app(rb, Limits(max_in_flight=1))
+    arrived = asyncio.Event()
+
+    def scope(method: str, path: str) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"content-type", b"application/json")],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8000),
+        }
+
+    async def slow_body() -> dict[str, Any]:
+        await arrived.wait()
+        return {"type": "http.request", "body": b'{"answers": {}}', "more_body": False}
+
+    async def no_body() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def answer(method: str, path: str) -> tuple[int, bytes, dict[bytes, bytes]]:
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(scope(method, path), no_body, send)
+        return sent[0]["status"], sent[1]["body"], dict(sent[0]["headers"])
+
+    async def main() -> None:
+        first: list[dict[str, Any]] = []
+
+        async def keep(message: dict[str, Any]) -> None:
+            first.append(message)
+
+        busy_one = asyncio.create_task(app(scope("POST", "/v1/diagnose"), slow_body, keep))
+        await asyncio.sleep(0)  # it is now waiting for its body, in flight
+        status, body, headers = await answer("GET", "/v1/rulebase")
+        assert status == 503 and json.loads(body)["type"] == "/docs#problem-busy"
+        assert headers[b"retry-after"] == b"1"
+        assert headers[b"content-security-policy"]  # the guard's own answers have them too
+        assert (await answer("GET", "/healthz"))[0] == 200
+        arrived.set()
+        await busy_one
+        assert first[0]["status"] == 200
+        assert (await answer("GET", "/v1/rulebase"))[0] == 200  # room again
+
+    asyncio.run(main())
