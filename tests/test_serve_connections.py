@@ -315,8 +315,7 @@ def test_a_client_that_does_not_read_its_answer_is_dropped() -> None:
         with sock:
             sock.sendall(
                 b"POST /v1/diagnose?explain=true HTTP/1.1\r\nHost: x\r\n"
-                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
-                + body
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
             )
             server.wait_for("did not read its answer within 1 s")
             answer = read_all(sock)
@@ -325,4 +324,19 @@ def test_a_client_that_does_not_read_its_answer_is_dropped() -> None:
         assert len(rest) < length  # cut off, not delivered whole
     finally:
         server.stop()
+    assert "Traceback" not in server.log
+
+
+def test_a_half_sent_body_does_not_hold_sigterm() -> None:
+    """With the body deadlines far away, a client holding half a body could keep the
+    server from stopping; the graceful shutdown gives it shutdown_seconds, then ends."""
+    server = Server.with_limits(body_idle_seconds=600, body_seconds=600, shutdown_seconds=2)
+    with connect(server) as sock:
+        sock.sendall(HEAD + b"Content-Length: 1000\r\n\r\n" + b'{"answers": ')
+        server.wait_for("Application startup complete")
+        began = time.monotonic()
+        code = server.stop(seconds=WAIT)
+        took = time.monotonic() - began
+    assert code in (0, -signal.SIGTERM)
+    assert took < 15, f"the server took {took:.1f} s to stop"
     assert "Traceback" not in server.log

@@ -10,6 +10,7 @@ each ASGI layer costs every request a little (benchmarks/serve_floor.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from starlette.middleware.gzip import GZipMiddleware
@@ -57,6 +58,14 @@ class Guard:
         self.in_flight += 1
         try:
             await self.app(scope, receive, watched)
+        except asyncio.CancelledError:
+            # The server is stopping and its grace is over. This is the task's top: it
+            # ends here, with an answer if it can still give one, and no traceback.
+            THROTTLED.note(
+                "stopping", "request cut short by the server stopping: %s", _where(scope)
+            )
+            if not started:
+                await _answer(send, RequestProblem("stopping", "the server is stopping"))
         except ClientGone:
             THROTTLED.note(
                 "gone", "client disconnected before its request arrived: %s", _where(scope)

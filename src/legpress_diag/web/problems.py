@@ -104,6 +104,12 @@ TYPES: dict[str, ProblemType] = {
             "Too many requests are being handled at once. Try again in a moment.",
         ),
         ProblemType(
+            "stopping",
+            503,
+            "The server is stopping",
+            "The request was still being handled when the server stopped. Send it again.",
+        ),
+        ProblemType(
             "internal-error",
             500,
             "Internal error",
