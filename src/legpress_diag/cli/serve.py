@@ -9,7 +9,7 @@ import typer
 
 from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 
-HELP = """Serve the web questionnaire at / and the JSON API at /v1/ (schema: /openapi.json).
+HELP = """Serve the web questionnaire at / and the JSON API at /v1/ (reference: /docs).
 
 Binds to loopback unless --host says otherwise. Stateless: nothing a person types
 is kept on the server or logged (--log-requests turns the access log on). The rule
