@@ -340,3 +340,41 @@ def test_a_half_sent_body_does_not_hold_sigterm() -> None:
     assert code in (0, -signal.SIGTERM)
     assert took < 15, f"the server took {took:.1f} s to stop"
     assert "Traceback" not in server.log
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_twelve_large_explained_batches_at_once_stay_in_bounded_memory() -> None:
+    """Issue 20's figure: 12 explained batches at once took the server from 53 MB to
+    1.35 GB. Each answer now stops at its 8 MiB budget (413), and only two compute
+    at a time: the server's peak stays near 100 MB (asserted: under 400 MB)."""
+    from .test_safety import screen_all_no
+
+    server = Server([sys.executable, "-m", "legpress_diag", "serve", "--port", "{port}"])
+    record = {"answers": screen_all_no(butt_lifts_off_seat="yes", knee_angle_at_bottom=60)}
+    body = json.dumps([record] * 1000).encode()  # about 0.8 MB
+    kinds: list[object] = []
+
+    def post() -> None:
+        request = urllib.request.Request(
+            server.base + "/v1/diagnose?explain=true",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                kinds.append(response.status)
+        except urllib.error.HTTPError as exc:
+            kinds.append(json.loads(exc.read())["type"])
+
+    try:
+        clients = [threading.Thread(target=post) for _ in range(12)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=120)
+        status = Path(f"/proc/{server.process.pid}/status").read_text()
+        peak_mb = int(status.split("VmHWM:")[1].split()[0]) // 1024
+    finally:
+        server.stop()
+    assert kinds == ["/docs#problem-answer-too-large"] * 12
+    assert peak_mb < 400, f"peak RSS {peak_mb} MB"
