@@ -58,11 +58,11 @@ def explain_flag(request: Request) -> bool:
     if flag is None:
         raise RequestProblem(
             "invalid-parameter",
-            "invalid query parameter",
+            "the query parameter 'explain' is not true or false",
             [
                 AnswerProblem(
                     "explain",
-                    "Input should be a valid boolean, unable to interpret input",
+                    f"explain: {show_value(value)} is not true or false",
                     show_value(value),
                     "true or false",
                 )
