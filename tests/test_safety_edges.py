@@ -128,7 +128,7 @@ def test_csv_marks_unsure_flags_hides_the_top_cause_of_a_referral_and_lists_warn
 def test_the_report_puts_the_referral_before_the_form_faults_and_says_not_sure() -> None:
     result = diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB, explain=True)
     page = html_report(result, RB)
-    assert "(answered &#x27;not sure&#x27;)" in page and "Because you said" in page
+    assert "(answered &#39;not sure&#39;)" in page and "Because you said" in page
     assert page.index("See a doctor today") < page.index(result["causes"][0]["title"])
     assert "Information for the clinician, not advice to train." in page
 

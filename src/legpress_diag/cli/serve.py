@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -59,6 +60,9 @@ def serve(
     # Each worker process loads the rule base itself, from the same paths.
     os.environ["LEGPRESS_DIAG_SERVE_RULES"] = json.dumps([str(p) for p in rules or ()])
     os.environ["LEGPRESS_DIAG_SERVE_NO_DEFAULT_RULES"] = "1" if no_default_rules else ""
+    # The web page's answer cookie must verify on whichever worker gets the next
+    # request: one signing key for all of them, unless one is configured already.
+    os.environ.setdefault("LEGPRESS_DIAG_SECRET", secrets.token_hex(32))
     uvicorn.run(
         "legpress_diag.web.app:app_from_env",
         factory=True,

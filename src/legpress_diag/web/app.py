@@ -9,16 +9,12 @@ messages); the work runs in a worker thread with a time limit; any bad input is 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,10 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
-from ..intake.records import parse_json
 from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
-from . import pages
+from . import answer_cookie, pages
 from .models import (
     DiagnosisOut,
     ErrorOut,
@@ -43,6 +38,7 @@ from .models import (
     RuleBaseIdentity,
     question_out,
 )
+from .page_routes import page_router
 from .security import SecurityHeaders
 from .service import (
     RequestProblem,
@@ -150,13 +146,6 @@ def _json(text: str, status: int = 200) -> Response:
 
 def _problem(exc: RequestProblem) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status)
-
-
-def _style_hash(document: str) -> str:
-    """The CSP source for a page's one inline <style> (the downloadable report)."""
-    match = re.search(r"<style>(.*?)</style>", document, re.S)
-    digest = hashlib.sha256((match.group(1) if match else "").encode()).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
@@ -287,58 +276,15 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
 
         return _json(await _bounded(limits, work))
 
-    @app.get("/static/app.css", include_in_schema=False)
-    async def stylesheet() -> Response:
-        return Response(pages.STYLE, media_type="text/css")
-
-    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
-    async def start() -> str:
-        return pages.question_page(rb, interview(rb, {}), {})
-
-    @app.post("/", include_in_schema=False, response_class=HTMLResponse)
-    async def step(request: Request) -> Response:
-        form = await _form(request, limits)
-        answers, question_id, do, values = form
-
-        def work() -> Response:
-            after, error = pages.apply_form(rb, answers, question_id, do, values)
-            current = interview(rb, after, explain=True)  # the page shows the reasoning
-            if current.ask is None:
-                return HTMLResponse(pages.result_page(rb, current, after))
-            status = 422 if error else 200
-            return HTMLResponse(pages.question_page(rb, current, after, error), status)
-
-        return await _bounded(limits, work)
-
-    @app.post("/answers.json", include_in_schema=False)
-    async def download_answers(request: Request) -> Response:
-        answers = (await _form(request, limits))[0]
-        current = await _bounded(limits, lambda: interview(rb, answers, "web"))
-        record = current.record or {"id": "web", "answers": {}}
-        return Response(
-            json.dumps(record, indent=2) + "\n",  # as `ask --save` writes it
-            media_type="application/json",
-            headers={"Content-Disposition": 'attachment; filename="legpress-answers.json"'},
+    app.include_router(
+        page_router(
+            rb,
+            lambda request: _read(request, limits),
+            lambda work: _bounded(limits, work),
+            limits.max_form_fields,
+            answer_cookie.secret_from_env(),
         )
-
-    @app.post("/report.html", include_in_schema=False)
-    async def download_report(request: Request) -> Response:
-        from ..presentation.render.report import html_report
-
-        answers = (await _form(request, limits))[0]
-        current = await _bounded(limits, lambda: interview(rb, answers, "web", explain=True))
-        if current.result is None:
-            raise RequestProblem(422, "the questions are not finished yet")
-        document = html_report(current.result, rb)
-        return HTMLResponse(
-            document,
-            headers={
-                "Content-Disposition": 'attachment; filename="legpress-report.html"',
-                "Content-Security-Policy": f"default-src 'none'; style-src "
-                f"{_style_hash(document)}; frame-ancestors 'none'; base-uri 'none'; "
-                "form-action 'none'",
-            },
-        )
+    )
 
     return app
 
@@ -361,35 +307,6 @@ def _step_out(rb: RuleBase, current: Any) -> dict[str, Any]:
         "record": current.record,
         "warnings": warnings,
     }
-
-
-async def _form(request: Request, limits: Limits) -> tuple[dict[str, Any], str, str, list[str]]:
-    """(answers so far, question id, action, values) from a questionnaire form."""
-    body = await _read(request, limits)
-    try:
-        fields = parse_qsl(
-            body.decode("utf-8"),
-            keep_blank_values=True,
-            strict_parsing=False,
-            max_num_fields=limits.max_form_fields,
-        )
-    except (UnicodeDecodeError, ValueError):
-        raise RequestProblem(400, "the form cannot be read") from None
-    answers: dict[str, Any] = {}
-    question_id, do, values = "", "", []
-    for name, value in fields:
-        if name.startswith(pages.FIELD_PREFIX):
-            try:
-                answers[name.removeprefix(pages.FIELD_PREFIX)] = parse_json(value)
-            except ValueError as exc:
-                raise RequestProblem(400, f"a saved answer cannot be read: {exc}") from None
-        elif name == "q":
-            question_id = value
-        elif name == "do":
-            do = value
-        elif name == "v":
-            values.append(value)
-    return answers, question_id, do, values
 
 
 def app_from_env() -> FastAPI:
