@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup
 
 from ...knowledge import textsafe
@@ -10,6 +12,7 @@ from ...reasoning.explanation import conclusion_title, strength
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
 from .formats import certainty_word, markdown_one, question_text
 from .html import render, static_text
+from .words import in_words, no_markup, status_words
 
 
 def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
@@ -82,6 +85,19 @@ def _title(rb: RuleBase | None, derived: str) -> str:
     return conclusion_title(rb, derived) if rb is not None else derived.replace("_", " ")
 
 
+def coach_lines(
+    result: DiagnosisOut,
+    cause: CauseOut,
+    rb: RuleBase | None,
+    inert: Callable[[str], str] = str,
+) -> list[str]:
+    """``how_lines`` for a report a lifter may hand on: each question and derived fact
+    in words, each cause by its number (its title heads the section); the ids
+    themselves are in ``how --detail`` and the JSON."""
+    numbers = {c["id"]: f"cause {c['rank']}" for c in result["causes"]}
+    return [in_words(line, rb, numbers, inert) for line in how_lines(result, cause, rb)]
+
+
 def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     md = textsafe.markdown
     identity = result["rulebase"]
@@ -90,7 +106,7 @@ def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         "",
         f"Rule base: {md(identity['name'])} {md(identity['version'])} ({md(identity['hash'])})",
         "",
-        markdown_one(result, rb, heading=f"Result: {md(result['status'])}"),
+        markdown_one(result, rb, heading=f"Result: {md(status_words(result['status']))}"),
     ]
     for cause in result["causes"]:
         parts += [f"### In plain words: {md(cause['title'])}", ""]
@@ -103,7 +119,7 @@ def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         parts += [
             f"### For a coach, the rules behind: {md(cause['title'])}",
             "",
-            *textsafe.fenced("\n".join(how_lines(result, cause, rb)), "text"),
+            *textsafe.fenced("\n".join(coach_lines(result, cause, rb, no_markup)), "text"),
             "",
         ]
     return "\n".join(parts)
@@ -121,5 +137,6 @@ def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         result=result,
         rb=rb,
         plain_how=plain_how,
+        coach_lines=lambda cause: "\n".join(coach_lines(result, cause, rb)),
         style=Markup(static_text("report.css")),
     )

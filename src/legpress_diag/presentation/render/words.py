@@ -9,9 +9,11 @@ terminal views and the reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from ...knowledge.rulebase import SCREEN_PREFIX
+from ...reasoning.explanation import conclusion_title
 from ...reasoning.result import DiagnosisOut
 from .formats import SCREEN_WARNINGS
 
@@ -34,7 +36,8 @@ WHEN_TO_STOP = (
     "better within four to six weeks."
 )
 
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*")
+# An id, or a screen's pseudo-question id (``screen:nerve_signs``).
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z0-9_]+)?")
 
 
 def status_words(status: str) -> str:
@@ -74,15 +77,35 @@ def _names(rb: RuleBase) -> dict[str, str]:
         names[aid] = alt.title
     for flag_id, flag in rb.safety_flags.items():
         names.setdefault(flag_id, flag.title)
+    for fact in rb.facts:
+        names.setdefault(fact, conclusion_title(rb, fact))
     return names
 
 
-def in_words(text: str, rb: RuleBase | None) -> str:
-    """A message with every rule-base id in it replaced by what a person calls it."""
+def in_words(
+    text: str,
+    rb: RuleBase | None,
+    names: Mapping[str, str] | None = None,
+    inert: Callable[[str], str] = str,
+) -> str:
+    """A message with every rule-base id in it replaced by what a person calls it;
+    ``names`` comes first (a report calls a cause by its number, say), and ``inert``
+    makes each inserted name safe for where the text goes."""
     if rb is None:
         return text
-    names = _names(rb)
-    return _ID.sub(lambda m: names.get(m.group(), m.group()), text)
+    known = {**_names(rb), **(names or {})}
+
+    def name(match: re.Match[str]) -> str:
+        found = known.get(match.group())
+        return match.group() if found is None else inert(found)
+
+    return _ID.sub(name, text)
+
+
+def no_markup(text: str) -> str:
+    """Text for inside a Markdown code block that an HTML-minded viewer could still
+    misread: ``<``, ``>`` and ``&`` as entities (the block shows them literally)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def screen_warning_lines(result: DiagnosisOut, rb: RuleBase | None) -> list[str]:
