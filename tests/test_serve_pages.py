@@ -23,6 +23,8 @@ with warnings.catch_warnings():  # Starlette's note that it would rather have ht
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+import itertools
+
 from legpress_diag.web import answer_cookie
 from legpress_diag.web.app import create_app
 from legpress_diag.web.page_routes import RESTARTED
@@ -258,3 +260,28 @@ def test_a_flag_reads_the_same_on_the_web_as_in_every_other_format(
     assert escaped in page and heading in markdown_one(result, rb)
     assert escaped in html_report(result, rb)
     assert escaped in batch_page([prepare(result, rb)])
+
+
+def test_the_api_gives_the_same_estimate_as_the_page_and_it_never_goes_up(
+    client: TestClient,
+) -> None:
+    answers: dict[str, Any] = {"age_years": 35, "screen:nerve_signs": "yes"}
+    lefts = []
+    for _ in range(40):
+        step = client.post("/v1/interview", json={"answers": answers}).json()
+        if step["should_stop"]:
+            assert step.get("about_left") is None
+            break
+        lefts.append(step["about_left"])
+        answers[step["question"]["id"]] = "unsure"
+    assert len(lefts) > 3 and all(a >= b for a, b in itertools.pairwise(lefts))
+    first = client.post("/v1/interview", json={"answers": {}}).json()
+    assert f"about {first['about_left']} left" in client.get("/").text
+
+
+def test_the_first_page_offers_to_forget_earlier_answers(client: TestClient) -> None:
+    assert "Start again with no answers" not in client.get("/").text
+    post(client, 0, "age_years", "answer", "35")
+    first = client.get("/").text
+    assert "Start again with no answers" in first and 'action="/restart"' in first
+    assert "Start again with no answers" not in client.get("/?at=1").text

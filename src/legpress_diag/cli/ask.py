@@ -185,6 +185,7 @@ def _reply(
 ) -> Reaction:
     """Prompt until a reply answers the question or undoes the last answer."""
     from ..intake.session import react
+    from ..presentation.render.words import why_in_brief
 
     while True:
         view.prompt()
@@ -194,7 +195,9 @@ def _reply(
         if reaction.kind == "invalid":
             view.invalid(reaction.message)
         elif reaction.kind == "why":
-            view.lines("Why I ask this:", list(reaction.lines))
+            # One or two plain sentences, as on the web page; the rule-by-rule account
+            # is `legpress-diag rules explain` and the API's `why`.
+            view.lines("Why I ask this:", [why_in_brief(rb, question.id)])
         elif reaction.kind == "help":
             view.lines("How to answer:", _help_lines(question, rb))
         elif reaction.kind == "nothing_to_undo":

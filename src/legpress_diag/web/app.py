@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..intake.progress import about_left
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
@@ -272,7 +273,11 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
 
         def work() -> str:
             record_id, answers = read_interview_body(body)
-            return to_json(_step_out(rb, interview(rb, answers, record_id, explain=explain)))
+            current = interview(rb, answers, record_id, explain=explain)
+            out = _step_out(rb, current)
+            if current.ask is not None:
+                out["about_left"] = about_left(rb, answers)  # as the web page shows it
+            return to_json(out)
 
         return _json(await _bounded(limits, work))
 

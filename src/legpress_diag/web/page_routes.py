@@ -100,6 +100,7 @@ def page_router(
             before=answers[qid] if qid in later else None,
             error=error,
             notice=notice,
+            saved=len(answers),
         )
         return HTMLResponse(pages.question_page(view), status)
 

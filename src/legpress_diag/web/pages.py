@@ -64,6 +64,7 @@ class QuestionView:
     unsure_note: str = UNSURE_NOTE
     error: str = ""
     notice: str = ""
+    saved: int = 0  # answers kept in the browser, shown with a way to forget them
 
     @property
     def percent(self) -> int:
@@ -94,6 +95,7 @@ def question_view(
     before: Any = None,
     error: str = "",
     notice: str = "",
+    saved: int = 0,
 ) -> QuestionView:
     """The page for ``step``'s question; ``before``: the answer given to it last time."""
     assert step.ask is not None
@@ -113,6 +115,7 @@ def question_view(
         "on_screen": on_screen,
         "error": error,
         "notice": notice,
+        "saved": saved,
     }
     if is_screen and checklist is not None:
         # Yes first, the same weight as "None of these": no reflex tap on a safe-looking
