@@ -113,3 +113,24 @@ def test_the_raw_estimate_swings_where_the_shown_one_does_not() -> None:
     assert after > before  # one question answered, yet the fresh estimate went up
     shown_before = about_left(RB, dict(list(answers.items())[:-1]))
     assert about_left(RB, answers) <= shown_before < after
+
+
+def test_the_terminal_total_never_swings_down_and_up() -> None:
+    """`ask`'s "Question N of about M": M never goes down once it went up, and the
+    questions left (M - N + 1) never go up, through a screen opened with "yes"."""
+    from typer.testing import CliRunner
+
+    from legpress_diag.cli.app import app
+
+    done = CliRunner().invoke(
+        app,
+        ["ask"],
+        input="34\ny\n" + "n\n" * 8 + "n\nn\n" + "?\n" * 40 + "\n",
+        env={"COLUMNS": "100", "NO_COLOR": "1"},
+    )
+    assert done.exit_code == 0, done.stderr
+    pairs = [(int(n), int(m)) for n, m in re.findall(r"Question (\d+) of about (\d+)", done.stderr)]
+    assert len(pairs) > 8
+    lefts = [m - n + 1 for n, m in pairs]
+    assert all(a >= b for a, b in itertools.pairwise(lefts)), pairs
+    assert all(a <= b for a, b in itertools.pairwise(m for _, m in pairs)), pairs

@@ -169,13 +169,18 @@ def _run(
     from ..intake.session import Turn, next_turn
 
     again: str | None = None  # after 'back', ask the undone question again
+    least_left: int | None = None
     while True:
         holder[0] = state
         turn = next_turn(rb, state, again)
         if not isinstance(turn, Turn):
             view.stopped(turn)
             return state
-        view.question(turn.step, turn.about)
+        # What is left never goes up (as on the web page, intake/progress.py): a fresh
+        # estimate jumps when a "yes" opens a screen (13, 15, 14, 13 before).
+        left = turn.about - turn.step.number + 1
+        least_left = left if least_left is None else min(least_left, left)
+        view.question(turn.step, turn.step.number - 1 + least_left)
         reaction = _reply(rb, view, state, turn.step.question)
         state, again = reaction.state, reaction.again
 
