@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from ...knowledge import textsafe
@@ -60,9 +60,14 @@ def environment() -> Environment:
     return env
 
 
+@cache
+def _template(name: str) -> Template:
+    return environment().get_template(name)
+
+
 def render(template: str, **context: Any) -> str:
     """A template rendered with ``context``; the text of a whole page or a fragment."""
-    return environment().get_template(template).render(**context)
+    return _template(template).render(**context)
 
 
 def static_text(name: str) -> str:

@@ -36,13 +36,36 @@ WHEN_TO_STOP = (
     "better within four to six weeks."
 )
 
-# An id, or a screen's pseudo-question id (``screen:nerve_signs``).
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z0-9_]+)?")
-
 
 def status_words(status: str) -> str:
     """A result's status as a lifter reads it."""
     return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+# The words for one rule base, built once per rule base and process (a report asks for
+# them for every line). Keyed by identity; the rule base is kept so the id stays its.
+_WORDS: dict[int, tuple[RuleBase, dict[str, str], dict[str, str], re.Pattern[str]]] = {}
+
+
+def _words(rb: RuleBase) -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """(question labels, names of every id, a pattern that finds those ids) for ``rb``."""
+    cached = _WORDS.get(id(rb))
+    if cached is not None and cached[0] is rb:
+        return cached[1], cached[2], cached[3]
+    labels = {qid: q.text.rstrip("?") for qid, q in rb.questions.items()}
+    for screen_ in rb.screens.values():
+        for item, label in screen_.items:
+            labels[item] = label
+        labels[SCREEN_PREFIX + screen_.id] = screen_.text.rstrip("?")
+    names = _names(rb, labels)
+    # One alternation of the ids, longest first, as whole words: the search runs in
+    # the regex engine and calls back only on an id (a report has thousands of words).
+    ids = "|".join(re.escape(i) for i in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![A-Za-z0-9_:])(?:{ids})(?![A-Za-z0-9_])")
+    if len(_WORDS) > 16:  # a long-lived process that loads many rule bases
+        _WORDS.clear()
+    _WORDS[id(rb)] = (rb, labels, names, pattern)
+    return labels, names, pattern
 
 
 def question_label(rb: RuleBase | None, question_id: str) -> str:
@@ -50,25 +73,12 @@ def question_label(rb: RuleBase | None, question_id: str) -> str:
     (``numbness or tingling in the groin, …``), else its text without the "?"."""
     if rb is None:
         return question_id.replace("_", " ")
-    for screen in rb.screens.values():
-        for item, label in screen.items:
-            if item == question_id:
-                return label
-    question = rb.questions.get(question_id)
-    if question is not None:
-        return question.text.rstrip("?")
-    screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
-    if screen_ is not None:
-        return screen_.text.rstrip("?")
-    return question_id.replace("_", " ")
+    label = _words(rb)[0].get(question_id)
+    return label if label is not None else question_id.replace("_", " ")
 
 
-def _names(rb: RuleBase) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for qid in rb.questions:
-        names[qid] = question_label(rb, qid)
-    for sid, screen_ in rb.screens.items():
-        names[SCREEN_PREFIX + sid] = screen_.text.rstrip("?")
+def _names(rb: RuleBase, labels: Mapping[str, str]) -> dict[str, str]:
+    names: dict[str, str] = dict(labels)
     for cid, cause in rb.causes.items():
         names[cid] = cause.title
     for fid, fix in rb.fixes.items():
@@ -93,13 +103,13 @@ def in_words(
     makes each inserted name safe for where the text goes."""
     if rb is None:
         return text
-    known = {**_names(rb), **(names or {})}
+    _, known, pattern = _words(rb)
+    extra = names or {}
 
     def name(match: re.Match[str]) -> str:
-        found = known.get(match.group())
-        return match.group() if found is None else inert(found)
+        return inert(extra.get(match.group()) or known[match.group()])
 
-    return _ID.sub(name, text)
+    return pattern.sub(name, text)
 
 
 def no_markup(text: str) -> str:
