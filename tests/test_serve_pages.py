@@ -237,6 +237,18 @@ def test_the_largest_set_of_answers_fits_in_one_cookie(rb: RuleBase) -> None:
     value = answer_cookie.encode(answers, key())
     assert len(value) <= answer_cookie.MAX_VALUE_BYTES
     assert answer_cookie.decode(value, key()) == answers
+    assert value.split(".")[1].startswith("z")  # deflated, being shorter so
+    small = answer_cookie.encode({"age_years": 35}, key())
+    assert not small.split(".")[1].startswith("z")
+
+
+def test_answers_too_many_for_a_cookie_are_a_clear_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer_cookie, "MAX_VALUE_BYTES", 40)
+    response = post(client, 0, "age_years", "answer", "35")
+    assert response.status_code == 413 and "too many answers" in response.text
+    assert "<h1>" in response.text and "Traceback" not in response.text
 
 
 @given(st.dictionaries(st.text(max_size=20), st.integers() | st.text(max_size=20), max_size=8))

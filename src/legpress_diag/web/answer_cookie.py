@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import secrets
+import zlib
 from typing import Any
 
 NAME = "legpress_answers"
@@ -51,15 +52,23 @@ def _mac(secret: bytes, payload: str) -> str:
     return _b64(hmac.new(secret, f"{_VERSION}.{payload}".encode(), hashlib.sha256).digest())
 
 
+class TooBig(ValueError):
+    """The answers do not fit in one cookie (a rule base with very many questions)."""
+
+
 def encode(answers: dict[str, Any], secret: bytes) -> str:
-    """The cookie value for ``answers`` (a list of pairs keeps their order)."""
+    """The cookie value for ``answers`` (a list of pairs keeps their order); deflated
+    when that is shorter ("z" payloads). :class:`TooBig` when it cannot fit."""
     text = json.dumps(list(answers.items()), ensure_ascii=False, separators=(",", ":"))
-    payload = _b64(text.encode("utf-8"))
+    raw = text.encode("utf-8")
+    payload = _b64(raw)
+    packed = "z" + _b64(zlib.compress(raw, 9))
+    if len(packed) < len(payload):
+        payload = packed
     value = f"{_VERSION}.{payload}.{_mac(secret, payload)}"
     if len(value) > MAX_VALUE_BYTES:
-        # Cannot happen with the bundled rule base (a test checks the largest set of
-        # answers); a rule base with very many questions would need another store.
-        raise ValueError(f"the answers take {len(value)} bytes, over {MAX_VALUE_BYTES}")
+        # Far from the bundled rule base (a test checks its largest set of answers).
+        raise TooBig(f"the answers take {len(value)} bytes, over {MAX_VALUE_BYTES}")
     return value
 
 
@@ -76,8 +85,13 @@ def decode(value: str, secret: bytes) -> dict[str, Any]:
     ):
         raise BadCookie("the signature does not match")
     try:
-        pairs = json.loads(_unb64(payload).decode("utf-8"))
-    except (ValueError, binascii.Error, UnicodeDecodeError):  # signed by us: cannot happen
+        if payload.startswith("z"):
+            # Signed by us, so deflated by us: bounded by what encode() let through.
+            raw = zlib.decompressobj().decompress(_unb64(payload[1:]), 64 * 1024)
+        else:
+            raw = _unb64(payload)
+        pairs = json.loads(raw.decode("utf-8"))
+    except (ValueError, binascii.Error, UnicodeDecodeError, zlib.error):  # not ours
         raise BadCookie("the answers cannot be read") from None
     if not isinstance(pairs, list) or not all(
         isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in pairs
@@ -86,4 +100,4 @@ def decode(value: str, secret: bytes) -> dict[str, Any]:
     return {key: answer for key, answer in pairs}
 
 
-__all__ = ["MAX_VALUE_BYTES", "NAME", "SECRET_ENV", "BadCookie", "decode", "encode"]
+__all__ = ["MAX_VALUE_BYTES", "NAME", "SECRET_ENV", "BadCookie", "TooBig", "decode", "encode"]

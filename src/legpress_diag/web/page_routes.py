@@ -69,9 +69,17 @@ def page_router(
             return None
 
     def keep(response: Response, request: Request, answers: dict[str, Any]) -> Response:
+        try:
+            value = answer_cookie.encode(answers, secret)
+        except answer_cookie.TooBig:
+            raise RequestProblem(
+                413,
+                "there are too many answers to keep in this browser (the rule base has "
+                "very many questions); use `legpress-diag ask` or the API instead",
+            ) from None
         response.set_cookie(
             answer_cookie.NAME,
-            answer_cookie.encode(answers, secret),
+            value,
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
