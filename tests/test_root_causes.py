@@ -267,3 +267,14 @@ def test_a_fix_unless_is_checked_like_any_condition(write: Any) -> None:
     [d] = info.value.diagnostics
     assert d.code == "LP203" and "'b'" in d.message
     assert d.span is not None and d.span.line == 5
+
+
+def test_the_phone_page_names_the_root_beside_the_sign() -> None:
+    from legpress_diag.web.pages import ResultView, result_page
+
+    result = run(FEET_LOW)
+    view = ResultView(rb=RB, result=result, position=1, stop_reason="done")
+    page = result_page(view)
+    assert (
+        '2. Heels lifting off the foot plate</strong> <span class="note">— because of 1. ' in page
+    )
