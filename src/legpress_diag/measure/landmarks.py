@@ -1,0 +1,232 @@
+"""Body landmarks in (contract v3, section 3a): read, check strictly, keep what is measured.
+
+The input is MediaPipe Pose's 33-point topology per frame, in normalised image
+coordinates. Everything is checked before anything is measured, and the first
+problem is reported with the frame index and the field, so a converter's bug (a frame
+with 32 points, a NaN, time running backwards) is found, not measured around.
+
+Only the twelve points the measurements use are kept (shoulders, hips, knees,
+ankles, heels, toes), in pixels, as one track per point: a long recording's other
+points would only cost memory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+from ..knowledge.problems import LegpressError
+
+POINTS = 33  # MediaPipe Pose's topology
+MAX_FRAMES = 100_000  # about 55 minutes at 30 fps: far more than any set
+MAX_BYTES = 256 * 1024 * 1024  # 100,000 frames of 33 points, written out, fit well below
+MAX_FPS = 1000.0
+MAX_PIXELS = 100_000  # width or height
+COORD_LIMIT = 100.0  # |x|, |y| in image widths: MediaPipe's points stray a little outside
+# 0..1 for a limb out of the picture, never this far
+
+Side = Literal["left", "right"]
+SIDES: tuple[Side, ...] = ("left", "right")
+
+# MediaPipe Pose's indices of the points measured, per side.
+JOINT_INDEX: Mapping[str, int] = {
+    "left_shoulder": 11,
+    "right_shoulder": 12,
+    "left_hip": 23,
+    "right_hip": 24,
+    "left_knee": 25,
+    "right_knee": 26,
+    "left_ankle": 27,
+    "right_ankle": 28,
+    "left_heel": 29,
+    "right_heel": 30,
+    "left_foot_index": 31,
+    "right_foot_index": 32,
+}
+LIMBS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+
+# One point of one frame: x and y in pixels (y down), and MediaPipe's visibility.
+Sample = tuple[float, float, float]
+Track = tuple[Sample, ...]
+
+
+class LandmarksError(LegpressError):
+    """The landmarks are not valid input (exit status 2). The message names where."""
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """A checked recording: its times and, per measured point, one sample per frame."""
+
+    fps: float
+    width: int
+    height: int
+    view: Side
+    times: tuple[float, ...]
+    tracks: Mapping[str, Track]
+
+    @property
+    def frames(self) -> int:
+        return len(self.times)
+
+    def joint(self, limb: str, side: Side | None = None) -> Track:
+        """The track of a limb on the side facing the camera (or on ``side``)."""
+        return self.tracks[f"{side or self.view}_{limb}"]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_landmarks(stream: IO[bytes], limit: int = MAX_BYTES) -> Landmarks:
+    """Read and check landmarks JSON from a binary stream, reading at most ``limit``
+    bytes (a larger input is refused before it is parsed)."""
+    blob = stream.read(limit + 1)
+    if len(blob) > limit:
+        raise LandmarksError(
+            f"the landmarks file is larger than {limit:,} bytes; "
+            f"measure at most {MAX_FRAMES:,} frames at a time"
+        )
+    return parse_landmarks(blob)
+
+
+def parse_landmarks(blob: bytes | str) -> Landmarks:
+    """Check landmarks given as JSON text."""
+    try:
+        text = blob.decode("utf-8-sig") if isinstance(blob, bytes) else blob
+        data = json.loads(text, parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise LandmarksError(f"the landmarks are not UTF-8 text (byte {exc.start + 1})") from None
+    except json.JSONDecodeError as exc:
+        raise LandmarksError(
+            f"the landmarks are not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise LandmarksError(f"the landmarks are not valid JSON: {exc}") from None
+    return check_landmarks(data)
+
+
+def _number(value: Any, where: str, expected: str) -> float:
+    # bool is an int in Python, and JSON's true is no number.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LandmarksError(f"{where} is {_kind(value)}; expected {expected}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise LandmarksError(f"{where} is {value}; expected {expected}")
+    return number
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", str: "a string", list: "an array", dict: "an object"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return repr(value)
+
+
+def _header(data: Mapping[str, Any]) -> tuple[float, int, int, Side]:
+    for key in ("fps", "width", "height", "view", "frames"):
+        if key not in data:
+            raise LandmarksError(
+                f"missing '{key}' (the landmarks need fps, width, height, view and frames)"
+            )
+    fps = _number(data["fps"], "'fps'", f"frames per second, above 0 and at most {MAX_FPS:g}")
+    if not 0 < fps <= MAX_FPS:
+        raise LandmarksError(f"'fps' is {data['fps']}; expected above 0 and at most {MAX_FPS:g}")
+    size = []
+    for key in ("width", "height"):
+        value = data[key]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_PIXELS:
+            raise LandmarksError(
+                f"'{key}' is {json.dumps(value)[:40]}; expected the video's {key} in pixels, "
+                f"a whole number from 1 to {MAX_PIXELS:,}"
+            )
+        size.append(value)
+    view = data["view"]
+    if view not in SIDES:
+        raise LandmarksError(
+            f"'view' is {json.dumps(view)[:40]}; expected 'left' or 'right' "
+            "(the side of the body facing the camera)"
+        )
+    return fps, size[0], size[1], view
+
+
+def check_landmarks(data: Any) -> Landmarks:
+    """Check parsed landmarks JSON (a dict) and keep the measured points in pixels."""
+    if not isinstance(data, dict):
+        raise LandmarksError(
+            f"the landmarks must be a JSON object with fps, width, height, view and "
+            f"frames, not {_kind(data)}"
+        )
+    fps, width, height, view = _header(data)
+    frames = data["frames"]
+    if not isinstance(frames, list) or not frames:
+        what = "empty" if isinstance(frames, list) else _kind(frames)
+        raise LandmarksError(f"'frames' is {what}; expected an array of frames")
+    if len(frames) > MAX_FRAMES:
+        raise LandmarksError(
+            f"'frames' has {len(frames):,} frames; at most {MAX_FRAMES:,} are measured at a time"
+        )
+    times: list[float] = []
+    columns: dict[str, list[Sample]] = {name: [] for name in JOINT_INDEX}
+    for index, frame in enumerate(frames):
+        times.append(_frame_time(frame, index, times[-1] if times else None))
+        points = _frame_points(frame, index)
+        for name, point in JOINT_INDEX.items():
+            x, y, _z, visibility = points[point]
+            columns[name].append((x * width, y * height, visibility))
+    tracks = {name: tuple(samples) for name, samples in columns.items()}
+    return Landmarks(fps, width, height, view, tuple(times), tracks)
+
+
+def _frame_time(frame: Any, index: int, previous: float | None) -> float:
+    if not isinstance(frame, dict):
+        raise LandmarksError(
+            f"frame {index} is {_kind(frame)}; expected an object with 't' and 'landmarks'"
+        )
+    if "t" not in frame:
+        raise LandmarksError(f"frame {index}: missing 't' (the frame's time in seconds)")
+    t = _number(frame["t"], f"frame {index}: 't'", "the frame's time in seconds")
+    if previous is not None and t <= previous:
+        raise LandmarksError(
+            f"frame {index}: 't' is {t:g}, not after frame {index - 1}'s {previous:g}; "
+            "expected times that increase from frame to frame"
+        )
+    return t
+
+
+def _frame_points(frame: dict[str, Any], index: int) -> list[tuple[float, float, float, float]]:
+    points = frame.get("landmarks")
+    if not isinstance(points, list) or len(points) != POINTS:
+        what = f"{len(points)} points" if isinstance(points, list) else _kind(points)
+        if "landmarks" not in frame:
+            what = "missing"
+        raise LandmarksError(
+            f"frame {index}: 'landmarks' is {what}; expected MediaPipe Pose's {POINTS} points"
+        )
+    checked = []
+    for number, point in enumerate(points):
+        where = f"frame {index}: landmark {number}"
+        if not isinstance(point, list) or len(point) != 4:
+            what = f"{len(point)} numbers" if isinstance(point, list) else _kind(point)
+            raise LandmarksError(f"{where} is {what}; expected [x, y, z, visibility]")
+        x, y, z, visibility = (
+            _number(value, f"{where}: {field}", "a finite number")
+            for value, field in zip(point, ("x", "y", "z", "visibility"), strict=True)
+        )
+        if abs(x) > COORD_LIMIT or abs(y) > COORD_LIMIT:
+            raise LandmarksError(
+                f"{where}: x, y are {x:g}, {y:g}; expected normalised image coordinates "
+                "(0 to 1 inside the picture)"
+            )
+        if not 0.0 <= visibility <= 1.0:
+            raise LandmarksError(f"{where}: visibility is {visibility:g}; expected 0 to 1")
+        checked.append((x, y, z, visibility))
+    return checked
