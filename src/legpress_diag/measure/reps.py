@@ -21,6 +21,7 @@ MIN_RANGE = 20.0  # degrees of knee travel below which nothing counts as a rep
 TOP_BAND = 0.70  # above low + 0.70 x range: at the top
 BOTTOM_BAND = 0.35  # below low + 0.35 x range: at the bottom
 TOP_TOLERANCE = 3.0  # degrees under the top's highest point that still count as the top
+BOTTOM_TOLERANCE = 1.0  # degrees over the lowest point that still count as the bottom
 SMOOTH_SECONDS = 0.10  # the smoothing windows' width
 MIN_REP_SECONDS = 0.3  # shorter swings are noise, not reps
 MAX_GAP_SECONDS = 0.3  # a longer run of hidden frames inside a rep drops that rep
@@ -126,11 +127,20 @@ def find_reps(angles: Sequence[float | None], times: Sequence[float], fps: float
 def _rep(
     curve: Sequence[float], first: tuple[str, int, int], last: tuple[str, int, int], number: int
 ) -> Rep:
-    top_before = max(curve[first[1] : first[2] + 1])
+    # The top's level: high in the run, but not its single highest (noisy) frame.
+    top_before = percentile(curve[first[1] : first[2] + 1], 0.75)
     # Lowering begins at the last frame still at the top before the descent.
     start = max(i for i in range(first[1], first[2] + 1) if curve[i] >= top_before - TOP_TOLERANCE)
-    bottom = min(range(first[2], last[1] + 1), key=lambda i: (curve[i], i))
-    top_after = max(curve[last[1] : last[2] + 1])
+    deepest = min(range(first[2], last[1] + 1), key=lambda i: (curve[i], i))
+    # A slow turn is flat at the bottom, and noise moves the lowest frame along it: the
+    # middle of the frames near the lowest is steadier.
+    low, high = deepest, deepest
+    while low > first[2] and curve[low - 1] <= curve[deepest] + BOTTOM_TOLERANCE:
+        low -= 1
+    while high < last[1] and curve[high + 1] <= curve[deepest] + BOTTOM_TOLERANCE:
+        high += 1
+    bottom = (low + high) // 2
+    top_after = percentile(curve[last[1] : last[2] + 1], 0.75)
     # The rep ends at the first frame back at the top: the lockout, or the pause.
     end = min(i for i in range(last[1], last[2] + 1) if curve[i] >= top_after - TOP_TOLERANCE)
     return Rep(number, start, bottom, end)
