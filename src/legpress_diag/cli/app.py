@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import ask, diagnose, rules, serve
+from . import ask, diagnose, measure, rules, serve
 
 app = typer.Typer(
     name="legpress-diag",
@@ -17,6 +17,7 @@ app = typer.Typer(
         "Examples:\n\n"
         "  legpress-diag ask\n\n"
         "  legpress-diag diagnose answers.jsonl --format table\n\n"
+        "  legpress-diag measure set-landmarks.json --format table\n\n"
         "  legpress-diag rules lint my-rules.yaml"
     ),
     no_args_is_help=True,
@@ -52,3 +53,4 @@ app.command("ask", help=ask.HELP)(ask.ask)
 app.command("diagnose", help=diagnose.HELP)(diagnose.diagnose)
 app.add_typer(rules.app, name="rules")
 app.command("serve", help=serve.HELP)(serve.serve)
+app.command("measure", help=measure.HELP)(measure.measure_set)

@@ -42,7 +42,7 @@ class SetSpec:
     front: bool = False  # filmed from the front instead of the side
     reps: int = 5
     depth: float = 80.0  # knee angle at the bottom
-    top: float = 165.0  # knee angle at the top (about 180: locked out)
+    top: float = 158.0  # knee angle at the top (about 180: locked out)
     hip_lift: float = 0.0  # thigh lengths the hip leaves the seat at the bottom
     heel_lift: float = 0.0  # degrees the foot tips heel-up at the bottom
     lowering: float = 1.5

@@ -1,0 +1,100 @@
+"""`legpress-diag measure`: answers measured from a filmed set's body landmarks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import exitcodes
+from .common import echo_lines, fail, tell
+from .output import CLOSED_STREAMS
+
+if TYPE_CHECKING:
+    from ..measure import Measurement
+
+HELP = """Measure answers from a filmed set: MediaPipe Pose landmarks (JSON) in, an answer record out.
+
+FILE holds the body landmarks of each frame of a leg-press set filmed from the side, in
+MediaPipe Pose's 33-point topology: {"fps": 30, "width": 1280, "height": 720, "view":
+"left", "frames": [{"t": 0.0, "landmarks": [[x, y, z, visibility], ... 33 points]}]};
+'-' reads standard input. The record it prints ("answers", "measured" with each
+answer's evidence and confidence, "not_measured" with the reason) is what diagnose and
+ask --answers read; an answer you give yourself overrides a measured one.
+
+Exit status: 0 when at least one answer was measured, 1 when none could be, 2 when
+the input is not valid landmarks. How to film, and how exact it is: docs/measure.md.
+
+Examples:
+
+  legpress-diag measure set.json --format table
+
+  legpress-diag measure set.json > answers.json && legpress-diag diagnose answers.json
+
+  legpress-diag measure set.json > me.json && legpress-diag ask --answers me.json
+"""
+
+
+class MeasureFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def _open(file: str) -> IO[bytes]:
+    if file == "-":
+        if "stdin" in CLOSED_STREAMS:
+            fail("standard input is closed; give a FILE instead of '-'")
+        return sys.stdin.buffer
+    path = Path(file)
+    if path.is_dir():
+        fail(f"{file}: is a directory; give a landmarks JSON file")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+
+
+def _measured(file: str) -> Measurement:
+    """Read, check and measure FILE; exit 2 on input that is not valid landmarks."""
+    from ..measure import LandmarksError, measure, read_landmarks
+
+    stream = _open(file)
+    try:
+        return measure(read_landmarks(stream))
+    except LandmarksError as exc:
+        fail(f"{'<stdin>' if file == '-' else file}: {exc}")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def measure_set(
+    file: Annotated[
+        str,
+        typer.Argument(help="Landmarks JSON, or '-' for stdin.", metavar="FILE|-"),
+    ],
+    fmt: Annotated[
+        MeasureFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json: the answer record (for diagnose and ask --answers); table: what was "
+            "measured, in plain words.",
+        ),
+    ] = MeasureFormat.json,
+) -> None:
+    from ..presentation.render.measured import measured_lines
+
+    result = _measured(file)
+    if fmt is MeasureFormat.table:
+        echo_lines(measured_lines(result))
+    else:
+        typer.echo(json.dumps(result.record, ensure_ascii=False))
+        for note in result.notes:
+            tell(f"note: {note}")
+    if not result.record["measured"]:
+        raise typer.Exit(exitcodes.FINDINGS)
