@@ -17,7 +17,7 @@ from .output import CLOSED_STREAMS
 if TYPE_CHECKING:
     from ..measure import Measurement
 
-HELP = """Measure answers from a filmed set: MediaPipe Pose landmarks (JSON) in, an answer record out.
+HELP = """Measure answers from a filmed set: body landmarks (JSON) in, an answer record out.
 
 FILE holds the body landmarks of each frame of a leg-press set filmed from the side, in
 MediaPipe Pose's 33-point topology: {"fps": 30, "width": 1280, "height": 720, "view":
