@@ -16,6 +16,7 @@ from .output import CLOSED_STREAMS
 
 if TYPE_CHECKING:
     from ..measure import Measurement
+    from ..measure.landmarks import Side
 
 HELP = """Measure answers from a filmed set: body landmarks (JSON) in, an answer record out.
 
@@ -25,6 +26,10 @@ MediaPipe Pose's 33-point topology: {"fps": 30, "width": 1280, "height": 720, "v
 '-' reads standard input. The record it prints ("answers", "measured" with each
 answer's evidence and confidence, "not_measured" with the reason) is what diagnose and
 ask --answers read; an answer you give yourself overrides a measured one.
+
+A video file (.mp4, .mov, .m4v, .avi, .mkv, .webm) is turned into landmarks on this
+machine by MediaPipe's pose model, with the measure extra: pip install
+'legpress-diag[measure]'. Nothing is downloaded and the video goes nowhere.
 
 Exit status: 0 when at least one answer was measured, 1 when none could be, 2 when
 the input is not valid landmarks. How to film, and how exact it is: docs/measure.md.
@@ -36,7 +41,14 @@ Examples:
   legpress-diag measure set.json > answers.json && legpress-diag diagnose answers.json
 
   legpress-diag measure set.json > me.json && legpress-diag ask --answers me.json
+
+  legpress-diag measure set.mp4 --view left --format table
 """
+
+
+class ViewSide(StrEnum):
+    left = "left"
+    right = "right"
 
 
 class MeasureFormat(StrEnum):
@@ -58,15 +70,25 @@ def _open(file: str) -> IO[bytes]:
         fail(f"{file}: cannot read: {exc.strerror}")
 
 
-def _measured(file: str) -> Measurement:
-    """Read, check and measure FILE; exit 2 on input that is not valid landmarks."""
-    from ..measure import LandmarksError, measure, read_landmarks
+def _measured(file: str, view: Side | None) -> Measurement:
+    """Read, check and measure FILE (landmarks JSON, or a video with the measure
+    extra); exit 2 on input that is not valid landmarks."""
+    from ..measure import LandmarksError, measure, measure_video, read_landmarks
+    from ..measure.video import VideoUnavailable, is_video
 
+    name = "<stdin>" if file == "-" else file
+    if file != "-" and is_video(Path(file)):
+        try:
+            return measure_video(Path(file), view)
+        except (LandmarksError, VideoUnavailable) as exc:
+            fail(f"{name}: {exc}")
+    if view is not None:
+        fail("--view is for a video; landmarks JSON names its own view")
     stream = _open(file)
     try:
         return measure(read_landmarks(stream))
     except LandmarksError as exc:
-        fail(f"{'<stdin>' if file == '-' else file}: {exc}")
+        fail(f"{name}: {exc}")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -75,7 +97,11 @@ def _measured(file: str) -> Measurement:
 def measure_set(
     file: Annotated[
         str,
-        typer.Argument(help="Landmarks JSON, or '-' for stdin.", metavar="FILE|-"),
+        typer.Argument(
+            help="Landmarks JSON, '-' for stdin, or a video (.mp4, .mov, .avi, .mkv, .webm) "
+            "with the measure extra.",
+            metavar="FILE|-",
+        ),
     ],
     fmt: Annotated[
         MeasureFormat,
@@ -86,10 +112,19 @@ def measure_set(
             "measured, in plain words.",
         ),
     ] = MeasureFormat.json,
+    view: Annotated[
+        ViewSide | None,
+        typer.Option(
+            "--view",
+            help="For a video: the side of the body facing the camera (default: the side "
+            "the pose model sees best).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from ..presentation.render.measured import measured_lines
 
-    result = _measured(file)
+    result = _measured(file, view.value if view is not None else None)
     if fmt is MeasureFormat.table:
         echo_lines(measured_lines(result))
     else:

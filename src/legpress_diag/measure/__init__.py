@@ -13,7 +13,8 @@ seat.py measure, and record.py is the shape of the answer. Nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from . import knee, seat
 from .body import LEG, SideBody, check_view, knee_angles
@@ -23,6 +24,7 @@ from .landmarks import (
     MAX_FRAMES,
     Landmarks,
     LandmarksError,
+    Side,
     check_landmarks,
     parse_landmarks,
     read_landmarks,
@@ -40,6 +42,7 @@ __all__ = [
     "Measurement",
     "check_landmarks",
     "measure",
+    "measure_video",
     "parse_landmarks",
     "read_landmarks",
 ]
@@ -98,6 +101,24 @@ def measure(marks: Landmarks) -> Measurement:
             record["measured"][key] = outcome
             record["answers"][key] = outcome["value"]
     return Measurement(record, search.reps, marks.frames, tuple(notes))
+
+
+def measure_video(path: Path, view: Side | None = None) -> Measurement:
+    """Measure a video file (needs the measure extra; see video.py)."""
+    from .video import read_video
+
+    marks, found = read_video(path, view)
+    if not found:
+        reason = f"no person was found in any of the {marks.frames} frames of the video"
+        return Measurement(
+            MeasureRecord(answers={}, measured={}, not_measured=dict.fromkeys(MEASURABLE, reason)),
+            (),
+            marks.frames,
+            (),
+        )
+    result = measure(marks)
+    seen = f"MediaPipe found a person in {found} of {marks.frames} frames ({marks.view} side)"
+    return replace(result, notes=(seen, *result.notes))
 
 
 def _no_reps(travel: float, dropped: bool) -> str:

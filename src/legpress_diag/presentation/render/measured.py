@@ -40,10 +40,7 @@ def measured_lines(result: Measurement) -> Iterator[str]:
     """The measured answers, then what could not be measured and why, then notes."""
     record = result.record
     reps = len(result.reps)
-    yield (
-        f"Measured from {result.frames} frames: "
-        f"{reps} rep{'s' if reps != 1 else ''} found."
-    )
+    yield (f"Measured from {result.frames} frames: {reps} rep{'s' if reps != 1 else ''} found.")
     if record["measured"]:
         yield ""
     for key in MEASURABLE:
