@@ -24,14 +24,14 @@ from legpress_diag.measure.synth import generate, random_spec
 KEYS = ("butt_lifts_off_seat", "heels_lift", "knees_lock_out", "rep_tempo")
 
 
-def evaluate(sets: int, seed: int) -> dict[str, object]:
+def evaluate(sets: int, seed: int, **fixed: object) -> dict[str, object]:
     errors: list[float] = []
     agree: Counter[str] = Counter()
     total: Counter[str] = Counter()
     missing: Counter[str] = Counter()
     misses: list[str] = []
     for n in range(seed, seed + sets):
-        data, truth = generate(random_spec(n))
+        data, truth = generate(random_spec(n, **fixed))
         record = measure(check_landmarks(data)).record
         answers = record["answers"]
         if "knee_angle_at_bottom" in answers:
@@ -66,9 +66,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--noise", type=float, help="pixels of noise on every set (default 1-5)")
+    parser.add_argument("--dropout", type=float, help="share of frames with leg points hidden")
     args = parser.parse_args()
+    fixed = {k: v for k, v in (("noise", args.noise), ("dropout", args.dropout)) if v is not None}
     started = time.perf_counter()
-    report = evaluate(args.sets, args.seed)
+    report = evaluate(args.sets, args.seed, **fixed)
+    report["fixed"] = fixed
     report["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=2))
 

@@ -25,6 +25,7 @@ MAX_FRAMES = 100_000  # about 55 minutes at 30 fps: far more than any set
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 frames of 33 points, written out, fit well below
 MAX_FPS = 1000.0
 MAX_PIXELS = 100_000  # width or height
+Z_LIMIT = 1e6  # MediaPipe's depth is of the order of the image width: anything finite
 COORD_LIMIT = 100.0  # |x|, |y| in image widths: MediaPipe's points stray a little outside
 # 0..1 for a limb out of the picture, never this far
 
@@ -181,7 +182,7 @@ def check_landmarks(data: Any) -> Landmarks:
         points = _frame_points(frame, index)
         for name, point in JOINT_INDEX.items():
             x, y, _z, visibility = points[point]
-            columns[name].append((x * width, y * height, visibility))
+            columns[name].append((float(x) * width, float(y) * height, float(visibility)))
     tracks = {name: tuple(samples) for name, samples in columns.items()}
     return Landmarks(fps, width, height, view, tuple(times), tracks)
 
@@ -202,7 +203,28 @@ def _frame_time(frame: Any, index: int, previous: float | None) -> float:
     return t
 
 
-def _frame_points(frame: dict[str, Any], index: int) -> list[tuple[float, float, float, float]]:
+_NUMBER_TYPES = (float, int)  # exact types: a bool is no number here
+
+
+def _plainly_valid(points: list[Any]) -> bool:
+    """The common case, checked fast: 33 lists of four finite numbers in range. Any
+    doubt goes to the slow check, which names the first problem."""
+    if not all(type(p) is list and len(p) == 4 for p in points):
+        return False
+    flat = [c for p in points for c in p]
+    if not all(type(c) in _NUMBER_TYPES for c in flat) or not all(map(math.isfinite, flat)):
+        return False
+    xy = flat[0::4] + flat[1::4]
+    z, seen = flat[2::4], flat[3::4]
+    return bool(
+        max(map(abs, xy)) <= COORD_LIMIT
+        and max(map(abs, z)) <= Z_LIMIT
+        and min(seen) >= 0.0
+        and max(seen) <= 1.0
+    )
+
+
+def _frame_points(frame: dict[str, Any], index: int) -> list[Any]:
     points = frame.get("landmarks")
     if not isinstance(points, list) or len(points) != POINTS:
         what = f"{len(points)} points" if isinstance(points, list) else _kind(points)
@@ -211,22 +233,27 @@ def _frame_points(frame: dict[str, Any], index: int) -> list[tuple[float, float,
         raise LandmarksError(
             f"frame {index}: 'landmarks' is {what}; expected MediaPipe Pose's {POINTS} points"
         )
-    checked = []
+    if _plainly_valid(points):
+        return points
     for number, point in enumerate(points):
-        where = f"frame {index}: landmark {number}"
-        if not isinstance(point, list) or len(point) != 4:
-            what = f"{len(point)} numbers" if isinstance(point, list) else _kind(point)
-            raise LandmarksError(f"{where} is {what}; expected [x, y, z, visibility]")
-        x, y, z, visibility = (
-            _number(value, f"{where}: {field}", "a finite number")
-            for value, field in zip(point, ("x", "y", "z", "visibility"), strict=True)
+        _check_point(point, f"frame {index}: landmark {number}")
+    return points  # not reached: the slow check found what the fast one doubted
+
+
+def _check_point(point: Any, where: str) -> None:
+    if not isinstance(point, list) or len(point) != 4:
+        what = f"{len(point)} numbers" if isinstance(point, list) else _kind(point)
+        raise LandmarksError(f"{where} is {what}; expected [x, y, z, visibility]")
+    x, y, z, visibility = (
+        _number(value, f"{where}: {field}", "a finite number")
+        for value, field in zip(point, ("x", "y", "z", "visibility"), strict=True)
+    )
+    if abs(x) > COORD_LIMIT or abs(y) > COORD_LIMIT:
+        raise LandmarksError(
+            f"{where}: x, y are {x:g}, {y:g}; expected normalised image coordinates "
+            "(0 to 1 inside the picture)"
         )
-        if abs(x) > COORD_LIMIT or abs(y) > COORD_LIMIT:
-            raise LandmarksError(
-                f"{where}: x, y are {x:g}, {y:g}; expected normalised image coordinates "
-                "(0 to 1 inside the picture)"
-            )
-        if not 0.0 <= visibility <= 1.0:
-            raise LandmarksError(f"{where}: visibility is {visibility:g}; expected 0 to 1")
-        checked.append((x, y, z, visibility))
-    return checked
+    if abs(z) > Z_LIMIT:
+        raise LandmarksError(f"{where}: z is {z:g}; expected MediaPipe's depth, near 0")
+    if not 0.0 <= visibility <= 1.0:
+        raise LandmarksError(f"{where}: visibility is {visibility:g}; expected 0 to 1")

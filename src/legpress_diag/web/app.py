@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -30,8 +30,10 @@ from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.records import parse_json
 from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
+from ..measure.record import MeasureRecord
 from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
+from .measured import MAX_LANDMARKS_BYTES, measure_body
 from .models import (
     DiagnosisOut,
     ErrorOut,
@@ -72,6 +74,7 @@ class Limits:
     max_records: int = 1000
     max_form_fields: int = 400
     seconds: float = 10.0
+    max_landmarks_bytes: int = MAX_LANDMARKS_BYTES  # /v1/measure: a filmed set's landmarks
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -286,6 +289,16 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
             return to_json(_step_out(rb, interview(rb, answers, record_id, explain=explain)))
 
         return _json(await _bounded(limits, work))
+
+    @app.post("/v1/measure", response_model=MeasureRecord, responses=_ERRORS, tags=["v1"])
+    async def measure_api(request: Request) -> Response:
+        """Answers measured from a filmed set's body landmarks (contract 3a: MediaPipe
+        Pose's 33 points per frame), as the record `legpress-diag measure` prints; what
+        cannot be measured has its reason in `not_measured`. Invalid landmarks are a
+        422 naming the frame and field. See docs/measure.md."""
+        cap = replace(limits, max_body_bytes=limits.max_landmarks_bytes)
+        body = await _read(request, cap)
+        return _json(await _bounded(limits, lambda: measure_body(body)))
 
     @app.get("/static/app.css", include_in_schema=False)
     async def stylesheet() -> Response:
