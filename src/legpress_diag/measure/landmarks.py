@@ -54,6 +54,42 @@ Sample = tuple[float, float, float]
 Track = tuple[Sample, ...]
 
 
+_NUMBER = {"type": "number"}
+# The input's JSON Schema, for the HTTP API's documentation. What a schema cannot say
+# (times that increase, visibility from 0 to 1 in each point's fourth place) is checked
+# by check_landmarks.
+LANDMARKS_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "required": ["fps", "width", "height", "view", "frames"],
+    "properties": {
+        "fps": {**_NUMBER, "exclusiveMinimum": 0, "maximum": MAX_FPS},
+        "width": {"type": "integer", "minimum": 1, "maximum": MAX_PIXELS},
+        "height": {"type": "integer", "minimum": 1, "maximum": MAX_PIXELS},
+        "view": {"enum": list(SIDES), "description": "the side of the body facing the camera"},
+        "frames": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_FRAMES,
+            "items": {
+                "type": "object",
+                "required": ["t", "landmarks"],
+                "properties": {
+                    "t": {**_NUMBER, "description": "seconds, increasing from frame to frame"},
+                    "landmarks": {
+                        "type": "array",
+                        "minItems": POINTS,
+                        "maxItems": POINTS,
+                        "description": "MediaPipe Pose's 33 points: [x, y, z, visibility], "
+                        "x and y normalised (0 to 1 inside the picture, y down)",
+                        "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": _NUMBER},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
 class LandmarksError(LegpressError):
     """The landmarks are not valid input (exit status 2). The message names where."""
 

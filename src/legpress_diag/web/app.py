@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
@@ -30,6 +30,7 @@ from .. import __version__
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.records import parse_json
 from ..knowledge.rulebase import UNSURE_MARK, QuestionType, RuleBase
+from ..measure.landmarks import LANDMARKS_SCHEMA
 from ..measure.record import MeasureRecord
 from ..reasoning.answers import AnswerProblem, show_value
 from . import pages
@@ -124,6 +125,10 @@ def _body(model: type[RecordIn] | type[InterviewIn], rb: RuleBase, many: bool) -
     }
     if many:
         schema = {"anyOf": [schema, {"type": "array", "items": schema}]}
+    return _json_body(schema)
+
+
+def _json_body(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
@@ -290,7 +295,13 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
 
         return _json(await _bounded(limits, work))
 
-    @app.post("/v1/measure", response_model=MeasureRecord, responses=_ERRORS, tags=["v1"])
+    @app.post(
+        "/v1/measure",
+        response_model=MeasureRecord,
+        responses=_ERRORS,
+        openapi_extra=_json_body(LANDMARKS_SCHEMA),
+        tags=["v1"],
+    )
     async def measure_api(request: Request) -> Response:
         """Answers measured from a filmed set's body landmarks (contract 3a: MediaPipe
         Pose's 33 points per frame), as the record `legpress-diag measure` prints; what
