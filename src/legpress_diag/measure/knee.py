@@ -20,7 +20,7 @@ FAST_LOWERING = 1.0  # seconds: quicker than this is dropping the sled
 SLOW_LOWERING = 2.0  # seconds: this or slower is a slow, controlled rep
 BOUNCE_SECONDS = 0.2  # how long before and after the bottom the speed is taken
 BOUNCE_SPEED = 0.8  # both as fast as this share of the rep's lowering speed: a bounce
-BOUNCE_FLOOR = 60.0  # degrees per second: slower than this is no bounce, whatever the share
+BOUNCE_FLOOR = 30.0  # degrees per second: slower than this is no bounce, whatever the share
 MIN_TEMPO_FPS = 15.0
 
 

@@ -21,6 +21,7 @@ MIN_RANGE = 20.0  # degrees of knee travel below which nothing counts as a rep
 TOP_BAND = 0.70  # above low + 0.70 x range: at the top
 BOTTOM_BAND = 0.35  # below low + 0.35 x range: at the bottom
 TOP_TOLERANCE = 3.0  # degrees under the top's highest point that still count as the top
+START_TOLERANCE = 1.5  # degrees under the top where lowering is taken to begin
 BOTTOM_TOLERANCE = 1.0  # degrees over the lowest point that still count as the bottom
 SMOOTH_SECONDS = 0.10  # the smoothing windows' width
 MIN_REP_SECONDS = 0.3  # shorter swings are noise, not reps
@@ -130,7 +131,9 @@ def _rep(
     # The top's level: high in the run, but not its single highest (noisy) frame.
     top_before = percentile(curve[first[1] : first[2] + 1], 0.75)
     # Lowering begins at the last frame still at the top before the descent.
-    start = max(i for i in range(first[1], first[2] + 1) if curve[i] >= top_before - TOP_TOLERANCE)
+    start = max(
+        i for i in range(first[1], first[2] + 1) if curve[i] >= top_before - START_TOLERANCE
+    )
     deepest = min(range(first[2], last[1] + 1), key=lambda i: (curve[i], i))
     # A slow turn is flat at the bottom, and noise moves the lowest frame along it: the
     # middle of the frames near the lowest is steadier.
