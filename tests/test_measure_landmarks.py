@@ -17,7 +17,13 @@ from legpress_diag.measure import (
     parse_landmarks,
     read_landmarks,
 )
-from legpress_diag.measure.geometry import angle_at, offset_from_line, percentile, turn
+from legpress_diag.measure.geometry import (
+    angle_at,
+    offset_from_line,
+    parabola_low,
+    percentile,
+    turn,
+)
 from legpress_diag.measure.synth import SetSpec, generate
 
 
@@ -148,3 +154,11 @@ def test_angles_are_taken_in_pixels_not_normalised_units() -> None:
     assert offset_from_line((0, 1), (0, 0), (1, 0)) == pytest.approx(1.0)
     assert turn(170, -170) == pytest.approx(20.0) and turn(10, 350) == pytest.approx(-20.0)
     assert percentile([1, 2, 3, 4, 5], 0.5) == 3 and math.isclose(percentile([0, 10], 0.25), 2.5)
+
+
+def test_the_lowest_point_of_a_fitted_parabola() -> None:
+    assert parabola_low([-2, -1, 0, 1, 2], [9, 6, 5, 6, 9]) == pytest.approx(5.0)
+    assert parabola_low([-2, -1, 0, 1, 2], [9.5, 6.5, 5.5, 6.5, 9.5]) == pytest.approx(5.5)
+    assert parabola_low([0, 1, 2], [1, 0, 1]) is None  # too few points to fit
+    assert parabola_low([-2, -1, 0, 1, 2], [-4, -1, 0, -1, -4]) is None  # opens downward
+    assert parabola_low([1, 2, 3, 4], [1, 4, 9, 16]) is None  # lowest point outside

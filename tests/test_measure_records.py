@@ -172,3 +172,12 @@ def test_ask_answers_resumes_a_measured_record_and_keeps_the_marks(
     result = diagnose(record, rb)
     assert "heels_lift" not in result["measured"]
     assert set(result["measured"]) == set(measured["answers"]) - {"heels_lift"}
+
+
+def test_a_measured_result_matches_the_documented_output_model(
+    rb: RuleBase, measured: dict[str, Any]
+) -> None:
+    from legpress_diag.presentation.output_model import validate
+
+    for explain in (False, True):
+        validate(diagnose(measured, rb, explain=explain))

@@ -77,3 +77,33 @@ def mean_point(points: Sequence[Point]) -> Point:
 
 def median_point(points: Sequence[Point]) -> Point:
     return median([p[0] for p in points]), median([p[1] for p in points])
+
+
+def _det3(m: Sequence[Sequence[float]]) -> float:
+    return (
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    )
+
+
+def parabola_low(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """The lowest value of the least-squares parabola through (xs, ys), when it opens
+    upward and its lowest point lies within the xs; else None."""
+    if len(xs) < 4:
+        return None
+    sums = [sum(x**k for x in xs) for k in range(5)]
+    rhs = [sum(y * x**k for x, y in zip(xs, ys, strict=True)) for k in range(3)]
+    normal = [[sums[0], sums[1], sums[2]], [sums[1], sums[2], sums[3]], [sums[2], sums[3], sums[4]]]
+    whole = _det3(normal)
+    if whole == 0:
+        return None
+    # Cramer's rule: three unknowns need no linear-algebra library.
+    a, b, c = (
+        _det3([[rhs[r] if col == k else normal[r][col] for col in range(3)] for r in range(3)])
+        / whole
+        for k in range(3)
+    )
+    if c <= 0 or not min(xs) <= -b / (2 * c) <= max(xs):
+        return None
+    return a - b * b / (4 * c)

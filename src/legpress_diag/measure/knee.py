@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .body import LEG
 from .context import Context, Tally, listing, measured, per_rep, reps_word, unmeasured
-from .geometry import median
+from .geometry import median, parabola_low
 from .record import MeasuredOut, Tempo
 from .reps import Rep
 
@@ -29,10 +29,12 @@ def knee_angle_at_bottom(ctx: Context) -> MeasuredOut | str:
         frames = tally.seen(ctx, LEG, ctx.bottom_frames(rep))
         if len(frames) < 2:
             return None
-        # The mean of the two most bent frames: a single frame's noise pulls the
-        # minimum down, and a smoothed curve cuts the corner of a quick turn.
-        lowest = sorted(ctx.angles[i] or 0.0 for i in frames)[:2]
-        return sum(lowest) / len(lowest)
+        # The lowest point of a parabola fitted to the frames around the bottom: the
+        # deepest single frame is pulled down by noise, and a smoothed curve cuts the
+        # corner of a quick turn. A turn too sharp for a parabola takes the median.
+        angles = [ctx.angles[i] or 0.0 for i in frames]
+        low = parabola_low([float(i - rep.bottom) for i in frames], angles)
+        return median(angles) if low is None else low
 
     tally = per_rep(ctx, LEG, one)
     if not tally.values:
