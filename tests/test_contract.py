@@ -114,7 +114,8 @@ def test_every_contract_alternative_exists(rb: RuleBase, alt: str) -> None:
 
 def test_result_shape_and_statuses(rb: RuleBase) -> None:
     ok = diagnose({"id": "c-1", "answers": {"butt_lifts_off_seat": True}}, rb)
-    assert ok["id"] == "c-1" and ok["status"] == "ok"
+    # Contract v3: causes without a complete safety screen are "unscreened", never "ok".
+    assert ok["id"] == "c-1" and ok["status"] == "unscreened"
     cause = ok["causes"][0]
     # The default explains each cause by the answers and rules behind it (issue 12);
     # the rule-level reasoning comes with explain=True.

@@ -128,9 +128,13 @@ def test_hostile_answer_lines_each_get_one_result() -> None:
     assert len(results) == len([line for line in data.split(b"\n") if line.strip()]) == 19
     assert [r["line"] for r in results] == list(range(1, 20))
     statuses = [r["status"] for r in results]
-    assert statuses[0] == "ok" and statuses[14] == "ok" and results[14]["id"] == "last"
-    assert statuses[13] == "ok" and results[13]["warnings"][0]["key"] == "extra"
-    assert all(s == "error" for i, s in enumerate(statuses) if i not in (0, 13, 14, 16))
+    # No line answers the safety screen: causes are "unscreened" (contract v3).
+    assert statuses[0] == "unscreened" and statuses[14] == "unscreened"
+    assert results[14]["id"] == "last"
+    assert statuses[13] == "unscreened" and results[13]["warnings"][0]["key"] == "extra"
+    assert all(s == "error" for i, s in enumerate(statuses) if i not in (0, 12, 13, 14, 16))
+    # A number written as text ("90") is read as the number, with a warning (issue 20).
+    assert statuses[12] == "no_fault_found" and "read as the number 90" in str(results[12])
     assert statuses[16] == "no_fault_found"  # an unknown key of a megabyte is only a warning
     messages = {r["line"]: r["errors"][0]["message"] for r in results if r["errors"]}
     assert "invalid JSON" in messages[2] and "NaN" in messages[3] and "Infinity" in messages[4]
