@@ -6,6 +6,7 @@ three are measured with a hand-held camera too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from .body import LEG
@@ -75,8 +76,10 @@ def knees_lock_out(ctx: Context) -> MeasuredOut | str:
     return measured(value, tally, tally.evidence(text, "degrees"), 5.0)
 
 
-def _slope(ctx: Context, frames: Sequence[int]) -> float | None:
-    """Least-squares degrees per second of the knee angle over ``frames``."""
+def _slope(ctx: Context, frames: Sequence[int]) -> tuple[float, float] | None:
+    """Least-squares degrees per second of the knee angle over ``frames``, and how
+    much one degree of noise per frame moves that slope (its standard error per
+    degree)."""
     seen = [i for i in frames if ctx.angles[i] is not None]
     if len(seen) < 3:
         return None
@@ -85,12 +88,24 @@ def _slope(ctx: Context, frames: Sequence[int]) -> float | None:
     a0 = sum(ctx.angles[i] or 0.0 for i in seen) / len(seen)
     den = sum((times[i] - t0) ** 2 for i in seen)
     num = sum((times[i] - t0) * ((ctx.angles[i] or 0.0) - a0) for i in seen)
-    return num / den if den else None
+    return (num / den, 1 / math.sqrt(den)) if den else None
 
 
-def _bounced(ctx: Context, rep: Rep) -> bool:
+def angle_noise(angles: Sequence[float | None]) -> float:
+    """The knee angle's frame-to-frame noise in degrees, from second differences
+    (which a smooth movement barely has): a robust standard deviation."""
+    steps = [
+        abs(a - 2 * b + c)
+        for a, b, c in zip(angles, angles[1:], angles[2:], strict=False)
+        if a is not None and b is not None and c is not None
+    ]
+    return 1.4826 * median(steps) / math.sqrt(6) if steps else 0.0
+
+
+def _bounced(ctx: Context, rep: Rep, noise: float) -> bool:
     """A sharp turn at the bottom: the knee still moving at nearly the rep's lowering
-    speed just before the deepest point and again just after it."""
+    speed just before the deepest point and again just after it, by more than the
+    noise could make it seem (two standard errors)."""
     times = ctx.body.marks.times
     reach = max(2, round(BOUNCE_SECONDS * ctx.fps))
     lowering = times[rep.bottom] - times[rep.start]
@@ -100,7 +115,7 @@ def _bounced(ctx: Context, rep: Rep) -> bool:
     if speed <= 0 or down is None or up is None:
         return False
     least = max(BOUNCE_SPEED * speed, BOUNCE_FLOOR)
-    return -down >= least and up >= least
+    return -down[0] - 2 * noise * down[1] >= least and up[0] - 2 * noise * up[1] >= least
 
 
 def rep_tempo(ctx: Context) -> MeasuredOut | str:
@@ -116,7 +131,8 @@ def rep_tempo(ctx: Context) -> MeasuredOut | str:
     if not tally.values:
         return unmeasured(tally, "the knee", ctx)
     lowering = median([v for _, v in tally.values])
-    bounces = sum(_bounced(ctx, rep) for rep, _ in tally.values)
+    noise = angle_noise(ctx.angles)
+    bounces = sum(_bounced(ctx, rep, noise) for rep, _ in tally.values)
     bounced = bounces * 2 >= len(tally.values)
     value: Tempo = (
         "fast"
