@@ -181,3 +181,12 @@ def test_a_measured_result_matches_the_documented_output_model(
 
     for explain in (False, True):
         validate(diagnose(measured, rb, explain=explain))
+
+
+def test_every_measurable_question_has_a_measure_a_label_and_a_contract_key(rb: RuleBase) -> None:
+    from legpress_diag.measure import MEASURABLE, MEASURES
+    from legpress_diag.presentation.render.measured import LABELS
+
+    assert tuple(MEASURES) == MEASURABLE
+    assert set(LABELS) == set(MEASURABLE)
+    assert set(MEASURABLE) <= set(rb.questions)  # each answers a question of the rules

@@ -19,7 +19,7 @@ LOCKED = 172.0  # a top angle at or above this: the knees lock out
 NOT_LOCKED = 165.0  # at or below this: they stop short of straight
 FAST_LOWERING = 1.0  # seconds: quicker than this is dropping the sled
 SLOW_LOWERING = 2.0  # seconds: this or slower is a slow, controlled rep
-BOUNCE_SECONDS = 0.2  # how long before and after the bottom the speed is taken
+BOUNCE_SECONDS = 0.3  # how long before and after the bottom the speed is taken
 BOUNCE_SPEED = 0.8  # both as fast as this share of the rep's lowering speed: a bounce
 BOUNCE_FLOOR = 30.0  # degrees per second: slower than this is no bounce, whatever the share
 MIN_TEMPO_FPS = 15.0
@@ -105,7 +105,7 @@ def angle_noise(angles: Sequence[float | None]) -> float:
 def _bounced(ctx: Context, rep: Rep, noise: float) -> bool:
     """A sharp turn at the bottom: the knee still moving at nearly the rep's lowering
     speed just before the deepest point and again just after it, by more than the
-    noise could make it seem (two standard errors)."""
+    noise could make it seem (one standard error of each slope)."""
     times = ctx.body.marks.times
     reach = max(2, round(BOUNCE_SECONDS * ctx.fps))
     lowering = times[rep.bottom] - times[rep.start]
@@ -115,7 +115,7 @@ def _bounced(ctx: Context, rep: Rep, noise: float) -> bool:
     if speed <= 0 or down is None or up is None:
         return False
     least = max(BOUNCE_SPEED * speed, BOUNCE_FLOOR)
-    return -down[0] - 2 * noise * down[1] >= least and up[0] - 2 * noise * up[1] >= least
+    return -down[0] - noise * down[1] >= least and up[0] - noise * up[1] >= least
 
 
 def rep_tempo(ctx: Context) -> MeasuredOut | str:
