@@ -162,3 +162,11 @@ def test_the_lowest_point_of_a_fitted_parabola() -> None:
     assert parabola_low([0, 1, 2], [1, 0, 1]) is None  # too few points to fit
     assert parabola_low([-2, -1, 0, 1, 2], [-4, -1, 0, -1, -4]) is None  # opens downward
     assert parabola_low([1, 2, 3, 4], [1, 4, 9, 16]) is None  # lowest point outside
+
+
+def test_listed_values_never_show_minus_zero() -> None:
+    from legpress_diag.measure.context import listing
+
+    assert listing([-0.3, 1.26, -1.6]) == "0, 1, -2"
+    assert listing([-0.004, 0.126], 2) == "0.00, 0.13"
+    assert listing(list(range(10))) == "0, 1, 2, 3, 4, 5, 6, 7, …"

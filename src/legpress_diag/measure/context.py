@@ -114,7 +114,8 @@ def measured(
 
 
 def listing(values: Sequence[float], digits: int = 0) -> str:
-    shown = [f"{v:.{digits}f}" for v in values[:8]]
+    # A value that rounds to zero is shown as 0, never as -0.
+    shown = [f"{v:.{digits}f}".replace("-", "", float(f"{v:.{digits}f}") == 0) for v in values[:8]]
     return ", ".join(shown) + (", …" if len(values) > 8 else "")
 
 
