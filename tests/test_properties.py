@@ -162,7 +162,8 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
     expected = diagnose({"answers": {**answers, **unsure}}, RB)
     assert _essence(replayed) == _essence(expected)
     # (a follow-up such as onset_settling clears a sign; unsure alone it raises none)
-    signs = {q for q in RB.safety_questions() if not RB.questions[q].follow_up_of}
+    # (and a risk factor alone raises no flag: only signs with a flag of their own)
+    signs = {q for q in RB.safety_questions() if q in RB.safety_flags}
     if {q for q in unsure if RB.questions[q].type.value == "yes_no"} & signs:
         assert replayed["status"] == "refer" and replayed["fixes"] == {}
 
