@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import IO, Any, Literal
 
 from ..knowledge.problems import LegpressError
@@ -219,7 +220,7 @@ def check_landmarks(data: Any) -> Landmarks:
         for name, point in JOINT_INDEX.items():
             x, y, _z, visibility = points[point]
             columns[name].append((float(x) * width, float(y) * height, float(visibility)))
-    tracks = {name: tuple(samples) for name, samples in columns.items()}
+    tracks = MappingProxyType({name: tuple(samples) for name, samples in columns.items()})
     return Landmarks(fps, width, height, view, tuple(times), tracks)
 
 
