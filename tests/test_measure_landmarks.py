@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,6 +127,20 @@ def test_the_byte_cap_refuses_a_bigger_input_before_parsing(good: dict[str, Any]
     assert read_landmarks(io.BytesIO(blob), limit=len(blob)).frames == len(good["frames"])
     with pytest.raises(LandmarksError, match=f"larger than {len(blob) - 1:,} bytes"):
         read_landmarks(io.BytesIO(blob), limit=len(blob) - 1)
+
+
+def test_a_file_over_the_cap_is_refused_without_being_read(
+    good: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(good))
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        assert read_landmarks(stream, limit=size).frames == len(good["frames"])
+    with path.open("rb") as stream:
+        with pytest.raises(LandmarksError, match=f"larger than {size - 1:,} bytes"):
+            read_landmarks(stream, limit=size - 1)
+        assert stream.tell() == 0  # refused by its size, not a byte read
 
 
 def test_angles_are_taken_in_pixels_not_normalised_units() -> None:

@@ -12,8 +12,11 @@ points would only cost memory.
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -122,13 +125,24 @@ def _reject_constant(name: str) -> Any:
 def read_landmarks(stream: IO[bytes], limit: int = MAX_BYTES) -> Landmarks:
     """Read and check landmarks JSON from a binary stream, reading at most ``limit``
     bytes (a larger input is refused before it is parsed)."""
-    blob = stream.read(limit + 1)
-    if len(blob) > limit:
+    too_big = _size(stream) > limit
+    blob = b"" if too_big else stream.read(limit + 1)
+    if too_big or len(blob) > limit:
         raise LandmarksError(
             f"the landmarks file is larger than {limit:,} bytes; "
             f"measure at most {MAX_FRAMES:,} frames at a time"
         )
     return parse_landmarks(blob)
+
+
+def _size(stream: IO[bytes]) -> int:
+    """A regular file's size (0 when unknown: a pipe), so that a file far over the
+    limit is refused without reading a byte of it."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def parse_landmarks(blob: bytes | str) -> Landmarks:
