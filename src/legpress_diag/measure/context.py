@@ -113,6 +113,22 @@ def measured(
     )
 
 
+def yes_or_no(
+    value: float,
+    no_at: float,
+    yes_at: float,
+    between: str,
+    tally: Tally,
+    evidence: EvidenceOut,
+    tolerance: float,
+) -> MeasuredOut | str:
+    """'yes' from ``yes_at`` up, 'no' from ``no_at`` down; in between, never a guess:
+    the reason, "borderline: " + ``between``."""
+    if no_at < value < yes_at:
+        return f"borderline: {between}"
+    return measured("yes" if value >= yes_at else "no", tally, evidence, tolerance)
+
+
 def listing(values: Sequence[float], digits: int = 0) -> str:
     # A value that rounds to zero is shown as 0, never as -0.
     shown = [f"{v:.{digits}f}".replace("-", "", float(f"{v:.{digits}f}") == 0) for v in values[:8]]

@@ -10,7 +10,16 @@ import math
 from collections.abc import Sequence
 
 from .body import LEG
-from .context import Context, Tally, listing, measured, per_rep, reps_word, unmeasured
+from .context import (
+    Context,
+    Tally,
+    listing,
+    measured,
+    per_rep,
+    reps_word,
+    unmeasured,
+    yes_or_no,
+)
 from .geometry import median, parabola_low
 from .record import MeasuredOut, Tempo
 from .reps import Rep
@@ -61,19 +70,16 @@ def knees_lock_out(ctx: Context) -> MeasuredOut | str:
         return unmeasured(tally, "the hip, knee or ankle", ctx)
     tops = [v for _, v in tally.values]
     top = median(tops)
-    locked = sum(v >= (LOCKED + NOT_LOCKED) / 2 for v in tops)
-    if NOT_LOCKED < top < LOCKED:
-        return (
-            f"borderline: the knee reached a median {top:.0f}° at the top, between "
-            f"{NOT_LOCKED:.0f}° (clearly short of straight) and {LOCKED:.0f}° (locked out)"
-        )
-    value = "yes" if top >= LOCKED else "no"
     text = (
         f"the knee angle at the top of each rep: median {top:.0f}° over "
         f"{reps_word(len(tops))} ({listing(tops)}°); straight at {LOCKED:.0f}° or more "
-        f"in {locked} of them"
+        f"in {sum(v >= LOCKED for v in tops)} of them"
     )
-    return measured(value, tally, tally.evidence(text, "degrees"), 5.0)
+    between = (
+        f"the knee reached a median {top:.0f}° at the top, between {NOT_LOCKED:.0f}° "
+        f"(clearly short of straight) and {LOCKED:.0f}° (locked out)"
+    )
+    return yes_or_no(top, NOT_LOCKED, LOCKED, between, tally, tally.evidence(text, "degrees"), 5.0)
 
 
 def _slope(ctx: Context, frames: Sequence[int]) -> tuple[float, float] | None:

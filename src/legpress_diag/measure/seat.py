@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import math
 
-from .context import Context, Tally, listing, measured, per_rep, points, reps_word, unmeasured
+from .context import (
+    Context,
+    Tally,
+    listing,
+    measured,
+    per_rep,
+    points,
+    reps_word,
+    unmeasured,
+    yes_or_no,
+)
 from .geometry import direction, median, offset_from_line, turn
 from .record import MeasuredOut
 from .reps import Rep
@@ -55,19 +65,17 @@ def butt_lifts_off_seat(ctx: Context) -> MeasuredOut | str:
         return unmeasured(tally, "the shoulder, hip or knee", ctx)
     lifts = [v for _, v in tally.values]
     lift = median(lifts)
-    if LIFT_NO < lift < LIFT_YES:
-        return (
-            f"borderline: the hip left the seat line by a median {lift:.2f} thigh lengths at "
-            f"the bottom, between {LIFT_NO} (on the seat) and {LIFT_YES} (off it)"
-        )
     text = (
         f"the hip at the bottom of each rep against the line of the back on the pad at "
         f"the top: a median {lift:.2f} thigh lengths off it over {reps_word(len(lifts))} "
         f"({listing(lifts, 2)}); off the seat from {LIFT_YES}"
     )
-    return measured(
-        "yes" if lift >= LIFT_YES else "no", tally, tally.evidence(text, "thigh lengths"), 0.04
+    between = (
+        f"the hip left the seat line by a median {lift:.2f} thigh lengths at the bottom, "
+        f"between {LIFT_NO} (on the seat) and {LIFT_YES} (off it)"
     )
+    evidence = tally.evidence(text, "thigh lengths")
+    return yes_or_no(lift, LIFT_NO, LIFT_YES, between, tally, evidence, 0.04)
 
 
 def pelvis_tucks_under(ctx: Context) -> MeasuredOut | str:
@@ -125,14 +133,14 @@ def heels_lift(ctx: Context) -> MeasuredOut | str:
         return unmeasured(tally, "the heel or toes", ctx)
     tips = [v for _, v in tally.values]
     tip = median(tips)
-    if HEEL_NO < tip < HEEL_YES:
-        return (
-            f"borderline: the foot tipped a median {tip:.0f}° on the plate at the bottom, "
-            f"between {HEEL_NO:.0f}° (flat) and {HEEL_YES:.0f}° (heel up)"
-        )
     text = (
         f"the heel-to-toe line at the bottom of each rep against the top: the foot tipped "
         f"heel-up a median {tip:.0f}° over {reps_word(len(tips))} ({listing(tips)}°); "
         f"the heel lifts from {HEEL_YES:.0f}°"
     )
-    return measured("yes" if tip >= HEEL_YES else "no", tally, tally.evidence(text, "degrees"), 4.0)
+    between = (
+        f"the foot tipped a median {tip:.0f}° on the plate at the bottom, between "
+        f"{HEEL_NO:.0f}° (flat) and {HEEL_YES:.0f}° (heel up)"
+    )
+    evidence = tally.evidence(text, "degrees")
+    return yes_or_no(tip, HEEL_NO, HEEL_YES, between, tally, evidence, 4.0)
