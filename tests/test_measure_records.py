@@ -190,3 +190,21 @@ def test_every_measurable_question_has_a_measure_a_label_and_a_contract_key(rb: 
     assert tuple(MEASURES) == MEASURABLE
     assert set(LABELS) == set(MEASURABLE)
     assert set(MEASURABLE) <= set(rb.questions)  # each answers a question of the rules
+
+
+def test_json_mode_keeps_stdout_clean_and_says_what_was_left_out(tmp_path: Path) -> None:
+    data, _ = generate(SetSpec(reps=4, dropout=0.05, seed=11))
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["measure", str(path)])
+    assert result.exit_code == 0
+    json.loads(result.stdout)  # one JSON document, nothing else
+    assert result.stderr.startswith("note: ") and "frames left out" in result.stderr
+    table = runner.invoke(app, ["measure", str(path), "-f", "table"])
+    assert "Note: " in table.stdout and "frames left out" in table.stdout
+
+
+def test_view_is_only_for_a_video(landmarks: Path) -> None:
+    result = runner.invoke(app, ["measure", str(landmarks), "--view", "left"])
+    assert result.exit_code == 2
+    assert "--view is for a video" in result.stderr
