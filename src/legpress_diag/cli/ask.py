@@ -12,7 +12,7 @@ import typer
 
 from .. import exitcodes
 from ..reasoning.result import DiagnosisOut
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import (
     CLOSED_STREAMS,
     OutputError,
@@ -362,6 +362,7 @@ def ask(
     ] = "ask",
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     from ..intake.questionnaire import SessionState, screen_prompts_left, session_record
     from ..presentation.ui.console import make_console
@@ -369,7 +370,7 @@ def ask(
     from .main import interrupted_status
 
     _check_streams_and_outputs(save, report)
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]  # the latest state, for what an interruption saves

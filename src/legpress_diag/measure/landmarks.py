@@ -98,6 +98,10 @@ class LandmarksError(LegpressError):
     """The landmarks are not valid input (exit status 2). The message names where."""
 
 
+class LandmarksNotJson(LandmarksError):
+    """The input is not JSON text at all (bad UTF-8, bad syntax, NaN)."""
+
+
 @dataclass(frozen=True)
 class Landmarks:
     """A checked recording: its times and, per measured point, one sample per frame."""
@@ -151,13 +155,13 @@ def parse_landmarks(blob: bytes | str) -> Landmarks:
         text = blob.decode("utf-8-sig") if isinstance(blob, bytes) else blob
         data = json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
-        raise LandmarksError(f"the landmarks are not UTF-8 text (byte {exc.start + 1})") from None
+        raise LandmarksNotJson(f"the landmarks are not UTF-8 text (byte {exc.start + 1})") from None
     except json.JSONDecodeError as exc:
-        raise LandmarksError(
+        raise LandmarksNotJson(
             f"the landmarks are not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise LandmarksError(f"the landmarks are not valid JSON: {exc}") from None
+        raise LandmarksNotJson(f"the landmarks are not valid JSON: {exc}") from None
     return check_landmarks(data)
 
 

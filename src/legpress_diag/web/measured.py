@@ -2,22 +2,26 @@
 
 The same core as `legpress-diag measure`: the landmarks are checked strictly (an error
 names the frame and field, and is a 422), then measured; what cannot be measured is in
-the record's `not_measured` with its reason.
+the record's `not_measured` with its reason. Text that is not JSON is a 400
+(``not-json``), JSON that is not valid landmarks a 422 (``invalid-landmarks``).
 """
 
 from __future__ import annotations
 
 from ..measure import LandmarksError, measure, parse_landmarks
-from .service import RequestProblem, to_json
+from ..measure.landmarks import LandmarksNotJson
+from .limits import Deadline
+from .problems import RequestProblem
+from .service import to_json
 
-# A request's landmarks: about 12,000 frames (nearly 7 minutes at 30 fps) written out.
-MAX_LANDMARKS_BYTES = 16 * 1024 * 1024
 
-
-def measure_body(body: bytes) -> str:
+def measure_body(body: bytes, deadline: Deadline) -> str:
     """The measured record of a landmarks JSON body, as JSON text."""
     try:
         marks = parse_landmarks(body)
+    except LandmarksNotJson as exc:
+        raise RequestProblem("not-json", str(exc)) from None
     except LandmarksError as exc:
-        raise RequestProblem(422, str(exc)) from None
+        raise RequestProblem("invalid-landmarks", str(exc)) from None
+    deadline.check()
     return to_json(measure(marks).record)

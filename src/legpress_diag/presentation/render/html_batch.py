@@ -1,8 +1,11 @@
 """A batch of diagnoses as one self-contained HTML page (inline CSS, no script).
 
 The page opens with a summary table (id, status, top cause, certainty, red flags)
-whose ids link to one section per record. Every text from a record or a rule file is
-escaped with :func:`~legpress_diag.presentation.render.report.escape_html`, and a Content Security
+whose ids link to one section per record. It is written as a stream (constant memory
+for 50,000 records); past 1,000 records the table is split into folded pages, and a
+browser lays out only the sections on screen (``content-visibility``). Every text
+from a record or a rule file is escaped with
+:func:`~legpress_diag.presentation.render.report.escape_html`, and a Content Security
 Policy forbids scripts and any fetch, so a hostile id or title stays text.
 
 Red flags come first in their record's section, whole (level, what to do, title,
@@ -13,8 +16,11 @@ none).
 
 from __future__ import annotations
 
+import io
+import shutil
+import tempfile
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from ...reasoning.result import CauseOut, DiagnosisOut, RedFlagOut
 from .formats import SCREEN_WARNINGS, bar, certainty_word, question_text
@@ -40,7 +46,8 @@ tr.refer td{background:#fff0f0}
 .status-unscreened{background:#ffe3b3;color:#5c3a00}
 .status-no_fault_found{background:#fff7d6;color:#6b5400}
 .status-error{background:#fde2e2;color:#8a1010}
-section.record{border-top:2px solid #ddd;margin-top:2rem;padding-top:.5rem}
+section.record{border-top:2px solid #ddd;margin-top:2rem;padding-top:.5rem;
+content-visibility:auto;contain-intrinsic-size:auto 20rem}
 .flag{border:3px solid #c00;border-left-width:10px;padding:.5rem 1rem;background:#fff4f4;
 margin:1rem 0}
 .flag h3{color:#a00;margin:.2rem 0;text-transform:none}
@@ -163,14 +170,20 @@ def _section_body(result: Result, rb: RuleBase | None) -> str:
     return "".join(parts)
 
 
-def page(title: str, body: str) -> str:
+def page_start(title: str) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>{STYLE}</style></head>"
-        f"<body>{body}</body></html>\n"
+        f"<title>{e(title)}</title><style>{STYLE}</style></head><body>"
     )
+
+
+PAGE_END = "</body></html>\n"
+
+
+def page(title: str, body: str) -> str:
+    return page_start(title) + body + PAGE_END
 
 
 def prepare(result: Result, rb: RuleBase | None) -> Prepared:
@@ -186,32 +199,76 @@ def prepare(result: Result, rb: RuleBase | None) -> Prepared:
 
 
 def batch_page(prepared: Iterable[Prepared]) -> str:
-    """The page: a summary table linking to one section per record, in order."""
-    rows: list[str] = []
-    sections: list[str] = []
-    identity = ""
+    """The page as one string (see :func:`write_page`)."""
+    buffer = io.StringIO()
+    write_page(prepared, buffer)
+    return buffer.getvalue()
+
+
+# Summary rows per page of the table: past this many records the table is split into
+# folded pages, so a browser lays out one page of rows, not 50,000 (see STYLE too).
+ROWS_PER_PAGE = 1000
+_TABLE_HEAD = (
+    '<table class="summary"><thead><tr><th>id</th><th>status</th><th>top cause</th>'
+    "<th>certainty</th><th>red flags</th></tr></thead><tbody>"
+)
+
+
+def write_page(prepared: Iterable[Prepared], out: IO[str]) -> None:
+    """The page: a summary table linking to one section per record, in order.
+
+    The summary comes first but needs every record, so rows and sections are spooled
+    to temporary files as they come and copied out at the end: memory stays the same
+    whatever the number of records (the disk holds about the page's size meanwhile).
+    """
     counts: dict[str, int] = {}
-    # The summary comes first but needs every record, so rows and sections are held
-    # as text until the end (a few kilobytes per record).
-    for index, item in enumerate(prepared, 1):
-        anchor = _anchor(index)
-        rows.append(
-            f'<tr class="{e(item.status)}"><td><a href="#{anchor}">{item.id_html}</a></td>'
-            + item.row
+    identity = ""
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as rows,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as sections,
+    ):
+        total = 0
+        for total, item in enumerate(prepared, 1):
+            anchor = _anchor(total)
+            if total % ROWS_PER_PAGE == 1 and total > 1:
+                rows.write(_table_break(total))
+            rows.write(
+                f'<tr class="{e(item.status)}"><td><a href="#{anchor}">{item.id_html}</a></td>'
+                + item.row
+            )
+            sections.write(f'<section class="record" id="{anchor}">{item.section}')
+            counts[item.status] = counts.get(item.status, 0) + 1
+            identity = identity or item.rulebase
+        tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        out.write(page_start("Leg press diagnoses"))
+        out.write(
+            "<h1>Leg press diagnoses</h1>"
+            f"<p>{total} record{'s' if total != 1 else ''}{': ' + e(tally) if tally else ''}</p>"
         )
-        sections.append(f'<section class="record" id="{anchor}">{item.section}')
-        counts[item.status] = counts.get(item.status, 0) + 1
-        identity = identity or item.rulebase
-    total = sum(counts.values())
-    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    body = (
-        "<h1>Leg press diagnoses</h1>"
-        f"<p>{total} record{'s' if total != 1 else ''}{': ' + e(tally) if tally else ''}</p>"
-        '<table class="summary"><thead><tr><th>id</th><th>status</th><th>top cause</th>'
-        "<th>certainty</th><th>red flags</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        + "".join(sections)
-        + (f"<footer>Rule base {e(identity)}</footer>" if identity else "")
+        paged = total > ROWS_PER_PAGE
+        if paged:
+            out.write(
+                f"<details open><summary>records 1 to {min(total, ROWS_PER_PAGE):,}</summary>"
+            )
+        out.write(_TABLE_HEAD)
+        _copy(rows, out, _table_close(total))
+        _copy(sections, out, "")
+    out.write((f"<footer>Rule base {e(identity)}</footer>" if identity else "") + PAGE_END)
+
+
+def _table_break(first: int) -> str:
+    """Close one page of the summary and open the next (folded: a browser lays out a
+    closed <details> only when it is opened)."""
+    return (
+        f"</tbody></table></details><details><summary>records from {first:,}</summary>{_TABLE_HEAD}"
     )
-    return page("Leg press diagnoses", body)
+
+
+def _table_close(total: int) -> str:
+    return "</tbody></table>" + ("</details>" if total > ROWS_PER_PAGE else "")
+
+
+def _copy(spool: IO[str], out: IO[str], after: str) -> None:
+    spool.seek(0)
+    shutil.copyfileobj(spool, out)
+    out.write(after)
