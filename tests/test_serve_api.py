@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import warnings
 from pathlib import Path
@@ -271,107 +270,7 @@ def test_unknown_keys_are_warnings(client: TestClient) -> None:
     assert "knee_angle_at_bottom" in step["warnings"][0]["message"]
 
 
-# --- the web page -----------------------------------------------------------------------
-
-
-def form(client: TestClient, answers: dict[str, Any], **fields: Any) -> Any:
-    data: list[tuple[str, str]] = [(f"a.{k}", json.dumps(v)) for k, v in answers.items()]
-    for name, value in fields.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.append((name, str(item)))
-    return client.post("/", content=_urlencode(data), headers=FORM)
-
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _urlencode(data: list[tuple[str, str]]) -> bytes:
-    from urllib.parse import urlencode
-
-    return urlencode(data).encode()
-
-
-def hidden(page: str) -> dict[str, Any]:
-    import html
-
-    return {
-        html.unescape(name)[2:]: json.loads(html.unescape(value))
-        for name, value in re.findall(r'type="hidden" name="(a\.[^"]+)" value="([^"]*)"', page)
-    }
-
-
-def test_the_page_has_no_script_and_strict_headers(client: TestClient) -> None:
-    response = client.get("/")
-    assert response.status_code == 200 and "<script" not in response.text
-    csp = response.headers["content-security-policy"]
-    assert "script-src" not in csp and "default-src 'none'" in csp
-    assert "frame-ancestors 'none'" in csp
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
-    assert "How old are you?" in response.text
-
-
-def test_the_page_walks_the_interview_with_back_and_not_sure(client: TestClient) -> None:
-    page = form(client, {}, q="age_years", do="answer", v="35").text
-    assert "Since the pain began" in page and hidden(page) == {"age_years": 35}
-    page = form(client, hidden(page), q="screen:nerve_signs", do="unsure").text
-    assert hidden(page) == {"age_years": 35, "screen:nerve_signs": "unsure"}
-    assert "saddle" in page.lower()
-    back = form(client, hidden(page), q="saddle_numbness", do="back").text
-    assert hidden(back) == {"age_years": 35} and "Since the pain began" in back
-
-
-def test_the_page_repeats_a_question_with_the_cli_message(client: TestClient) -> None:
-    response = form(client, {}, q="age_years", do="answer", v="7")
-    assert response.status_code == 422
-    assert "7 is out of range: type a number from 12 to 100 years" in response.text
-    assert hidden(response.text) == {}
-
-
-def test_the_page_shows_a_result_with_downloads(client: TestClient, rb: RuleBase) -> None:
-    answers = {**CLEAR_SCREENS, "pain_location": ["lower_back"], "butt_lifts_off_seat": "yes"}
-    page = form(client, answers, q="pain_timing", do="answer", v="bottom_of_rep").text
-    while 'id="result"' not in page:
-        question = re.search(r'name="q" value="([^"]+)"', page)
-        assert question is not None
-        page = form(client, hidden(page), q=question.group(1), do="unsure").text
-    assert "Your plan: what to do first" in page
-    assert "Butt or lower back coming off the seat" in page
-    fields = [(f"a.{k}", json.dumps(v)) for k, v in hidden(page).items()]
-    saved = client.post("/answers.json", content=_urlencode(fields), headers=FORM)
-    assert saved.headers["content-disposition"].startswith("attachment")
-    record = saved.json()
-    assert record["answers"]["butt_lifts_off_seat"] == "yes"
-    report = client.post("/report.html", content=_urlencode(fields), headers=FORM)
-    assert (
-        "Butt or lower back" in report.text
-        and "style-src 'sha256-" in report.headers["content-security-policy"]
-    )
-
-
-def test_the_page_escapes_what_the_form_carries(client: TestClient) -> None:
-    page = form(client, {"<script>alert(1)</script>": "x"}, q="age_years", do="answer", v="30")
-    assert "<script>" not in page.text
-    bad = form(client, {"age_years": "<b>old</b>"}, q="", do="")
-    assert bad.status_code == 422 and "<b>" not in bad.text and "&lt;b&gt;" in bad.text
-    broken = client.post("/", content=b"a.age_years=%7B", headers=FORM)
-    assert broken.status_code == 400 and "Traceback" not in broken.text
-
-
-def test_a_flag_reads_the_same_on_the_web_as_in_every_other_format(rb: RuleBase) -> None:
-    from legpress_diag.api import diagnose
-    from legpress_diag.presentation.render.formats import markdown_one
-    from legpress_diag.presentation.render.html_batch import batch_page, prepare
-    from legpress_diag.presentation.render.report import html_report
-    from legpress_diag.web.pages import _flag
-
-    result = diagnose({"answers": {"saddle_numbness": "unsure"}}, rb, explain=True)
-    [flag] = result["red_flags"]
-    heading = "URGENT: see a doctor today (answered 'not sure')"
-    assert heading.replace("'", "&#x27;") in _flag(flag, rb)
-    assert heading in markdown_one(result, rb)
-    assert heading.replace("'", "&#x27;") in html_report(result, rb)
-    assert heading.replace("'", "&#x27;") in batch_page([prepare(result, rb)])
+# The web page: tests/test_serve_pages.py; in a real browser: test_serve_browser.py.
 
 
 # --- the command --------------------------------------------------------------------------

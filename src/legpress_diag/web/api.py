@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.requests import ClientDisconnect
 
+from ..intake.progress import about_left
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
@@ -179,7 +180,11 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
         def work(deadline: Deadline) -> str:
             record_id, answers = read_interview_body(body)
             deadline.check()
-            return to_json(step_out(rb, interview(rb, answers, record_id, explain=explain)))
+            current = interview(rb, answers, record_id, explain=explain)
+            out = step_out(rb, current)
+            if current.ask is not None:
+                out["about_left"] = about_left(rb, answers)  # as the web page shows it
+            return to_json(out)
 
         return Response(await bounded(pool, len(body), work), media_type=JSON)
 

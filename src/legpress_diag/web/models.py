@@ -115,6 +115,11 @@ class InterviewOut(_Out):
         default=None, description="when should_stop is true: the session as an answer record"
     )
     warnings: list[ProblemOut] = Field(description="unknown answer keys, ignored")
+    about_left: int | None = Field(
+        default=None,
+        description="when should_stop is false: about how many questions are left, this "
+        "one included; it never goes up as answers are added (the web page shows it)",
+    )
 
 
 class QuestionsOut(_Out):
