@@ -127,10 +127,15 @@ def shown_name(path: Path) -> str:
 
 
 def load_rulebase(
-    paths: Sequence[str | os.PathLike[str]] = (), *, include_bundled: bool = True
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    include_bundled: bool = True,
+    texts: Sequence[tuple[str, bytes]] = (),
 ) -> RuleBase:
-    """Load the bundled rule base plus ``paths`` (or only ``paths``). Raises RuleBaseError."""
-    if not include_bundled and not paths:
+    """Load the bundled rule base plus ``paths``, then ``texts`` (rule files given as
+    (name, bytes), as a cluster ships them to its workers), or only those.
+    Raises RuleBaseError."""
+    if not include_bundled and not paths and not texts:
         raise RuleBaseError(
             [
                 Diagnostic(
@@ -143,14 +148,30 @@ def load_rulebase(
     cached = _cached_bundle(bundled) if bundled else None
     rest = files[len(bundled) :] if cached is not None else files
     parsed, problems = read_all(rest)
+    shipped = _parse_texts(texts, problems)
     if problems:
         raise RuleBaseError(problems)
-    rulebase = build_rulebase([*(cached or []), *parsed])
+    rulebase = build_rulebase([*(cached or []), *parsed, *shipped])
     if bundled and cached is None:
         from . import bundle_cache
 
         bundle_cache.store(parsed[: len(bundled)])
     return rulebase
+
+
+def _parse_texts(
+    texts: Sequence[tuple[str, bytes]], problems: list[Diagnostic]
+) -> list[ParsedFile]:
+    """Rule files given as bytes, checked as a file of that name would be."""
+    from .sources import parse_rule_text
+
+    parsed = []
+    for name, raw in texts:
+        try:
+            parsed.append(parse_rule_text(raw, name))
+        except RuleBaseError as exc:
+            problems.extend(exc.diagnostics)
+    return parsed
 
 
 def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:
