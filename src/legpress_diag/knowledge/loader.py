@@ -60,7 +60,7 @@ def bundled_rules_dir() -> Path:
     found once per process (it was resolved 25 times a load)."""
     package = Path(__file__).resolve().parents[1]  # legpress_diag/, above knowledge/
     packaged = package / "_bundled_rules"
-    return packaged if packaged.is_dir() else package.parents[1] / "rules"
+    return (packaged if packaged.is_dir() else package.parents[1] / "rules").resolve()
 
 
 @dataclass
@@ -120,10 +120,16 @@ def read_all(
 
 
 def shown_name(path: Path) -> str:
-    bundled = bundled_rules_dir()
-    if path.resolve().parent == bundled.resolve():
+    if _is_bundled(path):
         return f"<bundled>/{path.name}"
     return display_path(path)
+
+
+def _is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the bundled files. The folder is already resolved, so
+    its own files need no resolving (a dozen realpath calls, three times a run)."""
+    bundled = bundled_rules_dir()
+    return path.parent == bundled or path.resolve().parent == bundled
 
 
 def load_rulebase(
@@ -144,7 +150,7 @@ def load_rulebase(
             ]
         )
     files = rule_files(paths, include_bundled)
-    bundled = [f for f in files if f.resolve().parent == bundled_rules_dir().resolve()]
+    bundled = [f for f in files if _is_bundled(f)]
     cached = _cached_bundle(bundled) if bundled else None
     rest = files[len(bundled) :] if cached is not None else files
     parsed, problems = read_all(rest)
