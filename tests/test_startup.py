@@ -31,14 +31,15 @@ try:
     main()
 except SystemExit:
     pass
-names = sorted(m for m in sys.modules if m.startswith(("legpress_diag", "yaml")))
+names = sorted(m for m in sys.modules if m.startswith(("legpress_diag", "yaml", "tomllib")))
 print("MODULES " + " ".join(names), file=sys.stderr)
 """
 
 
-def _modules_after(*args: str) -> set[str]:
+def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
     run = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
         input=ONE,
         capture_output=True,
         text=True,
@@ -49,13 +50,14 @@ def _modules_after(*args: str) -> set[str]:
     return set(line.split()[1:])
 
 
-def test_a_diagnose_run_imports_no_other_command_and_no_yaml() -> None:
-    _modules_after("diagnose", "-")  # the first run may fill the rule-base cache
-    modules = _modules_after("diagnose", "-")
+def test_a_diagnose_run_imports_no_other_command_and_no_yaml(tmp_path: Path) -> None:
+    _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    modules = _modules_after("diagnose", "-", cwd=tmp_path)
     assert "legpress_diag.cli.diagnose" in modules
     others = {f"legpress_diag.cli.{name}" for name in COMMANDS if name != "diagnose"}
     assert not modules & others, modules & others
     assert "yaml" not in modules and "legpress_diag.knowledge.schema_models" not in modules
+    assert "tomllib" not in modules  # no project config above tmp_path: nothing to parse
 
 
 def _names(group: typer.Typer) -> set[str | None]:
