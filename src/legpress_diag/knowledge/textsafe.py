@@ -44,6 +44,7 @@ def _terminal_table(newlines: bool) -> dict[int, str]:
     codes = (*_CONTROL, *_BIDI, *_SEPARATORS, *_SURROGATES)
     return {c: _escape(c) for c in codes if c not in kept}
 
+
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
