@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from legpress_diag import api
-from legpress_diag.knowledge.problems import RuleBaseError
+from legpress_diag.api import RuleBaseError
 
 BLOCK_BYTES = 1024 * 1024  # about 1,500 records a task: big enough to hide the task's cost
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer line is an error result, as in `diagnose`
