@@ -503,3 +503,23 @@ def test_the_blind_stories_cover_every_group_and_the_benign_ones() -> None:
     groups = {story["group"] for story in BLIND}
     assert {"cauda_equina", "fracture", "malignancy", "infection", "vascular"} <= groups
     assert sum(story["expect"] == "none" for story in BLIND) >= 12
+
+
+# --- From the attacker's re-run ------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["saddle_numbness", "Saddle_Numbness", "ѕаddlе_numbnеѕѕ"])
+def test_a_safety_answer_beside_answers_is_read_by_the_screen(rb: RuleBase, key: str) -> None:
+    record = {"id": "top", key: "yes", "answers": {**CLEAR, **FORM}}
+    result = api.diagnose(record, rb)
+    assert result["status"] == "refer" and result["fixes"] == {}
+    assert any("beside 'answers'" in w["message"] for w in result["warnings"])
+    # Left out of the answers, it is not an unscreened result with advice either.
+    missing = {k: v for k, v in {**CLEAR, **FORM}.items() if k != "saddle_numbness"}
+    result = api.diagnose({key: "yes", "answers": missing}, rb)
+    assert result["status"] == "refer"
+
+
+def test_a_plain_no_beside_answers_changes_nothing(rb: RuleBase) -> None:
+    result = api.diagnose({"saddle_numbness": "no", "answers": {**CLEAR, **FORM}}, rb)
+    assert result["status"] == "ok"
