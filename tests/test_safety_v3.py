@@ -379,7 +379,7 @@ def test_an_age_written_as_text_is_read_as_the_number_with_a_warning(rb: RuleBas
     assert "read as the number 70" in warning["message"]
 
 
-@pytest.mark.parametrize("text", ["seventy", "70 years", "1_000", "nan", "inf", ""])
+@pytest.mark.parametrize("text", ["seventy", "70 apples", "1_000", "nan", "inf", "", "years"])
 def test_an_age_that_is_not_plainly_a_number_stays_unreadable(rb: RuleBase, text: str) -> None:
     result = run(rb, age_years=text)
     assert any(e["key"] == "age_years" for e in result["errors"])
@@ -523,3 +523,26 @@ def test_a_safety_answer_beside_answers_is_read_by_the_screen(rb: RuleBase, key:
 def test_a_plain_no_beside_answers_changes_nothing(rb: RuleBase) -> None:
     result = api.diagnose({"saddle_numbness": "no", "answers": {**CLEAR, **FORM}}, rb)
     assert result["status"] == "ok"
+
+
+@pytest.mark.parametrize("text", ["70 years", "70 yrs", "70 y/o", "70 years old", " 70 "])
+def test_an_age_with_its_unit_is_the_number(rb: RuleBase, text: str) -> None:
+    result = run(rb, age_years=text, sudden_sharp_onset="yes", onset_settling="yes")
+    assert level_of(result) == "urgent" and not result["errors"]
+
+
+def test_reworded_training_advice_in_a_flag_is_refused(write: Any) -> None:
+    found = _load_with(
+        write,
+        """
+        safety_flags:
+          - id: sore
+            when: leg_pain_below_knee
+            level: emergency
+            title: Sore
+            advice: Go now. Afterwards carry on with your programme at half the load; squats are fine.
+            source: coach
+        """,
+    )
+    assert [d.code for d in found] == ["LP320"]
+    assert "'carry on'" in found[0].message and "'squats'" in found[0].message
