@@ -540,7 +540,9 @@ def test_reworded_training_advice_in_a_flag_is_refused(write: Any) -> None:
             when: leg_pain_below_knee
             level: emergency
             title: Sore
-            advice: Go now. Afterwards carry on with your programme at half the load; squats are fine.
+            advice: >-
+              Go now. Afterwards carry on with your programme at half the load;
+              squats are fine.
             source: coach
         """,
     )
