@@ -24,7 +24,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 # Tests never write into the real cache folder; child processes inherit this too.
 os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))

@@ -48,12 +48,12 @@ cases:
     expect: {status: okay}
   - name: low feet and heels
     answers: {feet_height: low, heels_lift: "yes"}
-    expect: {status: ok, top_cause: feet_too_low, min_certainty: {feet_too_low: 0.9}}
+    expect: {status: unscreened, top_cause: feet_too_low, min_certainty: {feet_too_low: 0.9}}
   - name: no answers
     expect: {status: error, red_flags: [saddle_numb]}
   - name: passes
     answers: {feet_height: low, heels_lift: "yes"}
-    expect: {status: ok, causes: [feet_too_low], alternatives: [hack_squat]}
+    expect: {status: unscreened, causes: [feet_too_low], alternatives: [hack_squat]}
 """
 
 
@@ -96,7 +96,7 @@ def test_rules_test_reports_every_problem_of_a_case_file_in_one_run(feet: Path) 
     out = result.stdout
     assert (
         "ERROR feet-cases.yaml:9:22: LP102 case #2 'status typo': expect.status must be one of "
-        "ok, refer, no_fault_found, error (got 'okay') (did you mean 'ok'?)"
+        "ok, refer, unscreened, no_fault_found, error (got 'okay') (did you mean 'ok'?)"
     ) in out
     assert "ERROR feet-cases.yaml:13:5: LP102 case #4 'no answers': missing field 'answers'" in out
     # the cases after the broken ones still ran: one passed, two failed

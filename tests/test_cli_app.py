@@ -127,7 +127,7 @@ def test_quiet_means_no_progress_bar(tmp_path: Path) -> None:
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diagnose", str(_records(tmp_path)), "-f", "jsonl"])
     assert result.exit_code == 0 and "Diagnosing" not in result.stderr
-    assert result.stderr.startswith("300 records: 300 ok")
+    assert result.stderr.startswith("300 records: 300 unscreened")
 
 
 # --- ask: resuming with --answers -----------------------------------------------------

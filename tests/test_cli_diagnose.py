@@ -19,12 +19,13 @@ def test_jsonl_results_on_stdout_messages_on_stderr() -> None:
     result = runner.invoke(app, ["diagnose", str(EXAMPLES), "--format", "jsonl"])
     assert result.exit_code == 1  # the examples include one invalid record on purpose
     lines = result.stdout.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 7
     parsed = [json.loads(line) for line in lines]
-    assert [p["id"] for p in parsed] == [f"client-00{i}" for i in range(1, 7)]
+    assert [p["id"] for p in parsed] == [f"client-00{i}" for i in range(1, 8)]
+    assert parsed[6]["status"] == "unscreened"  # form answers only: never "ok"
     assert parsed[4]["status"] == "error"
     assert f"{EXAMPLES}:5: error: knee_angle_at_bottom: 500 is out of range" in result.stderr
-    assert "6 records" in result.stderr
+    assert "7 records" in result.stderr
 
 
 def test_clean_input_exits_zero_from_stdin() -> None:
@@ -48,7 +49,7 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "res.jsonl"
     result = runner.invoke(app, ["diagnose", str(EXAMPLES), "-o", str(out)])
     assert result.exit_code == 1 and result.stdout == ""
-    assert len(out.read_text().splitlines()) == 6
+    assert len(out.read_text().splitlines()) == 7
     assert not list(tmp_path.glob(".res.jsonl.*"))
 
 

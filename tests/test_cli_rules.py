@@ -110,7 +110,7 @@ def test_test_command_with_a_coach_overlay(rb: RuleBase, tmp_path: Path) -> None
     cases = tmp_path / "seat-cases.yaml"
     cases.write_text(
         "cases:\n  - name: low seat\n    answers: {seat_setting: low}\n"
-        "    expect: {status: ok, top_cause: seat_too_low}\n"
+        "    expect: {status: unscreened, top_cause: seat_too_low}\n"
     )
     result = runner.invoke(app, ["rules", "test", str(cases), "--rules", str(rules), "--coverage"])
     assert result.exit_code == 0, result.stdout

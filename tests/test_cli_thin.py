@@ -38,8 +38,8 @@ MAX_BODY_LINES = 40
 
 CASES = """\
 cases:
-  - {name: a only, answers: {a: "yes"}, expect: {status: ok}}
-  - {name: b only, answers: {b: "yes"}, expect: {status: ok}}
+  - {name: a only, answers: {a: "yes"}, expect: {status: unscreened}}
+  - {name: b only, answers: {b: "yes"}, expect: {status: unscreened}}
   - {name: neither, answers: {a: "no"}, expect: {status: no_fault_found}}
 """
 
@@ -119,7 +119,10 @@ def test_run_impact_lists_the_changed_cases_and_records(
     assert (report.records, report.compared) == (1, 4)
     assert [(c.label.split(" (")[0], c.what) for c in report.changes] == [
         ("case 'a only'", ["~ c1 0.50 → 0.80 (+0.30)"]),
-        ("case 'b only'", ["status: no_fault_found → ok", "top cause: none → c2", "+ c2 (0.60)"]),
+        (
+            "case 'b only'",
+            ["status: no_fault_found → unscreened", "top cause: none → c2", "+ c2 (0.60)"],
+        ),
         ("record x", ["+ c2 (0.60)", "~ c1 0.50 → 0.80 (+0.30)"]),
     ]
     assert (report.old_hash, report.new_hash) == (old.content_hash, new.content_hash)
@@ -137,7 +140,7 @@ def test_run_impact_min_move_and_unreadable_records(
     report = run_impact(old, new, cases=[tmp_path / "cases"], bundled=False, min_move=0.5)
     assert report.records is None and report.compared == 3
     assert [c.what for c in report.changes] == [
-        ["status: no_fault_found → ok", "top cause: none → c2", "+ c2 (0.60)"]
+        ["status: no_fault_found → unscreened", "top cause: none → c2", "+ c2 (0.60)"]
     ]
     with pytest.raises(RecordsError, match="cannot read"):
         run_impact(old, new, records=tmp_path / "missing.jsonl", bundled=False)

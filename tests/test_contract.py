@@ -21,13 +21,21 @@ SAFETY = {
     # level; their combinations are tested in test_safety.py.
     "sexual_function_change": "emergency",
     "fever_or_unwell": "urgent",
-    "weakened_immunity_or_iv_drugs": "clinician",
     "cancer_history": "clinician",
     "unexplained_weight_loss": "clinician",
-    "steroids_or_osteoporosis": "clinician",
     "sudden_sharp_onset": "clinician",
     "upper_back_or_chest_pain": "clinician",
     "not_improving": "clinician",
+    # v3
+    "pulsating_belly_or_tearing_pain": "emergency",
+    "new_leg_weakness": "urgent",
+}
+# v2 and v3 risk factors: a question of the screen with no flag of its own; they raise
+# the level only in the combinations the rule base defines.
+RISK_FACTORS = {
+    "weakened_immunity_or_iv_drugs": "fever_or_unwell",
+    "steroids_or_osteoporosis": "sudden_sharp_onset",
+    "recent_spinal_procedure": "not_improving",
 }
 QUESTIONS = {
     "pain_location": ("multi", ["lower_back", "knees", "hips", "other"]),
@@ -83,6 +91,27 @@ def test_safety_question_and_flag(rb: RuleBase, qid: str, level: str) -> None:
         assert result["causes"] == []
 
 
+@pytest.mark.parametrize(("qid", "trigger"), RISK_FACTORS.items())
+def test_a_risk_factor_is_on_the_screen_and_counts_only_in_combination(
+    rb: RuleBase, qid: str, trigger: str
+) -> None:
+    assert rb.questions[qid].type is QuestionType.YES_NO and qid in rb.safety_questions()
+    assert qid not in rb.safety_flags
+    alone = diagnose({"answers": {qid: "yes", "butt_lifts_off_seat": "yes"}}, rb)
+    assert alone["red_flags"] == []
+    both = diagnose({"answers": {qid: "yes", trigger: "yes"}}, rb)
+    assert "urgent" in {f["level"] for f in both["red_flags"]}
+
+
+def test_v3_follow_ups_and_age_bound_flags(rb: RuleBase) -> None:
+    assert rb.questions["onset_settling"].follow_up_of == "sudden_sharp_onset"
+    settled = {"sudden_sharp_onset": "yes", "onset_settling": "yes", "age_years": 28}
+    assert diagnose({"answers": settled}, rb)["red_flags"] == []
+    young = {"morning_stiffness": "yes", "age_years": 30}
+    assert [f["level"] for f in diagnose({"answers": young}, rb)["red_flags"]] == ["clinician"]
+    assert diagnose({"answers": {**young, "age_years": 45}}, rb)["red_flags"] == []
+
+
 def test_age_is_a_number_question_of_the_screen(rb: RuleBase) -> None:
     question = rb.questions["age_years"]
     assert question.type is QuestionType.NUMBER
@@ -114,7 +143,8 @@ def test_every_contract_alternative_exists(rb: RuleBase, alt: str) -> None:
 
 def test_result_shape_and_statuses(rb: RuleBase) -> None:
     ok = diagnose({"id": "c-1", "answers": {"butt_lifts_off_seat": True}}, rb)
-    assert ok["id"] == "c-1" and ok["status"] == "ok"
+    # Contract v3: causes without a complete safety screen are "unscreened", never "ok".
+    assert ok["id"] == "c-1" and ok["status"] == "unscreened"
     cause = ok["causes"][0]
     # The default explains each cause by the answers and rules behind it (issue 12);
     # the rule-level reasoning comes with explain=True.

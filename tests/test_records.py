@@ -31,9 +31,9 @@ def test_json_lines_with_bad_lines_keep_order_and_count() -> None:
     )
     out = results(data)
     assert [r["status"] for r in out] == [
-        "ok",
+        "unscreened",
         "error",
-        "ok",
+        "unscreened",
         "error",
         "error",
         "error",
@@ -59,14 +59,14 @@ def test_a_json_array_uses_indexes() -> None:
     out = results(b'[{"answers": {}}, {"id": "x", "answers": {"rep_tempo": "fast"}}, 3]')
     assert [(r["id"], r["status"]) for r in out] == [
         (0, "no_fault_found"),
-        ("x", "ok"),
+        ("x", "unscreened"),
         (2, "error"),
     ]
 
 
 def test_one_pretty_printed_object() -> None:
     out = results(b'{\n  "id": "solo",\n  "answers": {"heels_lift": "yes"}\n}\n')
-    assert len(out) == 1 and out[0]["id"] == "solo" and out[0]["status"] == "ok"
+    assert len(out) == 1 and out[0]["id"] == "solo" and out[0]["status"] == "unscreened"
 
 
 def test_broken_first_line_falls_back_to_json_lines() -> None:

@@ -38,7 +38,9 @@ def test_lookups_agree_with_the_rules() -> None:
     # Per lookup, rules keep the order they are declared in.
     for rules in index.by_conclusion.values():
         assert [r.order for r in rules] == sorted(r.order for r in rules)
-    assert index.safety_questions == {q for f in RB.safety_flags.values() for q in f.questions}
+    assert index.safety_questions == {
+        q for f in RB.safety_flags.values() for q in f.questions | f.unless_questions
+    }
     assert index.derived_ids == set(RB.facts) | set(RB.causes)
 
 

@@ -52,12 +52,16 @@ def screen_all_no(**answers: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("flag_id", sorted(RB.safety_flags))
 def test_each_flag_speaks_at_its_level_and_gives_no_advice(flag_id: str) -> None:
     flag = RB.safety_flags[flag_id]
-    # The smallest record that raises it: its yes/no questions "yes", age 70.
-    answers = {
-        q: 70 if RB.questions[q].type is QuestionType.NUMBER else "yes" for q in flag.questions
-    }
-    answers.setdefault("butt_lifts_off_seat", "yes")
-    result = diagnose({"answers": answers}, RB)
+    # The smallest record that raises it: its yes/no questions "yes", age 70 (or 30
+    # for a flag of the young, such as long morning stiffness under 45).
+    for age in (70, 30):
+        answers = {
+            q: age if RB.questions[q].type is QuestionType.NUMBER else "yes" for q in flag.questions
+        }
+        answers.setdefault("butt_lifts_off_seat", "yes")
+        result = diagnose({"answers": answers}, RB)
+        if any(f["id"] == flag_id for f in result["red_flags"]):
+            break
     raised = {f["id"]: f for f in result["red_flags"]}
     assert flag_id in raised and result["status"] == "refer"
     shown = raised[flag_id]
@@ -105,9 +109,10 @@ def test_flags_come_most_urgent_first() -> None:
             "fracture_risk_after_trauma",
             None,
         ),
-        # Malignancy: cancer history with weight loss, night pain, worsening, or age 50+.
-        ({"cancer_history": "yes", "age_years": 50}, "cancer_with_warning_signs", None),
-        ({"cancer_history": "yes", "age_years": 49}, None, "cancer_with_warning_signs"),
+        # Malignancy: cancer history with weight loss, night pain or worsening. Age
+        # alone does not make it the same day (v3): the history is a clinician flag.
+        ({"cancer_history": "yes", "age_years": 50}, None, "cancer_with_warning_signs"),
+        ({"cancer_history": "yes", "age_years": 80}, None, "cancer_with_warning_signs"),
         ({"cancer_history": "yes", "not_improving": "yes"}, "cancer_with_warning_signs", None),
         (
             {"cancer_history": "yes", "unexplained_weight_loss": "yes"},
@@ -153,9 +158,18 @@ def test_combinations_at_their_thresholds(
 
 @pytest.mark.parametrize(
     "question",
-    sorted(q for q in RB.safety_questions() if RB.questions[q].type is QuestionType.YES_NO),
+    sorted(
+        q
+        for q in RB.safety_questions()
+        # A follow-up is asked only after its question is yes or unsure (tested apart).
+        if RB.questions[q].type is QuestionType.YES_NO
+        and not RB.questions[q].follow_up_of
+        # A risk factor raises no flag of its own (the contract): tested apart.
+        and any(flag.condition_text == q for flag in RB.safety_flags.values())
+    ),
 )
 def test_unsure_on_any_safety_question_refers(question: str) -> None:
+    # Every sign with a flag of its own; risk factors: test_a_risk_factor_alone_...
     result = diagnose({"answers": screen_all_no(**{question: "unsure"})}, RB)
     assert result["status"] == "refer" and result["fixes"] == {}
     own = [f for f in result["red_flags"] if {"key": question, "answer": "unsure"} in f["because"]]
@@ -173,6 +187,26 @@ def test_an_unsure_emergency_sign_says_it_was_uncertain_and_how_to_check() -> No
     assert flag["because"] == [{"key": "saddle_numbness", "answer": "unsure"}]
 
 
+@pytest.mark.parametrize(
+    "risk", ["weakened_immunity_or_iv_drugs", "steroids_or_osteoporosis", "recent_spinal_procedure"]
+)
+@pytest.mark.parametrize("answer", ["yes", "unsure"])
+def test_a_risk_factor_alone_is_no_referral_but_counts_in_its_combinations(
+    risk: str, answer: str
+) -> None:
+    alone = diagnose({"answers": screen_all_no(**{risk: answer}, **FORM_ANSWERS)}, RB)
+    assert alone["status"] == "ok" and alone["red_flags"] == []
+    trigger = {
+        "weakened_immunity_or_iv_drugs": "fever_or_unwell",
+        "steroids_or_osteoporosis": "sudden_sharp_onset",
+        "recent_spinal_procedure": "not_improving",
+    }[risk]
+    combined = diagnose({"answers": screen_all_no(**{risk: answer, trigger: "yes"})}, RB)
+    levels = {f["level"] for f in combined["red_flags"] if risk in str(f["because"])}
+    # A certain risk factor makes the combination urgent; an unsure one, one lower.
+    assert levels == {"urgent" if answer == "yes" else "clinician"}
+
+
 # --- An incomplete screen is named, not passed as clear.
 
 
@@ -182,10 +216,13 @@ def incomplete(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_a_record_without_the_screen_is_warned_with_every_key() -> None:
     result = diagnose({"answers": {"butt_lifts_off_seat": "yes"}}, RB)
-    assert result["status"] == "ok"
+    assert result["status"] == "unscreened"  # contract v3: advice, but never "ok"
     (warning,) = incomplete(result)
-    for key in RB.safety_questions() - {"systemic_symptoms"}:
+    # Every screen question but a follow-up whose question was not answered yes.
+    follow_ups = {q for q in RB.safety_questions() if RB.questions[q].follow_up_of}
+    for key in RB.safety_questions() - {"systemic_symptoms"} - follow_ups:
         assert key in warning["message"]
+    assert not any(key in warning["message"] for key in follow_ups)
     assert "systemic_symptoms" not in warning["message"]  # replaced by its parts
 
 
@@ -206,7 +243,7 @@ def test_a_complete_screen_has_no_warning_and_v1_records_name_only_the_new_keys(
         )
     }
     result = diagnose({"answers": {**v1, "butt_lifts_off_seat": "yes"}}, RB)
-    assert result["status"] == "ok"
+    assert result["status"] == "unscreened"
     message = incomplete(result)[0]["message"]
     named = set(message.split("not answered: ")[1].split(", "))
     # systemic_symptoms "no" covers fever, weight loss and cancer history.
@@ -217,6 +254,11 @@ def test_a_complete_screen_has_no_warning_and_v1_records_name_only_the_new_keys(
         "steroids_or_osteoporosis",
         "upper_back_or_chest_pain",
         "sudden_sharp_onset",
+        # v3's keys
+        "new_leg_weakness",
+        "recent_spinal_procedure",
+        "pulsating_belly_or_tearing_pain",
+        "morning_stiffness",
     }
 
 
@@ -296,7 +338,14 @@ def test_the_form_answers_do_produce_advice_without_a_flag() -> None:
 @given(
     flags=st.dictionaries(
         st.sampled_from(
-            sorted(q for q in RB.safety_questions() if RB.questions[q].type is QuestionType.YES_NO)
+            sorted(
+                q
+                for q in RB.safety_questions()
+                # Signs with a flag of their own (a follow-up's "yes" may clear a sign,
+                # and a risk factor alone raises nothing).
+                if RB.questions[q].type is QuestionType.YES_NO
+                and any(flag.condition_text == q for flag in RB.safety_flags.values())
+            )
         ),
         st.sampled_from(["yes", "unsure"]),
         min_size=1,
@@ -338,19 +387,25 @@ def test_the_longest_advice_survives_narrow_terminals(width: int) -> None:
 
 
 def test_the_table_through_a_pipe_keeps_every_flag_whole() -> None:
+    # Every sign "yes" (a follow-up that would clear one, "no"), at 80 and at 30: the
+    # flags of the old and of the young between them.
+    clears = {"onset_settling"}  # a follow-up whose "yes" clears a sign
     every_yes = {
-        q: "yes" for q in RB.safety_questions() if RB.questions[q].type is QuestionType.YES_NO
+        q: "no" if q in clears else "yes"
+        for q in RB.safety_questions()
+        if RB.questions[q].type is QuestionType.YES_NO
     }
-    record = json.dumps({"id": "all", "answers": {**every_yes, "age_years": 80}})
+    records = [{"id": age, "answers": {**every_yes, "age_years": age}} for age in (80, 30)]
+    lines = "".join(json.dumps(record) + "\n" for record in records)
     runner = CliRunner()
-    result = runner.invoke(app, ["diagnose", "-", "-f", "table"], input=record + "\n")
+    result = runner.invoke(app, ["diagnose", "-", "-f", "table"], input=lines)
     shown = words(result.stdout)
     for flag in RB.safety_flags.values():
         assert " ".join(flag.advice.split()) in shown, flag.id
 
 
 def test_the_safety_page_lists_every_flag_at_its_level() -> None:
-    page = (Path(__file__).parents[1] / "docs" / "safety.md").read_text()
+    page = (Path(__file__).parents[1] / "docs" / "safety-flags.md").read_text()
     for flag in RB.safety_flags.values():
         assert f"| `{flag.id}` | {flag.level.value} |" in page, flag.id
 

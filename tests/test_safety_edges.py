@@ -116,8 +116,10 @@ def _csv_row(result: Any) -> dict[str, str]:
 
 
 def test_csv_marks_unsure_flags_hides_the_top_cause_of_a_referral_and_lists_warnings() -> None:
-    unsure = _csv_row(diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB))
-    assert unsure["red_flags"] == "saddle_numbness:urgent:unsure"
+    # An unsure clinician-level sign still lists the form causes for the clinician (an
+    # emergency sign, even unsure, lists none: tests/test_safety_v3.py).
+    unsure = _csv_row(diagnose({"answers": {"leg_pain_below_knee": "unsure", **FORM}}, RB))
+    assert unsure["red_flags"] == "leg_pain_below_knee:clinician:unsure"
     assert unsure["status"] == "refer" and unsure["top_cause"] == "" == unsure["top_certainty"]
     assert "butt_off_seat" in unsure["causes"]  # for the clinician, not as the headline
     assert "not answered: age_years" in unsure["warnings"]
@@ -126,7 +128,8 @@ def test_csv_marks_unsure_flags_hides_the_top_cause_of_a_referral_and_lists_warn
 
 
 def test_the_report_puts_the_referral_before_the_form_faults_and_says_not_sure() -> None:
-    result = diagnose({"answers": {"saddle_numbness": "unsure", **FORM}}, RB, explain=True)
+    answers = {"new_leg_weakness": "yes", "leg_pain_below_knee": "unsure", **FORM}
+    result = diagnose({"answers": answers}, RB, explain=True)
     page = html_report(result, RB)
     assert "(answered &#x27;not sure&#x27;)" in page and "Because you said" in page
     assert page.index("See a doctor today") < page.index(result["causes"][0]["title"])

@@ -51,7 +51,8 @@ AT_REPORT = "  - {id: r1, if: a, then: c1, cf: 0.2}\n"
 def test_a_cause_exactly_at_the_report_threshold_is_reported() -> None:
     rb = rulebase(AT_REPORT)
     result = diagnose_answers(rb, {"a": "yes"})
-    assert result["status"] == "ok"
+    # A rule base without a screen reports causes as "unscreened", never "ok".
+    assert result["status"] == "unscreened"
     assert [(c["id"], c["certainty"]) for c in result["causes"]] == [("c1", 0.2)]
 
 

@@ -170,7 +170,7 @@ def test_each_writer_round_trips_one_result() -> None:
     assert json.loads(texts["jsonl"])["id"] == "me"
     assert json.loads(texts["json"])[0]["id"] == "me"
     assert _csv_rows(texts["csv"])[0]["top_cause"] == "heels_lifting"
-    assert "## Record me: ok" in texts["markdown"]
+    assert "## Record me: unscreened" in texts["markdown"]  # no screen: never "ok"
     assert "me" in texts["table"] and "</html>" in texts["html"]
 
 

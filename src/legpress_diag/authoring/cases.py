@@ -32,7 +32,7 @@ from ..reasoning.result import DiagnosisOut
 
 class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    status: Literal["ok", "refer", "no_fault_found", "error"] | None = None
+    status: Literal["ok", "refer", "unscreened", "no_fault_found", "error"] | None = None
     top_cause: str | None = None
     causes: list[str] = Field(default_factory=list)
     not_causes: list[str] = Field(default_factory=list)

@@ -128,6 +128,42 @@ def lint_codes_md() -> str:
     return "\n".join(lines) + "\n"
 
 
+def safety_flags_md(rb: RuleBase) -> str:
+    """docs/safety-flags.md: every flag of the screen as the rule files define it."""
+    lines = [
+        "# Every safety flag",
+        "",
+        "Generated from the rule files by `make docs`; a test fails when it drifts. What",
+        'the levels mean, how "not sure" is read and why the combinations exist is in',
+        "[safety.md](safety.md).",
+        "",
+        "*Risk factors*: with one of them a definite yes and only another question of the",
+        'condition answered "not sure", the flag keeps its level. *Unless*: holding for',
+        "certain, it keeps the flag from being raised.",
+        "",
+        "| flag | level | raised when | risk factors | unless | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for flag in rb.safety_flags.values():
+        condition = " ".join(flag.condition_text.split())
+        risks = ", ".join(f"`{q}`" for q in sorted(flag.risk_factors))
+        unless = f"`{flag.unless_text}`" if flag.unless_text else ""
+        source = flag.source.removeprefix("other-sources: ")
+        lines.append(
+            f"| `{flag.id}` | {flag.level.value} | `{condition}` | {risks} | {unless} | {source} |"
+        )
+    lines += ["", "## The questions", "", "| question | asks | asked |", "|---|---|---|"]
+    for qid in rb.index.screen_questions:
+        question = rb.questions[qid]
+        asked = (
+            f"after `{question.follow_up_of}` is yes or not sure"
+            if question.follow_up_of
+            else "always"
+        )
+        lines.append(f"| `{qid}` | {question.text} | {asked} |")
+    return "\n".join(lines) + "\n"
+
+
 def generated_files(rb: RuleBase) -> dict[str, Callable[[], str]]:
     """Relative path under docs/ -> function producing its content."""
     from .schemas import schema_text
@@ -135,6 +171,7 @@ def generated_files(rb: RuleBase) -> dict[str, Callable[[], str]]:
     return {
         "knowledge.md": lambda: knowledge_md(rb),
         "lint-codes.md": lint_codes_md,
+        "safety-flags.md": lambda: safety_flags_md(rb),
         "schema/rules.schema.json": lambda: schema_text("rules", rb),
         "schema/answers.schema.json": lambda: schema_text("answers", rb),
         "schema/diagnosis.schema.json": lambda: schema_text("diagnosis", rb),

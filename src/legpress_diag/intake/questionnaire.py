@@ -224,9 +224,13 @@ def _screen_steps(rb: RuleBase, state: SessionState) -> list[Question]:
     home = {q: sc for sc in rb.screens.values() if sc.style == "any_of" for q in sc.question_ids}
     steps: list[Question] = []
     seen_screens: set[str] = set()
+    unsure = unsure_of(rb, state)
     for qid, question in rb.questions.items():
         if qid not in safety or qid in state.asked or question.replaced_by:
             continue
+        parent = question.follow_up_of
+        if parent is not None and state.answers.get(parent) is not True and parent not in unsure:
+            continue  # a follow-up is asked once the question it follows is yes or unsure
         sc = home.get(qid)
         if sc is None or sc.id in state.opened:
             steps.append(question)

@@ -1,4 +1,4 @@
-"""The problem codes the loader reports itself, by name (LP0xx-LP2xx, LP304).
+"""The problem codes the loader reports itself, by name (LP0xx-LP2xx, LP304, LP320).
 
 Each has a lint check module in authoring/lint/checks that documents it and takes its
 CODE from here, so the code a load error carries and the one `rules lint --explain`
@@ -26,3 +26,4 @@ WRONG_TYPE: Final = "LP205"
 UNKNOWN_REFERENCE: Final = "LP206"
 SCREEN_REPLACED: Final = "LP207"
 CERTAINTY_RANGE: Final = "LP304"
+ADVICE_IN_REFERRAL: Final = "LP320"

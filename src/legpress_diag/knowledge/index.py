@@ -9,6 +9,7 @@ memo later and two rule bases can never share or disagree about one.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -207,7 +208,7 @@ class RuleIndex:
     has_cycles: bool  # facts conclude each other in a loop
     plan: Plan | None  # the engine's one-pass plan; None when there are cycles
     derived_ids: frozenset[str]  # facts and causes
-    safety_questions: frozenset[str]  # every question a safety flag reads
+    safety_questions: frozenset[str]  # every question a safety flag reads (in when or unless)
     # The safety questions a complete screen answers, in declared order (a version-1
     # question that others replaced is not one of them), and the replaced questions.
     screen_questions: tuple[str, ...]
@@ -230,9 +231,33 @@ class RuleIndex:
         return found
 
 
+# Letters of other scripts that look like the Latin ones in question ids (Cyrillic and
+# Greek, lower case after casefold). NFKC already maps full-width, mathematical and
+# other compatibility forms; these are distinct letters that NFKC keeps, so a key
+# written with them would otherwise be a different key that looks the same.
+_LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "ғ": "f", "һ": "h",
+        "і": "i", "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o",
+        "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "ц": "u", "ѵ": "v", "ԝ": "w",
+        "х": "x", "у": "y", "з": "3", "ь": "b", "п": "n",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "μ": "u", "ϲ": "c",
+        # Latin letters that read as others, and dashes and spaces that read as '_'
+        "ı": "i", "ɡ": "g", "ℓ": "l", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
+        "−": "-", "＿": "_",
+    }
+)  # fmt: skip
+
+
 def fold_key(key: str) -> str:
-    """An answer key as a person may have meant it: case, surrounding spaces, and
-    '-' or inner spaces for '_' do not matter."""
+    """An answer key as a person may have meant it: case, surrounding spaces, '-' or
+    inner spaces for '_', compatibility forms (full-width, mathematical bold: NFKC)
+    and letters of other scripts that look like Latin ones do not matter."""
+    if not key.isascii():
+        key = unicodedata.normalize("NFKC", key).casefold().translate(_LOOKALIKES)
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
@@ -251,7 +276,9 @@ def build_index(rb: RuleBase) -> RuleIndex:
     looped = bool(cycles(rules))
     derived = frozenset(rb.facts) | frozenset(rb.causes)
     questions = rb.questions
-    safety = frozenset(q for flag in rb.safety_flags.values() for q in flag.questions)
+    safety = frozenset(
+        q for flag in rb.safety_flags.values() for q in flag.questions | flag.unless_questions
+    )
     derived_set = set(derived)  # what the condition compiler takes
     return RuleIndex(
         by_question=_grouped([(q, rule) for rule in rules for q in sorted(rule.questions)]),

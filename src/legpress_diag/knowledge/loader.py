@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import codes
 from .conditions.compile import ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
+from .index import fold_key
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from .rulebase import (
     Alternative,
@@ -35,6 +36,7 @@ from .rulebase import (
     Screen,
     Settings,
 )
+from .screen_guard import advice_named
 from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
 
 if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
@@ -252,6 +254,7 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     rules = _rules(s["rules"], questions, derived, merged)
     flags = _flags(s["safety_flags"], questions, derived, merged)
     _check_replacements(s["questions"], questions, merged)
+    _guard_screen(s, questions, flags, fixes, alternatives, merged)
     screens = _screens(s["screens"], questions, flags, merged)
     if merged.problems:
         raise RuleBaseError(sorted(merged.problems, key=_problem_order(files)))
@@ -340,6 +343,7 @@ def _question(e: Entry) -> Question:
         source=q.source,
         span=e.span,
         replaced_by=tuple(q.replaced_by),
+        follow_up_of=q.follow_up_of,
     )
 
 
@@ -488,6 +492,20 @@ def _flags(
         compiled = _compile(e, "when", "when", questions, set(), merged)
         if compiled is None:
             continue
+        unless = None
+        if f.unless is not None:
+            unless = _compile(e, "unless", "unless", questions, set(), merged)
+            if unless is None:
+                continue
+        for index, qid in enumerate(f.risk_factors):
+            if qid not in compiled.questions:
+                merged.error(
+                    codes.UNKNOWN_REFERENCE,
+                    f"safety flag '{ident}' names risk factor '{qid}', which its 'when' "
+                    "does not read",
+                    e.file.document.span_for((*e.key_path, "risk_factors", index)),
+                    did_you_mean(qid, compiled.questions),
+                )
         flags[ident] = SafetyFlag(
             id=ident,
             condition=compiled.condition,
@@ -500,6 +518,11 @@ def _flags(
             span=e.span,
             questions=compiled.questions,
             if_unsure=f.if_unsure,
+            risk_factors=frozenset(f.risk_factors),
+            unless=unless.evaluate if unless else None,
+            unless_text=f.unless or "",
+            unless_questions=unless.questions if unless else frozenset(),
+            if_cleared=f.if_cleared,
         )
     return flags
 
@@ -516,6 +539,69 @@ def _check_replacements(
                     e.file.document.span_for((*e.key_path, "replaced_by", index)),
                     did_you_mean(other, questions),
                 )
+
+
+def _guard_screen(
+    s: dict[str, dict[str, Entry]],
+    questions: dict[str, Question],
+    flags: dict[str, SafetyFlag],
+    fixes: dict[str, Fix],
+    alternatives: dict[str, Alternative],
+    merged: Merged,
+) -> None:
+    """What no rule file may do to the safety screen (see screen_guard.py)."""
+    entries = s["questions"]
+    on_screen = {q for flag in flags.values() for q in flag.questions}
+    folded: dict[str, str] = {}
+    for ident, e in entries.items():
+        twin = folded.setdefault(fold_key(ident), ident)
+        if twin != ident:
+            merged.error(
+                codes.DUPLICATE_ID,
+                f"question id '{ident}' reads as '{twin}' (at {entries[twin].span}): answer "
+                "keys are matched without regard to case, spacing or look-alike letters",
+                e.field_span("id"),
+                "give the question an id that differs in its letters",
+            )
+        for index, other in enumerate(questions[ident].replaced_by):
+            target = entries.get(other)
+            if other in on_screen and target is not None and target.file is not e.file:
+                merged.error(
+                    codes.SCREEN_REPLACED,
+                    f"question '{ident}' is replaced_by safety question '{other}' of "
+                    f"another file (at {target.span}): an answer to '{ident}' would cover "
+                    "that warning sign without asking it",
+                    e.file.document.span_for((*e.key_path, "replaced_by", index)),
+                    "ask the safety questions themselves; replaced_by is for a question "
+                    "and its parts in one file",
+                )
+        follows = questions[ident].follow_up_of
+        if follows is not None and (
+            follows not in questions
+            or follows == ident
+            or questions[follows].type is not QuestionType.YES_NO
+        ):
+            merged.error(
+                codes.UNKNOWN_REFERENCE,
+                f"question '{ident}' is a follow_up_of '{follows}', which is not another "
+                "yes/no question",
+                e.field_span("follow_up_of"),
+                did_you_mean(follows, questions),
+            )
+    names = [(f"fix '{f.id}'", name) for f in fixes.values() for name in (f.id, f.title)]
+    names += [
+        (f"alternative '{a.id}'", name) for a in alternatives.values() for name in (a.id, a.title)
+    ]
+    for ident, flag in flags.items():
+        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
+        if named:
+            merged.error(
+                codes.ADVICE_IN_REFERRAL,
+                f"safety flag '{ident}' names {', '.join(named)}: a referral gives no "
+                "exercise advice",
+                s["safety_flags"][ident].span,
+                "say where to go and how soon, and how to check an unsure sign; nothing else",
+            )
 
 
 def _screens(

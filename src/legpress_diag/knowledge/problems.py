@@ -8,6 +8,7 @@ Renderers decide how to show them; nothing here prints.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -169,8 +170,41 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
         start = difflib.SequenceMatcher(None, name, candidate[: len(name)]).ratio()
         return max(whole, 0.95 * start)
 
-    scored = [(score(c), c) for c in candidates]
-    if not scored:
+    # SequenceMatcher.ratio() is the cost (two per candidate). The share of letters
+    # two strings have in common bounds it from above (difflib's quick_ratio), so the
+    # candidates are scored best bound first and the rest skipped once no bound can
+    # beat the best score found: the same answer, for a fraction of the work.
+    letters = Counter(name)
+
+    def bound(candidate: str) -> float:
+        whole = _common_share(letters, len(name), candidate)
+        start = _common_share(letters, len(name), candidate[: len(name)])
+        return max(whole, 0.95 * start)
+
+    # The best is the highest score, then the shortest, then the first listed.
+    best: tuple[float, int, int] | None = None
+    match = None
+    bounds = sorted((-bound(c), i) for i, c in enumerate(candidates))
+    for negative_limit, index in bounds:
+        if best is not None and -negative_limit < best[0]:
+            break
+        candidate = candidates[index]
+        key = (score(candidate), -len(candidate), -index)
+        if best is None or key > best:
+            best, match = key, candidate
+    if best is None or best[0] < _MIN_SCORE:
         return None
-    best, match = max(scored, key=lambda pair: (pair[0], -len(pair[1])))
-    return f"did you mean '{match}'?" if best >= 0.6 else None
+    return f"did you mean '{match}'?"
+
+
+_MIN_SCORE = 0.6  # below this, a name is no typo of the candidate
+
+
+def _common_share(letters: Counter[str], length: int, other: str) -> float:
+    """2 x the letters two strings share (as multisets) / their total length: an upper
+    bound of difflib's ratio."""
+    total = length + len(other)
+    if not total:
+        return 1.0
+    shared = sum((letters & Counter(other)).values())
+    return 2.0 * shared / total

@@ -64,6 +64,8 @@ class Question:
     source: str = ""
     span: SourceSpan | None = None
     replaced_by: tuple[str, ...] = ()
+    # Asked (and missing from a complete screen) only once this question is yes or unsure.
+    follow_up_of: str | None = None
 
     # Computed once: these are read for every answer of every record.
     @cached_property
@@ -165,6 +167,15 @@ class SafetyFlag:
     span: SourceSpan | None = None
     questions: frozenset[str] = frozenset()
     if_unsure: str = ""
+    # Risk factors among the questions: with one a definite yes, an unsure sign does
+    # not lower the flag (see reasoning/safety.py).
+    risk_factors: frozenset[str] = frozenset()
+    # Holding for certain, it keeps the flag from being raised; if_cleared then says
+    # what would make it a warning sign after all.
+    unless: Evaluator | None = field(default=None, repr=False, compare=False)
+    unless_text: str = ""
+    unless_questions: frozenset[str] = frozenset()
+    if_cleared: str = ""
 
 
 # A screen is asked as a pseudo-question "screen:ID" (not an identifier, so never a

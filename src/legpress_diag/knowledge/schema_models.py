@@ -70,6 +70,11 @@ class QuestionModel(_Named):
         description="Questions that ask the same thing in parts; the questionnaire asks "
         "those instead, and records that answer this one still work.",
     )
+    follow_up_of: Name | None = Field(
+        default=None,
+        description="A yes/no question asked only after this one is answered yes or "
+        "'not sure' (the screen counts it as unanswered only then).",
+    )
     source: Source = ""
 
     @model_validator(mode="after")
@@ -149,7 +154,32 @@ class SafetyFlagModel(_Named):
         description="What to say when the flag is raised by an 'unsure' answer: how to "
         "check, and what to do either way.",
     )
+    risk_factors: list[Name] = Field(
+        default_factory=list,
+        description="The questions of the condition that are risk factors (age, a "
+        "history, a treatment) rather than the sign itself. When a risk factor is a "
+        "definite yes and only the sign was answered 'not sure', the flag keeps its "
+        "level: an uncertain trigger never lowers a combination whose risk factor is "
+        "certain.",
+    )
+    unless: Text | None = Field(
+        default=None,
+        description="A condition that, when it holds for certain, keeps the flag from "
+        "being raised (for example a sudden onset that has clearly settled). An "
+        "unknown or 'not sure' answer never clears a flag.",
+    )
+    if_cleared: str = Field(
+        default="",
+        description="With 'unless': the safety net shown in the result when the flag "
+        "was cleared (what would make it a warning sign after all).",
+    )
     source: Source = ""
+
+    @model_validator(mode="after")
+    def _cleared_needs_unless(self) -> SafetyFlagModel:
+        if self.if_cleared and self.unless is None:
+            raise ValueError("'if_cleared' is said when 'unless' clears the flag: add 'unless'")
+        return self
 
 
 class ScreenModel(_Named):

@@ -2,7 +2,8 @@
 
 Normalized values are what compiled conditions read: yes/no as bool, a choice as
 its string, a multi-choice as a frozenset, a number as float. ``unsure`` and
-``null`` mean the same as a missing answer: unknown.
+``null`` mean the same as a missing answer: unknown, except on the safety screen,
+where both are "not sure" (reasoning/safety.py).
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ def normalize_answers(
                 (errors if strict else warnings).append(
                     AnswerProblem(
                         key=key,
-                        message=f"{key}: read as '{meant}' (the key differs in case or spacing)",
+                        message=f"{key}: read as '{meant}' (the key differs in case, spacing or "
+                        "look-alike letters)",
                         value=show_value(value),
                         expected=f"the key written exactly: '{meant}'",
                     )
@@ -229,6 +231,21 @@ def normalize_answers(
             if low is not None and high is not None and low <= value <= high:
                 answers[key] = float(value)
                 continue
+        if kind is QuestionType.NUMBER and cls is str:
+            number = number_in_text(value)
+            if number is not None:
+                # '"70"' for an age is 70: read as text it would be unreadable, and an
+                # unreadable age lowers every age-combined warning sign to a guess.
+                warnings.append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"{key}: {show_value(value)} is text; read as the number "
+                        f"{number:g}",
+                        value=show_value(value),
+                        expected=question.expected() + ", without quotes",
+                    )
+                )
+                value = number
         try:
             normalized = normalize_value(question, value)
         except InvalidAnswer as exc:
@@ -250,6 +267,18 @@ def normalize_answers(
             unlisted("answers", unknown - MAX_UNKNOWN_LISTED, "unknown question ids")
         )
     return answers, errors, warnings
+
+
+def number_in_text(text: str) -> float | None:
+    """The number a short text writes plainly ('70', ' 62.5 '), or None: no words, no
+    units, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 20:
+        return None
+    body = stripped[1:] if stripped[0] in "+-" else stripped
+    if not body.replace(".", "", 1).isdigit() or not body.isascii():
+        return None
+    return float(stripped)
 
 
 def read_as(rb: RuleBase, key: Any, raw: Mapping[str, Any]) -> str | None:

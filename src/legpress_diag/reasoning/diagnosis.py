@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..knowledge.rulebase import Cause, FlagLevel, RuleBase
+from ..knowledge.rulebase import Cause, RuleBase
 from .answers import AnswerProblem, normalize_answers
 from .engine import Reasoning, infer
 from .explanation import Explained, explain_result
@@ -56,7 +56,7 @@ def ranked_causes(
 
 
 def _alternatives(
-    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any], explain: bool
+    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
 ) -> list[AlternativeOut]:
     equipment_q = rb.settings.equipment_question
     have = answers.get(equipment_q) if equipment_q else None
@@ -77,11 +77,11 @@ def _alternatives(
             "why": alt.why,
             "avoid_if": alt.avoid_if,  # a caution: never left out
             "for_causes": for_causes,
+            # Contract v3: every text a client shows is in the default result.
+            "how": alt.how,
+            "variations": list(alt.variations),
+            "needs": list(alt.needs),
         }
-        if explain:
-            out["how"] = alt.how
-            out["variations"] = list(alt.variations)
-            out["needs"] = list(alt.needs)
         result.append(out)
     return result
 
@@ -105,11 +105,11 @@ def _cause_out(
         "information_only": information_only,
         "because": explained.because[cause.id],
     }
+    if not information_only:
+        # A cause's explanation says what to do about it too; in a referral the cause
+        # is listed for the clinician only, with no exercise advice at all.
+        out["explanation"] = cause.explanation
     if cause.id in explained.reasoning:
-        if not information_only:
-            # A cause's explanation says what to do about it too; in a referral the
-            # cause is listed for the clinician only, with no exercise advice at all.
-            out["explanation"] = cause.explanation
         out["reasoning"] = explained.reasoning[cause.id]
     return out
 
@@ -120,9 +120,7 @@ def _cause_out(
 CLOSING_FIX = "rest_the_back_then_return"
 
 
-def build_plan(
-    rb: RuleBase, causes: Sequence[tuple[Cause, float]], *, explain: bool = True
-) -> list[PlanStepOut]:
+def build_plan(rb: RuleBase, causes: Sequence[tuple[Cause, float]]) -> list[PlanStepOut]:
     """One checklist of fixes for the reported causes, each fix once.
 
     A fix's weight is the summed certainty of the causes that list it, so the fix
@@ -156,10 +154,10 @@ def build_plan(
             "for_causes": for_causes[fix_id],
             "weight": round(weight[fix_id], 6),
             "closing": fix_id == CLOSING_FIX,
+            # Contract v3: the texts a client shows beside each step, in every result.
+            "title": fixes[fix_id].title,
+            "how": fixes[fix_id].how,
         }
-        if explain:  # the texts; by default they are in the result's 'fixes', once
-            step["title"] = fixes[fix_id].title
-            step["how"] = fixes[fix_id].how
         plan.append(step)
     return plan
 
@@ -221,7 +219,8 @@ def diagnose_answers(
 ) -> DiagnosisOut:
     """Diagnose one record's answers. Never raises for bad answers: they become errors.
 
-    ``explain`` adds the rule-level reasoning and the long texts (see result.py)."""
+    ``explain`` adds the rule-level reasoning (see result.py); every text a client
+    shows a person is in the default result (contract v3)."""
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
     invalid = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
@@ -251,8 +250,10 @@ def diagnose_answers(
     if outcome.level is not None:
         result["status"] = "refer"
         result["notes"].append(REFERRAL_NOTES[outcome.level])
-        if outcome.level is FlagLevel.EMERGENCY:
-            return result  # nothing may distract from "go now"
+        if outcome.emergency_sign:
+            # Nothing may distract from "go now", even when the sign was unsure: a list
+            # of form faults is the story the person already tells themselves.
+            return result
     reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
@@ -271,14 +272,19 @@ def diagnose_answers(
     # What to do, once per result, however many causes share a fix.
     result["fixes"] = {
         f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
-        if explain
-        else {"title": rb.fixes[f].title}
         for cause, _ in causes
         for f in cause.fixes
     }
-    result["plan"] = build_plan(rb, causes, explain=explain)
-    result["alternatives"] = _alternatives(rb, causes, answers, explain)
-    result["status"] = "ok" if causes else "no_fault_found"
+    result["plan"] = build_plan(rb, causes)
+    result["alternatives"] = _alternatives(rb, causes, answers)
+    result["notes"] += [flag.if_cleared for flag in outcome.cleared if flag.if_cleared]
+    if not causes:
+        result["status"] = "no_fault_found"
+    elif outcome.unanswered or not rb.safety_flags:
+        # Contract v3: advice for someone never screened is not a cleared result.
+        result["status"] = "unscreened"
+    else:
+        result["status"] = "ok"
     if not causes:
         result["notes"].append(
             "Nothing you said points to a known form fault. Film a set from the side, "

@@ -6,12 +6,12 @@ type mypy checks end to end, and ``presentation/output_model.py`` generates the
 published JSON Schema (``docs/schema/diagnosis.schema.json``) from them, so the
 schema cannot drift from what the code builds.
 
-Two levels of detail share the one shape. The default carries what clients use:
-the causes with their certainty, fixes and ``because`` (the answers and rules that
-led to each), the plan, the alternatives and the flags. ``explain=True`` adds the
-rule-level reasoning (``reasoning`` on each cause, ``facts``), the long texts
-(``explanation``, each fix's ``how``, the alternatives' details): the fields marked
-``NotRequired`` below. Static texts also live in the rule base, by the same ids.
+Two levels of detail share the one shape. The default carries every text a client
+shows a person (contract v3): the causes with their certainty, plain explanation,
+fixes and ``because`` (the answers and rules that led to each), each fix's title and
+how to do it, the plan, the alternatives with how to do them, and the flags with
+their advice. ``explain=True`` adds only the rule-level reasoning (``reasoning`` on
+each cause, ``facts``): the fields marked ``NotRequired`` below.
 
 The field docstrings become the schema's descriptions. ``typing_extensions`` rather
 than ``typing``: pydantic reads TypedDicts only from there on Python 3.11. Both it and
@@ -26,7 +26,7 @@ from annotated_types import Interval
 from typing_extensions import TypedDict
 
 AnswerValue = str | int | float | list[str]
-Status = Literal["ok", "refer", "no_fault_found", "error"]
+Status = Literal["ok", "refer", "unscreened", "no_fault_found", "error"]
 Level = Literal["emergency", "urgent", "clinician"]
 
 
@@ -37,8 +37,8 @@ class FixRefOut(TypedDict):
 
 class FixOut(TypedDict):
     title: str
-    how: NotRequired[str]
-    """how to do it (with --explain; the rule base has it by the fix's id)"""
+    how: str
+    """how to do it, in plain words"""
 
 
 class PlanStepOut(TypedDict):
@@ -54,10 +54,10 @@ class PlanStepOut(TypedDict):
     closing: bool
     """true for the closing step: if it keeps hurting, a break from the leg press with
     the alternatives, then a return with the fixes"""
-    title: NotRequired[str]
-    """the fix's title (with --explain)"""
-    how: NotRequired[str]
-    """how to do it (with --explain)"""
+    title: str
+    """the fix's title"""
+    how: str
+    """how to do it"""
 
 
 class CauseBecauseOut(TypedDict):
@@ -115,7 +115,7 @@ class CauseOut(TypedDict):
     """true in a referral: listed for the clinician, with no exercise advice"""
     because: CauseBecauseOut
     explanation: NotRequired[str]
-    """what the fault is, why it hurts and what helps (with --explain; never in a
+    """what the fault is, why it hurts and what helps, in plain words (never in a
     referral, which carries no exercise advice)"""
     reasoning: NotRequired[CauseReasoningOut]
     """the rule-level reasoning (with --explain)"""
@@ -128,9 +128,11 @@ class AlternativeOut(TypedDict):
     avoid_if: str
     """when not to use it (a caution, so it is in every result)"""
     for_causes: list[str]
-    how: NotRequired[str]
-    variations: NotRequired[list[str]]
-    needs: NotRequired[list[str]]
+    how: str
+    """how to do it"""
+    variations: list[str]
+    needs: list[str]
+    """equipment it needs (the equipment question's values)"""
 
 
 class FlagAnswerOut(TypedDict):
@@ -173,6 +175,10 @@ class DiagnosisOut(TypedDict):
     line: NotRequired[int | None]
     """input line, for line-based input"""
     status: Status
+    """ok: causes found and the safety screen complete and clear; refer: a warning
+    sign (see red_flags); unscreened (v3): causes found but the safety screen is not
+    complete (see the warning naming the unanswered keys), so it must never be shown
+    as a cleared result; no_fault_found; error: the record is invalid"""
     causes: list[CauseOut]
     fixes: dict[str, FixOut]
     """each fix the causes list, once; empty in a referral"""

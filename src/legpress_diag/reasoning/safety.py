@@ -20,7 +20,15 @@ from typing import Any
 
 from ..knowledge.index import fold_key
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
-from .answers import NO_WORDS, InvalidAnswer, denormalize, is_unsure, normalize_value, words
+from .answers import (
+    MAX_UNKNOWN_LISTED,
+    NO_WORDS,
+    InvalidAnswer,
+    denormalize,
+    is_unsure,
+    normalize_value,
+    words,
+)
 from .result import Level, RedFlagOut
 
 # The result's spelling of each level (a Literal, so the result type stays exact).
@@ -51,18 +59,24 @@ LEVEL_ACTION = {
 # reassurance: nothing may soften "go now".
 REFERRAL_NOTES = {
     FlagLevel.EMERGENCY: (
-        "Go to an emergency department now, and do not train. This tool screens for "
+        "Go to an emergency department now, and do not train. If you cannot get there "
+        "safely and quickly, call your local emergency number (999 in the UK, 911 in the "
+        "US, 112 in the EU); do not wait for an appointment. This tool screens for "
         "warning signs; it does not diagnose. Show the staff the signs listed here."
     ),
     FlagLevel.URGENT: (
-        "See a doctor today, and do not train until you have been seen. This tool "
+        "See a doctor today, and do not train until you have been seen. If you feel much "
+        "worse or very unwell before then, go to an emergency department. This tool "
         "screens for warning signs; it does not diagnose disease: a doctor decides what "
         "the signs mean."
     ),
     FlagLevel.CLINICIAN: (
         "See a physiotherapist or doctor before you train again, or the doctor where a "
-        "sign above says so. This tool screens for warning signs; it does not diagnose "
-        "disease: a professional decides what the signs mean."
+        "sign above says so. Bring these answers with you, the form ones too: they help "
+        "the clinician see what happens on the leg press. Once a clinician has cleared "
+        "you to train, run this check again for help with your form. This tool screens "
+        "for warning signs; it does not diagnose disease: a professional decides what "
+        "the signs mean."
     ),
 }
 
@@ -100,10 +114,21 @@ class RaisedFlag:
 class ScreenOutcome:
     flags: tuple[RaisedFlag, ...]  # most urgent first, then declared order
     unanswered: tuple[str, ...]  # safety questions with no answer, in declared order
+    # Flags whose condition held but whose `unless` cleared them (a sudden onset that
+    # has clearly settled): their `if_cleared` safety net goes into the result.
+    cleared: tuple[SafetyFlag, ...] = ()
 
     @property
     def level(self) -> FlagLevel | None:
         return self.flags[0].level if self.flags else None
+
+    @property
+    def emergency_sign(self) -> bool:
+        """Whether a sign of the emergency level was answered yes or "not sure": then
+        nothing else is listed, not even form causes for the clinician (an unsure
+        emergency sign is referred one level lower, but it is still the only thing
+        that matters)."""
+        return any(raised.flag.level is FlagLevel.EMERGENCY for raised in self.flags)
 
 
 def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
@@ -119,7 +144,9 @@ def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
         qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
         if qid not in safety:
             continue
-        if is_unsure(value) and rb.questions[qid].type in (
+        # null is "not sure" on the screen (never a missing answer that could pass for
+        # a screened one): a saved session and its record replay the same way.
+        if (value is None or is_unsure(value)) and rb.questions[qid].type in (
             QuestionType.YES_NO,
             QuestionType.NUMBER,
         ):
@@ -141,6 +168,7 @@ def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
     safety = rb.index.screen_questions
     longest = max((len(q) for q in safety), default=0)
     found = set()
+    checked = 0
     for key, value in raw.items():
         if (
             not isinstance(key, str)
@@ -152,6 +180,13 @@ def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
             continue
         if rb.index.folded_ids.get(fold_key(key)) is not None:
             continue  # read as that question already (answers.normalize_answers)
+        checked += 1
+        if checked > MAX_UNKNOWN_LISTED:
+            # Bounded work per record: a record of thousands of near-miss keys must not
+            # cost minutes. What is not checked cannot pass for a screened answer
+            # either: the question it may misspell is unanswered, so the result is
+            # "unscreened" (or a referral), never "ok".
+            break
         close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
         if close and close[0] not in raw:
             found.add(close[0])
@@ -206,6 +241,7 @@ def screen(
     threshold = rb.settings.premise_threshold
     readings = _possible_answers(rb, answers, unsure) if unsure else []
     raised: list[RaisedFlag] = []
+    cleared: list[SafetyFlag] = []
     # With none of its questions answered or unsure, every test of a flag is unknown,
     # its certainty 0: it cannot hold (the engine skips rules alike).
     present = rb.index.safety_questions.intersection(answers) | unsure
@@ -217,12 +253,41 @@ def screen(
         elif unsure & flag.questions and any(
             flag.evaluate(reading, {}) > threshold for reading in readings
         ):
-            level, uncertain = flag.level.lowered(), True
+            uncertain = True
+            level = (
+                flag.level
+                if _risk_factor_certain(rb, flag, answers, unsure)
+                else (flag.level.lowered())
+            )
         else:
+            continue
+        # Only a certain answer clears a flag: "not sure" whether it settled is not settled.
+        if flag.unless is not None and flag.unless(answers, {}) > threshold:
+            cleared.append(flag)
             continue
         raised.append(RaisedFlag(flag, level, uncertain, _because(rb, flag, answers, unsure)))
     raised.sort(key=lambda r: r.level.rank)  # stable: declared order within a level
-    return ScreenOutcome(tuple(raised), _unanswered(rb, answers, listed_unsure))
+    return ScreenOutcome(
+        tuple(raised), _unanswered(rb, answers, listed_unsure), tuple(cleared) if not raised else ()
+    )
+
+
+def _risk_factor_certain(
+    rb: RuleBase, flag: SafetyFlag, answers: Mapping[str, Any], unsure: frozenset[str]
+) -> bool:
+    """Whether the flag holds with its risk factors as answered and only its other
+    questions (the trigger, say a fever) read as "yes": then the risk is certain and
+    an uncertain trigger does not lower the level (contract v3)."""
+    if not flag.risk_factors:
+        return False
+    triggers = unsure - flag.risk_factors
+    if not triggers & flag.questions:
+        return False
+    threshold = rb.settings.premise_threshold
+    return any(
+        flag.evaluate(reading, {}) > threshold
+        for reading in _possible_answers(rb, answers, triggers)
+    )
 
 
 def _because(
@@ -244,7 +309,14 @@ def _unanswered(
     rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
 ) -> tuple[str, ...]:
     screen_questions = rb.index.screen_questions
-    missing = [q for q in screen_questions if q not in answers and q not in unsure]
+    questions = rb.questions
+    missing = [
+        q
+        for q in screen_questions
+        if q not in answers
+        and q not in unsure
+        and _asked(questions[q].follow_up_of, answers, unsure)
+    ]
     if not missing:
         return ()
     # A version-1 question answered covers the questions that replaced it (and is
@@ -256,6 +328,12 @@ def _unanswered(
         for r in rb.questions[q].replaced_by
     }
     return tuple(q for q in missing if q not in covered)
+
+
+def _asked(parent: str | None, answers: Mapping[str, Any], unsure: frozenset[str]) -> bool:
+    """Whether a screen question is due: always, or for a follow-up once the question it
+    follows was answered yes or "not sure"."""
+    return parent is None or answers.get(parent) is True or parent in unsure
 
 
 def incomplete_message(unanswered: tuple[str, ...]) -> str:

@@ -37,6 +37,7 @@ tr.refer td{background:#fff0f0}
 .status{font-weight:bold;padding:0 .4rem;border-radius:4px}
 .status-ok{background:#e6f4ea;color:#165c2b}
 .status-refer{background:#c00;color:#fff}
+.status-unscreened{background:#ffe3b3;color:#5c3a00}
 .status-no_fault_found{background:#fff7d6;color:#6b5400}
 .status-error{background:#fde2e2;color:#8a1010}
 section.record{border-top:2px solid #ddd;margin-top:2rem;padding-top:.5rem}

@@ -16,7 +16,13 @@ from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text
 from ..render.labels import flag_heading
 from .console import plain, safe
 
-_STATUS_STYLE = {"ok": "green", "refer": "bold red", "no_fault_found": "yellow", "error": "red"}
+_STATUS_STYLE = {
+    "ok": "green",
+    "refer": "bold red",
+    "unscreened": "bold yellow",
+    "no_fault_found": "yellow",
+    "error": "red",
+}
 
 
 # The words for each level are shared with the reports (render/labels.py).

@@ -28,55 +28,31 @@ Good:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ....knowledge import codes
 from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.screen_guard import advice_named
 from ..context import LintContext
 
-CODE = "LP320"
+CODE = codes.ADVICE_IN_REFERRAL
 NAME = "advice-in-referral"
 SEVERITY = Severity.ERROR
 PHASE = "analysis"
-
-
-def _words(text: str) -> str:
-    """Lower case words, anything else (punctuation, '_', '-') a single space."""
-    return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "
-
-
-# Words of training advice that have no place in a referral's text (where to go and
-# how soon); "train" and "press" alone do ("do not train", "before you leg press again").
-_TRAINING_WORDS = (
-    "sets",
-    "reps",
-    "stretch",
-    "stretches",
-    "stretching",
-    "lighter",
-    "warm up",
-    "hamstring",
-    "hamstrings",
-    "brace",
-    "keep training",
-    "continue training",
-    "carry on training",
-    "keep pressing",
-    "keep lifting",
-)
 
 
 def check(ctx: LintContext) -> Iterator[Diagnostic]:
     rb = ctx.rulebase
     if rb is None:
         return
-    advice = [(f"fix '{fix.id}'", fix.id, fix.title) for fix in rb.fixes.values()]
-    advice += [(f"alternative '{a.id}'", a.id, a.title) for a in rb.alternatives.values()]
-    names = [(what, _words(name)) for what, ident, title in advice for name in (ident, title)]
+    names = [(f"fix '{fix.id}'", name) for fix in rb.fixes.values() for name in (fix.id, fix.title)]
+    names += [
+        (f"alternative '{a.id}'", name)
+        for a in rb.alternatives.values()
+        for name in (a.id, a.title)
+    ]
     for flag in rb.safety_flags.values():
-        said = _words(" ".join((flag.title, flag.advice, flag.if_unsure)))
-        named = sorted({what for what, name in names if len(name) > 4 and name in said})
-        named += [f"'{w}'" for w in _TRAINING_WORDS if f" {w} " in said]
+        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
         if named:
             yield Diagnostic(
                 CODE,

@@ -1,0 +1,64 @@
+"""What no rule file may do to the safety screen, checked when a rule base loads.
+
+The screen is the part of the tool that must never be wrong, and coaches extend the
+rule base with their own files. Lint alone is not enough: a file that was never
+linted is still loaded by ``diagnose``, ``ask`` and ``serve``. So the loader refuses,
+in every command, a file that could make an unanswered or positive warning sign look
+screened:
+
+- a question whose ``replaced_by`` names a screen question of another file (answering
+  it "no" would cover the signs it claims to replace);
+- a question id that reads as another one once keys are folded (``Saddle_Numbness``
+  beside ``saddle_numbness``): answer keys are matched by their folded form, so such a
+  twin would take the safety answer away from the screen;
+- a safety flag whose words give exercise advice (a referral carries none).
+
+Replacing a flag, screen or safety question is refused in ``loader._add`` (LP207).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+# Words of training advice that have no place in a referral's text (where to go and
+# how soon); "train" and "press" alone do ("do not train", "before you leg press again").
+TRAINING_WORDS = (
+    "sets",
+    "reps",
+    "stretch",
+    "stretches",
+    "stretching",
+    "lighter",
+    "warm up",
+    "hamstring",
+    "hamstrings",
+    "brace",
+    "keep training",
+    "continue training",
+    "carry on training",
+    "keep pressing",
+    "keep lifting",
+    "lower the weight",
+    "less weight",
+    "reduce the weight",
+)
+
+
+def plain_words(text: str) -> str:
+    """Lower case words, anything else (punctuation, '_', '-') a single space, padded
+    with a space at each end so that ``f" {word} " in plain_words(text)`` finds whole
+    words only."""
+    return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "
+
+
+def advice_named(texts: Iterable[str], advice_names: Iterable[tuple[str, str]]) -> Iterator[str]:
+    """What in a flag's ``texts`` is exercise advice: each ``(what, name)`` of
+    ``advice_names`` (a fix or alternative by id or title) that the texts name, then
+    each training word they use, as quoted phrases for a message."""
+    said = plain_words(" ".join(texts))
+    named = sorted(
+        {what for what, name in advice_names if len(name) > 4 and plain_words(name) in said}
+    )
+    yield from named
+    yield from (f"'{word}'" for word in TRAINING_WORDS if f" {word} " in said)
