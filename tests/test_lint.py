@@ -95,3 +95,23 @@ def test_every_bundled_pain_location_but_other_feeds_a_rule() -> None:
     named = tested_values(bundled_rulebase())
     assert {"lower_back", "knees", "hips"} <= named["pain_location"]
     assert {"low", "middle", "high"} <= named["foot_position"]
+
+
+def test_a_walk_past_the_work_budget_says_what_it_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A small budget stands in for a rule file of thousands of rules: the walk stops
+    # within it, and lint names each cause it did not finish instead of running for
+    # hours (250 rules took 48 s, 1,000 more than 200 s) or staying silent.
+    from legpress_diag.authoring import exhaustive
+
+    monkeypatch.setattr(exhaustive, "WORK_BUDGET", 100_000)
+    report = lint()
+    rules = len(bundled_rulebase().rules)
+    assert sum(walk.walked for walk in report.walks) * rules <= 100_000
+    cut = [walk for walk in report.walks if not walk.complete]
+    assert cut and min(report.walks, key=lambda walk: walk.total).complete  # smallest first
+    said = [d for d in report.diagnostics if d.code == "LP321"]
+    assert {d.message.split("'")[1] for d in said} == {walk.cause for walk in cut}
+    assert all("skipped the rest" in d.message and d.severity is Severity.INFO for d in said)
+    assert not report.failed(strict=False)  # information, not a finding
