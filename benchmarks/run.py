@@ -376,6 +376,35 @@ def questionnaire_and_lint() -> None:
     }
 
 
+def service(args: argparse.Namespace) -> None:
+    """`serve` against its floor, with wrk (benchmarks/serve_floor.py)."""
+    import serve_floor
+
+    RESULTS["serve"] = serve_floor.measure(32, args.serve_seconds, args.serve_rounds)
+
+
+def service_bounds() -> list[tuple[str, float]]:
+    """What no request path can beat: the floor plus the work itself."""
+    return [
+        (f"serve {case}: best requests/s vs floor, given the work", row["best_rate_vs_floor"])
+        for case, row in RESULTS.get("serve", {}).items()
+        if isinstance(row, dict) and "best_rate_vs_floor" in row
+    ]
+
+
+def service_targets() -> list[tuple[str, float, str, bool]]:
+    """Issue 25's targets for the service: ratios to its floor in the same run."""
+    rows: list[tuple[str, float, str, bool]] = []
+    for case, row in RESULTS.get("serve", {}).items():
+        if not isinstance(row, dict) or "rate_vs_floor" not in row:
+            continue
+        rate, p99 = row["rate_vs_floor"], row["p99_vs_floor"]
+        clean = row["ours"]["errors"] == 0
+        rows.append((f"serve {case}: requests/s vs floor", rate, ">= 0.5x", rate >= 0.5 and clean))
+        rows.append((f"serve {case}: p99 vs floor", p99, "<= 3x", p99 <= 3.0 and clean))
+    return rows
+
+
 def report() -> None:
     engines_rows = RESULTS.get("engines", {})
     clips = engines_rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
@@ -426,6 +455,10 @@ def report() -> None:
         first = next(iter(rows.values()))
         for n, kb in rows.items():
             print(f"  {int(n):>9,} records: {kb / 1024:7.1f}   {kb / first:5.2f}x")
+    if "serve" in RESULTS:
+        import serve_floor
+
+        serve_floor.report(RESULTS["serve"])
     if "questionnaire_next_step_ms" in RESULTS:
         q = RESULTS["questionnaire_next_step_ms"]
         print(
@@ -496,6 +529,8 @@ def targets() -> None:
         if floor:
             imports = start["python -c 'import typer, rich, pydantic, yaml'"]
             bounds.append(("typer app with diagnose's parameters vs imports", floor / imports))
+    rows += service_targets()
+    bounds += service_bounds()
     if rows:
         print("\nIssue 12 targets")
         for name, ratio, goal, met in rows:
@@ -519,7 +554,10 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="small N and no million-record memory run"
     )
     parser.add_argument(
-        "--only", nargs="*", default=[], help="engines cli scaling startup memory questionnaire"
+        "--only",
+        nargs="*",
+        default=[],
+        help="engines cli scaling startup memory questionnaire serve",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = parser.parse_args(argv)
@@ -532,7 +570,20 @@ def main(argv: list[str] | None = None) -> int:
     args.scaling = [100, 1_000] if args.quick else [100, 1_000, 10_000]
     args.startup_runs = 5 if args.quick else 15
     args.memory = [10_000, 100_000] if args.quick else [10_000, 1_000_000]
-    wanted = set(args.only) or {"engines", "cli", "scaling", "startup", "memory", "questionnaire"}
+    args.serve_seconds = 5.0 if args.quick else 10.0
+    args.serve_rounds = 1 if args.quick else 3
+    wanted = set(args.only) or {
+        "engines",
+        "cli",
+        "scaling",
+        "startup",
+        "memory",
+        "questionnaire",
+        "serve",
+    }
+    if args.only and args.out.exists():
+        # Only some sections run: the others keep their figures from the last run.
+        RESULTS.update(json.loads(args.out.read_text()))
     RESULTS["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -547,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
             ("startup", lambda: startup(args)),
             ("memory", lambda: memory(args, tmp)),
             ("questionnaire", questionnaire_and_lint),
+            ("serve", lambda: service(args)),
         ]
         for name, step in steps:
             if name in wanted:

@@ -34,6 +34,7 @@ def diagnose(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     rules: Annotated[list[Path] | None, typer.Option("--rules", "-r")] = None,
     no_default_rules: Annotated[bool, typer.Option("--no-default-rules")] = False,
+    isolated: Annotated[bool, typer.Option("--isolated")] = False,
 ) -> None:
     """Read the input, write an empty result."""
     source = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115

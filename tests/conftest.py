@@ -30,6 +30,8 @@ settings.load_profile(
 
 # Tests never write into the real cache folder; child processes inherit this too.
 os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-diag-test-cache-"))
+# A developer's own packs must not change what the tests load (docs/authoring.md, packs).
+os.environ.pop("LEGPRESS_DIAG_RULES", None)
 # An interrupted `ask` keeps its answers in the state folder: never the real one in tests.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="legpress-diag-test-state-")
 
@@ -89,4 +91,26 @@ fixes:
   - id: fx
     title: Fix
     how: do it
+"""
+
+
+# A coach's own small rule file (a question, a cause, a rule): the pack tests' example.
+HIPS_RULES = """\
+questions:
+  - id: hips_shift
+    type: yes_no
+    text: Do your hips shift to one side?
+    source: "other-sources: Causes the article does not name"
+causes:
+  - id: hips_shifting
+    title: Hips shift sideways
+    explanation: One hip takes more of the load.
+    fixes: [stop_at_90_degrees]
+    source: "other-sources: Causes the article does not name"
+rules:
+  - id: hips-shift
+    if: hips_shift
+    then: hips_shifting
+    cf: 0.6
+    source: "other-sources: Causes the article does not name"
 """

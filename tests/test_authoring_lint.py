@@ -137,6 +137,7 @@ def test_json_format_is_machine_readable(in_tmp: Path) -> None:
         "end_line": 2,
         "end_col": 37,
         "key_path": "questions.0.type",
+        "url": "docs/lint-codes.md#lp102",
     }
     assert payload["summary"]["errors"] == 4 and payload["summary"]["suppressed"] == 0
     assert payload["summary"]["text"] == "4 errors in 1 file"

@@ -4,7 +4,10 @@ Blocks with a file name (```yaml title="seat.yaml"```) are written into an empty
 folder in the order they appear, so a later block of the same name replaces the
 earlier one, as the coach following the tutorial would. Every ``legpress-diag``
 line of a ```sh``` block then runs there; it must exit 0 unless the line ends with
-``# exits N``. A ```text``` block right after a command shows that command's output:
+``# exits N``. The shell lines around them run too: ``mkdir -p``, ``cp`` and
+``pip install`` (a real pip install of the pack's wheel into a folder the test puts
+on ``sys.path``; the wheel is built by tests/packs/wheel.py, so no build backend or
+network is needed). A ```text``` block right after a command shows that command's output:
 each of its lines must be a line of the real output, or, when it holds ``...``,
 match it with ``...`` standing for anything (a number that changes, lines left
 out) and whitespace aside.
@@ -12,8 +15,10 @@ out) and whitespace aside.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,7 @@ from typer.testing import CliRunner
 from legpress_diag.cli.app import app
 
 from .conftest import REPO
+from .packs.wheel import pip_install
 
 TUTORIAL = REPO / "docs" / "authoring.md"
 BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```\s*$", re.M | re.S)
@@ -44,6 +50,31 @@ def test_the_tutorial_has_files_commands_and_outputs() -> None:
     assert sum(1 for info in infos if info == "text") >= 5
 
 
+def shell(line: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial's other shell lines, done the same way without a shell."""
+    words = shlex.split(line.partition("#")[0])
+    if not words:
+        return
+    if words[:2] == ["mkdir", "-p"]:
+        for name in words[2:]:
+            (folder / name).mkdir(parents=True, exist_ok=True)
+    elif words[0] == "cp":
+        recursive = words[1] == "-r"
+        *sources, target = words[2:] if recursive else words[1:]
+        for source in sources:
+            if recursive:
+                shutil.copytree(folder / source, folder / target, dirs_exist_ok=True)
+            else:
+                shutil.copy(folder / source, folder / target)
+    elif words[:2] == ["pip", "install"]:
+        site = folder / ".site"
+        pip_install(folder / words[2], site)
+        monkeypatch.syspath_prepend(str(site))
+        importlib.invalidate_caches()
+    else:
+        raise AssertionError(f"the tutorial test does not know how to run: {line}")
+
+
 def test_every_command_in_the_tutorial_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,10 +85,12 @@ def test_every_command_in_the_tutorial_runs(
     for info, body in blocks():
         title = re.search(r'title="([^"]+)"', info)
         if title:
+            (tmp_path / title.group(1)).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / title.group(1)).write_text(body, encoding="utf-8")
         elif info == "sh":
             for line in body.splitlines():
                 if not line.startswith("legpress-diag "):
+                    shell(line, tmp_path, monkeypatch)
                     continue
                 command, _, comment = line.partition("#")
                 exits = re.fullmatch(r"\s*exits (\d+)\s*", comment)

@@ -133,4 +133,5 @@ def test_explain_over_http() -> None:
     bad = client.post("/v1/diagnose?explain=maybe", json=RECORD)
     assert bad.status_code == 422
     body = bad.json()
-    assert body["error"] == "invalid query parameter" and body["problems"][0]["key"] == "explain"
+    assert body["type"] == "/docs#problem-invalid-parameter"
+    assert body["problems"][0]["key"] == "explain"

@@ -131,7 +131,7 @@ def test_the_report_puts_the_referral_before_the_form_faults_and_says_not_sure()
     answers = {"new_leg_weakness": "yes", "leg_pain_below_knee": "unsure", **FORM}
     result = diagnose({"answers": answers}, RB, explain=True)
     page = html_report(result, RB)
-    assert "(answered &#x27;not sure&#x27;)" in page and "Because you said" in page
+    assert "(answered &#39;not sure&#39;)" in page and "Because you said" in page
     assert page.index("See a doctor today") < page.index(result["causes"][0]["title"])
     assert "Information for the clinician, not advice to train." in page
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 import warnings
 from pathlib import Path
@@ -38,7 +37,23 @@ CLEAR_SCREENS = {
 
 @pytest.fixture(scope="module")
 def client(rb: RuleBase) -> TestClient:
-    return TestClient(create_app(rb, Limits(max_body_bytes=64 * 1024, max_records=50)))
+    return TestClient(
+        create_app(rb, Limits(max_body_bytes=64 * 1024, max_records=50)), headers=JSON_BODY
+    )
+
+
+JSON_BODY = {"content-type": "application/json"}
+PROBLEM_KEYS = {"type", "title", "status", "detail", "problems"}
+
+
+def problem(response: Any, status: int, kind: str) -> Any:
+    """The problem details of an error answer, checked for the one shape every error has."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= PROBLEM_KEYS and body["status"] == status
+    assert body["type"] == (f"/docs#problem-{kind}" if kind else "about:blank")
+    return body
 
 
 def cli_output(tmp_path: Path, body: bytes, fmt: str) -> str:
@@ -83,7 +98,6 @@ def test_openapi_schema_is_generated_and_lists_the_api(client: TestClient) -> No
     assert "DiagnosisOut" in schema["components"]["schemas"]
     body = schema["paths"]["/v1/interview"]["post"]["requestBody"]["content"]["application/json"]
     assert "screen:nerve_signs" in body["schema"]["properties"]["answers"]["properties"]
-    assert client.get("/docs").status_code == 404  # Swagger UI would need outside script
 
 
 # --- /v1/diagnose: the same bytes as the CLI ---------------------------------------------
@@ -94,46 +108,59 @@ def test_diagnose_one_record_is_the_cli_jsonl_line(
     client: TestClient, tmp_path: Path, line: bytes
 ) -> None:
     response = client.post("/v1/diagnose", content=line)
-    assert response.text == cli_output(tmp_path, line + b"\n", "jsonl")
-    assert response.status_code == (422 if response.json()["errors"] else 200)
-    assert response.headers["content-type"] == "application/json"
+    expected = cli_output(tmp_path, line + b"\n", "jsonl")
+    if json.loads(expected)["errors"]:
+        assert problem(response, 422, "invalid-answers")["results"] == [json.loads(expected)]
+    else:
+        assert response.text == expected
+        assert response.headers["content-type"] == "application/json"
 
 
 def test_diagnose_an_array_is_the_cli_json_array(client: TestClient, tmp_path: Path) -> None:
     records = [json.loads(line) for line in EXAMPLES.read_text().splitlines() if line.strip()]
     body = json.dumps(records).encode()
     response = client.post("/v1/diagnose", content=body)
-    assert response.status_code == 422  # the examples hold an invalid record, on purpose
-    assert response.text == cli_output(tmp_path, body, "json")
-    assert [r["id"] for r in response.json()] == [r["id"] for r in records]
+    # The examples hold an invalid record, on purpose: every result is still there.
+    results = problem(response, 422, "invalid-answers")["results"]
+    assert results == json.loads(cli_output(tmp_path, body, "json"))
+    assert [r["id"] for r in results] == [r["id"] for r in records]
+    # Without it, the answer is the CLI's bytes.
+    valid = json.dumps([r for r, out in zip(records, results, strict=True) if not out["errors"]])
+    response = client.post("/v1/diagnose", content=valid.encode())
+    assert response.status_code == 200 and len(response.json()) == len(records) - 1
+    assert response.text == cli_output(tmp_path, valid.encode(), "json")
 
 
 def test_an_invalid_record_is_422_with_the_cli_messages(client: TestClient, tmp_path: Path) -> None:
     body = b'[{"id": "a", "answers": {"knee_angle_at_bottom": 500}}, {"answers": {}}]'
     response = client.post("/v1/diagnose", content=body)
-    assert response.status_code == 422
-    assert response.text == cli_output(tmp_path, body, "json")
-    bad, good = response.json()
+    body_ = problem(response, 422, "invalid-answers")
+    assert body_["results"] == json.loads(cli_output(tmp_path, body, "json"))
+    bad, good = body_["results"]
     assert bad["status"] == "error" and good["status"] != "error"
     assert bad["errors"][0]["key"] == "knee_angle_at_bottom"
     assert "500 is out of range" in bad["errors"][0]["message"]
+    [one] = body_["problems"]  # each bad answer, with the record it is in
+    assert one["record"] == "a" and one["key"] == "knee_angle_at_bottom"
+    assert one["expected"] == "a number from 20 to 180 (degrees)"
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "words"),
+    ("body", "status", "kind", "words"),
     [
-        (b"", 422, "empty"),
-        (b'{"answers": {}}\n{"answers": {}}\n', 422, "JSON Lines"),
-        (b"[" + b",".join([b'{"answers": {}}'] * 51) + b"]", 413, "more than 50 records"),
-        (b'{"answers": {"x": "' + b"a" * 70_000 + b'"}}', 413, "larger than"),
+        (b"", 400, "not-json", "empty"),
+        (b'{"answers": {}}\n{"answers": {}}\n', 400, "not-json", "in a JSON array"),
+        (b"[" + b",".join([b'{"answers": {}}'] * 51) + b"]", 413, "too-large", "more than 50"),
+        (b'{"answers": {"x": "' + b"a" * 70_000 + b'"}}', 413, "too-large", "larger than"),
+        (b"5", 422, "not-a-record", "one answer record"),
     ],
 )
-def test_diagnose_refuses_unusable_bodies_with_a_json_error(
-    client: TestClient, body: bytes, status: int, words: str
+def test_diagnose_refuses_unusable_bodies_with_a_problem(
+    client: TestClient, body: bytes, status: int, kind: str, words: str
 ) -> None:
     response = client.post("/v1/diagnose", content=body)
-    assert response.status_code == status
-    assert words in response.json()["error"]
+    assert words in problem(response, status, kind)["detail"]
+    assert "per line" not in response.text  # the CLI's words, not HTTP's
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(client: TestClient) -> None:
@@ -141,14 +168,20 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(client: TestClient) ->
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize(
-    "body", [b"{", b"NaN", b'{"answers": 5}', b'{"answers": {"a": 1, "a": 2}}', b"\xff\xfe"]
-)
-def test_broken_json_is_an_error_result_never_a_500(client: TestClient, body: bytes) -> None:
-    response = client.post("/v1/diagnose", content=body)
-    assert response.status_code == 422
-    assert response.json()["status"] == "error"
-    assert "Traceback" not in response.text
+@pytest.mark.parametrize("body", [b"{", b"NaN", b'{"answers": {"a": 1, "a": 2}}', b"\xff\xfe"])
+@pytest.mark.parametrize("path", ["/v1/diagnose", "/v1/interview"])
+def test_broken_json_is_a_400_problem_never_a_500(
+    client: TestClient, body: bytes, path: str
+) -> None:
+    response = client.post(path, content=body)
+    assert problem(response, 400, "not-json")["detail"].startswith("the body is not JSON: ")
+    assert "Traceback" not in response.text and "per line" not in response.text
+
+
+def test_a_record_that_is_not_an_object_is_an_error_result(client: TestClient) -> None:
+    response = client.post("/v1/diagnose", content=b'{"answers": 5}')
+    [result] = problem(response, 422, "invalid-answers")["results"]
+    assert result["status"] == "error"
 
 
 # --- /v1/interview ------------------------------------------------------------------------
@@ -212,8 +245,7 @@ def test_interview_errors_name_the_key_like_the_cli(client: TestClient) -> None:
         "/v1/interview",
         json={"answers": {"age_years": 500, "screen:nerve": "no", "pain_timing": "sometimes"}},
     )
-    assert response.status_code == 422
-    problems = {p["key"]: p for p in response.json()["problems"]}
+    problems = {p["key"]: p for p in problem(response, 422, "invalid-answers")["problems"]}
     assert problems["age_years"]["message"] == "age_years: 500 is out of range"
     assert problems["age_years"]["expected"] == "a number from 12 to 100 (years)"
     assert "unknown safety screen" in problems["screen:nerve"]["message"]
@@ -226,8 +258,9 @@ def test_interview_errors_name_the_key_like_the_cli(client: TestClient) -> None:
 )
 def test_interview_refuses_bad_bodies(client: TestClient, body: bytes, status: int) -> None:
     response = client.post("/v1/interview", content=body)
-    assert response.status_code == status
-    assert set(response.json()) == {"error", "problems"}
+    assert set(problem(response, status, "not-json" if status == 400 else "not-a-record")) == (
+        PROBLEM_KEYS
+    )
 
 
 def test_unknown_keys_are_warnings(client: TestClient) -> None:
@@ -236,107 +269,7 @@ def test_unknown_keys_are_warnings(client: TestClient) -> None:
     assert "knee_angle_at_bottom" in step["warnings"][0]["message"]
 
 
-# --- the web page -----------------------------------------------------------------------
-
-
-def form(client: TestClient, answers: dict[str, Any], **fields: Any) -> Any:
-    data: list[tuple[str, str]] = [(f"a.{k}", json.dumps(v)) for k, v in answers.items()]
-    for name, value in fields.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.append((name, str(item)))
-    return client.post("/", content=_urlencode(data), headers=FORM)
-
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _urlencode(data: list[tuple[str, str]]) -> bytes:
-    from urllib.parse import urlencode
-
-    return urlencode(data).encode()
-
-
-def hidden(page: str) -> dict[str, Any]:
-    import html
-
-    return {
-        html.unescape(name)[2:]: json.loads(html.unescape(value))
-        for name, value in re.findall(r'type="hidden" name="(a\.[^"]+)" value="([^"]*)"', page)
-    }
-
-
-def test_the_page_has_no_script_and_strict_headers(client: TestClient) -> None:
-    response = client.get("/")
-    assert response.status_code == 200 and "<script" not in response.text
-    csp = response.headers["content-security-policy"]
-    assert "script-src" not in csp and "default-src 'none'" in csp
-    assert "frame-ancestors 'none'" in csp
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
-    assert "How old are you?" in response.text
-
-
-def test_the_page_walks_the_interview_with_back_and_not_sure(client: TestClient) -> None:
-    page = form(client, {}, q="age_years", do="answer", v="35").text
-    assert "Since the pain began" in page and hidden(page) == {"age_years": 35}
-    page = form(client, hidden(page), q="screen:nerve_signs", do="unsure").text
-    assert hidden(page) == {"age_years": 35, "screen:nerve_signs": "unsure"}
-    assert "saddle" in page.lower()
-    back = form(client, hidden(page), q="saddle_numbness", do="back").text
-    assert hidden(back) == {"age_years": 35} and "Since the pain began" in back
-
-
-def test_the_page_repeats_a_question_with_the_cli_message(client: TestClient) -> None:
-    response = form(client, {}, q="age_years", do="answer", v="7")
-    assert response.status_code == 422
-    assert "7 is out of range: type a number from 12 to 100 years" in response.text
-    assert hidden(response.text) == {}
-
-
-def test_the_page_shows_a_result_with_downloads(client: TestClient, rb: RuleBase) -> None:
-    answers = {**CLEAR_SCREENS, "pain_location": ["lower_back"], "butt_lifts_off_seat": "yes"}
-    page = form(client, answers, q="pain_timing", do="answer", v="bottom_of_rep").text
-    while 'id="result"' not in page:
-        question = re.search(r'name="q" value="([^"]+)"', page)
-        assert question is not None
-        page = form(client, hidden(page), q=question.group(1), do="unsure").text
-    assert "Your plan: what to do first" in page
-    assert "Butt or lower back coming off the seat" in page
-    fields = [(f"a.{k}", json.dumps(v)) for k, v in hidden(page).items()]
-    saved = client.post("/answers.json", content=_urlencode(fields), headers=FORM)
-    assert saved.headers["content-disposition"].startswith("attachment")
-    record = saved.json()
-    assert record["answers"]["butt_lifts_off_seat"] == "yes"
-    report = client.post("/report.html", content=_urlencode(fields), headers=FORM)
-    assert (
-        "Butt or lower back" in report.text
-        and "style-src 'sha256-" in report.headers["content-security-policy"]
-    )
-
-
-def test_the_page_escapes_what_the_form_carries(client: TestClient) -> None:
-    page = form(client, {"<script>alert(1)</script>": "x"}, q="age_years", do="answer", v="30")
-    assert "<script>" not in page.text
-    bad = form(client, {"age_years": "<b>old</b>"}, q="", do="")
-    assert bad.status_code == 422 and "<b>" not in bad.text and "&lt;b&gt;" in bad.text
-    broken = client.post("/", content=b"a.age_years=%7B", headers=FORM)
-    assert broken.status_code == 400 and "Traceback" not in broken.text
-
-
-def test_a_flag_reads_the_same_on_the_web_as_in_every_other_format(rb: RuleBase) -> None:
-    from legpress_diag.api import diagnose
-    from legpress_diag.presentation.render.formats import markdown_one
-    from legpress_diag.presentation.render.html_batch import batch_page, prepare
-    from legpress_diag.presentation.render.report import html_report
-    from legpress_diag.web.pages import _flag
-
-    result = diagnose({"answers": {"saddle_numbness": "unsure"}}, rb, explain=True)
-    [flag] = result["red_flags"]
-    heading = "URGENT: see a doctor today (answered 'not sure')"
-    assert heading.replace("'", "&#x27;") in _flag(flag, rb)
-    assert heading in markdown_one(result, rb)
-    assert heading.replace("'", "&#x27;") in html_report(result, rb)
-    assert heading.replace("'", "&#x27;") in batch_page([prepare(result, rb)])
+# The web page: tests/test_serve_pages.py; in a real browser: test_serve_browser.py.
 
 
 # --- the command --------------------------------------------------------------------------
@@ -357,9 +290,8 @@ def test_serve_help_names_the_defaults() -> None:
 
 
 def test_unknown_paths_and_methods_answer_in_the_api_error_shape(client: TestClient) -> None:
-    missing = client.get("/v1/nothing-here")
-    assert missing.status_code == 404
-    assert missing.json() == {"error": "not found", "problems": []}
+    missing = problem(client.get("/v1/nothing-here"), 404, "")
+    assert missing["title"] == "Not Found" and "/v1/nothing-here" in missing["detail"]
     wrong = client.get("/v1/diagnose")
-    assert wrong.status_code == 405 and wrong.json()["problems"] == []
-    assert "allow" in {k.lower() for k in wrong.headers}
+    assert problem(wrong, 405, "")["problems"] == []
+    assert wrong.headers["allow"] == "POST"

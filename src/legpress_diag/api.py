@@ -7,9 +7,13 @@
         ...
 
 Results are plain dicts in the contract's shape, typed as ``DiagnosisOut`` (see
-docs/reference.md). ``explain=True`` adds the rule-level reasoning and the long texts
-(each cause's ``reasoning`` and ``explanation``, the result's ``facts``, each fix's
-``how`` and the alternatives' details).
+docs/reference.md); the package ships its types (``py.typed``), so mypy checks a
+client's use of them. The errors a client catches are here too: ``RuleBaseError``
+(a rule base that does not load; its ``diagnostics`` say where and why) and
+``InputError`` (a stream that cannot be read as records), both ``LegpressError``.
+``explain=True`` adds the rule-level reasoning and the long texts (each cause's
+``reasoning`` and ``explanation``, the result's ``facts``, each fix's ``how`` and the
+alternatives' details).
 """
 
 from __future__ import annotations
@@ -20,13 +24,41 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import IO, Any
 
-from .intake.records import RawRecord, diagnose_record, read_records
+from .intake.records import InputError, RawRecord, diagnose_record, read_records
 from .knowledge.loader import load_rulebase as _load
+from .knowledge.problems import (
+    Diagnostic,
+    EngineLoopError,
+    LegpressError,
+    RuleBaseError,
+    Severity,
+    SourceSpan,
+)
 from .knowledge.rulebase import RuleBase
-from .reasoning.result import DiagnosisOut
+from .reasoning.result import (
+    AlternativeOut,
+    CauseOut,
+    DiagnosisOut,
+    FixOut,
+    ProblemOut,
+    RedFlagOut,
+)
 
 __all__ = [
+    "AlternativeOut",
+    "CauseOut",
     "DiagnosisOut",
+    "Diagnostic",
+    "EngineLoopError",
+    "FixOut",
+    "InputError",
+    "LegpressError",
+    "ProblemOut",
+    "RedFlagOut",
+    "RuleBase",
+    "RuleBaseError",
+    "Severity",
+    "SourceSpan",
     "bundled_rulebase",
     "diagnose",
     "diagnose_many",

@@ -90,6 +90,33 @@ def show_lines(rb: RuleBase) -> list[str]:
     return lines
 
 
+# `rules show SECTION`: the heading each section's block starts with.
+SHOWN_SECTIONS = {
+    "questions": "questions (",
+    "safety_flags": "safety flags (",
+    "facts": "derived facts (",
+    "causes": "causes (",
+    "fixes": "fixes (",
+    "alternatives": "alternatives (",
+    "rules": "rules:",
+}
+
+
+def section_lines(rb: RuleBase, section: str) -> list[str]:
+    """One block of `rules show`: ``fixes``, ``causes``, ... Raises KeyError."""
+    heading = SHOWN_SECTIONS.get(section.replace("-", "_"))
+    if heading is None:
+        hint = did_you_mean(section, SHOWN_SECTIONS)
+        raise KeyError(
+            f"unknown section '{section}' (choose from {', '.join(SHOWN_SECTIONS)})"
+            + (f"; {hint}" if hint else "")
+        )
+    lines = show_lines(rb)
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
+    return lines[start:end]
+
+
 @dataclass(frozen=True)
 class QuestionEntry:
     id: str

@@ -88,9 +88,7 @@ def knowledge_md(rb: RuleBase) -> str:
 
 def lint_codes_md() -> str:
     """docs/lint-codes.md: every lint check with its examples, from the check modules."""
-    import re
-    import textwrap
-
+    from .lint.explain import check_doc
     from .lint.registry import CHECKS
 
     lines = [
@@ -117,14 +115,10 @@ def lint_codes_md() -> str:
             f"{module.SEVERITY.value} | {module.PHASE} |"
         )
     for code, module in CHECKS.items():
-        doc = module.__doc__ or ""
-        head, _, rest = doc.partition("\n\n")
-        match = re.search(r"\A(.*?)^Bad:\n(.*?)^Good:\n(.*)\Z", rest, re.S | re.M)
-        assert match is not None, code
-        prose, bad, good = match.groups()
-        lines += ["", f"## {code}", "", f"**{head.split(': ', 1)[1]}**", "", prose.strip(), ""]
-        lines += ["Bad:", "", "```yaml", textwrap.dedent(bad).rstrip(), "```", ""]
-        lines += ["Good:", "", "```yaml", textwrap.dedent(good).rstrip(), "```"]
+        doc = check_doc(module)
+        lines += ["", f"## {code}", "", f"**{doc.summary}**", "", doc.prose, ""]
+        lines += ["Bad:", "", "```yaml", doc.bad, "```", ""]
+        lines += ["Good:", "", "```yaml", doc.good, "```"]
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,7 @@ from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path
 from ..reasoning.result import DiagnosisOut
+from .case_discovery import cases_beside
 from .cases import case_files, load_cases
 from .testing import default_case_dir
 
@@ -21,22 +22,6 @@ from .testing import default_case_dir
 class Change:
     label: str  # case name or record id
     what: list[str]
-
-
-def cases_beside(rule_paths: Iterable[Path]) -> list[Path]:
-    """Case files that belong to rule files: ``feet-cases.yaml`` (or ``feet_cases.yaml``,
-    ``feet.cases.yaml``) beside ``feet.yaml``, and a ``cases/`` folder inside a rule folder."""
-    found: list[Path] = []
-    for path in rule_paths:
-        if path.is_dir():
-            candidates = [path / "cases"]
-        else:
-            stem = path.name.removesuffix(path.suffix)
-            candidates = [
-                path.with_name(f"{stem}{sep}cases{path.suffix}") for sep in ("-", "_", ".")
-            ]
-        found += [c for c in candidates if c.exists() and c not in found]
-    return found
 
 
 def _listed(ids: list[str]) -> str:

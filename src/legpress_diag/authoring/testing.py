@@ -116,12 +116,15 @@ def run_cases(rb: RuleBase, paths: list[Path]) -> TestRun:
     coverage = Coverage()
     outcomes = []
     file_problems: list[Diagnostic] = []
+    from .case_discovery import ForgottenRules
+
     for path in case_files(paths):
         cases, problems = read_case_file(path)
         file_problems += problems
+        forgotten = ForgottenRules(path, rb)
         for case in cases:
             result, failed = check_case(rb, case)
-            unknown = [_line(d) for d in reference_problems(rb, case)]
+            unknown = [_line(d) for d in forgotten.hint(reference_problems(rb, case))]
             if unknown:
                 failed.append(f"{len(unknown)} unknown id{'s' * (len(unknown) != 1)} in the case")
             outcome = CaseOutcome(path, case, failed)

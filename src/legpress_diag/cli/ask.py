@@ -12,7 +12,7 @@ import typer
 
 from .. import exitcodes
 from ..reasoning.result import DiagnosisOut
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules
 from .output import (
     CLOSED_STREAMS,
     OutputError,
@@ -169,13 +169,18 @@ def _run(
     from ..intake.session import Turn, next_turn
 
     again: str | None = None  # after 'back', ask the undone question again
+    least_left: int | None = None
     while True:
         holder[0] = state
         turn = next_turn(rb, state, again)
         if not isinstance(turn, Turn):
             view.stopped(turn)
             return state
-        view.question(turn.step, turn.about)
+        # What is left never goes up (as on the web page, intake/progress.py): a fresh
+        # estimate jumps when a "yes" opens a screen (13, 15, 14, 13 before).
+        left = turn.about - turn.step.number + 1
+        least_left = left if least_left is None else min(least_left, left)
+        view.question(turn.step, turn.step.number - 1 + least_left)
         reaction = _reply(rb, view, state, turn.step.question)
         state, again = reaction.state, reaction.again
 
@@ -185,6 +190,7 @@ def _reply(
 ) -> Reaction:
     """Prompt until a reply answers the question or undoes the last answer."""
     from ..intake.session import react
+    from ..presentation.render.words import why_in_brief
 
     while True:
         view.prompt()
@@ -194,7 +200,9 @@ def _reply(
         if reaction.kind == "invalid":
             view.invalid(reaction.message)
         elif reaction.kind == "why":
-            view.lines("Why I ask this:", list(reaction.lines))
+            # One or two plain sentences, as on the web page; the rule-by-rule account
+            # is `legpress-diag rules explain` and the API's `why`.
+            view.lines("Why I ask this:", [why_in_brief(rb, question.id)])
         elif reaction.kind == "help":
             view.lines("How to answer:", _help_lines(question, rb))
         elif reaction.kind == "nothing_to_undo":
@@ -362,6 +370,7 @@ def ask(
     ] = "ask",
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     from ..intake.questionnaire import SessionState, screen_prompts_left, session_record
     from ..presentation.ui.console import make_console
@@ -369,7 +378,7 @@ def ask(
     from .main import interrupted_status
 
     _check_streams_and_outputs(save, report)
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]  # the latest state, for what an interruption saves

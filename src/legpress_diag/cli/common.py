@@ -13,6 +13,7 @@ import typer
 from .. import exitcodes
 
 if TYPE_CHECKING:
+    from ..knowledge.packs import RuleSources
     from ..knowledge.problems import Diagnostic
     from ..knowledge.rulebase import RuleBase
 
@@ -28,10 +29,21 @@ RulesOption = Annotated[
 ]
 NoDefaultRulesOption = Annotated[
     bool,
+    typer.Option("--no-default-rules", help="Leave the bundled rule base out."),
+]
+IsolatedOption = Annotated[
+    bool,
     typer.Option(
-        "--no-default-rules", help="Use only the --rules paths, not the bundled rule base."
+        "--isolated",
+        help="Ignore installed packs, the project config and LEGPRESS_DIAG_RULES: "
+        "only the bundled rule base and --rules.",
     ),
 ]
+
+
+def dash_is_stdout(value: Path | None) -> Path | None:
+    """``-o -`` means standard output, as ``-`` does for an input (never a file named -)."""
+    return None if value is not None and str(value) == "-" else value
 
 
 def tell(message: str) -> None:
@@ -73,13 +85,39 @@ def rule_problems_exit() -> Iterator[None]:
         raise typer.Exit(exitcodes.CANNOT_RUN) from None
 
 
-def load_rules(rules: list[Path] | None, no_default_rules: bool) -> RuleBase:
-    """Load the rule base, or print every problem with its position and exit 2."""
+def rule_paths(rules: list[Path] | None, isolated: bool = False) -> list[Path]:
+    """The rule paths of every layer after the bundled base: installed packs, the
+    project config, LEGPRESS_DIAG_RULES and --rules (see knowledge/packs); exit 2 with
+    every problem when one of them is broken."""
+    return rule_sources(rules, isolated).paths
+
+
+def rule_sources(rules: list[Path] | None, isolated: bool = False) -> RuleSources:
+    from ..knowledge.packs import resolve
+    from ..knowledge.problems import RuleBaseError
+
+    try:
+        return resolve(rules or (), isolated=isolated)
+    except RuleBaseError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(exitcodes.CANNOT_RUN) from None
+
+
+def load_rules(
+    rules: list[Path] | None, no_default_rules: bool, isolated: bool = False
+) -> RuleBase:
+    """Load the rule base of every layer, or print every problem with its position and
+    exit 2."""
+    return load_paths(rule_paths(rules, isolated), no_default_rules)
+
+
+def load_paths(paths: list[Path], no_default_rules: bool) -> RuleBase:
+    """Load the bundled base (unless ``no_default_rules``) and these resolved paths."""
     from ..api import load_rulebase
     from ..knowledge.problems import RuleBaseError
 
     try:
-        return load_rulebase(rules or (), include_bundled=not no_default_rules)
+        return load_rulebase(paths, include_bundled=not no_default_rules)
     except RuleBaseError as exc:
         print_diagnostics(exc.diagnostics)
         count = len(exc.diagnostics)

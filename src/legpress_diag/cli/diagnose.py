@@ -16,7 +16,17 @@ import typer
 
 from .. import exitcodes
 from ..knowledge.textsafe import terminal
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules, tell
+from .batch_messages import hidden_messages, is_terminal, message_limit
+from .common import (
+    IsolatedOption,
+    NoDefaultRulesOption,
+    RulesOption,
+    dash_is_stdout,
+    fail,
+    load_rules,
+    rule_paths,
+    tell,
+)
 from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
@@ -143,16 +153,9 @@ def _messages(source: str, outcome: Outcome) -> Iterator[str]:
 def _show_progress(output: Path | None, quiet: bool) -> bool:
     """A bar only for a person watching stderr, and never over results on the same
     terminal (a table or JSON Lines on stdout show their own progress)."""
-    if quiet or not _isatty(sys.stderr):
+    if quiet or not is_terminal(sys.stderr):
         return False
-    return output is not None or not _isatty(sys.stdout)
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (OSError, ValueError):
-        return False
+    return output is not None or not is_terminal(sys.stdout)
 
 
 def _input_size(stream: IO[bytes]) -> int | None:
@@ -205,8 +208,10 @@ def diagnose(
         typer.Option(
             "--output",
             "-o",
-            help="Write results here (atomically) instead of stdout. Its suffix (.json, "
-            ".jsonl, .ndjson, .csv, .md, .html, .txt) chooses the format unless --format does.",
+            help="Write results here (atomically) instead of stdout ('-': stdout). Its suffix "
+            "(.json, .jsonl, .ndjson, .csv, .md, .html, .txt) chooses the format unless --format "
+            "does.",
+            callback=dash_is_stdout,
         ),
     ] = None,
     strict: Annotated[
@@ -243,22 +248,30 @@ def diagnose(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
     except OutputError as exc:
         fail(str(exc))
     writer = _choose_writer(fmt, output)  # before any work too
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     stream = _open_input(file, output)
     job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
     try:
         tally = job.run(
-            strict, threshold, explain, [str(p) for p in rules or ()], not no_default_rules
+            # Workers load the same layers from the same paths (no config lookup there).
+            strict,
+            threshold,
+            explain,
+            [str(p) for p in rule_paths(rules, isolated)],
+            not no_default_rules,
         )
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    if tally.hidden:
+        tell(hidden_messages(tally.hidden))
     if not quiet:
         _summary(tally.counts, tally.unscreened, has_screen=bool(rb.safety_flags))
     if tally.with_errors:
@@ -284,6 +297,8 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=dict)  # by status
     with_errors: int = 0  # records with errors (a referral may carry errors too)
     unscreened: int = 0  # records with an incomplete safety screen
+    shown: int = 0  # per-record messages said on stderr
+    hidden: int = 0  # and left out past the terminal's limit
 
 
 @dataclass
@@ -298,6 +313,7 @@ class _Job:
     quiet: bool
     workers: int
     tally: _Tally = field(default_factory=_Tally)
+    limit: float = field(default_factory=message_limit)
 
     def run(
         self,
@@ -365,7 +381,11 @@ class _Job:
             tally.unscreened += outcome.screen_incomplete
             if not self.quiet:
                 for line in _messages(self.source, outcome):
-                    say(line)  # ids, keys and values are the record's text: escaped
+                    if tally.shown < self.limit:
+                        say(line)  # ids, keys and values are the record's text: escaped
+                        tally.shown += 1
+                    else:
+                        tally.hidden += 1
             yield outcome.payload
 
     def _done(self) -> str:

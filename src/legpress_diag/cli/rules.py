@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import exitcodes
 from .common import (
+    IsolatedOption,
     NoDefaultRulesOption,
     RulesOption,
+    dash_is_stdout,
     echo_lines,
     fail,
+    load_paths,
     load_rules,
+    rule_paths,
     rule_problems_exit,
+    rule_sources,
 )
 from .output import OutputError, atomic_output, check_output
+
+if TYPE_CHECKING:
+    from ..knowledge.packs import RuleSources
 
 app = typer.Typer(
     help="Write, check, test, draw and explain rule bases.\n\n"
@@ -29,6 +38,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file ('-': standard output).", callback=dash_is_stdout
+    ),
+]
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
@@ -57,7 +72,12 @@ def _emit(text: str, output: Path | None) -> None:
 def lint_command(
     paths: PathsArgument = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, json or github (annotations for CI).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, github (annotations for CI) or sarif (GitHub code scanning).",
+        ),
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     notes: Annotated[
@@ -66,8 +86,18 @@ def lint_command(
     exhaustive: Annotated[
         bool, typer.Option("--exhaustive/--no-exhaustive", help="Walk every cause's answer space.")
     ] = True,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Explain one code (what it finds, a bad and a good example) and exit.",
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Check rule files: syntax, schema, names, and analysis of the whole rule base.
 
@@ -83,22 +113,40 @@ def lint_command(
       legpress-diag rules lint --strict --notes my-rules/
 
       legpress-diag rules lint -f json my-rules.yaml > findings.json
+
+      cat my-rules.yaml | legpress-diag rules lint -
+
+      legpress-diag rules lint --explain LP204
     """
-    from ..authoring.lint import lint
     from ..authoring.lint.output import FORMATS, report_lines
+    from ..authoring.lint_input import lint_with_stdin
+
+    if explain is not None:
+        _explain_code(explain)
+        return
 
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
     with rule_problems_exit():
-        report = lint(
+        report = lint_with_stdin(
             paths or (),
-            rules=rules or (),
+            sys.stdin.buffer,
+            rules=rule_paths(rules, isolated),
             include_bundled=not no_default_rules,
             exhaustive=exhaustive,
         )
     echo_lines(report_lines(report, fmt, notes), fitted=fmt == "text")
     if report.failed(strict):
         raise typer.Exit(exitcodes.FINDINGS)
+
+
+def _explain_code(code: str) -> None:
+    from ..authoring.lint.explain import explain_lines
+
+    try:
+        echo_lines(explain_lines(code))
+    except KeyError as exc:
+        fail(str(exc.args[0]))
 
 
 app.command(
@@ -113,35 +161,68 @@ def test_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Case files or folders (default: the bundled cases).", show_default=False
+            help="Case files or folders, or pack folders (default: the cases of the packs and "
+            "--rules files in use, else the bundled cases).",
+            show_default=False,
         ),
     ] = None,
     coverage: Annotated[
         bool,
-        typer.Option("--coverage", help="Report rules, causes and questions no case exercises."),
+        typer.Option(
+            "--coverage",
+            help="Report the rules, causes and questions no case exercises (of the packs' "
+            "and --rules files' own, when there are any).",
+        ),
     ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json or junit (JUnit XML for CI).")
+    ] = "text",
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Run case files (answers and expected diagnoses) against the rule base.
 
-    Exit 1 when a case fails. The case format is described in docs/authoring.md.
+    A rule file's own cases are found beside it (seat-cases.yaml beside seat.yaml) and
+    in a pack folder's cases/ folder. Exit 1 when a case fails. The case format is
+    described in docs/authoring.md.
 
     Examples:
 
       legpress-diag rules test
 
-      legpress-diag rules test my-cases.yaml --rules my-rules.yaml --coverage
-    """
-    from ..authoring.testing import default_case_dir, run_cases, run_lines
+      legpress-diag rules test --rules seat.yaml --coverage
 
-    rb = load_rules(rules, no_default_rules)
-    targets = list(paths) if paths else [default_case_dir()]
-    for target in targets:
+      legpress-diag rules test team/ -f junit > rules-tests.xml
+    """
+    from ..authoring.case_discovery import own_files, plan_test, scoped_rows
+    from ..authoring.test_report import FORMATS, report_text
+    from ..authoring.testing import CoverageRow, default_case_dir, run_cases
+
+    if fmt not in FORMATS:
+        fail(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    for target in paths or ():
         if not target.exists():
             fail(f"{target}: no such file or directory")
-    run = run_cases(rb, targets)
-    echo_lines(run_lines(run, run.coverage.rows(rb) if coverage else ()))
+    layers = rule_paths(rules, isolated)
+    bundled_cases = None if no_default_rules else default_case_dir()
+    plan = plan_test(list(paths or ()), layers, bundled_cases)
+    if not plan.targets:
+        fail(
+            "no case files found: give case files or folders, or put seat-cases.yaml beside "
+            "seat.yaml or a cases/ folder in the pack (--isolated runs the bundled cases)"
+        )
+    rb = load_paths([*layers, *plan.packs], no_default_rules)
+    run = run_cases(rb, plan.targets)
+    rows: tuple[CoverageRow, ...] = ()
+    if coverage:
+        mine = own_files(rb, plan.own)
+        rows = scoped_rows(run.coverage, rb, mine) if mine else run.coverage.rows(rb)
+    text = report_text(run, fmt, rows)
+    if fmt == "text":
+        echo_lines(text.splitlines())
+    else:
+        typer.echo(text)
     if not run.ok:
         raise typer.Exit(exitcodes.FINDINGS)
 
@@ -174,6 +255,7 @@ def impact_command(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Show every diagnosis an edit changes: old rules (--against) versus new (--rules).
 
@@ -188,10 +270,10 @@ def impact_command(
     """
     from ..authoring.impact import RecordsError, impact_lines, run_impact
 
-    new = load_rules(rules, no_default_rules)
+    new = load_rules(rules, no_default_rules, isolated)
     if no_default_rules and not against:
         fail("with --no-default-rules, give the old rules with --against")
-    old = load_rules(against, no_default_rules)
+    old = load_rules(against, no_default_rules, isolated)
     try:
         with rule_problems_exit():
             report = run_impact(
@@ -225,11 +307,10 @@ def draw_command(
     cause: Annotated[
         str | None, typer.Option("--cause", help="Draw only what leads to this cause.")
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Draw the rule network: questions → facts → causes → fixes and alternatives.
 
@@ -249,7 +330,7 @@ def draw_command(
     fmt = fmt or _draw_format(output)
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     try:
         drawing = draw(rb, fmt, cause)
     except UnknownCause as exc:
@@ -276,11 +357,10 @@ def _draw_format(output: Path | None) -> str:
 @app.command("schema")
 def schema_command(
     kind: Annotated[str, typer.Argument(help="rules, answers or diagnosis.")] = "rules",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Print a JSON Schema (draft-07): of rule files, answer records or diagnoses.
 
@@ -294,7 +374,7 @@ def schema_command(
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
     _check(output, "schema.json")
-    _emit(schema_text(kind, load_rules(rules, no_default_rules)), output)
+    _emit(schema_text(kind, load_rules(rules, no_default_rules, isolated)), output)
 
 
 @app.command("explain")
@@ -302,6 +382,7 @@ def explain_command(
     target: Annotated[str, typer.Argument(help="A cause or derived fact id.")],
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """How can this cause be reached? Its rules, traced back to the questions.
 
@@ -312,7 +393,7 @@ def explain_command(
       legpress-diag rules explain my_cause --rules my-rules.yaml"""
     from ..authoring.describe import explain_lines
 
-    rb = load_rules(rules, no_default_rules)
+    rb = load_rules(rules, no_default_rules, isolated)
     try:
         lines = explain_lines(rb, target)
     except KeyError as exc:
@@ -322,9 +403,27 @@ def explain_command(
 
 @app.command("show")
 def show_command(
+    section: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this section: questions, safety_flags, facts, causes, fixes, "
+            "alternatives or rules.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--origin",
+            help="Which file's definition of this id won, from which layer, and what it replaced.",
+            metavar="ID",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     """List the questions, safety flags, facts, causes, fixes and alternatives.
 
@@ -332,13 +431,38 @@ def show_command(
 
       legpress-diag rules show
 
-      legpress-diag rules show -f json --rules my-rules.yaml"""
-    from ..authoring.describe import listing, show_lines
+      legpress-diag rules show -f json --rules my-rules.yaml
 
-    rb = load_rules(rules, no_default_rules)
-    if fmt == "json":
+      legpress-diag rules show fixes
+
+      legpress-diag rules show --origin stop_at_90_degrees"""
+    from ..authoring.describe import listing, section_lines, show_lines
+
+    if origin is not None:
+        _show_origin(origin, rule_sources(rules, isolated), not no_default_rules)
+        return
+    if section is not None and fmt != "text":
+        fail("a section is shown as text; --format json lists every section")
+    rb = load_rules(rules, no_default_rules, isolated)
+    if section is not None:
+        try:
+            echo_lines(section_lines(rb, section))
+        except KeyError as exc:
+            fail(str(exc.args[0]))
+    elif fmt == "json":
         typer.echo(listing(rb).to_json())
     elif fmt == "text":
         echo_lines(show_lines(rb))
     else:
         fail(f"unknown format '{fmt}' (choose text or json)")
+
+
+def _show_origin(ident: str, sources: RuleSources, bundled: bool) -> None:
+    from ..authoring.origin import find_origins, origin_lines
+
+    try:
+        with rule_problems_exit():
+            origins = find_origins(ident, sources, include_bundled=bundled)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    echo_lines(origin_lines(origins))

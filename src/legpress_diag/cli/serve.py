@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
+import ipaddress
 from typing import Annotated
 
 import typer
 
-from .common import NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 
-HELP = """Serve the web questionnaire at / and the JSON API at /v1/ (schema: /openapi.json).
+HELP = """Serve the web questionnaire at / and the JSON API at /v1/ (reference: /docs).
 
 Binds to loopback unless --host says otherwise. Stateless: nothing a person types
-is kept on the server or logged (--log-requests turns the access log on). Needs the
-'serve' extra: pip install 'legpress-diag[serve]'. See docs/serve.md.
+is kept on the server or logged (--log-requests turns the access log on). The rule
+base is loaded once, before the server starts; --workers forks that process. Needs
+the 'serve' extra: pip install 'legpress-diag[serve]'. See docs/serve.md.
 
 Examples:
 
@@ -37,31 +37,42 @@ def serve(
     ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
+    isolated: IsolatedOption = False,
 ) -> None:
     try:
         import fastapi  # noqa: F401
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ImportError:
         fail(MISSING_EXTRA)
-    rb = load_rules(rules, no_default_rules)  # fail here, not in a worker, if it does not load
-    options = {
-        "host": host,
-        "port": port,
-        "access_log": log_requests,
-        "server_header": False,
-        "log_level": "info",
-    }
-    if workers == 1:
-        from ..web.app import create_app
+    # Loaded once, here: a rule base that does not load is exit 2 before anything starts,
+    # and every worker serves this one.
+    rb = load_rules(rules, no_default_rules, isolated)
+    from ..web.app import create_app
+    from ..web.limits import Limits
+    from ..web.server import BindError, Options, run
 
-        uvicorn.run(create_app(rb), **options)  # type: ignore[arg-type]
-        return
-    # Each worker process loads the rule base itself, from the same paths.
-    os.environ["LEGPRESS_DIAG_SERVE_RULES"] = json.dumps([str(p) for p in rules or ()])
-    os.environ["LEGPRESS_DIAG_SERVE_NO_DEFAULT_RULES"] = "1" if no_default_rules else ""
-    uvicorn.run(
-        "legpress_diag.web.app:app_from_env",
-        factory=True,
-        workers=workers,
-        **options,  # type: ignore[arg-type]
-    )
+    if not _loopback(host):
+        tell(
+            f"legpress-diag: warning: serving plain HTTP on {_where(host)}: anyone who can "
+            "reach this port can use it, and what people type travels unencrypted. Put a "
+            "TLS proxy in front (docs/serve.md, 'Behind a reverse proxy')."
+        )
+    options = Options(host=host, port=port, workers=workers, access_log=log_requests)
+    try:
+        code = run(create_app(rb, Limits()), Limits(), options)
+    except BindError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _where(host: str) -> str:
+    return "every interface" if host in ("0.0.0.0", "::", "[::]") else host

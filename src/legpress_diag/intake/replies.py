@@ -158,7 +158,8 @@ def parse_how(text: str, cause_ids: list[str]) -> Reply:
         return Reply("command", "quit")
     lead, _, rest = word.partition(" ")
     asked = rest.strip().replace(" ", "_") if lead == "how" else ""
-    hint = f"type 'how CAUSE' with one of: {', '.join(cause_ids)}; or press Enter to finish"
+    # The causes by their number on screen: a lifter reads titles, not ids.
+    hint = f"type 'how N' (N from 1 to {len(cause_ids)}) or 'how CAUSE'; or press Enter to finish"
     if not asked:
         return Reply("invalid", message=hint)
     if asked.isdigit() and 1 <= int(asked) <= len(cause_ids):

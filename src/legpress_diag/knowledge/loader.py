@@ -85,6 +85,9 @@ class Entry:
 class Merged:
     sections: dict[str, dict[str, Entry]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
     problems: list[Diagnostic] = field(default_factory=list)
+    # (section, id) -> the definitions a later one replaced, for `rules show --origin`.
+    replaced: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    refused: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)  # 2nd replacers
 
     def error(self, code: str, message: str, span: SourceSpan, hint: str | None = None) -> None:
         self.problems.append(Diagnostic(code, Severity.ERROR, message, span, hint))
@@ -93,11 +96,42 @@ class Merged:
 def rule_files(
     paths: Sequence[str | os.PathLike[str]] = (), include_bundled: bool = True
 ) -> list[Path]:
+    """The rule files of the bundled base (unless not ``include_bundled``) and ``paths``,
+    in load order. A pack folder's manifest is checked against this program and the
+    bundled rule base first. Raises RuleBaseError."""
     roots: list[str | os.PathLike[str]] = [bundled_rules_dir()] if include_bundled else []
+    _check_manifests(paths, include_bundled)
     unique: dict[Path, Path] = {}  # a file named twice (say as PATH and --rules) loads once
     for path in expand_paths([*roots, *paths]):
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _check_manifests(paths: Sequence[str | os.PathLike[str]], include_bundled: bool) -> None:
+    from .packs.manifest import check_needs, read_manifest
+
+    problems: list[Diagnostic] = []
+    for path in paths:
+        folder = Path(path)
+        if not folder.is_dir():
+            continue
+        try:
+            manifest = read_manifest(folder)
+        except RuleBaseError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        if manifest is not None:
+            problems += check_needs(manifest, bundled_identity() if include_bundled else None)
+    if problems:
+        raise RuleBaseError(problems)
+
+
+@cache
+def bundled_identity() -> tuple[str, str]:
+    """The bundled rule base's (name, version), from its rulebase.yaml, read once."""
+    parsed = read_rule_file(bundled_rules_dir() / "rulebase.yaml", "<bundled>/rulebase.yaml")
+    meta = parsed.model.rulebase
+    return (meta.name, meta.version) if meta is not None else ("legpress-bundled", "0")
 
 
 def read_all(
@@ -202,7 +236,21 @@ def _add(
                 "add one of your own with a new id (a new flag may read the same questions)",
             )
             return
+        if entry.model.replaces and earlier.model.replaces:
+            # Two packs replacing one id: which text wins would depend on the order
+            # the packs load in, and the team whose text lost would never know.
+            merged.error(
+                codes.DUPLICATE_ID,
+                f"{kind} '{ident}' is replaced twice: by {earlier.span} and by "
+                f"{entry.span}; only one file may replace it",
+                entry.field_span("replaces"),
+                "keep one of the two replacements (or rename one to a new id), or "
+                "leave one of the packs out",
+            )
+            merged.refused.setdefault((section, ident), []).append(entry)
+            return
         if entry.model.replaces:
+            merged.replaced.setdefault((section, ident), []).append(earlier)
             table[ident] = entry  # keeps the earlier position in declared order
         else:
             merged.error(
@@ -351,6 +399,13 @@ def _fact(e: Entry) -> Fact:
     return Fact(e.model.id, e.model.title, e.model.description, e.model.source, e.span)
 
 
+def _define_hint(section: str) -> str | None:
+    """For an id with no look-alike: where to define it, or how to list what exists."""
+    if section not in ("fixes", "alternatives"):
+        return None
+    return f"define it under `{section}:`, or see `rules show {section}`"
+
+
 def _check_refs(
     e: Entry, field_name: str, known: dict[str, Any], kind: str, merged: Merged
 ) -> tuple[str, ...]:
@@ -360,7 +415,7 @@ def _check_refs(
                 codes.UNKNOWN_REFERENCE,
                 f"unknown {kind} '{ref}' in {e.model.id}.{field_name}",
                 e.file.document.span_for((*e.key_path, field_name, index)),
-                did_you_mean(ref, known),
+                did_you_mean(ref, known) or _define_hint(field_name),
             )
     return tuple(getattr(e.model, field_name))
 

@@ -23,6 +23,14 @@ from . import codes
 from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 
 RULE_SUFFIXES = (".yaml", ".yml")
+# A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
+# ``seat.cases.yaml``): such a file is never one of a folder's rule files.
+CASE_FILE_ENDINGS = ("-cases", "_cases", ".cases")
+
+
+def is_case_file(path: Path) -> bool:
+    """Is this file named as a rule file's cases (``seat-cases.yaml``)?"""
+    return path.suffix in RULE_SUFFIXES and path.stem.endswith(CASE_FILE_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,18 @@ def display_path(path: Path) -> str:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files in the order given; a directory contributes its rule files sorted by name."""
+    """Files in the order given; a directory contributes its rule files sorted by name
+    (not its case files: ``seat-cases.yaml``, or anything in a ``cases/`` folder)."""
     files: list[Path] = []
     problems: list[Diagnostic] = []
     for entry in paths:
         path = Path(entry)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in RULE_SUFFIXES and p.is_file())
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix in RULE_SUFFIXES and p.is_file() and not is_case_file(p)
+            )
             if not found:
                 problems.append(_file_error(display_path(path), "directory holds no .yaml files"))
             files.extend(found)
@@ -131,6 +144,7 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
                 )
             ]
         )
+    _refuse_case_file(document, name)
     from pydantic import ValidationError  # imported here: cached bundled rules skip it
 
     from .schema_models import RuleFileModel
@@ -145,6 +159,26 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
         model, indexes, skipped = kept
         return ParsedFile(name, raw, text, document, model, tuple(problems), indexes, skipped)
     return ParsedFile(name, raw, text, document, model)
+
+
+def _refuse_case_file(document: Document, name: str) -> None:
+    """A case file given as a rule file would only get "unknown section 'cases' (did
+    you mean 'causes'?)": say what it is and what runs it."""
+    data = document.data
+    if "cases" not in data or set(data) & set(_fields_at((), None)):
+        return
+    raise RuleBaseError(
+        [
+            Diagnostic(
+                codes.UNKNOWN_FIELD,
+                Severity.ERROR,
+                "this is a case file (it starts with 'cases:'), not a rule file",
+                document.key_spans.get(("cases",)) or document.span_for(("cases",)),
+                f"run `legpress-diag rules test {name}` (with --rules for the rules it tests)",
+                ("cases",),
+            )
+        ]
+    )
 
 
 def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> Any:

@@ -13,16 +13,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ..knowledge.rulebase import Question
+from ..knowledge.rulebase import Question, Screen
 from ..presentation.output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
 
 __all__ = [
+    "AnswerProblemOut",
     "ChoiceOut",
     "DiagnosisOut",
-    "ErrorOut",
     "HealthOut",
     "InterviewIn",
     "InterviewOut",
+    "ProblemDetails",
     "ProblemOut",
     "QuestionOut",
     "QuestionsOut",
@@ -31,6 +32,16 @@ __all__ = [
     "RuleBaseIdentity",
     "question_out",
 ]
+
+
+SCREEN_ANSWERS = (
+    "A safety screen ('screen:ID', type yes_no) asks about all its signs at once: "
+    "answer 'no' when none of them applies (each sign is then 'no'), 'yes' when one or "
+    "more does, 'unsure' when not sure (after 'yes' or 'unsure' each sign is asked on "
+    "its own). A checklist ('screen:ID', type multi) lists its items as choices: send "
+    "the list of those that happen ([] for none), '?ID' for an item that cannot be "
+    "told, or 'unsure' to have them asked one by one."
+)
 
 
 class _Out(BaseModel):
@@ -53,9 +64,8 @@ class InterviewIn(BaseModel):
 
     id: RecordId = Field(default=None, description="the result's id; default 'interview'")
     answers: dict[str, Any] = Field(
-        description="question id -> answer, in the order given; 'unsure' for not sure; "
-        "'screen:ID' -> 'no' answers every sign of that safety screen 'no', "
-        "'yes' or 'unsure' opens it"
+        description="question id -> answer, in the order given; 'unsure' for not sure. "
+        + SCREEN_ANSWERS
     )
 
 
@@ -65,17 +75,23 @@ class ChoiceOut(_Out):
 
 
 class QuestionOut(_Out):
-    id: str = Field(description="a question id, or 'screen:ID' for a grouped safety screen")
-    text: str
-    help: str
-    type: Literal["yes_no", "choice", "multi", "number"]
+    """One question, in words a person reads: plain sentences, no markup, no ids."""
+
+    id: str = Field(description="a question id, or 'screen:ID' for a grouped screen")
+    text: str = Field(description="the question, one plain sentence")
+    help: str = Field(description="more about the question, plain sentences ('' for none)")
+    type: Literal["yes_no", "choice", "multi", "number"] = Field(
+        description="what the answer is: 'yes'/'no', one choice value, a list of choice "
+        "values, or a number; any question also takes 'unsure'. " + SCREEN_ANSWERS
+    )
     choices: list[ChoiceOut] = Field(description="for choice and multi questions")
     minimum: float | None = Field(description="for number questions")
     maximum: float | None = Field(description="for number questions")
     unit: str
     group: str
     signs: list[ChoiceOut] = Field(
-        description="for a screen: the signs it asks about (value: their question id)"
+        description="for a safety screen: the signs it asks about, each a yes/no "
+        "question of its own (value: its question id). " + SCREEN_ANSWERS
     )
     why: list[str] = Field(description="what the answer is used for")
     number: int | None = Field(
@@ -99,6 +115,11 @@ class InterviewOut(_Out):
         default=None, description="when should_stop is true: the session as an answer record"
     )
     warnings: list[ProblemOut] = Field(description="unknown answer keys, ignored")
+    about_left: int | None = Field(
+        default=None,
+        description="when should_stop is false: about how many questions are left, this "
+        "one included; it never goes up as answers are added (the web page shows it)",
+    )
 
 
 class QuestionsOut(_Out):
@@ -106,9 +127,36 @@ class QuestionsOut(_Out):
     screens: list[QuestionOut] = Field(description="the safety screens' grouped questions")
 
 
-class ErrorOut(_Out):
-    error: str
-    problems: list[ProblemOut] = Field(description="what is wrong, by answer key")
+class AnswerProblemOut(_Out):
+    """What is wrong with one answer, as the command line says it."""
+
+    record: str | int | SkipJsonSchema[None] = Field(
+        default=None, description="from /v1/diagnose: the id of the record it is in"
+    )
+    key: str = Field(description="the answer key ('' for the record as a whole)")
+    value: str | None = Field(description="the value sent, shortened")
+    message: str
+    expected: str | None = Field(description="what would have been right")
+
+
+class ProblemDetails(_Out):
+    """Every error of the API, on every endpoint: RFC 9457 problem details, sent as
+    application/problem+json."""
+
+    type: str = Field(
+        description="a link to this kind of problem in the server's reference (/docs), "
+        "or 'about:blank' when the HTTP status says it all"
+    )
+    title: str = Field(description="the kind of problem, the same for every occurrence")
+    status: int = Field(description="the HTTP status code")
+    detail: str = Field(description="what exactly is wrong with this request")
+    problems: list[AnswerProblemOut] = Field(description="what is wrong, by answer key")
+    results: list[DiagnosisOut] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="from /v1/diagnose with invalid answers: every record's result, in "
+        "order (status 'error' for a record with invalid answers, or 'refer' when a "
+        "safety answer raised a flag anyway)",
+    )
 
 
 class HealthOut(_Out):
@@ -121,12 +169,16 @@ def question_out(
     *,
     signs: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
     number: int | None = None,
+    screen: Screen | None = None,
 ) -> dict[str, Any]:
-    """A question as the API shows it (a plain dict in ``QuestionOut``'s shape)."""
+    """A question as the API shows it (a plain dict in ``QuestionOut``'s shape). For a
+    safety screen, its own sentence and help: the signs go in ``signs``, not in a
+    bulleted text, and the terminal's keys are no help to an app."""
+    plain = screen is not None and screen.style != "pick"
     out: dict[str, Any] = {
         "id": question.id,
-        "text": question.text,
-        "help": question.help,
+        "text": screen.text if plain and screen is not None else question.text,
+        "help": screen.help if plain and screen is not None else question.help,
         "type": question.type.value,
         "choices": [{"value": v, "label": label} for v, label in question.choices],
         "minimum": question.minimum,

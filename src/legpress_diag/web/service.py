@@ -8,12 +8,11 @@ the web page and the tests see the same thing.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import diagnose, diagnose_stream
+from ..api import diagnose
 from ..intake.questionnaire import (
     SCREEN_PREFIX,
     Ask,
@@ -22,88 +21,137 @@ from ..intake.questionnaire import (
     session_record,
     state_from_answers,
 )
-from ..intake.records import InputError, RawRecord, check_record, parse_json
-from ..knowledge import textsafe
+from ..intake.records import UTF8_BOM, RawRecord, check_record, diagnose_record, parse_json
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
 from ..presentation.writers.interface import WriteContext
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.result import DiagnosisOut
+from .limits import Deadline, Limits
+from .problems import RequestProblem
 
 INTERVIEW_ID = "interview"
 
 
-class RequestProblem(Exception):
-    """The request as a whole cannot be used; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str, problems: tuple[AnswerProblem, ...] = ()):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.problems = problems
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"error": self.message, "problems": [p.to_dict() for p in self.problems]}
-
-
 def to_json(value: Any) -> str:
-    """Compact JSON, escaped the way ``diagnose --format jsonl`` escapes its lines."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    return textsafe.json_line(text)
+    """Compact JSON, escaped the way ``diagnose --format jsonl`` escapes its lines
+    (a lone surrogate an answer carried is written as its escape, never a 500)."""
+    return encode(value)
 
 
 @dataclass(frozen=True)
 class Batch:
     """Results of a diagnose request, already encoded as the CLI would write them."""
 
-    text: str
+    text: str  # one result (the `--format jsonl` line), or the `--format json` array
     count: int
     errors: int  # results that list errors
+    problems: tuple[dict[str, Any], ...] = ()  # every error, with its record's id
 
 
-def diagnose_body(body: bytes, rb: RuleBase, max_records: int, explain: bool = False) -> Batch:
-    """A request body read exactly as `diagnose FILE` reads a file: one record object
-    gives one JSON object (the `--format jsonl` line), an array gives the `--format json`
-    array. JSON Lines with several records are refused: the answer would not be JSON."""
-    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if not head:
-        raise RequestProblem(422, "the body is empty; send one record object or an array")
-    results: list[DiagnosisOut] = []
+def _text_bytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def read_body(body: bytes) -> tuple[Any, int]:
+    """The body as one JSON document, and the line its first value starts on (what
+    `diagnose FILE` reports as a one-record file's ``line``). RequestProblem 400 when
+    it is not JSON."""
+    text = body.removeprefix(UTF8_BOM)
+    start = text.lstrip(b" \t\r\n")
+    if not start:
+        raise RequestProblem(
+            "not-json", "the body is empty: send one answer record, or a JSON array of them"
+        )
     try:
-        for result in diagnose_stream(
-            io.BytesIO(body), rb, explain=explain
-        ):  # the CLI's reader and steps
-            results.append(result)
-            if len(results) > max_records:
-                raise RequestProblem(
-                    413, f"more than {max_records} records in one request; split the batch"
-                )
-            if head != b"[" and len(results) > 1:
-                raise RequestProblem(
-                    422, "send one record object or a JSON array of records, not JSON Lines"
-                )
-    except InputError as exc:
-        raise RequestProblem(413, str(exc)) from None
-    # Any result with errors (status "error", or a referral that still lists bad answers).
-    errors = sum(bool(r["errors"]) for r in results)
-    if head == b"[":
+        # The C codec; parse_json's own ("utf-8-sig", in Python) words a bad byte.
+        decoded: str | bytes = text.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = text
+    try:
+        data = parse_json(decoded)
+    except ValueError as exc:
+        hint = ""
+        if "Extra data" in str(exc):
+            hint = "; send one JSON document (several records go in a JSON array)"
+        raise RequestProblem("not-json", f"the body is not JSON: {exc}{hint}") from None
+    return data, text[: len(text) - len(start)].count(b"\n") + 1
+
+
+def diagnose_body(
+    body: bytes,
+    rb: RuleBase,
+    limits: Limits,
+    deadline: Deadline,
+    explain: bool = False,
+) -> Batch:
+    """A request body diagnosed exactly as `diagnose FILE` reads a file: one record
+    object gives one JSON object (the `--format jsonl` line), an array gives the
+    `--format json` array. The deadline is checked between records, and the answer
+    may not grow past ``limits.max_response_bytes`` (RequestProblem 413)."""
+    data, line = read_body(body)
+    if isinstance(data, list):
+        if len(data) > limits.max_records:
+            raise RequestProblem(
+                "too-large",
+                f"{len(data):,} records in one request, more than {limits.max_records:,}: "
+                "split the batch",
+            )
+        raws: list[RawRecord] = [RawRecord(i, None, data=item) for i, item in enumerate(data)]
+    elif isinstance(data, dict):
+        raws = [RawRecord(line, line, data=data)]
+    else:
+        raise RequestProblem(
+            "not-a-record",
+            "the body must be one answer record (a JSON object) or a JSON array of them",
+        )
+    prepared: list[str] = []
+    size, errors = 0, 0
+    problems: list[dict[str, Any]] = []
+    for raw in raws:
+        deadline.check()
+        result = diagnose_record(raw, rb, False, None, explain=explain)
+        text = encode(result)
+        size += _text_bytes(text) + 4
+        if size > limits.max_response_bytes:
+            raise RequestProblem(
+                "answer-too-large",
+                f"the results would be larger than {limits.max_response_bytes:,} bytes "
+                f"after {len(prepared):,} of {len(raws):,} records: send fewer records per "
+                "request" + (", or leave out explain=true" if explain else ""),
+            )
+        prepared.append(text)
+        if result["errors"]:
+            errors += 1
+            problems += [{"record": result["id"], **p} for p in result["errors"]]
+    if isinstance(data, list):
         # The CLI's own JSON writer, so the bytes are those of `diagnose --format json`.
         writer, out = by_name("json"), io.StringIO()
-        writer.write((writer.prepare(r, None) for r in results), out, WriteContext())
-        return Batch(out.getvalue(), len(results), errors)
-    return Batch(encode(results[0]) + "\n", 1, errors)
+        writer.write(prepared, out, WriteContext())
+        return Batch(out.getvalue(), len(prepared), errors, tuple(problems))
+    return Batch(prepared[0] + "\n", 1, errors, tuple(problems))
+
+
+def invalid_records(batch: Batch) -> RequestProblem:
+    """The 422 for a batch some of whose records have invalid answers: every problem,
+    and every result (the valid ones too) under ``results``."""
+    some = "the record has" if batch.count == 1 else f"{batch.errors} of {batch.count} records have"
+    return RequestProblem(
+        "invalid-answers",
+        f"{some} invalid answers; every result is under 'results'",
+        batch.problems,
+    )
 
 
 def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any]]:
     """(id, answers) from an interview request, which is an answer record."""
-    try:
-        data = parse_json(body)
-    except ValueError as exc:
-        raise RequestProblem(400, str(exc)) from None
+    data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
-        raise RequestProblem(422, "the request is not an answer record", tuple(checked.errors))
+        raise RequestProblem(
+            "not-a-record", "the body is not an answer record", tuple(checked.errors)
+        )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
     return record_id, checked.answers
 
@@ -131,7 +179,7 @@ def interview(
     with the same per-key messages as ``diagnose``) when an answer is invalid."""
     replay = state_from_answers(rb, answers)
     if replay.errors:
-        raise RequestProblem(422, "some answers are invalid", replay.errors)
+        raise RequestProblem("invalid-answers", "some answers are invalid", replay.errors)
     step = next_step(rb, replay.state)
     if isinstance(step, Ask):
         screen_ = rb.screens.get(step.question.id.removeprefix(SCREEN_PREFIX))
@@ -145,8 +193,15 @@ def interview(
     return Step(None, step, record, diagnose(record, rb, explain=explain), replay.warnings)
 
 
-def problem_text(problem: AnswerProblem) -> str:
+def problem_text(problem: AnswerProblem | Mapping[str, Any]) -> str:
     """The one-line message the CLI prints for a problem."""
+    if not isinstance(problem, AnswerProblem):
+        problem = AnswerProblem(
+            str(problem.get("key", "")),
+            str(problem.get("message", "")),
+            None,
+            problem.get("expected"),
+        )
     expected = f" (expected {problem.expected})" if problem.expected else ""
     return f"{problem.message}{expected}"
 
@@ -157,7 +212,9 @@ __all__ = [
     "Step",
     "diagnose_body",
     "interview",
+    "invalid_records",
     "problem_text",
+    "read_body",
     "read_interview_body",
     "show_value",
     "to_json",

@@ -1,4 +1,4 @@
-"""Lint reports as text (compiler style), JSON, or GitHub Actions annotations."""
+"""Lint reports as text (compiler style), JSON, GitHub Actions annotations, or SARIF."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from dataclasses import replace
 
 from ...knowledge.problems import Severity, source_excerpt
 from . import LintReport
+from .explain import code_url
+from .sarif import sarif_text
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def summary(report: LintReport) -> str:
@@ -79,7 +81,7 @@ def json_text(report: LintReport) -> str:
         for w in report.walks
     ]
     payload = {
-        "diagnostics": [d.to_dict() for d in report.diagnostics],
+        "diagnostics": [{**d.to_dict(), "url": code_url(d.code)} for d in report.diagnostics],
         "summary": {
             "errors": report.count(Severity.ERROR),
             "warnings": report.count(Severity.WARNING),
@@ -94,10 +96,11 @@ def json_text(report: LintReport) -> str:
 
 
 def report_lines(report: LintReport, fmt: str, notes: bool = False) -> Iterator[str]:
-    """The report in ``fmt`` (one of FORMATS). JSON holds every finding; text and
-    github annotations leave notes (INFO) out, and out of the summary, unless ``notes``."""
-    if fmt == "json":
-        yield json_text(report)
+    """The report in ``fmt`` (one of FORMATS). JSON and SARIF hold every finding; text
+    and github annotations leave notes (INFO) out, and out of the summary, unless
+    ``notes``."""
+    if fmt in ("json", "sarif"):
+        yield json_text(report) if fmt == "json" else sarif_text(report)
         return
     if not notes:
         shown = [d for d in report.diagnostics if d.severity is not Severity.INFO]

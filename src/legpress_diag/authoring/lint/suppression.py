@@ -61,6 +61,7 @@ def apply(
     """
     from .checks import lp318_unknown_suppression, lp319_unused_suppression
 
+    findings = list(findings)
     directives = [s for path, text in sources.items() for s in parse(path, text)]
     allowed = [s for s in directives if lp318_unknown_suppression.can_disable(s.code)]
     kept: list[Diagnostic] = []
@@ -73,6 +74,6 @@ def apply(
         else:
             used.add(by)
             silenced += 1
-    kept += lp318_unknown_suppression.check_suppressions(directives)
+    kept += lp318_unknown_suppression.check_suppressions(directives, findings)
     kept += lp319_unused_suppression.check_suppressions(allowed, used, ran)
     return kept, silenced

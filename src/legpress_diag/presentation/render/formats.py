@@ -76,6 +76,10 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
     an id or a rule's title can add no heading, list, link or HTML of its own.
     """
     md = textsafe.markdown
+    from .words import screen_warning_lines
+
+    # A batch (for a coach) keeps the status code beside the record id; the `ask`
+    # report passes a heading in words.
     title = heading if heading is not None else f"Record {md(r['id'])}: {md(r['status'])}"
     lines = [f"## {title}", ""]
     for flag in r["red_flags"]:
@@ -91,7 +95,7 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         lines.append("")
         # The referral's own words come before anything about form.
         lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
-    lines += [f"- warning: {md(message)}" for message in screen_warnings(r)]
+    lines += [f"- warning: {md(message)}" for message in screen_warning_lines(r, rb)]
     lines += markdown_plan(r)
     for cause in r["causes"]:
         c = cause["certainty"]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
+
+from markupsafe import Markup
 
 from ...knowledge import textsafe
 from ...knowledge.rulebase import RuleBase
-from ...reasoning.explanation import (
-    conclusion_title,
-    strength,
-    why_it_hurts,
-)
+from ...reasoning.explanation import conclusion_title, strength
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
-from .formats import bar, certainty_word, markdown_one, question_text, screen_warnings
-from .labels import FOR_THE_CLINICIAN, flag_heading
+from .formats import certainty_word, markdown_one, question_text
+from .html import render, static_text
+from .words import in_words, no_markup, status_words
 
 
 def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
@@ -86,6 +85,19 @@ def _title(rb: RuleBase | None, derived: str) -> str:
     return conclusion_title(rb, derived) if rb is not None else derived.replace("_", " ")
 
 
+def coach_lines(
+    result: DiagnosisOut,
+    cause: CauseOut,
+    rb: RuleBase | None,
+    inert: Callable[[str], str] = str,
+) -> list[str]:
+    """``how_lines`` for a report a lifter may hand on: each question and derived fact
+    in words, each cause by its number (its title heads the section); the ids
+    themselves are in ``how --detail`` and the JSON."""
+    numbers = {c["id"]: f"cause {c['rank']}" for c in result["causes"]}
+    return [in_words(line, rb, numbers, inert) for line in how_lines(result, cause, rb)]
+
+
 def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     md = textsafe.markdown
     identity = result["rulebase"]
@@ -94,7 +106,7 @@ def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         "",
         f"Rule base: {md(identity['name'])} {md(identity['version'])} ({md(identity['hash'])})",
         "",
-        markdown_one(result, rb, heading=f"Result: {md(result['status'])}"),
+        markdown_one(result, rb, heading=f"Result: {md(status_words(result['status']))}"),
     ]
     for cause in result["causes"]:
         parts += [f"### In plain words: {md(cause['title'])}", ""]
@@ -107,90 +119,24 @@ def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         parts += [
             f"### For a coach, the rules behind: {md(cause['title'])}",
             "",
-            *textsafe.fenced("\n".join(how_lines(result, cause, rb)), "text"),
+            *textsafe.fenced("\n".join(coach_lines(result, cause, rb, no_markup)), "text"),
             "",
         ]
     return "\n".join(parts)
 
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#222}
-.flag{border-left:4px solid #c00;padding:.5rem 1rem;background:#fff4f4;margin:1rem 0}
-.cause{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
-.bar{font-family:monospace;color:#2a6}
-pre{background:#f6f6f6;padding:.75rem;overflow-x:auto;font-size:.85rem}
-.note{color:#555;font-style:italic}
-"""
-
-
-def escape_html(text: object) -> str:
-    """Untrusted text as HTML text or an attribute value: ``<``, ``&`` and quotes
-    escaped, and control and bidi characters shown escaped as well."""
-    return html.escape(textsafe.terminal(text, newlines=True), quote=True)
-
-
 def html_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
-    e = escape_html
-    body = [f"<h1>Leg press diagnosis</h1><p>Status: <strong>{e(result['status'])}</strong></p>"]
-    for flag in result["red_flags"]:
-        heading = flag_heading(flag["level"], bool(flag.get("unsure")))
-        said = "; ".join(
-            f"{e(question_text(b['key'], rb))}: <em>{e(b['answer'])}</em>" for b in flag["because"]
-        )
-        body.append(
-            f'<div class="flag" role="alert"><strong>{e(heading)}: {e(flag["title"])}</strong>'
-            f"<p>{e(flag['advice'])}</p>"
-            + (f"<p>Because you said: {said}</p>" if said else "")
-            + "</div>"
-        )
-    if result["red_flags"]:
-        # The referral's own words come before anything about form, as in every format.
-        body += [f'<p class="note"><strong>{e(note)}</strong></p>' for note in result["notes"]]
-    # An incomplete (or missing) screen is said before anything else too: without it a
-    # report of a session stopped early would read as a clear screen.
-    body += [f'<p class="flag">Warning: {e(message)}</p>' for message in screen_warnings(result)]
-    if result.get("plan"):
-        ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
-        steps = "".join(
-            f"<li>&#9744; {'Then, if it keeps hurting: ' if s['closing'] else ''}"
-            f"<strong>{e(s['title'])}</strong>"
-            f" (for {e(', '.join(ranks[c] for c in s['for_causes']))})."
-            f" {e(s['how'])}</li>"
-            for s in result["plan"]
-        )
-        body.append(f"<h2>Your plan, first things first</h2><ol>{steps}</ol>")
-    for cause in result["causes"]:
-        c = cause["certainty"]
-        reasoning = "\n".join(how_lines(result, cause, rb))
-        because = "; ".join(
-            f"{e(question_text(b['question'], rb))} <em>{e(str(b['in_words']))}</em>"
-            for b in cause["reasoning"]["because"]
-        )
-        why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
-        info = f'<p class="note">{FOR_THE_CLINICIAN}</p>' if cause["information_only"] else ""
-        body.append(
-            f'<div class="cause"><h2>{cause["rank"]}. {e(cause["title"])}</h2>{info}'
-            f'<p><span class="bar">{bar(c)}</span> {e(certainty_word(c))} ({c:.0%})</p>'
-            + (f"<p>{e(why)}</p>" if why else "")
-            + f"<p>Because you said: {because}</p>"
-            f"<details><summary>How this was concluded</summary><pre>{e(reasoning)}</pre>"
-            "</details></div>"
-        )
-    if result["alternatives"]:
-        items = "".join(
-            f"<li><strong>{e(a['title'])}</strong>: {e(a['why'])} {e(a['how'])}</li>"
-            for a in result["alternatives"]
-        )
-        body.append(f"<h2>Alternatives</h2><ul>{items}</ul>")
-    if not result["red_flags"]:
-        body += [f'<p class="note">{e(note)}</p>' for note in result["notes"]]
-    identity = result["rulebase"]
-    version = f"{identity['name']} {identity['version']} ({identity['hash']})"
-    body.append(f'<p class="note">Rule base {e(version)}</p>')
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Leg press diagnosis</title><style>{_STYLE}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
+    """One diagnosis as a self-contained page (the ``report.html`` template): words a
+    lifter and their clinician read, with "why I think so" folded under each cause."""
+
+    def plain_how(result: DiagnosisOut, cause: CauseOut) -> list[str]:
+        return [line.removeprefix("- ") for line in plain_how_lines(result, cause, rb)]
+
+    return render(
+        "report.html",
+        result=result,
+        rb=rb,
+        plain_how=plain_how,
+        coach_lines=lambda cause: "\n".join(coach_lines(result, cause, rb)),
+        style=Markup(static_text("report.css")),
     )

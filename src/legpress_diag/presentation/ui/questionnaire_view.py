@@ -65,8 +65,9 @@ class QuestionnaireView:
         if q.help:
             lines.append(self._block(q.help, "dim"))
         if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
-            for i, (value, label) in enumerate(q.choices, 1):
-                lines.append(self._block(f"  {i}. {label}  ({value})"))
+            # Words only: the choice's id stays in the saved record and the JSON.
+            for i, (_, label) in enumerate(q.choices, 1):
+                lines.append(self._block(f"  {i}. {label}"))
         self.prompts.print()
         total = f" of about {max(about, step.number)}" if about is not None else ""
         self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))

@@ -27,9 +27,9 @@ class HtmlWriter:
         return prepare(result, rb)
 
     def write(self, prepared: Iterable[Any], out: IO[str], context: WriteContext) -> None:
-        from ..render.html_batch import batch_page
+        from ..render.html_batch import write_page
 
-        out.write(batch_page(prepared))
+        write_page(prepared, out)  # streamed: memory stays flat on a big batch
 
     def report(self, result: Result, rb: RuleBase | None) -> str:
         from ..render.report import html_report

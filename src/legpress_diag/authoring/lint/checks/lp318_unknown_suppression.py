@@ -15,7 +15,7 @@ Good:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ....knowledge.problems import Diagnostic, Severity, did_you_mean
@@ -36,7 +36,12 @@ def can_disable(code: str) -> bool:
     return module is not None and module.PHASE not in ("load", "suppression")
 
 
-def check_suppressions(directives: Iterable[Suppression]) -> Iterator[Diagnostic]:
+def check_suppressions(
+    directives: Iterable[Suppression], findings: Sequence[Diagnostic] = ()
+) -> Iterator[Diagnostic]:
+    """An unknown code is most likely meant for a finding on the line it silences:
+    the hint names that code (the closest one, if there are several), and only when
+    the line has none, the code spelt most like it."""
     from ..registry import CHECKS
 
     for directive in directives:
@@ -47,7 +52,9 @@ def check_suppressions(directives: Iterable[Suppression]) -> Iterator[Diagnostic
                 SEVERITY,
                 f"'# lint: disable' names unknown code '{directive.code}'",
                 directive.span,
-                did_you_mean(directive.code, CHECKS) or "codes are listed in docs/lint-codes.md",
+                _reported_hint(directive, findings)
+                or did_you_mean(directive.code, CHECKS)
+                or "codes are listed in docs/lint-codes.md",
             )
         elif not can_disable(directive.code):
             yield Diagnostic(
@@ -58,3 +65,26 @@ def check_suppressions(directives: Iterable[Suppression]) -> Iterator[Diagnostic
                 directive.span,
                 "fix the problem instead",
             )
+
+
+def _reported_hint(directive: Suppression, findings: Sequence[Diagnostic]) -> str | None:
+    on_line = sorted(
+        {
+            f.code
+            for f in findings
+            if f.span is not None
+            and f.span.path == directive.span.path
+            and f.span.line == directive.target_line
+            and can_disable(f.code)
+        }
+    )
+    if not on_line:
+        return None
+    if len(on_line) == 1:
+        chosen = on_line[0]
+    else:
+        import difflib
+
+        close = difflib.get_close_matches(directive.code, on_line, n=1, cutoff=0.0)
+        chosen = close[0] if close else on_line[0]
+    return f"did you mean '{chosen}'? it is what lint reports on that line"

@@ -1,0 +1,260 @@
+"""The JSON API's routes: `/healthz`, `/v1/...` and the `/docs` reference.
+
+Each route reads the body with the size and media-type checks, runs the same core
+functions the command line runs (inline when the work is small, in the work pool with
+a deadline when not), and answers compact JSON, or RFC 9457 problem details
+(``problems.py``) for anything it cannot answer as asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.requests import ClientDisconnect
+
+from ..intake.progress import about_left
+from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
+from ..knowledge.rulebase import RuleBase
+from ..reasoning.answers import AnswerProblem, show_value
+from .limits import Deadline, Limits, TooSlow, WorkPool
+from .models import (
+    DiagnosisOut,
+    HealthOut,
+    InterviewIn,
+    InterviewOut,
+    QuestionsOut,
+    RecordIn,
+    RuleBaseIdentity,
+    question_out,
+)
+from .openapi import JSON, request_body, responses
+from .problems import MEDIA_TYPE, TYPES, RequestProblem
+from .service import Step, diagnose_body, interview, invalid_records, read_interview_body, to_json
+
+T = TypeVar("T")
+
+# `?explain=true`: the rule-level reasoning too, as `diagnose --explain` gives it. Read
+# by hand rather than as a FastAPI dependency: solving dependencies is a good part of
+# the framework's cost per request, for one optional flag (benchmarks/serve_floor.py).
+EXPLAIN = {
+    "name": "explain",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "add the rule-level reasoning to each result",
+}
+_FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False}
+_FLAGS |= {"no": False, "off": False}
+
+
+def explain_flag(request: Request) -> bool:
+    """``?explain=``'s value; a value that is not a yes or no is a 422 problem."""
+    value = request.query_params.get("explain")
+    if value is None:
+        return False
+    flag = _FLAGS.get(value.strip().lower())
+    if flag is None:
+        raise RequestProblem(
+            "invalid-parameter",
+            "the query parameter 'explain' is not true or false",
+            [
+                AnswerProblem(
+                    "explain",
+                    f"explain: {show_value(value)} is not true or false",
+                    show_value(value),
+                    "true or false",
+                )
+            ],
+        )
+    return flag
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its body arrived: nobody to answer."""
+
+
+def problem_response(exc: RequestProblem, raw: Mapping[str, str] | None = None) -> Response:
+    """The problem as ``application/problem+json``; ``raw`` adds members whose values
+    are JSON already encoded (the results of a batch, as the CLI wrote them)."""
+    text = to_json(exc.to_dict())
+    if raw:
+        text = text[:-1] + "".join(f',"{key}":{value}' for key, value in raw.items()) + "}"
+    return Response(text, status_code=exc.status, media_type=MEDIA_TYPE, headers=exc.headers)
+
+
+async def read_json_body(request: Request, limits: Limits) -> bytes:
+    """The body of a JSON API request: sent as application/json (so no page on another
+    site can post it without the browser asking first), at most the size limit."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != JSON:
+        shown = f"as '{media_type}'" if media_type else "without a Content-Type"
+        raise RequestProblem(
+            "unsupported-media-type",
+            f"the body was sent {shown}: send it as application/json",
+            headers={"Accept-Post": JSON},
+        )
+    return await read_body(request, limits)
+
+
+async def read_body(request: Request, limits: Limits) -> bytes:
+    length = request.headers.get("content-length", "")
+    too_large = RequestProblem(
+        "too-large", f"the body is larger than {limits.max_body_bytes:,} bytes"
+    )
+    if length.isdigit() and int(length) > limits.max_body_bytes:
+        raise too_large
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limits.max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientGone from None
+    return b"".join(chunks)
+
+
+async def bounded(pool: WorkPool, size: int, work: Callable[[Deadline], T]) -> T:
+    """``work`` within the time limit, or 503 with the work stopped."""
+    try:
+        return await pool.run(size, work)
+    except TooSlow:
+        raise RequestProblem(
+            "too-slow",
+            f"the request took longer than {pool.limits.seconds:g} s and its work was stopped",
+            headers={"Retry-After": "5"},
+        ) from None
+
+
+def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
+    """The service routes for one loaded rule base."""
+    router = APIRouter()
+    limits = pool.limits
+
+    # The two busy routes first: a request is matched against the routes in order.
+    @router.post(
+        "/v1/diagnose",
+        response_model=DiagnosisOut | list[DiagnosisOut],
+        responses=responses(400, 413, 415, 422, 503),
+        openapi_extra={**request_body(RecordIn, rb, many=True), "parameters": [EXPLAIN]},
+        tags=["v1"],
+    )
+    async def diagnose(request: Request) -> Response:
+        """One record gives one result, a JSON array of records an array of results,
+        byte for byte what `legpress-diag diagnose --format jsonl` / `--format json`
+        writes. When a record holds an invalid answer the answer is a 422 problem that
+        lists each bad answer under 'problems' and still carries every record's result
+        under 'results'. `?explain=true` adds the rule-level reasoning, as
+        `diagnose --explain` does."""
+        explain = explain_flag(request)
+        body = await read_json_body(request, limits)
+        batch = await bounded(
+            pool, len(body), lambda deadline: diagnose_body(body, rb, limits, deadline, explain)
+        )
+        if batch.errors:
+            results = batch.text if batch.text.startswith("[") else f"[{batch.text.rstrip()}]"
+            return problem_response(invalid_records(batch), {"results": results})
+        return Response(batch.text, media_type=JSON)
+
+    @router.post(
+        "/v1/interview",
+        response_model=InterviewOut,
+        responses=responses(400, 413, 415, 422, 503),
+        openapi_extra={**request_body(InterviewIn, rb, many=False), "parameters": [EXPLAIN]},
+        tags=["v1"],
+    )
+    async def interview_api(request: Request) -> Response:
+        """The next question `ask` would ask after these answers, or the result
+        (with the rule-level reasoning when `?explain=true`)."""
+        explain = explain_flag(request)
+        body = await read_json_body(request, limits)
+
+        def work(deadline: Deadline) -> str:
+            record_id, answers = read_interview_body(body)
+            deadline.check()
+            current = interview(rb, answers, record_id, explain=explain)
+            out = step_out(rb, current)
+            if current.ask is not None:
+                out["about_left"] = about_left(rb, answers)  # as the web page shows it
+            return to_json(out)
+
+        return Response(await bounded(pool, len(body), work), media_type=JSON)
+
+    @router.get("/healthz", response_model=HealthOut, tags=["service"])
+    async def healthz() -> Response:
+        return Response(b'{"status":"ok"}', media_type=JSON)
+
+    # HEAD for load balancers and uptime checks; kept out of the schema (no body).
+    router.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+
+    @router.get("/v1/rulebase", response_model=RuleBaseIdentity, tags=["v1"])
+    async def rulebase() -> dict[str, str]:
+        """The rule base every result is computed with: name, version, content hash."""
+        return rb.identity
+
+    questions_text = to_json(
+        {
+            "questions": [
+                question_out(q, why_asked(rb, q.id))
+                for q in rb.questions.values()
+                if not q.replaced_by
+            ],
+            "screens": [
+                question_out(
+                    screen_as_question(rb, s, SessionState()),
+                    why_asked(rb, SCREEN_PREFIX + s.id),
+                    signs=s.items,
+                    screen=s,
+                )
+                for s in rb.screens.values()
+            ],
+        }
+    )
+
+    @router.get("/v1/questions", response_model=QuestionsOut, tags=["v1"])
+    async def questions() -> Response:
+        """Every question of the rule base, and the safety screens' grouped questions."""
+        return Response(questions_text, media_type=JSON)
+
+    @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    async def reference(request: Request) -> HTMLResponse:
+        from .reference import reference_page
+
+        return HTMLResponse(reference_page(request.app.openapi(), TYPES.values()))
+
+    return router
+
+
+def step_out(rb: RuleBase, current: Step) -> dict[str, Any]:
+    """One interview step in ``InterviewOut``'s shape."""
+    warnings = [w.to_dict() for w in current.warnings]
+    if current.ask is not None:
+        question = current.ask.question
+        screen = (
+            rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
+            if question.id.startswith(SCREEN_PREFIX)
+            else None
+        )
+        return {
+            "should_stop": False,
+            "question": question_out(
+                question,
+                why_asked(rb, question.id),
+                signs=current.signs,
+                number=current.ask.number,
+                screen=screen,
+            ),
+            "warnings": warnings,
+        }
+    assert current.stop is not None
+    return {
+        "should_stop": True,
+        "reason": current.stop.reason,
+        "result": current.result,
+        "record": current.record,
+        "warnings": warnings,
+    }

@@ -1,0 +1,115 @@
+"""The outermost guard of every request: the security headers on every answer, a cap
+on requests in flight, and one log line (never a traceback, never the request) for
+whatever escapes the routes; and compression for clients that ask for it.
+
+Starlette's own last-resort handler re-raises after answering, so the server logs a
+traceback for every bug and for every client that hangs up mid-upload; this answers
+and logs here instead, and lets nothing through. One wrapper does all of it because
+each ASGI layer costs every request a little (benchmarks/serve_floor.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .api import ClientGone
+from .connections import THROTTLED
+from .problems import RequestProblem
+from .security import HEADERS
+from .service import to_json
+
+EXEMPT = frozenset({"/healthz"})  # the readiness check answers even when busy
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight and scope["path"] not in EXEMPT:
+            busy = RequestProblem(
+                "busy",
+                f"{self.in_flight} requests are being handled, the most at once",
+                headers={"Retry-After": "1"},
+            )
+            await _answer(send, busy)  # no route ran: the headers are added here
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in HEADERS if n not in present]
+                message["headers"] = headers
+            await send(message)
+
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, watched)
+        except asyncio.CancelledError:
+            # The server is stopping and its grace is over. This is the task's top: it
+            # ends here, with an answer if it can still give one, and no traceback.
+            THROTTLED.note(
+                "stopping", "request cut short by the server stopping: %s", _where(scope)
+            )
+            if not started:
+                await _answer(send, RequestProblem("stopping", "the server is stopping"))
+        except ClientGone:
+            THROTTLED.note(
+                "gone", "client disconnected before its request arrived: %s", _where(scope)
+            )
+        except Exception as exc:
+            # A bug. Its type and where, never the request: it may hold what a person typed.
+            THROTTLED.note(
+                "bug",
+                "internal error: %s on %s",
+                type(exc).__name__,
+                _where(scope),
+                level=logging.ERROR,
+            )
+            if not started:
+                await _answer(send, RequestProblem("internal-error", "an internal error"))
+        finally:
+            self.in_flight -= 1
+
+
+def _where(scope: Scope) -> str:
+    return f"{scope.get('method', '?')} {scope.get('path', '?')}"
+
+
+async def _answer(send: Send, problem: RequestProblem) -> None:
+    body = to_json(problem.to_dict()).encode()
+    headers = [*HEADERS, (b"content-type", b"application/problem+json")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Compress(GZipMiddleware):
+    """gzip for the clients that accept it. Starlette's middleware also wraps every
+    answer to a client that does not, to add ``Vary``; every answer here is
+    ``no-store``, so no cache can mix the two up, and those answers pass untouched."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(
+            name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]
+        ):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+__all__ = ["EXEMPT", "Compress", "Guard"]

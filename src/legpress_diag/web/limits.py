@@ -1,0 +1,133 @@
+"""What one request, one connection and the server as a whole may cost.
+
+Every number here is stated in docs/serve.md and docs/robustness.md; the tests pin
+each one at its threshold. Nothing here imports a web framework: ``Deadline`` and
+``WorkPool`` are plain objects the service checks between records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One request's budget, and the connection timeouts of the server.
+
+    A request's work stops at ``seconds`` (503, and the work ends at the next record,
+    see ``Deadline``); its answer may not grow past ``max_response_bytes`` (413).
+    """
+
+    max_body_bytes: int = 1024 * 1024
+    max_records: int = 1000
+    max_form_fields: int = 400
+    seconds: float = 10.0
+    max_response_bytes: int = 8 * 1024 * 1024
+    # Bodies up to this size are sub-millisecond work and run on the event loop;
+    # larger ones run in the work pool, at most ``work_threads`` at a time.
+    inline_body_bytes: int = 4 * 1024
+    work_threads: int = 2
+    # Requests being handled at once (past it: 503 at once, never a queue that grows).
+    max_in_flight: int = 256
+    # Connections (past it, the one that has waited longest for its request head is
+    # closed to make room; with none waiting, the new one is). The server lowers it
+    # to what the open-file limit allows.
+    max_connections: int = 1000
+    # The request line and headers must arrive within this of the connection opening
+    # (or of the previous answer, on a kept-alive connection), in at most 16 KiB.
+    head_seconds: float = 10.0
+    max_head_bytes: int = 16 * 1024
+    # The body may pause this long between bytes, and take this long in all.
+    body_idle_seconds: float = 10.0
+    body_seconds: float = 30.0
+    # A client that does not read its answer is dropped after this.
+    write_seconds: float = 30.0
+    # An idle kept-alive connection is closed after this.
+    keep_alive_seconds: int = 5
+    # On SIGTERM: requests in flight get this long to finish, then they are cancelled.
+    shutdown_seconds: int = 10
+
+
+class TooSlow(Exception):
+    """The request's time is up (or the server is stopping): its work has stopped."""
+
+
+class Deadline:
+    """When a request's work must stop. The work calls ``check()`` between records:
+    past the time, or once the request has been answered 503, or when the server is
+    shutting down, it raises TooSlow, so no thread keeps computing for nobody."""
+
+    __slots__ = ("_cancelled", "_stopping", "at")
+
+    def __init__(self, seconds: float, stopping: threading.Event | None = None) -> None:
+        self.at = time.monotonic() + seconds
+        self._cancelled = False
+        self._stopping = stopping
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def expired(self) -> bool:
+        return (
+            self._cancelled
+            or time.monotonic() >= self.at
+            or (self._stopping is not None and self._stopping.is_set())
+        )
+
+    def check(self) -> None:
+        if self.expired():
+            raise TooSlow
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
+class WorkPool:
+    """Where a request's work runs: small work inline on the event loop (a thread
+    hop costs more than the work), larger work in a few threads, each with a
+    ``Deadline`` that stops it between records when its time is up."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.stopping = threading.Event()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def stop(self) -> None:
+        """The server is shutting down: every request's work stops at its next check."""
+        self.stopping.set()
+
+    def close(self) -> None:
+        """Stop taking work and wait for the threads to end (each stops at its next
+        check once its request was answered)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    def deadline(self) -> Deadline:
+        return Deadline(self.limits.seconds, self.stopping)
+
+    async def run(self, size: int, work: Callable[[Deadline], T]) -> T:
+        """``work(deadline)`` for a request of ``size`` body bytes; TooSlow past the
+        time limit, after which the work stops at its next check."""
+        deadline = self.deadline()
+        if size <= self.limits.inline_body_bytes:
+            return work(deadline)
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                self.limits.work_threads, thread_name_prefix="legpress-work"
+            )
+        future = asyncio.get_running_loop().run_in_executor(self._executor, work, deadline)
+        try:
+            return await asyncio.wait_for(future, deadline.remaining())
+        except TimeoutError:
+            raise TooSlow from None
+        finally:
+            deadline.cancel()  # answered (or given up): any work still going stops
