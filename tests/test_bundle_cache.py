@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from legpress_diag.api import diagnose
-from legpress_diag.knowledge import bundle_cache
+from legpress_diag.knowledge import bundle_cache, loader
 from legpress_diag.knowledge.loader import load_rulebase
 
 RECORD = {
@@ -27,11 +33,16 @@ def test_first_load_writes_the_cache_and_the_second_uses_it(
 ) -> None:
     fresh = load_rulebase()
     assert len(list(cache.glob("bundled-*.json"))) == 1
-    used = []
+    used: list[int] = []
     real = bundle_cache.load
-    monkeypatch.setattr(bundle_cache, "load", lambda raws: used.append(1) or real(raws))
+
+    def counted(raws: list[tuple[str, bytes]]) -> object:
+        used.append(1)
+        return real(raws)
+
+    monkeypatch.setattr(bundle_cache, "load", counted)
     cached = load_rulebase()
-    assert used and real([(f.path, f.raw) for f in []]) is None  # an empty key never matches
+    assert used and real([]) is None  # an empty key never matches
     assert cached.content_hash == fresh.content_hash and cached.identity == fresh.identity
     assert [r.id for r in cached.rules] == [r.id for r in fresh.rules]
     assert [r.span for r in cached.rules] == [r.span for r in fresh.rules]
@@ -68,3 +79,143 @@ def test_the_key_covers_the_package_code(monkeypatch: pytest.MonkeyPatch) -> Non
     assert bundle_cache._key(raws) == before  # stable within one version of the code
     monkeypatch.setattr(bundle_cache, "code_fingerprint", lambda: "an edited module")
     assert bundle_cache._key(raws) != before
+
+
+# --- The cache can make a run faster, never different (issue 20, item 4) ------------
+
+SADDLE = {"answers": {"saddle_numbness": "yes", "lower_back_rounds": "yes"}}
+
+
+def _entry(cache: Path) -> Path:
+    (entry,) = cache.glob("bundled-*.json")
+    return entry
+
+
+def _edit(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Edit the stored data as someone without the key would: keep whatever precedes
+    the JSON (the MAC line), change the JSON, write it back under the same name."""
+    entry = _entry(cache)
+    text = entry.read_text(encoding="utf-8")
+    start = text.index("{")
+    data = json.loads(text[start:])
+    change(data)
+    entry.write_text(text[:start] + json.dumps(data), encoding="utf-8")
+
+
+def _section(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return next(f["data"][name] for f in data["files"] if f["data"].get(name))
+
+
+def _quiet_the_flag(data: dict[str, Any]) -> None:
+    flag = next(f for f in _section(data, "safety_flags") if f["id"] == "saddle_numbness")
+    flag["level"] = "clinician"
+
+
+def _delete_the_flag(data: dict[str, Any]) -> None:
+    flags = _section(data, "safety_flags")
+    flags[:] = [f for f in flags if f["id"] != "saddle_numbness"]
+    for file in data["files"]:  # and from its screen, so the rest still cross-checks
+        for screen in file["data"].get("screens", []):
+            screen["items"].pop("saddle_numbness", None)
+
+
+def _lower_a_certainty(data: dict[str, Any]) -> None:
+    for rule in _section(data, "rules"):
+        rule["cf"] = 0.01
+
+
+@pytest.mark.parametrize(
+    ("change", "record"),
+    [(_quiet_the_flag, SADDLE), (_delete_the_flag, SADDLE), (_lower_a_certainty, RECORD)],
+)
+def test_an_entry_edited_on_disk_is_never_used(
+    cache: Path,
+    change: Callable[[dict[str, Any]], None],
+    record: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_rulebase()
+    _edit(cache, change)
+    result = diagnose(record, load_rulebase())
+    monkeypatch.setenv("LEGPRESS_DIAG_NO_CACHE", "1")
+    assert result == diagnose(record, load_rulebase())
+    if record is SADDLE:
+        assert result["status"] == "refer" and result["red_flags"][0]["level"] == "emergency"
+    monkeypatch.delenv("LEGPRESS_DIAG_NO_CACHE")
+    # The rejected entry was rebuilt, and the rebuilt one is used.
+    assert bundle_cache.load(_raws()) is not None
+
+
+def _raws() -> list[tuple[str, bytes]]:
+    bundled = sorted(loader.bundled_rules_dir().glob("*.yaml"))
+    return [(loader.shown_name(p), p.read_bytes()) for p in bundled]
+
+
+def test_an_entry_signed_with_another_installations_key_is_refused(cache: Path) -> None:
+    load_rulebase()
+    assert bundle_cache.load(_raws()) is not None
+    (cache / "key").write_bytes(os.urandom(32))  # still 0600: a different installation
+    assert bundle_cache.load(_raws()) is None
+
+
+def test_a_key_others_can_read_is_not_trusted_and_is_replaced(cache: Path) -> None:
+    load_rulebase()
+    key = cache / "key"
+    old = key.read_bytes()
+    key.chmod(0o644)
+    assert bundle_cache.load(_raws()) is None  # whoever read it could sign an edit
+    load_rulebase()
+    assert key.read_bytes() != old and key.stat().st_mode & 0o777 == 0o600
+    assert bundle_cache.load(_raws()) is not None
+
+
+def test_a_symlinked_key_is_not_followed(cache: Path, tmp_path_factory: Any) -> None:
+    load_rulebase()
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "key"
+    shutil.move(cache / "key", elsewhere)
+    (cache / "key").symlink_to(elsewhere)
+    assert bundle_cache.load(_raws()) is None
+
+
+def test_the_key_is_private_and_the_entry_is_not_plain_json(cache: Path) -> None:
+    load_rulebase()
+    assert (cache / "key").stat().st_mode & 0o777 == 0o600
+    assert len((cache / "key").read_bytes()) == bundle_cache.KEY_BYTES
+    first_line = _entry(cache).read_bytes().split(b"\n", 1)[0]
+    assert len(first_line) == bundle_cache.MAC_HEX
+
+
+def test_a_fifo_in_place_of_the_entry_does_not_hang(cache: Path) -> None:
+    load_rulebase()
+    entry = _entry(cache)
+    entry.unlink()
+    os.mkfifo(entry)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(bundle_cache.load(_raws())), daemon=True)
+    reader.start()
+    reader.join(timeout=60)  # generous: it returns at once unless it waits for a writer
+    assert found == [None]
+
+
+def test_a_changed_rule_file_is_never_served_stale(
+    cache: Path, tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path_factory.mktemp("bundled") / "rules"
+    shutil.copytree(loader.bundled_rules_dir(), rules)
+    monkeypatch.setattr(loader, "bundled_rules_dir", lambda: rules)
+    before = load_rulebase()
+    assert diagnose(SADDLE, load_rulebase())["status"] == "refer"  # from the cache
+    safety = rules / "safety.yaml"
+    stat = safety.stat()
+    text = safety.read_text(encoding="utf-8")
+    # The saddle-numbness flag (the first emergency) made "clinician": the same size
+    # and, below, the same mtime, so only the bytes say the file changed.
+    changed = text.replace("level: emergency", "level: clinician", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    safety.write_text(changed, encoding="utf-8")
+    os.utime(safety, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = load_rulebase()
+    assert after.content_hash != before.content_hash
+    assert after.safety_flags["saddle_numbness"].level == "clinician"
+    monkeypatch.setenv("LEGPRESS_DIAG_NO_CACHE", "1")
+    assert diagnose(SADDLE, after) == diagnose(SADDLE, load_rulebase())

@@ -94,6 +94,7 @@ def test_openapi_schema_is_generated_and_lists_the_api(client: TestClient) -> No
         "/v1/questions",
         "/v1/diagnose",
         "/v1/interview",
+        "/v1/measure",
     }
     assert "DiagnosisOut" in schema["components"]["schemas"]
     body = schema["paths"]["/v1/interview"]["post"]["requestBody"]["content"]["application/json"]

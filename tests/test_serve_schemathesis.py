@@ -16,12 +16,16 @@ schemathesis = pytest.importorskip("schemathesis", reason="the test tools are no
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 from . import serve_live  # noqa: E402
 
 live_server = serve_live.live_server  # the fixture, shared
 
 MAX_EXAMPLES = 50
+# A schema cannot say that a set's frame times increase, so landmarks that fit the
+# schema may still be refused (a documented 422 naming the frame).
+EXCLUDED = {"/v1/measure": [positive_data_acceptance]}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,8 @@ def test_the_live_api_keeps_its_schema(api_schema: Any, mode: str) -> None:
             suppress_health_check=list(HealthCheck),
         )
         def run(case: Any) -> None:
-            case.call_and_validate()
+            case.call_and_validate(excluded_checks=EXCLUDED.get(case.operation.path, []))
 
         run()
         checked.append(operation.label)
-    assert len(checked) == (5 if mode == "positive" else 2), checked
+    assert len(checked) == (6 if mode == "positive" else 3), checked

@@ -5,6 +5,8 @@
     result = api.diagnose({"answers": {"butt_lifts_off_seat": "yes"}}, rb)
     for result in api.diagnose_many(records, rb):  # lazily, in order
         ...
+    # On a cluster (Dask, Spark): map this over each partition; see docs/scale.md.
+    results = api.diagnose_partition([(1, b'{"answers": {}}')], rules=api.rule_texts(["coach/"]))
 
 Results are plain dicts in the contract's shape, typed as ``DiagnosisOut`` (see
 docs/reference.md); the package ships its types (``py.typed``), so mypy checks a
@@ -24,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import IO, Any
 
+from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
 from .intake.records import InputError, RawRecord, diagnose_record, read_records
 from .knowledge.loader import load_rulebase as _load
 from .knowledge.problems import (
@@ -62,8 +65,11 @@ __all__ = [
     "bundled_rulebase",
     "diagnose",
     "diagnose_many",
+    "diagnose_partition",
     "diagnose_stream",
     "load_rulebase",
+    "partition_rulebase",
+    "rule_texts",
 ]
 
 

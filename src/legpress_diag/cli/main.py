@@ -119,9 +119,9 @@ def main(argv: list[str] | None = None) -> None:
     tolerate_narrow_encodings()
     install_signal_handlers()
     try:
-        from .app import app
+        from .app import build
 
-        app(args=argv, prog_name="legpress-diag")
+        build(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="legpress-diag")
     except SystemExit as exc:
         if _received and exc.code == exitcodes.INTERRUPTED:
             sys.exit(interrupted_status())  # typer reports every interruption as 130

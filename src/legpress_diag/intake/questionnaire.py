@@ -47,6 +47,9 @@ class SessionState:
     opened: frozenset[str] = frozenset()
     # Screens answered "none of these", with the signs each answered "no", for 'back'.
     cleared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # From --answers with a measured record: `legpress-diag measure`'s entries by
+    # question id, saved again beside the answers so the result marks them measured.
+    measured: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def asked(self) -> frozenset[str]:
@@ -371,7 +374,11 @@ def session_record(rb: RuleBase, state: SessionState, record_id: Any) -> dict[st
             answers[qid] = denormalize(question, state.answers[qid])
         elif qid in state.skipped and (question.type is QuestionType.YES_NO or qid in safety):
             answers[qid] = "unsure"
-    return {"id": record_id, "answers": answers}
+    record: dict[str, Any] = {"id": record_id, "answers": answers}
+    kept = {k: v for k, v in state.measured.items() if k in answers}
+    if kept:  # an answer the lifter changed stays unmarked: the result compares values
+        record["measured"] = kept
+    return record
 
 
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:

@@ -21,7 +21,8 @@ from ..reasoning.result import DiagnosisOut
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
-RECORD_FIELDS = ("id", "answers")
+# "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
+RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
 
 
 @dataclass
@@ -56,6 +57,68 @@ class CheckedRecord:
     answers: dict[str, Any]
     errors: list[AnswerProblem] = field(default_factory=list)
     warnings: list[AnswerProblem] = field(default_factory=list)
+    # question id -> what `legpress-diag measure` said of it: value, confidence, evidence
+    measured: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def measured_answers(self) -> list[str]:
+        """The answers that are still the measured value, in answer order: an answer
+        the lifter changed is theirs, and is not marked as measured."""
+        return [
+            key
+            for key, value in self.answers.items()
+            if key in self.measured and _same(self.measured[key]["value"], value)
+        ]
+
+
+def _same(measured: Any, answer: Any) -> bool:
+    """62 and 62.0 are the same answer; JSON's true is a yes, never the number 1."""
+    if isinstance(measured, bool) or isinstance(answer, bool):
+        return measured is answer
+    if isinstance(measured, int | float) and isinstance(answer, int | float):
+        return measured == answer
+    return type(measured) is type(answer) and bool(measured == answer)
+
+
+MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
+
+
+def _measured(data: dict[str, Any], errors: list[AnswerProblem]) -> dict[str, dict[str, Any]]:
+    """The measured values of a record from `legpress-diag measure`, checked for shape;
+    what they say is checked as answers (the same values are in 'answers')."""
+    measured, reasons = data.get("measured", {}), data.get("not_measured", {})
+    if not isinstance(reasons, dict) or not all(isinstance(r, str) for r in reasons.values()):
+        errors.append(
+            AnswerProblem(
+                "not_measured",
+                "'not_measured' must be an object of question id -> reason",
+                show_value(reasons),
+                "an object of strings",
+            )
+        )
+    if not isinstance(measured, dict):
+        errors.append(
+            AnswerProblem(
+                "measured",
+                "'measured' must be an object",
+                show_value(measured),
+                "an object of question id -> " + MEASURED_SHAPE,
+            )
+        )
+        return {}
+    values: dict[str, dict[str, Any]] = {}
+    for key, entry in measured.items():
+        if not isinstance(entry, dict) or "value" not in entry:
+            errors.append(
+                AnswerProblem(
+                    f"measured.{show_value(key)[1:-1]}",
+                    "a measured answer must be an object with a 'value'",
+                    show_value(entry),
+                    MEASURED_SHAPE,
+                )
+            )
+            continue
+        values[key] = entry
+    return values
 
 
 class InputError(LegpressError):
@@ -282,7 +345,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     unknown = [key for key in data if key not in RECORD_FIELDS]
     for key in unknown[:MAX_UNKNOWN_LISTED]:
         problem = AnswerProblem(
-            show_value(key)[1:-1], "unknown record field", expected="'id' and 'answers'"
+            show_value(key)[1:-1],
+            "unknown record field",
+            expected="'id', 'answers', 'measured' and 'not_measured'",
         )
         (errors if strict else warnings).append(problem)
     if len(unknown) > MAX_UNKNOWN_LISTED:
@@ -306,7 +371,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             )
         )
         answers = {}
-    return CheckedRecord(record_id, answers, errors, warnings)
+    measured = _measured(data, errors)
+    return CheckedRecord(record_id, answers, errors, warnings, measured)
 
 
 def diagnose_record(
@@ -333,6 +399,8 @@ def diagnose_record(
             explain=explain,
         )
         result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
+        if checked.measured:
+            result["measured"] = checked.measured_answers()
     if raw.line is not None:
         result["line"] = raw.line
     return result

@@ -65,7 +65,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     if checked.errors:
         raise ResumeError(f"{path}: {checked.errors[0].message}")
     answers, errors, warnings = normalize_answers(rb, checked.answers)
-    state = SessionState()
+    state = SessionState(measured=checked.measured)
     bad = {p.key for p in errors}
     for key in checked.answers:
         # A key in another case or spacing is the question diagnose reads it as: a

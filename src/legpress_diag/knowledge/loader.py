@@ -62,7 +62,7 @@ def bundled_rules_dir() -> Path:
     found once per process (it was resolved 25 times a load)."""
     package = Path(__file__).resolve().parents[1]  # legpress_diag/, above knowledge/
     packaged = package / "_bundled_rules"
-    return packaged if packaged.is_dir() else package.parents[1] / "rules"
+    return (packaged if packaged.is_dir() else package.parents[1] / "rules").resolve()
 
 
 @dataclass
@@ -156,17 +156,28 @@ def read_all(
 
 
 def shown_name(path: Path) -> str:
-    bundled = bundled_rules_dir()
-    if path.resolve().parent == bundled.resolve():
+    if _is_bundled(path):
         return f"<bundled>/{path.name}"
     return display_path(path)
 
 
+def _is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the bundled files. The folder is already resolved, so
+    its own files need no resolving (a dozen realpath calls, three times a run)."""
+    bundled = bundled_rules_dir()
+    return path.parent == bundled or path.resolve().parent == bundled
+
+
 def load_rulebase(
-    paths: Sequence[str | os.PathLike[str]] = (), *, include_bundled: bool = True
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    include_bundled: bool = True,
+    texts: Sequence[tuple[str, bytes]] = (),
 ) -> RuleBase:
-    """Load the bundled rule base plus ``paths`` (or only ``paths``). Raises RuleBaseError."""
-    if not include_bundled and not paths:
+    """Load the bundled rule base plus ``paths``, then ``texts`` (rule files given as
+    (name, bytes), as a cluster ships them to its workers), or only those.
+    Raises RuleBaseError."""
+    if not include_bundled and not paths and not texts:
         raise RuleBaseError(
             [
                 Diagnostic(
@@ -175,18 +186,34 @@ def load_rulebase(
             ]
         )
     files = rule_files(paths, include_bundled)
-    bundled = [f for f in files if f.resolve().parent == bundled_rules_dir().resolve()]
+    bundled = [f for f in files if _is_bundled(f)]
     cached = _cached_bundle(bundled) if bundled else None
     rest = files[len(bundled) :] if cached is not None else files
     parsed, problems = read_all(rest)
+    shipped = _parse_texts(texts, problems)
     if problems:
         raise RuleBaseError(problems)
-    rulebase = build_rulebase([*(cached or []), *parsed])
+    rulebase = build_rulebase([*(cached or []), *parsed, *shipped])
     if bundled and cached is None:
         from . import bundle_cache
 
         bundle_cache.store(parsed[: len(bundled)])
     return rulebase
+
+
+def _parse_texts(
+    texts: Sequence[tuple[str, bytes]], problems: list[Diagnostic]
+) -> list[ParsedFile]:
+    """Rule files given as bytes, checked as a file of that name would be."""
+    from .sources import parse_rule_text
+
+    parsed = []
+    for name, raw in texts:
+        try:
+            parsed.append(parse_rule_text(raw, name))
+        except RuleBaseError as exc:
+            problems.extend(exc.diagnostics)
+    return parsed
 
 
 def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:

@@ -111,8 +111,6 @@ def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = Fals
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RuleBaseError([_file_error(name, f"the input is {too_big}")])
     return parse_rule_text(raw, name, partial=partial)
 
 
@@ -123,8 +121,11 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
     reported. With ``partial``, a file that parses keeps the items that validate, so
     the loader can still check names and references in them in the same run.
     """
-    from .yamlsafe import decode_source, parse_yaml
+    from .yamlsafe import MAX_FILE_BYTES, decode_source, parse_yaml
 
+    if len(raw) > MAX_FILE_BYTES:  # a FIFO's read, or bytes shipped to a worker
+        message = f"the input is more than the {MAX_FILE_BYTES:,} bytes allowed"
+        raise RuleBaseError([_file_error(name, message)])
     text = decode_source(raw, name)
     document = parse_yaml(text, name)
     if document is None:

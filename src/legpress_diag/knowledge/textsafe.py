@@ -20,6 +20,7 @@ Everything is linear in the length of the text. Pure: no terminal library here.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Bidi embedding, override and isolate controls (Trojan Source, CVE-2021-42574).
 _BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -35,8 +36,15 @@ def _escape(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_TERMINAL: dict[int, str] = {c: _escape(c) for c in (*_CONTROL, *_BIDI, *_SEPARATORS, *_SURROGATES)}
-_TERMINAL_LINES: dict[int, str] = {c: s for c, s in _TERMINAL.items() if c != 0x0A}
+@cache
+def _terminal_table(newlines: bool) -> dict[int, str]:
+    """The escapes for str.translate: made on first need (2,200 entries cost every
+    start-up a millisecond or two, and most runs never escape anything)."""
+    kept = (0x0A,) if newlines else ()
+    codes = (*_CONTROL, *_BIDI, *_SEPARATORS, *_SURROGATES)
+    return {c: _escape(c) for c in codes if c not in kept}
+
+
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
@@ -59,7 +67,7 @@ def terminal(text: object, *, newlines: bool = False) -> str:
     value = str(text)
     if _UNSAFE.search(value) is None:  # the common case: nothing to copy
         return value
-    return value.translate(_TERMINAL_LINES if newlines else _TERMINAL)
+    return value.translate(_terminal_table(newlines))
 
 
 # OWASP "CSV injection": a cell starting with one of these is a formula to Excel,

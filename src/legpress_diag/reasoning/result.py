@@ -191,5 +191,9 @@ class DiagnosisOut(TypedDict):
     warnings: list[ProblemOut]
     notes: list[str]
     rulebase: RuleBaseIdentity
+    measured: NotRequired[list[str]]
+    """(v3) the answers measured from a filmed set (`legpress-diag measure`) rather than
+    given by the lifter, by question id; only in the result of a record that carries
+    measurements. An answer the lifter changed is theirs and is not listed."""
     facts: NotRequired[dict[str, StepOut]]
     """reasoning behind each derived fact the causes use (with --explain)"""

@@ -9,6 +9,7 @@ a deadline when not), and answers compact JSON, or RFC 9457 problem details
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -18,8 +19,11 @@ from starlette.requests import ClientDisconnect
 from ..intake.progress import about_left
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..knowledge.rulebase import RuleBase
+from ..measure.landmarks import LANDMARKS_SCHEMA
+from ..measure.record import MeasureRecord
 from ..reasoning.answers import AnswerProblem, show_value
 from .limits import Deadline, Limits, TooSlow, WorkPool
+from .measured import measure_body
 from .models import (
     DiagnosisOut,
     HealthOut,
@@ -183,6 +187,25 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
             return to_json(out)
 
         return Response(await bounded(pool, len(body), work), media_type=JSON)
+
+    @router.post(
+        "/v1/measure",
+        response_model=MeasureRecord,
+        responses=responses(400, 413, 415, 422, 503),
+        openapi_extra={
+            "requestBody": {"required": True, "content": {JSON: {"schema": LANDMARKS_SCHEMA}}}
+        },
+        tags=["v1"],
+    )
+    async def measure_api(request: Request) -> Response:
+        """Answers measured from a filmed set's body landmarks (contract 3a: MediaPipe
+        Pose's 33 points per frame), as the record `legpress-diag measure` prints; what
+        cannot be measured has its reason in `not_measured`. Invalid landmarks are a
+        422 naming the frame and field. See docs/measure.md."""
+        cap = replace(limits, max_body_bytes=limits.max_landmarks_bytes)
+        body = await read_json_body(request, cap)
+        text = await bounded(pool, len(body), lambda deadline: measure_body(body, deadline))
+        return Response(text, media_type=JSON)
 
     @router.get("/healthz", response_model=HealthOut, tags=["service"])
     async def healthz() -> Response:

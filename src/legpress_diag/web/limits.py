@@ -28,6 +28,8 @@ class Limits:
 
     max_body_bytes: int = 1024 * 1024
     max_records: int = 1000
+    # /v1/measure: a filmed set's landmarks, about 12,000 frames (7 minutes at 30 fps).
+    max_landmarks_bytes: int = 16 * 1024 * 1024
     max_form_fields: int = 400
     seconds: float = 10.0
     max_response_bytes: int = 8 * 1024 * 1024

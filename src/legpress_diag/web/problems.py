@@ -80,6 +80,14 @@ TYPES: dict[str, ProblemType] = {
             "(or 'refer' when a safety answer raised a flag anyway).",
         ),
         ProblemType(
+            "invalid-landmarks",
+            422,
+            "The body is not valid landmarks",
+            "Send a filmed set's body landmarks (contract section 3a): fps, width, height, "
+            "view and frames of MediaPipe Pose's 33 points. The detail names the frame and "
+            "the field.",
+        ),
+        ProblemType(
             "invalid-parameter",
             422,
             "A query parameter is invalid",

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ MAX_TOML_BYTES = 1_000_000  # a manifest or config is a few lines; refuse a huge
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The file's data and text. Raises RuleBaseError naming the file and the line."""
+    import tomllib  # only where a config or manifest exists: most runs have neither
+
     shown = display_path(path)
     try:
         raw = path.read_bytes()[: MAX_TOML_BYTES + 1]

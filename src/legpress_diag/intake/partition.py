@@ -1,0 +1,127 @@
+"""Records in, results out: the one function a cluster engine maps over a partition.
+
+Dask's ``map_partitions`` / ``client.map``, Spark's ``mapInPandas`` and the like hand
+a worker process one slice of the records at a time, many times. The rule base is
+therefore loaded once per worker process and kept, keyed by a hash of the bytes of
+every rule file it is made of (the bundled files and each overlay), so a worker
+never reasons with a rule base whose files have changed since it loaded them.
+
+Overlays (a coach's ``--rules``) travel in either of two ways:
+
+- as data: ``(name, bytes)`` pairs, read once where the job is submitted
+  (:func:`rule_texts`) and shipped inside the task; nothing has to be installed or
+  mounted on the workers;
+- as paths that every worker can read (a shared file system); each worker reads
+  them when a partition arrives.
+
+Each item of a partition is either one JSON Lines line with its 1-based line number,
+``(line, text)`` — then the result is exactly what ``legpress-diag diagnose`` gives
+for that line of the file, a malformed line included (an error result naming the
+line); a blank line gives no result, as in ``diagnose`` — or a record already parsed
+(a mapping), whose id defaults to its 0-based index in the partition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+from ..knowledge import codes
+from ..knowledge.loader import bundled_rules_dir, load_rulebase, rule_files, shown_name
+from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ..knowledge.rulebase import RuleBase
+from ..reasoning.result import DiagnosisOut
+from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record
+
+Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
+Item: TypeAlias = Line | Mapping[str, Any]
+RuleText: TypeAlias = tuple[str, bytes]  # (the name messages show, the file's bytes)
+RuleSource: TypeAlias = str | os.PathLike[str] | RuleText
+
+# A worker sees one rule base in almost every job; a few are kept in case jobs with
+# different overlays share the workers.
+_KEPT = 4
+_RULEBASES: OrderedDict[str, RuleBase] = OrderedDict()
+
+
+def rule_texts(paths: Sequence[str | os.PathLike[str]]) -> list[RuleText]:
+    """The rule files under ``paths`` (files, or folders of .yaml files), read here, to
+    ship to workers as data. Raises RuleBaseError for a path that is missing."""
+    texts = []
+    for path in rule_files(paths, include_bundled=False):
+        name = shown_name(path)
+        try:
+            texts.append((name, path.read_bytes()))
+        except OSError as exc:
+            span = SourceSpan(name, 1, 1)
+            message = f"cannot read: {exc.strerror}"
+            problem = Diagnostic(codes.UNREADABLE_FILE, Severity.ERROR, message, span)
+            raise RuleBaseError([problem]) from None
+    return texts
+
+
+def partition_rulebase(rules: Sequence[RuleSource] = (), include_bundled: bool = True) -> RuleBase:
+    """The rule base for ``rules``, loaded once per process for the same files' bytes."""
+    texts: list[RuleText] = []
+    for source in rules:  # paths are read here, in the worker, every partition
+        texts.extend([source] if isinstance(source, tuple) else rule_texts([source]))
+    key = _key(texts, include_bundled)
+    found = _RULEBASES.get(key)
+    if found is None:
+        found = load_rulebase(include_bundled=include_bundled, texts=texts)
+        _RULEBASES[key] = found
+        while len(_RULEBASES) > _KEPT:
+            _RULEBASES.popitem(last=False)
+    else:
+        _RULEBASES.move_to_end(key)
+    return found
+
+
+def _key(texts: Sequence[RuleText], include_bundled: bool) -> str:
+    """A hash of every byte the rule base is made of: a changed file is a new key."""
+    digest = hashlib.sha256()
+    if include_bundled:
+        for path in sorted(bundled_rules_dir().glob("*.y*ml")):
+            digest.update(_framed(path.name.encode()) + _framed(path.read_bytes()))
+    digest.update(b"overlays\0")
+    for name, raw in texts:
+        digest.update(_framed(name.encode()) + _framed(raw))
+    return digest.hexdigest()
+
+
+def _framed(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
+
+
+def diagnose_partition(
+    records: Iterable[Item],
+    *,
+    rules: Sequence[RuleSource] = (),
+    include_bundled: bool = True,
+    strict: bool = False,
+    threshold: float | None = None,
+    explain: bool = False,
+) -> list[DiagnosisOut]:
+    """One result per record of the partition, in its order (blank lines give none).
+
+    Raises RuleBaseError when the rule files do not load: check them where the job is
+    submitted (:func:`partition_rulebase`) so the error is seen before any work.
+    """
+    rb = partition_rulebase(rules, include_bundled)
+    results = []
+    for index, item in enumerate(records):
+        raw = RawRecord(index, None, data=item) if isinstance(item, Mapping) else _line(*item)
+        if raw is not None:  # None: a blank line
+            results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
+    return results
+
+
+def _line(number: int, text: str | bytes) -> RawRecord | None:
+    """The line as ``diagnose`` reads it (bytes, its size bounded), or None if blank."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if not data.strip():
+        return None
+    return _line_record(number, data, len(data) > MAX_LINE_BYTES)

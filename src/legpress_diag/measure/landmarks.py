@@ -1,0 +1,314 @@
+"""Body landmarks in (contract v3, section 3a): read, check strictly, keep what is measured.
+
+The input is MediaPipe Pose's 33-point topology per frame, in normalised image
+coordinates. Everything is checked before anything is measured, and the first
+problem is reported with the frame index and the field, so a converter's bug (a frame
+with 32 points, a NaN, time running backwards) is found, not measured around.
+
+Only the twelve points the measurements use are kept (shoulders, hips, knees,
+ankles, heels, toes), in pixels, as one track per point: a long recording's other
+points would only cost memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import IO, Any, Literal
+
+from ..knowledge.problems import LegpressError
+
+POINTS = 33  # MediaPipe Pose's topology
+MAX_FRAMES = 100_000  # about 55 minutes at 30 fps: far more than any set
+MAX_BYTES = 256 * 1024 * 1024  # 100,000 frames of 33 points, written out, fit well below
+MAX_FPS = 1000.0
+MAX_PIXELS = 100_000  # width or height
+Z_LIMIT = 1e6  # MediaPipe's depth is of the order of the image width: anything finite
+COORD_LIMIT = 100.0  # |x|, |y| in image widths: MediaPipe's points stray a little outside
+# 0..1 for a limb out of the picture, never this far
+
+Side = Literal["left", "right"]
+SIDES: tuple[Side, ...] = ("left", "right")
+
+# MediaPipe Pose's indices of the points measured, per side.
+JOINT_INDEX: Mapping[str, int] = {
+    "left_shoulder": 11,
+    "right_shoulder": 12,
+    "left_hip": 23,
+    "right_hip": 24,
+    "left_knee": 25,
+    "right_knee": 26,
+    "left_ankle": 27,
+    "right_ankle": 28,
+    "left_heel": 29,
+    "right_heel": 30,
+    "left_foot_index": 31,
+    "right_foot_index": 32,
+}
+LIMBS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+
+# One point of one frame: x and y in pixels (y down), and MediaPipe's visibility.
+Sample = tuple[float, float, float]
+Track = tuple[Sample, ...]
+
+
+_NUMBER = {"type": "number"}
+# The input's JSON Schema, for the HTTP API's documentation. What a schema cannot say
+# (times that increase, visibility from 0 to 1 in each point's fourth place) is checked
+# by check_landmarks.
+LANDMARKS_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "required": ["fps", "width", "height", "view", "frames"],
+    "properties": {
+        "fps": {**_NUMBER, "exclusiveMinimum": 0, "maximum": MAX_FPS},
+        "width": {"type": "integer", "minimum": 1, "maximum": MAX_PIXELS},
+        "height": {"type": "integer", "minimum": 1, "maximum": MAX_PIXELS},
+        "view": {"enum": list(SIDES), "description": "the side of the body facing the camera"},
+        "frames": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_FRAMES,
+            "items": {
+                "type": "object",
+                "required": ["t", "landmarks"],
+                "properties": {
+                    "t": {**_NUMBER, "description": "seconds, increasing from frame to frame"},
+                    "landmarks": {
+                        "type": "array",
+                        "minItems": POINTS,
+                        "maxItems": POINTS,
+                        "description": "MediaPipe Pose's 33 points: [x, y, z, visibility], "
+                        "x and y normalised (0 to 1 inside the picture, y down)",
+                        "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": _NUMBER},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+class LandmarksError(LegpressError):
+    """The landmarks are not valid input (exit status 2). The message names where."""
+
+
+class LandmarksNotJson(LandmarksError):
+    """The input is not JSON text at all (bad UTF-8, bad syntax, NaN)."""
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """A checked recording: its times and, per measured point, one sample per frame."""
+
+    fps: float
+    width: int
+    height: int
+    view: Side
+    times: tuple[float, ...]
+    tracks: Mapping[str, Track]
+
+    @property
+    def frames(self) -> int:
+        return len(self.times)
+
+    def joint(self, limb: str, side: Side | None = None) -> Track:
+        """The track of a limb on the side facing the camera (or on ``side``)."""
+        return self.tracks[f"{side or self.view}_{limb}"]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_landmarks(stream: IO[bytes], limit: int = MAX_BYTES) -> Landmarks:
+    """Read and check landmarks JSON from a binary stream, reading at most ``limit``
+    bytes (a larger input is refused before it is parsed)."""
+    too_big = _size(stream) > limit
+    blob = b"" if too_big else stream.read(limit + 1)
+    if too_big or len(blob) > limit:
+        raise LandmarksError(
+            f"the landmarks file is larger than {limit:,} bytes; "
+            f"measure at most {MAX_FRAMES:,} frames at a time"
+        )
+    return parse_landmarks(blob)
+
+
+def _size(stream: IO[bytes]) -> int:
+    """A regular file's size (0 when unknown: a pipe), so that a file far over the
+    limit is refused without reading a byte of it."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
+def parse_landmarks(blob: bytes | str) -> Landmarks:
+    """Check landmarks given as JSON text."""
+    try:
+        text = blob.decode("utf-8-sig") if isinstance(blob, bytes) else blob
+        data = json.loads(text, parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise LandmarksNotJson(f"the landmarks are not UTF-8 text (byte {exc.start + 1})") from None
+    except json.JSONDecodeError as exc:
+        raise LandmarksNotJson(
+            f"the landmarks are not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise LandmarksNotJson(f"the landmarks are not valid JSON: {exc}") from None
+    return check_landmarks(data)
+
+
+def _number(value: Any, where: str, expected: str) -> float:
+    # bool is an int in Python, and JSON's true is no number.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LandmarksError(f"{where} is {_kind(value)}; expected {expected}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise LandmarksError(f"{where} is {value}; expected {expected}")
+    return number
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", str: "a string", list: "an array", dict: "an object"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return repr(value)
+
+
+def _header(data: Mapping[str, Any]) -> tuple[float, int, int, Side]:
+    for key in ("fps", "width", "height", "view", "frames"):
+        if key not in data:
+            raise LandmarksError(
+                f"missing '{key}' (the landmarks need fps, width, height, view and frames)"
+            )
+    fps = _number(data["fps"], "'fps'", f"frames per second, above 0 and at most {MAX_FPS:g}")
+    if not 0 < fps <= MAX_FPS:
+        raise LandmarksError(f"'fps' is {data['fps']}; expected above 0 and at most {MAX_FPS:g}")
+    size = []
+    for key in ("width", "height"):
+        value = data[key]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_PIXELS:
+            raise LandmarksError(
+                f"'{key}' is {json.dumps(value)[:40]}; expected the video's {key} in pixels, "
+                f"a whole number from 1 to {MAX_PIXELS:,}"
+            )
+        size.append(value)
+    view = data["view"]
+    if view not in SIDES:
+        raise LandmarksError(
+            f"'view' is {json.dumps(view)[:40]}; expected 'left' or 'right' "
+            "(the side of the body facing the camera)"
+        )
+    return fps, size[0], size[1], view
+
+
+def check_landmarks(data: Any) -> Landmarks:
+    """Check parsed landmarks JSON (a dict) and keep the measured points in pixels."""
+    if not isinstance(data, dict):
+        raise LandmarksError(
+            f"the landmarks must be a JSON object with fps, width, height, view and "
+            f"frames, not {_kind(data)}"
+        )
+    fps, width, height, view = _header(data)
+    frames = data["frames"]
+    if not isinstance(frames, list) or not frames:
+        what = "empty" if isinstance(frames, list) else _kind(frames)
+        raise LandmarksError(f"'frames' is {what}; expected an array of frames")
+    if len(frames) > MAX_FRAMES:
+        raise LandmarksError(
+            f"'frames' has {len(frames):,} frames; at most {MAX_FRAMES:,} are measured at a time"
+        )
+    times: list[float] = []
+    columns: dict[str, list[Sample]] = {name: [] for name in JOINT_INDEX}
+    for index, frame in enumerate(frames):
+        times.append(_frame_time(frame, index, times[-1] if times else None))
+        points = _frame_points(frame, index)
+        for name, point in JOINT_INDEX.items():
+            x, y, _z, visibility = points[point]
+            columns[name].append((float(x) * width, float(y) * height, float(visibility)))
+    tracks = MappingProxyType({name: tuple(samples) for name, samples in columns.items()})
+    return Landmarks(fps, width, height, view, tuple(times), tracks)
+
+
+def _frame_time(frame: Any, index: int, previous: float | None) -> float:
+    if not isinstance(frame, dict):
+        raise LandmarksError(
+            f"frame {index} is {_kind(frame)}; expected an object with 't' and 'landmarks'"
+        )
+    if "t" not in frame:
+        raise LandmarksError(f"frame {index}: missing 't' (the frame's time in seconds)")
+    t = _number(frame["t"], f"frame {index}: 't'", "the frame's time in seconds")
+    if previous is not None and t <= previous:
+        raise LandmarksError(
+            f"frame {index}: 't' is {t:g}, not after frame {index - 1}'s {previous:g}; "
+            "expected times that increase from frame to frame"
+        )
+    return t
+
+
+_NUMBER_TYPES = (float, int)  # exact types: a bool is no number here
+
+
+def _plainly_valid(points: list[Any]) -> bool:
+    """The common case, checked fast: 33 lists of four finite numbers in range. Any
+    doubt goes to the slow check, which names the first problem."""
+    if not all(type(p) is list and len(p) == 4 for p in points):
+        return False
+    flat = [c for p in points for c in p]
+    if not all(type(c) in _NUMBER_TYPES for c in flat) or not all(map(math.isfinite, flat)):
+        return False
+    xy = flat[0::4] + flat[1::4]
+    z, seen = flat[2::4], flat[3::4]
+    return bool(
+        max(map(abs, xy)) <= COORD_LIMIT
+        and max(map(abs, z)) <= Z_LIMIT
+        and min(seen) >= 0.0
+        and max(seen) <= 1.0
+    )
+
+
+def _frame_points(frame: dict[str, Any], index: int) -> list[Any]:
+    points = frame.get("landmarks")
+    if not isinstance(points, list) or len(points) != POINTS:
+        what = f"{len(points)} points" if isinstance(points, list) else _kind(points)
+        if "landmarks" not in frame:
+            what = "missing"
+        raise LandmarksError(
+            f"frame {index}: 'landmarks' is {what}; expected MediaPipe Pose's {POINTS} points"
+        )
+    if _plainly_valid(points):
+        return points
+    for number, point in enumerate(points):
+        _check_point(point, f"frame {index}: landmark {number}")
+    return points  # not reached: the slow check found what the fast one doubted
+
+
+def _check_point(point: Any, where: str) -> None:
+    if not isinstance(point, list) or len(point) != 4:
+        what = f"{len(point)} numbers" if isinstance(point, list) else _kind(point)
+        raise LandmarksError(f"{where} is {what}; expected [x, y, z, visibility]")
+    x, y, z, visibility = (
+        _number(value, f"{where}: {field}", "a finite number")
+        for value, field in zip(point, ("x", "y", "z", "visibility"), strict=True)
+    )
+    if abs(x) > COORD_LIMIT or abs(y) > COORD_LIMIT:
+        raise LandmarksError(
+            f"{where}: x, y are {x:g}, {y:g}; expected normalised image coordinates "
+            "(0 to 1 inside the picture)"
+        )
+    if abs(z) > Z_LIMIT:
+        raise LandmarksError(f"{where}: z is {z:g}; expected MediaPipe's depth, near 0")
+    if not 0.0 <= visibility <= 1.0:
+        raise LandmarksError(f"{where}: visibility is {visibility:g}; expected 0 to 1")

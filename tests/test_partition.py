@@ -1,0 +1,184 @@
+"""api.diagnose_partition: what a cluster maps over a partition equals `diagnose`.
+
+The Dask example is run end to end against `legpress-diag diagnose` (it needs the
+cluster extra, which the test extra installs); the function itself is tested here
+without any cluster.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legpress_diag import api
+from legpress_diag.intake import partition
+from legpress_diag.knowledge import loader
+from legpress_diag.knowledge.problems import RuleBaseError
+
+REPO = Path(__file__).resolve().parents[1]
+OVERLAY = (
+    "rules:\n  - {id: coach-heels, if: heels_lift, then: heels_lifting, cf: 0.9, source: coach}\n"
+)
+
+
+def _lines() -> list[bytes]:
+    """The bundled examples, and every way a line can be wrong, with blank lines."""
+    good = (REPO / "examples" / "clients.jsonl").read_bytes().splitlines(keepends=True)
+    bad = [
+        b"not json\n",
+        b"\n",
+        b"[1, 2]\n",
+        b'{"answers": {"knee_angle_at_bottom": "deep"}}\n',
+        b'{"id": 3.5, "answers": {}}\n',
+        b'{"answers": {"heels_lift": "yes", "saddle_numbness": "no"}}\n',
+        b"   \n",
+        b'{"answers": {"a": 1, "a": 2}}\n',
+        b"\xff\xfe not utf-8\n",
+        b'{"answers": {"saddle_numbness": "yes"}}\n',
+    ]
+    return [*good, *bad, *good, *bad]
+
+
+def _blank(lines: list[bytes]) -> int:
+    return sum(not line.strip() for line in lines)
+
+
+def _expected(lines: list[bytes], **options: Any) -> list[Any]:
+    return list(api.diagnose_stream(io.BytesIO(b"".join(lines)), **options))
+
+
+@pytest.mark.parametrize("cut", [1, 5, 13])
+def test_partitions_of_numbered_lines_give_diagnose_results(cut: int) -> None:
+    lines = _lines()
+    numbered = list(enumerate(lines, 1))
+    results = []
+    for start in range(0, len(numbered), cut):
+        results.extend(api.diagnose_partition(numbered[start : start + cut]))
+    expected = _expected(lines)
+    assert results == expected
+    assert len(results) == len(lines) - _blank(lines)  # as in diagnose, blank lines give none
+    assert {r["status"] for r in results} >= {"error", "refer"}
+
+
+def test_text_lines_read_like_bytes() -> None:
+    lines = [line for line in _lines() if not line.startswith(b"\xff")]  # text is UTF-8
+    numbered = [(n, line.decode()) for n, line in enumerate(lines, 1)]
+    assert api.diagnose_partition(numbered) == _expected(lines)
+
+
+def test_parsed_records_are_diagnosed_like_diagnose_many() -> None:
+    records: list[dict[str, Any]] = [{"id": "x", "answers": {"heels_lift": "yes"}}, {"answers": {}}]
+    assert api.diagnose_partition(records) == list(api.diagnose_many(records))
+
+
+def test_overlays_travel_as_data_or_as_paths(tmp_path: Path) -> None:
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text(OVERLAY)
+    lines = _lines()
+    numbered = list(enumerate(lines, 1))
+    expected = _expected(lines, rulebase=api.load_rulebase([overlay]))
+    as_data = api.diagnose_partition(numbered, rules=api.rule_texts([tmp_path]))
+    as_path = api.diagnose_partition(numbered, rules=[overlay])
+    assert as_data == as_path == expected
+    assert as_data != _expected(lines)  # the overlay changed something
+    assert any("coach-heels" in json.dumps(r) for r in as_data)
+
+
+def test_the_rule_base_is_loaded_once_per_process_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "_RULEBASES", type(partition._RULEBASES)())
+    loads: list[int] = []
+    real = loader.load_rulebase
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(partition, "load_rulebase", counted)
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text(OVERLAY)
+    record = [(1, b'{"answers": {"heels_lift": "yes"}}')]
+    first = api.diagnose_partition(record, rules=[overlay])
+    for _ in range(3):
+        assert api.diagnose_partition(record, rules=[overlay]) == first
+    assert len(loads) == 1
+    overlay.write_text(OVERLAY.replace("cf: 0.9", "cf: -0.9"))  # the coach changes the file
+    changed = api.diagnose_partition(record, rules=[overlay])
+    assert len(loads) == 2 and changed != first
+    assert changed == _expected([record[0][1]], rulebase=api.load_rulebase([overlay]))
+
+
+def test_a_broken_overlay_names_itself() -> None:
+    with pytest.raises(RuleBaseError) as caught:
+        api.diagnose_partition([], rules=[("coach.yaml", b"rules: [\n")])
+    assert caught.value.diagnostics[0].span is not None
+    assert caught.value.diagnostics[0].span.path == "coach.yaml"
+    with pytest.raises(RuleBaseError):
+        api.rule_texts(["/no/such/rules.yaml"])
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False, cwd=REPO
+    )
+
+
+def test_the_dask_example_equals_diagnose(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_lines() * 20))  # 440 lines, 9 blocks of about 2 KB
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text(OVERLAY)
+    ours, theirs = tmp_path / "dask.jsonl", tmp_path / "diagnose.jsonl"
+    example = [sys.executable, "examples/dask_batch.py", str(source), str(ours)]
+    dask = _run([*example, "--rules", str(overlay), "--block-bytes", "2000"])
+    cli = [sys.executable, "-m", "legpress_diag", "diagnose", str(source), "--rules"]
+    plain = _run([*cli, str(overlay), "--format", "jsonl", "-o", str(theirs)])
+    assert (dask.returncode, plain.returncode) == (1, 1), dask.stderr
+    got = [json.loads(line) for line in ours.read_text().splitlines()]
+    want = [json.loads(line) for line in theirs.read_text().splitlines()]
+    assert len(got) == len(want) == 20 * (len(_lines()) - _blank(_lines()))
+    assert got == want  # the parts are joined in input order
+    errors = {line for line in dask.stderr.splitlines() if ": error: " in line}
+    assert errors == {line for line in plain.stderr.splitlines() if ": error: " in line}
+    assert len(errors) == sum(r["status"] == "error" for r in want) > 0
+
+
+def test_the_dask_example_refuses_a_broken_overlay(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_lines()[0])
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text("rules: [\n")
+    run = _run([sys.executable, "examples/dask_batch.py", str(source), str(tmp_path / "out")])
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "out2"
+    run = _run(
+        [sys.executable, "examples/dask_batch.py", str(source), str(out), "-r", str(overlay)]
+    )
+    assert run.returncode == 2 and "coach.yaml" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
+
+
+def test_the_dask_bag_recipe_in_the_docs_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dask = pytest.importorskip("dask", reason="the cluster extra is not installed")
+    page = (REPO / "docs" / "scale.md").read_text(encoding="utf-8")
+    (recipe,) = [b for b in page.split("```python\n")[1:] if "import dask.bag" in b]
+    recipe = recipe.split("```", 1)[0]
+    (tmp_path / "coach.yaml").write_text(OVERLAY)
+    monkeypatch.chdir(tmp_path)
+    lines = _lines()
+    scope: dict[str, Any] = {"numbered_lines": list(enumerate(lines, 1))}
+    with dask.config.set(scheduler="sync"):
+        exec(compile(recipe, "docs/scale.md", "exec"), scope)  # our own page's code
+    expected = _expected(lines, rulebase=api.load_rulebase([tmp_path / "coach.yaml"]))
+    assert scope["results"] == expected

@@ -1,0 +1,126 @@
+"""A one-record `diagnose` starts with only what it needs (issue 25, item 3).
+
+Timing is measured by benchmarks/run.py, never asserted here (a loaded machine would
+make such a test fail by luck); these tests pin down the reasons it is fast: the
+other commands are neither imported nor built, the cached rule base is used, and
+what the user sees is the same as from the whole application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from legpress_diag.cli.app import COMMANDS, app, build
+from legpress_diag.knowledge import bundle_cache
+
+ONE = '{"answers": {"butt_lifts_off_seat": "yes"}}\n'
+
+PROBE = """
+import sys
+from legpress_diag.cli.main import main
+sys.argv = ["legpress-diag", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+names = sorted(m for m in sys.modules if m.startswith(("legpress_diag", "yaml", "tomllib")))
+print("MODULES " + " ".join(names), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
+        input=ONE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = next(x for x in run.stderr.splitlines() if x.startswith("MODULES "))
+    return set(line.split()[1:])
+
+
+def test_a_diagnose_run_imports_no_other_command_and_no_yaml(tmp_path: Path) -> None:
+    _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    modules = _modules_after("diagnose", "-", cwd=tmp_path)
+    assert "legpress_diag.cli.diagnose" in modules
+    others = {f"legpress_diag.cli.{name}" for name in COMMANDS if name != "diagnose"}
+    assert not modules & others, modules & others
+    assert "yaml" not in modules and "legpress_diag.knowledge.schema_models" not in modules
+    assert "tomllib" not in modules  # no project config above tmp_path: nothing to parse
+
+
+def _names(group: typer.Typer) -> set[str | None]:
+    return {c.name for c in group.registered_commands} | {g.name for g in group.registered_groups}
+
+
+def test_without_a_command_name_the_whole_application_is_built() -> None:
+    assert _names(app) == set(COMMANDS)
+    for args in ([], ["--help"], ["--version"], ["diagnos"], ["-V", "diagnose"]):
+        assert _names(build(args)) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_named_command_builds_only_itself(name: str) -> None:
+    assert _names(build([name, "--help"])) == {name}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diagnose", "-"],
+        ["diagnose", "-", "--format", "table"],
+        ["diagnose", "--help"],
+        ["diagnose"],
+        ["diagnose", "-", "--jobs", "-1"],
+        ["diagnose", "-", "--format", "nope"],
+        ["diagnose", "-", "--unknown-option"],
+        ["diagnose", "/no/such/file.jsonl"],
+    ],
+)
+def test_the_one_command_application_answers_as_the_whole_one(args: list[str]) -> None:
+    runner = CliRunner()
+    whole = runner.invoke(app, args, input=ONE, prog_name="legpress-diag")
+    alone = runner.invoke(build(args), args, input=ONE, prog_name="legpress-diag")
+    assert (alone.exit_code, alone.stdout, alone.stderr) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )
+
+
+def test_a_mistyped_command_still_gets_a_suggestion() -> None:
+    result = CliRunner().invoke(build(["diagnos"]), ["diagnos"], prog_name="legpress-diag")
+    assert result.exit_code == 2 and "diagnose" in result.stderr
+
+
+def test_the_code_fingerprint_covers_every_module_as_before() -> None:
+    """os.scandir replaced pathlib's rglob: the same files, sizes and mtimes."""
+    package = Path(bundle_cache.__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    assert bundle_cache.code_fingerprint() == digest.hexdigest()
+
+
+def test_one_record_gives_one_result() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-"],
+        input=ONE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert json.loads(run.stdout)["causes"][0]["id"] == "butt_off_seat"
