@@ -115,3 +115,37 @@ def test_a_walk_past_the_work_budget_says_what_it_skipped(
     assert {d.message.split("'")[1] for d in said} == {walk.cause for walk in cut}
     assert all("skipped the rest" in d.message and d.severity is Severity.INFO for d in said)
     assert not report.failed(strict=False)  # information, not a finding
+
+
+def test_a_rule_that_can_never_fire_is_an_error(tmp_path: Path) -> None:
+    rules = tmp_path / "dead.yaml"
+    rules.write_text(
+        "rules:\n  - {id: both-ways, if: heels_lift and not heels_lift, then: heels_lifting,"
+        " cf: 0.4, source: coach}\n"
+    )
+    report = lint([rules], exhaustive=False)
+    (dead,) = [d for d in report.diagnostics if d.code == "LP305"]
+    assert dead.severity is Severity.ERROR and report.failed(strict=False)
+
+
+def test_duplicates_are_found_once_normalised_and_say_where_the_other_is(
+    tmp_path: Path,
+) -> None:
+    # The bundled rule 'heels-seen' is `heels_lift` -> heels_lifting.
+    rules = tmp_path / "again.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - {id: spelt-out, if: heels_lift == yes, then: heels_lifting, cf: 0.3, source: c}\n"
+        "  - {id: one, if: knees_cave_in and heels_lift, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: two, if: heels_lift and knees_cave_in, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: negated, if: heels_lift == no, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: not-spelt, if: not heels_lift, then: knees_caving, cf: 0.3, source: c}\n"
+    )
+    found = {
+        d.message.split("'")[1]: d.message
+        for d in lint([rules], exhaustive=False).diagnostics
+        if d.code == "LP311"
+    }
+    assert set(found) == {"spelt-out", "two", "not-spelt"}
+    assert "repeats rule 'heels-seen' in <bundled>/knees-and-feet.yaml:" in found["spelt-out"]
+    assert found["two"].startswith("rule 'two' repeats rule 'one' (")  # same file: no 'in'

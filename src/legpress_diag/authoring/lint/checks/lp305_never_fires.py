@@ -2,7 +2,7 @@
 
 Either the condition contradicts itself (`heels_lift and not heels_lift`), or it
 needs a derived fact that no rule can conclude strongly enough. The rule is dead
-weight and usually a mistake.
+weight and a mistake, so this is an error: lint exits 1.
 
 Bad:
     rules:
@@ -27,7 +27,7 @@ from ..context import LintContext
 
 CODE = "LP305"
 NAME = "never-fires"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR  # a rule that cannot fire is a mistake, never a choice
 PHASE = "analysis"
 
 
