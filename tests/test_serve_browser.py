@@ -297,3 +297,25 @@ def test_a_lifter_with_an_emergency_sign(browser: Any, live_server: str, tmp_pat
     page = browser.page_source
     assert "What to do" not in page and "&#9744;" not in page and "☐" not in page
     screenshot(browser, "web-red-flag", tmp_path)
+
+
+def test_back_after_an_answer_that_could_not_be_used_is_no_resubmission(
+    browser: Any, live_server: str
+) -> None:
+    # From the new-user trial: an answer the page refused was shown in reply to the
+    # POST, so the phone's Back key met "Confirm Form Resubmission".
+    browser.get(live_server + "/")
+    field = browser.find_element(By.NAME, "v")
+    browser.execute_script("arguments[0].removeAttribute('min')", field)  # as a bad client
+    field.clear()
+    field.send_keys("7")
+    click(browser, "Next")
+    check_page(browser)
+    assert "7 is out of range" in text(browser) and question_id(browser) == "age_years"
+    answer(browser, "age_years", SAFE)
+    back(browser)
+    check_page(browser)  # the page again, never the browser's resubmission error
+    assert question_id(browser) == "age_years"
+    refresh(browser)
+    check_page(browser)
+    assert "7 is out of range" not in text(browser)  # said once

@@ -72,8 +72,8 @@ REFERRAL_NOTES = {
     ),
     FlagLevel.CLINICIAN: (
         "See a physiotherapist or doctor before you train again, or the doctor where a "
-        "sign above says so. Bring these answers with you, the form ones too: they help "
-        "the clinician see what happens on the leg press. Once a clinician has cleared "
+        "sign above says so. Bring these answers with you, and say what you notice on the "
+        "leg press: it helps the clinician. Once a clinician has cleared "
         "you to train, run this check again for help with your form. This tool screens "
         "for warning signs; it does not diagnose disease: a professional decides what "
         "the signs mean."

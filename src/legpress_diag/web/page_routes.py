@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..intake.progress import about_left
 from ..knowledge.rulebase import RuleBase
 from . import answer_cookie, pages
-from .service import RequestProblem, Step, interview
+from .service import RequestProblem, Step, interview, problem_text
 
 T = TypeVar("T")
 Read = Callable[[Request], Awaitable[bytes]]
@@ -47,8 +47,16 @@ def _prefix(answers: dict[str, Any], at: int) -> dict[str, Any]:
     return dict(list(answers.items())[:at])
 
 
-def _see(at: int, *, notice: bool = False) -> RedirectResponse:
-    return RedirectResponse(f"/?at={at}" + ("&restarted=1" if notice else ""), status_code=303)
+def _see(at: int, *, notice: bool = False, invalid: bool = False) -> RedirectResponse:
+    flags = ("&restarted=1" if notice else "") + ("&invalid=1" if invalid else "")
+    return RedirectResponse(f"/?at={at}{flags}", status_code=303)
+
+
+FLASH = "legpress_diag_message"  # the message of an answer that could not be used
+INVALID = (
+    "That answer could not be used: choose one of the answers, or type a number in the "
+    "range shown, or choose “I'm not sure”."
+)
 
 
 def page_router(
@@ -87,18 +95,50 @@ def page_router(
         )
         return response
 
+    flash_key = hashlib.sha256(secret + b"flash").digest()  # never valid as the answers
+
+    def flash(response: Response, request: Request, message: str) -> Response:
+        value = answer_cookie.encode({"message": message[:300]}, flash_key)
+        response.set_cookie(
+            FLASH,
+            value,
+            max_age=120,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return response
+
+    def flashed(request: Request) -> str:
+        raw = request.cookies.get(FLASH)
+        try:
+            message = answer_cookie.decode(raw, flash_key).get("message") if raw else None
+        except answer_cookie.BadCookie:
+            message = None
+        return message if isinstance(message, str) else ""
+
     def forget(response: Response) -> Response:
         response.delete_cookie(answer_cookie.NAME, path="/", httponly=True, samesite="strict")
         return response
 
     def show(
-        answers: dict[str, Any], at: int, error: str = "", notice: str = "", status: int = 200
+        answers: dict[str, Any],
+        at: int,
+        error: str = "",
+        notice: str = "",
+        status: int = 200,
+        invalid: bool = False,
     ) -> Response:
         prefix = _prefix(answers, at)
         current: Step = interview(rb, prefix, "web", explain=True)  # the page shows how
         if current.ask is None:
             return HTMLResponse(pages.result_page(pages.result_view(rb, current, at)), status)
         qid = current.ask.question.id
+        if invalid and not error:
+            # Said after a redirect, so the message names what is expected, never the
+            # value sent (which would otherwise travel in the address).
+            error = INVALID
         later = list(answers)[at:]
         view = pages.question_view(
             rb,
@@ -127,9 +167,15 @@ def page_router(
         if wanted is not None and wanted != str(at):
             return _see(at)  # a place past the answers there are, or not a number
 
+        invalid = request.query_params.get("invalid") == "1"
+        error = flashed(request) if invalid else ""
+
         def work() -> Response:
             try:
-                return show(answers, at, notice=notice)
+                shown = show(answers, at, error=error, notice=notice, invalid=invalid)
+                if invalid:
+                    shown.delete_cookie(FLASH, path="/", httponly=True, samesite="strict")
+                return shown
             except RequestProblem:
                 # Answers this server signed but can no longer use (the rule base
                 # changed under the same secret): start again, and say so.
@@ -153,11 +199,18 @@ def page_router(
 
         def work() -> Response:
             after, error = pages.apply_form(rb, prefix, question_id, do, fields.get("v", []))
-            if error:
-                return show(answers, at, error=error, status=422)
-            if after == prefix:
+            if after == prefix and not error:
                 return _see(at)  # a form for no question: stay
-            interview(rb, after)  # a RequestProblem (422 page) when an answer is invalid
+            if not error:
+                try:
+                    interview(rb, after)
+                except RequestProblem as exc:
+                    error = "; ".join(problem_text(p) for p in exc.problems) or exc.message
+            if error:
+                # Redirected like every answer (a page that answers a POST would make
+                # the browser's Back ask to resubmit the form); the message travels in
+                # a signed cookie read once, never in the address.
+                return flash(_see(at, invalid=True), request, error)
             changed = list(answers.items())[at : at + 1] != list(after.items())[at:]
             # The same answer again (after Back) keeps the later ones; a new answer
             # may change what comes next, so the later answers go.

@@ -231,10 +231,19 @@ def apply_form(
         return current, None
     if do == "unsure":
         return {**rest, question_id: "unsure"}, None
+    if question.type is QuestionType.MULTI:
+        # The form sends choice values, not typed text: read them as such, so a value
+        # that is also a command word at the terminal ('back') is still an answer.
+        if all(value in question.choice_values for value in values):
+            ordered = [c for c in question.choice_values if c in values]
+            return {**rest, question_id: ordered}, None
+        return current, "choose any of the answers, or “I'm not sure”"
+    if question.type is QuestionType.CHOICE:
+        if len(values) == 1 and values[0] in question.choice_values:
+            return {**rest, question_id: values[0]}, None
+        return current, "choose one of the answers, or “I'm not sure”"
     if question.type is QuestionType.YES_NO:
         text = do if do in ("yes", "no") else ""
-    elif question.type is QuestionType.MULTI:
-        text = ",".join(values)
     else:
         text = values[0] if values else ""
     reply = parse_reply(question, text)
