@@ -14,7 +14,7 @@ import pytest
 from legpress_diag.api import bundled_rulebase, diagnose
 
 QUESTION = re.compile(r"Question (\d+)(?: of about \d+)? · [^\r\n]*\r?\n([^\r\n]+)")
-TIMEOUT = 20
+TIMEOUT = 60  # generous: a loaded machine is slow, and a pass waits only as long as it needs
 
 
 def spawn(*args: str, columns: int = 100) -> pexpect.spawn:

@@ -87,8 +87,10 @@ def test_rules_test_says_why_a_case_failed(feet: Path) -> None:
     ]
     assert (
         "    cause feet_too_low: expected top cause, at least 0.9; got 0.60, reported (rank 2)\n"
+        "      rule feet-low: held; it adds 0.60\n"  # each rule that concludes it, and how
         "    cause heels_lifting: not named in the case; got 0.70, reported (rank 1)\n"
     ) in out
+    assert "certainty of feet_too_low" not in out  # the cause's line says it, once
 
 
 def test_rules_test_reports_every_problem_of_a_case_file_in_one_run(feet: Path) -> None:

@@ -54,7 +54,7 @@ def _run_in_terminal(args: list[str], cwd: Path, columns: int = 40) -> str:
         cwd=str(cwd),
         env=env,
         encoding="utf-8",
-        timeout=30,
+        timeout=60,  # generous: waits for EOF, so a pass costs no more
         dimensions=(24, columns),
     )
     child.expect(pexpect.EOF)

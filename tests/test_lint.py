@@ -95,3 +95,57 @@ def test_every_bundled_pain_location_but_other_feeds_a_rule() -> None:
     named = tested_values(bundled_rulebase())
     assert {"lower_back", "knees", "hips"} <= named["pain_location"]
     assert {"low", "middle", "high"} <= named["foot_position"]
+
+
+def test_a_walk_past_the_work_budget_says_what_it_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A small budget stands in for a rule file of thousands of rules: the walk stops
+    # within it, and lint names each cause it did not finish instead of running for
+    # hours (250 rules took 48 s, 1,000 more than 200 s) or staying silent.
+    from legpress_diag.authoring import exhaustive
+
+    monkeypatch.setattr(exhaustive, "WORK_BUDGET", 100_000)
+    report = lint()
+    rules = len(bundled_rulebase().rules)
+    assert sum(walk.walked for walk in report.walks) * rules <= 100_000
+    cut = [walk for walk in report.walks if not walk.complete]
+    assert cut and min(report.walks, key=lambda walk: walk.total).complete  # smallest first
+    said = [d for d in report.diagnostics if d.code == "LP321"]
+    assert {d.message.split("'")[1] for d in said} == {walk.cause for walk in cut}
+    assert all("skipped the rest" in d.message and d.severity is Severity.INFO for d in said)
+    assert not report.failed(strict=False)  # information, not a finding
+
+
+def test_a_rule_that_can_never_fire_is_an_error(tmp_path: Path) -> None:
+    rules = tmp_path / "dead.yaml"
+    rules.write_text(
+        "rules:\n  - {id: both-ways, if: heels_lift and not heels_lift, then: heels_lifting,"
+        " cf: 0.4, source: coach}\n"
+    )
+    report = lint([rules], exhaustive=False)
+    (dead,) = [d for d in report.diagnostics if d.code == "LP305"]
+    assert dead.severity is Severity.ERROR and report.failed(strict=False)
+
+
+def test_duplicates_are_found_once_normalised_and_say_where_the_other_is(
+    tmp_path: Path,
+) -> None:
+    # The bundled rule 'heels-seen' is `heels_lift` -> heels_lifting.
+    rules = tmp_path / "again.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - {id: spelt-out, if: heels_lift == yes, then: heels_lifting, cf: 0.3, source: c}\n"
+        "  - {id: one, if: knees_cave_in and heels_lift, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: two, if: heels_lift and knees_cave_in, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: negated, if: heels_lift == no, then: knees_caving, cf: 0.3, source: c}\n"
+        "  - {id: not-spelt, if: not heels_lift, then: knees_caving, cf: 0.3, source: c}\n"
+    )
+    found = {
+        d.message.split("'")[1]: d.message
+        for d in lint([rules], exhaustive=False).diagnostics
+        if d.code == "LP311"
+    }
+    assert set(found) == {"spelt-out", "two", "not-spelt"}
+    assert "repeats rule 'heels-seen' in <bundled>/knees-and-feet.yaml:" in found["spelt-out"]
+    assert found["two"].startswith("rule 'two' repeats rule 'one' (")  # same file: no 'in'

@@ -195,6 +195,36 @@ def test_ask_shows_the_result_and_keeps_the_answers_when_save_fails(tmp_path: Pa
 
 
 @root_only
+def test_ask_shows_the_answers_when_no_file_can_hold_them(tmp_path: Path) -> None:
+    # --save on a full disk, the state folder under a regular file (/dev/null/...: no
+    # folder can be made there, even by root), and the temp folder likewise (set in
+    # the child by a sitecustomize, as TMPDIR alone falls back to /tmp): the answers
+    # are printed on the terminal as the last resort, with how to resume from them.
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text("import tempfile\ntempfile.tempdir = '/dev/null/tmp'\n")
+    result = run(
+        "ask",
+        "--save",
+        str(full_device(tmp_path)),
+        stdin=EMERGENCY_SESSION,
+        env={"XDG_STATE_HOME": "/dev/null/state", "PYTHONPATH": str(hook)},
+    )
+    assert result.returncode == 1, result.stderr
+    stderr = result.stderr.decode()
+    assert "No space left on device" in stderr and "Traceback" not in stderr
+    assert "legpress-diag ask --answers answers.json" in stderr
+    shown = stderr.split("----- answers -----\n", 1)[1].split("----- end of answers -----")[0]
+    kept = json.loads(shown)  # the record --answers reads, whole
+    assert kept["answers"]["saddle_numbness"] == "yes" and kept["answers"]["age_years"] == 40
+    # And it does resume: the shown text, saved by hand, replays the same answers.
+    again = tmp_path / "answers.json"
+    again.write_text(shown)
+    replay = run("ask", "--answers", str(again), stdin=b"n\n" * 80)
+    assert b"EMERGENCY" in replay.stdout, replay.stderr
+
+
+@root_only
 def test_ask_answers_from_an_endless_device_is_refused(tmp_path: Path) -> None:
     zero = tmp_path / "zero"
     os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))

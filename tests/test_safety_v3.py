@@ -379,7 +379,7 @@ def test_an_age_written_as_text_is_read_as_the_number_with_a_warning(rb: RuleBas
     assert "read as the number 70" in warning["message"]
 
 
-@pytest.mark.parametrize("text", ["seventy", "70 years", "1_000", "nan", "inf", ""])
+@pytest.mark.parametrize("text", ["seventy", "70 apples", "1_000", "nan", "inf", "", "years"])
 def test_an_age_that_is_not_plainly_a_number_stays_unreadable(rb: RuleBase, text: str) -> None:
     result = run(rb, age_years=text)
     assert any(e["key"] == "age_years" for e in result["errors"])
@@ -477,9 +477,13 @@ def test_the_default_result_carries_the_texts(rb: RuleBase) -> None:
 
 # --- A clinician's blind stories (tests/vignettes/clinician-v3.yaml) -------------------
 
-BLIND = __import__("yaml").safe_load(
-    (__import__("pathlib").Path(__file__).parent / "vignettes" / "clinician-v3.yaml").read_text()
-)["stories"]
+BLIND = [
+    story
+    for name in ("clinician-v3.yaml", "clinician-v3b.yaml")
+    for story in __import__("yaml").safe_load(
+        (__import__("pathlib").Path(__file__).parent / "vignettes" / name).read_text()
+    )["stories"]
+]
 RANKED = {"emergency": 0, "urgent": 1, "clinician": 2, "none": 3}
 
 
@@ -502,4 +506,50 @@ def test_a_blind_story_is_referred_at_the_level_a_clinician_expects(
 def test_the_blind_stories_cover_every_group_and_the_benign_ones() -> None:
     groups = {story["group"] for story in BLIND}
     assert {"cauda_equina", "fracture", "malignancy", "infection", "vascular"} <= groups
-    assert sum(story["expect"] == "none" for story in BLIND) >= 12
+    assert sum(story["expect"] == "none" for story in BLIND) >= 25
+    assert len(BLIND) == 107
+
+
+# --- From the attacker's re-run ------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["saddle_numbness", "Saddle_Numbness", "ѕаddlе_numbnеѕѕ"])
+def test_a_safety_answer_beside_answers_is_read_by_the_screen(rb: RuleBase, key: str) -> None:
+    record = {"id": "top", key: "yes", "answers": {**CLEAR, **FORM}}
+    result = api.diagnose(record, rb)
+    assert result["status"] == "refer" and result["fixes"] == {}
+    assert any("beside 'answers'" in w["message"] for w in result["warnings"])
+    # Left out of the answers, it is not an unscreened result with advice either.
+    missing = {k: v for k, v in {**CLEAR, **FORM}.items() if k != "saddle_numbness"}
+    result = api.diagnose({key: "yes", "answers": missing}, rb)
+    assert result["status"] == "refer"
+
+
+def test_a_plain_no_beside_answers_changes_nothing(rb: RuleBase) -> None:
+    result = api.diagnose({"saddle_numbness": "no", "answers": {**CLEAR, **FORM}}, rb)
+    assert result["status"] == "ok"
+
+
+@pytest.mark.parametrize("text", ["70 years", "70 yrs", "70 y/o", "70 years old", " 70 "])
+def test_an_age_with_its_unit_is_the_number(rb: RuleBase, text: str) -> None:
+    result = run(rb, age_years=text, sudden_sharp_onset="yes", onset_settling="yes")
+    assert level_of(result) == "urgent" and not result["errors"]
+
+
+def test_reworded_training_advice_in_a_flag_is_refused(write: Any) -> None:
+    found = _load_with(
+        write,
+        """
+        safety_flags:
+          - id: sore
+            when: leg_pain_below_knee
+            level: emergency
+            title: Sore
+            advice: >-
+              Go now. Afterwards carry on with your programme at half the load;
+              squats are fine.
+            source: coach
+        """,
+    )
+    assert [d.code for d in found] == ["LP320"]
+    assert "'carry on'" in found[0].message and "'squats'" in found[0].message

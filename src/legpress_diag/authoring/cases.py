@@ -195,6 +195,7 @@ def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
     """For each cause the case names or the diagnosis reports: what was expected, what came."""
     from ..reasoning.answers import normalize_answers
     from ..reasoning.engine import infer
+    from ..reasoning.why_not import verdict_lines, why_not
 
     e = case.expect
     expected: dict[str, str] = {}
@@ -223,7 +224,20 @@ def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
             got = f"{beliefs.get(cause, 0.0):.2f}, not reported"
         said = f"expected {wanted}" if wanted else "not named in the case"
         lines.append(f"cause {cause}: {said}; got {got}")
+        if wanted and wanted != "not reported" and not errors and _short(case, cause, reported):
+            # Why it did not come: each rule that concludes it, and what stopped it.
+            lines += [f"  {line}" for line in verdict_lines(why_not(rb, answers, cause))]
     return lines
+
+
+def _short(case: Case, cause: str, reported: dict[str, tuple[int, float]]) -> bool:
+    """Whether an expected cause is missing, or below its expected certainty or rank."""
+    if cause not in reported:
+        return True
+    rank, certainty = reported[cause]
+    least = case.expect.min_certainty.get(cause)
+    low = least is not None and certainty < least
+    return low or (case.expect.top_cause == cause and rank != 1)
 
 
 def case_files(paths: list[Path]) -> list[Path]:

@@ -144,7 +144,11 @@ def run_lines(run: TestRun, coverage: tuple[CoverageRow, ...] = ()) -> Iterator[
         yield f"ERROR {problem.format()}"
     for outcome in run.failed:
         yield f"FAILED {outcome.case.span}: {outcome.case.name}"
-        for line in [*outcome.details, *outcome.problems, *outcome.causes]:
+        # A cause's line below says what was expected and what came, with why: the
+        # summary problem about the same cause would say it a second time.
+        said = {line.split(":", 1)[0] for line in outcome.causes if line.startswith("cause ")}
+        problems = [p for p in outcome.problems if _about_cause(p) not in said]
+        for line in [*outcome.details, *problems, *outcome.causes]:
             yield f"    {line}"
     passed = len(run.outcomes) - len(run.failed)
     broken = len(run.file_problems)
@@ -156,6 +160,15 @@ def run_lines(run: TestRun, coverage: tuple[CoverageRow, ...] = ()) -> Iterator[
     for row in coverage:
         line = f"coverage: {row.kind} {row.covered}/{row.total} ({row.percent:.0f}%)"
         yield line + (" - not exercised: " + ", ".join(row.missing) if row.missing else "")
+
+
+def _about_cause(problem: str) -> str | None:
+    """'cause X' for a problem about one expected cause ("cause X expected but not
+    reported ..."), else None."""
+    if problem.startswith("certainty of "):
+        return "cause " + problem.removeprefix("certainty of ").split(":", 1)[0]
+    words = problem.split(" ", 2)
+    return f"cause {words[1]}" if len(words) > 2 and words[0] == "cause" else None
 
 
 def _line(d: Diagnostic) -> str:

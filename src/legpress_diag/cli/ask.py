@@ -12,7 +12,7 @@ import typer
 
 from .. import exitcodes
 from ..reasoning.result import DiagnosisOut
-from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 from .output import (
     CLOSED_STREAMS,
     OutputError,
@@ -95,7 +95,23 @@ def _keep(
     try:
         return save_fallback(text, FALLBACK_STEM, ".json"), problem
     except OSError as exc:
+        _last_resort(text)
         return None, problem or f"cannot save the answers anywhere: {exc.strerror}"
+
+
+def _last_resort(text: str) -> None:
+    """No file could be written (full disk, state and temp folders unusable): show the
+    answers on the terminal, as the record --answers reads, with how to resume.
+
+    The text is JSON with non-ASCII escaped, so it carries no terminal control codes.
+    """
+    with contextlib.suppress(OSError):  # after SIGHUP there may be no terminal
+        tell(
+            "The answers could not be saved to any file. Here they are: copy the lines "
+            "between the two marks into a file, say answers.json, and run "
+            "legpress-diag ask --answers answers.json to carry on."
+        )
+        typer.echo(f"----- answers -----\n{text}----- end of answers -----", err=True)
 
 
 def _tell(view: QuestionnaireView, message: str, *, invalid: bool = False) -> None:

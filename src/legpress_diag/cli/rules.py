@@ -26,6 +26,7 @@ from .output import OutputError, atomic_output, check_output
 
 if TYPE_CHECKING:
     from ..knowledge.packs import RuleSources
+    from ..knowledge.rulebase import RuleBase
 
 app = typer.Typer(
     help="Write, check, test, draw and explain rule bases.\n\n"
@@ -379,26 +380,70 @@ def schema_command(
 
 @app.command("explain")
 def explain_command(
-    target: Annotated[str, typer.Argument(help="A cause or derived fact id.")],
+    target: Annotated[
+        str | None, typer.Argument(help="A cause or derived fact id.", show_default=False)
+    ] = None,
+    why_not: Annotated[
+        str | None,
+        typer.Option(
+            "--why-not",
+            help="A cause: why the --answers record did not report it, rule by rule.",
+            show_default=False,
+        ),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="A saved record (JSON), as `ask --save` writes."),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
 ) -> None:
-    """How can this cause be reached? Its rules, traced back to the questions.
+    """How can this cause be reached? Its rules, traced back to the questions. With
+    --why-not and --answers: each rule that concludes the cause, and the first part
+    of its condition that did not hold for those answers, with the answer seen.
 
     Examples:
 
       legpress-diag rules explain posterior_pelvic_tilt
 
-      legpress-diag rules explain my_cause --rules my-rules.yaml"""
+      legpress-diag rules explain my_cause --rules my-rules.yaml
+
+      legpress-diag rules explain --why-not heels_lifting --answers client.json"""
     from ..authoring.describe import explain_lines
 
+    if (target is None) == (why_not is None):
+        fail("give a cause or fact to explain, or --why-not CAUSE with --answers FILE")
     rb = load_rules(rules, no_default_rules, isolated)
+    if why_not is not None:
+        if answers is None:
+            fail("--why-not needs the record to explain: --answers FILE")
+        echo_lines(_why_not_lines(rb, why_not, answers))
+        return
+    assert target is not None
     try:
         lines = explain_lines(rb, target)
     except KeyError as exc:
         fail(str(exc.args[0]))
     echo_lines(lines)
+
+
+def _why_not_lines(rb: RuleBase, cause: str, answers: Path) -> list[str]:
+    from ..intake.session import ResumeError, resume
+    from ..knowledge.problems import did_you_mean
+    from ..reasoning.why_not import verdict_lines, why_not
+
+    if cause not in rb.causes:
+        hint = did_you_mean(cause, list(rb.causes))
+        fail(f"unknown cause '{cause}'" + (f" ({hint})" if hint else ""))
+    try:
+        resumed = resume(rb, answers)
+    except ResumeError as exc:
+        fail(str(exc))
+    why = why_not(rb, resumed.state.answers, cause)
+    said = "reported" if why.reported else "not reported"
+    head = f"cause {cause}: {said} (certainty {why.certainty:.2f}, threshold {why.threshold:g})"
+    return [*resumed.problems, head, *verdict_lines(why)]
 
 
 @app.command("show")

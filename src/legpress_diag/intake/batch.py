@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..knowledge.loader import load_rulebase
-from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
+from .workers import WorkerDied
 
 CHUNK = 256
 # Summed up in one line by the caller instead of repeated for every record.
@@ -30,6 +30,7 @@ IN_FLIGHT_PER_WORKER = 3
 
 
 Prepare = Callable[[DiagnosisOut, RuleBase], Any]
+__all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,6 @@ def _position_of(stream: IO[bytes]) -> Callable[[], int | None]:
     return position
 
 
-class WorkerDied(LegpressError):
-    """A worker process ended without being asked to (killed, say by the OOM killer)."""
-
-
 def _parallel(
     records: Iterator[RawRecord],
     rb: RuleBase,
@@ -177,39 +174,30 @@ def _parallel(
     rule_paths: Sequence[str],
     include_bundled: bool,
 ) -> Iterator[Outcome]:
-    # Imported only here: they cost every run a few milliseconds.
+    # Imported only here: it costs every run a few milliseconds.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    from .workers import Pool
+
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in multiprocessing.get_all_start_methods()
+        else multiprocessing.get_context("spawn")
+    )
     if context.get_start_method() == "fork":
         _WORKER["rulebase"] = rb  # the children inherit the compiled rule base
     args = (tuple(os.fspath(p) for p in rule_paths), include_bundled, options)
-    # ProcessPoolExecutor, not multiprocessing.Pool: when a worker dies, Pool quietly
-    # starts another and the dead one's chunk never comes back (the batch hangs),
-    # whereas the executor fails every pending chunk with BrokenProcessPool.
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=args)
-    broken = False
+    pool = Pool(jobs, context, _work, _init_worker, args)
     try:
-        pending: deque[Any] = deque()
+        # The worker of each chunk in flight, oldest first: results are taken in
+        # this order, so they come out in input order.
+        pending: deque[int] = deque()
         for chunk in _chunks(records):
-            pending.append(pool.submit(_work, chunk))
+            pending.append(pool.submit(chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
+                yield from pool.result(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
-    except BrokenProcessPool:
-        broken = True
-        raise WorkerDied(
-            "a worker process died (killed from outside, perhaps by the out-of-memory killer)"
-        ) from None
+            yield from pool.result(pending.popleft())
+        pool.close()
     finally:
-        if broken:
-            # A worker killed while it held the task queue's lock leaves the others
-            # waiting on that lock for ever, and Python 3.11's executor does not stop
-            # them: end them here, and do not wait for them.
-            for process in context.active_children():
-                process.kill()
-        pool.shutdown(wait=not broken, cancel_futures=True)
+        pool.kill()  # a dead worker, an error, Ctrl-C, or the caller stopped reading

@@ -13,9 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from ..knowledge.index import fold_key
 from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
-from ..reasoning.answers import MAX_UNKNOWN_LISTED, AnswerProblem, show_value, unlisted
+from ..reasoning.answers import (
+    MAX_UNKNOWN_LISTED,
+    NO_WORDS,
+    AnswerProblem,
+    show_value,
+    unlisted,
+    words,
+)
 from ..reasoning.diagnosis import diagnose_answers, error_result
 from ..reasoning.result import DiagnosisOut
 
@@ -59,6 +67,9 @@ class CheckedRecord:
     warnings: list[AnswerProblem] = field(default_factory=list)
     # question id -> what `legpress-diag measure` said of it: value, confidence, evidence
     measured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Fields beside 'answers' that the contract does not know (a warning each): one that
+    # names a safety question is still read by the screen (see stray_safety_answers).
+    stray: dict[str, Any] = field(default_factory=dict)
 
     def measured_answers(self) -> list[str]:
         """The answers that are still the measured value, in answer order: an answer
@@ -372,7 +383,38 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         )
         answers = {}
     measured = _measured(data, errors)
-    return CheckedRecord(record_id, answers, errors, warnings, measured)
+    stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
+    return CheckedRecord(record_id, answers, errors, warnings, measured, stray)
+
+
+def stray_safety_answers(
+    rb: RuleBase, answers: dict[str, Any], stray: dict[str, Any]
+) -> tuple[dict[str, Any], list[AnswerProblem]]:
+    """The answers with any safety question written beside 'answers' instead of inside
+    it ({"saddle_numbness": "yes", "answers": {...}}) read as "not sure" for the screen
+    (a plain "no" changes nothing): a warning sign is never lost to a misplaced key, and
+    a value outside the answers is not trusted as a definite one either."""
+    merged, notes = answers, []
+    for key, value in stray.items():
+        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+        if qid is None or qid not in rb.index.safety_questions:
+            continue
+        if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
+            continue
+        if merged is answers:
+            merged = dict(answers)
+        if merged.get(qid) not in ("yes", True):
+            merged[qid] = "unsure"
+        notes.append(
+            AnswerProblem(
+                key=key,
+                message=f"{key}: given beside 'answers', not inside it; the safety screen "
+                f"reads '{qid}' as not sure",
+                value=show_value(value),
+                expected=f'the answer inside \'answers\': "answers": {{"{qid}": ...}}',
+            )
+        )
+    return merged, notes
 
 
 def diagnose_record(
@@ -390,15 +432,16 @@ def diagnose_record(
             rb, checked.record_id, checked.errors, checked.warnings, explain=explain
         )
     else:
+        answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
         result = diagnose_answers(
             rb,
-            checked.answers,
+            answers,
             record_id=checked.record_id,
             strict=strict,
             threshold=threshold,
             explain=explain,
         )
-        result["warnings"][:0] = [w.to_dict() for w in checked.warnings]
+        result["warnings"][:0] = [w.to_dict() for w in (*checked.warnings, *stray_notes)]
         if checked.measured:
             result["measured"] = checked.measured_answers()
     if raw.line is not None:

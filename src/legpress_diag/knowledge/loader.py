@@ -656,6 +656,7 @@ def _flags(
             questions=compiled.questions,
             if_unsure=f.if_unsure,
             risk_factors=frozenset(f.risk_factors),
+            unsure_level=FlagLevel(f.unsure_level) if f.unsure_level else None,
             unless=unless.evaluate if unless else None,
             unless_text=f.unless or "",
             unless_questions=unless.questions if unless else frozenset(),

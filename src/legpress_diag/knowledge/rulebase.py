@@ -198,6 +198,8 @@ class SafetyFlag:
     # Risk factors among the questions: with one a definite yes, an unsure sign does
     # not lower the flag (see reasoning/safety.py).
     risk_factors: frozenset[str] = frozenset()
+    # The level when raised by an unsure answer (None: one below ``level``).
+    unsure_level: FlagLevel | None = None
     # Holding for certain, it keeps the flag from being raised; if_cleared then says
     # what would make it a warning sign after all.
     unless: Evaluator | None = field(default=None, repr=False, compare=False)

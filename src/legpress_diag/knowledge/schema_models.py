@@ -182,6 +182,12 @@ class SafetyFlagModel(_Named):
         description="What to say when the flag is raised by an 'unsure' answer: how to "
         "check, and what to do either way.",
     )
+    unsure_level: Literal["emergency", "urgent", "clinician"] | None = Field(
+        default=None,
+        description="The level when the flag is raised only by a 'not sure' answer; "
+        "by default one level lower than 'level', never below clinician. Set it where "
+        "an uncertain sign must still be seen as soon as a certain one (chest pain).",
+    )
     risk_factors: list[Name] = Field(
         default_factory=list,
         description="The questions of the condition that are risk factors (age, a "

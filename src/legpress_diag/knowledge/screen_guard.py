@@ -42,6 +42,20 @@ TRAINING_WORDS = (
     "lower the weight",
     "less weight",
     "reduce the weight",
+    # Reworded advice from the attacker's re-run ("carry on with your programme at half
+    # the load; squats are fine"): the words of a plan, an exercise or a dose.
+    "carry on",
+    "programme",
+    "program",
+    "half the",
+    "squat",
+    "squats",
+    "lunges",
+    "deadlift",
+    "deadlifts",
+    "workout",
+    "workouts",
+    "exercises",
 )
 
 

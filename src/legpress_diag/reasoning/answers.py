@@ -9,6 +9,7 @@ where both are "not sure" (reasoning/safety.py).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -269,11 +270,18 @@ def normalize_answers(
     return answers, errors, warnings
 
 
+_UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECASE)
+
+
 def number_in_text(text: str) -> float | None:
     """The number a short text writes plainly ('70', ' 62.5 '), or None: no words, no
     units, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
     stripped = text.strip()
     if not stripped or len(stripped) > 20:
+        return None
+    # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit.
+    stripped = _UNIT.sub("", stripped).strip()
+    if not stripped:
         return None
     body = stripped[1:] if stripped[0] in "+-" else stripped
     if not body.replace(".", "", 1).isdigit() or not body.isascii():

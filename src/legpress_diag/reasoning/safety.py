@@ -254,11 +254,10 @@ def screen(
             flag.evaluate(reading, {}) > threshold for reading in readings
         ):
             uncertain = True
-            level = (
-                flag.level
-                if _risk_factor_certain(rb, flag, answers, unsure)
-                else (flag.level.lowered())
-            )
+            if _risk_factor_certain(rb, flag, answers, unsure):
+                level = flag.level
+            else:
+                level = flag.unsure_level or flag.level.lowered()
         else:
             continue
         # Only a certain answer clears a flag: "not sure" whether it settled is not settled.

@@ -49,6 +49,7 @@ from .checks import (
     lp318_unknown_suppression,
     lp319_unused_suppression,
     lp320_advice_in_referral,
+    lp321_walk_cut_short,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -88,6 +89,7 @@ MODULES: tuple[ModuleType, ...] = (
     lp318_unknown_suppression,
     lp319_unused_suppression,
     lp320_advice_in_referral,
+    lp321_walk_cut_short,
 )
 
 CHECKS: dict[str, ModuleType] = {module.CODE: module for module in MODULES}

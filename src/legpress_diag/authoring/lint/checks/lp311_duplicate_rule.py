@@ -1,6 +1,8 @@
 """LP311 duplicate-rule: two rules with the same condition and conclusion.
 
-The second one counts the same evidence twice.
+The second one counts the same evidence twice. Conditions are compared once
+normalised: `a and b` is `b and a`, and `x == yes` is `x` (`x == no` is `not x`).
+When the other rule is in another file (a bundled one, say), the message says where.
 
 Bad:
     rules:
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....knowledge.conditions.ast import And, Condition, Not, Or, render
+from ....knowledge.conditions.ast import And, Compare, Condition, Not, Or, Truth, render
 from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import Rule
 from ..context import LintContext
 
 CODE = "LP311"
@@ -26,7 +29,16 @@ PHASE = "analysis"
 
 
 def canonical(condition: Condition) -> str:
-    """Condition text with and/or operands sorted, so 'a and b' equals 'b and a'."""
+    """Condition text with and/or operands sorted, so 'a and b' equals 'b and a', and a
+    yes/no test written out ('x == yes', 'x != no') as the bare name."""
+    if (
+        isinstance(condition, Compare)
+        and condition.op in ("==", "!=")
+        and (condition.value.value in ("yes", "no"))
+    ):
+        holds = (condition.op == "==") == (condition.value.value == "yes")
+        bare = canonical(Truth(condition.ref))
+        return bare if holds else f"not ({bare})"
     if isinstance(condition, Not):
         return f"not ({canonical(condition.operand)})"
     if isinstance(condition, And | Or):
@@ -39,16 +51,21 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     rb = ctx.rulebase
     if rb is None:
         return
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], Rule] = {}
     for rule in rb.rules:
         key = (rule.concludes, canonical(rule.condition))
-        if key in seen:
-            yield Diagnostic(
-                CODE,
-                SEVERITY,
-                f"rule '{rule.id}' repeats rule '{seen[key]}' (same condition, same conclusion)",
-                rule.span,
-                "merge them into one rule with the combined certainty",
-            )
-        else:
-            seen[key] = rule.id
+        other = seen.get(key)
+        if other is None:
+            seen[key] = rule
+            continue
+        elsewhere = other.span is not None and (
+            rule.span is None or other.span.path != rule.span.path
+        )
+        where = f" in {other.span.path}:{other.span.line}" if elsewhere and other.span else ""
+        yield Diagnostic(
+            CODE,
+            SEVERITY,
+            f"rule '{rule.id}' repeats rule '{other.id}'{where} (same condition, same conclusion)",
+            rule.span,
+            "merge them into one rule with the combined certainty",
+        )

@@ -15,10 +15,12 @@ Good:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 
 from ....knowledge.conditions.ast import And, Condition
 from ....knowledge.problems import Diagnostic, Severity
+from ....knowledge.rulebase import Rule
 from ..context import LintContext
 from .lp311_duplicate_rule import canonical
 
@@ -38,17 +40,35 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     if rb is None:
         return
     for conclusion, rules in rb.rules_by_conclusion.items():
-        for specific in rules:
-            for general in rules:
-                if specific is general or (specific.cf > 0) != (general.cf > 0):
-                    continue
-                if conjuncts(general.condition) < conjuncts(specific.condition):
-                    yield Diagnostic(
-                        CODE,
-                        SEVERITY,
-                        f"rule '{specific.id}' fires only when rule '{general.id}' does; it adds "
-                        f"certainty to '{conclusion}' on top of it",
-                        specific.span,
-                        "fine if more evidence should mean more certainty",
-                    )
-                    break
+        for specific, general in _subsumed(rules):
+            yield Diagnostic(
+                CODE,
+                SEVERITY,
+                f"rule '{specific.id}' fires only when rule '{general.id}' does; it adds "
+                f"certainty to '{conclusion}' on top of it",
+                specific.span,
+                "fine if more evidence should mean more certainty",
+            )
+
+
+def _subsumed(rules: Sequence[Rule]) -> Iterator[tuple[Rule, Rule]]:
+    """Each rule whose conjuncts strictly include another's of the same sign, with the
+    first such other rule. Near-linear: each rule's conjunct set is made once and
+    looked up by its subsets (a rule has a handful of conjuncts), where comparing
+    every pair took minutes for thousands of rules with one conclusion."""
+    sets = [((rule.cf > 0), conjuncts(rule.condition)) for rule in rules]
+    first: dict[tuple[bool, frozenset[str]], int] = {}
+    for index, key in enumerate(sets):
+        first.setdefault(key, index)
+    for rule, (positive, own) in zip(rules, sets, strict=True):
+        if 2 ** len(own) <= len(rules):
+            found = [
+                first[positive, frozenset(sub)]
+                for size in range(len(own))
+                for sub in itertools.combinations(sorted(own), size)
+                if (positive, frozenset(sub)) in first
+            ]
+        else:  # more subsets than rules: compare with each rule instead
+            found = [i for i, (sign, other) in enumerate(sets) if sign == positive and other < own]
+        if found:
+            yield rule, rules[min(found)]
