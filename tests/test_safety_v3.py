@@ -553,3 +553,69 @@ def test_reworded_training_advice_in_a_flag_is_refused(write: Any) -> None:
     )
     assert [d.code for d in found] == ["LP320"]
     assert "'carry on'" in found[0].message and "'squats'" in found[0].message
+
+
+# --- An unsure answer at clinician level is checked once before it counts -------------
+
+
+def _interview(rb: RuleBase, answers: dict[str, Any]) -> Any:
+    from legpress_diag.web.service import interview
+
+    return interview(rb, answers)
+
+
+def test_an_unsure_clinician_sign_is_asked_again_with_its_self_check(rb: RuleBase) -> None:
+    # A 45-year-old not sure about a tingle: before that ends the check, how to tell.
+    answers: dict[str, Any] = {"age_years": 45, "screen:nerve_signs": "unsure"}
+    for qid in ("saddle_numbness", "bladder_bowel_change", "sexual_function_change"):
+        answers[qid] = "no"
+    for qid in ("progressive_leg_weakness", "new_leg_weakness", "both_legs_symptoms"):
+        answers[qid] = "no"
+    answers["leg_pain_below_knee"] = "unsure"
+    step = _interview(rb, answers)
+    assert step.ask is not None and step.ask.question.id == "check:leg_pain_below_knee"
+    assert "Before that counts" in step.ask.question.text
+    assert step.ask.question.help == rb.safety_flags["leg_pain_below_knee"].if_unsure
+    # Checked: no tingle after all. The screen goes on, and no referral is made for it.
+    cleared = _interview(rb, {**answers, "check:leg_pain_below_knee": "no"})
+    assert cleared.ask is not None and cleared.ask.question.id == "screen:general_health"
+    # Still not sure: the referral stands, and it is not asked a third time.
+    still = _interview(rb, {**answers, "check:leg_pain_below_knee": "unsure"})
+    assert still.ask is not None and not still.ask.question.id.startswith("check:")
+
+
+def test_no_self_check_when_the_unsure_sign_is_above_clinician_level(rb: RuleBase) -> None:
+    # Unsure saddle numbness is urgent: it is not asked again, it is referred.
+    answers = {"age_years": 45, "screen:nerve_signs": "unsure", "saddle_numbness": "unsure"}
+    step = _interview(rb, answers)
+    assert step.ask is None or not step.ask.question.id.startswith("check:")
+
+
+def test_a_prefilled_unsure_answer_is_not_asked_again(rb: RuleBase) -> None:
+    # A record given whole (batch, or a resumed session) counts as it is.
+    record = {**CLEAR, **FORM, "leg_pain_below_knee": "unsure"}
+    assert api.diagnose({"answers": record}, rb)["status"] == "refer"
+
+
+def test_a_check_of_an_unknown_question_is_a_clear_error(rb: RuleBase) -> None:
+    from legpress_diag.web.service import RequestProblem
+
+    with pytest.raises(RequestProblem) as caught:
+        _interview(rb, {"check:pain_location": "no"})
+    assert "check:pain_location" in caught.value.problems[0].key
+
+
+def test_the_terminal_asks_it_again_too(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from legpress_diag.cli.app import app
+
+    saved = tmp_path / "me.json"
+    # age, the nerve screen not sure, its first six signs no, the tingle not sure, then
+    # the self-check answered no: the tingle is a no in the saved answers.
+    replies = "45\n?\nn\nn\nn\nn\nn\nn\n?\nn\n" + "n\n" * 40
+    done = CliRunner().invoke(app, ["ask", "--save", str(saved)], input=replies)
+    assert "Before that counts" in done.output
+    import json
+
+    assert json.loads(saved.read_text())["answers"]["leg_pain_below_knee"] == "no"

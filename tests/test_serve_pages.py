@@ -323,3 +323,31 @@ def test_the_first_page_offers_to_forget_earlier_answers(client: TestClient) -> 
     first = client.get("/").text
     assert "Start again with no answers" in first and 'action="/restart"' in first
     assert "Start again with no answers" not in client.get("/?at=1").text
+
+
+def test_the_page_asks_an_unsure_clinician_sign_again_with_its_self_check(
+    client: TestClient,
+) -> None:
+    answers: dict[str, Any] = {"age_years": 45, "screen:nerve_signs": "unsure"}
+    for qid in (
+        "saddle_numbness",
+        "bladder_bowel_change",
+        "sexual_function_change",
+        "progressive_leg_weakness",
+        "new_leg_weakness",
+        "both_legs_symptoms",
+    ):
+        answers[qid] = "no"
+    answers["leg_pain_below_knee"] = "unsure"
+    client.cookies.set(answer_cookie.NAME, answer_cookie.encode(answers, key()))
+    page = client.get(f"/?at={len(answers)}")
+    assert question_of(page.text) == "check:leg_pain_below_knee"
+    assert "Before that counts" in page.text
+    response = post(client, len(answers), "check:leg_pain_below_knee", "no")
+    assert response.status_code == 303
+    kept = answer_cookie.decode(response.cookies[answer_cookie.NAME], key())
+    assert kept["check:leg_pain_below_knee"] == "no"
+    client.cookies.clear()
+    client.cookies.set(answer_cookie.NAME, response.cookies[answer_cookie.NAME])
+    after = client.get(response.headers["location"])
+    assert question_of(after.text) == "screen:general_health"

@@ -17,6 +17,9 @@ from typing import Any
 from ..knowledge.conditions.ast import Compare, leaves
 from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import (
+    CHECK_PREFIX as CHECK_PREFIX,  # re-exported: front ends name re-asked questions so
+)
+from ..knowledge.rulebase import (
     SCREEN_PREFIX as SCREEN_PREFIX,  # re-exported: front ends name screens through it
 )
 from ..knowledge.rulebase import (
@@ -52,6 +55,8 @@ class SessionState:
     # From --answers with a measured record: `legpress-diag measure`'s entries by
     # question id, saved again beside the answers so the result marks them measured.
     measured: Mapping[str, Any] = field(default_factory=dict)
+    # Safety questions asked again with their self-check ("check:ID"), once each.
+    rechecked: frozenset[str] = frozenset()
 
     @property
     def asked(self) -> frozenset[str]:
@@ -261,6 +266,10 @@ def record_answer(
     rb: RuleBase, state: SessionState, question_id: str, value: Any | None
 ) -> SessionState:
     """Record the reply to whatever ``next_step`` asked, screens included."""
+    if question_id.startswith(CHECK_PREFIX):  # the second answer, after the self-check
+        target = question_id.removeprefix(CHECK_PREFIX)
+        answered = state.answer(target, value)
+        return replace(answered, rechecked=answered.rechecked | {target})
     if question_id.startswith(SCREEN_PREFIX):
         screen_ = rb.screens[question_id.removeprefix(SCREEN_PREFIX)]
         if screen_.style == "pick":
@@ -337,15 +346,33 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
     sign it still lists "no", like "none of these" in ``ask``; ``"yes"`` or ``"unsure"``
     opens it, so its signs are asked one at a time. A checklist's (``style: pick``)
     takes the list of its items that happen, ``"?ID"`` for one that cannot be told (the
-    rest are "no"), or ``"unsure"`` to ask them one by one. Values are checked as in
+    rest are "no"), or ``"unsure"`` to ask them one by one. ``"check:ID"`` is the second
+    answer to safety question ID after its self-check (asked when a "not sure" would
+    end the check at clinician level); it replaces the first. Values are checked as in
     batch records, with the same per-key messages; unknown keys are warnings.
     """
     plain: dict[str, Any] = {}
     unsure: set[str] = set()
+    rechecks: dict[str, Any] = {}  # "check:ID" -> the second answer, normalized
     errors: list[AnswerProblem] = []
     for key, value in answers.items():
         question = rb.questions.get(key)
-        if key.startswith(SCREEN_PREFIX):
+        if key.startswith(CHECK_PREFIX):
+            target = rb.questions.get(key.removeprefix(CHECK_PREFIX))
+            if target is None or target.type is not QuestionType.YES_NO:
+                errors.append(
+                    AnswerProblem(
+                        key,
+                        f"{key}: not a yes/no question asked again with its self-check",
+                        show_value(value),
+                        "'check:' followed by the id of a yes/no safety question",
+                    )
+                )
+                continue
+            checked, problems, _ = normalize_answers(rb, {target.id: value})
+            errors += [AnswerProblem(key, p.message, p.value, p.expected) for p in problems]
+            rechecks[key] = checked.get(target.id)
+        elif key.startswith(SCREEN_PREFIX):
             _, _, problem = _screen_reply(rb, key, value)
             if problem:
                 expected = (
@@ -375,6 +402,8 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
             screen_, reply, _ = _screen_reply(rb, key, value)
             assert screen_ is not None
             state = record_answer(rb, state, key, reply)
+        elif key in rechecks:
+            state = record_answer(rb, state, key, rechecks[key])
         elif key in rb.questions:
             state = state.answer(key, None if key in unsure else normalized.get(key))
     return Replay(state, (), tuple(warnings))
@@ -399,11 +428,46 @@ def session_record(rb: RuleBase, state: SessionState, record_id: Any) -> dict[st
     return record
 
 
+def pending_check(rb: RuleBase, state: SessionState, outcome: ScreenOutcome) -> Question | None:
+    """The last answer again, with its self-check, when it was a "not sure" to a safety
+    question that would end the whole check at clinician level (contract v3: before it
+    counts, the person sees how to check it and is asked once more; still unsure, the
+    referral stands). Only an answer given in this session, and only once."""
+    if not state.history or outcome.level is not FlagLevel.CLINICIAN:
+        return None
+    qid = state.history[-1]
+    question = rb.questions.get(qid)
+    if (
+        question is None
+        or question.type is not QuestionType.YES_NO
+        or qid not in state.skipped
+        or qid in state.rechecked
+        or qid in state.prefilled
+    ):
+        return None
+    raised = [r for r in outcome.flags if r.unsure and (qid, "unsure") in r.because]
+    own = [r.flag.if_unsure for r in raised if r.flag.condition_text == qid and r.flag.if_unsure]
+    self_check = own[0] if own else next((r.flag.if_unsure for r in raised if r.flag.if_unsure), "")
+    if not raised or not self_check:
+        return None
+    return Question(
+        id=CHECK_PREFIX + qid,
+        type=QuestionType.YES_NO,
+        text=f"Before that counts, check it once: {question.text}",
+        help=self_check,
+        group=question.group,
+        source=question.source,
+    )
+
+
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     """The next question to ask, or why the questionnaire is over."""
     outcome = screen_state(rb, state)
     if outcome.level is FlagLevel.EMERGENCY:
         return Stop("referral", "an answer is an emergency warning sign")
+    check = pending_check(rb, state, outcome)
+    if check is not None:
+        return Ask(check, len(state.history) + 1)
     remaining = _screen_steps(rb, state)
     if remaining:
         return Ask(remaining[0], len(state.history) + 1)
@@ -602,6 +666,7 @@ def why_asked(rb: RuleBase, question_id: str) -> list[str]:
     in the question's and the cause's own words. No rule ids or numbers: those are in
     ``legpress-diag rules explain`` and the JSON."""
     lines = []
+    question_id = question_id.removeprefix(CHECK_PREFIX)
     if question_id.startswith(SCREEN_PREFIX):
         screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
         if screen_ is not None and screen_.style == "pick":

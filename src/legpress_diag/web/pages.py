@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..intake.questionnaire import SCREEN_PREFIX
+from ..intake.questionnaire import CHECK_PREFIX, SCREEN_PREFIX
 from ..intake.replies import parse_reply
 from ..knowledge.rulebase import UNSURE_REST, Question, QuestionType, RuleBase
 from ..presentation.render.html import render, static_text
@@ -227,6 +227,10 @@ def apply_form(
         if screen_ is not None and do in ("yes", "no", "unsure"):
             return {**rest, question_id: do}, None
         return current, None
+    if question_id.startswith(CHECK_PREFIX):  # a safety question asked again: yes/no
+        if do in ("yes", "no", "unsure"):
+            return {**rest, question_id: do}, None
+        return current, "choose one of the answers, or “I'm not sure”"
     question = rb.questions.get(question_id)
     if question is None:
         return current, None

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from ...knowledge.rulebase import SCREEN_PREFIX
+from ...knowledge.rulebase import CHECK_PREFIX, SCREEN_PREFIX
 from ...reasoning.explanation import conclusion_title
 from ...reasoning.result import DiagnosisOut
 from .formats import SCREEN_WARNINGS
@@ -161,6 +161,7 @@ def _or_list(items: list[str], most: int = 3) -> str:
 def why_in_brief(rb: RuleBase, question_id: str) -> str:
     """Why a question is asked, in one or two plain sentences a lifter reads (the
     rule-by-rule account stays in ``why`` of ``ask`` and the API's ``why``)."""
+    question_id = question_id.removeprefix(CHECK_PREFIX)
     if question_id.startswith(SCREEN_PREFIX):
         screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
         if screen_ is not None and screen_.style == "pick":
