@@ -351,3 +351,31 @@ def test_the_page_asks_an_unsure_clinician_sign_again_with_its_self_check(
     client.cookies.set(answer_cookie.NAME, response.cookies[answer_cookie.NAME])
     after = client.get(response.headers["location"])
     assert question_of(after.text) == "screen:general_health"
+
+
+def test_a_number_in_words_is_a_button_on_the_page(client: TestClient, rb: RuleBase) -> None:
+    # From the re-trial: the help said "pick the words that fit" but the page had none.
+    question = rb.questions["knee_angle_at_bottom"]
+    assert question.words
+    answers = {"age_years": 30}
+    client.cookies.set(answer_cookie.NAME, answer_cookie.encode(answers, key()))
+    label, number = question.words[-1]
+    form = urlencode(
+        [("at", "1"), ("q", "knee_angle_at_bottom"), ("do", f"word:{number:g}"), ("v", "")]
+    )
+    response = client.post("/", content=form, headers=FORM, follow_redirects=False)
+    assert response.status_code == 303 and "invalid" not in response.headers["location"]
+    kept = answer_cookie.decode(response.cookies[answer_cookie.NAME], key())
+    assert kept["knee_angle_at_bottom"] == number
+    from legpress_diag.web import pages
+
+    view = pages.question_view(rb, _asking(rb, "knee_angle_at_bottom"), 1, 5)
+    html_text = pages.question_page(view)
+    assert html.escape(label) in html_text and f'value="word:{number:g}"' in html_text
+
+
+def _asking(rb: RuleBase, qid: str) -> Any:
+    from legpress_diag.intake.questionnaire import Ask
+    from legpress_diag.web.service import Step
+
+    return Step(Ask(rb.questions[qid], 2), None, None, None, ())

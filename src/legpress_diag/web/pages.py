@@ -58,6 +58,8 @@ class QuestionView:
     maximum: str = ""
     unit: str = ""
     number_value: str = ""
+    # A number asked in words too: (do, label), one button each ("word:75").
+    words: tuple[tuple[str, str], ...] = ()
     kept: str = ""  # the answer given before, in words, when coming back to it
     kept_unsure: bool = False
     on_screen: bool = False
@@ -147,6 +149,7 @@ def question_view(
             maximum=f"{question.maximum:g}" if question.maximum is not None else "",
             unit=question.unit,
             number_value=f"{before:g}" if isinstance(before, int | float) else "",
+            words=tuple((f"{WORD_PREFIX}{n:g}", label) for label, n in question.words),
             buttons=(("answer", "Next", False),),
         )
     chosen = before if isinstance(before, list) else [before]
@@ -156,6 +159,9 @@ def question_view(
         options=tuple((value, label, value in chosen) for value, label in question.choices),
         buttons=(("answer", "Next", False),),
     )
+
+
+WORD_PREFIX = "word:"  # a button that answers a number question in words
 
 
 def question_page(view: QuestionView) -> str:
@@ -249,6 +255,8 @@ def apply_form(
         return current, "choose one of the answers, or “I'm not sure”"
     if question.type is QuestionType.YES_NO:
         text = do if do in ("yes", "no") else ""
+    elif do.startswith(WORD_PREFIX):  # one of a number's answers in words
+        text = do.removeprefix(WORD_PREFIX)
     else:
         text = values[0] if values else ""
     reply = parse_reply(question, text)
