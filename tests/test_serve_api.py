@@ -203,6 +203,9 @@ def test_interview_starts_with_the_safety_screen(client: TestClient) -> None:
     assert second["id"] == "screen:nerve_signs" and second["type"] == "yes_no"
     assert second["signs"][0]["value"] == "saddle_numbness"
     assert second["why"]
+    # What an app shows a lifter: one or two plain sentences, no level in brackets.
+    brief = second["why_brief"]
+    assert brief and brief.count(". ") <= 2 and "(" not in brief
 
 
 def test_a_screen_answered_yes_or_unsure_is_opened(client: TestClient) -> None:

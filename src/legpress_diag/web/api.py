@@ -21,6 +21,7 @@ from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_questi
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
 from ..measure.record import MeasureRecord
+from ..presentation.render.words import why_in_brief
 from ..reasoning.answers import AnswerProblem, show_value
 from .limits import Deadline, Limits, TooSlow, WorkPool
 from .measured import measure_body
@@ -270,6 +271,7 @@ def step_out(rb: RuleBase, current: Step) -> dict[str, Any]:
                 signs=current.signs,
                 number=current.ask.number,
                 screen=screen,
+                brief=why_in_brief(rb, question.id),
             ),
             "warnings": warnings,
         }

@@ -93,7 +93,12 @@ class QuestionOut(_Out):
         description="for a safety screen: the signs it asks about, each a yes/no "
         "question of its own (value: its question id). " + SCREEN_ANSWERS
     )
-    why: list[str] = Field(description="what the answer is used for")
+    why: list[str] = Field(description="what the answer is used for, rule by rule")
+    why_brief: str = Field(
+        default="",
+        description="why the question is asked, in one or two plain sentences: what an "
+        "app shows a lifter",
+    )
     number: int | None = Field(
         default=None, description="in an interview: the how-manieth question this is"
     )
@@ -170,6 +175,7 @@ def question_out(
     signs: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
     number: int | None = None,
     screen: Screen | None = None,
+    brief: str = "",
 ) -> dict[str, Any]:
     """A question as the API shows it (a plain dict in ``QuestionOut``'s shape). For a
     safety screen, its own sentence and help: the signs go in ``signs``, not in a
@@ -187,6 +193,7 @@ def question_out(
         "group": question.group,
         "signs": [{"value": q, "label": label} for q, label in signs],
         "why": why,
+        "why_brief": brief,
     }
     if number is not None:
         out["number"] = number
