@@ -36,7 +36,7 @@ from .rulebase import (
     Screen,
     Settings,
 )
-from .screen_guard import advice_named
+from .screen_guard import ADVICE_HINT, advice_in_flags
 from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
 from .strata import strongly_connected
 
@@ -726,20 +726,8 @@ def _guard_screen(
                 e.field_span("follow_up_of"),
                 did_you_mean(follows, questions),
             )
-    names = [(f"fix '{f.id}'", name) for f in fixes.values() for name in (f.id, f.title)]
-    names += [
-        (f"alternative '{a.id}'", name) for a in alternatives.values() for name in (a.id, a.title)
-    ]
-    for ident, flag in flags.items():
-        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
-        if named:
-            merged.error(
-                codes.ADVICE_IN_REFERRAL,
-                f"safety flag '{ident}' names {', '.join(named)}: a referral gives no "
-                "exercise advice",
-                s["safety_flags"][ident].span,
-                "say where to go and how soon, and how to check an unsure sign; nothing else",
-            )
+    for ident, message in advice_in_flags(flags, fixes, alternatives):
+        merged.error(codes.ADVICE_IN_REFERRAL, message, s["safety_flags"][ident].span, ADVICE_HINT)
 
 
 def _screens(

@@ -19,7 +19,11 @@ Replacing a flag, screen or safety question is refused in ``loader._add`` (LP207
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rulebase import Alternative, Fix, SafetyFlag
 
 # Words of training advice that have no place in a referral's text (where to go and
 # how soon); "train" and "press" alone do ("do not train", "before you leg press again").
@@ -64,6 +68,33 @@ def plain_words(text: str) -> str:
     with a space at each end so that ``f" {word} " in plain_words(text)`` finds whole
     words only."""
     return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "
+
+
+ADVICE_HINT = "say where to go and how soon, and how to check an unsure sign; nothing else"
+
+
+def advice_in_flags(
+    flags: Mapping[str, SafetyFlag],
+    fixes: Mapping[str, Fix],
+    alternatives: Mapping[str, Alternative],
+) -> Iterator[tuple[str, str]]:
+    """(flag id, message) for each flag whose words give exercise advice: a fix or an
+    alternative by id or title, or a training word. The loader refuses such a flag in
+    every command; LP320 documents it for lint."""
+    names = [(f"fix '{f.id}'", name) for f in fixes.values() for name in (f.id, f.title)]
+    names += [
+        (f"alternative '{a.id}'", name) for a in alternatives.values() for name in (a.id, a.title)
+    ]
+    for ident, flag in flags.items():
+        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
+        if named:
+            yield (
+                ident,
+                (
+                    f"safety flag '{ident}' names {', '.join(named)}: a referral gives no "
+                    "exercise advice"
+                ),
+            )
 
 
 def advice_named(texts: Iterable[str], advice_names: Iterable[tuple[str, str]]) -> Iterator[str]:

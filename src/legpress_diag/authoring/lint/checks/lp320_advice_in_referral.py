@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from ....knowledge import codes
 from ....knowledge.problems import Diagnostic, Severity
-from ....knowledge.screen_guard import advice_named
+from ....knowledge.screen_guard import ADVICE_HINT, advice_in_flags
 from ..context import LintContext
 
 CODE = codes.ADVICE_IN_REFERRAL
@@ -45,20 +45,5 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     rb = ctx.rulebase
     if rb is None:
         return
-    names = [(f"fix '{fix.id}'", name) for fix in rb.fixes.values() for name in (fix.id, fix.title)]
-    names += [
-        (f"alternative '{a.id}'", name)
-        for a in rb.alternatives.values()
-        for name in (a.id, a.title)
-    ]
-    for flag in rb.safety_flags.values():
-        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
-        if named:
-            yield Diagnostic(
-                CODE,
-                SEVERITY,
-                f"safety flag '{flag.id}' names {', '.join(named)}: a referral gives no "
-                "exercise advice",
-                flag.span,
-                "say where to go and how soon, and how to check an unsure sign; nothing else",
-            )
+    for ident, message in advice_in_flags(rb.safety_flags, rb.fixes, rb.alternatives):
+        yield Diagnostic(CODE, SEVERITY, message, rb.safety_flags[ident].span, ADVICE_HINT)
