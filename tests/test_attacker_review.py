@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
-from legpress_diag.knowledge import textsafe
+from legpress_diag.presentation.render import textsafe
 
 runner = CliRunner()
 RECORDS = (

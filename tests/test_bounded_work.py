@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
+from legpress_diag.foundation.problems import did_you_mean
 from legpress_diag.intake.records import RawRecord, check_record
-from legpress_diag.knowledge.problems import did_you_mean
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.reasoning.answers import MAX_UNKNOWN_LISTED, normalize_answers
 

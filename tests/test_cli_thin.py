@@ -19,6 +19,7 @@ from legpress_diag.authoring.impact import CaseSource, RecordsError, impact_line
 from legpress_diag.authoring.lint import LintReport
 from legpress_diag.authoring.lint.output import report_lines
 from legpress_diag.authoring.testing import CoverageRow, run_cases, run_lines
+from legpress_diag.foundation.problems import Diagnostic, Severity, SourceSpan
 from legpress_diag.intake.questionnaire import SessionState, why_asked
 from legpress_diag.intake.session import (
     MAX_SAVED_BYTES,
@@ -28,7 +29,6 @@ from legpress_diag.intake.session import (
     react,
     resume,
 )
-from legpress_diag.knowledge.problems import Diagnostic, Severity, SourceSpan
 from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import MINI_RULES, REPO

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from legpress_diag.authoring.lint.registry import CHECKS
-from legpress_diag.knowledge import codes
+from legpress_diag.foundation import codes
 
 SRC = Path(__file__).parents[1] / "src" / "legpress_diag"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from legpress_diag.foundation.problems import EngineLoopError
 from legpress_diag.knowledge.loader import build_rulebase
-from legpress_diag.knowledge.problems import EngineLoopError
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
 from legpress_diag.reasoning.engine import infer

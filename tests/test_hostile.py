@@ -20,9 +20,9 @@ from typing import IO
 import pytest
 import yaml
 
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.intake import batch
 from legpress_diag.knowledge import yamlsafe
-from legpress_diag.knowledge.problems import RuleBaseError
 
 from .conftest import REPO
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
-from legpress_diag.knowledge import textsafe
+from legpress_diag.presentation.render import textsafe
 
 runner = CliRunner()
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}

@@ -12,7 +12,7 @@ import pytest
 from legpress_diag.api import bundled_rulebase
 from legpress_diag.authoring.lint import lint
 from legpress_diag.authoring.lint.registry import CHECKS, RETIRED
-from legpress_diag.knowledge.problems import Severity
+from legpress_diag.foundation.problems import Severity
 
 
 def examples(module: ModuleType) -> tuple[str, str]:

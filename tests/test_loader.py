@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from legpress_diag.foundation.problems import Diagnostic, RuleBaseError
 from legpress_diag.knowledge.loader import load_rulebase
-from legpress_diag.knowledge.problems import Diagnostic, RuleBaseError
 
 from .conftest import MINI_RULES
 
@@ -240,7 +240,8 @@ def test_a_yaml_complaint_not_known_keeps_the_parsers_words() -> None:
 
 
 def test_an_excerpt_of_a_very_long_line_is_a_window_around_the_column() -> None:
-    from legpress_diag.knowledge.problems import Severity, SourceSpan, source_excerpt
+    from legpress_diag.foundation.problems import Severity, SourceSpan
+    from legpress_diag.presentation.render.diagnostics import source_excerpt
 
     source = "k: " + "y" * 300 + " bad and then " + "z" * 200_000
     found = Diagnostic("LP204", Severity.ERROR, "bad", SourceSpan("f.yaml", 1, 305, 1, 308))

@@ -13,10 +13,10 @@ import pexpect
 import pytest
 
 from legpress_diag.api import bundled_rulebase
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.intake.questionnaire import state_from_answers
 from legpress_diag.intake.replies import parse_reply
 from legpress_diag.knowledge.loader import load_rulebase
-from legpress_diag.knowledge.problems import RuleBaseError
 
 RB = bundled_rulebase()
 KNEE = RB.questions["knee_angle_at_bottom"]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from legpress_diag.api import load_rulebase
 from legpress_diag.cli.app import app
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.knowledge.loader import bundled_identity
 from legpress_diag.knowledge.packs import (
     CONTRACT_VERSION,
@@ -23,7 +24,6 @@ from legpress_diag.knowledge.packs import (
     resolve,
 )
 from legpress_diag.knowledge.packs.manifest import parse_spec, satisfies
-from legpress_diag.knowledge.problems import RuleBaseError
 
 from .packs.wheel import pip_install
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from legpress_diag import api
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.intake import partition
 from legpress_diag.knowledge import loader
-from legpress_diag.knowledge.problems import RuleBaseError
 
 REPO = Path(__file__).resolve().parents[1]
 OVERLAY = (

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legpress_diag.api import bundled_rulebase, diagnose, diagnose_stream
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.intake.questionnaire import SessionState
 from legpress_diag.intake.questionnaire import session_record as _session_record
 from legpress_diag.knowledge.loader import build_rulebase
-from legpress_diag.knowledge.problems import RuleBaseError
 from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
 

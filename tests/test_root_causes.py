@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.foundation.problems import Diagnostic, RuleBaseError
 from legpress_diag.knowledge.loader import load_rulebase
-from legpress_diag.knowledge.problems import Diagnostic, RuleBaseError
 from legpress_diag.presentation.output_model import validate
 from legpress_diag.presentation.render.formats import markdown_one, root_of
 from legpress_diag.presentation.render.report import html_report, plain_how_lines

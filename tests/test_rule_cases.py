@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from legpress_diag.authoring.cases import Case, case_files, check_case, load_cases
-from legpress_diag.knowledge.problems import RuleBaseError
+from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.knowledge.rulebase import RuleBase
 
 from .conftest import REPO

@@ -195,7 +195,7 @@ def test_a_rule_file_cannot_replace_part_of_the_screen(
     tmp_path: Path, section: str, line: int, text: str
 ) -> None:
     from legpress_diag.api import load_rulebase
-    from legpress_diag.knowledge.problems import RuleBaseError
+    from legpress_diag.foundation.problems import RuleBaseError
 
     (tmp_path / "coach.yaml").write_text(text)
     with pytest.raises(RuleBaseError) as info:

@@ -390,7 +390,7 @@ def test_an_age_that_is_not_plainly_a_number_stays_unreadable(rb: RuleBase, text
 
 def _load_with(write: Any, text: str) -> Any:
     from legpress_diag.api import load_rulebase
-    from legpress_diag.knowledge.problems import RuleBaseError
+    from legpress_diag.foundation.problems import RuleBaseError
 
     path = write("coach.yaml", text)
     with pytest.raises(RuleBaseError) as caught:

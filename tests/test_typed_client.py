@@ -101,8 +101,8 @@ def test_the_wheel_holds_the_py_typed_marker(tmp_path: Path) -> None:
 
 def test_the_api_exports_what_a_client_catches() -> None:
     from legpress_diag import api
+    from legpress_diag.foundation.problems import LegpressError, RuleBaseError
     from legpress_diag.intake.records import InputError
-    from legpress_diag.knowledge.problems import LegpressError, RuleBaseError
 
     assert api.RuleBaseError is RuleBaseError and api.InputError is InputError
     assert issubclass(api.RuleBaseError, api.LegpressError) and api.LegpressError is LegpressError

@@ -26,10 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import IO, Any
 
-from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
-from .intake.records import InputError, RawRecord, diagnose_record, read_records
-from .knowledge.loader import load_rulebase as _load
-from .knowledge.problems import (
+from .foundation.problems import (
     Diagnostic,
     EngineLoopError,
     LegpressError,
@@ -37,6 +34,9 @@ from .knowledge.problems import (
     Severity,
     SourceSpan,
 )
+from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
+from .intake.records import InputError, RawRecord, diagnose_record, read_records
+from .knowledge.loader import load_rulebase as _load
 from .knowledge.rulebase import RuleBase
 from .reasoning.result import (
     AlternativeOut,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..knowledge.problems import Diagnostic, RuleBaseError
+from ..foundation.problems import Diagnostic, RuleBaseError
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import (
     CASE_FILE_ENDINGS,

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path, schema_diagnostics
 from ..knowledge.yamlsafe import Document, decode_source, parse_yaml

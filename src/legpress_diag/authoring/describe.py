@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from ..knowledge.problems import did_you_mean
+from ..foundation.problems import did_you_mean
 from ..knowledge.rulebase import RuleBase
 
 

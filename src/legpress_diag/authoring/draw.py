@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..knowledge import textsafe
+from ..foundation.problems import LegpressError, did_you_mean
 from ..knowledge.conditions.ast import And, Condition, Not, Or, render
-from ..knowledge.problems import LegpressError, did_you_mean
 from ..knowledge.rulebase import Rule, RuleBase
 from ..knowledge.strata import upstream
+from ..presentation.render import textsafe
 from .exhaustive import walk_all
 
 FORMATS = ("mermaid", "dot")

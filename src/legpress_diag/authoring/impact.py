@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..api import diagnose
+from ..foundation.problems import LegpressError
 from ..intake.records import read_records
-from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path
 from ..reasoning.result import DiagnosisOut

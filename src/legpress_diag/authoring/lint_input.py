@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from ..knowledge import codes
+from ..foundation import codes
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ..knowledge.loader import shown_name
-from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from .lint import LintReport, lint
 
 STDIN = "-"

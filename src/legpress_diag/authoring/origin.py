@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..foundation.problems import RuleBaseError, did_you_mean
 from ..knowledge.loader import SECTIONS, Entry, merge, read_all, rule_files, shown_name
 from ..knowledge.packs import RuleSources
-from ..knowledge.problems import RuleBaseError, did_you_mean
 from ..knowledge.sources import SINGULAR
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..knowledge.problems import Diagnostic
+from ..foundation.problems import Diagnostic
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import normalize_answers
 from ..reasoning.engine import infer

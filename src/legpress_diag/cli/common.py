@@ -13,8 +13,8 @@ import typer
 from .. import exitcodes
 
 if TYPE_CHECKING:
+    from ..foundation.problems import Diagnostic
     from ..knowledge.packs import RuleSources
-    from ..knowledge.problems import Diagnostic
     from ..knowledge.rulebase import RuleBase
 
 RulesOption = Annotated[
@@ -76,7 +76,7 @@ def echo_lines(lines: Iterable[str], *, fitted: bool = True) -> None:
 @contextlib.contextmanager
 def rule_problems_exit() -> Iterator[None]:
     """A RuleBaseError inside: print every problem with its position, and exit 2."""
-    from ..knowledge.problems import RuleBaseError
+    from ..foundation.problems import RuleBaseError
 
     try:
         yield
@@ -93,8 +93,8 @@ def rule_paths(rules: list[Path] | None, isolated: bool = False) -> list[Path]:
 
 
 def rule_sources(rules: list[Path] | None, isolated: bool = False) -> RuleSources:
+    from ..foundation.problems import RuleBaseError
     from ..knowledge.packs import resolve
-    from ..knowledge.problems import RuleBaseError
 
     try:
         return resolve(rules or (), isolated=isolated)
@@ -114,7 +114,7 @@ def load_rules(
 def load_paths(paths: list[Path], no_default_rules: bool) -> RuleBase:
     """Load the bundled base (unless ``no_default_rules``) and these resolved paths."""
     from ..api import load_rulebase
-    from ..knowledge.problems import RuleBaseError
+    from ..foundation.problems import RuleBaseError
 
     try:
         return load_rulebase(paths, include_bundled=not no_default_rules)

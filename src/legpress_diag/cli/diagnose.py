@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import exitcodes
-from ..knowledge.textsafe import terminal
+from ..presentation.render.textsafe import terminal
 from .batch_messages import hidden_messages, is_terminal, message_limit
 from .common import (
     IsolatedOption,

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         _tell(f"legpress-diag: error: {where}{exc.strerror or exc}")
         sys.exit(exitcodes.CANNOT_RUN)
     except Exception as exc:  # a bug: say so briefly, with enough to report it
-        from ..knowledge.problems import LegpressError
+        from ..foundation.problems import LegpressError
 
         if isinstance(exc, LegpressError):
             _tell(f"legpress-diag: error: {exc}")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from ..knowledge.problems import LegpressError
+from ..foundation.problems import LegpressError
 
 # Temp files are named ".NAME.legpress-diag.PID.tmp" beside their target, so a later run
 # can recognise one left by a process that was killed outright (SIGKILL) and remove it.

@@ -429,8 +429,8 @@ def explain_command(
 
 
 def _why_not_lines(rb: RuleBase, cause: str, answers: Path) -> list[str]:
+    from ..foundation.problems import did_you_mean
     from ..intake.session import ResumeError, resume
-    from ..knowledge.problems import did_you_mean
     from ..reasoning.why_not import verdict_lines, why_not
 
     if cause not in rb.causes:

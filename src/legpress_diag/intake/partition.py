@@ -29,9 +29,9 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
-from ..knowledge import codes
+from ..foundation import codes
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ..knowledge.loader import bundled_rules_dir, load_rulebase, rule_files, shown_name
-from ..knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
 from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from ..foundation.problems import did_you_mean
 from ..knowledge.conditions.ast import Compare, leaves
-from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import (
     CHECK_PREFIX as CHECK_PREFIX,  # re-exported: front ends name re-asked questions so
 )

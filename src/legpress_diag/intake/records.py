@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from ..foundation.problems import LegpressError
 from ..knowledge.index import fold_key
-from ..knowledge.problems import LegpressError
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import (
     MAX_UNKNOWN_LISTED,

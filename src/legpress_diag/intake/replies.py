@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..knowledge.problems import did_you_mean
+from ..foundation.problems import did_you_mean
 from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, UNSURE_REST, Question, QuestionType
 from ..reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 

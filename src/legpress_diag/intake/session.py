@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from ..knowledge.problems import LegpressError
+from ..foundation.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, normalize_answers, read_as
 from .questionnaire import (

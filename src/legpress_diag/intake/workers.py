@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..knowledge.problems import LegpressError
+from ..foundation.problems import LegpressError
 
 if TYPE_CHECKING:  # multiprocessing is imported only when a pool starts: it costs
     # every run of the command tens of milliseconds otherwise

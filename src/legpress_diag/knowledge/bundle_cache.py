@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .problems import SourceSpan
+from ..foundation.problems import SourceSpan
 from .sources import ParsedFile
 
 FORMAT = 4  # bump whenever the shape of a rule file or of an entry changes

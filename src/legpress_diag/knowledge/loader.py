@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import codes
+from ..foundation import codes
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from .conditions.compile import ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .index import fold_key
-from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from .rulebase import (
     Alternative,
     Cause,

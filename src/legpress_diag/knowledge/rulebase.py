@@ -13,8 +13,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..foundation.problems import SourceSpan
 from .conditions.ast import Condition
-from .problems import SourceSpan
 
 if TYPE_CHECKING:
     from .index import RuleIndex

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
-from . import codes
-from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ..foundation import codes
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 
 RULE_SUFFIXES = (".yaml", ".yml")
 # A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
@@ -385,7 +385,7 @@ def _shown(value: Any) -> str:
 
 
 def _choice_hint(error: Any) -> str | None:
-    from .problems import did_you_mean
+    from ..foundation.problems import did_you_mean
 
     expected = str((error.get("ctx") or {}).get("expected", ""))
     options = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",")]
@@ -398,7 +398,7 @@ def _missing_hint(path: tuple[str | int, ...]) -> str | None:
 
 
 def _field_hint(path: tuple[str | int, ...], document: Document, top: Any) -> str | None:
-    from .problems import did_you_mean
+    from ..foundation.problems import did_you_mean
 
     fields = _fields_at(path[:-1], top)
     return did_you_mean(str(path[-1]), fields) if fields else None

@@ -24,8 +24,8 @@ from typing import Any, cast
 
 import yaml
 
-from . import codes
-from .problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ..foundation import codes
+from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from .yaml_words import plain_words
 
 try:  # libyaml's C parser is much faster; the pure-Python one is a fallback.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import IO, Any, Literal
 
-from ..knowledge.problems import LegpressError
+from ..foundation.problems import LegpressError
 
 POINTS = 33  # MediaPipe Pose's topology
 MAX_FRAMES = 100_000  # about 55 minutes at 30 fps: far more than any set

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..knowledge.problems import LegpressError
+from ..foundation.problems import LegpressError
 from .landmarks import (
     JOINT_INDEX,
     MAX_FRAMES,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..foundation.problems import did_you_mean
 from ..knowledge.index import fold_key
-from ..knowledge.problems import did_you_mean
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from .result import ProblemOut
 

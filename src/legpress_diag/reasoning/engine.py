@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..foundation.problems import EngineLoopError
 from ..knowledge.index import Plan, agenda_key
-from ..knowledge.problems import EngineLoopError
 from ..knowledge.rulebase import Rule, RuleBase
 from .certainty import combine
 

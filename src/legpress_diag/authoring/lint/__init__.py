@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ...knowledge.loader import build_rulebase, read_all, rule_files, shown_name
-from ...knowledge.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ...knowledge.rulebase import RuleBase
 from ...knowledge.sources import ParsedFile, expand_paths
 from ..exhaustive import CauseWalk, walk_all

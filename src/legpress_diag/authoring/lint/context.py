@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...foundation.problems import SourceSpan
 from ...knowledge.loader import condition_span
-from ...knowledge.problems import SourceSpan
 from ...knowledge.rulebase import Rule, RuleBase
 from ...knowledge.sources import ParsedFile
 from ..exhaustive import CauseWalk

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from types import ModuleType
 
-from ...knowledge.problems import did_you_mean
+from ...foundation.problems import did_you_mean
 
 # Where each code is documented, relative to the project (a heading per code).
 DOCS_PAGE = "docs/lint-codes.md"

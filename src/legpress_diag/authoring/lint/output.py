@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ...knowledge.problems import Severity, source_excerpt
+from ...foundation.problems import Severity
+from ...presentation.render.diagnostics import source_excerpt
 from . import LintReport
 from .explain import code_url
 from .sarif import sarif_text

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from ...knowledge.problems import Diagnostic, Severity
+from ...foundation.problems import Diagnostic, Severity
 from . import LintReport
 from .explain import CheckDoc, check_doc, code_url
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ...knowledge.problems import Diagnostic, SourceSpan
+from ...foundation.problems import Diagnostic, SourceSpan
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*lint:\s*disable\s*=\s*(?P<codes>[^#\r\n]*)")
 _CODE = re.compile(r"[^,\s]+")

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import codes
-from ..problems import did_you_mean
+from ...foundation import codes
+from ...foundation.problems import did_you_mean
 from ..rulebase import Evaluator, Question, QuestionType
 from .ast import And, Compare, Condition, FactRef, Includes, Member, Not, Or, Ref, Truth, Value
 

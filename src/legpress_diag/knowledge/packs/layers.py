@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from .. import codes
-from ..problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ...foundation import codes
+from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ..sources import display_path
 from .config import ENV_RULES, ProjectConfig, find_config
 from .tomlfile import key_line
@@ -168,7 +168,7 @@ def resolve(
 def _pick(
     packs: list[InstalledPack], names: tuple[str, ...], config: ProjectConfig | None
 ) -> list[InstalledPack]:
-    from ..problems import did_you_mean
+    from ...foundation.problems import did_you_mean
 
     by_name = {p.name: p for p in packs}
     missing = [name for name in names if name not in by_name]

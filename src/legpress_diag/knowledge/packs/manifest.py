@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import Diagnostic, RuleBaseError
+from ...foundation.problems import Diagnostic, RuleBaseError
 from ..sources import display_path
 from .tomlfile import check_keys, read_toml, table_line, value_error
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import codes
-from ..problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from ...foundation import codes
+from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from ..sources import display_path
 
 MAX_TOML_BYTES = 1_000_000  # a manifest or config is a few lines; refuse a huge file

@@ -4,7 +4,7 @@ json_codec), the certainty bar and words, question wording, and one result as Ma
 The output formats themselves are the writers in :mod:`legpress_diag.presentation.writers`;
 the rich table for terminals lives in ``legpress_diag.presentation.ui``.
 
-Text from records and rule files passes through :mod:`legpress_diag.knowledge.textsafe` on
+Text from records and rule files passes through :mod:`legpress_diag.presentation.render.textsafe` on
 the way out: JSON escapes characters a terminal would act on, CSV cells cannot
 start a formula, and Markdown fields cannot add structure (see docs/robustness.md).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...knowledge import textsafe
+from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
 from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING

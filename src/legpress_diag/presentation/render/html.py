@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-from ...knowledge import textsafe
+from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
 from . import words
 from .formats import bar, certainty_word, question_text, root_of

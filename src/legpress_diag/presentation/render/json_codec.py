@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ...knowledge import textsafe
+from ...presentation.render import textsafe
 
 
 def _stdlib(value: Any) -> str:

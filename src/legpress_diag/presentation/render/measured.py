@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...knowledge.textsafe import terminal
 from ...measure import Measurement
 from ...measure.record import MEASURABLE, MeasuredOut
+from ...presentation.render.textsafe import terminal
 
 LABELS = {
     "knee_angle_at_bottom": "knee angle at the bottom",

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from ...knowledge import textsafe
 from ...knowledge.rulebase import RuleBase
+from ...presentation.render import textsafe
 from ...reasoning.explanation import conclusion_title, strength
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
 from .formats import certainty_word, markdown_one, question_text

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ...knowledge.textsafe import terminal
+from ...presentation.render.textsafe import terminal
 
 
 def make_console(

@@ -22,7 +22,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ...knowledge.textsafe import terminal
+from ...presentation.render.textsafe import terminal
 from .fit import fit
 
 

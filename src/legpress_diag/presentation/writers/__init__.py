@@ -11,7 +11,7 @@ import pkgutil
 from functools import cache
 from pathlib import PurePath
 
-from ...knowledge.problems import LegpressError
+from ...foundation.problems import LegpressError
 from .interface import ReportWriter, Result, WriteContext, Writer
 
 __all__ = [

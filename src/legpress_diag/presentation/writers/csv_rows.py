@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
-from ...knowledge import textsafe
+from ...presentation.render import textsafe
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ Good:
 
 from __future__ import annotations
 
-from ....knowledge import codes
-from ....knowledge.problems import Severity
+from ....foundation import codes
+from ....foundation.problems import Severity
 
 CODE = codes.CONDITION_SYNTAX
 NAME = "condition-syntax"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.yamlsafe import YAML11_BOOLEAN_WORDS
 from ..context import LintContext
 

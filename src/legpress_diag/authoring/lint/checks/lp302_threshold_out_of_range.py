@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.conditions.ast import Compare, leaves
-from ....knowledge.problems import Diagnostic, Severity
 from ....knowledge.rulebase import QuestionType
 from ..context import LintContext
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.strata import cycles
 from ..context import LintContext
 

@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.rulebase import Rule, RuleBase
 from ....reasoning.bounds import belief_bounds
 from ...exhaustive import value_classes

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.rulebase import Alternative, Cause, Fix, Rule
 from ..context import LintContext
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.conditions.ast import And, Compare, Condition, Not, Or, Truth, render
-from ....knowledge.problems import Diagnostic, Severity
 from ....knowledge.rulebase import Rule
 from ..context import LintContext
 

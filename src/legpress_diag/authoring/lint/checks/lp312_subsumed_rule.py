@@ -18,8 +18,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.conditions.ast import And, Condition
-from ....knowledge.problems import Diagnostic, Severity
 from ....knowledge.rulebase import Rule
 from ..context import LintContext
 from .lp311_duplicate_rule import canonical

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.strata import upstream
 from ....reasoning.answers import denormalize
 from ....reasoning.engine import infer

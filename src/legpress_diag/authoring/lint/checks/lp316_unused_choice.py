@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.conditions.ast import Compare, Condition, Includes, Member, Value, leaves
 from ....knowledge.conditions.parser import parse_condition
-from ....knowledge.problems import Diagnostic, Severity
 from ....knowledge.rulebase import QuestionType, RuleBase
 from ..context import LintContext
 

@@ -22,9 +22,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from ....knowledge.problems import Diagnostic, Severity, SourceSpan
+from ....foundation.problems import Diagnostic, Severity, SourceSpan
 from ....knowledge.sources import ParsedFile
-from ....knowledge.textsafe import unsafe_chars
+from ....presentation.render.textsafe import unsafe_chars
 from ..context import LintContext
 
 CODE = "LP317"

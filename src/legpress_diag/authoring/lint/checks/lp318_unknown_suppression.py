@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ....knowledge.problems import Diagnostic, Severity, did_you_mean
+from ....foundation.problems import Diagnostic, Severity, did_you_mean
 
 if TYPE_CHECKING:
     from ..suppression import Suppression

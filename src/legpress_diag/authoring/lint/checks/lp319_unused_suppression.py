@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation.problems import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from ..suppression import Suppression

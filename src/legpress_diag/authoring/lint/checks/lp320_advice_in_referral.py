@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ....knowledge import codes
-from ....knowledge.problems import Diagnostic, Severity
+from ....foundation import codes
+from ....foundation.problems import Diagnostic, Severity
 from ....knowledge.screen_guard import ADVICE_HINT, advice_in_flags
 from ..context import LintContext
 
