@@ -287,7 +287,11 @@ def _kill_a_worker_mid_batch(after: int, kill: Kill, *args: str) -> KilledRun:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the workers")
-@pytest.mark.parametrize("round_", range(20))
+# The fast run kills at four points (either worker, with and without --explain); the
+# other sixteen are the soak part (pytest -m load).
+@pytest.mark.parametrize(
+    "round_", [*range(4), *(pytest.param(n, marks=pytest.mark.load) for n in range(4, 20))]
+)
 def test_a_killed_worker_fails_the_batch_instead_of_hanging(round_: int) -> None:
     # Twenty kills at different points of the run, of either worker. With --explain a
     # result is large (about 20 KB a record), so many kills land while a worker is
