@@ -24,8 +24,9 @@ from ..reasoning.answers import (
     unlisted,
     words,
 )
-from ..reasoning.diagnosis import diagnose_answers, error_result
+from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import DiagnosisOut
+from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -50,7 +51,7 @@ class RawRecord:
         if self.text is None:
             return self
         try:
-            return RawRecord(self.position, self.line, data=parse_json(self.text))
+            return RawRecord(self.position, self.line, data=parse_json(self.text, records=True))
         except ValueError as exc:
             expected = self.expected
             if b"{" not in self.text and b"," in self.text:
@@ -159,8 +160,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(text: str | bytes) -> Any:
-    """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason."""
+def parse_json(text: str | bytes, *, records: bool = False) -> Any:
+    """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason.
+
+    With ``records``, a key repeated in a record or its answers is kept for
+    check_record to read one safe way (intake/repeated.py); elsewhere it is an error.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -169,10 +174,15 @@ def parse_json(text: str | bytes) -> Any:
             raise ValueError(
                 f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
             ) from None
+    found: list[RepeatedKeys] = []
     try:
-        return json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+        data = json.loads(
+            text,
+            object_pairs_hook=keeping_repeats(found) if records else _reject_duplicates,
+            parse_constant=_reject_constant,
         )
+        check_places(data, found)
+        return data
     except json.JSONDecodeError as exc:
         # The standard library says "Invalid control character at" (its own "at").
         problem = exc.msg.removesuffix(" at")
@@ -275,7 +285,7 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         )
     blob = first + rest
     try:
-        data = parse_json(blob)
+        data = parse_json(blob, records=True)
     except ValueError as exc:
         if first.lstrip().startswith(b"{"):
             # Not one pretty-printed object after all: read it as JSON Lines.
@@ -330,8 +340,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 )
             ],
         )
-    errors: list[AnswerProblem] = []
-    warnings: list[AnswerProblem] = []
+    # A key given twice with different values is read one way, the safe one.
+    data, errors, warnings = read_once(data, raw.line)
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
@@ -427,12 +437,14 @@ def diagnose_record(
 ) -> DiagnosisOut:
     """One raw record's result: checked, then diagnosed (or an error result)."""
     checked = check_record(raw, strict=strict)
+    answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
     if checked.errors:
         result = error_result(
             rb, checked.record_id, checked.errors, checked.warnings, explain=explain
         )
+        screened = diagnose_answers(rb, answers, record_id=checked.record_id, explain=explain)
+        refer_despite_errors(result, screened)
     else:
-        answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
         result = diagnose_answers(
             rb,
             answers,
