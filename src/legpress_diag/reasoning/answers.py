@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..foundation.problems import did_you_mean
@@ -61,6 +62,15 @@ _SHOWN_CHARS = 60
 # in records.py); past this many, one summary line counts the rest. Keeps a record
 # with 20,000 junk keys from costing 20,000 suggestions and 20,000 warning lines.
 MAX_UNKNOWN_LISTED = 20
+# Of those, the first few are compared with every question id for a "did you mean";
+# each listed one is compared with the safety questions, so a misspelt safety key is
+# always named. A record of 20 near-miss keys cost 20 full comparisons (issue 20: 50 s
+# of CPU per MiB); now the work per record is bounded by these two caps.
+MAX_SUGGESTED = 3
+# difflib's ratio above which an unknown key is taken for a safety question misspelt
+# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
+# 'saddle_numbness' is about 0.6).
+TYPO_CUTOFF = 0.85
 
 
 @dataclass(frozen=True)
@@ -168,7 +178,7 @@ def normalize_answers(
     answers: dict[str, Any] = {}
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
-    unknown = 0
+    unknown = suggested = 0
     folded: set[str] = set()
     for key, value in raw.items():
         question = rb.questions.get(key)
@@ -202,7 +212,12 @@ def normalize_answers(
                     )
                 )
                 continue
-            hint = did_you_mean(key, rb.questions)
+            suggested += 1
+            safety = misspelt_safety_id(rb, key)
+            if safety is not None:
+                hint: str | None = f"did you mean '{safety}'?"
+            else:
+                hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
             problem = AnswerProblem(
                 key=shown,
@@ -287,6 +302,23 @@ def number_in_text(text: str) -> float | None:
     if not body.replace(".", "", 1).isdigit() or not body.isascii():
         return None
     return float(stripped)
+
+
+def misspelt_safety_id(rb: RuleBase, key: str) -> str | None:
+    """The safety question an unknown key very likely misspells ('saddle_numbnes'),
+    or None. Kept by key: a misspelt column repeats in every row of a batch."""
+    safety = rb.index.screen_questions
+    if len(key) > 2 * max((len(q) for q in safety), default=0):
+        return None  # no typo of any of them (and a megabyte is never folded or kept)
+    return _close_safety(fold_key(key), safety)
+
+
+@lru_cache(maxsize=4096)
+def _close_safety(folded: str, safety: tuple[str, ...]) -> str | None:
+    import difflib  # only needed when something is misspelt
+
+    close = difflib.get_close_matches(folded, safety, n=1, cutoff=TYPO_CUTOFF)
+    return close[0] if close else None
 
 
 def read_as(rb: RuleBase, key: Any, raw: Mapping[str, Any]) -> str | None:

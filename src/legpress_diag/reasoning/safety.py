@@ -26,6 +26,7 @@ from .answers import (
     InvalidAnswer,
     denormalize,
     is_unsure,
+    misspelt_safety_id,
     normalize_value,
     words,
 )
@@ -163,17 +164,14 @@ def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
     ('saddle_numbnes'), when its answer is not a plain "no": the screen reads them as
     unsure. The key stays an unknown-key warning (the contract's rule), but a "yes" to
     a warning sign behind a typo is never taken for a clear screen."""
-    import difflib
-
-    safety = rb.index.screen_questions
-    longest = max((len(q) for q in safety), default=0)
+    longest = max((len(q) for q in rb.index.screen_questions), default=0)
     found = set()
     checked = 0
     for key, value in raw.items():
         if (
             not isinstance(key, str)
             or key in rb.questions
-            or len(key) > 2 * longest
+            or len(key) > 2 * longest  # no typo of any (and never folded: a megabyte)
             or (isinstance(value, str) and words(value) in NO_WORDS)
             or value is False
         ):
@@ -187,16 +185,10 @@ def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
             # either: the question it may misspell is unanswered, so the result is
             # "unscreened" (or a referral), never "ok".
             break
-        close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
-        if close and close[0] not in raw:
-            found.add(close[0])
+        close = misspelt_safety_id(rb, key)
+        if close is not None and close not in raw:
+            found.add(close)
     return frozenset(found)
-
-
-# difflib's ratio above which an unknown key is taken for a safety question misspelt
-# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
-# 'saddle_numbness' is about 0.6).
-_TYPO_CUTOFF = 0.85
 
 
 def _read(rb: RuleBase, qid: str, value: Any) -> Any:
