@@ -142,3 +142,26 @@ def test_the_http_api_reads_it_the_same_way() -> None:
     result = answer.json()
     assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "urgent")]
     assert "saddle_numbness: answered 2 ways" in result["warnings"][0]["message"]
+
+
+def test_the_interview_reads_it_as_not_sure() -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.web.app import create_app
+
+    from .test_safety import screen_all_no
+
+    answers = screen_all_no()
+    del answers["saddle_numbness"]
+    body = json.dumps({"answers": answers})[:-2].encode() + (
+        b', "saddle_numbness": "no", "saddle_numbness": "yes"}}'
+    )
+    with TestClient(create_app(bundled_rulebase())) as client:
+        answer = client.post(
+            "/v1/interview", content=body, headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 200, answer.text
+    step = answer.json()
+    assert step["should_stop"] and flags(step["result"]) == [("saddle_numbness", "urgent")]
