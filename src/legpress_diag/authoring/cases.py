@@ -193,7 +193,7 @@ def rejected_answers(case: Case, result: DiagnosisOut) -> list[str]:
 
 def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
     """For each cause the case names or the diagnosis reports: what was expected, what came."""
-    from ..reasoning.answers import normalize_answers
+    from ..intake.answers import normalize_answers
     from ..reasoning.engine import infer
     from ..reasoning.why_not import verdict_lines, why_not
 

@@ -33,11 +33,12 @@ from ..knowledge.rulebase import (
     Screen,
 )
 from ..knowledge.strata import upstream
-from ..reasoning.answers import AnswerProblem, denormalize, normalize_answers, show_value
+from ..reasoning.answers import AnswerProblem, denormalize, show_value
 from ..reasoning.bounds import belief_bounds, top_causes, unsettled_top
 from ..reasoning.engine import infer
 from ..reasoning.explanation import conclusion_title, rule_sentence
 from ..reasoning.safety import ScreenOutcome, screen
+from .answers import normalize_answers
 
 
 @dataclass(frozen=True)

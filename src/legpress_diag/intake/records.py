@@ -16,16 +16,10 @@ from typing import IO, Any
 from ..foundation.problems import LegpressError
 from ..knowledge.index import fold_key
 from ..knowledge.rulebase import RuleBase
-from ..reasoning.answers import (
-    MAX_UNKNOWN_LISTED,
-    NO_WORDS,
-    AnswerProblem,
-    show_value,
-    unlisted,
-    words,
-)
+from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result
 from ..reasoning.result import DiagnosisOut
+from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -435,9 +429,8 @@ def diagnose_record(
         answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
         result = diagnose_answers(
             rb,
-            answers,
+            read_answers(rb, answers, strict=strict),
             record_id=checked.record_id,
-            strict=strict,
             threshold=threshold,
             explain=explain,
         )
