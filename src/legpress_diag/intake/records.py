@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, NoReturn
+from typing import IO, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
@@ -19,13 +19,23 @@ from ..knowledge.index import fold_key
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result
-from ..reasoning.result import DiagnosisOut
+from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 # "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
+
+
+class AnswerRecord(TypedDict):
+    """One answer record as this program writes it (a saved ``ask`` session): the
+    contract's input format, which replays to the same result. Records read in are
+    checked from plain JSON instead (:func:`check_record`)."""
+
+    id: str | int
+    answers: dict[str, AnswerValue]  # in the contract's JSON form (denormalised)
+    measured: NotRequired[dict[str, JsonObject]]  # what `measure` said of an answer
 
 
 @dataclass
