@@ -14,7 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, TypedDict
+from typing import IO, TypedDict
 
 from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
@@ -29,7 +29,7 @@ _SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
 IN_FLIGHT_PER_WORKER = 3
 
 
-Prepare = Callable[[DiagnosisOut, RuleBase], Any]
+Prepare = Callable[[DiagnosisOut, RuleBase], object]  # a writer's prepare
 __all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
 
 
@@ -46,7 +46,7 @@ class Outcome:
     # worker for every record cost more than the rest of the outcome.
     warnings: list[ProblemOut]
     screen_incomplete: bool
-    payload: Any
+    payload: object  # what ``prepare`` made, for the same writer's ``write``
 
     @property
     def where(self) -> str:

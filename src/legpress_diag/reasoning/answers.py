@@ -73,6 +73,6 @@ def denormalize(question: Question, value: NormalisedValue) -> AnswerValue:
     if isinstance(value, frozenset):  # a multi-choice answer
         order = question.choice_values
         return sorted(value, key=order.index)
-    if isinstance(value, float) and value.is_integer() and question.type is QuestionType.NUMBER:
+    if question.type is QuestionType.NUMBER and float(value).is_integer():
         return int(value)
     return value
