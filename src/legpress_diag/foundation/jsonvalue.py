@@ -2,7 +2,7 @@
 
 ``JsonValue`` is the honest type of ``json.loads``'s result and of a record's raw
 answers: code that reads it narrows with ``isinstance`` before use, so an unchecked
-value cannot pass for a checked one (which ``Any`` would let it do silently).
+value cannot pass for a checked one, as it silently could when typed as anything.
 """
 
 from __future__ import annotations
