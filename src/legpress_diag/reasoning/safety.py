@@ -10,6 +10,11 @@ shape it (the contract, section 3):
 - Any flag makes the result a referral without exercise advice (see ``diagnosis``).
 - Safety questions left unanswered are named, so a client knows the screen is
   incomplete rather than clear.
+
+The screen reads normalised answers only. Which safety questions were answered "not
+sure" (they normalise to unknown) and which may hide behind a misspelt key is worked
+out where the raw answers are read (``intake.answers``: ``unsure_answers``,
+``misspelt_safety``) and handed over in ``ReadAnswers``.
 """
 
 from __future__ import annotations
