@@ -10,10 +10,10 @@ read the frames. The video is read frame by frame and never leaves the machine.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypedDict
+from typing import Protocol, TypedDict
 
 from ..foundation.problems import LegpressError
 from .landmarks import (
@@ -58,7 +58,30 @@ def _modules() -> tuple[ModuleType, ModuleType]:
     return cv2, mediapipe
 
 
-def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, Any]]:
+# What is read of OpenCV's frames and MediaPipe's results (neither ships types).
+class _Image(Protocol):
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+
+class _Point(Protocol):
+    x: float
+    y: float
+    z: float
+    visibility: float
+
+
+class _Pose(Protocol):
+    @property
+    def landmark(self) -> Sequence[_Point]: ...
+
+
+class _Result(Protocol):
+    @property
+    def pose_landmarks(self) -> _Pose | None: ...
+
+
+def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, _Image]]:
     """(time, RGB frame) for each frame of the video, within the caps."""
     size = path.stat().st_size
     if size > MAX_VIDEO_BYTES:
@@ -87,7 +110,7 @@ def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, Any]]:
         capture.release()
 
 
-def _points(result: Any) -> list[list[float]]:
+def _points(result: _Result) -> list[list[float]]:
     if result.pose_landmarks is None:
         return [[0.0, 0.0, 0.0, 0.0] for _ in range(POINTS)]
     return [
