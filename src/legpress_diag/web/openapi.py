@@ -49,7 +49,7 @@ def answers_schema(rb: RuleBase, interview: bool) -> JsonObject:
 
 def request_body(
     model: type[RecordIn] | type[InterviewIn], rb: RuleBase, many: bool
-) -> dict[str, Any]:
+) -> dict[str, object]:
     schema = model.model_json_schema()
     schema["properties"]["answers"] = {
         **answers_schema(rb, model is InterviewIn),
@@ -60,7 +60,7 @@ def request_body(
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     """The OpenAPI entries of the problems a route may answer (problem+json, see
     ``problem_content``)."""
     return {
