@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
 from legpress_diag.foundation.problems import did_you_mean
+from legpress_diag.intake.answers import MAX_UNKNOWN_LISTED, normalize_answers
 from legpress_diag.intake.records import RawRecord, check_record
 from legpress_diag.knowledge.rulebase import RuleBase
-from legpress_diag.reasoning.answers import MAX_UNKNOWN_LISTED, normalize_answers
 
 runner = CliRunner()
 MANY = 20_000
@@ -134,7 +134,7 @@ def test_near_miss_keys_get_a_bounded_number_of_full_suggestions(
 ) -> None:
     # Issue 20: 20 near-miss keys a record cost 20 comparisons with every question id
     # each (20.8 s of CPU per MiB); only the first few now get one.
-    from legpress_diag.reasoning import answers
+    from legpress_diag.intake import answers
 
     calls: list[str] = []
 
@@ -165,7 +165,7 @@ def test_a_misspelt_safety_key_is_always_named_and_screened(rb: RuleBase) -> Non
 
 def test_a_key_misspelt_in_every_record_is_compared_once(rb: RuleBase, matcher: list[int]) -> None:
     from legpress_diag.foundation import problems
-    from legpress_diag.reasoning import answers
+    from legpress_diag.intake import answers
 
     problems._did_you_mean.cache_clear()
     answers._close_safety.cache_clear()

@@ -19,31 +19,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..reasoning.answers import AnswerProblem, show_value
 
 
-class RepeatedKeys(dict[str, Any]):
+class RepeatedKeys(dict[str, JsonValue]):
     """A JSON object in which some key came more than once with different values;
     the first value is kept and ``repeated`` lists every distinct one, in order."""
 
-    repeated: dict[str, list[Any]]
+    repeated: dict[str, list[JsonValue]]
 
 
-def same_json(one: Any, other: Any) -> bool:
+def same_json(one: JsonValue, other: JsonValue) -> bool:
     """Equal as JSON values (``true`` is not ``1``, as Python's == would say)."""
     if type(one) is type(other) and isinstance(one, str | int | float | bool | None):
         return bool(one == other)
     return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
 
 
-def keeping_repeats(found: list[RepeatedKeys]) -> Callable[[list[tuple[str, Any]]], Any]:
+def keeping_repeats(
+    found: list[RepeatedKeys],
+) -> Callable[[list[tuple[str, JsonValue]]], JsonObject]:
     """A json ``object_pairs_hook`` that keeps repeated keys (listed in ``found``)."""
 
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        repeated: dict[str, list[Any]] | None = None
+    def hook(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
+        result: JsonObject = {}
+        repeated: dict[str, list[JsonValue]] | None = None
         for key, value in pairs:
             if key not in result:
                 result[key] = value
@@ -63,7 +65,7 @@ def keeping_repeats(found: list[RepeatedKeys]) -> Callable[[list[tuple[str, Any]
     return hook
 
 
-def check_places(data: Any, found: list[RepeatedKeys]) -> None:
+def check_places(data: JsonValue, found: list[RepeatedKeys]) -> None:
     """Raise ValueError for a key repeated anywhere but a record or its answers."""
     records = data if isinstance(data, list) else [data]
     allowed = {id(record) for record in records if isinstance(record, dict)}
@@ -77,7 +79,7 @@ def check_places(data: Any, found: list[RepeatedKeys]) -> None:
             raise ValueError(f"duplicate key {show_value(key)} with different values in an object")
 
 
-def _repeated(obj: Any) -> dict[str, list[Any]]:
+def _repeated(obj: object) -> dict[str, list[JsonValue]]:
     return obj.repeated if isinstance(obj, RepeatedKeys) else {}
 
 
@@ -85,8 +87,8 @@ RECORD_KEYS_READ_ONCE = ("id", "measured", "not_measured")
 
 
 def read_once(
-    data: dict[str, Any], line: int | None
-) -> tuple[dict[str, Any], list[AnswerProblem], list[AnswerProblem]]:
+    data: JsonObject, line: int | None
+) -> tuple[JsonObject, list[AnswerProblem], list[AnswerProblem]]:
     """The record with every repeated key read one way: (record, errors, warnings)."""
     top = _repeated(data)
     if not top and not _repeated(data.get("answers")):
@@ -125,14 +127,15 @@ def read_once(
     return record, errors, warnings
 
 
-def _merged(objects: list[Any]) -> tuple[Any, dict[str, list[Any]]]:
+def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonValue]]]:
     """One answers object from one or several (a repeated 'answers'), and the keys
     given different values, with those values."""
-    if not all(isinstance(obj, dict) for obj in objects):
+    dicts = [obj for obj in objects if isinstance(obj, dict)]
+    if len(dicts) != len(objects):
         return (objects[0] if len(objects) == 1 else None), {}
-    merged: dict[str, Any] = {}
-    conflicts: dict[str, list[Any]] = {}
-    for obj in objects:
+    merged: JsonObject = {}
+    conflicts: dict[str, list[JsonValue]] = {}
+    for obj in dicts:
         for key, values in _repeated(obj).items():
             conflicts.setdefault(key, [])
             conflicts[key] += [
@@ -148,7 +151,7 @@ def _merged(objects: list[Any]) -> tuple[Any, dict[str, list[Any]]]:
     return merged, conflicts
 
 
-def _not_sure(key: str, values: list[Any], where: str) -> AnswerProblem:
+def _not_sure(key: str, values: list[JsonValue], where: str) -> AnswerProblem:
     return AnswerProblem(
         key=key,
         message=f"{key}: answered {len(values)} ways{where} "
