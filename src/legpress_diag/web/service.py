@@ -13,14 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import diagnose
-from ..intake.questionnaire import (
-    SCREEN_PREFIX,
-    Ask,
-    Stop,
-    next_step,
-    session_record,
-    state_from_answers,
-)
+from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
 from ..intake.records import UTF8_BOM, RawRecord, check_record, diagnose_record, parse_json
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
@@ -177,20 +170,15 @@ def interview(
 ) -> Step:
     """The next step of ``ask`` for these answers so far. Raises RequestProblem (422,
     with the same per-key messages as ``diagnose``) when an answer is invalid."""
-    replay = state_from_answers(rb, answers)
-    if replay.errors:
-        raise RequestProblem("invalid-answers", "some answers are invalid", replay.errors)
-    step = next_step(rb, replay.state)
-    if isinstance(step, Ask):
-        screen_ = rb.screens.get(step.question.id.removeprefix(SCREEN_PREFIX))
-        signs = (
-            ()
-            if screen_ is None or not step.question.id.startswith(SCREEN_PREFIX)
-            else tuple((q, label) for q, label in screen_.items if q not in replay.state.asked)
-        )
-        return Step(step, None, None, None, replay.warnings, signs)
-    record = session_record(rb, replay.state, record_id)
-    return Step(None, step, record, diagnose(record, rb, explain=explain), replay.warnings)
+    try:
+        current = rebuild(rb, answers)
+    except InvalidAnswers as exc:
+        raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
+    if isinstance(current.next, Ask):
+        return Step(current.next, None, None, None, current.warnings, current.signs(rb))
+    record = current.record(rb, record_id)
+    result = diagnose(record, rb, explain=explain)
+    return Step(None, current.next, record, result, current.warnings)
 
 
 def problem_text(problem: AnswerProblem | Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ from ...knowledge.rulebase import (
     RuleBase,
     Screen,
 )
-from ...reasoning.answers import AnswerProblem, normalize_answers, show_value
+from ...reasoning.answers import AnswerProblem, normalize_answers, read_as, show_value
 from .state import SessionState, record_answer
 
 
@@ -74,7 +74,9 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
     )
 
 
-def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
+def state_from_answers(
+    rb: RuleBase, answers: Mapping[str, Any], *, keep_valid: bool = False
+) -> Replay:
     """The session that answering ``answers`` in their order would have built.
 
     This is how a stateless client (the HTTP interview, the web page) carries a
@@ -88,7 +90,12 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
     rest are "no"), or ``"unsure"`` to ask them one by one. ``"check:ID"`` is the second
     answer to safety question ID after its self-check (asked when a "not sure" would
     end the check at clinician level); it replaces the first. Values are checked as in
-    batch records, with the same per-key messages; unknown keys are warnings.
+    batch records, with the same per-key messages; unknown keys are warnings, and a key
+    that differs from a question id only in case or spacing is read as that question,
+    as ``diagnose`` reads it (a safety answer is never lost to a capital letter).
+
+    With an invalid answer the state is empty, unless ``keep_valid``: then it holds
+    every valid answer and the invalid ones are asked again (``ask --answers``).
     """
     plain: dict[str, Any] = {}
     unsure: set[str] = set()
@@ -133,16 +140,21 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
             plain[key] = value
     normalized, problems, warnings = normalize_answers(rb, plain)
     errors += problems
-    if errors:
+    if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
+    bad = {p.key for p in errors}
     state = SessionState()
     for key, value in answers.items():
+        if key in bad:
+            continue
         if key.startswith(SCREEN_PREFIX):
             screen_, reply, _ = _screen_reply(rb, key, value)
             assert screen_ is not None
             state = record_answer(rb, state, key, reply)
         elif key in rechecks:
             state = record_answer(rb, state, key, rechecks[key])
-        elif key in rb.questions:
-            state = state.answer(key, None if key in unsure else normalized.get(key))
-    return Replay(state, (), tuple(warnings))
+        else:
+            qid = key if key in rb.questions else read_as(rb, key, plain)
+            if qid is not None and qid not in bad:
+                state = state.answer(qid, None if key in unsure else normalized.get(qid))
+    return Replay(state, tuple(errors), tuple(warnings))
