@@ -131,3 +131,28 @@ def test_the_page_form_is_read_as_a_reply(rb: RuleBase) -> None:
     assert after == {"a": 1} and error
     assert apply_form(rb, {"a": 1}, "screen:no_such", "yes", []) == ({"a": 1}, None)
     assert apply_form(rb, {}, "check:saddle_numbness", "maybe", [])[1]
+
+
+def test_remembered_steps_are_kept_per_state_and_rule_base(rb: RuleBase) -> None:
+    """A step is worked out once per state; a state that differs in anything the
+    choice reads (here only the self-check mark) is another entry."""
+    from dataclasses import replace
+
+    from legpress_diag.intake.questionnaire.memo import forget, remembered, state_key
+
+    forget()
+    calls: list[int] = []
+    state = SessionState().answer("heels_lift", True)
+
+    def work() -> int:
+        calls.append(1)
+        return len(calls)
+
+    first = remembered(rb, "test", state, work)
+    again = remembered(rb, "test", SessionState().answer("heels_lift", True), lambda: 99)
+    assert (first, again, calls) == (1, 1, [1])
+    rechecked = replace(state, rechecked=frozenset({"heels_lift"}))
+    assert state_key(rechecked) != state_key(state)
+    assert remembered(rb, "test", rechecked, lambda: 7) == 7
+    forget()
+    assert remembered(rb, "test", state, lambda: 8) == 8

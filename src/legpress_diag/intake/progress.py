@@ -14,12 +14,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..knowledge.rulebase import RuleBase
-from .questionnaire import prompts_left, state_from_answers
+from .questionnaire import SessionState, prompts_left, state_from_answers
 
 
 def about_left(rb: RuleBase, answers: Mapping[str, Any]) -> int:
     """About how many prompts are left after ``answers`` (this one included, at least
     1): never more than after any shorter run of the same answers."""
+    replay = state_from_answers(rb, answers)
+    if replay.prefixes is not None:
+        # Each prefix's state came out of the one replay (``Replay.prefixes``).
+        states = (SessionState(), *replay.prefixes)
+        return max(1, min(prompts_left(rb, state) for state in states))
     items = list(answers.items())
     shown: int | None = None
     for count in range(len(items) + 1):

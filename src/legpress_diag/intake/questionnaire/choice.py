@@ -22,9 +22,10 @@ from ...knowledge.rulebase import (
     RuleBase,
 )
 from ...knowledge.strata import upstream
-from ...reasoning.bounds import belief_bounds, top_causes, unsettled_top
+from ...reasoning.bounds import Bounds, belief_bounds, beliefs_after, top_causes, unsettled_top
 from ...reasoning.engine import infer
 from ...reasoning.safety import ScreenOutcome
+from .memo import remembered
 from .state import Ask, SessionState, Stop, screen_state, unsure_of
 from .words import checklist_items, checklist_question, screen_question, self_check_question
 
@@ -102,6 +103,10 @@ def pending_check(rb: RuleBase, state: SessionState, outcome: ScreenOutcome) -> 
 
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     """The next question to ask, or why the questionnaire is over."""
+    return remembered(rb, "next_step", state, lambda: _next_step(rb, state))
+
+
+def _next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     outcome = screen_state(rb, state)
     if outcome.level is FlagLevel.EMERGENCY:
         return Stop("referral", "an answer is an emergency warning sign")
@@ -114,8 +119,10 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     if outcome.flags:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
-    beliefs = infer(rb, state.answers, trace=False).beliefs  # once per step, shared below
-    candidates = relevant_questions(rb, state, free, beliefs)
+    # Once per step, shared below: every candidate is scored against these bounds.
+    beliefs = infer(rb, state.answers, trace=False).beliefs
+    bounds = belief_bounds(rb, state.answers, free)
+    candidates = relevant_questions(rb, state, free, beliefs, bounds)
     if not candidates:
         filtering = _alternative_question(rb, state, beliefs)
         if filtering is not None:
@@ -123,7 +130,7 @@ def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         if free and state.history:
             return Stop("settled", "nothing else you could tell me would change the main causes")
         return Stop("exhausted", "every question that matters has been asked")
-    chosen = _pick(rb, state, candidates, free)
+    chosen = _pick(rb, state, candidates, free, beliefs, bounds)
     # A question that sits in a checklist brings the whole checklist: one prompt for
     # what would otherwise be several yes/no questions.
     question = _checklist_for(rb, state, chosen) or rb.questions[chosen]
@@ -135,6 +142,10 @@ def prompts_left(rb: RuleBase, state: SessionState) -> int:
     (for someone with no warning sign), then the questions that could still change
     the main causes (most of them usually are), plus one for the gym's equipment when
     alternatives will be suggested."""
+    return remembered(rb, "prompts_left", state, lambda: _prompts_left(rb, state))
+
+
+def _prompts_left(rb: RuleBase, state: SessionState) -> int:
     steps = _screen_steps(rb, state)
     if steps:
         return len(steps) + _FIRST_ESTIMATE
@@ -188,13 +199,16 @@ def relevant_questions(
     state: SessionState,
     free: frozenset[str],
     beliefs: Mapping[str, float] | None = None,
+    bounds: Bounds | None = None,
 ) -> dict[str, float]:
     """Unasked questions that could still change the main causes (``bounds.top_causes``),
     with a weight each: the summed certainty factors of the rules they could still move.
 
-    ``beliefs`` are the current beliefs, when the caller has them already."""
+    ``beliefs`` and ``bounds`` are the current beliefs and their bounds with ``free``
+    open, when the caller has them already."""
     current = beliefs if beliefs is not None else infer(rb, state.answers, trace=False).beliefs
-    bounds = belief_bounds(rb, state.answers, free)
+    if bounds is None:
+        bounds = belief_bounds(rb, state.answers, free)
     open_causes = unsettled_top(rb, bounds, top_causes(rb, current))
     if not open_causes:
         return {}
@@ -212,15 +226,18 @@ def relevant_questions(
     return weights
 
 
-def _openness(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> float:
-    """How far the main causes are from settled: the summed width of the belief
+def _openness(
+    rb: RuleBase, base: Bounds, answers: Mapping[str, Any], free: frozenset[str], question: str
+) -> float:
+    """How far the main causes are from settled once ``question`` is answered as in
+    ``answers`` (``base``: the bounds before): the summed width of the belief
     intervals of the causes that could still change them (0: settled)."""
-    bounds = belief_bounds(rb, answers, free)
+    beliefs = beliefs_after(rb, base, answers, free, question)
     top = top_causes(rb, infer(rb, answers, trace=False).beliefs)
     return sum(
         high - low
-        for cause in unsettled_top(rb, bounds, top)
-        for low, high in (bounds.beliefs.get(cause, (0.0, 0.0)),)
+        for cause in unsettled_top(rb, Bounds(beliefs, {}), top)
+        for low, high in (beliefs.get(cause, (0.0, 0.0)),)
     )
 
 
@@ -250,7 +267,12 @@ def sample_answers(rb: RuleBase, question: Question) -> list[Any]:
 
 
 def _pick(
-    rb: RuleBase, state: SessionState, weights: dict[str, float], free: frozenset[str]
+    rb: RuleBase,
+    state: SessionState,
+    weights: dict[str, float],
+    free: frozenset[str],
+    beliefs: Mapping[str, float],
+    bounds: Bounds,
 ) -> str:
     """Until something points somewhere, questions follow the coach's (declared)
     order. Then the question whose answer, on average over its possible answers,
@@ -259,7 +281,6 @@ def _pick(
     order = {q: i for i, q in enumerate(rb.questions)}
     last = rb.questions.get(state.history[-1]) if state.history else None
     last_group = last.group if last is not None else None
-    beliefs = infer(rb, state.answers, trace=False).beliefs
     if not any(beliefs.get(cause, 0.0) > 0.0 for cause in rb.causes):
         return min(weights, key=lambda q: order[q])
     root = _root_question(rb, weights, beliefs, order)
@@ -269,7 +290,9 @@ def _pick(
     def score(qid: str) -> tuple[float, bool, int]:
         rest = free - {qid}
         values = sample_answers(rb, rb.questions[qid])
-        mean = sum(_openness(rb, {**state.answers, qid: v}, rest) for v in values) / len(values)
+        mean = sum(
+            _openness(rb, bounds, {**state.answers, qid: v}, rest, qid) for v in values
+        ) / len(values)
         return (round(mean, 6), rb.questions[qid].group != last_group, order[qid])
 
     return min(weights, key=score)

@@ -31,6 +31,10 @@ class Replay:
     state: SessionState
     errors: tuple[AnswerProblem, ...] = ()
     warnings: tuple[AnswerProblem, ...] = ()
+    # The state after each answer in turn: what replaying each prefix of the answers
+    # gives, when that is sure (every key a question, screen or self-check id, and
+    # none invalid: then each answer is read on its own). None otherwise.
+    prefixes: tuple[SessionState, ...] | None = None
 
 
 _SCREEN_REPLIES = {"yes": True, "no": False, "unsure": None}
@@ -144,10 +148,11 @@ def state_from_answers(
         return Replay(SessionState(), tuple(errors), tuple(warnings))
     bad = {p.key for p in errors}
     state = SessionState()
+    prefixes: list[SessionState] = []
     for key, value in answers.items():
         if key in bad:
-            continue
-        if key.startswith(SCREEN_PREFIX):
+            pass
+        elif key.startswith(SCREEN_PREFIX):
             screen_, reply, _ = _screen_reply(rb, key, value)
             assert screen_ is not None
             state = record_answer(rb, state, key, reply)
@@ -157,4 +162,8 @@ def state_from_answers(
             qid = key if key in rb.questions else read_as(rb, key, plain)
             if qid is not None and qid not in bad:
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
-    return Replay(state, tuple(errors), tuple(warnings))
+        prefixes.append(state)
+    exact = not errors and all(
+        key in rb.questions or key.startswith((SCREEN_PREFIX, CHECK_PREFIX)) for key in answers
+    )
+    return Replay(state, tuple(errors), tuple(warnings), tuple(prefixes) if exact else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ...knowledge.rulebase import (
@@ -40,8 +41,10 @@ class SessionState:
     # Safety questions asked again with their self-check ("check:ID"), once each.
     rechecked: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def asked(self) -> frozenset[str]:
+        # Worked out once per state (a state never changes): the screen and the
+        # checklists test it once per question.
         return frozenset(self.answers) | self.skipped
 
     def answer(self, question_id: str, value: Any | None) -> SessionState:
