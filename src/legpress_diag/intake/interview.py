@@ -57,6 +57,9 @@ class Interview:
     state: SessionState
     next: Ask | Stop
     warnings: tuple[AnswerProblem, ...] = ()  # unknown keys, keys read in another case
+    # From rebuild: the state after each answer in turn (``Replay.prefixes``), for
+    # ``progress.about_left`` without replaying every prefix again.
+    prefixes: tuple[SessionState, ...] | None = None
 
     @property
     def answers(self) -> Mapping[str, Any]:
@@ -106,7 +109,7 @@ def rebuild(rb: RuleBase, answers: Mapping[str, Any]) -> Interview:
     replay = state_from_answers(rb, answers)
     if replay.errors:
         raise InvalidAnswers(replay.errors)
-    return Interview(replay.state, next_step(rb, replay.state), replay.warnings)
+    return Interview(replay.state, next_step(rb, replay.state), replay.warnings, replay.prefixes)
 
 
 def answer(rb: RuleBase, current: Interview, question_id: str, value: Any | None) -> Interview:

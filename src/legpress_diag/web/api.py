@@ -16,7 +16,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.requests import ClientDisconnect
 
-from ..intake.progress import about_left
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
@@ -258,8 +257,8 @@ def interview_json(
         deadline.check()
     current = interview(rb, answers, record_id, explain=explain)
     out = step_out(rb, current)
-    if current.ask is not None:
-        out["about_left"] = about_left(rb, answers)
+    if current.about_left is not None:
+        out["about_left"] = current.about_left  # as the web page shows it
     return to_json(out)
 
 

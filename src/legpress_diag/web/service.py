@@ -14,6 +14,7 @@ from typing import Any
 
 from ..api import diagnose
 from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
+from ..intake.progress import about_left
 from ..intake.records import UTF8_BOM, RawRecord, check_record, diagnose_record, parse_json
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
@@ -159,6 +160,7 @@ class Step:
     result: DiagnosisOut | None  # diagnose(record), at the end
     warnings: tuple[AnswerProblem, ...]
     signs: tuple[tuple[str, str], ...] = ()  # a screen's signs still listed: (id, wording)
+    about_left: int | None = None  # while asking: about how many prompts are left
 
 
 def interview(
@@ -175,7 +177,8 @@ def interview(
     except InvalidAnswers as exc:
         raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
     if isinstance(current.next, Ask):
-        return Step(current.next, None, None, None, current.warnings, current.signs(rb))
+        left = about_left(rb, answers, current.prefixes)
+        return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)
     record = current.record(rb, record_id)
     result = diagnose(record, rb, explain=explain)
     return Step(None, current.next, record, result, current.warnings)

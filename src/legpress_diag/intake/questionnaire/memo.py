@@ -38,24 +38,13 @@ _TABLES: dict[tuple[int, str], _Table] = {}
 def state_key(state: SessionState) -> Hashable | None:
     """Everything the choice and the estimate read of a state (not ``measured``,
     which only marks the saved record); None when an answer is not hashable."""
-    try:
-        answers = frozenset(state.answers.items())
-    except TypeError:
-        return None
-    return (
-        state.history,
-        answers,
-        state.skipped,
-        state.prefilled,
-        state.opened,
-        state.cleared,
-        state.rechecked,
-    )
+    return state.frozen
 
 
-def remembered(rb: RuleBase, name: str, state: SessionState, work: Callable[[], T]) -> T:
-    """``work()``, or what it gave before for the same rule base, ``name`` and state."""
-    key = state_key(state)
+def remembered(rb: RuleBase, name: str, state: SessionState | Hashable, work: Callable[[], T]) -> T:
+    """``work()``, or what it gave before for the same rule base, ``name`` and state
+    (or any other hashable key)."""
+    key = state_key(state) if isinstance(state, SessionState) else state
     if key is None:
         return work()
     table = _TABLES.get((id(rb), name))

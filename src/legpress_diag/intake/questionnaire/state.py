@@ -4,7 +4,7 @@ question asked again with its self-check) does to it. Pure; no terminal, no HTTP
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -119,6 +119,24 @@ class SessionState:
             last = next(q for q in reversed(self.history) if q in self.prefilled)
             undone_state, undone = replace(self, prefilled=self.prefilled - {last}).undo()
         return undone_state, undone
+
+    @cached_property
+    def frozen(self) -> Hashable | None:
+        """The state as a key (``memo``): every field but ``measured``, which only
+        marks the saved record; None when an answer is not hashable."""
+        try:
+            answers = frozenset(self.answers.items())
+        except TypeError:
+            return None
+        return (
+            self.history,
+            answers,
+            self.skipped,
+            self.prefilled,
+            self.opened,
+            self.cleared,
+            self.rechecked,
+        )
 
     @property
     def asked_here(self) -> int:

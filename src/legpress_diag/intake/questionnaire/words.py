@@ -15,6 +15,7 @@ from ...knowledge.rulebase import (
     Screen,
 )
 from ...reasoning.explanation import conclusion_title, rule_sentence
+from .memo import remembered
 from .state import SessionState
 
 
@@ -77,6 +78,11 @@ def why_asked(rb: RuleBase, question_id: str) -> list[str]:
     """Plain sentences, one per rule that reads this answer: what an answer points to,
     in the question's and the cause's own words. No rule ids or numbers: those are in
     ``legpress-diag rules explain`` and the JSON."""
+    # The same for a question every time it is asked: worked out once per rule base.
+    return list(remembered(rb, "why_asked", question_id, lambda: tuple(_why(rb, question_id))))
+
+
+def _why(rb: RuleBase, question_id: str) -> list[str]:
     lines = []
     question_id = question_id.removeprefix(CHECK_PREFIX)
     if question_id.startswith(SCREEN_PREFIX):
