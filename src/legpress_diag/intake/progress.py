@@ -10,16 +10,14 @@ A pure function of the answers in order, so the HTTP interview and the web page
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from .questionnaire import SessionState, prompts_left, state_from_answers
 
 
 def about_left(
     rb: RuleBase,
-    answers: Mapping[str, Any],
+    answers: RawAnswers,
     prefixes: tuple[SessionState, ...] | None = None,
 ) -> int:
     """About how many prompts are left after ``answers`` (this one included, at least

@@ -16,9 +16,9 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or, leaves
+from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.rulebase import Evaluator, Rule, RuleBase
 from .certainty import combine
 
@@ -46,7 +46,7 @@ def _leaf_question(leaf: Leaf) -> str:
 def condition_interval(
     rb: RuleBase,
     condition: Condition,
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     free: frozenset[str],
     beliefs: Mapping[str, Interval],
 ) -> Interval:
@@ -85,14 +85,14 @@ class Bounds:
 # A condition compiled once into a function of (answers, free, beliefs): the same
 # arithmetic as ``condition_interval``, without walking the tree on every call (the
 # questionnaire scores every candidate question this way at each step; issue 25).
-IntervalFn = Callable[[Mapping[str, Any], frozenset[str], Mapping[str, Interval]], Interval]
+IntervalFn = Callable[[NormalisedAnswers, frozenset[str], Mapping[str, Interval]], Interval]
 
 
 def _compile(rb: RuleBase, condition: Condition) -> IntervalFn:
     if isinstance(condition, Not):
         inner = _compile(rb, condition.operand)
 
-        def negated(a: Mapping[str, Any], f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
+        def negated(a: NormalisedAnswers, f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
             lo, hi = inner(a, f, b)
             return (-hi, -lo)
 
@@ -101,7 +101,7 @@ def _compile(rb: RuleBase, condition: Condition) -> IntervalFn:
         parts = tuple(_compile(rb, op) for op in condition.operands)
         pick = min if isinstance(condition, And) else max
 
-        def joined(a: Mapping[str, Any], f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
+        def joined(a: NormalisedAnswers, f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
             got = [part(a, f, b) for part in parts]
             return (pick(p[0] for p in got), pick(p[1] for p in got))
 
@@ -112,7 +112,7 @@ def _compile(rb: RuleBase, condition: Condition) -> IntervalFn:
     question = _leaf_question(condition)
     evaluator = _leaf_evaluator(rb, condition)
 
-    def leaf(a: Mapping[str, Any], f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
+    def leaf(a: NormalisedAnswers, f: frozenset[str], b: Mapping[str, Interval]) -> Interval:
         if question in f:
             return OPEN
         if question not in a:
@@ -189,7 +189,7 @@ def _affected(order: tuple[Step, ...]) -> Mapping[str, tuple[int, ...]] | None:
 
 def _step_bounds(
     rules: tuple[tuple[Rule, IntervalFn], ...],
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     free: frozenset[str],
     beliefs: Mapping[str, Interval],
     threshold: float,
@@ -210,7 +210,7 @@ def _step_bounds(
     return (combine(lows), combine(highs))
 
 
-def belief_bounds(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> Bounds:
+def belief_bounds(rb: RuleBase, answers: NormalisedAnswers, free: frozenset[str]) -> Bounds:
     """Interval of every derived belief, processing conclusions stratum by stratum."""
     threshold = rb.settings.premise_threshold
     plan = _plan(rb)
@@ -226,7 +226,7 @@ def belief_bounds(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]
 def beliefs_after(
     rb: RuleBase,
     base: Bounds,
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     free: frozenset[str],
     question: str,
 ) -> dict[str, Interval]:

@@ -20,7 +20,8 @@ from ...knowledge.rulebase import (
     RuleBase,
     Screen,
 )
-from ...reasoning.answers import AnswerProblem, normalize_answers, read_as, show_value
+from ...reasoning.answers import AnswerProblem, show_value
+from ..answers import normalize_answers, read_as
 from .state import SessionState, record_answer
 
 

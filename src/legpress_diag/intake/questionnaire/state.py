@@ -20,7 +20,9 @@ from ...knowledge.rulebase import (
     Screen,
 )
 from ...reasoning.answers import denormalize
+from ...reasoning.result import AnswerValue
 from ...reasoning.safety import ScreenOutcome, screen
+from ..records import AnswerRecord
 
 
 @dataclass(frozen=True)
@@ -200,19 +202,19 @@ def record_answer(
     return state.answer(question_id, value)
 
 
-def session_record(rb: RuleBase, state: SessionState, record_id: Any) -> dict[str, Any]:
+def session_record(rb: RuleBase, state: SessionState, record_id: str | int) -> AnswerRecord:
     """The session as the contract's answer record, which replays to the same result.
 
     A skipped yes/no, or a skipped safety number (age), is saved as "unsure" so that a
     replay screens it the same way; other skips are simply absent."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, AnswerValue] = {}
     safety = rb.safety_questions()
     for qid, question in rb.questions.items():  # question order reads better
         if qid in state.answers:
             answers[qid] = denormalize(question, state.answers[qid])
         elif qid in state.skipped and (question.type is QuestionType.YES_NO or qid in safety):
             answers[qid] = "unsure"
-    record: dict[str, Any] = {"id": record_id, "answers": answers}
+    record: AnswerRecord = {"id": record_id, "answers": answers}
     kept = {k: v for k, v in state.measured.items() if k in answers}
     if kept:  # an answer the lifter changed stays unmarked: the result compares values
         record["measured"] = kept
