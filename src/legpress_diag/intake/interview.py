@@ -35,6 +35,7 @@ from .questionnaire.choice import next_step
 from .questionnaire.replay import state_from_answers
 from .questionnaire.state import Ask, SessionState, Stop, record_answer, session_record
 from .questionnaire.words import why_asked
+from .records import AnswerRecord
 
 
 class InvalidAnswers(LegpressError):
@@ -92,7 +93,7 @@ class Interview:
             return ()
         return tuple((q, label) for q, label in screen.items if q not in self.state.asked)
 
-    def record(self, rb: RuleBase, record_id: Any) -> dict[str, Any]:
+    def record(self, rb: RuleBase, record_id: str | int) -> AnswerRecord:
         """The contract's answer record of the interview, which replays to its result."""
         return session_record(rb, self.state, record_id)
 
