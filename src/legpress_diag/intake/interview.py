@@ -17,11 +17,10 @@ self-check is asked, and the record saved at the end cannot differ between them
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..foundation.problems import LegpressError
+from ..knowledge.facts import NormalisedAnswers, NormalisedValue, RawAnswers
 from ..knowledge.rulebase import (
     CHECK_PREFIX,
     SCREEN_PREFIX,
@@ -31,6 +30,7 @@ from ..knowledge.rulebase import (
     RuleBase,
 )
 from ..reasoning.answers import AnswerProblem, denormalize
+from ..reasoning.result import AnswerValue
 from .questionnaire.choice import next_step
 from .questionnaire.replay import state_from_answers
 from .questionnaire.state import Ask, SessionState, Stop, record_answer, session_record
@@ -63,7 +63,7 @@ class Interview:
     prefixes: tuple[SessionState, ...] | None = None
 
     @property
-    def answers(self) -> Mapping[str, Any]:
+    def answers(self) -> NormalisedAnswers:
         return self.state.answers
 
     @property
@@ -103,7 +103,7 @@ def choose(rb: RuleBase, state: SessionState) -> Interview:
     return Interview(state, next_step(rb, state))
 
 
-def rebuild(rb: RuleBase, answers: Mapping[str, Any]) -> Interview:
+def rebuild(rb: RuleBase, answers: RawAnswers) -> Interview:
     """The interview that answering ``answers`` in their order leads to (the record
     format of ``questionnaire.replay.state_from_answers``). Raises InvalidAnswers,
     with the per-key messages ``diagnose`` gives, when an answer is invalid."""
@@ -113,13 +113,15 @@ def rebuild(rb: RuleBase, answers: Mapping[str, Any]) -> Interview:
     return Interview(replay.state, next_step(rb, replay.state), replay.warnings, replay.prefixes)
 
 
-def answer(rb: RuleBase, current: Interview, question_id: str, value: Any | None) -> Interview:
+def answer(
+    rb: RuleBase, current: Interview, question_id: str, value: NormalisedValue | None
+) -> Interview:
     """The interview after the reply ``value`` (normalised, as ``replies.parse_reply``
     gives it; None for "not sure") to ``question_id``, the question it asked."""
     return choose(rb, record_answer(rb, current.state, question_id, value))
 
 
-def record_value(rb: RuleBase, question_id: str, value: Any | None) -> Any:
+def record_value(rb: RuleBase, question_id: str, value: NormalisedValue | None) -> AnswerValue:
     """A normalised reply to ``question_id`` as the answers a stateless client keeps
     write it (what :func:`rebuild` reads back to the same state): "unsure" for "not
     sure"; a safety screen's "yes"/"no"; a checklist's ticked items (with
@@ -130,6 +132,8 @@ def record_value(rb: RuleBase, question_id: str, value: Any | None) -> Any:
     if question_id.startswith(SCREEN_PREFIX):
         screen = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
         if screen is not None and screen.style == "pick":
+            if not isinstance(value, frozenset):
+                raise TypeError(f"{question_id}: a checklist's reply is a set of its items")
             order = [*screen.question_ids, UNSURE_REST]
             return sorted(value, key=lambda v: order.index(v) if v in order else len(order))
         return "yes" if value else "no"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..intake.interview import record_value
 from ..intake.questionnaire import CHECK_PREFIX, SCREEN_PREFIX
 from ..intake.replies import parse_reply
+from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import UNSURE_REST, Question, QuestionType, RuleBase
 from ..presentation.render.html import render, static_text
 from ..presentation.render.labels import topic_label
@@ -224,9 +225,9 @@ def apply_form(
     read = _form_reply(rb, question_id, do, values)
     if read is None:
         return current, None  # a form for no question: nothing changes
-    ok, value = read
-    if not ok:
-        return current, value
+    if read[0] is False:
+        return current, read[1]
+    value = read[1]
     rest = {k: v for k, v in current.items() if k != question_id}
     return {**rest, question_id: record_value(rb, question_id, value)}, None
 
@@ -235,9 +236,10 @@ _CHOOSE = "choose one of the answers, or “I'm not sure”"
 _REPLIES = {"yes": True, "no": False, "unsure": None}
 
 
-def _form_reply(
-    rb: RuleBase, question_id: str, do: str, values: list[str]
-) -> tuple[bool, Any] | None:
+FormReply = tuple[Literal[True], NormalisedValue | None] | tuple[Literal[False], str]
+
+
+def _form_reply(rb: RuleBase, question_id: str, do: str, values: list[str]) -> FormReply | None:
     """(True, the reply: None for "not sure"), or (False, what to fix); None when the
     form is for no question the page asks."""
     if question_id.startswith(SCREEN_PREFIX):
