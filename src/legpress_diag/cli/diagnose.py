@@ -23,7 +23,7 @@ from .common import (
     RulesOption,
     dash_is_stdout,
     fail,
-    load_rules,
+    load_paths,
     rule_paths,
     tell,
 )
@@ -255,7 +255,8 @@ def diagnose(
     except OutputError as exc:
         fail(str(exc))
     writer = _choose_writer(fmt, output)  # before any work too
-    rb = load_rules(rules, no_default_rules, isolated)
+    paths = rule_paths(rules, isolated)  # the pack search, once: workers get its paths
+    rb = load_paths(paths, no_default_rules)
     stream = _open_input(file, output)
     job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
     try:
@@ -264,7 +265,7 @@ def diagnose(
             strict,
             threshold,
             explain,
-            [str(p) for p in rule_paths(rules, isolated)],
+            [str(p) for p in paths],
             not no_default_rules,
         )
     finally:

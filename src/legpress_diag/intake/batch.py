@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from ..foundation.problems import LegpressError
 from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
-from .workers import WorkerDied
 
 CHUNK = 256
 # Summed up in one line by the caller instead of repeated for every record.
@@ -31,6 +31,10 @@ IN_FLIGHT_PER_WORKER = 3
 
 Prepare = Callable[[DiagnosisOut, RuleBase], Any]
 __all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
+
+
+class WorkerDied(LegpressError):
+    """A worker process ended without being asked to (killed, say by the OOM killer)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Options:
+    """How each record of a batch is diagnosed."""
+
     strict: bool = False
     threshold: float | None = None
     explain: bool = False  # the rule-level reasoning too (see reasoning/result.py)

@@ -61,6 +61,8 @@ class RawRecord:
 
 @dataclass
 class CheckedRecord:
+    """A record's id and normalised answers, with the problems found in it."""
+
     record_id: Any
     answers: dict[str, Any]
     errors: list[AnswerProblem] = field(default_factory=list)

@@ -42,6 +42,8 @@ class Firing:
 
 @dataclass
 class Reasoning:
+    """What forward chaining concluded for one record, and why."""
+
     answers: Mapping[str, Any]
     beliefs: dict[str, float] = field(default_factory=dict)
     # conclusion -> {rule id: contribution} for the contributions standing at the fixpoint
