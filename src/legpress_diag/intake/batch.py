@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
+from .. import exitcodes
 from ..foundation.problems import LegpressError
 from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
@@ -30,7 +31,7 @@ IN_FLIGHT_PER_WORKER = 3
 
 
 Prepare = Callable[[DiagnosisOut, RuleBase], Any]
-__all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
+__all__ = ["Options", "Outcome", "Tally", "WorkerDied", "run_batch", "workers_for"]
 
 
 class WorkerDied(LegpressError):
@@ -68,6 +69,43 @@ class Options:
     # Run on each result where it is made (in a worker with --jobs); must be picklable,
     # such as a method of a module-level object.
     prepare: Prepare | None = None
+
+
+@dataclass
+class Tally:
+    """What a batch's summary and exit status need, counted as results go by."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # by status
+    with_errors: int = 0  # records with errors (a referral may carry errors too)
+    unscreened: int = 0  # records with an incomplete safety screen
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        self.with_errors += bool(outcome.errors)
+        self.unscreened += outcome.screen_incomplete
+
+    @property
+    def done(self) -> int:
+        """How many records have a result."""
+        return sum(self.counts.values())
+
+    @property
+    def exit_status(self) -> int:
+        """The contract's status for the batch: findings when any record had errors."""
+        return exitcodes.FINDINGS if self.with_errors else exitcodes.OK
+
+
+def workers_for(jobs: int, cpus: int) -> tuple[int, str | None]:
+    """Worker processes for ``--jobs`` on a machine with ``cpus`` CPUs, and what to
+    tell the user when fewer are used than asked. 0 means one per CPU; more than one
+    per CPU only costs memory (each holds the rule base; --jobs 10000 once filled the
+    machine's memory), so the count stops there, though never below 2, so that
+    --jobs 2 runs the same way on any machine."""
+    most = max(cpus, 2)
+    note = None
+    if jobs > most:
+        note = f"--jobs {jobs}: using {most} worker processes ({cpus} CPUs; more only cost memory)"
+    return min(jobs or cpus, most), note
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
