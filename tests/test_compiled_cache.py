@@ -4,6 +4,7 @@ different, never opened unless signed by this installation (issue 25, item 3).""
 from __future__ import annotations
 
 import os
+import pickle
 import random
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,10 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import diagnose
+from legpress_diag.intake.answers import normalize_answers
 from legpress_diag.knowledge import bundle_cache, compiled_cache, loader
 from legpress_diag.knowledge.loader import load_rulebase
 from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
-from legpress_diag.reasoning.answers import normalize_answers
 
 from .test_bundle_cache import bundled_copy, quiet_the_saddle_flag_in_place
 
@@ -134,10 +135,13 @@ def test_an_edited_entry_is_never_unpickled(cache: Path, monkeypatch: pytest.Mon
     blob[-10] ^= 0x01  # one bit of the pickle, the MAC line kept
     entry.write_bytes(bytes(blob))
     opened: list[bytes] = []
-    real = compiled_cache.pickle.loads
-    monkeypatch.setattr(
-        compiled_cache.pickle, "loads", lambda data: opened.append(data) or real(data)
-    )
+    real = pickle.loads
+
+    def loads(data: bytes) -> Any:
+        opened.append(data)
+        return real(data)
+
+    monkeypatch.setattr(pickle, "loads", loads)  # the module compiled_cache calls
     assert compiled_cache.load(_raws()) is None
     assert opened == []
     rb = load_rulebase()  # built from the files, and the entry written again

@@ -99,7 +99,7 @@ def bundled_rulebase() -> RuleBase:
 
 
 def diagnose(
-    record: Mapping[str, Any],
+    record: Mapping[str, object],
     rulebase: RuleBase | None = None,
     *,
     strict: bool = False,
@@ -114,7 +114,7 @@ def diagnose(
 
 
 def diagnose_many(
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, object]],
     rulebase: RuleBase | None = None,
     *,
     strict: bool = False,
