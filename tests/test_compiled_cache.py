@@ -203,3 +203,13 @@ def test_no_cache_means_no_entry(cache: Path, monkeypatch: pytest.MonkeyPatch) -
     assert (
         bundle_cache.verified_payload("compiled", ".pickle", _raws(), compiled_cache.KIND) is None
     )
+
+
+def test_a_signed_entry_this_code_cannot_read_is_built_again(cache: Path) -> None:
+    load_rulebase()
+    raws = _raws()
+    for payload in (b"not a pickle", pickle.dumps({"fields": {}}), pickle.dumps([1, 2])):
+        bundle_cache.write_signed("compiled", ".pickle", raws, payload, compiled_cache.KIND)
+        assert compiled_cache.load(raws) is None
+        assert diagnose(SADDLE, load_rulebase())["red_flags"][0]["level"] == "emergency"
+    assert compiled_cache.load(raws) is not None  # and written again
