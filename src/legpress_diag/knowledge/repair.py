@@ -11,19 +11,36 @@ path of loading use this: a rule base with a repaired item never runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from ..foundation.jsonvalue import JsonObject, JsonValue
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
 
     from .yamlsafe import Document
 
 KeyPath = tuple[str | int, ...]
+Model = TypeVar("Model", bound="BaseModel")
 
 
-def valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> Any:
-    """The file with its broken items repaired or left out: (model, kept indexes,
-    skipped ids, failed key paths), or None.
+@dataclass(frozen=True)
+class ValidPart(Generic[Model]):
+    """What of a file validates once its broken items are repaired or left out."""
+
+    model: Model
+    indexes: dict[str, tuple[int, ...]]  # section -> where each kept item is in the file
+    skipped: frozenset[str]  # ids of the items left out
+    failed: frozenset[KeyPath]  # every item (or section) that failed, kept or not
+    renamed: list[tuple[KeyPath, KeyPath]]  # a misspelt field's path -> the meant one
+
+
+def valid_part(
+    exc: ValidationError, data: JsonObject, model_type: type[Model]
+) -> ValidPart[Model] | None:
+    """The file with its broken items repaired or left out, or None.
 
     A broken item of a list section is repaired when its mistakes are in fields a
     check can do without (see :func:`_repair`), so its other fields (the fixes a
@@ -33,7 +50,7 @@ def valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> A
     """
     from pydantic import ValidationError
 
-    broken: dict[str, dict[int, list[Any]]] = {}
+    broken: dict[str, dict[int, list[ErrorDetails]]] = {}
     whole: set[str] = set()
     for error in exc.errors(include_url=False):
         loc = error["loc"]
@@ -41,27 +58,29 @@ def valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> A
             broken.setdefault(str(loc[0]), {}).setdefault(loc[1], []).append(error)
         elif loc:
             whole.add(str(loc[0]))
-    cleaned: dict[str, Any] = {}
+    cleaned: JsonObject = {}
     indexes: dict[str, tuple[int, ...]] = {}
     skipped: set[str] = set()
     failed: set[tuple[str | int, ...]] = {(key,) for key in whole}
-    renamed: list[tuple[KeyPath, KeyPath]] = []  # a misspelt field's path -> the meant one
+    renamed: list[tuple[KeyPath, KeyPath]] = []
     for key, value in data.items():
         if key in whole:
             continue
-        if key not in broken:
+        if key not in broken or not isinstance(value, list):  # broken holds lists only
             cleaned[key] = value
             continue
         item_model = model_in(model_type.model_fields[key].annotation)
-        items, keep = [], []
+        items: list[JsonValue] = []
+        keep: list[int] = []
         for i, item in enumerate(value):
             if i in broken[key]:
                 failed.add((key, i))
-                item = _repair(item, broken[key][i], item_model)
-                renamed += [((key, i, old), (key, i, new)) for old, new in _renames(value[i], item)]
-                if item is None:
-                    skipped.add(ident_of(value[i]))
+                fixed = _repair(item, broken[key][i], item_model)
+                renamed += [((key, i, old), (key, i, new)) for old, new in _renames(item, fixed)]
+                if fixed is None:
+                    skipped.add(ident_of(item))
                     continue
+                item = fixed
             items.append(item)
             keep.append(i)
         cleaned[key] = items
@@ -70,7 +89,7 @@ def valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> A
         model = model_type.model_validate(cleaned)
     except ValidationError:
         return None
-    return model, indexes, frozenset(skipped - {""}), frozenset(failed), renamed
+    return ValidPart(model, indexes, frozenset(skipped - {""}), frozenset(failed), renamed)
 
 
 # Fields that only hold words for a person: a broken one can stand in with a
@@ -80,7 +99,7 @@ _PROSE = frozenset({"title", "explanation", "how", "why", "text", "advice", "que
 _PLACEHOLDER = "(see the error above)"
 
 
-def _renames(item: Any, repaired: dict[str, Any] | None) -> list[tuple[str, str]]:
+def _renames(item: JsonValue, repaired: JsonObject | None) -> list[tuple[str, str]]:
     """The misspelt fields a repair read under their meant names: (typo, meant)."""
     if repaired is None or not isinstance(item, dict):
         return []
@@ -103,7 +122,9 @@ def alias_renamed(document: Document, renamed: list[tuple[KeyPath, KeyPath]]) ->
         scalars.update({to: scalars[p] for p in list(scalars) if (to := moved(p)) is not None})
 
 
-def _repair(item: Any, errors: list[Any], model: Any) -> dict[str, Any] | None:
+def _repair(
+    item: JsonValue, errors: list[ErrorDetails], model: type[BaseModel] | None
+) -> JsonObject | None:
     """An item with its schema mistakes set aside, for checking its other fields; or
     None when a mistake is in a field that checks need (an id, a type, a condition).
 
@@ -137,8 +158,8 @@ def _repair(item: Any, errors: list[Any], model: Any) -> dict[str, Any] | None:
             repaired.pop(name, None)
         elif name in _PROSE:
             repaired[name] = _PLACEHOLDER
-        elif name == "cf" and isinstance(repaired.get(name), int | float):
-            repaired[name] = max(-1.0, min(1.0, float(repaired[name])))
+        elif name == "cf" and isinstance(cf := repaired.get(name), int | float):
+            repaired[name] = max(-1.0, min(1.0, float(cf)))
         else:
             return None
     for name in missing:
@@ -159,7 +180,8 @@ def meant_field(name: str, missing: Iterable[str]) -> str | None:
     return closest(name, sorted(missing))
 
 
-def ident_of(item: Any) -> str:
+def ident_of(item: object) -> str:
+    """An item's id (or a case's name), or "" when it has none."""
     if isinstance(item, dict):
         for key in ("id", "name"):
             if isinstance(item.get(key), str):
@@ -167,10 +189,10 @@ def ident_of(item: Any) -> str:
     return ""
 
 
-def model_in(annotation: Any) -> Any:
+def model_in(annotation: object) -> type[BaseModel] | None:
     """The pydantic model inside ``list[M]``, ``M | None`` and the like, or None."""
     if hasattr(annotation, "model_fields"):
-        return annotation
+        return cast("type[BaseModel]", annotation)
     for arg in getattr(annotation, "__args__", ()):
         found = model_in(arg)
         if found is not None:

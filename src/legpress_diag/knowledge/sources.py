@@ -11,15 +11,17 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
 
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
 from ..foundation import codes
+from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from .repair import KeyPath, alias_renamed, ident_of, meant_field, model_in, valid_part
 
@@ -160,10 +162,17 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
         kept = valid_part(exc, document.data, RuleFileModel) if partial else None
         if kept is None:
             raise RuleBaseError(problems) from None
-        model, indexes, skipped, failed, renamed = kept
-        alias_renamed(document, renamed)
+        alias_renamed(document, kept.renamed)
         return ParsedFile(
-            name, raw, text, document, model, tuple(problems), indexes, skipped, failed
+            name,
+            raw,
+            text,
+            document,
+            kept.model,
+            tuple(problems),
+            kept.indexes,
+            kept.skipped,
+            kept.failed,
         )
     return ParsedFile(name, raw, text, document, model)
 
@@ -171,8 +180,8 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
 def _refuse_case_file(document: Document, name: str) -> None:
     """A case file given as a rule file would only get "unknown section 'cases' (did
     you mean 'causes'?)": say what it is and what runs it."""
-    data = document.data
-    if "cases" not in data or set(data) & set(_fields_at((), None)):
+    data = document.data  # a mapping (parse_rule_text checked)
+    if not isinstance(data, dict) or "cases" not in data or set(data) & set(_fields_at((), None)):
         return
     raise RuleBaseError(
         [
@@ -188,7 +197,7 @@ def _refuse_case_file(document: Document, name: str) -> None:
     )
 
 
-def _data_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
+def _data_path(loc: Sequence[str | int], data: JsonValue) -> tuple[str | int, ...]:
     """Keep only the parts of a pydantic error location that index the data.
 
     Pydantic adds union-member and validator names (``dict[str,str]``,
@@ -199,7 +208,7 @@ def _data_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
     node = data
     for part in loc:
         in_dict = isinstance(node, dict) and isinstance(part, str)
-        if in_dict and part in node:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
@@ -228,20 +237,20 @@ SINGULAR = {
 }
 
 
-def item_name(section: str, index: int, item: Any = None) -> str:
+def item_name(section: str, index: int, item: object = None) -> str:
     """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
     ident = ident_of(item)
     kind = SINGULAR.get(section, section)
     return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
 
 
-def describe_path(path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
+def describe_path(path: tuple[str | int, ...], data: JsonValue) -> tuple[str, str]:
     """(the item, the field inside it) for a key path, both in a coach's words."""
     if not path:
         return "the file", ""
     owner = str(path[0])
     rest = path[1:]
-    section = data.get(path[0]) if isinstance(data, dict) else None
+    section = data.get(path[0]) if isinstance(data, dict) and isinstance(path[0], str) else None
     if rest and isinstance(rest[0], int) and isinstance(section, list):
         item = section[rest[0]] if rest[0] < len(section) else None
         owner, rest = item_name(str(path[0]), rest[0], item), rest[1:]
@@ -252,7 +261,7 @@ def describe_path(path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
 
 
 def schema_diagnostics(
-    exc: ValidationError, document: Document, top: Any = None
+    exc: ValidationError, document: Document, top: type[BaseModel] | None = None
 ) -> list[Diagnostic]:
     """Pydantic's errors as plain-English diagnostics with the YAML position of each.
 
@@ -293,7 +302,9 @@ def schema_diagnostics(
     return sorted(diagnostics, key=lambda d: d.span or SourceSpan("", 0, 0))
 
 
-def _misspelt(errors: list[tuple[KeyPath, Any]]) -> tuple[dict[KeyPath, str], set[KeyPath]]:
+def _misspelt(
+    errors: list[tuple[KeyPath, ErrorDetails]],
+) -> tuple[dict[KeyPath, str], set[KeyPath]]:
     """Unknown fields that are misspellings of a missing one: ({typo's path: the name
     meant}, the paths of the "missing" errors they explain). The typo is the cause,
     "missing" its symptom: only the typo is reported, at its own line."""
@@ -333,7 +344,7 @@ _BOUNDS = {
 }
 
 
-def plain_problem(error: Any) -> str:
+def plain_problem(error: ErrorDetails) -> str:
     """What is wrong with one value, in a coach's words: 'must be at most 1 (got 1.5)'."""
     kind, ctx, got = error["type"], error.get("ctx") or {}, _shown(error.get("input"))
     if kind in _TYPE_WORDS:
@@ -359,7 +370,7 @@ def plain_problem(error: Any) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, str):
         return repr(value[:60] + ("..." if len(value) > 60 else ""))
     if isinstance(value, bool):
@@ -371,7 +382,7 @@ def _shown(value: Any) -> str:
     return "a mapping" if isinstance(value, dict) else "a list"
 
 
-def _choice_hint(error: Any) -> str | None:
+def _choice_hint(error: ErrorDetails) -> str | None:
     from ..foundation.problems import did_you_mean
 
     expected = str((error.get("ctx") or {}).get("expected", ""))
@@ -384,29 +395,32 @@ def _missing_hint(path: tuple[str | int, ...]) -> str | None:
     return f"add a line '{path[-1]}: ...' to it" if isinstance(path[-1], str) else None
 
 
-def _field_hint(path: tuple[str | int, ...], document: Document, top: Any) -> str | None:
+def _field_hint(
+    path: tuple[str | int, ...], document: Document, top: type[BaseModel] | None
+) -> str | None:
     from ..foundation.problems import did_you_mean
 
     fields = _fields_at(path[:-1], top)
     return did_you_mean(str(path[-1]), fields) if fields else None
 
 
-def _fields_at(path: tuple[str | int, ...], top: Any) -> list[str]:
+def _fields_at(path: tuple[str | int, ...], top: type[BaseModel] | None) -> list[str]:
     """The field names allowed in the mapping at ``path`` of a document of ``top``."""
     if top is None:
         from .schema_models import RuleFileModel
 
         top = RuleFileModel
-    model: Any = top
+    model: type[BaseModel] = top
     for part in path:
         if isinstance(part, int):
             continue
         field = getattr(model, "model_fields", {}).get(part)
         if field is None:
             return []
-        model = model_in(field.annotation)
-        if model is None:
+        inner = model_in(field.annotation)
+        if inner is None:
             return []
+        model = inner
     return [f.alias or n for n, f in model.model_fields.items()]
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from ...foundation.jsonvalue import JsonValue
 from ...foundation.problems import Diagnostic, SourceSpan
 from ...knowledge.loader import SECTIONS
 from ...knowledge.rulebase import RuleBase
@@ -101,7 +101,7 @@ def left_out(
     return LeftOut(tuple(spans), frozenset(names | _downstream(rulebase, lost)))
 
 
-def _defines(item: Any) -> set[str]:
+def _defines(item: JsonValue) -> set[str]:
     if not isinstance(item, dict):
         return set()
     return {str(item[key]) for key in ("id", "then") if isinstance(item.get(key), str)}
@@ -137,13 +137,18 @@ def _items(parsed: ParsedFile) -> Iterator[tuple[tuple[str | int, ...], SourceSp
             yield (key,), spans[(key,)]
 
 
-def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+def _at(data: JsonValue, path: tuple[str | int, ...]) -> JsonValue:
     for part in path:
-        data = data[part]
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
     return data
 
 
-def _names(value: Any) -> Iterator[str]:
+def _names(value: JsonValue) -> Iterator[str]:
     """Every name-like word in an item's fields that are not prose (its id, the names
     in its condition, the fixes it lists, ...), keys included."""
     if isinstance(value, dict):
