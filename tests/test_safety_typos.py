@@ -43,6 +43,16 @@ def test_a_typo_after_plain_answers_is_still_read() -> None:
     assert result["status"] == "refer" and flags(result) == BLADDER_UNSURE
 
 
+def test_a_typo_refers_in_a_strict_run_too_beside_its_error() -> None:
+    # As a key in another case does (test_safety_edges): strict makes the unknown key
+    # an error, and the warning sign behind it is not lost to that error.
+    answers = without("saddle_numbness", saddle_numbnes="yes")
+    result = diagnose_answers(RB, answers, strict=True)
+    assert [e["key"] for e in result["errors"]] == ["saddle_numbnes"]
+    assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "urgent", True)]
+    assert result["fixes"] == {} and result["plan"] == []
+
+
 def test_a_typo_after_a_key_in_another_case_is_still_read() -> None:
     answers = without("bladder_bowel_change")
     del answers["age_years"]

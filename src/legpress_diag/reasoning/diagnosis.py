@@ -301,8 +301,9 @@ def diagnose_answers(
     answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
     invalid = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
-    # Unknown keys are among the warnings: one may be a safety question misspelt.
-    misspelt = misspelt_safety(rb, raw_answers) if warnings else frozenset()
+    # Unknown keys are among the warnings (the errors when strict): one may be a safety
+    # question misspelt, and a warning sign behind it refers even in a strict run.
+    misspelt = misspelt_safety(rb, raw_answers) if warnings or errors else frozenset()
     outcome = screen(rb, answers, unsure_answers(rb, raw_answers), invalid | misspelt)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.
