@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from legpress_diag.api import bundled_rulebase
 from legpress_diag.reasoning.answers import AnswerProblem
-from legpress_diag.reasoning.diagnosis import base_result, diagnose_answers, error_result
+from legpress_diag.reasoning.diagnosis import base_result, error_result
 
+from .diagnose_raw import diagnose_answers
 from .test_safety import screen_all_no
 
 RB = bundled_rulebase()
+
+
 FORM = {"butt_lifts_off_seat": "yes", "lower_back_rounds": "yes", "rep_tempo": "fast"}
 NO_FAULT_NOTE = (
     "Nothing you said points to a known form fault. Film a set from the side, "

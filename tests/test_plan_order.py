@@ -14,8 +14,10 @@ from typing import Any
 from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
-from legpress_diag.reasoning.diagnosis import build_plan, diagnose_answers, ranked_causes
+from legpress_diag.reasoning.diagnosis import build_plan, ranked_causes
 from legpress_diag.reasoning.engine import infer
+
+from .diagnose_raw import diagnose_answers
 
 RULES = """
 rulebase: {name: plan-order, version: "1"}
@@ -95,6 +97,8 @@ rules:
 """
 
 RB: RuleBase = build_rulebase([parse_rule_text(RULES.encode(), "plan.yaml")])
+
+
 ALL = {"z": "yes", "m": "yes", "a": "yes", "b": "yes", "g": "yes"}
 
 

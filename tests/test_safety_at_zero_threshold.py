@@ -14,7 +14,8 @@ from typing import Any
 from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
-from legpress_diag.reasoning.diagnosis import diagnose_answers
+
+from .diagnose_raw import diagnose_answers
 
 RULES = """
 rulebase: {name: zero-threshold, version: "1"}

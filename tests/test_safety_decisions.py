@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from legpress_diag.api import bundled_rulebase
-from legpress_diag.reasoning.diagnosis import diagnose_answers
 
+from .diagnose_raw import diagnose_answers
 from .test_safety import screen_all_no
 
 RB = bundled_rulebase()
+
+
 FORM = {"butt_lifts_off_seat": "yes", "lower_back_rounds": "yes", "rep_tempo": "fast"}
 
 

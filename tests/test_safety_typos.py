@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import bundled_rulebase
+from legpress_diag.intake.answers import MAX_UNKNOWN_LISTED
 from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.sources import parse_rule_text
-from legpress_diag.reasoning.answers import MAX_UNKNOWN_LISTED
-from legpress_diag.reasoning.diagnosis import diagnose_answers
 
+from .diagnose_raw import diagnose_answers
 from .test_safety import screen_all_no
 
 RB = bundled_rulebase()
+
+
 FORM = {"butt_lifts_off_seat": "yes", "lower_back_rounds": "yes", "rep_tempo": "fast"}
 LONGEST = max(len(q) for q in RB.index.screen_questions)
 
