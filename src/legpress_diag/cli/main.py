@@ -112,7 +112,8 @@ def accept_completion_shell_names(args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .output import is_environment_error, reopen_closed_std_streams
+    from ..presentation.destination import is_environment_error
+    from .output import reopen_closed_std_streams
 
     accept_completion_shell_names(sys.argv[1:] if argv is None else argv)
     reopen_closed_std_streams()
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(interrupted_status())
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly.
-        from .output import silence_stdout
+        from ..presentation.destination import silence_stdout
 
         silence_stdout()
         sys.exit(exitcodes.OK)

@@ -89,7 +89,14 @@ class EngineLoopError(LegpressError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A hint naming the closest valid spelling, or None when nothing is close.
+    """A hint naming the closest valid spelling, or None when nothing is close
+    (see :func:`closest`)."""
+    match = closest(name, candidates)
+    return None if match is None else f"did you mean '{match}'?"
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest valid spelling of ``name``, or None when nothing is close.
 
     Names are often typed short ('knee_angel' for 'knee_angle_at_bottom'), so each
     candidate is also compared by its first len(name) characters.
@@ -139,7 +146,7 @@ def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
             best, match = key, candidate
     if best is None or best[0] < _MIN_SCORE:
         return None
-    return f"did you mean '{match}'?"
+    return match
 
 
 _MIN_SCORE = 0.6  # below this, a name is no typo of the candidate

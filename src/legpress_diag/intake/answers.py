@@ -298,8 +298,9 @@ def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> Read
     problems and what the safety screen must know of the raw form (see ReadAnswers).
     Unknown keys warn, or are errors when ``strict``."""
     answers, errors, warnings = normalize_answers(rb, raw, strict=strict)
-    # Unknown keys are among the warnings: one may be a safety question misspelt.
-    misspelt = misspelt_safety(rb, raw) if warnings else frozenset()
+    # Unknown keys are among the warnings (the errors when strict): one may be a safety
+    # question misspelt, and a warning sign behind it refers even in a strict run.
+    misspelt = misspelt_safety(rb, raw) if warnings or errors else frozenset()
     return ReadAnswers(answers, tuple(errors), tuple(warnings), unsure_answers(rb, raw), misspelt)
 
 

@@ -67,6 +67,8 @@ class RawRecord:
 
 @dataclass
 class CheckedRecord:
+    """A record's id and answers, with the problems found in it."""
+
     record_id: str | int
     answers: JsonObject  # raw: read by intake.answers.read_answers
     errors: list[AnswerProblem] = field(default_factory=list)
