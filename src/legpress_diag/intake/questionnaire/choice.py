@@ -120,8 +120,7 @@ def _next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
     # Once per step, shared below: every candidate is scored against these bounds.
-    beliefs = infer(rb, state.answers, trace=False).beliefs
-    bounds = belief_bounds(rb, state.answers, free)
+    beliefs, bounds = _where(rb, state, free)
     candidates = relevant_questions(rb, state, free, beliefs, bounds)
     if not candidates:
         filtering = _alternative_question(rb, state, beliefs)
@@ -150,8 +149,8 @@ def _prompts_left(rb: RuleBase, state: SessionState) -> int:
     if steps:
         return len(steps) + _FIRST_ESTIMATE
     free = _free_questions(rb, state)
-    beliefs = infer(rb, state.answers, trace=False).beliefs
-    relevant = set(relevant_questions(rb, state, free, beliefs))
+    beliefs, bounds = _where(rb, state, free)
+    relevant = set(relevant_questions(rb, state, free, beliefs, bounds))
     # An unasked checklist takes one prompt for all of its relevant items.
     for question_id in sorted(relevant):
         checklist = _checklist_for(rb, state, question_id)
@@ -159,6 +158,22 @@ def _prompts_left(rb: RuleBase, state: SessionState) -> int:
             relevant = (relevant - {q for q, _ in checklist.choices}) | {checklist.id}
     filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
     return max(1, len(relevant) + filtering)
+
+
+def _where(
+    rb: RuleBase, state: SessionState, free: frozenset[str]
+) -> tuple[Mapping[str, float], Bounds]:
+    """The beliefs at ``state`` and their bounds with ``free`` still open: worked out
+    once per state, for the choice and the estimate of what is left alike."""
+    return remembered(
+        rb,
+        "where",
+        state,
+        lambda: (
+            infer(rb, state.answers, trace=False).beliefs,
+            belief_bounds(rb, state.answers, free),
+        ),
+    )
 
 
 # Questions after the screen for a lifter who has said nothing yet: the median of the
