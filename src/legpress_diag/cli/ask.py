@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import exitcodes
-from ..reasoning.result import DiagnosisOut
-from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
-from .output import (
+from ..presentation.destination import (
     CLOSED_STREAMS,
     OutputError,
     atomic_output,
@@ -22,6 +20,8 @@ from .output import (
     save_fallback,
     silence_stdout,
 )
+from ..reasoning.result import DiagnosisOut
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 
 if TYPE_CHECKING:
     from ..intake.questionnaire import SessionState

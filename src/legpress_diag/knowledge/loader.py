@@ -8,7 +8,6 @@ that loads cannot hold a rule that fails at run time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from . import bundle_cache, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .index import fold_key
@@ -110,6 +110,8 @@ def rule_files(
 
 
 def _check_manifests(paths: Sequence[str | os.PathLike[str]], include_bundled: bool) -> None:
+    if not paths:
+        return  # the bundled base alone has no manifest to check: not even an import
     from .packs.manifest import check_needs, read_manifest
 
     problems: list[Diagnostic] = []
@@ -189,7 +191,12 @@ def load_rulebase(
         )
     files = rule_files(paths, include_bundled)
     bundled = [f for f in files if _is_bundled(f)]
-    cached = _cached_bundle(bundled) if bundled else None
+    raws = _bundled_raws(bundled) if bundled else None
+    # The bundled files alone: the compiled rule base itself may be cached.
+    alone = raws if len(bundled) == len(files) and not texts else None
+    if alone is not None and (compiled := compiled_cache.load(alone)) is not None:
+        return compiled
+    cached = bundle_cache.load(raws) if raws is not None else None
     rest = files[len(bundled) :] if cached is not None else files
     parsed, problems = read_all(rest, partial=True)
     shipped = _parse_texts(texts, problems)
@@ -199,9 +206,9 @@ def load_rulebase(
         raise RuleBaseError(check_partial(every, problems, complete)[1])
     rulebase = build_rulebase(every)
     if bundled and cached is None:
-        from . import bundle_cache
-
         bundle_cache.store(parsed[: len(bundled)])
+    if alone is not None:
+        compiled_cache.store(rulebase, alone)
     return rulebase
 
 
@@ -248,14 +255,13 @@ def _parse_texts(
     return parsed
 
 
-def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:
-    from . import bundle_cache
-
+def _bundled_raws(bundled: list[Path]) -> list[tuple[str, bytes]] | None:
+    """(shown name, bytes) of each bundled file, the key of both caches; None when one
+    cannot be read (the build then reports it)."""
     try:
-        raws = [(shown_name(path), path.read_bytes()) for path in bundled]
+        return [(shown_name(path), path.read_bytes()) for path in bundled]
     except OSError:
         return None
-    return bundle_cache.load(raws)
 
 
 def merge(files: Sequence[ParsedFile]) -> Merged:
@@ -444,11 +450,7 @@ def _identity(files: Sequence[ParsedFile]) -> tuple[str, str]:
 
 
 def _content_hash(files: Sequence[ParsedFile]) -> str:
-    digest = hashlib.sha256()
-    for parsed in files:
-        digest.update(len(parsed.raw).to_bytes(8, "big"))
-        digest.update(parsed.raw)
-    return "sha256:" + digest.hexdigest()[:16]
+    return compiled_cache.content_hash(parsed.raw for parsed in files)
 
 
 def _settings(

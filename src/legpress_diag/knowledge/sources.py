@@ -38,6 +38,8 @@ def is_case_file(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class ParsedFile:
+    """One rule file read and validated, with its bytes and positions."""
+
     path: str
     raw: bytes
     text: str
