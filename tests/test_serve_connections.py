@@ -112,6 +112,7 @@ def _few_descriptors() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
 
 
+@pytest.mark.load
 def test_slow_clients_cannot_take_the_server_down() -> None:
     """300 connections sending half a head, under a 256-descriptor limit, with the
     default (10 s) deadlines: /healthz still answers at once."""
@@ -133,6 +134,7 @@ def test_slow_clients_cannot_take_the_server_down() -> None:
     assert server.log.count("connections open, the most") <= 3
 
 
+@pytest.mark.load
 def test_sigterm_ends_promptly_while_work_is_running() -> None:
     """A request with minutes of work in flight: SIGTERM stops the work at its next
     record and the server ends within its 10 s grace, not when the work would end."""
@@ -327,6 +329,7 @@ def test_a_client_that_does_not_read_its_answer_is_dropped() -> None:
     assert "Traceback" not in server.log
 
 
+@pytest.mark.load
 def test_a_half_sent_body_does_not_hold_sigterm() -> None:
     """With the body deadlines far away, a client holding half a body could keep the
     server from stopping; the graceful shutdown gives it shutdown_seconds, then ends."""
@@ -342,6 +345,7 @@ def test_a_half_sent_body_does_not_hold_sigterm() -> None:
     assert "Traceback" not in server.log
 
 
+@pytest.mark.load
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
 def test_twelve_large_explained_batches_at_once_stay_in_bounded_memory() -> None:
     """Issue 20's figure: 12 explained batches at once took the server from 53 MB to

@@ -121,8 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     install_signal_handlers()
     try:
         from .app import build
+        from .wakeful import wakeful_stdin
 
-        build(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="legpress-diag")
+        with wakeful_stdin():  # a signal is never lost in a blocking read of stdin
+            build(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="legpress-diag")
     except SystemExit as exc:
         if _received and exc.code == exitcodes.INTERRUPTED:
             sys.exit(interrupted_status())  # typer reports every interruption as 130

@@ -227,7 +227,7 @@ class SafetyFlag:
 # question id). In a checklist's reply, "?ID" marks an item the person cannot tell.
 SCREEN_PREFIX = "screen:"
 # A safety question asked again with its self-check, after a "not sure" that would end
-# the check at clinician level: "check:ID" (see intake/questionnaire.py).
+# the check at clinician level: "check:ID" (see intake/questionnaire/choice.py).
 CHECK_PREFIX = "check:"
 UNSURE_MARK = "?"
 # A checklist's extra choice: the items not ticked are "cannot tell" (unknown), not "no".

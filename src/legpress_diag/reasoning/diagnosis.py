@@ -266,6 +266,19 @@ def error_result(
     return result
 
 
+def refer_despite_errors(result: DiagnosisOut, screened: DiagnosisOut) -> None:
+    """Give the error result of a record of the wrong shape (an id given twice, a bad
+    field) the referral its answers give (``screened``, their own result): a warning
+    sign is never lost to an error elsewhere in the record."""
+    if not screened["red_flags"]:
+        return
+    result["status"] = "refer"
+    result["red_flags"] = screened["red_flags"]
+    for note in [*screened["notes"], INVALID_WITH_FLAGS_NOTE]:
+        if note not in result["notes"]:
+            result["notes"].append(note)
+
+
 _NO_SCREEN = AnswerProblem(
     key=MISSING_WARNING, message=MISSING_MESSAGE, expected="a rule base with a safety screen"
 )

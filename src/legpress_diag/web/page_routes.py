@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..intake.progress import about_left
 from ..knowledge.rulebase import RuleBase
 from . import answer_cookie, pages
 from .service import RequestProblem, Step, interview, problem_text
@@ -144,7 +143,7 @@ def page_router(
             rb,
             current,
             at,
-            about_left(rb, prefix),
+            current.about_left or 1,
             before=answers[qid] if qid in later else None,
             error=error,
             notice=notice,

@@ -13,14 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import diagnose
-from ..intake.questionnaire import (
-    SCREEN_PREFIX,
-    Ask,
-    Stop,
-    next_step,
-    session_record,
-    state_from_answers,
-)
+from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
+from ..intake.progress import about_left
 from ..intake.records import (
     UTF8_BOM,
     AnswerRecord,
@@ -77,7 +71,7 @@ def read_body(body: bytes) -> tuple[Any, int]:
     except UnicodeDecodeError:
         decoded = text
     try:
-        data = parse_json(decoded)
+        data = parse_json(decoded, records=True)  # a repeated answer: not sure
     except ValueError as exc:
         hint = ""
         if "Extra data" in str(exc):
@@ -173,6 +167,7 @@ class Step:
     result: DiagnosisOut | None  # diagnose(record), at the end
     warnings: tuple[AnswerProblem, ...]
     signs: tuple[tuple[str, str], ...] = ()  # a screen's signs still listed: (id, wording)
+    about_left: int | None = None  # while asking: about how many prompts are left
 
 
 def interview(
@@ -184,20 +179,16 @@ def interview(
 ) -> Step:
     """The next step of ``ask`` for these answers so far. Raises RequestProblem (422,
     with the same per-key messages as ``diagnose``) when an answer is invalid."""
-    replay = state_from_answers(rb, answers)
-    if replay.errors:
-        raise RequestProblem("invalid-answers", "some answers are invalid", replay.errors)
-    step = next_step(rb, replay.state)
-    if isinstance(step, Ask):
-        screen_ = rb.screens.get(step.question.id.removeprefix(SCREEN_PREFIX))
-        signs = (
-            ()
-            if screen_ is None or not step.question.id.startswith(SCREEN_PREFIX)
-            else tuple((q, label) for q, label in screen_.items if q not in replay.state.asked)
-        )
-        return Step(step, None, None, None, replay.warnings, signs)
-    record = session_record(rb, replay.state, record_id)
-    return Step(None, step, record, diagnose(record, rb, explain=explain), replay.warnings)
+    try:
+        current = rebuild(rb, answers)
+    except InvalidAnswers as exc:
+        raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
+    if isinstance(current.next, Ask):
+        left = about_left(rb, answers, current.prefixes)
+        return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)
+    record = current.record(rb, record_id)
+    result = diagnose(record, rb, explain=explain)
+    return Step(None, current.next, record, result, current.warnings)
 
 
 def problem_text(problem: AnswerProblem | Mapping[str, Any]) -> str:
