@@ -5,8 +5,10 @@ for a lifter with no form fault."""
 from __future__ import annotations
 
 from legpress_diag.api import bundled_rulebase
+from legpress_diag.intake.answers import read_answers
 from legpress_diag.reasoning.answers import AnswerProblem
 from legpress_diag.reasoning.diagnosis import base_result, error_result
+from legpress_diag.reasoning.diagnosis import diagnose_answers as reasoning_diagnose
 
 from .diagnose_raw import diagnose_answers
 from .test_safety import screen_all_no
@@ -22,7 +24,8 @@ NO_FAULT_NOTE = (
 
 
 def test_by_default_an_unknown_key_warns_and_nothing_rule_level_is_added() -> None:
-    result = diagnose_answers(RB, screen_all_no(**FORM, seat_colour="red"))
+    raw = screen_all_no(**FORM, seat_colour="red")
+    result = reasoning_diagnose(RB, read_answers(RB, raw), record_id=1)  # no options
     assert result["status"] == "ok" and result["errors"] == []
     assert [w["key"] for w in result["warnings"]] == ["seat_colour"]
     assert "facts" not in result
