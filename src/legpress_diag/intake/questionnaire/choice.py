@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import Any
 
 from ...knowledge.conditions.ast import Compare, leaves
+from ...knowledge.facts import NormalisedAnswers, NormalisedValue
 from ...knowledge.rulebase import (
     SCREEN_PREFIX,
     FlagLevel,
@@ -199,8 +199,9 @@ def _alternative_question(
     equipment = rb.settings.equipment_question
     wanted = [equipment] if equipment else []
     have = state.answers.get(equipment) if equipment else None
+    owned = have if isinstance(have, frozenset) else None  # a multi-choice answer
     for alt in sorted(suggested):
-        if not rb.alternatives[alt].available(have):
+        if not rb.alternatives[alt].available(owned):
             continue
         wanted += sorted(rb.alternatives[alt].unless_questions)
     for qid in wanted:
@@ -242,7 +243,7 @@ def relevant_questions(
 
 
 def _openness(
-    rb: RuleBase, base: Bounds, answers: Mapping[str, Any], free: frozenset[str], question: str
+    rb: RuleBase, base: Bounds, answers: NormalisedAnswers, free: frozenset[str], question: str
 ) -> float:
     """How far the main causes are from settled once ``question`` is answered as in
     ``answers`` (``base``: the bounds before): the summed width of the belief
@@ -256,7 +257,7 @@ def _openness(
     )
 
 
-def sample_answers(rb: RuleBase, question: Question) -> list[Any]:
+def sample_answers(rb: RuleBase, question: Question) -> list[NormalisedValue]:
     """One answer of each kind the rules tell apart, to look ahead with: yes and no,
     each choice, none or each one of a multi-choice, and a number on each side of
     every threshold the rules compare it with."""
