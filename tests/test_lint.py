@@ -151,3 +151,32 @@ def test_duplicates_are_found_once_normalised_and_say_where_the_other_is(
     assert set(found) == {"spelt-out", "two", "not-spelt"}
     assert "repeats rule 'heels-seen' in <bundled>/knees-and-feet.yaml:" in found["spelt-out"]
     assert found["two"].startswith("rule 'two' repeats rule 'one' (")  # same file: no 'in'
+
+
+@pytest.mark.parametrize("condition", ["shift_side != not_sure", "shift_side not in [not_sure]"])
+def test_a_choice_reached_by_an_exclusion_is_tested(tmp_path: Path, condition: str) -> None:
+    # Coach trial: `shift_side != not_sure` makes 'left' and 'right' change the result,
+    # yet LP316 said nothing tested them. Each choice decides whether `!=` holds.
+    rules = tmp_path / "sides.yaml"
+    rules.write_text(
+        "questions:\n"
+        "  - id: shift_side\n"
+        "    type: choice\n"
+        "    group: form\n"
+        "    text: Which way do the hips shift?\n"
+        "    choices: {left: To the left, right: To the right, not_sure: Not sure}\n"
+        "    source: coach\n"
+        "rules:\n"
+        "  - id: side\n"
+        f"    if: heels_lift and {condition}\n"
+        "    then: heels_lifting\n"
+        "    cf: 0.3\n"
+        "    source: coach\n"
+    )
+    report = lint([rules], exhaustive=False)
+    assert not report.failed(strict=False), report.diagnostics
+    assert not [d for d in report.diagnostics if d.code == "LP316" and "shift_side" in d.message]
+    # `==` still tests only what it names: the other choices are noted.
+    rules.write_text(rules.read_text().replace(condition, "shift_side == left"))
+    (note,) = [d for d in lint([rules], exhaustive=False).diagnostics if d.code == "LP316"]
+    assert "'right', 'not_sure'" in note.message

@@ -50,8 +50,19 @@ def _conditions(rb: RuleBase) -> Iterator[Condition]:
     yield from (parse_condition(f.unless_text) for f in rb.fixes.values() if f.unless_text)
 
 
+def _excludes(leaf: Compare | Member | Includes) -> bool:
+    """A comparison that holds for the choices it does not name (`!=`, `not in`)."""
+    if isinstance(leaf, Compare):
+        return leaf.op == "!="
+    return isinstance(leaf, Member) and leaf.negated
+
+
 def tested_values(rb: RuleBase) -> dict[str, set[str]]:
-    """question id -> the values of it that some condition (or `needs`, `needs_any`) names."""
+    """question id -> the values of it that some condition (or `needs`, `needs_any`) tests.
+
+    `==`, `in` and `includes` test the values they name; `!=` and `not in` test every
+    choice of the question, since each one decides whether the comparison holds.
+    """
     named: dict[str, set[str]] = {}
     for condition in _conditions(rb):
         for leaf in leaves(condition):
@@ -62,7 +73,13 @@ def tested_values(rb: RuleBase) -> dict[str, set[str]]:
                 values = leaf.values
             else:
                 continue
-            named.setdefault(leaf.ref.name, set()).update(str(v.value) for v in values)
+            tested = named.setdefault(leaf.ref.name, set())
+            tested.update(str(v.value) for v in values)
+            question = rb.questions.get(leaf.ref.name)
+            if question is not None and _excludes(leaf):
+                # `side != not_sure` holds for every other choice, so each of them
+                # changes the result as surely as `side == left` would.
+                tested.update(question.choice_values)
     if rb.settings.equipment_question:
         needs = {need for alt in rb.alternatives.values() for need in (*alt.needs, *alt.needs_any)}
         named.setdefault(rb.settings.equipment_question, set()).update(needs)
