@@ -93,6 +93,19 @@ def test_rules_test_says_why_a_case_failed(feet: Path) -> None:
     assert "certainty of feet_too_low" not in out  # the cause's line says it, once
 
 
+def test_a_failed_case_lists_only_the_expectations_it_missed(feet: Path) -> None:
+    # Coach trial: a case that failed for other reasons also printed "cause X: expected
+    # not reported; got 0.00, not reported", a met expectation that read as a reason.
+    (feet / "c.yaml").write_text(
+        "cases:\n  - name: x\n    answers: {heels_lift: 'yes'}\n"
+        "    expect: {causes: [heels_lifting, feet_too_low], not_causes: [knees_caving]}\n"
+    )
+    out = runner.invoke(app, ["rules", "test", "c.yaml", "--rules", "feet.yaml"]).stdout
+    assert "cause feet_too_low: expected reported; got 0.00, not reported" in out
+    assert "heels_lifting" not in out and "knees_caving" not in out  # both were met
+    assert re.search(r"^0 passed, 1 failed in ", out, re.M)
+
+
 def test_rules_test_reports_every_problem_of_a_case_file_in_one_run(feet: Path) -> None:
     result = runner.invoke(app, ["rules", "test", "feet-cases.yaml", "--rules", "feet.yaml"])
     out = result.stdout

@@ -219,6 +219,8 @@ def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
         wanted = expected.get(cause)
         if wanted is None and e.only_causes is not None:
             wanted = "not to be reported"
+        if wanted and _met(case, cause, wanted, reported):
+            continue  # printed under a failed case, a met expectation reads as a reason
         if cause in reported:
             rank, certainty = reported[cause]
             got = f"{certainty:.2f}, reported (rank {rank})"
@@ -232,6 +234,13 @@ def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
             # Why it did not come: each rule that concludes it, and what stopped it.
             lines += [f"  {line}" for line in verdict_lines(why_not(rb, answers, cause))]
     return lines
+
+
+def _met(case: Case, cause: str, wanted: str, reported: dict[str, tuple[int, float]]) -> bool:
+    """Whether the case's expectation ``wanted`` about ``cause`` held."""
+    if wanted.startswith("not "):
+        return cause not in reported
+    return not _short(case, cause, reported)
 
 
 def _short(case: Case, cause: str, reported: dict[str, tuple[int, float]]) -> bool:
