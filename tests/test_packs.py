@@ -113,6 +113,36 @@ def test_an_unknown_manifest_key_gets_the_likely_one(tmp_path: Path) -> None:
     assert "did you mean 'author'?" in messages(exc)
 
 
+@pytest.mark.parametrize(
+    ("manifest", "where", "said"),
+    [
+        ('[pack]\nname = "x"\nversion = "1"\nautor = "me"\n', "4:1", "unknown key 'autor'"),
+        ('[pack\nname = "x"\n', "1:6", "TOML syntax error"),  # cannot be read at all
+    ],
+)
+def test_lint_reports_a_manifest_problem_and_still_lints_the_rule_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str, where: str, said: str
+) -> None:
+    # Coach trial: a typo'd manifest key was all one `rules lint PACK/` run showed (exit
+    # 2, no summary), hiding the typo in the pack's rule file behind it.
+    monkeypatch.chdir(tmp_path)
+    folder = pack(tmp_path / "team", manifest)
+    fixes = folder / "fixes.yaml"
+    fixes.write_text(fixes.read_text("utf-8").replace("how:", "hwo:"), "utf-8")
+    result = runner.invoke(app, ["rules", "lint", "--no-exhaustive", "team/"])
+    out = result.stdout
+    assert result.exit_code == 1, out  # findings, like any other
+    assert f"team/legpress-pack.toml:{where}: LP" in out and said in out
+    assert "team/fixes.yaml:" in out and "unknown field 'hwo'" in out
+    assert "\n  |      ^" in out or "\n  | ^^^^^" in out  # the manifest line, with a caret
+    assert "2 errors in " in out  # the summary
+    # Other commands refuse the pack, naming where its manifest is wrong.
+    (tmp_path / "c.yaml").write_text("cases: []\n", "utf-8")
+    refused = runner.invoke(app, ["rules", "test", "--rules", "team/", "c.yaml"])
+    assert refused.exit_code == 2
+    assert f"team/legpress-pack.toml:{where}: LP" in refused.output
+
+
 def test_a_pack_for_another_contract_names_both_versions(tmp_path: Path) -> None:
     folder = pack(tmp_path / "team", GOOD.replace('">=3"', '">=4"'))
     with pytest.raises(RuleBaseError) as exc:

@@ -96,22 +96,31 @@ class Merged:
 
 
 def rule_files(
-    paths: Sequence[str | os.PathLike[str]] = (), include_bundled: bool = True
+    paths: Sequence[str | os.PathLike[str]] = (),
+    include_bundled: bool = True,
+    *,
+    check_manifests: bool = True,
 ) -> list[Path]:
     """The rule files of the bundled base (unless not ``include_bundled``) and ``paths``,
     in load order. A pack folder's manifest is checked against this program and the
-    bundled rule base first. Raises RuleBaseError."""
+    bundled rule base first, unless not ``check_manifests`` (lint reports its problems
+    with the rule files' own). Raises RuleBaseError."""
     roots: list[str | os.PathLike[str]] = [bundled_rules_dir()] if include_bundled else []
-    _check_manifests(paths, include_bundled)
+    if check_manifests and (problems := manifest_problems(paths, include_bundled)):
+        raise RuleBaseError(problems)
     unique: dict[Path, Path] = {}  # a file named twice (say as PATH and --rules) loads once
     for path in expand_paths([*roots, *paths]):
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
 
 
-def _check_manifests(paths: Sequence[str | os.PathLike[str]], include_bundled: bool) -> None:
+def manifest_problems(
+    paths: Sequence[str | os.PathLike[str]], include_bundled: bool
+) -> list[Diagnostic]:
+    """Every problem of the manifests of the pack folders among ``paths``: one that
+    cannot be read, a key or value that is wrong, a need this program does not meet."""
     if not paths:
-        return  # the bundled base alone has no manifest to check: not even an import
+        return []  # the bundled base alone has no manifest to check: not even an import
     from .packs.manifest import check_needs, read_manifest
 
     problems: list[Diagnostic] = []
@@ -126,8 +135,7 @@ def _check_manifests(paths: Sequence[str | os.PathLike[str]], include_bundled: b
             continue
         if manifest is not None:
             problems += check_needs(manifest, bundled_identity() if include_bundled else None)
-    if problems:
-        raise RuleBaseError(problems)
+    return problems
 
 
 @cache

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...foundation.problems import Diagnostic, Severity, SourceSpan
-from ...knowledge.loader import check_partial, read_all, rule_files, shown_name
+from ...knowledge.loader import (
+    check_partial,
+    manifest_problems,
+    read_all,
+    rule_files,
+    shown_name,
+)
+from ...knowledge.packs.tomlfile import MAX_TOML_BYTES
 from ...knowledge.rulebase import RuleBase
 from ...knowledge.sources import expand_paths
 from ..exhaustive import CauseWalk, walk_all
@@ -59,7 +66,10 @@ def lint(
     With ``paths``, only findings in those files are reported. Raises RuleBaseError
     only when a path does not exist.
     """
-    files = rule_files([*rules, *paths], include_bundled)
+    # A pack's manifest problems are findings like any other: they must not hide the
+    # problems of the pack's rule files ("one run shows everything").
+    manifests = manifest_problems([*rules, *paths], include_bundled)
+    files = rule_files([*rules, *paths], include_bundled, check_manifests=False)
     parsed, problems = read_all(files, partial=True)
     rulebase, problems = check_partial(parsed, problems, complete=len(parsed) == len(files))
     skipped = left_out(parsed, problems, rulebase) if rulebase is not None else None
@@ -67,13 +77,14 @@ def lint(
     walks = walk_all(rulebase) if rulebase is not None and exhaustive else []
     seconds = time.perf_counter() - started
     context = LintContext(parsed, rulebase, walks)
-    found = list(problems)
+    found = [*manifests, *problems]
     for module in CHECKS.values():
         check = getattr(module, "check", None)
         if check is not None:
             findings = check(context)
             found.extend(d for d in findings if not (skipped and skipped.echoes(d)))
     sources = _sources(files)
+    sources |= _manifest_sources(manifests)
     # The analysis ran in full only on a rule base with nothing left out; otherwise a
     # `# lint: disable` of one of its codes may be waiting for a finding not made.
     whole = rulebase is not None and not skipped
@@ -84,6 +95,7 @@ def lint(
     shown = [shown_name(path) for path in files]
     if paths:
         targets = {shown_name(path) for path in expand_paths(paths)}
+        targets |= {d.span.path for d in manifests if d.span is not None}
         found = [d for d in found if d.span is None or d.span.path in targets]
         shown = [name for name in shown if name in targets]
     order = {name: i for i, name in enumerate(shown)}
@@ -95,6 +107,17 @@ def lint(
     return LintReport(
         sorted(found, key=position), shown, rulebase, walks, seconds, sources, suppressed
     )
+
+
+def _manifest_sources(manifests: Sequence[Diagnostic]) -> dict[str, str]:
+    """The text of each manifest a finding is in, for its source line and caret."""
+    texts = {}
+    for path in {d.span.path for d in manifests if d.span is not None}:
+        try:
+            texts[path] = Path(path).read_bytes()[:MAX_TOML_BYTES].decode("utf-8-sig", "replace")
+        except OSError:
+            continue  # its finding says it cannot be read
+    return texts
 
 
 def _sources(files: Sequence[Path]) -> dict[str, str]:
