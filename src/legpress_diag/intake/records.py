@@ -26,6 +26,7 @@ from ..reasoning.answers import (
 )
 from ..reasoning.diagnosis import diagnose_answers, error_result
 from ..reasoning.result import DiagnosisOut
+from .measured import measurements, same_answer
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -77,17 +78,8 @@ class CheckedRecord:
         return [
             key
             for key, value in self.answers.items()
-            if key in self.measured and _same(self.measured[key]["value"], value)
+            if key in self.measured and same_answer(self.measured[key]["value"], value)
         ]
-
-
-def _same(measured: Any, answer: Any) -> bool:
-    """62 and 62.0 are the same answer; JSON's true is a yes, never the number 1."""
-    if isinstance(measured, bool) or isinstance(answer, bool):
-        return measured is answer
-    if isinstance(measured, int | float) and isinstance(answer, int | float):
-        return measured == answer
-    return type(measured) is type(answer) and bool(measured == answer)
 
 
 MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
@@ -444,6 +436,7 @@ def diagnose_record(
         result["warnings"][:0] = [w.to_dict() for w in (*checked.warnings, *stray_notes)]
         if checked.measured:
             result["measured"] = checked.measured_answers()
+            result["measurements"] = measurements(rb, checked.answers, checked.measured)
     if raw.line is not None:
         result["line"] = raw.line
     return result

@@ -14,6 +14,7 @@ from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
 from ..render.formats import certainty_word, root_of
 from ..render.labels import topic_label
+from ..render.measured import result_measured_lines
 from ..render.report import how_lines, plain_how_lines
 from .console import hanging, plain, safe
 from .diagnosis_view import flag_panel
@@ -109,6 +110,15 @@ class QuestionnaireView:
             self.prompts.print(safe(f"That's enough: {stop.reason}.", "green"))
 
     def result(self, result: DiagnosisOut) -> None:
+        self._result(result)
+        measured = result_measured_lines(result, self.rb)
+        if measured:  # after the result: a warning sign and the plan come first
+            self.results.print()
+            self.results.print(Text(measured[0], style="bold"))
+            for line in measured[1:]:
+                self.results.print(safe(line, newlines=True), soft_wrap=False)
+
+    def _result(self, result: DiagnosisOut) -> None:
         out = self.results
         out.print()
         for flag in result["red_flags"]:
