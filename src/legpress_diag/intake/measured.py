@@ -11,9 +11,12 @@ changed is theirs and is the one used; it stays in ``measurements`` with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..knowledge.rulebase import QuestionType, RuleBase
+
+if TYPE_CHECKING:
+    from .questionnaire import SessionState
 from ..reasoning.answers import denormalize, normalize_answers
 from ..reasoning.explanation import in_words
 from ..reasoning.result import AnswerValue, MeasurementOut
@@ -87,12 +90,13 @@ def measurements(
     rb: RuleBase, answers: Mapping[str, Any], measured: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, MeasurementOut]:
     """The result's ``measurements``: each measured answer of a question the rule base
-    asks, in question order, with the lifter's own answer where it differs."""
+    asks, in the record's order, with the lifter's own answer where it differs."""
     out: dict[str, MeasurementOut] = {}
-    for qid in rb.questions:
-        entry = measured.get(qid)
-        value = as_given(rb, qid, entry.get("value")) if entry is not None else None
-        if entry is None or value is None or qid not in answers:
+    for qid, entry in measured.items():  # the record's order: `measure` writes the knee first
+        if qid not in rb.questions:
+            continue
+        value = as_given(rb, qid, entry.get("value"))
+        if value is None or qid not in answers:
             continue  # a value no answer could be was never used: nothing to show
         confidence = entry.get("confidence")
         one = MeasurementOut(
@@ -110,11 +114,32 @@ def measurements(
     return out
 
 
+def to_review(rb: RuleBase, state: SessionState) -> list[str]:
+    """The questions a session brought answered by measurement (``ask --answers`` with
+    a record from `legpress-diag measure`), in the record's order: what ``ask`` shows
+    before the first question, with a way to correct each."""
+    return [q for q in state.measured if q in rb.questions and q in state.prefilled]
+
+
+def session_measurements(rb: RuleBase, state: SessionState) -> dict[str, MeasurementOut]:
+    """``measurements`` for the answers a session holds now: the measured ones, and
+    those the lifter changed (a skipped one is the lifter's "not sure")."""
+    given: dict[str, Any] = {
+        qid: denormalize(rb.questions[qid], value)
+        for qid, value in state.answers.items()
+        if qid in rb.questions
+    }
+    given.update({qid: "unsure" for qid in state.skipped if qid in rb.questions})
+    return measurements(rb, given, state.measured)
+
+
 __all__ = [
     "as_given",
     "evidence_text",
     "measured_words",
     "measurements",
     "same_answer",
+    "session_measurements",
+    "to_review",
     "value_words",
 ]

@@ -11,12 +11,12 @@ terminal, Markdown, the HTML reports and the web page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...presentation.render.textsafe import terminal
-from ...reasoning.result import CauseOut, DiagnosisOut
+from ...reasoning.result import CauseOut, DiagnosisOut, MeasurementOut
 
 if TYPE_CHECKING:
     # Types only: rendering a result must not import the measuring code.
@@ -114,6 +114,11 @@ class MeasuredItem:
 
 def measured_items(result: DiagnosisOut, rb: RuleBase | None) -> list[MeasuredItem]:
     """The result's measured answers (``measurements``), in question order."""
+    return items_of(result.get("measurements", {}), rb)
+
+
+def items_of(measurements: Mapping[str, MeasurementOut], rb: RuleBase | None) -> list[MeasuredItem]:
+    """Measured answers (a result's ``measurements``, or a session's) in words."""
     return [
         MeasuredItem(
             label=label(rb, qid),
@@ -121,7 +126,7 @@ def measured_items(result: DiagnosisOut, rb: RuleBase | None) -> list[MeasuredIt
             evidence=entry["evidence"],
             lifter_words=entry.get("lifter_words"),
         )
-        for qid, entry in result.get("measurements", {}).items()
+        for qid, entry in measurements.items()
     ]
 
 

@@ -73,7 +73,9 @@ class QuestionnaireView:
                 lines.append(self._block(f"  {i}. {label}"))
         self.prompts.print()
         total = f" of about {max(about, step.number)}" if about is not None else ""
-        self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))
+        # Number 0: a measured answer the lifter corrects, before the questions.
+        heading = f"Question {step.number}{total}" if step.number else "Your own answer"
+        self.prompts.print(safe(f"{heading} · {group}", "cyan"))
         for line in lines:
             self.prompts.print(line)
         self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
