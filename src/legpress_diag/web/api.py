@@ -24,7 +24,7 @@ from ..measure.record import MeasureRecord
 from ..presentation.render.words import why_in_brief
 from ..reasoning.answers import AnswerProblem, show_value
 from .limits import Deadline, Limits, TooSlow, WorkPool
-from .measured import measure_body
+from .measured import measure_body, still_measured
 from .models import (
     DiagnosisOut,
     HealthOut,
@@ -179,12 +179,14 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
         body = await read_json_body(request, limits)
 
         def work(deadline: Deadline) -> str:
-            record_id, answers = read_interview_body(body)
+            record_id, answers, measured = read_interview_body(body)
             deadline.check()
-            current = interview(rb, answers, record_id, explain=explain)
+            current = interview(rb, answers, record_id, explain=explain, measured=measured)
             out = step_out(rb, current)
             if current.ask is not None:
                 out["about_left"] = about_left(rb, answers)  # as the web page shows it
+            if measured:
+                out["measured"] = still_measured(answers, measured)
             return to_json(out)
 
         return Response(await bounded(pool, len(body), work), media_type=JSON)

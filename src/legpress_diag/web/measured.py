@@ -8,6 +8,10 @@ the record's `not_measured` with its reason. Text that is not JSON is a 400
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from ..intake.measured import same_answer
 from ..measure import LandmarksError, measure, parse_landmarks
 from ..measure.landmarks import LandmarksNotJson
 from .limits import Deadline
@@ -25,3 +29,16 @@ def measure_body(body: bytes, deadline: Deadline) -> str:
         raise RequestProblem("invalid-landmarks", str(exc)) from None
     deadline.check()
     return to_json(measure(marks).record)
+
+
+def still_measured(
+    answers: Mapping[str, Any], measured: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """The answers of an interview that are still the measured value, in answer order
+    (an answer the lifter changed in a later step is theirs), as the result's
+    ``measured`` lists them."""
+    return [
+        key
+        for key, value in answers.items()
+        if key in measured and same_answer(measured[key].get("value"), value)
+    ]

@@ -67,6 +67,16 @@ class InterviewIn(BaseModel):
         description="question id -> answer, in the order given; 'unsure' for not sure. "
         + SCREEN_ANSWERS
     )
+    measured: dict[str, Any] = Field(
+        default_factory=dict,
+        description="(v3) the answers measured from a filmed set, as /v1/measure returns "
+        "them: question id -> {value, confidence, evidence}; the measured values are in "
+        "'answers' too, and a different answer there (the lifter's own) overrides one",
+    )
+    not_measured: dict[str, str] = Field(
+        default_factory=dict,
+        description="(v3) from /v1/measure: question id -> why it could not be measured",
+    )
 
 
 class ChoiceOut(_Out):
@@ -120,6 +130,11 @@ class InterviewOut(_Out):
         default=None, description="when should_stop is true: the session as an answer record"
     )
     warnings: list[ProblemOut] = Field(description="unknown answer keys, ignored")
+    measured: list[str] | None = Field(
+        default=None,
+        description="(v3) with measured answers in the request: the answers so far that are "
+        "still the measured value, in answer order (one the lifter changed is not listed)",
+    )
     about_left: int | None = Field(
         default=None,
         description="when should_stop is false: about how many questions are left, this "

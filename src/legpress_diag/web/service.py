@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import diagnose
@@ -144,8 +144,9 @@ def invalid_records(batch: Batch) -> RequestProblem:
     )
 
 
-def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any]]:
-    """(id, answers) from an interview request, which is an answer record."""
+def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any], dict[str, dict[str, Any]]]:
+    """(id, answers, measured) from an interview request, which is an answer record
+    (``measured``: the marks of `legpress-diag measure`'s record, contract 3a)."""
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
@@ -153,7 +154,7 @@ def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any]]:
             "not-a-record", "the body is not an answer record", tuple(checked.errors)
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
-    return record_id, checked.answers
+    return record_id, checked.answers, checked.measured
 
 
 @dataclass(frozen=True)
@@ -174,12 +175,16 @@ def interview(
     record_id: Any = INTERVIEW_ID,
     *,
     explain: bool = False,
+    measured: Mapping[str, Any] | None = None,
 ) -> Step:
-    """The next step of ``ask`` for these answers so far. Raises RequestProblem (422,
-    with the same per-key messages as ``diagnose``) when an answer is invalid."""
+    """The next step of ``ask`` for these answers so far (``measured``: the marks of
+    those measured from a filmed set, which the result keeps). Raises RequestProblem
+    (422, with the same per-key messages as ``diagnose``) when an answer is invalid."""
     replay = state_from_answers(rb, answers)
     if replay.errors:
         raise RequestProblem("invalid-answers", "some answers are invalid", replay.errors)
+    if measured:
+        replay = replace(replay, state=replace(replay.state, measured=measured))
     step = next_step(rb, replay.state)
     if isinstance(step, Ask):
         screen_ = rb.screens.get(step.question.id.removeprefix(SCREEN_PREFIX))
