@@ -44,7 +44,11 @@ def review_measured(
     review = to_review(rb, state)
     if not review:
         return state
+    first = True
     while True:
+        if not first:
+            view.note("")  # the list again, set apart from the question just answered
+        first = False
         shown = session_measurements(rb, state)
         items = items_of({q: shown[q] for q in review if q in shown}, rb)
         numbered = [q for q in review if q in shown]

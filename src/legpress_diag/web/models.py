@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from ..knowledge.rulebase import Question, Screen
 from ..presentation.output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
@@ -59,6 +59,23 @@ class RecordIn(BaseModel):
     answers: dict[str, Any] = Field(description="question id -> answer")
 
 
+# One measured answer's mark, as /v1/measure returns it (contract 3a). Written out
+# here rather than as a model: a request body's schema is inlined without $defs.
+MEASURED_MARK = {
+    "type": "object",
+    "required": ["value"],
+    "properties": {
+        "value": {"description": "the measured answer, the same as in 'answers'"},
+        "confidence": {"type": "number", "description": "0 to 1"},
+        "evidence": {"description": "what it rests on: {text, unit, reps, frames_left_out}"},
+    },
+}
+MeasuredMarks = Annotated[
+    dict[str, dict[str, Any]],
+    WithJsonSchema({"type": "object", "additionalProperties": MEASURED_MARK}),
+]
+
+
 class InterviewIn(BaseModel):
     """The answers so far, in the order they were given."""
 
@@ -67,7 +84,7 @@ class InterviewIn(BaseModel):
         description="question id -> answer, in the order given; 'unsure' for not sure. "
         + SCREEN_ANSWERS
     )
-    measured: dict[str, Any] = Field(
+    measured: MeasuredMarks = Field(
         default_factory=dict,
         description="(v3) the answers measured from a filmed set, as /v1/measure returns "
         "them: question id -> {value, confidence, evidence}; the measured values are in "
