@@ -207,3 +207,17 @@ def test_the_cookie_leaves_out_each_reps_frames_when_they_do_not_fit() -> None:
         Marks({"heels_lift": {**entry, "evidence": {"text": "t", "reps": reps[:3]}}}, {}), b"k" * 32
     )
     assert len(small) < len(value)
+
+
+def test_the_upload_is_read_byte_for_byte() -> None:
+    """A video's bytes (any byte, boundaries-like lines too) come out of the form whole."""
+    import httpx
+
+    from legpress_diag.web.measured import read_upload
+
+    data = bytes(range(256)) * 400 + b"\r\n--boundary\r\n" + bytes(range(255, -1, -1))
+    request = httpx.Request(
+        "POST", "http://x/measure", files={"film": ("My Set.MP4", data, "video/mp4")}
+    )
+    upload = read_upload(request.read(), request.headers["content-type"])
+    assert upload.data == data and upload.is_video and upload.suffix == ".mp4"
