@@ -36,9 +36,9 @@ from workload import (  # noqa: E402
 )
 
 from legpress_diag.api import bundled_rulebase, diagnose  # noqa: E402
+from legpress_diag.intake.answers import normalize_answers  # noqa: E402
 from legpress_diag.knowledge.loader import load_rulebase  # noqa: E402
 from legpress_diag.knowledge.rulebase import RuleBase  # noqa: E402
-from legpress_diag.reasoning.answers import normalize_answers  # noqa: E402
 from legpress_diag.reasoning.engine import ranked  # noqa: E402
 
 RESULTS: dict[str, Any] = {}

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from legpress_diag.cli.app import app
 from legpress_diag.foundation.problems import did_you_mean
+from legpress_diag.intake.answers import MAX_UNKNOWN_LISTED, normalize_answers
 from legpress_diag.intake.records import RawRecord, check_record
 from legpress_diag.knowledge.rulebase import RuleBase
-from legpress_diag.reasoning.answers import MAX_UNKNOWN_LISTED, normalize_answers
 
 runner = CliRunner()
 MANY = 20_000

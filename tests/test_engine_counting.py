@@ -59,7 +59,7 @@ def _thinned(answers: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
 
 
 def test_counting_matches_the_one_pass_engine_on_the_bundled_base() -> None:
-    from legpress_diag.reasoning.answers import normalize_answers
+    from legpress_diag.intake.answers import normalize_answers
 
     rb = bundled_rulebase()
     plan = rb.index.plan

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.intake.answers import normalize_answers
 from legpress_diag.intake.questionnaire import (
     SCREEN_PREFIX,
     Ask,
@@ -26,7 +27,7 @@ from legpress_diag.intake.questionnaire import (
     record_answer,
 )
 from legpress_diag.knowledge.rulebase import QuestionType
-from legpress_diag.reasoning.answers import denormalize, normalize_answers
+from legpress_diag.reasoning.answers import denormalize
 from legpress_diag.reasoning.bounds import TOP_COUNT, TOP_FLOOR
 
 RB = bundled_rulebase()

@@ -136,7 +136,7 @@ def test_diagnosis_ignores_answer_and_rule_order(answers: dict[str, Any], seed: 
 def test_a_saved_session_replays_to_the_same_diagnosis(
     answers: dict[str, Any], skipped: set[str]
 ) -> None:
-    from legpress_diag.reasoning.answers import normalize_answers
+    from legpress_diag.intake.answers import normalize_answers
 
     normalized, errors, _ = normalize_answers(RB, answers)
     assert not errors
@@ -171,7 +171,7 @@ def test_a_saved_session_replays_to_the_same_diagnosis(
 @FAST
 @given(answer_strategy(RB))
 def test_the_one_pass_plan_equals_the_general_agenda(answers: dict[str, Any]) -> None:
-    from legpress_diag.reasoning.answers import normalize_answers
+    from legpress_diag.intake.answers import normalize_answers
     from legpress_diag.reasoning.engine import _infer_agenda, infer
 
     normalized, _, _ = normalize_answers(RB, answers)

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.intake.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS
 from legpress_diag.intake.replies import parse_reply
 from legpress_diag.presentation.render.report import html_report
 from legpress_diag.presentation.writers import WriteContext, by_name
-from legpress_diag.reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS
 
 from .test_safety import screen_all_no
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from legpress_diag.intake.answers import read_answers
 from legpress_diag.knowledge.loader import build_rulebase
 from legpress_diag.knowledge.rulebase import RuleBase
 from legpress_diag.knowledge.sources import parse_rule_text
@@ -50,7 +51,7 @@ AT_REPORT = "  - {id: r1, if: a, then: c1, cf: 0.2}\n"
 
 def test_a_cause_exactly_at_the_report_threshold_is_reported() -> None:
     rb = rulebase(AT_REPORT)
-    result = diagnose_answers(rb, {"a": "yes"})
+    result = diagnose_answers(rb, read_answers(rb, {"a": "yes"}), record_id=1)
     # A rule base without a screen reports causes as "unscreened", never "ok".
     assert result["status"] == "unscreened"
     assert [(c["id"], c["certainty"]) for c in result["causes"]] == [("c1", 0.2)]
@@ -62,7 +63,7 @@ def test_the_engine_ranking_reports_a_cause_at_the_threshold_too() -> None:
 
 def test_a_cause_just_below_the_report_threshold_is_not() -> None:
     rb = rulebase("  - {id: r1, if: a, then: c1, cf: 0.19}\n")
-    result = diagnose_answers(rb, {"a": "yes"})
+    result = diagnose_answers(rb, read_answers(rb, {"a": "yes"}), record_id=1)
     assert result["status"] == "no_fault_found" and result["causes"] == []
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from legpress_diag.api import bundled_rulebase
 from legpress_diag.cli.app import app
-from legpress_diag.reasoning.answers import normalize_answers
+from legpress_diag.intake.answers import normalize_answers
 from legpress_diag.reasoning.why_not import why_not
 
 runner = CliRunner()

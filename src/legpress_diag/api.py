@@ -24,7 +24,7 @@ import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO
 
 from .foundation.problems import (
     Diagnostic,
@@ -93,7 +93,7 @@ def bundled_rulebase() -> RuleBase:
 
 
 def diagnose(
-    record: Mapping[str, Any],
+    record: Mapping[str, object],
     rulebase: RuleBase | None = None,
     *,
     strict: bool = False,
@@ -108,7 +108,7 @@ def diagnose(
 
 
 def diagnose_many(
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, object]],
     rulebase: RuleBase | None = None,
     *,
     strict: bool = False,

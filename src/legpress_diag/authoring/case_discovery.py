@@ -9,12 +9,12 @@ files, so coverage can say how much of a pack its cases exercise.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from ..foundation.problems import Diagnostic, RuleBaseError
+from ..foundation.problems import Diagnostic, RuleBaseError, SourceSpan
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import (
     CASE_FILE_ENDINGS,
@@ -104,10 +104,17 @@ def own_files(rb: RuleBase, own: Sequence[Path]) -> set[str]:
         return set()
 
 
+class _Defined(Protocol):
+    """A rule, cause, question or flag: whatever says where it is defined."""
+
+    @property
+    def span(self) -> SourceSpan | None: ...
+
+
 def scoped_rows(coverage: Coverage, rb: RuleBase, files: set[str]) -> tuple[CoverageRow, ...]:
     """Coverage of only the rules, causes, questions and flags defined in ``files``."""
     missing = coverage.missing(rb)
-    tables: dict[str, Any] = {
+    tables: dict[str, Mapping[str, _Defined]] = {
         "rules": {r.id: r for r in rb.rules},
         "causes": rb.causes,
         "questions": rb.questions,

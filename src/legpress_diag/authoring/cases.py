@@ -17,12 +17,14 @@ The same files drive the project's own tests and `legpress-diag rules test`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..foundation.jsonvalue import JsonObject
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path, schema_diagnostics
@@ -66,7 +68,7 @@ class CaseFileModel(BaseModel):
 @dataclass(frozen=True)
 class Case:
     name: str
-    answers: dict[str, Any]
+    answers: JsonObject  # raw, as written in the case file
     expect: Expectation
     span: SourceSpan
     # Where the case is written, for positions inside it (None for cases built in code).
@@ -138,7 +140,9 @@ def reference_problems(rb: RuleBase, case: Case) -> list[Diagnostic]:
     """Ids in the case that the rule base does not have, each with a suggestion."""
     found: list[Diagnostic] = []
 
-    def unknown(kind: str, name: str, known: Any, *parts: str | int, key: bool = False) -> None:
+    def unknown(
+        kind: str, name: str, known: Collection[str], *parts: str | int, key: bool = False
+    ) -> None:
         if name not in known:
             what = f"unknown {kind} '{name}'".replace(" (no such question)", "")
             if "(no such question)" in kind:
@@ -193,7 +197,7 @@ def rejected_answers(case: Case, result: DiagnosisOut) -> list[str]:
 
 def cause_lines(rb: RuleBase, case: Case, result: DiagnosisOut) -> list[str]:
     """For each cause the case names or the diagnosis reports: what was expected, what came."""
-    from ..reasoning.answers import normalize_answers
+    from ..intake.answers import normalize_answers
     from ..reasoning.engine import infer
     from ..reasoning.why_not import verdict_lines, why_not
 

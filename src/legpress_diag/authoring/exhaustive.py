@@ -13,9 +13,9 @@ import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..knowledge.conditions.ast import Compare, Includes, leaves
+from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.engine import infer
 
@@ -41,7 +41,7 @@ def thresholds(rb: RuleBase, question_id: str) -> list[float]:
     return sorted(found)
 
 
-def value_classes(rb: RuleBase, question: Question) -> list[Any]:
+def value_classes(rb: RuleBase, question: Question) -> list[NormalisedValue | None]:
     """One representative answer per behaviour, None (unknown) first."""
     if question.type is QuestionType.YES_NO:
         return [None, True, False]
@@ -102,9 +102,9 @@ class CauseWalk:
     total: int
     walked: int = 0
     max_certainty: float = 0.0
-    best: dict[str, Any] = field(default_factory=dict)
+    best: dict[str, NormalisedValue] = field(default_factory=dict)
     gaps: int = 0
-    gap_example: dict[str, Any] = field(default_factory=dict)
+    gap_example: dict[str, NormalisedValue] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -112,13 +112,15 @@ class CauseWalk:
         return self.walked == self.total
 
 
-def _combinations(rb: RuleBase, questions: list[str]) -> tuple[int, Iterator[dict[str, Any]]]:
+def _combinations(
+    rb: RuleBase, questions: list[str]
+) -> tuple[int, Iterator[dict[str, NormalisedValue]]]:
     classes = [value_classes(rb, rb.questions[q]) for q in questions]
     total = 1
     for options in classes:
         total *= len(options)
 
-    def generate() -> Iterator[dict[str, Any]]:
+    def generate() -> Iterator[dict[str, NormalisedValue]]:
         for combo in itertools.product(*classes):
             yield {q: v for q, v in zip(questions, combo, strict=True) if v is not None}
 

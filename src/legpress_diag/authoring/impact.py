@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..api import diagnose
 from ..foundation.problems import LegpressError
@@ -61,7 +60,7 @@ def compare_results(old: DiagnosisOut, new: DiagnosisOut, min_move: float) -> li
 def impact(
     old: RuleBase,
     new: RuleBase,
-    inputs: Iterable[tuple[str, dict[str, Any]]],
+    inputs: Iterable[tuple[str, Mapping[str, object]]],
     min_move: float = 0.05,
 ) -> Iterator[Change]:
     """For each (label, record), the differences between the two rule bases' diagnoses."""
@@ -71,7 +70,7 @@ def impact(
             yield Change(label, changes)
 
 
-Labelled = list[tuple[str, dict[str, Any]]]  # (label, record) for each diagnosis compared
+Labelled = list[tuple[str, Mapping[str, object]]]  # (label, record) for each diagnosis compared
 
 
 class RecordsError(LegpressError):

@@ -8,38 +8,39 @@ so it lists the real questions, choices and ranges.
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from ..foundation.jsonvalue import JsonObject
 from ..knowledge.rulebase import QuestionType, RuleBase
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 KINDS = ("rules", "answers", "diagnosis")
 
 
-def _draft07(schema: dict[str, Any], title: str) -> dict[str, Any]:
+def _draft07(schema: JsonObject, title: str) -> JsonObject:
     text = json.dumps(schema).replace('"#/$defs/', '"#/definitions/')
-    converted: dict[str, Any] = json.loads(text)
+    converted: JsonObject = json.loads(text)
     if "$defs" in converted:
         converted["definitions"] = converted.pop("$defs")
     return {"$schema": DRAFT_07, "title": title, **converted}
 
 
-def rules_schema() -> dict[str, Any]:
+def rules_schema() -> JsonObject:
     from ..knowledge.schema_models import RuleFileModel
 
     return _draft07(RuleFileModel.model_json_schema(by_alias=True), "legpress-diag rule file")
 
 
-def diagnosis_schema() -> dict[str, Any]:
+def diagnosis_schema() -> JsonObject:
     from ..presentation.output_model import json_schema
 
     return _draft07(json_schema(), "legpress-diag diagnosis")
 
 
-def answers_schema(rb: RuleBase) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
+def answer_properties(rb: RuleBase) -> JsonObject:
+    """The schema of each question's answer in a record, by question id."""
+    properties: JsonObject = {}
     for question in rb.questions.values():
-        spec: dict[str, Any] = {"description": question.text}
+        spec: JsonObject = {}
         if question.type is QuestionType.YES_NO:
             spec["enum"] = ["yes", "no", "unsure", True, False, None]
         elif question.type is QuestionType.CHOICE:
@@ -50,9 +51,13 @@ def answers_schema(rb: RuleBase) -> dict[str, Any]:
         else:
             spec["type"] = ["number", "null"]
             spec["minimum"], spec["maximum"] = question.minimum, question.maximum
-            if question.unit:
-                spec["description"] += f" ({question.unit})"
-        properties[question.id] = spec
+        unit = f" ({question.unit})" if question.unit else ""
+        properties[question.id] = {"description": question.text + unit, **spec}
+    return properties
+
+
+def answers_schema(rb: RuleBase) -> JsonObject:
+    properties = answer_properties(rb)
     return {
         "$schema": DRAFT_07,
         "title": f"legpress-diag answer record ({rb.name} {rb.version})",
@@ -70,7 +75,7 @@ def answers_schema(rb: RuleBase) -> dict[str, Any]:
     }
 
 
-def schema(kind: str, rb: RuleBase) -> dict[str, Any]:
+def schema(kind: str, rb: RuleBase) -> JsonObject:
     if kind == "rules":
         return rules_schema()
     if kind == "answers":

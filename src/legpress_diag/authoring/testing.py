@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..foundation.problems import Diagnostic
+from ..intake.answers import normalize_answers
 from ..knowledge.rulebase import RuleBase
-from ..reasoning.answers import normalize_answers
 from ..reasoning.engine import infer
 from ..reasoning.result import DiagnosisOut
 from .cases import (

@@ -6,7 +6,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,7 @@ from .output import (
 
 if TYPE_CHECKING:
     from ..intake.questionnaire import SessionState
+    from ..intake.records import AnswerRecord
     from ..intake.session import Reaction
     from ..knowledge.rulebase import Question, RuleBase
     from ..presentation.ui.questionnaire_view import QuestionnaireView
@@ -73,7 +74,7 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
 
 
 def _keep(
-    save: Path | None, record: dict[str, Any], *, fallback: bool
+    save: Path | None, record: AnswerRecord, *, fallback: bool
 ) -> tuple[Path | None, str | None]:
     """Save the answers to ``save``, or where that fails, to a fallback file.
 
@@ -122,7 +123,7 @@ def _tell(view: QuestionnaireView, message: str, *, invalid: bool = False) -> No
 
 
 def _referral_so_far(
-    view: QuestionnaireView, rb: RuleBase, record: dict[str, Any], report: Path | None
+    view: QuestionnaireView, rb: RuleBase, record: AnswerRecord, report: Path | None
 ) -> None:
     """A session stopped early whose answers already raise a warning sign still ends
     with the referral (and its report, if one was asked for): someone who told us of
@@ -142,7 +143,7 @@ def _stop(
     view: QuestionnaireView,
     rb: RuleBase,
     outputs: tuple[Path | None, Path | None],
-    record: dict[str, Any],
+    record: AnswerRecord,
     ending: BaseException,
 ) -> typer.Exit:
     """Show any referral the answers already make, save what was answered and say
@@ -306,7 +307,7 @@ def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
 def _finish(
     view: QuestionnaireView,
     rb: RuleBase,
-    record: dict[str, Any],
+    record: AnswerRecord,
     save: Path | None,
     report: Path | None,
 ) -> tuple[bool, DiagnosisOut]:

@@ -14,7 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TypedDict
 
 from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
@@ -29,7 +29,7 @@ _SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
 IN_FLIGHT_PER_WORKER = 3
 
 
-Prepare = Callable[[DiagnosisOut, RuleBase], Any]
+Prepare = Callable[[DiagnosisOut, RuleBase], object]  # a writer's prepare
 __all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
 
 
@@ -39,14 +39,14 @@ class Outcome:
 
     status: str
     line: int | None  # the 1-based line, for line-based input
-    record_id: Any  # the record's id, or its position
+    record_id: str | int  # the record's id, or its position
     errors: list[ProblemOut]
     # The warnings, but for the incomplete safety screen, which is a flag of its own:
     # a batch sums it up in one line, and sending its long message back from every
     # worker for every record cost more than the rest of the outcome.
     warnings: list[ProblemOut]
     screen_incomplete: bool
-    payload: Any
+    payload: object  # what ``prepare`` made, for the same writer's ``write``
 
     @property
     def where(self) -> str:
@@ -81,7 +81,12 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
 
 
 # Worker state: set before forking (inherited), or loaded by the initializer (spawn).
-_WORKER: dict[str, Any] = {}
+class _WorkerState(TypedDict, total=False):
+    rulebase: RuleBase
+    options: Options
+
+
+_WORKER: _WorkerState = {}
 
 
 def _init_worker(paths: Sequence[str], include_bundled: bool, options: Options) -> None:

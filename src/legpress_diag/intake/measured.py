@@ -17,9 +17,10 @@ from ..knowledge.rulebase import QuestionType, RuleBase
 
 if TYPE_CHECKING:
     from .questionnaire import SessionState
-from ..reasoning.answers import denormalize, normalize_answers
+from ..reasoning.answers import denormalize
 from ..reasoning.explanation import in_words
 from ..reasoning.result import AnswerValue, MeasurementOut
+from .answers import normalize_answers
 
 
 def same_answer(measured: Any, answer: Any) -> bool:

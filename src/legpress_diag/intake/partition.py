@@ -27,7 +27,7 @@ import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
@@ -37,7 +37,7 @@ from ..reasoning.result import DiagnosisOut
 from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
-Item: TypeAlias = Line | Mapping[str, Any]
+Item: TypeAlias = Line | Mapping[str, object]
 RuleText: TypeAlias = tuple[str, bytes]  # (the name messages show, the file's bytes)
 RuleSource: TypeAlias = str | os.PathLike[str] | RuleText
 

@@ -10,14 +10,12 @@ A pure function of the answers in order, so the HTTP interview and the web page
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from .questionnaire import prompts_left, state_from_answers
 
 
-def about_left(rb: RuleBase, answers: Mapping[str, Any]) -> int:
+def about_left(rb: RuleBase, answers: RawAnswers) -> int:
     """About how many prompts are left after ``answers`` (this one included, at least
     1): never more than after any shorter run of the same answers."""
     items = list(answers.items())

@@ -33,11 +33,14 @@ from ..knowledge.rulebase import (
     Screen,
 )
 from ..knowledge.strata import upstream
-from ..reasoning.answers import AnswerProblem, denormalize, normalize_answers, show_value
+from ..reasoning.answers import AnswerProblem, denormalize, show_value
 from ..reasoning.bounds import belief_bounds, top_causes, unsettled_top
 from ..reasoning.engine import infer
 from ..reasoning.explanation import conclusion_title, rule_sentence
+from ..reasoning.result import AnswerValue
 from ..reasoning.safety import ScreenOutcome, screen
+from .answers import normalize_answers
+from .records import AnswerRecord
 
 
 @dataclass(frozen=True)
@@ -409,19 +412,19 @@ def state_from_answers(rb: RuleBase, answers: Mapping[str, Any]) -> Replay:
     return Replay(state, (), tuple(warnings))
 
 
-def session_record(rb: RuleBase, state: SessionState, record_id: Any) -> dict[str, Any]:
+def session_record(rb: RuleBase, state: SessionState, record_id: str | int) -> AnswerRecord:
     """The session as the contract's answer record, which replays to the same result.
 
     A skipped yes/no, or a skipped safety number (age), is saved as "unsure" so that a
     replay screens it the same way; other skips are simply absent."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, AnswerValue] = {}
     safety = rb.safety_questions()
     for qid, question in rb.questions.items():  # question order reads better
         if qid in state.answers:
             answers[qid] = denormalize(question, state.answers[qid])
         elif qid in state.skipped and (question.type is QuestionType.YES_NO or qid in safety):
             answers[qid] = "unsure"
-    record: dict[str, Any] = {"id": record_id, "answers": answers}
+    record: AnswerRecord = {"id": record_id, "answers": answers}
     kept = {k: v for k, v in state.measured.items() if k in answers}
     if kept:  # an answer the lifter changed stays unmarked: the result compares values
         record["measured"] = kept

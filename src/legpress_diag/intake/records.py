@@ -11,21 +11,16 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, NoReturn, NotRequired, TypedDict
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
 from ..knowledge.index import fold_key
 from ..knowledge.rulebase import RuleBase
-from ..reasoning.answers import (
-    MAX_UNKNOWN_LISTED,
-    NO_WORDS,
-    AnswerProblem,
-    show_value,
-    unlisted,
-    words,
-)
+from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result
-from ..reasoning.result import DiagnosisOut
+from ..reasoning.result import AnswerValue, DiagnosisOut
+from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 from .measured import measurements, same_answer
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -34,13 +29,23 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
 
 
+class AnswerRecord(TypedDict):
+    """One answer record as this program writes it (a saved ``ask`` session): the
+    contract's input format, which replays to the same result. Records read in are
+    checked from plain JSON instead (:func:`check_record`)."""
+
+    id: str | int
+    answers: dict[str, AnswerValue]  # in the contract's JSON form (denormalised)
+    measured: NotRequired[dict[str, JsonObject]]  # what `measure` said of an answer
+
+
 @dataclass
 class RawRecord:
     """One record as read: where it was, and either its data or why it is unreadable."""
 
     position: int  # 1-based line for JSON Lines and single objects, 0-based index in an array
     line: int | None
-    data: Any = None
+    data: object = None  # parsed JSON, or what a Python caller passed
     problem: str | None = None
     expected: str = "one JSON object per line"  # what a record here should have been
     # A JSON line not parsed yet: parsing is left to whoever diagnoses the record, so
@@ -62,15 +67,15 @@ class RawRecord:
 
 @dataclass
 class CheckedRecord:
-    record_id: Any
-    answers: dict[str, Any]
+    record_id: str | int
+    answers: JsonObject  # raw: read by intake.answers.read_answers
     errors: list[AnswerProblem] = field(default_factory=list)
     warnings: list[AnswerProblem] = field(default_factory=list)
     # question id -> what `legpress-diag measure` said of it: value, confidence, evidence
-    measured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    measured: dict[str, JsonObject] = field(default_factory=dict)
     # Fields beside 'answers' that the contract does not know (a warning each): one that
     # names a safety question is still read by the screen (see stray_safety_answers).
-    stray: dict[str, Any] = field(default_factory=dict)
+    stray: JsonObject = field(default_factory=dict)
 
     def measured_answers(self) -> list[str]:
         """The answers that are still the measured value, in answer order: an answer
@@ -85,7 +90,7 @@ class CheckedRecord:
 MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
 
 
-def _measured(data: dict[str, Any], errors: list[AnswerProblem]) -> dict[str, dict[str, Any]]:
+def _measured(data: JsonObject, errors: list[AnswerProblem]) -> dict[str, JsonObject]:
     """The measured values of a record from `legpress-diag measure`, checked for shape;
     what they say is checked as answers (the same values are in 'answers')."""
     measured, reasons = data.get("measured", {}), data.get("not_measured", {})
@@ -108,7 +113,7 @@ def _measured(data: dict[str, Any], errors: list[AnswerProblem]) -> dict[str, di
             )
         )
         return {}
-    values: dict[str, dict[str, Any]] = {}
+    values: dict[str, JsonObject] = {}
     for key, entry in measured.items():
         if not isinstance(entry, dict) or "value" not in entry:
             errors.append(
@@ -138,8 +143,8 @@ class JsonProblem(ValueError):
         self.line = line
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+def _reject_duplicates(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
+    result: JsonObject = {}
     for key, value in pairs:
         if key in result:
             raise ValueError(f"duplicate key {show_value(key)} in an object")
@@ -147,11 +152,11 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(text: str | bytes) -> Any:
+def parse_json(text: str | bytes) -> JsonValue:
     """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason."""
     if isinstance(text, bytes):
         try:
@@ -162,9 +167,10 @@ def parse_json(text: str | bytes) -> Any:
                 f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
             ) from None
     try:
-        return json.loads(
+        parsed: JsonValue = json.loads(
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
         )
+        return parsed
     except json.JSONDecodeError as exc:
         # The standard library says "Invalid control character at" (its own "at").
         problem = exc.msg.removesuffix(" at")
@@ -296,7 +302,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     """The record's id and answers, or errors naming what is wrong with its shape."""
     raw = raw.parsed()
     data = raw.data
-    fallback_id: Any = raw.position
+    fallback_id = raw.position
     if raw.problem is not None:
         return CheckedRecord(
             fallback_id, {}, [AnswerProblem("", raw.problem, expected=raw.expected)]
@@ -380,8 +386,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
 
 
 def stray_safety_answers(
-    rb: RuleBase, answers: dict[str, Any], stray: dict[str, Any]
-) -> tuple[dict[str, Any], list[AnswerProblem]]:
+    rb: RuleBase, answers: JsonObject, stray: JsonObject
+) -> tuple[JsonObject, list[AnswerProblem]]:
     """The answers with any safety question written beside 'answers' instead of inside
     it ({"saddle_numbness": "yes", "answers": {...}}) read as "not sure" for the screen
     (a plain "no" changes nothing): a warning sign is never lost to a misplaced key, and
@@ -427,9 +433,8 @@ def diagnose_record(
         answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
         result = diagnose_answers(
             rb,
-            answers,
+            read_answers(rb, answers, strict=strict),
             record_id=checked.record_id,
-            strict=strict,
             threshold=threshold,
             explain=explain,
         )

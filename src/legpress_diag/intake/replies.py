@@ -24,7 +24,7 @@ from typing import Any
 
 from ..foundation.problems import did_you_mean
 from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, UNSURE_REST, Question, QuestionType
-from ..reasoning.answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
+from .answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 
 COMMANDS = ("why", "back", "help", "quit")
 COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}

@@ -12,7 +12,8 @@ from typing import Literal
 
 from ..foundation.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase, Screen
-from ..reasoning.answers import AnswerProblem, normalize_answers, read_as
+from ..reasoning.answers import AnswerProblem
+from .answers import normalize_answers, read_as
 from .questionnaire import (
     Ask,
     SessionState,

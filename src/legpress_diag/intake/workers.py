@@ -23,7 +23,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from ..foundation.problems import LegpressError
 
@@ -46,6 +46,11 @@ class WorkerFailed(Exception):
     """A worker raised an exception that could not be sent back as itself (a bug)."""
 
 
+# What a worker is given and what it answers: whatever the caller's function takes and
+# returns, as long as it pickles.
+Task = TypeVar("Task")
+Answer = TypeVar("Answer")
+
 DIED = "a worker process died (killed from outside, perhaps by the out-of-memory killer)"
 
 
@@ -57,7 +62,7 @@ class _Worker:
     in_flight: int = 0
 
 
-class Pool:
+class Pool(Generic[Task, Answer]):
     """``jobs`` worker processes; ``submit`` a task, then ``result`` in any order per
     worker (each worker's results come back in the order its tasks were given)."""
 
@@ -65,9 +70,9 @@ class Pool:
         self,
         jobs: int,
         context: ForkContext | SpawnContext,
-        function: Callable[[Any], Any],
+        function: Callable[[Task], Answer],
         initializer: Callable[..., None],
-        initargs: Sequence[Any],
+        initargs: Sequence[object],
     ) -> None:
         forked = context.get_start_method() == "fork"
         self._workers: list[_Worker] = []
@@ -82,9 +87,9 @@ class Pool:
         self,
         context: ForkContext | SpawnContext,
         forked: bool,
-        function: Callable[[Any], Any],
+        function: Callable[[Task], Answer],
         initializer: Callable[..., None],
-        initargs: Sequence[Any],
+        initargs: Sequence[object],
     ) -> _Worker:
         task_reader, task_writer = context.Pipe(duplex=False)
         result_reader, result_writer = context.Pipe(duplex=False)
@@ -106,7 +111,7 @@ class Pool:
             result_writer.close()
         return _Worker(process, task_writer, result_reader)
 
-    def submit(self, task: Any) -> int:
+    def submit(self, task: Task) -> int:
         """Hand ``task`` to the least busy worker and return that worker's number."""
         number = min(range(len(self._workers)), key=lambda n: self._workers[n].in_flight)
         worker = self._workers[number]
@@ -117,7 +122,7 @@ class Pool:
         worker.in_flight += 1
         return number
 
-    def result(self, number: int) -> Any:
+    def result(self, number: int) -> Answer:
         """The result of the oldest task still out with worker ``number``."""
         from multiprocessing.connection import wait
 
@@ -134,7 +139,7 @@ class Pool:
         worker.in_flight -= 1
         if kind == "error":
             raise value
-        return value
+        return cast(Answer, value)  # what function(task) returned, unpickled
 
     def close(self) -> None:
         """Ask every worker to stop once its work is done, and wait for it (bounded)."""
@@ -161,9 +166,9 @@ def _serve(
     tasks: Connection,
     results: Connection,
     inherited: list[Connection],
-    function: Callable[[Any], Any],
+    function: Callable[[Task], Answer],
     initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
+    initargs: tuple[object, ...],
 ) -> None:
     """A worker's life: set up, then answer each task in order until told to stop."""
     for end in inherited:
@@ -176,7 +181,7 @@ def _serve(
     # A thread keeps the task pipe drained, so the parent never blocks sending a task
     # while this process blocks sending a result (each waiting for the other). The
     # parent keeps only a few tasks in flight, so what is drained stays small.
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    inbox: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
     threading.Thread(target=_drain, args=(tasks, inbox), daemon=True).start()
     while (task := inbox.get()) is not None:
         try:
@@ -191,7 +196,7 @@ def _serve(
             return  # the parent is gone: nobody wants the rest
 
 
-def _drain(tasks: Connection, inbox: queue.SimpleQueue[Any]) -> None:
+def _drain(tasks: Connection, inbox: queue.SimpleQueue[Task | None]) -> None:
     try:
         while (task := tasks.recv()) is not None:
             inbox.put(task)
@@ -200,14 +205,18 @@ def _drain(tasks: Connection, inbox: queue.SimpleQueue[Any]) -> None:
     inbox.put(None)
 
 
-def _reply(results: Connection, kind: str, value: Any) -> bool:
+def _reply(results: Connection, kind: str, value: object) -> bool:
     """Send one reply; False when the parent is no longer there to read it."""
     try:
         results.send((kind, value))
     except (EOFError, OSError):
         return False
     except Exception:  # an exception that cannot be pickled: send its text instead
-        text = "".join(traceback.format_exception(value)) if kind == "error" else "a reply"
+        text = (
+            "".join(traceback.format_exception(value))
+            if kind == "error" and isinstance(value, BaseException)
+            else "a reply"
+        )
         try:
             results.send(("error", WorkerFailed(f"a worker could not send back {text}")))
         except (EOFError, OSError):

@@ -41,7 +41,7 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ MAC_HEX = 64  # an entry is the MAC in hex, a newline, then the JSON payload
 class Lite:
     """Attribute access over validated data, standing in for the pydantic model."""
 
-    def __init__(self, data: dict[str, Any], fields_set: Sequence[str] = ()) -> None:
+    def __init__(self, data: Mapping[str, object], fields_set: Sequence[str] = ()) -> None:
         self.__dict__.update(data)
         self.model_fields_set = set(fields_set)
 
@@ -70,7 +70,7 @@ class LiteDocument:
     def __init__(self, path: str, spans: dict[str, list[int | None]]) -> None:
         self.path = path
         self.spans = spans
-        self.scalars: dict[tuple[str | int, ...], Any] = {}
+        self.scalars: dict[tuple[str | int, ...], object] = {}  # none: no text is kept
 
     def span_for(self, key_path: tuple[str | int, ...]) -> SourceSpan:
         for cut in range(len(key_path), -1, -1):
@@ -225,7 +225,7 @@ def _model(entry: dict[str, Any]) -> Lite:
     from .loader import SECTIONS  # the loader is imported by whoever reads the cache
 
     data = entry["data"]
-    model: dict[str, Any] = {s: [Lite(item) for item in data.get(s, [])] for s in SECTIONS}
+    model: dict[str, object] = {s: [Lite(item) for item in data.get(s, [])] for s in SECTIONS}
     meta = data.get("rulebase")
     model["rulebase"] = Lite(meta) if meta else None
     settings = data.get("settings")
@@ -241,7 +241,7 @@ def store(files: Sequence[ParsedFile]) -> None:
 
     entries = []
     for parsed in files:
-        model: Any = parsed.model
+        model = parsed.model
         spans = {}
         for section in SECTIONS:
             for index, _ in enumerate(getattr(model, section)):

@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
+from .facts import NormalisedValue
 from .strata import compute_strata, cycles
 
 if TYPE_CHECKING:
@@ -27,13 +28,15 @@ def agenda_key(strata: Mapping[str, int], rule: Rule) -> tuple[int, int, int]:
     return (strata.get(rule.concludes, 1), -rule.salience, rule.order)
 
 
-def required_answers(questions: Mapping[str, Question], rule: Rule) -> set[tuple[str, Any]]:
+def required_answers(
+    questions: Mapping[str, Question], rule: Rule
+) -> set[tuple[str, NormalisedValue]]:
     """Exact answers the rule's condition cannot fire without (empty: none known)."""
     from .rulebase import QuestionType
 
     condition = rule.condition
     conjuncts = condition.operands if isinstance(condition, And) else (condition,)
-    required: set[tuple[str, Any]] = set()
+    required: set[tuple[str, NormalisedValue]] = set()
     for part in conjuncts:
         negated = isinstance(part, Not)
         leaf = part.operand if isinstance(part, Not) else part
@@ -100,7 +103,7 @@ class Plan:
     steps: tuple[Step, ...]
     stage_of: tuple[int, ...]
     all_steps: int  # a bit per step
-    ruled_out: Mapping[str, Mapping[Any, int]]
+    ruled_out: Mapping[str, Mapping[NormalisedValue, int]]
     ruled_out_unknown: Mapping[str, int]
     # For large rule bases, rules that need derived facts are found by counting
     # (TREAT-style) rather than by looking at each: a rule becomes a candidate once
@@ -120,7 +123,7 @@ def build_plan(
     bits = {q: 1 << i for i, q in enumerate(questions)}
     steps: list[Step] = []
     stage_of: list[int] = []
-    needing: dict[str, dict[Any, int]] = {}  # question -> answer -> rules that need it
+    needing: dict[str, dict[NormalisedValue, int]] = {}  # question -> answer -> rules that need it
     for index, rule in enumerate(sorted(rules, key=lambda r: agenda_key(strata, r))):
         mask = 0
         for question in rule.questions:
@@ -132,7 +135,7 @@ def build_plan(
         for question, answer in required_answers(questions, rule):
             by_answer = needing.setdefault(question, {})
             by_answer[answer] = by_answer.get(answer, 0) | (1 << index)
-    ruled_out: dict[str, dict[Any, int]] = {}
+    ruled_out: dict[str, dict[NormalisedValue, int]] = {}
     ruled_out_unknown: dict[str, int] = {}
     for question, by_answer in needing.items():
         anything = 0

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
-from .conditions.compile import ConditionTypeError, compile_condition
+from .conditions.compile import Compiled, ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .index import fold_key
 from .rulebase import (
     Alternative,
     Cause,
+    Evaluator,
     Fact,
     FaqEntry,
     Fix,
@@ -355,7 +356,7 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     )
 
 
-def _problem_order(files: Sequence[ParsedFile]) -> Any:
+def _problem_order(files: Sequence[ParsedFile]) -> Callable[[Diagnostic], tuple[int, int, int]]:
     rank = {f.path: i for i, f in enumerate(files)}
 
     def key(d: Diagnostic) -> tuple[int, int, int]:
@@ -435,7 +436,7 @@ def _define_hint(section: str) -> str | None:
 
 
 def _check_refs(
-    e: Entry, field_name: str, known: dict[str, Any], kind: str, merged: Merged
+    e: Entry, field_name: str, known: Mapping[str, object], kind: str, merged: Merged
 ) -> tuple[str, ...]:
     for index, ref in enumerate(getattr(e.model, field_name)):
         if ref not in known:
@@ -476,7 +477,13 @@ def _fix(e: Entry, questions: dict[str, Question], merged: Merged) -> Fix:
     return Fix(f.id, f.title, f.how, f.source, e.span, **_unless(e, questions, merged))
 
 
-def _unless(e: Entry, questions: dict[str, Question], merged: Merged) -> dict[str, Any]:
+class _Unless(TypedDict):
+    unless: Evaluator | None
+    unless_text: str
+    unless_questions: frozenset[str]
+
+
+def _unless(e: Entry, questions: dict[str, Question], merged: Merged) -> _Unless:
     """An item's ``unless`` (a condition over answers only), compiled: the fields an
     Alternative and a Fix share for it."""
     text: str | None = e.model.unless
@@ -548,7 +555,7 @@ def condition_span(
     if scalar.style in (None, "'", '"') and start.end_line == start.line:
         quote = 0 if scalar.style is None else 1
         return SourceSpan(start.path, start.line, start.col + quote + offset)
-    if scalar.style in ("|", ">"):
+    if scalar.style in ("|", ">") and isinstance(scalar.value, str):  # a block is text
         line_index = scalar.value.count("\n", 0, offset)
         col_in_line = offset - (scalar.value.rfind("\n", 0, offset) + 1)
         line_no = start.line + 1 + line_index
@@ -567,7 +574,7 @@ def _compile(
     questions: dict[str, Question],
     derived: set[str],
     merged: Merged,
-) -> Any:
+) -> Compiled | None:
     text: str = getattr(e.model, field_name)
     path = (*e.key_path, key)
     try:

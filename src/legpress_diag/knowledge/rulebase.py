@@ -11,16 +11,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..foundation.problems import SourceSpan
 from .conditions.ast import Condition
+from .facts import NormalisedAnswers
 
 if TYPE_CHECKING:
     from .index import RuleIndex
 
 # Working memory seen by compiled conditions: normalized answers and fact certainties.
-Answers = Mapping[str, Any]
+Answers = NormalisedAnswers
 Beliefs = Mapping[str, float]
 Evaluator = Callable[[Answers, Beliefs], float]
 

@@ -11,15 +11,17 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar, cast
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
 
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
 from ..foundation import codes
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -165,8 +167,8 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
 def _refuse_case_file(document: Document, name: str) -> None:
     """A case file given as a rule file would only get "unknown section 'cases' (did
     you mean 'causes'?)": say what it is and what runs it."""
-    data = document.data
-    if "cases" not in data or set(data) & set(_fields_at((), None)):
+    data = document.data  # a mapping (parse_rule_text checked)
+    if not isinstance(data, dict) or "cases" not in data or set(data) & set(_fields_at((), None)):
         return
     raise RuleBaseError(
         [
@@ -182,7 +184,12 @@ def _refuse_case_file(document: Document, name: str) -> None:
     )
 
 
-def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> Any:
+Model = TypeVar("Model", bound="BaseModel")
+
+
+def _valid_part(
+    exc: ValidationError, data: JsonObject, model_type: type[Model]
+) -> tuple[Model, dict[str, tuple[int, ...]], frozenset[str]] | None:
     """The file without its broken items: (model, kept indexes, skipped ids), or None.
 
     A broken item of a list section is left out; a broken mapping section (settings,
@@ -199,13 +206,13 @@ def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> 
             broken.setdefault(str(loc[0]), set()).add(loc[1])
         elif loc:
             whole.add(str(loc[0]))
-    cleaned: dict[str, Any] = {}
+    cleaned: JsonObject = {}
     indexes: dict[str, tuple[int, ...]] = {}
     skipped: set[str] = set()
     for key, value in data.items():
         if key in whole:
             continue
-        if key in broken:
+        if key in broken and isinstance(value, list):  # broken holds lists only
             keep = tuple(i for i in range(len(value)) if i not in broken[key])
             cleaned[key] = [value[i] for i in keep]
             indexes[key] = keep
@@ -219,7 +226,7 @@ def _valid_part(exc: ValidationError, data: dict[str, Any], model_type: Any) -> 
     return model, indexes, frozenset(skipped)
 
 
-def _ident(item: Any) -> str:
+def _ident(item: object) -> str:
     if isinstance(item, dict):
         for key in ("id", "name"):
             if isinstance(item.get(key), str):
@@ -227,7 +234,7 @@ def _ident(item: Any) -> str:
     return ""
 
 
-def _data_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
+def _data_path(loc: Sequence[str | int], data: JsonValue) -> tuple[str | int, ...]:
     """Keep only the parts of a pydantic error location that index the data.
 
     Pydantic adds union-member and validator names (``dict[str,str]``,
@@ -238,7 +245,7 @@ def _data_path(loc: Sequence[Any], data: Any) -> tuple[str | int, ...]:
     node = data
     for part in loc:
         in_dict = isinstance(node, dict) and isinstance(part, str)
-        if in_dict and part in node:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
@@ -267,20 +274,20 @@ SINGULAR = {
 }
 
 
-def item_name(section: str, index: int, item: Any = None) -> str:
+def item_name(section: str, index: int, item: object = None) -> str:
     """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
     ident = _ident(item)
     kind = SINGULAR.get(section, section)
     return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
 
 
-def describe_path(path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
+def describe_path(path: tuple[str | int, ...], data: JsonValue) -> tuple[str, str]:
     """(the item, the field inside it) for a key path, both in a coach's words."""
     if not path:
         return "the file", ""
     owner = str(path[0])
     rest = path[1:]
-    section = data.get(path[0]) if isinstance(data, dict) else None
+    section = data.get(path[0]) if isinstance(data, dict) and isinstance(path[0], str) else None
     if rest and isinstance(rest[0], int) and isinstance(section, list):
         item = section[rest[0]] if rest[0] < len(section) else None
         owner, rest = item_name(str(path[0]), rest[0], item), rest[1:]
@@ -291,7 +298,7 @@ def describe_path(path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
 
 
 def schema_diagnostics(
-    exc: ValidationError, document: Document, top: Any = None
+    exc: ValidationError, document: Document, top: type[BaseModel] | None = None
 ) -> list[Diagnostic]:
     """Pydantic's errors as plain-English diagnostics with the YAML position of each.
 
@@ -346,7 +353,7 @@ _BOUNDS = {
 }
 
 
-def plain_problem(error: Any) -> str:
+def plain_problem(error: ErrorDetails) -> str:
     """What is wrong with one value, in a coach's words: 'must be at most 1 (got 1.5)'."""
     kind, ctx, got = error["type"], error.get("ctx") or {}, _shown(error.get("input"))
     if kind in _TYPE_WORDS:
@@ -372,7 +379,7 @@ def plain_problem(error: Any) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, str):
         return repr(value[:60] + ("..." if len(value) > 60 else ""))
     if isinstance(value, bool):
@@ -384,7 +391,7 @@ def _shown(value: Any) -> str:
     return "a mapping" if isinstance(value, dict) else "a list"
 
 
-def _choice_hint(error: Any) -> str | None:
+def _choice_hint(error: ErrorDetails) -> str | None:
     from ..foundation.problems import did_you_mean
 
     expected = str((error.get("ctx") or {}).get("expected", ""))
@@ -397,36 +404,39 @@ def _missing_hint(path: tuple[str | int, ...]) -> str | None:
     return f"add a line '{path[-1]}: ...' to it" if isinstance(path[-1], str) else None
 
 
-def _field_hint(path: tuple[str | int, ...], document: Document, top: Any) -> str | None:
+def _field_hint(
+    path: tuple[str | int, ...], document: Document, top: type[BaseModel] | None
+) -> str | None:
     from ..foundation.problems import did_you_mean
 
     fields = _fields_at(path[:-1], top)
     return did_you_mean(str(path[-1]), fields) if fields else None
 
 
-def _fields_at(path: tuple[str | int, ...], top: Any) -> list[str]:
+def _fields_at(path: tuple[str | int, ...], top: type[BaseModel] | None) -> list[str]:
     """The field names allowed in the mapping at ``path`` of a document of ``top``."""
     if top is None:
         from .schema_models import RuleFileModel
 
         top = RuleFileModel
-    model: Any = top
+    model: type[BaseModel] = top
     for part in path:
         if isinstance(part, int):
             continue
         field = getattr(model, "model_fields", {}).get(part)
         if field is None:
             return []
-        model = _model_in(field.annotation)
-        if model is None:
+        inner = _model_in(field.annotation)
+        if inner is None:
             return []
+        model = inner
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def _model_in(annotation: Any) -> Any:
+def _model_in(annotation: object) -> type[BaseModel] | None:
     """The pydantic model inside ``list[M]``, ``M | None`` and the like, or None."""
     if hasattr(annotation, "model_fields"):
-        return annotation
+        return cast("type[BaseModel]", annotation)
     for arg in getattr(annotation, "__args__", ()):
         found = _model_in(arg)
         if found is not None:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Protocol, TypeAlias, cast
 
 import yaml
+from yaml.events import Event, ScalarEvent
 
 from ..foundation import codes
+from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from .yaml_words import plain_words
 
@@ -49,9 +51,13 @@ _FALSE = {"false", "False", "FALSE"}
 YAML11_BOOLEAN_WORDS = frozenset("y Y yes Yes YES n N no No NO on On ON off Off OFF".split())
 
 
+# What an unquoted scalar resolves to (YAML 1.2 core schema); quoted ones stay str.
+ScalarValue: TypeAlias = str | int | float | bool | None
+
+
 @dataclass
 class Scalar:
-    value: Any
+    value: ScalarValue
     span: SourceSpan
     style: str | None  # None for plain scalars, or one of ' " | >
     text: str  # the scalar's text as written, before resolution
@@ -78,7 +84,7 @@ class Document:
 
     path: str
     root: Node
-    data: Any
+    data: JsonValue  # only str, int, float, bool, None, dict and list
     spans: dict[tuple[str | int, ...], SourceSpan] = field(default_factory=dict)
     key_spans: dict[tuple[str | int, ...], SourceSpan] = field(default_factory=dict)
     scalars: dict[tuple[str | int, ...], Scalar] = field(default_factory=dict)
@@ -96,7 +102,18 @@ def _error(code: str, message: str, span: SourceSpan, hint: str | None = None) -
     return RuleBaseError([Diagnostic(code, Severity.ERROR, message, span, hint)])
 
 
-def _span(path: str, start: Any, end: Any | None = None) -> SourceSpan:
+class _Mark(Protocol):
+    """Where the parser is (PyYAML's Mark, or libyaml's: the same two fields)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+def _span(path: str, start: _Mark | None, end: _Mark | None = None) -> SourceSpan:
+    if start is None:  # the parser marks every event; PyYAML's types allow None
+        return SourceSpan(path, 1, 1)
     if end is None:
         return SourceSpan(path, start.line + 1, start.column + 1)
     return SourceSpan(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
@@ -129,7 +146,7 @@ def decode_source(raw: bytes, path: str) -> str:
     return text
 
 
-def resolve_plain(text: str) -> Any:
+def resolve_plain(text: str) -> ScalarValue:
     """YAML 1.2 core-schema resolution of an unquoted scalar (minus .inf and .nan)."""
     if text in _NULLS:
         return None
@@ -145,13 +162,13 @@ def resolve_plain(text: str) -> Any:
 
 
 class _Composer:
-    def __init__(self, path: str, events: Iterator[Any]) -> None:
+    def __init__(self, path: str, events: Iterator[Event]) -> None:
         self.path = path
         self.events = events
         self.depth = 0
         self.nodes = 0
 
-    def next(self) -> Any:
+    def next(self) -> Event:
         return next(self.events)
 
     def compose_document(self) -> Node | None:
@@ -171,7 +188,7 @@ class _Composer:
             )
         return root
 
-    def compose_node(self, event: Any) -> Node:
+    def compose_node(self, event: Event) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _error(
@@ -194,7 +211,7 @@ class _Composer:
                 _span(self.path, event.start_mark),
                 "remove the tag; only plain data is read",
             )
-        if isinstance(event, yaml.ScalarEvent):
+        if isinstance(event, ScalarEvent):
             return self.compose_scalar(event)
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -211,7 +228,7 @@ class _Composer:
         self.depth -= 1
         return node
 
-    def compose_scalar(self, event: Any) -> Scalar:
+    def compose_scalar(self, event: ScalarEvent) -> Scalar:
         if len(event.value) > MAX_SCALAR_CHARS:
             raise _error(
                 codes.TOO_LARGE,
@@ -224,7 +241,7 @@ class _Composer:
         span = _span(self.path, event.start_mark, event.end_mark)
         return Scalar(value, span, style, event.value)
 
-    def compose_sequence(self, start: Any) -> Sequence:
+    def compose_sequence(self, start: Event) -> Sequence:
         items: list[Node] = []
         event = self.next()
         while not isinstance(event, yaml.SequenceEndEvent):
@@ -232,9 +249,9 @@ class _Composer:
             event = self.next()
         return Sequence(items, _span(self.path, start.start_mark, event.end_mark))
 
-    def compose_mapping(self, start: Any) -> Mapping:
+    def compose_mapping(self, start: Event) -> Mapping:
         items: list[tuple[Scalar, Node]] = []
-        seen: dict[Any, Scalar] = {}
+        seen: dict[str | int | bool | None, Scalar] = {}
         event = self.next()
         while not isinstance(event, yaml.MappingEndEvent):
             key = self.compose_node(event)
@@ -259,14 +276,14 @@ class _Composer:
         return Mapping(items, _span(self.path, start.start_mark, event.end_mark))
 
 
-def _to_data(doc: Document, node: Node, key_path: tuple[str | int, ...]) -> Any:
+def _to_data(doc: Document, node: Node, key_path: tuple[str | int, ...]) -> JsonValue:
     doc.spans[key_path] = node.span
     if isinstance(node, Scalar):
         doc.scalars[key_path] = node
         return node.value
     if isinstance(node, Sequence):
         return [_to_data(doc, item, (*key_path, i)) for i, item in enumerate(node.items)]
-    result: dict[Any, Any] = {}
+    result: dict[str, JsonValue] = {}
     for key, value in node.items:
         name = key.value if isinstance(key.value, str) else str(key.value)
         doc.key_spans[(*key_path, name)] = key.span
@@ -274,7 +291,7 @@ def _to_data(doc: Document, node: Node, key_path: tuple[str | int, ...]) -> Any:
     return result
 
 
-def _compose(text: str, path: str, loader: Any) -> Node | None:
+def _compose(text: str, path: str, loader: type[yaml.SafeLoader | yaml.CSafeLoader]) -> Node | None:
     return _Composer(path, yaml.parse(text, Loader=loader)).compose_document()
 
 
@@ -309,7 +326,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> RuleBaseEr
     return _error(codes.YAML_SYNTAX, f"YAML syntax: {problem}", span, plain.hint)
 
 
-def _char_at(text: str, mark: Any) -> str | None:
+def _char_at(text: str, mark: _Mark | None) -> str | None:
     """The character where the parser stopped, if there is one."""
     if mark is None:
         return None
@@ -325,7 +342,7 @@ def parse_yaml(text: str, path: str) -> Document | None:
     try:
         root = _compose(text, path, _Loader)
     except yaml.MarkedYAMLError as exc:
-        pure_python = cast(Any, _Loader) is yaml.SafeLoader  # then a re-read would say the same
+        pure_python = cast(object, _Loader) is yaml.SafeLoader  # then a re-read would say the same
         ours = None if pure_python else _own_problem_first(text, path)
         raise (ours or _syntax_error(exc, text, path)) from None
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark

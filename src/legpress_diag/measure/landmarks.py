@@ -20,7 +20,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import IO, Any, Literal
+from typing import IO, Literal, NoReturn, cast
 
 from ..foundation.problems import LegpressError
 
@@ -62,7 +62,7 @@ _NUMBER = {"type": "number"}
 # The input's JSON Schema, for the HTTP API's documentation. What a schema cannot say
 # (times that increase, visibility from 0 to 1 in each point's fourth place) is checked
 # by check_landmarks.
-LANDMARKS_SCHEMA: Mapping[str, Any] = {
+LANDMARKS_SCHEMA: Mapping[str, object] = {
     "type": "object",
     "required": ["fps", "width", "height", "view", "frames"],
     "properties": {
@@ -122,7 +122,7 @@ class Landmarks:
         return self.tracks[f"{side or self.view}_{limb}"]
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
@@ -165,7 +165,7 @@ def parse_landmarks(blob: bytes | str) -> Landmarks:
     return check_landmarks(data)
 
 
-def _number(value: Any, where: str, expected: str) -> float:
+def _number(value: object, where: str, expected: str) -> float:
     # bool is an int in Python, and JSON's true is no number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LandmarksError(f"{where} is {_kind(value)}; expected {expected}")
@@ -175,7 +175,7 @@ def _number(value: Any, where: str, expected: str) -> float:
     return number
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "null"
     names = {bool: "a boolean", str: "a string", list: "an array", dict: "an object"}
@@ -185,7 +185,7 @@ def _kind(value: Any) -> str:
     return repr(value)
 
 
-def _header(data: Mapping[str, Any]) -> tuple[float, int, int, Side]:
+def _header(data: Mapping[str, object]) -> tuple[float, int, int, Side]:
     for key in ("fps", "width", "height", "view", "frames"):
         if key not in data:
             raise LandmarksError(
@@ -214,7 +214,7 @@ def _header(data: Mapping[str, Any]) -> tuple[float, int, int, Side]:
     return fps, size[0], size[1], view
 
 
-def check_landmarks(data: Any) -> Landmarks:
+def check_landmarks(data: object) -> Landmarks:
     """Check parsed landmarks JSON (a dict) and keep the measured points in pixels."""
     if not isinstance(data, dict):
         raise LandmarksError(
@@ -242,7 +242,7 @@ def check_landmarks(data: Any) -> Landmarks:
     return Landmarks(fps, width, height, view, tuple(times), tracks)
 
 
-def _frame_time(frame: Any, index: int, previous: float | None) -> float:
+def _frame_time(frame: object, index: int, previous: float | None) -> float:
     if not isinstance(frame, dict):
         raise LandmarksError(
             f"frame {index} is {_kind(frame)}; expected an object with 't' and 'landmarks'"
@@ -261,16 +261,19 @@ def _frame_time(frame: Any, index: int, previous: float | None) -> float:
 _NUMBER_TYPES = (float, int)  # exact types: a bool is no number here
 
 
-def _plainly_valid(points: list[Any]) -> bool:
+def _plainly_valid(points: list[object]) -> bool:
     """The common case, checked fast: 33 lists of four finite numbers in range. Any
     doubt goes to the slow check, which names the first problem."""
     if not all(type(p) is list and len(p) == 4 for p in points):
         return False
-    flat = [c for p in points for c in p]
-    if not all(type(c) in _NUMBER_TYPES for c in flat) or not all(map(math.isfinite, flat)):
+    flat: list[object] = [c for p in cast(list[list[object]], points) for c in p]
+    if not all(type(c) in _NUMBER_TYPES for c in flat):
         return False
-    xy = flat[0::4] + flat[1::4]
-    z, seen = flat[2::4], flat[3::4]
+    numbers = cast(list[float], flat)  # every one checked just above
+    if not all(map(math.isfinite, numbers)):
+        return False
+    xy = numbers[0::4] + numbers[1::4]
+    z, seen = numbers[2::4], numbers[3::4]
     return bool(
         max(map(abs, xy)) <= COORD_LIMIT
         and max(map(abs, z)) <= Z_LIMIT
@@ -279,7 +282,7 @@ def _plainly_valid(points: list[Any]) -> bool:
     )
 
 
-def _frame_points(frame: dict[str, Any], index: int) -> list[Any]:
+def _frame_points(frame: dict[str, object], index: int) -> list[list[float]]:
     points = frame.get("landmarks")
     if not isinstance(points, list) or len(points) != POINTS:
         what = f"{len(points)} points" if isinstance(points, list) else _kind(points)
@@ -289,13 +292,14 @@ def _frame_points(frame: dict[str, Any], index: int) -> list[Any]:
             f"frame {index}: 'landmarks' is {what}; expected MediaPipe Pose's {POINTS} points"
         )
     if _plainly_valid(points):
-        return points
+        return cast(list[list[float]], points)  # what _plainly_valid checks
     for number, point in enumerate(points):
         _check_point(point, f"frame {index}: landmark {number}")
-    return points  # not reached: the slow check found what the fast one doubted
+    # Not reached: the slow check found what the fast one doubted.
+    return cast(list[list[float]], points)
 
 
-def _check_point(point: Any, where: str) -> None:
+def _check_point(point: object, where: str) -> None:
     if not isinstance(point, list) or len(point) != 4:
         what = f"{len(point)} numbers" if isinstance(point, list) else _kind(point)
         raise LandmarksError(f"{where} is {what}; expected [x, y, z, visibility]")

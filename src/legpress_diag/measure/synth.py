@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from .geometry import Point, angle_at, median
 
 Machine = Literal["incline_45", "horizontal", "vertical"]
@@ -226,7 +227,7 @@ def _truth_answers(
     return answers
 
 
-def generate(spec: SetSpec) -> tuple[dict[str, Any], Truth]:
+def generate(spec: SetSpec) -> tuple[JsonObject, Truth]:
     """The landmarks JSON of one set (contract section 3a) and its truth."""
     profile = _profile(spec)
     poses = [_pose(spec, angle) for _, angle, _, _ in profile]
@@ -238,7 +239,7 @@ def generate(spec: SetSpec) -> tuple[dict[str, Any], Truth]:
     true_angles = [angle_at(p["hip"], p["knee"], p["ankle"]) or 0.0 for p in poses]
     bottoms = [min(true_angles[s : e + 1]) for s, _, e in reps]
     camera = _Camera(spec, poses)
-    data = {
+    data: JsonObject = {
         "fps": spec.fps,
         "width": spec.width,
         "height": spec.height,
@@ -285,14 +286,14 @@ class _Camera:
         # The far side sits just behind the near one.
         return (at[0] + 6, at[1] - 4) if far != self.near else at
 
-    def frame(self, index: int, pose: dict[str, Point], t: float) -> dict[str, Any]:
+    def frame(self, index: int, pose: dict[str, Point], t: float) -> JsonValue:
         spec, rng = self.spec, self.rng
         sway = (
             spec.pan * math.sin(2 * math.pi * 0.4 * t),
             0.6 * spec.pan * math.sin(2 * math.pi * 0.23 * t + 1),
         )
         gone = self._hidden(index)
-        points: list[list[float]] = [[0.0, 0.0, 0.0, 0.0] for _ in range(33)]
+        points: list[JsonValue] = [[0.0, 0.0, 0.0, 0.0] for _ in range(33)]
         placed: list[tuple[int, Point, float, float]] = []
         for name, pair in _SIDE_POINTS.items():
             for k, number in enumerate(pair):

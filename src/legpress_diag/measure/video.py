@@ -10,9 +10,10 @@ read the frames. The video is read frame by frame and never leaves the machine.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Protocol, TypedDict
 
 from ..foundation.problems import LegpressError
 from .landmarks import (
@@ -42,7 +43,7 @@ def is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_SUFFIXES
 
 
-def _modules() -> tuple[Any, Any]:
+def _modules() -> tuple[ModuleType, ModuleType]:
     try:
         import cv2  # type: ignore[import-not-found, unused-ignore]
         import mediapipe  # type: ignore[import-not-found, unused-ignore]
@@ -65,9 +66,32 @@ def available() -> bool:
     return find_spec("mediapipe") is not None and find_spec("cv2") is not None
 
 
+# What is read of OpenCV's frames and MediaPipe's results (neither ships types).
+class _Image(Protocol):
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+
+class _Point(Protocol):
+    x: float
+    y: float
+    z: float
+    visibility: float
+
+
+class _Pose(Protocol):
+    @property
+    def landmark(self) -> Sequence[_Point]: ...
+
+
+class _Result(Protocol):
+    @property
+    def pose_landmarks(self) -> _Pose | None: ...
+
+
 def _frames(
-    cv2: Any, path: Path, max_seconds: float = MAX_VIDEO_SECONDS
-) -> Iterator[tuple[float, Any]]:
+    cv2: ModuleType, path: Path, max_seconds: float = MAX_VIDEO_SECONDS
+) -> Iterator[tuple[float, _Image]]:
     """(time, RGB frame) for each frame of the video, within the caps."""
     size = path.stat().st_size
     if size > MAX_VIDEO_BYTES:
@@ -96,7 +120,7 @@ def _frames(
         capture.release()
 
 
-def _points(result: Any) -> list[list[float]]:
+def _points(result: _Result) -> list[list[float]]:
     if result.pose_landmarks is None:
         return [[0.0, 0.0, 0.0, 0.0] for _ in range(POINTS)]
     return [
@@ -105,7 +129,12 @@ def _points(result: Any) -> list[list[float]]:
     ]
 
 
-def _facing(frames: list[dict[str, Any]]) -> Side:
+class _Frame(TypedDict):
+    t: float
+    landmarks: list[list[float]]
+
+
+def _facing(frames: list[_Frame]) -> Side:
     """The side whose hip, knee and ankle MediaPipe saw best."""
 
     def seen(side: str) -> float:
@@ -130,7 +159,7 @@ def read_video(
     ``view`` is the side facing the camera; None picks the side MediaPipe saw best.
     ``check`` runs before each frame (a server's deadline raises there)."""
     cv2, mediapipe = _modules()
-    frames: list[dict[str, Any]] = []
+    frames: list[_Frame] = []
     found = 0
     width = height = 0
     with mediapipe.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:

@@ -10,11 +10,11 @@ Pydantic is imported here, never by the core, so diagnosing does not pay for it.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter
 from typing_extensions import is_typeddict
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..reasoning import result as shapes
 from ..reasoning.result import DiagnosisOut, ProblemOut, RuleBaseIdentity
 
@@ -34,18 +34,19 @@ def _adapter() -> TypeAdapter[DiagnosisOut]:
     return TypeAdapter(DiagnosisOut)
 
 
-def validate(result: Any) -> DiagnosisOut:
+def validate(result: object) -> DiagnosisOut:
     """``result`` checked against the declared shape; raises pydantic's ValidationError."""
     return _adapter().validate_python(result, strict=True)
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema() -> JsonObject:
     """The JSON Schema of one result (pydantic's 2020-12 dialect)."""
-    schema: dict[str, Any] = _one_line_descriptions(_adapter().json_schema())
+    schema = _one_line_descriptions(_adapter().json_schema())
+    assert isinstance(schema, dict)  # a mapping in, a mapping out
     return schema
 
 
-def _one_line_descriptions(node: Any) -> Any:
+def _one_line_descriptions(node: JsonValue) -> JsonValue:
     """Docstrings wrap at the code's width; a schema's descriptions read as one line."""
     if isinstance(node, dict):
         return {

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 from ..knowledge.conditions.ast import And, Condition, FactRef, Leaf, Not, Or
+from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.rulebase import Evaluator, Rule, RuleBase
 from .certainty import combine
 
@@ -45,7 +45,7 @@ def _leaf_question(leaf: Leaf) -> str:
 def condition_interval(
     rb: RuleBase,
     condition: Condition,
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     free: frozenset[str],
     beliefs: Mapping[str, Interval],
 ) -> Interval:
@@ -81,7 +81,7 @@ class Bounds:
     premises: dict[str, Interval]  # rule id -> premise interval
 
 
-def belief_bounds(rb: RuleBase, answers: Mapping[str, Any], free: frozenset[str]) -> Bounds:
+def belief_bounds(rb: RuleBase, answers: NormalisedAnswers, free: frozenset[str]) -> Bounds:
     """Interval of every derived belief, processing conclusions stratum by stratum."""
     threshold = rb.settings.premise_threshold
     beliefs: dict[str, Interval] = {}

@@ -8,10 +8,10 @@ Markdown, the questionnaire) all read the same structure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.rulebase import Cause, RuleBase
-from .answers import AnswerProblem, normalize_answers
+from .answers import AnswerProblem, ReadAnswers
 from .engine import Reasoning, infer
 from .explanation import Explained, explain_result
 from .result import AlternativeOut, CauseOut, DiagnosisOut, PlanStepOut
@@ -21,9 +21,7 @@ from .safety import (
     MISSING_WARNING,
     REFERRAL_NOTES,
     incomplete_message,
-    misspelt_safety,
     screen,
-    unsure_answers,
 )
 
 INVALID_WITH_FLAGS_NOTE = (
@@ -92,7 +90,7 @@ def explained_links(causes: Sequence[tuple[Cause, float]]) -> dict[str, list[str
     }
 
 
-def usable_fixes(rb: RuleBase, cause: Cause, answers: Mapping[str, Any]) -> tuple[str, ...]:
+def usable_fixes(rb: RuleBase, cause: Cause, answers: NormalisedAnswers) -> tuple[str, ...]:
     """The cause's fixes less those the answers rule out (a fix's ``unless``): nobody
     who stops at 100 degrees is told to stop at a right angle."""
     threshold = rb.settings.premise_threshold
@@ -104,10 +102,11 @@ def usable_fixes(rb: RuleBase, cause: Cause, answers: Mapping[str, Any]) -> tupl
 
 
 def _alternatives(
-    rb: RuleBase, causes: list[tuple[Cause, float]], answers: Mapping[str, Any]
+    rb: RuleBase, causes: list[tuple[Cause, float]], answers: NormalisedAnswers
 ) -> list[AlternativeOut]:
     equipment_q = rb.settings.equipment_question
     have = answers.get(equipment_q) if equipment_q else None
+    owned = have if isinstance(have, frozenset) else None  # a multi-choice answer
     chosen: dict[str, list[str]] = {}
     for cause, _ in causes:
         for alt_id in cause.alternatives:
@@ -115,7 +114,7 @@ def _alternatives(
     result: list[AlternativeOut] = []
     for alt_id, for_causes in chosen.items():
         alt = rb.alternatives[alt_id]
-        if not alt.available(have):
+        if not alt.available(owned):
             continue  # they told us what they have, and this needs something else
         if alt.unless is not None and alt.unless(answers, {}) > rb.settings.premise_threshold:
             continue
@@ -239,7 +238,7 @@ def _signs_of(cause_id: str, links: Mapping[str, list[str]]) -> set[str]:
     return found
 
 
-def base_result(rb: RuleBase, record_id: Any, *, explain: bool = False) -> DiagnosisOut:
+def base_result(rb: RuleBase, record_id: str | int, *, explain: bool = False) -> DiagnosisOut:
     result: DiagnosisOut = {
         "id": record_id,
         "status": "error",
@@ -260,7 +259,7 @@ def base_result(rb: RuleBase, record_id: Any, *, explain: bool = False) -> Diagn
 
 def error_result(
     rb: RuleBase,
-    record_id: Any,
+    record_id: str | int,
     errors: Sequence[AnswerProblem],
     warnings: Sequence[AnswerProblem] = (),
     *,
@@ -287,23 +286,21 @@ def _incomplete_screen(unanswered: tuple[str, ...]) -> AnswerProblem:
 
 def diagnose_answers(
     rb: RuleBase,
-    raw_answers: Mapping[str, Any],
+    read: ReadAnswers,
     *,
-    record_id: Any = None,
-    strict: bool = False,
+    record_id: str | int,
     threshold: float | None = None,
     explain: bool = False,
 ) -> DiagnosisOut:
-    """Diagnose one record's answers. Never raises for bad answers: they become errors.
+    """Diagnose one record's answers, read at the edge (intake.answers.read_answers).
+    Never raises for bad answers: the problems found reading them become errors.
 
     ``explain`` adds the rule-level reasoning (see result.py); every text a client
     shows a person is in the default result (contract v3)."""
-    answers, errors, warnings = normalize_answers(rb, raw_answers, strict=strict)
+    answers, errors, warnings = read.answers, read.errors, list(read.warnings)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
     invalid = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
-    # Unknown keys are among the warnings: one may be a safety question misspelt.
-    misspelt = misspelt_safety(rb, raw_answers) if warnings else frozenset()
-    outcome = screen(rb, answers, unsure_answers(rb, raw_answers), invalid | misspelt)
+    outcome = screen(rb, answers, read.unsure, invalid | read.misspelt)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.
         warnings = [_incomplete_screen(outcome.unanswered), *warnings]

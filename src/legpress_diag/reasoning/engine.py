@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..foundation.problems import EngineLoopError
+from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.index import Plan, agenda_key
 from ..knowledge.rulebase import Rule, RuleBase
 from .certainty import combine
@@ -42,7 +41,7 @@ class Firing:
 
 @dataclass
 class Reasoning:
-    answers: Mapping[str, Any]
+    answers: NormalisedAnswers
     beliefs: dict[str, float] = field(default_factory=dict)
     # conclusion -> {rule id: contribution} for the contributions standing at the fixpoint
     support: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -50,7 +49,7 @@ class Reasoning:
     firings: list[Firing] = field(default_factory=list)
 
 
-def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Reasoning:
+def infer(rb: RuleBase, answers: NormalisedAnswers, *, trace: bool = True) -> Reasoning:
     """Run every rule that the answers can activate until nothing changes."""
     plan = rb.index.plan
     if plan is None:
@@ -66,7 +65,7 @@ def infer(rb: RuleBase, answers: Mapping[str, Any], *, trace: bool = True) -> Re
 _SCAN_LIMIT = 256
 
 
-def _answer_filter(plan: Plan, answers: Mapping[str, Any]) -> int:
+def _answer_filter(plan: Plan, answers: NormalisedAnswers) -> int:
     """Bits of the steps whose required exact answers are all present (and of every
     step without such requirements)."""
     excluded = 0
@@ -90,7 +89,7 @@ def _set_bits(bits: int) -> list[int]:
     return found
 
 
-def _candidates(plan: Plan, answers: Mapping[str, Any]) -> list[int]:
+def _candidates(plan: Plan, answers: NormalisedAnswers) -> list[int]:
     """Steps that might fire, in agenda order: every rule whose required exact
     answers are all present, and every rule without such requirements."""
     remaining = _answer_filter(plan, answers)
@@ -100,7 +99,7 @@ def _candidates(plan: Plan, answers: Mapping[str, Any]) -> list[int]:
 
 
 def _infer_stratified(
-    rb: RuleBase, plan: Plan, answers: Mapping[str, Any], trace: bool
+    rb: RuleBase, plan: Plan, answers: NormalisedAnswers, trace: bool
 ) -> Reasoning:
     threshold = rb.settings.premise_threshold
     reasoning = Reasoning(answers)
@@ -149,7 +148,7 @@ def _infer_stratified(
     return reasoning
 
 
-def _infer_counting(rb: RuleBase, plan: Plan, answers: Mapping[str, Any], trace: bool) -> Reasoning:
+def _infer_counting(rb: RuleBase, plan: Plan, answers: NormalisedAnswers, trace: bool) -> Reasoning:
     """``_infer_stratified`` for large rule bases, with the same firings in the same
     order. Rules that need no derived fact are found from the answers (as there);
     a rule that needs facts is looked at only once all of them are believed above
@@ -219,7 +218,7 @@ def _settle(
     touched.clear()
 
 
-def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reasoning:
+def _infer_agenda(rb: RuleBase, answers: NormalisedAnswers, trace: bool) -> Reasoning:
     settings = rb.settings
     threshold = settings.premise_threshold
     reasoning = Reasoning(answers)
@@ -282,7 +281,7 @@ def _infer_agenda(rb: RuleBase, answers: Mapping[str, Any], trace: bool) -> Reas
 
 
 def ranked(
-    rb: RuleBase, answers: Mapping[str, Any], threshold: float | None = None
+    rb: RuleBase, answers: NormalisedAnswers, threshold: float | None = None
 ) -> list[tuple[str, float]]:
     """Reported causes as (id, certainty), most certain first, ties by id: the engine alone."""
     cutoff = rb.settings.report_threshold if threshold is None else threshold

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from ..knowledge.conditions.ast import (
     And,
@@ -25,6 +24,7 @@ from ..knowledge.conditions.ast import (
     Or,
     Truth,
 )
+from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import QuestionType, Rule, RuleBase
 from .answers import denormalize
 from .certainty import combination_steps
@@ -48,15 +48,15 @@ def _arithmetic(contributions: list[float]) -> list[str]:
     return list(_combination_steps(tuple(contributions)))
 
 
-def in_words(rb: RuleBase, question_id: str, value: Any) -> Any:
+def in_words(rb: RuleBase, question_id: str, value: NormalisedValue) -> str:
     question = rb.questions[question_id]
     shown = denormalize(question, value)
     if question.type in (QuestionType.CHOICE, QuestionType.MULTI):
-        values = [shown] if isinstance(shown, str) else shown
+        values = shown if isinstance(shown, list) else [str(shown)]
         return ", ".join(question.label(v) for v in values) or "none"
     if question.type is QuestionType.NUMBER:
         return f"{shown} {question.unit}".strip()
-    return shown
+    return str(shown)  # yes or no
 
 
 class _Explainer:
@@ -74,7 +74,7 @@ class _Explainer:
         self.explain = explain
         self.static = rb.index.static
         self.shown: dict[str, AnswerValue] = {}
-        self.words: dict[str, Any] = {}
+        self.words: dict[str, str] = {}
         self.rounded = (
             {name: round(value, 6) for name, value in reasoning.beliefs.items()} if explain else {}
         )
@@ -193,7 +193,7 @@ class _Explainer:
         }
         return because, full
 
-    def in_words(self, qid: str) -> Any:
+    def in_words(self, qid: str) -> str:
         if qid not in self.words:
             self.words[qid] = in_words(self.rb, qid, self.reasoning.answers[qid])
         return self.words[qid]
@@ -261,7 +261,10 @@ def topic(rb: RuleBase, question_id: str) -> str:
     return question.group.replace("_", " and ") if question is not None else question_id
 
 
-def _leaf_phrase(rb: RuleBase, leaf: Any, negated: bool) -> str:
+_Test = Truth | Compare | Member | Includes  # a test of a question (not a fact)
+
+
+def _leaf_phrase(rb: RuleBase, leaf: _Test, negated: bool) -> str:
     question = rb.questions[leaf.ref.name]
     if isinstance(leaf, Truth):
         return "a no" if negated else "a yes"
@@ -284,7 +287,7 @@ def _leaf_phrase(rb: RuleBase, leaf: Any, negated: bool) -> str:
 
 def _tests_of(
     condition: Condition, question_id: str, negated: bool = False
-) -> list[tuple[Any, bool]]:
+) -> list[tuple[_Test, bool]]:
     """Where a condition tests ``question_id``: (leaf, negated) pairs, left to right."""
     if isinstance(condition, Not):
         return _tests_of(condition.operand, question_id, not negated)

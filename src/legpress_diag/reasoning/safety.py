@@ -10,26 +10,21 @@ shape it (the contract, section 3):
 - Any flag makes the result a referral without exercise advice (see ``diagnosis``).
 - Safety questions left unanswered are named, so a client knows the screen is
   incomplete rather than clear.
+
+The screen reads normalised answers only. Which safety questions were answered "not
+sure" (they normalise to unknown) and which may hide behind a misspelt key is worked
+out where the raw answers are read (``intake.answers``: ``unsure_answers``,
+``misspelt_safety``) and handed over in ``ReadAnswers``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from ..knowledge.index import fold_key
+from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
-from .answers import (
-    MAX_UNKNOWN_LISTED,
-    NO_WORDS,
-    InvalidAnswer,
-    denormalize,
-    is_unsure,
-    normalize_value,
-    words,
-)
-from .result import Level, RedFlagOut
+from .answers import denormalize
+from .result import AnswerValue, Level, RedFlagOut
 
 # The result's spelling of each level (a Literal, so the result type stays exact).
 _LEVEL_OUT: dict[FlagLevel, Level] = {
@@ -88,7 +83,7 @@ class RaisedFlag:
     flag: SafetyFlag
     level: FlagLevel
     unsure: bool  # raised only because an answer was "unsure"
-    because: tuple[tuple[str, Any], ...]  # (question id, answer as given)
+    because: tuple[tuple[str, AnswerValue], ...]  # (question id, answer as given)
 
     @property
     def advice(self) -> str:
@@ -131,91 +126,21 @@ class ScreenOutcome:
         return any(raised.flag.level is FlagLevel.EMERGENCY for raised in self.flags)
 
 
-def unsure_answers(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
-    """Safety questions answered "not sure" in any of its forms (which normalize to
-    unknown), under their own key or one that folds to it (see answers.fold_key)."""
-    safety = rb.safety_questions()
-    found = set()
-    for key, value in raw.items():
-        if (value.__class__ is bool or value == "no" or value == "yes") and key in rb.questions:
-            continue  # the common, plain answer: neither unsure nor a second spelling
-        if not isinstance(key, str):
-            continue
-        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
-        if qid not in safety:
-            continue
-        # null is "not sure" on the screen (never a missing answer that could pass for
-        # a screened one): a saved session and its record replay the same way.
-        if (value is None or is_unsure(value)) and rb.questions[qid].type in (
-            QuestionType.YES_NO,
-            QuestionType.NUMBER,
-        ):
-            found.add(qid)
-        elif qid != key and qid in raw and _read(rb, qid, value) != _read(rb, qid, raw[qid]):
-            # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
-            # different answers: nobody can tell which holds, so it is not sure.
-            found.add(qid)
-    return frozenset(found)
-
-
-def misspelt_safety(rb: RuleBase, raw: Mapping[str, Any]) -> frozenset[str]:
-    """Unanswered safety questions that an unknown key is very likely a misspelling of
-    ('saddle_numbnes'), when its answer is not a plain "no": the screen reads them as
-    unsure. The key stays an unknown-key warning (the contract's rule), but a "yes" to
-    a warning sign behind a typo is never taken for a clear screen."""
-    import difflib
-
-    safety = rb.index.screen_questions
-    longest = max((len(q) for q in safety), default=0)
-    found = set()
-    checked = 0
-    for key, value in raw.items():
-        if (
-            not isinstance(key, str)
-            or key in rb.questions
-            or len(key) > 2 * longest
-            or (isinstance(value, str) and words(value) in NO_WORDS)
-            or value is False
-        ):
-            continue
-        if rb.index.folded_ids.get(fold_key(key)) is not None:
-            continue  # read as that question already (answers.normalize_answers)
-        checked += 1
-        if checked > MAX_UNKNOWN_LISTED:
-            # Bounded work per record: a record of thousands of near-miss keys must not
-            # cost minutes. What is not checked cannot pass for a screened answer
-            # either: the question it may misspell is unanswered, so the result is
-            # "unscreened" (or a referral), never "ok".
-            break
-        close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
-        if close and close[0] not in raw:
-            found.add(close[0])
-    return frozenset(found)
-
-
-# difflib's ratio above which an unknown key is taken for a safety question misspelt
-# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
-# 'saddle_numbness' is about 0.6).
-_TYPO_CUTOFF = 0.85
-
-
-def _read(rb: RuleBase, qid: str, value: Any) -> Any:
-    try:
-        return normalize_value(rb.questions[qid], value)
-    except InvalidAnswer:  # an unreadable value differs from any readable one
-        return value
-
-
 def _possible_answers(
-    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
-) -> list[dict[str, Any]]:
+    rb: RuleBase, answers: NormalisedAnswers, unsure: frozenset[str]
+) -> list[dict[str, NormalisedValue]]:
     """The readings of the answers that an unsure reply could stand for: a yes/no as
     "yes", a number (age) at either end of its range, so that a condition such as
     ``age_years >= 65`` and one such as ``age_years < 20`` can both come true."""
     yes = {k: True for k in unsure if rb.questions[k].type is QuestionType.YES_NO}
     numbers = [k for k in unsure if rb.questions[k].type is QuestionType.NUMBER]
-    low = {k: rb.questions[k].minimum for k in numbers}
-    high = {k: rb.questions[k].maximum for k in numbers}
+    low: dict[str, NormalisedValue] = {}
+    high: dict[str, NormalisedValue] = {}
+    for k in numbers:
+        question = rb.questions[k]
+        # Every number question has both ends (schema_models.QuestionModel checks).
+        assert question.minimum is not None and question.maximum is not None
+        low[k], high[k] = question.minimum, question.maximum
     readings = [{**answers, **yes, **high}]
     if numbers:
         readings.append({**answers, **yes, **low})
@@ -224,7 +149,7 @@ def _possible_answers(
 
 def screen(
     rb: RuleBase,
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     unsure: frozenset[str] = frozenset(),
     unreadable: frozenset[str] = frozenset(),
 ) -> ScreenOutcome:
@@ -272,7 +197,7 @@ def screen(
 
 
 def _risk_factor_certain(
-    rb: RuleBase, flag: SafetyFlag, answers: Mapping[str, Any], unsure: frozenset[str]
+    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
 ) -> bool:
     """Whether the flag holds with its risk factors as answered and only its other
     questions (the trigger, say a fever) read as "yes": then the risk is certain and
@@ -290,10 +215,10 @@ def _risk_factor_certain(
 
 
 def _because(
-    rb: RuleBase, flag: SafetyFlag, answers: Mapping[str, Any], unsure: frozenset[str]
-) -> tuple[tuple[str, Any], ...]:
+    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+) -> tuple[tuple[str, AnswerValue], ...]:
     """The answers that speak for the flag: yes, unsure and numbers (never a 'no')."""
-    found: list[tuple[str, Any]] = []
+    found: list[tuple[str, AnswerValue]] = []
     for key in rb.questions:  # declared order reads like the screen
         if key not in flag.questions:
             continue
@@ -305,7 +230,7 @@ def _because(
 
 
 def _unanswered(
-    rb: RuleBase, answers: Mapping[str, Any], unsure: frozenset[str]
+    rb: RuleBase, answers: NormalisedAnswers, unsure: frozenset[str]
 ) -> tuple[str, ...]:
     screen_questions = rb.index.screen_questions
     questions = rb.questions
@@ -329,7 +254,7 @@ def _unanswered(
     return tuple(q for q in missing if q not in covered)
 
 
-def _asked(parent: str | None, answers: Mapping[str, Any], unsure: frozenset[str]) -> bool:
+def _asked(parent: str | None, answers: NormalisedAnswers, unsure: frozenset[str]) -> bool:
     """Whether a screen question is due: always, or for a follow-up once the question it
     follows was answered yes or "not sure"."""
     return parent is None or answers.get(parent) is True or parent in unsure

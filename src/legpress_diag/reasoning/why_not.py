@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..knowledge.conditions.ast import And, Condition, FactRef, Not, Or, Truth, render
 from ..knowledge.conditions.compile import compile_condition
+from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import Rule, RuleBase
 from .engine import infer
 
@@ -49,7 +49,7 @@ class WhyNot:
         return self.certainty >= self.threshold
 
 
-def why_not(rb: RuleBase, answers: Mapping[str, Any], cause: str) -> WhyNot:
+def why_not(rb: RuleBase, answers: NormalisedAnswers, cause: str) -> WhyNot:
     """Explain ``cause``'s certainty for normalised ``answers`` rule by rule."""
     reasoning = infer(rb, answers, trace=False)
     beliefs = reasoning.beliefs
@@ -65,7 +65,7 @@ def why_not(rb: RuleBase, answers: Mapping[str, Any], cause: str) -> WhyNot:
 
 
 def _blocker(
-    rb: RuleBase, rule: Rule, answers: Mapping[str, Any], beliefs: Mapping[str, float]
+    rb: RuleBase, rule: Rule, answers: NormalisedAnswers, beliefs: Mapping[str, float]
 ) -> str:
     node: Condition = rule.condition
     negated = False  # under an odd number of 'not's, the part failed by holding
@@ -86,7 +86,7 @@ def _blocker(
 
 
 def _holds(
-    rb: RuleBase, node: Condition, answers: Mapping[str, Any], beliefs: Mapping[str, float]
+    rb: RuleBase, node: Condition, answers: NormalisedAnswers, beliefs: Mapping[str, float]
 ) -> bool:
     derived = set(rb.derived_ids())
     evaluate = compile_condition(_as_written(node), rb.questions, derived).evaluate
@@ -110,7 +110,7 @@ def _leaf_reason(
     rb: RuleBase,
     node: Condition,
     negated: bool,
-    answers: Mapping[str, Any],
+    answers: NormalisedAnswers,
     beliefs: Mapping[str, float],
 ) -> str:
     text = f"`{'not ' if negated else ''}{render(node)}`"
@@ -124,11 +124,11 @@ def _leaf_reason(
     return f"{text} was false: {_shown(answers[name])}"
 
 
-def _shown(answer: Any) -> str:
+def _shown(answer: NormalisedValue) -> str:
     if isinstance(answer, bool):
         return "yes" if answer else "no"
     if isinstance(answer, float):
         return f"{answer:g}"
-    if isinstance(answer, frozenset | set | list | tuple):
+    if isinstance(answer, frozenset):
         return "[" + ", ".join(sorted(str(a) for a in answer)) + "]"
     return str(answer)

@@ -19,7 +19,9 @@ import json
 import os
 import secrets
 import zlib
-from typing import Any
+from collections.abc import Mapping
+
+from ..foundation.jsonvalue import JsonObject, JsonValue
 
 NAME = "legpress_answers"
 SECRET_ENV = "LEGPRESS_DIAG_SECRET"
@@ -56,7 +58,7 @@ class TooBig(ValueError):
     """The answers do not fit in one cookie (a rule base with very many questions)."""
 
 
-def encode(answers: dict[str, Any], secret: bytes) -> str:
+def encode(answers: Mapping[str, JsonValue], secret: bytes) -> str:
     """The cookie value for ``answers`` (a list of pairs keeps their order); deflated
     when that is shorter ("z" payloads). :class:`TooBig` when it cannot fit."""
     text = json.dumps(list(answers.items()), ensure_ascii=False, separators=(",", ":"))
@@ -72,7 +74,7 @@ def encode(answers: dict[str, Any], secret: bytes) -> str:
     return value
 
 
-def decode(value: str, secret: bytes) -> dict[str, Any]:
+def decode(value: str, secret: bytes) -> JsonObject:
     """The answers in a cookie this server signed; :class:`BadCookie` otherwise."""
     version, _, rest = value.partition(".")
     payload, _, mac = rest.partition(".")

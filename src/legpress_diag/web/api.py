@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -274,7 +274,7 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
     return router
 
 
-def step_out(rb: RuleBase, current: Step) -> dict[str, Any]:
+def step_out(rb: RuleBase, current: Step) -> dict[str, object]:
     """One interview step in ``InterviewOut``'s shape."""
     warnings = [w.to_dict() for w in current.warnings]
     if current.ask is not None:

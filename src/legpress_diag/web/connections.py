@@ -28,7 +28,7 @@ import errno
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 from .limits import Limits
 
@@ -83,7 +83,18 @@ class Throttled:
 THROTTLED = Throttled()
 
 
-def _phase(protocol: Any) -> str:
+class Watched(Protocol):
+    """A connection as the watch sees it: uvicorn's HTTP protocol, guarded."""
+
+    transport: asyncio.Transport | None
+    watch_phase: str
+    watch_since: float
+    watch_data_at: float
+    watch_unread_since: float
+    watch_head_bytes: int
+
+
+def _phase(protocol: object) -> str:
     cycle = getattr(protocol, "cycle", None)
     if cycle is None or cycle.response_complete:
         return HEAD
@@ -95,7 +106,7 @@ class Watch:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.open: set[Any] = set()
+        self.open: set[Watched] = set()
         self._sweeping: asyncio.TimerHandle | None = None
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -105,7 +116,7 @@ class Watch:
         if self._sweeping is not None:
             self._sweeping.cancel()
 
-    def opened(self, protocol: Any) -> bool:
+    def opened(self, protocol: Watched) -> bool:
         """Room for ``protocol``? At the cap, the connection that has waited longest
         for its request head is closed to make room; with none waiting, no room."""
         if len(self.open) >= self.limits.max_connections:
@@ -129,10 +140,10 @@ class Watch:
         self.open.add(protocol)
         return True
 
-    def closed(self, protocol: Any) -> None:
+    def closed(self, protocol: Watched) -> None:
         self.open.discard(protocol)
 
-    def close(self, protocol: Any, answer: bytes = b"") -> None:
+    def close(self, protocol: Watched, answer: bytes = b"") -> None:
         self.open.discard(protocol)
         transport = protocol.transport
         if transport is None or transport.is_closing():
@@ -150,7 +161,7 @@ class Watch:
             self._check(protocol, now)
         self._sweeping = loop.call_later(SWEEP_SECONDS, self._sweep, loop)
 
-    def _check(self, protocol: Any, now: float) -> None:
+    def _check(self, protocol: Watched, now: float) -> None:
         limits = self.limits
         transport = protocol.transport
         # An answer the client is not reading: uvicorn hands the whole body to the
@@ -185,11 +196,11 @@ class Watch:
             self.close(protocol)
 
 
-def guarded(base: type[Any], watch: Watch) -> type[asyncio.Protocol]:
+def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol class ``base`` with the watch's deadlines and caps."""
     max_head = watch.limits.max_head_bytes
 
-    class Guarded(base):  # type: ignore[misc]
+    class Guarded(base):  # type: ignore[misc, valid-type]  # a class chosen at run time
         watch_phase = HEAD
         watch_since = 0.0
         watch_data_at = 0.0
@@ -227,12 +238,12 @@ def guarded(base: type[Any], watch: Watch) -> type[asyncio.Protocol]:
 
 
 def loop_exception_handler(
-    default: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None,
-) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
+    default: Callable[[asyncio.AbstractEventLoop, dict[str, object]], object] | None,
+) -> Callable[[asyncio.AbstractEventLoop, dict[str, object]], None]:
     """Out of file descriptors, asyncio logs a traceback for every failed accept (55 MB
     in 12 s under attack): one line a minute instead. Anything else as before."""
 
-    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
         exc = context.get("exception")
         if isinstance(exc, OSError) and exc.errno in OUT_OF_DESCRIPTORS:
             THROTTLED.note(

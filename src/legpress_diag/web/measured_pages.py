@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..foundation.jsonvalue import JsonValue
 from ..intake.measured import session_measurements
 from ..intake.questionnaire import Ask
 from ..knowledge.rulebase import RuleBase
@@ -56,7 +57,10 @@ def cookie_key(secret: bytes) -> bytes:
 
 def pack(marks: Marks, secret: bytes) -> str:
     """The cookie value; each rep's frames are left out when they do not fit."""
-    full = {"measured": marks.measured, "not_measured": marks.not_measured}
+    # The marks came from `measure` (or this cookie): JSON through and through.
+    full = cast(
+        "dict[str, JsonValue]", {"measured": marks.measured, "not_measured": marks.not_measured}
+    )
     try:
         return answer_cookie.encode(full, cookie_key(secret))
     except answer_cookie.TooBig:
@@ -65,7 +69,8 @@ def pack(marks: Marks, secret: bytes) -> str:
         key: {**entry, "evidence": _brief_evidence(entry.get("evidence"))}
         for key, entry in marks.measured.items()
     }
-    return answer_cookie.encode({"measured": brief, "not_measured": {}}, cookie_key(secret))
+    rest = cast("dict[str, JsonValue]", {"measured": brief, "not_measured": {}})
+    return answer_cookie.encode(rest, cookie_key(secret))
 
 
 def _brief_evidence(evidence: Any) -> Any:

@@ -208,12 +208,12 @@ def question_out(
     number: int | None = None,
     screen: Screen | None = None,
     brief: str = "",
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """A question as the API shows it (a plain dict in ``QuestionOut``'s shape). For a
     safety screen, its own sentence and help: the signs go in ``signs``, not in a
     bulleted text, and the terminal's keys are no help to an app."""
     plain = screen is not None and screen.style != "pick"
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "id": question.id,
         "text": screen.text if plain and screen is not None else question.text,
         "help": screen.help if plain and screen is not None else question.help,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..foundation.jsonvalue import JsonObject
 from ..intake.questionnaire import SCREEN_PREFIX
 from ..knowledge.rulebase import UNSURE_MARK, UNSURE_REST, QuestionType, RuleBase
 from .models import InterviewIn, ProblemDetails, RecordIn
@@ -13,22 +14,24 @@ from .problems import MEDIA_TYPE, TYPES
 JSON = "application/json"
 
 
-def answers_schema(rb: RuleBase, interview: bool) -> dict[str, Any]:
+def answers_schema(rb: RuleBase, interview: bool) -> JsonObject:
     """The record schema with the rule base's questions (generated, like `rules schema`)."""
-    from ..authoring.schemas import answers_schema as record_answers
+    from ..authoring.schemas import answer_properties
 
-    properties = dict(record_answers(rb)["properties"]["answers"]["properties"])
+    properties = answer_properties(rb)
     if interview:
         for qid, question in rb.questions.items():
             if question.type in (QuestionType.CHOICE, QuestionType.MULTI):
                 properties[qid] = {"anyOf": [properties[qid], {"const": "unsure"}]}
             elif question.words:  # a number a person cannot measure, in words
-                words = {"enum": [label for label, _ in question.words]}
+                words: JsonObject = {"enum": [label for label, _ in question.words]}
                 properties[qid] = {"anyOf": [properties[qid], words]}
         for screen_id, screen_ in rb.screens.items():
             if screen_.style == "pick":  # a checklist: the items that happen
                 items = list(screen_.question_ids)
-                item = {"enum": items + [UNSURE_MARK + q for q in items] + [UNSURE_REST]}
+                item: JsonObject = {
+                    "enum": [*items, *(UNSURE_MARK + q for q in items), UNSURE_REST]
+                }
                 properties[SCREEN_PREFIX + screen_id] = {
                     "description": screen_.text,
                     "anyOf": [
@@ -46,7 +49,7 @@ def answers_schema(rb: RuleBase, interview: bool) -> dict[str, Any]:
 
 def request_body(
     model: type[RecordIn] | type[InterviewIn], rb: RuleBase, many: bool
-) -> dict[str, Any]:
+) -> dict[str, object]:
     schema = model.model_json_schema()
     schema["properties"]["answers"] = {
         **answers_schema(rb, model is InterviewIn),
@@ -57,7 +60,7 @@ def request_body(
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     """The OpenAPI entries of the problems a route may answer (problem+json, see
     ``problem_content``)."""
     return {

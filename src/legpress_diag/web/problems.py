@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 from ..reasoning.answers import AnswerProblem
 
@@ -149,9 +148,9 @@ class RequestProblem(Exception):
         self,
         kind: str | int,
         detail: str,
-        problems: Sequence[AnswerProblem | Mapping[str, Any]] = (),
+        problems: Sequence[AnswerProblem | Mapping[str, object]] = (),
         *,
-        extra: Mapping[str, Any] | None = None,
+        extra: Mapping[str, object] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
@@ -163,16 +162,16 @@ class RequestProblem(Exception):
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return problem(self.type, self.message, self.problems, self.extra)
 
 
 def problem(
     kind: ProblemType,
     detail: str,
-    problems: Sequence[AnswerProblem | Mapping[str, Any]] = (),
-    extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+    problems: Sequence[AnswerProblem | Mapping[str, object]] = (),
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, object]:
     """The problem details object (a plain dict, in ``models.ProblemDetails``' shape)."""
     return {
         "type": kind.uri if kind.slug else "about:blank",

@@ -10,7 +10,6 @@ step with the API and works offline.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from ..presentation.render.html import render
 from .problems import ProblemType
@@ -18,9 +17,10 @@ from .problems import ProblemType
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
 
-def reference_page(schema: Mapping[str, Any], problem_types: Iterable[ProblemType]) -> str:
+def reference_page(schema: Mapping[str, object], problem_types: Iterable[ProblemType]) -> str:
     """The whole reference: endpoints, problem types, then every shape they use."""
-    info = schema.get("info", {})
+    found = schema.get("info")
+    info = found if isinstance(found, Mapping) else {}
     title = f"{info.get('title', 'API')} {info.get('version', '')} API reference"
     return render(
         "reference.html",

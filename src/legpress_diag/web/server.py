@@ -23,14 +23,18 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 
 import uvicorn
 
 from .connections import Throttled, Watch, guarded, loop_exception_handler
 from .limits import Limits, WorkPool
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger("legpress_diag.web")
 
@@ -95,7 +99,7 @@ def fitted_limits(limits: Limits) -> Limits:
     return replace(limits, max_connections=min(limits.max_connections, room))
 
 
-def _protocol_base() -> type[Any]:
+def _protocol_base() -> type[asyncio.Protocol]:
     try:
         import httptools  # noqa: F401
     except ImportError:
@@ -140,7 +144,7 @@ def _quiet_logs(config: uvicorn.Config) -> None:
     ours.propagate = False
 
 
-def serve_socket(app: Any, sock: socket.socket, limits: Limits, options: Options) -> None:
+def serve_socket(app: FastAPI, sock: socket.socket, limits: Limits, options: Options) -> None:
     """Serve ``app`` on an open socket in this process until told to stop."""
     limits = fitted_limits(limits)
     watch = Watch(limits)
@@ -165,7 +169,7 @@ def serve_socket(app: Any, sock: socket.socket, limits: Limits, options: Options
     GuardedServer(config, watch, pool).run(sockets=[sock])
 
 
-def run(app: Any, limits: Limits, options: Options) -> int:
+def run(app: FastAPI, limits: Limits, options: Options) -> int:
     """Bind, then serve with ``options.workers`` processes; the exit status. Raises
     BindError before anything starts."""
     sock = bind(options.host, options.port)
@@ -185,7 +189,7 @@ def run(app: Any, limits: Limits, options: Options) -> int:
 class Supervisor:
     """N forked workers of one loaded process; a dead one is forked again."""
 
-    def __init__(self, workers: int, serve: Any) -> None:
+    def __init__(self, workers: int, serve: Callable[[], None]) -> None:
         self.workers = workers
         self.serve = serve
         self.children: set[int] = set()

@@ -21,7 +21,14 @@ from ..intake.questionnaire import (
     session_record,
     state_from_answers,
 )
-from ..intake.records import UTF8_BOM, RawRecord, check_record, diagnose_record, parse_json
+from ..intake.records import (
+    UTF8_BOM,
+    AnswerRecord,
+    RawRecord,
+    check_record,
+    diagnose_record,
+    parse_json,
+)
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
@@ -163,7 +170,7 @@ class Step:
 
     ask: Ask | None
     stop: Stop | None
-    record: dict[str, Any] | None  # the contract's record of the session, at the end
+    record: AnswerRecord | None  # the contract's record of the session, at the end
     result: DiagnosisOut | None  # diagnose(record), at the end
     warnings: tuple[AnswerProblem, ...]
     signs: tuple[tuple[str, str], ...] = ()  # a screen's signs still listed: (id, wording)

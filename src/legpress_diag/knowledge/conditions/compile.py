@@ -11,11 +11,11 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from ...foundation import codes
 from ...foundation.problems import did_you_mean
-from ..rulebase import Evaluator, Question, QuestionType
+from ..rulebase import Answers, Evaluator, Question, QuestionType
 from .ast import And, Compare, Condition, FactRef, Includes, Member, Not, Or, Ref, Truth, Value
 
 _NUMBER_OPS: dict[str, Callable[[float, float], bool]] = {
@@ -28,36 +28,44 @@ _NUMBER_OPS: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+# A number question's normalised answer is always a float (intake.answers), so its
+# tests read the answers as numbers; the cast to Evaluator is made once, at compile
+# time, not per test (a check here would run for every record).
+_Numbers = Mapping[str, float]
+# Likewise a multi-choice answer is always a frozenset of its choices.
+_Choices = Mapping[str, frozenset[str]]
+
+
 def _number_test(name: str, op: str, limit: float) -> Evaluator:
     """A number comparison. The common operators get closures of their own, so the
     test is inline rather than a call through ``operator``: this runs for every record."""
 
-    def below(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+    def below(a: _Numbers, f: Mapping[str, float]) -> float:
         value = a.get(name)
         return 0.0 if value is None else (1.0 if value < limit else -1.0)
 
-    def above(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+    def above(a: _Numbers, f: Mapping[str, float]) -> float:
         value = a.get(name)
         return 0.0 if value is None else (1.0 if value > limit else -1.0)
 
-    def at_least(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+    def at_least(a: _Numbers, f: Mapping[str, float]) -> float:
         value = a.get(name)
         return 0.0 if value is None else (1.0 if value >= limit else -1.0)
 
-    def at_most(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+    def at_most(a: _Numbers, f: Mapping[str, float]) -> float:
         value = a.get(name)
         return 0.0 if value is None else (1.0 if value <= limit else -1.0)
 
     special = {"<": below, ">": above, ">=": at_least, "<=": at_most}
     if op in special:
-        return special[op]
+        return cast(Evaluator, special[op])
     test = _NUMBER_OPS[op]
 
-    def other(a: Mapping[str, Any], f: Mapping[str, float]) -> float:
+    def other(a: _Numbers, f: Mapping[str, float]) -> float:
         value = a.get(name)
         return 0.0 if value is None else (1.0 if test(value, limit) else -1.0)
 
-    return other
+    return cast(Evaluator, other)
 
 
 _YES_NO_VALUES = {"yes": True, "no": False}
@@ -155,7 +163,7 @@ class _Checker:
                 _usage_hint(question),
             )
 
-        def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def ev(a: Answers, f: Mapping[str, float]) -> float:
             value = a.get(name)
             return 0.0 if value is None else (1.0 if value else -1.0)
 
@@ -199,7 +207,7 @@ class _Checker:
             expected = self.choice(question, node.value)
         hit, miss = (1.0, -1.0) if op == "==" else (-1.0, 1.0)
 
-        def ev_equal(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def ev_equal(a: Answers, f: Mapping[str, float]) -> float:
             value = a.get(name)
             if value is None:
                 return 0.0
@@ -220,7 +228,7 @@ class _Checker:
         name = question.id
         hit, miss = (-1.0, 1.0) if node.negated else (1.0, -1.0)
 
-        def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def ev(a: Answers, f: Mapping[str, float]) -> float:
             value = a.get(name)
             if value is None:
                 return 0.0
@@ -241,14 +249,14 @@ class _Checker:
         wanted = frozenset(self.choice(question, value) for value in node.values)
         name, need_all = question.id, node.mode == "all"
 
-        def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def ev(a: _Choices, f: Mapping[str, float]) -> float:
             value = a.get(name)
             if value is None:
                 return 0.0
-            held = wanted <= value if need_all else not wanted.isdisjoint(value)  # type: ignore[operator, arg-type]
+            held = wanted <= value if need_all else not wanted.isdisjoint(value)
             return 1.0 if held else -1.0
 
-        return ev
+        return cast(Evaluator, ev)  # see _Choices
 
 
 def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
@@ -256,7 +264,7 @@ def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
     if len(evs) == 2:  # by far the most common shape; worth its own closure
         first, second = evs
 
-        def both(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def both(a: Answers, f: Mapping[str, float]) -> float:
             x = first(a, f)
             if x == -1.0:
                 return -1.0
@@ -265,7 +273,7 @@ def _all_of(evs: tuple[Evaluator, ...]) -> Evaluator:
 
         return both
 
-    def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+    def ev(a: Answers, f: Mapping[str, float]) -> float:
         lowest = 1.0
         for e in evs:
             value = e(a, f)
@@ -283,7 +291,7 @@ def _any_of(evs: tuple[Evaluator, ...]) -> Evaluator:
     if len(evs) == 2:
         first, second = evs
 
-        def either(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+        def either(a: Answers, f: Mapping[str, float]) -> float:
             x = first(a, f)
             if x == 1.0:
                 return 1.0
@@ -292,7 +300,7 @@ def _any_of(evs: tuple[Evaluator, ...]) -> Evaluator:
 
         return either
 
-    def ev(a: Mapping[str, object], f: Mapping[str, float]) -> float:
+    def ev(a: Answers, f: Mapping[str, float]) -> float:
         highest = -1.0
         for e in evs:
             value = e(a, f)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ...foundation.problems import RuleBaseError
 from ..sources import display_path
@@ -52,15 +51,14 @@ def find_config(start: Path) -> ProjectConfig | None:
         pyproject = folder / PYPROJECT
         if pyproject.is_file():
             data, text = read_toml(pyproject)
-            table = (
-                data.get("tool", {}).get(TOOL_TABLE) if isinstance(data.get("tool"), dict) else None
-            )
+            tool = data.get("tool")
+            table = tool.get(TOOL_TABLE) if isinstance(tool, dict) else None
             if isinstance(table, dict):
                 return _config(pyproject, table, text, f"[tool.{TOOL_TABLE}]")
     return None
 
 
-def _config(path: Path, data: dict[str, Any], text: str, where: str) -> ProjectConfig:
+def _config(path: Path, data: dict[str, object], text: str, where: str) -> ProjectConfig:
     shown = display_path(path)
     problems = check_keys(data, _KEYS, shown, text, where)
     rules = data.get("rules", [])

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ...foundation.problems import Diagnostic, RuleBaseError
 from ..sources import display_path
@@ -89,7 +88,7 @@ def read_manifest(folder: Path) -> PackManifest | None:
     )
 
 
-def _value_problems(pack: dict[str, Any], shown: str, text: str) -> list[Diagnostic]:
+def _value_problems(pack: dict[str, object], shown: str, text: str) -> list[Diagnostic]:
     problems = []
     for key in _REQUIRED:
         if key not in pack:
@@ -104,7 +103,8 @@ def _value_problems(pack: dict[str, Any], shown: str, text: str) -> list[Diagnos
     if not (isinstance(sources, list) and all(isinstance(s, str) for s in sources)):
         problems.append(value_error(shown, text, "sources", "'sources' must be a list of text"))
     for key in ("version",):
-        if isinstance(pack.get(key), str) and parse_version(pack[key]) is None:
+        value = pack.get(key)
+        if isinstance(value, str) and parse_version(value) is None:
             problems.append(
                 value_error(shown, text, key, f"'{key}' must be numbers and dots (like \"1.2.0\")")
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ...foundation import codes
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
@@ -18,7 +17,7 @@ from ..sources import display_path
 MAX_TOML_BYTES = 1_000_000  # a manifest or config is a few lines; refuse a huge file
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+def read_toml(path: Path) -> tuple[dict[str, object], str]:
     """The file's data and text. Raises RuleBaseError naming the file and the line."""
     import tomllib  # only where a config or manifest exists: most runs have neither
 
@@ -64,7 +63,7 @@ def table_line(text: str, header: str) -> int:
 
 
 def check_keys(
-    data: Mapping[str, Any], known: Iterable[str], shown: str, text: str, where: str
+    data: Mapping[str, object], known: Iterable[str], shown: str, text: str, where: str
 ) -> list[Diagnostic]:
     """An error for each key of ``data`` that is not ``known``, with the likely one."""
     allowed = list(known)

@@ -12,7 +12,6 @@ The web questionnaire, the batch report and the ``ask`` report all render here.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
@@ -27,7 +26,7 @@ from .measured import because_parts, measured_items
 from .measured import label as measured_label
 
 
-def _finalize(value: Any) -> Any:
+def _finalize(value: object) -> object:
     """Applied to every ``{{ }}`` value before autoescaping: text from a record or a
     rule file keeps its line breaks but shows control characters as ``\\x1b``."""
     if value is None:
@@ -73,7 +72,7 @@ def _template(name: str) -> Template:
     return environment().get_template(name)
 
 
-def render(template: str, **context: Any) -> str:
+def render(template: str, **context: object) -> str:
     """A template rendered with ``context``; the text of a whole page or a fragment."""
     return _template(template).render(**context)
 

@@ -29,6 +29,8 @@ from ...reasoning.result import DiagnosisOut
 from .html import environment, static_text
 
 if TYPE_CHECKING:
+    from jinja2 import Template
+
     from ...knowledge.rulebase import RuleBase
 
 Result = DiagnosisOut
@@ -53,7 +55,7 @@ def _macros() -> Any:
 
 
 @cache
-def _text() -> Any:
+def _text() -> Template:
     return environment().from_string("{{ v }}")
 
 

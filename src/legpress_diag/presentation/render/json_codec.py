@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from ...presentation.render import textsafe
 
 
-def _stdlib(value: Any) -> str:
+def _stdlib(value: object) -> str:
     # Results are trees we build, never cyclic: the circular-reference check (15% of
     # the encoder's time) is skipped.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _choose() -> tuple[str, Callable[[Any], str]]:
+def _choose() -> tuple[str, Callable[[object], str]]:
     try:
         import orjson
     except ImportError:
@@ -32,7 +31,7 @@ def _choose() -> tuple[str, Callable[[Any], str]]:
 
     dumps, refused = orjson.dumps, orjson.JSONEncodeError
 
-    def fast(value: Any) -> str:
+    def fast(value: object) -> str:
         try:
             return dumps(value).decode()
         except refused:
@@ -44,11 +43,11 @@ def _choose() -> tuple[str, Callable[[Any], str]]:
 ENCODER, _dumps = _choose()
 
 
-def encode(value: Any) -> str:
+def encode(value: object) -> str:
     """``value`` as compact JSON text, non-ASCII kept, unsafe characters escaped."""
     return textsafe.json_line(_dumps(value))
 
 
-def encode_stdlib(value: Any) -> str:
+def encode_stdlib(value: object) -> str:
     """The same with the standard library alone (for tests that compare the two)."""
     return textsafe.json_line(_stdlib(value))

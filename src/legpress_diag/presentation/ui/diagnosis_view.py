@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +16,9 @@ from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text
 from ..render.labels import flag_heading
 from ..render.measured import is_measured, result_measured_lines
 from .console import plain, safe
+
+if TYPE_CHECKING:
+    from ...knowledge.rulebase import RuleBase
 
 _STATUS_STYLE = {
     "ok": "green",
@@ -29,7 +32,7 @@ _STATUS_STYLE = {
 # The words for each level are shared with the reports (render/labels.py).
 
 
-def flag_panel(flag: RedFlagOut, rb: Any) -> Panel:
+def flag_panel(flag: RedFlagOut, rb: RuleBase | None) -> Panel:
     """One red flag, whole: its level, title, advice and the answers behind it."""
     style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
     lines = [safe(flag["title"], "bold"), safe(flag["advice"], newlines=True)]
@@ -45,7 +48,7 @@ def flag_panel(flag: RedFlagOut, rb: Any) -> Panel:
 
 
 def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = False) -> None:
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     for flag in result["red_flags"]:
         parts.append(flag_panel(flag, None))
     if result["red_flags"]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
 from ...intake.questionnaire import Ask, Stop
-from ...knowledge.rulebase import SCREEN_PREFIX, QuestionType, RuleBase
+from ...knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
 from ..render.formats import certainty_word, root_of
@@ -80,7 +78,7 @@ class QuestionnaireView:
             self.prompts.print(line)
         self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
 
-    def _block(self, text: str, style: str = "") -> Any:
+    def _block(self, text: str, style: str = "") -> RenderableType:
         """Text for the prompts console: list items wrap under their own text on a
         terminal; in a pipe, where nothing is wrapped, each line is left whole."""
         if self.prompts.soft_wrap:
@@ -224,12 +222,12 @@ class QuestionnaireView:
             self.results.print(safe(line, newlines=True))
 
 
-def _indent(renderable: Any, left: int) -> Padding:
+def _indent(renderable: RenderableType, left: int) -> Padding:
     """Indented text that wraps under itself, with no padding spaces at line ends."""
     return Padding(renderable, (0, 0, 0, left), expand=False)
 
 
-def answer_hint(question: Any) -> str:
+def answer_hint(question: Question) -> str:
     kind = question.type
     if kind is QuestionType.YES_NO:
         return "y / n / ?"

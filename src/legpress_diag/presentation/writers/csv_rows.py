@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from ...presentation.render import textsafe
 from .interface import Result, WriteContext
@@ -34,7 +34,7 @@ COLUMNS = (
 DECIMALS = 2
 
 
-def _row(cells: Iterable[Any]) -> str:
+def _row(cells: Iterable[object]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()

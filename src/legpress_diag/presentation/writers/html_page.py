@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
+    from ..render.html_batch import Prepared
 
 # The rendering modules are imported when used, so --help does not pay for them.
 
@@ -21,12 +22,12 @@ class HtmlWriter:
     summary = "one self-contained page: a summary table, then each record"
     explained = True  # shows why each cause hurts and the answers behind it in words
 
-    def prepare(self, result: Result, rb: RuleBase | None) -> Any:
+    def prepare(self, result: Result, rb: RuleBase | None) -> Prepared:
         from ..render.html_batch import prepare
 
         return prepare(result, rb)
 
-    def write(self, prepared: Iterable[Any], out: IO[str], context: WriteContext) -> None:
+    def write(self, prepared: Iterable[Prepared], out: IO[str], context: WriteContext) -> None:
         from ..render.html_batch import write_page
 
         write_page(prepared, out)  # streamed: memory stays flat on a big batch

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import Any
 
 from ....foundation.problems import Diagnostic, Severity
+from ....knowledge.facts import NormalisedValue
 from ....knowledge.rulebase import Rule, RuleBase
 from ....reasoning.bounds import belief_bounds
 from ...exhaustive import value_classes
@@ -35,7 +35,7 @@ def can_fire(
     rb: RuleBase,
     rule: Rule,
     fact_ranges: dict[str, tuple[float, float]],
-    classes: dict[str, list[Any]] | None = None,
+    classes: dict[str, list[NormalisedValue | None]] | None = None,
 ) -> bool:
     """Try every answer class of the rule's questions and both ends of each fact's range.
 
@@ -49,7 +49,7 @@ def can_fire(
     fact_options = [sorted(set(fact_ranges.get(f, (0.0, 0.0)))) for f in facts]
     threshold = rb.settings.premise_threshold
     for combo in itertools.product(*answer_options):
-        answers: dict[str, Any] = {
+        answers: dict[str, NormalisedValue] = {
             q: v for q, v in zip(questions, combo, strict=True) if v is not None
         }
         for beliefs in itertools.product(*fact_options):

@@ -1,0 +1,13 @@
+"""What parsed JSON (or YAML, or TOML) is before anything has checked it.
+
+``JsonValue`` is the honest type of ``json.loads``'s result and of a record's raw
+answers: code that reads it narrows with ``isinstance`` before use, so an unchecked
+value cannot pass for a checked one, as it silently could when typed as anything.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+JsonObject: TypeAlias = dict[str, JsonValue]

@@ -1,0 +1,365 @@
+"""Check one record's raw answers against the questions and normalise them, once.
+
+Normalised values are what compiled conditions read (``knowledge.facts``): yes/no as
+bool, a choice as its string, a multi-choice as a frozenset, a number as float.
+``unsure`` and ``null`` mean the same as a missing answer: unknown, except on the
+safety screen, where both are "not sure": :func:`read_answers` notes them, and the
+safety keys a typo may hide, in the :class:`~..reasoning.answers.ReadAnswers` that
+the reasoning takes (reasoning/safety.py reads them).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from typing import cast
+
+from ..foundation.jsonvalue import JsonValue
+from ..foundation.problems import did_you_mean
+from ..knowledge.facts import NormalisedValue, RawAnswers
+from ..knowledge.index import fold_key
+from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
+
+# How people write yes, no and "not sure". A batch record and a reply at the
+# questionnaire's prompt (intake/replies.py) read them alike, so the same words give
+# the same diagnosis in both. "none of these" is how the safety screen offers "no".
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"})
+NO_WORDS = frozenset({"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"})
+UNSURE_WORDS = frozenset(
+    {
+        "unsure",
+        "?",
+        "skip",
+        "not sure",
+        "notsure",
+        "don't know",
+        "dont know",
+        "do not know",
+        "idk",
+        "dunno",
+        "maybe",
+        "perhaps",
+        "no idea",
+        # Hedged: to "numbness in the saddle area?" it is not a clear no.
+        "not really",
+    }
+)
+
+
+def words(text: str) -> str:
+    """A reply as compared with the words above: lower case, inner spaces collapsed,
+    trailing full stops and '!' dropped, a typographic apostrophe made plain."""
+    return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
+
+
+def is_unsure(value: JsonValue) -> bool:
+    """A "not sure" in any of its forms (never a "no")."""
+    return isinstance(value, str) and words(value) in UNSURE_WORDS
+
+
+_SHOWN_CHARS = 60  # as reasoning.answers.show_value shortens a value
+# Unknown names listed per record (unknown answer keys here, unknown record fields
+# in records.py); past this many, one summary line counts the rest. Keeps a record
+# with 20,000 junk keys from costing 20,000 suggestions and 20,000 warning lines.
+MAX_UNKNOWN_LISTED = 20
+
+
+class InvalidAnswer(Exception):
+    """A value its question cannot take; ``message`` says why: what the value "is"
+    ("out of range"), or with ``about_items`` a sentence about the items of a list."""
+
+    def __init__(self, message: str, *, about_items: bool = False) -> None:
+        self.message = message
+        self.about_items = about_items
+
+
+MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
+
+
+def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | None:
+    """The normalized value, None for unknown; raises InvalidAnswer with a reason."""
+    if value is None:
+        return None
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            said = words(value)
+            if said in YES_WORDS:
+                return True
+            if said in NO_WORDS:
+                return False
+            if said in UNSURE_WORDS:
+                return None
+        raise InvalidAnswer("not a yes/no answer")
+    if kind is QuestionType.CHOICE:
+        if isinstance(value, str) and value in question.choice_values:
+            return value
+        hint = did_you_mean(value, question.choice_values) if isinstance(value, str) else None
+        raise InvalidAnswer("not one of the choices" + (f"; {hint}" if hint else ""))
+    if kind is QuestionType.MULTI:
+        if not isinstance(value, list):
+            hint = f'; write ["{value}"]' if isinstance(value, str) and len(value) < 40 else ""
+            raise InvalidAnswer("not a list" + hint)
+        bad = [
+            item for item in value if not (isinstance(item, str) and item in question.choice_values)
+        ]
+        if bad:
+            # Every wrong item, each with its suggestion: fixing one typo at a time
+            # would take as many runs as there are typos.
+            named = []
+            for item in bad[:MAX_BAD_ITEMS]:
+                # did_you_mean skips a name far longer than any choice: no cost to bound.
+                hint = did_you_mean(item, question.choice_values) if isinstance(item, str) else None
+                named.append(show_value(item) + (f" ({hint})" if hint else ""))
+            more = f" and {len(bad) - MAX_BAD_ITEMS} more" if len(bad) > MAX_BAD_ITEMS else ""
+            if len(bad) == 1:
+                raise InvalidAnswer(f"{named[0]} is not one of the choices", about_items=True)
+            raise InvalidAnswer(
+                f"{', '.join(named)}{more} are not among the choices", about_items=True
+            )
+        return frozenset(cast(list[str], value))  # every item checked above
+    if is_unsure(value):
+        return None  # unknown; on the safety screen (age) the screen reads it as unsure
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidAnswer("not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidAnswer("not a finite number")
+    assert question.minimum is not None and question.maximum is not None
+    if not question.minimum <= number <= question.maximum:
+        raise InvalidAnswer("out of range")
+    return number
+
+
+def normalize_answers(
+    rb: RuleBase, raw: RawAnswers, *, strict: bool = False
+) -> tuple[dict[str, NormalisedValue], list[AnswerProblem], list[AnswerProblem]]:
+    """(answers, errors, warnings). Unknown keys warn, or are errors when ``strict``."""
+    answers: dict[str, NormalisedValue] = {}
+    errors: list[AnswerProblem] = []
+    warnings: list[AnswerProblem] = []
+    unknown = 0
+    folded: set[str] = set()
+    for key, value in raw.items():
+        question = rb.questions.get(key)
+        if question is None and isinstance(key, str):
+            meant = read_as(rb, key, raw)
+            if meant is not None and meant not in folded:
+                folded.add(meant)  # a second spelling of the same key stays unknown
+                # 'Saddle_Numbness' is saddle_numbness: read, never dropped (a safety
+                # answer lost to a capital letter would be a warning sign missed).
+                (errors if strict else warnings).append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"{key}: read as '{meant}' (the key differs in case, spacing or "
+                        "look-alike letters)",
+                        value=show_value(value),
+                        expected=f"the key written exactly: '{meant}'",
+                    )
+                )
+                key, question = meant, rb.questions[meant]
+        if question is None:
+            unknown += 1
+            if unknown > MAX_UNKNOWN_LISTED:
+                continue
+            if not isinstance(key, str):  # only from the Python API: JSON keys are text
+                errors.append(
+                    AnswerProblem(
+                        key=show_value(key),
+                        message=f"{show_value(key)}: an answer key must be a string",
+                        value=show_value(value),
+                        expected="a question id (a string)",
+                    )
+                )
+                continue
+            hint = did_you_mean(key, rb.questions)
+            shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
+            problem = AnswerProblem(
+                key=shown,
+                # Named in the message too, as every other problem is, so a CSV cell or
+                # a log line that carries only messages still says which key it was.
+                message=f"{shown}: unknown question id" + (f"; {hint}" if hint else ""),
+                value=show_value(value),
+                expected="a question id of the rule base (see 'legpress-diag rules show')",
+            )
+            (errors if strict else warnings).append(problem)
+            continue
+        # The common, already-clean answers skip normalize_value (same results; the
+        # exact type checks keep True apart from 1 and "yes" apart from " Yes").
+        kind = question.type
+        if value.__class__ is str:
+            if kind is QuestionType.YES_NO and (value == "yes" or value == "no"):
+                answers[key] = value == "yes"
+                continue
+            if kind is QuestionType.CHOICE and value in question.labels:
+                answers[key] = value
+                continue
+        elif value.__class__ is bool and kind is QuestionType.YES_NO:
+            answers[key] = value
+            continue
+        elif value.__class__ is int and kind is QuestionType.NUMBER:
+            low, high = question.minimum, question.maximum
+            if low is not None and high is not None and low <= value <= high:
+                answers[key] = float(value)
+                continue
+        if kind is QuestionType.NUMBER and value.__class__ is str:
+            number = number_in_text(value)
+            if number is not None:
+                # '"70"' for an age is 70: read as text it would be unreadable, and an
+                # unreadable age lowers every age-combined warning sign to a guess.
+                warnings.append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"{key}: {show_value(value)} is text; read as the number "
+                        f"{number:g}",
+                        value=show_value(value),
+                        expected=question.expected() + ", without quotes",
+                    )
+                )
+                value = number
+        try:
+            normalized = normalize_value(question, value)
+        except InvalidAnswer as exc:
+            errors.append(
+                AnswerProblem(
+                    key=key,
+                    message=f"{key}: {exc.message}"
+                    if exc.about_items
+                    else f"{key}: {show_value(value)} is {exc.message}",
+                    value=show_value(value),
+                    expected=question.expected(),
+                )
+            )
+            continue
+        if normalized is not None:
+            answers[key] = normalized
+    if unknown > MAX_UNKNOWN_LISTED:
+        (errors if strict else warnings).append(
+            unlisted("answers", unknown - MAX_UNKNOWN_LISTED, "unknown question ids")
+        )
+    return answers, errors, warnings
+
+
+_UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECASE)
+
+
+def number_in_text(text: str) -> float | None:
+    """The number a short text writes plainly ('70', ' 62.5 '), or None: no words, no
+    units, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 20:
+        return None
+    # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit.
+    stripped = _UNIT.sub("", stripped).strip()
+    if not stripped:
+        return None
+    body = stripped[1:] if stripped[0] in "+-" else stripped
+    if not body.replace(".", "", 1).isdigit() or not body.isascii():
+        return None
+    return float(stripped)
+
+
+def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:
+    """The question an unknown key is read as when it differs from the id only in
+    case, spaces or '-' (see fold_key); None when the exact key is also there. Batch,
+    the API and a resumed questionnaire all read keys through this."""
+    if not isinstance(key, str) or len(key) > 2 * _SHOWN_CHARS:
+        return None
+    meant = rb.index.folded_ids.get(fold_key(key))
+    return meant if meant is not None and meant not in raw else None
+
+
+def unlisted(key: str, count: int, what: str) -> AnswerProblem:
+    """The one problem that stands for ``count`` more of the same kind, not listed."""
+    return AnswerProblem(
+        key=key,
+        message=f"and {count} more {what} (only the first {MAX_UNKNOWN_LISTED} are listed)",
+    )
+
+
+def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> ReadAnswers:
+    """A record's raw answers read once, for the reasoning: normalised, with their
+    problems and what the safety screen must know of the raw form (see ReadAnswers).
+    Unknown keys warn, or are errors when ``strict``."""
+    answers, errors, warnings = normalize_answers(rb, raw, strict=strict)
+    # Unknown keys are among the warnings: one may be a safety question misspelt.
+    misspelt = misspelt_safety(rb, raw) if warnings else frozenset()
+    return ReadAnswers(answers, tuple(errors), tuple(warnings), unsure_answers(rb, raw), misspelt)
+
+
+def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
+    """Safety questions answered "not sure" in any of its forms (which normalize to
+    unknown), under their own key or one that folds to it (see index.fold_key)."""
+    safety = rb.safety_questions()
+    found = set()
+    for key, value in raw.items():
+        if (value.__class__ is bool or value == "no" or value == "yes") and key in rb.questions:
+            continue  # the common, plain answer: neither unsure nor a second spelling
+        if not isinstance(key, str):
+            continue
+        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+        if qid not in safety:
+            continue
+        # null is "not sure" on the screen (never a missing answer that could pass for
+        # a screened one): a saved session and its record replay the same way.
+        if (value is None or is_unsure(value)) and rb.questions[qid].type in (
+            QuestionType.YES_NO,
+            QuestionType.NUMBER,
+        ):
+            found.add(qid)
+        elif qid != key and qid in raw and _read(rb, qid, value) != _read(rb, qid, raw[qid]):
+            # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
+            # different answers: nobody can tell which holds, so it is not sure.
+            found.add(qid)
+    return frozenset(found)
+
+
+def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
+    """Unanswered safety questions that an unknown key is very likely a misspelling of
+    ('saddle_numbnes'), when its answer is not a plain "no": the screen reads them as
+    unsure. The key stays an unknown-key warning (the contract's rule), but a "yes" to
+    a warning sign behind a typo is never taken for a clear screen."""
+    safety = rb.index.screen_questions
+    longest = max((len(q) for q in safety), default=0)
+    found = set()
+    checked = 0
+    for key, value in raw.items():
+        if (
+            not isinstance(key, str)
+            or key in rb.questions
+            or len(key) > 2 * longest
+            or (isinstance(value, str) and words(value) in NO_WORDS)
+            or value is False
+        ):
+            continue
+        if rb.index.folded_ids.get(fold_key(key)) is not None:
+            continue  # read as that question already (normalize_answers)
+        checked += 1
+        if checked > MAX_UNKNOWN_LISTED:
+            # Bounded work per record: a record of thousands of near-miss keys must not
+            # cost minutes. What is not checked cannot pass for a screened answer
+            # either: the question it may misspell is unanswered, so the result is
+            # "unscreened" (or a referral), never "ok".
+            break
+        close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
+        if close and close[0] not in raw:
+            found.add(close[0])
+    return frozenset(found)
+
+
+# difflib's ratio above which an unknown key is taken for a safety question misspelt
+# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
+# 'saddle_numbness' is about 0.6).
+_TYPO_CUTOFF = 0.85
+
+
+def _read(rb: RuleBase, qid: str, value: JsonValue) -> JsonValue | NormalisedValue | None:
+    try:
+        return normalize_value(rb.questions[qid], value)
+    except InvalidAnswer:  # an unreadable value differs from any readable one
+        return value
