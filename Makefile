@@ -1,7 +1,7 @@
 # The checks a contributor runs; .ci/run runs the same test command after a fresh install.
-.PHONY: check check-latest lint typecheck test layers docs bench mutation
+.PHONY: check check-latest lint typecheck test test-e2e layers docs bench mutation
 
-check: lint typecheck test layers
+check: lint typecheck test test-e2e layers
 
 lint:
 	ruff check src tests benchmarks
@@ -10,8 +10,13 @@ lint:
 typecheck:
 	mypy
 
+# The fast run: everything but the tests marked browser, load or schemathesis.
 test:
 	python -m pytest -q
+
+# The slow end-to-end part (the e2e extra; the browser tests need chromium).
+test-e2e:
+	python -m pytest -q -m "browser or load or schemathesis"
 
 # The import contracts in pyproject.toml: the layers of the pipeline, a pure core.
 layers:

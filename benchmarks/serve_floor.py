@@ -233,6 +233,8 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
                 stop(floor)
     for label, row in results.items():
         row["work_us"] = work_us(*REQUESTS[label])
+        if label.startswith("interview"):
+            row["work_cold_us"] = work_us(*REQUESTS[label], cold=True)
         floor_cpu = row["floor"]["cpu_us_per_request"]
         # The best ours could do with a request path as cheap as the floor's: the
         # floor's CPU per request plus the work itself.
@@ -243,18 +245,16 @@ def measure(connections: int = 32, seconds: float = 10.0, rounds: int = 2) -> di
     return {"connections": connections, "seconds": seconds, "rounds": rounds, **results}
 
 
-def work_us(path: str, record: dict[str, Any], repeats: int = 300) -> float:
+def work_us(path: str, record: dict[str, Any], repeats: int = 300, cold: bool = False) -> float:
     """CPU time (us) of the work alone for one request, in this process: what the
-    service computes for the body, with no HTTP around it."""
+    service computes for the body, with no HTTP around it. ``cold``: as for answers
+    never seen before (the interview's remembered steps forgotten before each call;
+    wrk repeats one body, so the server mostly answers it from them)."""
     from legpress_diag.api import bundled_rulebase
-    from legpress_diag.web.api import step_out
+    from legpress_diag.intake.questionnaire.memo import forget
+    from legpress_diag.web.api import interview_json
     from legpress_diag.web.limits import Deadline, Limits
-    from legpress_diag.web.service import (
-        diagnose_body,
-        interview,
-        read_interview_body,
-        to_json,
-    )
+    from legpress_diag.web.service import diagnose_body
 
     rb, body, limits = bundled_rulebase(), json.dumps(record).encode(), Limits()
 
@@ -262,12 +262,13 @@ def work_us(path: str, record: dict[str, Any], repeats: int = 300) -> float:
         if path == "/v1/diagnose":
             diagnose_body(body, rb, limits, Deadline(60))
         else:
-            record_id, answers = read_interview_body(body)
-            to_json(step_out(rb, interview(rb, answers, record_id)))
+            interview_json(rb, body)  # what the route runs, about_left included
 
     once()
     started = time.process_time()
     for _ in range(repeats):
+        if cold:
+            forget()
         once()
     return (time.process_time() - started) / repeats * 1e6
 
@@ -311,6 +312,11 @@ def report(figures: dict[str, Any]) -> None:
             f"  {label:15} the work alone: {row['work_us']:,.0f} us of CPU; with a request "
             f"path as cheap as the floor's, at best {row['best_rate_vs_floor']:.2f}x requests/s"
         )
+        if "work_cold_us" in row:
+            print(
+                f"  {label:15} the work for answers never seen before: "
+                f"{row['work_cold_us']:,.0f} us of CPU"
+            )
 
 
 def main() -> None:

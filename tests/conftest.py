@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import tempfile
 import textwrap
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,6 +39,82 @@ os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-d
 os.environ.pop("LEGPRESS_DIAG_RULES", None)
 # An interrupted `ask` keeps its answers in the state folder: never the real one in tests.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="legpress-diag-test-state-")
+
+
+# The suite is split (docs/robustness.md, "The test suite"): a plain `pytest` is the
+# fast run; the tests marked browser, load or schemathesis (pyproject.toml) run with
+# `pytest -m "browser or load or schemathesis"`. A browser test that lost its marker
+# would slow the fast run down unseen, so launching one unmarked fails the test.
+BROWSER_PROGRAMS = ("chromium", "chromium-browser", "chromedriver", "chrome", "google-chrome")
+
+
+def launches_a_browser(args: Any, executable: Any) -> bool:
+    """Whether a Popen's ``args`` (and ``executable``) start a browser or its driver."""
+    if executable:
+        program = os.fsdecode(executable)
+    elif isinstance(args, str | bytes):  # a shell command line: its first word
+        program = (os.fsdecode(args).split() or [""])[0]
+    elif isinstance(args, os.PathLike):
+        program = os.fsdecode(args)
+    else:
+        program = os.fsdecode(args[0]) if args else ""
+    return os.path.basename(program) in BROWSER_PROGRAMS
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_are_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    if request.node.get_closest_marker("browser") is None:
+        real = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+        def guarded(self: subprocess.Popen[Any], args: Any, executable: Any, *rest: Any) -> Any:
+            if launches_a_browser(args, executable):
+                pytest.fail(
+                    f"{request.node.nodeid} starts a browser but has no "
+                    "@pytest.mark.browser: mark it, so that the fast run stays fast",
+                    pytrace=False,
+                )
+            return real(self, args, executable, *rest)
+
+        monkeypatch.setattr(subprocess.Popen, "_execute_child", guarded)
+    yield
+
+
+# pexpect's close() and wait() call a blocking waitpid once a child's output has
+# ended (ptyprocess.PtyProcess.isalive): a child that closed its terminal and then
+# hung would hold the whole run. Every such wait is bounded here: past PTY_EXIT_SECONDS
+# the child is killed, and the test sees a signal status instead of its exit code.
+PTY_EXIT_SECONDS = 60.0
+
+
+def _bound_pty_waits() -> None:
+    try:
+        import ptyprocess  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    blocking_isalive = ptyprocess.PtyProcess.isalive
+
+    def isalive(self: Any) -> bool:
+        if self.flag_eof and not self.terminated:
+            deadline = time.monotonic() + PTY_EXIT_SECONDS
+            # WNOWAIT: look without reaping, so pexpect still reads the status itself.
+            flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+            try:
+                while os.waitid(os.P_PID, self.pid, flags) is None:
+                    if time.monotonic() > deadline:
+                        os.kill(self.pid, signal.SIGKILL)
+                        break
+                    time.sleep(0.05)
+            except ChildProcessError:
+                pass  # not ours to wait for: pexpect says so itself, below
+        alive: bool = blocking_isalive(self)
+        return alive
+
+    ptyprocess.PtyProcess.isalive = isalive
+
+
+_bound_pty_waits()
 
 
 @pytest.fixture(scope="session")

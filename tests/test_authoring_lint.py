@@ -62,7 +62,11 @@ def test_schema_and_semantic_findings_in_one_run_with_carets(in_tmp: Path) -> No
     assert "feet.yaml:10:20: LP203 in condition of 'typo': unknown question or fact" in out
     # a rule naming the broken question is not reported again
     assert "uses-skipped" not in out
-    assert out.endswith("\n4 errors in 1 file\n")
+    # the rule with a wrong cf is still checked (its id is taken by a bundled rule),
+    # and the analysis runs on what loaded (issue 24 item 2: one run shows everything)
+    assert "feet.yaml:5:9: LP201 duplicate rule id 'deep-from-angle'" in out
+    assert "feet.yaml:4:5: LP311 warning: rule 'ok-rule' repeats rule 'heels-seen'" in out
+    assert out.endswith("\n5 errors, 1 warning in 1 file\n")
 
 
 def test_schema_messages_use_plain_words_and_1_based_items(in_tmp: Path) -> None:
@@ -139,5 +143,5 @@ def test_json_format_is_machine_readable(in_tmp: Path) -> None:
         "key_path": "questions.0.type",
         "url": "docs/lint-codes.md#lp102",
     }
-    assert payload["summary"]["errors"] == 4 and payload["summary"]["suppressed"] == 0
-    assert payload["summary"]["text"] == "4 errors in 1 file"
+    assert payload["summary"]["errors"] == 5 and payload["summary"]["suppressed"] == 0
+    assert payload["summary"]["text"] == "5 errors, 1 warning in 1 file"

@@ -113,6 +113,7 @@ def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess[str]:
         )
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(_chromium() is None, reason="chromium is not installed")
 def test_the_report_renders_in_a_headless_browser(tmp_path: Path) -> None:
     chromium = _chromium()

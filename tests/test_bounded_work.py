@@ -120,3 +120,59 @@ def test_diagnose_a_megabyte_key_with_one_short_warning(matcher: list[int]) -> N
     ]
     assert len(warning) < 200 and "did you mean" not in warning
     assert all(length < 1000 for length in matcher)  # never compared whole (--jobs 1: here)
+
+
+def _near_misses(rb: RuleBase, count: int) -> dict[str, str]:
+    """``count`` keys one letter off ids that are not on the safety screen."""
+    screen = set(rb.index.screen_questions)
+    ids = [q for q in sorted(rb.questions) if q not in screen]
+    return {ids[i % len(ids)][:-1] + "q" + "x" * (i // len(ids)): "yes" for i in range(count)}
+
+
+def test_near_miss_keys_get_a_bounded_number_of_full_suggestions(
+    rb: RuleBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 20: 20 near-miss keys a record cost 20 comparisons with every question id
+    # each (20.8 s of CPU per MiB); only the first few now get one.
+    from legpress_diag.intake import answers
+
+    calls: list[str] = []
+
+    def counting(name: str, candidates: object) -> str | None:
+        calls.append(name)
+        return did_you_mean(name, candidates)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answers, "did_you_mean", counting)
+    raw = _near_misses(rb, MAX_UNKNOWN_LISTED)
+    _, _, warnings = normalize_answers(rb, raw)
+    assert len(warnings) == MAX_UNKNOWN_LISTED  # every key is still listed
+    assert len(calls) == answers.MAX_SUGGESTED
+    assert all("did you mean" in w.message for w in warnings[: answers.MAX_SUGGESTED])
+
+
+def test_a_misspelt_safety_key_is_always_named_and_screened(rb: RuleBase) -> None:
+    from legpress_diag.api import diagnose
+
+    raw: dict[str, object] = dict(_near_misses(rb, MAX_UNKNOWN_LISTED - 1))
+    raw["saddle_numbnes"] = "yes"  # the last listed key, far past the suggestion cap
+    _, _, warnings = normalize_answers(rb, raw)
+    assert warnings[-1].message == (
+        "saddle_numbnes: unknown question id; did you mean 'saddle_numbness'?"
+    )
+    result = diagnose({"answers": raw})
+    assert [flag["id"] for flag in result["red_flags"]] == ["saddle_numbness"]
+
+
+def test_a_key_misspelt_in_every_record_is_compared_once(rb: RuleBase, matcher: list[int]) -> None:
+    from legpress_diag.foundation import problems
+    from legpress_diag.intake import answers
+
+    problems._did_you_mean.cache_clear()
+    answers._close_safety.cache_clear()
+    raw = {"heels_lifts": "yes", "saddle_numbnes": "yes"}
+    first = normalize_answers(rb, raw)
+    compared = len(matcher)
+    assert compared > 0
+    for _ in range(100):  # a batch repeating the same two misspelt columns
+        assert normalize_answers(rb, raw) == first
+    assert len(matcher) == compared

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import diagnose
-from legpress_diag.knowledge import bundle_cache, loader
+from legpress_diag.knowledge import bundle_cache, compiled_cache, loader
 from legpress_diag.knowledge.loader import load_rulebase
 
 RECORD = {
@@ -25,6 +25,10 @@ RECORD = {
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LEGPRESS_DIAG_CACHE", str(tmp_path))
     monkeypatch.delenv("LEGPRESS_DIAG_NO_CACHE", raising=False)
+    # These tests are about the validated files' entry: the compiled rule base's
+    # entry (tests/test_compiled_cache.py), which a later load would use first, is
+    # left out.
+    monkeypatch.setattr(compiled_cache, "load", lambda raws: None)
     return tmp_path
 
 
@@ -200,22 +204,32 @@ def test_a_fifo_in_place_of_the_entry_does_not_hang(cache: Path) -> None:
 def test_a_changed_rule_file_is_never_served_stale(
     cache: Path, tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules = tmp_path_factory.mktemp("bundled") / "rules"
-    shutil.copytree(loader.bundled_rules_dir(), rules)
-    monkeypatch.setattr(loader, "bundled_rules_dir", lambda: rules)
+    rules = bundled_copy(tmp_path_factory, monkeypatch)
     before = load_rulebase()
     assert diagnose(SADDLE, load_rulebase())["status"] == "refer"  # from the cache
-    safety = rules / "safety.yaml"
-    stat = safety.stat()
-    text = safety.read_text(encoding="utf-8")
-    # The saddle-numbness flag (the first emergency) made "clinician": the same size
-    # and, below, the same mtime, so only the bytes say the file changed.
-    changed = text.replace("level: emergency", "level: clinician", 1)
-    assert changed != text and len(changed.encode()) == len(text.encode())
-    safety.write_text(changed, encoding="utf-8")
-    os.utime(safety, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    quiet_the_saddle_flag_in_place(rules)
     after = load_rulebase()
     assert after.content_hash != before.content_hash
     assert after.safety_flags["saddle_numbness"].level == "clinician"
     monkeypatch.setenv("LEGPRESS_DIAG_NO_CACHE", "1")
     assert diagnose(SADDLE, after) == diagnose(SADDLE, load_rulebase())
+
+
+def quiet_the_saddle_flag_in_place(rules: Path) -> None:
+    """The saddle-numbness flag (the first emergency) made "clinician": the same size
+    and the same mtime, so only the bytes say the file changed."""
+    safety = rules / "safety.yaml"
+    stat = safety.stat()
+    text = safety.read_text(encoding="utf-8")
+    changed = text.replace("level: emergency", "level: clinician", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    safety.write_text(changed, encoding="utf-8")
+    os.utime(safety, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def bundled_copy(tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled rule files that the loader takes for the bundled base."""
+    rules: Path = tmp_path_factory.mktemp("bundled") / "rules"
+    shutil.copytree(loader.bundled_rules_dir(), rules)
+    monkeypatch.setattr(loader, "bundled_rules_dir", lambda: rules)
+    return rules

@@ -48,7 +48,8 @@ def test_lint_reports_compiler_style_and_exits_one(tmp_path: Path) -> None:
     bad.write_text(
         "rules:\n  - {id: k, if: knee_angel < 90, then: excess_depth, cf: 0.3, source: x}\n"
     )
-    result = runner.invoke(app, ["rules", "lint", str(bad)])
+    # The walk runs beside the errors too (one run shows everything); not this test's matter.
+    result = runner.invoke(app, ["rules", "lint", "--no-exhaustive", str(bad)])
     assert result.exit_code == 1
     assert (
         "knees.yaml:2:17: LP203 in condition of 'k': unknown question or fact 'knee_angel'\n"

@@ -80,7 +80,7 @@ def _decided_rules_give_exactly_one(rb: RuleBase) -> int:
     assert plan is not None
     checked = 0
     for flag, step in zip(plan.decided, plan.steps, strict=True):
-        rule = step[7]
+        rule = step.rule
         if flag:
             answers = dict(required_answers(rb.questions, rule))
             assert rule.evaluate(answers, {}) == 1.0, rule.id

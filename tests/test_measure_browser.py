@@ -32,6 +32,8 @@ from .test_serve_browser import (
 
 __all__ = ["browser", "live_server"]  # the fixtures, shared
 
+pytestmark = pytest.mark.browser  # the slow part: pytest -m browser (pyproject.toml)
+
 
 def test_a_lifter_uploads_a_filmed_set_on_a_phone(
     browser: Any, live_server: str, tmp_path: Path

@@ -83,12 +83,13 @@ def test_lint_of_stdin_as_json_names_it(here: Path) -> None:
 
 def test_lp206_without_a_close_name_says_where_to_define_it(here: Path) -> None:
     (here / "r.yaml").write_text(RULES.replace("fixes: [even_hips]", "fixes: [zzz]"), "utf-8")
-    result = runner.invoke(app, ["rules", "lint", "r.yaml"])
+    result = runner.invoke(app, ["rules", "lint", "--no-exhaustive", "r.yaml"])
     assert "LP206 unknown fix 'zzz' in hips_shifting.fixes" in result.stdout
     assert "hint: define it under `fixes:`, or see `rules show fixes`" in result.stdout
     close = RULES.replace("fixes: [even_hips]", "fixes: [even_hip]")
     (here / "r.yaml").write_text(close, "utf-8")
-    assert "did you mean 'even_hips'?" in runner.invoke(app, ["rules", "lint", "r.yaml"]).stdout
+    again = runner.invoke(app, ["rules", "lint", "--no-exhaustive", "r.yaml"])
+    assert "did you mean 'even_hips'?" in again.stdout
 
 
 def test_rules_show_one_section(here: Path) -> None:

@@ -47,7 +47,7 @@ def test_lookups_agree_with_the_rules() -> None:
 def test_the_plan_holds_every_rule_once_in_agenda_order() -> None:
     plan = RB.index.plan
     assert plan is not None and not RB.index.has_cycles and not cycles(RB.rules)
-    ids = [step[5] for step in plan.steps]
+    ids = [step.rule_id for step in plan.steps]
     assert sorted(ids) == sorted(rule.id for rule in RB.rules)
     keys = [agenda_key(RB.strata, RB.index.by_id[i]) for i in ids]
     assert keys == sorted(keys)

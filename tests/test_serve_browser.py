@@ -31,6 +31,7 @@ from . import serve_live  # noqa: E402
 from .test_no_ids import rule_base_ids, visible_ids  # noqa: E402
 
 live_server = serve_live.live_server  # the fixture, shared
+pytestmark = pytest.mark.browser  # the slow part: pytest -m browser (pyproject.toml)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from legpress_diag.intake.interview import record_value
 from legpress_diag.intake.questionnaire import (
-    SCREEN_PREFIX,
     Ask,
     SessionState,
     next_step,
@@ -22,7 +22,6 @@ from legpress_diag.intake.questionnaire import (
     state_from_answers,
 )
 from legpress_diag.knowledge.rulebase import Question, QuestionType, RuleBase
-from legpress_diag.reasoning.answers import denormalize
 
 
 def reply(draw: Any, question: Question) -> Any:
@@ -39,17 +38,6 @@ def reply(draw: Any, question: Question) -> Any:
         return frozenset(draw(st.lists(st.sampled_from(question.choice_values), max_size=3)))
     assert question.minimum is not None and question.maximum is not None
     return float(draw(st.integers(int(question.minimum), int(question.maximum))))
-
-
-def as_answer(question: Question, value: Any) -> Any:
-    """The same reply in the contract's record format, as a stateless client sends it."""
-    if value is None:
-        return "unsure"
-    if question.id.startswith(SCREEN_PREFIX) and question.type is QuestionType.MULTI:
-        return sorted(value)  # a checklist: the items that happen
-    if question.id.startswith(SCREEN_PREFIX):
-        return "yes" if value else "no"
-    return denormalize(question, value)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,7 +60,7 @@ def test_replaying_the_answers_is_the_session(rb: RuleBase, data: st.DataObject)
         question = step.question
         value = reply(data.draw, question)
         state = record_answer(rb, state, question.id, value)
-        answers[question.id] = as_answer(question, value)
+        answers[question.id] = record_value(rb, question.id, value)
     event(f"answers: {len(answers) // 5 * 5}+")
     assert session_record(rb, state_from_answers(rb, answers).state, "x") == session_record(
         rb, state, "x"

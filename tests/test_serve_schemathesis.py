@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: 
 from . import serve_live  # noqa: E402
 
 live_server = serve_live.live_server  # the fixture, shared
+pytestmark = pytest.mark.schemathesis  # the slow part: pytest -m schemathesis (pyproject.toml)
 
 MAX_EXAMPLES = 50
 # A schema cannot say that a set's frame times increase, so landmarks that fit the

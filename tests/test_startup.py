@@ -31,7 +31,8 @@ try:
     main()
 except SystemExit:
     pass
-names = sorted(m for m in sys.modules if m.startswith(("legpress_diag", "yaml", "tomllib")))
+watched = ("legpress_diag", "yaml", "tomllib", "fastapi", "uvicorn", "starlette", "jinja2")
+names = sorted(m for m in sys.modules if m.startswith(watched))
 print("MODULES " + " ".join(names), file=sys.stderr)
 """
 
@@ -58,6 +59,63 @@ def test_a_diagnose_run_imports_no_other_command_and_no_yaml(tmp_path: Path) -> 
     assert not modules & others, modules & others
     assert "yaml" not in modules and "legpress_diag.knowledge.schema_models" not in modules
     assert "tomllib" not in modules  # no project config above tmp_path: nothing to parse
+
+
+def test_a_one_record_diagnose_imports_no_web_no_templates_no_authoring(tmp_path: Path) -> None:
+    """What a one-record run does not need is not imported: the web stack, the
+    templates, the authoring tools, the cluster function, the rule-file parser.
+    Each of these once came in through an import chain, and each cost start-up time."""
+    _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    modules = _modules_after("diagnose", "-", cwd=tmp_path)
+    assert "legpress_diag.reasoning.diagnosis" in modules  # the probe saw a real run
+    tops = {m.split(".")[0] for m in modules}
+    assert not tops & {"fastapi", "uvicorn", "starlette", "jinja2"}, tops
+    ours = {m.split(".")[1] for m in modules if m.count(".") >= 1}
+    assert not ours & {"web", "authoring", "measure"}, ours
+    assert "legpress_diag.intake.partition" not in modules  # api's cluster function
+    assert "legpress_diag.intake.workers" not in modules  # one job: no worker pool
+    assert "legpress_diag.knowledge.packs.manifest" not in modules  # no pack folder
+
+
+def test_the_entry_point_search_is_skipped_only_when_nothing_can_declare_a_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.machinery import PathFinder
+
+    from legpress_diag.knowledge.packs import layers
+
+    # Only the standard finder lists distributions here (another test may have left
+    # one of its own on sys.meta_path, which would rightly answer True).
+    standard = [f for f in sys.meta_path if f is PathFinder or not hasattr(f, "find_distributions")]
+    monkeypatch.setattr(sys, "meta_path", standard)
+    site = tmp_path / "site"
+    other = site / "other-1.0.dist-info"
+    other.mkdir(parents=True)
+    (other / "entry_points.txt").write_text("[console_scripts]\nother = other:main\n")
+    (site / "bare-1.0.dist-info").mkdir()  # no entry points at all
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    assert layers._may_declare_packs() is False
+    assert layers.installed_packs() == []
+    team = site / "Team_Pack-1.0.DIST-INFO"
+    team.mkdir()
+    (team / "entry_points.txt").write_text("[legpress_diag.packs]\nteam = team_pack\n")
+    assert layers._may_declare_packs() is True
+    # What is not a plain folder is left to importlib.metadata: a zip, an egg, or a
+    # finder of its own that lists distributions.
+    archive = tmp_path / "lib.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert layers._may_declare_packs() is True
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "old.egg")])
+    assert layers._may_declare_packs() is True
+
+    class Lister:
+        def find_distributions(self, context: object = None) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "path", [str(site / "nothing-here")])
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Lister()])
+    assert layers._may_declare_packs() is True
 
 
 def _names(group: typer.Typer) -> set[str | None]:

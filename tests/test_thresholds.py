@@ -61,6 +61,22 @@ def test_the_engine_ranking_reports_a_cause_at_the_threshold_too() -> None:
     assert ranked(rulebase(AT_REPORT), {"a": True}) == [("c1", 0.2)]
 
 
+def test_at_threshold_0_only_the_causes_rules_concluded_are_reported() -> None:
+    """A cause no rule concluded has no certainty at all, not 0: at ``--threshold 0``
+    it is left out (a diagnosis once failed there looking its belief up, exit 3)."""
+    with_idle_cause = BASE.replace(
+        "causes:\n", "causes:\n  - {id: c0, title: C0, explanation: c0, fixes: [fx]}\n"
+    )
+    text = with_idle_cause + "rules:\n" + AT_REPORT
+    rb = build_rulebase([parse_rule_text(text.encode(), "thresholds.yaml")])
+    assert set(rb.causes) == {"c0", "c1"}
+    result = diagnose_answers(rb, read_answers(rb, {"a": "yes"}), record_id=1, threshold=0.0)
+    assert [(c["id"], c["certainty"]) for c in result["causes"]] == [("c1", 0.2)]
+    assert ranked(rb, {"a": True}, 0.0) == [("c1", 0.2)]
+    no = diagnose_answers(rb, read_answers(rb, {"a": "no"}), record_id=2, threshold=0.0)
+    assert no["causes"] == []
+
+
 def test_a_cause_just_below_the_report_threshold_is_not() -> None:
     rb = rulebase("  - {id: r1, if: a, then: c1, cf: 0.19}\n")
     result = diagnose_answers(rb, read_answers(rb, {"a": "yes"}), record_id=1)

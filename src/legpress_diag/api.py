@@ -24,7 +24,7 @@ import io
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from .foundation.problems import (
     Diagnostic,
@@ -34,7 +34,6 @@ from .foundation.problems import (
     Severity,
     SourceSpan,
 )
-from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
 from .intake.records import InputError, RawRecord, diagnose_record, read_records
 from .knowledge.loader import load_rulebase as _load
 from .knowledge.rulebase import RuleBase
@@ -46,6 +45,13 @@ from .reasoning.result import (
     ProblemOut,
     RedFlagOut,
 )
+
+if TYPE_CHECKING:
+    from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
+
+# The cluster functions are imported on first use: a run of the command line never
+# maps over a partition (see docs/performance.md, one-record start).
+_PARTITION = {"diagnose_partition", "partition_rulebase", "rule_texts"}
 
 __all__ = [
     "AlternativeOut",
@@ -136,3 +142,11 @@ def diagnose_stream(
     rb = rulebase or bundled_rulebase()
     for raw in read_records(stream):
         yield diagnose_record(raw, rb, strict, threshold, explain=explain)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PARTITION:
+        from .intake import partition
+
+        return getattr(partition, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

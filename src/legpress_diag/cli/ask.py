@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import exitcodes
-from ..reasoning.result import DiagnosisOut
-from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
-from .output import (
+from ..presentation.destination import (
     CLOSED_STREAMS,
     OutputError,
     atomic_output,
@@ -22,6 +20,8 @@ from .output import (
     save_fallback,
     silence_stdout,
 )
+from ..reasoning.result import DiagnosisOut
+from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
 
 if TYPE_CHECKING:
     from ..intake.questionnaire import SessionState
@@ -265,7 +265,7 @@ def _after_result(view: QuestionnaireView, result: DiagnosisOut) -> None:
         if reply.kind == "command":
             return
         if reply.kind == "answer":
-            view.how(result, causes[reply.value], detail)
+            view.how(result, causes[str(reply.value)], detail)  # a cause id
         else:
             view.invalid(reply.message + "; 'how --detail N' shows the rules and numbers")
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +13,15 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import exitcodes
+from ..foundation.problems import LegpressError
+from ..intake.source import SourceError, open_source, source_name
+from ..presentation.destination import (
+    CLOSED_STREAMS,
+    OutputError,
+    atomic_output,
+    check_output,
+    silence_stdout,
+)
 from ..presentation.render.textsafe import terminal
 from .batch_messages import hidden_messages, is_terminal, message_limit
 from .common import (
@@ -23,14 +30,13 @@ from .common import (
     RulesOption,
     dash_is_stdout,
     fail,
-    load_rules,
+    load_paths,
     rule_paths,
     tell,
 )
-from .output import CLOSED_STREAMS, OutputError, atomic_output, check_output, silence_stdout
 
 if TYPE_CHECKING:
-    from ..intake.batch import Options, Outcome
+    from ..intake.batch import Options, Outcome, Tally
     from ..knowledge.rulebase import RuleBase
     from ..presentation.writers import Writer
 
@@ -58,112 +64,12 @@ Examples:
 """
 
 
-def _choose_writer(fmt: str | None, output: Path | None) -> Writer:
-    """--format, else the --output suffix (which must name a format), else the
-    default: a table on a terminal, JSON Lines otherwise. Exits 2 when unknown."""
-    from ..presentation import writers
-
-    default = "table" if output is None and sys.stdout.isatty() else "jsonl"
-    if output is not None and not output.suffix and _is_device_or_fifo(output):
-        output = None  # a FIFO or device has no suffix to go by: as for a pipe
-    try:
-        return writers.choose(fmt, output, default)
-    except writers.FormatError as exc:
-        fail(str(exc))
-
-
-def _is_device_or_fifo(path: Path) -> bool:
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
-
-
-def _source_name(file: str) -> str:
-    return "<stdin>" if file == "-" else file
-
-
-def _open_input(file: str, output: Path | None = None) -> IO[bytes]:
-    if file == "-":
-        if "stdin" in CLOSED_STREAMS:
-            fail("standard input is closed; give a FILE instead of '-'")
-        with contextlib.suppress(OSError, ValueError):  # `- < in.jsonl -o in.jsonl` too
-            _refuse_writing_over(sys.stdin.buffer, "standard input", output)
-        return sys.stdin.buffer
-    path = Path(file)
-    if path.is_dir():
-        fail(f"{file}: is a directory; give a JSON or JSON Lines file")
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        fail(f"{file}: cannot read: {exc.strerror}")
-    _refuse_writing_over(stream, file, output)
-    return stream
-
-
-def _refuse_writing_over(stream: IO[bytes], file: str, output: Path | None) -> None:
-    """The results must not replace the records they come from (-o the input file,
-    through a link too), nor go to the input file through a shell's '>', which has
-    already emptied it by the time we run."""
-    read = os.fstat(stream.fileno())
-    targets: list[tuple[str, os.stat_result]] = []
-    if output is not None:
-        with contextlib.suppress(OSError):
-            targets.append((f"--output {output}", os.stat(output)))
-    else:
-        with contextlib.suppress(OSError, ValueError):
-            targets.append(("standard output", os.fstat(sys.stdout.fileno())))
-    for name, written in targets:
-        if stat.S_ISREG(read.st_mode) and (read.st_dev, read.st_ino) == (
-            written.st_dev,
-            written.st_ino,
-        ):
-            if stream is not sys.stdin.buffer:
-                stream.close()
-            fail(f"{name} is the same file as the input ({file}); write the results elsewhere")
-
-
-def _location(source: str, outcome: Outcome) -> str:
-    """``clients.jsonl:7`` for a line, ``clients.json: record 3`` in an array."""
-    if outcome.line is not None:
-        return f"{source}:{outcome.line}"
-    return f"{source}: record {outcome.record_id}"
-
-
-def _messages(source: str, outcome: Outcome) -> Iterator[str]:
-    """The stderr lines for one outcome (the incomplete-screen warning is not among
-    its warnings: the batch flags it, and the summary counts it once)."""
-    where = _location(source, outcome)
-    if outcome.errors:
-        first = outcome.errors[0]
-        expected = f" (expected {first['expected']})" if first.get("expected") else ""
-        more = len(outcome.errors) - 1
-        extra = f" (+{more} more)" if more > 0 else ""
-        key, message = first["key"], first["message"]
-        # Most messages start with their key; one that does not (an unknown key) gets it.
-        named = message if not key or message.startswith(key) else f"{key}: {message}"
-        yield f"{where}: error: {named}{expected}{extra}"
-    for warning in outcome.warnings:
-        key, message = warning["key"], warning["message"]
-        named = message if not key or message.startswith(key) else f"{key}: {message}"
-        yield f"{where}: warning: {named}"
-
-
 def _show_progress(output: Path | None, quiet: bool) -> bool:
     """A bar only for a person watching stderr, and never over results on the same
     terminal (a table or JSON Lines on stdout show their own progress)."""
     if quiet or not is_terminal(sys.stderr):
         return False
     return output is not None or not is_terminal(sys.stdout)
-
-
-def _input_size(stream: IO[bytes]) -> int | None:
-    try:
-        info = os.fstat(stream.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return None
-    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _format_help() -> str:
@@ -252,95 +158,101 @@ def diagnose(
 ) -> None:
     try:
         check_output(output)  # before any work: a wrong folder must not cost a whole run
-    except OutputError as exc:
+        writer = _writer(fmt, output)  # before any work too
+    except LegpressError as exc:  # an output that cannot be written, an unknown format
         fail(str(exc))
-    writer = _choose_writer(fmt, output)  # before any work too
-    rb = load_rules(rules, no_default_rules, isolated)
-    stream = _open_input(file, output)
-    job = _Job(stream, _source_name(file), output, writer, rb, quiet, _workers(jobs, quiet))
+    paths = rule_paths(rules, isolated)  # the pack search, once: workers get its paths
+    rb = load_paths(paths, no_default_rules)
     try:
-        tally = job.run(
-            # Workers load the same layers from the same paths (no config lookup there).
-            strict,
-            threshold,
-            explain,
-            [str(p) for p in rule_paths(rules, isolated)],
-            not no_default_rules,
-        )
+        stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
+    except SourceError as exc:
+        fail(str(exc))
+    workers = _workers(jobs, quiet)
+    job = _Job(source_name(file), output, writer, quiet)
+    try:
+        # Workers load the same layers from the same paths (no config lookup there).
+        bundled = not no_default_rules
+        job.run(stream, rb, _options(writer, strict, threshold, explain), workers, paths, bundled)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if tally.hidden:
-        tell(hidden_messages(tally.hidden))
+    if job.hidden:
+        tell(hidden_messages(job.hidden))
     if not quiet:
-        _summary(tally.counts, tally.unscreened, has_screen=bool(rb.safety_flags))
-    if tally.with_errors:
-        raise typer.Exit(exitcodes.FINDINGS)
+        from ..presentation.render.batch_text import summary_lines
+
+        for line in summary_lines(job.tally, has_screen=bool(rb.safety_flags)):
+            tell(line)
+    if job.tally.exit_status != exitcodes.OK:
+        raise typer.Exit(job.tally.exit_status)
+
+
+def _writer(fmt: str | None, output: Path | None) -> Writer:
+    from ..presentation import writers
+
+    return writers.for_output(fmt, output, terminal=sys.stdout.isatty())
+
+
+def _options(writer: Writer, strict: bool, threshold: float | None, explain: bool) -> Options:
+    from ..intake.batch import Options
+
+    explained = explain or writer.explained
+    return Options(strict=strict, threshold=threshold, explain=explained, prepare=writer.prepare)
 
 
 def _workers(jobs: int, quiet: bool) -> int:
-    """Worker processes for --jobs: 0 means one per CPU, and more than one per CPU
-    only costs memory (each holds the rule base; --jobs 10000 once filled the
-    machine's memory), so the count stops there, though never below 2, so that
-    --jobs 2 runs the same way on any machine."""
-    cpus = os.cpu_count() or 1
-    most = max(cpus, 2)
-    if jobs > most and not quiet:
-        tell(f"--jobs {jobs}: using {most} worker processes ({cpus} CPUs; more only cost memory)")
-    return min(jobs or cpus, most)
+    from ..intake.batch import workers_for
 
-
-@dataclass
-class _Tally:
-    """What the summary line and the exit status need, counted as results go by."""
-
-    counts: dict[str, int] = field(default_factory=dict)  # by status
-    with_errors: int = 0  # records with errors (a referral may carry errors too)
-    unscreened: int = 0  # records with an incomplete safety screen
-    shown: int = 0  # per-record messages said on stderr
-    hidden: int = 0  # and left out past the terminal's limit
+    count, note = workers_for(jobs, os.cpu_count() or 1)
+    if note and not quiet:
+        tell(note)
+    return count
 
 
 @dataclass
 class _Job:
-    """One batch: read, diagnose, write, with messages and progress on stderr."""
+    """One batch as the command line runs it: results to the output, a line on stderr
+    per record with problems (up to the terminal's limit), a progress bar."""
 
-    stream: IO[bytes]
     source: str  # the input's name in messages
     output: Path | None
     writer: Writer
-    rb: RuleBase
     quiet: bool
-    workers: int
-    tally: _Tally = field(default_factory=_Tally)
+    tally: Tally = field(init=False)
+    shown: int = 0  # per-record messages said on stderr
+    hidden: int = 0  # and left out past the terminal's limit
     limit: float = field(default_factory=message_limit)
 
     def run(
         self,
-        strict: bool,
-        threshold: float | None,
-        explain: bool,
-        rule_paths: list[str],
+        stream: IO[bytes],
+        rb: RuleBase,
+        options: Options,
+        workers: int,
+        paths: list[Path],
         bundled: bool,
-    ) -> _Tally:
-        from ..intake.batch import Options, WorkerDied
+    ) -> None:
+        from ..intake.batch import Tally, WorkerDied, run_batch
         from ..intake.records import InputError
         from ..presentation.writers import WriteContext
 
-        options = Options(
-            strict=strict,
-            threshold=threshold,
-            explain=explain or self.writer.explained,
-            prepare=self.writer.prepare,
-        )
-        context = WriteContext(rulebase=self.rb, live=self.output is None)
+        self.tally = Tally()
+        context = WriteContext(rulebase=rb, live=self.output is None)
         try:
             with (
-                _reporter(self.stream, self.output, self.quiet) as (say, progress),
+                _reporter(stream, self.output, self.quiet) as (say, progress),
                 atomic_output(self.output) as out,
             ):
-                payloads = self._payloads(options, rule_paths, bundled, say, progress)
-                self.writer.write(payloads, out, context)
+                outcomes = run_batch(
+                    stream,
+                    rb,
+                    options,
+                    jobs=workers,
+                    rule_paths=[str(p) for p in paths],
+                    include_bundled=bundled,
+                    progress=progress,
+                )
+                self.writer.write(self._payloads(outcomes, say), out, context)
         except BrokenPipeError:
             silence_stdout()
             raise typer.Exit(exitcodes.OK) from None
@@ -349,58 +261,30 @@ class _Job:
         except OutputError as exc:
             fail(str(exc))
         except WorkerDied as exc:
-            fail(f"{exc} after {self._done()}; run again, with fewer --jobs")
+            fail(f"{exc} after {self._how_far()}; run again, with fewer --jobs")
         except KeyboardInterrupt:  # Ctrl-C, TERM, HUP: say what became of the output
             with contextlib.suppress(OSError):
-                tell(f"\ninterrupted: {self._done()}")
+                tell(f"\ninterrupted: {self._how_far()}")
             raise
-        return self.tally
 
-    def _payloads(
-        self,
-        options: Options,
-        rule_paths: list[str],
-        bundled: bool,
-        say: Say,
-        progress: Progress | None,
-    ) -> Iterator[Any]:
-        from ..intake.batch import run_batch
+    def _payloads(self, outcomes: Iterator[Outcome], say: Say) -> Iterator[Any]:
+        from ..presentation.render.batch_text import outcome_messages
 
-        tally = self.tally
-        for outcome in run_batch(
-            self.stream,
-            self.rb,
-            options,
-            jobs=self.workers,
-            rule_paths=rule_paths,
-            include_bundled=bundled,
-            progress=progress,
-        ):
-            tally.counts[outcome.status] = tally.counts.get(outcome.status, 0) + 1
-            tally.with_errors += bool(outcome.errors)
-            tally.unscreened += outcome.screen_incomplete
+        for outcome in outcomes:
+            self.tally.add(outcome)
             if not self.quiet:
-                for line in _messages(self.source, outcome):
-                    if tally.shown < self.limit:
+                for line in outcome_messages(self.source, outcome):
+                    if self.shown < self.limit:
                         say(line)  # ids, keys and values are the record's text: escaped
-                        tally.shown += 1
+                        self.shown += 1
                     else:
-                        tally.hidden += 1
+                        self.hidden += 1
             yield outcome.payload
 
-    def _done(self) -> str:
-        """How far a batch got (a worker died, or it was interrupted), and what became
-        of the output."""
-        done = sum(self.tally.counts.values())
-        where = (
-            f"{self.output} was left as it was"
-            if self.output is not None
-            else f"the first {done} results were written"
-            if self.writer.name == "jsonl"
-            else "no results were written"
-        )
-        counted = "1 record was" if done == 1 else f"{done} records were"
-        return f"{counted} diagnosed ({where})"
+    def _how_far(self) -> str:
+        from ..presentation.render.batch_text import how_far
+
+        return how_far(self.tally, self.output, streamed=self.writer.name == "jsonl")
 
 
 Say = Callable[[str], None]
@@ -415,26 +299,8 @@ def _reporter(
     if not _show_progress(output, quiet):
         yield (lambda line: tell(terminal(line))), None
         return
+    from ..intake.source import input_size
     from ..presentation.ui.progress import BatchProgress
 
-    with BatchProgress(_input_size(stream)) as bar:
+    with BatchProgress(input_size(stream)) as bar:
         yield bar.say, bar.update
-
-
-def _summary(counts: dict[str, int], unscreened: int, *, has_screen: bool = True) -> None:
-    total = sum(counts.values())
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    noun = "record" if total == 1 else "records"
-    tell(f"{total} {noun}" + (f": {summary}" if summary else " (the input held none)"))
-    if unscreened and not has_screen:
-        tell(
-            "warning: this rule base has no safety screen, so no result can recognise a "
-            "warning sign; each result carries the safety_screen_missing warning"
-        )
-    elif unscreened:
-        which = "record leaves" if unscreened == 1 else "records leave"
-        tell(
-            f"warning: {unscreened} {which} safety questions unanswered, so a warning "
-            "sign may have been missed; each result's safety_screen_incomplete warning "
-            "names them"
-        )

@@ -112,7 +112,8 @@ def accept_completion_shell_names(args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .output import is_environment_error, reopen_closed_std_streams
+    from ..presentation.destination import is_environment_error
+    from .output import reopen_closed_std_streams
 
     accept_completion_shell_names(sys.argv[1:] if argv is None else argv)
     reopen_closed_std_streams()
@@ -120,8 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     install_signal_handlers()
     try:
         from .app import build
+        from .wakeful import wakeful_stdin
 
-        build(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="legpress-diag")
+        with wakeful_stdin():  # a signal is never lost in a blocking read of stdin
+            build(sys.argv[1:] if argv is None else argv)(args=argv, prog_name="legpress-diag")
     except SystemExit as exc:
         if _received and exc.code == exitcodes.INTERRUPTED:
             sys.exit(interrupted_status())  # typer reports every interruption as 130
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(interrupted_status())
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly.
-        from .output import silence_stdout
+        from ..presentation.destination import silence_stdout
 
         silence_stdout()
         sys.exit(exitcodes.OK)

@@ -11,8 +11,8 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from .. import exitcodes
+from ..presentation.destination import CLOSED_STREAMS
 from .common import echo_lines, fail, tell
-from .output import CLOSED_STREAMS
 
 if TYPE_CHECKING:
     from ..measure import Measurement

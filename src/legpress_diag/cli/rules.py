@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import exitcodes
+from ..presentation.destination import OutputError, atomic_output, check_output
 from .common import (
     IsolatedOption,
     NoDefaultRulesOption,
@@ -22,7 +23,6 @@ from .common import (
     rule_problems_exit,
     rule_sources,
 )
-from .output import OutputError, atomic_output, check_output
 
 if TYPE_CHECKING:
     from ..knowledge.packs import RuleSources

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Severity(StrEnum):
@@ -88,21 +89,33 @@ class EngineLoopError(LegpressError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A hint naming the closest valid spelling, or None when nothing is close.
+    """A hint naming the closest valid spelling, or None when nothing is close
+    (see :func:`closest`)."""
+    match = closest(name, candidates)
+    return None if match is None else f"did you mean '{match}'?"
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest valid spelling of ``name``, or None when nothing is close.
 
     Names are often typed short ('knee_angel' for 'knee_angle_at_bottom'), so each
     candidate is also compared by its first len(name) characters.
 
     A name more than twice as long as the longest candidate gets no suggestion: it
     is no typo of any of them, and comparing it would cost time in proportion to its
-    length times the candidates' (a megabyte key took over a minute).
+    length times the candidates' (a megabyte key took over a minute). The answer is
+    kept by (name, candidates): a batch repeats the same misspelt column in every row.
     """
-    import difflib  # only needed when something is misspelt
-
-    candidates = list(candidates)
+    candidates = tuple(candidates)
     longest = max((len(c) for c in candidates), default=0)
     if len(name) > 2 * longest:
-        return None
+        return None  # (and a megabyte is never kept)
+    return _did_you_mean(name, candidates)
+
+
+@lru_cache(maxsize=4096)
+def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
+    import difflib  # only needed when something is misspelt
 
     def score(candidate: str) -> float:
         whole = difflib.SequenceMatcher(None, name, candidate).ratio()
@@ -113,7 +126,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     # two strings have in common bounds it from above (difflib's quick_ratio), so the
     # candidates are scored best bound first and the rest skipped once no bound can
     # beat the best score found: the same answer, for a fraction of the work.
-    letters = Counter(name)
+    letters = _letters(name)
 
     def bound(candidate: str) -> float:
         whole = _common_share(letters, len(name), candidate)
@@ -125,25 +138,32 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     match = None
     bounds = sorted((-bound(c), i) for i, c in enumerate(candidates))
     for negative_limit, index in bounds:
-        if best is not None and -negative_limit < best[0]:
-            break
+        if -negative_limit < (_MIN_SCORE if best is None else best[0]):
+            break  # no candidate left can reach the best score, or a typo's
         candidate = candidates[index]
         key = (score(candidate), -len(candidate), -index)
         if best is None or key > best:
             best, match = key, candidate
     if best is None or best[0] < _MIN_SCORE:
         return None
-    return f"did you mean '{match}'?"
+    return match
 
 
 _MIN_SCORE = 0.6  # below this, a name is no typo of the candidate
 
 
-def _common_share(letters: Counter[str], length: int, other: str) -> float:
+@lru_cache(maxsize=8192)
+def _letters(text: str) -> dict[str, int]:
+    """How many times each character occurs (candidates are counted once, then kept)."""
+    return dict(Counter(text))
+
+
+def _common_share(letters: dict[str, int], length: int, other: str) -> float:
     """2 x the letters two strings share (as multisets) / their total length: an upper
     bound of difflib's ratio."""
     total = length + len(other)
     if not total:
         return 1.0
-    shared = sum((letters & Counter(other)).values())
+    theirs = _letters(other)
+    shared = sum(min(count, theirs.get(char, 0)) for char, count in letters.items())
     return 2.0 * shared / total

@@ -14,6 +14,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import cast
 
 from ..foundation.jsonvalue import JsonValue
@@ -65,6 +66,11 @@ _SHOWN_CHARS = 60  # as reasoning.answers.show_value shortens a value
 # in records.py); past this many, one summary line counts the rest. Keeps a record
 # with 20,000 junk keys from costing 20,000 suggestions and 20,000 warning lines.
 MAX_UNKNOWN_LISTED = 20
+# Of those, the first few are compared with every question id for a "did you mean";
+# each listed one is compared with the safety questions, so a misspelt safety key is
+# always named. A record of 20 near-miss keys cost 20 full comparisons (issue 20: 50 s
+# of CPU per MiB); now the work per record is bounded by these two caps.
+MAX_SUGGESTED = 3
 
 
 class InvalidAnswer(Exception):
@@ -143,7 +149,7 @@ def normalize_answers(
     answers: dict[str, NormalisedValue] = {}
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
-    unknown = 0
+    unknown = suggested = 0
     folded: set[str] = set()
     for key, value in raw.items():
         question = rb.questions.get(key)
@@ -177,7 +183,12 @@ def normalize_answers(
                     )
                 )
                 continue
-            hint = did_you_mean(key, rb.questions)
+            suggested += 1
+            safety = misspelt_safety_id(rb, key)
+            if safety is not None:
+                hint: str | None = f"did you mean '{safety}'?"
+            else:
+                hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
             problem = AnswerProblem(
                 key=shown,
@@ -287,8 +298,9 @@ def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> Read
     problems and what the safety screen must know of the raw form (see ReadAnswers).
     Unknown keys warn, or are errors when ``strict``."""
     answers, errors, warnings = normalize_answers(rb, raw, strict=strict)
-    # Unknown keys are among the warnings: one may be a safety question misspelt.
-    misspelt = misspelt_safety(rb, raw) if warnings else frozenset()
+    # Unknown keys are among the warnings (the errors when strict): one may be a safety
+    # question misspelt, and a warning sign behind it refers even in a strict run.
+    misspelt = misspelt_safety(rb, raw) if warnings or errors else frozenset()
     return ReadAnswers(answers, tuple(errors), tuple(warnings), unsure_answers(rb, raw), misspelt)
 
 
@@ -346,10 +358,25 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # either: the question it may misspell is unanswered, so the result is
             # "unscreened" (or a referral), never "ok".
             break
-        close = difflib.get_close_matches(fold_key(key), safety, n=1, cutoff=_TYPO_CUTOFF)
-        if close and close[0] not in raw:
-            found.add(close[0])
+        close = misspelt_safety_id(rb, key)
+        if close is not None and close not in raw:
+            found.add(close)
     return frozenset(found)
+
+
+def misspelt_safety_id(rb: RuleBase, key: str) -> str | None:
+    """The safety question an unknown key very likely misspells ('saddle_numbnes'),
+    or None. Kept by key: a misspelt column repeats in every row of a batch."""
+    safety = rb.index.screen_questions
+    if len(key) > 2 * max((len(q) for q in safety), default=0):
+        return None  # no typo of any of them (and a megabyte is never folded or kept)
+    return _close_safety(fold_key(key), safety)
+
+
+@lru_cache(maxsize=4096)
+def _close_safety(folded: str, safety: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(folded, safety, n=1, cutoff=_TYPO_CUTOFF)
+    return close[0] if close else None
 
 
 # difflib's ratio above which an unknown key is taken for a safety question misspelt

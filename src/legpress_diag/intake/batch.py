@@ -13,15 +13,16 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, TypedDict
 
+from .. import exitcodes
+from ..foundation.problems import LegpressError
 from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
-from .workers import WorkerDied
 
 CHUNK = 256
 # Summed up in one line by the caller instead of repeated for every record.
@@ -30,7 +31,11 @@ IN_FLIGHT_PER_WORKER = 3
 
 
 Prepare = Callable[[DiagnosisOut, RuleBase], object]  # a writer's prepare
-__all__ = ["Options", "Outcome", "WorkerDied", "run_batch"]
+__all__ = ["Options", "Outcome", "Tally", "WorkerDied", "run_batch", "workers_for"]
+
+
+class WorkerDied(LegpressError):
+    """A worker process ended without being asked to (killed, say by the OOM killer)."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,51 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Options:
+    """How each record of a batch is diagnosed."""
+
     strict: bool = False
     threshold: float | None = None
     explain: bool = False  # the rule-level reasoning too (see reasoning/result.py)
     # Run on each result where it is made (in a worker with --jobs); must be picklable,
     # such as a method of a module-level object.
     prepare: Prepare | None = None
+
+
+@dataclass
+class Tally:
+    """What a batch's summary and exit status need, counted as results go by."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # by status
+    with_errors: int = 0  # records with errors (a referral may carry errors too)
+    unscreened: int = 0  # records with an incomplete safety screen
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        self.with_errors += bool(outcome.errors)
+        self.unscreened += outcome.screen_incomplete
+
+    @property
+    def done(self) -> int:
+        """How many records have a result."""
+        return sum(self.counts.values())
+
+    @property
+    def exit_status(self) -> int:
+        """The contract's status for the batch: findings when any record had errors."""
+        return exitcodes.FINDINGS if self.with_errors else exitcodes.OK
+
+
+def workers_for(jobs: int, cpus: int) -> tuple[int, str | None]:
+    """Worker processes for ``--jobs`` on a machine with ``cpus`` CPUs, and what to
+    tell the user when fewer are used than asked. 0 means one per CPU; more than one
+    per CPU only costs memory (each holds the rule base; --jobs 10000 once filled the
+    machine's memory), so the count stops there, though never below 2, so that
+    --jobs 2 runs the same way on any machine."""
+    most = max(cpus, 2)
+    note = None
+    if jobs > most:
+        note = f"--jobs {jobs}: using {most} worker processes ({cpus} CPUs; more only cost memory)"
+    return min(jobs or cpus, most), note
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:

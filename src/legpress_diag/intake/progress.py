@@ -12,12 +12,24 @@ from __future__ import annotations
 
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
-from .questionnaire import prompts_left, state_from_answers
+from .questionnaire import SessionState, prompts_left, state_from_answers
 
 
-def about_left(rb: RuleBase, answers: RawAnswers) -> int:
+def about_left(
+    rb: RuleBase,
+    answers: RawAnswers,
+    prefixes: tuple[SessionState, ...] | None = None,
+) -> int:
     """About how many prompts are left after ``answers`` (this one included, at least
-    1): never more than after any shorter run of the same answers."""
+    1): never more than after any shorter run of the same answers. ``prefixes``: the
+    states after each of ``answers`` in turn, when the caller has replayed them
+    already (``Replay.prefixes``, ``Interview.prefixes``)."""
+    if prefixes is None:
+        prefixes = state_from_answers(rb, answers).prefixes
+    if prefixes is not None:
+        # Each prefix's state came out of the one replay.
+        states = (SessionState(), *prefixes)
+        return max(1, min(prompts_left(rb, state) for state in states))
     items = list(answers.items())
     shown: int | None = None
     for count in range(len(items) + 1):

@@ -18,10 +18,11 @@ from ..foundation.problems import LegpressError
 from ..knowledge.index import fold_key
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
-from ..reasoning.diagnosis import diagnose_answers, error_result
+from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 from .measured import measurements, same_answer
+from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -56,7 +57,7 @@ class RawRecord:
         if self.text is None:
             return self
         try:
-            return RawRecord(self.position, self.line, data=parse_json(self.text))
+            return RawRecord(self.position, self.line, data=parse_json(self.text, records=True))
         except ValueError as exc:
             expected = self.expected
             if b"{" not in self.text and b"," in self.text:
@@ -67,6 +68,8 @@ class RawRecord:
 
 @dataclass
 class CheckedRecord:
+    """A record's id and answers, with the problems found in it."""
+
     record_id: str | int
     answers: JsonObject  # raw: read by intake.answers.read_answers
     errors: list[AnswerProblem] = field(default_factory=list)
@@ -156,8 +159,12 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(text: str | bytes) -> JsonValue:
-    """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason."""
+def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
+    """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason.
+
+    With ``records``, a key repeated in a record or its answers is kept for
+    check_record to read one safe way (intake/repeated.py); elsewhere it is an error.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -166,10 +173,14 @@ def parse_json(text: str | bytes) -> JsonValue:
             raise ValueError(
                 f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
             ) from None
+    found: list[RepeatedKeys] = []
     try:
         parsed: JsonValue = json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=keeping_repeats(found) if records else _reject_duplicates,
+            parse_constant=_reject_constant,
         )
+        check_places(parsed, found)
         return parsed
     except json.JSONDecodeError as exc:
         # The standard library says "Invalid control character at" (its own "at").
@@ -273,7 +284,7 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         )
     blob = first + rest
     try:
-        data = parse_json(blob)
+        data = parse_json(blob, records=True)
     except ValueError as exc:
         if first.lstrip().startswith(b"{"):
             # Not one pretty-printed object after all: read it as JSON Lines.
@@ -328,8 +339,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 )
             ],
         )
-    errors: list[AnswerProblem] = []
-    warnings: list[AnswerProblem] = []
+    # A key given twice with different values is read one way, the safe one.
+    data, errors, warnings = read_once(data, raw.line)
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
@@ -382,7 +393,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         answers = {}
     measured = _measured(data, errors)
     stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
-    return CheckedRecord(record_id, answers, errors, warnings, measured, stray)
+    # (an id that is not a string or an integer was replaced above, with an error)
+    kept_id = record_id if isinstance(record_id, str | int) else fallback_id
+    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray)
 
 
 def stray_safety_answers(
@@ -425,12 +438,16 @@ def diagnose_record(
 ) -> DiagnosisOut:
     """One raw record's result: checked, then diagnosed (or an error result)."""
     checked = check_record(raw, strict=strict)
+    answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
     if checked.errors:
         result = error_result(
             rb, checked.record_id, checked.errors, checked.warnings, explain=explain
         )
+        screened = diagnose_answers(
+            rb, read_answers(rb, answers), record_id=checked.record_id, explain=explain
+        )
+        refer_despite_errors(result, screened)
     else:
-        answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
         result = diagnose_answers(
             rb,
             read_answers(rb, answers, strict=strict),

@@ -13,17 +13,8 @@ from typing import Literal
 from ..foundation.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
-from .answers import normalize_answers, read_as
-from .questionnaire import (
-    Ask,
-    SessionState,
-    Stop,
-    next_step,
-    on_screen,
-    prompts_left,
-    record_answer,
-    why_asked,
-)
+from .interview import Ask, SessionState, Stop, choose, record_answer
+from .questionnaire import on_screen, prompts_left, state_from_answers, why_asked
 from .records import check_record, read_records
 from .replies import parse_reply
 
@@ -65,17 +56,13 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     checked = check_record(raw)
     if checked.errors:
         raise ResumeError(f"{path}: {checked.errors[0].message}")
-    answers, errors, warnings = normalize_answers(rb, checked.answers)
-    state = SessionState(measured=checked.measured)
-    bad = {p.key for p in errors}
-    for key in checked.answers:
-        # A key in another case or spacing is the question diagnose reads it as: a
-        # safety answer given as 'Saddle_Numbness' must not be asked again as unknown.
-        qid = key if key in rb.questions else read_as(rb, key, checked.answers)
-        if qid is not None and qid not in bad:
-            state = state.answer(qid, answers.get(qid))
-    problems = tuple(_problem(path, p) for p in [*errors, *warnings])
-    return Resumed(replace(state, prefilled=frozenset(state.history)), problems, bool(errors))
+    # Read as the HTTP interview reads its answers; an invalid one is asked again.
+    replay = state_from_answers(rb, checked.answers, keep_valid=True)
+    state = replace(
+        replay.state, measured=checked.measured, prefilled=frozenset(replay.state.history)
+    )
+    problems = tuple(_problem(path, p) for p in [*replay.errors, *replay.warnings])
+    return Resumed(state, problems, bool(replay.errors))
 
 
 def _problem(path: Path, problem: AnswerProblem) -> str:
@@ -102,7 +89,7 @@ def next_turn(rb: RuleBase, state: SessionState, again: str | None = None) -> Tu
     if again is not None and again in rb.questions:
         step: Ask | Stop = Ask(rb.questions[again], 0)
     else:
-        step = next_step(rb, state)
+        step = choose(rb, state).next
     if isinstance(step, Stop):
         return step
     asked = earlier_prompts(rb, state) + state.asked_here
@@ -168,7 +155,7 @@ def react(rb: RuleBase, state: SessionState, question: Question, text: str) -> R
     if reply.kind == "invalid":
         return Reaction("invalid", state, message=reply.message)
     if reply.kind == "command":
-        return _command(rb, state, question, reply.value)
+        return _command(rb, state, question, str(reply.value))  # a command's name
     value = reply.value if reply.kind == "answer" else None
     skipped_on_screen = reply.kind == "skip" and on_screen(rb, question.id)
     answered = record_answer(rb, state, question.id, value)

@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from ..foundation.problems import LegpressError
+# Defined with the batch, which a run with one job uses without this module.
+from .batch import WorkerDied
 
 if TYPE_CHECKING:  # multiprocessing is imported only when a pool starts: it costs
     # every run of the command tens of milliseconds otherwise
@@ -36,10 +37,6 @@ if TYPE_CHECKING:  # multiprocessing is imported only when a pool starts: it cos
 # How long a worker asked to stop may take to exit before it is killed: it has no
 # work left by then, so this is only reached if something is badly wrong.
 STOP_SECONDS = 10.0
-
-
-class WorkerDied(LegpressError):
-    """A worker process ended without being asked to (killed, say by the OOM killer)."""
 
 
 class WorkerFailed(Exception):

@@ -122,10 +122,15 @@ def _key(raws: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _mac(key: bytes, raws: Sequence[tuple[str, bytes]], payload: bytes) -> bytes:
-    """HMAC-SHA256 binding an entry's bytes to its rule files' bytes and to the code."""
+KIND = b"legpress-diag bundle cache"  # what an entry holds, signed with it (see compiled_cache)
+
+
+def _mac(
+    key: bytes, raws: Sequence[tuple[str, bytes]], payload: bytes, kind: bytes = KIND
+) -> bytes:
+    """HMAC-SHA256 binding an entry's bytes to its kind, its rule files' bytes and the code."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
-    for part in (b"legpress-diag bundle cache", str(FORMAT).encode(), __version__.encode()):
+    for part in (kind, str(FORMAT).encode(), __version__.encode()):
         mac.update(len(part).to_bytes(8, "big") + part)
     mac.update(code_fingerprint().encode())
     for name, raw in raws:
@@ -195,18 +200,8 @@ def load(raws: Sequence[tuple[str, bytes]]) -> list[ParsedFile] | None:
     None unless the entry's MAC verifies under this installation's key: an entry
     edited, truncated, copied from elsewhere or made by other code is never parsed.
     """
-    if os.environ.get("LEGPRESS_DIAG_NO_CACHE"):
-        return None
-    folder = cache_dir()
-    key = _read_key(folder)
-    found = _read_regular(folder / f"bundled-{_key(raws)}.json", MAX_ENTRY_BYTES)
-    if key is None or found is None:
-        return None
-    blob = found[0]
-    mac, payload = blob[:MAC_HEX], blob[MAC_HEX + 1 :]
-    if blob[MAC_HEX : MAC_HEX + 1] != b"\n" or not hmac.compare_digest(
-        mac, _mac(key, raws, payload)
-    ):
+    payload = verified_payload("bundled", ".json", raws, KIND)
+    if payload is None:
         return None
     try:
         stored = json.loads(payload)
@@ -219,6 +214,48 @@ def load(raws: Sequence[tuple[str, bytes]]) -> list[ParsedFile] | None:
         return files
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def verified_payload(
+    prefix: str, suffix: str, raws: Sequence[tuple[str, bytes]], kind: bytes
+) -> bytes | None:
+    """The payload of the entry of this kind for exactly these (name, bytes), or None:
+    None unless its MAC verifies under this installation's key (or with the cache off)."""
+    if os.environ.get("LEGPRESS_DIAG_NO_CACHE"):
+        return None
+    folder = cache_dir()
+    key = _read_key(folder)
+    found = _read_regular(folder / f"{prefix}-{_key(raws)}{suffix}", MAX_ENTRY_BYTES)
+    if key is None or found is None:
+        return None
+    blob = found[0]
+    mac, payload = blob[:MAC_HEX], blob[MAC_HEX + 1 :]
+    if blob[MAC_HEX : MAC_HEX + 1] != b"\n" or not hmac.compare_digest(
+        mac, _mac(key, raws, payload, kind)
+    ):
+        return None
+    return payload
+
+
+def write_signed(
+    prefix: str, suffix: str, raws: Sequence[tuple[str, bytes]], payload: bytes, kind: bytes
+) -> None:
+    """Store ``payload`` as the entry of this kind for these files, signed; a folder
+    that cannot be written is not an error (the next run builds again)."""
+    if os.environ.get("LEGPRESS_DIAG_NO_CACHE"):
+        return
+    folder = cache_dir()
+    temp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = _read_key(folder) or _make_key(folder)
+        fd, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(_mac(key, raws, payload, kind) + b"\n" + payload)
+        os.replace(temp, folder / f"{prefix}-{_key(raws)}{suffix}")
+    except OSError:
+        if temp is not None:  # a full disk leaves no half-written file behind
+            Path(temp).unlink(missing_ok=True)
 
 
 def _model(entry: dict[str, Any]) -> Lite:
@@ -258,15 +295,4 @@ def store(files: Sequence[ParsedFile]) -> None:
         )
     raws = [(f.path, f.raw) for f in files]
     payload = json.dumps({"format": FORMAT, "files": entries}).encode()
-    folder = cache_dir()
-    temp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        key = _read_key(folder) or _make_key(folder)
-        fd, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(_mac(key, raws, payload) + b"\n" + payload)
-        os.replace(temp, folder / f"bundled-{_key(raws)}.json")
-    except OSError:
-        if temp is not None:  # a full disk leaves no half-written file behind
-            Path(temp).unlink(missing_ok=True)
+    write_signed("bundled", ".json", raws, payload, KIND)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
 from .facts import NormalisedValue
@@ -80,10 +80,19 @@ def required_facts(rule: Rule) -> tuple[str, ...]:
     return tuple(sorted({part.ref.name for part in conjuncts if isinstance(part, FactRef)}))
 
 
-# One step of the plan: (question bits, facts read, facts required, evaluate,
-# conclusion, rule id, cf, rule). A flat tuple, not the Rule's attributes, because
-# this is the innermost loop of every diagnosis.
-Step = tuple[int, tuple[str, ...], tuple[str, ...], "Evaluator", str, str, float, "Rule"]
+class Step(NamedTuple):
+    """One step of the plan: a rule as the engine reads it. A flat named tuple rather
+    than the Rule's own attributes, because this is the innermost loop of every
+    diagnosis (a field of a tuple is read without a dictionary lookup)."""
+
+    mask: int  # bits (Plan.question_bits) of the questions the condition reads
+    facts: tuple[str, ...]  # the derived facts the condition reads
+    needs: tuple[str, ...]  # the facts a conjunction requires (see required_facts)
+    evaluate: Evaluator
+    concludes: str
+    rule_id: str
+    cf: float
+    rule: Rule
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,9 @@ def build_plan(
             mask |= bits[question]
         facts = tuple(sorted(rule.facts))
         needs = required_facts(rule)
-        steps.append((mask, facts, needs, rule.evaluate, rule.concludes, rule.id, rule.cf, rule))
+        steps.append(
+            Step(mask, facts, needs, rule.evaluate, rule.concludes, rule.id, rule.cf, rule)
+        )
         stage_of.append(strata.get(rule.concludes, 1))
         for question, answer in required_answers(questions, rule):
             by_answer = needing.setdefault(question, {})

@@ -8,7 +8,6 @@ that loads cannot hold a rule that fails at run time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from . import bundle_cache, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
 from .conditions.parser import ConditionSyntaxError, parse_condition
 from .index import fold_key
@@ -110,6 +110,8 @@ def rule_files(
 
 
 def _check_manifests(paths: Sequence[str | os.PathLike[str]], include_bundled: bool) -> None:
+    if not paths:
+        return  # the bundled base alone has no manifest to check: not even an import
     from .packs.manifest import check_needs, read_manifest
 
     problems: list[Diagnostic] = []
@@ -189,18 +191,53 @@ def load_rulebase(
         )
     files = rule_files(paths, include_bundled)
     bundled = [f for f in files if _is_bundled(f)]
-    cached = _cached_bundle(bundled) if bundled else None
+    raws = _bundled_raws(bundled) if bundled else None
+    # The bundled files alone: the compiled rule base itself may be cached.
+    alone = raws if len(bundled) == len(files) and not texts else None
+    if alone is not None and (compiled := compiled_cache.load(alone)) is not None:
+        return compiled
+    cached = bundle_cache.load(raws) if raws is not None else None
     rest = files[len(bundled) :] if cached is not None else files
-    parsed, problems = read_all(rest)
+    parsed, problems = read_all(rest, partial=True)
     shipped = _parse_texts(texts, problems)
-    if problems:
-        raise RuleBaseError(problems)
-    rulebase = build_rulebase([*(cached or []), *parsed, *shipped])
+    every = [*(cached or []), *parsed, *shipped]
+    if problems:  # still stop here, but with every load problem, not just the first file's
+        complete = len(parsed) == len(rest) and len(shipped) == len(texts)
+        raise RuleBaseError(check_partial(every, problems, complete)[1])
+    rulebase = build_rulebase(every)
     if bundled and cached is None:
-        from . import bundle_cache
-
         bundle_cache.store(parsed[: len(bundled)])
+    if alone is not None:
+        compiled_cache.store(rulebase, alone)
     return rulebase
+
+
+def check_partial(
+    parsed: Sequence[ParsedFile], problems: Sequence[Diagnostic], complete: bool
+) -> tuple[RuleBase | None, list[Diagnostic]]:
+    """Every load problem of files that did not all read cleanly, and what compiles.
+
+    ``problems`` are the reading problems (``parsed`` holds what was read, broken items
+    repaired or left out). The names and references of what was read are still
+    checked, except a reference to an item that was left out: its own problem is
+    already reported. When a file did not read at all (not ``complete``), every name
+    it defines would be unknown, so nothing more is checked and no rule base is made.
+    """
+    if not complete:
+        return None, list(problems)
+    skipped = {ident for one in parsed for ident in one.skipped}
+    rulebase, found = compile_rulebase(parsed)
+    kept = [d for d in found if not _names_a_skipped_item(d, skipped)]
+    return rulebase, sorted(dict.fromkeys([*problems, *kept]), key=_problem_order(parsed))
+
+
+def _names_a_skipped_item(diagnostic: Diagnostic, skipped: set[str]) -> bool:
+    return diagnostic.code in (
+        codes.UNKNOWN_NAME,
+        codes.NOT_A_CHOICE,
+        codes.WRONG_TYPE,
+        codes.UNKNOWN_REFERENCE,
+    ) and any(f"'{ident}'" in diagnostic.message for ident in skipped)
 
 
 def _parse_texts(
@@ -212,20 +249,19 @@ def _parse_texts(
     parsed = []
     for name, raw in texts:
         try:
-            parsed.append(parse_rule_text(raw, name))
+            parsed.append(parse_rule_text(raw, name, partial=True))
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
     return parsed
 
 
-def _cached_bundle(bundled: list[Path]) -> list[ParsedFile] | None:
-    from . import bundle_cache
-
+def _bundled_raws(bundled: list[Path]) -> list[tuple[str, bytes]] | None:
+    """(shown name, bytes) of each bundled file, the key of both caches; None when one
+    cannot be read (the build then reports it)."""
     try:
-        raws = [(shown_name(path), path.read_bytes()) for path in bundled]
+        return [(shown_name(path), path.read_bytes()) for path in bundled]
     except OSError:
         return None
-    return bundle_cache.load(raws)
 
 
 def merge(files: Sequence[ParsedFile]) -> Merged:
@@ -315,6 +351,21 @@ def _add(
 
 def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     """Merge parsed files and compile them. Raises RuleBaseError listing every problem."""
+    rulebase, problems = compile_rulebase(files)
+    if problems:
+        raise RuleBaseError(problems)
+    return rulebase
+
+
+def compile_rulebase(files: Sequence[ParsedFile]) -> tuple[RuleBase, list[Diagnostic]]:
+    """Merge parsed files and compile what can be: (the rule base, every problem).
+
+    With problems, the rule base holds only what is sound: a rule or flag whose
+    condition does not compile, or that concludes an unknown name, is left out, and
+    a reference to something unknown (a cause's fix, an ``explains`` loop, a
+    question's ``replaced_by``) is dropped, so `rules lint` can still analyse the
+    rest. Other commands must not use such a rule base: see :func:`build_rulebase`.
+    """
     merged = merge(files)
     s = merged.sections
     questions = {i: _question(e) for i, e in s["questions"].items()}
@@ -325,7 +376,7 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
         i: _alternative(e, questions, settings, merged) for i, e in s["alternatives"].items()
     }
     causes = {i: _cause(e, fixes, alternatives, merged) for i, e in s["causes"].items()}
-    _check_explains(s["causes"], causes, merged)
+    causes = _check_explains(s["causes"], causes, merged)
     derived = set(facts) | set(causes)
     rules = _rules(s["rules"], questions, derived, merged)
     flags = _flags(s["safety_flags"], questions, derived, merged)
@@ -333,9 +384,9 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
     _guard_screen(s, questions, flags, fixes, alternatives, merged)
     screens = _screens(s["screens"], questions, flags, merged)
     if merged.problems:
-        raise RuleBaseError(sorted(merged.problems, key=_problem_order(files)))
+        questions, settings = _sound(questions, settings)
     name, version = _identity(files)
-    return RuleBase(
+    rulebase = RuleBase(
         name=name,
         version=version,
         content_hash=_content_hash(files),
@@ -354,6 +405,31 @@ def build_rulebase(files: Sequence[ParsedFile]) -> RuleBase:
         },
         screens=screens,
     )
+    return rulebase, sorted(merged.problems, key=_problem_order(files))
+
+
+def _sound(
+    questions: dict[str, Question], settings: Settings
+) -> tuple[dict[str, Question], Settings]:
+    """Questions and settings without the references that were reported as wrong."""
+    from dataclasses import replace
+
+    def tidy(q: Question) -> Question:
+        follows = q.follow_up_of
+        sound_follow = (
+            follows in questions
+            and follows != q.id
+            and questions[follows].type is QuestionType.YES_NO
+        )
+        return replace(
+            q,
+            replaced_by=tuple(o for o in q.replaced_by if o in questions and o != q.id),
+            follow_up_of=follows if sound_follow else None,
+        )
+
+    if settings.equipment_question not in questions:
+        settings = replace(settings, equipment_question=None)
+    return {i: tidy(q) for i, q in questions.items()}, settings
 
 
 def _problem_order(files: Sequence[ParsedFile]) -> Callable[[Diagnostic], tuple[int, int, int]]:
@@ -374,11 +450,7 @@ def _identity(files: Sequence[ParsedFile]) -> tuple[str, str]:
 
 
 def _content_hash(files: Sequence[ParsedFile]) -> str:
-    digest = hashlib.sha256()
-    for parsed in files:
-        digest.update(len(parsed.raw).to_bytes(8, "big"))
-        digest.update(parsed.raw)
-    return "sha256:" + digest.hexdigest()[:16]
+    return compiled_cache.content_hash(parsed.raw for parsed in files)
 
 
 def _settings(
@@ -446,7 +518,7 @@ def _check_refs(
                 e.file.document.span_for((*e.key_path, field_name, index)),
                 did_you_mean(ref, known) or _define_hint(field_name),
             )
-    return tuple(getattr(e.model, field_name))
+    return tuple(ref for ref in getattr(e.model, field_name) if ref in known)
 
 
 def _alternative(
@@ -506,10 +578,15 @@ def _cause(
     )
 
 
-def _check_explains(entries: dict[str, Entry], causes: dict[str, Cause], merged: Merged) -> None:
+def _check_explains(
+    entries: dict[str, Entry], causes: dict[str, Cause], merged: Merged
+) -> dict[str, Cause]:
     """Every id a cause ``explains`` is another cause, and no cause explains itself,
     directly or through others: the ranking puts a root above what it explains, which
-    a loop would make impossible."""
+    a loop would make impossible. Returns the causes with the wrong links dropped."""
+    from dataclasses import replace
+
+    looped: set[str] = set()
     for ident, e in entries.items():
         for index, ref in enumerate(causes[ident].explains):
             span = e.file.document.span_for((*e.key_path, "explains", index))
@@ -531,6 +608,7 @@ def _check_explains(entries: dict[str, Entry], causes: dict[str, Cause], merged:
     for loop in strongly_connected(graph):
         if len(loop) < 2:
             continue  # a cause explaining itself is reported above
+        looped |= set(loop)
         # At every link of the loop: the one to remove may be in any file.
         for member in loop:
             e = entries[member]
@@ -542,6 +620,14 @@ def _check_explains(entries: dict[str, Entry], causes: dict[str, Cause], merged:
                 e.file.document.span_for((*e.key_path, "explains", index)),
                 "a root explains its signs, never the other way round: remove one link",
             )
+    sound = {
+        ident: tuple(r for r in c.explains if r in causes and r != ident and ident not in looped)
+        for ident, c in causes.items()
+    }
+    return {
+        ident: c if sound[ident] == c.explains else replace(c, explains=sound[ident])
+        for ident, c in causes.items()
+    }
 
 
 def condition_span(

@@ -53,6 +53,8 @@ _LEVEL_ORDER = (FlagLevel.EMERGENCY, FlagLevel.URGENT, FlagLevel.CLINICIAN)
 
 @dataclass(frozen=True)
 class Question:
+    """A question a lifter answers, with the answers it allows."""
+
     id: str
     type: QuestionType
     text: str
@@ -111,6 +113,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Fact:
+    """An intermediate conclusion rules derive and other rules read."""
+
     id: str
     title: str
     description: str = ""
@@ -120,6 +124,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Rule:
+    """``when`` holds → ``then`` is believed with certainty ``cf``, compiled."""
+
     id: str
     condition: Condition
     condition_text: str
@@ -138,6 +144,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Fix:
+    """What to change, with how to do it; ``unless`` hides it when its answers say so."""
+
     id: str
     title: str
     how: str
@@ -150,6 +158,8 @@ class Fix:
 
 @dataclass(frozen=True)
 class Alternative:
+    """An exercise to use instead, and the equipment it needs."""
+
     id: str
     title: str
     how: str
@@ -173,6 +183,8 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Cause:
+    """A cause of the pain, with the fixes and alternatives it points to."""
+
     id: str
     title: str
     explanation: str
@@ -185,6 +197,8 @@ class Cause:
 
 @dataclass(frozen=True)
 class SafetyFlag:
+    """A warning sign: when it holds, the result refers instead of advising."""
+
     id: str
     condition: Condition
     condition_text: str
@@ -213,7 +227,7 @@ class SafetyFlag:
 # question id). In a checklist's reply, "?ID" marks an item the person cannot tell.
 SCREEN_PREFIX = "screen:"
 # A safety question asked again with its self-check, after a "not sure" that would end
-# the check at clinician level: "check:ID" (see intake/questionnaire.py).
+# the check at clinician level: "check:ID" (see intake/questionnaire/choice.py).
 CHECK_PREFIX = "check:"
 UNSURE_MARK = "?"
 # A checklist's extra choice: the items not ticked are "cannot tell" (unknown), not "no".
@@ -240,6 +254,8 @@ class Screen:
 
 @dataclass(frozen=True)
 class FaqEntry:
+    """A question people ask, with its answer and source."""
+
     id: str
     question: str
     answer: str
@@ -249,6 +265,8 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class Settings:
+    """The rule base's thresholds and limits."""
+
     report_threshold: float = 0.2
     premise_threshold: float = 0.2
     equipment_question: str | None = None
@@ -257,6 +275,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class RuleBase:
+    """Every definition of the loaded rule files, merged, checked and compiled."""
+
     name: str
     version: str
     content_hash: str

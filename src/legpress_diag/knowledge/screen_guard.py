@@ -85,8 +85,11 @@ def advice_in_flags(
     names += [
         (f"alternative '{a.id}'", name) for a in alternatives.values() for name in (a.id, a.title)
     ]
+    folded = _folded_names(names)  # once, not once per flag: a third of a load's checks
     for ident, flag in flags.items():
-        named = list(advice_named((flag.title, flag.advice, flag.if_unsure), names))
+        named = list(
+            _named_in(plain_words(" ".join((flag.title, flag.advice, flag.if_unsure))), folded)
+        )
         if named:
             yield (
                 ident,
@@ -101,9 +104,15 @@ def advice_named(texts: Iterable[str], advice_names: Iterable[tuple[str, str]]) 
     """What in a flag's ``texts`` is exercise advice: each ``(what, name)`` of
     ``advice_names`` (a fix or alternative by id or title) that the texts name, then
     each training word they use, as quoted phrases for a message."""
-    said = plain_words(" ".join(texts))
-    named = sorted(
-        {what for what, name in advice_names if len(name) > 4 and plain_words(name) in said}
-    )
-    yield from named
+    yield from _named_in(plain_words(" ".join(texts)), _folded_names(advice_names))
+
+
+def _folded_names(advice_names: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(what, name)`` with each name as :func:`plain_words` gives it; names of four
+    letters or fewer are left out (too likely to be an ordinary word)."""
+    return [(what, plain_words(name)) for what, name in advice_names if len(name) > 4]
+
+
+def _named_in(said: str, folded: list[tuple[str, str]]) -> Iterator[str]:
+    yield from sorted({what for what, name in folded if name in said})
     yield from (f"'{word}'" for word in TRAINING_WORDS if f" {word} " in said)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from .yamlsafe import Document
 
 from ..foundation import codes
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from .repair import KeyPath, alias_renamed, ident_of, meant_field, model_in, valid_part
 
 RULE_SUFFIXES = (".yaml", ".yml")
 # A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
@@ -37,17 +38,21 @@ def is_case_file(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class ParsedFile:
+    """One rule file read and validated, with its bytes and positions."""
+
     path: str
     raw: bytes
     text: str
     document: Document
     model: RuleFileModel  # or a bundle_cache.Lite with the same attributes
-    # With partial validation: the schema problems of the items left out of ``model``,
-    # where each kept item sits in the file (section -> original indexes), and the ids
-    # of the items left out (so a reference to one is not reported as unknown too).
+    # With partial validation: the schema problems of the file's items, where each
+    # kept item sits in the file (section -> original indexes), the ids of the items
+    # left out (so a reference to one is not reported as unknown too), and the key
+    # paths of every item that failed (left out, or repaired to be checked further).
     problems: tuple[Diagnostic, ...] = ()
     kept: dict[str, tuple[int, ...]] | None = None
     skipped: frozenset[str] = frozenset()
+    failed: frozenset[tuple[str | int, ...]] = frozenset()
 
     def index_in_file(self, section: str, index: int) -> int:
         """Where the ``index``-th item of ``section`` in the model is in the file."""
@@ -156,11 +161,21 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
         model = RuleFileModel.model_validate(document.data)
     except ValidationError as exc:
         problems = schema_diagnostics(exc, document)
-        kept = _valid_part(exc, document.data, RuleFileModel) if partial else None
+        kept = valid_part(exc, document.data, RuleFileModel) if partial else None
         if kept is None:
             raise RuleBaseError(problems) from None
-        model, indexes, skipped = kept
-        return ParsedFile(name, raw, text, document, model, tuple(problems), indexes, skipped)
+        alias_renamed(document, kept.renamed)
+        return ParsedFile(
+            name,
+            raw,
+            text,
+            document,
+            kept.model,
+            tuple(problems),
+            kept.indexes,
+            kept.skipped,
+            kept.failed,
+        )
     return ParsedFile(name, raw, text, document, model)
 
 
@@ -182,56 +197,6 @@ def _refuse_case_file(document: Document, name: str) -> None:
             )
         ]
     )
-
-
-Model = TypeVar("Model", bound="BaseModel")
-
-
-def _valid_part(
-    exc: ValidationError, data: JsonObject, model_type: type[Model]
-) -> tuple[Model, dict[str, tuple[int, ...]], frozenset[str]] | None:
-    """The file without its broken items: (model, kept indexes, skipped ids), or None.
-
-    A broken item of a list section is left out; a broken mapping section (settings,
-    rulebase) or unknown section is left out whole. Returns None when what is left
-    still does not validate.
-    """
-    from pydantic import ValidationError
-
-    broken: dict[str, set[int]] = {}
-    whole: set[str] = set()
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
-        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(str(loc[0])), list):
-            broken.setdefault(str(loc[0]), set()).add(loc[1])
-        elif loc:
-            whole.add(str(loc[0]))
-    cleaned: JsonObject = {}
-    indexes: dict[str, tuple[int, ...]] = {}
-    skipped: set[str] = set()
-    for key, value in data.items():
-        if key in whole:
-            continue
-        if key in broken and isinstance(value, list):  # broken holds lists only
-            keep = tuple(i for i in range(len(value)) if i not in broken[key])
-            cleaned[key] = [value[i] for i in keep]
-            indexes[key] = keep
-            skipped |= {_ident(value[i]) for i in broken[key]} - {""}
-        else:
-            cleaned[key] = value
-    try:
-        model = model_type.model_validate(cleaned)
-    except ValidationError:
-        return None
-    return model, indexes, frozenset(skipped)
-
-
-def _ident(item: object) -> str:
-    if isinstance(item, dict):
-        for key in ("id", "name"):
-            if isinstance(item.get(key), str):
-                return str(item[key])
-    return ""
 
 
 def _data_path(loc: Sequence[str | int], data: JsonValue) -> tuple[str | int, ...]:
@@ -276,7 +241,7 @@ SINGULAR = {
 
 def item_name(section: str, index: int, item: object = None) -> str:
     """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
-    ident = _ident(item)
+    ident = ident_of(item)
     kind = SINGULAR.get(section, section)
     return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
 
@@ -306,8 +271,9 @@ def schema_diagnostics(
     default); it gives the field names a misspelt field is compared with.
     """
     diagnostics = []
-    for error in exc.errors(include_url=False):
-        path = _data_path(error["loc"], document.data)
+    errors = [(_data_path(e["loc"], document.data), e) for e in exc.errors(include_url=False)]
+    misspelt, explained = _misspelt(errors)
+    for path, error in errors:
         kind = error["type"]
         owner, inner = describe_path(path, document.data)
         if kind == "extra_forbidden":
@@ -316,6 +282,10 @@ def schema_diagnostics(
             what = "section" if len(path) == 1 else "field"
             message = f"unknown {what} '{path[-1]}'" + (f" in {owner}" if len(path) > 1 else "")
             code, hint = codes.UNKNOWN_FIELD, _field_hint(path, document, top)
+            if path in misspelt:  # the cause of a "missing field", said once, at the typo
+                hint = f"did you mean '{misspelt[path]}'? It is a required field."
+        elif kind == "missing" and path in explained:
+            continue
         elif kind == "missing":
             span = document.span_for(path)
             owner, _ = describe_path(path[:-1], document.data)
@@ -332,6 +302,29 @@ def schema_diagnostics(
                 code, hint = codes.CERTAINTY_RANGE, "a certainty factor is between -1 and 1"
         diagnostics.append(Diagnostic(code, Severity.ERROR, message, span, hint, path))
     return sorted(diagnostics, key=lambda d: d.span or SourceSpan("", 0, 0))
+
+
+def _misspelt(
+    errors: list[tuple[KeyPath, ErrorDetails]],
+) -> tuple[dict[KeyPath, str], set[KeyPath]]:
+    """Unknown fields that are misspellings of a missing one: ({typo's path: the name
+    meant}, the paths of the "missing" errors they explain). The typo is the cause,
+    "missing" its symptom: only the typo is reported, at its own line."""
+    missing: dict[KeyPath, set[str]] = {}
+    for path, error in errors:
+        if error["type"] == "missing" and path and isinstance(path[-1], str):
+            missing.setdefault(path[:-1], set()).add(path[-1])
+    typos: dict[KeyPath, str] = {}
+    explained: set[KeyPath] = set()
+    for path, error in errors:
+        if error["type"] != "extra_forbidden" or not path or path[:-1] not in missing:
+            continue
+        meant = meant_field(str(path[-1]), missing[path[:-1]])
+        if meant is not None:
+            missing[path[:-1]].discard(meant)
+            typos[path] = meant
+            explained.add((*path[:-1], meant))
+    return typos, explained
 
 
 _TYPE_WORDS = {
@@ -426,22 +419,11 @@ def _fields_at(path: tuple[str | int, ...], top: type[BaseModel] | None) -> list
         field = getattr(model, "model_fields", {}).get(part)
         if field is None:
             return []
-        inner = _model_in(field.annotation)
+        inner = model_in(field.annotation)
         if inner is None:
             return []
         model = inner
     return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    """The pydantic model inside ``list[M]``, ``M | None`` and the like, or None."""
-    if hasattr(annotation, "model_fields"):
-        return cast("type[BaseModel]", annotation)
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _type_hint(document: Document, path: tuple[str | int, ...], kind: str) -> str | None:

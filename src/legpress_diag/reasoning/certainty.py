@@ -89,4 +89,5 @@ def _steps(values: list[float], steps: list[str], sign: str) -> float:
 
 
 def _f(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".") if value not in (0.0, 1.0, -1.0) else f"{value:g}"
+    # Three decimals at most, trailing zeros dropped: 0.5, 0.123, 1, -1, 0.
+    return f"{value:.3f}".rstrip("0").rstrip(".")

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.rulebase import Cause, RuleBase
 from .answers import AnswerProblem, ReadAnswers
-from .engine import Reasoning, infer
+from .engine import Reasoning, infer, reported
 from .explanation import Explained, explain_result
 from .result import AlternativeOut, CauseOut, DiagnosisOut, PlanStepOut
 from .safety import (
@@ -44,14 +44,9 @@ def ranked_causes(
 ) -> list[tuple[Cause, float]]:
     """Causes at or above the threshold, most certain first, each root before the
     causes it ``explains``; ties by cause id."""
-    found = [
-        (cause, reasoning.beliefs[cause_id])
-        for cause_id, cause in rb.causes.items()
-        if reasoning.beliefs.get(cause_id, 0.0) >= threshold
-    ]
-    # Beliefs are exact and deterministic (see certainty.py), so equal certainties
-    # compare equal and the id decides, the same way every time.
-    return roots_first(sorted(found, key=lambda pair: (-pair[1], pair[0].id)))
+    causes = rb.causes
+    found = [(causes[c], belief) for c, belief in reported(rb, reasoning.beliefs, threshold)]
+    return roots_first(found)
 
 
 def roots_first(ranked: Sequence[tuple[Cause, float]]) -> list[tuple[Cause, float]]:
@@ -269,6 +264,19 @@ def error_result(
     result["errors"] = [e.to_dict() for e in errors]
     result["warnings"] = [w.to_dict() for w in warnings]
     return result
+
+
+def refer_despite_errors(result: DiagnosisOut, screened: DiagnosisOut) -> None:
+    """Give the error result of a record of the wrong shape (an id given twice, a bad
+    field) the referral its answers give (``screened``, their own result): a warning
+    sign is never lost to an error elsewhere in the record."""
+    if not screened["red_flags"]:
+        return
+    result["status"] = "refer"
+    result["red_flags"] = screened["red_flags"]
+    for note in [*screened["notes"], INVALID_WITH_FLAGS_NOTE]:
+        if note not in result["notes"]:
+            result["notes"].append(note)
 
 
 _NO_SCREEN = AnswerProblem(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..foundation.problems import EngineLoopError
@@ -41,6 +42,8 @@ class Firing:
 
 @dataclass
 class Reasoning:
+    """What forward chaining concluded for one record, and why."""
+
     answers: NormalisedAnswers
     beliefs: dict[str, float] = field(default_factory=dict)
     # conclusion -> {rule id: contribution} for the contributions standing at the fixpoint
@@ -119,23 +122,23 @@ def _infer_stratified(
         if decided[index]:
             premise = 1.0  # its required answers are all there (see Plan.decided)
         else:
-            mask, facts, needs, evaluate = step[0], step[1], step[2], step[3]
+            facts = step.facts
             # With every leaf unknown a premise is 0 and cannot pass the threshold.
-            if not mask & known and (not facts or not any(f in beliefs for f in facts)):
+            if not step.mask & known and (not facts or not any(f in beliefs for f in facts)):
                 continue
             # A conjunction cannot pass the threshold while a fact it needs is below
             # it. (A plain loop: this runs for every candidate; a generator costs more.)
             missing = False
-            for fact in needs:
+            for fact in step.needs:
                 if beliefs.get(fact, 0.0) <= threshold:
                     missing = True
                     break
             if missing:
                 continue
-            premise = evaluate(answers, beliefs)
+            premise = step.evaluate(answers, beliefs)
             if premise <= threshold:
                 continue
-        conclusion, rule_id, cf = step[4], step[5], step[6]
+        conclusion, rule_id, cf = step.concludes, step.rule_id, step.cf
         standing = support.get(conclusion)
         if standing is None:
             standing = support[conclusion] = {}
@@ -143,7 +146,7 @@ def _infer_stratified(
         standing[rule_id] = cf * premise
         premises[rule_id] = premise
         if trace:
-            reasoning.firings.append(Firing(step[7], premise, cf * premise))
+            reasoning.firings.append(Firing(step.rule, premise, cf * premise))
     _settle(touched, support, beliefs)
     return reasoning
 
@@ -200,7 +203,7 @@ def _infer_counting(rb: RuleBase, plan: Plan, answers: NormalisedAnswers, trace:
                 for index in needing.get(conclusion, ()):
                     if allowed_bytes[index >> 3] >> (index & 7) & 1:
                         count = met.get(index, 0) + 1
-                        if count == len(steps[index][2]):
+                        if count == len(steps[index].needs):
                             pending.append(index)
                         else:
                             met[index] = count
@@ -283,10 +286,23 @@ def _infer_agenda(rb: RuleBase, answers: NormalisedAnswers, trace: bool) -> Reas
 def ranked(
     rb: RuleBase, answers: NormalisedAnswers, threshold: float | None = None
 ) -> list[tuple[str, float]]:
-    """Reported causes as (id, certainty), most certain first, ties by id: the engine alone."""
+    """Reported causes as (id, certainty), most certain first, ties by id: the engine
+    alone (a diagnosis then moves each root above what it explains)."""
     cutoff = rb.settings.report_threshold if threshold is None else threshold
-    beliefs = infer(rb, answers, trace=False).beliefs
+    return reported(rb, infer(rb, answers, trace=False).beliefs, cutoff)
+
+
+def reported(
+    rb: RuleBase, beliefs: Mapping[str, float], threshold: float
+) -> list[tuple[str, float]]:
+    """The causes the rules concluded at or above ``threshold``, as (id, certainty),
+    most certain first, ties by id. The one ranking: the engine's :func:`ranked` and
+    every diagnosis use it. A cause no rule concluded (no belief at all) is never
+    reported, even at threshold 0, where a diagnosis once failed looking one up.
+
+    Beliefs are exact and deterministic (see certainty.py), so equal certainties
+    compare equal and the id decides, the same way every time."""
     causes = rb.causes
-    found = [(c, b) for c, b in beliefs.items() if b >= cutoff and c in causes]
+    found = [(c, b) for c, b in beliefs.items() if b >= threshold and c in causes]
     found.sort(key=lambda pair: (-pair[1], pair[0]))
     return found

@@ -107,6 +107,8 @@ class RaisedFlag:
 
 @dataclass(frozen=True)
 class ScreenOutcome:
+    """The safety screen's verdict for one record."""
+
     flags: tuple[RaisedFlag, ...]  # most urgent first, then declared order
     unanswered: tuple[str, ...]  # safety questions with no answer, in declared order
     # Flags whose condition held but whose `unless` cleared them (a sudden onset that

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..intake.progress import about_left
+from ..foundation.jsonvalue import JsonObject
 from ..knowledge.rulebase import RuleBase
 from . import answer_cookie, pages
 from .measured_pages import NO_MARKS, Marks, unpack, with_measured
@@ -46,7 +46,7 @@ def _position(text: str | None, most: int) -> int:
     return min(int(text), most)
 
 
-def _prefix(answers: dict[str, Any], at: int) -> dict[str, Any]:
+def _prefix(answers: JsonObject, at: int) -> JsonObject:
     return dict(list(answers.items())[:at])
 
 
@@ -74,7 +74,7 @@ def page_router(
     time limit, ``secret`` the cookie's signing key."""
     router = APIRouter(include_in_schema=False)
 
-    def answers_in(request: Request) -> dict[str, Any] | None:
+    def answers_in(request: Request) -> JsonObject | None:
         """The answers the cookie holds; None when it is there but not ours."""
         raw = request.cookies.get(answer_cookie.NAME)
         if raw is None:
@@ -84,7 +84,7 @@ def page_router(
         except answer_cookie.BadCookie:
             return None
 
-    def keep(response: Response, request: Request, answers: dict[str, Any]) -> Response:
+    def keep(response: Response, request: Request, answers: JsonObject) -> Response:
         try:
             value = answer_cookie.encode(answers, secret)
         except answer_cookie.TooBig:
@@ -131,7 +131,7 @@ def page_router(
         return response
 
     def show(
-        answers: dict[str, Any],
+        answers: JsonObject,
         at: int,
         error: str = "",
         notice: str = "",
@@ -156,7 +156,7 @@ def page_router(
             rb,
             current,
             at,
-            about_left(rb, prefix),
+            current.about_left or 1,
             before=answers[qid] if qid in later else None,
             error=error,
             notice=notice,

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..intake.interview import record_value
 from ..intake.questionnaire import CHECK_PREFIX, SCREEN_PREFIX
 from ..intake.replies import parse_reply
+from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.rulebase import UNSURE_REST, Question, QuestionType, RuleBase
 from ..presentation.render.html import render, static_text
 from ..presentation.render.labels import topic_label
 from ..presentation.render.report import plain_how_lines
 from ..presentation.render.words import question_label, why_in_brief
-from ..reasoning.answers import denormalize
 from ..reasoning.result import CauseOut, DiagnosisOut, PlanStepOut
 from .service import Step, problem_text
 
@@ -75,7 +77,7 @@ class QuestionView:
         return round(100 * self.position / (self.position + self.left))
 
 
-def _kept_words(question: Question, before: Any, is_screen: bool) -> str:
+def _kept_words(question: Question, before: JsonValue, is_screen: bool) -> str:
     if before is None:
         return ""
     if before == "unsure":
@@ -96,7 +98,7 @@ def question_view(
     step: Step,
     position: int,
     left: int,
-    before: Any = None,
+    before: JsonValue = None,
     error: str = "",
     notice: str = "",
     saved: int = 0,
@@ -217,44 +219,63 @@ def error_page(message: str, problems: Sequence[str] = ()) -> str:
 
 
 def apply_form(
-    rb: RuleBase, answers: Mapping[str, Any], question_id: str, do: str, values: list[str]
-) -> tuple[dict[str, Any], str | None]:
-    """The answers after one form submit, or the same answers and what to fix."""
+    rb: RuleBase, answers: RawAnswers, question_id: str, do: str, values: list[str]
+) -> tuple[JsonObject, str | None]:
+    """The answers after one form submit, or the same answers and what to fix. The
+    form is read as a reply (``_form_reply``), which the interview writes down as
+    every stateless client keeps it (``interview.record_value``)."""
     current = dict(answers)
+    read = _form_reply(rb, question_id, do, values)
+    if read is None:
+        return current, None  # a form for no question: nothing changes
+    if read[0] is False:
+        return current, read[1]
+    value = read[1]
     rest = {k: v for k, v in current.items() if k != question_id}
+    return {**rest, question_id: record_value(rb, question_id, value)}, None
+
+
+_CHOOSE = "choose one of the answers, or “I'm not sure”"
+_REPLIES = {"yes": True, "no": False, "unsure": None}
+
+
+FormReply = tuple[Literal[True], NormalisedValue | None] | tuple[Literal[False], str]
+
+
+def _form_reply(rb: RuleBase, question_id: str, do: str, values: list[str]) -> FormReply | None:
+    """(True, the reply: None for "not sure"), or (False, what to fix); None when the
+    form is for no question the page asks."""
     if question_id.startswith(SCREEN_PREFIX):
         screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
         if screen_ is not None and screen_.style == "pick":
             # A checklist: the ticked items happen, the rest do not; "not sure" asks
-            # them one by one.
+            # them one by one; "not sure about the rest" (UNSURE_REST) leaves the
+            # unticked ones unknown.
             if do == "unsure":
-                return {**rest, question_id: "unsure"}, None
-            # "Not sure about the rest" (UNSURE_REST) leaves the unticked ones unknown.
-            ticked = [v for v in values if v in screen_.question_ids or v == UNSURE_REST]
-            return {**rest, question_id: ticked}, None
-        if screen_ is not None and do in ("yes", "no", "unsure"):
-            return {**rest, question_id: do}, None
-        return current, None
+                return True, None
+            return True, frozenset(
+                v for v in values if v in screen_.question_ids or v == UNSURE_REST
+            )
+        if screen_ is not None and do in _REPLIES:
+            return True, _REPLIES[do]
+        return None
     if question_id.startswith(CHECK_PREFIX):  # a safety question asked again: yes/no
-        if do in ("yes", "no", "unsure"):
-            return {**rest, question_id: do}, None
-        return current, "choose one of the answers, or “I'm not sure”"
+        return (True, _REPLIES[do]) if do in _REPLIES else (False, _CHOOSE)
     question = rb.questions.get(question_id)
     if question is None:
-        return current, None
+        return None
     if do == "unsure":
-        return {**rest, question_id: "unsure"}, None
+        return True, None
     if question.type is QuestionType.MULTI:
         # The form sends choice values, not typed text: read them as such, so a value
         # that is also a command word at the terminal ('back') is still an answer.
         if all(value in question.choice_values for value in values):
-            ordered = [c for c in question.choice_values if c in values]
-            return {**rest, question_id: ordered}, None
-        return current, "choose any of the answers, or “I'm not sure”"
+            return True, frozenset(values)
+        return False, "choose any of the answers, or “I'm not sure”"
     if question.type is QuestionType.CHOICE:
         if len(values) == 1 and values[0] in question.choice_values:
-            return {**rest, question_id: values[0]}, None
-        return current, "choose one of the answers, or “I'm not sure”"
+            return True, values[0]
+        return False, _CHOOSE
     if question.type is QuestionType.YES_NO:
         text = do if do in ("yes", "no") else ""
     elif do.startswith(WORD_PREFIX):  # one of a number's answers in words
@@ -263,8 +284,8 @@ def apply_form(
         text = values[0] if values else ""
     reply = parse_reply(question, text)
     if reply.kind != "answer":
-        return current, reply.message or "choose one of the answers, or “I'm not sure”"
-    return {**rest, question_id: denormalize(question, reply.value)}, None
+        return False, reply.message or _CHOOSE
+    return True, reply.value
 
 
 __all__ = [

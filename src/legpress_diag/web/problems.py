@@ -40,7 +40,8 @@ TYPES: dict[str, ProblemType] = {
             400,
             "The body is not JSON",
             "The body could not be read as one JSON document (strict JSON: no NaN, no "
-            "duplicate keys, UTF-8). The detail says where reading stopped.",
+            "key repeated with different values outside a record and its answers, "
+            "UTF-8). The detail says where reading stopped.",
         ),
         ProblemType(
             "too-large",

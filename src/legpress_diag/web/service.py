@@ -10,17 +10,11 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from ..api import diagnose
-from ..intake.questionnaire import (
-    SCREEN_PREFIX,
-    Ask,
-    Stop,
-    next_step,
-    session_record,
-    state_from_answers,
-)
+from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
+from ..intake.progress import about_left
 from ..intake.records import (
     UTF8_BOM,
     AnswerRecord,
@@ -29,6 +23,7 @@ from ..intake.records import (
     diagnose_record,
     parse_json,
 )
+from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
@@ -41,7 +36,7 @@ from .problems import RequestProblem
 INTERVIEW_ID = "interview"
 
 
-def to_json(value: Any) -> str:
+def to_json(value: object) -> str:
     """Compact JSON, escaped the way ``diagnose --format jsonl`` escapes its lines
     (a lone surrogate an answer carried is written as its escape, never a 500)."""
     return encode(value)
@@ -54,14 +49,14 @@ class Batch:
     text: str  # one result (the `--format jsonl` line), or the `--format json` array
     count: int
     errors: int  # results that list errors
-    problems: tuple[dict[str, Any], ...] = ()  # every error, with its record's id
+    problems: tuple[dict[str, object], ...] = ()  # every error, with its record's id
 
 
 def _text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_body(body: bytes) -> tuple[Any, int]:
+def read_body(body: bytes) -> tuple[JsonValue, int]:
     """The body as one JSON document, and the line its first value starts on (what
     `diagnose FILE` reports as a one-record file's ``line``). RequestProblem 400 when
     it is not JSON."""
@@ -77,7 +72,7 @@ def read_body(body: bytes) -> tuple[Any, int]:
     except UnicodeDecodeError:
         decoded = text
     try:
-        data = parse_json(decoded)
+        data = parse_json(decoded, records=True)  # a repeated answer: not sure
     except ValueError as exc:
         hint = ""
         if "Extra data" in str(exc):
@@ -115,7 +110,7 @@ def diagnose_body(
         )
     prepared: list[str] = []
     size, errors = 0, 0
-    problems: list[dict[str, Any]] = []
+    problems: list[dict[str, object]] = []
     for raw in raws:
         deadline.check()
         result = diagnose_record(raw, rb, False, None, explain=explain)
@@ -151,7 +146,7 @@ def invalid_records(batch: Batch) -> RequestProblem:
     )
 
 
-def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any], dict[str, dict[str, Any]]]:
+def read_interview_body(body: bytes) -> tuple[str | int, JsonObject, dict[str, JsonObject]]:
     """(id, answers, measured) from an interview request, which is an answer record
     (``measured``: the marks of `legpress-diag measure`'s record, contract 3a)."""
     data, _ = read_body(body)
@@ -174,45 +169,44 @@ class Step:
     result: DiagnosisOut | None  # diagnose(record), at the end
     warnings: tuple[AnswerProblem, ...]
     signs: tuple[tuple[str, str], ...] = ()  # a screen's signs still listed: (id, wording)
+    about_left: int | None = None  # while asking: about how many prompts are left
 
 
 def interview(
     rb: RuleBase,
-    answers: Mapping[str, Any],
-    record_id: Any = INTERVIEW_ID,
+    answers: RawAnswers,
+    record_id: str | int = INTERVIEW_ID,
     *,
     explain: bool = False,
-    measured: Mapping[str, Any] | None = None,
+    measured: Mapping[str, JsonObject] | None = None,
 ) -> Step:
     """The next step of ``ask`` for these answers so far (``measured``: the marks of
-    those measured from a filmed set, which the result keeps). Raises RequestProblem
-    (422, with the same per-key messages as ``diagnose``) when an answer is invalid."""
-    replay = state_from_answers(rb, answers)
-    if replay.errors:
-        raise RequestProblem("invalid-answers", "some answers are invalid", replay.errors)
+    those measured from a filmed set, which the record and the result keep). Raises
+    RequestProblem (422, with the same per-key messages as ``diagnose``) when an
+    answer is invalid."""
+    try:
+        current = rebuild(rb, answers)
+    except InvalidAnswers as exc:
+        raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
     if measured:
-        replay = replace(replay, state=replace(replay.state, measured=measured))
-    step = next_step(rb, replay.state)
-    if isinstance(step, Ask):
-        screen_ = rb.screens.get(step.question.id.removeprefix(SCREEN_PREFIX))
-        signs = (
-            ()
-            if screen_ is None or not step.question.id.startswith(SCREEN_PREFIX)
-            else tuple((q, label) for q, label in screen_.items if q not in replay.state.asked)
-        )
-        return Step(step, None, None, None, replay.warnings, signs)
-    record = session_record(rb, replay.state, record_id)
-    return Step(None, step, record, diagnose(record, rb, explain=explain), replay.warnings)
+        current = replace(current, state=replace(current.state, measured=measured))
+    if isinstance(current.next, Ask):
+        left = about_left(rb, answers, current.prefixes)
+        return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)
+    record = current.record(rb, record_id)
+    result = diagnose(record, rb, explain=explain)
+    return Step(None, current.next, record, result, current.warnings)
 
 
-def problem_text(problem: AnswerProblem | Mapping[str, Any]) -> str:
+def problem_text(problem: AnswerProblem | Mapping[str, object]) -> str:
     """The one-line message the CLI prints for a problem."""
     if not isinstance(problem, AnswerProblem):
+        wanted = problem.get("expected")  # a problem's dict form: text or None
         problem = AnswerProblem(
             str(problem.get("key", "")),
             str(problem.get("message", "")),
             None,
-            problem.get("expected"),
+            None if wanted is None else str(wanted),
         )
     expected = f" (expected {problem.expected})" if problem.expected else ""
     return f"{problem.message}{expected}"

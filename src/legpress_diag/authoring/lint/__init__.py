@@ -1,9 +1,12 @@
 """`rules lint`: every problem in a rule base, with positions, from one run.
 
 Problems found while loading (syntax, schema, names) come from the loader; checks
-in ``checks/`` analyse a rule base that loads, including an exhaustive walk of
-each cause's answer space. Files are validated item by item, so a schema error in
-one item does not hide the name and reference errors of the others. Findings a
+in ``checks/`` analyse the rule base, including an exhaustive walk of each cause's
+answer space. One run reports all it can: files are validated item by item, an item
+with a schema error is repaired where it can be (a misspelt field read under its
+meant name) so its names and references are still checked, and the analysis runs
+on what compiled, leaving out the findings that would only echo a failed item (see
+``left_out``). Only a file that is not YAML at all stops the analysis. Findings a
 ``# lint: disable=CODE`` comment names are left out (see ``suppression``).
 """
 
@@ -15,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ...knowledge.loader import build_rulebase, read_all, rule_files, shown_name
+from ...foundation.problems import Diagnostic, Severity, SourceSpan
+from ...knowledge.loader import check_partial, read_all, rule_files, shown_name
 from ...knowledge.rulebase import RuleBase
-from ...knowledge.sources import ParsedFile, expand_paths
+from ...knowledge.sources import expand_paths
 from ..exhaustive import CauseWalk, walk_all
 from . import suppression
 from .context import LintContext
+from .left_out import left_out
 from .registry import CHECKS
 
 
@@ -57,7 +61,8 @@ def lint(
     """
     files = rule_files([*rules, *paths], include_bundled)
     parsed, problems = read_all(files, partial=True)
-    rulebase, problems = _build(parsed, problems, complete=len(parsed) == len(files))
+    rulebase, problems = check_partial(parsed, problems, complete=len(parsed) == len(files))
+    skipped = left_out(parsed, problems, rulebase) if rulebase is not None else None
     started = time.perf_counter()
     walks = walk_all(rulebase) if rulebase is not None and exhaustive else []
     seconds = time.perf_counter() - started
@@ -66,9 +71,13 @@ def lint(
     for module in CHECKS.values():
         check = getattr(module, "check", None)
         if check is not None:
-            found.extend(check(context))
+            findings = check(context)
+            found.extend(d for d in findings if not (skipped and skipped.echoes(d)))
     sources = _sources(files)
-    ran = {"load"} | ({"analysis", "exhaustive"} if rulebase is not None else set())
+    # The analysis ran in full only on a rule base with nothing left out; otherwise a
+    # `# lint: disable` of one of its codes may be waiting for a finding not made.
+    whole = rulebase is not None and not skipped
+    ran = {"load"} | ({"analysis", "exhaustive"} if whole else set())
     if not exhaustive:
         ran.discard("exhaustive")
     found, suppressed = suppression.apply(found, sources, ran)
@@ -86,36 +95,6 @@ def lint(
     return LintReport(
         sorted(found, key=position), shown, rulebase, walks, seconds, sources, suppressed
     )
-
-
-def _build(
-    parsed: list[ParsedFile], problems: list[Diagnostic], complete: bool
-) -> tuple[RuleBase | None, list[Diagnostic]]:
-    """Compile what parsed; the rule base is kept for analysis only when nothing is wrong.
-
-    When a file has schema problems its broken items are left out, and the names and
-    references of the rest are still checked. A reference to a left-out item is not
-    reported: its definition's own problem already is.
-    """
-    if not complete:  # a file that does not parse at all would make every name unknown
-        return None, problems
-    skipped = {ident for one in parsed for ident in one.skipped}
-    try:
-        rulebase = build_rulebase(parsed)
-    except RuleBaseError as exc:
-        found = [d for d in exc.diagnostics if not _about(d, skipped)]
-        return None, _dedupe([*problems, *found])
-    return (None if problems else rulebase), problems
-
-
-def _about(diagnostic: Diagnostic, skipped: set[str]) -> bool:
-    return diagnostic.code in ("LP203", "LP204", "LP205", "LP206") and any(
-        f"'{ident}'" in diagnostic.message for ident in skipped
-    )
-
-
-def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return list(dict.fromkeys(diagnostics))
 
 
 def _sources(files: Sequence[Path]) -> dict[str, str]:

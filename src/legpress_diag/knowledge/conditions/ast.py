@@ -16,6 +16,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class Value:
+    """A literal as written: a choice's value or a number."""
+
     value: str | float
     start: int
     end: int
@@ -30,6 +32,8 @@ class Truth:
 
 @dataclass(frozen=True)
 class Compare:
+    """``name OP value``: a number or choice compared with a literal."""
+
     ref: Ref
     op: str  # one of == != < <= > >=
     value: Value
@@ -37,6 +41,8 @@ class Compare:
 
 @dataclass(frozen=True)
 class Member:
+    """``name in [...]`` (or ``not in``): a choice among literals."""
+
     ref: Ref
     values: tuple[Value, ...]
     negated: bool
@@ -44,6 +50,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Includes:
+    """``name includes ...``: a multi-choice answer holding any or all of the values."""
+
     ref: Ref
     values: tuple[Value, ...]
     mode: str  # "any" or "all"
@@ -51,22 +59,30 @@ class Includes:
 
 @dataclass(frozen=True)
 class Not:
+    """``not operand``."""
+
     operand: Condition
 
 
 @dataclass(frozen=True)
 class And:
+    """Every operand holds (the minimum certainty)."""
+
     operands: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Any operand holds (the maximum certainty)."""
+
     operands: tuple[Condition, ...]
 
 
 # After checking, a bare name that refers to a derived fact becomes a FactRef.
 @dataclass(frozen=True)
 class FactRef:
+    """A bare name that names a derived fact or cause (made so by the checker)."""
+
     ref: Ref
 
 

@@ -84,6 +84,8 @@ class ConditionTypeError(ValueError):
 
 @dataclass(frozen=True)
 class Compiled:
+    """A checked condition, its evaluator and the answers and facts it reads."""
+
     condition: Condition  # bare fact names are FactRef here
     evaluate: Evaluator
     questions: frozenset[str]
@@ -141,6 +143,8 @@ class _Checker:
             return Or(tuple(c for c, _ in parts)), _any_of(evs)
         if isinstance(node, Truth):
             return self.truth(node)
+        if isinstance(node, FactRef):  # a checked condition, compiled again (compiled_cache)
+            return self.truth(Truth(node.ref))
         if isinstance(node, Compare):
             return node, self.compare(node)
         if isinstance(node, Member):

@@ -12,9 +12,17 @@ options to :func:`layers.resolve`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .config import CONFIG_NAME, ENV_RULES, ProjectConfig, find_config
 from .layers import ENTRY_POINT_GROUP, InstalledPack, Layer, RuleSources, installed_packs, resolve
-from .manifest import CONTRACT_VERSION, MANIFEST_NAME, PackManifest, check_needs, read_manifest
+
+if TYPE_CHECKING:
+    from .manifest import CONTRACT_VERSION, MANIFEST_NAME, PackManifest, check_needs, read_manifest
+
+# A manifest is read only where a pack folder is loaded: resolving the layers of an
+# ordinary run does not import it (see docs/performance.md, one-record start).
+_MANIFEST = {"CONTRACT_VERSION", "MANIFEST_NAME", "PackManifest", "check_needs", "read_manifest"}
 
 __all__ = [
     "CONFIG_NAME",
@@ -33,3 +41,11 @@ __all__ = [
     "read_manifest",
     "resolve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MANIFEST:
+        from . import manifest
+
+        return getattr(manifest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,8 @@ _KEYS = ("rules", "installed-packs")
 
 @dataclass(frozen=True)
 class ProjectConfig:
+    """A project's ``[tool.legpress-diag]`` (or ``legpress-diag.toml``)."""
+
     path: Path  # the file it was read from
     rules: tuple[Path, ...] = ()  # made absolute against the file's folder
     # True: every installed pack; False: none; a tuple: only the packs of these names.

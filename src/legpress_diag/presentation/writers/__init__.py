@@ -7,9 +7,11 @@ Adding a format means adding one module here; the registry, ``--format``, the
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import stat
 from functools import cache
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from ...foundation.problems import LegpressError
 from .interface import ReportWriter, Result, WriteContext, Writer
@@ -23,6 +25,7 @@ __all__ = [
     "by_name",
     "by_suffix",
     "choose",
+    "for_output",
     "names",
     "report_writer",
     "writers",
@@ -99,6 +102,25 @@ def choose(fmt: str | None, output: PurePath | None, default: str) -> Writer:
     if output is not None:
         return by_suffix(output)
     return by_name(default)
+
+
+def for_output(fmt: str | None, output: Path | None, *, terminal: bool) -> Writer:
+    """The writer of a batch: ``--format``, else the ``--output`` suffix (which must
+    name a format), else the default, a table when the results go to a terminal
+    (``terminal``: standard output is one) and JSON Lines otherwise. A FIFO or device
+    has no suffix to go by: it is written as a pipe would be. Raises FormatError."""
+    default = "table" if output is None and terminal else "jsonl"
+    if output is not None and not output.suffix and _is_device_or_fifo(output):
+        output = None
+    return choose(fmt, output, default)
+
+
+def _is_device_or_fifo(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def report_writer(path: PurePath) -> ReportWriter:

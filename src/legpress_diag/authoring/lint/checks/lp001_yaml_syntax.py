@@ -4,6 +4,10 @@ Unclosed brackets or quotes, tabs used for indentation, a second document after
 `---`: what is wrong, in plain words, at the line and column where the parser
 gave up, and how to write it instead.
 
+Found while the rule base loads (in `knowledge/packs/tomlfile.py`,
+`knowledge/yamlsafe.py`), so every command refuses a rule base with this mistake
+(exit status 2), not only lint.
+
 Bad:
     fixes:
       - id: slow_down
@@ -26,4 +30,8 @@ from ....foundation.problems import Severity
 CODE = codes.YAML_SYNTAX
 NAME = "yaml-syntax"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/packs/tomlfile.py", "knowledge/yamlsafe.py")

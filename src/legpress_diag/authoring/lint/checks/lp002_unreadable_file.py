@@ -2,6 +2,11 @@
 
 It is empty, missing, larger than 4 MB, not UTF-8, or holds a NUL byte.
 
+Found while the rule base loads (in `knowledge/loader.py`,
+`knowledge/packs/layers.py`, `knowledge/packs/tomlfile.py`, `knowledge/sources.py`,
+`knowledge/yamlsafe.py`), so every command refuses a rule base with this mistake
+(exit status 2), not only lint.
+
 Bad:
     # (an empty file)
 
@@ -19,4 +24,14 @@ from ....foundation.problems import Severity
 CODE = codes.UNREADABLE_FILE
 NAME = "unreadable-file"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = (
+    "knowledge/loader.py",
+    "knowledge/packs/layers.py",
+    "knowledge/packs/tomlfile.py",
+    "knowledge/sources.py",
+    "knowledge/yamlsafe.py",
+)

@@ -3,6 +3,9 @@
 Tags such as `!!python/object` ask a loader to build objects or run code; rule
 files hold plain data only, so any tag is refused before anything is built.
 
+Found while the rule base loads (in `knowledge/yamlsafe.py`), so every command
+refuses a rule base with this mistake (exit status 2), not only lint.
+
 Bad:
     fixes:
       - !!python/object:os.system {id: slow_down}
@@ -21,4 +24,8 @@ from ....foundation.problems import Severity
 CODE = codes.YAML_TAG
 NAME = "yaml-tag"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/yamlsafe.py",)

@@ -3,6 +3,9 @@
 Most YAML loaders silently keep the last value; here it is an error, because one
 of the two values is always lost.
 
+Found while the rule base loads (in `knowledge/yamlsafe.py`), so every command
+refuses a rule base with this mistake (exit status 2), not only lint.
+
 Bad:
     fixes:
       - id: slow_down
@@ -26,4 +29,8 @@ from ....foundation.problems import Severity
 CODE = codes.DUPLICATE_KEY
 NAME = "duplicate-key"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/yamlsafe.py",)

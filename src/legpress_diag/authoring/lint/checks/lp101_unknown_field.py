@@ -2,6 +2,10 @@
 
 The closest valid field name is suggested.
 
+Found while the rule base loads (in `knowledge/packs/tomlfile.py`,
+`knowledge/sources.py`), so every command refuses a rule base with this mistake
+(exit status 2), not only lint.
+
 Bad:
     fixes:
       - id: slow_down
@@ -24,4 +28,8 @@ from ....foundation.problems import Severity
 CODE = codes.UNKNOWN_FIELD
 NAME = "unknown-field"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/packs/tomlfile.py", "knowledge/sources.py")

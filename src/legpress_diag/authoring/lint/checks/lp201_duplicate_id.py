@@ -2,6 +2,9 @@
 
 To change a definition from another file on purpose, say `replaces: true`.
 
+Found while the rule base loads (in `knowledge/loader.py`), so every command refuses
+a rule base with this mistake (exit status 2), not only lint.
+
 Bad:
     fixes:
       - {id: reduce_the_load, title: Lighter, how: Take a plate off.}
@@ -20,4 +23,8 @@ from ....foundation.problems import Severity
 CODE = codes.DUPLICATE_ID
 NAME = "duplicate-id"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/loader.py",)

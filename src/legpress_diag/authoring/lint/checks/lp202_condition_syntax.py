@@ -2,6 +2,9 @@
 
 Conditions use `and`, `or`, `not`, comparisons, `in [...]` and `includes`.
 
+Found while the rule base loads (in `knowledge/loader.py`), so every command refuses
+a rule base with this mistake (exit status 2), not only lint.
+
 Bad:
     rules:
       - {id: heels-and-depth, if: heels_lift && knee_angle_at_bottom < 90, then: heels_lifting, cf: 0.2, source: coach}
@@ -20,4 +23,8 @@ from ....foundation.problems import Severity
 CODE = codes.CONDITION_SYNTAX
 NAME = "condition-syntax"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/loader.py",)

@@ -3,6 +3,10 @@
 Numbers are compared with `<`, `>`...; choices with `==` or `in`; multi-choice
 questions with `includes`; yes/no questions and facts stand on their own.
 
+Found while the rule base loads (in `knowledge/conditions/compile.py`,
+`knowledge/loader.py`), so every command refuses a rule base with this mistake (exit
+status 2), not only lint.
+
 Bad:
     rules:
       - {id: back, if: pain_location == lower_back, then: butt_off_seat, cf: 0.2, source: coach}
@@ -21,4 +25,8 @@ from ....foundation.problems import Severity
 CODE = codes.WRONG_TYPE
 NAME = "wrong-type"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/conditions/compile.py", "knowledge/loader.py")

@@ -5,6 +5,9 @@ A safety flag, a screen, or a question of the safety group cannot be replaced wi
 lower level, or with exercise advice in it. The screen is a floor that rule files
 add to: write a flag of your own, with a new id, reading the same questions.
 
+Found while the rule base loads (in `knowledge/loader.py`), so every command refuses
+a rule base with this mistake (exit status 2), not only lint.
+
 Bad:
     safety_flags:
       - id: saddle_numbness
@@ -34,4 +37,8 @@ from ....foundation.problems import Severity
 CODE = codes.SCREEN_REPLACED
 NAME = "screen-replaced"
 SEVERITY = Severity.ERROR
-PHASE = "load"  # reported by the loader while reading the files; nothing to run here
+PHASE = "load"
+# The logic lives below authoring/, where it is found (REPORTED_BY): every command must
+# refuse such a rule base, and the loader may not import lint. This module documents
+# the code; tests run its examples through the loader and through lint.
+REPORTED_BY = ("knowledge/loader.py",)

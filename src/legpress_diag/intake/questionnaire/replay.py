@@ -1,0 +1,172 @@
+"""A session rebuilt from the answers given so far, in order.
+
+This is how every front end carries a session: the HTTP interview and the web page
+keep only the answers (in the contract's record format), and ``ask --answers`` starts
+from a saved record. One function reads them all (``state_from_answers``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...foundation.jsonvalue import JsonObject, JsonValue
+from ...foundation.problems import did_you_mean
+from ...knowledge.facts import NormalisedValue, RawAnswers
+from ...knowledge.rulebase import (
+    CHECK_PREFIX,
+    SCREEN_PREFIX,
+    UNSURE_MARK,
+    UNSURE_REST,
+    QuestionType,
+    RuleBase,
+    Screen,
+)
+from ...reasoning.answers import AnswerProblem, show_value
+from ..answers import normalize_answers, read_as
+from .state import SessionState, record_answer
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A session rebuilt from its answers, or what is wrong with them (per key)."""
+
+    state: SessionState
+    errors: tuple[AnswerProblem, ...] = ()
+    warnings: tuple[AnswerProblem, ...] = ()
+    # The state after each answer in turn: what replaying each prefix of the answers
+    # gives, when that is sure (every key a question, screen or self-check id, and
+    # none invalid: then each answer is read on its own). None otherwise.
+    prefixes: tuple[SessionState, ...] | None = None
+
+
+_SCREEN_REPLIES = {"yes": True, "no": False, "unsure": None}
+
+
+def _screen_reply(
+    rb: RuleBase, key: str, value: JsonValue
+) -> tuple[Screen | None, NormalisedValue | None, str]:
+    """(screen, True/False/None, problem): a screen's reply, or why it is not one."""
+    screen_ = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
+    if screen_ is None:
+        ids = [SCREEN_PREFIX + s for s in rb.screens]
+        hint = did_you_mean(key, ids)
+        return None, None, "unknown safety screen" + (f"; {hint}" if hint else "")
+    if screen_.style == "pick":
+        return _checklist_reply(screen_, key, value)
+    if isinstance(value, bool):
+        return screen_, value, ""
+    if isinstance(value, str) and value.strip().lower() in _SCREEN_REPLIES:
+        return screen_, _SCREEN_REPLIES[value.strip().lower()], ""
+    return screen_, None, f"{key}: {show_value(value)} is not a yes/no answer"
+
+
+def _checklist_reply(
+    screen_: Screen, key: str, value: JsonValue
+) -> tuple[Screen, frozenset[str] | None, str]:
+    """A checklist's reply: a list of the item ids that happen ("?ID" for one that
+    cannot be told), or "unsure" to go through the items one by one."""
+    if isinstance(value, str) and value.strip().lower() == "unsure":
+        return screen_, None, ""
+    items = set(screen_.question_ids)
+    if isinstance(value, list) and all(
+        isinstance(v, str) and (v.removeprefix(UNSURE_MARK) in items or v == UNSURE_REST)
+        for v in value
+    ):
+        return screen_, frozenset(v for v in value if isinstance(v, str)), ""  # all are
+    expected = ", ".join(screen_.question_ids)
+    return (
+        screen_,
+        None,
+        (
+            f"{key}: {show_value(value)} is not a list of its items ({expected}; '?ID' for "
+            f"one you cannot tell; '{UNSURE_REST}' for 'not sure about the rest') or \"unsure\""
+        ),
+    )
+
+
+def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = False) -> Replay:
+    """The session that answering ``answers`` in their order would have built.
+
+    This is how a stateless client (the HTTP interview, the web page) carries a
+    session: the answers so far, in the contract's record format, in the order given.
+    ``"unsure"`` is "not sure" for any question (for a choice or a list too: asked,
+    unknown). A number question with ``words`` also takes one of them (its label). A
+    screen's pseudo-question ``"screen:ID"`` takes yes/no/unsure: ``"no"`` answers every
+    sign it still lists "no", like "none of these" in ``ask``; ``"yes"`` or ``"unsure"``
+    opens it, so its signs are asked one at a time. A checklist's (``style: pick``)
+    takes the list of its items that happen, ``"?ID"`` for one that cannot be told (the
+    rest are "no"), or ``"unsure"`` to ask them one by one. ``"check:ID"`` is the second
+    answer to safety question ID after its self-check (asked when a "not sure" would
+    end the check at clinician level); it replaces the first. Values are checked as in
+    batch records, with the same per-key messages; unknown keys are warnings, and a key
+    that differs from a question id only in case or spacing is read as that question,
+    as ``diagnose`` reads it (a safety answer is never lost to a capital letter).
+
+    With an invalid answer the state is empty, unless ``keep_valid``: then it holds
+    every valid answer and the invalid ones are asked again (``ask --answers``).
+    """
+    plain: JsonObject = {}
+    unsure: set[str] = set()
+    rechecks: dict[str, NormalisedValue | None] = {}  # "check:ID" -> the second answer
+    errors: list[AnswerProblem] = []
+    for key, value in answers.items():
+        question = rb.questions.get(key)
+        if key.startswith(CHECK_PREFIX):
+            target = rb.questions.get(key.removeprefix(CHECK_PREFIX))
+            if target is None or target.type is not QuestionType.YES_NO:
+                errors.append(
+                    AnswerProblem(
+                        key,
+                        f"{key}: not a yes/no question asked again with its self-check",
+                        show_value(value),
+                        "'check:' followed by the id of a yes/no safety question",
+                    )
+                )
+                continue
+            checked, problems, _ = normalize_answers(rb, {target.id: value})
+            errors += [AnswerProblem(key, p.message, p.value, p.expected) for p in problems]
+            rechecks[key] = checked.get(target.id)
+        elif key.startswith(SCREEN_PREFIX):
+            _, _, problem = _screen_reply(rb, key, value)
+            if problem:
+                expected = (
+                    "a list of its items, or unsure" if "list" in problem else ("yes, no or unsure")
+                )
+                errors.append(AnswerProblem(key, problem, show_value(value), expected))
+        elif (
+            question is not None
+            and value == "unsure"
+            and question.type in (QuestionType.CHOICE, QuestionType.MULTI)
+            and value not in question.choice_values
+        ):
+            unsure.add(key)
+        elif question is not None and isinstance(value, str) and question.words:
+            # A number a person cannot measure may come in the rule base's words.
+            number = question.number_for(value)
+            plain[key] = value if number is None else number
+        else:
+            plain[key] = value
+    normalized, problems, warnings = normalize_answers(rb, plain)
+    errors += problems
+    if errors and not keep_valid:
+        return Replay(SessionState(), tuple(errors), tuple(warnings))
+    bad = {p.key for p in errors}
+    state = SessionState()
+    prefixes: list[SessionState] = []
+    for key, value in answers.items():
+        if key in bad:
+            pass
+        elif key.startswith(SCREEN_PREFIX):
+            screen_, reply, _ = _screen_reply(rb, key, value)
+            assert screen_ is not None
+            state = record_answer(rb, state, key, reply)
+        elif key in rechecks:
+            state = record_answer(rb, state, key, rechecks[key])
+        else:
+            qid = key if key in rb.questions else read_as(rb, key, plain)
+            if qid is not None and qid not in bad:
+                state = state.answer(qid, None if key in unsure else normalized.get(qid))
+        prefixes.append(state)
+    exact = not errors and all(
+        key in rb.questions or key.startswith((SCREEN_PREFIX, CHECK_PREFIX)) for key in answers
+    )
+    return Replay(state, tuple(errors), tuple(warnings), tuple(prefixes) if exact else None)

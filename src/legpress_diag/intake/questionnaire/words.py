@@ -1,0 +1,129 @@
+"""The questionnaire's words: a screen or a checklist as the one question a person
+is shown, the self-check asked before a "not sure" counts, and why a question is
+asked, in plain sentences."""
+
+from __future__ import annotations
+
+from ...knowledge.rulebase import (
+    CHECK_PREFIX,
+    SCREEN_PREFIX,
+    UNSURE_REST,
+    UNSURE_REST_LABEL,
+    Question,
+    QuestionType,
+    RuleBase,
+    Screen,
+)
+from ...reasoning.explanation import conclusion_title, rule_sentence
+from .memo import remembered
+from .state import SessionState
+
+
+def screen_question(screen_: Screen, state: SessionState) -> Question:
+    """A screen as one yes/no question listing the signs not yet answered."""
+    items = [label for q, label in screen_.items if q not in state.asked]
+    return Question(
+        id=SCREEN_PREFIX + screen_.id,
+        type=QuestionType.YES_NO,
+        text=screen_.text + "".join(f"\n  - {label}" for label in items),
+        help=screen_.help
+        or "n: none of these. y: one or more (I will ask about each). ?: not sure "
+        "(I will ask about each).",
+        group="safety",
+    )
+
+
+def checklist_question(screen_: Screen, state: SessionState, rb: RuleBase) -> Question:
+    """A pick screen as one multiple-choice question over the items not yet answered,
+    and a last choice, ``UNSURE_REST``: the items left unticked are unknown, not "no"
+    (a lifter who knows only that her heels lift need not deny the rest)."""
+    items = tuple((q, label) for q, label in screen_.items if q not in state.asked)
+    return Question(
+        id=SCREEN_PREFIX + screen_.id,
+        type=QuestionType.MULTI,
+        text=screen_.text,
+        help=screen_.help,
+        choices=(*items, (UNSURE_REST, UNSURE_REST_LABEL)) if items else (),
+        group=rb.questions[items[0][0]].group if items else "general",
+    )
+
+
+def checklist_items(question: Question) -> list[str]:
+    """The items of a checklist question, without its "not sure about the rest" choice."""
+    return [q for q, _ in question.choices if q != UNSURE_REST]
+
+
+def screen_as_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Question:
+    """The question a screen is asked as: "any of these?" for the safety screen, a
+    checklist for a pick screen."""
+    if screen_.style == "pick":
+        return checklist_question(screen_, state, rb)
+    return screen_question(screen_, state)
+
+
+def self_check_question(question: Question, self_check: str) -> Question:
+    """A safety question asked once more, with how to check it, before a "not sure"
+    to it counts (``choice.pending_check`` says when)."""
+    return Question(
+        id=CHECK_PREFIX + question.id,
+        type=QuestionType.YES_NO,
+        text=f"Before that counts, check it once: {question.text}",
+        help=self_check,
+        group=question.group,
+        source=question.source,
+    )
+
+
+def why_asked(rb: RuleBase, question_id: str) -> list[str]:
+    """Plain sentences, one per rule that reads this answer: what an answer points to,
+    in the question's and the cause's own words. No rule ids or numbers: those are in
+    ``legpress-diag rules explain`` and the JSON."""
+    # The same for a question every time it is asked: worked out once per rule base.
+    return list(remembered(rb, "why_asked", question_id, lambda: tuple(_why(rb, question_id))))
+
+
+def _why(rb: RuleBase, question_id: str) -> list[str]:
+    lines = []
+    question_id = question_id.removeprefix(CHECK_PREFIX)
+    if question_id.startswith(SCREEN_PREFIX):
+        screen_ = rb.screens.get(question_id.removeprefix(SCREEN_PREFIX))
+        if screen_ is not None and screen_.style == "pick":
+            lines = [
+                "Each of these is a form fault that can load the lower back or the knees; "
+                "ticking the ones that happen lets me skip a question for each."
+            ]
+            for item, label in screen_.items:
+                said = why_asked(rb, item)
+                if said:
+                    lines.append(f"{label[0].upper()}{label[1:]}: {said[0]}")
+            return lines
+        return [
+            "These are warning signs that need a doctor rather than a change of form. "
+            "Most people have none of them; if you have any, or are not sure, I ask about "
+            "each one."
+        ]
+    flags = [f for f in rb.safety_flags.values() if question_id in f.questions]
+    for flag in flags:
+        lines.append(
+            f"It screens for a warning sign: {flag.title.lower()} ({flag.level.value} level)."
+        )
+    for rule in rb.rules_by_question.get(question_id, ()):
+        lines.append(rule_sentence(rb, rule, question_id))
+        if rule.concludes in rb.facts:
+            downstream = sorted(
+                {
+                    conclusion_title(rb, r.concludes)
+                    for r in rb.rules_by_fact.get(rule.concludes, ())
+                    if r.concludes in rb.causes
+                }
+            )
+            if downstream:
+                lines.append(f"  That in turn bears on: {', '.join(downstream)}.")
+    filters = question_id == rb.settings.equipment_question or any(
+        question_id in alt.unless_questions for alt in rb.alternatives.values()
+    )
+    if filters and not lines:
+        return ["It picks the exercises to suggest instead: only ones you can do where you train."]
+    return lines or [
+        "Nothing in the diagnosis depends on this answer; it is kept for your records."
+    ]

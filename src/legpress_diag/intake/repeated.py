@@ -1,0 +1,162 @@
+"""A key given twice in one record: one reading, and the safe one (issue 20).
+
+JSON allows ``{"answers": {"saddle_numbness": "no", "saddle_numbness": "yes"}}``;
+parsers disagree on which value holds (Python keeps the last, some the first), so
+the record could be read two ways. Such a record used to be an error, which showed no
+red flag at all. Now an answer given twice with different values is read as not sure
+(``null``): on the safety screen that is never a "no", so the flag shows (at
+clinician level at least); any other question counts it as unknown. A warning names
+the key, the values and the record's line. The same key with the same value twice is
+simply that value.
+
+Only the record object and its ``answers`` are read this way ('answers' itself given
+twice is merged, key by key). A repeated ``id``, ``measured`` or ``not_measured``
+stays an error of the record (its answers are still screened), and a repeat deeper
+inside a value is the strict JSON error it always was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..reasoning.answers import AnswerProblem, show_value
+
+
+class RepeatedKeys(dict[str, JsonValue]):
+    """A JSON object in which some key came more than once with different values;
+    the first value is kept and ``repeated`` lists every distinct one, in order."""
+
+    repeated: dict[str, list[JsonValue]]
+
+
+def same_json(one: JsonValue, other: JsonValue) -> bool:
+    """Equal as JSON values (``true`` is not ``1``, as Python's == would say)."""
+    if type(one) is type(other) and isinstance(one, str | int | float | bool | None):
+        return bool(one == other)
+    return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
+
+
+def keeping_repeats(
+    found: list[RepeatedKeys],
+) -> Callable[[list[tuple[str, JsonValue]]], JsonObject]:
+    """A json ``object_pairs_hook`` that keeps repeated keys (listed in ``found``)."""
+
+    def hook(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
+        result: JsonObject = {}
+        repeated: dict[str, list[JsonValue]] | None = None
+        for key, value in pairs:
+            if key not in result:
+                result[key] = value
+                continue
+            seen = [result[key], *(repeated or {}).get(key, [])[1:]]
+            if any(same_json(value, earlier) for earlier in seen):
+                continue
+            repeated = repeated if repeated is not None else {}
+            repeated.setdefault(key, [result[key]]).append(value)
+        if repeated is None:
+            return result
+        kept = RepeatedKeys(result)
+        kept.repeated = repeated
+        found.append(kept)
+        return kept
+
+    return hook
+
+
+def check_places(data: JsonValue, found: list[RepeatedKeys]) -> None:
+    """Raise ValueError for a key repeated anywhere but a record or its answers."""
+    records = data if isinstance(data, list) else [data]
+    allowed = {id(record) for record in records if isinstance(record, dict)}
+    for record in records:
+        if isinstance(record, dict):
+            for answers in [record.get("answers"), *_repeated(record).get("answers", [])]:
+                allowed.add(id(answers))
+    for obj in found:
+        if id(obj) not in allowed:
+            key = next(iter(obj.repeated))
+            raise ValueError(f"duplicate key {show_value(key)} with different values in an object")
+
+
+def _repeated(obj: object) -> dict[str, list[JsonValue]]:
+    return obj.repeated if isinstance(obj, RepeatedKeys) else {}
+
+
+RECORD_KEYS_READ_ONCE = ("id", "measured", "not_measured")
+
+
+def read_once(
+    data: JsonObject, line: int | None
+) -> tuple[JsonObject, list[AnswerProblem], list[AnswerProblem]]:
+    """The record with every repeated key read one way: (record, errors, warnings)."""
+    top = _repeated(data)
+    if not top and not _repeated(data.get("answers")):
+        return data, [], []
+    where = f" on line {line}" if line is not None else ""
+    record = dict(data)
+    errors: list[AnswerProblem] = []
+    warnings: list[AnswerProblem] = []
+    for key, values in top.items():
+        if key in RECORD_KEYS_READ_ONCE:
+            errors.append(
+                AnswerProblem(
+                    key=key,
+                    message=f"{key}: given {len(values)} times with different values{where}",
+                    value=", ".join(show_value(v) for v in values),
+                    expected=f"'{key}' once",
+                )
+            )
+        elif key != "answers":
+            record[key] = None  # a stray field: a safety key there reads as not sure
+            warnings.append(_not_sure(key, values, where))
+    answers, conflicts = _merged(top.get("answers") or [data.get("answers")])
+    if isinstance(answers, dict):
+        for key, values in conflicts.items():
+            answers[key] = None  # not sure: never a "no" on the safety screen
+            warnings.append(_not_sure(key, values, where))
+        record["answers"] = answers
+    else:
+        errors.append(
+            AnswerProblem(
+                key="answers",
+                message=f"answers: given {len(top['answers'])} times, not all objects{where}",
+                expected="one object of question id -> answer",
+            )
+        )
+    return record, errors, warnings
+
+
+def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonValue]]]:
+    """One answers object from one or several (a repeated 'answers'), and the keys
+    given different values, with those values."""
+    dicts = [obj for obj in objects if isinstance(obj, dict)]
+    if len(dicts) != len(objects):
+        return (objects[0] if len(objects) == 1 else None), {}
+    merged: JsonObject = {}
+    conflicts: dict[str, list[JsonValue]] = {}
+    for obj in dicts:
+        for key, values in _repeated(obj).items():
+            conflicts.setdefault(key, [])
+            conflicts[key] += [
+                v for v in values if not any(same_json(v, c) for c in conflicts[key])
+            ]
+        for key, value in obj.items():
+            if key not in merged:
+                merged[key] = value
+            elif not same_json(merged[key], value):
+                known = conflicts.setdefault(key, [merged[key]])
+                if not any(same_json(value, c) for c in known):
+                    known.append(value)
+    return merged, conflicts
+
+
+def _not_sure(key: str, values: list[JsonValue], where: str) -> AnswerProblem:
+    return AnswerProblem(
+        key=key,
+        message=f"{key}: answered {len(values)} ways{where} "
+        f"({', '.join(show_value(v) for v in values)}); read as not sure, which the "
+        "safety screen never takes for a no",
+        value=show_value(values[-1]),
+        expected=f"'{key}' once",
+    )

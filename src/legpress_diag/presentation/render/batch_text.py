@@ -1,0 +1,77 @@
+"""What a batch says beside its results: a line per record with problems, the summary
+and, when it stops early, how far it got. Plain text; the caller escapes it for the
+terminal and prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ...intake.batch import Outcome, Tally
+from ...reasoning.result import ProblemOut
+
+
+def location(source: str, outcome: Outcome) -> str:
+    """``clients.jsonl:7`` for a line, ``clients.json: record 3`` in an array."""
+    if outcome.line is not None:
+        return f"{source}:{outcome.line}"
+    return f"{source}: record {outcome.record_id}"
+
+
+def outcome_messages(source: str, outcome: Outcome) -> Iterator[str]:
+    """The lines for one record: its first error (with how many more), then each
+    warning. The incomplete-screen warning is not among them: the batch flags it, and
+    the summary counts it once."""
+    where = location(source, outcome)
+    if outcome.errors:
+        first = outcome.errors[0]
+        expected = f" (expected {first['expected']})" if first.get("expected") else ""
+        more = len(outcome.errors) - 1
+        extra = f" (+{more} more)" if more > 0 else ""
+        yield f"{where}: error: {_named(first)}{expected}{extra}"
+    for warning in outcome.warnings:
+        yield f"{where}: warning: {_named(warning)}"
+
+
+def _named(problem: ProblemOut) -> str:
+    """Most messages start with their key; one that does not (an unknown key) gets it."""
+    key, message = problem["key"], problem["message"]
+    return message if not key or message.startswith(key) else f"{key}: {message}"
+
+
+def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
+    """How many records, by status, and a warning when safety questions went
+    unanswered (or the rule base has no safety screen at all)."""
+    total = tally.done
+    by_status = ", ".join(f"{n} {status}" for status, n in sorted(tally.counts.items()))
+    noun = "record" if total == 1 else "records"
+    lines = [f"{total} {noun}" + (f": {by_status}" if by_status else " (the input held none)")]
+    if tally.unscreened and not has_screen:
+        lines.append(
+            "warning: this rule base has no safety screen, so no result can recognise a "
+            "warning sign; each result carries the safety_screen_missing warning"
+        )
+    elif tally.unscreened:
+        which = "record leaves" if tally.unscreened == 1 else "records leave"
+        lines.append(
+            f"warning: {tally.unscreened} {which} safety questions unanswered, so a warning "
+            "sign may have been missed; each result's safety_screen_incomplete warning "
+            "names them"
+        )
+    return lines
+
+
+def how_far(tally: Tally, output: Path | None, *, streamed: bool) -> str:
+    """How far a batch that stopped early got (a worker died, or it was interrupted),
+    and what became of the output. ``streamed``: each result was written as it came
+    (JSON Lines on standard output), so the ones before the stop are there."""
+    done = tally.done
+    where = (
+        f"{output} was left as it was"
+        if output is not None
+        else f"the first {done} results were written"
+        if streamed
+        else "no results were written"
+    )
+    counted = "1 record was" if done == 1 else f"{done} records were"
+    return f"{counted} diagnosed ({where})"

@@ -1,0 +1,167 @@
+"""A key given twice in one record is read one way, the safe one (issue 20, 3a).
+
+Before, ``{"answers": {"saddle_numbness": "no", "saddle_numbness": "yes"}}`` made the
+record an error with no red flag shown. The contract says nothing of repeated keys,
+so the record is read: a safety answer given two ways is "not sure" (a referral), any
+other is unknown, with a warning naming the key and the line, in every interface.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import diagnose, diagnose_stream
+from legpress_diag.intake.records import parse_json
+from legpress_diag.intake.repeated import same_json
+
+TWICE = b'{"answers": {"saddle_numbness": "no", "saddle_numbness": "yes"}}'
+
+
+def flags(result: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(flag["id"], flag["level"]) for flag in result["red_flags"]]
+
+
+def run_diagnose(path: Path, *args: str) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "diagnose", str(path), "--format", "jsonl", *args],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr  # a referral is a result, not an error
+    assert b"Traceback" not in done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_a_safety_answer_given_two_ways_is_unsure_and_refers(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"answers": {}}\n' + TWICE + b"\n")
+    _, twice = run_diagnose(path)
+    assert twice["status"] == "refer" and twice["errors"] == []
+    assert flags(twice) == [("saddle_numbness", "urgent")]  # unsure: one level down
+    assert twice["red_flags"][0]["because"] == [{"key": "saddle_numbness", "answer": "unsure"}]
+    warning = twice["warnings"][0]["message"]
+    assert warning.startswith('saddle_numbness: answered 2 ways on line 2 ("no", "yes")')
+    assert not twice["fixes"] and not twice["alternatives"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_json_array_and_workers_read_it_the_same_way(tmp_path: Path, jobs: str) -> None:
+    path = tmp_path / "in.json"
+    path.write_bytes(b"[" + TWICE + b', {"answers": {"heels_lift": "yes"}}]')
+    first, _ = run_diagnose(path, "--jobs", jobs)
+    assert first["status"] == "refer" and flags(first) == [("saddle_numbness", "urgent")]
+    assert "saddle_numbness: answered 2 ways" in first["warnings"][0]["message"]
+
+
+def test_the_python_api_reads_a_stream_the_same_way() -> None:
+    (result,) = diagnose_stream(io.BytesIO(TWICE + b"\n"))
+    assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "urgent")]
+    assert result["line"] == 1 and "on line 1" in result["warnings"][0]["message"]
+
+
+def test_answers_given_twice_are_merged_key_by_key() -> None:
+    record = (
+        b'{"answers": {"saddle_numbness": "no", "heels_lift": "yes"},'
+        b' "answers": {"saddle_numbness": "yes", "rep_tempo": "fast"}}'
+    )
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert flags(result) == [("saddle_numbness", "urgent")]
+    # The keys given once in either object are read; the one given two ways is unsure.
+    assert [w["key"] for w in result["warnings"]][:1] == ["saddle_numbness"]
+
+
+def test_beside_answers_and_inside_them_is_unsure() -> None:
+    both = b'{"saddle_numbness": "yes", "answers": {"saddle_numbness": "no"}}'
+    twice_beside = b'{"saddle_numbness": "no", "saddle_numbness": "yes", "answers": {}}'
+    for record in (both, twice_beside):
+        (result,) = diagnose_stream(io.BytesIO(record))
+        assert flags(result) == [("saddle_numbness", "urgent")], record
+
+
+def test_any_other_answer_given_two_ways_is_unknown() -> None:
+    (result,) = diagnose_stream(
+        io.BytesIO(b'{"answers": {"heels_lift": "no", "heels_lift": "yes"}}')
+    )
+    assert result["status"] == "no_fault_found"  # neither "yes" nor "no" was believed
+    assert "heels_lift: answered 2 ways" in result["warnings"][0]["message"]
+
+
+def test_the_same_value_twice_is_that_value_without_a_word() -> None:
+    record = b'{"answers": {"saddle_numbness": "yes", "saddle_numbness": "yes"}}'
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert flags(result) == [("saddle_numbness", "emergency")]
+    assert not any("answered 2 ways" in w["message"] for w in result["warnings"])
+
+
+def test_an_id_given_twice_is_an_error_that_still_refers() -> None:
+    record = b'{"id": 1, "id": 2, "answers": {"saddle_numbness": "yes"}}'
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert result["errors"][0]["message"] == "id: given 2 times with different values on line 1"
+    assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "emergency")]
+    assert not result["fixes"] and not result["alternatives"]
+
+
+def test_a_record_of_the_wrong_shape_keeps_its_referral() -> None:
+    # Any error of the record's shape, not only a repeat: the answers are still screened.
+    result = diagnose({"id": [1], "answers": {"saddle_numbness": "yes"}})
+    assert result["errors"] and result["status"] == "refer"
+    assert flags(result) == [("saddle_numbness", "emergency")]
+
+
+def test_a_repeat_inside_a_value_is_still_a_json_error() -> None:
+    with pytest.raises(ValueError, match='duplicate key "a" with different values'):
+        parse_json(b'{"answers": {"x": {"a": 1, "a": 2}}}', records=True)
+    with pytest.raises(ValueError, match="duplicate key"):
+        parse_json(TWICE)  # outside records (a cookie, a schema), still strict
+
+
+def test_json_values_are_compared_as_json() -> None:
+    assert not same_json(True, 1) and not same_json(1, 1.0) and not same_json("1", 1)
+    assert same_json({"a": [1, "x"]}, {"a": [1, "x"]}) and same_json(None, None)
+
+
+def test_the_http_api_reads_it_the_same_way() -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.web.app import create_app
+
+    with TestClient(create_app(bundled_rulebase())) as client:
+        answer = client.post(
+            "/v1/diagnose", content=TWICE, headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "urgent")]
+    assert "saddle_numbness: answered 2 ways" in result["warnings"][0]["message"]
+
+
+def test_the_interview_reads_it_as_not_sure() -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from legpress_diag.api import bundled_rulebase
+    from legpress_diag.web.app import create_app
+
+    from .test_safety import screen_all_no
+
+    answers = screen_all_no()
+    del answers["saddle_numbness"]
+    body = json.dumps({"answers": answers})[:-2].encode() + (
+        b', "saddle_numbness": "no", "saddle_numbness": "yes"}}'
+    )
+    with TestClient(create_app(bundled_rulebase())) as client:
+        answer = client.post(
+            "/v1/interview", content=body, headers={"Content-Type": "application/json"}
+        )
+    assert answer.status_code == 200, answer.text
+    step = answer.json()
+    assert step["should_stop"] and flags(step["result"]) == [("saddle_numbness", "urgent")]
