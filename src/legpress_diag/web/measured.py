@@ -18,8 +18,9 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..intake.measured import same_answer
 from ..measure import LandmarksError, measure, parse_landmarks
 from ..measure.landmarks import LandmarksNotJson
@@ -99,7 +100,7 @@ def video_pool(pool: WorkPool) -> WorkPool:
 
 
 def still_measured(
-    answers: Mapping[str, Any], measured: Mapping[str, Mapping[str, Any]]
+    answers: Mapping[str, JsonValue], measured: Mapping[str, JsonObject]
 ) -> list[str]:
     """The answers of an interview that are still the measured value, in answer order
     (an answer the lifter changed in a later step is theirs), as the result's
