@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,42 @@ def _browser_tests_are_marked(
 
         monkeypatch.setattr(subprocess.Popen, "_execute_child", guarded)
     yield
+
+
+# pexpect's close() and wait() call a blocking waitpid once a child's output has
+# ended (ptyprocess.PtyProcess.isalive): a child that closed its terminal and then
+# hung would hold the whole run. Every such wait is bounded here: past PTY_EXIT_SECONDS
+# the child is killed, and the test sees a signal status instead of its exit code.
+PTY_EXIT_SECONDS = 60.0
+
+
+def _bound_pty_waits() -> None:
+    try:
+        import ptyprocess  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    blocking_isalive = ptyprocess.PtyProcess.isalive
+
+    def isalive(self: Any) -> bool:
+        if self.flag_eof and not self.terminated:
+            deadline = time.monotonic() + PTY_EXIT_SECONDS
+            # WNOWAIT: look without reaping, so pexpect still reads the status itself.
+            flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+            try:
+                while os.waitid(os.P_PID, self.pid, flags) is None:
+                    if time.monotonic() > deadline:
+                        os.kill(self.pid, signal.SIGKILL)
+                        break
+                    time.sleep(0.05)
+            except ChildProcessError:
+                pass  # not ours to wait for: pexpect says so itself, below
+        alive: bool = blocking_isalive(self)
+        return alive
+
+    ptyprocess.PtyProcess.isalive = isalive
+
+
+_bound_pty_waits()
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,8 @@ def free_port() -> int:
         return port
 
 
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    # Generous: a server starts in about 2 s, but far slower on a machine loaded by other jobs.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

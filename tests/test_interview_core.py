@@ -25,7 +25,7 @@ from legpress_diag.knowledge.rulebase import UNSURE_REST, Question, QuestionType
 from legpress_diag.web.pages import apply_form
 from legpress_diag.web.service import interview
 
-CLEAR = {
+CLEAR: dict[str, Any] = {
     "age_years": 34,
     "screen:nerve_signs": "no",
     "screen:general_health": "no",
@@ -51,7 +51,7 @@ def test_a_key_in_another_case_is_read_by_every_front_end(rb: RuleBase, tmp_path
 def test_resume_and_rebuild_read_the_same_answers_the_same_way(
     rb: RuleBase, tmp_path: Path
 ) -> None:
-    answers = {
+    answers: dict[str, Any] = {
         **CLEAR,
         "pain_location": ["lower_back"],
         "heels_lift": "unsure",
@@ -75,7 +75,7 @@ def test_answer_is_the_rebuild_of_the_answers_with_one_more(rb: RuleBase) -> Non
     """Stepping an interview in memory (`ask`) and rebuilding it from its answers in
     record form (the API, the page) land in the same place, reply by reply."""
     current = choose(rb, SessionState())
-    answers: dict[str, object] = {}
+    answers: dict[str, Any] = {}
     for turn in range(12):
         assert isinstance(current.next, Ask)
         question = current.next.question

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from legpress_diag.authoring.lint import lint
 from legpress_diag.cli.app import app
 from legpress_diag.foundation.problems import Diagnostic, RuleBaseError, Severity
-from legpress_diag.knowledge.loader import load_rulebase
+from legpress_diag.knowledge.loader import compile_rulebase, load_rulebase, read_all, rule_files
 
 runner = CliRunner()
 
@@ -215,3 +215,33 @@ def test_a_suppression_is_not_called_unused_when_the_analysis_left_something_out
     report = lint([path], exhaustive=False)
     assert [d.code for d in report.diagnostics] == ["LP101"], report.diagnostics
     assert report.suppressed == 1
+
+
+def test_the_analysis_runs_past_references_the_loader_dropped(tmp_path: Path) -> None:
+    # Each of these would leave a rule base the analysis cannot walk (a loop of
+    # 'explains', an equipment question that does not exist, a replaced_by naming
+    # nothing): the loader reports them and drops the reference, so lint still runs
+    # its checks, and the duplicate rule below is found in the same run.
+    path = tmp_path / "refs.yaml"
+    path.write_text(
+        "settings: {equipment_question: gear}\n"
+        "questions:\n"
+        "  - {id: sways, type: yes_no, text: Sway?, replaced_by: [nothing], source: c}\n"
+        "causes:\n"
+        "  - {id: a, title: A, explanation: A., fixes: [push_evenly], explains: [b], source: c}\n"
+        "  - {id: b, title: B, explanation: B., fixes: [push_evenly], explains: [a], source: c}\n"
+        "fixes:\n  - {id: push_evenly, title: Push evenly, how: Both feet., source: c}\n"
+        "rules:\n"
+        "  - {id: r1, if: heels_lift and knees_cave_in, then: a, cf: 0.5, source: c}\n"
+        "  - {id: r2, if: knees_cave_in and heels_lift, then: a, cf: 0.5, source: c}\n"
+    )
+    report = lint([path])
+    codes = [d.code for d in report.diagnostics if d.severity is not Severity.INFO]
+    assert codes == ["LP206", "LP206", "LP208", "LP208", "LP311"], report.diagnostics
+    # What the analysis saw holds no reference the loader reported as wrong.
+    parsed, _ = read_all(rule_files([path]), partial=True)
+    rb, problems = compile_rulebase(parsed)
+    assert len(problems) == 4 and rb.settings.equipment_question is None
+    assert rb.questions["sways"].replaced_by == ()
+    assert rb.causes["a"].explains == () and rb.causes["b"].explains == ()
+    assert {f for c in rb.causes.values() for f in c.fixes} <= set(rb.fixes)

@@ -119,6 +119,24 @@ def exit_status(child: pexpect.spawn, timeout: float = TIMEOUT) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+def test_a_child_that_hangs_after_its_output_cannot_hold_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pexpect's close() would wait for ever (tests/conftest.py bounds it for every test).
+    from . import conftest
+
+    monkeypatch.setattr(conftest, "PTY_EXIT_SECONDS", 1.0)
+    # Its terminal closed (pexpect sees the end of the output), the hang-up ignored.
+    hangs = (
+        "import os, signal, time\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "for fd in (0, 1, 2): os.close(fd)\ntime.sleep(600)"
+    )
+    child = pexpect.spawn(sys.executable, ["-c", hangs], timeout=TIMEOUT)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_ask_saves_the_answers_on_term_and_hup(
     tmp_path: Path, signum: int, script: str | None = None

@@ -80,8 +80,14 @@ def test_a_one_record_diagnose_imports_no_web_no_templates_no_authoring(tmp_path
 def test_the_entry_point_search_is_skipped_only_when_nothing_can_declare_a_pack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from importlib.machinery import PathFinder
+
     from legpress_diag.knowledge.packs import layers
 
+    # Only the standard finder lists distributions here (another test may have left
+    # one of its own on sys.meta_path, which would rightly answer True).
+    standard = [f for f in sys.meta_path if f is PathFinder or not hasattr(f, "find_distributions")]
+    monkeypatch.setattr(sys, "meta_path", standard)
     site = tmp_path / "site"
     other = site / "other-1.0.dist-info"
     other.mkdir(parents=True)

@@ -265,7 +265,7 @@ def _after_result(view: QuestionnaireView, result: DiagnosisOut) -> None:
         if reply.kind == "command":
             return
         if reply.kind == "answer":
-            view.how(result, causes[reply.value], detail)
+            view.how(result, causes[str(reply.value)], detail)  # a cause id
         else:
             view.invalid(reply.message + "; 'how --detail N' shows the rules and numbers")
 

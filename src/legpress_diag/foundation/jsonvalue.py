@@ -7,7 +7,12 @@ value cannot pass for a checked one, as it silently could when typed as anything
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
-JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+# Read-only containers (Sequence, Mapping), so a list[str] or a dict[str, int] is a
+# JsonValue too; code narrows with isinstance(value, list) or (value, dict) to read.
+JsonValue: TypeAlias = (
+    "bool | int | float | str | Sequence[JsonValue] | Mapping[str, JsonValue] | None"
+)
 JsonObject: TypeAlias = dict[str, JsonValue]

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ..foundation.problems import did_you_mean
+from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, UNSURE_REST, Question, QuestionType
 from .answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
 
@@ -33,7 +33,7 @@ COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
 @dataclass(frozen=True)
 class Reply:
     kind: str  # "answer", "skip", "command" or "invalid"
-    value: Any = None
+    value: NormalisedValue | None = None  # an answer (normalised), or a command's name
     message: str = ""
 
 

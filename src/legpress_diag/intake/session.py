@@ -155,7 +155,7 @@ def react(rb: RuleBase, state: SessionState, question: Question, text: str) -> R
     if reply.kind == "invalid":
         return Reaction("invalid", state, message=reply.message)
     if reply.kind == "command":
-        return _command(rb, state, question, reply.value)
+        return _command(rb, state, question, str(reply.value))  # a command's name
     value = reply.value if reply.kind == "answer" else None
     skipped_on_screen = reply.kind == "skip" and on_screen(rb, question.id)
     answered = record_answer(rb, state, question.id, value)

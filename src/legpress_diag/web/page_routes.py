@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..foundation.jsonvalue import JsonObject
 from ..knowledge.rulebase import RuleBase
 from . import answer_cookie, pages
 from .service import RequestProblem, Step, interview, problem_text
@@ -42,7 +43,7 @@ def _position(text: str | None, most: int) -> int:
     return min(int(text), most)
 
 
-def _prefix(answers: dict[str, Any], at: int) -> dict[str, Any]:
+def _prefix(answers: JsonObject, at: int) -> JsonObject:
     return dict(list(answers.items())[:at])
 
 
@@ -65,7 +66,7 @@ def page_router(
     time limit, ``secret`` the cookie's signing key."""
     router = APIRouter(include_in_schema=False)
 
-    def answers_in(request: Request) -> dict[str, Any] | None:
+    def answers_in(request: Request) -> JsonObject | None:
         """The answers the cookie holds; None when it is there but not ours."""
         raw = request.cookies.get(answer_cookie.NAME)
         if raw is None:
@@ -75,7 +76,7 @@ def page_router(
         except answer_cookie.BadCookie:
             return None
 
-    def keep(response: Response, request: Request, answers: dict[str, Any]) -> Response:
+    def keep(response: Response, request: Request, answers: JsonObject) -> Response:
         try:
             value = answer_cookie.encode(answers, secret)
         except answer_cookie.TooBig:
@@ -122,7 +123,7 @@ def page_router(
         return response
 
     def show(
-        answers: dict[str, Any],
+        answers: JsonObject,
         at: int,
         error: str = "",
         notice: str = "",

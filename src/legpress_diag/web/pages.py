@@ -10,14 +10,15 @@ kept on the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..intake.interview import record_value
 from ..intake.questionnaire import CHECK_PREFIX, SCREEN_PREFIX
 from ..intake.replies import parse_reply
-from ..knowledge.facts import NormalisedValue
+from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.rulebase import UNSURE_REST, Question, QuestionType, RuleBase
 from ..presentation.render.html import render, static_text
 from ..presentation.render.labels import topic_label
@@ -74,7 +75,7 @@ class QuestionView:
         return round(100 * self.position / (self.position + self.left))
 
 
-def _kept_words(question: Question, before: Any, is_screen: bool) -> str:
+def _kept_words(question: Question, before: JsonValue, is_screen: bool) -> str:
     if before is None:
         return ""
     if before == "unsure":
@@ -95,7 +96,7 @@ def question_view(
     step: Step,
     position: int,
     left: int,
-    before: Any = None,
+    before: JsonValue = None,
     error: str = "",
     notice: str = "",
     saved: int = 0,
@@ -216,8 +217,8 @@ def error_page(message: str, problems: Sequence[str] = ()) -> str:
 
 
 def apply_form(
-    rb: RuleBase, answers: Mapping[str, Any], question_id: str, do: str, values: list[str]
-) -> tuple[dict[str, Any], str | None]:
+    rb: RuleBase, answers: RawAnswers, question_id: str, do: str, values: list[str]
+) -> tuple[JsonObject, str | None]:
     """The answers after one form submit, or the same answers and what to fix. The
     form is read as a reply (``_form_reply``), which the interview writes down as
     every stateless client keeps it (``interview.record_value``)."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..api import diagnose
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
 from ..intake.progress import about_left
 from ..intake.records import (
@@ -23,6 +23,7 @@ from ..intake.records import (
     diagnose_record,
     parse_json,
 )
+from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
@@ -35,7 +36,7 @@ from .problems import RequestProblem
 INTERVIEW_ID = "interview"
 
 
-def to_json(value: Any) -> str:
+def to_json(value: object) -> str:
     """Compact JSON, escaped the way ``diagnose --format jsonl`` escapes its lines
     (a lone surrogate an answer carried is written as its escape, never a 500)."""
     return encode(value)
@@ -48,14 +49,14 @@ class Batch:
     text: str  # one result (the `--format jsonl` line), or the `--format json` array
     count: int
     errors: int  # results that list errors
-    problems: tuple[dict[str, Any], ...] = ()  # every error, with its record's id
+    problems: tuple[dict[str, object], ...] = ()  # every error, with its record's id
 
 
 def _text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_body(body: bytes) -> tuple[Any, int]:
+def read_body(body: bytes) -> tuple[JsonValue, int]:
     """The body as one JSON document, and the line its first value starts on (what
     `diagnose FILE` reports as a one-record file's ``line``). RequestProblem 400 when
     it is not JSON."""
@@ -109,7 +110,7 @@ def diagnose_body(
         )
     prepared: list[str] = []
     size, errors = 0, 0
-    problems: list[dict[str, Any]] = []
+    problems: list[dict[str, object]] = []
     for raw in raws:
         deadline.check()
         result = diagnose_record(raw, rb, False, None, explain=explain)
@@ -145,7 +146,7 @@ def invalid_records(batch: Batch) -> RequestProblem:
     )
 
 
-def read_interview_body(body: bytes) -> tuple[Any, dict[str, Any]]:
+def read_interview_body(body: bytes) -> tuple[str | int, JsonObject]:
     """(id, answers) from an interview request, which is an answer record."""
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
@@ -172,8 +173,8 @@ class Step:
 
 def interview(
     rb: RuleBase,
-    answers: Mapping[str, Any],
-    record_id: Any = INTERVIEW_ID,
+    answers: RawAnswers,
+    record_id: str | int = INTERVIEW_ID,
     *,
     explain: bool = False,
 ) -> Step:
@@ -191,14 +192,15 @@ def interview(
     return Step(None, current.next, record, result, current.warnings)
 
 
-def problem_text(problem: AnswerProblem | Mapping[str, Any]) -> str:
+def problem_text(problem: AnswerProblem | Mapping[str, object]) -> str:
     """The one-line message the CLI prints for a problem."""
     if not isinstance(problem, AnswerProblem):
+        wanted = problem.get("expected")  # a problem's dict form: text or None
         problem = AnswerProblem(
             str(problem.get("key", "")),
             str(problem.get("message", "")),
             None,
-            problem.get("expected"),
+            None if wanted is None else str(wanted),
         )
     expected = f" (expected {problem.expected})" if problem.expected else ""
     return f"{problem.message}{expected}"

@@ -80,10 +80,12 @@ def left_out(
     failed item defines or concludes may not fire because of it, so what it
     concludes is an echo too.
     """
+    problems = [d.span for d in load_problems if d.span is not None]
+    if not problems and not any(one.failed for one in parsed):
+        return LeftOut((), frozenset())  # the usual case: nothing failed, nothing to walk
     spans: list[SourceSpan] = []
     names: set[str] = set()
     lost: set[str] = set()  # what failed items define or conclude
-    problems = [d.span for d in load_problems if d.span is not None]
     gone = {ident for one in parsed for ident in one.skipped}
     for one in parsed:
         for path, item_span in _items(one):

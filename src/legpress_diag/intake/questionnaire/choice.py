@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import Any
 
 from ...knowledge.conditions.ast import Compare, leaves
+from ...knowledge.facts import NormalisedAnswers, NormalisedValue
 from ...knowledge.rulebase import (
     SCREEN_PREFIX,
     FlagLevel,
@@ -120,8 +120,7 @@ def _next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
     # Once per step, shared below: every candidate is scored against these bounds.
-    beliefs = infer(rb, state.answers, trace=False).beliefs
-    bounds = belief_bounds(rb, state.answers, free)
+    beliefs, bounds = _where(rb, state, free)
     candidates = relevant_questions(rb, state, free, beliefs, bounds)
     if not candidates:
         filtering = _alternative_question(rb, state, beliefs)
@@ -150,8 +149,8 @@ def _prompts_left(rb: RuleBase, state: SessionState) -> int:
     if steps:
         return len(steps) + _FIRST_ESTIMATE
     free = _free_questions(rb, state)
-    beliefs = infer(rb, state.answers, trace=False).beliefs
-    relevant = set(relevant_questions(rb, state, free, beliefs))
+    beliefs, bounds = _where(rb, state, free)
+    relevant = set(relevant_questions(rb, state, free, beliefs, bounds))
     # An unasked checklist takes one prompt for all of its relevant items.
     for question_id in sorted(relevant):
         checklist = _checklist_for(rb, state, question_id)
@@ -159,6 +158,22 @@ def _prompts_left(rb: RuleBase, state: SessionState) -> int:
             relevant = (relevant - {q for q, _ in checklist.choices}) | {checklist.id}
     filtering = 1 if _alternative_question(rb, state, beliefs) is not None else 0
     return max(1, len(relevant) + filtering)
+
+
+def _where(
+    rb: RuleBase, state: SessionState, free: frozenset[str]
+) -> tuple[Mapping[str, float], Bounds]:
+    """The beliefs at ``state`` and their bounds with ``free`` still open: worked out
+    once per state, for the choice and the estimate of what is left alike."""
+    return remembered(
+        rb,
+        "where",
+        state,
+        lambda: (
+            infer(rb, state.answers, trace=False).beliefs,
+            belief_bounds(rb, state.answers, free),
+        ),
+    )
 
 
 # Questions after the screen for a lifter who has said nothing yet: the median of the
@@ -184,8 +199,9 @@ def _alternative_question(
     equipment = rb.settings.equipment_question
     wanted = [equipment] if equipment else []
     have = state.answers.get(equipment) if equipment else None
+    owned = have if isinstance(have, frozenset) else None  # a multi-choice answer
     for alt in sorted(suggested):
-        if not rb.alternatives[alt].available(have):
+        if not rb.alternatives[alt].available(owned):
             continue
         wanted += sorted(rb.alternatives[alt].unless_questions)
     for qid in wanted:
@@ -227,7 +243,7 @@ def relevant_questions(
 
 
 def _openness(
-    rb: RuleBase, base: Bounds, answers: Mapping[str, Any], free: frozenset[str], question: str
+    rb: RuleBase, base: Bounds, answers: NormalisedAnswers, free: frozenset[str], question: str
 ) -> float:
     """How far the main causes are from settled once ``question`` is answered as in
     ``answers`` (``base``: the bounds before): the summed width of the belief
@@ -241,7 +257,7 @@ def _openness(
     )
 
 
-def sample_answers(rb: RuleBase, question: Question) -> list[Any]:
+def sample_answers(rb: RuleBase, question: Question) -> list[NormalisedValue]:
     """One answer of each kind the rules tell apart, to look ahead with: yes and no,
     each choice, none or each one of a multi-choice, and a number on each side of
     every threshold the rules compare it with."""

@@ -6,11 +6,11 @@ from a saved record. One function reads them all (``state_from_answers``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from ...foundation.jsonvalue import JsonObject, JsonValue
 from ...foundation.problems import did_you_mean
+from ...knowledge.facts import NormalisedValue, RawAnswers
 from ...knowledge.rulebase import (
     CHECK_PREFIX,
     SCREEN_PREFIX,
@@ -41,7 +41,9 @@ class Replay:
 _SCREEN_REPLIES = {"yes": True, "no": False, "unsure": None}
 
 
-def _screen_reply(rb: RuleBase, key: str, value: Any) -> tuple[Screen | None, Any, str]:
+def _screen_reply(
+    rb: RuleBase, key: str, value: JsonValue
+) -> tuple[Screen | None, NormalisedValue | None, str]:
     """(screen, True/False/None, problem): a screen's reply, or why it is not one."""
     screen_ = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
     if screen_ is None:
@@ -57,7 +59,9 @@ def _screen_reply(rb: RuleBase, key: str, value: Any) -> tuple[Screen | None, An
     return screen_, None, f"{key}: {show_value(value)} is not a yes/no answer"
 
 
-def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any, str]:
+def _checklist_reply(
+    screen_: Screen, key: str, value: JsonValue
+) -> tuple[Screen, frozenset[str] | None, str]:
     """A checklist's reply: a list of the item ids that happen ("?ID" for one that
     cannot be told), or "unsure" to go through the items one by one."""
     if isinstance(value, str) and value.strip().lower() == "unsure":
@@ -67,7 +71,7 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
         isinstance(v, str) and (v.removeprefix(UNSURE_MARK) in items or v == UNSURE_REST)
         for v in value
     ):
-        return screen_, frozenset(value), ""
+        return screen_, frozenset(v for v in value if isinstance(v, str)), ""  # all are
     expected = ", ".join(screen_.question_ids)
     return (
         screen_,
@@ -79,9 +83,7 @@ def _checklist_reply(screen_: Screen, key: str, value: Any) -> tuple[Screen, Any
     )
 
 
-def state_from_answers(
-    rb: RuleBase, answers: Mapping[str, Any], *, keep_valid: bool = False
-) -> Replay:
+def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = False) -> Replay:
     """The session that answering ``answers`` in their order would have built.
 
     This is how a stateless client (the HTTP interview, the web page) carries a
@@ -102,9 +104,9 @@ def state_from_answers(
     With an invalid answer the state is empty, unless ``keep_valid``: then it holds
     every valid answer and the invalid ones are asked again (``ask --answers``).
     """
-    plain: dict[str, Any] = {}
+    plain: JsonObject = {}
     unsure: set[str] = set()
-    rechecks: dict[str, Any] = {}  # "check:ID" -> the second answer, normalized
+    rechecks: dict[str, NormalisedValue | None] = {}  # "check:ID" -> the second answer
     errors: list[AnswerProblem] = []
     for key, value in answers.items():
         question = rb.questions.get(key)

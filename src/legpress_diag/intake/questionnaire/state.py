@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 
+from ...foundation.jsonvalue import JsonObject
+from ...knowledge.facts import NormalisedAnswers, NormalisedValue
 from ...knowledge.rulebase import (
     CHECK_PREFIX,
     SCREEN_PREFIX,
@@ -29,7 +30,7 @@ from ..records import AnswerRecord
 class SessionState:
     """What has been asked and answered. Skipped questions are asked but unknown."""
 
-    answers: Mapping[str, Any] = field(default_factory=dict)  # normalized values
+    answers: NormalisedAnswers = field(default_factory=dict)
     skipped: frozenset[str] = frozenset()
     history: tuple[str, ...] = ()  # question ids, in the order they were settled
     prefilled: frozenset[str] = frozenset()  # from --answers: not undone by 'back'
@@ -39,7 +40,7 @@ class SessionState:
     cleared: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # From --answers with a measured record: `legpress-diag measure`'s entries by
     # question id, saved again beside the answers so the result marks them measured.
-    measured: Mapping[str, Any] = field(default_factory=dict)
+    measured: Mapping[str, JsonObject] = field(default_factory=dict)
     # Safety questions asked again with their self-check ("check:ID"), once each.
     rechecked: frozenset[str] = frozenset()
 
@@ -49,7 +50,7 @@ class SessionState:
         # checklists test it once per question.
         return frozenset(self.answers) | self.skipped
 
-    def answer(self, question_id: str, value: Any | None) -> SessionState:
+    def answer(self, question_id: str, value: NormalisedValue | None) -> SessionState:
         """Record an answer; None means skipped (unknown; on the safety screen, unsure)."""
         answers = {k: v for k, v in self.answers.items() if k != question_id}
         skipped = self.skipped - {question_id}
@@ -180,7 +181,7 @@ def screen_state(rb: RuleBase, state: SessionState) -> ScreenOutcome:
 
 
 def record_answer(
-    rb: RuleBase, state: SessionState, question_id: str, value: Any | None
+    rb: RuleBase, state: SessionState, question_id: str, value: NormalisedValue | None
 ) -> SessionState:
     """Record the reply to whatever ``next_step`` asked, screens included."""
     if question_id.startswith(CHECK_PREFIX):  # the second answer, after the self-check
@@ -192,6 +193,8 @@ def record_answer(
         if screen_.style == "pick":
             if value is None:  # "?": go through the items one by one
                 return state.answer_screen(screen_, none_apply=False)
+            # A checklist's reply is the set of items picked (parse_reply, replay).
+            assert isinstance(value, frozenset)
             marked = {v for v in value if v.startswith(UNSURE_MARK)}
             unsure = frozenset(v.removeprefix(UNSURE_MARK) for v in marked)
             picked = frozenset(value) - marked
