@@ -11,8 +11,9 @@ changed is theirs and is the one used; it stays in ``measurements`` with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..foundation.jsonvalue import JsonValue
 from ..knowledge.rulebase import QuestionType, RuleBase
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ from ..reasoning.result import AnswerValue, MeasurementOut
 from .answers import normalize_answers
 
 
-def same_answer(measured: Any, answer: Any) -> bool:
+def same_answer(measured: object, answer: object) -> bool:
     """62 and 62.0 are the same answer; JSON's true is a yes, never the number 1."""
     if isinstance(measured, bool) or isinstance(answer, bool):
         return measured is answer
@@ -32,7 +33,7 @@ def same_answer(measured: Any, answer: Any) -> bool:
     return type(measured) is type(answer) and bool(measured == answer)
 
 
-def evidence_text(entry: Mapping[str, Any]) -> str:
+def evidence_text(entry: Mapping[str, JsonValue]) -> str:
     """The evidence in words: `measure` writes an object with ``text``; a client may
     send the text alone (the contract's short form)."""
     evidence = entry.get("evidence")
@@ -41,14 +42,14 @@ def evidence_text(entry: Mapping[str, Any]) -> str:
     return evidence if isinstance(evidence, str) else ""
 
 
-def rep_count(entry: Mapping[str, Any]) -> int:
+def rep_count(entry: Mapping[str, JsonValue]) -> int:
     """How many reps the measurement rests on (0 when the record does not say)."""
     evidence = entry.get("evidence")
     reps = evidence.get("reps") if isinstance(evidence, Mapping) else None
     return len(reps) if isinstance(reps, list) else 0
 
 
-def as_given(rb: RuleBase, question_id: str, value: Any) -> AnswerValue | None:
+def as_given(rb: RuleBase, question_id: str, value: JsonValue) -> AnswerValue | None:
     """An answer in the contract's form (a JSON true is "yes"); None when it is no
     valid answer to the question (an "unsure" too)."""
     normalized, errors, _ = normalize_answers(rb, {question_id: value})
@@ -58,7 +59,7 @@ def as_given(rb: RuleBase, question_id: str, value: Any) -> AnswerValue | None:
     return shown
 
 
-def value_words(rb: RuleBase, question_id: str, value: Any) -> str:
+def value_words(rb: RuleBase, question_id: str, value: JsonValue) -> str:
     """An answer as a person reads it: "about 62°", "yes", "fast, dropping ..."."""
     question = rb.questions[question_id]
     if value == "unsure":
@@ -74,7 +75,7 @@ def value_words(rb: RuleBase, question_id: str, value: Any) -> str:
     return words[:1].lower() + words[1:] if isinstance(words, str) else str(words)
 
 
-def measured_words(rb: RuleBase, question_id: str, entry: Mapping[str, Any]) -> str:
+def measured_words(rb: RuleBase, question_id: str, entry: Mapping[str, JsonValue]) -> str:
     """ "about 62°, measured in 5 reps" (or "..., measured" when the reps are not said).
     A choice is named by its value ("fast"): its label describes more than was seen."""
     reps = rep_count(entry)
@@ -88,7 +89,7 @@ def measured_words(rb: RuleBase, question_id: str, entry: Mapping[str, Any]) -> 
 
 
 def measurements(
-    rb: RuleBase, answers: Mapping[str, Any], measured: Mapping[str, Mapping[str, Any]]
+    rb: RuleBase, answers: Mapping[str, JsonValue], measured: Mapping[str, Mapping[str, JsonValue]]
 ) -> dict[str, MeasurementOut]:
     """The result's ``measurements``: each measured answer of a question the rule base
     asks, in the record's order, with the lifter's own answer where it differs."""
@@ -125,7 +126,7 @@ def to_review(rb: RuleBase, state: SessionState) -> list[str]:
 def session_measurements(rb: RuleBase, state: SessionState) -> dict[str, MeasurementOut]:
     """``measurements`` for the answers a session holds now: the measured ones, and
     those the lifter changed (a skipped one is the lifter's "not sure")."""
-    given: dict[str, Any] = {
+    given: dict[str, JsonValue] = {
         qid: denormalize(rb.questions[qid], value)
         for qid, value in state.answers.items()
         if qid in rb.questions

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -43,7 +43,7 @@ FORM_BYTES = 16 * 1024  # what the upload form adds around the file, at most
 class Marks:
     """What the cookie keeps of a measured set."""
 
-    measured: dict[str, dict[str, Any]]  # question id -> value, confidence, evidence
+    measured: dict[str, dict[str, JsonValue]]  # question id -> value, confidence, evidence
     not_measured: dict[str, str]  # question id -> why not
 
 
@@ -73,7 +73,7 @@ def pack(marks: Marks, secret: bytes) -> str:
     return answer_cookie.encode(rest, cookie_key(secret))
 
 
-def _brief_evidence(evidence: Any) -> Any:
+def _brief_evidence(evidence: JsonValue) -> JsonValue:
     if not isinstance(evidence, Mapping):
         return evidence
     reps = evidence.get("reps")
@@ -99,7 +99,7 @@ def unpack(request: Request, secret: bytes) -> Marks:
     )
 
 
-def with_measured(answers: Mapping[str, Any], marks: Marks) -> dict[str, Any]:
+def with_measured(answers: Mapping[str, JsonValue], marks: Marks) -> dict[str, JsonValue]:
     """The answers an interview step reads: the measured values, then the lifter's own,
     which win where both answer a question."""
     return {**{k: v["value"] for k, v in marks.measured.items()}, **answers}
@@ -121,7 +121,9 @@ class MeasuredView:
     error: str = ""
 
 
-def measured_view(rb: RuleBase, answers: Mapping[str, Any], marks: Marks, at: int) -> MeasuredView:
+def measured_view(
+    rb: RuleBase, answers: Mapping[str, JsonValue], marks: Marks, at: int
+) -> MeasuredView:
     from ..intake.questionnaire import state_from_answers
 
     replay = state_from_answers(rb, with_measured(answers, marks))
@@ -139,7 +141,7 @@ def measured_view(rb: RuleBase, answers: Mapping[str, Any], marks: Marks, at: in
     )
 
 
-def upload_offer(limits: Limits) -> dict[str, Any]:
+def upload_offer(limits: Limits) -> dict[str, object]:
     """What the first page offers to upload: landmarks always, a video with the extra."""
     video = available()
     accept = ".json,application/json" + (",video/*,.mp4,.mov,.m4v,.webm" if video else "")
@@ -151,7 +153,7 @@ def upload_offer(limits: Limits) -> dict[str, Any]:
     }
 
 
-def answers_in(request: Request, secret: bytes) -> dict[str, Any]:
+def answers_in(request: Request, secret: bytes) -> dict[str, JsonValue]:
     """The lifter's answers so far (none when the cookie is missing or not ours)."""
     raw = request.cookies.get(answer_cookie.NAME)
     try:
@@ -189,7 +191,10 @@ def measure_router(rb: RuleBase, limits: Limits, pool: WorkPool, secret: bytes) 
                 pool, len(file.data), lambda deadline: measure_landmarks(file.data, deadline)
             )
         marks = Marks(
-            {k: dict(v) for k, v in result.record["measured"].items()},
+            {
+                k: cast("dict[str, JsonValue]", dict(v))
+                for k, v in result.record["measured"].items()
+            },
             dict(result.record["not_measured"]),
         )
         answers = answers_in(request, secret)
@@ -226,7 +231,7 @@ def _page(view: MeasuredView) -> str:
 
 
 def _change_page(
-    rb: RuleBase, answers: Mapping[str, Any], marks: Marks, at: int, question_id: str
+    rb: RuleBase, answers: Mapping[str, JsonValue], marks: Marks, at: int, question_id: str
 ) -> str:
     """The question itself, with the answer used now chosen; it posts to the
     questionnaire like any answer (at the lifter's place), so the lifter's answer is

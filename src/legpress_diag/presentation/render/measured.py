@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...presentation.render.textsafe import terminal
-from ...reasoning.result import CauseOut, DiagnosisOut, MeasurementOut
+from ...reasoning.result import BecauseOut, CauseOut, DiagnosisOut, MeasurementOut
 
 if TYPE_CHECKING:
     # Types only: rendering a result must not import the measuring code.
@@ -146,16 +146,16 @@ def is_measured(result: DiagnosisOut, question_id: str) -> bool:
 
 def because_parts(
     result: DiagnosisOut, cause: CauseOut
-) -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
+) -> tuple[list[tuple[str, object]], list[tuple[str, str]]]:
     """The answers behind a cause, split: (what the lifter said, what was measured),
     each as (question id, the answer in words); the caller names the question."""
     reasoning = cause.get("reasoning")
-    because: Sequence[Any] = reasoning["because"] if reasoning is not None else ()
-    words = {b["question"]: b["in_words"] for b in because}
+    because: Sequence[BecauseOut] = reasoning["because"] if reasoning is not None else ()
+    words: dict[str, object] = {b["question"]: b["in_words"] for b in because}
     if not words:
         words = dict(cause["because"]["answers"])
     measurements = result.get("measurements", {})
-    said: list[tuple[str, Any]] = []
+    said: list[tuple[str, object]] = []
     measured: list[tuple[str, str]] = []
     for qid, shown in words.items():
         if is_measured(result, qid) and qid in measurements:
