@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonValue
 from ..knowledge.rulebase import QuestionType, RuleBase
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ from ..reasoning.result import AnswerValue, MeasurementOut
 from .answers import normalize_answers
 
 
-def same_answer(measured: JsonValue, answer: JsonValue) -> bool:
+def same_answer(measured: object, answer: object) -> bool:
     """62 and 62.0 are the same answer; JSON's true is a yes, never the number 1."""
     if isinstance(measured, bool) or isinstance(answer, bool):
         return measured is answer
@@ -89,7 +89,7 @@ def measured_words(rb: RuleBase, question_id: str, entry: Mapping[str, JsonValue
 
 
 def measurements(
-    rb: RuleBase, answers: Mapping[str, JsonValue], measured: Mapping[str, JsonObject]
+    rb: RuleBase, answers: Mapping[str, JsonValue], measured: Mapping[str, Mapping[str, JsonValue]]
 ) -> dict[str, MeasurementOut]:
     """The result's ``measurements``: each measured answer of a question the rule base
     asks, in the record's order, with the lifter's own answer where it differs."""

@@ -20,7 +20,7 @@ from typing import cast
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonValue
 from ..intake.measured import session_measurements
 from ..intake.questionnaire import Ask
 from ..knowledge.rulebase import RuleBase
@@ -43,7 +43,7 @@ FORM_BYTES = 16 * 1024  # what the upload form adds around the file, at most
 class Marks:
     """What the cookie keeps of a measured set."""
 
-    measured: dict[str, JsonObject]  # question id -> value, confidence, evidence
+    measured: dict[str, dict[str, JsonValue]]  # question id -> value, confidence, evidence
     not_measured: dict[str, str]  # question id -> why not
 
 
@@ -99,7 +99,7 @@ def unpack(request: Request, secret: bytes) -> Marks:
     )
 
 
-def with_measured(answers: Mapping[str, JsonValue], marks: Marks) -> JsonObject:
+def with_measured(answers: Mapping[str, JsonValue], marks: Marks) -> dict[str, JsonValue]:
     """The answers an interview step reads: the measured values, then the lifter's own,
     which win where both answer a question."""
     return {**{k: v["value"] for k, v in marks.measured.items()}, **answers}
@@ -141,7 +141,7 @@ def measured_view(
     )
 
 
-def upload_offer(limits: Limits) -> dict[str, str | int | bool]:
+def upload_offer(limits: Limits) -> dict[str, object]:
     """What the first page offers to upload: landmarks always, a video with the extra."""
     video = available()
     accept = ".json,application/json" + (",video/*,.mp4,.mov,.m4v,.webm" if video else "")
@@ -153,7 +153,7 @@ def upload_offer(limits: Limits) -> dict[str, str | int | bool]:
     }
 
 
-def answers_in(request: Request, secret: bytes) -> JsonObject:
+def answers_in(request: Request, secret: bytes) -> dict[str, JsonValue]:
     """The lifter's answers so far (none when the cookie is missing or not ours)."""
     raw = request.cookies.get(answer_cookie.NAME)
     try:
@@ -191,8 +191,10 @@ def measure_router(rb: RuleBase, limits: Limits, pool: WorkPool, secret: bytes) 
                 pool, len(file.data), lambda deadline: measure_landmarks(file.data, deadline)
             )
         marks = Marks(
-            # A measured answer is JSON: numbers, text and lists of them.
-            {k: cast("JsonObject", dict(v)) for k, v in result.record["measured"].items()},
+            {
+                k: cast("dict[str, JsonValue]", dict(v))
+                for k, v in result.record["measured"].items()
+            },
             dict(result.record["not_measured"]),
         )
         answers = answers_in(request, secret)

@@ -71,7 +71,7 @@ MEASURED_MARK = {
     },
 }
 MeasuredMarks = Annotated[
-    dict[str, dict[str, Any]],  # pydantic reads it; the schema is written out above
+    dict[str, dict[str, Any]],
     WithJsonSchema({"type": "object", "additionalProperties": MEASURED_MARK}),
 ]
 

@@ -68,7 +68,7 @@ def page_router(
     bounded: Bounded[Any],
     max_fields: int,
     secret: bytes,
-    upload: Mapping[str, str | int | bool] | None = None,
+    upload: Mapping[str, Any] | None = None,
 ) -> APIRouter:
     """The pages for one rule base; ``read`` and ``bounded`` are the app's body cap and
     time limit, ``secret`` the cookie's signing key."""

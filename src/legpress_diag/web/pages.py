@@ -70,7 +70,7 @@ class QuestionView:
     notice: str = ""
     saved: int = 0  # answers kept in the browser, shown with a way to forget them
     measured: int = 0  # answers measured from a filmed set (web/measured_pages.py)
-    upload: Mapping[str, str | int | bool] = field(default_factory=dict)  # the first page's offer
+    upload: Mapping[str, Any] = field(default_factory=dict)  # what the first page takes
 
     @property
     def percent(self) -> int:

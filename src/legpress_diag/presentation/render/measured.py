@@ -11,12 +11,12 @@ terminal, Markdown, the HTML reports and the web page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...presentation.render.textsafe import terminal
-from ...reasoning.result import CauseOut, DiagnosisOut, MeasurementOut
+from ...reasoning.result import BecauseOut, CauseOut, DiagnosisOut, MeasurementOut
 
 if TYPE_CHECKING:
     # Types only: rendering a result must not import the measuring code.
@@ -150,9 +150,8 @@ def because_parts(
     """The answers behind a cause, split: (what the lifter said, what was measured),
     each as (question id, the answer in words); the caller names the question."""
     reasoning = cause.get("reasoning")
-    words: dict[str, object] = {}
-    if reasoning is not None:
-        words = {b["question"]: b["in_words"] for b in reasoning["because"]}
+    because: Sequence[BecauseOut] = reasoning["because"] if reasoning is not None else ()
+    words: dict[str, object] = {b["question"]: b["in_words"] for b in because}
     if not words:
         words = dict(cause["because"]["answers"])
     measurements = result.get("measurements", {})
