@@ -153,3 +153,38 @@ def test_every_web_page_uses_words(lifter: str, monkeypatch: pytest.MonkeyPatch)
     assert 'id="result"' in page
     report = client.get(f"/report.html?at={at}").text
     assert not visible_ids(shown(report), IDS)
+
+
+def _measured_record() -> dict[str, Any]:
+    """A record from `legpress-diag measure` (issue 26), the screen answered clear and
+    one measured answer changed by the lifter."""
+    from legpress_diag.measure import measure, parse_landmarks
+    from legpress_diag.measure.synth import SetSpec, generate
+
+    data, _ = generate(SetSpec(hip_lift=0.25, heel_lift=18, lowering=0.6, seed=21))
+    record: dict[str, Any] = dict(measure(parse_landmarks(json.dumps(data).encode())).record)
+    record["answers"] = {**record["answers"], **SAFE, "heels_lift": "no"}
+    return {"id": "film", **record}
+
+
+def test_measured_answers_are_shown_in_words(tmp_path: Path) -> None:
+    """Every format a person reads names a measured answer in words (issue 26)."""
+    record = _measured_record()
+    result = diagnose(record, RB, explain=True)
+    assert result["measurements"]
+    for page in (shown(html_report(result, RB)), markdown_report(result, RB)):
+        assert "Measured from your filmed set" in page
+        assert not visible_ids(page, IDS), visible_ids(page, IDS)
+    path = tmp_path / "film.json"
+    path.write_text(json.dumps(record))
+    batch = CliRunner().invoke(app, ["diagnose", str(path), "--format", "html"])
+    assert not visible_ids(shown(batch.stdout), IDS)
+    asked = CliRunner().invoke(
+        app,
+        ["ask", "--answers", str(path)],
+        input="\n" + "?\n" * 40 + "how 1\n\n",
+        env={"COLUMNS": "100", "NO_COLOR": "1"},
+    )
+    assert asked.exit_code == 0, asked.stderr
+    assert "Measured from your filmed set" in asked.stderr
+    assert not visible_ids(asked.stdout + asked.stderr, IDS)

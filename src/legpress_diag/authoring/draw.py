@@ -19,6 +19,7 @@ from ..knowledge.conditions.ast import And, Condition, Not, Or, render
 from ..knowledge.rulebase import Rule, RuleBase
 from ..knowledge.strata import upstream
 from ..presentation.render import textsafe
+from ..presentation.render.textsafe import dot_label
 from .exhaustive import walk_all
 
 FORMATS = ("mermaid", "dot")
@@ -117,12 +118,6 @@ _MERMAID_SHAPES = {
 }
 
 
-def _mermaid_label(text: str) -> str:
-    # Control and bidi characters from a rule file shown escaped, as in every other
-    # output: the drawing is printed to a terminal as often as it is rendered.
-    return textsafe.terminal(text).replace('"', "#quot;")
-
-
 def mermaid(graph: Graph) -> str:
     lines = ["flowchart LR"]
     safety = [k for k, (_, kind) in graph.nodes.items() if kind in ("flag", "safety_question")]
@@ -130,17 +125,17 @@ def mermaid(graph: Graph) -> str:
         if key in safety:
             continue
         left, right = _MERMAID_SHAPES[kind]
-        lines.append(f"  {key}{left}{_mermaid_label(label)}{right}")
+        lines.append(f"  {key}{left}{textsafe.mermaid_label(label)}{right}")
     if safety:
         lines.append("  subgraph safety [Safety screen: checked first]")
         for key in safety:
             label, kind = graph.nodes[key]
             left, right = _MERMAID_SHAPES[kind]
-            lines.append(f"    {key}{left}{_mermaid_label(label)}{right}")
+            lines.append(f"    {key}{left}{textsafe.mermaid_label(label)}{right}")
         lines.append("  end")
     for source, target, label in graph.edges:
         if re.fullmatch(r"[\w.+-]*", label) is None:
-            label = f'"{_mermaid_label(label)}"'
+            label = f'"{textsafe.mermaid_label(label)}"'
         arrow = f" -->|{label}| " if label else " --> "
         lines.append(f"  {source}{arrow}{target}")
     for kind, style in (("cause", "fill:#fde"), ("fact", "fill:#eef"), ("flag", "fill:#fcc")):
@@ -173,22 +168,18 @@ def dot(graph: Graph) -> str:
         if key in safety:
             continue
         extra = ', style="dashed,bold", color=red' if key in graph.flagged else ""
-        lines.append(f'  {key} [label="{_escape(label)}", shape={_DOT_SHAPES[kind]}{extra}];')
+        lines.append(f'  {key} [label="{dot_label(label)}", shape={_DOT_SHAPES[kind]}{extra}];')
     if safety:
         lines.append('  subgraph cluster_safety { label="Safety screen: checked first"; color=red;')
         for key in safety:
             label, kind = graph.nodes[key]
-            lines.append(f'    {key} [label="{_escape(label)}", shape={_DOT_SHAPES[kind]}];')
+            lines.append(f'    {key} [label="{dot_label(label)}", shape={_DOT_SHAPES[kind]}];')
         lines.append("  }")
     for source, target, label in graph.edges:
-        attr = f' [label="{_escape(label)}"]' if label else ""
+        attr = f' [label="{dot_label(label)}"]' if label else ""
         lines.append(f"  {source} -> {target}{attr};")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _escape(text: str) -> str:
-    return textsafe.terminal(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def draw(rb: RuleBase, fmt: str = "mermaid", cause: str | None = None) -> str:

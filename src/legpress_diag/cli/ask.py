@@ -388,6 +388,7 @@ def ask(
     from ..intake.questionnaire import SessionState, screen_prompts_left, session_record
     from ..presentation.ui.console import make_console
     from ..presentation.ui.questionnaire_view import QuestionnaireView
+    from .ask_measured import review_measured
     from .main import interrupted_status
 
     _check_streams_and_outputs(save, report)
@@ -397,6 +398,7 @@ def ask(
     holder = [state]  # the latest state, for what an interruption saves
     try:
         view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))
+        state = review_measured(rb, view, state, _read_line, _reply, holder)
         state = _run(rb, view, state, holder)
     except (_Quit, EOFError, KeyboardInterrupt) as ending:
         record = session_record(rb, holder[0], record_id)

@@ -57,28 +57,11 @@ def interrupted_status() -> int:
     return 128 + _received[0] if _received else exitcodes.INTERRUPTED
 
 
-def _escape(exc: UnicodeError) -> tuple[str, int]:
-    """Write a character the output encoding lacks as a JSON-style \\uXXXX escape.
-
-    JSON output stays valid and lossless (a JSON reader decodes the escape back);
-    other text stays readable instead of the program failing on a display setting.
-    """
-    if not isinstance(exc, UnicodeEncodeError):
-        raise exc
-    parts = []
-    for char in exc.object[exc.start : exc.end]:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            parts.append(f"\\u{code:04x}")
-    return "".join(parts), exc.end
-
-
 def tolerate_narrow_encodings() -> None:
     """Never fail because stdout or stderr cannot encode a character (LANG, PYTHONIOENCODING)."""
-    codecs.register_error(ESCAPE_ERRORS, _escape)
+    from ..presentation.render import textsafe
+
+    codecs.register_error(ESCAPE_ERRORS, textsafe.unencodable_escaped)
     for stream in (sys.stdout, sys.stderr):
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:

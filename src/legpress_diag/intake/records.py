@@ -21,6 +21,7 @@ from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
+from .measured import measurements, same_answer
 from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -85,17 +86,8 @@ class CheckedRecord:
         return [
             key
             for key, value in self.answers.items()
-            if key in self.measured and _same(self.measured[key]["value"], value)
+            if key in self.measured and same_answer(self.measured[key]["value"], value)
         ]
-
-
-def _same(measured: JsonValue, answer: JsonValue) -> bool:
-    """62 and 62.0 are the same answer; JSON's true is a yes, never the number 1."""
-    if isinstance(measured, bool) or isinstance(answer, bool):
-        return measured is answer
-    if isinstance(measured, int | float) and isinstance(answer, int | float):
-        return measured == answer
-    return type(measured) is type(answer) and bool(measured == answer)
 
 
 MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
@@ -466,6 +458,7 @@ def diagnose_record(
         result["warnings"][:0] = [w.to_dict() for w in (*checked.warnings, *stray_notes)]
         if checked.measured:
             result["measured"] = checked.measured_answers()
+            result["measurements"] = measurements(rb, checked.answers, checked.measured)
     if raw.line is not None:
         result["line"] = raw.line
     return result

@@ -103,11 +103,24 @@ def measure(marks: Landmarks) -> Measurement:
     return Measurement(record, search.reps, marks.frames, tuple(notes))
 
 
-def measure_video(path: Path, view: Side | None = None) -> Measurement:
-    """Measure a video file (needs the measure extra; see video.py)."""
-    from .video import read_video
+def measure_video(
+    path: Path,
+    view: Side | None = None,
+    *,
+    max_seconds: float | None = None,
+    check: Callable[[], None] | None = None,
+) -> Measurement:
+    """Measure a video file (needs the measure extra; see video.py): at most
+    ``max_seconds`` of it (default: video.MAX_VIDEO_SECONDS), ``check`` run before each
+    frame."""
+    from .video import MAX_VIDEO_SECONDS, read_video
 
-    marks, found = read_video(path, view)
+    marks, found = read_video(
+        path,
+        view,
+        max_seconds=MAX_VIDEO_SECONDS if max_seconds is None else max_seconds,
+        check=check or (lambda: None),
+    )
     if not found:
         reason = f"no person was found in any of the {marks.frames} frames of the video"
         return Measurement(

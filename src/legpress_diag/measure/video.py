@@ -10,7 +10,7 @@ read the frames. The video is read frame by frame and never leaves the machine.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, TypedDict
@@ -58,6 +58,14 @@ def _modules() -> tuple[ModuleType, ModuleType]:
     return cv2, mediapipe
 
 
+def available() -> bool:
+    """Whether the measure extra is installed (found, not imported: MediaPipe takes
+    seconds to import), so a front end offers a video only where it can read one."""
+    from importlib.util import find_spec
+
+    return find_spec("mediapipe") is not None and find_spec("cv2") is not None
+
+
 # What is read of OpenCV's frames and MediaPipe's results (neither ships types).
 class _Image(Protocol):
     @property
@@ -81,7 +89,9 @@ class _Result(Protocol):
     def pose_landmarks(self) -> _Pose | None: ...
 
 
-def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, _Image]]:
+def _frames(
+    cv2: ModuleType, path: Path, max_seconds: float = MAX_VIDEO_SECONDS
+) -> Iterator[tuple[float, _Image]]:
     """(time, RGB frame) for each frame of the video, within the caps."""
     size = path.stat().st_size
     if size > MAX_VIDEO_BYTES:
@@ -93,7 +103,7 @@ def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, _Image]]:
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         if not math.isfinite(fps) or not 0 < fps <= 1000:
             raise LandmarksError(f"the video gives no usable frame rate ({fps:g} per second)")
-        limit = min(MAX_FRAMES, int(MAX_VIDEO_SECONDS * fps))
+        limit = min(MAX_FRAMES, int(max_seconds * fps))
         index = 0
         while True:
             ok, frame = capture.read()
@@ -101,7 +111,7 @@ def _frames(cv2: ModuleType, path: Path) -> Iterator[tuple[float, _Image]]:
                 break
             if index >= limit:
                 raise LandmarksError(
-                    f"the video is longer than {limit:,} frames ({MAX_VIDEO_SECONDS:g} s); "
+                    f"the video is longer than {limit:,} frames ({max_seconds:g} s); "
                     "cut it to the set"
                 )
             yield index / fps, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
@@ -137,16 +147,24 @@ def _facing(frames: list[_Frame]) -> Side:
     return "left" if seen("left") >= seen("right") else "right"
 
 
-def read_video(path: Path, view: Side | None = None) -> tuple[Landmarks, int]:
+def read_video(
+    path: Path,
+    view: Side | None = None,
+    *,
+    max_seconds: float = MAX_VIDEO_SECONDS,
+    check: Callable[[], None] = lambda: None,
+) -> tuple[Landmarks, int]:
     """The landmarks of each frame, and in how many frames a person was found.
 
-    ``view`` is the side facing the camera; None picks the side MediaPipe saw best."""
+    ``view`` is the side facing the camera; None picks the side MediaPipe saw best.
+    ``check`` runs before each frame (a server's deadline raises there)."""
     cv2, mediapipe = _modules()
     frames: list[_Frame] = []
     found = 0
     width = height = 0
     with mediapipe.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
-        for t, image in _frames(cv2, path):
+        for t, image in _frames(cv2, path, max_seconds):
+            check()
             height, width = image.shape[:2]
             result = pose.process(image)
             found += result.pose_landmarks is not None

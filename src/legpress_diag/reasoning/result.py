@@ -176,6 +176,27 @@ class RuleBaseIdentity(TypedDict):
     hash: str
 
 
+class MeasurementOut(TypedDict):
+    """(v3) One answer measured from a filmed set, in words a person reads."""
+
+    value: AnswerValue
+    """the measured answer"""
+    in_words: str
+    """the measured answer in words, with how many reps it rests on ('about 62°,
+    measured in 5 reps')"""
+    evidence: str
+    """what it rests on, in words (the record's evidence text; '' when it has none)"""
+    reps: int
+    """the reps measured (0 when the record does not say)"""
+    confidence: float
+    """the measurement's confidence, 0 to 1"""
+    lifter_answer: NotRequired[AnswerValue]
+    """the lifter's own answer, when it differs from the measured one: it is the answer
+    used, and the measurement is shown beside it"""
+    lifter_words: NotRequired[str]
+    """the lifter's own answer in words"""
+
+
 class DiagnosisOut(TypedDict):
     """One result of `legpress-diag diagnose` (one JSON Lines row)."""
 
@@ -203,5 +224,9 @@ class DiagnosisOut(TypedDict):
     """(v3) the answers measured from a filmed set (`legpress-diag measure`) rather than
     given by the lifter, by question id; only in the result of a record that carries
     measurements. An answer the lifter changed is theirs and is not listed."""
+    measurements: NotRequired[dict[str, MeasurementOut]]
+    """(v3) every measured answer of the record, by question id, in words with its
+    evidence, the ones the lifter changed too (with the lifter's answer, which is the
+    one used); only in the result of a record that carries measurements"""
     facts: NotRequired[dict[str, StepOut]]
     """reasoning behind each derived fact the causes use (with --explain)"""

@@ -20,10 +20,11 @@ from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_questi
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
 from ..measure.record import MeasureRecord
+from ..measure.video import available as video_available
 from ..presentation.render.words import why_in_brief
 from ..reasoning.answers import AnswerProblem, show_value
 from .limits import Deadline, Limits, TooSlow, WorkPool
-from .measured import measure_body
+from .measured import VIDEO_TYPES, measure_body, measure_video_bytes, still_measured, video_pool
 from .models import (
     DiagnosisOut,
     HealthOut,
@@ -185,7 +186,7 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
     @router.post(
         "/v1/measure",
         response_model=MeasureRecord,
-        responses=responses(400, 413, 415, 422, 503),
+        responses=responses(400, 413, 415, 422, 501, 503),
         openapi_extra={
             "requestBody": {"required": True, "content": {JSON: {"schema": LANDMARKS_SCHEMA}}}
         },
@@ -195,7 +196,25 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
         """Answers measured from a filmed set's body landmarks (contract 3a: MediaPipe
         Pose's 33 points per frame), as the record `legpress-diag measure` prints; what
         cannot be measured has its reason in `not_measured`. Invalid landmarks are a
-        422 naming the frame and field. See docs/measure.md."""
+        422 naming the frame and field. A video (Content-Type video/mp4, video/quicktime
+        or video/webm) is read only where the measure extra is installed, else 501.
+        See docs/measure.md."""
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media.startswith("video/"):
+            if not video_available():
+                raise RequestProblem(
+                    "measure-extra-missing",
+                    "this server cannot read a video: the measure extra is not installed; "
+                    "send the body landmarks as application/json instead",
+                )
+            video = await read_body(request, replace(limits, max_body_bytes=limits.max_video_bytes))
+            suffix = VIDEO_TYPES.get(media, ".mp4")
+            result = await bounded(
+                video_pool(pool),
+                len(video),
+                lambda deadline: measure_video_bytes(video, suffix, limits, deadline),
+            )
+            return Response(to_json(result.record), media_type=JSON)
         cap = replace(limits, max_body_bytes=limits.max_landmarks_bytes)
         body = await read_json_body(request, cap)
         text = await bounded(pool, len(body), lambda deadline: measure_body(body, deadline))
@@ -252,13 +271,15 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers = read_interview_body(body)
+    record_id, answers, measured = read_interview_body(body)
     if deadline is not None:
         deadline.check()
-    current = interview(rb, answers, record_id, explain=explain)
+    current = interview(rb, answers, record_id, explain=explain, measured=measured)
     out = step_out(rb, current)
     if current.about_left is not None:
         out["about_left"] = current.about_left  # as the web page shows it
+    if measured:  # which answers are still the measured ones (issue 26)
+        out["measured"] = still_measured(answers, measured)
     return to_json(out)
 
 

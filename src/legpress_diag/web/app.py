@@ -22,6 +22,7 @@ from .api import api_router, bounded, problem_response
 from .api import read_body as _read
 from .guard import Compress, Guard
 from .limits import Limits, WorkPool
+from .measured_pages import measure_router, upload_offer
 from .openapi import problem_content
 from .page_routes import page_router
 from .problems import RequestProblem
@@ -79,13 +80,16 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
         # A page's step is an interview step: in the work pool, with the time limit.
         return await bounded(pool, limits.max_body_bytes, lambda deadline: work())
 
+    secret = answer_cookie.secret_from_env()
+    app.include_router(measure_router(rb, limits, pool, secret))
     app.include_router(
         page_router(
             rb,
             lambda request: _read(request, limits),
             lambda work: _bounded(limits, work),
             limits.max_form_fields,
-            answer_cookie.secret_from_env(),
+            secret,
+            upload_offer(limits),
         )
     )
     return app

@@ -30,6 +30,12 @@ class Limits:
     max_records: int = 1000
     # /v1/measure: a filmed set's landmarks, about 12,000 frames (7 minutes at 30 fps).
     max_landmarks_bytes: int = 16 * 1024 * 1024
+    # A video of a set (the page's upload and /v1/measure, with the measure extra only):
+    # at most this many bytes and seconds of footage, read within ``video_seconds``,
+    # one video at a time.
+    max_video_bytes: int = 32 * 1024 * 1024
+    max_video_length: float = 60.0
+    video_seconds: float = 120.0
     max_form_fields: int = 400
     seconds: float = 10.0
     max_response_bytes: int = 8 * 1024 * 1024

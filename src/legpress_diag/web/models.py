@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from ..knowledge.rulebase import Question, Screen
 from ..presentation.output_model import DiagnosisOut, ProblemOut, RuleBaseIdentity
@@ -59,6 +59,23 @@ class RecordIn(BaseModel):
     answers: dict[str, Any] = Field(description="question id -> answer")
 
 
+# One measured answer's mark, as /v1/measure returns it (contract 3a). Written out
+# here rather than as a model: a request body's schema is inlined without $defs.
+MEASURED_MARK = {
+    "type": "object",
+    "required": ["value"],
+    "properties": {
+        "value": {"description": "the measured answer, the same as in 'answers'"},
+        "confidence": {"type": "number", "description": "0 to 1"},
+        "evidence": {"description": "what it rests on: {text, unit, reps, frames_left_out}"},
+    },
+}
+MeasuredMarks = Annotated[
+    dict[str, dict[str, Any]],
+    WithJsonSchema({"type": "object", "additionalProperties": MEASURED_MARK}),
+]
+
+
 class InterviewIn(BaseModel):
     """The answers so far, in the order they were given."""
 
@@ -66,6 +83,16 @@ class InterviewIn(BaseModel):
     answers: dict[str, Any] = Field(
         description="question id -> answer, in the order given; 'unsure' for not sure. "
         + SCREEN_ANSWERS
+    )
+    measured: MeasuredMarks = Field(
+        default_factory=dict,
+        description="(v3) the answers measured from a filmed set, as /v1/measure returns "
+        "them: question id -> {value, confidence, evidence}; the measured values are in "
+        "'answers' too, and a different answer there (the lifter's own) overrides one",
+    )
+    not_measured: dict[str, str] = Field(
+        default_factory=dict,
+        description="(v3) from /v1/measure: question id -> why it could not be measured",
     )
 
 
@@ -120,6 +147,11 @@ class InterviewOut(_Out):
         default=None, description="when should_stop is true: the session as an answer record"
     )
     warnings: list[ProblemOut] = Field(description="unknown answer keys, ignored")
+    measured: list[str] | None = Field(
+        default=None,
+        description="(v3) with measured answers in the request: the answers so far that are "
+        "still the measured value, in answer order (one the lifter changed is not listed)",
+    )
     about_left: int | None = Field(
         default=None,
         description="when should_stop is false: about how many questions are left, this "

@@ -14,7 +14,8 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -24,6 +25,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..foundation.jsonvalue import JsonObject
 from ..knowledge.rulebase import RuleBase
 from . import answer_cookie, pages
+from .measured_pages import NO_MARKS, Marks, unpack, with_measured
+from .measured_pages import forget as forget_measured
 from .service import RequestProblem, Step, interview, problem_text
 
 T = TypeVar("T")
@@ -60,7 +63,12 @@ INVALID = (
 
 
 def page_router(
-    rb: RuleBase, read: Read, bounded: Bounded[Any], max_fields: int, secret: bytes
+    rb: RuleBase,
+    read: Read,
+    bounded: Bounded[Any],
+    max_fields: int,
+    secret: bytes,
+    upload: Mapping[str, Any] | None = None,
 ) -> APIRouter:
     """The pages for one rule base; ``read`` and ``bounded`` are the app's body cap and
     time limit, ``secret`` the cookie's signing key."""
@@ -129,9 +137,13 @@ def page_router(
         notice: str = "",
         status: int = 200,
         invalid: bool = False,
+        marks: Marks = NO_MARKS,
     ) -> Response:
-        prefix = _prefix(answers, at)
-        current: Step = interview(rb, prefix, "web", explain=True)  # the page shows how
+        # Measured answers (a filmed set, web/measured_pages.py) first: the lifter's win.
+        prefix = with_measured(_prefix(answers, at), marks)
+        current: Step = interview(
+            rb, prefix, "web", explain=True, measured=marks.measured
+        )  # the page shows how
         if current.ask is None:
             return HTMLResponse(pages.result_page(pages.result_view(rb, current, at)), status)
         qid = current.ask.question.id
@@ -150,6 +162,7 @@ def page_router(
             notice=notice,
             saved=len(answers),
         )
+        view = replace(view, measured=len(marks.measured), upload=upload or {})
         return HTMLResponse(pages.question_page(view), status)
 
     @router.get("/static/app.css")
@@ -169,10 +182,11 @@ def page_router(
 
         invalid = request.query_params.get("invalid") == "1"
         error = flashed(request) if invalid else ""
+        marks = unpack(request, secret)
 
         def work() -> Response:
             try:
-                shown = show(answers, at, error=error, notice=notice, invalid=invalid)
+                shown = show(answers, at, error=error, notice=notice, invalid=invalid, marks=marks)
                 if invalid:
                     shown.delete_cookie(FLASH, path="/", httponly=True, samesite="strict")
                 return shown
@@ -222,12 +236,14 @@ def page_router(
 
     @router.post("/restart")
     async def restart() -> Response:
-        return forget(_see(0))
+        return forget_measured(forget(_see(0)))
 
     def finished(request: Request, explain: bool) -> Step:
         answers = answers_in(request) or {}
         at = _position(request.query_params.get("at"), len(answers))
-        current = interview(rb, _prefix(answers, at), "web", explain=explain)
+        marks = unpack(request, secret)
+        prefix = with_measured(_prefix(answers, at), marks)
+        current = interview(rb, prefix, "web", explain=explain, measured=marks.measured)
         if current.result is None:
             raise RequestProblem(422, "the questions are not finished yet")
         return current

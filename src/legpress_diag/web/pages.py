@@ -10,7 +10,7 @@ kept on the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,6 +69,8 @@ class QuestionView:
     error: str = ""
     notice: str = ""
     saved: int = 0  # answers kept in the browser, shown with a way to forget them
+    measured: int = 0  # answers measured from a filmed set (web/measured_pages.py)
+    upload: Mapping[str, Any] = field(default_factory=dict)  # what the first page takes
 
     @property
     def percent(self) -> int:

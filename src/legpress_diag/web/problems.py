@@ -88,6 +88,14 @@ TYPES: dict[str, ProblemType] = {
             "the field.",
         ),
         ProblemType(
+            "measure-extra-missing",
+            501,
+            "Reading a video needs the measure extra",
+            "This server cannot turn a video into body landmarks: the measure extra "
+            "(MediaPipe's pose model and OpenCV) is not installed. Send the landmarks as "
+            "JSON instead, or install it: pip install 'legpress-diag[measure]'.",
+        ),
+        ProblemType(
             "invalid-parameter",
             422,
             "A query parameter is invalid",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..api import diagnose
 from ..foundation.jsonvalue import JsonObject, JsonValue
@@ -146,8 +146,9 @@ def invalid_records(batch: Batch) -> RequestProblem:
     )
 
 
-def read_interview_body(body: bytes) -> tuple[str | int, JsonObject]:
-    """(id, answers) from an interview request, which is an answer record."""
+def read_interview_body(body: bytes) -> tuple[str | int, JsonObject, dict[str, JsonObject]]:
+    """(id, answers, measured) from an interview request, which is an answer record
+    (``measured``: the marks of `legpress-diag measure`'s record, contract 3a)."""
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
@@ -155,7 +156,7 @@ def read_interview_body(body: bytes) -> tuple[str | int, JsonObject]:
             "not-a-record", "the body is not an answer record", tuple(checked.errors)
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
-    return record_id, checked.answers
+    return record_id, checked.answers, checked.measured
 
 
 @dataclass(frozen=True)
@@ -177,13 +178,18 @@ def interview(
     record_id: str | int = INTERVIEW_ID,
     *,
     explain: bool = False,
+    measured: Mapping[str, JsonObject] | None = None,
 ) -> Step:
-    """The next step of ``ask`` for these answers so far. Raises RequestProblem (422,
-    with the same per-key messages as ``diagnose``) when an answer is invalid."""
+    """The next step of ``ask`` for these answers so far (``measured``: the marks of
+    those measured from a filmed set, which the record and the result keep). Raises
+    RequestProblem (422, with the same per-key messages as ``diagnose``) when an
+    answer is invalid."""
     try:
         current = rebuild(rb, answers)
     except InvalidAnswers as exc:
         raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
+    if measured:
+        current = replace(current, state=replace(current.state, measured=measured))
     if isinstance(current.next, Ask):
         left = about_left(rb, answers, current.prefixes)
         return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)

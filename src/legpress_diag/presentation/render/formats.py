@@ -87,6 +87,7 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
     an id or a rule's title can add no heading, list, link or HTML of its own.
     """
     md = textsafe.markdown
+    from .measured import HEADING, because_parts, label, measured_items
     from .words import screen_warning_lines
 
     # A batch (for a coach) keeps the status code beside the record id; the `ask`
@@ -107,6 +108,9 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         # The referral's own words come before anything about form.
         lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
     lines += [f"- warning: {md(message)}" for message in screen_warning_lines(r, rb)]
+    items = measured_items(r, rb)
+    if items:
+        lines += [f"### {HEADING}", "", *(f"- {md(item.line)}" for item in items), ""]
     lines += markdown_plan(r)
     for cause in r["causes"]:
         c = cause["certainty"]
@@ -118,13 +122,13 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
         if why:
             lines += [md(why, line_start=True), ""]
-        because = cause["reasoning"]["because"]
-        if because:
-            said = "; ".join(
-                f"{md(question_text(b['question'], rb))}: *{md(b['in_words'])}*" for b in because
-            )
-            lines.append(f"Because you said: {said}")
-            lines.append("")
+        said_by_lifter, measured = because_parts(r, cause)
+        if said_by_lifter:
+            shown = "; ".join(f"{md(question_text(q, rb))}: *{md(v)}*" for q, v in said_by_lifter)
+            lines += [f"Because you said: {shown}", ""]
+        if measured:
+            shown = "; ".join(f"{md(label(rb, q))}: *{md(v)}*" for q, v in measured)
+            lines += [f"Because it was measured: {shown}", ""]
         lines.append("")
     if r["alternatives"]:
         lines.append("### Alternatives")

@@ -21,6 +21,9 @@ from ...reasoning.explanation import why_it_hurts
 from . import words
 from .formats import bar, certainty_word, question_text, root_of
 from .labels import FOR_THE_CLINICIAN, flag_heading, topic_label
+from .measured import HEADING as MEASURED_HEADING
+from .measured import because_parts, measured_items
+from .measured import label as measured_label
 
 
 def _finalize(value: object) -> object:
@@ -48,9 +51,13 @@ def environment() -> Environment:
     )
     env.globals.update(
         FOR_THE_CLINICIAN=FOR_THE_CLINICIAN,
+        MEASURED_HEADING=MEASURED_HEADING,
         bar=bar,
+        because_parts=because_parts,
         certainty_word=certainty_word,
         flag_heading=flag_heading,
+        measured_items=measured_items,
+        measured_label=measured_label,
         question_text=question_text,
         root_of=root_of,
         topic_label=topic_label,

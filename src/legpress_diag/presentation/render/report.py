@@ -12,6 +12,8 @@ from ...reasoning.explanation import conclusion_title, strength
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
 from .formats import certainty_word, markdown_one, question_text
 from .html import render, static_text
+from .measured import is_measured
+from .measured import label as measured_label
 from .words import in_words, no_markup, status_words
 
 
@@ -50,6 +52,10 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
     factors or arithmetic (those are in ``how_lines``, for coaches)."""
     reasoning = cause["reasoning"]
     words = {b["question"]: b["in_words"] for b in reasoning["because"]}
+    # A measured answer is said as measured: the lifter did not give it.
+    for qid, entry in result.get("measurements", {}).items():
+        if qid in words and is_measured(result, qid):
+            words[qid] = entry["in_words"]
     rules = rb.index.by_id if rb is not None else {}
 
     quoted: set[str] = set()  # each answer is quoted once; later lines refer back
@@ -60,9 +66,20 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
         fresh = [q for q in step["answers"] if q not in quoted]
         again = len(step["answers"]) - len(fresh)
         quoted.update(fresh)
-        answers = [f"“{question_text(q, rb)}?” {words.get(q, step['answers'][q])}" for q in fresh]
+        answers = [
+            f"“{question_text(q, rb)}?” {words.get(q, step['answers'][q])}"
+            for q in fresh
+            if not is_measured(result, q)
+        ]
+        filmed = [
+            f"{measured_label(rb, q)}: {words.get(q, step['answers'][q])}"
+            for q in fresh
+            if is_measured(result, q)
+        ]
         facts = [_title(rb, f) for f in step["facts"]]
         parts = ["you answered " + "; ".join(answers)] if answers else []
+        if filmed:
+            parts.append("your filmed set showed " + "; ".join(filmed))
         if again:
             same = "the same answers as above" if again > 1 else "the same answer as above"
             parts.append(f"of {same}" if after_because and not parts else same)

@@ -176,3 +176,36 @@ def json_line(encoded: str) -> str:
     if _JSON_UNSAFE.search(encoded) is None:
         return encoded
     return encoded.translate(_JSON_ESCAPES)
+
+
+def mermaid_label(text: str) -> str:
+    """A label inside a Mermaid node's quotes: ``"`` written as Mermaid's ``#quot;``.
+
+    Control and bidi characters from a rule file are shown escaped, as in every other
+    output: a drawing is printed to a terminal as often as it is rendered.
+    """
+    return terminal(text).replace('"', "#quot;")
+
+
+def dot_label(text: str) -> str:
+    """A label inside a Graphviz DOT string: backslash and quote escaped."""
+    return terminal(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def unencodable_escaped(exc: UnicodeError) -> tuple[str, int]:
+    """Write a character the output encoding lacks as a JSON-style \\uXXXX escape.
+
+    JSON output stays valid and lossless (a JSON reader decodes the escape back);
+    other text stays readable instead of the program failing on a display setting.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    parts = []
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            parts.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            parts.append(f"\\u{code:04x}")
+    return "".join(parts), exc.end

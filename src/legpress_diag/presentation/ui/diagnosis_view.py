@@ -14,6 +14,7 @@ from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
 from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text, root_of
 from ..render.labels import flag_heading
+from ..render.measured import is_measured, result_measured_lines
 from .console import plain, safe
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = Fa
         for w in result["warnings"]
         if w["key"] in SCREEN_WARNINGS
     ]
+    parts += [safe(line, newlines=True) for line in result_measured_lines(result, None)]
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
         table.add_column("#", justify="right")
@@ -67,7 +69,9 @@ def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = Fa
         for cause in result["causes"]:
             c = cause["certainty"]
             said = "; ".join(
-                f"{b['question']}: {b['in_words']}" for b in cause["reasoning"]["because"]
+                f"{b['question']}: {b['in_words']}"
+                + (", measured" if is_measured(result, b["question"]) else "")
+                for b in cause["reasoning"]["because"]
             )
             # Cells as Text, not str: a str cell would be read as rich markup.
             why = why_it_hurts(cause.get("explanation", ""))  # none in a referral

@@ -12,6 +12,7 @@ from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
 from ..render.formats import certainty_word, root_of
 from ..render.labels import topic_label
+from ..render.measured import result_measured_lines
 from ..render.report import how_lines, plain_how_lines
 from .console import hanging, plain, safe
 from .diagnosis_view import flag_panel
@@ -70,7 +71,9 @@ class QuestionnaireView:
                 lines.append(self._block(f"  {i}. {label}"))
         self.prompts.print()
         total = f" of about {max(about, step.number)}" if about is not None else ""
-        self.prompts.print(safe(f"Question {step.number}{total} · {group}", "cyan"))
+        # Number 0: a measured answer the lifter corrects, before the questions.
+        heading = f"Question {step.number}{total}" if step.number else "Your own answer"
+        self.prompts.print(safe(f"{heading} · {group}", "cyan"))
         for line in lines:
             self.prompts.print(line)
         self.prompts.print(safe(f"  [{answer_hint(q)}; {COMMAND_HINT}]", "dim"))
@@ -107,6 +110,15 @@ class QuestionnaireView:
             self.prompts.print(safe(f"That's enough: {stop.reason}.", "green"))
 
     def result(self, result: DiagnosisOut) -> None:
+        self._result(result)
+        measured = result_measured_lines(result, self.rb)
+        if measured:  # after the result: a warning sign and the plan come first
+            self.results.print()
+            self.results.print(Text(measured[0], style="bold"))
+            for line in measured[1:]:
+                self.results.print(safe(line, newlines=True), soft_wrap=False)
+
+    def _result(self, result: DiagnosisOut) -> None:
         out = self.results
         out.print()
         for flag in result["red_flags"]:
