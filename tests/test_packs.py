@@ -135,7 +135,7 @@ def test_lint_reports_a_manifest_problem_and_still_lints_the_rule_files(
     assert f"team/legpress-pack.toml:{where}: LP" in out and said in out
     assert "team/fixes.yaml:" in out and "unknown field 'hwo'" in out
     assert "\n  |      ^" in out or "\n  | ^^^^^" in out  # the manifest line, with a caret
-    assert "2 errors in " in out  # the summary
+    assert "2 errors in 2 of 2 files" in out  # the summary counts the manifest
     # Other commands refuse the pack, naming where its manifest is wrong.
     (tmp_path / "c.yaml").write_text("cases: []\n", "utf-8")
     refused = runner.invoke(app, ["rules", "test", "--rules", "team/", "c.yaml"])

@@ -26,9 +26,10 @@ from ...knowledge.loader import (
     rule_files,
     shown_name,
 )
+from ...knowledge.packs.manifest import MANIFEST_NAME
 from ...knowledge.packs.tomlfile import MAX_TOML_BYTES
 from ...knowledge.rulebase import RuleBase
-from ...knowledge.sources import expand_paths
+from ...knowledge.sources import display_path, expand_paths
 from ..exhaustive import CauseWalk, walk_all
 from . import suppression
 from .context import LintContext
@@ -92,10 +93,12 @@ def lint(
     if not exhaustive:
         ran.discard("exhaustive")
     found, suppressed = suppression.apply(found, sources, ran)
-    shown = [shown_name(path) for path in files]
+    # A manifest read is a file linted: "2 errors in 2 of 2 files", not "in 1 file".
+    packs = [display_path(p) for p in _manifests([*rules, *paths])]
+    shown = [*packs, *(shown_name(path) for path in files)]
     if paths:
         targets = {shown_name(path) for path in expand_paths(paths)}
-        targets |= {d.span.path for d in manifests if d.span is not None}
+        targets |= {display_path(p) for p in _manifests(paths)}
         found = [d for d in found if d.span is None or d.span.path in targets]
         shown = [name for name in shown if name in targets]
     order = {name: i for i, name in enumerate(shown)}
@@ -107,6 +110,12 @@ def lint(
     return LintReport(
         sorted(found, key=position), shown, rulebase, walks, seconds, sources, suppressed
     )
+
+
+def _manifests(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The manifest of each pack folder among ``paths``."""
+    found = (Path(path) / MANIFEST_NAME for path in paths if Path(path).is_dir())
+    return [manifest for manifest in found if manifest.is_file()]
 
 
 def _manifest_sources(manifests: Sequence[Diagnostic]) -> dict[str, str]:
