@@ -130,7 +130,10 @@ def test_a_changed_answer_wins_over_the_measured_one(client: TestClient) -> None
     assert upload(client).status_code == 303
     change = client.get("/measured?at=0&change=heels_lift").text
     assert question_of(change) == "heels_lift" and position_of(change) == 0
-    assert "Your answer before: Yes" in change  # the measured answer, chosen now
+    # The measurement, said to be the film's (the lifter never gave it), with its reps.
+    said = " ".join(shown(change).split())
+    assert "Your filmed set showed: yes, measured in 5 reps" in said
+    assert "Your answer before" not in said
     sent = client.post(
         "/", content=b"at=0&q=heels_lift&do=no", headers=FORM, follow_redirects=False
     )

@@ -188,3 +188,25 @@ def test_measured_answers_are_shown_in_words(tmp_path: Path) -> None:
     assert asked.exit_code == 0, asked.stderr
     assert "Measured from your filmed set" in asked.stderr
     assert not visible_ids(asked.stdout + asked.stderr, IDS)
+
+
+@pytest.mark.parametrize("lifter", ["healthy", "measured", "incomplete screen"])
+def test_the_table_format_uses_words(lifter: str, tmp_path: Path) -> None:
+    """`diagnose --format table` is read by a person too: its "because" column and its
+    incomplete-screen warning name questions in words (the new-user trial of issue 26
+    found ids in both)."""
+    record: dict[str, Any] = {
+        "healthy": {"id": "t", "answers": LIFTERS["healthy"]},
+        "measured": _measured_record(),
+        "incomplete screen": {
+            "id": "t",
+            "answers": {"butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70},
+        },
+    }[lifter]
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    table = CliRunner().invoke(
+        app, ["diagnose", str(path), "--format", "table"], env={"COLUMNS": "200"}
+    )
+    assert "because" in table.stdout and "certainty" in table.stdout
+    assert not visible_ids(table.stdout, IDS), visible_ids(table.stdout, IDS)

@@ -15,7 +15,7 @@ from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
 from .interview import Ask, SessionState, Stop, choose, record_answer
 from .questionnaire import on_screen, prompts_left, state_from_answers, why_asked
-from .records import check_record, read_records
+from .records import check_record, read_records, stray_safety_answers
 from .replies import parse_reply
 
 # A saved session is a few kilobytes; the bound keeps `--answers /dev/zero` (or any
@@ -56,12 +56,15 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     checked = check_record(raw)
     if checked.errors:
         raise ResumeError(f"{path}: {checked.errors[0].message}")
+    # A safety answer written beside 'answers' is read as diagnose reads it: "not
+    # sure" unless it is a plain no (records.stray_safety_answers).
+    answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
     # Read as the HTTP interview reads its answers; an invalid one is asked again.
-    replay = state_from_answers(rb, checked.answers, keep_valid=True)
+    replay = state_from_answers(rb, answers, keep_valid=True)
     state = replace(
         replay.state, measured=checked.measured, prefilled=frozenset(replay.state.history)
     )
-    problems = tuple(_problem(path, p) for p in [*replay.errors, *replay.warnings])
+    problems = tuple(_problem(path, p) for p in [*stray_notes, *replay.errors, *replay.warnings])
     return Resumed(state, problems, bool(replay.errors))
 
 

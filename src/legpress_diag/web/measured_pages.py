@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..foundation.jsonvalue import JsonValue
-from ..intake.measured import session_measurements
+from ..intake.measured import measured_words, session_measurements
 from ..intake.questionnaire import Ask
 from ..knowledge.rulebase import RuleBase
 from ..measure.video import available
@@ -238,8 +238,14 @@ def _change_page(
     kept with theirs and wins over the measured one."""
     question = rb.questions[question_id]
     step = Step(Ask(question, at + 1), None, None, None, ())
-    before = with_measured(dict(list(answers.items())[:at]), marks).get(question_id)
+    own = dict(list(answers.items())[:at])
+    before = with_measured(own, marks).get(question_id)
     view = pages.question_view(rb, step, at, 1, before=before)
+    if question_id not in own:
+        # Still the measurement: say it is what the film showed (the lifter never gave
+        # it), with its evidence, and leave a number field empty to type into.
+        shown = measured_words(rb, question_id, marks.measured[question_id])
+        view = replace(view, kept=shown, kept_from="Your filmed set showed", number_value="")
     topic = f"{HEADING.lower()}: your own answer"
     return pages.question_page(replace(view, topic=topic, measured=len(marks.measured)))
 

@@ -63,6 +63,7 @@ class QuestionView:
     # A number asked in words too: (do, label), one button each ("word:75").
     words: tuple[tuple[str, str], ...] = ()
     kept: str = ""  # the answer given before, in words, when coming back to it
+    kept_from: str = "Your answer before"  # whose answer ``kept`` is
     kept_unsure: bool = False
     on_screen: bool = False
     unsure_note: str = UNSURE_NOTE

@@ -21,7 +21,7 @@ from ...knowledge.rulebase import (
     Screen,
 )
 from ...reasoning.answers import AnswerProblem, show_value
-from ..answers import normalize_answers, read_as
+from ..answers import misspelt_safety, normalize_answers, read_as, unsure_answers
 from .state import SessionState, record_answer
 
 
@@ -166,7 +166,36 @@ def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = 
             if qid is not None and qid not in bad:
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
         prefixes.append(state)
-    exact = not errors and all(
-        key in rb.questions or key.startswith((SCREEN_PREFIX, CHECK_PREFIX)) for key in answers
+    doubted = _doubted_safety(rb, plain, answers, state)
+    for qid in doubted:
+        state = state.answer(qid, None)
+    exact = (
+        not errors
+        and not doubted
+        and all(
+            key in rb.questions or key.startswith((SCREEN_PREFIX, CHECK_PREFIX)) for key in answers
+        )
     )
     return Replay(state, tuple(errors), tuple(warnings), tuple(prefixes) if exact else None)
+
+
+def _doubted_safety(
+    rb: RuleBase, plain: JsonObject, answers: RawAnswers, state: SessionState
+) -> list[str]:
+    """Safety questions the answers give two ways, read as "not sure", as ``diagnose``
+    reads them: a key that folds to one ('ѕаddlе_numbnеѕѕ' in Cyrillic look-alikes,
+    'Saddle_Numbness') with a different answer, or an unknown key that very likely
+    misspells one, when its answer is not a plain "no". Without this the interview
+    would keep whichever spelling it met last and could clear a screen that
+    ``diagnose`` of the same record refers. A definite "yes" stays, and so does an
+    answer the lifter confirmed after the self-check (``check:ID``)."""
+    if all(key in rb.questions for key in plain):
+        return []  # the common case: every key is a question id, nothing to doubt
+    doubtful = unsure_answers(rb, plain) | misspelt_safety(rb, plain)
+    return sorted(
+        qid
+        for qid in doubtful
+        if state.answers.get(qid) is not True
+        and qid not in state.skipped
+        and CHECK_PREFIX + qid not in answers
+    )

@@ -12,9 +12,11 @@ from rich.text import Text
 
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
-from ..render.formats import SCREEN_WARNINGS, bar, certainty_word, question_text, root_of
+from ..render.formats import bar, certainty_word, question_text, root_of
 from ..render.labels import flag_heading
-from ..render.measured import is_measured, result_measured_lines
+from ..render.measured import because_parts, result_measured_lines
+from ..render.measured import label as measured_label
+from ..render.words import question_label, screen_warning_lines
 from .console import plain, safe
 
 if TYPE_CHECKING:
@@ -47,31 +49,36 @@ def flag_panel(flag: RedFlagOut, rb: RuleBase | None) -> Panel:
     return Panel(Group(Text(heading, style=f"{style} bold"), *lines), border_style=style)
 
 
-def render_result(console: Console, result: DiagnosisOut, *, detailed: bool = False) -> None:
+def render_result(
+    console: Console,
+    result: DiagnosisOut,
+    *,
+    detailed: bool = False,
+    rb: RuleBase | None = None,
+) -> None:
     parts: list[RenderableType] = []
     for flag in result["red_flags"]:
         parts.append(flag_panel(flag, None))
     if result["red_flags"]:
         # The referral's own words come first, before anything about form.
         parts += [safe(note, "bold", newlines=True) for note in result.get("notes", [])]
-    parts += [
-        safe(f"warning: {w['message']}", "yellow")
-        for w in result["warnings"]
-        if w["key"] in SCREEN_WARNINGS
-    ]
+    # The unasked signs in words ("numbness or tingling in the groin, ..."), not ids.
+    parts += [safe(f"warning: {line}", "yellow") for line in screen_warning_lines(result, rb)]
     parts += [safe(line, newlines=True) for line in result_measured_lines(result, None)]
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
         table.add_column("#", justify="right")
         table.add_column("cause")
         table.add_column("certainty")
-        table.add_column("because you said", overflow="fold")
+        table.add_column("because", overflow="fold")
         for cause in result["causes"]:
             c = cause["certainty"]
+            # Questions by the words a person knows them by; what the lifter said, then
+            # what was measured from a filmed set (which the lifter did not say).
+            by_lifter, measured = because_parts(result, cause)
             said = "; ".join(
-                f"{b['question']}: {b['in_words']}"
-                + (", measured" if is_measured(result, b["question"]) else "")
-                for b in cause["reasoning"]["because"]
+                [f"{question_label(rb, q)}: {v}" for q, v in by_lifter]
+                + [f"{measured_label(rb, q)}: {v}" for q, v in measured]
             )
             # Cells as Text, not str: a str cell would be read as rich markup.
             why = why_it_hurts(cause.get("explanation", ""))  # none in a referral
@@ -126,6 +133,8 @@ def plan_lines(result: DiagnosisOut, detailed: bool = False) -> list[Text]:
     return lines
 
 
-def render_results(console: Console, results: Iterable[DiagnosisOut]) -> None:
+def render_results(
+    console: Console, results: Iterable[DiagnosisOut], rb: RuleBase | None = None
+) -> None:
     for result in results:
-        render_result(console, result)
+        render_result(console, result, rb=rb)

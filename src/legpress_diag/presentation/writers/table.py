@@ -29,7 +29,7 @@ class TableWriter:
         from ..ui.console import make_console
         from ..ui.diagnosis_view import render_results
 
-        render_results(make_console(out), prepared)
+        render_results(make_console(out), prepared, context.rulebase)
 
 
 WRITER = TableWriter()

@@ -1,0 +1,118 @@
+"""A safety answer given two ways reads the same in the interview as in `diagnose`.
+
+Found by the attacker's re-run of issue 20: `ask --answers` of a record whose
+saddle-numbness "no" sat beside a "yes" under a look-alike key (Cyrillic letters), or
+beside a "yes" written next to `answers` instead of inside it, kept the "no" and gave
+exercise advice, while `diagnose` of the same record referred (urgent, "not sure").
+One record, one reading, the safe one, in every interface.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag.api import diagnose
+from legpress_diag.cli.app import app
+from legpress_diag.intake.interview import rebuild
+from legpress_diag.intake.session import resume
+from legpress_diag.knowledge.rulebase import RuleBase
+
+# Every safety question a plain no, the form faults yes: a clear screen and causes.
+SCREEN_CLEAR: dict[str, Any] = {
+    "saddle_numbness": "no",
+    "bladder_bowel_change": "no",
+    "progressive_leg_weakness": "no",
+    "both_legs_symptoms": "no",
+    "leg_pain_below_knee": "no",
+    "constant_or_night_pain": "no",
+    "after_trauma": "no",
+    "systemic_symptoms": "no",
+    "sexual_function_change": "no",
+    "fever_or_unwell": "no",
+    "weakened_immunity_or_iv_drugs": "no",
+    "cancer_history": "no",
+    "unexplained_weight_loss": "no",
+    "steroids_or_osteoporosis": "no",
+    "sudden_sharp_onset": "no",
+    "upper_back_or_chest_pain": "no",
+    "not_improving": "no",
+    "pulsating_belly_or_tearing_pain": "no",
+    "recent_spinal_procedure": "no",
+    "new_leg_weakness": "no",
+    "morning_stiffness": "no",
+    "onset_settling": "no",
+    "age_years": 40,
+    "butt_lifts_off_seat": "yes",
+    "lower_back_rounds": "yes",
+}
+LOOK_ALIKE = "\u0455\u0430ddl\u0435_numbn\u0435\u0455\u0455"  # Cyrillic s, a, e
+
+TWO_WAYS: dict[str, dict[str, Any]] = {
+    "look-alike key says yes": {"answers": {**SCREEN_CLEAR, LOOK_ALIKE: "yes"}},
+    "other case says yes": {"answers": {**SCREEN_CLEAR, "Saddle_Numbness": "yes"}},
+    "beside answers says yes": {"saddle_numbness": "yes", "answers": dict(SCREEN_CLEAR)},
+    "misspelt key says yes": {
+        "answers": {k: v for k, v in SCREEN_CLEAR.items() if k != "saddle_numbness"}
+        | {"saddle_numbnes": "yes"}
+    },
+}
+
+
+def _saddle_level(result: Any) -> str | None:
+    levels = [f["level"] for f in result["red_flags"] if f["id"] == "saddle_numbness"]
+    return levels[0] if levels else None
+
+
+def test_the_clear_record_really_is_clear(rb: RuleBase) -> None:
+    # The threshold: without the second spelling the same answers give advice.
+    result = diagnose({"answers": SCREEN_CLEAR}, rb)
+    assert result["status"] == "ok" and result["causes"]
+    assert not rebuild(rb, SCREEN_CLEAR).state.skipped
+
+
+@pytest.mark.parametrize("name", sorted(TWO_WAYS))
+def test_ask_answers_reads_it_as_diagnose_does(rb: RuleBase, tmp_path: Path, name: str) -> None:
+    record = TWO_WAYS[name]
+    expected = diagnose(record, rb)
+    assert expected["status"] == "refer"
+    saved = tmp_path / "record.json"
+    saved.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    state = resume(rb, saved).state
+    if _saddle_level(expected) == "emergency":
+        assert state.answers.get("saddle_numbness") is True
+    else:
+        assert "saddle_numbness" in state.skipped  # not sure, as diagnose reads it
+        assert state.answers.get("saddle_numbness") is None
+
+
+@pytest.mark.parametrize("name", ["look-alike key says yes", "misspelt key says yes"])
+def test_the_http_interview_reads_it_as_diagnose_does(rb: RuleBase, name: str) -> None:
+    answers = TWO_WAYS[name]["answers"]
+    state = rebuild(rb, answers).state
+    assert "saddle_numbness" in state.skipped
+    assert _saddle_level(diagnose({"answers": answers}, rb)) == "urgent"
+
+
+def test_a_confirmed_self_check_is_not_doubted_again(rb: RuleBase) -> None:
+    answers = {**TWO_WAYS["look-alike key says yes"]["answers"], "check:saddle_numbness": "no"}
+    assert "saddle_numbness" not in rebuild(rb, answers).state.skipped
+
+
+def test_ask_refers_and_saves_not_sure(tmp_path: Path) -> None:
+    record = TWO_WAYS["look-alike key says yes"]
+    answers_file = tmp_path / "record.json"
+    answers_file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    save = tmp_path / "saved.json"
+    run = CliRunner().invoke(
+        app,
+        ["ask", "--answers", str(answers_file), "--save", str(save)],
+        input="\n" * 60,
+        env={"COLUMNS": "100", "NO_COLOR": "1", "LEGPRESS_DIAG_STATE": str(tmp_path)},
+    )
+    assert "URGENT" in run.output, run.output
+    assert json.loads(save.read_text())["answers"]["saddle_numbness"] == "unsure"
