@@ -182,7 +182,10 @@ no_fault = st.builds(
     reps=st.integers(2, 4),
     depth=st.floats(55.0, 120.0),
     top=st.floats(145.0, 160.0),  # short of straight
-    lowering=st.floats(1.2, 3.0),  # no drop
+    # No drop, clearly: the rep's start is found a little after the sled starts to
+    # move (about 0.2 s at 30 fps), so a lowering just over the 1 s line is a near
+    # case, not a clear one (issue 26 asks for agreement on clear cases).
+    lowering=st.floats(1.5, 3.0),
     pressing=st.floats(0.6, 1.5),
     pause=st.floats(0.3, 0.8),
     thigh=st.floats(0.40, 0.50),
