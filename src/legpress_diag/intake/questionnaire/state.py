@@ -99,6 +99,17 @@ class SessionState:
         if not undoable:
             return self, None
         last = undoable[-1]
+        if last in self.rechecked:
+            # The second answer, after the self-check: undo only it. The first was "not
+            # sure" (that is what asks a self-check), so the self-check is asked again,
+            # as a stateless client that drops its "check:ID" answer would see.
+            answers = {k: v for k, v in self.answers.items() if k != last}
+            return replace(
+                self,
+                answers=answers,
+                skipped=self.skipped | {last},
+                rechecked=self.rechecked - {last},
+            ), CHECK_PREFIX + last
         history = tuple(q for q in self.history if q != last)
         if last.startswith(SCREEN_PREFIX):
             screen_id = last.removeprefix(SCREEN_PREFIX)
