@@ -16,9 +16,9 @@ import atheris
 with atheris.instrument_imports(include=["legpress_diag"]):
     # The YAML layer and the schema are imported lazily by the package (start-up time);
     # import them here so they are instrumented and the fuzzer sees their coverage.
+    from legpress_diag.foundation.problems import RuleBaseError
     from legpress_diag.knowledge import schema_models, yamlsafe  # noqa: F401
     from legpress_diag.knowledge.loader import build_rulebase
-    from legpress_diag.foundation.problems import RuleBaseError
     from legpress_diag.knowledge.sources import parse_rule_text
 
 
