@@ -17,6 +17,7 @@ self-check is asked, and the record saved at the end cannot differ between them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..foundation.problems import LegpressError
@@ -103,11 +104,14 @@ def choose(rb: RuleBase, state: SessionState) -> Interview:
     return Interview(state, next_step(rb, state))
 
 
-def rebuild(rb: RuleBase, answers: RawAnswers) -> Interview:
+def rebuild(
+    rb: RuleBase, answers: RawAnswers, check: Callable[[], None] | None = None
+) -> Interview:
     """The interview that answering ``answers`` in their order leads to (the record
     format of ``questionnaire.replay.state_from_answers``). Raises InvalidAnswers,
-    with the per-key messages ``diagnose`` gives, when an answer is invalid."""
-    replay = state_from_answers(rb, answers)
+    with the per-key messages ``diagnose`` gives, when an answer is invalid.
+    ``check``: a request's deadline, called between keys (it may raise)."""
+    replay = state_from_answers(rb, answers, check=check)
     if replay.errors:
         raise InvalidAnswers(replay.errors)
     return Interview(replay.state, next_step(rb, replay.state), replay.warnings, replay.prefixes)

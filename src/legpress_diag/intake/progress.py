@@ -10,6 +10,8 @@ A pure function of the answers in order, so the HTTP interview and the web page
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from .questionnaire import SessionState, prompts_left, state_from_answers
@@ -19,24 +21,24 @@ def about_left(
     rb: RuleBase,
     answers: RawAnswers,
     prefixes: tuple[SessionState, ...] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> int:
     """About how many prompts are left after ``answers`` (this one included, at least
     1): never more than after any shorter run of the same answers. ``prefixes``: the
-    states after each of ``answers`` in turn, when the caller has replayed them
-    already (``Replay.prefixes``, ``Interview.prefixes``)."""
+    states the one replay of ``answers`` went through (``Replay.prefixes``,
+    ``Interview.prefixes``), when the caller has it already.
+
+    One replay, never one per prefix: the estimate is worked out once for each state
+    the answers went through (at most one per answer that changed something; a key
+    that names nothing adds none), and ``check`` (a request's deadline) is called
+    before each, so the work is bounded and can be stopped."""
     if prefixes is None:
-        prefixes = state_from_answers(rb, answers).prefixes
-    if prefixes is not None:
-        # Each prefix's state came out of the one replay.
-        states = (SessionState(), *prefixes)
-        return max(1, min(prompts_left(rb, state) for state in states))
-    items = list(answers.items())
+        prefixes = state_from_answers(rb, answers, check=check).prefixes or ()
     shown: int | None = None
-    for count in range(len(items) + 1):
-        replay = state_from_answers(rb, dict(items[:count]))
-        if replay.errors:
-            continue  # a bad answer is reported by the interview itself
-        estimate = prompts_left(rb, replay.state)
+    for state in (SessionState(), *prefixes):
+        if check is not None:
+            check()
+        estimate = prompts_left(rb, state)
         shown = estimate if shown is None else min(shown, estimate)
     return max(1, shown if shown is not None else 1)
 

@@ -274,7 +274,14 @@ def interview_json(
     record_id, answers, measured = read_interview_body(body)
     if deadline is not None:
         deadline.check()
-    current = interview(rb, answers, record_id, explain=explain, measured=measured)
+    current = interview(
+        rb,
+        answers,
+        record_id,
+        explain=explain,
+        measured=measured,
+        check=None if deadline is None else deadline.check,
+    )
     out = step_out(rb, current)
     if current.about_left is not None:
         out["about_left"] = current.about_left  # as the web page shows it

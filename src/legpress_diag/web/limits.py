@@ -8,12 +8,13 @@ each one at its threshold. Nothing here imports a web framework: ``Deadline`` an
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -107,17 +108,27 @@ class WorkPool:
         self.limits = limits
         self.stopping = threading.Event()
         self._executor: ThreadPoolExecutor | None = None
+        self._running: set[concurrent.futures.Future[Any]] = set()
 
     def stop(self) -> None:
         """The server is shutting down: every request's work stops at its next check."""
         self.stopping.set()
 
-    def close(self) -> None:
+    def close(self, timeout: float | None = None) -> bool:
         """Stop taking work and wait for the threads to end (each stops at its next
-        check once its request was answered)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        check once its request was answered), at most ``timeout`` seconds: whether
+        they all ended. A server that is stopping does not wait longer for work
+        that does not look at its deadline (``serve_socket``)."""
+        if self._executor is None:
+            return True
+        executor = self._executor
+        executor.shutdown(wait=False, cancel_futures=True)
+        _, running = concurrent.futures.wait(list(self._running), timeout)
+        if running:
+            return False
+        executor.shutdown(wait=True)  # the threads have nothing left: they end now
+        self._executor = None
+        return True
 
     def deadline(self) -> Deadline:
         return Deadline(self.limits.seconds, self.stopping)
@@ -132,9 +143,11 @@ class WorkPool:
             self._executor = ThreadPoolExecutor(
                 self.limits.work_threads, thread_name_prefix="legpress-work"
             )
-        future = asyncio.get_running_loop().run_in_executor(self._executor, work, deadline)
+        submitted = self._executor.submit(work, deadline)
+        self._running.add(submitted)
+        submitted.add_done_callback(self._running.discard)
         try:
-            return await asyncio.wait_for(future, deadline.remaining())
+            return await asyncio.wait_for(asyncio.wrap_future(submitted), deadline.remaining())
         except TimeoutError:
             raise TooSlow from None
         finally:

@@ -167,6 +167,18 @@ def serve_socket(app: FastAPI, sock: socket.socket, limits: Limits, options: Opt
     # them, which is what a request's p99 would otherwise wait for.
     gc.freeze()
     GuardedServer(config, watch, pool).run(sockets=[sock])
+    # Every request's work was told to stop (``GuardedServer.handle_exit``) and looks
+    # at its deadline between records and keys; work that has not ended after
+    # ``shutdown_seconds`` more would otherwise hold the process (the interpreter
+    # waits for its threads at exit): end without it.
+    if not pool.close(timeout=limits.shutdown_seconds):
+        log.warning(
+            "work still running %d s after the stop: ending without it", limits.shutdown_seconds
+        )
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def run(app: FastAPI, limits: Limits, options: Options) -> int:

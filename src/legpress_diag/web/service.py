@@ -8,7 +8,7 @@ the web page and the tests see the same thing.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from ..api import diagnose
@@ -179,20 +179,24 @@ def interview(
     *,
     explain: bool = False,
     measured: Mapping[str, JsonObject] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Step:
     """The next step of ``ask`` for these answers so far (``measured``: the marks of
     those measured from a filmed set, which the record and the result keep). Raises
     RequestProblem (422, with the same per-key messages as ``diagnose``) when an
-    answer is invalid."""
+    answer is invalid. ``check``: the request's deadline (``Deadline.check``), called
+    inside every loop over the answers, so a request answered 503 stops working."""
     try:
-        current = rebuild(rb, answers)
+        current = rebuild(rb, answers, check)
     except InvalidAnswers as exc:
         raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
     if measured:
         current = replace(current, state=replace(current.state, measured=measured))
     if isinstance(current.next, Ask):
-        left = about_left(rb, answers, current.prefixes)
+        left = about_left(rb, answers, current.prefixes, check)
         return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)
+    if check is not None:
+        check()
     record = current.record(rb, record_id)
     result = diagnose(record, rb, explain=explain)
     return Step(None, current.next, record, result, current.warnings)

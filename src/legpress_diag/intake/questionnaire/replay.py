@@ -6,6 +6,7 @@ from a saved record. One function reads them all (``state_from_answers``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...foundation.jsonvalue import JsonObject, JsonValue
@@ -21,7 +22,15 @@ from ...knowledge.rulebase import (
     Screen,
 )
 from ...reasoning.answers import AnswerProblem, show_value
-from ..answers import misspelt_safety, normalize_answers, read_as, unsure_answers
+from ..answers import (
+    MAX_SUGGESTED,
+    MAX_UNKNOWN_LISTED,
+    misspelt_safety,
+    normalize_answers,
+    read_as,
+    unlisted,
+    unsure_answers,
+)
 from .state import SessionState, record_answer
 
 
@@ -32,23 +41,32 @@ class Replay:
     state: SessionState
     errors: tuple[AnswerProblem, ...] = ()
     warnings: tuple[AnswerProblem, ...] = ()
-    # The state after each answer in turn: what replaying each prefix of the answers
-    # gives, when that is sure (every key a question, screen or self-check id, and
-    # none invalid: then each answer is read on its own). None otherwise.
+    # The states this one replay went through, answer by answer (a key that changes
+    # nothing adds none), and last the state itself: what ``progress.about_left``
+    # estimates from, with no replay of each prefix (10,000 unknown keys made that
+    # 50 million key readings, issue 20). When every key is a question, screen or
+    # self-check id these are exactly the states each prefix replays to; with other
+    # keys, close to them (an unknown key is read against the whole record). None
+    # when an answer is invalid.
     prefixes: tuple[SessionState, ...] | None = None
 
+
+# Keys of the answers between two looks at the request's deadline (``check``): a
+# look costs a clock read, a key a few microseconds.
+CHECK_EVERY = 256
 
 _SCREEN_REPLIES = {"yes": True, "no": False, "unsure": None}
 
 
 def _screen_reply(
-    rb: RuleBase, key: str, value: JsonValue
+    rb: RuleBase, key: str, value: JsonValue, *, suggest: bool = True
 ) -> tuple[Screen | None, NormalisedValue | None, str]:
-    """(screen, True/False/None, problem): a screen's reply, or why it is not one."""
+    """(screen, True/False/None, problem): a screen's reply, or why it is not one
+    (with a "did you mean" when ``suggest``)."""
     screen_ = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
     if screen_ is None:
         ids = [SCREEN_PREFIX + s for s in rb.screens]
-        hint = did_you_mean(key, ids)
+        hint = did_you_mean(key, ids) if suggest else None
         return None, None, "unknown safety screen" + (f"; {hint}" if hint else "")
     if screen_.style == "pick":
         return _checklist_reply(screen_, key, value)
@@ -83,7 +101,13 @@ def _checklist_reply(
     )
 
 
-def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = False) -> Replay:
+def state_from_answers(
+    rb: RuleBase,
+    answers: RawAnswers,
+    *,
+    keep_valid: bool = False,
+    check: Callable[[], None] | None = None,
+) -> Replay:
     """The session that answering ``answers`` in their order would have built.
 
     This is how a stateless client (the HTTP interview, the web page) carries a
@@ -103,16 +127,28 @@ def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = 
 
     With an invalid answer the state is empty, unless ``keep_valid``: then it holds
     every valid answer and the invalid ones are asked again (``ask --answers``).
+
+    The work is bounded per key: as in ``diagnose``, only the first
+    ``MAX_UNKNOWN_LISTED`` "screen:"/"check:" keys that name nothing are listed (one
+    problem counts the rest) and the first ``MAX_SUGGESTED`` get a "did you mean".
+    ``check`` (a request's deadline) is called every ``CHECK_EVERY`` keys and may
+    raise to stop the work.
     """
     plain: JsonObject = {}
     unsure: set[str] = set()
     rechecks: dict[str, NormalisedValue | None] = {}  # "check:ID" -> the second answer
     errors: list[AnswerProblem] = []
-    for key, value in answers.items():
+    bad: set[str] = set()  # keys naming no screen or self-check, listed or not
+    for count, (key, value) in enumerate(answers.items()):
+        if check is not None and count % CHECK_EVERY == 0:
+            check()
         question = rb.questions.get(key)
         if key.startswith(CHECK_PREFIX):
             target = rb.questions.get(key.removeprefix(CHECK_PREFIX))
             if target is None or target.type is not QuestionType.YES_NO:
+                bad.add(key)
+                if len(bad) > MAX_UNKNOWN_LISTED:
+                    continue
                 errors.append(
                     AnswerProblem(
                         key,
@@ -126,7 +162,12 @@ def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = 
             errors += [AnswerProblem(key, p.message, p.value, p.expected) for p in problems]
             rechecks[key] = checked.get(target.id)
         elif key.startswith(SCREEN_PREFIX):
-            _, _, problem = _screen_reply(rb, key, value)
+            unknown = key.removeprefix(SCREEN_PREFIX) not in rb.screens
+            if unknown:
+                bad.add(key)
+                if len(bad) > MAX_UNKNOWN_LISTED:
+                    continue
+            _, _, problem = _screen_reply(rb, key, value, suggest=len(bad) <= MAX_SUGGESTED)
             if problem:
                 expected = (
                     "a list of its items, or unsure" if "list" in problem else ("yes, no or unsure")
@@ -145,14 +186,21 @@ def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = 
             plain[key] = value if number is None else number
         else:
             plain[key] = value
+    if len(bad) > MAX_UNKNOWN_LISTED:
+        errors.append(
+            unlisted("answers", len(bad) - MAX_UNKNOWN_LISTED, "unknown screen or self-check keys")
+        )
     normalized, problems, warnings = normalize_answers(rb, plain)
     errors += problems
     if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
-    bad = {p.key for p in errors}
+    bad |= {p.key for p in errors}
     state = SessionState()
     prefixes: list[SessionState] = []
-    for key, value in answers.items():
+    for count, (key, value) in enumerate(answers.items()):
+        if check is not None and count % CHECK_EVERY == 0:
+            check()
+        before = state
         if key in bad:
             pass
         elif key.startswith(SCREEN_PREFIX):
@@ -165,18 +213,14 @@ def state_from_answers(rb: RuleBase, answers: RawAnswers, *, keep_valid: bool = 
             qid = key if key in rb.questions else read_as(rb, key, plain)
             if qid is not None and qid not in bad:
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
-        prefixes.append(state)
+        if state is not before:
+            prefixes.append(state)
     doubted = _doubted_safety(rb, plain, answers, state)
     for qid in doubted:
         state = state.answer(qid, None)
-    exact = (
-        not errors
-        and not doubted
-        and all(
-            key in rb.questions or key.startswith((SCREEN_PREFIX, CHECK_PREFIX)) for key in answers
-        )
-    )
-    return Replay(state, tuple(errors), tuple(warnings), tuple(prefixes) if exact else None)
+    if doubted:
+        prefixes.append(state)
+    return Replay(state, tuple(errors), tuple(warnings), None if errors else tuple(prefixes))
 
 
 def _doubted_safety(
