@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..foundation.jsonvalue import JsonObject
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from ..knowledge.rulebase import RuleBase
-from ..knowledge.sources import display_path, schema_diagnostics
+from ..knowledge.sources import display_path, read_limited, schema_diagnostics
 from ..knowledge.yamlsafe import Document, decode_source, parse_yaml
 from ..reasoning.result import DiagnosisOut
 
@@ -99,7 +99,7 @@ def read_case_file(path: Path) -> tuple[list[Case], list[Diagnostic]]:
     """
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, shown)  # /dev/zero or a FIFO: a clear LP002, not a hang
         document = parse_yaml(decode_source(raw, shown), shown)
     except OSError as exc:
         return [], [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..api import diagnose
 from ..foundation.problems import LegpressError
-from ..intake.records import read_records
+from ..intake.records import LINE_TOO_LONG, read_records
 from ..knowledge.rulebase import RuleBase
 from ..knowledge.sources import display_path
 from ..reasoning.result import DiagnosisOut
@@ -140,6 +140,10 @@ def _record_inputs(records: Path) -> Labelled:
     try:
         with records.open("rb") as stream:
             for raw in read_records(stream):
+                if raw.problem == LINE_TOO_LONG:
+                    # /dev/zero is one endless line: stop at the first cut line, as a
+                    # records file of answer records has none.
+                    raise RecordsError(f"{records}: line {raw.position}: {raw.problem}")
                 record = raw.parsed().data
                 if isinstance(record, dict):
                     inputs.append((f"record {record.get('id', raw.position)}", record))

@@ -25,6 +25,7 @@ from .measured import measurements, same_answer
 from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
+LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 # "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
@@ -222,7 +223,7 @@ def _skip_rest(stream: IO[bytes]) -> None:
 
 def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     if too_long:
-        return RawRecord(number, number, problem=f"line longer than {MAX_LINE_BYTES:,} bytes")
+        return RawRecord(number, number, problem=LINE_TOO_LONG)
     return RawRecord(number, number, text=line)
 
 

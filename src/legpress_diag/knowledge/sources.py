@@ -144,20 +144,35 @@ def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = Fals
     With ``partial``, schema problems do not raise: the items that validate are kept,
     and the problems are in ``ParsedFile.problems`` (see :func:`parse_rule_text`).
     """
+    name = shown or display_path(path)
+    return parse_rule_text(read_limited(path, name), name, partial=partial)
+
+
+def read_limited(path: Path, name: str) -> bytes:
+    """A rule or case file's bytes, at most ``yamlsafe.MAX_FILE_BYTES`` of them read
+    (RuleBaseError LP002 past that, or when it cannot be read, naming ``name``).
+
+    /dev/zero or an endless pipe is refused after the limit instead of filling the
+    memory; a FIFO nobody writes to reads as empty instead of waiting for ever."""
     from .yamlsafe import MAX_FILE_BYTES  # YAML is imported only when a file is read
 
-    name = shown or display_path(path)
     too_big = f"more than the {MAX_FILE_BYTES:,} bytes allowed"
     try:
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        # Opened without blocking: a FIFO with no writer would wait at open for ever.
+        # Then reads block as usual (a writer that is slow is waited for).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as stream:
+            os.set_blocking(fd, True)
+            size = os.fstat(fd).st_size
             if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
                 raise RuleBaseError([_file_error(name, f"file is {size:,} bytes, {too_big}")])
             # A FIFO or device reports no size: the read itself is bounded.
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
-    return parse_rule_text(raw, name, partial=partial)
+    if len(raw) > MAX_FILE_BYTES:
+        raise RuleBaseError([_file_error(name, f"the input is {too_big}")])
+    return raw
 
 
 def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFile:

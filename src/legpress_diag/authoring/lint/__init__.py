@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...foundation.problems import Diagnostic, Severity, SourceSpan
+from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ...knowledge.loader import (
     check_partial,
     manifest_problems,
@@ -131,13 +131,12 @@ def _manifest_sources(manifests: Sequence[Diagnostic]) -> dict[str, str]:
 
 def _sources(files: Sequence[Path]) -> dict[str, str]:
     """Each file's text, to show source lines and read suppression comments."""
-    from ...knowledge.yamlsafe import MAX_FILE_BYTES
+    from ...knowledge.sources import read_limited
 
     texts = {}
     for path in files:
-        try:
-            if path.stat().st_size <= MAX_FILE_BYTES:
-                texts[shown_name(path)] = path.read_bytes().decode("utf-8-sig", "replace")
-        except OSError:
-            continue
+        try:  # bounded: /dev/zero reports a size of 0 and has no end
+            texts[shown_name(path)] = read_limited(path, str(path)).decode("utf-8-sig", "replace")
+        except RuleBaseError:
+            continue  # its finding says it cannot be read
     return texts

@@ -1,0 +1,72 @@
+"""`rules lint`, `rules test` and `rules impact` read their file arguments within the
+rule-file size limit, as `--rules` does (issue 20, attack M6): /dev/zero is a clear
+LP002 naming the path and the limit, never a MemoryError (exit 3) or a run that never
+ends; a FIFO nobody writes to does not block for ever.
+
+Run as a child with an address-space limit (what turned the unbounded read into a
+MemoryError in the attack) and a generous timeout that only guards against a hang."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from legpress_diag.knowledge.yamlsafe import MAX_FILE_BYTES
+
+pytestmark = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+
+LIMIT = f"more than the {MAX_FILE_BYTES:,} bytes allowed"
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024, resource.RLIM_INFINITY))
+
+
+def legpress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "legpress_diag", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_limited,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["rules", "lint", "/dev/zero"], 1),  # a finding, as `rules lint --rules /dev/zero`
+        (["rules", "test", "/dev/zero"], 1),  # a problem in a case file
+        (["rules", "impact", "--cases", "/dev/zero"], 2),
+    ],
+)
+def test_an_endless_file_argument_is_refused_at_the_size_limit(
+    args: list[str], code: int, tmp_path: Path
+) -> None:
+    result = legpress(*args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    out = result.stdout + result.stderr
+    assert f"/dev/zero:1:1: LP002 the input is {LIMIT}" in out
+    assert "internal error" not in out
+
+
+def test_impact_records_stop_at_the_first_line_past_the_limit(tmp_path: Path) -> None:
+    result = legpress("rules", "impact", "--records", "/dev/zero", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "/dev/zero: line 1: line longer than 8,388,608 bytes" in result.stderr
+
+
+def test_a_fifo_nobody_writes_to_does_not_block(tmp_path: Path) -> None:
+    fifo = tmp_path / "cases.yaml"
+    os.mkfifo(fifo)
+    result = legpress("rules", "test", str(fifo), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cases.yaml:1:1:" in result.stdout + result.stderr
