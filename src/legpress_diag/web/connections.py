@@ -206,6 +206,7 @@ def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol
         watch_data_at = 0.0
         watch_unread_since = 0.0
         watch_head_bytes = 0
+        watch_head_tail = b""  # the last bytes of the head so far: its end may be split
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
@@ -221,17 +222,30 @@ def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol
             now = time.monotonic()
             self.watch_data_at = now
             if self.watch_phase == HEAD:
-                self.watch_head_bytes += len(data)
+                # Counted before the parser sees it: a whole head that arrives at once
+                # (17 KB, 64 KB) would otherwise be parsed and served before its size
+                # was looked at. Only the bytes up to the blank line that ends the
+                # head count (a body may follow in the same packet).
+                seen = self.watch_head_tail + data
+                end = seen.find(b"\r\n\r\n")
+                head = len(data) if end < 0 else max(0, end + 4 - len(self.watch_head_tail))
+                self.watch_head_bytes += head
+                self.watch_head_tail = seen[-3:]
+                if self.watch_head_bytes > max_head:
+                    watch.close(self, _HEAD_TOO_LARGE)
+                    return
             super().data_received(data)
             phase = _phase(self)
             if phase != self.watch_phase:
-                self.watch_phase, self.watch_since, self.watch_head_bytes = phase, now, 0
-            elif phase == HEAD and self.watch_head_bytes > max_head:
-                watch.close(self, _HEAD_TOO_LARGE)
+                self._watch_reset(phase, now)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            self.watch_phase, self.watch_since, self.watch_head_bytes = HEAD, time.monotonic(), 0
+            self._watch_reset(HEAD, time.monotonic())
+
+        def _watch_reset(self, phase: str, now: float) -> None:
+            self.watch_phase, self.watch_since = phase, now
+            self.watch_head_bytes, self.watch_head_tail = 0, b""
 
     Guarded.__name__ = Guarded.__qualname__ = f"Guarded{base.__name__}"
     return Guarded

@@ -60,7 +60,7 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port``, or BindError with a message for people."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError):  # 'a..b', a label over 63 letters: idna
         raise BindError(f"cannot listen on '{host}': no such address") from None
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
