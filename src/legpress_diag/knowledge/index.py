@@ -272,9 +272,16 @@ def fold_key(key: str) -> str:
     letters of other scripts that look like Latin ones, accents, and characters that
     show nothing (a zero-width space, a soft hyphen) do not matter."""
     if not key.isascii():
-        key = unicodedata.normalize("NFKC", key).casefold().translate(_LOOKALIKES)
-        key = "".join(c for c in unicodedata.normalize("NFKD", key) if not _invisible(c))
+        key = latin_letters(key)
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def latin_letters(text: str) -> str:
+    """Text as the Latin letters it shows: compatibility forms made plain (NFKC),
+    lower case, look-alike letters of other scripts read as Latin, accents and
+    characters that draw nothing left out."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not _invisible(c))
 
 
 # Unicode's default-ignorable characters that are letters in name only (Hangul fillers).
