@@ -1,6 +1,7 @@
 """The outermost guard of every request: the security headers on every answer, a cap
-on requests in flight, and one log line (never a traceback, never the request) for
-whatever escapes the routes; and compression for clients that ask for it.
+on requests in flight and on the bytes of large bodies held at once, and one log line
+(never a traceback, never the request) for whatever escapes the routes; and
+compression for clients that ask for it.
 
 Starlette's own last-resort handler re-raises after answering, so the server logs a
 traceback for every bug and for every client that hangs up mid-upload; this answers
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api import ClientGone
 from .connections import THROTTLED
+from .limits import Limits
 from .problems import RequestProblem
 from .security import HEADERS
 from .service import to_json
@@ -25,11 +27,35 @@ from .service import to_json
 EXEMPT = frozenset({"/healthz"})  # the readiness check answers even when busy
 
 
+class _OverBudget(Exception):
+    """A body without a declared length has grown past the bytes left in the budget."""
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
 class Guard:
-    def __init__(self, app: ASGIApp, max_in_flight: int) -> None:
+    def __init__(self, app: ASGIApp, max_in_flight: int, limits: Limits | None = None) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
         self.in_flight = 0
+        limits = limits or Limits(max_in_flight=max_in_flight)
+        # Bodies up to this size are not counted: 256 of them are 1 MiB in all.
+        self.small_body = limits.inline_body_bytes
+        self.body_budget = limits.max_body_bytes_in_flight
+        self.body_bytes = 0  # held now by requests being handled (one event loop)
+
+    def _body_busy(self) -> RequestProblem:
+        return RequestProblem(
+            "busy",
+            f"{self.body_bytes:,} bytes of request bodies are being handled, the most at "
+            f"once is {self.body_budget:,}",
+            headers={"Retry-After": "1"},
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,7 +69,31 @@ class Guard:
             )
             await _answer(send, busy)  # no route ran: the headers are added here
             return
+        declared = _declared_length(scope)
+        held = 0  # this request's bytes counted in self.body_bytes
+        # A body larger than the whole budget is past every route's own cap too: the
+        # route refuses it (413) before reading it, so it is not counted here.
+        if declared is not None and self.small_body < declared <= self.body_budget:
+            if self.body_bytes + declared > self.body_budget:
+                await _answer(send, self._body_busy())  # before any byte is read
+                return
+            held = declared
+            self.body_bytes += held
         started = False
+        seen = 0  # bytes of a body of no declared length so far
+
+        async def counted(*_: object) -> Message:
+            # A body of no declared length (chunked) counts as it arrives.
+            nonlocal held, seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.small_body:
+                    if self.body_bytes - held + seen > self.body_budget:
+                        raise _OverBudget
+                    self.body_bytes += seen - held
+                    held = seen
+            return message
 
         async def watched(message: Message) -> None:
             nonlocal started
@@ -57,7 +107,7 @@ class Guard:
 
         self.in_flight += 1
         try:
-            await self.app(scope, receive, watched)
+            await self.app(scope, receive if declared is not None else counted, watched)
         except asyncio.CancelledError:
             # The server is stopping and its grace is over. This is the task's top: it
             # ends here, with an answer if it can still give one, and no traceback.
@@ -66,6 +116,9 @@ class Guard:
             )
             if not started:
                 await _answer(send, RequestProblem("stopping", "the server is stopping"))
+        except _OverBudget:
+            if not started:
+                await _answer(send, self._body_busy())
         except ClientGone:
             THROTTLED.note(
                 "gone", "client disconnected before its request arrived: %s", _where(scope)
@@ -83,6 +136,7 @@ class Guard:
                 await _answer(send, RequestProblem("internal-error", "an internal error"))
         finally:
             self.in_flight -= 1
+            self.body_bytes -= held
 
 
 def _where(scope: Scope) -> str:

@@ -46,6 +46,11 @@ class Limits:
     work_threads: int = 2
     # Requests being handled at once (past it: 503 at once, never a queue that grows).
     max_in_flight: int = 256
+    # Bytes of request bodies larger than ``inline_body_bytes`` held at once, from
+    # the first byte read until the answer is sent: past it, 503 with Retry-After
+    # (before any byte is read when the length is declared). Forty 16 MiB /v1/measure
+    # bodies at once held 1.6 GB; now at most this much body, whatever the mix.
+    max_body_bytes_in_flight: int = 64 * 1024 * 1024
     # Connections (past it, the one that has waited longest for its request head is
     # closed to make room; with none waiting, the new one is). The server lowers it
     # to what the open-file limit allows.
