@@ -103,6 +103,27 @@ def test_openapi_schema_is_generated_and_lists_the_api(client: TestClient) -> No
     assert "screen:nerve_signs" in body["schema"]["properties"]["answers"]["properties"]
 
 
+def test_the_busy_routes_are_the_apps_own_and_served_by_a_plain_route(rb: RuleBase) -> None:
+    """/v1/diagnose and /v1/interview are matched by a plain Starlette route (FastAPI's
+    per-request handling is work an endpoint with no parameters does not need), placed
+    ahead of the FastAPI route that documents it; both are the app's own routes, not
+    an included router's, and the schema lists each operation once."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Match, Route
+
+    app = create_app(rb)
+    for path in ("/v1/diagnose", "/v1/interview"):
+        scope = {"type": "http", "path": path, "method": "POST", "root_path": ""}
+        serving = next(r for r in app.router.routes if r.matches(scope)[0] is Match.FULL)
+        assert type(serving) is Route and not serving.include_in_schema
+        documented = [r for r in app.router.routes if isinstance(r, APIRoute) and r.path == path]
+        assert len(documented) == 1 and documented[0].endpoint is serving.endpoint
+        order = [id(r) for r in app.router.routes]  # by identity: a Route == its APIRoute
+        assert order.index(id(serving)) < order.index(id(documented[0]))
+    operations = [op["operationId"] for p in app.openapi()["paths"].values() for op in p.values()]
+    assert len(operations) == len(set(operations))
+
+
 # --- /v1/diagnose: the same bytes as the CLI ---------------------------------------------
 
 
