@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from legpress_diag.foundation.jsonvalue import JsonObject
 from legpress_diag.intake.questionnaire import (
     Ask,
     SessionState,
@@ -130,7 +131,7 @@ def test_an_answer_makes_a_new_state_with_every_field_and_fresh_cached_values(
     the cached ``asked`` and ``frozen`` are the new state's own, never the old one's."""
     from dataclasses import fields, replace
 
-    measured = {"knee_angle_at_bottom": {"value": 70}}
+    measured: dict[str, JsonObject] = {"knee_angle_at_bottom": {"value": 70}}
     start = replace(
         SessionState().answer("heels_lift", None),
         prefilled=frozenset({"heels_lift"}),
