@@ -233,6 +233,23 @@ def test_interview_starts_with_the_safety_screen(client: TestClient) -> None:
     assert brief and brief.count(". ") <= 2 and "(" not in brief
 
 
+def test_each_step_s_brief_why_is_its_own_question_s_asked_again_or_not(
+    client: TestClient, rb: RuleBase
+) -> None:
+    """The brief why is worked out once per rule base and question (the service keeps
+    it): every step still gets its own question's, the first time and again."""
+    from legpress_diag.presentation.render.words import why_in_brief
+
+    steps = [{}, {"age_years": 40}, {**CLEAR_SCREENS}, {**CLEAR_SCREENS, "heels_lift": "yes"}]
+    for _ in range(2):
+        seen = set()
+        for answers in steps:
+            question = interview(client, answers)["question"]
+            assert question["why_brief"] == why_in_brief(rb, question["id"])
+            seen.add(question["why_brief"])
+        assert len(seen) >= 3  # the age, a safety screen and form questions differ
+
+
 def test_a_screen_answered_yes_or_unsure_is_opened(client: TestClient) -> None:
     for reply in ("yes", "unsure"):
         step = interview(client, {"age_years": 40, "screen:nerve_signs": reply})

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.requests import ClientDisconnect
 
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
+from ..intake.questionnaire.memo import remembered
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
 from ..measure.record import MeasureRecord
@@ -314,6 +315,7 @@ def step_out(rb: RuleBase, current: Step) -> dict[str, object]:
     warnings = [w.to_dict() for w in current.warnings]
     if current.ask is not None:
         question = current.ask.question
+        qid = question.id
         screen = (
             rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
             if question.id.startswith(SCREEN_PREFIX)
@@ -327,7 +329,8 @@ def step_out(rb: RuleBase, current: Step) -> dict[str, object]:
                 signs=current.signs,
                 number=current.ask.number,
                 screen=screen,
-                brief=why_in_brief(rb, question.id),
+                # The same for a question every time: worked out once per rule base.
+                brief=remembered(rb, "why_in_brief", question.id, lambda: why_in_brief(rb, qid)),
             ),
             "warnings": warnings,
         }
