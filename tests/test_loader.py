@@ -138,6 +138,25 @@ def test_wrong_comparison_type(write) -> None:  # type: ignore[no-untyped-def]
     assert d.code == "LP205" and "compare it with a number" in d.message
 
 
+@pytest.mark.parametrize("question", ["tempo", "a", "angle"])
+def test_the_equipment_question_must_be_a_multi_question(write, question: str) -> None:  # type: ignore[no-untyped-def]
+    # A choice (or yes/no, or number) answer is no set of equipment: the alternatives
+    # filter would read it as "not asked" and offer exercises the lifter cannot do.
+    text = MINI_RULES + f"settings: {{equipment_question: {question}}}\nrules: []\n"
+    [d] = problems(write("e.yaml", text))
+    assert d.code == "LP205" and f"names '{question}'" in d.message
+    assert "expected a multi question" in d.message
+    assert where(d)[0] == BASE + 1
+
+
+def test_a_multi_equipment_question_loads(write) -> None:  # type: ignore[no-untyped-def]
+    text = MINI_RULES + "settings: {equipment_question: where}\nrules: []\n"
+    assert (
+        load_rulebase([write("e.yaml", text)], include_bundled=False).settings.equipment_question
+        == "where"
+    )
+
+
 def test_unknown_fix_reference(write) -> None:  # type: ignore[no-untyped-def]
     text = MINI_RULES.replace("fixes: [fx]\n  - id: c2", "fixes: [fxx]\n  - id: c2")
     [d] = problems(write("x.yaml", text))

@@ -20,7 +20,7 @@ from typing import cast
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
-from ..knowledge.index import fold_key
+from ..knowledge.index import fold_key, question_named
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
@@ -314,7 +314,7 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             continue  # the common, plain answer: neither unsure nor a second spelling
         if not isinstance(key, str):
             continue
-        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+        qid = question_named(rb, key)
         if qid not in safety:
             continue
         # null is "not sure" on the screen (never a missing answer that could pass for

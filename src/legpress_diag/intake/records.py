@@ -15,7 +15,7 @@ from typing import IO, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
-from ..knowledge.index import fold_key
+from ..knowledge.index import question_named
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
@@ -407,7 +407,7 @@ def stray_safety_answers(
     a value outside the answers is not trusted as a definite one either."""
     merged, notes = answers, []
     for key, value in stray.items():
-        qid = key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+        qid = question_named(rb, key)
         if qid is None or qid not in rb.index.safety_questions:
             continue
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):

@@ -275,6 +275,12 @@ def fold_key(key: str) -> str:
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+def question_named(rb: RuleBase, key: str) -> str | None:
+    """The question a record's key names: the key itself, or the question it folds to
+    (see fold_key); None for a key that names none."""
+    return key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+
+
 def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
     found: dict[str, str] = {}
     for qid in questions:

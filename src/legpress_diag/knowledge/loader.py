@@ -481,6 +481,20 @@ def _settings(
                     parsed.document.span_for(("settings", "equipment_question")),
                     did_you_mean(equipment, questions),
                 )
+            elif (
+                equipment in questions
+                and questions[equipment].type is not QuestionType.MULTI
+                and "equipment_question" in chosen.model_fields_set
+            ):
+                # Alternatives' needs are choices the lifter may have several of; any
+                # other answer would be read as "not asked" and filter nothing.
+                merged.error(
+                    codes.WRONG_TYPE,
+                    f"settings.equipment_question names '{equipment}', a "
+                    f"{questions[equipment].type.value} question (expected a multi question: "
+                    "alternatives' needs name the equipment a lifter has, any number of it)",
+                    parsed.document.span_for(("settings", "equipment_question")),
+                )
     return Settings(**values)
 
 

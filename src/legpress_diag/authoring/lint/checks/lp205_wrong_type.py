@@ -1,7 +1,9 @@
 """LP205 wrong-type: a test does not fit the question's type.
 
 Numbers are compared with `<`, `>`...; choices with `==` or `in`; multi-choice
-questions with `includes`; yes/no questions and facts stand on their own.
+questions with `includes`; yes/no questions and facts stand on their own. The
+equipment question (`settings.equipment_question`) must be a multi question too:
+alternatives' `needs` name its choices, and a lifter may have several.
 
 Found while the rule base loads (in `knowledge/conditions/compile.py`,
 `knowledge/loader.py`), so every command refuses a rule base with this mistake (exit
