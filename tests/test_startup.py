@@ -8,6 +8,7 @@ what the user sees is the same as from the whole application.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from legpress_diag.cli import startup
 from legpress_diag.cli.app import COMMANDS, app, build
 from legpress_diag.knowledge import bundle_cache
 
@@ -185,3 +187,101 @@ def test_one_record_gives_one_result() -> None:
         check=False,
     )
     assert json.loads(run.stdout)["causes"][0]["id"] == "butt_off_seat"
+
+
+GC_PROBE = """
+import gc, sys
+from legpress_diag.cli import common
+from legpress_diag.intake import batch
+
+seen = {}
+load_paths, run_batch = common.load_paths, batch.run_batch
+
+
+def loading(*args, **kwargs):
+    seen["loading"] = gc.isenabled()
+    return load_paths(*args, **kwargs)
+
+
+def reading(*args, **kwargs):
+    seen["reading"] = (gc.isenabled(), gc.get_freeze_count() > 0)
+    return run_batch(*args, **kwargs)
+
+
+common.load_paths, batch.run_batch = loading, reading
+from legpress_diag.cli.main import main
+
+sys.argv = ["legpress-diag", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("SEEN", seen, gc.isenabled(), file=sys.stderr)
+"""
+
+
+def _collector_seen(*args: str) -> str:
+    run = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, *args],
+        input=ONE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return next(x for x in run.stderr.splitlines() if x.startswith("SEEN "))
+
+
+def test_diagnose_starts_with_the_collector_paused_and_reads_records_with_it_running() -> None:
+    """Start-up's objects are frozen, not collected again and again, then at exit
+    (see cli/startup.py); the records are read with the collector running."""
+    assert _collector_seen("diagnose", "-") == (
+        "SEEN {'loading': False, 'reading': (True, True)} True"
+    )
+
+
+def test_a_run_that_ends_before_its_start_up_does_gets_the_collector_back() -> None:
+    assert _collector_seen("diagnose", "--help") == "SEEN {} True"
+    assert _collector_seen("diagnose", "-", "--jobs", "-1") == "SEEN {} True"
+
+
+def test_only_a_command_that_ends_its_start_up_pauses_the_collector() -> None:
+    assert "diagnose" in startup.PAUSING_COMMANDS
+    for args in ([], ["rules", "lint"], ["ask"], ["--version"]):
+        with startup.collector_paused(args):
+            assert gc.isenabled()
+            startup.over()
+            assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()  # someone else's choice is left alone
+    try:
+        with startup.collector_paused(["diagnose"]):
+            startup.over()
+            assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    with startup.collector_paused(["diagnose"]):
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # never got to over(): nothing frozen
+    try:
+        with startup.collector_paused(["diagnose"]):
+            startup.over()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this process goes on: give the test session its objects back
+    assert gc.isenabled()
+
+
+def test_main_called_with_arguments_leaves_the_collector_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A caller that goes on after main() (a test, a program) keeps its collector."""
+    from legpress_diag.cli.main import main
+
+    seen = []
+    monkeypatch.setattr(startup, "over", lambda: seen.append(gc.isenabled()))
+    record = tmp_path / "one.json"
+    record.write_text(ONE)
+    with pytest.raises(SystemExit):  # typer's standalone mode exits, success too
+        main(["diagnose", str(record)])
+    assert seen == [True] and gc.isenabled() and gc.get_freeze_count() == 0
+    assert json.loads(capsys.readouterr().out)["causes"][0]["id"] == "butt_off_seat"
