@@ -79,6 +79,95 @@ def test_a_one_record_diagnose_imports_no_web_no_templates_no_authoring(tmp_path
     assert "legpress_diag.knowledge.packs.manifest" not in modules  # no pack folder
 
 
+# Every module of ours a one-record `diagnose -` imports, by package. Each costs start-up
+# time (our own imports are most of what a one-record run spends over typer's floor,
+# docs/performance.md): a module added to this path fails the test below, so that
+# the addition is a decision, not an accident.
+ONE_RECORD_MODULES = {
+    "": ("", "api", "exitcodes"),
+    "cli": (
+        "",
+        "app",
+        "batch_messages",
+        "common",
+        "diagnose",
+        "main",
+        "output",
+        "startup",
+        "wakeful",
+    ),
+    "foundation": ("", "codes", "jsonvalue", "problems"),
+    "intake": ("", "answers", "batch", "measured", "records", "repeated", "source"),
+    "knowledge": (
+        "",
+        "bundle_cache",
+        "bundled",
+        "compiled_cache",
+        "conditions",
+        "conditions.ast",
+        "conditions.compile",
+        "facts",
+        "index",
+        "packs",
+        "packs.config",
+        "packs.layers",
+        "packs.tomlfile",
+        "rulebase",
+        "sources",
+        "strata",
+    ),
+    "presentation": (
+        "",
+        "destination",
+        "render",
+        "render.batch_text",
+        "render.json_codec",
+        "render.textsafe",
+        "ui",
+        "ui.fit",
+        "writers",  # the registry imports every writer: --format's help lists them
+        "writers.csv_rows",
+        "writers.html_page",
+        "writers.interface",
+        "writers.json_array",
+        "writers.json_lines",
+        "writers.markdown",
+        "writers.table",
+    ),
+    "reasoning": (
+        "",
+        "answers",
+        "certainty",
+        "diagnosis",
+        "engine",
+        "explanation",
+        "result",
+        "safety",
+    ),
+}
+
+
+def _allowed() -> set[str]:
+    return {
+        ".".join(part for part in ("legpress_diag", package, name) if part)
+        for package, names in ONE_RECORD_MODULES.items()
+        for name in names
+    }
+
+
+def test_a_one_record_diagnose_imports_only_the_modules_it_needs(tmp_path: Path) -> None:
+    """With the compiled rule base in the cache, no rule file is read: neither the
+    loader nor the condition parser, the schema repair or the screen guard is imported
+    (they were, through the loader, until issue 25)."""
+    _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    ours = {
+        m for m in _modules_after("diagnose", "-", cwd=tmp_path) if m.startswith("legpress_diag")
+    }
+    assert ours == _allowed(), {"added": ours - _allowed(), "gone": _allowed() - ours}
+    for builder in ("loader", "conditions.parser", "repair", "screen_guard", "schema_models"):
+        assert f"legpress_diag.knowledge.{builder}" not in ours
+
+
 def test_the_entry_point_search_is_skipped_only_when_nothing_can_declare_a_pack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,7 +95,7 @@ def plan_test(
 
 def own_files(rb: RuleBase, own: Sequence[Path]) -> set[str]:
     """The rule base's file names (as in spans) that come from ``own`` paths."""
-    from ..knowledge.loader import shown_name
+    from ..knowledge.bundled import shown_name
     from ..knowledge.sources import expand_paths
 
     try:

@@ -17,13 +17,16 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
     from pydantic_core import ErrorDetails
 
+    from .repair import KeyPath
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
 from ..foundation import codes
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from .repair import KeyPath, alias_renamed, ident_of, meant_field, model_in, valid_part
+
+# Below, ``repair`` (like YAML and pydantic) is imported only where a file is parsed or
+# its problems described: a run whose rule base comes from the cache does neither.
 
 RULE_SUFFIXES = (".yaml", ".yml")
 # A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
@@ -155,6 +158,7 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
     _refuse_case_file(document, name)
     from pydantic import ValidationError  # imported here: cached bundled rules skip it
 
+    from .repair import alias_renamed, valid_part
     from .schema_models import RuleFileModel
 
     try:
@@ -241,6 +245,8 @@ SINGULAR = {
 
 def item_name(section: str, index: int, item: object = None) -> str:
     """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
+    from .repair import ident_of
+
     ident = ident_of(item)
     kind = SINGULAR.get(section, section)
     return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
@@ -310,6 +316,8 @@ def _misspelt(
     """Unknown fields that are misspellings of a missing one: ({typo's path: the name
     meant}, the paths of the "missing" errors they explain). The typo is the cause,
     "missing" its symptom: only the typo is reported, at its own line."""
+    from .repair import meant_field
+
     missing: dict[KeyPath, set[str]] = {}
     for path, error in errors:
         if error["type"] == "missing" and path and isinstance(path[-1], str):
@@ -408,6 +416,8 @@ def _field_hint(
 
 def _fields_at(path: tuple[str | int, ...], top: type[BaseModel] | None) -> list[str]:
     """The field names allowed in the mapping at ``path`` of a document of ``top``."""
+    from .repair import model_in
+
     if top is None:
         from .schema_models import RuleFileModel
 

@@ -19,13 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...foundation.problems import Diagnostic, Severity, SourceSpan
-from ...knowledge.loader import (
-    check_partial,
-    manifest_problems,
-    read_all,
-    rule_files,
-    shown_name,
-)
+from ...knowledge.bundled import shown_name
+from ...knowledge.loader import check_partial, manifest_problems, read_all, rule_files
 from ...knowledge.packs.manifest import MANIFEST_NAME
 from ...knowledge.packs.tomlfile import MAX_TOML_BYTES
 from ...knowledge.rulebase import RuleBase
