@@ -112,8 +112,8 @@ ONE_RECORD_MODULES = {
         "packs.config",
         "packs.layers",
         "packs.tomlfile",
+        "paths",
         "rulebase",
-        "sources",
         "strata",
     ),
     "presentation": (
@@ -157,14 +157,15 @@ def _allowed() -> set[str]:
 
 def test_a_one_record_diagnose_imports_only_the_modules_it_needs(tmp_path: Path) -> None:
     """With the compiled rule base in the cache, no rule file is read: neither the
-    loader nor the condition parser, the schema repair or the screen guard is imported
-    (they were, through the loader, until issue 25)."""
+    loader nor the rule-file reader, the condition parser, the schema repair or the
+    screen guard is imported (they were, through the loader, until issue 25)."""
     _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
     ours = {
         m for m in _modules_after("diagnose", "-", cwd=tmp_path) if m.startswith("legpress_diag")
     }
     assert ours == _allowed(), {"added": ours - _allowed(), "gone": _allowed() - ours}
-    for builder in ("loader", "conditions.parser", "repair", "screen_guard", "schema_models"):
+    readers = ("loader", "sources", "conditions.parser", "repair", "screen_guard", "schema_models")
+    for builder in readers:
         assert f"legpress_diag.knowledge.{builder}" not in ours
 
 

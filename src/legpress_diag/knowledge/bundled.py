@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sources import display_path, expand_paths
+from .paths import display_path, expand_paths
 
 if TYPE_CHECKING:
     from .rulebase import RuleBase
@@ -37,7 +37,7 @@ def bundled_rules_dir() -> Path:
 
 def unique_files(entries: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The rule files of these files and folders in load order (see
-    ``sources.expand_paths``); a file named twice (say as PATH and --rules) loads once.
+    ``paths.expand_paths``); a file named twice (say as PATH and --rules) loads once.
     Raises RuleBaseError."""
     unique: dict[Path, Path] = {}
     for path in expand_paths(entries):

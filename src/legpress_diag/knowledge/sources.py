@@ -8,7 +8,7 @@ so a coach sees all the mistakes of a run at once rather than one at a time.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,19 +24,10 @@ if TYPE_CHECKING:
 from ..foundation import codes
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from .paths import display_path, file_error
 
 # Below, ``repair`` (like YAML and pydantic) is imported only where a file is parsed or
 # its problems described: a run whose rule base comes from the cache does neither.
-
-RULE_SUFFIXES = (".yaml", ".yml")
-# A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
-# ``seat.cases.yaml``): such a file is never one of a folder's rule files.
-CASE_FILE_ENDINGS = ("-cases", "_cases", ".cases")
-
-
-def is_case_file(path: Path) -> bool:
-    """Is this file named as a rule file's cases (``seat-cases.yaml``)?"""
-    return path.suffix in RULE_SUFFIXES and path.stem.endswith(CASE_FILE_ENDINGS)
 
 
 @dataclass(frozen=True)
@@ -62,46 +53,6 @@ class ParsedFile:
         return self.kept[section][index] if self.kept and section in self.kept else index
 
 
-def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # a different drive on Windows
-        return str(path)
-    return str(path.resolve()) if relative.startswith("..") else relative
-
-
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files in the order given; a directory contributes its rule files sorted by name
-    (not its case files: ``seat-cases.yaml``, or anything in a ``cases/`` folder)."""
-    files: list[Path] = []
-    problems: list[Diagnostic] = []
-    for entry in paths:
-        path = Path(entry)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix in RULE_SUFFIXES and p.is_file() and not is_case_file(p)
-            )
-            if not found:
-                problems.append(_file_error(display_path(path), "directory holds no .yaml files"))
-            files.extend(found)
-        elif path.exists():
-            # A FIFO or device (`--rules <(curl ...)`) is read like a file, within
-            # the same size bound; only a path that is really absent is "not found".
-            files.append(path)
-        else:
-            problems.append(_file_error(str(path), "no such file or directory"))
-    if problems:
-        raise RuleBaseError(problems)
-    return files
-
-
-def _file_error(path: str, message: str, code: str = codes.UNREADABLE_FILE) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, SourceSpan(path, 1, 1))
-
-
 def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = False) -> ParsedFile:
     """Read, parse and validate one file. Raises RuleBaseError with every problem found.
 
@@ -116,11 +67,11 @@ def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = Fals
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
-                raise RuleBaseError([_file_error(name, f"file is {size:,} bytes, {too_big}")])
+                raise RuleBaseError([file_error(name, f"file is {size:,} bytes, {too_big}")])
             # A FIFO or device reports no size: the read itself is bounded.
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
+        raise RuleBaseError([file_error(name, f"cannot read: {exc.strerror}")]) from None
     return parse_rule_text(raw, name, partial=partial)
 
 
@@ -135,13 +86,11 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
 
     if len(raw) > MAX_FILE_BYTES:  # a FIFO's read, or bytes shipped to a worker
         message = f"the input is more than the {MAX_FILE_BYTES:,} bytes allowed"
-        raise RuleBaseError([_file_error(name, message)])
+        raise RuleBaseError([file_error(name, message)])
     text = decode_source(raw, name)
     document = parse_yaml(text, name)
     if document is None:
-        raise RuleBaseError(
-            [_file_error(name, "the file is empty; expected a mapping of sections")]
-        )
+        raise RuleBaseError([file_error(name, "the file is empty; expected a mapping of sections")])
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise RuleBaseError(
