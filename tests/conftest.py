@@ -6,8 +6,9 @@ import subprocess
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -39,6 +40,33 @@ os.environ.setdefault("LEGPRESS_DIAG_CACHE", tempfile.mkdtemp(prefix="legpress-d
 os.environ.pop("LEGPRESS_DIAG_RULES", None)
 # An interrupted `ask` keeps its answers in the state folder: never the real one in tests.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="legpress-diag-test-state-")
+
+
+def _children_get_the_terminal_s_signals() -> None:
+    """Undo what a runner's start may have done to the signals we test.
+
+    An ignored signal stays ignored through exec, and so does a blocked one: started
+    as a background job (`&` in a script ignores INT) or under `nohup` (ignores HUP),
+    the suite handed that on to every `ask` and `diagnose` it started, which then
+    rightly kept ignoring Ctrl-C or a hang-up, and the tests of those waited out
+    their timeouts and failed (1 run in 1 of a background loop). The tests drive
+    their children as a terminal would, so they start them as a terminal would.
+    """
+    wanted: dict[str, Callable[[int, FrameType | None], object] | signal.Handlers] = {
+        "SIGINT": signal.default_int_handler,
+        "SIGTERM": signal.SIG_DFL,
+        "SIGHUP": signal.SIG_DFL,
+    }
+    for name, handler in wanted.items():
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_IGN:
+            signal.signal(number, handler)
+    if hasattr(signal, "pthread_sigmask"):
+        numbers = {getattr(signal, name) for name in wanted if hasattr(signal, name)}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
+
+
+_children_get_the_terminal_s_signals()
 
 
 # The suite is split (docs/robustness.md, "The test suite"): a plain `pytest` is the

@@ -208,6 +208,28 @@ def test_unusable_files(tmp_path: Path, content: bytes, fragment: str) -> None:
     assert fragment in d.message and d.span and d.span.line == 1
 
 
+def test_a_pack_s_project_folder_points_at_the_folder_of_its_rule_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A coach names the pack's project (pyproject.toml, the package inside) rather
+    # than the package folder that holds the rule files.
+    monkeypatch.chdir(tmp_path)
+    rules = tmp_path / "my-gym-pack" / "my_gym_pack"
+    rules.mkdir(parents=True)
+    (rules / "seat.yaml").write_text(MINI_RULES, encoding="utf-8")
+    (rules / "cases").mkdir()
+    (rules / "cases" / "seat-cases.yaml").write_text("cases: []\n", encoding="utf-8")
+    tooling = tmp_path / "my-gym-pack" / ".venv" / "lib"
+    tooling.mkdir(parents=True)
+    (tooling / "other.yaml").write_text(MINI_RULES, encoding="utf-8")
+    [d] = problems(tmp_path / "my-gym-pack")
+    assert d.message == "directory holds no .yaml files"
+    assert d.hint == f"rule files are in {Path('my-gym-pack', 'my_gym_pack')}: name that folder"
+    (tmp_path / "empty").mkdir()
+    [bare] = problems(tmp_path / "empty")
+    assert bare.hint is None  # nothing below either: nothing to point at
+
+
 def test_missing_path_is_reported() -> None:
     with pytest.raises(RuleBaseError, match="no such file"):
         load_rulebase(["/nonexistent/rules.yaml"], include_bundled=False)

@@ -181,6 +181,8 @@ def test_without_the_bundled_base_its_version_is_not_asked(tmp_path: Path) -> No
         ("1.9.9", ">=1, <2", True),
         ("3", "!=3", False),
         ("3", "3", True),
+        ("1.0.0", "1.0", True),  # a bare version means exactly it (docs/authoring.md)
+        ("1.1", "1.0", False),
         ("1.0rc1", ">=1", False),
     ],
 )

@@ -394,3 +394,40 @@ def test_the_workers_of_a_killed_command_end_too() -> None:
     while any(_state(pid)[0] not in ("Z", "X") for pid in seen):
         assert time.monotonic() < deadline, [_state(pid) for pid in seen]
         time.sleep(0.05)  # polling what the kernel says, not a guessed delay
+
+
+def _ignore_interrupt_and_hangup() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def test_a_runner_that_ignores_signals_does_not_hand_that_to_the_tests_children() -> None:
+    # A suite started as a background job under nohup (INT and HUP ignored, which
+    # exec keeps) made every Ctrl-C and hang-up test wait out its timeout.
+    probe = (
+        "import signal, subprocess, sys\n"
+        "from tests.conftest import _children_get_the_terminal_s_signals\n"
+        "_children_get_the_terminal_s_signals()\n"
+        "child = 'import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN,"
+        " signal.getsignal(signal.SIGHUP) is signal.SIG_IGN)'\n"
+        "print(subprocess.run([sys.executable, '-c', child], capture_output=True, text=True,"
+        " check=True).stdout.strip())\n"
+    )
+    unfixed = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    ignoring = _run_ignoring_signals(unfixed)
+    assert ignoring.stdout.strip() == "True"  # what a child of such a runner inherits
+    fixed = _run_ignoring_signals(probe)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.strip() == "False False"
+
+
+def _run_ignoring_signals(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        preexec_fn=_ignore_interrupt_and_hangup,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
