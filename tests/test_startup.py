@@ -39,9 +39,10 @@ print("MODULES " + " ".join(names), file=sys.stderr)
 """
 
 
-def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
+def _probe(code: str, *args: str, cwd: Path | None = None) -> list[str]:
+    """The lines a probe script (run on one record) writes to stderr."""
     run = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-c", code, *args],
         cwd=cwd,
         input=ONE,
         capture_output=True,
@@ -49,7 +50,11 @@ def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
         timeout=120,
         check=False,
     )
-    line = next(x for x in run.stderr.splitlines() if x.startswith("MODULES "))
+    return run.stderr.splitlines()
+
+
+def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
+    line = next(x for x in _probe(PROBE, *args, cwd=cwd) if x.startswith("MODULES "))
     return set(line.split()[1:])
 
 
@@ -311,15 +316,7 @@ print("SEEN", seen, gc.isenabled(), file=sys.stderr)
 
 
 def _collector_seen(*args: str) -> str:
-    run = subprocess.run(
-        [sys.executable, "-c", GC_PROBE, *args],
-        input=ONE,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return next(x for x in run.stderr.splitlines() if x.startswith("SEEN "))
+    return next(x for x in _probe(GC_PROBE, *args) if x.startswith("SEEN "))
 
 
 def test_diagnose_starts_with_the_collector_paused_and_reads_records_with_it_running() -> None:
@@ -375,3 +372,31 @@ def test_main_called_with_arguments_leaves_the_collector_alone(
         main(["diagnose", str(record)])
     assert seen == [True] and gc.isenabled() and gc.get_freeze_count() == 0
     assert json.loads(capsys.readouterr().out)["causes"][0]["id"] == "butt_off_seat"
+
+
+TEXTSAFE_PROBE = """
+import sys
+from legpress_diag.cli.main import main
+from legpress_diag.presentation.render import textsafe
+
+sys.argv = ["legpress-diag", "diagnose", "-"]
+try:
+    main()
+except SystemExit:
+    pass
+patterns = ("_unsafe", "_json_unsafe", "_line_breaks", "_block_start", "_backtick_runs")
+tables = ("_json_escapes", "_terminal_table")
+made = [n for n in (*patterns, *tables) if getattr(textsafe, n).cache_info().currsize]
+print("MADE", made, file=sys.stderr)
+"""
+
+
+def test_a_run_with_nothing_to_escape_makes_no_escaping_pattern_or_table(tmp_path: Path) -> None:
+    """Compiling the escaping patterns and tables cost every start-up over a
+    millisecond; they are made when a text first needs them (an ASCII result never does)."""
+    said = _probe(TEXTSAFE_PROBE, cwd=tmp_path)
+    assert "MADE []" in said, said
+    from legpress_diag.presentation.render import textsafe
+
+    assert textsafe.terminal("a\x1bb") == "a\\x1bb"  # and made when needed
+    assert textsafe.json_line('"\u202e"') == '"\\u202e"'
