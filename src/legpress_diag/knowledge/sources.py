@@ -53,6 +53,11 @@ class ParsedFile:
         return self.kept[section][index] if self.kept and section in self.kept else index
 
 
+def _unreadable(name: str, message: str) -> Diagnostic:
+    """The file cannot be read as a rule file."""
+    return file_error(name, message, codes.UNREADABLE_FILE)
+
+
 def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = False) -> ParsedFile:
     """Read, parse and validate one file. Raises RuleBaseError with every problem found.
 
@@ -67,11 +72,11 @@ def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = Fals
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
-                raise RuleBaseError([file_error(name, f"file is {size:,} bytes, {too_big}")])
+                raise RuleBaseError([_unreadable(name, f"file is {size:,} bytes, {too_big}")])
             # A FIFO or device reports no size: the read itself is bounded.
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise RuleBaseError([file_error(name, f"cannot read: {exc.strerror}")]) from None
+        raise RuleBaseError([_unreadable(name, f"cannot read: {exc.strerror}")]) from None
     return parse_rule_text(raw, name, partial=partial)
 
 
@@ -86,11 +91,12 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
 
     if len(raw) > MAX_FILE_BYTES:  # a FIFO's read, or bytes shipped to a worker
         message = f"the input is more than the {MAX_FILE_BYTES:,} bytes allowed"
-        raise RuleBaseError([file_error(name, message)])
+        raise RuleBaseError([_unreadable(name, message)])
     text = decode_source(raw, name)
     document = parse_yaml(text, name)
     if document is None:
-        raise RuleBaseError([file_error(name, "the file is empty; expected a mapping of sections")])
+        message = "the file is empty; expected a mapping of sections"
+        raise RuleBaseError([_unreadable(name, message)])
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise RuleBaseError(
