@@ -60,7 +60,29 @@ TWO_WAYS: dict[str, dict[str, Any]] = {
         "answers": {k: v for k, v in SCREEN_CLEAR.items() if k != "saddle_numbness"}
         | {"saddle_numbnes": "yes"}
     },
+    # The attacker's third round (H1): the exact key's "no" used to win over a "yes"
+    # under a misspelt key, or under the id with a character that shows nothing.
+    "misspelt key says yes beside the exact no": {
+        "answers": {**SCREEN_CLEAR, "saddle_numbnes": "yes"}
+    },
+    "zero-width space in the key says yes": {
+        "answers": {**SCREEN_CLEAR, "saddle_numbness\u200b": "yes"}
+    },
+    "soft hyphen in the key says yes": {
+        "answers": {**SCREEN_CLEAR, "saddle_\u00adnumbness": "yes"}
+    },
 }
+# Keys that are the id to anyone reading them: a "yes" there is a certain yes.
+INVISIBLE = [
+    "saddle_numbness\u200b",
+    "saddle_\u00adnumbness",
+    "sad\u200ddle_numbness",
+    "\ufeffsaddle_numbness",
+    "saddle\u2060_numbness",
+    "saddle_nu\u034fmbness",
+    "saddle_numbne\u0301ss",
+    "saddle_numbness\ufe0f",
+]
 
 
 def _saddle_level(result: Any) -> str | None:
@@ -90,7 +112,15 @@ def test_ask_answers_reads_it_as_diagnose_does(rb: RuleBase, tmp_path: Path, nam
         assert state.answers.get("saddle_numbness") is None
 
 
-@pytest.mark.parametrize("name", ["look-alike key says yes", "misspelt key says yes"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "look-alike key says yes",
+        "misspelt key says yes",
+        "misspelt key says yes beside the exact no",
+        "zero-width space in the key says yes",
+    ],
+)
 def test_the_http_interview_reads_it_as_diagnose_does(rb: RuleBase, name: str) -> None:
     answers = TWO_WAYS[name]["answers"]
     state = rebuild(rb, answers).state
@@ -137,3 +167,40 @@ def test_ask_refers_and_saves_not_sure(tmp_path: Path) -> None:
     output, saved = ask_with_answers(tmp_path, TWO_WAYS["look-alike key says yes"])
     assert "URGENT" in output, output
     assert saved["answers"]["saddle_numbness"] == "unsure"
+
+
+@pytest.mark.parametrize("key", INVISIBLE)
+def test_a_key_with_an_invisible_character_is_the_question(rb: RuleBase, key: str) -> None:
+    answers = {k: v for k, v in SCREEN_CLEAR.items() if k != "saddle_numbness"} | {key: "yes"}
+    assert _saddle_level(diagnose({"answers": answers}, rb)) == "emergency"
+    assert rebuild(rb, answers).state.answers.get("saddle_numbness") is True
+
+
+@pytest.mark.parametrize("value", ["\uff59\uff45\uff53", "\uff39\uff25\uff33"])
+def test_a_full_width_yes_is_a_yes(rb: RuleBase, value: str) -> None:
+    result = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": value}}, rb)
+    assert _saddle_level(result) == "emergency"
+
+
+def test_the_exact_yes_stands_beside_a_misspelt_no(rb: RuleBase) -> None:
+    answers = {**SCREEN_CLEAR, "saddle_numbness": "yes", "saddle_numbnes": "no"}
+    assert _saddle_level(diagnose({"answers": answers}, rb)) == "emergency"
+
+
+def test_the_same_answer_under_a_typo_changes_nothing(rb: RuleBase) -> None:
+    # Only a difference makes the answer unsure: "yes" twice stays a certain yes, and a
+    # misspelt "no" beside the exact "no" keeps the screen clear.
+    twice = {**SCREEN_CLEAR, "saddle_numbness": "yes", "saddle_numbnes": "yes"}
+    assert _saddle_level(diagnose({"answers": twice}, rb)) == "emergency"
+    both_no = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbnes": "no"}}, rb)
+    assert both_no["status"] == "ok"
+
+
+def test_diagnose_on_the_command_line_refers_the_misspelt_yes(tmp_path: Path) -> None:
+    record = TWO_WAYS["misspelt key says yes beside the exact no"]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    run = CliRunner().invoke(app, ["diagnose", str(path), "--format", "json"])
+    [result] = json.loads(run.stdout)  # a JSON file's records come back as a list
+    assert result["status"] == "refer" and _saddle_level(result) == "urgent"
+    assert not result["causes"] and not result["plan"]

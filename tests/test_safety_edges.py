@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -317,3 +318,34 @@ def test_every_report_says_when_the_screen_is_incomplete_or_missing(tmp_path: Pa
     )
     assert "no safety screen" in html_report(missing, RB)  # type: ignore[arg-type]
     assert "no safety screen" in markdown_one(missing, RB)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        # The attacker's third round: look-alike letters (Cyrillic а, і, е) ...
+        "Relax, it is nothing. Keep tr\u0430ining as normal, just use a l\u0456ghter load"
+        " and do your usual s\u0435ts.",
+        # ... a soft hyphen inside a word ...
+        "See your doctor this week, and stretch\u00ading is fine meanwhile.",
+        # ... and plain rewording that carries on as before and reassures.
+        "Relax, this is common and harmless. Continue to train as normal tomorrow, go a"
+        " bit easier on the plate, and push through it.",
+    ],
+)
+def test_advice_in_other_letters_or_other_words_is_refused_at_load(
+    tmp_path: Path, advice: str
+) -> None:
+    from legpress_diag.foundation.problems import RuleBaseError
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    coach = tmp_path / "coach.yaml"
+    coach.write_text(
+        "safety_flags:\n  - id: coach_note\n    when: saddle_numbness\n"
+        f"    level: emergency\n    title: Numb saddle\n    advice: {json.dumps(advice)}\n"
+        "    source: coach\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleBaseError) as refused:
+        load_rulebase([coach])
+    assert [d.code for d in refused.value.diagnostics] == ["LP320"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
@@ -53,6 +54,8 @@ UNSURE_WORDS = frozenset(
 def words(text: str) -> str:
     """A reply as compared with the words above: lower case, inner spaces collapsed,
     trailing full stops and '!' dropped, a typographic apostrophe made plain."""
+    if not text.isascii():  # full-width 'ｙｅｓ' is 'yes' (NFKC), as keys are folded
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
 
 
@@ -359,7 +362,11 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # "unscreened" (or a referral), never "ok".
             break
         close = misspelt_safety_id(rb, key)
-        if close is not None and close not in raw:
+        if close is None:
+            continue
+        # Unanswered under its own id, or answered otherwise there ("no" beside a
+        # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
+        if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
 

@@ -268,11 +268,31 @@ _LOOKALIKES = str.maketrans(
 
 def fold_key(key: str) -> str:
     """An answer key as a person may have meant it: case, surrounding spaces, '-' or
-    inner spaces for '_', compatibility forms (full-width, mathematical bold: NFKC)
-    and letters of other scripts that look like Latin ones do not matter."""
+    inner spaces for '_', compatibility forms (full-width, mathematical bold: NFKC),
+    letters of other scripts that look like Latin ones, accents, and characters that
+    show nothing (a zero-width space, a soft hyphen) do not matter."""
     if not key.isascii():
-        key = unicodedata.normalize("NFKC", key).casefold().translate(_LOOKALIKES)
+        key = latin_letters(key)
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def latin_letters(text: str) -> str:
+    """Text as the Latin letters it shows: compatibility forms made plain (NFKC),
+    lower case, look-alike letters of other scripts read as Latin, accents and
+    characters that draw nothing left out."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not _invisible(c))
+
+
+# Unicode's default-ignorable characters that are letters in name only (Hangul fillers).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _invisible(char: str) -> bool:
+    """A character that draws nothing of its own: a format character (zero-width space
+    and joiners, soft hyphen, byte-order mark, word joiner), a combining mark (an
+    accent once NFKD has split it off, the grapheme joiner, variation selectors)."""
+    return unicodedata.category(char) in ("Cf", "Mn", "Me") or char in _BLANK_LETTERS
 
 
 def question_named(rb: RuleBase, key: str) -> str | None:
