@@ -229,11 +229,10 @@ def _unasked_check(key: str, value: JsonValue) -> AnswerProblem:
     target = key.removeprefix(CHECK_PREFIX)
     return AnswerProblem(
         key,
-        f"{key}: ignored, as the interview did not ask this self-check here: '{target}' "
-        "keeps its answer (a self-check is asked, and counts, only right after a "
-        '"not sure" that alone would mean seeing a clinician)',
+        f"{key}: ignored: the interview did not ask this self-check here, so '{target}' "
+        'keeps its answer (a self-check counts only right after the "not sure" it checks)',
         show_value(value),
-        f"'{key}' only as the answer to the self-check the interview asked",
+        f"'{key}' only in answer to the self-check the interview asked",
     )
 
 
