@@ -298,10 +298,10 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers, measured = read_interview_body(body)
+    record_id, answers, measured, beside = read_interview_body(body)
     if deadline is not None:
         deadline.check()
-    current = interview(rb, answers, record_id, explain=explain, measured=measured)
+    current = interview(rb, answers, record_id, explain=explain, measured=measured, beside=beside)
     out = step_out(rb, current)
     if current.about_left is not None:
         out["about_left"] = current.about_left  # as the web page shows it

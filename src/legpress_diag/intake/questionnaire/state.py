@@ -238,6 +238,11 @@ def record_answer(
     """Record the reply to whatever ``next_step`` asked, screens included."""
     if question_id.startswith(CHECK_PREFIX):  # the second answer, after the self-check
         target = question_id.removeprefix(CHECK_PREFIX)
+        if target not in state.skipped or target in state.rechecked:
+            # Asked once, and only after a "not sure" (choice.self_check_due says
+            # exactly when): anywhere else it would overwrite a definite answer, a
+            # "yes" among them. Nothing changes.
+            return state
         answered = state.answer(target, value)
         return replace(answered, rechecked=answered.rechecked | {target})
     if question_id.startswith(SCREEN_PREFIX):
