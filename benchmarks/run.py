@@ -390,15 +390,6 @@ def service(args: argparse.Namespace) -> None:
     RESULTS["serve"] = serve_floor.measure(32, args.serve_seconds, args.serve_rounds)
 
 
-def service_bounds() -> list[tuple[str, float]]:
-    """What no request path can beat: the floor plus the work itself."""
-    return [
-        (f"serve {case}: best requests/s vs floor, given the work", row["best_rate_vs_floor"])
-        for case, row in RESULTS.get("serve", {}).items()
-        if isinstance(row, dict) and "best_rate_vs_floor" in row
-    ]
-
-
 def service_targets() -> list[tuple[str, float, str, bool]]:
     """Issue 25's targets for the service: ratios to its floor in the same run."""
     rows: list[tuple[str, float, str, bool]] = []
@@ -541,7 +532,6 @@ def targets() -> None:
             imports = start["python -c 'import typer, rich, pydantic, yaml'"]
             bounds.append(("typer app with diagnose's parameters vs imports", floor / imports))
     rows += service_targets()
-    bounds += service_bounds()
     if rows:
         print("\nIssue 12 targets")
         for name, ratio, goal, met in rows:

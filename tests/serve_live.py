@@ -42,27 +42,14 @@ def wait_until_healthy(base: str, process: subprocess.Popen[bytes], seconds: flo
 @pytest.fixture(scope="module")
 def live_server() -> Iterator[str]:
     """The base URL of a running server; stopped after the module's tests."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "legpress_diag", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    server = Server([sys.executable, "-m", "legpress_diag", "serve", "--port", "{port}"])
     try:
-        wait_until_healthy(base, process)
-        yield base
+        yield server.base
     finally:
-        process.terminate()
-        try:
-            _, stderr = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate()
+        server.stop(seconds=10)
         # Nothing a client sent is logged: no access log, no tracebacks.
-        assert b"Traceback" not in stderr
-        assert b"POST /" not in stderr and b"GET /" not in stderr
+        assert "Traceback" not in server.log
+        assert "POST /" not in server.log and "GET /" not in server.log
 
 
 # A server with chosen limits, through the same `web.server.run` as the command.
@@ -92,10 +79,27 @@ sys.exit(run(create_app(bundled_rulebase(), limits), limits, Options(port=port))
 """
 
 
+PORT_ATTEMPTS = 5
+
+
 class Server:
     """A server process whose stderr is read as it comes, to wait on what it logs."""
 
     def __init__(self, args: list[str], preexec: Any = None) -> None:
+        # A free port can be taken by someone else between free_port() and the
+        # server's bind (another suite's server, any client's outgoing connection):
+        # the server then says so and exits, and it starts again on another port.
+        # /healthz alone could not tell: it might be the other process answering.
+        for _ in range(PORT_ATTEMPTS):
+            self._start(args, preexec)
+            if self._bound():
+                break
+            self._reader.join(timeout=10)
+        else:
+            raise RuntimeError(f"no free port in {PORT_ATTEMPTS} attempts:\n{self.log}")
+        wait_until_healthy(self.base, self.process)
+
+    def _start(self, args: list[str], preexec: Any) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
@@ -108,7 +112,26 @@ class Server:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        wait_until_healthy(self.base, self.process)
+
+    def _bound(self, seconds: float = 120) -> bool:
+        """True once the server says it serves on its port; False when it exits
+        because the port was in use; an error for any other early exit."""
+        serving = f"serving http://127.0.0.1:{self.port}/"
+        deadline = time.monotonic() + seconds
+        while serving not in self.log:
+            if self.process.poll() is not None:
+                self._reader.join(timeout=10)
+                if serving in self.log:
+                    break
+                if "already in use" in self.log:
+                    return False
+                raise RuntimeError(
+                    f"serve exited early with status {self.process.returncode}:\n{self.log}"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"serve did not start within {seconds} s:\n{self.log}")
+            time.sleep(0.05)
+        return True
 
     @classmethod
     def with_limits(

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from legpress_diag.api import diagnose
-from legpress_diag.knowledge import bundle_cache, compiled_cache, loader
+from legpress_diag.knowledge import bundle_cache, bundled, compiled_cache
 from legpress_diag.knowledge.loader import load_rulebase
 
 RECORD = {
@@ -151,8 +151,8 @@ def test_an_entry_edited_on_disk_is_never_used(
 
 
 def _raws() -> list[tuple[str, bytes]]:
-    bundled = sorted(loader.bundled_rules_dir().glob("*.yaml"))
-    return [(loader.shown_name(p), p.read_bytes()) for p in bundled]
+    files = sorted(bundled.bundled_rules_dir().glob("*.yaml"))
+    return [(bundled.shown_name(p), p.read_bytes()) for p in files]
 
 
 def test_an_entry_signed_with_another_installations_key_is_refused(cache: Path) -> None:
@@ -230,6 +230,6 @@ def quiet_the_saddle_flag_in_place(rules: Path) -> None:
 def bundled_copy(tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the bundled rule files that the loader takes for the bundled base."""
     rules: Path = tmp_path_factory.mktemp("bundled") / "rules"
-    shutil.copytree(loader.bundled_rules_dir(), rules)
-    monkeypatch.setattr(loader, "bundled_rules_dir", lambda: rules)
+    shutil.copytree(bundled.bundled_rules_dir(), rules)
+    monkeypatch.setattr(bundled, "bundled_rules_dir", lambda: rules)
     return rules

@@ -13,7 +13,7 @@ import pytest
 
 from legpress_diag.api import diagnose
 from legpress_diag.intake.answers import normalize_answers
-from legpress_diag.knowledge import bundle_cache, compiled_cache, loader
+from legpress_diag.knowledge import bundle_cache, bundled, compiled_cache, loader
 from legpress_diag.knowledge.loader import load_rulebase
 from legpress_diag.knowledge.rulebase import QuestionType, RuleBase
 
@@ -42,7 +42,7 @@ def _entry(cache: Path) -> Path:
 
 
 def _raws() -> list[tuple[str, bytes]]:
-    return [(loader.shown_name(p), p.read_bytes()) for p in loader.rule_files()]
+    return [(bundled.shown_name(p), p.read_bytes()) for p in loader.rule_files()]
 
 
 def _records(rb: RuleBase, n: int) -> list[dict[str, Any]]:
@@ -213,3 +213,64 @@ def test_a_signed_entry_this_code_cannot_read_is_built_again(cache: Path) -> Non
         assert compiled_cache.load(raws) is None
         assert diagnose(SADDLE, load_rulebase())["red_flags"][0]["level"] == "emergency"
     assert compiled_cache.load(raws) is not None  # and written again
+
+
+# --- the loader-free way in: knowledge/bundled.from_cache ----------------------------
+
+
+def test_the_cache_alone_gives_the_loaders_rule_base_for_the_same_files(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """from_cache names the files as the loader does (the entry's key), so it finds
+    the entry the loader stored, and only that: nothing before the loader's first run."""
+    assert bundled.from_cache() is None  # no entry yet: the loader builds and stores it
+    fresh = _fresh(monkeypatch)
+    load_rulebase()
+    assert [name for name, _ in _raws()] == list(fresh.files)
+    _used(monkeypatch)
+    cached = bundled.from_cache()
+    assert cached is not None and cached == fresh and cached.content_hash == fresh.content_hash
+    for record in _records(fresh, 100):
+        assert diagnose(record, cached, explain=True) == diagnose(record, fresh, explain=True)
+
+
+def test_the_cache_alone_never_serves_a_changed_or_tampered_rule_base(
+    cache: Path, tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = bundled_copy(tmp_path_factory, monkeypatch)
+    load_rulebase()
+    served = bundled.from_cache()
+    assert served is not None and served.safety_flags["saddle_numbness"].level == "emergency"
+    quiet_the_saddle_flag_in_place(rules)  # same size, same mtime: only the bytes differ
+    assert bundled.from_cache() is None
+    after = load_rulebase()  # builds from the changed file, and stores that
+    served = bundled.from_cache()
+    assert served is not None and served.content_hash == after.content_hash
+    assert served.safety_flags["saddle_numbness"].level == "clinician"
+    for entry in cache.glob("compiled-*.pickle"):  # the old files' entry and the new ones'
+        blob = bytearray(entry.read_bytes())
+        blob[-10] ^= 0x01  # one bit of the pickle
+        entry.write_bytes(bytes(blob))
+    assert bundled.from_cache() is None
+
+
+def test_the_api_takes_the_bundled_base_from_the_cache_alone(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from legpress_diag import api
+
+    load_rulebase()
+    _used(monkeypatch)
+    taken: list[RuleBase | None] = []
+    real = bundled.from_cache
+
+    def from_cache() -> RuleBase | None:
+        taken.append(real())
+        return taken[-1]
+
+    monkeypatch.setattr(bundled, "from_cache", from_cache)
+    api.bundled_rulebase.cache_clear()
+    try:
+        assert api.bundled_rulebase() is taken[0] is not None
+    finally:
+        api.bundled_rulebase.cache_clear()  # the next test's cache folder is another

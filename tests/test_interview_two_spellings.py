@@ -129,12 +129,28 @@ def test_the_http_interview_reads_it_as_diagnose_does(rb: RuleBase, name: str) -
 
 
 def test_a_confirmed_self_check_is_not_doubted_again(rb: RuleBase) -> None:
+    # A clinician-level sign given two ways is "not sure", which the interview asks
+    # again with its self-check; the answer to that self-check counts.
+    answers = {**SCREEN_CLEAR, "Leg_Pain_Below_Knee": "yes"}
+    asked = rebuild(rb, answers)
+    assert asked.question is not None and asked.question.id == "check:leg_pain_below_knee"
+    confirmed = rebuild(rb, {**answers, "check:leg_pain_below_knee": "no"}).state
+    assert "leg_pain_below_knee" not in confirmed.skipped
+    assert confirmed.answers["leg_pain_below_knee"] is False
+
+
+def test_a_self_check_never_asked_does_not_undo_the_doubt(rb: RuleBase) -> None:
+    # Saddle numbness given two ways is urgent: no self-check is asked, so a
+    # "check:saddle_numbness": "no" sent anyway changes nothing (it cleared the screen
+    # before: the attacker's H2, issue 20).
     answers = {**TWO_WAYS["look-alike key says yes"]["answers"], "check:saddle_numbness": "no"}
-    assert "saddle_numbness" not in rebuild(rb, answers).state.skipped
+    current = rebuild(rb, answers)
+    assert "saddle_numbness" in current.state.skipped
+    assert any(w.key == "check:saddle_numbness" for w in current.warnings)
 
 
-def test_ask_refers_and_saves_not_sure(tmp_path: Path) -> None:
-    record = TWO_WAYS["look-alike key says yes"]
+def ask_with_answers(tmp_path: Path, record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`ask --answers RECORD --save`, Enter to whatever it asks: (output, saved record)."""
     answers_file = tmp_path / "record.json"
     answers_file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     save = tmp_path / "saved.json"
@@ -144,8 +160,13 @@ def test_ask_refers_and_saves_not_sure(tmp_path: Path) -> None:
         input="\n" * 60,
         env={"COLUMNS": "100", "NO_COLOR": "1", "LEGPRESS_DIAG_STATE": str(tmp_path)},
     )
-    assert "URGENT" in run.output, run.output
-    assert json.loads(save.read_text())["answers"]["saddle_numbness"] == "unsure"
+    return run.output, json.loads(save.read_text())
+
+
+def test_ask_refers_and_saves_not_sure(tmp_path: Path) -> None:
+    output, saved = ask_with_answers(tmp_path, TWO_WAYS["look-alike key says yes"])
+    assert "URGENT" in output, output
+    assert saved["answers"]["saddle_numbness"] == "unsure"
 
 
 @pytest.mark.parametrize("key", INVISIBLE)

@@ -180,3 +180,15 @@ def test_a_choice_reached_by_an_exclusion_is_tested(tmp_path: Path, condition: s
     rules.write_text(rules.read_text().replace(condition, "shift_side == left"))
     (note,) = [d for d in lint([rules], exhaustive=False).diagnostics if d.code == "LP316"]
     assert "'right', 'not_sure'" in note.message
+
+
+def test_the_summary_says_when_walks_were_cut_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    from legpress_diag.authoring import exhaustive
+    from legpress_diag.authoring.lint.output import summary
+
+    assert "walked only in part" not in summary(lint())
+    monkeypatch.setattr(exhaustive, "WORK_BUDGET", 50_000)
+    report = lint()
+    cut = sum(1 for w in report.walks if not w.complete)
+    assert 0 < cut < len(report.walks)
+    assert summary(report).endswith(f", {cut} of the causes walked only in part (LP321)")

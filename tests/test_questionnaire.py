@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from legpress_diag.foundation.jsonvalue import JsonObject
 from legpress_diag.intake.questionnaire import (
     Ask,
     SessionState,
@@ -120,6 +121,44 @@ def test_undo_forgets_the_last_answer_but_not_prefilled_ones(rb: RuleBase) -> No
     state, undone = state.undo()
     assert undone == "rep_tempo" and "rep_tempo" not in state.answers
     assert state.undo() == (state, None)  # the pre-filled answer stays
+
+
+def test_an_answer_makes_a_new_state_with_every_field_and_fresh_cached_values(
+    rb: RuleBase,
+) -> None:
+    """SessionState.answer and answer_screen build the next state without
+    dataclasses.replace: every field is carried over or changed as replace would, and
+    the cached ``asked`` and ``frozen`` are the new state's own, never the old one's."""
+    from dataclasses import fields, replace
+
+    measured: dict[str, JsonObject] = {"knee_angle_at_bottom": {"value": 70}}
+    start = replace(
+        SessionState().answer("heels_lift", None),
+        prefilled=frozenset({"heels_lift"}),
+        measured=measured,
+        rechecked=frozenset({"saddle_numbness"}),
+    )
+    assert "heels_lift" in start.asked and start.frozen is not None  # cached on the old one
+    after = start.answer("heels_lift", True).answer("rep_tempo", None)
+    assert after == replace(
+        start,
+        answers={"heels_lift": True},
+        skipped=frozenset({"rep_tempo"}),
+        history=("heels_lift", "rep_tempo"),
+    )
+    assert set(vars(after)) == {f.name for f in fields(SessionState)}  # nothing cached yet
+    assert after.asked == {"heels_lift", "rep_tempo"} and after.frozen != start.frozen
+    # Answered again, an answer moves to the end of the answers and of the history.
+    again = after.answer("heels_lift", False)
+    assert list(again.answers) == ["heels_lift"] and again.history == ("rep_tempo", "heels_lift")
+    assert again.answer("heels_lift", None).skipped == {"rep_tempo", "heels_lift"}
+    screen = rb.screens["nerve_signs"]
+    cleared = again.answer_screen(screen, none_apply=True)
+    assert cleared.measured is measured and cleared.prefilled == start.prefilled
+    assert cleared.history[-1] == "screen:nerve_signs" and cleared.rechecked == start.rechecked
+    assert all(cleared.answers[q] is False for q in screen.question_ids)
+    opened = again.answer_screen(screen, none_apply=False)
+    assert opened.opened == {"nerve_signs"} and opened.answers == again.answers
 
 
 def test_why_speaks_of_answers_and_causes_not_rules(rb: RuleBase) -> None:

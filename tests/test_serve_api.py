@@ -103,6 +103,27 @@ def test_openapi_schema_is_generated_and_lists_the_api(client: TestClient) -> No
     assert "screen:nerve_signs" in body["schema"]["properties"]["answers"]["properties"]
 
 
+def test_the_busy_routes_are_the_apps_own_and_served_by_a_plain_route(rb: RuleBase) -> None:
+    """/v1/diagnose and /v1/interview are matched by a plain Starlette route (FastAPI's
+    per-request handling is work an endpoint with no parameters does not need), placed
+    ahead of the FastAPI route that documents it; both are the app's own routes, not
+    an included router's, and the schema lists each operation once."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Match, Route
+
+    app = create_app(rb)
+    for path in ("/v1/diagnose", "/v1/interview"):
+        scope = {"type": "http", "path": path, "method": "POST", "root_path": ""}
+        serving = next(r for r in app.router.routes if r.matches(scope)[0] is Match.FULL)
+        assert type(serving) is Route and not serving.include_in_schema
+        documented = [r for r in app.router.routes if isinstance(r, APIRoute) and r.path == path]
+        assert len(documented) == 1 and documented[0].endpoint is serving.endpoint
+        order = [id(r) for r in app.router.routes]  # by identity: a Route == its APIRoute
+        assert order.index(id(serving)) < order.index(id(documented[0]))
+    operations = [op["operationId"] for p in app.openapi()["paths"].values() for op in p.values()]
+    assert len(operations) == len(set(operations))
+
+
 # --- /v1/diagnose: the same bytes as the CLI ---------------------------------------------
 
 
@@ -210,6 +231,23 @@ def test_interview_starts_with_the_safety_screen(client: TestClient) -> None:
     # What an app shows a lifter: one or two plain sentences, no level in brackets.
     brief = second["why_brief"]
     assert brief and brief.count(". ") <= 2 and "(" not in brief
+
+
+def test_each_step_s_brief_why_is_its_own_question_s_asked_again_or_not(
+    client: TestClient, rb: RuleBase
+) -> None:
+    """The brief why is worked out once per rule base and question (the service keeps
+    it): every step still gets its own question's, the first time and again."""
+    from legpress_diag.presentation.render.words import why_in_brief
+
+    steps = [{}, {"age_years": 40}, {**CLEAR_SCREENS}, {**CLEAR_SCREENS, "heels_lift": "yes"}]
+    for _ in range(2):
+        seen = set()
+        for answers in steps:
+            question = interview(client, answers)["question"]
+            assert question["why_brief"] == why_in_brief(rb, question["id"])
+            seen.add(question["why_brief"])
+        assert len(seen) >= 3  # the age, a safety screen and form questions differ
 
 
 def test_a_screen_answered_yes_or_unsure_is_opened(client: TestClient) -> None:

@@ -428,3 +428,23 @@ def test_twelve_large_explained_batches_at_once_stay_in_bounded_memory() -> None
         server.stop()
     assert kinds == ["/docs#problem-answer-too-large"] * 12
     assert peak_mb < 400, f"peak RSS {peak_mb} MB"
+
+
+def test_a_port_taken_before_the_server_binds_it_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The test harness's own race: free_port() then the server's bind. Another process
+    # taking the port in between (two suites at once) failed a test by luck.
+    from . import serve_live
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        ports = iter([taken.getsockname()[1], free_port()])
+        monkeypatch.setattr(serve_live, "free_port", lambda: next(ports))
+        server = Server.with_limits()
+        try:
+            assert server.port != taken.getsockname()[1]
+            assert "already in use" not in server.log  # the second start's log only
+        finally:
+            server.stop()

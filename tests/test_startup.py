@@ -8,6 +8,7 @@ what the user sees is the same as from the whole application.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from legpress_diag.cli import startup
 from legpress_diag.cli.app import COMMANDS, app, build
 from legpress_diag.knowledge import bundle_cache
 
@@ -37,9 +39,10 @@ print("MODULES " + " ".join(names), file=sys.stderr)
 """
 
 
-def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
+def _probe(code: str, *args: str, cwd: Path | None = None) -> list[str]:
+    """The lines a probe script (run on one record) writes to stderr."""
     run = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-c", code, *args],
         cwd=cwd,
         input=ONE,
         capture_output=True,
@@ -47,7 +50,11 @@ def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
         timeout=120,
         check=False,
     )
-    line = next(x for x in run.stderr.splitlines() if x.startswith("MODULES "))
+    return run.stderr.splitlines()
+
+
+def _modules_after(*args: str, cwd: Path | None = None) -> set[str]:
+    line = next(x for x in _probe(PROBE, *args, cwd=cwd) if x.startswith("MODULES "))
     return set(line.split()[1:])
 
 
@@ -75,6 +82,96 @@ def test_a_one_record_diagnose_imports_no_web_no_templates_no_authoring(tmp_path
     assert "legpress_diag.intake.partition" not in modules  # api's cluster function
     assert "legpress_diag.intake.workers" not in modules  # one job: no worker pool
     assert "legpress_diag.knowledge.packs.manifest" not in modules  # no pack folder
+
+
+# Every module of ours a one-record `diagnose -` imports, by package. Each costs start-up
+# time (our own imports are most of what a one-record run spends over typer's floor,
+# docs/performance.md): a module added to this path fails the test below, so that
+# the addition is a decision, not an accident.
+ONE_RECORD_MODULES = {
+    "": ("", "api", "exitcodes"),
+    "cli": (
+        "",
+        "app",
+        "batch_messages",
+        "common",
+        "diagnose",
+        "main",
+        "output",
+        "startup",
+        "wakeful",
+    ),
+    "foundation": ("", "codes", "jsonvalue", "problems"),
+    "intake": ("", "answers", "batch", "measured", "records", "repeated", "source"),
+    "knowledge": (
+        "",
+        "bundle_cache",
+        "bundled",
+        "compiled_cache",
+        "conditions",
+        "conditions.ast",
+        "conditions.compile",
+        "facts",
+        "index",
+        "packs",
+        "packs.config",
+        "packs.layers",
+        "packs.tomlfile",
+        "paths",
+        "rulebase",
+        "strata",
+    ),
+    "presentation": (
+        "",
+        "destination",
+        "render",
+        "render.batch_text",
+        "render.json_codec",
+        "render.textsafe",
+        "ui",
+        "ui.fit",
+        "writers",  # the registry imports every writer: --format's help lists them
+        "writers.csv_rows",
+        "writers.html_page",
+        "writers.interface",
+        "writers.json_array",
+        "writers.json_lines",
+        "writers.markdown",
+        "writers.table",
+    ),
+    "reasoning": (
+        "",
+        "answers",
+        "certainty",
+        "diagnosis",
+        "engine",
+        "explanation",
+        "result",
+        "safety",
+    ),
+}
+
+
+def _allowed() -> set[str]:
+    return {
+        ".".join(part for part in ("legpress_diag", package, name) if part)
+        for package, names in ONE_RECORD_MODULES.items()
+        for name in names
+    }
+
+
+def test_a_one_record_diagnose_imports_only_the_modules_it_needs(tmp_path: Path) -> None:
+    """With the compiled rule base in the cache, no rule file is read: neither the
+    loader nor the rule-file reader, the condition parser, the schema repair or the
+    screen guard is imported (they were, through the loader, until issue 25)."""
+    _modules_after("diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    ours = {
+        m for m in _modules_after("diagnose", "-", cwd=tmp_path) if m.startswith("legpress_diag")
+    }
+    assert ours == _allowed(), {"added": ours - _allowed(), "gone": _allowed() - ours}
+    readers = ("loader", "sources", "conditions.parser", "repair", "screen_guard", "schema_models")
+    for builder in readers:
+        assert f"legpress_diag.knowledge.{builder}" not in ours
 
 
 def test_the_entry_point_search_is_skipped_only_when_nothing_can_declare_a_pack(
@@ -185,3 +282,121 @@ def test_one_record_gives_one_result() -> None:
         check=False,
     )
     assert json.loads(run.stdout)["causes"][0]["id"] == "butt_off_seat"
+
+
+GC_PROBE = """
+import gc, sys
+from legpress_diag.cli import common
+from legpress_diag.intake import batch
+
+seen = {}
+load_paths, run_batch = common.load_paths, batch.run_batch
+
+
+def loading(*args, **kwargs):
+    seen["loading"] = gc.isenabled()
+    return load_paths(*args, **kwargs)
+
+
+def reading(*args, **kwargs):
+    seen["reading"] = (gc.isenabled(), gc.get_freeze_count() > 0)
+    return run_batch(*args, **kwargs)
+
+
+common.load_paths, batch.run_batch = loading, reading
+from legpress_diag.cli.main import main
+
+sys.argv = ["legpress-diag", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("SEEN", seen, gc.isenabled(), file=sys.stderr)
+"""
+
+
+def _collector_seen(*args: str) -> str:
+    return next(x for x in _probe(GC_PROBE, *args) if x.startswith("SEEN "))
+
+
+def test_diagnose_starts_with_the_collector_paused_and_reads_records_with_it_running() -> None:
+    """Start-up's objects are frozen, not collected again and again, then at exit
+    (see cli/startup.py); the records are read with the collector running."""
+    assert _collector_seen("diagnose", "-") == (
+        "SEEN {'loading': False, 'reading': (True, True)} True"
+    )
+
+
+def test_a_run_that_ends_before_its_start_up_does_gets_the_collector_back() -> None:
+    assert _collector_seen("diagnose", "--help") == "SEEN {} True"
+    assert _collector_seen("diagnose", "-", "--jobs", "-1") == "SEEN {} True"
+
+
+def test_only_a_command_that_ends_its_start_up_pauses_the_collector() -> None:
+    assert "diagnose" in startup.PAUSING_COMMANDS
+    for args in ([], ["rules", "lint"], ["ask"], ["--version"]):
+        with startup.collector_paused(args):
+            assert gc.isenabled()
+            startup.over()
+            assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()  # someone else's choice is left alone
+    try:
+        with startup.collector_paused(["diagnose"]):
+            startup.over()
+            assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    with startup.collector_paused(["diagnose"]):
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # never got to over(): nothing frozen
+    try:
+        with startup.collector_paused(["diagnose"]):
+            startup.over()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this process goes on: give the test session its objects back
+    assert gc.isenabled()
+
+
+def test_main_called_with_arguments_leaves_the_collector_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A caller that goes on after main() (a test, a program) keeps its collector."""
+    from legpress_diag.cli.main import main
+
+    seen = []
+    monkeypatch.setattr(startup, "over", lambda: seen.append(gc.isenabled()))
+    record = tmp_path / "one.json"
+    record.write_text(ONE)
+    with pytest.raises(SystemExit):  # typer's standalone mode exits, success too
+        main(["diagnose", str(record)])
+    assert seen == [True] and gc.isenabled() and gc.get_freeze_count() == 0
+    assert json.loads(capsys.readouterr().out)["causes"][0]["id"] == "butt_off_seat"
+
+
+TEXTSAFE_PROBE = """
+import sys
+from legpress_diag.cli.main import main
+from legpress_diag.presentation.render import textsafe
+
+sys.argv = ["legpress-diag", "diagnose", "-"]
+try:
+    main()
+except SystemExit:
+    pass
+patterns = ("_unsafe", "_json_unsafe", "_line_breaks", "_block_start", "_backtick_runs")
+tables = ("_json_escapes", "_terminal_table")
+made = [n for n in (*patterns, *tables) if getattr(textsafe, n).cache_info().currsize]
+print("MADE", made, file=sys.stderr)
+"""
+
+
+def test_a_run_with_nothing_to_escape_makes_no_escaping_pattern_or_table(tmp_path: Path) -> None:
+    """Compiling the escaping patterns and tables cost every start-up over a
+    millisecond; they are made when a text first needs them (an ASCII result never does)."""
+    said = _probe(TEXTSAFE_PROBE, cwd=tmp_path)
+    assert "MADE []" in said, said
+    from legpress_diag.presentation.render import textsafe
+
+    assert textsafe.terminal("a\x1bb") == "a\\x1bb"  # and made when needed
+    assert textsafe.json_line('"\u202e"') == '"\\u202e"'

@@ -35,7 +35,6 @@ from .foundation.problems import (
     SourceSpan,
 )
 from .intake.records import InputError, RawRecord, diagnose_record, read_records
-from .knowledge.loader import load_rulebase as _load
 from .knowledge.rulebase import RuleBase
 from .reasoning.result import (
     AlternativeOut,
@@ -90,12 +89,24 @@ def load_rulebase(
         paths = [paths]  # one folder or file, not a sequence of one-letter paths
     if include_bundled and not paths:
         return bundled_rulebase()
-    return _load(paths, include_bundled=include_bundled)
+    from .knowledge.loader import load_rulebase as load
+
+    return load(paths, include_bundled=include_bundled)
 
 
 @lru_cache(maxsize=1)
 def bundled_rulebase() -> RuleBase:
-    return _load()
+    """The bundled rule base: from the signed compiled cache when it holds an entry for
+    exactly these files and this code, without importing the loader (most runs of the
+    command line); else built, and cached, by the loader."""
+    from .knowledge import bundled
+
+    cached = bundled.from_cache()
+    if cached is not None:
+        return cached
+    from .knowledge.loader import load_rulebase as load
+
+    return load()
 
 
 def diagnose(

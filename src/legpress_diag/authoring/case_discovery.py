@@ -15,14 +15,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..foundation.problems import Diagnostic, RuleBaseError, SourceSpan
+from ..knowledge.paths import CASE_FILE_ENDINGS, RULE_SUFFIXES, display_path, is_case_file
 from ..knowledge.rulebase import RuleBase
-from ..knowledge.sources import (
-    CASE_FILE_ENDINGS,
-    RULE_SUFFIXES,
-    display_path,
-    is_case_file,
-    read_rule_file,
-)
+from ..knowledge.sources import read_rule_file
 from .testing import Coverage, CoverageRow
 
 
@@ -95,8 +90,8 @@ def plan_test(
 
 def own_files(rb: RuleBase, own: Sequence[Path]) -> set[str]:
     """The rule base's file names (as in spans) that come from ``own`` paths."""
-    from ..knowledge.loader import shown_name
-    from ..knowledge.sources import expand_paths
+    from ..knowledge.bundled import shown_name
+    from ..knowledge.paths import expand_paths
 
     try:
         return {shown_name(path) for path in expand_paths(own)} & set(rb.files)

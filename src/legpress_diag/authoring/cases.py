@@ -26,8 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..foundation.jsonvalue import JsonObject
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
+from ..knowledge.paths import display_path
 from ..knowledge.rulebase import RuleBase
-from ..knowledge.sources import display_path, read_limited, schema_diagnostics
+from ..knowledge.sources import read_limited, schema_diagnostics
 from ..knowledge.yamlsafe import Document, decode_source, parse_yaml
 from ..reasoning.result import DiagnosisOut
 

@@ -179,7 +179,7 @@ def generated_files(rb: RuleBase) -> dict[str, Callable[[], str]]:
 
 def main(argv: list[str] | None = None) -> int:
     from ..api import bundled_rulebase
-    from ..knowledge.loader import bundled_rules_dir
+    from ..knowledge.bundled import bundled_rules_dir
 
     args = sys.argv[1:] if argv is None else argv
     docs = bundled_rules_dir().parent / "docs"

@@ -9,8 +9,8 @@ from pathlib import Path
 from ..api import diagnose
 from ..foundation.problems import LegpressError
 from ..intake.records import LINE_TOO_LONG, read_records
+from ..knowledge.paths import display_path
 from ..knowledge.rulebase import RuleBase
-from ..knowledge.sources import display_path
 from ..reasoning.result import DiagnosisOut
 from .case_discovery import cases_beside
 from .cases import case_files, load_cases

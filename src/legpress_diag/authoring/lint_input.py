@@ -17,7 +17,7 @@ from typing import IO
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ..knowledge.loader import shown_name
+from ..knowledge.bundled import shown_name
 from .lint import LintReport, lint
 
 STDIN = "-"

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..foundation.problems import RuleBaseError, did_you_mean
-from ..knowledge.loader import SECTIONS, Entry, merge, read_all, rule_files, shown_name
+from ..knowledge.bundled import shown_name
+from ..knowledge.loader import SECTIONS, Entry, merge, read_all, rule_files
 from ..knowledge.packs import RuleSources
 from ..knowledge.sources import SINGULAR
 

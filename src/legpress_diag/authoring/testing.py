@@ -101,7 +101,7 @@ class TestRun:
 
 
 def default_case_dir() -> Path:
-    from ..knowledge.loader import bundled_rules_dir
+    from ..knowledge.bundled import bundled_rules_dir
 
     return bundled_rules_dir() / "cases"
 

@@ -23,6 +23,7 @@ from ..presentation.destination import (
     silence_stdout,
 )
 from ..presentation.render.textsafe import terminal
+from . import startup
 from .batch_messages import hidden_messages, is_terminal, message_limit
 from .common import (
     IsolatedOption,
@@ -169,6 +170,7 @@ def diagnose(
         fail(str(exc))
     workers = _workers(jobs, quiet)
     job = _Job(source_name(file), output, writer, quiet)
+    startup.over()  # the collector runs again, for the records (see startup.py)
     try:
         # Workers load the same layers from the same paths (no config lookup there).
         bundled = not no_default_rules

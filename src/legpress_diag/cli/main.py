@@ -17,6 +17,7 @@ from types import FrameType
 from typing import NoReturn
 
 from .. import exitcodes
+from .startup import collector_paused
 
 ISSUES_HINT = "please report it with the command you ran"
 ESCAPE_ERRORS = "legpress-diag-escape"
@@ -95,6 +96,16 @@ def accept_completion_shell_names(args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if argv is not None:  # called in a process that goes on after (a test)
+        _main(argv)
+        return
+    # The process's own command line: the garbage collector waits until the command
+    # has started (see startup.py).
+    with collector_paused(sys.argv[1:]):
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
     from ..presentation.destination import is_environment_error
     from .output import reopen_closed_std_streams
 

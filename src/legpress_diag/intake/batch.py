@@ -18,7 +18,6 @@ from typing import IO, TypedDict
 
 from .. import exitcodes
 from ..foundation.problems import LegpressError
-from ..knowledge.loader import load_rulebase
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
@@ -135,6 +134,8 @@ _WORKER: _WorkerState = {}
 
 def _init_worker(paths: Sequence[str], include_bundled: bool, options: Options) -> None:
     import signal
+
+    from ..knowledge.loader import load_rulebase  # a worker's own: one job needs no loader
 
     # The parent owns interruption: Ctrl-C reaches the whole process group, and a
     # worker must not print its own traceback; the parent stops the workers itself.

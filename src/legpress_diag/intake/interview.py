@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..foundation.jsonvalue import JsonObject
 from ..foundation.problems import LegpressError
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue, RawAnswers
 from ..knowledge.rulebase import (
@@ -31,20 +32,29 @@ from ..knowledge.rulebase import (
     RuleBase,
 )
 from ..reasoning.answers import AnswerProblem, denormalize
-from ..reasoning.result import AnswerValue
-from .questionnaire.choice import next_step
+from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
+from ..reasoning.result import AnswerValue, DiagnosisOut
+from .answers import read_answers
+from .questionnaire.choice import next_step, self_check_due
 from .questionnaire.replay import state_from_answers
 from .questionnaire.state import Ask, SessionState, Stop, record_answer, session_record
 from .questionnaire.words import why_asked
-from .records import AnswerRecord
+from .records import AnswerRecord, stray_safety_answers
 
 
 class InvalidAnswers(LegpressError):
     """Answers an interview cannot be rebuilt from, each with its per-key problem."""
 
-    def __init__(self, problems: tuple[AnswerProblem, ...]) -> None:
+    def __init__(
+        self,
+        problems: tuple[AnswerProblem, ...],
+        answers: RawAnswers | None = None,
+        warnings: tuple[AnswerProblem, ...] = (),
+    ) -> None:
         super().__init__("some answers are invalid")
         self.problems = problems
+        self.answers: RawAnswers = answers if answers is not None else {}  # as read
+        self.warnings = warnings
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,9 @@ class Interview:
     # From rebuild: the state after each answer in turn (``Replay.prefixes``), for
     # ``progress.about_left`` without replaying every prefix again.
     prefixes: tuple[SessionState, ...] | None = None
+    # From rebuild: the answers as read (a safety key given beside them included),
+    # which ``prefixes`` are the replay of.
+    read: RawAnswers | None = None
 
     @property
     def answers(self) -> NormalisedAnswers:
@@ -105,23 +118,63 @@ def choose(rb: RuleBase, state: SessionState) -> Interview:
 
 
 def rebuild(
-    rb: RuleBase, answers: RawAnswers, check: Callable[[], None] | None = None
+    rb: RuleBase,
+    answers: RawAnswers,
+    beside: JsonObject | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Interview:
     """The interview that answering ``answers`` in their order leads to (the record
     format of ``questionnaire.replay.state_from_answers``). Raises InvalidAnswers,
     with the per-key messages ``diagnose`` gives, when an answer is invalid.
-    ``check``: a request's deadline, called between keys (it may raise)."""
+
+    ``beside``: the record's fields beside 'answers' that the contract does not know
+    (``CheckedRecord.stray``). A safety question among them is read as ``diagnose``
+    and ``ask --answers`` read it: "not sure" unless it is a plain no, with a warning
+    (``records.stray_safety_answers``), never dropped in silence. ``check``: a
+    request's deadline, called between keys (it may raise)."""
+    notes: list[AnswerProblem] = []
+    if beside:
+        answers, notes = stray_safety_answers(rb, dict(answers), beside)
     replay = state_from_answers(rb, answers, check=check)
     if replay.errors:
-        raise InvalidAnswers(replay.errors)
-    return Interview(replay.state, next_step(rb, replay.state), replay.warnings, replay.prefixes)
+        raise InvalidAnswers(replay.errors, answers, (*notes, *replay.warnings))
+    return Interview(
+        replay.state,
+        next_step(rb, replay.state),
+        (*notes, *replay.warnings),
+        replay.prefixes,
+        answers,
+    )
+
+
+def referral_despite(rb: RuleBase, invalid: InvalidAnswers, record_id: str | int) -> DiagnosisOut:
+    """The result of answers an interview cannot go on from: status ``error`` with
+    their problems, or ``refer`` with the flags their valid answers raise, as
+    ``diagnose`` gives a record with an invalid answer. A warning sign is never
+    hidden behind a mistake in another answer (issue 20)."""
+    screened = diagnose_answers(rb, read_answers(rb, invalid.answers), record_id=record_id)
+    if screened["errors"]:
+        # An answer diagnose reads as invalid too: its very result for the record,
+        # with what the interview says beside (a safety key given beside 'answers').
+        said = [w.to_dict() for w in invalid.warnings]
+        screened["warnings"][:0] = [w for w in said if w not in screened["warnings"]]
+        return screened
+    # Only the interview's own keys are wrong ("screen:ID", "check:ID"), which diagnose
+    # does not read: their problems, with the referral the other answers give.
+    result = error_result(rb, record_id, invalid.problems, invalid.warnings)
+    refer_despite_errors(result, screened)
+    return result
 
 
 def answer(
     rb: RuleBase, current: Interview, question_id: str, value: NormalisedValue | None
 ) -> Interview:
     """The interview after the reply ``value`` (normalised, as ``replies.parse_reply``
-    gives it; None for "not sure") to ``question_id``, the question it asked."""
+    gives it; None for "not sure") to ``question_id``, the question it asked. A
+    self-check ("check:ID") it did not ask changes nothing, as in :func:`rebuild`."""
+    target = question_id.removeprefix(CHECK_PREFIX)
+    if question_id.startswith(CHECK_PREFIX) and not self_check_due(rb, current.state, target):
+        return choose(rb, current.state)
     return choose(rb, record_answer(rb, current.state, question_id, value))
 
 
@@ -160,4 +213,5 @@ __all__ = [
     "rebuild",
     "record_answer",
     "record_value",
+    "referral_despite",
 ]

@@ -31,7 +31,8 @@ from typing import TypeAlias
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ..knowledge.loader import bundled_rules_dir, load_rulebase, rule_files, shown_name
+from ..knowledge.bundled import bundled_rules_dir, shown_name
+from ..knowledge.loader import load_rulebase, rule_files
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
 from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record

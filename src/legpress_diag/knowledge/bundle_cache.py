@@ -44,11 +44,13 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..foundation.problems import SourceSpan
-from .sources import ParsedFile
+
+if TYPE_CHECKING:
+    from .sources import ParsedFile
 
 FORMAT = 4  # bump whenever the shape of a rule file or of an entry changes
 KEY_NAME = "key"
@@ -203,6 +205,8 @@ def load(raws: Sequence[tuple[str, bytes]]) -> list[ParsedFile] | None:
     payload = verified_payload("bundled", ".json", raws, KIND)
     if payload is None:
         return None
+    from .sources import ParsedFile  # a run that finds the compiled rule base never gets here
+
     try:
         stored = json.loads(payload)
         files = []

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
-from . import bundle_cache, compiled_cache
+from . import bundle_cache, bundled, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
-from .conditions.parser import ConditionSyntaxError, parse_condition
 from .index import fold_key
 from .rulebase import (
     Alternative,
@@ -37,8 +36,7 @@ from .rulebase import (
     Screen,
     Settings,
 )
-from .screen_guard import ADVICE_HINT, advice_in_flags
-from .sources import SINGULAR, ParsedFile, display_path, expand_paths, read_rule_file
+from .sources import SINGULAR, ParsedFile, read_rule_file
 from .strata import strongly_connected
 
 if TYPE_CHECKING:  # pydantic and YAML are imported only when files really need reading
@@ -56,15 +54,6 @@ SECTIONS = (
     "rules",
     "faq",
 )
-
-
-@cache
-def bundled_rules_dir() -> Path:
-    """The rule base shipped with the package (inside a wheel, or the source checkout);
-    found once per process (it was resolved 25 times a load)."""
-    package = Path(__file__).resolve().parents[1]  # legpress_diag/, above knowledge/
-    packaged = package / "_bundled_rules"
-    return (packaged if packaged.is_dir() else package.parents[1] / "rules").resolve()
 
 
 @dataclass
@@ -105,13 +94,10 @@ def rule_files(
     in load order. A pack folder's manifest is checked against this program and the
     bundled rule base first, unless not ``check_manifests`` (lint reports its problems
     with the rule files' own). Raises RuleBaseError."""
-    roots: list[str | os.PathLike[str]] = [bundled_rules_dir()] if include_bundled else []
+    roots: list[str | os.PathLike[str]] = [bundled.bundled_rules_dir()] if include_bundled else []
     if check_manifests and (problems := manifest_problems(paths, include_bundled)):
         raise RuleBaseError(problems)
-    unique: dict[Path, Path] = {}  # a file named twice (say as PATH and --rules) loads once
-    for path in expand_paths([*roots, *paths]):
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
+    return bundled.unique_files([*roots, *paths])
 
 
 def manifest_problems(
@@ -141,7 +127,9 @@ def manifest_problems(
 @cache
 def bundled_identity() -> tuple[str, str]:
     """The bundled rule base's (name, version), from its rulebase.yaml, read once."""
-    parsed = read_rule_file(bundled_rules_dir() / "rulebase.yaml", "<bundled>/rulebase.yaml")
+    parsed = read_rule_file(
+        bundled.bundled_rules_dir() / "rulebase.yaml", f"{bundled.BUNDLED_PREFIX}rulebase.yaml"
+    )
     meta = parsed.model.rulebase
     return (meta.name, meta.version) if meta is not None else ("legpress-bundled", "0")
 
@@ -158,26 +146,13 @@ def read_all(
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            one = read_rule_file(path, shown_name(path), partial=partial)
+            one = read_rule_file(path, bundled.shown_name(path), partial=partial)
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
         else:
             parsed.append(one)
             problems.extend(one.problems)
     return parsed, problems
-
-
-def shown_name(path: Path) -> str:
-    if _is_bundled(path):
-        return f"<bundled>/{path.name}"
-    return display_path(path)
-
-
-def _is_bundled(path: Path) -> bool:
-    """Whether ``path`` is one of the bundled files. The folder is already resolved, so
-    its own files need no resolving (a dozen realpath calls, three times a run)."""
-    bundled = bundled_rules_dir()
-    return path.parent == bundled or path.resolve().parent == bundled
 
 
 def load_rulebase(
@@ -198,14 +173,14 @@ def load_rulebase(
             ]
         )
     files = rule_files(paths, include_bundled)
-    bundled = [f for f in files if _is_bundled(f)]
-    raws = _bundled_raws(bundled) if bundled else None
+    base = [f for f in files if bundled.is_bundled(f)]  # the bundled files come first
+    raws = bundled.bundled_raws(base) if base else None
     # The bundled files alone: the compiled rule base itself may be cached.
-    alone = raws if len(bundled) == len(files) and not texts else None
+    alone = raws if len(base) == len(files) and not texts else None
     if alone is not None and (compiled := compiled_cache.load(alone)) is not None:
         return compiled
     cached = bundle_cache.load(raws) if raws is not None else None
-    rest = files[len(bundled) :] if cached is not None else files
+    rest = files[len(base) :] if cached is not None else files
     parsed, problems = read_all(rest, partial=True)
     shipped = _parse_texts(texts, problems)
     every = [*(cached or []), *parsed, *shipped]
@@ -213,8 +188,8 @@ def load_rulebase(
         complete = len(parsed) == len(rest) and len(shipped) == len(texts)
         raise RuleBaseError(check_partial(every, problems, complete)[1])
     rulebase = build_rulebase(every)
-    if bundled and cached is None:
-        bundle_cache.store(parsed[: len(bundled)])
+    if base and cached is None:
+        bundle_cache.store(parsed[: len(base)])
     if alone is not None:
         compiled_cache.store(rulebase, alone)
     return rulebase
@@ -261,15 +236,6 @@ def _parse_texts(
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
     return parsed
-
-
-def _bundled_raws(bundled: list[Path]) -> list[tuple[str, bytes]] | None:
-    """(shown name, bytes) of each bundled file, the key of both caches; None when one
-    cannot be read (the build then reports it)."""
-    try:
-        return [(shown_name(path), path.read_bytes()) for path in bundled]
-    except OSError:
-        return None
 
 
 def merge(files: Sequence[ParsedFile]) -> Merged:
@@ -683,6 +649,8 @@ def _compile(
     derived: set[str],
     merged: Merged,
 ) -> Compiled | None:
+    from .conditions.parser import ConditionSyntaxError, parse_condition  # only when building
+
     text: str = getattr(e.model, field_name)
     path = (*e.key_path, key)
     try:
@@ -803,6 +771,8 @@ def _guard_screen(
     merged: Merged,
 ) -> None:
     """What no rule file may do to the safety screen (see screen_guard.py)."""
+    from .screen_guard import ADVICE_HINT, advice_in_flags  # only when building
+
     entries = s["questions"]
     on_screen = {q for flag in flags.values() for q in flag.questions}
     folded: dict[str, str] = {}

@@ -8,8 +8,8 @@ so a coach sees all the mistakes of a run at once rather than one at a time.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,23 +17,17 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
     from pydantic_core import ErrorDetails
 
+    from .repair import KeyPath
     from .schema_models import RuleFileModel
     from .yamlsafe import Document
 
 from ..foundation import codes
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from .repair import KeyPath, alias_renamed, ident_of, meant_field, model_in, valid_part
+from .paths import display_path, file_error
 
-RULE_SUFFIXES = (".yaml", ".yml")
-# A rule file's own cases sit beside it as ``seat-cases.yaml`` (or ``seat_cases.yaml``,
-# ``seat.cases.yaml``): such a file is never one of a folder's rule files.
-CASE_FILE_ENDINGS = ("-cases", "_cases", ".cases")
-
-
-def is_case_file(path: Path) -> bool:
-    """Is this file named as a rule file's cases (``seat-cases.yaml``)?"""
-    return path.suffix in RULE_SUFFIXES and path.stem.endswith(CASE_FILE_ENDINGS)
+# Below, ``repair`` (like YAML and pydantic) is imported only where a file is parsed or
+# its problems described: a run whose rule base comes from the cache does neither.
 
 
 @dataclass(frozen=True)
@@ -59,83 +53,9 @@ class ParsedFile:
         return self.kept[section][index] if self.kept and section in self.kept else index
 
 
-def display_path(path: Path) -> str:
-    """A path as a user would type it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # a different drive on Windows
-        return str(path)
-    return str(path.resolve()) if relative.startswith("..") else relative
-
-
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files in the order given; a directory contributes its rule files sorted by name
-    (not its case files: ``seat-cases.yaml``, or anything in a ``cases/`` folder)."""
-    files: list[Path] = []
-    problems: list[Diagnostic] = []
-    for entry in paths:
-        path = Path(entry)
-        if path.is_dir():
-            found = _rule_files_in(path)
-            if not found:
-                problem = _file_error(display_path(path), "directory holds no .yaml files")
-                problems.append(replace(problem, hint=_nearest_rule_folder(path)))
-            files.extend(found)
-        elif path.exists():
-            # A FIFO or device (`--rules <(curl ...)`) is read like a file, within
-            # the same size bound; only a path that is really absent is "not found".
-            files.append(path)
-        else:
-            problems.append(_file_error(str(path), "no such file or directory"))
-    if problems:
-        raise RuleBaseError(problems)
-    return files
-
-
-def _rule_files_in(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in RULE_SUFFIXES and p.is_file() and not is_case_file(p)
-    )
-
-
-def _nearest_rule_folder(folder: Path) -> str | None:
-    """Where the rule files are when a coach names the folder above them: a pack's
-    project folder (``my-gym-pack/``, its rules in ``my-gym-pack/my_gym_pack/``) is
-    the usual case. Looks two levels down, skipping hidden and virtualenv folders."""
-    below: list[Path] = []
-    try:
-        for child in sorted(folder.iterdir()):
-            if not child.is_dir() or child.name.startswith((".", "_")) or child.name in _SKIP:
-                continue
-            below.append(child)
-            below.extend(
-                sorted(g for g in child.iterdir() if g.is_dir() and not g.name.startswith("."))
-            )
-    except OSError:
-        return None
-    holding = [d for d in below if d.name not in _SKIP and _holds_rules(d)]
-    if not holding:
-        return None
-    named = ", ".join(display_path(d) for d in holding[:3])
-    more = f" and {len(holding) - 3} more" if len(holding) > 3 else ""
-    return f"rule files are in {named}{more}: name that folder"
-
-
-# Folders that hold a project's tooling, never its rule files.
-_SKIP = frozenset({"venv", "site-packages", "node_modules", "build", "dist", "cases"})
-
-
-def _holds_rules(folder: Path) -> bool:
-    try:
-        return bool(_rule_files_in(folder))
-    except OSError:
-        return False
-
-
-def _file_error(path: str, message: str, code: str = codes.UNREADABLE_FILE) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, SourceSpan(path, 1, 1))
+def _unreadable(name: str, message: str) -> Diagnostic:
+    """The file cannot be read as a rule file."""
+    return file_error(name, message, codes.UNREADABLE_FILE)
 
 
 def read_rule_file(path: Path, shown: str | None = None, *, partial: bool = False) -> ParsedFile:
@@ -165,13 +85,13 @@ def read_limited(path: Path, name: str) -> bytes:
             os.set_blocking(fd, True)
             size = os.fstat(fd).st_size
             if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
-                raise RuleBaseError([_file_error(name, f"file is {size:,} bytes, {too_big}")])
+                raise RuleBaseError([_unreadable(name, f"file is {size:,} bytes, {too_big}")])
             # A FIFO or device reports no size: the read itself is bounded.
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise RuleBaseError([_file_error(name, f"cannot read: {exc.strerror}")]) from None
+        raise RuleBaseError([_unreadable(name, f"cannot read: {exc.strerror}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise RuleBaseError([_file_error(name, f"the input is {too_big}")])
+        raise RuleBaseError([_unreadable(name, f"the input is {too_big}")])
     return raw
 
 
@@ -186,13 +106,12 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
 
     if len(raw) > MAX_FILE_BYTES:  # a FIFO's read, or bytes shipped to a worker
         message = f"the input is more than the {MAX_FILE_BYTES:,} bytes allowed"
-        raise RuleBaseError([_file_error(name, message)])
+        raise RuleBaseError([_unreadable(name, message)])
     text = decode_source(raw, name)
     document = parse_yaml(text, name)
     if document is None:
-        raise RuleBaseError(
-            [_file_error(name, "the file is empty; expected a mapping of sections")]
-        )
+        message = "the file is empty; expected a mapping of sections"
+        raise RuleBaseError([_unreadable(name, message)])
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         raise RuleBaseError(
@@ -209,6 +128,7 @@ def parse_rule_text(raw: bytes, name: str, *, partial: bool = False) -> ParsedFi
     _refuse_case_file(document, name)
     from pydantic import ValidationError  # imported here: cached bundled rules skip it
 
+    from .repair import alias_renamed, valid_part
     from .schema_models import RuleFileModel
 
     try:
@@ -295,6 +215,8 @@ SINGULAR = {
 
 def item_name(section: str, index: int, item: object = None) -> str:
     """``rule #2 'deep-from-angle'``: how messages name the ``index``-th (0-based) item."""
+    from .repair import ident_of
+
     ident = ident_of(item)
     kind = SINGULAR.get(section, section)
     return f"{kind} #{index + 1}" + (f" '{ident}'" if ident else "")
@@ -364,6 +286,8 @@ def _misspelt(
     """Unknown fields that are misspellings of a missing one: ({typo's path: the name
     meant}, the paths of the "missing" errors they explain). The typo is the cause,
     "missing" its symptom: only the typo is reported, at its own line."""
+    from .repair import meant_field
+
     missing: dict[KeyPath, set[str]] = {}
     for path, error in errors:
         if error["type"] == "missing" and path and isinstance(path[-1], str):
@@ -462,6 +386,8 @@ def _field_hint(
 
 def _fields_at(path: tuple[str | int, ...], top: type[BaseModel] | None) -> list[str]:
     """The field names allowed in the mapping at ``path`` of a document of ``top``."""
+    from .repair import model_in
+
     if top is None:
         from .schema_models import RuleFileModel
 

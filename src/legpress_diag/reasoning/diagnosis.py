@@ -172,6 +172,7 @@ def build_plan(
     causes: Sequence[tuple[Cause, float]],
     *,
     fixes_of: Mapping[str, Sequence[str]] | None = None,
+    links: Mapping[str, list[str]] | None = None,
 ) -> list[PlanStepOut]:
     """One checklist of fixes for the reported causes, each fix once.
 
@@ -182,10 +183,12 @@ def build_plan(
     each group by weight, so the fix addressing most of the likely cause comes first.
     Ties go to the order the causes declare them in, in rank order. ``CLOSING_FIX``,
     when a cause lists it, comes last. ``fixes_of`` gives each cause's fixes when some
-    are ruled out by the answers (default: all of them).
+    are ruled out by the answers (default: all of them); ``links``, the causes'
+    ``explained_links`` when the caller has them already.
     """
     belief = {cause.id: b for cause, b in causes}
-    links = explained_links(causes)
+    if links is None:
+        links = explained_links(causes)
     rank = {cause.id: i for i, (cause, _) in enumerate(causes)}
     served: dict[str, set[str]] = {}  # in the order the causes declare the fixes
     for cause, _ in causes:
@@ -359,7 +362,7 @@ def diagnose_answers(
         for cause, _ in causes
         for f in fixes_of[cause.id]
     }
-    result["plan"] = build_plan(rb, causes, fixes_of=fixes_of)
+    result["plan"] = build_plan(rb, causes, fixes_of=fixes_of, links=links)
     result["alternatives"] = _alternatives(rb, causes, answers)
     result["notes"] += [flag.if_cleared for flag in outcome.cleared if flag.if_cleared]
     if not causes:

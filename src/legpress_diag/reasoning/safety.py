@@ -177,8 +177,10 @@ def screen(
             continue
         if flag.evaluate(answers, {}) > threshold:
             level, uncertain = flag.level, False
-        elif unsure & flag.questions and any(
-            flag.evaluate(reading, {}) > threshold for reading in readings
+        elif (
+            unsure
+            and not unsure.isdisjoint(flag.questions)
+            and any(flag.evaluate(reading, {}) > threshold for reading in readings)
         ):
             uncertain = True
             if _risk_factor_certain(rb, flag, answers, unsure):

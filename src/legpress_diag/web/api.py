@@ -8,15 +8,16 @@ a deadline when not), and answers compact JSON, or RFC 9457 problem details
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.requests import ClientDisconnect
 
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
+from ..intake.questionnaire.memo import remembered
 from ..knowledge.rulebase import RuleBase
 from ..measure.landmarks import LANDMARKS_SCHEMA
 from ..measure.record import MeasureRecord
@@ -135,13 +136,38 @@ async def bounded(pool: WorkPool, size: int, work: Callable[[Deadline], T]) -> T
         ) from None
 
 
-def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
-    """The service routes for one loaded rule base."""
-    router = APIRouter()
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def busy_post(router: APIRouter, path: str, **schema: Any) -> Callable[[Endpoint], Endpoint]:
+    """``router.post(path, **schema)`` for a busy route whose endpoint reads the raw
+    Request and returns a Response. The endpoint is also added, ahead of FastAPI's
+    route, as a plain Starlette route, which is the one that serves the requests;
+    FastAPI's route stays for the schema (/openapi.json, /docs). FastAPI's handling
+    of a request (solving the dependencies of an endpoint that has none, and the rest)
+    costs about 26 us a request, a fifth of the floor's whole CPU time per request
+    (benchmarks/serve_floor.py); the middleware, the exception handlers (problem
+    details) and the answer are the same either way."""
+
+    def add(endpoint: Endpoint) -> Endpoint:
+        router.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
+        router.post(path, **schema)(endpoint)
+        return endpoint
+
+    return add
+
+
+def api_router(rb: RuleBase, pool: WorkPool, router: APIRouter | None = None) -> APIRouter:
+    """The service routes for one loaded rule base, added to ``router`` (a new one by
+    default). The app passes its own router: a router included into the app is
+    looked through again on every request (about 8 us each, benchmarks/serve_floor.py),
+    where the floor's routes, like these, are the app's own."""
+    router = router if router is not None else APIRouter()
     limits = pool.limits
 
     # The two busy routes first: a request is matched against the routes in order.
-    @router.post(
+    @busy_post(
+        router,
         "/v1/diagnose",
         response_model=DiagnosisOut | list[DiagnosisOut],
         responses=responses(400, 413, 415, 422, 503),
@@ -165,7 +191,8 @@ def api_router(rb: RuleBase, pool: WorkPool) -> APIRouter:
             return problem_response(invalid_records(batch), {"results": results})
         return Response(batch.text, media_type=JSON)
 
-    @router.post(
+    @busy_post(
+        router,
         "/v1/interview",
         response_model=InterviewOut,
         responses=responses(400, 413, 415, 422, 503),
@@ -271,7 +298,7 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers, measured = read_interview_body(body)
+    record_id, answers, measured, beside = read_interview_body(body)
     if deadline is not None:
         deadline.check()
     current = interview(
@@ -280,6 +307,7 @@ def interview_json(
         record_id,
         explain=explain,
         measured=measured,
+        beside=beside,
         check=None if deadline is None else deadline.check,
     )
     out = step_out(rb, current)
@@ -295,6 +323,7 @@ def step_out(rb: RuleBase, current: Step) -> dict[str, object]:
     warnings = [w.to_dict() for w in current.warnings]
     if current.ask is not None:
         question = current.ask.question
+        qid = question.id
         screen = (
             rb.screens.get(question.id.removeprefix(SCREEN_PREFIX))
             if question.id.startswith(SCREEN_PREFIX)
@@ -308,7 +337,8 @@ def step_out(rb: RuleBase, current: Step) -> dict[str, object]:
                 signs=current.signs,
                 number=current.ask.number,
                 screen=screen,
-                brief=why_in_brief(rb, question.id),
+                # The same for a question every time: worked out once per rule base.
+                brief=remembered(rb, "why_in_brief", question.id, lambda: why_in_brief(rb, qid)),
             ),
             "warnings": warnings,
         }

@@ -53,7 +53,7 @@ def create_app(rb: RuleBase, limits: Limits | None = None) -> FastAPI:
     # Outermost last: the guard (headers on every answer), then compression.
     app.add_middleware(Compress, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
     app.add_middleware(Guard, max_in_flight=limits.max_in_flight, limits=limits)
-    app.include_router(api_router(rb, pool))
+    api_router(rb, pool, app.router)  # the app's own routes: see api_router
     _openapi = app.openapi
     app.openapi = lambda: problem_content(_openapi())  # type: ignore[method-assign]
 

@@ -192,7 +192,8 @@ class ProblemDetails(_Out):
         default=None,
         description="from /v1/diagnose with invalid answers: every record's result, in "
         "order (status 'error' for a record with invalid answers, or 'refer' when a "
-        "safety answer raised a flag anyway)",
+        "safety answer raised a flag anyway); from /v1/interview: the one result of the "
+        "answers sent, the same way",
     )
 
 

@@ -77,7 +77,8 @@ TYPES: dict[str, ProblemType] = {
             "Each entry of 'problems' names an answer key, the value sent, what is wrong "
             "and what was expected. From /v1/diagnose, 'results' still holds every "
             "record's result, in order: a record with invalid answers has status 'error' "
-            "(or 'refer' when a safety answer raised a flag anyway).",
+            "(or 'refer' when a safety answer raised a flag anyway). From /v1/interview, "
+            "'results' holds the one result of the answers sent, the same way.",
         ),
         ProblemType(
             "invalid-landmarks",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from ..api import diagnose
 from ..foundation.jsonvalue import JsonObject, JsonValue
-from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild
+from ..intake.interview import Ask, InvalidAnswers, Stop, rebuild, referral_despite
 from ..intake.progress import about_left
 from ..intake.records import (
     UTF8_BOM,
@@ -146,9 +146,13 @@ def invalid_records(batch: Batch) -> RequestProblem:
     )
 
 
-def read_interview_body(body: bytes) -> tuple[str | int, JsonObject, dict[str, JsonObject]]:
-    """(id, answers, measured) from an interview request, which is an answer record
-    (``measured``: the marks of `legpress-diag measure`'s record, contract 3a)."""
+def read_interview_body(
+    body: bytes,
+) -> tuple[str | int, JsonObject, dict[str, JsonObject], JsonObject]:
+    """(id, answers, measured, beside) from an interview request, which is an answer
+    record (``measured``: the marks of `legpress-diag measure`'s record, contract 3a;
+    ``beside``: fields beside 'answers' the contract does not know, where a safety
+    key is read as ``diagnose`` reads it)."""
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
@@ -156,7 +160,7 @@ def read_interview_body(body: bytes) -> tuple[str | int, JsonObject, dict[str, J
             "not-a-record", "the body is not an answer record", tuple(checked.errors)
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
-    return record_id, checked.answers, checked.measured
+    return record_id, checked.answers, checked.measured, checked.stray
 
 
 @dataclass(frozen=True)
@@ -179,21 +183,32 @@ def interview(
     *,
     explain: bool = False,
     measured: Mapping[str, JsonObject] | None = None,
+    beside: JsonObject | None = None,
     check: Callable[[], None] | None = None,
 ) -> Step:
     """The next step of ``ask`` for these answers so far (``measured``: the marks of
-    those measured from a filmed set, which the record and the result keep). Raises
-    RequestProblem (422, with the same per-key messages as ``diagnose``) when an
-    answer is invalid. ``check``: the request's deadline (``Deadline.check``), called
-    inside every loop over the answers, so a request answered 503 stops working."""
+    those measured from a filmed set, which the record and the result keep; ``beside``:
+    the record's unknown fields, see ``rebuild``). Raises RequestProblem (422, with the
+    same per-key messages as ``diagnose``) when an answer is invalid; it carries the
+    answers' result under ``results``, as ``/v1/diagnose``'s 422 does, so a warning
+    sign among the valid answers is never hidden by the invalid one. ``check``: the
+    request's deadline (``Deadline.check``), called inside every loop over the
+    answers, so a request answered 503 stops working."""
     try:
-        current = rebuild(rb, answers, check)
+        current = rebuild(rb, answers, beside, check)
     except InvalidAnswers as exc:
-        raise RequestProblem("invalid-answers", "some answers are invalid", exc.problems) from None
+        result = referral_despite(rb, exc, record_id)
+        refers = "; a safety answer refers all the same (see 'results')"
+        raise RequestProblem(
+            "invalid-answers",
+            "some answers are invalid" + (refers if result["red_flags"] else ""),
+            exc.problems,
+            extra={"results": [result]},
+        ) from None
     if measured:
         current = replace(current, state=replace(current.state, measured=measured))
     if isinstance(current.next, Ask):
-        left = about_left(rb, answers, current.prefixes, check)
+        left = about_left(rb, current.read or answers, current.prefixes, check)
         return Step(current.next, None, None, None, current.warnings, current.signs(rb), left)
     if check is not None:
         check()

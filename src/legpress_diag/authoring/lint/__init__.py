@@ -19,17 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ...knowledge.loader import (
-    check_partial,
-    manifest_problems,
-    read_all,
-    rule_files,
-    shown_name,
-)
+from ...knowledge.bundled import shown_name
+from ...knowledge.loader import check_partial, manifest_problems, read_all, rule_files
 from ...knowledge.packs.manifest import MANIFEST_NAME
 from ...knowledge.packs.tomlfile import MAX_TOML_BYTES
+from ...knowledge.paths import display_path, expand_paths
 from ...knowledge.rulebase import RuleBase
-from ...knowledge.sources import display_path, expand_paths
 from ..exhaustive import CauseWalk, walk_all
 from . import suppression
 from .context import LintContext

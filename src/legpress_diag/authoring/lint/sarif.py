@@ -95,7 +95,7 @@ def _uri(path: str) -> str:
     """A path as SARIF wants it: relative and with forward slashes (as GitHub matches
     it to the repository's files), or a file: URI outside the working directory."""
     if path.startswith("<bundled>/"):
-        from ...knowledge.loader import bundled_rules_dir
+        from ...knowledge.bundled import bundled_rules_dir
 
         real = bundled_rules_dir() / path.removeprefix("<bundled>/")
         relative = os.path.relpath(real)

@@ -15,6 +15,7 @@ from itertools import pairwise
 from ...knowledge.conditions.ast import Compare, leaves
 from ...knowledge.facts import NormalisedAnswers, NormalisedValue
 from ...knowledge.rulebase import (
+    CHECK_PREFIX,
     SCREEN_PREFIX,
     FlagLevel,
     Question,
@@ -99,6 +100,18 @@ def pending_check(rb: RuleBase, state: SessionState, outcome: ScreenOutcome) -> 
     if not raised or not self_check:
         return None
     return self_check_question(question, self_check)
+
+
+def self_check_due(rb: RuleBase, state: SessionState, question_id: str) -> bool:
+    """Whether the interview at ``state`` asks ``question_id``'s self-check next (what
+    ``next_step`` would ask: no emergency, and ``pending_check`` names it). Only there
+    does a "check:ID" answer count: right after ID was answered "not sure", when that
+    alone would end the check at clinician level. Anywhere else it was never asked,
+    and it must not turn a "yes" into a "no" or lower a referral (issue 20)."""
+    if not state.history or state.history[-1] != question_id or question_id not in state.skipped:
+        return False  # the cheap part of pending_check first: most never get further
+    check = pending_check(rb, state, screen_state(rb, state))
+    return check is not None and check.id == CHECK_PREFIX + question_id
 
 
 def next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:

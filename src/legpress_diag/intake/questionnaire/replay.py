@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from ...foundation.jsonvalue import JsonObject, JsonValue
 from ...foundation.problems import did_you_mean
@@ -31,6 +32,7 @@ from ..answers import (
     unlisted,
     unsure_answers,
 )
+from .choice import self_check_due
 from .state import SessionState, record_answer
 
 
@@ -120,7 +122,10 @@ def state_from_answers(
     takes the list of its items that happen, ``"?ID"`` for one that cannot be told (the
     rest are "no"), or ``"unsure"`` to ask them one by one. ``"check:ID"`` is the second
     answer to safety question ID after its self-check (asked when a "not sure" would
-    end the check at clinician level); it replaces the first. Values are checked as in
+    end the check at clinician level); it replaces the first only where the interview
+    asked it, right after that "not sure" (``choice.self_check_due``): anywhere else it
+    is ignored with a warning, so it never turns a "yes" into a "no" nor lowers a
+    referral that ``diagnose`` of the same answers would make. Values are checked as in
     batch records, with the same per-key messages; unknown keys are warnings, and a key
     that differs from a question id only in case or spacing is read as that question,
     as ``diagnose`` reads it (a safety answer is never lost to a capital letter).
@@ -195,10 +200,13 @@ def state_from_answers(
     if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
     bad |= {p.key for p in errors}
+    # Safety questions the record gives two ways (read as "not sure"), which may be
+    # what asked a self-check; worked out once, and only when a self-check is sent.
+    two_ways = _two_ways(rb, plain) if rechecks else frozenset()
     state = SessionState()
     prefixes: list[SessionState] = []
-    for count, (key, value) in enumerate(answers.items()):
-        if check is not None and count % CHECK_EVERY == 0:
+    for index, (key, value) in enumerate(answers.items()):
+        if check is not None and index % CHECK_EVERY == 0:
             check()
         before = state
         if key in bad:
@@ -208,14 +216,18 @@ def state_from_answers(
             assert screen_ is not None
             state = record_answer(rb, state, key, reply)
         elif key in rechecks:
-            state = record_answer(rb, state, key, rechecks[key])
+            asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
+            if asked is None:
+                warnings.append(_unasked_check(key, value))
+            else:
+                state = record_answer(rb, asked, key, rechecks[key])
         else:
             qid = key if key in rb.questions else read_as(rb, key, plain)
             if qid is not None and qid not in bad:
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
         if state is not before:
             prefixes.append(state)
-    doubted = _doubted_safety(rb, plain, answers, state)
+    doubted = _doubted_safety(rb, plain, state)
     for qid in doubted:
         state = state.answer(qid, None)
     if doubted:
@@ -223,23 +235,73 @@ def state_from_answers(
     return Replay(state, tuple(errors), tuple(warnings), None if errors else tuple(prefixes))
 
 
-def _doubted_safety(
-    rb: RuleBase, plain: JsonObject, answers: RawAnswers, state: SessionState
-) -> list[str]:
+def _check_asked_at(
+    rb: RuleBase,
+    state: SessionState,
+    key: str,
+    plain: JsonObject,
+    answers: RawAnswers,
+    at: int,
+    two_ways: frozenset[str],
+) -> SessionState | None:
+    """The state at which the interview asked the self-check ``key`` ("check:ID"), when
+    the answers before it (``at`` of them, replayed into ``state``) lead there; None
+    when they do not, and a second answer there was never asked for.
+
+    Replaying the answers before it on their own would also read a safety answer
+    given two ways as "not sure" (``_doubted_safety``), and that may be what asked
+    the self-check: so when ``state`` does not ask it, the doubts of those answers
+    are applied and asked again, when the record gives ``target`` two ways at all
+    (``two_ways``; the common case, every key a question id, gives none).
+    """
+    target = key.removeprefix(CHECK_PREFIX)
+    if self_check_due(rb, state, target):
+        return state
+    if target not in two_ways:
+        return None
+    before = dict(islice(answers.items(), at))
+    shown = {k: v for k, v in plain.items() if k in before}
+    doubted = _doubted_safety(rb, shown, state)
+    if target not in doubted:
+        return None
+    for qid in doubted:
+        state = state.answer(qid, None)
+    return state if self_check_due(rb, state, target) else None
+
+
+def _unasked_check(key: str, value: JsonValue) -> AnswerProblem:
+    target = key.removeprefix(CHECK_PREFIX)
+    return AnswerProblem(
+        key,
+        f"{key}: ignored: the interview did not ask this self-check here, so '{target}' "
+        'keeps its answer (a self-check counts only right after the "not sure" it checks)',
+        show_value(value),
+        f"'{key}' only in answer to the self-check the interview asked",
+    )
+
+
+def _doubted_safety(rb: RuleBase, plain: JsonObject, state: SessionState) -> list[str]:
     """Safety questions the answers give two ways, read as "not sure", as ``diagnose``
     reads them: a key that folds to one ('ѕаddlе_numbnеѕѕ' in Cyrillic look-alikes,
     'Saddle_Numbness') with a different answer, or an unknown key that very likely
     misspells one, when its answer is not a plain "no". Without this the interview
     would keep whichever spelling it met last and could clear a screen that
     ``diagnose`` of the same record refers. A definite "yes" stays, and so does an
-    answer the lifter confirmed after the self-check (``check:ID``)."""
-    if all(key in rb.questions for key in plain):
-        return []  # the common case: every key is a question id, nothing to doubt
-    doubtful = unsure_answers(rb, plain) | misspelt_safety(rb, plain)
+    answer the lifter confirmed after the self-check the interview asked (``check:ID``
+    counted: ``state.rechecked``); a "check:ID" it never asked changes nothing."""
+    doubtful = _two_ways(rb, plain)
     return sorted(
         qid
         for qid in doubtful
         if state.answers.get(qid) is not True
         and qid not in state.skipped
-        and CHECK_PREFIX + qid not in answers
+        and qid not in state.rechecked
     )
+
+
+def _two_ways(rb: RuleBase, plain: JsonObject) -> frozenset[str]:
+    """Safety questions the answers give two ways, or under a key that very likely
+    misspells one, with an answer that is not a plain no (see ``_doubted_safety``)."""
+    if all(key in rb.questions for key in plain):
+        return frozenset()  # the common case: every key is a question id, nothing to doubt
+    return unsure_answers(rb, plain) | misspelt_safety(rb, plain)

@@ -5,7 +5,7 @@ question asked again with its self-check) does to it. Pure; no terminal, no HTTP
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
 from ...foundation.jsonvalue import JsonObject
@@ -52,27 +52,65 @@ class SessionState:
 
     def answer(self, question_id: str, value: NormalisedValue | None) -> SessionState:
         """Record an answer; None means skipped (unknown; on the safety screen, unsure)."""
-        answers = {k: v for k, v in self.answers.items() if k != question_id}
-        skipped = self.skipped - {question_id}
+        # (Copies and tests rather than comprehensions: a replayed interview makes a
+        # state per answer on every request.) The answer moves to the end, as a new one.
+        answers = dict(self.answers)
+        answers.pop(question_id, None)
+        skipped = self.skipped
         if value is None:
             skipped |= {question_id}
         else:
             answers[question_id] = value
-        history = (*tuple(q for q in self.history if q != question_id), question_id)
-        return replace(self, answers=answers, skipped=skipped, history=history)
+            if question_id in skipped:
+                skipped -= {question_id}
+        return self._with(answers=answers, skipped=skipped, history=self._settled(question_id))
 
     def answer_screen(self, screen: Screen, none_apply: bool) -> SessionState:
         """'None of these' answers each sign the screen still lists 'no'; anything else
         (yes, not sure) opens the screen, so its signs are asked one at a time."""
         key = SCREEN_PREFIX + screen.id
-        history = (*tuple(q for q in self.history if q != key), key)
+        history = self._settled(key)
         if none_apply:
-            fresh = {q: False for q in screen.question_ids if q not in self.asked}
+            asked = self.asked
+            fresh = {q: False for q in screen.question_ids if q not in asked}
             cleared = (*self.cleared, (key, tuple(fresh)))
-            return replace(
-                self, answers={**self.answers, **fresh}, history=history, cleared=cleared
-            )
-        return replace(self, opened=self.opened | {screen.id}, history=history)
+            return self._with(answers={**self.answers, **fresh}, history=history, cleared=cleared)
+        return self._with(opened=self.opened | {screen.id}, history=history)
+
+    def _settled(self, question_id: str) -> tuple[str, ...]:
+        """The history with ``question_id`` settled last."""
+        if question_id in self.history:
+            return (*(q for q in self.history if q != question_id), question_id)
+        return (*self.history, question_id)
+
+    def _with(
+        self,
+        *,
+        answers: NormalisedAnswers | None = None,
+        skipped: frozenset[str] | None = None,
+        history: tuple[str, ...] | None = None,
+        opened: frozenset[str] | None = None,
+        cleared: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+    ) -> SessionState:
+        """``dataclasses.replace`` for the fields an answer changes, at a fraction of its
+        cost (it inspects the fields on every call): the HTTP interview rebuilds a state
+        per answer on every request (benchmarks/serve_floor.py). The new state computes
+        its cached properties afresh."""
+        new = object.__new__(SessionState)
+        own, values = self.__dict__, new.__dict__
+        for name in _FIELDS:  # not the cached properties: they are the old state's
+            values[name] = own[name]
+        if answers is not None:
+            values["answers"] = answers
+        if skipped is not None:
+            values["skipped"] = skipped
+        if history is not None:
+            values["history"] = history
+        if opened is not None:
+            values["opened"] = opened
+        if cleared is not None:
+            values["cleared"] = cleared
+        return new
 
     def pick(
         self, screen: Screen, picked: frozenset[str], unsure: frozenset[str] = frozenset()
@@ -158,6 +196,9 @@ class SessionState:
         return sum(1 for q in self.history if q not in self.prefilled)
 
 
+_FIELDS = tuple(f.name for f in fields(SessionState))
+
+
 @dataclass(frozen=True)
 class Ask:
     question: Question
@@ -197,6 +238,11 @@ def record_answer(
     """Record the reply to whatever ``next_step`` asked, screens included."""
     if question_id.startswith(CHECK_PREFIX):  # the second answer, after the self-check
         target = question_id.removeprefix(CHECK_PREFIX)
+        if target not in state.skipped or target in state.rechecked:
+            # Asked once, and only after a "not sure" (choice.self_check_due says
+            # exactly when): anywhere else it would overwrite a definite answer, a
+            # "yes" among them. Nothing changes.
+            return state
         answered = state.answer(target, value)
         return replace(answered, rechecked=answered.rechecked | {target})
     if question_id.startswith(SCREEN_PREFIX):

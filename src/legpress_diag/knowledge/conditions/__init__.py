@@ -11,8 +11,17 @@ into closures over the answers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .ast import And, Compare, Condition, FactRef, Includes, Member, Not, Or, Truth
-from .parser import ConditionSyntaxError, parse_condition
+
+if TYPE_CHECKING:
+    from .parser import ConditionSyntaxError, parse_condition
+
+# The parser is imported where conditions are parsed (loading rule files): a run that
+# finds its rule base compiled in the cache reads the trees alone (docs/performance.md,
+# one-record start).
+_PARSER = {"ConditionSyntaxError", "parse_condition"}
 
 __all__ = [
     "And",
@@ -27,3 +36,11 @@ __all__ = [
     "Truth",
     "parse_condition",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PARSER:
+        from . import parser
+
+        return getattr(parser, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...foundation.problems import RuleBaseError
-from ..sources import display_path
+from ..paths import display_path
 from .tomlfile import check_keys, read_toml, value_error
 
 CONFIG_NAME = "legpress-diag.toml"

@@ -20,7 +20,7 @@ from types import ModuleType
 
 from ...foundation import codes
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
-from ..sources import display_path
+from ..paths import display_path
 from .config import ENV_RULES, ProjectConfig, find_config
 from .tomlfile import key_line
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...foundation.problems import Diagnostic, RuleBaseError
-from ..sources import display_path
+from ..paths import display_path
 from .tomlfile import check_keys, read_toml, table_line, value_error
 
 MANIFEST_NAME = "legpress-pack.toml"

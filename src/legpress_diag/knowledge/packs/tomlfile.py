@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ...foundation import codes
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
-from ..sources import display_path
+from ..paths import display_path
 
 MAX_TOML_BYTES = 1_000_000  # a manifest or config is a few lines; refuse a huge file
 

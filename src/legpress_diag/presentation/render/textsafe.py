@@ -20,6 +20,7 @@ Everything is linear in the length of the text. Pure: no terminal library here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 # Bidi embedding, override and isolate controls (Trojan Source, CVE-2021-42574).
@@ -45,17 +46,23 @@ def _terminal_table(newlines: bool) -> dict[int, str]:
     return {c: _escape(c) for c in codes if c not in kept}
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """A regular expression compiled on first use, like the tables: compiling these
+    cost every start-up about a millisecond, and most runs escape nothing."""
+    return cache(lambda: re.compile(pattern))
+
+
+_unsafe = _lazy("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def has_unsafe(text: str) -> bool:
     """True when ``text`` holds a character that :func:`terminal` would escape."""
-    return _UNSAFE.search(text) is not None
+    return _unsafe().search(text) is not None
 
 
 def unsafe_chars(text: str) -> list[tuple[int, str]]:
     """(0-based index, escaped form) of each character :func:`terminal` would escape."""
-    return [(m.start(), _escape(ord(m.group()))) for m in _UNSAFE.finditer(text)]
+    return [(m.start(), _escape(ord(m.group()))) for m in _unsafe().finditer(text)]
 
 
 def terminal(text: object, *, newlines: bool = False) -> str:
@@ -65,7 +72,7 @@ def terminal(text: object, *, newlines: bool = False) -> str:
     a carriage return is always escaped, since it lets a line overwrite itself.
     """
     value = str(text)
-    if _UNSAFE.search(value) is None:  # the common case: nothing to copy
+    if _unsafe().search(value) is None:  # the common case: nothing to copy
         return value
     return value.translate(_terminal_table(newlines))
 
@@ -110,9 +117,9 @@ _MD_INLINE = str.maketrans(
         ">": "&gt;",
     }
 )
-_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
+_line_breaks = _lazy("\r\n|[\n\r\v\f\x85\u2028\u2029]")
 # At the start of a line these open a list, a heading underline or a block quote.
-_BLOCK_START = re.compile(r"([-+=])|(\d{1,9})([.)])")
+_block_start = _lazy(r"([-+=])|(\d{1,9})([.)])")
 
 
 def markdown(text: object, *, line_start: bool = False) -> str:
@@ -124,10 +131,10 @@ def markdown(text: object, *, line_start: bool = False) -> str:
     line) a leading list marker or ``=``/``-`` underline is escaped too. Control
     characters are escaped as for a terminal.
     """
-    one_line = _LINE_BREAKS.sub(" ", str(text))
+    one_line = _line_breaks().sub(" ", str(text))
     escaped = terminal(one_line.translate(_MD_INLINE))
     if line_start:
-        match = _BLOCK_START.match(escaped)
+        match = _block_start().match(escaped)
         if match is not None and match.group(1):
             escaped = "\\" + escaped
         elif match is not None:
@@ -135,7 +142,7 @@ def markdown(text: object, *, line_start: bool = False) -> str:
     return escaped
 
 
-_BACKTICK_RUNS = re.compile("`+")
+_backtick_runs = _lazy("`+")
 
 
 def code_fence(content: str) -> str:
@@ -144,7 +151,7 @@ def code_fence(content: str) -> str:
     CommonMark closes a fence only with a run of backticks at least as long as the
     opening one, so no line of ``content`` can end the block early.
     """
-    longest = max((len(m.group()) for m in _BACKTICK_RUNS.finditer(content)), default=0)
+    longest = max((len(m.group()) for m in _backtick_runs().finditer(content)), default=0)
     return "`" * max(3, longest + 1)
 
 
@@ -158,10 +165,14 @@ def fenced(content: str, info: str = "") -> list[str]:
 # JSON lets every character from U+007F up stand raw inside a string; of those, C1
 # controls act as escape sequences on some terminals, bidi controls reorder what is
 # read, and U+2028/2029 end lines in JavaScript. \\uXXXX decodes to the same string.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
-_JSON_ESCAPES = {
-    c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_BIDI, *_SEPARATORS, *_SURROGATES)
-}
+_json_unsafe = _lazy("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+@cache
+def _json_escapes() -> dict[int, str]:
+    """The escapes for str.translate, made on first need (as _terminal_table)."""
+    codes = (0x7F, *range(0x80, 0xA0), *_BIDI, *_SEPARATORS, *_SURROGATES)
+    return {c: f"\\u{c:04x}" for c in codes}
 
 
 def json_line(encoded: str) -> str:
@@ -173,9 +184,9 @@ def json_line(encoded: str) -> str:
     # two C-speed checks spare them the regular expression.
     if encoded.isascii() and "\x7f" not in encoded:
         return encoded
-    if _JSON_UNSAFE.search(encoded) is None:
+    if _json_unsafe().search(encoded) is None:
         return encoded
-    return encoded.translate(_JSON_ESCAPES)
+    return encoded.translate(_json_escapes())
 
 
 def mermaid_label(text: str) -> str:

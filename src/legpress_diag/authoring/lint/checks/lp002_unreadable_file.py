@@ -3,9 +3,9 @@
 It is empty, missing, larger than 4 MB, not UTF-8, or holds a NUL byte.
 
 Found while the rule base loads (in `knowledge/loader.py`,
-`knowledge/packs/layers.py`, `knowledge/packs/tomlfile.py`, `knowledge/sources.py`,
-`knowledge/yamlsafe.py`), so every command refuses a rule base with this mistake
-(exit status 2), not only lint.
+`knowledge/packs/layers.py`, `knowledge/packs/tomlfile.py`, `knowledge/paths.py`,
+`knowledge/sources.py`, `knowledge/yamlsafe.py`), so every command refuses a rule
+base with this mistake (exit status 2), not only lint.
 
 Bad:
     # (an empty file)
@@ -32,6 +32,7 @@ REPORTED_BY = (
     "knowledge/loader.py",
     "knowledge/packs/layers.py",
     "knowledge/packs/tomlfile.py",
+    "knowledge/paths.py",
     "knowledge/sources.py",
     "knowledge/yamlsafe.py",
 )
