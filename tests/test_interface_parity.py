@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -138,8 +138,42 @@ def via_ask(record: dict[str, Any], folder: Path) -> dict[str, Any]:
     return dict(diagnose(json.loads(saved.read_text()), RB))
 
 
+# Found by a random seed in a loop of the README's test command: an emergency that stops
+# the page before a question that settles an earlier flag.
+STOPPED_BEFORE_IT_SETTLED = {
+    "id": "p",
+    "answers": {
+        "saddle_numbness": "no",
+        "bladder_bowel_change": "no",
+        "sexual_function_change": "no",
+        "progressive_leg_weakness": "no",
+        "new_leg_weakness": "no",
+        "both_legs_symptoms": "no",
+        "leg_pain_below_knee": "no",
+        "fever_or_unwell": "no",
+        "unexplained_weight_loss": "unsure",
+        "cancer_history": "yes",
+        "weakened_immunity_or_iv_drugs": "no",
+        "recent_spinal_procedure": "no",
+        "steroids_or_osteoporosis": "no",
+        "constant_or_night_pain": "no",
+        "upper_back_or_chest_pain": "no",
+        "pulsating_belly_or_tearing_pain": "yes",
+        "after_trauma": "no",
+        "sudden_sharp_onset": "no",
+        "not_improving": "yes",
+        "morning_stiffness": "no",
+        "age_years": 30,
+        "butt_lifts_off_seat": "yes",
+        "knee_angle_at_bottom": 70,
+        "pain_location": ["lower_back"],
+    },
+}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=records())
+@example(record=STOPPED_BEFORE_IT_SETTLED)
 def test_every_interface_gives_the_same_status_level_and_text(
     record: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -159,9 +193,14 @@ def test_every_interface_gives_the_same_status_level_and_text(
             # it. Which emergency comes first follows the order of the questions (a
             # follow-up such as chest pain at rest is asked right after its sign), not
             # the order the whole record lists its flags in: the page must show an
-            # emergency, and only flags the record gives.
+            # emergency, and only flags the record gives, each at the record's level.
+            # A flag may be the "not sure" form of the record's (found by a random seed:
+            # cancer history with weight loss unsure is urgent "not sure" on the page,
+            # which stopped before asking "not improving", and urgent for certain in
+            # the whole record, where that answer is yes).
             assert page["flags"] and page["flags"][0][1] == "emergency", page["flags"]
-            assert set(page["flags"]) <= set(expected["flags"])
+            levels = {ident: level for ident, level, _, _ in expected["flags"]}
+            assert {(ident, level) for ident, level, _, _ in page["flags"]} <= set(levels.items())
             page["flags"] = expected["flags"]
     assert page == expected
     assert essence(via_ask(record, tmp_path_factory.mktemp("ask"))) == expected
