@@ -11,6 +11,7 @@ folder that is deleted when it has been read, whatever happens; nothing of it is
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import email.policy
 import tempfile
@@ -136,6 +137,7 @@ def read_upload(body: bytes, content_type: str, field: str = "film") -> Upload:
         raise RequestProblem(
             "unsupported-media-type", "the upload must be sent as multipart/form-data"
         )
+    _check_form_shape(body, content_type)
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if message.is_multipart():
@@ -152,7 +154,38 @@ def read_upload(body: bytes, content_type: str, field: str = "film") -> Upload:
     raise RequestProblem(400, "no file was sent: choose the file of your filmed set")
 
 
+# The page's form has one file field; a browser adds nothing else. More parts, or a
+# part that is itself multipart, is no upload from the page: the standard library's
+# parser takes time for each part (180,000 tiny parts held the server 40 s) and
+# recurses into nested ones (3,000 levels: RecursionError).
+MAX_FORM_PARTS = 8
+_PART_HEAD_BYTES = 8 * 1024
+
+
+def _check_form_shape(body: bytes, content_type: str) -> None:
+    """RequestProblem 400 unless ``body`` has at most MAX_FORM_PARTS parts, none of
+    them multipart: checked on the bytes, before the MIME parser sees them."""
+    header = email.message.Message()
+    header["content-type"] = content_type
+    boundary = header.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise RequestProblem(400, "the upload form has no boundary")
+    delimiter = b"--" + boundary.encode("latin-1", "replace")
+    parts = body.count(delimiter) - 1  # the last delimiter closes the form
+    if parts > MAX_FORM_PARTS:
+        raise RequestProblem(
+            400,
+            f"the upload form has {parts} parts; the page sends one file (at most "
+            f"{MAX_FORM_PARTS} parts are read)",
+        )
+    for part in body.split(delimiter)[1:]:
+        head = part[:_PART_HEAD_BYTES].split(b"\r\n\r\n", 1)[0].lower()
+        if b"multipart/" in head:
+            raise RequestProblem(400, "the upload form holds a form inside a part")
+
+
 __all__ = [
+    "MAX_FORM_PARTS",
     "VIDEO_TYPES",
     "Upload",
     "measure_body",
