@@ -260,3 +260,53 @@ def test_the_page_ignores_a_forged_self_check_after_an_emergency(
     assert question_of(after.text) is None  # still the result, not the screen again
     assert after.text.count('role="alert"') == shown.text.count('role="alert"')
     assert "mergency" in after.text
+
+
+# The attacker's fourth round (N4): "not sure" (or "no") under the id, "yes" under
+# another spelling, then a self-check "no": the interview offered the self-check and let
+# it clear the sign, so a "yes" the lifter wrote ended in advice.
+YES_ELSEWHERE = [
+    {"leg_pain_below_knee": "unsure", "leg_pain_below_kne": "yes"},
+    {
+        "leg_pain_below_knee": "unsure",
+        "leg_pain_below_kne": "yes",
+        "check:leg_pain_below_knee": "no",
+    },
+    {"leg_pain_below_knee": "no", "leg_pain_below_kne": "yes", "check:leg_pain_below_knee": "no"},
+    {
+        "leg_pain_below_knee": "unsure",
+        "leg_pain_below_kne\u200b": "yes",
+        "check:leg_pain_below_knee": "no",
+    },
+    {
+        "leg_pain_below_knee": "unsure",
+        "Leg_Pain_Below_Knee": "yes",
+        "check:leg_pain_below_knee": "no",
+    },
+]
+
+
+@pytest.mark.parametrize("given", YES_ELSEWHERE)
+def test_a_yes_under_another_spelling_is_never_cleared_by_a_self_check(
+    rb: RuleBase, given: dict[str, Any]
+) -> None:
+    from legpress_diag.intake.questionnaire.choice import next_step
+
+    answers = {"age_years": 40, **given}
+    state = rebuild(rb, answers).state
+    assert "leg_pain_below_knee" in state.skipped  # still not sure
+    step = next_step(rb, state)
+    assert getattr(getattr(step, "question", None), "id", "") != "check:leg_pain_below_knee"
+    assert diagnose({"answers": answers}, rb)["status"] == "refer"
+
+
+def test_a_plain_not_sure_is_still_offered_its_self_check_and_settled_by_it(
+    rb: RuleBase,
+) -> None:
+    from legpress_diag.intake.questionnaire.choice import next_step
+
+    unsure = {"age_years": 40, "leg_pain_below_knee": "unsure"}
+    step = next_step(rb, rebuild(rb, unsure).state)
+    assert getattr(getattr(step, "question", None), "id", "") == "check:leg_pain_below_knee"
+    checked = rebuild(rb, {**unsure, "check:leg_pain_below_knee": "no"}).state
+    assert "leg_pain_below_knee" not in checked.skipped

@@ -7,12 +7,13 @@ from a saved record. One function reads them all (``state_from_answers``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from ...foundation.jsonvalue import JsonObject, JsonValue
 from ...foundation.problems import did_you_mean
 from ...knowledge.facts import NormalisedValue, RawAnswers
+from ...knowledge.index import question_named
 from ...knowledge.rulebase import (
     CHECK_PREFIX,
     SCREEN_PREFIX,
@@ -26,11 +27,14 @@ from ...reasoning.answers import AnswerProblem, show_value
 from ..answers import (
     MAX_SUGGESTED,
     MAX_UNKNOWN_LISTED,
+    YES_WORDS,
     misspelt_safety,
+    misspelt_safety_id,
     normalize_answers,
     read_as,
     unlisted,
     unsure_answers,
+    words,
 )
 from .choice import self_check_due
 from .state import SessionState, record_answer
@@ -216,8 +220,12 @@ def state_from_answers(
             assert screen_ is not None
             state = record_answer(rb, state, key, reply)
         elif key in rechecks:
+            checked_id = key.removeprefix(CHECK_PREFIX)
+            said_yes = _yes_under(rb, plain, checked_id) if checked_id in two_ways else None
             asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
-            if asked is None:
+            if said_yes is not None:
+                warnings.append(_check_against_a_yes(key, value, said_yes))
+            elif asked is None:
                 warnings.append(_unasked_check(key, value))
             else:
                 state = record_answer(rb, asked, key, rechecks[key])
@@ -230,6 +238,15 @@ def state_from_answers(
     doubted = _doubted_safety(rb, plain, state)
     for qid in doubted:
         state = state.answer(qid, None)
+    # A sign answered "yes" under another spelling stays "not sure" for good: no
+    # self-check is offered for it (one would be ignored, and asked again for ever).
+    settled = frozenset(
+        qid
+        for qid in (two_ways or _two_ways(rb, plain))
+        if qid in state.skipped and _yes_under(rb, plain, qid) is not None
+    )
+    if settled - state.rechecked:
+        state = replace(state, rechecked=state.rechecked | settled)
     if doubted:
         prefixes.append(state)
     return Replay(state, tuple(errors), tuple(warnings), None if errors else tuple(prefixes))
@@ -267,6 +284,31 @@ def _check_asked_at(
     for qid in doubted:
         state = state.answer(qid, None)
     return state if self_check_due(rb, state, target) else None
+
+
+def _yes_under(rb: RuleBase, plain: JsonObject, target: str) -> str | None:
+    """A key that answers ``target`` "yes" under another spelling (a look-alike, a
+    misspelling: what makes it "given two ways"), or None. A self-check may settle a
+    "not sure", never a "yes" the lifter wrote, whatever key it sits under (attacker
+    round 4: "unsure" beside a misspelt "yes", then check "no", gave advice)."""
+    for key, value in plain.items():
+        said_yes = value is True or (isinstance(value, str) and words(value) in YES_WORDS)
+        if key == target or not said_yes:
+            continue
+        if question_named(rb, key) == target or misspelt_safety_id(rb, key) == target:
+            return key
+    return None
+
+
+def _check_against_a_yes(key: str, value: JsonValue, yes_key: str) -> AnswerProblem:
+    target = key.removeprefix(CHECK_PREFIX)
+    return AnswerProblem(
+        key,
+        f"{key}: ignored: '{target}' is answered yes under '{yes_key}', and a self-check "
+        "does not clear a yes: it stays 'not sure'",
+        show_value(value),
+        f"'{key}' only for a sign answered 'not sure'",
+    )
 
 
 def _unasked_check(key: str, value: JsonValue) -> AnswerProblem:
