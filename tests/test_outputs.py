@@ -360,3 +360,20 @@ def test_a_folder_as_output_is_offered_a_name_the_command_accepts(
     argv[-1] = str(tmp_path / offered)  # the name offered works
     assert CliRunner().invoke(app, argv).exit_code in (0, 1)
     assert (tmp_path / offered).stat().st_size > 0
+
+
+@pytest.mark.parametrize("report", ["same.md", "./same.md"])
+def test_ask_refuses_one_file_for_both_answers_and_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: str
+) -> None:
+    # The attacker's fourth round (N7): the report was written over the saved answers
+    # at the end, with no word. Refused before the first question instead.
+    from typer.testing import CliRunner
+
+    from legpress_diag.cli.app import app
+
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(app, ["ask", "--save", "same.md", "--report", report], input="")
+    assert run.exit_code == 2
+    assert "--save and --report name the same file" in run.output
+    assert "Question 1" not in run.output and not (tmp_path / "same.md").exists()

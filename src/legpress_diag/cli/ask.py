@@ -302,6 +302,18 @@ def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
         check_output(report, "report.md")
     except (OutputError, FormatError) as exc:
         fail(str(exc))
+    if save is not None and report is not None and _same_file(save, report):
+        # One would overwrite the other at the end, after every question was answered.
+        fail(f"--save and --report name the same file ({report}): give each its own name")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.exists() and second.exists():
+            return first.samefile(second)
+    except OSError:
+        pass
+    return first.resolve() == second.resolve()
 
 
 def _finish(
