@@ -179,7 +179,18 @@ def test_a_key_with_an_invisible_character_is_the_question(rb: RuleBase, key: st
     assert rebuild(rb, answers).state.answers.get("saddle_numbness") is True
 
 
-@pytest.mark.parametrize("value", ["\uff59\uff45\uff53", "\uff39\uff25\uff33"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\uff59\uff45\uff53",
+        "\uff39\uff25\uff33",
+        # The attacker's fourth round (N8): read as unsure (urgent) in the CLI, 422 in the API.
+        "yes\u200b",
+        "y\u00e9s",
+        "ye\u0301s",
+        "\u00adyes",
+    ],
+)
 def test_a_full_width_yes_is_a_yes(rb: RuleBase, value: str) -> None:
     result = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": value}}, rb)
     assert _saddle_level(result) == "emergency"
@@ -207,3 +218,10 @@ def test_diagnose_on_the_command_line_refers_the_misspelt_yes(tmp_path: Path) ->
     [result] = json.loads(run.stdout)  # a JSON file's records come back as a list
     assert result["status"] == "refer" and _saddle_level(result) == "urgent"
     assert not result["causes"] and not result["plan"]
+
+
+def test_a_look_alike_no_is_still_not_a_no(rb: RuleBase) -> None:
+    # Letters of other scripts are not folded in values: 'nо' with a Cyrillic 'о' is
+    # unreadable, so "not sure" for the screen, never a clear "no".
+    result = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": "n\u043e"}}, rb)
+    assert result["status"] == "refer"

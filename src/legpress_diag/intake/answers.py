@@ -54,9 +54,17 @@ UNSURE_WORDS = frozenset(
 def words(text: str) -> str:
     """A reply as compared with the words above: lower case, inner spaces collapsed,
     trailing full stops and '!' dropped, a typographic apostrophe made plain."""
-    if not text.isascii():  # full-width 'ｙｅｓ' is 'yes' (NFKC), as keys are folded
+    if not text.isascii():
+        # Full-width 'ｙｅｓ' is 'yes' (NFKC), and so are 'yés' and 'yes' with a
+        # zero-width space in it: accents and what draws nothing are left out, as in
+        # keys. Letters of other scripts stay: a look-alike 'nо' is not read as 'no'.
         text = unicodedata.normalize("NFKC", text)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not _draws_nothing(c))
     return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
+
+
+def _draws_nothing(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Mn", "Me")
 
 
 def is_unsure(value: JsonValue) -> bool:
