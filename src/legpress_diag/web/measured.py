@@ -178,10 +178,14 @@ def _check_form_shape(body: bytes, content_type: str) -> None:
             f"the upload form has {parts} parts; the page sends one file (at most "
             f"{MAX_FORM_PARTS} parts are read)",
         )
-    for part in body.split(delimiter)[1:]:
-        head = part[:_PART_HEAD_BYTES].split(b"\r\n\r\n", 1)[0].lower()
+    # Each part's head only, never a copy of the body (a video may be 32 MiB).
+    at = body.find(delimiter)
+    while at != -1:
+        start = at + len(delimiter)
+        head = body[start : start + _PART_HEAD_BYTES].split(b"\r\n\r\n", 1)[0].lower()
         if b"multipart/" in head:
             raise RequestProblem(400, "the upload form holds a form inside a part")
+        at = body.find(delimiter, start)
 
 
 __all__ = [

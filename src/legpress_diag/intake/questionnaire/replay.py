@@ -222,7 +222,9 @@ def state_from_answers(
         elif key in rechecks:
             checked_id = key.removeprefix(CHECK_PREFIX)
             said_yes = _yes_under(rb, plain, checked_id) if checked_id in two_ways else None
-            asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
+            asked = None  # a self-check never clears a "yes", asked or not
+            if said_yes is None:
+                asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
             if said_yes is not None:
                 warnings.append(_check_against_a_yes(key, value, said_yes))
             elif asked is None:
@@ -235,15 +237,15 @@ def state_from_answers(
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
         if state is not before:
             prefixes.append(state)
-    doubted = _doubted_safety(rb, plain, state)
+    if not rechecks:  # worked out above only when a self-check was sent
+        two_ways = _two_ways(rb, plain)
+    doubted = _doubted_safety(rb, plain, state, two_ways)
     for qid in doubted:
         state = state.answer(qid, None)
     # A sign answered "yes" under another spelling stays "not sure" for good: no
     # self-check is offered for it (one would be ignored, and asked again for ever).
     settled = frozenset(
-        qid
-        for qid in (two_ways or _two_ways(rb, plain))
-        if qid in state.skipped and _yes_under(rb, plain, qid) is not None
+        qid for qid in two_ways if qid in state.skipped and _yes_under(rb, plain, qid) is not None
     )
     if settled - state.rechecked:
         state = replace(state, rechecked=state.rechecked | settled)
@@ -322,7 +324,12 @@ def _unasked_check(key: str, value: JsonValue) -> AnswerProblem:
     )
 
 
-def _doubted_safety(rb: RuleBase, plain: JsonObject, state: SessionState) -> list[str]:
+def _doubted_safety(
+    rb: RuleBase,
+    plain: JsonObject,
+    state: SessionState,
+    doubtful: frozenset[str] | None = None,
+) -> list[str]:
     """Safety questions the answers give two ways, read as "not sure", as ``diagnose``
     reads them: a key that folds to one ('ѕаddlе_numbnеѕѕ' in Cyrillic look-alikes,
     'Saddle_Numbness') with a different answer, or an unknown key that very likely
@@ -331,7 +338,8 @@ def _doubted_safety(rb: RuleBase, plain: JsonObject, state: SessionState) -> lis
     ``diagnose`` of the same record refers. A definite "yes" stays, and so does an
     answer the lifter confirmed after the self-check the interview asked (``check:ID``
     counted: ``state.rechecked``); a "check:ID" it never asked changes nothing."""
-    doubtful = _two_ways(rb, plain)
+    if doubtful is None:  # ``plain``'s own, unless the caller has them
+        doubtful = _two_ways(rb, plain)
     return sorted(
         qid
         for qid in doubtful
