@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from ..foundation.files import read_at_most
 from ..foundation.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
@@ -41,8 +42,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
 
     Raises ResumeError when the file cannot be read or holds no usable record."""
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_SAVED_BYTES + 1)
+        data = read_at_most(path, MAX_SAVED_BYTES)  # a FIFO with no writer: empty
     except OSError as exc:
         raise ResumeError(f"{path}: cannot read: {exc.strerror}") from None
     if len(data) > MAX_SAVED_BYTES:
