@@ -227,6 +227,56 @@ def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     return RawRecord(number, number, text=line)
 
 
+# Where other programs end a line but JSON Lines does not: a lone CR (files from old
+# Macs, some serial loggers), U+2028 and U+2029, NEL, VT and FF (str.splitlines).
+_OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xe2\x80[\xa8\xa9]|\xc2\x85|[\x0b\x0c]")
+_BETWEEN = " \t\n\r\u2028\u2029\x85\x0b\x0c"  # what may stand between joined records
+
+
+def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRecord], int]:
+    """The record of one line; or, where the line is JSON values joined by another
+    program's line break (a lone CR, U+2028, ...), one record per value, numbered as
+    an editor shows them. Joined, they were one error, and an emergency among them
+    went unscreened. Returns the records and the number of the last line they took.
+
+    The values are found as a JSON reader finds them, so a lone CR that is
+    whitespace inside one record, or a U+2028 inside a string, splits nothing; a line
+    that is not wholly such values stays one line (and one error)."""
+    whole = ([_line_record(number, line, too_long)], number)
+    if too_long or not _OTHER_BREAKS.search(line):  # the common case: one search
+        return whole
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return whole
+    spans = _joined_values(text)
+    if spans is None:
+        return whole
+    records, at = [], number
+    for (start, end), (_, next_start) in zip(spans, [*spans[1:], (len(text), len(text))], strict=True):
+        records.append(_line_record(at, text[start:end].encode(), False))
+        at += len(_OTHER_BREAKS.findall(text[end:next_start].encode()))
+    return records, at
+
+
+def _joined_values(text: str) -> list[tuple[int, int]] | None:
+    """Where each JSON value of ``text`` starts and ends, when it holds two or more
+    separated by another program's line break and nothing else; else None."""
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+    at = len(text) - len(text.lstrip(_BETWEEN))
+    while at < len(text):
+        try:
+            _, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        if spans and not _OTHER_BREAKS.search(text[spans[-1][1] : at].encode()):
+            return None  # two values with no line break between them: not joined lines
+        spans.append((at, end))
+        at = end + len(text[end:]) - len(text[end:].lstrip(_BETWEEN))
+    return spans if len(spans) > 1 else None
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -249,7 +299,8 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
         yield from _whole_document(stream, number, first[0])
         return
-    yield _line_record(number, *first)
+    records, number = _line_records(number, *first)
+    yield from records
     if first[1]:
         _skip_rest(stream)
     yield from _json_lines(stream, number)
@@ -270,7 +321,8 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
     while (item := _read_line(stream)) is not None:
         number += 1
         if item[0].strip():
-            yield _line_record(number, *item)
+            records, number = _line_records(number, *item)
+            yield from records
         if item[1]:
             _skip_rest(stream)
 
