@@ -151,10 +151,11 @@ def _size(stream: IO[bytes]) -> int:
 
 # The densest valid landmarks: a frame is one object holding 34 arrays, the 33 points
 # of four numbers each (at least 9 characters and a comma, ``[0,0,0,0],``) and the
-# array around them, in at least 350 characters: 10.3 an array. Parsed JSON costs far more memory per byte in arrays and objects
-# than in numbers (``[]`` is 3 bytes of text and 64 of memory; ``{"a":0}`` 8 and about
-# 190), so text much denser in them than this is refused before it is parsed: a 16 MiB
-# body of ``[[],[],...]`` took 480 MB to parse, to be refused afterwards.
+# array around them, in at least 350 characters: 10.3 an array. Parsed JSON costs far
+# more memory per character in arrays and objects than in numbers (``[]`` is 3
+# characters of text and 64 bytes of memory; ``{"a":0}`` 8 and about 190), so text much
+# denser in them than this is refused before it is parsed: a 16 MiB body of
+# ``[[],[],...]`` took 480 MB to parse, to be refused afterwards.
 BYTES_PER_ARRAY = 10
 BYTES_PER_OBJECT = 256
 
