@@ -22,7 +22,7 @@ from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_
 from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 from .measured import measurements, same_answer
-from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
+from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, reads_yes
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
@@ -80,6 +80,10 @@ class CheckedRecord:
     # Fields beside 'answers' that the contract does not know (a warning each): one that
     # names a safety question is still read by the screen (see stray_safety_answers).
     stray: JsonObject = field(default_factory=dict)
+    # Keys (in 'answers' or beside it) read as "not sure" although a value given for
+    # them was a yes: a repeated key, two 'answers' objects, a key beside 'answers'.
+    # The interview never lets a self-check settle such a sign (attack round 5, P7).
+    said_yes: frozenset[str] = frozenset()
 
     def measured_answers(self) -> list[str]:
         """The answers that are still the measured value, in answer order: an answer
@@ -397,7 +401,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             ],
         )
     # A key given twice with different values is read one way, the safe one.
-    data, errors, warnings = read_once(data, raw.line)
+    data, errors, warnings, said_yes = read_once(data, raw.line)
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
@@ -452,7 +456,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
     # (an id that is not a string or an integer was replaced above, with an error)
     kept_id = record_id if isinstance(record_id, str | int) else fallback_id
-    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray)
+    # A yes written beside 'answers' is read as not sure too (stray_safety_answers).
+    said_yes |= {key for key, value in stray.items() if reads_yes(value)}
+    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
 
 
 def stray_safety_answers(

@@ -60,7 +60,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     # sure" unless it is a plain no (records.stray_safety_answers).
     answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
     # Read as the HTTP interview reads its answers; an invalid one is asked again.
-    replay = state_from_answers(rb, answers, keep_valid=True)
+    replay = state_from_answers(rb, answers, keep_valid=True, said_yes=checked.said_yes)
     state = replace(
         replay.state, measured=checked.measured, prefilled=frozenset(replay.state.history)
     )
