@@ -227,3 +227,12 @@ def test_a_body_of_empty_arrays_is_refused_without_being_parsed(
     monkeypatch.setattr(landmarks.json, "loads", never)
     with pytest.raises(LandmarksError, match="expected at most one array per 10 characters"):
         parse_landmarks(blob)
+
+
+def test_an_integer_no_float_holds_is_an_error_naming_where(good: dict[str, Any]) -> None:
+    # Attack round 5: a 400-digit time was an internal error (OverflowError).
+    data = copy.deepcopy(good)
+    blob = json.dumps(data).replace('"t": 0.0', '"t": ' + "9" * 400, 1)
+    assert "9" * 400 in blob
+    with pytest.raises(LandmarksError, match="frame 0: 't' is an integer of 400 digits"):
+        parse_landmarks(blob)

@@ -144,7 +144,10 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
         return None  # unknown; on the safety screen (age) the screen reads it as unsure
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidAnswer("not a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of 309 digits or more: no float holds it
+        raise InvalidAnswer("out of range") from None
     if not math.isfinite(number):
         raise InvalidAnswer("not a finite number")
     assert question.minimum is not None and question.maximum is not None

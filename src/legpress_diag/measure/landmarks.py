@@ -199,9 +199,13 @@ def _number(value: object, where: str, expected: str) -> float:
     # bool is an int in Python, and JSON's true is no number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LandmarksError(f"{where} is {_kind(value)}; expected {expected}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of 309 digits or more: no float holds it
+        number = math.inf
     if not math.isfinite(number):
-        raise LandmarksError(f"{where} is {value}; expected {expected}")
+        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+        raise LandmarksError(f"{where} is {shown}; expected {expected}")
     return number
 
 
