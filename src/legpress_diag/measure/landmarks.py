@@ -287,8 +287,8 @@ def _frame_time(frame: object, index: int, previous: float | None) -> float:
     t = _number(frame["t"], f"frame {index}: 't'", "the frame's time in seconds")
     if abs(t) > MAX_SECONDS:  # a clock gone wrong; its gaps would fill notes with digits
         raise LandmarksError(
-            f"frame {index}: 't' is {t:g}; expected the frame's time in seconds, within "
-            f"{MAX_SECONDS:,.0f} of the start (a day)"
+            f"frame {index}: 't' is {t:g}; expected the frame's time in seconds, at most "
+            f"{MAX_SECONDS:,.0f} either side of zero (a day)"
         )
     if previous is not None and t <= previous:
         raise LandmarksError(
