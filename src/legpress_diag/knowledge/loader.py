@@ -797,7 +797,8 @@ def _guard_screen(
                 e.field_span("id"),
                 "give the question an id that differs in its letters",
             )
-        near = None if ident in on_screen else _near_miss(ident, on_screen)
+        # (a twin of a safety question is refused above: one problem, not two)
+        near = None if ident in on_screen or twin != ident else _near_miss(ident, on_screen)
         if near is not None:
             merged.error(
                 codes.DUPLICATE_ID,
