@@ -334,6 +334,9 @@ def test_every_report_says_when_the_screen_is_incomplete_or_missing(tmp_path: Pa
         # The fourth round: doing what was done before.
         "Nothing serious: go back to the gym tomorrow and do exactly what you always do.",
         "Back to your usual routine in the morning; it will settle.",
+        # A new user's tries: leave to go on, or a reassurance that no one need look.
+        "No need to see anyone, just train through it.",
+        "You are fine to leg press tomorrow.",
     ],
 )
 def test_advice_in_other_letters_or_other_words_is_refused_at_load(
@@ -352,6 +355,8 @@ def test_advice_in_other_letters_or_other_words_is_refused_at_load(
     with pytest.raises(RuleBaseError) as refused:
         load_rulebase([coach])
     assert [d.code for d in refused.value.diagnostics] == ["LP320"]
+    span = refused.value.diagnostics[0].span  # the advice line, where the words are
+    assert span is not None and span.line == 6
 
 
 @pytest.mark.parametrize(

@@ -834,8 +834,9 @@ def _guard_screen(
                 e.field_span("follow_up_of"),
                 did_you_mean(follows, questions),
             )
-    for ident, message in advice_in_flags(flags, fixes, alternatives):
-        merged.error(codes.ADVICE_IN_REFERRAL, message, s["safety_flags"][ident].span, ADVICE_HINT)
+    for ident, holds_it, message in advice_in_flags(flags, fixes, alternatives):
+        where = s["safety_flags"][ident].field_span(holds_it)
+        merged.error(codes.ADVICE_IN_REFERRAL, message, where, ADVICE_HINT)
 
 
 def _screens(

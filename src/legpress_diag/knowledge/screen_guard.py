@@ -88,6 +88,28 @@ TRAINING_WORDS = (
     "exactly what you",
     "back to training",
     "back to lifting",
+    # A new user's tries in the same session ("No need to see anyone, just train
+    # through it"; "You are fine to leg press tomorrow"): leave to go on, or a
+    # reassurance that no one need look.
+    "train through",
+    "press through",
+    "lift through",
+    "fine to",
+    "you are fine",
+    "you re fine",
+    "safe to",
+    "ok to",
+    "okay to",
+    "no need",
+    "don t need",
+    "do not need",
+    "nothing serious",
+    "not serious",
+    "don t worry",
+    "do not worry",
+    "no worries",
+    "will pass",
+    "wait and see",
 )
 
 
@@ -103,29 +125,37 @@ def plain_words(text: str) -> str:
     return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "
 
 
-ADVICE_HINT = "say where to go and how soon, and how to check an unsure sign; nothing else"
+ADVICE_HINT = (
+    'say where to go and how soon ("See a physiotherapist before you train again"), and '
+    "how to check an unsure sign; nothing else"
+)
 
 
 def advice_in_flags(
     flags: Mapping[str, SafetyFlag],
     fixes: Mapping[str, Fix],
     alternatives: Mapping[str, Alternative],
-) -> Iterator[tuple[str, str]]:
-    """(flag id, message) for each flag whose words give exercise advice: a fix or an
-    alternative by id or title, or a training word. The loader refuses such a flag in
-    every command; LP320 documents it for lint."""
+) -> Iterator[tuple[str, str, str]]:
+    """(flag id, field, message) for each flag whose words give exercise advice: a fix
+    or an alternative by id or title, or a training word; ``field`` is the first of
+    title, advice and if_unsure that holds them (where an error points). The loader
+    refuses such a flag in every command; LP320 documents it for lint."""
     names = [(f"fix '{f.id}'", name) for f in fixes.values() for name in (f.id, f.title)]
     names += [
         (f"alternative '{a.id}'", name) for a in alternatives.values() for name in (a.id, a.title)
     ]
     folded = _folded_names(names)  # once, not once per flag: a third of a load's checks
     for ident, flag in flags.items():
-        named = list(
-            _named_in(plain_words(" ".join((flag.title, flag.advice, flag.if_unsure))), folded)
-        )
+        texts = {"title": flag.title, "advice": flag.advice, "if_unsure": flag.if_unsure}
+        named = list(_named_in(plain_words(" ".join(texts.values())), folded))
         if named:
+            field = next(
+                (k for k, text in texts.items() if any(_named_in(plain_words(text), folded))),
+                "advice",  # only the texts together name it (a phrase across two)
+            )
             yield (
                 ident,
+                field,
                 (
                     f"safety flag '{ident}' names {', '.join(named)}: a referral gives no "
                     "exercise advice"

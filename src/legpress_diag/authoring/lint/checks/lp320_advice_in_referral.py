@@ -4,7 +4,10 @@ A referral carries no exercise advice at all (the contract, version 2): what a
 flag says is where to go and how soon, and how to check an uncertain sign. A flag
 whose title, advice or if_unsure text names a fix or an alternative, by id or by
 title, or uses words of training advice (sets, reps, stretch, lighter, keep
-training), would slip advice into the one result that must hold none.
+training, the gym, a routine) or of reassurance that undoes the referral (fine to,
+no need, harmless, train through it), would slip advice into the one result that
+must hold none. The loader refuses such a flag in every command, pointing at the
+text that holds the words.
 
 Bad:
     safety_flags:
@@ -45,5 +48,5 @@ def check(ctx: LintContext) -> Iterator[Diagnostic]:
     rb = ctx.rulebase
     if rb is None:
         return
-    for ident, message in advice_in_flags(rb.safety_flags, rb.fixes, rb.alternatives):
+    for ident, _field, message in advice_in_flags(rb.safety_flags, rb.fixes, rb.alternatives):
         yield Diagnostic(CODE, SEVERITY, message, rb.safety_flags[ident].span, ADVICE_HINT)
