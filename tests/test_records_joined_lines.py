@@ -2,7 +2,8 @@
 FF) are read one by one, numbered as an editor shows them (issue 20, attack L3: they
 were one error result, and an emergency among them went unscreened). A line break that
 JSON reads as whitespace inside one record, or that stands inside a string, splits
-nothing, and a line that is not wholly JSON values stays one error."""
+nothing; a line that is not wholly JSON values is split at every such break, so a
+broken part never hides the emergency after it."""
 
 from __future__ import annotations
 
@@ -77,14 +78,18 @@ def test_a_u2028_inside_a_string_stays_in_the_string() -> None:
     assert _read(text) == [("x\u2028y", 1, False), ("z", 2, False)]
 
 
+def test_two_values_with_no_break_between_them_stay_one_error() -> None:
+    assert _read(FIRST + FIRST + "\n" + LAST + "\n") == [(1, 1, True), ("last", 2, False)]
+
+
 @pytest.mark.parametrize(
-    "line",
-    [
-        FIRST + FIRST,  # two values with no break between them
-        FIRST + "\r" + '{"id": "cut", "answers": {',  # a part that is not JSON
-        FIRST + "\rnot json",
-    ],
-    ids=["no break", "cut short", "not json"],
+    "broken",
+    ['{"id": "cut", "answers": {', "not json", '{"id": "x"}{"id": "y"}'],
+    ids=["cut short", "not json", "two values with no break"],
 )
-def test_a_line_that_is_not_wholly_joined_records_stays_one_error(line: str) -> None:
-    assert _read(line + "\n" + LAST + "\n") == [(1, 1, True), ("last", 2, False)]
+def test_a_broken_part_never_hides_the_emergency_after_it(broken: str) -> None:
+    # A new user's try: a record cut short before the CR made the whole line one
+    # error, and the emergency after it was never screened.
+    rows = _read(broken + "\r" + EMERGENCY + "\n" + LAST + "\n")
+    assert rows[0][1:] == (1, True)  # the broken part: an error of line 1
+    assert rows[1:] == [("numb", 2, False), ("last", 3, False)]

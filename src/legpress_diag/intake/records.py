@@ -261,8 +261,10 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
     went unscreened. Returns the records and the number of the last line they took.
 
     The values are found as a JSON reader finds them, so a lone CR that is
-    whitespace inside one record, or a U+2028 inside a string, splits nothing; a line
-    that is not wholly such values stays one line (and one error)."""
+    whitespace inside one record, or a U+2028 inside a string, splits nothing. A line
+    that is neither one value nor values joined so (a record cut short before the
+    break) is split at every such break: each part is a record, good or bad, so a
+    broken one never hides the emergency after it."""
     whole = ([_line_record(number, line, too_long)], number)
     if too_long or not _MAYBE_BREAK.search(line) or not _OTHER_BREAKS.search(line):
         return whole
@@ -272,13 +274,35 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
         return whole
     spans = _joined_values(text)
     if spans is None:
-        return whole
+        if _parses(line):  # one value: the break is whitespace or inside a string
+            return whole
+        return _parts(number, line)
     records, at = [], number
     starts = [start for start, _ in spans[1:]] + [len(text)]
     for (start, end), next_start in zip(spans, starts, strict=True):
         records.append(_line_record(at, text[start:end].encode(), False))
         at += len(_OTHER_BREAKS.findall(text[end:next_start].encode()))
     return records, at
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        parse_json(line, records=True)
+    except ValueError:
+        return False
+    return True
+
+
+def _parts(number: int, line: bytes) -> tuple[list[RawRecord], int]:
+    """A record per part of ``line`` between other programs' line breaks (blank parts
+    count as lines, as an editor shows them), and the number of the last line."""
+    parts = _OTHER_BREAKS.split(line)
+    records = [
+        _line_record(number + offset, part, False)
+        for offset, part in enumerate(parts)
+        if part.strip()
+    ]
+    return records, number + len(parts) - 1
 
 
 def _joined_values(text: str) -> list[tuple[int, int]] | None:
@@ -363,10 +387,12 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
     except ValueError as exc:
         if first.lstrip().startswith(b"{"):
             # Not one pretty-printed object after all: read it as JSON Lines.
-            lines = blob.split(b"\n")
-            for offset, line in enumerate(lines):
+            number = first_number - 1
+            for line in blob.split(b"\n"):
+                number += 1
                 if line.strip():
-                    yield _line_record(first_number + offset, line, len(line) > MAX_LINE_BYTES)
+                    records, number = _line_records(number, line, len(line) > MAX_LINE_BYTES)
+                    yield from records
             return
         # Where the reading stopped (an array cut short ends at its last line).
         stopped = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
