@@ -73,6 +73,7 @@ class _Explainer:
         self.reasoning = reasoning
         self.explain = explain
         self.static = rb.index.static
+        self.by_conclusion = rb.index.by_conclusion
         self.shown: dict[str, AnswerValue] = {}
         self.words: dict[str, str] = {}
         self.rounded = (
@@ -97,9 +98,7 @@ class _Explainer:
         standing = self.reasoning.support.get(derived, {})
         answers = self.reasoning.answers
         static = self.static
-        rules = [
-            rule for rule in self.rb.rules_by_conclusion.get(derived, ()) if rule.id in standing
-        ]
+        rules = [rule for rule in self.by_conclusion.get(derived, ()) if rule.id in standing]
         for rule in rules:
             for qid in static[rule.id].questions:
                 if qid in answers:
@@ -169,8 +168,10 @@ class _Explainer:
         rule_ids = [rule.id for rule in rules]
         behind = self.facts_behind(cause)
         for fact in behind:
-            self._fact(fact)
-            used.update(dict.fromkeys(self.fact_answers[fact]))
+            if fact not in self.fact_rules:
+                self._fact(fact)
+            for qid in self.fact_answers[fact]:
+                used[qid] = None
             # A rule concludes one thing, so no rule is listed twice.
             rule_ids += self.fact_rules[fact]
         answer = self.answer

@@ -172,10 +172,11 @@ def screen(
     # With none of its questions answered or unsure, every test of a flag is unknown,
     # its certainty 0: it cannot hold (the engine skips rules alike).
     present = rb.index.safety_questions.intersection(answers) | unsure
+    no_facts: dict[str, float] = {}  # a flag reads answers only (made once, not per flag)
     for flag in rb.safety_flags.values() if present else ():
         if flag.questions.isdisjoint(present):
             continue
-        if flag.evaluate(answers, {}) > threshold:
+        if flag.evaluate(answers, no_facts) > threshold:
             level, uncertain = flag.level, False
         elif (
             unsure
