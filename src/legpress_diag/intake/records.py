@@ -97,6 +97,8 @@ MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
 def _measured(data: JsonObject, errors: list[AnswerProblem]) -> dict[str, JsonObject]:
     """The measured values of a record from `legpress-diag measure`, checked for shape;
     what they say is checked as answers (the same values are in 'answers')."""
+    if "measured" not in data and "not_measured" not in data:
+        return {}  # a record not from `measure` (most of them)
     measured, reasons = data.get("measured", {}), data.get("not_measured", {})
     if not isinstance(reasons, dict) or not all(isinstance(r, str) for r in reasons.values()):
         errors.append(
@@ -148,7 +150,10 @@ class JsonProblem(ValueError):
 
 
 def _reject_duplicates(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
-    result: JsonObject = {}
+    result: JsonObject = dict(pairs)  # in C
+    if len(result) == len(pairs):
+        return result  # no key came twice
+    result = {}
     for key, value in pairs:
         if key in result:
             raise ValueError(f"duplicate key {show_value(key)} in an object")
