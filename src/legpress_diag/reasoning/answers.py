@@ -19,6 +19,8 @@ from ..knowledge.rulebase import Question, QuestionType
 from .result import AnswerValue, ProblemOut
 
 _SHOWN_CHARS = 60
+# Read per answer shown: a module constant costs less than a lookup on the enum.
+_YES_NO, _NUMBER = QuestionType.YES_NO, QuestionType.NUMBER
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,11 @@ def show_value(value: JsonValue | object) -> str:
 
 def denormalize(question: Question, value: NormalisedValue) -> AnswerValue:
     """Back to the contract's JSON form (for saved sessions and explanations)."""
-    if question.type is QuestionType.YES_NO:
+    if question.type is _YES_NO:
         return "yes" if value else "no"
     if isinstance(value, frozenset):  # a multi-choice answer
         order = question.choice_values
         return sorted(value, key=order.index)
-    if question.type is QuestionType.NUMBER and float(value).is_integer():
+    if question.type is _NUMBER and float(value).is_integer():
         return int(value)
     return value
