@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, NoReturn, NotRequired, TypedDict
@@ -165,6 +166,24 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _Decoders(threading.local):
+    """The JSON decoders, made once per thread: ``json.loads`` with hooks builds a new
+    decoder (and its scanner) on every call, half the time of parsing a record. The
+    one keeping repeated keys lists them in ``found``, emptied around each parse."""
+
+    def __init__(self) -> None:
+        self.found: list[RepeatedKeys] = []
+        self.records = json.JSONDecoder(
+            object_pairs_hook=keeping_repeats(self.found), parse_constant=_reject_constant
+        )
+        self.strict = json.JSONDecoder(
+            object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+        )
+
+
+_DECODERS = _Decoders()
+
+
 def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
     """Strict JSON: no NaN/Infinity, no duplicate keys. Raises ValueError with a reason.
 
@@ -179,13 +198,13 @@ def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
             raise ValueError(
                 f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
             ) from None
-    found: list[RepeatedKeys] = []
+    decoders = _DECODERS
+    found = decoders.found
+    found.clear()
     try:
-        parsed: JsonValue = json.loads(
-            text,
-            object_pairs_hook=keeping_repeats(found) if records else _reject_duplicates,
-            parse_constant=_reject_constant,
-        )
+        if text.startswith("\ufeff"):  # what json.loads says of a str that starts so
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        parsed: JsonValue = (decoders.records if records else decoders.strict).decode(text)
         check_places(parsed, found)
         return parsed
     except json.JSONDecodeError as exc:
@@ -202,6 +221,8 @@ def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
                 f"a number with {digits.group(1)} digits is too long to read"
             ) from None
         raise ValueError(str(exc)) from None
+    finally:
+        found.clear()  # keep no part of a record past its parse
 
 
 _TOO_MANY_DIGITS = re.compile(r"integer string conversion: value has (\d+) digits")
