@@ -74,6 +74,7 @@ class _Explainer:
         self.explain = explain
         self.static = rb.index.static
         self.by_conclusion = rb.index.by_conclusion
+        self.support, self.answers = reasoning.support, reasoning.answers
         self.shown: dict[str, AnswerValue] = {}
         self.words: dict[str, str] = {}
         self.rounded = (
@@ -87,16 +88,14 @@ class _Explainer:
     def answer(self, qid: str) -> AnswerValue:
         shown = self.shown.get(qid)
         if shown is None:
-            shown = self.shown[qid] = denormalize(
-                self.rb.questions[qid], self.reasoning.answers[qid]
-            )
+            shown = self.shown[qid] = denormalize(self.rb.questions[qid], self.answers[qid])
         return shown
 
     def standing_rules(self, derived: str, used: dict[str, None]) -> list[Rule]:
         """The rules standing behind one conclusion, in declared order; records the
         answered questions they test in ``used`` (an ordered set)."""
-        standing = self.reasoning.support.get(derived, {})
-        answers = self.reasoning.answers
+        standing = self.support.get(derived, {})
+        answers = self.answers
         static = self.static
         rules = [rule for rule in self.by_conclusion.get(derived, ()) if rule.id in standing]
         for rule in rules:
@@ -136,7 +135,7 @@ class _Explainer:
     def facts_behind(self, target: str) -> list[str]:
         """Derived facts that stand behind ``target``, nearest first."""
         order: list[str] = []
-        support = self.reasoning.support
+        support = self.support
         static = self.static
         # Breadth first: ``order`` is the queue too, read from ``position`` on.
         current, position = target, 0
