@@ -16,6 +16,7 @@ from typing import IO, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
+from ..foundation.values import FieldsRepr
 from ..knowledge.index import question_named
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
@@ -42,8 +43,8 @@ class AnswerRecord(TypedDict):
     measured: NotRequired[dict[str, JsonObject]]  # what `measure` said of an answer
 
 
-@dataclass
-class RawRecord:
+@dataclass(repr=False)
+class RawRecord(FieldsRepr):
     """One record as read: where it was, and either its data or why it is unreadable."""
 
     position: int  # 1-based line for JSON Lines and single objects, 0-based index in an array
@@ -68,8 +69,8 @@ class RawRecord:
             return RawRecord(self.position, self.line, problem=str(exc), expected=expected)
 
 
-@dataclass
-class CheckedRecord:
+@dataclass(repr=False)
+class CheckedRecord(FieldsRepr):
     """A record's id and answers, with the problems found in it."""
 
     record_id: str | int

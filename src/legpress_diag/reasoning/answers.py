@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonValue
+from ..foundation.values import FieldsValue
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import Question, QuestionType
 from .result import AnswerValue, ProblemOut
@@ -23,8 +24,8 @@ _SHOWN_CHARS = 60
 _YES_NO, _NUMBER = QuestionType.YES_NO, QuestionType.NUMBER
 
 
-@dataclass(frozen=True)
-class AnswerProblem:
+@dataclass(frozen=True, repr=False, eq=False)
+class AnswerProblem(FieldsValue):
     """What is wrong with one answer: the key, the value (shortened) and what was expected."""
 
     key: str
@@ -44,8 +45,8 @@ class AnswerProblem:
 # A frozen dataclass, not a TypedDict or a pydantic model: it is made in one place
 # from values already checked (nothing to validate again), never serialised as a
 # whole, and immutable, so no step between intake and the result can change it.
-@dataclass(frozen=True)
-class ReadAnswers:
+@dataclass(frozen=True, repr=False, eq=False)
+class ReadAnswers(FieldsValue):
     """One record's answers as read at the edge, all the reasoning needs of them."""
 
     answers: NormalisedAnswers

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..foundation.values import FieldsValue
 from ..knowledge.conditions.ast import (
     And,
     Compare,
@@ -199,8 +200,8 @@ class _Explainer:
         return self.words[qid]
 
 
-@dataclass(frozen=True)
-class Explained:
+@dataclass(frozen=True, repr=False, eq=False)
+class Explained(FieldsValue):
     """One result's explanations: per cause its ``because`` (and with ``explain`` its
     reasoning), and with ``explain`` the reasoning behind each derived fact."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..foundation.values import FieldsValue
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
 from .answers import denormalize
@@ -76,8 +77,8 @@ REFERRAL_NOTES = {
 }
 
 
-@dataclass(frozen=True)
-class RaisedFlag:
+@dataclass(frozen=True, repr=False, eq=False)
+class RaisedFlag(FieldsValue):
     """One red flag the answers raise, with the level and advice that apply to them."""
 
     flag: SafetyFlag
@@ -105,8 +106,8 @@ class RaisedFlag:
         }
 
 
-@dataclass(frozen=True)
-class ScreenOutcome:
+@dataclass(frozen=True, repr=False, eq=False)
+class ScreenOutcome(FieldsValue):
     """The safety screen's verdict for one record."""
 
     flags: tuple[RaisedFlag, ...]  # most urgent first, then declared order
