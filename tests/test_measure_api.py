@@ -80,3 +80,12 @@ def test_diagnose_marks_the_measured_answers(client: TestClient) -> None:
 def test_the_schema_lists_measure(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "413" in paths["/v1/measure"]["post"]["responses"]
+
+
+def test_a_body_of_empty_arrays_is_a_422_before_it_is_parsed(client: TestClient) -> None:
+    # Issue 20, attack N3: 16 MiB of `[[],[],...]` held 480 MB while it was parsed.
+    body = b'{"fps":30,"width":1,"height":1,"view":"left","frames":[' + b"[]," * 30_000 + b"[]]}"
+    assert len(body) <= len(BODY)
+    response = client.post("/v1/measure", content=body, headers=JSON)
+    assert response.status_code == 422
+    assert "expected at most one array per 10 characters" in response.json()["detail"]

@@ -15,6 +15,7 @@ from legpress_diag.measure import (
     MAX_FRAMES,
     LandmarksError,
     check_landmarks,
+    landmarks,
     parse_landmarks,
     read_landmarks,
 )
@@ -185,3 +186,44 @@ def test_listed_values_never_show_minus_zero() -> None:
     assert listing([-0.3, 1.26, -1.6]) == "0, 1, -2"
     assert listing([-0.004, 0.126], 2) == "0.00, 0.13"
     assert listing(list(range(10))) == "0, 1, 2, 3, 4, 5, 6, 7, …"
+
+
+# Text much denser in arrays or objects than landmarks can be is refused before it is
+# parsed: parsed, a 16 MiB body of `[[],[],...]` held 480 MB (issue 20, attack N3).
+
+
+def _densest_valid(frames: int) -> str:
+    point = "[0,0,0,1]"
+    frame = '{"t":%d,"landmarks":[' + ",".join([point] * 33) + "]}"
+    body = ",".join(frame % i for i in range(frames))
+    return '{"fps":30,"width":640,"height":480,"view":"left","frames":[' + body + "]}"
+
+
+def test_the_densest_valid_landmarks_are_measured() -> None:
+    text = _densest_valid(300)
+    assert text.count("[") > len(text) // landmarks.BYTES_PER_ARRAY * 0.95  # near the bound
+    assert parse_landmarks(text).frames == 300
+
+
+@pytest.mark.parametrize(("char", "per"), [("[", "BYTES_PER_ARRAY"), ("{", "BYTES_PER_OBJECT")])
+def test_text_denser_in_arrays_or_objects_is_refused_at_the_bound(char: str, per: str) -> None:
+    length = 100_000
+    allowed = length // getattr(landmarks, per) + 8
+    at_bound = char * allowed + " " * (length - allowed)
+    landmarks._check_density(at_bound)  # at the bound: left to the parser
+    over = char * (allowed + 1) + " " * (length - allowed - 1)
+    with pytest.raises(LandmarksError, match=f"hold {allowed + 1:,} '\\{char}' in 100,000"):
+        landmarks._check_density(over)
+
+
+def test_a_body_of_empty_arrays_is_refused_without_being_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blob = b'{"fps":30,"width":1,"height":1,"view":"left","frames":[' + b"[]," * 100_000 + b"[]]}"
+
+    def never(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(landmarks.json, "loads", never)
+    with pytest.raises(LandmarksError, match="expected at most one array per 10 characters"):
+        parse_landmarks(blob)

@@ -70,3 +70,28 @@ def test_a_fifo_nobody_writes_to_does_not_block(tmp_path: Path) -> None:
     result = legpress("rules", "test", str(fifo), cwd=tmp_path)
     assert result.returncode == 1
     assert "cases.yaml:1:1:" in result.stdout + result.stderr
+
+
+def test_ask_answers_from_a_fifo_nobody_writes_to_does_not_block(tmp_path: Path) -> None:
+    # Attack round 4, N9: `ask --answers FIFO` waited for ever at the open.
+    fifo = tmp_path / "me.json"
+    os.mkfifo(fifo)
+    result = legpress("ask", "--answers", str(fifo), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{fifo}: holds no answer record" in result.stderr
+
+
+def test_ask_answers_from_an_endless_device_is_refused_at_its_limit(tmp_path: Path) -> None:
+    result = legpress("ask", "--answers", "/dev/zero", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "/dev/zero: more than 1,048,576 bytes" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_fifo_among_a_folders_files_does_not_block_case_discovery(tmp_path: Path) -> None:
+    # Telling a rule file from a case file reads the head of every .yaml in a folder.
+    os.mkfifo(tmp_path / "left-over.yaml")
+    result = legpress("rules", "test", str(tmp_path), cwd=tmp_path)
+    # Before, the run waited at the FIFO's open for ever; read as empty, it holds no case.
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 passed, 0 failed" in result.stdout

@@ -331,6 +331,9 @@ def test_every_report_says_when_the_screen_is_incomplete_or_missing(tmp_path: Pa
         # ... and plain rewording that carries on as before and reassures.
         "Relax, this is common and harmless. Continue to train as normal tomorrow, go a"
         " bit easier on the plate, and push through it.",
+        # The fourth round: doing what was done before.
+        "Nothing serious: go back to the gym tomorrow and do exactly what you always do.",
+        "Back to your usual routine in the morning; it will settle.",
     ],
 )
 def test_advice_in_other_letters_or_other_words_is_refused_at_load(

@@ -310,3 +310,84 @@ def test_a_plain_not_sure_is_still_offered_its_self_check_and_settled_by_it(
     assert getattr(getattr(step, "question", None), "id", "") == "check:leg_pain_below_knee"
     checked = rebuild(rb, {**unsure, "check:leg_pain_below_knee": "no"}).state
     assert "leg_pain_below_knee" not in checked.skipped
+
+
+# Attack round 5, P7: a yes the record's reading made "not sure" (the key given twice,
+# a second 'answers' object, the key beside 'answers'), then the self-check "no" right
+# after: /v1/interview and `ask --answers` cleared the sign and gave advice, where
+# diagnose referred. Such a sign is never settled by a self-check.
+
+SIGN = "leg_pain_below_knee"
+
+
+def _with_the_yes(rb: RuleBase, how: str) -> str:
+    """A whole interview's answers (the screen clear, the sign "no", its self-check
+    "no" straight after it) as raw JSON, with the sign also given "yes" ``how``."""
+    answers, _ = _drive(rb, {**SCREEN_CLEAR})
+    answers = {k: v for k, v in answers.items() if k != SIGN}
+    head = {SIGN: "no", f"check:{SIGN}": "no"}
+    body = json.dumps({**head, **answers})[1:-1]
+    yes = f'"{SIGN}": "yes"'
+    if how == "key twice":
+        return '{"answers": {' + body + ", " + yes + "}}"
+    if how == "two answers objects":
+        return '{"answers": {' + body + '}, "answers": {' + yes + "}}"
+    return '{"answers": {' + body + "}, " + yes + "}"  # beside 'answers'
+
+
+HOW = ["key twice", "two answers objects", "beside answers"]
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_yes_read_as_not_sure_is_never_settled_by_a_self_check_over_http(
+    rb: RuleBase, how: str
+) -> None:
+    raw = _with_the_yes(rb, how)
+    expected = diagnose(json.loads(raw), rb)  # the last value wins in json.loads...
+    assert expected["status"] == "refer"  # ...and either way the batch refers
+    step = json.loads(interview_json(rb, raw.encode()))
+    assert step["result"] is not None, step.get("question")
+    assert step["result"]["status"] == "refer", step["result"]["status"]
+    assert step["result"]["fixes"] == {}
+    assert step["record"]["answers"][SIGN] == "unsure"
+    assert any(w["key"] == f"check:{SIGN}" and "ignored" in w["message"] for w in step["warnings"])
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_yes_read_as_not_sure_is_never_settled_in_ask_answers(
+    rb: RuleBase, how: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from legpress_diag.cli.app import app
+
+    record = tmp_path / "record.json"
+    record.write_text(_with_the_yes(rb, how), encoding="utf-8")
+    save = tmp_path / "saved.json"
+    run = CliRunner().invoke(
+        app,
+        ["ask", "--answers", str(record), "--save", str(save)],
+        input="\n" * 60,
+        env={"COLUMNS": "100", "NO_COLOR": "1", "LEGPRESS_DIAG_STATE": str(tmp_path)},
+    )
+    assert "CLINICIAN" in run.output, run.output
+    assert "Your plan" not in run.output
+    assert json.loads(save.read_text())["answers"][SIGN] == "unsure"
+
+
+@pytest.mark.parametrize(
+    "second", ['"YES"', "true", '"y\\u00e9s"', '"Yes."'], ids=["YES", "true", "accent", "stop"]
+)
+def test_the_same_yes_written_twice_two_ways_is_a_yes(rb: RuleBase, second: str) -> None:
+    # Attack round 5, P16: read as "answered two ways", a definite emergency sign was
+    # "not sure": urgent, one level lower.
+    from legpress_diag.intake.records import RawRecord, check_record
+
+    raw = '{"answers": {"saddle_numbness": "yes", "saddle_numbness": ' + second + "}}"
+    checked = check_record(RawRecord(1, 1, text=raw.encode()))
+    assert not checked.warnings, checked.warnings
+    result = diagnose({"answers": checked.answers}, rb)
+    assert ("saddle_numbness", "emergency") in _flags(result)
+    # A yes and a no are still two answers: not sure, never a no.
+    mixed = '{"answers": {"saddle_numbness": "yes", "saddle_numbness": "no"}}'
+    assert check_record(RawRecord(1, 1, text=mixed.encode())).answers["saddle_numbness"] is None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..foundation.files import read_at_most
 from ..foundation.problems import Diagnostic, RuleBaseError, SourceSpan
 from ..knowledge.paths import CASE_FILE_ENDINGS, RULE_SUFFIXES, display_path, is_case_file
 from ..knowledge.rulebase import RuleBase
@@ -53,8 +54,7 @@ def is_pack(path: Path) -> bool:
 def _holds_rules(path: Path) -> bool:
     """Does the file start like a rule file rather than a case file (``cases:``)?"""
     try:
-        with path.open("rb") as stream:
-            head = stream.read(4096).decode("utf-8", "replace")
+        head = read_at_most(path, 4095).decode("utf-8", "replace")  # a FIFO: empty
     except OSError:
         return False
     tops = [line.split(":")[0] for line in head.splitlines() if line[:1].isalpha()]

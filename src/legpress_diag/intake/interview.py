@@ -17,7 +17,7 @@ self-check is asked, and the record saved at the end cannot differ between them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject
@@ -122,6 +122,7 @@ def rebuild(
     answers: RawAnswers,
     beside: JsonObject | None = None,
     check: Callable[[], None] | None = None,
+    said_yes: Collection[str] = (),
 ) -> Interview:
     """The interview that answering ``answers`` in their order leads to (the record
     format of ``questionnaire.replay.state_from_answers``). Raises InvalidAnswers,
@@ -131,11 +132,12 @@ def rebuild(
     (``CheckedRecord.stray``). A safety question among them is read as ``diagnose``
     and ``ask --answers`` read it: "not sure" unless it is a plain no, with a warning
     (``records.stray_safety_answers``), never dropped in silence. ``check``: a
-    request's deadline, called between keys (it may raise)."""
+    request's deadline, called between keys (it may raise). ``said_yes``: keys given a
+    yes that the record's reading made "not sure" (``CheckedRecord.said_yes``)."""
     notes: list[AnswerProblem] = []
     if beside:
         answers, notes = stray_safety_answers(rb, dict(answers), beside)
-    replay = state_from_answers(rb, answers, check=check)
+    replay = state_from_answers(rb, answers, check=check, said_yes=said_yes)
     if replay.errors:
         raise InvalidAnswers(replay.errors, answers, (*notes, *replay.warnings))
     return Interview(

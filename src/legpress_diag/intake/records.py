@@ -24,7 +24,7 @@ from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_
 from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
 from .measured import measurements, same_answer
-from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once
+from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, reads_yes
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
@@ -82,6 +82,10 @@ class CheckedRecord(FieldsRepr):
     # Fields beside 'answers' that the contract does not know (a warning each): one that
     # names a safety question is still read by the screen (see stray_safety_answers).
     stray: JsonObject = field(default_factory=dict)
+    # Keys (in 'answers' or beside it) read as "not sure" although a value given for
+    # them was a yes: a repeated key, two 'answers' objects, a key beside 'answers'.
+    # The interview never lets a self-check settle such a sign (attack round 5, P7).
+    said_yes: frozenset[str] = frozenset()
 
     def measured_answers(self) -> list[str]:
         """The answers that are still the measured value, in answer order: an answer
@@ -254,6 +258,60 @@ def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     return RawRecord(number, number, text=line)
 
 
+# Where other programs end a line but JSON Lines does not: a lone CR (files from old
+# Macs, some serial loggers), U+2028 and U+2029, NEL, VT and FF (str.splitlines).
+_OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xe2\x80[\xa8\xa9]|\xc2\x85|[\x0b\x0c]")
+# A byte no line without such a break holds, as one character class: the common line
+# is passed in half a microsecond (the exact pattern above takes 3.5 on a record).
+_MAYBE_BREAK = re.compile(rb"[\r\x0b\x0c\x85\xa8\xa9]")
+_BETWEEN = " \t\n\r\u2028\u2029\x85\x0b\x0c"  # what may stand between joined records
+
+
+def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRecord], int]:
+    """The record of one line; or, where the line is JSON values joined by another
+    program's line break (a lone CR, U+2028, ...), one record per value, numbered as
+    an editor shows them. Joined, they were one error, and an emergency among them
+    went unscreened. Returns the records and the number of the last line they took.
+
+    The values are found as a JSON reader finds them, so a lone CR that is
+    whitespace inside one record, or a U+2028 inside a string, splits nothing; a line
+    that is not wholly such values stays one line (and one error)."""
+    whole = ([_line_record(number, line, too_long)], number)
+    if too_long or not _MAYBE_BREAK.search(line) or not _OTHER_BREAKS.search(line):
+        return whole
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return whole
+    spans = _joined_values(text)
+    if spans is None:
+        return whole
+    records, at = [], number
+    starts = [start for start, _ in spans[1:]] + [len(text)]
+    for (start, end), next_start in zip(spans, starts, strict=True):
+        records.append(_line_record(at, text[start:end].encode(), False))
+        at += len(_OTHER_BREAKS.findall(text[end:next_start].encode()))
+    return records, at
+
+
+def _joined_values(text: str) -> list[tuple[int, int]] | None:
+    """Where each JSON value of ``text`` starts and ends, when it holds two or more
+    separated by another program's line break and nothing else; else None."""
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+    at = len(text) - len(text.lstrip(_BETWEEN))
+    while at < len(text):
+        try:
+            _, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        if spans and not _OTHER_BREAKS.search(text[spans[-1][1] : at].encode()):
+            return None  # two values with no line break between them: not joined lines
+        spans.append((at, end))
+        at = end + len(text[end:]) - len(text[end:].lstrip(_BETWEEN))
+    return spans if len(spans) > 1 else None
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -276,7 +334,8 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
         yield from _whole_document(stream, number, first[0])
         return
-    yield _line_record(number, *first)
+    records, number = _line_records(number, *first)
+    yield from records
     if first[1]:
         _skip_rest(stream)
     yield from _json_lines(stream, number)
@@ -297,7 +356,8 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
     while (item := _read_line(stream)) is not None:
         number += 1
         if item[0].strip():
-            yield _line_record(number, *item)
+            records, number = _line_records(number, *item)
+            yield from records
         if item[1]:
             _skip_rest(stream)
 
@@ -368,7 +428,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             ],
         )
     # A key given twice with different values is read one way, the safe one.
-    data, errors, warnings = read_once(data, raw.line)
+    data, errors, warnings, said_yes = read_once(data, raw.line)
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
@@ -423,7 +483,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
     # (an id that is not a string or an integer was replaced above, with an error)
     kept_id = record_id if isinstance(record_id, str | int) else fallback_id
-    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray)
+    # A yes written beside 'answers' is read as not sure too (stray_safety_answers).
+    said_yes |= {key for key, value in stray.items() if reads_yes(value)}
+    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
 
 
 def stray_safety_answers(

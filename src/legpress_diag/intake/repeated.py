@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..reasoning.answers import AnswerProblem, show_value
+from .answers import NO_WORDS, YES_WORDS, words
 
 
 class RepeatedKeys(dict[str, JsonValue]):
@@ -36,6 +37,26 @@ def same_json(one: JsonValue, other: JsonValue) -> bool:
     if type(one) is type(other) and isinstance(one, str | int | float | bool | None):
         return bool(one == other)
     return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
+
+
+def reads_yes(value: JsonValue) -> bool:
+    """A yes however it is written: ``true``, "yes", "YES", "yés", "ｙｅｓ", "yep"."""
+    return value is True or (isinstance(value, str) and words(value) in YES_WORDS)
+
+
+def _reads_no(value: JsonValue) -> bool:
+    return value is False or (isinstance(value, str) and words(value) in NO_WORDS)
+
+
+def same_answer(one: JsonValue, other: JsonValue) -> bool:
+    """The same answer twice: equal JSON, or a yes (or a no) written two ways ("yes"
+    and "YES", ``true`` and "yes"). Read as different, they made a definite yes to an
+    emergency sign "not sure", one level lower (attack round 5, P16)."""
+    return (
+        same_json(one, other)
+        or (reads_yes(one) and reads_yes(other))
+        or (_reads_no(one) and _reads_no(other))
+    )
 
 
 def keeping_repeats(
@@ -54,7 +75,7 @@ def keeping_repeats(
                 result[key] = value
                 continue
             seen = [result[key], *(repeated or {}).get(key, [])[1:]]
-            if any(same_json(value, earlier) for earlier in seen):
+            if any(same_answer(value, earlier) for earlier in seen):
                 continue
             repeated = repeated if repeated is not None else {}
             repeated.setdefault(key, [result[key]]).append(value)
@@ -91,15 +112,18 @@ RECORD_KEYS_READ_ONCE = ("id", "measured", "not_measured")
 
 def read_once(
     data: JsonObject, line: int | None
-) -> tuple[JsonObject, list[AnswerProblem], list[AnswerProblem]]:
-    """The record with every repeated key read one way: (record, errors, warnings)."""
+) -> tuple[JsonObject, list[AnswerProblem], list[AnswerProblem], frozenset[str]]:
+    """The record with every repeated key read one way: (record, errors, warnings, and
+    the keys read as not sure though one of their values was a yes, which a
+    self-check must never settle: the lifter said yes)."""
     top = _repeated(data)
     if not top and not _repeated(data.get("answers")):
-        return data, [], []
+        return data, [], [], frozenset()
     where = f" on line {line}" if line is not None else ""
     record = dict(data)
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
+    said_yes: set[str] = set()
     for key, values in top.items():
         if key in RECORD_KEYS_READ_ONCE:
             errors.append(
@@ -113,11 +137,15 @@ def read_once(
         elif key != "answers":
             record[key] = None  # a stray field: a safety key there reads as not sure
             warnings.append(_not_sure(key, values, where))
+            if any(reads_yes(v) for v in values):
+                said_yes.add(key)
     answers, conflicts = _merged(top.get("answers") or [data.get("answers")])
     if isinstance(answers, dict):
         for key, values in conflicts.items():
             answers[key] = None  # not sure: never a "no" on the safety screen
             warnings.append(_not_sure(key, values, where))
+            if any(reads_yes(v) for v in values):
+                said_yes.add(key)
         record["answers"] = answers
     else:
         errors.append(
@@ -127,7 +155,7 @@ def read_once(
                 expected="one object of question id -> answer",
             )
         )
-    return record, errors, warnings
+    return record, errors, warnings, frozenset(said_yes)
 
 
 def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonValue]]]:
@@ -142,14 +170,14 @@ def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonVal
         for key, values in _repeated(obj).items():
             conflicts.setdefault(key, [])
             conflicts[key] += [
-                v for v in values if not any(same_json(v, c) for c in conflicts[key])
+                v for v in values if not any(same_answer(v, c) for c in conflicts[key])
             ]
         for key, value in obj.items():
             if key not in merged:
                 merged[key] = value
-            elif not same_json(merged[key], value):
+            elif not same_answer(merged[key], value):
                 known = conflicts.setdefault(key, [merged[key]])
-                if not any(same_json(value, c) for c in known):
+                if not any(same_answer(value, c) for c in known):
                     known.append(value)
     return merged, conflicts
 

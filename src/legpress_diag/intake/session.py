@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from ..foundation.files import read_at_most
 from ..foundation.problems import LegpressError
 from ..knowledge.rulebase import Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
@@ -41,8 +42,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
 
     Raises ResumeError when the file cannot be read or holds no usable record."""
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_SAVED_BYTES + 1)
+        data = read_at_most(path, MAX_SAVED_BYTES)  # a FIFO with no writer: empty
     except OSError as exc:
         raise ResumeError(f"{path}: cannot read: {exc.strerror}") from None
     if len(data) > MAX_SAVED_BYTES:
@@ -60,7 +60,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     # sure" unless it is a plain no (records.stray_safety_answers).
     answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
     # Read as the HTTP interview reads its answers; an invalid one is asked again.
-    replay = state_from_answers(rb, answers, keep_valid=True)
+    replay = state_from_answers(rb, answers, keep_valid=True, said_yes=checked.said_yes)
     state = replace(
         replay.state, measured=checked.measured, prefilled=frozenset(replay.state.history)
     )

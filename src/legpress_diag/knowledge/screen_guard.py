@@ -76,6 +76,18 @@ TRAINING_WORDS = (
     "the weight",
     "harmless",
     "nothing to worry",
+    # The fourth round ("go back to the gym tomorrow and do exactly what you always
+    # do"): the gym, a routine, or doing what was done before.
+    "gym",
+    "routine",
+    "your usual",
+    "as always",
+    "always do",
+    "as before",
+    "same as before",
+    "exactly what you",
+    "back to training",
+    "back to lifting",
 )
 
 

@@ -74,16 +74,13 @@ def read_limited(path: Path, name: str) -> bytes:
 
     /dev/zero or an endless pipe is refused after the limit instead of filling the
     memory; a FIFO nobody writes to reads as empty instead of waiting for ever."""
+    from ..foundation.files import open_without_waiting  # only when a file is read
     from .yamlsafe import MAX_FILE_BYTES  # YAML is imported only when a file is read
 
     too_big = f"more than the {MAX_FILE_BYTES:,} bytes allowed"
     try:
-        # Opened without blocking: a FIFO with no writer would wait at open for ever.
-        # Then reads block as usual (a writer that is slow is waited for).
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as stream:
-            os.set_blocking(fd, True)
-            size = os.fstat(fd).st_size
+        with open_without_waiting(path) as stream:  # a FIFO with no writer: empty
+            size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:  # refuse before reading hundreds of MB into memory
                 raise RuleBaseError([_unreadable(name, f"file is {size:,} bytes, {too_big}")])
             # A FIFO or device reports no size: the read itself is bounded.

@@ -149,10 +149,40 @@ def _size(stream: IO[bytes]) -> int:
     return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
+# The densest valid landmarks: a frame is one object holding 34 arrays, the 33 points
+# of four numbers each (at least 9 characters and a comma, ``[0,0,0,0],``) and the
+# array around them, in at least 350 characters: 10.3 an array. Parsed JSON costs far
+# more memory per character in arrays and objects than in numbers (``[]`` is 3
+# characters of text and 64 bytes of memory; ``{"a":0}`` 8 and about 190), so text much
+# denser in them than this is refused before it is parsed: a 16 MiB body of
+# ``[[],[],...]`` took 480 MB to parse, to be refused afterwards.
+BYTES_PER_ARRAY = 10
+BYTES_PER_OBJECT = 256
+
+
+def _check_density(text: str) -> None:
+    """LandmarksError when ``text`` holds more arrays or objects than valid landmarks
+    of its length can: counted in the raw text (a bracket inside a string counts too,
+    and valid landmarks have no such strings), so the check costs two scans."""
+    slack = 8  # the outer object and a short file's few containers
+    arrays, objects = text.count("["), text.count("{")
+    if arrays > len(text) // BYTES_PER_ARRAY + slack:
+        raise LandmarksError(
+            f"the landmarks hold {arrays:,} '[' in {len(text):,} characters; expected at most "
+            f"one array per {BYTES_PER_ARRAY} characters (33 points of 4 numbers per frame)"
+        )
+    if objects > len(text) // BYTES_PER_OBJECT + slack:
+        raise LandmarksError(
+            f"the landmarks hold {objects:,} '{{' in {len(text):,} characters; expected at "
+            f"most one object per {BYTES_PER_OBJECT} characters (one per frame of 33 points)"
+        )
+
+
 def parse_landmarks(blob: bytes | str) -> Landmarks:
     """Check landmarks given as JSON text."""
     try:
         text = blob.decode("utf-8-sig") if isinstance(blob, bytes) else blob
+        _check_density(text)
         data = json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise LandmarksNotJson(f"the landmarks are not UTF-8 text (byte {exc.start + 1})") from None

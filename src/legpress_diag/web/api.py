@@ -298,7 +298,7 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers, measured, beside = read_interview_body(body)
+    record_id, answers, measured, beside, said_yes = read_interview_body(body)
     if deadline is not None:
         deadline.check()
     current = interview(
@@ -309,6 +309,7 @@ def interview_json(
         measured=measured,
         beside=beside,
         check=None if deadline is None else deadline.check,
+        said_yes=said_yes,
     )
     out = step_out(rb, current)
     if current.about_left is not None:

@@ -11,7 +11,10 @@ class so that every connection is in one phase, each with a deadline
 - **head**: from the connection opening (or the previous answer) until the request
   line and headers are in: ``head_seconds``, at most ``max_head_bytes``;
 - **body**: ``body_idle_seconds`` between bytes, ``body_seconds`` in all;
-- **busy**: the server is answering.
+- **busy**: the server is answering;
+- **drain**: the answer went before the body was read (a 413, a 503 ``busy``): the
+  rest of the body is read and dropped, within the body's deadlines, so the client
+  that is still sending reads the answer instead of a connection reset.
 
 In any phase, an answer left unread in the send buffer for ``write_seconds`` drops
 the connection.
@@ -34,7 +37,7 @@ from .limits import Limits
 
 log = logging.getLogger("legpress_diag.web")
 
-HEAD, BODY, BUSY = "head", "body", "busy"
+HEAD, BODY, BUSY, DRAIN = "head", "body", "busy", "drain"
 SWEEP_SECONDS = 1.0
 _HEAD_TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
@@ -96,8 +99,13 @@ class Watched(Protocol):
 
 def _phase(protocol: object) -> str:
     cycle = getattr(protocol, "cycle", None)
-    if cycle is None or cycle.response_complete:
+    if cycle is None:
         return HEAD
+    if cycle.response_complete:
+        # uvicorn drops the body bytes that come after the answer; until the last,
+        # they are not the next request's head (counting them so closed the
+        # connection as a head over 16 KiB, and the sender saw a reset).
+        return DRAIN if cycle.more_body else HEAD
     return BODY if cycle.more_body else BUSY
 
 
@@ -188,7 +196,7 @@ class Watch:
                     limits.head_seconds,
                 )
             self.close(protocol, _TIMED_OUT if partial else b"")
-        elif phase == BODY and (
+        elif phase in (BODY, DRAIN) and (
             now - protocol.watch_data_at > limits.body_idle_seconds
             or now - protocol.watch_since > limits.body_seconds
         ):
@@ -199,6 +207,7 @@ class Watch:
 def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol class ``base`` with the watch's deadlines and caps."""
     max_head = watch.limits.max_head_bytes
+    max_drain = watch.limits.max_drain_bytes
 
     class Guarded(base):  # type: ignore[misc, valid-type]  # a class chosen at run time
         watch_phase = HEAD
@@ -207,6 +216,7 @@ def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol
         watch_unread_since = 0.0
         watch_head_bytes = 0
         watch_head_tail = b""  # the last bytes of the head so far: its end may be split
+        watch_drained = 0  # body bytes dropped after the answer
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
@@ -234,6 +244,11 @@ def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol
                 if self.watch_head_bytes > max_head:
                     watch.close(self, _HEAD_TOO_LARGE)
                     return
+            elif self.watch_phase == DRAIN:
+                self.watch_drained += len(data)
+                if self.watch_drained > max_drain:
+                    watch.close(self)  # the answer is out; this much more is not read
+                    return
             super().data_received(data)
             phase = _phase(self)
             if phase != self.watch_phase:
@@ -241,11 +256,11 @@ def guarded(base: type[asyncio.Protocol], watch: Watch) -> type[asyncio.Protocol
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            self._watch_reset(HEAD, time.monotonic())
+            self._watch_reset(_phase(self), time.monotonic())  # HEAD, or DRAIN
 
         def _watch_reset(self, phase: str, now: float) -> None:
             self.watch_phase, self.watch_since = phase, now
-            self.watch_head_bytes, self.watch_head_tail = 0, b""
+            self.watch_head_bytes, self.watch_head_tail, self.watch_drained = 0, b"", 0
 
     Guarded.__name__ = Guarded.__qualname__ = f"Guarded{base.__name__}"
     return Guarded

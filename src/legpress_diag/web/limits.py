@@ -63,6 +63,10 @@ class Limits:
     # The body may pause this long between bytes, and take this long in all.
     body_idle_seconds: float = 10.0
     body_seconds: float = 30.0
+    # A body answered before it was read (413, 503) is read on and dropped, up to
+    # this much, so the sender reads the answer rather than a reset; past it the
+    # connection is closed (a client sending 1 GB after a 413 gets the reset).
+    max_drain_bytes: int = 64 * 1024 * 1024
     # A client that does not read its answer is dropped after this.
     write_seconds: float = 30.0
     # An idle kept-alive connection is closed after this.

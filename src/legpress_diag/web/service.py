@@ -8,7 +8,7 @@ the web page and the tests see the same thing.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from ..api import diagnose
@@ -148,11 +148,12 @@ def invalid_records(batch: Batch) -> RequestProblem:
 
 def read_interview_body(
     body: bytes,
-) -> tuple[str | int, JsonObject, dict[str, JsonObject], JsonObject]:
+) -> tuple[str | int, JsonObject, dict[str, JsonObject], JsonObject, frozenset[str]]:
     """(id, answers, measured, beside) from an interview request, which is an answer
     record (``measured``: the marks of `legpress-diag measure`'s record, contract 3a;
     ``beside``: fields beside 'answers' the contract does not know, where a safety
-    key is read as ``diagnose`` reads it)."""
+    key is read as ``diagnose`` reads it; and the keys given a yes that the reading
+    made "not sure", ``CheckedRecord.said_yes``)."""
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
@@ -160,7 +161,7 @@ def read_interview_body(
             "not-a-record", "the body is not an answer record", tuple(checked.errors)
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
-    return record_id, checked.answers, checked.measured, checked.stray
+    return record_id, checked.answers, checked.measured, checked.stray, checked.said_yes
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def interview(
     measured: Mapping[str, JsonObject] | None = None,
     beside: JsonObject | None = None,
     check: Callable[[], None] | None = None,
+    said_yes: Collection[str] = (),
 ) -> Step:
     """The next step of ``ask`` for these answers so far (``measured``: the marks of
     those measured from a filmed set, which the record and the result keep; ``beside``:
@@ -195,7 +197,7 @@ def interview(
     request's deadline (``Deadline.check``), called inside every loop over the
     answers, so a request answered 503 stops working."""
     try:
-        current = rebuild(rb, answers, beside, check)
+        current = rebuild(rb, answers, beside, check, said_yes)
     except InvalidAnswers as exc:
         result = referral_despite(rb, exc, record_id)
         refers = "; a safety answer refers all the same (see 'results')"

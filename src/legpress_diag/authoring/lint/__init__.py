@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...foundation.files import read_at_most
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
 from ...knowledge.bundled import shown_name
 from ...knowledge.loader import check_partial, manifest_problems, read_all, rule_files
@@ -118,7 +119,7 @@ def _manifest_sources(manifests: Sequence[Diagnostic]) -> dict[str, str]:
     texts = {}
     for path in {d.span.path for d in manifests if d.span is not None}:
         try:
-            texts[path] = Path(path).read_bytes()[:MAX_TOML_BYTES].decode("utf-8-sig", "replace")
+            texts[path] = read_at_most(path, MAX_TOML_BYTES).decode("utf-8-sig", "replace")
         except OSError:
             continue  # its finding says it cannot be read
     return texts

@@ -6,7 +6,7 @@ from a saved record. One function reads them all (``state_from_answers``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -113,6 +113,7 @@ def state_from_answers(
     *,
     keep_valid: bool = False,
     check: Callable[[], None] | None = None,
+    said_yes: Collection[str] = (),
 ) -> Replay:
     """The session that answering ``answers`` in their order would have built.
 
@@ -142,6 +143,11 @@ def state_from_answers(
     problem counts the rest) and the first ``MAX_SUGGESTED`` get a "did you mean".
     ``check`` (a request's deadline) is called every ``CHECK_EVERY`` keys and may
     raise to stop the work.
+
+    ``said_yes``: keys the record gave a yes that its reading made "not sure" (a
+    repeated key, a second 'answers' object, a key beside 'answers':
+    ``CheckedRecord.said_yes``); like a yes under another spelling, such a sign is
+    never offered a self-check, and one sent for it is ignored with a warning.
     """
     plain: JsonObject = {}
     unsure: set[str] = set()
@@ -207,6 +213,12 @@ def state_from_answers(
     # Safety questions the record gives two ways (read as "not sure"), which may be
     # what asked a self-check; worked out once, and only when a self-check is sent.
     two_ways = _two_ways(rb, plain) if rechecks else frozenset()
+    # Safety questions a yes was given for that the record's reading made "not sure".
+    yes_read_unsure = {
+        qid: key
+        for key in said_yes
+        if (qid := question_named(rb, key)) is not None and qid in rb.index.safety_questions
+    }
     state = SessionState()
     prefixes: list[SessionState] = []
     for index, (key, value) in enumerate(answers.items()):
@@ -221,12 +233,14 @@ def state_from_answers(
             state = record_answer(rb, state, key, reply)
         elif key in rechecks:
             checked_id = key.removeprefix(CHECK_PREFIX)
-            said_yes = _yes_under(rb, plain, checked_id) if checked_id in two_ways else None
+            yes_key = yes_read_unsure.get(checked_id)
+            if yes_key is None and checked_id in two_ways:
+                yes_key = _yes_under(rb, plain, checked_id)
             asked = None  # a self-check never clears a "yes", asked or not
-            if said_yes is None:
+            if yes_key is None:
                 asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
-            if said_yes is not None:
-                warnings.append(_check_against_a_yes(key, value, said_yes))
+            if yes_key is not None:
+                warnings.append(_check_against_a_yes(key, value, yes_key))
             elif asked is None:
                 warnings.append(_unasked_check(key, value))
             else:
@@ -246,7 +260,7 @@ def state_from_answers(
     # self-check is offered for it (one would be ignored, and asked again for ever).
     settled = frozenset(
         qid for qid in two_ways if qid in state.skipped and _yes_under(rb, plain, qid) is not None
-    )
+    ) | frozenset(qid for qid in yes_read_unsure if qid in state.skipped)
     if settled - state.rechecked:
         state = replace(state, rechecked=state.rechecked | settled)
     if doubted:

@@ -21,9 +21,11 @@ def read_toml(path: Path) -> tuple[dict[str, object], str]:
     """The file's data and text. Raises RuleBaseError naming the file and the line."""
     import tomllib  # only where a config or manifest exists: most runs have neither
 
+    from ...foundation.files import read_at_most
+
     shown = display_path(path)
     try:
-        raw = path.read_bytes()[: MAX_TOML_BYTES + 1]
+        raw = read_at_most(path, MAX_TOML_BYTES)  # /dev/zero: refused, not read whole
     except OSError as exc:
         raise RuleBaseError([_error(shown, f"cannot read: {exc.strerror}", 1)]) from None
     if len(raw) > MAX_TOML_BYTES:
