@@ -92,27 +92,31 @@ class _Explainer:
             shown = self.shown[qid] = denormalize(self.rb.questions[qid], self.answers[qid])
         return shown
 
-    def standing_rules(self, derived: str, used: dict[str, None]) -> list[Rule]:
-        """The rules standing behind one conclusion, in declared order; records the
-        answered questions they test in ``used`` (an ordered set)."""
-        standing = self.support.get(derived, {})
+    def standing_rules(self, derived: str, used: dict[str, None]) -> list[str]:
+        """The ids of the rules standing behind one conclusion, in declared order;
+        records the answered questions they test in ``used`` (an ordered set)."""
+        standing = self.support.get(derived)
+        if not standing:
+            return []
         answers = self.answers
         static = self.static
-        rules = [rule for rule in self.by_conclusion.get(derived, ()) if rule.id in standing]
-        for rule in rules:
-            for qid in static[rule.id].questions:
+        rules = [rule.id for rule in self.by_conclusion.get(derived, ()) if rule.id in standing]
+        for rule_id in rules:
+            for qid in static[rule_id].questions:
                 if qid in answers:
                     used[qid] = None
         return rules
 
-    def step(self, derived: str, rules: list[Rule]) -> StepOut:
+    def step(self, derived: str, rule_ids: list[str]) -> StepOut:
         """Those rules written out, and how their contributions combine."""
         reasoning = self.reasoning
         standing = reasoning.support.get(derived, {})
         answers = reasoning.answers
         rounded = self.rounded
+        by_id = self.rb.index.by_id
         entries: list[RuleStepOut] = []
-        for rule in rules:
+        for rule_id in rule_ids:
+            rule = by_id[rule_id]
             static = self.static[rule.id]
             where, questions, facts = static.defined_at, static.questions, static.facts
             entries.append(
@@ -157,7 +161,7 @@ class _Explainer:
         used: dict[str, None] = {}
         rules = self.standing_rules(fact, used)
         self.fact_answers[fact] = list(used)
-        self.fact_rules[fact] = [rule.id for rule in rules]
+        self.fact_rules[fact] = rules
         if self.explain:
             self.facts[fact] = self.step(fact, rules)
 
@@ -165,7 +169,7 @@ class _Explainer:
         """The brief ``because`` of a cause, and with ``explain`` its full reasoning."""
         used: dict[str, None] = {}  # an ordered set of the questions that mattered
         rules = self.standing_rules(cause, used)
-        rule_ids = [rule.id for rule in rules]
+        rule_ids = list(rules)  # the facts' rules are added to it below
         behind = self.facts_behind(cause)
         for fact in behind:
             if fact not in self.fact_rules:
