@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from legpress_diag.api import bundled_rulebase
+from legpress_diag.exitcodes import ENDING_SIGNALS
 from legpress_diag.knowledge.rulebase import RuleBase
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,8 +55,8 @@ def _children_get_the_terminal_s_signals() -> None:
     """
     wanted: dict[str, Callable[[int, FrameType | None], object] | signal.Handlers] = {
         "SIGINT": signal.default_int_handler,
-        "SIGTERM": signal.SIG_DFL,
-        "SIGHUP": signal.SIG_DFL,
+        # A background job of a script ignores QUIT as well as INT.
+        **{name: signal.SIG_DFL for name in ENDING_SIGNALS},
     }
     for name, handler in wanted.items():
         number = getattr(signal, name, None)

@@ -233,3 +233,19 @@ def bundled_copy(tmp_path_factory: Any, monkeypatch: pytest.MonkeyPatch) -> Path
     shutil.copytree(bundled.bundled_rules_dir(), rules)
     monkeypatch.setattr(bundled, "bundled_rules_dir", lambda: rules)
     return rules
+
+
+def test_folders_in_place_of_the_key_and_the_entries_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Attack round 5, P3: a folder under the key's name stopped every command with
+    # "error: 5: Is a directory". The cache can make a run faster, never impossible.
+    monkeypatch.setenv("LEGPRESS_DIAG_CACHE", str(tmp_path))
+    monkeypatch.delenv("LEGPRESS_DIAG_NO_CACHE", raising=False)
+    expected = diagnose(RECORD, load_rulebase())
+    entries = [p for p in tmp_path.iterdir() if p.name != bundle_cache.KEY_NAME]
+    assert entries  # the load wrote its entries
+    for path in [tmp_path / bundle_cache.KEY_NAME, *entries]:
+        path.unlink()
+        path.mkdir()
+    assert diagnose(RECORD, load_rulebase()) == expected

@@ -227,3 +227,28 @@ def test_a_body_of_empty_arrays_is_refused_without_being_parsed(
     monkeypatch.setattr(landmarks.json, "loads", never)
     with pytest.raises(LandmarksError, match="expected at most one array per 10 characters"):
         parse_landmarks(blob)
+
+
+def test_an_integer_no_float_holds_is_an_error_naming_where(good: dict[str, Any]) -> None:
+    # Attack round 5: a 400-digit time was an internal error (OverflowError).
+    data = copy.deepcopy(good)
+    blob = json.dumps(data).replace('"t": 0.0', '"t": ' + "9" * 400, 1)
+    assert "9" * 400 in blob
+    with pytest.raises(LandmarksError, match="frame 0: 't' is an integer of 400 digits"):
+        parse_landmarks(blob)
+
+
+@pytest.mark.parametrize(("t", "refused"), [(86_400.0, False), (86_400.5, True), (1e300, True)])
+def test_a_frame_time_past_a_day_is_refused(good: dict[str, Any], t: float, refused: bool) -> None:
+    # Attack round 5, P11: times of 1e300 s were measured, and a note then printed a
+    # 300-digit number of seconds.
+    data = copy.deepcopy(good)
+    start = t - data["frames"][-1]["t"]
+    for frame in data["frames"]:
+        frame["t"] += start  # the last frame at t, the others before it
+    if not refused:
+        assert check_landmarks(data).frames == len(data["frames"])
+        return
+    first = next(i for i, frame in enumerate(data["frames"]) if frame["t"] > 86_400)
+    with pytest.raises(LandmarksError, match=f"frame {first}: 't' is .*, at most 86,400 either"):
+        check_landmarks(data)

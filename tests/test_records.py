@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from legpress_diag.api import diagnose_stream
 from legpress_diag.intake.records import read_records
 
@@ -110,3 +112,27 @@ def test_null_answers_and_missing_answers_are_told_apart() -> None:
     assert null["errors"][0]["message"] == "'answers' is null"
     assert missing["errors"][0]["message"] == "missing 'answers'"
     assert null["status"] == missing["status"] == "error"
+
+
+@pytest.mark.parametrize("where", ["id", "knee_angle_at_bottom", "age_years"])
+@pytest.mark.parametrize("digits", [308, 309, 4300, 4301, 100_000])
+def test_a_number_too_long_to_convert_leaves_the_rest_of_the_record_screened(
+    where: str, digits: int
+) -> None:
+    # Attack round 5, P5: past Python's 4,300-digit bound the whole record failed to
+    # parse, and the emergency beside the number went unscreened. At the bound it is
+    # still the number itself; past it, infinity, as 1e400 is. An answer of 309 digits
+    # or more (no float holds it) was an internal error; now it is out of range.
+    from legpress_diag.api import diagnose_stream
+
+    number = "9" * digits
+    answers = '"saddle_numbness": "yes"'
+    if where == "id":
+        line = '{"id": ' + number + ', "answers": {' + answers + "}}"
+    else:
+        line = '{"answers": {' + answers + ', "' + where + '": ' + number + "}}"
+    (result,) = list(diagnose_stream(io.BytesIO(line.encode())))
+    assert result["status"] == "refer"
+    assert [f["level"] for f in result["red_flags"]] == ["emergency"]
+    if where != "id" and digits >= 309:  # past what a float holds: out of range
+        assert result["errors"][0]["key"] == where, result

@@ -352,3 +352,38 @@ def test_advice_in_other_letters_or_other_words_is_refused_at_load(
     with pytest.raises(RuleBaseError) as refused:
         load_rulebase([coach])
     assert [d.code for d in refused.value.diagnostics] == ["LP320"]
+
+
+@pytest.mark.parametrize(
+    ("ident", "refused"),
+    [
+        ("saddle_numbnes", True),  # one letter short: read as the sign when sent as a key
+        ("sadle_numbness", True),
+        ("Saddle_Numbnes", True),  # in another case too
+        ("bladder_bowel_changes", True),
+        ("saddle_setup", False),  # a real coach's question about the seat: far enough
+        ("saddle_height", False),
+    ],
+)
+def test_a_question_id_that_misspells_a_safety_question_is_refused_at_load(
+    tmp_path: Path, ident: str, refused: bool
+) -> None:
+    # Attack round 5, P2: a coach's question 'saddle_numbnes' linted clean, and then a
+    # "yes" under that key, which the screen reads as the sign misspelt, was read as
+    # the coach's question instead: advice instead of a referral.
+    from legpress_diag.foundation.problems import RuleBaseError
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    coach = tmp_path / "coach.yaml"
+    coach.write_text(
+        f"questions:\n  - id: {ident}\n    text: Is it so?\n    type: yes_no\n    source: coach\n",
+        encoding="utf-8",
+    )
+    if not refused:
+        assert ident in load_rulebase([coach]).questions
+        return
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase([coach])
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "LP201" and "near miss of safety question" in problem.message
+    assert problem.span is not None and (problem.span.line, problem.span.col) == (2, 9)

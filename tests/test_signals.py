@@ -47,7 +47,11 @@ def temp_files(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize(
+    "signum",
+    # QUIT, USR1 and ALRM too: they left the temporary file (attack round 5, P10).
+    [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGALRM],
+)
 def test_term_and_hup_remove_the_temp_file(tmp_path: Path, signum: int, jobs: str) -> None:
     out = tmp_path / "results.jsonl"
     out.write_text("the previous results\n")

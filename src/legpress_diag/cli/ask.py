@@ -21,7 +21,17 @@ from ..presentation.destination import (
     silence_stdout,
 )
 from ..reasoning.result import DiagnosisOut
-from .common import IsolatedOption, NoDefaultRulesOption, RulesOption, fail, load_rules, tell
+from .common import (
+    IsolatedOption,
+    NoDefaultRulesOption,
+    RulesOption,
+    fail,
+    load_rules,
+    refuse_overwriting_inputs,
+    rule_file_inputs,
+    same_file,
+    tell,
+)
 
 if TYPE_CHECKING:
     from ..intake.questionnaire import SessionState
@@ -302,18 +312,9 @@ def _check_streams_and_outputs(save: Path | None, report: Path | None) -> None:
         check_output(report, "report.md")
     except (OutputError, FormatError) as exc:
         fail(str(exc))
-    if save is not None and report is not None and _same_file(save, report):
+    if save is not None and report is not None and same_file(save, report):
         # One would overwrite the other at the end, after every question was answered.
         fail(f"--save and --report name the same file ({report}): give each its own name")
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        if first.exists() and second.exists():
-            return first.samefile(second)
-    except OSError:
-        pass
-    return first.resolve() == second.resolve()
 
 
 def _finish(
@@ -405,6 +406,11 @@ def ask(
 
     _check_streams_and_outputs(save, report)
     rb = load_rules(rules, no_default_rules, isolated)
+    # --save may name the --answers file (a resumed session saved over itself); the
+    # report, in another format, may not; neither may name a rule file.
+    refuse_overwriting_inputs([("--save", save), ("--report", report)], rule_file_inputs(rb))
+    if answers is not None:
+        refuse_overwriting_inputs([("--report", report)], [("the --answers file", answers)])
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
     state = _prefill(rb, answers, view) if answers else SessionState()
     holder = [state]  # the latest state, for what an interruption saves

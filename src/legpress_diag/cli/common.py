@@ -58,6 +58,48 @@ def fail(message: str, code: int = exitcodes.CANNOT_RUN) -> NoReturn:
     raise typer.Exit(code)
 
 
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same file through a symlink, a hard link
+    or another spelling of the path; for a file not written yet, the same place."""
+    try:
+        if first.exists() and second.exists():
+            return first.samefile(second)
+    except OSError:
+        pass
+    return first.resolve() == second.resolve()
+
+
+def rule_file_inputs(rb: RuleBase) -> list[tuple[str, Path]]:
+    """Each rule file ``rb`` was loaded from, named for a message, with its path."""
+    from ..knowledge.bundled import BUNDLED_PREFIX, bundled_rules_dir
+
+    found = []
+    for shown in rb.files:
+        bundled = shown.startswith(BUNDLED_PREFIX)
+        path = bundled_rules_dir() / shown.removeprefix(BUNDLED_PREFIX) if bundled else Path(shown)
+        found.append((f"the rule file {shown}", path))
+    return found
+
+
+def refuse_overwriting_inputs(
+    outputs: Iterable[tuple[str, Path | None]], inputs: Iterable[tuple[str, Path]]
+) -> None:
+    """Exit 2, before any work, when an output names one of the command's inputs (a
+    rule file, the saved answers a report would replace): written at the end, it
+    would destroy what the run was made from (attack round 5: `ask --answers A
+    --report A`, `diagnose --rules coach.yaml -o coach.yaml`)."""
+    listed = list(inputs)
+    for option, output in outputs:
+        if output is None or str(output) == "-":
+            continue
+        for what, source in listed:
+            if same_file(output, source):
+                fail(
+                    f"{option} {output} is {what}: the output would replace it; give the "
+                    "output its own name"
+                )
+
+
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         tell(diagnostic.format())

@@ -33,6 +33,8 @@ from .common import (
     dash_is_stdout,
     fail,
     load_paths,
+    refuse_overwriting_inputs,
+    rule_file_inputs,
     rule_paths,
     tell,
 )
@@ -165,6 +167,7 @@ def diagnose(
         fail(str(exc))
     paths = rule_paths(rules, isolated)  # the pack search, once: workers get its paths
     rb = load_paths(paths, no_default_rules)
+    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
     try:
         stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
     except SourceError as exc:

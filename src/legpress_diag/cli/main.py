@@ -27,7 +27,7 @@ _received: list[int] = []  # the signal that ended the run, if one did
 
 
 class Terminated(KeyboardInterrupt):
-    """The run was ended by SIGTERM or SIGHUP; unwinds like Ctrl-C."""
+    """The run was ended by a signal (SIGTERM, SIGHUP, ...); unwinds like Ctrl-C."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -47,7 +47,7 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def install_signal_handlers() -> None:
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in exitcodes.ENDING_SIGNALS:
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) is signal.SIG_DFL:
             signal.signal(number, _on_signal)

@@ -19,6 +19,8 @@ from .common import (
     fail,
     load_paths,
     load_rules,
+    refuse_overwriting_inputs,
+    rule_file_inputs,
     rule_paths,
     rule_problems_exit,
     rule_sources,
@@ -332,6 +334,7 @@ def draw_command(
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
     rb = load_rules(rules, no_default_rules, isolated)
+    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
     try:
         drawing = draw(rb, fmt, cause)
     except UnknownCause as exc:
@@ -375,7 +378,9 @@ def schema_command(
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
     _check(output, "schema.json")
-    _emit(schema_text(kind, load_rules(rules, no_default_rules, isolated)), output)
+    rb = load_rules(rules, no_default_rules, isolated)
+    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
+    _emit(schema_text(kind, rb), output)
 
 
 @app.command("explain")

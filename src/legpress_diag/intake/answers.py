@@ -21,7 +21,7 @@ from typing import cast
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
-from ..knowledge.index import fold_key, question_named
+from ..knowledge.index import TYPO_CUTOFF, fold_key, question_named
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
@@ -144,7 +144,10 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
         return None  # unknown; on the safety screen (age) the screen reads it as unsure
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidAnswer("not a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of 309 digits or more: no float holds it
+        raise InvalidAnswer("out of range") from None
     if not math.isfinite(number):
         raise InvalidAnswer("not a finite number")
     assert question.minimum is not None and question.maximum is not None
@@ -392,14 +395,8 @@ def misspelt_safety_id(rb: RuleBase, key: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _close_safety(folded: str, safety: tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(folded, safety, n=1, cutoff=_TYPO_CUTOFF)
+    close = difflib.get_close_matches(folded, safety, n=1, cutoff=TYPO_CUTOFF)
     return close[0] if close else None
-
-
-# difflib's ratio above which an unknown key is taken for a safety question misspelt
-# (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
-# 'saddle_numbness' is about 0.6).
-_TYPO_CUTOFF = 0.85
 
 
 def _read(rb: RuleBase, qid: str, value: JsonValue) -> JsonValue | NormalisedValue | None:

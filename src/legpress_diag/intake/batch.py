@@ -140,10 +140,10 @@ def _init_worker(paths: Sequence[str], include_bundled: bool, options: Options) 
 
     # The parent owns interruption: Ctrl-C reaches the whole process group, and a
     # worker must not print its own traceback; the parent stops the workers itself.
-    # TERM and HUP get their default action back in case the parent's handlers were
-    # inherited through fork.
+    # TERM, HUP and the others get their default action back in case the parent's
+    # handlers were inherited through fork.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in exitcodes.ENDING_SIGNALS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if "rulebase" not in _WORKER:

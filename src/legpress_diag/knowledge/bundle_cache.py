@@ -153,11 +153,21 @@ def _read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None
         fd = os.open(path, flags)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as stream:
+    try:
         info = os.fstat(fd)
+        # Looked at before the descriptor becomes a file object: fdopen refuses a
+        # folder with an error, and a folder under the key's name (or an entry's)
+        # stopped every command (attack round 5, P3). The cache is then not used.
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        data = stream.read(limit + 1)
+        with os.fdopen(fd, "rb") as stream:
+            fd = -1  # the file object closes it
+            data = stream.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
     return (data, info) if len(data) <= limit else None
 
 

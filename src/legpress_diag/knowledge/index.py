@@ -267,6 +267,13 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 
 
+# difflib's ratio above which an unknown answer key is taken for a safety question
+# misspelt (one letter off in a 15-letter id is about 0.97; 'saddle_setup' against
+# 'saddle_numbness' is about 0.6). The loader refuses a question id this close to a
+# safety question's, so the two readings can never meet.
+TYPO_CUTOFF = 0.85
+
+
 def fold_key(key: str) -> str:
     """An answer key as a person may have meant it: case, surrounding spaces, '-' or
     inner spaces for '_', compatibility forms (full-width, mathematical bold: NFKC),

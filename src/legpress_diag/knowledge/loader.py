@@ -19,7 +19,7 @@ from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from . import bundle_cache, bundled, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
-from .index import fold_key
+from .index import TYPO_CUTOFF, fold_key
 from .rulebase import (
     Alternative,
     Cause,
@@ -762,6 +762,17 @@ def _check_replacements(
                 )
 
 
+def _near_miss(ident: str, on_screen: set[str]) -> str | None:
+    """The safety question ``ident`` misspells as answer keys are read
+    (``index.misspelt_safety``), or None. Defined as a question of its own, such an id
+    would be read as itself, and a "yes" under it would no longer reach the screen
+    (attack round 5, P2: a file that linted clean turned such a "yes" into advice)."""
+    import difflib
+
+    close = difflib.get_close_matches(fold_key(ident), sorted(on_screen), 1, TYPO_CUTOFF)
+    return close[0] if close else None
+
+
 def _guard_screen(
     s: dict[str, dict[str, Entry]],
     questions: dict[str, Question],
@@ -785,6 +796,17 @@ def _guard_screen(
                 "keys are matched without regard to case, spacing or look-alike letters",
                 e.field_span("id"),
                 "give the question an id that differs in its letters",
+            )
+        near = None if ident in on_screen else _near_miss(ident, on_screen)
+        if near is not None:
+            merged.error(
+                codes.DUPLICATE_ID,
+                f"question id '{ident}' is a near miss of safety question '{near}' (at "
+                f"{entries[near].span if near in entries else 'the bundled base'}): an "
+                "answer key that misspells a warning sign is read as that sign, and a "
+                "question of this id would take such answers away from the screen",
+                e.field_span("id"),
+                "give the question an id that is not close to a safety question's",
             )
         for index, other in enumerate(questions[ident].replaced_by):
             target = entries.get(other)

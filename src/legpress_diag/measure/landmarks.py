@@ -28,6 +28,7 @@ POINTS = 33  # MediaPipe Pose's topology
 MAX_FRAMES = 100_000  # about 55 minutes at 30 fps: far more than any set
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 frames of 33 points, written out, fit well below
 MAX_FPS = 1000.0
+MAX_SECONDS = 24 * 3600.0  # a frame's time, either side of zero: far longer than a set
 MAX_PIXELS = 100_000  # width or height
 Z_LIMIT = 1e6  # MediaPipe's depth is of the order of the image width: anything finite
 COORD_LIMIT = 100.0  # |x|, |y| in image widths: MediaPipe's points stray a little outside
@@ -199,9 +200,13 @@ def _number(value: object, where: str, expected: str) -> float:
     # bool is an int in Python, and JSON's true is no number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LandmarksError(f"{where} is {_kind(value)}; expected {expected}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of 309 digits or more: no float holds it
+        number = math.inf
     if not math.isfinite(number):
-        raise LandmarksError(f"{where} is {value}; expected {expected}")
+        shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+        raise LandmarksError(f"{where} is {shown}; expected {expected}")
     return number
 
 
@@ -280,6 +285,11 @@ def _frame_time(frame: object, index: int, previous: float | None) -> float:
     if "t" not in frame:
         raise LandmarksError(f"frame {index}: missing 't' (the frame's time in seconds)")
     t = _number(frame["t"], f"frame {index}: 't'", "the frame's time in seconds")
+    if abs(t) > MAX_SECONDS:  # a clock gone wrong; its gaps would fill notes with digits
+        raise LandmarksError(
+            f"frame {index}: 't' is {t:g}; expected the frame's time in seconds, at most "
+            f"{MAX_SECONDS:,.0f} either side of zero (a day)"
+        )
     if previous is not None and t <= previous:
         raise LandmarksError(
             f"frame {index}: 't' is {t:g}, not after frame {index - 1}'s {previous:g}; "

@@ -1,0 +1,98 @@
+"""An output never replaces one of the command's inputs (issue 20, attack round 5, P1
+and P6): `ask --answers A --report A` wrote the report over the saved answers, and an
+output naming a `--rules` file (`diagnose -o`, `ask --save`/`--report`, `rules schema
+--output`, `rules draw --output`) wrote over the coach's rule file, each with exit 0.
+Now each is refused with exit 2 before any work, the file untouched; through a
+symlink too. `ask --answers A --save A` stays allowed: a resumed session saved over
+itself is the point of --save."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag.cli.app import app
+
+runner = CliRunner()
+
+COACH = """\
+questions:
+  - id: coach_grip
+    text: Do you grip the handles hard?
+    type: yes_no
+    source: coach
+"""
+RECORD = {"id": "a", "answers": {"saddle_numbness": "no", "heels_lift": "yes"}}
+
+
+def _run(args: list[str], cwd: Path) -> tuple[int, str]:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(
+            app, args, input="\n" * 40, env={"NO_COLOR": "1", "LEGPRESS_DIAG_STATE": str(cwd)}
+        )
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "coach.yaml").write_text(COACH, encoding="utf-8")
+    (tmp_path / "me.json").write_text(json.dumps(RECORD), encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "coach.yaml")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diagnose", "me.json", "--rules", "coach.yaml", "-f", "jsonl", "-o", "coach.yaml"],
+        ["diagnose", "me.json", "--rules", "coach.yaml", "-f", "jsonl", "-o", "link.yaml"],
+        ["diagnose", "me.json", "--rules", ".", "-f", "jsonl", "-o", "./coach.yaml"],
+        ["ask", "--rules", "coach.yaml", "--save", "coach.yaml"],
+        ["ask", "--rules", "coach.yaml", "--report", "link.yaml.md", "--save", "coach.yaml"],
+        ["rules", "schema", "--rules", "coach.yaml", "--output", "coach.yaml"],
+        ["rules", "draw", "--rules", "coach.yaml", "--format", "dot", "--output", "coach.yaml"],
+    ],
+    ids=[
+        "diagnose -o",
+        "through a symlink",
+        "a folder's file",
+        "ask --save",
+        "ask both",
+        "rules schema",
+        "rules draw",
+    ],
+)
+def test_an_output_naming_a_rule_file_is_refused(folder: Path, args: list[str]) -> None:
+    before = (folder / "coach.yaml").read_bytes()
+    code, output = _run(args, folder)
+    assert code == 2, output
+    assert "is the rule file coach.yaml: the output would replace it" in output, output
+    assert (folder / "coach.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("report", ["saved.md", "./saved.md", "link.html"])
+def test_ask_report_naming_the_answers_file_is_refused(folder: Path, report: str) -> None:
+    # The attack's saved answers had a report's suffix; a .json report is refused anyway.
+    (folder / "saved.md").write_text(json.dumps(RECORD), encoding="utf-8")
+    (folder / "link.html").symlink_to(folder / "saved.md")
+    before = (folder / "saved.md").read_bytes()
+    code, output = _run(["ask", "--answers", "saved.md", "--report", report], folder)
+    assert code == 2, output
+    assert "is the --answers file: the output would replace it" in output
+    assert output.count("\n") == 1  # the error alone: refused before the first question
+    assert (folder / "saved.md").read_bytes() == before
+
+
+def test_ask_saving_a_resumed_session_over_its_own_file_is_allowed(folder: Path) -> None:
+    code, output = _run(["ask", "--answers", "me.json", "--save", "me.json"], folder)
+    assert code in (0, 1), output
+    saved = json.loads((folder / "me.json").read_text())
+    assert saved["answers"]["heels_lift"] == "yes"
