@@ -25,7 +25,8 @@ from legpress_diag.knowledge import bundle_cache
 
 ONE = '{"answers": {"butt_lifts_off_seat": "yes"}}\n'
 
-PROBE = """
+# A probe's first lines: a run of the command line with the probe's arguments.
+RUN = """
 import sys
 from legpress_diag.cli.main import main
 sys.argv = ["legpress-diag", *sys.argv[1:]]
@@ -33,10 +34,16 @@ try:
     main()
 except SystemExit:
     pass
+"""
+
+PROBE = (
+    RUN
+    + """
 watched = ("legpress_diag", "yaml", "tomllib", "fastapi", "uvicorn", "starlette", "jinja2")
 names = sorted(m for m in sys.modules if m.startswith(watched))
 print("MODULES " + " ".join(names), file=sys.stderr)
 """
+)
 
 
 def _probe(code: str, *args: str, cwd: Path | None = None) -> list[str]:
@@ -101,7 +108,7 @@ ONE_RECORD_MODULES = {
         "startup",
         "wakeful",
     ),
-    "foundation": ("", "codes", "jsonvalue", "problems"),
+    "foundation": ("", "codes", "jsonvalue", "problems", "values"),
     "intake": ("", "answers", "batch", "measured", "records", "repeated", "source"),
     "knowledge": (
         "",
@@ -172,6 +179,88 @@ def test_a_one_record_diagnose_imports_only_the_modules_it_needs(tmp_path: Path)
     readers = ("loader", "sources", "conditions.parser", "repair", "screen_guard", "schema_models")
     for builder in readers:
         assert f"legpress_diag.knowledge.{builder}" not in ours
+
+
+DATACLASS_PROBE = (
+    RUN
+    + """
+import dataclasses
+from legpress_diag.foundation.values import FieldsRepr, FieldsValue
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("legpress_diag"):
+        continue
+    for cls in list(vars(module).values()):
+        if not (isinstance(cls, type) and cls.__module__ == name):
+            continue
+        if not dataclasses.is_dataclass(cls) or cls in (FieldsRepr, FieldsValue):
+            continue
+        params = cls.__dataclass_params__
+        ordered = params.order  # the generated order needs the generated eq
+        wanted = FieldsValue if params.frozen and not ordered else FieldsRepr
+        if params.repr or not issubclass(cls, wanted) or (wanted is FieldsValue and params.eq):
+            print("GENERATES " + cls.__module__ + "." + cls.__qualname__, file=sys.stderr)
+print("CHECKED", file=sys.stderr)
+"""
+)
+
+
+def test_every_dataclass_a_one_record_run_creates_shares_its_methods(tmp_path: Path) -> None:
+    """Each method ``@dataclass`` generates is compiled with its own exec (about 0.07 ms
+    on Python 3.11): the classes a one-record run creates take ``__repr__`` (and, when
+    frozen, ``__eq__`` and ``__hash__``) from foundation/values.py instead. A class
+    added to that path with the generated methods fails here."""
+    _probe(DATACLASS_PROBE, "diagnose", "-", cwd=tmp_path)  # the first run may fill the cache
+    said = _probe(DATACLASS_PROBE, "diagnose", "-", cwd=tmp_path)
+    assert "CHECKED" in said, said
+    assert [line for line in said if line.startswith("GENERATES ")] == []
+
+
+def _twins() -> tuple[type, type]:
+    """The same fields as a generated dataclass and as one on the shared methods."""
+    from dataclasses import dataclass, field
+
+    from legpress_diag.foundation.values import FieldsValue
+
+    @dataclass(frozen=True)
+    class Generated:
+        name: str
+        span: tuple[int, int] | None = None
+        note: str = field(default="", repr=False)
+        hook: object = field(default=None, repr=False, compare=False)
+        weight: float = field(default=0.0, hash=False)
+
+    @dataclass(frozen=True, repr=False, eq=False)
+    class Shared(FieldsValue):
+        name: str
+        span: tuple[int, int] | None = None
+        note: str = field(default="", repr=False)
+        hook: object = field(default=None, repr=False, compare=False)
+        weight: float = field(default=0.0, hash=False)
+
+    return Generated, Shared
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("a",),
+        ("a", (1, 2), "n", len, 0.5),
+        ("a", (1, 2), "m", print, 0.5),
+        ("a", (1, 2), "n", len, 0.75),
+        ("b'\n\u00e9", None, "", None, -0.0),
+    ],
+)
+def test_the_shared_methods_answer_as_the_generated_ones(args: tuple[object, ...]) -> None:
+    generated, shared = _twins()
+    for other in [("a",), ("a", (1, 2), "n", None, 0.5), ("a", (1, 2), "m", len, 0.75)]:
+        one, two = generated(*args), generated(*other)
+        mine, theirs = shared(*args), shared(*other)
+        assert repr(mine).replace("Shared", "Generated") == repr(one)
+        assert (mine == theirs) is (one == two)
+        assert (mine != theirs) is (one != two)
+        assert hash(mine) == hash(one)
+        assert mine.__eq__(one) is NotImplemented  # another class: never equal by fields
+    assert shared(*args) != generated(*args)
 
 
 def test_the_entry_point_search_is_skipped_only_when_nothing_can_declare_a_pack(

@@ -14,6 +14,7 @@ import typer
 
 from .. import exitcodes
 from ..foundation.problems import LegpressError
+from ..foundation.values import FieldsRepr
 from ..intake.source import SourceError, open_source, source_name
 from ..presentation.destination import (
     CLOSED_STREAMS,
@@ -214,8 +215,8 @@ def _workers(jobs: int, quiet: bool) -> int:
     return count
 
 
-@dataclass
-class _Job:
+@dataclass(repr=False)
+class _Job(FieldsRepr):
     """One batch as the command line runs it: results to the output, a line on stderr
     per record with problems (up to the terminal's limit), a progress bar."""
 

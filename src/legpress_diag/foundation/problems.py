@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from .values import FieldsRepr, FieldsValue
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -20,8 +22,8 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
-class SourceSpan:
+@dataclass(frozen=True, order=True, repr=False)
+class SourceSpan(FieldsRepr):
     """A 1-based region of a source file (lines and columns both count from 1)."""
 
     path: str
@@ -34,8 +36,8 @@ class SourceSpan:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+@dataclass(frozen=True, repr=False, eq=False)
+class Diagnostic(FieldsValue):
     """One finding. ``code`` is stable (``LP203``); ``hint`` says what would be right."""
 
     code: str

@@ -165,6 +165,8 @@ def normalize_answers(
     warnings: list[AnswerProblem] = []
     unknown = suggested = 0
     folded: set[str] = set()
+    # The types as locals: looking a member up on the enum costs ~60 ns, per answer.
+    yes_no, choice, number_type = QuestionType.YES_NO, QuestionType.CHOICE, QuestionType.NUMBER
     for key, value in raw.items():
         question = rb.questions.get(key)
         if question is None and isinstance(key, str):
@@ -218,21 +220,21 @@ def normalize_answers(
         # exact type checks keep True apart from 1 and "yes" apart from " Yes").
         kind = question.type
         if value.__class__ is str:
-            if kind is QuestionType.YES_NO and (value == "yes" or value == "no"):
+            if kind is yes_no and (value == "yes" or value == "no"):
                 answers[key] = value == "yes"
                 continue
-            if kind is QuestionType.CHOICE and value in question.labels:
+            if kind is choice and value in question.labels:
                 answers[key] = value
                 continue
-        elif value.__class__ is bool and kind is QuestionType.YES_NO:
+        elif value.__class__ is bool and kind is yes_no:
             answers[key] = value
             continue
-        elif value.__class__ is int and kind is QuestionType.NUMBER:
+        elif value.__class__ is int and kind is number_type:
             low, high = question.minimum, question.maximum
             if low is not None and high is not None and low <= value <= high:
                 answers[key] = float(value)
                 continue
-        if kind is QuestionType.NUMBER and value.__class__ is str:
+        if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is not None:
                 # '"70"' for an age is 70: read as text it would be unreadable, and an

@@ -18,6 +18,7 @@ from typing import IO, TypedDict
 
 from .. import exitcodes
 from ..foundation.problems import LegpressError
+from ..foundation.values import FieldsRepr, FieldsValue
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
@@ -37,8 +38,8 @@ class WorkerDied(LegpressError):
     """A worker process ended without being asked to (killed, say by the OOM killer)."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+@dataclass(frozen=True, repr=False, eq=False)
+class Outcome(FieldsValue):
     """One record's result, as ``prepare`` made it (the result dict without one)."""
 
     status: str
@@ -58,8 +59,8 @@ class Outcome:
         return str(self.line) if self.line is not None else f"record {self.record_id}"
 
 
-@dataclass(frozen=True)
-class Options:
+@dataclass(frozen=True, repr=False, eq=False)
+class Options(FieldsValue):
     """How each record of a batch is diagnosed."""
 
     strict: bool = False
@@ -70,8 +71,8 @@ class Options:
     prepare: Prepare | None = None
 
 
-@dataclass
-class Tally:
+@dataclass(repr=False)
+class Tally(FieldsRepr):
     """What a batch's summary and exit status need, counted as results go by."""
 
     counts: dict[str, int] = field(default_factory=dict)  # by status

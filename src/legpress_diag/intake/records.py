@@ -11,12 +11,14 @@ import json
 import math
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
+from ..foundation.values import FieldsRepr
 from ..knowledge.index import question_named
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
@@ -43,8 +45,8 @@ class AnswerRecord(TypedDict):
     measured: NotRequired[dict[str, JsonObject]]  # what `measure` said of an answer
 
 
-@dataclass
-class RawRecord:
+@dataclass(repr=False)
+class RawRecord(FieldsRepr):
     """One record as read: where it was, and either its data or why it is unreadable."""
 
     position: int  # 1-based line for JSON Lines and single objects, 0-based index in an array
@@ -69,8 +71,8 @@ class RawRecord:
             return RawRecord(self.position, self.line, problem=str(exc), expected=expected)
 
 
-@dataclass
-class CheckedRecord:
+@dataclass(repr=False)
+class CheckedRecord(FieldsRepr):
     """A record's id and answers, with the problems found in it."""
 
     record_id: str | int
@@ -103,6 +105,8 @@ MEASURED_SHAPE = '{"value": ..., "confidence": ..., "evidence": ...}'
 def _measured(data: JsonObject, errors: list[AnswerProblem]) -> dict[str, JsonObject]:
     """The measured values of a record from `legpress-diag measure`, checked for shape;
     what they say is checked as answers (the same values are in 'answers')."""
+    if "measured" not in data and "not_measured" not in data:
+        return {}  # a record not from `measure` (most of them)
     measured, reasons = data.get("measured", {}), data.get("not_measured", {})
     if not isinstance(reasons, dict) or not all(isinstance(r, str) for r in reasons.values()):
         errors.append(
@@ -154,7 +158,10 @@ class JsonProblem(ValueError):
 
 
 def _reject_duplicates(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
-    result: JsonObject = {}
+    result: JsonObject = dict(pairs)  # in C
+    if len(result) == len(pairs):
+        return result  # no key came twice
+    result = {}
     for key, value in pairs:
         if key in result:
             raise ValueError(f"duplicate key {show_value(key)} in an object")
@@ -180,14 +187,13 @@ def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
             raise ValueError(
                 f"invalid UTF-8 (byte 0x{bad:02x} at column {exc.start + 1})"
             ) from None
-    found: list[RepeatedKeys] = []
+    decoders = _DECODERS
+    found = decoders.found
+    found.clear()
     try:
-        parsed: JsonValue = json.loads(
-            text,
-            object_pairs_hook=keeping_repeats(found) if records else _reject_duplicates,
-            parse_constant=_reject_constant,
-            parse_int=_read_int,
-        )
+        if text.startswith("\ufeff"):  # what json.loads says of a str that starts so
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        parsed: JsonValue = (decoders.records if records else decoders.strict).decode(text)
         check_places(parsed, found)
         return parsed
     except json.JSONDecodeError as exc:
@@ -204,6 +210,8 @@ def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
                 f"a number with {digits.group(1)} digits is too long to read"
             ) from None
         raise ValueError(str(exc)) from None
+    finally:
+        found.clear()  # keep no part of a record past its parse
 
 
 _TOO_MANY_DIGITS = re.compile(r"integer string conversion: value has (\d+) digits")
@@ -218,6 +226,28 @@ def _read_int(text: str) -> int | float:
     if len(text) - text.startswith("-") > _MAX_DIGITS:
         return -math.inf if text.startswith("-") else math.inf
     return int(text)
+
+
+class _Decoders(threading.local):
+    """The JSON decoders, made once per thread: ``json.loads`` with hooks builds a new
+    decoder (and its scanner) on every call, half the time of parsing a record. The
+    one keeping repeated keys lists them in ``found``, emptied around each parse."""
+
+    def __init__(self) -> None:
+        self.found: list[RepeatedKeys] = []
+        self.records = json.JSONDecoder(
+            object_pairs_hook=keeping_repeats(self.found),
+            parse_constant=_reject_constant,
+            parse_int=_read_int,
+        )
+        self.strict = json.JSONDecoder(
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_read_int,
+        )
+
+
+_DECODERS = _Decoders()
 
 
 def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:

@@ -65,7 +65,10 @@ def keeping_repeats(
     """A json ``object_pairs_hook`` that keeps repeated keys (listed in ``found``)."""
 
     def hook(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
-        result: JsonObject = {}
+        result: JsonObject = dict(pairs)  # in C; the keys keep their first place
+        if len(result) == len(pairs):
+            return result  # no key came twice (nearly every object)
+        result = {}
         repeated: dict[str, list[JsonValue]] | None = None
         for key, value in pairs:
             if key not in result:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..foundation.values import FieldsValue
 from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
 from .facts import NormalisedValue
 from .strata import compute_strata, cycles
@@ -95,8 +96,8 @@ class Step(NamedTuple):
     rule: Rule
 
 
-@dataclass(frozen=True)
-class Plan:
+@dataclass(frozen=True, repr=False, eq=False)
+class Plan(FieldsValue):
     """An acyclic rule base's rules in agenda order, with an index of required answers.
 
     Most rules are conjunctions that need certain exact answers (``q``, ``not q``,
@@ -187,8 +188,8 @@ def build_plan(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RuleStatic:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class RuleStatic(FieldsValue):
     """What explanations cite of a rule, worked out once."""
 
     defined_at: str | None  # file:line
@@ -209,8 +210,8 @@ def _grouped(pairs: list[tuple[str, Rule]]) -> dict[str, tuple[Rule, ...]]:
     return {key: tuple(rules) for key, rules in grouped.items()}
 
 
-@dataclass(frozen=True)
-class RuleIndex:
+@dataclass(frozen=True, repr=False, eq=False)
+class RuleIndex(FieldsValue):
     """The lookups, strata and plan of one rule base (see the module's docstring)."""
 
     by_question: Mapping[str, tuple[Rule, ...]]  # rules testing a question, declared order

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from ..foundation.problems import SourceSpan
+from ..foundation.values import FieldsValue
 from .conditions.ast import Condition
 from .facts import NormalisedAnswers
 
@@ -51,8 +52,8 @@ class FlagLevel(StrEnum):
 _LEVEL_ORDER = (FlagLevel.EMERGENCY, FlagLevel.URGENT, FlagLevel.CLINICIAN)
 
 
-@dataclass(frozen=True)
-class Question:
+@dataclass(frozen=True, repr=False, eq=False)
+class Question(FieldsValue):
     """A question a lifter answers, with the answers it allows."""
 
     id: str
@@ -111,8 +112,8 @@ class Question:
         return f"a number from {self.minimum:g} to {self.maximum:g}{unit}"
 
 
-@dataclass(frozen=True)
-class Fact:
+@dataclass(frozen=True, repr=False, eq=False)
+class Fact(FieldsValue):
     """An intermediate conclusion rules derive and other rules read."""
 
     id: str
@@ -122,8 +123,8 @@ class Fact:
     span: SourceSpan | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(frozen=True, repr=False, eq=False)
+class Rule(FieldsValue):
     """``when`` holds → ``then`` is believed with certainty ``cf``, compiled."""
 
     id: str
@@ -142,8 +143,8 @@ class Rule:
     key_path: tuple[str | int, ...] = ()  # where the rule sits in its file, for lint
 
 
-@dataclass(frozen=True)
-class Fix:
+@dataclass(frozen=True, repr=False, eq=False)
+class Fix(FieldsValue):
     """What to change, with how to do it; ``unless`` hides it when its answers say so."""
 
     id: str
@@ -156,8 +157,8 @@ class Fix:
     unless_questions: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Alternative:
+@dataclass(frozen=True, repr=False, eq=False)
+class Alternative(FieldsValue):
     """An exercise to use instead, and the equipment it needs."""
 
     id: str
@@ -181,8 +182,8 @@ class Alternative:
         return set(self.needs) <= have and (not self.needs_any or bool(have & set(self.needs_any)))
 
 
-@dataclass(frozen=True)
-class Cause:
+@dataclass(frozen=True, repr=False, eq=False)
+class Cause(FieldsValue):
     """A cause of the pain, with the fixes and alternatives it points to."""
 
     id: str
@@ -195,8 +196,8 @@ class Cause:
     explains: tuple[str, ...] = ()  # causes this one is a root of (checked acyclic)
 
 
-@dataclass(frozen=True)
-class SafetyFlag:
+@dataclass(frozen=True, repr=False, eq=False)
+class SafetyFlag(FieldsValue):
     """A warning sign: when it holds, the result refers instead of advising."""
 
     id: str
@@ -236,8 +237,8 @@ UNSURE_REST_LABEL = "I am not sure about the ones I did not tick"
 ScreenStyle = Literal["any_of", "pick"]
 
 
-@dataclass(frozen=True)
-class Screen:
+@dataclass(frozen=True, repr=False, eq=False)
+class Screen(FieldsValue):
     """Yes/no questions asked together in one prompt (see schema_models.ScreenModel)."""
 
     id: str
@@ -252,8 +253,8 @@ class Screen:
         return tuple(q for q, _ in self.items)
 
 
-@dataclass(frozen=True)
-class FaqEntry:
+@dataclass(frozen=True, repr=False, eq=False)
+class FaqEntry(FieldsValue):
     """A question people ask, with its answer and source."""
 
     id: str
@@ -263,8 +264,8 @@ class FaqEntry:
     span: SourceSpan | None = None
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, repr=False, eq=False)
+class Settings(FieldsValue):
     """The rule base's thresholds and limits."""
 
     report_threshold: float = 0.2
@@ -273,8 +274,8 @@ class Settings:
     max_firings_per_rule: int = 50
 
 
-@dataclass(frozen=True)
-class RuleBase:
+@dataclass(frozen=True, repr=False, eq=False)
+class RuleBase(FieldsValue):
     """Every definition of the loaded rule files, merged, checked and compiled."""
 
     name: str

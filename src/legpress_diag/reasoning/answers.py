@@ -14,15 +14,18 @@ import json
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonValue
+from ..foundation.values import FieldsValue
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import Question, QuestionType
 from .result import AnswerValue, ProblemOut
 
 _SHOWN_CHARS = 60
+# Read per answer shown: a module constant costs less than a lookup on the enum.
+_YES_NO, _NUMBER = QuestionType.YES_NO, QuestionType.NUMBER
 
 
-@dataclass(frozen=True)
-class AnswerProblem:
+@dataclass(frozen=True, repr=False, eq=False)
+class AnswerProblem(FieldsValue):
     """What is wrong with one answer: the key, the value (shortened) and what was expected."""
 
     key: str
@@ -42,8 +45,8 @@ class AnswerProblem:
 # A frozen dataclass, not a TypedDict or a pydantic model: it is made in one place
 # from values already checked (nothing to validate again), never serialised as a
 # whole, and immutable, so no step between intake and the result can change it.
-@dataclass(frozen=True)
-class ReadAnswers:
+@dataclass(frozen=True, repr=False, eq=False)
+class ReadAnswers(FieldsValue):
     """One record's answers as read at the edge, all the reasoning needs of them."""
 
     answers: NormalisedAnswers
@@ -68,11 +71,11 @@ def show_value(value: JsonValue | object) -> str:
 
 def denormalize(question: Question, value: NormalisedValue) -> AnswerValue:
     """Back to the contract's JSON form (for saved sessions and explanations)."""
-    if question.type is QuestionType.YES_NO:
+    if question.type is _YES_NO:
         return "yes" if value else "no"
     if isinstance(value, frozenset):  # a multi-choice answer
         order = question.choice_values
         return sorted(value, key=order.index)
-    if question.type is QuestionType.NUMBER and float(value).is_integer():
+    if question.type is _NUMBER and float(value).is_integer():
         return int(value)
     return value

@@ -55,6 +55,8 @@ def roots_first(ranked: Sequence[tuple[Cause, float]]) -> list[tuple[Cause, floa
     the heels they lift. A root comes first only on its own evidence (it is reported);
     the loader guarantees the ``explains`` links form no loop."""
     reported = {cause.id: (cause, belief) for cause, belief in ranked}
+    if not any(sign in reported for cause, _ in ranked for sign in cause.explains):
+        return list(ranked)  # no root among them: the ranking as it is
     explainers: dict[str, list[str]] = {cause_id: [] for cause_id in reported}
     for cause, _ in ranked:  # most certain root first
         for sign in cause.explains:
@@ -80,20 +82,35 @@ def explained_links(causes: Sequence[tuple[Cause, float]]) -> dict[str, list[str
     """For each reported cause, the reported causes it explains, in rank order."""
     rank = {cause.id: i for i, (cause, _) in enumerate(causes)}
     return {
-        cause.id: sorted((s for s in cause.explains if s in rank), key=rank.__getitem__)
+        cause.id: sorted([s for s in cause.explains if s in rank], key=rank.__getitem__)
+        if cause.explains
+        else []
         for cause, _ in causes
     }
+
+
+def _explained_by(links: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """For each reported cause that another explains, those roots, in rank order."""
+    roots: dict[str, list[str]] = {}
+    for root, signs in links.items():
+        for sign in signs:
+            found = roots.setdefault(sign, [])
+            if not found or found[-1] != root:  # each root once
+                found.append(root)
+    return roots
 
 
 def usable_fixes(rb: RuleBase, cause: Cause, answers: NormalisedAnswers) -> tuple[str, ...]:
     """The cause's fixes less those the answers rule out (a fix's ``unless``): nobody
     who stops at 100 degrees is told to stop at a right angle."""
     threshold = rb.settings.premise_threshold
-    return tuple(
-        f
-        for f in cause.fixes
-        if (check := rb.fixes[f].unless) is None or check(answers, {}) <= threshold
-    )
+    fixes = rb.fixes
+    usable: list[str] = []
+    for f in cause.fixes:  # a plain loop: it runs for every fix of every reported cause
+        check = fixes[f].unless
+        if check is None or check(answers, {}) <= threshold:
+            usable.append(f)
+    return tuple(usable)
 
 
 def _alternatives(
@@ -137,19 +154,23 @@ def _cause_out(
     information_only: bool,
     fixes: Sequence[str],
     links: Mapping[str, list[str]],
+    explained_by: Mapping[str, list[str]],
 ) -> CauseOut:
+    all_fixes = rb.fixes
     out: CauseOut = {
         "rank": rank,
         "id": cause.id,
         "title": cause.title,
         "certainty": round(belief, 6),
-        "fixes": [] if information_only else [{"id": f, "title": rb.fixes[f].title} for f in fixes],
+        "fixes": []
+        if information_only
+        else [{"id": f, "title": all_fixes[f].title} for f in fixes],
         "information_only": information_only,
         "because": explained.because[cause.id],
     }
     if links[cause.id]:
         out["explains"] = links[cause.id]
-    roots = [root for root, signs in links.items() if cause.id in signs]
+    roots = explained_by.get(cause.id)
     if roots:
         out["explained_by"] = roots
     if not information_only:
@@ -191,17 +212,22 @@ def build_plan(
         links = explained_links(causes)
     rank = {cause.id: i for i, (cause, _) in enumerate(causes)}
     served: dict[str, set[str]] = {}  # in the order the causes declare the fixes
+    lead: set[str] = set()  # the fixes of reported roots
     for cause, _ in causes:
-        reached = {cause.id, *_signs_of(cause.id, links)}
-        for fix_id in cause.fixes if fixes_of is None else fixes_of[cause.id]:
-            served.setdefault(fix_id, set()).update(reached)
-    weight = {f: sum(belief[c] for c in ids) for f, ids in served.items()}
-    lead = {
-        f
-        for cause, _ in causes
-        if links[cause.id]
-        for f in (cause.fixes if fixes_of is None else fixes_of[cause.id])
-    }
+        cause_id = cause.id
+        own = cause.fixes if fixes_of is None else fixes_of[cause_id]
+        if links[cause_id]:
+            reached = {cause_id, *_signs_of(cause_id, links)}
+            lead.update(own)
+        else:
+            reached = {cause_id}
+        for fix_id in own:
+            group = served.get(fix_id)
+            if group is None:
+                served[fix_id] = set(reached)
+            else:
+                group |= reached
+    weight = {f: sum(map(belief.__getitem__, ids)) for f, ids in served.items()}
     closing = weight.pop(CLOSING_FIX, None)
     # sorted() is stable, so equal weights keep the declared order.
     ranked = sorted(weight, key=lambda f: (f not in lead, -round(weight[f], 9)))
@@ -345,8 +371,11 @@ def diagnose_answers(
     explained = explain_result(rb, reasoning, [cause.id for cause, _ in causes], explain=explain)
     fixes_of = {cause.id: usable_fixes(rb, cause, answers) for cause, _ in causes}
     links = explained_links(causes)
+    explained_by = _explained_by(links)
     result["causes"] = [
-        _cause_out(i, cause, belief, explained, rb, referral, fixes_of[cause.id], links)
+        _cause_out(
+            i, cause, belief, explained, rb, referral, fixes_of[cause.id], links, explained_by
+        )
         for i, (cause, belief) in enumerate(causes, 1)
     ]
     if explain:
@@ -357,10 +386,11 @@ def diagnose_answers(
             result["notes"].append(INFORMATION_ONLY_NOTE)
         return result
     # What to do, once per result, however many causes share a fix.
+    all_fixes = rb.fixes
     result["fixes"] = {
-        f: {"title": rb.fixes[f].title, "how": rb.fixes[f].how}
-        for cause, _ in causes
-        for f in fixes_of[cause.id]
+        f: {"title": all_fixes[f].title, "how": all_fixes[f].how}
+        for usable in fixes_of.values()
+        for f in usable
     }
     result["plan"] = build_plan(rb, causes, fixes_of=fixes_of, links=links)
     result["alternatives"] = _alternatives(rb, causes, answers)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..foundation.values import FieldsValue
 from ..knowledge.conditions.ast import (
     And,
     Compare,
@@ -73,6 +74,8 @@ class _Explainer:
         self.reasoning = reasoning
         self.explain = explain
         self.static = rb.index.static
+        self.by_conclusion = rb.index.by_conclusion
+        self.support, self.answers = reasoning.support, reasoning.answers
         self.shown: dict[str, AnswerValue] = {}
         self.words: dict[str, str] = {}
         self.rounded = (
@@ -86,34 +89,34 @@ class _Explainer:
     def answer(self, qid: str) -> AnswerValue:
         shown = self.shown.get(qid)
         if shown is None:
-            shown = self.shown[qid] = denormalize(
-                self.rb.questions[qid], self.reasoning.answers[qid]
-            )
+            shown = self.shown[qid] = denormalize(self.rb.questions[qid], self.answers[qid])
         return shown
 
-    def standing_rules(self, derived: str, used: dict[str, None]) -> list[Rule]:
-        """The rules standing behind one conclusion, in declared order; records the
-        answered questions they test in ``used`` (an ordered set)."""
-        standing = self.reasoning.support.get(derived, {})
-        answers = self.reasoning.answers
+    def standing_rules(self, derived: str, used: dict[str, None]) -> list[str]:
+        """The ids of the rules standing behind one conclusion, in declared order;
+        records the answered questions they test in ``used`` (an ordered set)."""
+        standing = self.support.get(derived)
+        if not standing:
+            return []
+        answers = self.answers
         static = self.static
-        rules = [
-            rule for rule in self.rb.rules_by_conclusion.get(derived, ()) if rule.id in standing
-        ]
-        for rule in rules:
-            for qid in static[rule.id].questions:
+        rules = [rule.id for rule in self.by_conclusion.get(derived, ()) if rule.id in standing]
+        for rule_id in rules:
+            for qid in static[rule_id].questions:
                 if qid in answers:
                     used[qid] = None
         return rules
 
-    def step(self, derived: str, rules: list[Rule]) -> StepOut:
+    def step(self, derived: str, rule_ids: list[str]) -> StepOut:
         """Those rules written out, and how their contributions combine."""
         reasoning = self.reasoning
         standing = reasoning.support.get(derived, {})
         answers = reasoning.answers
         rounded = self.rounded
+        by_id = self.rb.index.by_id
         entries: list[RuleStepOut] = []
-        for rule in rules:
+        for rule_id in rule_ids:
+            rule = by_id[rule_id]
             static = self.static[rule.id]
             where, questions, facts = static.defined_at, static.questions, static.facts
             entries.append(
@@ -137,7 +140,7 @@ class _Explainer:
     def facts_behind(self, target: str) -> list[str]:
         """Derived facts that stand behind ``target``, nearest first."""
         order: list[str] = []
-        support = self.reasoning.support
+        support = self.support
         static = self.static
         # Breadth first: ``order`` is the queue too, read from ``position`` on.
         current, position = target, 0
@@ -158,7 +161,7 @@ class _Explainer:
         used: dict[str, None] = {}
         rules = self.standing_rules(fact, used)
         self.fact_answers[fact] = list(used)
-        self.fact_rules[fact] = [rule.id for rule in rules]
+        self.fact_rules[fact] = rules
         if self.explain:
             self.facts[fact] = self.step(fact, rules)
 
@@ -166,11 +169,13 @@ class _Explainer:
         """The brief ``because`` of a cause, and with ``explain`` its full reasoning."""
         used: dict[str, None] = {}  # an ordered set of the questions that mattered
         rules = self.standing_rules(cause, used)
-        rule_ids = [rule.id for rule in rules]
+        rule_ids = list(rules)  # the facts' rules are added to it below
         behind = self.facts_behind(cause)
         for fact in behind:
-            self._fact(fact)
-            used.update(dict.fromkeys(self.fact_answers[fact]))
+            if fact not in self.fact_rules:
+                self._fact(fact)
+            for qid in self.fact_answers[fact]:
+                used[qid] = None
             # A rule concludes one thing, so no rule is listed twice.
             rule_ids += self.fact_rules[fact]
         answer = self.answer
@@ -199,8 +204,8 @@ class _Explainer:
         return self.words[qid]
 
 
-@dataclass(frozen=True)
-class Explained:
+@dataclass(frozen=True, repr=False, eq=False)
+class Explained(FieldsValue):
     """One result's explanations: per cause its ``because`` (and with ``explain`` its
     reasoning), and with ``explain`` the reasoning behind each derived fact."""
 

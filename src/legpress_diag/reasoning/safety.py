@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..foundation.values import FieldsValue
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
 from .answers import denormalize
@@ -76,8 +77,8 @@ REFERRAL_NOTES = {
 }
 
 
-@dataclass(frozen=True)
-class RaisedFlag:
+@dataclass(frozen=True, repr=False, eq=False)
+class RaisedFlag(FieldsValue):
     """One red flag the answers raise, with the level and advice that apply to them."""
 
     flag: SafetyFlag
@@ -105,8 +106,8 @@ class RaisedFlag:
         }
 
 
-@dataclass(frozen=True)
-class ScreenOutcome:
+@dataclass(frozen=True, repr=False, eq=False)
+class ScreenOutcome(FieldsValue):
     """The safety screen's verdict for one record."""
 
     flags: tuple[RaisedFlag, ...]  # most urgent first, then declared order
@@ -172,10 +173,11 @@ def screen(
     # With none of its questions answered or unsure, every test of a flag is unknown,
     # its certainty 0: it cannot hold (the engine skips rules alike).
     present = rb.index.safety_questions.intersection(answers) | unsure
+    no_facts: dict[str, float] = {}  # a flag reads answers only (made once, not per flag)
     for flag in rb.safety_flags.values() if present else ():
         if flag.questions.isdisjoint(present):
             continue
-        if flag.evaluate(answers, {}) > threshold:
+        if flag.evaluate(answers, no_facts) > threshold:
             level, uncertain = flag.level, False
         elif (
             unsure

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...foundation.values import FieldsValue
 
-@dataclass(frozen=True)
-class Ref:
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Ref(FieldsValue):
     """A name as written, with where it was written."""
 
     name: str
@@ -14,8 +16,8 @@ class Ref:
     end: int
 
 
-@dataclass(frozen=True)
-class Value:
+@dataclass(frozen=True, repr=False, eq=False)
+class Value(FieldsValue):
     """A literal as written: a choice's value or a number."""
 
     value: str | float
@@ -23,15 +25,15 @@ class Value:
     end: int
 
 
-@dataclass(frozen=True)
-class Truth:
+@dataclass(frozen=True, repr=False, eq=False)
+class Truth(FieldsValue):
     """A bare name: a yes/no question answered yes, or a derived fact believed."""
 
     ref: Ref
 
 
-@dataclass(frozen=True)
-class Compare:
+@dataclass(frozen=True, repr=False, eq=False)
+class Compare(FieldsValue):
     """``name OP value``: a number or choice compared with a literal."""
 
     ref: Ref
@@ -39,8 +41,8 @@ class Compare:
     value: Value
 
 
-@dataclass(frozen=True)
-class Member:
+@dataclass(frozen=True, repr=False, eq=False)
+class Member(FieldsValue):
     """``name in [...]`` (or ``not in``): a choice among literals."""
 
     ref: Ref
@@ -48,8 +50,8 @@ class Member:
     negated: bool
 
 
-@dataclass(frozen=True)
-class Includes:
+@dataclass(frozen=True, repr=False, eq=False)
+class Includes(FieldsValue):
     """``name includes ...``: a multi-choice answer holding any or all of the values."""
 
     ref: Ref
@@ -57,30 +59,30 @@ class Includes:
     mode: str  # "any" or "all"
 
 
-@dataclass(frozen=True)
-class Not:
+@dataclass(frozen=True, repr=False, eq=False)
+class Not(FieldsValue):
     """``not operand``."""
 
     operand: Condition
 
 
-@dataclass(frozen=True)
-class And:
+@dataclass(frozen=True, repr=False, eq=False)
+class And(FieldsValue):
     """Every operand holds (the minimum certainty)."""
 
     operands: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
-class Or:
+@dataclass(frozen=True, repr=False, eq=False)
+class Or(FieldsValue):
     """Any operand holds (the maximum certainty)."""
 
     operands: tuple[Condition, ...]
 
 
 # After checking, a bare name that refers to a derived fact becomes a FactRef.
-@dataclass(frozen=True)
-class FactRef:
+@dataclass(frozen=True, repr=False, eq=False)
+class FactRef(FieldsValue):
     """A bare name that names a derived fact or cause (made so by the checker)."""
 
     ref: Ref

@@ -15,6 +15,7 @@ from typing import cast
 
 from ...foundation import codes
 from ...foundation.problems import did_you_mean
+from ...foundation.values import FieldsValue
 from ..rulebase import Answers, Evaluator, Question, QuestionType
 from .ast import And, Compare, Condition, FactRef, Includes, Member, Not, Or, Ref, Truth, Value
 
@@ -82,8 +83,8 @@ class ConditionTypeError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True)
-class Compiled:
+@dataclass(frozen=True, repr=False, eq=False)
+class Compiled(FieldsValue):
     """A checked condition, its evaluator and the answers and facts it reads."""
 
     condition: Condition  # bare fact names are FactRef here

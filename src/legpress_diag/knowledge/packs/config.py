@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...foundation.problems import RuleBaseError
+from ...foundation.values import FieldsValue
 from ..paths import display_path
 from .tomlfile import check_keys, read_toml, value_error
 
@@ -25,8 +26,8 @@ ENV_RULES = "LEGPRESS_DIAG_RULES"
 _KEYS = ("rules", "installed-packs")
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+@dataclass(frozen=True, repr=False, eq=False)
+class ProjectConfig(FieldsValue):
     """A project's ``[tool.legpress-diag]`` (or ``legpress-diag.toml``)."""
 
     path: Path  # the file it was read from

@@ -20,6 +20,7 @@ from types import ModuleType
 
 from ...foundation import codes
 from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ...foundation.values import FieldsValue
 from ..paths import display_path
 from .config import ENV_RULES, ProjectConfig, find_config
 from .tomlfile import key_line
@@ -27,8 +28,8 @@ from .tomlfile import key_line
 ENTRY_POINT_GROUP = "legpress_diag.packs"
 
 
-@dataclass(frozen=True)
-class InstalledPack:
+@dataclass(frozen=True, repr=False, eq=False)
+class InstalledPack(FieldsValue):
     """A pack an installed Python package declares through an entry point."""
 
     name: str  # the entry point's name
@@ -36,16 +37,16 @@ class InstalledPack:
     folder: Path
 
 
-@dataclass(frozen=True)
-class Layer:
+@dataclass(frozen=True, repr=False, eq=False)
+class Layer(FieldsValue):
     """The rule paths of one layer, with the label ``rules show --origin`` shows."""
 
     label: str  # "installed pack 'team-hips' (team-hips-pack 1.0)", "--rules", ...
     paths: tuple[Path, ...]
 
 
-@dataclass(frozen=True)
-class RuleSources:
+@dataclass(frozen=True, repr=False, eq=False)
+class RuleSources(FieldsValue):
     """The rule paths of layers 2 to 5, in the order they load."""
 
     layers: tuple[Layer, ...] = ()

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from ...foundation.values import FieldsValue
 from ...reasoning.result import DiagnosisOut
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 Result = DiagnosisOut
 
 
-@dataclass(frozen=True)
-class WriteContext:
+@dataclass(frozen=True, repr=False, eq=False)
+class WriteContext(FieldsValue):
     """What a writer may need besides the results."""
 
     rulebase: RuleBase | None = None  # question wording for human-readable formats
