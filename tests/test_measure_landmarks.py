@@ -252,3 +252,14 @@ def test_a_frame_time_past_a_day_is_refused(good: dict[str, Any], t: float, refu
     first = next(i for i, frame in enumerate(data["frames"]) if frame["t"] > 86_400)
     with pytest.raises(LandmarksError, match=f"frame {first}: 't' is .*, at most 86,400 either"):
         check_landmarks(data)
+
+
+def test_a_short_text_gets_the_parsers_message_not_the_density_one() -> None:
+    # A new user's try: `[[[[[[[[[[` was "too many '['", hiding that it is cut short.
+    with pytest.raises(LandmarksError, match="not valid JSON: Expecting value"):
+        parse_landmarks("[" * 10)
+    short = "[" * (landmarks.DENSITY_CHECKED_FROM - 1)
+    with pytest.raises(LandmarksError, match="not valid JSON"):
+        parse_landmarks(short)
+    with pytest.raises(LandmarksError, match="expected at most one array per 10"):
+        parse_landmarks(short + "[")

@@ -158,13 +158,18 @@ def _size(stream: IO[bytes]) -> int:
 # denser in them than this is refused before it is parsed: a 16 MiB body of
 # ``[[],[],...]`` took 480 MB to parse, to be refused afterwards.
 BYTES_PER_ARRAY = 10
+DENSITY_CHECKED_FROM = 64 * 1024  # characters: below, at most a few MB to parse
 BYTES_PER_OBJECT = 256
 
 
 def _check_density(text: str) -> None:
     """LandmarksError when ``text`` holds more arrays or objects than valid landmarks
     of its length can: counted in the raw text (a bracket inside a string counts too,
-    and valid landmarks have no such strings), so the check costs two scans."""
+    and valid landmarks have no such strings), so the check costs two scans. A short
+    text is left to the parser, whose message says what is really wrong with it
+    (``[[[[`` cut short), since parsing it costs little whatever it holds."""
+    if len(text) < DENSITY_CHECKED_FROM:
+        return
     slack = 8  # the outer object and a short file's few containers
     arrays, objects = text.count("["), text.count("{")
     if arrays > len(text) // BYTES_PER_ARRAY + slack:
@@ -325,7 +330,12 @@ def _plainly_valid(points: list[object]) -> bool:
 def _frame_points(frame: dict[str, object], index: int) -> list[list[float]]:
     points = frame.get("landmarks")
     if not isinstance(points, list) or len(points) != POINTS:
-        what = f"{len(points)} points" if isinstance(points, list) else _kind(points)
+        count = len(points) if isinstance(points, list) else 0
+        what = (
+            f"{count} point{'' if count == 1 else 's'}"
+            if isinstance(points, list)
+            else _kind(points)
+        )
         if "landmarks" not in frame:
             what = "missing"
         raise LandmarksError(
