@@ -136,3 +136,12 @@ def test_a_number_too_long_to_convert_leaves_the_rest_of_the_record_screened(
     assert [f["level"] for f in result["red_flags"]] == ["emergency"]
     if where != "id" and digits >= 309:  # past what a float holds: out of range
         assert result["errors"][0]["key"] == where, result
+
+
+@pytest.mark.parametrize("said", ["I dont know", "I don't know", "I'm not sure", "no clue"])
+def test_saying_you_do_not_know_in_a_sentence_is_not_sure(said: str) -> None:
+    # A new user typed "I dont know" to a multi-choice question and was offered only
+    # "Enter for none", which records a definite "none".
+    from legpress_diag.intake.answers import UNSURE_WORDS, words
+
+    assert words(said) in UNSURE_WORDS

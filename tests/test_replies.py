@@ -90,6 +90,13 @@ def test_a_near_miss_on_a_choice_gets_a_did_you_mean(question: str, typed: str, 
     reply = parse_reply(Q[question], typed)
     assert reply.kind == "invalid"  # a suggestion, never a guess
     assert f"'{typed}' is not one of the choices (did you mean '{meant}'?)" in reply.message
+    # "Enter for none" is a definite answer: the way to say "not sure" is offered too.
+    assert reply.message.endswith("; ? if you are not sure")
+
+
+@pytest.mark.parametrize("typed", ["I dont know", "I'm not sure"])
+def test_not_knowing_in_a_sentence_is_not_sure_at_a_choice(typed: str) -> None:
+    assert parse_reply(Q["pain_location"], typed) == parse_reply(Q["pain_location"], "?")
 
 
 def test_choices_still_take_numbers_names_and_unique_starts() -> None:

@@ -45,6 +45,13 @@ UNSURE_WORDS = frozenset(
         "maybe",
         "perhaps",
         "no idea",
+        "i don't know",
+        "i dont know",
+        "i do not know",
+        "i'm not sure",
+        "im not sure",
+        "i am not sure",
+        "no clue",
         # Hedged: to "numbness in the saddle area?" it is not a clear no.
         "not really",
     }

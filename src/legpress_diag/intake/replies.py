@@ -164,7 +164,8 @@ def _choices_hint(question: Question, lead: str) -> str:
         if question.type is QuestionType.MULTI
         else ""
     )
-    return f"{lead}: type a number or a name: {numbered}{extra}"
+    # "none" is a definite answer: someone who does not know is told the way to say so.
+    return f"{lead}: type a number or a name: {numbered}{extra}; ? if you are not sure"
 
 
 def parse_how(text: str, cause_ids: list[str]) -> Reply:
