@@ -179,10 +179,14 @@ def test_unknown_keys_warn_by_default_and_fail_when_strict(rb: RuleBase) -> None
 
 
 def test_alternatives_follow_equipment(rb: RuleBase) -> None:
+    # With no other equipment, only what needs none: the split squat starts with the
+    # body's own weight (a new user found a gym with nothing else got no alternative).
     answers = {"pelvis_tucks_under": "yes", "equipment_available": []}
-    assert diagnose({"answers": answers}, rb)["alternatives"] == []
+    alone = [a["id"] for a in diagnose({"answers": answers}, rb)["alternatives"]]
+    assert alone == ["bulgarian_split_squat"]
     answers["equipment_available"] = ["hack_squat"]
-    assert [a["id"] for a in diagnose({"answers": answers}, rb)["alternatives"]] == ["hack_squat"]
+    with_hack = [a["id"] for a in diagnose({"answers": answers}, rb)["alternatives"]]
+    assert with_hack == ["hack_squat", "bulgarian_split_squat"]
 
 
 def test_reasoning_traces_through_derived_facts_once(rb: RuleBase) -> None:
