@@ -165,3 +165,26 @@ def test_the_interview_reads_it_as_not_sure() -> None:
     assert answer.status_code == 200, answer.text
     step = answer.json()
     assert step["should_stop"] and flags(step["result"]) == [("saddle_numbness", "urgent")]
+
+
+def test_a_key_given_thousands_of_values_is_read_in_one_pass() -> None:
+    # Attack round 6, Q15: each new value was compared with every earlier one, so a
+    # key given 30,000 values cost minutes of CPU per request. Now one set lookup
+    # each; the warning lists the first 8 of them.
+    from legpress_diag.intake.records import RawRecord, check_record
+    from legpress_diag.intake.repeated import MAX_VALUES_SHOWN
+
+    pairs = ",".join(f'"heels_lift": {i}' for i in range(30_000))
+    raw = '{"answers": {"saddle_numbness": "yes", ' + pairs + "}}"
+    checked = check_record(RawRecord(1, 1, text=raw.encode()))
+    assert checked.answers["heels_lift"] is None and checked.answers["saddle_numbness"] == "yes"
+    (warning,) = checked.warnings
+    assert f"answered {MAX_VALUES_SHOWN}+ ways" in warning.message
+
+
+def test_answers_read_alike_are_one_answer_however_many_times_given() -> None:
+    from legpress_diag.intake.records import RawRecord, check_record
+
+    pairs = ",".join(['"saddle_numbness": "yes"', '"saddle_numbness": true'] * 5_000)
+    checked = check_record(RawRecord(1, 1, text=('{"answers": {' + pairs + "}}").encode()))
+    assert checked.answers["saddle_numbness"] == "yes" and not checked.warnings

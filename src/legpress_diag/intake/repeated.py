@@ -48,15 +48,23 @@ def _reads_no(value: JsonValue) -> bool:
     return value is False or (isinstance(value, str) and words(value) in NO_WORDS)
 
 
-def same_answer(one: JsonValue, other: JsonValue) -> bool:
-    """The same answer twice: equal JSON, or a yes (or a no) written two ways ("yes"
-    and "YES", ``true`` and "yes"). Read as different, they made a definite yes to an
-    emergency sign "not sure", one level lower (attack round 5, P16)."""
-    return (
-        same_json(one, other)
-        or (reads_yes(one) and reads_yes(other))
-        or (_reads_no(one) and _reads_no(other))
-    )
+MAX_VALUES_SHOWN = 8  # of one key's different answers, in its warning
+
+
+def answer_key(value: JsonValue) -> str:
+    """What ``value`` answers, as a string two values share exactly when they are the
+    same answer: equal JSON (``true`` is not ``1``), or a yes (or a no) written two
+    ways ("yes" and "YES", ``true`` and "yes"). Read as different, those made a
+    definite yes to an emergency sign "not sure", one level lower (attack round 5,
+    P16). A string, so a set of them finds a repeat in one lookup."""
+    if reads_yes(value):
+        return "yes"
+    if _reads_no(value):
+        return "no"
+    if isinstance(value, str):
+        return "s" + value
+    # true is not 1 and 1 is not 1.0 in a record's reading, as same_json says.
+    return f"{type(value).__name__}:{json.dumps(value, sort_keys=True)}"
 
 
 def keeping_repeats(
@@ -69,17 +77,24 @@ def keeping_repeats(
         if len(result) == len(pairs):
             return result  # no key came twice (nearly every object)
         result = {}
-        repeated: dict[str, list[JsonValue]] | None = None
+        repeated: dict[str, list[JsonValue]] = {}
+        # Each key's answers so far, compared by their reading in one set lookup: a
+        # key given 30,000 different values was 30,000 squared comparisons (attack
+        # round 6, Q15: minutes of CPU per request, past the 503).
+        heard: dict[str, set[str]] = {}
         for key, value in pairs:
             if key not in result:
                 result[key] = value
                 continue
-            seen = [result[key], *(repeated or {}).get(key, [])[1:]]
-            if any(same_answer(value, earlier) for earlier in seen):
+            known = heard.setdefault(key, {answer_key(result[key])})
+            reading = answer_key(value)
+            if reading in known:
                 continue
-            repeated = repeated if repeated is not None else {}
-            repeated.setdefault(key, [result[key]]).append(value)
-        if repeated is None:
+            known.add(reading)
+            values = repeated.setdefault(key, [result[key]])
+            if len(values) < MAX_VALUES_SHOWN:
+                values.append(value)
+        if not repeated:
             return result
         kept = RepeatedKeys(result)
         kept.repeated = repeated
@@ -166,26 +181,36 @@ def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonVal
         return (objects[0] if len(objects) == 1 else None), {}
     merged: JsonObject = {}
     conflicts: dict[str, list[JsonValue]] = {}
+    heard: dict[str, set[str]] = {}  # each key's readings so far (see keeping_repeats)
+
+    def note(key: str, value: JsonValue) -> None:
+        known = heard.setdefault(key, set())
+        reading = answer_key(value)
+        if reading in known:
+            return
+        known.add(reading)
+        values = conflicts.setdefault(key, [])
+        if len(values) < MAX_VALUES_SHOWN:
+            values.append(value)
+
     for obj in dicts:
         for key, values in _repeated(obj).items():
-            conflicts.setdefault(key, [])
-            conflicts[key] += [
-                v for v in values if not any(same_answer(v, c) for c in conflicts[key])
-            ]
+            for value in values:
+                note(key, value)
         for key, value in obj.items():
             if key not in merged:
                 merged[key] = value
-            elif not same_answer(merged[key], value):
-                known = conflicts.setdefault(key, [merged[key]])
-                if not any(same_answer(value, c) for c in known):
-                    known.append(value)
+            note(key, value)
+    # A key is in conflict when it was given two readings or more.
+    conflicts = {key: values for key, values in conflicts.items() if len(heard[key]) > 1}
     return merged, conflicts
 
 
 def _not_sure(key: str, values: list[JsonValue], where: str) -> AnswerProblem:
     return AnswerProblem(
         key=key,
-        message=f"{key}: answered {len(values)} ways{where} "
+        message=f"{key}: answered {len(values)}{'+' if len(values) >= MAX_VALUES_SHOWN else ''} "
+        f"ways{where} "
         f"({', '.join(show_value(v) for v in values)}); read as not sure, which the "
         "safety screen never takes for a no",
         value=show_value(values[-1]),
