@@ -24,7 +24,14 @@ from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
-from .answers import MAX_UNKNOWN_LISTED, NO_WORDS, read_answers, unlisted, words
+from .answers import (
+    MAX_UNKNOWN_LISTED,
+    NO_WORDS,
+    misspelt_safety_id,
+    read_answers,
+    unlisted,
+    words,
+)
 from .measured import measurements, same_answer
 from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, reads_yes
 
@@ -549,7 +556,9 @@ def stray_safety_answers(
     a value outside the answers is not trusted as a definite one either."""
     merged, notes = answers, []
     for key, value in stray.items():
-        qid = question_named(rb, key)
+        # A misspelt safety key beside 'answers' too (attack round 6): inside them it
+        # was read as the sign, beside them not at all ("ok" beside a "yes").
+        qid = question_named(rb, key) or misspelt_safety_id(rb, key)
         if qid is None or qid not in rb.index.safety_questions:
             continue
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):

@@ -217,7 +217,9 @@ def state_from_answers(
     yes_read_unsure = {
         qid: key
         for key in said_yes
-        if (qid := question_named(rb, key)) is not None and qid in rb.index.safety_questions
+        # under the id, another spelling of it, or a misspelling (attack round 6, Q4)
+        if (qid := question_named(rb, key) or misspelt_safety_id(rb, key)) is not None
+        and qid in rb.index.safety_questions
     }
     state = SessionState()
     prefixes: list[SessionState] = []
