@@ -96,3 +96,49 @@ def test_ask_saving_a_resumed_session_over_its_own_file_is_allowed(folder: Path)
     assert code in (0, 1), output
     saved = json.loads((folder / "me.json").read_text())
     assert saved["answers"]["heels_lift"] == "yes"
+
+
+def test_an_output_over_the_project_settings_or_a_pack_manifest_is_refused(
+    folder: Path,
+) -> None:
+    # Attack round 6, Q3: `ask --save pyproject.toml`, `diagnose -o pyproject.toml`
+    # and `-o PACK/legpress-pack.toml` replaced the files the rule base came from, and
+    # every later run in that folder failed.
+    from .test_packs import GOOD, pack
+
+    settings = folder / "pyproject.toml"
+    settings.write_text('[tool.legpress-diag]\nrules = ["coach.yaml"]\n', encoding="utf-8")
+    team = pack(folder / "team", GOOD)
+    cases = [
+        (["ask", "--save", "pyproject.toml"], "the settings file pyproject.toml"),
+        (["diagnose", "me.json", "-f", "jsonl", "-o", "pyproject.toml"], "the settings file"),
+        (
+            [
+                "diagnose",
+                "me.json",
+                "--rules",
+                "team",
+                "-f",
+                "jsonl",
+                "-o",
+                "team/legpress-pack.toml",
+            ],
+            "the pack manifest team/legpress-pack.toml",
+        ),
+    ]
+    before = (settings.read_bytes(), (team / "legpress-pack.toml").read_bytes())
+    for args, named in cases:
+        code, output = _run(args, folder)
+        assert code == 2, (args, output)
+        assert f"is {named}" in output, output
+    assert (settings.read_bytes(), (team / "legpress-pack.toml").read_bytes()) == before
+
+
+def test_ask_answers_holding_several_records_is_refused(folder: Path) -> None:
+    # Attack round 6, Q1: a file of two records joined by a lone CR (the second an
+    # emergency) was resumed from the first alone, and gave a plan.
+    second = {"id": "b", "answers": {"saddle_numbness": "yes"}}
+    (folder / "two.json").write_text(json.dumps(RECORD) + "\r" + json.dumps(second))
+    code, output = _run(["ask", "--answers", "two.json"], folder)
+    assert code == 2, output
+    assert "two.json: holds 2 records; --answers takes one" in output

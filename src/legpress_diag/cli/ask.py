@@ -26,9 +26,8 @@ from .common import (
     NoDefaultRulesOption,
     RulesOption,
     fail,
-    load_rules,
+    load_rules_and_inputs,
     refuse_overwriting_inputs,
-    rule_file_inputs,
     same_file,
     tell,
 )
@@ -405,10 +404,10 @@ def ask(
     from .main import interrupted_status
 
     _check_streams_and_outputs(save, report)
-    rb = load_rules(rules, no_default_rules, isolated)
+    rb, _, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
     # --save may name the --answers file (a resumed session saved over itself); the
     # report, in another format, may not; neither may name a rule file.
-    refuse_overwriting_inputs([("--save", save), ("--report", report)], rule_file_inputs(rb))
+    refuse_overwriting_inputs([("--save", save), ("--report", report)], made_from)
     if answers is not None:
         refuse_overwriting_inputs([("--report", report)], [("the --answers file", answers)])
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)

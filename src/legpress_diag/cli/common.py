@@ -69,8 +69,11 @@ def same_file(first: Path, second: Path) -> bool:
     return first.resolve() == second.resolve()
 
 
-def rule_file_inputs(rb: RuleBase) -> list[tuple[str, Path]]:
-    """Each rule file ``rb`` was loaded from, named for a message, with its path."""
+def rule_file_inputs(rb: RuleBase, sources: RuleSources | None = None) -> list[tuple[str, Path]]:
+    """Each file the rule base was made from, named for a message, with its path: the
+    rule files, and (``sources``) the project config that named them and the
+    manifest of each pack folder (attack round 6, Q3: an output over pyproject.toml
+    or a pack's manifest broke every later run there)."""
     from ..knowledge.bundled import BUNDLED_PREFIX, bundled_rules_dir
 
     found = []
@@ -78,7 +81,25 @@ def rule_file_inputs(rb: RuleBase) -> list[tuple[str, Path]]:
         bundled = shown.startswith(BUNDLED_PREFIX)
         path = bundled_rules_dir() / shown.removeprefix(BUNDLED_PREFIX) if bundled else Path(shown)
         found.append((f"the rule file {shown}", path))
+    if sources is not None:
+        if sources.config is not None:
+            found.append((f"the settings file {sources.config.shown}", sources.config.path))
+        if sources.paths:  # the manifest module only where there are folders to look in
+            from ..knowledge.packs.manifest import MANIFEST_NAME
+
+            manifests = [folder / MANIFEST_NAME for folder in sources.paths]
+            found += [(f"the pack manifest {m}", m) for m in manifests if m.is_file()]
     return found
+
+
+def load_rules_and_inputs(
+    rules: list[Path] | None, no_default_rules: bool, isolated: bool = False
+) -> tuple[RuleBase, list[Path], list[tuple[str, Path]]]:
+    """``load_rules``, with the layers' rule paths and every file the rule base was
+    made from (``rule_file_inputs``), which no output may replace."""
+    sources = rule_sources(rules, isolated)
+    rb = load_paths(sources.paths, no_default_rules)
+    return rb, sources.paths, rule_file_inputs(rb, sources)
 
 
 def refuse_overwriting_inputs(

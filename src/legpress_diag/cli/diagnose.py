@@ -32,10 +32,8 @@ from .common import (
     RulesOption,
     dash_is_stdout,
     fail,
-    load_paths,
+    load_rules_and_inputs,
     refuse_overwriting_inputs,
-    rule_file_inputs,
-    rule_paths,
     tell,
 )
 
@@ -165,9 +163,9 @@ def diagnose(
         writer = _writer(fmt, output)  # before any work too
     except LegpressError as exc:  # an output that cannot be written, an unknown format
         fail(str(exc))
-    paths = rule_paths(rules, isolated)  # the pack search, once: workers get its paths
-    rb = load_paths(paths, no_default_rules)
-    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
+    # The pack search, once: workers get its paths.
+    rb, paths, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
+    refuse_overwriting_inputs([("--output", output)], made_from)
     try:
         stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
     except SourceError as exc:

@@ -19,8 +19,8 @@ from .common import (
     fail,
     load_paths,
     load_rules,
+    load_rules_and_inputs,
     refuse_overwriting_inputs,
-    rule_file_inputs,
     rule_paths,
     rule_problems_exit,
     rule_sources,
@@ -333,8 +333,8 @@ def draw_command(
     fmt = fmt or _draw_format(output)
     if fmt not in FORMATS:
         fail(f"unknown format '{fmt}' (choose mermaid or dot)")
-    rb = load_rules(rules, no_default_rules, isolated)
-    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
+    rb, _, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
+    refuse_overwriting_inputs([("--output", output)], made_from)
     try:
         drawing = draw(rb, fmt, cause)
     except UnknownCause as exc:
@@ -378,8 +378,8 @@ def schema_command(
     if kind not in KINDS:
         fail(f"unknown schema '{kind}' (choose from {', '.join(KINDS)})")
     _check(output, "schema.json")
-    rb = load_rules(rules, no_default_rules, isolated)
-    refuse_overwriting_inputs([("--output", output)], rule_file_inputs(rb))
+    rb, _, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
+    refuse_overwriting_inputs([("--output", output)], made_from)
     _emit(schema_text(kind, rb), output)
 
 

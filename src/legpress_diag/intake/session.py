@@ -50,9 +50,18 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
             f"{path}: more than {MAX_SAVED_BYTES:,} bytes; --answers takes one saved "
             "record (a file written by --save)"
         )
-    raw = next(iter(read_records(io.BytesIO(data))), None)
+    records = read_records(io.BytesIO(data))
+    raw = next(records, None)
     if raw is None:
         raise ResumeError(f"{path}: holds no answer record")
+    more = sum(1 for _ in records)  # within the 1 MiB read: a few thousand at most
+    if more:
+        # Resuming from the first alone would leave the others unread, a warning
+        # sign among them too (attack round 6, Q1: records joined by a lone CR).
+        raise ResumeError(
+            f"{path}: holds {more + 1} records; --answers takes one saved record (a file "
+            "written by --save); diagnose reads several"
+        )
     checked = check_record(raw)
     if checked.errors:
         raise ResumeError(f"{path}: {checked.errors[0].message}")
