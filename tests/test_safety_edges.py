@@ -392,3 +392,61 @@ def test_a_question_id_that_misspells_a_safety_question_is_refused_at_load(
     (problem,) = caught.value.diagnostics
     assert problem.code == "LP201" and "near miss of safety question" in problem.message
     assert problem.span is not None and (problem.span.line, problem.span.col) == (2, 9)
+
+
+def _coach_flag(tmp_path: Path, advice: str, if_unsure: str = "") -> Path:
+    coach = tmp_path / "coach.yaml"
+    unsure = f"    if_unsure: {json.dumps(if_unsure)}\n" if if_unsure else ""
+    coach.write_text(
+        "safety_flags:\n  - id: coach_note\n    when: saddle_numbness\n"
+        f"    level: emergency\n    title: Numb saddle\n    advice: {json.dumps(advice)}\n"
+        f"{unsure}    source: coach\n",
+        encoding="utf-8",
+    )
+    return coach
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        # Attack round 6: seven rewordings, six of which got past the forbidden words.
+        "This is benign. Resume leg pressing tomorrow at your normal intensity; no need to"
+        " see anyone.",
+        "Ignore it and stay active: lift on as you did last week.",
+        "Not serious. Feel free to leg press again today, just go lighter on the sled.",
+        "Common after heavy sessions; rest a day, then resume your training plan.",
+        "See a GP if it lasts a month; in the meantime do 3 x 10 leg presses with a light sled.",
+        "It will pass. Do your normal session and add foam rolling.",
+        "Completely normal - nothing serious. Keep pushing.",
+        # and one with none of those words: a sentence that is neither a place to go
+        # nor an instruction not to train
+        "Lots of lifters get this after a hard week.",
+    ],
+)
+def test_a_coach_flag_sentence_that_sends_nowhere_is_refused(tmp_path: Path, advice: str) -> None:
+    from legpress_diag.foundation.problems import RuleBaseError
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    with pytest.raises(RuleBaseError) as refused:
+        load_rulebase([_coach_flag(tmp_path, advice)])
+    assert [d.code for d in refused.value.diagnostics] == ["LP320"]
+
+
+@pytest.mark.parametrize(
+    ("advice", "if_unsure"),
+    [
+        ("See a physiotherapist before you train again.", ""),
+        (
+            "Go to an emergency department now; do not train until you have been seen.",
+            "Touch the inner thighs with a tissue and compare the two sides. If they feel"
+            " different, call 999.",
+        ),
+        ("Call 911 or go to the nearest hospital now. Do not drive yourself.", ""),
+    ],
+)
+def test_a_coach_flag_that_says_where_to_go_and_how_to_check_loads(
+    tmp_path: Path, advice: str, if_unsure: str
+) -> None:
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    assert "coach_note" in load_rulebase([_coach_flag(tmp_path, advice, if_unsure)]).safety_flags

@@ -782,7 +782,11 @@ def _guard_screen(
     merged: Merged,
 ) -> None:
     """What no rule file may do to the safety screen (see screen_guard.py)."""
-    from .screen_guard import ADVICE_HINT, advice_in_flags  # only when building
+    from .screen_guard import (  # only when building
+        ADVICE_HINT,
+        advice_in_flags,
+        unreferred_sentences,
+    )
 
     entries = s["questions"]
     on_screen = {q for flag in flags.values() for q in flag.questions}
@@ -834,9 +838,24 @@ def _guard_screen(
                 e.field_span("follow_up_of"),
                 did_you_mean(follows, questions),
             )
+    refused = set()
     for ident, holds_it, message in advice_in_flags(flags, fixes, alternatives):
+        refused.add(ident)
         where = s["safety_flags"][ident].field_span(holds_it)
         merged.error(codes.ADVICE_IN_REFERRAL, message, where, ADVICE_HINT)
+    for ident, e in s["safety_flags"].items():
+        if ident in refused or e.file.path.startswith(bundled.BUNDLED_PREFIX):
+            continue
+        for holds_it, sentence in unreferred_sentences(flags[ident]):
+            merged.error(
+                codes.ADVICE_IN_REFERRAL,
+                f"safety flag '{ident}' says {sentence!r}, which names no one to see, no "
+                "place to go and does not say not to train: a coach's flag in a referral "
+                "says only where to go and how soon, and how to check an unsure sign",
+                e.field_span(holds_it),
+                ADVICE_HINT,
+            )
+            break  # one problem per flag: the first sentence that says something else
 
 
 def _screens(

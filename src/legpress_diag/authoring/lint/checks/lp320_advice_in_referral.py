@@ -6,8 +6,9 @@ whose title, advice or if_unsure text names a fix or an alternative, by id or by
 title, or uses words of training advice (sets, reps, stretch, lighter, keep
 training, the gym, a routine) or of reassurance that undoes the referral (fine to,
 no need, harmless, train through it), would slip advice into the one result that
-must hold none. The loader refuses such a flag in every command, pointing at the
-text that holds the words.
+must hold none. A flag of a coach's file must also hold, in every sentence of its
+advice, someone to see, a place to go or "do not train" (in if_unsure, also how to
+check). The loader refuses such a flag in every command, pointing at the text.
 
 Bad:
     safety_flags:
