@@ -88,4 +88,4 @@ def test_a_body_of_empty_arrays_is_a_422_before_it_is_parsed(client: TestClient)
     assert len(body) <= len(BODY)
     response = client.post("/v1/measure", content=body, headers=JSON)
     assert response.status_code == 422
-    assert "expected at most one array per 10 characters" in response.json()["detail"]
+    assert "expected at most one per 10 characters" in response.json()["detail"]
