@@ -152,10 +152,12 @@ def test_a_self_check_never_asked_does_not_undo_the_doubt(rb: RuleBase) -> None:
     assert any(w.key == "check:saddle_numbness" for w in current.warnings)
 
 
-def ask_with_answers(tmp_path: Path, record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """`ask --answers RECORD --save`, Enter to whatever it asks: (output, saved record)."""
+def ask_with_answers(tmp_path: Path, record: dict[str, Any] | str) -> tuple[str, dict[str, Any]]:
+    """`ask --answers RECORD --save`, Enter to whatever it asks: (output, saved record).
+    ``record``: a dict, or raw JSON text (a key given twice)."""
     answers_file = tmp_path / "record.json"
-    answers_file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+    answers_file.write_text(text, encoding="utf-8")
     save = tmp_path / "saved.json"
     run = CliRunner().invoke(
         app,

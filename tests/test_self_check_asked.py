@@ -362,22 +362,10 @@ def test_a_yes_read_as_not_sure_is_never_settled_by_a_self_check_over_http(
 def test_a_yes_read_as_not_sure_is_never_settled_in_ask_answers(
     rb: RuleBase, how: str, tmp_path: Path
 ) -> None:
-    from typer.testing import CliRunner
-
-    from legpress_diag.cli.app import app
-
-    record = tmp_path / "record.json"
-    record.write_text(_with_the_yes(rb, how), encoding="utf-8")
-    save = tmp_path / "saved.json"
-    run = CliRunner().invoke(
-        app,
-        ["ask", "--answers", str(record), "--save", str(save)],
-        input="\n" * 60,
-        env={"COLUMNS": "100", "NO_COLOR": "1", "LEGPRESS_DIAG_STATE": str(tmp_path)},
-    )
-    assert "CLINICIAN" in run.output, run.output
-    assert "Your plan" not in run.output
-    assert json.loads(save.read_text())["answers"][SIGN] == "unsure"
+    output, saved = ask_with_answers(tmp_path, _with_the_yes(rb, how))
+    assert "CLINICIAN" in output, output
+    assert "Your plan" not in output
+    assert saved["answers"][SIGN] == "unsure"
 
 
 @pytest.mark.parametrize(
