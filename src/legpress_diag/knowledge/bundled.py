@@ -56,7 +56,11 @@ def shown_name(path: Path) -> str:
     """A rule file's name in messages and in ``RuleBase.files``."""
     if is_bundled(path):
         return f"{BUNDLED_PREFIX}{path.name}"
-    return display_path(path)
+    shown = display_path(path)
+    # A folder of one's own named '<bundled>' must not pass for the bundled base (its
+    # files would skip the coach's checks and escape the outputs' input check:
+    # attack round 7, R4 and R5).
+    return f"./{shown}" if shown.startswith(BUNDLED_PREFIX) else shown
 
 
 def bundled_raws(bundled: list[Path]) -> list[tuple[str, bytes]] | None:

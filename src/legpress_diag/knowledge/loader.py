@@ -562,7 +562,15 @@ def _cause(
     fix_ids = _check_refs(e, "fixes", fixes, "fix", merged)
     alt_ids = _check_refs(e, "alternatives", alternatives, "alternative", merged)
     return Cause(
-        c.id, c.title, c.explanation, fix_ids, alt_ids, c.source, e.span, tuple(c.explains)
+        c.id,
+        c.title,
+        c.explanation,
+        fix_ids,
+        alt_ids,
+        c.source,
+        e.span,
+        tuple(c.explains),
+        from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
     )
 
 
@@ -743,6 +751,7 @@ def _flags(
             unless=unless.evaluate if unless else None,
             unless_text=f.unless or "",
             unless_questions=unless.questions if unless else frozenset(),
+            from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
             if_cleared=f.if_cleared,
         )
     return flags
@@ -844,7 +853,7 @@ def _guard_screen(
         where = s["safety_flags"][ident].field_span(holds_it)
         merged.error(codes.ADVICE_IN_REFERRAL, message, where, ADVICE_HINT)
     for ident, e in s["safety_flags"].items():
-        if ident in refused or e.file.path.startswith(bundled.BUNDLED_PREFIX):
+        if ident in refused or not flags[ident].from_coach:
             continue
         for holds_it, sentence in unreferred_sentences(flags[ident]):
             merged.error(

@@ -194,6 +194,29 @@ class Cause(FieldsValue):
     source: str = ""
     span: SourceSpan | None = None
     explains: tuple[str, ...] = ()  # causes this one is a root of (checked acyclic)
+    # Defined in a rule file outside the bundled base: not listed in a referral (a
+    # title is free text, and a referral carries no words of a coach's file).
+    from_coach: bool = False
+
+
+# What a lifter is told of a warning sign a coach's rule file adds: the file's own
+# title and advice stay with the file (``rules show``), and a referral says only
+# where to go and how soon, in these words.
+COACH_FLAG_TITLE = "A warning sign your coach's rules look for"
+COACH_FLAG_ADVICE = {
+    FlagLevel.EMERGENCY: (
+        "Your answers show a warning sign that your coach's rules send to an emergency "
+        "department: go now, and do not train."
+    ),
+    FlagLevel.URGENT: (
+        "Your answers show a warning sign that your coach's rules send to a doctor: see "
+        "one today, and do not train until you have been seen."
+    ),
+    FlagLevel.CLINICIAN: (
+        "Your answers show a warning sign that your coach's rules send to a clinician: "
+        "see a physiotherapist or doctor before you train again."
+    ),
+}
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -222,6 +245,24 @@ class SafetyFlag(FieldsValue):
     unless_text: str = ""
     unless_questions: frozenset[str] = frozenset()
     if_cleared: str = ""
+    # Defined in a rule file outside the bundled base: a lifter is shown the tool's
+    # own words for its level, never the file's (attack rounds 4 to 7: a list of
+    # forbidden words, then a rule for each sentence, were each reworded past).
+    from_coach: bool = False
+
+    @property
+    def shown_title(self) -> str:
+        return COACH_FLAG_TITLE if self.from_coach else self.title
+
+    @property
+    def shown_advice(self) -> str:
+        return COACH_FLAG_ADVICE[self.level] if self.from_coach else self.advice
+
+    @property
+    def shown_if_unsure(self) -> str:
+        """How to check an unsure answer; none for a coach's flag (and so no
+        self-check is asked for it: the referral stands)."""
+        return "" if self.from_coach else self.if_unsure
 
 
 # A screen is asked as a pseudo-question "screen:ID" (not an identifier, so never a

@@ -368,6 +368,11 @@ def diagnose_answers(
     reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
+    if referral:
+        # Listed for the clinician: only causes the bundled base defines, whose titles
+        # were written with it; a coach's cause title is free text (attack round 7, R6:
+        # "Harmless: keep leg pressing heavy tomorrow" inside a referral).
+        causes = [(cause, found) for cause, found in causes if not cause.from_coach]
     explained = explain_result(rb, reasoning, [cause.id for cause, _ in causes], explain=explain)
     fixes_of = {cause.id: usable_fixes(rb, cause, answers) for cause, _ in causes}
     links = explained_links(causes)

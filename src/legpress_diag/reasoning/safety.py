@@ -89,8 +89,8 @@ class RaisedFlag(FieldsValue):
     @property
     def advice(self) -> str:
         if not self.unsure:
-            return self.flag.advice
-        return self.flag.if_unsure or (
+            return self.flag.shown_advice
+        return self.flag.shown_if_unsure or (
             "You were not sure about this, so treat it as a warning sign: "
             + LEVEL_ACTION[self.level]
         )
@@ -99,7 +99,7 @@ class RaisedFlag(FieldsValue):
         return {
             "id": self.flag.id,
             "level": _LEVEL_OUT[self.level],
-            "title": self.flag.title,
+            "title": self.flag.shown_title,
             "advice": self.advice,
             "unsure": self.unsure,
             "because": [{"key": key, "answer": answer} for key, answer in self.because],

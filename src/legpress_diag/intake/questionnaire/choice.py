@@ -95,8 +95,18 @@ def pending_check(rb: RuleBase, state: SessionState, outcome: ScreenOutcome) -> 
     ):
         return None
     raised = [r for r in outcome.flags if r.unsure and (qid, "unsure") in r.because]
-    own = [r.flag.if_unsure for r in raised if r.flag.condition_text == qid and r.flag.if_unsure]
-    self_check = own[0] if own else next((r.flag.if_unsure for r in raised if r.flag.if_unsure), "")
+    # A coach's flag has no self-check to show (shown_if_unsure): its words stay in
+    # its file, so its "not sure" is referred as it is.
+    own = [
+        r.flag.shown_if_unsure
+        for r in raised
+        if r.flag.condition_text == qid and r.flag.shown_if_unsure
+    ]
+    self_check = (
+        own[0]
+        if own
+        else next((r.flag.shown_if_unsure for r in raised if r.flag.shown_if_unsure), "")
+    )
     if not raised or not self_check:
         return None
     return self_check_question(question, self_check)

@@ -105,7 +105,7 @@ def _why(rb: RuleBase, question_id: str) -> list[str]:
     flags = [f for f in rb.safety_flags.values() if question_id in f.questions]
     for flag in flags:
         lines.append(
-            f"It screens for a warning sign: {flag.title.lower()} ({flag.level.value} level)."
+            f"It screens for a warning sign: {flag.shown_title.lower()} ({flag.level.value} level)."
         )
     for rule in rb.rules_by_question.get(question_id, ()):
         lines.append(rule_sentence(rb, rule, question_id))

@@ -86,7 +86,7 @@ def _names(rb: RuleBase, labels: Mapping[str, str]) -> dict[str, str]:
     for aid, alt in rb.alternatives.items():
         names[aid] = alt.title
     for flag_id, flag in rb.safety_flags.items():
-        names.setdefault(flag_id, flag.title)
+        names.setdefault(flag_id, flag.shown_title)
     for fact in rb.facts:
         names.setdefault(fact, conclusion_title(rb, fact))
     return names
@@ -176,8 +176,9 @@ def why_in_brief(rb: RuleBase, question_id: str) -> str:
     flags = [f for f in rb.safety_flags.values() if question_id in f.questions]
     if flags:
         if len(flags) == 1:
+            title = flags[0].shown_title
             return (
-                f"It is a safety question: {flags[0].title[:1].lower()}{flags[0].title[1:]} "
+                f"It is a safety question: {title[:1].lower()}{title[1:]} "
                 "needs a doctor's view rather than a change of form."
             )
         return (
