@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from legpress_diag.api import diagnose, diagnose_stream
+from legpress_diag.cli.app import app
 from legpress_diag.intake.records import parse_json
 from legpress_diag.intake.repeated import same_json
 
@@ -115,11 +117,36 @@ def test_a_record_of_the_wrong_shape_keeps_its_referral() -> None:
     assert flags(result) == [("saddle_numbness", "emergency")]
 
 
-def test_a_repeat_inside_a_value_is_still_a_json_error() -> None:
-    with pytest.raises(ValueError, match='duplicate key "a" with different values'):
-        parse_json(b'{"answers": {"x": {"a": 1, "a": 2}}}', records=True)
+NESTED = b'{"answers": {"saddle_numbness": "yes", "x": {"a": 1, "a": 2}}}\n'
+
+
+def test_a_repeat_inside_a_value_is_an_error_that_still_refers() -> None:
+    # Attack round 7, R7: it failed the whole record's parsing, so the emergency
+    # beside it went unscreened (an error in diagnose, a 400 over HTTP, exit 2 in ask).
+    (result,) = diagnose_stream(io.BytesIO(NESTED))
+    assert result["status"] == "refer" and flags(result) == [("saddle_numbness", "emergency")]
+    assert 'inside a value ("a"); the first was kept' in result["errors"][0]["message"]
+    assert not result["fixes"] and not result["alternatives"]
     with pytest.raises(ValueError, match="duplicate key"):
         parse_json(TWICE)  # outside records (a cookie, a schema), still strict
+
+
+def test_a_repeat_inside_a_value_over_http_and_in_ask_shows_the_referral(
+    tmp_path: Path,
+) -> None:
+    from legpress_diag.api import load_rulebase
+    from legpress_diag.web.api import interview_json
+    from legpress_diag.web.problems import RequestProblem
+
+    with pytest.raises(RequestProblem) as refused:
+        interview_json(load_rulebase(), NESTED)
+    assert [r["status"] for r in refused.value.extra["results"]] == ["refer"]
+    assert "refers all the same" in refused.value.message
+    saved = tmp_path / "r.json"
+    saved.write_bytes(NESTED)
+    run = CliRunner().invoke(app, ["ask", "--answers", str(saved)], input="")
+    assert run.exit_code == 2
+    assert "already show a warning sign" in run.output and "EMERGENCY" in run.output
 
 
 def test_json_values_are_compared_as_json() -> None:

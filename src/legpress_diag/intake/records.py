@@ -201,8 +201,7 @@ def parse_json(text: str | bytes, *, records: bool = False) -> JsonValue:
         if text.startswith("\ufeff"):  # what json.loads says of a str that starts so
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
         parsed: JsonValue = (decoders.records if records else decoders.strict).decode(text)
-        check_places(parsed, found)
-        return parsed
+        return check_places(parsed, found)
     except json.JSONDecodeError as exc:
         # The standard library says "Invalid control character at" (its own "at").
         problem = exc.msg.removesuffix(" at")
@@ -487,7 +486,18 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             ],
         )
     # A key given twice with different values is read one way, the safe one.
+    nested = data.nested if isinstance(data, RepeatedKeys) else ()
     data, errors, warnings, said_yes = read_once(data, raw.line)
+    if nested:
+        names = ", ".join(show_value(key) for key in nested[:MAX_UNKNOWN_LISTED])
+        errors.append(
+            AnswerProblem(
+                "",
+                f"a key given twice with different values inside a value ({names}); the "
+                "first was kept",
+                expected="each key once in an object",
+            )
+        )
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(

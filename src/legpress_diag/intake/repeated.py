@@ -27,9 +27,14 @@ from .answers import NO_WORDS, YES_WORDS, words
 
 class RepeatedKeys(dict[str, JsonValue]):
     """A JSON object in which some key came more than once with different values;
-    the first value is kept and ``repeated`` lists every distinct one, in order."""
+    the first value is kept and ``repeated`` lists every distinct one, in order.
+
+    A record holding such an object deeper inside one of its values is one too, with
+    ``nested`` naming those keys (check_places): its result is an error, and its
+    answers are still screened."""
 
     repeated: dict[str, list[JsonValue]]
+    nested: tuple[str, ...] = ()
 
 
 def same_json(one: JsonValue, other: JsonValue) -> bool:
@@ -104,18 +109,46 @@ def keeping_repeats(
     return hook
 
 
-def check_places(data: JsonValue, found: list[RepeatedKeys]) -> None:
-    """Raise ValueError for a key repeated anywhere but a record or its answers."""
+def check_places(data: JsonValue, found: list[RepeatedKeys]) -> JsonValue:
+    """``data`` with each record that holds a key repeated deeper than the record or
+    its answers (inside a value, where no answer is read) marked in ``nested``.
+
+    Such a repeat used to fail the whole record's parsing, so an emergency among its
+    answers went unscreened (attack round 7, R7): the first value is kept, and the
+    record is an error that still refers."""
     records = data if isinstance(data, list) else [data]
     allowed = {id(record) for record in records if isinstance(record, dict)}
     for record in records:
         if isinstance(record, dict):
             for answers in [record.get("answers"), *_repeated(record).get("answers", [])]:
                 allowed.add(id(answers))
-    for obj in found:
-        if id(obj) not in allowed:
-            key = next(iter(obj.repeated))
-            raise ValueError(f"duplicate key {show_value(key)} with different values in an object")
+    deeper = {id(obj): obj for obj in found if id(obj) not in allowed}
+    if not deeper:
+        return data
+    marked = [_marked(record, deeper) for record in records]
+    return marked if isinstance(data, list) else marked[0]
+
+
+def _marked(record: JsonValue, deeper: dict[int, RepeatedKeys]) -> JsonValue:
+    """``record`` as a RepeatedKeys naming the keys repeated inside its values."""
+    if not isinstance(record, dict):
+        return record
+    keys: list[str] = []
+    stack: list[JsonValue] = list(record.values())
+    while stack:  # iterative: a value nested thousands deep is no recursion
+        value = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in deeper:
+                keys += [k for k in deeper[id(value)].repeated if k not in keys]
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    if not keys:
+        return record
+    marked = RepeatedKeys(record)
+    marked.repeated = _repeated(record)
+    marked.nested = tuple(keys)
+    return marked
 
 
 def _repeated(obj: object) -> dict[str, list[JsonValue]]:

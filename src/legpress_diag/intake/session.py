@@ -12,11 +12,12 @@ from typing import Literal
 
 from ..foundation.files import read_at_most
 from ..foundation.problems import LegpressError
-from ..knowledge.rulebase import Question, RuleBase, Screen
+from ..knowledge.rulebase import FlagLevel, Question, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
+from ..reasoning.safety import REFERRAL_NOTES
 from .interview import Ask, SessionState, Stop, choose, record_answer
 from .questionnaire import on_screen, prompts_left, state_from_answers, why_asked
-from .records import check_record, read_records, stray_safety_answers
+from .records import RawRecord, check_record, diagnose_record, read_records, stray_safety_answers
 from .replies import parse_reply
 
 # A saved session is a few kilobytes; the bound keeps `--answers /dev/zero` (or any
@@ -64,7 +65,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
         )
     checked = check_record(raw)
     if checked.errors:
-        raise ResumeError(f"{path}: {checked.errors[0].message}")
+        raise ResumeError(f"{path}: {checked.errors[0].message}{_referral_in(rb, raw)}")
     # A safety answer written beside 'answers' is read as diagnose reads it: "not
     # sure" unless it is a plain no (records.stray_safety_answers).
     answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
@@ -75,6 +76,19 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     )
     problems = tuple(_problem(path, p) for p in [*stray_notes, *replay.errors, *replay.warnings])
     return Resumed(state, problems, bool(replay.errors))
+
+
+def _referral_in(rb: RuleBase, raw: RawRecord) -> str:
+    """What a record that cannot be resumed already says on the safety screen: a
+    warning sign is never hidden behind an error of the record's shape."""
+    result = diagnose_record(raw, rb, False, None)
+    flags = [f"{flag['title']}: {flag['level'].upper()}" for flag in result["red_flags"]]
+    if not flags:
+        return ""
+    return (
+        f". Its answers already show a warning sign ({'; '.join(flags)}): "
+        f"{REFERRAL_NOTES[FlagLevel(result['red_flags'][0]['level'])]}"
+    )
 
 
 def _problem(path: Path, problem: AnswerProblem) -> str:

@@ -298,7 +298,7 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers, measured, beside, said_yes = read_interview_body(body)
+    record_id, answers, measured, beside, said_yes = read_interview_body(body, rb)
     if deadline is not None:
         deadline.check()
     current = interview(

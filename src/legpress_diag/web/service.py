@@ -147,7 +147,7 @@ def invalid_records(batch: Batch) -> RequestProblem:
 
 
 def read_interview_body(
-    body: bytes,
+    body: bytes, rb: RuleBase | None = None
 ) -> tuple[str | int, JsonObject, dict[str, JsonObject], JsonObject, frozenset[str]]:
     """(id, answers, measured, beside) from an interview request, which is an answer
     record (``measured``: the marks of `legpress-diag measure`'s record, contract 3a;
@@ -157,8 +157,17 @@ def read_interview_body(
     data, _ = read_body(body)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
+        # With the rule base, the record's result goes with the 422, as /v1/diagnose's
+        # does: a warning sign is never hidden behind an error of the record's shape.
+        raw = RawRecord(0, None, data=data)
+        result = None if rb is None else diagnose_record(raw, rb, False, None)
+        refers = result is not None and bool(result["red_flags"])
         raise RequestProblem(
-            "not-a-record", "the body is not an answer record", tuple(checked.errors)
+            "not-a-record",
+            "the body is not an answer record"
+            + ("; a safety answer refers all the same (see 'results')" if refers else ""),
+            tuple(checked.errors),
+            extra={"results": [result]} if refers and result is not None else None,
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
     return record_id, checked.answers, checked.measured, checked.stray, checked.said_yes
