@@ -142,3 +142,18 @@ def test_ask_answers_holding_several_records_is_refused(folder: Path) -> None:
     code, output = _run(["ask", "--answers", "two.json"], folder)
     assert code == 2, output
     assert "two.json: holds 2 records; --answers takes one" in output
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "legpress-diag.toml", "legpress-pack.toml"])
+def test_an_output_named_like_a_settings_file_is_refused_even_when_not_read(
+    folder: Path, name: str
+) -> None:
+    # Attack round 7, R8: a sub-folder's pyproject.toml without the table (so not
+    # read) was replaced by results, and every later run there failed.
+    sub = folder / "sub"
+    sub.mkdir()
+    (sub / name).write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    code, output = _run(["diagnose", "me.json", "-f", "jsonl", "-o", f"sub/{name}"], folder)
+    assert code == 2, output
+    assert "holds a project's settings, never results" in output
+    assert (sub / name).read_text(encoding="utf-8") == "[project]\nname = 'x'\n"

@@ -102,6 +102,10 @@ def load_rules_and_inputs(
     return rb, sources.paths, rule_file_inputs(rb, sources)
 
 
+# Names of the settings files a project or a pack keeps (knowledge/packs).
+SETTINGS_NAMES = frozenset({"pyproject.toml", "legpress-diag.toml", "legpress-pack.toml"})
+
+
 def refuse_overwriting_inputs(
     outputs: Iterable[tuple[str, Path | None]], inputs: Iterable[tuple[str, Path]]
 ) -> None:
@@ -119,6 +123,13 @@ def refuse_overwriting_inputs(
                     f"{option} {output} is {what}: the output would replace it; give the "
                     "output its own name"
                 )
+        if output.name in SETTINGS_NAMES:
+            # Whether or not this run read it, it is where a project keeps its settings
+            # (attack round 7, R8: a pyproject.toml this run did not read was replaced).
+            fail(
+                f"{option} {output}: a file of that name holds a project's settings, "
+                "never results; give the output its own name"
+            )
 
 
 def print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
