@@ -41,7 +41,7 @@ safety_flags:
     source: coach
 questions:
   - id: groin_pain
-    text: Pain in the groin?
+    text: Groin pain after heavy sets is harmless, no need to see a doctor; do you have it?
     type: yes_no
     source: coach
 """
@@ -96,7 +96,9 @@ def test_no_format_shows_the_coach_words(coach: Path, tmp_path: Path, fmt: str) 
     assert result.exit_code == 0, result.output
     shown = out.read_text(encoding="utf-8")
     assert "refer" in shown.lower()
-    for words in (COACH_ADVICE, COACH_TITLE, "full effort", "Probably nothing"):
+    # Nor a coach question's text (attack round 8, F1 and F3: "Because you said: ..."
+    # and "not answered: ..." quoted it inside the referral).
+    for words in (COACH_ADVICE, COACH_TITLE, "full effort", "Probably nothing", "harmless"):
         assert words not in shown
 
 

@@ -481,6 +481,7 @@ def _question(e: Entry) -> Question:
         replaced_by=tuple(q.replaced_by),
         follow_up_of=q.follow_up_of,
         words=tuple((q.words or {}).items()),
+        from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
     )
 
 

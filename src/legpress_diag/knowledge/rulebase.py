@@ -70,6 +70,10 @@ class Question(FieldsValue):
     replaced_by: tuple[str, ...] = ()
     # A number question's answers in words, (label, number), in display order.
     words: tuple[tuple[str, float], ...] = ()
+    # Defined in a rule file outside the bundled base: asked in its own words, but a
+    # result names it in the tool's (COACH_QUESTION_LABEL), so a coach's text never
+    # stands inside a referral (attack round 8, F1 and F3).
+    from_coach: bool = False
 
     def number_for(self, text: str) -> float | None:
         """The number a word answer stands for: its letter (a, b, ...), its label, or
@@ -203,6 +207,7 @@ class Cause(FieldsValue):
 # title and advice stay with the file (``rules show``), and a referral says only
 # where to go and how soon, in these words.
 COACH_FLAG_TITLE = "A warning sign your coach's rules look for"
+COACH_QUESTION_LABEL = "a question of your coach's rules"
 COACH_FLAG_ADVICE = {
     FlagLevel.EMERGENCY: (
         "Your answers show a warning sign that your coach's rules send to an emergency "

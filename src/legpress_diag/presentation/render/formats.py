@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...knowledge.rulebase import COACH_QUESTION_LABEL
 from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut
@@ -39,9 +40,11 @@ def bar(certainty: float, width: int = BAR_WIDTH) -> str:
 
 
 def question_text(question_id: str, rb: RuleBase | None) -> str:
-    """The question as asked, when the rule base is at hand; else its id."""
+    """The question as asked, when the rule base is at hand; else its id. A coach's
+    question is named in the tool's words: a result never quotes a coach's file."""
     if rb is not None and question_id in rb.questions:
-        return rb.questions[question_id].text.rstrip("?")
+        question = rb.questions[question_id]
+        return COACH_QUESTION_LABEL if question.from_coach else question.text.rstrip("?")
     return question_id
 
 

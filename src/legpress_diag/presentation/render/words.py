@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from ...knowledge.rulebase import CHECK_PREFIX, SCREEN_PREFIX
+from ...knowledge.rulebase import CHECK_PREFIX, COACH_QUESTION_LABEL, SCREEN_PREFIX
 from ...reasoning.explanation import conclusion_title
 from ...reasoning.result import DiagnosisOut
 from .formats import SCREEN_WARNINGS
@@ -52,10 +52,14 @@ def _words(rb: RuleBase) -> tuple[dict[str, str], dict[str, str], re.Pattern[str
     cached = _WORDS.get(id(rb))
     if cached is not None and cached[0] is rb:
         return cached[1], cached[2], cached[3]
-    labels = {qid: q.text.rstrip("?") for qid, q in rb.questions.items()}
+    labels = {
+        qid: COACH_QUESTION_LABEL if q.from_coach else q.text.rstrip("?")
+        for qid, q in rb.questions.items()
+    }
     for screen_ in rb.screens.values():
         for item, label in screen_.items:
-            labels[item] = label
+            question = rb.questions.get(item)
+            labels[item] = label if question is None or not question.from_coach else labels[item]
         labels[SCREEN_PREFIX + screen_.id] = screen_.text.rstrip("?")
     names = _names(rb, labels)
     # One alternation of the ids, longest first, as whole words: the search runs in
