@@ -16,6 +16,8 @@ import pytest
 
 from legpress_diag.knowledge.rulebase import RuleBase
 
+from .test_serve_body_budget import scope as post_scope
+
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
 
@@ -103,20 +105,7 @@ def test_a_client_gone_mid_upload_is_one_log_line(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/diagnose",
-        "raw_path": b"/v1/diagnose",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = post_scope(100)  # a POST /v1/diagnose of 100 bytes, as the guard sees it
     with caplog.at_level(logging.INFO):
         asyncio.run(app(scope, receive, send))  # nothing raised out of the application
     assert [r.getMessage() for r in caplog.records] == [
