@@ -222,13 +222,6 @@ def advice_in_flags(
             )
 
 
-def advice_named(texts: Iterable[str], advice_names: Iterable[tuple[str, str]]) -> Iterator[str]:
-    """What in a flag's ``texts`` is exercise advice: each ``(what, name)`` of
-    ``advice_names`` (a fix or alternative by id or title) that the texts name, then
-    each training word they use, as quoted phrases for a message."""
-    yield from _named_in(plain_words(" ".join(texts)), _folded_names(advice_names))
-
-
 def _folded_names(advice_names: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """``(what, name)`` with each name as :func:`plain_words` gives it; names of four
     letters or fewer are left out (too likely to be an ordinary word)."""
