@@ -14,8 +14,10 @@ there. Each worker loads the rule base once and keeps it (keyed by the hash of t
 files' bytes). The parts are then joined in input order into OUT.jsonl: one result
 per non-blank line, the same results as `diagnose`; a malformed line gets an error
 result and a message on stderr (in the order blocks finish), as with `diagnose`.
-Exit status: 0, or 1 when a record failed, or 2 when nothing could run. See
-docs/scale.md.
+A JSON array or one object over several lines is read whole, here, as `diagnose`
+reads it. An output that is a folder, in a missing folder or names the input or a
+rule file is refused before any work. Exit status: 0, or 1 when a record failed,
+or 2 when nothing could run. See docs/scale.md.
 """
 
 from __future__ import annotations
@@ -107,23 +109,6 @@ def _first_error(result: Any) -> str | None:
     return named + expected
 
 
-def _is_json_lines(path: Path) -> bool:
-    """False for a JSON array or a pretty-printed object, which `diagnose` reads whole."""
-    with path.open("rb") as stream:
-        for line in stream:
-            head = line.lstrip(b"\xef\xbb\xbf \t\r\n")
-            if head:
-                if head.startswith(b"["):
-                    return False
-                if head.startswith(b"{"):
-                    try:
-                        json.loads(line)
-                    except ValueError as exc:
-                        return "Expecting" not in str(exc) and "Unterminated" not in str(exc)
-                return True
-    return True
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("input", type=Path, help="a JSON Lines file of answer records")
@@ -146,17 +131,32 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.format(), file=sys.stderr)
         return 2
     try:
-        if not _is_json_lines(args.input):
-            print(
-                f"{args.input}: a JSON array or a multi-line object; this example reads JSON Lines",
-                file=sys.stderr,
-            )
-            return 2
-        blocks = line_blocks(args.input, args.block_bytes)
-    except OSError as exc:
-        print(f"{args.input}: cannot read: {exc.strerror}", file=sys.stderr)
+        # Written at the end: a folder, a missing folder or the input itself (the
+        # results would replace the records) is refused now, before any work.
+        api.check_output(args.output, [args.input, *_rule_files(args.rules)])
+    except api.OutputError as exc:
+        print(f"dask_batch.py: error: {exc}", file=sys.stderr)  # it names the path
         return 2
-    counts = run(args.input, args.output, blocks, texts, include_bundled, args.workers)
+    try:
+        if not api.is_json_lines_file(args.input):
+            # A JSON array or one object over several lines, read whole as `diagnose`
+            # reads it: no blocks of lines to share out, so no cluster.
+            counts = run_whole(args.input, args.output, texts, include_bundled)
+        else:
+            blocks = line_blocks(args.input, args.block_bytes)
+            counts = run(args.input, args.output, blocks, texts, include_bundled, args.workers)
+    except OSError as exc:
+        reading = exc.filename in (None, str(args.input))
+        where = args.input if reading else exc.filename
+        print(
+            f"dask_batch.py: error: {where}: cannot {'read' if reading else 'write'}: "
+            f"{exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    except api.InputError as exc:
+        print(f"dask_batch.py: error: {args.input}: {exc}", file=sys.stderr)
+        return 2
     total = sum(counts.values())
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     print(f"{total} record{'s' if total != 1 else ''}: {summary or 'none'}", file=sys.stderr)
@@ -196,13 +196,51 @@ def run(
                 for error in errors:
                     print(f"{source}:{error}", file=sys.stderr)
                 task.release()
-        joined = os.path.join(parts, "all.jsonl")
-        with open(joined, "wb") as out:
-            for name in names:
-                with open(name, "rb") as part:
-                    shutil.copyfileobj(part, out)
-        os.replace(joined, output)
+        _join(names, os.path.join(parts, "all.jsonl"), output)
     return counts
+
+
+def run_whole(
+    source: Path, output: Path, texts: list[tuple[str, bytes]], include_bundled: bool
+) -> Counter[str]:
+    """A document that is not JSON Lines, diagnosed here, as `diagnose` reads it."""
+    rulebase = api.partition_rulebase(texts, include_bundled)
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(dir=output.resolve().parent, prefix=".parts-") as parts:
+        name = os.path.join(parts, "whole.jsonl")
+        with source.open("rb") as stream, open(name, "w", encoding="utf-8") as out:
+            for result in api.diagnose_stream(stream, rulebase):
+                out.write(_encode(result) + "\n")
+                counts[result["status"]] += 1
+                error = _first_error(result)
+                if error:  # a record of an array has no line: named as diagnose names it
+                    line = result.get("line")
+                    where = f":{line}" if line is not None else f": record {result['id']}"
+                    print(f"{source}{where}: error: {error}", file=sys.stderr)
+        _join([name], os.path.join(parts, "all.jsonl"), output)
+    return counts
+
+
+def _join(names: list[str], joined: str, output: Path) -> None:
+    """The parts, in order, into ``output``: a regular file is replaced at once (a
+    reader never sees half of it); a FIFO or device is written in place."""
+    with open(joined, "wb") as out:
+        for name in names:
+            with open(name, "rb") as part:
+                shutil.copyfileobj(part, out)
+    if output.exists() and not output.is_file():
+        with open(joined, "rb") as done, open(output, "wb") as out:
+            shutil.copyfileobj(done, out)
+    else:
+        os.replace(joined, output)
+
+
+def _rule_files(rules: list[str]) -> list[Path]:
+    """The files under each --rules path, which the output must not replace."""
+    found = []
+    for rule in map(Path, rules):
+        found += sorted(p for p in rule.rglob("*") if p.is_file()) if rule.is_dir() else [rule]
+    return found
 
 
 if __name__ == "__main__":  # the workers start by importing this file: run only here

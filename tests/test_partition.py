@@ -45,6 +45,10 @@ def _lines() -> list[bytes]:
     return [*good, *bad, *good, *bad]
 
 
+# A record cut short (a partial last write): the commonest way a JSON Lines file breaks.
+CUT = b'{"id": "cut", "answers": {\n'
+
+
 def _blank(lines: list[bytes]) -> int:
     return sum(not line.strip() for line in lines)
 
@@ -133,7 +137,9 @@ def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
 def test_the_dask_example_equals_diagnose(tmp_path: Path) -> None:
     pytest.importorskip("distributed", reason="the cluster extra is not installed")
     source = tmp_path / "in.jsonl"
-    source.write_bytes(b"".join(_lines() * 20))  # 440 lines, 9 blocks of about 2 KB
+    # A record cut short first (a new user's file was refused whole as "a multi-line
+    # object") and in the middle: 680 lines, 21 blocks of about 2 KB.
+    source.write_bytes(CUT + b"".join(_lines() * 10) + CUT + b"".join(_lines() * 10))
     overlay = tmp_path / "coach.yaml"
     overlay.write_text(OVERLAY)
     ours, theirs = tmp_path / "dask.jsonl", tmp_path / "diagnose.jsonl"
@@ -144,11 +150,94 @@ def test_the_dask_example_equals_diagnose(tmp_path: Path) -> None:
     assert (dask.returncode, plain.returncode) == (1, 1), dask.stderr
     got = [json.loads(line) for line in ours.read_text().splitlines()]
     want = [json.loads(line) for line in theirs.read_text().splitlines()]
-    assert len(got) == len(want) == 20 * (len(_lines()) - _blank(_lines()))
+    assert len(got) == len(want) == 20 * (len(_lines()) - _blank(_lines())) + 2
     assert got == want  # the parts are joined in input order
     errors = {line for line in dask.stderr.splitlines() if ": error: " in line}
     assert errors == {line for line in plain.stderr.splitlines() if ": error: " in line}
     assert len(errors) == sum(r["status"] == "error" for r in want) > 0
+
+
+@pytest.mark.parametrize(
+    ("document", "lines"),
+    [
+        (b'{"answers": {}}\n{"answers": {}}\n', True),
+        (CUT + b'{"answers": {}}\n', True),  # a cut record, then more: JSON Lines
+        (b'\n  \n{"answers":\n  {"heels_lift": "yes"}}\n', False),  # one pretty object
+        (b'\xef\xbb\xbf[{"answers": {}}]', False),
+        (b"[\n", False),  # an array cut short: read whole, and reported as one
+        (b"", True),
+    ],
+)
+def test_json_lines_are_told_from_a_document_as_diagnose_tells_them(
+    tmp_path: Path, document: bytes, lines: bool
+) -> None:
+    path = tmp_path / "in.json"
+    path.write_bytes(document)
+    assert api.is_json_lines_file(path) is lines
+    if lines:  # then blocks of numbered lines give what diagnose gives for the file
+        numbered = list(enumerate(document.splitlines(keepends=True), 1))
+        assert api.diagnose_partition(numbered) == _expected([document])
+
+
+class _Int64:
+    """What numpy or pyarrow hands out as a line number: an integer, not an int."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __int__(self) -> int:
+        return self.value
+
+    __index__ = __int__
+
+
+def test_line_numbers_from_numpy_give_results_json_can_write() -> None:
+    [result] = api.diagnose_partition([(_Int64(7), CUT)])  # type: ignore[list-item]
+    assert json.loads(json.dumps(result))["id"] == 7
+
+
+@pytest.mark.parametrize("case", ["same file", "through a link", "folder", "no folder", "rules"])
+def test_the_dask_example_refuses_an_output_before_any_work(tmp_path: Path, case: str) -> None:
+    """A new user's try: `dask_batch.py IN IN` replaced the records with the results,
+    and an output in a missing folder, or a folder, ended in a traceback (after all
+    the work, for a folder). Refused before any work now, with exit 2."""
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_lines()[0])
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text(OVERLAY)
+    (tmp_path / "link.jsonl").symlink_to(source)
+    output = {
+        "same file": source,
+        "through a link": tmp_path / "link.jsonl",
+        "folder": tmp_path,
+        "no folder": tmp_path / "missing" / "out.jsonl",
+        "rules": overlay,
+    }[case]
+    before = {p: p.read_bytes() for p in (source, overlay)}
+    run = _run(
+        [sys.executable, "examples/dask_batch.py", str(source), str(output), "-r", str(overlay)]
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith("dask_batch.py: error: ") and "Traceback" not in run.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (tmp_path / "missing").exists()
+    assert not list(tmp_path.glob(".parts-*"))
+
+
+def test_the_dask_example_reads_a_json_array_as_diagnose_does(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    source = tmp_path / "in.json"
+    records = [json.loads(line) for line in _lines()[:6] if line.strip()]
+    source.write_text(json.dumps(records, indent=2))
+    ours = tmp_path / "out.jsonl"
+    run = _run([sys.executable, "examples/dask_batch.py", str(source), str(ours)])
+    plain = _run([sys.executable, "-m", "legpress_diag", "diagnose", str(source), "-f", "jsonl"])
+    assert (run.returncode, plain.returncode) == (1, 1), run.stderr  # one record has an error
+    got = [json.loads(line) for line in ours.read_text().splitlines()]
+    assert got == [json.loads(line) for line in plain.stdout.splitlines()]
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert errors == [line for line in plain.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and ": record " in errors[0]
 
 
 def test_the_dask_example_refuses_a_broken_overlay(tmp_path: Path) -> None:

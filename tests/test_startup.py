@@ -108,7 +108,7 @@ ONE_RECORD_MODULES = {
         "startup",
         "wakeful",
     ),
-    "foundation": ("", "codes", "jsonvalue", "problems", "values"),
+    "foundation": ("", "codes", "files", "jsonvalue", "problems", "values"),
     "intake": ("", "answers", "batch", "measured", "records", "repeated", "source"),
     "knowledge": (
         "",

@@ -46,11 +46,17 @@ from .reasoning.result import (
 )
 
 if TYPE_CHECKING:
-    from .intake.partition import diagnose_partition, partition_rulebase, rule_texts
+    from .intake.partition import (
+        diagnose_partition,
+        is_json_lines_file,
+        partition_rulebase,
+        rule_texts,
+    )
+    from .presentation.destination import OutputError
 
 # The cluster functions are imported on first use: a run of the command line never
 # maps over a partition (see docs/performance.md, one-record start).
-_PARTITION = {"diagnose_partition", "partition_rulebase", "rule_texts"}
+_PARTITION = {"diagnose_partition", "is_json_lines_file", "partition_rulebase", "rule_texts"}
 
 __all__ = [
     "AlternativeOut",
@@ -61,6 +67,7 @@ __all__ = [
     "FixOut",
     "InputError",
     "LegpressError",
+    "OutputError",
     "ProblemOut",
     "RedFlagOut",
     "RuleBase",
@@ -68,10 +75,12 @@ __all__ = [
     "Severity",
     "SourceSpan",
     "bundled_rulebase",
+    "check_output",
     "diagnose",
     "diagnose_many",
     "diagnose_partition",
     "diagnose_stream",
+    "is_json_lines_file",
     "load_rulebase",
     "partition_rulebase",
     "rule_texts",
@@ -155,9 +164,37 @@ def diagnose_stream(
         yield diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 
+def check_output(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
+) -> None:
+    """Refuse, before any work, an output path a batch job could not write (a folder,
+    a missing folder, no permission) or that names one of its ``inputs`` (the records,
+    a rule file: through a link or another spelling too), as ``diagnose -o`` does.
+    Raises OutputError, whose message names the path and what is expected. For the
+    driver of a cluster job (examples/dask_batch.py), which writes at the end."""
+    from pathlib import Path
+
+    from .foundation.files import same_file
+    from .presentation.destination import OutputError
+    from .presentation.destination import check_output as check_writable
+
+    path = Path(output)
+    check_writable(path)
+    for source in inputs:
+        if same_file(path, Path(source)):
+            raise OutputError(
+                f"{path} is the input {source}: the output would replace it; "
+                "give the output its own name"
+            )
+
+
 def __getattr__(name: str) -> Any:
     if name in _PARTITION:
         from .intake import partition
 
         return getattr(partition, name)
+    if name == "OutputError":  # not on the command line's one-record path either
+        from .presentation.destination import OutputError
+
+        return OutputError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import exitcodes
+from ..foundation.files import same_file
 from ..presentation.destination import (
     CLOSED_STREAMS,
     OutputError,
@@ -28,7 +29,6 @@ from .common import (
     fail,
     load_rules_and_inputs,
     refuse_overwriting_inputs,
-    same_file,
     tell,
 )
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from .. import exitcodes
+from ..foundation.files import same_file
 
 if TYPE_CHECKING:
     from ..foundation.problems import Diagnostic
@@ -56,17 +57,6 @@ def tell(message: str) -> None:
 def fail(message: str, code: int = exitcodes.CANNOT_RUN) -> NoReturn:
     tell(f"legpress-diag: error: {message}")
     raise typer.Exit(code)
-
-
-def same_file(first: Path, second: Path) -> bool:
-    """Whether two paths name one file: the same file through a symlink, a hard link
-    or another spelling of the path; for a file not written yet, the same place."""
-    try:
-        if first.exists() and second.exists():
-            return first.samefile(second)
-    except OSError:
-        pass
-    return first.resolve() == second.resolve()
 
 
 def rule_file_inputs(rb: RuleBase, sources: RuleSources | None = None) -> list[tuple[str, Path]]:

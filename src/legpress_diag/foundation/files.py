@@ -31,3 +31,14 @@ def read_at_most(path: Path | str, limit: int) -> bytes:
     :func:`open_without_waiting` opens it. Raises OSError."""
     with open_without_waiting(path) as stream:
         return stream.read(limit + 1)
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same file through a symlink, a hard link
+    or another spelling of the path; for a file not written yet, the same place."""
+    try:
+        if first.exists() and second.exists():
+            return first.samefile(second)
+    except OSError:
+        pass
+    return first.resolve() == second.resolve()

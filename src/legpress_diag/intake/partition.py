@@ -35,7 +35,7 @@ from ..knowledge.bundled import bundled_rules_dir, shown_name
 from ..knowledge.loader import load_rulebase, rule_files
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
-from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record
+from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record, is_json_lines
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
 Item: TypeAlias = Line | Mapping[str, object]
@@ -125,4 +125,13 @@ def _line(number: int, text: str | bytes) -> RawRecord | None:
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if not data.strip():
         return None
-    return _line_record(number, data, len(data) > MAX_LINE_BYTES)
+    # int(): a line number from numpy or pyarrow (np.int64) would not encode as JSON.
+    return _line_record(int(number), data, len(data) > MAX_LINE_BYTES)
+
+
+def is_json_lines_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``legpress-diag diagnose`` reads the file line by line, so a cluster job
+    may cut it into blocks of lines; False for a JSON array or one object spread over
+    several lines, which is read whole (``api.diagnose_stream``). Raises OSError."""
+    with open(path, "rb") as stream:
+        return is_json_lines(stream)

@@ -278,7 +278,10 @@ def _skip_rest(stream: IO[bytes]) -> None:
 def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     if too_long:
         return RawRecord(number, number, problem=LINE_TOO_LONG)
-    return RawRecord(number, number, text=line)
+    # Without its newline: a record cut short is then "at column 25" of its line, not
+    # "at line 2 column 1" (the place after the newline), and reads as a cluster
+    # job's line does (api.diagnose_partition is handed lines without it).
+    return RawRecord(number, number, text=line[:-1] if line.endswith(b"\n") else line)
 
 
 # Where other programs end a line but JSON Lines does not: a lone CR (files from old
@@ -395,6 +398,31 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     if first[1]:
         _skip_rest(stream)
     yield from _json_lines(stream, number)
+
+
+def is_json_lines(stream: IO[bytes]) -> bool:
+    """Whether ``read_records`` reads this stream line by line (JSON Lines, which a
+    cluster job may cut into blocks of lines) rather than as one document (a JSON
+    array, or one object over several lines), which has to be read whole. Consumes
+    the stream. The same decision as ``read_records``: a first line that ends
+    mid-object starts a document only if the whole input is one."""
+    while (first := _read_line(stream)) is not None:
+        head = first[0].removeprefix(UTF8_BOM).lstrip()
+        if not head:
+            continue
+        if head.startswith(b"["):
+            return False
+        if not head.startswith(b"{") or _complete(first):
+            return True
+        rest = stream.read(max(0, MAX_DOCUMENT_BYTES - len(first[0])))
+        if stream.read(1):
+            return False  # read_records refuses it as one document too big
+        try:
+            parse_json(first[0] + rest, records=True)
+        except ValueError:
+            return True  # not one pretty-printed object: JSON Lines with a broken line
+        return False
+    return True
 
 
 def _complete(line: tuple[bytes, bool]) -> bool:
