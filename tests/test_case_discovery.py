@@ -4,6 +4,7 @@ pack's own rules; 'did you forget --rules'; `rules test --format json|junit`."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -108,6 +109,43 @@ def test_no_cases_found_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mon
     result = runner.invoke(app, ["rules", "test", "--rules", "hips.yaml"])
     assert result.exit_code == 2
     assert "no case files found" in result.stderr
+
+
+def test_a_broken_rule_file_is_named_before_missing_cases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text("questions:\n  - id: x\n    text: [\n", "utf-8")
+    result = runner.invoke(app, ["rules", "test", "--rules", "bad.yaml"])
+    assert result.exit_code == 2
+    assert "bad.yaml:" in result.output and "LP001" in result.output
+    assert "no case files found" not in result.output
+
+
+def test_a_folder_with_no_case_files_is_an_error_not_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not a case", "utf-8")
+    result = runner.invoke(app, ["rules", "test", "empty"])
+    assert result.exit_code == 2
+    assert "empty: no case files (*.yaml) in this folder" in result.stderr
+    assert "0 passed" not in result.output
+
+
+def test_a_fifo_in_a_case_folder_is_reported_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cases").mkdir()
+    os.mkfifo(tmp_path / "cases" / "pipe.yaml")
+    (tmp_path / "cases" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    result = runner.invoke(app, ["rules", "test", "cases"])
+    assert result.exit_code == 1
+    assert "cases/pipe.yaml:1:1: LP002 cannot read: not a regular file" in result.stdout
+    assert "cases/gone.yaml:1:1: LP002 cannot read" in result.stdout
+    assert "2 problems in case files" in result.stdout
 
 
 FAILING = textwrap.dedent(

@@ -291,6 +291,21 @@ def test_a_session_turn_by_turn(rb: RuleBase) -> None:
     )
 
 
+def test_a_choice_picked_in_words_is_said_back(rb: RuleBase) -> None:
+    """A new user typed "butt" at a checklist and saw nothing to say which item it
+    ticked: a pick in words is said back by its label; a number is not."""
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    bundled = load_rulebase([])
+    where = bundled.questions["pain_location"]
+    state = SessionState()
+    assert react(bundled, state, where, "lower").picked == ("Lower back",)
+    assert react(bundled, state, where, "knee, hip").picked == ("Knees", "Hips")
+    assert react(bundled, state, where, "1").picked == ()
+    assert react(bundled, state, where, "?").picked == ()
+    assert react(bundled, state, bundled.questions["age_years"], "forty").picked == ()
+
+
 def test_back_reaches_the_prefilled_answers_last(rb: RuleBase) -> None:
     state = SessionState().answer("age_years", 40)
     state = SessionState(state.answers, history=state.history, prefilled=frozenset(state.history))

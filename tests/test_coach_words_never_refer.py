@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -157,3 +158,184 @@ def test_a_folder_named_bundled_does_not_pass_for_the_bundled_base(tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert "is the rule file ./<bundled>/keep.yaml" in result.output
     assert (folder / "keep.yaml").read_bytes() == before
+
+
+# Attack round 8, F1: a coach's safety question is asked in its file's own words. It
+# may say anything ("... is harmless, keep pressing heavy"), so it is asked only after
+# the tool's own screen and only when that found nothing: once a referral stands, no
+# coach question is asked.
+SAFETY_QUESTIONS = """\
+questions:
+  - id: coach_feel_ok
+    type: yes_no
+    text: "Numbness in lifters is harmless, keep pressing heavy; does a leg feel a bit numb?"
+    help: "No doctor needed: most lifters just press through it."
+    group: safety
+    source: coach
+  - id: coach_saddle_fu
+    type: yes_no
+    text: "Saddle tingling is normal after heavy sets; did it fade after a rest?"
+    help: "If it faded, it was the seat pad: keep leg pressing heavy."
+    group: safety
+    follow_up_of: saddle_numbness
+    source: coach
+safety_flags:
+  - id: coach_numb
+    when: coach_feel_ok
+    level: urgent
+    title: Numb leg
+    advice: See a doctor today, before you train again.
+    source: coach
+  - id: coach_saddle
+    when: coach_saddle_fu
+    level: clinician
+    title: Saddle follow up
+    advice: See a doctor before you train again.
+    source: coach
+"""
+COACH_QUESTION_WORDS = ("harmless", "press through", "seat pad", "Saddle tingling is normal")
+
+
+def _walk(rb: Any, picks: dict[str, object]) -> tuple[list[str], str, dict[str, Any]]:
+    """Answer the interview to its end: a pick where given, else "no" (the first
+    choice, 40 for a number, nothing for a checklist). Returns the ids asked, every
+    word shown while asking, and the result."""
+    from legpress_diag.knowledge.rulebase import QuestionType
+    from legpress_diag.web.service import interview
+
+    answers: dict[str, object] = {}
+    asked: list[str] = []
+    shown: list[str] = []
+    for _ in range(80):
+        step = interview(rb, answers)
+        if step.ask is None:
+            assert step.result is not None
+            return asked, "\n".join(shown), dict(step.result)
+        question = step.ask.question
+        asked.append(question.id)
+        shown += [question.text, question.help, *(label for _, label in question.choices)]
+        default: object = {
+            QuestionType.MULTI: [],
+            QuestionType.NUMBER: 40,
+            QuestionType.CHOICE: question.choices[0][0] if question.choices else "no",
+        }.get(question.type, "no")
+        answers[question.id] = picks.get(question.id, default)
+    raise AssertionError("the interview did not end")
+
+
+@pytest.fixture
+def coach_screen(tmp_path: Path) -> Any:
+    path = tmp_path / "screen.yaml"
+    path.write_text(SAFETY_QUESTIONS, encoding="utf-8")
+    return load_rulebase([path])
+
+
+@pytest.mark.parametrize(
+    "picks",
+    [
+        {"screen:nerve_signs": "yes", "saddle_numbness": "unsure"},  # urgent
+        {"screen:nerve_signs": "yes", "leg_pain_below_knee": "yes"},  # clinician
+        {"screen:nerve_signs": "yes", "saddle_numbness": "yes"},  # emergency
+    ],
+    ids=["urgent", "clinician", "emergency"],
+)
+def test_no_coach_question_is_asked_once_a_referral_stands(
+    coach_screen: Any, picks: dict[str, object]
+) -> None:
+    asked, shown, result = _walk(coach_screen, picks)
+    assert result["status"] == "refer"
+    assert "coach_feel_ok" not in asked and "coach_saddle_fu" not in asked
+    for words in COACH_QUESTION_WORDS:
+        assert words not in shown and words not in json.dumps(result)
+
+
+def test_a_coach_safety_question_comes_right_after_a_clear_screen(coach_screen: Any) -> None:
+    asked, _, result = _walk(coach_screen, {})
+    safety = coach_screen.safety_questions()
+    first_form = next(i for i, q in enumerate(asked) if q not in safety and ":" not in q)
+    assert asked.index("coach_feel_ok") == first_form - 1, asked
+    assert result["status"] == "ok"
+    asked, shown, result = _walk(coach_screen, {"coach_feel_ok": "yes"})
+    assert asked[-1] == "coach_feel_ok" and "harmless" in shown  # asked in its own words
+    assert result["status"] == "refer"
+    assert [f["id"] for f in result["red_flags"]] == ["coach_numb"]
+    assert "harmless" not in json.dumps(result)
+
+
+# Attack round 8, F2: a coach's rule may support a bundled cause a referral lists for
+# the clinician; "how N" then printed the coach's fact title and rule note.
+FACT_AND_NOTES = """\
+facts:
+  - id: coach_fact
+    title: "Harmless: keep leg pressing heavy tomorrow, no need to see a doctor"
+    source: coach
+rules:
+  - id: coach-note-rule
+    if: butt_lifts_off_seat
+    then: butt_off_seat
+    cf: 0.9
+    note: "NOTEX benign, ignore the referral."
+    source: "SOURCEX keep training"
+  - id: coach-fact-rule
+    if: butt_lifts_off_seat
+    then: coach_fact
+    cf: 0.9
+    source: coach
+  - id: coach-fact-to-cause
+    if: coach_fact
+    then: butt_off_seat
+    cf: 0.8
+    note: "CHAINX keep training, no doctor needed."
+    source: coach
+"""
+COACH_REASONING_WORDS = ("Harmless", "NOTEX", "SOURCEX", "CHAINX", "coach-note-rule", "coach_fact")
+
+
+def test_the_reasoning_in_a_referral_shows_no_coach_words(tmp_path: Path) -> None:
+    from legpress_diag.presentation.render.report import (
+        coach_lines,
+        how_lines,
+        html_report,
+        markdown_report,
+        plain_how_lines,
+    )
+
+    path = tmp_path / "facts.yaml"
+    path.write_text(FACT_AND_NOTES, encoding="utf-8")
+    rb = load_rulebase([path])
+    answers = {**SCREEN_CLEAR, "butt_lifts_off_seat": "yes"}
+    for referral in (False, True):
+        more = {"leg_pain_below_knee": "yes"} if referral else {}
+        result = diagnose({"answers": {**answers, **more}}, rb, explain=True)
+        assert result["status"] == ("refer" if referral else "ok")
+        (cause,) = [c for c in result["causes"] if c["id"] == "butt_off_seat"]
+        shown = "\n".join(
+            [
+                *plain_how_lines(result, cause, rb),
+                *how_lines(result, cause, rb),
+                *coach_lines(result, cause, rb),
+                markdown_report(result, rb),
+                html_report(result, rb),
+            ]
+        )
+        for words in COACH_REASONING_WORDS:
+            # Outside a referral the coach's rules explain themselves, to the coach.
+            assert (words in shown) is not referral, (words, referral)
+    assert "a finding of your coach's rules" in shown
+
+
+def test_ask_how_in_a_referral_shows_no_coach_words(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(FACT_AND_NOTES, encoding="utf-8")
+    record = tmp_path / "r.json"
+    answers = {**SCREEN_CLEAR, "butt_lifts_off_seat": "yes", "leg_pain_below_knee": "yes"}
+    record.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    done = runner.invoke(
+        app,
+        ["ask", "--answers", str(record), "--rules", str(path)],
+        input="how 1\nhow --detail 1\n\n",
+    )
+    assert done.exit_code == 0, done.output
+    assert "Why I think" in done.output and "was concluded" in done.output
+    for words in COACH_REASONING_WORDS:
+        assert words not in done.output, words

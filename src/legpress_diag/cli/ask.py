@@ -231,6 +231,8 @@ def _reply(
             view.note("Nothing to undo yet.")
         elif reaction.unsure_on_screen:
             view.note(_UNSURE_NOTE)
+        elif reaction.picked:
+            view.note("Noted: " + "; ".join(reaction.picked) + ".")
         if reaction.moves_on:
             return reaction
 

@@ -198,7 +198,8 @@ def test_command(
 
       legpress-diag rules test team/ -f junit > rules-tests.xml
     """
-    from ..authoring.case_discovery import own_files, plan_test, scoped_rows
+    from ..authoring.case_discovery import is_pack, own_files, plan_test, scoped_rows
+    from ..authoring.cases import case_files
     from ..authoring.test_report import FORMATS, report_text
     from ..authoring.testing import CoverageRow, default_case_dir, run_cases
 
@@ -210,12 +211,17 @@ def test_command(
     layers = rule_paths(rules, isolated)
     bundled_cases = None if no_default_rules else default_case_dir()
     plan = plan_test(list(paths or ()), layers, bundled_cases)
+    # A broken rule file first: it is what stops the run, whatever cases there are.
+    rb = load_paths([*layers, *plan.packs], no_default_rules)
     if not plan.targets:
         fail(
             "no case files found: give case files or folders, or put seat-cases.yaml beside "
             "seat.yaml or a cases/ folder in the pack (--isolated runs the bundled cases)"
         )
-    rb = load_paths([*layers, *plan.packs], no_default_rules)
+    for target in paths or ():
+        # A run of no case passes nothing: a folder given by name must hold some.
+        if target.is_dir() and not is_pack(target) and not case_files([target]):
+            fail(f"{target}: no case files (*.yaml) in this folder")
     run = run_cases(rb, plan.targets)
     rows: tuple[CoverageRow, ...] = ()
     if coverage:

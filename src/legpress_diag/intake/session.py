@@ -12,7 +12,8 @@ from typing import Literal
 
 from ..foundation.files import read_at_most
 from ..foundation.problems import LegpressError
-from ..knowledge.rulebase import FlagLevel, Question, RuleBase, Screen
+from ..knowledge.facts import NormalisedValue
+from ..knowledge.rulebase import UNSURE_MARK, FlagLevel, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
 from ..reasoning.safety import REFERRAL_NOTES
 from .interview import Ask, SessionState, Stop, choose, record_answer
@@ -169,6 +170,9 @@ class Reaction:
     lines: tuple[str, ...] = ()
     again: str | None = None
     unsure_on_screen: bool = False  # "not sure" on the safety screen: never a "no"
+    # The choices a reply typed in words ticked, as labels, to say back: "butt" was
+    # read as one item of several, and the person should see which (a new user's try).
+    picked: tuple[str, ...] = ()
 
     @property
     def moves_on(self) -> bool:
@@ -185,7 +189,31 @@ def react(rb: RuleBase, state: SessionState, question: Question, text: str) -> R
     value = reply.value if reply.kind == "answer" else None
     skipped_on_screen = reply.kind == "skip" and on_screen(rb, question.id)
     answered = record_answer(rb, state, question.id, value)
-    return Reaction("answered", answered, unsure_on_screen=skipped_on_screen)
+    return Reaction(
+        "answered",
+        answered,
+        unsure_on_screen=skipped_on_screen,
+        picked=_picked_in_words(question, text, value),
+    )
+
+
+def _picked_in_words(
+    question: Question, text: str, value: NormalisedValue | None
+) -> tuple[str, ...]:
+    """The labels of the choices ``text`` picked, when it named them in words (a
+    number picks what the person saw numbered, and needs no echo)."""
+    if question.type not in (QuestionType.CHOICE, QuestionType.MULTI):
+        return ()
+    if not any(c.isalpha() for c in text) or value is None:
+        return ()
+    chosen = {value} if isinstance(value, str) else value if isinstance(value, frozenset) else ()
+    picked = []
+    for choice, label in question.choices:
+        if choice in chosen:
+            picked.append(label)
+        elif UNSURE_MARK + choice in chosen:
+            picked.append(f"{label} (cannot tell)")
+    return tuple(picked)
 
 
 def _command(rb: RuleBase, state: SessionState, question: Question, command: str) -> Reaction:

@@ -486,7 +486,14 @@ def _question(e: Entry) -> Question:
 
 
 def _fact(e: Entry) -> Fact:
-    return Fact(e.model.id, e.model.title, e.model.description, e.model.source, e.span)
+    return Fact(
+        e.model.id,
+        e.model.title,
+        e.model.description,
+        e.model.source,
+        e.span,
+        from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
+    )
 
 
 def _define_hint(section: str) -> str | None:
@@ -706,6 +713,7 @@ def _rules(
                 questions=compiled.questions,
                 facts=compiled.facts,
                 key_path=e.key_path,
+                from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
             )
         )
     return tuple(rules)

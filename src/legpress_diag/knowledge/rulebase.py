@@ -125,6 +125,9 @@ class Fact(FieldsValue):
     description: str = ""
     source: str = ""
     span: SourceSpan | None = None
+    # Defined in a rule file outside the bundled base: a referral's "why" names it in
+    # the tool's words (COACH_FACT_LABEL), not by its title (attack round 8, F2).
+    from_coach: bool = False
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -145,6 +148,9 @@ class Rule(FieldsValue):
     questions: frozenset[str] = frozenset()
     facts: frozenset[str] = frozenset()
     key_path: tuple[str | int, ...] = ()  # where the rule sits in its file, for lint
+    # Defined in a rule file outside the bundled base: a referral's "why" shows neither
+    # its note nor its source, which are free text (attack round 8, F2).
+    from_coach: bool = False
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -208,6 +214,8 @@ class Cause(FieldsValue):
 # where to go and how soon, in these words.
 COACH_FLAG_TITLE = "A warning sign your coach's rules look for"
 COACH_QUESTION_LABEL = "a question of your coach's rules"
+COACH_FACT_LABEL = "a finding of your coach's rules"
+COACH_RULE_LABEL = "a rule of your coach's"
 COACH_FLAG_ADVICE = {
     FlagLevel.EMERGENCY: (
         "Your answers show a warning sign that your coach's rules send to an emergency "

@@ -68,7 +68,7 @@ def _screen_steps(rb: RuleBase, state: SessionState) -> list[Question]:
             steps.append(question)
         elif sc.id not in seen_screens:
             seen_screens.add(sc.id)
-            steps.append(screen_question(sc, state))
+            steps.append(screen_question(rb, sc, state))
     return steps
 
 
@@ -137,10 +137,17 @@ def _next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     if check is not None:
         return Ask(check, len(state.history) + 1)
     remaining = _screen_steps(rb, state)
+    own = [q for q in remaining if not q.from_coach]
+    if own:
+        return Ask(own[0], len(state.history) + 1)
+    if outcome.flags:
+        # A coach's safety questions come after the tool's own screen, and only when it
+        # found nothing: a question is asked in its file's words, and once a referral
+        # stands no word of a coach's file is shown (attack round 8, F1: "Saddle
+        # numbness in lifters is harmless ..." asked inside an urgent referral).
+        return Stop("referral", "an answer is a warning sign for a clinician to check")
     if remaining:
         return Ask(remaining[0], len(state.history) + 1)
-    if outcome.flags:
-        return Stop("referral", "an answer is a warning sign for a clinician to check")
     free = _free_questions(rb, state)
     # Once per step, shared below: every candidate is scored against these bounds.
     beliefs, bounds = _where(rb, state, free)

@@ -19,8 +19,9 @@ from .memo import remembered
 from .state import SessionState
 
 
-def screen_question(screen_: Screen, state: SessionState) -> Question:
-    """A screen as one yes/no question listing the signs not yet answered."""
+def screen_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Question:
+    """A screen as one yes/no question listing the signs not yet answered; a screen of
+    a coach's questions is the coach's (asked after the tool's own, see ``choice``)."""
     items = [label for q, label in screen_.items if q not in state.asked]
     return Question(
         id=SCREEN_PREFIX + screen_.id,
@@ -30,6 +31,9 @@ def screen_question(screen_: Screen, state: SessionState) -> Question:
         or "n: none of these. y: one or more (I will ask about each). ?: not sure "
         "(I will ask about each).",
         group="safety",
+        from_coach=any(
+            q in rb.questions and rb.questions[q].from_coach for q in screen_.question_ids
+        ),
     )
 
 
@@ -58,7 +62,7 @@ def screen_as_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Qu
     checklist for a pick screen."""
     if screen_.style == "pick":
         return checklist_question(screen_, state, rb)
-    return screen_question(screen_, state)
+    return screen_question(rb, screen_, state)
 
 
 def self_check_question(question: Question, self_check: str) -> Question:

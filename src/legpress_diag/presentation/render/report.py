@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from ...knowledge.rulebase import RuleBase
+from ...knowledge.rulebase import COACH_FACT_LABEL, COACH_RULE_LABEL, RuleBase
 from ...presentation.render import textsafe
 from ...reasoning.explanation import conclusion_title, strength
 from ...reasoning.result import CauseOut, DiagnosisOut, RuleStepOut, StepOut
@@ -17,15 +17,28 @@ from .measured import label as measured_label
 from .words import in_words, no_markup, status_words
 
 
-def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
+def _coach_words_hidden(result: DiagnosisOut) -> bool:
+    """Whether the reasoning is shown without a coach's words: in a referral (the
+    causes listed for the clinician are the bundled base's, but a coach's rules and
+    facts may support them, and their titles and notes are free text; attack round 8,
+    F2: "Harmless: keep leg pressing heavy tomorrow, no need to see a doctor" under
+    "Why I think")."""
+    return result["status"] == "refer"
+
+
+def _rule_lines(step: StepOut, rb: RuleBase | None, hidden: bool) -> list[str]:
     lines = []
     rules = rb.index.by_id if rb is not None else {}
     for rule in step["rules"]:
-        lines.append(
-            f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  "
+        known = rules.get(rule["rule"])
+        numbers = (
             f"→ premise {rule['premise']:.3f} × cf {rule['cf']:+g} = {rule['contribution']:+.3f}"
         )
-        known = rules.get(rule["rule"])
+        if hidden and known is not None and known.from_coach:
+            # Its id, file name and condition are the coach's words too.
+            lines.append(f"  {COACH_RULE_LABEL}  {numbers}")
+            continue
+        lines.append(f"  rule {rule['rule']} ({rule['defined_at']}): if {rule['if']}  {numbers}")
         if known is not None and known.note:
             lines.append(f"    why: {known.note}")
         if known is not None and known.source:
@@ -37,14 +50,25 @@ def _rule_lines(step: StepOut, rb: RuleBase | None) -> list[str]:
 def how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None = None) -> list[str]:
     """The full reasoning behind a cause as plain lines (shared by terminal and reports).
 
-    With the rule base at hand, each rule's note and source are added.
+    With the rule base at hand, each rule's note and source are added; in a referral,
+    a coach's rule or fact is named in the tool's words instead.
     """
+    hidden = _coach_words_hidden(result)
     reasoning = cause["reasoning"]
-    lines = [f"{cause['id']}: certainty {reasoning['certainty']:.3f}", *_rule_lines(reasoning, rb)]
+    lines = [
+        f"{cause['id']}: certainty {reasoning['certainty']:.3f}",
+        *_rule_lines(reasoning, rb, hidden),
+    ]
     for fact in reasoning["facts"]:
         step = result["facts"][fact]
-        lines += [f"{fact}: certainty {step['certainty']:.3f}", *_rule_lines(step, rb)]
+        name = COACH_FACT_LABEL if hidden and _from_coach(rb, fact) else fact
+        lines += [f"{name}: certainty {step['certainty']:.3f}", *_rule_lines(step, rb, hidden)]
     return lines
+
+
+def _from_coach(rb: RuleBase | None, fact: str) -> bool:
+    known = rb.facts.get(fact) if rb is not None else None
+    return known is not None and known.from_coach
 
 
 def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None = None) -> list[str]:
@@ -57,6 +81,7 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
         if qid in words and is_measured(result, qid):
             words[qid] = entry["in_words"]
     rules = rb.index.by_id if rb is not None else {}
+    hidden = _coach_words_hidden(result)
 
     quoted: set[str] = set()  # each answer is quoted once; later lines refer back
 
@@ -76,7 +101,9 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
             for q in fresh
             if is_measured(result, q)
         ]
-        facts = [_title(rb, f) for f in step["facts"]]
+        facts = [_title(rb, f, hidden) for f in step["facts"]]
+        coach = [f for f in facts if f == COACH_FACT_LABEL]  # "that" does not fit it
+        facts = [f for f in facts if f != COACH_FACT_LABEL]
         parts = ["you answered " + "; ".join(answers)] if answers else []
         if filmed:
             parts.append("your filmed set showed " + "; ".join(filmed))
@@ -85,6 +112,8 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
             parts.append(f"of {same}" if after_because and not parts else same)
         if facts:
             parts.append("your answers suggest that " + " and that ".join(facts))
+        if coach:
+            parts.append(f"your answers match {COACH_FACT_LABEL}")
         return ", and ".join(parts)
 
     lines = []
@@ -97,14 +126,16 @@ def plain_how_lines(result: DiagnosisOut, cause: CauseOut, rb: RuleBase | None =
         lines.append(f"- {reason[:1].upper()}{reason[1:]}. That {verb}.")
     for fact in reasoning["facts"]:
         for step in result["facts"][fact]["rules"]:
-            title = _title(rb, fact)
+            title = _title(rb, fact, hidden)
             reason = said(step, after_because=True)
             lines.append(f"- {title[:1].upper()}{title[1:]}, because {reason}.")
     lines.append(f"All together: {certainty_word(cause['certainty'])}.")
     return lines
 
 
-def _title(rb: RuleBase | None, derived: str) -> str:
+def _title(rb: RuleBase | None, derived: str, hidden: bool) -> str:
+    if hidden and _from_coach(rb, derived):
+        return COACH_FACT_LABEL
     return conclusion_title(rb, derived) if rb is not None else derived.replace("_", " ")
 
 
@@ -118,6 +149,9 @@ def coach_lines(
     in words, each cause by its number (its title heads the section); the ids
     themselves are in ``how --detail`` and the JSON."""
     numbers = {c["id"]: f"cause {c['rank']}" for c in result["causes"]}
+    if rb is not None and _coach_words_hidden(result):
+        # A coach's question is already named in the tool's words (words.py).
+        numbers |= {f: COACH_FACT_LABEL for f, fact in rb.facts.items() if fact.from_coach}
     return [in_words(line, rb, numbers, inert) for line in how_lines(result, cause, rb)]
 
 
