@@ -135,3 +135,23 @@ def test_explain_over_http() -> None:
     body = bad.json()
     assert body["type"] == "/docs#problem-invalid-parameter"
     assert body["problems"][0]["key"] == "explain"
+
+
+def test_explain_read_however_the_query_spells_it() -> None:
+    """The flag is read without parsing a query that cannot hold it; one that spells
+    the name with escapes, or holds other parameters too, is still read."""
+    pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from legpress_diag.web.app import create_app
+
+    client = TestClient(create_app(RB))
+    for query in ("?expl%61in=true", "?case=x&explain=1", "?%65xplain=on"):
+        full = client.post("/v1/diagnose" + query, json=RECORD).json()
+        assert "reasoning" in full["causes"][0], query
+    for query in ("?case=diagnose", "?Explain=true", "?explained=true"):
+        plain = client.post("/v1/diagnose" + query, json=RECORD).json()
+        assert "reasoning" not in plain["causes"][0], query
+    assert client.post("/v1/diagnose?expl%61in=maybe", json=RECORD).status_code == 422

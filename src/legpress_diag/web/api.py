@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.requests import ClientDisconnect
 
 from ..intake.questionnaire import SCREEN_PREFIX, SessionState, screen_as_question, why_asked
 from ..intake.questionnaire.memo import remembered
@@ -58,6 +57,11 @@ _FLAGS |= {"no": False, "off": False}
 
 def explain_flag(request: Request) -> bool:
     """``?explain=``'s value; a value that is not a yes or no is a 422 problem."""
+    raw = request.scope.get("query_string", b"")
+    # Parsing the query costs about 3 us a request; a query that holds neither the
+    # name nor an escape (which could spell it) cannot carry the flag.
+    if b"explain" not in raw and b"%" not in raw:
+        return False
     value = request.query_params.get("explain")
     if value is None:
         return False
@@ -107,21 +111,28 @@ async def read_json_body(request: Request, limits: Limits) -> bytes:
 
 async def read_body(request: Request, limits: Limits) -> bytes:
     length = request.headers.get("content-length", "")
-    too_large = RequestProblem(
-        "too-large", f"the body is larger than {limits.max_body_bytes:,} bytes"
-    )
     if length.isdigit() and int(length) > limits.max_body_bytes:
-        raise too_large
-    chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
+        raise _too_large(limits)
+    # The ASGI messages read here, not through ``request.stream()``: its async
+    # generator cost about 2.5 us a request of the 4 this takes. Nothing reads the
+    # body again (each route answers from these bytes).
+    receive, chunks, size = request.receive, [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > limits.max_body_bytes:
-                raise too_large
+                raise _too_large(limits)
             chunks.append(chunk)
-    except ClientDisconnect:
-        raise ClientGone from None
-    return b"".join(chunks)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientGone
+
+
+def _too_large(limits: Limits) -> RequestProblem:
+    return RequestProblem("too-large", f"the body is larger than {limits.max_body_bytes:,} bytes")
 
 
 async def bounded(pool: WorkPool, size: int, work: Callable[[Deadline], T]) -> T:
