@@ -400,7 +400,50 @@ def service_targets() -> list[tuple[str, float, str, bool]]:
         clean = row["ours"]["errors"] == 0
         rows.append((f"serve {case}: requests/s vs floor", rate, ">= 0.5x", rate >= 0.5 and clean))
         rows.append((f"serve {case}: p99 vs floor", p99, "<= 3x", p99 <= 3.0 and clean))
+        ours, floor = row["ours"], row["floor"]
+        DETAILS[f"serve {case}: requests/s vs floor"] = (
+            f"{ours['requests_per_s']:,.0f} vs {floor['requests_per_s']:,.0f} requests/s"
+        )
+        DETAILS[f"serve {case}: p99 vs floor"] = f"{ours['p99_ms']:.1f} vs {floor['p99_ms']:.1f} ms"
     return rows
+
+
+# What a target's ratio was made of ("160.8 vs 150.0 ms"), printed and kept beside it.
+DETAILS: dict[str, str] = {}
+# The section of RESULTS each target is measured in, for its date (see ``measured``).
+SECTIONS = {
+    "vs CLIPS": "cli",
+    "JSON floor": "cli",
+    "result size": "cli",
+    "experta": "engines",
+    "10,000 rules": "scaling",
+    "one-record start": "startup_ms",
+    "serve ": "serve",
+}
+
+
+# The sections of RESULTS each step writes (a step may rewrite one kept from before).
+STEP_SECTIONS = {
+    "engines": ("engines",),
+    "cli": ("cli", "result_bytes"),
+    "scaling": ("scaling",),
+    "startup": ("startup_ms",),
+    "memory": ("peak_rss_kb",),
+    "questionnaire": ("questionnaire_next_step_ms", "lint_exhaustive_s"),
+    "serve": ("serve",),
+}
+
+
+def section_of(target: str) -> str:
+    return next((key for part, key in SECTIONS.items() if part in target), "")
+
+
+def measured(section: str) -> None:
+    """When this run measured ``section``, and how loaded the machine was: with
+    --only, the other sections are an earlier run's, and the page says which."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    RESULTS.setdefault("measured", {})[section] = {"at": stamp, "load": round(load, 2)}
 
 
 def report() -> None:
@@ -466,6 +509,17 @@ def report() -> None:
         print(f"Lint with exhaustive walk: {lint_s['total']:.2f} s (walk {lint_s['walk']:.2f} s)")
 
 
+def _when(section: str) -> str:
+    """'this run', or the date an earlier run measured the section (--only)."""
+    if section in FRESH:
+        return "this run"
+    at = RESULTS.get("measured", {}).get(section, {}).get("at")
+    return f"earlier run ({at})" if at else "earlier run"
+
+
+FRESH: set[str] = set()  # the sections of RESULTS measured in this run
+
+
 def targets() -> None:
     """Issue 12's targets, each with its ratio from this run."""
     engines_rows, cli = RESULTS.get("engines", {}), RESULTS.get("cli", {})
@@ -529,19 +583,31 @@ def targets() -> None:
             # parameters that does nothing, i.e. what our own code adds.
             ratio = one / floor
             rows.append(("one-record start vs the typer floor", ratio, "<= 1.1x", ratio <= 1.1))
+            DETAILS["one-record start vs the typer floor"] = f"{one:.1f} vs {floor:.1f} ms"
             imports = start["python -c 'import typer, rich, pydantic, yaml'"]
             bounds.append(("typer app with diagnose's parameters vs imports", floor / imports))
     rows += service_targets()
     if rows:
-        print("\nIssue 12 targets")
+        print("\nIssue 12 and 25 targets (measured: this run, or the date of an earlier one)")
         for name, ratio, goal, met in rows:
-            print(f"  {name:48} {ratio:8.2f}   target {goal:9}  {'met' if met else 'MISSED'}")
+            detail = f"  ({DETAILS[name]})" if name in DETAILS else ""
+            print(
+                f"  {name:48} {ratio:8.2f}   target {goal:9}  {'met' if met else 'MISSED':6}"
+                f"  {_when(section_of(name))}{detail}"
+            )
     if bounds:
         print("Bounds on those targets (no code of ours can go below them)")
         for name, value in bounds:
             print(f"  {name:48} {value:8.2f}")
     RESULTS["targets"] = [
-        {"target": name, "value": ratio, "goal": goal, "met": met}
+        {
+            "target": name,
+            "value": ratio,
+            "goal": goal,
+            "met": met,
+            "detail": DETAILS.get(name, ""),
+            "section": section_of(name),
+        }
         for name, ratio, goal, met in rows
     ]
     RESULTS["bounds"] = [{"bound": name, "value": value} for name, value in bounds]
@@ -605,6 +671,18 @@ def main(argv: list[str] | None = None) -> int:
             if name in wanted:
                 print(f"... {name}", file=sys.stderr, flush=True)
                 step()
+                for section in STEP_SECTIONS[name]:
+                    FRESH.add(section)
+                    measured(section)
+    if args.only:
+        dates = RESULTS.get("measured", {})
+        kept = [
+            f"{section} ({dates.get(section, {}).get('at', 'undated')})"
+            for sections in STEP_SECTIONS.values()
+            for section in sections
+            if section in RESULTS and section not in FRESH
+        ]
+        print("Carried over from earlier runs, not measured now: " + (", ".join(kept) or "none"))
     report()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(RESULTS, indent=2))

@@ -1,10 +1,12 @@
-"""The targets table of docs/performance.md, made from benchmarks/results/latest.json.
+"""The generated tables of docs/performance.md (targets, engines, the service), made
+from benchmarks/results/latest.json.
 
     python benchmarks/targets_table.py           # print the table
     python benchmarks/targets_table.py --write   # put it into docs/performance.md
 
-The table sits between two markers in the page, so the figures people read there are
-the ones the last run wrote; tests/test_benchmark_floor.py checks that they agree.
+Each table sits between two markers in the page, so the figures people read there
+are the ones the last run wrote, with the date and load of the run that measured
+them; tests/test_benchmark_floor.py checks that they agree.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "latest.json"
 PAGE = HERE.parent / "docs" / "performance.md"
-START, END = "<!-- targets:start -->", "<!-- targets:end -->"
 
 
 def _goal(goal: str) -> str:
@@ -31,13 +32,18 @@ def _value(target: dict[str, Any]) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """Every target of the run with its value and whether it was met, then the bounds
-    that no code of ours can go below."""
-    rows = ["| target | this run | goal | |", "|---|---:|---|---|"]
+    """Every target with its value, what it was made of, whether it was met and when
+    (which run measured its section), then the bounds no code of ours can go below."""
+    rows = ["| target | value | goal | | measured |", "|---|---:|---|---|---|"]
+    dates = results.get("measured", {})
     for target in results.get("targets", []):
         verdict = "met" if target["met"] else "**missed**"
+        detail = f" ({target['detail']})" if target.get("detail") else ""
+        when = dates.get(target.get("section", ""), {})
+        at = f"{when['at']} UTC, load {when['load']:.1f}" if when else "an earlier run"
         rows.append(
-            f"| {target['target']} | {_value(target)} | {_goal(target['goal'])} | {verdict} |"
+            f"| {target['target']} | {_value(target)}{detail} | {_goal(target['goal'])} "
+            f"| {verdict} | {at} |"
         )
     bounds = results.get("bounds", [])
     if bounds:
@@ -49,24 +55,114 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def block(results: dict[str, Any]) -> str:
-    return f"{START}\n{table(results)}\n{END}"
+def _when(results: dict[str, Any], section: str) -> str:
+    when = results.get("measured", {}).get(section)
+    if not when:
+        return "Measured in a run before dates were kept."
+    return f"Measured {when['at']} UTC, load average {when['load']:.1f}."
 
 
-def in_page(page: str) -> str:
+ENGINE_NAMES = {
+    "ours: engine via API (ranked)": "ours: engine through the API",
+    "ours: full diagnosis via API, default result": (
+        "ours: full diagnosis through the API, default result"
+    ),
+    "ours: full diagnosis via API, explain=True": (
+        "ours: full diagnosis through the API, `explain=True`"
+    ),
+    "CLIPS 6.4 / clipspy with the ReleaseFact fix": "CLIPS with the `ReleaseFact` fix",
+    "CLIPS 6.4 / clipspy as shipped": "CLIPS as clipspy ships it",
+    "experta 1.9.4": "experta",
+}
+
+
+def engines_table(results: dict[str, Any]) -> str:
+    """Records/s of each engine, and its ratios to CLIPS (with the fix) and experta."""
+    rows = results.get("engines", {})
+    clips = rows.get("CLIPS 6.4 / clipspy with the ReleaseFact fix")
+    experta = rows.get("experta 1.9.4")
+    lines = ["| | records/s | vs CLIPS | vs experta |", "|---|---:|---:|---:|"]
+    for name, shown in ENGINE_NAMES.items():
+        if name in rows and clips and experta:
+            rate = rows[name]
+            lines.append(
+                f"| {shown} | {rate:,.0f} | {_ratio(rate / clips)} | {_ratio(rate / experta)} |"
+            )
+    return "\n".join([*lines, "", _when(results, "engines")])
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}×" if value < 10 else f"{value:,.0f}×"
+
+
+SERVE_CASES = {
+    "diagnose": "`/v1/diagnose`, one record",
+    "interview start": "`/v1/interview`, first step",
+    "interview step": "`/v1/interview`, mid-way step",
+}
+
+
+def serve_table(results: dict[str, Any]) -> str:
+    """The service against its floor, as benchmarks/serve_floor.py measured it."""
+    serve = results.get("serve", {})
+    lines = [
+        "| request | floor requests/s | ours requests/s | ratio (target ≥ 0.5×) "
+        "| floor p99 | ours p99 | ratio (target ≤ 3×) | errors "
+        "| CPU per request, floor / ours | the work alone | ours less the work |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for case, shown in SERVE_CASES.items():
+        row = serve.get(case)
+        if not isinstance(row, dict):
+            continue
+        floor, ours = row["floor"], row["ours"]
+        lines.append(
+            f"| {shown} | {floor['requests_per_s']:,.0f} | {ours['requests_per_s']:,.0f} "
+            f"| {row['rate_vs_floor']:.2f}× | {floor['p99_ms']:.1f} ms | {ours['p99_ms']:.1f} ms "
+            f"| {row['p99_vs_floor']:.2f}× | {ours['errors']} "
+            f"| {floor['cpu_us_per_request']:.0f} / {ours['cpu_us_per_request']:.0f} µs "
+            f"| {row['work_us']:.0f} µs | {row['path_us']:.0f} µs |"
+        )
+    rounds = f"{serve.get('connections', 32)} connections, {serve.get('rounds', 3)} rounds of "
+    rounds += f"{serve.get('seconds', 10):g} s, the median round. "
+    return "\n".join([*lines, "", rounds + _when(results, "serve")])
+
+
+# Each generated block of the page: its markers and what fills it.
+BLOCKS = {
+    "targets": table,
+    "engines": engines_table,
+    "serve": serve_table,
+}
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def block(results: dict[str, Any], name: str = "targets") -> str:
+    start, end = markers(name)
+    return f"{start}\n{BLOCKS[name](results)}\n{end}"
+
+
+def in_page(page: str, name: str = "targets") -> str:
     """The marked block as the page has it."""
-    start, end = page.index(START), page.index(END) + len(END)
-    return page[start:end]
+    start, end = markers(name)
+    first, last = page.index(start), page.index(end) + len(end)
+    return page[first:last]
 
 
 def main(argv: list[str]) -> int:
     results = json.loads(RESULTS.read_text())
     if "--write" in argv:
         page = PAGE.read_text()
-        PAGE.write_text(page.replace(in_page(page), block(results)))
+        for name in BLOCKS:
+            page = page.replace(in_page(page, name), block(results, name))
+        PAGE.write_text(page)
         print(f"{PAGE}: written")
     else:
-        print(table(results))
+        for name in BLOCKS:
+            print(BLOCKS[name](results), end="\n\n")
     return 0
 
 

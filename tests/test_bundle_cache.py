@@ -249,3 +249,26 @@ def test_folders_in_place_of_the_key_and_the_entries_are_not_used(
         path.unlink()
         path.mkdir()
     assert diagnose(RECORD, load_rulebase()) == expected
+
+
+def test_old_entries_and_a_killed_runs_temp_files_are_removed(cache: Path) -> None:
+    """Nothing reads an entry once the code or the files it was built from change, and
+    a new user found 508 of them (51 MB) in one folder: the newest few of each kind
+    are kept."""
+    cache.mkdir(exist_ok=True)
+    stale, fresh = cache / "old.tmp", cache / "new.tmp"
+    stale.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    fresh.write_bytes(b"x")
+    other = cache / "notes.txt"  # not the cache's: never touched
+    other.write_text("mine")
+    for n in range(bundle_cache.KEEP_ENTRIES + 4):
+        bundle_cache.write_signed("bundled", ".json", [("f.yaml", b"%d" % n)], b"{}", b"test")
+        os.utime(cache / f"bundled-{bundle_cache._key([('f.yaml', b'%d' % n)])}.json", (n, n))
+    kept = {p.name for p in cache.glob("bundled-*.json")}
+    assert len(kept) == bundle_cache.KEEP_ENTRIES
+    newest = range(4, bundle_cache.KEEP_ENTRIES + 4)
+    assert kept == {f"bundled-{bundle_cache._key([('f.yaml', b'%d' % n)])}.json" for n in newest}
+    assert not stale.exists() and fresh.exists() and other.exists()
+    payload = bundle_cache.verified_payload("bundled", ".json", [("f.yaml", b"11")], b"test")
+    assert payload == b"{}"  # the newest still verifies

@@ -41,6 +41,7 @@ import os
 import secrets
 import stat
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -270,6 +271,35 @@ def write_signed(
     except OSError:
         if temp is not None:  # a full disk leaves no half-written file behind
             Path(temp).unlink(missing_ok=True)
+        return
+    _prune(folder, prefix, suffix)
+
+
+# Entries of one kind kept in the folder, newest first. Each upgrade, each edit of a
+# module and each overlay's text makes a new entry and nothing else ever reads the
+# old ones: a new user found 508 entries (51 MB) in a shared cache folder.
+KEEP_ENTRIES = 8
+STALE_TEMP_SECONDS = 3600  # a temp file this old was left by a run that was killed
+
+
+def _prune(folder: Path, prefix: str, suffix: str) -> None:
+    """Remove all but the newest KEEP_ENTRIES entries of this kind, and temp files a
+    killed run left; a file another run is reading stays readable until it closes
+    it (and a run that misses an entry builds it again). Errors are ignored."""
+    try:
+        found = []
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                name = entry.name
+                info = entry.stat(follow_symlinks=False)
+                if name.startswith(f"{prefix}-") and name.endswith(suffix):
+                    found.append((info.st_mtime, name))
+                elif name.endswith(".tmp") and time.time() - info.st_mtime > STALE_TEMP_SECONDS:
+                    (folder / name).unlink(missing_ok=True)
+        for _, name in sorted(found, reverse=True)[KEEP_ENTRIES:]:
+            (folder / name).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _model(entry: dict[str, Any]) -> Lite:
