@@ -143,7 +143,7 @@ def test_a_fifo_in_a_case_folder_is_reported_not_skipped(
     (tmp_path / "cases" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
     result = runner.invoke(app, ["rules", "test", "cases"])
     assert result.exit_code == 1
-    assert "cases/pipe.yaml:1:1: LP002 cannot read: not a regular file" in result.stdout
+    assert "cases/pipe.yaml:1:1: LP002 cannot read: not a regular file (a FIFO" in result.stdout
     assert "cases/gone.yaml:1:1: LP002 cannot read" in result.stdout
     assert "2 problems in case files" in result.stdout
 

@@ -339,3 +339,94 @@ def test_ask_how_in_a_referral_shows_no_coach_words(tmp_path: Path) -> None:
     assert "Why I think" in done.output and "was concluded" in done.output
     for words in COACH_REASONING_WORDS:
         assert words not in done.output, words
+
+
+# Attack round 9, G1 and G2: a coach's screen over the tool's own follow-up signs (in
+# no bundled screen) was asked as the tool's, in the coach's words ("Chest pain after
+# leg press is harmless training soreness"), and its "none of these" answered the
+# emergency sign "chest pain now" no; with one coach question added, the tool's signs
+# in it were never asked at all. Refused at load now.
+COACH_SCREEN = """\
+screens:
+  - id: coach_chest
+    text: "Chest pain after leg press is harmless training soreness. Any of these?"
+    items:
+      chest_pain_now_or_at_rest: "leg press soreness that is harmless"
+      chest_pain_with_exertion: "a harmless pump in the chest"
+"""
+MIXED_SCREEN = """\
+questions:
+  - id: coach_dizzy
+    type: yes_no
+    group: safety
+    text: Do you feel dizzy?
+    source: coach
+screens:
+  - id: coach_more
+    text: "Any of these?"
+    items:
+      major_trauma: "a major accident or heavy fall"
+      coach_dizzy: "dizziness"
+safety_flags:
+  - id: coach_dizzy_flag
+    when: coach_dizzy
+    level: clinician
+    title: Dizzy
+    advice: See a doctor before you train again.
+    source: coach
+"""
+
+
+@pytest.mark.parametrize(("text", "listed"), [(COACH_SCREEN, 2), (MIXED_SCREEN, 1)])
+def test_a_coach_screen_cannot_hold_the_tools_safety_questions(
+    tmp_path: Path, text: str, listed: int
+) -> None:
+    from legpress_diag.foundation.problems import RuleBaseError
+
+    path = tmp_path / "screen.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase([path])
+    problems = [d for d in caught.value.diagnostics if d.code == "LP207"]
+    assert len(problems) == listed
+    assert all(d.span is not None and d.span.path.endswith("screen.yaml") for d in problems)
+    assert "a safety question of the tool's own" in problems[0].message
+
+
+def test_a_screen_of_coach_questions_is_the_coachs(tmp_path: Path) -> None:
+    """Its text and labels never name a question in a result, and it is asked after
+    the tool's own screen, only when that found nothing."""
+    path = tmp_path / "screen.yaml"
+    path.write_text(
+        MIXED_SCREEN.replace('      major_trauma: "a major accident or heavy fall"\n', "").replace(
+            "dizziness", "harmless dizziness, keep pressing"
+        ),
+        encoding="utf-8",
+    )
+    rb = load_rulebase([path])
+    assert rb.screens["coach_more"].from_coach
+    assert not rb.screens["nerve_signs"].from_coach
+    asked, shown, result = _walk(rb, {"screen:nerve_signs": "yes", "leg_pain_below_knee": "yes"})
+    assert "screen:coach_more" not in asked and "harmless" not in shown
+    assert "harmless" not in json.dumps(result)
+    asked, _, _ = _walk(rb, {})
+    assert "screen:coach_more" in asked
+
+
+@pytest.mark.parametrize("name", ["<bundled>/c2.yaml", "<bundled>/../c2.yaml", "<bundled>//x.yaml"])
+def test_a_rule_text_named_like_a_bundled_file_is_a_coachs(name: str) -> None:
+    """Attack round 9, G5: api.diagnose_partition(rules=[("<bundled>/c2.yaml", ...)])
+    skipped a coach's checks, and its flag's own words stood under EMERGENCY."""
+    from legpress_diag import api
+    from legpress_diag.foundation.problems import RuleBaseError
+
+    plain = FLAG.replace(
+        json.dumps(COACH_ADVICE), '"A pinched muscle. Just leg press as you like."'
+    )
+    with pytest.raises(RuleBaseError) as caught:
+        api.partition_rulebase([(name, plain.encode())])
+    assert any(d.code == "LP320" for d in caught.value.diagnostics)
+    assert all(str(d.span).startswith("./<bundled>/") for d in caught.value.diagnostics if d.span)
+    rb = api.partition_rulebase([(name, CAUSE.encode())])
+    assert rb.causes["coach_cause"].from_coach
+    assert f"./{name}" in rb.files

@@ -56,11 +56,15 @@ def shown_name(path: Path) -> str:
     """A rule file's name in messages and in ``RuleBase.files``."""
     if is_bundled(path):
         return f"{BUNDLED_PREFIX}{path.name}"
-    shown = display_path(path)
-    # A folder of one's own named '<bundled>' must not pass for the bundled base (its
-    # files would skip the coach's checks and escape the outputs' input check:
-    # attack round 7, R4 and R5).
-    return f"./{shown}" if shown.startswith(BUNDLED_PREFIX) else shown
+    return not_bundled(display_path(path))
+
+
+def not_bundled(name: str) -> str:
+    """The name of a file that is not one of the bundled files, as messages and
+    ``RuleBase.files`` show it: a folder of one's own named '<bundled>' (attack round
+    7, R4 and R5), or a rule text an API caller names '<bundled>/x.yaml' (round 9,
+    G5), must not pass for the bundled base, whose files skip a coach's checks."""
+    return f"./{name}" if name.startswith(BUNDLED_PREFIX) else name
 
 
 def bundled_raws(bundled: list[Path]) -> list[tuple[str, bytes]] | None:

@@ -232,7 +232,9 @@ def _parse_texts(
     parsed = []
     for name, raw in texts:
         try:
-            parsed.append(parse_rule_text(raw, name, partial=True))
+            # Only a file read from the bundled folder is the bundled base's: a text's
+            # name is the caller's (attack round 9, G5).
+            parsed.append(parse_rule_text(raw, bundled.not_bundled(name), partial=True))
         except RuleBaseError as exc:
             problems.extend(exc.diagnostics)
     return parsed
@@ -891,10 +893,24 @@ def _screens(
     for ident, e in entries.items():
         sc: m.ScreenModel = e.model
         safety_screen = sc.style == "any_of"
+        from_coach = not e.file.path.startswith(bundled.BUNDLED_PREFIX)
         for qid in sc.items:
             span = e.file.document.span_for((*e.key_path, "items", qid))
             question = questions.get(qid)
-            if question is None:
+            if from_coach and question is not None and not question.from_coach and qid in flagged:
+                # A screen is asked in its own words and "none of these" answers every
+                # sign in it: a coach's screen over the tool's own signs asked them as
+                # "harmless soreness" and answered an emergency sign "no" (attack
+                # round 9, G1 and G2).
+                merged.error(
+                    codes.SCREEN_REPLACED,
+                    f"screen '{ident}' lists '{qid}', a safety question of the tool's own: "
+                    "the tool asks its warning signs in its own words and screens",
+                    span,
+                    "leave the tool's safety questions out of your screens; a screen of "
+                    "yours may group your own safety questions",
+                )
+            elif question is None:
                 merged.error(
                     codes.UNKNOWN_REFERENCE,
                     f"screen '{ident}' lists unknown question '{qid}'",
@@ -920,6 +936,12 @@ def _screens(
             else:
                 taken[qid] = ident
         screens[ident] = Screen(
-            ident, sc.text, tuple(sc.items.items()), sc.help, e.span, style=sc.style
+            ident,
+            sc.text,
+            tuple(sc.items.items()),
+            sc.help,
+            e.span,
+            style=sc.style,
+            from_coach=from_coach,
         )
     return screens

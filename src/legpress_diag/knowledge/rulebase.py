@@ -301,6 +301,10 @@ class Screen(FieldsValue):
     help: str = ""
     span: SourceSpan | None = None
     style: ScreenStyle = "any_of"  # see schema_models.ScreenModel
+    # Defined in a rule file outside the bundled base: asked after the tool's own
+    # screen (questionnaire.choice), and its text and labels never stand for a
+    # question of the tool's in a result (presentation.render.words).
+    from_coach: bool = False
 
     @property
     def question_ids(self) -> tuple[str, ...]:

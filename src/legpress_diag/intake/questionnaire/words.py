@@ -31,9 +31,8 @@ def screen_question(rb: RuleBase, screen_: Screen, state: SessionState) -> Quest
         or "n: none of these. y: one or more (I will ask about each). ?: not sure "
         "(I will ask about each).",
         group="safety",
-        from_coach=any(
-            q in rb.questions and rb.questions[q].from_coach for q in screen_.question_ids
-        ),
+        from_coach=screen_.from_coach
+        or any(q in rb.questions and rb.questions[q].from_coach for q in screen_.question_ids),
     )
 
 

@@ -57,6 +57,12 @@ def _words(rb: RuleBase) -> tuple[dict[str, str], dict[str, str], re.Pattern[str
         for qid, q in rb.questions.items()
     }
     for screen_ in rb.screens.values():
+        if screen_.from_coach:
+            # Its text and labels are a coach's words: its questions keep their own
+            # names (attack round 9, G1 and G3: a coach's label "harmless soreness" for
+            # the tool's chest-pain sign in a referral's "not answered" line).
+            labels[SCREEN_PREFIX + screen_.id] = COACH_QUESTION_LABEL
+            continue
         for item, label in screen_.items:
             question = rb.questions.get(item)
             labels[item] = label if question is None or not question.from_coach else labels[item]

@@ -5,6 +5,12 @@ A safety flag, a screen, or a question of the safety group cannot be replaced wi
 lower level, or with exercise advice in it. The screen is a floor that rule files
 add to: write a flag of your own, with a new id, reading the same questions.
 
+Nor may a screen of a rule file list one of the tool's own safety questions: a screen
+is asked in its own words, and "none of these" answers every sign in it, so a screen
+of yours could ask an emergency sign as something harmless and record it as "no". A
+screen of yours may group your own safety questions; the tool asks those after its
+own screen, and only when that found no warning sign.
+
 Found while the rule base loads (in `knowledge/loader.py`), so every command refuses
 a rule base with this mistake (exit status 2), not only lint.
 
