@@ -91,6 +91,15 @@ def launches_a_browser(args: Any, executable: Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _no_terminal_size_from_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test depends on the width of the terminal the suite runs in: rich reads
+    COLUMNS and LINES, so a run with COLUMNS=40 wrapped text a test reads as whole
+    (attack round 9, L2). A test that wants a width sets one."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _browser_tests_are_marked(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:

@@ -271,3 +271,17 @@ def test_the_dask_bag_recipe_in_the_docs_runs(
         exec(compile(recipe, "docs/scale.md", "exec"), scope)  # our own page's code
     expected = _expected(lines, rulebase=api.load_rulebase([tmp_path / "coach.yaml"]))
     assert scope["results"] == expected
+
+
+def test_one_rule_source_alone_is_a_list_of_one(tmp_path: Path) -> None:
+    """Attack round 9, L3: rules="coach.yaml" was read as the paths "c", "o", ..."""
+    overlay = tmp_path / "coach.yaml"
+    overlay.write_text(OVERLAY)
+    records = [{"answers": {"heels_lift": "yes"}}]
+    want = api.diagnose_partition(records, rules=[str(overlay)])
+    assert api.diagnose_partition(records, rules=str(overlay)) == want  # type: ignore[arg-type]
+    assert api.diagnose_partition(records, rules=overlay) == want  # type: ignore[arg-type]
+    pair = ("coach.yaml", OVERLAY.encode())
+    assert api.diagnose_partition(records, rules=pair) == api.diagnose_partition(
+        records, rules=[pair]
+    )

@@ -65,7 +65,13 @@ def rule_texts(paths: Sequence[str | os.PathLike[str]]) -> list[RuleText]:
 
 
 def partition_rulebase(rules: Sequence[RuleSource] = (), include_bundled: bool = True) -> RuleBase:
-    """The rule base for ``rules``, loaded once per process for the same files' bytes."""
+    """The rule base for ``rules``, loaded once per process for the same files' bytes.
+    One source alone (a path, or one ``(name, bytes)`` pair) is taken as a list of one,
+    not as a sequence of characters."""
+    if isinstance(rules, str | os.PathLike) or (
+        isinstance(rules, tuple) and len(rules) == 2 and isinstance(rules[1], bytes)
+    ):
+        rules = [rules]
     texts: list[RuleText] = []
     for source in rules:  # paths are read here, in the worker, every partition
         texts.extend([source] if isinstance(source, tuple) else rule_texts([source]))
