@@ -65,6 +65,18 @@ TWO_WAYS: dict[str, dict[str, Any]] = {
     "misspelt key says yes beside the exact no": {
         "answers": {**SCREEN_CLEAR, "saddle_numbnes": "yes"}
     },
+    # Attack round 9, M1: one object deeper, the yes was lost ("ok", 22 fixes).
+    "a misspelt 'Answers' object says yes": {
+        "answers": dict(SCREEN_CLEAR),
+        "Answers": {"saddle_numbness": "yes"},
+    },
+    "answers nested in answers says yes": {
+        "answers": {**SCREEN_CLEAR, "answers": {"saddle_numbness": "yes"}}
+    },
+    "a yes three objects down beside answers": {
+        "answers": dict(SCREEN_CLEAR),
+        "client": {"form": {"page2": {"saddle_numbness": "yes"}}},
+    },
     "zero-width space in the key says yes": {
         "answers": {**SCREEN_CLEAR, "saddle_numbness\u200b": "yes"}
     },
@@ -119,6 +131,7 @@ def test_ask_answers_reads_it_as_diagnose_does(rb: RuleBase, tmp_path: Path, nam
         "misspelt key says yes",
         "misspelt key says yes beside the exact no",
         "zero-width space in the key says yes",
+        "answers nested in answers says yes",
     ],
 )
 def test_the_http_interview_reads_it_as_diagnose_does(rb: RuleBase, name: str) -> None:

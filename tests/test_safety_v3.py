@@ -379,7 +379,22 @@ def test_an_age_written_as_text_is_read_as_the_number_with_a_warning(rb: RuleBas
     assert "read as the number 70" in warning["message"]
 
 
-@pytest.mark.parametrize("text", ["seventy", "70 apples", "1_000", "nan", "inf", "", "years"])
+@pytest.mark.parametrize(
+    ("text", "number"), [("seventy", 70), ("Seventy-two", 72), ("65,5", 65.5), (" 70 years ", 70)]
+)
+def test_an_age_typed_as_the_questionnaire_reads_it_is_that_number(
+    rb: RuleBase, text: str, number: float
+) -> None:
+    """Attack round 9, M3: "seventy" and "65,5" were 70 and 65.5 typed in `ask` or on the
+    web page, but errors in a record, which dropped the fracture-risk sign from urgent
+    to clinician. One reading now, the questionnaire's, with a warning."""
+    result = run(rb, age_years=text, sudden_sharp_onset="yes", onset_settling="yes")
+    assert level_of(result) == "urgent" and not result["errors"]
+    warning = next(w for w in result["warnings"] if w["key"] == "age_years")
+    assert f"read as the number {number:g}" in warning["message"]
+
+
+@pytest.mark.parametrize("text", ["70 apples", "1_000", "nan", "inf", "", "years", "1,2,3"])
 def test_an_age_that_is_not_plainly_a_number_stays_unreadable(rb: RuleBase, text: str) -> None:
     result = run(rb, age_years=text)
     assert any(e["key"] == "age_years" for e in result["errors"])

@@ -283,8 +283,9 @@ _UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECA
 
 
 def number_in_text(text: str) -> float | None:
-    """The number a short text writes plainly ('70', ' 62.5 '), or None: no words, no
-    units, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
+    """The number a short text writes ('70', ' 62.5 ', '65,5', 'seventy', '70 years'), as
+    the questionnaire reads a typed answer; else None (nothing that only Python reads
+    as a number: '1_000', 'nan', 'inf')."""
     stripped = text.strip()
     if not stripped or len(stripped) > 20:
         return None
@@ -292,10 +293,71 @@ def number_in_text(text: str) -> float | None:
     stripped = _UNIT.sub("", stripped).strip()
     if not stripped:
         return None
+    if stripped.count(",") == 1 and "." not in stripped:
+        stripped = stripped.replace(",", ".")  # "65,5": a decimal comma, as ask reads it
     body = stripped[1:] if stripped[0] in "+-" else stripped
     if not body.replace(".", "", 1).isdigit() or not body.isascii():
-        return None
+        # "seventy": typed at the questionnaire's prompt it is 70, so in a record too
+        # (attack round 9, M3: an age read two ways lowered urgent to clinician).
+        spelled = number_in_words(stripped.lower())
+        return float(spelled) if spelled is not None else None
     return float(stripped)
+
+
+# Numbers in words, as the questionnaire reads them and so as a record is read too.
+_UNITS = {
+    0: "zero",
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    13: "thirteen",
+    14: "fourteen",
+    15: "fifteen",
+    16: "sixteen",
+    17: "seventeen",
+    18: "eighteen",
+    19: "nineteen",
+}
+_TENS = {
+    20: "twenty",
+    30: "thirty",
+    40: "forty",
+    50: "fifty",
+    60: "sixty",
+    70: "seventy",
+    80: "eighty",
+    90: "ninety",
+}
+_WORD_VALUES = {w: n for n, w in (*_UNITS.items(), *_TENS.items())} | {"fourty": 40}
+
+
+def number_in_words(text: str) -> int | None:
+    """``ninety`` → 90, ``eighty-five`` → 85, ``a hundred and ten`` → 110; else None."""
+    parts = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
+    if not parts:
+        return None
+    total = 0
+    current = 0
+    for word in parts:
+        if word in _WORD_VALUES:
+            current += _WORD_VALUES[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "a" and total == current == 0:
+            continue  # "a hundred"
+        else:
+            return None
+    total += current
+    return total
 
 
 def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:

@@ -131,12 +131,13 @@ def rebuild(
     ``beside``: the record's fields beside 'answers' that the contract does not know
     (``CheckedRecord.stray``). A safety question among them is read as ``diagnose``
     and ``ask --answers`` read it: "not sure" unless it is a plain no, with a warning
-    (``records.stray_safety_answers``), never dropped in silence. ``check``: a
+    (``records.stray_safety_answers``), never dropped in silence; so is one in an
+    object nested in the answers. ``check``: a
     request's deadline, called between keys (it may raise). ``said_yes``: keys given a
     yes that the record's reading made "not sure" (``CheckedRecord.said_yes``)."""
-    notes: list[AnswerProblem] = []
-    if beside:
-        answers, notes = stray_safety_answers(rb, dict(answers), beside)
+    # Also with nothing beside them: an object nested in the answers may hold a sign.
+    given = answers if isinstance(answers, dict) else dict(answers)
+    answers, notes = stray_safety_answers(rb, given, beside or {})
     replay = state_from_answers(rb, answers, check=check, said_yes=said_yes)
     if replay.errors:
         raise InvalidAnswers(replay.errors, answers, (*notes, *replay.warnings))

@@ -580,20 +580,54 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
     # (an id that is not a string or an integer was replaced above, with an error)
     kept_id = record_id if isinstance(record_id, str | int) else fallback_id
-    # A yes written beside 'answers' is read as not sure too (stray_safety_answers).
+    # A yes written beside 'answers', or in an object nested where answers do not
+    # belong, is read as not sure too (stray_safety_answers).
     said_yes |= {key for key, value in stray.items() if reads_yes(value)}
+    said_yes |= {key for _, key, value in nested_answers(answers, stray) if reads_yes(value)}
     return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
+
+
+# How far nested_answers looks: a bound on the work a hostile record can ask for.
+MAX_NESTED_DEPTH = 4
+MAX_NESTED_KEYS = 1000
+
+
+def nested_answers(answers: JsonObject, stray: JsonObject) -> list[tuple[str, str, JsonValue]]:
+    """(where, key, value) for every key of an object nested where answers do not go:
+    under an unknown record field ("Answers": {...}) or under a key of 'answers'
+    ("answers": {"answers": {...}}), up to MAX_NESTED_DEPTH levels and MAX_NESTED_KEYS
+    keys (attack round 9, M1: a yes to saddle numbness in either was lost, "ok")."""
+    found: list[tuple[str, str, JsonValue]] = []
+    todo = [(f"'{key}'", value, 1) for key, value in stray.items() if isinstance(value, dict)]
+    todo += [
+        (f"'answers.{key}'", value, 1) for key, value in answers.items() if isinstance(value, dict)
+    ]
+    while todo and len(found) < MAX_NESTED_KEYS:
+        where, container, depth = todo.pop()
+        for key, value in list(container.items())[: MAX_NESTED_KEYS - len(found)]:
+            if not isinstance(key, str):
+                continue
+            found.append((where, key, value))
+            if isinstance(value, dict) and depth < MAX_NESTED_DEPTH:
+                todo.append((f"{where[:-1]}.{key}'", value, depth + 1))
+    return found
 
 
 def stray_safety_answers(
     rb: RuleBase, answers: JsonObject, stray: JsonObject
 ) -> tuple[JsonObject, list[AnswerProblem]]:
     """The answers with any safety question written beside 'answers' instead of inside
-    it ({"saddle_numbness": "yes", "answers": {...}}) read as "not sure" for the screen
+    it ({"saddle_numbness": "yes", "answers": {...}}), or in an object nested where
+    answers do not go (``nested_answers``), read as "not sure" for the screen
     (a plain "no" changes nothing): a warning sign is never lost to a misplaced key, and
     a value outside the answers is not trusted as a definite one either."""
     merged, notes = answers, []
-    for key, value in stray.items():
+    placed = [("beside 'answers', not inside it", key, value) for key, value in stray.items()]
+    placed += [
+        (f"inside {where}, not in 'answers'", key, value)
+        for where, key, value in nested_answers(answers, stray)
+    ]
+    for where, key, value in placed:
         # A misspelt safety key beside 'answers' too (attack round 6): inside them it
         # was read as the sign, beside them not at all ("ok" beside a "yes").
         qid = question_named(rb, key) or misspelt_safety_id(rb, key)
@@ -608,8 +642,7 @@ def stray_safety_answers(
         notes.append(
             AnswerProblem(
                 key=key,
-                message=f"{key}: given beside 'answers', not inside it; the safety screen "
-                f"reads '{qid}' as not sure",
+                message=f"{key}: given {where}; the safety screen reads '{qid}' as not sure",
                 value=show_value(value),
                 expected=f'the answer inside \'answers\': "answers": {{"{qid}": ...}}',
             )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import SCREEN_PREFIX, UNSURE_MARK, UNSURE_REST, Question, QuestionType
-from .answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, words
+from .answers import NO_WORDS, UNSURE_WORDS, YES_WORDS, number_in_words, words
 
 COMMANDS = ("why", "back", "help", "quit")
 COMMAND_ALIASES = {"undo": "back", "exit": "quit", "q": "quit"}
@@ -198,61 +198,8 @@ def parse_how(text: str, cause_ids: list[str]) -> Reply:
 
 # --- numbers --------------------------------------------------------------------------
 
-_UNITS = {
-    0: "zero",
-    1: "one",
-    2: "two",
-    3: "three",
-    4: "four",
-    5: "five",
-    6: "six",
-    7: "seven",
-    8: "eight",
-    9: "nine",
-    10: "ten",
-    11: "eleven",
-    12: "twelve",
-    13: "thirteen",
-    14: "fourteen",
-    15: "fifteen",
-    16: "sixteen",
-    17: "seventeen",
-    18: "eighteen",
-    19: "nineteen",
-}
-_TENS = {
-    20: "twenty",
-    30: "thirty",
-    40: "forty",
-    50: "fifty",
-    60: "sixty",
-    70: "seventy",
-    80: "eighty",
-    90: "ninety",
-}
-_WORD_VALUES = {w: n for n, w in (*_UNITS.items(), *_TENS.items())} | {"fourty": 40}
 # Unit spellings beyond the unit's own name and its starts ("deg" for "degrees").
 _UNIT_SIGNS = {"degrees": ("°", "º", "deg", "degs", "degree"), "years": ("yrs", "yr", "y/o")}
-
-
-def number_in_words(text: str) -> int | None:
-    """``ninety`` → 90, ``eighty-five`` → 85, ``a hundred and ten`` → 110; else None."""
-    words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
-    if not words:
-        return None
-    total = 0
-    current = 0
-    for word in words:
-        if word in _WORD_VALUES:
-            current += _WORD_VALUES[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word == "a" and total == current == 0:
-            continue  # "a hundred"
-        else:
-            return None
-    total += current
-    return total
 
 
 def _strip_unit(word: str, unit: str) -> str:
