@@ -64,6 +64,8 @@ class RawRecord(FieldsRepr):
     # A JSON line not parsed yet: parsing is left to whoever diagnoses the record, so
     # with --jobs it happens in the worker processes, not in the one reading input.
     text: bytes | None = None
+    # A line strict JSON refused, kept so its answers can still be screened (lenient).
+    refused: bytes | None = None
 
     def parsed(self) -> RawRecord:
         if self.text is None:
@@ -75,7 +77,26 @@ class RawRecord(FieldsRepr):
             if b"{" not in self.text and b"," in self.text:
                 # A spreadsheet's export is the common mistake: say so, not only where.
                 expected += "; this line looks like CSV, and records are JSON"
-            return RawRecord(self.position, self.line, problem=str(exc), expected=expected)
+            return RawRecord(
+                self.position, self.line, problem=str(exc), expected=expected, refused=self.text
+            )
+
+
+def lenient_record(text: bytes) -> JsonObject | None:
+    """What a lenient reader makes of a record strict JSON refused (a stray Latin-1
+    byte, a TAB inside a string, UTF-16), or None: only to screen its answers, so a
+    warning sign that can be read is never lost to a byte elsewhere (attack round 9,
+    M2: a readable saddle "yes" beside an id "café" in Latin-1 gave an error, no
+    referral). The record stays an error."""
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        decoded = text.decode("utf-16", "replace")
+    else:
+        decoded = text.decode("utf-8", "replace").lstrip("\ufeff")
+    try:
+        data = json.loads(decoded, strict=False)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @dataclass(repr=False)
@@ -489,9 +510,14 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     data = raw.data
     fallback_id = raw.position
     if raw.problem is not None:
-        return CheckedRecord(
-            fallback_id, {}, [AnswerProblem("", raw.problem, expected=raw.expected)]
-        )
+        problem = AnswerProblem("", raw.problem, expected=raw.expected)
+        lenient = lenient_record(raw.refused) if raw.refused is not None else None
+        answers = lenient.get("answers") if lenient is not None else None
+        if not isinstance(answers, dict):
+            return CheckedRecord(fallback_id, {}, [problem])
+        # An error all the same; its answers, read leniently, are only screened.
+        said_yes = frozenset(key for key, value in answers.items() if reads_yes(value))
+        return CheckedRecord(fallback_id, answers, [problem], said_yes=said_yes)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         kind = {

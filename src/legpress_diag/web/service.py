@@ -56,10 +56,35 @@ def _text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_body(body: bytes) -> tuple[JsonValue, int]:
+def read_body(body: bytes, rb: RuleBase | None = None) -> tuple[JsonValue, int]:
     """The body as one JSON document, and the line its first value starts on (what
     `diagnose FILE` reports as a one-record file's ``line``). RequestProblem 400 when
-    it is not JSON."""
+    it is not JSON; with ``rb``, a body a lenient reader can still read whose answers
+    show a warning sign carries that referral under ``results``."""
+    try:
+        return _read_body(body)
+    except RequestProblem as exc:
+        raise _refers_all_the_same(exc, body, rb) from None
+
+
+def _refers_all_the_same(exc: RequestProblem, body: bytes, rb: RuleBase | None) -> RequestProblem:
+    """Attack round 9, M2: a readable "yes" to saddle numbness beside one Latin-1 byte
+    was a 400 and nothing more. The body is still not JSON (400), but the referral its
+    answers give, read leniently (``records.lenient_record``), goes with it."""
+    if rb is None or exc.type.status != 400 or not body.strip():
+        return exc
+    raw = RawRecord(1, None, problem=exc.message, refused=body)
+    result = diagnose_record(raw, rb, False, None)
+    if not result["red_flags"]:
+        return exc
+    return RequestProblem(
+        "not-json",
+        f"{exc.message}; a safety answer refers all the same (see 'results')",
+        extra={"results": [result]},
+    )
+
+
+def _read_body(body: bytes) -> tuple[JsonValue, int]:
     text = body.removeprefix(UTF8_BOM)
     start = text.lstrip(b" \t\r\n")
     if not start:
@@ -92,7 +117,7 @@ def diagnose_body(
     object gives one JSON object (the `--format jsonl` line), an array gives the
     `--format json` array. The deadline is checked between records, and the answer
     may not grow past ``limits.max_response_bytes`` (RequestProblem 413)."""
-    data, line = read_body(body)
+    data, line = read_body(body, rb)
     if isinstance(data, list):
         if len(data) > limits.max_records:
             raise RequestProblem(
@@ -154,7 +179,7 @@ def read_interview_body(
     ``beside``: fields beside 'answers' the contract does not know, where a safety
     key is read as ``diagnose`` reads it; and the keys given a yes that the reading
     made "not sure", ``CheckedRecord.said_yes``)."""
-    data, _ = read_body(body)
+    data, _ = read_body(body, rb)
     checked = check_record(RawRecord(0, None, data=data))
     if checked.errors:
         # With the rule base, the record's result goes with the 422, as /v1/diagnose's
