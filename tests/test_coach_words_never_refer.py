@@ -430,3 +430,53 @@ def test_a_rule_text_named_like_a_bundled_file_is_a_coachs(name: str) -> None:
     rb = api.partition_rulebase([(name, CAUSE.encode())])
     assert rb.causes["coach_cause"].from_coach
     assert f"./{name}" in rb.files
+
+
+# Attack round 9, G3: a coach question's choice labels, its unit, even its values are
+# the coach's text, and they stood as answers in the causes a referral lists.
+CHOICES = """\
+questions:
+  - id: coach_feel
+    type: choice
+    text: How do you feel?
+    choices:
+      harmless_keep_pressing: "Harmless, keep leg pressing heavy, no need to see a doctor"
+      meh: "So so"
+    source: coach
+  - id: coach_num
+    type: number
+    text: How much?
+    min: 0
+    max: 500
+    unit: "kg is harmless, keep pressing"
+    source: coach
+rules:
+  - id: coach-choice-rule
+    if: coach_feel == harmless_keep_pressing or coach_num > 10
+    then: butt_off_seat
+    cf: 0.5
+    source: coach
+"""
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "table", "markdown", "html", "csv"])
+def test_a_referral_quotes_no_answer_to_a_coach_question(tmp_path: Path, fmt: str) -> None:
+    rules = tmp_path / "choices.yaml"
+    rules.write_text(CHOICES, encoding="utf-8")
+    answers = {**SCREEN_CLEAR, "coach_feel": "harmless_keep_pressing", "coach_num": 200}
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"answers": {**answers, "leg_pain_below_knee": "yes"}}))
+    out = tmp_path / f"out.{fmt}"
+    more = ["--explain"] if fmt in ("json", "jsonl") else []
+    done = runner.invoke(
+        app, ["diagnose", str(record), "--rules", str(rules), "-f", fmt, "-o", str(out), *more]
+    )
+    assert done.exit_code == 0, done.output
+    shown = out.read_text(encoding="utf-8")
+    assert "refer" in shown.lower() and "butt" in shown.lower()  # the cause is listed
+    for words in ("Harmless", "harmless", "keep pressing", "So so"):
+        assert words not in shown, words
+    # Outside a referral the coach's answers explain the coach's cause as usual.
+    plain = diagnose({"answers": answers}, load_rulebase([rules]), explain=True)
+    (cause,) = [c for c in plain["causes"] if c["id"] == "butt_off_seat"]
+    assert cause["because"]["answers"]["coach_feel"] == "harmless_keep_pressing"

@@ -231,6 +231,9 @@ class RuleIndex(FieldsValue):
     # Question ids by their folded form (fold_key): a key written 'Saddle_Numbness' or
     # ' saddle-numbness' is still that question.
     folded_ids: Mapping[str, str]
+    # Questions a rule file outside the bundled base defines: a referral quotes none of
+    # their words, not even an answer's label (reasoning.diagnosis).
+    coach_questions: frozenset[str]
     conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
     compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
 
@@ -344,6 +347,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
         ),
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
         folded_ids=_folded(questions),
+        coach_questions=frozenset(q for q, question in questions.items() if question.from_coach),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
         compile_leaf=lambda leaf: compile_condition(leaf, questions, derived_set).evaluate,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..knowledge.facts import NormalisedAnswers
-from ..knowledge.rulebase import Cause, RuleBase
+from ..knowledge.rulebase import COACH_RULE_LABEL, Cause, RuleBase
 from .answers import AnswerProblem, ReadAnswers
 from .engine import Reasoning, infer, reported
 from .explanation import Explained, explain_result
@@ -295,6 +295,33 @@ def error_result(
     return result
 
 
+def _without_coach_answers(rb: RuleBase, result: DiagnosisOut) -> None:
+    """Leave the answers to a coach's questions out of the causes a referral lists for
+    the clinician: a choice's label, a unit, even a choice's value is the coach's text
+    (attack round 9, G3: "Harmless, keep leg pressing heavy, no need to see a doctor"
+    as an answer in words); a coach's rule's condition is shown as the tool's words.
+    The causes, their certainties and the rules' ids stay as they are."""
+    coach = rb.index.coach_questions
+    if not coach:
+        return
+    rules = rb.index.by_id
+    steps = [step for fact in result.get("facts", {}).values() for step in fact["rules"]]
+    for cause in result["causes"]:
+        answers = cause["because"]["answers"]
+        for qid in coach.intersection(answers):
+            del answers[qid]
+        reasoning = cause.get("reasoning")
+        if reasoning is not None:
+            reasoning["because"] = [b for b in reasoning["because"] if b["question"] not in coach]
+            steps += reasoning["rules"]
+    for step in steps:
+        for qid in coach.intersection(step["answers"]):
+            del step["answers"][qid]
+        rule = rules.get(step["rule"])
+        if rule is not None and rule.from_coach:
+            step["if"] = COACH_RULE_LABEL  # its condition names the coach's values
+
+
 def refer_despite_errors(result: DiagnosisOut, screened: DiagnosisOut) -> None:
     """Give the error result of a record of the wrong shape (an id given twice, a bad
     field) the referral its answers give (``screened``, their own result): a warning
@@ -389,6 +416,7 @@ def diagnose_answers(
         # The contract's rule: a referral carries no exercise advice, at any level.
         if causes:
             result["notes"].append(INFORMATION_ONLY_NOTE)
+        _without_coach_answers(rb, result)
         return result
     # What to do, once per result, however many causes share a fix.
     all_fixes = rb.fixes
