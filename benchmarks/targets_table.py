@@ -128,11 +128,57 @@ def serve_table(results: dict[str, Any]) -> str:
     return "\n".join([*lines, "", rounds + _when(results, "serve")])
 
 
+STARTUP_NAMES = {
+    "python -c pass": "`python -c pass`",
+    "python -c 'import typer, rich, pydantic, yaml'": (
+        '`python -c "import typer, rich, pydantic, yaml"`'
+    ),
+    "python -c 'import typer, rich, pydantic, yaml, typer._adapters'": (
+        "the same plus `typer._adapters`"
+    ),
+    "bare typer app --help": "a bare typer app's `--help`",
+    "typer app with diagnose's parameters, one record": (
+        "a typer app with `diagnose`'s parameters that does nothing "
+        "(`benchmarks/typer_floor.py`), one record"
+    ),
+    "legpress-diag --version": "`legpress-diag --version`",
+    "legpress-diag --help": "`legpress-diag --help`",
+    "legpress-diag diagnose (one record)": "`legpress-diag diagnose` of one record",
+}
+
+
+def startup_table(results: dict[str, Any]) -> str:
+    """Start-up times, and each against importing the four libraries."""
+    rows = results.get("startup_ms", {})
+    imports = rows.get("python -c 'import typer, rich, pydantic, yaml'")
+    lines = ["| | ms | vs the four imports |", "|---|---:|---:|"]
+    for name, shown in STARTUP_NAMES.items():
+        if name in rows and imports:
+            lines.append(f"| {shown} | {rows[name]:.1f} | {rows[name] / imports:.2f}× |")
+    return "\n".join([*lines, "", _when(results, "startup_ms")])
+
+
+def interactive_line(results: dict[str, Any]) -> str:
+    """The questionnaire's next-question time and the exhaustive lint's."""
+    q = results.get("questionnaire_next_step_ms")
+    lint = results.get("lint_exhaustive_s")
+    if not q or not lint:
+        return "Not measured."
+    return (
+        f"The questionnaire decides its next question in {q['median']:.3f} ms (median; "
+        f"{q['max']:.2f} ms at most) over a {q['steps']}-step session; `rules lint` with "
+        f"the exhaustive walk of every cause's answer space takes {lint['total']:.2f} s. "
+        + _when(results, "questionnaire_next_step_ms")
+    )
+
+
 # Each generated block of the page: its markers and what fills it.
 BLOCKS = {
     "targets": table,
     "engines": engines_table,
     "serve": serve_table,
+    "startup": startup_table,
+    "interactive": interactive_line,
 }
 
 

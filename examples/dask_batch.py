@@ -1,6 +1,6 @@
 """Diagnose a JSON Lines file on a Dask cluster; the results equal `legpress-diag diagnose`'s.
 
-    pip install 'legpress-diag[cluster]'
+    pip install -e '.[cluster]' -c constraints.txt     (from a clone of the repository)
     python examples/dask_batch.py IN.jsonl OUT.jsonl [--workers 2] [--rules coach.yaml ...]
 
 The file is cut into blocks that end at a line's end (the driver reads it once, only
@@ -146,13 +146,15 @@ def main(argv: list[str] | None = None) -> int:
             blocks = line_blocks(args.input, args.block_bytes)
             counts = run(args.input, args.output, blocks, texts, include_bundled, args.workers)
     except OSError as exc:
-        reading = exc.filename in (None, str(args.input))
-        where = args.input if reading else exc.filename
-        print(
-            f"dask_batch.py: error: {where}: cannot {'read' if reading else 'write'}: "
-            f"{exc.strerror}",
-            file=sys.stderr,
-        )
+        # Which file, when the error names one; a full disk or a closed pipe names
+        # none, and may be either side.
+        if exc.filename is None:
+            where = f"{args.input} -> {args.output}"
+        elif os.path.abspath(exc.filename) == os.path.abspath(args.input):
+            where = f"{args.input}: cannot read"
+        else:
+            where = f"{exc.filename}: cannot write"
+        print(f"dask_batch.py: error: {where}: {exc.strerror}", file=sys.stderr)
         return 2
     except api.InputError as exc:
         print(f"dask_batch.py: error: {args.input}: {exc}", file=sys.stderr)

@@ -285,3 +285,44 @@ def test_one_rule_source_alone_is_a_list_of_one(tmp_path: Path) -> None:
     assert api.diagnose_partition(records, rules=pair) == api.diagnose_partition(
         records, rules=[pair]
     )
+
+
+SADDLE = json.dumps({"answers": {"saddle_numbness": "yes"}}).encode()
+
+
+@pytest.mark.parametrize("joint", [b"\r", "\u2028".encode()])
+def test_records_joined_by_another_programs_line_break_are_each_read(joint: bytes) -> None:
+    """A new user's try: diagnose split such a line and referred the second record;
+    the partition function read one error, and the warning sign was lost."""
+    line = b'{"id": "a", "answers": {}}' + joint + SADDLE
+    results = api.diagnose_partition([(4, line)])
+    assert [r["line"] for r in results] == [4, 5]
+    assert results[1]["status"] == "refer"
+    assert results == _expected([b"\n" * 3, line + b"\n"])  # diagnose numbers them so too
+
+
+def test_a_crlf_file_with_a_record_cut_short_first_keeps_its_line_numbers() -> None:
+    """The same user's 305-line CRLF file: one cut record made diagnose number every
+    later line one too far (and the ids of records that have none)."""
+    lines = [CUT.replace(b"\n", b"\r\n")] + [b'{"answers": {}}\r\n'] * 4
+    results = _expected(lines)
+    assert [r["line"] for r in results] == [1, 2, 3, 4, 5]
+    assert [r["id"] for r in results[1:]] == [2, 3, 4, 5]
+    numbered = list(enumerate((line.removesuffix(b"\n") for line in lines), 1))
+    assert api.diagnose_partition(numbered) == results
+
+
+def test_check_output_takes_one_input_alone_and_looks_into_rule_folders(tmp_path: Path) -> None:
+    """A new user's try: check_output(out, "in.jsonl") walked the name's characters, and
+    a folder of rules among the inputs was not looked into: both let a driver write
+    over its own input."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("{}\n")
+    rules = tmp_path / "coach"
+    rules.mkdir()
+    (rules / "seat.yaml").write_text("rules: []\n")
+    with pytest.raises(api.OutputError, match="is the input"):
+        api.check_output(source, str(source))
+    with pytest.raises(api.OutputError, match=r"seat\.yaml"):
+        api.check_output(rules / "seat.yaml", [source, rules])
+    api.check_output(tmp_path / "out.jsonl", [source, rules])  # its own name: fine

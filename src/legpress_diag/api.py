@@ -169,7 +169,8 @@ def check_output(
 ) -> None:
     """Refuse, before any work, an output path a batch job could not write (a folder,
     a missing folder, no permission) or that names one of its ``inputs`` (the records,
-    a rule file: through a link or another spelling too), as ``diagnose -o`` does.
+    a rule file, a file in a folder of them: through a link or another spelling too),
+    as ``diagnose -o`` does; one input may be given alone.
     Raises OutputError, whose message names the path and what is expected. For the
     driver of a cluster job (examples/dask_batch.py), which writes at the end."""
     from pathlib import Path
@@ -180,12 +181,18 @@ def check_output(
 
     path = Path(output)
     check_writable(path)
-    for source in inputs:
-        if same_file(path, Path(source)):
-            raise OutputError(
-                f"{path} is the input {source}: the output would replace it; "
-                "give the output its own name"
-            )
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]  # one input alone, not its characters
+    for given in inputs:
+        source = Path(given)
+        # A folder of rule files: each file in it is an input.
+        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
+        for one in [source, *files]:
+            if same_file(path, one):
+                raise OutputError(
+                    f"{path} is the input {one}: the output would replace it; "
+                    "give the output its own name"
+                )
 
 
 def __getattr__(name: str) -> Any:

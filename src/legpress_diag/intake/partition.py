@@ -17,8 +17,11 @@ Overlays (a coach's ``--rules``) travel in either of two ways:
 Each item of a partition is either one JSON Lines line with its 1-based line number,
 ``(line, text)`` — then the result is exactly what ``legpress-diag diagnose`` gives
 for that line of the file, a malformed line included (an error result naming the
-line); a blank line gives no result, as in ``diagnose`` — or a record already parsed
-(a mapping), whose id defaults to its 0-based index in the partition.
+line); a blank line gives no result, as in ``diagnose``; records joined on one line
+by another program's line break (a lone CR, U+2028) give one result each, numbered
+from the line (``diagnose`` also numbers the lines after it as an editor shows them,
+which a partition cannot know) — or a record already parsed (a mapping), whose id
+defaults to its 0-based index in the partition.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from ..knowledge.bundled import bundled_rules_dir, shown_name
 from ..knowledge.loader import load_rulebase, rule_files
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
-from .records import MAX_LINE_BYTES, RawRecord, _line_record, diagnose_record, is_json_lines
+from .records import MAX_LINE_BYTES, RawRecord, _line_records, diagnose_record, is_json_lines
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
 Item: TypeAlias = Line | Mapping[str, object]
@@ -120,19 +123,25 @@ def diagnose_partition(
     rb = partition_rulebase(rules, include_bundled)
     results = []
     for index, item in enumerate(records):
-        raw = RawRecord(index, None, data=item) if isinstance(item, Mapping) else _line(*item)
-        if raw is not None:  # None: a blank line
+        raws = [RawRecord(index, None, data=item)] if isinstance(item, Mapping) else _line(*item)
+        for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
 
 
-def _line(number: int, text: str | bytes) -> RawRecord | None:
-    """The line as ``diagnose`` reads it (bytes, its size bounded), or None if blank."""
+def _line(number: int, text: str | bytes) -> list[RawRecord]:
+    """The records of a line as ``diagnose`` reads them (bytes, the size bounded): none
+    for a blank line; one per record where another program's line break (a lone CR,
+    U+2028) joins several, numbered from this line (a new user's try: joined, they
+    were one error, and the warning sign in the second was not referred)."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if not data.strip():
-        return None
+        return []
+    if data.endswith(b"\r"):
+        data += b"\n"  # a CRLF line cut at its LF: its CR is no lone line break
     # int(): a line number from numpy or pyarrow (np.int64) would not encode as JSON.
-    return _line_record(int(number), data, len(data) > MAX_LINE_BYTES)
+    records, _ = _line_records(int(number), data, len(data) > MAX_LINE_BYTES)
+    return records
 
 
 def is_json_lines_file(path: str | os.PathLike[str]) -> bool:

@@ -482,10 +482,15 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         if first.lstrip().startswith(b"{"):
             # Not one pretty-printed object after all: read it as JSON Lines.
             number = first_number - 1
-            for line in blob.split(b"\n"):
+            lines = blob.split(b"\n")
+            for index, line in enumerate(lines):
                 number += 1
                 if line.strip():
-                    records, number = _line_records(number, line, len(line) > MAX_LINE_BYTES)
+                    # With its newline, as _json_lines reads a line: a CRLF line's CR is
+                    # then no lone CR, which split a cut record in two and numbered
+                    # every later line one too far (a new user's 305-line file).
+                    whole = line + b"\n" if index < len(lines) - 1 else line
+                    records, number = _line_records(number, whole, len(line) > MAX_LINE_BYTES)
                     yield from records
             return
         # Where the reading stopped (an array cut short ends at its last line).
