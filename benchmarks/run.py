@@ -443,7 +443,14 @@ def measured(section: str) -> None:
     --only, the other sections are an earlier run's, and the page says which."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
-    RESULTS.setdefault("measured", {})[section] = {"at": stamp, "load": round(load, 2)}
+    RESULTS.setdefault("measured", {})[section] = {
+        "at": stamp,
+        "load": round(load, 2),
+        "run": RUN,  # sections of one run share it (their "at" is when each ended)
+    }
+
+
+RUN = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # when this run started
 
 
 def report() -> None:
@@ -513,8 +520,8 @@ def _same_run(*sections: str) -> bool:
     """Whether these sections were measured in one run: this one, or the same dated one."""
     if all(section in FRESH for section in sections):
         return True
-    dates = {RESULTS.get("measured", {}).get(section, {}).get("at") for section in sections}
-    return None not in dates and len(dates) == 1 and not FRESH.intersection(sections)
+    runs = {RESULTS.get("measured", {}).get(section, {}).get("run") for section in sections}
+    return None not in runs and len(runs) == 1 and not FRESH.intersection(sections)
 
 
 def _when(section: str) -> str:

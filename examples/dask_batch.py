@@ -52,7 +52,7 @@ def line_blocks(path: Path, block: int) -> list[tuple[int, int, int]]:
                 chunk += more
             blocks.append((offset, len(chunk), line))
             offset += len(chunk)
-            line += chunk.count(b"\n")
+            line += api.lines_taken(chunk)  # as diagnose numbers lines, joined records too
     return blocks
 
 

@@ -47,6 +47,7 @@ def _lines() -> list[bytes]:
 
 # A record cut short (a partial last write): the commonest way a JSON Lines file breaks.
 CUT = b'{"id": "cut", "answers": {\n'
+SADDLE = json.dumps({"answers": {"saddle_numbness": "yes"}}).encode()
 
 
 def _blank(lines: list[bytes]) -> int:
@@ -139,7 +140,10 @@ def test_the_dask_example_equals_diagnose(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     # A record cut short first (a new user's file was refused whole as "a multi-line
     # object") and in the middle: 680 lines, 21 blocks of about 2 KB.
-    source.write_bytes(CUT + b"".join(_lines() * 10) + CUT + b"".join(_lines() * 10))
+    joined = b'{"id": "j1", "answers": {}}\r' + SADDLE + b"\n"  # a second record, no id
+    source.write_bytes(
+        CUT + b"".join(_lines() * 10) + CUT + joined + b"".join(_lines() * 10) + joined
+    )
     overlay = tmp_path / "coach.yaml"
     overlay.write_text(OVERLAY)
     ours, theirs = tmp_path / "dask.jsonl", tmp_path / "diagnose.jsonl"
@@ -150,7 +154,11 @@ def test_the_dask_example_equals_diagnose(tmp_path: Path) -> None:
     assert (dask.returncode, plain.returncode) == (1, 1), dask.stderr
     got = [json.loads(line) for line in ours.read_text().splitlines()]
     want = [json.loads(line) for line in theirs.read_text().splitlines()]
-    assert len(got) == len(want) == 20 * (len(_lines()) - _blank(_lines())) + 2
+    assert len(got) == len(want) == 20 * (len(_lines()) - _blank(_lines())) + 2 + 4
+    # The joined records' lines, and the ids of the second (it has none): diagnose's.
+    assert [r["line"] for r in got if r["id"] == "j1"] == [
+        r["line"] for r in want if r["id"] == "j1"
+    ]
     assert got == want  # the parts are joined in input order
     errors = {line for line in dask.stderr.splitlines() if ": error: " in line}
     assert errors == {line for line in plain.stderr.splitlines() if ": error: " in line}
@@ -287,9 +295,6 @@ def test_one_rule_source_alone_is_a_list_of_one(tmp_path: Path) -> None:
     )
 
 
-SADDLE = json.dumps({"answers": {"saddle_numbness": "yes"}}).encode()
-
-
 @pytest.mark.parametrize("joint", [b"\r", "\u2028".encode()])
 def test_records_joined_by_another_programs_line_break_are_each_read(joint: bytes) -> None:
     """A new user's try: diagnose split such a line and referred the second record;
@@ -326,3 +331,32 @@ def test_check_output_takes_one_input_alone_and_looks_into_rule_folders(tmp_path
     with pytest.raises(api.OutputError, match=r"seat\.yaml"):
         api.check_output(rules / "seat.yaml", [source, rules])
     api.check_output(tmp_path / "out.jsonl", [source, rules])  # its own name: fine
+
+
+def test_blocks_numbered_with_lines_taken_give_diagnose_results() -> None:
+    """A second new user: numbered by LFs alone, a joined record took the next line's
+    number, and two records without an id had one id (keyed by id, 30 referrals of
+    a 300-line file were lost)."""
+    joined = [b'{"answers": {}}\r' + SADDLE + b"\n", b"{}\xe2\x80\xa8{}\xe2\x80\xa8{}\n"]
+    lines = [*_lines()[:5], joined[0], *_lines()[5:9], joined[1], *_lines()[9:14], joined[0]]
+    want = _expected(lines)
+    for cut in (3, 6, 11, 15):
+        first, second = lines[:cut], lines[cut:]
+        start = 1 + api.lines_taken(b"".join(first))
+        got = api.diagnose_partition(list(enumerate(first, 1)))
+        got += api.diagnose_partition(list(enumerate(second, start)))
+        assert got == want, cut
+    assert len({r["id"] for r in want}) == len(want)
+
+
+def test_a_crlf_line_at_the_length_limit_is_read_as_diagnose_reads_it() -> None:
+    """The same user: the LF a CR-ended line gets back counted towards the limit, so a
+    line of exactly 8 MiB with its CR was 'too long' here and referred by diagnose."""
+    from legpress_diag.intake.records import MAX_LINE_BYTES
+
+    body = b'{"answers": {"saddle_numbness": "yes"}}'
+    line = body + b" " * (MAX_LINE_BYTES - len(body) - 1) + b"\r"
+    assert len(line) == MAX_LINE_BYTES
+    [got] = api.diagnose_partition([(1, line)])
+    assert got == _expected([line + b"\n"])[0]
+    assert got["status"] == "refer"

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .intake.partition import (
         diagnose_partition,
         is_json_lines_file,
+        lines_taken,
         partition_rulebase,
         rule_texts,
     )
@@ -56,7 +57,13 @@ if TYPE_CHECKING:
 
 # The cluster functions are imported on first use: a run of the command line never
 # maps over a partition (see docs/performance.md, one-record start).
-_PARTITION = {"diagnose_partition", "is_json_lines_file", "partition_rulebase", "rule_texts"}
+_PARTITION = {
+    "diagnose_partition",
+    "is_json_lines_file",
+    "lines_taken",
+    "partition_rulebase",
+    "rule_texts",
+}
 
 __all__ = [
     "AlternativeOut",
@@ -81,6 +88,7 @@ __all__ = [
     "diagnose_partition",
     "diagnose_stream",
     "is_json_lines_file",
+    "lines_taken",
     "load_rulebase",
     "partition_rulebase",
     "rule_texts",

@@ -19,8 +19,9 @@ Each item of a partition is either one JSON Lines line with its 1-based line num
 for that line of the file, a malformed line included (an error result naming the
 line); a blank line gives no result, as in ``diagnose``; records joined on one line
 by another program's line break (a lone CR, U+2028) give one result each, numbered
-from the line (``diagnose`` also numbers the lines after it as an editor shows them,
-which a partition cannot know) — or a record already parsed (a mapping), whose id
+as ``diagnose`` numbers them, and so are the lines after them in the partition (a
+job that cuts a file into blocks numbers each block's first line with
+:func:`lines_taken`) — or a record already parsed (a mapping), whose id
 defaults to its 0-based index in the partition.
 """
 
@@ -38,7 +39,14 @@ from ..knowledge.bundled import bundled_rules_dir, shown_name
 from ..knowledge.loader import load_rulebase, rule_files
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
-from .records import MAX_LINE_BYTES, RawRecord, _line_records, diagnose_record, is_json_lines
+from .records import (
+    _MAYBE_BREAK,
+    MAX_LINE_BYTES,
+    RawRecord,
+    _line_records,
+    diagnose_record,
+    is_json_lines,
+)
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
 Item: TypeAlias = Line | Mapping[str, object]
@@ -122,26 +130,50 @@ def diagnose_partition(
     """
     rb = partition_rulebase(rules, include_bundled)
     results = []
+    shift = 0  # line breaks of other programs counted so far, which diagnose numbers
     for index, item in enumerate(records):
-        raws = [RawRecord(index, None, data=item)] if isinstance(item, Mapping) else _line(*item)
+        if isinstance(item, Mapping):
+            raws = [RawRecord(index, None, data=item)]
+        else:
+            number = int(item[0]) + shift
+            raws, last = _line(number, item[1])
+            shift += last - number
         for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
 
 
-def _line(number: int, text: str | bytes) -> list[RawRecord]:
+def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     """The records of a line as ``diagnose`` reads them (bytes, the size bounded): none
     for a blank line; one per record where another program's line break (a lone CR,
-    U+2028) joins several, numbered from this line (a new user's try: joined, they
-    were one error, and the warning sign in the second was not referred)."""
+    U+2028) joins several, numbered as an editor shows them (a new user's try: joined,
+    they were one error, and the warning sign in the second was not referred); and
+    the number of the last line they took."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if not data.strip():
-        return []
+        return [], number
+    too_long = len(data) > MAX_LINE_BYTES  # as diagnose counts it: without the LF
     if data.endswith(b"\r"):
         data += b"\n"  # a CRLF line cut at its LF: its CR is no lone line break
-    # int(): a line number from numpy or pyarrow (np.int64) would not encode as JSON.
-    records, _ = _line_records(int(number), data, len(data) > MAX_LINE_BYTES)
-    return records
+    return _line_records(number, data, too_long)
+
+
+def lines_taken(chunk: bytes) -> int:
+    """How many line numbers ``diagnose`` gives a chunk of whole lines: one per LF,
+    plus one per line break of another program it reads between joined records (a
+    lone CR, U+2028, ...). A job that cuts a file into blocks numbers each block's
+    first line with the sum over the blocks before it, and its results then carry
+    the lines and ids ``diagnose`` gives (a second new user: with LFs counted alone,
+    a joined record took the next line's number, and records without an id two
+    alike)."""
+    count = chunk.count(b"\n")
+    if not _MAYBE_BREAK.search(chunk):
+        return count  # the common block: no byte of another break in it
+    for line in chunk.split(b"\n"):
+        if line.strip() and _MAYBE_BREAK.search(line):
+            _, last = _line(0, line)
+            count += last
+    return count
 
 
 def is_json_lines_file(path: str | os.PathLike[str]) -> bool:
