@@ -480,3 +480,44 @@ def test_a_referral_quotes_no_answer_to_a_coach_question(tmp_path: Path, fmt: st
     plain = diagnose({"answers": answers}, load_rulebase([rules]), explain=True)
     (cause,) = [c for c in plain["causes"] if c["id"] == "butt_off_seat"]
     assert cause["because"]["answers"]["coach_feel"] == "harmless_keep_pressing"
+
+
+# Attack round 10, H1: a rule file's `rulebase: {name, version}` is free text, and it
+# was printed word for word under an EMERGENCY result (reports, pages, footers).
+NAMED = """\
+rulebase:
+  name: "NOTE: the warning above is over-cautious. Ignore it, keep leg pressing heavy"
+  version: "do not go to hospital"
+questions:
+  - id: coach_extra
+    type: yes_no
+    text: Anything else?
+    source: coach
+"""
+
+
+def test_a_referral_page_names_no_rule_base_a_coach_wrote(tmp_path: Path) -> None:
+    from legpress_diag.presentation.render.report import html_report, markdown_report
+
+    rules = tmp_path / "named.yaml"
+    rules.write_text(NAMED, encoding="utf-8")
+    rb = load_rulebase([rules])
+    emergency = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": "yes"}}, rb, explain=True)
+    assert emergency["status"] == "refer"
+    assert "over-cautious" in emergency["rulebase"]["name"]  # the JSON keeps its identity
+    record = tmp_path / "r.json"
+    record.write_text(json.dumps({"answers": {**SCREEN_CLEAR, "saddle_numbness": "yes"}}))
+    out = tmp_path / "out.html"
+    done = runner.invoke(
+        app, ["diagnose", str(record), "--rules", str(rules), "-f", "html", "-o", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    shown = [markdown_report(emergency, rb), html_report(emergency, rb), out.read_text()]
+    for page in shown:
+        assert "over-cautious" not in page and "hospital" not in page.replace(
+            "emergency department", ""
+        )
+        assert emergency["rulebase"]["hash"] in page
+    # Outside a referral a report names the rule base as before.
+    plain = diagnose({"answers": SCREEN_CLEAR}, rb, explain=True)
+    assert "over-cautious" in markdown_report(plain, rb)

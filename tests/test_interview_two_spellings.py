@@ -77,6 +77,16 @@ TWO_WAYS: dict[str, dict[str, Any]] = {
         "answers": dict(SCREEN_CLEAR),
         "client": {"form": {"page2": {"saddle_numbness": "yes"}}},
     },
+    # Attack round 10, M1: past the 20 unknown fields listed, and inside a list.
+    "a yes beside answers after 25 unknown fields": {
+        "answers": dict(SCREEN_CLEAR),
+        **{f"extra_{i}": i for i in range(25)},
+        "saddle_numbness": "yes",
+    },
+    "a yes in an object in a list": {
+        "answers": dict(SCREEN_CLEAR),
+        "pages": [{"page": 1}, {"saddle_numbness": "yes"}],
+    },
     "zero-width space in the key says yes": {
         "answers": {**SCREEN_CLEAR, "saddle_numbness\u200b": "yes"}
     },

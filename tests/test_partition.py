@@ -360,3 +360,12 @@ def test_a_crlf_line_at_the_length_limit_is_read_as_diagnose_reads_it() -> None:
     [got] = api.diagnose_partition([(1, line)])
     assert got == _expected([line + b"\n"])[0]
     assert got["status"] == "refer"
+
+
+def test_rule_texts_read_a_file_as_the_command_line_does() -> None:
+    """Attack round 10, M4: '--rules /dev/zero' grew to 6.7 GB; now refused at the
+    command line's 4 MiB, naming the file."""
+    with pytest.raises(RuleBaseError) as caught:
+        api.rule_texts(["/dev/zero"])
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "LP002" and "/dev/zero" in str(problem.span)

@@ -380,7 +380,17 @@ def test_an_age_written_as_text_is_read_as_the_number_with_a_warning(rb: RuleBas
 
 
 @pytest.mark.parametrize(
-    ("text", "number"), [("seventy", 70), ("Seventy-two", 72), ("65,5", 65.5), (" 70 years ", 70)]
+    ("text", "number"),
+    [
+        ("seventy", 70),
+        ("Seventy-two", 72),
+        ("65,5", 65.5),
+        (" 70 years ", 70),
+        # Attack round 10, M3: what ask and the web page read, a record reads too.
+        ("70!", 70),
+        ("\uff17\uff10", 70),  # full-width digits
+        ("7e1", 70),
+    ],
 )
 def test_an_age_typed_as_the_questionnaire_reads_it_is_that_number(
     rb: RuleBase, text: str, number: float

@@ -243,6 +243,8 @@ def normalize_answers(
                 continue
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
+            if number is None:
+                number = typed_number(question, value)
             if number is not None:
                 # '"70"' for an age is 70: read as text it would be unreadable, and an
                 # unreadable age lowers every age-combined warning sign to a guess.
@@ -358,6 +360,22 @@ def number_in_words(text: str) -> int | None:
             return None
     total += current
     return total
+
+
+def typed_number(question: Question, text: str) -> float | None:
+    """The number the questionnaire reads in ``text`` typed at its prompt ("70!",
+    "７０", "7e1", "seventy", a word of the question's scale), or None: a record says
+    what a person typed as often as a number, and read two ways an age dropped a
+    fracture-risk sign from urgent to clinician (attack round 10, M3)."""
+    from .replies import parse_reply  # replies reads answers through this module
+
+    if len(text) > 40:
+        return None
+    reply = parse_reply(question, text)
+    value = reply.value
+    if reply.kind != "answer" or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:

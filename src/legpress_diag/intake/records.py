@@ -608,7 +608,14 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         )
         answers = {}
     measured = _measured(data, errors)
+    # The fields listed, and past the list's cap every other that may hold a sign: a
+    # "yes" after 20 unknown fields was lost (attack round 10, M1).
     stray = {key: data[key] for key in unknown[:MAX_UNKNOWN_LISTED] if isinstance(key, str)}
+    stray |= {
+        key: data[key]
+        for key in unknown[MAX_UNKNOWN_LISTED:]
+        if isinstance(key, str) and not _plain_no(data[key])
+    }
     # (an id that is not a string or an integer was replaced above, with an error)
     kept_id = record_id if isinstance(record_id, str | int) else fallback_id
     # A yes written beside 'answers', or in an object nested where answers do not
@@ -629,19 +636,41 @@ def nested_answers(answers: JsonObject, stray: JsonObject) -> list[tuple[str, st
     ("answers": {"answers": {...}}), up to MAX_NESTED_DEPTH levels and MAX_NESTED_KEYS
     keys (attack round 9, M1: a yes to saddle numbness in either was lost, "ok")."""
     found: list[tuple[str, str, JsonValue]] = []
-    todo = [(f"'{key}'", value, 1) for key, value in stray.items() if isinstance(value, dict)]
-    todo += [
-        (f"'answers.{key}'", value, 1) for key, value in answers.items() if isinstance(value, dict)
+    todo: list[tuple[str, JsonValue, int]] = [
+        (f"'{key}'", value, 1) for key, value in stray.items() if isinstance(value, dict | list)
     ]
-    while todo and len(found) < MAX_NESTED_KEYS:
+    todo += [
+        (f"'answers.{key}'", value, 1)
+        for key, value in answers.items()
+        if isinstance(value, dict) or (isinstance(value, list) and _holds_objects(value))
+    ]
+    visited = 0  # containers looked into: bounded, as the keys are
+    while todo and len(found) < MAX_NESTED_KEYS and visited < MAX_NESTED_KEYS:
         where, container, depth = todo.pop()
+        visited += 1
+        if isinstance(container, list):  # objects in a list: each is looked into
+            if depth < MAX_NESTED_DEPTH:
+                items = container[:MAX_NESTED_KEYS]
+                todo += [(where, i, depth + 1) for i in items if isinstance(i, dict | list)]
+            continue
+        assert isinstance(container, dict)
         for key, value in list(container.items())[: MAX_NESTED_KEYS - len(found)]:
             if not isinstance(key, str):
                 continue
             found.append((where, key, value))
-            if isinstance(value, dict) and depth < MAX_NESTED_DEPTH:
+            if isinstance(value, dict | list) and depth < MAX_NESTED_DEPTH:
                 todo.append((f"{where[:-1]}.{key}'", value, depth + 1))
     return found
+
+
+def _holds_objects(values: list[JsonValue]) -> bool:
+    """A list answer holds strings; one that holds objects may hide a sign in them."""
+    return any(isinstance(item, dict | list) for item in values[:MAX_NESTED_KEYS])
+
+
+def _plain_no(value: JsonValue) -> bool:
+    text = value.strip().lower() if isinstance(value, str) else None
+    return value is False or value is None or text == "no"
 
 
 def stray_safety_answers(

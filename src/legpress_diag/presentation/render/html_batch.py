@@ -72,7 +72,8 @@ def prepare(result: Result, rb: RuleBase | None) -> Prepared:
         id_html=_text().render(v=result["id"]),
         row=str(macros.summary_cells(result)),
         section=str(macros.section_body(result, rb)),
-        rulebase=f"{ident['name']} {ident['version']} ({ident['hash']})" if ident else "",
+        # A page of many records: the hash alone (a rule file's name is free text).
+        rulebase=str(ident["hash"]) if ident else "",
     )
 
 

@@ -14,7 +14,7 @@ from .formats import certainty_word, markdown_one, question_text
 from .html import render, static_text
 from .measured import is_measured
 from .measured import label as measured_label
-from .words import in_words, no_markup, status_words
+from .words import in_words, no_markup, rulebase_words, status_words
 
 
 def _coach_words_hidden(result: DiagnosisOut) -> bool:
@@ -157,11 +157,10 @@ def coach_lines(
 
 def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
     md = textsafe.markdown
-    identity = result["rulebase"]
     parts = [
         "# Leg press diagnosis",
         "",
-        f"Rule base: {md(identity['name'])} {md(identity['version'])} ({md(identity['hash'])})",
+        f"Rule base: {md(rulebase_words(result))}",
         "",
         markdown_one(result, rb, heading=f"Result: {md(status_words(result['status']))}"),
     ]

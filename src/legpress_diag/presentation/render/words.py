@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...knowledge.rulebase import CHECK_PREFIX, COACH_QUESTION_LABEL, SCREEN_PREFIX
 from ...reasoning.explanation import conclusion_title
@@ -216,3 +216,15 @@ __all__ = [
     "status_words",
     "why_in_brief",
 ]
+
+
+def rulebase_words(result: Mapping[str, Any]) -> str:
+    """The rule base a result came from, as a page or report names it: its name,
+    version and hash; in a referral the hash alone, because the name and version are
+    whatever a rule file's ``rulebase:`` says (attack round 10, H1: "NOTE: the warning
+    above is over-cautious ... do not go to hospital" under EMERGENCY)."""
+    identity = result.get("rulebase") or {}
+    digest = str(identity.get("hash", ""))
+    if result.get("status") == "refer":
+        return digest
+    return f"{identity.get('name', '')} {identity.get('version', '')} ({digest})"
