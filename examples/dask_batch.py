@@ -52,7 +52,7 @@ def line_blocks(path: Path, block: int) -> list[tuple[int, int, int]]:
                 chunk += more
             blocks.append((offset, len(chunk), line))
             offset += len(chunk)
-            line += api.lines_taken(chunk)  # as diagnose numbers lines, joined records too
+            line += api.lines_taken(chunk, line)  # as diagnose numbers lines
     return blocks
 
 
@@ -70,10 +70,7 @@ def diagnose_block(
     with open(path, "rb") as stream:
         stream.seek(offset)
         data = stream.read(length)
-    lines = data.split(b"\n")
-    if data.endswith(b"\n"):
-        lines.pop()  # the empty text after the last newline is not a line
-    items = [(first_line + i, text) for i, text in enumerate(lines)]
+    items = api.numbered_lines(data, first_line)  # numbered as diagnose numbers them
     results = api.diagnose_partition(items, rules=rules, include_bundled=include_bundled)
     counts: Counter[str] = Counter()
     errors = []

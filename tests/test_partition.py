@@ -273,8 +273,12 @@ def test_the_dask_bag_recipe_in_the_docs_runs(
     recipe = recipe.split("```", 1)[0]
     (tmp_path / "coach.yaml").write_text(OVERLAY)
     monkeypatch.chdir(tmp_path)
-    lines = _lines()
-    scope: dict[str, Any] = {"numbered_lines": list(enumerate(lines, 1))}
+    # A byte-order mark and records joined by a lone CR and by U+2028 (a new user:
+    # numbered by LFs alone, the snippet gave two records one id and lost referrals).
+    lines = [b"\xef\xbb\xbf\r\n", *_lines(), b"{}\r" + SADDLE + b"\n", *_lines()]
+    lines += [b"{}\xe2\x80\xa8" + SADDLE + b"\n", *_lines()]
+    (tmp_path / "answers.jsonl").write_bytes(b"".join(lines))
+    scope: dict[str, Any] = {}
     with dask.config.set(scheduler="sync"):
         exec(compile(recipe, "docs/scale.md", "exec"), scope)  # our own page's code
     expected = _expected(lines, rulebase=api.load_rulebase([tmp_path / "coach.yaml"]))
@@ -343,8 +347,8 @@ def test_blocks_numbered_with_lines_taken_give_diagnose_results() -> None:
     for cut in (3, 6, 11, 15):
         first, second = lines[:cut], lines[cut:]
         start = 1 + api.lines_taken(b"".join(first))
-        got = api.diagnose_partition(list(enumerate(first, 1)))
-        got += api.diagnose_partition(list(enumerate(second, start)))
+        got = api.diagnose_partition(api.numbered_lines(b"".join(first)))
+        got += api.diagnose_partition(api.numbered_lines(b"".join(second), start))
         assert got == want, cut
     assert len({r["id"] for r in want}) == len(want)
 
@@ -369,3 +373,18 @@ def test_rule_texts_read_a_file_as_the_command_line_does() -> None:
         api.rule_texts(["/dev/zero"])
     (problem,) = caught.value.diagnostics
     assert problem.code == "LP002" and "/dev/zero" in str(problem.span)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"\xef\xbb\xbf\r\n", b"\xef\xbb\xbf\n", b"\xef\xbb\xbf\x0c\r\n", b"\xef\xbb\xbf{}\r{}\n"],
+    ids=["bom-crlf", "bom-lf", "bom-ff", "bom-joined"],
+)
+def test_a_byte_order_mark_on_the_first_line_is_read_as_diagnose_reads_it(head: bytes) -> None:
+    """A new user: a Windows file's BOM on an empty first line was an error record on
+    the cluster path (exit 1), and with a form feed it numbered every later line one
+    too far."""
+    data = head + b"".join(_lines()[:8]) + SADDLE + b"\n"
+    want = _expected([data])
+    assert api.diagnose_partition(api.numbered_lines(data)) == want
+    assert api.lines_taken(data) == api.numbered_lines(data)[-1][0]  # the last line: one

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         diagnose_partition,
         is_json_lines_file,
         lines_taken,
+        numbered_lines,
         partition_rulebase,
         rule_texts,
     )
@@ -61,6 +62,7 @@ _PARTITION = {
     "diagnose_partition",
     "is_json_lines_file",
     "lines_taken",
+    "numbered_lines",
     "partition_rulebase",
     "rule_texts",
 }
@@ -90,6 +92,7 @@ __all__ = [
     "is_json_lines_file",
     "lines_taken",
     "load_rulebase",
+    "numbered_lines",
     "partition_rulebase",
     "rule_texts",
 ]

@@ -19,9 +19,10 @@ Each item of a partition is either one JSON Lines line with its 1-based line num
 for that line of the file, a malformed line included (an error result naming the
 line); a blank line gives no result, as in ``diagnose``; records joined on one line
 by another program's line break (a lone CR, U+2028) give one result each, numbered
-as ``diagnose`` numbers them, and so are the lines after them in the partition (a
-job that cuts a file into blocks numbers each block's first line with
-:func:`lines_taken`) — or a record already parsed (a mapping), whose id
+as ``diagnose`` numbers them; number the lines with :func:`numbered_lines` (a job
+that cuts a file into blocks starts each block at the sum of :func:`lines_taken`
+over the blocks before it) and every line and id is ``diagnose``'s — or a record
+already parsed (a mapping), whose id
 defaults to its 0-based index in the partition.
 """
 
@@ -39,7 +40,9 @@ from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut
 from .records import (
     _MAYBE_BREAK,
+    _OTHER_BREAKS,
     MAX_LINE_BYTES,
+    UTF8_BOM,
     RawRecord,
     _line_records,
     diagnose_record,
@@ -125,14 +128,11 @@ def diagnose_partition(
     """
     rb = partition_rulebase(rules, include_bundled)
     results = []
-    shift = 0  # line breaks of other programs counted so far, which diagnose numbers
     for index, item in enumerate(records):
         if isinstance(item, Mapping):
             raws = [RawRecord(index, None, data=item)]
         else:
-            number = int(item[0]) + shift
-            raws, last = _line(number, item[1])
-            shift += last - number
+            raws, _ = _line(int(item[0]), item[1])
         for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
@@ -145,6 +145,8 @@ def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     they were one error, and the warning sign in the second was not referred); and
     the number of the last line they took."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if number == 1:
+        data = data.removeprefix(UTF8_BOM)  # diagnose drops it from a file's first line
     if not data.strip():
         return [], number
     too_long = len(data) > MAX_LINE_BYTES  # as diagnose counts it: without the LF
@@ -153,22 +155,44 @@ def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     return _line_records(number, data, too_long)
 
 
-def lines_taken(chunk: bytes) -> int:
-    """How many line numbers ``diagnose`` gives a chunk of whole lines: one per LF,
-    plus one per line break of another program it reads between joined records (a
-    lone CR, U+2028, ...). A job that cuts a file into blocks numbers each block's
-    first line with the sum over the blocks before it, and its results then carry
-    the lines and ids ``diagnose`` gives (a second new user: with LFs counted alone,
-    a joined record took the next line's number, and records without an id two
-    alike)."""
-    count = chunk.count(b"\n")
-    if not _MAYBE_BREAK.search(chunk):
-        return count  # the common block: no byte of another break in it
-    for line in chunk.split(b"\n"):
-        if line.strip() and _MAYBE_BREAK.search(line):
-            _, last = _line(0, line)
-            count += last
-    return count
+def numbered_lines(data: bytes, first: int = 1) -> list[tuple[int, bytes]]:
+    """The lines of ``data`` (whole lines, each ended by LF but perhaps the last) with
+    the numbers ``diagnose`` gives them, from ``first``: one per line, and a line of
+    records joined by another program's line break (a lone CR, U+2028, ...) takes one
+    per record, so the lines after it are numbered as an editor shows them. These
+    are the items :func:`diagnose_partition` takes; numbered by LFs alone, a joined
+    record took the next line's number, and two records without an id had one id
+    (a new user's try: keyed by id, referrals were lost)."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the text after the last LF is not a line
+    if not _MAYBE_BREAK.search(data):
+        return list(enumerate(lines, first))  # the common block: nothing joined
+    numbered, number = [], first
+    for line in lines:
+        numbered.append((number, line))
+        number += 1 + _extra_lines(number, line)
+    return numbered
+
+
+def lines_taken(data: bytes, first: int = 1) -> int:
+    """How many line numbers ``diagnose`` gives ``data`` (whole lines) when its first
+    line is number ``first``: a job that cuts a file into blocks numbers each block's
+    first line with ``first`` plus this, summed over the blocks before it."""
+    numbered = numbered_lines(data, first)
+    if not numbered:
+        return 0
+    number, line = numbered[-1]
+    return number + 1 + _extra_lines(number, line) - first
+
+
+def _extra_lines(number: int, line: bytes) -> int:
+    """The line numbers a line takes past its own: one per record joined to another."""
+    body = line[:-1] if line.endswith(b"\r") else line  # a CRLF line's CR is no break
+    if not _MAYBE_BREAK.search(body) or not _OTHER_BREAKS.search(body) or not body.strip():
+        return 0  # the cheap tests first: most lines with such a byte hold an é
+    _, last = _line(number, line)
+    return last - number
 
 
 def is_json_lines_file(path: str | os.PathLike[str]) -> bool:
