@@ -274,6 +274,18 @@ def loop_exception_handler(
 
     def handle(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
         exc = context.get("exception")
+        callback = getattr(context.get("handle"), "_callback", None)
+        if getattr(callback, "__name__", "") == "_start_serving" and isinstance(
+            exc, ValueError | OSError
+        ):
+            # Out of descriptors, asyncio stops accepting and retries 0.1 s later; if
+            # the server closed in between (shutdown), the retry finds the listening
+            # socket closed ("Invalid file descriptor: -1") and its traceback was
+            # logged (once in 12 loaded runs of the suite). Nothing is left to serve.
+            THROTTLED.note(
+                "retry", "a closed server's accept retry was dropped", level=logging.DEBUG
+            )
+            return
         if isinstance(exc, OSError) and exc.errno in OUT_OF_DESCRIPTORS:
             THROTTLED.note(
                 "descriptors",
