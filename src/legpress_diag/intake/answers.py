@@ -243,7 +243,11 @@ def normalize_answers(
                 continue
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
-            if number is None:
+            if number is None and key in rb.index.safety_questions:
+                # A safety number (the age) is read as the questionnaire reads what was
+                # typed ("seventy", "65,5", "70!"): read two ways, an age lowered a
+                # fracture-risk sign from urgent to clinician (attack rounds 9 and 10,
+                # M3). Any other number stays the contract's: a JSON number, or an error.
                 number = typed_number(question, value)
             if number is not None:
                 # '"70"' for an age is 70: read as text it would be unreadable, and an
@@ -285,9 +289,8 @@ _UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECA
 
 
 def number_in_text(text: str) -> float | None:
-    """The number a short text writes ('70', ' 62.5 ', '65,5', 'seventy', '70 years'), as
-    the questionnaire reads a typed answer; else None (nothing that only Python reads
-    as a number: '1_000', 'nan', 'inf')."""
+    """The number a short text writes plainly ('70', ' 62.5 ', '70 years'), or None: no
+    words, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
     stripped = text.strip()
     if not stripped or len(stripped) > 20:
         return None
@@ -295,14 +298,9 @@ def number_in_text(text: str) -> float | None:
     stripped = _UNIT.sub("", stripped).strip()
     if not stripped:
         return None
-    if stripped.count(",") == 1 and "." not in stripped:
-        stripped = stripped.replace(",", ".")  # "65,5": a decimal comma, as ask reads it
     body = stripped[1:] if stripped[0] in "+-" else stripped
     if not body.replace(".", "", 1).isdigit() or not body.isascii():
-        # "seventy": typed at the questionnaire's prompt it is 70, so in a record too
-        # (attack round 9, M3: an age read two ways lowered urgent to clinician).
-        spelled = number_in_words(stripped.lower())
-        return float(spelled) if spelled is not None else None
+        return None
     return float(stripped)
 
 
