@@ -394,6 +394,31 @@ def test_a_question_id_that_misspells_a_safety_question_is_refused_at_load(
     assert problem.span is not None and (problem.span.line, problem.span.col) == (2, 9)
 
 
+@pytest.mark.parametrize("ident", ["saddle_numbness2", "s_addle_numbness", "onset_setling"])
+def test_a_near_miss_question_of_the_coachs_own_flag_is_refused_too(
+    tmp_path: Path, ident: str
+) -> None:
+    """Attack round 10, M5: read by a flag of the coach's own, the question counted as
+    a safety question and was not checked, so "saddle_numbness2": "yes", which the
+    reader takes for saddle numbness (urgent), went to the coach's flag (clinician)."""
+    from legpress_diag.foundation.problems import RuleBaseError
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    coach = tmp_path / "coach.yaml"
+    coach.write_text(
+        f"questions:\n  - id: {ident}\n    text: Is it so?\n    type: yes_no\n"
+        f"    group: safety\n    source: coach\n"
+        f"safety_flags:\n  - id: f_{ident}\n    when: {ident}\n    level: clinician\n"
+        "    title: t\n    advice: See a doctor before you train again.\n    source: coach\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase([coach])
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "LP201" and f"'{ident}' is a near miss" in problem.message
+    assert problem.span is not None and problem.span.path.endswith("coach.yaml")
+
+
 def _coach_flag(tmp_path: Path, advice: str, if_unsure: str = "") -> Path:
     coach = tmp_path / "coach.yaml"
     unsure = f"    if_unsure: {json.dumps(if_unsure)}\n" if if_unsure else ""

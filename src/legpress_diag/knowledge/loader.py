@@ -811,6 +811,9 @@ def _guard_screen(
     entries = s["questions"]
     on_screen = {q for flag in flags.values() for q in flag.questions}
     folded: dict[str, str] = {}
+    earlier: set[str] = set()  # the safety questions defined before this one
+    # What the reader takes a misspelt key for (index.screen_questions): in 'unless' too.
+    read_by_flags = {q for f in flags.values() for q in f.questions | f.unless_questions}
     for ident, e in entries.items():
         twin = folded.setdefault(fold_key(ident), ident)
         if twin != ident:
@@ -822,7 +825,12 @@ def _guard_screen(
                 "give the question an id that differs in its letters",
             )
         # (a twin of a safety question is refused above: one problem, not two)
-        near = None if ident in on_screen or twin != ident else _near_miss(ident, on_screen)
+        # Against every safety question defined before it, a file's own included: a
+        # question of one's own flag, 'saddle_numbness2', took the "yes" a reader would
+        # have given 'saddle_numbness' (attack round 10, M5). The later one is named.
+        near = None if twin != ident else _near_miss(ident, earlier)
+        if ident in read_by_flags:
+            earlier.add(ident)
         if near is not None:
             merged.error(
                 codes.DUPLICATE_ID,
