@@ -278,7 +278,7 @@ def test_the_dask_bag_recipe_in_the_docs_runs(
     lines = [b"\xef\xbb\xbf\r\n", *_lines(), b"{}\r" + SADDLE + b"\n", *_lines()]
     lines += [b"{}\xe2\x80\xa8" + SADDLE + b"\n", *_lines()]
     (tmp_path / "answers.jsonl").write_bytes(b"".join(lines))
-    scope: dict[str, Any] = {}
+    scope: dict[str, Any] = {"__name__": "__main__"}  # the recipe is a script's main part
     with dask.config.set(scheduler="sync"):
         exec(compile(recipe, "docs/scale.md", "exec"), scope)  # our own page's code
     expected = _expected(lines, rulebase=api.load_rulebase([tmp_path / "coach.yaml"]))
