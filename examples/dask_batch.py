@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Written at the end: a folder, a missing folder or the input itself (the
         # results would replace the records) is refused now, before any work.
-        api.check_output(args.output, [args.input, *_rule_files(args.rules)])
+        api.check_output(args.output, [args.input, *args.rules])  # it looks into folders
     except api.OutputError as exc:
         print(f"dask_batch.py: error: {exc}", file=sys.stderr)  # it names the path
         return 2
@@ -232,14 +232,6 @@ def _join(names: list[str], joined: str, output: Path) -> None:
             shutil.copyfileobj(done, out)
     else:
         os.replace(joined, output)
-
-
-def _rule_files(rules: list[str]) -> list[Path]:
-    """The files under each --rules path, which the output must not replace."""
-    found = []
-    for rule in map(Path, rules):
-        found += sorted(p for p in rule.rglob("*") if p.is_file()) if rule.is_dir() else [rule]
-    return found
 
 
 if __name__ == "__main__":  # the workers start by importing this file: run only here
