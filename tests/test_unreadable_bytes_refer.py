@@ -1,7 +1,9 @@
 """A record strict JSON cannot read is an error, and its answers are still screened
 when a lenient reading finds them (attack round 9, M2): a readable "yes" to saddle
 numbness beside an id "café" in Latin-1, a TAB inside a string, or a UTF-16 file gave
-an error with no referral in every interface."""
+an error with no referral in every interface. Round 10 (M2): so did a trailing comma,
+a comment, single quotes, a record cut short, UTF-16 without a byte-order mark, UTF-32,
+a UTF-16 JSON Lines file and a JSON array with a trailing comma."""
 
 from __future__ import annotations
 
@@ -29,6 +31,25 @@ CASES = {
     "a TAB inside a string": b'{"id": "a\tb", "answers": ' + json.dumps(SIGN).encode() + b"}",
     "UTF-16 with its byte-order mark": json.dumps({"answers": SIGN}).encode("utf-16"),
 }
+RECORD = json.dumps({"id": "r1", "answers": SIGN})
+SIGN_AT = RECORD.index('"saddle_numbness"')
+# Round 10, M2: the mistakes a person or another program makes that JSON refuses.
+CASES |= {
+    "a trailing comma": (RECORD[:-2] + ",}}").encode(),
+    "a comment inside": RECORD.replace('"saddle_numbness"', '/* x */ "saddle_numbness"').encode(),
+    "single quotes": RECORD.replace('"', "'").encode(),
+    "typographic quotes": RECORD.replace(
+        '"saddle_numbness": "yes"', "“saddle_numbness”: “yes”"
+    ).encode(),
+    "keys without quotes": RECORD.replace('"saddle_numbness"', "saddle_numbness").encode(),
+    "a Python dict pasted": str(json.loads(RECORD)).encode(),
+    "cut short after the answer": RECORD[: SIGN_AT + len('"saddle_numbness": "yes"') + 2].encode(),
+    "cut short inside the answer": RECORD[: SIGN_AT + len('"saddle_numbness": "ye')].encode(),
+    "UTF-16 little-endian without a byte-order mark": RECORD.encode("utf-16-le"),
+    "UTF-16 big-endian without a byte-order mark": RECORD.encode("utf-16-be"),
+    "UTF-32 with its byte-order mark": RECORD.encode("utf-32"),
+    "UTF-32 without a byte-order mark": RECORD.encode("utf-32-le"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -37,9 +58,9 @@ def test_the_error_still_refers(name: str) -> None:
     [result] = list(api.diagnose_stream(io.BytesIO(raw)))
     assert result["errors"], "the record is still an error"
     assert result["status"] == "refer"
-    assert [f["level"] for f in result["red_flags"] if f["id"] == "saddle_numbness"] == [
-        "emergency"
-    ]
+    # A "yes" cut to "ye" is no answer the reader knows: not sure, one level lower.
+    level = "urgent" if name == "cut short inside the answer" else "emergency"
+    assert [f["level"] for f in result["red_flags"] if f["id"] == "saddle_numbness"] == [level]
     assert not result["causes"] and not result["fixes"]
 
 
@@ -55,8 +76,96 @@ def test_a_line_of_them_among_good_lines_refers_on_the_command_line(tmp_path: Pa
 
 
 def test_a_line_with_no_answers_to_read_stays_a_plain_error() -> None:
-    [result] = list(api.diagnose_stream(io.BytesIO(b'{"answers": {"saddle_numbness": "yes"\xff\n')))
+    [result] = list(api.diagnose_stream(io.BytesIO(b'{"answers": {\xff\xfe yes saddle\n')))
     assert result["status"] == "error" and not result["red_flags"]
+
+
+def test_a_hand_edited_pretty_printed_record_refers_and_advises_nothing() -> None:
+    """A record over several lines with a trailing comma and a comment is read line by
+    line once it is not one document; the line that holds the sign refers."""
+    text = json.dumps({"id": "p", "answers": SIGN}, indent=2).replace('"yes"', '"yes", // sure')
+    results = list(api.diagnose_stream(io.BytesIO(text.encode())))
+    assert "refer" in [r["status"] for r in results]
+    assert all(r["status"] in ("refer", "error") and not r["fixes"] for r in results)
+
+
+def test_a_no_cut_short_is_read_as_the_answer_it_is() -> None:
+    """Only what was answered is read: a "no" refers nothing, the record stays an error."""
+    text = json.dumps({"answers": {**SCREEN_CLEAR, "saddle_numbness": "no"}})[:-3]
+    [result] = list(api.diagnose_stream(io.BytesIO(text.encode() + b"\n")))
+    assert result["status"] == "error" and not result["red_flags"]
+
+
+def test_an_answer_inside_a_string_is_not_read_as_one() -> None:
+    """The lenient reading takes strings as strings: a note that quotes a key is no answer."""
+    text = '{"id": "n", "note": "saddle_numbness: yes, \\"saddle_numbness\\": \\"yes\\"", "answers": {,}}'
+    [result] = list(api.diagnose_stream(io.BytesIO(text.encode() + b"\n")))
+    assert result["status"] == "error" and not result["red_flags"]
+
+
+def test_a_key_read_two_ways_is_not_sure() -> None:
+    """Given twice with different answers in a refused record, an emergency sign is
+    read as not sure (one level lower, still referred), as a repeated key is in a
+    readable one; a no beside a yes never makes it a no."""
+    text = '{"answers": {"saddle_numbness": "no", "saddle_numbness": "yes",}}'
+    [result] = list(api.diagnose_stream(io.BytesIO(text.encode() + b"\n")))
+    assert result["status"] == "refer"
+    assert [f["level"] for f in result["red_flags"] if f["id"] == "saddle_numbness"] == ["urgent"]
+
+
+def test_an_array_with_a_slip_screens_each_record_on_its_own(tmp_path: Path) -> None:
+    """One error per record of an array JSON refuses, each screened on its own answers:
+    one record's sign is never given to another, and none is lost (it was one error)."""
+    records = [
+        {"id": "a", "answers": {**SCREEN_CLEAR, "saddle_numbness": "no"}},
+        {"id": "b", "answers": SIGN},
+        {"id": "c", "answers": {**SCREEN_CLEAR, "chest_pain_now_or_at_rest": "yes"}},
+    ]
+    lines = [json.dumps(record) for record in records]
+    source = tmp_path / "in.json"
+    source.write_text("[\n" + ",\n".join(lines) + ",\n]\n")
+    done = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl"])
+    assert done.exit_code == 1
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["status"] for r in results] == ["error", "refer", "refer"]
+    assert [[f["id"] for f in r["red_flags"]] for r in results] == [
+        [],
+        ["saddle_numbness"],
+        ["chest_pain_now_or_at_rest"],
+    ]
+    assert [r["line"] for r in results] == [2, 3, 4]  # where each record starts
+    assert all("the JSON array cannot be read" in r["errors"][0]["message"] for r in results)
+    cut = tmp_path / "cut.json"
+    cut.write_text("[\n" + ",\n".join(lines)[:-3])  # the last record cut short
+    done = runner.invoke(app, ["diagnose", str(cut), "-f", "jsonl"])
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["status"] for r in results] == ["error", "refer", "refer"]
+
+
+def test_a_utf16_json_lines_file_refers_every_record_and_adds_none(tmp_path: Path) -> None:
+    """PowerShell's `>` writes UTF-16 with CRLF: each line after the first starts with
+    a NUL, and the file ends with one. Every record is screened, none is made up from
+    the NULs, the lines keep their numbers, and the error says to save as UTF-8."""
+    records = [
+        {"id": "a", "answers": SIGN},
+        {"id": "b", "answers": SCREEN_CLEAR},
+        {"answers": SIGN},
+    ]
+    data = "".join(json.dumps(r) + "\r\n" for r in records).encode("utf-16")
+    source = tmp_path / "ps.jsonl"
+    source.write_bytes(data)
+    done = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl"])
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["status"] for r in results] == ["refer", "error", "refer"]
+    assert [r["line"] for r in results] == [1, 2, 3]
+    assert "save the file as UTF-8" in results[1]["errors"][0]["expected"]
+    # The cluster path numbers and reads the lines as diagnose does.
+    partition = api.diagnose_partition(api.numbered_lines(data))
+    assert [(r["status"], r["line"]) for r in partition] == [
+        ("refer", 1),
+        ("error", 2),
+        ("refer", 3),
+    ]
 
 
 @pytest.mark.parametrize("path", ["/v1/diagnose", "/v1/interview"])
@@ -76,6 +185,12 @@ def test_the_service_400_carries_the_referral(path: str, name: str) -> None:
     assert "refers all the same" in body["detail"]
     [result] = body["results"]
     assert result["status"] == "refer" and result["errors"]
-    assert "emergency" in [f["level"] for f in result["red_flags"]]
+    assert {"emergency", "urgent"} & {f["level"] for f in result["red_flags"]}
+    broken_array = (
+        b"[" + json.dumps({"answers": SCREEN_CLEAR}).encode() + b"," + CASES[name] + b",]"
+    )
+    answer = client.post(path, content=broken_array, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400
+    assert [r["status"] for r in answer.json()["results"]] == ["error", "refer"]
     plain = client.post(path, content=b"{not json", headers={"Content-Type": "application/json"})
     assert plain.status_code == 400 and "results" not in plain.json()

@@ -46,6 +46,7 @@ from .records import (
     RawRecord,
     _line_records,
     diagnose_record,
+    is_blank,
     is_json_lines,
 )
 
@@ -147,11 +148,11 @@ def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if number == 1:
         data = data.removeprefix(UTF8_BOM)  # diagnose drops it from a file's first line
-    if not data.strip():
+    if is_blank(data):
         return [], number
     too_long = len(data) > MAX_LINE_BYTES  # as diagnose counts it: without the LF
-    if data.endswith(b"\r"):
-        data += b"\n"  # a CRLF line cut at its LF: its CR is no lone line break
+    if data.endswith((b"\r", b"\r\x00")):
+        data += b"\n"  # a CRLF line cut at its LF (in UTF-16 too): its CR is no line break
     return _line_records(number, data, too_long)
 
 
@@ -188,8 +189,10 @@ def lines_taken(data: bytes, first: int = 1) -> int:
 
 def _extra_lines(number: int, line: bytes) -> int:
     """The line numbers a line takes past its own: one per record joined to another."""
-    body = line[:-1] if line.endswith(b"\r") else line  # a CRLF line's CR is no break
-    if not _MAYBE_BREAK.search(body) or not _OTHER_BREAKS.search(body) or not body.strip():
+    # A CRLF line's CR is no break (nor, in UTF-16, a CR and its NUL)
+    body = line.removesuffix(b"\x00") if line.endswith(b"\r\x00") else line
+    body = body.removesuffix(b"\r")
+    if not _MAYBE_BREAK.search(body) or not _OTHER_BREAKS.search(body) or is_blank(body):
         return 0  # the cheap tests first: most lines with such a byte hold an é
     _, last = _line(number, line)
     return last - number

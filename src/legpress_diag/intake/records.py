@@ -74,29 +74,15 @@ class RawRecord(FieldsRepr):
             return RawRecord(self.position, self.line, data=parse_json(self.text, records=True))
         except ValueError as exc:
             expected = self.expected
-            if b"{" not in self.text and b"," in self.text:
+            if b"\x00" in self.text or self.text.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # PowerShell's `>` writes UTF-16: say so, not only which byte.
+                expected += "; this line looks like UTF-16 or UTF-32: save the file as UTF-8"
+            elif b"{" not in self.text and b"," in self.text:
                 # A spreadsheet's export is the common mistake: say so, not only where.
                 expected += "; this line looks like CSV, and records are JSON"
             return RawRecord(
                 self.position, self.line, problem=str(exc), expected=expected, refused=self.text
             )
-
-
-def lenient_record(text: bytes) -> JsonObject | None:
-    """What a lenient reader makes of a record strict JSON refused (a stray Latin-1
-    byte, a TAB inside a string, UTF-16), or None: only to screen its answers, so a
-    warning sign that can be read is never lost to a byte elsewhere (attack round 9,
-    M2: a readable saddle "yes" beside an id "café" in Latin-1 gave an error, no
-    referral). The record stays an error."""
-    if text.startswith((b"\xff\xfe", b"\xfe\xff")):
-        decoded = text.decode("utf-16", "replace")
-    else:
-        decoded = text.decode("utf-8", "replace").lstrip("\ufeff")
-    try:
-        data = json.loads(decoded, strict=False)
-    except (ValueError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 @dataclass(repr=False)
@@ -307,7 +293,8 @@ def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
 
 # Where other programs end a line but JSON Lines does not: a lone CR (files from old
 # Macs, some serial loggers), U+2028 and U+2029, NEL, VT and FF (str.splitlines).
-_OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xe2\x80[\xa8\xa9]|\xc2\x85|[\x0b\x0c]")
+# A CR before NUL and LF is the CRLF of a UTF-16 file, no lone CR.
+_OTHER_BREAKS = re.compile(rb"\r(?!\x00?\n)|\xe2\x80[\xa8\xa9]|\xc2\x85|[\x0b\x0c]")
 # A byte no line without such a break holds, as one character class: the common line
 # is passed in half a microsecond (the exact pattern above takes 3.5 on a record).
 _MAYBE_BREAK = re.compile(rb"[\r\x0b\x0c\x85\xa8\xa9]")
@@ -361,7 +348,7 @@ def _parts(number: int, line: bytes) -> tuple[list[RawRecord], int]:
     records = [
         _line_record(number + offset, part, False)
         for offset, part in enumerate(parts)
-        if part.strip()
+        if not is_blank(part)
     ]
     return records, number + len(parts) - 1
 
@@ -395,6 +382,12 @@ def _joined_values(text: str) -> list[tuple[int, int]] | None:
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+def is_blank(line: bytes) -> bool:
+    """A line of whitespace alone, or NUL bytes: what a UTF-16 file's line break leaves
+    after the LF a line is cut at (it was an error record of its own, "invalid JSON")."""
+    return not line.strip(b" \t\n\r\x0b\x0c\x00")
+
+
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
     number = 0
@@ -408,7 +401,7 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
             # Editors on Windows start files with a byte-order mark; without this an
             # array or a pretty-printed object behind one would not be recognised.
             first = (first[0][len(UTF8_BOM) :], first[1])
-        if first[0].strip():
+        if not is_blank(first[0]):
             break
     head = first[0].lstrip()
     if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
@@ -460,7 +453,7 @@ def _complete(line: tuple[bytes, bool]) -> bool:
 def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
     while (item := _read_line(stream)) is not None:
         number += 1
-        if item[0].strip():
+        if not is_blank(item[0]):
             records, number = _line_records(number, *item)
             yield from records
         if item[1]:
@@ -485,7 +478,7 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             lines = blob.split(b"\n")
             for index, line in enumerate(lines):
                 number += 1
-                if line.strip():
+                if not is_blank(line):
                     # With its newline, as _json_lines reads a line: a CRLF line's CR is
                     # then no lone CR, which split a cut record in two and numbered
                     # every later line one too far (a new user's 305-line file).
@@ -495,12 +488,19 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             return
         # Where the reading stopped (an array cut short ends at its last line).
         stopped = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
-        yield RawRecord(
-            first_number,
-            stopped,
-            problem=f"the JSON array cannot be read: {exc}",
-            expected="a JSON array of records, closed with ']'",
-        )
+        problem = f"the JSON array cannot be read: {exc}"
+        expected = "a JSON array of records, closed with ']'"
+        from .salvage import salvaged_records  # only for a refused array: not at start
+
+        salvaged = salvaged_records(blob)
+        if salvaged is None:
+            yield RawRecord(first_number, stopped, problem=problem, expected=expected)
+            return
+        # One error per record found, each screened on its own answers: one slip in
+        # the array (a trailing comma, a comment) left every record unscreened.
+        for index, (breaks, text) in enumerate(salvaged):
+            at = first_number + breaks
+            yield RawRecord(index, at, problem=problem, expected=expected, refused=text.encode())
         return
     if isinstance(data, list):
         for index, item in enumerate(data):
@@ -516,13 +516,13 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     fallback_id = raw.position
     if raw.problem is not None:
         problem = AnswerProblem("", raw.problem, expected=raw.expected)
-        lenient = lenient_record(raw.refused) if raw.refused is not None else None
-        answers = lenient.get("answers") if lenient is not None else None
-        if not isinstance(answers, dict):
+        if raw.refused is None:
             return CheckedRecord(fallback_id, {}, [problem])
         # An error all the same; its answers, read leniently, are only screened.
-        said_yes = frozenset(key for key, value in answers.items() if reads_yes(value))
-        return CheckedRecord(fallback_id, answers, [problem], said_yes=said_yes)
+        from .salvage import salvaged_answers  # only for a refused record: not at start
+
+        salvaged, said_yes = salvaged_answers(raw.refused)
+        return CheckedRecord(fallback_id, salvaged, [problem], said_yes=said_yes)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         kind = {

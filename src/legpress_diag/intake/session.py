@@ -52,21 +52,20 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
             f"{path}: more than {MAX_SAVED_BYTES:,} bytes; --answers takes one saved "
             "record (a file written by --save)"
         )
-    records = read_records(io.BytesIO(data))
-    raw = next(records, None)
-    if raw is None:
+    records = list(read_records(io.BytesIO(data)))  # within the 1 MiB read
+    if not records:
         raise ResumeError(f"{path}: holds no answer record")
-    more = sum(1 for _ in records)  # within the 1 MiB read: a few thousand at most
-    if more:
+    raw = records[0]
+    if len(records) > 1:
         # Resuming from the first alone would leave the others unread, a warning
         # sign among them too (attack round 6, Q1: records joined by a lone CR).
         raise ResumeError(
-            f"{path}: holds {more + 1} records; --answers takes one saved record (a file "
-            "written by --save); diagnose reads several"
+            f"{path}: holds {len(records)} records; --answers takes one saved record (a "
+            f"file written by --save); diagnose reads several{_referral_in(rb, records)}"
         )
     checked = check_record(raw)
     if checked.errors:
-        raise ResumeError(f"{path}: {checked.errors[0].message}{_referral_in(rb, raw)}")
+        raise ResumeError(f"{path}: {checked.errors[0].message}{_referral_in(rb, [raw])}")
     # A safety answer written beside 'answers' is read as diagnose reads it: "not
     # sure" unless it is a plain no (records.stray_safety_answers).
     answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
@@ -79,16 +78,18 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     return Resumed(state, problems, bool(replay.errors))
 
 
-def _referral_in(rb: RuleBase, raw: RawRecord) -> str:
-    """What a record that cannot be resumed already says on the safety screen: a
-    warning sign is never hidden behind an error of the record's shape."""
-    result = diagnose_record(raw, rb, False, None)
-    flags = [f"{flag['title']}: {flag['level'].upper()}" for flag in result["red_flags"]]
+def _referral_in(rb: RuleBase, raws: list[RawRecord]) -> str:
+    """What records that cannot be resumed already say on the safety screen: a
+    warning sign is never hidden behind an error of the file's shape."""
+    flags = [flag for raw in raws for flag in diagnose_record(raw, rb, False, None)["red_flags"]]
     if not flags:
         return ""
+    # Flags come most urgent first within a record; across records, the most urgent.
+    top = min(flags, key=lambda flag: FlagLevel(flag["level"]).rank)
+    titles = list(dict.fromkeys(f"{flag['title']}: {flag['level'].upper()}" for flag in flags))
     return (
-        f". Its answers already show a warning sign ({'; '.join(flags)}): "
-        f"{REFERRAL_NOTES[FlagLevel(result['red_flags'][0]['level'])]}"
+        f". Its answers already show a warning sign ({'; '.join(titles)}): "
+        f"{REFERRAL_NOTES[FlagLevel(top['level'])]}"
     )
 
 

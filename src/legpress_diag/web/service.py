@@ -23,6 +23,7 @@ from ..intake.records import (
     diagnose_record,
     parse_json,
 )
+from ..intake.salvage import salvaged_records
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
@@ -70,17 +71,22 @@ def read_body(body: bytes, rb: RuleBase | None = None) -> tuple[JsonValue, int]:
 def _refers_all_the_same(exc: RequestProblem, body: bytes, rb: RuleBase | None) -> RequestProblem:
     """Attack round 9, M2: a readable "yes" to saddle numbness beside one Latin-1 byte
     was a 400 and nothing more. The body is still not JSON (400), but the referral its
-    answers give, read leniently (``records.lenient_record``), goes with it."""
+    answers give, read leniently (``intake.salvage``), goes with it: one per record
+    of an array, as ``diagnose`` reads a broken array (attack round 10, M2)."""
     if rb is None or exc.type.status != 400 or not body.strip():
         return exc
-    raw = RawRecord(1, None, problem=exc.message, refused=body)
-    result = diagnose_record(raw, rb, False, None)
-    if not result["red_flags"]:
+    records = salvaged_records(body)
+    parts = [text.encode() for _, text in records] if records else [body]
+    results = [
+        diagnose_record(RawRecord(index, None, problem=exc.message, refused=part), rb, False, None)
+        for index, part in enumerate(parts)
+    ]
+    if not any(result["red_flags"] for result in results):
         return exc
     return RequestProblem(
         "not-json",
         f"{exc.message}; a safety answer refers all the same (see 'results')",
-        extra={"results": [result]},
+        extra={"results": results},
     )
 
 
