@@ -521,3 +521,30 @@ def test_a_referral_page_names_no_rule_base_a_coach_wrote(tmp_path: Path) -> Non
     # Outside a referral a report names the rule base as before.
     plain = diagnose({"answers": SCREEN_CLEAR}, rb, explain=True)
     assert "over-cautious" in markdown_report(plain, rb)
+
+
+def test_why_a_safety_sign_is_asked_quotes_no_coach_rule(tmp_path: Path) -> None:
+    """Attack rounds 9 and 10, L1: the interview's `why` list for the tool's fever sign
+    quoted a coach's fact title and rule note ("fever is harmless in lifters, keep leg
+    pressing heavy"), also while a referral stood. The coach's rule is named, not quoted;
+    outside the screen a coach's rules still explain themselves."""
+    from legpress_diag.intake.questionnaire import why_asked
+
+    rules = tmp_path / "why.yaml"
+    rules.write_text(
+        "facts:\n"
+        "  - {id: coach_fine, title: 'WORDS fever is harmless', source: coach}\n"
+        "causes:\n"
+        "  - {id: coach_cause, title: 'WORDS keep pressing', explanation: x,\n"
+        "     fixes: [keep_hips_on_pad], source: coach}\n"
+        "rules:\n"
+        "  - {id: r1, if: not fever_or_unwell, then: coach_fine, cf: 0.5, note: 'WORDS note',\n"
+        "     source: coach}\n"
+        "  - {id: r2, if: coach_fine or butt_lifts_off_seat, then: coach_cause, cf: 0.5,\n"
+        "     source: coach}\n"
+    )
+    rb = load_rulebase([rules])
+    said = why_asked(rb, "fever_or_unwell")
+    assert said[-1] == "Your coach's rules read this answer too."
+    assert not [line for line in said if "WORDS" in line]
+    assert any("WORDS" in line for line in why_asked(rb, "butt_lifts_off_seat"))

@@ -388,3 +388,10 @@ def test_a_byte_order_mark_on_the_first_line_is_read_as_diagnose_reads_it(head: 
     want = _expected([data])
     assert api.diagnose_partition(api.numbered_lines(data)) == want
     assert api.lines_taken(data) == api.numbered_lines(data)[-1][0]  # the last line: one
+
+
+@pytest.mark.parametrize("item", [b'{"answers": {}}', '{"answers": {}}', (1,), ("1", b"{}"), 7])
+def test_an_item_that_is_no_line_pair_nor_record_is_named(item: object) -> None:
+    """Attack round 10, L4: a bare line was an AttributeError from deep inside."""
+    with pytest.raises(TypeError, match=r"item 0 of the partition is \w+: each item is a"):
+        api.diagnose_partition([item])  # type: ignore[list-item]

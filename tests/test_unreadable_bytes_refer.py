@@ -98,7 +98,8 @@ def test_a_no_cut_short_is_read_as_the_answer_it_is() -> None:
 
 def test_an_answer_inside_a_string_is_not_read_as_one() -> None:
     """The lenient reading takes strings as strings: a note that quotes a key is no answer."""
-    text = '{"id": "n", "note": "saddle_numbness: yes, \\"saddle_numbness\\": \\"yes\\"", "answers": {,}}'
+    note = 'saddle_numbness: yes, \\"saddle_numbness\\": \\"yes\\"'
+    text = '{"id": "n", "note": "' + note + '", "answers": {,}}'
     [result] = list(api.diagnose_stream(io.BytesIO(text.encode() + b"\n")))
     assert result["status"] == "error" and not result["red_flags"]
 
@@ -142,10 +143,11 @@ def test_an_array_with_a_slip_screens_each_record_on_its_own(tmp_path: Path) -> 
     assert [r["status"] for r in results] == ["error", "refer", "refer"]
 
 
-def test_a_utf16_json_lines_file_refers_every_record_and_adds_none(tmp_path: Path) -> None:
+def test_a_utf16_json_lines_file_refers_every_record(tmp_path: Path) -> None:
     """PowerShell's `>` writes UTF-16 with CRLF: each line after the first starts with
-    a NUL, and the file ends with one. Every record is screened, none is made up from
-    the NULs, the lines keep their numbers, and the error says to save as UTF-8."""
+    a NUL, and the file ends with one. Every record is screened, the lines keep their
+    numbers (a CR before NUL and LF is no lone CR), and the error says to save the
+    file as UTF-8; the lone NUL after the last LF is a line of its own, an error."""
     records = [
         {"id": "a", "answers": SIGN},
         {"id": "b", "answers": SCREEN_CLEAR},
@@ -156,15 +158,14 @@ def test_a_utf16_json_lines_file_refers_every_record_and_adds_none(tmp_path: Pat
     source.write_bytes(data)
     done = runner.invoke(app, ["diagnose", str(source), "-f", "jsonl"])
     results = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["status"] for r in results] == ["refer", "error", "refer"]
-    assert [r["line"] for r in results] == [1, 2, 3]
-    assert "save the file as UTF-8" in results[1]["errors"][0]["expected"]
+    assert [r["status"] for r in results] == ["refer", "error", "refer", "error"]
+    assert [r["line"] for r in results] == [1, 2, 3, 4]
+    assert not results[3]["red_flags"]
+    assert all("save the file as UTF-8" in r["errors"][0]["expected"] for r in results)
     # The cluster path numbers and reads the lines as diagnose does.
     partition = api.diagnose_partition(api.numbered_lines(data))
     assert [(r["status"], r["line"]) for r in partition] == [
-        ("refer", 1),
-        ("error", 2),
-        ("refer", 3),
+        (r["status"], r["line"]) for r in results
     ]
 
 

@@ -134,3 +134,22 @@ def test_the_terminal_total_never_swings_down_and_up() -> None:
     lefts = [m - n + 1 for n, m in pairs]
     assert all(a >= b for a, b in itertools.pairwise(lefts)), pairs
     assert all(a <= b for a, b in itertools.pairwise(m for _, m in pairs)), pairs
+
+
+def test_a_referral_is_headed_by_how_soon_its_most_urgent_flag_says() -> None:
+    """Attack round 10, L2: every referral was headed "See a doctor or clinician
+    first", an EMERGENCY too, whose box below says go now."""
+    from legpress_diag.presentation.render.report import markdown_report
+    from legpress_diag.presentation.render.words import REFERRAL_WORDS, result_words
+
+    from .test_interview_two_spellings import SCREEN_CLEAR
+
+    emergency = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": "yes"}}, RB)
+    assert result_words(emergency) == "Go to an emergency department now"
+    assert "## Result: Go to an emergency department now" in markdown_report(emergency, RB)
+    # Not sure to the emergency sign: one level lower, and the heading says so.
+    unsure = diagnose({"answers": {**SCREEN_CLEAR, "saddle_numbness": "unsure"}}, RB)
+    [level] = {flag["level"] for flag in unsure["red_flags"]}
+    assert result_words(unsure) == REFERRAL_WORDS[level] != REFERRAL_WORDS["emergency"]
+    clear = diagnose({"answers": SCREEN_CLEAR}, RB)
+    assert result_words(clear) == status_words(clear["status"])

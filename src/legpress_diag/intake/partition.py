@@ -46,7 +46,6 @@ from .records import (
     RawRecord,
     _line_records,
     diagnose_record,
-    is_blank,
     is_json_lines,
 )
 
@@ -132,11 +131,29 @@ def diagnose_partition(
     for index, item in enumerate(records):
         if isinstance(item, Mapping):
             raws = [RawRecord(index, None, data=item)]
-        else:
+        elif _is_line(item):
             raws, _ = _line(int(item[0]), item[1])
+        else:
+            # A bare line was an AttributeError from deep inside (attack round 10, L4).
+            raise TypeError(
+                f"item {index} of the partition is {type(item).__name__}: each item is a "
+                "(line number, line) pair (api.numbered_lines gives them) or a record "
+                "as a mapping"
+            )
         for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
+
+
+def _is_line(item: object) -> bool:
+    return (
+        isinstance(item, tuple | list)
+        and len(item) == 2
+        # Any integer, numpy's too (a line number from a data frame), but no bool.
+        and hasattr(item[0], "__index__")
+        and not isinstance(item[0], bool)
+        and isinstance(item[1], str | bytes)
+    )
 
 
 def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
@@ -148,7 +165,7 @@ def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if number == 1:
         data = data.removeprefix(UTF8_BOM)  # diagnose drops it from a file's first line
-    if is_blank(data):
+    if not data.strip():
         return [], number
     too_long = len(data) > MAX_LINE_BYTES  # as diagnose counts it: without the LF
     if data.endswith((b"\r", b"\r\x00")):
@@ -192,7 +209,7 @@ def _extra_lines(number: int, line: bytes) -> int:
     # A CRLF line's CR is no break (nor, in UTF-16, a CR and its NUL)
     body = line.removesuffix(b"\x00") if line.endswith(b"\r\x00") else line
     body = body.removesuffix(b"\r")
-    if not _MAYBE_BREAK.search(body) or not _OTHER_BREAKS.search(body) or is_blank(body):
+    if not _MAYBE_BREAK.search(body) or not _OTHER_BREAKS.search(body) or not body.strip():
         return 0  # the cheap tests first: most lines with such a byte hold an é
     _, last = _line(number, line)
     return last - number

@@ -348,7 +348,7 @@ def _parts(number: int, line: bytes) -> tuple[list[RawRecord], int]:
     records = [
         _line_record(number + offset, part, False)
         for offset, part in enumerate(parts)
-        if not is_blank(part)
+        if part.strip()
     ]
     return records, number + len(parts) - 1
 
@@ -382,12 +382,6 @@ def _joined_values(text: str) -> list[tuple[int, int]] | None:
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def is_blank(line: bytes) -> bool:
-    """A line of whitespace alone, or NUL bytes: what a UTF-16 file's line break leaves
-    after the LF a line is cut at (it was an error record of its own, "invalid JSON")."""
-    return not line.strip(b" \t\n\r\x0b\x0c\x00")
-
-
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
     number = 0
@@ -401,7 +395,7 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
             # Editors on Windows start files with a byte-order mark; without this an
             # array or a pretty-printed object behind one would not be recognised.
             first = (first[0][len(UTF8_BOM) :], first[1])
-        if not is_blank(first[0]):
+        if first[0].strip():
             break
     head = first[0].lstrip()
     if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
@@ -453,7 +447,7 @@ def _complete(line: tuple[bytes, bool]) -> bool:
 def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
     while (item := _read_line(stream)) is not None:
         number += 1
-        if not is_blank(item[0]):
+        if item[0].strip():
             records, number = _line_records(number, *item)
             yield from records
         if item[1]:
@@ -478,7 +472,7 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             lines = blob.split(b"\n")
             for index, line in enumerate(lines):
                 number += 1
-                if not is_blank(line):
+                if line.strip():
                     # With its newline, as _json_lines reads a line: a CRLF line's CR is
                     # then no lone CR, which split a cut record in two and numbered
                     # every later line one too far (a new user's 305-line file).

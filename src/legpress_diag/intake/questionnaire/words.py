@@ -11,6 +11,7 @@ from ...knowledge.rulebase import (
     UNSURE_REST_LABEL,
     Question,
     QuestionType,
+    Rule,
     RuleBase,
     Screen,
 )
@@ -85,6 +86,13 @@ def why_asked(rb: RuleBase, question_id: str) -> list[str]:
     return list(remembered(rb, "why_asked", question_id, lambda: tuple(_why(rb, question_id))))
 
 
+def _coach_words_in(rb: RuleBase, rule: Rule) -> bool:
+    """Whether the sentence for ``rule`` would carry a coach's words: its own note, or
+    the title of a fact or cause of a coach's file it reads or concludes."""
+    named = [rb.facts.get(f) or rb.causes.get(f) for f in (*rule.facts, rule.concludes)]
+    return rule.from_coach or any(item is not None and item.from_coach for item in named)
+
+
 def _why(rb: RuleBase, question_id: str) -> list[str]:
     lines = []
     question_id = question_id.removeprefix(CHECK_PREFIX)
@@ -110,18 +118,30 @@ def _why(rb: RuleBase, question_id: str) -> list[str]:
         lines.append(
             f"It screens for a warning sign: {flag.shown_title.lower()} ({flag.level.value} level)."
         )
+    # Beside the tool's own safety question, a coach's rule is named, never quoted: its
+    # fact titles and notes are free text ("fever is harmless in lifters"), and the
+    # screen is the tool's words alone (attack round 9 and 10, L1: the interview's
+    # `why` list quoted them for a sign asked while a referral stood).
+    question = rb.questions.get(question_id)
+    tools_sign = flags and question is not None and not question.from_coach
+    coach_rules = 0
     for rule in rb.rules_by_question.get(question_id, ()):
+        if tools_sign and _coach_words_in(rb, rule):
+            coach_rules += 1
+            continue
         lines.append(rule_sentence(rb, rule, question_id))
         if rule.concludes in rb.facts:
             downstream = sorted(
                 {
                     conclusion_title(rb, r.concludes)
                     for r in rb.rules_by_fact.get(rule.concludes, ())
-                    if r.concludes in rb.causes
+                    if r.concludes in rb.causes and not (tools_sign and _coach_words_in(rb, r))
                 }
             )
             if downstream:
                 lines.append(f"  That in turn bears on: {', '.join(downstream)}.")
+    if coach_rules:
+        lines.append("Your coach's rules read this answer too.")
     filters = question_id == rb.settings.equipment_question or any(
         question_id in alt.unless_questions for alt in rb.alternatives.values()
     )

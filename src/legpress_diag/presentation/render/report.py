@@ -14,7 +14,7 @@ from .formats import certainty_word, markdown_one, question_text
 from .html import render, static_text
 from .measured import is_measured
 from .measured import label as measured_label
-from .words import in_words, no_markup, rulebase_words, status_words
+from .words import in_words, no_markup, result_words, rulebase_words
 
 
 def _coach_words_hidden(result: DiagnosisOut) -> bool:
@@ -162,7 +162,7 @@ def markdown_report(result: DiagnosisOut, rb: RuleBase | None = None) -> str:
         "",
         f"Rule base: {md(rulebase_words(result))}",
         "",
-        markdown_one(result, rb, heading=f"Result: {md(status_words(result['status']))}"),
+        markdown_one(result, rb, heading=f"Result: {md(result_words(result))}"),
     ]
     for cause in result["causes"]:
         parts += [f"### In plain words: {md(cause['title'])}", ""]

@@ -37,9 +37,29 @@ WHEN_TO_STOP = (
 )
 
 
+# A referral's heading says how soon, as its most urgent flag does: one heading for
+# every referral put "See a doctor or clinician first" above an EMERGENCY box that
+# says go now (attack round 10, L2).
+REFERRAL_WORDS = {
+    "emergency": "Go to an emergency department now",
+    "urgent": "See a doctor today",
+    "clinician": "See a doctor or physiotherapist before you train again",
+}
+
+
 def status_words(status: str) -> str:
     """A result's status as a lifter reads it."""
     return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+def result_words(result: DiagnosisOut) -> str:
+    """A result's heading: its status in words, and for a referral how soon."""
+    flags = result["red_flags"]
+    if result["status"] != "refer" or not flags:
+        return status_words(result["status"])
+    levels = [flag["level"] for flag in flags]
+    most_urgent = next((level for level in REFERRAL_WORDS if level in levels), None)
+    return REFERRAL_WORDS[most_urgent] if most_urgent else status_words("refer")
 
 
 # The words for one rule base, built once per rule base and process (a report asks for
@@ -207,11 +227,13 @@ def why_in_brief(rb: RuleBase, question_id: str) -> str:
 
 
 __all__ = [
+    "REFERRAL_WORDS",
     "STATUS_WORDS",
     "WHEN_TO_STOP",
     "cause_titles",
     "in_words",
     "question_label",
+    "result_words",
     "screen_warning_lines",
     "status_words",
     "why_in_brief",
