@@ -195,3 +195,23 @@ def test_the_service_400_carries_the_referral(path: str, name: str) -> None:
     assert [r["status"] for r in answer.json()["results"]] == ["error", "refer"]
     plain = client.post(path, content=b"{not json", headers={"Content-Type": "application/json"})
     assert plain.status_code == 400 and "results" not in plain.json()
+
+
+def test_the_lenient_reading_is_bounded() -> None:
+    """At most MAX_SALVAGED_KEYS keys a record, and at most max_records results in a
+    400 (a body of a million empty objects and a slip is no million results)."""
+    from legpress_diag.intake.salvage import MAX_SALVAGED_KEYS, salvaged_answers
+    from legpress_diag.web.limits import Limits
+    from legpress_diag.web.problems import RequestProblem
+    from legpress_diag.web.service import read_body
+
+    many = ", ".join(f'"k{i}": "yes"' for i in range(MAX_SALVAGED_KEYS + 500))
+    answers, _ = salvaged_answers(("{" + many + ",}").encode())
+    assert len(answers) == MAX_SALVAGED_KEYS
+    body = b"[" + CASES["a trailing comma"] + b"," + b"{}," * 3000 + b"]"
+    limits = Limits()
+    with pytest.raises(RequestProblem) as raised:
+        read_body(body, api.bundled_rulebase(), limits.max_records)
+    results = raised.value.extra["results"]
+    assert len(results) == limits.max_records
+    assert results[0]["status"] == "refer"

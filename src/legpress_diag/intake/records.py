@@ -7,6 +7,7 @@ and the lines after it are still read. Nothing in a record is ever executed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -487,12 +488,13 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         from .salvage import salvaged_records  # only for a refused array: not at start
 
         salvaged = salvaged_records(blob)
-        if salvaged is None:
+        found = next(salvaged, None) if salvaged is not None else None
+        if salvaged is None or found is None:
             yield RawRecord(first_number, stopped, problem=problem, expected=expected)
             return
         # One error per record found, each screened on its own answers: one slip in
         # the array (a trailing comma, a comment) left every record unscreened.
-        for index, (breaks, text) in enumerate(salvaged):
+        for index, (breaks, text) in enumerate(itertools.chain([found], salvaged)):
             at = first_number + breaks
             yield RawRecord(index, at, problem=problem, expected=expected, refused=text.encode())
         return

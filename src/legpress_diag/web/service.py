@@ -8,6 +8,7 @@ the web page and the tests see the same thing.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
@@ -57,7 +58,9 @@ def _text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_body(body: bytes, rb: RuleBase | None = None) -> tuple[JsonValue, int]:
+def read_body(
+    body: bytes, rb: RuleBase | None = None, max_records: int = 1000
+) -> tuple[JsonValue, int]:
     """The body as one JSON document, and the line its first value starts on (what
     `diagnose FILE` reports as a one-record file's ``line``). RequestProblem 400 when
     it is not JSON; with ``rb``, a body a lenient reader can still read whose answers
@@ -65,10 +68,12 @@ def read_body(body: bytes, rb: RuleBase | None = None) -> tuple[JsonValue, int]:
     try:
         return _read_body(body)
     except RequestProblem as exc:
-        raise _refers_all_the_same(exc, body, rb) from None
+        raise _refers_all_the_same(exc, body, rb, max_records) from None
 
 
-def _refers_all_the_same(exc: RequestProblem, body: bytes, rb: RuleBase | None) -> RequestProblem:
+def _refers_all_the_same(
+    exc: RequestProblem, body: bytes, rb: RuleBase | None, max_records: int
+) -> RequestProblem:
     """Attack round 9, M2: a readable "yes" to saddle numbness beside one Latin-1 byte
     was a 400 and nothing more. The body is still not JSON (400), but the referral its
     answers give, read leniently (``intake.salvage``), goes with it: one per record
@@ -76,7 +81,9 @@ def _refers_all_the_same(exc: RequestProblem, body: bytes, rb: RuleBase | None) 
     if rb is None or exc.type.status != 400 or not body.strip():
         return exc
     records = salvaged_records(body)
-    parts = [text.encode() for _, text in records] if records else [body]
+    # As many as one request may hold: the rest are not read (no result for them).
+    found = itertools.islice(records, max_records) if records is not None else ()
+    parts = [text.encode() for _, text in found] or [body]
     results = [
         diagnose_record(RawRecord(index, None, problem=exc.message, refused=part), rb, False, None)
         for index, part in enumerate(parts)
@@ -123,7 +130,7 @@ def diagnose_body(
     object gives one JSON object (the `--format jsonl` line), an array gives the
     `--format json` array. The deadline is checked between records, and the answer
     may not grow past ``limits.max_response_bytes`` (RequestProblem 413)."""
-    data, line = read_body(body, rb)
+    data, line = read_body(body, rb, limits.max_records)
     if isinstance(data, list):
         if len(data) > limits.max_records:
             raise RequestProblem(
