@@ -245,3 +245,30 @@ def test_the_analysis_runs_past_references_the_loader_dropped(tmp_path: Path) ->
     assert rb.questions["sways"].replaced_by == ()
     assert rb.causes["a"].explains == () and rb.causes["b"].explains == ()
     assert {f for c in rb.causes.values() for f in c.fixes} <= set(rb.fixes)
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["saddle_numbnes", "no_such_question", '"saddle_numbness and ("', "age_years >"],
+)
+def test_a_coach_flag_whose_condition_does_not_compile_is_an_error_not_a_crash(
+    tmp_path: Path, when: str
+) -> None:
+    """Attack round 11, H3: the screen's guard looked the flag up after it had been left
+    out for its broken condition: KeyError, exit 3 in every command, rules lint too."""
+    rules = tmp_path / "flag.yaml"
+    rules.write_text(
+        "safety_flags:\n"
+        "  - id: coach_saddle_check\n"
+        f"    when: {when}\n"
+        "    level: emergency\n"
+        "    title: Saddle numbness\n"
+        "    advice: Go to an emergency department now.\n"
+    )
+    linted = runner.invoke(app, ["rules", "lint", "--rules", str(rules)])
+    assert linted.exit_code == 1, linted.output
+    assert f"{rules}:3:" in linted.output and "coach_saddle_check" in linted.output
+    done = runner.invoke(app, ["diagnose", "-", "--rules", str(rules)], input="{}")
+    assert done.exit_code == 2 and f"{rules}:3:" in done.output
+    with pytest.raises(RuleBaseError):
+        load_rulebase([rules])

@@ -872,7 +872,8 @@ def _guard_screen(
         where = s["safety_flags"][ident].field_span(holds_it)
         merged.error(codes.ADVICE_IN_REFERRAL, message, where, ADVICE_HINT)
     for ident, e in s["safety_flags"].items():
-        if ident in refused or not flags[ident].from_coach:
+        # A flag whose condition did not compile was left out, with its own error.
+        if ident in refused or ident not in flags or not flags[ident].from_coach:
             continue
         for holds_it, sentence in unreferred_sentences(flags[ident]):
             merged.error(
