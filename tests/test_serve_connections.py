@@ -163,6 +163,41 @@ def test_slow_clients_cannot_take_the_server_down() -> None:
 
 
 @pytest.mark.load
+def test_slow_bodies_cannot_take_the_server_down() -> None:
+    """Attack round 11, H1: 300 connections that send a whole head and then a body
+    byte now and then, under a 256-descriptor limit: only connections waiting for their
+    head were closed to make room, so /healthz was refused. The one whose body has been
+    arriving longest makes room now."""
+    server = Server.with_limits(preexec=_few_descriptors)
+    held: list[socket.socket] = []
+    full = ("had sent its request body for longest", "refused one")  # with none in a head
+    try:
+        for _ in range(300):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+            sock.sendall(HEAD + b"Content-Length: 100000\r\n\r\n{")
+            held.append(sock)
+        # More of them until the server is full of bodies (it says so in its log):
+        # then, and only then, a connection that sends its head at once must get in.
+        deadline = time.monotonic() + WAIT
+        while not any(line in server.log for line in full) and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+                sock.sendall(HEAD + b"Content-Length: 100000\r\n\r\n{")
+                held.append(sock)
+            time.sleep(0.05)
+        assert healthz(server) == 200
+        assert healthz(server) == 200
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+    assert "Traceback" not in server.log
+    assert "closed the one that had sent its request body for longest" in server.log
+    # Throttled: a few lines of each kind (heads, bodies), never one per connection.
+    assert server.log.count("connections open, the most") <= 6
+
+
+@pytest.mark.load
 def test_sigterm_ends_promptly_while_work_is_running() -> None:
     """A request with minutes of work in flight: SIGTERM stops the work at its next
     record and the server ends within its 10 s grace, not when the work would end."""

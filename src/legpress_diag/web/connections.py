@@ -20,8 +20,9 @@ In any phase, an answer left unread in the send buffer for ``write_seconds`` dro
 the connection.
 
 A sweep once a second closes what is past its deadline. At ``max_connections``, a new
-connection first closes the one that has waited longest for its request head, so a
-crowd of slow clients cannot lock others out.
+connection first closes the one that has waited longest for its request head, or if
+none is waiting, the one whose body has been arriving longest, so a crowd of slow
+clients cannot lock others out.
 """
 
 from __future__ import annotations
@@ -126,9 +127,18 @@ class Watch:
 
     def opened(self, protocol: Watched) -> bool:
         """Room for ``protocol``? At the cap, the connection that has waited longest
-        for its request head is closed to make room; with none waiting, no room."""
+        for its request head is closed to make room; with none waiting, the one whose
+        body has been arriving longest (attack round 11, H1: a client that sent whole
+        heads, then a body byte every 3 s, and reopened what was dropped, held every
+        place, and /healthz was refused); with none of those, no room: every place is
+        being answered."""
         if len(self.open) >= self.limits.max_connections:
-            waiting = [p for p in self.open if _phase(p) == HEAD]
+            phases = {p: _phase(p) for p in self.open}
+            waiting = [p for p, phase in phases.items() if phase == HEAD]
+            kind, what = "evicted", "waited longest for its request"
+            if not waiting:
+                waiting = [p for p, phase in phases.items() if phase in (BODY, DRAIN)]
+                kind, what = "evicted-body", "had sent its request body for longest"
             if not waiting:
                 THROTTLED.note(
                     "refused",
@@ -139,9 +149,10 @@ class Watch:
                 return False
             oldest = min(waiting, key=lambda p: p.watch_since)
             THROTTLED.note(
-                "evicted",
-                "%d connections open, the most: closed the one that waited longest for its request",
+                kind,
+                "%d connections open, the most: closed the one that %s",
                 len(self.open),
+                what,
                 level=logging.WARNING,
             )
             self.close(oldest)
