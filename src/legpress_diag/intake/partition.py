@@ -29,6 +29,7 @@ defaults to its 0-based index in the partition.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,7 +45,9 @@ from .records import (
     MAX_LINE_BYTES,
     UTF8_BOM,
     RawRecord,
+    _line_or_long_line,
     _line_records,
+    _read_line,
     diagnose_record,
     is_json_lines,
 )
@@ -170,6 +173,19 @@ def _line(number: int, text: str | bytes) -> tuple[list[RawRecord], int]:
     too_long = len(data) > MAX_LINE_BYTES  # as diagnose counts it: without the LF
     if data.endswith((b"\r", b"\r\x00")):
         data += b"\n"  # a CRLF line cut at its LF (in UTF-16 too): its CR is no line break
+    if too_long:
+        # Read as diagnose reads a line past the limit: split at other programs'
+        # line breaks when it holds them (records.long_line_records), in pieces.
+        stream = io.BytesIO(data)
+        item = _read_line(stream)
+        assert item is not None  # data is over the limit: there is a line to read
+        reading = _line_or_long_line(number, item, stream)
+        records: list[RawRecord] = []
+        while True:
+            try:
+                records.append(next(reading))
+            except StopIteration as done:
+                return records, done.value
     return _line_records(number, data, too_long)
 
 

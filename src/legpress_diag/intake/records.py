@@ -13,7 +13,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, NoReturn, NotRequired, TypedDict
 
@@ -317,21 +317,38 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
     whole = ([_line_record(number, line, too_long)], number)
     if too_long or not _MAYBE_BREAK.search(line) or not _OTHER_BREAKS.search(line):
         return whole
-    try:
-        text = line.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return whole
+    # A byte that is not UTF-8 stays itself (a surrogate escape), in the record it is
+    # part of: decoded strictly, one Mac Roman letter made six CR-joined records one
+    # error, and their emergencies went unscreened (attack round 11, H2).
+    text = line.decode("utf-8-sig", "surrogateescape")
     spans = _joined_values(text)
     if spans is None:
-        if _parses(line):  # one value: the break is whitespace or inside a string
+        # One value: the break is whitespace, or inside a string (raw, as a note
+        # typed with Enter has it: a lenient reader takes it, and the service does).
+        if _parses(line) or _parses_leniently(line):
             return whole
         return _parts(number, line)
     records, at = [], number
     starts = [start for start, _ in spans[1:]] + [len(text)]
     for (start, end), next_start in zip(spans, starts, strict=True):
-        records.append(_line_record(at, text[start:end].encode(), False))
-        at += len(_OTHER_BREAKS.findall(text[end:next_start].encode()))
+        records.append(_line_record(at, _encoded(text[start:end]), False))
+        at += len(_OTHER_BREAKS.findall(_encoded(text[end:next_start])))
     return records, at
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _parses_leniently(data: bytes) -> bool:
+    """Whether ``data`` is one JSON object once its encoding is found and control
+    characters are allowed inside strings (intake.salvage reads such a record)."""
+    from .salvage import decoded  # only for a line strict JSON refused: not at start
+
+    try:
+        return isinstance(json.loads(decoded(data), strict=False), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _parses(line: bytes) -> bool:
@@ -402,10 +419,7 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
         yield from _whole_document(stream, number, first[0])
         return
-    records, number = _line_records(number, *first)
-    yield from records
-    if first[1]:
-        _skip_rest(stream)
+    number = yield from _line_or_long_line(number, first, stream)
     yield from _json_lines(stream, number)
 
 
@@ -426,19 +440,50 @@ def is_json_lines(stream: IO[bytes]) -> bool:
         rest = stream.read(max(0, MAX_DOCUMENT_BYTES - len(first[0])))
         if stream.read(1):
             return False  # read_records refuses it as one document too big
+        blob = first[0] + rest
         try:
-            parse_json(first[0] + rest, records=True)
+            parse_json(blob, records=True)
         except ValueError:
-            return True  # not one pretty-printed object: JSON Lines with a broken line
+            # Records over several lines, or one that only a lenient reader reads,
+            # are read whole; else it is JSON Lines with a broken line.
+            return _concatenated_values(blob) is None and not _parses_leniently(blob)
         return False
     return True
+
+
+def _concatenated_values(blob: bytes) -> list[tuple[int, bytes]] | None:
+    """Two or more JSON objects one after another, each starting on a line of its own
+    (pretty-printed records written one after the other), as the number of line
+    breaks before each and its bytes; else None. Strict JSON, UTF-8 only."""
+    try:
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    decoder = json.JSONDecoder()
+    found: list[tuple[int, bytes]] = []
+    at, breaks, counted, found_end = _past_gap(text, 0), 0, 0, 0
+    while at < len(text):
+        if text[at] != "{" or (found and "\n" not in text[found_end:at]):
+            return None  # not an object, or two on one line: not records one per line
+        try:
+            _, end = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        breaks += text.count("\n", counted, at)
+        counted = at
+        found.append((breaks, text[at:end].encode()))
+        found_end = end
+        at = _past_gap(text, end)
+    return found if len(found) > 1 else None
 
 
 def _complete(line: tuple[bytes, bool]) -> bool:
     if line[1]:
         return True
     try:
-        parse_json(line[0])
+        # Without its line end: a string left open at it (a note typed with Enter)
+        # read as an invalid control character, a complete line, JSON Lines.
+        parse_json(line[0].removesuffix(b"\n").removesuffix(b"\r"))
     except ValueError as exc:
         # A line that ends mid-object is the start of a pretty-printed document.
         return "Expecting" not in str(exc) and "Unterminated" not in str(exc)
@@ -449,10 +494,89 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
     while (item := _read_line(stream)) is not None:
         number += 1
         if item[0].strip():
-            records, number = _line_records(number, *item)
-            yield from records
-        if item[1]:
+            number = yield from _line_or_long_line(number, item, stream)
+        elif item[1]:
             _skip_rest(stream)
+
+
+def _line_or_long_line(
+    number: int, item: tuple[bytes, bool], stream: IO[bytes]
+) -> Generator[RawRecord, None, int]:
+    """The records of a line read by ``_read_line`` (the rest of one cut at the limit
+    read from ``stream``), and the number of the last line they took."""
+    line, too_long = item
+    if too_long and _break_before_end(line) is not None:
+        return (yield from long_line_records(number, line, stream))
+    records, number = _line_records(number, line, too_long)
+    yield from records
+    if too_long:
+        _skip_rest(stream)
+    return number
+
+
+def _break_before_end(data: bytes) -> int | None:
+    """Where the last of another program's line breaks in ``data`` ends, leaving out
+    its last byte (a CR there may be half of a CRLF not read yet); else None."""
+    end = None
+    for found in _OTHER_BREAKS.finditer(data, 0, len(data) - 1):
+        end = found.end()
+    return end
+
+
+def _trailing_breaks(piece: bytes) -> int:
+    """How many of other programs' line breaks end ``piece``, after its last value."""
+    text = piece.decode("utf-8", "surrogateescape")
+    gap = text[len(text.rstrip(" \t\n\r\u2028\u2029\x85\x0b\x0c")) :]
+    return len(_OTHER_BREAKS.findall(_encoded(gap)))
+
+
+def long_line_records(
+    number: int, head: bytes, stream: IO[bytes]
+) -> Generator[RawRecord, None, int]:
+    """The records of a line longer than the limit whose first ``head`` bytes hold
+    other programs' line breaks (a classic Mac file is one "line" of records joined
+    by CRs): read and split at those breaks, no more than the limit held at once,
+    each piece at most the limit, numbered as an editor numbers them. A file of them
+    over 8 MiB was one error, and every emergency in it unscreened (attack round 11,
+    H2). A piece over the limit is one error, and reading goes on after the break
+    that ends it. Returns the number of the last line they took."""
+    buffer = head  # the line's rest read so far: over the limit, its end not read
+    while True:
+        cut = _break_before_end(buffer)
+        if cut is None:
+            yield RawRecord(number, number, problem=LINE_TOO_LONG)
+            after = _after_next_break(stream)
+            if after is None:
+                return number
+            buffer, number = after, number + 1
+        else:
+            piece = buffer[:cut]
+            records, last = _line_records(number, piece, False)
+            yield from records
+            # The next piece starts after the piece's breaks: one value read whole
+            # (its trailing break is whitespace to it) leaves them uncounted.
+            number = last if last != number else number + _trailing_breaks(piece)
+            buffer = buffer[cut:]
+        if not buffer.endswith(b"\n") and len(buffer) <= MAX_LINE_BYTES:
+            buffer += stream.readline(MAX_LINE_BYTES + 1 - len(buffer))
+        if buffer.endswith(b"\n") or len(buffer) <= MAX_LINE_BYTES:
+            # The line's last piece, of an ordinary length.
+            if buffer.strip():
+                records, number = _line_records(number, buffer, False)
+                yield from records
+            return number
+
+
+def _after_next_break(stream: IO[bytes]) -> bytes | None:
+    """Skip to just after the next of other programs' line breaks, in chunks of the
+    limit; the bytes read past it, or None when the line (or the input) ends first."""
+    while chunk := stream.readline(MAX_LINE_BYTES + 1):
+        found = _OTHER_BREAKS.search(chunk)
+        if found is not None:
+            return chunk[found.end() :]
+        if chunk.endswith(b"\n"):
+            return None
+    return None
 
 
 def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Iterator[RawRecord]:
@@ -468,6 +592,28 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         data = parse_json(blob, records=True)
     except ValueError as exc:
         if first.lstrip().startswith(b"{"):
+            values = _concatenated_values(blob)
+            if values is not None:
+                # Records each over several lines, one after the other (what `jq .`
+                # writes): each is a record at the line it starts on, as JSON Lines
+                # would be (attack round 11, M3: read line by line, 330 errors).
+                for breaks, record in values:
+                    at = first_number + breaks
+                    yield RawRecord(at, at, text=record)
+                return
+            if _parses_leniently(blob):
+                # One record over several lines that strict JSON refuses (a raw line
+                # break inside a string, a Windows-1252 letter): one error whose
+                # answers are screened, as the service reads it, not an error per
+                # line (attack round 11, H4 and H5).
+                yield RawRecord(
+                    first_number,
+                    first_number,
+                    problem=f"invalid JSON: {exc}",
+                    expected="one JSON object",
+                    refused=blob,
+                )
+                return
             # Not one pretty-printed object after all: read it as JSON Lines.
             number = first_number - 1
             lines = blob.split(b"\n")

@@ -1,0 +1,120 @@
+"""Records as other programs and people write them, read as `diagnose` and the cluster
+path read them alike, each record on its own (attack round 11):
+
+- H2: records joined by a lone CR (a classic Mac file) with one byte that is not
+  UTF-8 among them, or more than 8 MiB of them, were one error: every emergency lost;
+- H4: a raw line break inside a string (a note typed with Enter) split the record;
+- H5: a pretty-printed record in Windows-1252 or Latin-1 was an error per line;
+- M3: pretty-printed records one after another (`jq .` output) were an error per line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag import api
+from legpress_diag.cli.app import app
+from legpress_diag.intake.records import MAX_LINE_BYTES, is_json_lines
+
+from .test_interview_two_spellings import SCREEN_CLEAR
+
+runner = CliRunner()
+SIGN = {**SCREEN_CLEAR, "saddle_numbness": "yes"}
+
+
+def _record(index: int, sign: bool) -> dict[str, Any]:
+    return {"id": f"lifter{index}", "answers": SIGN if sign else SCREEN_CLEAR}
+
+
+def _both_paths(data: bytes) -> list[tuple[str, int | None, list[str]]]:
+    """What diagnose gives the bytes, checked equal to the cluster path's reading."""
+    whole = [
+        (r["status"], r.get("line"), [f["level"] for f in r["red_flags"]])
+        for r in api.diagnose_stream(io.BytesIO(data))
+    ]
+    if is_json_lines(io.BytesIO(data)):
+        part = api.diagnose_partition(api.numbered_lines(data))
+        assert [
+            (r["status"], r.get("line"), [f["level"] for f in r["red_flags"]]) for r in part
+        ] == whole
+        assert api.lines_taken(data) >= (whole[-1][1] or 0)
+    return whole
+
+
+def test_a_mac_roman_letter_among_cr_joined_records_costs_only_its_record() -> None:
+    records = [json.dumps(_record(i, i in (1, 4))).encode() for i in range(6)]
+    records[5] = records[5].replace(b'"lifter5"', b'"Ren\x8e"')  # Mac Roman e-acute
+    results = _both_paths(b"\r".join(records) + b"\r")
+    assert [status for status, _, _ in results] == ["ok", "refer", "ok", "ok", "refer", "error"]
+    assert [line for _, line, _ in results] == [1, 2, 3, 4, 5, 6]
+
+
+def test_cr_joined_records_past_the_line_limit_are_each_read() -> None:
+    """More than 8 MiB of CR-joined records: read in pieces, none lost, numbered on."""
+    one = json.dumps(_record(0, False)).encode()
+    count = MAX_LINE_BYTES // len(one) + 200
+    signs = {5, count // 2, count - 1}
+    data = b"\r".join(json.dumps(_record(i, i in signs)).encode() for i in range(count)) + b"\r"
+    assert len(data) > MAX_LINE_BYTES
+    results = _both_paths(data)
+    assert len(results) == count
+    assert [line for _, line, _ in results] == list(range(1, count + 1))
+    assert [i for i, (status, _, _) in enumerate(results) if status == "refer"] == sorted(signs)
+
+
+def test_a_piece_over_the_limit_is_one_error_and_the_records_after_it_are_read() -> None:
+    first = json.dumps(_record(0, False)).encode()
+    last = json.dumps(_record(2, True)).encode()
+    data = first + b"\r" + b'"' + b"x" * (MAX_LINE_BYTES + 10) + b'"\r' + last + b"\r"
+    results = _both_paths(data)
+    assert [(status, line) for status, line, _ in results] == [
+        ("ok", 1),
+        ("error", 2),
+        ("refer", 3),
+    ]
+
+
+@pytest.mark.parametrize("inside", ["\r", "\n", "\x0b", "\x0c", "\r\n"])
+def test_a_raw_line_break_inside_a_string_keeps_the_record_whole(
+    inside: str, tmp_path: Path
+) -> None:
+    record = {"id": "n", "note": "PLACE", "answers": SIGN}
+    text = json.dumps(record).replace("PLACE", f"left side{inside}hurts more") + "\n"
+    results = _both_paths(text.encode())
+    assert [(status, levels) for status, _, levels in results] == [("refer", ["emergency"])]
+    pretty = json.dumps(record, indent=2).replace("PLACE", f"left side{inside}hurts more")
+    assert [status for status, _, _ in _both_paths(pretty.encode())] == ["refer"]
+    source = tmp_path / "me.json"
+    source.write_text(pretty)
+    done = runner.invoke(app, ["ask", "--answers", str(source)])
+    assert done.exit_code == 2 and "Go to an emergency department now" in done.output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "mac_roman"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_pretty_printed_record_not_in_utf8_is_one_record(encoding: str, newline: str) -> None:
+    record = {"id": "René", "answers": SIGN}
+    data = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", newline).encode(encoding)
+    results = _both_paths(data + newline.encode())
+    assert [(status, levels) for status, _, levels in results] == [("refer", ["emergency"])]
+
+
+def test_pretty_printed_records_one_after_another_are_records() -> None:
+    records = [_record(i, i in (1, 4)) for i in range(6)]
+    pretty = "".join(json.dumps(r, indent=2) + "\n" for r in records)
+    results = _both_paths(pretty.encode())
+    assert [status for status, _, _ in results] == ["ok", "refer", "ok", "ok", "refer", "ok"]
+    starts = [1 + pretty[: pretty.index(f'"lifter{i}"')].count("\n") - 1 for i in range(6)]
+    assert [line for _, line, _ in results] == starts
+    # A pretty-printed record before JSON Lines: the records after it are read too.
+    mixed = json.dumps(records[1], indent=2) + "\n" + json.dumps(records[0]) + "\n"
+    assert [status for status, _, _ in _both_paths(mixed.encode())] == ["refer", "ok"]
+    # Two on one line are no such file: JSON Lines' reading (an error for the line).
+    joined = json.dumps(records[0], indent=2) + json.dumps(records[1]) + "\n"
+    assert "refer" in [status for status, _, _ in _both_paths(joined.encode())]
