@@ -87,6 +87,15 @@ TWO_WAYS: dict[str, dict[str, Any]] = {
         "answers": dict(SCREEN_CLEAR),
         "pages": [{"page": 1}, {"saddle_numbness": "yes"}],
     },
+    # Attack round 11, M1: six objects down (four was the bound), and a misspelt yes
+    # past 21 unknown keys beside the exact no.
+    "a yes six objects down beside answers": {
+        "answers": dict(SCREEN_CLEAR),
+        "a": {"b": {"c": {"d": {"e": {"f": {"saddle_numbness": "yes"}}}}}},
+    },
+    "a misspelt yes past 21 unknown keys beside the exact no": {
+        "answers": {**SCREEN_CLEAR, **{f"m{i}": i for i in range(21)}, "saddle_numbnes": "yes"}
+    },
     "zero-width space in the key says yes": {
         "answers": {**SCREEN_CLEAR, "saddle_numbness\u200b": "yes"}
     },

@@ -96,25 +96,30 @@ def test_the_last_unknown_key_within_the_bound_is_examined() -> None:
     assert flags(result) == [("saddle_numbness", "urgent", True)]
 
 
-def test_past_the_bound_a_typo_leaves_its_question_unanswered_never_clear() -> None:
-    result = diagnose_answers(RB, _after_unknown_keys(MAX_UNKNOWN_LISTED))
-    assert result["red_flags"] == [] and result["status"] == "unscreened"
-    [incomplete] = [w for w in result["warnings"] if w["key"] == "safety_screen_incomplete"]
-    assert incomplete["message"].endswith("not answered: saddle_numbness")
+@pytest.mark.parametrize("count", [MAX_UNKNOWN_LISTED, 5000])
+def test_past_the_close_check_a_typo_is_still_read_by_the_fast_one(count: int) -> None:
+    """Attack round 11, M1: past the first 20 unknown keys a typo was not looked at, and
+    beside its question's own "no" the "yes" was dropped: "ok" with fixes."""
+    result = diagnose_answers(RB, _after_unknown_keys(count))
+    assert flags(result) == [("saddle_numbness", "urgent", True)]
+    beside_no = {**_after_unknown_keys(count), "saddle_numbness": "no"}
+    assert flags(diagnose_answers(RB, beside_no)) == [("saddle_numbness", "urgent", True)]
 
 
 @pytest.mark.parametrize(
-    ("length", "flagged"),
-    [(2 * LONGEST, False), (2 * LONGEST + 1, True)],
-    ids=["twice the longest id: examined", "longer: skipped"],
+    "key", ["sadle_numbness", "saddle_numbnes", "sadlde_numbness", "saddle-numbnessx"]
 )
-def test_keys_longer_than_twice_any_safety_id_do_not_use_up_the_bound(
-    length: int, flagged: bool
-) -> None:
-    # Such a key cannot be a near miss (difflib's ratio stays under 0.67), so it is not
-    # examined, and the typo after the bound's worth of them still is.
-    result = diagnose_answers(RB, _after_unknown_keys(MAX_UNKNOWN_LISTED, length))
-    assert (result["status"] == "refer") is flagged
+def test_the_fast_check_finds_what_the_close_one_finds(key: str) -> None:
+    from legpress_diag.intake.answers import _near_safety_id, misspelt_safety_id
+    from legpress_diag.knowledge.index import fold_key
+
+    assert misspelt_safety_id(RB, key) == "saddle_numbness"
+    assert _near_safety_id(RB.index.screen_questions, fold_key(key)) == "saddle_numbness"
+
+
+def test_keys_longer_than_twice_any_safety_id_are_no_typo() -> None:
+    result = diagnose_answers(RB, without("saddle_numbness", **{"x" * (2 * LONGEST + 1): "yes"}))
+    assert result["status"] == "unscreened"
 
 
 def test_a_key_that_is_not_a_string_is_an_error_and_a_typo_still_refers() -> None:
