@@ -11,6 +11,7 @@ import io
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -215,3 +216,49 @@ def test_the_lenient_reading_is_bounded() -> None:
     results = raised.value.extra["results"]
     assert len(results) == limits.max_records
     assert results[0]["status"] == "refer"
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"answers": json.dumps(SIGN)},  # the answers encoded twice
+        json.dumps({"id": "x", "answers": SIGN}),  # the whole record encoded twice
+        {"answers": [{"question": k, "answer": v} for k, v in SIGN.items()]},
+        {"answers": [{"id": k, "value": v} for k, v in SIGN.items()]},
+    ],
+    ids=["answers as a string", "record as a string", "question/answer list", "id/value list"],
+)
+def test_answers_in_the_wrong_shape_are_an_error_that_still_refers(record: Any) -> None:
+    """Attack round 11, M1: an error with no referral in every interface."""
+    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert result["errors"] and result["status"] == "refer"
+    assert [(f["id"], f["level"]) for f in result["red_flags"]] == [
+        ("saddle_numbness", "emergency")
+    ]
+    assert not result["fixes"]
+    no = json.dumps({"answers": json.dumps(SCREEN_CLEAR)})
+    [plain] = list(api.diagnose_stream(io.BytesIO(no.encode())))
+    assert plain["status"] == "error" and not plain["red_flags"]
+
+
+@pytest.mark.parametrize("path", ["/v1/diagnose", "/v1/interview"])
+def test_the_service_refers_answers_in_the_wrong_shape_too(path: str) -> None:
+    pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from legpress_diag.web.app import create_app
+
+    client = TestClient(create_app(api.bundled_rulebase()))
+    for record in (
+        json.dumps({"id": "x", "answers": SIGN}),
+        {"answers": json.dumps(SIGN)},
+        {"answers": [{"question": k, "answer": v} for k, v in SIGN.items()]},
+    ):
+        answer = client.post(
+            path, content=json.dumps(record), headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 422, answer.text
+        [result] = answer.json()["results"]
+        assert [f["level"] for f in result["red_flags"]] == ["emergency"]

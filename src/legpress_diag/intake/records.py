@@ -674,9 +674,12 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             "float": "number",
             "bool": "boolean",
         }.get(kind, kind)
+        # A record encoded twice (a string of JSON), or a list of them: an error, but
+        # its answers are screened (attack round 11, M1).
+        screened, yes = _screened_anyway(data)
         return CheckedRecord(
             fallback_id,
-            {},
+            screened,
             [
                 AnswerProblem(
                     "",
@@ -685,6 +688,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                     '{"id": ..., "answers": {...}}',
                 )
             ],
+            said_yes=yes,
         )
     # A key given twice with different values is read one way, the safe one.
     nested = data.nested if isinstance(data, RepeatedKeys) else ()
@@ -748,7 +752,10 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 "an object of question id -> answer",
             )
         )
-        answers = {}
+        # A string of JSON, or a list of {"question": ..., "answer": ...}: an error,
+        # but a warning sign in it is screened (attack round 11, M1).
+        answers, yes = _screened_anyway(answers)
+        said_yes |= yes
     measured = _measured(data, errors)
     # The fields listed, and past the list's cap every other that may hold a sign: a
     # "yes" after 20 unknown fields was lost (attack round 10, M1).
@@ -765,6 +772,16 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     said_yes |= {key for key, value in stray.items() if reads_yes(value)}
     said_yes |= {key for _, key, value in nested_answers(answers, stray) if reads_yes(value)}
     return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
+
+
+def _screened_anyway(value: object) -> tuple[JsonObject, frozenset[str]]:
+    """The answers a lenient reading finds in what stands where a record or its answers
+    should (intake.salvage), to be screened only."""
+    if not isinstance(value, str | list) or not value:
+        return {}, frozenset()
+    from .salvage import answers_in  # only for a record in the wrong shape
+
+    return answers_in(value)
 
 
 # How far nested_answers looks: a bound on the work a hostile record can ask for.

@@ -91,6 +91,30 @@ def salvaged_answers(text: bytes) -> tuple[JsonObject, frozenset[str]]:
     return answers, frozenset(said_yes)
 
 
+# What a list of answers as objects calls the question and the answer.
+_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name")
+_ANSWER_FIELDS = ("answer", "value", "response")
+
+
+def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]]:
+    """Answers in a value that stands where a record or its answers should: a string
+    of JSON (a record encoded twice) is read as a refused record is; a list of
+    ``{"question": ..., "answer": ...}`` objects as the answers it pairs."""
+    if isinstance(value, str):
+        return salvaged_answers(value.encode("utf-8", "surrogatepass"))
+    found: JsonObject = {}
+    for item in value[:MAX_SALVAGED_KEYS]:
+        if not isinstance(item, dict):
+            continue
+        key = next((item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)), None)
+        answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
+        if isinstance(key, str):
+            # Given twice with different readings: not sure, as in a record.
+            same = key not in found or answer_key(found[key]) == answer_key(answer)
+            found[key] = answer if same else "unsure"
+    return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
 def salvaged_records(text: bytes) -> Iterator[tuple[int, str]] | None:
     """The objects of a refused JSON array, one at a time, each as the number of line
     breaks before it and its text (a trailing comma, a comment or one record cut

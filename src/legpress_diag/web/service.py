@@ -142,9 +142,16 @@ def diagnose_body(
     elif isinstance(data, dict):
         raws = [RawRecord(line, line, data=data)]
     else:
+        detail = "the body must be one answer record (a JSON object) or a JSON array of them"
+        # A record encoded twice (a JSON string of one) is not one, but a warning sign
+        # in it refers all the same, as diagnose reads it (attack round 11, M1).
+        result = diagnose_record(RawRecord(line, line, data=data), rb, False, None)
+        if not result["red_flags"]:
+            raise RequestProblem("not-a-record", detail)
         raise RequestProblem(
             "not-a-record",
-            "the body must be one answer record (a JSON object) or a JSON array of them",
+            f"{detail}; a safety answer in it refers all the same (see 'results')",
+            extra={"results": [result]},
         )
     prepared: list[str] = []
     size, errors = 0, 0
