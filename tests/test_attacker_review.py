@@ -168,6 +168,23 @@ def test_reading_the_input_from_stdin_does_not_let_the_output_replace_it(
     assert source.read_text() == '{"answers": {}}\n' * 2
 
 
+def test_the_pipe_the_input_comes_from_is_no_output() -> None:
+    """Attack round 11, L1: `cat in.json | diagnose - -o /dev/stdin` opened the pipe
+    for writing and hung, nobody reading it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "legpress_diag", "diagnose", "-", "-o", "/dev/stdin"],
+        input='{"answers": {}}\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "--output /dev/stdin is the same file as the input (standard input)" in done.stderr
+
+
 def test_a_csv_file_given_as_records_is_named_as_csv() -> None:
     result = runner.invoke(app, ["diagnose", "-", "-f", "jsonl"], input="id,age_years\nc1,30\n")
     assert result.exit_code == 1

@@ -118,3 +118,10 @@ def test_pretty_printed_records_one_after_another_are_records() -> None:
     # Two on one line are no such file: JSON Lines' reading (an error for the line).
     joined = json.dumps(records[0], indent=2) + json.dumps(records[1]) + "\n"
     assert "refer" in [status for status, _, _ in _both_paths(joined.encode())]
+
+
+def test_a_json_text_sequence_is_read_record_by_record() -> None:
+    """RFC 7464 (`jq --seq`): each record starts with RS (attack round 11, M2')."""
+    data = b"".join(b"\x1e" + json.dumps(_record(i, i == 1)).encode() + b"\n" for i in range(3))
+    results = _both_paths(data)
+    assert [(status, line) for status, line, _ in results] == [("ok", 1), ("refer", 2), ("ok", 3)]

@@ -61,8 +61,11 @@ def _refuse_writing_over(stream: IO[bytes], file: str, output: Path | None) -> N
     else:
         with contextlib.suppress(OSError, ValueError):
             targets.append(("standard output", os.fstat(sys.stdout.fileno())))
+    # A pipe read from and named as --output (/dev/stdin) was opened for writing and
+    # filled until the run hung, nobody reading it (attack round 11, L1).
+    kinds = (stat.S_ISREG(read.st_mode), output is not None and stat.S_ISFIFO(read.st_mode))
     for name, written in targets:
-        if stat.S_ISREG(read.st_mode) and (read.st_dev, read.st_ino) == (
+        if any(kinds) and (read.st_dev, read.st_ino) == (
             written.st_dev,
             written.st_ino,
         ):
