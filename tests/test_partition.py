@@ -201,7 +201,11 @@ class _Int64:
 
 def test_line_numbers_from_numpy_give_results_json_can_write() -> None:
     [result] = api.diagnose_partition([(_Int64(7), CUT)])  # type: ignore[list-item]
-    assert json.loads(json.dumps(result))["id"] == 7
+    assert json.loads(json.dumps(result))["line"] == 7
+    # A record cut short keeps the id written in it (a new user's F8), else its line.
+    assert result["id"] == "cut"
+    [nameless] = api.diagnose_partition([(_Int64(7), b'{"answers": {\n')])  # type: ignore[list-item]
+    assert json.loads(json.dumps(nameless))["id"] == 7
 
 
 @pytest.mark.parametrize("case", ["same file", "through a link", "folder", "no folder", "rules"])

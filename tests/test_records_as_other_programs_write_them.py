@@ -125,3 +125,69 @@ def test_a_json_text_sequence_is_read_record_by_record() -> None:
     data = b"".join(b"\x1e" + json.dumps(_record(i, i == 1)).encode() + b"\n" for i in range(3))
     results = _both_paths(data)
     assert [(status, line) for status, line, _ in results] == [("ok", 1), ("refer", 2), ("ok", 3)]
+
+
+# A new user's messy client files (a coach with Windows, Mac and jq exports).
+FRACTURE = {**SCREEN_CLEAR, "age_years": 70, "sudden_sharp_onset": "yes", "onset_settling": "no"}
+
+
+def test_a_trailing_comma_in_a_pretty_record_keeps_its_signs_together() -> None:
+    """F2, F3: read an error per line, the age, the onset and its course were screened
+    apart: urgent became clinician, emergency became urgent."""
+    text = json.dumps({"id": "c09", "answers": FRACTURE}, indent=2)
+    broken = text.replace('"onset_settling": "no"', '"onset_settling": "no",')
+    [(status, _, levels)] = _both_paths(broken.encode())
+    assert status == "refer" and levels[0] == "urgent"
+    nerve = {**SCREEN_CLEAR, "saddle_numbness": "unsure", "leg_pain_below_knee": "yes"}
+    text = json.dumps({"id": "c19", "answers": nerve}, indent=2) + "  // checked\n"
+    [(status, _, levels)] = _both_paths(text.encode())
+    assert status == "refer" and levels[0] == "emergency"
+
+
+def test_jq_output_with_one_trailing_comma_is_every_client_one_an_error() -> None:
+    """F5: one hand-added comma made 20 clients 579 records, every id lost."""
+    texts = [
+        json.dumps({"id": f"c{i:02d}", "answers": FRACTURE if i == 9 else SCREEN_CLEAR}, indent=2)
+        for i in range(20)
+    ]
+    texts[9] = texts[9].replace("\n  }\n}", ",\n  }\n}")  # after c09's last answer
+    pretty = "".join(text + "\n" for text in texts)
+    results = list(api.diagnose_stream(io.BytesIO(pretty.encode())))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(20)]
+    assert results[9]["status"] == "refer" and results[9]["errors"]
+    assert results[9]["red_flags"][0]["level"] == "urgent"
+    assert [r["status"] for r in results].count("refer") == 1
+
+
+def test_an_enter_in_a_note_in_json_lines_still_refers() -> None:
+    """F1: the second half of a record split by an Enter in its note starts inside a
+    string; read as it was, its emergency was lost."""
+    first = json.dumps(_record(1, False))
+    split = json.dumps({"id": "c05", "note": "line one\nline two", "answers": SIGN})
+    data = (first + "\n" + split.replace("\\n", "\n") + "\n").encode()
+    results = _both_paths(data)
+    assert [status for status, _, _ in results] == ["ok", "error", "refer"]
+    assert results[2][2] == ["emergency"]
+
+
+def test_a_record_the_parser_refuses_keeps_its_id_and_says_what_to_do() -> None:
+    """F7, F8: a Windows-1252 record was named by its line, and the error gave a byte."""
+    record = {"id": "c03", "note": "Fran\u00e7ois", "answers": SIGN}
+    data = json.dumps(record, ensure_ascii=False).encode("cp1252")
+    [result] = list(api.diagnose_stream(io.BytesIO(data + b"\n")))
+    assert result["id"] == "c03" and result["status"] == "refer"
+    assert result["errors"][0]["expected"].endswith("save the file as UTF-8")
+
+
+def test_a_json_lines_body_to_the_service_is_read_record_by_record() -> None:
+    """F6: a JSON Lines body was one merged result, its definite emergency 'unsure'."""
+    from legpress_diag.web.problems import RequestProblem
+    from legpress_diag.web.service import read_body
+
+    body = json.dumps({"id": "a", "answers": SIGN}) + "\n"
+    body += json.dumps({"id": "b", "answers": {**SCREEN_CLEAR, "saddle_numbness": "no"}}) + "\n"
+    with pytest.raises(RequestProblem) as raised:
+        read_body(body.encode(), api.bundled_rulebase())
+    results = raised.value.extra["results"]
+    assert [(r["id"], r["status"]) for r in results] == [("a", "refer"), ("b", "ok")]
+    assert [(f["level"], f["unsure"]) for f in results[0]["red_flags"]] == [("emergency", False)]

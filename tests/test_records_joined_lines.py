@@ -79,7 +79,8 @@ def test_a_u2028_inside_a_string_stays_in_the_string() -> None:
 
 
 def test_two_values_with_no_break_between_them_stay_one_error() -> None:
-    assert _read(FIRST + FIRST + "\n" + LAST + "\n") == [(1, 1, True), ("last", 2, False)]
+    # One error, named by the first id written in it (a new user's F8).
+    assert _read(FIRST + FIRST + "\n" + LAST + "\n") == [("first", 1, True), ("last", 2, False)]
 
 
 @pytest.mark.parametrize(

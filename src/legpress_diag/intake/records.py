@@ -7,6 +7,7 @@ and the lines after it are still read. Nothing in a record is ever executed.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
@@ -78,6 +79,9 @@ class RawRecord(FieldsRepr):
             if b"\x00" in self.text or self.text.startswith((b"\xff\xfe", b"\xfe\xff")):
                 # PowerShell's `>` writes UTF-16: say so, not only which byte.
                 expected += "; this line looks like UTF-16 or UTF-32: save the file as UTF-8"
+            elif "invalid UTF-8" in str(exc):
+                # Notepad's "ANSI", a Mac export: say what to do, not only which byte.
+                expected += "; save the file as UTF-8"
             elif b"{" not in self.text and b"," in self.text:
                 # A spreadsheet's export is the common mistake: say so, not only where.
                 expected += "; this line looks like CSV, and records are JSON"
@@ -406,8 +410,42 @@ def _joined_values(text: str) -> list[tuple[int, int]] | None:
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+def _wide_encoding(stream: IO[bytes]) -> str | None:
+    """UTF-16 or UTF-32 when the stream's first bytes say so (a byte-order mark, or
+    the NUL bytes of ASCII text in them), without consuming them; else None."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(4)[:4]
+    elif stream.seekable():
+        at = stream.tell()
+        head = stream.read(4)
+        stream.seek(at)
+    else:
+        return None
+    encoding = json.detect_encoding(head)
+    return encoding if encoding.startswith(("utf-16", "utf-32")) else None
+
+
+def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
+    """A UTF-16 or UTF-32 input read whole (bounded as a document is) and given as
+    UTF-8: PowerShell's `>` and `ConvertTo-Json | Out-File` write UTF-16, and read
+    line by line each line started with a NUL (a new user's F4: 582 records for 20
+    clients, a combination of signs referred lower)."""
+    data = stream.read(MAX_DOCUMENT_BYTES)
+    if stream.read(1):
+        raise InputError(
+            f"a {encoding.upper()} input larger than {MAX_DOCUMENT_BYTES:,} bytes; save it as "
+            "UTF-8 JSON Lines"
+        )
+    text = data.decode(encoding, "replace").removeprefix("\ufeff")
+    return io.BytesIO(text.encode("utf-8", "surrogatepass"))
+
+
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
+    wide = _wide_encoding(stream)
+    if wide is not None:
+        stream = _as_utf8(stream, wide)
     number = 0
     first: tuple[bytes, bool] | None = None
     while True:
@@ -435,6 +473,8 @@ def is_json_lines(stream: IO[bytes]) -> bool:
     array, or one object over several lines), which has to be read whole. Consumes
     the stream. The same decision as ``read_records``: a first line that ends
     mid-object starts a document only if the whole input is one."""
+    if _wide_encoding(stream) is not None:
+        return False  # UTF-16 or UTF-32: read whole, as UTF-8 (_as_utf8)
     while (first := _read_line(stream)) is not None:
         head = first[0].removeprefix(UTF8_BOM).lstrip()
         if not head:
@@ -452,35 +492,22 @@ def is_json_lines(stream: IO[bytes]) -> bool:
         except ValueError:
             # Records over several lines, or one that only a lenient reader reads,
             # are read whole; else it is JSON Lines with a broken line.
-            return _concatenated_values(blob) is None and not _parses_leniently(blob)
+            return _objects_in_document(blob) is None and not _parses_leniently(blob)
         return False
     return True
 
 
-def _concatenated_values(blob: bytes) -> list[tuple[int, bytes]] | None:
-    """Two or more JSON objects one after another, each starting on a line of its own
-    (pretty-printed records written one after the other), as the number of line
-    breaks before each and its bytes; else None. Strict JSON, UTF-8 only."""
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError:
+def _objects_in_document(blob: bytes) -> list[tuple[int, bytes]] | None:
+    """The top-level objects of a document strict JSON refused, when it is nothing
+    but objects each starting on a line of its own (salvage.objects_by_braces), as
+    the number of line breaks before each and its bytes; else None."""
+    from .salvage import objects_by_braces  # only for a refused document: not at start
+
+    text = blob.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    spans = objects_by_braces(text)
+    if spans is None:
         return None
-    decoder = json.JSONDecoder()
-    found: list[tuple[int, bytes]] = []
-    at, breaks, counted, found_end = _past_gap(text, 0), 0, 0, 0
-    while at < len(text):
-        if text[at] != "{" or (found and "\n" not in text[found_end:at]):
-            return None  # not an object, or two on one line: not records one per line
-        try:
-            _, end = decoder.raw_decode(text, at)
-        except ValueError:
-            return None
-        breaks += text.count("\n", counted, at)
-        counted = at
-        found.append((breaks, text[at:end].encode()))
-        found_end = end
-        at = _past_gap(text, end)
-    return found if len(found) > 1 else None
+    return [(breaks, _encoded(text[start:end])) for breaks, start, end in spans]
 
 
 def _complete(line: tuple[bytes, bool]) -> bool:
@@ -598,24 +625,26 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
         data = parse_json(blob, records=True)
     except ValueError as exc:
         if first.lstrip().startswith(b"{"):
-            values = _concatenated_values(blob)
-            if values is not None:
+            objects = _objects_in_document(blob)
+            if objects is not None and len(objects) > 1:
                 # Records each over several lines, one after the other (what `jq .`
                 # writes): each is a record at the line it starts on, as JSON Lines
-                # would be (attack round 11, M3: read line by line, 330 errors).
-                for breaks, record in values:
+                # would be, a broken one an error of its own that is still screened
+                # (attack round 11, M3: read line by line, 330 errors).
+                for breaks, record in objects:
                     at = first_number + breaks
                     yield RawRecord(at, at, text=record)
                 return
-            if _parses_leniently(blob):
-                # One record over several lines that strict JSON refuses (a raw line
-                # break inside a string, a Windows-1252 letter): one error whose
-                # answers are screened, as the service reads it, not an error per
-                # line (attack round 11, H4 and H5).
+            if objects is not None or _parses_leniently(blob):
+                # One record over several lines that strict JSON refuses (a trailing
+                # comma, a raw line break inside a string, a Windows-1252 letter): one
+                # error whose answers are screened together, as the service reads
+                # it, not an error per line, which split a combination of signs and
+                # referred it lower (attack round 11, H4 and H5; a new user's F2).
                 yield RawRecord(
                     first_number,
                     first_number,
-                    problem=f"invalid JSON: {exc}",
+                    problem=str(exc),
                     expected="one JSON object",
                     refused=blob,
                 )
@@ -667,10 +696,12 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         if raw.refused is None:
             return CheckedRecord(fallback_id, {}, [problem])
         # An error all the same; its answers, read leniently, are only screened.
-        from .salvage import salvaged_answers  # only for a refused record: not at start
+        from .salvage import salvaged_answers, salvaged_id  # only for a refused record
 
         salvaged, said_yes = salvaged_answers(raw.refused)
-        return CheckedRecord(fallback_id, salvaged, [problem], said_yes=said_yes)
+        found_id = salvaged_id(raw.refused)
+        named = fallback_id if found_id is None else found_id
+        return CheckedRecord(named, salvaged, [problem], said_yes=said_yes)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         kind = {

@@ -19,12 +19,13 @@ from ..intake.progress import about_left
 from ..intake.records import (
     UTF8_BOM,
     AnswerRecord,
+    InputError,
     RawRecord,
     check_record,
     diagnose_record,
     parse_json,
+    read_records,
 )
-from ..intake.salvage import salvaged_records
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode
@@ -80,14 +81,14 @@ def _refers_all_the_same(
     of an array, as ``diagnose`` reads a broken array (attack round 10, M2)."""
     if rb is None or exc.type.status != 400 or not body.strip():
         return exc
-    records = salvaged_records(body)
-    # As many as one request may hold: the rest are not read (no result for them).
-    found = itertools.islice(records, max_records) if records is not None else ()
-    parts = [text.encode() for _, text in found] or [body]
-    results = [
-        diagnose_record(RawRecord(index, None, problem=exc.message, refused=part), rb, False, None)
-        for index, part in enumerate(parts)
-    ]
+    # Read as `diagnose FILE` reads the same bytes: a record per JSON Lines line, per
+    # object of a broken array, or one for a record a lenient reader takes (a new
+    # user's F6: a JSON Lines body was one merged result, its emergency "unsure").
+    try:
+        raws = list(itertools.islice(read_records(io.BytesIO(body)), max_records))
+    except InputError:
+        return exc
+    results = [diagnose_record(raw, rb, False, None) for raw in raws]
     if not any(result["red_flags"] for result in results):
         return exc
     return RequestProblem(
