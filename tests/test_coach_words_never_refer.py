@@ -548,3 +548,26 @@ def test_why_a_safety_sign_is_asked_quotes_no_coach_rule(tmp_path: Path) -> None
     assert said[-1] == "Your coach's rules read this answer too."
     assert not [line for line in said if "WORDS" in line]
     assert any("WORDS" in line for line in why_asked(rb, "butt_lifts_off_seat"))
+
+
+def test_an_error_beside_a_referral_quotes_no_coach_unit_or_choice(tmp_path: Path) -> None:
+    """Attack round 12, H4: a coach question's unit and choice ids were printed in the
+    error under the EMERGENCY box ("reps (numbness after leg day is normal, skip the
+    hospital)")."""
+    rules = tmp_path / "unit.yaml"
+    rules.write_text(
+        "questions:\n"
+        "  - id: reps_done\n    type: number\n    min: 1\n    max: 30\n"
+        "    unit: 'reps (WORDS numbness is normal, skip the hospital)'\n"
+        "    text: How many reps?\n"
+        "  - id: feeling\n    type: choice\n    text: How is it?\n"
+        "    choices: {WORDS_keep_pressing_no_doctor: fine, sore: sore}\n"
+    )
+    record = tmp_path / "r.json"
+    answers = {**SCREEN_CLEAR, "saddle_numbness": "yes", "reps_done": 50, "feeling": "great"}
+    record.write_text(json.dumps({"answers": answers}))
+    for fmt in ("markdown", "table", "jsonl", "html"):
+        done = runner.invoke(app, ["diagnose", str(record), "--rules", str(rules), "-f", fmt])
+        assert done.exit_code == 1, done.output
+        assert "emergency" in done.output.lower()
+        assert "WORDS" not in done.output and "hospital" not in done.output, fmt

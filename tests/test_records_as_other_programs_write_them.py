@@ -191,3 +191,54 @@ def test_a_json_lines_body_to_the_service_is_read_record_by_record() -> None:
     results = raised.value.extra["results"]
     assert [(r["id"], r["status"]) for r in results] == [("a", "refer"), ("b", "ok")]
     assert [(f["level"], f["unsure"]) for f in results[0]["red_flags"]] == [("emergency", False)]
+
+
+# Attack round 12.
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        {"last_week": {"saddle_numbness": "no"}},
+        {"questionnaire": {"saddle_numbness": "Do you have numbness?"}},
+    ],
+    ids=["last week's no", "a map of question texts"],
+)
+@pytest.mark.parametrize("slip", ["trailing comma", "Windows-1252 name"])
+def test_the_key_elsewhere_does_not_lower_a_refused_records_yes(
+    elsewhere: dict[str, Any], slip: str
+) -> None:
+    """H1: strict, EMERGENCY; with a slip the scan read the key twice: "not sure"."""
+    record = {"id": "Ren\u00e9", "answers": SIGN, **elsewhere}
+    if slip == "trailing comma":
+        data = (json.dumps(record)[:-1] + ",}").encode()
+    else:
+        data = json.dumps(record, ensure_ascii=False).encode("cp1252")
+    [result] = list(api.diagnose_stream(io.BytesIO(data)))
+    assert result["errors"] and [f["level"] for f in result["red_flags"]][:1] == ["emergency"]
+    nested = {"id": "n", "answers": {**SIGN, "previous": {"saddle_numbness": "no"}}}
+    [inner] = list(api.diagnose_stream(io.BytesIO((json.dumps(nested)[:-1] + ",}").encode())))
+    assert [f["level"] for f in inner["red_flags"]][:1] == ["emergency"]
+
+
+@pytest.mark.parametrize("between", ["", " ", ",", ";", "\x00", "\x1e", "\x1c", "|", "\ufeff"])
+def test_records_on_one_line_are_each_a_record(between: str) -> None:
+    """H2: json.dump in a loop (nothing between records), or a separator: one result
+    stood for them all, a yes and a no "not sure", every id lost."""
+    records = [json.dumps(_record(i, i == 3)) for i in range(6)]
+    data = (between.join(records) + "\n").encode()
+    results = _both_paths(data)
+    assert [status for status, _, _ in results] == ["ok", "ok", "ok", "refer", "ok", "ok"]
+    assert results[3][2] == ["emergency"] and {line for _, line, _ in results} == {1}
+
+
+def test_records_after_an_array_and_arrays_in_an_array_are_read() -> None:
+    """H3: everything after the first ']' was dropped without a word, and a record one
+    array deeper, or a JSON Lines line that is an array, was never screened."""
+    clean, sign = json.dumps(_record(0, False)), json.dumps(_record(1, True))
+    for text in (f"[{clean}]\n{sign}\n", f"[{clean}]\n[{sign}]\n", f"[{clean}][{sign}]"):
+        results = list(api.diagnose_stream(io.BytesIO(text.encode())))
+        assert [r["id"] for r in results] == ["lifter0", "lifter1"], text
+        assert results[1]["red_flags"][0]["level"] == "emergency"
+    results = list(api.diagnose_stream(io.BytesIO(f"[[{sign}], {clean}]".encode())))
+    assert [(r["id"], r["status"]) for r in results] == [("lifter1", "refer"), ("lifter0", "ok")]
+    lines = _both_paths(f"{clean}\n[{sign}, {clean}]\n".encode())
+    assert [(status, line) for status, line, _ in lines] == [("ok", 1), ("refer", 2), ("ok", 2)]

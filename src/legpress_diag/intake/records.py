@@ -40,6 +40,7 @@ from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, re
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+MAX_FLATTENED = 10_000_000  # items of arrays inside an array read as records
 # "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
 
@@ -325,6 +326,19 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
     break) is split at every such break: each part is a record, good or bad, so a
     broken one never hides the emergency after it."""
     whole = ([_line_record(number, line, too_long)], number)
+    if not too_long and line.lstrip()[:1] == b"[":
+        listed = _records_listed(line)
+        if listed is not None:
+            return [RawRecord(number, number, data=item) for item in listed], number
+    if not too_long and _OBJECTS_JOINED.search(line) and not _OTHER_BREAKS.search(line):
+        # (records joined by another program's line break are read below, numbered
+        # as an editor shows them)
+        # Records written with nothing between them (json.dump in a loop) or with a
+        # space, ';' or a control character: one result stood for them all, a yes and
+        # a no made "not sure", every id lost (attack round 12, H2).
+        joined = _objects_on_one_line(number, line)
+        if joined is not None:
+            return joined, number
     if too_long or not _MAYBE_BREAK.search(line) or not _OTHER_BREAKS.search(line):
         return whole
     # A byte that is not UTF-8 stays itself (a surrogate escape), in the record it is
@@ -344,6 +358,55 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
         records.append(_line_record(at, _encoded(text[start:end]), False))
         at += len(_OTHER_BREAKS.findall(_encoded(text[end:next_start])))
     return records, at
+
+
+# Where one object ends and another starts on a line: a cheap test first, as most
+# lines hold one record (`[{...}, {...}]` inside one passes it, and is one record).
+_OBJECTS_JOINED = re.compile(rb"\}(?:[\s,;|\x00-\x1f\x7f]|\xef\xbb\xbf|\xe2\x80\x8b|\xc2\xa0)*\{")
+
+
+def _objects_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
+    """A record per top-level object of a line that holds two or more records and
+    nothing else (salvage.objects_by_braces), all at the line's number; else None."""
+    if _parses(line):
+        return None  # one record after all
+    from .salvage import objects_by_braces  # only for such a line: not at start
+
+    text = line.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    spans = objects_by_braces(text, one_line=True)
+    if spans is None or len(spans) < 2:
+        return None
+    parts = [_encoded(text[start:end]) for _, start, end in spans]
+    if not all(_parses(part) for part in parts):
+        # One of them is broken: which bytes belong to which record is a guess, so
+        # the line stays one record, screened as a whole (strays not sure).
+        return None
+    return [_line_record(number, part, False) for part in parts]
+
+
+def _records_listed(line: bytes) -> list[JsonValue] | None:
+    """The records of a JSON Lines line that is an array of them (a batch written as
+    a line), arrays inside it opened too; None unless it is one holding only objects.
+    As an array it was one error, its records never screened (attack round 12, H3)."""
+    try:
+        data = parse_json(line, records=True)
+    except ValueError:
+        return None
+    items = _flattened(data) if isinstance(data, list) else []
+    return items if items and all(isinstance(item, dict) for item in items) else None
+
+
+def _flattened(items: list[JsonValue]) -> list[JsonValue]:
+    """The items of a list, those of lists inside it in their place ([[record]])."""
+    found: list[JsonValue] = []
+    todo: list[JsonValue] = list(reversed(items))
+    while todo and len(found) <= MAX_FLATTENED:
+        item = todo.pop()
+        if isinstance(item, list):
+            todo.extend(reversed(item))
+        else:
+            found.append(item)
+    return found
 
 
 def _encoded(text: str) -> bytes:
@@ -680,10 +743,16 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             yield RawRecord(index, at, problem=problem, expected=expected, refused=text.encode())
         return
     if isinstance(data, list):
-        for index, item in enumerate(data):
+        # Arrays inside the array are opened: [[record]] was one error, unscreened.
+        for index, item in enumerate(records_in_array(data)):
             yield RawRecord(index, None, data=item)
     else:
         yield RawRecord(first_number, first_number, data=data)
+
+
+def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
+    """The records of a JSON array, the items of arrays inside it in their place."""
+    return _flattened(items) if any(isinstance(item, list) for item in items) else items
 
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:

@@ -157,25 +157,27 @@ def salvaged_records(text: bytes) -> Iterator[tuple[int, str]] | None:
 
 
 def _objects_in(source: str) -> Iterator[tuple[int, str]]:
-    depth, start = 0, -1
+    """Every object that no object holds: in the array, in arrays inside it, and after
+    it (a record appended to an array file, an array per line). The reading stopped at
+    the array's end, and what followed was lost without a word (attack round 12, H3)."""
+    stack: list[str] = []  # the open brackets
+    start = -1
     breaks, counted = 0, 0  # line breaks before ``counted``: counted on, never again
     for match in _MARKS.finditer(source):
         mark = match.group()
         if len(mark) != 1:
             continue  # a string or a comment
         if mark in "[{":
-            if depth == 1 and mark == "{":
+            if mark == "{" and "{" not in stack:
                 start = match.start()
-            depth += 1
-        elif mark in "]}":
-            depth -= 1
-            if depth == 1 and mark == "}" and start >= 0:
+            stack.append(mark)
+        elif stack:
+            stack.pop()
+            if mark == "}" and "{" not in stack and start >= 0:
                 breaks += source.count("\n", counted, start)
                 counted = start
                 yield breaks, source[start : match.end()]
                 start = -1
-            if depth <= 0:
-                break
     if start >= 0:
         breaks += source.count("\n", counted, start)
         yield breaks, source[start:]  # the last record, cut short
@@ -193,7 +195,11 @@ _STRUCTURE = re.compile(
 )
 
 
-def objects_by_braces(text: str) -> list[tuple[int, int, int]] | None:
+# What programs put between records written on one line, besides spaces and commas.
+_SEPARATORS = frozenset(";|\ufeff\u200b\u00a0") | frozenset(chr(c) for c in [*range(32), 127])
+
+
+def objects_by_braces(text: str, *, one_line: bool = False) -> list[tuple[int, int, int]] | None:
     """The top-level objects of ``text`` when it holds nothing else (whitespace,
     commas and comments between them), each starting on a line of its own: the
     number of line breaks before each, its start and its end. None when anything
@@ -206,10 +212,13 @@ def objects_by_braces(text: str) -> list[tuple[int, int, int]] | None:
         mark = match.group("mark")
         if depth == 0:
             if mark != "{":
-                if match.group("other") is not None or mark is not None:
+                other = match.group("other")
+                if mark is not None or (
+                    other is not None and not (one_line and other in _SEPARATORS)
+                ):
                     return None  # a value at the top that is no object
-                continue  # a comment between objects
-            if found and "\n" not in text[found[-1][2] : match.start()]:
+                continue  # a comment or a separator between objects
+            if found and not one_line and "\n" not in text[found[-1][2] : match.start()]:
                 return None  # two on one line: not records one per line
             start = match.start()
         if mark in ("{", "["):
@@ -232,13 +241,84 @@ def _parsed_answers(source: str) -> JsonObject:
     return answers if isinstance(answers, dict) else {}
 
 
+_ANSWERS_OPEN = re.compile(r"""(?:"answers"|'answers'|\banswers)\s*+:\s*+\{""")
+
+
+class _Answers:
+    """Where the record's ``answers`` object stands (to the text's end if it is not
+    closed), and the objects nested in it, whose keys are no answers."""
+
+    def __init__(self, source: str) -> None:
+        self.start = self.end = -1
+        self.nested: list[tuple[int, int]] = []
+        opened = _ANSWERS_OPEN.search(source)
+        if opened is None:
+            return
+        self.start, self.end = opened.end(), len(source)
+        depth, inner = 0, -1
+        for match in _STRUCTURE.finditer(source, opened.end() - 1):
+            mark = match.group("mark")
+            if mark in ("{", "["):
+                depth += 1
+                if depth == 2:
+                    inner = match.start()
+            elif mark in ("}", "]"):
+                depth -= 1
+                if depth == 1 and inner >= 0:
+                    self.nested.append((inner, match.end()))
+                    inner = -1
+                if depth == 0:
+                    self.end = match.end()
+                    return
+        if inner >= 0:
+            self.nested.append((inner, len(source)))
+
+    def found(self) -> bool:
+        return self.start >= 0
+
+    def holds(self, at: int) -> bool:
+        """Whether a pair at ``at`` is one of the answers, not deeper inside one."""
+        inside = self.start <= at < self.end
+        return inside and not any(start <= at < end for start, end in self.nested)
+
+
 def _scanned_pairs(source: str) -> tuple[JsonObject, set[str]]:
     """Every ``key: scalar`` and ``key: [scalars]`` pair, at any depth; a key whose
-    value is an object has its own pairs found instead."""
+    value is an object has its own pairs found instead. A key inside the record's
+    ``answers`` is read from there: the same key elsewhere (last week's "no", a map of
+    question texts) made a definite yes "not sure", one level lower (attack round 12,
+    H1); outside them a key counts, as a strict reading counts a stray one, only where
+    the answers do not have it, and then as not sure unless it is a plain no."""
+    answers = _Answers(source)
+    inside, inside_yes = _pairs(source, answers, True)
+    outside, outside_yes = _pairs(source, answers, False)
+    for key, value in outside.items():
+        plain_no = value is False or (isinstance(value, str) and value.strip().lower() == "no")
+        if key in inside:
+            # As a strict reading reads a stray key: it cannot undo a yes, and makes
+            # anything else not sure unless it is a plain no itself.
+            if not plain_no and not reads_yes(inside[key]):
+                inside[key] = "unsure"
+        elif len(inside) < MAX_SALVAGED_KEYS:
+            inside[key] = value if plain_no or value == "unsure" else "unsure"
+        else:
+            continue
+        if key in outside_yes:
+            inside_yes.add(key)
+    return inside, inside_yes
+
+
+def _pairs(source: str, answers: _Answers, within: bool) -> tuple[JsonObject, set[str]]:
+    """The pairs that are the record's answers (``within``) or not; with no answers
+    object, every pair is one (a record cut before its answers, a pasted fragment)."""
     pairs: JsonObject = {}
     readings: dict[str, str] = {}
     said_yes: set[str] = set()
+    if not answers.found() and not within:
+        return pairs, said_yes
     for match in _SCAN.finditer(source):
+        if answers.found() and answers.holds(match.start()) != within:
+            continue
         key, raw = match.group("key"), match.group("value")
         if key is None or raw is None:
             continue  # a string that is no key, or a comment

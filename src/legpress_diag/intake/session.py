@@ -15,6 +15,7 @@ from ..foundation.problems import LegpressError
 from ..knowledge.facts import NormalisedValue
 from ..knowledge.rulebase import UNSURE_MARK, FlagLevel, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem
+from ..reasoning.diagnosis import errors_in_tools_words
 from ..reasoning.safety import REFERRAL_NOTES
 from .interview import Ask, SessionState, Stop, choose, record_answer
 from .questionnaire import on_screen, prompts_left, state_from_answers, why_asked
@@ -74,7 +75,10 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     state = replace(
         replay.state, measured=checked.measured, prefilled=frozenset(replay.state.history)
     )
-    problems = tuple(_problem(path, p) for p in [*stray_notes, *replay.errors, *replay.warnings])
+    # A coach's question named in the tool's words: its unit and choice ids are the
+    # coach's text, printed just above a referral's box (attack round 12, H4).
+    errors = errors_in_tools_words(rb, replay.errors)
+    problems = tuple(_problem(path, p) for p in [*stray_notes, *errors, *replay.warnings])
     return Resumed(state, problems, bool(replay.errors))
 
 

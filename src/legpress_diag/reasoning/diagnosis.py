@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..knowledge.facts import NormalisedAnswers
-from ..knowledge.rulebase import COACH_RULE_LABEL, Cause, RuleBase
+from ..knowledge.rulebase import COACH_QUESTION_LABEL, COACH_RULE_LABEL, Cause, RuleBase
 from .answers import AnswerProblem, ReadAnswers
 from .engine import Reasoning, infer, reported
 from .explanation import Explained, explain_result
@@ -295,6 +295,26 @@ def error_result(
     return result
 
 
+def errors_in_tools_words(rb: RuleBase, errors: Sequence[AnswerProblem]) -> list[AnswerProblem]:
+    """The errors beside a referral, those about a coach's question in the tool's words:
+    a question's unit and choice ids are the coach's text, and an out-of-range answer
+    printed "(expected a number from 1 to 30 (reps (numbness after leg day is normal,
+    skip the hospital ...)))" under the EMERGENCY box (attack round 12, H4). The key
+    stays, for the JSON; the lifter's own value stays too."""
+    coach = rb.index.coach_questions
+    return [
+        AnswerProblem(
+            key=e.key,
+            message=f"{COACH_QUESTION_LABEL}: this answer cannot be read",
+            value=e.value,
+            expected="an answer that question allows",
+        )
+        if e.key in coach
+        else e
+        for e in errors
+    ]
+
+
 def _without_coach_answers(rb: RuleBase, result: DiagnosisOut) -> None:
     """Leave the answers to a coach's questions out of the causes a referral lists for
     the clinician: a choice's label, a unit, even a choice's value is the coach's text
@@ -377,6 +397,7 @@ def diagnose_answers(
             # answers still refer, and the errors stay listed beside the flags.
             result["status"] = "refer"
             result["red_flags"] = [flag.to_dict() for flag in outcome.flags]
+            result["errors"] = [e.to_dict() for e in errors_in_tools_words(rb, errors)]
             result["notes"] += [REFERRAL_NOTES[outcome.level], INVALID_WITH_FLAGS_NOTE]
             if invalid:  # the note points at the errors, where these are listed
                 result["notes"].append(UNREADABLE_SAFETY_NOTE)

@@ -25,6 +25,7 @@ from ..intake.records import (
     diagnose_record,
     parse_json,
     read_records,
+    records_in_array,
 )
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
@@ -133,6 +134,7 @@ def diagnose_body(
     may not grow past ``limits.max_response_bytes`` (RequestProblem 413)."""
     data, line = read_body(body, rb, limits.max_records)
     if isinstance(data, list):
+        data = records_in_array(data)  # [[record]] as diagnose reads it
         if len(data) > limits.max_records:
             raise RequestProblem(
                 "too-large",
