@@ -282,3 +282,19 @@ def test_the_service_refers_answers_in_the_wrong_shape_too(path: str) -> None:
         assert answer.status_code == 422, answer.text
         [result] = answer.json()["results"]
         assert [f["level"] for f in result["red_flags"]] == ["emergency"]
+
+
+def test_a_wide_input_is_read_whole_within_its_bound(tmp_path: Path) -> None:
+    """A UTF-16 input is read whole to become UTF-8: past 64 MiB it is refused, and
+    NUL bytes alone (/dev/zero) are no UTF-32 text (they were read for 512 MB)."""
+    from legpress_diag.intake.records import MAX_WIDE_BYTES
+
+    big = tmp_path / "big.json"
+    big.write_bytes("\ufeff".encode("utf-16-le") + b" \x00" * (MAX_WIDE_BYTES // 2))
+    done = runner.invoke(app, ["diagnose", str(big)])
+    assert done.exit_code == 2
+    assert "UTF-16 input larger than 67,108,864 bytes; save it as UTF-8" in done.output
+    zeros = tmp_path / "zeros.jsonl"
+    zeros.write_bytes(b"\x00" * 64 + b"\n")
+    done = runner.invoke(app, ["diagnose", str(zeros), "-f", "jsonl"])
+    assert done.exit_code == 1 and "looks like UTF-16 or UTF-32" in done.output

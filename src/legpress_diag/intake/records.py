@@ -40,6 +40,9 @@ from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, re
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+# A UTF-16 or UTF-32 input is read whole to be turned into UTF-8: a smaller bound than
+# a document's, as its text takes up to four times its bytes in memory.
+MAX_WIDE_BYTES = 64 * 1024 * 1024
 MAX_FLATTENED = 10_000_000  # items of arrays inside an array read as records
 # "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
@@ -485,19 +488,21 @@ def _wide_encoding(stream: IO[bytes]) -> str | None:
         stream.seek(at)
     else:
         return None
+    if not head.strip(b"\x00"):
+        return None  # NULs alone (/dev/zero) are no text in any encoding
     encoding = json.detect_encoding(head)
     return encoding if encoding.startswith(("utf-16", "utf-32")) else None
 
 
 def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
-    """A UTF-16 or UTF-32 input read whole (bounded as a document is) and given as
+    """A UTF-16 or UTF-32 input read whole (at most MAX_WIDE_BYTES) and given as
     UTF-8: PowerShell's `>` and `ConvertTo-Json | Out-File` write UTF-16, and read
     line by line each line started with a NUL (a new user's F4: 582 records for 20
     clients, a combination of signs referred lower)."""
-    data = stream.read(MAX_DOCUMENT_BYTES)
+    data = stream.read(MAX_WIDE_BYTES)
     if stream.read(1):
         raise InputError(
-            f"a {encoding.upper()} input larger than {MAX_DOCUMENT_BYTES:,} bytes; save it as "
+            f"a {encoding.upper()} input larger than {MAX_WIDE_BYTES:,} bytes; save it as "
             "UTF-8 JSON Lines"
         )
     text = data.decode(encoding, "replace").removeprefix("\ufeff")
