@@ -242,3 +242,47 @@ def test_records_after_an_array_and_arrays_in_an_array_are_read() -> None:
     assert [(r["id"], r["status"]) for r in results] == [("lifter1", "refer"), ("lifter0", "ok")]
     lines = _both_paths(f"{clean}\n[{sign}, {clean}]\n".encode())
     assert [(status, line) for status, line, _ in lines] == [("ok", 1), ("refer", 2), ("ok", 2)]
+
+
+# An outside check of the final commit.
+@pytest.mark.parametrize(
+    "before",
+    [
+        '"previous": {"answers": {"saddle_numbness": "no"}}, ',
+        '"meta": {"form": "v2", "answers": {}}, ',
+        '"note": "coach: answers: {see last week}", ',
+        '"referred_by": {"id": "c07"}, ',
+    ],
+    ids=["last week's answers", "an empty answers in meta", "answers: { in a note", "a nested id"],
+)
+def test_a_refused_record_reads_its_own_answers_and_id(before: str) -> None:
+    """N2, N5: the first 'answers' object (or id) anywhere was taken for the record's:
+    every real answer that differed was "not sure", and an emergency was filed under
+    another client's id."""
+    answers = json.dumps({**SIGN, **FRACTURE, "saddle_numbness": "yes"})
+    text = '{"id": "c05", ' + before + '"answers": ' + answers + ",}"
+    [result] = list(api.diagnose_stream(io.BytesIO(text.encode())))
+    assert result["id"] == "c05" and result["errors"]
+    levels = {f["id"]: (f["level"], f["unsure"]) for f in result["red_flags"]}
+    assert levels["saddle_numbness"] == ("emergency", False)
+    assert levels["fracture_risk_sudden_onset"] == ("urgent", False)
+
+
+@pytest.mark.parametrize("nuls", [1, 3, 4096])
+def test_nul_bytes_before_a_utf8_file_are_no_utf16(nuls: int) -> None:
+    """N4: one NUL before a UTF-8 JSON Lines file read it as UTF-16: 20 clients, one
+    error, no referral. Only the NULs' line is an error."""
+    lines = [json.dumps(_record(i, i == 2)) for i in range(4)]
+    data = b"\x00" * nuls + "\n".join(lines).encode() + b"\n"
+    results = _both_paths(data)
+    assert [status for status, _, _ in results] == ["error", "ok", "refer", "ok"]
+
+
+def test_keys_with_quotes_are_read_once() -> None:
+    """A random find of the property test: a second reading 'from inside a string'
+    added a key of its own to a record that the first reading had read whole."""
+    from legpress_diag.intake.salvage import salvaged_answers
+
+    text = json.dumps({"id": "x", "answers": {'"': None, "\\": None}})
+    found, _ = salvaged_answers((text[:-2] + ",}}").encode())
+    assert found == {'"': None, "\\": None}

@@ -481,17 +481,25 @@ def _wide_encoding(stream: IO[bytes]) -> str | None:
     the NUL bytes of ASCII text in them), without consuming them; else None."""
     peek = getattr(stream, "peek", None)
     if peek is not None:
-        head = peek(4)[:4]
+        head = peek(64)[:64]
     elif stream.seekable():
         at = stream.tell()
-        head = stream.read(4)
+        head = stream.read(64)
         stream.seek(at)
     else:
         return None
-    if not head.strip(b"\x00"):
-        return None  # NULs alone (/dev/zero) are no text in any encoding
-    encoding = json.detect_encoding(head)
-    return encoding if encoding.startswith(("utf-16", "utf-32")) else None
+    encoding = json.detect_encoding(head[:4])
+    if not encoding.startswith(("utf-16", "utf-32")):
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return encoding  # a byte-order mark says so
+    # Without a mark, NULs must be the high bytes of ASCII text throughout the start:
+    # one NUL before a UTF-8 file (a crash leaves them) read as UTF-16 lost 20 clients
+    # (NUL bytes alone, /dev/zero, are no text either).
+    unit = 4 if encoding.startswith("utf-32") else 2
+    text = head[: len(head) - len(head) % unit].decode(encoding, "replace")
+    ascii_text = sum(" " <= char <= "~" or char in "\t\r\n" for char in text)
+    return encoding if text and ascii_text >= 0.9 * len(text) else None
 
 
 def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:

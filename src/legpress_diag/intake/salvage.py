@@ -84,10 +84,10 @@ def salvaged_answers(text: bytes) -> tuple[JsonObject, frozenset[str]]:
     settled by a self-check: the lifter said yes)."""
     source = decoded(text)
     scanned, said_yes = _scanned_pairs(source)
-    if len(_QUOTE.findall(source)) % 2:
-        # An odd number of quotes: the text may start inside a string (the second
-        # half of a record split by an Enter typed in a note: a new user's F1, its
-        # emergency unread). Read so too; what the first reading found stands.
+    if not scanned and len(_QUOTE.findall(source)) % 2:
+        # Nothing read, and an odd number of quotes: the text may start inside a
+        # string (the second half of a record split by an Enter typed in a note: a
+        # new user's F1, its emergency unread). Read it so.
         shifted, shifted_yes = _scanned_pairs('"' + source)
         for key, value in shifted.items():
             if key not in scanned and len(scanned) < MAX_SALVAGED_KEYS:
@@ -117,7 +117,12 @@ def salvaged_id(text: bytes) -> str | int | None:
     """The first id written in a refused record, so that its error result names the
     client, not only a line (a new user's F8: "4: Go to an emergency department
     now" was client c05)."""
-    found = _ID.search(decoded(text))
+    source = decoded(text)
+    keys = _record_keys(source)
+    if keys is not None and "id" not in keys:
+        return None  # an id nested deeper names somebody else (a new check, N5)
+    start = 0 if keys is None else max(0, keys["id"] - len('"id"') - 8)
+    found = _ID.search(source, start)
     if found is None:
         return None
     if found.group(2) is not None:
@@ -244,6 +249,36 @@ def _parsed_answers(source: str) -> JsonObject:
 _ANSWERS_OPEN = re.compile(r"""(?:"answers"|'answers'|\banswers)\s*+:\s*+\{""")
 
 
+def _record_keys(source: str) -> dict[str, int] | None:
+    """Where each key of the record itself (not of an object inside it) is written:
+    key -> the key's position; None when the text does not open with a record.
+    Strings are skipped whole, so "answers: {" inside a note is no key."""
+    depth, keys, last, after = 0, {}, "", -1
+    for match in _STRUCTURE.finditer(source):
+        mark, text = match.group("mark"), match.group()
+        if mark is not None:
+            if depth == 0 and mark != "{":
+                return None
+            depth += 1 if mark in "{[" else -1
+            if mark in "{[" and depth == 2 and after >= 0 and last not in keys:
+                keys[last] = after  # an object or list value: opened right here
+            after = -1
+            if depth <= 0:
+                break
+            continue
+        if depth == 0:
+            return None  # text before the record: it does not open with one
+        if depth == 1:
+            if text[:1] in "\"'“”„‘’":
+                last, after = str(_value(text)), -1
+            elif text == ":" and last:
+                after = match.start()
+                keys.setdefault(last, match.start())
+            else:
+                after = -1
+    return keys if depth or keys else None
+
+
 class _Answers:
     """Where the record's ``answers`` object stands (to the text's end if it is not
     closed), and the objects nested in it, whose keys are no answers."""
@@ -251,7 +286,16 @@ class _Answers:
     def __init__(self, source: str) -> None:
         self.start = self.end = -1
         self.nested: list[tuple[int, int]] = []
-        opened = _ANSWERS_OPEN.search(source)
+        # The record's own 'answers' key, not the first anywhere: a nested 'previous'
+        # object's, or words in a note, were taken for them, and every real answer
+        # that differed was "not sure" (a new check, N2).
+        keys = _record_keys(source)
+        if keys is not None:
+            if "answers" not in keys:
+                return
+            opened = _ANSWERS_OPEN.search(source, keys["answers"] - len('"answers"') - 8)
+        else:
+            opened = _ANSWERS_OPEN.search(source)
         if opened is None:
             return
         self.start, self.end = opened.end(), len(source)
