@@ -571,3 +571,22 @@ def test_an_error_beside_a_referral_quotes_no_coach_unit_or_choice(tmp_path: Pat
         assert done.exit_code == 1, done.output
         assert "emergency" in done.output.lower()
         assert "WORDS" not in done.output and "hospital" not in done.output, fmt
+
+
+def test_the_interviews_problems_beside_a_referral_quote_no_coach_unit(tmp_path: Path) -> None:
+    """An outside check of 1876c42: /v1/interview's 422 'problems' still carried the
+    coach question's unit under the emergency its results give."""
+    from legpress_diag.web.problems import RequestProblem
+    from legpress_diag.web.service import interview
+
+    rules = tmp_path / "unit.yaml"
+    rules.write_text(
+        "questions:\n"
+        "  - id: reps_done\n    type: number\n    min: 1\n    max: 30\n"
+        "    unit: 'reps (WORDS skip the hospital)'\n    text: How many reps?\n"
+    )
+    rb = load_rulebase([rules])
+    with pytest.raises(RequestProblem) as raised:
+        interview(rb, {**SCREEN_CLEAR, "saddle_numbness": "yes", "reps_done": 50})
+    body = json.dumps(raised.value.to_dict(), default=str)
+    assert "emergency" in body and "reps_done" in body and "WORDS" not in body

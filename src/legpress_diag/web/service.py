@@ -33,6 +33,7 @@ from ..presentation.render.json_codec import encode
 from ..presentation.writers import by_name
 from ..presentation.writers.interface import WriteContext
 from ..reasoning.answers import AnswerProblem, show_value
+from ..reasoning.diagnosis import errors_in_tools_words
 from ..reasoning.result import DiagnosisOut
 from .limits import Deadline, Limits
 from .problems import RequestProblem
@@ -258,10 +259,14 @@ def interview(
     except InvalidAnswers as exc:
         result = referral_despite(rb, exc, record_id)
         refers = "; a safety answer refers all the same (see 'results')"
+        # Beside a referral, a coach's question in the tool's words: its unit and
+        # choice ids are the coach's text (attack round 12, H4; its results' errors
+        # were, the problems were not).
+        problems = errors_in_tools_words(rb, exc.problems) if result["red_flags"] else exc.problems
         raise RequestProblem(
             "invalid-answers",
             "some answers are invalid" + (refers if result["red_flags"] else ""),
-            exc.problems,
+            tuple(problems),
             extra={"results": [result]},
         ) from None
     if measured:
