@@ -43,7 +43,6 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 # A UTF-16 or UTF-32 input is read whole to be turned into UTF-8: a smaller bound than
 # a document's, as its text takes up to four times its bytes in memory.
 MAX_WIDE_BYTES = 64 * 1024 * 1024
-MAX_FLATTENED = 10_000_000  # items of arrays inside an array read as records
 # "measured" and "not_measured" come from `legpress-diag measure` (contract v3, 3a).
 RECORD_FIELDS = ("id", "answers", "measured", "not_measured")
 
@@ -314,7 +313,8 @@ _OTHER_BREAKS = re.compile(rb"\r(?!\x00?\n)|\xe2\x80[\xa8\xa9]|\xc2\x85|[\x0b\x0
 # is passed in half a microsecond (the exact pattern above takes 3.5 on a record).
 _MAYBE_BREAK = re.compile(rb"[\r\x0b\x0c\x85\xa8\xa9]")
 # What may stand between joined records.
-_GAP = re.compile("[ \t\n\r\u2028\u2029\x85\x0b\x0c]*")
+_GAP_CHARS = " \t\n\r\u2028\u2029\x85\x0b\x0c"
+_GAP = re.compile(f"[{_GAP_CHARS}]*")
 
 
 def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRecord], int]:
@@ -334,11 +334,10 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
         if listed is not None:
             return [RawRecord(number, number, data=item) for item in listed], number
     if not too_long and _OBJECTS_JOINED.search(line) and not _OTHER_BREAKS.search(line):
-        # (records joined by another program's line break are read below, numbered
-        # as an editor shows them)
         # Records written with nothing between them (json.dump in a loop) or with a
         # space, ';' or a control character: one result stood for them all, a yes and
-        # a no made "not sure", every id lost (attack round 12, H2).
+        # a no made "not sure", every id lost (attack round 12, H2). Records joined by
+        # another program's line break are read below, numbered as an editor shows.
         joined = _objects_on_one_line(number, line)
         if joined is not None:
             return joined, number
@@ -370,9 +369,9 @@ _OBJECTS_JOINED = re.compile(rb"\}(?:[\s,;|\x00-\x1f\x7f]|\xef\xbb\xbf|\xe2\x80\
 
 def _objects_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
     """A record per top-level object of a line that holds two or more records and
-    nothing else (salvage.objects_by_braces), all at the line's number; else None."""
-    if _parses(line):
-        return None  # one record after all
+    nothing else (salvage.objects_by_braces), all at the line's number; else None.
+    (One record is one object, so a line that parses is never split.) Each is parsed
+    here, once: it is kept as parsed."""
     from .salvage import objects_by_braces  # only for such a line: not at start
 
     text = line.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
@@ -380,11 +379,12 @@ def _objects_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
     if spans is None or len(spans) < 2:
         return None
     parts = [_encoded(text[start:end]) for _, start, end in spans]
-    if not all(_parses(part) for part in parts):
+    records = [_line_record(number, part, False).parsed() for part in parts]
+    if any(record.problem is not None for record in records):
         # One of them is broken: which bytes belong to which record is a guess, so
         # the line stays one record, screened as a whole (strays not sure).
         return None
-    return [_line_record(number, part, False) for part in parts]
+    return records
 
 
 def _records_listed(line: bytes) -> list[JsonValue] | None:
@@ -403,7 +403,7 @@ def _flattened(items: list[JsonValue]) -> list[JsonValue]:
     """The items of a list, those of lists inside it in their place ([[record]])."""
     found: list[JsonValue] = []
     todo: list[JsonValue] = list(reversed(items))
-    while todo and len(found) <= MAX_FLATTENED:
+    while todo:  # bounded by what was parsed: no record of it is left out
         item = todo.pop()
         if isinstance(item, list):
             todo.extend(reversed(item))
@@ -635,7 +635,7 @@ def _break_before_end(data: bytes) -> int | None:
 def _trailing_breaks(piece: bytes) -> int:
     """How many of other programs' line breaks end ``piece``, after its last value."""
     text = piece.decode("utf-8", "surrogateescape")
-    gap = text[len(text.rstrip(" \t\n\r\u2028\u2029\x85\x0b\x0c")) :]
+    gap = text[len(text.rstrip(_GAP_CHARS)) :]
     return len(_OTHER_BREAKS.findall(_encoded(gap)))
 
 
@@ -778,12 +778,11 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         if raw.refused is None:
             return CheckedRecord(fallback_id, {}, [problem])
         # An error all the same; its answers, read leniently, are only screened.
-        from .salvage import salvaged_answers, salvaged_id  # only for a refused record
+        from .salvage import salvage  # only for a refused record: not at start
 
-        salvaged, said_yes = salvaged_answers(raw.refused)
-        found_id = salvaged_id(raw.refused)
-        named = fallback_id if found_id is None else found_id
-        return CheckedRecord(named, salvaged, [problem], said_yes=said_yes)
+        found = salvage(raw.refused)
+        named = fallback_id if found.record_id is None else found.record_id
+        return CheckedRecord(named, found.answers, [problem], said_yes=found.said_yes)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         kind = {
