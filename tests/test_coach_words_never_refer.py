@@ -590,3 +590,21 @@ def test_the_interviews_problems_beside_a_referral_quote_no_coach_unit(tmp_path:
         interview(rb, {**SCREEN_CLEAR, "saddle_numbness": "yes", "reps_done": 50})
     body = json.dumps(raised.value.to_dict(), default=str)
     assert "emergency" in body and "reps_done" in body and "WORDS" not in body
+
+
+def test_ask_names_no_coach_question_id_beside_a_referral(tmp_path: Path) -> None:
+    """The error ask prints above the EMERGENCY box named the coach's question by its
+    id, which is the coach's text too."""
+    rules = tmp_path / "unit.yaml"
+    rules.write_text(
+        "questions:\n"
+        "  - id: reps_keep_pressing_no_doctor\n    type: number\n    min: 1\n    max: 30\n"
+        "    unit: 'reps (WORDS skip the hospital)'\n    text: How many reps?\n"
+    )
+    record = tmp_path / "r.json"
+    answers = {**SCREEN_CLEAR, "saddle_numbness": "yes", "reps_keep_pressing_no_doctor": 50}
+    record.write_text(json.dumps({"answers": answers}))
+    done = runner.invoke(app, ["ask", "--answers", str(record), "--rules", str(rules)], input="\n")
+    assert "a question of your coach's rules: this answer cannot be read" in done.output
+    assert "keep_pressing" not in done.output and "WORDS" not in done.output
+    assert "EMERGENCY" in done.output.upper()

@@ -13,7 +13,15 @@ from typing import Literal
 from ..foundation.files import read_at_most
 from ..foundation.problems import LegpressError
 from ..knowledge.facts import NormalisedValue
-from ..knowledge.rulebase import UNSURE_MARK, FlagLevel, Question, QuestionType, RuleBase, Screen
+from ..knowledge.rulebase import (
+    COACH_QUESTION_LABEL,
+    UNSURE_MARK,
+    FlagLevel,
+    Question,
+    QuestionType,
+    RuleBase,
+    Screen,
+)
 from ..reasoning.answers import AnswerProblem
 from ..reasoning.diagnosis import errors_in_tools_words
 from ..reasoning.safety import REFERRAL_NOTES
@@ -99,7 +107,9 @@ def _referral_in(rb: RuleBase, raws: list[RawRecord]) -> str:
 
 def _problem(path: Path, problem: AnswerProblem) -> str:
     # Value errors start with their key; an unknown key is named here, as diagnose does.
-    named = problem.message.startswith(f"{problem.key}:")
+    # A coach's question named in the tool's words stays unnamed: its id is the coach's
+    # text too, and ask prints this just above a referral's box.
+    named = problem.message.startswith((f"{problem.key}:", COACH_QUESTION_LABEL))
     return f"{path}: {'' if named else f'{problem.key}: '}{problem.message}" + (
         f" (expected {problem.expected})" if problem.expected else ""
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ...intake.batch import Outcome, Tally
+from ...knowledge.rulebase import COACH_QUESTION_LABEL
 from ...reasoning.result import ProblemOut
 
 
@@ -34,9 +35,12 @@ def outcome_messages(source: str, outcome: Outcome) -> Iterator[str]:
 
 
 def _named(problem: ProblemOut) -> str:
-    """Most messages start with their key; one that does not (an unknown key) gets it."""
+    """Most messages start with their key; one that does not (an unknown key) gets it.
+    One that names a coach's question in the tool's words (beside a referral) does
+    not: the id is the coach's text too."""
     key, message = problem["key"], problem["message"]
-    return message if not key or message.startswith(key) else f"{key}: {message}"
+    named = not key or message.startswith((key, COACH_QUESTION_LABEL))
+    return message if named else f"{key}: {message}"
 
 
 def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
