@@ -140,23 +140,36 @@ def _few_descriptors() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
 
 
+def _hold(server: Server, sent: bytes, held: list[socket.socket]) -> None:
+    """Open a connection, send ``sent`` and keep it open (in ``held``)."""
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+    sock.sendall(sent)
+    held.append(sock)
+
+
+@contextlib.contextmanager
+def _holding(server: Server, sent: bytes, count: int) -> Iterator[list[socket.socket]]:
+    """``count`` connections that sent ``sent`` and wait; closed, and the server
+    stopped, at the end."""
+    held: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            _hold(server, sent, held)
+        yield held
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+
+
 @pytest.mark.load
 def test_slow_clients_cannot_take_the_server_down() -> None:
     """300 connections sending half a head, under a 256-descriptor limit, with the
     default (10 s) deadlines: /healthz still answers at once."""
     server = Server.with_limits(preexec=_few_descriptors)
-    held: list[socket.socket] = []
-    try:
-        for _ in range(300):
-            sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
-            sock.sendall(HEAD)
-            held.append(sock)
+    with _holding(server, HEAD, 300):
         assert healthz(server) == 200
         assert healthz(server) == 200
-    finally:
-        for sock in held:
-            sock.close()
-        server.stop()
     assert "Traceback" not in server.log
     # Throttled: a few lines and a count, never one per connection.
     assert server.log.count("connections open, the most") <= 3
@@ -169,28 +182,18 @@ def test_slow_bodies_cannot_take_the_server_down() -> None:
     head were closed to make room, so /healthz was refused. The one whose body has been
     arriving longest makes room now."""
     server = Server.with_limits(preexec=_few_descriptors)
-    held: list[socket.socket] = []
     full = ("had sent its request body for longest", "refused one")  # with none in a head
-    try:
-        for _ in range(300):
-            sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
-            sock.sendall(HEAD + b"Content-Length: 100000\r\n\r\n{")
-            held.append(sock)
+    body_begun = HEAD + b"Content-Length: 100000\r\n\r\n{"
+    with _holding(server, body_begun, 300) as held:
         # More of them until the server is full of bodies (it says so in its log):
         # then, and only then, a connection that sends its head at once must get in.
         deadline = time.monotonic() + WAIT
         while not any(line in server.log for line in full) and time.monotonic() < deadline:
             with contextlib.suppress(OSError):
-                sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
-                sock.sendall(HEAD + b"Content-Length: 100000\r\n\r\n{")
-                held.append(sock)
+                _hold(server, body_begun, held)
             time.sleep(0.05)
         assert healthz(server) == 200
         assert healthz(server) == 200
-    finally:
-        for sock in held:
-            sock.close()
-        server.stop()
     assert "Traceback" not in server.log
     assert "closed the one that had sent its request body for longest" in server.log
     # Throttled: a few lines of each kind (heads, bodies), never one per connection.
