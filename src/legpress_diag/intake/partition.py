@@ -32,7 +32,7 @@ import hashlib
 import io
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeAlias
 
 from ..knowledge.bundled import bundled_rules_dir, shown_name
@@ -50,6 +50,7 @@ from .records import (
     _read_line,
     diagnose_record,
     is_json_lines,
+    rejoined_record,
 )
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
@@ -131,11 +132,25 @@ def diagnose_partition(
     """
     rb = partition_rulebase(rules, include_bundled)
     results = []
-    for index, item in enumerate(records):
+    items = list(records)
+    taken = 0  # items of a record put back together, still to pass
+    for index, item in enumerate(items):
+        if taken:
+            taken -= 1
+            continue
         if isinstance(item, Mapping):
             raws = [RawRecord(index, None, data=item)]
         elif _is_line(item):
-            raws, _ = _line(int(item[0]), item[1])
+            # A record an Enter cut over lines, put back together as diagnose does
+            # (within the partition: a job cuts a file between records).
+            number = int(item[0])
+            line = _bytes(item[1])
+            line = line.removeprefix(UTF8_BOM) if number == 1 else line
+            rejoined = rejoined_record(line, _peek_items(items, index))
+            if rejoined is not None:
+                raws, taken = [RawRecord(number, number, text=rejoined[0])], rejoined[1] - 1
+            else:
+                raws, _ = _line(int(item[0]), item[1])
         else:
             # A bare line was an AttributeError from deep inside (attack round 10, L4).
             raise TypeError(
@@ -146,6 +161,23 @@ def diagnose_partition(
         for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+
+
+def _peek_items(items: list[Item], index: int) -> Callable[[int], bytes | None]:
+    """rejoined_record's view of the lines after ``items[index]``."""
+
+    def peek(offset: int) -> bytes | None:
+        item = items[index + offset] if index + offset < len(items) else None
+        if not isinstance(item, tuple | list) or not _is_line(item):
+            return None
+        line = _bytes(item[1])
+        return line if len(line) <= MAX_LINE_BYTES else None
+
+    return peek
 
 
 def _is_line(item: object) -> bool:

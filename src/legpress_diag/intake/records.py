@@ -7,6 +7,7 @@ and the lines after it are still read. Nothing in a record is ever executed.
 
 from __future__ import annotations
 
+import collections
 import io
 import itertools
 import json
@@ -14,8 +15,8 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field, replace
 from typing import IO, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
@@ -35,7 +36,14 @@ from .answers import (
     words,
 )
 from .measured import measurements, same_answer
-from .repeated import RepeatedKeys, check_places, keeping_repeats, read_once, reads_yes
+from .repeated import (
+    RepeatedKeys,
+    answer_key,
+    check_places,
+    keeping_repeats,
+    read_once,
+    reads_yes,
+)
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
@@ -71,12 +79,16 @@ class RawRecord(FieldsRepr):
     text: bytes | None = None
     # A line strict JSON refused, kept so its answers can still be screened (lenient).
     refused: bytes | None = None
+    # How the record was read when that is worth a word (one of several on a line
+    # strict JSON refused; one of an export's wrapped records): a warning of its result.
+    note: str | None = None
 
     def parsed(self) -> RawRecord:
         if self.text is None:
             return self
         try:
-            return RawRecord(self.position, self.line, data=parse_json(self.text, records=True))
+            data = parse_json(self.text, records=True)
+            return RawRecord(self.position, self.line, data=data, note=self.note)
         except ValueError as exc:
             expected = self.expected
             if b"\x00" in self.text or self.text.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -329,18 +341,25 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
     break) is split at every such break: each part is a record, good or bad, so a
     broken one never hides the emergency after it."""
     whole = ([_line_record(number, line, too_long)], number)
-    if not too_long and line.lstrip()[:1] == b"[":
-        listed = _records_listed(line)
-        if listed is not None:
-            return [RawRecord(number, number, data=item) for item in listed], number
-    if not too_long and _OBJECTS_JOINED.search(line) and not _OTHER_BREAKS.search(line):
-        # Records written with nothing between them (json.dump in a loop) or with a
-        # space, ';' or a control character: one result stood for them all, a yes and
-        # a no made "not sure", every id lost (attack round 12, H2). Records joined by
-        # another program's line break are read below, numbered as an editor shows.
-        joined = _objects_on_one_line(number, line)
-        if joined is not None:
-            return joined, number
+    if not too_long and (line.lstrip()[:1] == b"[" or _may_hold_records(line)):
+        parsed = whole[0][0].parsed()  # parsed here once, and kept so
+        if parsed.problem is None:
+            listed = _records_listed(parsed.data)
+            note = None
+            if listed is None and (listed := wrapped_records(parsed.data)) is not None:
+                note = _WRAPPED_NOTE
+            if listed is not None:
+                return [RawRecord(number, number, data=item, note=note) for item in listed], number
+            return [parsed], number
+        if not _OTHER_BREAKS.search(line):
+            # Records written on one line (json.dump in a loop, arrays, odd
+            # separators) with one of them broken, or one cut short and the next
+            # appended behind it: each is a record at the line's number. Records
+            # joined by another program's line break are read below, numbered as an
+            # editor shows them.
+            found = _records_on_one_line(number, line)
+            if found is not None:
+                return found, number
     if too_long or not _MAYBE_BREAK.search(line) or not _OTHER_BREAKS.search(line):
         return whole
     # A byte that is not UTF-8 stays itself (a surrogate escape), in the record it is
@@ -362,41 +381,52 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
     return records, at
 
 
-# Where one object ends and another starts on a line: a cheap test first, as most
-# lines hold one record (`[{...}, {...}]` inside one passes it, and is one record).
-_OBJECTS_JOINED = re.compile(rb"\}(?:[\s,;|\x00-\x1f\x7f]|\xef\xbb\xbf|\xe2\x80\x8b|\xc2\xa0)*\{")
+# Whether a line may hold more than one record: an object or array closed and
+# another opened behind it, or a second object that starts with a record's key. A
+# cheap test first, as most lines hold one record and are parsed where they are read.
+_CLOSED_THEN_OPENED = re.compile(rb'[}\]][^"]{0,64}?[{\[]')
+_RECORD_START = re.compile(rb'\{\s*"(?:id|answers)"\s*:')
 
 
-def _objects_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
-    """A record per top-level object of a line that holds two or more records and
-    nothing else (salvage.objects_by_braces), all at the line's number; else None.
-    (One record is one object, so a line that parses is never split.) Each is parsed
-    here, once: it is kept as parsed."""
-    from .salvage import objects_by_braces  # only for such a line: not at start
+def _may_hold_records(line: bytes) -> bool:
+    if _CLOSED_THEN_OPENED.search(line):
+        return True
+    first = _RECORD_START.search(line)
+    if first is None:
+        return False
+    # A record's object after the line's start (one wrapped in an export's object), or
+    # a second one (a record appended behind one cut short).
+    return first.start() > len(line) - len(line.lstrip()) or (
+        _RECORD_START.search(line, first.end()) is not None
+    )
+
+
+def _records_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
+    """A record per record of a line strict JSON refuses that holds two or more
+    (salvage.records_on_line), all at the line's number, each parsed here once; a
+    broken one is an error screened on its own answers. None for one record."""
+    from .salvage import records_on_line  # only for such a line: not at start
 
     text = line.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
-    spans = objects_by_braces(text, one_line=True)
-    if spans is None or len(spans) < 2:
+    spans = records_on_line(text)
+    if spans is None:
         return None
-    parts = [_encoded(text[start:end]) for _, start, end in spans]
-    records = [_line_record(number, part, False).parsed() for part in parts]
-    if any(record.problem is not None for record in records):
-        # One of them is broken: which bytes belong to which record is a guess, so
-        # the line stays one record, screened as a whole (strays not sure).
-        return None
-    return records
+    records = [_line_record(number, _encoded(text[start:end]), False) for start, end in spans]
+    note = (
+        f"line {number} is not one JSON value; its {len(records)} records were read one by "
+        "one (write one record per line)"
+    )
+    return [replace(record, note=note).parsed() for record in records]
 
 
-def _records_listed(line: bytes) -> list[JsonValue] | None:
-    """The records of a JSON Lines line that is an array of them (a batch written as
-    a line), arrays inside it opened too; None unless it is one holding only objects.
-    As an array it was one error, its records never screened (attack round 12, H3)."""
-    try:
-        data = parse_json(line, records=True)
-    except ValueError:
-        return None
+def _records_listed(data: object) -> list[JsonValue] | None:
+    """The items of a JSON Lines line that is an array holding records (a batch
+    written as a line), arrays inside it opened too: each a record, an item that is
+    no object an error of its own. None unless it is an array holding an object. As
+    one, it was one error and its records were never screened (attack round 12, H3),
+    and so was one beside a null or a string (a new check, N3)."""
     items = _flattened(data) if isinstance(data, list) else []
-    return items if items and all(isinstance(item, dict) for item in items) else None
+    return items if any(isinstance(item, dict) for item in items) else None
 
 
 def _flattened(items: list[JsonValue]) -> list[JsonValue]:
@@ -517,6 +547,15 @@ def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
     return io.BytesIO(text.encode("utf-8", "surrogatepass"))
 
 
+# Comment lines above the records (a coach labelling the file: "// Monday group")
+# looked at before deciding how the input is read, at most so many.
+MAX_COMMENT_LINES = 1000
+
+
+def _comment_line(line: bytes) -> bool:
+    return line.lstrip().startswith((b"//", b"#"))
+
+
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
     wide = _wide_encoding(stream)
@@ -524,20 +563,36 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
         stream = _as_utf8(stream, wide)
     number = 0
     first: tuple[bytes, bool] | None = None
+    comments: list[tuple[int, tuple[bytes, bool]]] = []  # above the first record
     while True:
         first = _read_line(stream)
         if first is None:
-            return
+            break
         number += 1
         if number == 1 and first[0].startswith(UTF8_BOM):
             # Editors on Windows start files with a byte-order mark; without this an
             # array or a pretty-printed object behind one would not be recognised.
             first = (first[0][len(UTF8_BOM) :], first[1])
-        if first[0].strip():
-            break
-    head = first[0].lstrip()
-    if head.startswith(b"[") or (head.startswith(b"{") and not _complete(first)):
-        yield from _whole_document(stream, number, first[0])
+        if not first[0].strip():
+            continue
+        if _comment_line(first[0]) and not first[1] and len(comments) < MAX_COMMENT_LINES:
+            comments.append((number, first))
+            continue
+        break
+    head = first[0].lstrip() if first is not None else b""
+    if first is not None and (
+        head.startswith(b"[") or (head.startswith(b"{") and not _complete(first))
+    ):
+        # A comment line above an array or pretty-printed records is left out of it
+        # (kept as a blank line, so lines are numbered as an editor numbers them): read
+        # line by line, 20 clients were 580 records and an urgent combination of signs
+        # was referred lower (a new user's U15-1).
+        above = number - comments[0][0] if comments else 0
+        yield from _whole_document(stream, number - above, b"\n" * above + first[0])
+        return
+    for at, comment in comments:  # in JSON Lines, a line that is no record: an error
+        yield from _line_records(at, comment[0], False)[0]
+    if first is None:
         return
     number = yield from _line_or_long_line(number, first, stream)
     yield from _json_lines(stream, number)
@@ -551,9 +606,13 @@ def is_json_lines(stream: IO[bytes]) -> bool:
     mid-object starts a document only if the whole input is one."""
     if _wide_encoding(stream) is not None:
         return False  # UTF-16 or UTF-32: read whole, as UTF-8 (_as_utf8)
+    comments = 0
     while (first := _read_line(stream)) is not None:
         head = first[0].removeprefix(UTF8_BOM).lstrip()
         if not head:
+            continue
+        if _comment_line(head) and not first[1] and comments < MAX_COMMENT_LINES:
+            comments += 1  # as read_records decides: comment lines above are passed
             continue
         if head.startswith(b"["):
             return False
@@ -600,12 +659,76 @@ def _complete(line: tuple[bytes, bool]) -> bool:
 
 
 def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
-    while (item := _read_line(stream)) is not None:
+    ahead: collections.deque[tuple[bytes, bool]] = collections.deque()  # read to look
+
+    def peek(offset: int) -> bytes | None:
+        while len(ahead) < offset:
+            if ahead and ahead[-1][1]:
+                return None  # a line over the limit: its rest is still to be read
+            item = _read_line(stream)
+            if item is None:
+                return None
+            ahead.append(item)
+        line, too_long = ahead[offset - 1]
+        return None if too_long else line.removesuffix(b"\n")
+
+    while (item := ahead.popleft() if ahead else _read_line(stream)) is not None:
         number += 1
-        if item[0].strip():
+        if not item[0].strip():
+            if item[1]:
+                _skip_rest(stream)
+            continue
+        rejoined = None if item[1] else rejoined_record(item[0].removesuffix(b"\n"), peek)
+        if rejoined is not None:
+            text, taken = rejoined
+            for _ in range(taken - 1):
+                ahead.popleft()
+            yield RawRecord(number, number, text=text)
+            number += taken - 1
+        else:
             number = yield from _line_or_long_line(number, item, stream)
-        elif item[1]:
-            _skip_rest(stream)
+
+
+def _peek_in(lines: list[bytes], index: int) -> Callable[[int], bytes | None]:
+    """rejoined_record's view of the lines after ``lines[index]``."""
+
+    def peek(offset: int) -> bytes | None:
+        at = index + offset
+        return lines[at] if at < len(lines) and len(lines[at]) <= MAX_LINE_BYTES else None
+
+    return peek
+
+
+# How many lines a record cut by Enter may be put back together from.
+MAX_REJOINED_LINES = 8
+
+
+def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[bytes, int] | None:
+    """A record that an Enter typed into it (in a note, among its answers) cut over
+    lines of JSON Lines, put back together: the first line and those ``peek(1)``,
+    ``peek(2)``, ... give (None past the input's end), up to MAX_REJOINED_LINES, when
+    together, and only together, they are one object; its text and the lines it took.
+    Else None. Read apart, each part was screened without the other: a combination of
+    signs (age with a sudden onset) was referred lower (a new user's U15-5), and
+    a part starting inside a string lost its emergency (F1).
+
+    A line that starts a record (an object or an array) ends the search: a record cut
+    short by a crash is not glued to the one after it."""
+    if not first.lstrip().startswith(b"{") or _complete((first, False)):
+        return None
+    parts, size = [first], len(first)
+    for offset in range(1, MAX_REJOINED_LINES):
+        following = peek(offset)
+        if following is None or following.lstrip()[:1] in (b"{", b"["):
+            return None
+        parts.append(following)
+        size += len(following) + 1
+        if size > MAX_LINE_BYTES:
+            return None
+        text = b"\n".join(parts)
+        if _parses(text) or _parses_leniently(text):
+            return text, offset + 1
+    return None
 
 
 def _line_or_long_line(
@@ -728,9 +851,17 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             # Not one pretty-printed object after all: read it as JSON Lines.
             number = first_number - 1
             lines = blob.split(b"\n")
+            taken = 0  # lines of a record put back together, still to pass
             for index, line in enumerate(lines):
                 number += 1
-                if line.strip():
+                if taken:
+                    taken -= 1
+                    continue
+                rejoined = rejoined_record(line, _peek_in(lines, index))
+                if rejoined is not None:
+                    yield RawRecord(number, number, text=rejoined[0])
+                    taken = rejoined[1] - 1
+                elif line.strip():
                     # With its newline, as _json_lines reads a line: a CRLF line's CR is
                     # then no lone CR, which split a cut record in two and numbered
                     # every later line one too far (a new user's 305-line file).
@@ -755,12 +886,38 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
             at = first_number + breaks
             yield RawRecord(index, at, problem=problem, expected=expected, refused=text.encode())
         return
-    if isinstance(data, list):
+    wrapped = wrapped_records(data)
+    if isinstance(data, list) or wrapped is not None:
         # Arrays inside the array are opened: [[record]] was one error, unscreened.
-        for index, item in enumerate(records_in_array(data)):
-            yield RawRecord(index, None, data=item)
+        items = records_in_array(data) if isinstance(data, list) else wrapped or []
+        note = None if wrapped is None else _WRAPPED_NOTE
+        for index, item in enumerate(items):
+            yield RawRecord(index, None, data=item, note=note)
     else:
-        yield RawRecord(first_number, first_number, data=data)
+        at = first_number + blob.count(b"\n", 0, len(blob) - len(blob.lstrip()))
+        yield RawRecord(at, at, data=data)
+
+
+_WRAPPED_NOTE = (
+    "read from an object that wraps the records; give them as JSON Lines or a JSON array"
+)
+
+
+def wrapped_records(data: object) -> list[JsonValue] | None:
+    """The records of an object that wraps them, as app exports do
+    ({"exported": ..., "clients": [record, ...]}): the items of its arrays that hold
+    records. None for a record (it has 'answers'), or an object that holds no array
+    of records. Read as one record, it was one result for every client, each answer
+    that differed "not sure": an emergency was referred as urgent (a new user, U15-4)."""
+    if not isinstance(data, dict) or "answers" in data:
+        return None
+    found: list[JsonValue] = []
+    for value in data.values():
+        if isinstance(value, list) and any(
+            isinstance(item, dict) and "answers" in item for item in value
+        ):
+            found += records_in_array(value)
+    return found or None
 
 
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
@@ -821,6 +978,9 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 expected="each key once in an object",
             )
         )
+    data = _unflattened(data, warnings)
+    if raw.note is not None:
+        warnings.insert(0, AnswerProblem("", raw.note))
     record_id = data.get("id", fallback_id)
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
@@ -890,6 +1050,37 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     said_yes |= {key for key, value in stray.items() if reads_yes(value)}
     said_yes |= {key for _, key, value in nested_answers(answers, stray) if reads_yes(value)}
     return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
+
+
+_FLAT_PREFIX = "answers."
+
+
+def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """A record whose answers pandas flattened (``json_normalize``, then ``to_json``:
+    "answers.saddle_numbness": "yes") with its answers put back in 'answers', and a
+    warning. As unknown fields, a definite yes was read "not sure", one level lower,
+    or not at all (a new user's U15-7). A key also inside 'answers' with another
+    reading is not sure, as a key given twice is."""
+    flat = [key for key in data if key.startswith(_FLAT_PREFIX) and len(key) > len(_FLAT_PREFIX)]
+    answers = data.get("answers", {})
+    if not flat or not isinstance(answers, dict):
+        return data
+    answers = dict(answers)
+    for key in flat:
+        qid, value = key[len(_FLAT_PREFIX) :], data[key]
+        same = qid not in answers or answer_key(answers[qid]) == answer_key(value)
+        answers[qid] = value if same else "unsure"
+    warnings.append(
+        AnswerProblem(
+            "answers",
+            f"{len(flat)} answers given as flattened 'answers.<id>' fields (as pandas "
+            "writes them); read as the answers",
+            expected='the answers in one object: "answers": {"<id>": ...}',
+        )
+    )
+    unflat = {key: value for key, value in data.items() if key not in flat}
+    unflat["answers"] = answers
+    return unflat
 
 
 def _screened_anyway(value: object) -> tuple[JsonObject, frozenset[str]]:

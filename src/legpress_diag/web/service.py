@@ -26,6 +26,7 @@ from ..intake.records import (
     parse_json,
     read_records,
     records_in_array,
+    wrapped_records,
 )
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
@@ -143,6 +144,23 @@ def diagnose_body(
                 "split the batch",
             )
         raws: list[RawRecord] = [RawRecord(i, None, data=item) for i, item in enumerate(data)]
+    elif isinstance(data, dict) and (wrapped := wrapped_records(data)) is not None:
+        # Records wrapped in an object (an app's export): answered as one, each answer
+        # that differed between clients was "not sure" (a new user's U15-4). The
+        # body is refused, with each record's referral, as diagnose reads the file.
+        keys = ", ".join(repr(key) for key, value in data.items() if isinstance(value, list))[:200]
+        results = [
+            diagnose_record(RawRecord(i, None, data=item), rb, False, None)
+            for i, item in enumerate(wrapped[: limits.max_records])
+        ]
+        refers = any(result["red_flags"] for result in results)
+        raise RequestProblem(
+            "not-a-record",
+            f"the body wraps {len(wrapped):,} records in an object (under {keys}); send "
+            "one answer record, or a JSON array of them"
+            + ("; a safety answer refers all the same (see 'results')" if refers else ""),
+            extra={"results": results} if refers else None,
+        )
     elif isinstance(data, dict):
         raws = [RawRecord(line, line, data=data)]
     else:
