@@ -376,3 +376,23 @@ def test_records_read_from_a_line_that_is_no_json_say_so() -> None:
 def test_records_read_from_an_export_object_say_so() -> None:
     [result, *_] = list(api.diagnose_stream(io.BytesIO(json.dumps(_wrapped()).encode())))
     assert result["warnings"][0]["message"].startswith("read from an object that wraps")
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # PowerShell's ConvertTo-Json at its default -Depth 2 (a new user's U15-8)
+        "@{age_years=70; sudden_sharp_onset=yes; onset_settling=no; saddle_numbness=no}",
+        "age_years=70&sudden_sharp_onset=yes&onset_settling=no",  # a query string
+        [["age_years", 70], ["sudden_sharp_onset", "yes"], ["onset_settling", "no"]],
+    ],
+)
+def test_answers_as_key_value_pairs_are_an_error_that_is_screened(answers: object) -> None:
+    """Round 12's M3, U15-8: 20 such records were 20 errors, two emergencies unscreened."""
+    [result] = list(
+        api.diagnose_stream(io.BytesIO(json.dumps({"id": "c09", "answers": answers}).encode()))
+    )
+    assert (result["id"], result["status"]) == ("c09", "refer") and result["errors"]
+    assert result["red_flags"][0]["level"] == "urgent"
+    powershell = isinstance(answers, str) and answers.startswith("@{")
+    assert ("ConvertTo-Json -Depth 5" in result["errors"][0]["expected"]) == powershell

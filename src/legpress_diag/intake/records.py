@@ -1027,10 +1027,16 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 "answers",
                 "'answers' must be an object",
                 show_value(answers),
-                "an object of question id -> answer",
+                "an object of question id -> answer"
+                + (
+                    "; PowerShell wrote this string: use ConvertTo-Json -Depth 5"
+                    if isinstance(answers, str) and answers.startswith("@{")
+                    else ""
+                ),
             )
         )
-        # A string of JSON, or a list of {"question": ..., "answer": ...}: an error,
+        # A string of JSON, or of key=value pairs (PowerShell's default depth), or a
+        # list of {"question": ..., "answer": ...} or [key, value] pairs: an error,
         # but a warning sign in it is screened (attack round 11, M1).
         answers, yes = _screened_anyway(answers)
         said_yes |= yes

@@ -17,6 +17,7 @@ screen more careful, never quieter.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -154,18 +155,36 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
     of JSON (a record encoded twice) is read as a refused record is; a list of
     ``{"question": ..., "answer": ...}`` objects as the answers it pairs."""
     if isinstance(value, str):
-        return salvaged_answers(value.encode("utf-8", "surrogatepass"))
+        found_in_text = salvaged_answers(value.encode("utf-8", "surrogatepass"))
+        return found_in_text if found_in_text[0] else _assignments(value)
     found: JsonObject = {}
     for item in value[:MAX_SALVAGED_KEYS]:
-        if not isinstance(item, dict):
+        if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
+            key, answer = item  # [["saddle_numbness", "yes"], ...]: pairs as lists
+        elif isinstance(item, dict):
+            key = next((item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)), None)
+            answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
+        else:
             continue
-        key = next((item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)), None)
-        answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
         if isinstance(key, str):
             # Given twice with different readings: not sure, as in a record.
             same = key not in found or answer_key(found[key]) == answer_key(answer)
             found[key] = answer if same else "unsure"
     return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
+# `key=value` pairs, as PowerShell writes an object nested deeper than ConvertTo-Json's
+# -Depth (2 by default): "@{age_years=26; saddle_numbness=yes}", or a query string.
+_ASSIGNMENT = re.compile(r"([A-Za-z_][\w.-]{0,200}+)[ \t]*+=[ \t]*+([^;&}\n]{0,200}+)")
+
+
+def _assignments(text: str) -> tuple[JsonObject, frozenset[str]]:
+    """The answers of a string of ``key=value`` pairs (a new user's U15-8: 20 records
+    of PowerShell's default depth were 20 errors, two emergencies unscreened)."""
+    found = _Pairs()
+    for match in itertools.islice(_ASSIGNMENT.finditer(text), MAX_SALVAGED_KEYS):
+        found.add(match.group(1), _value(match.group(2).strip()))
+    return found.pairs, frozenset(found.said_yes)
 
 
 def salvaged_records(text: bytes) -> Iterator[tuple[int, str]] | None:
