@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import random
 from typing import Any
 
@@ -86,11 +87,26 @@ def test_n_json_lines_give_n_results_in_order(lines: list[bytes]) -> None:
     first = b'{"id": "first", "answers": {}}'  # starts the stream as JSON Lines
     data = b"\n".join([first, *lines]) + b"\n"
     results = list(diagnose_stream(io.BytesIO(data), RB))
-    expected = 1 + sum(1 for line in lines if line.strip())
-    assert len(results) == expected
+    # A line that opens an object and does not close it may be put back together with
+    # the lines after it (a record Enters cut: records.rejoined_record); every other
+    # line is a result of its own.
+    opened = sum(1 for line in lines if line.lstrip().startswith(b"{") and not _whole(line))
+    nonblank = sum(1 for line in lines if line.strip())
+    if not opened:
+        assert len(results) == 1 + nonblank
+    else:
+        assert 2 <= len(results) <= 1 + nonblank  # the opened line gives one at least
     assert results[0]["id"] == "first"
     lines_seen = [r["line"] for r in results]
     assert lines_seen == sorted(lines_seen)
+
+
+def _whole(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def answer_strategy(rb: RuleBase) -> st.SearchStrategy[dict[str, Any]]:

@@ -112,7 +112,7 @@ def test_an_id_given_twice_is_an_error_that_still_refers() -> None:
 
 def test_a_record_of_the_wrong_shape_keeps_its_referral() -> None:
     # Any error of the record's shape, not only a repeat: the answers are still screened.
-    result = diagnose({"id": [1], "answers": {"saddle_numbness": "yes"}})
+    result = diagnose({"id": [1, 2], "answers": {"saddle_numbness": "yes"}})
     assert result["errors"] and result["status"] == "refer"
     assert flags(result) == [("saddle_numbness", "emergency")]
 

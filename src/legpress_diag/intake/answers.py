@@ -58,6 +58,28 @@ UNSURE_WORDS = frozenset(
 )
 
 
+def written_yes(value: JsonValue) -> bool:
+    """A yes however a record writes it: ``true``, "yes", "YES", "yés", "ｙｅｓ", "yep",
+    "TRUE" (a spreadsheet's boolean as text), ``1`` (a checkbox column), ``["yes"]``
+    (R's boxed value). As normalize_value reads a yes/no answer."""
+    value = _unboxed(value)
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return value == 1
+    return isinstance(value, str) and (words(value) in YES_WORDS or words(value) == "true")
+
+
+def written_no(value: JsonValue) -> bool:
+    """A no however a record writes it (as ``written_yes`` reads a yes)."""
+    value = _unboxed(value)
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return value == 0
+    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) == "false")
+
+
+def _unboxed(value: JsonValue) -> JsonValue:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def words(text: str) -> str:
     """A reply as compared with the words above: lower case, inner spaces collapsed,
     trailing full stops and '!' dropped, a typographic apostrophe made plain."""
@@ -75,7 +97,8 @@ def _draws_nothing(char: str) -> bool:
 
 
 def is_unsure(value: JsonValue) -> bool:
-    """A "not sure" in any of its forms (never a "no")."""
+    """A "not sure" in any of its forms (never a "no"), boxed in a one-item list too."""
+    value = _unboxed(value)
     return isinstance(value, str) and words(value) in UNSURE_WORDS
 
 
@@ -108,17 +131,18 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
     if value is None:
         return None
     kind = question.type
+    if kind is not QuestionType.MULTI:
+        # One value boxed in a list, as R's jsonlite writes it without auto_unbox:
+        # read "not sure", a boxed yes was one level lower (a new user's U17-6).
+        value = _unboxed(value)
     if kind is QuestionType.YES_NO:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            said = words(value)
-            if said in YES_WORDS:
-                return True
-            if said in NO_WORDS:
-                return False
-            if said in UNSURE_WORDS:
-                return None
+        # "TRUE" and 1 too: a spreadsheet's boolean as text, a checkbox column.
+        if written_yes(value):
+            return True
+        if written_no(value):
+            return False
+        if isinstance(value, str) and words(value) in UNSURE_WORDS:
+            return None
         raise InvalidAnswer("not a yes/no answer")
     if kind is QuestionType.CHOICE:
         if isinstance(value, str) and value in question.choice_values:
@@ -420,7 +444,7 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             continue
         # null is "not sure" on the screen (never a missing answer that could pass for
         # a screened one): a saved session and its record replay the same way.
-        if (value is None or is_unsure(value)) and rb.questions[qid].type in (
+        if (_unboxed(value) is None or is_unsure(value)) and rb.questions[qid].type in (
             QuestionType.YES_NO,
             QuestionType.NUMBER,
         ):

@@ -385,7 +385,14 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
 # another opened behind it, or a second object that starts with a record's key. A
 # cheap test first, as most lines hold one record and are parsed where they are read.
 _CLOSED_THEN_OPENED = re.compile(rb'[}\]][^"]{0,64}?[{\[]')
-_RECORD_START = re.compile(rb'\{\s*"(?:id|answers)"\s*:')
+# An object with a record's key among its first few (a short string value before it:
+# {"note": "n", "id": ...}).
+_RECORD_START = re.compile(
+    rb'\{\s*+(?:"[^"\\]{0,64}+"\s*+:\s*+"[^"\\]{0,200}+"\s*+,\s*+){0,4}"(?:id|answers)"\s*+:'
+)
+
+
+_ID_HOLDS_VALUES = re.compile(rb"\s*+[{\[]")
 
 
 def _may_hold_records(line: bytes) -> bool:
@@ -394,6 +401,8 @@ def _may_hold_records(line: bytes) -> bool:
     first = _RECORD_START.search(line)
     if first is None:
         return False
+    if _ID_HOLDS_VALUES.match(line, first.end()):
+        return True  # {"id": {...}} or {"id": [...]}: a pandas table, R's boxed values
     # A record's object after the line's start (one wrapped in an export's object), or
     # a second one (a record appended behind one cut short).
     return first.start() > len(line) - len(line.lstrip()) or (
@@ -700,35 +709,55 @@ def _peek_in(lines: list[bytes], index: int) -> Callable[[int], bytes | None]:
 
 
 # How many lines a record cut by Enter may be put back together from.
-MAX_REJOINED_LINES = 8
+MAX_REJOINED_LINES = 1000
+# The bytes parsed while trying, at most: a hostile run of lines that never close one
+# object costs a few passes over the limit, not one per line.
+MAX_REJOIN_PARSED = 4 * MAX_LINE_BYTES
 
 
 def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[bytes, int] | None:
-    """A record that an Enter typed into it (in a note, among its answers) cut over
-    lines of JSON Lines, put back together: the first line and those ``peek(1)``,
-    ``peek(2)``, ... give (None past the input's end), up to MAX_REJOINED_LINES, when
-    together, and only together, they are one object; its text and the lines it took.
-    Else None. Read apart, each part was screened without the other: a combination of
-    signs (age with a sudden onset) was referred lower (a new user's U15-5), and
-    a part starting inside a string lost its emergency (F1).
+    """A record that Enters typed into it (in a note, among its answers) or a pretty
+    printer cut over lines of JSON Lines, put back together: the first line and those
+    ``peek(1)``, ``peek(2)``, ... give (None past the input's end), when together they
+    are one object; its text and the lines it took. Else None. Read apart, each part
+    was screened without the other: a combination of signs (age with a sudden onset)
+    was referred lower (a new user's U15-5, U17-3), and a part starting inside a
+    string lost its emergency (F1; a session log of 9 lines in a note, U17-1).
 
-    A line that starts a record (an object or an array) ends the search: a record cut
-    short by a crash is not glued to the one after it."""
+    A line that starts a record (an object with a record's key, or a line that is
+    JSON on its own) ends the search: a record cut short by a crash is not glued to
+    the one after it. Only a line with a closing brace can close the object, so only
+    then is the text parsed; at most MAX_REJOINED_LINES lines, MAX_LINE_BYTES bytes."""
     if not first.lstrip().startswith(b"{") or _complete((first, False)):
         return None
-    parts, size = [first], len(first)
+    parts, size, parsed = [first], len(first), 0
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
-        if following is None or following.lstrip()[:1] in (b"{", b"["):
+        if following is None or _starts_record(following):
             return None
         parts.append(following)
         size += len(following) + 1
         if size > MAX_LINE_BYTES:
             return None
+        if b"}" not in following:
+            continue
+        parsed += size
+        if parsed > MAX_REJOIN_PARSED:
+            return None
         text = b"\n".join(parts)
         if _parses(text) or _parses_leniently(text):
             return text, offset + 1
     return None
+
+
+def _starts_record(line: bytes) -> bool:
+    """Whether a line starts a record of its own: an object whose first keys are a
+    record's, or a line that is JSON by itself (a `{` alone on a line starts no
+    record: it is how a pretty printer opens one, or an object inside one)."""
+    head = line.lstrip()
+    if head[:1] == b"{" and _RECORD_START.match(head):
+        return True
+    return head[:1] in (b"{", b"[") and _parses(line)
 
 
 def _line_or_long_line(
@@ -899,25 +928,66 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
 
 
 _WRAPPED_NOTE = (
-    "read from an object that wraps the records; give them as JSON Lines or a JSON array"
+    "read from an object that holds the records (an export's wrapper, a pandas table); "
+    "give them as JSON Lines or a JSON array"
 )
+# How deep records are looked for in a wrapper ({"data": {"clients": [...]}}).
+MAX_WRAPPED_DEPTH = 8
 
 
 def wrapped_records(data: object) -> list[JsonValue] | None:
-    """The records of an object that wraps them, as app exports do
-    ({"exported": ..., "clients": [record, ...]}): the items of its arrays that hold
-    records. None for a record (it has 'answers'), or an object that holds no array
-    of records. Read as one record, it was one result for every client, each answer
-    that differed "not sure": an emergency was referred as urgent (a new user, U15-4)."""
-    if not isinstance(data, dict) or "answers" in data:
+    """The records of an object that holds them: an app's export wrapper (records,
+    objects with 'answers', anywhere in it: {"exported": ..., "data": {"clients":
+    [...]}}, {"results": [{"client": record}]}), or a pandas table
+    (``to_json(orient="index" | "split" | "columns")``). None for a record (it has
+    'answers' or an 'id'), or an object that holds none. Read as one record, one
+    result stood for every client, each answer that differed "not sure": an emergency
+    was referred as urgent (a new user's U15-4, U17-4)."""
+    if not isinstance(data, dict):
+        return None
+    table = _table_records(data)
+    if table is not None:
+        return table
+    if "answers" in data or "id" in data:
         return None
     found: list[JsonValue] = []
-    for value in data.values():
-        if isinstance(value, list) and any(
-            isinstance(item, dict) and "answers" in item for item in value
-        ):
-            found += records_in_array(value)
+    todo: list[tuple[JsonValue, int]] = [(value, 1) for value in reversed(data.values())]
+    while todo:  # bounded by what was parsed, and by the depth looked at
+        value, depth = todo.pop()
+        if isinstance(value, dict) and "answers" in value:
+            found.append(value)  # a record: what it holds is its own
+        elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
+            items = value.values() if isinstance(value, dict) else value
+            todo += [(item, depth + 1) for item in reversed(list(items))]
     return found or None
+
+
+def _table_records(data: JsonObject) -> list[JsonValue] | None:
+    """The rows of a pandas table written with orient="split" (columns, index, data)
+    or orient="columns" (each column an object of row label -> value), as records."""
+    columns, rows = data.get("columns"), data.get("data")
+    if (
+        isinstance(columns, list)
+        and isinstance(rows, list)
+        and ("answers" in columns or "id" in columns)
+        and all(isinstance(row, list) for row in rows)
+    ):
+        return [dict(zip((str(c) for c in columns), row, strict=False)) for row in rows]
+    answers, ids = data.get("answers"), data.get("id")
+    if (
+        isinstance(answers, dict)
+        and isinstance(ids, dict)
+        and answers
+        and all(isinstance(value, dict) for value in answers.values())
+        and all(isinstance(value, dict) for value in data.values())
+    ):
+        by_column: dict[str, JsonObject] = {
+            key: value for key, value in data.items() if isinstance(value, dict)
+        }
+        return [
+            {column: values.get(label) for column, values in by_column.items()} for label in answers
+        ]
+    return None
 
 
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
@@ -982,6 +1052,16 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     if raw.note is not None:
         warnings.insert(0, AnswerProblem("", raw.note))
     record_id = data.get("id", fallback_id)
+    if isinstance(record_id, list) and len(record_id) == 1 and _plain_id(record_id[0]):
+        # R's jsonlite boxes every value without auto_unbox: ["c05"] names c05.
+        record_id = record_id[0]
+        warnings.append(
+            AnswerProblem(
+                "id",
+                "values boxed in one-item lists (as R's jsonlite writes them); read unboxed",
+                expected="write_json(..., auto_unbox = TRUE)",
+            )
+        )
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
             AnswerProblem(
@@ -1055,10 +1135,39 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     # belong, is read as not sure too (stray_safety_answers).
     said_yes |= {key for key, value in stray.items() if reads_yes(value)}
     said_yes |= {key for _, key, value in nested_answers(answers, stray) if reads_yes(value)}
+    if "answers" not in data and stray:
+        # No 'answers' object at all: the record's own fields are its answers (a
+        # spreadsheet's rows, hand-made flat records). An error still, but screened
+        # as given: beside nothing they conflict with nothing, and read "not sure" as
+        # strays are, every yes was one level lower and a combination of signs (age,
+        # sudden onset, not settling) lost (a new user's U17-5).
+        answers, stray = stray, {}
+        errors[:] = [_read_flat(problem) for problem in errors]
+        # Its fields are its answers, not fields the record does not know: the one
+        # error says so, not a warning per field.
+        warnings[:] = [w for w in warnings if "unknown record field" not in w.message]
     return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
 
 
-_FLAT_PREFIX = "answers."
+# A flattened answer's key: "answers.<id>" (pandas), "answers/<id>" (Excel and JSON
+# converters), "answers[<id>]" (web forms).
+_FLAT_KEY = re.compile(r"answers(?:[./]([^./\[\]]+)|\[([^\[\]]+)\])")
+
+
+def _plain_id(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _read_flat(problem: AnswerProblem) -> AnswerProblem:
+    """The "missing 'answers'" error of a flat record, saying how it was read."""
+    if (problem.key, problem.message) != ("answers", "missing 'answers'"):
+        return problem
+    return AnswerProblem(
+        problem.key,
+        problem.message,
+        expected="the answers in one object under 'answers'; the record's fields were read "
+        "as its answers for the safety screen",
+    )
 
 
 def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
@@ -1067,19 +1176,23 @@ def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     warning. As unknown fields, a definite yes was read "not sure", one level lower,
     or not at all (a new user's U15-7). A key also inside 'answers' with another
     reading is not sure, as a key given twice is."""
-    flat = [key for key in data if key.startswith(_FLAT_PREFIX) and len(key) > len(_FLAT_PREFIX)]
+    flat = {
+        key: found.group(1) or found.group(2)
+        for key in data
+        if (found := _FLAT_KEY.fullmatch(key)) is not None
+    }
     answers = data.get("answers", {})
     if not flat or not isinstance(answers, dict):
         return data
     answers = dict(answers)
-    for key in flat:
-        qid, value = key[len(_FLAT_PREFIX) :], data[key]
+    for key, qid in flat.items():
+        value = data[key]
         same = qid not in answers or answer_key(answers[qid]) == answer_key(value)
         answers[qid] = value if same else "unsure"
     warnings.append(
         AnswerProblem(
             "answers",
-            f"{len(flat)} answers given as flattened 'answers.<id>' fields (as pandas "
+            f"{len(flat)} answers given as flattened fields ('answers.<id>', as pandas "
             "writes them); read as the answers",
             expected='the answers in one object: "answers": {"<id>": ...}',
         )
@@ -1171,12 +1284,17 @@ def stray_safety_answers(
             continue
         if merged is answers:
             merged = dict(answers)
+        # Named exactly (a misspelt key is a guess), a field of a flat record, a yes.
+        direct = (
+            where.startswith("as a field") and question_named(rb, key) == qid and reads_yes(value)
+        )
         if merged.get(qid) not in ("yes", True):
-            merged[qid] = "unsure"
+            merged[qid] = "yes" if direct else "unsure"
+        reading = "as yes" if direct else "as not sure"
         notes.append(
             AnswerProblem(
                 key=key,
-                message=f"{key}: given {where}; the safety screen reads '{qid}' as not sure",
+                message=f"{key}: given {where}; the safety screen reads '{qid}' {reading}",
                 value=show_value(value),
                 expected=f'the answer inside \'answers\': "answers": {{"{qid}": ...}}',
             )

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..reasoning.answers import AnswerProblem, show_value
-from .answers import NO_WORDS, YES_WORDS, words
+from .answers import written_no, written_yes
 
 
 class RepeatedKeys(dict[str, JsonValue]):
@@ -45,12 +45,12 @@ def same_json(one: JsonValue, other: JsonValue) -> bool:
 
 
 def reads_yes(value: JsonValue) -> bool:
-    """A yes however it is written: ``true``, "yes", "YES", "yés", "ｙｅｓ", "yep"."""
-    return value is True or (isinstance(value, str) and words(value) in YES_WORDS)
+    """A yes however it is written (answers.written_yes)."""
+    return written_yes(value)
 
 
 def _reads_no(value: JsonValue) -> bool:
-    return value is False or (isinstance(value, str) and words(value) in NO_WORDS)
+    return written_no(value)
 
 
 MAX_VALUES_SHOWN = 8  # of one key's different answers, in its warning

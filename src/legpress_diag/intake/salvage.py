@@ -231,11 +231,12 @@ def _objects_in(source: str) -> Iterator[tuple[int, str]]:
 
 # A string for the structure of a document: it ends at its line's end when it is not
 # closed there (a JSON string holds no raw line break), so one cut short does not
-# turn the rest of a file inside out.
+# turn the rest of a file inside out. A line that starts with '#' is a comment, as
+# '//' is (a coach labelling groups of records: a new user's U17-2).
 _LINE_STRING = r"""(?:
     "(?:[^"\\\n]|\\.)*+"? | '(?:[^'\\\n]|\\.)*+'? | [“”„][^“”\n]*+[“”]? | [‘’][^‘’\n]*+[‘’]? )"""
 _STRUCTURE = re.compile(
-    rf"""{_LINE_STRING} | //[^\n]*+ | /\*(?:[^*]|\*(?!/))*+(?:\*/)?
+    rf"""{_LINE_STRING} | //[^\n]*+ | /\*(?:[^*]|\*(?!/))*+(?:\*/)? | (?m:^[ \t]*+\#[^\n]*+)
     | (?P<mark>[\[\]{{}}]) | (?P<other>[^\s,:\[\]{{}}"'“”„‘’/]++|[:/])""",
     re.VERBOSE | re.DOTALL,
 )
@@ -316,7 +317,13 @@ def records_on_line(text: str) -> list[tuple[int, int]] | None:
     spans, cut = _closed_objects(text)
     if cut is not None:
         spans += _after_cut(text, cut)
-    return spans if len(spans) > 1 else None
+    # Two or more that look like records (a key 'id' or 'answers'): braces alone
+    # ('{}{') are no records to read one by one.
+    records = sum(1 for start, end in spans if _RECORD_KEY.search(text, start, end))
+    return spans if records > 1 else None
+
+
+_RECORD_KEY = re.compile(r"""["'“”]?(?:answers|id)["'“”]?\s*+:""")
 
 
 def _closed_objects(text: str) -> tuple[list[tuple[int, int]], int | None]:
@@ -328,9 +335,10 @@ def _closed_objects(text: str) -> tuple[list[tuple[int, int]], int | None]:
     while (match := _LINE_TOKEN.search(text, at)) is not None:
         at, mark = match.end(), match.group("mark")
         if mark is None:
-            quote = match.group()[:1]
-            if braces == 0 and quote != "/" and (quote != '"' or not opened):
-                at = match.start() + 1  # a quote between records is no string
+            if braces == 0 and match.group()[:1] != "/":
+                # A quote between records is no string: read as one, a quote written
+                # as a separator turned the record after it inside out (lost).
+                at = match.start() + 1
             continue
         if mark in "{[":
             if mark == "{":
@@ -349,8 +357,10 @@ def _closed_objects(text: str) -> tuple[list[tuple[int, int]], int | None]:
 def _after_cut(text: str, cut: int) -> list[tuple[int, int]]:
     """The record cut short at ``cut`` and the whole records behind it on the line:
     from the line's end back, each an object that parses, holds 'answers', and is
-    followed by nothing but separators up to the next. An object inside the cut
-    record is followed by more of it, so it is not taken for a record. The parsing is
+    followed by no key or value (no ':') up to the next: separators, brackets, a
+    quote. An object inside the cut record is followed by more of its pairs, so it is
+    not taken for a record (unless the cut falls just after it: an extra result, and
+    no answer lost, as what stands between records holds no pair). The parsing is
     bounded: a hostile line of object starts costs at most a few passes over it."""
     decoder = json.JSONDecoder()
     budget = 2 * len(text) + (1 << 20)
@@ -368,11 +378,7 @@ def _after_cut(text: str, cut: int) -> list[tuple[int, int]]:
             budget -= right - start
         else:
             budget -= end - start
-            if (
-                isinstance(value, dict)
-                and "answers" in value
-                and not text[end:right].strip(_SEPARATORS)
-            ):
+            if isinstance(value, dict) and "answers" in value and ":" not in text[end:right]:
                 behind.append((start, end))
                 right = start
         if budget < 0:

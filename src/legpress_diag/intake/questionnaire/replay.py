@@ -27,14 +27,13 @@ from ...reasoning.answers import AnswerProblem, show_value
 from ..answers import (
     MAX_SUGGESTED,
     MAX_UNKNOWN_LISTED,
-    YES_WORDS,
     misspelt_safety,
     misspelt_safety_id,
     normalize_answers,
     read_as,
     unlisted,
     unsure_answers,
-    words,
+    written_yes,
 )
 from .choice import self_check_due
 from .state import SessionState, record_answer
@@ -310,7 +309,7 @@ def _yes_under(rb: RuleBase, plain: JsonObject, target: str) -> str | None:
     "not sure", never a "yes" the lifter wrote, whatever key it sits under (attacker
     round 4: "unsure" beside a misspelt "yes", then check "no", gave advice)."""
     for key, value in plain.items():
-        said_yes = value is True or (isinstance(value, str) and words(value) in YES_WORDS)
+        said_yes = written_yes(value)
         if key == target or not said_yes:
             continue
         if question_named(rb, key) == target or misspelt_safety_id(rb, key) == target:
