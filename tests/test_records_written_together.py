@@ -298,10 +298,31 @@ def test_pandas_flattened_answers_are_read_as_the_answers() -> None:
     assert "flattened" in result["warnings"][0]["message"]
 
 
-def test_a_flattened_answer_that_differs_from_the_one_in_answers_is_not_sure() -> None:
-    record = {"id": "x", "answers": {**SCREEN_CLEAR}, "answers.saddle_numbness": "yes"}
+@pytest.mark.parametrize(
+    ("inside", "flattened", "flags"),
+    [
+        ("no", "yes", [("emergency", False)]),  # a yes anywhere is never undone
+        ("yes", "no", [("emergency", False)]),  # attack round 13, H1: it was urgent
+        ("yes", None, [("emergency", False)]),  # pandas' null for a missing column
+        ("no", "maybe", [("urgent", True)]),  # two readings: not sure
+    ],
+)
+def test_a_flattened_answer_beside_the_one_in_answers_is_read_carefully(
+    inside: str, flattened: object, flags: list[tuple[str, bool]]
+) -> None:
+    record = {
+        "id": "x",
+        "answers": {**SCREEN_CLEAR, "saddle_numbness": inside},
+        "answers.saddle_numbness": flattened,
+    }
     [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
-    assert [(f["level"], f["unsure"]) for f in result["red_flags"]] == [("urgent", True)]
+    assert [(f["level"], f["unsure"]) for f in result["red_flags"]] == flags
+
+
+def test_a_flattened_age_beside_the_record_s_own_keeps_the_higher() -> None:
+    record = {"id": "c09", "answers": FRACTURE, "answers.age_years": 30}
+    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert result["red_flags"][0]["level"] == "urgent"  # 70 stands: was clinician
 
 
 def _fracture_line(note: str) -> str:
@@ -458,3 +479,68 @@ def test_records_on_a_line_with_one_slip_never_lose_a_sign(seed: int) -> None:
             continue
         flags = [flags for i, _, flags in seen if i == record_id]
         assert flags and flags[0] and flags[0][0] == (level, False), (record_id, seen)
+
+
+# Attack round 13 (on b4fb934).
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "c05", **SADDLE, "history": [{"answers": SCREEN_CLEAR}]},  # answers at the top
+        {"id": "c05", "responses": SADDLE, "previous": [{"answers": SCREEN_CLEAR}]},
+        {"responses": SADDLE, "previous": [{"answers": SCREEN_CLEAR}]},  # no id either
+        {**{f"answers.{k}": v for k, v in SADDLE.items()}, "history": [{"answers": SCREEN_CLEAR}]},
+    ],
+)
+def test_a_record_with_past_records_in_a_list_is_no_wrapper(record: dict[str, Any]) -> None:
+    """H2: taken for a wrapper of its history, its own answers were dropped: no referral."""
+    results = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert len(results) == 1 and results[0]["status"] == "refer"
+    assert results[0]["red_flags"][0]["level"] in ("emergency", "urgent")
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda r: json.dumps({"v": 2, **json.loads(r)}),  # the first key is no record's key
+        lambda r: json.dumps({"name": "Bob", **json.loads(r)}),
+        lambda r: r[:-1] + ",}",  # the appended record has a slip too
+        lambda r: r + CLEAN[:50],  # and a second crash behind it
+        lambda r: json.dumps({**json.loads(r), "previous": {"id": "old", "answers": {"a": 1}}}),
+    ],
+)
+def test_a_record_appended_behind_a_cut_one_in_other_shapes(shape: Any) -> None:
+    """H3: about 70 % of cut points lost the appended record's emergency."""
+    appended = shape(SIGN)
+    for at in range(5, len(CLEAN), 7):
+        seen = _read(_line_between(CLEAN[:at] + appended))
+        assert [flags for i, _, flags in seen if i == "sign"] == [EMERGENCY], (at, seen)
+
+
+@pytest.mark.parametrize(
+    "above", ["/* Monday group */\n", "Monday group\n", "-- Monday\n", "; Monday\n"]
+)
+def test_a_title_line_above_pretty_records_is_left_out(above: str) -> None:
+    """H5: read line by line, 20 clients were 580 results and c09 clinician."""
+    clients = _clients()
+    clients[8] = json.dumps({"id": "c09", "answers": FRACTURE})
+    results = list(api.diagnose_stream(io.BytesIO((above + _pretty(clients)).encode())))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 21)]
+    assert results[8]["red_flags"][0]["level"] == "urgent"
+
+
+def test_a_record_pasted_in_quotes_into_an_array_keeps_its_sign() -> None:
+    """H9: [C01,"C05",C09]: C05 and its emergency vanished."""
+    data = f'[{CLEAN},"{SIGN}",{AFTER}]\n'.encode()
+    results = list(api.diagnose_stream(io.BytesIO(data)))
+    assert [r["id"] for r in results] == ["clean", "sign", "after"]
+    assert [(f["level"], f["unsure"]) for f in results[1]["red_flags"]][:1] == EMERGENCY
+
+
+@pytest.mark.parametrize(("elsewhere", "level"), [(69, "urgent"), (70, "urgent"), (30, "urgent")])
+def test_an_age_elsewhere_no_higher_than_the_record_s_own_keeps_it(
+    elsewhere: int, level: str
+) -> None:
+    """H10: last visit's age made the record's own "not sure": urgent became clinician."""
+    record = {"id": "c09", "answers": FRACTURE, "last_visit": {"answers": {"age_years": elsewhere}}}
+    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert result["red_flags"][0]["level"] == level

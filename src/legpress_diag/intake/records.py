@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, NoReturn, NotRequired, TypedDict
+from typing import IO, NoReturn, NotRequired, TypedDict, cast
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..foundation.problems import LegpressError
@@ -30,10 +30,12 @@ from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
     NO_WORDS,
+    is_unsure,
     misspelt_safety_id,
     read_answers,
     unlisted,
     words,
+    written_no,
 )
 from .measured import measurements, same_answer
 from .repeated import (
@@ -314,7 +316,14 @@ def _line_record(number: int, line: bytes, too_long: bool) -> RawRecord:
     text = line[:-1] if line.endswith(b"\n") else line
     # A JSON text sequence (RFC 7464, `jq --seq`) starts each record with RS: a record
     # still (attack round 11, M2': every one was an error).
-    return RawRecord(number, number, text=text.removeprefix(_RS))
+    text = text.removeprefix(_RS)
+    unpadded = text.lstrip(b"\x00") if text[:1] == b"\x00" else text
+    if unpadded is not text and unpadded.strip() and b"\x00" not in unpadded:
+        # NUL bytes before a record, as a crash leaves them where a file was being
+        # written: read as UTF-16, the record after them was an error with no
+        # referral (a new check, N4; attack round 13, N4b).
+        text = unpadded
+    return RawRecord(number, number, text=text)
 
 
 # Where other programs end a line but JSON Lines does not: a lone CR (files from old
@@ -385,10 +394,11 @@ def _line_records(number: int, line: bytes, too_long: bool) -> tuple[list[RawRec
 # another opened behind it, or a second object that starts with a record's key. A
 # cheap test first, as most lines hold one record and are parsed where they are read.
 _CLOSED_THEN_OPENED = re.compile(rb'[}\]][^"]{0,64}?[{\[]')
-# An object with a record's key among its first few (a short string value before it:
-# {"note": "n", "id": ...}).
+# An object with a record's key among its first few (a short string, a number or a
+# word before it: {"note": "n", "id": ...}, {"v": 2, "id": ...}).
 _RECORD_START = re.compile(
-    rb'\{\s*+(?:"[^"\\]{0,64}+"\s*+:\s*+"[^"\\]{0,200}+"\s*+,\s*+){0,4}"(?:id|answers)"\s*+:'
+    rb'\{\s*+(?:"[^"\\]{0,64}+"\s*+:\s*+(?:"[^"\\]{0,200}+"|[-\w.+]{1,40}+)\s*+,\s*+){0,4}'
+    rb'"(?:id|answers)"\s*+:'
 )
 
 
@@ -556,13 +566,15 @@ def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
     return io.BytesIO(text.encode("utf-8", "surrogatepass"))
 
 
-# Comment lines above the records (a coach labelling the file: "// Monday group")
-# looked at before deciding how the input is read, at most so many.
+# Lines above the records that are none (a coach labelling the file: "// Monday
+# group", a title) looked at before deciding how the input is read, at most so many.
 MAX_COMMENT_LINES = 1000
 
 
 def _comment_line(line: bytes) -> bool:
-    return line.lstrip().startswith((b"//", b"#"))
+    """A line above the records that is none ("// Monday group", "# export", "/* ...",
+    "-- title", a plain title line): what follows decides how the input is read."""
+    return not line.lstrip().startswith((b"{", b"["))
 
 
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
@@ -599,11 +611,14 @@ def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
         above = number - comments[0][0] if comments else 0
         yield from _whole_document(stream, number - above, b"\n" * above + first[0])
         return
-    for at, comment in comments:  # in JSON Lines, a line that is no record: an error
-        yield from _line_records(at, comment[0], False)[0]
+    shift = 0  # line numbers taken by other programs' line breaks inside those lines
+    for at, comment in comments:  # in JSON Lines, read as any line (no record: an error)
+        records, last = _line_records(at + shift, comment[0], False)
+        yield from records
+        shift = last - at
     if first is None:
         return
-    number = yield from _line_or_long_line(number, first, stream)
+    number = yield from _line_or_long_line(number + shift, first, stream)
     yield from _json_lines(stream, number)
 
 
@@ -728,8 +743,8 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     JSON on its own) ends the search: a record cut short by a crash is not glued to
     the one after it. Only a line with a closing brace can close the object, so only
     then is the text parsed; at most MAX_REJOINED_LINES lines, MAX_LINE_BYTES bytes."""
-    if not first.lstrip().startswith(b"{") or _complete((first, False)):
-        return None
+    if not first.startswith(b"{") or _complete((first, False)):
+        return None  # records start a line: an indented '{' is inside one
     parts, size, parsed = [first], len(first), 0
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
@@ -751,9 +766,12 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
 
 
 def _starts_record(line: bytes) -> bool:
-    """Whether a line starts a record of its own: an object whose first keys are a
-    record's, or a line that is JSON by itself (a `{` alone on a line starts no
-    record: it is how a pretty printer opens one, or an object inside one)."""
+    """Whether a line starts a record of its own: a '{' at its start (a record of
+    JSON Lines, or one a pretty printer opens: what it holds is indented), an object
+    whose first keys are a record's, or a line that is JSON by itself. Each line is
+    so looked at by one record's search at most: the searches stay linear."""
+    if line[:1] == b"{":
+        return True
     head = line.lstrip()
     if head[:1] == b"{" and _RECORD_START.match(head):
         return True
@@ -948,7 +966,7 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     table = _table_records(data)
     if table is not None:
         return table
-    if "answers" in data or "id" in data:
+    if "id" in data or not _holds_no_answers(data):
         return None
     found: list[JsonValue] = []
     todo: list[tuple[JsonValue, int]] = [(value, 1) for value in reversed(data.values())]
@@ -960,6 +978,27 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
             items = value.values() if isinstance(value, dict) else value
             todo += [(item, depth + 1) for item in reversed(list(items))]
     return found or None
+
+
+# Keys under which a record may keep its own answers in another shape: such an
+# object is a record (an error, screened), never a wrapper of the records it holds.
+_ANSWERS_LIKE = re.compile(r"(?i)answers?|responses?|replies|(?:answers)?[./\[].+")
+
+
+def _holds_no_answers(data: JsonObject) -> bool:
+    """Whether an object shows no answers of its own: no key like 'answers' (any case,
+    'responses', a flattened 'answers.<id>'), and no scalar that reads as an answer
+    (yes, no, not sure). A record with its answers at the top, or under another name,
+    that also held a list of past records was taken for their wrapper: its own
+    answers were dropped and last week's "no" read instead (attack round 13, H2)."""
+    booleans = 0  # an export's flags ("success": true) are few; a record's answers many
+    for key, value in data.items():
+        if _ANSWERS_LIKE.fullmatch(key):
+            return False
+        if isinstance(value, str) and (reads_yes(value) or written_no(value) or is_unsure(value)):
+            return False
+        booleans += isinstance(value, bool)
+    return booleans < 3
 
 
 def _table_records(data: JsonObject) -> list[JsonValue] | None:
@@ -1174,21 +1213,21 @@ def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     """A record whose answers pandas flattened (``json_normalize``, then ``to_json``:
     "answers.saddle_numbness": "yes") with its answers put back in 'answers', and a
     warning. As unknown fields, a definite yes was read "not sure", one level lower,
-    or not at all (a new user's U15-7). A key also inside 'answers' with another
-    reading is not sure, as a key given twice is."""
+    or not at all (a new user's U15-7). Beside the same answer inside 'answers', the
+    careful one of the two holds (``_careful``): a "no" or a lower age elsewhere never
+    undoes a yes or a higher age (attack round 13, H1)."""
     flat = {
         key: found.group(1) or found.group(2)
         for key in data
         if (found := _FLAT_KEY.fullmatch(key)) is not None
     }
-    answers = data.get("answers", {})
-    if not flat or not isinstance(answers, dict):
+    answers = data.get("answers")
+    if not flat or not isinstance(answers, dict | None):
         return data
-    answers = dict(answers)
+    answers = dict(answers or {})
     for key, qid in flat.items():
         value = data[key]
-        same = qid not in answers or answer_key(answers[qid]) == answer_key(value)
-        answers[qid] = value if same else "unsure"
+        answers[qid] = _careful(answers[qid], value) if qid in answers else value
     warnings.append(
         AnswerProblem(
             "answers",
@@ -1200,6 +1239,24 @@ def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     unflat = {key: value for key, value in data.items() if key not in flat}
     unflat["answers"] = answers
     return unflat
+
+
+def _careful(one: JsonValue, other: JsonValue) -> JsonValue:
+    """Of one answer given twice, the careful reading: the same, or a yes (never
+    undone by a "no"), or the higher of two numbers (an age); else not sure."""
+    if answer_key(one) == answer_key(other) or other is None:
+        return one
+    if one is None:
+        return other
+    if reads_yes(one) or reads_yes(other):
+        return "yes"
+    if _number(one) and _number(other):
+        return max(cast(float, one), cast(float, other))
+    return "unsure"
+
+
+def _number(value: JsonValue) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _screened_anyway(value: object) -> tuple[JsonObject, frozenset[str]]:
@@ -1281,6 +1338,12 @@ def stray_safety_answers(
         if qid is None or qid not in rb.index.safety_questions:
             continue
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
+            continue
+        own = merged.get(qid)
+        if _number(own) and _number(value) and cast(float, value) <= cast(float, own):
+            # An age elsewhere (last visit's) no higher than the record's own: the
+            # careful reading stands; read "not sure", an urgent combination of signs
+            # was referred as clinician (attack round 13, H10).
             continue
         if merged is answers:
             merged = dict(answers)
