@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 from typing import Any
 
 import pytest
@@ -544,3 +545,32 @@ def test_an_age_elsewhere_no_higher_than_the_record_s_own_keeps_it(
     record = {"id": "c09", "answers": FRACTURE, "last_visit": {"answers": {"age_years": elsewhere}}}
     [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
     assert result["red_flags"][0]["level"] == level
+
+
+@pytest.mark.parametrize(
+    "slip",
+    [
+        lambda text: text.replace('"c04"', '"c04",', 1),  # a comma too many in a record
+        lambda text: text.replace('"id": "c02"', "'id': 'c02'", 1),
+        lambda text: re.sub(r"\]\s*\}\s*$", "],}", text),  # a trailing comma after the list
+    ],
+)
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_wrapper_strict_json_refuses_keeps_its_clients_apart(
+    slip: Any, indent: int | None
+) -> None:
+    """H6: one result for 20 clients, both emergencies "not sure" (urgent)."""
+    wrapper = {"exported": "2026-12-03", "clients": [json.loads(c) for c in _clients()]}
+    text = slip(json.dumps(wrapper, indent=indent))
+    with pytest.raises(ValueError):
+        json.loads(text)  # the slip makes it no JSON
+    seen = _read((text + "\n").encode())
+    assert [i for i, _, _ in seen] == [f"c{i:02d}" for i in range(1, 21)]
+    assert [(i, flags) for i, _, flags in seen if flags] == [("c05", EMERGENCY), ("c13", EMERGENCY)]
+
+
+def test_a_wrapper_in_an_array_line_gives_its_records() -> None:
+    line = json.dumps([{"clients": [json.loads(c) for c in _clients()[:6]]}])
+    seen = _read(_line_between(line))
+    assert [i for i, _, _ in seen] == ["before", *[f"c{i:02d}" for i in range(1, 7)], "after"]
+    assert [(i, flags) for i, _, flags in seen if flags] == [("c05", EMERGENCY)]

@@ -429,7 +429,7 @@ def _records_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
     text = line.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
     spans = records_on_line(text)
     if spans is None:
-        return None
+        return _wrapped_in_refused(number, line.rstrip(b"\r\n"))
     records = [_line_record(number, _encoded(text[start:end]), False) for start, end in spans]
     note = (
         f"line {number} is not one JSON value; its {len(records)} records were read one by "
@@ -438,13 +438,31 @@ def _records_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
     return [replace(record, note=note).parsed() for record in records]
 
 
+def _wrapped_in_refused(number: int, blob: bytes) -> list[RawRecord] | None:
+    """The records of an export's wrapper strict JSON refuses (salvage.wrapped_in),
+    each at the line it starts on, parsed here: a whole one a record, a broken one an
+    error screened on its own answers, each with a warning; None for no wrapper."""
+    from .salvage import wrapped_in  # only for a refused document: not at start
+
+    text = blob.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    spans = wrapped_in(text)
+    if spans is None:
+        return None
+    note = f"{_WRAPPED_NOTE}; the file is not JSON, its records were read one by one"
+    records = []
+    for start, end in spans:
+        at = number + text.count("\n", 0, start)
+        records.append(replace(_line_record(at, _encoded(text[start:end]), False), note=note))
+    return [record.parsed() for record in records]
+
+
 def _records_listed(data: object) -> list[JsonValue] | None:
     """The items of a JSON Lines line that is an array holding records (a batch
     written as a line), arrays inside it opened too: each a record, an item that is
     no object an error of its own. None unless it is an array holding an object. As
     one, it was one error and its records were never screened (attack round 12, H3),
     and so was one beside a null or a string (a new check, N3)."""
-    items = _flattened(data) if isinstance(data, list) else []
+    items = records_in_array(data) if isinstance(data, list) else []
     return items if any(isinstance(item, dict) for item in items) else None
 
 
@@ -881,6 +899,10 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
                     at = first_number + breaks
                     yield RawRecord(at, at, text=record)
                 return
+            inner = _wrapped_in_refused(first_number, blob)
+            if inner is not None:
+                yield from inner
+                return
             if objects is not None or _parses_leniently(blob):
                 # One record over several lines that strict JSON refuses (a trailing
                 # comma, a raw line break inside a string, a Windows-1252 letter): one
@@ -1030,8 +1052,17 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
 
 
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
-    """The records of a JSON array, the items of arrays inside it in their place."""
-    return _flattened(items) if any(isinstance(item, list) for item in items) else items
+    """The records of a JSON array, the items of arrays inside it in their place, and
+    the records of an export's wrapper in it ([{"clients": [...]}]) in its place."""
+    if any(isinstance(item, list) for item in items):
+        items = _flattened(items)
+    if not any(isinstance(item, dict) and "answers" not in item for item in items):
+        return items  # the common array: records only
+    found: list[JsonValue] = []
+    for item in items:
+        wrapped = wrapped_records(item)
+        found += [item] if wrapped is None else wrapped
+    return found
 
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:

@@ -410,6 +410,41 @@ def _object_end(text: str, start: int, limit: int) -> tuple[int | None, int]:
     return None, limit - start
 
 
+def wrapped_in(text: str) -> list[tuple[int, int]] | None:
+    """Where each record of a refused object that wraps them starts and ends (an
+    export's wrapper with a trailing comma, one single-quoted id, or saved in
+    Windows-1252): the outermost objects in it with a key 'answers' of their own, the
+    last perhaps cut short. None when the object has an 'answers' or 'id' of its own
+    (a record), or holds no such object. Read as one record, 20 clients were one
+    result, their emergencies "not sure" (attack round 13, H6)."""
+    keys = _record_keys(text)
+    if keys is None or "answers" in keys or "id" in keys:
+        return None
+    opened: list[list[int] | None] = []  # per open bracket: [start, has answers] or None
+    found: list[tuple[int, int]] = []
+    key: JsonValue = None
+    for match in _STRUCTURE.finditer(text):
+        mark, token = match.group("mark"), match.group()
+        if mark in ("{", "["):
+            opened.append([match.start(), 0] if mark == "{" else None)
+        elif mark is not None:
+            top = opened.pop() if opened else None
+            if top is not None and top[1]:
+                found.append((top[0], match.end()))
+        elif token[:1] in "\"'“”„‘’":
+            key = _value(token)
+            continue
+        elif token == ":" and key == "answers" and opened and opened[-1] is not None:
+            opened[-1][1] = 1
+        key = None
+    found += [(top[0], len(text.rstrip())) for top in opened if top is not None and top[1]]
+    outermost: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if not outermost or start >= outermost[-1][1]:
+            outermost.append((start, end))
+    return outermost or None
+
+
 def _parsed_answers(source: str) -> JsonObject:
     try:
         data = json.loads(source, strict=False)
