@@ -537,14 +537,16 @@ def test_a_record_pasted_in_quotes_into_an_array_keeps_its_sign() -> None:
     assert [(f["level"], f["unsure"]) for f in results[1]["red_flags"]][:1] == EMERGENCY
 
 
-@pytest.mark.parametrize(("elsewhere", "level"), [(69, "urgent"), (70, "urgent"), (30, "urgent")])
-def test_an_age_elsewhere_no_higher_than_the_record_s_own_keeps_it(
-    elsewhere: int, level: str
-) -> None:
-    """H10: last visit's age made the record's own "not sure": urgent became clinician."""
+@pytest.mark.parametrize(
+    ("elsewhere", "level"), [(69, "urgent"), (70, "urgent"), (30, "urgent"), (71, "urgent")]
+)
+def test_an_age_elsewhere_keeps_the_higher_of_the_two(elsewhere: int, level: str) -> None:
+    """H10: last visit's age made the record's own "not sure": urgent became clinician.
+    In a record strict JSON refuses (a trailing comma) the same."""
     record = {"id": "c09", "answers": FRACTURE, "last_visit": {"answers": {"age_years": elsewhere}}}
-    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
-    assert result["red_flags"][0]["level"] == level
+    for text in (json.dumps(record), json.dumps(record)[:-1] + ",}"):
+        [result] = list(api.diagnose_stream(io.BytesIO(text.encode())))
+        assert result["red_flags"][0]["level"] == level, text[-40:]
 
 
 @pytest.mark.parametrize(
@@ -574,3 +576,18 @@ def test_a_wrapper_in_an_array_line_gives_its_records() -> None:
     seen = _read(_line_between(line))
     assert [i for i, _, _ in seen] == ["before", *[f"c{i:02d}" for i in range(1, 7)], "after"]
     assert [(i, flags) for i, _, flags in seen if flags] == [("c05", EMERGENCY)]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_an_enter_in_a_note_inside_a_refused_array_keeps_the_records_apart(
+    indent: int | None,
+) -> None:
+    """Read with strings that end at the line's end, the rest of the note turned the
+    records after it inside out: five results for twenty, an emergency urgent."""
+    clients = [json.loads(c) for c in _clients()]
+    clients[2]["note"] = "line one\nline two"
+    text = json.dumps(clients, indent=indent).replace("\\n", "\n") + ","  # a slip at its end
+    results = list(api.diagnose_stream(io.BytesIO(text.encode())))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 21)]
+    assert [r["id"] for r in results if r["red_flags"]] == ["c05", "c13"]
+    assert {r["red_flags"][0]["level"] for r in results if r["red_flags"]} == {"emergency"}

@@ -1371,10 +1371,13 @@ def stray_safety_answers(
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
             continue
         own = merged.get(qid)
-        if _number(own) and _number(value) and cast(float, value) <= cast(float, own):
-            # An age elsewhere (last visit's) no higher than the record's own: the
-            # careful reading stands; read "not sure", an urgent combination of signs
-            # was referred as clinician (attack round 13, H10).
+        if _number(own) and _number(value):
+            # An age elsewhere (last visit's) beside the record's own: the higher is
+            # the careful reading; read "not sure", an urgent combination of signs was
+            # referred as clinician (attack round 13, H10).
+            if cast(float, value) > cast(float, own):
+                merged = dict(merged) if merged is answers else merged
+                merged[qid] = value
             continue
         if merged is answers:
             merged = dict(answers)

@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from .repeated import answer_key, reads_yes
@@ -200,7 +201,7 @@ def _objects_in(source: str) -> Iterator[tuple[int, str]]:
     A quote between records is no string (a record pasted in quotes into an array,
     [C01,"C05",C09]: C05 and its emergency vanished, attack round 13, H9)."""
     breaks, counted = 0, 0  # line breaks before ``counted``: counted on, never again
-    for start, end in _walked_objects(source):
+    for start, end in _walked_objects(source, _DOCUMENT_TOKEN):
         breaks += source.count("\n", counted, start)
         counted = start
         yield breaks, source[start : len(source) if end is None else end]
@@ -274,6 +275,10 @@ _LINE_TOKEN = re.compile(
     rf"""{_LINE_STRING} | //[^\n]*+ | /\*(?:[^*]|\*(?!/))*+(?:\*/)? | (?P<mark>[\[\]{{}}])""",
     re.VERBOSE | re.DOTALL,
 )
+_DOCUMENT_TOKEN = re.compile(
+    rf"""{_STRING} | //[^\n]*+ | /\*(?:[^*]|\*(?!/))*+(?:\*/)? | (?P<mark>[\[\]{{}}])""",
+    re.VERBOSE | re.DOTALL,
+)
 # Where an object starts, whatever the string it may seem to be inside: in JSON a
 # quote inside a string is escaped, so '{"key":' is the start of an object, even
 # when a record cut inside a string has turned the rest of its line inside out.
@@ -315,13 +320,19 @@ def _closed_objects(text: str) -> tuple[list[tuple[int, int]], int | None]:
     return spans, None
 
 
-def _walked_objects(text: str) -> Iterator[tuple[int, int | None]]:
+def _walked_objects(
+    text: str, tokens: re.Pattern[str] | None = None
+) -> Iterator[tuple[int, int | None]]:
     """Where each object that no object holds starts and ends, one at a time (an
-    array may hold millions); the last one's end None when it does not close."""
+    array may hold millions); the last one's end None when it does not close.
+    ``tokens`` finds strings, comments and brackets: on a line a string ends at the
+    line's end (_LINE_TOKEN); in a document it may hold a raw line break (a note
+    typed with Enter in a record of an array: _DOCUMENT_TOKEN)."""
+    tokens = tokens or _LINE_TOKEN
     opened = bytearray()  # the brackets open, innermost last
     braces = 0  # how many of them are '{'
     start, at = -1, 0
-    while (match := _LINE_TOKEN.search(text, at)) is not None:
+    while (match := tokens.search(text, at)) is not None:
         at, mark = match.end(), match.group("mark")
         if mark is None:
             if braces == 0 and match.group()[:1] != "/":
@@ -562,6 +573,12 @@ def _scanned_pairs(source: str, keys: dict[str, int] | None) -> tuple[JsonObject
         (inside if within else outside).add(name, value)
     for key, value in outside.pairs.items():
         plain_no = value is False or (isinstance(value, str) and value.strip().lower() == "no")
+        own = inside.pairs.get(key)
+        if _number(own) and _number(value):
+            # An age elsewhere (last visit's): the higher is the careful reading
+            # (attack round 13, H10; "not sure" made urgent clinician).
+            inside.pairs[key] = max(cast(float, own), cast(float, value))
+            continue
         if key in inside.pairs:
             # As a strict reading reads a stray key: it cannot undo a yes, and makes
             # anything else not sure unless it is a plain no itself.
@@ -574,6 +591,10 @@ def _scanned_pairs(source: str, keys: dict[str, int] | None) -> tuple[JsonObject
         if key in outside.said_yes:
             inside.said_yes.add(key)
     return inside.pairs, inside.said_yes
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class _Pairs:
