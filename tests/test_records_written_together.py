@@ -591,3 +591,32 @@ def test_an_enter_in_a_note_inside_a_refused_array_keeps_the_records_apart(
     assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 21)]
     assert [r["id"] for r in results if r["red_flags"]] == ["c05", "c13"]
     assert {r["red_flags"][0]["level"] for r in results if r["red_flags"]} == {"emergency"}
+
+
+def test_log_lines_above_one_pretty_record_are_records_not_titles() -> None:
+    """A new check of cd9efd2, NEW-1: lines with a log prefix before each record,
+    then one pretty record, were taken for titles and dropped: 19 clients unread."""
+    clients = _clients()
+    lines = [f"2026-12-03 10:{i:02d} {c}" for i, c in enumerate(clients[:19])]
+    text = "\n".join(lines) + "\n" + json.dumps(json.loads(clients[19]), indent=2) + "\n"
+    results = list(api.diagnose_stream(io.BytesIO(text.encode())))
+    assert len(results) >= 20
+    assert {r["id"] for r in results if r["red_flags"]} >= {"c05", "c13"}
+
+
+def test_a_flat_row_among_an_export_s_records_is_read() -> None:
+    """NEW-4: a row with no 'answers' object in a wrapper's list was dropped."""
+    clients = [json.loads(c) for c in _clients()]
+    clients[4] = {"id": "c05", **SADDLE}
+    results = list(api.diagnose_stream(io.BytesIO(json.dumps({"clients": clients}).encode())))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 21)]
+    assert results[4]["red_flags"][0]["level"] == "emergency"
+
+
+@pytest.mark.parametrize("cut", [2, 3, 4])
+def test_a_crash_inside_the_first_key_of_the_first_line_is_no_wrapper(cut: int) -> None:
+    """NEW-2: '{"i' then the appended record read the whole file as a wrapper."""
+    data = (CLEAN[:cut] + SIGN + "\n" + AFTER + "\n").encode()
+    seen = _read(data)
+    assert [flags for i, _, flags in seen if i == "sign"] == [EMERGENCY]
+    assert seen[-1][0] == "after"

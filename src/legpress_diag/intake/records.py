@@ -591,8 +591,12 @@ MAX_COMMENT_LINES = 1000
 
 def _comment_line(line: bytes) -> bool:
     """A line above the records that is none ("// Monday group", "# export", "/* ...",
-    "-- title", a plain title line): what follows decides how the input is read."""
-    return not line.lstrip().startswith((b"{", b"["))
+    "-- title", a plain title line): what follows decides how the input is read. A
+    line with a bracket in it may be a record (a log line's prefix before it): taken
+    for a title above one pretty record, 19 clients' lines were dropped unread (a
+    new check of cd9efd2, NEW-1)."""
+    head = line.lstrip()
+    return head.startswith((b"//", b"#")) or (b"{" not in head and b"[" not in head)
 
 
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
@@ -996,6 +1000,12 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
         value, depth = todo.pop()
         if isinstance(value, dict) and "answers" in value:
             found.append(value)  # a record: what it holds is its own
+        elif isinstance(value, list) and any(
+            isinstance(item, dict) and "answers" in item for item in value
+        ):
+            # A list of records: every object in it is one, a flat row too (dropped,
+            # its emergency went unread: a new check of cd9efd2, NEW-4).
+            found += [item for item in value if isinstance(item, dict)]
         elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
             items = value.values() if isinstance(value, dict) else value
             todo += [(item, depth + 1) for item in reversed(list(items))]
@@ -1013,14 +1023,20 @@ def _holds_no_answers(data: JsonObject) -> bool:
     (yes, no, not sure). A record with its answers at the top, or under another name,
     that also held a list of past records was taken for their wrapper: its own
     answers were dropped and last week's "no" read instead (attack round 13, H2)."""
-    booleans = 0  # an export's flags ("success": true) are few; a record's answers many
+    # An export's flags ("success": true) and metadata are few; a flat record's answers
+    # many (true/1/["yes"] among them: taken for a wrapper of its history, its own
+    # emergency was lost, a new check of cd9efd2, NEW-3).
+    booleans = scalars = 0
     for key, value in data.items():
         if _ANSWERS_LIKE.fullmatch(key):
             return False
         if isinstance(value, str) and (reads_yes(value) or written_no(value) or is_unsure(value)):
             return False
+        if isinstance(value, list) and len(value) == 1 and not isinstance(value[0], dict | list):
+            return False  # a boxed answer (R)
         booleans += isinstance(value, bool)
-    return booleans < 3
+        scalars += not isinstance(value, dict | list)
+    return booleans < 3 and scalars <= 8
 
 
 def _table_records(data: JsonObject) -> list[JsonValue] | None:

@@ -421,6 +421,9 @@ def _object_end(text: str, start: int, limit: int) -> tuple[int | None, int]:
     return None, limit - start
 
 
+_NAME = re.compile(r"[\w@$][\w .@$:-]{0,63}")
+
+
 def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     """Where each record of a refused object that wraps them starts and ends (an
     export's wrapper with a trailing comma, one single-quoted id, or saved in
@@ -430,6 +433,12 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     result, their emergencies "not sure" (attack round 13, H6)."""
     keys = _record_keys(text)
     if keys is None or "answers" in keys or "id" in keys:
+        return None
+    # An export's keys are names, and one of them holds a list: a record cut inside
+    # its first key ('{"i' then the next record) is no wrapper (a new check, NEW-2).
+    if not all(_NAME.fullmatch(key) for key in keys) or not any(
+        text[at:].lstrip()[:1] == "[" for at in keys.values()
+    ):
         return None
     opened: list[list[int] | None] = []  # per open bracket: [start, has answers] or None
     found: list[tuple[int, int]] = []
