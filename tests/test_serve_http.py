@@ -243,7 +243,10 @@ def test_past_the_time_limit_the_answer_is_503_and_the_work_stops(
     assert "longer than 0.3 s" in problem(response, 503, "too-slow")["detail"]
     assert response.headers["retry-after"]
     app.state.work_pool.close()  # waits for the work threads to end
-    assert 0 < len(done) < 400  # it stopped at the next record, not at the end
+    # It stopped at the next record, not at the end. (How many came before depends on
+    # the machine's load: on a loaded one the 0.3 s may pass before the first, so
+    # none is a right answer too; a fresh-clone CI beside two test loops saw 0.)
+    assert len(done) < 400
     assert all(name.startswith("legpress-work") for name in done)
 
 
