@@ -620,3 +620,27 @@ def test_a_crash_inside_the_first_key_of_the_first_line_is_no_wrapper(cut: int) 
     seen = _read(data)
     assert [flags for i, _, flags in seen if i == "sign"] == [EMERGENCY]
     assert seen[-1][0] == "after"
+
+
+def test_flat_answers_beside_a_null_answers_object_are_read_as_written() -> None:
+    """NEW-7: pandas writes "answers": null for a row of another shape; the row's own
+    fields were read "not sure": emergency urgent, urgent clinician."""
+    record = {"id": "c09", "answers": None, **FRACTURE, "saddle_numbness": "yes"}
+    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert [(f["level"], f["unsure"]) for f in result["red_flags"]][:2] == [
+        ("emergency", False),
+        ("urgent", False),
+    ]
+
+
+def test_a_refused_body_past_the_record_limit_says_its_results_are_cut() -> None:
+    """NEW-5: over 1,000 records the 400 carried the first 1,000 without a word."""
+    body = ("\n".join([CLEAN] * 5 + [SIGN]) + "\n{\n").encode()
+    with pytest.raises(RequestProblem) as raised:
+        read_body(body, api.bundled_rulebase(), max_records=6)
+    assert "the first 6 records" in raised.value.message
+    for limit in (7, 10):  # 7 records in all (the last a cut one): none left out
+        with pytest.raises(RequestProblem) as whole:
+            read_body(body, api.bundled_rulebase(), max_records=limit)
+        assert "the first" not in whole.value.message
+        assert len(whole.value.extra["results"]) == 7

@@ -1221,9 +1221,10 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     # belong, is read as not sure too (stray_safety_answers).
     said_yes |= {key for key, value in stray.items() if reads_yes(value)}
     said_yes |= {key for _, key, value in nested_answers(answers, stray) if reads_yes(value)}
-    if "answers" not in data and stray:
-        # No 'answers' object at all: the record's own fields are its answers (a
-        # spreadsheet's rows, hand-made flat records). An error still, but screened
+    if data.get("answers") is None and stray:
+        # No 'answers' object at all (or null, as pandas writes it for a row of
+        # another shape: a new check, NEW-7): the record's own fields are its
+        # answers (a spreadsheet's rows, hand-made flat records). An error still, but screened
         # as given: beside nothing they conflict with nothing, and read "not sure" as
         # strays are, every yes was one level lower and a combination of signs (age,
         # sudden onset, not settling) lost (a new user's U17-5).
@@ -1244,9 +1245,15 @@ def _plain_id(value: object) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
 
+_NO_ANSWERS = ("missing 'answers'", "'answers' is null")
+
+
 def _read_flat(problem: AnswerProblem) -> AnswerProblem:
     """The "missing 'answers'" error of a flat record, saying how it was read."""
-    if (problem.key, problem.message) != ("answers", "missing 'answers'"):
+    if problem.key != "answers" or problem.message not in (
+        "missing 'answers'",
+        "'answers' is null",
+    ):
         return problem
     return AnswerProblem(
         problem.key,

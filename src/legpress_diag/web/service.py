@@ -88,15 +88,21 @@ def _refers_all_the_same(
     # object of a broken array, or one for a record a lenient reader takes (a new
     # user's F6: a JSON Lines body was one merged result, its emergency "unsure").
     try:
-        raws = list(itertools.islice(read_records(io.BytesIO(body)), max_records))
+        raws = list(itertools.islice(read_records(io.BytesIO(body)), max_records + 1))
     except InputError:
         return exc
+    # Past max_records the rest are not read: say so, so that a client does not take
+    # the list for every record the body holds (a new check, NEW-5).
+    cut = ""
+    if len(raws) > max_records:
+        raws = raws[:max_records]
+        cut = f" (the first {max_records:,} records; send fewer at a time)"
     results = [diagnose_record(raw, rb, False, None) for raw in raws]
     if not any(result["red_flags"] for result in results):
         return exc
     return RequestProblem(
         "not-json",
-        f"{exc.message}; a safety answer refers all the same (see 'results')",
+        f"{exc.message}; a safety answer refers all the same (see 'results'){cut}",
         extra={"results": results},
     )
 
