@@ -17,9 +17,9 @@ import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, NoReturn, NotRequired, TypedDict, cast
+from typing import IO, NoReturn, NotRequired, TypedDict
 
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
 from ..knowledge.index import question_named
@@ -1250,10 +1250,7 @@ _NO_ANSWERS = ("missing 'answers'", "'answers' is null")
 
 def _read_flat(problem: AnswerProblem) -> AnswerProblem:
     """The "missing 'answers'" error of a flat record, saying how it was read."""
-    if problem.key != "answers" or problem.message not in (
-        "missing 'answers'",
-        "'answers' is null",
-    ):
+    if problem.key != "answers" or problem.message not in _NO_ANSWERS:
         return problem
     return AnswerProblem(
         problem.key,
@@ -1304,13 +1301,9 @@ def _careful(one: JsonValue, other: JsonValue) -> JsonValue:
         return other
     if reads_yes(one) or reads_yes(other):
         return "yes"
-    if _number(one) and _number(other):
-        return max(cast(float, one), cast(float, other))
+    if is_number(one) and is_number(other):
+        return max(one, other)
     return "unsure"
-
-
-def _number(value: JsonValue) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _screened_anyway(value: object) -> tuple[JsonObject, frozenset[str]]:
@@ -1394,11 +1387,11 @@ def stray_safety_answers(
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
             continue
         own = merged.get(qid)
-        if _number(own) and _number(value):
+        if is_number(own) and is_number(value):
             # An age elsewhere (last visit's) beside the record's own: the higher is
             # the careful reading; read "not sure", an urgent combination of signs was
             # referred as clinician (attack round 13, H10).
-            if cast(float, value) > cast(float, own):
+            if value > own:
                 merged = dict(merged) if merged is answers else merged
                 merged[qid] = value
             continue

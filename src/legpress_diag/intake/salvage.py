@@ -22,9 +22,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from .repeated import answer_key, reads_yes
 
 # The fields of a record that are not answers (records.RECORD_FIELDS, less 'answers',
@@ -583,10 +582,10 @@ def _scanned_pairs(source: str, keys: dict[str, int] | None) -> tuple[JsonObject
     for key, value in outside.pairs.items():
         plain_no = value is False or (isinstance(value, str) and value.strip().lower() == "no")
         own = inside.pairs.get(key)
-        if _number(own) and _number(value):
+        if is_number(own) and is_number(value):
             # An age elsewhere (last visit's): the higher is the careful reading
             # (attack round 13, H10; "not sure" made urgent clinician).
-            inside.pairs[key] = max(cast(float, own), cast(float, value))
+            inside.pairs[key] = max(own, value)
             continue
         if key in inside.pairs:
             # As a strict reading reads a stray key: it cannot undo a yes, and makes
@@ -600,10 +599,6 @@ def _scanned_pairs(source: str, keys: dict[str, int] | None) -> tuple[JsonObject
         if key in outside.said_yes:
             inside.said_yes.add(key)
     return inside.pairs, inside.said_yes
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class _Pairs:
