@@ -3,10 +3,11 @@
     pip install -e '.[cluster]' -c constraints.txt     (from a clone of the repository)
     python examples/dask_batch.py IN.jsonl OUT.jsonl [--workers 2] [--rules coach.yaml ...]
 
-The file is cut into blocks that end at a line's end (the driver reads it once, only
-to count lines, so each result keeps its line number); every block is one task. A
-worker process reads its block from the file, hands the lines to
-``api.diagnose_partition`` and writes the results to a part file beside OUT (on a
+The file is cut into blocks that end at a line's end before a record's first line
+(``api.line_blocks``: the driver reads it once, to count lines, so each result keeps
+its line number, and a record that Enters cut over lines stays in one block); every
+block is one task. A worker process reads its block from the file, hands the lines
+to ``api.diagnose_partition`` and writes the results to a part file beside OUT (on a
 real cluster IN and OUT's folder must be storage every worker can reach); only
 counts and error messages travel back. The overlays (``--rules``) are read here and
 scattered to every worker once, as bytes: nothing has to be installed or mounted
@@ -36,24 +37,6 @@ from legpress_diag import api
 from legpress_diag.api import RuleBaseError
 
 BLOCK_BYTES = 1024 * 1024  # about 1,500 records a task: big enough to hide the task's cost
-MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer line is an error result, as in `diagnose`
-
-
-def line_blocks(path: Path, block: int) -> list[tuple[int, int, int]]:
-    """(offset, length, first line number) of blocks of whole lines covering the file."""
-    blocks = []
-    offset, line = 0, 1
-    with path.open("rb") as stream:
-        while chunk := stream.read(block):
-            while not chunk.endswith(b"\n"):  # finish the line, a bounded read at a time
-                more = stream.readline(block)
-                if not more:
-                    break
-                chunk += more
-            blocks.append((offset, len(chunk), line))
-            offset += len(chunk)
-            line += api.lines_taken(chunk, line)  # as diagnose numbers lines
-    return blocks
 
 
 def diagnose_block(
@@ -140,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             # reads it: no blocks of lines to share out, so no cluster.
             counts = run_whole(args.input, args.output, texts, include_bundled)
         else:
-            blocks = line_blocks(args.input, args.block_bytes)
+            blocks = api.line_blocks(args.input, args.block_bytes)
             counts = run(args.input, args.output, blocks, texts, include_bundled, args.workers)
     except OSError as exc:
         # Which file, when the error names one; a full disk or a closed pipe names

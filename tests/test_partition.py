@@ -399,3 +399,53 @@ def test_an_item_that_is_no_line_pair_nor_record_is_named(item: object) -> None:
     """Attack round 10, L4: a bare line was an AttributeError from deep inside."""
     with pytest.raises(TypeError, match=r"item 0 of the partition is \w+: each item is a"):
         api.diagnose_partition([item])  # type: ignore[list-item]
+
+
+def _blocks_results(path: Path, size: int) -> list[Any]:
+    data = path.read_bytes()
+    results = []
+    for offset, length, first in api.line_blocks(path, size):
+        block = data[offset : offset + length]
+        results += api.diagnose_partition(api.numbered_lines(block, first))
+    return results
+
+
+def test_line_blocks_never_split_a_record_that_enters_cut_over_lines(tmp_path: Path) -> None:
+    """Attack round 13, H8: cut at any line end, a record that Enters cut over lines
+    (a note typed with Enter, `jq .` output among JSON Lines) across a block's edge
+    was two broken records, each screened without the other (an urgent combination
+    of signs referred lower). Every block size gives diagnose's results."""
+    fracture = {"age_years": 70, "sudden_sharp_onset": "yes", "onset_settling": "no"}
+    note = json.dumps({"id": "n", "answers": fracture, "note": "week 1\nweek 2\nweek 3"})
+    note = note.replace("\\n", "\n")  # Enters typed into the note
+    pretty = json.dumps({"id": "p", "answers": {"saddle_numbness": "yes"}}, indent=2)
+    lines = _lines()[:6]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b"".join([*lines, note.encode() + b"\n", *lines, pretty.encode() + b"\n", *lines])
+    )
+    want = list(api.diagnose_stream(io.BytesIO(source.read_bytes())))
+    levels = {r["id"]: r["red_flags"][0]["level"] for r in want if r["id"] in ("n", "p")}
+    assert levels == {"n": "urgent", "p": "emergency"}
+    data = source.read_bytes()
+    # A first block read to each line end inside either record (the edge the attack
+    # put there), and a few sizes that cut everywhere.
+    inside = [data.index(part) for part in (b"week 2", b'  "answers"', b'    "saddle')]
+    for size in [*inside, 1, 2, 50, 333, len(data)]:
+        blocks = api.line_blocks(source, size)
+        assert sum(block.length for block in blocks) == len(data)
+        assert _blocks_results(source, size) == want, size
+
+
+def test_line_blocks_end_within_the_rejoin_bound_when_no_line_starts_a_record(
+    tmp_path: Path,
+) -> None:
+    """No line starts a record for longer than any record rejoins: the block ends
+    there, bounded, and the results are still diagnose's."""
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "a", "answers": {}}\n' + b"  junk\n" * 2500 + b"{}\n")
+    blocks = api.line_blocks(source, 1)
+    assert [block.first_line for block in blocks] == [1, 1002, 2003, 2502]
+    assert _blocks_results(source, 1) == list(api.diagnose_stream(source.open("rb")))
+    with pytest.raises(ValueError, match="at least one byte"):
+        api.line_blocks(source, 0)

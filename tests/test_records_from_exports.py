@@ -213,3 +213,74 @@ def test_r_boxed_ids_name_their_results() -> None:
     assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 11)]
     assert "auto_unbox" in results[0]["warnings"][0]["expected"]
     assert _levels(data) == EXPECTED
+
+
+# A new check of cd9efd2: NEW-3, NEW-6.
+
+
+@pytest.mark.parametrize(
+    ("own", "level"),
+    [
+        ({"saddle_numbness": True}, "emergency"),
+        ({"saddle_numbness": 1}, "emergency"),
+        ({"ＳＡＤＤＬＥ_ＮＵＭＢＮＥＳＳ": "y"}, "emergency"),  # folded as answer keys are
+        ({"Saddle-Numbness": "true"}, "emergency"),
+        ({"saddle_numbnes": True}, "urgent"),  # a typo of a safety question: not sure
+    ],
+    ids=["boolean", "one", "full-width", "spelt-otherwise", "typo"],
+)
+def test_a_record_with_one_answer_and_a_history_is_no_wrapper(
+    own: dict[str, Any], level: str
+) -> None:
+    """NEW-3: no id, one answer of its own and a list of past records: taken for their
+    wrapper, its own emergency was lost and last week's "no" read instead."""
+    past = [{"id": f"w{i}", "answers": SCREEN_CLEAR} for i in range(3)]
+    for indent in (None, 2):
+        data = json.dumps({**own, "history": past}, indent=indent).encode()
+        results = list(api.diagnose_stream(io.BytesIO(data)))
+        assert len(results) == 1, [r["id"] for r in results]
+        assert results[0]["red_flags"][0]["level"] == level
+        assert results[0]["status"] == "refer"
+
+
+def test_an_export_flag_beside_the_records_still_makes_a_wrapper() -> None:
+    """The other side of NEW-3: an export's own fields name no question."""
+    export = {"success": True, "exported_by": "coach", "clients": _clients()}
+    results = list(api.diagnose_stream(io.BytesIO(json.dumps(export).encode())))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 11)]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_wrapper_of_flat_rows_gives_a_result_per_row(indent: int | None) -> None:
+    """NEW-6: flat rows only (no row with 'answers') were one merged result."""
+    flat = [{"id": c["id"], **c["answers"]} for c in _clients()]
+    data = json.dumps({"exported": "2026-12-01", "clients": flat}, indent=indent).encode()
+    results = list(api.diagnose_stream(io.BytesIO(data)))
+    assert [r["id"] for r in results] == [f"c{i:02d}" for i in range(1, 11)]
+    assert _levels(data) == EXPECTED
+    keyed = json.dumps({"clients": {c["id"]: c for c in flat}}).encode()  # keyed by id
+    assert [r["id"] for r in api.diagnose_stream(io.BytesIO(keyed))] == [c["id"] for c in flat]
+
+
+def test_a_refused_wrapper_of_flat_rows_gives_a_result_per_row() -> None:
+    """NEW-6 in a wrapper strict JSON refuses (a trailing comma)."""
+    flat = [{"id": c["id"], **c["answers"]} for c in _clients()]
+    data = json.dumps({"exported": "2026-12-01", "clients": flat}, indent=2)
+    data = data.replace('"c10"', '"c10",', 1).replace('"c10",:', '"c10":', 1)
+    broken = data[: data.rindex("]")] + ",\n  ]\n}"  # a trailing comma after the last row
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(broken)
+    assert _levels(broken.encode()) == EXPECTED
+
+
+@pytest.mark.parametrize("depth", [8, 9, 20, 100])
+def test_records_nested_deep_in_a_wrapper_are_found(depth: int) -> None:
+    """NEW-6: nested deeper than 8 levels, the wrapper was one merged result."""
+    export: dict[str, Any] = {"clients": _clients()}
+    for level in range(depth):
+        export = {f"level{level}": export}
+    data = json.dumps(export).encode()
+    assert [r["id"] for r in api.diagnose_stream(io.BytesIO(data))] == [
+        f"c{i:02d}" for i in range(1, 11)
+    ]
+    assert _levels(data) == EXPECTED

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .intake.partition import (
         diagnose_partition,
         is_json_lines_file,
+        line_blocks,
         lines_taken,
         numbered_lines,
         partition_rulebase,
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 _PARTITION = {
     "diagnose_partition",
     "is_json_lines_file",
+    "line_blocks",
     "lines_taken",
     "numbered_lines",
     "partition_rulebase",
@@ -90,6 +92,7 @@ __all__ = [
     "diagnose_partition",
     "diagnose_stream",
     "is_json_lines_file",
+    "line_blocks",
     "lines_taken",
     "load_rulebase",
     "numbered_lines",

@@ -521,6 +521,42 @@ def _deletion_index(safety: tuple[str, ...]) -> dict[str, str]:
     return index
 
 
+# Keys under which a record may keep its own answers in another shape ('Answers',
+# 'responses', flattened 'answers.<id>'): such an object is a record (an error,
+# screened), never a wrapper of the records it holds.
+_ANSWERS_LIKE = re.compile(r"(?i)answers?|responses?|replies|(?:answers)?[./\[].+")
+
+
+def keeps_answers(key: str) -> bool:
+    """Whether a record's key is where it keeps answers: 'answers' or a key like it, or
+    a question of the bundled rule base (whatever a coach adds, the screen's questions
+    are among them; see names_an_answer). For readers that must tell a record from an
+    export's wrapper before a rule base is at hand: a record's "saddle_numbness": true
+    beside a "history" list of past records was taken for their wrapper and its own
+    answer lost (a new check of cd9efd2, NEW-3)."""
+    if _ANSWERS_LIKE.fullmatch(key):
+        return True
+    # Imported here: only an object that may be a wrapper gets this far, and a
+    # one-record run imports no loader (tests/test_startup.py).
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    return rb is not None and names_an_answer(rb, key)
+
+
+def names_an_answer(rb: RuleBase, key: str) -> bool:
+    """Whether a key names one of the rule base's questions, as a record's keys are
+    read (folded: case, look-alikes, see fold_key), or a safety question within a
+    typo of it: microseconds a key, whatever its length."""
+    if len(key) > 4 * max((len(q) for q in rb.questions), default=0):
+        return False
+    folded = fold_key(key)
+    return (
+        rb.index.folded_ids.get(folded) is not None
+        or _near_safety_id(rb.index.screen_questions, folded) is not None
+    )
+
+
 def misspelt_safety_id(rb: RuleBase, key: str) -> str | None:
     """The safety question an unknown key very likely misspells ('saddle_numbnes'),
     or None. Kept by key: a misspelt column repeats in every row of a batch."""

@@ -31,6 +31,7 @@ from .answers import (
     MAX_UNKNOWN_LISTED,
     NO_WORDS,
     is_unsure,
+    keeps_answers,
     misspelt_safety_id,
     read_answers,
     unlisted,
@@ -770,7 +771,7 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     parts, size, parsed = [first], len(first), 0
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
-        if following is None or _starts_record(following):
+        if following is None or starts_record(following):
             return None
         parts.append(following)
         size += len(following) + 1
@@ -787,7 +788,7 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     return None
 
 
-def _starts_record(line: bytes) -> bool:
+def starts_record(line: bytes) -> bool:
     """Whether a line starts a record of its own: a '{' at its start (a record of
     JSON Lines, or one a pretty printer opens: what it holds is indented), an object
     whose first keys are a record's, or a line that is JSON by itself. Each line is
@@ -975,18 +976,20 @@ _WRAPPED_NOTE = (
     "read from an object that holds the records (an export's wrapper, a pandas table); "
     "give them as JSON Lines or a JSON array"
 )
-# How deep records are looked for in a wrapper ({"data": {"clients": [...]}}).
-MAX_WRAPPED_DEPTH = 8
+# How deep records are looked for in a wrapper ({"data": {"clients": [...]}}): the walk
+# is iterative and visits each parsed value once; at 8 a wrapper nested deeper was
+# read as one record for every client (a new check of cd9efd2, NEW-6).
+MAX_WRAPPED_DEPTH = 256
 
 
 def wrapped_records(data: object) -> list[JsonValue] | None:
     """The records of an object that holds them: an app's export wrapper (records,
-    objects with 'answers', anywhere in it: {"exported": ..., "data": {"clients":
-    [...]}}, {"results": [{"client": record}]}), or a pandas table
+    objects with 'answers' or answers of their own, anywhere in it: {"exported": ...,
+    "data": {"clients": [...]}}, {"results": [{"client": record}]}), or a pandas table
     (``to_json(orient="index" | "split" | "columns")``). None for a record (it has
-    'answers' or an 'id'), or an object that holds none. Read as one record, one
-    result stood for every client, each answer that differed "not sure": an emergency
-    was referred as urgent (a new user's U15-4, U17-4)."""
+    'answers', an 'id' or answers of its own), or an object that holds none. Read as
+    one record, one result stood for every client, each answer that differed "not
+    sure": an emergency was referred as urgent (a new user's U15-4, U17-4)."""
     if not isinstance(data, dict):
         return None
     table = _table_records(data)
@@ -998,13 +1001,14 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     todo: list[tuple[JsonValue, int]] = [(value, 1) for value in reversed(data.values())]
     while todo:  # bounded by what was parsed, and by the depth looked at
         value, depth = todo.pop()
-        if isinstance(value, dict) and "answers" in value:
+        if isinstance(value, dict) and _shows_answers(value):
             found.append(value)  # a record: what it holds is its own
         elif isinstance(value, list) and any(
-            isinstance(item, dict) and "answers" in item for item in value
+            isinstance(item, dict) and _shows_answers(item) for item in value
         ):
             # A list of records: every object in it is one, a flat row too (dropped,
-            # its emergency went unread: a new check of cd9efd2, NEW-4).
+            # its emergency went unread: a new check of cd9efd2, NEW-4), and a list of
+            # flat rows only (read as one record for all of them: NEW-6).
             found += [item for item in value if isinstance(item, dict)]
         elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
             items = value.values() if isinstance(value, dict) else value
@@ -1012,23 +1016,26 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     return found or None
 
 
-# Keys under which a record may keep its own answers in another shape: such an
-# object is a record (an error, screened), never a wrapper of the records it holds.
-_ANSWERS_LIKE = re.compile(r"(?i)answers?|responses?|replies|(?:answers)?[./\[].+")
+def _shows_answers(data: JsonObject) -> bool:
+    """Whether an object in a wrapper is a record: it has 'answers', a key like it, or
+    a key that names a question ({"id": "c1", "saddle_numbness": "yes"}, a flat row)."""
+    return "answers" in data or any(keeps_answers(key) for key in list(data)[:MAX_NESTED_KEYS])
 
 
 def _holds_no_answers(data: JsonObject) -> bool:
     """Whether an object shows no answers of its own: no key like 'answers' (any case,
-    'responses', a flattened 'answers.<id>'), and no scalar that reads as an answer
-    (yes, no, not sure). A record with its answers at the top, or under another name,
-    that also held a list of past records was taken for their wrapper: its own
-    answers were dropped and last week's "no" read instead (attack round 13, H2)."""
+    'responses', a flattened 'answers.<id>') or that names a question, and no scalar
+    that reads as an answer (yes, no, not sure). A record with its answers at the top,
+    or under another name, that also held a list of past records was taken for their
+    wrapper: its own answers were dropped and last week's "no" read instead (attack
+    round 13, H2; a record's one "saddle_numbness": true beside its "history", a new
+    check of cd9efd2, NEW-3)."""
     # An export's flags ("success": true) and metadata are few; a flat record's answers
     # many (true/1/["yes"] among them: taken for a wrapper of its history, its own
-    # emergency was lost, a new check of cd9efd2, NEW-3).
+    # emergency was lost, NEW-3).
     booleans = scalars = 0
-    for key, value in data.items():
-        if _ANSWERS_LIKE.fullmatch(key):
+    for key, value in list(data.items())[:MAX_NESTED_KEYS]:
+        if keeps_answers(key):
             return False
         if isinstance(value, str) and (reads_yes(value) or written_no(value) or is_unsure(value)):
             return False

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from .answers import keeps_answers
 from .repeated import answer_key, reads_yes
 
 # The fields of a record that are not answers (records.RECORD_FIELDS, less 'answers',
@@ -431,7 +432,7 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     (a record), or holds no such object. Read as one record, 20 clients were one
     result, their emergencies "not sure" (attack round 13, H6)."""
     keys = _record_keys(text)
-    if keys is None or "answers" in keys or "id" in keys:
+    if keys is None or "id" in keys or any(keeps_answers(key) for key in keys):
         return None
     # An export's keys are names, and one of them holds a list: a record cut inside
     # its first key ('{"i' then the next record) is no wrapper (a new check, NEW-2).
@@ -453,7 +454,13 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
         elif token[:1] in "\"'“”„‘’":
             key = _value(token)
             continue
-        elif token == ":" and key == "answers" and opened and opened[-1] is not None:
+        elif (
+            token == ":"
+            and isinstance(key, str)
+            and opened
+            and opened[-1] is not None
+            and keeps_answers(key)
+        ):  # a record's 'answers', or an answer of a flat row (NEW-6)
             opened[-1][1] = 1
         key = None
     found += [(top[0], len(text.rstrip())) for top in opened if top is not None and top[1]]

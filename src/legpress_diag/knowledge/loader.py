@@ -195,6 +195,20 @@ def load_rulebase(
     return rulebase
 
 
+@cache
+def bundled_rulebase() -> RuleBase | None:
+    """The bundled rule base, loaded once a process (from its cache when signed for
+    its files), or None when it cannot be loaded. For readers that must tell a
+    record's answers from an export's fields before any rule base is at hand: the
+    bundled questions' ids name answers whatever a coach adds (attack round 13's
+    NEW-3: a record's own "saddle_numbness": true beside a "history" list of past
+    records was taken for their wrapper and lost)."""
+    try:
+        return load_rulebase()
+    except RuleBaseError:
+        return None
+
+
 def check_partial(
     parsed: Sequence[ParsedFile], problems: Sequence[Diagnostic], complete: bool
 ) -> tuple[RuleBase | None, list[Diagnostic]]:
