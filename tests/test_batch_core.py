@@ -142,3 +142,35 @@ def test_opening_the_input_refuses_what_cannot_be_read_or_would_be_overwritten(
         open_source(str(records), link)
     with open_source(str(records), tmp_path / "out.jsonl") as stream:
         assert stream.read() == b"{}\n"
+
+
+def test_an_id_given_to_two_records_is_named_once_with_both_places() -> None:
+    """U17-8: two clients exported with one id; an app keyed by id showed one result
+    for both, the other's referral unseen, and the batch said nothing."""
+    tally = Tally()
+    for line, record_id in [(1, "c1"), (2, "c2"), (3, "c1"), (4, "c1"), (5, 7), (6, "7")]:
+        tally.add(_outcome(line=line, record_id=record_id))
+    assert tally.repeated_ids == 1  # "c1" once, however often; 7 and "7" are two ids
+    lines = summary_lines(tally)
+    assert lines[-1].startswith('warning: 1 id is given to more than one record ("c1" at ')
+    assert "lines 1 and 3" in lines[-1]
+    array = Tally()
+    for index in range(5):  # no lines: places by position, one-based
+        array.add(_outcome(line=None, record_id=["a", "b", "c", "d", "b"][index]))
+    assert '"b" at records #2 and #5' in summary_lines(array)[-1]
+    many = Tally()
+    for line in range(1, 13):
+        many.add(_outcome(line=line, record_id=f"x{line % 5}"))
+    said = summary_lines(many)[-1]
+    assert said.startswith("warning: 5 ids are given") and "; and 2 more)" in said
+    assert len(summary_lines(Tally({"ok": 2}))) == 1  # no repeat, no word
+
+
+def test_ids_past_the_kept_number_are_not_looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from legpress_diag.intake import batch
+
+    monkeypatch.setattr(batch, "MAX_IDS_KEPT", 2)
+    tally = Tally()
+    for line, record_id in enumerate(["a", "b", "c", "c", "a"], 1):
+        tally.add(_outcome(line=line, record_id=record_id))
+    assert [r.record_id for r in tally.repeated] == ["a"]  # "c" came after the bound

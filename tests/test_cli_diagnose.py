@@ -104,3 +104,17 @@ def test_jobs_keep_order_and_give_identical_output(tmp_path: Path) -> None:
     assert one.stdout == two.stdout
     ids = [json.loads(line)["id"] for line in two.stdout.splitlines()]
     assert ids[:350] == list(range(350)) and ids[350] == 351 and ids[351:] == list(range(351, 700))
+
+
+def test_an_id_given_to_two_records_is_said_after_the_summary() -> None:
+    """U17-8: the results keep both records (exit 0), and the batch names the id."""
+    records = '{"id": "c1", "answers": {"saddle_numbness": "yes"}}\n{"id": "c1", "answers": {}}\n'
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["diagnose", "-", "-f", "jsonl", "--jobs", jobs], input=records)
+        assert result.exit_code == 0, result.stderr
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["c1", "c1"]
+        assert 'warning: 1 id is given to more than one record ("c1" at lines 1 and 2)' in (
+            result.stderr
+        )
+    quiet = runner.invoke(app, ["diagnose", "-", "-q", "-f", "jsonl"], input=records)
+    assert "given to more than one record" not in quiet.stderr

@@ -31,7 +31,15 @@ IN_FLIGHT_PER_WORKER = 3
 
 
 Prepare = Callable[[DiagnosisOut, RuleBase], object]  # a writer's prepare
-__all__ = ["Options", "Outcome", "Tally", "WorkerDied", "run_batch", "workers_for"]
+__all__ = [
+    "Options",
+    "Outcome",
+    "RepeatedId",
+    "Tally",
+    "WorkerDied",
+    "run_batch",
+    "workers_for",
+]
 
 
 class WorkerDied(LegpressError):
@@ -71,6 +79,23 @@ class Options(FieldsValue):
     prepare: Prepare | None = None
 
 
+# Ids remembered to find one given to two records: past this many, later ids are no
+# longer looked for (a few tens of MB at most).
+MAX_IDS_KEPT = 250_000
+# Repeated ids named in the summary, at most (the rest are counted).
+REPEATED_IDS_SHOWN = 3
+
+
+@dataclass(frozen=True, repr=False)
+class RepeatedId(FieldsRepr):
+    """An id given to two records: where each is ("7" for a line, "#3" for the third
+    record of an array)."""
+
+    record_id: str | int
+    first: str
+    again: str
+
+
 @dataclass(repr=False)
 class Tally(FieldsRepr):
     """What a batch's summary and exit status need, counted as results go by."""
@@ -78,11 +103,32 @@ class Tally(FieldsRepr):
     counts: dict[str, int] = field(default_factory=dict)  # by status
     with_errors: int = 0  # records with errors (a referral may carry errors too)
     unscreened: int = 0  # records with an incomplete safety screen
+    # Ids given to more than one record: an app or a spreadsheet that keys results by
+    # id shows one client's result for both, and the other's referral is not seen (a
+    # new user's U17-8: two clients exported with one id, no word of it).
+    repeated: list[RepeatedId] = field(default_factory=list)  # the first few
+    repeated_ids: int = 0  # how many ids were given to more than one record
+    _seen: dict[tuple[bool, str | int], str | None] = field(default_factory=dict)
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         self.with_errors += bool(outcome.errors)
         self.unscreened += outcome.screen_incomplete
+        self._look_for_repeats(outcome)
+
+    def _look_for_repeats(self, outcome: Outcome) -> None:
+        where = str(outcome.line) if outcome.line is not None else f"#{self.done}"
+        # 3 and "3" are two keys in JSON; True is no id (bool is an int in Python).
+        key = (isinstance(outcome.record_id, str), outcome.record_id)
+        first = self._seen.get(key, "")
+        if first == "":
+            if len(self._seen) < MAX_IDS_KEPT:
+                self._seen[key] = where
+        elif first is not None:  # the second record with this id: said once
+            self._seen[key] = None
+            self.repeated_ids += 1
+            if len(self.repeated) < REPEATED_IDS_SHOWN:
+                self.repeated.append(RepeatedId(outcome.record_id, first, where))
 
     @property
     def done(self) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ...intake.batch import Outcome, Tally
 from ...knowledge.rulebase import COACH_QUESTION_LABEL
+from ...reasoning.answers import show_value
 from ...reasoning.result import ProblemOut
 
 
@@ -62,7 +63,30 @@ def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
             "sign may have been missed; each result's safety_screen_incomplete warning "
             "names them"
         )
+    if tally.repeated_ids:
+        lines.append(_repeated_line(tally))
     return lines
+
+
+def _repeated_line(tally: Tally) -> str:
+    """A warning naming ids given to more than one record, and where."""
+    shown = "; ".join(
+        f"{show_value(r.record_id)} at {_places(r.first, r.again)}" for r in tally.repeated
+    )
+    more = tally.repeated_ids - len(tally.repeated)
+    rest = f"; and {more:,} more" if more > 0 else ""
+    which = "1 id is" if tally.repeated_ids == 1 else f"{tally.repeated_ids:,} ids are"
+    return (
+        f"warning: {which} given to more than one record ({shown}{rest}): where results "
+        "are kept by id, one client's result stands for the other's; give each record "
+        "an id of its own"
+    )
+
+
+def _places(first: str, again: str) -> str:
+    if first.startswith("#"):
+        return f"records {first} and {again}"
+    return f"lines {first} and {again}"
 
 
 def how_far(tally: Tally, output: Path | None, *, streamed: bool) -> str:
