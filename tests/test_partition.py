@@ -419,18 +419,22 @@ def test_line_blocks_never_split_a_record_that_enters_cut_over_lines(tmp_path: P
     note = json.dumps({"id": "n", "answers": fracture, "note": "week 1\nweek 2\nweek 3"})
     note = note.replace("\\n", "\n")  # Enters typed into the note
     pretty = json.dumps({"id": "p", "answers": {"saddle_numbness": "yes"}}, indent=2)
+    # An Enter after '"answers":' (round 13, L2): the object below is its value.
+    colon = b'{"id": "k", "answers":\n{"saddle_numbness": "yes"}}\n'
     lines = _lines()[:6]
     source = tmp_path / "in.jsonl"
     source.write_bytes(
-        b"".join([*lines, note.encode() + b"\n", *lines, pretty.encode() + b"\n", *lines])
+        b"".join(
+            [*lines, note.encode() + b"\n", *lines, pretty.encode() + b"\n", *lines, colon, *lines]
+        )
     )
     want = list(api.diagnose_stream(io.BytesIO(source.read_bytes())))
-    levels = {r["id"]: r["red_flags"][0]["level"] for r in want if r["id"] in ("n", "p")}
-    assert levels == {"n": "urgent", "p": "emergency"}
+    levels = {r["id"]: r["red_flags"][0]["level"] for r in want if r["id"] in ("n", "p", "k")}
+    assert levels == {"n": "urgent", "p": "emergency", "k": "emergency"}
     data = source.read_bytes()
     # A first block read to each line end inside either record (the edge the attack
     # put there), and a few sizes that cut everywhere.
-    inside = [data.index(part) for part in (b"week 2", b'  "answers"', b'    "saddle')]
+    inside = [data.index(part) for part in (b"week 2", b'  "answers"', b'    "saddle', b'"k"')]
     for size in [*inside, 1, 2, 50, 333, len(data)]:
         blocks = api.line_blocks(source, size)
         assert sum(block.length for block in blocks) == len(data)

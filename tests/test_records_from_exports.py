@@ -135,10 +135,14 @@ def test_exports_that_hold_the_records_give_a_result_per_client(
     assert [r["id"] for r in refused.value.extra["results"] if r["red_flags"]] == ["c03", "c07"]
 
 
-def test_a_record_with_an_id_is_no_wrapper_whatever_it_holds() -> None:
+def test_an_id_beside_the_records_does_not_merge_them() -> None:
+    """Check 19: an export's own id made the wrapper one record (emergencies urgent).
+    The records inside are read each; with no answers of its own, the object is none."""
     record = {"id": "r", "history": [{"id": "old", "answers": SADDLE}]}
     [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
-    assert result["id"] == "r" and result["errors"]  # one record, an error (screened)
+    assert result["id"] == "old" and result["red_flags"][0]["level"] == "emergency"
+    export = {"id": "export-7", "data": {"clients": _clients()}}
+    assert _levels(json.dumps(export).encode()) == EXPECTED
 
 
 def test_flat_records_are_an_error_screened_as_written() -> None:
@@ -233,12 +237,13 @@ def test_a_record_with_one_answer_and_a_history_is_no_wrapper(
     own: dict[str, Any], level: str
 ) -> None:
     """NEW-3: no id, one answer of its own and a list of past records: taken for their
-    wrapper, its own emergency was lost and last week's "no" read instead."""
-    past = [{"id": f"w{i}", "answers": SCREEN_CLEAR} for i in range(3)]
+    wrapper, its own emergency was lost and last week's "no" read instead. Both are
+    read: the record itself (without its history) first, then each past record."""
+    past = [{"answers": SCREEN_CLEAR} for _ in range(3)]
     for indent in (None, 2):
         data = json.dumps({**own, "history": past}, indent=indent).encode()
         results = list(api.diagnose_stream(io.BytesIO(data)))
-        assert len(results) == 1, [r["id"] for r in results]
+        assert [r["id"] for r in results][1:] == ["history[0]", "history[1]", "history[2]"]
         assert results[0]["red_flags"][0]["level"] == level
         assert results[0]["status"] == "refer"
 
@@ -284,3 +289,21 @@ def test_records_nested_deep_in_a_wrapper_are_found(depth: int) -> None:
         f"c{i:02d}" for i in range(1, 11)
     ]
     assert _levels(data) == EXPECTED
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [b'"answers":\n', b'"answers" :  \n', b'"answers":\r\n', b'"answers":\n\n'],
+    ids=["lf", "spaces", "crlf", "blank-line"],
+)
+def test_an_enter_after_a_key_keeps_the_value_in_its_record(cut: bytes) -> None:
+    """Round 13, L2: an Enter typed after '"answers":' left the object on the next line
+    a record of its own: the emergency was filed under that line's number, and the
+    client's own id was an error with no referral (an app keyed by id showed none)."""
+    lines = _jsonl(_clients()).encode().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"answers": ', cut, 1)  # c03, the emergency
+    data = b"".join(lines)
+    assert _levels(data) == EXPECTED
+    assert [r["id"] for r in api.diagnose_stream(io.BytesIO(data))] == [
+        f"c{i:02d}" for i in range(1, 11)
+    ]

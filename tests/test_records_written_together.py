@@ -167,10 +167,12 @@ def test_a_record_cut_anywhere_keeps_the_sign_of_the_record_appended_behind_it()
         # before, the cut record, sign, after; cut just after its nested object (and
         # closing brackets), that object cannot be told from a record appended behind
         # a cut: it is one too (an extra result, no sign lost; the other way, the
-        # sign was "not sure").
+        # sign was "not sure"), and the record it holds ("m1") is read as well, as a
+        # wrapper's records are (check 19: never merged).
         nested_end = cut.index('"answers": {"a": 1}}') + len('"answers": {"a": 1}}')
         nested_last = at >= nested_end and not cut[nested_end:at].strip("}")
-        assert len(seen) == 4 + nested_last, (at, seen)
+        holder_closed = nested_last and "}" in cut[nested_end:at]  # the answers object
+        assert len(seen) == 4 + nested_last + holder_closed, (at, seen)
 
 
 def test_a_record_whose_nested_object_starts_like_a_record_is_not_split() -> None:
@@ -493,10 +495,13 @@ def test_records_on_a_line_with_one_slip_never_lose_a_sign(seed: int) -> None:
     ],
 )
 def test_a_record_with_past_records_in_a_list_is_no_wrapper(record: dict[str, Any]) -> None:
-    """H2: taken for a wrapper of its history, its own answers were dropped: no referral."""
+    """H2: taken for a wrapper of its history, its own answers were dropped: no referral.
+    The record itself is read first (with its id, when it has one), then the past one."""
     results = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
-    assert len(results) == 1 and results[0]["status"] == "refer"
+    assert len(results) == 2 and results[0]["status"] == "refer"
     assert results[0]["red_flags"][0]["level"] in ("emergency", "urgent")
+    if "id" in record:
+        assert results[0]["id"] == "c05" and results[1]["id"].startswith("c05.")
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,7 @@ def test_batch_and_the_questionnaire_read_every_word_alike(said: str) -> None:
     assert (said in UNSURE_WORDS) == (reply.kind == "skip")
 
 
-@pytest.mark.parametrize("said", ["sometimes", "", "1", "yes please", "x", "treu"])
+@pytest.mark.parametrize("said", ["sometimes", "", "2", "yes please", "x", "treu"])
 def test_an_unreadable_safety_answer_is_not_sure_not_no(said: str) -> None:
     result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
     assert result["status"] == "refer" and _no_advice(result)
@@ -475,3 +475,12 @@ def test_a_coach_flag_that_says_where_to_go_and_how_to_check_loads(
     from legpress_diag.knowledge.loader import load_rulebase
 
     assert "coach_note" in load_rulebase([_coach_flag(tmp_path, advice, if_unsure)]).safety_flags
+
+
+@pytest.mark.parametrize(("said", "level"), [("1", "emergency"), ("0", None), (" 1 ", "emergency")])
+def test_one_and_zero_as_text_read_as_yes_and_no(said: str, level: str | None) -> None:
+    """Check 19: CSV converters write every cell as text; "1" read "not sure" (urgent,
+    not emergency) and every "0" referred, hiding the one real emergency."""
+    result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
+    assert result["errors"] == []
+    assert [f["level"] for f in result["red_flags"]] == ([level] if level else [])

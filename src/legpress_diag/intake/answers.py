@@ -60,12 +60,14 @@ UNSURE_WORDS = frozenset(
 
 def written_yes(value: JsonValue) -> bool:
     """A yes however a record writes it: ``true``, "yes", "YES", "yés", "ｙｅｓ", "yep",
-    "TRUE" (a spreadsheet's boolean as text), ``1`` (a checkbox column), ``["yes"]``
-    (R's boxed value). As normalize_value reads a yes/no answer."""
+    "TRUE" (a spreadsheet's boolean as text), ``1`` or "1" (a checkbox column),
+    ``["yes"]`` (R's boxed value). As normalize_value reads a yes/no answer."""
     value = _unboxed(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 1
-    return isinstance(value, str) and (words(value) in YES_WORDS or words(value) == "true")
+    # "1" and "0" as text: CSV converters (csvtojson) write every cell as a string; read
+    # "not sure", a checkbox's yes was one level lower and every "0" referred (check 19).
+    return isinstance(value, str) and (words(value) in YES_WORDS or words(value) in ("true", "1"))
 
 
 def written_no(value: JsonValue) -> bool:
@@ -73,7 +75,7 @@ def written_no(value: JsonValue) -> bool:
     value = _unboxed(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 0
-    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) == "false")
+    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in ("false", "0"))
 
 
 def _unboxed(value: JsonValue) -> JsonValue:
@@ -534,8 +536,11 @@ def keeps_answers(key: str) -> bool:
     export's wrapper before a rule base is at hand: a record's "saddle_numbness": true
     beside a "history" list of past records was taken for their wrapper and its own
     answer lost (a new check of cd9efd2, NEW-3)."""
-    if _ANSWERS_LIKE.fullmatch(key):
-        return True
+    return bool(_ANSWERS_LIKE.fullmatch(key)) or names_a_question(key)
+
+
+def names_a_question(key: str) -> bool:
+    """Whether a key names a question of the bundled rule base (see keeps_answers)."""
     # Imported here: only an object that may be a wrapper gets this far, and a
     # one-record run imports no loader (tests/test_startup.py).
     from ..knowledge.loader import bundled_rulebase

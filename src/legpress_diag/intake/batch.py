@@ -86,8 +86,8 @@ MAX_IDS_KEPT = 250_000
 REPEATED_IDS_SHOWN = 3
 
 
-@dataclass(frozen=True, repr=False)
-class RepeatedId(FieldsRepr):
+@dataclass(frozen=True, repr=False, eq=False)
+class RepeatedId(FieldsValue):
     """An id given to two records: where each is ("7" for a line, "#3" for the third
     record of an array)."""
 

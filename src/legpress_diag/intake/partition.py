@@ -48,7 +48,9 @@ from .records import (
     RawRecord,
     _line_or_long_line,
     _line_records,
+    _opened,
     _read_line,
+    awaits_value,
     diagnose_record,
     is_json_lines,
     rejoined_record,
@@ -153,6 +155,7 @@ def diagnose_partition(
                 raws, taken = [RawRecord(number, number, text=rejoined[0])], rejoined[1] - 1
             else:
                 raws, _ = _line(int(item[0]), item[1])
+            raws = list(_opened(iter(raws)))  # an export's wrapper among them opened
         else:
             # A bare line was an AttributeError from deep inside (attack round 10, L4).
             raise TypeError(
@@ -293,30 +296,51 @@ def line_blocks(path: str | os.PathLike[str], size: int) -> list[LineBlock]:
                 if not more:
                     break
                 chunk += more
-            chunk += _up_to_a_record_start(stream)
+            chunk += _up_to_a_record_start(stream, _last_line(chunk))
             blocks.append(LineBlock(offset, len(chunk), number))
             offset += len(chunk)
             number += lines_taken(chunk, number)
     return blocks
 
 
-def _up_to_a_record_start(stream: IO[bytes]) -> bytes:
+# How far past its size a block may grow looking for a line that starts a record.
+MAX_BLOCK_EXTENSION = 4 * MAX_LINE_BYTES
+
+
+def _up_to_a_record_start(stream: IO[bytes], previous: bytes) -> bytes:
     """The lines from the stream's position up to the next that starts a record (left
-    unread), at most MAX_REJOINED_LINES: no record rejoins more lines, and only a line
-    that starts a record starts one, so no rejoined record spans the end."""
+    unread), or MAX_REJOINED_LINES lines past the last line that could start one: no
+    record rejoins more lines, and only a line that starts a record starts one, so no
+    rejoined record spans the end. The object after a line that awaits a value (an
+    Enter after '"answers":') is that value: no end there. At most
+    MAX_BLOCK_EXTENSION bytes in all (a file of nothing else is cut there)."""
     taken: list[bytes] = []
-    for _ in range(MAX_REJOINED_LINES):
+    size = 0
+    since_start = 0  # lines since the last that could start a rejoined record
+    while since_start < MAX_REJOINED_LINES and size < MAX_BLOCK_EXTENSION:
         at = stream.tell()
         line = stream.readline(MAX_LINE_BYTES + 1)
         if not line:
             break
-        if len(line) <= MAX_LINE_BYTES and starts_record(line.removesuffix(b"\n")):
+        starts = len(line) <= MAX_LINE_BYTES and starts_record(line.removesuffix(b"\n"))
+        if starts and not awaits_value(previous):
             stream.seek(at)
             break
+        since_start = 0 if starts else since_start + 1
         taken.append(line)
+        size += len(line)
         while not line.endswith(b"\n") and (line := stream.readline(MAX_LINE_BYTES)):
             taken.append(line)  # the rest of a line over the limit: an error anyway
+            size += len(line)
+        previous = line if line.strip() else previous  # blank lines between
     return b"".join(taken)
+
+
+def _last_line(chunk: bytes) -> bytes:
+    """The last line with text of a chunk of whole lines (looked for in its last 4 KiB:
+    enough to see whether it ends with a key awaiting its value)."""
+    tail = chunk[-4096:].rstrip()
+    return tail[tail.rfind(b"\n") + 1 :]
 
 
 def is_json_lines_file(path: str | os.PathLike[str]) -> bool:

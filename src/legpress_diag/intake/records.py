@@ -22,7 +22,7 @@ from typing import IO, NoReturn, NotRequired, TypedDict
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
-from ..knowledge.index import question_named
+from ..knowledge.index import fold_key, question_named
 from ..knowledge.rulebase import RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
@@ -30,13 +30,12 @@ from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
     NO_WORDS,
-    is_unsure,
     keeps_answers,
     misspelt_safety_id,
+    names_a_question,
     read_answers,
     unlisted,
     words,
-    written_no,
 )
 from .measured import measurements, same_answer
 from .repeated import (
@@ -406,8 +405,16 @@ _RECORD_START = re.compile(
 _ID_HOLDS_VALUES = re.compile(rb"\s*+[{\[]")
 
 
+# An object whose first key holds an object or a list, and is no record's field: an
+# export's wrapper or a pandas table on one line ({"c1": {...}}, {"clients": [...]}),
+# whose flat rows name no 'id' or 'answers' (one merged result in check 19).
+_HOLDER_FIRST = re.compile(
+    rb'\s*+\{\s*+"(?!(?:answers|measured|not_measured)")[^"\\]{0,200}+"\s*+:\s*+[{\[]'
+)
+
+
 def _may_hold_records(line: bytes) -> bool:
-    if _CLOSED_THEN_OPENED.search(line):
+    if _CLOSED_THEN_OPENED.search(line) or _HOLDER_FIRST.match(line):
         return True
     first = _RECORD_START.search(line)
     if first is None:
@@ -602,6 +609,44 @@ def _comment_line(line: bytes) -> bool:
 
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
     """Records from a binary stream, in order. Blank lines between JSON Lines are skipped."""
+    return _opened(_records_as_read(stream))
+
+
+def _opened(records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+    """The records, an export's wrapper among them (found as one of several objects:
+    joined on one line or by a lone CR, pretty ones one after another, in an array
+    strict JSON refuses) replaced by the records it holds, each with a warning. Read
+    as one record, its clients were merged, emergencies "not sure" (check 19)."""
+    for raw in records:
+        if raw.note == _WRAPPED_NOTE:
+            yield raw  # opened already
+            continue
+        if isinstance(raw.data, dict) and _field_value(raw.data, "answers") is None:
+            wrapped = wrapped_records(raw.data)  # one of several on a line, say
+            if wrapped is not None:
+                for item in wrapped:
+                    yield RawRecord(raw.position, raw.line, data=item, note=_WRAPPED_NOTE)
+                continue
+        blob = raw.text if raw.text is not None else raw.refused
+        if blob is None or not _may_hold_records(blob):
+            yield raw
+            continue
+        if raw.text is not None:
+            raw = raw.parsed()
+            wrapped = wrapped_records(raw.data) if raw.problem is None else None
+            if wrapped is not None:
+                for item in wrapped:
+                    yield RawRecord(raw.position, raw.line, data=item, note=_WRAPPED_NOTE)
+                continue
+        if raw.problem is not None and raw.refused is not None:
+            inner = _wrapped_in_refused(raw.line or raw.position, raw.refused)
+            if inner is not None:
+                yield from inner
+                continue
+        yield raw
+
+
+def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
     wide = _wide_encoding(stream)
     if wide is not None:
         stream = _as_utf8(stream, wide)
@@ -672,9 +717,14 @@ def is_json_lines(stream: IO[bytes]) -> bool:
         try:
             parse_json(blob, records=True)
         except ValueError:
-            # Records over several lines, or one that only a lenient reader reads,
-            # are read whole; else it is JSON Lines with a broken line.
-            return _objects_in_document(blob) is None and not _parses_leniently(blob)
+            # Records over several lines, one that only a lenient reader reads, or an
+            # export's wrapper strict JSON refuses, are read whole (as _whole_document
+            # decides); else it is JSON Lines with a broken line.
+            return (
+                _objects_in_document(blob) is None
+                and not _parses_leniently(blob)
+                and _wrapped_in_refused(1, blob) is None
+            )
         return False
     return True
 
@@ -748,6 +798,10 @@ def _peek_in(lines: list[bytes], index: int) -> Callable[[int], bytes | None]:
 
 # How many lines a record cut by Enter may be put back together from.
 MAX_REJOINED_LINES = 1000
+# How many objects on a line of their own, after a line that awaits a value ('"answers":'),
+# one record may take: a line that starts a record is so passed over by this many
+# searches at most, and the searches stay linear (lines of '{"a":' without end).
+MAX_VALUES_ON_THEIR_OWN_LINES = 4
 # The bytes parsed while trying, at most: a hostile run of lines that never close one
 # object costs a few passes over the limit, not one per line.
 MAX_REJOIN_PARSED = 4 * MAX_LINE_BYTES
@@ -764,16 +818,25 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
 
     A line that starts a record (an object with a record's key, or a line that is
     JSON on its own) ends the search: a record cut short by a crash is not glued to
-    the one after it. Only a line with a closing brace can close the object, so only
-    then is the text parsed; at most MAX_REJOINED_LINES lines, MAX_LINE_BYTES bytes."""
+    the one after it, unless the line before awaits a value (an Enter after
+    '"answers":'; awaits_value). Only a line with a closing brace can close the
+    object, so only then is the text parsed; at most MAX_REJOINED_LINES lines,
+    MAX_LINE_BYTES bytes."""
     if not first.startswith(b"{") or _complete((first, False)):
         return None  # records start a line: an indented '{' is inside one
     parts, size, parsed = [first], len(first), 0
+    last = first  # the last line with text
+    awaited = 0
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
-        if following is None or starts_record(following):
+        if following is None:
             return None
+        if starts_record(following):
+            awaited += 1  # a value on its own line, at most a few a record: see below
+            if not awaits_value(last) or awaited > MAX_VALUES_ON_THEIR_OWN_LINES:
+                return None
         parts.append(following)
+        last = following if following.strip() else last  # blank lines between
         size += len(following) + 1
         if size > MAX_LINE_BYTES:
             return None
@@ -786,6 +849,14 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
         if _parses(text) or _parses_leniently(text):
             return text, offset + 1
     return None
+
+
+def awaits_value(line: bytes) -> bool:
+    """Whether a line ends with a key still waiting for its value (an Enter typed after
+    '"answers":'): the object on the next line is that value, no record of its own.
+    Read as one, the record lost its id to the next line's number, its emergency
+    filed under another id (attack round 13, L2)."""
+    return line.rstrip().endswith(b":")
 
 
 def starts_record(line: bytes) -> bool:
@@ -977,101 +1048,197 @@ _WRAPPED_NOTE = (
     "give them as JSON Lines or a JSON array"
 )
 # How deep records are looked for in a wrapper ({"data": {"clients": [...]}}): the walk
-# is iterative and visits each parsed value once; at 8 a wrapper nested deeper was
-# read as one record for every client (a new check of cd9efd2, NEW-6).
-MAX_WRAPPED_DEPTH = 256
+# is iterative and visits each parsed value once, so no depth the JSON reader accepts
+# is too deep (at 8, then 256, a wrapper nested deeper was one merged result: a new
+# check of cd9efd2, NEW-6; check 19).
+MAX_WRAPPED_DEPTH = 100_000
+# The record's own fields, never a wrapper's contents (their objects name questions).
+_OWN_FIELDS = frozenset({"measured", "not_measured"})
 
 
 def wrapped_records(data: object) -> list[JsonValue] | None:
     """The records of an object that holds them: an app's export wrapper (records,
     objects with 'answers' or answers of their own, anywhere in it: {"exported": ...,
-    "data": {"clients": [...]}}, {"results": [{"client": record}]}), or a pandas table
-    (``to_json(orient="index" | "split" | "columns")``). None for a record (it has
-    'answers', an 'id' or answers of its own), or an object that holds none. Read as
-    one record, one result stood for every client, each answer that differed "not
-    sure": an emergency was referred as urgent (a new user's U15-4, U17-4)."""
+    "data": {"clients": [...]}}, {"results": [{"client": record}]}, {"answers":
+    [records]}), or a pandas table (``to_json(orient="index" | "split" |
+    "columns")``, flat rows too). None for a record with its answers in an object,
+    and for an object that holds no record.
+
+    Never one merged record: read as one, one result stood for every client, each
+    answer that differed "not sure" (an emergency referred as urgent: a new user's
+    U15-4, U17-4; check 19, where an export's id, a "responses" key, three flags or
+    nine fields of metadata made the wrapper one record). An object that also shows
+    answers of its own (a flat record with a "history" list of past records) is one
+    more record, without what holds the others, so both readings are screened. A
+    record found with no id of its own is named by where it was found: the key above
+    it ("c1" in {"c1": {...}}, pandas' orient="index"), its place in a list
+    ("clients[3]"), after the id of the object that holds it ("ben.checkin"), so a
+    one-line export's clients do not all take the line's number."""
     if not isinstance(data, dict):
         return None
     table = _table_records(data)
     if table is not None:
         return table
-    if "id" in data or not _holds_no_answers(data):
+    if isinstance(_field_value(data, "answers"), dict):
+        return None  # a record, with its answers where they belong
+    found, holders = _records_inside(data)
+    if not found:
         return None
+    own = {key: value for key, value in data.items() if key not in holders}
+    if any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS]):
+        found.insert(0, own)  # answers of its own too: a record as well
+    return found
+
+
+def _records_inside(data: JsonObject) -> tuple[list[JsonValue], set[str]]:
+    """The records in an object (see wrapped_records), each with an id, and the keys
+    of the object that hold them."""
     found: list[JsonValue] = []
-    todo: list[tuple[JsonValue, int]] = [(value, 1) for value in reversed(data.values())]
-    while todo:  # bounded by what was parsed, and by the depth looked at
-        value, depth = todo.pop()
-        if isinstance(value, dict) and _shows_answers(value):
-            found.append(value)  # a record: what it holds is its own
+    holders: set[str] = set()
+    top_id = _scalar_id(data)
+    todo: list[tuple[JsonValue, str, str, int]] = [
+        (value, str(key), str(key), 1)
+        for key, value in reversed(list(data.items()))
+        if key not in _OWN_FIELDS and not _own_answers(key, value)
+    ]
+    while todo:  # bounded by what was parsed
+        value, path, holder, depth = todo.pop()
+        if isinstance(value, dict) and _is_record(value):
+            found.append(_named(value, top_id, path))
+            holders.add(holder)
         elif isinstance(value, list) and any(
-            isinstance(item, dict) and _shows_answers(item) for item in value
+            isinstance(item, dict) and _is_record(item) for item in value
         ):
             # A list of records: every object in it is one, a flat row too (dropped,
-            # its emergency went unread: a new check of cd9efd2, NEW-4), and a list of
-            # flat rows only (read as one record for all of them: NEW-6).
-            found += [item for item in value if isinstance(item, dict)]
+            # its emergency went unread: NEW-4), but one that holds records is opened.
+            holders.add(holder)
+            for index, item in reversed(list(enumerate(value))):
+                if isinstance(item, dict) and not _is_record(item) and _holds_records(item):
+                    todo.append((item, f"{path}[{index}]", holder, depth + 1))
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and (_is_record(item) or not _holds_records(item)):
+                    found.append(_named(item, top_id, f"{path}[{index}]"))
         elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
-            items = value.values() if isinstance(value, dict) else value
-            todo += [(item, depth + 1) for item in reversed(list(items))]
-    return found or None
+            if isinstance(value, dict):
+                inner_id = _scalar_id(value)
+                base = str(inner_id) if inner_id is not None else path
+                items = [(f"{base}.{key}", item) for key, item in value.items()]
+            else:
+                items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+            todo += [(item, where, holder, depth + 1) for where, item in reversed(items)]
+    return found, holders
 
 
-def _shows_answers(data: JsonObject) -> bool:
-    """Whether an object in a wrapper is a record: it has 'answers', a key like it, or
-    a key that names a question ({"id": "c1", "saddle_numbness": "yes"}, a flat row)."""
-    return "answers" in data or any(keeps_answers(key) for key in list(data)[:MAX_NESTED_KEYS])
+def _own_answers(key: str, value: JsonValue) -> bool:
+    """Whether a field holds the object's own answers under another name ("responses":
+    {question: answer}): read as a record of its own, the id beside it was lost."""
+    return (
+        isinstance(value, dict)
+        and keeps_answers(key)
+        and all(_one_value(item) for item in list(value.values())[:MAX_NESTED_KEYS])
+    )
 
 
-def _holds_no_answers(data: JsonObject) -> bool:
-    """Whether an object shows no answers of its own: no key like 'answers' (any case,
-    'responses', a flattened 'answers.<id>') or that names a question, and no scalar
-    that reads as an answer (yes, no, not sure). A record with its answers at the top,
-    or under another name, that also held a list of past records was taken for their
-    wrapper: its own answers were dropped and last week's "no" read instead (attack
-    round 13, H2; a record's one "saddle_numbness": true beside its "history", a new
-    check of cd9efd2, NEW-3)."""
-    # An export's flags ("success": true) and metadata are few; a flat record's answers
-    # many (true/1/["yes"] among them: taken for a wrapper of its history, its own
-    # emergency was lost, NEW-3).
-    booleans = scalars = 0
-    for key, value in list(data.items())[:MAX_NESTED_KEYS]:
-        if keeps_answers(key):
-            return False
-        if isinstance(value, str) and (reads_yes(value) or written_no(value) or is_unsure(value)):
-            return False
-        if isinstance(value, list) and len(value) == 1 and not isinstance(value[0], dict | list):
-            return False  # a boxed answer (R)
-        booleans += isinstance(value, bool)
-        scalars += not isinstance(value, dict | list)
-    return booleans < 3 and scalars <= 8
+def _is_record(data: JsonObject) -> bool:
+    """An object in a wrapper that is a record: its answers in an object, or keys that
+    name questions (a flat row: {"id": "c1", "saddle_numbness": "yes"})."""
+    if "answers" in data or _field_value(data, "answers", None) is not None:
+        return True  # in any shape: a list of pairs (Typeform), a string
+    # A key like 'answers' counts with an object ("responses": {...}) or as a flattened
+    # answer ("answers.saddle_numbness"); one of a question/answer pair ({"question":
+    # ..., "answer": "yes"}, a list of them a record's answers) does not.
+    return any(
+        (isinstance(value, dict) and keeps_answers(key))
+        or (_one_value(value) and (names_a_question(key) or _FLAT_KEY.fullmatch(key) is not None))
+        for key, value in _first_items(data)
+    )
+
+
+def _field_value(data: JsonObject, name: str, default: JsonValue = None) -> JsonValue:
+    """A record field's value, under its name or in another case or style ("Answers")."""
+    if name in data:
+        return data[name]
+    for key, value in _first_items(data):
+        if _record_field(key) == name:
+            return value
+    return default
+
+
+def _one_value(value: JsonValue) -> bool:
+    """A value an answer may be: a scalar, or one in a list (R's boxed values)."""
+    if isinstance(value, list):
+        return len(value) == 1 and not isinstance(value[0], dict | list)
+    return not isinstance(value, dict)
+
+
+def _holds_records(data: JsonObject) -> bool:
+    return bool(_records_inside(data)[0])
+
+
+def _first_items(data: JsonObject) -> list[tuple[str, JsonValue]]:
+    return list(data.items())[:MAX_NESTED_KEYS]
+
+
+def _scalar_id(data: JsonObject) -> str | int | None:
+    value = _field_value(data, "id")
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObject:
+    """The record, with an id from where it was found when it has none."""
+    if "id" in record or _field_value(record, "id") is not None:
+        return record
+    name = path if top_id is None or path.startswith(f"{top_id}.") else f"{top_id}.{path}"
+    return {"id": name, **record}
 
 
 def _table_records(data: JsonObject) -> list[JsonValue] | None:
     """The rows of a pandas table written with orient="split" (columns, index, data)
-    or orient="columns" (each column an object of row label -> value), as records."""
+    or orient="columns" (each column an object of row label -> value), as records:
+    columns of records ('id', 'answers') or of flat rows (columns that name questions;
+    the default ``to_json()`` of a flat frame; a merged result and a lost emergency in
+    check 19)."""
     columns, rows = data.get("columns"), data.get("data")
     if (
         isinstance(columns, list)
         and isinstance(rows, list)
-        and ("answers" in columns or "id" in columns)
+        and any(isinstance(c, str) and (c == "id" or keeps_answers(c)) for c in columns[:1000])
         and all(isinstance(row, list) for row in rows)
     ):
-        return [dict(zip((str(c) for c in columns), row, strict=False)) for row in rows]
-    answers, ids = data.get("answers"), data.get("id")
-    if (
-        isinstance(answers, dict)
-        and isinstance(ids, dict)
-        and answers
-        and all(isinstance(value, dict) for value in answers.values())
-        and all(isinstance(value, dict) for value in data.values())
-    ):
-        by_column: dict[str, JsonObject] = {
-            key: value for key, value in data.items() if isinstance(value, dict)
-        }
-        return [
-            {column: values.get(label) for column, values in by_column.items()} for label in answers
+        records: list[JsonObject] = [
+            dict(zip((str(c) for c in columns), row, strict=False)) for row in rows
         ]
-    return None
+        index = data.get("index")
+        if isinstance(index, list) and len(index) == len(records) and "id" not in columns:
+            records = [_named(r, None, str(label)) for r, label in zip(records, index, strict=True)]
+        return list(records)
+    by_column = {key: value for key, value in data.items() if isinstance(value, dict)}
+    if not data or len(by_column) != len(data):
+        return None
+    answers = by_column.get("answers")
+    if answers is not None and not all(isinstance(value, dict) for value in answers.values()):
+        return None  # a record's own answers, not a column of them
+    if not any(key == "id" or keeps_answers(key) for key in list(data)[:MAX_NESTED_KEYS]):
+        return None
+    if not _keyed_alike(by_column):
+        return None
+    labels = list(next(iter(by_column.values())))
+    table: list[JsonValue] = []
+    for label in labels:
+        row = {column: values.get(label) for column, values in by_column.items()}
+        table.append(row if "id" in data else _named(row, None, str(label)))
+    return table
+
+
+def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
+    """Whether every column is an object with the same keys (row labels), as pandas'
+    orient="columns" writes a table, and some column holds a scalar (rows of
+    answers, not records)."""
+    values = list(columns.values())
+    first = values[0] if values else None
+    if not first or any(value.keys() != first.keys() for value in values):
+        return False
+    return any(not isinstance(cell, dict | list) for value in values for cell in value.values())
 
 
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
@@ -1141,6 +1308,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 expected="each key once in an object",
             )
         )
+    data = _fields_named_otherwise(data, warnings)
     data = _unflattened(data, warnings)
     if raw.note is not None:
         warnings.insert(0, AnswerProblem("", raw.note))
@@ -1265,6 +1433,41 @@ def _read_flat(problem: AnswerProblem) -> AnswerProblem:
         expected="the answers in one object under 'answers'; the record's fields were read "
         "as its answers for the safety screen",
     )
+
+
+def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """The record with its fields under their names when a program wrote them in
+    another case or style ("ID", "Answers", "NotMeasured"): read as unknown fields, the
+    id was lost and every yes "not sure", one level lower (check 19). A field under
+    its own name as well keeps it, and the other stays unknown."""
+    renamed = {
+        key: field
+        for key in list(data)[:MAX_NESTED_KEYS]
+        if key not in RECORD_FIELDS
+        and (field := _record_field(key)) is not None
+        and field not in data
+    }
+    if not renamed:
+        return data
+    taken: set[str] = set()
+    fixed: JsonObject = {}
+    for key, value in data.items():
+        field = renamed.get(key)
+        if field is None or field in taken:
+            fixed[key] = value
+            continue
+        taken.add(field)
+        fixed[field] = value
+        warnings.append(
+            AnswerProblem(field, f"record field {show_value(key)} read as '{field}'", None)
+        )
+    return fixed
+
+
+def _record_field(key: str) -> str | None:
+    """The record field a key names in another case or style, or None."""
+    folded = fold_key(key)
+    return folded if folded in RECORD_FIELDS else None
 
 
 def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:

@@ -421,7 +421,9 @@ def _object_end(text: str, start: int, limit: int) -> tuple[int | None, int]:
     return None, limit - start
 
 
-_NAME = re.compile(r"[\w@$][\w .@$:-]{0,63}")
+# An export's key: a short name, whatever its characters ("#count", "export (v2)"),
+# but no bracket or quote (a record cut inside its first key runs into the next one).
+_NAME = re.compile(r"""[^"'{}\[\]\n]{1,64}""")
 
 
 def wrapped_in(text: str) -> list[tuple[int, int]] | None:
@@ -432,12 +434,14 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     (a record), or holds no such object. Read as one record, 20 clients were one
     result, their emergencies "not sure" (attack round 13, H6)."""
     keys = _record_keys(text)
-    if keys is None or "id" in keys or any(keeps_answers(key) for key in keys):
+    if keys is None:
         return None
-    # An export's keys are names, and one of them holds a list: a record cut inside
-    # its first key ('{"i' then the next record) is no wrapper (a new check, NEW-2).
+    # An export's keys are names, and one of them holds a list or an object: a record
+    # cut inside its first key ('{"i' then the next record) is no wrapper (a new check,
+    # NEW-2). An id or answers of its own do not make it a record: the records it
+    # holds are read each (one merged record lost their levels: check 19).
     if not all(_NAME.fullmatch(key) for key in keys) or not any(
-        text[at:].lstrip()[:1] == "[" for at in keys.values()
+        text[at:].lstrip()[:1] in ("[", "{") for at in keys.values()
     ):
         return None
     opened: list[list[int] | None] = []  # per open bracket: [start, has answers] or None
@@ -460,7 +464,8 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
             and opened
             and opened[-1] is not None
             and keeps_answers(key)
-        ):  # a record's 'answers', or an answer of a flat row (NEW-6)
+            and text[match.end() :].lstrip()[:1] != "["
+        ):  # a record's 'answers', or an answer of a flat row (NEW-6); not a list of them
             opened[-1][1] = 1
         key = None
     found += [(top[0], len(text.rstrip())) for top in opened if top is not None and top[1]]
@@ -468,6 +473,8 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     for start, end in sorted(found):
         if not outermost or start >= outermost[-1][1]:
             outermost.append((start, end))
+    if len(outermost) == 1 and not text[: outermost[0][0]].strip():
+        return None  # the object itself is the one record: no wrapper
     return outermost or None
 
 

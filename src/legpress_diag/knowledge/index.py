@@ -9,6 +9,7 @@ memo later and two rule bases can never share or disagree about one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -284,7 +285,14 @@ def fold_key(key: str) -> str:
     show nothing (a zero-width space, a soft hyphen) do not matter."""
     if not key.isascii():
         key = latin_letters(key)
+    # camelCase and PascalCase ('saddleNumbness', 'SaddleNumbness', as JavaScript apps
+    # and C# exports write keys): a word starts at each capital after a small letter
+    # (read as unknown keys, a yes was "not sure", one level lower: check 19).
+    key = _WORD_START.sub("_", key)
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def latin_letters(text: str) -> str:
