@@ -203,3 +203,20 @@ def test_an_array_of_wrappers_strict_json_refuses_is_opened() -> None:
     clients = _clients()
     data = ("[" + _wrapper(clients[:5]) + ", " + _wrapper(clients[5:]) + ",]").encode()
     assert _levels(data) == EXPECTED
+
+
+@pytest.mark.parametrize(
+    "before", [b"", b'{"id": "a", "answers": {}}\n'], ids=["alone", "after-lines"]
+)
+def test_a_pretty_record_a_crash_cut_short_is_screened_as_one(before: bytes) -> None:
+    """Check 19: read line by line, its lines split the combination of age and a sudden
+    onset (urgent referred as clinician). At the input's end the open object is one
+    error, its answers screened together."""
+    fracture = _clients()[6]  # c07: the urgent combination
+    pretty = json.dumps({**fracture, "note": "cut"}, indent=2).encode()
+    cut = pretty[: pretty.index(b'"note"')]
+    results = list(api.diagnose_stream(io.BytesIO(before + cut)))
+    last = results[-1]
+    assert last["id"] == "c07" and last["status"] == "refer" and last["errors"]
+    assert [f["level"] for f in last["red_flags"]][:1] == ["urgent"]
+    assert len(results) == 1 + bool(before)
