@@ -220,3 +220,33 @@ def test_a_pretty_record_a_crash_cut_short_is_screened_as_one(before: bytes) -> 
     assert last["id"] == "c07" and last["status"] == "refer" and last["errors"]
     assert [f["level"] for f in last["red_flags"]][:1] == ["urgent"]
     assert len(results) == 1 + bool(before)
+
+
+# Check 20 (a re-check of 080fb89).
+
+
+@pytest.mark.parametrize("field", ["Answers", "responses"])
+def test_answers_under_another_name_are_no_pandas_table(field: str) -> None:
+    """N1: a record's answers under 'Answers' or 'responses' (no id) were read as a
+    pandas table: one error per question, no red flag at all."""
+    data = json.dumps({field: {"saddle_numbness": "yes", "age_years": 40}}).encode()
+    [result] = api.diagnose_stream(io.BytesIO(data))
+    assert result["status"] == "refer" and result["red_flags"][0]["id"] == "saddle_numbness"
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        {"clients": [{"machine_type": "incline_45", "members": _clients()}]},  # P1
+        {"answers": {c["id"]: c for c in _clients()}},  # P2: Firebase
+        {"form": "v2", "answers": {"count": 10}, "clients": _clients()},  # P2: metadata
+        [{"answers": _clients()}],  # P3
+        {"clients": [{"answers": _clients()}]},  # P3
+        {"clients": [_clients()[:2], _clients()[2:6], *_clients()[6:]]},  # P4
+    ],
+    ids=["group-question-key", "firebase", "answers-metadata", "array", "nested", "lists"],
+)
+def test_records_held_where_a_record_might_be_are_read_each(export: Any) -> None:
+    data = json.dumps(export, indent=2).encode()
+    assert _levels(data) == EXPECTED
+    assert [i for i in _ids(data) if i in CLIENT_IDS] == CLIENT_IDS

@@ -458,8 +458,10 @@ def _wrapped_in_refused(number: int, blob: bytes) -> list[RawRecord] | None:
         return None
     note = f"{_WRAPPED_NOTE}; the file is not JSON, its records were read one by one"
     records = []
+    at, counted = number, 0  # line breaks counted up to each record, once (N2, check 20)
     for start, end in spans:
-        at = number + text.count("\n", 0, start)
+        at += text.count("\n", counted, start)
+        counted = start
         records.append(replace(_line_record(at, _encoded(text[start:end]), False), note=note))
     return [record.parsed() for record in records]
 
@@ -1082,8 +1084,15 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     table = _table_records(data)
     if table is not None:
         return table
-    if isinstance(_field_value(data, "answers"), dict):
-        return None  # a record, with its answers where they belong
+    answers = _field_value(data, "answers")
+    if isinstance(answers, dict) and not _holds_only_records(answers):
+        # Nothing else that could hold records (the common record: no question ids
+        # looked up, no rule base loaded), or answers that name questions.
+        others = (value for value in data.values() if value is not answers)
+        if not any(isinstance(value, dict | list) for value in others):
+            return None
+        if _names_questions(answers):
+            return None  # a record, with its answers where they belong
     found, holders = _records_inside(data)
     if not found:
         return None
@@ -1093,7 +1102,12 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     return found
 
 
-def _records_inside(data: JsonObject) -> tuple[list[JsonValue], set[str]]:
+# How many records holding records (a group in a list of clients) are opened one
+# inside another; past it, such an object is read as one record.
+MAX_OPENED_LEVELS = 32
+
+
+def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], set[str]]:
     """The records in an object (see wrapped_records), each with an id, and the keys
     of the object that hold them."""
     found: list[JsonValue] = []
@@ -1107,20 +1121,18 @@ def _records_inside(data: JsonObject) -> tuple[list[JsonValue], set[str]]:
     while todo:  # bounded by what was parsed
         value, path, holder, depth = todo.pop()
         if isinstance(value, dict) and _is_record(value):
-            found.append(_named(value, top_id, path))
+            found += _opened_record(value, top_id, path, level)
             holders.add(holder)
         elif isinstance(value, list) and any(
-            isinstance(item, dict) and _is_record(item) for item in value
+            isinstance(item, dict | list) and _is_record_or_list(item) for item in value
         ):
             # A list of records: every object in it is one, a flat row too (dropped,
-            # its emergency went unread: NEW-4), but one that holds records is opened.
+            # its emergency went unread: NEW-4); one that holds records is opened, a
+            # list in it too (its records were dropped: check 20, P4).
             holders.add(holder)
-            for index, item in reversed(list(enumerate(value))):
-                if isinstance(item, dict) and not _is_record(item) and _holds_records(item):
-                    todo.append((item, f"{path}[{index}]", holder, depth + 1))
-            for index, item in enumerate(value):
-                if isinstance(item, dict) and (_is_record(item) or not _holds_records(item)):
-                    found.append(_named(item, top_id, f"{path}[{index}]"))
+            for index, item in enumerate(_flattened(value)):
+                if isinstance(item, dict):
+                    found += _opened_record(item, top_id, f"{path}[{index}]", level)
         elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
             if isinstance(value, dict):
                 inner_id = _scalar_id(value)
@@ -1130,6 +1142,49 @@ def _records_inside(data: JsonObject) -> tuple[list[JsonValue], set[str]]:
                 items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
             todo += [(item, where, holder, depth + 1) for where, item in reversed(items)]
     return found, holders
+
+
+def _is_record_or_list(item: JsonValue) -> bool:
+    if isinstance(item, list):
+        return any(isinstance(inner, dict) and _is_record(inner) for inner in item)
+    return isinstance(item, dict) and _is_record(item)
+
+
+def _opened_record(
+    record: JsonObject, top_id: str | int | None, path: str, level: int
+) -> list[JsonValue]:
+    """A record found in a wrapper, named by its place when it has no id; or, when it
+    holds records itself (a group of clients whose metadata names a question, records
+    under a list 'answers': merged, check 20's P1 and P3), those records, after the
+    object itself when it shows answers of its own. A record with its answers in an
+    object keeps what else it holds (a history) as its own."""
+    answers = _field_value(record, "answers")
+    if level >= MAX_OPENED_LEVELS or (
+        isinstance(answers, dict) and not _holds_only_records(answers)
+    ):
+        return [_named(record, top_id, path)]
+    inner, holders = _records_inside(record, level + 1)
+    if not inner:
+        return [_named(record, top_id, path)]
+    own = {key: value for key, value in record.items() if key not in holders}
+    shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
+    return [_named(own, top_id, path)] * shows + inner
+
+
+def _names_questions(answers: JsonObject) -> bool:
+    """Whether an 'answers' object holds answers (a key that names a question):
+    {"count": 6} or {} beside a list of clients is an export's metadata (read as a
+    record, the clients were merged: check 20). One that holds no record stays a
+    record all the same (wrapped_records finds none)."""
+    return any(names_a_question(str(key)) for key in list(answers)[:MAX_NESTED_KEYS])
+
+
+def _holds_only_records(answers: JsonObject) -> bool:
+    """Whether an 'answers' object is records keyed by id (Firebase's export,
+    {"answers": {"c1": {...}}}), not a record's answers: read as one, every client was
+    merged at urgent (check 20, P2)."""
+    values = list(answers.values())[:MAX_NESTED_KEYS]
+    return bool(values) and all(isinstance(v, dict) and _is_record(v) for v in values)
 
 
 def _own_answers(key: str, value: JsonValue) -> bool:
@@ -1172,10 +1227,6 @@ def _one_value(value: JsonValue) -> bool:
     if isinstance(value, list):
         return len(value) == 1 and not isinstance(value[0], dict | list)
     return not isinstance(value, dict)
-
-
-def _holds_records(data: JsonObject) -> bool:
-    return bool(_records_inside(data)[0])
 
 
 def _first_items(data: JsonObject) -> list[tuple[str, JsonValue]]:
@@ -1226,6 +1277,10 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
     if not _keyed_alike(by_column):
         return None
     labels = list(next(iter(by_column.values())))
+    if any(names_a_question(str(label)) for label in labels[:MAX_NESTED_KEYS]):
+        # Row labels that name questions: a record's answers under 'Answers' or
+        # 'responses', not a table (read as one, each answer was a record: check 20, N1).
+        return None
     table: list[JsonValue] = []
     for label in labels:
         row = {column: values.get(label) for column, values in by_column.items()}
@@ -1249,7 +1304,9 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     the records of an export's wrapper in it ([{"clients": [...]}]) in its place."""
     if any(isinstance(item, list) for item in items):
         items = _flattened(items)
-    if not any(isinstance(item, dict) and "answers" not in item for item in items):
+    if not any(
+        isinstance(item, dict) and not isinstance(item.get("answers"), dict) for item in items
+    ):
         return items  # the common array: records only
     found: list[JsonValue] = []
     for item in items:
