@@ -539,8 +539,10 @@ def keeps_answers(key: str) -> bool:
     return bool(_ANSWERS_LIKE.fullmatch(key)) or names_a_question(key)
 
 
+@lru_cache(maxsize=4096)
 def names_a_question(key: str) -> bool:
-    """Whether a key names a question of the bundled rule base (see keeps_answers)."""
+    """Whether a key names a question of the bundled rule base (see keeps_answers).
+    Kept by key: an export repeats its column names in every row."""
     # Imported here: only an object that may be a wrapper gets this far, and a
     # one-record run imports no loader (tests/test_startup.py).
     from ..knowledge.loader import bundled_rulebase
@@ -555,10 +557,9 @@ def names_an_answer(rb: RuleBase, key: str) -> bool:
     typo of it: microseconds a key, whatever its length."""
     if len(key) > 4 * max((len(q) for q in rb.questions), default=0):
         return False
-    folded = fold_key(key)
     return (
-        rb.index.folded_ids.get(folded) is not None
-        or _near_safety_id(rb.index.screen_questions, folded) is not None
+        question_named(rb, key) is not None
+        or _near_safety_id(rb.index.screen_questions, fold_key(key)) is not None
     )
 
 
