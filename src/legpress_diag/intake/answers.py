@@ -78,8 +78,35 @@ def written_no(value: JsonValue) -> bool:
     return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in ("false", "0"))
 
 
+def unboxed_answer(value: JsonValue) -> JsonValue:
+    """An answer as given, out of the one-item list or the object a tool put it in."""
+    return _unboxed(value)
+
+
 def _unboxed(value: JsonValue) -> JsonValue:
+    if isinstance(value, dict):
+        inner = value_in_object(value)
+        return value if inner is _NOT_BOXED else inner
     return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+# The field that holds an answer when a form tool writes each answer as an object
+# ({"value": "yes"}, {"answer": "yes", "type": "choice"}); the other fields beside it
+# are the tool's metadata (a type, a confidence, a timestamp).
+VALUE_FIELDS = ("value", "answer")
+_NOT_BOXED: JsonValue = {"": "not boxed"}  # a sentinel no record can hold (never returned)
+
+
+def value_in_object(value: dict[str, JsonValue]) -> JsonValue:
+    """The answer an object holds under exactly one of VALUE_FIELDS, when that answer is
+    a plain value (not another object): read as given, a yes written so was an invalid
+    answer, "not sure", one level lower (check 20). Two such fields, which may disagree,
+    hold no one answer: _NOT_BOXED, and the object stays an invalid answer."""
+    named = [field for field in VALUE_FIELDS if field in value]
+    if len(named) != 1:
+        return _NOT_BOXED
+    inner = value[named[0]]
+    return _NOT_BOXED if isinstance(inner, dict) else inner
 
 
 def words(text: str) -> str:
@@ -267,6 +294,19 @@ def normalize_answers(
             if low is not None and high is not None and low <= value <= high:
                 answers[key] = float(value)
                 continue
+        if value.__class__ is dict:
+            inner = value_in_object(cast(dict[str, JsonValue], value))
+            if inner is not _NOT_BOXED:
+                warnings.append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"{key}: the answer is given inside an object; read as "
+                        f"{show_value(inner)}",
+                        value=show_value(value),
+                        expected=question.expected() + ", not inside an object",
+                    )
+                )
+                value = inner
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is None and key in rb.index.safety_questions:

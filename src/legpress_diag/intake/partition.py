@@ -44,6 +44,7 @@ from .records import (
     _OTHER_BREAKS,
     MAX_LINE_BYTES,
     MAX_REJOINED_LINES,
+    MAX_VALUES_ON_THEIR_OWN_LINES,
     UTF8_BOM,
     RawRecord,
     _line_or_long_line,
@@ -54,7 +55,9 @@ from .records import (
     diagnose_record,
     is_json_lines,
     rejoined_record,
+    rejoined_records,
     starts_record,
+    string_left_open,
 )
 
 Line: TypeAlias = tuple[int, str | bytes]  # (1-based line number, the line's text)
@@ -152,7 +155,7 @@ def diagnose_partition(
             line = line.removeprefix(UTF8_BOM) if number == 1 else line
             rejoined = rejoined_record(line, _peek_items(items, index))
             if rejoined is not None:
-                raws, taken = [RawRecord(number, number, text=rejoined[0])], rejoined[1] - 1
+                raws, taken = rejoined_records(number, rejoined[0]), rejoined[1] - 1
             else:
                 raws, _ = _line(int(item[0]), item[1])
             raws = list(_opened(iter(raws)))  # an export's wrapper among them opened
@@ -296,7 +299,10 @@ def line_blocks(path: str | os.PathLike[str], size: int) -> list[LineBlock]:
                 if not more:
                     break
                 chunk += more
-            chunk += _up_to_a_record_start(stream, _last_line(chunk))
+            note = _OpenNote()
+            for line in chunk.split(b"\n"):
+                note.follow(line, line[:1] in (b"{", b"["))
+            chunk += _up_to_a_record_start(stream, _last_line(chunk), note)
             blocks.append(LineBlock(offset, len(chunk), number))
             offset += len(chunk)
             number += lines_taken(chunk, number)
@@ -307,7 +313,27 @@ def line_blocks(path: str | os.PathLike[str], size: int) -> list[LineBlock]:
 MAX_BLOCK_EXTENSION = 4 * MAX_LINE_BYTES
 
 
-def _up_to_a_record_start(stream: IO[bytes], previous: bytes) -> bytes:
+class _OpenNote:
+    """Whether a string is open at the end of the lines followed so far (a note an
+    Enter cut): the next line is the note's, even one that starts with '{', as
+    rejoined_record reads it, up to MAX_VALUES_ON_THEIR_OWN_LINES such lines. Cut
+    before it, the note's record lost its warning sign to the next block."""
+
+    def __init__(self) -> None:
+        self.open = False
+        self.passed = 0  # lines that start a record read as the note's since its start
+
+    def follow(self, line: bytes, starts: bool) -> bool:
+        """Take the next line; True when it continues an open note (no cut before it)."""
+        if starts and not (self.open and self.passed < MAX_VALUES_ON_THEIR_OWN_LINES):
+            self.open, self.passed = string_left_open(line, False), 0
+            return False
+        self.passed += starts
+        self.open = string_left_open(line, self.open)
+        return starts
+
+
+def _up_to_a_record_start(stream: IO[bytes], previous: bytes, note: _OpenNote) -> bytes:
     """The lines from the stream's position up to the next that starts a record (left
     unread), or MAX_REJOINED_LINES lines past the last line that could start one: no
     record rejoins more lines, and only a line that starts a record starts one, so no
@@ -323,7 +349,8 @@ def _up_to_a_record_start(stream: IO[bytes], previous: bytes) -> bytes:
         if not line:
             break
         starts = len(line) <= MAX_LINE_BYTES and starts_record(line.removesuffix(b"\n"))
-        if starts and not awaits_value(previous):
+        in_note = note.follow(line, starts)
+        if starts and not awaits_value(previous) and not in_note:
             stream.seek(at)
             break
         since_start = 0 if starts else since_start + 1

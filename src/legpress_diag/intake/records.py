@@ -34,6 +34,7 @@ from .answers import (
     misspelt_safety_id,
     names_a_question,
     read_answers,
+    unboxed_answer,
     unlisted,
     words,
 )
@@ -124,6 +125,9 @@ class CheckedRecord(FieldsRepr):
     # them was a yes: a repeated key, two 'answers' objects, a key beside 'answers'.
     # The interview never lets a self-check settle such a sign (attack round 5, P7).
     said_yes: frozenset[str] = frozenset()
+    # No 'answers' object: the record's own fields were read as its answers (an error,
+    # screened). A yes in a group of them is the record's yes (stray_safety_answers).
+    flat: bool = False
 
     def measured_answers(self) -> list[str]:
         """The answers that are still the measured value, in answer order: an answer
@@ -599,6 +603,10 @@ def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
 MAX_COMMENT_LINES = 1000
 
 
+# A comment line that holds a record: an object with a quoted key in it.
+_RECORD_IN_COMMENT = re.compile(rb'\{\s*"[^"\n]{1,200}"\s*:')
+
+
 def _comment_line(line: bytes) -> bool:
     """A line above the records that is none ("// Monday group", "# export", "/* ...",
     "-- title", a plain title line): what follows decides how the input is read. A
@@ -679,6 +687,12 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
         # line by line, 20 clients were 580 records and an urgent combination of signs
         # was referred lower (a new user's U15-1).
         above = number - comments[0][0] if comments else 0
+        for at, comment in comments:
+            if _RECORD_IN_COMMENT.search(comment[0]):
+                # A record commented out above an array ('# {"id": ...}') is read as
+                # JSON Lines reads such a line: an error, its answers screened. Left
+                # out, its emergency was lost without a word (check 19).
+                yield from _line_records(at, comment[0], False)[0]
         yield from _whole_document(stream, number - above, b"\n" * above + first[0])
         return
     shift = 0  # line numbers taken by other programs' line breaks inside those lines
@@ -782,7 +796,7 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
             text, taken = rejoined
             for _ in range(taken - 1):
                 ahead.popleft()
-            yield RawRecord(number, number, text=text)
+            yield from rejoined_records(number, text)
             number += taken - 1
         else:
             number = yield from _line_or_long_line(number, item, stream)
@@ -824,11 +838,14 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     '"answers":'; awaits_value). Only a line with a closing brace can close the
     object, so only then is the text parsed; at most MAX_REJOINED_LINES lines,
     MAX_LINE_BYTES bytes."""
-    if not first.startswith(b"{") or _complete((first, False)):
+    array = first.startswith(b"[")
+    if not (array or first.startswith(b"{")) or _complete((first, False)):
         return None  # records start a line: an indented '{' is inside one
+    closing = b"]" if array else b"}"
     parts, size, parsed = [first], len(first), 0
     last = first  # the last line with text
     awaited = 0
+    in_string = string_left_open(first, False)
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
         if following is None:
@@ -836,16 +853,22 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
             # short. Read apart, its lines split a combination of signs (urgent
             # referred as clinician: check 19); together it is one error, screened.
             return (b"\n".join(parts), offset) if offset > 1 else None
-        if starts_record(following):
-            awaited += 1  # a value on its own line, at most a few a record: see below
-            if not awaits_value(last) or awaited > MAX_VALUES_ON_THEIR_OWN_LINES:
+        if array and following[:1] not in (b"{", b"["):
+            pass  # a pretty array's records are indented: only its own lines end it
+        elif starts_record(following):
+            # A value on its own line, or a note's next line after an Enter that
+            # starts with '{' (read apart, the note's record lost its emergency:
+            # check 19): at most a few a record, see below.
+            awaited += 1
+            if not (in_string or awaits_value(last)) or awaited > MAX_VALUES_ON_THEIR_OWN_LINES:
                 return None
+        in_string = string_left_open(following, in_string)
         parts.append(following)
         last = following if following.strip() else last  # blank lines between
         size += len(following) + 1
         if size > MAX_LINE_BYTES:
             return None
-        if b"}" not in following:
+        if closing not in following:
             continue
         parsed += size
         if parsed > MAX_REJOIN_PARSED:
@@ -854,6 +877,27 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
         if _parses(text) or _parses_leniently(text):
             return text, offset + 1
     return None
+
+
+_ESCAPED = re.compile(rb"\\.")
+
+
+def string_left_open(line: bytes, open_before: bool) -> bool:
+    """Whether a JSON string is still open at the end of ``line`` (an Enter typed in a
+    note), given whether one was open at its start: each unescaped quote opens or
+    closes one. One pass over the line."""
+    quotes = _ESCAPED.sub(b"", line).count(b'"')
+    return open_before != (quotes % 2 == 1)
+
+
+def rejoined_records(number: int, text: bytes) -> list[RawRecord]:
+    """The records of rejoined_record's text, which starts at line ``number``: one
+    record, or a pretty array's records (appended to JSON Lines), each at the array's
+    first line. Read line by line, each of its lines was an error, its warning signs
+    lost (check 19)."""
+    if text.startswith(b"["):
+        return _line_records(number, text, False)[0]
+    return [RawRecord(number, number, text=text)]
 
 
 def awaits_value(line: bytes) -> bool:
@@ -1094,12 +1138,30 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
         if _names_questions(answers):
             return None  # a record, with its answers where they belong
     found, holders = _records_inside(data)
-    if not found:
+    if not found or _groups_of_one_record(data, found, holders):
         return None
     own = {key: value for key, value in data.items() if key not in holders}
     if any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS]):
         found.insert(0, own)  # answers of its own too: a record as well
     return found
+
+
+def _groups_of_one_record(data: JsonObject, found: list[JsonValue], holders: set[str]) -> bool:
+    """Whether an object with an id holds one person's answers in groups, not records:
+    each group an object (no list of clients), none with an id of its own, one a
+    plain group of answers ({"id": "c2", "profile": {"age_years": 70}, "checkin":
+    {"answers": {...}}}). Read apart, the age and a sudden onset were screened
+    without each other, an urgent combination referred as clinician (check 20, P5)."""
+    top_id = _scalar_id(data)
+    if top_id is None or not all(isinstance(data[key], dict) for key in holders):
+        return False
+    named = f"{top_id}."
+    groups = [record for record in found if isinstance(record, dict)]
+    return (
+        len(groups) == len(found)
+        and all(str(group.get("id", "")).startswith(named) for group in groups)
+        and any(_field_value(group, "answers") is None for group in groups)
+    )
 
 
 # How many records holding records (a group in a list of clients) are opened one
@@ -1164,7 +1226,7 @@ def _opened_record(
     ):
         return [_named(record, top_id, path)]
     inner, holders = _records_inside(record, level + 1)
-    if not inner:
+    if not inner or _groups_of_one_record(record, inner, holders):
         return [_named(record, top_id, path)]
     own = {key: value for key, value in record.items() if key not in holders}
     shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
@@ -1468,7 +1530,15 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         # Its fields are its answers, not fields the record does not know: the one
         # error says so, not a warning per field.
         warnings[:] = [w for w in warnings if "unknown record field" not in w.message]
-    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes)
+        flat = True
+    else:
+        flat = False
+    if isinstance(data.get("measured"), dict):
+        # A safety question under 'measured' (a camera cannot see it: a hand-made or
+        # another tool's record) is read as one beside the answers; dropped, a yes to
+        # bladder changes gave "no_fault_found" (check 20).
+        stray = {**stray, "measured": data["measured"]}
+    return CheckedRecord(kept_id, answers, errors, warnings, measured, stray, said_yes, flat)
 
 
 # A flattened answer's key: "answers.<id>" (pandas), "answers/<id>" (Excel and JSON
@@ -1635,13 +1705,18 @@ def _plain_no(value: JsonValue) -> bool:
 
 
 def stray_safety_answers(
-    rb: RuleBase, answers: JsonObject, stray: JsonObject
+    rb: RuleBase, answers: JsonObject, stray: JsonObject, *, flat: bool = False
 ) -> tuple[JsonObject, list[AnswerProblem]]:
     """The answers with any safety question written beside 'answers' instead of inside
     it ({"saddle_numbness": "yes", "answers": {...}}), or in an object nested where
     answers do not go (``nested_answers``), read as "not sure" for the screen
     (a plain "no" changes nothing): a warning sign is never lost to a misplaced key, and
-    a value outside the answers is not trusted as a definite one either."""
+    a value outside the answers is not trusted as a definite one either.
+
+    Unless nothing else answers the question: a number (an age in a 'profile' object;
+    read "not sure", an urgent combination of signs was referred as clinician), and a
+    yes under its own name in a record whose fields are its answers (``flat``) or
+    under 'measured', are read as given (check 20)."""
     merged, notes = answers, []
     placed = [("beside 'answers', not inside it", key, value) for key, value in stray.items()]
     placed += [
@@ -1654,9 +1729,15 @@ def stray_safety_answers(
         qid = question_named(rb, key) or misspelt_safety_id(rb, key)
         if qid is None or qid not in rb.index.safety_questions:
             continue
+        value = unboxed_answer(value)  # {"value": 70, "confidence": 0.9} under 'measured'
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
             continue
         own = merged.get(qid)
+        if own is None and is_number(value) and not isinstance(value, bool):
+            merged = dict(merged) if merged is answers else merged
+            merged[qid] = value
+            notes.append(_placed_note(key, where, qid, "as given", value))
+            continue
         if is_number(own) and is_number(value):
             # An age elsewhere (last visit's) beside the record's own: the higher is
             # the careful reading; read "not sure", an urgent combination of signs was
@@ -1667,22 +1748,30 @@ def stray_safety_answers(
             continue
         if merged is answers:
             merged = dict(answers)
-        # Named exactly (a misspelt key is a guess), a field of a flat record, a yes.
+        # Named exactly (a misspelt key is a guess), a yes, and nothing else answers it,
+        # in a group of a record with no 'answers' object or under 'measured'.
         direct = (
-            where.startswith("as a field") and question_named(rb, key) == qid and reads_yes(value)
+            own is None
+            and (flat or where.startswith(_MEASURED_PLACE))
+            and question_named(rb, key) == qid
+            and reads_yes(value)
         )
         if merged.get(qid) not in ("yes", True):
             merged[qid] = "yes" if direct else "unsure"
-        reading = "as yes" if direct else "as not sure"
-        notes.append(
-            AnswerProblem(
-                key=key,
-                message=f"{key}: given {where}; the safety screen reads '{qid}' {reading}",
-                value=show_value(value),
-                expected=f'the answer inside \'answers\': "answers": {{"{qid}": ...}}',
-            )
-        )
+        notes.append(_placed_note(key, where, qid, "as yes" if direct else "as not sure", value))
     return merged, notes
+
+
+_MEASURED_PLACE = "inside 'measured"
+
+
+def _placed_note(key: str, where: str, qid: str, reading: str, value: JsonValue) -> AnswerProblem:
+    return AnswerProblem(
+        key=key,
+        message=f"{key}: given {where}; the safety screen reads '{qid}' {reading}",
+        value=show_value(value),
+        expected=f'the answer inside \'answers\': "answers": {{"{qid}": ...}}',
+    )
 
 
 def diagnose_record(
@@ -1695,7 +1784,9 @@ def diagnose_record(
 ) -> DiagnosisOut:
     """One raw record's result: checked, then diagnosed (or an error result)."""
     checked = check_record(raw, strict=strict)
-    answers, stray_notes = stray_safety_answers(rb, checked.answers, checked.stray)
+    answers, stray_notes = stray_safety_answers(
+        rb, checked.answers, checked.stray, flat=checked.flat
+    )
     if checked.errors:
         result = error_result(
             rb, checked.record_id, checked.errors, checked.warnings, explain=explain

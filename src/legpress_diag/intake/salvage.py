@@ -160,6 +160,8 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
         elif isinstance(item, dict):
             key = next((item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)), None)
             answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
+            if key is None and isinstance(item.get("field"), dict):
+                key, answer = _form_answer(item)
         else:
             continue
         if isinstance(key, str):
@@ -167,6 +169,25 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             same = key not in found or answer_key(found[key]) == answer_key(answer)
             found[key] = answer if same else "unsure"
     return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
+# Where a form tool's answer list (Typeform's webhook) keeps the question's name, and
+# its answer under the field named by the answer's type.
+_FIELD_NAMES = ("ref", "id")
+_TYPED_ANSWERS = ("boolean", "number", "text", "choice")
+
+
+def _form_answer(item: JsonObject) -> tuple[str | None, JsonValue]:
+    """A form tool's answer, ``{"field": {"ref": "saddle_numbness"}, "type": "choice",
+    "choice": {"label": "Yes"}}`` (or ``"value": ...``), as (question, answer). Every
+    client of such an export was an error with no warning sign read (check 20)."""
+    field = item["field"]
+    assert isinstance(field, dict)
+    key = next((field[f] for f in _FIELD_NAMES if isinstance(field.get(f), str)), None)
+    answer = next((item[f] for f in (*_ANSWER_FIELDS, *_TYPED_ANSWERS) if f in item), None)
+    if isinstance(answer, dict):  # a choice: {"label": "Yes"}
+        answer = answer.get("label")
+    return key, answer
 
 
 # `key=value` pairs, as PowerShell writes an object nested deeper than ConvertTo-Json's

@@ -1,0 +1,268 @@
+"""Answers written where other tools put them, read as the answers they are (check 20's
+highs left on 1d77a2b, and check 19's line-reading ones).
+
+Each story is a lifter's yes to a warning sign, written the way a form tool, a coach's
+script or an editor left it: boxed in an object, in Typeform's answer list, under
+'measured', in a 'profile' group beside the check-in, in a note typed with Enter, in a
+record commented out above an array, in a pretty array appended to JSON Lines. Before,
+each lowered or lost the sign (an emergency referred as urgent, or not at all). Each
+case is compared with the same lifter written plainly.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from legpress_diag import api
+from legpress_diag.intake.records import is_json_lines
+
+from .test_records_from_exports import FRACTURE, SADDLE, SCREEN_CLEAR
+
+
+def _results(data: bytes | str) -> list[dict[str, Any]]:
+    raw = data.encode() if isinstance(data, str) else data
+    results = list(api.diagnose_stream(io.BytesIO(raw)))
+    if is_json_lines(io.BytesIO(raw)):
+        # The cluster path reads JSON Lines the same way, block by block too.
+        part = api.diagnose_partition(api.numbered_lines(raw))
+        assert [(r["id"], r["red_flags"]) for r in part] == [
+            (r["id"], r["red_flags"]) for r in results
+        ]
+    return results
+
+
+def _top(result: dict[str, Any]) -> tuple[str, bool] | None:
+    """The first (most urgent) flag's level, and whether it was read as a guess."""
+    flags = result["red_flags"]
+    return (flags[0]["level"], flags[0]["unsure"]) if flags else None
+
+
+def _plain(answers: dict[str, Any]) -> tuple[str, bool] | None:
+    return _top(_results(json.dumps({"id": "x", "answers": answers}))[0])
+
+
+# -- answers boxed in an object -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "boxed",
+    [{"answer": "yes"}, {"value": "yes"}, {"value": "Yes", "type": "choice", "confidence": 0.9}],
+)
+def test_an_answer_boxed_in_an_object_is_read_as_its_value(boxed: dict[str, Any]) -> None:
+    """{"answer": "yes"} was an invalid answer, "not sure": urgent, not emergency."""
+    (result,) = _results(json.dumps({"id": "c1", "answers": {**SADDLE, "saddle_numbness": boxed}}))
+    assert _top(result) == ("emergency", False) == _plain(SADDLE)
+    assert result["errors"] == []
+    assert any("inside an object" in w["message"] for w in result["warnings"])
+
+
+def test_a_boxed_age_is_the_number_it_holds() -> None:
+    answers = {**FRACTURE, "age_years": {"value": 70}}
+    (result,) = _results(json.dumps({"id": "c7", "answers": answers}))
+    assert _top(result) == ("urgent", False) == _plain(FRACTURE)
+
+
+def test_an_object_with_two_answers_in_it_stays_not_sure() -> None:
+    """Two value fields may disagree: no one answer, so an error read "not sure"."""
+    answers = {**SCREEN_CLEAR, "saddle_numbness": {"value": "no", "answer": "yes"}}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    assert result["status"] == "refer"
+    assert _top(result) == ("urgent", True)
+    assert [e["key"] for e in result["errors"]] == ["saddle_numbness"]
+
+
+# -- Typeform's answer list ---------------------------------------------------------
+
+
+def _typeform(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    items = []
+    for key, value in answers.items():
+        if isinstance(value, int):
+            items.append(
+                {"field": {"id": "f" + key[:3], "ref": key}, "type": "number", "number": value}
+            )
+        else:
+            choice = {"label": value.capitalize()}
+            items.append(
+                {"field": {"id": "f" + key[:3], "ref": key}, "type": "choice", "choice": choice}
+            )
+    return items
+
+
+@pytest.mark.parametrize("story", [SADDLE, FRACTURE], ids=["saddle", "fracture"])
+def test_a_typeform_answer_list_is_screened(story: dict[str, Any]) -> None:
+    """An error (the contract's answers are an object), but its signs are read: each
+    such client was an error with no flag."""
+    export = {"total_items": 1, "items": [{"id": "tf-1", "answers": _typeform(story)}]}
+    (result,) = _results(json.dumps(export))
+    assert result["status"] == "refer"
+    assert _top(result) == _plain(story)
+
+
+def test_a_typeform_answer_written_with_value_is_screened() -> None:
+    item = {"field": {"ref": "saddle_numbness"}, "type": "choice", "value": "yes"}
+    (result,) = _results(json.dumps({"id": "tf-2", "answers": [item]}))
+    assert _top(result) == ("emergency", False)
+
+
+# -- a safety answer under 'measured' -----------------------------------------------
+
+
+def _measured(value: Any) -> dict[str, Any]:
+    return {"value": value, "confidence": 0.9, "evidence": "typed in by another tool"}
+
+
+def test_a_yes_under_measured_is_read_and_never_dropped() -> None:
+    """No camera sees a bladder change; a record that says yes there was dropped in
+    silence: 'no_fault_found'."""
+    record = {"id": "c6", "answers": {}, "measured": {"bladder_bowel_change": _measured("yes")}}
+    (result,) = _results(json.dumps(record))
+    assert result["status"] == "refer"
+    assert _top(result) == ("emergency", False)
+    assert any("'measured'" in w["message"] for w in result["warnings"])
+
+
+def test_a_no_under_measured_clears_nothing() -> None:
+    """A measurement cannot clear a warning sign: the question stays unanswered."""
+    record = {"id": "c6", "answers": {}, "measured": {"bladder_bowel_change": _measured("no")}}
+    (result,) = _results(json.dumps(record))
+    incomplete = [w for w in result["warnings"] if w["key"] == "safety_screen_incomplete"]
+    assert "bladder_bowel_change" in incomplete[0]["message"]
+
+
+def test_an_age_under_measured_is_the_number() -> None:
+    answers = {k: v for k, v in FRACTURE.items() if k != "age_years"}
+    record = {"id": "c7", "answers": answers, "measured": {"age_years": _measured(70)}}
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("urgent", False) == _plain(FRACTURE)
+
+
+def test_the_lifters_own_no_beside_a_measured_yes_is_not_sure() -> None:
+    record = {
+        "id": "c6",
+        "answers": SCREEN_CLEAR,
+        "measured": {"saddle_numbness": _measured("yes")},
+    }
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("urgent", True)
+
+
+# -- an age or a sign in a group beside the answers ---------------------------------
+
+
+def _no_age(story: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in story.items() if k != "age_years"}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "c7", "profile": {"age_years": 70}, "answers": _no_age(FRACTURE)},
+        {"id": "c7", "profile": {"age_years": 70}, "checkin": {"answers": _no_age(FRACTURE)}},
+        {"id": "c7", "age_years": 70, "checkins": [_no_age(FRACTURE)]},
+        {"id": "c7", "age_years": 70, "onset": _no_age(FRACTURE)},
+    ],
+    ids=["profile-beside-answers", "profile-beside-checkin", "flat-checkins", "flat-group"],
+)
+def test_an_age_and_a_sudden_onset_in_groups_are_read_together(record: dict[str, Any]) -> None:
+    """Read apart, or the age "not sure", the urgent combination was clinician (or an
+    urgent guess)."""
+    results = _results(json.dumps(record))
+    assert [r["id"] for r in results] == ["c7"]
+    assert _top(results[0]) == ("urgent", False) == _plain(FRACTURE)
+
+
+def test_groups_in_a_client_of_an_export_are_that_client() -> None:
+    client = {"id": "c7", "profile": {"age_years": 70}, "checkin": {"answers": _no_age(FRACTURE)}}
+    export = {"exported": "today", "clients": [client, {"id": "c3", "answers": SADDLE}]}
+    results = _results(json.dumps(export, indent=2))
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("c7", ("urgent", False)),
+        ("c3", ("emergency", False)),
+    ]
+
+
+def test_a_younger_age_in_a_profile_is_no_fracture_risk() -> None:
+    """The number is the lifter's answer both ways: 30 is not 65 or over."""
+    record = {"id": "c7", "profile": {"age_years": 30}, "answers": _no_age(FRACTURE)}
+    (result,) = _results(json.dumps(record))
+    assert [f["id"] for f in result["red_flags"]] == ["sudden_sharp_onset"]
+
+
+def test_check_ins_with_ids_of_their_own_stay_apart() -> None:
+    """Groups that are records of their own (an id each) are not one person's."""
+    export = {
+        "id": "coach-7",
+        "monday": {"id": "c1", "answers": SADDLE},
+        "friday": {"id": "c2", "answers": SCREEN_CLEAR},
+    }
+    assert [r["id"] for r in _results(json.dumps(export))] == ["c1", "c2"]
+
+
+# -- records cut over lines ---------------------------------------------------------
+
+
+def test_a_note_whose_next_line_starts_with_a_brace_is_one_record() -> None:
+    """An Enter in a note, then a line that starts '{': split, the emergency was filed
+    under the next line's number and the note's record lost it."""
+    text = (
+        '{"id": "n3", "note": "hurt\n{i think} popped", "answers": {"saddle_numbness": "yes"}}\n'
+        '{"id": "n4", "answers": {"age_years": 70, "comment": "a\n{b}", '
+        '"sudden_sharp_onset": "yes", "onset_settling": "no"}}\n'
+    )
+    results = _results(text)
+    assert [(r["id"], r["line"], _top(r)) for r in results] == [
+        ("n3", 1, ("emergency", False)),
+        ("n4", 3, ("urgent", False)),
+    ]
+
+
+def test_the_cluster_path_keeps_a_note_with_a_brace_in_one_block(tmp_path: Any) -> None:
+    note = '{"id": "n3", "note": "hurt\n{i think} popped", "answers": {"saddle_numbness": "yes"}}\n'
+    path = tmp_path / "notes.jsonl"
+    path.write_text(note * 3)
+    data = path.read_bytes()
+    want = [(r["id"], r["red_flags"]) for r in api.diagnose_stream(io.BytesIO(data))]
+    for size in (1, 40, 100):
+        got = []
+        for offset, length, first in api.line_blocks(path, size):
+            block = api.numbered_lines(data[offset : offset + length], first)
+            got += [(r["id"], r["red_flags"]) for r in api.diagnose_partition(block)]
+        assert got == want, size
+
+
+def test_a_record_commented_out_above_an_array_is_screened() -> None:
+    text = "# " + json.dumps({"id": "c1", "answers": SADDLE}) + "\n"
+    text += json.dumps([{"id": "c2", "answers": SCREEN_CLEAR}], indent=2)
+    results = _results(text)
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("c1", ("emergency", False)),
+        ("c2", None),
+    ]
+    assert results[0]["status"] == "refer"
+
+
+def test_a_title_comment_above_an_array_is_no_record() -> None:
+    text = "// Monday group {v2}\n" + json.dumps([{"id": "c2", "answers": SADDLE}], indent=2)
+    assert [r["id"] for r in _results(text)] == ["c2"]
+
+
+def test_a_pretty_array_appended_to_json_lines_gives_its_records() -> None:
+    """Read line by line, each of its lines was an error and its signs were lost."""
+    text = json.dumps({"id": "c1", "answers": SCREEN_CLEAR}) + "\n"
+    text += json.dumps(
+        [{"id": "c3", "answers": SADDLE}, {"id": "c7", "answers": FRACTURE}], indent=2
+    )
+    text += "\n" + json.dumps({"id": "c9", "answers": SCREEN_CLEAR}) + "\n"
+    results = _results(text)
+    assert [(r["id"], r["line"], _top(r)) for r in results] == [
+        ("c1", 1, None),
+        ("c3", 2, ("emergency", False)),
+        ("c7", 2, ("urgent", False)),
+        ("c9", len(text.splitlines()), None),
+    ]
+    assert all(r["errors"] == [] for r in results)
