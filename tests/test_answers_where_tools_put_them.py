@@ -266,3 +266,41 @@ def test_a_pretty_array_appended_to_json_lines_gives_its_records() -> None:
         ("c9", len(text.splitlines()), None),
     ]
     assert all(r["errors"] == [] for r in results)
+
+
+# -- pandas tables without their records' shape ---------------------------------------
+
+
+def test_a_transposed_split_table_gives_a_record_per_client() -> None:
+    """``df.T.to_json(orient="split")``: questions down the index, a client a column.
+    Read as one record, the clients were one error and their signs were lost."""
+    clients = {"c03": SADDLE, "c07": FRACTURE, "c01": SCREEN_CLEAR}
+    questions = list(SCREEN_CLEAR)
+    table = {
+        "columns": list(clients),
+        "index": questions,
+        "data": [[clients[c].get(q) for c in clients] for q in questions],
+    }
+    results = _results(json.dumps(table))
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("c03", ("emergency", False)),
+        ("c07", ("urgent", False)),
+        ("c01", None),
+    ]
+
+
+def test_rows_of_values_without_names_are_an_error_a_row() -> None:
+    """pandas' orient="values": one error a row that says how to write it, not one per
+    cell (391 errors for 11 clients)."""
+    rows = [["c1", 34, "no", ["lower_back"], None], ["c2", 41, "yes", [], None]]
+    results = _results(json.dumps(rows))
+    assert [r["status"] for r in results] == ["error", "error"]
+    assert 'orient="records"' in results[0]["errors"][0]["expected"]
+
+
+def test_records_in_lists_inside_a_list_are_still_each_read() -> None:
+    nested = [[{"id": "c03", "answers": SADDLE}], [[{"id": "c07", "answers": FRACTURE}]]]
+    assert [(r["id"], _top(r)) for r in _results(json.dumps(nested))] == [
+        ("c03", ("emergency", False)),
+        ("c07", ("urgent", False)),
+    ]

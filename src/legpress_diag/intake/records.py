@@ -486,11 +486,25 @@ def _flattened(items: list[JsonValue]) -> list[JsonValue]:
     todo: list[JsonValue] = list(reversed(items))
     while todo:  # bounded by what was parsed: no record of it is left out
         item = todo.pop()
-        if isinstance(item, list):
+        if isinstance(item, list) and _holds_an_object(item):
             todo.extend(reversed(item))
         else:
+            # A row of plain values (pandas' orient="values") is one item, an error
+            # that says so: opened, every cell was an error of its own (391 of them).
             found.append(item)
     return found
+
+
+def _holds_an_object(items: list[JsonValue]) -> bool:
+    """Whether a list holds an object, in it or in lists inside it."""
+    todo = [items]
+    while todo:  # bounded by what was parsed
+        for item in todo.pop():
+            if isinstance(item, dict):
+                return True
+            if isinstance(item, list):
+                todo.append(item)
+    return False
 
 
 def _encoded(text: str) -> bytes:
@@ -1328,6 +1342,9 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
         if isinstance(index, list) and len(index) == len(records) and "id" not in columns:
             records = [_named(r, None, str(label)) for r, label in zip(records, index, strict=True)]
         return list(records)
+    transposed = _transposed_split(data)
+    if transposed is not None:
+        return transposed
     by_column = {key: value for key, value in data.items() if isinstance(value, dict)}
     if not data or len(by_column) != len(data):
         return None
@@ -1348,6 +1365,30 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
         row = {column: values.get(label) for column, values in by_column.items()}
         table.append(row if "id" in data else _named(row, None, str(label)))
     return table
+
+
+def _transposed_split(data: JsonObject) -> list[JsonValue] | None:
+    """The records of a transposed pandas table in orient="split" (``df.T.to_json(
+    orient="split")``): its index names questions, each column is a client. Read as
+    one record, six clients were one error and their signs were lost (check 20)."""
+    columns, rows, index = data.get("columns"), data.get("data"), data.get("index")
+    if not (
+        isinstance(columns, list)
+        and isinstance(rows, list)
+        and isinstance(index, list)
+        and len(index) == len(rows)
+        and all(isinstance(row, list) and len(row) == len(columns) for row in rows)
+        and any(isinstance(label, str) and names_a_question(label) for label in index[:1000])
+        and not any(isinstance(c, str) and names_a_question(c) for c in columns[:1000])
+    ):
+        return None
+    labels = [str(label) for label in index]
+    table = [row for row in rows if isinstance(row, list)]  # every row, checked above
+    records: list[JsonValue] = []
+    for at, column in enumerate(columns):
+        record: JsonObject = {"id": column if _plain_id(column) else str(column)}
+        records.append(record | {label: row[at] for label, row in zip(labels, table, strict=True)})
+    return records
 
 
 def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
@@ -1404,6 +1445,12 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         # A record encoded twice (a string of JSON), or a list of them: an error, but
         # its answers are screened (attack round 11, M1).
         screened, yes = _screened_anyway(data)
+        expected = '{"id": ..., "answers": {...}}'
+        if isinstance(data, list) and not _holds_an_object(data):
+            expected += (
+                "; a row of values without their questions' names, as pandas writes "
+                'to_json(orient="values"): write orient="records"'
+            )
         return CheckedRecord(
             fallback_id,
             screened,
@@ -1412,7 +1459,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                     "",
                     f"a record must be a JSON object, not {kind}",
                     show_value(data),
-                    '{"id": ..., "answers": {...}}',
+                    expected,
                 )
             ],
             said_yes=yes,
