@@ -304,3 +304,48 @@ def test_records_in_lists_inside_a_list_are_still_each_read() -> None:
         ("c03", ("emergency", False)),
         ("c07", ("urgent", False)),
     ]
+
+
+# -- a wrapper on one line longer than a line may be --------------------------------
+
+
+@pytest.fixture
+def small_lines(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A line limit of 4 KiB instead of 8 MiB: the same code paths, small inputs."""
+    from legpress_diag.intake import records
+
+    monkeypatch.setattr(records, "MAX_LINE_BYTES", 4096)
+    return 4096
+
+
+def _export_line(count: int) -> str:
+    stories = {3: SADDLE, 7: FRACTURE}
+    clients = [{"id": f"c{i}", "answers": stories.get(i % 10, SCREEN_CLEAR)} for i in range(count)]
+    return json.dumps({"exported": "2024-05-01", "clients": clients})
+
+
+def test_a_one_line_wrapper_over_the_line_limit_gives_its_records(small_lines: int) -> None:
+    """json.dump of a big export is one line: it was one error ("line longer than ..."),
+    every emergency in it unscreened, while the same records as an array were read."""
+    line = _export_line(20)
+    assert len(line) > small_lines
+    text = line + "\n" + json.dumps({"id": "after", "answers": SADDLE}) + "\n"
+    results = _results(text)
+    assert [r["id"] for r in results] == [f"c{i}" for i in range(20)] + ["after"]
+    assert [(r["id"], _top(r)) for r in results if r["red_flags"]] == [
+        ("c3", ("emergency", False)),
+        ("c7", ("urgent", False)),
+        ("c13", ("emergency", False)),
+        ("c17", ("urgent", False)),
+        ("after", ("emergency", False)),
+    ]
+    assert not is_json_lines(io.BytesIO(text.encode()))  # the cluster path reads it whole
+
+
+def test_a_long_line_that_is_no_wrapper_is_still_one_error(small_lines: int) -> None:
+    note = "x" * (small_lines + 10)
+    text = json.dumps({"id": "big", "note": note, "answers": SCREEN_CLEAR}) + "\n"
+    text += json.dumps({"id": "next", "answers": SADDLE}) + "\n"
+    results = _results(text)
+    assert [(r["line"], r["status"]) for r in results] == [(1, "error"), (2, "refer")]
+    assert "longer than" in results[0]["errors"][0]["message"]
