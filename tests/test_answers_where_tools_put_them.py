@@ -349,3 +349,80 @@ def test_a_long_line_that_is_no_wrapper_is_still_one_error(small_lines: int) -> 
     results = _results(text)
     assert [(r["line"], r["status"]) for r in results] == [(1, "error"), (2, "refer")]
     assert "longer than" in results[0]["errors"][0]["message"]
+
+
+# -- check 21 (a new user on 843d39e) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "c7", "answers": {**FRACTURE, "age_years": ["70"]}},
+        {"id": "c7", **{**FRACTURE, "age_years": ["70"], "sudden_sharp_onset": ["Yes"]}},
+        {"id": "c7", **{k: [str(v).capitalize()] for k, v in FRACTURE.items()}},
+    ],
+    ids=["boxed-text-age", "flat-boxed", "namedValues"],
+)
+def test_an_age_written_as_text_in_a_one_item_list_is_the_number(record: dict[str, Any]) -> None:
+    """Google Forms' namedValues write every value as a list of strings: ["70"] was an
+    unreadable age, the urgent combination referred as clinician."""
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("urgent", False) == _plain(FRACTURE)
+
+
+@pytest.mark.parametrize(
+    ("field", "keys"),
+    [
+        ("responses", ("key", "value")),
+        ("responses", ("field", "response")),
+        ("answers", ("field", "response")),
+        ("Answers", ("question", "answer")),
+    ],
+)
+def test_question_answer_pairs_are_screened_wherever_the_answers_go(
+    field: str, keys: tuple[str, str]
+) -> None:
+    """A list of pairs under 'responses' in a record with no 'answers' was a field
+    nobody read: an error with no flag."""
+    pairs = [{keys[0]: question, keys[1]: answer} for question, answer in FRACTURE.items()]
+    (result,) = _results(json.dumps({"id": "c7", field: pairs}))
+    assert result["status"] == "refer"
+    assert _top(result) == ("urgent", False)
+
+
+def test_answers_keyed_by_a_forms_field_numbers_are_read_by_their_names() -> None:
+    """Jotform's submissions: {"3": {"name": "saddle_numbness", "answer": "Yes"}}. Read
+    as unknown keys, an emergency was 'no_fault_found' with exit status 0."""
+    story = {**SADDLE}
+    answers = {
+        str(at): {
+            "name": question,
+            "order": str(at),
+            "type": "control_radio",
+            "answer": str(answer),
+        }
+        for at, (question, answer) in enumerate(story.items(), start=1)
+    }
+    submission = {"id": "5228593333", "form_id": "2301", "answers": answers}
+    export = {"responseCode": 200, "message": "success", "content": [submission]}
+    (result,) = _results(json.dumps(export))
+    assert result["id"] == "5228593333"
+    assert _top(result) == ("emergency", False)
+    assert any("name their question" in w["message"] for w in result["warnings"])
+
+
+def test_answers_boxed_under_their_own_names_are_not_taken_for_a_forms_fields() -> None:
+    answers = {"saddle_numbness": {"value": "no"}, "bladder_bowel_change": {"value": "yes"}}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    assert [f["id"] for f in result["red_flags"]] == ["bladder_bowel_change"]
+
+
+@pytest.mark.parametrize("written", ["Sometimes", "SOMETIMES", " sometimes "])
+def test_a_choice_in_a_forms_case_is_the_choice(written: str) -> None:
+    answers = {**SCREEN_CLEAR, "core_braced": written}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    plain = _results(
+        json.dumps({"id": "c1", "answers": {**SCREEN_CLEAR, "core_braced": "sometimes"}})
+    )
+    assert result["errors"] == []
+    assert [c["id"] for c in result["causes"]] == [c["id"] for c in plain[0]["causes"]]

@@ -155,6 +155,13 @@ class InvalidAnswer(Exception):
 MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
 
 
+def _choice_folded(question: Question, value: str) -> str | None:
+    """The choice a value names in another case or with spaces for underscores
+    ("Sometimes" for 'sometimes', as a form's label writes it), or None."""
+    folded = "_".join(words(value).replace("-", " ").split())
+    return folded if folded in question.choice_values else None
+
+
 def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | None:
     """The normalized value, None for unknown; raises InvalidAnswer with a reason."""
     if value is None:
@@ -176,6 +183,8 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
     if kind is QuestionType.CHOICE:
         if isinstance(value, str) and value in question.choice_values:
             return value
+        if isinstance(value, str) and (folded := _choice_folded(question, value)) is not None:
+            return folded  # "Sometimes", "Bottom of rep": a form's label of the choice
         hint = did_you_mean(value, question.choice_values) if isinstance(value, str) else None
         raise InvalidAnswer("not one of the choices" + (f"; {hint}" if hint else ""))
     if kind is QuestionType.MULTI:
@@ -227,6 +236,7 @@ def normalize_answers(
     folded: set[str] = set()
     # The types as locals: looking a member up on the enum costs ~60 ns, per answer.
     yes_no, choice, number_type = QuestionType.YES_NO, QuestionType.CHOICE, QuestionType.NUMBER
+    multi = QuestionType.MULTI
     for key, value in raw.items():
         question = rb.questions.get(key)
         if question is None and isinstance(key, str):
@@ -307,6 +317,11 @@ def normalize_answers(
                     )
                 )
                 value = inner
+        if kind is not multi and value.__class__ is list and len(cast(list[JsonValue], value)) == 1:
+            # R's and Apps Script's boxed value (["70"], Google Forms' namedValues):
+            # unboxed before a number in text is looked for, or ["70"] was an
+            # unreadable age and an urgent combination of signs clinician (check 21).
+            value = cast(list[JsonValue], value)[0]
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is None and key in rb.index.safety_questions:
@@ -577,6 +592,11 @@ def keeps_answers(key: str) -> bool:
     beside a "history" list of past records was taken for their wrapper and its own
     answer lost (a new check of cd9efd2, NEW-3)."""
     return bool(_ANSWERS_LIKE.fullmatch(key)) or names_a_question(key)
+
+
+def answers_name(key: str) -> bool:
+    """Whether a key is 'answers' or a name like it ('responses', 'Answers')."""
+    return bool(_ANSWERS_LIKE.fullmatch(key))
 
 
 @lru_cache(maxsize=4096)

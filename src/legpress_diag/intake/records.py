@@ -30,6 +30,7 @@ from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
     NO_WORDS,
+    answers_name,
     keeps_answers,
     misspelt_safety_id,
     names_a_question,
@@ -1575,6 +1576,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         # but a warning sign in it is screened (attack round 11, M1).
         answers, yes = _screened_anyway(answers)
         said_yes |= yes
+    else:
+        answers = _named_pairs(answers, warnings)
     measured = _measured(data, errors)
     # The fields listed, and past the list's cap every other that may hold a sign: a
     # "yes" after 20 unknown fields was lost (attack round 10, M1).
@@ -1597,7 +1600,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         # as given: beside nothing they conflict with nothing, and read "not sure" as
         # strays are, every yes was one level lower and a combination of signs (age,
         # sudden onset, not settling) lost (a new user's U17-5).
-        answers, stray = stray, {}
+        answers, stray = _pairs_opened(stray), {}
         errors[:] = [_read_flat(problem) for problem in errors]
         # Its fields are its answers, not fields the record does not know: the one
         # error says so, not a warning per field.
@@ -1702,6 +1705,48 @@ def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     unflat = {key: value for key, value in data.items() if key not in flat}
     unflat["answers"] = answers
     return unflat
+
+
+def _named_pairs(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """Answers keyed by a form's field number, each an object that names its question
+    ({"3": {"name": "saddle_numbness", "answer": "Yes"}}, Jotform's submissions), read
+    by their names, with a warning. Read as unknown keys, an emergency was
+    'no_fault_found' (check 21). Anything else is returned as it is."""
+    values = list(answers.values())[:MAX_NESTED_KEYS]
+    if not values or not all(isinstance(value, dict) for value in values):
+        return answers
+    if any(names_a_question(str(key)) for key in list(answers)[:MAX_NESTED_KEYS]):
+        return answers  # answers boxed in objects under their own names
+    from .salvage import answers_in  # only for answers in this shape
+
+    found, _ = answers_in(values)
+    if not any(names_a_question(key) for key in found):
+        return answers
+    warnings.append(
+        AnswerProblem(
+            "answers",
+            "answers given as objects that name their question (a form tool's export); "
+            "read by those names",
+            expected="an object of question id -> answer",
+        )
+    )
+    return found
+
+
+def _pairs_opened(fields: JsonObject) -> JsonObject:
+    """A flat record's fields, with a list of question/answer pairs under a name like
+    'answers' ("responses": [{"key": "saddle_numbness", "value": "yes"}]) read as the
+    answers it pairs: left as a field, its warning signs were never read (check 21).
+    An answer given as a field too keeps the careful reading of the two."""
+    lists = [key for key, value in fields.items() if isinstance(value, list) and answers_name(key)]
+    if not lists:
+        return fields
+    opened = {key: value for key, value in fields.items() if key not in lists}
+    for key in lists:
+        found, _ = _screened_anyway(fields[key])
+        for question, answer in found.items():
+            opened[question] = _careful(opened[question], answer) if question in opened else answer
+    return opened
 
 
 def _careful(one: JsonValue, other: JsonValue) -> JsonValue:
