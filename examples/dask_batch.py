@@ -63,8 +63,13 @@ def diagnose_block(
             counts[result["status"]] += 1
             error = _first_error(result)
             if error:
+                counts[WITH_ERRORS] += 1
                 errors.append(f"{result.get('line')}: error: {error}")
     return dict(counts), errors
+
+
+# Counted beside the statuses: results with errors, whatever their status.
+WITH_ERRORS = "with errors"
 
 
 def _encode(result: Any) -> str:
@@ -139,10 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     except api.InputError as exc:
         print(f"dask_batch.py: error: {args.input}: {exc}", file=sys.stderr)
         return 2
+    with_errors = counts.pop(WITH_ERRORS, 0)
     total = sum(counts.values())
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    if with_errors > counts["error"]:  # referrals with errors, as diagnose says them
+        summary += f" ({with_errors - counts['error']} of them with errors)"
     print(f"{total} record{'s' if total != 1 else ''}: {summary or 'none'}", file=sys.stderr)
-    return 1 if counts["error"] else 0
+    # As diagnose: 1 when any record had errors, a referral that carries some too.
+    return 1 if with_errors else 0
 
 
 def run(
@@ -196,6 +205,7 @@ def run_whole(
                 counts[result["status"]] += 1
                 error = _first_error(result)
                 if error:  # a record of an array has no line: named as diagnose names it
+                    counts[WITH_ERRORS] += 1
                     line = result.get("line")
                     where = f":{line}" if line is not None else f": record {result['id']}"
                     print(f"{source}{where}: error: {error}", file=sys.stderr)

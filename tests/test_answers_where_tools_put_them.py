@@ -426,3 +426,23 @@ def test_a_choice_in_a_forms_case_is_the_choice(written: str) -> None:
     )
     assert result["errors"] == []
     assert [c["id"] for c in result["causes"]] == [c["id"] for c in plain[0]["causes"]]
+
+
+@pytest.mark.parametrize(("ticked", "level"), [("on", "emergency"), ("checked", "emergency")])
+def test_an_html_checkbox_value_is_a_yes(ticked: str, level: str) -> None:
+    (result,) = _results(json.dumps({"id": "c1", "answers": {**SADDLE, "saddle_numbness": ticked}}))
+    assert _top(result) == (level, False)
+    assert result["errors"] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"id": "a", "note": "x\ty", "answers": {}}', "a line break or tab typed inside a text"),
+        ('{"id": "b", "answers": {"saddle_numbness": "ye', "cut short by a crash?"),
+        ('{"id": "c", "answers": {"saddle_numbness": "yes",', "cut short by a crash?"),
+    ],
+)
+def test_a_refused_line_says_what_happened(line: str, words: str) -> None:
+    (result,) = _results(line + "\n")
+    assert words in result["errors"][0]["expected"]

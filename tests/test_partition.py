@@ -453,3 +453,21 @@ def test_line_blocks_end_within_the_rejoin_bound_when_no_line_starts_a_record(
     assert _blocks_results(source, 1) == list(api.diagnose_stream(source.open("rb")))
     with pytest.raises(ValueError, match="at least one byte"):
         api.line_blocks(source, 0)
+
+
+def test_the_dask_example_fails_as_diagnose_does_on_a_referral_with_errors(
+    tmp_path: Path,
+) -> None:
+    """A flat row (an error) that still refers, beside a plain record: diagnose exits 1
+    and says why; the example exited 0 (it counted only 'error' statuses: check 21)."""
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "flat", "saddle_numbness": "yes"}\n' + SADDLE + b"\n")
+    ours, theirs = tmp_path / "dask.jsonl", tmp_path / "diagnose.jsonl"
+    dask = _run([sys.executable, "examples/dask_batch.py", str(source), str(ours)])
+    cli = [sys.executable, "-m", "legpress_diag", "diagnose", str(source), "--format"]
+    plain = _run([*cli, "jsonl", "-o", str(theirs)])
+    assert (dask.returncode, plain.returncode) == (1, 1), dask.stderr
+    summary = "2 records: 2 refer (1 of them with errors)"
+    assert summary in dask.stderr.splitlines()
+    assert summary in plain.stderr.splitlines()

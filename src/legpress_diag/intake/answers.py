@@ -67,7 +67,7 @@ def written_yes(value: JsonValue) -> bool:
         return value == 1
     # "1" and "0" as text: CSV converters (csvtojson) write every cell as a string; read
     # "not sure", a checkbox's yes was one level lower and every "0" referred (check 19).
-    return isinstance(value, str) and (words(value) in YES_WORDS or words(value) in ("true", "1"))
+    return isinstance(value, str) and (words(value) in YES_WORDS or words(value) in _TICKED)
 
 
 def written_no(value: JsonValue) -> bool:
@@ -75,7 +75,14 @@ def written_no(value: JsonValue) -> bool:
     value = _unboxed(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 0
-    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in ("false", "0"))
+    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in _UNTICKED)
+
+
+# A yes or no as forms and spreadsheets write one: a boolean as text, a checkbox's
+# column (1/0), an HTML checkbox's "on" (read "not sure", a posted emergency was one
+# level lower: check 21).
+_TICKED = ("true", "1", "on", "checked")
+_UNTICKED = ("false", "0", "off", "unchecked")
 
 
 def unboxed_answer(value: JsonValue) -> JsonValue:

@@ -104,9 +104,21 @@ class RawRecord(FieldsRepr):
             elif b"{" not in self.text and b"," in self.text:
                 # A spreadsheet's export is the common mistake: say so, not only where.
                 expected += "; this line looks like CSV, and records are JSON"
+            elif "Invalid control character" in str(exc) and _CONTROL.search(
+                self.text.rstrip(b"\r\n")
+            ):
+                # What happened, in a coach's words, not only where (check 21, M6).
+                expected += "; a line break or tab typed inside a text (a note?): write it as \\n"
+            elif not self.text.rstrip().endswith((b"}", b"]")) and any(
+                words in str(exc) for words in ("Unterminated", "Expecting", "control character")
+            ):
+                expected += "; the record stops before its end (cut short by a crash?)"
             return RawRecord(
                 self.position, self.line, problem=str(exc), expected=expected, refused=self.text
             )
+
+
+_CONTROL = re.compile(rb"[\x00-\x1f]")  # what JSON's strings may not hold as it is
 
 
 @dataclass(repr=False)

@@ -50,6 +50,12 @@ def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
     total = tally.done
     by_status = ", ".join(f"{n} {status}" for status, n in sorted(tally.counts.items()))
     noun = "record" if total == 1 else "records"
+    # Referrals that carry errors (a slip in a record that still showed a warning
+    # sign) fail the run too: said, or "2 ok, 3 refer" came with exit status 1 and
+    # no word of why (check 21).
+    referred_with_errors = tally.with_errors - tally.counts.get("error", 0)
+    if referred_with_errors > 0:
+        by_status += f" ({referred_with_errors} of them with errors)"
     lines = [f"{total} {noun}" + (f": {by_status}" if by_status else " (the input held none)")]
     if tally.unscreened and not has_screen:
         lines.append(
