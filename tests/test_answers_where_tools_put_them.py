@@ -66,13 +66,33 @@ def test_a_boxed_age_is_the_number_it_holds() -> None:
     assert _top(result) == ("urgent", False) == _plain(FRACTURE)
 
 
-def test_an_object_with_two_answers_in_it_stays_not_sure() -> None:
-    """Two value fields may disagree: no one answer, so an error read "not sure"."""
-    answers = {**SCREEN_CLEAR, "saddle_numbness": {"value": "no", "answer": "yes"}}
+@pytest.mark.parametrize(
+    ("box", "top"),
+    [
+        ({"value": "no", "answer": "yes"}, ("emergency", False)),
+        ({"value": "no", "previous": "yes"}, ("emergency", False)),
+        ({"answer": {"choice": {"label": "Yes"}}, "id": "q1"}, ("emergency", False)),
+        ({"values": ["no", "unsure"]}, ("urgent", True)),
+        ({"value": "maybe"}, ("urgent", True)),
+    ],
+    ids=["two-fields", "previous-yes", "nested-label", "no-and-unsure", "unreadable"],
+)
+def test_an_object_holding_several_answers_is_read_the_careful_way(
+    box: dict[str, Any], top: tuple[str, bool]
+) -> None:
+    """A yes is never undone by a "no" beside it (a previous answer, a second field):
+    read as the "no", an emergency gave 'no_fault_found' (check 21); nothing readable
+    is an invalid answer, "not sure"."""
+    answers = {**SCREEN_CLEAR, "saddle_numbness": box}
     (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
-    assert result["status"] == "refer"
-    assert _top(result) == ("urgent", True)
-    assert [e["key"] for e in result["errors"]] == ["saddle_numbness"]
+    assert result["id"] == "c1"
+    assert _top(result) == top
+
+
+def test_an_age_box_holding_two_ages_reads_the_higher() -> None:
+    answers = {**FRACTURE, "age_years": {"value": 30, "previous": 70, "order": 2}}
+    (result,) = _results(json.dumps({"id": "c7", "answers": answers}))
+    assert _top(result) == ("urgent", False)
 
 
 # -- Typeform's answer list ---------------------------------------------------------
@@ -446,3 +466,194 @@ def test_an_html_checkbox_value_is_a_yes(ticked: str, level: str) -> None:
 def test_a_refused_line_says_what_happened(line: str, words: str) -> None:
     (result,) = _results(line + "\n")
     assert words in result["errors"][0]["expected"]
+
+
+# -- check 21 (an attacker on 843d39e) ------------------------------------------------
+
+
+def _line_of(record_id: str, answers: dict[str, Any]) -> str:
+    return json.dumps({"id": record_id, "answers": answers})
+
+
+def _blocks_equal_diagnose(tmp_path: Any, text: str, sizes: tuple[int, ...] = (1, 60, 300)) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(text)
+    data = path.read_bytes()
+    want = [(r["id"], r["red_flags"]) for r in api.diagnose_stream(io.BytesIO(data))]
+    for size in sizes:
+        got = []
+        for offset, length, first in api.line_blocks(path, size):
+            block = api.numbered_lines(data[offset : offset + length], first)
+            got += [(r["id"], r["red_flags"]) for r in api.diagnose_partition(block)]
+        assert got == want, size
+
+
+@pytest.mark.parametrize("after", [1, 2, 4, 6])
+def test_a_line_cut_inside_a_string_never_swallows_the_records_after_it(
+    tmp_path: Any, after: int
+) -> None:
+    """Cut inside a string, then good records to the end: the Enter-in-a-note reading
+    took them for the note's lines, one merged record (two emergencies lost); the
+    cluster path lost them at a block's end."""
+    cut = _line_of("cut", SCREEN_CLEAR)[:60]
+    assert cut.count('"') % 2 == 1
+    stories = [("c3", SADDLE), ("c7", FRACTURE), ("c6", {"bladder_bowel_change": "yes"})]
+    good = [
+        _line_of(f"{sid}-{i}", story)
+        for i in range(after)
+        for sid, story in stories[i % 3 : i % 3 + 1]
+    ]
+    text = "\n".join([_line_of("first", SCREEN_CLEAR), cut, *good]) + "\n"
+    results = _results(text)
+    assert [r["id"] for r in results] == ["first", "cut"] + [json.loads(g)["id"] for g in good]
+    plain = {"c3": ("emergency", False), "c7": ("urgent", False), "c6": ("emergency", False)}
+    for result in results[2:]:
+        assert _top(result) == plain[result["id"].split("-")[0]]
+    _blocks_equal_diagnose(tmp_path, text)
+
+
+def test_a_note_with_many_lines_starting_with_braces_is_one_record(tmp_path: Any) -> None:
+    log = "\\n".join(f"{{day {i}}} sore" for i in range(8))
+    first = json.dumps({"id": "k2", "note": "pain log", "answers": FRACTURE})
+    text = (
+        _line_of("k1", SADDLE)
+        + "\n"
+        + first.replace('"pain log"', '"pain log\n' + log.replace("\\n", "\n") + '"')
+        + "\n"
+    )
+    text += _line_of("k3", {"bladder_bowel_change": "yes"}) + "\n"
+    results = _results(text)
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("k1", ("emergency", False)),
+        ("k2", ("urgent", False)),
+        ("k3", ("emergency", False)),
+    ]
+    _blocks_equal_diagnose(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        {"id": "coach-7", "alice": {"answers": SADDLE}, "bob": {"leg_pain_below_knee": "yes"}},
+        {"id": "coach-7", "alice": SADDLE, "bob": {"leg_pain_below_knee": "yes"}},
+    ],
+    ids=["answers-and-flat", "flat"],
+)
+def test_a_coachs_clients_under_their_names_are_never_merged(export: dict[str, Any]) -> None:
+    results = _results(json.dumps(export))
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("coach-7.alice", ("emergency", False)),
+        ("coach-7.bob", ("clinician", False)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "c7", "profile": {"age_years": 70}, "checkins": [{"answers": _no_age(FRACTURE)}]},
+        {"profile": {"age_years": 70}, "checkin": {"answers": _no_age(FRACTURE)}},
+        {"id": "c7", "profile": {"age_years": "70"}, "checkin": {"answers": _no_age(FRACTURE)}},
+        {
+            "id": "c7",
+            "profile": {"answers": {"age_years": 70}},
+            "checkin": {"answers": _no_age(FRACTURE)},
+        },
+    ],
+    ids=["checkins-list", "no-id", "age-as-text", "profile-answers"],
+)
+def test_one_persons_parts_in_other_shapes_are_read_together(record: dict[str, Any]) -> None:
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("urgent", False)
+
+
+def test_a_profile_beside_two_check_ins_goes_with_each() -> None:
+    record = {
+        "id": "c2",
+        "profile": {"age_years": 70},
+        "checkin1": {"answers": _no_age(FRACTURE)},
+        "checkin2": {"answers": {"leg_pain_below_knee": "yes"}},
+    }
+    results = _results(json.dumps(record))
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("c2.checkin1", ("urgent", False)),
+        ("c2.checkin2", ("clinician", False)),
+    ]
+    assert all(r["errors"] == [] for r in results)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        {"answer": {"value": "yes"}},
+        {"id": "q1", "answer": {"choice": {"label": "Yes"}}},
+        {"answers": "yes"},
+    ],
+)
+def test_an_answer_boxed_two_deep_is_no_wrapper(box: dict[str, Any]) -> None:
+    """{"saddle_numbness": {"answer": {"value": "yes"}}} made the answers a wrapper of
+    records: the result's id became "saddle_numbness", its emergency lost."""
+    (result,) = _results(json.dumps({"id": "x1", "answers": {"saddle_numbness": box}}))
+    assert (result["id"], _top(result)) == ("x1", ("emergency", False))
+
+
+def test_a_pretty_array_after_json_lines_in_every_shape(tmp_path: Any) -> None:
+    """Over 1,000 lines, written with indent=0, cut short with more JSON Lines after
+    it: read line by line, each was errors and split signs; the cluster path agreed."""
+    many = [{"id": f"b{i}", "answers": SADDLE if i % 50 == 0 else SCREEN_CLEAR} for i in range(60)]
+    pretty = json.dumps(many, indent=2)
+    assert pretty.count("\n") > 1000
+    flat0 = json.dumps(
+        [{"id": "z3", "answers": SADDLE}, {"id": "z7", "answers": FRACTURE}], indent=0
+    )
+    cut = json.dumps([{"id": "y3", "answers": SADDLE}, {"id": "y7", "answers": FRACTURE}], indent=2)
+    cut = cut[: cut.rindex('"') + 1]  # cut inside the last record, after its last answer
+    text = "\n".join([_line_of("a", SCREEN_CLEAR), pretty, _line_of("m", SCREEN_CLEAR), flat0, cut])
+    text += "\n" + _line_of("after", {"leg_pain_below_knee": "yes"}) + "\n"
+    results = _results(text)
+    flagged = [(r["id"], _top(r)) for r in results if r["red_flags"]]
+    assert flagged[:2] == [("b0", ("emergency", False)), ("b50", ("emergency", False))]
+    assert flagged[2:] == [
+        ("z3", ("emergency", False)),
+        ("z7", ("urgent", False)),
+        ("y3", ("emergency", False)),
+        ("y7", ("urgent", False)),
+        ("after", ("clinician", False)),
+    ]
+    assert len(results) == 1 + 60 + 1 + 2 + 2 + 1
+    _blocks_equal_diagnose(tmp_path, text, (1, 500, 4096))
+
+
+def test_webhook_lines_each_take_their_line_number_not_one_shared_name() -> None:
+    lines = [
+        json.dumps(
+            {"event_id": f"ev{i}", "form_response": {"form_id": "F1", "answers": _typeform(SADDLE)}}
+        )
+        for i in range(3)
+    ]
+    results = _results("\n".join(lines) + "\n")
+    assert [r["id"] for r in results] == [1, 2, 3]
+    assert {_top(r) for r in results} == {("emergency", False)}
+
+
+@pytest.mark.parametrize("mark", ["# {}", "// {}", "/* {} */"])
+def test_a_record_commented_out_is_screened_whatever_the_mark(mark: str) -> None:
+    record = json.dumps({"id": "c1", "answers": SADDLE})
+    text = mark.replace("{}", record) + "\n" + json.dumps([{"id": "c2", "answers": SCREEN_CLEAR}])
+    results = _results(text)
+    assert [(r["id"], r["status"], _top(r)) for r in results] == [
+        ("c1", "refer", ("emergency", False)),
+        ("c2", "ok", None),
+    ]
+    assert results[0]["errors"][0]["message"] == "a record in a comment line"
+    jsonl = _line_of("c0", SCREEN_CLEAR) + "\n" + mark.replace("{}", record) + "\n"
+    assert [_top(r) for r in _results(jsonl)] == [None, ("emergency", False)]
+
+
+def test_measured_answers_as_a_list_of_pairs_are_screened() -> None:
+    record = {
+        "id": "x1",
+        "answers": {},
+        "measured": [{"question": "saddle_numbness", "value": "yes"}],
+    }
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("emergency", False)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
 
-from ..foundation.jsonvalue import JsonValue
+from ..foundation.jsonvalue import JsonValue, is_number
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.index import TYPO_CUTOFF, fold_key, question_named
@@ -92,28 +92,82 @@ def unboxed_answer(value: JsonValue) -> JsonValue:
 
 def _unboxed(value: JsonValue) -> JsonValue:
     if isinstance(value, dict):
-        inner = value_in_object(value)
-        return value if inner is _NOT_BOXED else inner
+        held = answers_in_object(value)
+        return careful_answer(held) if held else value
     return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
-# The field that holds an answer when a form tool writes each answer as an object
-# ({"value": "yes"}, {"answer": "yes", "type": "choice"}); the other fields beside it
-# are the tool's metadata (a type, a confidence, a timestamp).
-VALUE_FIELDS = ("value", "answer")
-_NOT_BOXED: JsonValue = {"": "not boxed"}  # a sentinel no record can hold (never returned)
+# Fields of an answer's object that are a tool's metadata, never the answer: a
+# question's id or text, its type, a measurement's confidence, an order, a time.
+_METADATA_FIELDS = frozenset(
+    {
+        "id",
+        "type",
+        "confidence",
+        "evidence",
+        "order",
+        "name",
+        "field",
+        "question",
+        "question_id",
+        "key",
+        "title",
+        "timestamp",
+        "time",
+        "date",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "unit",
+        "units",
+        "format",
+        "source",
+        "required",
+        "index",
+        "position",
+    }
+)
+MAX_BOXED_DEPTH = 4  # objects in objects: {"answer": {"choice": {"label": "Yes"}}}
+MAX_BOXED_VALUES = 50  # values looked at in one answer's object
 
 
-def value_in_object(value: dict[str, JsonValue]) -> JsonValue:
-    """The answer an object holds under exactly one of VALUE_FIELDS, when that answer is
-    a plain value (not another object): read as given, a yes written so was an invalid
-    answer, "not sure", one level lower (check 20). Two such fields, which may disagree,
-    hold no one answer: _NOT_BOXED, and the object stays an invalid answer."""
-    named = [field for field in VALUE_FIELDS if field in value]
-    if len(named) != 1:
-        return _NOT_BOXED
-    inner = value[named[0]]
-    return _NOT_BOXED if isinstance(inner, dict) else inner
+def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
+    """The values an answer's object holds, as a tool boxes an answer ({"value":
+    "yes"}, {"answer": {"label": "Yes"}}, {"value": "no", "previous": "yes"},
+    {"values": ["yes"]}): every plain value in it, in objects and lists inside it, but
+    the tool's metadata (_METADATA_FIELDS). Read as an invalid answer, a yes written so
+    was "not sure", one level lower (check 20, check 21)."""
+    found: list[JsonValue] = []
+    todo: list[tuple[JsonValue, int]] = [(box, 0)]
+    while todo and len(found) < MAX_BOXED_VALUES:
+        item, depth = todo.pop()
+        if isinstance(item, dict):
+            if depth >= MAX_BOXED_DEPTH:
+                continue
+            todo += [
+                (inner, depth + 1)
+                for key, inner in reversed(list(item.items())[:MAX_BOXED_VALUES])
+                if not (isinstance(key, str) and fold_key(key) in _METADATA_FIELDS)
+            ]
+        elif isinstance(item, list):
+            if depth < MAX_BOXED_DEPTH:
+                todo += [(inner, depth + 1) for inner in reversed(item[:MAX_BOXED_VALUES])]
+        elif item is not None and item != "":
+            found.append(item)
+    return found
+
+
+def careful_answer(held: list[JsonValue]) -> JsonValue:
+    """One answer for the values an object holds, the careful one: the same value, a
+    yes (never undone by a "no" beside it: a previous answer, a changed one), the
+    highest number (an age); else "unsure"."""
+    if any(written_yes(value) for value in held):
+        return "yes"
+    numbers = [value for value in held if is_number(value) and not isinstance(value, bool)]
+    if numbers and len(numbers) == len(held):
+        return max(numbers)
+    first = held[0]
+    return first if all(value == first for value in held) else "unsure"
 
 
 def words(text: str) -> str:
@@ -160,6 +214,27 @@ class InvalidAnswer(Exception):
 
 
 MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
+
+
+def _read_boxed(question: Question, held: list[JsonValue]) -> JsonValue:
+    """The answer to ``question`` among the values an object holds, read carefully
+    (careful_answer) from those that answer it; None when none does (the object is an
+    invalid answer, "not sure" for the screen)."""
+    readable = []
+    for value in held:
+        try:
+            number = number_in_text(value) if isinstance(value, str) else None
+            candidate = number if question.type is QuestionType.NUMBER and number else value
+            if normalize_value(question, candidate) is not None or is_unsure(value):
+                readable.append(candidate)
+        except InvalidAnswer:
+            continue
+    if not readable:
+        return None
+    if question.type is QuestionType.NUMBER:
+        numbers = [value for value in readable if is_number(value)]
+        return max(numbers) if len(numbers) == len(readable) else "unsure"
+    return careful_answer(readable)
 
 
 def _choice_folded(question: Question, value: str) -> str | None:
@@ -312,8 +387,9 @@ def normalize_answers(
                 answers[key] = float(value)
                 continue
         if value.__class__ is dict:
-            inner = value_in_object(cast(dict[str, JsonValue], value))
-            if inner is not _NOT_BOXED:
+            held = answers_in_object(cast(dict[str, JsonValue], value))
+            inner = _read_boxed(question, held)
+            if inner is not None:
                 warnings.append(
                     AnswerProblem(
                         key=key,

@@ -47,13 +47,17 @@ from .records import (
     MAX_VALUES_ON_THEIR_OWN_LINES,
     UTF8_BOM,
     RawRecord,
+    _complete,
     _line_or_long_line,
     _line_records,
     _opened,
     _read_line,
     awaits_value,
+    commented_record,
     diagnose_record,
+    ends_array,
     is_json_lines,
+    note_line,
     rejoined_record,
     rejoined_records,
     starts_record,
@@ -153,8 +157,11 @@ def diagnose_partition(
             number = int(item[0])
             line = _bytes(item[1])
             line = line.removeprefix(UTF8_BOM) if number == 1 else line
-            rejoined = rejoined_record(line, _peek_items(items, index))
-            if rejoined is not None:
+            commented = commented_record(number, line) if line[:1] in (b"#", b"/") else None
+            rejoined = None if commented else rejoined_record(line, _peek_items(items, index))
+            if commented is not None:
+                raws, taken = [commented], 0
+            elif rejoined is not None:
                 raws, taken = rejoined_records(number, rejoined[0]), rejoined[1] - 1
             else:
                 raws, _ = _line(int(item[0]), item[1])
@@ -299,7 +306,7 @@ def line_blocks(path: str | os.PathLike[str], size: int) -> list[LineBlock]:
                 if not more:
                     break
                 chunk += more
-            note = _OpenNote()
+            note = _OpenAbove()
             for line in chunk.split(b"\n"):
                 note.follow(line, line[:1] in (b"{", b"["))
             chunk += _up_to_a_record_start(stream, _last_line(chunk), note)
@@ -313,18 +320,35 @@ def line_blocks(path: str | os.PathLike[str], size: int) -> list[LineBlock]:
 MAX_BLOCK_EXTENSION = 4 * MAX_LINE_BYTES
 
 
-class _OpenNote:
-    """Whether a string is open at the end of the lines followed so far (a note an
-    Enter cut): the next line is the note's, even one that starts with '{', as
-    rejoined_record reads it, up to MAX_VALUES_ON_THEIR_OWN_LINES such lines. Cut
-    before it, the note's record lost its warning sign to the next block."""
+class _OpenAbove:
+    """What the lines followed so far leave open, as the reading of JSON Lines sees it:
+    a string (a note an Enter cut: the next line is the note's, even one that starts
+    with '{', up to MAX_VALUES_ON_THEIR_OWN_LINES such lines, as rejoined_record reads
+    it), or a JSON array written over lines after JSON Lines (up to its closing line,
+    another array or a record of JSON Lines, as _rejoined_array reads it). Cut inside
+    either, a record lost its warning sign to the next block (check 21)."""
 
     def __init__(self) -> None:
         self.open = False
         self.passed = 0  # lines that start a record read as the note's since its start
+        self.in_array = False
 
     def follow(self, line: bytes, starts: bool) -> bool:
-        """Take the next line; True when it continues an open note (no cut before it)."""
+        """Take the next line; True when it belongs to what is open above it (no cut
+        before it)."""
+        if self.in_array:
+            if line[:1] == b"]":
+                self.in_array = False
+                return True
+            if line[:1] != b"[" and not ends_array(line):
+                return True
+            self.in_array = False
+        if line[:1] == b"[" and not _complete((line, False)):
+            self.in_array, self.open, self.passed = True, False, 0
+            return False
+        if self.open and starts and note_line(line):
+            self.open = string_left_open(line, self.open)
+            return True  # "{day 3} sore": a note's next line, however many
         if starts and not (self.open and self.passed < MAX_VALUES_ON_THEIR_OWN_LINES):
             self.open, self.passed = string_left_open(line, False), 0
             return False
@@ -333,7 +357,7 @@ class _OpenNote:
         return starts
 
 
-def _up_to_a_record_start(stream: IO[bytes], previous: bytes, note: _OpenNote) -> bytes:
+def _up_to_a_record_start(stream: IO[bytes], previous: bytes, note: _OpenAbove) -> bytes:
     """The lines from the stream's position up to the next that starts a record (left
     unread), or MAX_REJOINED_LINES lines past the last line that could start one: no
     record rejoins more lines, and only a line that starts a record starts one, so no
@@ -349,11 +373,11 @@ def _up_to_a_record_start(stream: IO[bytes], previous: bytes, note: _OpenNote) -
         if not line:
             break
         starts = len(line) <= MAX_LINE_BYTES and starts_record(line.removesuffix(b"\n"))
-        in_note = note.follow(line, starts)
-        if starts and not awaits_value(previous) and not in_note:
+        held = note.follow(line, starts)
+        if starts and not awaits_value(previous) and not held:
             stream.seek(at)
             break
-        since_start = 0 if starts else since_start + 1
+        since_start = 0 if starts or note.in_array else since_start + 1
         taken.append(line)
         size += len(line)
         while not line.endswith(b"\n") and (line := stream.readline(MAX_LINE_BYTES)):

@@ -23,7 +23,7 @@ from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
 from ..knowledge.index import fold_key, question_named
-from ..knowledge.rulebase import RuleBase
+from ..knowledge.rulebase import QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
@@ -34,6 +34,7 @@ from .answers import (
     keeps_answers,
     misspelt_safety_id,
     names_a_question,
+    number_in_text,
     read_answers,
     unboxed_answer,
     unlisted,
@@ -430,8 +431,16 @@ _HOLDER_FIRST = re.compile(
 )
 
 
+# An object held under a key that is no record field: a group of clients or of one
+# person's answers ({"id": "coach-7", "alice": {...}, "bob": {...}}: read as one
+# record, a coach's clients were merged, check 21).
+_OBJECT_HELD = re.compile(rb'"(?!(?:answers|measured|not_measured)")[^"\\]{0,200}+"\s*+:\s*+\{')
+
+
 def _may_hold_records(line: bytes) -> bool:
     if _CLOSED_THEN_OPENED.search(line) or _HOLDER_FIRST.match(line):
+        return True
+    if _OBJECT_HELD.search(line):
         return True
     first = _RECORD_START.search(line)
     if first is None:
@@ -499,7 +508,7 @@ def _flattened(items: list[JsonValue]) -> list[JsonValue]:
     todo: list[JsonValue] = list(reversed(items))
     while todo:  # bounded by what was parsed: no record of it is left out
         item = todo.pop()
-        if isinstance(item, list) and _holds_an_object(item):
+        if isinstance(item, list) and (not item or _holds_an_object(item)):
             todo.extend(reversed(item))
         else:
             # A row of plain values (pandas' orient="values") is one item, an error
@@ -631,7 +640,24 @@ MAX_COMMENT_LINES = 1000
 
 
 # A comment line that holds a record: an object with a quoted key in it.
-_RECORD_IN_COMMENT = re.compile(rb'\{\s*"[^"\n]{1,200}"\s*:')
+_RECORD_IN_COMMENT = re.compile(rb"\{\s*['\"][^'\"\n]{1,200}['\"]\s*:")
+_COMMENT_MARK = re.compile(rb"(?://|#|/\*)")  # at the line's start: see _json_lines
+
+
+def commented_record(number: int, line: bytes) -> RawRecord | None:
+    """A record commented out on a line above the records ('# {"id": ...}', '// {...}',
+    '/* {...} */'): an error, its answers screened, so an emergency in it is never lost
+    without a word (check 19, check 21); None for a comment that holds none."""
+    if not _COMMENT_MARK.match(line) or not _RECORD_IN_COMMENT.search(line):
+        return None
+    start, end = line.find(b"{"), line.rfind(b"}")
+    return RawRecord(
+        number,
+        number,
+        problem="a record in a comment line",
+        expected="the line without its comment mark, to diagnose it; its answers are screened",
+        refused=line[start : end + 1] if end > start else line[start:],
+    )
 
 
 def _comment_line(line: bytes) -> bool:
@@ -641,7 +667,7 @@ def _comment_line(line: bytes) -> bool:
     for a title above one pretty record, 19 clients' lines were dropped unread (a
     new check of cd9efd2, NEW-1)."""
     head = line.lstrip()
-    return head.startswith((b"//", b"#")) or (b"{" not in head and b"[" not in head)
+    return head.startswith((b"//", b"#", b"/*")) or (b"{" not in head and b"[" not in head)
 
 
 def read_records(stream: IO[bytes]) -> Iterator[RawRecord]:
@@ -715,15 +741,17 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
         # was referred lower (a new user's U15-1).
         above = number - comments[0][0] if comments else 0
         for at, comment in comments:
-            if _RECORD_IN_COMMENT.search(comment[0]):
-                # A record commented out above an array ('# {"id": ...}') is read as
-                # JSON Lines reads such a line: an error, its answers screened. Left
-                # out, its emergency was lost without a word (check 19).
-                yield from _line_records(at, comment[0], False)[0]
+            commented = commented_record(at, comment[0])
+            if commented is not None:
+                yield commented
         yield from _whole_document(stream, number - above, b"\n" * above + first[0])
         return
     shift = 0  # line numbers taken by other programs' line breaks inside those lines
     for at, comment in comments:  # in JSON Lines, read as any line (no record: an error)
+        commented = commented_record(at + shift, comment[0])
+        if commented is not None:
+            yield commented
+            continue
         records, last = _line_records(at + shift, comment[0], False)
         yield from records
         shift = last - at
@@ -820,6 +848,11 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
             if item[1]:
                 _skip_rest(stream)
             continue
+        if item[0][:1] in (b"#", b"/") and not item[1]:
+            commented = commented_record(number, item[0])
+            if commented is not None:  # '// {...}' between records: screened, as above
+                yield commented
+                continue
         rejoined = None if item[1] else rejoined_record(item[0].removesuffix(b"\n"), peek)
         if rejoined is not None:
             text, taken = rejoined
@@ -867,38 +900,43 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     '"answers":'; awaits_value). Only a line with a closing brace can close the
     object, so only then is the text parsed; at most MAX_REJOINED_LINES lines,
     MAX_LINE_BYTES bytes."""
-    array = first.startswith(b"[")
-    if not (array or first.startswith(b"{")) or _complete((first, False)):
+    if first.startswith(b"["):
+        return _rejoined_array(first, peek)
+    if not first.startswith(b"{") or _complete((first, False)):
         return None  # records start a line: an indented '{' is inside one
-    closing = b"]" if array else b"}"
     parts, size, parsed = [first], len(first), 0
     last = first  # the last line with text
     awaited = 0
     in_string = string_left_open(first, False)
+    in_note = False  # a line that starts a record was read as a note's next line
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
         if following is None:
             # The input ends with the object still open: a pretty record a crash cut
             # short. Read apart, its lines split a combination of signs (urgent
             # referred as clinician: check 19); together it is one error, screened.
-            return (b"\n".join(parts), offset) if offset > 1 else None
-        if array and following[:1] not in (b"{", b"["):
-            pass  # a pretty array's records are indented: only its own lines end it
+            # Not when a line that starts a record was taken for a note's next line:
+            # a line cut inside a string, then good records to the end, was one
+            # merged record (check 21).
+            return (b"\n".join(parts), offset) if offset > 1 and not in_note else None
+        if in_string and note_line(following):
+            in_note = True  # "{day 3} sore": a note's next line, however many
         elif starts_record(following):
             # A value on its own line, or a note's next line after an Enter that
-            # starts with '{' (read apart, the note's record lost its emergency:
-            # check 19): at most a few a record, see below.
+            # looks like a record's start (read apart, the note's record lost its
+            # emergency: check 19): at most a few a record, see below.
             awaited += 1
             if not (in_string or awaits_value(last)) or awaited > MAX_VALUES_ON_THEIR_OWN_LINES:
                 return None
+            in_note = in_note or not awaits_value(last)
         in_string = string_left_open(following, in_string)
         parts.append(following)
         last = following if following.strip() else last  # blank lines between
         size += len(following) + 1
         if size > MAX_LINE_BYTES:
             return None
-        if closing not in following:
-            continue
+        if b"}" not in following or in_string:
+            continue  # a record ends only outside a string: no parse before
         parsed += size
         if parsed > MAX_REJOIN_PARSED:
             return None
@@ -908,7 +946,46 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     return None
 
 
+def _rejoined_array(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[bytes, int] | None:
+    """A JSON array a pretty printer (any indent, 0 too) or a crash left over lines of
+    JSON Lines, as rejoined_record gives it: the lines up to the one that closes it
+    (']' at a line's start), or up to where it was cut: the input's end, a line that
+    opens another array, or a record of JSON Lines written after it. Its text is read
+    as an array (rejoined_records), one strict JSON refuses record by record. Each
+    line is so looked at by one array at most; at most MAX_LINE_BYTES bytes. Read
+    line by line, its records were errors and their signs split (check 19, 21)."""
+    if _complete((first, False)):
+        return None  # an array on one line: read as a line
+    parts, size = [first], len(first)
+    for offset in range(1, MAX_LINE_BYTES):
+        following = peek(offset)
+        if following is None or following[:1] == b"[" or ends_array(following):
+            return (b"\n".join(parts), offset) if offset > 1 else None
+        parts.append(following)
+        size += len(following) + 1
+        if size > MAX_LINE_BYTES:
+            return None
+        if following[:1] == b"]":
+            return b"\n".join(parts), offset + 1
+    return None
+
+
+def ends_array(line: bytes) -> bool:
+    """Whether a line cuts off the array above it: a record of JSON Lines written
+    after it (a whole object at the line's start, no comma after it)."""
+    return line[:1] == b"{" and line.rstrip()[-1:] == b"}" and _parses(line)
+
+
 _ESCAPED = re.compile(rb"\\.")
+
+
+def note_line(line: bytes) -> bool:
+    """Whether a line that follows an Enter typed in a string is that string's next
+    line, whatever it starts with ("{day 3} sore"): anything but a line that starts as
+    a record does (an object with a record's key, or one JSON value by itself). A note
+    with five such lines was cut at the fifth, its signs filed under a line number
+    (check 21)."""
+    return not (_RECORD_START.match(line) or _parses(line))
 
 
 def string_left_open(line: bytes, open_before: bool) -> bool:
@@ -1190,30 +1267,90 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
         if _names_questions(answers):
             return None  # a record, with its answers where they belong
     found, holders = _records_inside(data)
-    if not found or _groups_of_one_record(data, found, holders):
+    if not found:
         return None
+    parts = _one_persons_parts(data, holders)
+    if parts is not None:
+        return _persons_records(data, *parts)
     own = {key: value for key, value in data.items() if key not in holders}
     if any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS]):
         found.insert(0, own)  # answers of its own too: a record as well
-    return found
+    return _alone_named(found, _scalar_id(data))
 
 
-def _groups_of_one_record(data: JsonObject, found: list[JsonValue], holders: set[str]) -> bool:
-    """Whether an object with an id holds one person's answers in groups, not records:
-    each group an object (no list of clients), none with an id of its own, one a
-    plain group of answers ({"id": "c2", "profile": {"age_years": 70}, "checkin":
-    {"answers": {...}}}). Read apart, the age and a sudden onset were screened
-    without each other, an urgent combination referred as clinician (check 20, P5)."""
+# The parts one person's record may be written in: who they are (their age), and
+# their check-ins. An object whose records are all under such names, one of them a
+# "who", is one person's, not a wrapper of clients ("alice" and "bob" are clients).
+_PERSON_PART = re.compile(
+    r"(?:profile|person(?:al)?|demographics|about|details|info|bio|patient|me|medical|health)"
+    r"(?:_?info)?"
+)
+_VISIT_PART = re.compile(
+    r"(?:check_?ins?|visits?|sessions?|today|latest|current|survey|screen(?:ing)?|symptoms"
+    r"|onset|pain|questionnaire|forms?|week|day|entry|entries)_?\d*"
+)
+
+
+def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], list[str]] | None:
+    """(who, check-ins): the keys of an object that holds one person's answers in
+    parts ({"id": "c2", "profile": {"age_years": 70}, "checkin": {"answers": ...}}),
+    or None. Read apart, the age and a sudden onset were screened without each other,
+    an urgent combination referred as clinician (check 20, P5); read as one whatever
+    the names, a coach's clients were merged (check 21)."""
+    who = [key for key in holders if _PERSON_PART.fullmatch(fold_key(key))]
+    visits = [key for key in holders if _VISIT_PART.fullmatch(fold_key(key))]
+    if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
+        return None
+    if not all(isinstance(data[key], dict) for key in who):
+        return None
+    return who, visits
+
+
+def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> list[JsonValue] | None:
+    """The records of one person written in parts: None when there is one check-in or
+    none (the object is one record, its parts read together as a flat record's);
+    else a record per check-in, each with the person's own answers (their age) beside
+    its own, the careful one of two (_careful)."""
     top_id = _scalar_id(data)
-    if top_id is None or not all(isinstance(data[key], dict) for key in holders):
-        return False
-    named = f"{top_id}."
-    groups = [record for record in found if isinstance(record, dict)]
-    return (
-        len(groups) == len(found)
-        and all(str(group.get("id", "")).startswith(named) for group in groups)
-        and any(_field_value(group, "answers") is None for group in groups)
-    )
+    held: JsonObject = {key: data[key] for key in visits}
+    found, _ = _records_inside(held if top_id is None else {"id": top_id, **held})
+    if len(found) <= 1:
+        return None
+    own: JsonObject = {
+        key: value
+        for key, value in list(data.items())[:MAX_NESTED_KEYS]
+        if key not in who and key not in visits and names_a_question(key)
+    }
+    for key in who:
+        part = data[key]
+        assert isinstance(part, dict)
+        own |= _answers_of(part)
+    records: list[JsonValue] = []
+    for visit in found:
+        if not isinstance(visit, dict):
+            records.append(visit)
+            continue
+        answers = dict(own)
+        for question, answer in _answers_of(visit).items():
+            answers[question] = (
+                _careful(answers[question], answer) if question in answers else answer
+            )
+        records.append({"id": visit.get("id"), "answers": answers})
+    return records
+
+
+def _answers_beside(data: JsonObject, holders: set[str]) -> bool:
+    """Whether an object answers questions itself beside the parts that hold records
+    ({"id": "c7", "age_years": 70, "onset": {...}}: the person's own answers)."""
+    return any(key not in holders and names_a_question(key) for key in list(data)[:MAX_NESTED_KEYS])
+
+
+def _answers_of(part: JsonObject) -> JsonObject:
+    """A part's answers: its 'answers' object, or its own fields (a flat part)."""
+    answers = _field_value(part, "answers")
+    if isinstance(answers, dict):
+        return answers
+    return {key: value for key, value in part.items() if _record_field(key) != "id"}
 
 
 # How many records holding records (a group in a list of clients) are opened one
@@ -1230,7 +1367,7 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
     todo: list[tuple[JsonValue, str, str, int]] = [
         (value, str(key), str(key), 1)
         for key, value in reversed(list(data.items()))
-        if key not in _OWN_FIELDS and not _own_answers(key, value)
+        if _record_field(str(key)) not in _OWN_FIELDS and not _own_answers(key, value)
     ]
     while todo:  # bounded by what was parsed
         value, path, holder, depth = todo.pop()
@@ -1278,8 +1415,12 @@ def _opened_record(
     ):
         return [_named(record, top_id, path)]
     inner, holders = _records_inside(record, level + 1)
-    if not inner or _groups_of_one_record(record, inner, holders):
+    if not inner:
         return [_named(record, top_id, path)]
+    parts = _one_persons_parts(record, holders)
+    if parts is not None:
+        persons = _persons_records(record, *parts)
+        return [_named(record, top_id, path)] if persons is None else persons
     own = {key: value for key, value in record.items() if key not in holders}
     shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
     return [_named(own, top_id, path)] * shows + inner
@@ -1298,6 +1439,11 @@ def _holds_only_records(answers: JsonObject) -> bool:
     {"answers": {"c1": {...}}}), not a record's answers: read as one, every client was
     merged at urgent (check 20, P2)."""
     values = list(answers.values())[:MAX_NESTED_KEYS]
+    if _names_questions(answers):
+        # Answers boxed in objects under their questions' names
+        # ({"saddle_numbness": {"answer": {"value": "yes"}}}): read as records, the
+        # record's id became "saddle_numbness" and its emergency was lost (check 21).
+        return False
     return bool(values) and all(isinstance(v, dict) and _is_record(v) for v in values)
 
 
@@ -1352,12 +1498,27 @@ def _scalar_id(data: JsonObject) -> str | int | None:
     return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
+class _PlaceNamed(dict[str, JsonValue]):
+    """A record found with no id, named by its place (_named)."""
+
+
 def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObject:
     """The record, with an id from where it was found when it has none."""
     if "id" in record or _field_value(record, "id") is not None:
         return record
     name = path if top_id is None or path.startswith(f"{top_id}.") else f"{top_id}.{path}"
-    return {"id": name, **record}
+    return _PlaceNamed({"id": name, **record})
+
+
+def _alone_named(found: list[JsonValue], top_id: str | int | None) -> list[JsonValue]:
+    """The records found in a wrapper; the only one, with no id of its own, takes the
+    wrapper's id, or none (its position, as the contract names a record without one):
+    named by its place, every Typeform webhook of a file was "form_response", one
+    id for six clients (check 21)."""
+    if len(found) != 1 or not isinstance(found[0], _PlaceNamed):
+        return found
+    record = {key: value for key, value in found[0].items() if key != "id"}
+    return [record if top_id is None else {"id": top_id, **record}]
 
 
 def _table_records(data: JsonObject) -> list[JsonValue] | None:
@@ -1620,7 +1781,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         flat = True
     else:
         flat = False
-    if isinstance(data.get("measured"), dict):
+    if isinstance(data.get("measured"), dict | list):
         # A safety question under 'measured' (a camera cannot see it: a hand-made or
         # another tool's record) is read as one beside the answers; dropped, a yes to
         # bladder changes gave "no_fault_found" (check 20).
@@ -1809,6 +1970,13 @@ def nested_answers(answers: JsonObject, stray: JsonObject) -> list[tuple[str, st
         where, container, depth = todo.pop()
         visited += 1
         if isinstance(container, list):  # objects in a list: each is looked into
+            if any(isinstance(item, dict) for item in container[:MAX_NESTED_KEYS]):
+                # A list of question/answer pairs ('measured': [{"question": ...,
+                # "value": "yes"}]): its answers too (lost before: check 21).
+                from .salvage import answers_in  # only for a list of objects
+
+                pairs, _ = answers_in(container)
+                found += [(where, key, answer) for key, answer in pairs.items()]
             if depth < MAX_NESTED_DEPTH:
                 items = container[:MAX_NESTED_KEYS]
                 todo += [(where, i, depth + 1) for i in items if isinstance(i, dict | list)]
@@ -1862,6 +2030,8 @@ def stray_safety_answers(
         if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
             continue
         own = merged.get(qid)
+        if isinstance(value, str) and rb.questions[qid].type is QuestionType.NUMBER:
+            value = number_in_text(value) or value  # "70" in a 'profile' group: 70
         if own is None and is_number(value) and not isinstance(value, bool):
             merged = dict(merged) if merged is answers else merged
             merged[qid] = value

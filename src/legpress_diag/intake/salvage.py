@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
-from .answers import keeps_answers
+from .answers import answers_in_object, careful_answer, keeps_answers, names_a_question
 from .repeated import answer_key, reads_yes
 
 # The fields of a record that are not answers (records.RECORD_FIELDS, less 'answers',
@@ -173,8 +173,8 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
 
 # Where a form tool's answer list (Typeform's webhook) keeps the question's name, and
 # its answer under the field named by the answer's type.
-_FIELD_NAMES = ("ref", "id")
-_TYPED_ANSWERS = ("boolean", "number", "text", "choice")
+_FIELD_NAMES = ("ref", "title", "id")
+_TYPED_ANSWERS = ("boolean", "number", "text", "choice", "choices")
 
 
 def _form_answer(item: JsonObject) -> tuple[str | None, JsonValue]:
@@ -183,10 +183,13 @@ def _form_answer(item: JsonObject) -> tuple[str | None, JsonValue]:
     client of such an export was an error with no warning sign read (check 20)."""
     field = item["field"]
     assert isinstance(field, dict)
-    key = next((field[f] for f in _FIELD_NAMES if isinstance(field.get(f), str)), None)
+    names = [field[f] for f in _FIELD_NAMES if isinstance(field.get(f), str)]
+    # The ref a coach gives a field, or its title; the id Typeform makes is a guess.
+    key = next((name for name in names if names_a_question(name)), names[0] if names else None)
     answer = next((item[f] for f in (*_ANSWER_FIELDS, *_TYPED_ANSWERS) if f in item), None)
-    if isinstance(answer, dict):  # a choice: {"label": "Yes"}
-        answer = answer.get("label")
+    if isinstance(answer, dict):  # a choice: {"label": "Yes"}, {"labels": [...]}, ...
+        held = answers_in_object(answer)
+        answer = careful_answer(held) if held else None
     return key, answer
 
 
