@@ -657,3 +657,19 @@ def test_measured_answers_as_a_list_of_pairs_are_screened() -> None:
     }
     (result,) = _results(json.dumps(record))
     assert _top(result) == ("emergency", False)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        {"value": "no", "visible": True},
+        {"value": "no", "valid": "yes", "required": True},
+        {"answer": "no", "answered": 1},
+    ],
+)
+def test_a_tools_metadata_never_turns_a_no_into_a_yes(box: dict[str, Any]) -> None:
+    """Only fields that hold an answer are read: a flag of the tool's is no answer."""
+    (result,) = _results(
+        json.dumps({"id": "c1", "answers": {**SCREEN_CLEAR, "saddle_numbness": box}})
+    )
+    assert result["red_flags"] == []

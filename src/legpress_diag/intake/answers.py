@@ -97,34 +97,41 @@ def _unboxed(value: JsonValue) -> JsonValue:
     return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
-# Fields of an answer's object that are a tool's metadata, never the answer: a
-# question's id or text, its type, a measurement's confidence, an order, a time.
-_METADATA_FIELDS = frozenset(
+# The fields of an answer's object that hold an answer (now, or before: a yes given
+# earlier is not undone by a later no): a tool's other fields (an id, a type, a
+# confidence, "visible": true) are its metadata, never read as an answer.
+_ANSWER_FIELDS = frozenset(
     {
-        "id",
-        "type",
-        "confidence",
-        "evidence",
-        "order",
-        "name",
-        "field",
-        "question",
-        "question_id",
-        "key",
-        "title",
-        "timestamp",
-        "time",
-        "date",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "unit",
-        "units",
-        "format",
-        "source",
-        "required",
-        "index",
-        "position",
+        "value",
+        "values",
+        "answer",
+        "answers",
+        "response",
+        "responses",
+        "label",
+        "labels",
+        "text",
+        "choice",
+        "choices",
+        "selected",
+        "selection",
+        "option",
+        "options",
+        "raw",
+        "raw_value",
+        "other",
+        "previous",
+        "previous_value",
+        "previous_answer",
+        "prior",
+        "old",
+        "old_value",
+        "original",
+        "changed_from",
+        "history",
+        "before",
+        "last",
+        "last_value",
     }
 )
 MAX_BOXED_DEPTH = 4  # objects in objects: {"answer": {"choice": {"label": "Yes"}}}
@@ -134,9 +141,10 @@ MAX_BOXED_VALUES = 50  # values looked at in one answer's object
 def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
     """The values an answer's object holds, as a tool boxes an answer ({"value":
     "yes"}, {"answer": {"label": "Yes"}}, {"value": "no", "previous": "yes"},
-    {"values": ["yes"]}): every plain value in it, in objects and lists inside it, but
-    the tool's metadata (_METADATA_FIELDS). Read as an invalid answer, a yes written so
-    was "not sure", one level lower (check 20, check 21)."""
+    {"values": ["yes"]}): every plain value under a field that holds an answer
+    (_ANSWER_FIELDS), in objects and lists inside it; never the tool's metadata.
+    Read as an invalid answer, a yes written so was "not sure", one level lower
+    (check 20, check 21)."""
     found: list[JsonValue] = []
     todo: list[tuple[JsonValue, int]] = [(box, 0)]
     while todo and len(found) < MAX_BOXED_VALUES:
@@ -147,7 +155,7 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             todo += [
                 (inner, depth + 1)
                 for key, inner in reversed(list(item.items())[:MAX_BOXED_VALUES])
-                if not (isinstance(key, str) and fold_key(key) in _METADATA_FIELDS)
+                if isinstance(key, str) and fold_key(key) in _ANSWER_FIELDS
             ]
         elif isinstance(item, list):
             if depth < MAX_BOXED_DEPTH:

@@ -1297,8 +1297,9 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     or None. Read apart, the age and a sudden onset were screened without each other,
     an urgent combination referred as clinician (check 20, P5); read as one whatever
     the names, a coach's clients were merged (check 21)."""
-    who = [key for key in holders if _PERSON_PART.fullmatch(fold_key(key))]
-    visits = [key for key in holders if _VISIT_PART.fullmatch(fold_key(key))]
+    held = [key for key in data if key in holders]  # in the object's order, not a set's
+    who = [key for key in held if _PERSON_PART.fullmatch(fold_key(key))]
+    visits = [key for key in held if _VISIT_PART.fullmatch(fold_key(key))]
     if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
         return None
     if not all(isinstance(data[key], dict) for key in who):
