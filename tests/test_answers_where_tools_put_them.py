@@ -673,3 +673,60 @@ def test_a_tools_metadata_never_turns_a_no_into_a_yes(box: dict[str, Any]) -> No
         json.dumps({"id": "c1", "answers": {**SCREEN_CLEAR, "saddle_numbness": box}})
     )
     assert result["red_flags"] == []
+
+
+# -- check 22 (a new user on 6cafefb) -------------------------------------------------
+
+
+def test_a_coachs_book_of_clients_each_with_a_profile_and_check_ins() -> None:
+    """Inside {"clients": [...]}, a client's profile was a record of its own and the
+    check-in was screened without the age: urgent referred as clinician."""
+    client = {
+        "id": "cal",
+        "profile": {"age_years": 70},
+        "checkins": [{"answers": {"sudden_sharp_onset": "no"}}, {"answers": _no_age(FRACTURE)}],
+    }
+    results = _results(json.dumps({"clients": [client, {"id": "c3", "answers": SADDLE}]}))
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("cal.checkins[0]", None),
+        ("cal.checkins[1]", ("urgent", False)),
+        ("c3", ("emergency", False)),
+    ]
+
+
+def test_weekly_check_ins_beside_a_profile_go_with_it() -> None:
+    record = {
+        "id": "c1",
+        "profile": {"age_years": 70},
+        "weekly": [{"date": "d2", **_no_age(FRACTURE)}],
+    }
+    (result,) = _results(json.dumps(record))
+    assert _top(result) == ("urgent", False)
+
+
+@pytest.mark.parametrize(
+    "key", ["Saddle Numbness?", "Answers.saddle_numbness", "saddle_numbness:", "q3_saddle_numbness"]
+)
+def test_a_forms_header_around_a_question_id_names_it(key: str) -> None:
+    others = {k: v for k, v in SCREEN_CLEAR.items() if k != "saddle_numbness"}
+    (result,) = _results(json.dumps({"id": "k", "answers": {**others, key: "yes"}}))
+    assert _top(result) == ("emergency", False)
+
+
+def test_zapiers_flattened_answers_are_the_answers() -> None:
+    (result,) = _results(json.dumps({"answers__saddle_numbness": "yes", "answers__age_years": 41}))
+    assert _top(result) == ("emergency", False)
+    assert result["errors"] == []
+
+
+def test_a_sheet_as_arrays_under_a_header_row_gives_a_record_per_row() -> None:
+    """Apps Script's getValues(): the first row names the questions."""
+    sheet = [["id", *SADDLE], ["ben", *SADDLE.values()], ["amy", *SCREEN_CLEAR.values()]]
+    results = _results(json.dumps(sheet))
+    assert [(r["id"], _top(r)) for r in results] == [("ben", ("emergency", False)), ("amy", None)]
+
+
+def test_google_forms_item_responses_are_screened() -> None:
+    items = [{"title": question, "response": answer} for question, answer in SADDLE.items()]
+    (result,) = _results(json.dumps([{"itemResponses": items}]))
+    assert _top(result) == ("emergency", False)

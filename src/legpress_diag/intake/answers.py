@@ -413,6 +413,18 @@ def normalize_answers(
             # unboxed before a number in text is looked for, or ["70"] was an
             # unreadable age and an urgent combination of signs clinician (check 21).
             value = cast(list[JsonValue], value)[0]
+        if kind is choice and value.__class__ is str and value not in question.choice_values:
+            folded = _choice_folded(question, cast(str, value))
+            if folded is not None:
+                warnings.append(
+                    AnswerProblem(
+                        key=key,
+                        message=f"{key}: {show_value(value)} read as '{folded}'",
+                        value=show_value(value),
+                        expected=question.expected(),
+                    )
+                )
+                value = folded
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is None and key in rb.index.safety_questions:
@@ -554,7 +566,7 @@ def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:
     the API and a resumed questionnaire all read keys through this."""
     if not isinstance(key, str) or len(key) > 2 * _SHOWN_CHARS:
         return None
-    meant = rb.index.folded_ids.get(fold_key(key))
+    meant = question_named(rb, key)
     return meant if meant is not None and meant not in raw else None
 
 
@@ -622,7 +634,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             or value is False
         ):
             continue
-        if rb.index.folded_ids.get(fold_key(key)) is not None:
+        if question_named(rb, key) is not None:
             continue  # read as that question already (normalize_answers)
         checked += 1
         # Bounded work per record: difflib for the first keys, then a lookup that finds
@@ -672,7 +684,9 @@ def _deletion_index(safety: tuple[str, ...]) -> dict[str, str]:
 # Keys under which a record may keep its own answers in another shape ('Answers',
 # 'responses', flattened 'answers.<id>'): such an object is a record (an error,
 # screened), never a wrapper of the records it holds.
-_ANSWERS_LIKE = re.compile(r"(?i)answers?|responses?|replies|(?:answers)?[./\[].+")
+_ANSWERS_LIKE = re.compile(
+    r"(?i)answers?|responses?|replies|item_?responses|(?:answers)?(?:[./\[]|__).+"
+)
 
 
 def keeps_answers(key: str) -> bool:

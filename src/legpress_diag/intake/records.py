@@ -1287,7 +1287,8 @@ _PERSON_PART = re.compile(
 )
 _VISIT_PART = re.compile(
     r"(?:check_?ins?|visits?|sessions?|today|latest|current|survey|screen(?:ing)?|symptoms"
-    r"|onset|pain|questionnaire|forms?|week|day|entry|entries)_?\d*"
+    r"|onset|pain|questionnaire|forms?|week|day|entry|entries|weekly|daily|monthly|logs?"
+    r"|reports?|updates?|check_?ups?)_?\d*"
 )
 
 
@@ -1440,12 +1441,12 @@ def _holds_only_records(answers: JsonObject) -> bool:
     {"answers": {"c1": {...}}}), not a record's answers: read as one, every client was
     merged at urgent (check 20, P2)."""
     values = list(answers.values())[:MAX_NESTED_KEYS]
-    if _names_questions(answers):
-        # Answers boxed in objects under their questions' names
-        # ({"saddle_numbness": {"answer": {"value": "yes"}}}): read as records, the
-        # record's id became "saddle_numbness" and its emergency was lost (check 21).
-        return False
-    return bool(values) and all(isinstance(v, dict) and _is_record(v) for v in values)
+    if not values or not all(isinstance(v, dict) and _is_record(v) for v in values):
+        return False  # the common record: no question ids looked up, no loader
+    # Answers boxed in objects under their questions' names ({"saddle_numbness":
+    # {"answer": {"value": "yes"}}}) are no records: read so, the record's id became
+    # "saddle_numbness" and its emergency was lost (check 21).
+    return not _names_questions(answers)
 
 
 def _own_answers(key: str, value: JsonValue) -> bool:
@@ -1463,6 +1464,11 @@ def _is_record(data: JsonObject) -> bool:
     name questions (a flat row: {"id": "c1", "saddle_numbness": "yes"})."""
     if "answers" in data or _field_value(data, "answers", None) is not None:
         return True  # in any shape: a list of pairs (Typeform), a string
+    if any(
+        isinstance(value, dict) and _PERSON_PART.fullmatch(fold_key(key))
+        for key, value in _first_items(data)
+    ):
+        return True  # a person's record in parts: {"id": ..., "profile": {...}, ...}
     # A key like 'answers' counts with an object ("responses": {...}) or as a flattened
     # answer ("answers.saddle_numbness"); one of a question/answer pair ({"question":
     # ..., "answer": "yes"}, a list of them a record's answers) does not.
@@ -1605,6 +1611,9 @@ def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     """The records of a JSON array, the items of arrays inside it in their place, and
     the records of an export's wrapper in it ([{"clients": [...]}]) in its place."""
+    table = _rows_under_a_header(items)
+    if table is not None:
+        return table
     if any(isinstance(item, list) for item in items):
         items = _flattened(items)
     if not any(
@@ -1616,6 +1625,27 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
         wrapped = wrapped_records(item)
         found += [item] if wrapped is None else wrapped
     return found
+
+
+def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
+    """The rows of a sheet written as arrays, its first row the questions' names (Apps
+    Script's getValues(), a CSV read as lists), as flat records: read as rows of
+    values without names, each was an error and no sign was read (check 22)."""
+    if len(items) < 2 or not all(isinstance(item, list) for item in items):
+        return None
+    header = items[0]
+    assert isinstance(header, list)
+    if not all(isinstance(name, str) for name in header) or not any(
+        names_a_question(name) or _record_field(name) == "id" for name in header[:MAX_NESTED_KEYS]
+    ):
+        return None
+    rows = [row for row in items[1:] if isinstance(row, list)]
+    if any(isinstance(cell, dict | list) for row in rows for cell in row[:MAX_NESTED_KEYS]):
+        return None  # rows of records, not of values
+    names = [str(name) for name in header]
+    return [
+        {name: cell for name, cell in zip(names, row, strict=False) if cell != ""} for row in rows
+    ]
 
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
@@ -1791,8 +1821,8 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
 
 
 # A flattened answer's key: "answers.<id>" (pandas), "answers/<id>" (Excel and JSON
-# converters), "answers[<id>]" (web forms).
-_FLAT_KEY = re.compile(r"answers(?:[./]([^./\[\]]+)|\[([^\[\]]+)\])")
+# converters), "answers[<id>]" (web forms), "answers__<id>" (Zapier).
+_FLAT_KEY = re.compile(r"answers(?:(?:[./]|__)([^./\[\]]+)|\[([^\[\]]+)\])")
 
 
 def _plain_id(value: object) -> bool:

@@ -115,7 +115,7 @@ def salvaged_answers(text: bytes) -> tuple[JsonObject, frozenset[str]]:
 
 
 # What a list of answers as objects calls the question and the answer.
-_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name", "field")
+_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name", "field", "title")
 _ANSWER_FIELDS = ("answer", "value", "response")
 
 

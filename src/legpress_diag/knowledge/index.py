@@ -292,6 +292,17 @@ def fold_key(key: str) -> str:
     return "_".join(key.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+def header_folded(folded: str) -> str:
+    """A folded key without what a form's header puts around a question's id:
+    "Saddle Numbness?", "saddle_numbness:", a question number ("q3_saddle_numbness"),
+    the answers' prefix inside the answers ("Answers.saddle_numbness"). Read as
+    unknown keys, a yes was lost or one level lower (check 22)."""
+    return _AROUND_ID.sub("", folded.strip("_?:.!*")) or folded
+
+
+_AROUND_ID = re.compile(r"^(?:answers(?:[./]|__)|q\d+[._])")
+
+
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -317,7 +328,11 @@ def _invisible(char: str) -> bool:
 def question_named(rb: RuleBase, key: str) -> str | None:
     """The question a record's key names: the key itself, or the question it folds to
     (see fold_key); None for a key that names none."""
-    return key if key in rb.questions else rb.index.folded_ids.get(fold_key(key))
+    if key in rb.questions:
+        return key
+    folded = fold_key(key)
+    found = rb.index.folded_ids.get(folded)
+    return found if found is not None else rb.index.folded_ids.get(header_folded(folded))
 
 
 def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
