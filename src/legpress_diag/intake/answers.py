@@ -413,18 +413,18 @@ def normalize_answers(
             # unboxed before a number in text is looked for, or ["70"] was an
             # unreadable age and an urgent combination of signs clinician (check 21).
             value = cast(list[JsonValue], value)[0]
-        if kind is choice and value.__class__ is str and value not in question.choice_values:
-            folded = _choice_folded(question, cast(str, value))
-            if folded is not None:
+        if kind is choice and isinstance(value, str) and value not in question.choice_values:
+            as_choice = _choice_folded(question, value)
+            if as_choice is not None:
                 warnings.append(
                     AnswerProblem(
                         key=key,
-                        message=f"{key}: {show_value(value)} read as '{folded}'",
+                        message=f"{key}: {show_value(value)} read as '{as_choice}'",
                         value=show_value(value),
                         expected=question.expected(),
                     )
                 )
-                value = folded
+                value = as_choice
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is None and key in rb.index.safety_questions:
