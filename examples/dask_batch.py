@@ -45,6 +45,7 @@ def diagnose_block(
     part: str,
     rules: list[tuple[str, bytes]],
     include_bundled: bool,
+    last: bool = True,
 ) -> tuple[dict[str, int], list[str]]:
     """Runs on a worker: writes the block's results to ``part``; returns how many
     results of each status, and the error messages (results stay on the worker's
@@ -54,7 +55,10 @@ def diagnose_block(
         stream.seek(offset)
         data = stream.read(length)
     items = api.numbered_lines(data, first_line)  # numbered as diagnose numbers them
-    results = api.diagnose_partition(items, rules=rules, include_bundled=include_bundled)
+    # Every block but the last ends before a line that starts a record (line_blocks).
+    results = api.diagnose_partition(
+        items, rules=rules, include_bundled=include_bundled, ends_input=last
+    )
     counts: Counter[str] = Counter()
     errors = []
     with open(part, "w", encoding="utf-8") as out:
@@ -177,9 +181,12 @@ def run(
         ):
             [shipped] = client.scatter([texts], broadcast=True)  # the overlays, once a worker
             path = str(source.resolve())
+            last = len(blocks) - 1
             tasks = [
-                client.submit(diagnose_block, path, block, name, shipped, include_bundled)
-                for block, name in zip(blocks, names, strict=True)
+                client.submit(
+                    diagnose_block, path, block, name, shipped, include_bundled, at == last
+                )
+                for at, (block, name) in enumerate(zip(blocks, names, strict=True))
             ]
             for task in as_completed(tasks):
                 done, errors = task.result()

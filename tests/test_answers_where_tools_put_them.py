@@ -730,3 +730,100 @@ def test_google_forms_item_responses_are_screened() -> None:
     items = [{"title": question, "response": answer} for question, answer in SADDLE.items()]
     (result,) = _results(json.dumps([{"itemResponses": items}]))
     assert _top(result) == ("emergency", False)
+
+
+# -- check 22 (an attacker on 6cafefb) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {
+            "patient": {"id": "p1", "answers": SADDLE},
+            "today": {"id": "p2", "answers": {"leg_pain_below_knee": "yes"}},
+        },
+        {
+            "id": "coach-7",
+            "profile": {"answers": {"age_years": 70}},
+            "today": {"id": "p1", "answers": SADDLE},
+        },
+        {
+            "id": "team",
+            "profile": {"age_years": 70},
+            "sessions": [{"id": "p1", "answers": SADDLE}, {"id": "p2", "answers": {}}],
+        },
+    ],
+    ids=["two-parts-with-ids", "coach-profile", "sessions-of-clients"],
+)
+def test_parts_with_ids_of_their_own_are_clients_never_merged(record: dict[str, Any]) -> None:
+    results = _results(json.dumps(record))
+    assert "p1" in [r["id"] for r in results]
+    (p1,) = [r for r in results if r["id"] == "p1"]
+    assert _top(p1) == ("emergency", False)
+    assert all("age_years" not in str(r["red_flags"]) for r in results)  # no coach's age
+
+
+@pytest.mark.parametrize(
+    ("who", "visit"),
+    [
+        ("user_profile", "checkin"),
+        ("personal_details", "latest_checkin"),
+        ("profile", "followup"),
+        ("basic_info", "2024-05-01"),
+    ],
+)
+def test_one_persons_parts_under_other_names_are_read_together(who: str, visit: str) -> None:
+    record = {"id": "c7", who: {"age_years": 70}, visit: {"answers": _no_age(FRACTURE)}}
+    (result,) = _results(json.dumps(record))
+    assert (result["id"], _top(result)) == ("c7", ("urgent", False))
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        {"type": "select", "select": {"id": "a1b2", "name": "Yes", "color": "green"}},
+        {"option": {"title": "Yes"}},
+    ],
+)
+def test_a_select_boxes_yes_is_a_yes(box: dict[str, Any]) -> None:
+    (result,) = _results(json.dumps({"id": "y1", "answers": {"saddle_numbness": box}}))
+    assert _top(result) == ("emergency", False)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        {"value": "no", "page": 1},
+        {"value": "no", "score": 1, "answered": True},
+        {"value": "no", "options": ["Yes", "No"]},
+        {"value": "no", "comment": "yes it was fine"},
+        {"choice": {"id": "c2", "ref": "yes-ref", "label": "No"}},
+    ],
+)
+def test_a_boxed_no_beside_a_tools_fields_stays_a_no(box: dict[str, Any]) -> None:
+    answers = {**SCREEN_CLEAR, "saddle_numbness": box}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    assert result["red_flags"] == []
+
+
+def test_a_boxed_age_with_its_bounds_is_the_age() -> None:
+    answers = {**FRACTURE, "age_years": {"value": 30, "min": 12, "max": 100}}
+    (result,) = _results(json.dumps({"id": "c7", "answers": answers}))
+    assert [f["id"] for f in result["red_flags"]] == ["sudden_sharp_onset"]
+
+
+def test_a_pretty_record_commented_out_line_by_line_is_screened() -> None:
+    record = json.dumps({"id": "c1", "answers": SADDLE}, indent=2)
+    text = "# old:\n" + "".join(f"# {line}\n" for line in record.splitlines())
+    text += json.dumps([{"id": "c2", "answers": SCREEN_CLEAR}])
+    results = _results(text)
+    assert [(r["id"], r.get("line"), _top(r)) for r in results] == [
+        ("c1", 2, ("emergency", False)),
+        ("c2", None, None),
+    ]
+
+
+def test_mongoexport_ids_and_numbers_are_read() -> None:
+    line = {"_id": {"$oid": "6630"}, "answers": {**FRACTURE, "age_years": {"$numberInt": "70"}}}
+    (result,) = _results(json.dumps(line))
+    assert (result["id"], _top(result)) == ("6630", ("urgent", False))

@@ -115,8 +115,10 @@ _ANSWER_FIELDS = frozenset(
         "choices",
         "selected",
         "selection",
+        "select",
         "option",
-        "options",
+        "name",
+        "title",
         "raw",
         "raw_value",
         "other",
@@ -132,6 +134,11 @@ _ANSWER_FIELDS = frozenset(
         "before",
         "last",
         "last_value",
+        # MongoDB's extended JSON (mongoexport): {"$numberInt": "29"}
+        "$number_int",
+        "$number_long",
+        "$number_double",
+        "$number_decimal",
     }
 )
 MAX_BOXED_DEPTH = 4  # objects in objects: {"answer": {"choice": {"label": "Yes"}}}

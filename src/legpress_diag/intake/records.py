@@ -644,6 +644,35 @@ _RECORD_IN_COMMENT = re.compile(rb"\{\s*['\"][^'\"\n]{1,200}['\"]\s*:")
 _COMMENT_MARK = re.compile(rb"(?://|#|/\*)")  # at the line's start: see _json_lines
 
 
+def _records_commented_over_lines(
+    comments: list[tuple[int, tuple[bytes, bool]]],
+) -> Iterator[RawRecord]:
+    """Records commented out over several lines above the records ('# {', '#   "id":
+    "c1",', ...: a pretty record with a mark on each line), each an error whose
+    answers are screened, at its first line. Left out, an emergency in one was lost
+    without a word, exit status 0 (check 22). Records on one comment line each are
+    commented_record's."""
+    run: list[tuple[int, bytes]] = []
+    for at, (line, _) in [*comments, (-1, (b"", False))]:
+        mark = _COMMENT_MARK.match(line)
+        if mark is not None and commented_record(at, line) is None:
+            run.append((at, line[mark.end() :]))
+            continue
+        text = b"\n".join(body for _, body in run)
+        start, end = text.find(b"{"), text.rfind(b"}")
+        if len(run) > 1 and _RECORD_IN_COMMENT.search(text) and 0 <= start < end:
+            at = next(number for number, body in run if b"{" in body)  # where it starts
+            yield RawRecord(
+                at,
+                at,
+                problem="a record in comment lines",
+                expected="the lines without their comment marks, to diagnose it; its answers "
+                "are screened",
+                refused=text[start : end + 1],
+            )
+        run = []
+
+
 def commented_record(number: int, line: bytes) -> RawRecord | None:
     """A record commented out on a line above the records ('# {"id": ...}', '// {...}',
     '/* {...} */'): an error, its answers screened, so an emergency in it is never lost
@@ -744,7 +773,11 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
             commented = commented_record(at, comment[0])
             if commented is not None:
                 yield commented
-        yield from _whole_document(stream, number - above, b"\n" * above + first[0])
+        yield from _records_commented_over_lines(comments)
+        titles = tuple(
+            (at, comment[0]) for at, comment in comments if commented_record(at, comment[0]) is None
+        )
+        yield from _whole_document(stream, number - above, b"\n" * above + first[0], titles)
         return
     shift = 0  # line numbers taken by other programs' line breaks inside those lines
     for at, comment in comments:  # in JSON Lines, read as any line (no record: an error)
@@ -885,7 +918,9 @@ MAX_VALUES_ON_THEIR_OWN_LINES = 4
 MAX_REJOIN_PARSED = 4 * MAX_LINE_BYTES
 
 
-def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[bytes, int] | None:
+def rejoined_record(
+    first: bytes, peek: Callable[[int], bytes | None], *, input_ends: bool = True
+) -> tuple[bytes, int] | None:
     """A record that Enters typed into it (in a note, among its answers) or a pretty
     printer cut over lines of JSON Lines, put back together: the first line and those
     ``peek(1)``, ``peek(2)``, ... give (None past the input's end), when together they
@@ -901,7 +936,7 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     object, so only then is the text parsed; at most MAX_REJOINED_LINES lines,
     MAX_LINE_BYTES bytes."""
     if first.startswith(b"["):
-        return _rejoined_array(first, peek)
+        return _rejoined_array(first, peek)  # cut at a block's end as diagnose cuts it
     if not first.startswith(b"{") or _complete((first, False)):
         return None  # records start a line: an indented '{' is inside one
     parts, size, parsed = [first], len(first), 0
@@ -918,7 +953,10 @@ def rejoined_record(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
             # Not when a line that starts a record was taken for a note's next line:
             # a line cut inside a string, then good records to the end, was one
             # merged record (check 21).
-            return (b"\n".join(parts), offset) if offset > 1 and not in_note else None
+            # Nor at a block's end that is not the input's (diagnose_partition's
+            # ends_input): a line that starts a record follows it there.
+            cut_at_end = offset > 1 and not in_note and input_ends
+            return (b"\n".join(parts), offset) if cut_at_end else None
         if in_string and note_line(following):
             in_note = True  # "{day 3} sore": a note's next line, however many
         elif starts_record(following):
@@ -1130,7 +1168,9 @@ def _after_next_break(stream: IO[bytes]) -> bytes | None:
     return None
 
 
-def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Iterator[RawRecord]:
+def _whole_document(
+    stream: IO[bytes], first_number: int, first: bytes, titles: tuple[tuple[int, bytes], ...] = ()
+) -> Iterator[RawRecord]:
     """A JSON array, or one object spread over several lines."""
     # The cap counts the whole document, first line included (an array is often one line).
     rest = stream.read(max(0, MAX_DOCUMENT_BYTES - len(first)))
@@ -1171,7 +1211,11 @@ def _whole_document(stream: IO[bytes], first_number: int, first: bytes) -> Itera
                     refused=blob,
                 )
                 return
-            # Not one pretty-printed object after all: read it as JSON Lines.
+            # Not one pretty-printed object after all: read it as JSON Lines, the
+            # comment lines above too (as any line of JSON Lines, and as the cluster
+            # path reads them: a title line was an error there, left out here).
+            for at, title in titles:
+                yield from _line_records(at, title, False)[0]
             number = first_number - 1
             lines = blob.split(b"\n")
             taken = 0  # lines of a record put back together, still to pass
@@ -1279,16 +1323,18 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
 
 
 # The parts one person's record may be written in: who they are (their age), and
-# their check-ins. An object whose records are all under such names, one of them a
-# "who", is one person's, not a wrapper of clients ("alice" and "bob" are clients).
+# their check-ins, looked for in a part's name ("user_profile", "latest_checkin",
+# "followup_2"). An object whose records are all in such parts, one of them a "who"
+# or answers of its own beside them, and none with an id of its own, is one person's;
+# parts under other names ("alice", "bob") or with ids are clients (check 21, 22).
 _PERSON_PART = re.compile(
-    r"(?:profile|person(?:al)?|demographics|about|details|info|bio|patient|me|medical|health)"
-    r"(?:_?info)?"
+    r"profile|personal|demographic|biograph|medical|health|about_(?:me|you)|patient_info"
+    r"|_info$|^(?:me|bio|about|details|info|patient|athlete|lifter|client|user|member)$"
 )
 _VISIT_PART = re.compile(
-    r"(?:check_?ins?|visits?|sessions?|today|latest|current|survey|screen(?:ing)?|symptoms"
-    r"|onset|pain|questionnaire|forms?|week|day|entry|entries|weekly|daily|monthly|logs?"
-    r"|reports?|updates?|check_?ups?)_?\d*"
+    r"check_?ins?|check_?ups?|visit|session|survey|screening|symptom|onset|follow_?ups?"
+    r"|assessment|questionnaire|weekly|daily|monthly|^(?:today|latest|current|pain|week"
+    r"|day|entry|entries|logs?|reports?|updates?|screen|forms?)_?\d*$|^\d{4}_\d\d_\d\d"
 )
 
 
@@ -1299,8 +1345,10 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     an urgent combination referred as clinician (check 20, P5); read as one whatever
     the names, a coach's clients were merged (check 21)."""
     held = [key for key in data if key in holders]  # in the object's order, not a set's
-    who = [key for key in held if _PERSON_PART.fullmatch(fold_key(key))]
-    visits = [key for key in held if _VISIT_PART.fullmatch(fold_key(key))]
+    if any(_has_own_id(data[key]) for key in held):
+        return None  # a part with an id of its own is a client: never merged
+    who = [key for key in held if _PERSON_PART.search(fold_key(key))]
+    visits = [key for key in held if key not in who and _VISIT_PART.search(fold_key(key))]
     if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
         return None
     if not all(isinstance(data[key], dict) for key in who):
@@ -1339,6 +1387,14 @@ def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> lis
             )
         records.append({"id": visit.get("id"), "answers": answers})
     return records
+
+
+def _has_own_id(part: JsonValue) -> bool:
+    """Whether a part, or a record in a list of them, has an id of its own."""
+    items = part if isinstance(part, list) else [part]
+    return any(
+        isinstance(item, dict) and _scalar_id(item) is not None for item in items[:MAX_NESTED_KEYS]
+    )
 
 
 def _answers_beside(data: JsonObject, holders: set[str]) -> bool:
@@ -1465,7 +1521,7 @@ def _is_record(data: JsonObject) -> bool:
     if "answers" in data or _field_value(data, "answers", None) is not None:
         return True  # in any shape: a list of pairs (Typeform), a string
     if any(
-        isinstance(value, dict) and _PERSON_PART.fullmatch(fold_key(key))
+        isinstance(value, dict) and _PERSON_PART.search(fold_key(key))
         for key, value in _first_items(data)
     ):
         return True  # a person's record in parts: {"id": ..., "profile": {...}, ...}
@@ -1722,6 +1778,13 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
                 expected="write_json(..., auto_unbox = TRUE)",
             )
         )
+    if isinstance(record_id, dict) and len(record_id) == 1:
+        ((kind, inner),) = record_id.items()
+        if kind.startswith("$") and _plain_id(inner):
+            # MongoDB's extended JSON ({"$oid": "..."}, mongoexport's _id): the id it
+            # holds; refused, every record of such a file was an error (check 22).
+            record_id = inner
+            warnings.append(AnswerProblem("id", f"the id read from {kind}", show_value(inner)))
     if "id" in data and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
         errors.append(
             AnswerProblem(
