@@ -109,7 +109,17 @@ ONE_RECORD_MODULES = {
         "wakeful",
     ),
     "foundation": ("", "codes", "files", "jsonvalue", "problems", "values"),
-    "intake": ("", "answers", "batch", "measured", "records", "repeated", "source"),
+    "intake": (
+        "",
+        "answers",
+        "batch",
+        "fields",
+        "measured",
+        "records",
+        "repeated",
+        "source",
+        "wrappers",
+    ),
     "knowledge": (
         "",
         "bundle_cache",

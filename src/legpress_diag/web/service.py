@@ -25,9 +25,8 @@ from ..intake.records import (
     diagnose_record,
     parse_json,
     read_records,
-    records_in_array,
-    wrapped_records,
 )
+from ..intake.wrappers import records_in_array, wrapped_records
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import RuleBase
 from ..presentation.render.json_codec import encode

@@ -1,0 +1,477 @@
+"""Exports' wrappers, read as the records they hold: an app's {"clients": [...]},
+pandas tables, a sheet's rows under a header, one person's answers in parts
+(profile, check-ins). Never one merged record (check 19 to 22)."""
+
+from __future__ import annotations
+
+import re
+
+from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..knowledge.index import fold_key
+from .answers import keeps_answers, names_a_question
+from .fields import FLAT_KEY as _FLAT_KEY
+from .fields import MAX_NESTED_KEYS
+from .fields import careful as _careful
+from .fields import plain_id as _plain_id
+from .fields import record_field as _record_field
+
+# How deep records are looked for in a wrapper ({"data": {"clients": [...]}}): the walk
+# is iterative and visits each parsed value once, so no depth the JSON reader accepts
+# is too deep (at 8, then 256, a wrapper nested deeper was one merged result: a new
+# check of cd9efd2, NEW-6; check 19).
+MAX_WRAPPED_DEPTH = 100_000
+# The record's own fields, never a wrapper's contents (their objects name questions).
+_OWN_FIELDS = frozenset({"measured", "not_measured"})
+
+
+def wrapped_records(data: object) -> list[JsonValue] | None:
+    """The records of an object that holds them: an app's export wrapper (records,
+    objects with 'answers' or answers of their own, anywhere in it: {"exported": ...,
+    "data": {"clients": [...]}}, {"results": [{"client": record}]}, {"answers":
+    [records]}), or a pandas table (``to_json(orient="index" | "split" |
+    "columns")``, flat rows too). None for a record with its answers in an object,
+    and for an object that holds no record.
+
+    Never one merged record: read as one, one result stood for every client, each
+    answer that differed "not sure" (an emergency referred as urgent: a new user's
+    U15-4, U17-4; check 19, where an export's id, a "responses" key, three flags or
+    nine fields of metadata made the wrapper one record). An object that also shows
+    answers of its own (a flat record with a "history" list of past records) is one
+    more record, without what holds the others, so both readings are screened. A
+    record found with no id of its own is named by where it was found: the key above
+    it ("c1" in {"c1": {...}}, pandas' orient="index"), its place in a list
+    ("clients[3]"), after the id of the object that holds it ("ben.checkin"), so a
+    one-line export's clients do not all take the line's number."""
+    if not isinstance(data, dict):
+        return None
+    table = _table_records(data)
+    if table is not None:
+        return table
+    answers = field_value(data, "answers")
+    if isinstance(answers, dict) and not _holds_only_records(answers):
+        # Nothing else that could hold records (the common record: no question ids
+        # looked up, no rule base loaded), or answers that name questions.
+        others = (value for value in data.values() if value is not answers)
+        if not any(isinstance(value, dict | list) for value in others):
+            return None
+        if _names_questions(answers):
+            return None  # a record, with its answers where they belong
+    found, holders = _records_inside(data)
+    if not found:
+        return None
+    parts = _one_persons_parts(data, holders)
+    if parts is not None:
+        return _persons_records(data, *parts)
+    own = {key: value for key, value in data.items() if key not in holders}
+    if any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS]):
+        found.insert(0, own)  # answers of its own too: a record as well
+    return _alone_named(found, scalar_id(data))
+
+
+# The parts one person's record may be written in: who they are (their age), and
+# their check-ins, looked for in a part's name ("user_profile", "latest_checkin",
+# "followup_2"). An object whose records are all in such parts, one of them a "who"
+# or answers of its own beside them, and none with an id of its own, is one person's;
+# parts under other names ("alice", "bob") or with ids are clients (check 21, 22).
+_PERSON_PART = re.compile(
+    r"profile|personal|demographic|biograph|medical|health|about_(?:me|you)|patient_info"
+    r"|_info$|^(?:me|bio|about|details|info|patient|athlete|lifter|client|user|member)$"
+)
+_VISIT_PART = re.compile(
+    r"check_?ins?|check_?ups?|visit|session|survey|screening|symptom|onset|follow_?ups?"
+    r"|assessment|questionnaire|weekly|daily|monthly|^(?:today|latest|current|pain|week"
+    r"|day|entry|entries|logs?|reports?|updates?|screen|forms?)_?\d*$|^\d{4}_\d\d_\d\d"
+)
+
+
+def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], list[str]] | None:
+    """(who, check-ins): the keys of an object that holds one person's answers in
+    parts ({"id": "c2", "profile": {"age_years": 70}, "checkin": {"answers": ...}}),
+    or None. Read apart, the age and a sudden onset were screened without each other,
+    an urgent combination referred as clinician (check 20, P5); read as one whatever
+    the names, a coach's clients were merged (check 21)."""
+    held = [key for key in data if key in holders]  # in the object's order, not a set's
+    if any(_has_own_id(data[key]) for key in held):
+        return None  # a part with an id of its own is a client: never merged
+    who = [key for key in held if _PERSON_PART.search(fold_key(key))]
+    visits = [key for key in held if key not in who and _VISIT_PART.search(fold_key(key))]
+    if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
+        return None
+    if not all(isinstance(data[key], dict) for key in who):
+        return None
+    return who, visits
+
+
+def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> list[JsonValue] | None:
+    """The records of one person written in parts: None when there is one check-in or
+    none (the object is one record, its parts read together as a flat record's);
+    else a record per check-in, each with the person's own answers (their age) beside
+    its own, the careful one of two (_careful)."""
+    top_id = scalar_id(data)
+    held: JsonObject = {key: data[key] for key in visits}
+    found, _ = _records_inside(held if top_id is None else {"id": top_id, **held})
+    if len(found) <= 1:
+        return None
+    own: JsonObject = {
+        key: value
+        for key, value in list(data.items())[:MAX_NESTED_KEYS]
+        if key not in who and key not in visits and names_a_question(key)
+    }
+    for key in who:
+        part = data[key]
+        assert isinstance(part, dict)
+        own |= _answers_of(part)
+    records: list[JsonValue] = []
+    for visit in found:
+        if not isinstance(visit, dict):
+            records.append(visit)
+            continue
+        answers = dict(own)
+        for question, answer in _answers_of(visit).items():
+            answers[question] = (
+                _careful(answers[question], answer) if question in answers else answer
+            )
+        records.append({"id": visit.get("id"), "answers": answers})
+    return records
+
+
+def _has_own_id(part: JsonValue) -> bool:
+    """Whether a part, or a record in a list of them, has an id of its own."""
+    items = part if isinstance(part, list) else [part]
+    return any(
+        isinstance(item, dict) and scalar_id(item) is not None for item in items[:MAX_NESTED_KEYS]
+    )
+
+
+def _answers_beside(data: JsonObject, holders: set[str]) -> bool:
+    """Whether an object answers questions itself beside the parts that hold records
+    ({"id": "c7", "age_years": 70, "onset": {...}}: the person's own answers)."""
+    return any(key not in holders and names_a_question(key) for key in list(data)[:MAX_NESTED_KEYS])
+
+
+def _answers_of(part: JsonObject) -> JsonObject:
+    """A part's answers: its 'answers' object, or its own fields (a flat part)."""
+    answers = field_value(part, "answers")
+    if isinstance(answers, dict):
+        return answers
+    return {key: value for key, value in part.items() if _record_field(key) != "id"}
+
+
+# How many records holding records (a group in a list of clients) are opened one
+# inside another; past it, such an object is read as one record.
+MAX_OPENED_LEVELS = 32
+
+
+def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], set[str]]:
+    """The records in an object (see wrapped_records), each with an id, and the keys
+    of the object that hold them."""
+    found: list[JsonValue] = []
+    holders: set[str] = set()
+    top_id = scalar_id(data)
+    todo: list[tuple[JsonValue, str, str, int]] = [
+        (value, str(key), str(key), 1)
+        for key, value in reversed(list(data.items()))
+        if _record_field(str(key)) not in _OWN_FIELDS and not _own_answers(key, value)
+    ]
+    while todo:  # bounded by what was parsed
+        value, path, holder, depth = todo.pop()
+        if isinstance(value, dict) and _is_record(value):
+            found += _opened_record(value, top_id, path, level)
+            holders.add(holder)
+        elif isinstance(value, list) and any(
+            isinstance(item, dict | list) and _is_record_or_list(item) for item in value
+        ):
+            # A list of records: every object in it is one, a flat row too (dropped,
+            # its emergency went unread: NEW-4); one that holds records is opened, a
+            # list in it too (its records were dropped: check 20, P4).
+            holders.add(holder)
+            for index, item in enumerate(flattened(value)):
+                if isinstance(item, dict):
+                    found += _opened_record(item, top_id, f"{path}[{index}]", level)
+        elif isinstance(value, dict | list) and depth < MAX_WRAPPED_DEPTH:
+            if isinstance(value, dict):
+                inner_id = scalar_id(value)
+                base = str(inner_id) if inner_id is not None else path
+                items = [(f"{base}.{key}", item) for key, item in value.items()]
+            else:
+                items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+            todo += [(item, where, holder, depth + 1) for where, item in reversed(items)]
+    return found, holders
+
+
+def _is_record_or_list(item: JsonValue) -> bool:
+    if isinstance(item, list):
+        return any(isinstance(inner, dict) and _is_record(inner) for inner in item)
+    return isinstance(item, dict) and _is_record(item)
+
+
+def _opened_record(
+    record: JsonObject, top_id: str | int | None, path: str, level: int
+) -> list[JsonValue]:
+    """A record found in a wrapper, named by its place when it has no id; or, when it
+    holds records itself (a group of clients whose metadata names a question, records
+    under a list 'answers': merged, check 20's P1 and P3), those records, after the
+    object itself when it shows answers of its own. A record with its answers in an
+    object keeps what else it holds (a history) as its own."""
+    answers = field_value(record, "answers")
+    if level >= MAX_OPENED_LEVELS or (
+        isinstance(answers, dict) and not _holds_only_records(answers)
+    ):
+        return [_named(record, top_id, path)]
+    inner, holders = _records_inside(record, level + 1)
+    if not inner:
+        return [_named(record, top_id, path)]
+    parts = _one_persons_parts(record, holders)
+    if parts is not None:
+        persons = _persons_records(record, *parts)
+        return [_named(record, top_id, path)] if persons is None else persons
+    own = {key: value for key, value in record.items() if key not in holders}
+    shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
+    return [_named(own, top_id, path)] * shows + inner
+
+
+def _names_questions(answers: JsonObject) -> bool:
+    """Whether an 'answers' object holds answers (a key that names a question):
+    {"count": 6} or {} beside a list of clients is an export's metadata (read as a
+    record, the clients were merged: check 20). One that holds no record stays a
+    record all the same (wrapped_records finds none)."""
+    return any(names_a_question(str(key)) for key in list(answers)[:MAX_NESTED_KEYS])
+
+
+def _holds_only_records(answers: JsonObject) -> bool:
+    """Whether an 'answers' object is records keyed by id (Firebase's export,
+    {"answers": {"c1": {...}}}), not a record's answers: read as one, every client was
+    merged at urgent (check 20, P2)."""
+    values = list(answers.values())[:MAX_NESTED_KEYS]
+    if not values or not all(isinstance(v, dict) and _is_record(v) for v in values):
+        return False  # the common record: no question ids looked up, no loader
+    # Answers boxed in objects under their questions' names ({"saddle_numbness":
+    # {"answer": {"value": "yes"}}}) are no records: read so, the record's id became
+    # "saddle_numbness" and its emergency was lost (check 21).
+    return not _names_questions(answers)
+
+
+def _own_answers(key: str, value: JsonValue) -> bool:
+    """Whether a field holds the object's own answers under another name ("responses":
+    {question: answer}): read as a record of its own, the id beside it was lost."""
+    return (
+        isinstance(value, dict)
+        and keeps_answers(key)
+        and all(_one_value(item) for item in list(value.values())[:MAX_NESTED_KEYS])
+    )
+
+
+def _is_record(data: JsonObject) -> bool:
+    """An object in a wrapper that is a record: its answers in an object, or keys that
+    name questions (a flat row: {"id": "c1", "saddle_numbness": "yes"})."""
+    if "answers" in data or field_value(data, "answers", None) is not None:
+        return True  # in any shape: a list of pairs (Typeform), a string
+    if any(
+        isinstance(value, dict) and _PERSON_PART.search(fold_key(key))
+        for key, value in _first_items(data)
+    ):
+        return True  # a person's record in parts: {"id": ..., "profile": {...}, ...}
+    # A key like 'answers' counts with an object ("responses": {...}) or as a flattened
+    # answer ("answers.saddle_numbness"); one of a question/answer pair ({"question":
+    # ..., "answer": "yes"}, a list of them a record's answers) does not.
+    return any(
+        (isinstance(value, dict) and keeps_answers(key))
+        or (_one_value(value) and (names_a_question(key) or _FLAT_KEY.fullmatch(key) is not None))
+        for key, value in _first_items(data)
+    )
+
+
+def field_value(data: JsonObject, name: str, default: JsonValue = None) -> JsonValue:
+    """A record field's value, under its name or in another case or style ("Answers")."""
+    if name in data:
+        return data[name]
+    for key, value in _first_items(data):
+        if _record_field(key) == name:
+            return value
+    return default
+
+
+def _one_value(value: JsonValue) -> bool:
+    """A value an answer may be: a scalar, or one in a list (R's boxed values)."""
+    if isinstance(value, list):
+        return len(value) == 1 and not isinstance(value[0], dict | list)
+    return not isinstance(value, dict)
+
+
+def _first_items(data: JsonObject) -> list[tuple[str, JsonValue]]:
+    return list(data.items())[:MAX_NESTED_KEYS]
+
+
+def scalar_id(data: JsonObject) -> str | int | None:
+    value = field_value(data, "id")
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+class _PlaceNamed(dict[str, JsonValue]):
+    """A record found with no id, named by its place (_named)."""
+
+
+def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObject:
+    """The record, with an id from where it was found when it has none."""
+    if "id" in record or field_value(record, "id") is not None:
+        return record
+    name = path if top_id is None or path.startswith(f"{top_id}.") else f"{top_id}.{path}"
+    return _PlaceNamed({"id": name, **record})
+
+
+def _alone_named(found: list[JsonValue], top_id: str | int | None) -> list[JsonValue]:
+    """The records found in a wrapper; the only one, with no id of its own, takes the
+    wrapper's id, or none (its position, as the contract names a record without one):
+    named by its place, every Typeform webhook of a file was "form_response", one
+    id for six clients (check 21)."""
+    if len(found) != 1 or not isinstance(found[0], _PlaceNamed):
+        return found
+    record = {key: value for key, value in found[0].items() if key != "id"}
+    return [record if top_id is None else {"id": top_id, **record}]
+
+
+def _table_records(data: JsonObject) -> list[JsonValue] | None:
+    """The rows of a pandas table written with orient="split" (columns, index, data)
+    or orient="columns" (each column an object of row label -> value), as records:
+    columns of records ('id', 'answers') or of flat rows (columns that name questions;
+    the default ``to_json()`` of a flat frame; a merged result and a lost emergency in
+    check 19)."""
+    columns, rows = data.get("columns"), data.get("data")
+    if (
+        isinstance(columns, list)
+        and isinstance(rows, list)
+        and any(isinstance(c, str) and (c == "id" or keeps_answers(c)) for c in columns[:1000])
+        and all(isinstance(row, list) for row in rows)
+    ):
+        records: list[JsonObject] = [
+            dict(zip((str(c) for c in columns), row, strict=False)) for row in rows
+        ]
+        index = data.get("index")
+        if isinstance(index, list) and len(index) == len(records) and "id" not in columns:
+            records = [_named(r, None, str(label)) for r, label in zip(records, index, strict=True)]
+        return list(records)
+    transposed = _transposed_split(data)
+    if transposed is not None:
+        return transposed
+    by_column = {key: value for key, value in data.items() if isinstance(value, dict)}
+    if not data or len(by_column) != len(data):
+        return None
+    answers = by_column.get("answers")
+    if answers is not None and not all(isinstance(value, dict) for value in answers.values()):
+        return None  # a record's own answers, not a column of them
+    if not any(key == "id" or keeps_answers(key) for key in list(data)[:MAX_NESTED_KEYS]):
+        return None
+    if not _keyed_alike(by_column):
+        return None
+    labels = list(next(iter(by_column.values())))
+    if any(names_a_question(str(label)) for label in labels[:MAX_NESTED_KEYS]):
+        # Row labels that name questions: a record's answers under 'Answers' or
+        # 'responses', not a table (read as one, each answer was a record: check 20, N1).
+        return None
+    table: list[JsonValue] = []
+    for label in labels:
+        row = {column: values.get(label) for column, values in by_column.items()}
+        table.append(row if "id" in data else _named(row, None, str(label)))
+    return table
+
+
+def _transposed_split(data: JsonObject) -> list[JsonValue] | None:
+    """The records of a transposed pandas table in orient="split" (``df.T.to_json(
+    orient="split")``): its index names questions, each column is a client. Read as
+    one record, six clients were one error and their signs were lost (check 20)."""
+    columns, rows, index = data.get("columns"), data.get("data"), data.get("index")
+    if not (
+        isinstance(columns, list)
+        and isinstance(rows, list)
+        and isinstance(index, list)
+        and len(index) == len(rows)
+        and all(isinstance(row, list) and len(row) == len(columns) for row in rows)
+        and any(isinstance(label, str) and names_a_question(label) for label in index[:1000])
+        and not any(isinstance(c, str) and names_a_question(c) for c in columns[:1000])
+    ):
+        return None
+    labels = [str(label) for label in index]
+    table = [row for row in rows if isinstance(row, list)]  # every row, checked above
+    records: list[JsonValue] = []
+    for at, column in enumerate(columns):
+        record: JsonObject = {"id": column if _plain_id(column) else str(column)}
+        records.append(record | {label: row[at] for label, row in zip(labels, table, strict=True)})
+    return records
+
+
+def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
+    """Whether every column is an object with the same keys (row labels), as pandas'
+    orient="columns" writes a table, and some column holds a scalar (rows of
+    answers, not records)."""
+    values = list(columns.values())
+    first = values[0] if values else None
+    if not first or any(value.keys() != first.keys() for value in values):
+        return False
+    return any(not isinstance(cell, dict | list) for value in values for cell in value.values())
+
+
+def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
+    """The records of a JSON array, the items of arrays inside it in their place, and
+    the records of an export's wrapper in it ([{"clients": [...]}]) in its place."""
+    table = _rows_under_a_header(items)
+    if table is not None:
+        return table
+    if any(isinstance(item, list) for item in items):
+        items = flattened(items)
+    if not any(
+        isinstance(item, dict) and not isinstance(item.get("answers"), dict) for item in items
+    ):
+        return items  # the common array: records only
+    found: list[JsonValue] = []
+    for item in items:
+        wrapped = wrapped_records(item)
+        found += [item] if wrapped is None else wrapped
+    return found
+
+
+def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
+    """The rows of a sheet written as arrays, its first row the questions' names (Apps
+    Script's getValues(), a CSV read as lists), as flat records: read as rows of
+    values without names, each was an error and no sign was read (check 22)."""
+    if len(items) < 2 or not all(isinstance(item, list) for item in items):
+        return None
+    header = items[0]
+    assert isinstance(header, list)
+    if not all(isinstance(name, str) for name in header) or not any(
+        names_a_question(name) or _record_field(name) == "id" for name in header[:MAX_NESTED_KEYS]
+    ):
+        return None
+    rows = [row for row in items[1:] if isinstance(row, list)]
+    if any(isinstance(cell, dict | list) for row in rows for cell in row[:MAX_NESTED_KEYS]):
+        return None  # rows of records, not of values
+    names = [str(name) for name in header]
+    return [
+        {name: cell for name, cell in zip(names, row, strict=False) if cell != ""} for row in rows
+    ]
+
+
+def flattened(items: list[JsonValue]) -> list[JsonValue]:
+    """The items of a list, those of lists inside it in their place ([[record]])."""
+    found: list[JsonValue] = []
+    todo: list[JsonValue] = list(reversed(items))
+    while todo:  # bounded by what was parsed: no record of it is left out
+        item = todo.pop()
+        if isinstance(item, list) and (not item or holds_an_object(item)):
+            todo.extend(reversed(item))
+        else:
+            # A row of plain values (pandas' orient="values") is one item, an error
+            # that says so: opened, every cell was an error of its own (391 of them).
+            found.append(item)
+    return found
+
+
+def holds_an_object(items: list[JsonValue]) -> bool:
+    """Whether a list holds an object, in it or in lists inside it."""
+    todo = [items]
+    while todo:  # bounded by what was parsed
+        for item in todo.pop():
+            if isinstance(item, dict):
+                return True
+            if isinstance(item, list):
+                todo.append(item)
+    return False
