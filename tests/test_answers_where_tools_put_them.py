@@ -827,3 +827,112 @@ def test_mongoexport_ids_and_numbers_are_read() -> None:
     line = {"_id": {"$oid": "6630"}, "answers": {**FRACTURE, "age_years": {"$numberInt": "70"}}}
     (result,) = _results(json.dumps(line))
     assert (result["id"], _top(result)) == ("6630", ("urgent", False))
+
+
+# -- check 23 (an attacker on 0901bb5) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {
+            "profile": {"age_years": 70},
+            "checkins": [
+                {"id": "c7-w1", "answers": _no_age(FRACTURE)},
+                {"id": "c7-w2", "answers": {}},
+            ],
+        },
+        {"profile": {"id": "c7", "age_years": 70}, "checkin": {"answers": _no_age(FRACTURE)}},
+        {
+            "id": "c7",
+            "profile": {"id": "c7", "age_years": 70},
+            "checkin": {"id": "c7", "answers": _no_age(FRACTURE)},
+        },
+    ],
+    ids=["check-in-ids-from-the-persons", "id-in-profile", "same-id-everywhere"],
+)
+def test_ids_made_from_the_persons_keep_one_person_together(record: dict[str, Any]) -> None:
+    results = _results(json.dumps(record))
+    assert ("urgent", False) in [_top(r) for r in results]
+    # No part split off as an error with no flag (the profile alone, its age lost).
+    assert all(r["red_flags"] or r["status"] != "error" for r in results)
+
+
+def test_clients_named_by_client_id_under_check_in_names_are_never_merged() -> None:
+    record = {
+        "profile": {"age_years": 70, "role": "coach"},
+        "week1": {"client_id": "alice", "answers": {"age_years": 25, **_no_age(FRACTURE)}},
+        "week2": {"hidden": {"client_id": "bob"}, "answers": SADDLE},
+    }
+    results = _results(json.dumps(record))
+    assert ("urgent", False) not in [_top(r) for r in results]  # no coach's age given to alice
+    assert ("emergency", False) in [_top(r) for r in results]
+
+
+@pytest.mark.parametrize(
+    ("box", "top"),
+    [
+        ({"history": ["no"] * 60, "value": "yes"}, ("emergency", False)),
+        ({"label": "No", "value": 1}, None),
+        ({"label": "No", "selected": True}, None),
+        ({"value": "no", "choices": ["Yes", "No"]}, None),
+        (
+            {
+                "value": "no",
+                "choices": [{"value": "yes", "text": "Yes"}, {"value": "no", "text": "No"}],
+            },
+            None,
+        ),
+        ({"name": "saddle_numbness", "title": "Saddle numbness?", "value": "no"}, None),
+        ({"choice_id": "4385172", "simple_text": "No"}, None),
+        ({"answer": ["yes", "no"]}, ("emergency", False)),
+        ({"value": "no", "other": "yes sometimes"}, ("urgent", True)),
+    ],
+    ids=[
+        "yes-after-history",
+        "label-no-value-1",
+        "selected",
+        "offered-choices",
+        "surveyjs",
+        "name-title",
+        "surveymonkey",
+        "both-only",
+        "free-text-yes",
+    ],
+)
+def test_a_box_is_read_by_what_answers_in_it(box: Any, top: Any) -> None:
+    answers = {**SCREEN_CLEAR, "saddle_numbness": box}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    assert _top(result) == top
+
+
+def test_a_form_list_of_options_reads_the_chosen_one() -> None:
+    options = [{"label": "Yes", "selected": False}, {"label": "No", "selected": True}]
+    (result,) = _results(
+        json.dumps({"id": "c1", "answers": {**SCREEN_CLEAR, "saddle_numbness": options}})
+    )
+    assert result["red_flags"] == [] and result["errors"] == []
+
+
+def test_an_age_beside_an_earlier_not_sure_is_the_age() -> None:
+    answers = {**FRACTURE, "age_years": {"value": 70, "previous": "not sure"}}
+    (result,) = _results(json.dumps({"id": "c7", "answers": answers}))
+    assert _top(result) == ("urgent", False)
+
+
+@pytest.mark.parametrize("mark", ["# ", "#", "// "])
+def test_a_pretty_record_commented_out_among_json_lines_is_screened(
+    tmp_path: Any, mark: str
+) -> None:
+    record = json.dumps({"id": "c1", "answers": SADDLE}, indent=2)
+    commented = "".join(f"{mark}{line}\n" for line in record.splitlines())
+    text = commented + _line_of("c2", SCREEN_CLEAR) + "\n" + commented.replace('"c1"', '"c4"')
+    text += _line_of("c3", {"leg_pain_below_knee": "yes"}) + "\n"
+    results = _results(text)
+    assert [(r["id"], _top(r)) for r in results] == [
+        ("c1", ("emergency", False)),
+        ("c2", None),
+        ("c4", ("emergency", False)),
+        ("c3", ("clinician", False)),
+    ]
+    _blocks_equal_diagnose(tmp_path, text)

@@ -90,7 +90,28 @@ def unboxed_answer(value: JsonValue) -> JsonValue:
     return _unboxed(value)
 
 
+def chosen_options(value: JsonValue) -> JsonValue:
+    """A form's options each marked chosen or not ([{"label": "Yes", "selected": false},
+    {"label": "No", "selected": true}]) as the chosen one's label (a list of them when
+    several are chosen); anything else as it is. Read as an invalid answer, a "no"
+    chosen so was "not sure" (check 23)."""
+    if not isinstance(value, list) or not value or len(value) > MAX_BOXED_VALUES:
+        return value
+    if not all(isinstance(item, dict) and "selected" in item for item in value):
+        return value
+    chosen: list[JsonValue] = []
+    for item in value:
+        assert isinstance(item, dict)
+        if item["selected"] is True:
+            held = answers_in_object(
+                {key: inner for key, inner in item.items() if key != "selected"}
+            )
+            chosen += held[:1]
+    return chosen[0] if len(chosen) == 1 else chosen
+
+
 def _unboxed(value: JsonValue) -> JsonValue:
+    value = chosen_options(value)
     if isinstance(value, dict):
         held = answers_in_object(value)
         return careful_answer(held) if held else value
@@ -111,6 +132,7 @@ _ANSWER_FIELDS = frozenset(
         "label",
         "labels",
         "text",
+        "simple_text",
         "choice",
         "choices",
         "selected",
@@ -141,8 +163,20 @@ _ANSWER_FIELDS = frozenset(
         "$number_decimal",
     }
 )
-MAX_BOXED_DEPTH = 4  # objects in objects: {"answer": {"choice": {"label": "Yes"}}}
-MAX_BOXED_VALUES = 50  # values looked at in one answer's object
+MAX_BOXED_DEPTH = 8  # objects in objects: {"answer": {"choice": {"label": "Yes"}}}
+MAX_BOXED_VALUES = 200  # values looked at in one answer's object
+MAX_BOXED_KEYS = 1000  # keys of one object looked at for its answer fields
+# Answer fields that hold what was answered before: read after the answer now.
+_EARLIER_FIELDS = frozenset(
+    {"previous", "previous_value", "previous_answer", "prior", "old", "old_value"}
+    | {"original", "changed_from", "history", "before", "last", "last_value"}
+)
+
+
+def _offered_choices(items: list[JsonValue]) -> bool:
+    """Whether a list is the choices a form offers (both a yes and a no among them),
+    not the answer chosen: read as answers, every "no" beside it was a yes (check 23)."""
+    return any(written_yes(item) for item in items) and any(written_no(item) for item in items)
 
 
 def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
@@ -153,36 +187,81 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
     Read as an invalid answer, a yes written so was "not sure", one level lower
     (check 20, check 21)."""
     found: list[JsonValue] = []
+    offered: list[JsonValue] = []  # lists with both a yes and a no: a form's choices
     todo: list[tuple[JsonValue, int]] = [(box, 0)]
     while todo and len(found) < MAX_BOXED_VALUES:
         item, depth = todo.pop()
         if isinstance(item, dict):
             if depth >= MAX_BOXED_DEPTH:
                 continue
-            todo += [
-                (inner, depth + 1)
-                for key, inner in reversed(list(item.items())[:MAX_BOXED_VALUES])
-                if isinstance(key, str) and fold_key(key) in _ANSWER_FIELDS
+            fields = [
+                (fold_key(key), inner)
+                for key, inner in list(item.items())[:MAX_BOXED_KEYS]
+                if isinstance(key, str)
             ]
-        elif isinstance(item, list):
-            if depth < MAX_BOXED_DEPTH:
-                todo += [(inner, depth + 1) for inner in reversed(item[:MAX_BOXED_VALUES])]
+            # The answer now first, what was answered before last: a yes behind 50
+            # earlier "no"s was never read (check 23).
+            fields = [(key, inner) for key, inner in fields if key in _ANSWER_FIELDS]
+            fields.sort(key=lambda pair: pair[0] in _EARLIER_FIELDS)
+            todo += [(inner, depth + 1) for _, inner in reversed(fields)]
+        elif isinstance(item, list) and depth < MAX_BOXED_DEPTH:
+            if _offered_choices(item):
+                offered += item[:MAX_BOXED_VALUES]  # read only when nothing else answers
+                continue
+            todo += [(inner, depth + 1) for inner in reversed(item[:MAX_BOXED_VALUES])]
         elif item is not None and item != "":
             found.append(item)
+    if not found and offered:
+        # Only a list with both a yes and a no ({"answer": ["yes", "no"]}): the answer,
+        # read the careful way (a yes), as a key given twice is.
+        return [value for item in offered for value in answers_in_object({"value": item})]
     return found
 
 
 def careful_answer(held: list[JsonValue]) -> JsonValue:
-    """One answer for the values an object holds, the careful one: the same value, a
-    yes (never undone by a "no" beside it: a previous answer, a changed one), the
-    highest number (an age); else "unsure"."""
-    if any(written_yes(value) for value in held):
+    """One answer for the values an object holds, the careful one, from those that
+    answer a yes/no or a number (a question's name or title beside them is none): a
+    yes, never undone by a "no" beside it (a previous answer, a changed one), words
+    before a tool's 1 or true (a label "No" beside "value": 1, an option's index);
+    the highest number (an age); else "unsure"."""
+    held = ["unsure" if _hints_yes(value) else value for value in held]
+    answering = [value for value in held if _answers_yes_no(value) or _a_number(value)]
+    if not answering:
+        first = held[0]
+        return first if all(value == first for value in held) else "unsure"
+    said = [value for value in answering if isinstance(value, str) and _answers_yes_no(value)]
+    told = said or answering
+    if any(written_yes(value) for value in told):
         return "yes"
-    numbers = [value for value in held if is_number(value) and not isinstance(value, bool)]
-    if numbers and len(numbers) == len(held):
-        return max(numbers)
-    first = held[0]
-    return first if all(value == first for value in held) else "unsure"
+    numbers = [value for value in answering if _a_number(value)]
+    if not said and numbers and len(numbers) == len(answering):
+        return max(numbers)  # type: ignore[type-var]
+    first = told[0]
+    return first if all(_alike(value, first) for value in told) else "unsure"
+
+
+def _alike(one: JsonValue, other: JsonValue) -> bool:
+    """The same answer, written alike or not ("no" and "No")."""
+    if isinstance(one, str) and isinstance(other, str):
+        return words(one) == words(other)
+    return one == other
+
+
+def _hints_yes(value: JsonValue) -> bool:
+    """Free text that starts with a yes ("yes sometimes", "Yes - left leg"): no plain
+    yes, but no "no" either: not sure, as such an answer is in a record's answers."""
+    if not isinstance(value, str) or _answers_yes_no(value):
+        return False
+    first = words(value).replace(",", " ").replace("-", " ").split()
+    return bool(first) and first[0] in YES_WORDS
+
+
+def _answers_yes_no(value: JsonValue) -> bool:
+    return written_yes(value) or written_no(value) or is_unsure(value)
+
+
+def _a_number(value: JsonValue) -> bool:
+    return is_number(value) and not isinstance(value, bool)
 
 
 def words(text: str) -> str:
@@ -247,8 +326,10 @@ def _read_boxed(question: Question, held: list[JsonValue]) -> JsonValue:
     if not readable:
         return None
     if question.type is QuestionType.NUMBER:
-        numbers = [value for value in readable if is_number(value)]
-        return max(numbers) if len(numbers) == len(readable) else "unsure"
+        # The highest age given; a "not sure" beside a number changes nothing (read
+        # "not sure", an age of 70 lowered a fracture-risk sign: check 23).
+        numbers = [value for value in readable if _a_number(value)]
+        return max(numbers) if numbers else "unsure"  # type: ignore[type-var]
     return careful_answer(readable)
 
 
@@ -415,6 +496,8 @@ def normalize_answers(
                     )
                 )
                 value = inner
+        if value.__class__ is list:
+            value = chosen_options(value)
         if kind is not multi and value.__class__ is list and len(cast(list[JsonValue], value)) == 1:
             # R's and Apps Script's boxed value (["70"], Google Forms' namedValues):
             # unboxed before a number in text is looked for, or ["70"] was an

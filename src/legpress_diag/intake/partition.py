@@ -53,6 +53,7 @@ from .records import (
     _opened,
     _read_line,
     awaits_value,
+    commented_over_lines,
     commented_record,
     diagnose_record,
     ends_array,
@@ -167,9 +168,16 @@ def diagnose_partition(
             line = line.removeprefix(UTF8_BOM) if number == 1 else line
             commented = commented_record(number, line) if line[:1] in (b"#", b"/") else None
             peek = _peek_items(items, index)
-            rejoined = None if commented else rejoined_record(line, peek, input_ends=ends_input)
+            over_lines = None
+            if commented is None and line[:1] in (b"#", b"/"):
+                over_lines = commented_over_lines(number, line.removesuffix(b"\n"), peek)
+            rejoined = None
+            if commented is None and over_lines is None:
+                rejoined = rejoined_record(line, peek, input_ends=ends_input)
             if commented is not None:
                 raws, taken = [commented], 0
+            elif over_lines is not None:
+                raws, taken = [over_lines[0]], over_lines[1] - 1
             elif rejoined is not None:
                 raws, taken = rejoined_records(number, rejoined[0]), rejoined[1] - 1
             else:

@@ -644,6 +644,38 @@ def _records_commented_over_lines(
         run = []
 
 
+def commented_over_lines(
+    number: int, first: bytes, peek: Callable[[int], bytes | None]
+) -> tuple[RawRecord, int] | None:
+    """A record commented out over lines of JSON Lines, from a comment line that opens
+    it ('# {') through the comment lines that follow: one error whose answers are
+    screened, and the lines it took; None for anything else. Read line by line, its
+    emergency was filed under a line's number and its id an error with no flag
+    (check 23). At most MAX_REJOINED_LINES lines."""
+    mark = _COMMENT_MARK.match(first)
+    if mark is None or b"{" not in first[mark.end() :]:
+        return None
+    bodies = [first[mark.end() :]]
+    while len(bodies) < MAX_REJOINED_LINES:
+        following = peek(len(bodies))
+        inner = _COMMENT_MARK.match(following) if following is not None else None
+        if following is None or inner is None or commented_record(0, following) is not None:
+            break
+        bodies.append(following[inner.end() :])
+    text = b"\n".join(bodies)
+    start, end = text.find(b"{"), text.rfind(b"}")
+    if len(bodies) < 2 or not _RECORD_IN_COMMENT.search(text) or end < start:
+        return None
+    record = RawRecord(
+        number,
+        number,
+        problem="a record in comment lines",
+        expected="the lines without their comment marks, to diagnose it; its answers are screened",
+        refused=text[start : end + 1],
+    )
+    return record, len(bodies)
+
+
 def commented_record(number: int, line: bytes) -> RawRecord | None:
     """A record commented out on a line above the records ('# {"id": ...}', '// {...}',
     '/* {...} */'): an error, its answers screened, so an emergency in it is never lost
@@ -751,10 +783,20 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
         yield from _whole_document(stream, number - above, b"\n" * above + first[0], titles)
         return
     shift = 0  # line numbers taken by other programs' line breaks inside those lines
-    for at, comment in comments:  # in JSON Lines, read as any line (no record: an error)
+    lines = [comment[0].removesuffix(b"\n") for _, comment in comments]
+    skip = 0  # comment lines of a record commented out over lines, still to pass
+    for index, (at, comment) in enumerate(comments):  # in JSON Lines, read as any line
+        if skip:
+            skip -= 1
+            continue
         commented = commented_record(at + shift, comment[0])
         if commented is not None:
             yield commented
+            continue
+        over_lines = commented_over_lines(at + shift, lines[index], _peek_in(lines, index))
+        if over_lines is not None:
+            yield over_lines[0]
+            skip = over_lines[1] - 1
             continue
         records, last = _line_records(at + shift, comment[0], False)
         yield from records
@@ -856,6 +898,13 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
             commented = commented_record(number, item[0])
             if commented is not None:  # '// {...}' between records: screened, as above
                 yield commented
+                continue
+            over_lines = commented_over_lines(number, item[0].removesuffix(b"\n"), peek)
+            if over_lines is not None:  # '# {', '#   "id": ...' over lines: the same
+                for _ in range(over_lines[1] - 1):
+                    ahead.popleft()
+                yield over_lines[0]
+                number += over_lines[1] - 1
                 continue
         rejoined = None if item[1] else rejoined_record(item[0].removesuffix(b"\n"), peek)
         if rejoined is not None:

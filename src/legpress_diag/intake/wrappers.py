@@ -75,12 +75,14 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
 # parts under other names ("alice", "bob") or with ids are clients (check 21, 22).
 _PERSON_PART = re.compile(
     r"profile|personal|demographic|biograph|medical|health|about_(?:me|you)|patient_info"
-    r"|_info$|^(?:me|bio|about|details|info|patient|athlete|lifter|client|user|member)$"
+    r"|_info$|intake|baseline"
+    r"|^(?:me|bio|about|details|info|patient|athlete|lifter|client|user|member|person)$"
 )
 _VISIT_PART = re.compile(
     r"check_?ins?|check_?ups?|visit|session|survey|screening|symptom|onset|follow_?ups?"
     r"|assessment|questionnaire|weekly|daily|monthly|^(?:today|latest|current|pain|week"
     r"|day|entry|entries|logs?|reports?|updates?|screen|forms?)_?\d*$|^\d{4}_\d\d_\d\d"
+    r"|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$|(?:pre|post)_?workout"
 )
 
 
@@ -91,8 +93,8 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     an urgent combination referred as clinician (check 20, P5); read as one whatever
     the names, a coach's clients were merged (check 21)."""
     held = [key for key in data if key in holders]  # in the object's order, not a set's
-    if any(_has_own_id(data[key]) for key in held):
-        return None  # a part with an id of its own is a client: never merged
+    if _parts_of_clients(data, held):
+        return None  # parts with ids of others than the person's are clients
     who = [key for key in held if _PERSON_PART.search(fold_key(key))]
     visits = [key for key in held if key not in who and _VISIT_PART.search(fold_key(key))]
     if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
@@ -135,12 +137,51 @@ def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> lis
     return records
 
 
-def _has_own_id(part: JsonValue) -> bool:
-    """Whether a part, or a record in a list of them, has an id of its own."""
-    items = part if isinstance(part, list) else [part]
-    return any(
-        isinstance(item, dict) and scalar_id(item) is not None for item in items[:MAX_NESTED_KEYS]
-    )
+def _parts_of_clients(data: JsonObject, held: list[str]) -> bool:
+    """Whether the parts holding records carry ids of different people: an id (or a
+    'client_id', an 'email', Typeform's hidden 'client_id') that is not the person's
+    (the object's id, or else the first found) nor one made from it ("c2-w1" for
+    "c2"). A coach's clients under "today" or "sessions" were merged with the coach's
+    profile (check 22); check-ins that carry ids made from the person's were split
+    from the person's age (check 23)."""
+    person = scalar_id(data)
+    for key in held:
+        part = data[key]
+        for item in (part if isinstance(part, list) else [part])[:MAX_NESTED_KEYS]:
+            if not isinstance(item, dict):
+                continue
+            named = _someones_id(item)
+            if named is None:
+                continue
+            if person is None:
+                person = named
+            elif not _same_person(person, named):
+                return True
+    return False
+
+
+def _someones_id(item: JsonObject) -> str | int | None:
+    """The id a part gives the person it is about: its own, or one under another name."""
+    own = scalar_id(item)
+    if own is not None:
+        return own
+    hidden = field_value(item, "hidden")
+    for fields in (item, hidden) if isinstance(hidden, dict) else (item,):
+        for key, value in list(fields.items())[:MAX_NESTED_KEYS]:
+            folded = fold_key(key)
+            named = folded.endswith("_id") or folded in ("email", "uid")
+            if named and isinstance(value, str | int) and not isinstance(value, bool):
+                return value
+    return None
+
+
+_ID_PARTS = re.compile(r"[-_.:/# ]")
+
+
+def _same_person(person: str | int, named: str | int) -> bool:
+    """Whether an id is the person's, or one made from it ("c2-w1", "c2.checkin")."""
+    first, second = str(person), str(named)
+    return first == second or _ID_PARTS.split(first)[0] == _ID_PARTS.split(second)[0]
 
 
 def _answers_beside(data: JsonObject, holders: set[str]) -> bool:
