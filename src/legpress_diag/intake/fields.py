@@ -20,10 +20,6 @@ MAX_NESTED_KEYS = 1000
 FLAT_KEY = re.compile(r"answers(?:(?:[./]|__)([^./\[\]]+)|\[([^\[\]]+)\])")
 
 
-def _plain_id(value: object) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
-
-
 def plain_id(value: object) -> bool:
     """A value that may be an id: a string or an integer (not a boolean)."""
     return isinstance(value, str | int) and not isinstance(value, bool)

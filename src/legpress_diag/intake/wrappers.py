@@ -1,6 +1,6 @@
 """Exports' wrappers, read as the records they hold: an app's {"clients": [...]},
 pandas tables, a sheet's rows under a header, one person's answers in parts
-(profile, check-ins). Never one merged record (check 19 to 22)."""
+(profile, check-ins). Never one merged record (checks 19 to 23)."""
 
 from __future__ import annotations
 
