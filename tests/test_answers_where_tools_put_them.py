@@ -836,6 +836,7 @@ def test_mongoexport_ids_and_numbers_are_read() -> None:
     "record",
     [
         {
+            "id": "c7",
             "profile": {"age_years": 70},
             "checkins": [
                 {"id": "c7-w1", "answers": _no_age(FRACTURE)},
@@ -886,7 +887,7 @@ def test_clients_named_by_client_id_under_check_in_names_are_never_merged() -> N
         ({"name": "saddle_numbness", "title": "Saddle numbness?", "value": "no"}, None),
         ({"choice_id": "4385172", "simple_text": "No"}, None),
         ({"answer": ["yes", "no"]}, ("emergency", False)),
-        ({"value": "no", "other": "yes sometimes"}, ("urgent", True)),
+        ({"value": "no", "other": "yes sometimes"}, None),
     ],
     ids=[
         "yes-after-history",
@@ -936,3 +937,95 @@ def test_a_pretty_record_commented_out_among_json_lines_is_screened(
         ("c3", ("clinician", False)),
     ]
     _blocks_equal_diagnose(tmp_path, text)
+
+
+# -- check 24 (an attacker on 2533503) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {
+            "id": "c7",
+            "profile": {"age_years": 70},
+            "checkin": {"session_id": "s1", "answers": _no_age(FRACTURE)},
+            "week2": {"form_id": "f9", "answers": {}},
+        },
+        {
+            "id": "c7",
+            "profile": {"age_years": 70},
+            "checkins": [
+                {"device_id": "d1", "answers": _no_age(FRACTURE)},
+                {"device_id": "d2", "answers": {}},
+            ],
+        },
+    ],
+    ids=["session-and-form-ids", "device-ids"],
+)
+def test_a_sessions_or_devices_id_is_no_ones(record: dict[str, Any]) -> None:
+    results = _results(json.dumps(record))
+    assert ("urgent", False) in [_top(r) for r in results]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {
+            "today": [
+                {"id": "client-001", "answers": {"age_years": 80}},
+                {"id": "client-002", "answers": _no_age(FRACTURE)},
+            ],
+            "profile": {"age_years": 30},
+        },
+        {
+            "checkin": {"id": "client-001", "answers": SADDLE},
+            "week2": {"id": "client-002", "answers": {"age_years": 80}},
+            "profile": {"note": "x", "age_years": 40},
+        },
+    ],
+    ids=["list-of-clients", "parts-of-clients"],
+)
+def test_clients_whose_ids_share_a_first_word_are_never_merged(record: dict[str, Any]) -> None:
+    """ "client-001" and "client-002" are two people, not one person's check-ins."""
+    ids = [r["id"] for r in _results(json.dumps(record))]
+    assert "client-001" in ids and "client-002" in ids
+
+
+@pytest.mark.parametrize(
+    ("box", "top"),
+    [
+        ({"current": "yes", "previous": "no"}, ("emergency", False)),
+        ({"new": "yes", "old": "no"}, ("emergency", False)),
+        ({"after": "yes", "before": "no"}, ("emergency", False)),
+        ([{"label": "Yes", "selected": 1}, {"label": "No", "selected": 0}], ("emergency", False)),
+        (
+            [{"label": "Yes", "selected": "true"}, {"label": "No", "selected": "false"}],
+            ("emergency", False),
+        ),
+        ([{"label": "Yes", "checked": False}, {"label": "No", "checked": True}], None),
+        ({"selected": 1, "choices": ["Yes", "No"]}, None),
+        ({"selected": 0, "choices": ["Yes", "No"]}, ("emergency", False)),
+        ({"value": "no", "label": "Yes, sometimes, when I bend"}, None),
+    ],
+    ids=[
+        "current",
+        "new",
+        "after",
+        "selected-1",
+        "selected-true",
+        "checked",
+        "index-no",
+        "index-yes",
+        "free-text-beside-no",
+    ],
+)
+def test_a_box_in_more_tools_shapes(box: Any, top: Any) -> None:
+    answers = {**SCREEN_CLEAR, "saddle_numbness": box}
+    (result,) = _results(json.dumps({"id": "c1", "answers": answers}))
+    assert _top(result) == top
+
+
+def test_an_age_beside_the_ages_a_form_offers_is_the_age() -> None:
+    answers = {**FRACTURE, "age_years": {"value": 30, "choices": [18, 30, 50, 90]}}
+    (result,) = _results(json.dumps({"id": "c7", "answers": answers}))
+    assert [f["id"] for f in result["red_flags"]] == ["sudden_sharp_onset"]

@@ -97,17 +97,22 @@ def chosen_options(value: JsonValue) -> JsonValue:
     chosen so was "not sure" (check 23)."""
     if not isinstance(value, list) or not value or len(value) > MAX_BOXED_VALUES:
         return value
-    if not all(isinstance(item, dict) and "selected" in item for item in value):
+    flag = next(
+        (name for name in ("selected", "checked", "chosen") if _all_have(value, name)), None
+    )
+    if flag is None:
         return value
     chosen: list[JsonValue] = []
     for item in value:
         assert isinstance(item, dict)
-        if item["selected"] is True:
-            held = answers_in_object(
-                {key: inner for key, inner in item.items() if key != "selected"}
-            )
+        if written_yes(item[flag]):
+            held = answers_in_object({key: inner for key, inner in item.items() if key != flag})
             chosen += held[:1]
     return chosen[0] if len(chosen) == 1 else chosen
+
+
+def _all_have(items: list[JsonValue], name: str) -> bool:
+    return all(isinstance(item, dict) and name in item for item in items)
 
 
 def _unboxed(value: JsonValue) -> JsonValue:
@@ -156,6 +161,14 @@ _ANSWER_FIELDS = frozenset(
         "before",
         "last",
         "last_value",
+        "current",
+        "current_value",
+        "new",
+        "new_value",
+        "after",
+        "to",
+        "now",
+        "from",
         # MongoDB's extended JSON (mongoexport): {"$numberInt": "29"}
         "$number_int",
         "$number_long",
@@ -169,8 +182,11 @@ MAX_BOXED_KEYS = 1000  # keys of one object looked at for its answer fields
 # Answer fields that hold what was answered before: read after the answer now.
 _EARLIER_FIELDS = frozenset(
     {"previous", "previous_value", "previous_answer", "prior", "old", "old_value"}
-    | {"original", "changed_from", "history", "before", "last", "last_value"}
+    | {"original", "changed_from", "history", "before", "last", "last_value", "from"}
 )
+# Lists a form offers to choose from, beside the answer chosen: read only when nothing
+# else answers (an age's offered 90 was read as the age: check 24).
+_OFFERED_FIELDS = frozenset({"choices", "options"})
 
 
 def _offered_choices(items: list[JsonValue]) -> bool:
@@ -187,12 +203,18 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
     Read as an invalid answer, a yes written so was "not sure", one level lower
     (check 20, check 21)."""
     found: list[JsonValue] = []
-    offered: list[JsonValue] = []  # lists with both a yes and a no: a form's choices
+    offered: list[JsonValue] = []  # a form's choices (both a yes and a no, 'choices')
     todo: list[tuple[JsonValue, int]] = [(box, 0)]
     while todo and len(found) < MAX_BOXED_VALUES:
         item, depth = todo.pop()
         if isinstance(item, dict):
             if depth >= MAX_BOXED_DEPTH:
+                continue
+            option = _option_chosen(item)
+            if option is None:
+                option = _choice_by_index(item)
+            if option is not None:  # {"label": "Yes", "value": false}: that label or none
+                found += option
                 continue
             fields = [
                 (fold_key(key), inner)
@@ -201,12 +223,20 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             ]
             # The answer now first, what was answered before last: a yes behind 50
             # earlier "no"s was never read (check 23).
-            fields = [(key, inner) for key, inner in fields if key in _ANSWER_FIELDS]
+            offered += [
+                inner for key, inner in fields if key in _OFFERED_FIELDS and isinstance(inner, list)
+            ]
+            fields = [
+                (key, inner)
+                for key, inner in fields
+                if key in _ANSWER_FIELDS
+                and not (key in _OFFERED_FIELDS and isinstance(inner, list))
+            ]
             fields.sort(key=lambda pair: pair[0] in _EARLIER_FIELDS)
             todo += [(inner, depth + 1) for _, inner in reversed(fields)]
         elif isinstance(item, list) and depth < MAX_BOXED_DEPTH:
             if _offered_choices(item):
-                offered += item[:MAX_BOXED_VALUES]  # read only when nothing else answers
+                offered.append(item)  # read only when nothing else answers
                 continue
             todo += [(inner, depth + 1) for inner in reversed(item[:MAX_BOXED_VALUES])]
         elif item is not None and item != "":
@@ -214,8 +244,54 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
     if not found and offered:
         # Only a list with both a yes and a no ({"answer": ["yes", "no"]}): the answer,
         # read the careful way (a yes), as a key given twice is.
-        return [value for item in offered for value in answers_in_object({"value": item})]
+        return [
+            value
+            for choices in offered[:MAX_BOXED_VALUES]
+            if isinstance(choices, list)
+            for item in choices[:MAX_BOXED_VALUES]
+            for value in (answers_in_object(item) if isinstance(item, dict) else [item])
+            if value is not None and not isinstance(value, list)
+        ]
     return found
+
+
+_OPTION_FLAGS = ("selected", "checked", "chosen", "value")
+_OPTION_LABELS = ("label", "text", "name", "title")
+
+
+def _option_chosen(item: dict[str, JsonValue]) -> list[JsonValue] | None:
+    """A form's option marked chosen or not ({"label": "Yes", "value": false},
+    {"label": "No", "selected": 1}): its label when chosen, nothing when not; None for
+    an object that is no such option. Read as two answers, a "Yes" not chosen
+    referred an emergency (check 24)."""
+    fields = {
+        fold_key(key): inner for key, inner in list(item.items())[:16] if isinstance(key, str)
+    }
+    labels = [fields[name] for name in _OPTION_LABELS if isinstance(fields.get(name), str)]
+    flags = [fields[name] for name in _OPTION_FLAGS if name in fields]
+    if len(labels) != 1 or len(flags) != 1 or not _a_flag(flags[0]):
+        return None
+    return [labels[0]] if written_yes(flags[0]) else []
+
+
+def _choice_by_index(item: dict[str, JsonValue]) -> list[JsonValue] | None:
+    """The choice an index names beside the choices offered ({"selected": 1,
+    "choices": ["Yes", "No"]} is "No"); None for anything else. Read as a 1, a "No"
+    chosen so referred an emergency (check 24)."""
+    choices = next((item[name] for name in ("choices", "options") if name in item), None)
+    index = next((item[name] for name in ("selected", "value", "index") if name in item), None)
+    if not isinstance(choices, list) or isinstance(index, bool) or not isinstance(index, int):
+        return None
+    if not 0 <= index < len(choices) or not any(isinstance(c, str) for c in choices):
+        return None
+    return [choices[index]] if isinstance(choices[index], str) else None
+
+
+def _a_flag(value: JsonValue) -> bool:
+    """True or false as a tool writes it: a boolean, 1 or 0, "true" or "false"."""
+    if isinstance(value, bool) or value in (0, 1):
+        return True
+    return isinstance(value, str) and words(value) in ("true", "false", "1", "0")
 
 
 def careful_answer(held: list[JsonValue]) -> JsonValue:
@@ -224,8 +300,9 @@ def careful_answer(held: list[JsonValue]) -> JsonValue:
     yes, never undone by a "no" beside it (a previous answer, a changed one), words
     before a tool's 1 or true (a label "No" beside "value": 1, an option's index);
     the highest number (an age); else "unsure"."""
-    held = ["unsure" if _hints_yes(value) else value for value in held]
     answering = [value for value in held if _answers_yes_no(value) or _a_number(value)]
+    if not answering and any(_hints_yes(value) for value in held):
+        return "unsure"  # only free text that starts with a yes: not sure
     if not answering:
         first = held[0]
         return first if all(value == first for value in held) else "unsure"

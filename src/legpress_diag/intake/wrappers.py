@@ -140,11 +140,24 @@ def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> lis
 def _parts_of_clients(data: JsonObject, held: list[str]) -> bool:
     """Whether the parts holding records carry ids of different people: an id (or a
     'client_id', an 'email', Typeform's hidden 'client_id') that is not the person's
-    (the object's id, or else the first found) nor one made from it ("c2-w1" for
-    "c2"). A coach's clients under "today" or "sessions" were merged with the coach's
-    profile (check 22); check-ins that carry ids made from the person's were split
-    from the person's age (check 23)."""
-    person = scalar_id(data)
+    (the object's id or its profile's, else the first found) nor made from the
+    person's known id ("c2-w1" for the object "c2"). Merging clients is never the
+    careful reading: a coach's clients under "today" or "sessions" took the coach's
+    age (check 22), and "client-001" beside "client-002" became one result (check
+    24); parts with a session's or a form's id are no one's (check 24)."""
+    known = scalar_id(data)
+    if known is None:  # the person's id in their profile: {"profile": {"id": "c2"}}
+        known = next(
+            (
+                scalar_id(part)
+                for key in held
+                if isinstance(part := data[key], dict)
+                and _PERSON_PART.search(fold_key(key))
+                and scalar_id(part) is not None
+            ),
+            None,
+        )
+    person = known
     for key in held:
         part = data[key]
         for item in (part if isinstance(part, list) else [part])[:MAX_NESTED_KEYS]:
@@ -154,22 +167,31 @@ def _parts_of_clients(data: JsonObject, held: list[str]) -> bool:
             if named is None:
                 continue
             if person is None:
-                person = named
-            elif not _same_person(person, named):
+                person = named  # the first: no id is made from it
+            elif not _same_person(person, named, made_from=known is not None):
                 return True
     return False
 
 
+# What apps and form tools call the id of the person a part is about (a session's,
+# a device's or a form's id is no one's).
+_PERSON_ID_NAMES = frozenset(
+    {f"{who}_id" for who in ("client", "user", "member", "athlete", "participant")}
+    | {f"{who}_id" for who in ("patient", "person", "respondent", "customer", "lifter")}
+    | {"email", "uid"}
+)
+
+
 def _someones_id(item: JsonObject) -> str | int | None:
-    """The id a part gives the person it is about: its own, or one under another name."""
+    """The id a part gives the person it is about: its own, or one under a name that
+    says whose (_PERSON_ID_NAMES), also in Typeform's 'hidden' fields."""
     own = scalar_id(item)
     if own is not None:
         return own
     hidden = field_value(item, "hidden")
     for fields in (item, hidden) if isinstance(hidden, dict) else (item,):
         for key, value in list(fields.items())[:MAX_NESTED_KEYS]:
-            folded = fold_key(key)
-            named = folded.endswith("_id") or folded in ("email", "uid")
+            named = fold_key(key) in _PERSON_ID_NAMES
             if named and isinstance(value, str | int) and not isinstance(value, bool):
                 return value
     return None
@@ -178,10 +200,15 @@ def _someones_id(item: JsonObject) -> str | int | None:
 _ID_PARTS = re.compile(r"[-_.:/# ]")
 
 
-def _same_person(person: str | int, named: str | int) -> bool:
-    """Whether an id is the person's, or one made from it ("c2-w1", "c2.checkin")."""
+def _same_person(person: str | int, named: str | int, *, made_from: bool) -> bool:
+    """Whether an id is the person's: the same, or, when the person's id is the
+    object's own, one made from it ("c2-w1", "c2.checkin" for "c2")."""
     first, second = str(person), str(named)
-    return first == second or _ID_PARTS.split(first)[0] == _ID_PARTS.split(second)[0]
+    if first == second:
+        return True
+    return (
+        made_from and second.startswith(first) and _ID_PARTS.match(second, len(first)) is not None
+    )
 
 
 def _answers_beside(data: JsonObject, holders: set[str]) -> bool:
