@@ -88,9 +88,10 @@ def test_n_json_lines_give_n_results_in_order(lines: list[bytes]) -> None:
     data = b"\n".join([first, *lines]) + b"\n"
     results = list(diagnose_stream(io.BytesIO(data), RB))
     # A line that opens an object and does not close it may be put back together with
-    # the lines after it (a record Enters cut: records.rejoined_record); every other
+    # the lines after it (a record Enters cut: records.rejoined_record), and so may a
+    # line that opens an array (one written over lines after JSON Lines); every other
     # line is a result of its own.
-    opened = sum(1 for line in lines if line.lstrip().startswith(b"{") and not _whole(line))
+    opened = sum(1 for line in lines if line.lstrip()[:1] in (b"{", b"[") and not _whole(line))
     nonblank = sum(1 for line in lines if line.strip())
     if not opened:
         assert len(results) == 1 + nonblank

@@ -1014,6 +1014,8 @@ def _rejoined_array(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
     line by line, its records were errors and their signs split (check 19, 21)."""
     if _complete((first, False)):
         return None  # an array on one line: read as a line
+    if not _array_item_start(peek(1)):
+        return None  # '[' and then no record: no array written over lines
     parts, size = [first], len(first)
     for offset in range(1, MAX_LINE_BYTES):
         following = peek(offset)
@@ -1026,6 +1028,12 @@ def _rejoined_array(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[
         if following[:1] == b"]":
             return b"\n".join(parts), offset + 1
     return None
+
+
+def _array_item_start(line: bytes | None) -> bool:
+    """Whether a line can follow an array's opening line: an item's start, another
+    array, or its end (a '[' line then junk is two lines of junk, each an error)."""
+    return line is not None and line.lstrip()[:1] in (b"{", b"[", b"]")
 
 
 def ends_array(line: bytes) -> bool:

@@ -335,7 +335,12 @@ def _is_record(data: JsonObject) -> bool:
     if "answers" in data or field_value(data, "answers", None) is not None:
         return True  # in any shape: a list of pairs (Typeform), a string
     if any(
-        isinstance(value, dict) and _PERSON_PART.search(fold_key(key))
+        isinstance(value, dict)
+        and _PERSON_PART.search(fold_key(key))
+        # the person's own answers ({"profile": {"age_years": 70}}), not a record a
+        # wrapper holds ({"client": {"id": ..., "answers": ...}}, a list's item)
+        and field_value(value, "answers") is None
+        and scalar_id(value) is None
         for key, value in _first_items(data)
     ):
         return True  # a person's record in parts: {"id": ..., "profile": {...}, ...}
