@@ -62,7 +62,7 @@ def written_yes(value: JsonValue) -> bool:
     """A yes however a record writes it: ``true``, "yes", "YES", "yés", "ｙｅｓ", "yep",
     "TRUE" (a spreadsheet's boolean as text), ``1`` or "1" (a checkbox column),
     ``["yes"]`` (R's boxed value). As normalize_value reads a yes/no answer."""
-    value = _unboxed(value)
+    value = unboxed_answer(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 1
     # "1" and "0" as text: CSV converters (csvtojson) write every cell as a string; read
@@ -72,7 +72,7 @@ def written_yes(value: JsonValue) -> bool:
 
 def written_no(value: JsonValue) -> bool:
     """A no however a record writes it (as ``written_yes`` reads a yes)."""
-    value = _unboxed(value)
+    value = unboxed_answer(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 0
     return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in _UNTICKED)
@@ -83,11 +83,6 @@ def written_no(value: JsonValue) -> bool:
 # level lower: check 21).
 _TICKED = ("true", "1", "on", "checked")
 _UNTICKED = ("false", "0", "off", "unchecked")
-
-
-def unboxed_answer(value: JsonValue) -> JsonValue:
-    """An answer as given, out of the one-item list or the object a tool put it in."""
-    return _unboxed(value)
 
 
 def chosen_options(value: JsonValue) -> JsonValue:
@@ -115,7 +110,9 @@ def _all_have(items: list[JsonValue], name: str) -> bool:
     return all(isinstance(item, dict) and name in item for item in items)
 
 
-def _unboxed(value: JsonValue) -> JsonValue:
+def unboxed_answer(value: JsonValue) -> JsonValue:
+    """An answer as given, out of the one-item list, the options or the object a tool
+    put it in."""
     value = chosen_options(value)
     if isinstance(value, dict):
         held = answers_in_object(value)
@@ -359,7 +356,7 @@ def _draws_nothing(char: str) -> bool:
 
 def is_unsure(value: JsonValue) -> bool:
     """A "not sure" in any of its forms (never a "no"), boxed in a one-item list too."""
-    value = _unboxed(value)
+    value = unboxed_answer(value)
     return isinstance(value, str) and words(value) in UNSURE_WORDS
 
 
@@ -385,6 +382,19 @@ class InvalidAnswer(Exception):
 
 
 MAX_BAD_ITEMS = 5  # wrong items of a multi-choice answer named one by one
+
+
+def _read_otherwise(
+    key: str, value: JsonValue, read: str, written: str, question: Question
+) -> AnswerProblem:
+    """The warning for an answer read otherwise than it was written: what was read,
+    and how to write it (the question's expected values, then ``written``)."""
+    return AnswerProblem(
+        key=key,
+        message=f"{key}: {read}",
+        value=show_value(value),
+        expected=question.expected() + written,
+    )
 
 
 def _read_boxed(question: Question, held: list[JsonValue]) -> JsonValue:
@@ -425,7 +435,7 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
     if kind is not QuestionType.MULTI:
         # One value boxed in a list, as R's jsonlite writes it without auto_unbox:
         # read "not sure", a boxed yes was one level lower (a new user's U17-6).
-        value = _unboxed(value)
+        value = unboxed_answer(value)
     if kind is QuestionType.YES_NO:
         # "TRUE" and 1 too: a spreadsheet's boolean as text, a checkbox column.
         if written_yes(value):
@@ -563,14 +573,9 @@ def normalize_answers(
             held = answers_in_object(cast(dict[str, JsonValue], value))
             inner = _read_boxed(question, held)
             if inner is not None:
+                read = f"the answer is given inside an object; read as {show_value(inner)}"
                 warnings.append(
-                    AnswerProblem(
-                        key=key,
-                        message=f"{key}: the answer is given inside an object; read as "
-                        f"{show_value(inner)}",
-                        value=show_value(value),
-                        expected=question.expected() + ", not inside an object",
-                    )
+                    _read_otherwise(key, value, read, ", not inside an object", question)
                 )
                 value = inner
         if value.__class__ is list:
@@ -583,14 +588,8 @@ def normalize_answers(
         if kind is choice and isinstance(value, str) and value not in question.choice_values:
             as_choice = _choice_folded(question, value)
             if as_choice is not None:
-                warnings.append(
-                    AnswerProblem(
-                        key=key,
-                        message=f"{key}: {show_value(value)} read as '{as_choice}'",
-                        value=show_value(value),
-                        expected=question.expected(),
-                    )
-                )
+                read = f"{show_value(value)} read as '{as_choice}'"
+                warnings.append(_read_otherwise(key, value, read, "", question))
                 value = as_choice
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
@@ -603,15 +602,8 @@ def normalize_answers(
             if number is not None:
                 # '"70"' for an age is 70: read as text it would be unreadable, and an
                 # unreadable age lowers every age-combined warning sign to a guess.
-                warnings.append(
-                    AnswerProblem(
-                        key=key,
-                        message=f"{key}: {show_value(value)} is text; read as the number "
-                        f"{number:g}",
-                        value=show_value(value),
-                        expected=question.expected() + ", without quotes",
-                    )
-                )
+                read = f"{show_value(value)} is text; read as the number {number:g}"
+                warnings.append(_read_otherwise(key, value, read, ", without quotes", question))
                 value = number
         try:
             normalized = normalize_value(question, value)
@@ -771,7 +763,7 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             continue
         # null is "not sure" on the screen (never a missing answer that could pass for
         # a screened one): a saved session and its record replay the same way.
-        if (_unboxed(value) is None or is_unsure(value)) and rb.questions[qid].type in (
+        if (unboxed_answer(value) is None or is_unsure(value)) and rb.questions[qid].type in (
             QuestionType.YES_NO,
             QuestionType.NUMBER,
         ):

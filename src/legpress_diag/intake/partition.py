@@ -53,8 +53,7 @@ from .records import (
     _opened,
     _read_line,
     awaits_value,
-    commented_over_lines,
-    commented_record,
+    commented_at,
     diagnose_record,
     ends_array,
     is_json_lines,
@@ -166,18 +165,15 @@ def diagnose_partition(
             number = int(item[0])
             line = _bytes(item[1])
             line = line.removeprefix(UTF8_BOM) if number == 1 else line
-            commented = commented_record(number, line) if line[:1] in (b"#", b"/") else None
             peek = _peek_items(items, index)
-            over_lines = None
-            if commented is None and line[:1] in (b"#", b"/"):
-                over_lines = commented_over_lines(number, line.removesuffix(b"\n"), peek)
+            commented, comment_lines = None, 1
+            if line[:1] in (b"#", b"/"):
+                commented, comment_lines = commented_at(number, line.removesuffix(b"\n"), peek)
             rejoined = None
-            if commented is None and over_lines is None:
+            if commented is None:
                 rejoined = rejoined_record(line, peek, input_ends=ends_input)
             if commented is not None:
-                raws, taken = [commented], 0
-            elif over_lines is not None:
-                raws, taken = [over_lines[0]], over_lines[1] - 1
+                raws, taken = [commented], comment_lines - 1
             elif rejoined is not None:
                 raws, taken = rejoined_records(number, rejoined[0]), rejoined[1] - 1
             else:

@@ -615,33 +615,17 @@ _RECORD_IN_COMMENT = re.compile(rb"\{\s*['\"][^'\"\n]{1,200}['\"]\s*:")
 _COMMENT_MARK = re.compile(rb"(?://|#|/\*)")  # at the line's start: see _json_lines
 
 
-def _records_commented_over_lines(
-    comments: list[tuple[int, tuple[bytes, bool]]],
-) -> Iterator[RawRecord]:
-    """Records commented out over several lines above the records ('# {', '#   "id":
-    "c1",', ...: a pretty record with a mark on each line), each an error whose
-    answers are screened, at its first line. Left out, an emergency in one was lost
-    without a word, exit status 0 (check 22). Records on one comment line each are
-    commented_record's."""
-    run: list[tuple[int, bytes]] = []
-    for at, (line, _) in [*comments, (-1, (b"", False))]:
-        mark = _COMMENT_MARK.match(line)
-        if mark is not None and commented_record(at, line) is None:
-            run.append((at, line[mark.end() :]))
-            continue
-        text = b"\n".join(body for _, body in run)
-        start, end = text.find(b"{"), text.rfind(b"}")
-        if len(run) > 1 and _RECORD_IN_COMMENT.search(text) and 0 <= start < end:
-            at = next(number for number, body in run if b"{" in body)  # where it starts
-            yield RawRecord(
-                at,
-                at,
-                problem="a record in comment lines",
-                expected="the lines without their comment marks, to diagnose it; its answers "
-                "are screened",
-                refused=text[start : end + 1],
-            )
-        run = []
+def commented_at(
+    number: int, line: bytes, peek: Callable[[int], bytes | None]
+) -> tuple[RawRecord | None, int]:
+    """The record commented out at a comment line (line ``number``; ``peek`` gives the
+    lines after it), on that line or over it and the comment lines that follow, and
+    how many lines it takes; (None, 1) for a comment that holds none."""
+    commented = commented_record(number, line)
+    if commented is not None:
+        return commented, 1
+    over_lines = commented_over_lines(number, line, peek)
+    return over_lines if over_lines is not None else (None, 1)
 
 
 def commented_over_lines(
@@ -772,15 +756,18 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
         # line by line, 20 clients were 580 records and an urgent combination of signs
         # was referred lower (a new user's U15-1).
         above = number - comments[0][0] if comments else 0
-        for at, comment in comments:
-            commented = commented_record(at, comment[0])
-            if commented is not None:
+        lines = [comment[0].removesuffix(b"\n") for _, comment in comments]
+        titles: list[tuple[int, bytes]] = []
+        index = 0
+        while index < len(comments):
+            at, comment = comments[index]
+            commented, taken = commented_at(at, lines[index], _peek_in(lines, index))
+            if commented is None:
+                titles.append((at, comment[0]))  # read as a line only if no document
+            else:
                 yield commented
-        yield from _records_commented_over_lines(comments)
-        titles = tuple(
-            (at, comment[0]) for at, comment in comments if commented_record(at, comment[0]) is None
-        )
-        yield from _whole_document(stream, number - above, b"\n" * above + first[0], titles)
+            index += taken
+        yield from _whole_document(stream, number - above, b"\n" * above + first[0], tuple(titles))
         return
     shift = 0  # line numbers taken by other programs' line breaks inside those lines
     lines = [comment[0].removesuffix(b"\n") for _, comment in comments]
@@ -789,14 +776,10 @@ def _records_as_read(stream: IO[bytes]) -> Iterator[RawRecord]:
         if skip:
             skip -= 1
             continue
-        commented = commented_record(at + shift, comment[0])
+        commented, taken = commented_at(at + shift, lines[index], _peek_in(lines, index))
         if commented is not None:
             yield commented
-            continue
-        over_lines = commented_over_lines(at + shift, lines[index], _peek_in(lines, index))
-        if over_lines is not None:
-            yield over_lines[0]
-            skip = over_lines[1] - 1
+            skip = taken - 1
             continue
         records, last = _line_records(at + shift, comment[0], False)
         yield from records
@@ -895,16 +878,13 @@ def _json_lines(stream: IO[bytes], number: int) -> Iterator[RawRecord]:
                 _skip_rest(stream)
             continue
         if item[0][:1] in (b"#", b"/") and not item[1]:
-            commented = commented_record(number, item[0])
-            if commented is not None:  # '// {...}' between records: screened, as above
-                yield commented
-                continue
-            over_lines = commented_over_lines(number, item[0].removesuffix(b"\n"), peek)
-            if over_lines is not None:  # '# {', '#   "id": ...' over lines: the same
-                for _ in range(over_lines[1] - 1):
+            # '// {...}' or '# {', '#   "id": ...' between records: screened, as above
+            commented, taken = commented_at(number, item[0].removesuffix(b"\n"), peek)
+            if commented is not None:
+                for _ in range(taken - 1):
                     ahead.popleft()
-                yield over_lines[0]
-                number += over_lines[1] - 1
+                yield commented
+                number += taken - 1
                 continue
         rejoined = None if item[1] else rejoined_record(item[0].removesuffix(b"\n"), peek)
         if rejoined is not None:
