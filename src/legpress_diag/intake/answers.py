@@ -21,7 +21,7 @@ from typing import cast
 from ..foundation.jsonvalue import JsonValue, is_number
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
-from ..knowledge.index import TYPO_CUTOFF, fold_key, question_named
+from ..knowledge.index import MAX_READ_KEY, TYPO_CUTOFF, fold_key, question_named
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
@@ -268,7 +268,13 @@ def _option_chosen(item: dict[str, JsonValue]) -> list[JsonValue] | None:
     flags = [fields[name] for name in _OPTION_FLAGS if name in fields]
     if len(labels) != 1 or len(flags) != 1 or not _a_flag(flags[0]):
         return None
-    return [labels[0]] if written_yes(flags[0]) else []
+    label, chosen = labels[0], written_yes(flags[0])
+    if _answers_yes_no(label):
+        return [label] if chosen else []
+    # A label in words of its own (the question's text beside a ticked box, a
+    # choice's name): the tick answers a yes/no question, the label a choice. Read
+    # as the label alone, a ticked "Numbness ...? Tick if yes" was not sure (check 25).
+    return [label, flags[0]] if chosen else [flags[0]]
 
 
 def _choice_by_index(item: dict[str, JsonValue]) -> list[JsonValue] | None:
@@ -513,8 +519,7 @@ def normalize_answers(
                 (errors if strict else warnings).append(
                     AnswerProblem(
                         key=key,
-                        message=f"{key}: read as '{meant}' (the key differs in case, spacing or "
-                        "look-alike letters)",
+                        message=f"{key}: read as '{meant}' ({_why_read_as(rb, key)})",
                         value=show_value(value),
                         expected=f"the key written exactly: '{meant}'",
                     )
@@ -723,10 +728,17 @@ def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:
     """The question an unknown key is read as when it differs from the id only in
     case, spaces or '-' (see fold_key); None when the exact key is also there. Batch,
     the API and a resumed questionnaire all read keys through this."""
-    if not isinstance(key, str) or len(key) > 2 * _SHOWN_CHARS:
+    if not isinstance(key, str) or len(key) > MAX_READ_KEY:
         return None
     meant = question_named(rb, key)
     return meant if meant is not None and meant not in raw else None
+
+
+def _why_read_as(rb: RuleBase, key: str) -> str:
+    """Why a key was read as a question's (see read_as), for its warning."""
+    if fold_key(key) in rb.index.folded_ids:
+        return "the key differs in case, spacing or look-alike letters"
+    return "the key holds the question's id or its words, among what a form or an export adds"
 
 
 def unlisted(key: str, count: int, what: str) -> AnswerProblem:
@@ -879,7 +891,7 @@ def names_an_answer(rb: RuleBase, key: str) -> bool:
     """Whether a key names one of the rule base's questions, as a record's keys are
     read (folded: case, look-alikes, see fold_key), or a safety question within a
     typo of it: microseconds a key, whatever its length."""
-    if len(key) > 4 * max((len(q) for q in rb.questions), default=0):
+    if len(key) > MAX_READ_KEY:
         return False
     return (
         question_named(rb, key) is not None

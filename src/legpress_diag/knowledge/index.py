@@ -300,7 +300,7 @@ def header_folded(folded: str) -> str:
     return _AROUND_ID.sub("", folded.strip("_?:.!*")) or folded
 
 
-_AROUND_ID = re.compile(r"^(?:answers(?:[./]|__)|q\d+[._])")
+_AROUND_ID = re.compile(r"^(?:answers(?:[./]|__)|q\d*[._])")
 
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -327,18 +327,66 @@ def _invisible(char: str) -> bool:
 
 def question_named(rb: RuleBase, key: str) -> str | None:
     """The question a record's key names: the key itself, or the question it folds to
-    (see fold_key); None for a key that names none."""
+    (see fold_key), also inside what a form or an export writes around it (see
+    _key_readings); None for a key that names none."""
     if key in rb.questions:
         return key
     folded = fold_key(key)
-    found = rb.index.folded_ids.get(folded)
-    return found if found is not None else rb.index.folded_ids.get(header_folded(folded))
+    named = rb.index.folded_ids
+    found = named.get(folded)
+    if found is not None or len(key) > MAX_READ_KEY:
+        return found
+    for reading in _key_readings(folded):
+        found = named.get(reading)
+        if found is not None:
+            return found
+    return None
+
+
+# The longest key read as anything but a question's id (a question's own words are
+# the longest thing a form puts there: about 220 letters).
+MAX_READ_KEY = 400
+
+
+def _key_readings(folded: str) -> list[str]:
+    """What a folded key may name, in order: a form header around the id (see
+    header_folded); the key without a note in brackets at its end ("Saddle Numbness
+    (Y/N)", Airtable's "Age (from Client)") or a '_yn' ending; its words joined
+    ("saddle.numbness", a question's own text, as a form built from `rules show`
+    names its items); the last part of a path (KoboToolbox's
+    "safety/saddle_numbness", pandas' "('answers', 'saddle_numbness')"). Read as
+    unknown keys, each was a yes lost or one level lower (check 25)."""
+    stem = _NOTE_AT_END.sub("", folded).strip("_") or folded
+    readings = [header_folded(folded), header_folded(stem)]
+    for text in dict.fromkeys((folded, stem)):
+        parts = _WORD.findall(text)
+        if parts:
+            readings.append(header_folded("_".join(parts)))
+            readings.append("_".join(_WORD_ONLY.findall(text)))
+            readings.append(parts[-1].strip("_"))
+    return readings
+
+
+_NOTE_AT_END = re.compile(r"_*(?:\([^()]*\)|\[[^\[\]]*\])$|_(?:yn|y_n|yes_no)$")
+_WORD = re.compile(r"[a-z0-9_]*[a-z0-9]")
+_WORD_ONLY = re.compile(r"[a-z0-9]+")
 
 
 def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
     found: dict[str, str] = {}
     for qid in questions:
         found.setdefault(fold_key(qid), qid)  # two ids folding alike: the first keeps it
+    # Then their own words ("how_old_are_you"), the bundled questions' first: a form
+    # built from the questions names its items by their text (check 25, H5). An id
+    # always comes before a text that folds the same.
+    for qid, question in sorted(questions.items(), key=lambda item: item[1].from_coach):
+        words = _WORD_ONLY.findall(latin_letters(question.text))
+        if words:
+            found.setdefault("_".join(words), qid)
+        # A number question's id without its unit ("age" for age_years, unit years).
+        unit = "_" + fold_key(question.unit) if question.unit else ""
+        if question.type == "number" and unit and qid.endswith(unit) and len(qid) > len(unit):
+            found.setdefault(fold_key(qid[: -len(unit)]), qid)
     return found
 
 
