@@ -113,11 +113,13 @@ ONE_RECORD_MODULES = {
         "",
         "answers",
         "batch",
+        "fhir",  # a record is looked at for FHIR's resourceType (check 25)
         "fields",
         "measured",
         "records",
         "repeated",
         "source",
+        "typed",  # the JSON decoder reads a database's typed values (check 25)
         "wrappers",
     ),
     "knowledge": (

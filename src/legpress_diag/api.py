@@ -35,6 +35,7 @@ from .foundation.problems import (
     SourceSpan,
 )
 from .intake.records import InputError, RawRecord, diagnose_record, read_records
+from .intake.wrappers import wrapped_records
 from .knowledge.rulebase import RuleBase
 from .reasoning.result import (
     AlternativeOut,
@@ -141,10 +142,28 @@ def diagnose(
     position: int = 0,
     explain: bool = False,
 ) -> DiagnosisOut:
-    """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status 'error'."""
+    """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status
+    'error'. Raises InputError for an object that holds several records (an export's
+    ``{"clients": [...]}``): read as one, their answers were merged into one result
+    (check 25); give them to diagnose_many, which opens such an object."""
     rb = rulebase or bundled_rulebase()
-    raw = RawRecord(position, None, data=record)
+    held = _records_held(record)
+    if held is not None and len(held) != 1:
+        raise InputError(
+            f"diagnose reads one record, and this object holds {len(held):,} (an export's "
+            "wrapper): give it to diagnose_many, which reads each on its own"
+        )
+    raw = RawRecord(position, None, data=held[0] if held else record)
     return diagnose_record(raw, rb, strict, threshold, explain=explain)
+
+
+def _records_held(record: object) -> list[object] | None:
+    """The records an object holds when it is an export's wrapper (as `diagnose FILE`
+    reads one), not a record itself; else None."""
+    if not isinstance(record, dict) or "answers" in record:
+        return None
+    held = wrapped_records(record)
+    return None if held is None else list(held)
 
 
 def diagnose_many(
@@ -155,11 +174,15 @@ def diagnose_many(
     threshold: float | None = None,
     explain: bool = False,
 ) -> Iterator[DiagnosisOut]:
-    """Diagnose records lazily, in order; ids default to the 0-based index."""
+    """Diagnose records lazily, in order; ids default to the 0-based index. An object
+    that holds records (an export's ``{"clients": [...]}``) gives a result for each,
+    named as `diagnose FILE` names them."""
     rb = rulebase or bundled_rulebase()
     for index, record in enumerate(records):
-        raw = RawRecord(index, None, data=record)
-        yield diagnose_record(raw, rb, strict, threshold, explain=explain)
+        held = _records_held(record)
+        for item in [record] if held is None else held:
+            raw = RawRecord(index, None, data=item)
+            yield diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 
 def diagnose_stream(

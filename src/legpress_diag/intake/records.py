@@ -22,7 +22,7 @@ from typing import IO, NoReturn, NotRequired, TypedDict
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
-from ..knowledge.index import question_named
+from ..knowledge.index import fold_key, question_named
 from ..knowledge.rulebase import QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
@@ -39,6 +39,7 @@ from .answers import (
     unlisted,
     words,
 )
+from .fhir import is_questionnaire_response, response_record
 from .fields import FLAT_KEY, MAX_NESTED_KEYS, RECORD_FIELDS, careful, plain_id, record_field
 from .measured import measurements, same_answer
 from .repeated import (
@@ -48,6 +49,7 @@ from .repeated import (
     read_once,
     reads_yes,
 )
+from .typed import NOT_TYPED, TYPE_TAGS, untyped
 from .wrappers import field_value, holds_an_object, records_in_array, wrapped_records
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -210,6 +212,10 @@ class JsonProblem(ValueError):
 
 
 def _reject_duplicates(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
+    if len(pairs) == 1 and pairs[0][0] in TYPE_TAGS:
+        plain = untyped(pairs)  # {"S": "yes"}: a database's typed value
+        if plain is not NOT_TYPED:
+            return plain  # type: ignore[return-value]
     result: JsonObject = dict(pairs)  # in C
     if len(result) == len(pairs):
         return result  # no key came twice
@@ -601,8 +607,30 @@ def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
             f"a {encoding.upper()} input larger than {MAX_WIDE_BYTES:,} bytes; save it as "
             "UTF-8 JSON Lines"
         )
-    text = data.decode(encoding, "replace").removeprefix("\ufeff")
+    text = _decoded_wide(data, encoding).removeprefix("\ufeff")
     return io.BytesIO(text.encode("utf-8", "surrogatepass"))
+
+
+def _decoded_wide(data: bytes, encoding: str) -> str:
+    """UTF-16 text, and the lines after it that are UTF-8: Windows PowerShell 5.1's
+    `Out-File` writes UTF-16 and `Add-Content` appends in another encoding. Decoded
+    whole as UTF-16, the appended clients were one error with no flag, an emergency
+    among them lost (check 25, H7)."""
+    little = data.startswith(b"\xff\xfe") or encoding == "utf-16-le"
+    if encoding not in ("utf-16", "utf-16-le") or not little:
+        return data.decode(encoding, "replace")
+    at = 2 if data.startswith(b"\xff\xfe") else 0
+    while (end := data.find(b"\n\x00", at)) != -1:
+        if (end - at) % 2:
+            at = end + 1  # a '\n' byte that is half of another character
+            continue
+        after = data[end + 2 : end + 10]
+        if after.strip(b"\r\n") and 0 not in after:  # no NUL: no longer UTF-16
+            wide = data[2 if data.startswith(b"\xff\xfe") else 0 : end + 2]
+            narrow = data[end + 2 :]
+            return wide.decode("utf-16-le", "replace") + narrow.decode("utf-8", "replace")
+        at = end + 2
+    return data.decode(encoding, "replace")
 
 
 # Lines above the records that are none (a coach labelling the file: "// Monday
@@ -978,10 +1006,24 @@ def rejoined_record(
         parsed += size
         if parsed > MAX_REJOIN_PARSED:
             return None
-        text = b"\n".join(parts)
+        text = _without_trailer(b"\n".join(parts))
         if _parses(text) or _parses_leniently(text):
             return text, offset + 1
     return None
+
+
+# What a hand-typed line may put after a record: a comma (as in an array), a comment.
+_TRAILER = re.compile(rb"\s*,?\s*(?:(?://|#)[^\n]*)?\s*")
+
+
+def _without_trailer(text: bytes) -> bytes:
+    """A record put back together without a comma or a comment after its last brace:
+    with one, a note typed with Enter was read as lines apart, and the emergency filed
+    under a line's number, the client's own id an error with no flag (check 25)."""
+    end = text.rfind(b"}")
+    if end < 0 or end == len(text) - 1 or not _TRAILER.fullmatch(text, end + 1):
+        return text
+    return text[: end + 1]
 
 
 def _rejoined_array(first: bytes, peek: Callable[[int], bytes | None]) -> tuple[bytes, int] | None:
@@ -1325,6 +1367,10 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             ],
             said_yes=yes,
         )
+    if is_questionnaire_response(data):
+        data = response_record(data)
+        note = "read from a FHIR QuestionnaireResponse: each item's answer by its linkId"
+        raw = replace(raw, note=note if raw.note is None else f"{raw.note}; {note}")
     # A key given twice with different values is read one way, the safe one.
     nested = data.nested if isinstance(data, RepeatedKeys) else ()
     data, errors, warnings, said_yes = read_once(data, raw.line)
@@ -1482,7 +1528,7 @@ def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> 
         key: field
         for key in list(data)[:MAX_NESTED_KEYS]
         if key not in RECORD_FIELDS
-        and (field := record_field(key)) is not None
+        and (field := record_field(key) or _ID_NAMES.get(fold_key(key))) is not None
         and field not in data
     }
     if not renamed:
@@ -1500,6 +1546,12 @@ def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> 
             AnswerProblem(field, f"record field {show_value(key)} read as '{field}'", None)
         )
     return fixed
+
+
+# What exports call a record's id when it has no 'id': REDCap's record_id, an app's
+# client_id. Named by their position instead, a coach who looked up record 1 of a
+# REDCap export read record 2's result (check 25, H9).
+_ID_NAMES = {name: "id" for name in ("record_id", "client_id", "participant_id", "respondent_id")}
 
 
 def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
@@ -1565,7 +1617,11 @@ def _pairs_opened(fields: JsonObject) -> JsonObject:
     'answers' ("responses": [{"key": "saddle_numbness", "value": "yes"}]) read as the
     answers it pairs: left as a field, its warning signs were never read (check 21).
     An answer given as a field too keeps the careful reading of the two."""
-    lists = [key for key, value in fields.items() if isinstance(value, list) and answers_name(key)]
+    lists = [
+        key
+        for key, value in fields.items()
+        if isinstance(value, list) and (answers_name(key) or _pairs_naming_questions(value))
+    ]
     if not lists:
         return fields
     opened = {key: value for key, value in fields.items() if key not in lists}
@@ -1574,6 +1630,18 @@ def _pairs_opened(fields: JsonObject) -> JsonObject:
         for question, answer in found.items():
             opened[question] = careful(opened[question], answer) if question in opened else answer
     return opened
+
+
+def _pairs_naming_questions(items: list[JsonValue]) -> bool:
+    """A list of question/answer objects whose names name questions, under any name
+    (Formstack's "data": [{"field": "101", "label": "saddle_numbness", "value":
+    "Yes"}]): left as a field, its warning signs were lost (check 25, H5)."""
+    if not items or not all(isinstance(item, dict) for item in items[:MAX_NESTED_KEYS]):
+        return False
+    from .salvage import answers_in  # only for a list of objects
+
+    found, _ = answers_in(items)
+    return any(names_a_question(key) for key in found)
 
 
 def _screened_anyway(value: object) -> tuple[JsonObject, frozenset[str]]:
@@ -1651,8 +1719,8 @@ def stray_safety_answers(
 
     Unless nothing else answers the question: a number (an age in a 'profile' object;
     read "not sure", an urgent combination of signs was referred as clinician), and a
-    yes under its own name in a record whose fields are its answers (``flat``) or
-    under 'measured', are read as given (check 20)."""
+    yes under its own name in a record whose fields are its answers (``flat``), under
+    'measured' or in a group inside the answers, are read as given (check 20, 25)."""
     merged, notes = answers, []
     placed = [("beside 'answers', not inside it", key, value) for key, value in stray.items()]
     placed += [
@@ -1687,10 +1755,12 @@ def stray_safety_answers(
         if merged is answers:
             merged = dict(answers)
         # Named exactly (a misspelt key is a guess), a yes, and nothing else answers it,
-        # in a group of a record with no 'answers' object or under 'measured'.
+        # in a group of a record with no 'answers' object, under 'measured', or in a
+        # group inside the answers (a SurveyJS matrix, a KoboToolbox group: read as
+        # not sure, an emergency was urgent, check 25).
         direct = (
             own is None
-            and (flat or where.startswith(_MEASURED_PLACE))
+            and (flat or where.startswith((_MEASURED_PLACE, _IN_ANSWERS_PLACE)))
             and question_named(rb, key) == qid
             and reads_yes(value)
         )
@@ -1701,6 +1771,7 @@ def stray_safety_answers(
 
 
 _MEASURED_PLACE = "inside 'measured"
+_IN_ANSWERS_PLACE = "inside 'answers."
 
 
 def _placed_note(key: str, where: str, qid: str, reading: str, value: JsonValue) -> AnswerProblem:

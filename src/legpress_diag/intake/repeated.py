@@ -23,6 +23,7 @@ from collections.abc import Callable
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..reasoning.answers import AnswerProblem, show_value
 from .answers import written_no, written_yes
+from .typed import NOT_TYPED, TYPE_TAGS, untyped
 
 
 class RepeatedKeys(dict[str, JsonValue]):
@@ -78,6 +79,10 @@ def keeping_repeats(
     """A json ``object_pairs_hook`` that keeps repeated keys (listed in ``found``)."""
 
     def hook(pairs: list[tuple[str, JsonValue]]) -> JsonObject:
+        if len(pairs) == 1 and pairs[0][0] in TYPE_TAGS:
+            plain = untyped(pairs)  # {"S": "yes"}: a database's typed value
+            if plain is not NOT_TYPED:
+                return plain  # type: ignore[return-value]
         result: JsonObject = dict(pairs)  # in C; the keys keep their first place
         if len(result) == len(pairs):
             return result  # no key came twice (nearly every object)

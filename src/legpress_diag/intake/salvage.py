@@ -115,7 +115,7 @@ def salvaged_answers(text: bytes) -> tuple[JsonObject, frozenset[str]]:
 
 
 # What a list of answers as objects calls the question and the answer.
-_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name", "field", "title")
+_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name", "field", "title", "label")
 _ANSWER_FIELDS = ("answer", "value", "response")
 
 
@@ -158,7 +158,10 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
             key, answer = item  # [["saddle_numbness", "yes"], ...]: pairs as lists
         elif isinstance(item, dict):
-            key = next((item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)), None)
+            # The name that names a question, else the first: Formstack's field number
+            # beside its "label" was taken for the question (check 25, H5).
+            names = [item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)]
+            key = next((n for n in names if names_a_question(n)), names[0] if names else None)
             answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
             if key is None and isinstance(item.get("field"), dict):
                 key, answer = _form_answer(item)
@@ -359,10 +362,15 @@ def _walked_objects(
     while (match := tokens.search(text, at)) is not None:
         at, mark = match.end(), match.group("mark")
         if mark is None:
-            if braces == 0 and match.group()[:1] != "/":
+            if braces == 0:
                 # A quote between records is no string: read as one, a quote written
                 # as a separator turned the record after it inside out (lost).
-                at = match.start() + 1
+                comment = match.group()[:1] == "/"
+                if not comment or _whole_objects_in(match.group()):
+                    # A comment that holds whole objects is read on past its mark: a
+                    # record commented out with '//' or '/* */' in an array
+                    # vanished, where '#' was screened (check 25, H6).
+                    at = match.start() + (2 if comment else 1)
             continue
         if mark in "{[":
             if mark == "{":
@@ -377,6 +385,15 @@ def _walked_objects(
                 start = -1
     if start >= 0:
         yield start, None
+
+
+def _whole_objects_in(comment: str) -> bool:
+    """Whether a comment holds a record that closes inside it ('// {"id": ...}', a
+    '/* ... */' round pretty records); one whose lines go on in other comments stays
+    a comment: read on, its record took the records after it (check 25)."""
+    body = comment[2:].removesuffix("*/")
+    opened = body.count("{")
+    return opened > 0 and opened == body.count("}") and body.find("{") < body.rfind("}")
 
 
 def _after_cut(text: str, cut: int) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ import re
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..knowledge.index import fold_key
 from .answers import keeps_answers, names_a_question
+from .fhir import is_questionnaire_response
 from .fields import FLAT_KEY as _FLAT_KEY
 from .fields import MAX_NESTED_KEYS
 from .fields import careful as _careful
@@ -70,7 +71,8 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
 
 # The parts one person's record may be written in: who they are (their age), and
 # their check-ins, looked for in a part's name ("user_profile", "latest_checkin",
-# "followup_2"). An object whose records are all in such parts, one of them a "who"
+# "followup_2", a date or an ISO week: "2024-W19"). An object whose records are all
+# in such parts, one of them a "who"
 # or answers of its own beside them, and none with an id of its own, is one person's;
 # parts under other names ("alice", "bob") or with ids are clients (check 21, 22).
 _PERSON_PART = re.compile(
@@ -80,9 +82,9 @@ _PERSON_PART = re.compile(
 )
 _VISIT_PART = re.compile(
     r"check_?ins?|check_?ups?|visit|session|survey|screening|symptom|onset|follow_?ups?"
-    r"|assessment|questionnaire|weekly|daily|monthly|^(?:today|latest|current|pain|week"
-    r"|day|entry|entries|logs?|reports?|updates?|screen|forms?)_?\d*$|^\d{4}_\d\d_\d\d"
-    r"|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$|(?:pre|post)_?workout"
+    r"|assessment|questionnaire|weekly|daily|monthly|^(?:today|latest|current|pain|weeks?"
+    r"|days?|entry|entries|logs?|reports?|updates?|screen|forms?)_?\d*$|^\d{4}_\d\d_\d\d"
+    r"|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$|(?:pre|post)_?workout|^\d{4}_w\d{1,2}$"
 )
 
 
@@ -104,12 +106,18 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     return who, visits
 
 
-def _persons_records(data: JsonObject, who: list[str], visits: list[str]) -> list[JsonValue] | None:
+def _persons_records(
+    data: JsonObject, who: list[str], visits: list[str], name: str | None = None
+) -> list[JsonValue] | None:
     """The records of one person written in parts: None when there is one check-in or
     none (the object is one record, its parts read together as a flat record's);
     else a record per check-in, each with the person's own answers (their age) beside
-    its own, the careful one of two (_careful)."""
+    its own, the careful one of two (_careful). A person with no id is named by
+    ``name``, where they were found: "clients.cal" in a book keyed by name (each
+    client's check-ins were "weeks.2024-W19", one id for every client: check 25)."""
     top_id = scalar_id(data)
+    if top_id is None:
+        top_id = name
     held: JsonObject = {key: data[key] for key in visits}
     found, _ = _records_inside(held if top_id is None else {"id": top_id, **held})
     if len(found) <= 1:
@@ -291,7 +299,7 @@ def _opened_record(
         return [_named(record, top_id, path)]
     parts = _one_persons_parts(record, holders)
     if parts is not None:
-        persons = _persons_records(record, *parts)
+        persons = _persons_records(record, *parts, name=_named_path(top_id, path))
         return [_named(record, top_id, path)] if persons is None else persons
     own = {key: value for key, value in record.items() if key not in holders}
     shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
@@ -334,6 +342,8 @@ def _is_record(data: JsonObject) -> bool:
     name questions (a flat row: {"id": "c1", "saddle_numbness": "yes"})."""
     if "answers" in data or field_value(data, "answers", None) is not None:
         return True  # in any shape: a list of pairs (Typeform), a string
+    if is_questionnaire_response(data):
+        return True  # FHIR: answers in its items (a Bundle's entries were merged)
     if any(
         isinstance(value, dict)
         and _PERSON_PART.search(fold_key(key))
@@ -388,8 +398,12 @@ def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObjec
     """The record, with an id from where it was found when it has none."""
     if "id" in record or field_value(record, "id") is not None:
         return record
-    name = path if top_id is None or path.startswith(f"{top_id}.") else f"{top_id}.{path}"
-    return _PlaceNamed({"id": name, **record})
+    return _PlaceNamed({"id": _named_path(top_id, path), **record})
+
+
+def _named_path(top_id: str | int | None, path: str) -> str:
+    """The name of a place in a wrapper: its path, after the wrapper's id."""
+    return path if top_id is None or path.startswith(f"{top_id}.") else f"{top_id}.{path}"
 
 
 def _alone_named(found: list[JsonValue], top_id: str | int | None) -> list[JsonValue]:
