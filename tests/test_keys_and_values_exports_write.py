@@ -414,3 +414,79 @@ def test_a_records_id_under_an_exports_name_names_its_result(name: str) -> None:
     assert (second["id"], _levels(second)) == ("2", [])
     both = {"id": "c9", name: "other", "answers": SCREEN_CLEAR}
     assert _results(json.dumps(both))[0]["id"] == "c9"  # the contract's id comes first
+
+
+# -- check 26: what the readings above must not do ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("baseline/saddle_numbness", "today/saddle_numbness"), ("Age (injury)", "Age (years)")],
+)
+def test_two_keys_read_as_one_question_give_the_careful_answer(first: str, second: str) -> None:
+    """The first read alone, a later yes was dropped, and an age of 72 lost to 25."""
+    base = _without("saddle_numbness") if "saddle" in first else _without("age_years")
+    if "saddle" in first:
+        for values in (("no", "yes"), ("yes", "no")):
+            result = _one({**base, first: values[0], second: values[1]})
+            assert SADDLE_YES in _levels(result)
+        assert _levels(_one({**base, first: "no", second: "no"})) == []
+    else:
+        onset = {"sudden_sharp_onset": "yes", "onset_settling": "no"}
+        for ages in ((25, [72]), ([72], 25), (25, "72")):
+            result = _one({**base, **onset, first: ages[0], second: ages[1]})
+            assert ("fracture_risk_sudden_onset", "urgent", False) in _levels(result)
+
+
+def test_a_forms_definition_beside_its_answers_is_no_answer() -> None:
+    """Typeform's webhook lists every question in 'definition': once titles were read,
+    each was "not sure", an emergency urgent and every clear client referred (a
+    regression of 5ece884, check 26)."""
+    fields = [
+        {"id": f"F{i}", "ref": key.replace("_", "-"), "type": "yes_no", "title": f"{key}?"}
+        for i, key in enumerate(SCREEN_CLEAR)
+    ]
+    answers = [
+        {
+            "field": {"id": f"F{i}", "ref": key.replace("_", "-")},
+            "type": "boolean",
+            "boolean": False,
+        }
+        for i, key in enumerate(SCREEN_CLEAR)
+    ]
+    webhook = {
+        "event_type": "form_response",
+        "form_response": {
+            "hidden": {"client_id": "ann"},
+            "definition": {"id": "lp", "fields": fields},
+            "answers": answers,
+        },
+    }
+    (clear,) = _results(json.dumps(webhook))
+    assert _levels(clear) == []
+    answers[1] = {**answers[1], "boolean": True}
+    assert list(SCREEN_CLEAR)[1] in [
+        flag for flag, _, _ in _levels(_results(json.dumps(webhook))[0])
+    ]
+
+
+def test_utf16_then_another_encoding_then_utf16_again_keeps_each_client() -> None:
+    """Out-File, Add-Content, Out-File -Append: switched to UTF-8 once for all, the
+    UTF-16 lines after it were filed under another client (check 26)."""
+    wide = lambda rid, answers: (  # noqa: E731
+        json.dumps({"id": rid, "answers": answers}) + "\r\n"
+    ).encode("utf-16-le")
+    data = "\ufeff".encode("utf-16-le") + wide("c1", SCREEN_CLEAR)
+    for padding in ("", " "):  # the UTF-16 after it at an even place, and at an odd one
+        narrow = (json.dumps({"id": "c2", "answers": FRACTURE}) + padding + "\r\n").encode()
+        if len(data + narrow) % 2:
+            break
+    data += narrow + wide("c3", SCREEN_CLEAR)
+    data += wide("c4", {**SCREEN_CLEAR, "saddle_numbness": "yes"})
+    results = list(api.diagnose_stream(io.BytesIO(data)))
+    assert [(r["id"], _levels(r)[:1]) for r in results] == [
+        ("c1", []),
+        ("c2", [("fracture_risk_sudden_onset", "urgent", False)]),
+        ("c3", []),
+        ("c4", [SADDLE_YES]),
+    ]

@@ -503,6 +503,7 @@ def normalize_answers(
     answers: dict[str, NormalisedValue] = {}
     errors: list[AnswerProblem] = []
     warnings: list[AnswerProblem] = []
+    raw = _spellings_read_together(rb, raw, errors if strict else warnings)
     unknown = suggested = 0
     folded: set[str] = set()
     # The types as locals: looking a member up on the enum costs ~60 ns, per answer.
@@ -732,6 +733,47 @@ def read_as(rb: RuleBase, key: object, raw: Mapping[str, object]) -> str | None:
         return None
     meant = question_named(rb, key)
     return meant if meant is not None and meant not in raw else None
+
+
+def _spellings_read_together(
+    rb: RuleBase, raw: RawAnswers, problems: list[AnswerProblem]
+) -> RawAnswers:
+    """The answers with two or more keys that are read as the same question (a form's
+    "safety/saddle_numbness" and "today/saddle_numbness", "Age" and "Age (years)"),
+    none of them the question's own id, given as one: the careful reading of their
+    values (careful_answer: a yes never undone, the higher age). The first read
+    alone, a later yes was dropped and a later age of 72 lost to one of 25 (check 26,
+    H1). The common record, every key a question's id, is returned as it is."""
+    if all(key in rb.questions for key in raw):
+        return raw
+    spellings: dict[str, list[str]] = {}
+    for key in list(raw)[:MAX_READ_KEYS]:
+        if key not in rb.questions and (meant := read_as(rb, key, raw)) is not None:
+            spellings.setdefault(meant, []).append(key)
+    together = {meant: keys for meant, keys in spellings.items() if len(keys) > 1}
+    if not together:
+        return raw
+    joined: dict[str, JsonValue] = dict(raw)
+    for meant, keys in together.items():
+        values = [raw[key] for key in keys]
+        careful = _read_boxed(rb.questions[meant], [unboxed_answer(v) for v in values])
+        joined[keys[0]] = careful if careful is not None else values[0]
+        for key in keys[1:]:
+            del joined[key]
+        problems.append(
+            AnswerProblem(
+                key=keys[0],
+                message=f"{', '.join(keys)}: each read as '{meant}'; the careful reading of "
+                f"their answers is kept ({show_value(joined[keys[0]])})",
+                value=show_value(values),
+                expected=f"one answer, under '{meant}'",
+            )
+        )
+    return joined
+
+
+# How many keys of one record are looked at for two spellings of one question.
+MAX_READ_KEYS = 1000
 
 
 def _why_read_as(rb: RuleBase, key: str) -> str:

@@ -612,25 +612,31 @@ def _as_utf8(stream: IO[bytes], encoding: str) -> IO[bytes]:
 
 
 def _decoded_wide(data: bytes, encoding: str) -> str:
-    """UTF-16 text, and the lines after it that are UTF-8: Windows PowerShell 5.1's
-    `Out-File` writes UTF-16 and `Add-Content` appends in another encoding. Decoded
-    whole as UTF-16, the appended clients were one error with no flag, an emergency
-    among them lost (check 25, H7)."""
+    """UTF-16 text, with lines among it in another encoding read as UTF-8, line by
+    line: Windows PowerShell 5.1's `Out-File` writes UTF-16 and `Add-Content` appends
+    in another encoding, and a later `Out-File -Append` UTF-16 again. Decoded whole as
+    UTF-16, the appended clients were one error with no flag (check 25, H7); switched
+    once and for all, the UTF-16 lines after them were filed under another client
+    (check 26)."""
     little = data.startswith(b"\xff\xfe") or encoding == "utf-16-le"
     if encoding not in ("utf-16", "utf-16-le") or not little:
         return data.decode(encoding, "replace")
+    parts: list[str] = []
     at = 2 if data.startswith(b"\xff\xfe") else 0
-    while (end := data.find(b"\n\x00", at)) != -1:
-        if (end - at) % 2:
-            at = end + 1  # a '\n' byte that is half of another character
-            continue
-        after = data[end + 2 : end + 10]
-        if after.strip(b"\r\n") and 0 not in after:  # no NUL: no longer UTF-16
-            wide = data[2 if data.startswith(b"\xff\xfe") else 0 : end + 2]
-            narrow = data[end + 2 :]
-            return wide.decode("utf-16-le", "replace") + narrow.decode("utf-8", "replace")
-        at = end + 2
-    return data.decode(encoding, "replace")
+    while at < len(data):
+        head = data[at : at + 8]
+        if 0 in head[1::2] or head.startswith(b"\xff\xfe"):  # a UTF-16 line
+            end = data.find(b"\n\x00", at)
+            while end != -1 and (end - at) % 2:
+                end = data.find(b"\n\x00", end + 1)  # half of another character
+            stop = len(data) if end == -1 else end + 2
+            parts.append(data[at:stop].decode("utf-16-le", "replace").removeprefix("\ufeff"))
+        else:
+            end = data.find(b"\n", at)
+            stop = len(data) if end == -1 else end + 1
+            parts.append(data[at:stop].decode("utf-8", "replace"))
+        at = stop
+    return "".join(parts)
 
 
 # Lines above the records that are none (a coach labelling the file: "// Monday

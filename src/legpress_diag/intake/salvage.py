@@ -162,9 +162,15 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             # beside its "label" was taken for the question (check 25, H5).
             names = [item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)]
             key = next((n for n in names if names_a_question(n)), names[0] if names else None)
-            answer = next((item[f] for f in _ANSWER_FIELDS if f in item), None)
+            answered = [f for f in _ANSWER_FIELDS if f in item]
+            answer = item[answered[0]] if answered else None
             if key is None and isinstance(item.get("field"), dict):
                 key, answer = _form_answer(item)
+            elif not answered:
+                # A question with no answer field is no question/answer pair: a form's
+                # definition (Typeform's "definition": {"fields": [...]}) listed every
+                # question as "not sure" once titles were read (check 26, H2).
+                continue
         else:
             continue
         if isinstance(key, str):
