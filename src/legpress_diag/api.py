@@ -143,10 +143,18 @@ def diagnose(
     explain: bool = False,
 ) -> DiagnosisOut:
     """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status
-    'error'. Raises InputError for an object that holds several records (an export's
-    ``{"clients": [...]}``): read as one, their answers were merged into one result
-    (check 25); give them to diagnose_many, which opens such an object."""
+    'error'. Raises InputError for a list, and for an object that holds several
+    records (an export's ``{"clients": [...]}``): read as one, their answers were
+    merged into one result (check 25); give them to diagnose_many, which opens such an
+    object."""
     rb = rulebase or bundled_rulebase()
+    if isinstance(record, list | tuple):
+        # A parsed array file: read as one record, it was an error with no screen
+        # (check 26, U-H11).
+        raise InputError(
+            f"diagnose reads one record, and this is a list of {len(record):,}: give it "
+            "to diagnose_many, which reads each on its own"
+        )
     held = _records_held(record)
     if held is not None and len(held) != 1:
         raise InputError(
@@ -159,8 +167,9 @@ def diagnose(
 
 def _records_held(record: object) -> list[object] | None:
     """The records an object holds when it is an export's wrapper (as `diagnose FILE`
-    reads one), not a record itself; else None."""
-    if not isinstance(record, dict) or "answers" in record:
+    reads one), not a record itself; else None. An object with 'answers' may be one
+    too: {"form": ..., "answers": [records]} merged its clients (check 26, A-H8)."""
+    if not isinstance(record, dict):
         return None
     held = wrapped_records(record)
     return None if held is None else list(held)

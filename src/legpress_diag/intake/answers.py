@@ -21,15 +21,27 @@ from typing import cast
 from ..foundation.jsonvalue import JsonValue, is_number
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
-from ..knowledge.index import MAX_READ_KEY, TYPO_CUTOFF, fold_key, question_named
+from ..knowledge.index import (
+    MAX_READ_KEY,
+    TYPO_CUTOFF,
+    fold_key,
+    question_named,
+    someone_elses,
+)
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
 # questionnaire's prompt (intake/replies.py) read them alike, so the same words give
 # the same diagnosis in both. "none of these" is how the safety screen offers "no".
-YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"})
-NO_WORDS = frozenset({"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"})
+# A coach's sheet in another language writes its own yes and no (German "Ja" and
+# "Nein", French "Oui" and "Non"): read "not sure", an emergency was urgent and every
+# clear client referred (check 26, U-H12).
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"} | {"ja", "oui", "si", "sim"})
+NO_WORDS = frozenset(
+    {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"}
+    | {"nein", "nee", "nej", "non", "nao"}
+)
 UNSURE_WORDS = frozenset(
     {
         "unsure",
@@ -81,8 +93,11 @@ def written_no(value: JsonValue) -> bool:
 # A yes or no as forms and spreadsheets write one: a boolean as text, a checkbox's
 # column (1/0), an HTML checkbox's "on" (read "not sure", a posted emergency was one
 # level lower: check 21).
-_TICKED = ("true", "1", "on", "checked")
-_UNTICKED = ("false", "0", "off", "unchecked")
+# Excel and Sheets write TRUE and FALSE in the sheet's language: German WAHR and
+# FALSCH, French VRAI and FAUX, Spanish VERDADERO and FALSO, Italian VERO, Portuguese
+# VERDADEIRO, Dutch WAAR and ONWAAR (check 26, U-H12).
+_TICKED = ("true", "1", "on", "checked", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar")
+_UNTICKED = ("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar")
 
 
 def chosen_options(value: JsonValue) -> JsonValue:
@@ -135,6 +150,7 @@ _ANSWER_FIELDS = frozenset(
         "labels",
         "text",
         "simple_text",
+        "plain_text",  # Notion's rich text: [{"plain_text": "Yes"}]
         "choice",
         "choices",
         "selected",
@@ -207,6 +223,14 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
         if isinstance(item, dict):
             if depth >= MAX_BOXED_DEPTH:
                 continue
+            case = _enum_case(item)
+            if case is not None:
+                found.append(case)
+                continue
+            typed = _under_its_type(item)
+            if typed is not None:  # {"type": "checkbox", "checkbox": true}: that value
+                todo.append((typed, depth + 1))
+                continue
             option = _option_chosen(item)
             if option is None:
                 option = _choice_by_index(item)
@@ -250,6 +274,30 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             if value is not None and not isinstance(value, list)
         ]
     return found
+
+
+def _enum_case(item: dict[str, JsonValue]) -> str | None:
+    """The answer a Swift enum without raw values is written as: its case's name over an
+    empty object ({"yes": {}}). Read as "not sure", a clear client was referred and a
+    "no" raised a level (check 26, U-H9)."""
+    if len(item) != 1:
+        return None
+    ((name, inner),) = item.items()
+    if inner != {} or not isinstance(name, str):
+        return None
+    return name if written_yes(name) or written_no(name) or is_unsure(name) else None
+
+
+def _under_its_type(item: dict[str, JsonValue]) -> JsonValue | None:
+    """The value an object keeps under the name of its type, as Notion's properties
+    ({"id": "a1", "type": "checkbox", "checkbox": true}) and Typeform's answers
+    ({"type": "boolean", "boolean": true}) do; None for any other object. Read as no
+    answer, each such yes was "not sure" and every clear client was referred
+    (check 26, U-H6, U-H7)."""
+    kind = item.get("type")
+    if not isinstance(kind, str) or not kind or kind == "type" or len(item) > 16:
+        return None
+    return item.get(kind)
 
 
 _OPTION_FLAGS = ("selected", "checked", "chosen", "value")
@@ -860,6 +908,11 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
         if close is None:
+            # Someone else's answer ("mother/cancer_history": "yes") is never the
+            # lifter's; with the lifter's own unanswered, the screen is not sure.
+            others = someone_elses(rb, key)
+            if others in safety and others not in raw:
+                found.add(others)
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
         # misspelt "yes"): nobody can tell which holds, so the screen is not sure.

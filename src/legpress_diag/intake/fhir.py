@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
-from .fields import MAX_NESTED_KEYS, careful
+from .fields import careful
 
 RESPONSE = "QuestionnaireResponse"
 
@@ -28,10 +28,11 @@ def response_record(data: JsonObject) -> JsonObject:
     is read the careful way (a yes never undone)."""
     answers: JsonObject = {}
     todo: list[JsonValue] = [data]
-    seen = 0
-    while todo and seen < MAX_NESTED_KEYS:
+    # Every item is read: the walk visits each parsed value once. Stopped after 1,000
+    # items, a long intake's last section (the safety screen) was never read, without
+    # a word (check 26, A-H3).
+    while todo:
         node = todo.pop()
-        seen += 1
         if not isinstance(node, dict):
             continue
         inner = node.get("item")
@@ -47,7 +48,7 @@ def response_record(data: JsonObject) -> JsonObject:
                     answers[key] = careful(answers[key], value) if key in answers else value
         for items in nested:
             if isinstance(items, list):
-                todo += reversed(items[:MAX_NESTED_KEYS])
+                todo += reversed(items)
     record: JsonObject = {"answers": answers}
     if isinstance(data.get("id"), str | int):
         record = {"id": data["id"], **record}
@@ -58,22 +59,48 @@ _NAMED = re.compile(r"[A-Za-z]")
 
 
 def _key(item: JsonObject) -> str | None:
+    """The name an item's answer is read under: its linkId when that names a
+    question, else its text when that does (a linkId a tool makes up: "q30", a UUID;
+    read by it, every sign was an unknown question and an emergency was
+    'no_fault_found': check 26, A-H3), else a linkId in words (a coach's own question),
+    else the text."""
     link, text = item.get("linkId"), item.get("text")
-    if isinstance(link, str) and _NAMED.search(link):
+    link = link if isinstance(link, str) and link.strip() else None
+    text = text if isinstance(text, str) and text.strip() else None
+    from .answers import names_a_question  # only for a FHIR record
+
+    for name in (link, text):
+        if name is not None and names_a_question(name):
+            return name
+    if link is not None and _NAMED.search(link) and not _MADE_UP.fullmatch(link):
         return link
-    if isinstance(text, str) and text.strip():
-        return text
-    return link if isinstance(link, str) else None
+    return text if text is not None else link
+
+
+# A linkId a tool makes up rather than names: "q30", "item-3", "1.2", a UUID.
+_MADE_UP = re.compile(
+    r"(?i)[a-z]{0,8}[-_.]?[0-9][0-9._-]*|[0-9a-f]{8}(?:-?[0-9a-f]{4}){3}-?[0-9a-f]{12}"
+)
+
+# LOINC's answers to a yes/no question (answer list LL361-7), given as a code alone:
+# "display" is optional in FHIR, and read as the code, every "no" was "not sure" and
+# an emergency was lowered to urgent (check 26, A-H3).
+_LOINC = "http://loinc.org"
+_LOINC_ANSWERS = {"LA33-6": "yes", "LA32-8": "no", "LA4489-6": "unsure"}
 
 
 def _value(answer: JsonObject) -> JsonValue:
     """An answer's value: valueBoolean, valueInteger, valueDecimal, valueString, a
-    coding's display (or its code)."""
+    Quantity's value (an age in UCUM years: its code "a" was read as the age, check
+    26), a coding's display (or its code: LOINC's yes/no codes as yes and no)."""
     for key, value in answer.items():
         if not key.startswith("value"):
             continue
         if isinstance(value, dict):  # valueCoding, valueQuantity
-            for name in ("display", "code", "value"):
+            code = value.get("code")
+            if value.get("system") == _LOINC and isinstance(code, str) and "display" not in value:
+                return _LOINC_ANSWERS.get(code, code)
+            for name in ("display", "value", "code"):
                 found = value.get(name)
                 if isinstance(found, str | int | float | bool):
                     return found

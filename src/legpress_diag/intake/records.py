@@ -315,7 +315,30 @@ def _read_line(stream: IO[bytes]) -> tuple[bytes, bool] | None:
     line = stream.readline(MAX_LINE_BYTES + 1)
     if not line:
         return None
-    return line, len(line) > MAX_LINE_BYTES and not line.endswith(b"\n")
+    too_long = len(line) > MAX_LINE_BYTES and not line.endswith(b"\n")
+    if not too_long and b"\x00" in line:
+        line = _narrowed(line)
+    return line, too_long
+
+
+def _narrowed(line: bytes) -> bytes:
+    """A UTF-16 line in a UTF-8 file, as UTF-8: PowerShell's `>>` appends UTF-16 with
+    no byte-order mark to a file another program wrote. Split at each LF byte, the
+    first such line is UTF-16LE and every later one starts with the NUL after that
+    LF: the same bytes as UTF-16BE, which reads them. Read as they were, a client's
+    line was an error and the next line's client was merged into it (check 26,
+    A-H6). A line is narrowed only when nearly every other byte is a NUL and the
+    bytes between them are not: NUL padding and binary lines are left as they are."""
+    if line == b"\x00":
+        return b""  # the second byte of a UTF-16 LF at the end: no line
+    units = line[: len(line) - len(line) % 2]
+    for encoding, high in (("utf-16-le", 1), ("utf-16-be", 0)):
+        highs, lows = units[high::2], units[1 - high :: 2]
+        if len(highs) < 2 or highs.count(0) < 0.6 * len(highs) or lows.count(0) > 0.05 * len(lows):
+            continue
+        text = units.decode(encoding, "surrogatepass").removeprefix("\ufeff")
+        return text.encode("utf-8", "surrogatepass") + line[len(units) :]
+    return line
 
 
 def _skip_rest(stream: IO[bytes]) -> None:
@@ -618,19 +641,21 @@ def _decoded_wide(data: bytes, encoding: str) -> str:
     UTF-16, the appended clients were one error with no flag (check 25, H7); switched
     once and for all, the UTF-16 lines after them were filed under another client
     (check 26)."""
-    little = data.startswith(b"\xff\xfe") or encoding == "utf-16-le"
-    if encoding not in ("utf-16", "utf-16-le") or not little:
+    if encoding not in ("utf-16", "utf-16-le", "utf-16-be"):
         return data.decode(encoding, "replace")
+    big = data.startswith(b"\xfe\xff") or encoding == "utf-16-be"
+    # Big-endian the same way (check 26: its UTF-8 lines after it were lost).
+    wide, high, newline = ("utf-16-be", 0, b"\x00\n") if big else ("utf-16-le", 1, b"\n\x00")
     parts: list[str] = []
-    at = 2 if data.startswith(b"\xff\xfe") else 0
+    at = 2 if data.startswith((b"\xff\xfe", b"\xfe\xff")) else 0
     while at < len(data):
         head = data[at : at + 8]
-        if 0 in head[1::2] or head.startswith(b"\xff\xfe"):  # a UTF-16 line
-            end = data.find(b"\n\x00", at)
+        if 0 in head[high::2] or head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16
+            end = data.find(newline, at)
             while end != -1 and (end - at) % 2:
-                end = data.find(b"\n\x00", end + 1)  # half of another character
+                end = data.find(newline, end + 1)  # half of another character
             stop = len(data) if end == -1 else end + 2
-            parts.append(data[at:stop].decode("utf-16-le", "replace").removeprefix("\ufeff"))
+            parts.append(data[at:stop].decode(wide, "replace").lstrip("\ufeff\ufffe"))
         else:
             end = data.find(b"\n", at)
             stop = len(data) if end == -1 else end + 1
@@ -1013,9 +1038,20 @@ def rejoined_record(
         if parsed > MAX_REJOIN_PARSED:
             return None
         text = _without_trailer(b"\n".join(parts))
-        if _parses(text) or _parses_leniently(text):
+        if _parses(text) or _parses_leniently(text) or _one_object(text):
             return text, offset + 1
     return None
+
+
+def _one_object(text: bytes) -> bool:
+    """Whether ``text`` is one object by its braces and strings, from its first byte to
+    its last, though no JSON reader takes it: a note typed with Enter in a record that
+    also holds a bare yes. Read as lines apart, the client's own id was an error with
+    no flag and the emergency went to a line's number (check 26, U-H10); together it
+    is one error, its answers screened."""
+    from .salvage import one_object_by_braces  # only for lines being put back together
+
+    return one_object_by_braces(text.decode("utf-8", "surrogateescape"))
 
 
 # What a hand-typed line may put after a record: a comma (as in an array), a comment.
@@ -1375,7 +1411,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         )
     if is_questionnaire_response(data):
         data = response_record(data)
-        note = "read from a FHIR QuestionnaireResponse: each item's answer by its linkId"
+        note = "read from a FHIR QuestionnaireResponse: each item's answer by its linkId or text"
         raw = replace(raw, note=note if raw.note is None else f"{raw.note}; {note}")
     # A key given twice with different values is read one way, the safe one.
     nested = data.nested if isinstance(data, RepeatedKeys) else ()
@@ -1391,6 +1427,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
             )
         )
     data = _fields_named_otherwise(data, warnings)
+    data = _hidden_id(data, warnings)
     data = _unflattened(data, warnings)
     if raw.note is not None:
         warnings.insert(0, AnswerProblem("", raw.note))
@@ -1468,6 +1505,10 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         # A string of JSON, or of key=value pairs (PowerShell's default depth), or a
         # list of {"question": ..., "answer": ...} or [key, value] pairs: an error,
         # but a warning sign in it is screened (attack round 11, M1).
+        if isinstance(answers, list) and isinstance(data.get("definition"), dict):
+            from .salvage import titled_form_answers  # only for a form tool's webhook
+
+            answers = titled_form_answers(answers, data["definition"])
         answers, yes = _screened_anyway(answers)
         said_yes |= yes
     else:
@@ -1534,7 +1575,8 @@ def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> 
         key: field
         for key in list(data)[:MAX_NESTED_KEYS]
         if key not in RECORD_FIELDS
-        and (field := record_field(key) or _ID_NAMES.get(fold_key(key))) is not None
+        and (field := record_field(key) or ("id" if fold_key(key) in _ID_NAMES else None))
+        is not None
         and field not in data
     }
     if not renamed:
@@ -1557,7 +1599,23 @@ def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> 
 # What exports call a record's id when it has no 'id': REDCap's record_id, an app's
 # client_id. Named by their position instead, a coach who looked up record 1 of a
 # REDCap export read record 2's result (check 25, H9).
-_ID_NAMES = {name: "id" for name in ("record_id", "client_id", "participant_id", "respondent_id")}
+_ID_NAMES = frozenset({"record_id", "client_id", "participant_id", "respondent_id"})
+
+
+def _hidden_id(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """A record with no id, named by the person's id a form passed in its hidden
+    fields (Typeform's ``"hidden": {"client_id": "bob"}``), with a warning; named by
+    its position instead, a coach could not find the client (check 26, M1)."""
+    hidden = data.get("hidden")
+    if "id" in data or not isinstance(hidden, dict):
+        return data
+    for key, value in list(hidden.items())[:MAX_UNKNOWN_LISTED]:
+        if (fold_key(key) in _ID_NAMES or fold_key(key) == "id") and plain_id(value):
+            warnings.append(
+                AnswerProblem("id", f"the id read from the hidden field {show_value(key)}", None)
+            )
+            return {"id": value, **data}
+    return data
 
 
 def _unflattened(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:

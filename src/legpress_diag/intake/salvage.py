@@ -154,7 +154,7 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
         found_in_text = salvaged_answers(value.encode("utf-8", "surrogatepass"))
         return found_in_text if found_in_text[0] else _assignments(value)
     found: JsonObject = {}
-    for item in value[:MAX_SALVAGED_KEYS]:
+    for item in _flat_pairs(value) or _grids_opened(value[:MAX_SALVAGED_KEYS]):
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
             key, answer = item  # [["saddle_numbness", "yes"], ...]: pairs as lists
         elif isinstance(item, dict):
@@ -163,7 +163,7 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             names = [item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)]
             key = next((n for n in names if names_a_question(n)), names[0] if names else None)
             answered = [f for f in _ANSWER_FIELDS if f in item]
-            answer = item[answered[0]] if answered else None
+            answer = _options_named(item, item[answered[0]]) if answered else None
             if key is None and isinstance(item.get("field"), dict):
                 key, answer = _form_answer(item)
             elif not answered:
@@ -178,6 +178,99 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             same = key not in found or answer_key(found[key]) == answer_key(answer)
             found[key] = answer if same else "unsure"
     return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
+def _flat_pairs(items: list[JsonValue]) -> list[JsonValue] | None:
+    """A dictionary written as one flat list of keys and values, as Swift's JSONEncoder
+    writes a ``[Question: Answer]`` dictionary whose keys are an enum: ["age_years",
+    41, "saddle_numbness", "yes"], as [key, value] pairs; None for any other list.
+    Read as nothing, two emergencies were lost (check 26, U-H9)."""
+    if len(items) < 2 or len(items) % 2 or len(items) > 2 * MAX_SALVAGED_KEYS:
+        return None
+    keys = items[0::2]
+    if not all(isinstance(key, str) for key in keys):
+        return None
+    if not any(isinstance(key, str) and names_a_question(key) for key in keys):
+        return None
+    if any(isinstance(answer, dict) for answer in items[1::2]):
+        return None  # question/answer objects, read as such
+    return [[key, answer] for key, answer in zip(keys, items[1::2], strict=True)]
+
+
+def _grids_opened(items: list[JsonValue]) -> list[JsonValue]:
+    """The items of a form's answer list, a grid item's rows each an item of its own:
+    Google Forms' grid, as Apps Script gives it ({"title": "Safety screen", "rows":
+    ["saddle_numbness", ...], "response": ["Yes", ...]}, one answer per row, in
+    order). Read as one item, every sign in the grid was lost (check 26, U-H4)."""
+    opened: list[JsonValue] = []
+    for item in items:
+        rows = item.get("rows") if isinstance(item, dict) else None
+        answered = [f for f in _ANSWER_FIELDS if isinstance(item, dict) and f in item]
+        cells = item[answered[0]] if isinstance(item, dict) and answered else None
+        if (
+            isinstance(rows, list)
+            and isinstance(cells, list)
+            and len(rows) == len(cells)
+            and all(isinstance(row, str) for row in rows)
+        ):
+            pairs = zip(rows, cells, strict=True)
+            opened += [{"question": row, "answer": cell} for row, cell in pairs]
+        else:
+            opened.append(item)
+    return opened[:MAX_SALVAGED_KEYS]
+
+
+_OPTION_IDS = ("id", "key", "value")
+_OPTION_TEXTS = ("text", "label", "name", "title")
+
+
+def _options_named(item: JsonObject, answer: JsonValue) -> JsonValue:
+    """An answer given as the ids of the options offered beside it, as the options'
+    texts: Tally's {"value": ["o-yes"], "options": [{"id": "o-yes", "text": "Yes"}]}.
+    Read as the ids, every answer was "not sure": emergencies were lowered to urgent
+    and every clear client referred (check 26, A-H5, U-H8)."""
+    options = item.get("options")
+    if not isinstance(options, list) or not isinstance(answer, str | list):
+        return answer
+    texts: dict[str, JsonValue] = {}
+    for option in options[:MAX_SALVAGED_KEYS]:
+        if isinstance(option, dict):
+            ids = [option[f] for f in _OPTION_IDS if isinstance(option.get(f), str)]
+            text = next((option[f] for f in _OPTION_TEXTS if isinstance(option.get(f), str)), None)
+            if ids and text is not None:
+                texts.setdefault(ids[0], text)
+    chosen = answer if isinstance(answer, list) else [answer]
+    if not texts or not all(isinstance(c, str) and c in texts for c in chosen):
+        return answer
+    named = [texts[c] for c in chosen if isinstance(c, str)]
+    return named if isinstance(answer, list) else named[0]
+
+
+def titled_form_answers(answers: list[JsonValue], definition: JsonValue) -> list[JsonValue]:
+    """A form tool's answers, each field given the title its form's definition gives it
+    (Typeform's webhook: ``form_response.definition.fields[]`` beside ``answers[]``,
+    matched by the field's id). Typeform's refs are UUIDs unless the form's builder
+    names them: the title was the only name, and every answer was "not sure"
+    (check 26, U-H5)."""
+    fields = definition.get("fields") if isinstance(definition, dict) else None
+    if not isinstance(fields, list):
+        return answers
+    titles: dict[str, str] = {}
+    for field in fields[:MAX_SALVAGED_KEYS]:
+        if isinstance(field, dict) and isinstance(field.get("title"), str):
+            for name in ("id", "ref"):
+                if isinstance(field.get(name), str):
+                    titles.setdefault(field[name], field["title"])
+    titled: list[JsonValue] = []
+    for answer in answers:
+        field = answer.get("field") if isinstance(answer, dict) else None
+        if isinstance(answer, dict) and isinstance(field, dict) and "title" not in field:
+            names = [field[n] for n in ("id", "ref") if isinstance(field.get(n), str)]
+            title = next((titles[name] for name in names if name in titles), None)
+            if title is not None:
+                answer = {**answer, "field": {**field, "title": title}}
+        titled.append(answer)
+    return titled
 
 
 # Where a form tool's answer list (Typeform's webhook) keeps the question's name, and
@@ -393,6 +486,27 @@ def _walked_objects(
         yield start, None
 
 
+def _commented_objects(token: str) -> int:
+    """How far into a comment token its text starts, when it holds whole objects (see
+    _whole_objects_in); 0 for any other token."""
+    if token[:2] in ("//", "/*"):
+        return 2 if _whole_objects_in(token) else 0
+    hashed = token.lstrip(" \t")
+    if hashed[:1] == "#" and _whole_objects_in("#" + hashed):
+        return len(token) - len(hashed) + 1
+    return 0
+
+
+def one_object_by_braces(text: str) -> bool:
+    """Whether ``text`` is one object from its first character to its last, by its
+    braces, strings (which may hold a line break) and comments."""
+    objects = _walked_objects(text, _DOCUMENT_TOKEN)
+    first = next(objects, None)
+    if first is None or first[0] != 0 or first[1] != len(text.rstrip()):
+        return False
+    return next(objects, None) is None
+
+
 def _whole_objects_in(comment: str) -> bool:
     """Whether a comment holds a record that closes inside it ('// {"id": ...}', a
     '/* ... */' round pretty records); one whose lines go on in other comments stays
@@ -505,8 +619,17 @@ def wrapped_in(text: str) -> list[tuple[int, int]] | None:
     opened: list[list[int] | None] = []  # per open bracket: [start, has answers] or None
     found: list[tuple[int, int]] = []
     key: JsonValue = None
-    for match in _STRUCTURE.finditer(text):
+    at = 0
+    while (match := _STRUCTURE.search(text, at)) is not None:
+        at = match.end()
         mark, token = match.group("mark"), match.group()
+        commented = _commented_objects(token)
+        if commented:
+            # A record commented out in the wrapper's list ('// {...}', '/* */', '#'):
+            # read on past the mark, as in a bare array. Skipped, it vanished without a
+            # word, where in a bare array it was screened (check 26, A-H7).
+            at = match.start() + commented
+            continue
         if mark in ("{", "["):
             opened.append([match.start(), 0] if mark == "{" else None)
         elif mark is not None:

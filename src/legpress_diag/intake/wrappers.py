@@ -99,11 +99,36 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
         return None  # parts with ids of others than the person's are clients
     who = [key for key in held if _PERSON_PART.search(fold_key(key))]
     visits = [key for key in held if key not in who and _VISIT_PART.search(fold_key(key))]
-    if len(who) + len(visits) != len(holders) or not (who or _answers_beside(data, holders)):
+    beside = _answers_beside(data, holders)
+    others = [key for key in held if key not in who]
+    if (
+        len(who) + len(visits) != len(holders)
+        and (beside or who)
+        and scalar_id(data) is not None
+        and all(_flat_group(data[key]) for key in others)
+    ):
+        # A person's id, and their own answers or a part about them, beside groups of
+        # plain answers under any other name (no id, no 'answers' of their own): a
+        # form's repeated panel (SurveyJS' "episodes": [...]), ODK Central's groups
+        # ("group_profile" beside "group_safety"). Read apart, the age was not beside
+        # the sudden onset, and urgent was referred as clinician (check 25, check 26,
+        # A-H9). A part that is a record ({"alice": {"answers": ...}}) is a client.
+        visits = others
+    if len(who) + len(visits) != len(holders) or not (who or beside):
         return None
     if not all(isinstance(data[key], dict) for key in who):
         return None
     return who, visits
+
+
+def _flat_group(part: JsonValue) -> bool:
+    """Whether a part is a group of plain answers, or a list of them: objects with no
+    id and no 'answers' of their own."""
+    items = part if isinstance(part, list) else [part]
+    return bool(items) and all(
+        isinstance(item, dict) and scalar_id(item) is None and field_value(item, "answers") is None
+        for item in items[:MAX_NESTED_KEYS]
+    )
 
 
 def _persons_records(
@@ -249,11 +274,14 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
         for key, value in reversed(list(data.items()))
         if _record_field(str(key)) not in _OWN_FIELDS and not _own_answers(key, value)
     ]
+    sheets: list[tuple[str, str, list[JsonValue]]] = []
     while todo:  # bounded by what was parsed
         value, path, holder, depth = todo.pop()
         if isinstance(value, dict) and _is_record(value):
             found += _opened_record(value, top_id, path, level)
             holders.add(holder)
+        elif isinstance(value, list) and (rows := _rows_under_a_header(value)) is not None:
+            sheets.append((path, holder, rows))
         elif isinstance(value, list) and any(
             isinstance(item, dict | list) and _is_record_or_list(item) for item in value
         ):
@@ -272,6 +300,16 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
             else:
                 items = [(f"{path}[{index}]", item) for index, item in enumerate(value)]
             todo += [(item, where, holder, depth + 1) for where, item in reversed(items)]
+    # A sheet's rows under a header inside an API's answer (Google Sheets' values.get:
+    # {"range": ..., "values": [[header], [row], ...]}). Microsoft Graph gives the same
+    # table as "values", "text" and "formulas": the values are read, once. Read as one
+    # record, every client was one error and no sign was read (check 26, U-H2).
+    named_values = [sheet for sheet in sheets if sheet[0].rsplit(".", 1)[-1] == "values"]
+    for path, holder, rows in named_values or sheets:
+        holders.add(holder)
+        for index, row in enumerate(rows):
+            if isinstance(row, dict):
+                found.append(_named(row, top_id, f"{path}[{index + 1}]"))
     return found, holders
 
 
@@ -395,9 +433,15 @@ class _PlaceNamed(dict[str, JsonValue]):
 
 
 def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObject:
-    """The record, with an id from where it was found when it has none."""
+    """The record, with an id from where it was found when it has none of its own:
+    first the person's id it gives under another name (a 'client_id', Typeform's
+    hidden 'client_id'; named by their place, a coach could not find their clients:
+    check 26, M1), else its place."""
     if "id" in record or field_value(record, "id") is not None:
         return record
+    someone = _someones_id(record)
+    if someone is not None:
+        return {"id": someone, **record}
     return _PlaceNamed({"id": _named_path(top_id, path), **record})
 
 
@@ -440,6 +484,9 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
     transposed = _transposed_split(data)
     if transposed is not None:
         return transposed
+    listed = _column_lists(data)
+    if listed is not None:
+        return listed
     by_column = {key: value for key, value in data.items() if isinstance(value, dict)}
     if not data or len(by_column) != len(data):
         return None
@@ -486,6 +533,37 @@ def _transposed_split(data: JsonObject) -> list[JsonValue] | None:
     return records
 
 
+def _column_lists(data: JsonObject) -> list[JsonValue] | None:
+    """The rows of a table written column by column, each column a list of its cells
+    (R's ``jsonlite::toJSON(df, dataframe="columns")``, pandas' ``to_dict("list")``):
+    an id column of distinct plain ids and columns of the same length (two or more:
+    one is R's boxed record, {"id": ["c1"], ...}). Read as one record, five clients
+    were one "not sure" result and two emergencies were lost (check 26, U-H3)."""
+    columns = list(data.items())[: MAX_NESTED_KEYS + 1]
+    if len(columns) < 2 or len(columns) > MAX_NESTED_KEYS:
+        return None
+    if not all(isinstance(cells, list) for _, cells in columns):
+        return None
+    ids = [cells for key, cells in columns if _names_an_id(str(key))]
+    if len(ids) != 1 or not isinstance(ids[0], list) or len(ids[0]) < 2:
+        return None
+    count = len(ids[0])
+    if not all(_plain_id(cell) for cell in ids[0]) or len(set(map(str, ids[0]))) != count:
+        return None
+    if not all(isinstance(cells, list) and len(cells) == count for _, cells in columns):
+        return None
+    if not any(names_a_question(str(key)) or keeps_answers(str(key)) for key, _ in columns):
+        return None
+    return [
+        {str(key): cells[row] for key, cells in columns if isinstance(cells, list)}
+        for row in range(count)
+    ]
+
+
+def _names_an_id(key: str) -> bool:
+    return _record_field(key) == "id" or fold_key(key) in _PERSON_ID_NAMES
+
+
 def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
     """Whether every column is an object with the same keys (row labels), as pandas'
     orient="columns" writes a table, and some column holds a scalar (rows of
@@ -494,7 +572,13 @@ def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
     first = values[0] if values else None
     if not first or any(value.keys() != first.keys() for value in values):
         return False
-    return any(not isinstance(cell, dict | list) for value in values for cell in value.values())
+    cells = [cell for value in values for cell in list(value.values())[:MAX_NESTED_KEYS]]
+    if any(isinstance(cell, list) and holds_an_object(cell) for cell in cells):
+        # A list of records beside its count: Bubble's {"response": {"results": [...],
+        # "count": 2}}. Read as a table, the wrapper's keys were three records and
+        # every client was lost (check 26, U-H1).
+        return False
+    return any(not isinstance(cell, dict | list) for cell in cells)
 
 
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:

@@ -336,11 +336,52 @@ def question_named(rb: RuleBase, key: str) -> str | None:
     found = named.get(folded)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
+    if _SOMEONE_ELSE.search(folded):
+        # "dog/age", "emergency_contact/age", "family_history/cancer_history": another's
+        # answer, never the lifter's (read so, a clear 34-year-old was urgent: check 26).
+        return None
     for reading in _key_readings(folded):
         found = named.get(reading)
         if found is not None:
             return found
-    return None
+    return _after_group(key, named)
+
+
+def someone_elses(rb: RuleBase, key: str) -> str | None:
+    """The question a key would name if it were not about someone else ("mother/
+    cancer_history" -> cancer_history), or None: see _SOMEONE_ELSE."""
+    folded = fold_key(key)
+    if len(key) > MAX_READ_KEY or not _SOMEONE_ELSE.search(folded):
+        return None
+    named = rb.index.folded_ids
+    for reading in _key_readings(folded):
+        found = named.get(reading)
+        if found is not None:
+            return found
+    return _after_group(key, named)
+
+
+def _after_group(key: str, named: Mapping[str, str]) -> str | None:
+    """The question an ODK Central or Briefcase CSV column names: the group's name, a
+    '-', then the question's id ("group_safety-saddle_numbness"). Folding makes the
+    '-' a '_', so it is split first; an id only, never after a "no-". Read as an
+    unknown key, an emergency was lost without a word (check 26, A-H4)."""
+    if "-" not in key:
+        return None
+    head, _, last = key.rpartition("-")
+    found = named.get(fold_key(last))
+    if found is None or not head.strip() or _NEGATING.search(fold_key(head)):
+        return None
+    return found
+
+
+# Words that say a key is about someone (or something) else than the lifter.
+_SOMEONE_ELSE = re.compile(
+    r"(?:^|[^a-z])(?:famil(?:y|ial)|mother|father|mum|mom|dad|parents?|siblings?|brothers?"
+    r"|sisters?|partners?|spouse|husband|wife|child(?:ren)?|kids?|sons?|daughters?"
+    r"|relatives?|grand[a-z]*|dogs?|pets?|contact|coach|trainer|machine|equipment)(?:[^a-z]|$)"
+)
+_NEGATING = re.compile(r"(?:^|_)(?:no|not|non|never|without|none)$")
 
 
 # The longest key read as anything but a question's id (a question's own words are
@@ -354,10 +395,14 @@ def _key_readings(folded: str) -> list[str]:
     (Y/N)", Airtable's "Age (from Client)") or a '_yn' ending; its words joined
     ("saddle.numbness", a question's own text, as a form built from `rules show`
     names its items); the last part of a path (KoboToolbox's
-    "safety/saddle_numbness", pandas' "('answers', 'saddle_numbness')"). Read as
-    unknown keys, each was a yes lost or one level lower (check 25)."""
+    "safety/saddle_numbness", pandas' "('answers', 'saddle_numbness')"); the key
+    without a type a tool appends ("saddle_numbness_boolean", see _TYPE_AT_END). Read
+    as unknown keys, each was a yes lost or one level lower (check 25)."""
     stem = _NOTE_AT_END.sub("", folded).strip("_") or folded
     readings = [header_folded(folded), header_folded(stem)]
+    typed = _TYPE_AT_END.sub("", folded)
+    if typed != folded and typed:
+        readings.append(typed)
     for text in dict.fromkeys((folded, stem)):
         parts = _WORD.findall(text)
         if parts:
@@ -367,6 +412,10 @@ def _key_readings(folded: str) -> list[str]:
     return readings
 
 
+# The type a no-code tool appends to a field's name: Bubble's Data API writes
+# "saddle_numbness_boolean", "age_years_number", "pain_location_list_text". Read as
+# unknown keys, every client of a Bubble app was lost (check 26, U-H1).
+_TYPE_AT_END = re.compile(r"_(?:boolean|number|text|list_text|list_number|date)$")
 _NOTE_AT_END = re.compile(r"_*(?:\([^()]*\)|\[[^\[\]]*\])$|_(?:yn|y_n|yes_no)$")
 _WORD = re.compile(r"[a-z0-9_]*[a-z0-9]")
 _WORD_ONLY = re.compile(r"[a-z0-9]+")

@@ -153,7 +153,12 @@ def diagnose_body(
         # Records wrapped in an object (an app's export): answered as one, each answer
         # that differed between clients was "not sure" (a new user's U15-4). The
         # body is refused, with each record's referral, as diagnose reads the file.
-        keys = ", ".join(repr(key) for key, value in data.items() if isinstance(value, list))[:200]
+        # Where they are: the keys that hold a list or an object ("response" in
+        # Bubble's {"response": {"results": [...]}}: "(under )" said nothing, check 26).
+        holders = [key for key, value in data.items() if isinstance(value, list | dict)]
+        keys = ", ".join(repr(key) for key in holders)[:200]
+        where = f" (under {keys})" if keys else ""
+        count = f"{len(wrapped):,} record" + ("" if len(wrapped) == 1 else "s")
         results = [
             diagnose_record(RawRecord(i, None, data=item), rb, False, None)
             for i, item in enumerate(wrapped[: limits.max_records])
@@ -161,7 +166,7 @@ def diagnose_body(
         refers = any(result["red_flags"] for result in results)
         raise RequestProblem(
             "not-a-record",
-            f"the body wraps {len(wrapped):,} records in an object (under {keys}); send "
+            f"the body wraps {count} in an object{where}; send "
             "one answer record, or a JSON array of them"
             + ("; a safety answer refers all the same (see 'results')" if refers else ""),
             extra={"results": results} if refers else None,
