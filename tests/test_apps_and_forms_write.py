@@ -571,3 +571,20 @@ def test_a_record_found_with_no_id_takes_the_persons_id_it_gives() -> None:
     assert _flags(results[0]) == [SADDLE_YES]
     (result,) = _results(json.dumps({"hidden": {"client_id": "cal"}, "answers": {}}))
     assert result["id"] == "cal"
+
+
+@pytest.mark.parametrize("size", [1, 40, 10_000])
+def test_a_cluster_job_reads_appended_utf16_lines_as_diagnose_does(
+    size: int, tmp_path: Any
+) -> None:
+    data = (_line(C1) + _line(C2)).encode() + (_line(C3) + _line(C4)).encode("utf-16-le")
+    path = tmp_path / "appended.jsonl"
+    path.write_bytes(data)
+    blocks = api.line_blocks(path, size)
+    found: list[dict[str, Any]] = []
+    for index, block in enumerate(blocks):
+        chunk = data[block.offset : block.offset + block.length]
+        lines = api.numbered_lines(chunk, block.first_line)
+        found += api.diagnose_partition(lines, ends_input=index == len(blocks) - 1)
+    assert _by_id(found) == EXPECTED_FOUR
+    assert [result["id"] for result in found] == [result["id"] for result in _results(data)]

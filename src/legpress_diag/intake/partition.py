@@ -50,6 +50,7 @@ from .records import (
     _complete,
     _line_or_long_line,
     _line_records,
+    _narrowed,
     _opened,
     _read_line,
     awaits_value,
@@ -151,7 +152,7 @@ def diagnose_partition(
     """
     rb = partition_rulebase(rules, include_bundled)
     results = []
-    items = list(records)
+    items = [_narrowed_item(item) for item in records]
     taken = 0  # items of a record put back together, still to pass
     for index, item in enumerate(items):
         if taken:
@@ -189,6 +190,16 @@ def diagnose_partition(
         for raw in raws:  # none for a blank line
             results.append(diagnose_record(raw, rb, strict, threshold, explain=explain))
     return results
+
+
+def _narrowed_item(item: Item) -> Item:
+    """A line given as bytes, a UTF-16 line of a UTF-8 file read as diagnose reads it
+    (records._narrowed): without it, a block's results differed from diagnose's."""
+    if _is_line(item) and isinstance(item, tuple | list) and isinstance(item[1], bytes):
+        line = item[1]
+        if b"\x00" in line:
+            return (item[0], _narrowed(line + b"\n").removesuffix(b"\n"))
+    return item
 
 
 def _bytes(text: str | bytes) -> bytes:

@@ -329,8 +329,8 @@ def _narrowed(line: bytes) -> bytes:
     line was an error and the next line's client was merged into it (check 26,
     A-H6). A line is narrowed only when nearly every other byte is a NUL and the
     bytes between them are not: NUL padding and binary lines are left as they are."""
-    if line == b"\x00":
-        return b""  # the second byte of a UTF-16 LF at the end: no line
+    if line.rstrip(b"\n") == b"\x00":
+        return line[1:]  # the second byte of a UTF-16 LF before the end: a blank line
     units = line[: len(line) - len(line) % 2]
     for encoding, high in (("utf-16-le", 1), ("utf-16-be", 0)):
         highs, lows = units[high::2], units[1 - high :: 2]
