@@ -588,3 +588,93 @@ def test_a_cluster_job_reads_appended_utf16_lines_as_diagnose_does(
         found += api.diagnose_partition(lines, ends_input=index == len(blocks) - 1)
     assert _by_id(found) == EXPECTED_FOUR
     assert [result["id"] for result in found] == [result["id"] for result in _results(data)]
+
+
+# -- check 27 (a new user's, on 5948a3e) --------------------------------------------
+
+
+def _surveymonkey(rid: str, saddle: str, age: str) -> dict[str, Any]:
+    questions = [
+        {
+            "id": "40001",
+            "family": "single_choice",
+            "heading": "Saddle numbness?",
+            "answers": [{"choice_id": "c1", "simple_text": saddle}],
+        },
+        {
+            "id": "40002",
+            "family": "open_ended",
+            "heading": "Age years?",
+            "answers": [{"text": age, "simple_text": age}],
+        },
+        {"id": "40003", "heading": "Sudden sharp onset?", "answers": [{"simple_text": "Yes"}]},
+        {"id": "40004", "heading": "Onset settling?", "answers": [{"simple_text": "No"}]},
+    ]
+    return {
+        "id": rid,
+        "response_status": "completed",
+        "pages": [{"id": "p1", "questions": questions}],
+    }
+
+
+def test_surveymonkeys_responses_are_records_and_its_questions_are_not() -> None:
+    """Each question has an id and 'answers': 109 results for 4 clients, no flag."""
+    body = {
+        "data": [_surveymonkey("r1", "Yes", "44"), _surveymonkey("r2", "No", "70")],
+        "per_page": 50,
+        "page": 1,
+        "total": 2,
+    }
+    results = _results(json.dumps(body))
+    assert [str(result["id"]) for result in results] == ["r1", "r2"]
+    assert SADDLE_YES in _flags(results[0])
+    assert ("fracture_risk_sudden_onset", "urgent", False) not in _flags(results[0])
+    # The age in a list of one answer object is 70, beside a sudden onset: urgent.
+    assert ("fracture_risk_sudden_onset", "urgent", False) in _flags(results[1])
+
+
+@pytest.mark.parametrize("said", ["Yes - since Tuesday", "yes, left side", "yes (a bit)"])
+def test_a_yes_with_a_detail_is_a_yes(said: str) -> None:
+    result = _one({**SCREEN_CLEAR, "saddle_numbness": said})
+    assert _flags(result) == [SADDLE_YES]
+    assert any("starts with a yes" in warning["message"] for warning in result["warnings"])
+
+
+@pytest.mark.parametrize("said", ["yes, I think", "yes? not sure", "yes but gone now", "yes no"])
+def test_a_yes_taken_back_or_doubted_stays_not_sure(said: str) -> None:
+    assert _flags(_one({**SCREEN_CLEAR, "saddle_numbness": said})) == [
+        ("saddle_numbness", "urgent", True)
+    ]
+
+
+BLANK_FOLLOW_UPS = {
+    "chest_pain_now_or_at_rest": None,
+    "chest_pain_with_exertion": "",
+    "major_trauma": " ",
+}
+
+
+def test_a_follow_up_left_blank_after_a_no_was_never_asked() -> None:
+    """A sheet's blank cells and pandas' nulls: every clear client was referred."""
+    result = _one({**SCREEN_CLEAR, **BLANK_FOLLOW_UPS})
+    assert result["status"] == "ok"
+    assert result["errors"] == []
+
+
+def test_a_follow_up_left_blank_after_a_yes_is_not_sure() -> None:
+    told = {**SCREEN_CLEAR, **BLANK_FOLLOW_UPS, "upper_back_or_chest_pain": "yes"}
+    flags = _flags(_one(told))
+    assert ("chest_pain_now_or_at_rest", "urgent", True) in flags
+    assert ("chest_pain_with_exertion", "urgent", True) in flags
+
+
+def test_a_follow_up_said_not_sure_after_a_no_still_counts() -> None:
+    told = {**SCREEN_CLEAR, "chest_pain_now_or_at_rest": "unsure"}
+    assert _flags(_one(told)) == [("chest_pain_now_or_at_rest", "urgent", True)]
+
+
+def test_a_comment_line_in_json_lines_is_called_a_comment() -> None:
+    text = "# week 20, Monday group\n" + json.dumps({"id": "a", "answers": SCREEN_CLEAR}) + "\n"
+    first, second = _results(text)
+    assert "this line is a comment" in first["errors"][0]["expected"]
+    assert second["status"] == "ok"

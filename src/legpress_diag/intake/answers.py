@@ -352,8 +352,10 @@ def careful_answer(held: list[JsonValue]) -> JsonValue:
     before a tool's 1 or true (a label "No" beside "value": 1, an option's index);
     the highest number (an age); else "unsure"."""
     answering = [value for value in held if _answers_yes_no(value) or _a_number(value)]
+    if not answering and any(isinstance(value, str) and yes_with_more(value) for value in held):
+        return "yes"  # a yes with a detail ("Yes - left leg"), nothing taken back
     if not answering and any(_hints_yes(value) for value in held):
-        return "unsure"  # only free text that starts with a yes: not sure
+        return "unsure"  # free text that starts with a yes and doubts it: not sure
     if not answering:
         first = held[0]
         return first if all(value == first for value in held) else "unsure"
@@ -373,6 +375,29 @@ def _alike(one: JsonValue, other: JsonValue) -> bool:
     if isinstance(one, str) and isinstance(other, str):
         return words(one) == words(other)
     return one == other
+
+
+# Words that take a yes back or doubt it: "yes, no wait", "yes? not sure", "yes
+# maybe". Text that starts with a yes and holds none of them is a yes.
+_TAKES_BACK = (
+    NO_WORDS
+    | UNSURE_WORDS
+    | {"not", "never", "wait", "sure", "know", "unsure", "maybe", "perhaps", "dont", "don't"}
+    | {"doubt", "unclear", "think", "guess", "probably", "possibly", "might", "kidding"}
+    | {"used", "before", "previously", "resolved", "gone", "past", "ago"}
+)
+MAX_YES_WITH_MORE = 200  # a yes with a detail, not a story to read for its meaning
+
+
+def yes_with_more(text: str) -> bool:
+    """Whether free text is a yes with a detail after it ("Yes - since Tuesday", "yes,
+    left side", "yes (a bit)"): it starts with a yes word and nothing after it takes
+    the yes back, doubts it or puts it in the past. Read "not sure", an emergency was
+    lowered to urgent (check 27, U-H2)."""
+    if len(text) > MAX_YES_WITH_MORE or "?" in text or not _hints_yes(text):
+        return False
+    said = re.findall(r"[a-z']+", words(text))
+    return len(said) > 1 and not any(word in _TAKES_BACK for word in said[1:])
 
 
 def _hints_yes(value: JsonValue) -> bool:
@@ -608,6 +633,13 @@ def normalize_answers(
         # The common, already-clean answers skip normalize_value (same results; the
         # exact type checks keep True apart from 1 and "yes" apart from " Yes").
         kind = question.type
+        if (
+            value.__class__ is str
+            and not value.strip()
+            and question.follow_up_of
+            and _not_asked(rb, raw, key)
+        ):
+            continue  # a follow-up left blank after a no: never asked (see _not_asked)
         if value.__class__ is str:
             if kind is yes_no and (value == "yes" or value == "no"):
                 answers[key] = value == "yes"
@@ -623,6 +655,16 @@ def normalize_answers(
             if low is not None and high is not None and low <= value <= high:
                 answers[key] = float(value)
                 continue
+        if (
+            kind is not multi
+            and value.__class__ is list
+            and len(cast(list[JsonValue], value)) == 1
+            and cast(list[JsonValue], value)[0].__class__ is dict
+        ):
+            # One answer's object in a list, as SurveyMonkey writes every answer
+            # ([{"simple_text": "70"}]): read as the object (an age so was "not a
+            # number", and a fracture-risk combination was lowered: check 27).
+            value = cast(list[JsonValue], value)[0]
         if value.__class__ is dict:
             held = answers_in_object(cast(dict[str, JsonValue], value))
             inner = _read_boxed(question, held)
@@ -645,6 +687,10 @@ def normalize_answers(
                 read = f"{show_value(value)} read as '{as_choice}'"
                 warnings.append(_read_otherwise(key, value, read, "", question))
                 value = as_choice
+        if kind is yes_no and value.__class__ is str and yes_with_more(value):
+            read = f"{show_value(value)} starts with a yes and takes nothing back; read as yes"
+            warnings.append(_read_otherwise(key, value, read, ", alone", question))
+            value = "yes"
         if kind is number_type and value.__class__ is str:
             number = number_in_text(value)
             if number is None and key in rb.index.safety_questions:
@@ -869,12 +915,34 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             QuestionType.YES_NO,
             QuestionType.NUMBER,
         ):
+            if _left_blank(value) and _not_asked(rb, raw, qid):
+                continue
             found.add(qid)
         elif qid != key and qid in raw and _read(rb, qid, value) != _read(rb, qid, raw[qid]):
             # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
             # different answers: nobody can tell which holds, so it is not sure.
             found.add(qid)
     return frozenset(found)
+
+
+def _left_blank(value: JsonValue) -> bool:
+    """A null or an empty cell: nothing written, not a "not sure" said."""
+    value = unboxed_answer(value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _not_asked(rb: RuleBase, raw: RawAnswers, qid: str) -> bool:
+    """Whether a follow-up question was never asked: the question it follows was
+    answered a plain no ("chest pain at rest?" after no chest pain). A form leaves
+    it blank, pandas writes null: read "not sure", every clear client was referred
+    to a doctor today (check 25, check 27 M1)."""
+    parent = rb.questions[qid].follow_up_of
+    if parent is None:
+        return False
+    given = [raw[parent]] if parent in raw else []
+    if not given:
+        given = [value for key, value in raw.items() if question_named(rb, key) == parent]
+    return bool(given) and all(written_no(value) for value in given)
 
 
 def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:

@@ -96,7 +96,11 @@ class RawRecord(FieldsRepr):
             return RawRecord(self.position, self.line, data=data, note=self.note)
         except ValueError as exc:
             expected = self.expected
-            if b"\x00" in self.text or self.text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            if self.text.lstrip()[:1] == b"#" or self.text.lstrip()[:2] == b"//":
+                # A coach's heading ("# week 20"): said to be cut short by a crash, or to
+                # look like CSV, a coach looked for the wrong fault (check 27, M3).
+                expected += "; this line is a comment, and JSON has none: delete it"
+            elif b"\x00" in self.text or self.text.startswith((b"\xff\xfe", b"\xfe\xff")):
                 # PowerShell's `>` writes UTF-16: say so, not only which byte.
                 expected += "; this line looks like UTF-16 or UTF-32: save the file as UTF-8"
             elif "invalid UTF-8" in str(exc):

@@ -115,8 +115,20 @@ def salvaged_answers(text: bytes) -> tuple[JsonObject, frozenset[str]]:
 
 
 # What a list of answers as objects calls the question and the answer.
-_QUESTION_FIELDS = ("question", "question_id", "id", "key", "name", "field", "title", "label")
-_ANSWER_FIELDS = ("answer", "value", "response")
+# "heading" and "answers": SurveyMonkey's questions ({"id": "40001", "heading":
+# "Saddle numbness?", "answers": [{"simple_text": "Yes"}]}).
+_QUESTION_FIELDS = (
+    "question",
+    "question_id",
+    "id",
+    "key",
+    "name",
+    "field",
+    "title",
+    "label",
+    "heading",
+)
+_ANSWER_FIELDS = ("answer", "value", "response", "answers")
 
 
 # A record's id as it is written in it: a short string or an integer.
@@ -198,12 +210,19 @@ def _flat_pairs(items: list[JsonValue]) -> list[JsonValue] | None:
 
 
 def _grids_opened(items: list[JsonValue]) -> list[JsonValue]:
-    """The items of a form's answer list, a grid item's rows each an item of its own:
+    """The items of a form's answer list, a grid item's rows each an item of its own
+    and a survey page's questions in its place:
     Google Forms' grid, as Apps Script gives it ({"title": "Safety screen", "rows":
     ["saddle_numbness", ...], "response": ["Yes", ...]}, one answer per row, in
     order). Read as one item, every sign in the grid was lost (check 26, U-H4)."""
     opened: list[JsonValue] = []
     for item in items:
+        questions = item.get("questions") if isinstance(item, dict) else None
+        if isinstance(questions, list):
+            # A survey's page of questions (SurveyMonkey's "pages": [{"questions":
+            # [...]}]): its questions, each a question/answer pair.
+            opened += questions[:MAX_SALVAGED_KEYS]
+            continue
         rows = item.get("rows") if isinstance(item, dict) else None
         answered = [f for f in _ANSWER_FIELDS if isinstance(item, dict) and f in item]
         cells = item[answered[0]] if isinstance(item, dict) and answered else None

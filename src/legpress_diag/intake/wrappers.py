@@ -378,8 +378,12 @@ def _own_answers(key: str, value: JsonValue) -> bool:
 def _is_record(data: JsonObject) -> bool:
     """An object in a wrapper that is a record: its answers in an object, or keys that
     name questions (a flat row: {"id": "c1", "saddle_numbness": "yes"})."""
+    if _survey_question(data):
+        return False  # one question of a survey, its answers beside its heading
     if "answers" in data or field_value(data, "answers", None) is not None:
         return True  # in any shape: a list of pairs (Typeform), a string
+    if _pages_of_questions(data):
+        return True  # a survey's response, its questions on pages
     if is_questionnaire_response(data):
         return True  # FHIR: answers in its items (a Bundle's entries were merged)
     if any(
@@ -399,6 +403,24 @@ def _is_record(data: JsonObject) -> bool:
         (isinstance(value, dict) and keeps_answers(key))
         or (_one_value(value) and (names_a_question(key) or _FLAT_KEY.fullmatch(key) is not None))
         for key, value in _first_items(data)
+    )
+
+
+def _survey_question(data: JsonObject) -> bool:
+    """Whether an object is one question of a survey's response, its answers listed
+    beside its heading (SurveyMonkey's {"id": "40001", "heading": "Saddle numbness?",
+    "answers": [...]}): each was read as a record, 109 results for 4 clients, and
+    every flag was lost (check 27, U-H1)."""
+    return isinstance(data.get("answers"), list) and isinstance(data.get("heading"), str)
+
+
+def _pages_of_questions(data: JsonObject) -> bool:
+    """Whether an object holds a survey's pages of questions (SurveyMonkey's response:
+    "pages": [{"questions": [...]}]): a response, a record."""
+    pages = data.get("pages")
+    return isinstance(pages, list) and any(
+        isinstance(page, dict) and isinstance(page.get("questions"), list)
+        for page in pages[:MAX_NESTED_KEYS]
     )
 
 
