@@ -141,11 +141,25 @@ def test_one_record_boxed_by_r_stays_one_record() -> None:
     assert _flags(result) == [SADDLE_YES]
 
 
-def test_lists_with_repeated_ids_are_no_table() -> None:
-    """Two lists of one client's multi-choice answers are not two clients."""
-    body = {"id": ["c1", "c1"], "saddle_numbness": ["yes", "no"]}
-    results = _results(json.dumps(body))
-    assert len(results) == 1
+def test_a_table_by_columns_names_rows_by_a_name_column_and_repeats_ids() -> None:
+    """A client's two weeks are two rows; 'name' names them; a wrapper holds it."""
+    table = {
+        "name": ["cal", "cal", "ann"],
+        "age_years": [70, 70, 34],
+        "sudden_sharp_onset": ["no", "yes", "no"],
+        "onset_settling": ["yes", "no", "yes"],
+    }
+    for body in (table, {"exported": "2024-05-01", "data": table}):
+        results = _results(json.dumps(body))
+        assert [str(result["id"]) for result in results] == ["cal", "cal", "ann"]
+        assert [_flags(result) for result in results][1] == FRACTURE_FLAGS
+
+
+def test_a_records_multi_choice_lists_are_no_table() -> None:
+    """Lists of the same length under multi-choice questions are one record's answers."""
+    answers = {**SCREEN_CLEAR, "pain_location": ["lower_back", "hips"]}
+    record = {"id": "c1", "answers": answers}
+    assert [str(result["id"]) for result in _results(json.dumps(record))] == ["c1"]
 
 
 # -- values -------------------------------------------------------------------------
@@ -678,3 +692,129 @@ def test_a_comment_line_in_json_lines_is_called_a_comment() -> None:
     first, second = _results(text)
     assert "this line is a comment" in first["errors"][0]["expected"]
     assert second["status"] == "ok"
+
+
+# -- check 27 (an attacker's, on 5948a3e) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "Saddle numbness (tell your coach)",
+        "coach_checkin/saddle_numbness",
+        "('coach_checkin', 'saddle_numbness')",
+        "coach_checkin-saddle_numbness",
+        "equipment_session/saddle_numbness",
+        "after_kids_class/saddle_numbness",
+        "Coach check [Saddle numbness]",
+    ],
+)
+def test_a_word_about_someone_else_elsewhere_in_a_key_keeps_the_lifters_yes(key: str) -> None:
+    """The guard against another's answer took these lifters' own yes (a regression)."""
+    told = {**{k: v for k, v in SCREEN_CLEAR.items() if k != "saddle_numbness"}, key: "yes"}
+    assert SADDLE_YES in _flags(_one(told))
+
+
+def test_a_note_that_says_not_a_relatives_is_the_lifters() -> None:
+    told = {**{k: v for k, v in SCREEN_CLEAR.items() if k != "cancer_history"}}
+    told["Cancer history (yours, not family)"] = "yes"
+    assert ("cancer_history", "clinician", False) in _flags(_one(told))
+
+
+def test_two_notes_with_a_stray_quote_do_not_take_the_records_between_them() -> None:
+    """Inches in a note (5" back) broke two lines; rejoined by braces, every record
+    between them was taken into one (a regression of the bare-yes rejoin)."""
+    clients = [
+        {"id": "ann", "note": 'seat 5" back', "answers": SCREEN_CLEAR},
+        {"id": "bob", "answers": {**SCREEN_CLEAR, "saddle_numbness": "yes"}},
+        {"id": "cal", "answers": FRACTURE},
+        {"id": "dee", "note": 'feet 3" higher', "answers": SCREEN_CLEAR},
+    ]
+    text = "".join(json.dumps(c).replace('\\"', '"') + "\n" for c in clients)
+    found = _by_id(_results(text))
+    assert found["bob"] == [SADDLE_YES]
+    assert found["cal"] == FRACTURE_FLAGS
+
+
+def test_a_coachs_user_id_or_email_does_not_name_the_clients_rows() -> None:
+    rows = [
+        {
+            "user_id": "coach-sam",
+            "email": "sam@gym.example",
+            "client_id": "ann",
+            "saddle_numbness": "no",
+        },
+        {
+            "user_id": "coach-sam",
+            "email": "sam@gym.example",
+            "client_id": "bob",
+            "saddle_numbness": "yes",
+        },
+    ]
+    results = _results(json.dumps({"exported": "2024-05-01", "rows": rows}))
+    assert [str(result["id"]) for result in results] == ["ann", "bob"]
+
+
+def test_a_sheet_with_a_title_row_above_its_header_is_read() -> None:
+    values = [
+        ["Week 20 check-ins"],
+        [],
+        ["id", "saddle_numbness", "age_years"],
+        ["ann", "FALSE", "34"],
+        ["bob", "TRUE", "41"],
+    ]
+    found = _by_id(_results(json.dumps({"range": "A1:C5", "values": values})))
+    assert found == {"ann": [], "bob": [SADDLE_YES]}
+
+
+def test_a_sheet_given_column_by_column_is_turned() -> None:
+    values = [["id", "ann", "bob"], ["saddle_numbness", "FALSE", "TRUE"], ["age_years", "34", "41"]]
+    body = {"range": "A1:C3", "majorDimension": "COLUMNS", "values": values}
+    assert _by_id(_results(json.dumps(body))) == {"ann": [], "bob": [SADDLE_YES]}
+
+
+def test_question_answer_pairs_as_lists_stay_one_records_answers() -> None:
+    pairs = [["age_years", 41], ["saddle_numbness", "yes"], ["bladder_bowel_change", "no"]]
+    results = _results(json.dumps({"id": "bob", "answers": pairs}))
+    assert [str(result["id"]) for result in results] == ["bob"]
+    assert _flags(results[0]) == [SADDLE_YES]
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [
+        *[("Tak", "Nie"), ("Ano", "Ne"), ("Kyllä", "Ei"), ("Igen", "Nem"), ("Evet", "Hayır")],
+        *[
+            ("Да", "Нет"),
+            ("Ναι", "Όχι"),
+            ("はい", "いいえ"),
+            ("SAND", "FALSK"),
+            ("PRAWDA", "FAŁSZ"),
+        ],
+        ("Ja", "Nei"),
+    ],
+)
+def test_yes_and_no_in_more_languages_are_read(yes: str, no: str) -> None:
+    assert _flags(_one({**SCREEN_CLEAR, "saddle_numbness": yes})) == [SADDLE_YES]
+    _stays_clear("saddle_numbness", no)
+
+
+@pytest.mark.parametrize(
+    ("system", "yes", "no"),
+    [
+        ("http://loinc.org", "LA33-6", "LA32-8"),
+        ("http://snomed.info/sct", "373066001", "373067005"),
+    ],
+)
+def test_a_coded_yes_or_no_is_read_before_its_display(system: str, yes: str, no: str) -> None:
+    def coded(code: str) -> dict[str, Any]:
+        return {"valueCoding": {"system": system, "code": code, "display": "Tak?"}}
+
+    told = {**SCREEN_CLEAR, "saddle_numbness": "yes"}
+    items = [
+        _item(qid, None, coded(yes if answer == "yes" else no))
+        for qid, answer in told.items()
+        if qid != "age_years"
+    ]
+    (result,) = _results(_response(items))
+    assert _flags(result) == [SADDLE_YES]

@@ -37,10 +37,14 @@ from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 # A coach's sheet in another language writes its own yes and no (German "Ja" and
 # "Nein", French "Oui" and "Non"): read "not sure", an emergency was urgent and every
 # clear client referred (check 26, U-H12).
-YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "yea"} | {"ja", "oui", "si", "sim"})
+YES_WORDS = frozenset(
+    {"yes", "y", "yep", "yeah", "yup", "yea"}
+    | {"ja", "oui", "si", "sim", "ano", "kylla", "igen", "tak", "evet", "да", "ναι", "はい"}
+)
 NO_WORDS = frozenset(
     {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"}
-    | {"nein", "nee", "nej", "non", "nao"}
+    | {"nein", "nee", "nej", "nei", "non", "nao", "ne", "ei", "nem", "nie", "hayır", "hayir"}
+    | {"нет", "οχι", "いいえ"}
 )
 UNSURE_WORDS = frozenset(
     {
@@ -95,9 +99,16 @@ def written_no(value: JsonValue) -> bool:
 # level lower: check 21).
 # Excel and Sheets write TRUE and FALSE in the sheet's language: German WAHR and
 # FALSCH, French VRAI and FAUX, Spanish VERDADERO and FALSO, Italian VERO, Portuguese
-# VERDADEIRO, Dutch WAAR and ONWAAR (check 26, U-H12).
-_TICKED = ("true", "1", "on", "checked", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar")
-_UNTICKED = ("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar")
+# VERDADEIRO, Dutch WAAR and ONWAAR, the Nordic, Polish, Finnish, Czech, Turkish,
+# Hungarian and Russian ones (check 26, U-H12; check 27, H8).
+_TICKED = (
+    *("true", "1", "on", "checked", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar"),
+    *("sand", "sant", "sann", "prawda", "tosi", "pravda", "dogru", "igaz", "истина"),
+)
+_UNTICKED = (
+    *("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar", "falsk"),
+    *("falskt", "usann", "fałsz", "falsz", "epatosi", "nepravda", "yanlis", "hamis", "ложь"),
+)
 
 
 def chosen_options(value: JsonValue) -> JsonValue:

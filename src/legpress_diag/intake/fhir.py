@@ -85,21 +85,27 @@ _MADE_UP = re.compile(
 # LOINC's answers to a yes/no question (answer list LL361-7), given as a code alone:
 # "display" is optional in FHIR, and read as the code, every "no" was "not sure" and
 # an emergency was lowered to urgent (check 26, A-H3).
-_LOINC = "http://loinc.org"
-_LOINC_ANSWERS = {"LA33-6": "yes", "LA32-8": "no", "LA4489-6": "unsure"}
+# SNOMED CT's the same way: 373066001 Yes, 373067005 No, 261665006 Unknown. A code
+# from either is read before its display, which may be in any language (check 27).
+_CODED_ANSWERS = {
+    "http://loinc.org": {"LA33-6": "yes", "LA32-8": "no", "LA4489-6": "unsure"},
+    "http://snomed.info/sct": {"373066001": "yes", "373067005": "no", "261665006": "unsure"},
+}
 
 
 def _value(answer: JsonObject) -> JsonValue:
     """An answer's value: valueBoolean, valueInteger, valueDecimal, valueString, a
     Quantity's value (an age in UCUM years: its code "a" was read as the age, check
-    26), a coding's display (or its code: LOINC's yes/no codes as yes and no)."""
+    26), LOINC's and SNOMED CT's yes/no codes as yes and no, else a coding's display
+    (or its code)."""
     for key, value in answer.items():
         if not key.startswith("value"):
             continue
         if isinstance(value, dict):  # valueCoding, valueQuantity
-            code = value.get("code")
-            if value.get("system") == _LOINC and isinstance(code, str) and "display" not in value:
-                return _LOINC_ANSWERS.get(code, code)
+            code, system = value.get("code"), value.get("system")
+            coded = _CODED_ANSWERS.get(system) if isinstance(system, str) else None
+            if coded is not None and isinstance(code, str) and code in coded:
+                return coded[code]
             for name in ("display", "value", "code"):
                 found = value.get(name)
                 if isinstance(found, str | int | float | bool):

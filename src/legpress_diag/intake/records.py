@@ -1007,6 +1007,7 @@ def rejoined_record(
     awaited = 0
     in_string = string_left_open(first, False)
     in_note = False  # a line that starts a record was read as a note's next line
+    crossed = False  # a line that starts a record was taken in
     for offset in range(1, MAX_REJOINED_LINES):
         following = peek(offset)
         if following is None:
@@ -1027,6 +1028,7 @@ def rejoined_record(
             # looks like a record's start (read apart, the note's record lost its
             # emergency: check 19): at most a few a record, see below.
             awaited += 1
+            crossed = True
             if not (in_string or awaits_value(last)) or awaited > MAX_VALUES_ON_THEIR_OWN_LINES:
                 return None
             in_note = in_note or not awaits_value(last)
@@ -1042,7 +1044,11 @@ def rejoined_record(
         if parsed > MAX_REJOIN_PARSED:
             return None
         text = _without_trailer(b"\n".join(parts))
-        if _parses(text) or _parses_leniently(text) or _one_object(text):
+        if _parses(text) or _parses_leniently(text):
+            return text, offset + 1
+        if not crossed and _one_object(text):
+            # Only lines that start no record: by braces alone, two notes with a
+            # stray quote each (5" back) took every record between them (check 27, H2).
             return text, offset + 1
     return None
 

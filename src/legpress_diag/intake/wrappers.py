@@ -282,6 +282,11 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
             holders.add(holder)
         elif isinstance(value, list) and (rows := _rows_under_a_header(value)) is not None:
             sheets.append((path, holder, rows))
+        elif isinstance(value, dict) and (rows := _column_lists(value)) is not None:
+            holders.add(holder)  # a table by columns inside a wrapper (check 27, H3)
+            for index, row in enumerate(rows):
+                if isinstance(row, dict):
+                    found.append(_named(row, top_id, f"{path}[{index}]"))
         elif isinstance(value, list) and any(
             isinstance(item, dict | list) and _is_record_or_list(item) for item in value
         ):
@@ -461,10 +466,32 @@ def _named(record: JsonObject, top_id: str | int | None, path: str) -> JsonObjec
     check 26, M1), else its place."""
     if "id" in record or field_value(record, "id") is not None:
         return record
-    someone = _someones_id(record)
-    if someone is not None:
-        return {"id": someone, **record}
+    client = _clients_id(record)
+    if client is not None:
+        return {"id": client, **record}
     return _PlaceNamed({"id": _named_path(top_id, path), **record})
+
+
+# The names a record gives its client's id under, in the order they are trusted: a
+# 'user_id', 'uid' or 'email' is often the account that filled the form in (the
+# coach's), and named so, every client's result was filed under the coach (check 27).
+_CLIENT_ID_NAMES = (
+    *("client_id", "athlete_id", "lifter_id", "member_id", "participant_id"),
+    *("patient_id", "person_id", "respondent_id", "customer_id"),
+)
+
+
+def _clients_id(record: JsonObject) -> str | int | None:
+    """The client's id a record found with no id of its own gives under another name
+    (see _CLIENT_ID_NAMES), in it or in Typeform's 'hidden' fields; else None."""
+    hidden = field_value(record, "hidden")
+    for fields in (record, hidden) if isinstance(hidden, dict) else (record,):
+        named = {fold_key(key): value for key, value in list(fields.items())[:MAX_NESTED_KEYS]}
+        for name in _CLIENT_ID_NAMES:
+            value = named.get(name)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                return value
+    return None
 
 
 def _named_path(top_id: str | int | None, path: str) -> str:
@@ -558,32 +585,53 @@ def _transposed_split(data: JsonObject) -> list[JsonValue] | None:
 def _column_lists(data: JsonObject) -> list[JsonValue] | None:
     """The rows of a table written column by column, each column a list of its cells
     (R's ``jsonlite::toJSON(df, dataframe="columns")``, pandas' ``to_dict("list")``):
-    an id column of distinct plain ids and columns of the same length (two or more:
-    one is R's boxed record, {"id": ["c1"], ...}). Read as one record, five clients
-    were one "not sure" result and two emergencies were lost (check 26, U-H3)."""
+    columns of the same length (two or more: one is R's boxed record, {"id": ["c1"],
+    ...}), one of them a question's that is no multi-choice question's (a record's
+    multi-choice answers are lists too), named by an id column when there is one
+    ('id', 'client_id', 'name', 'client'; ids may repeat, a client's weeks). Read as
+    one record, five clients were one "not sure" result and two emergencies were lost
+    (check 26, U-H3; check 27, H3)."""
     columns = list(data.items())[: MAX_NESTED_KEYS + 1]
     if len(columns) < 2 or len(columns) > MAX_NESTED_KEYS:
         return None
-    if not all(isinstance(cells, list) for _, cells in columns):
+    lengths = {len(cells) if isinstance(cells, list) else -1 for _, cells in columns}
+    if len(lengths) != 1 or min(lengths) < 2:
+        return None
+    if not any(_single_answer_question(str(key)) for key, _ in columns):
         return None
     ids = [cells for key, cells in columns if _names_an_id(str(key))]
-    if len(ids) != 1 or not isinstance(ids[0], list) or len(ids[0]) < 2:
+    if ids and not all(isinstance(cells, list) and all(map(_plain_id, cells)) for cells in ids):
         return None
-    count = len(ids[0])
-    if not all(_plain_id(cell) for cell in ids[0]) or len(set(map(str, ids[0]))) != count:
-        return None
-    if not all(isinstance(cells, list) and len(cells) == count for _, cells in columns):
-        return None
-    if not any(names_a_question(str(key)) or keeps_answers(str(key)) for key, _ in columns):
-        return None
-    return [
-        {str(key): cells[row] for key, cells in columns if isinstance(cells, list)}
-        for row in range(count)
-    ]
+    cells = [cell for _, column in columns if isinstance(column, list) for cell in column]
+    if any(isinstance(cell, dict) for cell in cells):
+        return None  # lists of records (a wrapper's), not of cells
+    rows: list[JsonValue] = []
+    for row in range(lengths.pop()):
+        record = {str(key): cells[row] for key, cells in columns if isinstance(cells, list)}
+        who = next((column[row] for column in ids if isinstance(column, list)), None)
+        rows.append(record if who is None or "id" in record else {"id": who, **record})
+    return rows
+
+
+def _single_answer_question(key: str) -> bool:
+    """Whether a key names a question of the bundled rule base answered by one value."""
+    if not names_a_question(key):
+        return False
+    from ..knowledge.index import question_named  # only for a table of lists
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    qid = question_named(rb, key) if rb is not None else None
+    return qid is not None and rb is not None and rb.questions[qid].type.value != "multi"
 
 
 def _names_an_id(key: str) -> bool:
-    return _record_field(key) == "id" or fold_key(key) in _PERSON_ID_NAMES
+    folded = fold_key(key)
+    return _record_field(key) == "id" or folded in _PERSON_ID_NAMES or folded in _NAME_COLUMNS
+
+
+# A table's column of who each row is, by name rather than by id.
+_NAME_COLUMNS = frozenset({"name", "client", "client_name", "athlete", "lifter", "user"})
 
 
 def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
@@ -625,22 +673,64 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
 def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
     """The rows of a sheet written as arrays, its first row the questions' names (Apps
     Script's getValues(), a CSV read as lists), as flat records: read as rows of
-    values without names, each was an error and no sign was read (check 22)."""
+    values without names, each was an error and no sign was read (check 22). A title
+    row or two above the header (a cell or two: "Week 20 check-ins") is left out, and
+    a sheet given column by column (Google Sheets' majorDimension "COLUMNS": each
+    list a column, its first cell the name) is turned; read as one record or as a
+    record per question, every client was lost (check 27, H6)."""
     if len(items) < 2 or not all(isinstance(item, list) for item in items):
         return None
-    header = items[0]
-    assert isinstance(header, list)
-    if not all(isinstance(name, str) for name in header) or not any(
-        names_a_question(name) or _record_field(name) == "id" for name in header[:MAX_NESTED_KEYS]
-    ):
-        return None
-    rows = [row for row in items[1:] if isinstance(row, list)]
-    if any(isinstance(cell, dict | list) for row in rows for cell in row[:MAX_NESTED_KEYS]):
+    lists = [item for item in items if isinstance(item, list)]  # every item, checked above
+    if any(isinstance(cell, dict | list) for row in lists for cell in row[:MAX_NESTED_KEYS]):
         return None  # rows of records, not of values
+    if all(len(row) == 2 for row in lists):
+        return None  # [question, answer] pairs: one record's answers (salvage reads them)
+    top = next((at for at, row in enumerate(lists[: MAX_TITLE_ROWS + 1]) if _a_header(row)), None)
+    if top is not None and not all(_a_title(row) for row in lists[:top]):
+        top = None
+    first_cells = [row[0] if row else None for row in lists]
+    by_rows = _names_in(lists[top]) if top is not None and len(lists) > top + 1 else 0
+    by_columns = _names_in(first_cells) if _a_header(first_cells) else 0
+    if by_columns > by_rows:
+        width = max(len(row) for row in lists)
+        turned = [[row[at] if at < len(row) else "" for row in lists] for at in range(width)]
+        header, rows = turned[0], turned[1:]
+    elif by_rows and top is not None:
+        header, rows = lists[top], lists[top + 1 :]
+    else:
+        return None
     names = [str(name) for name in header]
     return [
         {name: cell for name, cell in zip(names, row, strict=False) if cell != ""} for row in rows
     ]
+
+
+MAX_TITLE_ROWS = 3  # rows of a title or a note above a sheet's header
+
+
+def _a_header(row: list[JsonValue]) -> bool:
+    """Whether a row names the questions: every cell a name, some a question's or 'id'."""
+    return (
+        bool(row)
+        and all(isinstance(name, str) for name in row)
+        and any(
+            isinstance(name, str) and (names_a_question(name) or _record_field(name) == "id")
+            for name in row[:MAX_NESTED_KEYS]
+        )
+    )
+
+
+def _a_title(row: list[JsonValue]) -> bool:
+    """Whether a row above a header is a title: one cell at most with anything in it."""
+    return sum(cell not in ("", None) for cell in row[:MAX_NESTED_KEYS]) <= 1
+
+
+def _names_in(row: list[JsonValue]) -> int:
+    """How many cells of a row name a question or the id."""
+    return sum(
+        isinstance(name, str) and (names_a_question(name) or _record_field(name) == "id")
+        for name in row[:MAX_NESTED_KEYS]
+    )
 
 
 def flattened(items: list[JsonValue]) -> list[JsonValue]:
