@@ -818,3 +818,10 @@ def test_a_coded_yes_or_no_is_read_before_its_display(system: str, yes: str, no:
     ]
     (result,) = _results(_response(items))
     assert _flags(result) == [SADDLE_YES]
+
+
+def test_a_checklists_ticked_question_names_are_each_a_yes() -> None:
+    """["saddle_numbness", "bladder_bowel_change"] was read as one pair: "not sure"."""
+    line = {"id": "bob", "answers": ["saddle_numbness", "bladder_bowel_change"]}
+    (result,) = _results(json.dumps(line))
+    assert _flags(result) == [SADDLE_YES, ("bladder_bowel_change", "emergency", False)]

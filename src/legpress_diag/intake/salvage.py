@@ -165,6 +165,9 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
     if isinstance(value, str):
         found_in_text = salvaged_answers(value.encode("utf-8", "surrogatepass"))
         return found_in_text if found_in_text[0] else _assignments(value)
+    ticked = _ticked_questions(value)
+    if ticked is not None:
+        return ticked, frozenset(ticked)
     found: JsonObject = {}
     for item in _flat_pairs(value) or _grids_opened(value[:MAX_SALVAGED_KEYS]):
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
@@ -190,6 +193,17 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             same = key not in found or answer_key(found[key]) == answer_key(answer)
             found[key] = answer if same else "unsure"
     return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
+def _ticked_questions(items: list[JsonValue]) -> JsonObject | None:
+    """A checklist's ticked items, each a question's name (["saddle_numbness",
+    "bladder_bowel_change"]), as a yes to each; None for any other list. Read as one
+    [key, value] pair, an emergency was "not sure" (check 27, M4)."""
+    if not items or len(items) > MAX_SALVAGED_KEYS:
+        return None
+    if not all(isinstance(item, str) and names_a_question(item) for item in items):
+        return None
+    return {item: "yes" for item in items if isinstance(item, str)}
 
 
 def _flat_pairs(items: list[JsonValue]) -> list[JsonValue] | None:
