@@ -187,6 +187,10 @@ def diagnose_many(
     that holds records (an export's ``{"clients": [...]}``) gives a result for each,
     named as `diagnose FILE` names them."""
     rb = rulebase or bundled_rulebase()
+    if isinstance(records, Mapping):
+        # One export's object, as diagnose's InputError advises: iterated, its keys
+        # were the records, and every flag was lost (check 28).
+        records = [records]
     for index, record in enumerate(records):
         held = _records_held(record)
         for item in [record] if held is None else held:

@@ -26,7 +26,6 @@ from ..knowledge.index import (
     TYPO_CUTOFF,
     fold_key,
     question_named,
-    someone_elses,
 )
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
@@ -36,15 +35,30 @@ from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 # the same diagnosis in both. "none of these" is how the safety screen offers "no".
 # A coach's sheet in another language writes its own yes and no (German "Ja" and
 # "Nein", French "Oui" and "Non"): read "not sure", an emergency was urgent and every
-# clear client referred (check 26, U-H12).
+# clear client referred (check 26, U-H12; checks 27 and 28: 20 more languages).
 YES_WORDS = frozenset(
     {"yes", "y", "yep", "yeah", "yup", "yea"}
     | {"ja", "oui", "si", "sim", "ano", "kylla", "igen", "tak", "evet", "да", "ναι", "はい"}
+    | {"da", "ya", "так", "是", "예", "네", "co", "نعم", "כן"}
 )
 NO_WORDS = frozenset(
     {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"}
     | {"nein", "nee", "nej", "nei", "non", "nao", "ne", "ei", "nem", "nie", "hayır", "hayir"}
-    | {"нет", "οχι", "いいえ"}
+    | {
+        "нет",
+        "не",
+        "οχι",
+        "いいえ",
+        "nu",
+        "ні",
+        "tidak",
+        "否",
+        "아니요",
+        "아니오",
+        "khong",
+        "لا",
+        "לא",
+    }
 )
 UNSURE_WORDS = frozenset(
     {
@@ -238,6 +252,11 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             if case is not None:
                 found.append(case)
                 continue
+            if len(item) == 1 and next(iter(item)) in _AVRO_TYPES:
+                # Avro's JSON encoding of a union: {"string": "yes"}, {"int": 70}: read
+                # as no answer, every sign was "not sure" (check 28).
+                todo.append((next(iter(item.values())), depth + 1))
+                continue
             typed = _under_its_type(item)
             if typed is not None:  # {"type": "checkbox", "checkbox": true}: that value
                 todo.append((typed, depth + 1))
@@ -285,6 +304,9 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             if value is not None and not isinstance(value, list)
         ]
     return found
+
+
+_AVRO_TYPES = frozenset({"string", "boolean", "int", "long", "float", "double"})
 
 
 def _enum_case(item: dict[str, JsonValue]) -> str | None:
@@ -407,8 +429,24 @@ def yes_with_more(text: str) -> bool:
     lowered to urgent (check 27, U-H2)."""
     if len(text) > MAX_YES_WITH_MORE or "?" in text or not _hints_yes(text):
         return False
+    # The words after it (none for a number or an emoji: "yes 38.4", "yes 🙁").
     said = re.findall(r"[a-z']+", words(text))
-    return len(said) > 1 and not any(word in _TAKES_BACK for word in said[1:])
+    return not any(word in _TAKES_BACK for word in said[1:])
+
+
+def _read_as_a_yes(rb: RuleBase, qid: str, text: str) -> bool:
+    """Whether free text that starts with a yes is read as a yes: on the safety screen
+    always (a yes refers at least as high as "not sure": "Yes, started 3 days ago"
+    was "not sure", an emergency lowered to urgent: check 28), but for a question whose
+    yes lowers a flag (onset_settling, "it eased": a flag's 'unless') only when
+    nothing takes it back; elsewhere the same (see yes_with_more)."""
+    if not _hints_yes(text) or len(text) > MAX_YES_WITH_MORE:
+        return False
+    if qid in rb.index.safety_questions and not any(
+        qid in flag.unless_questions for flag in rb.safety_flags.values()
+    ):
+        return True
+    return yes_with_more(text)
 
 
 def _hints_yes(value: JsonValue) -> bool:
@@ -437,6 +475,8 @@ def words(text: str) -> str:
         # keys. Letters of other scripts stay: a look-alike 'nо' is not read as 'no'.
         text = unicodedata.normalize("NFKC", text)
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not _draws_nothing(c))
+        # Composed again: NFKD splits a Hangul syllable ('예') into its letters.
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
 
 
@@ -698,8 +738,8 @@ def normalize_answers(
                 read = f"{show_value(value)} read as '{as_choice}'"
                 warnings.append(_read_otherwise(key, value, read, "", question))
                 value = as_choice
-        if kind is yes_no and value.__class__ is str and yes_with_more(value):
-            read = f"{show_value(value)} starts with a yes and takes nothing back; read as yes"
+        if kind is yes_no and value.__class__ is str and _read_as_a_yes(rb, key, value):
+            read = f"{show_value(value)} starts with a yes; read as yes"
             warnings.append(_read_otherwise(key, value, read, ", alone", question))
             value = "yes"
         if kind is number_type and value.__class__ is str:
@@ -987,11 +1027,6 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
         if close is None:
-            # Someone else's answer ("mother/cancer_history": "yes") is never the
-            # lifter's; with the lifter's own unanswered, the screen is not sure.
-            others = someone_elses(rb, key)
-            if others in safety and others not in raw:
-                found.add(others)
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
         # misspelt "yes"): nobody can tell which holds, so the screen is not sure.

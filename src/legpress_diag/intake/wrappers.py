@@ -404,11 +404,36 @@ def _is_record(data: JsonObject) -> bool:
     # A key like 'answers' counts with an object ("responses": {...}) or as a flattened
     # answer ("answers.saddle_numbness"); one of a question/answer pair ({"question":
     # ..., "answer": "yes"}, a list of them a record's answers) does not.
-    return any(
+    return not _timings(data) and any(
         (isinstance(value, dict) and keeps_answers(key))
         or (_one_value(value) and (names_a_question(key) or _FLAT_KEY.fullmatch(key) is not None))
         for key, value in _first_items(data)
     )
+
+
+def _timings(data: JsonObject) -> bool:
+    """Whether an object keyed by questions holds a number for each that no answer is
+    (Formbricks' "ttc": milliseconds per question): read as a record, every client
+    had a second result, "not sure" on every sign, and was told to see a doctor today
+    (check 28). Numbers only, and one of them a yes/no question's other than 0 or 1."""
+    named = [(key, value) for key, value in _first_items(data) if names_a_question(key)]
+    if not named or not all(_a_plain_number(value) for _, value in named):
+        return False
+    return any(_yes_no_question(key) and value not in (0, 1) for key, value in named)
+
+
+def _a_plain_number(value: JsonValue) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _yes_no_question(key: str) -> bool:
+    """Whether a key names a yes/no question of the bundled rule base."""
+    from ..knowledge.index import question_named  # only for an object of numbers
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    qid = question_named(rb, key) if rb is not None else None
+    return qid is not None and rb is not None and rb.questions[qid].type.value == "yes_no"
 
 
 def _survey_question(data: JsonObject) -> bool:

@@ -336,24 +336,6 @@ def question_named(rb: RuleBase, key: str) -> str | None:
     found = named.get(folded)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
-    if _about_someone_else(key):
-        # "dog/age", "emergency_contact/age", "family_history/cancer_history": another's
-        # answer, never the lifter's (read so, a clear 34-year-old was urgent: check 26).
-        return None
-    for reading in _key_readings(folded):
-        found = named.get(reading)
-        if found is not None:
-            return found
-    return _after_group(key, named)
-
-
-def someone_elses(rb: RuleBase, key: str) -> str | None:
-    """The question a key would name if it were not about someone else ("mother/
-    cancer_history" -> cancer_history), or None: see _SOMEONE_ELSE."""
-    folded = fold_key(key)
-    if len(key) > MAX_READ_KEY or not _about_someone_else(key):
-        return None
-    named = rb.index.folded_ids
     for reading in _key_readings(folded):
         found = named.get(reading)
         if found is not None:
@@ -375,39 +357,11 @@ def _after_group(key: str, named: Mapping[str, str]) -> str | None:
     return found
 
 
-def _about_someone_else(key: str) -> bool:
-    """Whether a key says whose answer it is, and it is someone else's: a group or
-    label before the question named after them ("dog/age", "emergency_contact/age",
-    "group_partner/age", "family_history/cancer_history", "Family history: Have you
-    ...?"), or a note that says from whom ("Age (from Coach)"). Only that: a word
-    anywhere ("coach_checkin/saddle_numbness", "Saddle numbness (tell your coach)")
-    took the lifter's own yes away, and an emergency was urgent (check 27, H1)."""
-    note = _BRACKETS_AT_END.search(key)
-    body = key if note is None else key[: note.start()]
-    parts = _KEY_PARTS.split(body)
-    for part in parts[:-1]:
-        if _OWNER.fullmatch(fold_key(part).strip("_")):
-            return True
-    # Only a note that says from whom: "(yours, not family)" is the lifter's own.
-    return note is not None and _FROM_OWNER.search(fold_key(note.group())) is not None
-
-
-_BRACKETS_AT_END = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
-
-
-_KEY_PARTS = re.compile(r"[/:|\\\[\](),'\"]+|\s-\s|(?<=[a-z0-9])-(?=[a-z])|\.(?=[A-Za-z])")
-_OWNERS = (
-    r"famil(?:y|ial)|mother|father|mum|mom|dad|parents?|siblings?|brothers?|sisters?"
-    r"|partners?|spouse|husband|wife|child(?:ren)?|kids?|sons?|daughters?|relatives?"
-    r"|grand[a-z]*|dogs?|pets?|(?:emergency_)?contacts?|coach(?:es)?|trainers?|machines?"
-    r"|equipment"
-)
-# A group or label named after its owner: one word before it at most ("group_partner").
-_OWNER = re.compile(rf"(?!(?:no|not|non)_)(?:[a-z0-9]+_)?(?:{_OWNERS})(?:_history)?")
-# A note that says from whom: "(from Coach)", "(of the partner)", "(dog's)".
-_FROM_OWNER = re.compile(
-    rf"(?:from|of|for|by)_(?:the_|your_|my_|a_)?(?:{_OWNERS})\b|(?:{_OWNERS})['_]s\b"
-)
+# A key that names someone else ("dog/age", "mother/cancer_history", "Age (from
+# Coach)") is still read as the lifter's answer: the careful reading. A guard that
+# left such keys unread (5948a3e) took lifters' own answers away whenever a label
+# named a coach, a trainer or a contact ("(asked by coach)", "first_contact/"),
+# lowering emergencies in two rounds (checks 27, 28); a raised level is the lesser harm.
 _NEGATING = re.compile(r"(?:^|_)(?:no|not|non|never|without|none)$")
 
 
@@ -452,6 +406,10 @@ def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
     found: dict[str, str] = {}
     for qid in questions:
         found.setdefault(fold_key(qid), qid)  # two ids folding alike: the first keeps it
+    for qid in questions:
+        # The id with its underscores dropped ("saddlenumbness", a form tool's field
+        # name): read as a typo, its yes was "not sure" (check 28).
+        found.setdefault(fold_key(qid).replace("_", ""), qid)
     # Then their own words ("how_old_are_you"), the bundled questions' first: a form
     # built from the questions names its items by their text (check 25, H5). An id
     # always comes before a text that folds the same.
