@@ -269,8 +269,10 @@ def numbered_lines(data: bytes, first: int = 1) -> list[tuple[int, bytes]]:
     record took the next line's number, and two records without an id had one id
     (a new user's try: keyed by id, referrals were lost)."""
     lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()  # the text after the last LF is not a line
+    if lines[-1] in (b"", b"\x00"):
+        # The text after the last LF is not a line, nor the second byte of a UTF-16
+        # LF that ends the input (records._narrowed reads it so).
+        lines.pop()
     if not _MAYBE_BREAK.search(data):
         return list(enumerate(lines, first))  # the common block: nothing joined
     numbered, number = [], first

@@ -333,16 +333,29 @@ def _narrowed(line: bytes) -> bytes:
     line was an error and the next line's client was merged into it (check 26,
     A-H6). A line is narrowed only when nearly every other byte is a NUL and the
     bytes between them are not: NUL padding and binary lines are left as they are."""
-    if line.rstrip(b"\n") == b"\x00":
-        return line[1:]  # the second byte of a UTF-16 LF before the end: a blank line
+    if line == b"\x00":
+        return b""  # the input ends with the second byte of a UTF-16 LF: no line
     units = line[: len(line) - len(line) % 2]
     for encoding, high in (("utf-16-le", 1), ("utf-16-be", 0)):
         highs, lows = units[high::2], units[1 - high :: 2]
         if len(highs) < 2 or highs.count(0) < 0.6 * len(highs) or lows.count(0) > 0.05 * len(lows):
             continue
         text = units.decode(encoding, "surrogatepass").removeprefix("\ufeff")
+        if not _one_json_value(text.rstrip("\r\n")):
+            # Only a whole record: a line of other bytes decoded so could hold line
+            # breaks of other programs, or open a record, and change how many records
+            # the lines around it give.
+            return line
         return text.encode("utf-8", "surrogatepass") + line[len(units) :]
     return line
+
+
+def _one_json_value(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _skip_rest(stream: IO[bytes]) -> None:
