@@ -169,7 +169,7 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
     if ticked is not None:
         return ticked, frozenset(ticked)
     found: JsonObject = {}
-    for item in _flat_pairs(value) or _grids_opened(value[:MAX_SALVAGED_KEYS]):
+    for item in _flat_pairs(value) or _items_opened(value[:MAX_SALVAGED_KEYS]):
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
             key, answer = item  # [["saddle_numbness", "yes"], ...]: pairs as lists
         elif isinstance(item, dict):
@@ -223,10 +223,10 @@ def _flat_pairs(items: list[JsonValue]) -> list[JsonValue] | None:
     return [[key, answer] for key, answer in zip(keys, items[1::2], strict=True)]
 
 
-def _grids_opened(items: list[JsonValue]) -> list[JsonValue]:
-    """The items of a form's answer list, a grid item's rows each an item of its own
-    and a survey page's questions in its place:
-    Google Forms' grid, as Apps Script gives it ({"title": "Safety screen", "rows":
+def _items_opened(items: list[JsonValue]) -> list[JsonValue]:
+    """The items of a form's answer list, opened: a survey page's questions in its
+    place (SurveyMonkey), and a grid item's rows each an item of its own (Google Forms'
+    grid, as Apps Script gives it: {"title": "Safety screen", "rows":
     ["saddle_numbness", ...], "response": ["Yes", ...]}, one answer per row, in
     order). Read as one item, every sign in the grid was lost (check 26, U-H4)."""
     opened: list[JsonValue] = []

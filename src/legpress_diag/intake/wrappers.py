@@ -427,13 +427,20 @@ def _a_plain_number(value: JsonValue) -> bool:
 
 
 def _yes_no_question(key: str) -> bool:
-    """Whether a key names a yes/no question of the bundled rule base."""
-    from ..knowledge.index import question_named  # only for an object of numbers
+    return _question_type(key) == "yes_no"
+
+
+def _question_type(key: str) -> str | None:
+    """The type of the bundled rule base's question a key names ("yes_no", "multi",
+    ...), or None."""
+    if not names_a_question(key):
+        return None
+    from ..knowledge.index import question_named  # only for tables and timings
     from ..knowledge.loader import bundled_rulebase
 
     rb = bundled_rulebase()
     qid = question_named(rb, key) if rb is not None else None
-    return qid is not None and rb is not None and rb.questions[qid].type.value == "yes_no"
+    return None if qid is None or rb is None else rb.questions[qid].type.value
 
 
 def _survey_question(data: JsonObject) -> bool:
@@ -640,14 +647,7 @@ def _column_lists(data: JsonObject) -> list[JsonValue] | None:
 
 def _single_answer_question(key: str) -> bool:
     """Whether a key names a question of the bundled rule base answered by one value."""
-    if not names_a_question(key):
-        return False
-    from ..knowledge.index import question_named  # only for a table of lists
-    from ..knowledge.loader import bundled_rulebase
-
-    rb = bundled_rulebase()
-    qid = question_named(rb, key) if rb is not None else None
-    return qid is not None and rb is not None and rb.questions[qid].type.value != "multi"
+    return _question_type(key) not in (None, "multi")
 
 
 def _names_an_id(key: str) -> bool:
@@ -735,14 +735,7 @@ MAX_TITLE_ROWS = 3  # rows of a title or a note above a sheet's header
 
 def _a_header(row: list[JsonValue]) -> bool:
     """Whether a row names the questions: every cell a name, some a question's or 'id'."""
-    return (
-        bool(row)
-        and all(isinstance(name, str) for name in row)
-        and any(
-            isinstance(name, str) and (names_a_question(name) or _record_field(name) == "id")
-            for name in row[:MAX_NESTED_KEYS]
-        )
-    )
+    return bool(row) and all(isinstance(name, str) for name in row) and _names_in(row) > 0
 
 
 def _a_title(row: list[JsonValue]) -> bool:
