@@ -440,8 +440,10 @@ def _read_as_a_yes(rb: RuleBase, qid: str, text: str) -> bool:
     was "not sure", an emergency lowered to urgent: check 28), but for a question whose
     yes lowers a flag (onset_settling, "it eased": a flag's 'unless') only when
     nothing takes it back; elsewhere the same (see yes_with_more)."""
-    if not _hints_yes(text) or len(text) > MAX_YES_WITH_MORE:
+    if not _hints_yes(text):
         return False
+    # Whatever its length: a yes with a long story after it was "not sure" (check 28,
+    # A-H3); the story is not read, its first word is.
     if qid in rb.index.safety_questions and not any(
         qid in flag.unless_questions for flag in rb.safety_flags.values()
     ):
@@ -454,8 +456,14 @@ def _hints_yes(value: JsonValue) -> bool:
     yes, but no "no" either: not sure, as such an answer is in a record's answers."""
     if not isinstance(value, str) or _answers_yes_no(value):
         return False
-    first = words(value).replace(",", " ").replace("-", " ").split()
-    return bool(first) and first[0] in YES_WORDS
+    # The first word, whatever follows it: "Yes? It started Tuesday", "yes;" (split
+    # at spaces only, "yes?" was no word, and the yes "not sure": check 28, A-H3).
+    first = _FIRST_WORD.match(words(value[:_FIRST_WORD_SPAN]))
+    return first is not None and first.group(1) in YES_WORDS
+
+
+_FIRST_WORD = re.compile(r"[\W_]*([^\W_]+(?:'[^\W_]+)*)")
+_FIRST_WORD_SPAN = 100  # where a reply's first word is, however long the reply
 
 
 def _answers_yes_no(value: JsonValue) -> bool:

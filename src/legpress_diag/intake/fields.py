@@ -20,6 +20,11 @@ MAX_NESTED_KEYS = 1000
 FLAT_KEY = re.compile(r"answers(?:(?:[./]|__)([^./\[\]]+)|\[([^\[\]]+)\])")
 
 
+# A key that is a form's reference to a field, not a name: Gravity's "3" and "1.3",
+# Wufoo's "Field4", "q3", "col_2" (see intake/labels.py).
+FIELD_REFERENCE = re.compile(r"(?i)(?:field_?|q|col(?:umn)?_?)?\d+(?:\.\d+)?")
+
+
 def plain_id(value: object) -> bool:
     """A value that may be an id: a string or an integer (not a boolean)."""
     return isinstance(value, str | int) and not isinstance(value, bool)

@@ -40,7 +40,15 @@ from .answers import (
     words,
 )
 from .fhir import is_questionnaire_response, response_record
-from .fields import FLAT_KEY, MAX_NESTED_KEYS, RECORD_FIELDS, careful, plain_id, record_field
+from .fields import (
+    FIELD_REFERENCE,
+    FLAT_KEY,
+    MAX_NESTED_KEYS,
+    RECORD_FIELDS,
+    careful,
+    plain_id,
+    record_field,
+)
 from .measured import measurements, same_answer
 from .repeated import (
     RepeatedKeys,
@@ -50,7 +58,14 @@ from .repeated import (
     reads_yes,
 )
 from .typed import NOT_TYPED, TYPE_TAGS, untyped
-from .wrappers import field_value, holds_an_object, records_in_array, wrapped_records
+from .wrappers import (
+    a_header,
+    field_value,
+    holds_an_object,
+    records_in_array,
+    rows_under_a_header,
+    wrapped_records,
+)
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 LINE_TOO_LONG = f"line longer than {MAX_LINE_BYTES:,} bytes"  # a cut line's problem
@@ -1351,6 +1366,10 @@ def _whole_document(
                     records, number = _line_records(number, whole, len(line) > MAX_LINE_BYTES)
                     yield from records
             return
+        values = _values_by_line(blob)
+        if values is not None:
+            yield from _lines_of_arrays(first_number, values)
+            return
         # Where the reading stopped (an array cut short ends at its last line).
         stopped = first_number + (exc.line - 1 if isinstance(exc, JsonProblem) else 0)
         problem = f"the JSON array cannot be read: {exc}"
@@ -1384,6 +1403,47 @@ _WRAPPED_NOTE = (
     "read from an object that holds the records (an export's wrapper, a pandas table); "
     "give them as JSON Lines or a JSON array"
 )
+_ROW_NOTE = "read as a row under the header line (JSON Lines of arrays); records are objects"
+
+
+def _values_by_line(blob: bytes) -> list[tuple[int, JsonValue]] | None:
+    """(line break count before it, value) for each line of a document that is JSON
+    Lines of arrays (each line a whole JSON value, two or more, an array first): a
+    header row then a row per line, as jsonlines.org shows and a CSV reader dumps
+    line by line. None for anything else. Read as one array, every client was one
+    error and every flag was lost (check 28, A-H2)."""
+    found: list[tuple[int, JsonValue]] = []
+    for breaks, line in enumerate(blob.split(b"\n")):
+        if not line.strip():
+            continue
+        try:
+            found.append((breaks, parse_json(line, records=True)))
+        except ValueError:
+            return None
+    return found if len(found) > 1 and isinstance(found[0][1], list) else None
+
+
+def _lines_of_arrays(first_number: int, values: list[tuple[int, JsonValue]]) -> Iterator[RawRecord]:
+    """The records of JSON Lines of arrays (see _values_by_line), each at its line: the
+    rows under a header line as flat records, with a warning; any other line as a line
+    of JSON Lines is read (an object, or records in an array), a header line above
+    object lines left out."""
+    items = [value for _, value in values]
+    header = next(
+        (at for at, item in enumerate(items) if isinstance(item, list) and a_header(item)), None
+    )
+    rows = rows_under_a_header(items) if header is not None else None
+    if rows is not None and header is not None and len(rows) == len(items) - header - 1:
+        for (breaks, _), row in zip(values[header + 1 :], rows, strict=True):
+            at = first_number + breaks
+            yield RawRecord(at, at, data=row, note=_ROW_NOTE)
+        return
+    for breaks, item in values:
+        at = first_number + breaks
+        if isinstance(item, list) and a_header(item):
+            continue  # the names of the columns above records: no record
+        for record in records_in_array(item) if isinstance(item, list) else [item]:
+            yield RawRecord(at, at, data=record)
 
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
@@ -1452,6 +1512,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
     data = _fields_named_otherwise(data, warnings)
     data = _hidden_id(data, warnings)
     data = _unflattened(data, warnings)
+    data = _labelled(data, warnings)
     if raw.note is not None:
         warnings.insert(0, AnswerProblem("", raw.note))
     record_id = data.get("id", fallback_id)
@@ -1625,6 +1686,29 @@ def _fields_named_otherwise(data: JsonObject, warnings: list[AnswerProblem]) -> 
 _ID_NAMES = frozenset({"record_id", "client_id", "participant_id", "respondent_id"})
 
 
+def _labelled(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """A record with no 'answers', keyed by a form's field references ("Field4"), read
+    by the labels it carries beside them (Wufoo's "FieldStructure"), with a warning;
+    anything else as it is (see intake.labels)."""
+    keys = list(data)[:MAX_NESTED_KEYS]
+    if "answers" in data or not any(FIELD_REFERENCE.fullmatch(str(key)) for key in keys):
+        return data  # the common record
+    from .labels import labelled_record  # only for a record keyed by field numbers
+
+    found = labelled_record(data)
+    if found is None:
+        return data
+    warnings.append(_LABELLED_WARNING)
+    return found
+
+
+_LABELLED_WARNING = AnswerProblem(
+    "answers",
+    "answers keyed by a form's field numbers, read by the labels given beside them",
+    expected="an object of question id -> answer",
+)
+
+
 def _hidden_id(data: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     """A record with no id, named by the person's id a form passed in its hidden
     fields (Typeform's ``"hidden": {"client_id": "bob"}``), with a warning; named by
@@ -1707,16 +1791,27 @@ def _pairs_opened(fields: JsonObject) -> JsonObject:
     lists = [
         key
         for key, value in fields.items()
-        if isinstance(value, list) and (answers_name(key) or _pairs_naming_questions(value))
+        if (isinstance(value, list) and (answers_name(key) or _pairs_naming_questions(value)))
+        or _numbered(value) is not None
     ]
     if not lists:
         return fields
     opened = {key: value for key, value in fields.items() if key not in lists}
     for key in lists:
-        found, _ = _screened_anyway(fields[key])
+        value = fields[key]
+        numbered = _numbered(value)
+        found, _ = _screened_anyway(value if numbered is None else numbered)
         for question, answer in found.items():
             opened[question] = careful(opened[question], answer) if question in opened else answer
     return opened
+
+
+def _numbered(value: JsonValue) -> list[JsonValue] | None:
+    if not isinstance(value, dict | str):
+        return None
+    from .salvage import numbered_fields  # only for an object in a flat record
+
+    return numbered_fields(value)
 
 
 def _pairs_naming_questions(items: list[JsonValue]) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from .answers import answers_in_object, careful_answer, keeps_answers, names_a_question
+from .fields import MAX_NESTED_KEYS
 from .repeated import answer_key, reads_yes
 
 # The fields of a record that are not answers (records.RECORD_FIELDS, less 'answers',
@@ -172,6 +173,8 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
     for item in _flat_pairs(value) or _items_opened(value[:MAX_SALVAGED_KEYS]):
         if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
             key, answer = item  # [["saddle_numbness", "yes"], ...]: pairs as lists
+        elif isinstance(item, dict) and (checked := _checklist_item(item)) is not None:
+            key, answer = checked
         elif isinstance(item, dict):
             # The name that names a question, else the first: Formstack's field number
             # beside its "label" was taken for the question (check 25, H5).
@@ -193,6 +196,60 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
             same = key not in found or answer_key(found[key]) == answer_key(answer)
             found[key] = answer if same else "unsure"
     return found, frozenset(key for key, answer in found.items() if reads_yes(answer))
+
+
+# The longest string read as a form's fields stored as JSON text (a database column).
+MAX_FIELDS_TEXT = 1 << 20
+
+
+def numbered_fields(value: JsonValue) -> list[JsonValue] | None:
+    """The items of an object of a form's fields keyed by their numbers, each naming
+    its question beside its answer (WPForms' "fields": {"3": {"name": "Saddle
+    numbness", "value": "Yes"}}, Alchemer's "survey_data": {"3": {"question": ...,
+    "answer": ...}}), under any name; None for anything else. Left as a field, the
+    record was an error with no warning sign read, which looked screened (check 28).
+    Such an object stored as JSON text (WPForms' database column, as phpMyAdmin
+    exports it) is read as that object."""
+    if isinstance(value, str):
+        value = _object_in_text(value)
+    if not isinstance(value, dict) or not value:
+        return None
+    keys = list(value)[:MAX_NESTED_KEYS]
+    if any(names_a_question(str(key)) for key in keys):
+        return None  # answers boxed in objects under their own names
+    items = [value[key] for key in keys]
+    if not all(isinstance(item, dict) for item in items):
+        return None
+    found, _ = answers_in(items)
+    return items if any(names_a_question(key) for key in found) else None
+
+
+def _object_in_text(text: str) -> JsonObject | None:
+    """The JSON object a string holds whole, or None."""
+    if len(text) > MAX_FIELDS_TEXT or not text.lstrip().startswith("{"):
+        return None
+    try:
+        found = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _checklist_item(item: JsonObject) -> tuple[str, JsonValue] | None:
+    """A checklist's item as (question, answer): its text names the question, ticked
+    a yes and not ticked a no (Google Keep's {"text": "saddle_numbness", "isChecked":
+    true}); a text "age_years: 34" gives its own answer. None for any other object.
+    Read as nothing, a client's emergency was lost (check 28, U-H2)."""
+    text = item.get("text")
+    ticked = next(
+        (item[n] for n in ("isChecked", "checked") if isinstance(item.get(n), bool)), None
+    )
+    if not isinstance(text, str) or ticked is None:
+        return None
+    name, colon, given = text.partition(":")
+    if colon and given.strip() and names_a_question(name.strip()):
+        return name.strip(), given.strip()
+    return text.strip(), "yes" if ticked else "no"
 
 
 def _ticked_questions(items: list[JsonValue]) -> JsonObject | None:

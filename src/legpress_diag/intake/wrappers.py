@@ -57,6 +57,9 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
             return None
         if _names_questions(answers):
             return None  # a record, with its answers where they belong
+    from .labels import labelled_export  # only for an object that may be a wrapper
+
+    data = labelled_export(data) or data
     found, holders = _records_inside(data)
     if not found:
         return None
@@ -64,7 +67,7 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     if parts is not None:
         return _persons_records(data, *parts)
     own = {key: value for key, value in data.items() if key not in holders}
-    if any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS]):
+    if _shows_answers(own):
         found.insert(0, own)  # answers of its own too: a record as well
     return _alone_named(found, scalar_id(data))
 
@@ -97,6 +100,8 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     held = [key for key in data if key in holders]  # in the object's order, not a set's
     if _parts_of_clients(data, held):
         return None  # parts with ids of others than the person's are clients
+    if _sections_of_one_form(data, held):
+        return held, []
     who = [key for key in held if _PERSON_PART.search(fold_key(key))]
     visits = [key for key in held if key not in who and _VISIT_PART.search(fold_key(key))]
     beside = _answers_beside(data, holders)
@@ -119,6 +124,47 @@ def _one_persons_parts(data: JsonObject, holders: set[str]) -> tuple[list[str], 
     if not all(isinstance(data[key], dict) for key in who):
         return None
     return who, visits
+
+
+def _sections_of_one_form(data: JsonObject, held: list[str]) -> bool:
+    """Whether the parts are one form's sections, whatever they are called ("Page1",
+    "Background", CommCare's "safety" beside "technique"): two or more objects of
+    plain answers, none with an id, asking different questions. A person's check-ins
+    and a coach's clients ask the same questions; sections never do. Read apart, the
+    age was not beside a sudden onset and urgent was referred as clinician, and each
+    section was one more result (check 27, A-H7; check 28, U-H3)."""
+    if len(held) < 2:
+        return False
+    asked: set[str] = set()
+    for key in held:
+        part = data[key]
+        if not isinstance(part, dict) or scalar_id(part) is not None:
+            return False
+        if not all(_plain_answer(value) for value in part.values()):
+            return False  # a group of groups: records, or more than plain answers
+        questions = {q for name in list(part)[:MAX_NESTED_KEYS] if (q := _question_id(name))}
+        if not questions or questions & asked:
+            return False
+        asked |= questions
+    return True
+
+
+def _plain_answer(value: JsonValue) -> bool:
+    """A value an answer may be: a scalar, or a list of them (a multi-choice answer)."""
+    if isinstance(value, list):
+        return not any(isinstance(item, dict | list) for item in value[:MAX_NESTED_KEYS])
+    return not isinstance(value, dict)
+
+
+def _question_id(key: str) -> str | None:
+    """The bundled rule base's question a key names, or None."""
+    if not names_a_question(key):
+        return None
+    from ..knowledge.index import question_named  # only for parts of a record
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    return None if rb is None else question_named(rb, key)
 
 
 def _flat_group(part: JsonValue) -> bool:
@@ -280,7 +326,7 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
         if isinstance(value, dict) and _is_record(value):
             found += _opened_record(value, top_id, path, level)
             holders.add(holder)
-        elif isinstance(value, list) and (rows := _rows_under_a_header(value)) is not None:
+        elif isinstance(value, list) and (rows := rows_under_a_header(value)) is not None:
             sheets.append((path, holder, rows))
         elif isinstance(value, dict) and (rows := _column_lists(value)) is not None:
             holders.add(holder)  # a table by columns inside a wrapper (check 27, H3)
@@ -310,12 +356,57 @@ def _records_inside(data: JsonObject, level: int = 0) -> tuple[list[JsonValue], 
     # table as "values", "text" and "formulas": the values are read, once. Read as one
     # record, every client was one error and no sign was read (check 26, U-H2).
     named_values = [sheet for sheet in sheets if sheet[0].rsplit(".", 1)[-1] == "values"]
-    for path, holder, rows in named_values or sheets:
+    chosen = _sheets_joined(named_values or sheets)
+    for path, holder, rows in chosen:
         holders.add(holder)
         for index, row in enumerate(rows):
             if isinstance(row, dict):
                 found.append(_named(row, top_id, f"{path}[{index + 1}]"))
     return found, holders
+
+
+def _sheets_joined(
+    sheets: list[tuple[str, str, list[JsonValue]]],
+) -> list[tuple[str, str, list[JsonValue]]]:
+    """A workbook's sheets, a sheet that looks its clients up by id (a "Profile" of
+    ages beside a "Checkin" sheet: every row an id, each id once, asking none of the
+    other sheets' questions) joined to the rows of the others with the same id; its
+    rows that join none stay rows of their own. Read apart, a client's age was not
+    beside their sudden onset, and urgent was referred as clinician (check 27, M4)."""
+    if len(sheets) < 2:
+        return sheets
+    joined = list(sheets)
+    for at in range(len(joined)):
+        path, holder, rows = joined[at]
+        ids = [scalar_id(row) if isinstance(row, dict) else None for row in rows]
+        asked = _questions_in(rows)
+        others = [_questions_in(joined[i][2]) for i in range(len(joined)) if i != at]
+        if None in ids or len(set(ids)) != len(ids) or not asked or any(asked & o for o in others):
+            continue
+        lookup = {str(rid): row for rid, row in zip(ids, rows, strict=True)}
+        used: set[str] = set()
+        for other in range(len(joined)):
+            if other == at:
+                continue
+            o_path, o_holder, o_rows = joined[other]
+            merged: list[JsonValue] = []
+            for row in o_rows:
+                rid = scalar_id(row) if isinstance(row, dict) else None
+                extra = lookup.get(str(rid)) if rid is not None else None
+                if isinstance(row, dict) and isinstance(extra, dict):
+                    used.add(str(rid))
+                    row = {**{k: v for k, v in extra.items() if k not in row}, **row}
+                merged.append(row)
+            joined[other] = (o_path, o_holder, merged)
+        kept = [row for rid, row in zip(ids, rows, strict=True) if str(rid) not in used]
+        joined[at] = (path, holder, kept)
+    return joined
+
+
+def _questions_in(rows: list[JsonValue]) -> set[str]:
+    """The questions a sheet's rows answer."""
+    keys = {key for row in rows[:MAX_NESTED_KEYS] if isinstance(row, dict) for key in row}
+    return {q for key in list(keys)[:MAX_NESTED_KEYS] if (q := _question_id(key)) is not None}
 
 
 def _is_record_or_list(item: JsonValue) -> bool:
@@ -333,8 +424,10 @@ def _opened_record(
     object itself when it shows answers of its own. A record with its answers in an
     object keeps what else it holds (a history) as its own."""
     answers = field_value(record, "answers")
-    if level >= MAX_OPENED_LEVELS or (
-        isinstance(answers, dict) and not _holds_only_records(answers)
+    if (
+        level >= MAX_OPENED_LEVELS
+        or (isinstance(answers, dict) and not _holds_only_records(answers))
+        or _pages_of_questions(record)  # its pages are its answers, not records
     ):
         return [_named(record, top_id, path)]
     inner, holders = _records_inside(record, level + 1)
@@ -345,8 +438,13 @@ def _opened_record(
         persons = _persons_records(record, *parts, name=_named_path(top_id, path))
         return [_named(record, top_id, path)] if persons is None else persons
     own = {key: value for key, value in record.items() if key not in holders}
-    shows = any(keeps_answers(key) for key in list(own)[:MAX_NESTED_KEYS])
-    return [_named(own, top_id, path)] * shows + inner
+    return [_named(own, top_id, path)] * _shows_answers(own) + inner
+
+
+def _shows_answers(own: JsonObject) -> bool:
+    """Whether what an object holds besides records is answers of its own: a key like
+    'answers', a question's, or answers as items under another name (_answer_items)."""
+    return any(keeps_answers(key) or _answer_items(value) for key, value in _first_items(own))
 
 
 def _names_questions(answers: JsonObject) -> bool:
@@ -398,17 +496,41 @@ def _is_record(data: JsonObject) -> bool:
         # wrapper holds ({"client": {"id": ..., "answers": ...}}, a list's item)
         and field_value(value, "answers") is None
         and scalar_id(value) is None
+        # and that names a question: Alchemer's "url_variables": {"client": {...}} was
+        # taken for one, and the response's own answers were lost (check 28)
+        and _names_questions(value)
         for key, value in _first_items(data)
     ):
         return True  # a person's record in parts: {"id": ..., "profile": {...}, ...}
     # A key like 'answers' counts with an object ("responses": {...}) or as a flattened
     # answer ("answers.saddle_numbness"); one of a question/answer pair ({"question":
     # ..., "answer": "yes"}, a list of them a record's answers) does not.
-    return not _timings(data) and any(
+    if not _timings(data) and any(
         (isinstance(value, dict) and keeps_answers(key))
         or (_one_value(value) and (names_a_question(key) or _FLAT_KEY.fullmatch(key) is not None))
         for key, value in _first_items(data)
-    )
+    ):
+        return True
+    return any(_answer_items(value) for _, value in _first_items(data))
+
+
+def _answer_items(value: JsonValue) -> bool:
+    """Whether a field holds a record's answers as items that each name their question
+    beside the answer, under a name not like 'answers': HubSpot's "values": [{"name":
+    "saddle_numbness", "value": "true"}], WPForms' "fields" or Alchemer's "survey_data"
+    keyed by field number. Not taken for records, the wrapper was one record: every
+    client merged, an emergency "not sure" (check 28, U-H1, U-H2)."""
+    if not isinstance(value, dict | list | str) or not value:
+        return False
+    from .salvage import answers_in, numbered_fields  # only for objects in a wrapper
+
+    if isinstance(value, dict | str):
+        return numbered_fields(value) is not None
+    items = value[:MAX_NESTED_KEYS]
+    if not all(isinstance(item, dict) for item in items):
+        return False
+    found, _ = answers_in(items)
+    return any(names_a_question(key) for key in found)
 
 
 def _timings(data: JsonObject) -> bool:
@@ -433,14 +555,13 @@ def _yes_no_question(key: str) -> bool:
 def _question_type(key: str) -> str | None:
     """The type of the bundled rule base's question a key names ("yes_no", "multi",
     ...), or None."""
-    if not names_a_question(key):
+    qid = _question_id(key)
+    if qid is None:
         return None
-    from ..knowledge.index import question_named  # only for tables and timings
-    from ..knowledge.loader import bundled_rulebase
+    from ..knowledge.loader import bundled_rulebase  # loaded by _question_id
 
     rb = bundled_rulebase()
-    qid = question_named(rb, key) if rb is not None else None
-    return None if qid is None or rb is None else rb.questions[qid].type.value
+    return None if rb is None else rb.questions[qid].type.value
 
 
 def _survey_question(data: JsonObject) -> bool:
@@ -583,10 +704,21 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
         # Row labels that name questions: a record's answers under 'Answers' or
         # 'responses', not a table (read as one, each answer was a record: check 20, N1).
         return None
+    # Rows labelled by their positions (pandas' default index) are named by a column
+    # that names the client ('client', 'name', 'client_id'; never an 'email' or a
+    # 'user_id', often the coach's account), as a table by columns is:
+    # named 0 to 3, a coach could not tell whose result was whose (check 28, M2).
+    names = [c for c in by_column if fold_key(str(c)) in _NAME_COLUMNS | set(_CLIENT_ID_NAMES)]
     table: list[JsonValue] = []
     for label in labels:
         row = {column: values.get(label) for column, values in by_column.items()}
-        table.append(row if "id" in data else _named(row, None, str(label)))
+        who = next((row[c] for c in names if _plain_id(row[c])), None)
+        if "id" in data:
+            table.append(row)
+        elif who is not None and str(label).isdigit():
+            table.append({"id": who, **row})
+        else:
+            table.append(_named(row, None, str(label)))
     return table
 
 
@@ -679,7 +811,7 @@ def _keyed_alike(columns: dict[str, JsonObject]) -> bool:
 def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     """The records of a JSON array, the items of arrays inside it in their place, and
     the records of an export's wrapper in it ([{"clients": [...]}]) in its place."""
-    table = _rows_under_a_header(items)
+    table = rows_under_a_header(items)
     if table is not None:
         return table
     if any(isinstance(item, list) for item in items):
@@ -695,7 +827,7 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     return found
 
 
-def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
+def rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
     """The rows of a sheet written as arrays, its first row the questions' names (Apps
     Script's getValues(), a CSV read as lists), as flat records: read as rows of
     values without names, each was an error and no sign was read (check 22). A title
@@ -708,14 +840,14 @@ def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
     lists = [item for item in items if isinstance(item, list)]  # every item, checked above
     if any(isinstance(cell, dict | list) for row in lists for cell in row[:MAX_NESTED_KEYS]):
         return None  # rows of records, not of values
-    if all(len(row) == 2 for row in lists):
+    if all(len(row) == 2 for row in lists) and not _names_an_id_first(lists[0]):
         return None  # [question, answer] pairs: one record's answers (salvage reads them)
-    top = next((at for at, row in enumerate(lists[: MAX_TITLE_ROWS + 1]) if _a_header(row)), None)
+    top = next((at for at, row in enumerate(lists[: MAX_TITLE_ROWS + 1]) if a_header(row)), None)
     if top is not None and not all(_a_title(row) for row in lists[:top]):
         top = None
     first_cells = [row[0] if row else None for row in lists]
     by_rows = _names_in(lists[top]) if top is not None and len(lists) > top + 1 else 0
-    by_columns = _names_in(first_cells) if _a_header(first_cells) else 0
+    by_columns = _names_in(first_cells) if a_header(first_cells) else 0
     if by_columns > by_rows:
         width = max(len(row) for row in lists)
         turned = [[row[at] if at < len(row) else "" for row in lists] for at in range(width)]
@@ -733,7 +865,17 @@ def _rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
 MAX_TITLE_ROWS = 3  # rows of a title or a note above a sheet's header
 
 
-def _a_header(row: list[JsonValue]) -> bool:
+def _names_an_id_first(row: list[JsonValue]) -> bool:
+    """Whether a row starts with the id's column name ("id", "client"): a two-column
+    sheet's header (a "Profile" of ids and ages: read as question/answer pairs, its
+    ages were dropped without a word: check 27, M4), never a question/answer pair."""
+    first = row[0] if row else None
+    return isinstance(first, str) and (
+        _record_field(first) == "id" or fold_key(first) in _NAME_COLUMNS
+    )
+
+
+def a_header(row: list[JsonValue]) -> bool:
     """Whether a row names the questions: every cell a name, some a question's or 'id'."""
     return bool(row) and all(isinstance(name, str) for name in row) and _names_in(row) > 0
 

@@ -340,7 +340,16 @@ def question_named(rb: RuleBase, key: str) -> str | None:
         found = named.get(reading)
         if found is not None:
             return found
+    custom = _CUSTOM_FIELD.fullmatch(key)
+    if custom is not None:
+        return question_named(rb, custom.group(1))
     return _after_group(key, named)
+
+
+# Salesforce names a custom field with "__c" at its end ("Saddle_Numbness__c"), in
+# every query's answer. Read as a typo, each yes was "not sure", one level lower
+# (check 28). Two underscores then a c, at the end only: folding would make it "_c".
+_CUSTOM_FIELD = re.compile(r"(.*[^_])__[cC]")
 
 
 def _after_group(key: str, named: Mapping[str, str]) -> str | None:

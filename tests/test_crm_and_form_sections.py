@@ -1,0 +1,468 @@
+"""Records as CRMs and form tools write them (check 28 on 09d9ca7).
+
+HubSpot's form submissions (answers as a list of name/value pairs), Salesforce's
+query answer (custom fields named ``..__c``, the client's age on a related record),
+answers keyed by a form's field number with the question's name beside them under
+any key (WPForms' ``fields``, Alchemer's ``survey_data``), and one person's form in
+sections under any name (CommCare's groups, "Page1"/"Page2", "Background"): on
+df0cc90 each merged clients, lost a warning sign or split a person so that the age
+was not read beside a sudden onset. Each is compared here with the lifter written
+plainly; what must stay apart (a client's check-ins, two clients) is tested too.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from legpress_diag import api
+
+from .test_records_from_exports import FRACTURE, SCREEN_CLEAR
+
+
+def _results(data: str | bytes) -> list[dict[str, Any]]:
+    raw = data.encode() if isinstance(data, str) else data
+    return list(api.diagnose_stream(io.BytesIO(raw)))
+
+
+def _levels(results: list[dict[str, Any]]) -> dict[str, set[tuple[str, str, bool]]]:
+    return {
+        str(result["id"]): {(f["id"], f["level"], f["unsure"]) for f in result["red_flags"]}
+        for result in results
+    }
+
+
+SADDLE = ("saddle_numbness", "emergency", False)
+FRACTURE_FLAGS = {
+    ("fracture_risk_sudden_onset", "urgent", False),
+    ("sudden_sharp_onset", "clinician", False),
+}
+ANN = {**SCREEN_CLEAR, "age_years": 34}
+BOB = {**SCREEN_CLEAR, "age_years": 41, "saddle_numbness": "yes"}
+CAT = {**FRACTURE}
+
+
+# -- HubSpot: answers as a list of name/value pairs ------------------------------------
+
+
+def _hubspot(*clients: tuple[str, dict[str, Any]]) -> str:
+    def value(answer: Any) -> str:
+        return {"yes": "true", "no": "false"}.get(answer, str(answer))
+
+    return json.dumps(
+        {
+            "results": [
+                {
+                    "conversionId": f"conv-{name}",
+                    "submittedAt": 1715587200000 + index,
+                    "values": [{"name": "firstname", "value": name, "objectTypeId": "0-1"}]
+                    + [
+                        {"name": key, "value": value(answer), "objectTypeId": "0-1"}
+                        for key, answer in answers.items()
+                    ],
+                    "pageUrl": "https://gym.example/check-in",
+                }
+                for index, (name, answers) in enumerate(clients)
+            ],
+            "paging": {"next": {"after": "2"}},
+        }
+    )
+
+
+def test_hubspot_submissions_are_each_a_record() -> None:
+    """Read as one record, every client was merged: one result, the emergency
+    "urgent, not sure", and clear clients inside a referral."""
+    results = _results(_hubspot(("ann", ANN), ("bob", BOB), ("cat", CAT)))
+    # No id of their own: named by their place, as the contract names such records.
+    assert _levels(results) == {
+        "results[0]": set(),
+        "results[1]": {SADDLE},
+        "results[2]": FRACTURE_FLAGS,
+    }
+
+
+def test_hubspot_submission_alone_is_read() -> None:
+    submission = json.loads(_hubspot(("bob", BOB)))["results"][0]
+    (result,) = _results(json.dumps(submission))
+    assert _levels([result]) == {"1": {SADDLE}}
+
+
+# -- Salesforce: ..__c fields, the age on a related record ------------------------------
+
+
+def _salesforce_field(key: str) -> str:
+    return "_".join(word.capitalize() for word in key.split("_")) + "__c"
+
+
+def _salesforce(*clients: tuple[str, dict[str, Any]]) -> str:
+    def row(index: int, name: str, answers: dict[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            _salesforce_field(key): {"yes": True, "no": False}.get(answer, answer)
+            for key, answer in answers.items()
+            if key != "age_years"
+        }
+        return {
+            "attributes": {"type": "Checkin__c", "url": f"/services/data/v59.0/x/a0B{index}"},
+            "Id": f"a0B{index}",
+            "Name": f"CI-{1000 + index}",
+            "Client__r": {
+                "attributes": {"type": "Contact", "url": "/x"},
+                "Name": name,
+                "Age__c": float(answers["age_years"]),
+            },
+            **fields,
+        }
+
+    records = [row(index, name, answers) for index, (name, answers) in enumerate(clients)]
+    return json.dumps({"totalSize": len(records), "done": True, "records": records})
+
+
+def test_salesforce_query_records_are_each_read_with_the_related_age() -> None:
+    """One result stood for six clients; alone, a record's age on the related
+    Contact was not read, and a sudden onset at 70 was referred as clinician."""
+    results = _results(_salesforce(("ann", ANN), ("bob", BOB), ("cat", CAT)))
+    assert _levels(results) == {"a0B0": set(), "a0B1": {SADDLE}, "a0B2": FRACTURE_FLAGS}
+
+
+def test_a_salesforce_custom_field_is_read_as_its_question() -> None:
+    (result,) = _results(json.dumps({"Id": "x1", "Saddle_Numbness__c": True}))
+    assert _levels([result]) == {"x1": {SADDLE}}
+    assert not any("did you mean" in w["message"] for w in result["warnings"])
+
+
+# -- answers keyed by field number, the question's name beside -------------------------
+
+
+def _numbered(answers: dict[str, Any], name: str = "name", value: str = "value") -> dict[str, Any]:
+    return {
+        str(number): {"id": number, name: key, value: answer, "type": "radio"}
+        for number, (key, answer) in enumerate(answers.items(), start=1)
+    }
+
+
+def test_wpforms_fields_keyed_by_number_are_the_answers() -> None:
+    """The same as under 'answers' was an emergency; under 'fields' an error with no
+    flag, that read as screened."""
+    lines = [
+        {"entry_id": "bob", "fields": _numbered(BOB)},
+        {"entry_id": "ann", "fields": _numbered(ANN)},
+    ]
+    results = _results("\n".join(json.dumps({"id": x["entry_id"], **x}) for x in lines))
+    assert _levels(results) == {"bob": {SADDLE}, "ann": set()}
+    # A record with no 'answers' is an error (its fields were read for the screen).
+    assert results[1]["status"] == "error"
+    assert not any("unknown" in w["message"] for w in results[1]["warnings"])
+
+
+def test_alchemer_survey_data_with_questions_beside_answers() -> None:
+    labels = {"saddle_numbness": "Saddle numbness", "age_years": "Age (years)"}
+    body = {
+        "result_ok": True,
+        "total_count": "2",
+        "data": [
+            {
+                "id": str(index),
+                "status": "Complete",
+                "url_variables": {"client": {"key": "client", "value": name, "type": "url"}},
+                "survey_data": {
+                    str(number): {
+                        "id": number,
+                        "type": "RADIO",
+                        "question": labels.get(key, key),
+                        "answer": {"yes": "Yes", "no": "No"}.get(answer, str(answer)),
+                        "shown": True,
+                    }
+                    for number, (key, answer) in enumerate(answers.items(), start=2)
+                },
+            }
+            for index, (name, answers) in enumerate([("bob", BOB), ("cat", CAT)], start=1)
+        ],
+    }
+    assert _levels(_results(json.dumps(body))) == {"1": {SADDLE}, "2": FRACTURE_FLAGS}
+
+
+# -- one person's form in sections under any name ---------------------------------------
+
+
+def _in_sections(rid: str, answers: dict[str, Any], first: str, second: str) -> dict[str, Any]:
+    about = {key: value for key, value in answers.items() if key == "age_years"}
+    screen = {key: value for key, value in answers.items() if key != "age_years"}
+    screen["pain_location"] = ["lower_back", "hips"]  # a multi-choice answer: a list
+    return {"Id": rid, first: about, second: screen}
+
+
+def test_a_form_in_sections_is_one_record_whatever_the_sections_are_called() -> None:
+    """Split at its sections, the age was not beside the sudden onset: urgent was
+    referred as clinician, and each section was one more result."""
+    for first, second in [
+        ("Page1", "Page2"),
+        ("Background", "Questions"),
+        ("Section1", "Section2"),
+    ]:
+        body = [
+            _in_sections(rid, answers, first, second)
+            for rid, answers in [("ann", ANN), ("bob", BOB), ("cat", CAT)]
+        ]
+        assert _levels(_results(json.dumps(body))) == {
+            "ann": set(),
+            "bob": {SADDLE},
+            "cat": FRACTURE_FLAGS,
+        }, (first, second)
+
+
+def test_commcare_forms_are_one_record_each() -> None:
+    def form(fid: str, name: str, answers: dict[str, Any]) -> dict[str, Any]:
+        safety = {key: value for key, value in answers.items() if key != "age_years"}
+        return {
+            "id": fid,
+            "form": {
+                "@name": "Leg press check-in",
+                "client_name": name,
+                "age_years": str(answers["age_years"]),
+                "safety": safety,
+                "technique": {"rep_tempo": "fast"},
+            },
+            "received_on": "2024-05-13T08:05:12Z",
+        }
+
+    body = {
+        "meta": {"limit": 20, "next": None, "offset": 0, "total_count": 2},
+        "objects": [form("f3-9a", "cat", CAT), form("f4-9a", "ann", ANN)],
+    }
+    found = _levels(_results(json.dumps(body)))
+    assert sorted(found.values(), key=len) == [set(), FRACTURE_FLAGS]
+    assert len(found) == 2
+    assert all(rid.startswith(("f3-9a", "f4-9a")) for rid in found)
+
+
+def test_check_ins_asking_the_same_questions_stay_apart() -> None:
+    """Sections ask different questions; a person's check-ins ask the same ones, and
+    each is still its own result (the later clear week does not hide the first)."""
+    body = {"id": "c2", "profile": {"age_years": 41}, "week1": BOB, "week2": ANN}
+    results = _results(json.dumps(body))
+    assert len(results) == 2
+    assert [bool(r["red_flags"]) for r in results] == [True, False]
+
+
+def test_two_clients_asking_the_same_questions_are_not_merged() -> None:
+    body = {"id": "coach", "alice": ANN, "bob": BOB}
+    results = _results(json.dumps(body))
+    assert len(results) == 2
+    assert {bool(r["red_flags"]) for r in results} == {True, False}
+
+
+# -- JSON Lines of arrays: a header row, then a row per line ----------------------------
+
+
+def _array_lines(clients: list[tuple[str, dict[str, Any]]], with_id: bool = True) -> str:
+    keys = list(BOB)
+    header = (["id"] if with_id else []) + keys
+    rows = [
+        ([name] if with_id else []) + [answers.get(key) for key in keys]
+        for name, answers in clients
+    ]
+    return "\n".join(json.dumps(row) for row in [header, *rows]) + "\n"
+
+
+def test_json_lines_of_arrays_under_a_header_line_are_records() -> None:
+    """jsonlines.org's own example: every client was one error, every flag lost."""
+    text = _array_lines([("ann", ANN), ("bob", BOB), ("cat", CAT)])
+    results = _results(text)
+    assert _levels(results) == {"ann": set(), "bob": {SADDLE}, "cat": FRACTURE_FLAGS}
+    assert [r["line"] for r in results] == [2, 3, 4]
+
+
+# -- field numbers named by labels given beside them ------------------------------------
+
+
+_LABELS = {
+    "age_years": "Age (years)",
+    "saddle_numbness": "Saddle numbness",
+    "sudden_sharp_onset": "Sudden sharp onset",
+    "onset_settling": "Onset settling",
+}
+
+
+def _label(key: str) -> str:
+    return _LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _word(answer: Any) -> str:
+    return {"yes": "Yes", "no": "No"}.get(answer, str(answer))
+
+
+def test_gravity_forms_entries_are_read_by_the_labels_beside_them() -> None:
+    """Entries keyed "2", "3" with the labels in "_labels": five clients were one
+    result with no flag."""
+    keys = list(CAT | BOB)
+    number = {key: str(index) for index, key in enumerate(keys, start=2)}
+    entries = [
+        {"id": rid, "form_id": "3", "1.3": rid, **{number[k]: _word(v) for k, v in answers.items()}}
+        for rid, answers in [("100", ANN), ("101", BOB), ("102", CAT)]
+    ]
+    labels: dict[str, Any] = {"1": {"1.3": "First", "1.6": "Last"}}
+    labels |= {number[key]: _label(key) for key in keys}
+    body = {"total_count": 3, "entries": entries, "_labels": labels}
+    assert _levels(_results(json.dumps(body))) == {
+        "100": set(),
+        "101": {SADDLE},
+        "102": FRACTURE_FLAGS,
+    }
+
+
+def test_smartsheet_rows_are_read_by_their_columns_titles() -> None:
+    """Cells {"columnId": ..., "value": ...} named by the sheet's columns: six
+    clients were one error, "4583", with no flag."""
+    keys = list(CAT | BOB)
+    column = {key: 1001 + index for index, key in enumerate(keys)}
+    columns = [{"id": 1000, "index": 0, "title": "Client", "primary": True}]
+    columns += [{"id": column[key], "title": _label(key), "type": "CHECKBOX"} for key in keys]
+
+    def cell(key: str, answer: Any) -> dict[str, Any]:
+        value = {"yes": True, "no": False}.get(answer, answer)
+        return {"columnId": column[key], "value": value, "displayValue": str(value)}
+
+    rows = [
+        {
+            "id": 7000 + index,
+            "rowNumber": index,
+            "cells": [{"columnId": 1000, "value": name}] + [cell(k, v) for k, v in answers.items()],
+        }
+        for index, (name, answers) in enumerate([("ann", ANN), ("bob", BOB), ("cat", CAT)])
+    ]
+    body = {"id": 4583, "name": "Leg press check-ins", "columns": columns, "rows": rows}
+    assert _levels(_results(json.dumps(body))) == {
+        "7000": set(),
+        "7001": {SADDLE},
+        "7002": FRACTURE_FLAGS,
+    }
+
+
+def test_a_wufoo_entry_is_read_by_the_field_structure_sent_with_it() -> None:
+    keys = list(CAT | BOB)
+    field = {key: f"Field{index}" for index, key in enumerate(keys, start=3)}
+    structure = {
+        "Fields": [
+            {
+                "Title": "Name",
+                "Type": "shortname",
+                "ID": "Field1",
+                "SubFields": [
+                    {"Label": "First", "ID": "Field1"},
+                    {"Label": "Last", "ID": "Field2"},
+                ],
+            },
+        ]
+        + [{"Title": _label(key), "Type": "radio", "ID": field[key]} for key in keys]
+    }
+    lines = [
+        {
+            "EntryId": str(index),
+            "Field1": name,
+            **{field[k]: _word(v) for k, v in answers.items()},
+            "FieldStructure": json.dumps(structure),
+        }
+        for index, (name, answers) in enumerate([("ann", ANN), ("bob", BOB), ("cat", CAT)], 1)
+    ]
+    results = _results("\n".join(json.dumps(line) for line in lines))
+    assert [_levels([r])[str(r["id"])] for r in results] == [set(), {SADDLE}, FRACTURE_FLAGS]
+    assert all("labels given beside them" in str(r["warnings"]) for r in results)
+
+
+def test_labels_are_never_read_from_a_records_own_words() -> None:
+    """Only a map from field references to labels names a field: a note whose words
+    name a question, or an object keyed by words, beside a key "3", changes nothing."""
+    record = {
+        "id": "x",
+        "3": "yes",
+        "comment": {"text": "Saddle numbness", "by": "coach"},
+        "note": "Saddle numbness was asked about on the phone and she said no",
+    }
+    (result,) = _results(json.dumps(record))
+    assert ("saddle_numbness", "emergency", False) not in _levels([result])["x"]
+    labelled = {**record, "labels": {"3": "Saddle numbness"}}
+    (result,) = _results(json.dumps(labelled))
+    assert ("saddle_numbness", "emergency", False) in _levels([result])["x"]
+
+
+def test_a_keep_checklist_reads_ticked_as_yes_and_unticked_as_no() -> None:
+    def note(title: str, answers: dict[str, Any]) -> dict[str, Any]:
+        items = [
+            {"text": f"{key}: {value}", "isChecked": False}
+            if value not in ("yes", "no")
+            else {"text": key, "isChecked": value == "yes"}
+            for key, value in answers.items()
+        ]
+        return {"color": "DEFAULT", "isTrashed": False, "title": title, "listContent": items}
+
+    text = "\n".join(
+        json.dumps(note(name, a)) for name, a in [("ann", ANN), ("bob", BOB), ("cat", CAT)]
+    )
+    results = _results(text)
+    assert [_levels([r])[str(r["id"])] for r in results] == [set(), {SADDLE}, FRACTURE_FLAGS]
+
+
+# -- a yes on the safety screen, whatever follows it --------------------------------------
+
+
+def test_a_yes_with_a_long_story_or_a_question_mark_is_a_yes_on_the_screen() -> None:
+    """Past 200 characters, or with "?" straight after it, the yes was "not sure":
+    an emergency lowered to urgent (check 28, A-H3)."""
+    story = "Yes, " + "it is numb on both sides when I sit on the pad, " * 8
+    for said in [story, "Yes? It started Tuesday", "yes;", "(yes) left side"]:
+        (result,) = _results(json.dumps({"id": "b", "answers": {**BOB, "saddle_numbness": said}}))
+        assert SADDLE in _levels([result])["b"], said
+    assert len(story) > 200
+
+
+def test_a_long_yes_does_not_ease_a_flag_it_would_lower() -> None:
+    """onset_settling's yes lowers a flag: a long story after it is not read as one."""
+    story = "Yes, " + "it settled a bit but then it came back worse and worse, " * 5
+    answers = {**CAT, "onset_settling": story}
+    (result,) = _results(json.dumps({"id": "c", "answers": answers}))
+    assert ("fracture_risk_sudden_onset", "urgent", False) in _levels([result])["c"]
+
+
+# -- a workbook's sheets joined by the client's id -----------------------------------------
+
+
+def test_a_profile_sheet_is_joined_to_the_check_in_sheet_by_id() -> None:
+    """Apps Script's {"Profile": [[id, age_years], ...], "Checkin": [...]}: the ages
+    (a two-column sheet, taken for question/answer pairs) were dropped without a word,
+    and a sudden onset at 70 was referred as clinician (check 27, M4)."""
+    keys = [key for key in CAT if key != "age_years"]
+    clients = [("ann", ANN), ("cat", CAT), ("cat", {**CAT, "sudden_sharp_onset": "no"})]
+    body = {
+        "Profile": [["id", "age_years"], ["ann", 34], ["cat", 70], ["dan", 55]],
+        "Checkin": [["id", *keys]] + [[rid, *(a[k] for k in keys)] for rid, a in clients],
+    }
+    results = _results(json.dumps(body))
+    flags = [(r["id"], _levels([r])[str(r["id"])]) for r in results]
+    # cat's two check-ins each take her age; dan, in no check-in, is still a row.
+    assert [f for f in flags if f[0] != "dan"] == [
+        ("ann", set()),
+        ("cat", FRACTURE_FLAGS),
+        ("cat", set()),
+    ]
+    assert sorted(str(r["id"]) for r in results) == ["ann", "cat", "cat", "dan"]
+
+
+def test_two_sheets_asking_the_same_questions_are_not_joined() -> None:
+    keys = list(BOB)
+    body = {
+        "Week1": [["id", *keys], ["bob", *(BOB[k] for k in keys)]],
+        "Week2": [["id", *keys], ["bob", *(ANN.get(k, "no") for k in keys)]],
+    }
+    results = _results(json.dumps(body))
+    assert [bool(r["red_flags"]) for r in results] == [True, False]
+
+
+def test_a_pandas_table_by_columns_is_named_by_its_client_column() -> None:
+    """pandas' default to_json() of a frame with a 'client' column: rows named 0 to 3."""
+    clients = [("ann", ANN), ("bob", BOB)]
+    body: dict[str, Any] = {"client": {str(i): name for i, (name, _) in enumerate(clients)}}
+    body["email"] = {str(i): "coach@gym.example" for i in range(len(clients))}
+    for key in BOB:
+        body[key] = {str(i): answers[key] for i, (_, answers) in enumerate(clients)}
+    assert _levels(_results(json.dumps(body))) == {"ann": set(), "bob": {SADDLE}}
