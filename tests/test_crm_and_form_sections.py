@@ -466,3 +466,14 @@ def test_a_pandas_table_by_columns_is_named_by_its_client_column() -> None:
     for key in BOB:
         body[key] = {str(i): answers[key] for i, (_, answers) in enumerate(clients)}
     assert _levels(_results(json.dumps(body))) == {"ann": set(), "bob": {SADDLE}}
+
+
+def test_an_item_that_gives_its_answer_is_never_read_by_its_tick() -> None:
+    """A to-do app's {"text": ..., "checked": false, "value": "yes"}: read by the
+    tick, the yes would be a no."""
+    from legpress_diag.intake.salvage import answers_in
+
+    found, _ = answers_in([{"text": "saddle_numbness", "checked": False, "value": "yes"}])
+    assert found.get("saddle_numbness") != "no"
+    found, _ = answers_in([{"text": "saddle_numbness", "checked": False}])
+    assert found == {"saddle_numbness": "no"}

@@ -244,8 +244,8 @@ def _checklist_item(item: JsonObject) -> tuple[str, JsonValue] | None:
     ticked = next(
         (item[n] for n in ("isChecked", "checked") if isinstance(item.get(n), bool)), None
     )
-    if not isinstance(text, str) or ticked is None:
-        return None
+    if not isinstance(text, str) or ticked is None or any(f in item for f in _ANSWER_FIELDS):
+        return None  # an item that gives its answer is read by it, ticked or not
     name, colon, given = text.partition(":")
     if colon and given.strip() and names_a_question(name.strip()):
         return name.strip(), given.strip()
