@@ -477,3 +477,19 @@ def test_an_item_that_gives_its_answer_is_never_read_by_its_tick() -> None:
     assert found.get("saddle_numbness") != "no"
     found, _ = answers_in([{"text": "saddle_numbness", "checked": False}])
     assert found == {"saddle_numbness": "no"}
+
+
+# -- a UTF-16 line with a long note in Chinese ---------------------------------------------
+
+
+def test_a_utf16_line_with_a_long_chinese_note_is_read() -> None:
+    """PowerShell's >> appends UTF-16 with no BOM; a note of 1,320 CJK characters
+    (some with a NUL low byte, U+4E00) left too few NUL high bytes for the line to be
+    taken for UTF-16, its commas (U+FF0C, bytes 0C FF) cut it, and the client's
+    emergency was lost among 120 errors."""
+    note = ("一二三四五六七八九十，" + "腰背疼痛，练习时出现。") * 60
+    first = json.dumps({"id": "ann", "answers": ANN}) + "\n"
+    second = json.dumps({"id": "bob", "note": note, "answers": BOB}, ensure_ascii=False) + "\n"
+    data = first.encode() + second.encode("utf-16-le")
+    assert second.encode("utf-16-le")[1::2].count(0) < 0.6 * (len(second) - 1)
+    assert _levels(_results(data)) == {"ann": set(), "bob": {SADDLE}}
