@@ -660,9 +660,15 @@ def test_a_doubted_yes_that_would_lower_a_flag_is_not_read_as_a_yes(said: str) -
     assert ("sudden_sharp_onset", "clinician", False) in _flags(result)
 
 
-def test_a_plain_yes_with_a_detail_that_eases_is_read() -> None:
+def test_a_yes_with_a_detail_never_eases_a_flag() -> None:
+    """A yes that only eases a flag is read from a plain yes: no word list tells "Yes -
+    clearly better each day" from "Yes it eased, though it flared up again" (check
+    29, A-H7), so free text stays "not sure" and the flag stays, the careful side."""
     result = _one({**FRACTURE, "onset_settling": "Yes - clearly better each day"})
-    assert ("sudden_sharp_onset", "clinician", False) not in _flags(result)
+    assert ("sudden_sharp_onset", "clinician", False) in _flags(result)
+    assert ("sudden_sharp_onset", "clinician", False) not in _flags(
+        _one({**FRACTURE, "onset_settling": "yes"})
+    )
 
 
 BLANK_FOLLOW_UPS = {

@@ -493,3 +493,289 @@ def test_a_utf16_line_with_a_long_chinese_note_is_read() -> None:
     data = first.encode() + second.encode("utf-16-le")
     assert second.encode("utf-16-le")[1::2].count(0) < 0.6 * (len(second) - 1)
     assert _levels(_results(data)) == {"ann": set(), "bob": {SADDLE}}
+
+
+# -- check 29: what must stay apart, and what eases a flag -------------------------------
+
+
+def test_clients_keyed_by_name_who_answered_different_questions_stay_apart() -> None:
+    """Read as one person's form in sections, two clients were merged, and one's "it
+    settled" eased the other's sudden onset away (check 29, A-H1: a regression of
+    d8a9155)."""
+    for body in [
+        {"bob": {"saddle_numbness": "yes"}, "dan": {"leg_pain_below_knee": "yes"}},
+        {"hal": {"sudden_sharp_onset": "yes", "age_years": 25}, "ivy": {"onset_settling": "yes"}},
+        {"coach": "sam", "09:00": {"saddle_numbness": "yes"}, "10:00": {"age_years": 70}},
+    ]:
+        results = _results(json.dumps(body))
+        assert len(results) >= 2, body
+    (hal, _) = _results(
+        json.dumps(
+            {
+                "hal": {"sudden_sharp_onset": "yes", "age_years": 25},
+                "ivy": {"onset_settling": "yes"},
+            }
+        )
+    )
+    assert ("sudden_sharp_onset", "clinician", False) in _levels([hal])["hal"]
+
+
+def test_a_user_column_never_names_a_tables_rows() -> None:
+    """A 'user' column before 'client' filed every client under the coach (check 29,
+    A-H6: a regression of d8a9155)."""
+    body: dict[str, Any] = {"user": {"0": "coach_sam", "1": "coach_sam"}}
+    body["client"] = {"0": "ann", "1": "bob"}
+    for key in BOB:
+        body[key] = {"0": ANN.get(key, "no"), "1": BOB[key]}
+    assert _levels(_results(json.dumps(body))) == {"ann": set(), "bob": {SADDLE}}
+
+
+def test_free_text_never_eases_a_flag() -> None:
+    """onset_settling's yes eases a sudden onset: "yes; worse now" did (check 29,
+    A-H7), and so did a boxed "Yes - it eased, then worse"."""
+    for said in [
+        "yes; worse now",
+        "Yes, but it came back worse",
+        {"value": "Yes - eased, then worse"},
+    ]:
+        (result,) = _results(json.dumps({"id": "h", "answers": {**CAT, "onset_settling": said}}))
+        assert _levels([result])["h"] >= FRACTURE_FLAGS, said
+
+
+# -- check 29: JSON Lines of arrays as people really have them ----------------------------
+
+
+def test_json_lines_of_arrays_keep_their_rows_past_a_bad_line_and_a_second_header() -> None:
+    keys = list(BOB)
+    header = json.dumps(["id", *keys])
+    rows = {
+        name: json.dumps([name, *(answers.get(k) for k in keys)])
+        for name, answers in [("ann", ANN), ("bob", BOB), ("cat", CAT)]
+    }
+    cut = rows["ann"][: len(rows["ann"]) // 2]
+    # a line cut short, then `cat` of a second dump with its header in another order
+    swapped = list(reversed(keys))
+    second = json.dumps(["id", *swapped])
+    cat_row = json.dumps(["cat", *(CAT.get(k) for k in swapped)])
+    text = "\n".join([header, cut, rows["bob"], second, cat_row]) + "\n"
+    found = _levels(_results(text))
+    assert found["bob"] == {SADDLE}
+    assert found["cat"] == FRACTURE_FLAGS
+    assert "id" not in found
+    commas = "\n".join(line + "," for line in [header, rows["ann"], rows["bob"]]) + "\n"
+    assert _levels(_results(commas)) == {"ann": set(), "bob": {SADDLE}}
+
+
+# -- check 29: more tools ----------------------------------------------------------------
+
+
+def test_a_ticked_choice_that_gives_its_own_text_is_a_yes() -> None:
+    """Gravity Forms' checkbox sub-input "5.1": "Saddle numbness" (ticked) was "not sure"."""
+    body = {
+        "entries": [{"id": "102", "5.1": "Saddle numbness", "5.2": "", "6": "No"}],
+        "_labels": {
+            "5": {"5.1": "Saddle numbness", "5.2": "Leg pain below knee"},
+            "6": "Sudden sharp onset",
+        },
+    }
+    assert SADDLE in _levels(_results(json.dumps(body)))["102"]
+
+
+def test_custom_field_lists_name_their_questions() -> None:
+    """Mindbody's "Name"/"Value", Asana's "display_value", monday.com's column title
+    with its value as JSON text, Trello's items named by the board's custom fields:
+    each was one error with no flag (check 29, U-H2)."""
+    mindbody = {
+        "Clients": [
+            {
+                "Id": "1",
+                "CustomClientFields": [{"Value": "Yes", "Id": 11, "Name": "Saddle numbness"}],
+            }
+        ]
+    }
+    asana = {
+        "data": [
+            {
+                "gid": "1",
+                "custom_fields": [{"gid": "9", "name": "Saddle numbness", "display_value": "Yes"}],
+            }
+        ]
+    }
+    monday = {
+        "items": [
+            {
+                "id": "1",
+                "column_values": [
+                    {
+                        "id": "checkbox1",
+                        "text": "v",
+                        "value": '{"checked":true}',
+                        "column": {"title": "Saddle numbness"},
+                    }
+                ],
+            }
+        ]
+    }
+    trello = {
+        "customFields": [{"id": "cf1", "name": "Saddle numbness"}],
+        "cards": [
+            {
+                "id": "1",
+                "customFieldItems": [
+                    {"id": "i1", "idCustomField": "cf1", "value": {"checked": "true"}}
+                ],
+            }
+        ],
+    }
+    for body in (mindbody, asana, monday, trello):
+        (result,) = _results(json.dumps(body))
+        assert SADDLE in _levels([result])[str(result["id"])], body
+
+
+def test_rust_enums_labels_with_joining_words_and_openehr_values() -> None:
+    lines = [
+        {
+            "id": "r",
+            "answers": {"saddle_numbness": {"YesNo": "Yes"}, "age_years": {"Number": 41.0}},
+        },
+        {"id": "b", "answers": {"Bladder or bowel change": "Yes"}},
+        {
+            "id": "o",
+            "legpress/screen/saddle_numbness|value": "Present",
+            "legpress/screen/saddle_numbness|code": "at0002",
+        },
+    ]
+    found = _levels(_results("\n".join(json.dumps(line) for line in lines)))
+    assert found["r"] == {SADDLE}
+    assert found["b"] == {("bladder_bowel_change", "emergency", False)}
+    assert found["o"] == {SADDLE}
+    (clear,) = _results(
+        json.dumps({"id": "t", "answers": {**ANN, "saddle_numbness": {"YesNo": "No"}}})
+    )
+    assert clear["status"] == "ok"
+
+
+def test_cliniko_patient_forms_are_records_and_their_chosen_options_answers() -> None:
+    """Cliniko's "content": {"sections": [{"questions": [...]}]}, each question's
+    options marked "selected": read a question at a time, 150 errors for 6 clients
+    and no flag (check 29, U-H1)."""
+
+    def question(key: str, answer: Any) -> dict[str, Any]:
+        if answer in ("yes", "no"):
+            options = [{"value": "Yes"}, {"value": "No"}]
+            options[0 if answer == "yes" else 1]["selected"] = True
+            return {"name": _label(key), "type": "radiobuttons", "answers": options}
+        return {"name": _label(key), "type": "text", "answer": str(answer)}
+
+    forms = [
+        {
+            "id": fid,
+            "name": "Leg press back pain intake",
+            "content": {
+                "sections": [
+                    {
+                        "name": "Safety screen",
+                        "questions": [
+                            question(k, v) for k, v in answers.items() if not isinstance(v, list)
+                        ],
+                    }
+                ]
+            },
+            "patient_name": name,
+        }
+        for fid, name, answers in [("f1", "ann", ANN), ("f2", "bob", BOB), ("f3", "cat", CAT)]
+    ]
+    found = _levels(_results(json.dumps({"patient_forms": forms})))
+    assert found == {"f1": set(), "f2": {SADDLE}, "f3": FRACTURE_FLAGS}
+
+
+def test_a_fhir_bundle_of_observations_is_a_record_per_patient() -> None:
+    def observation(patient: str, key: str, answer: Any) -> dict[str, Any]:
+        value: dict[str, Any]
+        if answer in ("yes", "no"):
+            value = {"valueBoolean": answer == "yes"}
+        elif isinstance(answer, int | float):
+            value = {"valueQuantity": {"value": answer, "unit": "a"}}
+        else:
+            value = {"valueString": str(answer)}
+        return {
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"coding": [{"code": key}], "text": _label(key)},
+                "subject": {"reference": f"Patient/{patient}"},
+                **value,
+            }
+        }
+
+    entries = [
+        observation(p, k, v)
+        for p, a in [("ann", ANN), ("bob", BOB), ("cat", CAT)]
+        for k, v in a.items()
+        if not isinstance(v, list)
+    ]
+    body = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    found = _levels(_results(json.dumps(body)))
+    assert found == {"ann": set(), "bob": {SADDLE}, "cat": FRACTURE_FLAGS}
+
+
+def test_a_multi_select_of_the_screens_questions_is_a_yes_to_each() -> None:
+    """ "Which of these do you have?": ["Saddle numbness"] under a key that names no
+    question: the emergency was lost, 'no_fault_found' (check 29, A-M1). A list of
+    other words is left alone."""
+    said = {**ANN, "Which of these do you have?": ["Saddle numbness", "Leg pain below knee"]}
+    del said["saddle_numbness"]
+    (result,) = _results(json.dumps({"id": "v", "answers": said}))
+    assert SADDLE in _levels([result])["v"]
+    (other,) = _results(json.dumps({"id": "w", "answers": {**ANN, "Gym days": ["Mon", "Thu"]}}))
+    assert other["status"] == "ok"
+
+
+def test_an_alchemer_table_questions_rows_are_the_responses_answers() -> None:
+    """A table question ("subquestions") was taken for a record: every response was
+    filed under its id "7", and the age beside it was lost (check 29, A-H4)."""
+
+    def response(rid: str, answers: dict[str, Any]) -> dict[str, Any]:
+        rows = {
+            str(10 + n): {
+                "id": 10 + n,
+                "type": "RADIO",
+                "parent": 7,
+                "question": _label(k),
+                "answer": _word(v),
+                "shown": True,
+            }
+            for n, (k, v) in enumerate(answers.items())
+            if k != "age_years"
+        }
+        return {
+            "id": rid,
+            "status": "Complete",
+            "survey_data": {
+                "2": {
+                    "id": 2,
+                    "type": "TEXTBOX",
+                    "question": "Age (years)",
+                    "answer": str(answers["age_years"]),
+                    "shown": True,
+                },
+                "7": {
+                    "id": 7,
+                    "type": "parent",
+                    "question": "In the last weeks, have you had:",
+                    "subquestions": rows,
+                    "shown": True,
+                },
+            },
+        }
+
+    keys = ["age_years", "saddle_numbness", "sudden_sharp_onset", "onset_settling"]
+    body = {
+        "result_ok": True,
+        "data": [
+            response(rid, {k: a[k] for k in keys})
+            for rid, a in [("11", ANN), ("12", BOB), ("13", CAT)]
+        ],
+    }
+    found = _levels(_results(json.dumps(body)))
+    assert found == {"11": set(), "12": {SADDLE}, "13": FRACTURE_FLAGS}

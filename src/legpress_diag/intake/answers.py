@@ -11,6 +11,7 @@ the reasoning takes (reasoning/safety.py reads them).
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 import unicodedata
@@ -40,9 +41,10 @@ YES_WORDS = frozenset(
     {"yes", "y", "yep", "yeah", "yup", "yea"}
     | {"ja", "oui", "si", "sim", "ano", "kylla", "igen", "tak", "evet", "да", "ναι", "はい"}
     | {"da", "ya", "так", "是", "예", "네", "co", "نعم", "כן"}
+    | {"present"}  # a clinical record's finding (openEHR, FHIR): present or absent
 )
 NO_WORDS = frozenset(
-    {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing"}
+    {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing", "absent"}
     | {"nein", "nee", "nej", "nei", "non", "nao", "ne", "ei", "nem", "nie", "hayır", "hayir"}
     | {
         "нет",
@@ -152,12 +154,29 @@ def _all_have(items: list[JsonValue], name: str) -> bool:
 
 def unboxed_answer(value: JsonValue) -> JsonValue:
     """An answer as given, out of the one-item list, the options or the object a tool
-    put it in."""
+    put it in, that object also as JSON text (monday.com's "value":
+    "{\"checked\":true}")."""
+    if isinstance(value, str) and value[:1] == "{" and len(value) <= _MAX_BOXED_TEXT:
+        boxed = _object_in_text(value)
+        if boxed is not None:
+            held = answers_in_object(boxed)
+            return careful_answer(held) if held else value
     value = chosen_options(value)
     if isinstance(value, dict):
         held = answers_in_object(value)
         return careful_answer(held) if held else value
     return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+_MAX_BOXED_TEXT = 4096  # an answer's object as JSON text is short
+
+
+def _object_in_text(text: str) -> dict[str, JsonValue] | None:
+    try:
+        found = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 # The fields of an answer's object that hold an answer (now, or before: a yes given
@@ -252,9 +271,12 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
             if case is not None:
                 found.append(case)
                 continue
-            if len(item) == 1 and next(iter(item)) in _AVRO_TYPES:
-                # Avro's JSON encoding of a union: {"string": "yes"}, {"int": 70}: read
-                # as no answer, every sign was "not sure" (check 28).
+            if len(item) == 1 and fold_key(str(next(iter(item)))) in _TYPE_NAMES:
+                # A value under its type's name alone: Avro's JSON union ({"string":
+                # "yes"}, {"int": 70}), a Rust enum as serde writes it ({"YesNo":
+                # "Yes"}, {"Number": 41.0}), a custom field's {"checked": "true"}
+                # (Trello, monday.com). Read as no answer, every sign was "not sure"
+                # (check 28; check 29, U-H2, U-H5).
                 todo.append((next(iter(item.values())), depth + 1))
                 continue
             typed = _under_its_type(item)
@@ -306,7 +328,11 @@ def answers_in_object(box: dict[str, JsonValue]) -> list[JsonValue]:
     return found
 
 
-_AVRO_TYPES = frozenset({"string", "boolean", "int", "long", "float", "double"})
+_TYPE_NAMES = frozenset(
+    {"string", "boolean", "int", "long", "float", "double"}  # Avro's
+    | {"integer", "number", "numeric", "decimal", "str", "text", "yes_no", "yesno"}
+    | {"checked", "checkbox", "choice", "select", "enum", "option"}
+)
 
 
 def _enum_case(item: dict[str, JsonValue]) -> str | None:
@@ -418,6 +444,9 @@ _TAKES_BACK = (
     | {"not", "never", "wait", "sure", "know", "unsure", "maybe", "perhaps", "dont", "don't"}
     | {"doubt", "unclear", "think", "guess", "probably", "possibly", "might", "kidding"}
     | {"used", "before", "previously", "resolved", "gone", "past", "ago"}
+    # what says it did not last: "Yes, but it came back worse", "yes, then flared again"
+    | {"but", "though", "although", "however", "except", "worse", "again", "flared"}
+    | {"returned", "came", "still"}
 )
 MAX_YES_WITH_MORE = 200  # a yes with a detail, not a story to read for its meaning
 
@@ -444,9 +473,15 @@ def _read_as_a_yes(rb: RuleBase, qid: str, text: str) -> bool:
         return False
     # Whatever its length: a yes with a long story after it was "not sure" (check 28,
     # A-H3); the story is not read, its first word is.
-    if qid in rb.index.safety_questions and not any(
-        qid in flag.unless_questions for flag in rb.safety_flags.values()
+    flags = rb.safety_flags.values()
+    if any(qid in flag.unless_questions for flag in flags) and not any(
+        qid in flag.questions for flag in flags
     ):
+        # A yes that only eases a flag (onset_settling: "it settled") is read from a
+        # plain yes only: "Yes, but it came back worse", "yes; worse now" eased a sudden
+        # onset's referral away (check 29, A-H7). Free text stays "not sure".
+        return False
+    if qid in rb.index.safety_questions:
         return True
     return yes_with_more(text)
 

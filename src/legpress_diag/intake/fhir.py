@@ -113,3 +113,87 @@ def _value(answer: JsonObject) -> JsonValue:
             return None
         return value
     return None
+
+
+OBSERVATION = "Observation"
+
+
+def observation_records(items: list[JsonValue]) -> list[JsonValue] | None:
+    """The records a list of FHIR Observations stands for (a Bundle's entries, each
+    {"resource": {...}} or the resource itself): one per subject ("Patient/wen" is
+    wen), each Observation's value under its code (a coding's code that names a
+    question, else the code's text), a panel's components as Observations of their
+    own. None when the list holds no Observation. Read as one record, six patients were
+    one error and every flag was lost (check 29, U-H4)."""
+    resources = [item.get("resource", item) if isinstance(item, dict) else item for item in items]
+    if not any(_is_observation(resource) for resource in resources):
+        return None
+    by_subject: dict[str, JsonObject] = {}
+    others: list[JsonValue] = []
+    for resource in resources:
+        if not _is_observation(resource):
+            others.append(resource)  # a Patient, a QuestionnaireResponse: read as they are
+            continue
+        assert isinstance(resource, dict)
+        subject = _subject(resource)
+        answers = by_subject.setdefault(subject, {})
+        parts = [resource, *(c for c in _list(resource.get("component")) if isinstance(c, dict))]
+        for part in parts:
+            key, value = _observed_key(part), _value(_concept_opened(part))
+            if key is not None and value is not None:
+                answers[key] = careful(answers[key], value) if key in answers else value
+    records: list[JsonValue] = [
+        {"id": subject, "answers": answers} for subject, answers in by_subject.items()
+    ]
+    return records + [other for other in others if _answers_something(other)]
+
+
+def _is_observation(data: object) -> bool:
+    return isinstance(data, dict) and data.get("resourceType") == OBSERVATION
+
+
+def _list(value: JsonValue) -> list[JsonValue]:
+    return value if isinstance(value, list) else []
+
+
+def _subject(observation: JsonObject) -> str:
+    """Whose an Observation is: its subject's reference's id ("Patient/wen" is wen)."""
+    subject = observation.get("subject")
+    reference = subject.get("reference") if isinstance(subject, dict) else None
+    if isinstance(reference, str) and reference.strip():
+        return reference.rstrip("/").rsplit("/", 1)[-1]
+    return "unknown subject"
+
+
+def _observed_key(part: JsonObject) -> str | None:
+    """The name an Observation's value is read under: a coding's code or display that
+    names a question, else the code's text, else its first code."""
+    code = part.get("code")
+    if not isinstance(code, dict):
+        return None
+    from .answers import names_a_question  # only for a FHIR record
+
+    names: list[str] = []
+    for coding in _list(code.get("coding")):
+        if isinstance(coding, dict):
+            names += [coding[f] for f in ("code", "display") if isinstance(coding.get(f), str)]
+    text = code.get("text")
+    if isinstance(text, str):
+        names.append(text)
+    return next((name for name in names if names_a_question(name)), names[0] if names else None)
+
+
+def _concept_opened(part: JsonObject) -> JsonObject:
+    """An Observation with a valueCodeableConcept given as its first coding (LOINC's
+    and SNOMED CT's yes/no codes are read from it), or its text."""
+    concept = part.get("valueCodeableConcept")
+    if not isinstance(concept, dict):
+        return part
+    codings = [c for c in _list(concept.get("coding")) if isinstance(c, dict)]
+    if codings:
+        return {"valueCoding": codings[0]}
+    return {"valueString": concept.get("text")}
+
+
+def _answers_something(resource: JsonValue) -> bool:
+    return is_questionnaire_response(resource)

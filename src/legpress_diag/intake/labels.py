@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..knowledge.index import fold_key
 from .answers import names_a_question
 from .fields import FIELD_REFERENCE, MAX_NESTED_KEYS
 
@@ -18,6 +19,7 @@ from .fields import FIELD_REFERENCE, MAX_NESTED_KEYS
 # "Title": ...}, Smartsheet's column {"id": 1002, "title": ...}, a form definition's
 # {"field_id": 3, "label": ...}; sub-fields (a name's first and last) under theirs.
 _REF_NAMES = ("id", "ID", "columnId", "column_id", "field_id", "fieldId", "key")
+_CELL_REF_NAMES = ("columnId", "column_id", "idCustomField", "field_id", "fieldId", *_REF_NAMES)
 _LABEL_NAMES = ("title", "Title", "label", "Label", "question", "name", "Name", "text")
 _SUB_NAMES = ("SubFields", "subFields", "inputs", "choices_fields")
 # Only keys that are field references (fields.FIELD_REFERENCE) are renamed, and a
@@ -93,7 +95,7 @@ def relabelled(record: JsonObject, labels: dict[str, str]) -> JsonObject | None:
     for key, value in record.items():
         label = labels.get(key) if _REFERENCE.fullmatch(key) else None
         if label is not None and label not in record:
-            renamed[label] = value
+            renamed[label] = _ticked(value, label)
             changed = True
             continue
         cells = _cells(value, labels) if isinstance(value, list) else None
@@ -105,6 +107,15 @@ def relabelled(record: JsonObject, labels: dict[str, str]) -> JsonObject | None:
     return renamed if changed else None
 
 
+def _ticked(value: JsonValue, label: str) -> JsonValue:
+    """A checkbox choice's value: ticked, Gravity Forms and Wufoo give the choice's own
+    text ("5.1": "Saddle numbness"), a yes; read as it was, "not sure" (check 29,
+    A-H5). Any other value as it is."""
+    if isinstance(value, str) and value and fold_key(value) == fold_key(label):
+        return "yes"
+    return value
+
+
 def _cells(items: list[JsonValue], labels: dict[str, str]) -> JsonObject | None:
     """A row's cells as label: value, when each cell names its column by a reference
     the labels know and gives a value; else None."""
@@ -112,8 +123,10 @@ def _cells(items: list[JsonValue], labels: dict[str, str]) -> JsonObject | None:
     for cell in items[:MAX_NESTED_KEYS]:
         if not isinstance(cell, dict):
             return None
-        ref = next((cell[n] for n in _REF_NAMES if _a_reference(cell.get(n))), None)
-        label = labels.get(str(ref)) if ref is not None else None
+        # The reference the labels know: Trello's item has its own "id" beside the
+        # "idCustomField" that names its field.
+        refs = [cell[n] for n in _CELL_REF_NAMES if _a_reference(cell.get(n))]
+        label = next((labels[str(ref)] for ref in refs if str(ref) in labels), None)
         if label is not None and "value" in cell:
             found[label] = cell["value"]
     return found or None

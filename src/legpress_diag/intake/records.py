@@ -63,7 +63,7 @@ from .wrappers import (
     field_value,
     holds_an_object,
     records_in_array,
-    rows_under_a_header,
+    survey_pages,
     wrapped_records,
 )
 
@@ -1418,44 +1418,65 @@ _WRAPPED_NOTE = (
 _ROW_NOTE = "read as a row under the header line (JSON Lines of arrays); records are objects"
 
 
-def _values_by_line(blob: bytes) -> list[tuple[int, JsonValue]] | None:
-    """(line break count before it, value) for each line of a document that is JSON
-    Lines of arrays (each line a whole JSON value, two or more, an array first): a
-    header row then a row per line, as jsonlines.org shows and a CSV reader dumps
-    line by line. None for anything else. Read as one array, every client was one
-    error and every flag was lost (check 28, A-H2)."""
-    found: list[tuple[int, JsonValue]] = []
+def _values_by_line(blob: bytes) -> list[tuple[int, bytes, JsonValue | None]] | None:
+    """(line break count before it, the line, its value or None when it is no JSON)
+    for each line of a document that is JSON Lines of arrays: its first line a whole
+    array (a header row, or records), and more lines that are whole JSON values than
+    not: a header row then a row per line, as jsonlines.org shows and a CSV reader
+    dumps line by line. None for anything else (a pretty array, whose first line is
+    "["). Read as one array, every client was one error and every flag was lost
+    (check 28, A-H2); one bad line did the same (check 29, A-H2)."""
+    found: list[tuple[int, bytes, JsonValue | None]] = []
     for breaks, line in enumerate(blob.split(b"\n")):
         if not line.strip():
             continue
-        try:
-            found.append((breaks, parse_json(line, records=True)))
-        except ValueError:
+        value = _line_value(line)
+        if value is None and not found:
             return None
-    return found if len(found) > 1 and isinstance(found[0][1], list) else None
+        found.append((breaks, line, value))
+    parsed = sum(value is not None for _, _, value in found)
+    if len(found) < 2 or not isinstance(found[0][2], list) or 2 * parsed <= len(found):
+        return None
+    return found
 
 
-def _lines_of_arrays(first_number: int, values: list[tuple[int, JsonValue]]) -> Iterator[RawRecord]:
-    """The records of JSON Lines of arrays (see _values_by_line), each at its line: the
-    rows under a header line as flat records, with a warning; any other line as a line
-    of JSON Lines is read (an object, or records in an array), a header line above
-    object lines left out."""
-    items = [value for _, value in values]
-    header = next(
-        (at for at, item in enumerate(items) if isinstance(item, list) and a_header(item)), None
-    )
-    rows = rows_under_a_header(items) if header is not None else None
-    if rows is not None and header is not None and len(rows) == len(items) - header - 1:
-        for (breaks, _), row in zip(values[header + 1 :], rows, strict=True):
-            at = first_number + breaks
-            yield RawRecord(at, at, data=row, note=_ROW_NOTE)
-        return
-    for breaks, item in values:
+def _line_value(line: bytes) -> JsonValue | None:
+    """A line's JSON value, also with a comma left at its end (rows copied out of an
+    array: `["bob", 41, "yes"],`); None when it is no JSON."""
+    for text in (line, line.rstrip().removesuffix(b",")):
+        try:
+            value: JsonValue = parse_json(text, records=True)
+        except ValueError:
+            continue
+        return value
+    return None
+
+
+def _lines_of_arrays(
+    first_number: int, values: list[tuple[int, bytes, JsonValue | None]]
+) -> Iterator[RawRecord]:
+    """The records of JSON Lines of arrays (see _values_by_line), each at its line: a
+    row under the header line above it as a flat record, with a warning; a header line
+    names the columns of the rows below it (a second one after `cat` of two dumps was
+    a client called "id", and later rows were read by the first: check 29, A-H3); any
+    other line as a line of JSON Lines is read (an object, records in an array, a
+    broken line an error of its own, still screened)."""
+    header: list[str] | None = None
+    for breaks, line, item in values:
         at = first_number + breaks
-        if isinstance(item, list) and a_header(item):
-            continue  # the names of the columns above records: no record
-        for record in records_in_array(item) if isinstance(item, list) else [item]:
-            yield RawRecord(at, at, data=record)
+        if item is None:
+            yield from _line_records(at, line + b"\n", False)[0]
+        elif isinstance(item, list) and a_header(item):
+            header = [str(name) for name in item]
+        elif isinstance(item, list) and header is not None and not holds_an_object(item):
+            row = {name: cell for name, cell in zip(header, item, strict=False) if cell != ""}
+            note = _ROW_NOTE
+            if len(item) != len(header):
+                note += f"; this row has {len(item)} cells and the header {len(header)}"
+            yield RawRecord(at, at, data=row, note=note)
+        else:
+            for record in records_in_array(item) if isinstance(item, list) else [item]:
+                yield RawRecord(at, at, data=record)
 
 
 def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
@@ -1608,7 +1629,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         answers, yes = _screened_anyway(answers)
         said_yes |= yes
     else:
-        answers = _named_pairs(answers, warnings)
+        answers = _ticked_lists(_named_pairs(answers, warnings), warnings)
     measured = _measured(data, errors)
     # The fields listed, and past the list's cap every other that may hold a sign: a
     # "yes" after 20 unknown fields was lost (attack round 10, M1).
@@ -1795,6 +1816,43 @@ def _named_pairs(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObje
     return found
 
 
+def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """Answers with a multi-select under a key that names no question, whose options
+    each name one ("Which of these do you have?": ["Saddle numbness"]), read as a yes
+    to each, with a warning; read as an unknown key, the emergency was lost and the
+    client 'no_fault_found' (check 29, A-M1). Anything else is returned as it is."""
+    lists = [
+        key
+        for key, value in list(answers.items())[:MAX_NESTED_KEYS]
+        if isinstance(value, list)
+        and value
+        and all(isinstance(item, str) for item in value)
+        and not names_a_question(str(key))
+    ]
+    if not lists:
+        return answers
+    from .salvage import answers_in  # only for a list of names under an unknown key
+
+    opened = dict(answers)
+    for key in lists:
+        names = answers[key]
+        assert isinstance(names, list)
+        ticked, _ = answers_in(names)
+        if not ticked or not all(isinstance(v, str) and v == "yes" for v in ticked.values()):
+            continue  # a checklist names only questions, each a yes
+        del opened[key]
+        for question, answer in ticked.items():
+            opened[question] = careful(opened[question], answer) if question in opened else answer
+        warnings.append(
+            AnswerProblem(
+                str(key),
+                f"read as a yes to each question it lists: {', '.join(sorted(ticked))[:200]}",
+                None,
+            )
+        )
+    return opened
+
+
 def _pairs_opened(fields: JsonObject) -> JsonObject:
     """A flat record's fields, with a list of question/answer pairs under a name like
     'answers' ("responses": [{"key": "saddle_numbness", "value": "yes"}]) read as the
@@ -1805,12 +1863,15 @@ def _pairs_opened(fields: JsonObject) -> JsonObject:
         for key, value in fields.items()
         if (isinstance(value, list) and (answers_name(key) or _pairs_naming_questions(value)))
         or _numbered(value) is not None
+        or (isinstance(value, dict) and survey_pages(value) is not None)
     ]
     if not lists:
         return fields
     opened = {key: value for key, value in fields.items() if key not in lists}
     for key in lists:
         value = fields[key]
+        if isinstance(value, dict) and (pages := survey_pages(value)) is not None:
+            value = pages  # a form's "content": {"sections": [{"questions": [...]}]}
         numbered = _numbered(value)
         found, _ = _screened_anyway(value if numbered is None else numbered)
         for question, answer in found.items():

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from ..knowledge.index import fold_key
 from .answers import answers_in_object, careful_answer, keeps_answers, names_a_question
 from .fields import MAX_NESTED_KEYS
 from .repeated import answer_key, reads_yes
@@ -129,7 +130,7 @@ _QUESTION_FIELDS = (
     "label",
     "heading",
 )
-_ANSWER_FIELDS = ("answer", "value", "response", "answers")
+_ANSWER_FIELDS = ("answer", "value", "response", "answers", "display_value")
 
 
 # A record's id as it is written in it: a short string or an integer.
@@ -176,10 +177,16 @@ def answers_in(value: str | list[JsonValue]) -> tuple[JsonObject, frozenset[str]
         elif isinstance(item, dict) and (checked := _checklist_item(item)) is not None:
             key, answer = checked
         elif isinstance(item, dict):
+            item = _fields_folded(item)
             # The name that names a question, else the first: Formstack's field number
-            # beside its "label" was taken for the question (check 25, H5).
+            # beside its "label" was taken for the question (check 25, H5); also in an
+            # object inside (monday.com's "column": {"title": ...}).
             names = [item[f] for f in _QUESTION_FIELDS if isinstance(item.get(f), str)]
-            key = next((n for n in names if names_a_question(n)), names[0] if names else None)
+            key = next((n for n in names if names_a_question(n)), None)
+            if key is None and not isinstance(item.get("field"), dict):
+                key = _name_inside(item)  # (a form tool's "field" is read below)
+            if key is None and names:
+                key = names[0]
             answered = [f for f in _ANSWER_FIELDS if f in item]
             answer = _options_named(item, item[answered[0]]) if answered else None
             if key is None and isinstance(item.get("field"), dict):
@@ -233,6 +240,29 @@ def _object_in_text(text: str) -> JsonObject | None:
     except (ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
+
+
+def _fields_folded(item: JsonObject) -> JsonObject:
+    """An item with its field names in one case and style ("Name", "Value": Mindbody's
+    custom fields were no question/answer pairs, and a client's emergency was lost:
+    check 29, U-H2); a name given twice keeps its first value."""
+    if all(key.islower() for key in item):
+        return item
+    folded: JsonObject = {}
+    for key, value in list(item.items())[:MAX_NESTED_KEYS]:
+        folded.setdefault(fold_key(key) if isinstance(key, str) else key, value)
+    return folded
+
+
+def _name_inside(item: JsonObject) -> str | None:
+    """A question's name in an object one level inside an item, or None."""
+    for inner in list(item.values())[:MAX_NESTED_KEYS]:
+        if isinstance(inner, dict):
+            for field in _QUESTION_FIELDS:
+                name = inner.get(field)
+                if isinstance(name, str) and names_a_question(name):
+                    return name
+    return None
 
 
 def _checklist_item(item: JsonObject) -> tuple[str, JsonValue] | None:
@@ -294,6 +324,15 @@ def _items_opened(items: list[JsonValue]) -> list[JsonValue]:
             # [...]}]): its questions, each a question/answer pair.
             opened += questions[:MAX_SALVAGED_KEYS]
             continue
+        inner = item.get("subquestions") if isinstance(item, dict) else None
+        if isinstance(inner, dict | list):
+            # A table question's rows (Alchemer's "subquestions": {"8": {"question":
+            # ..., "answer": ...}}): each a question/answer pair of its own; read as a
+            # record, every response was filed under the table's id "7" and the age
+            # was lost (check 29, A-H4).
+            table = list(inner.values()) if isinstance(inner, dict) else inner
+            opened += table[:MAX_SALVAGED_KEYS]
+            continue
         rows = item.get("rows") if isinstance(item, dict) else None
         answered = [f for f in _ANSWER_FIELDS if isinstance(item, dict) and f in item]
         cells = item[answered[0]] if isinstance(item, dict) and answered else None
@@ -319,6 +358,8 @@ def _options_named(item: JsonObject, answer: JsonValue) -> JsonValue:
     texts: Tally's {"value": ["o-yes"], "options": [{"id": "o-yes", "text": "Yes"}]}.
     Read as the ids, every answer was "not sure": emergencies were lowered to urgent
     and every clear client referred (check 26, A-H5, U-H8)."""
+    if isinstance(answer, list) and (selected := _selected(answer)) is not None:
+        return selected
     options = item.get("options")
     if not isinstance(options, list) or not isinstance(answer, str | list):
         return answer
@@ -334,6 +375,25 @@ def _options_named(item: JsonObject, answer: JsonValue) -> JsonValue:
         return answer
     named = [texts[c] for c in chosen if isinstance(c, str)]
     return named if isinstance(answer, list) else named[0]
+
+
+def _selected(offered: list[JsonValue]) -> JsonValue | None:
+    """The options a list marks chosen (Cliniko's [{"value": "Yes"}, {"value": "No",
+    "selected": true}]): their values, one alone as itself, none chosen as None (an
+    empty answer); None too for a list that marks nothing. Read whole, a yes and a no
+    were "not sure" on every sign (check 29, U-H1)."""
+    items = [item for item in offered[:MAX_SALVAGED_KEYS] if isinstance(item, dict)]
+    if not items or len(items) != len(offered) or not any(_MARKS & item.keys() for item in items):
+        return None
+    chosen = [
+        next((item[f] for f in _ANSWER_FIELDS if f in item), None)
+        for item in items
+        if any(item.get(mark) is True for mark in _MARKS)
+    ]
+    return chosen[0] if len(chosen) == 1 else (chosen or None)
+
+
+_MARKS = frozenset({"selected", "isSelected", "is_selected", "chosen"})
 
 
 def titled_form_answers(answers: list[JsonValue], definition: JsonValue) -> list[JsonValue]:

@@ -9,7 +9,7 @@ import re
 from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..knowledge.index import fold_key
 from .answers import keeps_answers, names_a_question
-from .fhir import is_questionnaire_response
+from .fhir import is_questionnaire_response, observation_records
 from .fields import FLAT_KEY as _FLAT_KEY
 from .fields import MAX_NESTED_KEYS
 from .fields import careful as _careful
@@ -45,6 +45,9 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     one-line export's clients do not all take the line's number."""
     if not isinstance(data, dict):
         return None
+    entries = data.get("entry") if data.get("resourceType") == "Bundle" else None
+    if isinstance(entries, list) and (observed := observation_records(entries)) is not None:
+        return observed
     table = _table_records(data)
     if table is not None:
         return table
@@ -133,7 +136,9 @@ def _sections_of_one_form(data: JsonObject, held: list[str]) -> bool:
     and a coach's clients ask the same questions; sections never do. Read apart, the
     age was not beside a sudden onset and urgent was referred as clinician, and each
     section was one more result (check 27, A-H7; check 28, U-H3)."""
-    if len(held) < 2:
+    if len(held) < 2 or (scalar_id(data) is None and not _answers_beside(data, set(held))):
+        return False  # whose form? clients keyed by name are no sections (check 29, A-H1)
+    if not all(_SECTION_NAME.search(fold_key(key)) for key in held):
         return False
     asked: set[str] = set()
     for key in held:
@@ -147,6 +152,18 @@ def _sections_of_one_form(data: JsonObject, held: list[str]) -> bool:
             return False
         asked |= questions
     return True
+
+
+# What a form calls its sections ("Page1", "Background", "Safety screen", CommCare's
+# "technique", ODK's "group_profile"); a client's name is none of them: clients keyed
+# by name who answered different questions were merged, and one's "it settled" eased
+# another's sudden onset away (check 29, A-H1).
+_SECTION_NAME = re.compile(
+    r"(?:^|_)(?:page|section|part|step|group|grp|background|details?|questions?|general"
+    r"|screen|screening|safety|red_?flags?|flags|symptoms?|history|technique|form|about"
+    r"|pain|health|medical|profile|personal|demographics?|contact|info|exercise|training"
+    r"|setup|assessment|intake|lifestyle|body|signs?|checks?|your|you|me|my)(?:_|\d|$)"
+)
 
 
 def _plain_answer(value: JsonValue) -> bool:
@@ -428,6 +445,7 @@ def _opened_record(
         level >= MAX_OPENED_LEVELS
         or (isinstance(answers, dict) and not _holds_only_records(answers))
         or _pages_of_questions(record)  # its pages are its answers, not records
+        or any(_answer_items(value) for _, value in _first_items(record))  # and its items
     ):
         return [_named(record, top_id, path)]
     inner, holders = _records_inside(record, level + 1)
@@ -574,12 +592,26 @@ def _survey_question(data: JsonObject) -> bool:
 
 def _pages_of_questions(data: JsonObject) -> bool:
     """Whether an object holds a survey's pages of questions (SurveyMonkey's response:
-    "pages": [{"questions": [...]}]): a response, a record."""
-    pages = data.get("pages")
-    return isinstance(pages, list) and any(
-        isinstance(page, dict) and isinstance(page.get("questions"), list)
-        for page in pages[:MAX_NESTED_KEYS]
-    )
+    "pages": [{"questions": [...]}]; Cliniko's patient form: "content": {"sections":
+    [{"questions": [...]}]}): a response, a record."""
+    return survey_pages(data) is not None
+
+
+def survey_pages(data: JsonObject) -> list[JsonValue] | None:
+    """A survey response's pages or sections of questions, in it or in its "content";
+    None for anything else. Cliniko's forms were read a question at a time, 150
+    errors for 6 clients and every flag lost (check 29, U-H1)."""
+    for holder in (data, data.get("content")):
+        if not isinstance(holder, dict):
+            continue
+        for name in ("pages", "sections"):
+            pages = holder.get(name)
+            if isinstance(pages, list) and any(
+                isinstance(page, dict) and isinstance(page.get("questions"), list)
+                for page in pages[:MAX_NESTED_KEYS]
+            ):
+                return pages
+    return None
 
 
 def field_value(data: JsonObject, name: str, default: JsonValue = None) -> JsonValue:
@@ -708,7 +740,8 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
     # that names the client ('client', 'name', 'client_id'; never an 'email' or a
     # 'user_id', often the coach's account), as a table by columns is:
     # named 0 to 3, a coach could not tell whose result was whose (check 28, M2).
-    names = [c for c in by_column if fold_key(str(c)) in _NAME_COLUMNS | set(_CLIENT_ID_NAMES)]
+    folded = {fold_key(str(column)): column for column in by_column}
+    names = [folded[name] for name in _TABLE_CLIENT_COLUMNS if name in folded]
     table: list[JsonValue] = []
     for label in labels:
         row = {column: values.get(label) for column, values in by_column.items()}
@@ -720,6 +753,16 @@ def _table_records(data: JsonObject) -> list[JsonValue] | None:
         else:
             table.append(_named(row, None, str(label)))
     return table
+
+
+# A table's columns that name the row's client, in the order they are trusted: never
+# a 'user', 'user_id' or 'email', often the coach's account (a 'user' column before
+# 'client' filed every client under the coach: check 29, A-H6).
+_TABLE_CLIENT_COLUMNS = (
+    *("client_id", "athlete_id", "lifter_id", "member_id", "participant_id", "patient_id"),
+    *("person_id", "respondent_id", "customer_id", "client", "client_name", "athlete"),
+    *("lifter", "name"),
+)
 
 
 def _transposed_split(data: JsonObject) -> list[JsonValue] | None:
@@ -814,6 +857,9 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     table = rows_under_a_header(items)
     if table is not None:
         return table
+    observed = observation_records(items)
+    if observed is not None:
+        return observed
     if any(isinstance(item, list) for item in items):
         items = flattened(items)
     if not any(

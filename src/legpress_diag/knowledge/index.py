@@ -340,7 +340,7 @@ def question_named(rb: RuleBase, key: str) -> str | None:
         found = named.get(reading)
         if found is not None:
             return found
-    custom = _CUSTOM_FIELD.fullmatch(key)
+    custom = _CUSTOM_FIELD.fullmatch(key) or _FLAT_VALUE.fullmatch(key)
     if custom is not None:
         return question_named(rb, custom.group(1))
     return _after_group(key, named)
@@ -350,6 +350,10 @@ def question_named(rb: RuleBase, key: str) -> str | None:
 # every query's answer. Read as a typo, each yes was "not sure", one level lower
 # (check 28). Two underscores then a c, at the end only: folding would make it "_c".
 _CUSTOM_FIELD = re.compile(r"(.*[^_])__[cC]")
+# openEHR's FLAT format names an element's value by a suffix: ".../saddle_numbness|value",
+# ".../age_years|magnitude" (its "|code" and "|unit" are no answers). Read as unknown
+# keys, every sign was lost (check 29, U-H3).
+_FLAT_VALUE = re.compile(r"(.+)\|(?:value|magnitude)")
 
 
 def _after_group(key: str, named: Mapping[str, str]) -> str | None:
@@ -393,6 +397,12 @@ def _key_readings(folded: str) -> list[str]:
     typed = _TYPE_AT_END.sub("", folded)
     if typed != folded and typed:
         readings.append(typed)
+    # A label's joining words: "Bladder or bowel change" for bladder_bowel_change (a
+    # yes was "not sure", one level lower, and a "FALSE" referred a clear client:
+    # check 29, U-H6); both sides are read without them.
+    joined = _without_joins("_".join(_WORD_ONLY.findall(stem)))
+    if joined:
+        readings.append(joined)
     for text in dict.fromkeys((folded, stem)):
         parts = _WORD.findall(text)
         if parts:
@@ -405,6 +415,12 @@ def _key_readings(folded: str) -> list[str]:
 # The type a no-code tool appends to a field's name: Bubble's Data API writes
 # "saddle_numbness_boolean", "age_years_number", "pain_location_list_text". Read as
 # unknown keys, every client of a Bubble app was lost (check 26, U-H1).
+def _without_joins(folded: str) -> str:
+    """A folded key or id without the words that join its parts ("or", "and")."""
+    return "_".join(word for word in folded.split("_") if word not in _JOINING_WORDS)
+
+
+_JOINING_WORDS = frozenset({"or", "and", "any", "the", "your"})
 _TYPE_AT_END = re.compile(r"_(?:boolean|number|text|list_text|list_number|date)$")
 _NOTE_AT_END = re.compile(r"_*(?:\([^()]*\)|\[[^\[\]]*\])$|_(?:yn|y_n|yes_no)$")
 _WORD = re.compile(r"[a-z0-9_]*[a-z0-9]")
@@ -419,6 +435,9 @@ def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
         # The id with its underscores dropped ("saddlenumbness", a form tool's field
         # name): read as a typo, its yes was "not sure" (check 28).
         found.setdefault(fold_key(qid).replace("_", ""), qid)
+    for qid in questions:
+        # The id without its joining words, as a key is read too (_key_readings).
+        found.setdefault(_without_joins(fold_key(qid)), qid)
     # Then their own words ("how_old_are_you"), the bundled questions' first: a form
     # built from the questions names its items by their text (check 25, H5). An id
     # always comes before a text that folds the same.
