@@ -532,14 +532,20 @@ def test_a_user_column_never_names_a_tables_rows() -> None:
 
 def test_free_text_never_eases_a_flag() -> None:
     """onset_settling's yes eases a sudden onset: "yes; worse now" did (check 29,
-    A-H7), and so did a boxed "Yes - it eased, then worse"."""
-    for said in [
-        "yes; worse now",
-        "Yes, but it came back worse",
-        {"value": "Yes - eased, then worse"},
-    ]:
+    A-H7)."""
+    for said in ["yes; worse now", "Yes, but it came back worse"]:
         (result,) = _results(json.dumps({"id": "h", "answers": {**CAT, "onset_settling": said}}))
         assert _levels([result])["h"] >= FRACTURE_FLAGS, said
+
+
+def test_a_boxed_yes_with_a_detail_stays_a_yes_on_the_screen() -> None:
+    """{"value": "Yes, still numb"}: a word list that doubted a boxed yes to ease
+    onset_settling lowered this emergency to urgent (found reviewing 28f16c9)."""
+    for said in ["Yes, still numb", "Yes but only on the left", "Yes - left side"]:
+        (result,) = _results(
+            json.dumps({"id": "s", "answers": {**BOB, "saddle_numbness": {"value": said}}})
+        )
+        assert SADDLE in _levels([result])["s"], said
 
 
 # -- check 29: JSON Lines of arrays as people really have them ----------------------------

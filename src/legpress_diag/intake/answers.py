@@ -444,9 +444,6 @@ _TAKES_BACK = (
     | {"not", "never", "wait", "sure", "know", "unsure", "maybe", "perhaps", "dont", "don't"}
     | {"doubt", "unclear", "think", "guess", "probably", "possibly", "might", "kidding"}
     | {"used", "before", "previously", "resolved", "gone", "past", "ago"}
-    # what says it did not last: "Yes, but it came back worse", "yes, then flared again"
-    | {"but", "though", "although", "however", "except", "worse", "again", "flared"}
-    | {"returned", "came", "still"}
 )
 MAX_YES_WITH_MORE = 200  # a yes with a detail, not a story to read for its meaning
 
