@@ -533,7 +533,8 @@ def test_a_user_column_never_names_a_tables_rows() -> None:
 def test_free_text_never_eases_a_flag() -> None:
     """onset_settling's yes eases a sudden onset: "yes; worse now" did (check 29,
     A-H7)."""
-    for said in ["yes; worse now", "Yes, but it came back worse"]:
+    said_so: list[Any] = ["yes; worse now", "Yes, but it came back worse"]
+    for said in [*said_so, {"value": "Yes - it eased, then worse"}, ["Yes, then worse"]]:
         (result,) = _results(json.dumps({"id": "h", "answers": {**CAT, "onset_settling": said}}))
         assert _levels([result])["h"] >= FRACTURE_FLAGS, said
 
@@ -785,3 +786,92 @@ def test_an_alchemer_table_questions_rows_are_the_responses_answers() -> None:
     }
     found = _levels(_results(json.dumps(body)))
     assert found == {"11": set(), "12": {SADDLE}, "13": FRACTURE_FLAGS}
+
+
+# -- check 30: regressions of 28f16c9, and exports with a slip ------------------------------
+
+
+def test_one_observation_among_records_keeps_every_record() -> None:
+    """An array of clients' records with one FHIR Observation in it gave one result and
+    exit 0: every client was dropped (check 30, A-R1)."""
+    observation = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"code": "age_years"}]},
+        "subject": {"reference": "Patient/eve"},
+        "valueInteger": 30,
+    }
+    body = [{"id": "ann", "answers": ANN}, {"id": "bob", "answers": BOB}, observation]
+    found = _levels(_results(json.dumps(body)))
+    assert found["ann"] == set() and found["bob"] == {SADDLE}
+    assert "eve" in found
+
+
+def test_a_list_of_names_or_a_tick_never_eases_a_flag() -> None:
+    """ "not_asked": ["Onset settling"] and a ticked "Onset settling" read as its yes
+    eased a sudden onset away (check 30, A-R2, A-R3); a "ruled out" list of signs
+    referred a clear client."""
+    for key in ["not_asked", "ruled_out", "none_of_these", "to_ask_next_time", "Checked"]:
+        (result,) = _results(
+            json.dumps(
+                {"id": "h", "answers": {**CAT, "onset_settling": None, key: ["Onset settling"]}}
+            )
+        )
+        assert ("sudden_sharp_onset", "clinician", False) in _levels([result])["h"], key
+    (clear,) = _results(
+        json.dumps({"id": "a", "answers": {**ANN, "ruled_out": ["Saddle numbness"]}})
+    )
+    assert clear["status"] == "ok"
+    flat = {
+        "id": "t",
+        **{k: v for k, v in CAT.items() if k != "onset_settling"},
+        "notes": [{"text": "Onset settling", "checked": True}],
+    }
+    (ticked,) = _results(json.dumps(flat))
+    assert ("sudden_sharp_onset", "clinician", False) in _levels([ticked])["t"]
+
+
+def test_a_note_that_names_a_question_does_not_make_a_row_a_header() -> None:
+    keys = ["id", "age_years", "saddle_numbness", "note"]
+    rows = [
+        keys,
+        ["ann", "34", "no", "fine"],
+        ["bob", "41", "yes", "Not improving"],
+        ["cat", "70", "yes", "ok"],
+    ]
+    text = "\n".join(json.dumps(row) for row in rows) + "\n"
+    found = _levels(_results(text))
+    assert SADDLE in found["bob"] and SADDLE in found["cat"]
+
+
+def test_observations_are_grouped_by_any_form_of_their_subject() -> None:
+    def observation(subject: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "code": {"coding": [{"code": key}]},
+            "subject": subject,
+            "valueBoolean" if isinstance(value, bool) else "valueInteger": value,
+        }
+
+    entries = [
+        observation({"reference": "Patient/ann/_history/1"}, "saddle_numbness", False),
+        observation({"reference": "Patient/bob/_history/1"}, "saddle_numbness", True),
+        observation({"identifier": {"value": "cat"}}, "saddle_numbness", False),
+    ]
+    body = {"resourceType": "Bundle", "entry": [{"resource": e} for e in entries]}
+    found = _levels(_results(json.dumps(body)))
+    assert set(found) == {"ann", "bob", "cat"} and found["bob"] == {SADDLE}
+
+
+def test_an_export_with_a_stray_comma_or_cut_short_keeps_its_whole_records() -> None:
+    """A HubSpot (or Cliniko, FHIR) export with one comma before a closing bracket lost
+    every flag; cut short after its first records, their emergencies were lost (check
+    30, U-H1 to U-H5). The cut is an error of its own."""
+    whole = json.dumps(json.loads(_hubspot(("ann", ANN), ("bob", BOB), ("cat", CAT))), indent=1)
+    comma = whole.replace("\n ],\n", "\n ,],\n", 1)
+    assert comma != whole
+    found = _levels(_results(comma))
+    assert found == {"results[0]": set(), "results[1]": {SADDLE}, "results[2]": FRACTURE_FLAGS}
+    cut = whole[: whole.index("conv-cat") + 30]
+    results = _results(cut)
+    assert _levels(results)["results[1]"] == {SADDLE}
+    assert any("cut short" in str(r["errors"]) for r in results)

@@ -470,10 +470,7 @@ def _read_as_a_yes(rb: RuleBase, qid: str, text: str) -> bool:
         return False
     # Whatever its length: a yes with a long story after it was "not sure" (check 28,
     # A-H3); the story is not read, its first word is.
-    flags = rb.safety_flags.values()
-    if any(qid in flag.unless_questions for flag in flags) and not any(
-        qid in flag.questions for flag in flags
-    ):
+    if eases_only(rb, qid):
         # A yes that only eases a flag (onset_settling: "it settled") is read from a
         # plain yes only: "Yes, but it came back worse", "yes; worse now" eased a sudden
         # onset's referral away (check 29, A-H7). Free text stays "not sure".
@@ -481,6 +478,27 @@ def _read_as_a_yes(rb: RuleBase, qid: str, text: str) -> bool:
     if qid in rb.index.safety_questions:
         return True
     return yes_with_more(text)
+
+
+def eases_only(rb: RuleBase, qid: str) -> bool:
+    """Whether a question's yes only ever eases a safety flag (onset_settling: in a
+    flag's 'unless', in no flag's signs)."""
+    flags = rb.safety_flags.values()
+    return any(qid in flag.unless_questions for flag in flags) and not any(
+        qid in flag.questions for flag in flags
+    )
+
+
+def eases_only_named(name: str) -> bool:
+    """Whether a name names a bundled question whose yes only ever eases a safety flag
+    (see eases_only): a list or a tick never gives such a yes (check 30, A-R2, A-R3)."""
+    if not names_a_question(name):
+        return False
+    from ..knowledge.loader import bundled_rulebase  # loaded by names_a_question
+
+    rb = bundled_rulebase()
+    qid = question_named(rb, name) if rb is not None else None
+    return rb is not None and qid is not None and eases_only(rb, qid)
 
 
 def _hints_yes(value: JsonValue) -> bool:
@@ -758,6 +776,10 @@ def normalize_answers(
             value = cast(list[JsonValue], value)[0]
         if value.__class__ is dict:
             held = answers_in_object(cast(dict[str, JsonValue], value))
+            if eases_only(rb, key) and any(_hints_yes(text) for text in held):
+                # A boxed yes with a story ({"value": "Yes - eased, then worse"}) never
+                # eases a flag either (see _read_as_a_yes): not sure.
+                held = ["unsure"]
             inner = _read_boxed(question, held)
             if inner is not None:
                 read = f"the answer is given inside an object; read as {show_value(inner)}"

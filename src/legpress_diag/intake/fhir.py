@@ -118,13 +118,18 @@ def _value(answer: JsonObject) -> JsonValue:
 OBSERVATION = "Observation"
 
 
-def observation_records(items: list[JsonValue]) -> list[JsonValue] | None:
+def observation_records(
+    items: list[JsonValue], *, keep_others: bool = False
+) -> list[JsonValue] | None:
     """The records a list of FHIR Observations stands for (a Bundle's entries, each
     {"resource": {...}} or the resource itself): one per subject ("Patient/wen" is
     wen), each Observation's value under its code (a coding's code that names a
     question, else the code's text), a panel's components as Observations of their
     own. None when the list holds no Observation. Read as one record, six patients were
-    one error and every flag was lost (check 29, U-H4)."""
+    one error and every flag was lost (check 29, U-H4). With ``keep_others`` (an array
+    of records), every other item stays a record of its own: dropped, one Observation
+    among clients' records lost them all (check 30, A-R1); from a Bundle, only other
+    QuestionnaireResponses are kept (a Patient resource is no record)."""
     resources = [item.get("resource", item) if isinstance(item, dict) else item for item in items]
     if not any(_is_observation(resource) for resource in resources):
         return None
@@ -142,10 +147,19 @@ def observation_records(items: list[JsonValue]) -> list[JsonValue] | None:
             key, value = _observed_key(part), _value(_concept_opened(part))
             if key is not None and value is not None:
                 answers[key] = careful(answers[key], value) if key in answers else value
+    unknown = by_subject.get(_NO_SUBJECT)
+    if unknown is not None:
+        # Observations of no known patient may be several people's: a yes that only
+        # eases a flag is not trusted among them (another's "it settled" eased a
+        # sudden onset away: check 30).
+        from .answers import eases_only_named  # only for a FHIR record
+
+        for key in [key for key in unknown if eases_only_named(key)]:
+            unknown[key] = "unsure"
     records: list[JsonValue] = [
         {"id": subject, "answers": answers} for subject, answers in by_subject.items()
     ]
-    return records + [other for other in others if _answers_something(other)]
+    return records + [o for o in others if keep_others or _answers_something(o)]
 
 
 def _is_observation(data: object) -> bool:
@@ -156,13 +170,29 @@ def _list(value: JsonValue) -> list[JsonValue]:
     return value if isinstance(value, list) else []
 
 
+_NO_SUBJECT = "unknown subject"
+_HISTORY = re.compile(r"/_history/[^/]*$")
+
+
 def _subject(observation: JsonObject) -> str:
-    """Whose an Observation is: its subject's reference's id ("Patient/wen" is wen)."""
-    subject = observation.get("subject")
-    reference = subject.get("reference") if isinstance(subject, dict) else None
-    if isinstance(reference, str) and reference.strip():
-        return reference.rstrip("/").rsplit("/", 1)[-1]
-    return "unknown subject"
+    """Whose an Observation is: its subject's (or 'patient''s) reference's id
+    ("Patient/wen" is wen, "Patient/wen/_history/1" too: named "1", every patient was
+    one: check 30), else its identifier's value, else its display."""
+    for field in ("subject", "patient"):
+        subject = observation.get(field)
+        if not isinstance(subject, dict):
+            continue
+        reference = subject.get("reference")
+        if isinstance(reference, str) and reference.strip():
+            return _HISTORY.sub("", reference.strip().rstrip("/")).rsplit("/", 1)[-1]
+        identifier = subject.get("identifier")
+        value = identifier.get("value") if isinstance(identifier, dict) else None
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value)
+        display = subject.get("display")
+        if isinstance(display, str) and display.strip():
+            return display.strip()
+    return _NO_SUBJECT
 
 
 def _observed_key(part: JsonObject) -> str | None:

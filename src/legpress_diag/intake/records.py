@@ -543,6 +543,39 @@ def _records_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
     return [replace(record, note=note).parsed() for record in records]
 
 
+def _repaired_wrapper(number: int, blob: bytes) -> list[RawRecord] | None:
+    """The records of an export's wrapper strict JSON refuses for a slip that loses
+    nothing (a comma before a closing bracket; an end cut short: see
+    salvage.repaired_document), each read whole with a warning that says what was
+    repaired, and the record cut short at the end an error screened on its own
+    answers; None when no such repair gives a wrapper. Read one by one instead, a
+    Cliniko or FHIR export with one stray comma lost every red flag (check 30)."""
+    from .salvage import repaired_document  # only for a refused document: not at start
+
+    text = blob.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    repaired = repaired_document(text)
+    if repaired is None or not isinstance(repaired.data, dict):
+        return None
+    found = wrapped_records(repaired.data)
+    if found is None:
+        return None
+    note = f"{_WRAPPED_NOTE}; the file is not JSON: {repaired.note}"
+    records = [RawRecord(index, None, data=item, note=note) for index, item in enumerate(found)]
+    if repaired.was_cut:
+        # Cut short: an error, even when nothing of the last record is left to screen.
+        at = number + text.count("\n", 0, len(text) - len(repaired.cut))
+        records.append(
+            RawRecord(
+                len(records),
+                at,
+                problem="the file ends inside a record (cut short?)",
+                expected="a whole file; export it again",
+                refused=_encoded(repaired.cut) if repaired.cut.strip() else None,
+            )
+        )
+    return records
+
+
 def _wrapped_in_refused(number: int, blob: bytes) -> list[RawRecord] | None:
     """The records of an export's wrapper strict JSON refuses (salvage.wrapped_in),
     each at the line it starts on, parsed here: a whole one a record, a broken one an
@@ -928,6 +961,7 @@ def is_json_lines(stream: IO[bytes]) -> bool:
             return (
                 _objects_in_document(blob) is None
                 and not _parses_leniently(blob)
+                and _repaired_wrapper(1, blob) is None
                 and _wrapped_in_refused(1, blob) is None
             )
         return False
@@ -1335,6 +1369,10 @@ def _whole_document(
                     at = first_number + breaks
                     yield RawRecord(at, at, text=record)
                 return
+            repaired = _repaired_wrapper(first_number, blob)
+            if repaired is not None:
+                yield from repaired
+                return
             inner = _wrapped_in_refused(first_number, blob)
             if inner is not None:
                 yield from inner
@@ -1440,6 +1478,12 @@ def _values_by_line(blob: bytes) -> list[tuple[int, bytes, JsonValue | None]] | 
     return found
 
 
+def _most_named(row: list[JsonValue]) -> bool:
+    from .wrappers import names_in  # the count a header is found by
+
+    return 2 * names_in(row) >= len(row)
+
+
 def _line_value(line: bytes) -> JsonValue | None:
     """A line's JSON value, also with a comma left at its end (rows copied out of an
     array: `["bob", 41, "yes"],`); None when it is no JSON."""
@@ -1449,7 +1493,10 @@ def _line_value(line: bytes) -> JsonValue | None:
         except ValueError:
             continue
         return value
-    return None
+    from .salvage import repaired_document  # only for a line strict JSON refused
+
+    repaired = repaired_document(line.decode("utf-8", "replace").rstrip().removesuffix(","))
+    return repaired.data if repaired is not None and not repaired.was_cut else None
 
 
 def _lines_of_arrays(
@@ -1466,7 +1513,9 @@ def _lines_of_arrays(
         at = first_number + breaks
         if item is None:
             yield from _line_records(at, line + b"\n", False)[0]
-        elif isinstance(item, list) and a_header(item):
+        elif isinstance(item, list) and a_header(item) and (header is None or _most_named(item)):
+            # A header; past the first, only a row whose cells mostly name questions (a
+            # row of strings with a note that names one stayed a client: check 30).
             header = [str(name) for name in item]
         elif isinstance(item, list) and header is not None and not holds_an_object(item):
             row = {name: cell for name, cell in zip(header, item, strict=False) if cell != ""}
@@ -1816,6 +1865,15 @@ def _named_pairs(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObje
     return found
 
 
+# A list's key that says its names were not said yes to: "not_asked", "ruled_out",
+# "none_of_these", "denies", "skipped_questions", "to_ask_next_time" (read as ticks,
+# such a list eased a sudden onset away or referred a clear client: check 30, A-R2).
+_NOT_SAID = re.compile(
+    r"(?:^|_)(?:not|no|none|never|without|ruled|rules|denies|denied|deny|skip|skipped"
+    r"|unanswered|unasked|ask|asking|pending|todo|excluded?|negative|absent|cleared)(?:_|$)"
+)
+
+
 def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     """Answers with a multi-select under a key that names no question, whose options
     each name one ("Which of these do you have?": ["Saddle numbness"]), read as a yes
@@ -1828,6 +1886,7 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
         and value
         and all(isinstance(item, str) for item in value)
         and not names_a_question(str(key))
+        and not _NOT_SAID.search(fold_key(str(key)))
     ]
     if not lists:
         return answers

@@ -25,7 +25,13 @@ from dataclasses import dataclass
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..knowledge.index import fold_key
-from .answers import answers_in_object, careful_answer, keeps_answers, names_a_question
+from .answers import (
+    answers_in_object,
+    careful_answer,
+    eases_only_named,
+    keeps_answers,
+    names_a_question,
+)
 from .fields import MAX_NESTED_KEYS
 from .repeated import answer_key, reads_yes
 
@@ -279,6 +285,8 @@ def _checklist_item(item: JsonObject) -> tuple[str, JsonValue] | None:
     name, colon, given = text.partition(":")
     if colon and given.strip() and names_a_question(name.strip()):
         return name.strip(), given.strip()
+    if eases_only_named(text.strip()):
+        return None  # a tick never eases a flag ("Onset settling" ticked: check 30, A-R3)
     return text.strip(), "yes" if ticked else "no"
 
 
@@ -290,7 +298,8 @@ def _ticked_questions(items: list[JsonValue]) -> JsonObject | None:
         return None
     if not all(isinstance(item, str) and names_a_question(item) for item in items):
         return None
-    return {item: "yes" for item in items if isinstance(item, str)}
+    # A name in a list never eases a flag: "not asked: onset settling" (check 30, A-R2).
+    return {item: "yes" for item in items if isinstance(item, str) and not eases_only_named(item)}
 
 
 def _flat_pairs(items: list[JsonValue]) -> list[JsonValue] | None:
@@ -987,3 +996,114 @@ def _value(text: str) -> JsonValue:
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     return number if number == number and abs(number) != float("inf") else text
+
+
+# -- an export's wrapper that strict JSON refuses, repaired -------------------------------
+
+_CLOSERS = {"{": "}", "[": "]"}
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """A refused document repaired (see repaired_document): its value, what was done,
+    the text of a value cut short at its end, left out of it (or ""), and whether the
+    text was cut short."""
+
+    data: JsonValue
+    note: str
+    cut: str
+    was_cut: bool
+
+
+def repaired_document(text: str) -> Repaired | None:
+    """One JSON document strict JSON refuses for a slip that loses nothing, repaired: a
+    comma before a closing bracket left out (a form tool's export edited by hand), or
+    an end cut short closed after its last whole value (a copy or a download that
+    stopped), the value being written when it stopped kept as text for the caller to
+    screen. None when it still is no JSON, or is more than one document. Read as
+    records one by one, a Cliniko or FHIR export with one stray comma, or cut short,
+    lost every red flag (check 30, U-H1 to U-H5)."""
+    kept: list[str] = []
+    stack: list[str] = []
+    dropped_commas = 0
+    in_string = escaped = False
+    last_whole = 0  # where the text held only whole values, in kept's length
+    pending_comma = -1  # index in kept of a comma not yet followed by a value
+    for char in text:
+        if in_string:
+            kept.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if not stack and kept and not char.isspace():
+            return None  # a second document after the first: not one to repair
+        if char == '"':
+            in_string = True
+            pending_comma = -1
+        elif char in _CLOSERS:
+            stack.append(_CLOSERS[char])
+            pending_comma = -1
+        elif char in "]}":
+            if not stack or stack[-1] != char:
+                return None  # a bracket out of place: no slip this repairs
+            if pending_comma >= 0:
+                kept[pending_comma] = " "  # the comma before a closer: left out
+                dropped_commas += 1
+                pending_comma = -1
+            stack.pop()
+            kept.append(char)
+            last_whole = len(kept)
+            continue
+        elif char == ",":
+            pending_comma = len(kept)
+        elif not char.isspace():
+            pending_comma = -1
+        kept.append(char)
+    notes = []
+    if dropped_commas:
+        notes.append(f"{dropped_commas} comma(s) before a closing bracket left out")
+    cut = ""
+    if stack or in_string:
+        # Cut short: what was whole is kept and what is open closed; the value being
+        # written when the text stopped is returned apart, to be screened on its own.
+        head = "".join(kept[:last_whole]).rstrip()
+        closing = _open_brackets(head)
+        if not closing:
+            return None
+        repaired = head.rstrip(", \t\r\n") + closing
+        cut = "".join(kept[last_whole:]).lstrip(", \t\r\n")
+        notes.append("the file ends before it closes (cut short?): read up to its last whole part")
+    else:
+        repaired = "".join(kept)
+    if not notes:
+        return None
+    try:
+        return Repaired(json.loads(repaired), "; ".join(notes), cut, bool(stack or in_string))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _open_brackets(text: str) -> str | None:
+    """The closers a text's open brackets need, innermost first; None when a key is
+    left waiting for its value."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in _CLOSERS:
+            stack.append(_CLOSERS[char])
+        elif char in "]}" and stack:
+            stack.pop()
+    return "".join(reversed(stack))

@@ -857,7 +857,7 @@ def records_in_array(items: list[JsonValue]) -> list[JsonValue]:
     table = rows_under_a_header(items)
     if table is not None:
         return table
-    observed = observation_records(items)
+    observed = observation_records(items, keep_others=True)
     if observed is not None:
         return observed
     if any(isinstance(item, list) for item in items):
@@ -892,8 +892,8 @@ def rows_under_a_header(items: list[JsonValue]) -> list[JsonValue] | None:
     if top is not None and not all(_a_title(row) for row in lists[:top]):
         top = None
     first_cells = [row[0] if row else None for row in lists]
-    by_rows = _names_in(lists[top]) if top is not None and len(lists) > top + 1 else 0
-    by_columns = _names_in(first_cells) if a_header(first_cells) else 0
+    by_rows = names_in(lists[top]) if top is not None and len(lists) > top + 1 else 0
+    by_columns = names_in(first_cells) if a_header(first_cells) else 0
     if by_columns > by_rows:
         width = max(len(row) for row in lists)
         turned = [[row[at] if at < len(row) else "" for row in lists] for at in range(width)]
@@ -923,7 +923,7 @@ def _names_an_id_first(row: list[JsonValue]) -> bool:
 
 def a_header(row: list[JsonValue]) -> bool:
     """Whether a row names the questions: every cell a name, some a question's or 'id'."""
-    return bool(row) and all(isinstance(name, str) for name in row) and _names_in(row) > 0
+    return bool(row) and all(isinstance(name, str) for name in row) and names_in(row) > 0
 
 
 def _a_title(row: list[JsonValue]) -> bool:
@@ -931,7 +931,7 @@ def _a_title(row: list[JsonValue]) -> bool:
     return sum(cell not in ("", None) for cell in row[:MAX_NESTED_KEYS]) <= 1
 
 
-def _names_in(row: list[JsonValue]) -> int:
+def names_in(row: list[JsonValue]) -> int:
     """How many cells of a row name a question or the id."""
     return sum(
         isinstance(name, str) and (names_a_question(name) or _record_field(name) == "id")
