@@ -1028,6 +1028,7 @@ def repaired_document(text: str) -> Repaired | None:
     dropped_commas = 0
     in_string = escaped = False
     last_whole = 0  # where the text held only whole values, in kept's length
+    open_at_whole: list[str] = []  # the closers still open there
     pending_comma = -1  # index in kept of a comma not yet followed by a value
     for char in text:
         if in_string:
@@ -1056,7 +1057,7 @@ def repaired_document(text: str) -> Repaired | None:
                 pending_comma = -1
             stack.pop()
             kept.append(char)
-            last_whole = len(kept)
+            last_whole, open_at_whole = len(kept), list(stack)
             continue
         elif char == ",":
             pending_comma = len(kept)
@@ -1071,7 +1072,7 @@ def repaired_document(text: str) -> Repaired | None:
         # Cut short: what was whole is kept and what is open closed; the value being
         # written when the text stopped is returned apart, to be screened on its own.
         head = "".join(kept[:last_whole]).rstrip()
-        closing = _open_brackets(head)
+        closing = "".join(reversed(open_at_whole))
         if not closing:
             return None
         repaired = head.rstrip(", \t\r\n") + closing
@@ -1085,25 +1086,3 @@ def repaired_document(text: str) -> Repaired | None:
         return Repaired(json.loads(repaired), "; ".join(notes), cut, bool(stack or in_string))
     except (ValueError, RecursionError):
         return None
-
-
-def _open_brackets(text: str) -> str | None:
-    """The closers a text's open brackets need, innermost first; None when a key is
-    left waiting for its value."""
-    stack: list[str] = []
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in _CLOSERS:
-            stack.append(_CLOSERS[char])
-        elif char in "]}" and stack:
-            stack.pop()
-    return "".join(reversed(stack))
