@@ -188,10 +188,12 @@ def _subject(observation: JsonObject) -> str:
         identifier = subject.get("identifier")
         value = identifier.get("value") if isinstance(identifier, dict) else None
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-            return str(value)
+            # Named apart from references: "Patient/1001" and a record number 1001 are
+            # not the same person (merged, one was raised: check 31, H5).
+            return f"identifier {value}"
         display = subject.get("display")
         if isinstance(display, str) and display.strip():
-            return display.strip()
+            return f"named {display.strip()}"
     return _NO_SUBJECT
 
 

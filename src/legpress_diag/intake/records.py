@@ -62,6 +62,7 @@ from .wrappers import (
     a_header,
     field_value,
     holds_an_object,
+    question_type,
     records_in_array,
     survey_pages,
     wrapped_records,
@@ -544,11 +545,9 @@ def _records_on_one_line(number: int, line: bytes) -> list[RawRecord] | None:
 
 
 def _repaired_wrapper(number: int, blob: bytes) -> list[RawRecord] | None:
-    """The records of an export's wrapper strict JSON refuses for a slip that loses
-    nothing (a comma before a closing bracket; an end cut short: see
-    salvage.repaired_document), each read whole with a warning that says what was
-    repaired, and the record cut short at the end an error screened on its own
-    answers; None when no such repair gives a wrapper. Read one by one instead, a
+    """The records of an export's wrapper strict JSON refuses only for a comma before
+    a closing bracket (see salvage.repaired_document), each read whole with a warning
+    that says so; None when no such repair gives a wrapper. Read one by one instead, a
     Cliniko or FHIR export with one stray comma lost every red flag (check 30)."""
     from .salvage import repaired_document  # only for a refused document: not at start
 
@@ -560,20 +559,7 @@ def _repaired_wrapper(number: int, blob: bytes) -> list[RawRecord] | None:
     if found is None:
         return None
     note = f"{_WRAPPED_NOTE}; the file is not JSON: {repaired.note}"
-    records = [RawRecord(index, None, data=item, note=note) for index, item in enumerate(found)]
-    if repaired.was_cut:
-        # Cut short: an error, even when nothing of the last record is left to screen.
-        at = number + text.count("\n", 0, len(text) - len(repaired.cut))
-        records.append(
-            RawRecord(
-                len(records),
-                at,
-                problem="the file ends inside a record (cut short?)",
-                expected="a whole file; export it again",
-                refused=_encoded(repaired.cut) if repaired.cut.strip() else None,
-            )
-        )
-    return records
+    return [RawRecord(index, None, data=item, note=note) for index, item in enumerate(found)]
 
 
 def _wrapped_in_refused(number: int, blob: bytes) -> list[RawRecord] | None:
@@ -1496,7 +1482,7 @@ def _line_value(line: bytes) -> JsonValue | None:
     from .salvage import repaired_document  # only for a line strict JSON refused
 
     repaired = repaired_document(line.decode("utf-8", "replace").rstrip().removesuffix(","))
-    return repaired.data if repaired is not None and not repaired.was_cut else None
+    return repaired.data if repaired is not None else None
 
 
 def _lines_of_arrays(
@@ -1865,43 +1851,57 @@ def _named_pairs(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObje
     return found
 
 
-# A list's key that says its names were not said yes to: "not_asked", "ruled_out",
-# "none_of_these", "denies", "skipped_questions", "to_ask_next_time" (read as ticks,
-# such a list eased a sudden onset away or referred a clear client: check 30, A-R2).
+def _names_not_said(key: str) -> bool:
+    """Whether a short key says its names were not said ("not_asked", "ruled_out",
+    "denies", "none_of_these", "negatives"): such a list is no one's yes (read so, a
+    clear client was referred: check 30). A question's title is longer, and is read
+    whatever words it has ("Any of these, even if not sure?": skipped, an emergency
+    was lost: check 31, H4)."""
+    folded = fold_key(key)
+    return (
+        len(folded.split("_")) <= 3
+        and not key.rstrip().endswith("?")
+        and bool(_NOT_SAID.search(folded))
+    )
+
+
 _NOT_SAID = re.compile(
-    r"(?:^|_)(?:not|no|none|never|without|ruled|rules|denies|denied|deny|skip|skipped"
-    r"|unanswered|unasked|ask|asking|pending|todo|excluded?|negative|absent|cleared)(?:_|$)"
+    r"(?:^|_)(?:not|no|none|never|without|ruled|denies|denied|deny|negatives?|absent"
+    r"|skip|skipped|unanswered|unasked|excluded?)(?:_|$)"
 )
 
 
 def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
     """Answers with a multi-select under a key that names no question, whose options
-    each name one ("Which of these do you have?": ["Saddle numbness"]), read as a yes
-    to each, with a warning; read as an unknown key, the emergency was lost and the
-    client 'no_fault_found' (check 29, A-M1). Anything else is returned as it is."""
-    lists = [
-        key
-        for key, value in list(answers.items())[:MAX_NESTED_KEYS]
-        if isinstance(value, list)
-        and value
-        and all(isinstance(item, str) for item in value)
-        and not names_a_question(str(key))
-        and not _NOT_SAID.search(fold_key(str(key)))
-    ]
-    if not lists:
-        return answers
-    from .salvage import answers_in  # only for a list of names under an unknown key
+    name yes/no questions ("Which of these do you have?": ["Saddle numbness", "Pain
+    below the knee"]), read as a yes to each option that names one, with a warning;
+    read as an unknown key, the emergency was lost and the client 'no_fault_found'
+    (check 29, A-M1; check 31). Never a yes to a question whose yes only eases a flag
+    ("not_asked": ["Onset settling"] eased a sudden onset away: check 30, A-R2); a
+    "ruled out" list may refer a clear client, the careful side. Anything else is
+    returned as it is."""
+    from .answers import eases_only_named  # only for a list under an unknown key
 
     opened = dict(answers)
-    for key in lists:
-        names = answers[key]
-        assert isinstance(names, list)
-        ticked, _ = answers_in(names)
-        if not ticked or not all(isinstance(v, str) and v == "yes" for v in ticked.values()):
-            continue  # a checklist names only questions, each a yes
+    for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
+        if not isinstance(value, list) or not value or names_a_question(str(key)):
+            continue
+        if _names_not_said(str(key)):
+            continue
+        if not all(isinstance(item, str) for item in value[:MAX_NESTED_KEYS]):
+            continue
+        ticked = [
+            item
+            for item in value[:MAX_NESTED_KEYS]
+            if isinstance(item, str)
+            and question_type(item) == "yes_no"
+            and not eases_only_named(item)
+        ]
+        if not ticked:
+            continue
         del opened[key]
-        for question, answer in ticked.items():
-            opened[question] = careful(opened[question], answer) if question in opened else answer
+        for question in ticked:
+            opened[question] = careful(opened[question], "yes") if question in opened else "yes"
         warnings.append(
             AnswerProblem(
                 str(key),

@@ -1005,30 +1005,24 @@ _CLOSERS = {"{": "}", "[": "]"}
 
 @dataclass(frozen=True)
 class Repaired:
-    """A refused document repaired (see repaired_document): its value, what was done,
-    the text of a value cut short at its end, left out of it (or ""), and whether the
-    text was cut short."""
+    """A refused document repaired (see repaired_document): its value, and what was
+    done."""
 
     data: JsonValue
     note: str
-    cut: str
-    was_cut: bool
 
 
 def repaired_document(text: str) -> Repaired | None:
-    """One JSON document strict JSON refuses for a slip that loses nothing, repaired: a
-    comma before a closing bracket left out (a form tool's export edited by hand), or
-    an end cut short closed after its last whole value (a copy or a download that
-    stopped), the value being written when it stopped kept as text for the caller to
-    screen. None when it still is no JSON, or is more than one document. Read as
-    records one by one, a Cliniko or FHIR export with one stray comma, or cut short,
-    lost every red flag (check 30, U-H1 to U-H5)."""
+    """One JSON document strict JSON refuses only for a comma before a closing bracket
+    (a form tool's export edited by hand), with those commas left out; None for any
+    other document, or more than one. Read as records one by one, a Cliniko or FHIR
+    export with one stray comma lost every red flag (check 30, U-H1 to U-H5). An end
+    cut short is not closed here: closed at its last whole part, a record cut in the
+    middle read as whole, its emergency under another id (check 31, H1 to H3)."""
     kept: list[str] = []
     stack: list[str] = []
     dropped_commas = 0
     in_string = escaped = False
-    last_whole = 0  # where the text held only whole values, in kept's length
-    open_at_whole: list[str] = []  # the closers still open there
     pending_comma = -1  # index in kept of a comma not yet followed by a value
     for char in text:
         if in_string:
@@ -1056,33 +1050,15 @@ def repaired_document(text: str) -> Repaired | None:
                 dropped_commas += 1
                 pending_comma = -1
             stack.pop()
-            kept.append(char)
-            last_whole, open_at_whole = len(kept), list(stack)
-            continue
         elif char == ",":
             pending_comma = len(kept)
         elif not char.isspace():
             pending_comma = -1
         kept.append(char)
-    notes = []
-    if dropped_commas:
-        notes.append(f"{dropped_commas} comma(s) before a closing bracket left out")
-    cut = ""
-    if stack or in_string:
-        # Cut short: what was whole is kept and what is open closed; the value being
-        # written when the text stopped is returned apart, to be screened on its own.
-        head = "".join(kept[:last_whole]).rstrip()
-        closing = "".join(reversed(open_at_whole))
-        if not closing:
-            return None
-        repaired = head.rstrip(", \t\r\n") + closing
-        cut = "".join(kept[last_whole:]).lstrip(", \t\r\n")
-        notes.append("the file ends before it closes (cut short?): read up to its last whole part")
-    else:
-        repaired = "".join(kept)
-    if not notes:
+    if stack or in_string or not dropped_commas:
         return None
     try:
-        return Repaired(json.loads(repaired), "; ".join(notes), cut, bool(stack or in_string))
+        data = json.loads("".join(kept))
     except (ValueError, RecursionError):
         return None
+    return Repaired(data, f"{dropped_commas} comma(s) before a closing bracket left out")

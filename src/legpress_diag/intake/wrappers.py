@@ -567,10 +567,10 @@ def _a_plain_number(value: JsonValue) -> bool:
 
 
 def _yes_no_question(key: str) -> bool:
-    return _question_type(key) == "yes_no"
+    return question_type(key) == "yes_no"
 
 
-def _question_type(key: str) -> str | None:
+def question_type(key: str) -> str | None:
     """The type of the bundled rule base's question a key names ("yes_no", "multi",
     ...), or None."""
     qid = _question_id(key)
@@ -822,7 +822,7 @@ def _column_lists(data: JsonObject) -> list[JsonValue] | None:
 
 def _single_answer_question(key: str) -> bool:
     """Whether a key names a question of the bundled rule base answered by one value."""
-    return _question_type(key) not in (None, "multi")
+    return question_type(key) not in (None, "multi")
 
 
 def _names_an_id(key: str) -> bool:
