@@ -7,6 +7,7 @@ value cannot pass for a checked one, as it silently could when typed as anything
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias, TypeGuard
 
@@ -21,3 +22,16 @@ JsonObject: TypeAlias = dict[str, JsonValue]
 def is_number(value: object) -> TypeGuard[int | float]:
     """A JSON number: an int or a float, never a bool (which Python counts as an int)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def json_in_text(text: str, limit: int) -> JsonValue:
+    """The JSON object or array a string holds whole (a form tool's fields or labels
+    stored as JSON text, an answer's object as text), or None: for no JSON, for a
+    scalar, and for text longer than ``limit``."""
+    if len(text) > limit or text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        found: JsonValue = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return found

@@ -11,7 +11,6 @@ the reasoning takes (reasoning/safety.py reads them).
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import re
 import unicodedata
@@ -19,7 +18,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
 
-from ..foundation.jsonvalue import JsonValue, is_number
+from ..foundation.jsonvalue import JsonValue, is_number, json_in_text
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.index import (
@@ -157,8 +156,8 @@ def unboxed_answer(value: JsonValue) -> JsonValue:
     put it in, that object also as JSON text (monday.com's "value":
     "{\"checked\":true}")."""
     if isinstance(value, str) and value[:1] == "{" and len(value) <= _MAX_BOXED_TEXT:
-        boxed = _object_in_text(value)
-        if boxed is not None:
+        boxed = json_in_text(value, _MAX_BOXED_TEXT)
+        if isinstance(boxed, dict):
             held = answers_in_object(boxed)
             return careful_answer(held) if held else value
     value = chosen_options(value)
@@ -169,14 +168,6 @@ def unboxed_answer(value: JsonValue) -> JsonValue:
 
 
 _MAX_BOXED_TEXT = 4096  # an answer's object as JSON text is short
-
-
-def _object_in_text(text: str) -> dict[str, JsonValue] | None:
-    try:
-        found = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return found if isinstance(found, dict) else None
 
 
 # The fields of an answer's object that hold an answer (now, or before: a yes given

@@ -8,9 +8,7 @@ U-H2)."""
 
 from __future__ import annotations
 
-import json
-
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonObject, JsonValue, json_in_text
 from ..knowledge.index import fold_key
 from .answers import names_a_question
 from .fields import FIELD_REFERENCE, MAX_NESTED_KEYS
@@ -25,7 +23,6 @@ _SUB_NAMES = ("SubFields", "subFields", "inputs", "choices_fields")
 # Only keys that are field references (fields.FIELD_REFERENCE) are renamed, and a
 # map's entries are read only under such keys, so a record's own words are never
 # taken for labels.
-_REFERENCE = FIELD_REFERENCE
 # The longest string read as a label map stored as JSON text.
 MAX_LABELS_TEXT = 1 << 20
 # How many labels one map may give: a bound on the work a hostile export can ask for.
@@ -43,13 +40,13 @@ def label_map(value: JsonValue) -> dict[str, str]:
         item, depth = todo.pop()
         if isinstance(item, str):
             if depth == 0:
-                todo.append((_object_in_text(item), 1))
+                todo.append((json_in_text(item, MAX_LABELS_TEXT), 1))
             continue
         if depth > 3:
             continue  # a map is near the top of what holds it
         if isinstance(item, dict):
             for key, inner in list(item.items())[:MAX_NESTED_KEYS]:
-                if isinstance(inner, str) and _REFERENCE.fullmatch(str(key)):
+                if isinstance(inner, str) and FIELD_REFERENCE.fullmatch(str(key)):
                     found[str(key)] = inner
                 elif isinstance(inner, dict | list):
                     todo.append((inner, depth + 1))
@@ -73,17 +70,6 @@ def _a_reference(value: JsonValue) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
 
 
-def _object_in_text(text: str) -> JsonValue:
-    """The JSON object or list a string holds whole, or None."""
-    if len(text) > MAX_LABELS_TEXT or text.lstrip()[:1] not in ("{", "["):
-        return None
-    try:
-        found: JsonValue = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return found
-
-
 def relabelled(record: JsonObject, labels: dict[str, str]) -> JsonObject | None:
     """The record with each key the labels name replaced by its label, and a row's
     cells ({"columnId": 1002, "value": true} in a "cells" list) given as label:
@@ -93,7 +79,7 @@ def relabelled(record: JsonObject, labels: dict[str, str]) -> JsonObject | None:
     renamed: JsonObject = {}
     changed = False
     for key, value in record.items():
-        label = labels.get(key) if _REFERENCE.fullmatch(key) else None
+        label = labels.get(key) if FIELD_REFERENCE.fullmatch(key) else None
         if label is not None and label not in record:
             renamed[label] = _ticked(value, label)
             changed = True
@@ -172,6 +158,6 @@ def labelled_record(record: JsonObject) -> JsonObject | None:
     (Wufoo's "FieldStructure", as JSON text), or None."""
     labels: dict[str, str] = {}
     for key, value in list(record.items())[:MAX_NESTED_KEYS]:
-        if not _REFERENCE.fullmatch(str(key)) and isinstance(value, str | dict | list):
+        if not FIELD_REFERENCE.fullmatch(str(key)) and isinstance(value, str | dict | list):
             labels |= label_map(value)
     return relabelled(record, labels)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number, json_in_text
 from ..knowledge.index import fold_key
 from .answers import (
     answers_in_object,
@@ -224,7 +224,7 @@ def numbered_fields(value: JsonValue) -> list[JsonValue] | None:
     Such an object stored as JSON text (WPForms' database column, as phpMyAdmin
     exports it) is read as that object."""
     if isinstance(value, str):
-        value = _object_in_text(value)
+        value = json_in_text(value, MAX_FIELDS_TEXT)
     if not isinstance(value, dict) or not value:
         return None
     keys = list(value)[:MAX_NESTED_KEYS]
@@ -235,17 +235,6 @@ def numbered_fields(value: JsonValue) -> list[JsonValue] | None:
         return None
     found, _ = answers_in(items)
     return items if any(names_a_question(key) for key in found) else None
-
-
-def _object_in_text(text: str) -> JsonObject | None:
-    """The JSON object a string holds whole, or None."""
-    if len(text) > MAX_FIELDS_TEXT or not text.lstrip().startswith("{"):
-        return None
-    try:
-        found = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return found if isinstance(found, dict) else None
 
 
 def _fields_folded(item: JsonObject) -> JsonObject:
