@@ -492,6 +492,17 @@ def eases_only_named(name: str) -> bool:
     return rb is not None and qid is not None and eases_only(rb, qid)
 
 
+def safety_named(name: str) -> bool:
+    """Whether a name names one of the bundled rule base's safety questions."""
+    if not names_a_question(name):
+        return False
+    from ..knowledge.loader import bundled_rulebase  # loaded by names_a_question
+
+    rb = bundled_rulebase()
+    qid = question_named(rb, name) if rb is not None else None
+    return rb is not None and qid is not None and qid in rb.index.screen_questions
+
+
 def _hints_yes(value: JsonValue) -> bool:
     """Free text that starts with a yes ("yes sometimes", "Yes - left leg"): no plain
     yes, but no "no" either: not sure, as such an answer is in a record's answers."""

@@ -23,7 +23,7 @@ from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
 from ..knowledge.index import fold_key, question_named
-from ..knowledge.rulebase import QuestionType, RuleBase
+from ..knowledge.rulebase import CHECK_PREFIX, SCREEN_PREFIX, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
@@ -1878,9 +1878,13 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
     read as an unknown key, the emergency was lost and the client 'no_fault_found'
     (check 29, A-M1; check 31). Never a yes to a question whose yes only eases a flag
     ("not_asked": ["Onset settling"] eased a sudden onset away: check 30, A-R2); a
-    "ruled out" list may refer a clear client, the careful side. Anything else is
-    returned as it is."""
-    from .answers import eases_only_named  # only for a list under an unknown key
+    "ruled out" list may refer a clear client, the careful side. An interview's
+    checklist ("screen:ID": the form items ticked, the rest "no") is the interview's
+    to read: opened here, its unticked items were never answered and the HTTP
+    interview asked the same checklist again for ever (check 32, U-M1); such a key is
+    opened only when it lists a safety sign ("screen:nerve_signs": ["saddle_numbness"]),
+    which is never lost. Anything else is returned as it is."""
+    from .answers import eases_only_named, safety_named  # only for a list under an unknown key
 
     opened = dict(answers)
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
@@ -1889,6 +1893,10 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
         if _names_not_said(str(key)):
             continue
         if not all(isinstance(item, str) for item in value[:MAX_NESTED_KEYS]):
+            continue
+        if str(key).startswith((SCREEN_PREFIX, CHECK_PREFIX)) and not any(
+            isinstance(item, str) and safety_named(item) for item in value[:MAX_NESTED_KEYS]
+        ):
             continue
         ticked = [
             item
