@@ -429,3 +429,5 @@ def ask(
         _after_result(view, result)
     except KeyboardInterrupt:
         raise typer.Exit(interrupted_status()) from None
+    if result["status"] == "error":  # the rules could not settle on these answers
+        raise typer.Exit(exitcodes.FINDINGS)

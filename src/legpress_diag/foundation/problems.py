@@ -87,7 +87,12 @@ class RuleBaseError(LegpressError):
 
 
 class EngineLoopError(LegpressError):
-    """The rules kept changing each other's conclusions past the firing bound."""
+    """The rules kept changing each other's conclusions past the firing bound;
+    ``rule_id`` names the rule that went past it."""
+
+    def __init__(self, message: str, rule_id: str | None = None) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..foundation.problems import EngineLoopError
 from ..knowledge.facts import NormalisedAnswers
 from ..knowledge.rulebase import COACH_QUESTION_LABEL, COACH_RULE_LABEL, Cause, RuleBase
 from .answers import AnswerProblem, ReadAnswers
@@ -368,6 +369,33 @@ def _incomplete_screen(unanswered: tuple[str, ...]) -> AnswerProblem:
     )
 
 
+ENGINE_LOOP_KEY = "rules"  # an error of the rule base on these answers, not of one answer
+
+
+def _engine_loop_result(
+    rb: RuleBase,
+    record_id: str | int,
+    screened: DiagnosisOut,
+    loop: EngineLoopError,
+    warnings: Sequence[AnswerProblem],
+    *,
+    explain: bool,
+) -> DiagnosisOut:
+    """The result of a record on which the rules never settle: a referral keeps its
+    flags and notes with the error beside them; anything else is an error result
+    (no cause, no advice: the causes could not be worked out)."""
+    problem = AnswerProblem(
+        ENGINE_LOOP_KEY,
+        f"the rules could not settle on these answers: {loop}",
+        None,
+        "rules that do not feed each other in a loop (see 'legpress-diag rules lint', LP303)",
+    )
+    if screened["red_flags"]:
+        screened["errors"] = [problem.to_dict()]
+        return screened
+    return error_result(rb, record_id, [problem], list(warnings), explain=explain)
+
+
 def diagnose_answers(
     rb: RuleBase,
     read: ReadAnswers,
@@ -413,7 +441,14 @@ def diagnose_answers(
             # Nothing may distract from "go now", even when the sign was unsure: a list
             # of form faults is the story the person already tells themselves.
             return result
-    reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
+    try:
+        reasoning = infer(rb, answers, trace=False)  # explanations come from support, not the trace
+    except EngineLoopError as exc:
+        # A coach's rules that feed each other in a loop on these answers: this
+        # record's error, beside the screen's result, which stands. Raised, it ended
+        # the batch at this record and answered the API with a 500, so the
+        # emergencies of the records after it were never written (check 32, A-H1).
+        return _engine_loop_result(rb, record_id, result, exc, warnings, explain=explain)
     cutoff = rb.settings.report_threshold if threshold is None else threshold
     causes = ranked_causes(rb, reasoning, cutoff)
     if referral:

@@ -258,7 +258,8 @@ def _infer_agenda(rb: RuleBase, answers: NormalisedAnswers, trace: bool) -> Reas
         if count > settings.max_firings_per_rule:
             raise EngineLoopError(
                 f"rule '{rule.id}' fired {count} times without the beliefs settling; "
-                f"the rules concluding '{conclusion}' feed each other in a loop"
+                f"the rules concluding '{conclusion}' feed each other in a loop",
+                rule.id,
             )
         fired_count[rule.id] = count
         if standing is None:

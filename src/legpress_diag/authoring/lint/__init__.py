@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...foundation.files import read_at_most
-from ...foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan
+from ...foundation.problems import (
+    Diagnostic,
+    EngineLoopError,
+    RuleBaseError,
+    Severity,
+    SourceSpan,
+)
 from ...knowledge.bundled import shown_name
 from ...knowledge.loader import check_partial, manifest_problems, read_all, rule_files
 from ...knowledge.packs.manifest import MANIFEST_NAME
@@ -71,15 +77,25 @@ def lint(
     rulebase, problems = check_partial(parsed, problems, complete=len(parsed) == len(files))
     skipped = left_out(parsed, problems, rulebase) if rulebase is not None else None
     started = time.perf_counter()
-    walks = walk_all(rulebase) if rulebase is not None and exhaustive else []
+    loops: list[EngineLoopError] = []
+    try:
+        walks = walk_all(rulebase) if rulebase is not None and exhaustive else []
+    except EngineLoopError as exc:
+        walks, loops = [], [exc]
     seconds = time.perf_counter() - started
     context = LintContext(parsed, rulebase, walks)
     found = [*manifests, *problems]
     for module in CHECKS.values():
         check = getattr(module, "check", None)
         if check is not None:
-            findings = check(context)
+            try:
+                findings = list(check(context))
+            except EngineLoopError as exc:  # a check that runs the engine met the loop
+                loops.append(exc)
+                continue
             found.extend(d for d in findings if not (skipped and skipped.echoes(d)))
+    if loops and rulebase is not None:
+        found.append(_engine_loop_finding(rulebase, loops[0]))
     sources = _sources(files)
     sources |= _manifest_sources(manifests)
     # The analysis ran in full only on a rule base with nothing left out; otherwise a
@@ -105,6 +121,21 @@ def lint(
 
     return LintReport(
         sorted(found, key=position), shown, rulebase, walks, seconds, sources, suppressed
+    )
+
+
+def _engine_loop_finding(rb: RuleBase, loop: EngineLoopError) -> Diagnostic:
+    """The engine never settled on some answers: an error, at the rule it named.
+    Raised, it ended the lint with one line and no finding, while every record with
+    such answers gets an error result (check 32, A-H1)."""
+    rule = next((r for r in rb.rules if r.id == loop.rule_id), None)
+    return Diagnostic(
+        "LP303",
+        Severity.ERROR,
+        f"the rules never settle on some answers: {loop}; a record with such answers "
+        "gets an error instead of causes",
+        None if rule is None else rule.span,
+        "conclude from answers or from facts earlier in the chain",
     )
 
 

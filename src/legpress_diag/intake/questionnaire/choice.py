@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import pairwise
 
+from ...foundation.problems import EngineLoopError
 from ...knowledge.conditions.ast import Compare, leaves
 from ...knowledge.facts import NormalisedAnswers, NormalisedValue
 from ...knowledge.rulebase import (
@@ -148,6 +149,16 @@ def _next_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
         return Stop("referral", "an answer is a warning sign for a clinician to check")
     if remaining:
         return Ask(remaining[0], len(state.history) + 1)
+    try:
+        return _form_step(rb, state)
+    except EngineLoopError:
+        # A coach's rules that loop on these answers: no question can be chosen by
+        # what it would change. The screen is done; the result names the loop as the
+        # record's error (reasoning.diagnosis). Raised, it was a 500 (check 32, A-H1).
+        return Stop("exhausted", "the rules loop on these answers, so no more can be asked")
+
+
+def _form_step(rb: RuleBase, state: SessionState) -> Ask | Stop:
     free = _free_questions(rb, state)
     # Once per step, shared below: every candidate is scored against these bounds.
     beliefs, bounds = _where(rb, state, free)
@@ -179,7 +190,10 @@ def _prompts_left(rb: RuleBase, state: SessionState) -> int:
     if steps:
         return len(steps) + _FIRST_ESTIMATE
     free = _free_questions(rb, state)
-    beliefs, bounds = _where(rb, state, free)
+    try:
+        beliefs, bounds = _where(rb, state, free)
+    except EngineLoopError:
+        return 1  # the next step ends the interview (_next_step)
     relevant = set(relevant_questions(rb, state, free, beliefs, bounds))
     # An unasked checklist takes one prompt for all of its relevant items.
     for question_id in sorted(relevant):

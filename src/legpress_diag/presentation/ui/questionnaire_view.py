@@ -134,6 +134,13 @@ class QuestionnaireView:
                 for cause in result["causes"]:
                     self._cause_line(cause, result)
             return
+        if result["status"] == "error":
+            # The rules could not settle on these answers (a coach's loop): saying
+            # "no form fault" would be a finding the tool never made.
+            out.print(Text("Your answers could not be worked through:", style="bold"))
+            for error in result["errors"]:
+                out.print(safe(error["message"], newlines=True))
+            return
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
             for note in result["notes"]:

@@ -1,7 +1,9 @@
 """LP303 fact-cycle: derived facts that conclude each other in a loop.
 
 The engine still looks for a fixpoint, but a loop can keep beliefs changing until
-the firing limit stops the run with an error. Break the loop.
+the firing limit stops it: each record with such answers then gets an error result
+(its safety flags stand), and when lint's walk or a check meets such answers the
+warning becomes an error at the rule that went past the limit. Break the loop.
 
 Bad:
     facts:
