@@ -215,3 +215,44 @@ def test_answers_read_alike_are_one_answer_however_many_times_given() -> None:
     pairs = ",".join(['"saddle_numbness": "yes"', '"saddle_numbness": true'] * 5_000)
     checked = check_record(RawRecord(1, 1, text=('{"answers": {' + pairs + "}}").encode()))
     assert checked.answers["saddle_numbness"] == "yes" and not checked.warnings
+
+
+# A sudden onset that has not settled: urgent at 65 or over (fracture risk), and
+# clinician below. Check 32's attacker gave the age twice: read as not sure, 72 and
+# 75 (both over the threshold), 75 and 75.0, or 75 and "75" all lowered it to clinician.
+SUDDEN = '"sudden_sharp_onset": "yes", "onset_settling": "no"'
+FRACTURE = ("fracture_risk_sudden_onset", "urgent")
+
+
+@pytest.mark.parametrize(
+    ("ages", "referred_urgently"),
+    [
+        ('"age_years": 72, "age_years": 75', True),
+        ('"age_years": 75, "age_years": 75.0', True),
+        ('"age_years": 75, "age_years": "75"', True),
+        ('"age_years": 40, "age_years": 75', True),  # the highest, as in two places
+        ('"age_years": 75, "age_years": 40', True),  # whatever the order
+        ('"age_years": 40, "AGE_YEARS": 75', True),  # another spelling beside the id
+        ('"AGE_YEARS": 75, "age_years": 40', True),
+        ('"age_years": 64, "age_years": 64.5', False),  # both under 65: no fracture sign
+        ('"age_years": 64, "Age Years": 65', True),  # at the threshold
+    ],
+)
+def test_an_age_given_twice_is_the_highest(ages: str, referred_urgently: bool) -> None:
+    record = f'{{"id": "a", "answers": {{{ages}, {SUDDEN}}}}}'.encode()
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert (FRACTURE in flags(result)) is referred_urgently, result["red_flags"]
+    assert result["status"] == "refer"  # the sudden onset itself is for a clinician
+    assert any("age_years" in w["message"] for w in result["warnings"])  # never in silence
+
+
+def test_an_age_among_words_or_too_many_values_stays_not_sure() -> None:
+    # A value that is no number, or more values than are kept: not sure, as before.
+    for ages in [
+        '"age_years": 75, "age_years": "old"',
+        *[", ".join(f'"age_years": {70 + n}' for n in range(9))],
+    ]:
+        record = f'{{"answers": {{{ages}, {SUDDEN}}}}}'.encode()
+        (result,) = diagnose_stream(io.BytesIO(record))
+        assert ("fracture_risk_sudden_onset", "urgent") not in flags(result)
+        assert any("read as not sure" in w["message"] for w in result["warnings"])

@@ -957,8 +957,18 @@ def _spellings_read_together(
         return raw
     spellings: dict[str, list[str]] = {}
     for key in list(raw)[:MAX_READ_KEYS]:
-        if key not in rb.questions and (meant := read_as(rb, key, raw)) is not None:
+        if key in rb.questions or not isinstance(key, str) or len(key) > MAX_READ_KEY:
+            continue
+        meant = question_named(rb, key)
+        if meant is None:
+            continue
+        if meant not in raw:
             spellings.setdefault(meant, []).append(key)
+        elif rb.questions[meant].type is QuestionType.NUMBER:
+            # A number under its own id and under another spelling ('age_years': 40
+            # and 'AGE_YEARS': 75) is read as two places are: the highest. Left
+            # unknown, the result hung on the keys' order (check 32, A-H2).
+            spellings.setdefault(meant, [meant]).append(key)
     together = {meant: keys for meant, keys in spellings.items() if len(keys) > 1}
     if not together:
         return raw
@@ -1033,7 +1043,12 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             if _left_blank(value) and _not_asked(rb, raw, qid):
                 continue
             found.add(qid)
-        elif qid != key and qid in raw and _read(rb, qid, value) != _read(rb, qid, raw[qid]):
+        elif (
+            qid != key
+            and qid in raw
+            and rb.questions[qid].type is not QuestionType.NUMBER  # joined: the highest
+            and _read(rb, qid, value) != _read(rb, qid, raw[qid])
+        ):
             # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
             # different answers: nobody can tell which holds, so it is not sure.
             found.add(qid)

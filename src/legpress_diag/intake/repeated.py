@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ..foundation.jsonvalue import JsonObject, JsonValue
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..reasoning.answers import AnswerProblem, show_value
-from .answers import written_no, written_yes
+from .answers import number_in_text, written_no, written_yes
 from .typed import NOT_TYPED, TYPE_TAGS, untyped
 
 
@@ -195,6 +195,15 @@ def read_once(
     answers, conflicts = _merged(top.get("answers") or [data.get("answers")])
     if isinstance(answers, dict):
         for key, values in conflicts.items():
+            highest = _highest_number(values)
+            if highest is not None:
+                # Ages (and other numbers) given twice: the highest, as an age given in
+                # two places is read (answers.careful_answer). Read as not sure, 72 and
+                # 75, or 75 and "75", lowered the fracture-risk sign from urgent to
+                # clinician (check 32, A-H2).
+                answers[key] = highest
+                warnings.append(_highest_kept(key, values, highest, where))
+                continue
             answers[key] = None  # not sure: never a "no" on the safety screen
             warnings.append(_not_sure(key, values, where))
             if any(reads_yes(v) for v in values):
@@ -242,6 +251,36 @@ def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonVal
     # A key is in conflict when it was given two readings or more.
     conflicts = {key: values for key, values in conflicts.items() if len(heard[key]) > 1}
     return merged, conflicts
+
+
+def _highest_number(values: list[JsonValue]) -> int | float | None:
+    """The highest of values that are all numbers (or text that is plainly one, "75"),
+    or None: for any other value among them, and for more values than are kept (the
+    highest may be among those not kept)."""
+    if len(values) >= MAX_VALUES_SHOWN:
+        return None
+    numbers: list[int | float] = []
+    for value in values:
+        number = value if is_number(value) else None
+        if isinstance(value, str):
+            number = number_in_text(value)
+        if number is None:
+            return None
+        numbers.append(number)
+    return max(numbers) if numbers else None
+
+
+def _highest_kept(
+    key: str, values: list[JsonValue], highest: int | float, where: str
+) -> AnswerProblem:
+    return AnswerProblem(
+        key=key,
+        message=f"{key}: answered {len(values)} ways{where} "
+        f"({', '.join(show_value(v) for v in values)}); the highest, {show_value(highest)}, "
+        "is read, as an age given in two places is",
+        value=show_value(values[-1]),
+        expected=f"'{key}' once",
+    )
 
 
 def _not_sure(key: str, values: list[JsonValue], where: str) -> AnswerProblem:
