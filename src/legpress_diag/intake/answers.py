@@ -27,7 +27,7 @@ from ..knowledge.index import (
     fold_key,
     question_named,
 )
-from ..knowledge.rulebase import Question, QuestionType, RuleBase
+from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
@@ -1106,12 +1106,40 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
         if close is None:
+            # A yes under a key that holds a safety id whole among other words
+            # ('safety_saddle_numbness', 'saddle_numbness_today'), or under a screen's
+            # pseudo-id ('screen:nerve_signs'), with the question itself unanswered:
+            # dropped, the result was "unscreened" with exercise advice beside a typed
+            # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
+            # its question ('saddle_numbness_details') changes nothing.
+            if written_yes(value) or is_unsure(value):
+                found |= {q for q in _safety_ids_inside(rb, key) if q not in raw}
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
         # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _safety_ids_inside(rb: RuleBase, key: str) -> tuple[str, ...]:
+    """The safety questions a key names among other words: the longest safety id it
+    holds whole, between word edges, or the signs of the screen a 'screen:ID' names."""
+    if key.startswith(SCREEN_PREFIX):
+        screen = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
+        safety = rb.index.safety_questions
+        return () if screen is None else tuple(q for q in screen.question_ids if q in safety)
+    folded = fold_key(key)
+    for qid in sorted(rb.index.screen_questions, key=len, reverse=True):
+        start = folded.find(qid)
+        if start < 0:
+            continue
+        end = start + len(qid)
+        if (start == 0 or not folded[start - 1].isalnum()) and (
+            end == len(folded) or not folded[end].isalnum()
+        ):
+            return (qid,)
+    return ()
 
 
 def _near_safety_id(safety: tuple[str, ...], folded: str) -> str | None:

@@ -1,0 +1,70 @@
+"""A yes under a key that holds a safety question's id among other words.
+
+Check 32's attacker wrote `"safety_saddle_numbness": "yes"` (and `client_...`,
+`..._today`, `answers_...`, the interview's own `screen:nerve_signs`) into an otherwise
+clear record, with `saddle_numbness` itself unanswered: the key was an unknown key and
+the result "unscreened" with twelve fixes beside a typed yes. Such a key now makes its
+question "not sure" for the screen (a referral, no advice), as a misspelt key does. A
+notes column beside an answered question changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import diagnose
+
+from .test_safety import screen_all_no
+
+
+def flags(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    return [(f["id"], f["level"], f["unsure"]) for f in result["red_flags"]]
+
+
+def without(qid: str) -> dict[str, Any]:
+    answers = screen_all_no()
+    del answers[qid]
+    return {**answers, "butt_lifts_off_seat": "yes", "knee_angle_at_bottom": 70}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "safety_saddle_numbness",
+        "client_saddle_numbness",
+        "saddle_numbness_today",
+        "answers_saddle_numbness",
+        "Saddle Numbness Now",
+        "screen:nerve_signs",
+    ],
+)
+@pytest.mark.parametrize("value", ["yes", True, "unsure", ["Yes"]])
+def test_a_yes_under_a_key_holding_the_id_refers(key: str, value: Any) -> None:
+    result = diagnose({"id": "a", "answers": {**without("saddle_numbness"), key: value}})
+    assert ("saddle_numbness", "urgent", True) in flags(result)
+    assert result["status"] == "refer" and result["fixes"] == {} and result["plan"] == []
+
+
+@pytest.mark.parametrize("value", ["no", False, "", "none reported", None])
+def test_a_no_or_a_note_under_such_a_key_changes_nothing(value: Any) -> None:
+    result = diagnose(
+        {"id": "a", "answers": {**without("saddle_numbness"), "safety_saddle_numbness": value}}
+    )
+    assert flags(result) == []
+
+
+def test_a_notes_column_beside_its_answered_question_changes_nothing() -> None:
+    answers = {**screen_all_no(), "saddle_numbness_details": "yes, last year, gone now"}
+    result = diagnose({"id": "a", "answers": {**answers, "butt_lifts_off_seat": "yes"}})
+    assert flags(result) == []
+    assert result["status"] == "ok"
+
+
+def test_an_id_inside_a_longer_word_is_not_that_question() -> None:
+    # 'after_trauma' inside 'after_traumatic_event' is no word edge: not read as it.
+    result = diagnose(
+        {"id": "a", "answers": {**without("after_trauma"), "after_traumatic_event": "yes"}}
+    )
+    assert not any(f[0] == "after_trauma" for f in flags(result))
