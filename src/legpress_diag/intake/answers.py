@@ -1112,7 +1112,8 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # dropped, the result was "unscreened" with exercise advice beside a typed
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
-            if written_yes(value) or is_unsure(value):
+            screen_key = key.startswith(SCREEN_PREFIX)  # "not sure" there opens the screen
+            if written_yes(value) or (is_unsure(value) and not screen_key):
                 found |= {q for q in _safety_ids_inside(rb, key) if q not in raw}
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
