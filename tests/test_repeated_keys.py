@@ -219,40 +219,62 @@ def test_answers_read_alike_are_one_answer_however_many_times_given() -> None:
 
 # A sudden onset that has not settled: urgent at 65 or over (fracture risk), and
 # clinician below. Check 32's attacker gave the age twice: read as not sure, 72 and
-# 75 (both over the threshold), 75 and 75.0, or 75 and "75" all lowered it to clinician.
+# 75 (both over the threshold), 75 and 75.0, or 75 and "75" all lowered it to
+# clinician. Numbers that no test of the rule base tells apart are now one reading;
+# numbers a test tells apart stay not sure, as the highest alone would lose a flag
+# "under 45" (morning stiffness).
 SUDDEN = '"sudden_sharp_onset": "yes", "onset_settling": "no"'
-FRACTURE = ("fracture_risk_sudden_onset", "urgent")
+URGENT = ("fracture_risk_sudden_onset", "urgent", False)
+NOT_SURE = ("fracture_risk_sudden_onset", "clinician", True)
+
+
+def flags_marked(result: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    return [(f["id"], f["level"], f["unsure"]) for f in result["red_flags"]]
 
 
 @pytest.mark.parametrize(
-    ("ages", "referred_urgently"),
+    ("ages", "fracture"),
     [
-        ('"age_years": 72, "age_years": 75', True),
-        ('"age_years": 75, "age_years": 75.0', True),
-        ('"age_years": 75, "age_years": "75"', True),
-        ('"age_years": 40, "age_years": 75', True),  # the highest, as in two places
-        ('"age_years": 75, "age_years": 40', True),  # whatever the order
-        ('"age_years": 40, "AGE_YEARS": 75', True),  # another spelling beside the id
-        ('"AGE_YEARS": 75, "age_years": 40', True),
-        ('"age_years": 64, "age_years": 64.5', False),  # both under 65: no fracture sign
-        ('"age_years": 64, "Age Years": 65', True),  # at the threshold
+        ('"age_years": 72, "age_years": 75', URGENT),
+        ('"age_years": 75, "age_years": 75.0', URGENT),
+        ('"age_years": 75, "age_years": "75"', URGENT),
+        ('"age_years": 65, "age_years": 99', URGENT),  # at the threshold
+        ('"age_years": 72, "AGE_YEARS": 75', URGENT),  # another spelling beside the id
+        ('"AGE_YEARS": 75, "age_years": 72', URGENT),
+        ('"age_years": 40, "age_years": 75', NOT_SURE),  # 65 tells them apart
+        ('"age_years": 75, "age_years": 40', NOT_SURE),  # whatever the order
+        ('"age_years": 64, "age_years": 65', NOT_SURE),
+        ('"age_years": 64, "age_years": 64.5', None),  # both under 65: no fracture sign
     ],
 )
-def test_an_age_given_twice_is_the_highest(ages: str, referred_urgently: bool) -> None:
+def test_an_age_given_twice_is_one_reading_when_no_test_tells_them_apart(
+    ages: str, fracture: tuple[str, str, bool] | None
+) -> None:
     record = f'{{"id": "a", "answers": {{{ages}, {SUDDEN}}}}}'.encode()
     (result,) = diagnose_stream(io.BytesIO(record))
-    assert (FRACTURE in flags(result)) is referred_urgently, result["red_flags"]
+    found = [f for f in flags_marked(result) if f[0] == "fracture_risk_sudden_onset"]
+    assert found == ([fracture] if fracture else []), result["red_flags"]
     assert result["status"] == "refer"  # the sudden onset itself is for a clinician
     assert any("age_years" in w["message"] for w in result["warnings"])  # never in silence
+
+
+@pytest.mark.parametrize(
+    "ages", ['"age_years": 40, "age_years": 50', '"age_years": 40, "AGE_YEARS": 50']
+)
+def test_ages_on_both_sides_of_under_45_keep_the_morning_stiffness_sign(ages: str) -> None:
+    # The highest alone (50) would clear "morning stiffness under 45" (found in review).
+    record = f'{{"answers": {{{ages}, "morning_stiffness": "yes"}}}}'.encode()
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert [f[0] for f in flags_marked(result)] == ["morning_stiffness_under_45"]
 
 
 def test_an_age_among_words_or_too_many_values_stays_not_sure() -> None:
     # A value that is no number, or more values than are kept: not sure, as before.
     for ages in [
         '"age_years": 75, "age_years": "old"',
-        *[", ".join(f'"age_years": {70 + n}' for n in range(9))],
+        ", ".join(f'"age_years": {70 + n}' for n in range(9)),
     ]:
         record = f'{{"answers": {{{ages}, {SUDDEN}}}}}'.encode()
         (result,) = diagnose_stream(io.BytesIO(record))
-        assert ("fracture_risk_sudden_onset", "urgent") not in flags(result)
+        assert URGENT not in flags_marked(result)
         assert any("read as not sure" in w["message"] for w in result["warnings"])

@@ -28,6 +28,7 @@ from ..knowledge.index import (
     question_named,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase
+from ..knowledge.thresholds import read_alike
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
@@ -964,9 +965,9 @@ def _spellings_read_together(
             continue
         if meant not in raw:
             spellings.setdefault(meant, []).append(key)
-        elif rb.questions[meant].type is QuestionType.NUMBER:
-            # A number under its own id and under another spelling ('age_years': 40
-            # and 'AGE_YEARS': 75) is read as two places are: the highest. Left
+        elif _numbers_alike(rb, meant, [raw[meant], raw[key]]):
+            # A number under its own id and under another spelling ('age_years': 72
+            # and 'AGE_YEARS': 75) that no test tells apart is one reading. Left
             # unknown, the result hung on the keys' order (check 32, A-H2).
             spellings.setdefault(meant, [meant]).append(key)
     together = {meant: keys for meant, keys in spellings.items() if len(keys) > 1}
@@ -989,6 +990,20 @@ def _spellings_read_together(
             )
         )
     return joined
+
+
+def _numbers_alike(rb: RuleBase, qid: str, values: list[JsonValue]) -> bool:
+    """Whether the values are numbers for a number question (or text that is plainly
+    one, "75") that every test of the rule base reads alike (knowledge.thresholds)."""
+    if rb.questions[qid].type is not QuestionType.NUMBER:
+        return False
+    numbers = []
+    for value in values:
+        number = number_in_text(value) if isinstance(value, str) else value
+        if not is_number(number):
+            return False
+        numbers.append(float(number))
+    return read_alike(rb, qid, numbers)
 
 
 # How many keys of one record are looked at for two spellings of one question.
@@ -1046,8 +1061,8 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         elif (
             qid != key
             and qid in raw
-            and rb.questions[qid].type is not QuestionType.NUMBER  # joined: the highest
             and _read(rb, qid, value) != _read(rb, qid, raw[qid])
+            and not _numbers_alike(rb, qid, [raw[qid], value])  # joined: one reading
         ):
             # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
             # different answers: nobody can tell which holds, so it is not sure.

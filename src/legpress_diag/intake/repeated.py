@@ -195,14 +195,14 @@ def read_once(
     answers, conflicts = _merged(top.get("answers") or [data.get("answers")])
     if isinstance(answers, dict):
         for key, values in conflicts.items():
-            highest = _highest_number(values)
-            if highest is not None:
-                # Ages (and other numbers) given twice: the highest, as an age given in
-                # two places is read (answers.careful_answer). Read as not sure, 72 and
-                # 75, or 75 and "75", lowered the fracture-risk sign from urgent to
-                # clinician (check 32, A-H2).
-                answers[key] = highest
-                warnings.append(_highest_kept(key, values, highest, where))
+            alike = _numbers_read_alike(key, values)
+            if alike is not None:
+                # Numbers given twice that no test of the rule base tells apart: one
+                # reading. Read as not sure, 72 and 75, or 75 and "75", lowered the
+                # fracture-risk sign from urgent to clinician (check 32, A-H2); 40 and
+                # 75 stay not sure (the highest alone would lose a flag "under 45").
+                answers[key] = alike
+                warnings.append(_one_reading(key, values, alike, where))
                 continue
             answers[key] = None  # not sure: never a "no" on the safety screen
             warnings.append(_not_sure(key, values, where))
@@ -253,10 +253,11 @@ def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonVal
     return merged, conflicts
 
 
-def _highest_number(values: list[JsonValue]) -> int | float | None:
-    """The highest of values that are all numbers (or text that is plainly one, "75"),
-    or None: for any other value among them, and for more values than are kept (the
-    highest may be among those not kept)."""
+def _numbers_read_alike(key: str, values: list[JsonValue]) -> int | float | None:
+    """The highest of numbers given for one number question (or text that is plainly
+    one, "75") when every test of the bundled rule base reads them alike
+    (knowledge.thresholds), or None: for any other value among them, for numbers a test
+    tells apart, and for more values than are kept (one not kept may differ)."""
     if len(values) >= MAX_VALUES_SHOWN:
         return None
     numbers: list[int | float] = []
@@ -267,17 +268,23 @@ def _highest_number(values: list[JsonValue]) -> int | float | None:
         if number is None:
             return None
         numbers.append(number)
-    return max(numbers) if numbers else None
+    from ..knowledge.loader import bundled_rulebase  # only for a number given twice
+    from ..knowledge.rulebase import QuestionType
+    from ..knowledge.thresholds import read_alike
+
+    rb = bundled_rulebase()
+    question = None if rb is None else rb.questions.get(key)
+    if rb is None or question is None or question.type is not QuestionType.NUMBER:
+        return None
+    return max(numbers) if read_alike(rb, key, [float(n) for n in numbers]) else None
 
 
-def _highest_kept(
-    key: str, values: list[JsonValue], highest: int | float, where: str
-) -> AnswerProblem:
+def _one_reading(key: str, values: list[JsonValue], kept: int | float, where: str) -> AnswerProblem:
     return AnswerProblem(
         key=key,
         message=f"{key}: answered {len(values)} ways{where} "
-        f"({', '.join(show_value(v) for v in values)}); the highest, {show_value(highest)}, "
-        "is read, as an age given in two places is",
+        f"({', '.join(show_value(v) for v in values)}); read as {show_value(kept)}: no "
+        "question of the screen or the causes tells them apart",
         value=show_value(values[-1]),
         expected=f"'{key}' once",
     )
