@@ -28,7 +28,6 @@ from ..knowledge.index import (
     question_named,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase
-from ..knowledge.thresholds import read_alike
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
@@ -997,6 +996,8 @@ def _numbers_alike(rb: RuleBase, qid: str, values: list[JsonValue]) -> bool:
     one, "75") that every test of the rule base reads alike (knowledge.thresholds)."""
     if rb.questions[qid].type is not QuestionType.NUMBER:
         return False
+    from ..knowledge.thresholds import read_alike  # only for a number given twice
+
     numbers = []
     for value in values:
         number = number_in_text(value) if isinstance(value, str) else value
