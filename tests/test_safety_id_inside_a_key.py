@@ -80,3 +80,22 @@ def test_an_id_inside_a_longer_word_is_not_that_question() -> None:
         {"id": "a", "answers": {**without("after_trauma"), "after_traumatic_event": "yes"}}
     )
     assert not any(f[0] == "after_trauma" for f in flags(result))
+
+
+@pytest.mark.parametrize(
+    ("qid", "answered", "side"),
+    [
+        ("saddle_numbness", {"Saddle numbness": "no"}, {"Saddle numbness - asked": "Yes"}),
+        ("saddle_numbness", {"SaddleNumbness": "no"}, {"SaddleNumbness_Answered": "Yes"}),
+        ("cancer_history", {"Cancer history": "no"}, {"Family cancer history": "Yes"}),
+        ("after_trauma", {"After trauma": "no"}, {"knee_pain_after_trauma": "yes"}),
+    ],
+)
+def test_a_side_column_beside_an_answer_under_another_spelling_changes_nothing(
+    qid: str, answered: dict[str, str], side: dict[str, str]
+) -> None:
+    # Check 33's attacker: the question answered under a spelling the tool reads was
+    # taken for unanswered, and a yes in a side column referred a clear client.
+    result = diagnose({"id": "a", "answers": {**without(qid), **answered, **side}})
+    assert flags(result) == []
+    assert result["status"] == "ok"

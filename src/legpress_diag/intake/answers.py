@@ -1100,6 +1100,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     longest = max((len(q) for q in safety), default=0)
     found = set()
     checked = 0
+    answered: frozenset[str] = frozenset()  # worked out at the first key that needs it
     for key, value in raw.items():
         if (
             not isinstance(key, str)
@@ -1130,13 +1131,30 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # its question ('saddle_numbness_details') changes nothing.
             screen_key = key.startswith(SCREEN_PREFIX)  # "not sure" there opens the screen
             if written_yes(value) or (is_unsure(value) and not screen_key):
-                found |= {q for q in _safety_ids_inside(rb, key) if q not in raw}
+                inside = [q for q in _safety_ids_inside(rb, key) if q not in raw]
+                if inside:
+                    # Answered under a spelling the tool reads ('Saddle numbness': "no"
+                    # beside 'Saddle numbness - asked': "Yes") is answered: a side
+                    # column never doubts it (check 33, A-M1).
+                    answered = answered or _answered_anyhow(rb, raw)
+                    found |= set(inside) - answered
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
         # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _answered_anyhow(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
+    """The questions a record answers under their id or a spelling read as it."""
+    return frozenset(
+        qid
+        for key in list(raw)[:MAX_READ_KEYS]
+        if isinstance(key, str) and len(key) <= MAX_READ_KEY
+        for qid in (question_named(rb, key),)
+        if qid is not None
+    )
 
 
 def _safety_ids_inside(rb: RuleBase, key: str) -> tuple[str, ...]:
