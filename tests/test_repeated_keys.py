@@ -278,3 +278,43 @@ def test_an_age_among_words_or_too_many_values_stays_not_sure() -> None:
         (result,) = diagnose_stream(io.BytesIO(record))
         assert URGENT not in flags_marked(result)
         assert any("read as not sure" in w["message"] for w in result["warnings"])
+
+
+YOUNG_PACK = """\
+safety_flags:
+  - id: under_16_back_pain
+    when: age_years < 16
+    level: clinician
+    title: Back pain under 16
+    advice: See a physiotherapist or doctor before you train again.
+    if_unsure: Check your age; see a physiotherapist or doctor before you train again.
+    source: coach
+"""
+
+
+def test_a_coachs_age_test_tells_ages_given_twice_apart(tmp_path: Path) -> None:
+    # Check 34's attacker: the bundled rules' tests alone read 14 and 30 as one age
+    # (30), and a coach's "under 16" flag was lost: status ok with advice.
+    from legpress_diag.api import load_rulebase
+
+    pack = tmp_path / "young.yaml"
+    pack.write_text(YOUNG_PACK, encoding="utf-8")
+    rb = load_rulebase([pack])
+    for ages in ('"age_years": 14, "age_years": 30', '"age_years": 30, "age_years": 14'):
+        record = f'{{"id": "a", "answers": {{{ages}}}}}'.encode()
+        (result,) = diagnose_stream(io.BytesIO(record), rb)
+        assert [f["id"] for f in result["red_flags"]] == ["under_16_back_pain"], ages
+        assert result["fixes"] == {}
+    (both_under,) = diagnose_stream(
+        io.BytesIO(b'{"answers": {"age_years": 14, "age_years": 15}}'), rb
+    )
+    assert [(f["id"], f["unsure"]) for f in both_under["red_flags"]] == [
+        ("under_16_back_pain", False)
+    ]
+
+
+def test_two_ages_the_question_accepts_and_one_it_does_not_keep_the_accepted_one() -> None:
+    # 70 and 150 are alike for every test; 150 is past the question's range.
+    record = f'{{"answers": {{"age_years": 70, "age_years": 150, {SUDDEN}}}}}'.encode()
+    (result,) = diagnose_stream(io.BytesIO(record))
+    assert URGENT in flags_marked(result) and result["errors"] == []

@@ -1514,8 +1514,11 @@ def _lines_of_arrays(
                 yield RawRecord(at, at, data=record)
 
 
-def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
-    """The record's id and answers, or errors naming what is wrong with its shape."""
+def check_record(
+    raw: RawRecord, *, strict: bool = False, rb: RuleBase | None = None
+) -> CheckedRecord:
+    """The record's id and answers, or errors naming what is wrong with its shape.
+    ``rb``: the rule base the record is read for (see repeated.read_once)."""
     raw = raw.parsed()
     data = raw.data
     fallback_id = raw.position
@@ -1566,7 +1569,7 @@ def check_record(raw: RawRecord, *, strict: bool = False) -> CheckedRecord:
         raw = replace(raw, note=note if raw.note is None else f"{raw.note}; {note}")
     # A key given twice with different values is read one way, the safe one.
     nested = data.nested if isinstance(data, RepeatedKeys) else ()
-    data, errors, warnings, said_yes = read_once(data, raw.line)
+    data, errors, warnings, said_yes = read_once(data, raw.line, rb)
     if nested:
         names = ", ".join(show_value(key) for key in nested[:MAX_UNKNOWN_LISTED])
         errors.append(
@@ -2114,7 +2117,7 @@ def diagnose_record(
     explain: bool = False,
 ) -> DiagnosisOut:
     """One raw record's result: checked, then diagnosed (or an error result)."""
-    checked = check_record(raw, strict=strict)
+    checked = check_record(raw, strict=strict, rb=rb)
     answers, stray_notes = stray_safety_answers(
         rb, checked.answers, checked.stray, flat=checked.flat
     )

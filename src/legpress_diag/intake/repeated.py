@@ -18,9 +18,11 @@ inside a value is the strict JSON error it always was.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from ..knowledge.rulebase import QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from .answers import number_in_text, written_no, written_yes
 from .typed import NOT_TYPED, TYPE_TAGS, untyped
@@ -164,11 +166,13 @@ RECORD_KEYS_READ_ONCE = ("id", "measured", "not_measured")
 
 
 def read_once(
-    data: JsonObject, line: int | None
+    data: JsonObject, line: int | None, rb: RuleBase | None = None
 ) -> tuple[JsonObject, list[AnswerProblem], list[AnswerProblem], frozenset[str]]:
     """The record with every repeated key read one way: (record, errors, warnings, and
     the keys read as not sure though one of their values was a yes, which a
-    self-check must never settle: the lifter said yes)."""
+    self-check must never settle: the lifter said yes). ``rb``: the rule base the
+    record is read for, whose comparisons tell numbers given twice apart (without it,
+    only equal numbers are one reading)."""
     top = _repeated(data)
     if not top and not _repeated(data.get("answers")):
         return data, [], [], frozenset()
@@ -195,7 +199,7 @@ def read_once(
     answers, conflicts = _merged(top.get("answers") or [data.get("answers")])
     if isinstance(answers, dict):
         for key, values in conflicts.items():
-            alike = _numbers_read_alike(key, values)
+            alike = _numbers_read_alike(key, values, rb)
             if alike is not None:
                 # Numbers given twice that no test of the rule base tells apart: one
                 # reading. Read as not sure, 72 and 75, or 75 and "75", lowered the
@@ -253,11 +257,16 @@ def _merged(objects: list[JsonValue]) -> tuple[JsonValue, dict[str, list[JsonVal
     return merged, conflicts
 
 
-def _numbers_read_alike(key: str, values: list[JsonValue]) -> int | float | None:
-    """The highest of numbers given for one number question (or text that is plainly
-    one, "75") when every test of the bundled rule base reads them alike
-    (knowledge.thresholds), or None: for any other value among them, for numbers a test
-    tells apart, and for more values than are kept (one not kept may differ)."""
+def _numbers_read_alike(
+    key: str, values: list[JsonValue], rb: RuleBase | None
+) -> int | float | None:
+    """One number for numbers given for one number question (or text that is plainly
+    one, "75"), or None. Equal numbers are that number; different ones are one reading
+    only when every comparison of ``rb`` (the rule base in use, a coach's tests
+    included: check 34, A-H1) reads them alike (knowledge.thresholds), and then the
+    highest the question accepts is kept. None for any other value among them, for
+    numbers a test tells apart, and for more values than are kept (one not kept may
+    differ)."""
     if len(values) >= MAX_VALUES_SHOWN:
         return None
     numbers: list[int | float] = []
@@ -268,15 +277,19 @@ def _numbers_read_alike(key: str, values: list[JsonValue]) -> int | float | None
         if number is None:
             return None
         numbers.append(number)
-    from ..knowledge.loader import bundled_rulebase  # only for a number given twice
-    from ..knowledge.rulebase import QuestionType
-    from ..knowledge.thresholds import read_alike
-
-    rb = bundled_rulebase()
+    if all(number == numbers[0] for number in numbers):
+        return numbers[0]
     question = None if rb is None else rb.questions.get(key)
     if rb is None or question is None or question.type is not QuestionType.NUMBER:
         return None
-    return max(numbers) if read_alike(rb, key, [float(n) for n in numbers]) else None
+    from ..knowledge.thresholds import read_alike  # only for numbers given twice
+
+    if not read_alike(rb, key, [float(n) for n in numbers]):
+        return None
+    low = -math.inf if question.minimum is None else question.minimum
+    high = math.inf if question.maximum is None else question.maximum
+    accepted = [n for n in numbers if low <= n <= high]  # 70 and 150: 70, not an error
+    return max(accepted or numbers)
 
 
 def _one_reading(key: str, values: list[JsonValue], kept: int | float, where: str) -> AnswerProblem:

@@ -72,7 +72,7 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
             f"{path}: holds {len(records)} records; --answers takes one saved record (a "
             f"file written by --save); diagnose reads several{_referral_in(rb, records)}"
         )
-    checked = check_record(raw)
+    checked = check_record(raw, rb=rb)
     if checked.errors:
         raise ResumeError(f"{path}: {checked.errors[0].message}{_referral_in(rb, [raw])}")
     # A safety answer written beside 'answers' is read as diagnose reads it: "not

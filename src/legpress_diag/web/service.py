@@ -232,7 +232,7 @@ def read_interview_body(
     key is read as ``diagnose`` reads it; and the keys given a yes that the reading
     made "not sure", ``CheckedRecord.said_yes``)."""
     data, _ = read_body(body, rb)
-    checked = check_record(RawRecord(0, None, data=data))
+    checked = check_record(RawRecord(0, None, data=data), rb=rb)
     if checked.errors:
         # With the rule base, the record's result goes with the 422, as /v1/diagnose's
         # does: a warning sign is never hidden behind an error of the record's shape.
