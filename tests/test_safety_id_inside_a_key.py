@@ -99,3 +99,25 @@ def test_a_side_column_beside_an_answer_under_another_spelling_changes_nothing(
     result = diagnose({"id": "a", "answers": {**without(qid), **answered, **side}})
     assert flags(result) == []
     assert result["status"] == "ok"
+
+
+def test_the_answered_questions_are_worked_out_once_a_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Check 34's attacker: with no key read as a question, the set of answered
+    # questions was empty and worked out again for every side column: a 1 MB record
+    # took minutes, and two such requests held the service's workers.
+    from legpress_diag.intake import answers as module
+
+    calls = []
+    real = module._answered_anyhow
+
+    def counted(rb: Any, raw: Any) -> frozenset[str]:
+        calls.append(1)
+        return real(rb, raw)
+
+    monkeypatch.setattr(module, "_answered_anyhow", counted)
+    record = {f"safety_saddle_numbness_{n:04d}": "yes" for n in range(300)}
+    result = diagnose({"id": "a", "answers": record})
+    assert ("saddle_numbness", "urgent", True) in flags(result)
+    assert len(calls) == 1

@@ -1100,7 +1100,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     longest = max((len(q) for q in safety), default=0)
     found = set()
     checked = 0
-    answered: frozenset[str] = frozenset()  # worked out at the first key that needs it
+    answered: frozenset[str] | None = None  # worked out once, at the first key that needs it
     for key, value in raw.items():
         if (
             not isinstance(key, str)
@@ -1136,7 +1136,8 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
                     # Answered under a spelling the tool reads ('Saddle numbness': "no"
                     # beside 'Saddle numbness - asked': "Yes") is answered: a side
                     # column never doubts it (check 33, A-M1).
-                    answered = answered or _answered_anyhow(rb, raw)
+                    if answered is None:  # once: an empty set is worked out too
+                        answered = _answered_anyhow(rb, raw)
                     found |= set(inside) - answered
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
