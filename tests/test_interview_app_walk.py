@@ -128,3 +128,29 @@ def test_a_safety_sign_listed_under_a_screen_key_still_refers(key: str) -> None:
     assert [(f["id"], f["level"]) for f in result["red_flags"]] == [
         ("saddle_numbness", "emergency")
     ]
+
+
+def test_diagnose_reads_the_interviews_checklist_as_the_interview_does() -> None:
+    # Check 34's attacker: a record holding the checklist as an app sends it lost
+    # its answers in diagnose (an unknown key since da7eaad): two causes gone.
+    record = {
+        "id": "c",
+        "answers": {"age_years": 30, **{k: v for k, v in BEFORE.items() if k != "age_years"}},
+    }
+    ticked = {
+        **record,
+        "answers": {**record["answers"], CHECKLIST: ["knees_cave_in", "heels_lift"]},
+    }
+    spelt = {
+        **record,
+        "answers": {
+            **record["answers"],
+            **{item: "yes" if item in ("knees_cave_in", "heels_lift") else "no" for item in ITEMS},
+        },
+    }
+    got, expected = api_diagnose(ticked), api_diagnose(spelt)
+    assert [c["id"] for c in got["causes"]] == [c["id"] for c in expected["causes"]]
+    assert "knees_caving" in [c["id"] for c in got["causes"]]
+    assert got["status"] == expected["status"]
+    unsure_rest = {**record, "answers": {**record["answers"], CHECKLIST: ["heels_lift", "?*"]}}
+    assert api_diagnose(unsure_rest)["status"] != "error"

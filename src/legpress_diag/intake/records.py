@@ -23,7 +23,14 @@ from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
 from ..knowledge.index import fold_key, question_named
-from ..knowledge.rulebase import CHECK_PREFIX, SCREEN_PREFIX, QuestionType, RuleBase
+from ..knowledge.rulebase import (
+    CHECK_PREFIX,
+    SCREEN_PREFIX,
+    UNSURE_MARK,
+    UNSURE_REST,
+    QuestionType,
+    RuleBase,
+)
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
 from ..reasoning.result import AnswerValue, DiagnosisOut
@@ -2108,6 +2115,52 @@ def _placed_note(key: str, where: str, qid: str, reading: str, value: JsonValue)
     )
 
 
+def checklists_answered(
+    rb: RuleBase, answers: JsonObject
+) -> tuple[JsonObject, list[AnswerProblem]]:
+    """The answers with each checklist the interview asks ("screen:ID" with the list
+    of its items that happen) read as the interview reads it: a ticked item is a yes,
+    "?ID" not sure, any other item no ("?*": unknown), unless the record answers that
+    item itself. A record the interview saved with its checklist, sent to diagnose,
+    lost those answers to an unknown key (check 34, A-M1; da7eaad left such a list to
+    the interview). Anything else is returned as it is."""
+    keys = [k for k in answers if k.startswith(SCREEN_PREFIX) and isinstance(answers[k], list)]
+    if not keys:
+        return answers, []
+    opened = dict(answers)
+    notes = []
+    for key in keys:
+        screen = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
+        value = answers[key]
+        if screen is None or screen.style != "pick" or not isinstance(value, list):
+            continue
+        items = screen.question_ids
+        said = {v for v in value[:MAX_NESTED_KEYS] if isinstance(v, str)}
+        if len(said) != len(value) or not all(
+            v.removeprefix(UNSURE_MARK) in items or v == UNSURE_REST for v in said
+        ):
+            continue  # not the interview's list: left for the other readers
+        del opened[key]
+        for item in items:
+            if item in answers:
+                continue  # its own answer stands
+            if item in said:
+                opened[item] = "yes"
+            elif UNSURE_MARK + item in said:
+                opened[item] = "unsure"
+            elif UNSURE_REST not in said:
+                opened[item] = "no"
+        notes.append(
+            AnswerProblem(
+                key,
+                f"{key}: read as the interview's checklist: the items listed happen, "
+                + ("the others are not known" if UNSURE_REST in said else "the others do not"),
+                None,
+            )
+        )
+    return opened, notes
+
+
 def diagnose_record(
     raw: RawRecord,
     rb: RuleBase,
@@ -2121,6 +2174,8 @@ def diagnose_record(
     answers, stray_notes = stray_safety_answers(
         rb, checked.answers, checked.stray, flat=checked.flat
     )
+    answers, checklist_notes = checklists_answered(rb, answers)
+    stray_notes = [*stray_notes, *checklist_notes]
     if checked.errors:
         result = error_result(
             rb, checked.record_id, checked.errors, checked.warnings, explain=explain
