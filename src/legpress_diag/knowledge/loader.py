@@ -910,7 +910,9 @@ def _screens(
     """Screens group yes/no questions: an any_of screen holds safety questions (some
     flag reads each), a pick screen holds form questions (no flag reads any: a warning
     sign is never inferred from an item left unpicked)."""
-    flagged = {q for flag in flags.values() for q in flag.questions}
+    # In 'when' or in 'unless': an unpicked item read as "no" in a flag's 'unless'
+    # cleared an urgent flag (check 35, A-H2).
+    flagged = {q for flag in flags.values() for q in flag.questions | flag.unless_questions}
     screens: dict[str, Screen] = {}
     taken: dict[str, str] = {}
     for ident, e in entries.items():

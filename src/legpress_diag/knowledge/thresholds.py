@@ -13,6 +13,7 @@ import operator
 from collections.abc import Callable, Iterator, Sequence
 
 from .conditions.ast import Compare, Condition, leaves
+from .conditions.parser import parse_condition
 from .rulebase import RuleBase
 
 _TESTS: dict[str, Callable[[float, float], bool]] = {
@@ -35,9 +36,21 @@ def read_alike(rb: RuleBase, question_id: str, numbers: Sequence[float]) -> bool
     return True
 
 
+def limits(rb: RuleBase, question_id: str) -> tuple[float, ...]:
+    """Every number the rule base compares ``question_id`` with, once each, in order."""
+    return tuple(sorted({limit for _, limit in _comparisons(rb, question_id)}))
+
+
 def _comparisons(rb: RuleBase, question_id: str) -> Iterator[tuple[str, float]]:
+    """Every comparison of the question: in the rules, in the safety flags' 'when' and
+    'unless' (a coach's `unless: age_years >= 16` read 14 and 30 alike, and the flag
+    was lost: check 35, A-H1), and in the fixes' and alternatives' 'unless'."""
     conditions: list[Condition] = [rule.condition for rule in rb.rules]
     conditions += [flag.condition for flag in rb.safety_flags.values()]
+    unless = [flag.unless_text for flag in rb.safety_flags.values()]
+    unless += [fix.unless_text for fix in rb.fixes.values()]
+    unless += [alternative.unless_text for alternative in rb.alternatives.values()]
+    conditions += [parse_condition(text) for text in unless if question_id in text]
     for condition in conditions:
         for leaf in leaves(condition):
             if (

@@ -147,7 +147,32 @@ def _possible_answers(
     readings = [{**answers, **yes, **high}]
     if numbers:
         readings.append({**answers, **yes, **low})
+    for k in numbers:
+        # And at each number the rules compare it with, and either side of it: a
+        # coach's band (13 to 17, or exactly 14) holds at neither end of the range, and
+        # an unsure age never raised it (check 35, A-H3).
+        question = rb.questions[k]
+        for limit in _limits(rb, k):
+            for number in (limit - 1, limit, limit + 1):
+                if question.minimum <= number <= question.maximum:  # type: ignore[operator]
+                    readings.append({**answers, **yes, **high, k: number})
     return readings
+
+
+_LIMITS: dict[int, tuple[RuleBase, dict[str, tuple[float, ...]]]] = {}
+
+
+def _limits(rb: RuleBase, question_id: str) -> tuple[float, ...]:
+    """knowledge.thresholds.limits, worked out once per rule base and question."""
+    held = _LIMITS.get(id(rb))
+    if held is None or held[0] is not rb:
+        held = _LIMITS[id(rb)] = (rb, {})
+    known = held[1]
+    if question_id not in known:
+        from ..knowledge.thresholds import limits  # only for an unsure number
+
+        known[question_id] = limits(rb, question_id)
+    return known[question_id]
 
 
 def screen(
@@ -191,8 +216,17 @@ def screen(
                 level = flag.unsure_level or flag.level.lowered()
         else:
             continue
-        # Only a certain answer clears a flag: "not sure" whether it settled is not settled.
-        if flag.unless is not None and flag.unless(answers, {}) > threshold:
+        # Only a certain answer clears a flag: "not sure" whether it settled is not
+        # settled, and an unless over an unsure age must hold at every age it could be
+        # (30 beside a second 14: `unless: age_years >= 16` cleared it; check 35).
+        if (
+            flag.unless is not None
+            and flag.unless(answers, {}) > threshold
+            and (
+                flag.unless_questions.isdisjoint(unsure)
+                or all(flag.unless(reading, {}) > threshold for reading in readings)
+            )
+        ):
             cleared.append(flag)
             continue
         raised.append(RaisedFlag(flag, level, uncertain, _because(rb, flag, answers, unsure)))
