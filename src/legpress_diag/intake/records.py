@@ -2124,7 +2124,11 @@ def checklists_answered(
     item itself. A record the interview saved with its checklist, sent to diagnose,
     lost those answers to an unknown key (check 34, A-M1; da7eaad left such a list to
     the interview). Anything else is returned as it is."""
-    keys = [k for k in answers if k.startswith(SCREEN_PREFIX) and isinstance(answers[k], list)]
+    keys = [
+        k  # a key that is not a string comes only from the Python API: an error elsewhere
+        for k in answers
+        if isinstance(k, str) and k.startswith(SCREEN_PREFIX) and isinstance(answers[k], list)
+    ]
     if not keys:
         return answers, []
     opened = dict(answers)
