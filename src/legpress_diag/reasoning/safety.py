@@ -159,20 +159,12 @@ def _possible_answers(
     return readings
 
 
-_LIMITS: dict[int, tuple[RuleBase, dict[str, tuple[float, ...]]]] = {}
-
-
 def _limits(rb: RuleBase, question_id: str) -> tuple[float, ...]:
-    """knowledge.thresholds.limits, worked out once per rule base and question."""
-    held = _LIMITS.get(id(rb))
-    if held is None or held[0] is not rb:
-        held = _LIMITS[id(rb)] = (rb, {})
-    known = held[1]
-    if question_id not in known:
-        from ..knowledge.thresholds import limits  # only for an unsure number
+    """knowledge.thresholds.flag_limits: the flags' own (a form rule's limit never
+    changes the screen, and 3,000 of them made each unsure record slow: check 36, M2)."""
+    from ..knowledge.thresholds import flag_limits  # only for an unsure number
 
-        known[question_id] = limits(rb, question_id)
-    return known[question_id]
+    return flag_limits(rb, question_id)
 
 
 def screen(
