@@ -30,6 +30,14 @@ STATUS_WORDS = {
 
 # The summary's "when to stop": the warning signs of the bundled screen that can
 # appear after a first check (nerve signs, pain that does not settle), in words.
+# What a lifter reads when the rules never settle on their answers (an error under
+# the key 'rules'): the error's own message names rules and facts by their ids.
+LOOP_WORDS = (
+    "The coach's rules in use keep changing each other's conclusions on these answers, "
+    "so no cause can be named. Show this to whoever wrote them ('legpress-diag rules "
+    "lint' finds the loop)."
+)
+
 WHEN_TO_STOP = (
     "Stop and see a doctor or physiotherapist if numbness, tingling, leg weakness or "
     "a change in bladder or bowel control appears, or if the pain is not clearly "

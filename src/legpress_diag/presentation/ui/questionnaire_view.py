@@ -14,6 +14,7 @@ from ..render.formats import certainty_word, root_of
 from ..render.labels import topic_label
 from ..render.measured import result_measured_lines
 from ..render.report import how_lines, plain_how_lines
+from ..render.words import LOOP_WORDS
 from .console import hanging, plain, safe
 from .diagnosis_view import flag_panel
 
@@ -137,9 +138,8 @@ class QuestionnaireView:
         if result["status"] == "error":
             # The rules could not settle on these answers (a coach's loop): saying
             # "no form fault" would be a finding the tool never made.
-            out.print(Text("Your answers could not be worked through:", style="bold"))
-            for error in result["errors"]:
-                out.print(safe(error["message"], newlines=True))
+            out.print(Text("Your answers could not be worked through.", style="bold"))
+            out.print(safe(LOOP_WORDS, newlines=True))  # the message names rule ids
             return
         if not result["causes"]:
             out.print(Text("No form fault stands out from your answers.", style="bold"))
