@@ -483,24 +483,25 @@ def eases_only(rb: RuleBase, qid: str) -> bool:
 def eases_only_named(name: str) -> bool:
     """Whether a name names a bundled question whose yes only ever eases a safety flag
     (see eases_only): a list or a tick never gives such a yes (check 30, A-R2, A-R3)."""
-    if not names_a_question(name):
-        return False
-    from ..knowledge.loader import bundled_rulebase  # loaded by names_a_question
-
-    rb = bundled_rulebase()
-    qid = question_named(rb, name) if rb is not None else None
-    return rb is not None and qid is not None and eases_only(rb, qid)
+    named = _bundled_question(name)
+    return named is not None and eases_only(*named)
 
 
 def safety_named(name: str) -> bool:
     """Whether a name names one of the bundled rule base's safety questions."""
+    named = _bundled_question(name)
+    return named is not None and named[1] in named[0].index.screen_questions
+
+
+def _bundled_question(name: str) -> tuple[RuleBase, str] | None:
+    """The bundled rule base and the id of its question a name names, or None."""
     if not names_a_question(name):
-        return False
+        return None
     from ..knowledge.loader import bundled_rulebase  # loaded by names_a_question
 
     rb = bundled_rulebase()
     qid = question_named(rb, name) if rb is not None else None
-    return rb is not None and qid is not None and qid in rb.index.screen_questions
+    return None if rb is None or qid is None else (rb, qid)
 
 
 def _hints_yes(value: JsonValue) -> bool:
@@ -998,13 +999,16 @@ def _numbers_alike(rb: RuleBase, qid: str, values: list[JsonValue]) -> bool:
         return False
     from ..knowledge.thresholds import read_alike  # only for a number given twice
 
-    numbers = []
-    for value in values:
-        number = number_in_text(value) if isinstance(value, str) else value
-        if not is_number(number):
-            return False
-        numbers.append(float(number))
-    return read_alike(rb, qid, numbers)
+    numbers = [plain_number(value) for value in values]
+    if any(number is None for number in numbers):
+        return False
+    return read_alike(rb, qid, [float(n) for n in numbers if n is not None])
+
+
+def plain_number(value: JsonValue) -> int | float | None:
+    """A JSON number, or text that is plainly one ("75", "70 years"), else None."""
+    number = number_in_text(value) if isinstance(value, str) else value
+    return number if is_number(number) else None
 
 
 # How many keys of one record are looked at for two spellings of one question.

@@ -21,10 +21,10 @@ import json
 import math
 from collections.abc import Callable
 
-from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from ..foundation.jsonvalue import JsonObject, JsonValue
 from ..knowledge.rulebase import QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
-from .answers import number_in_text, written_no, written_yes
+from .answers import plain_number, written_no, written_yes
 from .typed import NOT_TYPED, TYPE_TAGS, untyped
 
 
@@ -271,9 +271,7 @@ def _numbers_read_alike(
         return None
     numbers: list[int | float] = []
     for value in values:
-        number = value if is_number(value) else None
-        if isinstance(value, str):
-            number = number_in_text(value)
+        number = plain_number(value)
         if number is None:
             return None
         numbers.append(number)
