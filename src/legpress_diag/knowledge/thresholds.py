@@ -10,12 +10,13 @@ taken, a flag the other raises could be lost, so the caller reads them as not su
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
 
 from .conditions.ast import Compare, Condition, leaves
 from .conditions.parser import parse_condition
-from .rulebase import RuleBase
+from .rulebase import RuleBase, SafetyFlag
 
 _TESTS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -57,7 +58,7 @@ def _splits(
         held = _SPLITS[id(rb)] = (rb, {})
     found = held[1].get(question_id)
     if found is None:
-        tests = _known(rb, "all", question_id)
+        tests = tuple(_comparisons(rb, question_id))
         found = held[1][question_id] = (
             tuple(sorted({limit for op, limit in tests if op in (">=", "<")})),
             tuple(sorted({limit for op, limit in tests if op in (">", "<=")})),
@@ -71,45 +72,55 @@ _SPLITS: dict[
 ] = {}
 
 
-def flag_limits(rb: RuleBase, question_id: str) -> tuple[float, ...]:
-    """Every number the safety flags compare ``question_id`` with (in 'when' or
-    'unless'), once each, in order: the ages an unsure age is tried at."""
-    return tuple(sorted({limit for _, limit in _known(rb, "flags", question_id)}))
-
-
-# Worked out once per rule base, kind and question: parsed again for every record, a
-# coach's 'unless' texts cost seconds a record and held the service (check 36, A-H1).
-_KNOWN: dict[int, tuple[RuleBase, dict[tuple[str, str], tuple[tuple[str, float], ...]]]] = {}
-
-
-def _known(rb: RuleBase, kind: str, question_id: str) -> tuple[tuple[str, float], ...]:
-    held = _KNOWN.get(id(rb))
+def telling_points(
+    rb: RuleBase, flag: SafetyFlag, question_id: str, low: float, high: float
+) -> tuple[float, ...]:
+    """One number from each stretch of ``low`` .. ``high`` that the flag's tests of
+    ``question_id`` (in 'when' and 'unless') cannot tell apart: both ends, each limit
+    between them and the midpoint between each two neighbours. Every outcome the flag
+    can have for a number in that span, it has at one of these. Trying each limit and
+    one either side missed a band narrower than 2 (`> 0 and < 0.25`: check 36, A-H2)."""
+    held = _POINTS.get(id(rb))
     if held is None or held[0] is not rb:
-        held = _KNOWN[id(rb)] = (rb, {})
-    found = held[1].get((kind, question_id))
+        held = _POINTS[id(rb)] = (rb, {})
+    key = (flag.id, question_id, low, high)
+    found = held[1].get(key)
     if found is None:
-        found = held[1][kind, question_id] = tuple(_comparisons(rb, question_id, kind))
+        conditions = [flag.condition]
+        if question_id in flag.unless_text:
+            conditions.append(parse_condition(flag.unless_text))
+        tests = [test for condition in conditions for test in _tests_of(condition, question_id)]
+        inside = sorted({low, high, *(t for _, t in tests if low < t < high)})
+        midpoints = [(a + b) / 2 for a, b in itertools.pairwise(inside)]
+        found = held[1][key] = tuple(inside + midpoints)
     return found
 
 
-def _comparisons(rb: RuleBase, question_id: str, kind: str) -> Iterator[tuple[str, float]]:
-    """Every comparison of the question: in the safety flags' 'when' and 'unless' (a
-    coach's `unless: age_years >= 16` read 14 and 30 alike, and the flag was lost:
-    check 35, A-H1); for ``kind`` "all" also in the rules and in the fixes' and
-    alternatives' 'unless'."""
+# Worked out once per rule base, flag, question and span (a coach's 'unless' is parsed
+# once, not for every record).
+_POINTS: dict[int, tuple[RuleBase, dict[tuple[str, str, float, float], tuple[float, ...]]]] = {}
+
+
+def _comparisons(rb: RuleBase, question_id: str) -> Iterator[tuple[str, float]]:
+    """Every comparison of the question: in the rules, in the safety flags' 'when' and
+    'unless' (a coach's `unless: age_years >= 16` read 14 and 30 alike, and the flag
+    was lost: check 35, A-H1), and in the fixes' and alternatives' 'unless'."""
     conditions: list[Condition] = [flag.condition for flag in rb.safety_flags.values()]
+    conditions += [rule.condition for rule in rb.rules]
     unless = [flag.unless_text for flag in rb.safety_flags.values()]
-    if kind == "all":
-        conditions += [rule.condition for rule in rb.rules]
-        unless += [fix.unless_text for fix in rb.fixes.values()]
-        unless += [alternative.unless_text for alternative in rb.alternatives.values()]
+    unless += [fix.unless_text for fix in rb.fixes.values()]
+    unless += [alternative.unless_text for alternative in rb.alternatives.values()]
     conditions += [parse_condition(text) for text in unless if question_id in text]
     for condition in conditions:
-        for leaf in leaves(condition):
-            if (
-                isinstance(leaf, Compare)
-                and leaf.ref.name == question_id
-                and leaf.op in _TESTS
-                and isinstance(leaf.value.value, int | float)
-            ):
-                yield leaf.op, float(leaf.value.value)
+        yield from _tests_of(condition, question_id)
+
+
+def _tests_of(condition: Condition, question_id: str) -> Iterator[tuple[str, float]]:
+    for leaf in leaves(condition):
+        if (
+            isinstance(leaf, Compare)
+            and leaf.ref.name == question_id
+            and leaf.op in _TESTS
+            and isinstance(leaf.value.value, int | float)
+        ):
+            yield leaf.op, float(leaf.value.value)

@@ -19,9 +19,11 @@ out where the raw answers are read (``intake.answers``: ``unsure_answers``,
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from ..foundation.values import FieldsValue
+from ..knowledge.conditions.ast import And, Condition, Not, Or, leaves
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
 from .answers import denormalize
@@ -129,42 +131,107 @@ class ScreenOutcome(FieldsValue):
         return any(raised.flag.level is FlagLevel.EMERGENCY for raised in self.flags)
 
 
+# More readings than this for one flag (a coach's flag over many unsure answers) are
+# not tried one by one: the flag is taken as possible and its 'unless' as not holding,
+# the safe side (an over-referral at worst), so no record can cost without bound.
+MAX_READINGS = 4096
+
+
 def _possible_answers(
-    rb: RuleBase, answers: NormalisedAnswers, unsure: frozenset[str]
-) -> list[dict[str, NormalisedValue]]:
-    """The readings of the answers that an unsure reply could stand for: a yes/no as
-    "yes", a number (age) at either end of its range, so that a condition such as
-    ``age_years >= 65`` and one such as ``age_years < 20`` can both come true."""
-    yes = {k: True for k in unsure if rb.questions[k].type is QuestionType.YES_NO}
-    numbers = [k for k in unsure if rb.questions[k].type is QuestionType.NUMBER]
-    low: dict[str, NormalisedValue] = {}
-    high: dict[str, NormalisedValue] = {}
-    for k in numbers:
-        question = rb.questions[k]
-        # Every number question has both ends (schema_models.QuestionModel checks).
-        assert question.minimum is not None and question.maximum is not None
-        low[k], high[k] = question.minimum, question.maximum
-    readings = [{**answers, **yes, **high}]
-    if numbers:
-        readings.append({**answers, **yes, **low})
-    for k in numbers:
-        # And at each number the rules compare it with, and either side of it: a
-        # coach's band (13 to 17, or exactly 14) holds at neither end of the range, and
-        # an unsure age never raised it (check 35, A-H3).
-        question = rb.questions[k]
-        for limit in _limits(rb, k):
-            for number in (limit - 1, limit, limit + 1):
-                if question.minimum <= number <= question.maximum:  # type: ignore[operator]
-                    readings.append({**answers, **yes, **high, k: number})
-    return readings
+    rb: RuleBase,
+    answers: NormalisedAnswers,
+    unsure: frozenset[str],
+    flag: SafetyFlag,
+    part: str = "when",
+) -> list[dict[str, NormalisedValue]] | None:
+    """Every reading of the unsure answers that the flag's ``part`` ("when" or "unless")
+    reads that can change its outcome, all unsure answers varied together (an unsure
+    age and an unsure training time in one flag were moved one at a time, and a flag
+    over both was lost: check 36, A-H3). None when there are more than MAX_READINGS.
+
+    - A yes/no as "yes"; also as "no" where the test reads it under a 'not', and in an
+      'unless', which must hold whatever the answer is.
+    - A number at one point of each stretch of its range the flag cannot tell apart
+      (``knowledge.thresholds.telling_points``).
+    """
+    questions = flag.questions if part == "when" else flag.unless_questions
+    negated = _negated(flag.condition) if part == "when" else questions
+    names: list[str] = []
+    options: list[tuple[NormalisedValue, ...]] = []
+    count = 1
+    for name in sorted(unsure & questions):
+        question = rb.questions[name]
+        values: tuple[NormalisedValue, ...]
+        if question.type is QuestionType.YES_NO:
+            values = (True, False) if name in negated else (True,)
+        elif question.type is QuestionType.NUMBER:
+            # Every number question has both ends (schema_models.QuestionModel checks).
+            assert question.minimum is not None and question.maximum is not None
+            values = _points(rb, flag, name, question.minimum, question.maximum)
+        else:
+            continue  # a choice left unsure stays unknown
+        count *= len(values)
+        if count > MAX_READINGS:
+            return None
+        names.append(name)
+        options.append(values)
+    return [
+        {**answers, **dict(zip(names, values, strict=True))}
+        for values in itertools.product(*options)
+    ]
 
 
-def _limits(rb: RuleBase, question_id: str) -> tuple[float, ...]:
-    """knowledge.thresholds.flag_limits: the flags' own (a form rule's limit never
-    changes the screen, and 3,000 of them made each unsure record slow: check 36, M2)."""
-    from ..knowledge.thresholds import flag_limits  # only for an unsure number
+def _points(
+    rb: RuleBase, flag: SafetyFlag, question_id: str, low: float, high: float
+) -> tuple[float, ...]:
+    from ..knowledge.thresholds import telling_points  # only for an unsure number
 
-    return flag_limits(rb, question_id)
+    return telling_points(rb, flag, question_id, low, high)
+
+
+def _negated(condition: Condition) -> frozenset[str]:
+    """The questions a condition tests under a 'not' (there a "no" can make it hold);
+    worked out once per condition."""
+    held = _NEGATED.get(id(condition))
+    if held is None or held[0] is not condition:
+        held = _NEGATED[id(condition)] = (condition, _under_not(condition, False))
+    return held[1]
+
+
+_NEGATED: dict[int, tuple[Condition, frozenset[str]]] = {}
+
+
+def _under_not(condition: Condition, under_not: bool) -> frozenset[str]:
+    if isinstance(condition, Not):
+        return _under_not(condition.operand, True)
+    if isinstance(condition, And | Or):
+        return frozenset().union(*(_under_not(part, under_not) for part in condition.operands))
+    if under_not:
+        return frozenset(leaf.ref.name for leaf in leaves(condition))
+    return frozenset()
+
+
+def _holds_at_some(
+    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+) -> bool:
+    """Whether some reading of the unsure answers makes the flag's condition hold."""
+    readings = _possible_answers(rb, answers, unsure, flag)
+    if readings is None:
+        return True  # too many to try: possible (the safe side)
+    threshold = rb.settings.premise_threshold
+    return any(flag.evaluate(reading, {}) > threshold for reading in readings)
+
+
+def _clears_at_every(
+    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+) -> bool:
+    """Whether the flag's 'unless' holds at every reading of the unsure answers."""
+    assert flag.unless is not None
+    readings = _possible_answers(rb, answers, unsure, flag, "unless")
+    if readings is None:
+        return False  # too many to try: not cleared (the safe side)
+    threshold = rb.settings.premise_threshold
+    return all(flag.unless(reading, {}) > threshold for reading in readings)
 
 
 def screen(
@@ -176,15 +243,15 @@ def screen(
     """Evaluate every safety flag on normalized ``answers``.
 
     A flag holds for certain when its condition is true on the answers as given. It
-    holds possibly when it becomes true once the ``unsure`` questions are read as
-    "yes" (an unsure age as either end of its range): the conservative reading, since
-    a warning sign nobody could rule out is treated as present until someone checks.
+    holds possibly when some reading of the ``unsure`` questions makes it true (a
+    yes/no as "yes", an unsure age at every stretch of its range the flag tells apart:
+    ``_possible_answers``): the conservative reading, since a warning sign nobody could
+    rule out is treated as present until someone checks.
     ``unreadable`` safety answers (invalid values) count as unsure for the flags and
     stay listed as unanswered: what could not be read is neither a "no" nor an answer."""
     listed_unsure = unsure
     unsure = unsure | unreadable
     threshold = rb.settings.premise_threshold
-    readings = _possible_answers(rb, answers, unsure) if unsure else []
     raised: list[RaisedFlag] = []
     cleared: list[SafetyFlag] = []
     # With none of its questions answered or unsure, every test of a flag is unknown,
@@ -199,7 +266,7 @@ def screen(
         elif (
             unsure
             and not unsure.isdisjoint(flag.questions)
-            and any(flag.evaluate(reading, {}) > threshold for reading in readings)
+            and _holds_at_some(rb, flag, answers, unsure)
         ):
             uncertain = True
             if _risk_factor_certain(rb, flag, answers, unsure):
@@ -216,7 +283,7 @@ def screen(
             and flag.unless(answers, {}) > threshold
             and (
                 flag.unless_questions.isdisjoint(unsure)
-                or all(flag.unless(reading, {}) > threshold for reading in readings)
+                or _clears_at_every(rb, flag, answers, unsure)
             )
         ):
             cleared.append(flag)
@@ -239,11 +306,7 @@ def _risk_factor_certain(
     triggers = unsure - flag.risk_factors
     if not triggers & flag.questions:
         return False
-    threshold = rb.settings.premise_threshold
-    return any(
-        flag.evaluate(reading, {}) > threshold
-        for reading in _possible_answers(rb, answers, triggers)
-    )
+    return _holds_at_some(rb, flag, answers, triggers)
 
 
 def _because(

@@ -1,0 +1,177 @@
+"""Every reading of a record's "not sure" answers that could raise a flag is tried.
+
+Check 36's attacker found two ways a coach's flag was lost to an unsure answer. An
+unsure number was tried at each limit and one either side, so a band narrower than 2
+(an injection 0 to 0.25 years ago) never came true. And two unsure numbers in one flag
+(an age band and "under a year of training") were moved one at a time, the other held
+at its maximum, so the flag over both never held. A yes/no under a 'not' was only read
+as "yes", so `had_surgery and not cleared_by_surgeon` was lost to an unsure clearance.
+
+Now each flag's unsure answers are varied together: a number at one point of every
+stretch of its range the flag tells apart, a yes/no as "yes" and, under a 'not', as
+"no". Past MAX_READINGS readings the flag is taken as possible and its 'unless' as not
+holding, the safe side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import diagnose, load_rulebase
+from legpress_diag.reasoning import safety
+
+COACH_QUESTION = """\
+  - id: {id}
+    type: {type}
+    group: safety
+    text: {text}
+    source: coach
+"""
+NUMBER_RANGE = "    min: 0\n    max: 60\n"
+
+
+def flag(ident: str, when: str, level: str = "urgent", unless: str = "") -> str:
+    extra = f"    unless: {unless}\n    if_cleared: Ask again if it changes.\n" if unless else ""
+    return (
+        f"  - id: {ident}\n    when: {when}\n{extra}    level: {level}\n"
+        f"    title: {ident}\n    advice: See a doctor today, and do not train.\n"
+        f"    if_unsure: See a doctor today.\n    source: coach\n"
+    )
+
+
+def number_question(ident: str) -> str:
+    text = COACH_QUESTION.format(id=ident, type="number", text="How many years?")
+    return text.replace("    group: safety\n", "    group: safety\n" + NUMBER_RANGE)
+
+
+def yes_no_question(ident: str) -> str:
+    return COACH_QUESTION.format(id=ident, type="yes_no", text=f"{ident.replace('_', ' ')}?")
+
+
+def pack(tmp_path: Path, questions: list[str], flags: list[str]) -> Any:
+    path = tmp_path / "pack.yaml"
+    text = "questions:\n" + "".join(questions) if questions else ""
+    path.write_text(text + "safety_flags:\n" + "".join(flags), encoding="utf-8")
+    return load_rulebase([path])
+
+
+def levels(result: dict[str, Any]) -> dict[str, str]:
+    return {f["id"]: f["level"] for f in result["red_flags"]}
+
+
+def test_a_band_narrower_than_two_is_tried(tmp_path: Path) -> None:
+    when = "years_since_injection > 0 and years_since_injection < 0.25"
+    rb = pack(tmp_path, [number_question("years_since_injection")], [flag("recent", when)])
+    for unsure in ("unsure", None):
+        found = diagnose({"id": "u", "answers": {"years_since_injection": unsure}}, rb)
+        assert levels(found) == {"recent": "clinician"}  # urgent, one lower: not sure
+        assert found["fixes"] == {}
+    assert levels(diagnose({"id": "a", "answers": {"years_since_injection": 0.1}}, rb)) == {
+        "recent": "urgent"
+    }
+    for outside in (0, 0.25, 5):
+        answers = {"years_since_injection": outside}
+        assert levels(diagnose({"id": "b", "answers": answers}, rb)) == {}
+
+
+def test_an_unless_with_a_narrow_gap_does_not_clear_an_unsure_number(tmp_path: Path) -> None:
+    unless = "years_since_injection <= 2 or years_since_injection >= 2.5"
+    rb = pack(
+        tmp_path,
+        [number_question("years_since_injection")],
+        [flag("gap", "sudden_sharp_onset", unless=unless)],
+    )
+    answers = {"sudden_sharp_onset": "yes", "years_since_injection": "unsure"}
+    assert "gap" in levels(diagnose({"id": "u", "answers": answers}, rb))
+    for cleared in (1, 3):
+        given = {**answers, "years_since_injection": cleared}
+        assert "gap" not in levels(diagnose({"id": "c", "answers": given}, rb))
+    assert "gap" in levels(
+        diagnose({"id": "in", "answers": {**answers, "years_since_injection": 2.2}}, rb)
+    )
+
+
+def test_two_unsure_numbers_in_one_flag_are_varied_together(tmp_path: Path) -> None:
+    when = "age_years >= 13 and age_years <= 17 and training_years < 1"
+    rb = pack(
+        tmp_path, [number_question("training_years")], [flag("teen_novice", when, "clinician")]
+    )
+    for age, training in [("unsure", "unsure"), (None, None), ("unsure", 0.5), (15, "unsure")]:
+        answers = {"age_years": age, "training_years": training}
+        assert "teen_novice" in levels(diagnose({"id": "u", "answers": answers}, rb)), answers
+    for age, training in [(30, "unsure"), ("unsure", 3), (15, 2)]:
+        answers = {"age_years": age, "training_years": training}
+        assert "teen_novice" not in levels(diagnose({"id": "c", "answers": answers}, rb)), answers
+
+
+def test_a_yes_no_under_a_not_is_also_read_as_no(tmp_path: Path) -> None:
+    rb = pack(
+        tmp_path,
+        [yes_no_question("had_back_surgery"), yes_no_question("cleared_by_surgeon")],
+        [flag("surgery_not_cleared", "had_back_surgery and not cleared_by_surgeon")],
+    )
+    unsure = {"had_back_surgery": "yes", "cleared_by_surgeon": "unsure"}
+    assert levels(diagnose({"id": "u", "answers": unsure}, rb)) == {
+        "surgery_not_cleared": "clinician"
+    }
+    cleared = {**unsure, "cleared_by_surgeon": "yes"}
+    assert levels(diagnose({"id": "c", "answers": cleared}, rb)) == {}
+    not_cleared = {**unsure, "cleared_by_surgeon": "no"}
+    assert levels(diagnose({"id": "n", "answers": not_cleared}, rb)) == {
+        "surgery_not_cleared": "urgent"
+    }
+
+
+def test_the_points_cover_every_stretch_between_limits(tmp_path: Path) -> None:
+    from legpress_diag.knowledge.thresholds import telling_points
+
+    when = "years_since_injection > 0 and years_since_injection < 0.25"
+    rb = pack(tmp_path, [number_question("years_since_injection")], [flag("recent", when)])
+    points = telling_points(rb, rb.safety_flags["recent"], "years_since_injection", 0, 60)
+    assert sorted(points) == [0, 0.125, 0.25, 30.125, 60]
+    # A span given (not the question's range) keeps to it; limits outside are left out.
+    assert sorted(telling_points(rb, rb.safety_flags["recent"], "years_since_injection", 1, 5)) == [
+        1,
+        3,
+        5,
+    ]
+
+
+# Ids far apart, so that none is refused as a near miss of another.
+SIGNS = "alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike".split()
+
+
+def contradiction(count: int) -> tuple[list[str], str]:
+    """A flag that no reading can make hold (q0 and not q0), over ``count`` questions
+    each read under a 'not', so that each doubles the readings."""
+    names = SIGNS[:count]
+    return [yes_no_question(name) for name in names], " and ".join(
+        [names[0], *(f"not {name}" for name in names)]
+    )
+
+
+@pytest.mark.parametrize("count", [12, 13])
+def test_past_the_cap_a_flag_is_taken_as_possible(tmp_path: Path, count: int) -> None:
+    assert safety.MAX_READINGS == 2**12
+    questions, when = contradiction(count)
+    rb = pack(tmp_path, questions, [flag("never", when)])
+    answers = dict.fromkeys(SIGNS[:count], "unsure")
+    found = levels(diagnose({"id": "u", "answers": answers}, rb))
+    if count == 12:  # 4,096 readings, each tried: the flag can never hold
+        assert found == {}
+    else:  # 8,192: not tried one by one, and raised, the safe side
+        assert found == {"never": "clinician"}
+
+
+@pytest.mark.parametrize("count", [12, 13])
+def test_past_the_cap_an_unless_does_not_clear(tmp_path: Path, count: int) -> None:
+    questions, _ = contradiction(count)
+    names = SIGNS[:count]
+    unless = " or ".join(["sudden_sharp_onset", *names])  # holds at every reading
+    rb = pack(tmp_path, questions, [flag("onset", "sudden_sharp_onset", unless=unless)])
+    answers = {"sudden_sharp_onset": "yes", **{name: "unsure" for name in names}}
+    found = levels(diagnose({"id": "u", "answers": answers}, rb))
+    assert ("onset" in found) is (count == 13)
