@@ -272,3 +272,13 @@ def test_old_entries_and_a_killed_runs_temp_files_are_removed(cache: Path) -> No
     assert not stale.exists() and fresh.exists() and other.exists()
     payload = bundle_cache.verified_payload("bundled", ".json", [("f.yaml", b"11")], b"test")
     assert payload == b"{}"  # the newest still verifies
+
+
+def test_an_empty_cache_variable_is_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Check 37, A-L2: LEGPRESS_DIAG_CACHE="" wrote the cache and its key into the
+    # current folder.
+    monkeypatch.setenv("LEGPRESS_DIAG_CACHE", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert bundle_cache.cache_dir() == tmp_path / "xdg" / "legpress-diag"
+    monkeypatch.setenv("LEGPRESS_DIAG_CACHE", str(tmp_path / "mine"))
+    assert bundle_cache.cache_dir() == tmp_path / "mine"

@@ -175,3 +175,63 @@ def test_past_the_cap_an_unless_does_not_clear(tmp_path: Path, count: int) -> No
     answers = {"sudden_sharp_onset": "yes", **{name: "unsure" for name in names}}
     found = levels(diagnose({"id": "u", "answers": answers}, rb))
     assert ("onset" in found) is (count == 13)
+
+
+HEEL_STAND = [yes_no_question("leg_gives_way"), yes_no_question("can_stand_on_heels")]
+
+
+@pytest.mark.parametrize("unsure", ["unsure", None, "maybe"])
+@pytest.mark.parametrize(
+    "when",
+    ["leg_gives_way and not can_stand_on_heels", "leg_gives_way and can_stand_on_heels == no"],
+)
+def test_a_flag_that_holds_on_a_no_is_raised_by_an_unsure_answer(
+    tmp_path: Path, when: str, unsure: Any
+) -> None:
+    # Check 37, A-H1: a coach writes a failed test as "not can ..." or "== no".
+    rb = pack(tmp_path, HEEL_STAND, [flag("heel_weakness", when, "emergency")])
+    answers = {"leg_gives_way": "yes", "can_stand_on_heels": unsure}
+    found = diagnose({"id": "u", "answers": answers}, rb)
+    assert levels(found) == {"heel_weakness": "urgent"}  # one lower: not sure
+    assert found["fixes"] == {} and found["alternatives"] == []
+    can = diagnose({"id": "y", "answers": {**answers, "can_stand_on_heels": "yes"}}, rb)
+    assert levels(can) == {}
+    cannot = diagnose({"id": "n", "answers": {**answers, "can_stand_on_heels": "no"}}, rb)
+    assert levels(cannot) == {"heel_weakness": "emergency"}
+
+
+GRIP = """\
+  - id: grip_on_weak_side
+    type: choice
+    group: safety
+    text: How strong is your grip on the weak side?
+    choices: {normal: normal, weaker: weaker, none: cannot grip}
+    source: coach
+  - id: numb_areas
+    type: multi
+    group: safety
+    text: Where is it numb?
+    choices: {toes: toes, shin: shin, groin: groin}
+    source: coach
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "answer"),
+    [
+        ("grip_on_weak_side != normal", {"grip_on_weak_side": None}),
+        ("grip_on_weak_side == none", {"grip_on_weak_side": None}),
+        ("grip_on_weak_side in [weaker, none]", {"grip_on_weak_side": "not sure"}),
+        ("numb_areas includes groin", {"numb_areas": None}),
+        ("numb_areas includes toes and not numb_areas includes shin", {"numb_areas": None}),
+    ],
+)
+def test_an_unsure_choice_is_tried_at_each_of_its_values(
+    tmp_path: Path, when: str, answer: dict[str, Any]
+) -> None:
+    rb = pack(tmp_path, [GRIP], [flag("coach_sign", when)])
+    found = diagnose({"id": "u", "answers": answer}, rb)
+    assert levels(found) == {"coach_sign": "clinician"}
+    assert found["fixes"] == {}
+    clear = {"grip_on_weak_side": "normal", "numb_areas": []}
+    assert levels(diagnose({"id": "c", "answers": clear}, rb)) == {}

@@ -546,9 +546,12 @@ def _draws_nothing(char: str) -> bool:
 
 
 def is_unsure(value: JsonValue) -> bool:
-    """A "not sure" in any of its forms (never a "no"), boxed in a one-item list too."""
+    """A "not sure" in any of its forms (never a "no"), boxed in a one-item list too;
+    and "None", as Python writes a missing value (``str(None)``): read as "none", a
+    no, an export's missing saddle numbness was a clear screen (check 32, M3; check
+    37, A-M2). A lifter's "none", in small letters, is still a no."""
     value = unboxed_answer(value)
-    return isinstance(value, str) and words(value) in UNSURE_WORDS
+    return isinstance(value, str) and (words(value) in UNSURE_WORDS or value.strip() == "None")
 
 
 _SHOWN_CHARS = 60  # as reasoning.answers.show_value shortens a value
@@ -628,13 +631,13 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
         # read "not sure", a boxed yes was one level lower (a new user's U17-6).
         value = unboxed_answer(value)
     if kind is QuestionType.YES_NO:
+        if is_unsure(value):  # before the no words: "None" (see is_unsure)
+            return None
         # "TRUE" and 1 too: a spreadsheet's boolean as text, a checkbox column.
         if written_yes(value):
             return True
         if written_no(value):
             return False
-        if isinstance(value, str) and words(value) in UNSURE_WORDS:
-            return None
         raise InvalidAnswer("not a yes/no answer")
     if kind is QuestionType.CHOICE:
         if isinstance(value, str) and value in question.choice_values:
@@ -1056,9 +1059,11 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             continue
         # null is "not sure" on the screen (never a missing answer that could pass for
         # a screened one): a saved session and its record replay the same way.
-        if (unboxed_answer(value) is None or is_unsure(value)) and rb.questions[qid].type in (
-            QuestionType.YES_NO,
-            QuestionType.NUMBER,
+        # A coach's choice question read by a flag too: null left `grip != normal`
+        # unraised, an unscreened result with advice (check 37, A-H1).
+        if unboxed_answer(value) is None or (
+            is_unsure(value)
+            and rb.questions[qid].type in (QuestionType.YES_NO, QuestionType.NUMBER)
         ):
             if _left_blank(value) and _not_asked(rb, raw, qid):
                 continue
@@ -1134,7 +1139,11 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
             screen_key = key.startswith(SCREEN_PREFIX)  # "not sure" there opens the screen
-            if written_yes(value) or (is_unsure(value) and not screen_key):
+            if (
+                written_yes(value)
+                or (is_unsure(value) and not screen_key)
+                or (screen_key and _unread_reply(value))
+            ):
                 inside = [q for q in _safety_ids_inside(rb, key) if q not in raw]
                 if inside:
                     # Answered under a spelling the tool reads ('Saddle numbness': "no"
@@ -1149,6 +1158,22 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _unread_reply(value: JsonValue) -> bool:
+    """Whether a screen's reply says something no reader could read: a label, a list
+    of labels, nested lists ("screen:nerve_signs": "Numbness in the saddle area"). Its
+    signs are then not sure: dropped, a ticked emergency sign got advice (check 37,
+    A-M1). Not a no, a "not sure" (which opens the screen), an empty list or an object
+    (read as the screen's items)."""
+    if isinstance(value, str):
+        return bool(value.strip()) and not is_unsure(value) and not written_no(value)
+    if isinstance(value, list):
+        return any(
+            not (isinstance(item, str) and (not item.strip() or written_no(item)))
+            for item in value[:MAX_READ_KEYS]
+        )
+    return False
 
 
 def _answered_anyhow(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, NoReturn, NotRequired, TypedDict
 
-from ..foundation.jsonvalue import JsonObject, JsonValue, is_number
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number, json_in_text
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr
 from ..knowledge.index import fold_key, question_named
@@ -30,6 +30,7 @@ from ..knowledge.rulebase import (
     UNSURE_REST,
     QuestionType,
     RuleBase,
+    Screen,
 )
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
@@ -1898,6 +1899,11 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
 
     opened = dict(answers)
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
+        if isinstance(value, str) and str(key).startswith((SCREEN_PREFIX, CHECK_PREFIX)):
+            # A single-select widget's string, "a, b" or the list as JSON text: read as
+            # "screen:nerve_signs" was dropped, and a ticked emergency sign got advice
+            # (check 37, A-M1). Opened only when it lists a safety sign (below).
+            value = _listed_in_text(value)
         if not isinstance(value, list) or not value or names_a_question(str(key)):
             continue
         if _names_not_said(str(key)):
@@ -1928,6 +1934,21 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             )
         )
     return opened
+
+
+_MAX_LISTED_TEXT = 4096  # a checklist's items as text: far more than every item's name
+
+
+def _listed_in_text(text: str) -> list[JsonValue] | str:
+    """The items a string lists: a JSON array written as text, or names parted by
+    commas, semicolons or bars; the string itself when it is none of these."""
+    held = json_in_text(text, _MAX_LISTED_TEXT)
+    if isinstance(held, list):
+        return held
+    if len(text) > _MAX_LISTED_TEXT:
+        return text
+    parts = [part.strip() for part in re.split(r"[,;|]", text)]
+    return [part for part in parts if part] or text
 
 
 def _pairs_opened(fields: JsonObject) -> JsonObject:
@@ -2123,46 +2144,93 @@ def checklists_answered(
     "?ID" not sure, any other item no ("?*": unknown), unless the record answers that
     item itself. A record the interview saved with its checklist, sent to diagnose,
     lost those answers to an unknown key (check 34, A-M1; da7eaad left such a list to
-    the interview). Anything else is returned as it is."""
-    keys = [
-        k  # a key that is not a string comes only from the Python API: an error elsewhere
-        for k in answers
-        if isinstance(k, str) and k.startswith(SCREEN_PREFIX) and isinstance(answers[k], list)
+    the interview). The key, the items and an item's own answer are read in any
+    spelling an answer key is read in ("Heels_Lift", a trailing space, an item ticked
+    twice): the checklist's "no" overrode an item's own yes under another spelling,
+    and a form cause was lost (check 35, A-M2). Anything else is returned as it is."""
+    found = [
+        (key, screen)
+        for key in answers
+        # a key that is not a string comes only from the Python API: an error elsewhere
+        if isinstance(key, str) and isinstance(answers[key], list)
+        for screen in (_pick_screen_named(rb, key),)
+        if screen is not None
     ]
-    if not keys:
+    if not found:
         return answers, []
     opened = dict(answers)
     notes = []
-    for key in keys:
-        screen = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
-        value = answers[key]
-        if screen is None or screen.style != "pick" or not isinstance(value, list):
-            continue
-        items = screen.question_ids
-        said = {v for v in value[:MAX_NESTED_KEYS] if isinstance(v, str)}
-        if len(said) != len(value) or not all(
-            v.removeprefix(UNSURE_MARK) in items or v == UNSURE_REST for v in said
-        ):
+    answered: frozenset[str] | None = None
+    for key, screen in found:
+        said = _ticked(rb, screen, answers[key])
+        if said is None:
             continue  # not the interview's list: left for the other readers
+        if answered is None:  # worked out once, and only for a checklist
+            answered = frozenset(
+                qid
+                for other in list(answers)[:MAX_NESTED_KEYS]
+                if isinstance(other, str) and not other.startswith(SCREEN_PREFIX)
+                for qid in (question_named(rb, other),)
+                if qid is not None
+            )
         del opened[key]
-        for item in items:
-            if item in answers:
-                continue  # its own answer stands
-            if item in said:
+        ticked, unsure, rest_unknown = said
+        for item in screen.question_ids:
+            if item in answered:
+                continue  # its own answer stands, under whatever spelling
+            if item in ticked:
                 opened[item] = "yes"
-            elif UNSURE_MARK + item in said:
+            elif item in unsure:
                 opened[item] = "unsure"
-            elif UNSURE_REST not in said:
+            elif not rest_unknown:
                 opened[item] = "no"
         notes.append(
             AnswerProblem(
                 key,
                 f"{key}: read as the interview's checklist: the items listed happen, "
-                + ("the others are not known" if UNSURE_REST in said else "the others do not"),
+                + ("the others are not known" if rest_unknown else "the others do not"),
                 None,
             )
         )
     return opened, notes
+
+
+def _pick_screen_named(rb: RuleBase, key: str) -> Screen | None:
+    """The checklist (a 'pick' screen) a key names as "screen:ID", in any case and
+    with spaces around it or its id."""
+    head, colon, name = key.strip().partition(":")
+    if not colon or head.strip().casefold() != SCREEN_PREFIX.removesuffix(":"):
+        return None
+    screen = rb.screens.get(name) or rb.screens.get(fold_key(name))
+    return screen if screen is not None and screen.style == "pick" else None
+
+
+def _ticked(
+    rb: RuleBase, screen: Screen, value: JsonValue
+) -> tuple[frozenset[str], frozenset[str], bool] | None:
+    """A checklist's list read as (ticked, not sure, whether the rest are unknown), each
+    entry an item in any spelling an answer key is read in, or "?" and one, or "?*";
+    None when it is not such a list (an entry that names no item, or too long a list)."""
+    if not isinstance(value, list) or len(value) > MAX_NESTED_KEYS:
+        return None
+    items = set(screen.question_ids)
+    ticked: set[str] = set()
+    unsure: set[str] = set()
+    rest_unknown = False
+    for entry in value:
+        if not isinstance(entry, str):
+            return None
+        if entry.strip() == UNSURE_REST:
+            rest_unknown = True
+            continue
+        named = entry.strip()
+        marked = named.startswith(UNSURE_MARK)
+        named = named.removeprefix(UNSURE_MARK)
+        item = named if named in items else question_named(rb, named)
+        if item not in items:
+            return None
+        (unsure if marked else ticked).add(item)
+    return frozenset(ticked), frozenset(unsure - ticked), rest_unknown
 
 
 def diagnose_record(

@@ -87,7 +87,9 @@ class LiteDocument:
 
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(os.environ.get("LEGPRESS_DIAG_CACHE", os.path.join(base, "legpress-diag")))
+    # Set but empty is unset, as XDG's variables read: "" was the current folder, and
+    # the cache and its key were written wherever the tool ran (check 37, A-L2).
+    return Path(os.environ.get("LEGPRESS_DIAG_CACHE") or os.path.join(base, "legpress-diag"))
 
 
 @cache

@@ -20,10 +20,11 @@ out where the raw answers are read (``intake.answers``: ``unsure_answers``,
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..foundation.values import FieldsValue
-from ..knowledge.conditions.ast import And, Condition, Not, Or, leaves
+from ..knowledge.conditions.ast import And, Condition, Not, Or, Truth, leaves
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
 from .answers import denormalize
@@ -149,13 +150,14 @@ def _possible_answers(
     age and an unsure training time in one flag were moved one at a time, and a flag
     over both was lost: check 36, A-H3). None when there are more than MAX_READINGS.
 
-    - A yes/no as "yes"; also as "no" where the test reads it under a 'not', and in an
-      'unless', which must hold whatever the answer is.
+    - A yes/no as "yes"; also as "no" where the test can hold on a no (``_read_both_ways``),
+      and in an 'unless', which must hold whatever the answer is.
     - A number at one point of each stretch of its range the flag cannot tell apart
       (``knowledge.thresholds.telling_points``).
+    - A choice at each of its choices; a multi-choice at each set of them.
     """
     questions = flag.questions if part == "when" else flag.unless_questions
-    negated = _negated(flag.condition) if part == "when" else questions
+    both_ways = _read_both_ways(flag.condition) if part == "when" else questions
     names: list[str] = []
     options: list[tuple[NormalisedValue, ...]] = []
     count = 1
@@ -163,13 +165,17 @@ def _possible_answers(
         question = rb.questions[name]
         values: tuple[NormalisedValue, ...]
         if question.type is QuestionType.YES_NO:
-            values = (True, False) if name in negated else (True,)
+            values = (True, False) if name in both_ways else (True,)
         elif question.type is QuestionType.NUMBER:
             # Every number question has both ends (schema_models.QuestionModel checks).
             assert question.minimum is not None and question.maximum is not None
             values = _points(rb, flag, name, question.minimum, question.maximum)
-        else:
-            continue  # a choice left unsure stays unknown
+        elif question.type is QuestionType.MULTI:
+            if 2 ** len(question.choice_values) > MAX_READINGS:
+                return None
+            values = tuple(_every_subset(question.choice_values))
+        else:  # a choice: each of its values (`grip != normal` holds at "weak")
+            values = tuple(question.choice_values)
         count *= len(values)
         if count > MAX_READINGS:
             return None
@@ -189,26 +195,33 @@ def _points(
     return telling_points(rb, flag, question_id, low, high)
 
 
-def _negated(condition: Condition) -> frozenset[str]:
-    """The questions a condition tests under a 'not' (there a "no" can make it hold);
-    worked out once per condition."""
-    held = _NEGATED.get(id(condition))
+def _every_subset(values: tuple[str, ...]) -> Iterator[frozenset[str]]:
+    for size in range(len(values) + 1):
+        yield from map(frozenset, itertools.combinations(values, size))
+
+
+def _read_both_ways(condition: Condition) -> frozenset[str]:
+    """The yes/no questions a condition can hold on with a "no": tested under a 'not',
+    or compared (`can_stand_on_heels == no`) rather than named on their own. Read only
+    as "yes", a coach's `not can_stand_on_heels` never held for an unsure answer (check
+    37, A-H1). Worked out once per condition."""
+    held = _BOTH_WAYS.get(id(condition))
     if held is None or held[0] is not condition:
-        held = _NEGATED[id(condition)] = (condition, _under_not(condition, False))
+        held = _BOTH_WAYS[id(condition)] = (condition, _both_ways(condition, False))
     return held[1]
 
 
-_NEGATED: dict[int, tuple[Condition, frozenset[str]]] = {}
+_BOTH_WAYS: dict[int, tuple[Condition, frozenset[str]]] = {}
 
 
-def _under_not(condition: Condition, under_not: bool) -> frozenset[str]:
+def _both_ways(condition: Condition, under_not: bool) -> frozenset[str]:
     if isinstance(condition, Not):
-        return _under_not(condition.operand, True)
+        return _both_ways(condition.operand, True)
     if isinstance(condition, And | Or):
-        return frozenset().union(*(_under_not(part, under_not) for part in condition.operands))
-    if under_not:
-        return frozenset(leaf.ref.name for leaf in leaves(condition))
-    return frozenset()
+        return frozenset().union(*(_both_ways(part, under_not) for part in condition.operands))
+    return frozenset(
+        leaf.ref.name for leaf in leaves(condition) if under_not or not isinstance(leaf, Truth)
+    )
 
 
 def _holds_at_some(

@@ -1,0 +1,84 @@
+"""A screen's reply in a record is read whatever shape an app gives it.
+
+Check 37's attacker (M1) sent the nerve-signs screen as an app's single-select widget
+writes it: a string naming a sign ("saddle_numbness"), names parted by commas, the list
+as JSON text, a nested list, a list of objects or a sign's label. Each was dropped as
+an unreadable key, and a ticked emergency sign got exercise advice ("unscreened", 12
+fixes). Names are now read as the list they are, and any other reply that says
+something makes the screen's signs "not sure". And "None", as Python writes a missing
+value, is "not sure" too, not the word "none" (check 32, M3; check 37, M2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import diagnose
+from legpress_diag.knowledge.rulebase import RuleBase
+
+SCREEN = "screen:nerve_signs"
+
+
+def flags(rb: RuleBase, answers: dict[str, Any]) -> tuple[str, dict[str, str], int]:
+    found = diagnose({"id": "s", "answers": {**answers, "lower_back_rounds": "yes"}}, rb)
+    levels = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    return found["status"], levels, len(found["fixes"])
+
+
+@pytest.mark.parametrize(
+    "reply", ["saddle_numbness", " saddle_numbness ", '["saddle_numbness"]', "Saddle Numbness"]
+)
+def test_a_sign_named_as_text_is_a_yes(rb: RuleBase, reply: str) -> None:
+    status, levels, fixes = flags(rb, {SCREEN: reply})
+    assert (status, levels.get("saddle_numbness"), fixes) == ("refer", "emergency", 0)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "saddle_numbness, leg_pain_below_knee",
+        "saddle_numbness;leg_pain_below_knee",
+        "saddle_numbness | leg_pain_below_knee",
+    ],
+)
+def test_signs_parted_by_commas_are_each_a_yes(rb: RuleBase, reply: str) -> None:
+    status, levels, fixes = flags(rb, {SCREEN: reply})
+    assert status == "refer" and fixes == 0
+    assert levels["saddle_numbness"] == "emergency"
+    assert levels["leg_pain_below_knee"] == "clinician"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        [["saddle_numbness"]],
+        [{"id": "saddle_numbness"}],
+        "Numbness in the saddle area",
+        ["a label"],
+    ],
+)
+def test_a_reply_no_reader_can_read_makes_the_signs_not_sure(rb: RuleBase, reply: Any) -> None:
+    status, levels, fixes = flags(rb, {SCREEN: reply})
+    assert status == "refer" and fixes == 0
+    assert levels["saddle_numbness"] == "urgent"  # emergency, one lower: not sure
+
+
+@pytest.mark.parametrize("reply", ["no", "none", [], ["none"], "unsure", ""])
+def test_a_reply_that_says_no_or_nothing_raises_nothing(rb: RuleBase, reply: Any) -> None:
+    status, levels, fixes = flags(rb, {SCREEN: reply})
+    assert levels == {} and fixes > 0  # the signs stay unanswered: unscreened, not clear
+    assert status == "unscreened"
+
+
+@pytest.mark.parametrize("none", ["None", " None ", ["None"]])
+def test_pythons_none_is_not_sure(rb: RuleBase, none: Any) -> None:
+    status, levels, fixes = flags(rb, {"saddle_numbness": none})
+    assert (status, levels, fixes) == ("refer", {"saddle_numbness": "urgent"}, 0)
+
+
+@pytest.mark.parametrize("word", ["none", "NONE", "no"])
+def test_a_lifters_none_is_a_no(rb: RuleBase, word: str) -> None:
+    _, levels, _ = flags(rb, {"saddle_numbness": word})
+    assert levels == {}
