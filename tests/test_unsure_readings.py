@@ -235,3 +235,13 @@ def test_an_unsure_choice_is_tried_at_each_of_its_values(
     assert found["fixes"] == {}
     clear = {"grip_on_weak_side": "normal", "numb_areas": []}
     assert levels(diagnose({"id": "c", "answers": clear}, rb)) == {}
+
+
+@pytest.mark.parametrize("flags", [2, 3])
+def test_the_readings_are_bounded_per_record(tmp_path: Path, flags: int) -> None:
+    # Two flags of 2,048 readings each fit in the record's 4,096; the third does not,
+    # and is raised (the safe side) instead of costing without bound.
+    questions, when = contradiction(11)
+    rb = pack(tmp_path, questions, [flag(f"never_{n}", when) for n in range(flags)])
+    found = levels(diagnose({"id": "u", "answers": dict.fromkeys(SIGNS[:11], "unsure")}, rb))
+    assert found == ({} if flags == 2 else {"never_2": "clinician"})

@@ -119,6 +119,10 @@ def written_no(value: JsonValue) -> bool:
 _TICKED = (
     *("true", "1", "on", "checked", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar"),
     *("sand", "sant", "sann", "prawda", "tosi", "pravda", "dogru", "igaz", "истина"),
+    # A sheet's or form app's tick mark: read "not sure", an emergency sign ticked so
+    # was one level lower (check 37, A-L1). A cross ("x", ✗, ☒, ❌) is left unread,
+    # "not sure": some mean "no", some mean "ticked".
+    *("✓", "✔", "☑", "✅"),
 )
 _UNTICKED = (
     *("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar", "falsk"),

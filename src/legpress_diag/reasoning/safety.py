@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..foundation.values import FieldsValue
+from ..foundation.values import FieldsRepr, FieldsValue
 from ..knowledge.conditions.ast import And, Condition, Not, Or, Truth, leaves
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
@@ -132,10 +132,19 @@ class ScreenOutcome(FieldsValue):
         return any(raised.flag.level is FlagLevel.EMERGENCY for raised in self.flags)
 
 
-# More readings than this for one flag (a coach's flag over many unsure answers) are
-# not tried one by one: the flag is taken as possible and its 'unless' as not holding,
-# the safe side (an over-referral at worst), so no record can cost without bound.
+# Readings tried for one record, all flags together. A flag whose readings do not fit
+# in what is left (a coach's flag over many unsure answers) is not tried one by one:
+# it is taken as possible and its 'unless' as not holding, the safe side (an
+# over-referral at worst), so no record, and no pack, can cost without bound: a pack
+# of 300 flags over 12 unsure answers each cost 0.4 s a record before the bound.
 MAX_READINGS = 4096
+
+
+@dataclass(repr=False, eq=False)
+class _Budget(FieldsRepr):
+    """The readings a record may still try (see MAX_READINGS)."""
+
+    left: int = MAX_READINGS
 
 
 def _possible_answers(
@@ -143,12 +152,14 @@ def _possible_answers(
     answers: NormalisedAnswers,
     unsure: frozenset[str],
     flag: SafetyFlag,
+    budget: _Budget,
     part: str = "when",
-) -> list[dict[str, NormalisedValue]] | None:
+) -> Iterator[dict[str, NormalisedValue]] | None:
     """Every reading of the unsure answers that the flag's ``part`` ("when" or "unless")
     reads that can change its outcome, all unsure answers varied together (an unsure
     age and an unsure training time in one flag were moved one at a time, and a flag
-    over both was lost: check 36, A-H3). None when there are more than MAX_READINGS.
+    over both was lost: check 36, A-H3). None when there are more than the record's
+    budget has left.
 
     - A yes/no as "yes"; also as "no" where the test can hold on a no (``_read_both_ways``),
       and in an 'unless', which must hold whatever the answer is.
@@ -177,14 +188,24 @@ def _possible_answers(
         else:  # a choice: each of its values (`grip != normal` holds at "weak")
             values = tuple(question.choice_values)
         count *= len(values)
-        if count > MAX_READINGS:
+        if count > budget.left:
             return None
         names.append(name)
         options.append(values)
-    return [
-        {**answers, **dict(zip(names, values, strict=True))}
-        for values in itertools.product(*options)
-    ]
+    return _readings(answers, names, options, budget)
+
+
+def _readings(
+    answers: NormalisedAnswers,
+    names: list[str],
+    options: list[tuple[NormalisedValue, ...]],
+    budget: _Budget,
+) -> Iterator[dict[str, NormalisedValue]]:
+    """Each reading in turn (a flag that holds at the first costs one), each taken
+    from the budget."""
+    for values in itertools.product(*options):
+        budget.left -= 1
+        yield {**answers, **dict(zip(names, values, strict=True))}
 
 
 def _points(
@@ -225,10 +246,14 @@ def _both_ways(condition: Condition, under_not: bool) -> frozenset[str]:
 
 
 def _holds_at_some(
-    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+    rb: RuleBase,
+    flag: SafetyFlag,
+    answers: NormalisedAnswers,
+    unsure: frozenset[str],
+    budget: _Budget,
 ) -> bool:
     """Whether some reading of the unsure answers makes the flag's condition hold."""
-    readings = _possible_answers(rb, answers, unsure, flag)
+    readings = _possible_answers(rb, answers, unsure, flag, budget)
     if readings is None:
         return True  # too many to try: possible (the safe side)
     threshold = rb.settings.premise_threshold
@@ -236,11 +261,15 @@ def _holds_at_some(
 
 
 def _clears_at_every(
-    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+    rb: RuleBase,
+    flag: SafetyFlag,
+    answers: NormalisedAnswers,
+    unsure: frozenset[str],
+    budget: _Budget,
 ) -> bool:
     """Whether the flag's 'unless' holds at every reading of the unsure answers."""
     assert flag.unless is not None
-    readings = _possible_answers(rb, answers, unsure, flag, "unless")
+    readings = _possible_answers(rb, answers, unsure, flag, budget, "unless")
     if readings is None:
         return False  # too many to try: not cleared (the safe side)
     threshold = rb.settings.premise_threshold
@@ -267,6 +296,7 @@ def screen(
     threshold = rb.settings.premise_threshold
     raised: list[RaisedFlag] = []
     cleared: list[SafetyFlag] = []
+    budget = _Budget()
     # With none of its questions answered or unsure, every test of a flag is unknown,
     # its certainty 0: it cannot hold (the engine skips rules alike).
     present = rb.index.safety_questions.intersection(answers) | unsure
@@ -279,10 +309,10 @@ def screen(
         elif (
             unsure
             and not unsure.isdisjoint(flag.questions)
-            and _holds_at_some(rb, flag, answers, unsure)
+            and _holds_at_some(rb, flag, answers, unsure, budget)
         ):
             uncertain = True
-            if _risk_factor_certain(rb, flag, answers, unsure):
+            if _risk_factor_certain(rb, flag, answers, unsure, budget):
                 level = flag.level
             else:
                 level = flag.unsure_level or flag.level.lowered()
@@ -296,7 +326,7 @@ def screen(
             and flag.unless(answers, {}) > threshold
             and (
                 flag.unless_questions.isdisjoint(unsure)
-                or _clears_at_every(rb, flag, answers, unsure)
+                or _clears_at_every(rb, flag, answers, unsure, budget)
             )
         ):
             cleared.append(flag)
@@ -309,7 +339,11 @@ def screen(
 
 
 def _risk_factor_certain(
-    rb: RuleBase, flag: SafetyFlag, answers: NormalisedAnswers, unsure: frozenset[str]
+    rb: RuleBase,
+    flag: SafetyFlag,
+    answers: NormalisedAnswers,
+    unsure: frozenset[str],
+    budget: _Budget,
 ) -> bool:
     """Whether the flag holds with its risk factors as answered and only its other
     questions (the trigger, say a fever) read as "yes": then the risk is certain and
@@ -319,7 +353,7 @@ def _risk_factor_certain(
     triggers = unsure - flag.risk_factors
     if not triggers & flag.questions:
         return False
-    return _holds_at_some(rb, flag, answers, triggers)
+    return _holds_at_some(rb, flag, answers, triggers, budget)
 
 
 def _because(
