@@ -95,3 +95,49 @@ def test_a_tick_mark_is_a_yes(rb: RuleBase, tick: str) -> None:
 def test_a_cross_mark_is_not_sure(rb: RuleBase, cross: str) -> None:
     _, levels, _ = flags(rb, {"saddle_numbness": cross})
     assert levels == {"saddle_numbness": "urgent"}
+
+
+@pytest.mark.parametrize(
+    ("key", "reply"),
+    [
+        ("Screen:nerve_signs", "saddle_numbness"),
+        ("SCREEN: nerve_signs ", ["saddle_numbness"]),
+        ("screen:Nerve Signs", "saddle_numbness"),
+    ],
+)
+def test_the_screens_key_in_another_case_is_read(rb: RuleBase, key: str, reply: Any) -> None:
+    status, levels, fixes = flags(rb, {key: reply})
+    assert (status, levels.get("saddle_numbness"), fixes) == ("refer", "emergency", 0)
+
+
+def test_a_key_that_only_starts_like_a_screen_is_not_one(rb: RuleBase) -> None:
+    status, levels, _ = flags(rb, {"screenshot": "saddle_numbness"})
+    assert levels == {} and status == "unscreened"
+
+
+@pytest.mark.parametrize(
+    "unread", ["bladder_bowel_chnage", "Loss of bladder control", "incontinence"]
+)
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_sign_that_cannot_be_read_beside_one_that_can_is_not_dropped(
+    rb: RuleBase, unread: str, as_text: bool
+) -> None:
+    # Check 38, A-H1: ticking one more box (leg pain) dropped the bladder sign the
+    # tool could not read, and urgent became clinician.
+    reply: Any = ["leg_pain_below_knee", unread]
+    if as_text:
+        reply = ", ".join(reply)
+    status, levels, fixes = flags(rb, {SCREEN: reply})
+    assert status == "refer" and fixes == 0
+    assert levels["bladder_bowel_change"] in ("urgent", "emergency")
+    assert levels["leg_pain_below_knee"] == "clinician"
+    alone = flags(rb, {SCREEN: [unread]})[1]
+    assert alone["bladder_bowel_change"] == "urgent"  # never more than with one box less
+
+
+def test_an_unsure_mark_in_a_screens_list_is_not_sure(rb: RuleBase) -> None:
+    # "?saddle_numbness" means "cannot tell": it read as a yes, an emergency.
+    status, levels, fixes = flags(rb, {SCREEN: ["?saddle_numbness"]})
+    assert (status, levels, fixes) == ("refer", {"saddle_numbness": "urgent"}, 0)
+    both = flags(rb, {SCREEN: ["?saddle_numbness", "leg_pain_below_knee"]})[1]
+    assert both["saddle_numbness"] == "urgent" and both["leg_pain_below_knee"] == "clinician"

@@ -27,7 +27,7 @@ from ..knowledge.index import (
     fold_key,
     question_named,
 )
-from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase
+from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
@@ -495,6 +495,15 @@ def safety_named(name: str) -> bool:
     """Whether a name names one of the bundled rule base's safety questions."""
     named = _bundled_question(name)
     return named is not None and named[1] in named[0].index.screen_questions
+
+
+def misspelt_bundled_safety(name: str, *, fast: bool = False) -> str | None:
+    """The bundled rule base's safety question a name very likely misspells, or None
+    (see misspelt_safety_id)."""
+    from ..knowledge.loader import bundled_rulebase  # only for a list's unread item
+
+    rb = bundled_rulebase()
+    return None if rb is None else misspelt_safety_id(rb, name, fast=fast)
 
 
 def _bundled_question(name: str) -> tuple[RuleBase, str] | None:
@@ -1142,7 +1151,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # dropped, the result was "unscreened" with exercise advice beside a typed
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
-            screen_key = key.startswith(SCREEN_PREFIX)  # "not sure" there opens the screen
+            screen_key = is_screen_key(key)  # "not sure" there opens the screen
             if (
                 written_yes(value)
                 or (is_unsure(value) and not screen_key)
@@ -1191,11 +1200,27 @@ def _answered_anyhow(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     )
 
 
+def is_screen_key(key: str) -> bool:
+    """Whether a key is a screen's interview key, "screen:ID", in any case and with
+    spaces around it ("Screen:nerve_signs", "SCREEN: nerve_signs ")."""
+    head, colon, _ = key[: len(SCREEN_PREFIX) + 8].strip().partition(":")
+    return bool(colon) and head.strip().casefold() == SCREEN_PREFIX.removesuffix(":")
+
+
+def screen_named(rb: RuleBase, key: str) -> Screen | None:
+    """The screen a "screen:ID" key names (see is_screen_key), its id in any spelling
+    an answer key is read in; None for any other key."""
+    if not is_screen_key(key):
+        return None
+    name = key.strip().partition(":")[2].strip()
+    return rb.screens.get(name) or rb.screens.get(fold_key(name))
+
+
 def _safety_ids_inside(rb: RuleBase, key: str) -> tuple[str, ...]:
     """The safety questions a key names among other words: the longest safety id it
     holds whole, between word edges, or the signs of the screen a 'screen:ID' names."""
-    if key.startswith(SCREEN_PREFIX):
-        screen = rb.screens.get(key.removeprefix(SCREEN_PREFIX))
+    if is_screen_key(key):
+        screen = screen_named(rb, key)
         safety = rb.index.safety_questions
         return () if screen is None else tuple(q for q in screen.question_ids if q in safety)
     folded = fold_key(key)
@@ -1284,12 +1309,36 @@ def names_an_answer(rb: RuleBase, key: str) -> bool:
     )
 
 
-def misspelt_safety_id(rb: RuleBase, key: str) -> str | None:
+def yes_under_other_keys(rb: RuleBase, raw: RawAnswers) -> dict[str, str]:
+    """Each safety question a record answers "yes" under a key other than its id (a
+    spelling read as it, or a very likely misspelling), with the first such key. One
+    pass, bounded as misspelt_safety: difflib for the first unknown keys, then the fast
+    lookup. A search per question, by difflib for every key, took 20 s for a 1 MiB
+    interview body of side columns (check 36, A-M3)."""
+    found: dict[str, str] = {}
+    unknown = 0
+    for key, value in raw.items():
+        if not isinstance(key, str) or key in rb.questions or not written_yes(value):
+            continue
+        qid = question_named(rb, key)
+        if qid is None:
+            unknown += 1
+            qid = misspelt_safety_id(rb, key, fast=unknown > MAX_UNKNOWN_LISTED)
+        if qid is not None and qid in rb.index.safety_questions:
+            found.setdefault(qid, key)
+    return found
+
+
+def misspelt_safety_id(rb: RuleBase, key: str, *, fast: bool = False) -> str | None:
     """The safety question an unknown key very likely misspells ('saddle_numbnes'),
-    or None. Kept by key: a misspelt column repeats in every row of a batch."""
+    or None. Kept by key: a misspelt column repeats in every row of a batch. ``fast``:
+    by the lookup of one or two edits (_near_safety_id), for keys past the first few
+    of a record, where difflib for each would cost without bound."""
     safety = rb.index.screen_questions
     if len(key) > 2 * max((len(q) for q in safety), default=0):
         return None  # no typo of any of them (and a megabyte is never folded or kept)
+    if fast:
+        return _near_safety_id(safety, fold_key(key))
     return _close_safety(fold_key(key), safety)
 
 

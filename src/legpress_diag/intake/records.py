@@ -25,7 +25,6 @@ from ..foundation.values import FieldsRepr
 from ..knowledge.index import fold_key, question_named
 from ..knowledge.rulebase import (
     CHECK_PREFIX,
-    SCREEN_PREFIX,
     UNSURE_MARK,
     UNSURE_REST,
     QuestionType,
@@ -39,10 +38,12 @@ from .answers import (
     MAX_UNKNOWN_LISTED,
     NO_WORDS,
     answers_name,
+    is_screen_key,
     misspelt_safety_id,
     names_a_question,
     number_in_text,
     read_answers,
+    screen_named,
     unboxed_answer,
     unlisted,
     words,
@@ -1895,11 +1896,16 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
     interview asked the same checklist again for ever (check 32, U-M1); such a key is
     opened only when it lists a safety sign ("screen:nerve_signs": ["saddle_numbness"]),
     which is never lost. Anything else is returned as it is."""
-    from .answers import eases_only_named, safety_named  # only for a list under an unknown key
+    from .answers import (  # only for a list under an unknown key
+        eases_only_named,
+        misspelt_bundled_safety,
+        safety_named,
+    )
 
     opened = dict(answers)
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
-        if isinstance(value, str) and str(key).startswith((SCREEN_PREFIX, CHECK_PREFIX)):
+        interview_key = str(key).startswith(CHECK_PREFIX) or is_screen_key(str(key))
+        if isinstance(value, str) and interview_key:
             # A single-select widget's string, "a, b" or the list as JSON text: read as
             # "screen:nerve_signs" was dropped, and a ticked emergency sign got advice
             # (check 37, A-M1). Opened only when it lists a safety sign (below).
@@ -1910,22 +1916,39 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             continue
         if not all(isinstance(item, str) for item in value[:MAX_NESTED_KEYS]):
             continue
-        if str(key).startswith((SCREEN_PREFIX, CHECK_PREFIX)) and not any(
+        if interview_key and not any(
             isinstance(item, str) and safety_named(item) for item in value[:MAX_NESTED_KEYS]
         ):
             continue
+        items = [item for item in value[:MAX_NESTED_KEYS] if isinstance(item, str)]
+        # "?ID" in an interview's list: that sign is not sure, not a yes (it was read
+        # as a yes, an emergency: check 38).
+        marked = {item for item in items if interview_key and item.startswith(UNSURE_MARK)}
         ticked = [
-            item
-            for item in value[:MAX_NESTED_KEYS]
-            if isinstance(item, str)
-            and question_type(item) == "yes_no"
+            item.removeprefix(UNSURE_MARK) if item in marked else item
+            for item in items
+            if question_type(item.removeprefix(UNSURE_MARK) if item in marked else item) == "yes_no"
             and not eases_only_named(item)
         ]
         if not ticked:
             continue
+        unsure = {item.removeprefix(UNSURE_MARK) for item in marked}
         del opened[key]
         for question in ticked:
-            opened[question] = careful(opened[question], "yes") if question in opened else "yes"
+            said = "unsure" if question in unsure else "yes"
+            opened[question] = careful(opened[question], said) if question in opened else said
+        unread = _unread_items(items, marked)
+        for index, item in enumerate(unread):
+            # A sign misspelt beside one read ("bladder_bowel_chnage" beside
+            # "leg_pain_below_knee") is not sure: it was dropped, and ticking one
+            # more box lowered urgent to clinician (check 38, A-H1).
+            qid = misspelt_bundled_safety(item, fast=index >= MAX_UNKNOWN_LISTED)
+            if qid is not None:
+                opened[qid] = careful(opened[qid], "unsure") if qid in opened else "unsure"
+        if unread and interview_key:
+            # Kept for the screen, whose other signs it leaves not sure (a label of
+            # one, "Loss of bladder control", beside a sign read).
+            opened[key] = list[JsonValue](unread)
         warnings.append(
             AnswerProblem(
                 str(key),
@@ -1934,6 +1957,20 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             )
         )
     return opened
+
+
+def _unread_items(items: list[str], marked: set[str]) -> list[str]:
+    """The items of a list that name no question and say something (not a no, not
+    blank, not the interview's "?*")."""
+    return [
+        item
+        for item in items
+        if item not in marked
+        and item.strip()
+        and item.strip() != UNSURE_REST
+        and words(item) not in NO_WORDS
+        and question_type(item) is None
+    ]
 
 
 _MAX_LISTED_TEXT = 4096  # a checklist's items as text: far more than every item's name
@@ -2169,7 +2206,7 @@ def checklists_answered(
             answered = frozenset(
                 qid
                 for other in list(answers)[:MAX_NESTED_KEYS]
-                if isinstance(other, str) and not other.startswith(SCREEN_PREFIX)
+                if isinstance(other, str) and not is_screen_key(other)
                 for qid in (question_named(rb, other),)
                 if qid is not None
             )
@@ -2196,12 +2233,8 @@ def checklists_answered(
 
 
 def _pick_screen_named(rb: RuleBase, key: str) -> Screen | None:
-    """The checklist (a 'pick' screen) a key names as "screen:ID", in any case and
-    with spaces around it or its id."""
-    head, colon, name = key.strip().partition(":")
-    if not colon or head.strip().casefold() != SCREEN_PREFIX.removesuffix(":"):
-        return None
-    screen = rb.screens.get(name) or rb.screens.get(fold_key(name))
+    """The checklist (a 'pick' screen) a "screen:ID" key names, in any spelling."""
+    screen = screen_named(rb, key)
     return screen if screen is not None and screen.style == "pick" else None
 
 

@@ -132,19 +132,73 @@ class ScreenOutcome(FieldsValue):
         return any(raised.flag.level is FlagLevel.EMERGENCY for raised in self.flags)
 
 
-# Readings tried for one record, all flags together. A flag whose readings do not fit
-# in what is left (a coach's flag over many unsure answers) is not tried one by one:
-# it is taken as possible and its 'unless' as not holding, the safe side (an
-# over-referral at worst), so no record, and no pack, can cost without bound: a pack
-# of 300 flags over 12 unsure answers each cost 0.4 s a record before the bound.
-MAX_READINGS = 4096
+# Tests tried for one record, all flags together: each reading of a flag's unsure
+# answers costs as many tests as its condition has. A flag still unsettled when the
+# budget is spent (a coach's flag over many unsure answers) is taken as possible and
+# its 'unless' as not holding, the safe side (an over-referral at worst), so no
+# record, and no pack, can cost without bound. The
+# bundled flags need about 300 with every safety answer "not sure"; a coach's pack of
+# 300 flags over 12 unsure answers cost 0.4 s a record before the bound (check 38,
+# A-M1: 74.6 s for 1 MB, 3.6 s before the joint readings).
+MAX_READING_TESTS = 4096
 
 
 @dataclass(repr=False, eq=False)
 class _Budget(FieldsRepr):
-    """The readings a record may still try (see MAX_READINGS)."""
+    """The tests a record may still try (see MAX_READING_TESTS)."""
 
-    left: int = MAX_READINGS
+    left: int = MAX_READING_TESTS
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class _Shape(FieldsValue):
+    """What the readings of a condition need to know of it."""
+
+    tests: int  # how many tests it makes: the cost of one reading
+    named: frozenset[str]  # yes/no questions named on their own (hold on a yes)
+    on_a_no: frozenset[str]  # and those that can hold on a no: under a 'not', compared
+
+
+_SHAPES: dict[int, tuple[Condition, _Shape]] = {}
+
+
+def _shape(condition: Condition) -> _Shape:
+    held = _SHAPES.get(id(condition))
+    if held is None or held[0] is not condition:
+        named: set[str] = set()
+        on_a_no: set[str] = set()
+        _polarity(condition, False, named, on_a_no)
+        shape = _Shape(len(leaves(condition)), frozenset(named), frozenset(on_a_no))
+        held = _SHAPES[id(condition)] = (condition, shape)
+    return held[1]
+
+
+def _polarity(condition: Condition, under_not: bool, named: set[str], on_a_no: set[str]) -> None:
+    """Sort a condition's yes/no tests: named on their own outside a 'not' (they hold
+    on a yes), or under a 'not' or compared (`can_stand_on_heels == no`: they can hold
+    on a no). Read only as "yes", a coach's `not can_stand_on_heels` never held for an
+    unsure answer (check 37, A-H1)."""
+    if isinstance(condition, Not):
+        _polarity(condition.operand, not under_not, named, on_a_no)
+    elif isinstance(condition, And | Or):
+        for part in condition.operands:
+            _polarity(part, under_not, named, on_a_no)
+    elif isinstance(condition, Truth) and not under_not:
+        named.add(condition.ref.name)
+    else:
+        on_a_no.update(leaf.ref.name for leaf in leaves(condition))
+
+
+def _unless_condition(flag: SafetyFlag) -> Condition:
+    held = _UNLESS.get(id(flag))
+    if held is None or held[0] is not flag:
+        from ..knowledge.conditions.parser import parse_condition  # only for an unsure unless
+
+        held = _UNLESS[id(flag)] = (flag, parse_condition(flag.unless_text))
+    return held[1]
+
+
+_UNLESS: dict[int, tuple[SafetyFlag, Condition]] = {}
 
 
 def _possible_answers(
@@ -154,45 +208,49 @@ def _possible_answers(
     flag: SafetyFlag,
     budget: _Budget,
     part: str = "when",
-) -> Iterator[dict[str, NormalisedValue]] | None:
+) -> Iterator[dict[str, NormalisedValue] | None] | None:
     """Every reading of the unsure answers that the flag's ``part`` ("when" or "unless")
     reads that can change its outcome, all unsure answers varied together (an unsure
     age and an unsure training time in one flag were moved one at a time, and a flag
-    over both was lost: check 36, A-H3). None when there are more than the record's
-    budget has left.
+    over both was lost: check 36, A-H3). A None among them: the record's budget is
+    spent (see _readings); None for a multi-choice of too many choices to try.
 
-    - A yes/no as "yes"; also as "no" where the test can hold on a no (``_read_both_ways``),
-      and in an 'unless', which must hold whatever the answer is.
+    - A yes/no as "yes"; also as "no" where the test can hold on a no, first where
+      only a no can make it hold (so a flag that holds is found at once); in an
+      'unless', which must hold whatever the answer is, both ways.
     - A number at one point of each stretch of its range the flag cannot tell apart
       (``knowledge.thresholds.telling_points``).
     - A choice at each of its choices; a multi-choice at each set of them.
     """
-    questions = flag.questions if part == "when" else flag.unless_questions
-    both_ways = _read_both_ways(flag.condition) if part == "when" else questions
+    if part == "when":
+        questions, shape = flag.questions, _shape(flag.condition)
+    else:
+        questions, shape = flag.unless_questions, _shape(_unless_condition(flag))
     names: list[str] = []
     options: list[tuple[NormalisedValue, ...]] = []
-    count = 1
     for name in sorted(unsure & questions):
         question = rb.questions[name]
         values: tuple[NormalisedValue, ...]
         if question.type is QuestionType.YES_NO:
-            values = (True, False) if name in both_ways else (True,)
+            if part != "when" or (name in shape.on_a_no and name in shape.named):
+                values = (True, False)
+            elif name in shape.on_a_no:
+                values = (False, True)
+            else:
+                values = (True,)
         elif question.type is QuestionType.NUMBER:
             # Every number question has both ends (schema_models.QuestionModel checks).
             assert question.minimum is not None and question.maximum is not None
             values = _points(rb, flag, name, question.minimum, question.maximum)
         elif question.type is QuestionType.MULTI:
-            if 2 ** len(question.choice_values) > MAX_READINGS:
-                return None
+            if 2 ** len(question.choice_values) > MAX_READING_TESTS:
+                return None  # more sets than could ever be tried
             values = tuple(_every_subset(question.choice_values))
         else:  # a choice: each of its values (`grip != normal` holds at "weak")
             values = tuple(question.choice_values)
-        count *= len(values)
-        if count > budget.left:
-            return None
         names.append(name)
         options.append(values)
-    return _readings(answers, names, options, budget)
+    return _readings(answers, names, options, budget, shape.tests)
 
 
 def _readings(
@@ -200,11 +258,15 @@ def _readings(
     names: list[str],
     options: list[tuple[NormalisedValue, ...]],
     budget: _Budget,
-) -> Iterator[dict[str, NormalisedValue]]:
-    """Each reading in turn (a flag that holds at the first costs one), each taken
-    from the budget."""
+    tests: int,
+) -> Iterator[dict[str, NormalisedValue] | None]:
+    """Each reading in turn, each taken from the budget (a flag that holds at the
+    first costs one reading), then None once the budget cannot pay for the next."""
     for values in itertools.product(*options):
-        budget.left -= 1
+        if budget.left < tests:
+            yield None
+            return
+        budget.left -= tests
         yield {**answers, **dict(zip(names, values, strict=True))}
 
 
@@ -221,28 +283,12 @@ def _every_subset(values: tuple[str, ...]) -> Iterator[frozenset[str]]:
         yield from map(frozenset, itertools.combinations(values, size))
 
 
-def _read_both_ways(condition: Condition) -> frozenset[str]:
-    """The yes/no questions a condition can hold on with a "no": tested under a 'not',
-    or compared (`can_stand_on_heels == no`) rather than named on their own. Read only
-    as "yes", a coach's `not can_stand_on_heels` never held for an unsure answer (check
-    37, A-H1). Worked out once per condition."""
-    held = _BOTH_WAYS.get(id(condition))
-    if held is None or held[0] is not condition:
-        held = _BOTH_WAYS[id(condition)] = (condition, _both_ways(condition, False))
-    return held[1]
-
-
-_BOTH_WAYS: dict[int, tuple[Condition, frozenset[str]]] = {}
-
-
-def _both_ways(condition: Condition, under_not: bool) -> frozenset[str]:
-    if isinstance(condition, Not):
-        return _both_ways(condition.operand, True)
-    if isinstance(condition, And | Or):
-        return frozenset().union(*(_both_ways(part, under_not) for part in condition.operands))
-    return frozenset(
-        leaf.ref.name for leaf in leaves(condition) if under_not or not isinstance(leaf, Truth)
-    )
+def _known_only(answers: NormalisedAnswers, unsure: frozenset[str]) -> NormalisedAnswers:
+    """The answers without the unsure ones (a careful reading of a sign given two
+    ways may sit in the answers too): there a test of them is unknown."""
+    if unsure.isdisjoint(answers):
+        return answers
+    return {key: value for key, value in answers.items() if key not in unsure}
 
 
 def _holds_at_some(
@@ -252,12 +298,19 @@ def _holds_at_some(
     unsure: frozenset[str],
     budget: _Budget,
 ) -> bool:
-    """Whether some reading of the unsure answers makes the flag's condition hold."""
+    """Whether some reading of the unsure answers makes the flag's condition hold.
+
+    A flag's tests are true (1), false (-1) or unknown (0), joined by min, max and
+    negation, so a condition already false (or true) with the unsure answers unknown
+    is so at every reading, and only an unknown one is tried reading by reading."""
+    settled = flag.evaluate(_known_only(answers, unsure), {})
+    if settled != 0.0:
+        return settled > rb.settings.premise_threshold
     readings = _possible_answers(rb, answers, unsure, flag, budget)
     if readings is None:
         return True  # too many to try: possible (the safe side)
     threshold = rb.settings.premise_threshold
-    return any(flag.evaluate(reading, {}) > threshold for reading in readings)
+    return any(reading is None or flag.evaluate(reading, {}) > threshold for reading in readings)
 
 
 def _clears_at_every(
@@ -267,13 +320,17 @@ def _clears_at_every(
     unsure: frozenset[str],
     budget: _Budget,
 ) -> bool:
-    """Whether the flag's 'unless' holds at every reading of the unsure answers."""
+    """Whether the flag's 'unless' holds at every reading of the unsure answers (see
+    _holds_at_some for the settled case)."""
     assert flag.unless is not None
+    settled = flag.unless(_known_only(answers, unsure), {})
+    if settled != 0.0:
+        return settled > rb.settings.premise_threshold
     readings = _possible_answers(rb, answers, unsure, flag, budget, "unless")
     if readings is None:
         return False  # too many to try: not cleared (the safe side)
     threshold = rb.settings.premise_threshold
-    return all(flag.unless(reading, {}) > threshold for reading in readings)
+    return all(reading is not None and flag.unless(reading, {}) > threshold for reading in readings)
 
 
 def screen(

@@ -33,7 +33,7 @@ from ..answers import (
     read_as,
     unlisted,
     unsure_answers,
-    written_yes,
+    yes_under_other_keys,
 )
 from .choice import self_check_due
 from .state import SessionState, record_answer
@@ -215,11 +215,17 @@ def state_from_answers(
     # Safety questions a yes was given for that the record's reading made "not sure".
     yes_read_unsure = {
         qid: key
-        for key in said_yes
+        for index, key in enumerate(said_yes)
         # under the id, another spelling of it, or a misspelling (attack round 6, Q4)
-        if (qid := question_named(rb, key) or misspelt_safety_id(rb, key)) is not None
+        if (
+            qid := question_named(rb, key)
+            or misspelt_safety_id(rb, key, fast=index >= MAX_UNKNOWN_LISTED)
+        )
+        is not None
         and qid in rb.index.safety_questions
     }
+    # Signs answered yes under another spelling (worked out once, when first needed).
+    yes_under: dict[str, str] | None = None
     state = SessionState()
     prefixes: list[SessionState] = []
     for index, (key, value) in enumerate(answers.items()):
@@ -236,7 +242,9 @@ def state_from_answers(
             checked_id = key.removeprefix(CHECK_PREFIX)
             yes_key = yes_read_unsure.get(checked_id)
             if yes_key is None and checked_id in two_ways:
-                yes_key = _yes_under(rb, plain, checked_id)
+                if yes_under is None:
+                    yes_under = yes_under_other_keys(rb, plain)
+                yes_key = yes_under.get(checked_id)
             asked = None  # a self-check never clears a "yes", asked or not
             if yes_key is None:
                 asked = _check_asked_at(rb, state, key, plain, answers, index, two_ways)
@@ -259,8 +267,11 @@ def state_from_answers(
         state = state.answer(qid, None)
     # A sign answered "yes" under another spelling stays "not sure" for good: no
     # self-check is offered for it (one would be ignored, and asked again for ever).
+    skipped_two_ways = [qid for qid in two_ways if qid in state.skipped]
+    if skipped_two_ways and yes_under is None:
+        yes_under = yes_under_other_keys(rb, plain)
     settled = frozenset(
-        qid for qid in two_ways if qid in state.skipped and _yes_under(rb, plain, qid) is not None
+        qid for qid in skipped_two_ways if yes_under is not None and qid in yes_under
     ) | frozenset(qid for qid in yes_read_unsure if qid in state.skipped)
     if settled - state.rechecked:
         state = replace(state, rechecked=state.rechecked | settled)
@@ -301,20 +312,6 @@ def _check_asked_at(
     for qid in doubted:
         state = state.answer(qid, None)
     return state if self_check_due(rb, state, target) else None
-
-
-def _yes_under(rb: RuleBase, plain: JsonObject, target: str) -> str | None:
-    """A key that answers ``target`` "yes" under another spelling (a look-alike, a
-    misspelling: what makes it "given two ways"), or None. A self-check may settle a
-    "not sure", never a "yes" the lifter wrote, whatever key it sits under (attacker
-    round 4: "unsure" beside a misspelt "yes", then check "no", gave advice)."""
-    for key, value in plain.items():
-        said_yes = written_yes(value)
-        if key == target or not said_yes:
-            continue
-        if question_named(rb, key) == target or misspelt_safety_id(rb, key) == target:
-            return key
-    return None
 
 
 def _check_against_a_yes(key: str, value: JsonValue, yes_key: str) -> AnswerProblem:
