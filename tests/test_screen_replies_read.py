@@ -141,3 +141,20 @@ def test_an_unsure_mark_in_a_screens_list_is_not_sure(rb: RuleBase) -> None:
     assert (status, levels, fixes) == ("refer", {"saddle_numbness": "urgent"}, 0)
     both = flags(rb, {SCREEN: ["?saddle_numbness", "leg_pain_below_knee"]})[1]
     assert both["saddle_numbness"] == "urgent" and both["leg_pain_below_knee"] == "clinician"
+
+
+@pytest.mark.parametrize(
+    "reply", [["saddle_numbness", "?saddle_numbness"], ["?saddle_numbness", "saddle_numbness"]]
+)
+def test_a_tick_beside_its_own_unsure_mark_stays_a_yes(rb: RuleBase, reply: list[str]) -> None:
+    # Check 39, A-H1 (a regression of 90f5066): the "?" won, and emergency was urgent.
+    status, levels, _ = flags(rb, {SCREEN: reply})
+    assert (status, levels) == ("refer", {"saddle_numbness": "emergency"})
+
+
+@pytest.mark.parametrize("age", ['"70"', "'70'", "\u201c70\u201d", "`70`", '" 70 "'])
+def test_an_age_inside_its_own_quotes_is_that_age(rb: RuleBase, age: str) -> None:
+    # Check 39, A-H3: a CSV field quoted twice lowered urgent to clinician.
+    answers = {"age_years": age, "sudden_sharp_onset": "yes", "onset_settling": "no"}
+    _, levels, _ = flags(rb, answers)
+    assert levels["fracture_risk_sudden_onset"] == "urgent"

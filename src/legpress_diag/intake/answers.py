@@ -863,12 +863,19 @@ def normalize_answers(
 _UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECASE)
 
 
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
+
+
 def number_in_text(text: str) -> float | None:
     """The number a short text writes plainly ('70', ' 62.5 ', '70 years'), or None: no
     words, nothing that only Python reads as a number ('1_000', 'nan', 'inf')."""
     stripped = text.strip()
     if not stripped or len(stripped) > 20:
         return None
+    # '"70"' (a CSV field quoted twice), "'70'", “70”, `70`: the quotes around it are
+    # no part of it. Unread, an urgent fracture-risk sign was clinician (check 39, A-H3).
+    if len(stripped) > 2 and stripped[0] in _QUOTES and stripped[-1] in _QUOTES:
+        stripped = stripped[1:-1].strip()
     # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit.
     stripped = _UNIT.sub("", stripped).strip()
     if not stripped:

@@ -1925,17 +1925,17 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
         # as a yes, an emergency: check 38).
         marked = {item for item in items if interview_key and item.startswith(UNSURE_MARK)}
         ticked = [
-            item.removeprefix(UNSURE_MARK) if item in marked else item
+            (item.removeprefix(UNSURE_MARK), "unsure") if item in marked else (item, "yes")
             for item in items
             if question_type(item.removeprefix(UNSURE_MARK) if item in marked else item) == "yes_no"
             and not eases_only_named(item)
         ]
         if not ticked:
             continue
-        unsure = {item.removeprefix(UNSURE_MARK) for item in marked}
         del opened[key]
-        for question in ticked:
-            said = "unsure" if question in unsure else "yes"
+        for question, said in ticked:
+            # careful: a tick beside its own "?" stays a yes (a yes is never undone;
+            # check 39, A-H1, a regression of 90f5066)
             opened[question] = careful(opened[question], said) if question in opened else said
         unread = _unread_items(items, marked)
         for index, item in enumerate(unread):
@@ -1952,7 +1952,8 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
         warnings.append(
             AnswerProblem(
                 str(key),
-                f"read as a yes to each question it lists: {', '.join(sorted(ticked))[:200]}",
+                "read as a yes to each question it lists: "
+                + ", ".join(sorted(question for question, _ in ticked))[:200],
                 None,
             )
         )

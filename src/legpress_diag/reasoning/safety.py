@@ -19,6 +19,7 @@ out where the raw answers are read (``intake.answers``: ``unsure_answers``,
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,11 +137,12 @@ class ScreenOutcome(FieldsValue):
 # answers costs as many tests as its condition has. A flag still unsettled when the
 # budget is spent (a coach's flag over many unsure answers) is taken as possible and
 # its 'unless' as not holding, the safe side (an over-referral at worst), so no
-# record, and no pack, can cost without bound. The
-# bundled flags need about 300 with every safety answer "not sure"; a coach's pack of
-# 300 flags over 12 unsure answers cost 0.4 s a record before the bound (check 38,
-# A-M1: 74.6 s for 1 MB, 3.6 s before the joint readings).
-MAX_READING_TESTS = 4096
+# record, and no pack, can cost without bound. The bundled flags need about 300 with
+# every safety answer "not sure"; a coach's pack of 300 flags over 12 unsure answers
+# cost 0.4 s a record before the bound (check 38, A-M1: 74.6 s for 1 MB, 3.6 s before
+# the joint readings), and 4,096 tests a record still made a pack of 300 flags over a
+# 12-choice answer 3 times slower than before (check 39, A-H2).
+MAX_READING_TESTS = 1024
 
 
 @dataclass(repr=False, eq=False)
@@ -245,7 +247,7 @@ def _possible_answers(
         elif question.type is QuestionType.MULTI:
             if 2 ** len(question.choice_values) > MAX_READING_TESTS:
                 return None  # more sets than could ever be tried
-            values = tuple(_every_subset(question.choice_values))
+            values = _every_subset(question.choice_values)
         else:  # a choice: each of its values (`grip != normal` holds at "weak")
             values = tuple(question.choice_values)
         names.append(name)
@@ -261,13 +263,16 @@ def _readings(
     tests: int,
 ) -> Iterator[dict[str, NormalisedValue] | None]:
     """Each reading in turn, each taken from the budget (a flag that holds at the
-    first costs one reading), then None once the budget cannot pay for the next."""
+    first costs one reading), then None once the budget cannot pay for the next. The
+    same dict each time: a reading is tested at once, never kept."""
+    reading = dict(answers)  # one dict, its unsure answers set for each reading in turn
     for values in itertools.product(*options):
         if budget.left < tests:
             yield None
             return
         budget.left -= tests
-        yield {**answers, **dict(zip(names, values, strict=True))}
+        reading.update(zip(names, values, strict=True))
+        yield reading
 
 
 def _points(
@@ -278,9 +283,16 @@ def _points(
     return telling_points(rb, flag, question_id, low, high)
 
 
-def _every_subset(values: tuple[str, ...]) -> Iterator[frozenset[str]]:
-    for size in range(len(values) + 1):
-        yield from map(frozenset, itertools.combinations(values, size))
+@functools.lru_cache(maxsize=64)
+def _every_subset(values: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """Every set of a multi-choice's choices (4,096 at most), made once per question:
+    made for every flag of every record, 12 choices cost 434 s for 205 records (check
+    39, A-H2)."""
+    return tuple(
+        frozenset(chosen)
+        for size in range(len(values) + 1)
+        for chosen in itertools.combinations(values, size)
+    )
 
 
 def _known_only(answers: NormalisedAnswers, unsure: frozenset[str]) -> NormalisedAnswers:
@@ -306,6 +318,8 @@ def _holds_at_some(
     settled = flag.evaluate(_known_only(answers, unsure), {})
     if settled != 0.0:
         return settled > rb.settings.premise_threshold
+    if budget.left <= 0:
+        return True  # the record's budget is spent: possible (the safe side)
     readings = _possible_answers(rb, answers, unsure, flag, budget)
     if readings is None:
         return True  # too many to try: possible (the safe side)
@@ -326,6 +340,8 @@ def _clears_at_every(
     settled = flag.unless(_known_only(answers, unsure), {})
     if settled != 0.0:
         return settled > rb.settings.premise_threshold
+    if budget.left <= 0:
+        return False  # the record's budget is spent: not cleared (the safe side)
     readings = _possible_answers(rb, answers, unsure, flag, budget, "unless")
     if readings is None:
         return False  # too many to try: not cleared (the safe side)
