@@ -158,3 +158,22 @@ def test_an_age_inside_its_own_quotes_is_that_age(rb: RuleBase, age: str) -> Non
     answers = {"age_years": age, "sudden_sharp_onset": "yes", "onset_settling": "no"}
     _, levels, _ = flags(rb, answers)
     assert levels["fracture_risk_sudden_onset"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "tick", ["Saddle numbness", "SADDLE_NUMBNESS", " saddle_numbness ", "saddle-numbness"]
+)
+def test_a_tick_in_another_spelling_beside_its_unsure_mark_stays_a_yes(
+    rb: RuleBase, tick: str
+) -> None:
+    # Check 40, N1: two spellings of one sign were read as two answers, and not sure.
+    for reply in ([tick, "?saddle_numbness"], ["?saddle_numbness", tick]):
+        _, levels, _ = flags(rb, {SCREEN: reply})
+        assert levels == {"saddle_numbness": "emergency"}
+
+
+@pytest.mark.parametrize("other", [None, 5, ["x"]])
+def test_an_item_that_is_not_text_leaves_a_tick_a_yes(rb: RuleBase, other: Any) -> None:
+    # Check 40, N2: the whole list was left unread, and the tick was not sure.
+    _, levels, _ = flags(rb, {SCREEN: ["saddle_numbness", other]})
+    assert levels["saddle_numbness"] == "emergency"

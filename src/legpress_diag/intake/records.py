@@ -71,6 +71,7 @@ from .wrappers import (
     a_header,
     field_value,
     holds_an_object,
+    question_id,
     question_type,
     records_in_array,
     survey_pages,
@@ -1914,7 +1915,7 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             continue
         if _names_not_said(str(key)):
             continue
-        if not all(isinstance(item, str) for item in value[:MAX_NESTED_KEYS]):
+        if not interview_key and not all(isinstance(item, str) for item in value[:MAX_NESTED_KEYS]):
             continue
         if interview_key and not any(
             isinstance(item, str) and safety_named(item) for item in value[:MAX_NESTED_KEYS]
@@ -1924,8 +1925,12 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
         # "?ID" in an interview's list: that sign is not sure, not a yes (it was read
         # as a yes, an emergency: check 38).
         marked = {item for item in items if interview_key and item.startswith(UNSURE_MARK)}
+        # Each by the id it names: "Saddle numbness" beside "?saddle_numbness" is one
+        # sign ticked, a yes, never two spellings read as not sure (check 40, N1).
         ticked = [
-            (item.removeprefix(UNSURE_MARK), "unsure") if item in marked else (item, "yes")
+            (question_id(item.removeprefix(UNSURE_MARK)) or item, "unsure")
+            if item in marked
+            else (question_id(item) or item, "yes")
             for item in items
             if question_type(item.removeprefix(UNSURE_MARK) if item in marked else item) == "yes_no"
             and not eases_only_named(item)
@@ -1938,6 +1943,14 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             # check 39, A-H1, a regression of 90f5066)
             opened[question] = careful(opened[question], said) if question in opened else said
         unread = _unread_items(items, marked)
+        if interview_key and any(
+            item is not None and not isinstance(item, str) for item in value[:MAX_NESTED_KEYS]
+        ):
+            # A number or a list among a screen's items: kept as one it cannot read
+            # (the list was left whole, and a plain tick beside it was not sure).
+            unread.append(
+                show_value([v for v in value if v is not None and not isinstance(v, str)][:1])
+            )
         for index, item in enumerate(unread):
             # A sign misspelt beside one read ("bladder_bowel_chnage" beside
             # "leg_pain_below_knee") is not sure: it was dropped, and ticking one

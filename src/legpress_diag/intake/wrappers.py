@@ -147,7 +147,7 @@ def _sections_of_one_form(data: JsonObject, held: list[str]) -> bool:
             return False
         if not all(_plain_answer(value) for value in part.values()):
             return False  # a group of groups: records, or more than plain answers
-        questions = {q for name in list(part)[:MAX_NESTED_KEYS] if (q := _question_id(name))}
+        questions = {q for name in list(part)[:MAX_NESTED_KEYS] if (q := question_id(name))}
         if not questions or questions & asked:
             return False
         asked |= questions
@@ -173,7 +173,7 @@ def _plain_answer(value: JsonValue) -> bool:
     return not isinstance(value, dict)
 
 
-def _question_id(key: str) -> str | None:
+def question_id(key: str) -> str | None:
     """The bundled rule base's question a key names, or None."""
     if not names_a_question(key):
         return None
@@ -423,7 +423,7 @@ def _sheets_joined(
 def _questions_in(rows: list[JsonValue]) -> set[str]:
     """The questions a sheet's rows answer."""
     keys = {key for row in rows[:MAX_NESTED_KEYS] if isinstance(row, dict) for key in row}
-    return {q for key in list(keys)[:MAX_NESTED_KEYS] if (q := _question_id(key)) is not None}
+    return {q for key in list(keys)[:MAX_NESTED_KEYS] if (q := question_id(key)) is not None}
 
 
 def _is_record_or_list(item: JsonValue) -> bool:
@@ -573,10 +573,10 @@ def _yes_no_question(key: str) -> bool:
 def question_type(key: str) -> str | None:
     """The type of the bundled rule base's question a key names ("yes_no", "multi",
     ...), or None."""
-    qid = _question_id(key)
+    qid = question_id(key)
     if qid is None:
         return None
-    from ..knowledge.loader import bundled_rulebase  # loaded by _question_id
+    from ..knowledge.loader import bundled_rulebase  # loaded by question_id
 
     rb = bundled_rulebase()
     return None if rb is None else rb.questions[qid].type.value
