@@ -310,21 +310,8 @@ def _holds_at_some(
     unsure: frozenset[str],
     budget: _Budget,
 ) -> bool:
-    """Whether some reading of the unsure answers makes the flag's condition hold.
-
-    A flag's tests are true (1), false (-1) or unknown (0), joined by min, max and
-    negation, so a condition already false (or true) with the unsure answers unknown
-    is so at every reading, and only an unknown one is tried reading by reading."""
-    settled = flag.evaluate(_known_only(answers, unsure), {})
-    if settled != 0.0:
-        return settled > rb.settings.premise_threshold
-    if budget.left <= 0:
-        return True  # the record's budget is spent: possible (the safe side)
-    readings = _possible_answers(rb, answers, unsure, flag, budget)
-    if readings is None:
-        return True  # too many to try: possible (the safe side)
-    threshold = rb.settings.premise_threshold
-    return any(reading is None or flag.evaluate(reading, {}) > threshold for reading in readings)
+    """Whether some reading of the unsure answers makes the flag's condition hold."""
+    return _read_every_way(rb, flag, "when", answers, unsure, budget)
 
 
 def _clears_at_every(
@@ -334,19 +321,40 @@ def _clears_at_every(
     unsure: frozenset[str],
     budget: _Budget,
 ) -> bool:
-    """Whether the flag's 'unless' holds at every reading of the unsure answers (see
-    _holds_at_some for the settled case)."""
-    assert flag.unless is not None
-    settled = flag.unless(_known_only(answers, unsure), {})
-    if settled != 0.0:
-        return settled > rb.settings.premise_threshold
-    if budget.left <= 0:
-        return False  # the record's budget is spent: not cleared (the safe side)
-    readings = _possible_answers(rb, answers, unsure, flag, budget, "unless")
-    if readings is None:
-        return False  # too many to try: not cleared (the safe side)
+    """Whether the flag's 'unless' holds at every reading of the unsure answers."""
+    return _read_every_way(rb, flag, "unless", answers, unsure, budget)
+
+
+def _read_every_way(
+    rb: RuleBase,
+    flag: SafetyFlag,
+    part: str,
+    answers: NormalisedAnswers,
+    unsure: frozenset[str],
+    budget: _Budget,
+) -> bool:
+    """The flag's ``part`` over the readings of the unsure answers: "when" holds at
+    some reading, "unless" holds at every one.
+
+    A flag's tests are true (1), false (-1) or unknown (0), joined by min, max and
+    negation, so a condition already false (or true) with the unsure answers unknown
+    is so at every reading, and only an unknown one is tried reading by reading. With
+    the record's budget spent, the safe side: "when" possible, "unless" not holding."""
+    evaluate = flag.evaluate if part == "when" else flag.unless
+    assert evaluate is not None
     threshold = rb.settings.premise_threshold
-    return all(reading is not None and flag.unless(reading, {}) > threshold for reading in readings)
+    settled = evaluate(_known_only(answers, unsure), {})
+    if settled != 0.0:
+        return settled > threshold
+    every = part == "unless"
+    readings = None
+    if budget.left > 0:
+        readings = _possible_answers(rb, answers, unsure, flag, budget, part)
+    if readings is None:
+        return not every
+    if every:
+        return all(r is not None and evaluate(r, {}) > threshold for r in readings)
+    return any(r is None or evaluate(r, {}) > threshold for r in readings)
 
 
 def screen(
