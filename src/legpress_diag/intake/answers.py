@@ -1224,23 +1224,30 @@ def screen_named(rb: RuleBase, key: str) -> Screen | None:
 
 
 def _safety_ids_inside(rb: RuleBase, key: str) -> tuple[str, ...]:
-    """The safety questions a key names among other words: the longest safety id it
-    holds whole, between word edges, or the signs of the screen a 'screen:ID' names."""
+    """The safety questions a key names among other words: each safety id it holds
+    whole, between word edges, or the signs of the screen a 'screen:ID' names."""
     if is_screen_key(key):
         screen = screen_named(rb, key)
         safety = rb.index.safety_questions
         return () if screen is None else tuple(q for q in screen.question_ids if q in safety)
     folded = fold_key(key)
+    # Every one it holds, the longest first, none inside another: "saddle_numbness/
+    # leg_pain_below_knee" holds two, and only the first was doubted.
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
     for qid in sorted(rb.index.screen_questions, key=len, reverse=True):
         start = folded.find(qid)
         if start < 0:
             continue
         end = start + len(qid)
-        if (start == 0 or not folded[start - 1].isalnum()) and (
-            end == len(folded) or not folded[end].isalnum()
+        if (
+            (start == 0 or not folded[start - 1].isalnum())
+            and (end == len(folded) or not folded[end].isalnum())
+            and not any(start < stop and begin < end for begin, stop in taken)
         ):
-            return (qid,)
-    return ()
+            found.append(qid)
+            taken.append((start, end))
+    return tuple(found)
 
 
 def _near_safety_id(safety: tuple[str, ...], folded: str) -> str | None:

@@ -76,6 +76,7 @@ from .wrappers import (
     records_in_array,
     survey_pages,
     wrapped_records,
+    yes_no_questions_named,
 )
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -1911,6 +1912,8 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             # "screen:nerve_signs" was dropped, and a ticked emergency sign got advice
             # (check 37, A-M1). Opened only when it lists a safety sign (below).
             value = _listed_in_text(value)
+        if isinstance(value, list):
+            value = _several_parted(value)
         if not isinstance(value, list) or not value or names_a_question(str(key)):
             continue
         if _names_not_said(str(key)):
@@ -1971,6 +1974,19 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             )
         )
     return opened
+
+
+def _several_parted(items: list[JsonValue]) -> list[JsonValue]:
+    """A list's items, with one that names several yes/no questions ("saddle_numbness
+    & leg_pain_below_knee", "saddle numbness and leg pain below knee") given as each
+    of them, a "?" before it kept on each: read as one, it named only its last part
+    or none, and a ticked emergency sign was read as urgent or lost (check 39, A-M3)."""
+    parted: list[JsonValue] = []
+    for item in items[:MAX_NESTED_KEYS]:
+        mark = UNSURE_MARK if isinstance(item, str) and item.startswith(UNSURE_MARK) else ""
+        named = yes_no_questions_named(item.removeprefix(mark)) if isinstance(item, str) else ()
+        parted.extend([mark + qid for qid in named] if named else [item])
+    return parted
 
 
 def _unread_items(items: list[str], marked: set[str]) -> list[str]:

@@ -184,6 +184,21 @@ def question_id(key: str) -> str | None:
     return None if rb is None else question_named(rb, key)
 
 
+def yes_no_questions_named(key: str) -> tuple[str, ...]:
+    """The bundled rule base's yes/no questions a key names when it names two or more
+    of them ("saddle_numbness/leg_pain_below_knee", "saddle numbness and leg pain
+    below knee"); () otherwise, or when one of them is not a yes/no question (a yes
+    to "age_years/saddle_numbness" answers no age)."""
+    from ..knowledge.index import questions_named  # only for parts of a record
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    if rb is None:
+        return ()
+    named = questions_named(rb, key)
+    return named if all(rb.questions[q].type.value == "yes_no" for q in named) else ()
+
+
 def _flat_group(part: JsonValue) -> bool:
     """Whether a part is a group of plain answers, or a list of them: objects with no
     id and no 'answers' of their own."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
@@ -22,7 +22,7 @@ from .facts import NormalisedValue
 from .strata import compute_strata, cycles
 
 if TYPE_CHECKING:
-    from .rulebase import Evaluator, Question, Rule, RuleBase
+    from .rulebase import Evaluator, Question, Rule, RuleBase, Screen
 
 
 def agenda_key(strata: Mapping[str, int], rule: Rule) -> tuple[int, int, int]:
@@ -357,6 +357,11 @@ def _question_named(rb: RuleBase, key: str) -> str | None:
     found = named.get(folded)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
+    if several_named(folded, named):
+        # "saddle_numbness/leg_pain_below_knee": read as its last part (a path's),
+        # a yes to saddle numbness was lost, emergency became clinician. A key that
+        # names two questions names neither alone (see questions_named).
+        return None
     for reading in _key_readings(folded):
         found = named.get(reading)
         if found is not None:
@@ -389,6 +394,37 @@ def _after_group(key: str, named: Mapping[str, str]) -> str | None:
     if found is None or not head.strip() or _NEGATING.search(fold_key(head)):
         return None
     return found
+
+
+def questions_named(rb: RuleBase, key: str) -> tuple[str, ...]:
+    """The questions a key names when it names more than one, joined by a mark or a
+    word ("saddle_numbness/leg_pain_below_knee", "Saddle numbness & bladder change",
+    "saddle numbness and leg pain below knee"); () for a key that names one or none
+    (question_named reads those)."""
+    if key in rb.questions or len(key) > MAX_READ_KEY:
+        return ()
+    return several_named(fold_key(key), rb.index.folded_ids)
+
+
+def several_named(folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
+    """The distinct questions the parts of a folded key name, when two or more do:
+    parts between marks that are not a word's ('/', '&', '+', ',', ...) or the words
+    'and', 'or', 'plus', 'with' between them. A label that holds a joining word
+    ("bladder_or_bowel_change") names one question, or none: its halves name none."""
+    if folded in named:
+        return ()
+    found: dict[str, None] = {}
+    for part in _WORD.findall(folded):
+        part = part.strip("_")
+        whole = named.get(part) or named.get(header_folded(part))
+        for piece in (part,) if whole is not None else _JOINED_BY_WORD.split(part):
+            qid = named.get(piece) or named.get(header_folded(piece))
+            if qid is not None:
+                found[qid] = None
+    return tuple(found) if len(found) > 1 else ()
+
+
+_JOINED_BY_WORD = re.compile(r"_(?:and|or|plus|with|&)_")
 
 
 # A key that names someone else ("dog/age", "mother/cancer_history", "Age (from
@@ -448,7 +484,7 @@ _WORD = re.compile(r"[a-z0-9_]*[a-z0-9]")
 _WORD_ONLY = re.compile(r"[a-z0-9]+")
 
 
-def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
+def _folded(questions: Mapping[str, Question], screens: Iterable[Screen] = ()) -> dict[str, str]:
     found: dict[str, str] = {}
     for qid in questions:
         found.setdefault(fold_key(qid), qid)  # two ids folding alike: the first keeps it
@@ -470,6 +506,14 @@ def _folded(questions: Mapping[str, Question]) -> dict[str, str]:
         unit = "_" + fold_key(question.unit) if question.unit else ""
         if question.type == "number" and unit and qid.endswith(unit) and len(qid) > len(unit):
             found.setdefault(fold_key(qid[: -len(unit)]), qid)
+    # Then a screen's short wording of each of its signs, as the questionnaire shows
+    # it: an app that keeps the wording it showed as the key ("numbness or tingling in
+    # the groin, ...": "yes") lost the sign, and its advice was shown (check 39, M2).
+    for screen in sorted(screens, key=lambda screen: screen.from_coach):
+        for qid, wording in screen.items:
+            words = _WORD_ONLY.findall(latin_letters(wording))
+            if words and qid in questions:
+                found.setdefault("_".join(words), qid)
     return found
 
 
@@ -500,7 +544,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
             q for q, question in questions.items() if q in safety and not question.replaced_by
         ),
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
-        folded_ids=_folded(questions),
+        folded_ids=_folded(questions, rb.screens.values()),
         coach_questions=frozenset(q for q, question in questions.items() if question.from_coach),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
