@@ -152,12 +152,34 @@ def test_a_tick_beside_its_own_unsure_mark_stays_a_yes(rb: RuleBase, reply: list
     assert (status, levels) == ("refer", {"saddle_numbness": "emergency"})
 
 
-@pytest.mark.parametrize("age", ['"70"', "'70'", "\u201c70\u201d", "`70`", '" 70 "'])
+@pytest.mark.parametrize(
+    "age",
+    [
+        '"70"',
+        "'70'",
+        "\u201c70\u201d",
+        "`70`",
+        '" 70 "',
+        # Check 40, N3: one quote at one end (Excel's text mark), quotes before a unit.
+        "'70",
+        '70"',
+        '"70" years',
+        "\u201c70\u201d yrs",
+    ],
+)
 def test_an_age_inside_its_own_quotes_is_that_age(rb: RuleBase, age: str) -> None:
     # Check 39, A-H3: a CSV field quoted twice lowered urgent to clinician.
     answers = {"age_years": age, "sudden_sharp_onset": "yes", "onset_settling": "no"}
     _, levels, _ = flags(rb, answers)
     assert levels["fracture_risk_sudden_onset"] == "urgent"
+
+
+@pytest.mark.parametrize("age", ["'30", '30"', '"30" years'])
+def test_a_young_age_in_quotes_is_that_age_too(rb: RuleBase, age: str) -> None:
+    # Read, not "not sure": a 30-year-old's sudden onset is no fracture risk.
+    answers = {"age_years": age, "sudden_sharp_onset": "yes", "onset_settling": "no"}
+    _, levels, _ = flags(rb, answers)
+    assert "fracture_risk_sudden_onset" not in levels
 
 
 @pytest.mark.parametrize(

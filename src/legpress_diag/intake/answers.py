@@ -874,10 +874,12 @@ def number_in_text(text: str) -> float | None:
         return None
     # '"70"' (a CSV field quoted twice), "'70'", “70”, `70`: the quotes around it are
     # no part of it. Unread, an urgent fracture-risk sign was clinician (check 39, A-H3).
-    if len(stripped) > 2 and stripped[0] in _QUOTES and stripped[-1] in _QUOTES:
-        stripped = stripped[1:-1].strip()
+    # Nor is one quote at one end (Excel's "'70" that keeps a cell text, '70"'), or the
+    # quotes before a unit ('"70" years'): unread, the same sign was clinician (check
+    # 40, N3).
+    stripped = stripped.strip(_QUOTES).strip()
     # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit.
-    stripped = _UNIT.sub("", stripped).strip()
+    stripped = _UNIT.sub("", stripped).strip().strip(_QUOTES).strip()
     if not stripped:
         return None
     body = stripped[1:] if stripped[0] in "+-" else stripped
