@@ -199,3 +199,22 @@ def test_an_item_that_is_not_text_leaves_a_tick_a_yes(rb: RuleBase, other: Any) 
     # Check 40, N2: the whole list was left unread, and the tick was not sure.
     _, levels, _ = flags(rb, {SCREEN: ["saddle_numbness", other]})
     assert levels["saddle_numbness"] == "emergency"
+
+
+@pytest.mark.parametrize("marked", ["?saddle_numbnes", "?Loss of bladder control", "?*", "?"])
+def test_a_marked_item_no_reader_names_beside_a_sign_leaves_the_others_not_sure(
+    rb: RuleBase, marked: str
+) -> None:
+    # Check 39, M1: the "?" item was dropped beside the sign read, and the saddle
+    # numbness it doubted was never asked about: clinician, where "not sure" of it
+    # beside leg pain is an emergency.
+    status, levels, fixes = flags(rb, {SCREEN: ["leg_pain_below_knee", marked]})
+    assert (status, fixes) == ("refer", 0)
+    assert levels["saddle_numbness"] == "urgent"  # not sure
+    assert levels["nerve_signs_with_sciatica"] == "emergency"
+
+
+def test_a_no_beside_a_sign_leaves_the_others_unanswered(rb: RuleBase) -> None:
+    # The threshold: "none" says nothing is doubted.
+    _, levels, _ = flags(rb, {SCREEN: ["leg_pain_below_knee", "none"]})
+    assert levels == {"leg_pain_below_knee": "clinician"}

@@ -1958,7 +1958,9 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
             # A sign misspelt beside one read ("bladder_bowel_chnage" beside
             # "leg_pain_below_knee") is not sure: it was dropped, and ticking one
             # more box lowered urgent to clinician (check 38, A-H1).
-            qid = misspelt_bundled_safety(item, fast=index >= MAX_UNKNOWN_LISTED)
+            qid = misspelt_bundled_safety(
+                item.removeprefix(UNSURE_MARK), fast=index >= MAX_UNKNOWN_LISTED
+            )
             if qid is not None:
                 opened[qid] = careful(opened[qid], "unsure") if qid in opened else "unsure"
         if unread and interview_key:
@@ -1991,15 +1993,17 @@ def _several_parted(items: list[JsonValue]) -> list[JsonValue]:
 
 def _unread_items(items: list[str], marked: set[str]) -> list[str]:
     """The items of a list that name no question and say something (not a no, not
-    blank, not the interview's "?*")."""
+    blank). A "?" before one says the sign it names is not sure, so one that names no
+    question is unread too ("?saddle_numbnes", "?Loss of bladder control"), and so is
+    the checklist's "?*" (the rest not sure): dropped beside a sign read, they left the
+    screen's other signs unanswered, and a saddle numbness marked "?" with a typo was
+    lost (check 39, M1)."""
     return [
         item
         for item in items
-        if item not in marked
-        and item.strip()
-        and item.strip() != UNSURE_REST
+        if item.strip()
         and words(item) not in NO_WORDS
-        and question_type(item) is None
+        and question_type(item.removeprefix(UNSURE_MARK) if item in marked else item) is None
     ]
 
 
