@@ -359,6 +359,7 @@ def test_null_for_a_safety_answer_is_not_sure_never_missing(rb: RuleBase) -> Non
         "ｓａｄｄｌｅ_ｎｕｍｂｎｅｓｓ",  # full-width
         "𝐬𝐚𝐝𝐝𝐥𝐞_𝐧𝐮𝐦𝐛𝐧𝐞𝐬𝐬",  # mathematical bold
         "ѕаddlе_numbnеѕѕ",  # Cyrillic look-alikes
+        "ꜱᴀᴅᴅʟᴇ_ɴᴜᴍʙɴᴇꜱꜱ",  # Latin small capitals (check 38, L2)
         "Saddle-Numbness",
     ],
 )
