@@ -70,6 +70,7 @@ from .typed import NOT_TYPED, TYPE_TAGS, untyped
 from .wrappers import (
     a_header,
     field_value,
+    form_sections,
     holds_an_object,
     question_id,
     question_type,
@@ -1678,7 +1679,9 @@ def check_record(
         answers, yes = _screened_anyway(answers)
         said_yes |= yes
     else:
-        answers = _ticked_lists(_named_pairs(answers, warnings), warnings)
+        answers = _ticked_lists(
+            _named_pairs(_sections_joined(answers, warnings), warnings), warnings
+        )
     measured = _measured(data, errors)
     # The fields listed, and past the list's cap every other that may hold a sign: a
     # "yes" after 20 unknown fields was lost (attack round 10, M1).
@@ -1863,6 +1866,32 @@ def _named_pairs(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObje
         )
     )
     return found
+
+
+def _sections_joined(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+    """A record's answers written in a form's sections ("safety": {...}, "technique":
+    {...}: see wrappers.form_sections) as one object, with a warning: read as records
+    keyed by name, each section was one more result, an error or unscreened (check
+    37, L3). The sections ask different questions, so nothing is answered twice; an
+    answer beside them keeps the careful reading of the two."""
+    sections = form_sections(answers)
+    if not sections:
+        return answers
+    joined = {key: value for key, value in answers.items() if key not in sections}
+    for section in sections:
+        part = answers[section]
+        assert isinstance(part, dict)  # form_sections holds objects only
+        for key, value in part.items():
+            joined[key] = careful(joined[key], value) if key in joined else value
+    warnings.append(
+        AnswerProblem(
+            "answers",
+            f"answers in {len(sections)} sections ({', '.join(sections)[:120]}); read as one "
+            "record's answers",
+            expected='the answers in one object: "answers": {"<id>": ...}',
+        )
+    )
+    return joined
 
 
 def _names_not_said(key: str) -> bool:

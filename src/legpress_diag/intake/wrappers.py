@@ -52,6 +52,8 @@ def wrapped_records(data: object) -> list[JsonValue] | None:
     if table is not None:
         return table
     answers = field_value(data, "answers")
+    if isinstance(answers, dict) and form_sections(answers):
+        return None  # one record, its answers in a form's sections (check_record opens them)
     if isinstance(answers, dict) and not _holds_only_records(answers):
         # Nothing else that could hold records (the common record: no question ids
         # looked up, no rule base loaded), or answers that name questions.
@@ -138,6 +140,28 @@ def _sections_of_one_form(data: JsonObject, held: list[str]) -> bool:
     section was one more result (check 27, A-H7; check 28, U-H3)."""
     if len(held) < 2 or (scalar_id(data) is None and not _answers_beside(data, set(held))):
         return False  # whose form? clients keyed by name are no sections (check 29, A-H1)
+    return _sections_asked_apart(data, held)
+
+
+def form_sections(answers: JsonObject) -> list[str]:
+    """The keys of a record's 'answers' object that are one form's sections
+    ({"safety": {"saddle_numbness": "no"}, "technique": {"lower_back_rounds": "yes"}},
+    see _sections_of_one_form), or [] when they are not. The record's own 'answers'
+    say whose form it is; read as records keyed by name, each section was one more
+    result, an error or unscreened (check 37, L3)."""
+    held = [
+        key for key, value in list(answers.items())[:MAX_NESTED_KEYS] if isinstance(value, dict)
+    ]
+    if len(held) < 2 or not all(
+        key in held or _plain_answer(value) for key, value in answers.items()
+    ):
+        return []
+    return held if _sections_asked_apart(answers, held) else []
+
+
+def _sections_asked_apart(data: JsonObject, held: list[str]) -> bool:
+    """Whether the parts under ``held`` are named as a form's sections, hold plain
+    answers and no id, and ask different questions."""
     if not all(_SECTION_NAME.search(fold_key(key)) for key in held):
         return False
     asked: set[str] = set()
