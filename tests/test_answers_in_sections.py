@@ -78,3 +78,25 @@ def test_groups_that_are_not_sections_are_still_read_apart(
     found = results(rb, {"id": 3, "answers": answers})
     assert len(found) == 2
     assert any(flag["level"] == "emergency" for result in found for flag in result["red_flags"])
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Block 1", "Block 2"),  # Qualtrics' default
+        ("Intro", "Screening Questions"),
+        ("personal", "clinical"),
+        ("p1", "p2"),
+        ("Seite 1", "Seite 2"),
+    ],
+)
+def test_other_common_section_names_are_sections(rb: RuleBase, first: str, second: str) -> None:
+    # A new user's P5 and P6: read as clients, the age was apart from the onset
+    # (urgent read as clinician), and with "personal" the record's own id was lost.
+    record = {
+        "id": "c15",
+        "answers": {first: {"age_years": 70}, second: {"sudden_sharp_onset": "yes"}},
+    }
+    (result,) = results(rb, record)
+    assert result["id"] == "c15"
+    assert "fracture_risk_sudden_onset" in {flag["id"] for flag in result["red_flags"]}

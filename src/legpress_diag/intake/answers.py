@@ -18,14 +18,16 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
 
-from ..foundation.jsonvalue import JsonValue, is_number, json_in_text
+from ..foundation.jsonvalue import JsonObject, JsonValue, is_number, json_in_text
 from ..foundation.problems import did_you_mean
 from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.index import (
     MAX_READ_KEY,
     TYPO_CUTOFF,
     fold_key,
+    latin_letters,
     question_named,
+    safety_named_in_short,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
@@ -106,7 +108,20 @@ def written_no(value: JsonValue) -> bool:
     value = unboxed_answer(value)
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return value == 0
-    return isinstance(value, str) and (words(value) in NO_WORDS or words(value) in _UNTICKED)
+    return isinstance(value, str) and (says_no(value) or words(value) in _UNTICKED)
+
+
+def says_no(text: str) -> bool:
+    """Whether a text is a word for no ("no", "none", "nope"), never Python's "None"
+    for a missing value (see is_unsure)."""
+    return words(text) in NO_WORDS and not _pythons_none(text)
+
+
+def _pythons_none(text: str) -> bool:
+    """ "None" as Python writes a missing value, with a stop, a mark or a character
+    that shows nothing around it ("None.", "None\u200b"): read as the word "none",
+    those were a no, and a missing saddle numbness a clear screen (check 41, L1)."""
+    return len(text) < 16 and "".join(c for c in text if c.isascii() and c.isalpha()) == "None"
 
 
 # A yes or no as forms and spreadsheets write one: a boolean as text, a checkbox's
@@ -564,7 +579,7 @@ def is_unsure(value: JsonValue) -> bool:
     no, an export's missing saddle numbness was a clear screen (check 32, M3; check
     37, A-M2). A lifter's "none", in small letters, is still a no."""
     value = unboxed_answer(value)
-    return isinstance(value, str) and (words(value) in UNSURE_WORDS or value.strip() == "None")
+    return isinstance(value, str) and (words(value) in UNSURE_WORDS or _pythons_none(value))
 
 
 _SHOWN_CHARS = 60  # as reasoning.answers.show_value shortens a value
@@ -743,8 +758,15 @@ def normalize_answers(
                 continue
             suggested += 1
             safety = misspelt_safety_id(rb, key)
+            together = () if safety is not None else safety_named_in_short(rb, key)
             if safety is not None:
                 hint: str | None = f"did you mean '{safety}'?"
+            elif together:
+                # Said plainly: "did you mean" one of them read as if it were ignored.
+                hint = (
+                    "it names " + " and ".join(f"'{q}'" for q in together) + ": unless its "
+                    "answer is a no, each is read as not sure; answer each under its own id"
+                )
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
@@ -1137,7 +1159,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             not isinstance(key, str)
             or key in rb.questions
             or len(key) > 2 * longest
-            or (isinstance(value, str) and words(value) in NO_WORDS)
+            or (isinstance(value, str) and says_no(value))
             or value is False
         ):
             continue
@@ -1153,6 +1175,15 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             if checked <= MAX_UNKNOWN_LISTED
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
+        if close is None and (together := safety_named_in_short(rb, key)):
+            # A key that names signs together or in short ("saddle_numbness/
+            # leg_pain_below_knee", "Saddle numbness & bladder change", "bladder
+            # change"): anything it says but a no doubts each of them, an answer of
+            # its own too unless that is a yes. Beside two "no"s its yes was dropped
+            # ("ok", with advice), and "Yes - both" was dropped everywhere.
+            if not _left_blank(value) and not written_no(value):
+                found |= {q for q in together if q not in raw or not written_yes(raw[q])}
+            continue
         if close is None:
             # A yes under a key that holds a safety id whole among other words
             # ('safety_saddle_numbness', 'saddle_numbness_today'), or under a screen's
@@ -1161,10 +1192,16 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
             screen_key = is_screen_key(key)  # "not sure" there opens the screen
+            if screen_key:
+                # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
+                # its own "no": nobody can tell which holds, so it is not sure. Dropped,
+                # the record was "ok" with advice (check 41, M2).
+                found |= _misspelt_ticks(rb, raw, value)
             if (
                 written_yes(value)
                 or (is_unsure(value) and not screen_key)
                 or (screen_key and _unread_reply(value))
+                or (screen_key and isinstance(value, dict) and _unread_object(rb, value))
             ):
                 inside = [q for q in _safety_ids_inside(rb, key) if q not in raw]
                 if inside:
@@ -1180,6 +1217,38 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _misspelt_ticks(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
+    """The safety questions a screen's reply ticks under a misspelt id, unless its
+    own answer is a yes (bounded: difflib for the first items, a lookup after)."""
+    items = value if isinstance(value, list) else [value]
+    found = set()
+    for index, item in enumerate(items[:MAX_READ_KEYS]):
+        if not isinstance(item, str) or says_no(item) or is_unsure(item) or len(item) > 80:
+            continue
+        qid = (
+            misspelt_safety_id(rb, item)
+            if index < MAX_UNKNOWN_LISTED
+            else _near_safety_id(rb.index.screen_questions, fold_key(item))
+        )
+        if qid is not None and not written_yes(raw.get(qid)):
+            found.add(qid)
+    return found
+
+
+def _unread_object(rb: RuleBase, reply: JsonObject) -> bool:
+    """Whether a screen's reply as an object says something under a key no reader
+    names ({"Numbness in the saddle area": "yes"}): its signs are then not sure.
+    Its items under a question's name are read as the answers they are; read as
+    nothing, a yes beside a label got advice (check 41, M3)."""
+    return any(
+        isinstance(key, str)
+        and question_named(rb, key) is None
+        and not _left_blank(value)
+        and not written_no(value)
+        for key, value in list(reply.items())[:MAX_READ_KEYS]
+    )
 
 
 def _unread_reply(value: JsonValue) -> bool:
@@ -1214,6 +1283,43 @@ def is_screen_key(key: str) -> bool:
     spaces around it ("Screen:nerve_signs", "SCREEN: nerve_signs ")."""
     head, colon, _ = key[: len(SCREEN_PREFIX) + 8].strip().partition(":")
     return bool(colon) and head.strip().casefold() == SCREEN_PREFIX.removesuffix(":")
+
+
+def names_a_screen(key: str, rb: RuleBase | None = None) -> bool:
+    """Whether a key is a screen's id without its "screen:" ("nerve_signs") or its own
+    question ("Since the pain began, have you had any of these?"), as a form built
+    from the questionnaire names the boxes it lists: read as an unknown key, the signs
+    ticked under it as one text were lost (unscreened, with advice). ``rb``: the rule
+    base the record is read for (the bundled one when None, loaded for it)."""
+    if len(key) > MAX_READ_KEY:
+        return False
+    if rb is None:
+        from ..knowledge.loader import bundled_rulebase  # a one-record run has its rb
+
+        rb = bundled_rulebase()
+    return rb is not None and _words_of(key) in _screen_names(rb)
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", latin_letters(text)))
+
+
+def _screen_names(rb: RuleBase) -> frozenset[tuple[str, ...]]:
+    """The words of each screen's id and own question, and of its id after "screen"
+    ("screen_nerve_signs", "screens:nerve_signs": a near miss of the interview's key);
+    made once per rule base."""
+    held = _SCREEN_NAMES.get(id(rb))
+    if held is None or held[0] is not rb:
+        names = frozenset(
+            _words_of(name)
+            for screen in rb.screens.values()
+            for name in (screen.text, screen.id, "screen " + screen.id, "screens " + screen.id)
+        )
+        held = _SCREEN_NAMES[id(rb)] = (rb, names)
+    return held[1]
+
+
+_SCREEN_NAMES: dict[int, tuple[RuleBase, frozenset[tuple[str, ...]]]] = {}
 
 
 def screen_named(rb: RuleBase, key: str) -> Screen | None:

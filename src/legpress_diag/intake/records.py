@@ -36,17 +36,19 @@ from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_
 from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
-    NO_WORDS,
     answers_name,
     is_screen_key,
+    is_unsure,
     misspelt_safety_id,
     names_a_question,
     number_in_text,
     read_answers,
+    says_no,
     screen_named,
     unboxed_answer,
     unlisted,
-    words,
+    written_no,
+    written_yes,
 )
 from .fhir import is_questionnaire_response, response_record
 from .fields import (
@@ -1680,7 +1682,7 @@ def check_record(
         said_yes |= yes
     else:
         answers = _ticked_lists(
-            _named_pairs(_sections_joined(answers, warnings), warnings), warnings
+            _named_pairs(_sections_joined(answers, warnings), warnings), warnings, rb
         )
     measured = _measured(data, errors)
     # The fields listed, and past the list's cap every other that may hold a sign: a
@@ -1914,7 +1916,9 @@ _NOT_SAID = re.compile(
 )
 
 
-def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObject:
+def _ticked_lists(
+    answers: JsonObject, warnings: list[AnswerProblem], rb: RuleBase | None = None
+) -> JsonObject:
     """Answers with a multi-select under a key that names no question, whose options
     name yes/no questions ("Which of these do you have?": ["Saddle numbness", "Pain
     below the knee"]), read as a yes to each option that names one, with a warning;
@@ -1930,12 +1934,21 @@ def _ticked_lists(answers: JsonObject, warnings: list[AnswerProblem]) -> JsonObj
     from .answers import (  # only for a list under an unknown key
         eases_only_named,
         misspelt_bundled_safety,
+        names_a_screen,
         safety_named,
     )
 
     opened = dict(answers)
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
-        interview_key = str(key).startswith(CHECK_PREFIX) or is_screen_key(str(key))
+        interview_key = (
+            str(key).startswith(CHECK_PREFIX)
+            or is_screen_key(str(key))
+            or (
+                isinstance(value, str | list)
+                and not _plain_reply(value)
+                and names_a_screen(str(key), rb)
+            )
+        )
         if isinstance(value, str) and interview_key:
             # A single-select widget's string, "a, b" or the list as JSON text: read as
             # "screen:nerve_signs" was dropped, and a ticked emergency sign got advice
@@ -2020,6 +2033,11 @@ def _several_parted(items: list[JsonValue]) -> list[JsonValue]:
     return parted
 
 
+def _plain_reply(value: JsonValue) -> bool:
+    """A yes, a no or a "not sure" as a record writes one: no list of signs."""
+    return written_yes(value) or written_no(value) or is_unsure(value)
+
+
 def _unread_items(items: list[str], marked: set[str]) -> list[str]:
     """The items of a list that name no question and say something (not a no, not
     blank). A "?" before one says the sign it names is not sure, so one that names no
@@ -2031,7 +2049,7 @@ def _unread_items(items: list[str], marked: set[str]) -> list[str]:
         item
         for item in items
         if item.strip()
-        and words(item) not in NO_WORDS
+        and not says_no(item)
         and question_type(item.removeprefix(UNSURE_MARK) if item in marked else item) is None
     ]
 
@@ -2045,10 +2063,40 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held
-    if len(text) > _MAX_LISTED_TEXT:
-        return text
-    parts = [part.strip() for part in re.split(r"[,;|]", text)]
-    return [part for part in parts if part] or text
+    if len(text) > _MAX_LISTED_TEXT or question_id(text) is not None:
+        return text if len(text) > _MAX_LISTED_TEXT else [text]
+    pieces = re.split(r"([,;|])", text)
+    parts, marks = pieces[::2], pieces[1::2]
+    if len(parts) > _MAX_PARTS_JOINED:  # no checklist has as many boxes: bounded work
+        return [part.strip() for part in parts if part.strip()] or text
+    items: list[JsonValue] = []
+    start = 0
+    while start < len(parts):
+        # A sign's own wording may hold commas ("numbness or tingling in the groin,
+        # genitals, ..."), as a form joins the boxes ticked (Google Forms): the longest
+        # run of parts that names a question is one item. Split at every comma, such
+        # wordings were unread and an emergency was read as urgent.
+        end = next(
+            (
+                stop
+                for stop in range(min(len(parts), start + _MAX_PARTS_IN_ONE), start + 1, -1)
+                if question_id(_rejoined(parts[start:stop], marks[start : stop - 1]))
+            ),
+            start + 1,
+        )
+        item = _rejoined(parts[start:end], marks[start : end - 1]).strip()
+        if item:
+            items.append(item)
+        start = end
+    return items or text
+
+
+_MAX_PARTS_IN_ONE = 8  # of a wording with commas in it: the bundled ones have at most 4
+_MAX_PARTS_JOINED = 32  # parts of a text tried together: 7 screen items of 4 commas each
+
+
+def _rejoined(parts: list[str], marks: list[str]) -> str:
+    return "".join(part + mark for part, mark in zip(parts, [*marks, ""], strict=True))
 
 
 def _pairs_opened(fields: JsonObject) -> JsonObject:
@@ -2187,7 +2235,7 @@ def stray_safety_answers(
         if qid is None or qid not in rb.index.safety_questions:
             continue
         value = unboxed_answer(value)  # {"value": 70, "confidence": 0.9} under 'measured'
-        if value is False or (isinstance(value, str) and words(value) in NO_WORDS):
+        if value is False or (isinstance(value, str) and says_no(value)):
             continue
         own = merged.get(qid)
         if isinstance(value, str) and rb.questions[qid].type is QuestionType.NUMBER:

@@ -186,7 +186,13 @@ _SECTION_NAME = re.compile(
     r"(?:^|_)(?:page|section|part|step|group|grp|background|details?|questions?|general"
     r"|screen|screening|safety|red_?flags?|flags|symptoms?|history|technique|form|about"
     r"|pain|health|medical|profile|personal|demographics?|contact|info|exercise|training"
-    r"|setup|assessment|intake|lifestyle|body|signs?|checks?|your|you|me|my)(?:_|\d|$)"
+    r"|setup|assessment|intake|lifestyle|body|signs?|checks?|your|you|me|my"
+    # Qualtrics' "Block 1", an "Intro" and "Basics", "Warning signs", "clinical", a
+    # form's "p1"/"s1", German forms' "Seite 1"/"Teil 1": one person split in two, an
+    # age apart from a sudden onset (urgent read as clinician), and with "personal"
+    # beside "clinical" the record's own id lost (a new user's P5, P6).
+    r"|block|intro|introduction|basics?|warnings?|clinical|seite|teil|abschnitt"
+    r"|p|s)(?:_|\d|$)"
 )
 
 

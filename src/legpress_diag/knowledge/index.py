@@ -22,7 +22,7 @@ from .facts import NormalisedValue
 from .strata import compute_strata, cycles
 
 if TYPE_CHECKING:
-    from .rulebase import Evaluator, Question, Rule, RuleBase, Screen
+    from .rulebase import Evaluator, Question, Rule, RuleBase, SafetyFlag, Screen
 
 
 def agenda_key(strata: Mapping[str, int], rule: Rule) -> tuple[int, int, int]:
@@ -363,7 +363,10 @@ def _question_named(rb: RuleBase, key: str) -> str | None:
     found = named.get(folded)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
-    if several_named(folded, named):
+    whole = named.get("_".join(_WORD_ONLY.findall(folded)))
+    if whole is not None:
+        return whole  # a question's own words, commas and all (a sign's wording, a title)
+    if _several_in_key(key, folded, named):
         # "saddle_numbness/leg_pain_below_knee": read as its last part (a path's),
         # a yes to saddle numbness was lost, emergency became clinician. A key that
         # names two questions names neither alone (see questions_named).
@@ -409,28 +412,128 @@ def questions_named(rb: RuleBase, key: str) -> tuple[str, ...]:
     (question_named reads those)."""
     if key in rb.questions or len(key) > MAX_READ_KEY:
         return ()
-    return several_named(fold_key(key), rb.index.folded_ids)
+    return _several_in_key(key, fold_key(key), rb.index.folded_ids)
+
+
+def _several_in_key(key: str, folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
+    """several_named, and with a '-' between parts read as a mark too (folding makes
+    it a '_'): "saddle_numbness - leg_pain_below_knee" was read as its last part, an
+    ODK group's question (check 41, H1)."""
+    found = several_named(folded, named)
+    if not found and "-" in key:
+        found = several_named(fold_key(key.replace("-", "/")), named)
+    return found
 
 
 def several_named(folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
     """The distinct questions the parts of a folded key name, when two or more do:
-    parts between marks that are not a word's ('/', '&', '+', ',', ...) or the words
-    'and', 'or', 'plus', 'with' between them. A label that holds a joining word
-    ("bladder_or_bowel_change") names one question, or none: its halves name none."""
+    parts between marks that are not a word's ('/', '&', '+', ',', ...), and within a
+    part the questions its words name one after another ("saddle_numbness and
+    leg_pain_below_knee", "saddle numbness leg pain below knee", a line break). A
+    label that holds a joining word ("bladder_or_bowel_change") names one question,
+    or none: its halves name none."""
     if folded in named:
         return ()
     found: dict[str, None] = {}
     for part in _WORD.findall(folded):
-        part = part.strip("_")
-        whole = named.get(part) or named.get(header_folded(part))
-        for piece in (part,) if whole is not None else _JOINED_BY_WORD.split(part):
-            qid = named.get(piece) or named.get(header_folded(piece))
-            if qid is not None:
-                found[qid] = None
+        for qid in _named_in_turn(part.strip("_").split("_"), named):
+            found[qid] = None
     return tuple(found) if len(found) > 1 else ()
 
 
-_JOINED_BY_WORD = re.compile(r"_(?:and|or|plus|with|&)_")
+def _named_in_turn(words: list[str], named: Mapping[str, str]) -> list[str]:
+    """The questions a run of words names one after another, read the way that leaves
+    the fewest words naming nothing (a joining word between two names costs nothing),
+    then the fewest names: "bladder or bowel change" is one question, "saddle numbness
+    or leg pain below knee" two. Past _MAX_WORDS_READ words, the run as a whole only."""
+    whole = _name_of("_".join(words), named)
+    if whole is not None or len(words) < 2 or len(words) > _MAX_WORDS_READ:
+        return [whole] if whole else []
+    firsts, lasts = _name_edges(named)
+    joins = [word in _JOINING_WORDS for word in words]
+    # best[i]: (words left unnamed, names) for the first i words, and the names.
+    best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
+    for end in range(1, len(words) + 1):
+        skip = best[end - 1]
+        cost = 0 if words[end - 1] in _JOINING_WORDS else 1
+        choice = (skip[0] + cost, skip[1], skip[2])
+        if words[end - 1] not in lasts:
+            best.append(choice)
+            continue
+        for start in range(max(0, end - _MAX_WORDS_IN_NAME), end):
+            if words[start] not in firsts:
+                continue  # no name starts so: a lookup spared (bounded work per key)
+            piece = "_".join(words[start:end])
+            qid = named.get(piece)
+            if qid is None and any(joins[start:end]):
+                qid = named.get(_without_joins(piece))  # "bladder_or_bowel_change"
+            if qid is not None:
+                before = best[start]
+                option = (before[0], before[1] + 1, [*before[2], qid])
+                if option[:2] < choice[:2]:
+                    choice = option
+        best.append(choice)
+    return best[-1][2]
+
+
+def _name_edges(named: Mapping[str, str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words the names of ``named`` start and end with (made once per mapping)."""
+    held = _EDGES.get(id(named))
+    if held is None or held[0] is not named:
+        keys = [key.split("_") for key in named]
+        held = _EDGES[id(named)] = (
+            named,
+            frozenset(parts[0] for parts in keys),
+            frozenset(parts[-1] for parts in keys),
+        )
+    return held[1], held[2]
+
+
+_EDGES: dict[int, tuple[Mapping[str, str], frozenset[str], frozenset[str]]] = {}
+_MAX_WORDS_READ = 40  # a key of at most MAX_READ_KEY letters has about as many words
+_MAX_WORDS_IN_NAME = 24  # the longest question text or sign's wording, in words
+
+
+def _name_of(piece: str, named: Mapping[str, str]) -> str | None:
+    """The question a piece of a key names: as folded, without a header around it,
+    or without its joining words ("bladder_or_bowel_change")."""
+    return named.get(piece) or named.get(header_folded(piece)) or named.get(_without_joins(piece))
+
+
+def safety_named_in_short(rb: RuleBase, key: str) -> tuple[str, ...]:
+    """The safety questions an unknown key names in part: each a part of it names
+    whole, or whose id's words a part's words are most of (two or more, and more
+    than half of the id's: "bladder change" for bladder_bowel_change, "leg weakness"
+    for both leg-weakness questions). "Saddle numbness & bladder change": "yes" was
+    read as saddle numbness alone, and "bladder change": "yes" as nothing at all
+    (unscreened, with exercise advice)."""
+    if len(key) > MAX_READ_KEY:
+        return ()
+    found: dict[str, None] = {}
+    for part in _WORD.findall(fold_key(key)):
+        for piece in _JOINED_PIECES.split(part.strip("_")):
+            said = set(header_folded(piece).split("_")) - _JOINING_WORDS
+            if len(said) < 2:
+                continue
+            for qid, words in _safety_words(rb):
+                if said <= words and 2 * len(said) > len(words):
+                    found[qid] = None
+    return tuple(found)
+
+
+def _safety_words(rb: RuleBase) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each screened safety question with the words of its id (made once per rule base)."""
+    held = _SAFETY_WORDS.get(id(rb))
+    if held is None or held[0] is not rb:
+        words = tuple(
+            (qid, frozenset(qid.split("_")) - _JOINING_WORDS) for qid in rb.index.screen_questions
+        )
+        held = _SAFETY_WORDS[id(rb)] = (rb, words)
+    return held[1]
+
+
+_SAFETY_WORDS: dict[int, tuple[RuleBase, tuple[tuple[str, frozenset[str]], ...]]] = {}
+_JOINED_PIECES = re.compile(r"_(?:and|or|plus|with|&)_")
 
 
 # A key that names someone else ("dog/age", "mother/cancer_history", "Age (from
@@ -490,7 +593,11 @@ _WORD = re.compile(r"[a-z0-9_]*[a-z0-9]")
 _WORD_ONLY = re.compile(r"[a-z0-9]+")
 
 
-def _folded(questions: Mapping[str, Question], screens: Iterable[Screen] = ()) -> dict[str, str]:
+def _folded(
+    questions: Mapping[str, Question],
+    screens: Iterable[Screen] = (),
+    flags: Iterable[SafetyFlag] = (),
+) -> dict[str, str]:
     found: dict[str, str] = {}
     for qid in questions:
         found.setdefault(fold_key(qid), qid)  # two ids folding alike: the first keeps it
@@ -520,6 +627,14 @@ def _folded(questions: Mapping[str, Question], screens: Iterable[Screen] = ()) -
             words = _WORD_ONLY.findall(latin_letters(wording))
             if words and qid in questions:
                 found.setdefault("_".join(words), qid)
+    # Then the title of a flag that one sign raises on its own, as a result shows it
+    # ("Numbness or tingling in the saddle area"): a record written back from a report
+    # keyed its yes by that title, and the sign was lost (a new user's P10).
+    for flag in sorted(flags, key=lambda flag: flag.from_coach):
+        (qid,) = flag.questions if len(flag.questions) == 1 else ("",)
+        words = _WORD_ONLY.findall(latin_letters(flag.title))
+        if qid in questions and words:
+            found.setdefault("_".join(words), qid)
     return found
 
 
@@ -550,7 +665,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
             q for q, question in questions.items() if q in safety and not question.replaced_by
         ),
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
-        folded_ids=_folded(questions, rb.screens.values()),
+        folded_ids=_folded(questions, rb.screens.values(), rb.safety_flags.values()),
         coach_questions=frozenset(q for q, question in questions.items() if question.from_coach),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),

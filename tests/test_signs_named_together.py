@@ -1,0 +1,191 @@
+"""Signs named together, in short or in the words a report shows, are each read.
+
+Check 41's attacker (H1) joined two signs in a screen's reply ("saddle_numbness/
+leg_pain_below_knee", "a & b", "a - b", "a: b", "a (b)", one list item "a, b"): only
+the last was read, an emergency came out clinician, and fever with weakened immunity
+came out "ok" with advice. A new user found the same under an answer key beside the
+signs' own "no"s ("ok"), with free text ("Yes - both": dropped), with a short label
+("bladder change"), with a screen's own question as the key and its boxes joined by
+commas as Google Forms writes them, and with a flag's title as the key. Check 41 also
+found "None" inside a screen's object, a misspelt tick beside its sign's "no", a text
+reply under "nerve_signs" or "screen_nerve_signs", and "None." read as a no.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.intake.interview import rebuild
+from legpress_diag.knowledge.rulebase import RuleBase
+
+RB = bundled_rulebase()
+LEVEL = {"emergency": 3, "urgent": 2, "clinician": 1}
+WORDING = {qid: text for screen in RB.screens.values() for qid, text in screen.items}
+# Every screened sign a plain no, an adult's age: a clear screen, as a careful form gives.
+ALL_NO: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions} | {"age_years": 34}
+JOINERS = ["/", " & ", "+", " - ", ": ", " (", ", ", "; ", " and ", " or ", "\n", " ", "_"]
+PAIRS = [
+    (screen.id, screen.items[0][0], qid)
+    for screen in RB.screens.values()
+    if screen.id != "what_happens_in_a_set"
+    for qid, _ in screen.items[1:]
+    if qid in RB.index.screen_questions and screen.items[0][0] in RB.index.screen_questions
+]
+
+
+def top(result: dict[str, Any]) -> int:
+    return max((LEVEL[flag["level"]] for flag in result["red_flags"]), default=0)
+
+
+def run(rb: RuleBase, answers: dict[str, Any]) -> dict[str, Any]:
+    return diagnose({"id": "t", "answers": {**answers, "lower_back_rounds": "yes"}}, rb)
+
+
+@pytest.mark.parametrize("joiner", JOINERS, ids=repr)
+def test_two_signs_joined_in_a_reply_are_read_as_both(rb: RuleBase, joiner: str) -> None:
+    lowered = []
+    for screen, first, second in PAIRS:
+        named = run(rb, {**ALL_NO, first: "yes", second: "yes"})
+        for reply in (first + joiner + second, [first + joiner + second]):
+            got = run(rb, {**ALL_NO, f"screen:{screen}": reply})
+            if top(got) < top(named) or (got["fixes"] and not named["fixes"]):
+                lowered.append((screen, first, second, reply))
+    assert lowered == []
+
+
+def test_the_attackers_two_cases(rb: RuleBase) -> None:
+    saddle = run(rb, {**ALL_NO, "screen:nerve_signs": "saddle_numbness/leg_pain_below_knee"})
+    assert top(saddle) == 3 and not saddle["fixes"]
+    fever = run(
+        rb, {**ALL_NO, "screen:general_health": "fever_or_unwell & recent_spinal_procedure"}
+    )
+    assert fever["status"] == "refer" and top(fever) == 2 and not fever["fixes"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "saddle numbness and bladder bowel change",
+        "Saddle numbness / bladder or bowel change?",
+        "Saddle numbness & bladder change",
+    ],
+)
+@pytest.mark.parametrize("said", ["yes", "Yes - both", "Yes, since Tuesday"])
+def test_a_key_naming_two_signs_beside_their_nos_doubts_both(
+    rb: RuleBase, key: str, said: str
+) -> None:
+    # The new user's P1-P3: "ok" with advice beside the two "no"s, or dropped.
+    found = run(rb, {**ALL_NO, key: said})
+    flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    assert found["status"] == "refer" and not found["fixes"]
+    assert flagged["saddle_numbness"] == flagged["bladder_bowel_change"] == "urgent"
+    warning = next(w for w in found["warnings"] if w["key"] == key)
+    assert "'saddle_numbness'" in warning["message"] and "not sure" in warning["message"]
+
+
+def test_a_no_under_such_a_key_leaves_the_clear_screen_clear(rb: RuleBase) -> None:
+    found = run(rb, {**ALL_NO, "saddle numbness and bladder bowel change": "no"})
+    assert found["status"] == "ok" and not found["red_flags"]
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("bladder change", "bladder_bowel_change"), ("night pain", "constant_or_night_pain")],
+)
+def test_a_short_label_of_a_sign_is_not_sure_of_it(rb: RuleBase, key: str, sign: str) -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != sign}
+    found = run(rb, {**answers, key: "yes"})
+    assert sign in {flag["id"] for flag in found["red_flags"]} and not found["fixes"]
+
+
+@pytest.mark.parametrize("key", ["back pain", "leg pain", "knee pain", "Saddle numbness - asked"])
+def test_everyday_words_and_side_columns_doubt_nothing(rb: RuleBase, key: str) -> None:
+    # The threshold: a part's words must be most of a sign's id, or name it whole;
+    # a side column beside an answered sign never doubts it (check 33).
+    found = run(rb, {**ALL_NO, key: "yes"})
+    assert found["status"] == "ok" and not found["red_flags"]
+
+
+def test_a_screens_question_as_the_key_with_its_boxes_joined(rb: RuleBase) -> None:
+    # Google Forms joins a checkbox question's boxes with ", ", and the wordings hold
+    # commas themselves.
+    question = RB.screens["nerve_signs"].text
+    reply = WORDING["saddle_numbness"] + ", " + WORDING["bladder_bowel_change"]
+    found = run(rb, {question: reply})
+    flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    assert flagged["saddle_numbness"] == flagged["bladder_bowel_change"] == "emergency"
+
+
+@pytest.mark.parametrize("sign", ["both_legs_symptoms", "saddle_numbness"])
+def test_a_wording_with_commas_as_the_screens_text_reply(rb: RuleBase, sign: str) -> None:
+    found = run(rb, {"screen:nerve_signs": WORDING[sign]})
+    assert {flag["id"]: flag["level"] for flag in found["red_flags"]}[sign] == "emergency"
+
+
+def test_a_wording_with_commas_keeps_a_fracture_risk(rb: RuleBase) -> None:
+    found = run(
+        rb,
+        {
+            "age_years": 40,
+            "screen:general_health": WORDING["steroids_or_osteoporosis"],
+            "screen:pain_pattern": ["sudden_sharp_onset"],
+        },
+    )
+    flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    assert flagged["fracture_risk_sudden_onset"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "flag_id", ["saddle_numbness", "bladder_bowel_change", "leg_pain_below_knee"]
+)
+def test_a_flags_title_as_the_key_is_its_sign(rb: RuleBase, flag_id: str) -> None:
+    # The new user's P10: a record written back from a report, keyed by titles.
+    title = RB.safety_flags[flag_id].title
+    by_title = run(rb, {title: "yes"})
+    by_id = run(rb, {flag_id: "yes"})
+    assert [(f["id"], f["level"]) for f in by_title["red_flags"]] == [
+        (f["id"], f["level"]) for f in by_id["red_flags"]
+    ]
+    assert rebuild(rb, {title: "yes"}).state.answers.get(flag_id) is True
+
+
+@pytest.mark.parametrize("key", ["nerve_signs", "screen_nerve_signs", "screens:nerve_signs"])
+def test_a_text_reply_under_a_near_miss_of_the_screens_key(rb: RuleBase, key: str) -> None:
+    found = run(rb, {key: "saddle_numbness and bladder_bowel_change"})
+    flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    assert flagged["saddle_numbness"] == flagged["bladder_bowel_change"] == "emergency"
+
+
+@pytest.mark.parametrize("none", ["None", "None.", "None!", "No\u200bne", "None\u200b"])
+def test_pythons_none_anywhere_is_not_sure(rb: RuleBase, none: str) -> None:
+    # Check 41's M1 (inside a screen's object) and L1 (with a mark or an invisible
+    # character): read as the word "none", a no.
+    for answers in ({"saddle_numbness": none}, {"screen:nerve_signs": {"saddle_numbness": none}}):
+        found = run(rb, answers)
+        assert {flag["id"]: flag["level"] for flag in found["red_flags"]} == {
+            "saddle_numbness": "urgent"
+        }
+
+
+@pytest.mark.parametrize("no", ["none", "NONE", "no"])
+def test_a_lifters_none_is_still_a_no(rb: RuleBase, no: str) -> None:
+    assert not run(rb, {"saddle_numbness": no})["red_flags"]
+
+
+@pytest.mark.parametrize("reply", [["saddle_numbnes"], "saddle_numbnes"])
+def test_a_misspelt_tick_beside_its_signs_no_is_not_sure(rb: RuleBase, reply: Any) -> None:
+    # Check 41's M2: "ok" with advice; the right spelling is an emergency.
+    found = run(rb, {**ALL_NO, "screen:nerve_signs": reply})
+    assert {flag["id"]: flag["level"] for flag in found["red_flags"]} == {
+        "saddle_numbness": "urgent"
+    }
+
+
+def test_a_label_keyed_object_under_the_screens_key_doubts_its_signs(rb: RuleBase) -> None:
+    # Check 41's M3: dropped, "unscreened" with advice.
+    found = run(rb, {"screen:nerve_signs": {"Numbness in the saddle area": "yes"}})
+    assert found["status"] == "refer" and not found["fixes"]
+    assert {flag["id"]: flag["level"] for flag in found["red_flags"]}["saddle_numbness"] == "urgent"
