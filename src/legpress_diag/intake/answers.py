@@ -14,7 +14,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import cast
 
@@ -770,11 +770,19 @@ def normalize_answers(
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
+            # A screen's reply is no question's answer, but no unknown key either: said
+            # "unknown", its signs read from it looked ignored (a new user's P8).
+            what = (
+                "a screen's reply, not a question id: the signs it names are read from it, "
+                "the others stay unanswered"
+                if safety is None and is_screen_key(key) and screen_named(rb, key) is not None
+                else "unknown question id" + (f"; {hint}" if hint else "")
+            )
             problem = AnswerProblem(
                 key=shown,
                 # Named in the message too, as every other problem is, so a CSV cell or
                 # a log line that carries only messages still says which key it was.
-                message=f"{shown}: unknown question id" + (f"; {hint}" if hint else ""),
+                message=f"{shown}: {what}",
                 value=show_value(value),
                 expected="a question id of the rule base (see 'legpress-diag rules show')",
             )
@@ -853,6 +861,10 @@ def normalize_answers(
                 # fracture-risk sign from urgent to clinician (attack rounds 9 and 10,
                 # M3). Any other number stays the contract's: a JSON number, or an error.
                 number = typed_number(question, value)
+                if number is None:
+                    # warned of as a span, not as a number in text
+                    low = _span_read_alike(rb, question, key, value, warnings)
+                    value = value if low is None else low
             if number is not None:
                 # '"70"' for an age is 70: read as text it would be unreadable, and an
                 # unreadable age lowers every age-combined warning sign to a guess.
@@ -886,6 +898,7 @@ _UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECA
 
 
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
+_BEFORE_NUMBER = re.compile(r"^(?:=|ages?d?\s*:?\s*)(?=[\d+-])", re.IGNORECASE)
 
 
 def number_in_text(text: str) -> float | None:
@@ -900,8 +913,10 @@ def number_in_text(text: str) -> float | None:
     # quotes before a unit ('"70" years'): unread, the same sign was clinician (check
     # 40, N3).
     stripped = stripped.strip(_QUOTES).strip()
-    # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit.
+    # "70 years", "70 yrs", "70 y/o", "62 degrees", "62°": the number with its unit;
+    # "age 70", "Aged: 70", and Excel's "=70" (a formula left as text): the number.
     stripped = _UNIT.sub("", stripped).strip().strip(_QUOTES).strip()
+    stripped = _BEFORE_NUMBER.sub("", stripped)
     if not stripped:
         return None
     body = stripped[1:] if stripped[0] in "+-" else stripped
@@ -964,6 +979,75 @@ def number_in_words(text: str) -> int | None:
             return None
     total += current
     return total
+
+
+def _span_read_alike(
+    rb: RuleBase, question: Question, key: str, text: str, warnings: list[AnswerProblem]
+) -> float | None:
+    """A safety number written as a span ("65-70", "70+", "over 65", "about 70") read
+    as its lowest number, with a warning, when every test of the rule base reads the
+    whole span alike (knowledge.thresholds.span_read_alike); else None, and the answer
+    stays unreadable, "not sure" over its whole range. Read so, a band of ages all 65
+    or over lowered a fracture-risk sign from urgent to clinician (a new user's P7)."""
+    from ..knowledge.thresholds import span_read_alike  # only for a number given as text
+
+    span = number_span(text)
+    if span is None:
+        return None
+    low = max(span[0], question.minimum if question.minimum is not None else -math.inf)
+    high = min(span[1], question.maximum if question.maximum is not None else math.inf)
+    if low > high or not math.isfinite(low) or not span_read_alike(rb, key, low, high):
+        return None
+    shown = f"{low:g} to {high:g}" if math.isfinite(high) else f"{low:g} or over"
+    read = (
+        f"{show_value(text)} is a span ({shown}); every test of the rule base reads it "
+        f"alike, so it is read as {low:g}"
+    )
+    warnings.append(_read_otherwise(key, text, read, ", one number", question))
+    return low
+
+
+def number_span(text: str) -> tuple[float, float] | None:
+    """The numbers a short text gives a span of: "65-70" and "65 to 70" (both ends),
+    "70+", "over 70", "at least 70", "70 or older" (70 up), "under 20", "below 20"
+    (up to 20), "about 70", "~70", "70ish", "approx. 70" (2 either side); else None."""
+    said = text.strip().lower()
+    if len(said) > 40:
+        return None
+    for pattern, make in _SPANS:
+        found = pattern.fullmatch(said)
+        if found is not None:
+            numbers = [float(n) for n in found.groups() if n is not None]
+            return make(numbers)
+    return None
+
+
+_N = r"(\d{1,3}(?:\.\d+)?)"
+_AGE = r"(?:\s*(?:years?(?: old)?|yrs?|y/?o))?"
+_SPANS: tuple[tuple[re.Pattern[str], Callable[[list[float]], tuple[float, float] | None]], ...] = (
+    (
+        re.compile(rf"(?:age[ds]?\s*)?{_N}\s*(?:-|–|—|to)\s*{_N}{_AGE}"),
+        lambda n: (n[0], n[1]) if n[0] <= n[1] else None,
+    ),
+    (
+        re.compile(
+            rf"(?:(?:over|above|at least|>=?|≥|min\.?|minimum)\s*{_N}{_AGE}|{_N}{_AGE}\s*"
+            r"(?:\+|or (?:over|older|more|above)|and (?:over|older|up|above)|plus))"
+        ),
+        lambda n: (n[0], math.inf),
+    ),
+    (
+        re.compile(rf"(?:under|below|less than|younger than|<=?|≤)\s*{_N}{_AGE}"),
+        lambda n: (-math.inf, n[0]),
+    ),
+    (
+        re.compile(
+            rf"(?:(?:about|around|approx(?:\.|imately)?|ca\.?|circa|c\.|roughly|~)\s*{_N}{_AGE}"
+            rf"|{_N}{_AGE}\s*(?:ish|\(approx(?:\.|imately)?\)|approx(?:\.|imately)?))"
+        ),
+        lambda n: (n[0] - 2, n[0] + 2),
+    ),
+)
 
 
 def typed_number(question: Question, text: str) -> float | None:
@@ -1064,8 +1148,14 @@ MAX_READ_KEYS = 1000
 
 def _why_read_as(rb: RuleBase, key: str) -> str:
     """Why a key was read as a question's (see read_as), for its warning."""
-    if fold_key(key) in rb.index.folded_ids:
+    folded = fold_key(key)
+    meant = rb.index.folded_ids.get(folded)
+    if meant is not None and folded in (fold_key(meant), fold_key(meant).replace("_", "")):
         return "the key differs in case, spacing or look-alike letters"
+    if meant is not None:
+        # A sign's wording or a flag's title: said so, not "differs in case" (a new
+        # user's P8).
+        return "the key is the question's own words, as the questionnaire or a result shows them"
     return "the key holds the question's id or its words, among what a form or an export adds"
 
 

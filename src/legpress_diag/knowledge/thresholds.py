@@ -37,17 +37,34 @@ def read_alike(rb: RuleBase, question_id: str, numbers: Sequence[float]) -> bool
     low, high = min(numbers), max(numbers)
     if low == high:
         return True
-    at_least, above, equal = _splits(rb, question_id)
+    # `x == t` (and `x != t`) when one of them is t (and they are not all equal).
+    return not _ordered_apart(rb, question_id, low, high) and _splits(rb, question_id)[
+        2
+    ].isdisjoint(numbers)
+
+
+def span_read_alike(rb: RuleBase, question_id: str, low: float, high: float) -> bool:
+    """Whether every comparison of ``question_id`` gives the same outcome for every
+    number from ``low`` to ``high`` (``high`` may be infinite): as read_alike, and no
+    `x == t` with t anywhere in the span."""
+    if low == high:
+        return True
+    equal = _splits(rb, question_id)[2]
+    return not _ordered_apart(rb, question_id, low, high) and not any(
+        low <= limit <= high for limit in equal
+    )
+
+
+def _ordered_apart(rb: RuleBase, question_id: str, low: float, high: float) -> bool:
+    """Whether a `<`, `<=`, `>` or `>=` comparison tells ``low`` and ``high`` apart."""
+    at_least, above, _ = _splits(rb, question_id)
     # `x >= t` (and `x < t`) tells them apart when low < t <= high.
     index = bisect.bisect_right(at_least, low)
     if index < len(at_least) and at_least[index] <= high:
-        return False
+        return True
     # `x > t` (and `x <= t`) when low <= t < high.
     index = bisect.bisect_left(above, low)
-    if index < len(above) and above[index] < high:
-        return False
-    # `x == t` (and `x != t`) when one of them is t (and they are not all equal).
-    return equal.isdisjoint(numbers)
+    return index < len(above) and above[index] < high
 
 
 def _splits(
