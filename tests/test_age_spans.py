@@ -33,18 +33,18 @@ def fracture(rb: RuleBase, age: Any) -> tuple[str, bool] | None:
     "age",
     ["65-70", "70 - 75", "65 to 70", "70+", "over 65", "65 and over", "70 or older",
      "at least 66", "~70", "about 70", "approx. 70", "70ish", "70 (approx)", "age 70",
-     "Aged: 70", "=70"],
+     "Aged: 70", "=70", "70s", "the 70s", "late 60s", "in my 70s", "70 (retired)"],
 )  # fmt: skip
 def test_a_span_all_past_the_limit_is_read(rb: RuleBase, age: str) -> None:
     assert fracture(rb, age) == ("urgent", False)  # as for 70 itself
 
 
-@pytest.mark.parametrize("age", ["60-70", "about 64", "63+", "under 70"])
+@pytest.mark.parametrize("age", ["60-70", "about 64", "63+", "under 70", "60s", "mid 60s"])
 def test_a_span_across_the_limit_stays_not_sure(rb: RuleBase, age: str) -> None:
     assert fracture(rb, age) == ("clinician", True)  # urgent, one lower: a guess
 
 
-@pytest.mark.parametrize("age", ["30-40", "under 40", "about 30"])
+@pytest.mark.parametrize("age", ["30-40", "under 40", "about 30", "30s", "early 60s"])
 def test_a_young_span_is_read_young(rb: RuleBase, age: str) -> None:
     assert fracture(rb, age) is None
 
@@ -66,6 +66,9 @@ def test_the_interview_reads_a_span_as_diagnose_does(rb: RuleBase) -> None:
         ("70+", (70, float("inf"))),
         ("under 20", (float("-inf"), 20)),
         ("~70", (68, 72)),
+        ("late 60s", (66, 69)),
+        ("70 (retired)", (70, 70)),
+        ("70 (approx)", (68, 72)),
         ("70-65", None),  # backwards: no span
         ("70", None),  # a number, read as one elsewhere
         ("sixty-five", None),

@@ -100,3 +100,28 @@ def test_other_common_section_names_are_sections(rb: RuleBase, first: str, secon
     (result,) = results(rb, record)
     assert result["id"] == "c15"
     assert "fracture_risk_sudden_onset" in {flag["id"] for flag in result["red_flags"]}
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("Q1", "Q2", "Q3"), ("Tab 1", "Tab 2", "Tab 3"), ("Página 1", "Página 2", "Página 3"),
+     ("1", "2", "3"), ("A", "B", "C"), ("General", "Medical history", "Leg press")],
+)  # fmt: skip
+def test_pages_named_as_forms_name_them_inside_answers(
+    rb: RuleBase, names: tuple[str, ...]
+) -> None:
+    # Check 42, H5: split into three error records, a steroid course in one and a
+    # sudden onset in another, the urgent fracture risk was lost.
+    first, second, third = names
+    record = {
+        "id": "c42",
+        "answers": {
+            first: {"age_years": 40, "steroids_or_osteoporosis": "yes"},
+            second: {"sudden_sharp_onset": "yes", "onset_settling": "no"},
+            third: {"lower_back_rounds": "yes"},
+        },
+    }
+    (result,) = results(rb, record)
+    assert result["id"] == "c42"
+    flagged = {flag["id"]: flag["level"] for flag in result["red_flags"]}
+    assert flagged["fracture_risk_sudden_onset"] == "urgent"

@@ -78,8 +78,9 @@ def test_a_json_true_or_false_behind_a_typo_is_a_yes_or_a_no(value: bool, flagge
 
 
 # difflib's ratio for 'saddle_numbn' against 'saddle_numbness' is 0.89, for
-# 'saddle_numb' 0.85 less a little (0.846): the cut-off is 0.85.
-@pytest.mark.parametrize(("key", "flagged"), [("saddle_numbn", True), ("saddle_numb", False)])
+# 'saddlenumbn' 0.85 less a little (0.846): the cut-off is 0.85. ('saddle_numb', at
+# the same ratio, is one of the question's short names in rules/safety.yaml.)
+@pytest.mark.parametrize(("key", "flagged"), [("saddle_numbn", True), ("saddlenumbn", False)])
 def test_a_key_is_a_typo_only_above_the_cutoff(key: str, flagged: bool) -> None:
     result = diagnose_answers(RB, without("saddle_numbness", **{key: "yes"}))
     assert (result["status"] == "refer") is flagged

@@ -24,6 +24,7 @@ from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.index import (
     MAX_READ_KEY,
     TYPO_CUTOFF,
+    NamedInShort,
     fold_key,
     latin_letters,
     question_named,
@@ -764,8 +765,9 @@ def normalize_answers(
             elif together:
                 # Said plainly: "did you mean" one of them read as if it were ignored.
                 hint = (
-                    "it names " + " and ".join(f"'{q}'" for q in together) + ": unless its "
-                    "answer is a no, each is read as not sure; answer each under its own id"
+                    "it names " + " and ".join(f"'{q}'" for q in together.every) + ": unless "
+                    "its answer is a no, the screen reads them as not sure; answer each under "
+                    "its own id"
                 )
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
@@ -1000,8 +1002,10 @@ def _span_read_alike(
         return None
     shown = f"{low:g} to {high:g}" if math.isfinite(high) else f"{low:g} or over"
     read = (
-        f"{show_value(text)} is a span ({shown}); every test of the rule base reads it "
-        f"alike, so it is read as {low:g}"
+        f"{show_value(text)} is the number {low:g} with a note; read as {low:g}"
+        if low == high
+        else f"{show_value(text)} is a span ({shown}); every test of the rule base reads "
+        f"it alike, so it is read as {low:g}"
     )
     warnings.append(_read_otherwise(key, text, read, ", one number", question))
     return low
@@ -1010,42 +1014,70 @@ def _span_read_alike(
 def number_span(text: str) -> tuple[float, float] | None:
     """The numbers a short text gives a span of: "65-70" and "65 to 70" (both ends),
     "70+", "over 70", "at least 70", "70 or older" (70 up), "under 20", "below 20"
-    (up to 20), "about 70", "~70", "70ish", "approx. 70" (2 either side); else None."""
+    (up to 20), "about 70", "~70", "70ish", "approx. 70" (2 either side), "70s" (70 to
+    79), "early 70s", "mid 70s", "late 70s" (a third of it), "70 (retired)" (70 and a
+    note); else None."""
     said = text.strip().lower()
     if len(said) > 40:
         return None
     for pattern, make in _SPANS:
         found = pattern.fullmatch(said)
         if found is not None:
-            numbers = [float(n) for n in found.groups() if n is not None]
-            return make(numbers)
+            return make(found)
     return None
+
+
+def _decade(found: re.Match[str]) -> tuple[float, float]:
+    start = float(found.group("tens")) * 10
+    part = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get(found.group("part") or "", (0, 9))
+    return start + part[0], start + part[1]
+
+
+def _ends(found: re.Match[str]) -> tuple[float, float] | None:
+    low, high = float(found.group(1)), float(found.group(2))
+    return (low, high) if low <= high else None
+
+
+def _first(found: re.Match[str]) -> float:
+    return float(next(group for group in found.groups() if group is not None))
 
 
 _N = r"(\d{1,3}(?:\.\d+)?)"
 _AGE = r"(?:\s*(?:years?(?: old)?|yrs?|y/?o))?"
-_SPANS: tuple[tuple[re.Pattern[str], Callable[[list[float]], tuple[float, float] | None]], ...] = (
-    (
-        re.compile(rf"(?:age[ds]?\s*)?{_N}\s*(?:-|–|—|to)\s*{_N}{_AGE}"),
-        lambda n: (n[0], n[1]) if n[0] <= n[1] else None,
-    ),
+_SPANS: tuple[
+    tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[float, float] | None]], ...
+] = (
+    (re.compile(rf"(?:age[ds]?\s*)?{_N}\s*(?:-|–|—|to)\s*{_N}{_AGE}"), _ends),
     (
         re.compile(
             rf"(?:(?:over|above|at least|>=?|≥|min\.?|minimum)\s*{_N}{_AGE}|{_N}{_AGE}\s*"
             r"(?:\+|or (?:over|older|more|above)|and (?:over|older|up|above)|plus))"
         ),
-        lambda n: (n[0], math.inf),
+        lambda found: (_first(found), math.inf),
     ),
     (
         re.compile(rf"(?:under|below|less than|younger than|<=?|≤)\s*{_N}{_AGE}"),
-        lambda n: (-math.inf, n[0]),
+        lambda found: (-math.inf, _first(found)),
     ),
     (
         re.compile(
             rf"(?:(?:about|around|approx(?:\.|imately)?|ca\.?|circa|c\.|roughly|~)\s*{_N}{_AGE}"
             rf"|{_N}{_AGE}\s*(?:ish|\(approx(?:\.|imately)?\)|approx(?:\.|imately)?))"
         ),
-        lambda n: (n[0] - 2, n[0] + 2),
+        lambda found: (_first(found) - 2, _first(found) + 2),
+    ),
+    (
+        re.compile(
+            r"(?:in (?:my|his|her|their) |the )?(?:(?P<part>early|mid|late)[ -]?)?(?P<tens>\d)0'?s"
+        ),
+        _decade,
+    ),
+    (
+        # "70 (retired)": the number, with a note that says nothing of how near it is.
+        re.compile(
+            rf"{_N}{_AGE}\s*\((?![^()]*(?:approx|about|around|circa|estimat|rough|guess|\?))[^()]*\)"
+        ),
+        lambda found: (_first(found), _first(found)),
     ),
 )
 
@@ -1244,35 +1276,41 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     found = set()
     checked = 0
     answered: frozenset[str] | None = None  # worked out once, at the first key that needs it
+    ticks_looked = 0  # items of screens' replies looked up as misspelt signs
     for key, value in raw.items():
         if (
             not isinstance(key, str)
             or key in rb.questions
-            or len(key) > 2 * longest
             or (isinstance(value, str) and says_no(value))
             or value is False
         ):
             continue
         if question_named(rb, key) is not None:
             continue  # read as that question already (normalize_answers)
-        checked += 1
+        # A key past twice the longest id is no typo of one, but it may name several
+        # ("saddle numbness, bladder bowel change and sexual function change": its yes
+        # was dropped, "ok", while the warning said it was read: a new user's B).
+        typo_length = len(key) <= 2 * longest
+        together = safety_named_in_short(rb, key)
+        if together.whole or not typo_length:
+            # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
+            # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
+            found |= _doubted_by(rb, raw, together, value)
+            continue
+        checked += typo_length
         # Bounded work per record: difflib for the first keys, then a lookup that finds
         # a typo of one or two edits in microseconds (every key of a 1 MiB body in a
         # third of a second). Past 20 keys a misspelt "yes" beside its question's "no"
         # was not looked at, and dropped: "ok" (attack round 11, M1).
         close = (
-            misspelt_safety_id(rb, key)
+            None
+            if not typo_length
+            else misspelt_safety_id(rb, key)
             if checked <= MAX_UNKNOWN_LISTED
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
-        if close is None and (together := safety_named_in_short(rb, key)):
-            # A key that names signs together or in short ("saddle_numbness/
-            # leg_pain_below_knee", "Saddle numbness & bladder change", "bladder
-            # change"): anything it says but a no doubts each of them, an answer of
-            # its own too unless that is a yes. Beside two "no"s its yes was dropped
-            # ("ok", with advice), and "Yes - both" was dropped everywhere.
-            if not _left_blank(value) and not written_no(value):
-                found |= {q for q in together if q not in raw or not written_yes(raw[q])}
+        if close is None and together:
+            found |= _doubted_by(rb, raw, together, value)
             continue
         if close is None:
             # A yes under a key that holds a safety id whole among other words
@@ -1282,11 +1320,12 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
             screen_key = is_screen_key(key)  # "not sure" there opens the screen
-            if screen_key:
+            if screen_key and screen_named(rb, key) is not None:
                 # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
                 # its own "no": nobody can tell which holds, so it is not sure. Dropped,
                 # the record was "ok" with advice (check 41, M2).
-                found |= _misspelt_ticks(rb, raw, value)
+                ticked, ticks_looked = _misspelt_ticks(rb, raw, value, ticks_looked)
+                found |= ticked
             if (
                 written_yes(value)
                 or (is_unsure(value) and not screen_key)
@@ -1309,22 +1348,55 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     return frozenset(found)
 
 
-def _misspelt_ticks(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
+def _doubted_by(
+    rb: RuleBase, raw: RawAnswers, together: NamedInShort, value: JsonValue
+) -> set[str]:
+    """The signs a key naming several or in short doubts ("saddle_numbness/
+    leg_pain_below_knee", "Saddle numbness & bladder change", "fever"): anything it
+    says but a no doubts each sign it names whole, unless its own answer is a yes (a
+    yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
+    advice), and each it names partly that nothing else answers. "Yes - both" too."""
+    if _left_blank(value) or written_no(value) or _opens_with_no(value):
+        return set()
+    doubted = {q for q in together.whole if q not in raw or not written_yes(raw[q])}
+    if together.partly:
+        answered = _answered_anyhow(rb, raw)
+        doubted |= {q for q in together.partly if q not in answered}
+    return doubted
+
+
+def _opens_with_no(value: JsonValue) -> bool:
+    """Free text whose first word is a no ("no - it built up over weeks", "No, never"):
+    under a key that names a sign only in part, it raises no doubt (the sign stays
+    unanswered, never cleared). A column's "sudden pain": "no - it built up" referred
+    a clear client (a new user's G)."""
+    if not isinstance(value, str) or _pythons_none(value):
+        return False
+    first = _FIRST_WORD.match(words(value[:_FIRST_WORD_SPAN]))
+    return first is not None and first.group(1) in NO_WORDS
+
+
+def _misspelt_ticks(
+    rb: RuleBase, raw: RawAnswers, value: JsonValue, looked: int
+) -> tuple[set[str], int]:
     """The safety questions a screen's reply ticks under a misspelt id, unless its
-    own answer is a yes (bounded: difflib for the first items, a lookup after)."""
+    own answer is a yes, and how many items of the record have been looked up
+    (bounded per record: difflib for the first items, a lookup after; per list, 1,000
+    screen keys of 32 items cost 3 s)."""
     items = value if isinstance(value, list) else [value]
     found = set()
-    for index, item in enumerate(items[:MAX_READ_KEYS]):
+    for item in items[:MAX_READ_KEYS]:
         if not isinstance(item, str) or says_no(item) or is_unsure(item) or len(item) > 80:
             continue
+        looked += 1
         qid = (
             misspelt_safety_id(rb, item)
-            if index < MAX_UNKNOWN_LISTED
+            if looked <= MAX_UNKNOWN_LISTED
             else _near_safety_id(rb.index.screen_questions, fold_key(item))
         )
         if qid is not None and not written_yes(raw.get(qid)):
             found.add(qid)
-    return found
+    return found, looked
 
 
 def _unread_object(rb: RuleBase, reply: JsonObject) -> bool:

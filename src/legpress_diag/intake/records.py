@@ -76,6 +76,7 @@ from .wrappers import (
     holds_an_object,
     question_id,
     question_type,
+    question_worded,
     records_in_array,
     survey_pages,
     wrapped_records,
@@ -1939,6 +1940,7 @@ def _ticked_lists(
     )
 
     opened = dict(answers)
+    looked = 0  # unread items looked up as misspelt signs, in every list of the record
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
         interview_key = (
             str(key).startswith(CHECK_PREFIX)
@@ -1996,12 +1998,14 @@ def _ticked_lists(
             unread.append(
                 show_value([v for v in value if v is not None and not isinstance(v, str)][:1])
             )
-        for index, item in enumerate(unread):
+        for item in unread:
             # A sign misspelt beside one read ("bladder_bowel_chnage" beside
             # "leg_pain_below_knee") is not sure: it was dropped, and ticking one
-            # more box lowered urgent to clinician (check 38, A-H1).
+            # more box lowered urgent to clinician (check 38, A-H1). difflib for the
+            # record's first items, a fast lookup after (per record, not per list).
+            looked += 1
             qid = misspelt_bundled_safety(
-                item.removeprefix(UNSURE_MARK), fast=index >= MAX_UNKNOWN_LISTED
+                item.removeprefix(UNSURE_MARK), fast=looked > MAX_UNKNOWN_LISTED
             )
             if qid is not None:
                 opened[qid] = careful(opened[qid], "unsure") if qid in opened else "unsure"
@@ -2063,7 +2067,7 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held
-    if len(text) > _MAX_LISTED_TEXT or question_id(text) is not None:
+    if len(text) > _MAX_LISTED_TEXT or question_worded(text) is not None:
         return text if len(text) > _MAX_LISTED_TEXT else [text]
     pieces = re.split(r"([,;|])", text)
     parts, marks = pieces[::2], pieces[1::2]
@@ -2080,7 +2084,7 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
             (
                 stop
                 for stop in range(min(len(parts), start + _MAX_PARTS_IN_ONE), start + 1, -1)
-                if question_id(_rejoined(parts[start:stop], marks[start : stop - 1]))
+                if question_worded(_rejoined(parts[start:stop], marks[start : stop - 1]))
             ),
             start + 1,
         )

@@ -156,13 +156,28 @@ def form_sections(answers: JsonObject) -> list[str]:
         key in held or _plain_answer(value) for key, value in answers.items()
     ):
         return []
-    return held if _sections_asked_apart(answers, held) else []
+    return held if _sections_asked_apart(answers, held, _PAGE_NAME) else []
 
 
-def _sections_asked_apart(data: JsonObject, held: list[str]) -> bool:
-    """Whether the parts under ``held`` are named as a form's sections, hold plain
-    answers and no id, and ask different questions."""
-    if not all(_SECTION_NAME.search(fold_key(key)) for key in held):
+# Inside a record's own 'answers' a group may be named as a page is: "1", "A", "Q1",
+# "Tab 1", "Página 1", "Leg press", "Medical history" (check 42, H5: split apart, a
+# fracture-risk sign needing answers from two of them was lost). Its groups must still
+# ask different questions; clients or visits ask the same ones.
+_PAGE_NAME = re.compile(
+    r"^(?:\d{1,3}|[a-z]|q\d{1,3}|tab_?\d{1,3}|pagina_?\d{1,3}|module_?\d{0,3}|leg_press"
+    r"|general|medical(?:_history)?|history|sessions?)$"
+)
+
+
+def _sections_asked_apart(
+    data: JsonObject, held: list[str], also: re.Pattern[str] | None = None
+) -> bool:
+    """Whether the parts under ``held`` are named as a form's sections (or match
+    ``also``), hold plain answers and no id, and ask different questions."""
+    if not all(
+        _SECTION_NAME.search(folded) or (also is not None and also.match(folded))
+        for folded in (fold_key(key) for key in held)
+    ):
         return False
     asked: set[str] = set()
     for key in held:
@@ -212,6 +227,15 @@ def question_id(key: str) -> str | None:
 
     rb = bundled_rulebase()
     return None if rb is None else question_named(rb, key)
+
+
+def question_worded(text: str) -> str | None:
+    """The bundled rule base's question a text names word for word (index.question_worded)."""
+    from ..knowledge.index import question_worded as worded  # only for a screen's text reply
+    from ..knowledge.loader import bundled_rulebase
+
+    rb = bundled_rulebase()
+    return None if rb is None else worded(rb, text)
 
 
 def yes_no_questions_named(key: str) -> tuple[str, ...]:

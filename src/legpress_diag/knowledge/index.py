@@ -366,7 +366,7 @@ def _question_named(rb: RuleBase, key: str) -> str | None:
     whole = named.get("_".join(_WORD_ONLY.findall(folded)))
     if whole is not None:
         return whole  # a question's own words, commas and all (a sign's wording, a title)
-    if _several_in_key(key, folded, named):
+    if questions_named(rb, key):
         # "saddle_numbness/leg_pain_below_knee": read as its last part (a path's),
         # a yes to saddle numbness was lost, emergency became clinician. A key that
         # names two questions names neither alone (see questions_named).
@@ -405,6 +405,16 @@ def _after_group(key: str, named: Mapping[str, str]) -> str | None:
     return found
 
 
+def question_worded(rb: RuleBase, text: str) -> str | None:
+    """The question a text names word for word (its id, its text, a sign's wording, a
+    flag's title: the words alone, any case and marks), never by a reading of what an
+    export writes around a name (question_named): ", it came on suddenly" at the end of
+    a run of ticked wordings named only the last sign (a new user's A)."""
+    if len(text) > MAX_READ_KEY:
+        return None
+    return rb.index.folded_ids.get("_".join(_WORD_ONLY.findall(latin_letters(text))))
+
+
 def questions_named(rb: RuleBase, key: str) -> tuple[str, ...]:
     """The questions a key names when it names more than one, joined by a mark or a
     word ("saddle_numbness/leg_pain_below_knee", "Saddle numbness & bladder change",
@@ -412,7 +422,19 @@ def questions_named(rb: RuleBase, key: str) -> tuple[str, ...]:
     (question_named reads those)."""
     if key in rb.questions or len(key) > MAX_READ_KEY:
         return ()
-    return _several_in_key(key, fold_key(key), rb.index.folded_ids)
+    held = _SEVERAL.get(id(rb))
+    if held is None or held[0] is not rb:
+        held = _SEVERAL[id(rb)] = (rb, {})
+    known = held[1]
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _MAX_NAMED:
+            known.clear()  # bounded, as question_named's
+        found = known[key] = _several_in_key(key, fold_key(key), rb.index.folded_ids)
+    return found
+
+
+_SEVERAL: dict[int, tuple[RuleBase, dict[str, tuple[str, ...]]]] = {}
 
 
 def _several_in_key(key: str, folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
@@ -443,32 +465,28 @@ def several_named(folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
 
 def _named_in_turn(words: list[str], named: Mapping[str, str]) -> list[str]:
     """The questions a run of words names one after another, read the way that leaves
-    the fewest words naming nothing (a joining word between two names costs nothing),
+    the fewest words naming nothing (joining words cost nothing and are read without),
     then the fewest names: "bladder or bowel change" is one question, "saddle numbness
     or leg pain below knee" two. Past _MAX_WORDS_READ words, the run as a whole only."""
     whole = _name_of("_".join(words), named)
     if whole is not None or len(words) < 2 or len(words) > _MAX_WORDS_READ:
         return [whole] if whole else []
-    firsts, lasts = _name_edges(named)
-    joins = [word in _JOINING_WORDS for word in words]
-    # best[i]: (words left unnamed, names) for the first i words, and the names.
+    kept = [word for word in words if word not in _JOINING_WORDS]
+    joinless, lengths, shapes = _name_shapes(named)
+    # best[i]: (words left unnamed, names) for the first i words, and the names. Only
+    # the lengths a name ending in a word has are tried: a few lookups a word, however
+    # the words repeat ("pain pain pain ...": 4 s of CPU a MiB, check 42 M3).
     best: list[tuple[int, int, list[str]]] = [(0, 0, [])]
-    for end in range(1, len(words) + 1):
+    for end in range(1, len(kept) + 1):
         skip = best[end - 1]
-        cost = 0 if words[end - 1] in _JOINING_WORDS else 1
-        choice = (skip[0] + cost, skip[1], skip[2])
-        if words[end - 1] not in lasts:
-            best.append(choice)
-            continue
-        for start in range(max(0, end - _MAX_WORDS_IN_NAME), end):
-            if words[start] not in firsts:
-                continue  # no name starts so: a lookup spared (bounded work per key)
-            piece = "_".join(words[start:end])
-            qid = named.get(piece)
-            if qid is None and any(joins[start:end]):
-                qid = named.get(_without_joins(piece))  # "bladder_or_bowel_change"
+        choice = (skip[0] + 1, skip[1], skip[2])
+        last = kept[end - 1]
+        for length in lengths.get(last, ()):
+            if length > end or (kept[end - length], last, length) not in shapes:
+                continue
+            qid = joinless.get("_".join(kept[end - length : end]))
             if qid is not None:
-                before = best[start]
+                before = best[end - length]
                 option = (before[0], before[1] + 1, [*before[2], qid])
                 if option[:2] < choice[:2]:
                     choice = option
@@ -476,22 +494,45 @@ def _named_in_turn(words: list[str], named: Mapping[str, str]) -> list[str]:
     return best[-1][2]
 
 
-def _name_edges(named: Mapping[str, str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The words the names of ``named`` start and end with (made once per mapping)."""
-    held = _EDGES.get(id(named))
+def _name_shapes(
+    named: Mapping[str, str],
+) -> tuple[Mapping[str, str], Mapping[str, frozenset[int]], frozenset[tuple[str, str, int]]]:
+    """The names of ``named`` without their joining words; for each word a name ends
+    with, the lengths in words of the names that end with it; and each name's first
+    word, last word and length (made once)."""
+    held = _SHAPES.get(id(named))
     if held is None or held[0] is not named:
-        keys = [key.split("_") for key in named]
-        held = _EDGES[id(named)] = (
-            named,
-            frozenset(parts[0] for parts in keys),
-            frozenset(parts[-1] for parts in keys),
+        joinless: dict[str, str] = {}
+        for key, qid in named.items():
+            bare = _without_joins(key)
+            if bare:
+                joinless.setdefault(bare, qid)
+        lengths: dict[str, set[int]] = {}
+        for bare in joinless:
+            parts = bare.split("_")
+            lengths.setdefault(parts[-1], set()).add(len(parts))
+        shapes = frozenset(
+            (parts[0], parts[-1], len(parts)) for parts in (bare.split("_") for bare in joinless)
         )
-    return held[1], held[2]
+        held = _SHAPES[id(named)] = (
+            named,
+            joinless,
+            {word: frozenset(sizes) for word, sizes in lengths.items()},
+            shapes,
+        )
+    return held[1], held[2], held[3]
 
 
-_EDGES: dict[int, tuple[Mapping[str, str], frozenset[str], frozenset[str]]] = {}
+_SHAPES: dict[
+    int,
+    tuple[
+        Mapping[str, str],
+        Mapping[str, str],
+        Mapping[str, frozenset[int]],
+        frozenset[tuple[str, str, int]],
+    ],
+] = {}
 _MAX_WORDS_READ = 40  # a key of at most MAX_READ_KEY letters has about as many words
-_MAX_WORDS_IN_NAME = 24  # the longest question text or sign's wording, in words
 
 
 def _name_of(piece: str, named: Mapping[str, str]) -> str | None:
@@ -500,39 +541,122 @@ def _name_of(piece: str, named: Mapping[str, str]) -> str | None:
     return named.get(piece) or named.get(header_folded(piece)) or named.get(_without_joins(piece))
 
 
-def safety_named_in_short(rb: RuleBase, key: str) -> tuple[str, ...]:
-    """The safety questions an unknown key names in part: each a part of it names
-    whole, or whose id's words a part's words are most of (two or more, and more
-    than half of the id's: "bladder change" for bladder_bowel_change, "leg weakness"
-    for both leg-weakness questions). "Saddle numbness & bladder change": "yes" was
-    read as saddle numbness alone, and "bladder change": "yes" as nothing at all
-    (unscreened, with exercise advice)."""
+class NamedInShort(NamedTuple):
+    """The safety questions an unknown key names: ``whole``, by their own names (ids,
+    texts, wordings, every word of an id); ``partly``, by a short name the rule base
+    gives them or by most of an id's words. A yes under a key naming a sign whole
+    doubts it beside its own "no"; one naming it partly only where nothing answers it
+    ("both legs": "yes" beside both_legs_symptoms "no" referred a clear client)."""
+
+    whole: tuple[str, ...] = ()
+    partly: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.whole or self.partly)
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return self.whole + tuple(q for q in self.partly if q not in self.whole)
+
+
+def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
+    """The safety questions an unknown key names (see NamedInShort): its names read
+    one after another (questions_named: "saddle numbness leg pain below knee",
+    "saddle_numbness - leg_pain_below_knee"), each part that names one, is all of an
+    id's words or is a short name the rule base gives one ("fever", "sciatica"); and,
+    partly, a short name of two words or more inside a part ("numbness in both legs")
+    or more than half of an id's words ("bladder change"; never a follow-up's).
+    "Saddle numbness & bladder change": "yes" was read as saddle numbness alone, and
+    "bladder change": "yes" as nothing (unscreened, advice)."""
     if len(key) > MAX_READ_KEY:
-        return ()
-    found: dict[str, None] = {}
+        return NamedInShort()
+    screened = rb.index.screen_questions
+    whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
+    partly: dict[str, None] = {}
+    short = _short_names(rb)
+    shapes = _shapes_of(short)
+    named = rb.index.folded_ids
     for part in _WORD.findall(fold_key(key)):
+        # A short name with a joining word of its own ("pins and needles") is whole.
+        whole.update(dict.fromkeys(short.get(_without_joins(header_folded(part.strip("_"))), ())))
         for piece in _JOINED_PIECES.split(part.strip("_")):
-            said = set(header_folded(piece).split("_")) - _JOINING_WORDS
+            qid = _name_of(piece, named)
+            if qid in screened:
+                whole[qid] = None
+            words = [word for word in header_folded(piece).split("_") if word not in _JOINING_WORDS]
+            # A short name as the whole piece names its sign whole ("Fever"); inside a
+            # longer piece, two words or more, only partly ("numbness in both legs").
+            # A lone word inside names nothing ("no fever").
+            whole.update(dict.fromkeys(short.get("_".join(words), ())))
+            inside = (
+                "_".join(words[start : start + length])
+                for length in range(2, min(len(words) - 1, _MAX_SHORT_WORDS) + 1)
+                for start in range(len(words) - length + 1)
+                # a lookup only where a short name starts, ends and fits
+                if (words[start], words[start + length - 1], length) in shapes
+            )
+            for run in inside:
+                partly.update(dict.fromkeys(short.get(run, ())))
+            said = set(words)
             if len(said) < 2:
                 continue
-            for qid, words in _safety_words(rb):
-                if said <= words and 2 * len(said) > len(words):
-                    found[qid] = None
-    return tuple(found)
+            for qid, id_words, follows in _safety_words(rb):
+                if said == id_words:
+                    whole[qid] = None
+                elif said < id_words and 2 * len(said) > len(id_words) and not follows:
+                    partly[qid] = None
+    return NamedInShort(tuple(whole), tuple(q for q in partly if q not in whole))
 
 
-def _safety_words(rb: RuleBase) -> tuple[tuple[str, frozenset[str]], ...]:
-    """Each screened safety question with the words of its id (made once per rule base)."""
+def _short_names(rb: RuleBase) -> Mapping[str, tuple[str, ...]]:
+    """Each safety question's short names (folded, without joining words) -> the
+    questions that go by it (made once per rule base)."""
+    held = _SHORT_NAMES.get(id(rb))
+    if held is None or held[0] is not rb:
+        named: dict[str, tuple[str, ...]] = {}
+        for qid in rb.index.screen_questions:
+            for name in rb.questions[qid].short_names:
+                folded = _without_joins(fold_key(name).replace("/", "_"))
+                if folded and qid not in named.get(folded, ()):
+                    named[folded] = (*named.get(folded, ()), qid)
+        held = _SHORT_NAMES[id(rb)] = (rb, named)
+    return held[1]
+
+
+def _shapes_of(names: Mapping[str, tuple[str, ...]]) -> frozenset[tuple[str, str, int]]:
+    """Each name's first word, last word and length in words (made once per mapping)."""
+    held = _NAME_SHAPES.get(id(names))
+    if held is None or held[0] is not names:
+        shapes = frozenset(
+            (parts[0], parts[-1], len(parts)) for parts in (name.split("_") for name in names)
+        )
+        held = _NAME_SHAPES[id(names)] = (names, shapes)
+    return held[1]
+
+
+_SHORT_NAMES: dict[int, tuple[RuleBase, Mapping[str, tuple[str, ...]]]] = {}
+_NAME_SHAPES: dict[int, tuple[Mapping[str, tuple[str, ...]], frozenset[tuple[str, str, int]]]] = {}
+_MAX_SHORT_WORDS = 4  # a short name is a word or two; four at most is looked for inside
+
+
+def _safety_words(rb: RuleBase) -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """Each screened safety question with the words of its id, and whether it is a
+    follow-up (made once per rule base)."""
     held = _SAFETY_WORDS.get(id(rb))
     if held is None or held[0] is not rb:
         words = tuple(
-            (qid, frozenset(qid.split("_")) - _JOINING_WORDS) for qid in rb.index.screen_questions
+            (
+                qid,
+                frozenset(qid.split("_")) - _JOINING_WORDS,
+                rb.questions[qid].follow_up_of is not None,
+            )
+            for qid in rb.index.screen_questions
         )
         held = _SAFETY_WORDS[id(rb)] = (rb, words)
     return held[1]
 
 
-_SAFETY_WORDS: dict[int, tuple[RuleBase, tuple[tuple[str, frozenset[str]], ...]]] = {}
+_SAFETY_WORDS: dict[int, tuple[RuleBase, tuple[tuple[str, frozenset[str], bool], ...]]] = {}
 _JOINED_PIECES = re.compile(r"_(?:and|or|plus|with|&)_")
 
 

@@ -91,6 +91,9 @@ class Question(FieldsValue):
 
     # Asked (and missing from a complete screen) only once this question is yes or unsure.
     follow_up_of: str | None = None
+    # What a form may call a safety question in a word or two: such a key's answer,
+    # unless a no, makes it "not sure" (index.safety_named_in_short).
+    short_names: tuple[str, ...] = ()
 
     # Computed once: these are read for every answer of every record.
     @cached_property

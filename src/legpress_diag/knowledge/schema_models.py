@@ -80,6 +80,12 @@ class QuestionModel(_Named):
         description="A yes/no question asked only after this one is answered yes or "
         "'not sure' (the screen counts it as unanswered only then).",
     )
+    short_names: list[Text] = Field(
+        default_factory=list,
+        description="For a safety question: what a form may call it in a word or two "
+        "('fever', 'sciatica'). A record's key that is one of them, and whose answer is "
+        "not a no, makes the question 'not sure' for the screen; it never answers it.",
+    )
     source: Source = ""
 
     @model_validator(mode="after")
