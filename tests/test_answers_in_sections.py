@@ -105,7 +105,10 @@ def test_other_common_section_names_are_sections(rb: RuleBase, first: str, secon
 @pytest.mark.parametrize(
     "names",
     [("Q1", "Q2", "Q3"), ("Tab 1", "Tab 2", "Tab 3"), ("Página 1", "Página 2", "Página 3"),
-     ("1", "2", "3"), ("A", "B", "C"), ("General", "Medical history", "Leg press")],
+     ("1", "2", "3"), ("A", "B", "C"), ("General", "Medical history", "Leg press"),
+     # check 43, H6
+     ("Q1.", "Q2.", "Q3."), ("I", "II", "III"), ("A1", "A2", "A3"), ("Sheet1", "Sheet2", "Sheet3"),
+     ("Étape 1", "Étape 2", "Étape 3"), ("Bloque 1", "Bloque 2", "Bloque 3")],
 )  # fmt: skip
 def test_pages_named_as_forms_name_them_inside_answers(
     rb: RuleBase, names: tuple[str, ...]

@@ -271,3 +271,41 @@ def test_a_label_keyed_object_under_the_screens_key_doubts_its_signs(rb: RuleBas
     found = run(rb, {"screen:nerve_signs": {"Numbness in the saddle area": "yes"}})
     assert found["status"] == "refer" and not found["fixes"]
     assert {flag["id"]: flag["level"] for flag in found["red_flags"]}["saddle_numbness"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "said", ["no/yes", "No (yes since Monday)", "no idea", "nah maybe", "Non-stop", "no, but yes"]
+)
+def test_a_reply_that_opens_with_no_and_says_more_still_doubts(rb: RuleBase, said: str) -> None:
+    # Check 43, H1 (a regression of 1903149): the first word's no cancelled the rest.
+    found = run(rb, {**ALL_NO, "saddle_numbness/bladder_bowel_change": said})
+    assert {"saddle_numbness", "bladder_bowel_change"} <= {f["id"] for f in found["red_flags"]}
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [("Cancer", "never"), ("Incontinence", "never"), ("Bowel", "normal"), ("Bladder", "fine"),
+     ("Fever", "negative"), ("Fever", "No, never had it"), ("No fever/chills", "yes")],
+)  # fmt: skip
+def test_a_reply_that_says_nothing_was_found_doubts_nothing(
+    rb: RuleBase, key: str, said: str
+) -> None:
+    # Check 43, M1: each referred a clear client.
+    found = run(rb, {**ALL_NO, key: said})
+    assert found["status"] == "ok" and not found["red_flags"]
+
+
+@pytest.mark.parametrize("joiner", [" ", "-", " - ", "\t", "\n", "\u2013", "_"], ids=repr)
+def test_short_names_one_after_another_are_each_read(rb: RuleBase, joiner: str) -> None:
+    # Check 43, H2: "Fever Sciatica" named nothing, "ok" with advice.
+    found = run(rb, {**ALL_NO, f"Incontinence{joiner}Numb groin": "yes"})
+    assert {"bladder_bowel_change", "saddle_numbness"} <= {f["id"] for f in found["red_flags"]}
+
+
+@pytest.mark.parametrize("joiner", ["\n", "\r\n", " and ", " / "], ids=repr)
+def test_wordings_joined_by_a_line_break_or_and_are_each_ticked(rb: RuleBase, joiner: str) -> None:
+    # Check 43, H4: they ticked nothing, and the emergency was read as urgent.
+    reply = WORDING["saddle_numbness"] + joiner + WORDING["bladder_bowel_change"]
+    found = run(rb, {"screen:nerve_signs": reply})
+    flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
+    assert flagged["saddle_numbness"] == flagged["bladder_bowel_change"] == "emergency"

@@ -1015,8 +1015,9 @@ def number_span(text: str) -> tuple[float, float] | None:
     """The numbers a short text gives a span of: "65-70" and "65 to 70" (both ends),
     "70+", "over 70", "at least 70", "70 or older" (70 up), "under 20", "below 20"
     (up to 20), "about 70", "~70", "70ish", "approx. 70" (2 either side), "70s" (70 to
-    79), "early 70s", "mid 70s", "late 70s" (a third of it), "70 (retired)" (70 and a
-    note); else None."""
+    79), "early 70s", "mid 70s", "late 70s" (a third of it); else None. A number with
+    a note in brackets is none: "64 (last year)", "64 (or 65)" may be past a limit
+    (read as 64, a fracture-risk referral was lost: check 43, H3)."""
     said = text.strip().lower()
     if len(said) > 40:
         return None
@@ -1062,7 +1063,7 @@ _SPANS: tuple[
     (
         re.compile(
             rf"(?:(?:about|around|approx(?:\.|imately)?|ca\.?|circa|c\.|roughly|~)\s*{_N}{_AGE}"
-            rf"|{_N}{_AGE}\s*(?:ish|\(approx(?:\.|imately)?\)|approx(?:\.|imately)?))"
+            rf"|{_N}{_AGE}\s*(?:-?ish|\((?:approx(?:\.|imately)?|ish)\)|approx(?:\.|imately)?))"
         ),
         lambda found: (_first(found) - 2, _first(found) + 2),
     ),
@@ -1071,13 +1072,6 @@ _SPANS: tuple[
             r"(?:in (?:my|his|her|their) |the )?(?:(?P<part>early|mid|late)[ -]?)?(?P<tens>\d)0'?s"
         ),
         _decade,
-    ),
-    (
-        # "70 (retired)": the number, with a note that says nothing of how near it is.
-        re.compile(
-            rf"{_N}{_AGE}\s*\((?![^()]*(?:approx|about|around|circa|estimat|rough|guess|\?))[^()]*\)"
-        ),
-        lambda found: (_first(found), _first(found)),
     ),
 )
 
@@ -1366,14 +1360,29 @@ def _doubted_by(
 
 
 def _opens_with_no(value: JsonValue) -> bool:
-    """Free text whose first word is a no ("no - it built up over weeks", "No, never"):
-    under a key that names a sign only in part, it raises no doubt (the sign stays
-    unanswered, never cleared). A column's "sudden pain": "no - it built up" referred
-    a clear client (a new user's G)."""
-    if not isinstance(value, str) or _pythons_none(value):
+    """Free text that says no and nothing else ("No, never", "no - neither", "never",
+    "normal", "negative", "fine"): under a key that names signs in short it raises no
+    doubt (the sign stays unanswered, never cleared): "Cancer": "never" and "Bowel":
+    "normal" referred clear clients (check 43, M1). Anything more is read as said:
+    "no idea", "no/yes", "No (yes since Monday)" doubt the signs (check 43, H1)."""
+    if not isinstance(value, str) or _pythons_none(value) or len(value) > 80:
         return False
-    first = _FIRST_WORD.match(words(value[:_FIRST_WORD_SPAN]))
-    return first is not None and first.group(1) in NO_WORDS
+    said = re.findall(r"[a-z']+", value.lower())
+    return bool(said) and said[0] in _NO_FINDINGS and all(w in _NO_FILLER for w in said[1:])
+
+
+# Words that open a reply saying nothing was found, and the words such a reply may go
+# on with; any other word (a yes, "idea", "since", "but") makes it more than a no.
+_NO_FINDINGS = frozenset(
+    {"no", "nope", "nah", "never", "none", "neither", "not", "nothing", "nil", "normal"}
+    | {"negative", "fine", "clear", "absent", "denies", "denied", "ok", "okay"}
+)
+_NO_FILLER = _NO_FINDINGS | frozenset(
+    {"at", "all", "had", "have", "has", "haven't", "havent", "it", "that", "this", "ever"}
+    | {"i", "don't", "dont", "do", "does", "of", "these", "them", "those", "both", "either"}
+    | {"any", "sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems"}
+    | {"issue", "issues", "the", "a", "so", "far", "yet", "really"}
+)
 
 
 def _misspelt_ticks(

@@ -2069,7 +2069,11 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
         return held
     if len(text) > _MAX_LISTED_TEXT or question_worded(text) is not None:
         return text if len(text) > _MAX_LISTED_TEXT else [text]
-    pieces = re.split(r"([,;|])", text)
+    # Parted by commas, semicolons, bars, slashes, line breaks or " and " (a sign's
+    # wording may hold any of these: a run that names one word for word is one item).
+    # Joined by a line break, " and " or " / ", wordings ticked nothing, and an
+    # emergency was read as urgent (check 43, H4).
+    pieces = re.split(r"(\r?\n|[,;|/]| and )", text)
     parts, marks = pieces[::2], pieces[1::2]
     if len(parts) > _MAX_PARTS_JOINED:  # no checklist has as many boxes: bounded work
         return [part.strip() for part in parts if part.strip()] or text

@@ -164,8 +164,9 @@ def form_sections(answers: JsonObject) -> list[str]:
 # fracture-risk sign needing answers from two of them was lost). Its groups must still
 # ask different questions; clients or visits ask the same ones.
 _PAGE_NAME = re.compile(
-    r"^(?:\d{1,3}|[a-z]|q\d{1,3}|tab_?\d{1,3}|pagina_?\d{1,3}|module_?\d{0,3}|leg_press"
-    r"|general|medical(?:_history)?|history|sessions?)$"
+    r"^(?:\d{1,3}|[a-z]\d{0,2}|q\d{1,3}|tab_?\d{1,3}|pagina_?\d{1,3}|module_?\d{0,3}|leg_press"
+    r"|general|medical(?:_history)?|history|sessions?|sheet_?\d{1,3}|etape_?\d{1,3}"
+    r"|secao_?\d{1,3}|seccion_?\d{1,3}|bloque_?\d{1,3}|[ivx]{1,4})[.):]?$"
 )
 
 
@@ -176,7 +177,7 @@ def _sections_asked_apart(
     ``also``), hold plain answers and no id, and ask different questions."""
     if not all(
         _SECTION_NAME.search(folded) or (also is not None and also.match(folded))
-        for folded in (fold_key(key) for key in held)
+        for folded in (fold_key(key).strip("_") for key in held)
     ):
         return False
     asked: set[str] = set()

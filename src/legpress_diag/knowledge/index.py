@@ -570,15 +570,25 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     "bladder change": "yes" as nothing (unscreened, advice)."""
     if len(key) > MAX_READ_KEY:
         return NamedInShort()
+    folded = fold_key(key)
+    if _NEGATED_KEY.match(folded):
+        # "No fever/chills": "yes" says the signs are absent: read as naming them, a
+        # clear client was referred (check 43, M1). A negated key names none.
+        return NamedInShort()
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
     short = _short_names(rb)
     shapes = _shapes_of(short)
     named = rb.index.folded_ids
-    for part in _WORD.findall(fold_key(key)):
-        # A short name with a joining word of its own ("pins and needles") is whole.
-        whole.update(dict.fromkeys(short.get(_without_joins(header_folded(part.strip("_"))), ())))
+    for part in _WORD.findall(folded):
+        # A short name with a joining word of its own ("pins and needles") is whole,
+        # and so are short names one after another ("Fever Sciatica", "Incontinence -
+        # Numb groin": read as one piece, they named nothing: check 43, H2).
+        bare = _without_joins(header_folded(part.strip("_")))
+        whole.update(dict.fromkeys(short.get(bare, ())))
+        for name in _short_in_turn(bare.split("_"), short):
+            whole.update(dict.fromkeys(short[name]))
         for piece in _JOINED_PIECES.split(part.strip("_")):
             qid = _name_of(piece, named)
             if qid in screened:
@@ -606,6 +616,27 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                 elif said < id_words and 2 * len(said) > len(id_words) and not follows:
                     partly[qid] = None
     return NamedInShort(tuple(whole), tuple(q for q in partly if q not in whole))
+
+
+_NEGATED_KEY = re.compile(r"(?:no|not|non|without|never|none|denies|denied|absent)(?:_|$)")
+
+
+def _short_in_turn(words: list[str], short: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The short names a run of words is made of, one after another, every word in
+    one ("fever_sciatica"); [] when any word is in none (bounded: names of at most
+    _MAX_SHORT_WORDS words, runs of at most _MAX_WORDS_READ)."""
+    if len(words) < 2 or len(words) > _MAX_WORDS_READ:
+        return []
+    # covered[i]: the names that cover the first i words exactly, or None.
+    covered: list[list[str] | None] = [[]] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        for length in range(1, min(end, _MAX_SHORT_WORDS) + 1):
+            before = covered[end - length]
+            name = "_".join(words[end - length : end])
+            if before is not None and name in short:
+                covered[end] = [*before, name]
+                break
+    return covered[-1] or []
 
 
 def _short_names(rb: RuleBase) -> Mapping[str, tuple[str, ...]]:
