@@ -33,7 +33,9 @@ def fracture(rb: RuleBase, age: Any) -> tuple[str, bool] | None:
     "age",
     ["65-70", "70 - 75", "65 to 70", "70+", "over 65", "65 and over", "70 or older",
      "at least 66", "~70", "about 70", "approx. 70", "70ish", "70 (approx)", "age 70",
-     "Aged: 70", "=70", "70s", "the 70s", "late 60s", "in my 70s"],
+     "Aged: 70", "=70", "70s", "the 70s", "late 60s", "in my 70s",
+     # check 44, N3: a note of words only beside the age
+     "70 (retired)", "70 (F)", "70 (years)", "70 y.o.", "70 years old.", "72 (at least)"],
 )  # fmt: skip
 def test_a_span_all_past_the_limit_is_read(rb: RuleBase, age: str) -> None:
     assert fracture(rb, age) == ("urgent", False)  # as for 70 itself
@@ -72,11 +74,12 @@ def test_the_interview_reads_a_span_as_diagnose_does(rb: RuleBase) -> None:
         ("under 20", (float("-inf"), 20)),
         ("~70", (68, 72)),
         ("late 60s", (66, 69)),
-        ("70 (retired)", None),
+        ("70 (retired)", (70, 70)),
+        ("64 (last year)", None),
         ("64 (ish)", (62, 66)),
         ("70 (approx)", (68, 72)),
         ("70-65", None),  # backwards: no span
-        ("70", None),  # a number, read as one elsewhere
+        ("70", (70, 70)),  # a number (read as one before any span is looked for)
         ("sixty-five", None),
     ],
 )

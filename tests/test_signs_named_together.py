@@ -309,3 +309,28 @@ def test_wordings_joined_by_a_line_break_or_and_are_each_ticked(rb: RuleBase, jo
     found = run(rb, {"screen:nerve_signs": reply})
     flagged = {flag["id"]: flag["level"] for flag in found["red_flags"]}
     assert flagged["saddle_numbness"] == flagged["bladder_bowel_change"] == "emergency"
+
+
+@pytest.mark.parametrize("said", ["not normal", "never normal", "not fine", "No, not normal"])
+def test_a_no_before_a_normal_finding_is_a_finding(rb: RuleBase, said: str) -> None:
+    # Check 44, N2 (a regression of dc594f5's first cut): "not normal" read as a no.
+    found = run(rb, {**ALL_NO, "Bowel": said})
+    assert "bladder_bowel_change" in {flag["id"] for flag in found["red_flags"]}
+
+
+def test_a_no_that_is_the_sign_still_names_it(rb: RuleBase) -> None:
+    # Check 44, N1: "No control over bladder/bowel" is the sign, not its absence.
+    found = run(rb, {**ALL_NO, "No control over bladder/bowel": "yes"})
+    assert "bladder_bowel_change" in {flag["id"] for flag in found["red_flags"]}
+
+
+def test_a_screens_question_as_the_key_with_an_unread_reply_doubts_its_signs(
+    rb: RuleBase,
+) -> None:
+    # Check 44, N4: "unscreened" with advice; under "screen:nerve_signs", urgent.
+    question = RB.screens["nerve_signs"].text
+    answers = {k: v for k, v in ALL_NO.items() if k not in dict(RB.screens["nerve_signs"].items)}
+    found = run(rb, {**answers, question: WORDING["saddle_numbness"] + " (since Monday)"})
+    assert found["status"] == "refer" and not found["fixes"]
+    yes = run(rb, {**answers, question: "Yes: " + WORDING["saddle_numbness"]})
+    assert {f["id"]: f["level"] for f in yes["red_flags"]}["saddle_numbness"] == "emergency"

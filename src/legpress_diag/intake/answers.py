@@ -1044,6 +1044,13 @@ def _first(found: re.Match[str]) -> float:
 
 
 _N = r"(\d{1,3}(?:\.\d+)?)"
+# Words in a note beside a number that make it no single number: a doubt, a time, a
+# range ("64 (last year)", "64 (or 65)", "64 (est.)").
+_HEDGES = (
+    r"approx|about|around|circa|estimat|\best\b|rough|guess|sure|maybe|perhaps|think"
+    r"|actually|\bor\b|\bnot\b|\bago\b|last|next|born|since|until|when|then|was"
+    r"|\bat\b|\bin\b|least|more|older|plus|ish"
+)
 _AGE = r"(?:\s*(?:years?(?: old)?|yrs?|y/?o))?"
 _SPANS: tuple[
     tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[float, float] | None]], ...
@@ -1072,6 +1079,21 @@ _SPANS: tuple[
             r"(?:in (?:my|his|her|their) |the )?(?:(?P<part>early|mid|late)[ -]?)?(?P<tens>\d)0'?s"
         ),
         _decade,
+    ),
+    (
+        # "70 (retired)", "70 (F)", "70 y.o.": the number, with a note of words only that
+        # says nothing of when or how near; read as not sure, urgent was clinician
+        # (check 44). "64 (last year)", "64 (or 65)", "64 (est.)" are no number (check
+        # 43, H3); "72 (at least)" is 72 or over (the next pattern).
+        re.compile(
+            rf"{_N}{_AGE}\s*(?:y\.\s*o\.|yrs?\.? old)?\.?\s*"
+            rf"(?:\((?![^()]*(?:{_HEDGES}))[a-z !.]*\))?"
+        ),
+        lambda found: (_first(found), _first(found)),
+    ),
+    (
+        re.compile(rf"{_N}{_AGE}\s*\((?:at least|or more|or older|plus|\+)\)"),
+        lambda found: (_first(found), math.inf),
     ),
 )
 
@@ -1313,7 +1335,11 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # dropped, the result was "unscreened" with exercise advice beside a typed
             # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
             # its question ('saddle_numbness_details') changes nothing.
-            screen_key = is_screen_key(key)  # "not sure" there opens the screen
+            # "not sure" there opens the screen; its question as the key is its key too
+            # (an unread reply there was lost: unscreened, with advice; check 44, N4)
+            screen_key = is_screen_key(key) or (
+                names_a_screen(key, rb) and screen_of_key(rb, key) is not None
+            )
             if screen_key and screen_named(rb, key) is not None:
                 # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
                 # its own "no": nobody can tell which holds, so it is not sure. Dropped,
@@ -1368,20 +1394,29 @@ def _opens_with_no(value: JsonValue) -> bool:
     if not isinstance(value, str) or _pythons_none(value) or len(value) > 80:
         return False
     said = re.findall(r"[a-z']+", value.lower())
-    return bool(said) and said[0] in _NO_FINDINGS and all(w in _NO_FILLER for w in said[1:])
+    if not said or not all(w in _NO_FILLER for w in said):
+        return False
+    negated = any(w in _NEGATORS for w in said)
+    normal = any(w in _NORMALS for w in said)
+    # A no ("No, never") or a finding of nothing ("normal"), never both: "not normal",
+    # "never fine" say something was found (read as a no, a doubt was lost: check 44).
+    return negated != normal
 
 
-# Words that open a reply saying nothing was found, and the words such a reply may go
-# on with; any other word (a yes, "idea", "since", "but") makes it more than a no.
-_NO_FINDINGS = frozenset(
-    {"no", "nope", "nah", "never", "none", "neither", "not", "nothing", "nil", "normal"}
-    | {"negative", "fine", "clear", "absent", "denies", "denied", "ok", "okay"}
-)
-_NO_FILLER = _NO_FINDINGS | frozenset(
-    {"at", "all", "had", "have", "has", "haven't", "havent", "it", "that", "this", "ever"}
-    | {"i", "don't", "dont", "do", "does", "of", "these", "them", "those", "both", "either"}
-    | {"any", "sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems"}
-    | {"issue", "issues", "the", "a", "so", "far", "yet", "really"}
+# A reply that says nothing was found is made of negators and filler ("No, never"),
+# or of normal findings and filler ("normal", "negative"); any other word (a yes,
+# "idea", "since", "but") makes it more than a no.
+_NEGATORS = frozenset({"no", "nope", "nah", "never", "none", "neither", "not", "nothing", "nil"})
+_NORMALS = frozenset({"normal", "negative", "fine", "clear", "absent", "ok", "okay"})
+_NO_FILLER = (
+    _NEGATORS
+    | _NORMALS
+    | frozenset(
+        {"at", "all", "had", "have", "has", "haven't", "havent", "it", "that", "this", "ever"}
+        | {"i", "don't", "dont", "do", "does", "of", "these", "them", "those", "both", "either"}
+        | {"any", "sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems"}
+        | {"issue", "issues", "the", "a", "so", "far", "yet", "really"}
+    )
 )
 
 
@@ -1493,6 +1528,24 @@ def _screen_names(rb: RuleBase) -> frozenset[tuple[str, ...]]:
 _SCREEN_NAMES: dict[int, tuple[RuleBase, frozenset[tuple[str, ...]]]] = {}
 
 
+def screen_of_key(rb: RuleBase, key: str) -> Screen | None:
+    """The screen a key names: "screen:ID" (screen_named), or its id or own question
+    written otherwise (names_a_screen)."""
+    found = screen_named(rb, key)
+    if found is not None or len(key) > MAX_READ_KEY:
+        return found
+    said = _words_of(key)
+    return next(
+        (
+            screen
+            for screen in rb.screens.values()
+            if said
+            in (_words_of(screen.text), _words_of(screen.id), _words_of("screen " + screen.id))
+        ),
+        None,
+    )
+
+
 def screen_named(rb: RuleBase, key: str) -> Screen | None:
     """The screen a "screen:ID" key names (see is_screen_key), its id in any spelling
     an answer key is read in; None for any other key."""
@@ -1505,10 +1558,10 @@ def screen_named(rb: RuleBase, key: str) -> Screen | None:
 def _safety_ids_inside(rb: RuleBase, key: str) -> tuple[str, ...]:
     """The safety questions a key names among other words: each safety id it holds
     whole, between word edges, or the signs of the screen a 'screen:ID' names."""
-    if is_screen_key(key):
-        screen = screen_named(rb, key)
+    screen = screen_of_key(rb, key)
+    if screen is not None:
         safety = rb.index.safety_questions
-        return () if screen is None else tuple(q for q in screen.question_ids if q in safety)
+        return tuple(q for q in screen.question_ids if q in safety)
     folded = fold_key(key)
     # Every one it holds, the longest first, none inside another: "saddle_numbness/
     # leg_pain_below_knee" holds two, and only the first was doubted.

@@ -2067,6 +2067,9 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held
+    # "Yes: <wording>": the yes says the wording that follows is ticked (read as one
+    # unreadable item, the emergency it named was lost: check 44, N4).
+    text = _YES_BEFORE.sub("", text, count=1)
     if len(text) > _MAX_LISTED_TEXT or question_worded(text) is not None:
         return text if len(text) > _MAX_LISTED_TEXT else [text]
     # Parted by commas, semicolons, bars, slashes, line breaks or " and " (a sign's
@@ -2099,6 +2102,7 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     return items or text
 
 
+_YES_BEFORE = re.compile(r"^\s*(?:yes|y|yeah|yep)\s*[:\-\u2013\u2014,]\s*", re.IGNORECASE)
 _MAX_PARTS_IN_ONE = 8  # of a wording with commas in it: the bundled ones have at most 4
 _MAX_PARTS_JOINED = 32  # parts of a text tried together: 7 screen items of 4 commas each
 

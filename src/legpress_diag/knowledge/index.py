@@ -571,9 +571,12 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     if len(key) > MAX_READ_KEY:
         return NamedInShort()
     folded = fold_key(key)
-    if _NEGATED_KEY.match(folded):
+    negated = _NEGATED_KEY.match(folded)
+    if negated and _starts_a_name(rb, folded[negated.end() :]):
         # "No fever/chills": "yes" says the signs are absent: read as naming them, a
-        # clear client was referred (check 43, M1). A negated key names none.
+        # clear client was referred (check 43, M1). A no before a sign's name names
+        # none; a no that is the sign ("No control over bladder", "No feeling in
+        # groin") still names it (check 44).
         return NamedInShort()
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
@@ -618,7 +621,18 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     return NamedInShort(tuple(whole), tuple(q for q in partly if q not in whole))
 
 
-_NEGATED_KEY = re.compile(r"(?:no|not|non|without|never|none|denies|denied|absent)(?:_|$)")
+_NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
+
+
+def _starts_a_name(rb: RuleBase, rest: str) -> bool:
+    """Whether the words after a key's no, up to its first mark, are a safety sign's
+    short name or id, whole ("fever" in "no_fever/chills"); "bladder_control" in
+    "no_bladder_control" is none: that no is the sign."""
+    first = re.match(r"[a-z0-9_]*[a-z0-9]", rest)
+    if first is None:
+        return False
+    words = _without_joins(first.group(0))
+    return words in _short_names(rb) or words in rb.index.screen_questions
 
 
 def _short_in_turn(words: list[str], short: Mapping[str, tuple[str, ...]]) -> list[str]:
