@@ -1337,9 +1337,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             # its question ('saddle_numbness_details') changes nothing.
             # "not sure" there opens the screen; its question as the key is its key too
             # (an unread reply there was lost: unscreened, with advice; check 44, N4)
-            screen_key = is_screen_key(key) or (
-                names_a_screen(key, rb) and screen_of_key(rb, key) is not None
-            )
+            screen_key = is_screen_key(key) or screen_of_key(rb, key) is not None
             if screen_key and screen_named(rb, key) is not None:
                 # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
                 # its own "no": nobody can tell which holds, so it is not sure. Dropped,
@@ -1510,22 +1508,22 @@ def _words_of(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-z0-9]+", latin_letters(text)))
 
 
-def _screen_names(rb: RuleBase) -> frozenset[tuple[str, ...]]:
-    """The words of each screen's id and own question, and of its id after "screen"
-    ("screen_nerve_signs", "screens:nerve_signs": a near miss of the interview's key);
-    made once per rule base."""
+def _screen_names(rb: RuleBase) -> Mapping[tuple[str, ...], Screen]:
+    """Each screen by the words of its id and own question, and of its id after
+    "screen" ("screen_nerve_signs", "screens:nerve_signs": a near miss of the
+    interview's key); made once per rule base."""
     held = _SCREEN_NAMES.get(id(rb))
     if held is None or held[0] is not rb:
-        names = frozenset(
-            _words_of(name)
+        names = {
+            _words_of(name): screen
             for screen in rb.screens.values()
             for name in (screen.text, screen.id, "screen " + screen.id, "screens " + screen.id)
-        )
+        }
         held = _SCREEN_NAMES[id(rb)] = (rb, names)
     return held[1]
 
 
-_SCREEN_NAMES: dict[int, tuple[RuleBase, frozenset[tuple[str, ...]]]] = {}
+_SCREEN_NAMES: dict[int, tuple[RuleBase, Mapping[tuple[str, ...], Screen]]] = {}
 
 
 def screen_of_key(rb: RuleBase, key: str) -> Screen | None:
@@ -1534,16 +1532,7 @@ def screen_of_key(rb: RuleBase, key: str) -> Screen | None:
     found = screen_named(rb, key)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
-    said = _words_of(key)
-    return next(
-        (
-            screen
-            for screen in rb.screens.values()
-            if said
-            in (_words_of(screen.text), _words_of(screen.id), _words_of("screen " + screen.id))
-        ),
-        None,
-    )
+    return _screen_names(rb).get(_words_of(key))
 
 
 def screen_named(rb: RuleBase, key: str) -> Screen | None:
