@@ -334,3 +334,52 @@ def test_a_screens_question_as_the_key_with_an_unread_reply_doubts_its_signs(
     assert found["status"] == "refer" and not found["fixes"]
     yes = run(rb, {**answers, question: "Yes: " + WORDING["saddle_numbness"]})
     assert {f["id"]: f["level"] for f in yes["red_flags"]}["saddle_numbness"] == "emergency"
+
+
+# Check 43, H5: a yes under a short name of one sign, the key whole, was "not sure":
+# an emergency sign answered yes came out urgent. It is the sign's yes, in every front
+# end, when nothing else answers the sign; a no under it clears nothing.
+SHORT_YES = [
+    ("Saddle anaesthesia", "saddle_numbness"),
+    ("Pulsating belly?", "pulsating_belly_or_tearing_pain"),
+    ("Bladder", "bladder_bowel_change"),
+    ("Incontinence (Y/N)", "bladder_bowel_change"),
+    ("Cancer", "cancer_history"),
+    ("Fever", "fever_or_unwell"),
+]
+
+
+@pytest.mark.parametrize(("key", "sign"), SHORT_YES)
+def test_a_short_names_yes_is_the_signs_yes(rb: RuleBase, key: str, sign: str) -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != sign}
+    by_id = run(rb, {**answers, sign: "yes"})
+    by_short = run(rb, {**answers, key: "Yes"})
+    assert [(f["id"], f["level"], f["unsure"]) for f in by_short["red_flags"]] == [
+        (f["id"], f["level"], f["unsure"]) for f in by_id["red_flags"]
+    ]
+    assert not by_short["fixes"]
+    assert any(f"read as '{sign}'" in w["message"] for w in by_short["warnings"])
+    interview = rebuild(rb, {**answers, key: "yes"})
+    assert interview.state.answers.get(sign) is True
+
+
+@pytest.mark.parametrize(("key", "sign"), SHORT_YES)
+def test_a_short_names_no_clears_nothing(rb: RuleBase, key: str, sign: str) -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != sign}
+    found = run(rb, {**answers, key: "no"})
+    assert found["status"] == "unscreened" and sign not in rebuild(rb, {key: "no"}).state.answers
+
+
+def test_a_short_names_yes_beside_the_signs_own_no_stays_a_doubt(rb: RuleBase) -> None:
+    found = run(rb, {**ALL_NO, "Saddle anaesthesia": "yes"})
+    assert [(f["id"], f["level"], f["unsure"]) for f in found["red_flags"]] == [
+        ("saddle_numbness", "urgent", True)
+    ]
+
+
+def test_a_short_name_of_two_signs_says_neither(rb: RuleBase) -> None:
+    # "foot drop" is a short name of both weakness questions: a yes cannot say which.
+    signs = ("progressive_leg_weakness", "new_leg_weakness")
+    answers = {k: v for k, v in ALL_NO.items() if k not in signs}
+    found = run(rb, {**answers, "Foot drop": "yes"})
+    assert {f["id"] for f in found["red_flags"] if f["unsure"]} == set(signs)

@@ -29,6 +29,7 @@ from ..knowledge.index import (
     latin_letters,
     question_named,
     safety_named_in_short,
+    short_named,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
@@ -1219,11 +1220,52 @@ def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> Read
     """A record's raw answers read once, for the reasoning: normalised, with their
     problems and what the safety screen must know of the raw form (see ReadAnswers).
     Unknown keys warn, or are errors when ``strict``."""
+    raw, said_shortly = short_names_said_yes(rb, raw)
     answers, errors, warnings = normalize_answers(rb, raw, strict=strict)
+    (errors if strict else warnings)[:0] = said_shortly
     # Unknown keys are among the warnings (the errors when strict): one may be a safety
     # question misspelt, and a warning sign behind it refers even in a strict run.
     misspelt = misspelt_safety(rb, raw) if warnings or errors else frozenset()
     return ReadAnswers(answers, tuple(errors), tuple(warnings), unsure_answers(rb, raw), misspelt)
+
+
+def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, list[AnswerProblem]]:
+    """The answers with a yes under a short name of one safety sign ("Saddle
+    anaesthesia": "yes", "Pulsating belly?": "Yes", index.short_named) given under
+    the sign's id, where nothing else in the record answers that sign; with a warning
+    for each. Read as "not sure", a plain yes to an emergency sign was referred one
+    level lower, as urgent (check 43, H5). Only a yes: a short name is broader than
+    its question ("bladder" for any bladder or bowel change), so a no under it clears
+    nothing, and beside the sign's own answer it stays a doubt (misspelt_safety).
+    Batch, the API and the interview all read a record through this."""
+    if all(key in rb.questions for key in raw):
+        return raw, []
+    renamed: dict[str, str] = {}  # key -> the sign it is read as
+    answered: frozenset[str] | None = None
+    for key in list(raw)[:MAX_READ_KEYS]:
+        if not isinstance(key, str) or key in rb.questions or not written_yes(raw[key]):
+            continue
+        qid = short_named(rb, key)
+        if qid is None or question_named(rb, key) is not None or qid in renamed.values():
+            continue
+        if answered is None:  # once, and only when a short name says yes
+            answered = _answered_anyhow(rb, raw)
+        if qid not in answered:
+            renamed[key] = qid
+    if not renamed:
+        return raw, []
+    read = {renamed.get(key, key) if isinstance(key, str) else key: v for key, v in raw.items()}
+    said = [
+        AnswerProblem(
+            key=key,
+            message=f"{key}: read as '{qid}' (a short name of the sign, answered yes; "
+            "a no under a short name clears nothing)",
+            value=show_value(raw[key]),
+            expected=f"the sign's own key: '{qid}'",
+        )
+        for key, qid in renamed.items()
+    ]
+    return read, said
 
 
 def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:

@@ -621,6 +621,24 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     return NamedInShort(tuple(whole), tuple(q for q in partly if q not in whole))
 
 
+def short_named(rb: RuleBase, key: str) -> str | None:
+    """The one safety question a key names by one of its short names, the key whole
+    (marks, a note in brackets and joining words aside): "Saddle anaesthesia",
+    "Pulsating belly?", "Cancer (Y/N)"; None for a key that names none, or more than
+    one ("foot drop"). Read only under a yes (see answers.short_names_said_yes): a
+    short name is broader than its question, so its no clears nothing."""
+    if len(key) > MAX_READ_KEY:
+        return None
+    folded = fold_key(key)
+    stem = _NOTE_AT_END.sub("", folded).strip("_") or folded
+    short = _short_names(rb)
+    for reading in (folded, header_folded(folded), header_folded(stem)):
+        named = short.get(_without_joins(reading.replace("/", "_")))
+        if named is not None:
+            return named[0] if len(named) == 1 else None
+    return None
+
+
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
 
 

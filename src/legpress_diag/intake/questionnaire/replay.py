@@ -31,6 +31,7 @@ from ..answers import (
     misspelt_safety_id,
     normalize_answers,
     read_as,
+    short_names_said_yes,
     unlisted,
     unsure_answers,
     yes_under_other_keys,
@@ -148,6 +149,9 @@ def state_from_answers(
     ``CheckedRecord.said_yes``); like a yes under another spelling, such a sign is
     never offered a self-check, and one sent for it is ignored with a warning.
     """
+    # A yes under a short name of one sign ("Saddle anaesthesia") is read as the sign's
+    # yes here too, as diagnose reads it (answers.short_names_said_yes).
+    answers, said_shortly = short_names_said_yes(rb, answers)
     plain: JsonObject = {}
     unsure: set[str] = set()
     rechecks: dict[str, NormalisedValue | None] = {}  # "check:ID" -> the second answer
@@ -205,6 +209,7 @@ def state_from_answers(
             unlisted("answers", len(bad) - MAX_UNKNOWN_LISTED, "unknown screen or self-check keys")
         )
     normalized, problems, warnings = normalize_answers(rb, plain)
+    warnings[:0] = said_shortly
     errors += problems
     if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
