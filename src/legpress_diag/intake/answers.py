@@ -26,10 +26,10 @@ from ..knowledge.index import (
     TYPO_CUTOFF,
     NamedInShort,
     fold_key,
-    latin_letters,
     question_named,
     safety_named_in_short,
     short_named,
+    words_of,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
@@ -1543,29 +1543,7 @@ def names_a_screen(key: str, rb: RuleBase | None = None) -> bool:
         from ..knowledge.loader import bundled_rulebase  # a one-record run has its rb
 
         rb = bundled_rulebase()
-    return rb is not None and _words_of(key) in _screen_names(rb)
-
-
-def _words_of(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[a-z0-9]+", latin_letters(text)))
-
-
-def _screen_names(rb: RuleBase) -> Mapping[tuple[str, ...], Screen]:
-    """Each screen by the words of its id and own question, and of its id after
-    "screen" ("screen_nerve_signs", "screens:nerve_signs": a near miss of the
-    interview's key); made once per rule base."""
-    held = _SCREEN_NAMES.get(id(rb))
-    if held is None or held[0] is not rb:
-        names = {
-            _words_of(name): screen
-            for screen in rb.screens.values()
-            for name in (screen.text, screen.id, "screen " + screen.id, "screens " + screen.id)
-        }
-        held = _SCREEN_NAMES[id(rb)] = (rb, names)
-    return held[1]
-
-
-_SCREEN_NAMES: dict[int, tuple[RuleBase, Mapping[tuple[str, ...], Screen]]] = {}
+    return rb is not None and words_of(key) in rb.index.screens_by_words
 
 
 def screen_of_key(rb: RuleBase, key: str) -> Screen | None:
@@ -1574,7 +1552,7 @@ def screen_of_key(rb: RuleBase, key: str) -> Screen | None:
     found = screen_named(rb, key)
     if found is not None or len(key) > MAX_READ_KEY:
         return found
-    return _screen_names(rb).get(_words_of(key))
+    return rb.index.screens_by_words.get(words_of(key))
 
 
 def screen_named(rb: RuleBase, key: str) -> Screen | None:

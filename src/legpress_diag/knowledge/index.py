@@ -232,9 +232,20 @@ class RuleIndex(FieldsValue):
     # Question ids by their folded form (fold_key): a key written 'Saddle_Numbness' or
     # ' saddle-numbness' is still that question.
     folded_ids: Mapping[str, str]
+    names: NameIndex = field(repr=False)  # folded_ids as several_named reads them
     # Questions a rule file outside the bundled base defines: a referral quotes none of
     # their words, not even an answer's label (reasoning.diagnosis).
     coach_questions: frozenset[str]
+    # The screened safety questions' short names (folded, without joining words) and the
+    # questions going by each; each name's first word, last word and length in words
+    # (where a lookup inside a longer key can start); each screened question with the
+    # words of its id and whether it is a follow-up; each screen by the words of its
+    # id and own question. What reading a free-form key needs (safety_named_in_short,
+    # answers.screen_of_key), worked out here once rather than per key.
+    short_names: Mapping[str, tuple[str, ...]] = field(repr=False)
+    short_name_shapes: frozenset[tuple[str, str, int]] = field(repr=False)
+    safety_words: tuple[tuple[str, frozenset[str], bool], ...] = field(repr=False)
+    screens_by_words: Mapping[tuple[str, ...], Screen] = field(repr=False)
     conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
     compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
 
@@ -248,6 +259,17 @@ class RuleIndex(FieldsValue):
                 if not isinstance(leaf, FactRef) and leaf not in found:
                     found[leaf] = self.compile_leaf(leaf)
         return found
+
+    # Per-key memos of question_named and questions_named (bounded there): the readers
+    # of one record ask about the same keys several times, and a batch's columns
+    # repeat in every row. Kept with the rule base, they go when it goes.
+    @cached_property
+    def named_keys(self) -> dict[str, str | None]:
+        return {}
+
+    @cached_property
+    def several_named_keys(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
 
 # Letters of other scripts that look like the Latin ones in question ids (Cyrillic and
@@ -341,10 +363,7 @@ def question_named(rb: RuleBase, key: str) -> str | None:
         return key
     if len(key) > MAX_READ_KEY:
         return _question_named(rb, key)  # not kept: a megabyte key is never held
-    held = _NAMED.get(id(rb))
-    if held is None or held[0] is not rb:
-        held = _NAMED[id(rb)] = (rb, {})
-    known = held[1]
+    known = rb.index.named_keys
     if key in known:
         return known[key]
     if len(known) >= _MAX_NAMED:
@@ -353,7 +372,6 @@ def question_named(rb: RuleBase, key: str) -> str | None:
     return found
 
 
-_NAMED: dict[int, tuple[RuleBase, dict[str, str | None]]] = {}
 _MAX_NAMED = 50_000  # keys of at most MAX_READ_KEY letters: 20 MB at the very most
 
 
@@ -422,57 +440,51 @@ def questions_named(rb: RuleBase, key: str) -> tuple[str, ...]:
     (question_named reads those)."""
     if key in rb.questions or len(key) > MAX_READ_KEY:
         return ()
-    held = _SEVERAL.get(id(rb))
-    if held is None or held[0] is not rb:
-        held = _SEVERAL[id(rb)] = (rb, {})
-    known = held[1]
+    known = rb.index.several_named_keys
     found = known.get(key)
     if found is None:
         if len(known) >= _MAX_NAMED:
             known.clear()  # bounded, as question_named's
-        found = known[key] = _several_in_key(key, fold_key(key), rb.index.folded_ids)
+        found = known[key] = _several_in_key(key, fold_key(key), rb.index.names)
     return found
 
 
-_SEVERAL: dict[int, tuple[RuleBase, dict[str, tuple[str, ...]]]] = {}
-
-
-def _several_in_key(key: str, folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
+def _several_in_key(key: str, folded: str, names: NameIndex) -> tuple[str, ...]:
     """several_named, and with a '-' between parts read as a mark too (folding makes
     it a '_'): "saddle_numbness - leg_pain_below_knee" was read as its last part, an
     ODK group's question (check 41, H1)."""
-    found = several_named(folded, named)
+    found = several_named(folded, names)
     if not found and "-" in key:
-        found = several_named(fold_key(key.replace("-", "/")), named)
+        found = several_named(fold_key(key.replace("-", "/")), names)
     return found
 
 
-def several_named(folded: str, named: Mapping[str, str]) -> tuple[str, ...]:
+def several_named(folded: str, names: NameIndex) -> tuple[str, ...]:
     """The distinct questions the parts of a folded key name, when two or more do:
     parts between marks that are not a word's ('/', '&', '+', ',', ...), and within a
     part the questions its words name one after another ("saddle_numbness and
     leg_pain_below_knee", "saddle numbness leg pain below knee", a line break). A
     label that holds a joining word ("bladder_or_bowel_change") names one question,
     or none: its halves name none."""
-    if folded in named:
+    if folded in names.named:
         return ()
     found: dict[str, None] = {}
     for part in _WORD.findall(folded):
-        for qid in _named_in_turn(part.strip("_").split("_"), named):
+        for qid in _named_in_turn(part.strip("_").split("_"), names):
             found[qid] = None
     return tuple(found) if len(found) > 1 else ()
 
 
-def _named_in_turn(words: list[str], named: Mapping[str, str]) -> list[str]:
+def _named_in_turn(words: list[str], names: NameIndex) -> list[str]:
     """The questions a run of words names one after another, read the way that leaves
     the fewest words naming nothing (joining words cost nothing and are read without),
     then the fewest names: "bladder or bowel change" is one question, "saddle numbness
     or leg pain below knee" two. Past _MAX_WORDS_READ words, the run as a whole only."""
-    whole = _name_of("_".join(words), named)
+    whole = _name_of("_".join(words), names.named)
     if whole is not None or len(words) < 2 or len(words) > _MAX_WORDS_READ:
         return [whole] if whole else []
     kept = [word for word in words if word not in _JOINING_WORDS]
-    joinless, lengths, shapes = _name_shapes(named)
+    joinless, lengths, shapes = names.joinless, names.lengths, names.shapes
     # best[i]: (words left unnamed, names) for the first i words, and the names. Only
     # the lengths a name ending in a word has are tried: a few lookups a word, however
     # the words repeat ("pain pain pain ...": 4 s of CPU a MiB, check 42 M3).
@@ -494,44 +506,37 @@ def _named_in_turn(words: list[str], named: Mapping[str, str]) -> list[str]:
     return best[-1][2]
 
 
-def _name_shapes(
-    named: Mapping[str, str],
-) -> tuple[Mapping[str, str], Mapping[str, frozenset[int]], frozenset[tuple[str, str, int]]]:
-    """The names of ``named`` without their joining words; for each word a name ends
-    with, the lengths in words of the names that end with it; and each name's first
-    word, last word and length (made once)."""
-    held = _SHAPES.get(id(named))
-    if held is None or held[0] is not named:
-        joinless: dict[str, str] = {}
-        for key, qid in named.items():
-            bare = _without_joins(key)
-            if bare:
-                joinless.setdefault(bare, qid)
-        lengths: dict[str, set[int]] = {}
-        for bare in joinless:
-            parts = bare.split("_")
-            lengths.setdefault(parts[-1], set()).add(len(parts))
-        shapes = frozenset(
-            (parts[0], parts[-1], len(parts)) for parts in (bare.split("_") for bare in joinless)
-        )
-        held = _SHAPES[id(named)] = (
-            named,
-            joinless,
-            {word: frozenset(sizes) for word, sizes in lengths.items()},
-            shapes,
-        )
-    return held[1], held[2], held[3]
+class NameIndex(NamedTuple):
+    """The names a key is read by (folded ids, texts, wordings, titles: ``named``),
+    without their joining words (``joinless``); for each word a name ends with, the
+    lengths in words of the names that end with it (``lengths``); and each name's
+    first word, last word and length (``shapes``): what reading several names one
+    after another needs (several_named), worked out once per rule base."""
+
+    named: Mapping[str, str]
+    joinless: Mapping[str, str]
+    lengths: Mapping[str, frozenset[int]]
+    shapes: frozenset[tuple[str, str, int]]
 
 
-_SHAPES: dict[
-    int,
-    tuple[
-        Mapping[str, str],
-        Mapping[str, str],
-        Mapping[str, frozenset[int]],
-        frozenset[tuple[str, str, int]],
-    ],
-] = {}
+def _name_index(named: Mapping[str, str]) -> NameIndex:
+    joinless: dict[str, str] = {}
+    for key, qid in named.items():
+        bare = _without_joins(key)
+        if bare:
+            joinless.setdefault(bare, qid)
+    lengths: dict[str, set[int]] = {}
+    for bare in joinless:
+        parts = bare.split("_")
+        lengths.setdefault(parts[-1], set()).add(len(parts))
+    return NameIndex(
+        named,
+        joinless,
+        {word: frozenset(sizes) for word, sizes in lengths.items()},
+        _shapes_of(joinless),
+    )
+
+
 _MAX_WORDS_READ = 40  # a key of at most MAX_READ_KEY letters has about as many words
 
 
@@ -581,8 +586,8 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
-    short = _short_names(rb)
-    shapes = _shapes_of(short)
+    short = rb.index.short_names
+    shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
     for part in _WORD.findall(folded):
         # A short name with a joining word of its own ("pins and needles") is whole,
@@ -613,7 +618,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             said = set(words)
             if len(said) < 2:
                 continue
-            for qid, id_words, follows in _safety_words(rb):
+            for qid, id_words, follows in rb.index.safety_words:
                 if said == id_words:
                     whole[qid] = None
                 elif said < id_words and 2 * len(said) > len(id_words) and not follows:
@@ -631,7 +636,7 @@ def short_named(rb: RuleBase, key: str) -> str | None:
         return None
     folded = fold_key(key)
     stem = _NOTE_AT_END.sub("", folded).strip("_") or folded
-    short = _short_names(rb)
+    short = rb.index.short_names
     for reading in (folded, header_folded(folded), header_folded(stem)):
         named = short.get(_without_joins(reading.replace("/", "_")))
         if named is not None:
@@ -650,7 +655,7 @@ def _starts_a_name(rb: RuleBase, rest: str) -> bool:
     if first is None:
         return False
     words = _without_joins(first.group(0))
-    return words in _short_names(rb) or words in rb.index.screen_questions
+    return words in rb.index.short_names or words in rb.index.screen_questions
 
 
 def _short_in_turn(words: list[str], short: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -671,55 +676,56 @@ def _short_in_turn(words: list[str], short: Mapping[str, tuple[str, ...]]) -> li
     return covered[-1] or []
 
 
-def _short_names(rb: RuleBase) -> Mapping[str, tuple[str, ...]]:
-    """Each safety question's short names (folded, without joining words) -> the
-    questions that go by it (made once per rule base)."""
-    held = _SHORT_NAMES.get(id(rb))
-    if held is None or held[0] is not rb:
-        named: dict[str, tuple[str, ...]] = {}
-        for qid in rb.index.screen_questions:
-            for name in rb.questions[qid].short_names:
-                folded = _without_joins(fold_key(name).replace("/", "_"))
-                if folded and qid not in named.get(folded, ()):
-                    named[folded] = (*named.get(folded, ()), qid)
-        held = _SHORT_NAMES[id(rb)] = (rb, named)
-    return held[1]
+def _short_names_of(
+    questions: Mapping[str, Question], screened: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """Each screened question's short names, folded, without joining words -> the
+    questions that go by it ("foot drop" is a name of two)."""
+    named: dict[str, tuple[str, ...]] = {}
+    for qid in screened:
+        for name in questions[qid].short_names:
+            folded = _without_joins(fold_key(name).replace("/", "_"))
+            if folded and qid not in named.get(folded, ()):
+                named[folded] = (*named.get(folded, ()), qid)
+    return named
 
 
-def _shapes_of(names: Mapping[str, tuple[str, ...]]) -> frozenset[tuple[str, str, int]]:
-    """Each name's first word, last word and length in words (made once per mapping)."""
-    held = _NAME_SHAPES.get(id(names))
-    if held is None or held[0] is not names:
-        shapes = frozenset(
-            (parts[0], parts[-1], len(parts)) for parts in (name.split("_") for name in names)
-        )
-        held = _NAME_SHAPES[id(names)] = (names, shapes)
-    return held[1]
+def _shapes_of(names: Iterable[str]) -> frozenset[tuple[str, str, int]]:
+    """Each name's first word, last word and length in words."""
+    return frozenset(
+        (parts[0], parts[-1], len(parts)) for parts in (name.split("_") for name in names)
+    )
 
 
-_SHORT_NAMES: dict[int, tuple[RuleBase, Mapping[str, tuple[str, ...]]]] = {}
-_NAME_SHAPES: dict[int, tuple[Mapping[str, tuple[str, ...]], frozenset[tuple[str, str, int]]]] = {}
 _MAX_SHORT_WORDS = 4  # a short name is a word or two; four at most is looked for inside
 
 
-def _safety_words(rb: RuleBase) -> tuple[tuple[str, frozenset[str], bool], ...]:
-    """Each screened safety question with the words of its id, and whether it is a
-    follow-up (made once per rule base)."""
-    held = _SAFETY_WORDS.get(id(rb))
-    if held is None or held[0] is not rb:
-        words = tuple(
-            (
-                qid,
-                frozenset(qid.split("_")) - _JOINING_WORDS,
-                rb.questions[qid].follow_up_of is not None,
-            )
-            for qid in rb.index.screen_questions
-        )
-        held = _SAFETY_WORDS[id(rb)] = (rb, words)
-    return held[1]
+def _safety_words_of(
+    questions: Mapping[str, Question], screened: Iterable[str]
+) -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """Each screened question with the words of its id, and whether it is a follow-up."""
+    return tuple(
+        (qid, frozenset(qid.split("_")) - _JOINING_WORDS, questions[qid].follow_up_of is not None)
+        for qid in screened
+    )
 
 
-_SAFETY_WORDS: dict[int, tuple[RuleBase, tuple[tuple[str, frozenset[str], bool], ...]]] = {}
+def words_of(text: str) -> tuple[str, ...]:
+    """A text's words as Latin letters and digits, marks and case aside."""
+    return tuple(_WORD_ONLY.findall(latin_letters(text)))
+
+
+def _screens_by_words(screens: Iterable[Screen]) -> dict[tuple[str, ...], Screen]:
+    """Each screen by the words of its id and own question, and of its id after
+    "screen" ("screen_nerve_signs", "screens:nerve_signs": a near miss of the
+    interview's key)."""
+    return {
+        words_of(name): screen
+        for screen in screens
+        for name in (screen.text, screen.id, "screen " + screen.id, "screens " + screen.id)
+    }
+
+
 _JOINED_PIECES = re.compile(r"_(?:and|or|plus|with|&)_")
 
 
@@ -837,6 +843,11 @@ def build_index(rb: RuleBase) -> RuleIndex:
         q for flag in rb.safety_flags.values() for q in flag.questions | flag.unless_questions
     )
     derived_set = set(derived)  # what the condition compiler takes
+    screened = tuple(
+        q for q, question in questions.items() if q in safety and not question.replaced_by
+    )
+    short_names = _short_names_of(questions, screened)
+    folded = _folded(questions, rb.screens.values(), rb.safety_flags.values())
     return RuleIndex(
         by_question=_grouped([(q, rule) for rule in rules for q in sorted(rule.questions)]),
         by_fact=_grouped([(f, rule) for rule in rules for f in sorted(rule.facts)]),
@@ -848,12 +859,15 @@ def build_index(rb: RuleBase) -> RuleIndex:
         plan=None if looped else build_plan(rules, questions, strata),
         derived_ids=derived,
         safety_questions=safety,
-        screen_questions=tuple(
-            q for q, question in questions.items() if q in safety and not question.replaced_by
-        ),
+        screen_questions=screened,
         replaced=tuple(q for q, question in questions.items() if question.replaced_by),
-        folded_ids=_folded(questions, rb.screens.values(), rb.safety_flags.values()),
+        folded_ids=folded,
+        names=_name_index(folded),
         coach_questions=frozenset(q for q, question in questions.items() if question.from_coach),
+        short_names=short_names,
+        short_name_shapes=_shapes_of(short_names),
+        safety_words=_safety_words_of(questions, screened),
+        screens_by_words=_screens_by_words(rb.screens.values()),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
         compile_leaf=lambda leaf: compile_condition(leaf, questions, derived_set).evaluate,
