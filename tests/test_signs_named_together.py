@@ -383,3 +383,23 @@ def test_a_short_name_of_two_signs_says_neither(rb: RuleBase) -> None:
     answers = {k: v for k, v in ALL_NO.items() if k not in signs}
     found = run(rb, {**answers, "Foot drop": "yes"})
     assert {f["id"] for f in found["red_flags"] if f["unsure"]} == set(signs)
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("Loss of bladder control", "bladder_bowel_change"),
+     ("No bladder control", "bladder_bowel_change"),
+     ("Fever last week", "fever_or_unwell"),
+     ("History of cancer", "cancer_history")],
+)  # fmt: skip
+def test_a_one_word_short_name_inside_a_key_doubts_an_unanswered_sign(
+    rb: RuleBase, key: str, sign: str
+) -> None:
+    # Check 44: "No bladder control": "yes" named nothing; the sign unanswered, the
+    # result was "unscreened" with the advice shown.
+    answers = {k: v for k, v in ALL_NO.items() if k != sign}
+    found = run(rb, {**answers, key: "yes"})
+    assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [(sign, True)]
+    assert not found["fixes"]
+    # Beside the sign's own answer, a side column doubts nothing (check 42, M1).
+    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"

@@ -603,12 +603,13 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                 whole[qid] = None
             words = [word for word in header_folded(piece).split("_") if word not in _JOINING_WORDS]
             # A short name as the whole piece names its sign whole ("Fever"); inside a
-            # longer piece, two words or more, only partly ("numbness in both legs").
-            # A lone word inside names nothing ("no fever").
+            # longer piece, a word or more, only partly ("numbness in both legs", "Loss
+            # of bladder control": named by nothing, a yes was lost and the advice shown,
+            # check 44). A no before the name is read above ("no fever" names nothing).
             whole.update(dict.fromkeys(short.get("_".join(words), ())))
             inside = (
                 "_".join(words[start : start + length])
-                for length in range(2, min(len(words) - 1, _MAX_SHORT_WORDS) + 1)
+                for length in range(1, min(len(words) - 1, _MAX_SHORT_WORDS) + 1)
                 for start in range(len(words) - length + 1)
                 # a lookup only where a short name starts, ends and fits
                 if (words[start], words[start + length - 1], length) in shapes
