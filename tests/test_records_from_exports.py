@@ -202,10 +202,19 @@ def test_a_boxed_not_sure_is_still_not_sure(unsure: object) -> None:
     assert result["status"] == "refer"
 
 
-def test_a_checkbox_mark_that_is_no_yes_stays_not_sure() -> None:
-    record = {"id": "x", "answers": {**SCREEN_CLEAR, "saddle_numbness": "x"}}
+def test_a_drawn_cross_stays_not_sure() -> None:
+    # Some mean "no" by a drawn cross, some "ticked": not sure.
+    record = {"id": "x", "answers": {**SCREEN_CLEAR, "saddle_numbness": "✗"}}
     [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
     assert [(f["level"], f["unsure"]) for f in result["red_flags"]] == [("urgent", True)]
+
+
+def test_a_spreadsheets_x_is_its_tick() -> None:
+    # Check 46, H5: "x" in a sheet's column is how it ticks a box (read "not sure", an
+    # emergency was urgent).
+    record = {"id": "x", "answers": {**SCREEN_CLEAR, "saddle_numbness": "x"}}
+    [result] = list(api.diagnose_stream(io.BytesIO(json.dumps(record).encode())))
+    assert [(f["level"], f["unsure"]) for f in result["red_flags"]] == [("emergency", False)]
 
 
 def test_r_boxed_ids_name_their_results() -> None:

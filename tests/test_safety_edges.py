@@ -89,7 +89,7 @@ def test_batch_and_the_questionnaire_read_every_word_alike(said: str) -> None:
     assert (said in UNSURE_WORDS) == (reply.kind == "skip")
 
 
-@pytest.mark.parametrize("said", ["sometimes", "", "2", "perhaps yes", "x", "treu"])
+@pytest.mark.parametrize("said", ["sometimes", "", "2", "perhaps yes", "✗", "treu"])
 def test_an_unreadable_safety_answer_is_not_sure_not_no(said: str) -> None:
     result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
     assert result["status"] == "refer" and _no_advice(result)

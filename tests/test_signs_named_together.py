@@ -89,14 +89,15 @@ def test_a_key_naming_two_signs_beside_their_nos_doubts_both(
 
 
 def test_a_sign_named_in_part_is_doubted_only_where_nothing_answers_it(rb: RuleBase) -> None:
-    # "bladder change" is most of bladder_bowel_change's name, not all of it: beside
-    # its own "no" it doubts nothing (check 42, M1: ordinary columns, "both legs",
-    # "weight loss", overrode a record's "no"s); the saddle numbness named whole does.
-    key = "Saddle numbness & bladder change"
+    # "both legs" is most of both_legs_symptoms's name, not all of it, and no short
+    # name of it: beside its own "no" it doubts nothing (check 42, M1: ordinary
+    # columns, "both legs", "weight loss", overrode a record's "no"s); the saddle
+    # numbness named whole does.
+    key = "Saddle numbness & both legs"
     beside = {flag["id"] for flag in run(rb, {**ALL_NO, key: "yes"})["red_flags"]}
     assert beside == {"saddle_numbness"}
-    alone = {k: v for k, v in ALL_NO.items() if k != "bladder_bowel_change"}
-    assert {"saddle_numbness", "bladder_bowel_change"} <= {
+    alone = {k: v for k, v in ALL_NO.items() if k != "both_legs_symptoms"}
+    assert {"saddle_numbness", "both_legs_symptoms"} <= {
         flag["id"] for flag in run(rb, {**alone, key: "yes"})["red_flags"]
     }
 
@@ -401,5 +402,8 @@ def test_a_one_word_short_name_inside_a_key_doubts_an_unanswered_sign(
     found = run(rb, {**answers, key: "yes"})
     assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [(sign, True)]
     assert not found["fixes"]
-    # Beside the sign's own answer, a side column doubts nothing (check 42, M1).
-    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"
+    # Beside the sign's own "no", a yes there says the sign two ways: not sure (check
+    # 46, H7); a side column's other answer doubts nothing (check 42, M1).
+    beside = run(rb, {**ALL_NO, key: "yes"})
+    assert [(f["id"], f["unsure"]) for f in beside["red_flags"]] == [(sign, True)]
+    assert run(rb, {**ALL_NO, key: "2019"})["status"] == "ok"

@@ -45,9 +45,11 @@ YES_WORDS = frozenset(
     | {"ja", "oui", "si", "sim", "ano", "kylla", "igen", "tak", "evet", "да", "ναι", "はい"}
     | {"da", "ya", "так", "是", "예", "네", "co", "نعم", "כן"}
     | {"present"}  # a clinical record's finding (openEHR, FHIR): present or absent
+    | {"positive", "pos", "confirmed"}  # clinical shorthand (check 46, H5)
 )
 NO_WORDS = frozenset(
     {"no", "n", "nope", "nah", "none", "none of these", "none of them", "nothing", "absent"}
+    | {"negative", "neg"}
     | {"nein", "nee", "nej", "nei", "non", "nao", "ne", "ei", "nem", "nie", "hayır", "hayir"}
     | {
         "нет",
@@ -98,7 +100,7 @@ def written_yes(value: JsonValue) -> bool:
     "TRUE" (a spreadsheet's boolean as text), ``1`` or "1" (a checkbox column),
     ``["yes"]`` (R's boxed value). As normalize_value reads a yes/no answer."""
     value = unboxed_answer(value)
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+    if isinstance(value, bool) or (isinstance(value, int | float) and value in (0, 1)):
         return value == 1
     # "1" and "0" as text: CSV converters (csvtojson) write every cell as a string; read
     # "not sure", a checkbox's yes was one level lower and every "0" referred (check 19).
@@ -108,7 +110,7 @@ def written_yes(value: JsonValue) -> bool:
 def written_no(value: JsonValue) -> bool:
     """A no however a record writes it (as ``written_yes`` reads a yes)."""
     value = unboxed_answer(value)
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+    if isinstance(value, bool) or (isinstance(value, int | float) and value in (0, 1)):
         return value == 0
     return isinstance(value, str) and (says_no(value) or words(value) in _UNTICKED)
 
@@ -137,12 +139,14 @@ _TICKED = (
     *("true", "1", "on", "checked", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar"),
     *("sand", "sant", "sann", "prawda", "tosi", "pravda", "dogru", "igaz", "истина"),
     # A sheet's or form app's tick mark: read "not sure", an emergency sign ticked so
-    # was one level lower (check 37, A-L1). A cross ("x", ✗, ☒, ❌) is left unread,
-    # "not sure": some mean "no", some mean "ticked".
-    *("✓", "✔", "☑", "✅"),
+    # was one level lower (check 37, A-L1). A spreadsheet's "x" in a column is its
+    # tick, and so are "+" and "T"; 1.0 is the 1 pandas writes for a 0/1 column with a
+    # blank cell (read "not sure", an emergency was urgent: check 46, H5). A drawn
+    # cross (✗, ☒, ❌) is left unread, "not sure": some mean "no", some "ticked".
+    *("✓", "✔", "☑", "✅", "x", "+", "t", "ticked", "1.0"),
 )
 _UNTICKED = (
-    *("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar", "falsk"),
+    *("false", "0", "off", "unchecked", "falsch", "faux", "falso", "onwaar", "falsk", "f", "0.0"),
     *("falskt", "usann", "fałsz", "falsz", "epatosi", "nepravda", "yanlis", "hamis", "ложь"),
 )
 
@@ -877,16 +881,30 @@ def normalize_answers(
         try:
             normalized = normalize_value(question, value)
         except InvalidAnswer as exc:
+            lead = _leading_number(question, value) if key in rb.index.safety_questions else None
+            also = (
+                f"; the safety screen reads it both as {lead:g} and as not sure, whichever "
+                "refers higher"
+                if lead is not None
+                else ""
+            )
             errors.append(
                 AnswerProblem(
                     key=key,
                     message=f"{key}: {exc.message}"
                     if exc.about_items
-                    else f"{key}: {show_value(value)} is {exc.message}",
+                    else f"{key}: {show_value(value)} is {exc.message}{also}",
                     value=show_value(value),
                     expected=question.expected(),
                 )
             )
+            if lead is not None:
+                # "70 (ex-smoker)", "64 (unknown)", "60-70": the number it opens with, and
+                # (being an error) "not sure": the screen takes the higher of the two.
+                # Read "not sure" alone, an age of 70 lowered a fracture-risk sign from
+                # urgent to clinician; read as the number alone, "64 (unknown)" cleared
+                # one (check 46, H1 and H2).
+                answers[key] = lead
             continue
         if normalized is not None:
             answers[key] = normalized
@@ -1045,14 +1063,12 @@ def _first(found: re.Match[str]) -> float:
 
 
 _N = r"(\d{1,3}(?:\.\d+)?)"
-# Words in a note beside a number that make it no single number: a doubt, a time, a
-# range ("64 (last year)", "64 (or 65)", "64 (est.)").
-_HEDGES = (
-    r"approx|about|around|circa|estimat|\best\b|rough|guess|sure|maybe|perhaps|think"
-    r"|actually|\bor\b|\bnot\b|\bago\b|last|next|born|since|until|when|then|was"
-    r"|\bat\b|\bin\b|least|more|older|plus|ish"
-)
 _AGE = r"(?:\s*(?:years?(?: old)?|yrs?|y/?o))?"
+# The words of a note beside an age that say who, never when or how near.
+_WHO = (
+    r"retired|student|adult|male|female|man|woman|m|f|he|him|she|her|they|them"
+    r"|years?|yrs?|old|y\.?\s*o\.?"
+)
 _SPANS: tuple[
     tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[float, float] | None]], ...
 ] = (
@@ -1082,13 +1098,15 @@ _SPANS: tuple[
         _decade,
     ),
     (
-        # "70 (retired)", "70 (F)", "70 y.o.": the number, with a note of words only that
-        # says nothing of when or how near; read as not sure, urgent was clinician
-        # (check 44). "64 (last year)", "64 (or 65)", "64 (est.)" are no number (check
-        # 43, H3); "72 (at least)" is 72 or over (the next pattern).
+        # "70 (retired)", "70 (F)", "70 y.o.": the number, with a note that says who,
+        # never when or how near (check 44). Only those words: a note of any other
+        # ("64 (unknown)", "60 (seventy)", "64 (last year)") is no number, and the
+        # screen reads the age both as its number and as not sure (normalize_answers;
+        # a list of doubts let "64 (unknown)" through as 64: check 46, H1). "72 (at
+        # least)" is 72 or over (the next pattern).
         re.compile(
             rf"{_N}{_AGE}\s*(?:y\.\s*o\.|yrs?\.? old)?\.?\s*"
-            rf"(?:\((?![^()]*(?:{_HEDGES}))[a-z !.]*\))?"
+            rf"(?:\(\s*(?:{_WHO})(?:\s*[\s,;/]\s*(?:{_WHO}))*\s*[.!]?\s*\))?"
         ),
         lambda found: (_first(found), _first(found)),
     ),
@@ -1097,6 +1115,23 @@ _SPANS: tuple[
         lambda found: (_first(found), math.inf),
     ),
 )
+
+
+def _leading_number(question: Question, value: JsonValue) -> float | None:
+    """The number a safety number's unreadable text opens with ("70 (ex-smoker)",
+    "64 (unknown)", "60-70"), when the question takes it; else None."""
+    if question.type is not QuestionType.NUMBER or not isinstance(value, str):
+        return None
+    found = _LEADING_NUMBER.match(value)
+    if found is None:
+        return None
+    number = float(found.group(1))
+    low = question.minimum if question.minimum is not None else -math.inf
+    high = question.maximum if question.maximum is not None else math.inf
+    return number if low <= number <= high else None
+
+
+_LEADING_NUMBER = re.compile(r"\s*(\d{1,3}(?:\.\d+)?)(?![\d.])")
 
 
 def typed_number(question: Question, text: str) -> float | None:
@@ -1243,10 +1278,18 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
     renamed: dict[str, str] = {}  # key -> the sign it is read as
     answered: frozenset[str] | None = None
     for key in list(raw)[:MAX_READ_KEYS]:
-        if not isinstance(key, str) or key in rb.questions or not written_yes(raw[key]):
+        if not isinstance(key, str) or key in rb.questions:
             continue
         qid = short_named(rb, key)
         if qid is None or question_named(rb, key) is not None or qid in renamed.values():
+            continue
+        value = raw[key]
+        if rb.questions[qid].type is QuestionType.NUMBER:
+            # "Current age": 70, "age_yrs": "70": a number is the number (read "not
+            # sure", a fracture-risk sign was clinician, not urgent: check 46, H6).
+            if not (is_number(value) or (isinstance(value, str) and number_in_text(value))):
+                continue
+        elif not written_yes(value):
             continue
         if answered is None:  # once, and only when a short name says yes
             answered = _answered_anyhow(rb, raw)
@@ -1258,8 +1301,13 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
     said = [
         AnswerProblem(
             key=key,
-            message=f"{key}: read as '{qid}' (a short name of the sign, answered yes; "
-            "a no under a short name clears nothing)",
+            message=f"{key}: read as '{qid}' ("
+            + (
+                "a short name of the question, answered with a number)"
+                if rb.questions[qid].type is QuestionType.NUMBER
+                else "a short name of the sign, answered yes; a no under a short name "
+                "clears nothing)"
+            ),
             value=show_value(raw[key]),
             expected=f"the sign's own key: '{qid}'",
         )
@@ -1353,7 +1401,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         if together.whole or not typo_length:
             # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
             # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
-            found |= _doubted_by(rb, raw, together, value)
+            found |= _doubted_by(rb, raw, together, key, value)
             continue
         checked += typo_length
         # Bounded work per record: difflib for the first keys, then a lookup that finds
@@ -1368,7 +1416,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             else _near_safety_id(rb.index.screen_questions, fold_key(key))
         )
         if close is None and together:
-            found |= _doubted_by(rb, raw, together, value)
+            found |= _doubted_by(rb, raw, together, key, value)
             continue
         if close is None:
             # A yes under a key that holds a safety id whole among other words
@@ -1409,55 +1457,98 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
 
 
 def _doubted_by(
-    rb: RuleBase, raw: RawAnswers, together: NamedInShort, value: JsonValue
+    rb: RuleBase, raw: RawAnswers, together: NamedInShort, key: str, value: JsonValue
 ) -> set[str]:
     """The signs a key naming several or in short doubts ("saddle_numbness/
     leg_pain_below_knee", "Saddle numbness & bladder change", "fever"): anything it
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    if _left_blank(value) or written_no(value) or _opens_with_no(value):
+    if (
+        _left_blank(value)
+        or written_no(value)
+        or _opens_with_no(value, key)
+        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
+    ):
         return set()
-    doubted = {q for q in together.whole if q not in raw or not written_yes(raw[q])}
+    said_yes = written_yes(value)
+    doubted = {
+        q
+        for q in (*together.whole, *(together.inside if said_yes else ()))
+        if q not in raw or not written_yes(raw[q])
+    }
     if together.partly:
         answered = _answered_anyhow(rb, raw)
         doubted |= {q for q in together.partly if q not in answered}
     return doubted
 
 
-def _opens_with_no(value: JsonValue) -> bool:
+def _opens_with_no(value: JsonValue, key: str = "") -> bool:
     """Free text that says no and nothing else ("No, never", "no - neither", "never",
-    "normal", "negative", "fine"): under a key that names signs in short it raises no
-    doubt (the sign stays unanswered, never cleared): "Cancer": "never" and "Bowel":
-    "normal" referred clear clients (check 43, M1). Anything more is read as said:
-    "no idea", "no/yes", "No (yes since Monday)" doubt the signs (check 43, H1)."""
+    "normal", "negative", "No fever" under "Fever"): under a key that names signs in
+    short it raises no doubt (the sign stays unanswered, never cleared): "Cancer":
+    "never" and "Bowel": "normal" referred clear clients (check 43, M1). Anything more
+    is read as said: "no idea", "no/yes", "No (yes since Monday)" doubt the signs
+    (check 43, H1).
+
+    Read clause by clause (between marks: "no, fine" is two no's, check 46 M1), each
+    made only of negators, normal findings and filler, with at least one of the first
+    two; a normal finding after a negator in one clause says something was found ("not
+    normal", "never fine": check 44); a hedge ("not really", "not yet", "not so far",
+    "not that I know") is more than a no; and "had", "have", "do" or "it" only after a
+    negator that turns them ("never had it", "I don't"): "nope, had it" and "no, I
+    have" say yes (check 46, H3). The key's own words may follow a negator ("No fever")."""
     if not isinstance(value, str) or _pythons_none(value) or len(value) > 80:
         return False
-    said = re.findall(r"[a-z']+", value.lower())
-    if not said or not all(w in _NO_FILLER for w in said):
+    named = frozenset(re.findall(r"[a-z]+", fold_key(key))) if key else frozenset()
+    clauses = [c for c in _CLAUSE_MARKS.split(value.lower().replace("\u2019", "'")) if c.strip()]
+    return bool(clauses) and all(_says_no(re.findall(r"[a-z']+", c), named) for c in clauses)
+
+
+def _says_no(said: list[str], named: frozenset[str]) -> bool:
+    """Whether one clause's words say no and nothing more (see _opens_with_no)."""
+    if not said:
         return False
-    negated = any(w in _NEGATORS for w in said)
-    normal = any(w in _NORMALS for w in said)
-    # A no ("No, never") or a finding of nothing ("normal"), never both: "not normal",
-    # "never fine" say something was found (read as a no, a doubt was lost: check 44).
-    return negated != normal
+    negated = turned = found_nothing = False
+    for word in said:
+        if word in _NEGATORS:
+            negated = True
+            turned = turned or word in _VERB_NEGATORS
+        elif word in _NORMALS:
+            if negated:
+                return False  # "not normal"
+            found_nothing = True
+        elif word in _NO_VERBS:
+            if not turned:
+                return False  # "had it", "I have", "no I do"
+        elif word in named:
+            if not negated:
+                return False  # "fever" under "Fever" says nothing of a no
+        elif word not in _NO_FILLER:
+            return False
+    return negated or found_nothing
 
 
 # A reply that says nothing was found is made of negators and filler ("No, never"),
 # or of normal findings and filler ("normal", "negative"); any other word (a yes,
-# "idea", "since", "but") makes it more than a no.
-_NEGATORS = frozenset({"no", "nope", "nah", "never", "none", "neither", "not", "nothing", "nil"})
-_NORMALS = frozenset({"normal", "negative", "fine", "clear", "absent", "ok", "okay"})
-_NO_FILLER = (
-    _NEGATORS
-    | _NORMALS
-    | frozenset(
-        {"at", "all", "had", "have", "has", "haven't", "havent", "it", "that", "this", "ever"}
-        | {"i", "don't", "dont", "do", "does", "of", "these", "them", "those", "both", "either"}
-        | {"any", "sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems"}
-        | {"issue", "issues", "the", "a", "so", "far", "yet", "really"}
-    )
+# "idea", "since", "but", "really", "yet") makes it more than a no.
+_CLAUSE_MARKS = re.compile(r"[,.;:!/()\[\]\-–—]+")
+_VERB_NEGATORS = frozenset(
+    {"never", "not", "haven't", "havent", "hasn't", "hasnt", "don't", "dont", "doesn't"}
+    | {"doesnt", "didn't", "didnt"}
 )
+_NEGATORS = frozenset({"no", "nope", "nah", "none", "neither", "nothing", "nil"}) | _VERB_NEGATORS
+_NORMALS = frozenset(
+    {"normal", "negative", "fine", "clear", "absent", "ok", "okay", "regular", "unremarkable"}
+)
+_NO_VERBS = frozenset({"had", "have", "has", "do", "does", "did", "it", "noticed", "experienced"})
+_NO_FILLER = frozenset(
+    {"at", "all", "ever", "of", "these", "them", "those", "both", "either", "any", "i"}
+    | {"sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems", "issue"}
+    | {"issues", "the", "a"}
+)
+# What a form writes for "not asked here": nothing said, so no doubt.
+_NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "-", "--", "–", "—", "not applicable"})
 
 
 def _misspelt_ticks(

@@ -555,6 +555,11 @@ class NamedInShort(NamedTuple):
 
     whole: tuple[str, ...] = ()
     partly: tuple[str, ...] = ()
+    # Of ``partly``, those named by a short name inside a longer key ("Recent fever",
+    # "Bladder trouble"): a plain yes under it doubts the sign beside its own "no" too
+    # (a yes there was lost, "ok" with advice: check 46, H7), where a side column's
+    # other answers ("Back surgery date": "2019") doubt it only unanswered.
+    inside: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.whole or self.partly)
@@ -577,15 +582,25 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         return NamedInShort()
     folded = fold_key(key)
     negated = _NEGATED_KEY.match(folded)
-    if negated and _starts_a_name(rb, folded[negated.end() :]):
+    first = _negated_first(rb, folded[negated.end() :]) if negated else None
+    if first is not None:
         # "No fever/chills": "yes" says the signs are absent: read as naming them, a
         # clear client was referred (check 43, M1). A no before a sign's name names
-        # none; a no that is the sign ("No control over bladder", "No feeling in
-        # groin") still names it (check 44).
-        return NamedInShort()
+        # none of that sign's; a no that is the sign ("No control over bladder", "No
+        # bladder control") still names it (check 44); and a second sign after it is
+        # read as any name is ("No fever, numb groin": it was lost, check 46 H4).
+        signs, rest = first
+        after = rest.lstrip("_,;/|&+:()[]- ")
+        later = safety_named_in_short(rb, after) if after else NamedInShort()
+        return NamedInShort(
+            tuple(q for q in later.whole if q not in signs),
+            tuple(q for q in later.partly if q not in signs),
+            tuple(q for q in later.inside if q not in signs),
+        )
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
+    named_inside: dict[str, None] = {}
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
@@ -614,8 +629,16 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                 # a lookup only where a short name starts, ends and fits
                 if (words[start], words[start + length - 1], length) in shapes
             )
+            # A key that says a finding is normal or absent ("pain at rest feels fine",
+            # "Bowel movements normal?") may be answered yes for a no, and one about
+            # someone else or another part of the body ("Family cancer history", "knee
+            # pain after trauma": check 33) may be answered yes with the lifter's sign
+            # absent: partly only.
+            plain = _NOT_THE_SIGN_ITSELF.isdisjoint(words)
             for run in inside:
                 partly.update(dict.fromkeys(short.get(run, ())))
+                if plain:
+                    named_inside.update(dict.fromkeys(short.get(run, ())))
             said = set(words)
             if len(said) < 2:
                 continue
@@ -624,7 +647,11 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                     whole[qid] = None
                 elif said < id_words and 2 * len(said) > len(id_words) and not follows:
                     partly[qid] = None
-    return NamedInShort(tuple(whole), tuple(q for q in partly if q not in whole))
+    return NamedInShort(
+        tuple(whole),
+        tuple(q for q in partly if q not in whole),
+        tuple(q for q in named_inside if q not in whole),
+    )
 
 
 def short_named(rb: RuleBase, key: str) -> str | None:
@@ -645,18 +672,51 @@ def short_named(rb: RuleBase, key: str) -> str | None:
     return None
 
 
+# (A no before the name is read as a negated key; a no that is the sign, "No bladder
+# control", names it.)
+_NOT_THE_SIGN_ITSELF = frozenset(
+    {"fine", "normal", "ok", "okay", "regular", "clear", "absent", "negative", "unremarkable"}
+    | {"free", "resolved", "gone"}
+    | {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
+    | {"brother", "sister", "grandmother", "grandfather", "relative", "relatives", "partner"}
+    | {"spouse", "wife", "husband", "child", "son", "daughter", "friend"}
+    | {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}
+    | {"hands", "arm", "arms", "finger", "fingers", "head"}
+)
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
 
 
-def _starts_a_name(rb: RuleBase, rest: str) -> bool:
-    """Whether the words after a key's no, up to its first mark, are a safety sign's
-    short name or id, whole ("fever" in "no_fever/chills"); "bladder_control" in
-    "no_bladder_control" is none: that no is the sign."""
-    first = re.match(r"[a-z0-9_]*[a-z0-9]", rest)
-    if first is None:
-        return False
-    words = _without_joins(first.group(0))
-    return words in rb.index.short_names or words in rb.index.screen_questions
+def _negated_first(rb: RuleBase, rest: str) -> tuple[tuple[str, ...], str] | None:
+    """The signs the first name after a key's no names ("fever" in "no_fever/chills",
+    "no_fever_numb_groin"), and the key after that name; None when the words after the
+    no name no sign, or go on past its name with words of no name ("bladder_control" in
+    "no_bladder_control": that no is the sign)."""
+    run = re.match(r"[a-z0-9_]*[a-z0-9]", rest)
+    if run is None:
+        return None
+    words = run.group(0).split("_")
+    length = _name_at(rb, words)
+    if not length:
+        return None
+    after = words[length:]
+    if after and after[0] not in _JOINING_WORDS and not _name_at(rb, after):
+        return None
+    name = _without_joins("_".join(words[:length]))
+    signs = rb.index.short_names.get(name) or (name,)
+    return signs, rest[len("_".join(words[:length])) :]
+
+
+def _name_at(rb: RuleBase, words: list[str]) -> int:
+    """How many of the first words are a safety sign's short name or id (the longest
+    such run; 0 for none)."""
+    for length in range(min(len(words), _MAX_NAME_WORDS), 0, -1):
+        name = _without_joins("_".join(words[:length]))
+        if name in rb.index.short_names or name in rb.index.screen_questions:
+            return length
+    return 0
+
+
+_MAX_NAME_WORDS = 8  # the longest screened id has six words
 
 
 def _short_in_turn(words: list[str], short: Mapping[str, tuple[str, ...]]) -> list[str]:

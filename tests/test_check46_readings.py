@@ -1,0 +1,161 @@
+"""Replies, keys and ages that check 46's attacker found misread (6c100df).
+
+Each was read so that a sign answered yes, or an age past a limit, came out lower
+than the same answer written plainly, and often as "ok" with exercise advice:
+hedged replies under a short name ("not really", "nope, had it") read as a no; a key
+that denies one sign and names a second ("No fever, numb groin") lost the second;
+ages with a note ("64 (unknown)", "70 (ex-smoker)") read as the bare number or as
+not sure alone; common spellings of yes ("1.0", "x", "positive") unreadable; an age
+under "Current age" or "age_yrs" not read; a short name inside a longer key
+("Recent fever") beside the sign's own "no" dropped. Two no's in one reply ("no,
+fine") referred clear clients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.intake.interview import InvalidAnswers, rebuild
+from legpress_diag.knowledge.rulebase import RuleBase
+
+RB = bundled_rulebase()
+ALL_NO: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions} | {"age_years": 34}
+LEVEL = {"emergency": 3, "urgent": 2, "clinician": 1}
+
+
+def run(rb: RuleBase, answers: dict[str, Any]) -> dict[str, Any]:
+    return diagnose({"id": "t", "answers": {**answers, "lower_back_rounds": "yes"}}, rb)
+
+
+def flags(found: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    return [(f["id"], f["level"], f["unsure"]) for f in found["red_flags"]]
+
+
+HEDGED = [
+    *("not really", "Not really", "not yet", "not so far", "not that i have", "nope, had it"),
+    *("no, i have", "No. I do.", "No I do", "no idea", "not normal"),
+]
+PLAIN_NOS = [
+    *("no", "No, never", "never had it", "I don't", "none", "no, fine", "No - all fine"),
+    *("No. Normal.", "negative, none", "Normal - no", "regular", "N/A", "-"),
+]
+
+
+@pytest.mark.parametrize("reply", HEDGED)
+@pytest.mark.parametrize(
+    ("key", "sign"), [("Numb groin", "saddle_numbness"), ("Incontinence", "bladder_bowel_change")]
+)
+def test_a_hedged_reply_under_a_short_name_is_not_sure(
+    rb: RuleBase, key: str, sign: str, reply: str
+) -> None:
+    found = run(rb, {**ALL_NO, key: reply})
+    assert (sign, "urgent", True) in flags(found) and not found["fixes"]
+
+
+@pytest.mark.parametrize("reply", PLAIN_NOS)
+def test_a_plain_no_under_a_short_name_refers_no_clear_client(rb: RuleBase, reply: str) -> None:
+    for key in ("Numb groin", "Bladder", "Fever", "Night pain"):
+        found = run(rb, {**ALL_NO, key: reply})
+        assert found["status"] == "ok" and not found["red_flags"], (key, reply)
+
+
+def test_the_signs_own_name_after_a_no_is_still_a_no(rb: RuleBase) -> None:
+    assert run(rb, {**ALL_NO, "Fever": "No fever"})["status"] == "ok"
+    assert run(rb, {**ALL_NO, "Fever": "fever"})["red_flags"]  # the name alone says nothing
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("No fever, numb groin", "saddle_numbness"), ("No fever\nNumb groin", "saddle_numbness"),
+     ("No fever (numb groin)", "saddle_numbness"), ("No trauma, pulsating belly",
+      "pulsating_belly_or_tearing_pain"), ("Denies fever; incontinence", "bladder_bowel_change"),
+     ("Negative for fever, incontinence", "bladder_bowel_change")],
+)  # fmt: skip
+def test_a_no_before_one_sign_does_not_hide_the_next(rb: RuleBase, key: str, sign: str) -> None:
+    found = run(rb, {**ALL_NO, key: "yes"})
+    assert flags(found) == [(sign, "urgent", True)] and not found["fixes"]
+
+
+@pytest.mark.parametrize(
+    "key", ["No fever/chills", "no fever or chills", "No fever, no numb groin"]
+)
+def test_a_no_before_every_sign_named_names_none(rb: RuleBase, key: str) -> None:
+    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("Recent fever", "fever_or_unwell"), ("Bladder trouble", "bladder_bowel_change"),
+     ("Numbness in the saddle area", "saddle_numbness"),
+     ("Pulsating belly pain", "pulsating_belly_or_tearing_pain")],
+)  # fmt: skip
+def test_a_yes_under_a_short_name_inside_a_key_doubts_the_signs_no(
+    rb: RuleBase, key: str, sign: str
+) -> None:
+    found = run(rb, {**ALL_NO, key: "yes"})
+    assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [(sign, True)]
+
+
+@pytest.mark.parametrize("key", ["pain at rest feels fine", "Bowel movements normal?"])
+def test_a_key_that_says_nothing_was_found_doubts_no_answered_sign(rb: RuleBase, key: str) -> None:
+    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"
+
+
+@pytest.mark.parametrize("yes", [1.0, "1.0", "x", "X", "positive", "POS", "+", "ticked", "T"])
+def test_common_spellings_of_yes_are_a_yes(rb: RuleBase, yes: Any) -> None:
+    found = run(rb, {**ALL_NO, "saddle_numbness": yes})
+    assert flags(found) == [("saddle_numbness", "emergency", False)]
+    assert rebuild(rb, {"saddle_numbness": yes}).state.answers["saddle_numbness"] is True
+
+
+@pytest.mark.parametrize("no", [0.0, "0.0", "negative", "Neg", "F"])
+def test_common_spellings_of_no_are_a_no(rb: RuleBase, no: Any) -> None:
+    assert run(rb, {**ALL_NO, "saddle_numbness": no})["status"] == "ok"
+
+
+ONSET = {**ALL_NO, "sudden_sharp_onset": "yes", "onset_settling": "yes"}
+
+
+def fracture(rb: RuleBase, age: Any, key: str = "age_years") -> tuple[str, bool] | None:
+    answers = {k: v for k, v in ONSET.items() if k != "age_years"} | {key: age}
+    found = run(rb, answers)
+    assert not found["fixes"] or found["status"] == "ok"
+    got = {f["id"]: (f["level"], f["unsure"]) for f in found["red_flags"]}
+    return got.get("fracture_risk_sudden_onset")
+
+
+@pytest.mark.parametrize(
+    "age", ["64 (unknown)", "64 (tbc)", "64 (wrong)", "60 (seventy)", "64 (could be sixty six)",
+            "64 years (seventy)", "64 (previous visit)", "64ish", "60-70", "45 (DOB 1979)"],
+)  # fmt: skip
+def test_an_age_with_a_note_is_never_read_as_the_bare_number_alone(rb: RuleBase, age: str) -> None:
+    # The number (64) clears the fracture-risk sign; the note may put it past 65: the
+    # screen takes the higher reading, "not sure" (one level lower than urgent).
+    assert fracture(rb, age) == ("clinician", True)
+
+
+@pytest.mark.parametrize(
+    "age", ["70 (ex-smoker)", "70 (retired nurse, active)", "70 (in good health)",
+            "70 (not retired)", "70 (retired).", "70, retired", "70 F", "70 y/o male",
+            "70 (M, retired)", "70 (she/her)"],
+)  # fmt: skip
+def test_an_age_past_the_limit_with_a_note_keeps_its_level(rb: RuleBase, age: str) -> None:
+    assert fracture(rb, age) == ("urgent", False)
+
+
+def test_a_noted_age_says_how_it_was_read_in_every_front_end(rb: RuleBase) -> None:
+    found = run(rb, {**ONSET, "age_years": "70 (ex-smoker)"})
+    (error,) = found["errors"]
+    assert "both as 70 and as not sure" in error["message"]
+    with pytest.raises(InvalidAnswers):  # the interview asks it again, as before
+        rebuild(rb, {**ONSET, "age_years": "70 (ex-smoker)"})
+
+
+@pytest.mark.parametrize("key", ["Current age", "Patient age", "Age in years", "age_yrs"])
+def test_an_age_under_an_everyday_key_is_the_age(rb: RuleBase, key: str) -> None:
+    assert fracture(rb, 70, key) == ("urgent", False)
+    assert fracture(rb, "70", key) == ("urgent", False)
+    assert rebuild(rb, {key: 70}).state.answers.get("age_years") == 70
