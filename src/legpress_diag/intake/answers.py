@@ -1352,6 +1352,20 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     return frozenset(found)
 
 
+def never_asked(rb: RuleBase, raw: RawAnswers, qid: str, value: JsonValue) -> bool:
+    """Whether ``value`` for ``qid`` is a follow-up left blank or null after the question
+    it follows was answered a plain no: never asked, it says nothing (see _not_asked).
+    The interview reads it so too: read "not sure" there, a saved session referred
+    what its record did not (check 45, point 1)."""
+    question = rb.questions.get(qid)
+    return (
+        question is not None
+        and question.follow_up_of is not None
+        and _left_blank(value)
+        and _not_asked(rb, raw, qid)
+    )
+
+
 def _left_blank(value: JsonValue) -> bool:
     """A null or an empty cell: nothing written, not a "not sure" said."""
     value = unboxed_answer(value)

@@ -2064,6 +2064,9 @@ _MAX_LISTED_TEXT = 4096  # a checklist's items as text: far more than every item
 def _listed_in_text(text: str) -> list[JsonValue] | str:
     """The items a string lists: a JSON array written as text, or names parted by
     commas, semicolons or bars; the string itself when it is none of these."""
+    # Runs of spaces and blank lines say nothing: padded past the limit, a ticked sign
+    # was read as naming nothing, "ok" with advice (check 45, X1).
+    text = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text.strip()))
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held

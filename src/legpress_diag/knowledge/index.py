@@ -745,10 +745,16 @@ def _short_names_of(
     named: dict[str, tuple[str, ...]] = {}
     for qid in screened:
         for name in questions[qid].short_names:
-            folded = _without_joins(fold_key(name).replace("/", "_"))
+            folded = short_name_key(name)
             if folded and qid not in named.get(folded, ()):
                 named[folded] = (*named.get(folded, ()), qid)
     return named
+
+
+def short_name_key(name: str) -> str:
+    """A short name as keys are matched against it: folded, '/' as a space, without
+    joining words ("Bladder/bowel" -> "bladder_bowel")."""
+    return _without_joins(fold_key(name).replace("/", "_"))
 
 
 def _shapes_of(names: Iterable[str]) -> frozenset[tuple[str, str, int]]:

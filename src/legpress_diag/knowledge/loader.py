@@ -19,7 +19,7 @@ from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from . import bundle_cache, bundled, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
-from .index import TYPO_CUTOFF, fold_key
+from .index import TYPO_CUTOFF, fold_key, short_name_key
 from .rulebase import (
     Alternative,
     Cause,
@@ -829,7 +829,27 @@ def _guard_screen(
     earlier: set[str] = set()  # the safety questions defined before this one
     # What the reader takes a misspelt key for (index.screen_questions): in 'unless' too.
     read_by_flags = {q for f in flags.values() for q in f.questions | f.unless_questions}
+    # A safety question's short names are read as it in answer keys (a yes under one is
+    # its yes): a question with such an id took that yes from the screen, and "ok" with
+    # advice came out where the sign was referred (check 45, point 3).
+    short_named = {
+        short_name_key(name): qid
+        for qid in read_by_flags
+        if qid in questions
+        for name in questions[qid].short_names
+    }
     for ident, e in entries.items():
+        owner = short_named.get(short_name_key(ident))
+        if owner is not None and owner != ident:
+            merged.error(
+                codes.DUPLICATE_ID,
+                f"question id '{ident}' is a short name of safety question '{owner}' (at "
+                f"{entries[owner].span if owner in entries else 'the bundled base'}): an "
+                "answer key with that name is read as that warning sign, and a question "
+                "of this id would take such answers away from the screen",
+                e.field_span("id"),
+                "give the question an id that is not a safety question's short name",
+            )
         twin = folded.setdefault(fold_key(ident), ident)
         if twin != ident:
             merged.error(

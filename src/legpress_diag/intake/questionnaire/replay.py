@@ -29,6 +29,7 @@ from ..answers import (
     MAX_UNKNOWN_LISTED,
     misspelt_safety,
     misspelt_safety_id,
+    never_asked,
     normalize_answers,
     read_as,
     short_names_said_yes,
@@ -261,7 +262,7 @@ def state_from_answers(
                 state = record_answer(rb, asked, key, rechecks[key])
         else:
             qid = key if key in rb.questions else read_as(rb, key, plain)
-            if qid is not None and qid not in bad:
+            if qid is not None and qid not in bad and not never_asked(rb, plain, qid, value):
                 state = state.answer(qid, None if key in unsure else normalized.get(qid))
         if state is not before:
             prefixes.append(state)
