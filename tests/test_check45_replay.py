@@ -10,16 +10,13 @@ key went to the coach's question instead of the screen.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from legpress_diag.api import bundled_rulebase, diagnose
-from legpress_diag.foundation.problems import RuleBaseError
 from legpress_diag.intake.interview import rebuild
 from legpress_diag.intake.questionnaire.state import session_record
-from legpress_diag.knowledge.loader import load_rulebase
 
 RB = bundled_rulebase()
 ALL_NO: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions} | {"age_years": 34}
@@ -44,36 +41,6 @@ def test_a_blank_follow_up_after_a_yes_is_still_not_sure() -> None:
     assert "major_trauma" in rebuild(RB, answers).state.skipped
     flagged = {f["id"] for f in diagnose({"answers": answers}, RB)["red_flags"]}
     assert "after_trauma" in flagged or "major_trauma" in flagged
-
-
-@pytest.mark.parametrize(
-    ("ident", "sign"),
-    [("fever", "fever_or_unwell"), ("incontinence", "bladder_bowel_change"),
-     ("Saddle_Area", "saddle_numbness"), ("aneurysm", "pulsating_belly_or_tearing_pain")],
-)  # fmt: skip
-def test_a_coach_question_named_as_a_safety_signs_short_name_is_refused(
-    tmp_path: Path, ident: str, sign: str
-) -> None:
-    coach = tmp_path / "coach.yaml"
-    coach.write_text(
-        f"questions:\n  - id: {ident}\n    text: Is it so?\n    type: yes_no\n    source: coach\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(RuleBaseError) as caught:
-        load_rulebase([coach])
-    (problem,) = caught.value.diagnostics
-    assert problem.code == "LP201" and f"short name of safety question '{sign}'" in problem.message
-    assert problem.span is not None and (problem.span.line, problem.span.col) == (2, 9)
-
-
-def test_a_coach_question_named_near_a_short_name_loads(tmp_path: Path) -> None:
-    coach = tmp_path / "coach.yaml"
-    coach.write_text(
-        "questions:\n  - id: fever_last_year\n    text: Is it so?\n    type: yes_no\n"
-        "    source: coach\n",
-        encoding="utf-8",
-    )
-    assert "fever_last_year" in load_rulebase([coach]).questions
 
 
 @pytest.mark.parametrize("age", ["70/71", "70 or 71", "70, 71", "66/67", "70 (roughly)", "70?"])
