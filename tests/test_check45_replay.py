@@ -10,6 +10,7 @@ key went to the coach's question instead of the screen.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,16 @@ def test_a_screen_reply_padded_with_spaces_is_still_read() -> None:
     answers = {**ALL_NO, "screen:nerve_signs": "saddle_numbness" + " " * 4100 + "\n\n"}
     found = diagnose({"answers": answers}, RB)
     assert [f["id"] for f in found["red_flags"]] == ["saddle_numbness"] and not found["fixes"]
+
+
+def test_a_resumed_record_keeps_its_own_id(tmp_path: Path) -> None:
+    # A new user's P9 (check 47): `ask --answers rec.json --save out.json` saved the
+    # client as "ask".
+    from legpress_diag.intake.session import resume
+
+    with_id = tmp_path / "with.json"
+    with_id.write_text('{"id": "client-7", "answers": {"age_years": 30}}', encoding="utf-8")
+    without = tmp_path / "without.json"
+    without.write_text('{"answers": {"age_years": 30}}', encoding="utf-8")
+    assert resume(RB, with_id).record_id == "client-7"
+    assert resume(RB, without).record_id is None

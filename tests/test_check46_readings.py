@@ -159,3 +159,103 @@ def test_an_age_under_an_everyday_key_is_the_age(rb: RuleBase, key: str) -> None
     assert fracture(rb, 70, key) == ("urgent", False)
     assert fracture(rb, "70", key) == ("urgent", False)
     assert rebuild(rb, {key: 70}).state.answers.get("age_years") == 70
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("Bowel movements normal?", "bladder_bowel_change"),
+     ("Bladder normal?", "bladder_bowel_change"),
+     ("Can feel saddle area normally?", "saddle_numbness")],
+)  # fmt: skip
+def test_a_no_to_a_key_that_asks_if_a_sign_is_normal_is_a_finding(
+    rb: RuleBase, key: str, sign: str
+) -> None:
+    # A new user's P1 (check 47): "No" was read as a no, "ok" with advice.
+    for no in ("No", False, "not really"):
+        found = run(rb, {**ALL_NO, key: no})
+        assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [(sign, True)], no
+        assert not found["fixes"]
+        (warning,) = [w for w in found["warnings"] if w["key"] == key]
+        assert (
+            "asks whether" in warning["message"]
+            and "unless its answer is a yes" in (warning["message"])
+        )
+    for nothing in ("Yes", "fine", "N/A"):
+        assert run(rb, {**ALL_NO, key: nothing})["status"] == "ok", nothing
+
+
+def test_a_normal_word_about_something_else_names_no_sign(rb: RuleBase) -> None:
+    for key in ("Gym feels fine", "Knee feels normal"):
+        assert run(rb, {**ALL_NO, key: "no"})["status"] == "ok"
+
+
+# Check 47 (f39f51b) and a new user's round on it.
+@pytest.mark.parametrize(
+    ("key", "reply"),
+    [("Numb groin (yes/no)", "No Yes"), ("Numb groin? Y/N", "no y"),
+     ("Incontinence: day or night", "not day night"), ("Numb groin", "Normal? No."),
+     ("Numb groin", "ok not")],
+)  # fmt: skip
+def test_a_forms_option_words_after_a_no_are_no_no(rb: RuleBase, key: str, reply: str) -> None:
+    # N3, a regression of cfb76e8: any word of the key counted as part of the no.
+    found = run(rb, {**ALL_NO, key: reply})
+    assert found["red_flags"] and not found["fixes"]
+
+
+@pytest.mark.parametrize(
+    "reply", ["yes, since Monday", "sometimes", "daily", "a little", "not sure"]
+)
+def test_anything_but_a_no_under_a_short_name_inside_a_key_doubts_the_sign(
+    rb: RuleBase, reply: str
+) -> None:
+    # N1: only a plain yes did; "sometimes" was "ok" with advice beside the sign's "no".
+    found = run(rb, {**ALL_NO, "Loss of bladder control": reply})
+    assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [("bladder_bowel_change", True)]
+
+
+@pytest.mark.parametrize(
+    "key", ["Empty bladder before training", "Cancer screening done", "Sciatica stretch done"]
+)
+def test_a_gyms_routine_column_refers_no_clear_client(rb: RuleBase, key: str) -> None:
+    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "age", ["Seventy (retired)", "sixty-five (x)", "age 70 (x)", "prob 70", "(x) 70", "0070 (x)"]
+)
+def test_an_age_in_words_or_after_words_with_a_note_keeps_its_level(rb: RuleBase, age: str) -> None:
+    # N4: only an age opening with digits was read both ways.
+    assert fracture(rb, age) == ("urgent", False)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["saddle_numbness. word", "saddle_numbness. I noticed it last week.",
+     "saddle_numbness" + "." * 600, "saddle_numbness" + "-" * 600,
+     "saddle_numbness" + "\u200b" * 600],
+)  # fmt: skip
+def test_a_screen_reply_with_a_sentence_or_padding_ticks_its_sign(rb: RuleBase, reply: str) -> None:
+    # N7: each named nothing beside the signs' own "no"s: "ok" with advice.
+    found = run(rb, {**ALL_NO, "screen:nerve_signs": reply})
+    assert ("saddle_numbness", "emergency", False) in flags(found) and not found["fixes"]
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [("Lower back", ["lower_back"]), ("Lower back, Knees", ["lower_back", "knees"]),
+     (["Lower back"], ["lower_back"]), ("Lower back; Somewhere else", ["lower_back", "other"])],
+)  # fmt: skip
+def test_a_list_question_answered_with_its_labels_is_read(
+    rb: RuleBase, value: Any, read: list[str]
+) -> None:
+    # A new user's P4: a healthy client's record was an error, and the hint was wrong.
+    found = run(rb, {**ALL_NO, "pain_location": value})
+    assert found["status"] == "ok" and not found["errors"]
+    assert any(str(read).replace("'", '"') in w["message"] for w in found["warnings"])
+
+
+def test_a_list_answer_it_cannot_read_says_which_choices_there_are(rb: RuleBase) -> None:
+    found = run(rb, {**ALL_NO, "pain_location": "Lower back, Elbows"})
+    (error,) = found["errors"]
+    assert "lower_back, knees, hips, other" in error["message"]
+    assert '["lower_back", "Elbows"]' in error["message"]

@@ -493,3 +493,21 @@ def test_one_and_zero_as_text_read_as_yes_and_no(said: str, level: str | None) -
     result = diagnose({"answers": screen_all_no(saddle_numbness=said, **FORM)}, RB)
     assert result["errors"] == []
     assert [f["level"] for f in result["red_flags"]] == ([level] if level else [])
+
+
+@pytest.mark.parametrize("ident", ["fever_yn", "fever_y_n", "fever_or_chills"])
+def test_a_short_name_with_a_yes_no_ending_or_two_short_names_is_refused(
+    tmp_path: Path, ident: str
+) -> None:
+    # Check 47, N6: each loaded, and a yes under it was read as the coach's question.
+    from legpress_diag.foundation.problems import RuleBaseError
+    from legpress_diag.knowledge.loader import load_rulebase
+
+    coach = tmp_path / "coach.yaml"
+    coach.write_text(
+        f"questions:\n  - id: {ident}\n    text: Is it so?\n    type: yes_no\n    source: coach\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleBaseError) as caught:
+        load_rulebase([coach])
+    assert "short name of safety question 'fever_or_unwell'" in caught.value.diagnostics[0].message

@@ -403,7 +403,7 @@ def test_a_one_word_short_name_inside_a_key_doubts_an_unanswered_sign(
     assert [(f["id"], f["unsure"]) for f in found["red_flags"]] == [(sign, True)]
     assert not found["fixes"]
     # Beside the sign's own "no", a yes there says the sign two ways: not sure (check
-    # 46, H7); a side column's other answer doubts nothing (check 42, M1).
+    # 46, H7); a no there doubts nothing.
     beside = run(rb, {**ALL_NO, key: "yes"})
     assert [(f["id"], f["unsure"]) for f in beside["red_flags"]] == [(sign, True)]
-    assert run(rb, {**ALL_NO, key: "2019"})["status"] == "ok"
+    assert run(rb, {**ALL_NO, key: "no"})["status"] == "ok"

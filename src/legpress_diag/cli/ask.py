@@ -68,7 +68,10 @@ def _read_line() -> str:
     return line.rstrip("\r\n")
 
 
-def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
+def _prefill(
+    rb: RuleBase, path: Path, view: QuestionnaireView
+) -> tuple[SessionState, str | int | None]:
+    """The session the --answers file pre-fills, and the id of its record."""
     from ..intake.session import ResumeError, resume
 
     try:
@@ -79,7 +82,7 @@ def _prefill(rb: RuleBase, path: Path, view: QuestionnaireView) -> SessionState:
         view.invalid(problem)
     if resumed.asked_again:
         view.note("Those questions will be asked again.")
-    return resumed.state
+    return resumed.state, resumed.record_id
 
 
 def _keep(
@@ -393,8 +396,14 @@ def ask(
         ),
     ] = None,
     record_id: Annotated[
-        str, typer.Option("--id", help="The id to store in the saved record.")
-    ] = "ask",
+        str | None,
+        typer.Option(
+            "--id",
+            help="The id to store in the saved record [default: the --answers record's "
+            "id, else 'ask'].",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -413,16 +422,19 @@ def ask(
     if answers is not None:
         refuse_overwriting_inputs([("--report", report)], [("the --answers file", answers)])
     view = QuestionnaireView(make_console(stderr=True), make_console(), rb)
-    state = _prefill(rb, answers, view) if answers else SessionState()
+    state, resumed_id = _prefill(rb, answers, view) if answers else (SessionState(), None)
+    # A client's id read from --answers stays its id when saved again (it was "ask": a
+    # new user's P9, check 47).
+    saved_id: str | int = record_id if record_id is not None else resumed_id or "ask"
     holder = [state]  # the latest state, for what an interruption saves
     try:
         view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))
         state = review_measured(rb, view, state, _read_line, _reply, holder)
         state = _run(rb, view, state, holder)
     except (_Quit, EOFError, KeyboardInterrupt) as ending:
-        record = session_record(rb, holder[0], record_id)
+        record = session_record(rb, holder[0], saved_id)
         raise _stop(view, rb, (save, report), record, ending) from None
-    written, result = _finish(view, rb, session_record(rb, state, record_id), save, report)
+    written, result = _finish(view, rb, session_record(rb, state, saved_id), save, report)
     if not written:
         raise typer.Exit(exitcodes.FINDINGS)
     try:

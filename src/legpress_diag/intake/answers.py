@@ -11,6 +11,7 @@ the reasoning takes (reasoning/safety.py reads them).
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 import unicodedata
@@ -650,9 +651,37 @@ def _read_boxed(question: Question, held: list[JsonValue]) -> JsonValue:
 
 def _choice_folded(question: Question, value: str) -> str | None:
     """The choice a value names in another case or with spaces for underscores
-    ("Sometimes" for 'sometimes', as a form's label writes it), or None."""
+    ("Sometimes" for 'sometimes', as a form's label writes it), or by its label in any
+    case ("Somewhere else" for 'other'), or None."""
     folded = "_".join(words(value).replace("-", " ").split())
-    return folded if folded in question.choice_values else None
+    if folded in question.choice_values:
+        return folded
+    return next(
+        (
+            choice
+            for choice, label in question.choices
+            if "_".join(words(label).replace("-", " ").split()) == folded
+        ),
+        None,
+    )
+
+
+def _multi_folded(question: Question, value: JsonValue) -> list[JsonValue] | None:
+    """A list question's answer written as its choices' labels ("Lower back, Knees",
+    ["Lower back"]) as the list of choices, when every item names one; else None (the
+    answer as written: already the choices, or checked as it is)."""
+    if isinstance(value, str) and len(value) <= 400 and not is_unsure(value):
+        items: list[JsonValue] = [p.strip() for p in re.split(r"[,;|]", value) if p.strip()]
+    elif isinstance(value, list) and len(value) <= MAX_BAD_ITEMS:
+        items = value
+    else:
+        return None
+    if not items or all(isinstance(i, str) and i in question.choice_values for i in items):
+        return None if isinstance(value, list) else None if not items else [*items]
+    folded = [_choice_folded(question, i) if isinstance(i, str) else None for i in items]
+    if any(f is None for f in folded):
+        return None
+    return list(dict.fromkeys(cast(list[str], folded)))
 
 
 def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | None:
@@ -682,7 +711,12 @@ def normalize_value(question: Question, value: JsonValue) -> NormalisedValue | N
         raise InvalidAnswer("not one of the choices" + (f"; {hint}" if hint else ""))
     if kind is QuestionType.MULTI:
         if not isinstance(value, list):
-            hint = f'; write ["{value}"]' if isinstance(value, str) and len(value) < 40 else ""
+            hint = ""
+            if isinstance(value, str) and len(value) < 80:
+                parts = [part.strip() for part in re.split(r"[,;|]", value) if part.strip()]
+                listed = ", ".join(json.dumps(_choice_folded(question, p) or p) for p in parts)
+                hint = f"; write a list of its choices ({', '.join(question.choice_values)}):"
+                hint += f" [{listed}]"
             raise InvalidAnswer("not a list" + hint)
         bad = [
             item for item in value if not (isinstance(item, str) and item in question.choice_values)
@@ -768,12 +802,20 @@ def normalize_answers(
             if safety is not None:
                 hint: str | None = f"did you mean '{safety}'?"
             elif together:
-                # Said plainly: "did you mean" one of them read as if it were ignored.
-                hint = (
-                    "it names " + " and ".join(f"'{q}'" for q in together.every) + ": unless "
-                    "its answer is a no, the screen reads them as not sure; answer each under "
-                    "its own id"
-                )
+                # Said plainly: "did you mean" one of them read as if it were ignored,
+                # and as the screen reads it (a new user's P7, check 47).
+                named = " and ".join(f"'{q}'" for q in together.every)
+                if together.asks_if_normal:
+                    reading = (
+                        f"it asks whether {named} is normal: unless its answer is a yes or "
+                        "'normal', the screen reads"
+                    )
+                else:
+                    reading = f"it names {named}: unless its answer is a no, the screen reads"
+                them = "it" if len(together.every) == 1 else "them"
+                only_partly = not (together.whole or together.inside or together.asks_if_normal)
+                where = f" where nothing else in the record answers {them}" if only_partly else ""
+                hint = f"{reading} {them} as not sure{where}; answer each under its own id"
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
@@ -856,6 +898,13 @@ def normalize_answers(
                 read = f"{show_value(value)} read as '{as_choice}'"
                 warnings.append(_read_otherwise(key, value, read, "", question))
                 value = as_choice
+        if kind is multi and (folded_items := _multi_folded(question, value)) is not None:
+            # Google Forms writes a checkbox question's boxes as their labels joined by
+            # ", " ("Lower back, Knees"): an error, a healthy client got no advice, and
+            # the hint to write ["Lower back"] was wrong too (a new user's P4, check 47).
+            read = f"{show_value(value)} read as {show_value(folded_items)}"
+            warnings.append(_read_otherwise(key, value, read, "", question))
+            value = folded_items
         if kind is yes_no and value.__class__ is str and _read_as_a_yes(rb, key, value):
             read = f"{show_value(value)} starts with a yes; read as yes"
             warnings.append(_read_otherwise(key, value, read, ", alone", question))
@@ -1120,18 +1169,29 @@ _SPANS: tuple[
 def _leading_number(question: Question, value: JsonValue) -> float | None:
     """The number a safety number's unreadable text opens with ("70 (ex-smoker)",
     "64 (unknown)", "60-70"), when the question takes it; else None."""
-    if question.type is not QuestionType.NUMBER or not isinstance(value, str):
+    if question.type is not QuestionType.NUMBER or not isinstance(value, str) or len(value) > 80:
         return None
-    found = _LEADING_NUMBER.match(value)
-    if found is None:
-        return None
-    number = float(found.group(1))
     low = question.minimum if question.minimum is not None else -math.inf
     high = question.maximum if question.maximum is not None else math.inf
-    return number if low <= number <= high else None
+    # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
+    # "0070 (x)"), else the text before a note in words ("Seventy (retired)",
+    # "sixty-five (x)"): read as not sure alone, each was one level lower than the
+    # same age written plainly (check 47, N4).
+    span = number_span(value)
+    found = _A_NUMBER.search(value)
+    if span is not None:
+        # A span across a limit: its lowest age, never a bound it excludes ("under 70").
+        number: float | None = span[0] if math.isfinite(span[0]) else None
+    elif found is not None:
+        number = float(found.group(1))
+    else:
+        head = _NOTE_AFTER.split(value.strip(), maxsplit=1)[0].strip()
+        number = typed_number(question, head) if head else None
+    return number if number is not None and low <= number <= high else None
 
 
-_LEADING_NUMBER = re.compile(r"\s*(\d{1,3}(?:\.\d+)?)(?![\d.])")
+_A_NUMBER = re.compile(r"(?<![\d.])0*(\d{1,3}(?:\.\d+)?)(?![\d.])")
+_NOTE_AFTER = re.compile(r"[(\[,;:?!]")
 
 
 def typed_number(question: Question, text: str) -> float | None:
@@ -1401,8 +1461,11 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         if (
             not isinstance(key, str)
             or key in rb.questions
-            or (isinstance(value, str) and says_no(value))
-            or value is False
+            or (
+                ((isinstance(value, str) and says_no(value)) or value is False)
+                # a no under "Bladder normal?" is a finding (see NamedInShort)
+                and not _ASKS_IF_NORMAL.search(key)
+            )
         ):
             continue
         if question_named(rb, key) is not None:
@@ -1478,18 +1541,26 @@ def _doubted_by(
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    if (
+    blank = _left_blank(value) or (
+        isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE
+    )
+    if together.asks_if_normal and (blank or written_yes(value) or _finds_nothing(value)):
+        return set()  # "Bowel movements normal?": "yes" (or "fine") finds nothing
+    # Under a key that asks whether something is normal, a no (or "not really") is a
+    # finding: read as a yes under the key's name.
+    said_yes = written_yes(value) or together.asks_if_normal
+    if not said_yes and (
         _left_blank(value)
         or written_no(value)
-        or _opens_with_no(value, key)
+        or _opens_with_no(value, rb, together.every)
         or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
     ):
         return set()
-    said_yes = written_yes(value)
+    # (Past the no's above, anything said under a short name inside a key doubts its
+    # sign beside its own "no": "yes, since Monday", "sometimes" were dropped, check 47
+    # N1, as "Yes" was before check 46's H7.)
     doubted = {
-        q
-        for q in (*together.whole, *(together.inside if said_yes else ()))
-        if q not in raw or not written_yes(raw[q])
+        q for q in (*together.whole, *together.inside) if q not in raw or not written_yes(raw[q])
     }
     if together.partly:
         answered = _answered_anyhow(rb, raw)
@@ -1497,7 +1568,24 @@ def _doubted_by(
     return doubted
 
 
-def _opens_with_no(value: JsonValue, key: str = "") -> bool:
+_ASKS_IF_NORMAL = re.compile(
+    r"(?i)(?<![a-z])(?:normal|normally|fine|ok|okay|regular|working)(?![a-z])"
+)
+
+
+def _finds_nothing(value: JsonValue) -> bool:
+    """A reply that is a normal finding and nothing more ("normal", "fine", "regular")."""
+    return (
+        isinstance(value, str)
+        and bool(said := re.findall(r"[a-z']+", value.lower()))
+        and all(word in _NORMALS or word in _NO_FILLER for word in said)
+        and any(word in _NORMALS for word in said)
+    )
+
+
+def _opens_with_no(
+    value: JsonValue, rb: RuleBase | None = None, signs: tuple[str, ...] = ()
+) -> bool:
     """Free text that says no and nothing else ("No, never", "no - neither", "never",
     "normal", "negative", "No fever" under "Fever"): under a key that names signs in
     short it raises no doubt (the sign stays unanswered, never cleared): "Cancer":
@@ -1514,9 +1602,29 @@ def _opens_with_no(value: JsonValue, key: str = "") -> bool:
     have" say yes (check 46, H3). The key's own words may follow a negator ("No fever")."""
     if not isinstance(value, str) or _pythons_none(value) or len(value) > 80:
         return False
-    named = frozenset(re.findall(r"[a-z]+", fold_key(key))) if key else frozenset()
+    named = _sign_words(rb, signs) if rb is not None else frozenset()
     clauses = [c for c in _CLAUSE_MARKS.split(value.lower().replace("\u2019", "'")) if c.strip()]
-    return bool(clauses) and all(_says_no(re.findall(r"[a-z']+", c), named) for c in clauses)
+    said = [re.findall(r"[a-z']+", clause) for clause in clauses]
+    # A clause of filler alone ("thanks" in "none, thanks") says nothing more.
+    spoken = [words for words in said if not all(word in _NO_FILLER for word in words)]
+    return bool(spoken) and all(_says_no(words, named) for words in spoken)
+
+
+def _sign_words(rb: RuleBase, signs: tuple[str, ...]) -> frozenset[str]:
+    """The words of the signs' ids and short names ("fever" for fever_or_unwell): a
+    reply may repeat them after its no ("No fever"), never a form's option words
+    ("Numb groin (yes/no)": "No Yes" ticks both; check 47, N3)."""
+    found: set[str] = set()
+    for qid in signs:
+        question = rb.questions.get(qid)
+        if question is None:
+            continue
+        for name in (qid, *question.short_names):
+            found.update(re.findall(r"[a-z]+", fold_key(name)))
+    return frozenset(found - _JOINERS_AND_OPTIONS)
+
+
+_JOINERS_AND_OPTIONS = frozenset({"or", "and", "any", "the", "your", "yes", "no", "y", "n"})
 
 
 def _says_no(said: list[str], named: frozenset[str]) -> bool:
@@ -1526,6 +1634,8 @@ def _says_no(said: list[str], named: frozenset[str]) -> bool:
     negated = turned = found_nothing = False
     for word in said:
         if word in _NEGATORS:
+            if found_nothing:
+                return False  # "Normal? No", "ok not": a question answered no
             negated = True
             turned = turned or word in _VERB_NEGATORS
         elif word in _NORMALS:

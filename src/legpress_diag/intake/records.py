@@ -15,6 +15,7 @@ import math
 import re
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, NoReturn, NotRequired, TypedDict
@@ -2061,12 +2062,22 @@ def _unread_items(items: list[str], marked: set[str]) -> list[str]:
 _MAX_LISTED_TEXT = 4096  # a checklist's items as text: far more than every item's name
 
 
+def _draws_nothing(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"
+
+
 def _listed_in_text(text: str) -> list[JsonValue] | str:
     """The items a string lists: a JSON array written as text, or names parted by
     commas, semicolons or bars; the string itself when it is none of these."""
     # Runs of spaces and blank lines say nothing: padded past the limit, a ticked sign
     # was read as naming nothing, "ok" with advice (check 45, X1).
+    # So do characters that draw nothing and runs of one mark ("....", "----"): check
+    # 47, N7. A sentence's end parts items as a comma does ("saddle_numbness. I
+    # noticed it last week": one unreadable item, and the sign was lost).
+    text = "".join(c for c in text if not _draws_nothing(c))
+    text = re.sub(r"([^\w\s])\1{2,}", r"\1", text)
     text = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text.strip()))
+    text = re.sub(r"(?<=\w)\.\s+(?=\S)", "; ", text)
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held

@@ -46,6 +46,7 @@ class Resumed:
     state: SessionState  # the answers taken, marked pre-filled
     problems: tuple[str, ...]  # each rejected or unknown answer, naming the file and key
     asked_again: bool  # answers were rejected: their questions will be asked again
+    record_id: str | int | None = None  # the saved record's own id, kept when saved again
 
 
 def resume(rb: RuleBase, path: Path) -> Resumed:
@@ -87,7 +88,9 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     # coach's text, printed just above a referral's box (attack round 12, H4).
     errors = errors_in_tools_words(rb, replay.errors)
     problems = tuple(_problem(path, p) for p in [*stray_notes, *errors, *replay.warnings])
-    return Resumed(state, problems, bool(replay.errors))
+    given = raw.data.get("id") if isinstance(raw.data, dict) else None
+    own_id = given if isinstance(given, str | int) and not isinstance(given, bool) else None
+    return Resumed(state, problems, bool(replay.errors), own_id)
 
 
 def _referral_in(rb: RuleBase, raws: list[RawRecord]) -> str:

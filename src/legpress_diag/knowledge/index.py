@@ -560,6 +560,10 @@ class NamedInShort(NamedTuple):
     # (a yes there was lost, "ok" with advice: check 46, H7), where a side column's
     # other answers ("Back surgery date": "2019") doubt it only unanswered.
     inside: tuple[str, ...] = ()
+    # The key asks whether something is normal ("Bowel movements normal?", "Can feel
+    # saddle area normally?"): a no there says a finding, a yes says none (a "No" was
+    # read as a no, "ok" with advice: a new user's P1, check 47).
+    asks_if_normal: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.whole or self.partly)
@@ -601,6 +605,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
     named_inside: dict[str, None] = {}
+    asks_if_normal = False
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
@@ -635,9 +640,13 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             # pain after trauma": check 33) may be answered yes with the lifter's sign
             # absent: partly only.
             plain = _NOT_THE_SIGN_ITSELF.isdisjoint(words)
+            normal = not plain and not _ASKS_NORMAL.isdisjoint(words)
+            asks_if_normal = asks_if_normal or (
+                normal and _NOT_THE_SIGN_ITSELF.isdisjoint(set(words) - _ASKS_NORMAL)
+            )
             for run in inside:
                 partly.update(dict.fromkeys(short.get(run, ())))
-                if plain:
+                if plain or asks_if_normal:
                     named_inside.update(dict.fromkeys(short.get(run, ())))
             said = set(words)
             if len(said) < 2:
@@ -651,6 +660,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         tuple(whole),
         tuple(q for q in partly if q not in whole),
         tuple(q for q in named_inside if q not in whole),
+        asks_if_normal,
     )
 
 
@@ -674,7 +684,8 @@ def short_named(rb: RuleBase, key: str) -> str | None:
 
 # (A no before the name is read as a negated key; a no that is the sign, "No bladder
 # control", names it.)
-_NOT_THE_SIGN_ITSELF = frozenset(
+_ASKS_NORMAL = frozenset({"fine", "normal", "normally", "ok", "okay", "regular", "working"})
+_NOT_THE_SIGN_ITSELF = _ASKS_NORMAL | frozenset(
     {"fine", "normal", "ok", "okay", "regular", "clear", "absent", "negative", "unremarkable"}
     | {"free", "resolved", "gone"}
     | {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
@@ -682,6 +693,9 @@ _NOT_THE_SIGN_ITSELF = frozenset(
     | {"spouse", "wife", "husband", "child", "son", "daughter", "friend"}
     | {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}
     | {"hands", "arm", "arms", "finger", "fingers", "head"}
+    # a gym's own columns about a routine, not a sign (check 47, M1)
+    | {"empty", "emptied", "screening", "newsletter", "awareness", "consent", "informed"}
+    | {"stretch", "medication", "allowed", "plunge"}
 )
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
 
@@ -749,6 +763,22 @@ def _short_names_of(
             if folded and qid not in named.get(folded, ()):
                 named[folded] = (*named.get(folded, ()), qid)
     return named
+
+
+def short_name_owner(ident: str, names: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The safety question a question id names by its short names (``names``: short
+    name key -> questions), as an answer key is read: whole ("fever"), with a yes/no
+    ending ("fever_yn"), or several of one question's short names in turn
+    ("fever_or_chills"); None for none. A coach's question of such an id would take
+    the sign's yes from the screen (check 45 point 3, check 47 N6)."""
+    bare = _YES_NO_ENDING.sub("", short_name_key(ident)) or short_name_key(ident)
+    owners = names.get(bare) or tuple(
+        qid for name in _short_in_turn(bare.split("_"), names) for qid in names[name]
+    )
+    return owners[0] if owners else None
+
+
+_YES_NO_ENDING = re.compile(r"_(?:yn|y_n|yes_no|yesno|bool|flag)$")
 
 
 def short_name_key(name: str) -> str:

@@ -19,7 +19,7 @@ from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from . import bundle_cache, bundled, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
-from .index import TYPO_CUTOFF, fold_key, short_name_key
+from .index import TYPO_CUTOFF, fold_key, short_name_key, short_name_owner
 from .rulebase import (
     Alternative,
     Cause,
@@ -832,14 +832,13 @@ def _guard_screen(
     # A safety question's short names are read as it in answer keys (a yes under one is
     # its yes): a question with such an id took that yes from the screen, and "ok" with
     # advice came out where the sign was referred (check 45, point 3).
-    short_named = {
-        short_name_key(name): qid
-        for qid in read_by_flags
-        if qid in questions
-        for name in questions[qid].short_names
-    }
+    short_named: dict[str, tuple[str, ...]] = {}
+    for qid in sorted(read_by_flags & questions.keys()):
+        for name in questions[qid].short_names:
+            name_key = short_name_key(name)
+            short_named[name_key] = (*short_named.get(name_key, ()), qid)
     for ident, e in entries.items():
-        owner = short_named.get(short_name_key(ident))
+        owner = short_name_owner(ident, short_named)
         if owner is not None and owner != ident:
             merged.error(
                 codes.DUPLICATE_ID,

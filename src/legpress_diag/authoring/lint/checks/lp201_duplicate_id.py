@@ -1,6 +1,14 @@
-"""LP201 duplicate-id: two definitions share an id.
+"""LP201 duplicate-id: two definitions share an id, or a question's id would be read
+as a safety question's.
 
 To change a definition from another file on purpose, say `replaces: true`.
+
+A question id is refused too when answer keys would read it as a safety question:
+an id that differs from one only in case or spacing (`Saddle_Numbness`), one a
+letter or so from it (`saddle_numbnes`), or one of its short names (`fever`,
+`fever_yn`, `fever_or_chills`, `incontinence`). A yes sent under such a key is that
+warning sign's yes; a question of that id would take it from the screen. Give the
+question an id of its own (`coach_fever_last_week`); `replaces: true` cannot help.
 
 Found while the rule base loads (in `knowledge/loader.py`), so every command refuses
 a rule base with this mistake (exit status 2), not only lint.
