@@ -42,7 +42,8 @@ def answer_properties(rb: RuleBase) -> JsonObject:
     for question in rb.questions.values():
         spec: JsonObject = {}
         if question.type is QuestionType.YES_NO:
-            spec["enum"] = ["yes", "no", "unsure", True, False, None]
+            # 1 and 0 (1.0 and 0.0 too: one number), as a checkbox column writes them.
+            spec["enum"] = ["yes", "no", "unsure", True, False, None, 1, 0]
         elif question.type is QuestionType.CHOICE:
             spec["enum"] = [*question.choice_values, None]
         elif question.type is QuestionType.MULTI:
