@@ -214,10 +214,12 @@ def test_anything_but_a_no_under_a_short_name_inside_a_key_doubts_the_sign(
 
 
 @pytest.mark.parametrize(
-    "key", ["Empty bladder before training", "Cancer screening done", "Sciatica stretch done"]
+    "key", ["Can't empty bladder", "Cancer found at screening", "Fever despite medication"]
 )
-def test_a_gyms_routine_column_refers_no_clear_client(rb: RuleBase, key: str) -> None:
-    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "ok"
+def test_a_routine_word_beside_a_sign_hides_nothing(rb: RuleBase, key: str) -> None:
+    # Check 48, H3: a list of a gym's routine words ("empty", "screening",
+    # "medication") hid these beside the signs' own "no"s, and was taken out.
+    assert run(rb, {**ALL_NO, key: "yes"})["status"] == "refer"
 
 
 @pytest.mark.parametrize(
@@ -230,12 +232,13 @@ def test_an_age_in_words_or_after_words_with_a_note_keeps_its_level(rb: RuleBase
 
 @pytest.mark.parametrize(
     "reply",
-    ["saddle_numbness. word", "saddle_numbness. I noticed it last week.",
-     "saddle_numbness" + "." * 600, "saddle_numbness" + "-" * 600,
-     "saddle_numbness" + "\u200b" * 600],
+    ["saddle_numbness" + "." * 600, "saddle_numbness" + "-" * 600,
+     "saddle_numbness" + "\u200b" * 600, "saddle_numbness (approx. 3 days)",
+     "saddle_numbness (see Dr. Smith)"],
 )  # fmt: skip
-def test_a_screen_reply_with_a_sentence_or_padding_ticks_its_sign(rb: RuleBase, reply: str) -> None:
-    # N7: each named nothing beside the signs' own "no"s: "ok" with advice.
+def test_a_screen_reply_with_padding_or_a_note_ticks_its_sign(rb: RuleBase, reply: str) -> None:
+    # Check 47 N7: padded, each named nothing beside the signs' own "no"s: "ok" with
+    # advice; check 48 H6: parted at an abbreviation's dot, a note lost its sign.
     found = run(rb, {**ALL_NO, "screen:nerve_signs": reply})
     assert ("saddle_numbness", "emergency", False) in flags(found) and not found["fixes"]
 
@@ -259,3 +262,31 @@ def test_a_list_answer_it_cannot_read_says_which_choices_there_are(rb: RuleBase)
     (error,) = found["errors"]
     assert "lower_back, knees, hips, other" in error["message"]
     assert '["lower_back", "Elbows"]' in error["message"]
+
+
+# Check 48 (e0f4d61): regressions of the round before, each now as on f39f51b or higher.
+@pytest.mark.parametrize(
+    "key",
+    ["Have you noticed any change in your bladder or bowel that is not normal for you?",
+     "Temperature above normal / fever?", "Bladder not working properly",
+     "Fever, otherwise fine", "Numb groin while working"],
+)  # fmt: skip
+def test_a_normal_word_that_is_no_question_keeps_the_yes(rb: RuleBase, key: str) -> None:
+    found = run(rb, {**ALL_NO, key: "yes"})
+    assert found["status"] == "refer" and not found["fixes"]
+
+
+@pytest.mark.parametrize("reply", ["No, both", "no (all of them)", "no, either", "no (1)",
+                                   "No / ✓", "no - 100%"])  # fmt: skip
+def test_a_no_followed_by_more_than_courtesy_still_doubts(rb: RuleBase, reply: str) -> None:
+    found = run(rb, {**ALL_NO, "Numb groin": reply})
+    assert found["red_flags"] and not found["fixes"]
+    assert run(rb, {**ALL_NO, "Numb groin": "none, thanks"})["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "age", ["66ish", "66 (approx)", "70 (" + "retired nurse; lives alone; walks daily " * 3 + ")",
+            "70" + " " * 100 + "(x)"],
+)  # fmt: skip
+def test_an_approximate_or_long_noted_age_keeps_its_number(rb: RuleBase, age: str) -> None:
+    assert fracture(rb, age) == ("urgent", False)

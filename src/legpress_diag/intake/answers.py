@@ -1169,8 +1169,11 @@ _SPANS: tuple[
 def _leading_number(question: Question, value: JsonValue) -> float | None:
     """The number a safety number's unreadable text opens with ("70 (ex-smoker)",
     "64 (unknown)", "60-70"), when the question takes it; else None."""
-    if question.type is not QuestionType.NUMBER or not isinstance(value, str) or len(value) > 80:
+    if question.type is not QuestionType.NUMBER or not isinstance(value, str):
         return None
+    # The number opens the text: its first 80 characters, spaces collapsed, are read (a
+    # long note refused the reading, and padding did too: check 48, H4).
+    value = " ".join(value[:400].split())[:80]
     low = question.minimum if question.minimum is not None else -math.inf
     high = question.maximum if question.maximum is not None else math.inf
     # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
@@ -1179,10 +1182,12 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     # same age written plainly (check 47, N4).
     span = number_span(value)
     found = _A_NUMBER.search(value)
-    if span is not None:
-        # A span across a limit: its lowest age, never a bound it excludes ("under 70").
-        number: float | None = span[0] if math.isfinite(span[0]) else None
+    if span is not None and not math.isfinite(span[0]):
+        number: float | None = None  # "under 70": never a bound it excludes
     elif found is not None:
+        # The first number written ("66ish" is 66, "60-70" 60): the "not sure" half of
+        # the reading covers the rest (read as the span's lowest, 64, a fracture-risk
+        # sign at 66 was clinician: check 48, H11).
         number = float(found.group(1))
     else:
         head = _NOTE_AFTER.split(value.strip(), maxsplit=1)[0].strip()
@@ -1568,9 +1573,7 @@ def _doubted_by(
     return doubted
 
 
-_ASKS_IF_NORMAL = re.compile(
-    r"(?i)(?<![a-z])(?:normal|normally|fine|ok|okay|regular|working)(?![a-z])"
-)
+_ASKS_IF_NORMAL = re.compile(r"(?i)(?<![a-z])(?:normal|normally|regular)\s*\?+\s*$")
 
 
 def _finds_nothing(value: JsonValue) -> bool:
@@ -1605,8 +1608,15 @@ def _opens_with_no(
     named = _sign_words(rb, signs) if rb is not None else frozenset()
     clauses = [c for c in _CLAUSE_MARKS.split(value.lower().replace("\u2019", "'")) if c.strip()]
     said = [re.findall(r"[a-z']+", clause) for clause in clauses]
-    # A clause of filler alone ("thanks" in "none, thanks") says nothing more.
-    spoken = [words for words in said if not all(word in _NO_FILLER for word in words)]
+    # A clause of courtesy alone ("thanks" in "none, thanks") says nothing more; "both"
+    # or "all of these" after a no affirm (check 48, H8).
+    spoken = [
+        words
+        for words, clause in zip(said, clauses, strict=True)
+        # ("no (1)": a clause of no words says something too, a tick or a number)
+        if not (words and all(word in _COURTESY for word in words))
+        or re.search(r"[^\sa-z']", clause)
+    ]
     return bool(spoken) and all(_says_no(words, named) for words in spoken)
 
 
@@ -1671,6 +1681,7 @@ _NO_FILLER = frozenset(
     | {"sign", "signs", "symptom", "symptoms", "thanks", "problem", "problems", "issue"}
     | {"issues", "the", "a"}
 )
+_COURTESY = frozenset({"thanks", "thank", "you", "please", "cheers", "ta"})
 # What a form writes for "not asked here": nothing said, so no doubt.
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "-", "--", "–", "—", "not applicable"})
 

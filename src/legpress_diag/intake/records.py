@@ -2072,12 +2072,11 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     # Runs of spaces and blank lines say nothing: padded past the limit, a ticked sign
     # was read as naming nothing, "ok" with advice (check 45, X1).
     # So do characters that draw nothing and runs of one mark ("....", "----"): check
-    # 47, N7. A sentence's end parts items as a comma does ("saddle_numbness. I
-    # noticed it last week": one unreadable item, and the sign was lost).
+    # 47, N7. (A sentence's end is no item's: parted there, "saddle_numbness (approx.
+    # 3 days)" named nothing, check 48 H6.)
     text = "".join(c for c in text if not _draws_nothing(c))
     text = re.sub(r"([^\w\s])\1{2,}", r"\1", text)
     text = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text.strip()))
-    text = re.sub(r"(?<=\w)\.\s+(?=\S)", "; ", text)
     held = json_in_text(text, _MAX_LISTED_TEXT)
     if isinstance(held, list):
         return held

@@ -605,7 +605,14 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
     named_inside: dict[str, None] = {}
-    asks_if_normal = False
+    # Only a key that ends by asking whether something is normal ("Bowel movements
+    # normal?", "Can feel saddle area normally?"; "Night pain - regular" says it is
+    # regular), with no no or comparison in it:
+    # "not normal for you", "higher than normal", "otherwise fine" say a finding, and
+    # read as asking, a yes there was cleared (check 48, H2).
+    asks_if_normal = bool(_ASKS_IF_NORMAL.search(folded)) and _NO_ASKING_WORDS.isdisjoint(
+        re.findall(r"[a-z]+", folded)
+    )
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
@@ -640,10 +647,6 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             # pain after trauma": check 33) may be answered yes with the lifter's sign
             # absent: partly only.
             plain = _NOT_THE_SIGN_ITSELF.isdisjoint(words)
-            normal = not plain and not _ASKS_NORMAL.isdisjoint(words)
-            asks_if_normal = asks_if_normal or (
-                normal and _NOT_THE_SIGN_ITSELF.isdisjoint(set(words) - _ASKS_NORMAL)
-            )
             for run in inside:
                 partly.update(dict.fromkeys(short.get(run, ())))
                 if plain or asks_if_normal:
@@ -684,8 +687,12 @@ def short_named(rb: RuleBase, key: str) -> str | None:
 
 # (A no before the name is read as a negated key; a no that is the sign, "No bladder
 # control", names it.)
-_ASKS_NORMAL = frozenset({"fine", "normal", "normally", "ok", "okay", "regular", "working"})
-_NOT_THE_SIGN_ITSELF = _ASKS_NORMAL | frozenset(
+_ASKS_IF_NORMAL = re.compile(r"_(?:normal|normally|regular)_?\?+$")  # a question
+_NO_ASKING_WORDS = frozenset(
+    {"no", "not", "non", "never", "without", "than", "from", "compared", "otherwise", "abnormal"}
+    | {"unusual", "change", "changes", "lost", "loss", "worse", "better"}
+)
+_NOT_THE_SIGN_ITSELF = frozenset(
     {"fine", "normal", "ok", "okay", "regular", "clear", "absent", "negative", "unremarkable"}
     | {"free", "resolved", "gone"}
     | {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
@@ -693,9 +700,6 @@ _NOT_THE_SIGN_ITSELF = _ASKS_NORMAL | frozenset(
     | {"spouse", "wife", "husband", "child", "son", "daughter", "friend"}
     | {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}
     | {"hands", "arm", "arms", "finger", "fingers", "head"}
-    # a gym's own columns about a routine, not a sign (check 47, M1)
-    | {"empty", "emptied", "screening", "newsletter", "awareness", "consent", "informed"}
-    | {"stretch", "medication", "allowed", "plunge"}
 )
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
 
