@@ -269,7 +269,11 @@ def test_a_list_answer_it_cannot_read_says_which_choices_there_are(rb: RuleBase)
     "key",
     ["Have you noticed any change in your bladder or bowel that is not normal for you?",
      "Temperature above normal / fever?", "Bladder not working properly",
-     "Fever, otherwise fine", "Numb groin while working"],
+     "Fever, otherwise fine", "Numb groin while working",
+     # check 49, N1: negated, or two questions in one key
+     "Bladder isn't normal?", "Can't feel saddle area normally?",
+     "Has your bladder stopped working normally?", "Fever: temperature above normal?",
+     "Fever? Bowels normal?"],
 )  # fmt: skip
 def test_a_normal_word_that_is_no_question_keeps_the_yes(rb: RuleBase, key: str) -> None:
     found = run(rb, {**ALL_NO, key: "yes"})
@@ -290,3 +294,29 @@ def test_a_no_followed_by_more_than_courtesy_still_doubts(rb: RuleBase, reply: s
 )  # fmt: skip
 def test_an_approximate_or_long_noted_age_keeps_its_number(rb: RuleBase, age: str) -> None:
     assert fracture(rb, age) == ("urgent", False)
+
+
+# Check 49 (48d2f19).
+@pytest.mark.parametrize(
+    ("key", "reply"),
+    [("Fever", "No fever feeling unwell"), ("Numb groin", "no groin numbness saddle anaesthesia"),
+     ("Numb groin", "no 1"), ("Numb groin", "No ✓")],
+)  # fmt: skip
+def test_a_no_that_goes_on_to_name_the_sign_or_tick_it_doubts(
+    rb: RuleBase, key: str, reply: str
+) -> None:
+    found = run(rb, {**ALL_NO, key: reply})
+    assert found["red_flags"] and not found["fixes"]
+
+
+@pytest.mark.parametrize(
+    "key", ["Bowel movements normal? (Y/N)", "Normal bladder?", "Normal sensation in saddle area?"]
+)
+def test_more_normal_questions_answered_no_are_a_finding(rb: RuleBase, key: str) -> None:
+    found = run(rb, {**ALL_NO, key: "No"})
+    assert found["red_flags"] and not found["fixes"]
+    assert run(rb, {**ALL_NO, key: "Yes"})["status"] == "ok"
+
+
+def test_an_age_padded_far_past_its_note_keeps_its_number(rb: RuleBase) -> None:
+    assert fracture(rb, " " * 500 + "70 (x)") == ("urgent", False)

@@ -425,7 +425,9 @@ def ask(
     state, resumed_id = _prefill(rb, answers, view) if answers else (SessionState(), None)
     # A client's id read from --answers stays its id when saved again (it was "ask": a
     # new user's P9, check 47).
-    saved_id: str | int = record_id if record_id is not None else resumed_id or "ask"
+    saved_id: str | int = (
+        record_id if record_id is not None else resumed_id if resumed_id is not None else "ask"
+    )
     holder = [state]  # the latest state, for what an interruption saves
     try:
         view.intro(screen_prompts_left(rb, state), resumed=len(state.prefilled))

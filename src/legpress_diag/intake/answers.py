@@ -1173,7 +1173,7 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
         return None
     # The number opens the text: its first 80 characters, spaces collapsed, are read (a
     # long note refused the reading, and padding did too: check 48, H4).
-    value = " ".join(value[:400].split())[:80]
+    value = " ".join(value.strip()[:400].split())[:80]
     low = question.minimum if question.minimum is not None else -math.inf
     high = question.maximum if question.maximum is not None else math.inf
     # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
@@ -1557,7 +1557,7 @@ def _doubted_by(
     if not said_yes and (
         _left_blank(value)
         or written_no(value)
-        or _opens_with_no(value, rb, together.every)
+        or _opens_with_no(value, rb, together.every, key)
         or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
     ):
         return set()
@@ -1573,7 +1573,7 @@ def _doubted_by(
     return doubted
 
 
-_ASKS_IF_NORMAL = re.compile(r"(?i)(?<![a-z])(?:normal|normally|regular)\s*\?+\s*$")
+_ASKS_IF_NORMAL = re.compile(r"(?i)(?<![a-z])(?:normal|normally|regular)\b.*\?")
 
 
 def _finds_nothing(value: JsonValue) -> bool:
@@ -1587,7 +1587,7 @@ def _finds_nothing(value: JsonValue) -> bool:
 
 
 def _opens_with_no(
-    value: JsonValue, rb: RuleBase | None = None, signs: tuple[str, ...] = ()
+    value: JsonValue, rb: RuleBase | None = None, signs: tuple[str, ...] = (), key: str = ""
 ) -> bool:
     """Free text that says no and nothing else ("No, never", "no - neither", "never",
     "normal", "negative", "No fever" under "Fever"): under a key that names signs in
@@ -1605,7 +1605,13 @@ def _opens_with_no(
     have" say yes (check 46, H3). The key's own words may follow a negator ("No fever")."""
     if not isinstance(value, str) or _pythons_none(value) or len(value) > 80:
         return False
-    named = _sign_words(rb, signs) if rb is not None else frozenset()
+    # The key's own words that name its sign ("fever" of "Fever"), never another of the
+    # sign's names ("No fever feeling unwell" names the sign again: check 49, N2).
+    named = (
+        _sign_words(rb, signs) & frozenset(re.findall(r"[a-z]+", fold_key(key)))
+        if rb is not None
+        else frozenset()
+    )
     clauses = [c for c in _CLAUSE_MARKS.split(value.lower().replace("\u2019", "'")) if c.strip()]
     said = [re.findall(r"[a-z']+", clause) for clause in clauses]
     # A clause of courtesy alone ("thanks" in "none, thanks") says nothing more; "both"
@@ -1617,7 +1623,13 @@ def _opens_with_no(
         if not (words and all(word in _COURTESY for word in words))
         or re.search(r"[^\sa-z']", clause)
     ]
-    return bool(spoken) and all(_says_no(words, named) for words in spoken)
+    # A digit or a mark inside a clause ("no 1", "No ✓") says more than a no (check 49,
+    # N5): those are a checkbox's yes.
+    return bool(spoken) and all(
+        _says_no(words, named) and not re.search(r"[^\sa-z']", clause)
+        for words, clause in zip(said, clauses, strict=True)
+        if words in spoken
+    )
 
 
 def _sign_words(rb: RuleBase, signs: tuple[str, ...]) -> frozenset[str]:

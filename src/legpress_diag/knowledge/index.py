@@ -610,8 +610,10 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     # regular), with no no or comparison in it:
     # "not normal for you", "higher than normal", "otherwise fine" say a finding, and
     # read as asking, a yes there was cleared (check 48, H2).
-    asks_if_normal = bool(_ASKS_IF_NORMAL.search(folded)) and _NO_ASKING_WORDS.isdisjoint(
-        re.findall(r"[a-z]+", folded)
+    asks_if_normal = (
+        bool(_ASKS_IF_NORMAL.search(folded))
+        and folded.count("?") == 1  # "Fever? Bowels normal?" asks two things
+        and _NO_ASKING_WORDS.isdisjoint(re.findall(r"[a-z]+", folded))
     )
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
@@ -687,10 +689,18 @@ def short_named(rb: RuleBase, key: str) -> str | None:
 
 # (A no before the name is read as a negated key; a no that is the sign, "No bladder
 # control", names it.)
-_ASKS_IF_NORMAL = re.compile(r"_(?:normal|normally|regular)_?\?+$")  # a question
+# A question whether something is normal: "…normal?" (with a form's "(Y/N)" or "*"
+# after it), or "Normal …?" (check 49, N4).
+_ASKS_IF_NORMAL = re.compile(
+    r"(?:_(?:normal|normally|regular)_?\?+|^normal_[a-z_]+\?+)"
+    r"(?:_*[(\[]?(?:y/n|y_n|yes/no|yes_no|please_tick|\*)[)\]]?)?$"
+)
 _NO_ASKING_WORDS = frozenset(
     {"no", "not", "non", "never", "without", "than", "from", "compared", "otherwise", "abnormal"}
     | {"unusual", "change", "changes", "lost", "loss", "worse", "better"}
+    # (check 49, N1) "isn't", "can't" (n't leaves a "t"), and what says a part fails
+    | {"t", "cannot", "stopped", "unable", "trouble", "difficulty", "failing", "fail", "fails"}
+    | {"above", "below", "outside", "different", "reduced", "un", "sub", "ir", "less", "more"}
 )
 _NOT_THE_SIGN_ITSELF = frozenset(
     {"fine", "normal", "ok", "okay", "regular", "clear", "absent", "negative", "unremarkable"}
