@@ -310,8 +310,9 @@ def test_a_no_that_goes_on_to_name_the_sign_or_tick_it_doubts(
 
 
 @pytest.mark.parametrize(
-    "key", ["Bowel movements normal? (Y/N)", "Normal bladder?", "Normal sensation in saddle area?"]
-)
+    "key", ["Bowel movements normal? (Y/N)", "Normal bladder?", "Normal bladder and bowel?",
+            "Bladder normal??"],
+)  # fmt: skip
 def test_more_normal_questions_answered_no_are_a_finding(rb: RuleBase, key: str) -> None:
     found = run(rb, {**ALL_NO, key: "No"})
     assert found["red_flags"] and not found["fixes"]
@@ -320,3 +321,20 @@ def test_more_normal_questions_answered_no_are_a_finding(rb: RuleBase, key: str)
 
 def test_an_age_padded_far_past_its_note_keeps_its_number(rb: RuleBase) -> None:
     assert fracture(rb, " " * 500 + "70 (x)") == ("urgent", False)
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [("Normal bladder but numb groin?", "saddle_numbness"),
+     ("Normal sensation gone in saddle area?", "saddle_numbness"),
+     ("Normal temperature exceeded (fever)?", "fever_or_unwell")],
+)  # fmt: skip
+def test_a_key_opening_with_normal_that_reports_a_sign_keeps_its_yes(
+    rb: RuleBase, key: str, sign: str
+) -> None:
+    # Check 50, F2 (a regression of 1ec882d): read as "is it normal?", each yes was
+    # cleared, and the sign left unanswered ("unscreened" or "ok" with advice).
+    answers = dict(ALL_NO, **{key: "yes"})
+    del answers[sign]  # the sign unanswered: only the key can name it
+    flagged = run(rb, answers)
+    assert sign in {f["id"] for f in flagged["red_flags"]} and not flagged["fixes"]

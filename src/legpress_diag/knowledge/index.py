@@ -612,7 +612,8 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     # read as asking, a yes there was cleared (check 48, H2).
     asks_if_normal = (
         bool(_ASKS_IF_NORMAL.search(folded))
-        and folded.count("?") == 1  # "Fever? Bowels normal?" asks two things
+        # "Fever? Bowels normal?" asks two things; "Bladder normal??" one
+        and len(re.findall(r"\?+", folded)) == 1
         and _NO_ASKING_WORDS.isdisjoint(re.findall(r"[a-z]+", folded))
     )
     short = rb.index.short_names
@@ -692,7 +693,9 @@ def short_named(rb: RuleBase, key: str) -> str | None:
 # A question whether something is normal: "…normal?" (with a form's "(Y/N)" or "*"
 # after it), or "Normal …?" (check 49, N4).
 _ASKS_IF_NORMAL = re.compile(
-    r"(?:_(?:normal|normally|regular)_?\?+|^normal_[a-z_]+\?+)"
+    # "Normal" first only before a name of a word or two ("Normal bladder?", "Normal
+    # bladder and bowel?"): "Normal bladder but numb groin?" reports a sign (check 50).
+    r"(?:_(?:normal|normally|regular)_?\?+|^normal_[a-z]+(?:_(?:and|&)_[a-z]+)?\?+)"
     r"(?:_*[(\[]?(?:y/n|y_n|yes/no|yes_no|please_tick|\*)[)\]]?)?$"
 )
 _NO_ASKING_WORDS = frozenset(
