@@ -26,7 +26,10 @@ from ..knowledge.index import (
     MAX_READ_KEY,
     TYPO_CUTOFF,
     NamedInShort,
+    asks_if_normal,
     fold_key,
+    mentions_normal,
+    names_a_function,
     question_named,
     safety_named_in_short,
     short_named,
@@ -810,10 +813,16 @@ def normalize_answers(
                         f"it asks whether {named} is normal: unless its answer is a yes or "
                         "'normal', the screen reads"
                     )
+                elif together.mentions_normal:
+                    reading = (
+                        f"it names {named} beside a normal finding or a function, so a no "
+                        "there may be a finding: unless its answer is 'normal', the screen "
+                        "reads"
+                    )
                 else:
                     reading = f"it names {named}: unless its answer is a no, the screen reads"
                 them = "it" if len(together.every) == 1 else "them"
-                only_partly = not (together.whole or together.inside or together.asks_if_normal)
+                only_partly = not (together.whole or together.inside)
                 where = f" where nothing else in the record answers {them}" if only_partly else ""
                 hint = f"{reading} {them} as not sure{where}; answer each under its own id"
             else:
@@ -1172,8 +1181,11 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     if question.type is not QuestionType.NUMBER or not isinstance(value, str):
         return None
     # The number opens the text: its first 80 characters, spaces collapsed, are read (a
-    # long note refused the reading, and padding did too: check 48, H4).
-    value = " ".join(value.strip()[:400].split())[:80]
+    # long note refused the reading, and padding did too: check 48, H4), as are
+    # characters that draw nothing and runs of one mark ("Age:" and 400 spaces, zero-width
+    # spaces, dot leaders hid "70 (x)": check 50, F6).
+    value = "".join(char for char in value[:_MAX_PADDED] if not _draws_nothing(char))
+    value = _MARK_RUN.sub(r"\1", " ".join(value.split()))[:80]
     low = question.minimum if question.minimum is not None else -math.inf
     high = question.maximum if question.maximum is not None else math.inf
     # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
@@ -1195,6 +1207,8 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     return number if number is not None and low <= number <= high else None
 
 
+_MAX_PADDED = 4096  # an age's text with its padding; past that, no number is looked for
+_MARK_RUN = re.compile(r"([^\w\s]|_)\1+")
 _A_NUMBER = re.compile(r"(?<![\d.])0*(\d{1,3}(?:\.\d+)?)(?![\d.])")
 _NOTE_AFTER = re.compile(r"[(\[,;:?!]")
 
@@ -1348,6 +1362,11 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
         qid = short_named(rb, key)
         if qid is None or question_named(rb, key) is not None or qid in renamed.values():
             continue
+        folded = fold_key(key)
+        if asks_if_normal(folded) or names_a_function(folded):
+            # "Bladder (normal?)": "yes" finds nothing; "Sexual function": "yes" may say
+            # it works: a doubt (_doubted_by). "Fever (above normal)" is the sign.
+            continue
         value = raw[key]
         if rb.questions[qid].type is QuestionType.NUMBER:
             # "Current age": 70, "age_yrs": "70": a number is the number (read "not
@@ -1468,8 +1487,9 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             or key in rb.questions
             or (
                 ((isinstance(value, str) and says_no(value)) or value is False)
-                # a no under "Bladder normal?" is a finding (see NamedInShort)
-                and not _ASKS_IF_NORMAL.search(key)
+                # a no under "Bladder normal?" may be a finding (see NamedInShort),
+                # read from the key folded as every reader folds it (check 50, F5)
+                and not mentions_normal(fold_key(key))
             )
         ):
             continue
@@ -1546,19 +1566,16 @@ def _doubted_by(
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    blank = _left_blank(value) or (
-        isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE
-    )
-    if together.asks_if_normal and (blank or written_yes(value) or _finds_nothing(value)):
-        return set()  # "Bowel movements normal?": "yes" (or "fine") finds nothing
-    # Under a key that asks whether something is normal, a no (or "not really") is a
-    # finding: read as a yes under the key's name.
-    said_yes = written_yes(value) or together.asks_if_normal
-    if not said_yes and (
-        _left_blank(value)
-        or written_no(value)
-        or _opens_with_no(value, rb, together.every, key)
-        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
+    if _left_blank(value) or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE):
+        return set()  # nothing said
+    if together.mentions_normal:
+        # A key about a normal finding or a function ("Bladder normal for you?",
+        # "Sexual function"): a no may be the finding, so only "normal", or a yes
+        # where the key only asks whether the part is normal, finds nothing.
+        if _reads_normal(value) or (together.asks_if_normal and written_yes(value)):
+            return set()
+    elif not written_yes(value) and (
+        written_no(value) or _opens_with_no(value, rb, together.every, key)
     ):
         return set()
     # (Past the no's above, anything said under a short name inside a key doubts its
@@ -1573,17 +1590,21 @@ def _doubted_by(
     return doubted
 
 
-_ASKS_IF_NORMAL = re.compile(r"(?i)(?<![a-z])(?:normal|normally|regular)\b.*\?")
-
-
-def _finds_nothing(value: JsonValue) -> bool:
-    """A reply that is a normal finding and nothing more ("normal", "fine", "regular")."""
+def _reads_normal(value: JsonValue) -> bool:
+    """A reply that says a part is normal and nothing more ("normal", "fine", "all
+    ok"); not "negative" or "absent", which under "Night pain gone?" say a finding."""
     return (
         isinstance(value, str)
+        and len(value) <= 80
         and bool(said := re.findall(r"[a-z']+", value.lower()))
-        and all(word in _NORMALS or word in _NO_FILLER for word in said)
-        and any(word in _NORMALS for word in said)
+        and all(word in _NORMAL_REPLY or word in _NORMAL_FILLER for word in said)
+        and any(word in _NORMAL_REPLY for word in said)
     )
+
+
+_NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "regular", "unremarkable"})
+_NORMAL_FILLER = frozenset({"all", "quite", "perfectly", "completely", "totally", "it's", "its"})
+_NORMAL_FILLER |= frozenset({"is", "as", "usual"})
 
 
 def _opens_with_no(

@@ -560,10 +560,15 @@ class NamedInShort(NamedTuple):
     # (a yes there was lost, "ok" with advice: check 46, H7), where a side column's
     # other answers ("Back surgery date": "2019") doubt it only unanswered.
     inside: tuple[str, ...] = ()
-    # The key asks whether something is normal ("Bowel movements normal?", "Can feel
-    # saddle area normally?"): a no there says a finding, a yes says none (a "No" was
-    # read as a no, "ok" with advice: a new user's P1, check 47).
+    # The key asks, in so many words, whether one sign's part is normal ("Bowel
+    # movements normal?", "Can feel saddle area normally?"): a yes there says nothing
+    # was found (see asks_if_normal).
     asks_if_normal: bool = False
+    # The key holds a word of a normal finding or names a function ("Bladder normal
+    # for you?", "Night pain gone?", "Sexual function"): a no there may say a finding
+    # (a "No" was read as a no, "ok" with advice: a new user's P1, checks 47 to 50), so
+    # no reply but a blank or "normal" clears its doubt.
+    mentions_normal: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.whole or self.partly)
@@ -605,17 +610,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
     named_inside: dict[str, None] = {}
-    # Only a key that ends by asking whether something is normal ("Bowel movements
-    # normal?", "Can feel saddle area normally?"; "Night pain - regular" says it is
-    # regular), with no no or comparison in it:
-    # "not normal for you", "higher than normal", "otherwise fine" say a finding, and
-    # read as asking, a yes there was cleared (check 48, H2).
-    asks_if_normal = (
-        bool(_ASKS_IF_NORMAL.search(folded))
-        # "Fever? Bowels normal?" asks two things; "Bladder normal??" one
-        and len(re.findall(r"\?+", folded)) == 1
-        and _NO_ASKING_WORDS.isdisjoint(re.findall(r"[a-z]+", folded))
-    )
+    mentions = mentions_normal(folded)
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
@@ -649,10 +644,12 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             # someone else or another part of the body ("Family cancer history", "knee
             # pain after trauma": check 33) may be answered yes with the lifter's sign
             # absent: partly only.
-            plain = _NOT_THE_SIGN_ITSELF.isdisjoint(words)
+            plain = _SOMEONE_OR_ELSEWHERE.isdisjoint(words) and (
+                mentions or _NORMAL_FINDINGS.isdisjoint(words)
+            )
             for run in inside:
                 partly.update(dict.fromkeys(short.get(run, ())))
-                if plain or asks_if_normal:
+                if plain:
                     named_inside.update(dict.fromkeys(short.get(run, ())))
             said = set(words)
             if len(said) < 2:
@@ -666,7 +663,8 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         tuple(whole),
         tuple(q for q in partly if q not in whole),
         tuple(q for q in named_inside if q not in whole),
-        asks_if_normal,
+        asks_if_normal=len({*whole, *partly}) == 1 and asks_if_normal(folded),
+        mentions_normal=mentions,
     )
 
 
@@ -690,25 +688,83 @@ def short_named(rb: RuleBase, key: str) -> str | None:
 
 # (A no before the name is read as a negated key; a no that is the sign, "No bladder
 # control", names it.)
-# A question whether something is normal: "…normal?" (with a form's "(Y/N)" or "*"
-# after it), or "Normal …?" (check 49, N4).
-_ASKS_IF_NORMAL = re.compile(
-    # "Normal" first only before a name of a word or two ("Normal bladder?", "Normal
-    # bladder and bowel?"): "Normal bladder but numb groin?" reports a sign (check 50).
-    r"(?:_(?:normal|normally|regular)_?\?+|^normal_[a-z]+(?:_(?:and|&)_[a-z]+)?\?+)"
-    r"(?:_*[(\[]?(?:y/n|y_n|yes/no|yes_no|please_tick|\*)[)\]]?)?$"
+
+
+def mentions_normal(folded: str) -> bool:
+    """Whether a folded key holds a word of a normal finding ("normal", "fine",
+    "gone", "abnormal") or is a function's name alone ("Sexual function", "Bladder
+    control?"; "Loss of bladder control" names a sign): a no under it may be a finding,
+    so it never clears a sign's doubt. A word list that only ever adds doubt: a word
+    missed here leaves the key read as a sign's name is."""
+    said = set(re.findall(r"[a-z]+", folded))
+    if "normal" in folded or not _NORMAL_FINDINGS.isdisjoint(said):
+        return True
+    return names_a_function(folded)
+
+
+def names_a_function(folded: str) -> bool:
+    """Whether a folded key is a function's name and nothing more ("Sexual function",
+    "Bladder control?"): its yes may say the function works, its no that it is lost."""
+    said = set(re.findall(r"[a-z]+", folded))
+    return not _FUNCTIONS.isdisjoint(said) and _only_parts(folded, said)
+
+
+def _only_parts(folded: str, said: set[str]) -> bool:
+    """Whether a key's words, a form's hints aside, are all parts of the body, their
+    functions, grammar or asking words (see asks_if_normal)."""
+    if _FORM_HINT.search(folded):
+        said = set(re.findall(r"[a-z]+", _FORM_HINT.sub("_", folded)))
+    return all(word in _ASKING or word in _PARTS or word in _GRAMMAR for word in said)
+
+
+def asks_if_normal(folded: str) -> bool:
+    """Whether a folded key only asks or says whether a part is normal: one question
+    at most, every word a part of the body, a word of grammar or a form's hint, and a
+    word that asks ("Bowel movements normal?", "Is bladder function normal for you?",
+    "Normal sensation (saddle area)?", "Bladder normal (Y/N)?", "Bowels - regular").
+    A yes there says nothing was found. An allow-list on purpose: the deny-lists
+    before it missed "isnt", "vs.", "instead of", "beyond" (check 50, F3), and each
+    miss cleared a sign's yes; a word not listed here only makes the yes a doubt (a
+    referral "not sure")."""
+    text = _FORM_HINT.sub("_", folded)  # (folded: NFKC made "？" a "?")
+    if len(re.findall(r"\?+", text)) > 1:
+        return False  # "Fever? Bowels normal?" asks two things
+    said = set(re.findall(r"[a-z]+", text))
+    return not _ASKING.isdisjoint(said) and _only_parts(text, said)
+
+
+# Words of a normal finding: a key holding one may be answered no for a finding.
+_NORMAL_FINDINGS = frozenset(
+    {"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual", "unchanged"}
+    | {"clear", "absent", "negative", "unremarkable", "free", "resolved", "gone", "intact"}
 )
-_NO_ASKING_WORDS = frozenset(
-    {"no", "not", "non", "never", "without", "than", "from", "compared", "otherwise", "abnormal"}
-    | {"unusual", "change", "changes", "lost", "loss", "worse", "better"}
-    # (check 49, N1) "isn't", "can't" (n't leaves a "t"), and what says a part fails
-    | {"t", "cannot", "stopped", "unable", "trouble", "difficulty", "failing", "fail", "fails"}
-    | {"above", "below", "outside", "different", "reduced", "un", "sub", "ir", "less", "more"}
+# A function's name: "Sexual function": "none", "Bladder control": "no" say a loss.
+_FUNCTIONS = frozenset({"function", "functions", "functioning", "control", "sensation", "feeling"})
+# The allow-list of asks_if_normal: the asking words, the parts a screen names, and
+# grammar. Plurals are listed as such.
+_ASKING = frozenset({"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual"})
+_PARTS = frozenset(
+    {"bladder", "bladders", "bowel", "bowels", "urine", "urinating", "urination", "pee"}
+    | {"peeing", "water", "stool", "stools", "toilet", "continence", "saddle", "area"}
+    | {"region", "groin", "genital", "genitals", "genitalia", "buttock", "buttocks"}
+    | {"bottom", "inner", "thigh", "thighs", "perineum", "perineal", "sexual", "sex"}
+    | {"erection", "erections", "sensation", "sensations", "feeling", "function"}
+    | {"functions", "functioning", "control", "movement", "movements", "habit", "habits"}
+    | {"emptying", "passing", "going", "bowelmovements"}
 )
-_NOT_THE_SIGN_ITSELF = frozenset(
-    {"fine", "normal", "ok", "okay", "regular", "clear", "absent", "negative", "unremarkable"}
-    | {"free", "resolved", "gone"}
-    | {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
+_GRAMMAR = frozenset(
+    {"is", "are", "your", "you", "my", "do", "does", "can", "feel", "feels", "still"}
+    | {"and", "both", "all", "the", "a", "for", "to", "in", "of", "at", "today", "now"}
+    | {"currently", "working", "work", "works", "as", "q", "s"}
+)
+# A form's hint after the question, or just before its "?": "(Y/N)", "[yes/no]",
+# "Y or N", "(tick)", "*required" ("Bladder: Yes/No - normal?" is no such hint).
+_FORM_HINT = re.compile(
+    r"[(\[]?_*(?<![a-z])(?:y_?/_?n|yes_?/_?no|y_or_n|yes_or_no|tick|please_tick|required)"
+    r"(?![a-z])_*[)\]]?(?=[_?:*.]*$)"
+)
+_SOMEONE_OR_ELSEWHERE = frozenset(
+    {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
     | {"brother", "sister", "grandmother", "grandfather", "relative", "relatives", "partner"}
     | {"spouse", "wife", "husband", "child", "son", "daughter", "friend"}
     | {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}

@@ -1,0 +1,46 @@
+"""An age padded the way exports pad it is still the age (check 50, F6): a label
+and hundreds of spaces, no-break spaces, zero-width spaces, dot leaders. Each lost
+its number, and a settling sudden onset at 70 (urgent: a fracture risk) was read
+as an age "not sure", one level lower (clinician)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from legpress_diag.api import bundled_rulebase, diagnose
+
+RB = bundled_rulebase()
+ONSET: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions} | {
+    "sudden_sharp_onset": "yes",
+    "onset_settling": "yes",
+}
+
+
+def level(age: Any) -> str | None:
+    found = diagnose({"id": "t", "answers": {**ONSET, "age_years": age}}, RB)
+    levels = [f["level"] for f in found["red_flags"] if f["id"] == "fracture_risk_sudden_onset"]
+    return levels[0] if levels else None
+
+
+@pytest.mark.parametrize(
+    "age",
+    ["Age:" + " " * 400 + "70 (x)", "age" + "\u00a0" * 400 + "70 (x)",
+     "\u200b" * 400 + "70 (x)", "\u200b" * 400 + "70", "Age " + "." * 80 + " 70 (x)",
+     "Age " + "_" * 200 + " 70"],
+)  # fmt: skip
+def test_a_padded_age_is_the_age(age: str) -> None:
+    assert level(age) == "urgent"
+
+
+def test_the_threshold_holds_through_the_padding() -> None:
+    # Urgent from 65 on (the fracture-risk combination): 64 stays the lower level.
+    assert level("Age:" + " " * 400 + "65 (x)") == "urgent"
+    assert level("Age:" + " " * 400 + "64 (x)") == "clinician"
+    assert level("64") is None
+
+
+def test_padding_past_what_is_read_is_not_sure() -> None:
+    # Past 4,096 characters no number is looked for: not sure, never a clear age.
+    assert level("\u200b" * 5000 + "70") == "clinician"
