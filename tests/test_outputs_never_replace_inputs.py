@@ -157,3 +157,23 @@ def test_an_output_named_like_a_settings_file_is_refused_even_when_not_read(
     assert code == 2, output
     assert "holds a project's settings, never results" in output
     assert (sub / name).read_text(encoding="utf-8") == "[project]\nname = 'x'\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diagnose", "me.json", "-f", "jsonl", "-o", "nosuchdir/../me.json"],
+        ["diagnose", "me.json", "--rules", "coach.yaml", "-o", "gone/../coach.yaml"],
+        ["ask", "--answers", "me.json", "--save", "nosuchdir/../me.json"],
+        ["rules", "schema", "--rules", "coach.yaml", "--output", "x/../coach.yaml"],
+    ],
+    ids=["diagnose -o", "diagnose over a rule file", "ask --save", "rules schema"],
+)
+def test_an_output_through_a_missing_folder_is_refused(folder: Path, args: list[str]) -> None:
+    # Check 51, F2: "nosuchdir/../in.jsonl" resolved, by its letters, to the input,
+    # and the records were replaced by their results with exit 0.
+    before = {name: (folder / name).read_bytes() for name in ("me.json", "coach.yaml")}
+    code, output = _run(args, folder)
+    assert code == 2, output
+    assert "does not exist; create it first" in output, output
+    assert {name: (folder / name).read_bytes() for name in before} == before

@@ -44,3 +44,22 @@ def test_the_threshold_holds_through_the_padding() -> None:
 def test_padding_past_what_is_read_is_not_sure() -> None:
     # Past 4,096 characters no number is looked for: not sure, never a clear age.
     assert level("\u200b" * 5000 + "70") == "clinician"
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(101, "urgent"), (120, "urgent"), (1e308, "urgent"), (100.4, "urgent"), ("101", "urgent"),
+     (-70, "urgent"), ("-70", "urgent"), (5, "clinician"), (11.9, "clinician"), (100, "urgent")],
+)  # fmt: skip
+def test_an_age_out_of_range_is_read_as_the_nearest_age_and_as_not_sure(
+    age: Any, expected: str
+) -> None:
+    # Check 51, F1: 101 read only as "not sure" referred one level lower than 100.
+    assert level(age) == expected
+
+
+def test_an_unsure_pulse_in_the_belly_past_a_hundred_is_an_emergency() -> None:
+    answers = {**ONSET, "sudden_sharp_onset": "no", "pulsating_belly_or_tearing_pain": "unsure"}
+    for age in (100, 101, 650):
+        found = diagnose({"id": "t", "answers": {**answers, "age_years": age}}, RB)
+        assert "emergency" in {f["level"] for f in found["red_flags"]}, age

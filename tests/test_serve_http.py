@@ -136,6 +136,45 @@ def test_answers_of_an_unfinished_session_are_not_a_download(client: TestClient)
     assert "content-disposition" not in response.headers
 
 
+# --- gzip bodies (check 51, F4) ---------------------------------------------------------
+
+EMERGENCY = {"id": "z", "answers": {"saddle_numbness": "yes"}}
+
+
+@pytest.mark.parametrize("header", [{"content-encoding": "gzip"}, {}])
+def test_a_gzip_body_is_read_with_or_without_its_header(
+    client: TestClient, header: dict[str, str]
+) -> None:
+    # Read as text it was "invalid UTF-8 (byte 0x8b at column 2)": the referral was lost.
+    packed = gzip.compress(json.dumps([EMERGENCY]).encode())
+    response = client.post("/v1/diagnose", content=packed, headers=header)
+    assert response.status_code == 200, response.text
+    assert response.json()[0]["status"] == "refer"
+
+
+def test_a_gzip_body_that_unpacks_past_the_limit_is_refused_as_it_unpacks(
+    client: TestClient,
+) -> None:
+    bomb = gzip.compress(b" " * (8 * 1024 * 1024) + json.dumps(EMERGENCY).encode())
+    assert len(bomb) < 20_000
+    response = client.post("/v1/diagnose", content=bomb, headers={"content-encoding": "gzip"})
+    assert "unpacks to more than 1,048,576 bytes" in problem(response, 413, "too-large")["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "status", "words"),
+    [(b"\x1f\x8bnot gzip", {}, 400, "not valid gzip"),
+     (gzip.compress(b"{}")[:-6], {"content-encoding": "gzip"}, 400, "cut short"),
+     (b"{}", {"content-encoding": "br"}, 415, "Content-Encoding 'br'")],
+)  # fmt: skip
+def test_a_broken_or_unknown_encoding_is_named(
+    client: TestClient, body: bytes, header: dict[str, str], status: int, words: str
+) -> None:
+    response = client.post("/v1/diagnose", content=body, headers=header)
+    assert response.status_code == status, response.text
+    assert words in response.json()["detail"]
+
+
 # --- gzip, the screen's words, the reference (issue 22, items 12, 14, 15) ----------------------
 
 

@@ -939,7 +939,11 @@ def normalize_answers(
         try:
             normalized = normalize_value(question, value)
         except InvalidAnswer as exc:
-            lead = _leading_number(question, value) if key in rb.index.safety_questions else None
+            lead = (
+                _leading_number(question, value) or _nearest_in_range(question, value)
+                if key in rb.index.safety_questions
+                else None
+            )
             also = (
                 f"; the safety screen reads it both as {lead:g} and as not sure, whichever "
                 "refers higher"
@@ -973,7 +977,9 @@ def normalize_answers(
     return answers, errors, warnings
 
 
-_UNIT = re.compile(r"\s*(years?( old)?|yrs?|y/?o|degrees?|deg|°)$", re.IGNORECASE)
+_UNIT = re.compile(
+    r"[\s-]*(years?([\s-]+old|\s+of\s+age)?|yrs?([\s-]+old)?|y/?o|degrees?|deg|°)$", re.IGNORECASE
+)
 
 
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
@@ -1205,6 +1211,25 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
         head = _NOTE_AFTER.split(value.strip(), maxsplit=1)[0].strip()
         number = typed_number(question, head) if head else None
     return number if number is not None and low <= number <= high else None
+
+
+def _nearest_in_range(question: Question, value: JsonValue) -> float | None:
+    """The age in range a safety number out of range stands for: 101 (or 1e308, or
+    Infinity) is past every age a flag tells apart, so the highest; -70 is 70 with a
+    dash before it. Read "not sure" alone, an age of 101 referred one level lower
+    than 100 (check 51, F1)."""
+    if (
+        question.type is not QuestionType.NUMBER
+        or not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or value != value  # NaN stands for no age
+    ):
+        return None
+    low = question.minimum if question.minimum is not None else -math.inf
+    high = question.maximum if question.maximum is not None else math.inf
+    if value < 0 and low <= -value <= high:
+        return float(-value)
+    return float(min(max(value, low), high))
 
 
 _MAX_PADDED = 4096  # an age's text with its padding; past that, no number is looked for

@@ -202,10 +202,15 @@ def parse_how(text: str, cause_ids: list[str]) -> Reply:
 _UNIT_SIGNS = {"degrees": ("°", "º", "deg", "degs", "degree"), "years": ("yrs", "yr", "y/o")}
 
 
+_AGE_WORDS = re.compile(r"[\s-]*(?:years?|yrs?)(?:[\s-]+old|\s+of\s+age)$", re.IGNORECASE)
+
+
 def _strip_unit(word: str, unit: str) -> str:
     """``85 deg`` → ``85``: a sign, the unit, or a start of it after the number."""
     signs = (*_UNIT_SIGNS.get(unit, ()), unit) if unit else ()
-    text = word
+    # "seventy-year-old", "70 years of age": an age's unit as it is written in a
+    # sentence (unread, "seventy years old" was an age not sure: check 48, H5)
+    text = _AGE_WORDS.sub(" years", word) if unit == "years" else word
     for sign in ("°", "º"):
         text = text.replace(sign, " ")
     match = re.fullmatch(r"(.*?)\s*([a-z/]+)", text.strip())

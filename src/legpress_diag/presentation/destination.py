@@ -84,8 +84,13 @@ def check_output(path: Path | None, what: str = "results") -> None:
             raise OutputError(f"{path}: cannot write: permission denied")
         return  # a device or FIFO is written in place; its folder does not matter
     folder = real.parent
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist; create it first")
+    written = os.path.dirname(os.fspath(path)) or "."
+    if not folder.is_dir() or not os.path.isdir(written):
+        # The folder as written too: "nosuchdir/../in.jsonl" resolves, by its letters,
+        # to in.jsonl, which the system would never open through a missing folder; the
+        # input was replaced by its results (check 51, F2).
+        shown = folder if not folder.is_dir() else written
+        raise OutputError(f"{path}: the folder {shown} does not exist; create it first")
     # A regular file is replaced through a temp file beside it, so the folder itself
     # must be writable (access() also reports a read-only file system, EROFS).
     if not os.access(folder, os.W_OK | os.X_OK):
