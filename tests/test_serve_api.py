@@ -293,7 +293,10 @@ def test_interview_errors_name_the_key_like_the_cli(client: TestClient) -> None:
         json={"answers": {"age_years": 500, "screen:nerve": "no", "pain_timing": "sometimes"}},
     )
     problems = {p["key"]: p for p in problem(response, 422, "invalid-answers")["problems"]}
-    assert problems["age_years"]["message"] == "age_years: 500 is out of range"
+    assert problems["age_years"]["message"] == (
+        "age_years: 500 is out of range; the safety screen reads it both as 100 and as not "
+        "sure, whichever refers higher"
+    )
     assert problems["age_years"]["expected"] == "a number from 12 to 100 (years)"
     assert "unknown safety screen" in problems["screen:nerve"]["message"]
     assert problems["pain_timing"]["message"].startswith('pain_timing: "sometimes" is not one')

@@ -87,7 +87,11 @@ def resume(rb: RuleBase, path: Path) -> Resumed:
     # A coach's question named in the tool's words: its unit and choice ids are the
     # coach's text, printed just above a referral's box (attack round 12, H4).
     errors = errors_in_tools_words(rb, replay.errors)
-    problems = tuple(_problem(path, p) for p in [*stray_notes, *errors, *replay.warnings])
+    # The record's own warnings too (a key answered two ways: read as not sure, and
+    # said so, as diagnose says it: check 51, F3); a field beside 'answers' is said by
+    # stray_safety_answers.
+    own = [warning for warning in checked.warnings if warning.key not in checked.stray]
+    problems = tuple(_problem(path, p) for p in [*own, *stray_notes, *errors, *replay.warnings])
     given = raw.data.get("id") if isinstance(raw.data, dict) else None
     own_id = given if isinstance(given, str | int) and not isinstance(given, bool) else None
     return Resumed(state, problems, bool(replay.errors), own_id)

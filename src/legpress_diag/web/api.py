@@ -345,7 +345,7 @@ def interview_json(
     """What ``POST /v1/interview`` answers for ``body``: the step as JSON, with about
     how many questions are left (as the web page shows it). The benchmark's "work
     alone" times this very function."""
-    record_id, answers, measured, beside, said_yes = read_interview_body(body, rb)
+    record_id, answers, measured, beside, said_yes, noted = read_interview_body(body, rb)
     if deadline is not None:
         deadline.check()
     current = interview(
@@ -358,6 +358,10 @@ def interview_json(
         check=None if deadline is None else deadline.check,
         said_yes=said_yes,
     )
+    if noted:
+        # "saddle_numbness" given twice, "yes" and "no": read as not sure, as diagnose
+        # reads it, and said so here too (check 51, F3: the lifter was told "unsure").
+        current = replace(current, warnings=(*noted, *current.warnings))
     out = step_out(rb, current)
     if current.about_left is not None:
         out["about_left"] = current.about_left  # as the web page shows it

@@ -225,14 +225,18 @@ def invalid_records(batch: Batch) -> RequestProblem:
 
 def read_interview_body(
     body: bytes, rb: RuleBase | None = None
-) -> tuple[str | int, JsonObject, dict[str, JsonObject], JsonObject, frozenset[str]]:
-    """(id, answers, measured, beside) from an interview request, which is an answer
-    record (``measured``: the marks of `legpress-diag measure`'s record, contract 3a;
-    ``beside``: fields beside 'answers' the contract does not know, where a safety
-    key is read as ``diagnose`` reads it; and the keys given a yes that the reading
-    made "not sure", ``CheckedRecord.said_yes``)."""
-    data, _ = read_body(body, rb)
-    checked = check_record(RawRecord(0, None, data=data), rb=rb)
+) -> tuple[
+    str | int, JsonObject, dict[str, JsonObject], JsonObject, frozenset[str], list[AnswerProblem]
+]:
+    """(id, answers, measured, beside, said_yes, warnings) from an interview request,
+    which is an answer record (``measured``: the marks of `legpress-diag measure`'s
+    record, contract 3a; ``beside``: fields beside 'answers' the contract does not
+    know, where a safety key is read as ``diagnose`` reads it; the keys given a yes
+    that the reading made "not sure", ``CheckedRecord.said_yes``; and the record's own
+    warnings, a key answered two ways among them, as ``diagnose`` gives them)."""
+    data, line = read_body(body, rb)
+    # Read at its line, as /v1/diagnose reads a one-record body: a warning says where.
+    checked = check_record(RawRecord(line, line, data=data), rb=rb)
     if checked.errors:
         # With the rule base, the record's result goes with the 422, as /v1/diagnose's
         # does: a warning sign is never hidden behind an error of the record's shape.
@@ -247,7 +251,15 @@ def read_interview_body(
             extra={"results": [result]} if refers and result is not None else None,
         )
     record_id = checked.record_id if isinstance(data, dict) and "id" in data else INTERVIEW_ID
-    return record_id, checked.answers, checked.measured, checked.stray, checked.said_yes
+    return (
+        record_id,
+        checked.answers,
+        checked.measured,
+        checked.stray,
+        checked.said_yes,
+        # (a field beside 'answers' is read, and said, by the interview: rebuild)
+        [warning for warning in checked.warnings if warning.key not in checked.stray],
+    )
 
 
 @dataclass(frozen=True)
