@@ -573,14 +573,22 @@ def words(text: str) -> str:
         # zero-width space in it: accents and what draws nothing are left out, as in
         # keys. Letters of other scripts stay: a look-alike 'nо' is not read as 'no'.
         text = unicodedata.normalize("NFKC", text)
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not _draws_nothing(c))
+        text = drawn(unicodedata.normalize("NFKD", text))
         # Composed again: NFKD splits a Hangul syllable ('예') into its letters.
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.strip().lower().rstrip(".!").split()).replace("\u2019", "'")
 
 
-def _draws_nothing(char: str) -> bool:
-    return unicodedata.category(char) in ("Cf", "Mn", "Me")
+def drawn(text: str, *, marks: bool = True) -> str:
+    """``text`` without the characters that draw nothing: format characters (a
+    zero-width space, a soft hyphen) and, with ``marks``, combining marks (the accents
+    NFKD splits off). A screen's reply keeps its accents (``marks=False``)."""
+    drop = _FORMAT_AND_MARKS if marks else _FORMAT
+    return "".join(char for char in text if unicodedata.category(char) not in drop)
+
+
+_FORMAT = frozenset({"Cf"})
+_FORMAT_AND_MARKS = frozenset({"Cf", "Mn", "Me"})
 
 
 def is_unsure(value: JsonValue) -> bool:
@@ -1190,7 +1198,7 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     # long note refused the reading, and padding did too: check 48, H4), as are
     # characters that draw nothing and runs of one mark ("Age:" and 400 spaces, zero-width
     # spaces, dot leaders hid "70 (x)": check 50, F6).
-    value = "".join(char for char in value[:_MAX_PADDED] if not _draws_nothing(char))
+    value = drawn(value[:_MAX_PADDED])
     value = _MARK_RUN.sub(r"\1", " ".join(value.split()))[:80]
     low = question.minimum if question.minimum is not None else -math.inf
     high = question.maximum if question.maximum is not None else math.inf

@@ -15,7 +15,6 @@ import math
 import re
 import sys
 import threading
-import unicodedata
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, NoReturn, NotRequired, TypedDict
@@ -38,6 +37,7 @@ from ..reasoning.result import AnswerValue, DiagnosisOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
     answers_name,
+    drawn,
     is_screen_key,
     is_unsure,
     misspelt_safety_id,
@@ -2062,10 +2062,6 @@ def _unread_items(items: list[str], marked: set[str]) -> list[str]:
 _MAX_LISTED_TEXT = 4096  # a checklist's items as text: far more than every item's name
 
 
-def _draws_nothing(char: str) -> bool:
-    return unicodedata.category(char) == "Cf"
-
-
 def _listed_in_text(text: str) -> list[JsonValue] | str:
     """The items a string lists: a JSON array written as text, or names parted by
     commas, semicolons or bars; the string itself when it is none of these."""
@@ -2074,7 +2070,7 @@ def _listed_in_text(text: str) -> list[JsonValue] | str:
     # So do characters that draw nothing and runs of one mark ("....", "----"): check
     # 47, N7. (A sentence's end is no item's: parted there, "saddle_numbness (approx.
     # 3 days)" named nothing, check 48 H6.)
-    text = "".join(c for c in text if not _draws_nothing(c))
+    text = drawn(text, marks=False)
     text = re.sub(r"([^\w\s])\1{2,}", r"\1", text)
     text = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text.strip()))
     held = json_in_text(text, _MAX_LISTED_TEXT)
