@@ -8,6 +8,7 @@ and the lines after it are still read. Nothing in a record is ever executed.
 from __future__ import annotations
 
 import collections
+import functools
 import io
 import itertools
 import json
@@ -1942,6 +1943,7 @@ def _ticked_lists(
 
     opened = dict(answers)
     looked = 0  # unread items looked up as misspelt signs, in every list of the record
+    mentioned: set[str] = set()  # safety ids written whole in a screen's text reply
     for key, value in list(answers.items())[:MAX_NESTED_KEYS]:
         interview_key = (
             str(key).startswith(CHECK_PREFIX)
@@ -1952,6 +1954,8 @@ def _ticked_lists(
                 and names_a_screen(str(key), rb)
             )
         )
+        if isinstance(value, str) and interview_key and not str(key).startswith(CHECK_PREFIX):
+            mentioned.update(safety_ids_written(rb, value))
         if isinstance(value, str) and interview_key:
             # A single-select widget's string, "a, b" or the list as JSON text: read as
             # "screen:nerve_signs" was dropped, and a ticked emergency sign got advice
@@ -2022,7 +2026,37 @@ def _ticked_lists(
                 None,
             )
         )
+    # A sign's id written whole in a screen's text reply, whatever the words around it
+    # ("Dr. Smith said saddle_numbness", "saddle_numbness! word"), is at least not sure,
+    # beside its own "no" too: unread, such replies were "ok" with advice (check 48,
+    # H1). A tick read as a yes stays a yes (careful never undoes one).
+    for qid in sorted(mentioned):
+        opened[qid] = careful(opened[qid], "unsure") if qid in opened else "unsure"
     return opened
+
+
+def safety_ids_written(rb: RuleBase | None, text: str) -> frozenset[str]:
+    """The screened questions whose ids a text holds whole, their words joined by "_",
+    "-" or spaces, in its first 4,096 characters ("said saddle_numbness!")."""
+    if rb is None:
+        from ..knowledge.loader import bundled_rulebase
+
+        rb = bundled_rulebase()
+    if rb is None:
+        return frozenset()
+    pattern = _ids_pattern(rb.index.screen_questions)
+    written = (
+        "_".join(re.split(r"[_\s-]+", found.group(0).lower()))
+        for found in pattern.finditer(drawn(text[:_MAX_LISTED_TEXT], marks=False))
+    )
+    return frozenset(qid for qid in written if qid in rb.index.screen_questions)
+
+
+@functools.lru_cache(maxsize=16)
+def _ids_pattern(screened: tuple[str, ...]) -> re.Pattern[str]:
+    ids = sorted(screened, key=len, reverse=True)
+    spelled = (r"[_\s-]+".join(map(re.escape, qid.split("_"))) for qid in ids)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(spelled) + r")(?![a-z0-9])", re.IGNORECASE)
 
 
 def _several_parted(items: list[JsonValue]) -> list[JsonValue]:
