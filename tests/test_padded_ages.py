@@ -63,3 +63,20 @@ def test_an_unsure_pulse_in_the_belly_past_a_hundred_is_an_emergency() -> None:
     for age in (100, 101, 650):
         found = diagnose({"id": "t", "answers": {**answers, "age_years": age}}, RB)
         assert "emergency" in {f["level"] for f in found["red_flags"]}, age
+
+
+@pytest.mark.parametrize(
+    "age",
+    ["I am seventy", "I am seventy (retired)", "aged seventy (x)", "about seventy",
+     "over seventy (x)", "seventy-ish", "seventy-two-year-old", "seventy years old",
+     "70 years of age", "a hundred and one (x)"],
+)  # fmt: skip
+def test_an_age_in_words_among_words_is_the_age(age: str) -> None:
+    # Check 48, H5: digits were found anywhere in the text, words only alone; each of
+    # these was "not sure" (clinician) where "aged 70 (x)" was urgent.
+    assert level(age) == "urgent"
+
+
+def test_an_age_in_words_under_the_threshold_is_read_both_ways() -> None:
+    assert level("I am sixty-four (x)") == "clinician"  # 64, and not sure: the higher
+    assert level("sixty-five (x)") == "urgent"

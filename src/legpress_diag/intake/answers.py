@@ -11,6 +11,7 @@ the reasoning takes (reasoning/safety.py reads them).
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import math
 import re
@@ -1074,6 +1075,23 @@ def number_in_words(text: str) -> int | None:
     return total
 
 
+def _number_in_words_within(text: str) -> float | None:
+    """The first number written in words in a text, with its compound ("seventy-two",
+    "a hundred and one"); None when it has none."""
+    said = re.findall(r"[a-z]+", text.lower())
+    for start, word in enumerate(said):
+        if word in _WORD_VALUES or word == "hundred":
+            run = list(itertools.takewhile(_NUMBER_WORD.__contains__, said[start:]))
+            while run and run[-1] in ("and", "a"):
+                run.pop()
+            number = number_in_words(" ".join(run))
+            return None if number is None else float(number)
+    return None
+
+
+_NUMBER_WORD = frozenset(_WORD_VALUES) | {"hundred", "and"}
+
+
 def _span_read_alike(
     rb: RuleBase, question: Question, key: str, text: str, warnings: list[AnswerProblem]
 ) -> float | None:
@@ -1200,8 +1218,6 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     # spaces, dot leaders hid "70 (x)": check 50, F6).
     value = drawn(value[:_MAX_PADDED])
     value = _MARK_RUN.sub(r"\1", " ".join(value.split()))[:80]
-    low = question.minimum if question.minimum is not None else -math.inf
-    high = question.maximum if question.maximum is not None else math.inf
     # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
     # "0070 (x)"), else the text before a note in words ("Seventy (retired)",
     # "sixty-five (x)"): read as not sure alone, each was one level lower than the
@@ -1218,7 +1234,12 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     else:
         head = _NOTE_AFTER.split(value.strip(), maxsplit=1)[0].strip()
         number = typed_number(question, head) if head else None
-    return number if number is not None and low <= number <= high else None
+        if number is None:
+            # A number in words anywhere ("I am seventy", "aged seventy (x)", "about
+            # seventy-two"), as digits are found anywhere: read "not sure" alone, each
+            # was one level lower than "aged 70 (x)" (check 48, H5).
+            number = _number_in_words_within(value)
+    return None if number is None else _nearest_in_range(question, number)
 
 
 def _nearest_in_range(question: Question, value: JsonValue) -> float | None:
