@@ -373,7 +373,11 @@ def test_advice_in_other_letters_or_other_words_is_refused_at_load(
         ("incontinence", True),
         ("Saddle_Area", True),
         ("aneurysm", True),
-        ("fever_last_year", False),
+        # Check 48, H7: a short name among other words ("fever_last_year": "yes" is
+        # read as a doubt of the fever sign, which such a question took away)
+        ("fever_last_year", True),
+        ("q_fever", True),
+        ("recent_fever", True),
     ],
 )
 def test_a_question_id_that_misspells_a_safety_question_is_refused_at_load(

@@ -851,6 +851,20 @@ def short_name_owner(ident: str, names: Mapping[str, tuple[str, ...]]) -> str | 
     return owners[0] if owners else None
 
 
+def short_name_inside(ident: str, names: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The safety question whose short name a question id holds among other words
+    ("q_fever", "recent_fever", "fever_2"): an answer key so named is read as a doubt
+    of that sign (index.safety_named_in_short), so a coach's question of that id would
+    take the doubt away from the screen (check 48, H7). None for none."""
+    words = short_name_key(ident).split("_")
+    for length in range(min(len(words), _MAX_SHORT_WORDS), 0, -1):
+        for start in range(len(words) - length + 1):
+            owners = names.get("_".join(words[start : start + length]))
+            if owners:
+                return owners[0]
+    return None
+
+
 _YES_NO_ENDING = re.compile(r"_(?:yn|y_n|yes_no|yesno|bool|flag)$")
 
 

@@ -19,7 +19,7 @@ from ..foundation import codes
 from ..foundation.problems import Diagnostic, RuleBaseError, Severity, SourceSpan, did_you_mean
 from . import bundle_cache, bundled, compiled_cache
 from .conditions.compile import Compiled, ConditionTypeError, compile_condition
-from .index import TYPO_CUTOFF, fold_key, short_name_key, short_name_owner
+from .index import TYPO_CUTOFF, fold_key, short_name_inside, short_name_key, short_name_owner
 from .rulebase import (
     Alternative,
     Cause,
@@ -838,11 +838,13 @@ def _guard_screen(
             name_key = short_name_key(name)
             short_named[name_key] = (*short_named.get(name_key, ()), qid)
     for ident, e in entries.items():
-        owner = short_name_owner(ident, short_named)
+        owner, how = short_name_owner(ident, short_named), "is"
+        if owner is None and ident not in read_by_flags:
+            owner, how = short_name_inside(ident, short_named), "holds"
         if owner is not None and owner != ident:
             merged.error(
                 codes.DUPLICATE_ID,
-                f"question id '{ident}' is a short name of safety question '{owner}' (at "
+                f"question id '{ident}' {how} a short name of safety question '{owner}' (at "
                 f"{entries[owner].span if owner in entries else 'the bundled base'}): an "
                 "answer key with that name is read as that warning sign, and a question "
                 "of this id would take such answers away from the screen",
@@ -862,7 +864,8 @@ def _guard_screen(
         # Against every safety question defined before it, a file's own included: a
         # question of one's own flag, 'saddle_numbness2', took the "yes" a reader would
         # have given 'saddle_numbness' (attack round 10, M5). The later one is named.
-        near = None if twin != ident else _near_miss(ident, earlier)
+        shadows = owner is not None and owner != ident  # refused above: one problem
+        near = None if twin != ident or shadows else _near_miss(ident, earlier)
         if ident in read_by_flags:
             earlier.add(ident)
         if near is not None:
