@@ -51,3 +51,26 @@ def test_a_reply_read_as_a_tick_stays_a_yes() -> None:
 )  # fmt: skip
 def test_ids_are_found_whole(text: str, ids: set[str]) -> None:
     assert safety_ids_written(RB, text) == ids
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Numbness in the saddle area", ["Numbness in the saddle area"],
+     "No, numbness in the saddle area", "Not sure - numbness in the saddle area"],
+)  # fmt: skip
+def test_a_label_of_a_sign_in_a_screen_reply_is_not_sure_beside_its_own_no(reply: Any) -> None:
+    # Check 47, H: the sign's label, unread, beside its own "no": "ok" with advice.
+    found = diagnose({"id": "t", "answers": {**ALL_NO, "screen:nerve_signs": reply}}, RB)
+    assert ("saddle_numbness", "urgent", True) in {
+        (f["id"], f["level"], f["unsure"]) for f in found["red_flags"]
+    }
+    assert not found["fixes"]
+
+
+@pytest.mark.parametrize(
+    "reply", ["No numbness in the saddle area", "Saddle area normal", "none of these", "nothing"]
+)
+def test_a_reply_that_denies_or_finds_nothing_refers_no_one(reply: str) -> None:
+    answers = {**ALL_NO, "lower_back_rounds": "yes", "screen:nerve_signs": reply}
+    found = diagnose({"id": "t", "answers": answers}, RB)
+    assert found["status"] == "ok" and not found["red_flags"]

@@ -1590,6 +1590,8 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
                 # the record was "ok" with advice (check 41, M2).
                 ticked, ticks_looked = _misspelt_ticks(rb, raw, value, ticks_looked)
                 found |= ticked
+            if screen_key and _unread_reply(value):
+                found |= _labels_named(rb, raw, value)
             if (
                 written_yes(value)
                 or (is_unsure(value) and not screen_key)
@@ -1610,6 +1612,33 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _labels_named(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
+    """The signs a screen's unread reply names in words, read as a key naming them is
+    ("Numbness in the saddle area", a label of the sign): each is at least not sure,
+    beside its own "no" too, unless that is a yes. A reply that says a part is normal
+    ("Saddle area normal") or denies the sign ("No numbness in the saddle area") names
+    none. Unread beside the sign's own "no", such a reply was "ok" with advice (check
+    47, H)."""
+    doubted: set[str] = set()
+    for item in value if isinstance(value, list) else [value]:
+        if (
+            not isinstance(item, str)
+            or _left_blank(item)
+            or written_no(item)
+            or is_unsure(item)
+            or len(item) > MAX_READ_KEY
+            or _DENIES.match(item)  # "No numbness in the saddle area"; not "No, numb…"
+        ):
+            continue
+        together = safety_named_in_short(rb, item)
+        if not together.asks_if_normal:
+            doubted |= {q for q in together.every if not written_yes(raw.get(q))}
+    return doubted
+
+
+_DENIES = re.compile(r"(?i)\s*(?:no|not(?!\s+sure)|never|without|denies|denied)\s+[a-z]")
 
 
 def _doubted_by(
