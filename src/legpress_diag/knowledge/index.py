@@ -644,12 +644,13 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             # someone else or another part of the body ("Family cancer history", "knee
             # pain after trauma": check 33) may be answered yes with the lifter's sign
             # absent: partly only.
-            plain = _SOMEONE_OR_ELSEWHERE.isdisjoint(words) and (
+            plain = _SOMEONE_ELSE.isdisjoint(words) and (
                 mentions or _NORMAL_FINDINGS.isdisjoint(words)
             )
+            here = _ELSEWHERE.isdisjoint(words)
             for run in inside:
                 partly.update(dict.fromkeys(short.get(run, ())))
-                if plain:
+                if plain and (here or not _SITES.isdisjoint(run.split("_"))):
                     named_inside.update(dict.fromkeys(short.get(run, ())))
             said = set(words)
             if len(said) < 2:
@@ -763,13 +764,23 @@ _FORM_HINT = re.compile(
     r"[(\[]?_*(?<![a-z])(?:y_?/_?n|yes_?/_?no|y_or_n|yes_or_no|tick|please_tick|required)"
     r"(?![a-z])_*[)\]]?(?=[_?:*.]*$)"
 )
-_SOMEONE_OR_ELSEWHERE = frozenset(
+# A key about someone else ("Family cancer history", "Mother: bladder problems") may
+# be answered yes with the lifter's sign absent. Only relatives a family-history column
+# names: "since my child was born" is the lifter's own story (check 47, N2).
+_SOMEONE_ELSE = frozenset(
     {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
-    | {"brother", "sister", "grandmother", "grandfather", "relative", "relatives", "partner"}
-    | {"spouse", "wife", "husband", "child", "son", "daughter", "friend"}
-    | {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}
+    | {"siblings", "brother", "sister", "grandmother", "grandfather", "relative", "relatives"}
+)
+# Another part of the body ("knee pain after trauma"): the sign named is not the
+# lifter's back's, unless the name holds its own part ("Numbness in groin and hands"
+# is the groin's numbness: check 47, N2).
+_ELSEWHERE = frozenset(
+    {"knee", "knees", "shoulder", "shoulders", "elbow", "wrist", "ankle", "neck", "hand"}
     | {"hands", "arm", "arms", "finger", "fingers", "head"}
 )
+_SITES = _PARTS | frozenset({"belly", "chest", "leg", "legs", "back", "spine", "spinal"})
+
+
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
 
 
