@@ -36,12 +36,14 @@ def flags(found: dict[str, Any]) -> list[tuple[str, str, bool]]:
 
 HEDGED = [
     *("not really", "Not really", "not yet", "not so far", "not that i have", "nope, had it"),
-    *("no, i have", "No. I do.", "No I do", "no idea", "not normal"),
+    *("no, i have", "No. I do.", "No I do", "no idea", "not normal", "regular"),
 ]
 PLAIN_NOS = [
     *("no", "No, never", "never had it", "I don't", "none", "no, fine", "No - all fine"),
-    *("No. Normal.", "negative, none", "Normal - no", "regular", "N/A", "-"),
+    *("No. Normal.", "negative, none", "Normal - no", "N/A", "-"),
 ]
+# ("regular" under a sign's name says it comes often: "Night pain": "regular" was a
+# clear no, check 52 H5; it is a doubt now, below.)
 
 
 @pytest.mark.parametrize("reply", HEDGED)

@@ -35,6 +35,7 @@ from .foundation.problems import (
     SourceSpan,
 )
 from .intake.records import InputError, RawRecord, diagnose_record, read_records
+from .intake.typed import plain_values
 from .intake.wrappers import wrapped_records
 from .knowledge.rulebase import RuleBase
 from .reasoning.result import (
@@ -161,7 +162,7 @@ def diagnose(
             f"diagnose reads one record, and this object holds {len(held):,} (an export's "
             "wrapper): give it to diagnose_many, which reads each on its own"
         )
-    raw = RawRecord(position, None, data=held[0] if held else record)
+    raw = RawRecord(position, None, data=plain_values(held[0] if held else record))
     return diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 
@@ -194,7 +195,7 @@ def diagnose_many(
     for index, record in enumerate(records):
         held = _records_held(record)
         for item in [record] if held is None else held:
-            raw = RawRecord(index, None, data=item)
+            raw = RawRecord(index, None, data=plain_values(item))
             yield diagnose_record(raw, rb, strict, threshold, explain=explain)
 
 

@@ -29,11 +29,11 @@ from ..knowledge.index import (
     NamedInShort,
     asks_if_normal,
     fold_key,
-    mentions_normal,
     names_a_function,
     question_named,
     safety_named_in_short,
     short_named,
+    sign_words,
     words_of,
 )
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
@@ -1218,6 +1218,9 @@ def _leading_number(question: Question, value: JsonValue) -> float | None:
     # spaces, dot leaders hid "70 (x)": check 50, F6).
     value = drawn(value[:_MAX_PADDED])
     value = _MARK_RUN.sub(r"\1", " ".join(value.split()))[:80]
+    whole = _nearest_in_range(question, value)  # "1e308" is one number, not a 1
+    if whole is not None:
+        return whole
     # The first number written in digits anywhere ("age 70 (x)", "prob 70", "(x) 70",
     # "0070 (x)"), else the text before a note in words ("Seventy (retired)",
     # "sixty-five (x)"): read as not sure alone, each was one level lower than the
@@ -1247,6 +1250,12 @@ def _nearest_in_range(question: Question, value: JsonValue) -> float | None:
     Infinity) is past every age a flag tells apart, so the highest; -70 is 70 with a
     dash before it. Read "not sure" alone, an age of 101 referred one level lower
     than 100 (check 51, F1)."""
+    value = unboxed_answer(value)  # {"value": 101}, [101]
+    if isinstance(value, str):
+        try:  # "1e308", as a sheet writes a number too long for its cell
+            value = float(value.strip())
+        except ValueError:
+            return None
     if (
         question.type is not QuestionType.NUMBER
         or not isinstance(value, int | float)
@@ -1425,7 +1434,16 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
         if rb.questions[qid].type is QuestionType.NUMBER:
             # "Current age": 70, "age_yrs": "70": a number is the number (read "not
             # sure", a fracture-risk sign was clinician, not urgent: check 46, H6).
-            if not (is_number(value) or (isinstance(value, str) and number_in_text(value))):
+            # (and "70 (x)", "seventy-year-old", [101]: read as the age is, both ways,
+            # where read as not sure alone they were one level lower: check 52, H8)
+            question = rb.questions[qid]
+            if not (
+                is_number(unboxed_answer(value))
+                or (
+                    isinstance(value, str)
+                    and (number_in_text(value) or _leading_number(question, value) is not None)
+                )
+            ):
                 continue
         elif not written_yes(value):
             continue
@@ -1536,16 +1554,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     answered: frozenset[str] | None = None  # worked out once, at the first key that needs it
     ticks_looked = 0  # items of screens' replies looked up as misspelt signs
     for key, value in raw.items():
-        if (
-            not isinstance(key, str)
-            or key in rb.questions
-            or (
-                ((isinstance(value, str) and says_no(value)) or value is False)
-                # a no under "Bladder normal?" may be a finding (see NamedInShort),
-                # read from the key folded as every reader folds it (check 50, F5)
-                and not mentions_normal(fold_key(key))
-            )
-        ):
+        if not isinstance(key, str) or key in rb.questions:
             continue
         if question_named(rb, key) is not None:
             continue  # read as that question already (normalize_answers)
@@ -1554,6 +1563,15 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         # was dropped, "ok", while the warning said it was read: a new user's B).
         typo_length = len(key) <= 2 * longest
         together = safety_named_in_short(rb, key)
+        if together.denied:
+            # "No fever?": a no (or anything but a yes) doubts what the key denies
+            found |= _denial_doubted(raw, together.denied, value)
+        if ((isinstance(value, str) and says_no(value)) or value is False) and (
+            not together or (together.asks_if_present and not together.mentions_normal)
+        ):
+            # "Any fever?": "no" finds nothing; a misspelt id's no ("sadle_numbness")
+            # leaves the sign unanswered, as its own missing answer would
+            continue
         if together.whole or not typo_length:
             # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
             # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
@@ -1614,6 +1632,19 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     return frozenset(found)
 
 
+def _denial_doubted(raw: RawAnswers, denied: tuple[str, ...], value: JsonValue) -> set[str]:
+    """The signs a key's no denies ("No fever?") that its answer doubts: anything but
+    a yes, a blank or "n/a" (a no to "No fever?" says a fever), unless the sign's own
+    answer is a yes."""
+    if (
+        written_yes(value)
+        or _left_blank(value)
+        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
+    ):
+        return set()
+    return {q for q in denied if not written_yes(raw.get(q))}
+
+
 def _labels_named(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
     """The signs a screen's unread reply names in words, read as a key naming them is
     ("Numbness in the saddle area", a label of the sign): each is at least not sure,
@@ -1655,11 +1686,17 @@ def _doubted_by(
         # A key about a normal finding or a function ("Bladder normal for you?",
         # "Sexual function"): a no may be the finding, so only "normal", or a yes
         # where the key only asks whether the part is normal, finds nothing.
-        if _reads_normal(value) or (together.asks_if_normal and written_yes(value)):
+        if _reads_normal(value) or (together.asks_if_normal and _yes_it_is(value)):
             return set()
-    elif not written_yes(value) and (
-        written_no(value) or _opens_with_no(value, rb, together.every, key)
+    elif _reads_normal(value):
+        return set()  # "Bowel habits": "normal", "Night pain": "fine": nothing found
+    elif (
+        together.asks_if_present
+        and not written_yes(value)
+        and (written_no(value) or _opens_with_no(value, rb, together.every, key))
     ):
+        # A no clears nothing but under a key that only asks whether the signs are
+        # there: "Can you feel your saddle area?": "No" says a finding (check 52, H3).
         return set()
     # (Past the no's above, anything said under a short name inside a key doubts its
     # sign beside its own "no": "yes, since Monday", "sometimes" were dropped, check 47
@@ -1679,13 +1716,38 @@ def _reads_normal(value: JsonValue) -> bool:
     return (
         isinstance(value, str)
         and len(value) <= 80
+        # letters and a full stop or comma only: "normal ❌", "fine?", "Fine 0/10" say
+        # more (check 52, H2)
+        and not re.search(r"[^a-zA-Z'\s.,!]", value)
         and bool(said := re.findall(r"[a-z']+", value.lower()))
-        and all(word in _NORMAL_REPLY or word in _NORMAL_FILLER for word in said)
-        and any(word in _NORMAL_REPLY for word in said)
+        and (
+            (
+                all(word in _NORMAL_REPLY or word in _NORMAL_FILLER for word in said)
+                and any(word in _NORMAL_REPLY for word in said)
+            )
+            # "no problems", "no issues at all": nothing wrong with it (check 52, M4)
+            or bool(_NOTHING_WRONG.fullmatch(" ".join(said)))
+        )
     )
 
 
-_NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "regular", "unremarkable"})
+_NOTHING_WRONG = re.compile(
+    r"(?:no|nothing|none) (?:problems?|issues?|concerns?|complaints?|changes?)(?: at all)?"
+    r"(?: thanks| thank you)?"
+)
+
+
+def _yes_it_is(value: JsonValue) -> bool:
+    """A yes to "is it normal?", with thanks or "all good" after it ("yes thanks")."""
+    return written_yes(value) or (
+        isinstance(value, str) and bool(_YES_IT_IS.fullmatch(value.strip().lower()))
+    )
+
+
+_YES_IT_IS = re.compile(r"yes[\s,.!-]*(?:thanks|thank you|all good|all fine|fine|normal)?[.!]*")
+
+
+_NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "unremarkable", "unchanged", "intact"})
 _NORMAL_FILLER = frozenset({"all", "quite", "perfectly", "completely", "totally", "it's", "its"})
 _NORMAL_FILLER |= frozenset({"is", "as", "usual"})
 
@@ -1740,14 +1802,7 @@ def _sign_words(rb: RuleBase, signs: tuple[str, ...]) -> frozenset[str]:
     """The words of the signs' ids and short names ("fever" for fever_or_unwell): a
     reply may repeat them after its no ("No fever"), never a form's option words
     ("Numb groin (yes/no)": "No Yes" ticks both; check 47, N3)."""
-    found: set[str] = set()
-    for qid in signs:
-        question = rb.questions.get(qid)
-        if question is None:
-            continue
-        for name in (qid, *question.short_names):
-            found.update(re.findall(r"[a-z]+", fold_key(name)))
-    return frozenset(found - _JOINERS_AND_OPTIONS)
+    return sign_words(rb, signs) - _JOINERS_AND_OPTIONS
 
 
 _JOINERS_AND_OPTIONS = frozenset({"or", "and", "any", "the", "your", "yes", "no", "y", "n"})
@@ -1788,8 +1843,10 @@ _VERB_NEGATORS = frozenset(
     | {"doesnt", "didn't", "didnt"}
 )
 _NEGATORS = frozenset({"no", "nope", "nah", "none", "neither", "nothing", "nil"}) | _VERB_NEGATORS
+# ("regular" is no normal finding under a sign's name: "Night pain": "regular" says
+# it comes often; check 52, H5)
 _NORMALS = frozenset(
-    {"normal", "negative", "fine", "clear", "absent", "ok", "okay", "regular", "unremarkable"}
+    {"normal", "negative", "fine", "clear", "absent", "ok", "okay", "unremarkable"}
 )
 _NO_VERBS = frozenset({"had", "have", "has", "do", "does", "did", "it", "noticed", "experienced"})
 _NO_FILLER = frozenset(

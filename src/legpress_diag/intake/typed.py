@@ -119,3 +119,26 @@ _READERS: dict[str, Callable[[JsonValue], object]] = {
     "arrayValue": _firestore_array,
 }
 TYPE_TAGS = frozenset(_READERS)
+
+
+def plain_values(value: object, depth: int = 0) -> object:
+    """``value`` with every typed value inside it read as the plain value, innermost
+    first, as the JSON decoder reads a file: a Python caller's record (``api.diagnose``)
+    holds the same DynamoDB or Firestore boxes as a file does, and read as boxes, an
+    emergency was urgent and 70 was "not sure" (check 52, H9). Objects nested past
+    64 levels are left as they are."""
+    if depth > _MAX_DEPTH:
+        return value
+    if isinstance(value, dict):
+        pairs = [(key, plain_values(item, depth + 1)) for key, item in value.items()]
+        if len(pairs) == 1 and isinstance(pairs[0][0], str) and pairs[0][0] in TYPE_TAGS:
+            plain = untyped(pairs)  # type: ignore[arg-type]
+            if plain is not NOT_TYPED:
+                return plain
+        return dict(pairs)
+    if isinstance(value, list):
+        return [plain_values(item, depth + 1) for item in value]
+    return value
+
+
+_MAX_DEPTH = 64

@@ -271,6 +271,10 @@ class RuleIndex(FieldsValue):
     def several_named_keys(self) -> dict[str, tuple[str, ...]]:
         return {}
 
+    @cached_property
+    def short_named_keys(self) -> dict[str, NamedInShort]:
+        return {}
+
 
 # Letters of other scripts that look like the Latin ones in question ids (Cyrillic and
 # Greek, lower case after casefold). NFKC already maps full-width, mathematical and
@@ -569,6 +573,15 @@ class NamedInShort(NamedTuple):
     # (a "No" was read as a no, "ok" with advice: a new user's P1, checks 47 to 50), so
     # no reply but a blank or "normal" clears its doubt.
     mentions_normal: bool = False
+    # The key only asks whether its signs are present: every word a word of their
+    # names, a part of the body, or grammar of such a question ("Any fever?", "Loss of
+    # bladder control", "Fever (Y/N)"). Only there is a no a clear no; "Can you feel
+    # your saddle area?", "Night pain improved?" answered no say a finding (check 52,
+    # H3). An allow-list: a word it does not know makes a no a doubt.
+    asks_if_present: bool = False
+    # Signs a no at the key's start denies ("No fever?"): a yes there clears nothing,
+    # and a no (or anything but a yes) doubts them (check 52, H4).
+    denied: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.whole or self.partly)
@@ -589,6 +602,16 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     "bladder change": "yes" as nothing (unscreened, advice)."""
     if len(key) > MAX_READ_KEY:
         return NamedInShort()
+    known = rb.index.short_named_keys
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _MAX_NAMED:
+            known.clear()  # bounded, as question_named's
+        found = known[key] = _named_in_short(rb, key)
+    return found
+
+
+def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     folded = fold_key(key)
     negated = _NEGATED_KEY.match(folded)
     first = _negated_first(rb, folded[negated.end() :]) if negated else None
@@ -605,6 +628,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             tuple(q for q in later.whole if q not in signs),
             tuple(q for q in later.partly if q not in signs),
             tuple(q for q in later.inside if q not in signs),
+            denied=tuple(q for q in signs if q in rb.index.screen_questions),
         )
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
@@ -614,7 +638,7 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     short = rb.index.short_names
     shapes = rb.index.short_name_shapes
     named = rb.index.folded_ids
-    for part in _WORD.findall(folded):
+    for part in _WORD.findall(folded.replace("_&_", "_and_")):
         # A short name with a joining word of its own ("pins and needles") is whole,
         # and so are short names one after another ("Fever Sciatica", "Incontinence -
         # Numb groin": read as one piece, they named nothing: check 43, H2).
@@ -622,6 +646,15 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         whole.update(dict.fromkeys(short.get(bare, ())))
         for name in _short_in_turn(bare.split("_"), short):
             whole.update(dict.fromkeys(short[name]))
+        # ... and inside a longer part too ("Pins and needles today", "Pins & needles
+        # in feet": parted at its "and", it named nothing; check 52, H6)
+        joined = bare.split("_")
+        for length in range(2, min(len(joined) - 1, _MAX_SHORT_WORDS) + 1):
+            for start in range(len(joined) - length + 1):
+                owners = short.get("_".join(joined[start : start + length]), ())
+                partly.update(dict.fromkeys(owners))
+                if _SOMEONE_ELSE.isdisjoint(joined):
+                    named_inside.update(dict.fromkeys(owners))
         for piece in _JOINED_PIECES.split(part.strip("_")):
             qid = _name_of(piece, named)
             if qid in screened:
@@ -666,7 +699,66 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         tuple(q for q in named_inside if q not in whole),
         asks_if_normal=len({*whole, *partly}) == 1 and asks_if_normal(folded),
         mentions_normal=mentions,
+        asks_if_present=_asks_if_present(rb, folded, (*whole, *partly)),
     )
+
+
+def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
+    """Whether a folded key only asks whether ``signs`` are present (see
+    NamedInShort.asks_if_present)."""
+    if not signs:
+        return False
+    text = _FORM_HINT.sub("_", folded)
+    if _NOT_PLAIN_MARK.search(text):
+        return False
+    named = sign_words(rb, signs)
+    return all(
+        word in named
+        or word.removesuffix("s") in named
+        or word in _PRESENCE
+        or word in _BODY
+        or word in _ELSEWHERE
+        for word in re.findall(r"[a-z]+", text)
+    )
+
+
+def sign_words(rb: RuleBase, signs: Iterable[str]) -> frozenset[str]:
+    """The words of the signs' ids and short names ("fever", "unwell", "chills" for
+    fever_or_unwell)."""
+    found: set[str] = set()
+    for qid in signs:
+        question = rb.questions.get(qid)
+        if question is not None:
+            for name in (qid, *question.short_names):
+                found.update(re.findall(r"[a-z]+", fold_key(name)))
+    return frozenset(found)
+
+
+# The grammar of a question whether a sign is present, and the words of a failure it
+# may name ("loss of", "trouble", "leaking"). Never a word of a function that works
+# ("able", "can", "feel", "hold", "working") or of a change ("better", "improved",
+# "settled", "worse"): a no there may say a finding.
+_PRESENCE = frozenset(
+    {"any", "do", "does", "did", "you", "your", "have", "has", "had", "ever", "is", "are"}
+    | {"there", "an", "the", "of", "or", "and", "with", "in", "on", "at", "to", "for"}
+    | {"since", "recent", "recently", "new", "current", "currently", "now", "today"}
+    | {"yesterday", "last", "past", "this", "week", "weeks", "month", "months", "year"}
+    | {"years", "day", "days", "noticed", "experienced", "experiencing", "history"}
+    | {"sign", "signs", "symptom", "symptoms", "problem", "problems", "issue", "issues"}
+    | {"trouble", "troubles", "change", "changes", "episode", "episodes", "y", "n", "yes"}
+    | {"no", "q", "i", "my", "me", "loss", "lost", "difficulty", "leaking", "leak", "leaks"}
+    | {"accident", "accidents", "sudden", "suddenly", "pain", "painful", "present"}
+    | {"suffer", "suffered", "suffering", "from", "such", "as", "eg", "e", "g", "etc"}
+    | {"control", "tingling", "numb", "numbness", "a", "when", "while", "during", "after"}
+    | {"before", "lifting", "training", "exercise", "exercising", "pads", "pad", "need"}
+    | {"needed", "use", "using"}
+)
+_BODY = frozenset(
+    {"bladder", "bowel", "bowels", "groin", "saddle", "area", "region", "genitals"}
+    | {"genital", "buttock", "buttocks", "thigh", "thighs", "inner", "perineum", "perineal"}
+    | {"leg", "legs", "foot", "feet", "toe", "toes", "belly", "chest", "back", "spine"}
+    | {"spinal", "hip", "hips", "lower", "upper", "left", "right", "both", "one", "side"}
+)
 
 
 def short_named(rb: RuleBase, key: str) -> str | None:
@@ -728,19 +820,26 @@ def asks_if_normal(folded: str) -> bool:
     miss cleared a sign's yes; a word not listed here only makes the yes a doubt (a
     referral "not sure")."""
     text = _FORM_HINT.sub("_", folded)  # (folded: NFKC made "？" a "?")
-    if len(re.findall(r"\?+", text)) > 1:
-        return False  # "Fever? Bowels normal?" asks two things
+    if len(re.findall(r"\?+", text)) > 1 or _NOT_PLAIN_MARK.search(text):
+        # "Fever? Bowels normal?" asks two things; a mark that may negate ("Bladder
+        # ¬normal?", "!normal", "≠", "❌", "<") is no plain question (check 52, H1)
+        return False
     said = set(re.findall(r"[a-z]+", text))
     return not _ASKING.isdisjoint(said) and _only_parts(text, said)
 
 
+# What a plain question's key is written with besides letters: a form's marks.
+_NOT_PLAIN_MARK = re.compile(r"[^a-z0-9_?:()\[\]/&*.,'\s-]")
 # Words of a normal finding: a key holding one may be answered no for a finding.
 _NORMAL_FINDINGS = frozenset(
     {"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual", "unchanged"}
     | {"clear", "absent", "negative", "unremarkable", "free", "resolved", "gone", "intact"}
 )
 # A function's name: "Sexual function": "none", "Bladder control": "no" say a loss.
-_FUNCTIONS = frozenset({"function", "functions", "functioning", "control", "sensation", "feeling"})
+_FUNCTIONS = frozenset(
+    {"function", "functions", "functioning", "control", "sensation", "feeling", "strength"}
+    | {"erection", "erections", "life", "continence"}
+)
 # The allow-list of asks_if_normal: the asking words, the parts a screen names, and
 # grammar. Plurals are listed as such.
 _ASKING = frozenset({"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual"})
@@ -751,11 +850,13 @@ _PARTS = frozenset(
     | {"bottom", "inner", "thigh", "thighs", "perineum", "perineal", "sexual", "sex"}
     | {"erection", "erections", "sensation", "sensations", "feeling", "function"}
     | {"functions", "functioning", "control", "movement", "movements", "habit", "habits"}
-    | {"emptying", "passing", "going", "bowelmovements"}
+    | {"emptying", "passing", "going", "bowelmovements", "erectile", "life", "leg", "legs"}
+    | {"strength", "temperature", "temp"}
 )
 _GRAMMAR = frozenset(
     {"is", "are", "your", "you", "my", "do", "does", "can", "feel", "feels", "still"}
-    | {"and", "both", "all", "the", "a", "for", "to", "in", "of", "at", "today", "now"}
+    # (no "a": "Bladder a-normal?" is "abnormal", check 52 H1)
+    | {"and", "both", "all", "the", "for", "to", "in", "of", "at", "today", "now"}
     | {"currently", "working", "work", "works", "as", "q", "s"}
 )
 # A form's hint after the question, or just before its "?": "(Y/N)", "[yes/no]",
