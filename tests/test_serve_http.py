@@ -359,3 +359,23 @@ def test_past_the_requests_in_flight_the_answer_is_503_busy(rb: RuleBase) -> Non
         assert (await answer("GET", "/v1/rulebase"))[0] == 200  # room again
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("body", "header"),
+    [(gzip.compress(gzip.compress(json.dumps([EMERGENCY]).encode())), {"content-encoding": "gzip"}),
+     (gzip.compress(gzip.compress(json.dumps([EMERGENCY]).encode())),
+      {"content-encoding": "gzip, gzip"}),
+     (gzip.compress(json.dumps([EMERGENCY]).encode()) + b"\0" * 8, {"content-encoding": "gzip"}),
+     (gzip.compress(b'[{"id": "z", ') + gzip.compress(b'"answers": {"saddle_numbness": "yes"}}]'),
+      {"content-encoding": "gzip"}),
+     (json.dumps([EMERGENCY]).encode(), {"content-encoding": "gzip"})],
+    ids=["twice, said once", "twice", "trailing zeros", "two members", "plain under the header"],
+)  # fmt: skip
+def test_gzip_as_tools_write_it_is_read(
+    client: TestClient, body: bytes, header: dict[str, str]
+) -> None:
+    # Check 52, L1: each was a 400 that said nothing of the emergency inside.
+    response = client.post("/v1/diagnose", content=body, headers=header)
+    assert response.status_code == 200, response.text
+    assert response.json()[0]["status"] == "refer"
