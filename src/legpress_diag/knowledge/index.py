@@ -751,7 +751,8 @@ _PRESENCE = frozenset(
     | {"suffer", "suffered", "suffering", "from", "such", "as", "eg", "e", "g", "etc"}
     | {"control", "tingling", "numb", "numbness", "a", "when", "while", "during", "after"}
     | {"before", "lifting", "training", "exercise", "exercising", "pads", "pad", "need"}
-    | {"needed", "use", "using"}
+    | {"needed", "use", "using", "was", "were", "been", "child", "born", "birth", "baby"}
+    | {"childbirth", "pregnancy"}
 )
 _BODY = frozenset(
     {"bladder", "bowel", "bowels", "groin", "saddle", "area", "region", "genitals"}
