@@ -58,13 +58,13 @@ def render_result(
 ) -> None:
     parts: list[RenderableType] = []
     for flag in result["red_flags"]:
-        parts.append(flag_panel(flag, None))
+        parts.append(flag_panel(flag, rb))
     if result["red_flags"]:
         # The referral's own words come first, before anything about form.
         parts += [safe(note, "bold", newlines=True) for note in result.get("notes", [])]
     # The unasked signs in words ("numbness or tingling in the groin, ..."), not ids.
     parts += [safe(f"warning: {line}", "yellow") for line in screen_warning_lines(result, rb)]
-    parts += [safe(line, newlines=True) for line in result_measured_lines(result, None)]
+    parts += [safe(line, newlines=True) for line in result_measured_lines(result, rb)]
     if result["causes"]:
         table = Table(show_header=True, header_style="bold", expand=False, box=None, padding=(0, 1))
         table.add_column("#", justify="right")
