@@ -222,6 +222,7 @@ def test_listing_of_a_rule_base(old_and_new: tuple[RuleBase, RuleBase]) -> None:
         "min": None,
         "max": None,
         "unit": "",
+        "short_names": [],
     }
 
 

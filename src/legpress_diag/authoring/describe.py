@@ -69,6 +69,9 @@ def show_lines(rb: RuleBase) -> list[str]:
             )
         )
         lines.append(f"  {q.id:30} {q.type.value:7} {detail}")
+        if q.short_names:
+            # What an answer key may call it (a form's header): read as this question
+            lines.append(f"  {'':30} also read as: {', '.join(q.short_names)}")
     lines += ["", f"safety flags ({len(rb.safety_flags)}):"]
     lines += [f"  {f.id:30} {f.level.value:9} {f.title}" for f in rb.safety_flags.values()]
     lines += ["", f"derived facts ({len(rb.facts)}):"]
@@ -126,6 +129,9 @@ class QuestionEntry:
     min: float | None
     max: float | None
     unit: str
+    # Other names an answer key may give a safety question ("fever", "numb groin"):
+    # a coach who writes a form sees what the screen reads as that sign.
+    short_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,16 @@ def listing(rb: RuleBase) -> Listing:
     return Listing(
         rb.identity,
         tuple(
-            QuestionEntry(q.id, q.type.value, q.text, q.choice_values, q.minimum, q.maximum, q.unit)
+            QuestionEntry(
+                q.id,
+                q.type.value,
+                q.text,
+                q.choice_values,
+                q.minimum,
+                q.maximum,
+                q.unit,
+                tuple(q.short_names),
+            )
             for q in rb.questions.values()
         ),
         tuple(FlagEntry(f.id, f.level.value, f.title) for f in rb.safety_flags.values()),
