@@ -14,19 +14,9 @@ from typing import Any
 
 import pytest
 
-from legpress_diag.api import bundled_rulebase, diagnose
+from legpress_diag.api import diagnose
 
-RB = bundled_rulebase()
-ALL_NO: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions} | {
-    "age_years": 34,
-    "lower_back_rounds": "yes",
-}
-
-
-def doubted(key: str, value: Any) -> set[str]:
-    found = diagnose({"id": "t", "answers": {**ALL_NO, key: value}}, RB)
-    assert not found["red_flags"] or (not found["fixes"] and not found["alternatives"])
-    return {f["id"] for f in found["red_flags"]}
+from .free_form import ALL_NO, RB, flagged
 
 
 @pytest.mark.parametrize(
@@ -36,7 +26,7 @@ def doubted(key: str, value: Any) -> set[str]:
      "Bladder a-normal?"],
 )  # fmt: skip
 def test_a_mark_that_may_negate_makes_a_yes_a_doubt(key: str) -> None:
-    assert "bladder_bowel_change" in doubted(key, "yes")  # H1
+    assert "bladder_bowel_change" in flagged(key, "yes")  # H1
 
 
 @pytest.mark.parametrize(
@@ -46,7 +36,7 @@ def test_a_mark_that_may_negate_makes_a_yes_a_doubt(key: str) -> None:
      ("Bladder normal?", "Fine 0/10")],
 )  # fmt: skip
 def test_a_normal_reply_with_a_mark_after_it_is_a_doubt(key: str, reply: str) -> None:
-    assert doubted(key, reply)  # H2
+    assert flagged(key, reply)  # H2
 
 
 @pytest.mark.parametrize(
@@ -65,7 +55,7 @@ def test_a_normal_reply_with_a_mark_after_it_is_a_doubt(key: str, reply: str) ->
 def test_a_no_under_a_key_that_does_not_only_ask_for_the_sign_is_a_doubt(
     key: str, sign: str
 ) -> None:
-    assert sign in doubted(key, "No")  # H3, H6
+    assert sign in flagged(key, "No")  # H3, H6
 
 
 @pytest.mark.parametrize(
@@ -75,18 +65,18 @@ def test_a_no_under_a_key_that_does_not_only_ask_for_the_sign_is_a_doubt(
      "Incontinence pads needed", "Do you have numbness in the saddle area?"],
 )  # fmt: skip
 def test_a_no_under_a_key_that_only_asks_for_the_sign_is_a_no(key: str) -> None:
-    assert doubted(key, "no") == set()
+    assert flagged(key, "no") == set()
 
 
 @pytest.mark.parametrize("key", ["No fever?", "No numbness in groin?", "No bladder problems?"])
 def test_a_no_to_a_key_that_denies_a_sign_is_a_doubt(key: str) -> None:
-    assert doubted(key, "no")  # H4
-    assert doubted(key, "yes") == set()
+    assert flagged(key, "no")  # H4
+    assert flagged(key, "yes") == set()
 
 
 @pytest.mark.parametrize("key", ["Night pain", "Incontinence", "Fever", "Numb groin"])
 def test_regular_under_a_signs_name_says_it_comes_often(key: str) -> None:
-    assert doubted(key, "regular")  # H5
+    assert flagged(key, "regular")  # H5
 
 
 @pytest.mark.parametrize(
@@ -96,7 +86,7 @@ def test_regular_under_a_signs_name_says_it_comes_often(key: str) -> None:
      ("Cannot control bowels", "bladder_bowel_change")],
 )  # fmt: skip
 def test_a_sign_named_in_other_words_is_read(key: str, sign: str) -> None:
-    assert sign in doubted(key, "yes")  # H6
+    assert sign in flagged(key, "yes")  # H6
 
 
 @pytest.mark.parametrize(
@@ -106,7 +96,7 @@ def test_a_sign_named_in_other_words_is_read(key: str, sign: str) -> None:
      ("Bladder normal?", "no issues"), ("Bowel habits", "normal"), ("Night pain", "fine")],
 )  # fmt: skip
 def test_a_reply_that_says_nothing_is_wrong_refers_no_one(key: str, reply: str) -> None:
-    assert doubted(key, reply) == set()  # M4
+    assert flagged(key, reply) == set()  # M4
 
 
 ONSET: dict[str, Any] = {qid: "no" for qid in RB.index.screen_questions if qid != "age_years"} | {

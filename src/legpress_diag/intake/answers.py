@@ -1130,11 +1130,23 @@ def number_span(text: str) -> tuple[float, float] | None:
     said = text.strip().lower()
     if len(said) > 40:
         return None
+    # "in my seventies", "late sixties", "mid-sixties": the decades in words are the
+    # decades in digits (read "not sure" alone, a fracture-risk sign was clinician
+    # where "70s" was urgent: check 53, H6)
+    said = _DECADE_WORD.sub(lambda found: f"{_TENS_OF[found.group(1)]}s", said)
+    said = re.sub(r"^(?:in )?(?:my|his|her|their) (?=\d0s$)", "", said).replace("mid-", "mid ")
     for pattern, make in _SPANS:
         found = pattern.fullmatch(said)
         if found is not None:
             return make(found)
     return None
+
+
+_TENS_OF = {
+    "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40, "fifties": 50,
+    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+}  # fmt: skip
+_DECADE_WORD = re.compile(r"\b(" + "|".join(_TENS_OF) + r")\b")
 
 
 def _decade(found: re.Match[str]) -> tuple[float, float]:
@@ -1660,16 +1672,14 @@ def _labels_named(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
             or written_no(item)
             or is_unsure(item)
             or len(item) > MAX_READ_KEY
-            or _DENIES.match(item)  # "No numbness in the saddle area"; not "No, numb…"
         ):
             continue
         together = safety_named_in_short(rb, item)
+        # (a denial and nothing more, "No numb groin", names none; "No bladder control",
+        # "Not able to control my bladder" name the sign: check 53 H4)
         if not together.asks_if_normal:
             doubted |= {q for q in together.every if not written_yes(raw.get(q))}
     return doubted
-
-
-_DENIES = re.compile(r"(?i)\s*(?:no|not(?!\s+sure)|never|without|denies|denied)\s+[a-z]")
 
 
 def _doubted_by(
@@ -1682,11 +1692,16 @@ def _doubted_by(
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
     if _left_blank(value) or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE):
         return set()  # nothing said
+    if _normal_temperature(key, value):
+        return set()  # "Temperature": 36.6: a measured temperature, and no fever
     if together.mentions_normal:
         # A key about a normal finding or a function ("Bladder normal for you?",
         # "Sexual function"): a no may be the finding, so only "normal", or a yes
         # where the key only asks whether the part is normal, finds nothing.
-        if _reads_normal(value) or (together.asks_if_normal and _yes_it_is(value)):
+        of_a_part = together.asks_if_normal or together.names_function
+        if _reads_normal(value, of_a_part=of_a_part) or (
+            together.asks_if_normal and _yes_it_is(value)
+        ):
             return set()
     elif _reads_normal(value):
         return set()  # "Bowel habits": "normal", "Night pain": "fine": nothing found
@@ -1710,24 +1725,47 @@ def _doubted_by(
     return doubted
 
 
-def _reads_normal(value: JsonValue) -> bool:
-    """A reply that says a part is normal and nothing more ("normal", "fine", "all
-    ok"); not "negative" or "absent", which under "Night pain gone?" say a finding."""
-    return (
-        isinstance(value, str)
-        and len(value) <= 80
+def _normal_temperature(key: str, value: JsonValue) -> bool:
+    """Whether a key about the body's temperature holds a measured one below a fever:
+    under 37.5 °C (99.5 °F). A clear client's "Temperature": 36.6 was referred (check
+    53, M1); 38.2, or a number that is no temperature, still doubts the sign."""
+    if not _TEMPERATURE_KEY.search(fold_key(key)):
+        return False
+    number = value if is_number(value) and not isinstance(value, bool) else None
+    if isinstance(value, str) and len(value) <= 20:
+        found = _DEGREES.fullmatch(value.strip().lower())
+        number = float(found.group(1).replace(",", ".")) if found else None
+    if not isinstance(number, int | float):
+        return False
+    return 34 <= number < 37.5 or 93 <= number < 99.5
+
+
+_TEMPERATURE_KEY = re.compile(r"(?:^|_)(?:temp|temperature)(?:_|$|\?)")
+_DEGREES = re.compile(r"(\d{2,3}(?:[.,]\d+)?)\s*(?:°|º)?\s*(?:c|f|celsius|fahrenheit)?")
+
+
+def _reads_normal(value: JsonValue, *, of_a_part: bool = False) -> bool:
+    """A reply that says something is normal and nothing more ("normal", "fine", "all
+    ok"); not "negative" or "absent", which under "Night pain gone?" say a finding.
+    ``of_a_part``: the key names a part or a function ("Sexual function", "Bowel
+    movements normal?"), where "unchanged", "intact", "regular", "no problems" say it
+    works too; under a sign's name they say the sign is still there ("Numb groin":
+    "unchanged" was a clear no, check 53 H1)."""
+    if (
+        not isinstance(value, str)
+        or len(value) > 80
         # letters and a full stop or comma only: "normal ❌", "fine?", "Fine 0/10" say
         # more (check 52, H2)
-        and not re.search(r"[^a-zA-Z'\s.,!]", value)
-        and bool(said := re.findall(r"[a-z']+", value.lower()))
-        and (
-            (
-                all(word in _NORMAL_REPLY or word in _NORMAL_FILLER for word in said)
-                and any(word in _NORMAL_REPLY for word in said)
-            )
-            # "no problems", "no issues at all": nothing wrong with it (check 52, M4)
-            or bool(_NOTHING_WRONG.fullmatch(" ".join(said)))
-        )
+        or re.search(r"[^a-zA-Z'\s.,!]", value)
+    ):
+        return False
+    said = re.findall(r"[a-z']+", value.lower())
+    replies = _PART_WORKS if of_a_part else _NORMAL_REPLY
+    filler = _PART_FILLER if of_a_part else _NORMAL_FILLER
+    return bool(said) and (
+        (all(word in replies or word in filler for word in said) and not replies.isdisjoint(said))
+        # "no problems", "no issues at all": nothing wrong with it (check 52, M4)
+        or (of_a_part and bool(_NOTHING_WRONG.fullmatch(" ".join(said))))
     )
 
 
@@ -1735,6 +1773,11 @@ _NOTHING_WRONG = re.compile(
     r"(?:no|nothing|none) (?:problems?|issues?|concerns?|complaints?|changes?)(?: at all)?"
     r"(?: thanks| thank you)?"
 )
+_NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "unremarkable"})
+_NORMAL_FILLER = frozenset({"all", "quite", "perfectly", "completely", "totally", "is", "as"})
+_NORMAL_FILLER |= frozenset({"usual"})
+_PART_WORKS = _NORMAL_REPLY | {"unchanged", "intact", "regular", "good"}
+_PART_FILLER = _NORMAL_FILLER | {"it's", "its", "very"}
 
 
 def _yes_it_is(value: JsonValue) -> bool:
@@ -1745,11 +1788,6 @@ def _yes_it_is(value: JsonValue) -> bool:
 
 
 _YES_IT_IS = re.compile(r"yes[\s,.!-]*(?:thanks|thank you|all good|all fine|fine|normal)?[.!]*")
-
-
-_NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "unremarkable", "unchanged", "intact"})
-_NORMAL_FILLER = frozenset({"all", "quite", "perfectly", "completely", "totally", "it's", "its"})
-_NORMAL_FILLER |= frozenset({"is", "as", "usual"})
 
 
 def _opens_with_no(

@@ -579,6 +579,9 @@ class NamedInShort(NamedTuple):
     # your saddle area?", "Night pain improved?" answered no say a finding (check 52,
     # H3). An allow-list: a word it does not know makes a no a doubt.
     asks_if_present: bool = False
+    # The key is a function's name alone ("Sexual function", "Bowel habits"): its
+    # "unchanged", "regular", "no problems" say it works.
+    names_function: bool = False
     # Signs a no at the key's start denies ("No fever?"): a yes there clears nothing,
     # and a no (or anything but a yes) doubts them (check 52, H4).
     denied: tuple[str, ...] = ()
@@ -612,7 +615,9 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
 
 
 def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
-    folded = fold_key(key)
+    # (an apostrophe inside a word joins it: "Can't pee" is "cant pee", never "can"
+    # and "t pee"; between two words it parts them, "Fever'Sciatica")
+    folded = _CONTRACTION.sub("", fold_key(key).replace("\u2019", "'"))
     negated = _NEGATED_KEY.match(folded)
     first = _negated_first(rb, folded[negated.end() :]) if negated else None
     if first is not None:
@@ -630,6 +635,20 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             tuple(q for q in later.inside if q not in signs),
             denied=tuple(q for q in signs if q in rb.index.screen_questions),
         )
+    rest = folded[negated.end() :] if negated else ""
+    if rest and _WORD.fullmatch(rest.rstrip("?")):
+        # A no before words that only ask for one sign ("No numbness in the saddle
+        # area", "Not any fever") denies it, as "No fever" does; before a function
+        # ("No bladder control") it is the sign; and a second part after a mark is
+        # read as any name is ("No to fever, numb groin").
+        after_no = safety_named_in_short(rb, rest)
+        if (
+            after_no.asks_if_present
+            and not after_no.mentions_normal
+            and not after_no.denied
+            and len(after_no.every) == 1
+        ):
+            return NamedInShort(denied=after_no.every)
     screened = rb.index.screen_questions
     whole: dict[str, None] = dict.fromkeys(q for q in questions_named(rb, key) if q in screened)
     partly: dict[str, None] = {}
@@ -643,7 +662,8 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         # and so are short names one after another ("Fever Sciatica", "Incontinence -
         # Numb groin": read as one piece, they named nothing: check 43, H2).
         bare = _without_joins(header_folded(part.strip("_")))
-        whole.update(dict.fromkeys(short.get(bare, ())))
+        # (in the plural too: "Fevers?", "Cancers?" named nothing, check 53 H5)
+        whole.update(dict.fromkeys(short.get(bare) or short.get(_singular(bare), ())))
         for name in _short_in_turn(bare.split("_"), short):
             whole.update(dict.fromkeys(short[name]))
         # ... and inside a longer part too ("Pins and needles today", "Pins & needles
@@ -651,9 +671,14 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         joined = bare.split("_")
         for length in range(2, min(len(joined) - 1, _MAX_SHORT_WORDS) + 1):
             for start in range(len(joined) - length + 1):
-                owners = short.get("_".join(joined[start : start + length]), ())
+                named_run = joined[start : start + length]
+                owners = short.get("_".join(named_run), ())
                 partly.update(dict.fromkeys(owners))
-                if _SOMEONE_ELSE.isdisjoint(joined):
+                # (as below: not of a relative, nor of another part of the body unless
+                # the name holds its own: "Pins and needles in hands?" is no leg's)
+                if _SOMEONE_ELSE.isdisjoint(joined) and (
+                    _ELSEWHERE.isdisjoint(joined) or not _SITES.isdisjoint(named_run)
+                ):
                     named_inside.update(dict.fromkeys(owners))
         for piece in _JOINED_PIECES.split(part.strip("_")):
             qid = _name_of(piece, named)
@@ -700,6 +725,7 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         asks_if_normal=len({*whole, *partly}) == 1 and asks_if_normal(folded),
         mentions_normal=mentions,
         asks_if_present=_asks_if_present(rb, folded, (*whole, *partly)),
+        names_function=names_a_function(folded),
     )
 
 
@@ -711,14 +737,25 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
     text = _FORM_HINT.sub("_", folded)
     if _NOT_PLAIN_MARK.search(text):
         return False
-    named = sign_words(rb, signs)
+    # (a name that says a function fails, "can't pee", lends no word that asks)
+    named = sign_words(rb, signs) - _ABLE
+    said = re.findall(r"[a-z]+", text)
+    loses: frozenset[str] = frozenset()
+    if not _FUNCTIONS.isdisjoint(said):
+        # "Do you have bladder control?", "Any sex life?": a no says the function is
+        # lost, unless the key asks for the loss ("Loss of bladder control", "No
+        # bladder control"; check 53, H2: the reading was exactly inverted)
+        if _FAILURES.isdisjoint(said) and _LOST.isdisjoint(said):
+            return False
+        loses = _LOST
     return all(
-        word in named
+        word in loses
+        or word in named
         or word.removesuffix("s") in named
         or word in _PRESENCE
         or word in _BODY
         or word in _ELSEWHERE
-        for word in re.findall(r"[a-z]+", text)
+        for word in said
     )
 
 
@@ -746,13 +783,27 @@ _PRESENCE = frozenset(
     | {"years", "day", "days", "noticed", "experienced", "experiencing", "history"}
     | {"sign", "signs", "symptom", "symptoms", "problem", "problems", "issue", "issues"}
     | {"trouble", "troubles", "change", "changes", "episode", "episodes", "y", "n", "yes"}
-    | {"no", "q", "i", "my", "me", "loss", "lost", "difficulty", "leaking", "leak", "leaks"}
+    # (no "no" or "not": "Do you have no fever?", "Fever - no?" deny what they name,
+    # check 53 H3)
+    | {"q", "i", "my", "me", "loss", "lost", "difficulty", "leaking", "leak", "leaks"}
     | {"accident", "accidents", "sudden", "suddenly", "pain", "painful", "present"}
     | {"suffer", "suffered", "suffering", "from", "such", "as", "eg", "e", "g", "etc"}
     | {"control", "tingling", "numb", "numbness", "a", "when", "while", "during", "after"}
     | {"before", "lifting", "training", "exercise", "exercising", "pads", "pad", "need"}
     | {"needed", "use", "using", "was", "were", "been", "child", "born", "birth", "baby"}
-    | {"childbirth", "pregnancy"}
+    | {"childbirth", "pregnancy", "jumping", "running", "heavy", "coughing", "sneezing"}
+    | {"laughing", "squatting", "pressing"}
+)
+_CONTRACTION = re.compile(r"(?<=[a-z])'(?=(?:t|s|ll|re|ve|d|m)(?![a-z]))")
+_ABLE = frozenset({"can", "cannot", "t", "pass", "able", "well"})
+_LOST = frozenset({"no", "not", "without", "cannot"})  # before a function: its loss
+# Words that ask for a function's loss ("Loss of bladder control", "Reduced saddle
+# sensation"): with one, a key naming a function asks for the sign.
+_FAILURES = frozenset(
+    {"loss", "lost", "losing", "trouble", "troubles", "difficulty", "difficulties"}
+    | {"problem", "problems", "issue", "issues", "change", "changes", "reduced", "poor"}
+    | {"weak", "weakness", "altered", "abnormal", "decreased", "impaired", "dysfunction"}
+    | {"unwell", "ill", "sick", "poorly", "numb", "numbness", "tingling"}
 )
 _BODY = frozenset(
     {"bladder", "bowel", "bowels", "groin", "saddle", "area", "region", "genitals"}
@@ -760,6 +811,15 @@ _BODY = frozenset(
     | {"leg", "legs", "foot", "feet", "toe", "toes", "belly", "chest", "back", "spine"}
     | {"spinal", "hip", "hips", "lower", "upper", "left", "right", "both", "one", "side"}
 )
+
+
+def _singular(folded: str) -> str:
+    """A folded name with each plural word made singular, roughly ("fevers" ->
+    "fever"; "chills", "bowels", "legs" stay words of their own names)."""
+    return "_".join(
+        word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+        for word in folded.split("_")
+    )
 
 
 def short_named(rb: RuleBase, key: str) -> str | None:
@@ -835,15 +895,18 @@ _NOT_PLAIN_MARK = re.compile(r"[^a-z0-9_?:()\[\]/&*.,'\s-]")
 _NORMAL_FINDINGS = frozenset(
     {"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual", "unchanged"}
     | {"clear", "absent", "negative", "unremarkable", "free", "resolved", "gone", "intact"}
+    | {"well"}
 )
 # A function's name: "Sexual function": "none", "Bladder control": "no" say a loss.
 _FUNCTIONS = frozenset(
     {"function", "functions", "functioning", "control", "sensation", "feeling", "strength"}
-    | {"erection", "erections", "life", "continence"}
+    | {"erection", "erections", "life", "continence", "habits", "habit"}
 )
 # The allow-list of asks_if_normal: the asking words, the parts a screen names, and
 # grammar. Plurals are listed as such.
-_ASKING = frozenset({"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual"})
+_ASKING = frozenset(
+    {"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual", "well"}
+)
 _PARTS = frozenset(
     {"bladder", "bladders", "bowel", "bowels", "urine", "urinating", "urination", "pee"}
     | {"peeing", "water", "stool", "stools", "toilet", "continence", "saddle", "area"}
@@ -852,7 +915,7 @@ _PARTS = frozenset(
     | {"erection", "erections", "sensation", "sensations", "feeling", "function"}
     | {"functions", "functioning", "control", "movement", "movements", "habit", "habits"}
     | {"emptying", "passing", "going", "bowelmovements", "erectile", "life", "leg", "legs"}
-    | {"strength", "temperature", "temp"}
+    | {"strength", "temperature", "temp", "body"}
 )
 _GRAMMAR = frozenset(
     {"is", "are", "your", "you", "my", "do", "does", "can", "feel", "feels", "still"}
