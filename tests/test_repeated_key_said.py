@@ -61,3 +61,15 @@ def test_ask_answers_says_a_key_was_answered_two_ways(tmp_path: Path) -> None:
 def test_a_field_beside_answers_is_said_once(tmp_path: Path) -> None:
     output = _ask(tmp_path, b'{"saddle_numbness": "yes", "answers": {}}')
     assert output.count("given beside 'answers'") == 1, output
+
+
+@pytest.mark.parametrize("empty", ["[]", "null", '""'])
+def test_an_unknown_screens_empty_reply_is_a_warning_not_an_error(rb: RuleBase, empty: str) -> None:
+    # The live schema test's schema-valid body ({"screen:": []}) was refused with 422.
+    client = TestClient(create_app(rb), headers={"content-type": "application/json"})
+    body = f'{{"answers": {{"screen:": {empty}, "saddle_numbness": "no"}}}}'.encode()
+    step = client.post("/v1/interview", content=body)
+    assert step.status_code == 200, step.text
+    assert any("unknown safety screen" in w["message"] for w in step.json()["warnings"])
+    ticked = b'{"answers": {"screen:nerve_sign": ["x"]}}'
+    assert client.post("/v1/interview", content=ticked).status_code == 422  # says something

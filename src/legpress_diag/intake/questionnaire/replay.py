@@ -158,6 +158,7 @@ def state_from_answers(
     rechecks: dict[str, NormalisedValue | None] = {}  # "check:ID" -> the second answer
     errors: list[AnswerProblem] = []
     bad: set[str] = set()  # keys naming no screen or self-check, listed or not
+    said_nothing: list[AnswerProblem] = []  # unknown screens' empty replies
     for count, (key, value) in enumerate(answers.items()):
         if check is not None and count % CHECK_EVERY == 0:
             check()
@@ -184,6 +185,20 @@ def state_from_answers(
             unknown = key.removeprefix(SCREEN_PREFIX) not in rb.screens
             if unknown:
                 bad.add(key)
+                if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+                    # An unknown screen's empty reply says nothing: a warning, as any
+                    # unknown key's, never an error that stops the interview (the live
+                    # schema test's schema-valid body was refused)
+                    if len(bad) <= MAX_UNKNOWN_LISTED:
+                        said_nothing.append(
+                            AnswerProblem(
+                                key,
+                                f"{key}: unknown safety screen; its empty reply is left out",
+                                show_value(value),
+                                "a safety screen of the rule base",
+                            )
+                        )
+                    continue
                 if len(bad) > MAX_UNKNOWN_LISTED:
                     continue
             _, _, problem = _screen_reply(rb, key, value, suggest=len(bad) <= MAX_SUGGESTED)
@@ -210,7 +225,7 @@ def state_from_answers(
             unlisted("answers", len(bad) - MAX_UNKNOWN_LISTED, "unknown screen or self-check keys")
         )
     normalized, problems, warnings = normalize_answers(rb, plain)
-    warnings[:0] = said_shortly
+    warnings[:0] = [*said_shortly, *said_nothing]
     errors += problems
     if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
