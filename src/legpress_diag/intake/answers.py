@@ -1690,9 +1690,15 @@ def _doubted_by(
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    if _left_blank(value) or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE):
+    if (
+        _left_blank(value)
+        or value == []  # a list of none ("numb_areas": [])
+        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
+    ):
         return set()  # nothing said
-    if _normal_temperature(key, value):
+    if set(together.every) <= set(rb.index.short_names.get("temperature", ())) and (
+        _normal_temperature(key, value)
+    ):
         return set()  # "Temperature": 36.6: a measured temperature, and no fever
     if together.mentions_normal:
         # A key about a normal finding or a function ("Bladder normal for you?",
@@ -1729,19 +1735,28 @@ def _normal_temperature(key: str, value: JsonValue) -> bool:
     """Whether a key about the body's temperature holds a measured one below a fever:
     under 37.5 °C (99.5 °F). A clear client's "Temperature": 36.6 was referred (check
     53, M1); 38.2, or a number that is no temperature, still doubts the sign."""
-    if not _TEMPERATURE_KEY.search(fold_key(key)):
-        return False
+    said = set(re.findall(r"[a-z]+", fold_key(key)))
+    if not said & {"temp", "temperature"} or not said <= _TEMPERATURE_WORDS:
+        return False  # "Days with temperature": 36 is no reading
     number = value if is_number(value) and not isinstance(value, bool) else None
     if isinstance(value, str) and len(value) <= 20:
         found = _DEGREES.fullmatch(value.strip().lower())
         number = float(found.group(1).replace(",", ".")) if found else None
+        if found and found.group(2):
+            said.add(found.group(2)[0])  # "98.6F": its own unit
     if not isinstance(number, int | float):
         return False
-    return 34 <= number < 37.5 or 93 <= number < 99.5
+    # (under 36 C, 96.8 F is no normal reading either: too cold is a sign of sepsis)
+    celsius = 36 <= number < 37.5 and not said & {"f", "fahrenheit"}
+    fahrenheit = 96.8 <= number < 99.5 and not said & {"c", "celsius"}
+    return celsius or fahrenheit
 
 
-_TEMPERATURE_KEY = re.compile(r"(?:^|_)(?:temp|temperature)(?:_|$|\?)")
-_DEGREES = re.compile(r"(\d{2,3}(?:[.,]\d+)?)\s*(?:°|º)?\s*(?:c|f|celsius|fahrenheit)?")
+_TEMPERATURE_WORDS = frozenset(
+    {"temp", "temperature", "body", "core", "oral", "c", "f", "celsius", "fahrenheit"}
+    | {"degrees", "today", "now", "current", "latest", "measured", "reading", "your", "in"}
+)
+_DEGREES = re.compile(r"(\d{2,3}(?:[.,]\d+)?)\s*(?:°|º)?\s*(c|f|celsius|fahrenheit)?")
 
 
 def _reads_normal(value: JsonValue, *, of_a_part: bool = False) -> bool:

@@ -275,6 +275,10 @@ class RuleIndex(FieldsValue):
     def short_named_keys(self) -> dict[str, NamedInShort]:
         return {}
 
+    @cached_property
+    def question_words(self) -> dict[str, frozenset[str]]:
+        return {}  # filled once, by question_words_of (it needs the questions)
+
 
 # Letters of other scripts that look like the Latin ones in question ids (Cyrillic and
 # Greek, lower case after casefold). NFKC already maps full-width, mathematical and
@@ -617,7 +621,8 @@ def safety_named_in_short(rb: RuleBase, key: str) -> NamedInShort:
 def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
     # (an apostrophe inside a word joins it: "Can't pee" is "cant pee", never "can"
     # and "t pee"; between two words it parts them, "Fever'Sciatica")
-    folded = _CONTRACTION.sub("", fold_key(key).replace("\u2019", "'"))
+    folded = _APOSTROPHES.sub("'", fold_key(key))
+    folded = _CONTRACTION.sub("", _CLITIC.sub("", folded))
     negated = _NEGATED_KEY.match(folded)
     first = _negated_first(rb, folded[negated.end() :]) if negated else None
     if first is not None:
@@ -672,12 +677,16 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
         for length in range(2, min(len(joined) - 1, _MAX_SHORT_WORDS) + 1):
             for start in range(len(joined) - length + 1):
                 named_run = joined[start : start + length]
-                owners = short.get("_".join(named_run), ())
+                name = "_".join(named_run)
+                # (plurals too: "Recent fevers", check 54 N7)
+                owners = short.get(name) or short.get(_singular(name), ())
                 partly.update(dict.fromkeys(owners))
                 # (as below: not of a relative, nor of another part of the body unless
                 # the name holds its own: "Pins and needles in hands?" is no leg's)
                 if _SOMEONE_ELSE.isdisjoint(joined) and (
-                    _ELSEWHERE.isdisjoint(joined) or not _SITES.isdisjoint(named_run)
+                    _ELSEWHERE.isdisjoint(joined)
+                    or not _SITES.isdisjoint(named_run)
+                    or not _LEG_PLACES.isdisjoint(joined)
                 ):
                     named_inside.update(dict.fromkeys(owners))
         for piece in _JOINED_PIECES.split(part.strip("_")):
@@ -694,8 +703,15 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                 "_".join(words[start : start + length])
                 for length in range(1, min(len(words) - 1, _MAX_SHORT_WORDS) + 1)
                 for start in range(len(words) - length + 1)
-                # a lookup only where a short name starts, ends and fits
+                # a lookup only where a short name starts, ends and fits (in the plural
+                # too: "Recent fevers", "Cancers in the past?", check 54 N7)
                 if (words[start], words[start + length - 1], length) in shapes
+                or (
+                    _singular(words[start]),
+                    _singular(words[start + length - 1]),
+                    length,
+                )
+                in shapes
             )
             # A key that says a finding is normal or absent ("pain at rest feels fine",
             # "Bowel movements normal?") may be answered yes for a no, and one about
@@ -705,11 +721,12 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             plain = _SOMEONE_ELSE.isdisjoint(words) and (
                 mentions or _NORMAL_FINDINGS.isdisjoint(words)
             )
-            here = _ELSEWHERE.isdisjoint(words)
+            here = _ELSEWHERE.isdisjoint(words) or not _LEG_PLACES.isdisjoint(words)
             for run in inside:
-                partly.update(dict.fromkeys(short.get(run, ())))
+                owners = short.get(run) or short.get(_singular(run), ())
+                partly.update(dict.fromkeys(owners))
                 if plain and (here or not _SITES.isdisjoint(run.split("_"))):
-                    named_inside.update(dict.fromkeys(short.get(run, ())))
+                    named_inside.update(dict.fromkeys(owners))
             said = set(words)
             if len(said) < 2:
                 continue
@@ -718,6 +735,22 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
                     whole[qid] = None
                 elif said < id_words and 2 * len(said) > len(id_words) and not follows:
                     partly[qid] = None
+                    if len(said) >= 3 and plain and not said <= _BODY | _ELSEWHERE:
+                        # three of an id's words say the sign ("Pain below the knee?",
+                        # the contract's own wording: its yes was lost beside the
+                        # sign's "no", check 54 N2)
+                        named_inside[qid] = None
+    if not whole and not partly and not any(qid in folded for qid in screened):
+        # A form's own wording of a sign's question ("Any numbness around the groin
+        # or inner thighs?", "Is a leg getting weaker as the days go by?"): named by
+        # most of its words, as a coach's intake names them. Named by nothing, a "Yes"
+        # there was lost: unscreened, with advice (a new user's problem 1, check 54).
+        # (A key holding a sign's id whole, "safety_saddle_numbness", is read as such:
+        # answers.misspelt_safety.)
+        for qid in worded_like(rb, folded):
+            partly[qid] = None
+            if _SOMEONE_ELSE.isdisjoint(folded.split("_")):
+                named_inside[qid] = None
     return NamedInShort(
         tuple(whole),
         tuple(q for q in partly if q not in whole),
@@ -737,8 +770,10 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
     text = _FORM_HINT.sub("_", folded)
     if _NOT_PLAIN_MARK.search(text):
         return False
-    # (a name that says a function fails, "can't pee", lends no word that asks)
-    named = sign_words(rb, signs) - _ABLE
+    # (a name that says a function fails, "can't pee", lends no word that asks; the
+    # words of the sign's own question do: "Is a leg getting weaker as the days go by?")
+    worded = question_words_of(rb)
+    named = (sign_words(rb, signs) | frozenset().union(*(worded.get(q, ()) for q in signs))) - _ABLE
     said = re.findall(r"[a-z]+", text)
     loses: frozenset[str] = frozenset()
     if not _FUNCTIONS.isdisjoint(said):
@@ -757,6 +792,67 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
         or word in _ELSEWHERE
         for word in said
     )
+
+
+def worded_like(rb: RuleBase, folded: str) -> tuple[str, ...]:
+    """The safety questions a key is a wording of: at least two of its content words
+    (not grammar) are words of the question's id, text or short names, and they are
+    at least half of its content words; the best such question, or those tied."""
+    said = _content_words(folded)
+    if len(said) < 2:
+        return ()
+    # Words every question of a region shares ("leg", "pain") count only beside one
+    # of the question's own ("Any new weakness in a leg or foot?": "weakness").
+    specific = said - _NEVER_A_NAME
+    best, found = 1, list[str]()
+    for qid, vocabulary in question_words_of(rb).items():
+        shared = len(specific & vocabulary)
+        # two words at least, two thirds of a long key's, every one of a short key's:
+        # "Weight loss goal" (a gym's column) names no sign
+        if shared < 2 or 3 * shared < 2 * len(specific) or shared < best:
+            continue
+        if len(specific) <= 3 and shared < len(specific):
+            continue
+        if shared > best:
+            best, found = shared, []
+        found.append(qid)
+    return tuple(found)
+
+
+def question_words_of(rb: RuleBase) -> Mapping[str, frozenset[str]]:
+    """Each screened question's content words: of its id, text and short names."""
+    known = rb.index.question_words
+    if not known:
+        for qid in rb.index.screen_questions:
+            question = rb.questions.get(qid)
+            if question is not None and question.type.value != "number":
+                text = " ".join((qid, question.text, *question.short_names))
+                known[qid] = _content_words(fold_key(text)) - _NEVER_A_NAME
+    return known
+
+
+def _content_words(folded: str) -> frozenset[str]:
+    """A folded text's words that say something (not grammar), in the singular."""
+    return frozenset(
+        word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+        for word in re.findall(r"[a-z]+", folded)
+        if len(word) > 2 and word not in _GRAMMAR_WORDS
+    )
+
+
+_GRAMMAR_WORDS = frozenset(
+    {"the", "and", "any", "you", "your", "have", "has", "had", "does", "did", "are", "was"}
+    | {"were", "been", "that", "this", "with", "for", "from", "into", "than", "ever", "not"}
+    | {"yes", "how", "what", "when", "where", "which", "who", "why", "there", "their", "its"}
+    | {"such", "can", "will", "would", "should", "could", "may", "might", "more", "less"}
+    | {"one", "all", "some", "new", "since", "after", "before", "over", "under", "about"}
+)
+# Words of a question's text that say how it works, never what the sign is: a key
+# with them asks something else ("Are you controlling your bladder?").
+_NEVER_A_NAME = frozenset(
+    {"controlling", "control", "feel", "feeling", "sensation", "function", "normal"}
+    | {"normally", "position", "eases", "ease", "easing", "pain", "back", "leg", "foot"}
+)
 
 
 def sign_words(rb: RuleBase, signs: Iterable[str]) -> frozenset[str]:
@@ -792,9 +888,17 @@ _PRESENCE = frozenset(
     | {"before", "lifting", "training", "exercise", "exercising", "pads", "pad", "need"}
     | {"needed", "use", "using", "was", "were", "been", "child", "born", "birth", "baby"}
     | {"childbirth", "pregnancy", "jumping", "running", "heavy", "coughing", "sneezing"}
-    | {"laughing", "squatting", "pressing"}
+    | {"laughing", "squatting", "pressing", "around", "near", "down", "past", "through"}
+    | {"by", "than", "more", "least", "about", "within", "up", "out", "it", "its", "that"}
+    | {"these", "those", "which", "what", "how", "whether", "either", "each", "every"}
+    | {"go", "goes", "started", "start", "began", "begin", "the", "be", "been", "will"}
+    | {"minute", "minutes", "hour", "hours", "half", "evening", "daily", "nothing", "eases"}
 )
-_CONTRACTION = re.compile(r"(?<=[a-z])'(?=(?:t|s|ll|re|ve|d|m)(?![a-z]))")
+_APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032]")
+# "n't" joins its word ("cant", "isnt"); "'s", "'ll", "'re", "'ve", "'d", "'m" go
+# ("Sciatica's back?" is "sciatica back": joined, "sciaticas" named nothing, check 54)
+_CONTRACTION = re.compile(r"(?<=n)'(?=t(?![a-z]))")
+_CLITIC = re.compile(r"(?<=[a-z])'(?:s|ll|re|ve|d|m)(?![a-z])")
 _ABLE = frozenset({"can", "cannot", "t", "pass", "able", "well"})
 _LOST = frozenset({"no", "not", "without", "cannot"})  # before a function: its loss
 # Words that ask for a function's loss ("Loss of bladder control", "Reduced saddle
@@ -944,6 +1048,13 @@ _ELSEWHERE = frozenset(
     | {"hands", "arm", "arms", "finger", "fingers", "head"}
 )
 _SITES = _PARTS | frozenset({"belly", "chest", "leg", "legs", "back", "spine", "spinal"})
+# A leg's own places: with one, a key naming "knee" or "hands" too is still the leg's
+# ("Pins and needles in hands and feet?", "Pain below the knee?": check 54, N2)
+_LEG_PLACES = frozenset(
+    {"leg", "legs", "foot", "feet", "toe", "toes", "groin", "saddle", "buttock", "buttocks"}
+    | {"thigh", "thighs", "calf", "calves", "shin", "shins", "heel", "heels", "below", "past"}
+    | {"down"}
+)
 
 
 _NEGATED_KEY = re.compile(r"(?:no|not|without|denies|denied|absent|negative_for)_")
@@ -965,6 +1076,8 @@ def _negated_first(rb: RuleBase, rest: str) -> tuple[tuple[str, ...], str] | Non
     if after and after[0] not in _JOINING_WORDS and not _name_at(rb, after):
         return None
     name = _without_joins("_".join(words[:length]))
+    if names_a_function(name):
+        return None  # "No erections", "No sexual function": that no is the sign (check 54)
     signs = rb.index.short_names.get(name) or (name,)
     return signs, rest[len("_".join(words[:length])) :]
 

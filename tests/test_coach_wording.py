@@ -1,0 +1,64 @@
+"""A coach's intake in its own words, and check 54's findings on 42efad6.
+
+A new user (a coach) wrote a form's questions in plain words ("Any numbness around
+the groin or inner thighs?"), and a "Yes" to several emergency signs named nothing:
+unscreened, with an exercise plan. A key that is most of a sign's own question's
+words now names it (a doubt, never a clear), and a plain "No" under it leaves the
+sign unanswered. Check 54 found regressions of 42efad6 in apostrophes, other body
+parts and "leg strength", and temperatures read too widely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .free_form import flagged
+
+COACH = [
+    ("Any numbness around the groin or inner thighs?", "saddle_numbness"),
+    ("Bladder or bowel problems since the pain started?", "bladder_bowel_change"),
+    ("Any change in sexual function?", "sexual_function_change"),
+    ("Is a leg getting weaker as the days go by?", "progressive_leg_weakness"),
+    ("Any new weakness in a leg or foot?", "new_leg_weakness"),
+    ("Pain shooting down a leg past the knee or pins and needles?", "leg_pain_below_knee"),
+    ("Lost weight without trying?", "unexplained_weight_loss"),
+    ("Throbbing in your belly or tearing pain?", "pulsating_belly_or_tearing_pain"),
+    ("Did it start with a fall or accident?", "after_trauma"),
+    ("Pain more than 6 weeks or getting worse?", "not_improving"),
+    ("Stiff in the morning for more than 30 minutes?", "morning_stiffness_under_45"),
+    ("Pain at night or at rest that nothing eases?", "constant_or_night_pain"),
+]
+
+
+@pytest.mark.parametrize(("key", "sign"), COACH)
+def test_a_yes_under_a_coachs_wording_of_a_sign_refers(key: str, sign: str) -> None:
+    assert sign in flagged(key, "Yes")
+
+
+@pytest.mark.parametrize(("key", "sign"), COACH)
+def test_a_no_there_refers_no_one(key: str, sign: str) -> None:
+    assert flagged(key, "No") == set()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("Sciatica's back?", "yes"), ("Numb groin\u2019s bad?", "yes"),
+     ("Pins and needles in hands and feet?", "yes"), ("Pain below the knee?", "yes"),
+     ("Leg strength", "weak"), ("No erections?", "yes"), ("No sensation in groin?", "yes"),
+     ("Recent fevers", "yes"), ("Cancers in the past?", "yes"), ("Can\u2018t pee?", "yes"),
+     ("Temperature (\u00b0C)", "99"), ("Temperature", "35"),
+     ("Temp / numb groin / incontinence", "36.9")],
+)  # fmt: skip
+def test_check54_findings_refer(key: str, value: Any) -> None:
+    assert flagged(key, value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("Temperature (F)", "98.6"), ("Body temp", "98.6F"), ("Temperature", "36.6"),
+     ("knee pain after trauma", "yes"), ("Pins and needles in hands?", "yes"),
+     ("Sensation in groin", "normal")],
+)  # fmt: skip
+def test_what_check54_kept_clear_stays_clear(key: str, value: Any) -> None:
+    assert flagged(key, value) == set()
