@@ -36,9 +36,23 @@ def test_a_yes_under_a_coachs_wording_of_a_sign_refers(key: str, sign: str) -> N
     assert sign in flagged(key, "Yes")
 
 
-@pytest.mark.parametrize(("key", "sign"), COACH)
+# Words of a time limit or of easing ("for more than 30 minutes", "that nothing
+# eases") are no words of a plain presence question (check 55, R1): a no under these
+# two is read as not sure, an over-referral kept on purpose.
+TIMED = {
+    "Stiff in the morning for more than 30 minutes?",
+    "Pain at night or at rest that nothing eases?",
+}
+
+
+@pytest.mark.parametrize(("key", "sign"), [(k, s) for k, s in COACH if k not in TIMED])
 def test_a_no_there_refers_no_one(key: str, sign: str) -> None:
     assert flagged(key, "No") == set()
+
+
+@pytest.mark.parametrize("key", sorted(TIMED))
+def test_a_no_under_a_timed_wording_is_not_sure(key: str) -> None:
+    assert flagged(key, "No")
 
 
 @pytest.mark.parametrize(
@@ -62,3 +76,20 @@ def test_check54_findings_refer(key: str, value: Any) -> None:
 )  # fmt: skip
 def test_what_check54_kept_clear_stays_clear(key: str, value: Any) -> None:
     assert flagged(key, value) == set()
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["Fever down?", "Temperature down?", "Did the incontinence start before the back pain?",
+     "Does the morning stiffness go within 30 minutes?", "Night pain eases within the hour?"],
+)  # fmt: skip
+def test_a_no_to_whether_a_sign_has_eased_is_a_doubt(key: str) -> None:
+    # Check 55, R1 (a regression of 02cec8a): words of a change or of the time a sign
+    # ends made these keys plain presence questions, and their no a clear no.
+    assert flagged(key, "no")
+
+
+@pytest.mark.parametrize(("key", "value"), [("Muscle soreness", "yes"), ("Tired legs?", "yes"),
+                                            ("Temperature this morning", 36.7)])  # fmt: skip
+def test_what_a_question_says_it_is_not_names_no_sign(key: str, value: Any) -> None:
+    assert flagged(key, value) == set()  # check 55, M5, M8

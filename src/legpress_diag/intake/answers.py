@@ -1755,6 +1755,7 @@ def _normal_temperature(key: str, value: JsonValue) -> bool:
 _TEMPERATURE_WORDS = frozenset(
     {"temp", "temperature", "body", "core", "oral", "c", "f", "celsius", "fahrenheit"}
     | {"degrees", "today", "now", "current", "latest", "measured", "reading", "your", "in"}
+    | {"this", "morning", "at", "check", "resting", "taken", "last"}
 )
 _DEGREES = re.compile(r"(\d{2,3}(?:[.,]\d+)?)\s*(?:°|º)?\s*(c|f|celsius|fahrenheit)?")
 

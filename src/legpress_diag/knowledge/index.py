@@ -775,6 +775,10 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
     worded = question_words_of(rb)
     named = (sign_words(rb, signs) | frozenset().union(*(worded.get(q, ()) for q in signs))) - _ABLE
     said = re.findall(r"[a-z]+", text)
+    if "since" in said:
+        # "since the pain started" dates the question; "Did it start before ...?" asks
+        # something else
+        said = [word for word in said if word not in _ONSET_WORDS]
     loses: frozenset[str] = frozenset()
     if not _FUNCTIONS.isdisjoint(said):
         # "Do you have bladder control?", "Any sex life?": a no says the function is
@@ -826,9 +830,15 @@ def question_words_of(rb: RuleBase) -> Mapping[str, frozenset[str]]:
         for qid in rb.index.screen_questions:
             question = rb.questions.get(qid)
             if question is not None and question.type.value != "number":
-                text = " ".join((qid, question.text, *question.short_names))
+                # (without what the question says it is not: "(not the muscle soreness
+                # after a leg day)" named the sign by it, check 55 M5)
+                said = _NOT_CLAUSE.sub(" ", question.text)
+                text = " ".join((qid, said, *question.short_names))
                 known[qid] = _content_words(fold_key(text)) - _NEVER_A_NAME
     return known
+
+
+_NOT_CLAUSE = re.compile(r"\((?:not|never)\b[^)]*\)", re.IGNORECASE)
 
 
 def _content_words(folded: str) -> frozenset[str]:
@@ -888,11 +898,12 @@ _PRESENCE = frozenset(
     | {"before", "lifting", "training", "exercise", "exercising", "pads", "pad", "need"}
     | {"needed", "use", "using", "was", "were", "been", "child", "born", "birth", "baby"}
     | {"childbirth", "pregnancy", "jumping", "running", "heavy", "coughing", "sneezing"}
-    | {"laughing", "squatting", "pressing", "around", "near", "down", "past", "through"}
-    | {"by", "than", "more", "least", "about", "within", "up", "out", "it", "its", "that"}
-    | {"these", "those", "which", "what", "how", "whether", "either", "each", "every"}
-    | {"go", "goes", "started", "start", "began", "begin", "the", "be", "been", "will"}
-    | {"minute", "minutes", "hour", "hours", "half", "evening", "daily", "nothing", "eases"}
+    | {"laughing", "squatting", "pressing", "around", "near", "past", "through", "by"}
+    | {"than", "more", "least", "about", "it", "its", "that", "these", "those", "which"}
+    | {"what", "how", "whether", "either", "each", "every", "go", "the", "be", "been"}
+    # (never a word of a change or a time it ends: "Fever down?", "Does the stiffness
+    # go within 30 minutes?", "Did the incontinence start before the back pain?"
+    # answered no say the sign is there; check 55, R1)
 )
 _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032]")
 # "n't" joins its word ("cant", "isnt"); "'s", "'ll", "'re", "'ve", "'d", "'m" go
@@ -900,6 +911,7 @@ _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032]")
 _CONTRACTION = re.compile(r"(?<=n)'(?=t(?![a-z]))")
 _CLITIC = re.compile(r"(?<=[a-z])'(?:s|ll|re|ve|d|m)(?![a-z])")
 _ABLE = frozenset({"can", "cannot", "t", "pass", "able", "well"})
+_ONSET_WORDS = frozenset({"started", "start", "began", "begun", "begin", "beginning"})
 _LOST = frozenset({"no", "not", "without", "cannot"})  # before a function: its loss
 # Words that ask for a function's loss ("Loss of bladder control", "Reduced saddle
 # sensation"): with one, a key naming a function asks for the sign.
