@@ -93,3 +93,12 @@ def test_a_no_to_whether_a_sign_has_eased_is_a_doubt(key: str) -> None:
                                             ("Temperature this morning", 36.7)])  # fmt: skip
 def test_what_a_question_says_it_is_not_names_no_sign(key: str, value: Any) -> None:
     assert flagged(key, value) == set()  # check 55, M5, M8
+
+
+@pytest.mark.parametrize(
+    "key", ["Groin numbness since the beginning?", "Fever since the beginning?"]
+)
+def test_since_the_beginning_is_no_date_of_a_presence_question(key: str) -> None:
+    # Check 56, REG2: "beginning" was read as "since the pain began", and a no cleared.
+    assert flagged(key, "no")
+    assert flagged("Bladder or bowel problems since the pain started?", "no") == set()

@@ -911,7 +911,9 @@ _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032]")
 _CONTRACTION = re.compile(r"(?<=n)'(?=t(?![a-z]))")
 _CLITIC = re.compile(r"(?<=[a-z])'(?:s|ll|re|ve|d|m)(?![a-z])")
 _ABLE = frozenset({"can", "cannot", "t", "pass", "able", "well"})
-_ONSET_WORDS = frozenset({"started", "start", "began", "begun", "begin", "beginning"})
+# ("since the beginning?" asks whether it was there all along: its no is no clear no,
+# check 56 REG2)
+_ONSET_WORDS = frozenset({"started", "start", "began", "begin"})
 _LOST = frozenset({"no", "not", "without", "cannot"})  # before a function: its loss
 # Words that ask for a function's loss ("Loss of bladder control", "Reduced saddle
 # sensation"): with one, a key naming a function asks for the sign.
