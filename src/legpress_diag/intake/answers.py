@@ -1790,8 +1790,9 @@ _NOTHING_WRONG = re.compile(
     r"(?: thanks| thank you)?"
 )
 _NORMAL_REPLY = frozenset({"normal", "fine", "ok", "okay", "unremarkable"})
-_NORMAL_FILLER = frozenset({"all", "quite", "perfectly", "completely", "totally", "is", "as"})
-_NORMAL_FILLER |= frozenset({"usual"})
+_NORMAL_FILLER = frozenset(
+    {"all", "quite", "perfectly", "completely", "totally", "is", "as", "usual"}
+)
 _PART_WORKS = _NORMAL_REPLY | {"unchanged", "intact", "regular", "good"}
 _PART_FILLER = _NORMAL_FILLER | {"it's", "its", "very"}
 
