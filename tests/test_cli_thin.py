@@ -223,6 +223,7 @@ def test_listing_of_a_rule_base(old_and_new: tuple[RuleBase, RuleBase]) -> None:
         "max": None,
         "unit": "",
         "short_names": [],
+        "related_words": [],
     }
 
 

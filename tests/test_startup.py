@@ -137,6 +137,7 @@ ONE_RECORD_MODULES = {
         "packs.layers",
         "packs.tomlfile",
         "paths",
+        "related",  # the index compiles the safety questions' related words
         "rulebase",
         "strata",
     ),

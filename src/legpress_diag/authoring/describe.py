@@ -72,6 +72,9 @@ def show_lines(rb: RuleBase) -> list[str]:
         if q.short_names:
             # What an answer key may call it (a form's header): read as this question
             lines.append(f"  {'':30} also read as: {', '.join(q.short_names)}")
+        if q.related_words:
+            # Patterns that only ever doubt it (knowledge/related.py)
+            lines.append(f"  {'':30} mentioned by: {'; '.join(q.related_words)}")
     lines += ["", f"safety flags ({len(rb.safety_flags)}):"]
     lines += [f"  {f.id:30} {f.level.value:9} {f.title}" for f in rb.safety_flags.values()]
     lines += ["", f"derived facts ({len(rb.facts)}):"]
@@ -132,6 +135,8 @@ class QuestionEntry:
     # Other names an answer key may give a safety question ("fever", "numb groin"):
     # a coach who writes a form sees what the screen reads as that sign.
     short_names: tuple[str, ...] = ()
+    # Patterns of words that mention it and make it "not sure" (related_words).
+    related_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,7 @@ def listing(rb: RuleBase) -> Listing:
                 q.maximum,
                 q.unit,
                 tuple(q.short_names),
+                tuple(q.related_words),
             )
             for q in rb.questions.values()
         ),

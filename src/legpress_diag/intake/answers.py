@@ -36,6 +36,9 @@ from ..knowledge.index import (
     sign_words,
     words_of,
 )
+from ..knowledge.related import NEGATIONS as RELATED_NEGATIONS
+from ..knowledge.related import mentioned as related_mentioned
+from ..knowledge.related import words_in as related_words_in
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
 from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
 
@@ -1453,7 +1456,13 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
                 is_number(unboxed_answer(value))
                 or (
                     isinstance(value, str)
-                    and (number_in_text(value) or _leading_number(question, value) is not None)
+                    and (
+                        number_in_text(value)
+                        or _leading_number(question, value) is not None
+                        # "in my seventies", "70s": a span, read as the age's own key
+                        # reads it (read "not sure", clinician where urgent: check 55 N8)
+                        or number_span(value) is not None
+                    )
                 )
             ):
                 continue
@@ -1575,6 +1584,14 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         # was dropped, "ok", while the warning said it was read: a new user's B).
         typo_length = len(key) <= 2 * longest
         together = safety_named_in_short(rb, key)
+        # Words that mention a sign without naming it ("Trouble peeing?": "yes"): a
+        # doubt, never a clear no; in a free-text answer under any other key too
+        # ("Anything else?": "tripping a lot lately"). Dropped, a ticked sign's
+        # "yes" beside its own "no" was "ok" with advice (check 55, R2 to R4).
+        # (not under a misspelt id, "brogressive_leg_weakness2": read as that id below)
+        related = _related_doubted(rb, raw, together, key, value) if together.related else set()
+        if not is_screen_key(key):
+            found |= _mentioned_in_text(rb, raw, key, value)
         if together.denied:
             # "No fever?": a no (or anything but a yes) doubts what the key denies
             found |= _denial_doubted(raw, together.denied, value)
@@ -1582,12 +1599,18 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
             not together or (together.asks_if_present and not together.mentions_normal)
         ):
             # "Any fever?": "no" finds nothing; a misspelt id's no ("sadle_numbness")
-            # leaves the sign unanswered, as its own missing answer would
+            # leaves the sign unanswered, as its own missing answer would (and is no
+            # denial: "never_or_unwell": "no")
+            if related and not (
+                typo_length and _near_safety_id(rb.index.screen_questions, fold_key(key))
+            ):
+                found |= related
             continue
         if together.whole or not typo_length:
             # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
             # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
             found |= _doubted_by(rb, raw, together, key, value)
+            found |= related
             continue
         checked += typo_length
         # Bounded work per record: difflib for the first keys, then a lookup that finds
@@ -1603,6 +1626,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         )
         if close is None and together:
             found |= _doubted_by(rb, raw, together, key, value)
+            found |= related
             continue
         if close is None:
             # A yes under a key that holds a safety id whole among other words
@@ -1621,7 +1645,7 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
                 ticked, ticks_looked = _misspelt_ticks(rb, raw, value, ticks_looked)
                 found |= ticked
             if screen_key and _unread_reply(value):
-                found |= _labels_named(rb, raw, value)
+                found |= _labels_named(rb, raw, value, screen_of_key(rb, key))
             if (
                 written_yes(value)
                 or (is_unsure(value) and not screen_key)
@@ -1636,12 +1660,149 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
                     if answered is None:  # once: an empty set is worked out too
                         answered = _answered_anyhow(rb, raw)
                     found |= set(inside) - answered
+            found |= related
             continue
         # Unanswered under its own id, or answered otherwise there ("no" beside a
         # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
         if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
             found.add(close)
     return frozenset(found)
+
+
+def _own_item(screen: Screen, said: list[str]) -> str | None:
+    """The item of ``screen`` whose label or id ``said`` (words_in) is."""
+    for qid, label in screen.items:
+        if said in (related_words_in(label), related_words_in(qid.replace("_", " "))):
+            return qid
+    return None
+
+
+def _related_doubted(
+    rb: RuleBase, raw: RawAnswers, together: NamedInShort, key: str, value: JsonValue
+) -> set[str]:
+    """The signs a key mentions by related words (NamedInShort.related) that its
+    answer doubts: anything but a blank, "n/a", a plain no (a 0 too), "normal", or a
+    yes under a key that only asks whether things are fine ("Peeing normal?", never
+    "Tripping more than usual?"). Under a word that may negate ("No falls?", "I
+    don't have feeling in my groin") a no is no clear no either. A sign whose own
+    answer is a yes stays a yes."""
+    if not together.related or _said_nothing(value):
+        return set()
+    if together.related_denied and written_yes(value):
+        return set()  # "No falls?": "yes", "Accident free": "yes"
+    if not together.related_negated and (
+        written_no(value)
+        or value == 0
+        or _never(value)
+        or _reads_normal(value)
+        or (_asks_if_fine(key) and _yes_it_is(value))
+    ):
+        return set()
+    signs = together.related
+    if isinstance(value, str):
+        # the answer's words may rule a pattern out ("Weight loss": "trying to lose
+        # weight", "Fall": "autumn")
+        with_value = related_mentioned(
+            rb.index.related, related_words_in(key) + related_words_in(value)
+        )
+        signs = tuple(q for q in signs if q in with_value)
+    return {q for q in signs if not written_yes(raw.get(q))}
+
+
+_NEVER_WORDS = frozenset({"never", "no", "none", "nope", "nil", "nothing", "ever", "had", "any"})
+
+
+def _never(value: JsonValue) -> bool:
+    """A no in a few words ("never", "never had", "none ever"); "not really" is not."""
+    if not isinstance(value, str):
+        return False
+    said = related_words_in(value)
+    return bool(said) and len(said) <= 4 and set(said) <= _NEVER_WORDS
+
+
+# A key that asks whether something is fine ("Peeing normal?", "Bowels OK?") and
+# words that make it ask something else ("more than usual", "less than normal").
+_FINE_WORDS = frozenset({"normal", "normally", "ok", "okay", "fine", "alright", "working"})
+_COMPARING = frozenset({"than", "more", "less", "worse", "better", "unusual", "abnormal"})
+
+
+def _asks_if_fine(key: str) -> bool:
+    said = set(related_words_in(key))
+    return not _FINE_WORDS.isdisjoint(said) and _COMPARING.isdisjoint(said)
+
+
+def _said_nothing(value: JsonValue) -> bool:
+    """A blank, an empty list or "n/a": nothing said."""
+    return (
+        _left_blank(value)
+        or value == []
+        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
+    )
+
+
+# Words that end a denial's reach ("No numbness but tripping a lot"), and the marks
+# between a text's clauses.
+_BUT_WORDS = frozenset(
+    {"but", "except", "only", "although", "though", "apart", "besides", "however", "yet"}
+    | {"still", "unless", "sometimes", "occasionally"}
+)
+_CLAUSES = re.compile(r"[,;.!?/\n]+|\band\b|\bor\b")
+
+
+def _mentioned_in_text(rb: RuleBase, raw: RawAnswers, key: str, value: JsonValue) -> set[str]:
+    """The signs a free-text answer (a note of up to 800 characters) mentions by
+    related words ("Other symptoms": "I keep tripping over my left foot"): each not
+    sure, unless its own answer is a yes, or the text only denies it ("No numbness,
+    no bladder trouble": every clause that mentions it opens with a no, and no word
+    says "but"). The key's words may rule a pattern out ("Goal": "lose weight")."""
+    texts = [item for item in (value if isinstance(value, list) else [value])[:MAX_READ_KEYS]]
+    doubted: set[str] = set()
+    for text in texts:
+        if not isinstance(text, str) or _said_nothing(text) or written_yes(text):
+            continue
+        if written_no(text) or is_unsure(text) or len(text) > 2 * MAX_READ_KEY:
+            continue
+        if text.lstrip()[:1] in ("{", "[", "<"):
+            continue  # a form tool's structure or markup as text ("FieldStructure"), no note
+        said = related_words_in(text)
+        # (a text that names a sign, "Saddle numbness", is read as its name is, where
+        # a key may say it was ruled out: "symptoms_denied": ["Saddle numbness"])
+        named = len(text) <= MAX_READ_KEY and bool(safety_named_in_short(rb, text))
+        signs = () if named else related_mentioned(rb.index.related, said)
+        if signs:
+            with_key = related_mentioned(rb.index.related, said + related_words_in(key))
+            signs = tuple(q for q in signs if q in with_key)
+        if signs and _BUT_WORDS.isdisjoint(said):
+            # a sign mentioned only in clauses that deny it is denied ("no fever,
+            # feels fine"); one mentioned in any other clause, or across clauses, is
+            # not ("no numbness, tripping a lot")
+            denied, said_so = _clause_mentions(rb, text)
+            signs = tuple(q for q in signs if q in said_so or q not in denied)
+        doubted |= {q for q in signs if not written_yes(raw.get(q))}
+    return doubted
+
+
+def _clause_mentions(rb: RuleBase, text: str) -> tuple[set[str], set[str]]:
+    """The signs a text's clauses mention: in clauses that open with a word that
+    negates, and in the others."""
+    denied: set[str] = set()
+    said_so: set[str] = set()
+    for part in _CLAUSES.split(text)[:MAX_READ_KEYS]:
+        words = related_words_in(part)
+        if words:
+            found = related_mentioned(rb.index.related, words)
+            (denied if words[0] in RELATED_NEGATIONS else said_so).update(found)
+    return denied, said_so
+
+
+def _only_denies(text: str, said: list[str]) -> bool:
+    """Whether a text only denies: every clause opens with a word that negates and
+    no word says "but"."""
+    if not _BUT_WORDS.isdisjoint(said):
+        return False
+    clauses = [related_words_in(part) for part in _CLAUSES.split(text)]
+    clauses = [words for words in clauses if words]
+    return bool(clauses) and all(words[0] in RELATED_NEGATIONS for words in clauses)
 
 
 def _denial_doubted(raw: RawAnswers, denied: tuple[str, ...], value: JsonValue) -> set[str]:
@@ -1657,14 +1818,19 @@ def _denial_doubted(raw: RawAnswers, denied: tuple[str, ...], value: JsonValue) 
     return {q for q in denied if not written_yes(raw.get(q))}
 
 
-def _labels_named(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
+def _labels_named(
+    rb: RuleBase, raw: RawAnswers, value: JsonValue, screen: Screen | None
+) -> set[str]:
     """The signs a screen's unread reply names in words, read as a key naming them is
-    ("Numbness in the saddle area", a label of the sign): each is at least not sure,
-    beside its own "no" too, unless that is a yes. A reply that says a part is normal
-    ("Saddle area normal") or denies the sign ("No numbness in the saddle area") names
-    none. Unread beside the sign's own "no", such a reply was "ok" with advice (check
-    47, H)."""
+    ("Numbness in the saddle area", a label of the sign) or mentions by related words
+    ("trouble peeing"): each is at least not sure, beside its own "no" too, unless
+    that is a yes. A reply that says a part is normal ("Saddle area normal") or only
+    denies ("No numbness in the saddle area", "nothing new") names none. Unread beside
+    the sign's own "no", such a reply was "ok" with advice (check 47, H). A reply that
+    names nothing and denies nothing ("38+", "temp 38.4") doubts every sign of
+    ``screen``: nobody can tell which it answers (it was "ok", check 55 N9)."""
     doubted: set[str] = set()
+    safety = rb.index.screen_questions
     for item in value if isinstance(value, list) else [value]:
         if (
             not isinstance(item, str)
@@ -1679,6 +1845,23 @@ def _labels_named(rb: RuleBase, raw: RawAnswers, value: JsonValue) -> set[str]:
         # "Not able to control my bladder" name the sign: check 53 H4)
         if not together.asks_if_normal:
             doubted |= {q for q in together.every if not written_yes(raw.get(q))}
+        if together or together.denied or together.asks_if_normal:
+            continue
+        said = related_words_in(item)
+        own = _own_item(screen, said) if screen is not None else None
+        if own is not None:
+            # the screen's own wording of an item, or its id: that sign, at least
+            # not sure (never every sign of the screen)
+            doubted |= {own} if not written_yes(raw.get(own)) else set()
+            continue
+        mentioned = related_mentioned(rb.index.related, said)
+        if _only_denies(item, said) or _reads_normal(item):
+            continue
+        # (a safety screen's only: a checklist of form faults is read as its items,
+        # and its labels, "your thighs squash into your chest", mention no sign)
+        screened = [q for q in (screen.question_ids if screen else ()) if q in safety]
+        signs = (mentioned or tuple(screened)) if screened else ()
+        doubted |= {q for q in signs if not written_yes(raw.get(q))}
     return doubted
 
 

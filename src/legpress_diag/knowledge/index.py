@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..foundation.values import FieldsValue
 from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
 from .facts import NormalisedValue
+from .related import RELATIVES, RelatedWords, compile_related, mentioned
+from .related import denies as may_deny
+from .related import negated as may_negate
 from .strata import compute_strata, cycles
 
 if TYPE_CHECKING:
@@ -246,6 +249,8 @@ class RuleIndex(FieldsValue):
     short_name_shapes: frozenset[tuple[str, str, int]] = field(repr=False)
     safety_words: tuple[tuple[str, frozenset[str], bool], ...] = field(repr=False)
     screens_by_words: Mapping[tuple[str, ...], Screen] = field(repr=False)
+    # The screened questions' related_words, compiled (related.py).
+    related: RelatedWords = field(repr=False)
     conditions: tuple[Condition, ...] = field(repr=False)  # of the rules and safety flags
     compile_leaf: Callable[[Leaf], Evaluator] = field(repr=False, compare=False)
 
@@ -589,6 +594,15 @@ class NamedInShort(NamedTuple):
     # Signs a no at the key's start denies ("No fever?"): a yes there clears nothing,
     # and a no (or anything but a yes) doubts them (check 52, H4).
     denied: tuple[str, ...] = ()
+    # Signs the key mentions by a rule base's related words and names no other way
+    # ("Trouble peeing?", "Any falls recently?": related.py): any answer but a plain
+    # no doubts them (under a word that may negate, "No falls?", a no too); never
+    # does an answer clear them.
+    related: tuple[str, ...] = ()
+    related_negated: bool = False
+    # ... and a word that denies the sign ("No falls?", "Accident free"): its yes
+    # says the sign is absent
+    related_denied: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.whole or self.partly)
@@ -751,10 +765,24 @@ def _named_in_short(rb: RuleBase, key: str) -> NamedInShort:
             partly[qid] = None
             if _SOMEONE_ELSE.isdisjoint(folded.split("_")):
                 named_inside[qid] = None
+    key_words = _WORD_ONLY.findall(folded)
     return NamedInShort(
         tuple(whole),
         tuple(q for q in partly if q not in whole),
         tuple(q for q in named_inside if q not in whole),
+        # (a sign named otherwise is read as named: "Saddle area sensation": "intact")
+        # (and a side column of a sign's id, "saddle_numbness_comment", is read as
+        # one: answers.misspelt_safety)
+        # Never by the words of the signs it names: "Saddle numbness & both legs" is
+        # no numbness of the legs (check 42, M1); "Pins and needles in both feet" is
+        # both legs' too.
+        related=tuple(
+            q
+            for q in mentioned(rb.index.related, key_words, sign_words(rb, (*whole, *partly)))
+            if q not in whole and q not in partly and q not in folded
+        ),
+        related_negated=may_negate(key_words),
+        related_denied=may_deny(key_words),
         asks_if_normal=len({*whole, *partly}) == 1 and asks_if_normal(folded),
         mentions_normal=mentions,
         asks_if_present=_asks_if_present(rb, folded, (*whole, *partly)),
@@ -779,12 +807,20 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
         # "since the pain started" dates the question; "Did it start before ...?" asks
         # something else
         said = [word for word in said if word not in _ONSET_WORDS]
+    if "down" in said and _LEG_PLACES.isdisjoint(said[said.index("down") + 1 :]):
+        # "down" asks for a place only before one ("Pain down the leg?"); "Is the
+        # sciatica down?" asks whether it eased, and its no says it is there (check
+        # 56, OPEN1: read as a clear no, "ok" with advice)
+        return False
     loses: frozenset[str] = frozenset()
     if not _FUNCTIONS.isdisjoint(said):
         # "Do you have bladder control?", "Any sex life?": a no says the function is
         # lost, unless the key asks for the loss ("Loss of bladder control", "No
-        # bladder control"; check 53, H2: the reading was exactly inverted)
-        if _FAILURES.isdisjoint(said) and _LOST.isdisjoint(said):
+        # bladder control"; check 53, H2: the reading was exactly inverted), in the
+        # question itself, not in a clause that dates it ("Do you have bladder control
+        # since your back problem?": its no is the loss; check 55, N4)
+        asked = said[: next((i for i, w in enumerate(said) if w in _DATING), len(said))]
+        if _FAILURES.isdisjoint(asked) and _LOST.isdisjoint(asked):
             return False
         loses = _LOST
     return all(
@@ -914,6 +950,8 @@ _ABLE = frozenset({"can", "cannot", "t", "pass", "able", "well"})
 # ("since the beginning?" asks whether it was there all along: its no is no clear no,
 # check 56 REG2)
 _ONSET_WORDS = frozenset({"started", "start", "began", "begin"})
+# Words that open a clause dating a question ("... since your back problem").
+_DATING = frozenset({"since", "after", "following", "because", "from", "when", "while"})
 _LOST = frozenset({"no", "not", "without", "cannot"})  # before a function: its loss
 # Words that ask for a function's loss ("Loss of bladder control", "Reduced saddle
 # sensation"): with one, a key naming a function asks for the sign.
@@ -1050,10 +1088,7 @@ _FORM_HINT = re.compile(
 # A key about someone else ("Family cancer history", "Mother: bladder problems") may
 # be answered yes with the lifter's sign absent. Only relatives a family-history column
 # names: "since my child was born" is the lifter's own story (check 47, N2).
-_SOMEONE_ELSE = frozenset(
-    {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
-    | {"siblings", "brother", "sister", "grandmother", "grandfather", "relative", "relatives"}
-)
+_SOMEONE_ELSE = RELATIVES
 # Another part of the body ("knee pain after trauma"): the sign named is not the
 # lifter's back's, unless the name holds its own part ("Numbness in groin and hands"
 # is the groin's numbness: check 47, N2).
@@ -1355,6 +1390,7 @@ def build_index(rb: RuleBase) -> RuleIndex:
         short_name_shapes=_shapes_of(short_names),
         safety_words=_safety_words_of(questions, screened),
         screens_by_words=_screens_by_words(rb.screens.values()),
+        related=compile_related((q, questions[q].related_words) for q in screened),
         conditions=tuple(rule.condition for rule in rules)
         + tuple(flag.condition for flag in rb.safety_flags.values()),
         compile_leaf=lambda leaf: compile_condition(leaf, questions, derived_set).evaluate,

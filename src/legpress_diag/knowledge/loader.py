@@ -497,6 +497,7 @@ def _question(e: Entry) -> Question:
         replaced_by=tuple(q.replaced_by),
         follow_up_of=q.follow_up_of,
         short_names=tuple(q.short_names),
+        related_words=tuple(q.related_words),
         words=tuple((q.words or {}).items()),
         from_coach=not e.file.path.startswith(bundled.BUNDLED_PREFIX),
     )

@@ -94,6 +94,9 @@ class Question(FieldsValue):
     # What a form may call a safety question in a word or two: such a key's answer,
     # unless a no, makes it "not sure" (index.safety_named_in_short).
     short_names: tuple[str, ...] = ()
+    # Patterns of words that mention a safety sign without naming it: such a key's or
+    # reply's answer, unless a plain no, makes it "not sure" (knowledge/related.py).
+    related_words: tuple[str, ...] = ()
 
     # Computed once: these are read for every answer of every record.
     @cached_property

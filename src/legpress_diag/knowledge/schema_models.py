@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from .conditions.parser import KEYWORDS
+from .related import pattern_problem
 
 # Names usable inside conditions must look like identifiers.
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=80)]
@@ -86,7 +94,26 @@ class QuestionModel(_Named):
         "('fever', 'sciatica'). A record's key that is one of them, and whose answer is "
         "not a no, makes the question 'not sure' for the screen; it never answers it.",
     )
+    related_words: list[Text] = Field(
+        default_factory=list,
+        description="For a safety question: patterns of words that mention the sign "
+        "without naming it ('pee|peeing|urin*', 'numb*|tingl* groin|genital*'): one to "
+        "four slots separated by spaces, each slot words separated by '|', a word "
+        "ending in '*' for the start of words, a slot starting with '!' for words that "
+        "must be absent. A record's key (or a free-text answer, or a screen's reply) "
+        "the tool cannot read that mentions the sign, answered anything but a plain "
+        "no, makes the question 'not sure'; it never answers or clears it.",
+    )
     source: Source = ""
+
+    @field_validator("related_words")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise ValueError(problem)
+        return patterns
 
     @model_validator(mode="after")
     def _fits_type(self) -> QuestionModel:

@@ -230,9 +230,16 @@ def state_from_answers(
     if errors and not keep_valid:
         return Replay(SessionState(), tuple(errors), tuple(warnings))
     bad |= {p.key for p in errors}
+    # A screen's reply that could not be read ("screen:nerve_signs": "Numb groin") is
+    # asked again, but its signs' own "no"s would answer it: doubted as diagnose
+    # doubts them, or `ask --answers` gave advice where diagnose referred (check 55,
+    # N10). Only the unread replies: the read ones are answers already.
+    doubt_from = plain | {
+        key: value for key, value in answers.items() if key in bad and key.startswith(SCREEN_PREFIX)
+    }
     # Safety questions the record gives two ways (read as "not sure"), which may be
     # what asked a self-check; worked out once, and only when a self-check is sent.
-    two_ways = _two_ways(rb, plain) if rechecks else frozenset()
+    two_ways = _two_ways(rb, doubt_from) if rechecks else frozenset()
     # Safety questions a yes was given for that the record's reading made "not sure".
     yes_read_unsure = {
         qid: key
@@ -282,7 +289,7 @@ def state_from_answers(
         if state is not before:
             prefixes.append(state)
     if not rechecks:  # worked out above only when a self-check was sent
-        two_ways = _two_ways(rb, plain)
+        two_ways = _two_ways(rb, doubt_from)
     doubted = _doubted_safety(rb, plain, state, two_ways)
     for qid in doubted:
         state = state.answer(qid, None)

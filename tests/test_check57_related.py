@@ -1,0 +1,306 @@
+"""Check 57: words that mention a warning sign without naming it (a rule base's
+``related_words``, knowledge/related.py) only ever doubt the sign, never clear it;
+and the leftovers of checks 55 and 56 (a screen's unread reply in ``ask --answers``,
+"down" under a sign, a failure word in a dating clause, an age in decades under a
+short name). Each case failed on aaca2e2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legpress_diag.api import diagnose
+from legpress_diag.foundation.problems import RuleBaseError
+from legpress_diag.intake.answers import read_answers
+from legpress_diag.intake.questionnaire.replay import state_from_answers
+from legpress_diag.knowledge.loader import load_rulebase
+from legpress_diag.knowledge.related import compile_related, mentioned, pattern_problem, words_in
+
+from .free_form import ALL_NO, RB, flagged
+
+# --- the reader itself --------------------------------------------------------------
+
+
+def _mentions(patterns: list[str], text: str) -> tuple[str, ...]:
+    return mentioned(compile_related([("sign", patterns)]), words_in(text))
+
+
+def test_a_start_of_words_matches_every_ending_and_a_whole_word_only_itself() -> None:
+    assert _mentions(["urin*"], "Urinary trouble?") == ("sign",)
+    assert _mentions(["urin*"], "Urine leaks") == ("sign",)
+    assert _mentions(["pee"], "Peeing?") == ()  # a whole word is no start
+    assert _mentions(["pee|peeing"], "Peeing?") == ("sign",)
+
+
+def test_every_slot_must_find_a_word_and_a_bang_slot_rules_the_pattern_out() -> None:
+    pattern = ["both leg|legs sore* !training|gym"]
+    assert _mentions(pattern, "Both legs sore?") == ("sign",)
+    assert _mentions(pattern, "Legs sore?") == ()  # no "both"
+    assert _mentions(pattern, "Both legs sore after training?") == ()
+
+
+def test_words_about_someone_else_mention_nothing() -> None:
+    assert _mentions(["malignan*"], "Malignancies?") == ("sign",)
+    assert _mentions(["malignan*"], "Malignancies in the family?") == ()
+
+
+def test_contractions_and_compatibility_forms_are_read() -> None:
+    assert words_in("I don\u2019t have ＦＥＥＬＩＮＧ") == ["i", "dont", "have", "feeling"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        ("Pee", "not a pattern"),
+        ("pe*", "3 letters"),
+        ("!goal", "only '!' slots"),
+        ("a b c d e", "not a pattern"),
+        ("pee||wee", "not a pattern"),
+    ],
+)
+def test_a_broken_pattern_is_named(pattern: str, says: str) -> None:
+    problem = pattern_problem(pattern)
+    assert problem is not None and says in problem
+
+
+def test_the_smallest_start_of_words_is_three_letters() -> None:
+    assert pattern_problem("pee*") is None
+    assert pattern_problem("urin* !goal") is None
+
+
+def test_a_rule_file_with_a_broken_pattern_is_refused_with_its_place(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "coach.yaml").write_text(
+        "questions:\n"
+        "  - id: coach_sign\n"
+        "    type: yes_no\n"
+        "    text: Anything odd?\n"
+        "    related_words: ['ok*', 'fine']\n"
+    )
+    with pytest.raises(RuleBaseError) as raised:
+        load_rulebase([rules])
+    (found,) = [d for d in raised.value.diagnostics if "related_words" in d.message]
+    assert found.span is not None and found.span.path.endswith("coach.yaml")
+    assert (found.span.line, found.span.col) == (5, 20) and "3 letters" in found.message
+
+
+# --- the bundled vocabulary: stories ------------------------------------------------
+
+# A coach's own wording of a sign, answered yes beside the sign's own "no": at least
+# the sign's flag (a "not sure" referral), never "ok" with advice.
+SAID_YES = [
+    ("Trouble peeing?", "bladder_bowel_change"),
+    ("Wetting yourself lately?", "bladder_bowel_change"),
+    ("Tripping more than usual?", "new_leg_weakness"),
+    ("Tripping more than usual?", "progressive_leg_weakness"),
+    ("Foot slapping when you walk?", "new_leg_weakness"),
+    ("Knee giving way?", "new_leg_weakness"),
+    ("Any falls recently?", "after_trauma"),
+    ("Fell off a ladder?", "after_trauma"),
+    ("Malignancies?", "cancer_history"),
+    ("Tumours?", "cancer_history"),
+    ("Night sweats?", "fever_or_unwell"),
+    ("Shivering fits?", "fever_or_unwell"),
+    ("Lost weight without dieting?", "unexplained_weight_loss"),
+    ("I don't have feeling in my groin", "saddle_numbness"),
+    ("Numb bum?", "saddle_numbness"),
+    ("Tingling in both legs?", "both_legs_symptoms"),
+    ("Pins and needles in both feet?", "both_legs_symptoms"),
+    ("Both legs sore?", "both_legs_symptoms"),
+    ("Impotence?", "sexual_function_change"),
+    ("Throbbing stomach?", "pulsating_belly_or_tearing_pain"),
+    ("Pain wakes you at night?", "constant_or_night_pain"),
+]
+
+
+@pytest.mark.parametrize(("key", "sign"), SAID_YES)
+def test_a_yes_to_a_sign_in_other_words_refers(key: str, sign: str) -> None:
+    assert sign in flagged(key, "yes")
+    assert sign in flagged(key, "sometimes")  # anything but a no
+
+
+# Risk factors refer no one alone: the answer is read "not sure" for the screen.
+RISK_SAID_YES = [
+    ("HIV positive?", "weakened_immunity_or_iv_drugs"),
+    ("Weak bones?", "steroids_or_osteoporosis"),
+    ("Back op last month?", "recent_spinal_procedure"),
+]
+
+
+@pytest.mark.parametrize(("key", "sign"), RISK_SAID_YES)
+def test_a_yes_to_a_risk_factor_in_other_words_is_not_sure(key: str, sign: str) -> None:
+    assert sign in read_answers(RB, {**ALL_NO, key: "yes"}).misspelt
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sign"),
+    [
+        ("Anything else?", "I keep tripping over my left foot", "new_leg_weakness"),
+        ("Other symptoms", "trouble peeing since Monday", "bladder_bowel_change"),
+        ("Notes", "No, but my bum is numb", "saddle_numbness"),
+        ("Notes", ["fine", "night sweats"], "fever_or_unwell"),
+    ],
+)
+def test_a_free_text_answer_that_mentions_a_sign_refers(key: str, value: object, sign: str) -> None:
+    assert sign in flagged(key, value)
+
+
+# A gym's ordinary columns: nothing to refer.
+ORDINARY = [
+    ("Squat PR?", "yes"),
+    ("Weight loss goal?", "yes"),
+    ("Goal", "lose weight"),
+    ("Goals", "want to lose weight"),
+    ("Body weight (kg)", 80),
+    ("Training at night?", "yes"),
+    ("Sore quads after leg day?", "yes"),
+    ("Both legs sore after training?", "yes"),
+    ("Pushing evenly through both legs?", "yes"),
+    ("Both feet flat on the plate?", "yes"),
+    ("Groin strain last year?", "yes"),
+    ("Family history of cancer?", "yes"),
+    ("Mother had osteoporosis?", "yes"),
+    ("Knees fall in?", "yes"),
+    ("Do you let the sled fall fast?", "yes"),
+    ("Sex", "male"),
+    ("Name", "Peter Fallon"),
+    ("Erector spinae tight?", "yes"),
+    ("Chest press", "yes"),
+    ("Hit depth?", "yes"),
+    ("Tweaked it last week?", "yes"),
+    ("Sleep", "7 hours, no pain"),
+    # a plain no, "normal", a blank, and a yes to "is it fine?"
+    ("Trouble peeing?", "no"),
+    ("Trouble peeing?", "normal"),
+    ("Trouble peeing?", ""),
+    ("Falls in the last year", 0),
+    ("Peeing normal?", "yes"),
+    ("Notes", "No numbness, no bladder trouble"),
+    ("Notes", "nothing new"),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), ORDINARY)
+def test_ordinary_columns_refer_no_one(key: str, value: object) -> None:
+    assert flagged(key, value) == set()
+
+
+def _doubts(key: str, value: object) -> frozenset[str]:
+    return read_answers(RB, {**ALL_NO, key: value}).misspelt
+
+
+def test_under_a_word_that_denies_the_sign_a_yes_is_its_absence() -> None:
+    # "No falls?": "no" says there were falls; its yes that there were none
+    assert "after_trauma" in _doubts("No falls?", "no")
+    assert _doubts("No falls?", "yes") == frozenset()
+    assert _doubts("Accident free", "yes") == frozenset()
+
+
+def test_under_a_word_that_turns_a_function_around_no_answer_is_clear() -> None:
+    # "I don't have feeling in my groin": its yes is numbness, its no is no clear no
+    assert "saddle_numbness" in _doubts("I don't have feeling in my groin", "no")
+    assert "saddle_numbness" in _doubts("Can't feel my groin", "yes")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("Fall", "autumn"),
+        ("Weight loss", "trying to lose weight"),
+        ("Weight loss", "intentional"),
+        ("Chemotherapy", "never"),
+        ("Malignancies?", "never had any"),
+        ("Notes", "no fever, feels fine"),
+        ("chest day pain", "yes"),
+        (
+            "screen:what_happens_in_a_set",
+            "your thighs squash into your chest or belly, the pain grows as the weight goes up",
+        ),
+    ],
+)
+def test_the_answers_own_words_may_say_nothing_was_found(key: str, value: object) -> None:
+    assert flagged(key, value) == set()
+
+
+def test_a_denied_clause_denies_only_its_own_signs() -> None:
+    assert flagged("Notes", "no numbness, tripping a lot") >= {"new_leg_weakness"}
+    assert flagged("Notes", "no numbness but night sweats") >= {"fever_or_unwell"}
+
+
+def test_a_related_word_never_clears_an_unanswered_sign() -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != "bladder_bowel_change"}
+    found = diagnose({"id": "t", "answers": {**answers, "Trouble peeing?": "no"}}, RB)
+    assert found["status"] == "unscreened"
+
+
+def test_a_sign_answered_yes_stays_a_yes() -> None:
+    found = diagnose(
+        {"id": "t", "answers": {**ALL_NO, "saddle_numbness": "yes", "Numb bum?": "yes"}}, RB
+    )
+    levels = {f["id"]: f["level"] for f in found["red_flags"]}
+    assert levels["saddle_numbness"] == "emergency"
+
+
+# --- screen replies -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reply", ["38+", "38.4", ["38+"], "see notes"])
+def test_a_screen_reply_that_names_nothing_doubts_every_sign_of_the_screen(reply: object) -> None:
+    raised = flagged("screen:general_health", reply)
+    assert {"fever_or_unwell", "cancer_history", "unexplained_weight_loss"} <= raised
+
+
+@pytest.mark.parametrize("reply", ["nothing new", "all fine", "Saddle area normal"])
+def test_a_screen_reply_that_only_denies_doubts_nothing(reply: str) -> None:
+    assert flagged("screen:nerve_signs", reply) == set()
+
+
+def test_a_screen_reply_in_related_words_doubts_that_sign_only() -> None:
+    assert flagged("screen:nerve_signs", "can't pee properly") == {"bladder_bowel_change"}
+    assert flagged("screen:general_health", "temp 38.4") == {"fever_or_unwell"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "sign"),
+    [("Numb groin", "saddle_numbness"), ("No bladder control", "bladder_bowel_change")],
+)
+def test_ask_answers_keeps_the_doubt_of_a_screen_reply_it_asks_again(reply: str, sign: str) -> None:
+    # `ask --answers` asks an unread screen reply again, but the signs' own "no"s
+    # answered it: its replay gave advice where diagnose referred (check 55, N10)
+    answers = {**ALL_NO, "screen:nerve_signs": reply}
+    replay = state_from_answers(RB, answers, keep_valid=True)
+    assert replay.errors  # the reply is still reported
+    assert sign in replay.state.skipped or replay.state.answers.get(sign) is None
+
+
+# --- leftovers of checks 55 and 56 --------------------------------------------------
+
+
+def _without(sign: str, key: str, value: object) -> dict[str, object]:
+    answers = {k: v for k, v in ALL_NO.items() if k != sign}
+    return diagnose({"id": "t", "answers": {**answers, key: value}}, RB)
+
+
+@pytest.mark.parametrize(
+    ("sign", "key"),
+    [
+        ("leg_pain_below_knee", "Is the sciatica down?"),
+        ("leg_pain_below_knee", "Sciatica down?"),
+        ("new_leg_weakness", "Is the leg weakness down?"),
+        ("bladder_bowel_change", "Do you have bladder control since your back problem?"),
+    ],
+)
+def test_a_no_about_easing_or_a_dated_function_is_no_clear_no(sign: str, key: str) -> None:
+    found = _without(sign, key, "no")
+    assert found["status"] == "refer", found["status"]
+    assert sign in {f["id"] for f in found["red_flags"]}
+
+
+def test_an_age_in_decades_under_a_short_name_is_that_age() -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != "age_years"}
+    answers |= {"sudden_sharp_onset": "yes", "Current age": "in my seventies"}
+    found = diagnose({"id": "t", "answers": answers}, RB)
+    levels = {f["id"]: f["level"] for f in found["red_flags"]}
+    assert levels.get("fracture_risk_sudden_onset") == "urgent"
