@@ -213,7 +213,8 @@ def test_under_a_word_that_turns_a_function_around_no_answer_is_clear() -> None:
         ("Chemotherapy", "never"),
         ("Malignancies?", "never had any"),
         ("Notes", "no fever, feels fine"),
-        ("chest day pain", "yes"),
+        # ("chest day pain": "yes" refers, clinician "not sure": chest pain while
+        # training is a physiotherapist's question, whatever day it is)
         (
             "screen:what_happens_in_a_set",
             "your thighs squash into your chest or belly, the pain grows as the weight goes up",
@@ -304,3 +305,123 @@ def test_an_age_in_decades_under_a_short_name_is_that_age() -> None:
     found = diagnose({"id": "t", "answers": answers}, RB)
     levels = {f["id"]: f["level"] for f in found["red_flags"]}
     assert levels.get("fracture_risk_sudden_onset") == "urgent"
+
+
+# --- check 57, second round: the reader's own faults ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [
+        # H2: a denial inside a key describes the sign; only one that opens it denies
+        ("Peeing with no control?", "bladder_bowel_change"),
+        ("Tripping for no reason?", "new_leg_weakness"),
+        ("Knee gives way without warning?", "new_leg_weakness"),
+        ("Losing weight for no reason?", "unexplained_weight_loss"),
+    ],
+)
+def test_a_denial_inside_a_key_is_no_denial(key: str, sign: str) -> None:
+    assert sign in flagged(key, "yes")
+
+
+@pytest.mark.parametrize(
+    ("key", "sign"),
+    [
+        # H3: under a key that asks whether things are fine, a no is the finding
+        ("Peeing normal?", "bladder_bowel_change"),
+        ("Can you stand on your heels?", "new_leg_weakness"),
+        ("Walking normally?", "new_leg_weakness"),
+        ("Getting better?", "not_improving"),
+        ("Weight stable?", "unexplained_weight_loss"),
+        ("Sleeping through the night?", "constant_or_night_pain"),
+    ],
+)
+def test_a_no_to_is_it_fine_is_a_finding(key: str, sign: str) -> None:
+    assert sign in _doubts(key, "no")
+    assert _doubts(key, "yes") == frozenset()
+
+
+@pytest.mark.parametrize("key", ["Not getting any better?", "No improvement?"])
+def test_a_negated_is_it_fine_key_is_clear_neither_way(key: str) -> None:
+    assert "not_improving" in _doubts(key, "yes")
+    assert "not_improving" in _doubts(key, "no")
+
+
+@pytest.mark.parametrize(
+    ("note", "sign"),
+    [
+        # H4: a note that names a sign
+        ("fever", "fever_or_unwell"),
+        ("incontinence", "bladder_bowel_change"),
+        ("numb groin since Monday", "saddle_numbness"),
+        ("breast cancer 3 years ago", "cancer_history"),
+        ("pins and needles in both feet", "both_legs_symptoms"),
+        # H5: a relative in one clause hides nothing in another
+        ("mum drove me in, I can't pee properly since monday", "bladder_bowel_change"),
+        ("my sister is a nurse and says I've lost 8kg without trying", "unexplained_weight_loss"),
+        ("fell off a ladder at my parents house", "after_trauma"),
+        # H7: a long note is read whole
+        ("I train four days a week. " * 60 + "Also I can't pee properly.", "bladder_bowel_change"),
+        # H8: look-alike letters and invisible marks inside a word
+        ("trouble p\u0435\u0435ing", "bladder_bowel_change"),
+        ("trouble pe\u200being", "bladder_bowel_change"),
+        # clauses that only seem to deny
+        ("no better after 8 weeks", "not_improving"),
+        ("no numbness and tripping a lot", "new_leg_weakness"),
+    ],
+)
+def test_a_note_that_names_or_mentions_a_sign_refers(note: str, sign: str) -> None:
+    assert sign in flagged("Anything else?", note)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mum had cancer",
+        "no numbness and no tingling",
+        "antihistamines for hay fever",
+        "whey, sometimes makes me gassy and need the loo",
+        "dropped 5kg bodyweight and still squatted 180",
+    ],
+)
+def test_a_note_that_denies_or_is_about_someone_else_refers_no_one(note: str) -> None:
+    assert flagged("Anything else?", note) == set()
+
+
+def test_a_key_about_aims_names_no_sign_in_its_answer() -> None:
+    assert flagged("Main goal", "weight loss") == set()
+    assert "new_leg_weakness" in flagged("Goals", "get back to squatting, stop tripping")
+
+
+@pytest.mark.parametrize(
+    ("reply", "sign"),
+    [
+        # H6: a screen reply that opens with the loss of a function
+        ("can't feel the toilet paper when I wipe", "saddle_numbness"),
+        ("no control when I pee", "bladder_bowel_change"),
+        ("never know when I need the loo", "bladder_bowel_change"),
+        ("no feeling down below", "saddle_numbness"),
+    ],
+)
+def test_a_screen_reply_that_opens_with_a_loss_is_no_denial(reply: str, sign: str) -> None:
+    assert sign in flagged("screen:nerve_signs", reply)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("Travel", "trips to London twice a month"),
+        ("Both legs sore after leg day?", "yes"),
+        ("Flu jab this year?", "yes"),
+        ("Sweating at night when it's hot?", "yes in summer"),
+        ("Knees buckle in?", "yes"),
+        ("Legs give out at failure?", "yes"),
+        ("Least favourite exercise", "lunges, I always stumble"),
+        ("Weight dropped since starting (kg)", 3),
+        ("Rotator cuff", "old tear, some pain"),
+        ("Knees travel past toes?", "yes"),
+        ("Other symptoms", "tight hamstrings"),
+    ],
+)
+def test_gym_talk_that_borrows_a_signs_words_refers_no_one(key: str, value: object) -> None:
+    assert flagged(key, value) == set()

@@ -132,6 +132,7 @@ ONE_RECORD_MODULES = {
         "conditions.compile",
         "facts",
         "index",
+        "letters",
         "packs",
         "packs.config",
         "packs.layers",

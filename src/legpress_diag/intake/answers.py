@@ -16,7 +16,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import cast
 
@@ -36,7 +36,10 @@ from ..knowledge.index import (
     sign_words,
     words_of,
 )
+from ..knowledge.related import BUT_WORDS as RELATED_BUT
 from ..knowledge.related import NEGATIONS as RELATED_NEGATIONS
+from ..knowledge.related import about_someone_else, read_mentions, ruled_out_by
+from ..knowledge.related import clauses as related_clauses
 from ..knowledge.related import mentioned as related_mentioned
 from ..knowledge.related import words_in as related_words_in
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
@@ -839,6 +842,11 @@ def normalize_answers(
                 hint = f"{reading} {them} as not sure{where}; answer each under its own id"
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
+                # Words that mention a sign, in the key or in its text: said, or a
+                # "not sure" referral has no reason a coach can see.
+                mentioned = _mentions_said(rb, key, value, together)
+                if mentioned:
+                    hint = (f"{hint}; " if hint else "") + mentioned
             shown = show_value(key)[1:-1] if len(key) > _SHOWN_CHARS else key
             # A screen's reply is no question's answer, but no unknown key either: said
             # "unknown", its signs read from it looked ignored (a new user's P8).
@@ -1669,6 +1677,24 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     return frozenset(found)
 
 
+def _mentions_said(
+    rb: RuleBase, key: str, value: JsonValue, together: NamedInShort | tuple[()]
+) -> str:
+    """What a warning says of the signs a key or its text mentions by related words,
+    or "" (see _related_doubted and _mentioned_in_text)."""
+    related = together.related if isinstance(together, NamedInShort) else ()
+    in_text = _mentioned_in_text(rb, {}, key, value) if not is_screen_key(key) else set()
+    signs = [*related, *(q for q in sorted(in_text) if q not in related)]
+    if not signs:
+        return ""
+    named = " and ".join(f"'{q}'" for q in signs)
+    where = "its words mention" if related else "its text mentions"
+    return (
+        f"{where} {named}: unless its answer is a plain no, the screen reads "
+        f"{'it' if len(signs) == 1 else 'them'} as not sure; answer each under its own id"
+    )
+
+
 def _own_item(screen: Screen, said: list[str]) -> str | None:
     """The item of ``screen`` whose label or id ``said`` (words_in) is."""
     for qid, label in screen.items:
@@ -1688,14 +1714,18 @@ def _related_doubted(
     answer is a yes stays a yes."""
     if not together.related or _said_nothing(value):
         return set()
-    if together.related_denied and written_yes(value):
+    fine = _asks_if_fine(key)
+    if fine and together.related_negated:
+        pass  # "Not getting any better?", "No improvement?": no answer is clear
+    elif fine:
+        # "Peeing normal?", "Can you stand on your heels?", "Getting better?": a yes
+        # says nothing was found, and a no that it was (check 57, H3)
+        if _yes_it_is(value) or _reads_normal(value):
+            return set()
+    elif together.related_denied and written_yes(value):
         return set()  # "No falls?": "yes", "Accident free": "yes"
-    if not together.related_negated and (
-        written_no(value)
-        or value == 0
-        or _never(value)
-        or _reads_normal(value)
-        or (_asks_if_fine(key) and _yes_it_is(value))
+    elif not together.related_negated and (
+        written_no(value) or value == 0 or _never(value) or _reads_normal(value)
     ):
         return set()
     signs = together.related
@@ -1720,15 +1750,27 @@ def _never(value: JsonValue) -> bool:
     return bool(said) and len(said) <= 4 and set(said) <= _NEVER_WORDS
 
 
-# A key that asks whether something is fine ("Peeing normal?", "Bowels OK?") and
-# words that make it ask something else ("more than usual", "less than normal").
-_FINE_WORDS = frozenset({"normal", "normally", "ok", "okay", "fine", "alright", "working"})
-_COMPARING = frozenset({"than", "more", "less", "worse", "better", "unusual", "abnormal"})
+# A key that asks whether something is fine, whether one can, or whether it got
+# better ("Peeing normal?", "Able to pee normally?", "Can you stand on your
+# heels?", "Getting better?", "Weight stable?"), and words that make it ask
+# something else ("more than usual", "less than normal").
+_FINE_WORDS = frozenset(
+    {"normal", "normally", "ok", "okay", "fine", "alright", "working", "well", "able"}
+    | {"better", "improving", "improved", "improvement", "easing", "eases", "ease"}
+    | {"settled", "settling", "resolved", "stable", "steady", "strong", "healthy", "clear"}
+    | {"gradual", "gradually", "slowly", "same"}
+)
+_COMPARING = frozenset({"than", "more", "less", "worse", "unusual", "abnormal"})
+_CAN = frozenset({"can", "could"})
+_SLEEP = frozenset({"sleep", "sleeping", "sleeps", "slept"})
 
 
 def _asks_if_fine(key: str) -> bool:
-    said = set(related_words_in(key))
-    return not _FINE_WORDS.isdisjoint(said) and _COMPARING.isdisjoint(said)
+    said = related_words_in(key)
+    fine = not _FINE_WORDS.isdisjoint(said) or ("through" in said and not _SLEEP.isdisjoint(said))
+    if (said[:1] and said[0] in _CAN) or fine:
+        return _COMPARING.isdisjoint(said)
+    return False
 
 
 def _said_nothing(value: JsonValue) -> bool:
@@ -1740,69 +1782,117 @@ def _said_nothing(value: JsonValue) -> bool:
     )
 
 
-# Words that end a denial's reach ("No numbness but tripping a lot"), and the marks
-# between a text's clauses.
-_BUT_WORDS = frozenset(
-    {"but", "except", "only", "although", "though", "apart", "besides", "however", "yet"}
-    | {"still", "unless", "sometimes", "occasionally"}
-)
-_CLAUSES = re.compile(r"[,;.!?/\n]+|\band\b|\bor\b")
+# Words of a key that says its values were ruled out ("symptoms_denied",
+# "ruled_out", "Not present", "negatives"): what they name is no one's sign.
+_RULED_OUT = frozenset({"denied", "denies", "ruled", "excluded", "negatives", "negative"})
+_RULED_OUT |= {"absent", "none"}
+MAX_TEXT_READ = 1 << 16  # of a note: its first and last 32 KB past this
+MAX_TEXTS_READ = 1 << 18  # of a list of notes, in all
+MAX_CLAUSES_NAMED = 2_000  # clauses of one answer read for signs' names (bounded work)
+
+
+def _texts_of(value: JsonValue) -> Iterator[str]:
+    """The texts of an answer, a list's too, within MAX_TEXTS_READ characters in all;
+    a note past MAX_TEXT_READ as its first and last halves of that."""
+    budget = MAX_TEXTS_READ
+    for item in value if isinstance(value, list) else [value]:
+        if budget <= 0:
+            return
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT_READ:
+                half = MAX_TEXT_READ // 2
+                item = item[:half] + "\n" + item[-half:]
+            budget -= len(item)
+            yield item
 
 
 def _mentioned_in_text(rb: RuleBase, raw: RawAnswers, key: str, value: JsonValue) -> set[str]:
-    """The signs a free-text answer (a note of up to 800 characters) mentions by
-    related words ("Other symptoms": "I keep tripping over my left foot"): each not
-    sure, unless its own answer is a yes, or the text only denies it ("No numbness,
-    no bladder trouble": every clause that mentions it opens with a no, and no word
-    says "but"). The key's words may rule a pattern out ("Goal": "lose weight")."""
-    texts = [item for item in (value if isinstance(value, list) else [value])[:MAX_READ_KEYS]]
-    doubted: set[str] = set()
-    for text in texts:
-        if not isinstance(text, str) or _said_nothing(text) or written_yes(text):
-            continue
-        if written_no(text) or is_unsure(text) or len(text) > 2 * MAX_READ_KEY:
+    """The signs a free-text answer names or mentions ("Anything else?": "numb groin
+    since Monday", "I keep tripping over my left foot"), clause by clause: each not
+    sure, unless its own answer is a yes. A clause that opens with a denial ("no
+    fever", "nothing new") denies what it names, unless it says "but" ("no numbness
+    except when I sit"); a clause about a relative ("mum drove me in") names no one's
+    sign, and no other clause loses by it. The key's words may rule a pattern out
+    ("Goal": "lose weight"), or the whole answer ("symptoms_denied": ["Saddle
+    numbness"])."""
+    key_words = related_words_in(key)
+    if (key_words and key_words[0] in RELATED_NEGATIONS) or not _RULED_OUT.isdisjoint(key_words):
+        return set()
+    if isinstance(value, str) and len(value) <= MAX_READ_KEY:
+        # A batch's notes repeat ("Notes 1" .. "Notes 9000" with one text): read once
+        # per text and key words (numbers aside)
+        memo = rb.index.note_mentions
+        index = (value, tuple(word for word in key_words if not word.isdigit()))
+        said = memo.get(index)
+        if said is None:
+            if len(memo) >= _MAX_NOTES_KEPT:
+                memo.clear()
+            said = memo[index] = frozenset(_said_in_notes(rb, key_words, value))
+        return {q for q in said if not written_yes(raw.get(q))}
+    return {q for q in _said_in_notes(rb, key_words, value) if not written_yes(raw.get(q))}
+
+
+_MAX_NOTES_KEPT = 20_000  # notes of at most MAX_READ_KEY letters: a few MB at most
+
+
+def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[str]:
+    """The signs the notes of an answer name or mention (see _mentioned_in_text)."""
+    # A key about aims ("Main goal": "weight loss") names no sign in its answers;
+    # a related word still may ("Goals": "get back to squatting, stop tripping").
+    names_read = _AIMS.isdisjoint(key_words)
+    said_so: set[str] = set()
+    named_budget = MAX_CLAUSES_NAMED
+    for text in _texts_of(value):
+        if _said_nothing(text) or written_yes(text) or written_no(text) or is_unsure(text):
             continue
         if text.lstrip()[:1] in ("{", "[", "<"):
             continue  # a form tool's structure or markup as text ("FieldStructure"), no note
-        said = related_words_in(text)
-        # (a text that names a sign, "Saddle numbness", is read as its name is, where
-        # a key may say it was ruled out: "symptoms_denied": ["Saddle numbness"])
-        named = len(text) <= MAX_READ_KEY and bool(safety_named_in_short(rb, text))
-        signs = () if named else related_mentioned(rb.index.related, said)
-        if signs:
-            with_key = related_mentioned(rb.index.related, said + related_words_in(key))
-            signs = tuple(q for q in signs if q in with_key)
-        if signs and _BUT_WORDS.isdisjoint(said):
-            # a sign mentioned only in clauses that deny it is denied ("no fever,
-            # feels fine"); one mentioned in any other clause, or across clauses, is
-            # not ("no numbness, tripping a lot")
-            denied, said_so = _clause_mentions(rb, text)
-            signs = tuple(q for q in signs if q in said_so or q not in denied)
-        doubted |= {q for q in signs if not written_yes(raw.get(q))}
-    return doubted
+        found_in = related_clauses(text)
+        # the key's and the whole note's words may rule a pattern out ("Goal": "lose
+        # weight"; "Protein powder": "whey, makes me need the loo")
+        around = ruled_out_by(
+            rb.index.related, [*key_words, *(word for clause in found_in for word in clause.words)]
+        )
+        for words, denies in found_in:
+            if about_someone_else(words, in_a_note=True):
+                continue  # "mum had cancer": named or not, no one's sign here
+            mentions, ruled_out = read_mentions(
+                rb.index.related, words, in_a_note=True, around=around
+            )
+            found = set(mentions)
+            if names_read and named_budget > 0:
+                named_budget -= 1
+                found |= _named_in_clause(rb, words) - ruled_out
+            if found and not denies:
+                said_so |= found
+    # (a sign denied in one clause and said in another is said: "no fever. fever now")
+    return said_so
 
 
-def _clause_mentions(rb: RuleBase, text: str) -> tuple[set[str], set[str]]:
-    """The signs a text's clauses mention: in clauses that open with a word that
-    negates, and in the others."""
-    denied: set[str] = set()
-    said_so: set[str] = set()
-    for part in _CLAUSES.split(text)[:MAX_READ_KEYS]:
-        words = related_words_in(part)
-        if words:
-            found = related_mentioned(rb.index.related, words)
-            (denied if words[0] in RELATED_NEGATIONS else said_so).update(found)
-    return denied, said_so
+_AIMS = frozenset({"goal", "goals", "target", "targets", "aim", "aims", "want", "wants"})
+_AIMS |= {"wish", "hope", "hoping", "motivation", "reason", "reasons", "why"}
+
+
+def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:
+    """The signs a clause names as a key would (a short name, an id, a wording):
+    never one it only asks about as normal ("bladder normal")."""
+    if not words or len(words) > _MAX_CLAUSE_WORDS:
+        return set()
+    together = safety_named_in_short(rb, " ".join(words))
+    if together.asks_if_normal or (together.mentions_normal and not together.whole):
+        return set()
+    return set(together.every) | set(together.denied)
+
+
+_MAX_CLAUSE_WORDS = 40
 
 
 def _only_denies(text: str, said: list[str]) -> bool:
-    """Whether a text only denies: every clause opens with a word that negates and
-    no word says "but"."""
-    if not _BUT_WORDS.isdisjoint(said):
-        return False
-    clauses = [related_words_in(part) for part in _CLAUSES.split(text)]
-    clauses = [words for words in clauses if words]
-    return bool(clauses) and all(words[0] in RELATED_NEGATIONS for words in clauses)
+    """Whether a text only denies: every clause opens with a denial ("no numbness",
+    "nothing new"; never "can't feel ...", "no control when I pee") and none says
+    "but"."""
+    found = related_clauses(text)
+    return bool(found) and RELATED_BUT.isdisjoint(said) and all(c.denies for c in found)
 
 
 def _denial_doubted(raw: RawAnswers, denied: tuple[str, ...], value: JsonValue) -> set[str]:
@@ -1845,16 +1935,20 @@ def _labels_named(
         # "Not able to control my bladder" name the sign: check 53 H4)
         if not together.asks_if_normal:
             doubted |= {q for q in together.every if not written_yes(raw.get(q))}
-        if together or together.denied or together.asks_if_normal:
-            continue
         said = related_words_in(item)
+        if together or together.denied or together.asks_if_normal:
+            # what it names, and what it mentions beside ("no feeling down below")
+            if not together.asks_if_normal and not _only_denies(item, said):
+                mentioned = related_mentioned(rb.index.related, said, in_a_note=True)
+                doubted |= {q for q in mentioned if not written_yes(raw.get(q))}
+            continue
         own = _own_item(screen, said) if screen is not None else None
         if own is not None:
             # the screen's own wording of an item, or its id: that sign, at least
             # not sure (never every sign of the screen)
             doubted |= {own} if not written_yes(raw.get(own)) else set()
             continue
-        mentioned = related_mentioned(rb.index.related, said)
+        mentioned = related_mentioned(rb.index.related, said, in_a_note=True)
         if _only_denies(item, said) or _reads_normal(item):
             continue
         # (a safety screen's only: a checklist of form faults is read as its items,

@@ -10,7 +10,6 @@ memo later and two rule bases can never share or disagree about one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..foundation.values import FieldsValue
 from .conditions.ast import And, Compare, Condition, FactRef, Leaf, Member, Not, Truth, leaves
 from .facts import NormalisedValue
+from .letters import latin_letters
 from .related import RELATIVES, RelatedWords, compile_related, mentioned
 from .related import denies as may_deny
 from .related import negated as may_negate
@@ -281,35 +281,12 @@ class RuleIndex(FieldsValue):
         return {}
 
     @cached_property
+    def note_mentions(self) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
+        return {}  # answers._mentioned_in_text's, by note and key words (bounded there)
+
+    @cached_property
     def question_words(self) -> dict[str, frozenset[str]]:
         return {}  # filled once, by question_words_of (it needs the questions)
-
-
-# Letters of other scripts that look like the Latin ones in question ids (Cyrillic and
-# Greek, lower case after casefold). NFKC already maps full-width, mathematical and
-# other compatibility forms; these are distinct letters that NFKC keeps, so a key
-# written with them would otherwise be a different key that looks the same.
-_LOOKALIKES = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "ғ": "f", "һ": "h",
-        "і": "i", "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o",
-        "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "ц": "u", "ѵ": "v", "ԝ": "w",
-        "х": "x", "у": "y", "з": "3", "ь": "b", "п": "n",
-        # Greek
-        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "μ": "u", "ϲ": "c",
-        # Latin small capitals, which NFKC leaves as they are ("ꜱᴀᴅᴅʟᴇ_ɴᴜᴍʙɴᴇꜱꜱ": read
-        # as an unknown key, a yes was "not sure", one level lower: check 38, L2)
-        "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
-        "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
-        "ꞯ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y",
-        "ᴢ": "z",
-        # Latin letters that read as others, and dashes and spaces that read as '_'
-        "ı": "i", "ɡ": "g", "ℓ": "l", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
-        "−": "-", "＿": "_",
-    }
-)  # fmt: skip
 
 
 # difflib's ratio above which an unknown answer key is taken for a safety question
@@ -345,25 +322,6 @@ _AROUND_ID = re.compile(r"^(?:answers(?:[./]|__)|q\d*[._])")
 
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-def latin_letters(text: str) -> str:
-    """Text as the Latin letters it shows: compatibility forms made plain (NFKC),
-    lower case, look-alike letters of other scripts read as Latin, accents and
-    characters that draw nothing left out."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not _invisible(c))
-
-
-# Unicode's default-ignorable characters that are letters in name only (Hangul fillers).
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-
-
-def _invisible(char: str) -> bool:
-    """A character that draws nothing of its own: a format character (zero-width space
-    and joiners, soft hyphen, byte-order mark, word joiner), a combining mark (an
-    accent once NFKD has split it off, the grapheme joiner, variation selectors)."""
-    return unicodedata.category(char) in ("Cf", "Mn", "Me") or char in _BLANK_LETTERS
 
 
 def question_named(rb: RuleBase, key: str) -> str | None:
@@ -898,6 +856,9 @@ _GRAMMAR_WORDS = frozenset(
 _NEVER_A_NAME = frozenset(
     {"controlling", "control", "feel", "feeling", "sensation", "function", "normal"}
     | {"normally", "position", "eases", "ease", "easing", "pain", "back", "leg", "foot"}
+    # (words any question may hold: "Other symptoms" named both legs' by "other" and
+    # "symptoms", and any note under it referred; check 57, a clinician's read)
+    | {"other", "symptom", "symptoms", "problem", "problems", "issue", "issues"}
 )
 
 

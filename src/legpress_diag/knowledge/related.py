@@ -20,16 +20,17 @@ does: ``pee|peeing|urin*``, ``numb*|tingl* groin|genital*``,
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
+
+from .letters import latin_letters
 
 # One slot: alternatives, each a whole word or a start of words ("urin*").
 PATTERN = re.compile(
     r"^!?[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*(?: !?[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*){0,3}$"
 )
 MIN_PREFIX = 3  # "pee*" would do; "pe*" would match "pelvis"
-MAX_WORDS_READ = 200  # a long note is read up to here: bounded work per value
+MAX_WORDS_READ = 20_000  # a note of about 100 KB: bounded work per value
 
 # Words of someone else: "Family history of cancer", "Mother had osteoporosis" say
 # nothing of the lifter's own signs.
@@ -37,20 +38,40 @@ RELATIVES = frozenset(
     {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
     | {"siblings", "brother", "sister", "grandmother", "grandfather", "relative", "relatives"}
 )
-# Words that deny a sign ("No falls?", "Accident free?", "Never had chemo?"): a yes
-# under them says it is absent, and any other answer may say it is there.
+# Words that deny a sign when they open a key or a clause ("No falls?", "Never had
+# cancer", "nothing new"): a yes under such a key says the sign is absent, and any
+# other answer may say it is there. Inside a key they describe the sign ("Peeing
+# with no control?", "Tripping for no reason?": check 57, H2).
 DENIALS = frozenset(
-    {"no", "never", "without", "none", "nothing", "nil", "denies", "denied", "free"}
-    | {"absent", "negative"}
+    {"no", "never", "without", "none", "nothing", "nil", "denies", "denied", "absent"}
+    | {"negative", "negatives"}
 )
 # Words that may turn what a key says around either way ("I don't have feeling in my
-# groin", "Not able to pee?", "Can't feel my feet"): under them no answer is clear.
+# groin", "Not able to pee?", "Can't feel my feet"): under them no answer is clear,
+# and a clause they open is no denial ("can't feel the toilet paper": H6).
 NEGATIONS = DENIALS | frozenset(
     {"not", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent", "wasnt"}
-    | {"havent", "hasnt", "hadnt", "couldnt", "wouldnt", "unable"}
+    | {"havent", "hasnt", "hadnt", "couldnt", "wouldnt", "unable", "free"}
+)
+# After a denial, a function or a getting better is its loss, not the sign's absence
+# ("no control when I pee", "no feeling down below", "never know when I need the
+# loo", "no better after 8 weeks", "no position helps at night").
+FUNCTIONS = frozenset(
+    {"control", "feeling", "feel", "sensation", "strength", "power", "function", "grip"}
+    | {"erection", "erections", "idea", "warning", "know", "tell", "better", "same"}
+    | {"improvement", "improving", "change", "position", "sleep", "relief", "let"}
+)
+# Words of the lifter as the subject ("my sister says I've lost 8kg").
+FIRST_PERSON = frozenset({"i", "ive", "im", "id", "ill", "me", "myself"})
+# Words that end a denial's reach ("No numbness but tripping a lot").
+BUT_WORDS = frozenset(
+    {"but", "except", "only", "although", "though", "apart", "besides", "however", "yet"}
+    | {"still", "unless", "sometimes", "occasionally"}
 )
 _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032']")
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[a-z]+|[0-9]+")  # "6kg" is 6 and kg
+_CLAUSES = re.compile(r"[,;.!?/\n()]+|\bbut\b")
+_JOINS = re.compile(r"\b(?:and|or|&)\b|&")
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -80,6 +101,8 @@ class RelatedWords(NamedTuple):
     words: Mapping[str, tuple[tuple[int, int, bool], ...]]
     starts: Mapping[str, tuple[tuple[int, int, bool], ...]]
     longest_start: int
+    # word -> its hits (_hits), filled as words are read; bounded (MAX_HITS_KEPT)
+    seen: dict[str, tuple[tuple[int, int, bool], ...]]
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -105,35 +128,98 @@ def compile_related(by_question: Iterable[tuple[str, Sequence[str]]]) -> Related
         {word: tuple(found) for word, found in words.items()},
         {start: tuple(found) for start, found in starts.items()},
         max((len(start) for start in starts), default=0),
+        {},
     )
 
 
 def words_in(text: str) -> list[str]:
-    """A text's words as the patterns read them: compatibility forms folded, lower
-    case, "don't" as "dont", at most MAX_WORDS_READ of them."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    folded = _APOSTROPHES.sub("", folded)
-    return _WORDS.findall(folded)[:MAX_WORDS_READ]
+    """A text's words as the patterns read them: as the Latin letters they show (no
+    look-alikes, accents or invisible characters: letters.latin_letters), lower case,
+    "don't" as "dont", a number apart from its unit ("6kg"), at most MAX_WORDS_READ."""
+    folded = text.lower() if text.isascii() else latin_letters(text)
+    return _WORDS.findall(_APOSTROPHES.sub("", folded))[:MAX_WORDS_READ]
+
+
+class Clause(NamedTuple):
+    """A clause of a text, as words, and whether it only denies ("no numbness and no
+    tingling"; never "no numbness and tripping a lot", "no numbness except ...")."""
+
+    words: list[str]
+    denies: bool
+
+
+def clauses(text: str) -> list[Clause]:
+    """A text's clauses (parted at marks and "but"; "pins and needles", "hot and
+    cold" stay whole), each with whether it only denies: every part of it joined by
+    "and" or "or" opens with a denial, and no word says "but"."""
+    found = []
+    for part in _CLAUSES.split(text):
+        words = words_in(part)
+        if words:
+            parts = [words_in(piece) for piece in _JOINS.split(part)]
+            denies = BUT_WORDS.isdisjoint(words) and all(
+                opens_with_denial(piece) for piece in parts if piece
+            )
+            found.append(Clause(words, denies))
+    return found
+
+
+def opens_with_denial(said: Sequence[str]) -> bool:
+    """Whether words open with a denial of a sign ("no fever", "never had it"), not
+    with the loss of a function ("no control when I pee")."""
+    return bool(said) and said[0] in DENIALS and FUNCTIONS.isdisjoint(said[1:3])
+
+
+def about_someone_else(said: Sequence[str], *, in_a_note: bool = False) -> bool:
+    """Whether words are about a relative: any relative's name in a key ("Cancer in
+    the family?"); in a note's clause, one that opens it with no "I" after it
+    ("mum had cancer", never "my sister says I've lost 8kg", "fell off a ladder at
+    my parents house")."""
+    if not in_a_note:
+        return not RELATIVES.isdisjoint(said)
+    return not RELATIVES.isdisjoint(said[:3]) and FIRST_PERSON.isdisjoint(said)
 
 
 def mentioned(
-    related: RelatedWords, said: Sequence[str], named: frozenset[str] = frozenset()
+    related: RelatedWords,
+    said: Sequence[str],
+    named: frozenset[str] = frozenset(),
+    *,
+    in_a_note: bool = False,
+    around: Sequence[str] | frozenset[int] = (),
 ) -> tuple[str, ...]:
     """The questions whose patterns ``said`` (words_in) mentions, in pattern order;
-    none in words about someone else. A pattern whose words are all ``named`` (words
-    of signs the text names otherwise) mentions nothing: "Saddle numbness & both
-    legs" is no numbness of the legs, while "Pins and needles in both feet" mentions
-    both legs."""
-    if not related or not RELATIVES.isdisjoint(said):
-        return ()
+    none in words about someone else (about_someone_else). A pattern whose words are
+    all ``named`` (words of signs the text names otherwise) mentions nothing:
+    "Saddle numbness & both legs" is no numbness of the legs, while "Pins and
+    needles in both feet" mentions both legs. ``around``: words of the key and the
+    rest of a note, which may rule a pattern out ("!" slots) but never mention."""
+    return read_mentions(related, said, named, in_a_note=in_a_note, around=around)[0]
+
+
+def read_mentions(
+    related: RelatedWords,
+    said: Sequence[str],
+    named: frozenset[str] = frozenset(),
+    *,
+    in_a_note: bool = False,
+    around: Sequence[str] | frozenset[int] = (),
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(mentioned, ruled out): the questions ``said`` mentions (see mentioned), and
+    those with a pattern whose words ``said`` holds but that a "!" word rules out
+    ("antihistamines for hay fever", "Main goal": "weight loss"): the vocabulary
+    says such a use is no sign, so a name of the sign there names none either."""
+    if not related or about_someone_else(said, in_a_note=in_a_note):
+        return (), frozenset()
     found: dict[int, set[int]] = {}
     own: set[int] = set()  # patterns a word not ``named`` was found for
-    excluded: set[int] = set()
+    excluded: set[int] = (
+        set(around)
+        if isinstance(around, frozenset)
+        else (set(ruled_out_by(related, around)) if around else set())
+    )
     for word in set(said):
-        hits = list(related.words.get(word, ()))
-        for length in range(MIN_PREFIX, min(len(word), related.longest_start) + 1):
-            hits += related.starts.get(word[:length], ())
-        for index, number, absent in hits:
+        for index, number, absent in _hits(related, word):
             if absent:
                 excluded.add(index)
             else:
@@ -141,11 +227,40 @@ def mentioned(
                 if word not in named:
                     own.add(index)
     signs: dict[str, None] = {}
-    for index in sorted((found.keys() & own) - excluded):  # (patterns a word was found for)
+    ruled_out: set[str] = set()
+    for index in sorted(found):  # (only patterns a word was found for)
         qid, needed = related.patterns[index]
         if len(found[index]) == needed:
-            signs[qid] = None
-    return tuple(signs)
+            if index in excluded:
+                ruled_out.add(qid)
+            elif index in own:
+                signs[qid] = None
+    return tuple(signs), frozenset(ruled_out)
+
+
+MAX_HITS_KEPT = 100_000  # words remembered (a few MB at most)
+
+
+def _hits(related: RelatedWords, word: str) -> tuple[tuple[int, int, bool], ...]:
+    """The (pattern, slot, "!" slot) a word satisfies, whole or by its start."""
+    known = related.seen.get(word)
+    if known is not None:
+        return known
+    hits = list(related.words.get(word, ()))
+    for length in range(MIN_PREFIX, min(len(word), related.longest_start) + 1):
+        hits += related.starts.get(word[:length], ())
+    if len(related.seen) >= MAX_HITS_KEPT:
+        related.seen.clear()
+    found = related.seen[word] = tuple(hits)
+    return found
+
+
+def ruled_out_by(related: RelatedWords, said: Iterable[str]) -> frozenset[int]:
+    """The patterns a "!" word among ``said`` rules out: worked out once for a key
+    and a whole note, then given to read_mentions as ``around`` for each clause."""
+    return frozenset(
+        index for word in set(said) for index, _, absent in _hits(related, word) if absent
+    )
 
 
 def negated(said: Sequence[str]) -> bool:
@@ -154,5 +269,6 @@ def negated(said: Sequence[str]) -> bool:
 
 
 def denies(said: Sequence[str]) -> bool:
-    """Whether words deny a sign, so that a yes under them says it is absent."""
-    return not DENIALS.isdisjoint(said)
+    """Whether a key's words deny a sign, so that a yes under it says the sign is
+    absent: a denial that opens it ("No falls?"), or "free" ("Accident free")."""
+    return opens_with_denial(said) or "free" in said

@@ -175,10 +175,10 @@ def unreferred_sentences(flag: SafetyFlag) -> Iterator[tuple[str, str]]:
 def plain_words(text: str) -> str:
     """Lower case words, anything else (punctuation, '_', '-') a single space, padded
     with a space at each end so that ``f" {word} " in plain_words(text)`` finds whole
-    words only. Letters are read as answer keys are (index.latin_letters): 'trаining'
+    words only. Letters are read as answer keys are (letters.latin_letters): 'trаining'
     with a Cyrillic 'а', or with a soft hyphen inside, is 'training'."""
     if not text.isascii():
-        from .index import latin_letters  # index imports this module's neighbours
+        from .letters import latin_letters
 
         text = latin_letters(text)
     return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()) + " "

@@ -50,6 +50,7 @@ from .checks import (
     lp319_unused_suppression,
     lp320_advice_in_referral,
     lp321_walk_cut_short,
+    lp322_related_words_unread,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -90,6 +91,7 @@ MODULES: tuple[ModuleType, ...] = (
     lp319_unused_suppression,
     lp320_advice_in_referral,
     lp321_walk_cut_short,
+    lp322_related_words_unread,
 )
 
 CHECKS: dict[str, ModuleType] = {module.CODE: module for module in MODULES}
