@@ -32,6 +32,8 @@ def diagnose(
     threshold: Annotated[float | None, typer.Option("--threshold", min=0.0, max=1.0)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0)] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    columns: Annotated[Path | None, typer.Option("--columns")] = None,
+    csv_input: Annotated[bool, typer.Option("--csv")] = False,
     rules: Annotated[list[Path] | None, typer.Option("--rules", "-r")] = None,
     no_default_rules: Annotated[bool, typer.Option("--no-default-rules")] = False,
     isolated: Annotated[bool, typer.Option("--isolated")] = False,

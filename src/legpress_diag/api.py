@@ -48,6 +48,7 @@ from .reasoning.result import (
 )
 
 if TYPE_CHECKING:
+    from .intake.columns import ColumnMap, ColumnMapError, column_map, load_column_map
     from .intake.partition import (
         diagnose_partition,
         is_json_lines_file,
@@ -74,6 +75,8 @@ _PARTITION = {
 __all__ = [
     "AlternativeOut",
     "CauseOut",
+    "ColumnMap",
+    "ColumnMapError",
     "DiagnosisOut",
     "Diagnostic",
     "EngineLoopError",
@@ -89,6 +92,7 @@ __all__ = [
     "SourceSpan",
     "bundled_rulebase",
     "check_output",
+    "column_map",
     "diagnose",
     "diagnose_many",
     "diagnose_partition",
@@ -96,6 +100,7 @@ __all__ = [
     "is_json_lines_file",
     "line_blocks",
     "lines_taken",
+    "load_column_map",
     "load_rulebase",
     "numbered_lines",
     "partition_rulebase",
@@ -142,6 +147,7 @@ def diagnose(
     threshold: float | None = None,
     position: int = 0,
     explain: bool = False,
+    columns: ColumnMap | Mapping[str, str | None] | None = None,
 ) -> DiagnosisOut:
     """Diagnose one record ``{"id": ..., "answers": {...}}``. Invalid input gives status
     'error'. Raises InputError for a list, and for an object that holds several
@@ -163,7 +169,8 @@ def diagnose(
             "wrapper): give it to diagnose_many, which reads each on its own"
         )
     raw = RawRecord(position, None, data=plain_values(held[0] if held else record))
-    return diagnose_record(raw, rb, strict, threshold, explain=explain)
+    mapped = _columns(columns, rb)
+    return diagnose_record(raw, rb, strict, threshold, explain=explain, columns=mapped)
 
 
 def _records_held(record: object) -> list[object] | None:
@@ -183,6 +190,7 @@ def diagnose_many(
     strict: bool = False,
     threshold: float | None = None,
     explain: bool = False,
+    columns: ColumnMap | Mapping[str, str | None] | None = None,
 ) -> Iterator[DiagnosisOut]:
     """Diagnose records lazily, in order; ids default to the 0-based index. An object
     that holds records (an export's ``{"clients": [...]}``) gives a result for each,
@@ -192,11 +200,12 @@ def diagnose_many(
         # One export's object, as diagnose's InputError advises: iterated, its keys
         # were the records, and every flag was lost (check 28).
         records = [records]
+    mapped = _columns(columns, rb)
     for index, record in enumerate(records):
         held = _records_held(record)
         for item in [record] if held is None else held:
             raw = RawRecord(index, None, data=plain_values(item))
-            yield diagnose_record(raw, rb, strict, threshold, explain=explain)
+            yield diagnose_record(raw, rb, strict, threshold, explain=explain, columns=mapped)
 
 
 def diagnose_stream(
@@ -206,13 +215,26 @@ def diagnose_stream(
     strict: bool = False,
     threshold: float | None = None,
     explain: bool = False,
+    columns: ColumnMap | Mapping[str, str | None] | None = None,
 ) -> Iterator[DiagnosisOut]:
     """Diagnose a JSON, JSON-array or JSON Lines byte stream: one result per record, in order."""
     if isinstance(stream, io.TextIOBase):
         raise TypeError("diagnose_stream reads bytes: open the file with 'rb' (or use .buffer)")
     rb = rulebase or bundled_rulebase()
+    mapped = _columns(columns, rb)
     for raw in read_records(stream):
-        yield diagnose_record(raw, rb, strict, threshold, explain=explain)
+        yield diagnose_record(raw, rb, strict, threshold, explain=explain, columns=mapped)
+
+
+def _columns(
+    columns: ColumnMap | Mapping[str, str | None] | None, rb: RuleBase
+) -> ColumnMap | None:
+    """A column map as given, or made from a mapping (checked: ColumnMapError)."""
+    if columns is None:
+        return None
+    from .intake.columns import ColumnMap, column_map
+
+    return columns if isinstance(columns, ColumnMap) else column_map(columns, rb)
 
 
 def check_output(
@@ -246,11 +268,18 @@ def check_output(
                 )
 
 
+_COLUMNS = frozenset({"ColumnMap", "ColumnMapError", "column_map", "load_column_map"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _PARTITION:
         from .intake import partition
 
         return getattr(partition, name)
+    if name in _COLUMNS:  # a coach's column map: not on the one-record path
+        from .intake import columns
+
+        return getattr(columns, name)
     if name == "OutputError":  # not on the command line's one-record path either
         from .presentation.destination import OutputError
 

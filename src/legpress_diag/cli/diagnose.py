@@ -39,6 +39,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..intake.batch import Options, Outcome, Tally
+    from ..intake.columns import ColumnMap
     from ..knowledge.rulebase import RuleBase
     from ..presentation.writers import Writer
 
@@ -52,9 +53,14 @@ One result per record, in input order. Invalid records get status "error" and do
 not stop the others; the exit status is then 1. Each cause lists the answers and
 rules that led to it; --explain adds the rule-level arithmetic and the long texts.
 
+A spreadsheet's CSV export (.csv, .tsv, or --csv) is read a row per client; a
+column map (--columns) says which of its columns answers which question.
+
 Examples:
 
   legpress-diag diagnose clients.jsonl
+
+  legpress-diag diagnose intake.csv --columns columns.json
 
   legpress-diag diagnose clients.jsonl --format csv --output results.csv
 
@@ -98,7 +104,7 @@ def diagnose(
     file: Annotated[
         str,
         typer.Argument(
-            help="Answer records: a .json or .jsonl file, or '-' for stdin.", metavar="FILE|-"
+            help="Answer records: a .json, .jsonl or .csv file, or '-' for stdin.", metavar="FILE|-"
         ),
     ],
     fmt: Annotated[
@@ -154,6 +160,23 @@ def diagnose(
         bool,
         typer.Option("--quiet", "-q", help="No progress bar and no per-record messages on stderr."),
     ] = False,
+    columns: Annotated[
+        Path | None,
+        typer.Option(
+            "--columns",
+            help='A column map (JSON): {"Form column": "question_id", "Timestamp": null}. A '
+            "mapped column is read as that question's own key; null marks a column that is no "
+            "answer (no warning; its text is still read for warning signs).",
+        ),
+    ] = None,
+    csv_input: Annotated[
+        bool,
+        typer.Option(
+            "--csv",
+            help="Read FILE as a spreadsheet's CSV export: a header row, one client per row "
+            "(the default for a .csv or .tsv name).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -166,17 +189,21 @@ def diagnose(
     # The pack search, once: workers get its paths.
     rb, paths, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
     refuse_overwriting_inputs([("--output", output)], made_from)
+    column_map = _column_map(columns, rb)  # before any record is read
     try:
         stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
     except SourceError as exc:
         fail(str(exc))
+    if csv_input or file.lower().endswith((".csv", ".tsv")):
+        stream = _csv_records(stream, file)
     workers = _workers(jobs, quiet)
     job = _Job(source_name(file), output, writer, quiet)
     startup.over()  # the collector runs again, for the records (see startup.py)
     try:
         # Workers load the same layers from the same paths (no config lookup there).
         bundled = not no_default_rules
-        job.run(stream, rb, _options(writer, strict, threshold, explain), workers, paths, bundled)
+        options = _options(writer, strict, threshold, explain, column_map)
+        job.run(stream, rb, options, workers, paths, bundled)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -197,11 +224,47 @@ def _writer(fmt: str | None, output: Path | None) -> Writer:
     return writers.for_output(fmt, output, terminal=sys.stdout.isatty())
 
 
-def _options(writer: Writer, strict: bool, threshold: float | None, explain: bool) -> Options:
+def _options(
+    writer: Writer,
+    strict: bool,
+    threshold: float | None,
+    explain: bool,
+    columns: ColumnMap | None,
+) -> Options:
     from ..intake.batch import Options
 
     explained = explain or writer.explained
-    return Options(strict=strict, threshold=threshold, explain=explained, prepare=writer.prepare)
+    return Options(
+        strict=strict,
+        threshold=threshold,
+        explain=explained,
+        prepare=writer.prepare,
+        columns=columns,
+    )
+
+
+def _csv_records(stream: IO[bytes], file: str) -> IO[bytes]:
+    """A CSV export's rows as records (intake/csvinput.py); a usage error (exit 2)
+    when it is no CSV."""
+    from ..intake.csvinput import CsvError, csv_as_json_lines
+
+    try:
+        with stream if stream is not sys.stdin.buffer else contextlib.nullcontext(stream):
+            return csv_as_json_lines(stream, source_name(file))
+    except CsvError as exc:
+        fail(str(exc))
+
+
+def _column_map(path: Path | None, rb: RuleBase) -> ColumnMap | None:
+    """The --columns map, checked against the rule base; a usage error (exit 2)."""
+    if path is None:
+        return None
+    from ..intake.columns import ColumnMapError, load_column_map
+
+    try:
+        return load_column_map(path, rb)
+    except ColumnMapError as exc:
+        fail(str(exc))
 
 
 def _workers(jobs: int, quiet: bool) -> int:

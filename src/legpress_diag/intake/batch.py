@@ -14,7 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, TypedDict
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from .. import exitcodes
 from ..foundation.problems import LegpressError
@@ -23,6 +23,9 @@ from ..knowledge.rulebase import RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
+
+if TYPE_CHECKING:
+    from .columns import ColumnMap
 
 CHUNK = 256
 # Summed up in one line by the caller instead of repeated for every record.
@@ -77,6 +80,8 @@ class Options(FieldsValue):
     # Run on each result where it is made (in a worker with --jobs); must be picklable,
     # such as a method of a module-level object.
     prepare: Prepare | None = None
+    # A coach's column map (intake/columns.py): which form column answers which question.
+    columns: ColumnMap | None = None
 
 
 # Ids remembered to find one given to two records: past this many, later ids are no
@@ -155,7 +160,14 @@ def workers_for(jobs: int, cpus: int) -> tuple[int, str | None]:
 
 
 def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
-    result = diagnose_record(raw, rb, options.strict, options.threshold, explain=options.explain)
+    result = diagnose_record(
+        raw,
+        rb,
+        options.strict,
+        options.threshold,
+        explain=options.explain,
+        columns=options.columns,
+    )
     payload = options.prepare(result, rb) if options.prepare is not None else result
     warnings = result["warnings"]
     others = [w for w in warnings if w["key"] not in _SCREEN_WARNINGS]

@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, NoReturn, NotRequired, TypedDict
+from typing import IO, TYPE_CHECKING, NoReturn, NotRequired, TypedDict
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number, json_in_text
 from ..foundation.problems import LegpressError
@@ -41,6 +41,7 @@ from .answers import (
     drawn,
     is_screen_key,
     is_unsure,
+    misspelt_safety,
     misspelt_safety_id,
     names_a_question,
     number_in_text,
@@ -91,6 +92,9 @@ MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 # A UTF-16 or UTF-32 input is read whole to be turned into UTF-8: a smaller bound than
 # a document's, as its text takes up to four times its bytes in memory.
 MAX_WIDE_BYTES = 64 * 1024 * 1024
+
+if TYPE_CHECKING:
+    from .columns import ColumnMap
 
 
 class AnswerRecord(TypedDict):
@@ -2439,9 +2443,17 @@ def diagnose_record(
     threshold: float | None,
     *,
     explain: bool = False,
+    columns: ColumnMap | None = None,
 ) -> DiagnosisOut:
-    """One raw record's result: checked, then diagnosed (or an error result)."""
+    """One raw record's result: checked, then diagnosed (or an error result).
+    ``columns``: a coach's column map (intake/columns.py), applied to its answers."""
     checked = check_record(raw, strict=strict, rb=rb)
+    quiet: frozenset[str] = frozenset()
+    if columns is not None:
+        from .columns import mapped_answers  # only a coach's sheet with a map needs it
+
+        checked.answers, quiet, column_notes = mapped_answers(checked.answers, columns)
+        checked.warnings += column_notes
     answers, stray_notes = stray_safety_answers(
         rb, checked.answers, checked.stray, flat=checked.flat
     )
@@ -2467,6 +2479,13 @@ def diagnose_record(
         if checked.measured:
             result["measured"] = checked.measured_answers()
             result["measurements"] = measurements(rb, checked.answers, checked.measured)
+    if quiet:
+        # Columns the map calls no answers say nothing of themselves, unless their
+        # text mentions a warning sign (then the warning says which).
+        loud = {key for key in quiet if misspelt_safety(rb, {key: checked.answers[key]})}
+        result["warnings"] = [
+            w for w in result["warnings"] if w["key"] not in quiet or w["key"] in loud
+        ]
     if raw.line is not None:
         result["line"] = raw.line
     return result

@@ -1,0 +1,126 @@
+"""A spreadsheet's CSV export read as answer records.
+
+A coach's intake lives in a spreadsheet (Google Forms, Typeform, Excel). Its CSV has a
+header row of column names and one row per client; read as JSON Lines, its header was
+counted as a client and every row was an error. Here each row becomes one record:
+
+- the header names the answers (a column map, intake/columns.py, says which column is
+  which question); a column called ``id`` (any case) is the record's id, and without
+  one a row's result carries its line in the file, as a JSON Lines record's does;
+- an empty cell is no answer; a cell that is a plain number (``70``, ``82.5``) is that
+  number, since CSV has no types; any other cell is its text, read as a record's text
+  is ("Yes", "No", "not sure");
+- cells past the header's length are kept under ``(cells past the header)``, so their
+  text is still read for warning signs and named in a warning; a header name given
+  twice gets a number (``Age (2)``) so that no column hides another;
+- the delimiter is a comma, a semicolon or a tab, whichever the header uses most.
+
+Each record carries the line of its row, so every message names the CSV's own line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from ..foundation.problems import LegpressError
+
+EXTRA_CELLS = "(cells past the header)"
+MAX_CSV_BYTES = 256 << 20  # read whole: a larger sheet should be exported as JSON Lines
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_ID_NAMES = ("id",)
+
+
+class CsvError(LegpressError):
+    """A CSV export that cannot be read, with where."""
+
+
+def is_csv_name(name: str) -> bool:
+    """Whether a file name says CSV (or TSV)."""
+    return name.lower().endswith((".csv", ".tsv"))
+
+
+def csv_as_json_lines(stream: IO[bytes], name: str) -> IO[bytes]:
+    """The records of a CSV export as JSON Lines bytes (one line per row, and an empty
+    line for the header, so that a record's line is its row's line when no cell holds
+    a line break). Raises CsvError."""
+    data = stream.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise CsvError(
+            f"{name}: a CSV file is read whole, at most {MAX_CSV_BYTES >> 20} MiB; "
+            "export a larger sheet as JSON Lines"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows writes its own code page: Latin-1 never fails, and keeps
+        # every letter that code page has (a wrong letter beats a lost row)
+        text = data.decode("cp1252", errors="replace")
+    out = io.BytesIO()
+    for line in _json_lines(text, name):
+        out.write(line.encode() + b"\n")
+    out.seek(0)
+    return out
+
+
+def _json_lines(text: str, name: str) -> Iterator[str]:
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        columns = _unique(header)
+        yield ""  # the header's line: records keep their rows' line numbers
+        row_start = reader.line_num + 1
+        for row in reader:
+            line = row_start
+            row_start = reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                yield ""  # an empty row: no client (JSON Lines skips empty lines)
+                continue
+            yield json.dumps(_record(columns, row), ensure_ascii=False)
+            # a cell with a line break spans lines: keep the count with empty lines
+            for _ in range(reader.line_num - line):
+                yield ""
+    except csv.Error as exc:
+        raise CsvError(f"{name}:{reader.line_num}: not CSV: {exc}") from exc
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Header names, each once ("Age", "Age (2)"), and a name for an empty one."""
+    seen: dict[str, int] = {}
+    names = []
+    for number, raw in enumerate(header, 1):
+        name = raw.strip() or f"(column {number})"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def _record(columns: list[str], row: list[str]) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    record_id: object = None
+    for name, cell in zip(columns, row, strict=False):
+        if name.casefold() in _ID_NAMES and record_id is None and cell.strip():
+            record_id = cell.strip()
+            continue
+        if cell.strip():
+            answers[name] = _cell(cell)
+    extra = [cell for cell in row[len(columns) :] if cell.strip()]
+    if extra:
+        answers[EXTRA_CELLS] = extra
+    return {"answers": answers} if record_id is None else {"id": record_id, "answers": answers}
+
+
+def _cell(cell: str) -> object:
+    text = cell.strip()
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    return cell

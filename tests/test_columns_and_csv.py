@@ -1,0 +1,261 @@
+"""A coach's intake sheet read exactly: a CSV export (intake/csvinput.py) and a column
+map (intake/columns.py). A new user's report (check 54): CSV was not read and its
+header row counted as a client, a form's own column names could only ever doubt a
+sign, and a clean sheet gave a dozen harmless warnings per client."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag.api import ColumnMapError, column_map, diagnose, diagnose_many
+from legpress_diag.cli.app import app
+from legpress_diag.intake.csvinput import EXTRA_CELLS, CsvError, csv_as_json_lines
+
+from .free_form import ALL_NO, RB
+
+runner = CliRunner()
+
+# A form that asks two signs in its own words, the age and one form fault.
+COLUMNS = {
+    "Timestamp": None,
+    "Name": None,
+    "Notes": None,
+    "Age": "age_years",
+    "Any numbness around the groin or inner thighs?": "saddle_numbness",
+    "Trouble peeing?": "bladder_bowel_change",
+    "Does your butt lift off the seat?": "butt_lifts_off_seat",
+}
+SIGNS_BY_ID = {
+    k: v for k, v in ALL_NO.items() if k not in ("saddle_numbness", "bladder_bowel_change")
+}
+
+
+def _with(**answers: Any) -> dict[str, Any]:
+    return {"id": "c", "answers": {**SIGNS_BY_ID, **answers}}
+
+
+def _levels(result: dict[str, Any]) -> dict[str, str]:
+    return {flag["id"]: flag["level"] for flag in result["red_flags"]}
+
+
+# --- the column map ---------------------------------------------------------------
+
+
+def test_a_mapped_no_is_a_clear_no_where_unmapped_it_can_only_doubt() -> None:
+    said = {"Any numbness around the groin or inner thighs?": "No", "Trouble peeing?": "No"}
+    assert diagnose(_with(**said), RB, columns=COLUMNS)["status"] == "ok"
+    assert diagnose(_with(**said), RB)["status"] == "unscreened"
+
+
+def test_a_mapped_yes_is_the_signs_yes_at_its_full_level() -> None:
+    said = {"Any numbness around the groin or inner thighs?": "Yes", "Trouble peeing?": "No"}
+    found = diagnose(_with(**said), RB, columns=COLUMNS)
+    assert found["status"] == "refer" and _levels(found)["saddle_numbness"] == "emergency"
+    assert not found["fixes"] and not found["alternatives"]
+
+
+def test_columns_that_are_no_answers_say_nothing() -> None:
+    said = {
+        "Timestamp": "2026/12/01 10:00",
+        "Name": "Ann",
+        "Any numbness around the groin or inner thighs?": "No",
+        "Trouble peeing?": "No",
+    }
+    found = diagnose(_with(**said), RB, columns=COLUMNS)
+    assert found["warnings"] == [] and found["status"] == "ok"
+    unmapped = diagnose(_with(**said), RB, columns={k: v for k, v in COLUMNS.items() if v})
+    assert {w["key"] for w in unmapped["warnings"]} >= {"Timestamp", "Name"}
+
+
+def test_a_note_the_map_calls_no_answer_is_still_read_for_warning_signs() -> None:
+    said = {
+        "Any numbness around the groin or inner thighs?": "No",
+        "Trouble peeing?": "No",
+        "Notes": "I keep tripping over my left foot",
+    }
+    found = diagnose(_with(**said), RB, columns=COLUMNS)
+    assert found["status"] == "refer" and "new_leg_weakness" in _levels(found)
+    (note,) = [w for w in found["warnings"] if w["key"] == "Notes"]
+    assert "mentions 'new_leg_weakness'" in note["message"]
+
+
+def test_names_match_with_case_and_surrounding_spaces_ignored() -> None:
+    found = diagnose(_with(**{"  trouble PEEING? ": "yes"}), RB, columns=COLUMNS)
+    assert _levels(found)["bladder_bowel_change"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "read"), [("no", "yes", "emergency"), ("no", "unsure", "urgent")]
+)
+def test_two_columns_for_one_question_are_read_carefully(
+    first: str, second: str, read: str
+) -> None:
+    columns = {**COLUMNS, "Numb groin (again)": "saddle_numbness"}
+    said = {
+        "Any numbness around the groin or inner thighs?": first,
+        "Numb groin (again)": second,
+        "Trouble peeing?": "no",
+    }
+    found = diagnose(_with(**said), RB, columns=columns)
+    assert _levels(found)["saddle_numbness"] == read
+    assert any("another column answers too" in w["message"] for w in found["warnings"])
+
+
+def test_many_records_share_one_checked_map() -> None:
+    records = [
+        _with(**{"Trouble peeing?": "no", "Any numbness around the groin or inner thighs?": v})
+        for v in ("no", "yes")
+    ]
+    statuses = [r["status"] for r in diagnose_many(records, RB, columns=column_map(COLUMNS, RB))]
+    assert statuses == ["ok", "refer"]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "says"),
+    [
+        ({"Age": "age_yrs"}, "did you mean 'age_years'?"),
+        ({"Age": 3}, "expected a question id"),
+        ({"Age": "age_years", " age": "age_years"}, "is given twice"),
+        ({" ": "age_years"}, "an empty column name"),
+    ],
+)
+def test_a_wrong_map_is_refused_with_what_is_wrong(mapping: Any, says: str) -> None:
+    with pytest.raises(ColumnMapError, match=re.escape(says)):
+        column_map(mapping, RB)
+
+
+# --- the command line -------------------------------------------------------------
+
+SHEET = (
+    "Timestamp,Name,Age,Any numbness around the groin or inner thighs?,Trouble peeing?,"
+    "Does your butt lift off the seat?,Notes\n"
+    "2026/12/01 10:00,Ann,34,No,No,Yes,\n"
+    '2026/12/01 11:00,Bob,52,Yes,No,No,"back sore after leg day"\n'
+    '2026/12/01 12:00,Cat,71,No,No,Yes,"I keep tripping over my left foot"\n'
+)
+
+
+def _run(tmp_path: Path, sheet: str, *args: str, name: str = "intake.csv") -> Any:
+    (tmp_path / name).write_text(sheet, encoding="utf-8")
+    (tmp_path / "columns.json").write_text(json.dumps(COLUMNS, indent=1))
+    return runner.invoke(app, ["diagnose", str(tmp_path / name), "-f", "jsonl", *args])
+
+
+def _results(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_a_csv_sheet_gives_one_result_per_client_with_its_line(tmp_path: Path) -> None:
+    result = _run(tmp_path, SHEET, "--columns", str(tmp_path / "columns.json"))
+    found = _results(result.stdout)
+    assert [r["line"] for r in found] == [2, 3, 4]  # the header is no client
+    assert [r["status"] for r in found] == ["unscreened", "refer", "refer"]
+    assert _levels(found[1]) == {"saddle_numbness": "emergency"}
+    assert "progressive_leg_weakness" in _levels(found[2])
+
+
+def test_a_jobs_run_reads_the_map_as_one_process_does(tmp_path: Path) -> None:
+    one = _results(_run(tmp_path, SHEET, "--columns", str(tmp_path / "columns.json")).stdout)
+    two = _results(
+        _run(tmp_path, SHEET, "--columns", str(tmp_path / "columns.json"), "-j", "2").stdout
+    )
+    assert [(r["status"], _levels(r)) for r in one] == [(r["status"], _levels(r)) for r in two]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{\n "Age": "age_years",\n}\n', "columns.json:3:1: not JSON"),
+        ('{\n "Age": "age_yrs"\n}\n', "columns.json:2:2: 'Age' maps to 'age_yrs'"),
+        (
+            '{"Age": "age_years", "Age": "saddle_numbness"}',
+            "columns.json:1:22: 'Age' is given twice",
+        ),
+        ('["Age"]', "a column map is a JSON object"),
+    ],
+)
+def test_a_broken_map_stops_before_any_work_with_its_place(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    (tmp_path / "intake.csv").write_text(SHEET)
+    (tmp_path / "columns.json").write_text(text)
+    out = tmp_path / "results.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            *("diagnose", str(tmp_path / "intake.csv")),
+            *("--columns", str(tmp_path / "columns.json"), "-o", str(out)),
+        ],
+    )
+    assert result.exit_code == 2 and says in result.stderr
+    assert not out.exists()
+
+
+def test_a_missing_map_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run(tmp_path, SHEET, "--columns", str(tmp_path / "nosuch.json"))
+    assert result.exit_code == 2 and "cannot read the column map" in result.stderr
+
+
+def test_csv_from_standard_input_with_semicolons_and_an_id_column() -> None:
+    sheet = "ID;Age;Trouble peeing?\nc1;70;yes\nc2;40;\n"
+    result = runner.invoke(app, ["diagnose", "-", "--csv", "-f", "jsonl"], input=sheet)
+    found = _results(result.stdout)
+    assert [r["id"] for r in found] == ["c1", "c2"]
+    assert "bladder_bowel_change" in _levels(found[0])
+
+
+def test_a_broken_csv_is_a_usage_error_naming_its_line(tmp_path: Path) -> None:
+    result = _run(tmp_path, 'a,b\n1,"unclosed\n', name="bad.csv")
+    assert result.exit_code == 2 and "bad.csv:2: not CSV" in result.stderr
+
+
+# --- reading the sheet ------------------------------------------------------------
+
+
+def _rows(sheet: bytes) -> list[dict[str, Any] | None]:
+    lines = csv_as_json_lines(io.BytesIO(sheet), "s.csv").read().decode().split("\n")
+    return [json.loads(line) if line else None for line in lines[:-1]]
+
+
+def test_numbers_are_numbers_and_empty_cells_are_no_answers() -> None:
+    assert _rows(b"Age,Weight,Note\n70,82.5,\n") == [
+        None,
+        {"answers": {"Age": 70, "Weight": 82.5}},
+    ]
+
+
+def test_a_cell_with_a_line_break_keeps_the_line_numbers_of_the_rows_after_it() -> None:
+    rows = _rows(b'Note,Age\n"two\nlines",30\nlast,40\n')
+    assert rows[1] == {"answers": {"Note": "two\nlines", "Age": 30}}
+    assert rows[2] is None and rows[3] == {"answers": {"Note": "last", "Age": 40}}
+
+
+def test_cells_past_the_header_are_kept_and_repeated_names_are_numbered() -> None:
+    (_, row) = _rows(b"Age,Age,\n30,31,x,trouble peeing\n")
+    assert row == {
+        "answers": {"Age": 30, "Age (2)": 31, "(column 3)": "x", EXTRA_CELLS: ["trouble peeing"]}
+    }
+
+
+def test_a_tab_separated_sheet_with_a_byte_order_mark() -> None:
+    assert _rows("\ufeffAge\tNote\n30\tok\n".encode()) == [
+        None,
+        {"answers": {"Age": 30, "Note": "ok"}},
+    ]
+
+
+def test_a_windows_code_page_sheet_loses_no_row() -> None:
+    assert _rows("Note\ncaf\u00e9\n".encode("cp1252")) == [None, {"answers": {"Note": "caf\u00e9"}}]
+
+
+def test_an_empty_sheet_has_no_records_and_a_broken_one_says_where() -> None:
+    assert _rows(b"") == []
+    with pytest.raises(CsvError, match=r"s\.csv:2"):
+        _rows(b'a\n"open\n')
