@@ -172,7 +172,7 @@ def test_a_jobs_run_reads_the_map_as_one_process_does(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ('{\n "Age": "age_years",\n}\n', "columns.json:3:1: not JSON"),
+        ('{\n "Age": "age_years",\n}\n', "columns.json:2:20: not JSON: a comma after the last"),
         ('{\n "Age": "age_yrs"\n}\n', "columns.json:2:2: 'Age' maps to 'age_yrs'"),
         (
             '{"Age": "age_years", "Age": "saddle_numbness"}',
@@ -220,7 +220,8 @@ def test_a_broken_csv_is_a_usage_error_naming_its_line(tmp_path: Path) -> None:
 
 
 def _rows(sheet: bytes) -> list[dict[str, Any] | None]:
-    lines = csv_as_json_lines(io.BytesIO(sheet), "s.csv").read().decode().split("\n")
+    records, _ = csv_as_json_lines(io.BytesIO(sheet), "s.csv")
+    lines = records.read().decode().split("\n")
     return [json.loads(line) if line else None for line in lines[:-1]]
 
 
@@ -259,3 +260,86 @@ def test_an_empty_sheet_has_no_records_and_a_broken_one_says_where() -> None:
     assert _rows(b"") == []
     with pytest.raises(CsvError, match=r"s\.csv:2"):
         _rows(b'a\n"open\n')
+
+
+# --- the form's own answers, the id column, a column the sheet lacks ---------------
+
+
+def test_the_map_reads_a_forms_own_answers_and_its_name_column() -> None:
+    columns = {
+        **COLUMNS,
+        "Name": "id",
+        "When does it hurt most?": {
+            "question": "pain_timing",
+            "values": {"At the bottom of the rep": "bottom_of_rep"},
+        },
+        "Trouble peeing?": {"question": "bladder_bowel_change", "values": {"Sometimes": "unsure"}},
+    }
+    said = {
+        "Name": "Ann Lee",
+        "When does it hurt most?": "at the bottom of the rep ",
+        "Any numbness around the groin or inner thighs?": "No",
+        "Trouble peeing?": "Sometimes",
+    }
+    found = diagnose(_with(**said), RB, columns=columns)
+    assert found["id"] == "Ann Lee" and not found["errors"]
+    assert _levels(found)["bladder_bowel_change"] == "urgent"  # unsure: one level lower
+
+
+def test_a_list_cell_is_read_item_by_item() -> None:
+    columns = {
+        "Where does it hurt?": {
+            "question": "pain_location",
+            "values": {"Lower back": "lower_back", "Hips": "hips"},
+        }
+    }
+    found = diagnose({"answers": {"Where does it hurt?": "Lower back, Hips"}}, RB, columns=columns)
+    assert not found["errors"]
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ({"question": "pain_timing", "values": {"Bottom": "at_the_bottom"}}, "does not take"),
+        ({"question": "saddle_numbness", "values": {"Sometimes": "maybe"}}, "does not take"),
+        ({"question": "age_years", "values": {"old": 300}}, "does not take"),
+        ({"values": {}}, 'expected {"question": ID'),
+        ({"question": "pain_timing", "values": ["a"]}, "expected an object"),
+    ],
+)
+def test_a_wrong_answer_in_the_map_is_refused(target: Any, says: str) -> None:
+    with pytest.raises(ColumnMapError, match=re.escape(says)):
+        column_map({"Column": target}, RB)
+
+
+def test_a_map_column_the_sheet_lacks_is_said_once(tmp_path: Path) -> None:
+    columns = {**COLUMNS, "Age (years)": "age_years"}
+    columns.pop("Age")
+    (tmp_path / "columns.json").write_text(json.dumps(columns))
+    (tmp_path / "intake.csv").write_text(SHEET)
+    result = runner.invoke(
+        app,
+        ["diagnose", str(tmp_path / "intake.csv"), "--columns", str(tmp_path / "columns.json")],
+    )
+    said = [line for line in result.stderr.splitlines() if "matches no column" in line]
+    assert len(said) == 1 and "'Age (years)'" in said[0]
+
+
+def test_the_summary_names_who_to_refer_most_urgent_first(tmp_path: Path) -> None:
+    columns = {**COLUMNS, "Name": "id"}
+    (tmp_path / "columns.json").write_text(json.dumps(columns))
+    (tmp_path / "intake.csv").write_text(SHEET)
+    out = tmp_path / "results.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            *("diagnose", str(tmp_path / "intake.csv")),
+            *("--columns", str(tmp_path / "columns.json"), "-o", str(out)),
+        ],
+    )
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("to refer:")]
+    assert line == (
+        'to refer: 1 emergency (an emergency department now): "Bob"; '
+        '1 urgent (a doctor today): "Cat"'
+    )
+    assert [json.loads(row)["id"] for row in out.read_text().splitlines()] == ["Ann", "Bob", "Cat"]

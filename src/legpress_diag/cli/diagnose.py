@@ -195,7 +195,7 @@ def diagnose(
     except SourceError as exc:
         fail(str(exc))
     if csv_input or file.lower().endswith((".csv", ".tsv")):
-        stream = _csv_records(stream, file)
+        stream = _csv_records(stream, file, column_map)
     workers = _workers(jobs, quiet)
     job = _Job(source_name(file), output, writer, quiet)
     startup.over()  # the collector runs again, for the records (see startup.py)
@@ -213,7 +213,9 @@ def diagnose(
         from ..presentation.render.batch_text import summary_lines
 
         for line in summary_lines(job.tally, has_screen=bool(rb.safety_flags)):
-            tell(line)
+            # (ids are the records' own text; plain ASCII needs no escaping, whose
+            # patterns cost a start-up)
+            tell(line if line.isascii() and line.isprintable() else terminal(line))
     if job.tally.exit_status != exitcodes.OK:
         raise typer.Exit(job.tally.exit_status)
 
@@ -243,16 +245,26 @@ def _options(
     )
 
 
-def _csv_records(stream: IO[bytes], file: str) -> IO[bytes]:
+def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None) -> IO[bytes]:
     """A CSV export's rows as records (intake/csvinput.py); a usage error (exit 2)
-    when it is no CSV."""
+    when it is no CSV. A column of the map the sheet does not have is said once:
+    its question stays unanswered in every row."""
     from ..intake.csvinput import CsvError, csv_as_json_lines
 
     try:
         with stream if stream is not sys.stdin.buffer else contextlib.nullcontext(stream):
-            return csv_as_json_lines(stream, source_name(file))
+            records, header = csv_as_json_lines(stream, source_name(file))
     except CsvError as exc:
         fail(str(exc))
+    unmatched = columns.unmatched(header) if columns is not None and header else []
+    for column in unmatched:
+        assert columns is not None
+        tell(
+            f"warning: {columns.source}: {column!r} matches no column of {source_name(file)} "
+            "(names are matched with case and surrounding spaces ignored); what it maps "
+            "stays unanswered"
+        )
+    return records
 
 
 def _column_map(path: Path | None, rb: RuleBase) -> ColumnMap | None:

@@ -834,12 +834,22 @@ def normalize_answers(
                         "there may be a finding: unless its answer is 'normal', the screen "
                         "reads"
                     )
-                else:
+                elif together.asks_if_present:
                     reading = f"it names {named}: unless its answer is a no, the screen reads"
+                else:
+                    # (a no clears only under a key that only asks whether the sign is
+                    # there: "unless a no" here was wrong, a new user's problem 3)
+                    reading = (
+                        f"it names {named} but asks more than whether it is there, so "
+                        "unless its answer is blank or 'normal', even a no, the screen reads"
+                    )
                 them = "it" if len(together.every) == 1 else "them"
                 only_partly = not (together.whole or together.inside)
                 where = f" where nothing else in the record answers {them}" if only_partly else ""
-                hint = f"{reading} {them} as not sure{where}; answer each under its own id"
+                hint = (
+                    f"{reading} {them} as not sure{where}; answer each under its own id (a "
+                    "form's column: map it, diagnose --columns)"
+                )
             else:
                 hint = did_you_mean(key, rb.questions) if suggested <= MAX_SUGGESTED else None
                 # Words that mention a sign, in the key or in its text: said, or a

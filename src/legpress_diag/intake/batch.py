@@ -63,6 +63,9 @@ class Outcome(FieldsValue):
     warnings: list[ProblemOut]
     screen_incomplete: bool
     payload: object  # what ``prepare`` made, for the same writer's ``write``
+    # The highest level of a referral ("emergency", "urgent", "clinician"), or None:
+    # the batch's summary lists who needs a clinician, most urgent first.
+    level: str | None = None
 
     @property
     def where(self) -> str:
@@ -113,12 +116,20 @@ class Tally(FieldsRepr):
     # new user's U17-8: two clients exported with one id, no word of it).
     repeated: list[RepeatedId] = field(default_factory=list)  # the first few
     repeated_ids: int = 0  # how many ids were given to more than one record
+    # Referrals by their highest level: how many, and the first few ids
+    referred: dict[str, int] = field(default_factory=dict)
+    referred_ids: dict[str, list[str | int]] = field(default_factory=dict)
     _seen: dict[tuple[bool, str | int], str | None] = field(default_factory=dict)
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
         self.with_errors += bool(outcome.errors)
         self.unscreened += outcome.screen_incomplete
+        if outcome.level is not None:
+            self.referred[outcome.level] = self.referred.get(outcome.level, 0) + 1
+            shown = self.referred_ids.setdefault(outcome.level, [])
+            if len(shown) < REFERRED_IDS_SHOWN:
+                shown.append(outcome.record_id)
         self._look_for_repeats(outcome)
 
     def _look_for_repeats(self, outcome: Outcome) -> None:
@@ -171,6 +182,7 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     payload = options.prepare(result, rb) if options.prepare is not None else result
     warnings = result["warnings"]
     others = [w for w in warnings if w["key"] not in _SCREEN_WARNINGS]
+    levels = {flag["level"] for flag in result["red_flags"]}
     return Outcome(
         result["status"],
         result.get("line"),
@@ -179,7 +191,12 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
         others,
         len(others) != len(warnings),
         payload,
+        next((level for level in LEVELS if level in levels), None),
     )
+
+
+LEVELS = ("emergency", "urgent", "clinician")  # most urgent first
+REFERRED_IDS_SHOWN = 5  # ids named in the summary per level (the rest are counted)
 
 
 # Worker state: set before forking (inherited), or loaded by the initializer (spawn).

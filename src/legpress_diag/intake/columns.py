@@ -7,29 +7,36 @@ form is "unscreened" or referred "not sure". A column map says it exactly:
 
     {"Any numbness around the groin?": "saddle_numbness",
      "Age": "age_years",
+     "Name": "id",
+     "When does it hurt most?": {"question": "pain_timing",
+                                 "values": {"At the bottom of the rep": "bottom_of_rep"}},
      "Timestamp": null}
 
 A column mapped to a question id is read as that question's own key (its "no" is a
-clear no); a column mapped to null is not an answer, so it gives no unknown-key
-warning, but its text is still read for warning signs (a note that mentions one
-makes it "not sure", and then it is named). Names match exactly, or failing that
-with case and surrounding spaces ignored. The map is checked whole before any record
-is read: a broken file, an unknown question id or a column given twice is an error
-that names the file, line and column.
+clear no); with "values", the form's own answers are first read as the question's
+("At the bottom of the rep" as bottom_of_rep, "Sometimes" as unsure), each item of a
+list or of a comma-separated cell alike. "id" names the column that holds the
+record's id (a client's name). A column mapped to null is not an answer, so it
+gives no unknown-key warning, but its text is still read for warning signs (a note
+that mentions one makes it "not sure", and then it is named). Names match exactly,
+or failing that with case and surrounding spaces ignored. The map is checked whole
+before any record is read: a broken file, an unknown question id or answer, or a
+column given twice is an error that names the file, line and column.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.problems import LegpressError, did_you_mean
 from ..foundation.values import FieldsValue
 from ..knowledge.facts import RawAnswers
-from ..knowledge.rulebase import RuleBase
+from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
 from .answers import careful_answer
 
@@ -47,15 +54,50 @@ class ColumnMap(FieldsValue):
     questions: Mapping[str, str]
     not_answers: frozenset[str]
     source: str = ""
+    # question id -> the form's answers (loose: stripped, case folded) -> the question's
+    values: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
+    # columns that hold the record's id ("Name": "id")
+    id_columns: frozenset[str] = frozenset()
+    given: tuple[str, ...] = ()  # the columns as the map writes them, in order
 
     def target(self, column: str) -> tuple[bool, str | None]:
-        """(mapped at all, the question id or None for "not an answer")."""
+        """(mapped at all, the question id, ID_TARGET, or None for "not an answer")."""
         for name in (column, _loose(column)):
             if name in self.questions:
                 return True, self.questions[name]
+            if name in self.id_columns:
+                return True, ID_TARGET
             if name in self.not_answers:
                 return True, None
         return False, None
+
+    def unmatched(self, header: list[str]) -> list[str]:
+        """The map's columns no name of ``header`` matches (a typo, a renamed column:
+        its question is then unanswered)."""
+        names = {_loose(name) for name in header}
+        return [column for column in self.given if _loose(column) not in names]
+
+    def answer(self, qid: str, value: JsonValue) -> JsonValue:
+        """A form's answer as the question's, by the map's "values" (items of a list
+        or of a comma-separated cell each); an answer the map does not list as it is."""
+        said = self.values.get(qid)
+        if not said:
+            return value
+        if isinstance(value, list):
+            return [self.answer(qid, item) for item in value]
+        if not isinstance(value, str):
+            return value
+        found = said.get(_loose(value))
+        if found is not None:
+            return found
+        parts = [part for part in _ITEMS.split(value) if part.strip()]
+        if len(parts) > 1 and any(_loose(part) in said for part in parts):
+            return [said.get(_loose(part), part.strip()) for part in parts]
+        return value
+
+
+ID_TARGET = "id"  # a column that holds the record's id
+_ITEMS = re.compile(r"[,;]")
 
 
 def _loose(column: str) -> str:
@@ -90,6 +132,14 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
     try:
         pairs = json.loads(text, object_pairs_hook=_Pairs)
     except json.JSONDecodeError as exc:
+        before = text[: exc.pos].rstrip()
+        if before.endswith(",") and text[exc.pos : exc.pos + 1] in ("}", "]"):
+            # the commonest slip: a comma after the last entry
+            at = len(before) - 1
+            raise ColumnMapError(
+                f"{name}:{_line_col(text, at)}: not JSON: a comma after the last entry "
+                "(JSON allows none before the closing brace)"
+            ) from exc
         raise ColumnMapError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
     except RecursionError as exc:
         raise ColumnMapError(f"{name}: nested too deeply to be a column map") from exc
@@ -99,6 +149,8 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         )
     questions: dict[str, str] = {}
     not_answers: set[str] = set()
+    id_columns: set[str] = set()
+    values: dict[str, dict[str, JsonValue]] = {}
     seen: dict[str, str] = {}
     found_at: dict[str, int] = {}  # where each name was last found in the text
     for column, target in pairs:
@@ -117,10 +169,17 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         if target is None:
             not_answers |= {column, loose}
             continue
+        if target == ID_TARGET and ID_TARGET not in rb.questions:
+            id_columns |= {column, loose}
+            continue
+        answers: _Pairs | None = None
+        if isinstance(target, _Pairs):
+            target, answers = _question_and_values(target, column, where)
         if not isinstance(target, str):
             raise ColumnMapError(
-                f"{where}: {column!r} maps to {show_value(_plain(target))}; expected a question id "
-                "(a string) or null for a column that is no answer"
+                f"{where}: {column!r} maps to {show_value(_plain(target))}; expected a question "
+                'id (a string), {"question": ID, "values": {...}}, "id", or null for a column '
+                "that is no answer"
             )
         if target not in rb.questions:
             hint = did_you_mean(target, list(rb.questions))
@@ -130,7 +189,57 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
             )
         questions[column] = target
         questions.setdefault(loose, target)
-    return ColumnMap(questions, frozenset(not_answers), name)
+        if answers is not None:
+            read = values.setdefault(target, {})
+            for said, meant in answers:
+                read[_loose(said)] = _checked_answer(
+                    rb.questions[target], column, said, meant, where
+                )
+    given = tuple(column for column, _ in pairs)
+    return ColumnMap(questions, frozenset(not_answers), name, values, frozenset(id_columns), given)
+
+
+def _question_and_values(target: _Pairs, column: str, where: str) -> tuple[JsonValue, _Pairs]:
+    """The question and the answers of {"question": ID, "values": {...}}."""
+    fields = dict(target)
+    unknown = set(fields) - {"question", "values"}
+    if unknown or "question" not in fields:
+        raise ColumnMapError(
+            f'{where}: {column!r} maps to an object; expected {{"question": ID, "values": '
+            '{"form answer": "answer", ...}}'
+            + (f" (unknown: {sorted(unknown)})" if unknown else "")
+        )
+    answers = fields.get("values", _Pairs())
+    if not isinstance(answers, _Pairs):
+        raise ColumnMapError(
+            f'{where}: "values" of {column!r} is {show_value(_plain(answers))}; expected an '
+            'object {"form answer": "answer", ...}'
+        )
+    return fields["question"], answers
+
+
+def _checked_answer(
+    question: Question, column: str, said: str, meant: JsonValue, where: str
+) -> JsonValue:
+    """``meant`` if it is an answer ``question`` takes (one item, for a list)."""
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        ok = meant in ("yes", "no", "unsure")
+    elif kind in (QuestionType.CHOICE, QuestionType.MULTI):
+        ok = meant == "unsure" or meant in question.choice_values
+    else:
+        ok = meant == "unsure" or (
+            isinstance(meant, int | float)
+            and not isinstance(meant, bool)
+            and (question.minimum is None or meant >= question.minimum)
+            and (question.maximum is None or meant <= question.maximum)
+        )
+    if not ok:
+        raise ColumnMapError(
+            f"{where}: {column!r} reads {said!r} as {show_value(_plain(meant))}, which "
+            f"'{question.id}' does not take; expected {question.expected()}"
+        )
+    return meant
 
 
 class _Pairs(list[tuple[str, JsonValue]]):
@@ -164,18 +273,28 @@ def _line_col(text: str, at: int) -> str:
 
 def mapped_answers(
     answers: RawAnswers, columns: ColumnMap
-) -> tuple[dict[str, JsonValue], frozenset[str], list[AnswerProblem]]:
-    """``answers`` with mapped columns under their question ids; the columns that are
-    no answers (kept, so that their text is still read for warning signs); and a
-    warning for each question two columns answer (read as their careful answer, as
-    a key given twice is)."""
+) -> tuple[dict[str, JsonValue], frozenset[str], list[AnswerProblem], JsonValue]:
+    """``answers`` with mapped columns under their question ids (their answers read
+    by the map's "values"); the columns that are no answers (kept, so that their
+    text is still read for warning signs); a warning for each question two columns
+    answer (read as their careful answer, as a key given twice is); and the record's
+    id from an "id" column, or None."""
     read: dict[str, JsonValue] = {}
     quiet: set[str] = set()
     notes: list[AnswerProblem] = []
+    record_id: JsonValue = None
     for key, value in answers.items():
         mapped, qid = columns.target(key) if isinstance(key, str) else (False, None)
+        if qid is not None and qid != ID_TARGET:
+            value = columns.answer(qid, value)
         if not mapped:
             read[key] = value
+        elif qid == ID_TARGET:
+            if record_id is None and isinstance(value, str | int) and str(value).strip():
+                record_id = value.strip() if isinstance(value, str) else value
+                quiet.add(key)
+            else:
+                read[key] = value  # a second id column, or an empty one: an answer key
         elif qid is None:
             read[key] = value
             quiet.add(key)
@@ -194,4 +313,4 @@ def mapped_answers(
             )
         else:
             read[qid] = value
-    return read, frozenset(quiet), notes
+    return read, frozenset(quiet), notes, record_id

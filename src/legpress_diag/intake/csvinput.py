@@ -44,10 +44,10 @@ def is_csv_name(name: str) -> bool:
     return name.lower().endswith((".csv", ".tsv"))
 
 
-def csv_as_json_lines(stream: IO[bytes], name: str) -> IO[bytes]:
+def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str]]:
     """The records of a CSV export as JSON Lines bytes (one line per row, and an empty
     line for the header, so that a record's line is its row's line when no cell holds
-    a line break). Raises CsvError."""
+    a line break), and the header's column names. Raises CsvError."""
     data = stream.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
         raise CsvError(
@@ -61,13 +61,14 @@ def csv_as_json_lines(stream: IO[bytes], name: str) -> IO[bytes]:
         # every letter that code page has (a wrong letter beats a lost row)
         text = data.decode("cp1252", errors="replace")
     out = io.BytesIO()
-    for line in _json_lines(text, name):
+    header: list[str] = []
+    for line in _json_lines(text, name, header):
         out.write(line.encode() + b"\n")
     out.seek(0)
-    return out
+    return out, header
 
 
-def _json_lines(text: str, name: str) -> Iterator[str]:
+def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -76,6 +77,7 @@ def _json_lines(text: str, name: str) -> Iterator[str]:
         if header is None:
             return
         columns = _unique(header)
+        header_out += columns
         yield ""  # the header's line: records keep their rows' line numbers
         row_start = reader.line_num + 1
         for row in reader:

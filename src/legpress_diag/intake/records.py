@@ -2452,7 +2452,9 @@ def diagnose_record(
     if columns is not None:
         from .columns import mapped_answers  # only a coach's sheet with a map needs it
 
-        checked.answers, quiet, column_notes = mapped_answers(checked.answers, columns)
+        checked.answers, quiet, column_notes, named = mapped_answers(checked.answers, columns)
+        if isinstance(named, str | int):
+            checked.record_id = named  # the map's id column ("Name": "id")
         checked.warnings += column_notes
     answers, stray_notes = stray_safety_answers(
         rb, checked.answers, checked.stray, flat=checked.flat
@@ -2482,7 +2484,11 @@ def diagnose_record(
     if quiet:
         # Columns the map calls no answers say nothing of themselves, unless their
         # text mentions a warning sign (then the warning says which).
-        loud = {key for key in quiet if misspelt_safety(rb, {key: checked.answers[key]})}
+        loud = {
+            key
+            for key in quiet
+            if key in checked.answers and misspelt_safety(rb, {key: checked.answers[key]})
+        }
         result["warnings"] = [
             w for w in result["warnings"] if w["key"] not in quiet or w["key"] in loud
         ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...intake.batch import Outcome, Tally
+from ...intake.batch import LEVELS, Outcome, Tally
 from ...knowledge.rulebase import COACH_QUESTION_LABEL
 from ...reasoning.answers import show_value
 from ...reasoning.result import ProblemOut
@@ -57,6 +57,8 @@ def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
     if referred_with_errors > 0:
         by_status += f" ({referred_with_errors} of them with errors)"
     lines = [f"{total} {noun}" + (f": {by_status}" if by_status else " (the input held none)")]
+    if tally.referred:
+        lines.append(_referred_line(tally))
     if tally.unscreened and not has_screen:
         lines.append(
             "warning: this rule base has no safety screen, so no result can recognise a "
@@ -72,6 +74,28 @@ def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
     if tally.repeated_ids:
         lines.append(_repeated_line(tally))
     return lines
+
+
+_SEE = {
+    "emergency": "an emergency department now",
+    "urgent": "a doctor today",
+    "clinician": "a physiotherapist or doctor before training again",
+}
+
+
+def _referred_line(tally: Tally) -> str:
+    """Who needs a clinician, most urgent first, by id: a coach's triage at a glance
+    ("refer: 1 to an emergency department now (Farid); 2 to a doctor today ...")."""
+    parts = []
+    for level in LEVELS:
+        count = tally.referred.get(level, 0)
+        if not count:
+            continue
+        ids = ", ".join(show_value(i) for i in tally.referred_ids.get(level, []))
+        more = count - len(tally.referred_ids.get(level, []))
+        ids += f", and {more:,} more" if more > 0 else ""
+        parts.append(f"{count:,} {level} ({_SEE[level]}): {ids}")
+    return "to refer: " + "; ".join(parts)
 
 
 def _repeated_line(tally: Tally) -> str:
