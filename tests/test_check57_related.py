@@ -425,3 +425,56 @@ def test_a_screen_reply_that_opens_with_a_loss_is_no_denial(reply: str, sign: st
 )
 def test_gym_talk_that_borrows_a_signs_words_refers_no_one(key: str, value: object) -> None:
     assert flagged(key, value) == set()
+
+
+# --- check 58 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sign"),
+    [
+        ("Can\u00b4t pee?", "yes", "bladder_bowel_change"),  # an acute accent for "'"
+        ("Falls in the last month?", "yes", "after_trauma"),
+        ("Fell on your knees?", "yes", "after_trauma"),
+        ("RTC?", "yes", "major_trauma"),
+        ("Acute onset?", "yes", "sudden_sharp_onset"),
+        ("Reduced perianal sensation?", "yes", "saddle_numbness"),
+        ("Crushing chest pain?", "yes", "chest_pain_now_or_at_rest"),
+        ("Pain down the left arm?", "yes", "chest_pain_now_or_at_rest"),
+        ("Notes", "my bum's been numb since sunday", "saddle_numbness"),
+        ("Medical history", "mastectomy 2015", "cancer_history"),
+        ("Notes", "keeps me awake most nights", "constant_or_night_pain"),
+        ("Had to strain to wee?", "yes", "bladder_bowel_change"),
+        ("Numbness round the back passage?", "yes", "saddle_numbness"),
+        ("Chest gets tight when you push hard?", "yes", "chest_pain_with_exertion"),
+        ("High-speed collision?", "yes", "major_trauma"),
+        ("Anything else?", "knee just went from under me on the stairs", "new_leg_weakness"),
+        (
+            "Anything else?",
+            "my jeans are falling off me",
+            "unexplained_weight_loss",
+        ),
+    ],
+)
+def test_check58_wordings_refer(key: str, value: object, sign: str) -> None:
+    assert sign in flagged(key, value)
+
+
+def test_can_you_hop_answered_no_doubts_weakness() -> None:
+    assert "new_leg_weakness" in _doubts("Can you hop on each leg?", "no")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("Knees fall in?", "yes"),
+        ("Travel", "trip to Tenerife"),
+        ("Notes", "weight has been stable for a year"),
+        ("Notes", "walking is fine now"),
+        ("Lost weight on purpose?", "yes, 5kg on slimming world"),
+        ("Old injuries", "broke my wrist skiing in 2012, fully healed"),
+        ("Feel sick after leg day?", "once after 20-rep squats"),
+    ],
+)
+def test_check58_ordinary_wordings_refer_no_one(key: str, value: object) -> None:
+    assert flagged(key, value) == set()

@@ -105,7 +105,7 @@ def test_two_columns_for_one_question_are_read_carefully(
     }
     found = diagnose(_with(**said), RB, columns=columns)
     assert _levels(found)["saddle_numbness"] == read
-    assert any("another column answers too" in w["message"] for w in found["warnings"])
+    assert any("answered by another column too" in w["message"] for w in found["warnings"])
 
 
 def test_many_records_share_one_checked_map() -> None:
@@ -343,3 +343,43 @@ def test_the_summary_names_who_to_refer_most_urgent_first(tmp_path: Path) -> Non
         '1 urgent (a doctor today): "Cat"'
     )
     assert [json.loads(row)["id"] for row in out.read_text().splitlines()] == ["Ann", "Bob", "Cat"]
+
+
+# --- check 58: what a map or a sheet could lose --------------------------------------
+
+
+@pytest.mark.parametrize("order", ["mapped first", "own id first"])
+def test_a_mapped_column_and_the_questions_own_key_are_read_together(order: str) -> None:
+    pair = [("Numb groin?", "yes"), ("saddle_numbness", "no")]
+    answers = dict(pair if order == "mapped first" else pair[::-1])
+    found = diagnose(_with(**answers), RB, columns={"Numb groin?": "saddle_numbness"})
+    assert found["status"] == "refer" and "saddle_numbness" in _levels(found)
+
+
+def test_a_column_naming_a_sign_mapped_elsewhere_is_still_read_for_it() -> None:
+    columns = column_map({"Numb groin?": "morning_stiffness"}, RB)
+    assert columns.doubts and "names saddle_numbness" in columns.doubts[0]
+    found = diagnose(_with(**{"Numb groin?": "yes"}), RB, columns=columns)
+    assert "saddle_numbness" in _levels(found)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_sheet_is_read(encoding: str) -> None:
+    assert _rows("Age,Note\n30,trouble peeing\n".encode(encoding)) == [
+        None,
+        {"answers": {"Age": 30, "Note": "trouble peeing"}},
+    ]
+
+
+def test_the_output_may_not_replace_the_column_map(tmp_path: Path) -> None:
+    (tmp_path / "intake.csv").write_text(SHEET)
+    (tmp_path / "columns.json").write_text(json.dumps(COLUMNS))
+    before = (tmp_path / "columns.json").read_text()
+    result = runner.invoke(
+        app,
+        [
+            *("diagnose", str(tmp_path / "intake.csv")),
+            *("--columns", str(tmp_path / "columns.json"), "-o", str(tmp_path / "columns.json")),
+        ],
+    )
+    assert result.exit_code == 2 and (tmp_path / "columns.json").read_text() == before

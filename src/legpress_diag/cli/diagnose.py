@@ -188,7 +188,9 @@ def diagnose(
         fail(str(exc))
     # The pack search, once: workers get its paths.
     rb, paths, made_from = load_rules_and_inputs(rules, no_default_rules, isolated)
-    refuse_overwriting_inputs([("--output", output)], made_from)
+    # (the column map is an input too: -o over it lost the map, check 58 H8)
+    inputs = [*made_from, *([("--columns", columns)] if columns is not None else [])]
+    refuse_overwriting_inputs([("--output", output)], inputs)
     column_map = _column_map(columns, rb)  # before any record is read
     try:
         stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
@@ -274,9 +276,12 @@ def _column_map(path: Path | None, rb: RuleBase) -> ColumnMap | None:
     from ..intake.columns import ColumnMapError, load_column_map
 
     try:
-        return load_column_map(path, rb)
+        found = load_column_map(path, rb)
     except ColumnMapError as exc:
         fail(str(exc))
+    for line in found.doubts:
+        tell(line if line.isascii() and line.isprintable() else terminal(line))
+    return found
 
 
 def _workers(jobs: int, quiet: bool) -> int:

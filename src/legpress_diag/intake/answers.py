@@ -1866,6 +1866,8 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
         for words, denies in found_in:
             if about_someone_else(words, in_a_note=True):
                 continue  # "mum had cancer": named or not, no one's sign here
+            if _says_fine(words):
+                continue  # "weight has been stable for a year", "walking is fine"
             mentions, ruled_out = read_mentions(
                 rb.index.related, words, in_a_note=True, around=around
             )
@@ -1881,6 +1883,17 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
 
 _AIMS = frozenset({"goal", "goals", "target", "targets", "aim", "aims", "want", "wants"})
 _AIMS |= {"wish", "hope", "hoping", "motivation", "reason", "reasons", "why"}
+
+
+def _says_fine(words: list[str]) -> bool:
+    """Whether a note's clause says something is fine, and nothing more: a word of
+    it being fine, none that turns it around or compares ("not getting better",
+    "worse than normal")."""
+    return (
+        not _FINE_WORDS.isdisjoint(words)
+        and RELATED_NEGATIONS.isdisjoint(words)
+        and _COMPARING.isdisjoint(words)
+    )
 
 
 def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:

@@ -59,6 +59,11 @@ class ColumnMap(FieldsValue):
     # columns that hold the record's id ("Name": "id")
     id_columns: frozenset[str] = frozenset()
     given: tuple[str, ...] = ()  # the columns as the map writes them, in order
+    # Columns whose name names or mentions a safety sign other than what they map to:
+    # read under their own name too (mapped_answers)
+    also_read: frozenset[str] = frozenset()
+    # ... and what the map says of each, once, on standard error (the CLI)
+    doubts: tuple[str, ...] = ()
 
     def target(self, column: str) -> tuple[bool, str | None]:
         """(mapped at all, the question id, ID_TARGET, or None for "not an answer")."""
@@ -94,6 +99,16 @@ class ColumnMap(FieldsValue):
         if len(parts) > 1 and any(_loose(part) in said for part in parts):
             return [said.get(_loose(part), part.strip()) for part in parts]
         return value
+
+
+def _two_columns(key: str, qid: str, value: JsonValue) -> AnswerProblem:
+    return AnswerProblem(
+        key,
+        f"{key}: '{qid}' is answered by another column too; a yes in either is a yes, and "
+        "two answers that differ are 'not sure'",
+        show_value(value),
+        f"one column for '{qid}'",
+    )
 
 
 ID_TARGET = "id"  # a column that holds the record's id
@@ -196,7 +211,45 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
                     rb.questions[target], column, said, meant, where
                 )
     given = tuple(column for column, _ in pairs)
-    return ColumnMap(questions, frozenset(not_answers), name, values, frozenset(id_columns), given)
+    also_read, doubts = _signs_elsewhere(rb, questions, given, name, text)
+    return ColumnMap(
+        questions,
+        frozenset(not_answers),
+        name,
+        values,
+        frozenset(id_columns),
+        given,
+        frozenset(also_read),
+        tuple(doubts),
+    )
+
+
+def _signs_elsewhere(
+    rb: RuleBase, questions: Mapping[str, str], given: tuple[str, ...], name: str, text: str
+) -> tuple[set[str], list[str]]:
+    """The mapped columns whose names name or mention safety signs they are not mapped
+    to ("Numb groin?": "morning_stiffness"), and a warning for each: a slip in a map
+    must never hide a sign, so such a column is read under its own name too."""
+    from ..knowledge.index import safety_named_in_short
+    from ..knowledge.related import mentioned, words_in
+
+    also: set[str] = set()
+    said: list[str] = []
+    for column in given:
+        target = questions.get(column)
+        if target is None:
+            continue
+        together = safety_named_in_short(rb, column)
+        signs = set(together.every) | set(mentioned(rb.index.related, words_in(column)))
+        if together.asks_if_normal or not signs or target in signs:
+            continue
+        also.add(column)
+        said.append(
+            f"warning: {name}:{_line_col(text, _position(text, column, 0))}: {column!r} "
+            f"names {', '.join(sorted(signs))} but is mapped to '{target}'; it is read "
+            "under its own name too, so its answer may make that sign 'not sure'"
+        )
+    return also, said
 
 
 def _question_and_values(target: _Pairs, column: str, where: str) -> tuple[JsonValue, _Pairs]:
@@ -283,11 +336,18 @@ def mapped_answers(
     quiet: set[str] = set()
     notes: list[AnswerProblem] = []
     record_id: JsonValue = None
+    mapped_to: set[str] = set()  # questions a mapped column answered
     for key, value in answers.items():
         mapped, qid = columns.target(key) if isinstance(key, str) else (False, None)
         if qid is not None and qid != ID_TARGET:
             value = columns.answer(qid, value)
-        if not mapped:
+        if not mapped and isinstance(key, str) and key in mapped_to:
+            # A column named with the question's own id after a column mapped to it:
+            # the careful answer of the two, never the later one alone (a yes under
+            # the mapped column was replaced by a "no": check 58, H5)
+            read[key] = careful_answer([read[key], value])
+            notes.append(_two_columns(key, key, value))
+        elif not mapped:
             read[key] = value
         elif qid == ID_TARGET:
             if record_id is None and isinstance(value, str | int) and str(value).strip():
@@ -302,15 +362,12 @@ def mapped_answers(
             # Two columns (or a column and the id) for one question: the careful
             # answer of the two (a yes stays a yes; two that differ are "not sure")
             read[qid] = careful_answer([read[qid], value])
-            notes.append(
-                AnswerProblem(
-                    key,
-                    f"{key}: mapped to '{qid}', which another column answers too; a yes in "
-                    "either is a yes, and two answers that differ are 'not sure'",
-                    show_value(value),
-                    f"one column for '{qid}'",
-                )
-            )
+            notes.append(_two_columns(key, qid, value))
         else:
             read[qid] = value
+            mapped_to.add(qid)
+        if mapped and isinstance(key, str) and key in columns.also_read:
+            # a column that names a sign the map gives to another question: read as
+            # its name too, so that a slip in the map never hides the sign (H6)
+            read.setdefault(key, value)
     return read, frozenset(quiet), notes, record_id

@@ -55,7 +55,7 @@ def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str
             "export a larger sheet as JSON Lines"
         )
     try:
-        text = data.decode("utf-8-sig")
+        text = _decoded_utf16(data) or data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel on Windows writes its own code page: Latin-1 never fails, and keeps
         # every letter that code page has (a wrong letter beats a lost row)
@@ -66,6 +66,19 @@ def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str
         out.write(line.encode() + b"\n")
     out.seek(0)
     return out, header
+
+
+def _decoded_utf16(data: bytes) -> str | None:
+    """A UTF-16 sheet's text (Excel's "Unicode Text" export, with its byte order mark,
+    or without one and a NUL beside most letters), else None. Read as one byte per
+    letter, every answer was unread and a "yes" lost (check 58, H7)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    head = data[:4096]
+    if len(head) >= 4 and head.count(0) * 3 > len(head):
+        big_endian = head[0::2].count(0) > head[1::2].count(0)
+        return data.decode("utf-16-be" if big_endian else "utf-16-le", errors="replace")
+    return None
 
 
 def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:

@@ -38,10 +38,18 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 
 
+# Marks that stand for an apostrophe ("can´t", "don`t", "it’s"): an apostrophe before
+# NFKC, which makes the acute accent a space and a combining mark ("can t": a "Can´t
+# pee?" was read as "Can ... pee?" and its yes cleared; check 58, H4).
+_APOSTROPHE_LIKE = str.maketrans(dict.fromkeys("\u00b4\u0060\u2018\u2019\u02bc\u2032", "'"))
+
+
 def latin_letters(text: str) -> str:
     """Text as the Latin letters it shows: compatibility forms made plain (NFKC),
     lower case, look-alike letters of other scripts read as Latin, accents and
-    characters that draw nothing left out."""
+    characters that draw nothing left out, marks that stand for an apostrophe as
+    one."""
+    text = text.translate(_APOSTROPHE_LIKE)
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not _invisible(c))
 

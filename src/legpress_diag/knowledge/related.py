@@ -70,6 +70,7 @@ BUT_WORDS = frozenset(
 )
 _APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032']")
 _WORDS = re.compile(r"[a-z]+|[0-9]+")  # "6kg" is 6 and kg
+_CLITIC = re.compile(r"(?<=[a-z])'(?:s|ve|re|ll|d|m)(?![a-z])")
 _CLAUSES = re.compile(r"[,;.!?/\n()]+|\bbut\b")
 _JOINS = re.compile(r"\b(?:and|or|&)\b|&")
 
@@ -137,7 +138,8 @@ def words_in(text: str) -> list[str]:
     look-alikes, accents or invisible characters: letters.latin_letters), lower case,
     "don't" as "dont", a number apart from its unit ("6kg"), at most MAX_WORDS_READ."""
     folded = text.lower() if text.isascii() else latin_letters(text)
-    return _WORDS.findall(_APOSTROPHES.sub("", folded))[:MAX_WORDS_READ]
+    folded = _CLITIC.sub("", _APOSTROPHES.sub("'", folded))  # "bum's" is "bum"
+    return _WORDS.findall(folded.replace("'", ""))[:MAX_WORDS_READ]
 
 
 class Clause(NamedTuple):
