@@ -478,3 +478,29 @@ def test_can_you_hop_answered_no_doubts_weakness() -> None:
 )
 def test_check58_ordinary_wordings_refer_no_one(key: str, value: object) -> None:
     assert flagged(key, value) == set()
+
+
+# --- check 59 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["\u02b9", "\u02bb", "\ua78c", "\u05f3", "\uff07"])
+def test_every_mark_that_stands_for_an_apostrophe_is_one(mark: str) -> None:
+    assert "bladder_bowel_change" in flagged(f"Can{mark}t pee?", "yes")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sign"),
+    [
+        ("Is it in both legs now?", "yes", "both_legs_symptoms"),
+        ("Anything else?", "it's now going down both legs", "both_legs_symptoms"),
+        ("Can you feel a pulse in your belly?", "yes", "pulsating_belly_or_tearing_pain"),
+        ("Messed yourself without noticing?", "yes", "bladder_bowel_change"),
+        ("Anything else?", "tingly numb patch between my cheeks", "saddle_numbness"),
+    ],
+)
+def test_check59_wordings_refer(key: str, value: object, sign: str) -> None:
+    assert sign in flagged(key, value)
+
+
+def test_numbers_are_no_numbness() -> None:
+    assert flagged("Leg press numbers", "200kg x 10") == set()

@@ -383,3 +383,21 @@ def test_the_output_may_not_replace_the_column_map(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and (tmp_path / "columns.json").read_text() == before
+
+
+def test_a_sign_beside_the_target_is_still_read() -> None:
+    # "Both legs numb?" mapped to leg pain: both legs are named too (check 59)
+    columns = column_map({"Both legs numb?": "leg_pain_below_knee"}, RB)
+    assert columns.doubts
+    found = diagnose(_with(**{"Both legs numb?": "yes"}), RB, columns=columns)
+    assert "both_legs_symptoms" in _levels(found)
+
+
+def test_a_yes_with_words_under_a_mapped_yes_no_column_is_one_answer() -> None:
+    columns = {
+        **COLUMNS,
+        "Trouble peeing?": {"question": "bladder_bowel_change", "values": {"Yes": "yes"}},
+    }
+    said = {"Trouble peeing?": "Yes, a bit", "Any numbness around the groin or inner thighs?": "No"}
+    found = diagnose(_with(**said), RB, columns=columns)
+    assert not found["errors"] and _levels(found)["bladder_bowel_change"] == "emergency"

@@ -1775,10 +1775,18 @@ _CAN = frozenset({"can", "could"})
 _SLEEP = frozenset({"sleep", "sleeping", "sleeps", "slept"})
 
 
+_SYMPTOMS = frozenset(
+    {"pulse", "pulsing", "throbbing", "pain", "lump", "numbness", "tingling", "pins", "ache"}
+)
+
+
 def _asks_if_fine(key: str) -> bool:
     said = related_words_in(key)
     fine = not _FINE_WORDS.isdisjoint(said) or ("through" in said and not _SLEEP.isdisjoint(said))
-    if (said[:1] and said[0] in _CAN) or fine:
+    # ("Can you stand on your heels?" asks an ability; "Can you feel a pulse in your
+    # belly?" a symptom: check 59)
+    can = bool(said[:1]) and said[0] in _CAN and _SYMPTOMS.isdisjoint(said)
+    if can or fine:
         return _COMPARING.isdisjoint(said)
     return False
 
@@ -1977,6 +1985,8 @@ def _labels_named(
         # (a safety screen's only: a checklist of form faults is read as its items,
         # and its labels, "your thighs squash into your chest", mention no sign)
         screened = [q for q in (screen.question_ids if screen else ()) if q in safety]
+        if not mentioned and _near_safety_id(rb.index.screen_questions, fold_key(item)):
+            continue  # a sign's id misspelt ("saddle_numbnes"): that sign, read as a tick
         signs = (mentioned or tuple(screened)) if screened else ()
         doubted |= {q for q in signs if not written_yes(raw.get(q))}
     return doubted

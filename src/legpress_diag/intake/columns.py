@@ -64,6 +64,7 @@ class ColumnMap(FieldsValue):
     also_read: frozenset[str] = frozenset()
     # ... and what the map says of each, once, on standard error (the CLI)
     doubts: tuple[str, ...] = ()
+    lists: frozenset[str] = frozenset()  # mapped questions that take a list (multi)
 
     def target(self, column: str) -> tuple[bool, str | None]:
         """(mapped at all, the question id, ID_TARGET, or None for "not an answer")."""
@@ -96,7 +97,9 @@ class ColumnMap(FieldsValue):
         if found is not None:
             return found
         parts = [part for part in _ITEMS.split(value) if part.strip()]
-        if len(parts) > 1 and any(_loose(part) in said for part in parts):
+        # (a list question's cell only: "Yes, a bit" under a yes/no question is one
+        # answer, read as the question reads it; split, it was an error, check 59)
+        if qid in self.lists and len(parts) > 1 and any(_loose(part) in said for part in parts):
             return [said.get(_loose(part), part.strip()) for part in parts]
         return value
 
@@ -221,6 +224,7 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         given,
         frozenset(also_read),
         tuple(doubts),
+        frozenset(q for q in values if rb.questions[q].type is QuestionType.MULTI),
     )
 
 
@@ -241,8 +245,8 @@ def _signs_elsewhere(
             continue
         together = safety_named_in_short(rb, column)
         signs = set(together.every) | set(mentioned(rb.index.related, words_in(column)))
-        if together.asks_if_normal or not signs or target in signs:
-            continue
+        if together.asks_if_normal or not signs - {target}:
+            continue  # (a sign beside its target counts: "Both legs numb?": leg pain)
         also.add(column)
         said.append(
             f"warning: {name}:{_line_col(text, _position(text, column, 0))}: {column!r} "

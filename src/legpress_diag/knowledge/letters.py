@@ -41,7 +41,9 @@ _LOOKALIKES = str.maketrans(
 # Marks that stand for an apostrophe ("can´t", "don`t", "it’s"): an apostrophe before
 # NFKC, which makes the acute accent a space and a combining mark ("can t": a "Can´t
 # pee?" was read as "Can ... pee?" and its yes cleared; check 58, H4).
-_APOSTROPHE_LIKE = str.maketrans(dict.fromkeys("\u00b4\u0060\u2018\u2019\u02bc\u2032", "'"))
+_APOSTROPHE_LIKE = str.maketrans(
+    dict.fromkeys("\u00b4\u0060\u2018\u2019\u02bc\u2032\u02b9\u02bb\ua78c\u05f3\u2035\uff07", "'")
+)
 
 
 def latin_letters(text: str) -> str:

@@ -68,7 +68,9 @@ BUT_WORDS = frozenset(
     {"but", "except", "only", "although", "though", "apart", "besides", "however", "yet"}
     | {"still", "unless", "sometimes", "occasionally"}
 )
-_APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4\u2032']")
+_APOSTROPHES = re.compile(
+    "[\u2018\u2019\u02bc\u0060\u00b4\u2032\u02b9\u02bb\ua78c\u05f3\u2035\uff07']"
+)
 _WORDS = re.compile(r"[a-z]+|[0-9]+")  # "6kg" is 6 and kg
 _CLITIC = re.compile(r"(?<=[a-z])'(?:s|ve|re|ll|d|m)(?![a-z])")
 _CLAUSES = re.compile(r"[,;.!?/\n()]+|\bbut\b")
