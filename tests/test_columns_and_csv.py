@@ -385,12 +385,14 @@ def test_the_output_may_not_replace_the_column_map(tmp_path: Path) -> None:
     assert result.exit_code == 2 and (tmp_path / "columns.json").read_text() == before
 
 
-def test_a_sign_beside_the_target_is_still_read() -> None:
-    # "Both legs numb?" mapped to leg pain: both legs are named too (check 59)
+def test_a_sign_beside_the_target_is_said_and_the_mapped_no_stays_clear() -> None:
+    # "Both legs numb?" mapped to leg pain names both legs too: said (check 59); read
+    # under its heading as well, every clear client of a correct map was referred
     columns = column_map({"Both legs numb?": "leg_pain_below_knee"}, RB)
-    assert columns.doubts
-    found = diagnose(_with(**{"Both legs numb?": "yes"}), RB, columns=columns)
-    assert "both_legs_symptoms" in _levels(found)
+    assert len(columns.doubts) == 1 and "also names both_legs_symptoms" in columns.doubts[0]
+    heading = "Any pain, pins and needles or numbness going down a leg below the knee?"
+    clear = diagnose(_with(**{heading: "No"}), RB, columns={heading: "leg_pain_below_knee"})
+    assert "leg_pain_below_knee" not in _levels(clear)
 
 
 def test_a_yes_with_words_under_a_mapped_yes_no_column_is_one_answer() -> None:

@@ -191,7 +191,7 @@ def diagnose(
     # (the column map is an input too: -o over it lost the map, check 58 H8)
     inputs = [*made_from, *([("--columns", columns)] if columns is not None else [])]
     refuse_overwriting_inputs([("--output", output)], inputs)
-    column_map = _column_map(columns, rb)  # before any record is read
+    column_map = _column_map(columns, rb, quiet)  # before any record is read
     try:
         stream = open_source(file, output, stdin_closed="stdin" in CLOSED_STREAMS)
     except SourceError as exc:
@@ -269,7 +269,7 @@ def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None) -> IO[
     return records
 
 
-def _column_map(path: Path | None, rb: RuleBase) -> ColumnMap | None:
+def _column_map(path: Path | None, rb: RuleBase, quiet: bool) -> ColumnMap | None:
     """The --columns map, checked against the rule base; a usage error (exit 2)."""
     if path is None:
         return None
@@ -279,7 +279,7 @@ def _column_map(path: Path | None, rb: RuleBase) -> ColumnMap | None:
         found = load_column_map(path, rb)
     except ColumnMapError as exc:
         fail(str(exc))
-    for line in found.doubts:
+    for line in () if quiet else found.doubts:
         tell(line if line.isascii() and line.isprintable() else terminal(line))
     return found
 

@@ -245,13 +245,24 @@ def _signs_elsewhere(
             continue
         together = safety_named_in_short(rb, column)
         signs = set(together.every) | set(mentioned(rb.index.related, words_in(column)))
-        if together.asks_if_normal or not signs - {target}:
-            continue  # (a sign beside its target counts: "Both legs numb?": leg pain)
+        others = signs - {target}
+        if together.asks_if_normal or not others:
+            continue
+        where = f"warning: {name}:{_line_col(text, _position(text, column, 0))}: {column!r}"
+        if target in signs:
+            # Its own sign among others ("Both legs numb?" mapped to leg pain): read as
+            # mapped, so that its "no" stays a clear no (read under its heading too,
+            # every clear client of a correct map was referred: a new user, check 59);
+            # the others are said
+            said.append(
+                f"{where} also names {', '.join(sorted(others))}, which the map leaves "
+                "unanswered by it; map a column of the form to each"
+            )
+            continue
         also.add(column)
         said.append(
-            f"warning: {name}:{_line_col(text, _position(text, column, 0))}: {column!r} "
-            f"names {', '.join(sorted(signs))} but is mapped to '{target}'; it is read "
-            "under its own name too, so its answer may make that sign 'not sure'"
+            f"{where} names {', '.join(sorted(signs))} but is mapped to '{target}'; it is "
+            "read under its own name too, so its answer may make that sign 'not sure'"
         )
     return also, said
 
