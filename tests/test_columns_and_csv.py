@@ -5,6 +5,7 @@ sign, and a clean sheet gave a dozen harmless warnings per client."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -403,3 +404,11 @@ def test_a_yes_with_words_under_a_mapped_yes_no_column_is_one_answer() -> None:
     said = {"Trouble peeing?": "Yes, a bit", "Any numbness around the groin or inner thighs?": "No"}
     found = diagnose(_with(**said), RB, columns=columns)
     assert not found["errors"] and _levels(found)["bladder_bowel_change"] == "emergency"
+
+
+def test_a_note_past_csvs_own_cell_limit_costs_no_row() -> None:
+    # csv's default limit is 128 KiB a cell: one long note refused the whole sheet
+    note = "I train a lot. " * 12_000 + "Also trouble peeing."
+    rows = _rows(f'Age,Note\n30,"{note}"\n40,ok\n'.encode())
+    assert [row["answers"]["Age"] for row in rows if row] == [30, 40]
+    assert csv.field_size_limit() == 131_072  # the global limit is left as it was

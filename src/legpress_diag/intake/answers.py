@@ -1773,8 +1773,7 @@ _FINE_WORDS = frozenset(
 _COMPARING = frozenset({"than", "more", "less", "worse", "unusual", "abnormal"})
 _CAN = frozenset({"can", "could"})
 _SLEEP = frozenset({"sleep", "sleeping", "sleeps", "slept"})
-
-
+# ... but "Can you feel a pulse in your belly?" asks for a symptom, not an ability
 _SYMPTOMS = frozenset(
     {"pulse", "pulsing", "throbbing", "pain", "lump", "numbness", "tingling", "pins", "ache"}
 )
@@ -2000,12 +1999,8 @@ def _doubted_by(
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    if (
-        _left_blank(value)
-        or value == []  # a list of none ("numb_areas": [])
-        or (isinstance(value, str) and value.strip().lower() in _NOT_APPLICABLE)
-    ):
-        return set()  # nothing said
+    if _said_nothing(value):  # (a list of none too: "numb_areas": [])
+        return set()
     if set(together.every) <= set(rb.index.short_names.get("temperature", ())) and (
         _normal_temperature(key, value)
     ):

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, TypedDict
 from .. import exitcodes
 from ..foundation.problems import LegpressError
 from ..foundation.values import FieldsRepr, FieldsValue
-from ..knowledge.rulebase import RuleBase
+from ..knowledge.rulebase import FlagLevel, RuleBase
 from ..reasoning.result import DiagnosisOut, ProblemOut
 from ..reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
 from .records import RawRecord, diagnose_record, read_records
@@ -182,7 +182,7 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
     payload = options.prepare(result, rb) if options.prepare is not None else result
     warnings = result["warnings"]
     others = [w for w in warnings if w["key"] not in _SCREEN_WARNINGS]
-    levels = {flag["level"] for flag in result["red_flags"]}
+    levels = [FlagLevel(flag["level"]) for flag in result["red_flags"]]
     return Outcome(
         result["status"],
         result.get("line"),
@@ -191,11 +191,11 @@ def _outcome(raw: RawRecord, rb: RuleBase, options: Options) -> Outcome:
         others,
         len(others) != len(warnings),
         payload,
-        next((level for level in LEVELS if level in levels), None),
+        min(levels, key=lambda level: level.rank).value if levels else None,
     )
 
 
-LEVELS = ("emergency", "urgent", "clinician")  # most urgent first
+LEVELS = tuple(level.value for level in FlagLevel)  # most urgent first (FlagLevel.rank)
 REFERRED_IDS_SHOWN = 5  # ids named in the summary per level (the rest are counted)
 
 

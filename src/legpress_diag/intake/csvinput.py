@@ -39,11 +39,6 @@ class CsvError(LegpressError):
     """A CSV export that cannot be read, with where."""
 
 
-def is_csv_name(name: str) -> bool:
-    """Whether a file name says CSV (or TSV)."""
-    return name.lower().endswith((".csv", ".tsv"))
-
-
 def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str]]:
     """The records of a CSV export as JSON Lines bytes (one line per row, and an empty
     line for the header, so that a record's line is its row's line when no cell holds
@@ -85,6 +80,9 @@ def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # A note of more than csv's 128 KiB default refused the whole sheet (check 58, M2):
+    # one cell may be as large as the file, for this read only (the limit is global)
+    before = csv.field_size_limit(MAX_CSV_BYTES)
     try:
         header = next(reader, None)
         if header is None:
@@ -105,6 +103,8 @@ def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
                 yield ""
     except csv.Error as exc:
         raise CsvError(f"{name}:{reader.line_num}: not CSV: {exc}") from exc
+    finally:
+        csv.field_size_limit(before)
 
 
 def _unique(header: list[str]) -> list[str]:

@@ -68,9 +68,6 @@ BUT_WORDS = frozenset(
     {"but", "except", "only", "although", "though", "apart", "besides", "however", "yet"}
     | {"still", "unless", "sometimes", "occasionally"}
 )
-_APOSTROPHES = re.compile(
-    "[\u2018\u2019\u02bc\u0060\u00b4\u2032\u02b9\u02bb\ua78c\u05f3\u2035\uff07']"
-)
 _WORDS = re.compile(r"[a-z]+|[0-9]+")  # "6kg" is 6 and kg
 _CLITIC = re.compile(r"(?<=[a-z])'(?:s|ve|re|ll|d|m)(?![a-z])")
 _CLAUSES = re.compile(r"[,;.!?/\n()]+|\bbut\b")
@@ -139,8 +136,10 @@ def words_in(text: str) -> list[str]:
     """A text's words as the patterns read them: as the Latin letters they show (no
     look-alikes, accents or invisible characters: letters.latin_letters), lower case,
     "don't" as "dont", a number apart from its unit ("6kg"), at most MAX_WORDS_READ."""
-    folded = text.lower() if text.isascii() else latin_letters(text)
-    folded = _CLITIC.sub("", _APOSTROPHES.sub("'", folded))  # "bum's" is "bum"
+    # (letters.latin_letters makes every mark that stands for an apostrophe one; in
+    # ASCII only the backtick does)
+    folded = text.lower().replace("`", "'") if text.isascii() else latin_letters(text)
+    folded = _CLITIC.sub("", folded)  # "bum's" is "bum"
     return _WORDS.findall(folded.replace("'", ""))[:MAX_WORDS_READ]
 
 
