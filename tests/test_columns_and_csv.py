@@ -313,17 +313,28 @@ def test_a_wrong_answer_in_the_map_is_refused(target: Any, says: str) -> None:
         column_map({"Column": target}, RB)
 
 
-def test_a_map_column_the_sheet_lacks_is_said_once(tmp_path: Path) -> None:
+def test_a_mapped_column_the_sheet_lacks_stops_the_run_before_any_record(
+    tmp_path: Path,
+) -> None:
+    # Said as a warning, the coach's run exited 0 with the question unanswered in every
+    # row (a new user, check 59): now a usage error naming the map's line and column.
     columns = {**COLUMNS, "Age (years)": "age_years"}
     columns.pop("Age")
-    (tmp_path / "columns.json").write_text(json.dumps(columns))
+    (tmp_path / "columns.json").write_text(json.dumps(columns, indent=1))
     (tmp_path / "intake.csv").write_text(SHEET)
+    out = tmp_path / "results.jsonl"
     result = runner.invoke(
         app,
-        ["diagnose", str(tmp_path / "intake.csv"), "--columns", str(tmp_path / "columns.json")],
+        [
+            *("diagnose", str(tmp_path / "intake.csv")),
+            *("--columns", str(tmp_path / "columns.json"), "-o", str(out)),
+        ],
     )
+    assert result.exit_code == 2 and not out.exists()
     said = [line for line in result.stderr.splitlines() if "matches no column" in line]
-    assert len(said) == 1 and "'Age (years)'" in said[0]
+    line = 1 + list(columns).index("Age (years)") + 1  # json.dumps(indent=1): one a line
+    assert len(said) == 1 and f"columns.json:{line}:2: 'Age (years)'" in said[0]
+    assert "remove it from the map" in said[0]
 
 
 def test_the_summary_names_who_to_refer_most_urgent_first(tmp_path: Path) -> None:

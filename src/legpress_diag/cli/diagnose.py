@@ -197,7 +197,7 @@ def diagnose(
     except SourceError as exc:
         fail(str(exc))
     if csv_input or file.lower().endswith((".csv", ".tsv")):
-        stream = _csv_records(stream, file, column_map)
+        stream = _csv_records(stream, file, column_map, quiet)
     workers = _workers(jobs, quiet)
     job = _Job(source_name(file), output, writer, quiet)
     startup.over()  # the collector runs again, for the records (see startup.py)
@@ -247,25 +247,25 @@ def _options(
     )
 
 
-def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None) -> IO[bytes]:
+def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None, quiet: bool) -> IO[bytes]:
     """A CSV export's rows as records (intake/csvinput.py); a usage error (exit 2)
-    when it is no CSV. A column of the map the sheet does not have is said once:
-    its question stays unanswered in every row."""
+    when it is no CSV, or when the map names a column the sheet does not have (its
+    question would be unanswered in every row). A map's answer no row has, beside a
+    close one the sheet has, is a warning."""
     from ..intake.csvinput import CsvError, csv_as_json_lines
 
+    cells: dict[str, set[str]] = {}
     try:
         with stream if stream is not sys.stdin.buffer else contextlib.nullcontext(stream):
-            records, header = csv_as_json_lines(stream, source_name(file))
+            records, header = csv_as_json_lines(stream, source_name(file), cells)
     except CsvError as exc:
         fail(str(exc))
-    unmatched = columns.unmatched(header) if columns is not None and header else []
-    for column in unmatched:
-        assert columns is not None
-        tell(
-            f"warning: {columns.source}: {column!r} matches no column of {source_name(file)} "
-            "(names are matched with case and surrounding spaces ignored); what it maps "
-            "stays unanswered"
-        )
+    if columns is not None and header:
+        errors, warnings = columns.check_sheet(header, cells, source_name(file))
+        if errors:  # before any record is read: nothing is written
+            fail("\n".join(terminal(e) for e in errors))
+        for line in () if quiet else warnings:
+            tell(terminal(line))
     return records
 
 

@@ -17,11 +17,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
 
 from ..foundation.jsonvalue import JsonObject, JsonValue, is_number, json_in_text
 from ..foundation.problems import did_you_mean
+from ..foundation.values import FieldsRepr
 from ..knowledge.facts import NormalisedValue, RawAnswers
 from ..knowledge.index import (
     MAX_READ_KEY,
@@ -43,7 +45,7 @@ from ..knowledge.related import clauses as related_clauses
 from ..knowledge.related import mentioned as related_mentioned
 from ..knowledge.related import words_in as related_words_in
 from ..knowledge.rulebase import SCREEN_PREFIX, Question, QuestionType, RuleBase, Screen
-from ..reasoning.answers import AnswerProblem, ReadAnswers, show_value
+from ..reasoning.answers import AnswerProblem, ReadAnswers, ReadFrom, said_text, show_value
 
 # How people write yes, no and "not sure". A batch record and a reply at the
 # questionnaire's prompt (intake/replies.py) read them alike, so the same words give
@@ -1435,8 +1437,23 @@ def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> Read
     (errors if strict else warnings)[:0] = said_shortly
     # Unknown keys are among the warnings (the errors when strict): one may be a safety
     # question misspelt, and a warning sign behind it refers even in a strict run.
-    misspelt = misspelt_safety(rb, raw) if warnings or errors else frozenset()
-    return ReadAnswers(answers, tuple(errors), tuple(warnings), unsure_answers(rb, raw), misspelt)
+    doubted = safety_doubted_by(rb, raw) if warnings or errors else {}
+    unsure = unsure_answered_by(rb, raw)
+    read_from = {
+        qid: ReadFrom(key, said_text(raw[key], READ_FROM_SHOWN))
+        for qid, key in itertools.chain(doubted.items(), unsure.items())
+        if key != qid
+    }  # a question's own "not sure" comes last: then no other key is named for it
+    for qid, key in unsure.items():
+        if key == qid:
+            read_from.pop(qid, None)
+    return ReadAnswers(
+        answers, tuple(errors), tuple(warnings), frozenset(unsure), frozenset(doubted), read_from
+    )
+
+
+# How much of a note a flag shows where it was read from: a sentence or two.
+READ_FROM_SHOWN = 200
 
 
 def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, list[AnswerProblem]]:
@@ -1514,8 +1531,13 @@ def short_names_said_yes(rb: RuleBase, raw: RawAnswers) -> tuple[RawAnswers, lis
 def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     """Safety questions answered "not sure" in any of its forms (which normalize to
     unknown), under their own key or one that folds to it (see index.fold_key)."""
+    return frozenset(unsure_answered_by(rb, raw))
+
+
+def unsure_answered_by(rb: RuleBase, raw: RawAnswers) -> dict[str, str]:
+    """unsure_answers, each with the first key it was read from."""
     safety = rb.safety_questions()
-    found = set()
+    found: dict[str, str] = {}
     for key, value in raw.items():
         if (value.__class__ is bool or value == "no" or value == "yes") and key in rb.questions:
             continue  # the common, plain answer: neither unsure nor a second spelling
@@ -1534,7 +1556,7 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         ):
             if _left_blank(value) and _not_asked(rb, raw, qid):
                 continue
-            found.add(qid)
+            found.setdefault(qid, key)
         elif (
             qid != key
             and qid in raw
@@ -1543,8 +1565,8 @@ def unsure_answers(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
         ):
             # The same question twice ('saddle_numbness' and 'Saddle_Numbness') with
             # different answers: nobody can tell which holds, so it is not sure.
-            found.add(qid)
-    return frozenset(found)
+            found.setdefault(qid, key)
+    return found
 
 
 def never_asked(rb: RuleBase, raw: RawAnswers, qid: str, value: JsonValue) -> bool:
@@ -1586,105 +1608,129 @@ def misspelt_safety(rb: RuleBase, raw: RawAnswers) -> frozenset[str]:
     ('saddle_numbnes'), when its answer is not a plain "no": the screen reads them as
     unsure. The key stays an unknown-key warning (the contract's rule), but a "yes" to
     a warning sign behind a typo is never taken for a clear screen."""
-    safety = rb.index.screen_questions
-    longest = max((len(q) for q in safety), default=0)
-    found = set()
-    checked = 0
-    answered: frozenset[str] | None = None  # worked out once, at the first key that needs it
-    ticks_looked = 0  # items of screens' replies looked up as misspelt signs
+    return frozenset(safety_doubted_by(rb, raw))
+
+
+def safety_doubted_by(rb: RuleBase, raw: RawAnswers) -> dict[str, str]:
+    """misspelt_safety's signs, each with the first key of ``raw`` that doubts it, so
+    a flag can say which note or column it was read from (the flag's ``because``)."""
+    doubted_by: dict[str, str] = {}
+    looked = _KeysLooked(max((len(q) for q in rb.index.screen_questions), default=0))
     for key, value in raw.items():
         if not isinstance(key, str) or key in rb.questions:
             continue
-        if question_named(rb, key) is not None:
-            continue  # read as that question already (normalize_answers)
-        # A key past twice the longest id is no typo of one, but it may name several
-        # ("saddle numbness, bladder bowel change and sexual function change": its yes
-        # was dropped, "ok", while the warning said it was read: a new user's B).
-        typo_length = len(key) <= 2 * longest
-        together = safety_named_in_short(rb, key)
-        # Words that mention a sign without naming it ("Trouble peeing?": "yes"): a
-        # doubt, never a clear no; in a free-text answer under any other key too
-        # ("Anything else?": "tripping a lot lately"). Dropped, a ticked sign's
-        # "yes" beside its own "no" was "ok" with advice (check 55, R2 to R4).
-        # (not under a misspelt id, "brogressive_leg_weakness2": read as that id below)
-        related = _related_doubted(rb, raw, together, key, value) if together.related else set()
-        if not is_screen_key(key):
-            found |= _mentioned_in_text(rb, raw, key, value)
-        if together.denied:
-            # "No fever?": a no (or anything but a yes) doubts what the key denies
-            found |= _denial_doubted(raw, together.denied, value)
-        if ((isinstance(value, str) and says_no(value)) or value is False) and (
-            not together or (together.asks_if_present and not together.mentions_normal)
+        new = _doubts_of_key(rb, raw, key, value, looked)
+        for qid in new.difference(doubted_by):
+            doubted_by[qid] = key
+    return doubted_by
+
+
+@dataclass(repr=False)
+class _KeysLooked(FieldsRepr):
+    """What safety_doubted_by carries from one unknown key to the next: the bounds on
+    its work and what it worked out once for the whole record."""
+
+    longest: int  # the longest screen question id: a key past twice it is no typo of one
+    checked: int = 0  # keys looked up as typos (difflib for the first ones only)
+    ticks: int = 0  # items of screens' replies looked up as misspelt signs
+    answered: frozenset[str] | None = None  # worked out once, at the first key that needs it
+
+
+def _doubts_of_key(
+    rb: RuleBase, raw: RawAnswers, key: str, value: JsonValue, looked: _KeysLooked
+) -> set[str]:
+    """The safety questions one unknown key and its answer make "not sure"."""
+    found: set[str] = set()
+    if question_named(rb, key) is not None:
+        return found  # read as that question already (normalize_answers)
+    # A key past twice the longest id is no typo of one, but it may name several
+    # ("saddle numbness, bladder bowel change and sexual function change": its yes
+    # was dropped, "ok", while the warning said it was read: a new user's B).
+    typo_length = len(key) <= 2 * looked.longest
+    together = safety_named_in_short(rb, key)
+    # Words that mention a sign without naming it ("Trouble peeing?": "yes"): a
+    # doubt, never a clear no; in a free-text answer under any other key too
+    # ("Anything else?": "tripping a lot lately"). Dropped, a ticked sign's
+    # "yes" beside its own "no" was "ok" with advice (check 55, R2 to R4).
+    # (not under a misspelt id, "brogressive_leg_weakness2": read as that id below)
+    related = _related_doubted(rb, raw, together, key, value) if together.related else set()
+    if not is_screen_key(key):
+        found |= _mentioned_in_text(rb, raw, key, value)
+    if together.denied:
+        # "No fever?": a no (or anything but a yes) doubts what the key denies
+        found |= _denial_doubted(raw, together.denied, value)
+    if ((isinstance(value, str) and says_no(value)) or value is False) and (
+        not together or (together.asks_if_present and not together.mentions_normal)
+    ):
+        # "Any fever?": "no" finds nothing; a misspelt id's no ("sadle_numbness")
+        # leaves the sign unanswered, as its own missing answer would (and is no
+        # denial: "never_or_unwell": "no")
+        if related and not (
+            typo_length and _near_safety_id(rb.index.screen_questions, fold_key(key))
         ):
-            # "Any fever?": "no" finds nothing; a misspelt id's no ("sadle_numbness")
-            # leaves the sign unanswered, as its own missing answer would (and is no
-            # denial: "never_or_unwell": "no")
-            if related and not (
-                typo_length and _near_safety_id(rb.index.screen_questions, fold_key(key))
-            ):
-                found |= related
-            continue
-        if together.whole or not typo_length:
-            # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
-            # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
-            found |= _doubted_by(rb, raw, together, key, value)
             found |= related
-            continue
-        checked += typo_length
-        # Bounded work per record: difflib for the first keys, then a lookup that finds
-        # a typo of one or two edits in microseconds (every key of a 1 MiB body in a
-        # third of a second). Past 20 keys a misspelt "yes" beside its question's "no"
-        # was not looked at, and dropped: "ok" (attack round 11, M1).
-        close = (
-            None
-            if not typo_length
-            else misspelt_safety_id(rb, key)
-            if checked <= MAX_UNKNOWN_LISTED
-            else _near_safety_id(rb.index.screen_questions, fold_key(key))
-        )
-        if close is None and together:
-            found |= _doubted_by(rb, raw, together, key, value)
-            found |= related
-            continue
-        if close is None:
-            # A yes under a key that holds a safety id whole among other words
-            # ('safety_saddle_numbness', 'saddle_numbness_today'), or under a screen's
-            # pseudo-id ('screen:nerve_signs'), with the question itself unanswered:
-            # dropped, the result was "unscreened" with exercise advice beside a typed
-            # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
-            # its question ('saddle_numbness_details') changes nothing.
-            # "not sure" there opens the screen; its question as the key is its key too
-            # (an unread reply there was lost: unscreened, with advice; check 44, N4)
-            screen_key = is_screen_key(key) or screen_of_key(rb, key) is not None
-            if screen_key and screen_named(rb, key) is not None:
-                # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
-                # its own "no": nobody can tell which holds, so it is not sure. Dropped,
-                # the record was "ok" with advice (check 41, M2).
-                ticked, ticks_looked = _misspelt_ticks(rb, raw, value, ticks_looked)
-                found |= ticked
-            if screen_key and _unread_reply(value):
-                found |= _labels_named(rb, raw, value, screen_of_key(rb, key))
-            if (
-                written_yes(value)
-                or (is_unsure(value) and not screen_key)
-                or (screen_key and _unread_reply(value))
-                or (screen_key and isinstance(value, dict) and _unread_object(rb, value))
-            ):
-                inside = [q for q in _safety_ids_inside(rb, key) if q not in raw]
-                if inside:
-                    # Answered under a spelling the tool reads ('Saddle numbness': "no"
-                    # beside 'Saddle numbness - asked': "Yes") is answered: a side
-                    # column never doubts it (check 33, A-M1).
-                    if answered is None:  # once: an empty set is worked out too
-                        answered = _answered_anyhow(rb, raw)
-                    found |= set(inside) - answered
-            found |= related
-            continue
-        # Unanswered under its own id, or answered otherwise there ("no" beside a
-        # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
-        if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
-            found.add(close)
-    return frozenset(found)
+        return found
+    if together.whole or not typo_length:
+        # Names read whole come before a typo: "saddle_numbness - leg_pain_below_knee"
+        # was read as a typo of one sign beside its own "no", and "ok" (check 42, H1).
+        found |= _doubted_by(rb, raw, together, key, value)
+        found |= related
+        return found
+    looked.checked += typo_length
+    # Bounded work per record: difflib for the first keys, then a lookup that finds
+    # a typo of one or two edits in microseconds (every key of a 1 MiB body in a
+    # third of a second). Past 20 keys a misspelt "yes" beside its question's "no"
+    # was not looked at, and dropped: "ok" (attack round 11, M1).
+    close = (
+        None
+        if not typo_length
+        else misspelt_safety_id(rb, key)
+        if looked.checked <= MAX_UNKNOWN_LISTED
+        else _near_safety_id(rb.index.screen_questions, fold_key(key))
+    )
+    if close is None and together:
+        found |= _doubted_by(rb, raw, together, key, value)
+        found |= related
+        return found
+    if close is None:
+        # A yes under a key that holds a safety id whole among other words
+        # ('safety_saddle_numbness', 'saddle_numbness_today'), or under a screen's
+        # pseudo-id ('screen:nerve_signs'), with the question itself unanswered:
+        # dropped, the result was "unscreened" with exercise advice beside a typed
+        # yes (check 32, A-M1). Only a yes or a "not sure": a notes column beside
+        # its question ('saddle_numbness_details') changes nothing.
+        # "not sure" there opens the screen; its question as the key is its key too
+        # (an unread reply there was lost: unscreened, with advice; check 44, N4)
+        screen_key = is_screen_key(key) or screen_of_key(rb, key) is not None
+        if screen_key and screen_named(rb, key) is not None:
+            # A sign ticked with a typo in a screen's list ("saddle_numbnes"), beside
+            # its own "no": nobody can tell which holds, so it is not sure. Dropped,
+            # the record was "ok" with advice (check 41, M2).
+            ticked, looked.ticks = _misspelt_ticks(rb, raw, value, looked.ticks)
+            found |= ticked
+        if screen_key and _unread_reply(value):
+            found |= _labels_named(rb, raw, value, screen_of_key(rb, key))
+        if (
+            written_yes(value)
+            or (is_unsure(value) and not screen_key)
+            or (screen_key and _unread_reply(value))
+            or (screen_key and isinstance(value, dict) and _unread_object(rb, value))
+        ):
+            inside = [q for q in _safety_ids_inside(rb, key) if q not in raw]
+            if inside:
+                # Answered under a spelling the tool reads ('Saddle numbness': "no"
+                # beside 'Saddle numbness - asked': "Yes") is answered: a side
+                # column never doubts it (check 33, A-M1).
+                if looked.answered is None:  # once: an empty set is worked out too
+                    looked.answered = _answered_anyhow(rb, raw)
+                found |= set(inside) - looked.answered
+        found |= related
+        return found
+    # Unanswered under its own id, or answered otherwise there ("no" beside a
+    # misspelt "yes"): nobody can tell which holds, so the screen is not sure.
+    if close not in raw or _read(rb, close, value) != _read(rb, close, raw[close]):
+        found.add(close)
+    return found
 
 
 def _mentions_said(

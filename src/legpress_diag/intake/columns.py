@@ -65,6 +65,7 @@ class ColumnMap(FieldsValue):
     # ... and what the map says of each, once, on standard error (the CLI)
     doubts: tuple[str, ...] = ()
     lists: frozenset[str] = frozenset()  # mapped questions that take a list (multi)
+    given_at: Mapping[str, str] = field(default_factory=dict)  # column -> "LINE:COL"
 
     def target(self, column: str) -> tuple[bool, str | None]:
         """(mapped at all, the question id, ID_TARGET, or None for "not an answer")."""
@@ -77,11 +78,50 @@ class ColumnMap(FieldsValue):
                 return True, None
         return False, None
 
-    def unmatched(self, header: list[str]) -> list[str]:
-        """The map's columns no name of ``header`` matches (a typo, a renamed column:
-        its question is then unanswered)."""
-        names = {_loose(name) for name in header}
-        return [column for column in self.given if _loose(column) not in names]
+    def check_sheet(
+        self, header: list[str], cells: Mapping[str, set[str]], sheet: str
+    ) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of this map against a sheet's header and the distinct
+        texts of its cells (csvinput's ``cells``): a mapped column the sheet lacks is
+        an error (its question would be silently unanswered in every row); one mapped
+        to null, a warning; an answer of a map's "values" the sheet never has, beside
+        one it has that is close, a warning (a misspelt "Yse" is never used)."""
+        names = {_loose(name): name for name in header}
+        errors, warnings = [], []
+        for column in self.given:
+            if _loose(column) in names:
+                continue
+            where = f"{self.source}:{self.given_at.get(column, '1:1')}"
+            hint = did_you_mean(column, header)
+            said = (
+                f"{where}: {column!r} matches no column of {sheet}"
+                + (f"; {hint}" if hint else "")
+                + " (names are matched with case and surrounding spaces ignored)"
+            )
+            if self.target(column) == (True, None):
+                warnings.append(f"warning: {said}")
+            else:
+                errors.append(f"{said}; correct it, or remove it from the map")
+        for column in self.given:
+            qid = self.target(column)[1]
+            if qid is None or qid not in self.values or _loose(column) not in names:
+                continue
+            texts = cells.get(names[_loose(column)], set())
+            seen = {_loose(t) for t in texts} | {
+                _loose(part) for t in texts for part in _ITEMS.split(t) if part.strip()
+            }
+            unread = sorted(t for t in seen if t not in self.values[qid])
+            for said in self.values[qid]:
+                if said in seen:
+                    continue
+                hint = did_you_mean(said, unread)
+                if hint:
+                    warnings.append(
+                        f"warning: {self.source}:{self.given_at.get(column, '1:1')}: the "
+                        f"answer {said!r} of {column!r} is in no row of {sheet}; {hint} "
+                        "(that answer is read as written, not by the map)"
+                    )
+        return errors, warnings
 
     def answer(self, qid: str, value: JsonValue) -> JsonValue:
         """A form's answer as the question's, by the map's "values" (items of a list
@@ -225,6 +265,7 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         frozenset(also_read),
         tuple(doubts),
         frozenset(q for q in values if rb.questions[q].type is QuestionType.MULTI),
+        {column: _line_col(text, at) for column, at in found_at.items()},
     )
 
 

@@ -39,10 +39,14 @@ class CsvError(LegpressError):
     """A CSV export that cannot be read, with where."""
 
 
-def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str]]:
+def csv_as_json_lines(
+    stream: IO[bytes], name: str, cells: dict[str, set[str]] | None = None
+) -> tuple[IO[bytes], list[str]]:
     """The records of a CSV export as JSON Lines bytes (one line per row, and an empty
     line for the header, so that a record's line is its row's line when no cell holds
-    a line break), and the header's column names. Raises CsvError."""
+    a line break), and the header's column names. With ``cells``, the distinct short
+    texts of each column go there too (a column map's answers are checked against
+    them: ColumnMap.check_sheet). Raises CsvError."""
     data = stream.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
         raise CsvError(
@@ -57,7 +61,7 @@ def csv_as_json_lines(stream: IO[bytes], name: str) -> tuple[IO[bytes], list[str
         text = data.decode("cp1252", errors="replace")
     out = io.BytesIO()
     header: list[str] = []
-    for line in _json_lines(text, name, header):
+    for line in _json_lines(text, name, header, cells):
         out.write(line.encode() + b"\n")
     out.seek(0)
     return out, header
@@ -76,7 +80,15 @@ def _decoded_utf16(data: bytes) -> str | None:
     return None
 
 
-def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
+# Distinct texts kept per column for checking a map's answers: a form's choices are a
+# few; a free-text column's texts are not answers to check, and are not all kept.
+MAX_DISTINCT_CELLS = 64
+_SHORT_CELL = 80
+
+
+def _json_lines(
+    text: str, name: str, header_out: list[str], cells: dict[str, set[str]] | None = None
+) -> Iterator[str]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -97,6 +109,8 @@ def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
             if not any(cell.strip() for cell in row):
                 yield ""  # an empty row: no client (JSON Lines skips empty lines)
                 continue
+            if cells is not None:
+                _keep_distinct(cells, columns, row)
             yield json.dumps(_record(columns, row), ensure_ascii=False)
             # a cell with a line break spans lines: keep the count with empty lines
             for _ in range(reader.line_num - line):
@@ -105,6 +119,13 @@ def _json_lines(text: str, name: str, header_out: list[str]) -> Iterator[str]:
         raise CsvError(f"{name}:{reader.line_num}: not CSV: {exc}") from exc
     finally:
         csv.field_size_limit(before)
+
+
+def _keep_distinct(cells: dict[str, set[str]], columns: list[str], row: list[str]) -> None:
+    for column, cell in zip(columns, row, strict=False):
+        kept = cells.setdefault(column, set())
+        if len(kept) < MAX_DISTINCT_CELLS and cell.strip() and len(cell) <= _SHORT_CELL:
+            kept.add(cell)
 
 
 def _unique(header: list[str]) -> list[str]:

@@ -11,13 +11,14 @@ answers again.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..foundation.jsonvalue import JsonValue
 from ..foundation.values import FieldsValue
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import Question, QuestionType
-from .result import AnswerValue, ProblemOut
+from .result import AnswerValue, ProblemOut, ReadFromOut
 
 _SHOWN_CHARS = 60
 # Read per answer shown: a module constant costs less than a lookup on the enum.
@@ -58,15 +59,39 @@ class ReadAnswers(FieldsValue):
     # Unanswered safety questions an unknown key very likely misspells, when its
     # answer was not a plain "no": the screen reads them as unsure too.
     misspelt: frozenset[str] = frozenset()
+    # Where a "not sure" of ``unsure`` or ``misspelt`` was read from when that was not
+    # the question's own key (a note, a coach's column, a misspelt id): the flag it
+    # raises shows it, so a reader can find the words that raised it.
+    read_from: Mapping[str, ReadFrom] = field(default_factory=dict)
 
 
-def show_value(value: JsonValue | object) -> str:
+@dataclass(frozen=True, repr=False, eq=False)
+class ReadFrom(FieldsValue):
+    """The record's own key and answer a safety answer was read from."""
+
+    key: str
+    answer: str  # shortened for showing (show_value)
+
+    def to_dict(self) -> ReadFromOut:
+        return {"key": self.key, "answer": self.answer}
+
+
+def said_text(value: JsonValue, limit: int) -> str:
+    """An answer as a person wrote it, for showing beside a flag: text as it is (no
+    quotes), anything else as JSON; shortened to ``limit`` characters."""
+    if not isinstance(value, str):
+        return show_value(value, limit)
+    text = " ".join(value.split())  # a note's line breaks would break a report's line
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def show_value(value: JsonValue | object, limit: int = _SHOWN_CHARS) -> str:
     """A short, safe rendering of any JSON value for messages (never a megabyte)."""
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def denormalize(question: Question, value: NormalisedValue) -> AnswerValue:

@@ -412,7 +412,7 @@ def diagnose_answers(
     answers, errors, warnings = read.answers, read.errors, list(read.warnings)
     # A safety answer that cannot be read is not a "no": the screen reads it as unsure.
     invalid = frozenset(e.key for e in errors if e.key in rb.index.safety_questions)
-    outcome = screen(rb, answers, read.unsure, invalid | read.misspelt)
+    outcome = screen(rb, answers, read.unsure, invalid | read.misspelt, read.read_from)
     if outcome.unanswered:
         # Also beside errors: a safety answer that was invalid is one not given.
         warnings = [_incomplete_screen(outcome.unanswered), *warnings]

@@ -143,11 +143,21 @@ class AlternativeOut(TypedDict):
     """equipment it needs (the equipment question's values)"""
 
 
+class ReadFromOut(TypedDict):
+    key: str
+    """the record's own key: a note, a coach's column, a misspelt id"""
+    answer: str
+    """its answer as given (shortened past 200 characters)"""
+
+
 class FlagAnswerOut(TypedDict):
     key: str
     """a safety question"""
     answer: AnswerValue
     """the answer given, 'unsure' too"""
+    read_from: NotRequired[ReadFromOut]
+    """where a 'not sure' was read from when it was not the question's own key (a note
+    or column whose words mention the sign); absent otherwise"""
 
 
 class RedFlagOut(TypedDict):

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from ..foundation.values import FieldsRepr, FieldsValue
 from ..knowledge.conditions.ast import And, Condition, Not, Or, Truth, leaves
 from ..knowledge.facts import NormalisedAnswers, NormalisedValue
 from ..knowledge.rulebase import FlagLevel, QuestionType, RuleBase, SafetyFlag
-from .answers import denormalize
-from .result import AnswerValue, Level, RedFlagOut
+from .answers import ReadFrom, denormalize
+from .result import AnswerValue, DiagnosisOut, FlagAnswerOut, Level, RedFlagOut
 
 # The result's spelling of each level (a Literal, so the result type stays exact).
 _LEVEL_OUT: dict[FlagLevel, Level] = {
@@ -89,6 +89,9 @@ class RaisedFlag(FieldsValue):
     level: FlagLevel
     unsure: bool  # raised only because an answer was "unsure"
     because: tuple[tuple[str, AnswerValue], ...]  # (question id, answer as given)
+    # For a "not sure" of ``because`` read from another key (a note, a column): that key
+    # and its answer, so every format can show the words that raised the flag.
+    read_from: Mapping[str, ReadFrom] = field(default_factory=dict)
 
     @property
     def advice(self) -> str:
@@ -106,8 +109,15 @@ class RaisedFlag(FieldsValue):
             "title": self.flag.shown_title,
             "advice": self.advice,
             "unsure": self.unsure,
-            "because": [{"key": key, "answer": answer} for key, answer in self.because],
+            "because": [self._answer_out(key, answer) for key, answer in self.because],
         }
+
+    def _answer_out(self, key: str, answer: AnswerValue) -> FlagAnswerOut:
+        out: FlagAnswerOut = {"key": key, "answer": answer}
+        source = self.read_from.get(key)
+        if source is not None:
+            out["read_from"] = source.to_dict()
+        return out
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -362,6 +372,7 @@ def screen(
     answers: NormalisedAnswers,
     unsure: frozenset[str] = frozenset(),
     unreadable: frozenset[str] = frozenset(),
+    read_from: Mapping[str, ReadFrom] | None = None,
 ) -> ScreenOutcome:
     """Evaluate every safety flag on normalized ``answers``.
 
@@ -371,7 +382,8 @@ def screen(
     ``_possible_answers``): the conservative reading, since a warning sign nobody could
     rule out is treated as present until someone checks.
     ``unreadable`` safety answers (invalid values) count as unsure for the flags and
-    stay listed as unanswered: what could not be read is neither a "no" nor an answer."""
+    stay listed as unanswered: what could not be read is neither a "no" nor an answer.
+    ``read_from`` says which other key a "not sure" was read from (ReadAnswers)."""
     listed_unsure = unsure
     unsure = unsure | unreadable
     threshold = rb.settings.premise_threshold
@@ -412,7 +424,9 @@ def screen(
         ):
             cleared.append(flag)
             continue
-        raised.append(RaisedFlag(flag, level, uncertain, _because(rb, flag, answers, unsure)))
+        because = _because(rb, flag, answers, unsure)
+        sources = {k: read_from[k] for k, _ in because if k in read_from} if read_from else {}
+        raised.append(RaisedFlag(flag, level, uncertain, because, sources))
     raised.sort(key=lambda r: r.level.rank)  # stable: declared order within a level
     return ScreenOutcome(
         tuple(raised), _unanswered(rb, answers, listed_unsure), tuple(cleared) if not raised else ()
@@ -483,8 +497,23 @@ def _asked(parent: str | None, answers: NormalisedAnswers, unsure: frozenset[str
     return parent is None or answers.get(parent) is True or parent in unsure
 
 
+# What comes before the list of unanswered keys in the incomplete-screen warning
+# (renderers find the list after it).
+UNANSWERED_LEAD = "not answered: "
+
+
 def incomplete_message(unanswered: tuple[str, ...]) -> str:
     return (
         "the safety screen is incomplete, so a warning sign may have been missed; "
-        f"not answered: {', '.join(unanswered)}"
+        f"{UNANSWERED_LEAD}{', '.join(unanswered)}"
     )
+
+
+def unanswered_screen(result: DiagnosisOut) -> list[str]:
+    """The safety questions a result names as unanswered (its incomplete-screen
+    warning, made by incomplete_message)."""
+    for warning in result["warnings"]:
+        if warning["key"] == INCOMPLETE_WARNING:
+            listed = warning["message"].partition(UNANSWERED_LEAD)[2]
+            return [q.strip() for q in listed.split(",") if q.strip()]
+    return []

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from ...knowledge.rulebase import COACH_QUESTION_LABEL
 from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
-from ...reasoning.result import CauseOut, DiagnosisOut
-from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING
+from ...reasoning.result import CauseOut, DiagnosisOut, FlagAnswerOut
+from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING, unanswered_screen
 from .labels import flag_heading
 
 if TYPE_CHECKING:
@@ -48,6 +48,24 @@ def question_text(question_id: str, rb: RuleBase | None) -> str:
     return question_id
 
 
+def flag_answer_words(answer: FlagAnswerOut) -> str:
+    """One answer behind a flag, in words every format shows alike: "yes", "not sure",
+    a number; a "not sure" read from another answer says which, and its words, so the
+    reader can find what raised the flag ("not sure, read from “Anything else?”: …")."""
+    given = answer["answer"]
+    said = (
+        "not sure"
+        if given == "unsure"
+        else ", ".join(map(str, given))
+        if isinstance(given, list)
+        else str(given)
+    )
+    source = answer.get("read_from")
+    if source is not None:
+        said += f", read from “{source['key']}”: “{source['answer']}”"
+    return said
+
+
 # Shown in every human-readable format: a screen that is incomplete, or missing from
 # the rule base altogether, must never read as a clear one.
 SCREEN_WARNINGS = (INCOMPLETE_WARNING, MISSING_WARNING)
@@ -64,6 +82,34 @@ def root_of(result: DiagnosisOut, cause: CauseOut) -> str | None:
     return "because of " + " and ".join(named) if named else None
 
 
+def plan_heading(result: DiagnosisOut) -> str:
+    """The plan's heading in every format: an unscreened result's plan is for form
+    only, and its heading says so (a coach read it as a cleared plan)."""
+    if result["status"] == "unscreened":
+        return "Your plan for your form, once the safety questions are answered"
+    return "Your plan, first things first"
+
+
+def plan_caveat(result: DiagnosisOut) -> str | None:
+    """What an unscreened result says before its plan, in every format: how many
+    safety questions were left, and that this is no clearance to train."""
+    if result["status"] != "unscreened":
+        return None
+    left = len(unanswered_screen(result))
+    which = (
+        "the safety questions were not answered"
+        if not left
+        else "1 safety question was not answered"
+        if left == 1
+        else f"{left} safety questions were not answered"
+    )
+    return (
+        f"Not a clearance to train: {which}, so a warning sign may have been missed. "
+        "Answer them first (run the check again with them); until then this plan is "
+        "about your form only."
+    )
+
+
 def screen_warnings(result: DiagnosisOut) -> list[str]:
     """The messages of the result's warnings about its safety screen."""
     return [w["message"] for w in result["warnings"] if w["key"] in SCREEN_WARNINGS]
@@ -75,7 +121,10 @@ def markdown_plan(r: DiagnosisOut) -> list[str]:
     if not r.get("plan"):
         return []
     ranks = {c["id"]: str(c["rank"]) for c in r["causes"]}
-    lines = ["### Your plan, first things first", ""]
+    lines = [f"### {md(plan_heading(r))}", ""]
+    caveat = plan_caveat(r)
+    if caveat is not None:
+        lines += [f"**{md(caveat)}**", ""]
     for step in r["plan"]:
         causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
         lead = "Then, if it keeps hurting: " if step["closing"] else ""
@@ -100,7 +149,8 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
     for flag in r["red_flags"]:
         heading = flag_heading(flag["level"], bool(flag.get("unsure")))
         said = "; ".join(
-            f"{md(question_text(b['key'], rb))}: *{md(b['answer'])}*" for b in flag["because"]
+            f"{md(question_text(b['key'], rb))}: *{md(flag_answer_words(b))}*"
+            for b in flag["because"]
         )
         lines.append(
             f"- **{md(heading)}: {md(flag['title'])}.** {md(flag['advice'])}"

@@ -19,7 +19,15 @@ from markupsafe import Markup
 from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
 from . import words
-from .formats import bar, certainty_word, question_text, root_of
+from .formats import (
+    bar,
+    certainty_word,
+    flag_answer_words,
+    plan_caveat,
+    plan_heading,
+    question_text,
+    root_of,
+)
 from .labels import FOR_THE_CLINICIAN, flag_heading, topic_label
 from .measured import HEADING as MEASURED_HEADING
 from .measured import because_parts, measured_items
@@ -55,9 +63,12 @@ def environment() -> Environment:
         bar=bar,
         because_parts=because_parts,
         certainty_word=certainty_word,
+        flag_answer_words=flag_answer_words,
         flag_heading=flag_heading,
         measured_items=measured_items,
         measured_label=measured_label,
+        plan_caveat=plan_caveat,
+        plan_heading=plan_heading,
         question_text=question_text,
         root_of=root_of,
         topic_label=topic_label,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ...knowledge.rulebase import CHECK_PREFIX, COACH_QUESTION_LABEL, SCREEN_PREFIX
 from ...reasoning.explanation import conclusion_title
 from ...reasoning.result import DiagnosisOut
+from ...reasoning.safety import UNANSWERED_LEAD
 from .formats import SCREEN_WARNINGS
 
 if TYPE_CHECKING:
@@ -163,10 +164,10 @@ def screen_warning_lines(result: DiagnosisOut, rb: RuleBase | None) -> list[str]
         if warning["key"] not in SCREEN_WARNINGS:
             continue
         message = warning["message"]
-        head, sep, listed = message.partition("not answered: ")
+        head, sep, listed = message.partition(UNANSWERED_LEAD)
         if sep and rb is not None:
             items = [question_label(rb, q.strip()) for q in listed.split(",") if q.strip()]
-            message = f"{head}not answered: {'; '.join(items)}"
+            message = f"{head}{UNANSWERED_LEAD}{'; '.join(items)}"
         lines.append(in_words(message, rb))
     return lines
 

@@ -12,7 +12,15 @@ from rich.text import Text
 
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import DiagnosisOut, RedFlagOut
-from ..render.formats import bar, certainty_word, question_text, root_of
+from ..render.formats import (
+    bar,
+    certainty_word,
+    flag_answer_words,
+    plan_caveat,
+    plan_heading,
+    question_text,
+    root_of,
+)
 from ..render.labels import flag_heading
 from ..render.measured import because_parts, result_measured_lines
 from ..render.measured import label as measured_label
@@ -39,7 +47,7 @@ def flag_panel(flag: RedFlagOut, rb: RuleBase | None) -> Panel:
     style = "bold red" if flag["level"] in ("emergency", "urgent") else "red"
     lines = [safe(flag["title"], "bold"), safe(flag["advice"], newlines=True)]
     said = "; ".join(
-        f"{question_text(b['key'], rb)}: {b['answer']}" for b in flag.get("because", [])
+        f"{question_text(b['key'], rb)}: {flag_answer_words(b)}" for b in flag.get("because", [])
     )
     if said:
         lines.append(safe(f"Because you said: {said}", "italic"))
@@ -121,7 +129,10 @@ def plan_lines(result: DiagnosisOut, detailed: bool = False) -> list[Text]:
     if not result.get("plan"):
         return []
     ranks = {c["id"]: str(c["rank"]) for c in result["causes"]}
-    lines = [Text("Plan, first things first:", style="bold")]
+    lines = [Text(f"{plan_heading(result)}:", style="bold")]
+    caveat = plan_caveat(result)
+    if caveat is not None:
+        lines.append(safe(caveat, "bold yellow"))
     for number, step in enumerate(result["plan"], 1):
         causes = ", ".join(ranks.get(c, c) for c in step["for_causes"])
         lead = "then, if it keeps hurting: " if step["closing"] else ""

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 from ...presentation.render import textsafe
+from ...reasoning.safety import unanswered_screen
 from .interface import Result, WriteContext
 
 if TYPE_CHECKING:
@@ -29,8 +30,13 @@ COLUMNS = (
     "red_flags",
     "alternatives",
     "errors",
-    "warnings",  # last: added after the others, so readers by position keep working
+    "warnings",
+    # Added after the others, so readers by position keep working:
+    "level",  # the most urgent flag's level: who to call first, sortable at a glance
+    "screen_unanswered",  # how many safety questions the record left: 0 when screened
 )
+# Most urgent first (a row's flags are in that order too; this is for safety).
+_LEVELS = ("emergency", "urgent", "clinician")
 DECIMALS = 2
 
 
@@ -73,6 +79,8 @@ class CsvWriter:
                 # The incomplete screen above all: without it an unscreened row would
                 # look like a screened one.
                 "; ".join(w["message"] for w in r["warnings"]),
+                next((lv for lv in _LEVELS if any(f["level"] == lv for f in r["red_flags"])), ""),
+                len(unanswered_screen(r)),
             )
         )
 

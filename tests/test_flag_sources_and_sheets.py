@@ -1,0 +1,235 @@
+"""Where a flag was read from, and what a coach's sheet says at a glance.
+
+A coach's asks after check 59: a flag raised by a note said "Because you said: ...:
+unsure" under the sign's own question, so nobody could find the words that raised it;
+an unscreened client who answered no safety question looked like one who answered
+most, and its plan read like a cleared plan; a CSV row had no level to sort on; a map
+column the sheet lacks, or a misspelt answer in a map's "values", went by quietly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from legpress_diag.api import diagnose
+from legpress_diag.cli.app import app
+from legpress_diag.intake.answers import READ_FROM_SHOWN
+from legpress_diag.presentation.render.formats import plan_caveat, plan_heading
+
+from .free_form import ALL_NO, RB
+
+runner = CliRunner()
+NOTE = "pins and needles down both legs since Tuesday"
+
+
+def _because(result: dict[str, Any], flag_id: str) -> list[dict[str, Any]]:
+    return next(f["because"] for f in result["red_flags"] if f["id"] == flag_id)
+
+
+def _clear_but(*signs: str, **more: Any) -> dict[str, Any]:
+    answers = {k: v for k, v in ALL_NO.items() if k not in signs}
+    return {"id": "c", "answers": {**answers, **more}}
+
+
+# --- the flag says which answer it was read from -----------------------------------
+
+
+def test_a_flag_raised_by_a_note_names_the_note_and_its_words() -> None:
+    found = diagnose(_clear_but("both_legs_symptoms", **{"Anything else?": NOTE}), RB)
+    assert found["status"] == "refer"
+    assert _because(found, "both_legs_symptoms") == [
+        {
+            "key": "both_legs_symptoms",
+            "answer": "unsure",
+            "read_from": {"key": "Anything else?", "answer": NOTE},
+        }
+    ]
+
+
+def test_a_questions_own_answer_names_no_other_key() -> None:
+    own = diagnose(_clear_but("both_legs_symptoms", both_legs_symptoms="unsure"), RB)
+    assert _because(own, "both_legs_symptoms") == [
+        {"key": "both_legs_symptoms", "answer": "unsure"}
+    ]
+    said_yes = diagnose(_clear_but("both_legs_symptoms", both_legs_symptoms="yes", notes=NOTE), RB)
+    assert _because(said_yes, "both_legs_symptoms") == [
+        {"key": "both_legs_symptoms", "answer": "yes"}
+    ]
+
+
+def test_its_own_not_sure_beside_a_note_is_its_own() -> None:
+    found = diagnose(_clear_but("both_legs_symptoms", both_legs_symptoms="unsure", notes=NOTE), RB)
+    assert "read_from" not in _because(found, "both_legs_symptoms")[0]
+
+
+def test_a_not_sure_under_another_spelling_of_the_key_names_that_spelling() -> None:
+    found = diagnose(_clear_but("saddle_numbness", **{"Saddle Numbness": "not sure"}), RB)
+    (said,) = _because(found, "saddle_numbness")
+    assert said["read_from"] == {"key": "Saddle Numbness", "answer": "not sure"}
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"), [(READ_FROM_SHOWN, READ_FROM_SHOWN), (READ_FROM_SHOWN + 1, None)]
+)
+def test_a_long_note_is_shown_shortened_past_the_limit(length: int, shown: int | None) -> None:
+    note = (NOTE + " ") + "x" * (length - len(NOTE) - 1)
+    assert len(note) == length
+    found = diagnose(_clear_but("both_legs_symptoms", **{"Anything else?": note}), RB)
+    answer = _because(found, "both_legs_symptoms")[0]["read_from"]["answer"]
+    if shown is not None:
+        assert answer == note
+    else:
+        assert len(answer) == READ_FROM_SHOWN and answer.endswith("…")
+        assert answer[:-1] == note[: READ_FROM_SHOWN - 1]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", "read from “Anything else?”:"),
+        ("markdown", "not sure, read from “Anything else?”: “pins and needles &lt;b&gt;"),
+        ("html", "not sure, read from “Anything else?”: “pins and needles &lt;b&gt;"),
+    ],
+)
+def test_every_report_shows_where_the_flag_was_read_from(
+    tmp_path: Path, fmt: str, expected: str
+) -> None:
+    record = _clear_but("both_legs_symptoms", **{"Anything else?": "pins and needles <b>" + NOTE})
+    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n")
+    result = runner.invoke(
+        app, ["diagnose", str(tmp_path / "in.jsonl"), "-f", fmt], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 0, result.output
+    assert expected in result.stdout
+    assert "<b>" not in result.stdout or fmt == "text"  # escaped where markup is read
+
+
+# --- a sheet at a glance: level and unanswered count -------------------------------
+
+
+def _csv_rows(records: list[dict[str, Any]], tmp_path: Path) -> dict[str, dict[str, str]]:
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = runner.invoke(app, ["diagnose", str(tmp_path / "in.jsonl"), "-f", "csv"])
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def test_a_csv_row_has_the_level_and_the_count_of_unanswered_safety_questions(
+    tmp_path: Path,
+) -> None:
+    # follow-ups are asked only after a yes to the question they follow
+    first_asked = [q for q in RB.index.screen_questions if RB.questions[q].follow_up_of is None]
+    rows = _csv_rows(
+        [
+            {"id": "clear", "answers": ALL_NO},
+            {"id": "one-left", "answers": _clear_but("fever_or_unwell")["answers"]},
+            {"id": "none", "answers": {"lower_back_rounds": "yes"}},
+            {"id": "emergency", "answers": {**ALL_NO, "saddle_numbness": "yes"}},
+            {"id": "unsure", "answers": {**ALL_NO, "leg_pain_below_knee": "unsure"}},
+        ],
+        tmp_path,
+    )
+    assert rows["clear"]["status"] == "ok" and rows["clear"]["screen_unanswered"] == "0"
+    assert rows["clear"]["level"] == ""
+    assert rows["one-left"]["screen_unanswered"] == "1"
+    assert rows["none"]["status"] == "unscreened"
+    assert int(rows["none"]["screen_unanswered"]) == len(first_asked)
+    assert rows["emergency"]["level"] == "emergency"
+    assert rows["unsure"]["level"] == "clinician"
+    assert list(rows["clear"])[-2:] == ["level", "screen_unanswered"]  # appended last
+
+
+def test_an_unscreened_plan_says_it_is_no_clearance_in_every_report(tmp_path: Path) -> None:
+    left = _clear_but("fever_or_unwell", "cancer_history")
+    found = diagnose(left, RB)
+    assert found["status"] == "unscreened"
+    assert plan_heading(found).endswith("once the safety questions are answered")
+    caveat = plan_caveat(found)
+    assert caveat is not None and "2 safety questions were not answered" in caveat
+    (tmp_path / "in.jsonl").write_text(json.dumps(left) + "\n")
+    for fmt in ("markdown", "html", "text"):
+        result = runner.invoke(
+            app, ["diagnose", str(tmp_path / "in.jsonl"), "-f", fmt], env={"COLUMNS": "400"}
+        )
+        assert "Not a clearance to train" in result.stdout, fmt
+        assert "first things first" not in result.stdout, fmt
+
+
+def test_a_screened_plan_keeps_its_plain_heading() -> None:
+    found = diagnose({"id": "c", "answers": ALL_NO}, RB)
+    assert found["status"] == "ok"
+    assert plan_heading(found) == "Your plan, first things first"
+    assert plan_caveat(found) is None
+
+
+# --- a map checked against its sheet -------------------------------------------------
+
+SHEET = (
+    "Name,Numb groin?,Bladder trouble?,Age,Timestamp\n"
+    "Ann,No,Nope,34,2026-01-01\n"
+    "Bob,Yes,Nope,51,2026-01-02\n"
+)
+
+
+def _map_run(tmp_path: Path, columns: dict[str, Any], *args: str) -> Any:
+    (tmp_path / "s.csv").write_text(SHEET)
+    (tmp_path / "m.json").write_text(json.dumps(columns, indent=1))
+    return runner.invoke(
+        app,
+        ["diagnose", str(tmp_path / "s.csv"), "--columns", str(tmp_path / "m.json"), *args],
+    )
+
+
+MAP = {
+    "Name": "id",
+    "Numb groin?": "saddle_numbness",
+    "Bladder trouble?": {"question": "bladder_bowel_change", "values": {"Nope": "no"}},
+    "Age": "age_years",
+    "Timestamp": None,
+}
+
+
+def test_a_map_that_fits_its_sheet_says_nothing_of_it(tmp_path: Path) -> None:
+    result = _map_run(tmp_path, MAP, "-f", "jsonl")
+    assert result.exit_code == 0
+    assert "matches no column" not in result.stderr and "in no row" not in result.stderr
+
+
+def test_a_column_mapped_to_null_the_sheet_lacks_is_a_warning_with_a_suggestion(
+    tmp_path: Path,
+) -> None:
+    columns = {**{k: v for k, v in MAP.items() if k != "Timestamp"}, "Timestmp": None}
+    result = _map_run(tmp_path, columns, "-f", "jsonl")
+    assert result.exit_code == 0
+    line = 1 + (tmp_path / "m.json").read_text().splitlines().index(' "Timestmp": null')
+    assert f"m.json:{line}:2: 'Timestmp' matches no column of" in result.stderr
+    assert "did you mean 'Timestamp'?" in result.stderr
+    quiet = _map_run(tmp_path, columns, "-f", "jsonl", "--quiet")
+    assert "Timestmp" not in quiet.stderr
+
+
+def test_a_misspelt_answer_in_the_maps_values_is_named_with_the_sheets_answer(
+    tmp_path: Path,
+) -> None:
+    columns = {
+        **MAP,
+        "Bladder trouble?": {"question": "bladder_bowel_change", "values": {"Nopee": "no"}},
+    }
+    result = _map_run(tmp_path, columns, "-f", "jsonl")
+    assert "m.json:4:2: the answer 'nopee' of 'Bladder trouble?' is in no row" in result.stderr
+    assert "did you mean 'nope'?" in result.stderr
+    # an answer no row has, with nothing close, is a form's unused choice: no warning
+    unused = {
+        **MAP,
+        "Bladder trouble?": {
+            "question": "bladder_bowel_change",
+            "values": {"Nope": "no", "Every day": "yes"},
+        },
+    }
+    assert "in no row" not in _map_run(tmp_path, unused, "-f", "jsonl").stderr
