@@ -23,7 +23,7 @@ from legpress_diag.cli.app import app
 from legpress_diag.intake.answers import READ_FROM_SHOWN
 from legpress_diag.presentation.render.formats import plan_caveat, plan_heading
 
-from .free_form import ALL_NO, RB
+from .free_form import ALL_NO, RB, flagged
 
 runner = CliRunner()
 NOTE = "pins and needles down both legs since Tuesday"
@@ -233,3 +233,117 @@ def test_a_misspelt_answer_in_the_maps_values_is_named_with_the_sheets_answer(
         },
     }
     assert "in no row" not in _map_run(tmp_path, unused, "-f", "jsonl").stderr
+
+
+# --- attack round 60: sheets that lost a yes, maps that hid a sign, missed wordings ---
+
+
+def _sheet_run(tmp_path: Path, sheet: str, columns: dict[str, Any] | None = None) -> Any:
+    (tmp_path / "s.csv").write_text(sheet)
+    args = ["diagnose", str(tmp_path / "s.csv"), "-f", "jsonl", "-q"]
+    if columns is not None:
+        (tmp_path / "m.json").write_text(json.dumps(columns))
+        args += ["--columns", str(tmp_path / "m.json")]
+    result = runner.invoke(app, args)
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_no_client(tmp_path: Path) -> None:
+    sheet = "sep=;\nName;Numb groin?;Trouble peeing?\nAl;Yes;Yes\nBo;No;No\n"
+    columns = {
+        "Name": "id",
+        "Numb groin?": "saddle_numbness",
+        "Trouble peeing?": "bladder_bowel_change",
+    }
+    results = _sheet_run(tmp_path, sheet, columns)
+    assert [r["id"] for r in results] == ["Al", "Bo"]
+    assert results[0]["red_flags"][0]["level"] == "emergency"
+    assert [r["line"] for r in results] == [3, 4]  # the sheet's own lines
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        'Name;"Any numbness, tingling or pins and needles in your groin, buttocks?";Notes\n'
+        "Al;Yes;\nBo;No;\n",
+        'Name\t"Numbness, tingling in groin, buttocks or inner thighs?"\tNotes\n'
+        "Al\tYes\tsore\nBo\tNo\tfine, ok, yes\n",
+    ],
+)
+def test_a_question_with_commas_does_not_make_the_comma_the_delimiter(
+    tmp_path: Path, sheet: str
+) -> None:
+    header = sheet.split("\n", 1)[0]
+    question = header.split('"')[1]
+    results = _sheet_run(
+        tmp_path, sheet, {"Name": "id", question: "saddle_numbness", "Notes": None}
+    )
+    assert [r["id"] for r in results] == ["Al", "Bo"]
+    assert results[0]["status"] == "refer" and results[1]["red_flags"] == []
+
+
+def test_a_sign_column_mapped_as_the_id_is_still_read(tmp_path: Path) -> None:
+    results = _sheet_run(
+        tmp_path,
+        "Client,Notes\nx,pins and needles down both legs since Tuesday\n",
+        {"Client": None, "Notes": "id"},
+    )
+    assert results[0]["status"] == "refer"
+    assert "both_legs_symptoms" in {f["id"] for f in results[0]["red_flags"]}
+
+
+def test_a_column_naming_other_signs_doubts_them_unless_its_answer_is_no(tmp_path: Path) -> None:
+    sheet = "Name,Both legs numb?\nAl,Yes\nBo,No\n"
+    results = _sheet_run(tmp_path, sheet, {"Name": "id", "Both legs numb?": "leg_pain_below_knee"})
+    assert "both_legs_symptoms" in {f["id"] for f in results[0]["red_flags"]}
+    assert results[1]["red_flags"] == []  # a clear no stays clear (check 59's regression)
+
+
+@pytest.mark.parametrize("said", ["Sometimes", "Not sure", "A little", "Yes, a bit"])
+def test_a_map_cannot_read_a_safety_answer_that_says_something_as_no(said: str) -> None:
+    from legpress_diag.api import ColumnMapError, column_map
+
+    target = {"question": "saddle_numbness", "values": {said: "no"}}
+    with pytest.raises(ColumnMapError, match="never a no on the screen"):
+        column_map({"Numb groin?": target}, RB)  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("said", ["Never", "Not at all", "None of these", "Nope"])
+def test_a_maps_plain_no_words_are_still_a_no(said: str) -> None:
+    from legpress_diag.api import column_map
+
+    target = {"question": "saddle_numbness", "values": {said: "no"}}
+    assert column_map({"Numb groin?": target}, RB).values["saddle_numbness"]  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("note", "sign"),
+    [
+        ("all fine apart from the numb bum", "saddle_numbness"),
+        ("groin numb, and no it's not from the seat", "saddle_numbness"),
+        ("my balls feel numb since the weekend", "saddle_numbness"),
+        ("tingling in my genitals since I sat down at work on Monday", "saddle_numbness"),
+        ("peed myself at work, never happened before", "bladder_bowel_change"),
+        ("I've peed myself twice this week and I drink loads of water", "bladder_bowel_change"),
+        ("can't make it to the bathroom in time anymore", "bladder_bowel_change"),
+        ("no morning wood since my back went", "sexual_function_change"),
+        ("shooting pain down the back of both thighs", "both_legs_symptoms"),
+        ("electric shocks into both heels", "both_legs_symptoms"),
+        ("my right quad is wasting and getting weaker by the week", "progressive_leg_weakness"),
+    ],
+)
+def test_notes_from_lifters_stories_doubt_the_sign(note: str, sign: str) -> None:
+    assert sign in flagged("Notes", note)
+
+
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [
+        ("Notes", "going on a stag trip next month"),
+        ("Notes", "work trip on Friday so I'll miss a session"),
+        ("Hydration", "3L a day, lots of toilet trips"),
+        ("Notes", "whey, makes me need the loo"),
+    ],
+)
+def test_ordinary_notes_refer_nobody(key: str, note: str) -> None:
+    assert flagged(key, note) == set()

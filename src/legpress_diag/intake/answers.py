@@ -1768,7 +1768,7 @@ def _related_doubted(
     "Tripping more than usual?"). Under a word that may negate ("No falls?", "I
     don't have feeling in my groin") a no is no clear no either. A sign whose own
     answer is a yes stays a yes."""
-    if not together.related or _said_nothing(value):
+    if not together.related or said_nothing(value):
         return set()
     fine = _asks_if_fine(key)
     if fine and together.related_negated:
@@ -1836,7 +1836,7 @@ def _asks_if_fine(key: str) -> bool:
     return False
 
 
-def _said_nothing(value: JsonValue) -> bool:
+def said_nothing(value: JsonValue) -> bool:
     """A blank, an empty list or "n/a": nothing said."""
     return (
         _left_blank(value)
@@ -1906,17 +1906,18 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
     said_so: set[str] = set()
     named_budget = MAX_CLAUSES_NAMED
     for text in _texts_of(value):
-        if _said_nothing(text) or written_yes(text) or written_no(text) or is_unsure(text):
+        if said_nothing(text) or written_yes(text) or written_no(text) or is_unsure(text):
             continue
         if text.lstrip()[:1] in ("{", "[", "<"):
             continue  # a form tool's structure or markup as text ("FieldStructure"), no note
         found_in = related_clauses(text)
-        # the key's and the whole note's words may rule a pattern out ("Goal": "lose
-        # weight"; "Protein powder": "whey, makes me need the loo")
-        around = ruled_out_by(
-            rb.index.related, [*key_words, *(word for clause in found_in for word in clause.words)]
-        )
+        # the key's words may rule a pattern out in every clause ("Goal": "lose
+        # weight"), a note's words in their own clause only: read from the whole note,
+        # "never happened before" or "not from the seat" switched a sign off in
+        # another clause (attack round 60)
+        by_key = ruled_out_by(rb.index.related, key_words)
         for words, denies in found_in:
+            around = by_key | ruled_out_by(rb.index.related, words)
             if about_someone_else(words, in_a_note=True):
                 continue  # "mum had cancer": named or not, no one's sign here
             if _says_fine(words):
@@ -1946,6 +1947,7 @@ def _says_fine(words: list[str]) -> bool:
         not _FINE_WORDS.isdisjoint(words)
         and RELATED_NEGATIONS.isdisjoint(words)
         and _COMPARING.isdisjoint(words)
+        and RELATED_BUT.isdisjoint(words)  # "all fine apart from the numb bum"
     )
 
 
@@ -2045,7 +2047,7 @@ def _doubted_by(
     says but a no doubts each sign it names whole, unless its own answer is a yes (a
     yes to one of two cannot say which: beside two "no"s it was dropped, "ok" with
     advice), and each it names partly that nothing else answers. "Yes - both" too."""
-    if _said_nothing(value):  # (a list of none too: "numb_areas": [])
+    if said_nothing(value):  # (a list of none too: "numb_areas": [])
         return set()
     if set(together.every) <= set(rb.index.short_names.get("temperature", ())) and (
         _normal_temperature(key, value)

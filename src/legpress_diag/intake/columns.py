@@ -38,7 +38,7 @@ from ..foundation.values import FieldsValue
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
-from .answers import careful_answer
+from .answers import careful_answer, is_unsure, said_nothing, written_no, written_yes
 
 MAX_MAP_BYTES = 1 << 20  # a map of a few hundred columns is a few KB
 
@@ -64,6 +64,10 @@ class ColumnMap(FieldsValue):
     also_read: frozenset[str] = frozenset()
     # ... and what the map says of each, once, on standard error (the CLI)
     doubts: tuple[str, ...] = ()
+    # Columns whose name names their target and other signs ("Both legs numb?" mapped
+    # to leg_pain_below_knee): read as mapped, and under their name too unless their
+    # answer is a plain no (a "Yes" there doubts both legs; a "No" clears its target)
+    read_unless_no: frozenset[str] = frozenset()
     lists: frozenset[str] = frozenset()  # mapped questions that take a list (multi)
     given_at: Mapping[str, str] = field(default_factory=dict)  # column -> "LINE:COL"
 
@@ -251,10 +255,16 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
             read = values.setdefault(target, {})
             for said, meant in answers:
                 read[_loose(said)] = _checked_answer(
-                    rb.questions[target], column, said, meant, where
+                    rb.questions[target],
+                    column,
+                    said,
+                    meant,
+                    where,
+                    safety=target in rb.safety_questions(),
                 )
     given = tuple(column for column, _ in pairs)
-    also_read, doubts = _signs_elsewhere(rb, questions, given, name, text)
+    as_ids = {column: ID_TARGET for column in given if column in id_columns}
+    also_read, unless_no, doubts = _signs_elsewhere(rb, {**questions, **as_ids}, given, name, text)
     return ColumnMap(
         questions,
         frozenset(not_answers),
@@ -264,6 +274,7 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         given,
         frozenset(also_read),
         tuple(doubts),
+        frozenset(unless_no),
         frozenset(q for q in values if rb.questions[q].type is QuestionType.MULTI),
         {column: _line_col(text, at) for column, at in found_at.items()},
     )
@@ -271,14 +282,17 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
 
 def _signs_elsewhere(
     rb: RuleBase, questions: Mapping[str, str], given: tuple[str, ...], name: str, text: str
-) -> tuple[set[str], list[str]]:
+) -> tuple[set[str], set[str], list[str]]:
     """The mapped columns whose names name or mention safety signs they are not mapped
-    to ("Numb groin?": "morning_stiffness"), and a warning for each: a slip in a map
-    must never hide a sign, so such a column is read under its own name too."""
+    to ("Numb groin?": "morning_stiffness", or "id"), those that name their target and
+    other signs, and a warning for each: a slip in a map must never hide a sign, so
+    such a column is read under its own name too (the second kind unless its answer
+    is a plain no)."""
     from ..knowledge.index import safety_named_in_short
     from ..knowledge.related import mentioned, words_in
 
     also: set[str] = set()
+    unless_no: set[str] = set()
     said: list[str] = []
     for column in given:
         target = questions.get(column)
@@ -294,10 +308,13 @@ def _signs_elsewhere(
             # Its own sign among others ("Both legs numb?" mapped to leg pain): read as
             # mapped, so that its "no" stays a clear no (read under its heading too,
             # every clear client of a correct map was referred: a new user, check 59);
-            # the others are said
+            # the others are said, and doubted by any answer but a plain no (read
+            # as mapped alone, "Both legs numb?": "Yes" was only the leg pain's
+            # clinician level: attack round 60)
+            unless_no.add(column)
             said.append(
-                f"{where} also names {', '.join(sorted(others))}, which the map leaves "
-                "unanswered by it; map a column of the form to each"
+                f"{where} also names {', '.join(sorted(others))}: any answer there but a "
+                "plain no makes them 'not sure'; map a column of the form to each"
             )
             continue
         also.add(column)
@@ -305,7 +322,7 @@ def _signs_elsewhere(
             f"{where} names {', '.join(sorted(signs))} but is mapped to '{target}'; it is "
             "read under its own name too, so its answer may make that sign 'not sure'"
         )
-    return also, said
+    return also, unless_no, said
 
 
 def _question_and_values(target: _Pairs, column: str, where: str) -> tuple[JsonValue, _Pairs]:
@@ -328,9 +345,10 @@ def _question_and_values(target: _Pairs, column: str, where: str) -> tuple[JsonV
 
 
 def _checked_answer(
-    question: Question, column: str, said: str, meant: JsonValue, where: str
+    question: Question, column: str, said: str, meant: JsonValue, where: str, *, safety: bool
 ) -> JsonValue:
-    """``meant`` if it is an answer ``question`` takes (one item, for a list)."""
+    """``meant`` if it is an answer ``question`` takes (one item, for a list), and not
+    a no for a ``safety`` question's "not sure" or yes."""
     kind = question.type
     if kind is QuestionType.YES_NO:
         ok = meant in ("yes", "no", "unsure")
@@ -348,7 +366,32 @@ def _checked_answer(
             f"{where}: {column!r} reads {said!r} as {show_value(_plain(meant))}, which "
             f"'{question.id}' does not take; expected {question.expected()}"
         )
+    if safety and meant == "no" and _some(said):
+        # A map cannot hide a sign: "Sometimes" or "Not sure" read as a no gave a
+        # clear screen (attack round 60)
+        raise ColumnMapError(
+            f'{where}: {column!r} reads {said!r} as "no" for the safety question '
+            f"'{question.id}'; an answer that is not sure, or says the sign is there "
+            'at all, is never a no on the screen (read it as "unsure" or "yes")'
+        )
     return meant
+
+
+# Words of a form's answer that say a sign is there some of the time or a little:
+# never a no on the screen, whatever the map says
+_SOME_WORDS = frozenset(
+    "sometimes occasionally occasional rarely seldom little bit slightly slight mild "
+    "maybe possibly perhaps often some somewhat partly partially yes".split()
+)
+
+
+def _some(said: str) -> bool:
+    """Whether a form's answer says a sign is there at all, or is not sure."""
+    return (
+        is_unsure(said)
+        or written_yes(said)
+        or not _SOME_WORDS.isdisjoint(re.findall(r"[a-z]+", said.casefold()))
+    )
 
 
 class _Pairs(list[tuple[str, JsonValue]]):
@@ -408,6 +451,9 @@ def mapped_answers(
         elif qid == ID_TARGET:
             if record_id is None and isinstance(value, str | int) and str(value).strip():
                 record_id = value.strip() if isinstance(value, str) else value
+                # kept as a column that is no answer: a note mapped as the id by a
+                # slip was never read for warning signs (attack round 60)
+                read[key] = value
                 quiet.add(key)
             else:
                 read[key] = value  # a second id column, or an empty one: an answer key
@@ -422,6 +468,14 @@ def mapped_answers(
         else:
             read[qid] = value
             mapped_to.add(qid)
+        if (
+            mapped
+            and isinstance(key, str)
+            and key in columns.read_unless_no
+            and not (written_no(value) or said_nothing(value))
+        ):
+            read.setdefault(key, value)
+            quiet.add(key)
         if mapped and isinstance(key, str) and key in columns.also_read:
             # a column that names a sign the map gives to another question: read as
             # its name too, so that a slip in the map never hides the sign (H6)

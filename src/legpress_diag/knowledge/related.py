@@ -59,7 +59,7 @@ NEGATIONS = DENIALS | frozenset(
 FUNCTIONS = frozenset(
     {"control", "feeling", "feel", "sensation", "strength", "power", "function", "grip"}
     | {"erection", "erections", "idea", "warning", "know", "tell", "better", "same"}
-    | {"improvement", "improving", "change", "position", "sleep", "relief", "let"}
+    | {"improvement", "improving", "change", "position", "sleep", "relief", "let", "wood"}
 )
 # Words of the lifter as the subject ("my sister says I've lost 8kg").
 FIRST_PERSON = frozenset({"i", "ive", "im", "id", "ill", "me", "myself"})
