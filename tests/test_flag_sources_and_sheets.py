@@ -330,6 +330,24 @@ def test_a_maps_plain_no_words_are_still_a_no(said: str) -> None:
         ("shooting pain down the back of both thighs", "both_legs_symptoms"),
         ("electric shocks into both heels", "both_legs_symptoms"),
         ("my right quad is wasting and getting weaker by the week", "progressive_leg_weakness"),
+        ("ok so my groin has gone numb", "saddle_numbness"),
+        ("groin numb, otherwise fine", "saddle_numbness"),
+        ("lightning bolts down the back of my leg to the calf", "leg_pain_below_knee"),
+        ("pain that goes past my knee", "leg_pain_below_knee"),
+        ("hurts all the way down to my toes", "leg_pain_below_knee"),
+        ("my left foot keeps falling asleep", "leg_pain_below_knee"),
+        ("awful - back throbs all night no matter how I lie", "constant_or_night_pain"),
+        ("the pain never goes away, even lying down", "constant_or_night_pain"),
+        ("got rear-ended on the motorway last month", "after_trauma"),
+        ("the safeties failed and the sled came down on me", "after_trauma"),
+        ("feeling lousy all week", "fever_or_unwell"),
+        ("down 2 stone and I'm not dieting", "unexplained_weight_loss"),
+        ("my clothes are hanging off me", "unexplained_weight_loss"),
+        ("prostate ca 2019", "cancer_history"),
+        ("It's been 10 weeks and it's exactly the same", "not_improving"),
+        ("my midriff pulses", "pulsating_belly_or_tearing_pain"),
+        ("Fieber seit gestern", "fever_or_unwell"),
+        ("Ischias in beiden Beinen", "both_legs_symptoms"),
     ],
 )
 def test_notes_from_lifters_stories_doubt_the_sign(note: str, sign: str) -> None:
@@ -343,7 +361,23 @@ def test_notes_from_lifters_stories_doubt_the_sign(note: str, sign: str) -> None
         ("Notes", "work trip on Friday so I'll miss a session"),
         ("Hydration", "3L a day, lots of toilet trips"),
         ("Notes", "whey, makes me need the loo"),
+        ("Leg press numbers", "270kg x 8, dropped to 220kg for backoffs"),
+        ("Sleep quality", "ok, kids wake me up at night"),
+        ("Occupation", "oncology nurse"),
+        ("Occupation", "volunteer at a cancer charity shop"),
+        ("Notes", "my kid had chickenpox and a fever last week"),
+        ("Notes", "wife had a fall last month"),
+        ("Notes", "cousin has sciatica"),
+        ("Notes", "walking is fine"),
     ],
 )
 def test_ordinary_notes_refer_nobody(key: str, note: str) -> None:
     assert flagged(key, note) == set()
+
+
+def test_a_key_naming_a_partner_still_asks_the_lifter() -> None:
+    # Other people are read as someone else in a note's clause only: a form's own
+    # question about the lifter's partner is the lifter's
+    assert "sexual_function_change" in flagged(
+        "Any trouble in the bedroom with your partner?", "yes"
+    )

@@ -1943,12 +1943,20 @@ def _says_fine(words: list[str]) -> bool:
     """Whether a note's clause says something is fine, and nothing more: a word of
     it being fine, none that turns it around or compares ("not getting better",
     "worse than normal")."""
+    # "ok so my groin has gone numb": an "ok" that opens a clause says nothing is fine
+    said = words[1:] if words[:1] and words[0] in _OPENERS else words
     return (
-        not _FINE_WORDS.isdisjoint(words)
+        not _FINE_IN_NOTES.isdisjoint(said)
         and RELATED_NEGATIONS.isdisjoint(words)
         and _COMPARING.isdisjoint(words)
         and RELATED_BUT.isdisjoint(words)  # "all fine apart from the numb bum"
+        and "otherwise" not in words  # "groin numb, otherwise fine"
     )
+
+
+_OPENERS = frozenset({"ok", "okay", "well", "alright", "right", "so", "fine"})
+# "10 weeks and it's exactly the same" is no fine clause: the sign itself
+_FINE_IN_NOTES = _FINE_WORDS - {"same"}
 
 
 def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:

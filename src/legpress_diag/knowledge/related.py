@@ -38,6 +38,14 @@ RELATIVES = frozenset(
     {"family", "mother", "father", "mum", "mom", "dad", "parent", "parents", "sibling"}
     | {"siblings", "brother", "sister", "grandmother", "grandfather", "relative", "relatives"}
 )
+# ... and in a note's clause, anyone else who opens it ("wife had a fall last month",
+# "my kid had a fever": referred, attack round 60). Not in a key: "Any trouble in the
+# bedroom with your partner?" asks the lifter.
+OTHER_PEOPLE = RELATIVES | frozenset(
+    {"wife", "husband", "partner", "kid", "kids", "son", "daughter", "child", "children"}
+    | {"cousin", "uncle", "aunt", "auntie", "grandma", "grandad", "nan", "baby", "friend"}
+    | {"mate", "boyfriend", "girlfriend", "colleague", "coworker", "grandpa", "granny"}
+)
 # Words that deny a sign when they open a key or a clause ("No falls?", "Never had
 # cancer", "nothing new"): a yes under such a key says the sign is absent, and any
 # other answer may say it is there. Inside a key they describe the sign ("Peeing
@@ -180,7 +188,7 @@ def about_someone_else(said: Sequence[str], *, in_a_note: bool = False) -> bool:
     my parents house")."""
     if not in_a_note:
         return not RELATIVES.isdisjoint(said)
-    return not RELATIVES.isdisjoint(said[:3]) and FIRST_PERSON.isdisjoint(said)
+    return not OTHER_PEOPLE.isdisjoint(said[:3]) and FIRST_PERSON.isdisjoint(said)
 
 
 def mentioned(
