@@ -381,3 +381,35 @@ def test_a_key_naming_a_partner_still_asks_the_lifter() -> None:
     assert "sexual_function_change" in flagged(
         "Any trouble in the bedroom with your partner?", "yes"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "sign"),
+    [
+        ("Notes", "sciatica, first left, now right", "both_legs_symptoms"),
+        ("Notes", "numb feet (both)", "both_legs_symptoms"),
+        ("Notes", "leaking a bit, wearing pads now", "bladder_bowel_change"),
+        ("Legs feel weaker lately?", "yes, more each day", "progressive_leg_weakness"),
+        ("Any numbness?", "No, except around my groin", "saddle_numbness"),
+        ("Numbness or tingling anywhere?", "only in my crotch", "saddle_numbness"),
+        ("Weight", "dropping, not trying", "unexplained_weight_loss"),
+        ("Toilet", "can't go", "bladder_bowel_change"),
+    ],
+)
+def test_a_short_answer_is_read_whole_with_its_key(key: str, said: str, sign: str) -> None:
+    # clause by clause (or the key apart from its answer) these were missed: each part
+    # holds only some of a pattern's words (attack round 60)
+    assert sign in flagged(key, said)
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("Notes", "no numbness, legs fine"),
+        ("Sexual function", "unchanged"),
+        ("Weight loss", "trying to lose weight"),
+        ("Protein powder", "whey, makes me need the loo"),
+    ],
+)
+def test_reading_a_short_answer_whole_finds_nothing_its_parts_deny(key: str, said: str) -> None:
+    assert flagged(key, said) == set()

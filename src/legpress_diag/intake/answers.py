@@ -40,6 +40,7 @@ from ..knowledge.index import (
 )
 from ..knowledge.related import BUT_WORDS as RELATED_BUT
 from ..knowledge.related import NEGATIONS as RELATED_NEGATIONS
+from ..knowledge.related import Clause as RelatedClause
 from ..knowledge.related import about_someone_else, read_mentions, ruled_out_by
 from ..knowledge.related import clauses as related_clauses
 from ..knowledge.related import mentioned as related_mentioned
@@ -1931,8 +1932,38 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
                 found |= _named_in_clause(rb, words) - ruled_out
             if found and not denies:
                 said_so |= found
+        said_so |= _read_whole(rb, key_words, found_in, by_key)
     # (a sign denied in one clause and said in another is said: "no fever. fever now")
     return said_so
+
+
+# A short answer is also read whole, with its key's words: a pattern split over its
+# clauses or between a key and its answer ("sciatica, first left, now right";
+# "Weight": "dropping, not trying"; "Any numbness?": "No, except around my groin")
+# was missed clause by clause (attack round 60).
+_WHOLE_WORDS = 24
+
+
+def _read_whole(
+    rb: RuleBase, key_words: list[str], found_in: list[RelatedClause], by_key: frozenset[int]
+) -> set[str]:
+    words = [*key_words, *(word for clause in found_in for word in clause.words)]
+    if len(words) > _WHOLE_WORDS or not found_in:
+        return set()
+    if _asks_if_fine(" ".join(key_words)):
+        return set()  # "Sleeping through the night?": "yes, mostly" finds nothing
+    but = not RELATED_BUT.isdisjoint(words)
+    for clause in found_in:
+        if (clause.denies and not but) or about_someone_else(clause.words, in_a_note=True):
+            return set()
+        if _says_fine(clause.words):
+            return set()
+    around = by_key | ruled_out_by(rb.index.related, words)
+    whole = read_mentions(rb.index.related, words, in_a_note=True, around=around)[0]
+    # what the key mentions alone is its own reading's ("Sexual function":
+    # "unchanged" says it works: _related_doubted); only what the answer adds counts
+    by_itself = read_mentions(rb.index.related, key_words)[0] if key_words else ()
+    return set(whole).difference(by_itself)
 
 
 _AIMS = frozenset({"goal", "goals", "target", "targets", "aim", "aims", "want", "wants"})
