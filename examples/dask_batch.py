@@ -150,9 +150,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with_errors = counts.pop(WITH_ERRORS, 0)
     total = sum(counts.values())
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    if with_errors > counts["error"]:  # referrals with errors, as diagnose says them
-        summary += f" ({with_errors - counts['error']} of them with errors)"
+    referred_with_errors = with_errors - counts["error"]  # said as diagnose says them
+    summary = ", ".join(
+        f"{n} {status}"
+        + (
+            f" ({referred_with_errors} with errors)"
+            if status == "refer" and referred_with_errors > 0
+            else ""
+        )
+        for status, n in sorted(counts.items())
+    )
     print(f"{total} record{'s' if total != 1 else ''}: {summary or 'none'}", file=sys.stderr)
     # As diagnose: 1 when any record had errors, a referral that carries some too.
     return 1 if with_errors else 0

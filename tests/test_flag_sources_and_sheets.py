@@ -177,8 +177,8 @@ SHEET = (
 )
 
 
-def _map_run(tmp_path: Path, columns: dict[str, Any], *args: str) -> Any:
-    (tmp_path / "s.csv").write_text(SHEET)
+def _map_run(tmp_path: Path, columns: dict[str, Any], *args: str, sheet: str = SHEET) -> Any:
+    (tmp_path / "s.csv").write_text(sheet)
     (tmp_path / "m.json").write_text(json.dumps(columns, indent=1))
     return runner.invoke(
         app,
@@ -413,3 +413,166 @@ def test_a_short_answer_is_read_whole_with_its_key(key: str, said: str, sign: st
 )
 def test_reading_a_short_answer_whole_finds_nothing_its_parts_deny(key: str, said: str) -> None:
     assert flagged(key, said) == set()
+
+
+def test_a_key_warning_said_alike_of_every_row_is_said_once_and_counted(tmp_path: Path) -> None:
+    sheet = "Timestamp,Age,Notes\n1,30,\n2,40,\n3,50,numb groin\n"
+    (tmp_path / "s.csv").write_text(sheet)
+    result = runner.invoke(app, ["diagnose", str(tmp_path / "s.csv"), "-f", "jsonl"])
+    said = result.stderr.splitlines()
+    assert sum("Timestamp: unknown question id" in line for line in said) == 2
+    assert "warning: Timestamp: unknown question id (and in 2 more records)" in said
+    assert any("s.csv:4: warning: Notes:" in line for line in said)  # each record's own
+    assert len(result.stdout.splitlines()) == 3  # every record's result keeps them all
+    for line in result.stdout.splitlines():
+        assert "Timestamp" in {w["key"] for w in json.loads(line)["warnings"]}
+
+
+# --- a coach's second run (check 60) and attack round 61 ---------------------------
+
+
+def test_a_no_to_a_coachs_toilet_question_naming_the_sign_is_a_clear_no() -> None:
+    # every client's "No" here was "not sure": 14 of 15 referred at urgent
+    key = "Any change in going to the toilet (bladder or bowel)?"
+    assert flagged(key, "No") == set()
+    assert "bladder_bowel_change" in flagged(key, "Yes")
+
+
+def test_a_maps_answers_in_another_case_are_the_questions_choices_without_a_word(
+    tmp_path: Path,
+) -> None:
+    sheet = 'Name,Where,Brace\nAl,Lower back,Sometimes\nBo,"Lower back, Hips",Always\n'
+    columns = {
+        "Name": "id",
+        "Where": {"question": "pain_location", "values": {"Lower back": "lower_back"}},
+        "Brace": "core_braced",
+    }
+    (tmp_path / "s.csv").write_text(sheet)
+    (tmp_path / "m.json").write_text(json.dumps(columns))
+    result = runner.invoke(
+        app,
+        ["diagnose", str(tmp_path / "s.csv"), "--columns", str(tmp_path / "m.json"), "-f", "jsonl"],
+    )
+    assert " read as " not in result.stderr
+    first = json.loads(result.stdout.splitlines()[0])
+    assert {w["key"] for w in first["warnings"]} == {"safety_screen_incomplete"}
+
+
+def test_a_misspelt_map_answer_whose_sheet_answer_is_no_choice_stops_the_run(
+    tmp_path: Path,
+) -> None:
+    sheet = "Name,When?\nAl,At the bottom of the rep\n"
+    target = {"question": "pain_timing", "values": {"At the botom of the rep": "bottom_of_rep"}}
+    result = _map_run(tmp_path, {"Name": "id", "When?": target}, sheet=sheet)
+    assert result.exit_code == 2
+    assert "which has 'at the bottom of the rep', not a choice of 'pain_timing'" in result.stderr
+
+
+def test_prefer_not_to_say_is_no_answer_and_no_error() -> None:
+    answers = {k: v for k, v in ALL_NO.items() if k != "age_years"}
+    found = diagnose({"id": "c", "answers": {**answers, "age_years": "Prefer not to say"}}, RB)
+    assert found["errors"] == [] and found["status"] != "error"
+
+
+def test_the_summary_says_which_referrals_had_errors(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text(
+        json.dumps({"id": "a", "answers": {"saddle_numbness": "yes", "knee_angle_at_bottom": 999}})
+        + "\n"
+        + json.dumps({"id": "b", "answers": {"lower_back_rounds": "yes"}})
+        + "\n"
+    )
+    result = runner.invoke(app, ["diagnose", str(tmp_path / "in.jsonl"), "-f", "jsonl"])
+    assert "2 records: 1 refer (1 with errors), 1 unscreened" in result.stderr.splitlines()
+
+
+def test_a_markdown_batch_opens_with_who_to_see_first(tmp_path: Path) -> None:
+    records = [
+        {"id": "clear", "answers": ALL_NO},
+        {"id": "emma", "answers": {**ALL_NO, "saddle_numbness": "yes"}},
+        {"id": "kate", "answers": {**ALL_NO, "leg_pain_below_knee": "yes"}},
+        {"id": "grace", "answers": {"lower_back_rounds": "yes"}},
+    ]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = runner.invoke(app, ["diagnose", str(tmp_path / "in.jsonl"), "-f", "markdown"]).stdout
+    head = out.split("## Record", 1)[0]
+    assert head.startswith("# Who to see first (4 records)")
+    assert "- **Go to an emergency department now** (1): emma" in head
+    assert "- **See a doctor or physiotherapist before training again** (1): kate" in head
+    assert "not cleared to train** (1): grace" in head
+    assert "- The other 1: no warning sign" in head
+    assert "## Record emma: refer — EMERGENCY: go to an emergency department now" in out
+    assert "## Record grace: unscreened — not cleared to train" in out
+    assert "## Record clear: ok\n" in out
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(records[0]) + "\n")
+    alone = runner.invoke(app, ["diagnose", str(one), "-f", "markdown"]).stdout
+    assert "Who to see first" not in alone  # one record: its heading says it all
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "sign"),
+    [
+        ("Notes", "it feels weird down there when I wipe", "saddle_numbness"),
+        ("Notes", "cant feel the water on my bum in the shower", "saddle_numbness"),
+        ("Notes", "pins n needles in my undies area since sunday", "saddle_numbness"),
+        (
+            "Notes",
+            "havent had a pee since last night even though ive been drinking loads",
+            "bladder_bowel_change",
+        ),
+        ("Notes", "had an accident in my trousers at work", "bladder_bowel_change"),
+        (
+            "Notes",
+            "things havent been working in the bedroom since my back went",
+            "sexual_function_change",
+        ),
+        ("Notes", "my left foot doesn't pick up properly", "new_leg_weakness"),
+        (
+            "Notes",
+            "it was just the left leg but now it's in the other one too",
+            "both_legs_symptoms",
+        ),
+        ("Notes", "my sciatica is back", "leg_pain_below_knee"),
+        (
+            "Notes",
+            "not feeling myself, achy all over like I'm coming down with something",
+            "fever_or_unwell",
+        ),
+        ("Notes", "lying still doesn't ease it at all", "constant_or_night_pain"),
+        ("Notes", "heard a click and then a stabbing pain", "sudden_sharp_onset"),
+        ("Notes", "physio for 8 weeks hasn't touched it", "not_improving"),
+        (
+            "Notes",
+            "first thing in the am I'm stiff as a board for 45 mins",
+            "morning_stiffness_under_45",
+        ),
+    ],
+)
+def test_attack_round_61s_wordings_doubt_the_sign(key: str, said: str, sign: str) -> None:
+    assert sign in flagged(key, said)
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("Anything else?", "no problems with my bladder or bowels"),
+        ("Anything else?", "no numbness or tingling anywhere, just a tight lower back"),
+        ("Anything else?", "No numbness, no pins and needles, just tight"),
+        ("Anything else?", "I have no problems with my bladder or bowels and no leg pain"),
+        ("When does it hurt?", "On the way down"),
+        ("Anything else?", "on a cut, lost 5kg in 8 weeks, going well"),
+        ("Anything else?", "drinking loads of water, peeing all the time lol"),
+        ("Anything else?", "hit 300kg for 8 on the leg press last week, new PR"),
+        ("Anything else?", "calves were burning on the calf raises after the presses, good pump"),
+        ("Anything else?", "my mum had breast cancer so I'm careful with my health"),
+        ("Anything else?", "just had a baby, so training is hit and miss"),
+        ("notes", "stiff for 5 minutes when I get up, then fine"),
+        ("Notes", "sore for about 2 weeks"),
+    ],
+)
+def test_attack_round_61s_ordinary_notes_refer_nobody(key: str, said: str) -> None:
+    assert flagged(key, said) == set()
+
+
+def test_a_denial_runs_on_over_or_but_not_over_and_a_sign() -> None:
+    assert "saddle_numbness" in flagged("Notes", "no pain and my groin is numb")

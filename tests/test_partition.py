@@ -468,6 +468,6 @@ def test_the_dask_example_fails_as_diagnose_does_on_a_referral_with_errors(
     cli = [sys.executable, "-m", "legpress_diag", "diagnose", str(source), "--format"]
     plain = _run([*cli, "jsonl", "-o", str(theirs)])
     assert (dask.returncode, plain.returncode) == (1, 1), dask.stderr
-    summary = "2 records: 2 refer (1 of them with errors)"
+    summary = "2 records: 2 refer (1 with errors)"
     assert summary in dask.stderr.splitlines()
     assert summary in plain.stderr.splitlines()

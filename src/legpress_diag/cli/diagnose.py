@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -209,8 +210,7 @@ def diagnose(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if job.hidden:
-        tell(hidden_messages(job.hidden))
+    job.tell_the_rest()
     if not quiet:
         from ..presentation.render.batch_text import summary_lines
 
@@ -306,6 +306,10 @@ class _Job(FieldsRepr):
     shown: int = 0  # per-record messages said on stderr
     hidden: int = 0  # and left out past the terminal's limit
     limit: float = field(default_factory=message_limit)
+    # A warning said alike of many records ("Timestamp: unknown question id" for each
+    # row of a sheet: 62 lines for 12 clients, a coach's check 59) is said once, and
+    # then counted: its text -> records after the first
+    folded: dict[str, int] = field(default_factory=dict)
 
     def run(
         self,
@@ -358,6 +362,12 @@ class _Job(FieldsRepr):
             self.tally.add(outcome)
             if not self.quiet:
                 for line in outcome_messages(self.source, outcome):
+                    said = _foldable(line)
+                    if said is not None:
+                        if said in self.folded:
+                            self.folded[said] += 1
+                            continue
+                        self.folded[said] = 0
                     if self.shown < self.limit:
                         say(line)  # ids, keys and values are the record's text: escaped
                         self.shown += 1
@@ -365,10 +375,33 @@ class _Job(FieldsRepr):
                         self.hidden += 1
             yield outcome.payload
 
+    def tell_the_rest(self) -> None:
+        """After the records: each folded warning with how many more records said it,
+        and how many messages the terminal's limit left out."""
+        for said, more in self.folded.items():
+            if more:
+                tell(terminal(f"warning: {said} (and in {more:,} more record{'s' * (more != 1)})"))
+        if self.hidden:
+            tell(hidden_messages(self.hidden))
+
     def _how_far(self) -> str:
         from ..presentation.render.batch_text import how_far
 
         return how_far(self.tally, self.output, streamed=self.writer.name == "jsonl")
+
+
+def _foldable(line: str) -> str | None:
+    """A record's warning line that may be said once for all records (its text after
+    the record's place), or None: errors, and warnings about warning signs or about
+    the record's own values, are said for each record."""
+    _, sep, said = line.partition(": warning: ")
+    if sep and (said.endswith(": unknown question id") or _KEY_READ_AS.match(said)):
+        return said
+    return None
+
+
+# "Age: read as 'age_years' (the key is the question's own words, ...)": of the key alone
+_KEY_READ_AS = re.compile(r"[^:]*: read as '[a-z0-9_]+' \(the key is ")
 
 
 Say = Callable[[str], None]

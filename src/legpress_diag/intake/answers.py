@@ -105,6 +105,13 @@ UNSURE_WORDS = frozenset(
         "no clue",
         # Hedged: to "numbness in the saddle area?" it is not a clear no.
         "not really",
+        # A form's standard way out ("Age": "Prefer not to say" made a client an
+        # error with no plan: a coach, check 60): no answer, and on the screen not sure
+        "prefer not to say",
+        "rather not say",
+        "i'd rather not say",
+        "id rather not say",
+        "prefer not to answer",
     }
 )
 
@@ -1917,6 +1924,12 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
         # "never happened before" or "not from the seat" switched a sign off in
         # another clause (attack round 60)
         by_key = ruled_out_by(rb.index.related, key_words)
+        # ... but a short note is one thought: its words rule out in every clause
+        # ("on a cut, lost 5kg in 8 weeks"; "drinking loads of water, peeing all the
+        # time"), as they do when it is read whole (_read_whole)
+        every_word = [word for clause in found_in for word in clause.words]
+        if len(every_word) + len(key_words) <= _WHOLE_WORDS:
+            by_key = by_key | ruled_out_by(rb.index.related, every_word)
         for words, denies in found_in:
             around = by_key | ruled_out_by(rb.index.related, words)
             if about_someone_else(words, in_a_note=True):
@@ -1998,10 +2011,20 @@ def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:
     together = safety_named_in_short(rb, " ".join(words))
     if together.asks_if_normal or (together.mentions_normal and not together.whole):
         return set()
+    if all(word in _LITTLE_WORDS for word in words):
+        # "On the way down" (when it hurts) shares only little words with a
+        # question's text ("a knee that gives way", "a foot that slaps down"): only a
+        # name read whole names a sign there (a new user, check 60)
+        return set(together.whole) | set(together.denied)
     return set(together.every) | set(together.denied)
 
 
 _MAX_CLAUSE_WORDS = 40
+_LITTLE_WORDS = frozenset(
+    "a an the on in at to of off up down out over under into onto way and or my me it "
+    "is its was be been when then with for from by as so just get got go goes going "
+    "back bit".split()
+)
 
 
 def _only_denies(text: str, said: list[str]) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..foundation.jsonvalue import JsonValue
-from ..foundation.problems import LegpressError, did_you_mean
+from ..foundation.problems import LegpressError, closest, did_you_mean
 from ..foundation.values import FieldsValue
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
@@ -70,6 +70,8 @@ class ColumnMap(FieldsValue):
     read_unless_no: frozenset[str] = frozenset()
     lists: frozenset[str] = frozenset()  # mapped questions that take a list (multi)
     given_at: Mapping[str, str] = field(default_factory=dict)  # column -> "LINE:COL"
+    # mapped choice questions: their choices, loose -> as the question spells them
+    choices: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
 
     def target(self, column: str) -> tuple[bool, str | None]:
         """(mapped at all, the question id, ID_TARGET, or None for "not an answer")."""
@@ -118,19 +120,33 @@ class ColumnMap(FieldsValue):
             for said in self.values[qid]:
                 if said in seen:
                     continue
-                hint = did_you_mean(said, unread)
-                if hint:
+                close = closest(said, unread)
+                if close is None:
+                    continue
+                where = f"{self.source}:{self.given_at.get(column, '1:1')}"
+                choices = self.choices.get(qid)
+                if choices is not None and close not in choices:
+                    # the sheet's answer is then no choice of the question: every row
+                    # that gave it would be an error (a coach's run: 8 of 15, check 60)
+                    errors.append(
+                        f"{where}: the answer {said!r} of {column!r} is in no row of "
+                        f"{sheet}, which has {close!r}, not a choice of '{qid}'; correct "
+                        "the map's answer"
+                    )
+                else:
                     warnings.append(
-                        f"warning: {self.source}:{self.given_at.get(column, '1:1')}: the "
-                        f"answer {said!r} of {column!r} is in no row of {sheet}; {hint} "
-                        "(that answer is read as written, not by the map)"
+                        f"warning: {where}: the answer {said!r} of {column!r} is in no row "
+                        f"of {sheet}; did you mean {close!r}? (that answer is read as "
+                        "written, not by the map)"
                     )
         return errors, warnings
 
     def answer(self, qid: str, value: JsonValue) -> JsonValue:
         """A form's answer as the question's, by the map's "values" (items of a list
-        or of a comma-separated cell each); an answer the map does not list as it is."""
-        said = self.values.get(qid)
+        or of a comma-separated cell each), else by the question's own choices in any
+        case; one answer of a list question as a list of one. An answer that is none
+        of these is left as it is, for the question to read (or refuse)."""
+        said = {**self.choices.get(qid, {}), **self.values.get(qid, {})}
         if not said:
             return value
         if isinstance(value, list):
@@ -139,7 +155,10 @@ class ColumnMap(FieldsValue):
             return value
         found = said.get(_loose(value))
         if found is not None:
-            return found
+            # the map's own answers are no reading to warn about: "Lower back" as
+            # lower_back was said to be "read as a list", "Sometimes" as sometimes
+            # "read as" itself, on every row (a coach, check 60)
+            return [found] if qid in self.lists and not isinstance(found, list) else found
         parts = [part for part in _ITEMS.split(value) if part.strip()]
         # (a list question's cell only: "Yes, a bit" under a yes/no question is one
         # answer, read as the question reads it; split, it was an error, check 59)
@@ -275,8 +294,13 @@ def parse_column_map(text: str, rb: RuleBase, name: str = "<columns>") -> Column
         frozenset(also_read),
         tuple(doubts),
         frozenset(unless_no),
-        frozenset(q for q in values if rb.questions[q].type is QuestionType.MULTI),
+        frozenset(q for q in questions.values() if rb.questions[q].type is QuestionType.MULTI),
         {column: _line_col(text, at) for column, at in found_at.items()},
+        {
+            qid: {_loose(choice): choice for choice in rb.questions[qid].choice_values}
+            for qid in set(questions.values())
+            if rb.questions[qid].type in (QuestionType.CHOICE, QuestionType.MULTI)
+        },
     )
 
 

@@ -927,6 +927,9 @@ _BODY = frozenset(
     | {"genital", "buttock", "buttocks", "thigh", "thighs", "inner", "perineum", "perineal"}
     | {"leg", "legs", "foot", "feet", "toe", "toes", "belly", "chest", "back", "spine"}
     | {"spinal", "hip", "hips", "lower", "upper", "left", "right", "both", "one", "side"}
+    # going to the toilet is the bladder's and bowel's business ("Any change in going to
+    # the toilet (bladder or bowel)?": its No was "not sure", 14 of 15 clients referred)
+    | {"toilet", "loo", "bathroom", "going", "go", "habits", "waterworks"}
 )
 
 

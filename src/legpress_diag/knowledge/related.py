@@ -79,7 +79,11 @@ BUT_WORDS = frozenset(
 _WORDS = re.compile(r"[a-z]+|[0-9]+")  # "6kg" is 6 and kg
 _CLITIC = re.compile(r"(?<=[a-z])'(?:s|ve|re|ll|d|m)(?![a-z])")
 _CLAUSES = re.compile(r"[,;.!?/\n()]+|\bbut\b")
-_JOINS = re.compile(r"\b(?:and|or|&)\b|&")
+# A denial runs on over "or" ("no problems with my bladder or bowels") and over a
+# list, but not over "and" ("no fever and a numb groin"); "pins and needles" is one
+# thing, so it stays whole (denied, "no pins and needles" was read as a sign: check 60)
+_JOINS = re.compile(r"\band\b|&")
+_PINS = re.compile(r"\bpins\s*(?:and|&|n'?)\s*needles\b", re.IGNORECASE)
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -167,7 +171,7 @@ def clauses(text: str) -> list[Clause]:
     for part in _CLAUSES.split(text):
         words = words_in(part)
         if words:
-            parts = [words_in(piece) for piece in _JOINS.split(part)]
+            parts = [words_in(piece) for piece in _JOINS.split(_PINS.sub("pins needles", part))]
             denies = BUT_WORDS.isdisjoint(words) and all(
                 opens_with_denial(piece) for piece in parts if piece
             )
@@ -176,9 +180,21 @@ def clauses(text: str) -> list[Clause]:
 
 
 def opens_with_denial(said: Sequence[str]) -> bool:
-    """Whether words open with a denial of a sign ("no fever", "never had it"), not
-    with the loss of a function ("no control when I pee")."""
+    """Whether words open with a denial of a sign ("no fever", "never had it", "I
+    have no leg pain"), not with the loss of a function ("no control when I pee")."""
+    said = _after_having(said)
     return bool(said) and said[0] in DENIALS and FUNCTIONS.isdisjoint(said[1:3])
+
+
+# "I have no ...", "I've got no ...", "there is no ...": the denial after them
+_HAVING = frozenset({"i", "ive", "have", "has", "had", "got", "there", "theres", "is", "are"})
+
+
+def _after_having(said: Sequence[str]) -> Sequence[str]:
+    for start, word in enumerate(said[:3]):
+        if word not in _HAVING:
+            return said[start:]
+    return said[3:]
 
 
 def about_someone_else(said: Sequence[str], *, in_a_note: bool = False) -> bool:
@@ -188,7 +204,14 @@ def about_someone_else(said: Sequence[str], *, in_a_note: bool = False) -> bool:
     my parents house")."""
     if not in_a_note:
         return not RELATIVES.isdisjoint(said)
-    return not OTHER_PEOPLE.isdisjoint(said[:3]) and FIRST_PERSON.isdisjoint(said)
+    if OTHER_PEOPLE.isdisjoint(said[:3]):
+        return False
+    # "mum had breast cancer so I'm careful": the lifter after a "so" is another thought
+    ends = [at for at, word in enumerate(said) if word in _THOUGHT_ENDS]
+    return FIRST_PERSON.isdisjoint(said[: ends[0]] if ends else said)
+
+
+_THOUGHT_ENDS = frozenset({"so", "because", "cos", "hence", "which", "thats"})
 
 
 def mentioned(

@@ -48,14 +48,21 @@ def summary_lines(tally: Tally, *, has_screen: bool = True) -> list[str]:
     """How many records, by status, and a warning when safety questions went
     unanswered (or the rule base has no safety screen at all)."""
     total = tally.done
-    by_status = ", ".join(f"{n} {status}" for status, n in sorted(tally.counts.items()))
-    noun = "record" if total == 1 else "records"
     # Referrals that carry errors (a slip in a record that still showed a warning
-    # sign) fail the run too: said, or "2 ok, 3 refer" came with exit status 1 and
-    # no word of why (check 21).
+    # sign) fail the run too: said beside the refer count, or "2 ok, 3 refer" came with
+    # exit status 1 and no word of why (check 21); at the end of the line it read as
+    # the last status's (a coach, check 60)
     referred_with_errors = tally.with_errors - tally.counts.get("error", 0)
-    if referred_with_errors > 0:
-        by_status += f" ({referred_with_errors} of them with errors)"
+    by_status = ", ".join(
+        f"{n} {status}"
+        + (
+            f" ({referred_with_errors} with errors)"
+            if status == "refer" and referred_with_errors > 0
+            else ""
+        )
+        for status, n in sorted(tally.counts.items())
+    )
+    noun = "record" if total == 1 else "records"
     lines = [f"{total} {noun}" + (f": {by_status}" if by_status else " (the input held none)")]
     if tally.referred:
         lines.append(_referred_line(tally))

@@ -18,7 +18,7 @@ from ...presentation.render import textsafe
 from ...reasoning.explanation import why_it_hurts
 from ...reasoning.result import CauseOut, DiagnosisOut, FlagAnswerOut
 from ...reasoning.safety import INCOMPLETE_WARNING, MISSING_WARNING, unanswered_screen
-from .labels import flag_heading
+from .labels import flag_heading, level_heading
 
 if TYPE_CHECKING:
     from ...knowledge.rulebase import RuleBase
@@ -132,6 +132,23 @@ def markdown_plan(r: DiagnosisOut) -> list[str]:
     return [*lines, ""]
 
 
+# Said beside an unscreened record's status in a batch report's heading.
+NOT_CLEARED = "not cleared to train: safety questions unanswered"
+
+
+def record_heading(r: DiagnosisOut) -> str:
+    """A batch record's Markdown heading: its id and status, and how soon for a
+    referral or that it is not cleared for an unscreened one (the status code alone
+    said neither: a coach, check 60)."""
+    md = textsafe.markdown
+    title = f"Record {md(r['id'])}: {md(r['status'])}"
+    if r["status"] == "refer" and r["red_flags"]:
+        return f"{title} — {level_heading(r['red_flags'][0]['level'])}"
+    if r["status"] != "refer" and screen_warnings(r):
+        return f"{title} — {NOT_CLEARED}"
+    return title
+
+
 def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | None = None) -> str:
     """One result as Markdown; ``heading`` replaces the default "Record ID: status".
 
@@ -144,7 +161,7 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
 
     # A batch (for a coach) keeps the status code beside the record id; the `ask`
     # report passes a heading in words.
-    title = heading if heading is not None else f"Record {md(r['id'])}: {md(r['status'])}"
+    title = heading if heading is not None else record_heading(r)
     lines = [f"## {title}", ""]
     for flag in r["red_flags"]:
         heading = flag_heading(flag["level"], bool(flag.get("unsure")))
@@ -160,7 +177,8 @@ def markdown_one(r: DiagnosisOut, rb: RuleBase | None = None, heading: str | Non
         lines.append("")
         # The referral's own words come before anything about form.
         lines += [f"> **{md(note)}**" for note in r.get("notes", [])] + [""]
-    lines += [f"- warning: {md(message)}" for message in screen_warning_lines(r, rb)]
+    warned = [f"- warning: {md(message)}" for message in screen_warning_lines(r, rb)]
+    lines += [*warned, ""] if warned else []  # a list runs into a heading without it
     items = measured_items(r, rb)
     if items:
         lines += [f"### {HEADING}", "", *(f"- {md(item.line)}" for item in items), ""]
