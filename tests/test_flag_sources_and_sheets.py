@@ -576,3 +576,23 @@ def test_attack_round_61s_ordinary_notes_refer_nobody(key: str, said: str) -> No
 
 def test_a_denial_runs_on_over_or_but_not_over_and_a_sign() -> None:
     assert "saddle_numbness" in flagged("Notes", "no pain and my groin is numb")
+
+
+def test_rules_show_counts_the_word_patterns_and_lists_them_on_asking() -> None:
+    # a coach looking for a question's choices lost them among the patterns (check 60)
+    count = len(RB.questions["saddle_numbness"].related_words)
+    plain = runner.invoke(app, ["rules", "show", "questions"]).stdout
+    assert f"mentioned by: {count} word patterns (rules show --words lists them)" in plain
+    assert "numb|numbness" not in plain
+    listed = runner.invoke(app, ["rules", "show", "questions", "--words"]).stdout
+    assert "mentioned by: numb|numbness" in listed
+
+
+def test_a_sheet_of_unread_columns_gets_one_hint_of_the_column_map(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("Timestamp,Name,How is your back?,Age\n1,Al,sore,30\n")
+    said = runner.invoke(app, ["diagnose", str(tmp_path / "s.csv"), "-f", "jsonl"]).stderr
+    assert said.count("hint: 3 of the sheet's 4 columns name no question") == 1
+    assert "--columns FILE" in said
+    (tmp_path / "ids.csv").write_text("id,saddle_numbness,Notes\n1,no,fine\n")
+    said = runner.invoke(app, ["diagnose", str(tmp_path / "ids.csv"), "-f", "jsonl"]).stderr
+    assert "hint:" not in said  # a sheet of question ids needs no map

@@ -51,7 +51,9 @@ def explain_lines(rb: RuleBase, target: str) -> list[str]:
     return lines
 
 
-def show_lines(rb: RuleBase) -> list[str]:
+def show_lines(rb: RuleBase, *, words: bool = False) -> list[str]:
+    """The listing of `rules show`; ``words`` adds each safety question's related-words
+    patterns (long: a coach looking for a question's choices lost them among them)."""
     lines = [
         f"rule base {rb.name} {rb.version} ({rb.content_hash})",
         f"files: {', '.join(rb.files)}",
@@ -72,9 +74,15 @@ def show_lines(rb: RuleBase) -> list[str]:
         if q.short_names:
             # What an answer key may call it (a form's header): read as this question
             lines.append(f"  {'':30} also read as: {', '.join(q.short_names)}")
-        if q.related_words:
+        if q.related_words and words:
             # Patterns that only ever doubt it (knowledge/related.py)
             lines.append(f"  {'':30} mentioned by: {'; '.join(q.related_words)}")
+        elif q.related_words:
+            count = len(q.related_words)
+            lines.append(
+                f"  {'':30} mentioned by: {count} word pattern{'s' * (count != 1)} "
+                "(rules show --words lists them)"
+            )
     lines += ["", f"safety flags ({len(rb.safety_flags)}):"]
     lines += [f"  {f.id:30} {f.level.value:9} {f.title}" for f in rb.safety_flags.values()]
     lines += ["", f"derived facts ({len(rb.facts)}):"]
@@ -108,7 +116,7 @@ SHOWN_SECTIONS = {
 }
 
 
-def section_lines(rb: RuleBase, section: str) -> list[str]:
+def section_lines(rb: RuleBase, section: str, *, words: bool = False) -> list[str]:
     """One block of `rules show`: ``fixes``, ``causes``, ... Raises KeyError."""
     heading = SHOWN_SECTIONS.get(section.replace("-", "_"))
     if heading is None:
@@ -117,7 +125,7 @@ def section_lines(rb: RuleBase, section: str) -> list[str]:
             f"unknown section '{section}' (choose from {', '.join(SHOWN_SECTIONS)})"
             + (f"; {hint}" if hint else "")
         )
-    lines = show_lines(rb)
+    lines = show_lines(rb, words=words)
     start = next(i for i, line in enumerate(lines) if line.startswith(heading))
     end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
     return lines[start:end]

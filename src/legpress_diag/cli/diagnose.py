@@ -198,7 +198,7 @@ def diagnose(
     except SourceError as exc:
         fail(str(exc))
     if csv_input or file.lower().endswith((".csv", ".tsv")):
-        stream = _csv_records(stream, file, column_map, quiet)
+        stream = _csv_records(stream, file, column_map, quiet, rb)
     workers = _workers(jobs, quiet)
     job = _Job(source_name(file), output, writer, quiet)
     startup.over()  # the collector runs again, for the records (see startup.py)
@@ -247,7 +247,9 @@ def _options(
     )
 
 
-def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None, quiet: bool) -> IO[bytes]:
+def _csv_records(
+    stream: IO[bytes], file: str, columns: ColumnMap | None, quiet: bool, rb: RuleBase
+) -> IO[bytes]:
     """A CSV export's rows as records (intake/csvinput.py); a usage error (exit 2)
     when it is no CSV, or when the map names a column the sheet does not have (its
     question would be unanswered in every row). A map's answer no row has, beside a
@@ -266,7 +268,31 @@ def _csv_records(stream: IO[bytes], file: str, columns: ColumnMap | None, quiet:
             fail("\n".join(terminal(e) for e in errors))
         for line in () if quiet else warnings:
             tell(terminal(line))
+    elif header and not quiet:
+        hint = _map_hint(rb, header)
+        if hint:
+            tell(hint)
     return records
+
+
+def _map_hint(rb: RuleBase, header: list[str]) -> str | None:
+    """A sheet whose columns mostly name no question was read by guesswork, each of its
+    clear clients "unscreened" or referred; say once that a column map reads it exactly
+    (a coach ran one without, and read 210 warning lines: check 60)."""
+    from ..knowledge.index import question_named
+
+    unread = [
+        name
+        for name in header
+        if name.strip().casefold() != "id" and question_named(rb, name) is None
+    ]
+    if len(unread) < 2 or 2 * len(unread) < len(header):
+        return None
+    return (
+        f"hint: {len(unread)} of the sheet's {len(header)} columns name no question, so "
+        "they are only read for warning signs; a column map (--columns FILE) says which "
+        "column answers which question, and which one names the client (docs/diagnose.md)"
+    )
 
 
 def _column_map(path: Path | None, rb: RuleBase, quiet: bool) -> ColumnMap | None:

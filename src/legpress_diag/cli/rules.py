@@ -477,6 +477,14 @@ def show_command(
             show_default=False,
         ),
     ] = None,
+    words: Annotated[
+        bool,
+        typer.Option(
+            "--words",
+            help="Also list the word patterns that make each safety question 'not sure' "
+            "when a note or a form's column mentions it.",
+        ),
+    ] = False,
     rules: RulesOption = None,
     no_default_rules: NoDefaultRulesOption = False,
     isolated: IsolatedOption = False,
@@ -486,6 +494,8 @@ def show_command(
     Examples:
 
       legpress-diag rules show
+
+      legpress-diag rules show questions --words
 
       legpress-diag rules show -f json --rules my-rules.yaml
 
@@ -502,13 +512,13 @@ def show_command(
     rb = load_rules(rules, no_default_rules, isolated)
     if section is not None:
         try:
-            echo_lines(section_lines(rb, section))
+            echo_lines(section_lines(rb, section, words=words))
         except KeyError as exc:
             fail(str(exc.args[0]))
     elif fmt == "json":
         typer.echo(listing(rb).to_json())
     elif fmt == "text":
-        echo_lines(show_lines(rb))
+        echo_lines(show_lines(rb, words=words))
     else:
         fail(f"unknown format '{fmt}' (choose text or json)")
 
