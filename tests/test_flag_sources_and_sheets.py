@@ -219,11 +219,11 @@ def test_a_misspelt_answer_in_the_maps_values_is_named_with_the_sheets_answer(
 ) -> None:
     columns = {
         **MAP,
-        "Bladder trouble?": {"question": "bladder_bowel_change", "values": {"Nopee": "no"}},
+        "Numb groin?": {"question": "saddle_numbness", "values": {"Yess": "yes", "No": "no"}},
     }
     result = _map_run(tmp_path, columns, "-f", "jsonl")
-    assert "m.json:4:2: the answer 'nopee' of 'Bladder trouble?' is in no row" in result.stderr
-    assert "did you mean 'nope'?" in result.stderr
+    assert "m.json:3:2: the answer 'yess' of 'Numb groin?' is in no row" in result.stderr
+    assert "did you mean 'yes'?" in result.stderr
     # an answer no row has, with nothing close, is a form's unused choice: no warning
     unused = {
         **MAP,
@@ -299,7 +299,10 @@ def test_a_column_naming_other_signs_doubts_them_unless_its_answer_is_no(tmp_pat
     assert results[1]["red_flags"] == []  # a clear no stays clear (check 59's regression)
 
 
-@pytest.mark.parametrize("said", ["Sometimes", "Not sure", "A little", "Yes, a bit"])
+@pytest.mark.parametrize(
+    "said",
+    ["Sometimes", "Not sure", "A little", "Yes, a bit", "Numb", "Left side", "Both", "Nopee"],
+)
 def test_a_map_cannot_read_a_safety_answer_that_says_something_as_no(said: str) -> None:
     from legpress_diag.api import ColumnMapError, column_map
 
@@ -596,3 +599,73 @@ def test_a_sheet_of_unread_columns_gets_one_hint_of_the_column_map(tmp_path: Pat
     (tmp_path / "ids.csv").write_text("id,saddle_numbness,Notes\n1,no,fine\n")
     said = runner.invoke(app, ["diagnose", str(tmp_path / "ids.csv"), "-f", "jsonl"]).stderr
     assert "hint:" not in said  # a sheet of question ids needs no map
+
+
+# --- attack round 62 -----------------------------------------------------------------
+
+
+def test_a_pipe_delimited_sheet_is_read_by_its_pipes(tmp_path: Path) -> None:
+    results = _sheet_run(tmp_path, "id|saddle_numbness|Notes\nAl|yes|\nBo|no|fine\n")
+    assert [r["id"] for r in results] == ["Al", "Bo"]
+    assert results[0]["red_flags"][0]["id"] == "saddle_numbness"
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "sign"),
+    [
+        ("Notes", "numbnes round my groyn since the weekend", "saddle_numbness"),
+        ("Notes", "never feel like I've fully emptied when I go now", "bladder_bowel_change"),
+        (
+            "Notes",
+            "cant go on the dunny properly, nothing comes out for ages",
+            "bladder_bowel_change",
+        ),
+        (
+            "Notes",
+            "things aren't working downstairs since I hurt my back",
+            "sexual_function_change",
+        ),
+        ("Notes", "erectyle problems since the injury", "sexual_function_change"),
+        ("Notes", "the weakness in my right leg is spreading", "progressive_leg_weakness"),
+        ("Notes", "the pain goes from my bum right down to my heel", "leg_pain_below_knee"),
+        ("Notes", "fevar and chils since sunday", "fever_or_unwell"),
+        (
+            "Notes",
+            "Bulk isn't working, lost 3kg this month despite eating 3500 cals",
+            "unexplained_weight_loss",
+        ),
+        ("Notes", "loosing wieght without trying", "unexplained_weight_loss"),
+        ("Notes", "had a fender bender on the way to work, back hurts since", "after_trauma"),
+        ("Notes", "the sled came down on me when the safeties failed", "major_trauma"),
+        ("Notes", "physio for 3 months and nothing's shifted", "not_improving"),
+        (
+            "Notes",
+            "chest goes tight when I do the stairs and eases when I stop",
+            "chest_pain_with_exertion",
+        ),
+        # a long form question's words are no topic that rules a sign out
+        (
+            "Anything else I should know before Monday's session?",
+            "came off my mountain bike on saturday, back's been sore since",
+            "after_trauma",
+        ),
+    ],
+)
+def test_attack_round_62s_wordings_doubt_the_sign(key: str, said: str, sign: str) -> None:
+    assert sign in flagged(key, said)
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("How's the back this week?", "my heart rate hit 170 on the bike intervals"),
+        ("Tell me about your week", "Feeling great, back feels better than last week"),
+        ("How are you feeling?", "Going on holiday to Spain for 2 weeks"),
+        ("What's been going on?", "Hit 180kg for 3x10 on the 45 degree today, feet mid plate"),
+        ("Describe your pain in your own words", "sleep's been good, 8 hours a night"),
+        ("Additional comments", "Heard my knees crack on the way down, no pain"),
+        ("How are you feeling?", "back pain started a week ago, already easing off"),
+    ],
+)
+def test_attack_round_62s_ordinary_notes_refer_nobody(key: str, said: str) -> None:
+    assert flagged(key, said) == set()

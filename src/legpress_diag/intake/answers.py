@@ -1923,7 +1923,14 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
         # weight"), a note's words in their own clause only: read from the whole note,
         # "never happened before" or "not from the seat" switched a sign off in
         # another clause (attack round 60)
-        by_key = ruled_out_by(rb.index.related, key_words)
+        # (a short key's words only: "Protein powder", "Leg press numbers", a column's
+        # name; a form's long question is no topic: "Anything else I should know
+        # before Monday's session?" ruled night pain out of every answer: round 62)
+        by_key = (
+            ruled_out_by(rb.index.related, key_words)
+            if len(key_words) <= _TOPIC_WORDS
+            else frozenset()
+        )
         # ... but a short note is one thought: its words rule out in every clause
         # ("on a cut, lost 5kg in 8 weeks"; "drinking loads of water, peeing all the
         # time"), as they do when it is read whole (_read_whole)
@@ -1960,7 +1967,10 @@ _WHOLE_WORDS = 24
 def _read_whole(
     rb: RuleBase, key_words: list[str], found_in: list[RelatedClause], by_key: frozenset[int]
 ) -> set[str]:
-    words = [*key_words, *(word for clause in found_in for word in clause.words)]
+    # the key lends its words of substance only: "What's been going on?" lent "going
+    # on" to a note's "for 3x10", and a gym note was weeks of no improvement (round 62)
+    lent = [word for word in key_words if word not in _LITTLE_WORDS]
+    words = [*lent, *(word for clause in found_in for word in clause.words)]
     if len(words) > _WHOLE_WORDS or not found_in:
         return set()
     if _asks_if_fine(" ".join(key_words)):
@@ -1979,6 +1989,7 @@ def _read_whole(
     return set(whole).difference(by_itself)
 
 
+_TOPIC_WORDS = 4  # a key of at most this many words names a topic its answers are about
 _AIMS = frozenset({"goal", "goals", "target", "targets", "aim", "aims", "want", "wants"})
 _AIMS |= {"wish", "hope", "hoping", "motivation", "reason", "reasons", "why"}
 
@@ -1989,18 +2000,22 @@ def _says_fine(words: list[str]) -> bool:
     "worse than normal")."""
     # "ok so my groin has gone numb": an "ok" that opens a clause says nothing is fine
     said = words[1:] if words[:1] and words[0] in _OPENERS else words
+    # "better than last week" is good news; "worse than normal" is not
+    comparing = _COMPARING - {"than"} if "better" in words else _COMPARING
     return (
         not _FINE_IN_NOTES.isdisjoint(said)
         and RELATED_NEGATIONS.isdisjoint(words)
-        and _COMPARING.isdisjoint(words)
+        and comparing.isdisjoint(words)
         and RELATED_BUT.isdisjoint(words)  # "all fine apart from the numb bum"
         and "otherwise" not in words  # "groin numb, otherwise fine"
     )
 
 
 _OPENERS = frozenset({"ok", "okay", "well", "alright", "right", "so", "fine"})
-# "10 weeks and it's exactly the same" is no fine clause: the sign itself
-_FINE_IN_NOTES = _FINE_WORDS - {"same"}
+# "10 weeks and it's exactly the same" is no fine clause: the sign itself; nor is
+# "eases": chest pain that eases with rest, stiffness that eases as you move, are signs
+# (round 62); "good" and "great" are ("sleep's been good")
+_FINE_IN_NOTES = (_FINE_WORDS - {"same", "ease", "eases", "easing"}) | {"good", "great"}
 
 
 def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:

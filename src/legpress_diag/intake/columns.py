@@ -38,7 +38,14 @@ from ..foundation.values import FieldsValue
 from ..knowledge.facts import RawAnswers
 from ..knowledge.rulebase import Question, QuestionType, RuleBase
 from ..reasoning.answers import AnswerProblem, show_value
-from .answers import careful_answer, is_unsure, said_nothing, written_no, written_yes
+from .answers import (
+    careful_answer,
+    is_unsure,
+    said_nothing,
+    says_no,
+    written_no,
+    written_yes,
+)
 
 MAX_MAP_BYTES = 1 << 20  # a map of a few hundred columns is a few KB
 
@@ -390,32 +397,38 @@ def _checked_answer(
             f"{where}: {column!r} reads {said!r} as {show_value(_plain(meant))}, which "
             f"'{question.id}' does not take; expected {question.expected()}"
         )
-    if safety and meant == "no" and _some(said):
+    if safety and meant == "no" and not _plain_no(said):
         # A map cannot hide a sign: "Sometimes" or "Not sure" read as a no gave a
         # clear screen (attack round 60)
         raise ColumnMapError(
             f'{where}: {column!r} reads {said!r} as "no" for the safety question '
             f"'{question.id}'; an answer that is not sure, or says the sign is there "
-            'at all, is never a no on the screen (read it as "unsure" or "yes")'
+            'at all, is never a no on the screen (read it as "unsure" or "yes"; only a plain '
+            'no such as "No", "Never", "Not at all" or "None of these" may be read as "no")'
         )
     return meant
 
 
-# Words of a form's answer that say a sign is there some of the time or a little:
-# never a no on the screen, whatever the map says
-_SOME_WORDS = frozenset(
-    "sometimes occasionally occasional rarely seldom little bit slightly slight mild "
-    "maybe possibly perhaps often some somewhat partly partially yes".split()
+# The words a form's answer may say a plain no in ("No", "Never", "Not at all", "None
+# of these", "Nope", "N/A"): only such an answer may a map read as a safety
+# question's "no". A word list of what may not ("Sometimes", "A little") let "Numb",
+# "Left side" and "Both" through as a no: ok with advice (attack round 62).
+_NO_WORDS = frozenset(
+    "no never not at all none of these the above nope nah nothing n false zero 0 i dont "
+    "do have havent na applicable nil never had".split()
 )
+_SAYS_NO = frozenset({"no", "never", "not", "none", "nope", "nah", "nothing", "n", "false"})
+_SAYS_NO |= {"zero", "0", "dont", "havent", "na", "nil"}
 
 
-def _some(said: str) -> bool:
-    """Whether a form's answer says a sign is there at all, or is not sure."""
+def _plain_no(said: str) -> bool:
+    """Whether a form's answer is a plain no and nothing more."""
+    words = re.findall(r"[a-z0-9]+", said.casefold().replace("'", ""))
     return (
-        is_unsure(said)
-        or written_yes(said)
-        or not _SOME_WORDS.isdisjoint(re.findall(r"[a-z]+", said.casefold()))
-    )
+        written_no(said)
+        or says_no(said)
+        or (bool(words) and set(words) <= _NO_WORDS and not _SAYS_NO.isdisjoint(words))
+    ) and not (is_unsure(said) or written_yes(said))
 
 
 class _Pairs(list[tuple[str, JsonValue]]):

@@ -13,8 +13,8 @@ counted as a client and every row was an error. Here each row becomes one record
 - cells past the header's length are kept under ``(cells past the header)``, so their
   text is still read for warning signs and named in a warning; a header name given
   twice gets a number (``Age (2)``) so that no column hides another;
-- the delimiter is the one Excel's first line `sep=;` names, else a comma, a semicolon
-  or a tab, whichever splits the header and the first rows alike into most cells
+- the delimiter is the one Excel's first line `sep=;` names, else a comma, a semicolon,
+  a tab or a pipe, whichever splits the header and the first rows alike into most cells
   (quotes respected: a question with commas in it does not count).
 
 Each record carries the line of its row, so every message names the CSV's own line.
@@ -126,7 +126,7 @@ def _json_lines(
 
 
 _SEP_LINE = re.compile(r"\ufeff?sep=(.)\s*", re.IGNORECASE)
-_DELIMITERS = (",", ";", "\t")
+_DELIMITERS = (",", ";", "\t", "|")  # a pipe: some exports (a lost "yes": round 62)
 _ROWS_SNIFFED = 20
 
 
