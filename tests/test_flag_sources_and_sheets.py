@@ -319,103 +319,12 @@ def test_a_maps_plain_no_words_are_still_a_no(said: str) -> None:
     assert column_map({"Numb groin?": target}, RB).values["saddle_numbness"]  # type: ignore[dict-item]
 
 
-@pytest.mark.parametrize(
-    ("note", "sign"),
-    [
-        ("all fine apart from the numb bum", "saddle_numbness"),
-        ("groin numb, and no it's not from the seat", "saddle_numbness"),
-        ("my balls feel numb since the weekend", "saddle_numbness"),
-        ("tingling in my genitals since I sat down at work on Monday", "saddle_numbness"),
-        ("peed myself at work, never happened before", "bladder_bowel_change"),
-        ("I've peed myself twice this week and I drink loads of water", "bladder_bowel_change"),
-        ("can't make it to the bathroom in time anymore", "bladder_bowel_change"),
-        ("no morning wood since my back went", "sexual_function_change"),
-        ("shooting pain down the back of both thighs", "both_legs_symptoms"),
-        ("electric shocks into both heels", "both_legs_symptoms"),
-        ("my right quad is wasting and getting weaker by the week", "progressive_leg_weakness"),
-        ("ok so my groin has gone numb", "saddle_numbness"),
-        ("groin numb, otherwise fine", "saddle_numbness"),
-        ("lightning bolts down the back of my leg to the calf", "leg_pain_below_knee"),
-        ("pain that goes past my knee", "leg_pain_below_knee"),
-        ("hurts all the way down to my toes", "leg_pain_below_knee"),
-        ("my left foot keeps falling asleep", "leg_pain_below_knee"),
-        ("awful - back throbs all night no matter how I lie", "constant_or_night_pain"),
-        ("the pain never goes away, even lying down", "constant_or_night_pain"),
-        ("got rear-ended on the motorway last month", "after_trauma"),
-        ("the safeties failed and the sled came down on me", "after_trauma"),
-        ("feeling lousy all week", "fever_or_unwell"),
-        ("down 2 stone and I'm not dieting", "unexplained_weight_loss"),
-        ("my clothes are hanging off me", "unexplained_weight_loss"),
-        ("prostate ca 2019", "cancer_history"),
-        ("It's been 10 weeks and it's exactly the same", "not_improving"),
-        ("my midriff pulses", "pulsating_belly_or_tearing_pain"),
-        ("Fieber seit gestern", "fever_or_unwell"),
-        ("Ischias in beiden Beinen", "both_legs_symptoms"),
-    ],
-)
-def test_notes_from_lifters_stories_doubt_the_sign(note: str, sign: str) -> None:
-    assert sign in flagged("Notes", note)
-
-
-@pytest.mark.parametrize(
-    ("key", "note"),
-    [
-        ("Notes", "going on a stag trip next month"),
-        ("Notes", "work trip on Friday so I'll miss a session"),
-        ("Hydration", "3L a day, lots of toilet trips"),
-        ("Notes", "whey, makes me need the loo"),
-        ("Leg press numbers", "270kg x 8, dropped to 220kg for backoffs"),
-        ("Sleep quality", "ok, kids wake me up at night"),
-        ("Occupation", "oncology nurse"),
-        ("Occupation", "volunteer at a cancer charity shop"),
-        ("Notes", "my kid had chickenpox and a fever last week"),
-        ("Notes", "wife had a fall last month"),
-        ("Notes", "cousin has sciatica"),
-        ("Notes", "walking is fine"),
-    ],
-)
-def test_ordinary_notes_refer_nobody(key: str, note: str) -> None:
-    assert flagged(key, note) == set()
-
-
 def test_a_key_naming_a_partner_still_asks_the_lifter() -> None:
     # Other people are read as someone else in a note's clause only: a form's own
     # question about the lifter's partner is the lifter's
     assert "sexual_function_change" in flagged(
         "Any trouble in the bedroom with your partner?", "yes"
     )
-
-
-@pytest.mark.parametrize(
-    ("key", "said", "sign"),
-    [
-        ("Notes", "sciatica, first left, now right", "both_legs_symptoms"),
-        ("Notes", "numb feet (both)", "both_legs_symptoms"),
-        ("Notes", "leaking a bit, wearing pads now", "bladder_bowel_change"),
-        ("Legs feel weaker lately?", "yes, more each day", "progressive_leg_weakness"),
-        ("Any numbness?", "No, except around my groin", "saddle_numbness"),
-        ("Numbness or tingling anywhere?", "only in my crotch", "saddle_numbness"),
-        ("Weight", "dropping, not trying", "unexplained_weight_loss"),
-        ("Toilet", "can't go", "bladder_bowel_change"),
-    ],
-)
-def test_a_short_answer_is_read_whole_with_its_key(key: str, said: str, sign: str) -> None:
-    # clause by clause (or the key apart from its answer) these were missed: each part
-    # holds only some of a pattern's words (attack round 60)
-    assert sign in flagged(key, said)
-
-
-@pytest.mark.parametrize(
-    ("key", "said"),
-    [
-        ("Notes", "no numbness, legs fine"),
-        ("Sexual function", "unchanged"),
-        ("Weight loss", "trying to lose weight"),
-        ("Protein powder", "whey, makes me need the loo"),
-    ],
-)
-def test_reading_a_short_answer_whole_finds_nothing_its_parts_deny(key: str, said: str) -> None:
-    assert flagged(key, said) == set()
 
 
 def test_a_key_warning_said_alike_of_every_row_is_said_once_and_counted(tmp_path: Path) -> None:
@@ -512,71 +421,6 @@ def test_a_markdown_batch_opens_with_who_to_see_first(tmp_path: Path) -> None:
     assert "Who to see first" not in alone  # one record: its heading says it all
 
 
-@pytest.mark.parametrize(
-    ("key", "said", "sign"),
-    [
-        ("Notes", "it feels weird down there when I wipe", "saddle_numbness"),
-        ("Notes", "cant feel the water on my bum in the shower", "saddle_numbness"),
-        ("Notes", "pins n needles in my undies area since sunday", "saddle_numbness"),
-        (
-            "Notes",
-            "havent had a pee since last night even though ive been drinking loads",
-            "bladder_bowel_change",
-        ),
-        ("Notes", "had an accident in my trousers at work", "bladder_bowel_change"),
-        (
-            "Notes",
-            "things havent been working in the bedroom since my back went",
-            "sexual_function_change",
-        ),
-        ("Notes", "my left foot doesn't pick up properly", "new_leg_weakness"),
-        (
-            "Notes",
-            "it was just the left leg but now it's in the other one too",
-            "both_legs_symptoms",
-        ),
-        ("Notes", "my sciatica is back", "leg_pain_below_knee"),
-        (
-            "Notes",
-            "not feeling myself, achy all over like I'm coming down with something",
-            "fever_or_unwell",
-        ),
-        ("Notes", "lying still doesn't ease it at all", "constant_or_night_pain"),
-        ("Notes", "heard a click and then a stabbing pain", "sudden_sharp_onset"),
-        ("Notes", "physio for 8 weeks hasn't touched it", "not_improving"),
-        (
-            "Notes",
-            "first thing in the am I'm stiff as a board for 45 mins",
-            "morning_stiffness_under_45",
-        ),
-    ],
-)
-def test_attack_round_61s_wordings_doubt_the_sign(key: str, said: str, sign: str) -> None:
-    assert sign in flagged(key, said)
-
-
-@pytest.mark.parametrize(
-    ("key", "said"),
-    [
-        ("Anything else?", "no problems with my bladder or bowels"),
-        ("Anything else?", "no numbness or tingling anywhere, just a tight lower back"),
-        ("Anything else?", "No numbness, no pins and needles, just tight"),
-        ("Anything else?", "I have no problems with my bladder or bowels and no leg pain"),
-        ("When does it hurt?", "On the way down"),
-        ("Anything else?", "on a cut, lost 5kg in 8 weeks, going well"),
-        ("Anything else?", "drinking loads of water, peeing all the time lol"),
-        ("Anything else?", "hit 300kg for 8 on the leg press last week, new PR"),
-        ("Anything else?", "calves were burning on the calf raises after the presses, good pump"),
-        ("Anything else?", "my mum had breast cancer so I'm careful with my health"),
-        ("Anything else?", "just had a baby, so training is hit and miss"),
-        ("notes", "stiff for 5 minutes when I get up, then fine"),
-        ("Notes", "sore for about 2 weeks"),
-    ],
-)
-def test_attack_round_61s_ordinary_notes_refer_nobody(key: str, said: str) -> None:
-    assert flagged(key, said) == set()
-
-
 def test_a_denial_runs_on_over_or_but_not_over_and_a_sign() -> None:
     assert "saddle_numbness" in flagged("Notes", "no pain and my groin is numb")
 
@@ -610,62 +454,234 @@ def test_a_pipe_delimited_sheet_is_read_by_its_pipes(tmp_path: Path) -> None:
     assert results[0]["red_flags"][0]["id"] == "saddle_numbness"
 
 
+# --- attack round 63 -----------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
-    ("key", "said", "sign"),
+    "key",
     [
-        ("Notes", "numbnes round my groyn since the weekend", "saddle_numbness"),
-        ("Notes", "never feel like I've fully emptied when I go now", "bladder_bowel_change"),
-        (
-            "Notes",
-            "cant go on the dunny properly, nothing comes out for ages",
-            "bladder_bowel_change",
-        ),
-        (
-            "Notes",
-            "things aren't working downstairs since I hurt my back",
-            "sexual_function_change",
-        ),
-        ("Notes", "erectyle problems since the injury", "sexual_function_change"),
-        ("Notes", "the weakness in my right leg is spreading", "progressive_leg_weakness"),
-        ("Notes", "the pain goes from my bum right down to my heel", "leg_pain_below_knee"),
-        ("Notes", "fevar and chils since sunday", "fever_or_unwell"),
-        (
-            "Notes",
-            "Bulk isn't working, lost 3kg this month despite eating 3500 cals",
-            "unexplained_weight_loss",
-        ),
-        ("Notes", "loosing wieght without trying", "unexplained_weight_loss"),
-        ("Notes", "had a fender bender on the way to work, back hurts since", "after_trauma"),
-        ("Notes", "the sled came down on me when the safeties failed", "major_trauma"),
-        ("Notes", "physio for 3 months and nothing's shifted", "not_improving"),
-        (
-            "Notes",
-            "chest goes tight when I do the stairs and eases when I stop",
-            "chest_pain_with_exertion",
-        ),
-        # a long form question's words are no topic that rules a sign out
-        (
-            "Anything else I should know before Monday's session?",
-            "came off my mountain bike on saturday, back's been sore since",
-            "after_trauma",
-        ),
+        "Throbbing in the tummy or a tearing pain?",
+        "Been feeling feverish / run down / generally unwell?",
+        "Lost weight without meaning to?",
+        "Did it start with a fall, crash or a pop?",
+        "Did it come on suddenly & sharply mid-set?",
+        "Has it dragged on 4-6+ weeks or getting worse week on week?",
+        "Stiff for more than half an hour when you wake up?",
     ],
 )
-def test_attack_round_62s_wordings_doubt_the_sign(key: str, said: str, sign: str) -> None:
+def test_a_no_to_a_coachs_longer_question_naming_a_sign_is_a_clear_no(key: str) -> None:
+    # one word of the coach's own ("tummy", "meaning", "crash") made each "No" a "not
+    # sure": every clear client referred, a 62-year-old sent to an emergency department
+    assert flagged(key, "No") == set()
+    assert flagged(key, "Yes") != set()
+
+
+@pytest.mark.parametrize(
+    "key", ["Is the sciatica down?", "Numbness better?", "Is the numbness still there?"]
+)
+def test_a_question_turned_around_by_its_word_is_still_no_clear_no(key: str) -> None:
+    # ("down", "better", "still": the one word of its own asks something else)
+    answers = {
+        k: v for k, v in ALL_NO.items() if k not in ("leg_pain_below_knee", "saddle_numbness")
+    }
+    found = diagnose({"id": "c", "answers": {**answers, key: "No"}}, RB)
+    assert found["status"] != "ok"
+
+
+# Wordings from lifters' stories and coaches' forms that must make a sign "not sure"
+# (key, answer, the flag it raises), and ordinary ones that must refer nobody, by the
+# round that found them missed or referred.
+DOUBTED = [
+    # attack round 60
+    ("Notes", "all fine apart from the numb bum", "saddle_numbness"),
+    ("Notes", "groin numb, and no it's not from the seat", "saddle_numbness"),
+    ("Notes", "my balls feel numb since the weekend", "saddle_numbness"),
+    ("Notes", "tingling in my genitals since I sat down at work on Monday", "saddle_numbness"),
+    ("Notes", "peed myself at work, never happened before", "bladder_bowel_change"),
+    (
+        "Notes",
+        "I've peed myself twice this week and I drink loads of water",
+        "bladder_bowel_change",
+    ),
+    ("Notes", "can't make it to the bathroom in time anymore", "bladder_bowel_change"),
+    ("Notes", "no morning wood since my back went", "sexual_function_change"),
+    ("Notes", "shooting pain down the back of both thighs", "both_legs_symptoms"),
+    ("Notes", "electric shocks into both heels", "both_legs_symptoms"),
+    (
+        "Notes",
+        "my right quad is wasting and getting weaker by the week",
+        "progressive_leg_weakness",
+    ),
+    ("Notes", "ok so my groin has gone numb", "saddle_numbness"),
+    ("Notes", "groin numb, otherwise fine", "saddle_numbness"),
+    ("Notes", "lightning bolts down the back of my leg to the calf", "leg_pain_below_knee"),
+    ("Notes", "pain that goes past my knee", "leg_pain_below_knee"),
+    ("Notes", "hurts all the way down to my toes", "leg_pain_below_knee"),
+    ("Notes", "my left foot keeps falling asleep", "leg_pain_below_knee"),
+    ("Notes", "awful - back throbs all night no matter how I lie", "constant_or_night_pain"),
+    ("Notes", "the pain never goes away, even lying down", "constant_or_night_pain"),
+    ("Notes", "got rear-ended on the motorway last month", "after_trauma"),
+    ("Notes", "the safeties failed and the sled came down on me", "after_trauma"),
+    ("Notes", "feeling lousy all week", "fever_or_unwell"),
+    ("Notes", "down 2 stone and I'm not dieting", "unexplained_weight_loss"),
+    ("Notes", "my clothes are hanging off me", "unexplained_weight_loss"),
+    ("Notes", "prostate ca 2019", "cancer_history"),
+    ("Notes", "It's been 10 weeks and it's exactly the same", "not_improving"),
+    ("Notes", "my midriff pulses", "pulsating_belly_or_tearing_pain"),
+    ("Notes", "Fieber seit gestern", "fever_or_unwell"),
+    ("Notes", "Ischias in beiden Beinen", "both_legs_symptoms"),
+    # read whole with its key (round 60)
+    ("Notes", "sciatica, first left, now right", "both_legs_symptoms"),
+    ("Notes", "numb feet (both)", "both_legs_symptoms"),
+    ("Notes", "leaking a bit, wearing pads now", "bladder_bowel_change"),
+    ("Legs feel weaker lately?", "yes, more each day", "progressive_leg_weakness"),
+    ("Any numbness?", "No, except around my groin", "saddle_numbness"),
+    ("Numbness or tingling anywhere?", "only in my crotch", "saddle_numbness"),
+    ("Weight", "dropping, not trying", "unexplained_weight_loss"),
+    ("Toilet", "can't go", "bladder_bowel_change"),
+    # attack round 61
+    ("Notes", "it feels weird down there when I wipe", "saddle_numbness"),
+    ("Notes", "cant feel the water on my bum in the shower", "saddle_numbness"),
+    ("Notes", "pins n needles in my undies area since sunday", "saddle_numbness"),
+    (
+        "Notes",
+        "havent had a pee since last night even though ive been drinking loads",
+        "bladder_bowel_change",
+    ),
+    ("Notes", "had an accident in my trousers at work", "bladder_bowel_change"),
+    (
+        "Notes",
+        "things havent been working in the bedroom since my back went",
+        "sexual_function_change",
+    ),
+    ("Notes", "my left foot doesn't pick up properly", "new_leg_weakness"),
+    ("Notes", "it was just the left leg but now it's in the other one too", "both_legs_symptoms"),
+    ("Notes", "my sciatica is back", "leg_pain_below_knee"),
+    (
+        "Notes",
+        "not feeling myself, achy all over like I'm coming down with something",
+        "fever_or_unwell",
+    ),
+    ("Notes", "lying still doesn't ease it at all", "constant_or_night_pain"),
+    ("Notes", "heard a click and then a stabbing pain", "sudden_sharp_onset"),
+    ("Notes", "physio for 8 weeks hasn't touched it", "not_improving"),
+    (
+        "Notes",
+        "first thing in the am I'm stiff as a board for 45 mins",
+        "morning_stiffness_under_45",
+    ),
+    # attack round 62
+    ("Notes", "numbnes round my groyn since the weekend", "saddle_numbness"),
+    ("Notes", "never feel like I've fully emptied when I go now", "bladder_bowel_change"),
+    ("Notes", "cant go on the dunny properly, nothing comes out for ages", "bladder_bowel_change"),
+    ("Notes", "things aren't working downstairs since I hurt my back", "sexual_function_change"),
+    ("Notes", "erectyle problems since the injury", "sexual_function_change"),
+    ("Notes", "the weakness in my right leg is spreading", "progressive_leg_weakness"),
+    ("Notes", "the pain goes from my bum right down to my heel", "leg_pain_below_knee"),
+    ("Notes", "fevar and chils since sunday", "fever_or_unwell"),
+    (
+        "Notes",
+        "Bulk isn't working, lost 3kg this month despite eating 3500 cals",
+        "unexplained_weight_loss",
+    ),
+    ("Notes", "loosing wieght without trying", "unexplained_weight_loss"),
+    ("Notes", "had a fender bender on the way to work, back hurts since", "after_trauma"),
+    ("Notes", "the sled came down on me when the safeties failed", "major_trauma"),
+    ("Notes", "physio for 3 months and nothing's shifted", "not_improving"),
+    (
+        "Notes",
+        "chest goes tight when I do the stairs and eases when I stop",
+        "chest_pain_with_exertion",
+    ),
+    (
+        "Anything else I should know before Monday's session?",
+        "came off my mountain bike on saturday, back's been sore since",
+        "after_trauma",
+    ),
+    # attack round 63
+    ("Notes", "fever of 39", "fever_or_unwell"),
+    ("Notes", "running a fever of 101F", "fever_or_unwell"),
+    ("Notes", "unwell with a temp of 38", "fever_or_unwell"),
+    ("Notes", "tingly feeling round me undercarriage and ring", "saddle_numbness"),
+    ("Notes", "Me arse is gone numb... not from sitting", "saddle_numbness"),
+    ("Notes", "cant feel my taint properly", "saddle_numbness"),
+    ("Notes", "nether regions are asleep", "saddle_numbness"),
+    ("Notes", "busting for a wee but nothing comes out", "bladder_bowel_change"),
+    ("Notes", "I can't feel anything during sex", "sexual_function_change"),
+    (
+        "Notes",
+        "used to be just the left but now it's in the right leg as well",
+        "both_legs_symptoms",
+    ),
+    ("Notes", "leg keeps gettin weaker n weaker", "progressive_leg_weakness"),
+    ("Notes", "down 3kg and not dieting", "unexplained_weight_loss"),
+    ("Notes", "sore chest", "upper_back_or_chest_pain"),
+    ("Notes", "cancerous mole removed", "cancer_history"),
+    ("Notes", "if anything it's getting worse", "not_improving"),
+    ("Any loss of feeling or function in the bedroom department?", "Yes", "sexual_function_change"),
+]
+
+ORDINARY = [
+    # attack round 60
+    ("Notes", "going on a stag trip next month"),
+    ("Notes", "work trip on Friday so I'll miss a session"),
+    ("Hydration", "3L a day, lots of toilet trips"),
+    ("Notes", "whey, makes me need the loo"),
+    ("Leg press numbers", "270kg x 8, dropped to 220kg for backoffs"),
+    ("Sleep quality", "ok, kids wake me up at night"),
+    ("Occupation", "oncology nurse"),
+    ("Occupation", "volunteer at a cancer charity shop"),
+    ("Notes", "my kid had chickenpox and a fever last week"),
+    ("Notes", "wife had a fall last month"),
+    ("Notes", "cousin has sciatica"),
+    ("Notes", "walking is fine"),
+    # read whole, its parts deny (round 60)
+    ("Notes", "no numbness, legs fine"),
+    ("Sexual function", "unchanged"),
+    ("Weight loss", "trying to lose weight"),
+    ("Protein powder", "whey, makes me need the loo"),
+    # attack round 61
+    ("Anything else?", "no problems with my bladder or bowels"),
+    ("Anything else?", "no numbness or tingling anywhere, just a tight lower back"),
+    ("Anything else?", "No numbness, no pins and needles, just tight"),
+    ("Anything else?", "I have no problems with my bladder or bowels and no leg pain"),
+    ("When does it hurt?", "On the way down"),
+    ("Anything else?", "on a cut, lost 5kg in 8 weeks, going well"),
+    ("Anything else?", "drinking loads of water, peeing all the time lol"),
+    ("Anything else?", "hit 300kg for 8 on the leg press last week, new PR"),
+    ("Anything else?", "calves were burning on the calf raises after the presses, good pump"),
+    ("Anything else?", "my mum had breast cancer so I'm careful with my health"),
+    ("Anything else?", "just had a baby, so training is hit and miss"),
+    ("notes", "stiff for 5 minutes when I get up, then fine"),
+    ("Notes", "sore for about 2 weeks"),
+    # attack round 62
+    ("How's the back this week?", "my heart rate hit 170 on the bike intervals"),
+    ("Tell me about your week", "Feeling great, back feels better than last week"),
+    ("How are you feeling?", "Going on holiday to Spain for 2 weeks"),
+    ("What's been going on?", "Hit 180kg for 3x10 on the 45 degree today, feet mid plate"),
+    ("Describe your pain in your own words", "sleep's been good, 8 hours a night"),
+    ("Additional comments", "Heard my knees crack on the way down, no pain"),
+    ("How are you feeling?", "back pain started a week ago, already easing off"),
+    # attack round 63
+    ("Notes", "Pee is bright yellow because of the multivitamins haha"),
+    ("Notes", "I always go to the toilet before every session"),
+    ("Notes", "Need a wee between sets because I drink so much water"),
+    ("Notes", "Inner thighs (adductors) are tight on wide-stance leg press."),
+    ("Notes", "Feel a stretch in my groin on a wide stance."),
+    ("Notes", "My bum goes numb on long drives, it's fine as soon as I get out"),
+    ("Notes", "Chest is sore from cable flyes"),
+    ("Notes", "got a temp job at the warehouse"),
+    ("Notes", "back is doing well now"),
+]
+
+
+@pytest.mark.parametrize(("key", "said", "sign"), DOUBTED)
+def test_a_story_told_in_a_note_or_a_coachs_words_doubts_its_sign(
+    key: str, said: str, sign: str
+) -> None:
     assert sign in flagged(key, said)
 
 
-@pytest.mark.parametrize(
-    ("key", "said"),
-    [
-        ("How's the back this week?", "my heart rate hit 170 on the bike intervals"),
-        ("Tell me about your week", "Feeling great, back feels better than last week"),
-        ("How are you feeling?", "Going on holiday to Spain for 2 weeks"),
-        ("What's been going on?", "Hit 180kg for 3x10 on the 45 degree today, feet mid plate"),
-        ("Describe your pain in your own words", "sleep's been good, 8 hours a night"),
-        ("Additional comments", "Heard my knees crack on the way down, no pain"),
-        ("How are you feeling?", "back pain started a week ago, already easing off"),
-    ],
-)
-def test_attack_round_62s_ordinary_notes_refer_nobody(key: str, said: str) -> None:
+@pytest.mark.parametrize(("key", "said"), ORDINARY)
+def test_an_ordinary_note_refers_nobody(key: str, said: str) -> None:
     assert flagged(key, said) == set()

@@ -1952,7 +1952,7 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
                 found |= _named_in_clause(rb, words) - ruled_out
             if found and not denies:
                 said_so |= found
-        said_so |= _read_whole(rb, key_words, found_in, by_key)
+        said_so |= _read_whole(rb, key_words, found_in, by_key, turned=_turns(text))
     # (a sign denied in one clause and said in another is said: "no fever. fever now")
     return said_so
 
@@ -1964,8 +1964,21 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
 _WHOLE_WORDS = 24
 
 
+def _turns(text: str) -> bool:
+    """Whether a text says "but" or the like (the clauses drop it: they part at it)."""
+    return not RELATED_BUT.isdisjoint(related_words_in(text[:_TURNS_READ]))
+
+
+_TURNS_READ = 400  # a short note's letters, and some
+
+
 def _read_whole(
-    rb: RuleBase, key_words: list[str], found_in: list[RelatedClause], by_key: frozenset[int]
+    rb: RuleBase,
+    key_words: list[str],
+    found_in: list[RelatedClause],
+    by_key: frozenset[int],
+    *,
+    turned: bool,
 ) -> set[str]:
     # the key lends its words of substance only: "What's been going on?" lent "going
     # on" to a note's "for 3x10", and a gym note was weeks of no improvement (round 62)
@@ -1975,9 +1988,9 @@ def _read_whole(
         return set()
     if _asks_if_fine(" ".join(key_words)):
         return set()  # "Sleeping through the night?": "yes, mostly" finds nothing
-    but = not RELATED_BUT.isdisjoint(words)
+    # ("busting for a wee but nothing comes out": the "but" turns the denial around)
     for clause in found_in:
-        if (clause.denies and not but) or about_someone_else(clause.words, in_a_note=True):
+        if (clause.denies and not turned) or about_someone_else(clause.words, in_a_note=True):
             return set()
         if _says_fine(clause.words):
             return set()
@@ -2000,6 +2013,8 @@ def _says_fine(words: list[str]) -> bool:
     "worse than normal")."""
     # "ok so my groin has gone numb": an "ok" that opens a clause says nothing is fine
     said = words[1:] if words[:1] and words[0] in _OPENERS else words
+    if "well" in said:  # "in the right leg as well" says nothing is fine
+        said = [w for at, w in enumerate(said) if not (w == "well" and said[at - 1 : at] == ["as"])]
     # "better than last week" is good news; "worse than normal" is not
     comparing = _COMPARING - {"than"} if "better" in words else _COMPARING
     return (
@@ -2026,12 +2041,25 @@ def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:
     together = safety_named_in_short(rb, " ".join(words))
     if together.asks_if_normal or (together.mentions_normal and not together.whole):
         return set()
-    if all(word in _LITTLE_WORDS for word in words):
-        # "On the way down" (when it hurts) shares only little words with a
-        # question's text ("a knee that gives way", "a foot that slaps down"): only a
-        # name read whole names a sign there (a new user, check 60)
+    if all(word in _LITTLE_WORDS for word in words) or _SYMPTOM_WORDS.isdisjoint(words):
+        # A note shares words with a question's text without saying a symptom: "On
+        # the way down" ("a knee that gives way", "a foot that slaps down"; a new
+        # user, check 60), "Feel a stretch in my groin on a wide stance" (the saddle
+        # question's "feeling" and "groin": urgent, round 63). Only a name read whole
+        # names a sign there; the related words read the rest.
         return set(together.whole) | set(together.denied)
     return set(together.every) | set(together.denied)
+
+
+# Words that say a symptom or a loss: with none, a note's clause names a sign only by
+# a name read whole ("saddle numbness", "sciatica")
+_SYMPTOM_WORDS = frozenset(
+    "numb numbness numbed tingling tingly tingle pins needles weak weakness weaker "
+    "pain painful ache aching hurts hurt hurting loss lost losing cant cannot trouble "
+    "problem problems leak leaking leaks burning shooting dead asleep fever feverish "
+    "sweats chills unwell worse worsening throbbing pulsing tearing stiff stiffness "
+    "incontinence accident accidents fall fell crash sudden suddenly sciatica sciatic".split()
+)
 
 
 _MAX_CLAUSE_WORDS = 40

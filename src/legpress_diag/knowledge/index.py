@@ -765,6 +765,7 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
         # "since the pain started" dates the question; "Did it start before ...?" asks
         # something else
         said = [word for word in said if word not in _ONSET_WORDS]
+    said = _RUN_DOWN.sub("rundown", " ".join(said)).split()  # "run down" is unwell
     if "down" in said and _LEG_PLACES.isdisjoint(said[said.index("down") + 1 :]):
         # "down" asks for a place only before one ("Pain down the leg?"); "Is the
         # sciatica down?" asks whether it eased, and its no says it is there (check
@@ -781,15 +782,38 @@ def _asks_if_present(rb: RuleBase, folded: str, signs: tuple[str, ...]) -> bool:
         if _FAILURES.isdisjoint(asked) and _LOST.isdisjoint(asked):
             return False
         loses = _LOST
-    return all(
-        word in loses
-        or word in named
-        or word.removesuffix("s") in named
-        or word in _PRESENCE
-        or word in _BODY
-        or word in _ELSEWHERE
+    unknown = [
+        word
         for word in said
-    )
+        if not (
+            word in loses
+            or word in named
+            or word.removesuffix("s") in named
+            or word in _PRESENCE
+            or word in _BODY
+            or word in _ELSEWHERE
+        )
+    ]
+    # One word of a coach's own in a question of four or more ("Lost weight without
+    # meaning to?", "Throbbing in the tummy or a tearing pain?", "Stiff for more than
+    # half an hour when you wake up?") asks nothing else, unless it is a word that
+    # turns the question around ("better", "still", "can"): with every word required,
+    # each such "No" was "not sure", and a 62-year-old who answered No to everything
+    # was sent to an emergency department (attack round 63)
+    return not unknown or (len(unknown) == 1 and len(said) >= 4 and unknown[0] not in _TURNS)
+
+
+_RUN_DOWN = re.compile(r"\brun down\b")
+# Words that make a key ask something else than whether a sign is there
+_TURNS = frozenset(
+    {"better", "improve", "improved", "improving", "improvement", "easing", "eased", "eases"}
+    | {"settled", "settling", "gone", "same", "less", "fewer", "reduced", "stable", "still"}
+    | {"can", "could", "feel", "able", "working", "work", "works", "back", "returned"}
+    | {"recovered", "resolved", "cleared", "okay", "ok", "fine", "good", "else", "other"}
+    | {"family", "before", "previously", "usual", "normal", "normally", "down", "lately"}
+    | {"no", "not", "never", "none", "nothing", "dont", "doesnt", "isnt", "arent", "hasnt"}
+    | {"havent", "didnt", "cant", "cannot", "wont", "without", "free", "absent", "negative"}
+)
 
 
 def worded_like(rb: RuleBase, folded: str) -> tuple[str, ...]:
@@ -1010,7 +1034,7 @@ def asks_if_normal(folded: str) -> bool:
 
 
 # What a plain question's key is written with besides letters: a form's marks.
-_NOT_PLAIN_MARK = re.compile(r"[^a-z0-9_?:()\[\]/&*.,'\s-]")
+_NOT_PLAIN_MARK = re.compile(r"[^a-z0-9_?:()\[\]/&*.,'+\s-]")  # ("4-6+ weeks": check 63)
 # Words of a normal finding: a key holding one may be answered no for a finding.
 _NORMAL_FINDINGS = frozenset(
     {"normal", "normally", "regular", "regularly", "fine", "ok", "okay", "usual", "unchanged"}

@@ -252,11 +252,10 @@ def read_mentions(
         if isinstance(around, frozenset)
         else (set(ruled_out_by(related, around)) if around else set())
     )
+    excluded |= ruled_out_by(related, said)  # (a "!" word after a negation rules out nothing)
     for word in set(said):
         for index, number, absent in _hits(related, word):
-            if absent:
-                excluded.add(index)
-            else:
+            if not absent:
                 found.setdefault(index, set()).add(number)
                 if word not in named:
                     own.add(index)
@@ -291,9 +290,17 @@ def _hits(related: RelatedWords, word: str) -> tuple[tuple[int, int, bool], ...]
 
 def ruled_out_by(related: RelatedWords, said: Iterable[str]) -> frozenset[int]:
     """The patterns a "!" word among ``said`` rules out: worked out once for a key
-    and a whole note, then given to read_mentions as ``around`` for each clause."""
+    and a whole note, then given to read_mentions as ``around`` for each clause. A "!"
+    word right after a negation rules nothing out ("numb, not from sitting", "I'm not
+    dieting", "haven't even been cycling"): it says the harmless cause is not it
+    (attack round 63)."""
+    words = list(said)
     return frozenset(
-        index for word in set(said) for index, _, absent in _hits(related, word) if absent
+        index
+        for at, word in enumerate(words)
+        if NEGATIONS.isdisjoint(words[max(0, at - 3) : at])
+        for index, _, absent in _hits(related, word)
+        if absent
     )
 
 
