@@ -622,6 +622,11 @@ DOUBTED = [
 ]
 
 ORDINARY = [
+    # a new user's run (check 61)
+    (
+        "Anything else?",
+        "Legs feel like jelly after heavy sets, the usual! Had a cold last month, fine now",
+    ),
     # attack round 60
     ("Notes", "going on a stag trip next month"),
     ("Notes", "work trip on Friday so I'll miss a session"),
@@ -685,3 +690,35 @@ def test_a_story_told_in_a_note_or_a_coachs_words_doubts_its_sign(
 @pytest.mark.parametrize(("key", "said"), ORDINARY)
 def test_an_ordinary_note_refers_nobody(key: str, said: str) -> None:
     assert flagged(key, said) == set()
+
+
+# --- a new user's run on the final tree (check 61) -------------------------------------
+
+
+def test_a_leg_pain_column_saying_down_below_the_knee_names_no_saddle_sign(tmp_path: Path) -> None:
+    # "down ... below" read as the saddle's "down below": every client with plain
+    # sciatica and a mapped No to groin numbness was sent to an emergency department
+    sheet = (
+        "Name,Numb groin?,Does pain or tingling shoot down your leg below the knee?\nSam,No,Yes\n"
+    )
+    columns = {
+        "Name": "id",
+        "Numb groin?": "saddle_numbness",
+        "Does pain or tingling shoot down your leg below the knee?": "leg_pain_below_knee",
+    }
+    (result,) = _sheet_run(tmp_path, sheet, columns)
+    assert [(f["id"], f["level"]) for f in result["red_flags"]] == [
+        ("leg_pain_below_knee", "clinician")
+    ]
+
+
+def test_a_mapped_columns_sign_warning_does_not_call_it_unknown(tmp_path: Path) -> None:
+    sheet = "Name,Anything else?\nAl,numb groin since monday\n"
+    (tmp_path / "s.csv").write_text(sheet)
+    (tmp_path / "m.json").write_text(json.dumps({"Name": "id", "Anything else?": None}))
+    result = runner.invoke(
+        app, ["diagnose", str(tmp_path / "s.csv"), "--columns", str(tmp_path / "m.json")]
+    )
+    said = [line for line in result.stderr.splitlines() if "Anything else?" in line]
+    assert said and all("unknown question id" not in line for line in said)
+    assert "its text mentions 'saddle_numbness'" in said[0]

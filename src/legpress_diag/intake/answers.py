@@ -2012,7 +2012,8 @@ def _says_fine(words: list[str]) -> bool:
     it being fine, none that turns it around or compares ("not getting better",
     "worse than normal")."""
     # "ok so my groin has gone numb": an "ok" that opens a clause says nothing is fine
-    said = words[1:] if words[:1] and words[0] in _OPENERS else words
+    # ("fine now" is fine: an opener opens only a longer clause)
+    said = words[1:] if len(words) >= _OPENED and words[0] in _OPENERS else words
     if "well" in said:  # "in the right leg as well" says nothing is fine
         said = [w for at, w in enumerate(said) if not (w == "well" and said[at - 1 : at] == ["as"])]
     # "better than last week" is good news; "worse than normal" is not
@@ -2026,7 +2027,8 @@ def _says_fine(words: list[str]) -> bool:
     )
 
 
-_OPENERS = frozenset({"ok", "okay", "well", "alright", "right", "so", "fine"})
+_OPENERS = frozenset({"ok", "okay", "well", "alright", "right", "so"})
+_OPENED = 4  # words of a clause an opener may open
 # "10 weeks and it's exactly the same" is no fine clause: the sign itself; nor is
 # "eases": chest pain that eases with rest, stiffness that eases as you move, are signs
 # (round 62); "good" and "great" are ("sleep's been good")

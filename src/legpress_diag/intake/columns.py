@@ -98,7 +98,8 @@ class ColumnMap(FieldsValue):
         texts of its cells (csvinput's ``cells``): a mapped column the sheet lacks is
         an error (its question would be silently unanswered in every row); one mapped
         to null, a warning; an answer of a map's "values" the sheet never has, beside
-        one it has that is close, a warning (a misspelt "Yse" is never used)."""
+        one it has that is close, a warning (a misspelt "Yess" is never used), or an
+        error when the sheet's answer is no choice of the question."""
         names = {_loose(name): name for name in header}
         errors, warnings = [], []
         for column in self.given:

@@ -34,7 +34,7 @@ from ..knowledge.rulebase import (
 )
 from ..reasoning.answers import AnswerProblem, show_value
 from ..reasoning.diagnosis import diagnose_answers, error_result, refer_despite_errors
-from ..reasoning.result import AnswerValue, DiagnosisOut
+from ..reasoning.result import AnswerValue, DiagnosisOut, ProblemOut
 from .answers import (
     MAX_UNKNOWN_LISTED,
     answers_name,
@@ -2490,8 +2490,22 @@ def diagnose_record(
             if key in checked.answers and misspelt_safety(rb, {key: checked.answers[key]})
         }
         result["warnings"] = [
-            w for w in result["warnings"] if w["key"] not in quiet or w["key"] in loud
+            _mapped_column_said(w) if w["key"] in loud else w
+            for w in result["warnings"]
+            if w["key"] not in quiet or w["key"] in loud
         ]
     if raw.line is not None:
         result["line"] = raw.line
     return result
+
+
+def _mapped_column_said(warning: ProblemOut) -> ProblemOut:
+    """A mapped column's warning of a sign its text mentions, without "unknown question
+    id": the map named the column (a coach read it as a wrong map: check 61)."""
+    key = warning["key"]
+    message = warning["message"].replace(f"{key}: unknown question id; ", f"{key}: ", 1)
+    return {
+        **warning,
+        "message": message,
+        "expected": "a plain no, or the sign answered under its own id",
+    }

@@ -813,6 +813,9 @@ _TURNS = frozenset(
     | {"family", "before", "previously", "usual", "normal", "normally", "down", "lately"}
     | {"no", "not", "never", "none", "nothing", "dont", "doesnt", "isnt", "arent", "hasnt"}
     | {"havent", "didnt", "cant", "cannot", "wont", "without", "free", "absent", "negative"}
+    # a question of when, or of a time limit: its no says when, not whether (check 55)
+    | {"start", "started", "began", "begin", "beginning", "onset", "first", "minutes"}
+    | {"mins", "within", "under"}
 )
 
 
