@@ -722,3 +722,13 @@ def test_a_mapped_columns_sign_warning_does_not_call_it_unknown(tmp_path: Path) 
     said = [line for line in result.stderr.splitlines() if "Anything else?" in line]
     assert said and all("unknown question id" not in line for line in said)
     assert "its text mentions 'saddle_numbness'" in said[0]
+
+
+def test_felt_lately_and_get_ask_only_whether_a_sign_is_there() -> None:
+    # without a map, each "No" to these was "not sure": 9 of 12 clear clients referred
+    for key in (
+        "Have you felt feverish or generally unwell lately?",
+        "Do you get numbness in your groin?",
+    ):
+        assert flagged(key, "No") == set()
+        assert flagged(key, "Yes") != set()

@@ -810,7 +810,7 @@ _TURNS = frozenset(
     | {"settled", "settling", "gone", "same", "less", "fewer", "reduced", "stable", "still"}
     | {"can", "could", "feel", "able", "working", "work", "works", "back", "returned"}
     | {"recovered", "resolved", "cleared", "okay", "ok", "fine", "good", "else", "other"}
-    | {"family", "before", "previously", "usual", "normal", "normally", "down", "lately"}
+    | {"family", "before", "previously", "usual", "normal", "normally", "down"}
     | {"no", "not", "never", "none", "nothing", "dont", "doesnt", "isnt", "arent", "hasnt"}
     | {"havent", "didnt", "cant", "cannot", "wont", "without", "free", "absent", "negative"}
     # a question of when, or of a time limit: its no says when, not whether (check 55)
@@ -913,6 +913,8 @@ _PRESENCE = frozenset(
     | {"years", "day", "days", "noticed", "experienced", "experiencing", "history"}
     | {"sign", "signs", "symptom", "symptoms", "problem", "problems", "issue", "issues"}
     | {"trouble", "troubles", "change", "changes", "episode", "episodes", "y", "n", "yes"}
+    # ("Have you felt feverish or generally unwell lately?", "Do you get ...": check 61)
+    | {"felt", "lately", "get"}
     # (no "no" or "not": "Do you have no fever?", "Fever - no?" deny what they name,
     # check 53 H3)
     | {"q", "i", "my", "me", "loss", "lost", "difficulty", "leaking", "leak", "leaks"}
