@@ -492,6 +492,38 @@ def test_a_question_turned_around_by_its_word_is_still_no_clear_no(key: str) -> 
 # (key, answer, the flag it raises), and ordinary ones that must refer nobody, by the
 # round that found them missed or referred.
 DOUBTED = [
+    # attack round 64 (fresh, on eaa8790)
+    (
+        "Notes",
+        "Heart's going mad, feels like an elephant's sat on me chest, and it's not going away.",
+        "chest_pain_now_or_at_rest",
+    ),
+    (
+        "Notes",
+        "Me date's gone numb... Can't feel a thing when I'm on the dunny.",
+        "saddle_numbness",
+    ),
+    ("Notes", "my junk feels numb n i couldnt finish this weekend", "sexual_function_change"),
+    (
+        "Notes",
+        "Left leg's gone to water and it's getting worse by the day",
+        "progressive_leg_weakness",
+    ),
+    (
+        "Notes",
+        "It started in my left leg, now it's moved to the right leg, and it keeps swapping sides.",
+        "both_legs_symptoms",
+    ),
+    ("Notes", "Both me pins are buzzing and gone dead... both sides.", "both_legs_symptoms"),
+    ("Notes", "leg keeps getting weeker, cant stand on my heel", "progressive_leg_weakness"),
+    ("Notes", "Me chest goes all tight when I'm pushing heavy", "chest_pain_with_exertion"),
+    ("Notes", "rear-ended on the motorway at 70 mph", "major_trauma"),
+    (
+        "Notes",
+        "Had the steroid jab in me spine last month and now I'm all shivery and hot",
+        "infection_risk_with_fever",
+    ),
+    ("Notes", "wake up like the tin man every morning", "morning_stiffness_under_45"),
     # attack round 60
     ("Notes", "all fine apart from the numb bum", "saddle_numbness"),
     ("Notes", "groin numb, and no it's not from the seat", "saddle_numbness"),
@@ -622,6 +654,10 @@ DOUBTED = [
 ]
 
 ORDINARY = [
+    # attack round 64
+    ("Notes", "Constipated since I upped my protein shakes"),
+    ("Notes", "struggling a bit to hit protein"),
+    ("Notes", "Car accident when I was 19, just whiplash, fully recovered 15 years ago."),
     # a new user's run (check 61)
     (
         "Anything else?",
