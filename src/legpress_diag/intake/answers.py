@@ -1447,14 +1447,14 @@ def read_answers(rb: RuleBase, raw: RawAnswers, *, strict: bool = False) -> Read
     # question misspelt, and a warning sign behind it refers even in a strict run.
     doubted = safety_doubted_by(rb, raw) if warnings or errors else {}
     unsure = unsure_answered_by(rb, raw)
+    # where a "not sure" came from: another spelling of the id before a note or
+    # column, and nothing when the question's own key said it
+    sources = {**{q: k for q, k in doubted.items() if q not in unsure}, **unsure}
     read_from = {
         qid: ReadFrom(key, said_text(raw[key], READ_FROM_SHOWN))
-        for qid, key in itertools.chain(doubted.items(), unsure.items())
+        for qid, key in sources.items()
         if key != qid
-    }  # a question's own "not sure" comes last: then no other key is named for it
-    for qid, key in unsure.items():
-        if key == qid:
-            read_from.pop(qid, None)
+    }
     return ReadAnswers(
         answers, tuple(errors), tuple(warnings), frozenset(unsure), frozenset(doubted), read_from
     )
@@ -1938,13 +1938,13 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
         if len(every_word) + len(key_words) <= _WHOLE_WORDS:
             by_key = by_key | ruled_out_by(rb.index.related, every_word)
         for words, denies in found_in:
-            around = by_key | ruled_out_by(rb.index.related, words)
             if about_someone_else(words, in_a_note=True):
                 continue  # "mum had cancer": named or not, no one's sign here
             if _says_fine(words):
                 continue  # "weight has been stable for a year", "walking is fine"
+            # (read_mentions adds the clause's own "!" words to the key's and note's)
             mentions, ruled_out = read_mentions(
-                rb.index.related, words, in_a_note=True, around=around
+                rb.index.related, words, in_a_note=True, around=by_key
             )
             found = set(mentions)
             if names_read and named_budget > 0:
@@ -1952,7 +1952,7 @@ def _said_in_notes(rb: RuleBase, key_words: list[str], value: JsonValue) -> set[
                 found |= _named_in_clause(rb, words) - ruled_out
             if found and not denies:
                 said_so |= found
-        said_so |= _read_whole(rb, key_words, found_in, by_key, turned=_turns(text))
+        said_so |= _read_whole(rb, key_words, found_in, by_key, text)
     # (a sign denied in one clause and said in another is said: "no fever. fever now")
     return said_so
 
@@ -1977,8 +1977,7 @@ def _read_whole(
     key_words: list[str],
     found_in: list[RelatedClause],
     by_key: frozenset[int],
-    *,
-    turned: bool,
+    text: str,
 ) -> set[str]:
     # the key lends its words of substance only: "What's been going on?" lent "going
     # on" to a note's "for 3x10", and a gym note was weeks of no improvement (round 62)
@@ -1989,13 +1988,13 @@ def _read_whole(
     if _asks_if_fine(" ".join(key_words)):
         return set()  # "Sleeping through the night?": "yes, mostly" finds nothing
     # ("busting for a wee but nothing comes out": the "but" turns the denial around)
+    turned = _turns(text)
     for clause in found_in:
         if (clause.denies and not turned) or about_someone_else(clause.words, in_a_note=True):
             return set()
         if _says_fine(clause.words):
             return set()
-    around = by_key | ruled_out_by(rb.index.related, words)
-    whole = read_mentions(rb.index.related, words, in_a_note=True, around=around)[0]
+    whole = read_mentions(rb.index.related, words, in_a_note=True, around=by_key)[0]
     # what the key mentions alone is its own reading's ("Sexual function":
     # "unchanged" says it works: _related_doubted); only what the answer adds counts
     by_itself = read_mentions(rb.index.related, key_words)[0] if key_words else ()
@@ -2043,7 +2042,7 @@ def _named_in_clause(rb: RuleBase, words: list[str]) -> set[str]:
     together = safety_named_in_short(rb, " ".join(words))
     if together.asks_if_normal or (together.mentions_normal and not together.whole):
         return set()
-    if all(word in _LITTLE_WORDS for word in words) or _SYMPTOM_WORDS.isdisjoint(words):
+    if _SYMPTOM_WORDS.isdisjoint(words):
         # A note shares words with a question's text without saying a symptom: "On
         # the way down" ("a knee that gives way", "a foot that slaps down"; a new
         # user, check 60), "Feel a stretch in my groin on a wide stance" (the saddle

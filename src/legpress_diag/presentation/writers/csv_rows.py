@@ -35,8 +35,7 @@ COLUMNS = (
     "level",  # the most urgent flag's level: who to call first, sortable at a glance
     "screen_unanswered",  # how many safety questions the record left: 0 when screened
 )
-# Most urgent first (a row's flags are in that order too; this is for safety).
-_LEVELS = ("emergency", "urgent", "clinician")
+
 DECIMALS = 2
 
 
@@ -79,7 +78,7 @@ class CsvWriter:
                 # The incomplete screen above all: without it an unscreened row would
                 # look like a screened one.
                 "; ".join(w["message"] for w in r["warnings"]),
-                next((lv for lv in _LEVELS if any(f["level"] == lv for f in r["red_flags"])), ""),
+                r["red_flags"][0]["level"] if r["red_flags"] else "",  # most urgent first
                 len(unanswered_screen(r)),
             )
         )
